@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
     testTimeout: 60_000,
+    // TSGRAD_BACKEND=js|wasm selects the kernel backend for the whole run
+    setupFiles: ['packages/core/test/backend_setup.ts'],
     pool: 'forks',
     // lets memory tests force a collection (global.gc) so heap measurements are deterministic
     poolOptions: { forks: { execArgv: ['--expose-gc'] } },

@@ -1,9 +1,14 @@
 // Runs the whole suite: type-check every package, run vitest, then print a plain "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const results = '.vitest-results.json';
-const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' }).status ?? 1;
+// `node scripts/test.mjs` run directly (not through pnpm) still finds the workspace's tsc and vitest
+const bin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
+const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` };
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env, shell: process.platform === 'win32' }).status ?? 1;
 
 const tsc = run('tsc', ['-b', 'packages/hooks', 'packages/core', 'packages/nn', 'packages/vision', 'examples']);
 if (tsc !== 0) {

@@ -5,7 +5,7 @@ export { Generator, manual_seed, default_generator } from './random.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, GradModeGuard } from './autograd/grad_mode.js';
 export { Node, AccumulateGrad, type Grad, type Edge, type TensorHook, type NodePreHook, type NodePostHook } from './autograd/node.js';
 export { warn } from './autograd/messages.js';
-export { kernels, register_backend, set_backend, list_backends, js_backend, type Backend } from './kernels/backend.js';
+export { kernels, register_backend, set_backend, list_backends, js_backend, wasm_backend, type Backend } from './kernels/backend.js';
 export { format_tensor } from './print.js';
 export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';

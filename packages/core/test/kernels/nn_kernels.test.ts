@@ -1,15 +1,18 @@
-// Checks the NN kernels against naive direct-loop references and adjoint identities.
+// Checks the NN kernels against naive direct-loop references and adjoint identities; gemm and conv on every backend.
 import { describe, it, expect } from 'vitest';
 import {
   adaptive_avg_pool2d_backward, adaptive_avg_pool2d_forward, area_pixel_scale, avg_pool2d_backward, avg_pool2d_forward,
-  conv2d_backward_bias, conv2d_backward_input, conv2d_backward_weight, conv2d_forward, conv2d_out_size, gemm,
+  conv2d_out_size,
   max_pool2d_backward, max_pool2d_forward, pool_out_size, upsample_bilinear2d_backward, upsample_bilinear2d_forward,
   type Conv2dParams, type FloatArray, type Pool2dParams,
 } from '../../src/kernels/js/nn_kernels.js';
+import { js_backend, wasm_backend, type Backend } from '../../src/kernels/backend.js';
 
 type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 const F32_TOL = 1e-5;
 const F64_TOL = 1e-12;
+// The reference kernels, and every faster backend this engine supports (wasm needs WebAssembly SIMD).
+const BACKENDS: Backend[] = wasm_backend === null ? [js_backend] : [js_backend, wasm_backend];
 
 /** mulberry32: a tiny seeded PRNG so failures reproduce. */
 function make_rng(seed: number): () => number {
@@ -56,10 +59,11 @@ function expect_adjoint(lhs: number, rhs: number): void {
   expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(lhs)));
 }
 
-describe('gemm', () => {
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('gemm on %s', (_name, { gemm }) => {
   const rng = make_rng(1);
-  // Sizes straddle the 64 x 256 x 128 blocking so partial blocks in every dim are exercised.
-  const cases: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [70, 300, 133], [3, 260, 130]];
+  // Sizes straddle the js 64 x 256 x 128 and wasm 128 x 1024 x 256 blocking (and the wasm 4 x 8 tile), so
+  // partial blocks and tiles in every dim are exercised.
+  const cases: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [70, 300, 133], [3, 260, 130], [130, 1027, 7], [6, 13, 259]];
   for (const Ctor of [Float32Array, Float64Array] as const) {
     for (const [M, N, K] of cases) {
       for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
@@ -117,7 +121,7 @@ function conv_params(N: number, C: number, H: number, W: number, O: number, k: [
   return { N, C, H, W, O, kh: k[0], kw: k[1], stride: s, padding: pad, dilation: d, groups, Ho, Wo };
 }
 
-describe('conv2d', () => {
+describe.each(BACKENDS.map((b) => [b.name, b] as const))('conv2d on %s', (_name, { conv2d_forward, conv2d_backward_input, conv2d_backward_weight, conv2d_backward_bias }) => {
   it('conv2d_out_size', () => {
     expect(conv2d_out_size(28, 5, 1, 0, 1)).toBe(24);
     expect(conv2d_out_size(7, 3, 2, 1, 1)).toBe(4);

@@ -145,6 +145,9 @@ export function gemm(
   }
 }
 
+/** The signature every GEMM kernel shares, so convolution can run on any backend's GEMM. */
+export type GemmFn = typeof gemm;
+
 /** C = beta * C over an M x N block, writing zeros (not beta * NaN) when beta is 0. */
 function scale_c(M: number, N: number, beta: number, C: FloatArray, c_off: number, ldc: number): void {
   if (beta === 1) return;
@@ -397,8 +400,9 @@ function col2im(col: FloatArray, cg: number, p: Conv2dParams, r: TapRanges, gx: 
  * @param bias per-output-channel bias, or null
  * @param out output, [N, O, Ho, Wo] (overwritten)
  * @param p convolution shape parameters
+ * @param gemm_fn the GEMM that does the work (a backend passes its own faster one)
  */
-export function conv2d_forward(x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray, p: Conv2dParams): void {
+export function conv2d_forward(x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray, p: Conv2dParams, gemm_fn: GemmFn = gemm): void {
   const { N, C, H, W, O, kh, kw, groups, Ho, Wo } = p;
   const cg = C / groups;
   const og = O / groups;
@@ -412,7 +416,7 @@ export function conv2d_forward(x: FloatArray, w: FloatArray, bias: FloatArray | 
       // Seed the output with the bias so the GEMM adds the product onto it in a single rounding.
       if (bias !== null) for (let o = 0; o < og; o++) out.fill(bias[g * og + o], o_base + o * L, o_base + (o + 1) * L);
       im2col(x, (n * C + g * cg) * H * W, cg, p, r, col);
-      gemm(false, false, og, L, ckk, 1, w, g * og * ckk, ckk, col, 0, L, bias !== null ? 1 : 0, out, o_base, L);
+      gemm_fn(false, false, og, L, ckk, 1, w, g * og * ckk, ckk, col, 0, L, bias !== null ? 1 : 0, out, o_base, L);
     }
   }
 }
@@ -425,8 +429,9 @@ export function conv2d_forward(x: FloatArray, w: FloatArray, bias: FloatArray | 
  * @param w weight, [O, C/groups, kh, kw]
  * @param grad_x gradient of the input, [N, C, H, W] (overwritten)
  * @param p convolution shape parameters
+ * @param gemm_fn the GEMM that does the work (a backend passes its own faster one)
  */
-export function conv2d_backward_input(grad_out: FloatArray, w: FloatArray, grad_x: FloatArray, p: Conv2dParams): void {
+export function conv2d_backward_input(grad_out: FloatArray, w: FloatArray, grad_x: FloatArray, p: Conv2dParams, gemm_fn: GemmFn = gemm): void {
   const { N, C, H, W, O, kh, kw, groups, Ho, Wo } = p;
   const cg = C / groups;
   const og = O / groups;
@@ -437,7 +442,7 @@ export function conv2d_backward_input(grad_out: FloatArray, w: FloatArray, grad_
   const plane = new Float64Array(H * W);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
-      gemm(true, false, ckk, L, og, 1, w, g * og * ckk, ckk, grad_out, (n * O + g * og) * L, L, 0, col, 0, L);
+      gemm_fn(true, false, ckk, L, og, 1, w, g * og * ckk, ckk, grad_out, (n * O + g * og) * L, L, 0, col, 0, L);
       col2im(col, cg, p, r, grad_x, (n * C + g * cg) * H * W, plane);
     }
   }
@@ -450,8 +455,9 @@ export function conv2d_backward_input(grad_out: FloatArray, w: FloatArray, grad_
  * @param x input, [N, C, H, W]
  * @param grad_w gradient of the weight, [O, C/groups, kh, kw] (overwritten)
  * @param p convolution shape parameters
+ * @param gemm_fn the GEMM that does the work (a backend passes its own faster one)
  */
-export function conv2d_backward_weight(grad_out: FloatArray, x: FloatArray, grad_w: FloatArray, p: Conv2dParams): void {
+export function conv2d_backward_weight(grad_out: FloatArray, x: FloatArray, grad_w: FloatArray, p: Conv2dParams, gemm_fn: GemmFn = gemm): void {
   const { N, C, H, W, O, kh, kw, groups, Ho, Wo } = p;
   const cg = C / groups;
   const og = O / groups;
@@ -464,7 +470,7 @@ export function conv2d_backward_weight(grad_out: FloatArray, x: FloatArray, grad
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
       im2col(x, (n * C + g * cg) * H * W, cg, p, r, col);
-      gemm(false, true, og, ckk, L, 1, grad_out, (n * O + g * og) * L, L, col, 0, L, n === 0 ? 0 : 1, acc, g * og * ckk, ckk);
+      gemm_fn(false, true, og, ckk, L, 1, grad_out, (n * O + g * og) * L, L, col, 0, L, n === 0 ? 0 : 1, acc, g * og * ckk, ckk);
     }
   }
   if (acc !== grad_w) grad_w.set(acc.subarray(0, O * ckk));
