@@ -1,5 +1,5 @@
 // The main job: train SimpleNet on MNIST (or Fashion-MNIST), report accuracy, save safetensors weights,
-// and show what forward hooks see in the trained net.
+// show what forward hooks see in the trained net and draw saliency and Grad-CAM for a few test images.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,8 @@ import cli_progress from 'cli-progress';
 import * as torch from '@tsgrad/core';
 import { EventBus } from '@tsgrad/hooks';
 import * as nn from '@tsgrad/nn';
-import { datasets, models } from '@tsgrad/vision';
+import { datasets, image, models } from '@tsgrad/vision';
+import { explain_sheet, pick_examples, pixel_range } from './pictures.js';
 import { run_if_main, type Log } from './run_main.js';
 
 const HELP = `Usage: pnpm demo [-- options]
@@ -22,7 +23,7 @@ Trains SimpleNet (without the seed's final ReLU) and reports test accuracy.
   --seed <n>                       seed for init and shuffling (default 0)
   --limit <n>                      train on the first n samples only (default all)
   --test-limit <n>                 evaluate on the first n test samples only (default all)
-  --out <dir>                      where weights are written (default out)
+  --out <dir>                      where weights and the saliency / Grad-CAM picture are written (default out)
   --help                           this text`;
 
 /** Training events, broadcast to observers such as the progress bar. */
@@ -52,9 +53,11 @@ export interface TrainResult {
   net: models.SimpleNet;
 }
 
-const NORMALIZE: Record<TrainOptions['dataset'], [number, number]> = { mnist: [0.1307, 0.3081], 'fashion-mnist': [0.286, 0.353] };
+/** Mean and standard deviation each data set is normalized with (torchvision's usual values). */
+export const NORMALIZE: Record<TrainOptions['dataset'], [number, number]> = { mnist: [0.1307, 0.3081], 'fashion-mnist': [0.286, 0.353] };
 
-function load(dataset: TrainOptions['dataset'], train: boolean, limit: number | null): { x: torch.Tensor; y: torch.Tensor; classes: string[] } {
+/** A split as normalized image and label tensors, the first `limit` samples only when given, with its class names. */
+export function load(dataset: TrainOptions['dataset'], train: boolean, limit: number | null): { x: torch.Tensor; y: torch.Tensor; classes: string[] } {
   const ds = dataset === 'mnist' ? new datasets.MNIST({ train }) : new datasets.FashionMNIST({ train });
   let [x, y] = ds.as_tensors({ normalize: NORMALIZE[dataset] });
   if (limit !== null) {
@@ -193,7 +196,8 @@ export function parse_options(argv: string[]): TrainOptions | null {
   };
 }
 
-export function main(log: Log = console.log, argv = process.argv.slice(2)): TrainResult | null {
+/** Runs the demo; returns the training result and the path of the saliency / Grad-CAM picture, or null for `--help`. */
+export function main(log: Log = console.log, argv = process.argv.slice(2)): (TrainResult & { sheet_path: string }) | null {
   const o = parse_options(argv.filter((a) => a !== '--'));
   if (o === null) {
     log(HELP);
@@ -214,7 +218,14 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): Trai
   log('forward hooks on the trained net, one test image:');
   const test = load(o.dataset, false, 1);
   print_hook_shapes(r.net, test.x, log);
-  return r;
+  const few = load(o.dataset, false, 200);
+  const labels = Array.from(few.y.data_array(), Number);
+  const picked = pick_examples(labels, 6);
+  const sheet = explain_sheet(r.net.eval(), few.x.index([torch.tensor(picked, { dtype: 'int64' })]), picked.map((i) => labels[i]!), few.classes, pixel_range(NORMALIZE[o.dataset]));
+  const sheet_path = join(o.out, 'saliency_grad_cam.png');
+  image.write_png(sheet_path, sheet.image);
+  log(`saliency and Grad-CAM (conv2) of the predicted class for ${picked.length} test images: ${sheet_path}`);
+  return { ...r, sheet_path };
 }
 
 run_if_main(import.meta.url, (log) => main(log));

@@ -1,5 +1,5 @@
-// The main job on a slice of MNIST: it trains, reports per-class accuracy, writes loadable weights and
-// prints the hook shapes of the trained net.
+// The main job on a slice of MNIST: it trains, reports per-class accuracy, writes loadable weights, prints the
+// hook shapes of the trained net and draws saliency and Grad-CAM into a PNG.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import * as nn from '@tsgrad/nn';
 import { models } from '@tsgrad/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, parse_options } from '../train_mnist.js';
+import { read_png } from './png.js';
 
 const out = mkdtempSync(join(tmpdir(), 'tsgrad-demo-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -37,6 +38,15 @@ describe('examples/train_mnist.ts', () => {
     expect(lines).toContain('  conv1  Conv2d     in [1, 1, 28, 28] -> out [1, 10, 24, 24]');
     expect(lines).toContain('  conv2  Conv2d     in [1, 10, 12, 12] -> out [1, 20, 8, 8]');
     expect(nn.utils.list_hooks(result!.net)).toEqual([]);
+  });
+
+  it('draws saliency and Grad-CAM of six test images into one PNG in --out and prints its path', () => {
+    expect(result!.sheet_path).toBe(join(out, 'saliency_grad_cam.png'));
+    expect(lines).toContain(`saliency and Grad-CAM (conv2) of the predicted class for 6 test images: ${result!.sheet_path}`);
+    const png = read_png(result!.sheet_path);
+    // six 28×28 images at scale 3 per row with 2 pixels of padding; three rows, each with a 7-pixel label strip
+    expect([png.width, png.height]).toEqual([2 + 6 * (84 + 2), 2 + 3 * (84 + 7 + 2)]);
+    expect(new Set(png.data).size).toBeGreaterThan(10);
   });
 
   it('rejects bad flags with a message naming the value, and prints help', () => {
