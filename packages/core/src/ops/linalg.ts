@@ -21,8 +21,13 @@ function operand(x: Tensor, rows_dim: number, cols_dim: number): Operand {
   const cols = x.shape[cols_dim]!;
   const rs = x._strides[rows_dim]!;
   const cs = x._strides[cols_dim]!;
-  if (cs === 1 || cols === 1) return { data: x._storage.data as FloatArray, offset: x._offset, ld: Math.max(rows === 1 ? cols : rs, 1), trans: false };
-  if (rs === 1 || rows === 1) return { data: x._storage.data as FloatArray, offset: x._offset, ld: Math.max(rows === 1 ? 1 : cs, 1), trans: true };
+  const data = x._storage.data as FloatArray;
+  if (rows === 0 || cols === 0) return { data, offset: x._offset, ld: Math.max(cols, 1), trans: false };
+  // row-major (i, j) at offset + i·ld + j: unit column step and rows that do not overlap (an expanded,
+  // stride-0 dim of size > 1 is neither layout and gets copied)
+  if ((cs === 1 || cols === 1) && (rows === 1 || rs >= cols)) return { data, offset: x._offset, ld: rows === 1 ? cols : rs, trans: false };
+  // column-major (i, j) at offset + j·ld + i
+  if ((rs === 1 || rows === 1) && (cols === 1 || cs >= rows)) return { data, offset: x._offset, ld: cols === 1 ? rows : cs, trans: true };
   return operand(contiguous(x.detach()), rows_dim, cols_dim);
 }
 
@@ -141,6 +146,30 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * PyTorch 2.x's choice between one folded mm/mv and a broadcast bmm for a ≥3-D operand against a ≤2-D one:
+ * fold when the smaller operand needs a gradient (a single mm gives its gradient directly), never for a 2-D left
+ * operand otherwise, and else only when the larger one's batch dims fold without a copy.
+ */
+function should_fold(a: Tensor, b: Tensor): boolean {
+  const a_larger = a.ndim >= b.ndim;
+  const big = a_larger ? a : b;
+  const small = a_larger ? b : a;
+  if (!(big.ndim >= 3 && small.ndim <= 2)) return false;
+  if (small.requires_grad) return true;
+  if (a.ndim === 2) return false;
+  if (big.numel() === 0) return true;
+  // batch dims of the larger operand (b seen through its transpose, which leaves them in place) must nest contiguously
+  const shape = [...big.shape];
+  const strides = [...big._strides];
+  if (!a_larger) {
+    [shape[shape.length - 2], shape[shape.length - 1]] = [shape[shape.length - 1]!, shape[shape.length - 2]!];
+    [strides[strides.length - 2], strides[strides.length - 1]] = [strides[strides.length - 1]!, strides[strides.length - 2]!];
+  }
+  for (let i = 0; i < big.ndim - 2; i++) if (strides[i] !== strides[i + 1]! * shape[i + 1]!) return false;
+  return true;
+}
+
+/**
  * NumPy-style matrix product: dot, mv, mm, or batched bmm with broadcast batch dims; the node names follow
  * PyTorch's decomposition (spec §3).
  *
@@ -155,15 +184,22 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (da === 2 && db === 1) return mv(a, b);
   if (da === 1 && db === 2) return squeeze(mm(unsqueeze(a, 0), b), 0, 'SqueezeBackward3');
   if (da === 2 && db === 2) return mm(a, b);
-  if (da >= 3 && db <= 2) {
-    // fold the batch into the rows: one mm, then an unsafe view back
-    const K = a.shape[da - 1]!;
-    if (db === 1) {
-      const r = mm(reshape(a, [-1, K]), unsqueeze(b, 1));
-      return unsafe_view(r, a.shape.slice(0, -1));
-    }
-    const r = mm(reshape(a, [-1, K]), b);
-    return unsafe_view(r, [...a.shape.slice(0, -1), b.shape[1]!]);
+  if (da === 3 && db === 3 && a.shape[0] !== b.shape[0]) {
+    // a batch of one that needs a gradient is squeezed rather than expanded, so its gradient is not a batch summed later
+    if (a.shape[0] === 1 && a.requires_grad) return matmul(squeeze(a, 0), b);
+    if (b.shape[0] === 1 && b.requires_grad) return matmul(a, squeeze(b, 0));
+  }
+  if (should_fold(a, b)) {
+    // the ≥3-D side is folded into the rows of one mm / mv; a ≥3-D right side is folded through its transpose,
+    // (bᵀ @ aᵀ)ᵀ, and the transposed result is copied contiguous (CloneBackward0)
+    const transposed = db > da;
+    const t1 = transposed ? transpose(b, -1, -2) : a;
+    const t2 = !transposed ? b : da === 2 ? t(a) : a;
+    const out_shape = t1.shape.slice(0, -1);
+    const folded = reshape(t1, [numel_of(out_shape), t1.shape[t1.ndim - 1]!]);
+    if (t2.ndim === 1) return unsafe_view(mv(folded, t2), out_shape);
+    const r = unsafe_view(mm(folded, t2), [...out_shape, t2.shape[1]!]);
+    return transposed ? contiguous(transpose(r, -1, -2)) : r;
   }
   const a3 = da === 1 ? unsqueeze(a, 0) : a;
   const b3 = db === 1 ? unsqueeze(b, 1) : b;
