@@ -1,5 +1,5 @@
 // Shared test helpers: fixture loading, fixture tensors, tolerances, `expectClose` and leaf notes.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
@@ -20,6 +20,17 @@ export const TOL = {
 /** Reads `packages/core/test/fixtures/<name>` (relative to this file, never outside the package). */
 export function load_fixture<T = { cases: Record<string, unknown>[] }>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+/**
+ * The public fixture `name` followed by every generated variant of it in `fixtures/variants/` (files named
+ * `<stem>_*.json`, written by the `make_*.py` generators there), each as `[file name, fixture]`.
+ */
+export function load_fixture_with_variants<T = { cases: Record<string, unknown>[] }>(name: string): [string, T][] {
+  const stem = name.replace(/\.json$/, '');
+  const dir = new URL('./fixtures/variants/', import.meta.url);
+  const variants = readdirSync(dir).filter((f) => f.startsWith(`${stem}_`) && f.endsWith('.json')).sort();
+  return [[name, load_fixture<T>(name)], ...variants.map((f): [string, T] => [`variants/${f}`, load_fixture<T>(`variants/${f}`)])];
 }
 
 export function is_fixture_tensor(v: unknown): v is FixtureTensor {

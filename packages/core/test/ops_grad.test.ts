@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
-import { TOL, expectClose, expected_node_name, from_fixture, load_fixture, type FixtureTensor } from './helpers.js';
+import { TOL, expectClose, expected_node_name, from_fixture, load_fixture_with_variants, type FixtureTensor } from './helpers.js';
 import { python_scope, run_python } from './pyexpr.js';
 
 interface OpCase {
@@ -129,7 +129,7 @@ const HEAVY = new Set([
   'cross_entropy', 'nll_loss', 'mse_loss',
 ]);
 
-const fixture = load_fixture<{ cases: OpCase[] }>('ops_grad.json');
+const fixtures = load_fixture_with_variants<{ cases: OpCase[] }>('ops_grad.json');
 
 describe('expectClose', () => {
   it('accepts values within tolerance and names the first mismatching index', () => {
@@ -141,7 +141,7 @@ describe('expectClose', () => {
   });
 });
 
-describe('ops_grad.json', () => {
+for (const [file, fixture] of fixtures) describe(file, () => {
   it('has cases and an implementation for every op', () => {
     expect(fixture.cases.length).toBeGreaterThan(0);
     const missing = [...new Set(fixture.cases.map((c) => c.op))].filter((op) => OPS[op] === undefined);

@@ -1,5 +1,5 @@
 // Fixture helpers for nn tests: tensors from the fixtures' JSON, value snapshots, tolerant deep comparison.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as torch from '@tsgrad/core';
 import { Tensor } from '@tsgrad/core';
 import { expect } from 'vitest';
@@ -24,6 +24,18 @@ export interface TensorJSON {
 
 export function load_fixture<F>(url: URL): F {
   return JSON.parse(readFileSync(url, 'utf8')) as F;
+}
+
+/**
+ * The public fixture at `url` followed by its generated variants: every `<stem>_*.json` in the `variants/` folder
+ * beside it (written by the `make_*.py` generators there), each as `[file name, fixture]`.
+ */
+export function load_fixture_with_variants<F>(url: URL): [string, F][] {
+  const name = url.pathname.split('/').pop()!;
+  const stem = name.replace(/\.json$/, '');
+  const dir = new URL('./variants/', url);
+  const files = readdirSync(dir).filter((f) => f.startsWith(`${stem}_`) && f.endsWith('.json')).sort();
+  return [[name, load_fixture<F>(url)], ...files.map((f): [string, F] => [`variants/${f}`, load_fixture<F>(new URL(f, dir))])];
 }
 
 /** A fixture tensor: `{shape, data}`, `{shape, digest}`, or `{shape}` alone where only shapes were recorded. */

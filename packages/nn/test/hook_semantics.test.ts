@@ -4,7 +4,7 @@ import * as torch from '@tsgrad/core';
 import type { Grad, Tensor } from '@tsgrad/core';
 import { describe, expect, it } from 'vitest';
 import * as nn from '../src/index.js';
-import { capture_error, capture_warnings, expect_like, load_fixture, snap, T, type CapturedWarning, type TensorJSON } from './fixture_utils.js';
+import { capture_error, capture_warnings, expect_like, load_fixture_with_variants, snap, T, type CapturedWarning, type TensorJSON } from './fixture_utils.js';
 import { event_sequence, expect_events, Recorder, type HookEvent } from './recorder.js';
 
 interface Params {
@@ -38,7 +38,12 @@ interface Case {
 }
 type Results = Record<string, unknown>;
 
-const fixture = load_fixture<{ cases: Case[] }>(new URL('./fixtures/hook_semantics.json', import.meta.url));
+const fixtures = load_fixture_with_variants<{ cases: Case[] }>(new URL('./fixtures/hook_semantics.json', import.meta.url));
+
+/** The scenario a case runs: the `def sc_<scenario>(P)` its code defines (case names may carry a variant suffix). */
+function scenario_of(c: Case): string {
+  return /^def sc_(\w+)\(P\)/m.exec(c.code)?.[1] ?? c.name;
+}
 
 // ---- the fixture's helpers_code --------------------------------------------------------------------
 
@@ -693,7 +698,7 @@ function warnings_2x(ws: CapturedWarning[]): CapturedWarning[] {
 function expected_2x(c: Case): Results {
   const r: Results = structuredClone(c.results);
   if (Array.isArray(r['warnings'])) r['warnings'] = warnings_2x(r['warnings'] as CapturedWarning[]);
-  if (c.name === 'leaf_vs_intermediate_and_retain_grad') {
+  if (scenario_of(c) === 'leaf_vs_intermediate_and_retain_grad') {
     // 2.x fills .grad after all tensor hooks: both registration orders retain the hooked value.
     const a = r['retain_then_hook'] as Results;
     const b = r['hook_then_retain'] as Results;
@@ -705,7 +710,7 @@ function expected_2x(c: Case): Results {
 /** What the test name says about a case's level. */
 function level_note(c: Case): string {
   if (c.level !== 'pytorch-1.13-detail') return c.level;
-  return c.name === 'leaf_vs_intermediate_and_retain_grad'
+  return scenario_of(c) === 'leaf_vs_intermediate_and_retain_grad'
     ? 'pytorch-1.13-detail, asserting 2.x: retain_grad keeps the value after all tensor hooks in both orders'
     : 'pytorch-1.13-detail, asserting 2.x: same as 1.13';
 }
@@ -717,25 +722,27 @@ function compare_results(actual: Results, expected: Results): void {
   expect_like(actual, expected, 'results');
 }
 
-describe('hook_semantics.json', () => {
+for (const [file, fixture] of fixtures) describe(file, () => {
   for (const c of fixture.cases) {
     it(`${c.name} [${level_note(c)}]`, () => {
-      const run = scenarios[c.name];
-      if (run === undefined) expect.fail(`no TypeScript port of scenario '${c.name}'; its Python:\n${c.code}`);
+      const run = scenarios[scenario_of(c)];
+      if (run === undefined) expect.fail(`no TypeScript port of scenario '${scenario_of(c)}'; its Python:\n${c.code}`);
       compare_results(run(c), expected_2x(c));
     });
   }
 
   it('leaf_vs_intermediate_and_retain_grad: the 2.x expectation differs from 1.13 by exactly the hook factor', () => {
-    for (const c of fixture.cases.filter((k) => k.name === 'leaf_vs_intermediate_and_retain_grad')) {
+    for (const c of fixture.cases.filter((k) => scenario_of(k) === 'leaf_vs_intermediate_and_retain_grad')) {
       const a = (c.results['retain_then_hook'] as Results)['y_grad'] as TensorJSON;
       const b = (c.results['hook_then_retain'] as Results)['y_grad'] as TensorJSON;
       expect_like(T(a).mul(c.params.k), b, 'k * (1.13 retain-before-hook y.grad)');
     }
   });
+});
 
-  it('every scenario port is exercised by some fixture case', () => {
-    const names = new Set(fixture.cases.map((c) => c.name));
+describe('hook_semantics scenario ports', () => {
+  it('every scenario port is exercised by some public fixture case', () => {
+    const names = new Set(fixtures[0]![1].cases.map(scenario_of));
     expect(Object.keys(scenarios).filter((n) => !names.has(n))).toEqual([]);
   });
 });

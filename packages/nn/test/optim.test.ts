@@ -1,11 +1,10 @@
 // Optimizer and LR-scheduler tests: PyTorch 1.13 optimizer traces from training.json, float64 reference
 // formulas for AdamW/RMSprop/AMSGrad, param groups, state_dict round trips, schedulers and error messages.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as torch from '@tsgrad/core';
 import { Tensor } from '@tsgrad/core';
 import { Adam, AdamW, lr_scheduler, Optimizer, RMSprop, SGD, type AdamOptions, type RMSpropOptions } from '../src/optim/index.js';
+import { load_fixture_with_variants } from './fixture_utils.js';
 
 // ---- fixture plumbing ------------------------------------------------------------------------------------
 
@@ -37,10 +36,11 @@ interface ZeroGradCase {
 }
 type Case = TraceCase | ZeroGradCase | { name: string; kind: string };
 
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/training.json', import.meta.url)), 'utf8')) as {
+interface TrainingFixture {
   state_dict: Record<string, FixtureTensor>;
   cases: Case[];
-};
+}
+const fixtures = load_fixture_with_variants<TrainingFixture>(new URL('./fixtures/training.json', import.meta.url));
 
 const ELEMENTWISE = { rtol: 1e-5, atol: 1e-6 };
 
@@ -106,7 +106,7 @@ function run_trace(c: TraceCase): void {
   });
 }
 
-function run_zero_grad(c: ZeroGradCase): void {
+function run_zero_grad(fixture: TrainingFixture, c: ZeroGradCase): void {
   const names = Object.keys(c.grad_is_none_before_first_backward);
   const params = new Map(names.map((name) => [name, from_fixture(fixture.state_dict[name]!).requires_grad_()]));
   for (const name of names) expect(params.get(name)!.grad === null, `${name} grad before backward`).toBe(c.grad_is_none_before_first_backward[name]);
@@ -133,14 +133,14 @@ function run_zero_grad(c: ZeroGradCase): void {
   for (const [name, p] of params) expect(p.grad === null, `${name} grad is null`).toBe(c.optimizer_zero_grad_set_to_none_true.grad_is_none[name]);
 }
 
-describe('training.json optimizer cases', () => {
+for (const [file, fixture] of fixtures) describe(`${file} optimizer cases`, () => {
   for (const c of fixture.cases) {
     switch (c.kind) {
       case 'optimizer_trace':
         it(c.name, () => run_trace(c as TraceCase));
         break;
       case 'zero_grad':
-        it(`${c.name} (optimizer parts)`, () => run_zero_grad(c as ZeroGradCase));
+        it(`${c.name} (optimizer parts)`, () => run_zero_grad(fixture, c as ZeroGradCase));
         break;
       default:
         break; // 'train' cases need SimpleNet; they are tested with the models.

@@ -5,7 +5,7 @@ import * as nn from '@tsgrad/nn';
 import { models } from '@tsgrad/vision';
 import { describe, expect, it } from 'vitest';
 import * as interpret from '../src/interpret/index.js';
-import { expect_tensor, load_fixture, T, type TensorJSON } from './fixture_utils.js';
+import { expect_tensor, load_fixture_with_variants, T, type TensorJSON } from './fixture_utils.js';
 
 interface Case {
   name: string;
@@ -18,7 +18,9 @@ interface Fixture {
   cases: Case[];
 }
 
-const fixture = load_fixture<Fixture>(new URL('./fixtures/interpretability.json', import.meta.url));
+const fixtures = load_fixture_with_variants<Fixture>(new URL('./fixtures/interpretability.json', import.meta.url));
+/** The public fixture: the batch, error and cleanup tests below use its weights and inputs. */
+const fixture = fixtures[0]![1];
 
 // spec §14: interpretability maps rtol 1e-3 / atol 1e-6, normalized Grad-CAM maps atol 1e-4, network outputs rtol 1e-4 / atol 1e-5
 const MAP: [number, number] = [1e-3, 1e-6];
@@ -31,7 +33,7 @@ const load = (net: nn.Module, sd: Record<string, TensorJSON>): nn.Module => {
 };
 
 /** The case's network in eval mode: GuidedSimpleNet for `model_variant`, the case's own spec (CAM) or the top-level SimpleNet. */
-function build(c: Case): nn.Module {
+function build(fixture: Fixture, c: Case): nn.Module {
   if (c['model_variant'] === 'GuidedSimpleNet') return load(new models.GuidedSimpleNet(), fixture.state_dict);
   const spec = (c['model'] as models.ModelSpec | undefined) ?? fixture.model;
   return load(models.from_spec(spec), (c['state_dict'] as Record<string, TensorJSON> | undefined) ?? fixture.state_dict);
@@ -43,8 +45,8 @@ const first = (t: Tensor | null): Tensor => t!.select(0, 0);
 const num = (c: Case, key: string): number => c[key] as number;
 const tensor_of = (c: Case, key: string): TensorJSON => c[key] as TensorJSON;
 
-function check_case(c: Case): void {
-  const net = build(c);
+function check_case(fixture: Fixture, c: Case): void {
+  const net = build(fixture, c);
   const cls = num(c, 'target_class');
   switch (c.kind) {
     case 'saliency': {
@@ -66,7 +68,7 @@ function check_case(c: Case): void {
       if (c['output']) expect_tensor(full.output, tensor_of(c, 'output'), 'output', ...OUTPUT);
       expect_tensor(full.attribution, tensor_of(c, key), `${key} (full hooks)`, ...MAP);
       // the classic scripts' register_backward_hook path; a fresh net, since a module keeps its backward-hook kind
-      const legacy = tool(build(c), x, cls, { legacy: true });
+      const legacy = tool(build(fixture, c), x, cls, { legacy: true });
       expect_tensor(legacy.attribution, tensor_of(c, key), `${key} (legacy hooks)`, ...MAP);
       if (c['vanilla_grad']) expect_tensor(interpret.saliency(net, x, cls).grad, tensor_of(c, 'vanilla_grad'), 'vanilla_grad', ...MAP);
       expect(nn.utils.list_hooks(net)).toEqual([]);
@@ -137,8 +139,8 @@ function check_case(c: Case): void {
   }
 }
 
-describe('interpretability.json', () => {
-  for (const c of fixture.cases) it(`${c.kind}: ${c.name}`, () => check_case(c));
+for (const [file, f] of fixtures) describe(file, () => {
+  for (const c of f.cases) it(`${c.kind}: ${c.name}`, () => check_case(f, c));
 });
 
 const inputs = (): Tensor[] => {

@@ -3,7 +3,7 @@ import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { models } from '@tsgrad/vision';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expect_tensor, load_fixture, name_2x, T, type TensorJSON } from './fixture_utils.js';
+import { expect_tensor, load_fixture_with_variants, name_2x, T, type TensorJSON } from './fixture_utils.js';
 import { expect_events, Recorder } from '../../nn/test/recorder.js';
 
 interface Case {
@@ -16,10 +16,9 @@ interface Fixture {
   cases: Case[];
 }
 
-const fixture = load_fixture<Fixture>(new URL('./fixtures/simplenet_hooks.json', import.meta.url));
-const by_name = new Map(fixture.cases.map((c) => [c.name, c]));
+const fixtures = load_fixture_with_variants<Fixture>(new URL('./fixtures/simplenet_hooks.json', import.meta.url));
 
-function build(c: Case): nn.Module {
+function build(fixture: Fixture, c: Case): nn.Module {
   const spec = (c['model'] as models.ModelSpec | undefined) ?? { type: 'SimpleNet' };
   const net = models.from_spec(spec);
   const sd = (c['state_dict'] as Record<string, TensorJSON> | undefined) ?? fixture.state_dict;
@@ -41,8 +40,8 @@ afterEach(() => {
   process.emitWarning = original_emit;
 });
 
-function run_hooked(c: Case) {
-  const net = build(c);
+function run_hooked(fixture: Fixture, c: Case) {
+  const net = build(fixture, c);
   const rec = new Recorder();
   for (const h of c['hooks'] as { module: string; kinds: string[] }[]) rec.on(module_at(net, h.module), h.module, h.kinds);
   if (c['tensor_hooks_on_parameters']) for (const [name, p] of net.named_parameters()) rec.tensor(p, name);
@@ -54,7 +53,25 @@ function run_hooked(c: Case) {
   return { net, rec, x, out, loss };
 }
 
-describe('simplenet_hooks.json', () => {
+/** The module an error case's code builds (`nn.Conv2d(1, 2, 3)`, `nn.Linear(4, 2)`, `nn.MaxPool2d(2)`, …). */
+function module_in_code(code: string): nn.Module {
+  const m = /nn\.(\w+)\(([^)]*)\)/.exec(code);
+  if (m === null) throw new Error(`no nn module in ${code}`);
+  const args = m[2]!.split(',').map((a) => a.trim()).filter((a) => a !== '' && !a.includes('=')).map(Number);
+  switch (m[1]) {
+    case 'Conv2d':
+      return new nn.Conv2d(args[0]!, args[1]!, args[2]!);
+    case 'Linear':
+      return new nn.Linear(args[0]!, args[1]!);
+    case 'MaxPool2d':
+      return new nn.MaxPool2d(args[0]!);
+    default:
+      return models.layer_from_spec({ type: m[1]! });
+  }
+}
+
+for (const [file, fixture] of fixtures) describe(file, () => {
+  const by_name = new Map(fixture.cases.map((c) => [c.name, c]));
   for (const c of fixture.cases) {
     it(`${c.kind}: ${c.name}`, () => {
       switch (c.kind) {
@@ -73,7 +90,7 @@ describe('simplenet_hooks.json', () => {
           break;
         }
         case 'grad_fn_of_module_outputs': {
-          const net = build(c);
+          const net = build(fixture, c);
           const seen = new Map<string, string | null>();
           for (const [path, m] of net.named_modules()) {
             m.register_forward_hook((_m, _a, out) => {
@@ -85,7 +102,7 @@ describe('simplenet_hooks.json', () => {
           break;
         }
         case 'hooked_run': {
-          const { net, rec, x, out, loss } = run_hooked(c);
+          const { net, rec, x, out, loss } = run_hooked(fixture, c);
           expect_tensor(out, c['output'] as TensorJSON, 'output', 1e-4, 1e-5);
           expect(out.grad_fn?.name() ?? null).toBe(name_2x(c['output_grad_fn'] as string));
           expect_tensor(loss, c['loss'] as TensorJSON, 'loss', 1e-4, 1e-6);
@@ -102,7 +119,7 @@ describe('simplenet_hooks.json', () => {
         case 'error': {
           const code = String(c['code']);
           const first = code.includes('register_full_backward_hook') && code.indexOf('register_backward_hook') < code.indexOf('register_full_backward_hook') ? 'legacy' : 'full';
-          const conv = new nn.Conv2d(1, 2, 3);
+          const conv = module_in_code(code);
           const noop = () => undefined;
           const attempt = () => {
             if (first === 'legacy') {

@@ -3,7 +3,7 @@ import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { models } from '@tsgrad/vision';
 import { describe, expect, it } from 'vitest';
-import { expect_tensor, load_fixture, T, type TensorJSON } from './fixture_utils.js';
+import { expect_tensor, load_fixture_with_variants, T, type TensorJSON } from './fixture_utils.js';
 
 interface TrainCase {
   name: string;
@@ -19,11 +19,12 @@ interface TrainCase {
   final_state_dict?: Record<string, TensorJSON> | null;
 }
 interface Fixture {
+  model?: models.ModelSpec;
   state_dict: Record<string, TensorJSON>;
   cases: TrainCase[];
 }
 
-const fixture = load_fixture<Fixture>(new URL('./fixtures/training.json', import.meta.url));
+const fixtures = load_fixture_with_variants<Fixture>(new URL('./fixtures/training.json', import.meta.url));
 
 function make_optimizer(c: TrainCase, params: Iterable<torch.Tensor>): nn.optim.Optimizer<never> {
   const { type, ...hp } = c.optimizer;
@@ -32,10 +33,10 @@ function make_optimizer(c: TrainCase, params: Iterable<torch.Tensor>): nn.optim.
   throw new Error(`unknown optimizer ${String(type)}`);
 }
 
-describe('training.json', () => {
+for (const [file, fixture] of fixtures) describe(file, () => {
   for (const c of fixture.cases.filter((k) => k.kind === 'train')) {
     it(`train: ${c.name}`, () => {
-      const net = new models.SimpleNet();
+      const net = models.from_spec(fixture.model ?? { type: 'SimpleNet' });
       net.load_state_dict(Object.fromEntries(Object.entries(fixture.state_dict).map(([k, v]) => [k, T(v)])));
       const opt = make_optimizer(c, net.parameters());
       const crit = new nn.CrossEntropyLoss();
