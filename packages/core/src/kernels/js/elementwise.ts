@@ -1,6 +1,6 @@
 // Reference elementwise kernels: unary maps, broadcast binary maps, where, strided copies.
 import type { TypedArray } from '../../dtype.js';
-import { broadcast_offsets, is_contiguous_view, shapes_match, type StridedView, view_numel } from '../strided.js';
+import { row_walk, type StridedView } from '../strided.js';
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'relu' | 'sigmoid' | 'tanh' | 'reciprocal'
@@ -12,147 +12,169 @@ export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne'
   | 'logical_and' | 'logical_or' | 'relu_mask' | 'atan2';
 
+/** One row of a unary map: `out[o + i] = op(x[xo + i * xs])` for `i < n`; `a`, `b` are the op's parameters. */
+type UnaryRow = (x: TypedArray, xo: number, xs: number, out: TypedArray, o: number, n: number, a: number, b: number) => void;
+/** One row of a binary map: `out[o + i] = op(x[xo + i * xs], y[yo + i * ys])` for `i < n`. */
+type BinaryRow = (x: TypedArray, xo: number, xs: number, y: TypedArray, yo: number, ys: number, out: TypedArray, o: number, n: number) => void;
+
+// Ops whose arithmetic is cheaper than a function call each get their own loop, so V8 compiles every loop for
+// one operation (a shared loop calling a per-op closure is megamorphic and costs several ns per element).
+// The costlier ops (Math.exp, Math.sin, …) go through `unary_fn` and `binary_fn` in one generic loop.
+// Comparisons and masks select with `+(a > b)` rather than `?:`: V8 compiles the ternary to a branch, which
+// mispredicts on every other element of random data (~6 ns), the conversion of a boolean to a number to none.
+type LoopedUnaryOp =
+  | 'neg' | 'abs' | 'relu' | 'square' | 'identity' | 'add_s' | 'sub_s' | 'rsub_s' | 'mul_s' | 'div_s' | 'clamp'
+  | 'leaky_relu' | 'gt_s' | 'lt_s' | 'ge_s' | 'le_s' | 'eq_s' | 'ne_s' | 'logical_not';
+type LoopedBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne' | 'relu_mask';
+
+const UNARY_ROWS: Record<LoopedUnaryOp, UnaryRow> = {
+  neg: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = -x[j]!; },
+  abs: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = Math.abs(x[j]!); },
+  // `v * (v > 0) + 0` is v, NaN or +0 (the + 0 turns -0 into +0) except for -inf, whose rows are patched after
+  relu: (x, j, s, out, o, n) => {
+    let neg_inf = 0;
+    for (let i = o, k = j, e = o + n; i < e; i++, k += s) { const v = x[k]!; out[i] = v * +(v > 0) + 0; neg_inf |= +(v === -Infinity); }
+    if (neg_inf) for (let i = o, e = o + n; i < e; i++, j += s) if (x[j] === -Infinity) out[i] = 0;
+  },
+  square: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) { const v = x[j]!; out[i] = v * v; } },
+  identity: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = x[j]!; },
+  add_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = x[j]! + a; },
+  sub_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = x[j]! - a; },
+  rsub_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = a - x[j]!; },
+  mul_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = x[j]! * a; },
+  div_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = x[j]! / a; },
+  clamp: (x, j, s, out, o, n, a, b) => {
+    for (let i = o, e = o + n; i < e; i++, j += s) { const v = x[j]!; out[i] = v !== v ? v : Math.min(Math.max(v, a), b); }
+  },
+  leaky_relu: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) { const v = x[j]!; out[i] = v > 0 ? v : v * a; } },
+  gt_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! > a); },
+  lt_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! < a); },
+  ge_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! >= a); },
+  le_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! <= a); },
+  eq_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! === a); },
+  ne_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! !== a); },
+  logical_not: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +!x[j]!; },
+};
+
+const BINARY_ROWS: Record<LoopedBinaryOp, BinaryRow> = {
+  add: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = x[j]! + y[k]!; },
+  sub: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = x[j]! - y[k]!; },
+  mul: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = x[j]! * y[k]!; },
+  div: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = x[j]! / y[k]!; },
+  gt: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = +(x[j]! > y[k]!); },
+  lt: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = +(x[j]! < y[k]!); },
+  ge: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = +(x[j]! >= y[k]!); },
+  le: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = +(x[j]! <= y[k]!); },
+  eq: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = +(x[j]! === y[k]!); },
+  ne: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = +(x[j]! !== y[k]!); },
+  // `g * (x > 0)`: the ReLU gradient in one pass
+  relu_mask: (g, j, gs, x, k, xs, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += gs, k += xs) out[i] = g[j]! * +(x[k]! > 0); },
+};
+
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
-/** Scalar function of a unary op given its parameters `a` and `b`. */
-export function unary_fn(op: UnaryOp, a: number, b: number): (x: number) => number {
+/** Scalar function of a unary op without its own loop, given its parameter `a`. */
+export function unary_fn(op: Exclude<UnaryOp, LoopedUnaryOp>, a: number): (x: number) => number {
   switch (op) {
-    case 'neg': return (x) => -x;
     case 'exp': return Math.exp;
     case 'log': return Math.log;
     case 'sqrt': return Math.sqrt;
     case 'rsqrt': return (x) => 1 / Math.sqrt(x);
-    case 'abs': return Math.abs;
     case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN);
-    case 'relu': return (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0);
     case 'sigmoid': return sigmoid;
     case 'tanh': return Math.tanh;
     case 'reciprocal': return (x) => 1 / x;
     case 'sin': return Math.sin;
     case 'cos': return Math.cos;
-    case 'square': return (x) => x * x;
     case 'floor': return Math.floor;
     case 'ceil': return Math.ceil;
     case 'round': return (x) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; };
     case 'trunc': return Math.trunc;
     case 'log1p': return Math.log1p;
     case 'expm1': return Math.expm1;
-    case 'logical_not': return (x) => (x ? 0 : 1);
-    case 'identity': return (x) => x;
-    case 'add_s': return (x) => x + a;
-    case 'sub_s': return (x) => x - a;
-    case 'rsub_s': return (x) => a - x;
-    case 'mul_s': return (x) => x * a;
-    case 'div_s': return (x) => x / a;
     case 'rdiv_s': return (x) => a / x;
     case 'pow_s': return a === 2 ? (x) => x * x : (x) => Math.pow(x, a);
     case 'rpow_s': return (x) => Math.pow(a, x);
-    case 'clamp': return (x) => (Number.isNaN(x) ? x : Math.min(Math.max(x, a), b));
-    case 'leaky_relu': return (x) => (x > 0 ? x : x * a);
-    case 'gt_s': return (x) => (x > a ? 1 : 0);
-    case 'lt_s': return (x) => (x < a ? 1 : 0);
-    case 'ge_s': return (x) => (x >= a ? 1 : 0);
-    case 'le_s': return (x) => (x <= a ? 1 : 0);
-    case 'eq_s': return (x) => (x === a ? 1 : 0);
-    case 'ne_s': return (x) => (x !== a ? 1 : 0);
     case 'fill': return () => a;
     case 'isnan': return (x) => (Number.isNaN(x) ? 1 : 0);
     case 'step_pos': return (x) => (x > 0 ? 1 : 0);
   }
 }
 
-export function binary_fn(op: BinaryOp): (x: number, y: number) => number {
+/** Scalar function of a binary op without its own loop. */
+export function binary_fn(op: Exclude<BinaryOp, LoopedBinaryOp>): (x: number, y: number) => number {
   switch (op) {
-    case 'add': return (x, y) => x + y;
-    case 'sub': return (x, y) => x - y;
-    case 'mul': return (x, y) => x * y;
-    case 'div': return (x, y) => x / y;
     case 'pow': return Math.pow;
     case 'maximum': return (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y));
     case 'minimum': return (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.min(x, y));
-    case 'gt': return (x, y) => (x > y ? 1 : 0);
-    case 'lt': return (x, y) => (x < y ? 1 : 0);
-    case 'ge': return (x, y) => (x >= y ? 1 : 0);
-    case 'le': return (x, y) => (x <= y ? 1 : 0);
-    case 'eq': return (x, y) => (x === y ? 1 : 0);
-    case 'ne': return (x, y) => (x !== y ? 1 : 0);
     case 'logical_and': return (x, y) => (x && y ? 1 : 0);
     case 'logical_or': return (x, y) => (x || y ? 1 : 0);
-    case 'relu_mask': return (g, x) => (x > 0 ? g : 0);
     case 'atan2': return Math.atan2;
   }
 }
 
+function unary_row(op: UnaryOp, a: number): UnaryRow {
+  const row = (UNARY_ROWS as Partial<Record<UnaryOp, UnaryRow>>)[op];
+  if (row !== undefined) return row;
+  const fn = unary_fn(op as Exclude<UnaryOp, LoopedUnaryOp>, a);
+  return (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = fn(x[j]!); };
+}
+
+function binary_row(op: BinaryOp): BinaryRow {
+  const row = (BINARY_ROWS as Partial<Record<BinaryOp, BinaryRow>>)[op];
+  if (row !== undefined) return row;
+  const fn = binary_fn(op as Exclude<BinaryOp, LoopedBinaryOp>);
+  return (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = fn(x[j]!, y[k]!); };
+}
+
 /** `out[i] = op(x[i])` over `x` in row-major order; `out` is contiguous with x's shape. */
 export function unary(op: UnaryOp, x: StridedView, out: TypedArray, a = 0, b = 0): void {
-  const fn = unary_fn(op, a, b);
-  const n = view_numel(x.shape);
-  const src = x.data;
-  if (is_contiguous_view(x.shape, x.strides)) {
-    const o = x.offset;
-    for (let i = 0; i < n; i++) out[i] = fn(src[o + i]!);
-    return;
-  }
-  const offs = broadcast_offsets(x, x.shape);
-  for (let i = 0; i < n; i++) out[i] = fn(src[offs[i]!]!);
+  const row = unary_row(op, a);
+  const w = row_walk([x], x.shape);
+  const xs = w.starts[0]!;
+  for (let r = 0; r < w.rows; r++) row(x.data, xs[r]!, w.steps[0]!, out, r * w.n, w.n, a, b);
 }
 
 /** `out[i] = op(a[i], b[i])` with NumPy broadcasting to `out_shape`; `out` is contiguous. */
 export function binary(op: BinaryOp, a: StridedView, b: StridedView, out_shape: readonly number[], out: TypedArray): void {
-  const fn = binary_fn(op);
-  const n = view_numel(out_shape);
-  const ad = a.data;
-  const bd = b.data;
-  const a_flat = shapes_match(a.shape, out_shape) && is_contiguous_view(a.shape, a.strides);
-  const b_flat = shapes_match(b.shape, out_shape) && is_contiguous_view(b.shape, b.strides);
-  if (a_flat && b_flat) {
-    const ao = a.offset;
-    const bo = b.offset;
-    for (let i = 0; i < n; i++) out[i] = fn(ad[ao + i]!, bd[bo + i]!);
-    return;
-  }
-  if (a_flat && view_numel(b.shape) === 1) {
-    const bv = bd[b.offset]!;
-    const ao = a.offset;
-    for (let i = 0; i < n; i++) out[i] = fn(ad[ao + i]!, bv);
-    return;
-  }
-  const ao = a_flat ? null : broadcast_offsets(a, out_shape);
-  const bo = b_flat ? null : broadcast_offsets(b, out_shape);
-  for (let i = 0; i < n; i++) {
-    out[i] = fn(ad[ao === null ? a.offset + i : ao[i]!]!, bd[bo === null ? b.offset + i : bo[i]!]!);
-  }
+  const row = binary_row(op);
+  const w = row_walk([a, b], out_shape);
+  const [a_starts, b_starts] = w.starts as [ArrayLike<number>, ArrayLike<number>];
+  const [a_step, b_step] = w.steps as [number, number];
+  for (let r = 0; r < w.rows; r++) row(a.data, a_starts[r]!, a_step, b.data, b_starts[r]!, b_step, out, r * w.n, w.n);
 }
 
 /** `out[i] = cond[i] ? a[i] : b[i]` with broadcasting. */
 export function where(cond: StridedView, a: StridedView, b: StridedView, out_shape: readonly number[], out: TypedArray): void {
-  const n = view_numel(out_shape);
-  const co = broadcast_offsets(cond, out_shape);
-  const ao = broadcast_offsets(a, out_shape);
-  const bo = broadcast_offsets(b, out_shape);
-  for (let i = 0; i < n; i++) out[i] = cond.data[co[i]!] ? a.data[ao[i]!]! : b.data[bo[i]!]!;
+  const w = row_walk([cond, a, b], out_shape);
+  const [c_step, a_step, b_step] = w.steps as [number, number, number];
+  const [c_starts, a_starts, b_starts] = w.starts as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+  const c = cond.data;
+  const ad = a.data;
+  const bd = b.data;
+  for (let r = 0; r < w.rows; r++) {
+    let ci = c_starts[r]!;
+    let ai = a_starts[r]!;
+    let bi = b_starts[r]!;
+    for (let i = r * w.n, e = i + w.n; i < e; i++, ci += c_step, ai += a_step, bi += b_step) out[i] = c[ci] ? ad[ai]! : bd[bi]!;
+  }
 }
 
 /** Copies `src` (broadcast to `dst.shape`) into the strided destination `dst` (used by in-place ops). */
 export function copy_into(src: StridedView, dst: StridedView): void {
-  const n = view_numel(dst.shape);
-  const so = broadcast_offsets(src, dst.shape);
+  const w = row_walk([src, dst], dst.shape);
+  const [s_step, d_step] = w.steps as [number, number];
+  const [s_starts, d_starts] = w.starts as [ArrayLike<number>, ArrayLike<number>];
+  const s = src.data;
   const d = dst.data;
-  if (is_contiguous_view(dst.shape, dst.strides)) {
-    for (let i = 0; i < n; i++) d[dst.offset + i] = src.data[so[i]!]!;
-    return;
+  for (let r = 0; r < w.rows; r++) {
+    let si = s_starts[r]!;
+    let di = d_starts[r]!;
+    for (let i = 0; i < w.n; i++, si += s_step, di += d_step) d[di] = s[si]!;
   }
-  const dof = broadcast_offsets(dst, dst.shape);
-  for (let i = 0; i < n; i++) d[dof[i]!] = src.data[so[i]!]!;
 }
 
 /** Contiguous row-major copy of a view into `out`. */
 export function contiguous(x: StridedView, out: TypedArray): void {
-  const n = view_numel(x.shape);
-  if (is_contiguous_view(x.shape, x.strides)) {
-    for (let i = 0; i < n; i++) out[i] = x.data[x.offset + i]!;
-    return;
-  }
-  const offs = broadcast_offsets(x, x.shape);
-  for (let i = 0; i < n; i++) out[i] = x.data[offs[i]!]!;
+  unary('identity', x, out);
 }

@@ -1,6 +1,6 @@
 // Reference reduction kernels: sums, extrema (with indices), and row-wise softmax along one dim.
 import type { TypedArray } from '../../dtype.js';
-import { broadcast_offsets, type StridedView, view_numel } from '../strided.js';
+import { broadcast_offsets, row_walk, type RowWalk, type StridedView } from '../strided.js';
 
 function contiguous_strides(shape: readonly number[]): number[] {
   const st = new Array<number>(shape.length);
@@ -12,59 +12,64 @@ function contiguous_strides(shape: readonly number[]): number[] {
   return st;
 }
 
-/** For every element of `x` (row-major), the flat index of its slot in the reduced output. */
-function output_slots(shape: readonly number[], reduced: readonly boolean[]): Int32Array {
-  const kept = shape.map((s, i) => (reduced[i] ? 1 : s));
-  const ks = contiguous_strides(kept);
-  const strides = ks.map((s, i) => (reduced[i] ? 0 : s));
-  return broadcast_offsets({ data: new Float64Array(0), shape, strides, offset: 0 }, shape);
+/**
+ * Walks `x` in row-major order together with the slot of each element in `acc`, the contiguous array of
+ * the dims not flagged in `reduced` (a reduced dim steps the slot by 0).
+ */
+function walk_reduced(x: StridedView, reduced: readonly boolean[], acc: TypedArray): RowWalk {
+  const ks = contiguous_strides(x.shape.map((s, i) => (reduced[i] ? 1 : s)));
+  return row_walk([x, { data: acc, shape: x.shape, strides: ks.map((s, i) => (reduced[i] ? 0 : s)), offset: 0 }], x.shape);
 }
 
-/** Sum over the dims flagged in `reduced`; `out` holds the kept dims contiguously (sums in doubles). */
+/** Sum over the dims flagged in `reduced`; `out` holds the kept dims contiguously (sums in doubles, in x's row-major order). */
 export function sum(x: StridedView, reduced: readonly boolean[], out: TypedArray): void {
-  const n = view_numel(x.shape);
   const acc = new Float64Array(out.length);
-  if (reduced.every(Boolean)) {
-    const xo = broadcast_offsets(x, x.shape);
-    let s = 0;
-    for (let i = 0; i < n; i++) s += x.data[xo[i]!]!;
-    out[0] = s;
-    return;
+  const w = walk_reduced(x, reduced, acc);
+  const [x_step, acc_step] = w.steps as [number, number];
+  const d = x.data;
+  for (let r = 0; r < w.rows; r++) {
+    let j = w.starts[0]![r]!;
+    let k = w.starts[1]![r]!;
+    if (acc_step === 0) {
+      let s = acc[k]!;
+      for (let i = 0; i < w.n; i++, j += x_step) s += d[j]!;
+      acc[k] = s;
+    } else {
+      for (let i = 0; i < w.n; i++, j += x_step, k += acc_step) acc[k] += d[j]!;
+    }
   }
-  const xo = broadcast_offsets(x, x.shape);
-  const oo = output_slots(x.shape, reduced);
-  for (let i = 0; i < n; i++) acc[oo[i]!] += x.data[xo[i]!]!;
-  for (let i = 0; i < out.length; i++) out[i] = acc[i]!;
+  out.set(acc);
 }
 
 /** Max (or min) over the flagged dims, values only; NaN propagates. */
 export function extreme(x: StridedView, reduced: readonly boolean[], out: TypedArray, is_max: boolean): void {
-  const n = view_numel(x.shape);
   const best = new Float64Array(out.length).fill(is_max ? -Infinity : Infinity);
-  const xo = broadcast_offsets(x, x.shape);
-  const oo = output_slots(x.shape, reduced);
-  for (let i = 0; i < n; i++) {
-    const v = x.data[xo[i]!]!;
-    const o = oo[i]!;
-    const b = best[o]!;
-    if (Number.isNaN(b)) continue;
-    if (Number.isNaN(v) || (is_max ? v > b : v < b)) best[o] = v;
+  const w = walk_reduced(x, reduced, best);
+  const [x_step, best_step] = w.steps as [number, number];
+  const d = x.data;
+  for (let r = 0; r < w.rows; r++) {
+    for (let i = 0, j = w.starts[0]![r]!, k = w.starts[1]![r]!; i < w.n; i++, j += x_step, k += best_step) {
+      const v = d[j]!;
+      const b = best[k]!;
+      if (b !== b) continue;
+      if (v !== v || (is_max ? v > b : v < b)) best[k] = v;
+    }
   }
-  for (let i = 0; i < out.length; i++) out[i] = best[i]!;
+  out.set(best);
 }
 
 /**
- * Row view of `x` along `dim`: offsets of x's elements ordered so each run of `L = shape[dim]` is one row,
- * and for each row the flat index of its first element in a contiguous output with the reduced shape.
+ * The lanes of `x` along `dim`, in row-major order of the other dims: where each lane starts in `x` and in a
+ * contiguous array of x's shape, its length `L`, and the steps between its elements in both.
  */
-export function rows_along(x: StridedView, dim: number): { x_offsets: Int32Array; L: number; rows: number; row_stride_out: number } {
+function lanes_along(x: StridedView, dim: number): { x_starts: Int32Array; out_starts: Int32Array; L: number; x_step: number; out_step: number } {
   const nd = x.shape.length;
-  const order = [...Array(nd).keys()].filter((d) => d !== dim).concat(nd === 0 ? [] : [dim]);
-  const shape = order.map((d) => x.shape[d]!);
-  const strides = order.map((d) => x.strides[d]!);
-  const x_offsets = broadcast_offsets({ data: x.data, shape, strides, offset: x.offset }, shape);
-  const L = nd === 0 ? 1 : x.shape[dim]!;
-  return { x_offsets, L, rows: L === 0 ? 0 : x_offsets.length / L, row_stride_out: 1 };
+  if (nd === 0) return { x_starts: Int32Array.of(x.offset), out_starts: Int32Array.of(0), L: 1, x_step: 0, out_step: 0 };
+  const cs = contiguous_strides(x.shape);
+  const others = x.shape.filter((_, d) => d !== dim);
+  const starts = (strides: readonly number[], offset: number): Int32Array =>
+    broadcast_offsets({ data: x.data, shape: others, strides: strides.filter((_, d) => d !== dim), offset }, others);
+  return { x_starts: starts(x.strides, x.offset), out_starts: starts(cs, 0), L: x.shape[dim]!, x_step: x.strides[dim]!, out_step: cs[dim]! };
 }
 
 /**
@@ -72,17 +77,19 @@ export function rows_along(x: StridedView, dim: number): { x_offsets: Int32Array
  * `values` and `indices` are contiguous in the shape with `dim` removed (row-major over the other dims).
  */
 export function extreme_along(x: StridedView, dim: number, values: TypedArray, indices: Float64Array, is_max: boolean): void {
-  const { x_offsets, L, rows } = rows_along(x, dim);
+  const { x_starts, L, x_step } = lanes_along(x, dim);
+  if (L === 0) return;
   const d = x.data;
-  for (let r = 0; r < rows; r++) {
-    const base = r * L;
+  for (let r = 0; r < x_starts.length; r++) {
+    let j = x_starts[r]!;
     let bi = 0;
-    let bv = d[x_offsets[base]!]!;
-    for (let j = 1; j < L && !Number.isNaN(bv); j++) {
-      const v = d[x_offsets[base + j]!]!;
-      if (Number.isNaN(v) || (is_max ? v > bv : v < bv)) {
+    let bv = d[j]!;
+    for (let i = 1; i < L && bv === bv; i++) {
+      j += x_step;
+      const v = d[j]!;
+      if (v !== v || (is_max ? v > bv : v < bv)) {
         bv = v;
-        bi = j;
+        bi = i;
       }
     }
     values[r] = bv;
@@ -94,31 +101,24 @@ export function extreme_along(x: StridedView, dim: number, values: TypedArray, i
  * Softmax (or log-softmax) along `dim` with max subtraction; `out` is contiguous in x's shape.
  */
 export function softmax(x: StridedView, dim: number, out: TypedArray, log: boolean): void {
-  const { x_offsets, L, rows } = rows_along(x, dim);
-  const nd = x.shape.length;
-  const cs = contiguous_strides(x.shape);
-  const order = [...Array(nd).keys()].filter((d) => d !== dim).concat(nd === 0 ? [] : [dim]);
-  const out_offsets = broadcast_offsets(
-    { data: out, shape: order.map((d) => x.shape[d]!), strides: order.map((d) => cs[d]!), offset: 0 },
-    order.map((d) => x.shape[d]!),
-  );
+  const { x_starts, out_starts, L, x_step, out_step } = lanes_along(x, dim);
   const d = x.data;
   const tmp = new Float64Array(L);
-  for (let r = 0; r < rows; r++) {
-    const base = r * L;
+  for (let r = 0; r < x_starts.length; r++) {
     let m = -Infinity;
-    for (let j = 0; j < L; j++) {
-      const v = d[x_offsets[base + j]!]!;
+    for (let j = 0, xi = x_starts[r]!; j < L; j++, xi += x_step) {
+      const v = d[xi]!;
       tmp[j] = v;
-      if (v > m || Number.isNaN(v)) m = v;
+      if (v > m || v !== v) m = v;
     }
     let s = 0;
     for (let j = 0; j < L; j++) s += Math.exp(tmp[j]! - m);
+    const o = out_starts[r]!;
     if (log) {
       const lse = Math.log(s);
-      for (let j = 0; j < L; j++) out[out_offsets[base + j]!] = tmp[j]! - m - lse;
+      for (let j = 0; j < L; j++) out[o + j * out_step] = tmp[j]! - m - lse;
     } else {
-      for (let j = 0; j < L; j++) out[out_offsets[base + j]!] = Math.exp(tmp[j]! - m) / s;
+      for (let j = 0; j < L; j++) out[o + j * out_step] = Math.exp(tmp[j]! - m) / s;
     }
   }
 }
