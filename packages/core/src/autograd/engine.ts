@@ -225,16 +225,20 @@ export function run_backward(root_edges: Edge[], root_grads: Tensor[], options: 
       outputs = node.next_functions.map(() => null);
     } else {
       let incoming = grads;
-      for (const [, hook] of node._pre_hooks.snapshot()) {
-        const r = hook(incoming);
-        if (r !== undefined && r !== null) incoming = r;
+      if (node._pre_hooks !== null && node._pre_hooks.size > 0) {
+        for (const [, hook] of node._pre_hooks.snapshot()) {
+          const r = hook(incoming);
+          if (r !== undefined && r !== null) incoming = r;
+        }
       }
       outputs = set_grad_enabled(options.create_graph, () => node.apply(incoming));
       if (!options.keep_graph) node.release_variables();
       outputs = validate(node, outputs);
-      for (const [, hook] of node._post_hooks.snapshot()) {
-        const r = hook(outputs, incoming);
-        if (r !== undefined && r !== null) outputs = r;
+      if (node._post_hooks !== null && node._post_hooks.size > 0) {
+        for (const [, hook] of node._post_hooks.snapshot()) {
+          const r = hook(outputs, incoming);
+          if (r !== undefined && r !== null) outputs = r;
+        }
       }
     }
     node.next_functions.forEach(([next, input_nr], i) => {

@@ -56,8 +56,9 @@ export class Node {
   num_outputs: number;
   /** Shapes of the forward outputs, for zero-filling gradients that never arrived. */
   output_meta: InputMeta[];
-  readonly _pre_hooks = new HookDict<NodePreHook>();
-  readonly _post_hooks = new HookDict<NodePostHook>();
+  /** Created on first registration: most nodes never get hooks, and every op makes a node. */
+  _pre_hooks: HookDict<NodePreHook> | null = null;
+  _post_hooks: HookDict<NodePostHook> | null = null;
   _tensor_pre_hooks: Map<number, HookDict<TensorHook>> | null = null;
   _retained: Map<number, WeakRef<Tensor>> | null = null;
   private saved: SavedTensor[] = [];
@@ -124,11 +125,13 @@ export class Node {
    * y.grad_fn!.register_hook((gi, go) => console.log(gi.length));
    */
   register_hook(hook: NodePostHook): RemovableHandle {
+    this._post_hooks ??= new HookDict();
     return this._post_hooks.add(hook);
   }
 
   /** Registers a pre-hook `hook(grad_outputs)`, run before this node's backward formula. */
   register_prehook(hook: NodePreHook): RemovableHandle {
+    this._pre_hooks ??= new HookDict();
     return this._pre_hooks.add(hook);
   }
 

@@ -6,7 +6,8 @@ import { default_generator } from '../random.js';
 import { broadcast_shapes, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { should_record, Tensor } from '../tensor.js';
-import { add, div, mul, sub, to_dtype } from './arithmetic.js';
+import { promote_types, promote_with_scalar, type DType, type TypedArray } from '../dtype.js';
+import { add, div, float_dtype, mul, sub, to_dtype } from './arithmetic.js';
 import { record } from './record.js';
 import { clamp, relu } from './unary.js';
 import { sum_to } from './reduce.js';
@@ -27,9 +28,16 @@ function check_inplace(self: Tensor, others: readonly (Tensor | number)[]): bool
  * memory and moves `self` onto the result's node. `needs_original` clones the pre-op value for the
  * backward rule (mul_, div_, clamp_).
  */
-function apply_inplace<T extends Tensor>(self: T, others: readonly (Tensor | number)[], needs_original: boolean, op: (a: Tensor) => Tensor): T {
+function apply_inplace<T extends Tensor>(
+  self: T,
+  others: readonly (Tensor | number)[],
+  needs_original: boolean,
+  op: (a: Tensor) => Tensor,
+  direct?: ArithOp,
+): T {
   const recording = check_inplace(self, others);
   if (!recording) {
+    if (direct !== undefined && arith_into(self, others[0]!, direct)) return self;
     const r = no_grad(() => op(self.detach()));
     write(self, r);
     return self;
@@ -56,11 +64,47 @@ function write(self: Tensor, r: Tensor): void {
   self._storage.version++;
 }
 
+type ArithOp = 'add' | 'sub' | 'mul' | 'div';
+
+/**
+ * `self = self op other` computed straight into self's memory, skipping the temporary and the copy of the
+ * general path. Only when that writes exactly what the out-of-place op would (self contiguous, the result in
+ * self's dtype and shape) and `other` cannot overlap self; returns false to leave it to the general path.
+ */
+function arith_into(self: Tensor, other: Tensor | number, op: ArithOp): boolean {
+  if (!self.is_contiguous()) return false;
+  let dtype: DType;
+  if (other instanceof Tensor) {
+    if (overlaps(other._storage.data, self._storage.data) || (self.dtype === 'bool' && other.dtype === 'bool')) return false;
+    if (!shapes_equal(broadcast_shapes(self.shape, other.shape), self.shape)) return false;
+    dtype = promote_types(self.dtype, other.dtype);
+  } else if (typeof other === 'number') {
+    dtype = promote_with_scalar(self.dtype, other);
+  } else return false;
+  if ((op === 'div' ? float_dtype(dtype) : dtype) !== self.dtype) return false;
+  const n = self.numel();
+  const data = self._storage.data;
+  const out = self._offset === 0 && data.length === n ? data : data.subarray(self._offset, self._offset + n);
+  if (other instanceof Tensor) kernels().binary(op, self._view, other._view, self.shape, out);
+  else kernels().unary(`${op}_s`, self._view, out, other);
+  self._storage.version++;
+  return true;
+}
+
+/** Whether two storage arrays share memory (views of one storage, or arrays over one ArrayBuffer). */
+function overlaps(a: TypedArray, b: TypedArray): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+const no_alpha = (o?: { alpha?: number }): boolean => (o?.alpha ?? 1) === 1;
+
 /** In-place `self += alpha * other`. */
-export const add_ = <T extends Tensor>(self: T, other: Tensor | number, o?: { alpha?: number }): T => apply_inplace(self, [other], false, (a) => add(a, other, o));
-export const sub_ = <T extends Tensor>(self: T, other: Tensor | number, o?: { alpha?: number }): T => apply_inplace(self, [other], false, (a) => sub(a, other, o));
-export const mul_ = <T extends Tensor>(self: T, other: Tensor | number): T => apply_inplace(self, [other], other instanceof Tensor, (a) => mul(a, other));
-export const div_ = <T extends Tensor>(self: T, other: Tensor | number): T => apply_inplace(self, [other], other instanceof Tensor, (a) => div(a, other));
+export const add_ = <T extends Tensor>(self: T, other: Tensor | number, o?: { alpha?: number }): T =>
+  apply_inplace(self, [other], false, (a) => add(a, other, o), no_alpha(o) ? 'add' : undefined);
+export const sub_ = <T extends Tensor>(self: T, other: Tensor | number, o?: { alpha?: number }): T =>
+  apply_inplace(self, [other], false, (a) => sub(a, other, o), no_alpha(o) ? 'sub' : undefined);
+export const mul_ = <T extends Tensor>(self: T, other: Tensor | number): T => apply_inplace(self, [other], other instanceof Tensor, (a) => mul(a, other), 'mul');
+export const div_ = <T extends Tensor>(self: T, other: Tensor | number): T => apply_inplace(self, [other], other instanceof Tensor, (a) => div(a, other), 'div');
 export const relu_ = <T extends Tensor>(self: T): T => apply_inplace(self, [], false, (a) => relu(a));
 export const clamp_ = <T extends Tensor>(self: T, min?: number | ClampOptions | null, max?: number | null): T => apply_inplace(self, [], true, (a) => clamp(a, min, max));
 

@@ -1,7 +1,7 @@
 // Elementwise math and activations, each with its PyTorch node name and derivative rule.
 import type { UnaryOp } from '../kernels/js/elementwise.js';
-import type { Tensor } from '../tensor.js';
-import { add, div, float_dtype, ge, gt, le, logical_and_, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
+import { should_record, type Tensor } from '../tensor.js';
+import { add, div, float_dtype, ge, gt, le, logical_and_, map_binary, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
 import { record } from './record.js';
 import type { ClampOptions } from './types.js';
 
@@ -46,7 +46,11 @@ export function square(x: Tensor): Tensor {
 /** `max(x, 0)`; the gradient at 0 is 0 (ReluBackward0 saves its result). */
 export function relu(x: Tensor): Tensor {
   const out = map_unary(x, 'relu', x.dtype);
-  record('ReluBackward0', [x], [out], (ctx, [g]) => [mul(g!, to_dtype(gt(ctx.saved_tensors()[0]!, 0), g!.dtype))], [out]);
+  record('ReluBackward0', [x], [out], (ctx, [g]) => {
+    const r = ctx.saved_tensors()[0]!;
+    // `g * (r > 0)` in one pass, unless a double backward needs the product recorded
+    return [should_record([g]) ? mul(g!, to_dtype(gt(r, 0), g!.dtype)) : map_binary(g!, r, 'relu_mask', g!.dtype)];
+  }, [out]);
   return out;
 }
 
