@@ -46,6 +46,12 @@ const W5 =
 const W_NESTED =
   'Using a non-full backward hook when outputs are nested in python data structure is deprecated and will be removed in future versions. This hook will be missing some grad_output.';
 
+/**
+ * The module object behind its Proxy. Every read through the Proxy takes a slow path (~20 ns), so `call`
+ * reads the hook maps from the target; `forward` and hooks still get the Proxy, which is the module users hold.
+ */
+const TARGET = Symbol('tsgrad.module_target');
+
 /** Legacy-hook deprecation warnings are FutureWarning in PyTorch 2.x (UserWarning in 1.13). */
 export const LEGACY_HOOK_WARNING_CATEGORY = 'FutureWarning';
 
@@ -88,6 +94,7 @@ export class Module {
   _is_full_backward_hook: boolean | null = null;
 
   constructor() {
+    Object.defineProperty(this, TARGET, { value: this });
     // A Proxy routes `this.x = value` and class-field definitions through PyTorch's __setattr__ rules.
     return new Proxy(this, {
       set: (target, prop, value, receiver) => {
@@ -523,53 +530,58 @@ export class Module {
    * const out = net.call(x);
    */
   call(...input: ForwardArgs<this> | [...ForwardArgs<this>, Kwargs] | ArgsWithKwargs<ForwardArgs<this>>): ForwardOutput<this> {
-    let args: unknown[] = input;
-    let kwargs: Record<string, unknown> = {};
-    const last = args[args.length - 1];
-    if (last instanceof Kwargs) {
-      kwargs = last.values;
-      args = args.slice(0, -1);
+    const last = input[input.length - 1];
+    const args = last instanceof Kwargs ? input.slice(0, -1) : input;
+    const kwargs = last instanceof Kwargs ? last.values : null;
+    const m = (this as { [TARGET]?: Module })[TARGET] ?? this;
+    const g = global_hooks;
+    if (
+      m._forward_pre_hooks.size === 0 && m._forward_hooks.size === 0 && m._backward_hooks.size === 0 &&
+      m._backward_pre_hooks.size === 0 && g.forward_pre.size === 0 && g.forward.size === 0 && g.backward.size === 0 && g.backward_pre.size === 0
+    ) {
+      return run_forward(this, m, args, kwargs) as ForwardOutput<this>;
     }
-    return this._call_impl(args, kwargs) as ForwardOutput<this>;
+    return this._call_impl(args, kwargs ?? {}) as ForwardOutput<this>;
   }
 
-  private _forward_with(args: unknown[], kwargs: Record<string, unknown>): unknown {
-    const fwd = this.forward as (...a: unknown[]) => unknown;
-    return Object.keys(kwargs).length > 0 ? fwd.call(this, ...args, kwargs) : fwd.call(this, ...args);
-  }
-
+  /** PyTorch's `_call_impl` once some hook is registered: `kwargs` is fresh per call, as Python's `**kwargs`. */
   _call_impl(input_args: unknown[], input_kwargs: Record<string, unknown>): unknown {
     let args = input_args;
     let kwargs = input_kwargs;
     const g = global_hooks;
-    if (
-      this._backward_hooks.size === 0 && this._backward_pre_hooks.size === 0 && this._forward_hooks.size === 0 &&
-      this._forward_pre_hooks.size === 0 && g.backward.size === 0 && g.backward_pre.size === 0 && g.forward.size === 0 && g.forward_pre.size === 0
-    ) {
-      return this._forward_with(args, kwargs);
-    }
+    // the maps are read once per call; each hook's options are looked up when it runs, as PyTorch does
+    const pre_with_kwargs = this._forward_pre_hooks_with_kwargs;
+    const with_kwargs = this._forward_hooks_with_kwargs;
+    const always_called = this._forward_hooks_always_called;
     let result: unknown = null;
-    const called_always = new Set<number>();
+    let called_always: Set<number> | null = null;
     try {
-      const backward_pre_hooks = [...g.backward_pre.values(), ...this._backward_pre_hooks.values()];
+      let backward_pre_hooks: FullBackwardPreHookFn[] = [];
       const full: FullBackwardHookFn[] = [];
       const non_full: FullBackwardHookFn[] = [];
-      if (g.is_full_backward === true) full.push(...g.backward.values());
-      if (g.is_full_backward === false) non_full.push(...g.backward.values());
-      if (this._is_full_backward_hook === true) full.push(...this._backward_hooks.values());
-      if (this._is_full_backward_hook === false) non_full.push(...this._backward_hooks.values());
+      if (g.backward_pre.size + this._backward_pre_hooks.size + g.backward.size + this._backward_hooks.size > 0) {
+        backward_pre_hooks = [...g.backward_pre.values(), ...this._backward_pre_hooks.values()];
+        if (g.is_full_backward === true) full.push(...g.backward.values());
+        if (g.is_full_backward === false) non_full.push(...g.backward.values());
+        if (this._is_full_backward_hook === true) full.push(...this._backward_hooks.values());
+        if (this._is_full_backward_hook === false) non_full.push(...this._backward_hooks.values());
+      }
 
-      for (const [id, hook] of [...g.forward_pre.snapshot(), ...this._forward_pre_hooks.snapshot()]) {
-        if (this._forward_pre_hooks_with_kwargs.has(id)) {
-          const r = (hook as (m: unknown, a: unknown[], k: Record<string, unknown>) => unknown)(this, args, kwargs);
-          if (r !== undefined && r !== null) {
-            if (!Array.isArray(r) || r.length !== 2) throw new Error(`forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got ${py_repr(r)}.`);
-            args = Array.isArray(r[0]) ? (r[0] as unknown[]) : [r[0]];
-            kwargs = r[1] as Record<string, unknown>;
+      if (g.forward_pre.size + this._forward_pre_hooks.size > 0) {
+        const [ids, hooks] = snapshot(g.forward_pre, this._forward_pre_hooks);
+        for (let i = 0; i < ids.length; i++) {
+          const hook = hooks[i]!;
+          if (pre_with_kwargs.size > 0 && pre_with_kwargs.has(ids[i]!)) {
+            const r = (hook as (m: unknown, a: unknown[], k: Record<string, unknown>) => unknown)(this, args, kwargs);
+            if (r !== undefined && r !== null) {
+              if (!Array.isArray(r) || r.length !== 2) throw new Error(`forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got ${py_repr(r)}.`);
+              args = Array.isArray(r[0]) ? (r[0] as unknown[]) : [r[0]];
+              kwargs = r[1] as Record<string, unknown>;
+            }
+          } else {
+            const r = (hook as (m: unknown, a: unknown[]) => unknown)(this, args);
+            if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
           }
-        } else {
-          const r = (hook as (m: unknown, a: unknown[]) => unknown)(this, args);
-          if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
         }
       }
 
@@ -579,15 +591,21 @@ export class Module {
         args = bw_hook.setup_input_hook(args);
       }
 
-      result = this._forward_with(args, kwargs);
+      result = run_forward(this, this, args, kwargs);
 
-      for (const [id, hook] of [...g.forward.snapshot(), ...this._forward_hooks.snapshot()]) {
-        if (this._forward_hooks_always_called.has(id) || g.forward_always_called.has(id)) called_always.add(id);
-        const with_kwargs = this._forward_hooks_with_kwargs.has(id) || g.forward_with_kwargs.has(id);
-        const r = with_kwargs
-          ? (hook as (m: unknown, a: unknown[], k: Record<string, unknown>, o: unknown) => unknown)(this, args, kwargs, result)
-          : (hook as (m: unknown, a: unknown[], o: unknown) => unknown)(this, args, result);
-        if (r !== undefined && r !== null) result = r;
+      if (g.forward.size + this._forward_hooks.size > 0) {
+        const [ids, hooks] = snapshot(g.forward, this._forward_hooks);
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i]!;
+          const hook = hooks[i]!;
+          if ((always_called.size > 0 && always_called.has(id)) || (g.forward_always_called.size > 0 && g.forward_always_called.has(id))) {
+            (called_always ??= new Set()).add(id);
+          }
+          const r = (with_kwargs.size > 0 && with_kwargs.has(id)) || (g.forward_with_kwargs.size > 0 && g.forward_with_kwargs.has(id))
+            ? (hook as (m: unknown, a: unknown[], k: Record<string, unknown>, o: unknown) => unknown)(this, args, kwargs, result)
+            : (hook as (m: unknown, a: unknown[], o: unknown) => unknown)(this, args, result);
+          if (r !== undefined && r !== null) result = r;
+        }
       }
 
       if (bw_hook !== null) {
@@ -613,7 +631,7 @@ export class Module {
       return result;
     } catch (err) {
       for (const [id, hook] of g.forward.snapshot()) {
-        if (!g.forward_always_called.has(id) || called_always.has(id)) continue;
+        if (!g.forward_always_called.has(id) || called_always?.has(id)) continue;
         try {
           const r = (hook as (m: unknown, a: unknown[], o: unknown) => unknown)(this, args, result);
           if (r !== undefined && r !== null) result = r;
@@ -622,9 +640,9 @@ export class Module {
         }
       }
       for (const [id, hook] of this._forward_hooks.snapshot()) {
-        if (!this._forward_hooks_always_called.has(id) || called_always.has(id)) continue;
+        if (!always_called.has(id) || called_always?.has(id)) continue;
         try {
-          const r = this._forward_hooks_with_kwargs.has(id)
+          const r = with_kwargs.has(id)
             ? (hook as (m: unknown, a: unknown[], k: Record<string, unknown>, o: unknown) => unknown)(this, args, kwargs, result)
             : (hook as (m: unknown, a: unknown[], o: unknown) => unknown)(this, args, result);
           if (r !== undefined && r !== null) result = r;
@@ -659,4 +677,23 @@ export class Module {
       if (!same) warn(W2, category);
     }
   }
+}
+
+/** `module.forward(...args)` (read from `target`, its object behind the Proxy), with `kwargs` as the last parameter when it holds any key. */
+function run_forward(module: Module, target: Module, args: unknown[], kwargs: Record<string, unknown> | null): unknown {
+  const fwd = target.forward as (...a: unknown[]) => unknown;
+  if (kwargs !== null && has_keys(kwargs)) return fwd.call(module, ...args, kwargs);
+  // most forwards take one tensor, and a call with a spread argument list costs more than a plain one
+  return args.length === 1 ? fwd.call(module, args[0]) : fwd.call(module, ...args);
+}
+
+/** `Object.keys(o).length > 0` without building the array. */
+function has_keys(o: Record<string, unknown>): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
+}
+
+/** The global then the module's hooks at this moment, as parallel id and hook arrays (PyTorch's snapshot). */
+function snapshot<H>(global: Map<number, H>, own: Map<number, H>): [number[], H[]] {
+  return [[...global.keys(), ...own.keys()], [...global.values(), ...own.values()]];
 }
