@@ -1,13 +1,30 @@
-// What hooks cost: module call vs forward, per-hook overhead with 1 and 10 no-op forward hooks, and the
-// full backward hook's cost; side by side with PyTorch when /usr/bin/python3 has torch.
-import { fileURLToPath } from 'node:url';
+// What hooks cost: module call vs forward, 0, 1 and 10 no-op forward hooks, and the full backward hook,
+// on Linear(16, 16) with input [4, 16]; bench/torch_peer.py times the same setups in PyTorch.
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
-import { compare, run_torch, save_results } from './measure.js';
+import { compare, type RemotePeer } from './measure.js';
+import type { TorchProcess, TorchSpec } from './torch_process.js';
 
-const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+/** PyTorch's side of the same setups, in bench/torch_peer.py (hook overhead is per call: one thread). */
+const TORCH_SPECS: TorchSpec[] = [
+  { key: 'linear_hooks', kind: 'linear_hooks', threads: [1] },
+  { key: 'linear_backward_hook', kind: 'linear_backward_hook', threads: [1] },
+];
+const OPTIONS = { rounds: 15, round_ms: 30 };
 
-function bench_forward_hooks(): Record<string, number> {
+/** What each row measures, keyed as both sides report it. */
+export const HOOK_ROWS: [string, string][] = [
+  ['forward', 'forward() directly'],
+  ['call_0_hooks', 'call(), no hooks'],
+  ['call_1_hook', 'call(), 1 no-op forward hook'],
+  ['call_10_hooks', 'call(), 10 no-op forward hooks'],
+  ['fwd_bwd_no_hook', 'forward+backward, no hook'],
+  ['fwd_bwd_full_hook', 'forward+backward, full backward hook'],
+];
+
+/** Medians in milliseconds per call, keyed as HOOK_ROWS; PyTorch's rounds alternate with tsgrad's when given. */
+export function bench_hooks(pytorch: TorchProcess | null): { tsgrad: Record<string, number>; pytorch: Record<string, number> | null } {
+  const theirs = (i: number): RemotePeer[] => (pytorch === null ? [] : pytorch.peers(TORCH_SPECS[i]!, OPTIONS.round_ms, (p) => `pytorch ${p}`));
   torch.manual_seed(0);
   const x = torch.randn([4, 16]);
   const make = (hooks: number): nn.Linear => {
@@ -15,55 +32,49 @@ function bench_forward_hooks(): Record<string, number> {
     for (let i = 0; i < hooks; i++) m.register_forward_hook(() => undefined);
     return m;
   };
-  const m0 = make(0);
-  const m1 = make(1);
-  const m10 = make(10);
-  const t = torch.no_grad(() =>
+  const [m0, m1, m10] = [make(0), make(1), make(10)];
+  const forward = torch.no_grad(() =>
     compare([
       { name: 'forward', run: () => m0.forward(x) },
       { name: 'call_0_hooks', run: () => m0.call(x) },
       { name: 'call_1_hook', run: () => m1.call(x) },
       { name: 'call_10_hooks', run: () => m10.call(x) },
-    ], { calls_per_round: 2000 }),
+      ...theirs(0),
+    ], OPTIONS),
   );
-  return Object.fromEntries([...t].map(([k, v]) => [k, v * 1000])); // µs per call
-}
-
-function bench_full_backward_hook(): Record<string, number> {
-  torch.manual_seed(0);
-  const x = torch.randn([4, 16], { requires_grad: true });
+  const xg = torch.randn([4, 16], { requires_grad: true });
   const plain = new nn.Linear(16, 16);
   const hooked = new nn.Linear(16, 16);
   hooked.register_full_backward_hook(() => undefined);
-  const t = compare([
-    { name: 'fwd_bwd_no_hook', run: () => plain.call(x).sum().backward() },
-    { name: 'fwd_bwd_full_hook', run: () => hooked.call(x).sum().backward() },
-  ], { calls_per_round: 300 });
-  return Object.fromEntries([...t].map(([k, v]) => [k, v * 1000]));
+  const backward = compare([
+    { name: 'fwd_bwd_no_hook', run: () => plain.call(xg).sum().backward() },
+    { name: 'fwd_bwd_full_hook', run: () => hooked.call(xg).sum().backward() },
+    ...theirs(1),
+  ], OPTIONS);
+  const all = [...forward, ...backward];
+  const ms = (from_pytorch: boolean): Record<string, number> =>
+    Object.fromEntries(all.filter(([k]) => k.startsWith('pytorch ') === from_pytorch).map(([k, t]) => [k.replace(/^pytorch /, ''), t.ms]));
+  return { tsgrad: ms(false), pytorch: pytorch === null ? null : ms(true) };
 }
 
-function main(): void {
-  const fwd = bench_forward_hooks();
-  const bwd = bench_full_backward_hook();
-  const ours = { ...fwd, ...bwd };
-  const per_hook = (fwd['call_10_hooks']! - fwd['call_0_hooks']!) / 10;
-  const theirs = run_torch(here('../hooks_torch.py'));
-  const row = (label: string, key: string): string => {
-    const a = ours[key]!;
-    const b = theirs?.[key];
-    return `${label.padEnd(34)} ${a.toFixed(2).padStart(9)} µs${b === undefined ? '' : `   PyTorch ${b.toFixed(2).padStart(8)} µs   tsgrad/PyTorch ${(a / b).toFixed(2)}`}`;
+export interface HookOverheads {
+  first_forward_hook: number;
+  per_forward_hook: number;
+  full_backward_hook: number;
+}
+
+/** What each derived row measures. */
+export const OVERHEAD_ROWS: [keyof HookOverheads, string][] = [
+  ['first_forward_hook', 'first forward hook (1 vs 0)'],
+  ['per_forward_hook', 'each forward hook (10 vs 0, /10)'],
+  ['full_backward_hook', 'full backward hook (with vs without)'],
+];
+
+/** Hook costs derived from the medians, in ms per call. */
+export function hook_overheads(ms: Record<string, number>): HookOverheads {
+  return {
+    first_forward_hook: ms['call_1_hook']! - ms['call_0_hooks']!,
+    per_forward_hook: (ms['call_10_hooks']! - ms['call_0_hooks']!) / 10,
+    full_backward_hook: ms['fwd_bwd_full_hook']! - ms['fwd_bwd_no_hook']!,
   };
-  console.log('Linear(16, 16) on [4, 16], medians of alternating rounds');
-  console.log(row('forward() directly', 'forward'));
-  console.log(row('call() with no hooks', 'call_0_hooks'));
-  console.log(row('call() with 1 no-op forward hook', 'call_1_hook'));
-  console.log(row('call() with 10 no-op forward hooks', 'call_10_hooks'));
-  console.log(row('forward+backward, no hook', 'fwd_bwd_no_hook'));
-  console.log(row('forward+backward, full backward hook', 'fwd_bwd_full_hook'));
-  const torch_per_hook = theirs ? (theirs['call_10_hooks']! - theirs['call_0_hooks']!) / 10 : null;
-  console.log(`per forward hook: ${per_hook.toFixed(3)} µs${torch_per_hook === null ? ' (PyTorch not available)' : `; PyTorch ${torch_per_hook.toFixed(3)} µs; ratio ${(per_hook / torch_per_hook).toFixed(2)}`}`);
-  console.log(`call() overhead with no hooks over forward(): ${(fwd['call_0_hooks']! - fwd['forward']!).toFixed(3)} µs`);
-  save_results(here('../results.json'), 'hooks', { unit: 'microseconds per call', tsgrad: ours, pytorch: theirs, per_forward_hook_us: per_hook, pytorch_per_forward_hook_us: torch_per_hook });
 }
-
-main();

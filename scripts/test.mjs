@@ -10,7 +10,7 @@ const bin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
 const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` };
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env, shell: process.platform === 'win32' }).status ?? 1;
 
-const tsc = run('tsc', ['-b', 'packages/hooks', 'packages/core', 'packages/nn', 'packages/vision', 'examples', 'examples/inspector']);
+const tsc = run('tsc', ['-b', 'packages/hooks', 'packages/core', 'packages/nn', 'packages/vision', 'examples', 'examples/inspector', 'bench']);
 if (tsc !== 0) {
   console.error('type-check failed');
   process.exit(tsc);

@@ -1,0 +1,243 @@
+// `pnpm bench`: tsgrad side by side with TF.js (cpu and wasm backends, in this process) and PyTorch (a companion
+// process, when /usr/bin/python3 has torch), rounds alternating between all of them; prints medians,
+// tsgrad/peer ratios and the speed targets, and writes bench/results.json.
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as torch from '@tsgrad/core';
+import { bench_hooks, hook_overheads, HOOK_ROWS, OVERHEAD_ROWS } from './hooks.js';
+import { compare, format_ms, format_table, save_results, type Peer, type RemotePeer } from './measure.js';
+import { TorchProcess, torch_version } from './torch_process.js';
+import { load_tfjs, tf, TFJS_BACKENDS, use } from './tfjs.js';
+import { AGREEMENT, disagreement, FULL, workloads, type Side, type Workload } from './workloads.js';
+
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+/** Rounds per peer and the time of one round, and the time a slow peer may take per workload (its rounds shrink to fit, to one at least). */
+const ROUNDS = 9;
+const ROUND_MS = 200;
+const PEER_BUDGET_MS = 10_000;
+/** Workloads also timed on tsgrad's pure-JS backend, to show what the WebAssembly kernels buy. */
+const JS_BACKEND_TOO = new Set(['simplenet_train', 'matmul']);
+
+// ---- tsgrad threads: MARKED PLACE ------------------------------------------------------------------------
+// @tsgrad/core is getting set_num_threads(n) (worker threads). Until it exports one, tsgrad is timed on one
+// thread only; once it does, the "tsgrad 2 threads" peer appears on its own. Replace this lookup with a plain
+// torch.set_num_threads call once it has landed.
+const set_num_threads = (torch as unknown as { set_num_threads?: (n: number) => void }).set_num_threads;
+const TSGRAD_THREADS = set_num_threads === undefined ? [1] : [1, 2];
+const TORCH_THREADS = [1, 2];
+
+interface PeerResult {
+  peer: string;
+  /** Median ms per call; null when the peer cannot run the workload. */
+  ms: number | null;
+  /** Work of one of this peer's calls (a reduced variant does less). */
+  gflop: number | null;
+  /** tsgrad's (one thread) time over this peer's for the same work: below 1, tsgrad is faster. */
+  tsgrad_over_peer: number | null;
+  note?: string;
+}
+
+interface WorkloadResult {
+  key: string;
+  label: string;
+  gflop: number | null;
+  peers: PeerResult[];
+}
+
+const tsgrad_name = (threads: number): string => (threads === 1 ? 'tsgrad' : `tsgrad ${threads} threads`);
+const torch_name = (threads: number): string => `PyTorch ${threads} thread${threads === 1 ? '' : 's'}`;
+
+/** A peer that passed its agreement check, with what the check learned about its speed; or why it cannot run. */
+type Checked = { peer: Peer; gflop: number | null; note?: string } | { name: string; cannot: string };
+
+/**
+ * Runs a fresh side once and checks its result against tsgrad's, then times one call, which doubles as warm-up
+ * and sizes the peer's rounds. A peer that throws (a kernel TF.js lacks) is reported as unable to run.
+ */
+function check(name: string, w: Workload, side: Side, reference: Float32Array, enter: () => void): Checked {
+  enter();
+  let result: Float32Array;
+  try {
+    result = side.result();
+  } catch (e) {
+    const message = (e as Error).message;
+    const kernel = /Kernel '(\w+)' not registered/.exec(message)?.[1];
+    return { name, cannot: kernel === undefined ? message : `no ${kernel} kernel` };
+  }
+  const d = disagreement(reference, result);
+  if (!(d <= AGREEMENT)) throw new Error(`${name} disagrees with tsgrad on ${w.key}: relative difference ${d.toExponential(2)}`);
+  // timed apart from result(), which also reads values back into tsgrad's layout (slow on TF.js wasm)
+  const t0 = performance.now();
+  side.run();
+  const first_ms = performance.now() - t0;
+  const rounds = Math.max(1, Math.min(ROUNDS, Math.floor(PEER_BUDGET_MS / first_ms)));
+  return {
+    peer: { name, run: side.run, enter, rounds, ...(first_ms > 1000 ? { warmup_ms: 0, estimate_ms: first_ms } : {}) },
+    gflop: w.gflop,
+    ...(rounds < ROUNDS ? { note: `${rounds} timed call${rounds === 1 ? '' : 's'}` } : {}),
+  };
+}
+
+function bench_workload(w: Workload, pytorch: TorchProcess | null): WorkloadResult {
+  const backend = torch.kernels().name;
+  const tsgrad_enter = (threads: number) => (): void => {
+    torch.set_backend(backend);
+    set_num_threads?.(threads);
+  };
+  tsgrad_enter(1)();
+  const ours = w.tsgrad();
+  const reference = ours.result();
+  const checked: Checked[] = [{ peer: { name: tsgrad_name(1), run: ours.run, enter: tsgrad_enter(1) }, gflop: w.gflop }];
+  for (const n of TSGRAD_THREADS.slice(1)) checked.push(check(tsgrad_name(n), w, w.tsgrad(), reference, tsgrad_enter(n)));
+  if (JS_BACKEND_TOO.has(w.spec.kind) && backend !== 'js') {
+    checked.push(check('tsgrad js backend', w, w.tsgrad(), reference, () => {
+      torch.set_backend('js');
+      set_num_threads?.(1);
+    }));
+  }
+  const sides: Side[] = [];
+  for (const b of TFJS_BACKENDS) {
+    const variant = w.reduced?.backend === b ? w.reduced.workload : w;
+    const variant_reference = variant === w ? reference : variant.tsgrad().result();
+    use(b);
+    const side = variant.tfjs();
+    sides.push(side);
+    const c = check(`TF.js ${b}`, variant, side, variant_reference, () => use(b));
+    if (variant !== w && 'peer' in c && 'batch' in variant.spec) c.note = [`batch ${variant.spec.batch}, GFLOP/s compared`, c.note].filter(Boolean).join(', ');
+    checked.push(c);
+  }
+  const theirs: RemotePeer[] = pytorch === null ? [] : pytorch.peers({ key: w.key, ...w.spec, threads: TORCH_THREADS }, ROUND_MS, (n) => torch_name(Number(n)));
+  const t = compare([...checked.flatMap((c) => ('peer' in c ? [c.peer] : [])), ...theirs], { rounds: ROUNDS, round_ms: ROUND_MS });
+  tsgrad_enter(1)();
+  for (const s of sides) s.dispose();
+  const per_work = (ms: number, gflop: number | null): number => ms / (gflop ?? 1);
+  const base = t.get(tsgrad_name(1))!.ms;
+  const peers = checked.map((c): PeerResult => {
+    if (!('peer' in c)) return { peer: c.name, ms: null, gflop: null, tsgrad_over_peer: null, note: `cannot: ${c.cannot}` };
+    const ms = t.get(c.peer.name)!.ms;
+    return { peer: c.peer.name, ms, gflop: c.gflop, tsgrad_over_peer: per_work(base, w.gflop) / per_work(ms, c.gflop), ...(c.note ? { note: c.note } : {}) };
+  });
+  for (const p of theirs) peers.push({ peer: p.name, ms: t.get(p.name)!.ms, gflop: w.gflop, tsgrad_over_peer: base / t.get(p.name)!.ms });
+  return { key: w.key, label: w.label, gflop: w.gflop, peers };
+}
+
+interface Verdict {
+  target: string;
+  figure: string;
+  met: boolean | null;
+}
+
+function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: number | null }): Verdict[] {
+  const find = (key: string, peer: string): PeerResult | undefined => results.find((r) => r.key === key)?.peers.find((p) => p.peer === peer);
+  const out: Verdict[] = [];
+  for (const n of TORCH_THREADS) {
+    const ours = find('simplenet_train_b64', tsgrad_name(n));
+    const theirs = find('simplenet_train_b64', torch_name(n));
+    const target = `SimpleNet train step b64 at PyTorch's speed, ${n} thread${n === 1 ? '' : 's'} each`;
+    if (ours?.ms == null) out.push({ target, figure: `tsgrad has no ${n}-thread mode yet`, met: null });
+    else if (theirs?.ms == null) out.push({ target, figure: 'PyTorch not available', met: null });
+    else out.push({ target, figure: `tsgrad/PyTorch ${(ours.ms / theirs.ms).toFixed(2)} (${format_ms(ours.ms)} vs ${format_ms(theirs.ms)})`, met: ours.ms <= theirs.ms });
+  }
+  for (const key of ['simplenet_forward_b64', 'saliency_b1']) {
+    const ours = find(key, 'tsgrad')!.ms!;
+    const theirs = find(key, 'TF.js wasm')?.ms;
+    const label = results.find((r) => r.key === key)!.label;
+    out.push({ target: `${label}: faster than TF.js wasm`, figure: theirs == null ? 'TF.js wasm did not run' : `tsgrad/TF.js wasm ${(ours / theirs).toFixed(2)} (${format_ms(ours)} vs ${format_ms(theirs)})`, met: theirs == null ? null : ours < theirs });
+  }
+  for (const r of results.filter((r) => r.key === 'matmul_1024' || r.key.startsWith('conv'))) {
+    const best = r.peers.filter((p) => p.peer.startsWith('tsgrad') && p.ms !== null && !p.peer.includes('js')).map((p) => ({ peer: p.peer, gflops: r.gflop! / (p.ms! / 1000) }));
+    const top = best.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+    out.push({ target: `${r.label}: ≥ 27 GFLOP/s`, figure: `${top.gflops.toFixed(1)} GFLOP/s (${top.peer})`, met: top.gflops >= 27 });
+  }
+  out.push({
+    target: 'per forward hook overhead ≤ PyTorch\'s',
+    figure: hooks.pytorch === null ? `${(hooks.tsgrad * 1000).toFixed(3)} µs; PyTorch not available` : `${(hooks.tsgrad * 1000).toFixed(3)} µs vs ${(hooks.pytorch * 1000).toFixed(3)} µs`,
+    met: hooks.pytorch === null ? null : hooks.tsgrad <= hooks.pytorch,
+  });
+  return out;
+}
+
+/** Two decimals, or two significant digits below 0.1 (TF.js cpu runs at hundredths of tsgrad's speed). */
+function two_digits(x: number): string {
+  return x >= 0.1 ? x.toFixed(2) : x.toPrecision(2);
+}
+
+function gflops(x: number): string {
+  return x >= 10 ? x.toFixed(1) : x.toPrecision(2);
+}
+
+function print_workloads(results: WorkloadResult[]): void {
+  const rows: string[][] = [['workload', 'peer', 'median', 'GFLOP/s', 'tsgrad/peer', 'note']];
+  for (const r of results) {
+    r.peers.forEach((p, i) => {
+      rows.push([
+        i === 0 ? r.label : '',
+        p.peer,
+        p.ms === null ? '-' : format_ms(p.ms),
+        p.ms === null || p.gflop === null ? '' : gflops(p.gflop / (p.ms / 1000)),
+        p.tsgrad_over_peer === null || i === 0 ? '' : two_digits(p.tsgrad_over_peer),
+        p.note ?? '',
+      ]);
+    });
+  }
+  console.log(format_table(rows));
+}
+
+function print_hooks(ours: Record<string, number>, theirs: Record<string, number> | null): void {
+  const us = (ms: number): string => `${(ms * 1000).toFixed(2)} µs`;
+  const line = (label: string, a: number, b: number | undefined): string[] => [label, us(a), b === undefined ? '-' : us(b), b === undefined ? '' : (a / b).toFixed(2)];
+  const a = hook_overheads(ours);
+  const b = theirs === null ? null : hook_overheads(theirs);
+  console.log(format_table([
+    ['Linear(16, 16) on [4, 16]', 'tsgrad', 'PyTorch', 'tsgrad/PyTorch'],
+    ...HOOK_ROWS.map(([key, label]) => line(label, ours[key]!, theirs?.[key])),
+    ...OVERHEAD_ROWS.map(([key, label]) => line(label, a[key], b?.[key])),
+  ]));
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  await load_tfjs();
+  const pytorch = torch_version();
+  const cpus = os.cpus();
+  const machine = {
+    cpus: cpus.length,
+    cpu_model: cpus[0]?.model ?? 'unknown',
+    node: process.version,
+    tsgrad_backend: torch.kernels().name,
+    tsgrad_threads: TSGRAD_THREADS,
+    tfjs: tf.version.tfjs,
+    pytorch,
+  };
+  const load = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, load average ${load()}`);
+  console.log(`tsgrad (${machine.tsgrad_backend} backend, ${TSGRAD_THREADS.join(' and ')} thread${TSGRAD_THREADS.length > 1 ? 's' : ''}), TF.js ${machine.tfjs} (cpu and wasm backends, one thread each), PyTorch ${pytorch ?? 'not available'}`);
+  console.log('Medians of rounds alternating between all peers (PyTorch runs its rounds in its own process while this one waits).\n');
+
+  const pytorch_process = pytorch === null ? null : new TorchProcess(here('../torch_peer.py'));
+  const results: WorkloadResult[] = [];
+  for (const w of workloads(FULL)) {
+    process.stderr.write(`timing ${w.label} …\n`);
+    results.push(bench_workload(w, pytorch_process));
+  }
+  process.stderr.write('timing hooks …\n');
+  const hooks = bench_hooks(pytorch_process);
+  pytorch_process?.close();
+
+  print_workloads(results);
+  console.log('\ntsgrad/peer: tsgrad\'s time (one thread) over the peer\'s for the same work; below 1, tsgrad is faster.\n');
+  print_hooks(hooks.tsgrad, hooks.pytorch);
+  const v = verdicts(results, { tsgrad: hook_overheads(hooks.tsgrad).per_forward_hook, pytorch: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch).per_forward_hook });
+  console.log('\ntargets');
+  console.log(format_table(v.map((x) => [x.met === null ? '  ?' : x.met ? '  met' : '  NOT met', x.target, x.figure])));
+  save_results(here('../results.json'), {
+    machine,
+    workloads: results,
+    hooks: { unit: 'milliseconds per call', ...hooks, tsgrad_overheads: hook_overheads(hooks.tsgrad), pytorch_overheads: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch) },
+    targets: v,
+  });
+  console.log(`\nwrote bench/results.json (${((performance.now() - started) / 1000).toFixed(0)} s; load average now ${load()}: on shared cores, expect noise)`);
+}
+
+await main();

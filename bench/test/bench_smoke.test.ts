@@ -1,0 +1,57 @@
+// Every bench workload at tiny sizes: tsgrad and both TF.js backends compute the same numbers, or TF.js
+// reports the kernel it lacks; so `pnpm bench` never times a peer that computes something else.
+import * as torch from '@tsgrad/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compare } from '../measure.js';
+import { load_tfjs, TFJS_BACKENDS, use } from '../tfjs.js';
+import { AGREEMENT, disagreement, TINY, workloads, type Workload } from '../workloads.js';
+
+// TF.js wasm has no Conv2DBackpropFilter kernel, so it cannot train a conv net or take a conv weight's gradient
+const CANNOT: Record<string, string[]> = { wasm: ['simplenet_train', 'conv_forward_backward'] };
+
+const all = workloads(TINY).flatMap((w): Workload[] => (w.reduced === undefined ? [w] : [w, w.reduced.workload]));
+
+beforeAll(() => load_tfjs());
+
+describe.each(all)('$key', (w) => {
+  it.each(TFJS_BACKENDS)('tsgrad and TF.js %s agree', (backend) => {
+    const ours = w.tsgrad();
+    const reference = ours.result();
+    ours.run();
+    use(backend);
+    const theirs = w.tfjs();
+    try {
+      if (CANNOT[backend]?.includes(w.spec.kind)) {
+        expect(() => theirs.result()).toThrow(/Conv2DBackpropFilter/);
+        return;
+      }
+      expect(disagreement(reference, theirs.result())).toBeLessThan(AGREEMENT);
+      theirs.run();
+    } finally {
+      theirs.dispose();
+    }
+  });
+});
+
+it('a peer computing something else is caught', () => {
+  const [train] = workloads(TINY);
+  const ours = train!.tsgrad().result();
+  const shifted = ours.map((v, i) => (i === 0 ? v + 0.01 : v));
+  expect(disagreement(ours, ours)).toBe(0);
+  expect(disagreement(ours, shifted)).toBeGreaterThan(AGREEMENT);
+});
+
+it('compare alternates peers and reports a median per peer', () => {
+  const order: string[] = [];
+  const t = compare(
+    [
+      { name: 'a', run: () => order.push('a') },
+      { name: 'b', run: () => torch.zeros([8]), rounds: 2 },
+    ],
+    { rounds: 4, round_ms: 1, warmup_ms: 0 },
+  );
+  expect([...t.keys()]).toEqual(['a', 'b']);
+  expect(t.get('a')!.rounds).toBe(4);
+  expect(t.get('b')!.rounds).toBe(2);
+  expect(t.get('b')!.ms).toBeGreaterThan(0);
+});

@@ -1,0 +1,162 @@
+"""PyTorch companion of `pnpm bench` (bench/torch_process.ts drives it): a peer that alternates with tsgrad.
+
+Reads one JSON request per line on stdin and answers one JSON line on stdout:
+  {"op": "setup", "spec": {"key", "kind", ...sizes, "threads": [1, 2]}, "round_ms"}
+      builds the workload (bench/workloads.ts's spec) or hook setup (bench/hooks.ts), warms each of its peers
+      up and sizes its rounds to round_ms; answers {"peers": [names]}: one per thread count, or per hook row.
+  {"op": "round", "key", "peer"}
+      times one round of that peer; answers {"ms": its mean ms per call}.
+"""
+import json
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+WARMUP_MS = 300.0
+
+
+class SimpleNet(nn.Module):
+    """@tsgrad/vision's models.SimpleNet({ final_relu: false })."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 10, 5)
+        self.pool1 = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(10, 20, 5)
+        self.pool2 = nn.MaxPool2d(2, 2)
+        self.fc = nn.Linear(320, 50)
+        self.out = nn.Linear(50, 10)
+
+    def forward(self, x):
+        x = self.pool1(F.relu(self.conv1(x)))
+        x = self.pool2(F.relu(self.conv2(x)))
+        x = x.view(x.size(0), -1)
+        return self.out(F.relu(self.fc(x)))
+
+
+def simplenet_train(batch, **_):
+    x, y, net = torch.randn(batch, 1, 28, 28), torch.randint(0, 10, (batch,)), SimpleNet()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+
+    def step():
+        opt.zero_grad(set_to_none=True)  # PyTorch 2.x's default, as tsgrad's
+        F.cross_entropy(net(x), y).backward()
+        opt.step()
+
+    return step, True
+
+
+def simplenet_forward(batch, **_):
+    x, net = torch.randn(batch, 1, 28, 28), SimpleNet()
+    return lambda: net(x), False
+
+
+def saliency(batch, **_):
+    x, net = torch.randn(batch, 1, 28, 28, requires_grad=True), SimpleNet()
+    return lambda: torch.autograd.grad(net(x)[0, 3], x), True
+
+
+def matmul(n, **_):
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    return lambda: torch.mm(a, b), False
+
+
+def conv(batch, channels, size, backward):
+    x = torch.randn(batch, channels, size, size, requires_grad=backward)
+    layer = nn.Conv2d(channels, channels, 3, padding=1)
+    w, b = layer.weight.detach().requires_grad_(backward), layer.bias.detach().requires_grad_(backward)
+    if not backward:
+        return lambda: F.conv2d(x, w, b, padding=1), False
+    return lambda: torch.autograd.grad(F.conv2d(x, w, b, padding=1).sum(), [x, w, b]), True
+
+
+def linear_hooks(**_):
+    """Linear(16, 16) on [4, 16]: forward() vs call() with 0, 1 and 10 no-op forward hooks (no grad)."""
+
+    def make(hooks):
+        m = nn.Linear(16, 16)
+        for _ in range(hooks):
+            m.register_forward_hook(lambda mod, inp, out: None)
+        return m
+
+    x = torch.randn(4, 16)
+    m0, m1, m10 = make(0), make(1), make(10)
+    no_grad = lambda: torch.set_grad_enabled(False)
+    return [
+        ("forward", lambda: m0.forward(x), no_grad),
+        ("call_0_hooks", lambda: m0(x), no_grad),
+        ("call_1_hook", lambda: m1(x), no_grad),
+        ("call_10_hooks", lambda: m10(x), no_grad),
+    ]
+
+
+def linear_backward_hook(**_):
+    """Linear(16, 16) forward+backward, without and with a no-op full backward hook."""
+    x = torch.randn(4, 16, requires_grad=True)
+    plain, hooked = nn.Linear(16, 16), nn.Linear(16, 16)
+    hooked.register_full_backward_hook(lambda m, gi, go: None)
+    grad = lambda: torch.set_grad_enabled(True)
+    return [
+        ("fwd_bwd_no_hook", lambda: plain(x).sum().backward(), grad),
+        ("fwd_bwd_full_hook", lambda: hooked(x).sum().backward(), grad),
+    ]
+
+
+WORKLOADS = {
+    "simplenet_train": simplenet_train,
+    "simplenet_forward": simplenet_forward,
+    "saliency": saliency,
+    "matmul": matmul,
+    "conv_forward": lambda **s: conv(s["batch"], s["channels"], s["size"], False),
+    "conv_forward_backward": lambda **s: conv(s["batch"], s["channels"], s["size"], True),
+}
+GROUPS = {"linear_hooks": linear_hooks, "linear_backward_hook": linear_backward_hook}
+
+
+def peers(spec):
+    """(name, run, enter) for each peer of a spec; enter sets thread count and grad mode before a round."""
+    sizes = {k: v for k, v in spec.items() if k not in ("key", "kind", "threads")}
+    torch.manual_seed(0)
+    if spec["kind"] in GROUPS:
+        threads = spec["threads"][0]
+        return [(name, run, lambda enter=enter: (torch.set_num_threads(threads), enter())) for name, run, enter in GROUPS[spec["kind"]](**sizes)]
+    run, grad = WORKLOADS[spec["kind"]](**sizes)
+    return [(f"{t}", run, lambda t=t: (torch.set_num_threads(t), torch.set_grad_enabled(grad))) for t in spec["threads"]]
+
+
+def timed_ms(run, calls):
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        run()
+    return (time.perf_counter() - t0) * 1e3
+
+
+def main():
+    ready = {}  # (key, peer) -> (run, enter, calls per round)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request["op"] == "setup":
+            spec = request["spec"]
+            names = []
+            for name, run, enter in peers(spec):
+                enter()
+                n, t0 = 0, time.perf_counter()
+                while n == 0 or (time.perf_counter() - t0) * 1e3 < WARMUP_MS:
+                    run()
+                    n += 1
+                per_call = (time.perf_counter() - t0) * 1e3 / n
+                ready[(spec["key"], name)] = (run, enter, max(1, round(request["round_ms"] / per_call)))
+                names.append(name)
+            reply = {"peers": names}
+        else:
+            run, enter, calls = ready[(request["key"], request["peer"])]
+            enter()
+            reply = {"ms": timed_ms(run, calls) / calls}
+        print(json.dumps(reply), flush=True)
+
+
+if __name__ == "__main__":
+    main()
