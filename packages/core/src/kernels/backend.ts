@@ -4,6 +4,8 @@ import * as elementwise from './js/elementwise.js';
 import * as reduce from './js/reduce.js';
 import * as nn from './js/nn_kernels.js';
 import { wasm_gemm, wasm_simd_supported } from './wasm/gemm.js';
+import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_backward_weight, wasm_conv2d_forward } from './wasm/conv.js';
+import { wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
 
 /** Everything ops need from a backend. Kernels take flat typed arrays with shape/strides/offset. */
 export interface Backend {
@@ -60,17 +62,21 @@ export const js_backend: Backend = {
 };
 
 /**
- * The WebAssembly SIMD backend: the JS kernels with GEMM, and so convolution forward and backward,
- * replaced by a packed 4 x 8 f32x4 micro-kernel. Null where the engine lacks WebAssembly SIMD.
+ * The WebAssembly SIMD backend: the JS kernels with float32 GEMM, convolution (forward and every gradient)
+ * and max pooling (forward and backward) replaced by wasm kernels, the large ones split over
+ * get_num_threads() threads. Null where the engine lacks WebAssembly SIMD.
  */
 export const wasm_backend: Backend | null = wasm_simd_supported()
   ? {
       ...js_backend,
       name: 'wasm',
       gemm: wasm_gemm,
-      conv2d_forward: (x, w, bias, out, p) => nn.conv2d_forward(x, w, bias, out, p, wasm_gemm),
-      conv2d_backward_input: (grad_out, w, grad_x, p) => nn.conv2d_backward_input(grad_out, w, grad_x, p, wasm_gemm),
-      conv2d_backward_weight: (grad_out, x, grad_w, p) => nn.conv2d_backward_weight(grad_out, x, grad_w, p, wasm_gemm),
+      conv2d_forward: wasm_conv2d_forward,
+      conv2d_backward_input: wasm_conv2d_backward_input,
+      conv2d_backward_weight: wasm_conv2d_backward_weight,
+      conv2d_backward_bias: wasm_conv2d_backward_bias,
+      max_pool2d_forward: wasm_max_pool2d_forward,
+      max_pool2d_backward: wasm_max_pool2d_backward,
     }
   : null;
 

@@ -1,0 +1,175 @@
+// The wasm backend's convolution: input and weights copied into wasm memory once, im2col, packing, GEMM (bias
+// seeded in the output) and col2im all in wasm, split over samples or weight columns, one copy out.
+import {
+  conv2d_backward_bias as js_backward_bias, conv2d_backward_input as js_backward_input, conv2d_backward_weight as js_backward_weight, conv2d_forward as js_forward,
+  type Conv2dParams, type FloatArray,
+} from '../js/nn_kernels.js';
+import { pack_a_full } from './gemm.js';
+import { wasm_runtime } from './runtime.js';
+
+const up4 = (n: number): number => Math.ceil(n / 4) * 4;
+/** Sample ranges of a weight gradient summed separately, and the largest weight (floats) summed so. */
+const SAMPLE_PARTS = 8;
+const MAX_PARTIAL_FLOATS = 1 << 18;
+
+/** The driver's geometry words for `p`. */
+function geometry(p: Conv2dParams): number[] {
+  return [p.N, p.C, p.H, p.W, p.O, p.kh, p.kw, p.stride[0], p.stride[1], p.padding[0], p.padding[1],
+    p.dilation[0], p.dilation[1], p.groups, p.Ho, p.Wo];
+}
+
+/** Multiply-adds of one pass (forward or either backward): N * O * Ho*Wo * C/groups*kh*kw. */
+function work(p: Conv2dParams): number {
+  return p.N * p.O * p.Ho * p.Wo * (p.C / p.groups) * p.kh * p.kw;
+}
+
+/**
+ * 2-D convolution forward on the wasm backend; same contract as the JS `conv2d_forward`. float32 only
+ * (float64 runs the JS kernel). Threads split the batch.
+ *
+ * @example
+ * wasm_conv2d_forward(x, w, bias, out, p);
+ */
+export function wasm_conv2d_forward(x: FloatArray, w: FloatArray, bias: FloatArray | null, out: FloatArray, p: Conv2dParams): void {
+  if (!(x instanceof Float32Array) || !(w instanceof Float32Array) || !(out instanceof Float32Array) ||
+    (bias !== null && !(bias instanceof Float32Array)) || work(p) === 0) {
+    js_forward(x, w, bias, out, p);
+    return;
+  }
+  const rt = wasm_runtime();
+  const { N, C, H, W, O, groups, Ho, Wo } = p;
+  const og = O / groups;
+  const ckk = (C / groups) * p.kh * p.kw;
+  const nx = N * C * H * W;
+  const no = N * O * Ho * Wo;
+  rt.reset();
+  const x_at = rt.alloc(nx * 4);
+  const w_at = rt.alloc(O * ckk * 4);
+  const a_at = rt.alloc(groups * up4(og) * ckk * 4);
+  const b_at = bias === null ? -1 : rt.alloc(O * 4);
+  const out_at = rt.alloc(no * 4);
+  if (!rt.prepare([rt.driver.OP.CONV, ...geometry(p), x_at, a_at, b_at, out_at], work(p))) {
+    js_forward(x, w, bias, out, p);
+    return;
+  }
+  const mem = rt.f32;
+  mem.set(x.subarray(0, nx), x_at / 4);
+  mem.set(w.subarray(0, O * ckk), w_at / 4);
+  if (bias !== null) mem.set(bias.subarray(0, O), b_at / 4);
+  for (let g = 0; g < groups; g++) pack_a_full(w_at + g * og * ckk * 4, ckk, 1, og, ckk, a_at + g * up4(og) * ckk * 4);
+  rt.run();
+  out.set(mem.subarray(out_at / 4, out_at / 4 + no));
+}
+
+/**
+ * Gradient of the convolution with respect to its input on the wasm backend; same contract as the JS
+ * `conv2d_backward_input`. Threads split the batch; overlapping windows are summed in float32.
+ *
+ * @example
+ * wasm_conv2d_backward_input(grad_out, w, grad_x, p);
+ */
+export function wasm_conv2d_backward_input(grad_out: FloatArray, w: FloatArray, grad_x: FloatArray, p: Conv2dParams): void {
+  if (!(grad_out instanceof Float32Array) || !(w instanceof Float32Array) || !(grad_x instanceof Float32Array) || work(p) === 0) {
+    js_backward_input(grad_out, w, grad_x, p);
+    return;
+  }
+  const rt = wasm_runtime();
+  const { N, C, H, W, O, groups, Ho, Wo } = p;
+  const og = O / groups;
+  const ckk = (C / groups) * p.kh * p.kw;
+  const nx = N * C * H * W;
+  const no = N * O * Ho * Wo;
+  rt.reset();
+  const go_at = rt.alloc(no * 4);
+  const w_at = rt.alloc(O * ckk * 4);
+  const a_at = rt.alloc(groups * up4(ckk) * og * 4);
+  const gx_at = rt.alloc(nx * 4);
+  if (!rt.prepare([rt.driver.OP.CONV_INPUT, ...geometry(p), go_at, a_at, gx_at], work(p))) {
+    js_backward_input(grad_out, w, grad_x, p);
+    return;
+  }
+  const mem = rt.f32;
+  mem.set(grad_out.subarray(0, no), go_at / 4);
+  mem.set(w.subarray(0, O * ckk), w_at / 4);
+  // A = W_g^T: A[c', o] = w[g*og + o, c'].
+  for (let g = 0; g < groups; g++) pack_a_full(w_at + g * og * ckk * 4, 1, ckk, ckk, og, a_at + g * up4(ckk) * og * 4);
+  rt.run();
+  grad_x.set(mem.subarray(gx_at / 4, gx_at / 4 + nx));
+}
+
+/**
+ * Gradient of the convolution with respect to its weight on the wasm backend; same contract as the JS
+ * `conv2d_backward_weight`. Threads split the weight's columns (C/groups*kh*kw), so every element is
+ * summed over samples and positions in the same float32 order whatever the thread count.
+ *
+ * @example
+ * wasm_conv2d_backward_weight(grad_out, x, grad_w, p);
+ */
+export function wasm_conv2d_backward_weight(grad_out: FloatArray, x: FloatArray, grad_w: FloatArray, p: Conv2dParams): void {
+  if (!(grad_out instanceof Float32Array) || !(x instanceof Float32Array) || !(grad_w instanceof Float32Array) || work(p) === 0) {
+    js_backward_weight(grad_out, x, grad_w, p);
+    return;
+  }
+  const rt = wasm_runtime();
+  const { N, C, H, W, O, groups, Ho, Wo } = p;
+  const ckk = (C / groups) * p.kh * p.kw;
+  const nx = N * C * H * W;
+  const no = N * O * Ho * Wo;
+  // The weight is summed over SAMPLE_PARTS fixed ranges of samples, which threads share, and the partial
+  // sums added up here in order; only a single sample, or a weight too large to hold SAMPLE_PARTS copies
+  // of, is shared out by columns instead. The choice depends on the shape only, never on the thread count.
+  const parts = N > 1 && O * ckk <= MAX_PARTIAL_FLOATS ? Math.min(N, SAMPLE_PARTS) : 0;
+  rt.reset();
+  const go_at = rt.alloc(no * 4);
+  const x_at = rt.alloc(nx * 4);
+  const gw_at = rt.alloc(O * ckk * 4);
+  const parts_at = parts > 0 ? rt.alloc(parts * O * ckk * 4) : -1;
+  if (!rt.prepare([rt.driver.OP.CONV_WEIGHT, ...geometry(p), go_at, x_at, gw_at, parts_at, parts], work(p))) {
+    js_backward_weight(grad_out, x, grad_w, p);
+    return;
+  }
+  const mem = rt.f32;
+  mem.set(grad_out.subarray(0, no), go_at / 4);
+  mem.set(x.subarray(0, nx), x_at / 4);
+  if (parts === 0) rt.ex.fill_rows(gw_at, O, ckk, ckk, -1);
+  else rt.ex.fill_rows(parts_at, parts * O, ckk, ckk, -1);
+  rt.run();
+  if (parts === 0) {
+    grad_w.set(mem.subarray(gw_at / 4, gw_at / 4 + O * ckk));
+    return;
+  }
+  const n = O * ckk;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < parts; k++) s += mem[parts_at / 4 + k * n + i]!;
+    grad_w[i] = s;
+  }
+}
+
+/**
+ * Gradient of the convolution with respect to its bias on the wasm backend; same contract as the JS
+ * `conv2d_backward_bias` (sums in float64), four lanes at a time.
+ *
+ * @example
+ * wasm_conv2d_backward_bias(grad_out, grad_b, p);
+ */
+export function wasm_conv2d_backward_bias(grad_out: FloatArray, grad_b: FloatArray, p: Conv2dParams): void {
+  const { N, O } = p;
+  const L = p.Ho * p.Wo;
+  const no = N * O * L;
+  if (!(grad_out instanceof Float32Array) || no === 0) {
+    js_backward_bias(grad_out, grad_b, p);
+    return;
+  }
+  const rt = wasm_runtime();
+  rt.reset();
+  const go_at = rt.alloc(no * 4);
+  const out_at = rt.alloc(O * 8);
+  if (!rt.commit()) {
+    js_backward_bias(grad_out, grad_b, p);
+    return;
+  }
+  rt.f32.set(grad_out.subarray(0, no), go_at / 4);
+  rt.ex.conv2d_backward_bias(go_at, N, O, L, out_at);
+  grad_b.set(rt.f64.subarray(out_at / 8, out_at / 8 + O));
+}

@@ -1,0 +1,216 @@
+// Sequences the wasm leaf kernels for chunks of a job described in wasm memory; the same code runs on the main
+// thread and, as source text, in every worker.
+
+/** The functions kernels.wat exports (addresses in bytes, strides in floats unless a name says bytes). */
+export interface KernelExports {
+  gemm_block(a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc_bytes: number, tmp: number): void;
+  pack_a(src: number, rs: number, cs: number, mb: number, kb: number, dst: number): void;
+  pack_b(src: number, rs: number, cs: number, kb: number, nb: number, dst: number): void;
+  fill_rows(c: number, rows: number, cols: number, ld: number, values: number): void;
+  im2col(x: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
+    dh: number, dw: number, Ho: number, Wo: number, r0: number, r1: number, col: number): void;
+  col2im(col: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
+    dh: number, dw: number, Ho: number, Wo: number, c0: number, c1: number, gx: number): void;
+  max_pool2d(x: number, out: number, idx: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number,
+    sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, Ho: number, Wo: number): void;
+  max_pool2d_backward(go: number, idx: number, gx: number, p0: number, p1: number, HW: number, L: number): void;
+  conv2d_backward_bias(go: number, N: number, O: number, L: number, out: number): void;
+}
+
+/** Runs the job in wasm memory: every thread taking part calls `run`, which claims chunks until none is left. */
+export interface Driver {
+  /** The job words (a view renewed after an unshared memory grows, which detaches the old one). */
+  job(): Int32Array;
+  /** Runs chunks of the job as thread `thread` (its scratch; 0 is the caller) of `nthreads` taking part. */
+  run(thread: number, nthreads: number): void;
+  /** Bytes of per-thread scratch the job in `job` needs. */
+  scratch_bytes(): number;
+  /** Op codes, the job layout's first word. */
+  readonly OP: { readonly GEMM: 1; readonly CONV: 2; readonly CONV_INPUT: 3; readonly CONV_WEIGHT: 4; readonly MAX_POOL: 5; readonly MAX_POOL_BACKWARD: 6 };
+  /** The job word counting claimed chunks; zero it before starting a job. */
+  readonly NEXT: number;
+  /** Cache blocking: rows of A per block, depth of a packed block, columns of B per block. */
+  readonly MC: number;
+  readonly KC: number;
+  readonly NC: number;
+}
+
+/**
+ * Builds the driver over the kernels `ex` and the `job_words` int32 job words at byte `job_at` of `memory`:
+ * job[0] op, job[1] scratch base address, job[2] scratch bytes per thread, job[3..] the op's parameters in
+ * the order `run` reads them, job[NEXT] (the last word) the chunk counter. Self-contained (no free
+ * variables) because workers get it as source text.
+ *
+ * Every split hands each output element to exactly one thread, which sums its products in the same order
+ * as a single thread would, so results do not depend on the thread count or on which thread ran what.
+ *
+ * @example
+ * const driver = make_driver(instance.exports as unknown as KernelExports, memory, 512, 64);
+ */
+export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_at: number, job_words: number): Driver {
+  let words = new Int32Array(memory.buffer, job_at, job_words);
+  const job = (): Int32Array => {
+    if (words.byteLength === 0) words = new Int32Array(memory.buffer, job_at, job_words);
+    return words;
+  };
+  // A 4 x 8 register tile; a KC x 8 B micro-panel (8 KB) stays in L1, an MC x KC A block (128 KB) in L2
+  // and a KC x NC B block (1 MB) in L3.
+  const MC = 128;
+  const KC = 256;
+  const NC = 1024;
+  const OP = { GEMM: 1, CONV: 2, CONV_INPUT: 3, CONV_WEIGHT: 4, MAX_POOL: 5, MAX_POOL_BACKWARD: 6 } as const;
+  const TMP_BYTES = 128;
+  const BPACK_BYTES = KC * NC * 4;
+  const up = (n: number, m: number): number => Math.ceil(n / m) * m;
+  // job[NEXT]: the next unclaimed chunk of the job; the host zeroes it before a job starts.
+  const NEXT = job_words - 1;
+  /**
+   * Runs f(lo, hi) over chunks of [0, n) in whole multiples of `unit`; with T threads each of about 4T
+   * chunks goes to whichever thread claims it first, so a thread that wakes late or runs on a busy core
+   * takes fewer. Which thread computes a chunk does not change its result. A job calls it once: the
+   * claim counter is the job's.
+   */
+  const each_chunk = (n: number, unit: number, T: number, f: (lo: number, hi: number) => void): void => {
+    const units = Math.ceil(n / unit);
+    const chunks = T === 1 ? 1 : Math.min(units, 4 * T);
+    const j = job();
+    for (let u = Atomics.add(j, NEXT, 1); u < chunks; u = Atomics.add(j, NEXT, 1)) {
+      f(Math.min(n, Math.floor((u * units) / chunks) * unit), Math.min(n, Math.floor(((u + 1) * units) / chunks) * unit));
+    }
+  };
+
+  /** C[il:ih, jl:jh] += op(A) op(B) with A fully packed (Mp x K, by KC blocks) and B packed here per block. */
+  function gemm_part(a: number, Mp: number, b: number, b_rs: number, b_cs: number, c: number, ldc: number, K: number,
+    il: number, ih: number, jl: number, jh: number, tmp: number, bpack: number): void {
+    for (let j0 = jl; j0 < jh; j0 += NC) {
+      const nb = Math.min(NC, jh - j0);
+      for (let k0 = 0; k0 < K; k0 += KC) {
+        const kb = Math.min(KC, K - k0);
+        ex.pack_b(b + (k0 * b_rs + j0 * b_cs) * 4, b_rs, b_cs, kb, nb, bpack);
+        for (let i0 = il; i0 < ih; i0 += MC) {
+          ex.gemm_block(a + (Mp * k0 + i0 * kb) * 4, bpack, c + (i0 * ldc + j0) * 4, Math.min(MC, ih - i0), nb, kb, ldc * 4, tmp);
+        }
+      }
+    }
+  }
+
+  function run_gemm(T: number, tmp: number, bpack: number): void {
+    const [M, N, K, a, b, b_rs, b_cs, c, ldc] = job().subarray(3, 12);
+    const Mp = up(M, 4);
+    // Split over columns unless there are too few: each thread then packs only its own B columns, while
+    // a split over rows makes every thread pack all of B.
+    const n_tiles = Math.ceil(N / 8);
+    if (n_tiles >= T || n_tiles >= Mp / 4) each_chunk(N, 8, T, (jl, jh) => gemm_part(a, Mp, b, b_rs, b_cs, c, ldc, K, 0, M, jl, jh, tmp, bpack));
+    else each_chunk(M, 4, T, (il, ih) => gemm_part(a, Mp, b, b_rs, b_cs, c, ldc, K, il, ih, 0, N, tmp, bpack));
+  }
+
+  function run_conv(op: number, T: number, scratch: number): void {
+    const [N, C, H, W, O, kh, kw, sh, sw, ph, pw, dh, dw, groups, Ho, Wo, p0, p1, p2, p3, p4] = job().subarray(3, 24);
+    const cg = C / groups;
+    const og = O / groups;
+    const L = Ho * Wo;
+    const HW = H * W;
+    const ckk = cg * kh * kw;
+    const tmp = scratch;
+    const bpack = tmp + TMP_BYTES;
+    const apack = bpack + BPACK_BYTES;
+    const col = apack + up(og, 4) * KC * 4;
+    // a 1 x 1 kernel at stride 1 without padding unfolds the input to itself: no im2col, no col2im
+    const plain = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
+
+    /** dst[O, jl:jh] += sum over samples [n_lo, n_hi) of go_n,g[og, L] im2col(x_n,g)[jl:jh, L]^T, n in order. */
+    const weight_grad = (go: number, x: number, n_lo: number, n_hi: number, jl: number, jh: number, dst: number): void => {
+      for (let g = 0; g < groups; g++) {
+        for (let n = n_lo; n < n_hi; n++) {
+          const x_ng = x + (n * C + g * cg) * HW * 4;
+          const rows = plain ? x_ng + jl * L * 4 : col;
+          if (!plain) ex.im2col(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, jl, jh, col);
+          const go_ng = go + (n * O + g * og) * L * 4;
+          for (let k0 = 0; k0 < L; k0 += KC) {
+            const kb = Math.min(KC, L - k0);
+            ex.pack_a(go_ng + k0 * 4, L, 1, og, kb, apack);
+            for (let j0 = jl; j0 < jh; j0 += NC) {
+              const nb = Math.min(NC, jh - j0);
+              ex.pack_b(rows + ((j0 - jl) * L + k0) * 4, 1, L, kb, nb, bpack);
+              for (let i0 = 0; i0 < og; i0 += MC) {
+                ex.gemm_block(apack + i0 * kb * 4, bpack, dst + ((g * og + i0) * ckk + j0) * 4, Math.min(MC, og - i0), nb, kb, ckk * 4, tmp);
+              }
+            }
+          }
+        }
+      }
+    };
+
+    if (op === OP.CONV_WEIGHT) {
+      const [go, x, gw, parts, S] = [p0, p1, p2, p3, p4];
+      if (parts === -1) {
+        // threads own columns of grad_w and sum all samples into them
+        each_chunk(ckk, 8, T, (jl, jh) => weight_grad(go, x, 0, N, jl, jh, gw));
+      } else {
+        // too few columns to share: S fixed sample ranges, each summed into its own partial (the host adds
+        // the partials in order, so the result is the same for any thread count)
+        each_chunk(S, 1, T, (s_lo, s_hi) => {
+          for (let s = s_lo; s < s_hi; s++) {
+            weight_grad(go, x, Math.floor((s * N) / S), Math.floor(((s + 1) * N) / S), 0, ckk, parts + s * O * ckk * 4);
+          }
+        });
+      }
+    } else if (op === OP.CONV) {
+      // out_n,g[og, L] = bias + W_g[og, ckk] im2col(x_n,g)[ckk, L]; a holds every group's W_g packed.
+      const [x, a, bias, out] = [p0, p1, p2, p3];
+      each_chunk(N, 1, T, (n_lo, n_hi) => {
+        for (let n = n_lo; n < n_hi; n++) {
+          for (let g = 0; g < groups; g++) {
+            const out_ng = out + (n * O + g * og) * L * 4;
+            const x_ng = x + (n * C + g * cg) * HW * 4;
+            ex.fill_rows(out_ng, og, L, L, bias === -1 ? -1 : bias + g * og * 4);
+            if (!plain) ex.im2col(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, ckk, col);
+            gemm_part(a + g * up(og, 4) * ckk * 4, up(og, 4), plain ? x_ng : col, L, 1, out_ng, L, ckk, 0, og, 0, L, tmp, bpack);
+          }
+        }
+      });
+    } else {
+      // col = W_g^T[ckk, og] go_n,g[og, L], folded back by col2im; a holds every group's W_g^T packed.
+      const [go, a, gx] = [p0, p1, p2];
+      each_chunk(N, 1, T, (n_lo, n_hi) => {
+        for (let n = n_lo; n < n_hi; n++) {
+          for (let g = 0; g < groups; g++) {
+            const gx_ng = gx + (n * C + g * cg) * HW * 4;
+            const dst = plain ? gx_ng : col;
+            ex.fill_rows(dst, ckk, L, L, -1);
+            gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), go + (n * O + g * og) * L * 4, L, 1, dst, L, og, 0, ckk, 0, L, tmp, bpack);
+            if (!plain) ex.col2im(col, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, cg, gx_ng);
+          }
+        }
+      });
+    }
+  }
+
+  function scratch_bytes(): number {
+    const op = job()[0];
+    if (op === OP.GEMM) return TMP_BYTES + BPACK_BYTES;
+    if (op === OP.CONV || op === OP.CONV_INPUT || op === OP.CONV_WEIGHT) {
+      const [, C, , , O, kh, kw, , , , , , , groups, Ho, Wo] = job().subarray(3, 19);
+      const og = O / groups;
+      return TMP_BYTES + BPACK_BYTES + up(og, 4) * KC * 4 + (C / groups) * kh * kw * Ho * Wo * 4;
+    }
+    return 0;
+  }
+
+  function run(t: number, T: number): void {
+    const j = job();
+    const op = j[0];
+    const scratch = j[1] + t * j[2];
+    if (op === OP.GEMM) run_gemm(T, scratch, scratch + TMP_BYTES);
+    else if (op === OP.CONV || op === OP.CONV_INPUT || op === OP.CONV_WEIGHT) run_conv(op, T, scratch);
+    else if (op === OP.MAX_POOL) {
+      const [planes, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, x, out, idx] = job().subarray(3, 19);
+      each_chunk(planes, 1, T, (lo, hi) => ex.max_pool2d(x, out, idx, lo, hi, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo));
+    } else if (op === OP.MAX_POOL_BACKWARD) {
+      const [planes, HW, L, go, idx, gx] = job().subarray(3, 9);
+      each_chunk(planes, 1, T, (lo, hi) => ex.max_pool2d_backward(go, idx, gx, lo, hi, HW, L));
+    } else throw new Error(`wasm driver: unknown op ${op}`);
+  }
+
+  return { job, run, scratch_bytes, OP, NEXT, MC, KC, NC };
+}

@@ -1,0 +1,654 @@
+;; float32 leaf kernels for 128-bit WebAssembly SIMD over one (shared) memory: a packed 4 x 8 GEMM, its
+;; packing, im2col / col2im and max pooling. Addresses are byte offsets, strides count floats unless named
+;; *_bytes. The host (driver.ts) sequences these calls; it never touches the data in between.
+(module
+  ;; build_wasm.mjs assembles this module twice: as written (for threads) and with the memory not shared.
+  (import "env" "memory" (memory 1 32768 shared))
+
+  ;; C[tiles] += A_packed * B_packed over m_tiles x n_tiles tiles of 4 x 8, of which the last row of tiles
+;; holds only last_rows (1..4) rows of C; ldc is C's row stride in bytes.
+  ;;
+  ;; A is packed into micro-panels of 4 rows (for each k, the 4 row values are adjacent) and B into
+  ;; micro-panels of 8 columns (for each k, the 8 column values are adjacent), both zero-padded to whole
+  ;; tiles. Each 4 x 8 tile of C lives in eight f32x4 accumulators (4 rows x 2 vectors); per k step it loads
+  ;; two B vectors and broadcasts four A values, 16 multiply-adds for 64 flops, which fits the 16 xmm
+  ;; registers V8 allocates on x64 without spilling. Loops run B panels outside and A panels inside, so the
+  ;; kc x 8 B micro-panel stays in L1 while the A block streams from L2. Each C element gets its kc products
+  ;; summed in k order and then added once, so the result does not depend on how callers split the tiles.
+  (func $gemm_f32_4x8 (export "gemm_f32_4x8")
+    (param $a i32) (param $b i32) (param $c i32)
+    (param $m_tiles i32) (param $n_tiles i32) (param $kc i32) (param $ldc i32) (param $last_rows i32)
+    (local $rows i32)
+    (local $b_stride i32)
+    (local $jr i32) (local $ir i32) (local $k i32)
+    (local $ap i32) (local $bp i32) (local $cp i32) (local $c_col i32) (local $b_panel i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    ;; bytes per B micro-panel: kc * 8 columns * 4 bytes
+    (local.set $b_stride (i32.shl (local.get $kc) (i32.const 5)))
+    (local.set $jr (i32.const 0))
+    (local.set $b_panel (local.get $b))
+    (local.set $c_col (local.get $c))
+    (loop $over_n
+      (local.set $ir (i32.const 0))
+      (local.set $ap (local.get $a))
+      (local.set $cp (local.get $c_col))
+      (loop $over_m
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $bp (local.get $b_panel))
+        (local.set $k (local.get $kc))
+        (loop $over_k
+          (local.set $b0 (v128.load (local.get $bp)))
+          (local.set $b1 (v128.load offset=16 (local.get $bp)))
+          (local.set $x (v128.load32_splat (local.get $ap)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat offset=4 (local.get $ap)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat offset=8 (local.get $ap)))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat offset=12 (local.get $ap)))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+          (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+          (br_if $over_k (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+        ;; C tile += accumulators, one row (two vectors) at a time; the last tile of a column keeps only
+        ;; its $last_rows real rows (the packed A rows past them are zeros)
+        (local.set $rows (select (local.get $last_rows) (i32.const 4)
+          (i32.eq (i32.add (local.get $ir) (i32.const 1)) (local.get $m_tiles))))
+        (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c00)))
+        (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c01)))
+        (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+        (if (i32.gt_u (local.get $rows) (i32.const 1)) (then
+          (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c10)))
+          (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c11)))))
+        (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+        (if (i32.gt_u (local.get $rows) (i32.const 2)) (then
+          (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c20)))
+          (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c21)))))
+        (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+        (if (i32.gt_u (local.get $rows) (i32.const 3)) (then
+          (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c30)))
+          (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c31)))))
+        (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+        ;; $ap has advanced by exactly one A micro-panel; $cp by four rows
+        (br_if $over_m (i32.lt_u (local.tee $ir (i32.add (local.get $ir) (i32.const 1))) (local.get $m_tiles))))
+      (local.set $b_panel (i32.add (local.get $b_panel) (local.get $b_stride)))
+      (local.set $c_col (i32.add (local.get $c_col) (i32.const 32)))
+      (br_if $over_n (i32.lt_u (local.tee $jr (i32.add (local.get $jr) (i32.const 1))) (local.get $n_tiles)))))
+
+  ;; C[mb x nb] += A_packed * B_packed for any mb, nb >= 1: whole columns of tiles in place (the kernel
+  ;; trims the last row of tiles), a last partial column of tiles through the 4 x 8 scratch tile at $tmp
+  ;; (128 bytes), so C needs no padding. ldc is in bytes.
+  (func (export "gemm_block")
+    (param $a i32) (param $b i32) (param $c i32) (param $mb i32) (param $nb i32) (param $kc i32)
+    (param $ldc i32) (param $tmp i32)
+    (local $nf i32) (local $mt i32) (local $i i32) (local $last i32)
+    (local $rows i32) (local $cols i32) (local $ct i32) (local $r i32) (local $q i32)
+    (local.set $nf (i32.shr_u (local.get $nb) (i32.const 3)))
+    (local.set $mt (i32.shr_u (i32.add (local.get $mb) (i32.const 3)) (i32.const 2)))
+    (local.set $last (i32.sub (local.get $mb) (i32.shl (i32.sub (local.get $mt) (i32.const 1)) (i32.const 2))))
+    (if (i32.ne (local.get $nf) (i32.const 0))
+      (then (call $gemm_f32_4x8 (local.get $a) (local.get $b) (local.get $c) (local.get $mt) (local.get $nf)
+        (local.get $kc) (local.get $ldc) (local.get $last))))
+    (local.set $cols (i32.and (local.get $nb) (i32.const 7)))
+    (if (i32.eqz (local.get $cols)) (then (return)))
+    (local.set $i (i32.const 0))
+    (loop $rows_loop
+      (local.set $rows (select (local.get $last) (i32.const 4) (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $mt))))
+      (local.set $ct (i32.add (local.get $c)
+        (i32.add (i32.mul (i32.shl (local.get $i) (i32.const 2)) (local.get $ldc)) (i32.shl (local.get $nf) (i32.const 5)))))
+      ;; tmp = the valid part of the C tile, zeros elsewhere
+      (v128.store (local.get $tmp) (v128.const i32x4 0 0 0 0)) (v128.store offset=16 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+      (v128.store offset=32 (local.get $tmp) (v128.const i32x4 0 0 0 0)) (v128.store offset=48 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+      (v128.store offset=64 (local.get $tmp) (v128.const i32x4 0 0 0 0)) (v128.store offset=80 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+      (v128.store offset=96 (local.get $tmp) (v128.const i32x4 0 0 0 0)) (v128.store offset=112 (local.get $tmp) (v128.const i32x4 0 0 0 0))
+      (local.set $r (i32.const 0))
+      (loop $in_r
+        (local.set $q (i32.const 0))
+        (loop $in_q
+          (f32.store (i32.add (local.get $tmp) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $q)) (i32.const 2)))
+            (f32.load (i32.add (local.get $ct) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $q) (i32.const 2))))))
+          (br_if $in_q (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $cols))))
+        (br_if $in_r (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows))))
+      (call $gemm_f32_4x8
+        (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $kc)) (i32.const 4)))
+        (i32.add (local.get $b) (i32.shl (i32.mul (local.get $nf) (local.get $kc)) (i32.const 5)))
+        (local.get $tmp) (i32.const 1) (i32.const 1) (local.get $kc) (i32.const 32) (i32.const 4))
+      (local.set $r (i32.const 0))
+      (loop $out_r
+        (local.set $q (i32.const 0))
+        (loop $out_q
+          (f32.store (i32.add (local.get $ct) (i32.add (i32.mul (local.get $r) (local.get $ldc)) (i32.shl (local.get $q) (i32.const 2))))
+            (f32.load (i32.add (local.get $tmp) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $q)) (i32.const 2)))))
+          (br_if $out_q (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $cols))))
+        (br_if $out_r (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows))))
+      (br_if $rows_loop (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $mt)))))
+
+  ;; Packs op(A)[0:mb, 0:kb], op(A)[i, k] = src[i*rs + k*cs], into 4-row micro-panels at dst:
+  ;; dst[t*kb*4 + k*4 + r] = op(A)[t*4 + r, k], rows past mb as zeros. Row-major A (cs = 1) moves
+  ;; 4 x 4 blocks with vector loads and a register transpose.
+  (func (export "pack_a")
+    (param $src i32) (param $rs i32) (param $cs i32) (param $mb i32) (param $kb i32) (param $dst i32)
+    (local $t i32) (local $r i32) (local $k i32) (local $k4 i32) (local $d i32) (local $s i32) (local $rows i32)
+    (local $rsb i32) (local $csb i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $u0 v128) (local $u1 v128)
+    (local.set $rsb (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $csb (i32.shl (local.get $cs) (i32.const 2)))
+    (local.set $k4 (i32.and (local.get $kb) (i32.const -4)))
+    (local.set $t (i32.const 0))
+    (loop $panels
+      (local.set $rows (i32.sub (local.get $mb) (local.get $t)))
+      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $t) (local.get $kb)) (i32.const 2))))
+      (local.set $k (i32.const 0))
+      (if (i32.and (i32.ge_s (local.get $rows) (i32.const 4)) (i32.eq (local.get $cs) (i32.const 1)))
+        (then
+          (local.set $s (i32.add (local.get $src) (i32.mul (local.get $t) (local.get $rsb))))
+          (block $done4
+            (loop $by4
+              (br_if $done4 (i32.ge_u (local.get $k) (local.get $k4)))
+              (local.set $v0 (v128.load (local.get $s)))
+              (local.set $v1 (v128.load (i32.add (local.get $s) (local.get $rsb))))
+              (local.set $v2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $rsb) (i32.const 1)))))
+              (local.set $v3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $rsb) (i32.const 3)))))
+              ;; u0 = a0 b0 a1 b1, u1 = c0 d0 c1 d1 -> columns 0 and 1
+              (local.set $u0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+              (local.set $u1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+              (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1)))
+              (v128.store offset=16 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1)))
+              ;; u0 = a2 b2 a3 b3, u1 = c2 d2 c3 d3 -> columns 2 and 3
+              (local.set $u0 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+              (local.set $u1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+              (v128.store offset=32 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1)))
+              (v128.store offset=48 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1)))
+              (local.set $s (i32.add (local.get $s) (i32.const 16)))
+              (local.set $d (i32.add (local.get $d) (i32.const 64)))
+              (local.set $k (i32.add (local.get $k) (i32.const 4)))
+              (br $by4)))))
+      ;; the remaining k (all of them when the fast path does not apply), one element at a time
+      (local.set $r (i32.const 0))
+      (loop $over_r
+        (local.set $s (i32.add (local.get $src)
+          (i32.add (i32.mul (i32.add (local.get $t) (local.get $r)) (local.get $rsb)) (i32.mul (local.get $k) (local.get $csb)))))
+        (local.set $k4 (local.get $k))
+        (local.set $s (select (local.get $s) (i32.const 0) (i32.lt_s (local.get $r) (local.get $rows))))
+        (block $row_done
+          (loop $over_k
+            (br_if $row_done (i32.ge_u (local.get $k4) (local.get $kb)))
+            (f32.store (i32.add (local.get $d) (i32.shl (i32.add (i32.shl (i32.sub (local.get $k4) (local.get $k)) (i32.const 2)) (local.get $r)) (i32.const 2)))
+              (if (result f32) (i32.lt_s (local.get $r) (local.get $rows))
+                (then (f32.load (local.get $s))) (else (f32.const 0))))
+            (local.set $s (i32.add (local.get $s) (local.get $csb)))
+            (local.set $k4 (i32.add (local.get $k4) (i32.const 1)))
+            (br $over_k)))
+        (br_if $over_r (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))
+      (local.set $k4 (i32.and (local.get $kb) (i32.const -4)))
+      (br_if $panels (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 4))) (local.get $mb)))))
+
+  ;; Packs op(B)[0:kb, 0:nb], op(B)[k, j] = src[k*rs + j*cs], into 8-column micro-panels at dst:
+  ;; dst[t*kb*8 + k*8 + c] = op(B)[k, t*8 + c], columns past nb as zeros. Row-major B (cs = 1) copies
+  ;; two vectors per k; column-major B (rs = 1) transposes two 4 x 4 blocks per 4 k.
+  (func (export "pack_b")
+    (param $src i32) (param $rs i32) (param $cs i32) (param $kb i32) (param $nb i32) (param $dst i32)
+    (local $t i32) (local $c i32) (local $k i32) (local $d i32) (local $s i32) (local $cols i32) (local $k4 i32)
+    (local $rsb i32) (local $csb i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $u0 v128) (local $u1 v128) (local $h i32)
+    (local.set $rsb (i32.shl (local.get $rs) (i32.const 2)))
+    (local.set $csb (i32.shl (local.get $cs) (i32.const 2)))
+    (local.set $k4 (i32.and (local.get $kb) (i32.const -4)))
+    (local.set $t (i32.const 0))
+    (loop $panels
+      (local.set $cols (i32.sub (local.get $nb) (local.get $t)))
+      (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $t) (local.get $kb)) (i32.const 2))))
+      (local.set $k (i32.const 0))
+      (if (i32.and (i32.ge_s (local.get $cols) (i32.const 8)) (i32.eq (local.get $cs) (i32.const 1)))
+        (then
+          (local.set $s (i32.add (local.get $src) (i32.shl (local.get $t) (i32.const 2))))
+          (loop $rows
+            (v128.store (local.get $d) (v128.load (local.get $s)))
+            (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (local.get $rsb)))
+            (local.set $d (i32.add (local.get $d) (i32.const 32)))
+            (br_if $rows (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kb)))))
+        (else
+          (if (i32.and (i32.ge_s (local.get $cols) (i32.const 8)) (i32.eq (local.get $rs) (i32.const 1)))
+            (then
+              (block $done4
+                (loop $by4
+                  (br_if $done4 (i32.ge_u (local.get $k) (local.get $k4)))
+                  ;; columns t..t+3 into the low vectors, then t+4..t+7 into the high ones
+                  (local.set $h (i32.const 0))
+                  (loop $halves
+                    (local.set $s (i32.add (local.get $src)
+                      (i32.add (i32.mul (i32.add (local.get $t) (local.get $h)) (local.get $csb)) (i32.shl (local.get $k) (i32.const 2)))))
+                    (local.set $v0 (v128.load (local.get $s)))
+                    (local.set $v1 (v128.load (i32.add (local.get $s) (local.get $csb))))
+                    (local.set $v2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $csb) (i32.const 1)))))
+                    (local.set $v3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $csb) (i32.const 3)))))
+                    (local.set $s (i32.add (local.get $d) (i32.shl (local.get $h) (i32.const 2))))
+                    (local.set $u0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+                    (local.set $u1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+                    (v128.store (local.get $s) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1)))
+                    (v128.store offset=32 (local.get $s) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1)))
+                    (local.set $u0 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+                    (local.set $u1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+                    (v128.store offset=64 (local.get $s) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u0) (local.get $u1)))
+                    (v128.store offset=96 (local.get $s) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u0) (local.get $u1)))
+                    (br_if $halves (i32.lt_u (local.tee $h (i32.add (local.get $h) (i32.const 4))) (i32.const 8))))
+                  (local.set $d (i32.add (local.get $d) (i32.const 128)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                  (br $by4)))))
+          ;; the remaining k, one element at a time
+          (block $all_done
+            (loop $over_k
+              (br_if $all_done (i32.ge_u (local.get $k) (local.get $kb)))
+              (local.set $c (i32.const 0))
+              (local.set $s (i32.add (local.get $src)
+                (i32.add (i32.mul (local.get $k) (local.get $rsb)) (i32.mul (local.get $t) (local.get $csb)))))
+              (loop $over_c
+                (f32.store (i32.add (local.get $d) (i32.shl (local.get $c) (i32.const 2)))
+                  (if (result f32) (i32.lt_s (local.get $c) (local.get $cols))
+                    (then (f32.load (local.get $s))) (else (f32.const 0))))
+                (local.set $s (i32.add (local.get $s) (local.get $csb)))
+                (br_if $over_c (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (i32.const 8))))
+              (local.set $d (i32.add (local.get $d) (i32.const 32)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $over_k)))))
+      (br_if $panels (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 8))) (local.get $nb)))))
+
+  ;; Every row i of C[rows x cols] (row stride ld floats) = values[i], or 0 when $values is -1.
+  (func (export "fill_rows")
+    (param $c i32) (param $rows i32) (param $cols i32) (param $ld i32) (param $values i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $v f32) (local $vv v128) (local $c4 i32)
+    (local.set $c4 (i32.and (local.get $cols) (i32.const -4)))
+    (block $done
+      (loop $over_i
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $v (if (result f32) (i32.eq (local.get $values) (i32.const -1)) (then (f32.const 0))
+          (else (f32.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 2)))))))
+        (local.set $vv (f32x4.splat (local.get $v)))
+        (local.set $p (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $ld)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $vec_done
+          (loop $vec
+            (br_if $vec_done (i32.ge_u (local.get $j) (local.get $c4)))
+            (v128.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))) (local.get $vv))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $vec)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $j) (local.get $cols)))
+            (f32.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))) (local.get $v))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tail)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $over_i))))
+
+  ;; First output index o in [0, n_out] whose tap o*s + off lies at or after 0: ceil(-off / s), clipped.
+  (func $tap_lo (param $off i32) (param $s i32) (param $n_out i32) (result i32)
+    (local $lo i32)
+    (local.set $lo (select (i32.const 0)
+      (i32.div_s (i32.add (i32.sub (i32.const 0) (local.get $off)) (i32.sub (local.get $s) (i32.const 1))) (local.get $s))
+      (i32.ge_s (local.get $off) (i32.const 0))))
+    (select (local.get $lo) (local.get $n_out) (i32.lt_s (local.get $lo) (local.get $n_out))))
+
+  ;; One past the last output index whose tap o*s + off lies before L, clipped to [lo, n_out].
+  (func $tap_hi (param $off i32) (param $s i32) (param $L i32) (param $n_out i32) (param $lo i32) (result i32)
+    (local $hi i32)
+    (local.set $hi (select (i32.const 0)
+      (i32.add (i32.div_s (i32.sub (i32.sub (local.get $L) (i32.const 1)) (local.get $off)) (local.get $s)) (i32.const 1))
+      (i32.ge_s (local.get $off) (local.get $L))))
+    (local.set $hi (select (local.get $hi) (local.get $n_out) (i32.lt_s (local.get $hi) (local.get $n_out))))
+    (select (local.get $hi) (local.get $lo) (i32.gt_s (local.get $hi) (local.get $lo))))
+
+  ;; Copies n floats from s to d (vectors, then a scalar tail).
+  (func $copy_f32 (param $d i32) (param $s i32) (param $n i32)
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.lt_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $d) (v128.load (local.get $s)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vec)))
+    (block $done
+      (loop $tail
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (f32.store (local.get $d) (f32.load (local.get $s)))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $tail))))
+
+  ;; Sets n floats at d to 0 (vectors, then a scalar tail); cheaper than memory.fill for the short runs here.
+  (func $zero_f32 (param $d i32) (param $n i32)
+    (block $vec_done
+      (loop $vec
+        (br_if $vec_done (i32.lt_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $d) (v128.const i32x4 0 0 0 0))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vec)))
+    (block $done
+      (loop $tail
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (f32.store (local.get $d) (f32.const 0))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $tail))))
+
+  ;; Rows [r0, r1) of the unfolded input, row r = (c*kh + a)*kw + b, column oh*Wo + ow:
+  ;; col[(r - r0)*Ho*Wo + oh*Wo + ow] = x[c, oh*sh - ph + a*dh, ow*sw - pw + b*dw], 0 outside the image.
+  ;; x points at channel 0 of the group; the per-tap output ranges inside the image are solved once per row.
+  (func (export "im2col")
+    (param $x i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (param $Ho i32) (param $Wo i32) (param $r0 i32) (param $r1 i32) (param $col i32)
+    (local $r i32) (local $c i32) (local $a i32) (local $b i32) (local $kk i32) (local $L i32)
+    (local $h_off i32) (local $w_off i32) (local $oh_lo i32) (local $oh_hi i32) (local $ow_lo i32) (local $ow_hi i32)
+    (local $oh i32) (local $ow i32) (local $dst i32) (local $d i32) (local $src i32) (local $xc i32)
+    (local.set $kk (i32.mul (local.get $kh) (local.get $kw)))
+    (local.set $L (i32.mul (local.get $Ho) (local.get $Wo)))
+    (local.set $r (local.get $r0))
+    (local.set $dst (local.get $col))
+    (block $done
+      (loop $over_r
+        (br_if $done (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $c (i32.div_u (local.get $r) (local.get $kk)))
+        (local.set $a (i32.sub (local.get $r) (i32.mul (local.get $c) (local.get $kk))))
+        (local.set $b (i32.rem_u (local.get $a) (local.get $kw)))
+        (local.set $a (i32.div_u (local.get $a) (local.get $kw)))
+        (local.set $h_off (i32.sub (i32.mul (local.get $a) (local.get $dh)) (local.get $ph)))
+        (local.set $w_off (i32.sub (i32.mul (local.get $b) (local.get $dw)) (local.get $pw)))
+        (local.set $oh_lo (call $tap_lo (local.get $h_off) (local.get $sh) (local.get $Ho)))
+        (local.set $oh_hi (call $tap_hi (local.get $h_off) (local.get $sh) (local.get $H) (local.get $Ho) (local.get $oh_lo)))
+        (local.set $ow_lo (call $tap_lo (local.get $w_off) (local.get $sw) (local.get $Wo)))
+        (local.set $ow_hi (call $tap_hi (local.get $w_off) (local.get $sw) (local.get $W) (local.get $Wo) (local.get $ow_lo)))
+        (local.set $xc (i32.add (local.get $x) (i32.shl (i32.mul (local.get $c) (i32.mul (local.get $H) (local.get $W))) (i32.const 2))))
+        ;; output rows whose tap falls in the top / bottom padding
+        (call $zero_f32 (local.get $dst) (i32.mul (local.get $oh_lo) (local.get $Wo)))
+        (call $zero_f32 (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $oh_hi) (local.get $Wo)) (i32.const 2))) (i32.mul (i32.sub (local.get $Ho) (local.get $oh_hi)) (local.get $Wo)))
+        (local.set $oh (local.get $oh_lo))
+        (block $rows_done
+          (loop $over_oh
+            (br_if $rows_done (i32.ge_s (local.get $oh) (local.get $oh_hi)))
+            (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $oh) (local.get $Wo)) (i32.const 2))))
+            (local.set $src (i32.add (local.get $xc) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $oh) (local.get $sh)) (local.get $h_off)) (local.get $W)) (local.get $w_off))
+              (i32.const 2))))
+            (if (i32.gt_s (local.get $ow_lo) (i32.const 0)) (then (call $zero_f32 (local.get $d) (local.get $ow_lo))))
+            (if (i32.lt_s (local.get $ow_hi) (local.get $Wo))
+              (then (call $zero_f32 (i32.add (local.get $d) (i32.shl (local.get $ow_hi) (i32.const 2))) (i32.sub (local.get $Wo) (local.get $ow_hi)))))
+            (if (i32.eq (local.get $sw) (i32.const 1))
+              (then
+                (call $copy_f32 (i32.add (local.get $d) (i32.shl (local.get $ow_lo) (i32.const 2)))
+                  (i32.add (local.get $src) (i32.shl (local.get $ow_lo) (i32.const 2)))
+                  (i32.sub (local.get $ow_hi) (local.get $ow_lo))))
+              (else
+                (local.set $ow (local.get $ow_lo))
+                (block $cols_done
+                  (loop $over_ow
+                    (br_if $cols_done (i32.ge_s (local.get $ow) (local.get $ow_hi)))
+                    (f32.store (i32.add (local.get $d) (i32.shl (local.get $ow) (i32.const 2)))
+                      (f32.load (i32.add (local.get $src) (i32.shl (i32.mul (local.get $ow) (local.get $sw)) (i32.const 2)))))
+                    (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+                    (br $over_ow)))))
+            (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+            (br $over_oh)))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $L) (i32.const 2))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $over_r))))
+
+  ;; Adjoint of im2col for channels [c0, c1) of a group: gx plane c = sum of the col entries (rows of
+  ;; channel c, col pointing at channel c0's first row) read from each of its pixels, taps in (a, b) order.
+  (func (export "col2im")
+    (param $col i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (param $Ho i32) (param $Wo i32) (param $c0 i32) (param $c1 i32) (param $gx i32)
+    (local $c i32) (local $a i32) (local $b i32) (local $L i32) (local $HW i32)
+    (local $h_off i32) (local $w_off i32) (local $oh_lo i32) (local $oh_hi i32) (local $ow_lo i32) (local $ow_hi i32)
+    (local $oh i32) (local $n i32) (local $s i32) (local $d i32) (local $plane i32) (local $row i32) (local $swb i32)
+    (local.set $L (i32.mul (local.get $Ho) (local.get $Wo)))
+    (local.set $HW (i32.mul (local.get $H) (local.get $W)))
+    (local.set $swb (i32.shl (local.get $sw) (i32.const 2)))
+    (local.set $row (local.get $col))
+    (local.set $c (local.get $c0))
+    (block $done
+      (loop $over_c
+        (br_if $done (i32.ge_u (local.get $c) (local.get $c1)))
+        (local.set $plane (i32.add (local.get $gx) (i32.shl (i32.mul (local.get $c) (local.get $HW)) (i32.const 2))))
+        (call $zero_f32 (local.get $plane) (local.get $HW))
+        (local.set $a (i32.const 0))
+        (loop $over_a
+          (local.set $h_off (i32.sub (i32.mul (local.get $a) (local.get $dh)) (local.get $ph)))
+          (local.set $oh_lo (call $tap_lo (local.get $h_off) (local.get $sh) (local.get $Ho)))
+          (local.set $oh_hi (call $tap_hi (local.get $h_off) (local.get $sh) (local.get $H) (local.get $Ho) (local.get $oh_lo)))
+          (local.set $b (i32.const 0))
+          (loop $over_b
+            (local.set $w_off (i32.sub (i32.mul (local.get $b) (local.get $dw)) (local.get $pw)))
+            (local.set $ow_lo (call $tap_lo (local.get $w_off) (local.get $sw) (local.get $Wo)))
+            (local.set $ow_hi (call $tap_hi (local.get $w_off) (local.get $sw) (local.get $W) (local.get $Wo) (local.get $ow_lo)))
+            (local.set $oh (local.get $oh_lo))
+            (block $rows_done
+              (loop $over_oh
+                (br_if $rows_done (i32.ge_s (local.get $oh) (local.get $oh_hi)))
+                (local.set $s (i32.add (local.get $row) (i32.shl (i32.add (i32.mul (local.get $oh) (local.get $Wo)) (local.get $ow_lo)) (i32.const 2))))
+                (local.set $d (i32.add (local.get $plane) (i32.shl
+                  (i32.add (i32.add (i32.mul (i32.add (i32.mul (local.get $oh) (local.get $sh)) (local.get $h_off)) (local.get $W)) (local.get $w_off))
+                    (i32.mul (local.get $ow_lo) (local.get $sw)))
+                  (i32.const 2))))
+                (local.set $n (i32.sub (local.get $ow_hi) (local.get $ow_lo)))
+                (if (i32.eq (local.get $sw) (i32.const 1))
+                  (then
+                    (block $vec_done
+                      (loop $vec
+                        (br_if $vec_done (i32.lt_s (local.get $n) (i32.const 4)))
+                        (v128.store (local.get $d) (f32x4.add (v128.load (local.get $d)) (v128.load (local.get $s))))
+                        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+                        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+                        (br $vec)))))
+                (block $tail_done
+                  (loop $tail
+                    (br_if $tail_done (i32.le_s (local.get $n) (i32.const 0)))
+                    (f32.store (local.get $d) (f32.add (f32.load (local.get $d)) (f32.load (local.get $s))))
+                    (local.set $d (i32.add (local.get $d) (local.get $swb)))
+                    (local.set $s (i32.add (local.get $s) (i32.const 4)))
+                    (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                    (br $tail)))
+                (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+                (br $over_oh)))
+            (local.set $row (i32.add (local.get $row) (i32.shl (local.get $L) (i32.const 2))))
+            (br_if $over_b (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $kw))))
+          (br_if $over_a (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $kh))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $over_c))))
+
+  ;; Max pooling of planes [p0, p1): out = window maximum, idx (float64) = its h*W + w in the plane. Windows
+  ;; are scanned row-major and a value wins only when strictly larger, except that NaN always wins and
+  ;; the first in-bounds value seeds the maximum (PyTorch's rules, as the js kernel). The in-bounds taps
+  ;; of each window are solved up front, so the scan itself has no bounds checks.
+  (func (export "max_pool2d")
+    (param $x i32) (param $out i32) (param $idx i32) (param $p0 i32) (param $p1 i32) (param $H i32) (param $W i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32)
+    (param $dh i32) (param $dw i32) (param $Ho i32) (param $Wo i32)
+    (local $p i32) (local $i i32) (local $j i32) (local $a i32) (local $b i32) (local $row i32) (local $pos i32)
+    (local $h0 i32) (local $w0 i32) (local $xb i32) (local $o i32) (local $m f32) (local $v f32) (local $id i32)
+    (local $a_lo i32) (local $a_hi i32) (local $b_lo i32) (local $b_hi i32) (local $take i32)
+    (local $fast i32) (local $q i32) (local $r0a v128) (local $r0b v128) (local $r1a v128) (local $r1b v128)
+    (local $vm v128) (local $vv v128) (local $vt v128) (local $vid v128) (local $id0 v128)
+    ;; 2 x 2 windows at stride 2 without padding or dilation (every CNN's pooling) take four outputs per step
+    (local.set $fast (i32.and (i32.and (i32.and (i32.eq (local.get $kh) (i32.const 2)) (i32.eq (local.get $kw) (i32.const 2)))
+      (i32.and (i32.eq (local.get $sh) (i32.const 2)) (i32.eq (local.get $sw) (i32.const 2))))
+      (i32.and (i32.eqz (i32.or (local.get $ph) (local.get $pw)))
+        (i32.and (i32.eq (local.get $dh) (i32.const 1)) (i32.eq (local.get $dw) (i32.const 1))))))
+    (local.set $p (local.get $p0))
+    (local.set $o (i32.mul (local.get $p0) (i32.mul (local.get $Ho) (local.get $Wo))))
+    (block $done
+      (loop $over_p
+        (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
+        (local.set $xb (i32.add (local.get $x) (i32.shl (i32.mul (local.get $p) (i32.mul (local.get $H) (local.get $W))) (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (loop $over_i
+          (local.set $h0 (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $ph)))
+          (local.set $a_lo (call $tap_lo (local.get $h0) (local.get $dh) (local.get $kh)))
+          (local.set $a_hi (call $tap_hi (local.get $h0) (local.get $dh) (local.get $H) (local.get $kh) (local.get $a_lo)))
+          (local.set $j (i32.const 0))
+          (if (i32.and (local.get $fast) (i32.lt_s (i32.add (local.get $h0) (i32.const 1)) (local.get $H)))
+            (then
+              (block $simd_done
+                (loop $simd
+                  ;; outputs j..j+3 read columns 2j..2j+7 of rows h0 and h0 + 1
+                  (br_if $simd_done (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $Wo)))
+                  (br_if $simd_done (i32.ge_s (i32.add (i32.shl (local.get $j) (i32.const 1)) (i32.const 7)) (local.get $W)))
+                  (local.set $q (i32.add (i32.mul (local.get $h0) (local.get $W)) (i32.shl (local.get $j) (i32.const 1))))
+                  (local.set $pos (i32.add (local.get $xb) (i32.shl (local.get $q) (i32.const 2))))
+                  (local.set $r0a (v128.load (local.get $pos)))
+                  (local.set $r0b (v128.load offset=16 (local.get $pos)))
+                  (local.set $pos (i32.add (local.get $pos) (i32.shl (local.get $W) (i32.const 2))))
+                  (local.set $r1a (v128.load (local.get $pos)))
+                  (local.set $r1b (v128.load offset=16 (local.get $pos)))
+                  (local.set $id0 (i32x4.add (i32x4.splat (local.get $q)) (v128.const i32x4 0 2 4 6)))
+                  ;; taps in scan order: (0, 0) seeds, then (0, 1), (1, 0), (1, 1) win when larger or NaN
+                  (local.set $vm (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r0a) (local.get $r0b)))
+                  (local.set $vid (local.get $id0))
+                  (local.set $vv (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r0a) (local.get $r0b)))
+                  (local.set $vt (v128.or (f32x4.gt (local.get $vv) (local.get $vm)) (f32x4.ne (local.get $vv) (local.get $vv))))
+                  (local.set $vm (v128.bitselect (local.get $vv) (local.get $vm) (local.get $vt)))
+                  (local.set $vid (v128.bitselect (i32x4.add (local.get $id0) (i32x4.splat (i32.const 1))) (local.get $vid) (local.get $vt)))
+                  (local.set $vv (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r1a) (local.get $r1b)))
+                  (local.set $vt (v128.or (f32x4.gt (local.get $vv) (local.get $vm)) (f32x4.ne (local.get $vv) (local.get $vv))))
+                  (local.set $vm (v128.bitselect (local.get $vv) (local.get $vm) (local.get $vt)))
+                  (local.set $vid (v128.bitselect (i32x4.add (local.get $id0) (i32x4.splat (local.get $W))) (local.get $vid) (local.get $vt)))
+                  (local.set $vv (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r1a) (local.get $r1b)))
+                  (local.set $vt (v128.or (f32x4.gt (local.get $vv) (local.get $vm)) (f32x4.ne (local.get $vv) (local.get $vv))))
+                  (local.set $vm (v128.bitselect (local.get $vv) (local.get $vm) (local.get $vt)))
+                  (local.set $vid (v128.bitselect (i32x4.add (local.get $id0) (i32x4.splat (i32.add (local.get $W) (i32.const 1))))
+                    (local.get $vid) (local.get $vt)))
+                  (v128.store (i32.add (local.get $out) (i32.shl (local.get $o) (i32.const 2))) (local.get $vm))
+                  (local.set $pos (i32.add (local.get $idx) (i32.shl (local.get $o) (i32.const 3))))
+                  (v128.store (local.get $pos) (f64x2.convert_low_i32x4_s (local.get $vid)))
+                  (v128.store offset=16 (local.get $pos) (f64x2.convert_low_i32x4_s
+                    (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $vid) (local.get $vid))))
+                  (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                  (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                  (br $simd)))))
+          (block $row_done
+          (loop $over_j
+            (br_if $row_done (i32.ge_u (local.get $j) (local.get $Wo)))
+            (local.set $w0 (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $pw)))
+            ;; most windows lie inside the image: only the others need their taps solved
+            (if (i32.and (i32.ge_s (local.get $w0) (i32.const 0))
+                  (i32.lt_s (i32.add (local.get $w0) (i32.mul (i32.sub (local.get $kw) (i32.const 1)) (local.get $dw))) (local.get $W)))
+              (then (local.set $b_lo (i32.const 0)) (local.set $b_hi (local.get $kw)))
+              (else
+                (local.set $b_lo (call $tap_lo (local.get $w0) (local.get $dw) (local.get $kw)))
+                (local.set $b_hi (call $tap_hi (local.get $w0) (local.get $dw) (local.get $W) (local.get $kw) (local.get $b_lo)))))
+            (local.set $m (f32.const -inf))
+            (local.set $id (i32.const -1))
+            (if (i32.and (i32.lt_s (local.get $a_lo) (local.get $a_hi)) (i32.lt_s (local.get $b_lo) (local.get $b_hi)))
+              (then
+                (local.set $id (i32.add (i32.mul (i32.add (local.get $h0) (i32.mul (local.get $a_lo) (local.get $dh))) (local.get $W))
+                  (i32.add (local.get $w0) (i32.mul (local.get $b_lo) (local.get $dw)))))
+                (local.set $m (f32.load (i32.add (local.get $xb) (i32.shl (local.get $id) (i32.const 2)))))
+                (local.set $a (local.get $a_lo))
+                (loop $over_a
+                  (local.set $row (i32.add (i32.mul (i32.add (local.get $h0) (i32.mul (local.get $a) (local.get $dh))) (local.get $W)) (local.get $w0)))
+                  (local.set $b (local.get $b_lo))
+                  (loop $over_b
+                    (local.set $pos (i32.add (local.get $row) (i32.mul (local.get $b) (local.get $dw))))
+                    (local.set $v (f32.load (i32.add (local.get $xb) (i32.shl (local.get $pos) (i32.const 2)))))
+                    ;; integer selects (conditional moves), not a branch: on real data which value wins is
+                    ;; unpredictable, and V8 turns a float select into a branch
+                    (local.set $take (i32.or (f32.gt (local.get $v) (local.get $m)) (f32.ne (local.get $v) (local.get $v))))
+                    (local.set $m (f32.reinterpret_i32
+                      (select (i32.reinterpret_f32 (local.get $v)) (i32.reinterpret_f32 (local.get $m)) (local.get $take))))
+                    (local.set $id (select (local.get $pos) (local.get $id) (local.get $take)))
+                    (br_if $over_b (i32.lt_s (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b_hi))))
+                  (br_if $over_a (i32.lt_s (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $a_hi))))))
+            (f32.store (i32.add (local.get $out) (i32.shl (local.get $o) (i32.const 2))) (local.get $m))
+            (f64.store (i32.add (local.get $idx) (i32.shl (local.get $o) (i32.const 3))) (f64.convert_i32_s (local.get $id)))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $over_j)))
+          (br_if $over_i (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $Ho))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $over_p))))
+
+  ;; Gradient of max pooling for planes [p0, p1): gx plane = 0, then each output gradient is added at
+  ;; its recorded index, in output order.
+  (func (export "max_pool2d_backward")
+    (param $go i32) (param $idx i32) (param $gx i32) (param $p0 i32) (param $p1 i32) (param $HW i32) (param $L i32)
+    (local $p i32) (local $i i32) (local $plane i32) (local $o i32) (local $id i32) (local $d i32)
+    (local.set $p (local.get $p0))
+    (block $done
+      (loop $over_p
+        (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
+        (local.set $plane (i32.add (local.get $gx) (i32.shl (i32.mul (local.get $p) (local.get $HW)) (i32.const 2))))
+        (call $zero_f32 (local.get $plane) (local.get $HW))
+        (local.set $o (i32.mul (local.get $p) (local.get $L)))
+        (local.set $i (i32.const 0))
+        (block $plane_done
+          (loop $over_i
+            (br_if $plane_done (i32.ge_u (local.get $i) (local.get $L)))
+            (local.set $id (i32.trunc_f64_s (f64.load (i32.add (local.get $idx) (i32.shl (local.get $o) (i32.const 3))))))
+            (if (i32.ge_s (local.get $id) (i32.const 0))
+              (then
+                (local.set $d (i32.add (local.get $plane) (i32.shl (local.get $id) (i32.const 2))))
+                (f32.store (local.get $d) (f32.add (f32.load (local.get $d))
+                  (f32.load (i32.add (local.get $go) (i32.shl (local.get $o) (i32.const 2))))))))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $over_i)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $over_p))))
+
+  ;; Bias gradient of a convolution: out[o] (float64) = sum over n and l of go[(n*O + o)*L + l], summed in
+  ;; float64 (the js kernel's precision) four lanes at a time.
+  (func (export "conv2d_backward_bias")
+    (param $go i32) (param $N i32) (param $O i32) (param $L i32) (param $out i32)
+    (local $o i32) (local $n i32) (local $p i32) (local $end i32) (local $vend i32) (local $v v128)
+    (local $s0 v128) (local $s1 v128) (local $t f64)
+    (block $done
+      (loop $over_o
+        (br_if $done (i32.ge_u (local.get $o) (local.get $O)))
+        (local.set $s0 (v128.const i32x4 0 0 0 0))
+        (local.set $s1 (v128.const i32x4 0 0 0 0))
+        (local.set $t (f64.const 0))
+        (local.set $n (i32.const 0))
+        (block $samples_done
+          (loop $over_n
+            (br_if $samples_done (i32.ge_u (local.get $n) (local.get $N)))
+            (local.set $p (i32.add (local.get $go)
+              (i32.shl (i32.mul (i32.add (i32.mul (local.get $n) (local.get $O)) (local.get $o)) (local.get $L)) (i32.const 2))))
+            (local.set $end (i32.add (local.get $p) (i32.shl (local.get $L) (i32.const 2))))
+            (local.set $vend (i32.add (local.get $p) (i32.shl (i32.and (local.get $L) (i32.const -4)) (i32.const 2))))
+            (block $vec_done
+              (loop $vec
+                (br_if $vec_done (i32.ge_u (local.get $p) (local.get $vend)))
+                (local.set $v (v128.load (local.get $p)))
+                (local.set $s0 (f64x2.add (local.get $s0) (f64x2.promote_low_f32x4 (local.get $v))))
+                (local.set $s1 (f64x2.add (local.get $s1) (f64x2.promote_low_f32x4
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 16)))
+                (br $vec)))
+            (block $tail_done
+              (loop $tail
+                (br_if $tail_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $t (f64.add (local.get $t) (f64.promote_f32 (f32.load (local.get $p)))))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br $tail)))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br $over_n)))
+        (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $o) (i32.const 3)))
+          (f64.add (local.get $t) (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0)))))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $over_o)))))

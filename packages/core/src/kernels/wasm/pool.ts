@@ -1,0 +1,71 @@
+// The wasm backend's max pooling with indices, forward and backward, split over (sample, channel) planes.
+import {
+  max_pool2d_backward as js_backward, max_pool2d_forward as js_forward, type FloatArray, type Pool2dParams,
+} from '../js/nn_kernels.js';
+import { wasm_runtime } from './runtime.js';
+
+// A window position costs about as much as this many GEMM multiply-adds, which is what the runtime's
+// threshold for splitting a job counts.
+const WINDOW_WORK = 64;
+
+/**
+ * 2-D max pooling on the wasm backend; same contract, tie and NaN rules as the JS `max_pool2d_forward`.
+ *
+ * @example
+ * wasm_max_pool2d_forward(x, out, indices, p);
+ */
+export function wasm_max_pool2d_forward(x: FloatArray, out: FloatArray, indices: Float64Array, p: Pool2dParams): void {
+  const planes = p.N * p.C;
+  const nx = planes * p.H * p.W;
+  const no = planes * p.Ho * p.Wo;
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || no === 0) {
+    js_forward(x, out, indices, p);
+    return;
+  }
+  const rt = wasm_runtime();
+  rt.reset();
+  const x_at = rt.alloc(nx * 4);
+  const out_at = rt.alloc(no * 4);
+  const idx_at = rt.alloc(no * 8);
+  const words = [rt.driver.OP.MAX_POOL, planes, p.H, p.W, p.kh, p.kw, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, p.Ho, p.Wo, x_at, out_at, idx_at];
+  if (!rt.prepare(words, no * p.kh * p.kw * WINDOW_WORK)) {
+    js_forward(x, out, indices, p);
+    return;
+  }
+  rt.f32.set(x.subarray(0, nx), x_at / 4);
+  rt.run();
+  out.set(rt.f32.subarray(out_at / 4, out_at / 4 + no));
+  indices.set(rt.f64.subarray(idx_at / 8, idx_at / 8 + no));
+}
+
+/**
+ * Gradient of max pooling on the wasm backend; same contract as the JS `max_pool2d_backward`, with
+ * overlapping windows summed in float32.
+ *
+ * @example
+ * wasm_max_pool2d_backward(grad_out, indices, grad_x, p);
+ */
+export function wasm_max_pool2d_backward(grad_out: FloatArray, indices: Float64Array, grad_x: FloatArray, p: Pool2dParams): void {
+  const planes = p.N * p.C;
+  const nx = planes * p.H * p.W;
+  const no = planes * p.Ho * p.Wo;
+  if (!(grad_out instanceof Float32Array) || !(grad_x instanceof Float32Array) || nx === 0) {
+    js_backward(grad_out, indices, grad_x, p);
+    return;
+  }
+  const rt = wasm_runtime();
+  rt.reset();
+  const go_at = rt.alloc(no * 4);
+  const idx_at = rt.alloc(no * 8);
+  const gx_at = rt.alloc(nx * 4);
+  // A scatter this cheap gains nothing from a second thread at SimpleNet's sizes (measured), so its work
+  // counts one per element.
+  if (!rt.prepare([rt.driver.OP.MAX_POOL_BACKWARD, planes, p.H * p.W, p.Ho * p.Wo, go_at, idx_at, gx_at], nx + no)) {
+    js_backward(grad_out, indices, grad_x, p);
+    return;
+  }
+  rt.f32.set(grad_out.subarray(0, no), go_at / 4);
+  rt.f64.set(indices.subarray(0, no), idx_at / 8);
+  rt.run();
+  grad_x.set(rt.f32.subarray(gx_at / 4, gx_at / 4 + nx));
+}

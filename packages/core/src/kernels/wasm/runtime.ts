@@ -1,0 +1,274 @@
+// The wasm kernels' instance, its one memory (shared with worker threads when the engine allows), a per-call
+// arena in that memory, and the worker pool that runs a job's shares; set_num_threads / get_num_threads.
+import { make_driver, type Driver, type KernelExports } from './driver.js';
+import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './kernels_wasm.generated.js';
+
+// Memory map: control words, the job words, then the arena.
+const MAX_PAGES = 32768;
+const MAX_WORKERS = 63;
+const PENDING = 0;
+const NTHREADS = 1;
+const FAILED = 2;
+// GO + i: 0 while worker i idles, t > 0 when it is to run share t of the current job, -t once it has started
+const GO = 64;
+const READY = GO + MAX_WORKERS + 1; // READY + i: 1 once worker i has instantiated the kernels
+const CTRL_WORDS = READY + MAX_WORKERS + 1;
+const JOB_AT = CTRL_WORDS * 4;
+const JOB_WORDS = 64;
+const ARENA_AT = JOB_AT + JOB_WORDS * 4;
+/** Below this many multiply-adds a job runs on the calling thread alone: waking a worker costs ~50 us. */
+const MIN_PARALLEL_WORK = 1 << 20;
+/**
+ * How long a thread spins on its flag before sleeping in Atomics.wait: a training step's parallel kernels
+ * are a fraction of a millisecond apart, and waking a sleeping thread costs tens of microseconds each
+ * time (OpenMP runtimes spin for the same reason, and longer).
+ */
+const SPIN_MS = 0.25;
+
+/** The subset of node:worker_threads the pool uses. */
+interface WorkerLike {
+  unref(): void;
+  on(event: 'error', listener: (err: unknown) => void): void;
+}
+type WorkerCtor = new (code: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+
+/** Node's builtin module loader (Node 20.16+); undefined in browsers, which then run one thread. */
+function node_builtin<T>(id: string): T | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.(id) as T | undefined;
+}
+
+function env_threads(): number | null {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const v = proc?.env?.['TSGRAD_NUM_THREADS'];
+  if (v === undefined || v === '') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`TSGRAD_NUM_THREADS must be a positive integer, got '${v}'`);
+  return n;
+}
+
+function available_cores(): number {
+  const os = node_builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+  if (os !== undefined) return os.availableParallelism?.() ?? os.cpus().length;
+  return 1;
+}
+
+let requested_threads: number | null = null;
+
+/**
+ * Sets how many threads the wasm backend's GEMM, convolution and pooling kernels may use, as PyTorch's
+ * `torch.set_num_threads`. The calling thread takes a share and the rest run in worker threads, started
+ * on the first large enough call. Results do not depend on the count. Default: the available cores, or the
+ * environment variable TSGRAD_NUM_THREADS. Engines without SharedArrayBuffer or worker threads (a browser
+ * page) always use one.
+ *
+ * @example
+ * set_num_threads(1); // deterministic timing on a shared machine
+ */
+export function set_num_threads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`set_num_threads expects a positive integer, got ${n}`);
+  requested_threads = Math.min(n, MAX_WORKERS + 1);
+}
+
+/**
+ * The number of threads the wasm backend's kernels use (1 where threads are unavailable), as PyTorch's
+ * `torch.get_num_threads`.
+ *
+ * @example
+ * get_num_threads(); // 2 on a two-core machine
+ */
+export function get_num_threads(): number {
+  if (requested_threads === null) requested_threads = Math.min(env_threads() ?? available_cores(), MAX_WORKERS + 1);
+  return threads_possible() ? requested_threads : 1;
+}
+
+function threads_possible(): boolean {
+  return typeof SharedArrayBuffer === 'function' && node_builtin('node:worker_threads') !== undefined;
+}
+
+/** The instance, its memory and views, the arena and the worker pool. */
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly ex: KernelExports;
+  readonly driver: Driver;
+  f32: Float32Array;
+  f64: Float64Array;
+  private readonly module: WebAssembly.Module;
+  private readonly shared: boolean;
+  private readonly ctrl: Int32Array;
+  private readonly workers: WorkerLike[] = [];
+  private top = ARENA_AT;
+  /** Jobs with fewer multiply-adds run on the calling thread alone (tests lower it to split tiny jobs). */
+  min_parallel_work = MIN_PARALLEL_WORK;
+  /** Workers taking shares 1, 2, ... of the prepared job. */
+  private helpers: number[] = [];
+
+  constructor() {
+    let memory: WebAssembly.Memory | null = null;
+    if (typeof SharedArrayBuffer === 'function') {
+      try {
+        memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+      } catch {
+        memory = null; // shared memory switched off (a page without cross-origin isolation)
+      }
+    }
+    this.shared = memory !== null;
+    memory ??= new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+    const bytes = Uint8Array.from(atob(this.shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    this.module = new WebAssembly.Module(bytes);
+    this.memory = memory;
+    this.ex = new WebAssembly.Instance(this.module, { env: { memory } }).exports as unknown as KernelExports;
+    this.ctrl = new Int32Array(memory.buffer, 0, CTRL_WORDS);
+    this.driver = make_driver(this.ex, memory, JOB_AT, JOB_WORDS);
+    this.f32 = new Float32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+  }
+
+  /** Starts a call: frees the whole arena. */
+  reset(): void {
+    this.top = ARENA_AT;
+  }
+
+  /** Reserves `bytes` in the arena, 64-byte aligned; returns the byte address. */
+  alloc(bytes: number): number {
+    const at = this.top;
+    this.top = Math.ceil((at + bytes) / 64) * 64;
+    return at;
+  }
+
+  /**
+   * Writes the job (`words[0]` the op, then its parameters), picks the thread count for `work`
+   * multiply-adds, reserves every thread's scratch and grows the memory to fit. Returns false when the
+   * memory cannot grow that far; the caller then falls back to the js kernel.
+   */
+  prepare(words: number[], work: number): boolean {
+    if (words.length + 2 > JOB_WORDS) throw new Error('wasm job has too many words');
+    const job = this.driver.job();
+    job[0] = words[0]!;
+    job.set(words.slice(1), 3);
+    job[this.driver.NEXT] = 0;
+    this.helpers = work >= this.min_parallel_work ? this.ready_workers() : [];
+    const per_thread = Math.ceil(this.driver.scratch_bytes() / 64) * 64;
+    job[1] = this.alloc(per_thread * (1 + this.helpers.length));
+    job[2] = per_thread;
+    return this.commit();
+  }
+
+  /** Grows the memory to hold the arena as allocated so far; false when it cannot grow that far. */
+  commit(): boolean {
+    const need = this.top - this.memory.buffer.byteLength;
+    if (need > 0) {
+      if (this.top > MAX_PAGES * 65536) return false;
+      try {
+        this.memory.grow(Math.ceil(need / 65536));
+      } catch {
+        return false; // the engine could not reserve that much
+      }
+    }
+    if (this.f32.length * 4 !== this.memory.buffer.byteLength) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.f64 = new Float64Array(this.memory.buffer);
+    }
+    return true;
+  }
+
+  /** Runs the prepared job: the ready workers take shares 1.., this thread share 0, then waits for all. */
+  run(): void {
+    const T = 1 + this.helpers.length;
+    if (T === 1) {
+      this.driver.run(0, 1);
+      return;
+    }
+    const ctrl = this.ctrl;
+    Atomics.store(ctrl, NTHREADS, T);
+    Atomics.store(ctrl, PENDING, T - 1);
+    Atomics.store(ctrl, FAILED, 0);
+    this.helpers.forEach((i, k) => {
+      Atomics.store(ctrl, GO + i, k + 1);
+      Atomics.notify(ctrl, GO + i, 1);
+    });
+    try {
+      this.driver.run(0, T);
+    } finally {
+      // A worker that has not woken up yet is not waited for: taking back its GO word (which it claims by
+      // negating) leaves it nothing to do, since every chunk has been claimed by now.
+      this.helpers.forEach((i, k) => {
+        if (Atomics.compareExchange(ctrl, GO + i, k + 1, 0) === k + 1) Atomics.sub(ctrl, PENDING, 1);
+      });
+      // the started workers' last chunks usually end within microseconds of ours: spin before sleeping
+      const until = performance.now() + SPIN_MS;
+      while (Atomics.load(ctrl, PENDING) !== 0 && performance.now() < until);
+      for (let v = Atomics.load(ctrl, PENDING); v !== 0; v = Atomics.load(ctrl, PENDING)) Atomics.wait(ctrl, PENDING, v);
+    }
+    if (Atomics.load(ctrl, FAILED) !== 0) throw new Error('a tsgrad kernel worker thread failed');
+  }
+
+  /** How many threads the next large job would use now: 1 + the workers that are up (starting missing ones). */
+  threads_ready(): number {
+    return 1 + this.ready_workers().length;
+  }
+
+  /** The workers ready now, up to get_num_threads() - 1; starts missing ones, which join later calls. */
+  private ready_workers(): number[] {
+    const want = get_num_threads();
+    if (want === 1 || !this.shared) return [];
+    for (let i = this.workers.length; i < want - 1; i++) this.spawn(i);
+    const ready: number[] = [];
+    for (let i = 0; i < want - 1; i++) if (Atomics.load(this.ctrl, READY + i) === 1) ready.push(i);
+    return ready;
+  }
+
+  private spawn(index: number): void {
+    const wt = node_builtin<{ Worker: WorkerCtor }>('node:worker_threads');
+    if (wt === undefined) return;
+    const w = new wt.Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        module: this.module, memory: this.memory, index, driver_src: make_driver.toString(),
+        layout: { PENDING, NTHREADS, FAILED, GO, READY, CTRL_WORDS, JOB_AT, JOB_WORDS, SPIN_MS },
+      },
+    });
+    // Idle workers block in Atomics.wait; unref'd, they never keep the process alive.
+    w.unref();
+    w.on('error', () => Atomics.store(this.ctrl, READY + index, 0));
+    this.workers.push(w);
+  }
+}
+
+// A worker instantiates the same module over the shared memory, marks itself ready and then, forever,
+// waits for its GO word (spinning SPIN_MS after each job, then sleeping), claims it, runs chunks of the
+// job until none is left and counts itself off PENDING.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, index, driver_src, layout: L } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctrl = new Int32Array(memory.buffer, 0, L.CTRL_WORDS);
+const driver = (0, eval)('(' + driver_src + ')')(ex, memory, L.JOB_AT, L.JOB_WORDS);
+Atomics.store(ctrl, L.READY + index, 1);
+for (;;) {
+  const until = performance.now() + L.SPIN_MS;
+  while (Atomics.load(ctrl, L.GO + index) === 0 && performance.now() < until);
+  const t = Atomics.load(ctrl, L.GO + index);
+  if (t === 0) {
+    Atomics.wait(ctrl, L.GO + index, 0);
+    continue;
+  }
+  // claim the share; the caller may have taken it back already (it then counted us off PENDING)
+  if (t < 0 || Atomics.compareExchange(ctrl, L.GO + index, t, -t) !== t) continue;
+  try {
+    driver.run(t, Atomics.load(ctrl, L.NTHREADS));
+  } catch (e) {
+    Atomics.store(ctrl, L.FAILED, 1);
+  }
+  Atomics.store(ctrl, L.GO + index, 0);
+  if (Atomics.sub(ctrl, L.PENDING, 1) === 1) Atomics.notify(ctrl, L.PENDING);
+}
+`;
+
+let instance: WasmRuntime | null = null;
+
+/** The process-wide runtime, instantiated on first use. */
+export function wasm_runtime(): WasmRuntime {
+  instance ??= new WasmRuntime();
+  return instance;
+}

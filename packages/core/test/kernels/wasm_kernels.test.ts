@@ -1,0 +1,208 @@
+// The wasm kernels against the js oracle on random shapes, on one thread and split over two (which must agree bit for bit).
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { get_num_threads, set_num_threads } from '../../src/index.js';
+import { js_backend, wasm_backend, type Backend } from '../../src/kernels/backend.js';
+import { conv2d_out_size, pool_out_size, type Conv2dParams, type Pool2dParams } from '../../src/kernels/js/nn_kernels.js';
+import { wasm_runtime } from '../../src/kernels/wasm/runtime.js';
+
+const RTOL = 1e-4;
+const ATOL = 1e-4;
+
+/** mulberry32: a tiny seeded PRNG so failures reproduce. */
+function make_rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const int = (rng: () => number, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
+
+function rand(n: number, rng: () => number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rng() * 2 - 1;
+  return a;
+}
+
+function expect_close(what: string, actual: Float32Array, expected: Float32Array): void {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < expected.length; i++) {
+    const excess = Math.abs(actual[i]! - expected[i]!) - RTOL * Math.abs(expected[i]!);
+    if (!(excess <= worst)) {
+      worst = Number.isNaN(excess) ? Infinity : excess;
+      at = i;
+    }
+  }
+  expect(worst, `${what}: worst at ${at}: got ${actual[at]}, want ${expected[at]}`).toBeLessThanOrEqual(ATOL);
+}
+
+/** Runs `f` with the wasm kernels on `threads` threads. */
+function on_threads<T>(threads: number, f: () => T): T {
+  set_num_threads(threads);
+  return f();
+}
+
+describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js', () => {
+  const wasm = wasm_backend as Backend;
+  const rt = wasm_runtime();
+  const initial_threads = get_num_threads();
+  beforeAll(async () => {
+    // split even the tiny jobs below, once the worker is up
+    rt.min_parallel_work = 0;
+    set_num_threads(2);
+    await vi.waitFor(() => expect(rt.threads_ready()).toBe(2), { timeout: 20_000, interval: 20 });
+  }, 30_000);
+  afterAll(() => {
+    rt.min_parallel_work = 1 << 20;
+    set_num_threads(initial_threads);
+  });
+
+  it('get_num_threads reports what set_num_threads set, and rejects non-positive counts', () => {
+    set_num_threads(3);
+    expect(get_num_threads()).toBe(3);
+    expect(() => set_num_threads(0)).toThrow('set_num_threads expects a positive integer, got 0');
+    set_num_threads(2);
+  });
+
+  const rng = make_rng(7);
+  // 70 x 5 has a single column of tiles, so two threads split its rows instead
+  const gemm_cases: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [13, 9, 300], [130, 17, 5], [70, 5, 9], [5, 1030, 3], [64, 64, 64], [257, 33, 129]];
+  for (const [M, N, K] of gemm_cases) {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      it(`gemm ${M}x${N}x${K} trans_a=${ta} trans_b=${tb}`, () => {
+        const lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 1, ldc = N + 2;
+        const A = rand(2 + (ta ? K : M) * lda, rng), B = rand(1 + (tb ? N : K) * ldb, rng), C0 = rand(4 + M * ldc, rng);
+        for (const [alpha, beta] of [[1, 0], [1, 1], [-0.5, 2]] as const) {
+          const run = (b: Backend): Float32Array => {
+            const C = new Float32Array(C0);
+            b.gemm(ta, tb, M, N, K, alpha, A, 2, lda, B, 1, ldb, beta, C, 4, ldc);
+            return C;
+          };
+          const want = run(js_backend);
+          const one = on_threads(1, () => run(wasm));
+          const two = on_threads(2, () => run(wasm));
+          expect_close(`alpha ${alpha} beta ${beta}`, one, want);
+          expect(two).toEqual(one);
+        }
+      });
+    }
+  }
+
+  /** A random valid convolution; `big` makes every blocking dimension (rows, depth, columns) overflow a block. */
+  function random_conv(seed: number): Conv2dParams {
+    const r = make_rng(seed);
+    for (;;) {
+      const groups = [1, 1, 2, 3][int(r, 0, 3)]!;
+      const N = [1, 2, 3, 5][int(r, 0, 3)]!;
+      const kh = int(r, 1, 5), kw = int(r, 1, 4);
+      const stride: [number, number] = [int(r, 1, 3), int(r, 1, 2)];
+      const padding: [number, number] = [int(r, 0, 3), int(r, 0, 2)];
+      const dilation: [number, number] = [int(r, 1, 2), int(r, 1, 3)];
+      const H = int(r, 1, 13), W = int(r, 1, 11);
+      const Ho = conv2d_out_size(H, kh, stride[0], padding[0], dilation[0]);
+      const Wo = conv2d_out_size(W, kw, stride[1], padding[1], dilation[1]);
+      if (Ho < 1 || Wo < 1) continue;
+      const C = groups * int(r, 1, 4), O = groups * int(r, 1, 7);
+      return { N, C, H, W, O, kh, kw, stride, padding, dilation, groups, Ho, Wo };
+    }
+  }
+
+  const conv_cases: [string, Conv2dParams][] = [];
+  for (let s = 0; s < 24; s++) conv_cases.push([`random #${s}`, random_conv(100 + s)]);
+  const p = (N: number, C: number, H: number, W: number, O: number, k: number, s: number, pad: number, groups = 1): Conv2dParams => ({
+    N, C, H, W, O, kh: k, kw: k, stride: [s, s], padding: [pad, pad], dilation: [1, 1], groups,
+    Ho: conv2d_out_size(H, k, s, pad, 1), Wo: conv2d_out_size(W, k, s, pad, 1),
+  });
+  conv_cases.push(
+    ['SimpleNet conv2, batch 9', p(9, 10, 12, 12, 20, 5, 1, 0)],
+    ['64 channels 3x3 pad 1, depth 576 > KC', p(3, 64, 9, 10, 64, 3, 1, 1)],
+    ['136 output channels > MC', p(2, 3, 7, 7, 136, 3, 2, 1)],
+    ['33x33 output, columns 1089 > NC', p(2, 2, 33, 33, 3, 3, 1, 1)],
+    ['depthwise 8 groups, batch 1', p(1, 8, 11, 9, 8, 3, 1, 1, 8)],
+    ['1x1, batch 16', p(16, 12, 5, 6, 10, 1, 1, 0)],
+    ['1x1, 3 groups', p(4, 6, 5, 7, 9, 1, 1, 0, 3)],
+    ['1x1, batch 1: weight shared out by columns', p(1, 24, 5, 6, 10, 1, 1, 0)],
+  );
+  for (const [name, cp] of conv_cases) {
+    const { N, C, H, W, O, kh, kw, groups, Ho, Wo } = cp;
+    it(`conv2d ${name}: [${N},${C},${H},${W}] O=${O} k=${kh}x${kw} s=${cp.stride} p=${cp.padding} d=${cp.dilation} g=${groups}`, () => {
+      const nx = N * C * H * W, nw = O * (C / groups) * kh * kw, no = N * O * Ho * Wo;
+      const x = rand(nx, rng), w = rand(nw, rng), bias = rand(O, rng), g = rand(no, rng);
+      const run = (b: Backend): Float32Array[] => {
+        const out = new Float32Array(no), out_nb = new Float32Array(no), gx = new Float32Array(nx), gw = new Float32Array(nw);
+        const gb = new Float32Array(O);
+        b.conv2d_forward(x, w, bias, out, cp);
+        b.conv2d_forward(x, w, null, out_nb, cp);
+        b.conv2d_backward_input(g, w, gx, cp);
+        b.conv2d_backward_weight(g, x, gw, cp);
+        b.conv2d_backward_bias(g, gb, cp);
+        return [out, out_nb, gx, gw, gb];
+      };
+      const want = run(js_backend);
+      const one = on_threads(1, () => run(wasm));
+      const two = on_threads(2, () => run(wasm));
+      ['forward', 'forward without bias', 'grad input', 'grad weight', 'grad bias'].forEach((what, i) => {
+        expect_close(what, one[i]!, want[i]!);
+        expect(two[i], `${what}: 2 threads differ from 1`).toEqual(one[i]);
+      });
+    });
+  }
+
+  function random_pool(seed: number): Pool2dParams {
+    const r = make_rng(seed);
+    for (;;) {
+      const kh = int(r, 1, 4), kw = int(r, 1, 3);
+      const sh = int(r, 1, 3), sw = int(r, 1, 3);
+      const ph = int(r, 0, Math.floor(kh / 2)), pw = int(r, 0, Math.floor(kw / 2));
+      const dh = int(r, 1, 2), dw = int(r, 1, 2);
+      const ceil_mode = r() < 0.5;
+      const N = int(r, 1, 3), C = int(r, 1, 5), H = int(r, 1, 12), W = int(r, 1, 12);
+      const Ho = pool_out_size(H, kh, sh, ph, dh, ceil_mode), Wo = pool_out_size(W, kw, sw, pw, dw, ceil_mode);
+      if (Ho < 1 || Wo < 1) continue;
+      return { N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, ceil_mode, Ho, Wo };
+    }
+  }
+
+  const pool_cases: [string, Pool2dParams][] = [];
+  for (let s = 0; s < 16; s++) pool_cases.push([`random #${s}`, random_pool(200 + s)]);
+  // 2 x 2 at stride 2 runs four windows per vector step: whole rows, a tail of 1 (Wo = 13) and ceil mode
+  // windows hanging over the right and bottom edges
+  const two_by_two = (H: number, W: number, ceil_mode: boolean): Pool2dParams => ({
+    N: 2, C: 3, H, W, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1, ceil_mode,
+    Ho: pool_out_size(H, 2, 2, 0, 1, ceil_mode), Wo: pool_out_size(W, 2, 2, 0, 1, ceil_mode),
+  });
+  pool_cases.push(
+    ['SimpleNet pool1, batch 8', { N: 8, C: 10, H: 24, W: 24, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1, ceil_mode: false, Ho: 12, Wo: 12 }],
+    ['2x2 stride 2, 13 windows a row', two_by_two(8, 26, false)],
+    ['2x2 stride 2 ceil_mode, odd sides', two_by_two(9, 15, true)],
+  );
+  for (const [name, pp] of pool_cases) {
+    it(`max_pool2d ${name}: [${pp.N},${pp.C},${pp.H},${pp.W}] k=${pp.kh}x${pp.kw} s=${pp.sh},${pp.sw} p=${pp.ph},${pp.pw} d=${pp.dh},${pp.dw} ceil=${pp.ceil_mode}`, () => {
+      const nx = pp.N * pp.C * pp.H * pp.W, no = pp.N * pp.C * pp.Ho * pp.Wo;
+      // few distinct values, so ties are common; a NaN and a -Infinity in the mix
+      const x = new Float32Array(nx).map(() => int(rng, -3, 3));
+      x[int(rng, 0, nx - 1)] = Number.NaN;
+      x[int(rng, 0, nx - 1)] = -Infinity;
+      const g = rand(no, rng);
+      const run = (b: Backend): [Float32Array, Float64Array, Float32Array] => {
+        const out = new Float32Array(no), idx = new Float64Array(no), gx = new Float32Array(nx);
+        b.max_pool2d_forward(x, out, idx, pp);
+        b.max_pool2d_backward(g, idx, gx, pp);
+        return [out, idx, gx];
+      };
+      const want = run(js_backend);
+      const one = on_threads(1, () => run(wasm));
+      const two = on_threads(2, () => run(wasm));
+      expect(one[0]).toEqual(want[0]);
+      expect(one[1]).toEqual(want[1]);
+      expect_close('grad input', one[2], want[2]);
+      expect(two).toEqual(one);
+    });
+  }
+});
