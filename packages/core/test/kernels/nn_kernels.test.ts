@@ -7,24 +7,13 @@ import {
   type Conv2dParams, type FloatArray, type Pool2dParams,
 } from '../../src/kernels/js/nn_kernels.js';
 import { js_backend, wasm_backend, type Backend } from '../../src/kernels/backend.js';
+import { make_rng } from './strided_views.js';
 
 type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 const F32_TOL = 1e-5;
 const F64_TOL = 1e-12;
 // The reference kernels, and every faster backend this engine supports (wasm needs WebAssembly SIMD).
 const BACKENDS: Backend[] = wasm_backend === null ? [js_backend] : [js_backend, wasm_backend];
-
-/** mulberry32: a tiny seeded PRNG so failures reproduce. */
-function make_rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rand(Ctor: ArrayCtor, n: number, rng: () => number): FloatArray {
   const a = new Ctor(n);

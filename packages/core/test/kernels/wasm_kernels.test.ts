@@ -4,21 +4,10 @@ import { get_num_threads, set_num_threads } from '../../src/index.js';
 import { js_backend, wasm_backend, type Backend } from '../../src/kernels/backend.js';
 import { conv2d_out_size, pool_out_size, type Conv2dParams, type Pool2dParams } from '../../src/kernels/js/nn_kernels.js';
 import { wasm_runtime } from '../../src/kernels/wasm/runtime.js';
+import { make_rng } from './strided_views.js';
 
 const RTOL = 1e-4;
 const ATOL = 1e-4;
-
-/** mulberry32: a tiny seeded PRNG so failures reproduce. */
-function make_rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (rng: () => number, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 

@@ -23,6 +23,11 @@ function work(p: Conv2dParams): number {
   return p.N * p.O * p.Ho * p.Wo * (p.C / p.groups) * p.kh * p.kw;
 }
 
+/** Sizes every pass needs: output channels per group, weight columns (C/groups*kh*kw), input and output element counts. */
+function sizes(p: Conv2dParams): { og: number; ckk: number; nx: number; no: number } {
+  return { og: p.O / p.groups, ckk: (p.C / p.groups) * p.kh * p.kw, nx: p.N * p.C * p.H * p.W, no: p.N * p.O * p.Ho * p.Wo };
+}
+
 /**
  * 2-D convolution forward on the wasm backend; same contract as the JS `conv2d_forward`. float32 only
  * (float64 runs the JS kernel). Threads split the batch.
@@ -37,11 +42,8 @@ export function wasm_conv2d_forward(x: FloatArray, w: FloatArray, bias: FloatArr
     return;
   }
   const rt = wasm_runtime();
-  const { N, C, H, W, O, groups, Ho, Wo } = p;
-  const og = O / groups;
-  const ckk = (C / groups) * p.kh * p.kw;
-  const nx = N * C * H * W;
-  const no = N * O * Ho * Wo;
+  const { O, groups } = p;
+  const { og, ckk, nx, no } = sizes(p);
   rt.reset();
   const x_at = rt.alloc(nx * 4);
   const w_at = rt.alloc(O * ckk * 4);
@@ -74,11 +76,8 @@ export function wasm_conv2d_backward_input(grad_out: FloatArray, w: FloatArray, 
     return;
   }
   const rt = wasm_runtime();
-  const { N, C, H, W, O, groups, Ho, Wo } = p;
-  const og = O / groups;
-  const ckk = (C / groups) * p.kh * p.kw;
-  const nx = N * C * H * W;
-  const no = N * O * Ho * Wo;
+  const { O, groups } = p;
+  const { og, ckk, nx, no } = sizes(p);
   rt.reset();
   const go_at = rt.alloc(no * 4);
   const w_at = rt.alloc(O * ckk * 4);
@@ -111,10 +110,8 @@ export function wasm_conv2d_backward_weight(grad_out: FloatArray, x: FloatArray,
     return;
   }
   const rt = wasm_runtime();
-  const { N, C, H, W, O, groups, Ho, Wo } = p;
-  const ckk = (C / groups) * p.kh * p.kw;
-  const nx = N * C * H * W;
-  const no = N * O * Ho * Wo;
+  const { N, O, groups } = p;
+  const { ckk, nx, no } = sizes(p);
   // The weight is summed over SAMPLE_PARTS fixed ranges of samples, which threads share, and the partial
   // sums added up here in order; only a single sample, or a weight too large to hold SAMPLE_PARTS copies
   // of, is shared out by columns instead. The choice depends on the shape only, never on the thread count.
