@@ -19,12 +19,8 @@ const PEER_BUDGET_MS = 10_000;
 /** Workloads also timed on tsgrad's pure-JS backend, to show what the WebAssembly kernels buy. */
 const JS_BACKEND_TOO = new Set(['simplenet_train', 'matmul']);
 
-// ---- tsgrad threads: MARKED PLACE ------------------------------------------------------------------------
-// @tsgrad/core is getting set_num_threads(n) (worker threads). Until it exports one, tsgrad is timed on one
-// thread only; once it does, the "tsgrad 2 threads" peer appears on its own. Replace this lookup with a plain
-// torch.set_num_threads call once it has landed.
-const set_num_threads = (torch as unknown as { set_num_threads?: (n: number) => void }).set_num_threads;
-const TSGRAD_THREADS = set_num_threads === undefined ? [1] : [1, 2];
+/** Thread counts each side is timed with (tsgrad's worker threads, PyTorch's intra-op threads). */
+const TSGRAD_THREADS = [1, 2];
 const TORCH_THREADS = [1, 2];
 
 interface PeerResult {
@@ -83,7 +79,7 @@ function bench_workload(w: Workload, pytorch: TorchProcess | null): WorkloadResu
   const backend = torch.kernels().name;
   const tsgrad_enter = (threads: number) => (): void => {
     torch.set_backend(backend);
-    set_num_threads?.(threads);
+    torch.set_num_threads(threads);
   };
   tsgrad_enter(1)();
   const ours = w.tsgrad();
@@ -93,7 +89,7 @@ function bench_workload(w: Workload, pytorch: TorchProcess | null): WorkloadResu
   if (JS_BACKEND_TOO.has(w.spec.kind) && backend !== 'js') {
     checked.push(check('tsgrad js backend', w, w.tsgrad(), reference, () => {
       torch.set_backend('js');
-      set_num_threads?.(1);
+      torch.set_num_threads(1);
     }));
   }
   const sides: Side[] = [];

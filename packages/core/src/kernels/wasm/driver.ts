@@ -15,6 +15,8 @@ export interface KernelExports {
     sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, Ho: number, Wo: number): void;
   max_pool2d_backward(go: number, idx: number, gx: number, p0: number, p1: number, HW: number, L: number): void;
   conv2d_backward_bias(go: number, N: number, O: number, L: number, out: number): void;
+  map_unary_f32(op: number, x: number, out: number, n: number, a: number): void;
+  map_binary_f32(op: number, x: number, y: number, out: number, n: number): void;
 }
 
 /** Runs the job in wasm memory: every thread taking part calls `run`, which claims chunks until none is left. */

@@ -651,4 +651,75 @@
         (f64.store (i32.add (local.get $out) (i32.shl (local.get $o) (i32.const 3)))
           (f64.add (local.get $t) (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0)))))
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
-        (br $over_o)))))
+        (br $over_o))))
+  ;; Elementwise float32 maps of n floats (n a multiple of 4: the host pads its chunks), out = op(x) with the
+  ;; scalar a. op: 0 relu (max(x, 0): NaN stays NaN, -0 and -inf give +0), 1 neg, 2 x + a, 3 x - a, 4 a - x,
+  ;; 5 x * a. The op is picked per vector by a br_table the branch predictor learns at once; the loop is
+  ;; memory-bound.
+  (func (export "map_unary_f32")
+    (param $op i32) (param $x i32) (param $out i32) (param $n i32) (param $a f32)
+    (local $end i32) (local $av v128) (local $v v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $av (f32x4.splat (local.get $a)))
+    (block $all_done
+      (loop $over_x
+        (br_if $all_done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (block $done
+          (block $mul_s
+            (block $rsub_s
+              (block $sub_s
+                (block $add_s
+                  (block $neg
+                    (block $relu
+                      (br_table $relu $neg $add_s $sub_s $rsub_s $mul_s (local.get $op)))
+                    (local.set $v (f32x4.max (local.get $v) (v128.const f32x4 0 0 0 0)))
+                    (br $done))
+                  (local.set $v (f32x4.neg (local.get $v)))
+                  (br $done))
+                (local.set $v (f32x4.add (local.get $v) (local.get $av)))
+                (br $done))
+              (local.set $v (f32x4.sub (local.get $v) (local.get $av)))
+              (br $done))
+            (local.set $v (f32x4.sub (local.get $av) (local.get $v)))
+            (br $done))
+          (local.set $v (f32x4.mul (local.get $v) (local.get $av))))
+        (v128.store (local.get $out) (local.get $v))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $over_x))))
+
+  ;; out = op(x, y) over n floats (a multiple of 4). op: 0 x + y, 1 x - y, 2 x * y, 3 x / y, 4 x * (y > 0)
+  ;; (the ReLU gradient: x times exactly 1 or 0, as the js kernel computes it).
+  (func (export "map_binary_f32")
+    (param $op i32) (param $x i32) (param $y i32) (param $out i32) (param $n i32)
+    (local $end i32) (local $v v128) (local $w v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $all_done
+      (loop $over_x
+        (br_if $all_done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (local.set $w (v128.load (local.get $y)))
+        (block $done
+          (block $relu_mask
+            (block $div
+              (block $mul
+                (block $sub
+                  (block $add
+                    (br_table $add $sub $mul $div $relu_mask (local.get $op)))
+                  (local.set $v (f32x4.add (local.get $v) (local.get $w)))
+                  (br $done))
+                (local.set $v (f32x4.sub (local.get $v) (local.get $w)))
+                (br $done))
+              (local.set $v (f32x4.mul (local.get $v) (local.get $w)))
+              (br $done))
+            (local.set $v (f32x4.div (local.get $v) (local.get $w)))
+            (br $done))
+          (local.set $v (f32x4.mul (local.get $v)
+            (v128.and (f32x4.gt (local.get $w) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1)))))
+        (v128.store (local.get $out) (local.get $v))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $over_x))))
+)

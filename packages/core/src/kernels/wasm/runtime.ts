@@ -265,7 +265,46 @@ for (;;) {
 }
 `;
 
+/**
+ * A second instance of the kernels over a small memory of its own, never shared, for kernels that stream
+ * chunks through wasm on the calling thread alone (the elementwise maps): V8 copies into and out of a
+ * shared memory at half the speed of an unshared one.
+ */
+export class LocalWasm {
+  readonly ex: KernelExports;
+  f32: Float32Array;
+  private readonly memory: WebAssembly.Memory;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    this.ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.f32 = new Float32Array(this.memory.buffer);
+  }
+
+  /** Grows the memory to at least `bytes`, renewing the view; false when it cannot grow that far. */
+  reserve(bytes: number): boolean {
+    const need = bytes - this.memory.buffer.byteLength;
+    if (need > 0) {
+      try {
+        this.memory.grow(Math.ceil(need / 65536));
+      } catch {
+        return false;
+      }
+      this.f32 = new Float32Array(this.memory.buffer);
+    }
+    return true;
+  }
+}
+
 let instance: WasmRuntime | null = null;
+let local: LocalWasm | null = null;
+
+/** The calling thread's private unshared instance, instantiated on first use. */
+export function local_wasm(): LocalWasm {
+  local ??= new LocalWasm();
+  return local;
+}
 
 /** The process-wide runtime, instantiated on first use. */
 export function wasm_runtime(): WasmRuntime {

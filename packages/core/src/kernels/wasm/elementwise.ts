@@ -1,0 +1,107 @@
+// The wasm backend's elementwise maps: float32 rows streamed in L2-sized chunks through the calling thread's
+// private (unshared) wasm memory and mapped four lanes at a time. V8 compiles a JS elementwise loop to scalar code (about 1 ns per element here); the
+// SIMD loop with both copies costs a fraction of that on large tensors. Everything else runs the JS kernels.
+import type { TypedArray } from '../../dtype.js';
+import { binary as js_binary, unary as js_unary, type BinaryOp, type UnaryOp } from '../js/elementwise.js';
+import { row_walk, view_numel, type StridedView } from '../strided.js';
+import { local_wasm } from './runtime.js';
+
+/** Op codes of the wasm `map_unary_f32` and `map_binary_f32`. */
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = { relu: 0, neg: 1, add_s: 2, sub_s: 3, rsub_s: 4, mul_s: 5 };
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, relu_mask: 4 };
+/** Floats per operand per chunk: three operands' chunks (96 KB) stay in L2. */
+const CHUNK = 8192;
+/** Below this many elements, or rows shorter than MIN_ROW, the copies' fixed cost outweighs the gain. */
+const MIN_ELEMENTS = 4096;
+const MIN_ROW = 256;
+
+const up4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * Whether scalar `a` keeps its value as a float32: the wasm kernel computes in float32 and the JS kernel in
+ * float64 rounded once, which agree exactly only when the scalar is a float32 value.
+ */
+const is_f32 = (a: number): boolean => Math.fround(a) === a || Number.isNaN(a);
+
+/**
+ * `out[i] = op(x[i])`, the JS `unary`'s contract; float32 rows of relu, neg and arithmetic with a float32
+ * scalar run in wasm, bit-identical to the JS kernel.
+ *
+ * @example
+ * wasm_unary('relu', x._view, out._storage.data);
+ */
+export function wasm_unary(op: UnaryOp, x: StridedView, out: TypedArray, a = 0, b = 0): void {
+  const code = UNARY_CODES[op];
+  if (code === undefined || !(x.data instanceof Float32Array) || !(out instanceof Float32Array) || !is_f32(a) ||
+    view_numel(x.shape) < MIN_ELEMENTS) {
+    js_unary(op, x, out, a, b);
+    return;
+  }
+  const w = row_walk([x], x.shape);
+  if (w.steps[0] !== 1 || w.n < MIN_ROW) {
+    js_unary(op, x, out, a, b);
+    return;
+  }
+  const rt = local_wasm();
+  const [x_at, out_at] = [0, CHUNK * 4];
+  if (!rt.reserve(2 * CHUNK * 4)) {
+    js_unary(op, x, out, a, b);
+    return;
+  }
+  const mem = rt.f32;
+  const map = rt.ex.map_unary_f32;
+  const starts = w.starts[0]!;
+  const src = x.data;
+  for (let r = 0; r < w.rows; r++) {
+    const s = starts[r]!;
+    for (let c = 0; c < w.n; c += CHUNK) {
+      const len = Math.min(CHUNK, w.n - c);
+      mem.set(src.subarray(s + c, s + c + len), x_at >> 2);
+      map(code, x_at, out_at, up4(len), a);
+      out.set(mem.subarray(out_at >> 2, (out_at >> 2) + len), r * w.n + c);
+    }
+  }
+}
+
+/**
+ * `out[i] = op(a[i], b[i])` with broadcasting, the JS `binary`'s contract; float32 rows where neither operand
+ * is broadcast along the row run add, sub, mul, div and the ReLU gradient in wasm, bit-identical to the JS
+ * kernel.
+ *
+ * @example
+ * wasm_binary('relu_mask', g._view, x._view, g.shape, out._storage.data);
+ */
+export function wasm_binary(op: BinaryOp, a: StridedView, b: StridedView, out_shape: readonly number[], out: TypedArray): void {
+  const code = BINARY_CODES[op];
+  if (code === undefined || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array) || !(out instanceof Float32Array) ||
+    view_numel(out_shape) < MIN_ELEMENTS) {
+    js_binary(op, a, b, out_shape, out);
+    return;
+  }
+  const w = row_walk([a, b], out_shape);
+  if (w.steps[0] !== 1 || w.steps[1] !== 1 || w.n < MIN_ROW) {
+    js_binary(op, a, b, out_shape, out);
+    return;
+  }
+  const rt = local_wasm();
+  const [a_at, b_at, out_at] = [0, CHUNK * 4, 2 * CHUNK * 4];
+  if (!rt.reserve(3 * CHUNK * 4)) {
+    js_binary(op, a, b, out_shape, out);
+    return;
+  }
+  const mem = rt.f32;
+  const map = rt.ex.map_binary_f32;
+  const [a_starts, b_starts] = w.starts as [ArrayLike<number>, ArrayLike<number>];
+  const [ad, bd] = [a.data, b.data];
+  for (let r = 0; r < w.rows; r++) {
+    const sa = a_starts[r]!;
+    const sb = b_starts[r]!;
+    for (let c = 0; c < w.n; c += CHUNK) {
+      const len = Math.min(CHUNK, w.n - c);
+      mem.set(ad.subarray(sa + c, sa + c + len), a_at >> 2);
+      mem.set(bd.subarray(sb + c, sb + c + len), b_at >> 2);
+      map(code, a_at, b_at, out_at, up4(len));
+      out.set(mem.subarray(out_at >> 2, (out_at >> 2) + len), r * w.n + c);
+    }
+  }
+}
