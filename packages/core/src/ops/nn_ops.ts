@@ -4,7 +4,7 @@ import { is_floating } from '../dtype.js';
 import { kernels } from '../kernels/backend.js';
 import { conv2d_out_size, pool_out_size, area_pixel_scale, type Conv2dParams, type Pool2dParams } from '../kernels/js/nn_kernels.js';
 import { default_generator, type Generator } from '../random.js';
-import { Tensor } from '../tensor.js';
+import { should_record, Tensor } from '../tensor.js';
 import { add, div, eq, logical_not, mul, neg, rsub, sub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
 import { log_softmax, mean, sum } from './reduce.js';
@@ -138,9 +138,11 @@ export function max_pool2d(input: Tensor, kernel_size: Pair, options: MaxPoolOpt
   check_4d(x, 'max_pool2d');
   const p = pool_params(x, kernel_size, options.stride, options.padding ?? 0, options.dilation ?? 1, options.ceil_mode ?? false);
   const out = empty([p.N, p.C, p.Ho, p.Wo], x.dtype);
-  const indices = empty([p.N, p.C, p.Ho, p.Wo], 'int64');
-  kernels().max_pool2d_forward(float_data(x), out._storage.data as FloatArray, indices._storage.data as Float64Array, p);
+  // as PyTorch's max_pool2d, which computes the argmax positions only for autograd or return_indices
+  const indices = options.return_indices || should_record([x]) ? empty([p.N, p.C, p.Ho, p.Wo], 'int64') : null;
+  kernels().max_pool2d_forward(float_data(x), out._storage.data as FloatArray, (indices?._storage.data ?? null) as Float64Array | null, p);
   const in_shape = x.shape;
+  if (indices === null) return unbatched ? squeeze(out, 0) : out;
   record('MaxPool2DWithIndicesBackward0', [x], [out], (ctx, [g]) => {
     const [idx] = ctx.saved_tensors();
     const gx = empty(in_shape, g!.dtype);

@@ -192,6 +192,12 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
       expect(one[1]).toEqual(want[1]);
       expect_close('grad input', one[2], want[2]);
       expect(two).toEqual(one);
+      // without indices (no autograd): the same maxima
+      for (const b of [js_backend, wasm]) {
+        const out = new Float32Array(no);
+        b.max_pool2d_forward(x, out, null, pp);
+        expect(out, `${b.name} without indices`).toEqual(want[0]);
+      }
     });
   }
 });

@@ -524,10 +524,10 @@ export function pool_out_size(L: number, k: number, s: number, p: number, d: num
  * last NaN in the window).
  * @param x input, NCHW
  * @param out pooled values, [N, C, Ho, Wo]
- * @param indices flat h*W + w position of each maximum inside its (n, c) plane
+ * @param indices flat h*W + w position of each maximum inside its (n, c) plane; null when no one needs them
  * @param p pooling parameters
  */
-export function max_pool2d_forward(x: FloatArray, out: FloatArray, indices: Float64Array, p: Pool2dParams): void {
+export function max_pool2d_forward(x: FloatArray, out: FloatArray, indices: Float64Array | null, p: Pool2dParams): void {
   const { N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo } = p;
   const HW = H * W;
   for (let nc = 0; nc < N * C; nc++) {
@@ -557,7 +557,7 @@ export function max_pool2d_forward(x: FloatArray, out: FloatArray, indices: Floa
           }
         }
         out[ob + i * Wo + j] = m;
-        indices[ob + i * Wo + j] = idx;
+        if (indices !== null) indices[ob + i * Wo + j] = idx;
       }
     }
   }

@@ -9,12 +9,13 @@ import { wasm_runtime } from './runtime.js';
 const WINDOW_WORK = 64;
 
 /**
- * 2-D max pooling on the wasm backend; same contract, tie and NaN rules as the JS `max_pool2d_forward`.
+ * 2-D max pooling on the wasm backend; same contract, tie and NaN rules as the JS `max_pool2d_forward`
+ * (indices, when wanted, are computed in wasm memory and copied out).
  *
  * @example
  * wasm_max_pool2d_forward(x, out, indices, p);
  */
-export function wasm_max_pool2d_forward(x: FloatArray, out: FloatArray, indices: Float64Array, p: Pool2dParams): void {
+export function wasm_max_pool2d_forward(x: FloatArray, out: FloatArray, indices: Float64Array | null, p: Pool2dParams): void {
   const planes = p.N * p.C;
   const nx = planes * p.H * p.W;
   const no = planes * p.Ho * p.Wo;
@@ -35,7 +36,7 @@ export function wasm_max_pool2d_forward(x: FloatArray, out: FloatArray, indices:
   rt.f32.set(x.subarray(0, nx), x_at / 4);
   rt.run();
   out.set(rt.f32.subarray(out_at / 4, out_at / 4 + no));
-  indices.set(rt.f64.subarray(idx_at / 8, idx_at / 8 + no));
+  indices?.set(rt.f64.subarray(idx_at / 8, idx_at / 8 + no));
 }
 
 /**
