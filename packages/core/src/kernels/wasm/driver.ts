@@ -9,6 +9,8 @@ export interface KernelExports {
   fill_rows(c: number, rows: number, cols: number, ld: number, values: number): void;
   im2col(x: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
     dh: number, dw: number, Ho: number, Wo: number, r0: number, r1: number, col: number): void;
+  im2col_packed(x: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
+    dh: number, dw: number, Wo: number, k0: number, kb: number, j0: number, nb: number, dst: number): void;
   col2im(col: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
     dh: number, dw: number, Ho: number, Wo: number, c0: number, c1: number, gx: number): void;
   max_pool2d(x: number, out: number, idx: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number,
@@ -166,8 +168,22 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
             const out_ng = out + (n * O + g * og) * L * 4;
             const x_ng = x + (n * C + g * cg) * HW * 4;
             ex.fill_rows(out_ng, og, L, L, bias === -1 ? -1 : bias + g * og * 4);
-            if (!plain) ex.im2col(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, ckk, col);
-            gemm_part(a + g * up(og, 4) * ckk * 4, up(og, 4), plain ? x_ng : col, L, 1, out_ng, L, ckk, 0, og, 0, L, tmp, bpack);
+            const a_g = a + g * up(og, 4) * ckk * 4;
+            if (plain) {
+              gemm_part(a_g, up(og, 4), x_ng, L, 1, out_ng, L, ckk, 0, og, 0, L, tmp, bpack);
+              continue;
+            }
+            // gemm_part's blocking, with each block of B unfolded from the input straight into packed form
+            for (let j0 = 0; j0 < L; j0 += NC) {
+              const nb = Math.min(NC, L - j0);
+              for (let k0 = 0; k0 < ckk; k0 += KC) {
+                const kb = Math.min(KC, ckk - k0);
+                ex.im2col_packed(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, bpack);
+                for (let i0 = 0; i0 < og; i0 += MC) {
+                  ex.gemm_block(a_g + (up(og, 4) * k0 + i0 * kb) * 4, bpack, out_ng + (i0 * L + j0) * 4, Math.min(MC, og - i0), nb, kb, L * 4, tmp);
+                }
+              }
+            }
           }
         }
       });

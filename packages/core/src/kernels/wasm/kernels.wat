@@ -722,4 +722,65 @@
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $over_x))))
+
+  ;; The unfolded input's rows [k0, k0+kb) and columns [j0, j0+nb) (as `im2col` defines them) written straight
+  ;; into pack_b's layout at dst: dst[(t/8)*kb*8 + k*8 + q] = col[k0 + k, j0 + t + q], columns past nb as zeros.
+  ;; Eight columns in one output row at stride 1 whose taps all fall inside the image are two vector loads;
+  ;; any other panel (row ends, padding, strides) is gathered one element at a time.
+  (func (export "im2col_packed")
+    (param $x i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
+    (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $Wo i32)
+    (param $k0 i32) (param $kb i32) (param $j0 i32) (param $nb i32) (param $dst i32)
+    (local $t i32) (local $d i32) (local $cols i32) (local $oh0 i32) (local $ow0 i32) (local $inrow i32)
+    (local $k i32) (local $c i32) (local $a i32) (local $b i32) (local $h i32) (local $w i32) (local $s i32)
+    (local $q i32) (local $oh i32) (local $ow i32) (local $hh i32) (local $ww i32) (local $khkw i32)
+    (local.set $khkw (i32.mul (local.get $kh) (local.get $kw)))
+    (local.set $d (local.get $dst))
+    (local.set $t (i32.const 0))
+    (loop $panels
+      (local.set $cols (i32.sub (local.get $nb) (local.get $t)))
+      (local.set $oh0 (i32.div_u (i32.add (local.get $j0) (local.get $t)) (local.get $Wo)))
+      (local.set $ow0 (i32.rem_u (i32.add (local.get $j0) (local.get $t)) (local.get $Wo)))
+      (local.set $inrow (i32.and (i32.and (i32.ge_s (local.get $cols) (i32.const 8)) (i32.le_s (i32.add (local.get $ow0) (i32.const 8)) (local.get $Wo)))
+        (i32.eq (local.get $sw) (i32.const 1))))
+      ;; the tap (c, a, b) of row k0
+      (local.set $c (i32.div_u (local.get $k0) (local.get $khkw)))
+      (local.set $a (i32.div_u (i32.rem_u (local.get $k0) (local.get $khkw)) (local.get $kw)))
+      (local.set $b (i32.rem_u (local.get $k0) (local.get $kw)))
+      (local.set $k (i32.const 0))
+      (loop $over_k
+        (local.set $h (i32.add (i32.sub (i32.mul (local.get $oh0) (local.get $sh)) (local.get $ph)) (i32.mul (local.get $a) (local.get $dh))))
+        (local.set $w (i32.add (i32.sub (i32.mul (local.get $ow0) (local.get $sw)) (local.get $pw)) (i32.mul (local.get $b) (local.get $dw))))
+        (if (i32.and (i32.and (local.get $inrow) (i32.lt_u (local.get $h) (local.get $H)))
+              (i32.and (i32.ge_s (local.get $w) (i32.const 0)) (i32.le_s (i32.add (local.get $w) (i32.const 8)) (local.get $W))))
+          (then
+            (local.set $s (i32.add (local.get $x)
+              (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $h)) (local.get $W)) (local.get $w)) (i32.const 2))))
+            (v128.store (local.get $d) (v128.load (local.get $s)))
+            (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s))))
+          (else
+            (local.set $oh (local.get $oh0))
+            (local.set $ow (local.get $ow0))
+            (local.set $q (i32.const 0))
+            (loop $over_q
+              (local.set $hh (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $ph)) (i32.mul (local.get $a) (local.get $dh))))
+              (local.set $ww (i32.add (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $pw)) (i32.mul (local.get $b) (local.get $dw))))
+              (f32.store (i32.add (local.get $d) (i32.shl (local.get $q) (i32.const 2)))
+                (if (result f32) (i32.and (i32.lt_s (local.get $q) (local.get $cols))
+                      (i32.and (i32.lt_u (local.get $hh) (local.get $H)) (i32.lt_u (local.get $ww) (local.get $W))))
+                  (then (f32.load (i32.add (local.get $x)
+                    (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $hh)) (local.get $W)) (local.get $ww)) (i32.const 2)))))
+                  (else (f32.const 0))))
+              (if (i32.eq (local.tee $ow (i32.add (local.get $ow) (i32.const 1))) (local.get $Wo))
+                (then (local.set $ow (i32.const 0)) (local.set $oh (i32.add (local.get $oh) (i32.const 1)))))
+              (br_if $over_q (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (i32.const 8))))))
+        (local.set $d (i32.add (local.get $d) (i32.const 32)))
+        ;; next tap: b, then a, then c
+        (if (i32.eq (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $kw))
+          (then
+            (local.set $b (i32.const 0))
+            (if (i32.eq (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $kh))
+              (then (local.set $a (i32.const 0)) (local.set $c (i32.add (local.get $c) (i32.const 1)))))))
+        (br_if $over_k (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kb))))
+      (br_if $panels (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 8))) (local.get $nb)))))
 )
