@@ -117,6 +117,12 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
     ['1x1, batch 16', p(16, 12, 5, 6, 10, 1, 1, 0)],
     ['1x1, 3 groups', p(4, 6, 5, 7, 9, 1, 1, 0, 3)],
     ['1x1, batch 1: weight shared out by columns', p(1, 24, 5, 6, 10, 1, 1, 0)],
+    // stride 1, depth <= KC: panels of 8 pixels inside the image read in place, the rest unfolded
+    ['SimpleNet conv1, batch 3', p(3, 1, 28, 28, 10, 5, 1, 0)],
+    ['3x3 pad 1 on 20x21: interior panels in place, borders unfolded', p(2, 3, 20, 21, 5, 3, 1, 1)],
+    ['5x5 pad 2, 2 groups, 18 output columns', p(2, 4, 13, 18, 6, 5, 1, 2, 2)],
+    ['3x3 dilation 2 pad 1 on 17x26', { ...p(2, 2, 17, 26, 7, 3, 1, 1), dilation: [2, 2], Ho: conv2d_out_size(17, 3, 1, 1, 2), Wo: conv2d_out_size(26, 3, 1, 1, 2) }],
+    ['1x7 kernel pad (0, 3), width 40', { ...p(2, 3, 6, 40, 4, 1, 1, 0), kw: 7, padding: [0, 3], Wo: conv2d_out_size(40, 7, 1, 3, 1) }],
   );
   for (const [name, cp] of conv_cases) {
     const { N, C, H, W, O, kh, kw, groups, Ho, Wo } = cp;

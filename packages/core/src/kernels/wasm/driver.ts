@@ -11,6 +11,9 @@ export interface KernelExports {
     dh: number, dw: number, Ho: number, Wo: number, r0: number, r1: number, col: number): void;
   im2col_packed(x: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
     dh: number, dw: number, Wo: number, k0: number, kb: number, j0: number, nb: number, dst: number): void;
+  tap_offsets(dst: number, cg: number, H: number, W: number, kh: number, kw: number, dh: number, dw: number): void;
+  conv_forward_direct(a: number, x: number, offs: number, out: number, og: number, ckk: number, H: number, W: number,
+    kh: number, kw: number, ph: number, pw: number, dh: number, dw: number, Ho: number, Wo: number, bpack: number, tmp: number): void;
   col2im(col: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
     dh: number, dw: number, Ho: number, Wo: number, c0: number, c1: number, gx: number): void;
   max_pool2d(x: number, out: number, idx: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number,
@@ -162,6 +165,9 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     } else if (op === OP.CONV) {
       // out_n,g[og, L] = bias + W_g[og, ckk] im2col(x_n,g)[ckk, L]; a holds every group's W_g packed.
       const [x, a, bias, out] = [p0, p1, p2, p3];
+      // stride 1 with one k block: panels inside the image read the input in place through tap offsets
+      const direct = !plain && sh === 1 && sw === 1 && ckk <= KC;
+      if (direct) ex.tap_offsets(col, cg, H, W, kh, kw, dh, dw);
       each_chunk(N, 1, T, (n_lo, n_hi) => {
         for (let n = n_lo; n < n_hi; n++) {
           for (let g = 0; g < groups; g++) {
@@ -171,6 +177,10 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
             const a_g = a + g * up(og, 4) * ckk * 4;
             if (plain) {
               gemm_part(a_g, up(og, 4), x_ng, L, 1, out_ng, L, ckk, 0, og, 0, L, tmp, bpack);
+              continue;
+            }
+            if (direct) {
+              ex.conv_forward_direct(a_g, x_ng, col, out_ng, og, ckk, H, W, kh, kw, ph, pw, dh, dw, Ho, Wo, bpack, tmp);
               continue;
             }
             // gemm_part's blocking, with each block of B unfolded from the input straight into packed form

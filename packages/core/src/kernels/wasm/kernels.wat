@@ -87,7 +87,7 @@
   ;; C[mb x nb] += A_packed * B_packed for any mb, nb >= 1: whole columns of tiles in place (the kernel
   ;; trims the last row of tiles), a last partial column of tiles through the 4 x 8 scratch tile at $tmp
   ;; (128 bytes), so C needs no padding. ldc is in bytes.
-  (func (export "gemm_block")
+  (func $gemm_block (export "gemm_block")
     (param $a i32) (param $b i32) (param $c i32) (param $mb i32) (param $nb i32) (param $kc i32)
     (param $ldc i32) (param $tmp i32)
     (local $nf i32) (local $mt i32) (local $i i32) (local $last i32)
@@ -725,16 +725,19 @@
 
   ;; The unfolded input's rows [k0, k0+kb) and columns [j0, j0+nb) (as `im2col` defines them) written straight
   ;; into pack_b's layout at dst: dst[(t/8)*kb*8 + k*8 + q] = col[k0 + k, j0 + t + q], columns past nb as zeros.
-  ;; Eight columns in one output row at stride 1 whose taps all fall inside the image are two vector loads;
-  ;; any other panel (row ends, padding, strides) is gathered one element at a time.
-  (func (export "im2col_packed")
+  ;; Rows are walked a kernel row (fixed c, a; b running) at a time. Eight columns in one output row at stride
+  ;; 1 whose taps all fall inside the image are two vector loads; any other panel (row ends, padding, strides)
+  ;; is gathered one element at a time.
+  (func $im2col_packed (export "im2col_packed")
     (param $x i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
     (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $Wo i32)
     (param $k0 i32) (param $kb i32) (param $j0 i32) (param $nb i32) (param $dst i32)
     (local $t i32) (local $d i32) (local $cols i32) (local $oh0 i32) (local $ow0 i32) (local $inrow i32)
     (local $k i32) (local $c i32) (local $a i32) (local $b i32) (local $h i32) (local $w i32) (local $s i32)
     (local $q i32) (local $oh i32) (local $ow i32) (local $hh i32) (local $ww i32) (local $khkw i32)
+    (local $run_end i32) (local $row i32) (local $row_ok i32) (local $w_lim i32)
     (local.set $khkw (i32.mul (local.get $kh) (local.get $kw)))
+    (local.set $w_lim (i32.sub (local.get $W) (i32.const 8)))
     (local.set $d (local.get $dst))
     (local.set $t (i32.const 0))
     (loop $panels
@@ -748,39 +751,167 @@
       (local.set $a (i32.div_u (i32.rem_u (local.get $k0) (local.get $khkw)) (local.get $kw)))
       (local.set $b (i32.rem_u (local.get $k0) (local.get $kw)))
       (local.set $k (i32.const 0))
-      (loop $over_k
+      (loop $kernel_rows
+        ;; taps b.. of kernel row (c, a), as many as remain of kb
+        (local.set $run_end (i32.add (local.get $k) (i32.sub (local.get $kw) (local.get $b))))
+        (if (i32.gt_u (local.get $run_end) (local.get $kb)) (then (local.set $run_end (local.get $kb))))
         (local.set $h (i32.add (i32.sub (i32.mul (local.get $oh0) (local.get $sh)) (local.get $ph)) (i32.mul (local.get $a) (local.get $dh))))
+        (local.set $row_ok (i32.and (local.get $inrow) (i32.lt_u (local.get $h) (local.get $H))))
+        (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $h)) (local.get $W)) (i32.const 2))))
         (local.set $w (i32.add (i32.sub (i32.mul (local.get $ow0) (local.get $sw)) (local.get $pw)) (i32.mul (local.get $b) (local.get $dw))))
-        (if (i32.and (i32.and (local.get $inrow) (i32.lt_u (local.get $h) (local.get $H)))
-              (i32.and (i32.ge_s (local.get $w) (i32.const 0)) (i32.le_s (i32.add (local.get $w) (i32.const 8)) (local.get $W))))
-          (then
-            (local.set $s (i32.add (local.get $x)
-              (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $h)) (local.get $W)) (local.get $w)) (i32.const 2))))
-            (v128.store (local.get $d) (v128.load (local.get $s)))
-            (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s))))
-          (else
-            (local.set $oh (local.get $oh0))
-            (local.set $ow (local.get $ow0))
-            (local.set $q (i32.const 0))
-            (loop $over_q
-              (local.set $hh (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $ph)) (i32.mul (local.get $a) (local.get $dh))))
-              (local.set $ww (i32.add (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $pw)) (i32.mul (local.get $b) (local.get $dw))))
-              (f32.store (i32.add (local.get $d) (i32.shl (local.get $q) (i32.const 2)))
-                (if (result f32) (i32.and (i32.lt_s (local.get $q) (local.get $cols))
-                      (i32.and (i32.lt_u (local.get $hh) (local.get $H)) (i32.lt_u (local.get $ww) (local.get $W))))
-                  (then (f32.load (i32.add (local.get $x)
-                    (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $hh)) (local.get $W)) (local.get $ww)) (i32.const 2)))))
-                  (else (f32.const 0))))
-              (if (i32.eq (local.tee $ow (i32.add (local.get $ow) (i32.const 1))) (local.get $Wo))
-                (then (local.set $ow (i32.const 0)) (local.set $oh (i32.add (local.get $oh) (i32.const 1)))))
-              (br_if $over_q (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (i32.const 8))))))
-        (local.set $d (i32.add (local.get $d) (i32.const 32)))
-        ;; next tap: b, then a, then c
-        (if (i32.eq (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $kw))
-          (then
-            (local.set $b (i32.const 0))
-            (if (i32.eq (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $kh))
-              (then (local.set $a (i32.const 0)) (local.set $c (i32.add (local.get $c) (i32.const 1)))))))
-        (br_if $over_k (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $kb))))
+        (loop $taps
+          (if (i32.and (local.get $row_ok) (i32.and (i32.ge_s (local.get $w) (i32.const 0)) (i32.le_s (local.get $w) (local.get $w_lim))))
+            (then
+              (local.set $s (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 2))))
+              (v128.store (local.get $d) (v128.load (local.get $s)))
+              (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s))))
+            (else
+              (local.set $oh (local.get $oh0))
+              (local.set $ow (local.get $ow0))
+              (local.set $q (i32.const 0))
+              (loop $over_q
+                (local.set $hh (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $ph)) (i32.mul (local.get $a) (local.get $dh))))
+                (local.set $ww (i32.add (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $pw)) (i32.mul (local.get $b) (local.get $dw))))
+                (f32.store (i32.add (local.get $d) (i32.shl (local.get $q) (i32.const 2)))
+                  (if (result f32) (i32.and (i32.lt_s (local.get $q) (local.get $cols))
+                        (i32.and (i32.lt_u (local.get $hh) (local.get $H)) (i32.lt_u (local.get $ww) (local.get $W))))
+                    (then (f32.load (i32.add (local.get $x)
+                      (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $hh)) (local.get $W)) (local.get $ww)) (i32.const 2)))))
+                    (else (f32.const 0))))
+                (if (i32.eq (local.tee $ow (i32.add (local.get $ow) (i32.const 1))) (local.get $Wo))
+                  (then (local.set $ow (i32.const 0)) (local.set $oh (i32.add (local.get $oh) (i32.const 1)))))
+                (br_if $over_q (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (i32.const 8))))))
+          (local.set $d (i32.add (local.get $d) (i32.const 32)))
+          (local.set $w (i32.add (local.get $w) (local.get $dw)))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br_if $taps (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $run_end))))
+        ;; next kernel row: a, then c
+        (local.set $b (i32.const 0))
+        (if (i32.eq (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $kh))
+          (then (local.set $a (i32.const 0)) (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+        (br_if $kernel_rows (i32.lt_u (local.get $k) (local.get $kb))))
       (br_if $panels (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 8))) (local.get $nb)))))
+
+  ;; Byte offsets of a stride-1 convolution's taps from the input position of tap (0, 0, 0), in im2col's row
+  ;; order: dst[(c*kh + a)*kw + b] = ((c*H + a*dh)*W + b*dw) * 4.
+  (func (export "tap_offsets")
+    (param $dst i32) (param $cg i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $dh i32) (param $dw i32)
+    (local $c i32) (local $a i32) (local $b i32)
+    (block $done
+      (loop $over_c
+        (br_if $done (i32.ge_u (local.get $c) (local.get $cg)))
+        (local.set $a (i32.const 0))
+        (loop $over_a
+          (local.set $b (i32.const 0))
+          (loop $over_b
+            (i32.store (local.get $dst) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H))
+              (i32.mul (local.get $a) (local.get $dh))) (local.get $W)) (i32.mul (local.get $b) (local.get $dw))) (i32.const 2)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (br_if $over_b (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $kw))))
+          (br_if $over_a (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $kh))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $over_c))))
+
+  ;; gemm_f32_4x8 for a single 8-column panel of B read in place: row k of the panel is the 8 floats at
+  ;; $xb + offs[k] (bytes), which for a stride-1 convolution are eight adjacent input pixels under tap k.
+  ;; Same register tile and the same k-order sums as the packed kernel, so results are bit-identical.
+  (func $gemm_f32_4x8_indirect
+    (param $a i32) (param $xb i32) (param $offs i32) (param $c i32) (param $m_tiles i32) (param $kc i32)
+    (param $ldc i32) (param $last_rows i32)
+    (local $rows i32) (local $ir i32) (local $k i32) (local $ap i32) (local $op i32) (local $bp i32) (local $cp i32)
+    (local $b0 v128) (local $b1 v128) (local $x v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $ir (i32.const 0))
+    (local.set $ap (local.get $a))
+    (local.set $cp (local.get $c))
+    (loop $over_m
+      (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+      (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+      (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+      (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+      (local.set $op (local.get $offs))
+      (local.set $k (local.get $kc))
+      (loop $over_k
+        (local.set $bp (i32.add (local.get $xb) (i32.load (local.get $op))))
+        (local.set $b0 (v128.load (local.get $bp)))
+        (local.set $b1 (v128.load offset=16 (local.get $bp)))
+        (local.set $x (v128.load32_splat (local.get $ap)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $ap)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $ap)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $ap)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+        (local.set $op (i32.add (local.get $op) (i32.const 4)))
+        (br_if $over_k (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+      (local.set $rows (select (local.get $last_rows) (i32.const 4)
+        (i32.eq (i32.add (local.get $ir) (i32.const 1)) (local.get $m_tiles))))
+      (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c00)))
+      (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c01)))
+      (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+      (if (i32.gt_u (local.get $rows) (i32.const 1)) (then
+        (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c10)))
+        (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c11)))))
+      (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+      (if (i32.gt_u (local.get $rows) (i32.const 2)) (then
+        (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c20)))
+        (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c21)))))
+      (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+      (if (i32.gt_u (local.get $rows) (i32.const 3)) (then
+        (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c30)))
+        (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c31)))))
+      (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
+      (br_if $over_m (i32.lt_u (local.tee $ir (i32.add (local.get $ir) (i32.const 1))) (local.get $m_tiles)))))
+
+  ;; out[og x L] += A[og x ckk] (packed, one k block: ckk <= KC) times the unfolded input of one sample and
+  ;; group of a stride-1 convolution, eight output columns at a time: a panel of eight pixels in one output
+  ;; row whose taps all lie inside the image is read in place through the tap offsets (no unfolding); any
+  ;; other panel is unfolded into $bpack and multiplied by gemm_block. Bit-identical to im2col_packed followed
+  ;; by gemm_block over the whole width.
+  (func (export "conv_forward_direct")
+    (param $a i32) (param $x i32) (param $offs i32) (param $out i32) (param $og i32) (param $ckk i32)
+    (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
+    (param $Ho i32) (param $Wo i32) (param $bpack i32) (param $tmp i32)
+    (local $L i32) (local $j i32) (local $oh0 i32) (local $ow0 i32) (local $hs i32) (local $ws i32) (local $nb i32)
+    (local $mt i32) (local $last i32) (local $h_span i32) (local $w_span i32)
+    (local.set $L (i32.mul (local.get $Ho) (local.get $Wo)))
+    (local.set $mt (i32.shr_u (i32.add (local.get $og) (i32.const 3)) (i32.const 2)))
+    (local.set $last (i32.sub (local.get $og) (i32.shl (i32.sub (local.get $mt) (i32.const 1)) (i32.const 2))))
+    ;; rows and columns of input a panel's taps reach below and right of its first tap
+    (local.set $h_span (i32.mul (i32.sub (local.get $kh) (i32.const 1)) (local.get $dh)))
+    (local.set $w_span (i32.add (i32.mul (i32.sub (local.get $kw) (i32.const 1)) (local.get $dw)) (i32.const 8)))
+    (block $done
+      (loop $panels
+        (br_if $done (i32.ge_u (local.get $j) (local.get $L)))
+        (local.set $oh0 (i32.div_u (local.get $j) (local.get $Wo)))
+        (local.set $ow0 (i32.rem_u (local.get $j) (local.get $Wo)))
+        (local.set $hs (i32.sub (local.get $oh0) (local.get $ph)))
+        (local.set $ws (i32.sub (local.get $ow0) (local.get $pw)))
+        (local.set $nb (i32.sub (local.get $L) (local.get $j)))
+        (if (i32.gt_u (local.get $nb) (i32.const 8)) (then (local.set $nb (i32.const 8))))
+        (if (i32.and
+              (i32.and (i32.eq (local.get $nb) (i32.const 8)) (i32.le_s (i32.add (local.get $ow0) (i32.const 8)) (local.get $Wo)))
+              (i32.and
+                (i32.and (i32.ge_s (local.get $hs) (i32.const 0)) (i32.lt_s (i32.add (local.get $hs) (local.get $h_span)) (local.get $H)))
+                (i32.and (i32.ge_s (local.get $ws) (i32.const 0)) (i32.le_s (i32.add (local.get $ws) (local.get $w_span)) (local.get $W)))))
+          (then
+            (call $gemm_f32_4x8_indirect (local.get $a)
+              (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $hs) (local.get $W)) (local.get $ws)) (i32.const 2)))
+              (local.get $offs) (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
+              (local.get $mt) (local.get $ckk) (i32.shl (local.get $L) (i32.const 2)) (local.get $last)))
+          (else
+            (call $im2col_packed (local.get $x) (local.get $H) (local.get $W) (local.get $kh) (local.get $kw) (i32.const 1) (i32.const 1)
+              (local.get $ph) (local.get $pw) (local.get $dh) (local.get $dw) (local.get $Wo) (i32.const 0) (local.get $ckk)
+              (local.get $j) (local.get $nb) (local.get $bpack))
+            (call $gemm_block (local.get $a) (local.get $bpack) (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
+              (local.get $og) (local.get $nb) (local.get $ckk) (i32.shl (local.get $L) (i32.const 2)) (local.get $tmp))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $panels))))
 )
