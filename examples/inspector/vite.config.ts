@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 const src = (name: string): string => fileURLToPath(new URL(`../../packages/${name}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
@@ -20,6 +21,7 @@ export default defineConfig({
   // which full backward hooks look for), Module._get_name() in reprs and load_state_dict errors
   esbuild: { keepNames: true },
   build: { outDir: 'dist/app', emptyOutDir: true, target: 'es2022' },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  // cross-origin isolation gives the page SharedArrayBuffer, so tsgrad's kernels run on Web Workers too
+  server: { host: '127.0.0.1', headers: ISOLATION },
+  preview: { host: '127.0.0.1', headers: ISOLATION },
 });

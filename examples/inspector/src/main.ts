@@ -1,4 +1,6 @@
 // The inspector page: wires the pad, the digit picker and weight files to SimpleNet and redraws every view after a change.
+import * as torch from '@tsgrad/core';
+import * as nn from '@tsgrad/nn';
 import { decode_digits, type Digit, type DigitsFile } from './digits.js';
 import { DrawPad, PAD_SIZE } from './draw_pad.js';
 import { analyze, LAYERS, load_model, release, type Analysis, type CamLayer, type CamPlacement, type LoadedModel } from './model.js';
@@ -46,6 +48,7 @@ const state: InspectorState = {
   saliency: [], guided: [], grad_cam: [], grad_cam_ms: [], total_ms: 0,
 };
 window.tsgrad_inspector = state;
+window.tsgrad = { torch, nn };
 
 let model: LoadedModel | null = null;
 /** A picked test digit goes to the model as stored; anything drawn goes through MNIST's preprocessing. */

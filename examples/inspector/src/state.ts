@@ -28,5 +28,7 @@ export interface InspectorState {
 declare global {
   interface Window {
     tsgrad_inspector?: InspectorState;
+    /** The page's tsgrad modules, to experiment with from the console (and for the end-to-end test). */
+    tsgrad?: { torch: typeof import('@tsgrad/core'); nn: typeof import('@tsgrad/nn') };
   }
 }

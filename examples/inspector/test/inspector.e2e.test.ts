@@ -172,6 +172,47 @@ describe.skipIf(missing !== null && !ci)('inspector page in headless Chromium', 
     expect((await settled(page)).predicted).toBe(7);
     expect(page_errors).toEqual([]);
   });
+
+  it('runs the wasm kernels on Web Workers in the cross-origin isolated page, with the same results', async () => {
+    const page_threads = await page.evaluate(() => ({
+      isolated: crossOriginIsolated,
+      cores: navigator.hardwareConcurrency,
+      threads: window.tsgrad!.torch.get_num_threads(),
+    }));
+    expect(page_threads.isolated).toBe(true);
+    expect(page_threads.threads).toBe(page_threads.cores);
+    const want = Math.min(2, page_threads.cores);
+    // workers start in the background on the first large job; poll until they are up
+    await expect.poll(() => page.evaluate((n) => {
+      const { torch } = window.tsgrad!;
+      torch.set_num_threads(n);
+      return torch.kernel_threads_running();
+    }, want), { timeout: 15_000 }).toBe(want);
+    const run = await page.evaluate((n) => {
+      const { torch } = window.tsgrad!;
+      const g = new torch.Generator().manual_seed(0);
+      const x = torch.randn([16, 8, 32, 32], { generator: g });
+      const w = torch.randn([16, 8, 3, 3], { generator: g });
+      const conv = (): number[] => Array.from(torch.conv2d(x, w, null, { padding: 1 })._contiguous_data());
+      torch.set_num_threads(1);
+      const one = conv();
+      torch.set_num_threads(n);
+      const t0 = performance.now();
+      const many = conv();
+      const ms = performance.now() - t0;
+      torch.set_backend('js');
+      const js = conv();
+      torch.set_backend('wasm');
+      let worst = 0;
+      for (let i = 0; i < js.length; i++) worst = Math.max(worst, Math.abs(many[i]! - js[i]!) / (1 + Math.abs(js[i]!)));
+      return { same: one.every((v, i) => Object.is(v, many[i])), worst, ms, threads: torch.kernel_threads_running() };
+    }, want);
+    console.log(`conv 16x8x32x32 -> 16 channels in Chromium on ${run.threads} threads: ${run.ms.toFixed(1)} ms; worst relative difference to the js backend ${run.worst.toExponential(1)}`);
+    expect(run.threads).toBe(want);
+    expect(run.same).toBe(true);
+    expect(run.worst).toBeLessThan(1e-5);
+    expect(page_errors).toEqual([]);
+  });
 });
 
 /** Drops a file on the page the way a drag from the desktop does: dragover, then drop with a DataTransfer. */

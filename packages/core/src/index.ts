@@ -6,7 +6,7 @@ export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, GradModeGuard 
 export { Node, AccumulateGrad, type Grad, type Edge, type TensorHook, type NodePreHook, type NodePostHook } from './autograd/node.js';
 export { warn } from './autograd/messages.js';
 export { kernels, register_backend, set_backend, list_backends, js_backend, wasm_backend, type Backend } from './kernels/backend.js';
-export { set_num_threads, get_num_threads } from './kernels/wasm/runtime.js';
+export { set_num_threads, get_num_threads, kernel_threads_running } from './kernels/wasm/runtime.js';
 export { format_tensor } from './print.js';
 export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';

@@ -1,6 +1,8 @@
 // The wasm kernels' instance, its one memory (shared with worker threads when the engine allows), a per-call
-// arena in that memory, and the worker pool that runs a job's shares; set_num_threads / get_num_threads.
+// arena in that memory, and the worker pool that runs a job's shares (Node worker threads, or Web Workers in a
+// cross-origin isolated page); set_num_threads / get_num_threads.
 import { make_driver, type Driver, type KernelExports } from './driver.js';
+import { DRIVER_SOURCE } from './driver_source.generated.js';
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './kernels_wasm.generated.js';
 
 // Memory map: control words, the job words, then the arena.
@@ -50,7 +52,19 @@ function env_threads(): number | null {
 function available_cores(): number {
   const os = node_builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
   if (os !== undefined) return os.availableParallelism?.() ?? os.cpus().length;
-  return 1;
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof n === 'number' && n >= 1 ? n : 1;
+}
+
+/**
+ * How this engine runs kernel threads: Node's worker_threads, Web Workers (a browser page or worker that is
+ * cross-origin isolated, which SharedArrayBuffer needs), or not at all.
+ */
+function thread_kind(): 'node' | 'web' | null {
+  if (typeof SharedArrayBuffer !== 'function') return null;
+  if (node_builtin('node:worker_threads') !== undefined) return 'node';
+  const g = globalThis as { Worker?: unknown; Blob?: unknown; crossOriginIsolated?: boolean };
+  return typeof g.Worker === 'function' && typeof g.Blob === 'function' && g.crossOriginIsolated === true ? 'web' : null;
 }
 
 let requested_threads: number | null = null;
@@ -58,9 +72,11 @@ let requested_threads: number | null = null;
 /**
  * Sets how many threads the wasm backend's GEMM, convolution and pooling kernels may use, as PyTorch's
  * `torch.set_num_threads`. The calling thread takes a share and the rest run in worker threads, started
- * on the first large enough call. Results do not depend on the count. Default: the available cores, or the
- * environment variable TSGRAD_NUM_THREADS. Engines without SharedArrayBuffer or worker threads (a browser
- * page) always use one.
+ * on the first large enough call. Results do not depend on the count. Default: the available cores
+ * (`navigator.hardwareConcurrency` in a browser), or the environment variable TSGRAD_NUM_THREADS. Browsers
+ * run the other threads in Web Workers when the page is cross-origin isolated (served with
+ * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`); engines
+ * without SharedArrayBuffer or workers always use one.
  *
  * @example
  * set_num_threads(1); // deterministic timing on a shared machine
@@ -82,8 +98,30 @@ export function get_num_threads(): number {
   return threads_possible() ? requested_threads : 1;
 }
 
+/**
+ * How many threads the wasm kernels' next large job would run on now: 1 plus the worker threads that have
+ * started (starting any missing ones, which join later jobs), at most get_num_threads(). Workers start in the
+ * background, so right after set_num_threads this may still be lower.
+ *
+ * @example
+ * set_num_threads(2); kernel_threads_running(); // 1 at first, 2 once the worker is up
+ */
+export function kernel_threads_running(): number {
+  return wasm_runtime().threads_ready();
+}
+
 function threads_possible(): boolean {
-  return typeof SharedArrayBuffer === 'function' && node_builtin('node:worker_threads') !== undefined;
+  return thread_kind() !== null;
+}
+
+/** Whether this thread may block in Atomics.wait (a browser's main thread may not; it spins instead). */
+function can_block(ctrl: Int32Array): boolean {
+  try {
+    Atomics.wait(ctrl, FAILED, 1, 0); // returns at once: the word is not 1
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The instance, its memory and views, the arena and the worker pool. */
@@ -96,12 +134,14 @@ export class WasmRuntime {
   private readonly module: WebAssembly.Module;
   private readonly shared: boolean;
   private readonly ctrl: Int32Array;
-  private readonly workers: WorkerLike[] = [];
+  private readonly workers: (WorkerLike | Worker)[] = [];
   private top = ARENA_AT;
   /** Jobs with fewer multiply-adds run on the calling thread alone (tests lower it to split tiny jobs). */
   min_parallel_work = MIN_PARALLEL_WORK;
   /** Workers taking shares 1, 2, ... of the prepared job. */
   private helpers: number[] = [];
+  /** Whether run() may sleep in Atomics.wait once its spin is over. */
+  private readonly blocking: boolean;
 
   constructor() {
     let memory: WebAssembly.Memory | null = null;
@@ -119,6 +159,7 @@ export class WasmRuntime {
     this.memory = memory;
     this.ex = new WebAssembly.Instance(this.module, { env: { memory } }).exports as unknown as KernelExports;
     this.ctrl = new Int32Array(memory.buffer, 0, CTRL_WORDS);
+    this.blocking = this.shared && can_block(this.ctrl);
     this.driver = make_driver(this.ex, memory, JOB_AT, JOB_WORDS);
     this.f32 = new Float32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
@@ -197,7 +238,7 @@ export class WasmRuntime {
       });
       // the started workers' last chunks usually end within microseconds of ours: spin before sleeping
       const until = performance.now() + SPIN_MS;
-      while (Atomics.load(ctrl, PENDING) !== 0 && performance.now() < until);
+      while (Atomics.load(ctrl, PENDING) !== 0 && (performance.now() < until || !this.blocking));
       for (let v = Atomics.load(ctrl, PENDING); v !== 0; v = Atomics.load(ctrl, PENDING)) Atomics.wait(ctrl, PENDING, v);
     }
     if (Atomics.load(ctrl, FAILED) !== 0) throw new Error('a tsgrad kernel worker thread failed');
@@ -219,31 +260,38 @@ export class WasmRuntime {
   }
 
   private spawn(index: number): void {
+    const data = { module: this.module, memory: this.memory, index, layout: { PENDING, NTHREADS, FAILED, GO, READY, CTRL_WORDS, JOB_AT, JOB_WORDS, SPIN_MS } };
+    const failed = (): void => {
+      Atomics.store(this.ctrl, READY + index, 0);
+    };
+    if (thread_kind() === 'web') {
+      // the URL stays valid (a few hundred bytes): the worker may fetch it after this call returns
+      const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
+      const w = new Worker(url, { name: `tsgrad kernels ${index + 1}` });
+      w.onerror = failed;
+      w.postMessage(data);
+      this.workers.push(w);
+      return;
+    }
     const wt = node_builtin<{ Worker: WorkerCtor }>('node:worker_threads');
     if (wt === undefined) return;
-    const w = new wt.Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        module: this.module, memory: this.memory, index, driver_src: make_driver.toString(),
-        layout: { PENDING, NTHREADS, FAILED, GO, READY, CTRL_WORDS, JOB_AT, JOB_WORDS, SPIN_MS },
-      },
-    });
+    const w = new wt.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data });
     // Idle workers block in Atomics.wait; unref'd, they never keep the process alive.
     w.unref();
-    w.on('error', () => Atomics.store(this.ctrl, READY + index, 0));
+    w.on('error', failed);
     this.workers.push(w);
   }
 }
 
 // A worker instantiates the same module over the shared memory, marks itself ready and then, forever,
 // waits for its GO word (spinning SPIN_MS after each job, then sleeping), claims it, runs chunks of the
-// job until none is left and counts itself off PENDING.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, index, driver_src, layout: L } = workerData;
+// job until none is left and counts itself off PENDING. It runs the driver from its generated source text,
+// not this bundle's make_driver, which a bundler may have rewritten.
+const WORKER_LOOP = `
+const make_driver = ${DRIVER_SOURCE};
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(memory.buffer, 0, L.CTRL_WORDS);
-const driver = (0, eval)('(' + driver_src + ')')(ex, memory, L.JOB_AT, L.JOB_WORDS);
+const driver = make_driver(ex, memory, L.JOB_AT, L.JOB_WORDS);
 Atomics.store(ctrl, L.READY + index, 1);
 for (;;) {
   const until = performance.now() + L.SPIN_MS;
@@ -264,6 +312,16 @@ for (;;) {
   if (Atomics.sub(ctrl, L.PENDING, 1) === 1) Atomics.notify(ctrl, L.PENDING);
 }
 `;
+const NODE_WORKER_SOURCE = `
+const { module, memory, index, layout: L } = require('node:worker_threads').workerData;
+${WORKER_LOOP}`;
+// A Web Worker gets the same data in its first message; the loop then holds the worker for good.
+const WEB_WORKER_SOURCE = `
+self.onmessage = (e) => {
+  self.onmessage = null;
+  const { module, memory, index, layout: L } = e.data;
+  ${WORKER_LOOP}
+};`;
 
 /**
  * A second instance of the kernels over a small memory of its own, never shared, for kernels that stream
