@@ -8,6 +8,8 @@ import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './kernels_wasm.
 // Memory map: control words, the job words, then the arena.
 const MAX_PAGES = 32768;
 const MAX_WORKERS = 63;
+/** Pages of the calling thread's private memory (16 MB), for kernels that stream through it in chunks. */
+const LOCAL_MAX_PAGES = 256;
 const PENDING = 0;
 const NTHREADS = 1;
 const FAILED = 2;
@@ -334,7 +336,8 @@ export class LocalWasm {
   private readonly memory: WebAssembly.Memory;
 
   constructor() {
-    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+    // the elementwise maps' three 32 KB chunks need two pages; a small maximum reserves little address space
+    this.memory = new WebAssembly.Memory({ initial: 2, maximum: LOCAL_MAX_PAGES });
     const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0));
     this.ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.f32 = new Float32Array(this.memory.buffer);
