@@ -1,6 +1,7 @@
-// `pnpm bench`: tsgrad side by side with TF.js (cpu and wasm backends, in this process) and PyTorch (a companion
-// process, when /usr/bin/python3 has torch), rounds alternating between all of them; prints medians,
-// tsgrad/peer ratios and the speed targets, and writes bench/results.json.
+// `pnpm bench`: tsgrad side by side with TF.js (cpu and wasm backends, in tsgrad's process) and PyTorch (a
+// companion process, when /usr/bin/python3 has torch), rounds alternating between all of them, each workload
+// in a fresh process; prints medians, tsgrad/peer ratios and the speed targets, and writes bench/results.json.
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from '@tsgrad/core';
@@ -209,17 +210,15 @@ async function main(): Promise<void> {
   const load = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
   console.log(`${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, load average ${load()}`);
   console.log(`tsgrad (${machine.tsgrad_backend} backend, ${TSGRAD_THREADS.join(' and ')} thread${TSGRAD_THREADS.length > 1 ? 's' : ''}), TF.js ${machine.tfjs} (cpu and wasm backends, one thread each), PyTorch ${pytorch ?? 'not available'}`);
-  console.log('Medians of rounds alternating between all peers (PyTorch runs its rounds in its own process while this one waits).\n');
+  console.log('Medians of rounds alternating between all peers, each workload in a fresh process (PyTorch runs its rounds in a companion process while that one waits).\n');
 
-  const pytorch_process = pytorch === null ? null : new TorchProcess(here('../torch_peer.py'));
   const results: WorkloadResult[] = [];
   for (const w of workloads(FULL)) {
     process.stderr.write(`timing ${w.label} …\n`);
-    results.push(bench_workload(w, pytorch_process));
+    results.push(in_child<WorkloadResult>(w.key));
   }
   process.stderr.write('timing hooks …\n');
-  const hooks = bench_hooks(pytorch_process);
-  pytorch_process?.close();
+  const hooks = in_child<ReturnType<typeof bench_hooks>>(HOOKS);
 
   print_workloads(results);
   console.log('\ntsgrad/peer: tsgrad\'s time (one thread) over the peer\'s for the same work; below 1, tsgrad is faster.\n');
@@ -236,4 +235,40 @@ async function main(): Promise<void> {
   console.log(`\nwrote bench/results.json (${((performance.now() - started) / 1000).toFixed(0)} s; load average now ${load()}: on shared cores, expect noise)`);
 }
 
-await main();
+const HOOKS = 'hooks';
+
+/**
+ * Times one workload (or the hooks) in a fresh Node process, this script with `--only <key>`, and returns
+ * what it measured. Every peer of a workload still runs in that one process, alternating; a fresh process per
+ * workload keeps one workload's garbage (TF.js cpu's calls allocate gigabytes, tsgrad's its activations)
+ * and heap state from taxing the next workload's peers.
+ */
+function in_child<T>(key: string): T {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--only', key], {
+    stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26,
+  });
+  if (child.status !== 0) throw new Error(`bench child for '${key}' failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout) as T;
+}
+
+/** The child side of in_child: one workload or the hooks, the result as JSON on stdout. */
+async function child(key: string): Promise<void> {
+  await load_tfjs();
+  const pytorch_process = torch_version() === null ? null : new TorchProcess(here('../torch_peer.py'));
+  try {
+    let result: unknown;
+    if (key === HOOKS) result = bench_hooks(pytorch_process);
+    else {
+      const w = workloads(FULL).find((x) => x.key === key);
+      if (w === undefined) throw new Error(`no workload '${key}'; there are: ${workloads(FULL).map((x) => x.key).join(', ')}`);
+      result = bench_workload(w, pytorch_process);
+    }
+    process.stdout.write(JSON.stringify(result));
+  } finally {
+    pytorch_process?.close();
+  }
+}
+
+const only = process.argv.indexOf('--only');
+if (only >= 0) await child(process.argv[only + 1] ?? '');
+else await main();
