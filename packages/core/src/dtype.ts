@@ -20,8 +20,31 @@ export function set_default_dtype(d: 'float32' | 'float64'): void {
   default_dtype = d;
 }
 
+/** Storage arrays at least this large (elements) prime the C allocator first; see prime_allocator. */
+const LARGE_ELEMENTS = 1 << 16;
+/** The block whose release raises glibc's thresholds: under its 32 MB cap for dynamic raising. */
+const PRIMING_BYTES = 16 << 20;
+let allocator_primed = false;
+
+/**
+ * glibc's malloc gives blocks above its mmap threshold (128 KB at start) fresh pages from the OS, one page
+ * fault per 4 KB on first write, and trims its heap back to the OS beyond twice that threshold. Tensor results
+ * are blocks of megabytes that V8 frees only when it collects them, so by default many op results fault their
+ * pages in anew (SimpleNet's forward at batch 64: about 50 faults, a fifth of its time, varying between
+ * processes). Freeing an mmap'd block raises both thresholds to its size (mallopt(3): "dynamic mmap
+ * threshold"), as MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ would: so before the first large storage,
+ * in Node, one untouched 16 MB buffer is allocated and dropped (V8 frees it at its next collection). Other
+ * allocators and engines just see a short-lived reservation that is never written.
+ */
+function prime_allocator(): void {
+  allocator_primed = true;
+  if ((globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === undefined) return;
+  void new ArrayBuffer(PRIMING_BYTES);
+}
+
 /** Allocates a zeroed storage array for `n` elements of `dtype`. */
 export function alloc(dtype: DType, n: number): TypedArray {
+  if (!allocator_primed && n >= LARGE_ELEMENTS) prime_allocator();
   switch (dtype) {
     case 'float32':
       return new Float32Array(n);
