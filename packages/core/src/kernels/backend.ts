@@ -5,7 +5,7 @@ import * as reduce from './js/reduce.js';
 import * as nn from './js/nn_kernels.js';
 import { wasm_gemm, wasm_simd_supported } from './wasm/gemm.js';
 import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_backward_weight, wasm_conv2d_forward } from './wasm/conv.js';
-import { wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
+import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
 import { wasm_binary, wasm_unary } from './wasm/elementwise.js';
 
 /** Everything ops need from a backend. Kernels take flat typed arrays with shape/strides/offset. */
@@ -64,7 +64,7 @@ export const js_backend: Backend = {
 
 /**
  * The WebAssembly SIMD backend: the JS kernels with float32 GEMM, convolution (forward and every gradient),
- * max pooling (forward and backward) and the common elementwise maps replaced by wasm kernels, the large ones split over
+ * max and average pooling (forward and backward) and the common elementwise maps replaced by wasm kernels, the large ones split over
  * get_num_threads() threads. Null where the engine lacks WebAssembly SIMD.
  */
 export const wasm_backend: Backend | null = wasm_simd_supported()
@@ -80,6 +80,8 @@ export const wasm_backend: Backend | null = wasm_simd_supported()
       conv2d_backward_bias: wasm_conv2d_backward_bias,
       max_pool2d_forward: wasm_max_pool2d_forward,
       max_pool2d_backward: wasm_max_pool2d_backward,
+      avg_pool2d_forward: wasm_avg_pool2d_forward,
+      avg_pool2d_backward: wasm_avg_pool2d_backward,
     }
   : null;
 

@@ -206,4 +206,28 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
       }
     });
   }
+
+  // average pooling has no dilation: the same random windows with dilation 1, and every divisor rule
+  for (const [name, mp] of pool_cases) {
+    const pp: Pool2dParams = { ...mp, dh: 1, dw: 1, Ho: pool_out_size(mp.H, mp.kh, mp.sh, mp.ph, 1, mp.ceil_mode), Wo: pool_out_size(mp.W, mp.kw, mp.sw, mp.pw, 1, mp.ceil_mode) };
+    if (pp.Ho < 1 || pp.Wo < 1) continue;
+    for (const [cip, div_o] of [[true, null], [false, null], [true, 3.5]] as const) {
+      it(`avg_pool2d ${name}: [${pp.N},${pp.C},${pp.H},${pp.W}] k=${pp.kh}x${pp.kw} s=${pp.sh},${pp.sw} p=${pp.ph},${pp.pw} ceil=${pp.ceil_mode} count_include_pad=${cip} divisor_override=${div_o}`, () => {
+        const nx = pp.N * pp.C * pp.H * pp.W, no = pp.N * pp.C * pp.Ho * pp.Wo;
+        const x = rand(nx, rng), g = rand(no, rng);
+        const run = (b: Backend): [Float32Array, Float32Array] => {
+          const out = new Float32Array(no), gx = new Float32Array(nx);
+          b.avg_pool2d_forward(x, out, pp, cip, div_o);
+          b.avg_pool2d_backward(g, gx, pp, cip, div_o);
+          return [out, gx];
+        };
+        const want = run(js_backend);
+        const one = on_threads(1, () => run(wasm));
+        const two = on_threads(2, () => run(wasm));
+        // same float64 arithmetic in the same order as the js kernel: equal, not just close
+        expect(one).toEqual(want);
+        expect(two).toEqual(one);
+      });
+    }
+  }
 });

@@ -636,6 +636,19 @@ function avg_divisor(t: AvgTables, i: number, j: number, count_include_pad: bool
 }
 
 /**
+ * Average pooling's windows and divisors, for kernels written elsewhere (the wasm backend): window rows
+ * [hs[i], he[i]) and columns [ws[j], we[j]) of output (i, j), and its divisor div[i * Wo + j], exactly as
+ * `avg_pool2d_forward` divides.
+ */
+export function avg_pool_plan(p: Pool2dParams, count_include_pad: boolean, divisor_override: number | null):
+  { hs: Int32Array; he: Int32Array; ws: Int32Array; we: Int32Array; div: Float64Array } {
+  const t = avg_tables(p);
+  const div = new Float64Array(p.Ho * p.Wo);
+  for (let i = 0; i < p.Ho; i++) for (let j = 0; j < p.Wo; j++) div[i * p.Wo + j] = avg_divisor(t, i, j, count_include_pad, divisor_override);
+  return { hs: t.hs, he: t.he, ws: t.ws, we: t.we, div };
+}
+
+/**
  * 2-D average pooling (no dilation). The divisor is `divisor_override` if given, else the window
  * size including padding (but not the ceil-mode overhang past L + p) when `count_include_pad`,
  * else the number of input elements actually covered.

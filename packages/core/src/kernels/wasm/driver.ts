@@ -19,6 +19,9 @@ export interface KernelExports {
   max_pool2d(x: number, out: number, idx: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number,
     sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, Ho: number, Wo: number): void;
   max_pool2d_backward(go: number, idx: number, gx: number, p0: number, p1: number, HW: number, L: number): void;
+  avg_pool2d(x: number, out: number, p0: number, p1: number, H: number, W: number, Ho: number, Wo: number, tab: number, div: number): void;
+  avg_pool2d_backward(go: number, gx: number, plane: number, p0: number, p1: number, H: number, W: number, Ho: number, Wo: number,
+    tab: number, div: number): void;
   conv2d_backward_bias(go: number, N: number, O: number, L: number, out: number): void;
   map_unary_f32(op: number, x: number, out: number, n: number, a: number): void;
   map_binary_f32(op: number, x: number, y: number, out: number, n: number): void;
@@ -33,7 +36,10 @@ export interface Driver {
   /** Bytes of per-thread scratch the job in `job` needs. */
   scratch_bytes(): number;
   /** Op codes, the job layout's first word. */
-  readonly OP: { readonly GEMM: 1; readonly CONV: 2; readonly CONV_INPUT: 3; readonly CONV_WEIGHT: 4; readonly MAX_POOL: 5; readonly MAX_POOL_BACKWARD: 6 };
+  readonly OP: {
+    readonly GEMM: 1; readonly CONV: 2; readonly CONV_INPUT: 3; readonly CONV_WEIGHT: 4; readonly MAX_POOL: 5; readonly MAX_POOL_BACKWARD: 6;
+    readonly AVG_POOL: 7; readonly AVG_POOL_BACKWARD: 8;
+  };
   /** The job word counting claimed chunks; zero it before starting a job. */
   readonly NEXT: number;
   /** Cache blocking: rows of A per block, depth of a packed block, columns of B per block. */
@@ -65,7 +71,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
   const MC = 128;
   const KC = 256;
   const NC = 1024;
-  const OP = { GEMM: 1, CONV: 2, CONV_INPUT: 3, CONV_WEIGHT: 4, MAX_POOL: 5, MAX_POOL_BACKWARD: 6 } as const;
+  const OP = { GEMM: 1, CONV: 2, CONV_INPUT: 3, CONV_WEIGHT: 4, MAX_POOL: 5, MAX_POOL_BACKWARD: 6, AVG_POOL: 7, AVG_POOL_BACKWARD: 8 } as const;
   const TMP_BYTES = 128;
   const BPACK_BYTES = KC * NC * 4;
   const up = (n: number, m: number): number => Math.ceil(n / m) * m;
@@ -222,6 +228,10 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
       const og = O / groups;
       return TMP_BYTES + BPACK_BYTES + up(og, 4) * KC * 4 + (C / groups) * kh * kw * Ho * Wo * 4;
     }
+    if (op === OP.AVG_POOL_BACKWARD) {
+      const [, H, W] = job().subarray(3, 6);
+      return H * W * 8; // one float64 plane
+    }
     return 0;
   }
 
@@ -237,6 +247,12 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     } else if (op === OP.MAX_POOL_BACKWARD) {
       const [planes, HW, L, go, idx, gx] = job().subarray(3, 9);
       each_chunk(planes, 1, T, (lo, hi) => ex.max_pool2d_backward(go, idx, gx, lo, hi, HW, L));
+    } else if (op === OP.AVG_POOL) {
+      const [planes, H, W, Ho, Wo, x, out, tab, div] = job().subarray(3, 12);
+      each_chunk(planes, 1, T, (lo, hi) => ex.avg_pool2d(x, out, lo, hi, H, W, Ho, Wo, tab, div));
+    } else if (op === OP.AVG_POOL_BACKWARD) {
+      const [planes, H, W, Ho, Wo, go, gx, tab, div] = job().subarray(3, 12);
+      each_chunk(planes, 1, T, (lo, hi) => ex.avg_pool2d_backward(go, gx, scratch, lo, hi, H, W, Ho, Wo, tab, div));
     } else throw new Error(`wasm driver: unknown op ${op}`);
   }
 

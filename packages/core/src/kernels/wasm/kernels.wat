@@ -914,4 +914,125 @@
               (local.get $og) (local.get $nb) (local.get $ckk) (i32.shl (local.get $L) (i32.const 2)) (local.get $tmp))))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $panels))))
+
+  ;; Average pooling of planes [p0, p1): out = (sum of the window in float64, row by row) / div, rounded once to
+  ;; float32, the js kernel's arithmetic. $tab holds the window bounds as i32: hs[Ho], he[Ho], ws[Wo], we[Wo];
+  ;; $div the float64 divisor of every output position.
+  (func (export "avg_pool2d")
+    (param $x i32) (param $out i32) (param $p0 i32) (param $p1 i32) (param $H i32) (param $W i32) (param $Ho i32)
+    (param $Wo i32) (param $tab i32) (param $div i32)
+    (local $p i32) (local $i i32) (local $j i32) (local $h i32) (local $w i32) (local $xb i32) (local $o i32)
+    (local $h_hi i32) (local $w_lo i32) (local $w_hi i32) (local $row i32) (local $s f64) (local $ws i32) (local $we i32)
+    (local.set $ws (i32.add (local.get $tab) (i32.shl (local.get $Ho) (i32.const 3))))
+    (local.set $we (i32.add (local.get $ws) (i32.shl (local.get $Wo) (i32.const 2))))
+    (local.set $p (local.get $p0))
+    (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p0) (i32.mul (local.get $Ho) (local.get $Wo))) (i32.const 2))))
+    (block $done
+      (loop $over_p
+        (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
+        (local.set $xb (i32.add (local.get $x) (i32.shl (i32.mul (local.get $p) (i32.mul (local.get $H) (local.get $W))) (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (block $rows_done
+          (loop $over_i
+            (br_if $rows_done (i32.ge_u (local.get $i) (local.get $Ho)))
+            (local.set $h_hi (i32.load (i32.add (i32.add (local.get $tab) (i32.shl (local.get $Ho) (i32.const 2))) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $j (i32.const 0))
+            (block $cols_done
+              (loop $over_j
+                (br_if $cols_done (i32.ge_u (local.get $j) (local.get $Wo)))
+                (local.set $w_lo (i32.load (i32.add (local.get $ws) (i32.shl (local.get $j) (i32.const 2)))))
+                (local.set $w_hi (i32.load (i32.add (local.get $we) (i32.shl (local.get $j) (i32.const 2)))))
+                (local.set $s (f64.const 0))
+                (local.set $h (i32.load (i32.add (local.get $tab) (i32.shl (local.get $i) (i32.const 2)))))
+                (block $window_done
+                  (loop $over_h
+                    (br_if $window_done (i32.ge_s (local.get $h) (local.get $h_hi)))
+                    (local.set $row (i32.add (local.get $xb) (i32.shl (i32.mul (local.get $h) (local.get $W)) (i32.const 2))))
+                    (local.set $w (local.get $w_lo))
+                    (block $row_done
+                      (loop $over_w
+                        (br_if $row_done (i32.ge_s (local.get $w) (local.get $w_hi)))
+                        (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 2)))))))
+                        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+                        (br $over_w)))
+                    (local.set $h (i32.add (local.get $h) (i32.const 1)))
+                    (br $over_h)))
+                (f32.store (local.get $o) (f32.demote_f64 (f64.div (local.get $s)
+                  (f64.load (i32.add (local.get $div) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $Wo)) (local.get $j)) (i32.const 3)))))))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $over_j)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $over_i)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $over_p))))
+
+  ;; Gradient of average pooling for planes [p0, p1): every output gradient divided (in float64) by its divisor
+  ;; and added to its window in the float64 $plane scratch (H*W values), which is then rounded into gx, the js
+  ;; kernel's arithmetic. $tab and $div as for avg_pool2d.
+  (func (export "avg_pool2d_backward")
+    (param $go i32) (param $gx i32) (param $plane i32) (param $p0 i32) (param $p1 i32) (param $H i32) (param $W i32)
+    (param $Ho i32) (param $Wo i32) (param $tab i32) (param $div i32)
+    (local $p i32) (local $i i32) (local $j i32) (local $h i32) (local $w i32) (local $k i32) (local $HW i32)
+    (local $h_hi i32) (local $w_lo i32) (local $w_hi i32) (local $row i32) (local $g f64) (local $ws i32) (local $we i32)
+    (local $o i32) (local $a i32) (local $gxb i32)
+    (local.set $HW (i32.mul (local.get $H) (local.get $W)))
+    (local.set $ws (i32.add (local.get $tab) (i32.shl (local.get $Ho) (i32.const 3))))
+    (local.set $we (i32.add (local.get $ws) (i32.shl (local.get $Wo) (i32.const 2))))
+    (local.set $p (local.get $p0))
+    (local.set $o (i32.add (local.get $go) (i32.shl (i32.mul (local.get $p0) (i32.mul (local.get $Ho) (local.get $Wo))) (i32.const 2))))
+    (block $done
+      (loop $over_p
+        (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
+        (local.set $k (i32.const 0))
+        (block $zeroed
+          (loop $zero
+            (br_if $zeroed (i32.ge_u (local.get $k) (local.get $HW)))
+            (f64.store (i32.add (local.get $plane) (i32.shl (local.get $k) (i32.const 3))) (f64.const 0))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $zero)))
+        (local.set $i (i32.const 0))
+        (block $rows_done
+          (loop $over_i
+            (br_if $rows_done (i32.ge_u (local.get $i) (local.get $Ho)))
+            (local.set $h_hi (i32.load (i32.add (i32.add (local.get $tab) (i32.shl (local.get $Ho) (i32.const 2))) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $j (i32.const 0))
+            (block $cols_done
+              (loop $over_j
+                (br_if $cols_done (i32.ge_u (local.get $j) (local.get $Wo)))
+                (local.set $w_lo (i32.load (i32.add (local.get $ws) (i32.shl (local.get $j) (i32.const 2)))))
+                (local.set $w_hi (i32.load (i32.add (local.get $we) (i32.shl (local.get $j) (i32.const 2)))))
+                (local.set $g (f64.div (f64.promote_f32 (f32.load (local.get $o)))
+                  (f64.load (i32.add (local.get $div) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $Wo)) (local.get $j)) (i32.const 3))))))
+                (local.set $h (i32.load (i32.add (local.get $tab) (i32.shl (local.get $i) (i32.const 2)))))
+                (block $window_done
+                  (loop $over_h
+                    (br_if $window_done (i32.ge_s (local.get $h) (local.get $h_hi)))
+                    (local.set $row (i32.add (local.get $plane) (i32.shl (i32.mul (local.get $h) (local.get $W)) (i32.const 3))))
+                    (local.set $w (local.get $w_lo))
+                    (block $row_done
+                      (loop $over_w
+                        (br_if $row_done (i32.ge_s (local.get $w) (local.get $w_hi)))
+                        (local.set $a (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 3))))
+                        (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (local.get $g)))
+                        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+                        (br $over_w)))
+                    (local.set $h (i32.add (local.get $h) (i32.const 1)))
+                    (br $over_h)))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $over_j)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $over_i)))
+        (local.set $gxb (i32.add (local.get $gx) (i32.shl (i32.mul (local.get $p) (local.get $HW)) (i32.const 2))))
+        (local.set $k (i32.const 0))
+        (block $written
+          (loop $write
+            (br_if $written (i32.ge_u (local.get $k) (local.get $HW)))
+            (f32.store (i32.add (local.get $gxb) (i32.shl (local.get $k) (i32.const 2)))
+              (f32.demote_f64 (f64.load (i32.add (local.get $plane) (i32.shl (local.get $k) (i32.const 3))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $write)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $over_p))))
 )
