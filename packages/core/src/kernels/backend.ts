@@ -6,7 +6,7 @@ import * as nn from './js/nn_kernels.js';
 import { wasm_gemm, wasm_simd_supported } from './wasm/gemm.js';
 import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_backward_weight, wasm_conv2d_forward } from './wasm/conv.js';
 import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
-import { wasm_binary, wasm_unary } from './wasm/elementwise.js';
+import { wasm_binary, wasm_sum, wasm_unary } from './wasm/elementwise.js';
 
 /** Everything ops need from a backend. Kernels take flat typed arrays with shape/strides/offset. */
 export interface Backend {
@@ -64,7 +64,7 @@ export const js_backend: Backend = {
 
 /**
  * The WebAssembly SIMD backend: the JS kernels with float32 GEMM, convolution (forward and every gradient),
- * max and average pooling (forward and backward) and the common elementwise maps replaced by wasm kernels, the large ones split over
+ * max and average pooling (forward and backward), the common elementwise maps and sums replaced by wasm kernels, the large ones split over
  * get_num_threads() threads. Null where the engine lacks WebAssembly SIMD.
  */
 export const wasm_backend: Backend | null = wasm_simd_supported()
@@ -73,6 +73,7 @@ export const wasm_backend: Backend | null = wasm_simd_supported()
       name: 'wasm',
       unary: wasm_unary,
       binary: wasm_binary,
+      sum: wasm_sum,
       gemm: wasm_gemm,
       conv2d_forward: wasm_conv2d_forward,
       conv2d_backward_input: wasm_conv2d_backward_input,

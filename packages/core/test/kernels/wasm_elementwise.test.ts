@@ -9,16 +9,16 @@ import { make_rng, SPECIAL } from './strided_views.js';
 
 const strides_of = (shape: readonly number[]): number[] => shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
 
-/** float32 values: a third special, the rest spread over several binades with both signs. */
-function values(n: number, rng: () => number): Float32Array {
-  return Float32Array.from({ length: n }, () => (rng() < 0.3 ? SPECIAL[Math.floor(rng() * SPECIAL.length)]! : (rng() * 2 - 1) * 10 ** Math.floor(rng() * 6 - 3)));
+/** float32 values spread over several binades with both signs; unless `finite`, a third of them special. */
+function values(n: number, rng: () => number, finite = false): Float32Array {
+  return Float32Array.from({ length: n }, () => (!finite && rng() < 0.3 ? SPECIAL[Math.floor(rng() * SPECIAL.length)]! : (rng() * 2 - 1) * 10 ** Math.floor(rng() * 6 - 3)));
 }
 
 /** A float32 view of `shape`: contiguous after an offset, or (`strided`) every other element of its storage. */
-function view(shape: number[], rng: () => number, offset: number, strided = false): StridedView {
+function view(shape: number[], rng: () => number, offset: number, strided = false, finite = false): StridedView {
   const n = shape.reduce((a, b) => a * b, 1);
   const k = strided ? 2 : 1;
-  return { data: values(offset + k * n, rng), shape, strides: strides_of(shape).map((s) => k * s), offset };
+  return { data: values(offset + k * n, rng, finite), shape, strides: strides_of(shape).map((s) => k * s), offset };
 }
 
 /** The first index where `a` and `b` differ in their bits (any NaN equals any NaN, -0 differs from +0), or -1. */
@@ -116,4 +116,38 @@ describe.runIf(wasm_backend !== null)('wasm elementwise maps equal the js kernel
     js_backend.unary('exp', f, want);
     expect_same('exp', got, want);
   });
+
+  // sums: float64 in x's row-major order, so the bits must match too (one pattern also keeps the specials)
+  const sum_cases: [number[], boolean[]][] = [
+    [[64, 5000], [false, true]], [[64, 5000], [true, false]], [[64, 5000], [true, true]], [[9000], [true]],
+    [[3, 4, 2000], [true, false, false]], [[3, 4, 2000], [false, true, true]], [[3, 4, 2000], [true, false, true]],
+    [[6, 300, 7], [false, true, false]], [[40, 100], [true, true]],
+  ];
+  it('sum with NaN and infinities among the values', () => {
+    const x = view([50, 4000], rng, 0);
+    for (const reduced of [[false, true], [true, false]]) {
+      const n = reduced[0] ? 4000 : 50;
+      const got = new Float32Array(n);
+      const want = new Float32Array(n);
+      wasm.sum(x, reduced, got);
+      js_backend.sum(x, reduced, want);
+      expect_same('sum', got, want);
+    }
+  });
+  for (const [shape, reduced] of sum_cases) {
+    for (const strided of [false, true]) {
+      it(`sum of [${shape}] over [${reduced}]${strided ? ', strided' : ''}`, () => {
+        // finite values: a NaN or an infinity anywhere would make most sums equal trivially
+        const x = view(shape, rng, 2, strided, true);
+        const n = shape.filter((_, d) => !reduced[d]).reduce((p, q) => p * q, 1);
+        const run = (b: Backend): Float32Array => {
+          const out = new Float32Array(n);
+          b.sum(x, reduced, out);
+          return out;
+        };
+        expect_same('sum', run(wasm), run(js_backend));
+      });
+    }
+  }
 });
+

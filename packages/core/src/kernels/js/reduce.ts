@@ -16,7 +16,7 @@ function contiguous_strides(shape: readonly number[]): number[] {
  * Walks `x` in row-major order together with the slot of each element in `acc`, the contiguous array of
  * the dims not flagged in `reduced` (a reduced dim steps the slot by 0).
  */
-function walk_reduced(x: StridedView, reduced: readonly boolean[], acc: TypedArray): RowWalk {
+export function walk_reduced(x: StridedView, reduced: readonly boolean[], acc: TypedArray): RowWalk {
   const ks = contiguous_strides(x.shape.map((s, i) => (reduced[i] ? 1 : s)));
   return row_walk([x, { data: acc, shape: x.shape, strides: ks.map((s, i) => (reduced[i] ? 0 : s)), offset: 0 }], x.shape);
 }

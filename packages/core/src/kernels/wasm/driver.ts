@@ -24,6 +24,8 @@ export interface KernelExports {
     tab: number, div: number): void;
   conv2d_backward_bias(go: number, N: number, O: number, L: number, out: number): void;
   map_unary_f32(op: number, x: number, out: number, n: number, a: number): void;
+  sum_f32_f64(x: number, n: number, s: number): number;
+  acc_f32_f64(x: number, acc: number, n: number): void;
   map_binary_f32(op: number, x: number, y: number, out: number, n: number): void;
 }
 

@@ -1,8 +1,9 @@
-// The wasm backend's elementwise maps: float32 rows streamed in L2-sized chunks through the calling thread's
-// private (unshared) wasm memory and mapped four lanes at a time. V8 compiles a JS elementwise loop to scalar code (about 1 ns per element here); the
+// The wasm backend's elementwise maps and sums: float32 rows streamed in L2-sized chunks through the calling
+// thread's private (unshared) wasm memory, mapped four lanes at a time or summed in float64. V8 compiles a JS elementwise loop to scalar code (about 1 ns per element here); the
 // SIMD loop with both copies costs a fraction of that on large tensors. Everything else runs the JS kernels.
 import type { TypedArray } from '../../dtype.js';
 import { binary as js_binary, unary as js_unary, type BinaryOp, type UnaryOp } from '../js/elementwise.js';
+import { sum as js_sum, walk_reduced } from '../js/reduce.js';
 import { row_walk, view_numel, type StridedView } from '../strided.js';
 import { local_wasm } from './runtime.js';
 
@@ -104,4 +105,51 @@ export function wasm_binary(op: BinaryOp, a: StridedView, b: StridedView, out_sh
       out.set(mem.subarray(out_at >> 2, (out_at >> 2) + len), r * w.n + c);
     }
   }
+}
+
+/** Largest accumulator (float64 values) a wasm sum keeps in the private memory; larger sums run the js kernel. */
+const MAX_ACC = 1 << 20;
+
+/**
+ * Sum over the flagged dims, the JS `sum`'s contract and arithmetic (float64 sums in x's row-major order):
+ * float32 rows of x, summed into one value or added into a row of sums, run in wasm with the same bits.
+ *
+ * @example
+ * wasm_sum(x._view, [true, false], out._storage.data);
+ */
+export function wasm_sum(x: StridedView, reduced: readonly boolean[], out: TypedArray): void {
+  if (!(x.data instanceof Float32Array) || view_numel(x.shape) < MIN_ELEMENTS || out.length > MAX_ACC) {
+    js_sum(x, reduced, out);
+    return;
+  }
+  const acc = new Float64Array(out.length);
+  const w = walk_reduced(x, reduced, acc);
+  const [x_step, acc_step] = w.steps as [number, number];
+  if (x_step !== 1 || (acc_step !== 0 && acc_step !== 1) || w.n < MIN_ROW) {
+    js_sum(x, reduced, out);
+    return;
+  }
+  const rt = local_wasm();
+  const x_at = 0;
+  const acc_at = CHUNK * 4;
+  if (!rt.reserve(acc_at + (acc_step === 1 ? acc.length * 8 : 0))) {
+    js_sum(x, reduced, out);
+    return;
+  }
+  const [x_starts, acc_starts] = w.starts as [ArrayLike<number>, ArrayLike<number>];
+  const src = x.data;
+  if (acc_step === 1) rt.f64.fill(0, acc_at >> 3, (acc_at >> 3) + acc.length);
+  for (let r = 0; r < w.rows; r++) {
+    const s = x_starts[r]!;
+    const k = acc_starts[r]!;
+    let total = acc_step === 0 ? acc[k]! : 0;
+    for (let c = 0; c < w.n; c += CHUNK) {
+      const len = Math.min(CHUNK, w.n - c);
+      rt.f32.set(src.subarray(s + c, s + c + len), x_at >> 2);
+      if (acc_step === 0) total = rt.ex.sum_f32_f64(x_at, len, total);
+      else rt.ex.acc_f32_f64(x_at, acc_at + (k + c) * 8, len);
+    }
+    if (acc_step === 0) acc[k] = total;
+  }
+  out.set(acc_step === 0 ? acc : rt.f64.subarray(acc_at >> 3, (acc_at >> 3) + acc.length));
 }

@@ -1035,4 +1035,31 @@
             (br $write)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $over_p))))
+
+  ;; s + x[0] + x[1] + ... + x[n-1] in float64, in that order (the js sum kernel's order, so the same bits).
+  (func (export "sum_f32_f64") (param $x i32) (param $n i32) (param $s f64) (result f64)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $over_x
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (local.get $x)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $over_x)))
+    (local.get $s))
+
+  ;; acc[i] += x[i] for i < n, acc float64 (one addition per element, as the js sum kernel does), two at a time.
+  (func (export "acc_f32_f64") (param $x i32) (param $acc i32) (param $n i32)
+    (local $end i32) (local $end2 i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end2 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 2))))
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.ge_u (local.get $x) (local.get $end2)))
+        (v128.store (local.get $acc) (f64x2.add (v128.load (local.get $acc)) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $x)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then (f64.store (local.get $acc) (f64.add (f64.load (local.get $acc)) (f64.promote_f32 (f32.load (local.get $x))))))))
 )

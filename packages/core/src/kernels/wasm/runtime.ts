@@ -8,7 +8,7 @@ import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './kernels_wasm.
 // Memory map: control words, the job words, then the arena.
 const MAX_PAGES = 32768;
 const MAX_WORKERS = 63;
-/** Pages of the calling thread's private memory (16 MB), for kernels that stream through it in chunks. */
+/** Pages of the calling thread's private memory (16 MB), for kernels that stream through it in chunks (and sums' accumulators). */
 const LOCAL_MAX_PAGES = 256;
 const PENDING = 0;
 const NTHREADS = 1;
@@ -333,6 +333,7 @@ self.onmessage = (e) => {
 export class LocalWasm {
   readonly ex: KernelExports;
   f32: Float32Array;
+  f64: Float64Array;
   private readonly memory: WebAssembly.Memory;
 
   constructor() {
@@ -341,6 +342,7 @@ export class LocalWasm {
     const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0));
     this.ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.f32 = new Float32Array(this.memory.buffer);
+    this.f64 = new Float64Array(this.memory.buffer);
   }
 
   /** Grows the memory to at least `bytes`, renewing the view; false when it cannot grow that far. */
@@ -353,6 +355,7 @@ export class LocalWasm {
         return false;
       }
       this.f32 = new Float32Array(this.memory.buffer);
+      this.f64 = new Float64Array(this.memory.buffer);
     }
     return true;
   }
