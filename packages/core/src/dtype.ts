@@ -22,8 +22,11 @@ export function set_default_dtype(d: 'float32' | 'float64'): void {
 
 /** Storage arrays at least this large (elements) prime the C allocator first; see prime_allocator. */
 const LARGE_ELEMENTS = 1 << 16;
-/** The block whose release raises glibc's thresholds: under its 32 MB cap for dynamic raising. */
-const PRIMING_BYTES = 16 << 20;
+/**
+ * The block whose release raises glibc's thresholds: just under the 32 MB cap of dynamic raising (the chunk's
+ * header and page rounding count too), so the heap keeps up to 64 MB of freed blocks before trimming.
+ */
+const PRIMING_BYTES = (32 << 20) - (64 << 10);
 let allocator_primed = false;
 
 /**
@@ -33,8 +36,8 @@ let allocator_primed = false;
  * pages in anew (SimpleNet's forward at batch 64: about 50 faults, a fifth of its time, varying between
  * processes). Freeing an mmap'd block raises both thresholds to its size (mallopt(3): "dynamic mmap
  * threshold"), as MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ would: so before the first large storage,
- * in Node, one untouched 16 MB buffer is allocated and dropped (V8 frees it at its next collection). Other
- * allocators and engines just see a short-lived reservation that is never written.
+ * in Node, one untouched buffer of almost 32 MB is allocated and dropped (V8 frees it at its next collection).
+ * Other allocators and engines just see a short-lived reservation that is never written.
  */
 function prime_allocator(): void {
   allocator_primed = true;
