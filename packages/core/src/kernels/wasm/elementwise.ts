@@ -1,6 +1,7 @@
 // The wasm backend's elementwise maps and sums: float32 rows streamed in L2-sized chunks through the calling
-// thread's private (unshared) wasm memory, mapped four lanes at a time or summed in float64. V8 compiles a JS elementwise loop to scalar code (about 1 ns per element here); the
-// SIMD loop with both copies costs a fraction of that on large tensors. Everything else runs the JS kernels.
+// thread's private (unshared) wasm memory, mapped four lanes at a time or summed in float64. V8 compiles a JS
+// elementwise loop to scalar code (about 1 ns per element here); the SIMD loop with both copies costs a
+// fraction of that on large tensors. Everything else runs the JS kernels.
 import type { TypedArray } from '../../dtype.js';
 import { binary as js_binary, unary as js_unary, type BinaryOp, type UnaryOp } from '../js/elementwise.js';
 import { sum as js_sum, walk_reduced } from '../js/reduce.js';

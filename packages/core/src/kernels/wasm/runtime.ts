@@ -63,11 +63,19 @@ function available_cores(): number {
  * cross-origin isolated, which SharedArrayBuffer needs), or not at all.
  */
 function thread_kind(): 'node' | 'web' | null {
-  if (typeof SharedArrayBuffer !== 'function') return null;
-  if (node_builtin('node:worker_threads') !== undefined) return 'node';
-  const g = globalThis as { Worker?: unknown; Blob?: unknown; crossOriginIsolated?: boolean };
-  return typeof g.Worker === 'function' && typeof g.Blob === 'function' && g.crossOriginIsolated === true ? 'web' : null;
+  // asked on every job (through get_num_threads); the engine's answer never changes, so it is worked out once
+  if (kind === undefined) {
+    const g = globalThis as { Worker?: unknown; Blob?: unknown; crossOriginIsolated?: boolean };
+    if (typeof SharedArrayBuffer !== 'function') kind = null;
+    else if (node_builtin('node:worker_threads') !== undefined) kind = 'node';
+    else kind = typeof g.Worker === 'function' && typeof g.Blob === 'function' && g.crossOriginIsolated === true ? 'web' : null;
+  }
+  return kind;
 }
+let kind: 'node' | 'web' | null | undefined;
+
+/** The kernels module's bytes from its base64 text. */
+const module_bytes = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 
 let requested_threads: number | null = null;
 
@@ -156,8 +164,7 @@ export class WasmRuntime {
     }
     this.shared = memory !== null;
     memory ??= new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
-    const bytes = Uint8Array.from(atob(this.shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    this.module = new WebAssembly.Module(bytes);
+    this.module = new WebAssembly.Module(module_bytes(this.shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64));
     this.memory = memory;
     this.ex = new WebAssembly.Instance(this.module, { env: { memory } }).exports as unknown as KernelExports;
     this.ctrl = new Int32Array(memory.buffer, 0, CTRL_WORDS);
@@ -339,8 +346,8 @@ export class LocalWasm {
   constructor() {
     // the elementwise maps' three 32 KB chunks need two pages; a small maximum reserves little address space
     this.memory = new WebAssembly.Memory({ initial: 2, maximum: LOCAL_MAX_PAGES });
-    const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    this.ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    const module = new WebAssembly.Module(module_bytes(KERNELS_WASM_BASE64));
+    this.ex = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
     this.f32 = new Float32Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
   }
