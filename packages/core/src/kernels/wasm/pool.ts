@@ -4,7 +4,7 @@ import {
   avg_pool2d_backward as js_avg_backward, avg_pool2d_forward as js_avg_forward, avg_pool_plan,
   max_pool2d_backward as js_backward, max_pool2d_forward as js_forward, type FloatArray, type Pool2dParams,
 } from '../js/nn_kernels.js';
-import { wasm_runtime, type WasmRuntime } from './runtime.js';
+import { wasm_runtime } from './runtime.js';
 
 // A window position costs about as much as this many GEMM multiply-adds, which is what the runtime's
 // threshold for splitting a job counts.
@@ -73,14 +73,33 @@ export function wasm_max_pool2d_backward(grad_out: FloatArray, indices: Float64A
   grad_x.set(rt.f32.subarray(gx_at / 4, gx_at / 4 + nx));
 }
 
-/** Writes average pooling's window bounds (i32) at tab_at and its divisors (f64) at div_at in the arena. */
-function put_plan(rt: WasmRuntime, plan: ReturnType<typeof avg_pool_plan>, tab_at: number, div_at: number): void {
-  const i32 = new Int32Array(rt.memory.buffer, tab_at, 2 * (plan.hs.length + plan.ws.length));
-  i32.set(plan.hs, 0);
-  i32.set(plan.he, plan.hs.length);
-  i32.set(plan.ws, 2 * plan.hs.length);
-  i32.set(plan.we, 2 * plan.hs.length + plan.ws.length);
+/**
+ * Runs one average pooling job (forward or gradient) in wasm: `src` (n_src floats) in, the window bounds and
+ * divisors beside it, `dst` (n_dst floats) out. False when the arena cannot grow; the caller then runs js.
+ */
+function avg_pool_job(op: number, src: Float32Array, n_src: number, dst: Float32Array, n_dst: number, p: Pool2dParams,
+  count_include_pad: boolean, divisor_override: number | null): boolean {
+  const plan = avg_pool_plan(p, count_include_pad, divisor_override);
+  const rt = wasm_runtime();
+  rt.reset();
+  const src_at = rt.alloc(n_src * 4);
+  const dst_at = rt.alloc(n_dst * 4);
+  const tab_at = rt.alloc(8 * (p.Ho + p.Wo));
+  const div_at = rt.alloc(8 * p.Ho * p.Wo);
+  const windows = p.N * p.C * p.Ho * p.Wo * p.kh * p.kw;
+  if (!rt.prepare([op, p.N * p.C, p.H, p.W, p.Ho, p.Wo, src_at, dst_at, tab_at, div_at], windows * WINDOW_WORK)) return false;
+  rt.f32.set(src.subarray(0, n_src), src_at / 4);
+  // hs, he, ws, we as i32 one after another, as the kernels read them
+  const bounds = new Int32Array(rt.memory.buffer, tab_at, 2 * (p.Ho + p.Wo));
+  let at = 0;
+  for (const t of [plan.hs, plan.he, plan.ws, plan.we]) {
+    bounds.set(t, at);
+    at += t.length;
+  }
   rt.f64.set(plan.div, div_at / 8);
+  rt.run();
+  dst.set(rt.f32.subarray(dst_at / 4, dst_at / 4 + n_dst));
+  return true;
 }
 
 /**
@@ -91,29 +110,12 @@ function put_plan(rt: WasmRuntime, plan: ReturnType<typeof avg_pool_plan>, tab_a
  * wasm_avg_pool2d_forward(x, out, p, true, null);
  */
 export function wasm_avg_pool2d_forward(x: FloatArray, out: FloatArray, p: Pool2dParams, count_include_pad: boolean, divisor_override: number | null): void {
-  const planes = p.N * p.C;
-  const nx = planes * p.H * p.W;
-  const no = planes * p.Ho * p.Wo;
-  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || no === 0) {
+  const nx = p.N * p.C * p.H * p.W;
+  const no = p.N * p.C * p.Ho * p.Wo;
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || no === 0 ||
+    !avg_pool_job(wasm_runtime().driver.OP.AVG_POOL, x, nx, out, no, p, count_include_pad, divisor_override)) {
     js_avg_forward(x, out, p, count_include_pad, divisor_override);
-    return;
   }
-  const plan = avg_pool_plan(p, count_include_pad, divisor_override);
-  const rt = wasm_runtime();
-  rt.reset();
-  const x_at = rt.alloc(nx * 4);
-  const out_at = rt.alloc(no * 4);
-  const tab_at = rt.alloc(8 * (p.Ho + p.Wo));
-  const div_at = rt.alloc(8 * p.Ho * p.Wo);
-  const words = [rt.driver.OP.AVG_POOL, planes, p.H, p.W, p.Ho, p.Wo, x_at, out_at, tab_at, div_at];
-  if (!rt.prepare(words, no * p.kh * p.kw * WINDOW_WORK)) {
-    js_avg_forward(x, out, p, count_include_pad, divisor_override);
-    return;
-  }
-  rt.f32.set(x.subarray(0, nx), x_at / 4);
-  put_plan(rt, plan, tab_at, div_at);
-  rt.run();
-  out.set(rt.f32.subarray(out_at / 4, out_at / 4 + no));
 }
 
 /**
@@ -124,27 +126,10 @@ export function wasm_avg_pool2d_forward(x: FloatArray, out: FloatArray, p: Pool2
  * wasm_avg_pool2d_backward(grad_out, grad_x, p, true, null);
  */
 export function wasm_avg_pool2d_backward(grad_out: FloatArray, grad_x: FloatArray, p: Pool2dParams, count_include_pad: boolean, divisor_override: number | null): void {
-  const planes = p.N * p.C;
-  const nx = planes * p.H * p.W;
-  const no = planes * p.Ho * p.Wo;
-  if (!(grad_out instanceof Float32Array) || !(grad_x instanceof Float32Array) || nx === 0) {
+  const nx = p.N * p.C * p.H * p.W;
+  const no = p.N * p.C * p.Ho * p.Wo;
+  if (!(grad_out instanceof Float32Array) || !(grad_x instanceof Float32Array) || nx === 0 ||
+    !avg_pool_job(wasm_runtime().driver.OP.AVG_POOL_BACKWARD, grad_out, no, grad_x, nx, p, count_include_pad, divisor_override)) {
     js_avg_backward(grad_out, grad_x, p, count_include_pad, divisor_override);
-    return;
   }
-  const plan = avg_pool_plan(p, count_include_pad, divisor_override);
-  const rt = wasm_runtime();
-  rt.reset();
-  const go_at = rt.alloc(no * 4);
-  const gx_at = rt.alloc(nx * 4);
-  const tab_at = rt.alloc(8 * (p.Ho + p.Wo));
-  const div_at = rt.alloc(8 * p.Ho * p.Wo);
-  const words = [rt.driver.OP.AVG_POOL_BACKWARD, planes, p.H, p.W, p.Ho, p.Wo, go_at, gx_at, tab_at, div_at];
-  if (!rt.prepare(words, no * p.kh * p.kw * WINDOW_WORK)) {
-    js_avg_backward(grad_out, grad_x, p, count_include_pad, divisor_override);
-    return;
-  }
-  rt.f32.set(grad_out.subarray(0, no), go_at / 4);
-  put_plan(rt, plan, tab_at, div_at);
-  rt.run();
-  grad_x.set(rt.f32.subarray(gx_at / 4, gx_at / 4 + nx));
 }
