@@ -195,7 +195,6 @@ function print_hooks(ours: Record<string, number>, theirs: Record<string, number
 
 async function main(): Promise<void> {
   const started = performance.now();
-  await load_tfjs();
   const pytorch = torch_version();
   const cpus = os.cpus();
   const machine = {
@@ -215,10 +214,10 @@ async function main(): Promise<void> {
   const results: WorkloadResult[] = [];
   for (const w of workloads(FULL)) {
     process.stderr.write(`timing ${w.label} …\n`);
-    results.push(in_child<WorkloadResult>(w.key));
+    results.push(in_child<WorkloadResult>(w.key, pytorch !== null));
   }
   process.stderr.write('timing hooks …\n');
-  const hooks = in_child<ReturnType<typeof bench_hooks>>(HOOKS);
+  const hooks = in_child<ReturnType<typeof bench_hooks>>(HOOKS, pytorch !== null);
 
   print_workloads(results);
   console.log('\ntsgrad/peer: tsgrad\'s time (one thread) over the peer\'s for the same work; below 1, tsgrad is faster.\n');
@@ -243,8 +242,10 @@ const HOOKS = 'hooks';
  * workload keeps one workload's garbage (TF.js cpu's calls allocate gigabytes, tsgrad's its activations)
  * and heap state from taxing the next workload's peers.
  */
-function in_child<T>(key: string): T {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--only', key], {
+function in_child<T>(key: string, with_pytorch: boolean): T {
+  // the parent has probed for torch already (importing it takes seconds); children are told, not re-probing
+  const args = [fileURLToPath(import.meta.url), '--only', key, ...(with_pytorch ? ['--pytorch'] : [])];
+  const child = spawnSync(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26,
   });
   if (child.status !== 0) throw new Error(`bench child for '${key}' failed (exit ${child.status ?? child.signal})`);
@@ -252,9 +253,9 @@ function in_child<T>(key: string): T {
 }
 
 /** The child side of in_child: one workload or the hooks, the result as JSON on stdout. */
-async function child(key: string): Promise<void> {
+async function child(key: string, with_pytorch: boolean): Promise<void> {
   await load_tfjs();
-  const pytorch_process = torch_version() === null ? null : new TorchProcess(here('../torch_peer.py'));
+  const pytorch_process = with_pytorch ? new TorchProcess(here('../torch_peer.py')) : null;
   try {
     let result: unknown;
     if (key === HOOKS) result = bench_hooks(pytorch_process);
@@ -270,5 +271,5 @@ async function child(key: string): Promise<void> {
 }
 
 const only = process.argv.indexOf('--only');
-if (only >= 0) await child(process.argv[only + 1] ?? '');
+if (only >= 0) await child(process.argv[only + 1] ?? '', process.argv.includes('--pytorch'));
 else await main();
