@@ -94,14 +94,20 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     }
   };
 
-  /** C[il:ih, jl:jh] += op(A) op(B) with A fully packed (Mp x K, by KC blocks) and B packed here per block. */
-  function gemm_part(a: number, Mp: number, b: number, b_rs: number, b_cs: number, c: number, ldc: number, K: number,
+  /** Packs rows [k0, k0+kb) x columns [j0, j0+nb) of B into the block buffer `bpack`. */
+  type PackB = (k0: number, kb: number, j0: number, nb: number, bpack: number) => void;
+  /** PackB of a B in wasm memory at `b` with strides b_rs, b_cs (floats). */
+  const strided_b = (b: number, b_rs: number, b_cs: number): PackB => (k0, kb, j0, nb, bpack) =>
+    ex.pack_b(b + (k0 * b_rs + j0 * b_cs) * 4, b_rs, b_cs, kb, nb, bpack);
+
+  /** C[il:ih, jl:jh] += op(A) B with A fully packed (Mp x K, by KC blocks) and B packed by `pack_b` per block. */
+  function gemm_part(a: number, Mp: number, pack_b: PackB, c: number, ldc: number, K: number,
     il: number, ih: number, jl: number, jh: number, tmp: number, bpack: number): void {
     for (let j0 = jl; j0 < jh; j0 += NC) {
       const nb = Math.min(NC, jh - j0);
       for (let k0 = 0; k0 < K; k0 += KC) {
         const kb = Math.min(KC, K - k0);
-        ex.pack_b(b + (k0 * b_rs + j0 * b_cs) * 4, b_rs, b_cs, kb, nb, bpack);
+        pack_b(k0, kb, j0, nb, bpack);
         for (let i0 = il; i0 < ih; i0 += MC) {
           ex.gemm_block(a + (Mp * k0 + i0 * kb) * 4, bpack, c + (i0 * ldc + j0) * 4, Math.min(MC, ih - i0), nb, kb, ldc * 4, tmp);
         }
@@ -115,8 +121,9 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     // Split over columns unless there are too few: each thread then packs only its own B columns, while
     // a split over rows makes every thread pack all of B.
     const n_tiles = Math.ceil(N / 8);
-    if (n_tiles >= T || n_tiles >= Mp / 4) each_chunk(N, 8, T, (jl, jh) => gemm_part(a, Mp, b, b_rs, b_cs, c, ldc, K, 0, M, jl, jh, tmp, bpack));
-    else each_chunk(M, 4, T, (il, ih) => gemm_part(a, Mp, b, b_rs, b_cs, c, ldc, K, il, ih, 0, N, tmp, bpack));
+    const pack_b = strided_b(b, b_rs, b_cs);
+    if (n_tiles >= T || n_tiles >= Mp / 4) each_chunk(N, 8, T, (jl, jh) => gemm_part(a, Mp, pack_b, c, ldc, K, 0, M, jl, jh, tmp, bpack));
+    else each_chunk(M, 4, T, (il, ih) => gemm_part(a, Mp, pack_b, c, ldc, K, il, ih, 0, N, tmp, bpack));
   }
 
   function run_conv(op: number, T: number, scratch: number): void {
@@ -183,25 +190,14 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
             const x_ng = x + (n * C + g * cg) * HW * 4;
             ex.fill_rows(out_ng, og, L, L, bias === -1 ? -1 : bias + g * og * 4);
             const a_g = a + g * up(og, 4) * ckk * 4;
-            if (plain) {
-              gemm_part(a_g, up(og, 4), x_ng, L, 1, out_ng, L, ckk, 0, og, 0, L, tmp, bpack);
-              continue;
-            }
             if (direct) {
               ex.conv_forward_direct(a_g, x_ng, col, out_ng, og, ckk, H, W, kh, kw, ph, pw, dh, dw, Ho, Wo, bpack, tmp);
               continue;
             }
-            // gemm_part's blocking, with each block of B unfolded from the input straight into packed form
-            for (let j0 = 0; j0 < L; j0 += NC) {
-              const nb = Math.min(NC, L - j0);
-              for (let k0 = 0; k0 < ckk; k0 += KC) {
-                const kb = Math.min(KC, ckk - k0);
-                ex.im2col_packed(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, bpack);
-                for (let i0 = 0; i0 < og; i0 += MC) {
-                  ex.gemm_block(a_g + (up(og, 4) * k0 + i0 * kb) * 4, bpack, out_ng + (i0 * L + j0) * 4, Math.min(MC, og - i0), nb, kb, L * 4, tmp);
-                }
-              }
-            }
+            // B is the input itself (1 x 1), or its blocks unfolded straight into packed form
+            const pack_b: PackB = plain ? strided_b(x_ng, L, 1)
+              : (k0, kb, j0, nb, dst) => ex.im2col_packed(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, dst);
+            gemm_part(a_g, up(og, 4), pack_b, out_ng, L, ckk, 0, og, 0, L, tmp, bpack);
           }
         }
       });
@@ -214,7 +210,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
             const gx_ng = gx + (n * C + g * cg) * HW * 4;
             const dst = plain ? gx_ng : col;
             ex.fill_rows(dst, ckk, L, L, -1);
-            gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), go + (n * O + g * og) * L * 4, L, 1, dst, L, og, 0, ckk, 0, L, tmp, bpack);
+            gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), strided_b(go + (n * O + g * og) * L * 4, L, 1), dst, L, og, 0, ckk, 0, L, tmp, bpack);
             if (!plain) ex.col2im(col, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, cg, gx_ng);
           }
         }
