@@ -5,7 +5,7 @@
 import type { TypedArray } from '../../dtype.js';
 import { binary as js_binary, unary as js_unary, type BinaryOp, type UnaryOp } from '../js/elementwise.js';
 import { sum as js_sum, walk_reduced } from '../js/reduce.js';
-import { row_walk, view_numel, type StridedView } from '../strided.js';
+import { row_walk, view_numel, type RowWalk, type StridedView } from '../strided.js';
 import { local_wasm } from './runtime.js';
 
 /** Op codes of the wasm `map_unary_f32` and `map_binary_f32`. */
@@ -18,6 +18,30 @@ const MIN_ELEMENTS = 4096;
 const MIN_ROW = 256;
 
 const up4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * Streams the rows of `w` (contiguous in every source) through the private memory: each chunk of source k
+ * is copied to byte k * CHUNK * 4, `map(len)` computes it into the next slot, which is copied to `out` (row
+ * r at r * w.n). False, doing nothing, when the memory cannot grow to the slots.
+ */
+function stream(w: RowWalk, sources: Float32Array[], out: Float32Array, map: (len: number) => void): boolean {
+  const rt = local_wasm();
+  if (!rt.reserve((sources.length + 1) * CHUNK * 4)) return false;
+  const mem = rt.f32;
+  const out_at = sources.length * CHUNK;
+  for (let r = 0; r < w.rows; r++) {
+    for (let c = 0; c < w.n; c += CHUNK) {
+      const len = Math.min(CHUNK, w.n - c);
+      sources.forEach((src, k) => {
+        const s = w.starts[k]![r]! + c;
+        mem.set(src.subarray(s, s + len), k * CHUNK);
+      });
+      map(len);
+      out.set(mem.subarray(out_at, out_at + len), r * w.n + c);
+    }
+  }
+  return true;
+}
 
 /**
  * Whether scalar `a` keeps its value as a float32: the wasm kernel computes in float32 and the JS kernel in
@@ -44,25 +68,8 @@ export function wasm_unary(op: UnaryOp, x: StridedView, out: TypedArray, a = 0, 
     js_unary(op, x, out, a, b);
     return;
   }
-  const rt = local_wasm();
-  const [x_at, out_at] = [0, CHUNK * 4];
-  if (!rt.reserve(2 * CHUNK * 4)) {
-    js_unary(op, x, out, a, b);
-    return;
-  }
-  const mem = rt.f32;
-  const map = rt.ex.map_unary_f32;
-  const starts = w.starts[0]!;
-  const src = x.data;
-  for (let r = 0; r < w.rows; r++) {
-    const s = starts[r]!;
-    for (let c = 0; c < w.n; c += CHUNK) {
-      const len = Math.min(CHUNK, w.n - c);
-      mem.set(src.subarray(s + c, s + c + len), x_at >> 2);
-      map(code, x_at, out_at, up4(len), a);
-      out.set(mem.subarray(out_at >> 2, (out_at >> 2) + len), r * w.n + c);
-    }
-  }
+  const map = local_wasm().ex.map_unary_f32;
+  if (!stream(w, [x.data as Float32Array], out, (len) => map(code, 0, CHUNK * 4, up4(len), a))) js_unary(op, x, out, a, b);
 }
 
 /**
@@ -85,27 +92,9 @@ export function wasm_binary(op: BinaryOp, a: StridedView, b: StridedView, out_sh
     js_binary(op, a, b, out_shape, out);
     return;
   }
-  const rt = local_wasm();
-  const [a_at, b_at, out_at] = [0, CHUNK * 4, 2 * CHUNK * 4];
-  if (!rt.reserve(3 * CHUNK * 4)) {
-    js_binary(op, a, b, out_shape, out);
-    return;
-  }
-  const mem = rt.f32;
-  const map = rt.ex.map_binary_f32;
-  const [a_starts, b_starts] = w.starts as [ArrayLike<number>, ArrayLike<number>];
-  const [ad, bd] = [a.data, b.data];
-  for (let r = 0; r < w.rows; r++) {
-    const sa = a_starts[r]!;
-    const sb = b_starts[r]!;
-    for (let c = 0; c < w.n; c += CHUNK) {
-      const len = Math.min(CHUNK, w.n - c);
-      mem.set(ad.subarray(sa + c, sa + c + len), a_at >> 2);
-      mem.set(bd.subarray(sb + c, sb + c + len), b_at >> 2);
-      map(code, a_at, b_at, out_at, up4(len));
-      out.set(mem.subarray(out_at >> 2, (out_at >> 2) + len), r * w.n + c);
-    }
-  }
+  const map = local_wasm().ex.map_binary_f32;
+  const sources = [a.data as Float32Array, b.data as Float32Array];
+  if (!stream(w, sources, out, (len) => map(code, 0, CHUNK * 4, 2 * CHUNK * 4, up4(len)))) js_binary(op, a, b, out_shape, out);
 }
 
 /** Largest accumulator (float64 values) a wasm sum keeps in the private memory; larger sums run the js kernel. */
