@@ -8,5 +8,6 @@ export { warn } from './autograd/messages.js';
 export { kernels, register_backend, set_backend, list_backends, js_backend, wasm_backend, type Backend } from './kernels/backend.js';
 export { set_num_threads, get_num_threads, kernel_threads_running } from './kernels/wasm/runtime.js';
 export { format_tensor } from './print.js';
+export { signature, Signature, method_call, is_plain_object, py_type_name, type PyArgs, type ParseOptions } from './signature.js';
 export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';

@@ -9,6 +9,7 @@ import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
 import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
+import { method_call, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ClampOptions, DimArg, ReduceOptions } from './ops/types.js';
 import type { MaxResult } from './ops/reduce.js';
@@ -423,11 +424,13 @@ export class Tensor {
   amin(dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor {
     return ops.amin(this, dim, options);
   }
-  argmax(dim?: number | null, options?: { keepdim?: boolean }): Tensor {
-    return ops.argmax(this, dim, options);
+  argmax(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
+    method_call();
+    return ops.argmax(this, ...args);
   }
-  argmin(dim?: number | null, options?: { keepdim?: boolean }): Tensor {
-    return ops.argmin(this, dim, options);
+  argmin(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
+    method_call();
+    return ops.argmin(this, ...args);
   }
   norm(p: number = 2): Tensor {
     return ops.norm(this, p);
@@ -477,8 +480,9 @@ export class Tensor {
   reshape_as(other: Tensor): Tensor {
     return ops.reshape(this, other.shape);
   }
-  flatten(start_dim = 0, end_dim = -1): Tensor {
-    return ops.flatten(this, start_dim, end_dim);
+  flatten(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>): Tensor {
+    method_call();
+    return ops.flatten(this, ...args);
   }
   transpose(dim0: number, dim1: number): Tensor {
     return ops.transpose(this, dim0, dim1);

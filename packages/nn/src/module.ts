@@ -429,8 +429,16 @@ export class Module {
 
   // ---- repr -----------------------------------------------------------------------------------------
 
+  /**
+   * The class name PyTorch prints (repr, hook messages). Built-in classes declare it explicitly so that a
+   * minifier renaming classes cannot change it; a user's class without its own `__name__` falls back to
+   * `constructor.name` (declare `static override readonly __name__ = 'MyNet'` to keep it under minification).
+   */
+  static readonly __name__: string = 'Module';
+
   _get_name(): string {
-    return this.constructor.name;
+    const ctor = this.constructor as { readonly __name__?: string; readonly name: string };
+    return Object.hasOwn(ctor, '__name__') ? ctor.__name__! : ctor.name;
   }
 
   /** Extra text inside this module's repr parentheses (override in layers). */

@@ -3,6 +3,7 @@ import { is_floating, type DType } from '../dtype.js';
 import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
+import { signature, type PyArgs } from '../signature.js';
 import { div, eq, float_dtype, map_unary, maximum as maximum_, minimum as minimum_, mul, sub, to_dtype } from './arithmetic.js';
 import { empty, record } from './record.js';
 import type { DimArg, ReduceOptions } from './types.js';
@@ -180,9 +181,26 @@ function arg_extreme(x: Tensor, dim: number | null | undefined, keepdim: boolean
   }
   return extreme_dim(x.detach(), dim, keepdim, is_max).indices;
 }
-/** Index of the maximum (first on ties); int64, never differentiable. */
-export const argmax = (x: Tensor, dim?: number | null, o: { keepdim?: boolean } = {}): Tensor => arg_extreme(x, dim, o.keepdim ?? false, true);
-export const argmin = (x: Tensor, dim?: number | null, o: { keepdim?: boolean } = {}): Tensor => arg_extreme(x, dim, o.keepdim ?? false, false);
+type ArgExtremeArgs = PyArgs<[input: Tensor, dim: number | null, keepdim: boolean], { input?: Tensor; dim?: number | null; keepdim?: boolean }>;
+interface ArgExtremeParsed { input: Tensor; dim: number | null; keepdim: boolean }
+const ARGMAX = signature<ArgExtremeParsed>('argmax(Tensor input, int? dim=None, bool keepdim=False)');
+const ARGMIN = signature<ArgExtremeParsed>('argmin(Tensor input, int? dim=None, bool keepdim=False)');
+
+/**
+ * Index of the maximum (first on ties); int64, never differentiable.
+ *
+ * @example
+ * torch.argmax(x, 1); x.argmax({ dim: 1, keepdim: true });
+ */
+export function argmax(...args: ArgExtremeArgs): Tensor {
+  const a = ARGMAX.parse(args);
+  return arg_extreme(a.input, a.dim, a.keepdim, true);
+}
+/** Index of the minimum (first on ties); int64, never differentiable. */
+export function argmin(...args: ArgExtremeArgs): Tensor {
+  const a = ARGMIN.parse(args);
+  return arg_extreme(a.input, a.dim, a.keepdim, false);
+}
 
 /** The p-norm of all elements (NormBackward1). */
 export function norm(x: Tensor, p = 2): Tensor {

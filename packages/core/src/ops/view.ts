@@ -3,6 +3,7 @@ import { contiguous_strides, infer_size, normalize_dim, numel_of, shapes_equal }
 import { kernels } from '../kernels/backend.js';
 import { promote_types } from '../dtype.js';
 import { Tensor } from '../tensor.js';
+import { signature, type PyArgs } from '../signature.js';
 import { empty, record } from './record.js';
 import { sum_to } from './reduce.js';
 import { to_dtype } from './arithmetic.js';
@@ -97,8 +98,16 @@ export function unsafe_view(x: Tensor, shape: readonly number[]): Tensor {
   return view_impl(clone(x), target, 'UnsafeViewBackward0');
 }
 
-/** Flattens dims `start_dim..end_dim` into one (a reshape). */
-export function flatten(x: Tensor, start_dim = 0, end_dim = -1): Tensor {
+const FLATTEN = signature<{ input: Tensor; start_dim: number; end_dim: number }>('flatten(Tensor input, int start_dim=0, int end_dim=-1)');
+
+/**
+ * Flattens dims `start_dim..end_dim` into one (a reshape).
+ *
+ * @example
+ * torch.flatten(x, 1); torch.flatten(x, { start_dim: 1 }); x.flatten(0, 1);
+ */
+export function flatten(...args: PyArgs<[input: Tensor, start_dim: number, end_dim: number], { input?: Tensor; start_dim?: number; end_dim?: number }>): Tensor {
+  const { input: x, start_dim, end_dim } = FLATTEN.parse(args);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalize_dim(start_dim, x.ndim);
   const e = normalize_dim(end_dim, x.ndim);

@@ -11,6 +11,7 @@ import { gelu } from '../functional.js';
  * new nn.ReLU().call(x);
  */
 export class ReLU extends Module {
+  static override readonly __name__ = 'ReLU';
   readonly inplace: boolean;
   constructor(options: { inplace?: boolean } | boolean = {}) {
     super();
@@ -26,6 +27,7 @@ export class ReLU extends Module {
 
 /** `x` where positive, `negative_slope·x` elsewhere. */
 export class LeakyReLU extends Module {
+  static override readonly __name__ = 'LeakyReLU';
   readonly negative_slope: number;
   readonly inplace: boolean;
   constructor(negative_slope = 0.01, options: { inplace?: boolean } = {}) {
@@ -42,18 +44,21 @@ export class LeakyReLU extends Module {
 }
 
 export class Sigmoid extends Module {
+  static override readonly __name__ = 'Sigmoid';
   override forward(input: Tensor): Tensor {
     return sigmoid(input);
   }
 }
 
 export class Tanh extends Module {
+  static override readonly __name__ = 'Tanh';
   override forward(input: Tensor): Tensor {
     return tanh(input);
   }
 }
 
 export class GELU extends Module {
+  static override readonly __name__ = 'GELU';
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
   }
@@ -67,6 +72,7 @@ export class GELU extends Module {
 
 /** Softmax along `dim`. */
 export class Softmax extends Module {
+  static override readonly __name__ = 'Softmax';
   readonly dim: number | null;
   constructor(dim: number | { dim?: number | null } | null = null) {
     super();
@@ -82,6 +88,7 @@ export class Softmax extends Module {
 
 /** Log-softmax along `dim`. */
 export class LogSoftmax extends Module {
+  static override readonly __name__ = 'LogSoftmax';
   readonly dim: number | null;
   constructor(dim: number | { dim?: number | null } | null = null) {
     super();

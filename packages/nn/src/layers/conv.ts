@@ -1,5 +1,5 @@
 // Conv2d: 2-D convolution layer with PyTorch's default init and repr.
-import { conv2d, empty, type Tensor } from '@tsgrad/core';
+import { conv2d, empty, signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import { default_layer_init_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -7,6 +7,12 @@ import { py_repr } from '../python_repr.js';
 
 type Size2 = number | [number, number];
 const pair = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+
+const CONV2D = signature<{
+  in_channels: number; out_channels: number; kernel_size: [number, number]; stride: [number, number];
+  padding: [number, number] | string; dilation: [number, number]; groups: number; bias: boolean; padding_mode: string;
+  dtype: 'float32' | 'float64' | null;
+}>("Conv2d(int in_channels, int out_channels, int[2] kernel_size, int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int groups=1, bool bias=True, str padding_mode='zeros', Any device=None, ScalarType? dtype=None)");
 
 export interface Conv2dLayerOptions {
   stride?: Size2;
@@ -26,6 +32,7 @@ export interface Conv2dLayerOptions {
  * conv.call(torch.randn([1, 1, 28, 28])).shape; // [1, 10, 24, 24]
  */
 export class Conv2d extends Module {
+  static override readonly __name__ = 'Conv2d';
   readonly kernel_size: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number] | 'same' | 'valid';
@@ -35,23 +42,31 @@ export class Conv2d extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
 
-  constructor(readonly in_channels: number, readonly out_channels: number, kernel_size: Size2, options: Conv2dLayerOptions = {}) {
+  readonly in_channels: number;
+  readonly out_channels: number;
+
+  constructor(...args: PyArgs<[in_channels: number, out_channels: number, kernel_size: Size2], Conv2dLayerOptions & { in_channels?: number; out_channels?: number; kernel_size?: Size2 }>) {
     super();
-    this.kernel_size = pair(kernel_size);
-    this.stride = pair(options.stride ?? 1);
-    this.dilation = pair(options.dilation ?? 1);
-    this.groups = options.groups ?? 1;
-    const padding = options.padding ?? 0;
-    this.padding = typeof padding === 'string' ? padding : pair(padding);
-    if (!Number.isInteger(this.groups) || this.groups <= 0) throw new Error('groups must be a positive integer');
-    if (in_channels % this.groups !== 0) throw new Error('in_channels must be divisible by groups');
-    if (out_channels % this.groups !== 0) throw new Error('out_channels must be divisible by groups');
+    const a = CONV2D.parse(args);
+    const { in_channels, out_channels, groups, padding } = a;
+    this.in_channels = in_channels;
+    this.out_channels = out_channels;
+    this.kernel_size = pair(a.kernel_size);
+    this.stride = pair(a.stride);
+    this.dilation = pair(a.dilation);
+    this.groups = groups;
+    this.padding = typeof padding === 'string' ? (padding as 'same' | 'valid') : pair(padding);
+    if (groups <= 0) throw new Error('groups must be a positive integer');
+    if (in_channels % groups !== 0) throw new Error('in_channels must be divisible by groups');
+    if (out_channels % groups !== 0) throw new Error('out_channels must be divisible by groups');
     if (typeof padding === 'string' && padding !== 'same' && padding !== 'valid') {
       throw new Error(`Invalid padding string '${padding}', should be one of ['valid', 'same']`);
     }
     if (padding === 'same' && (this.stride[0] !== 1 || this.stride[1] !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
-    this.weight = new Parameter(empty([out_channels, in_channels / this.groups, ...this.kernel_size], { dtype: options.dtype }));
-    if (options.bias ?? true) this.bias = new Parameter(empty([out_channels], { dtype: options.dtype }));
+    if (a.padding_mode !== 'zeros') throw new Error(`padding_mode '${a.padding_mode}' is not supported yet; only 'zeros'`);
+    const dtype = a.dtype ?? undefined;
+    this.weight = new Parameter(empty([out_channels, in_channels / this.groups, ...this.kernel_size], { dtype }));
+    if (a.bias) this.bias = new Parameter(empty([out_channels], { dtype }));
     else this.register_parameter('bias', null);
     this.reset_parameters();
   }

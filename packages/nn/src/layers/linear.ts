@@ -13,6 +13,7 @@ import { py_repr } from '../python_repr.js';
  * fc.call(torch.randn([64, 320])).shape; // [64, 50]
  */
 export class Linear extends Module {
+  static override readonly __name__ = 'Linear';
   declare weight: Parameter;
   declare bias: Parameter | null;
 
@@ -39,6 +40,7 @@ export class Linear extends Module {
 
 /** Returns its input unchanged. */
 export class Identity extends Module {
+  static override readonly __name__ = 'Identity';
   override forward(input: Tensor): Tensor {
     return input;
   }

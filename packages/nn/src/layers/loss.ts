@@ -11,6 +11,7 @@ import { Module } from '../module.js';
  * new nn.CrossEntropyLoss().call(logits, torch.tensor([3], { dtype: 'int64' }));
  */
 export class CrossEntropyLoss extends Module {
+  static override readonly __name__ = 'CrossEntropyLoss';
   readonly reduction: Reduction;
   readonly ignore_index: number;
   readonly label_smoothing: number;
@@ -29,6 +30,7 @@ export class CrossEntropyLoss extends Module {
 
 /** `F.nll_loss` as a module. */
 export class NLLLoss extends Module {
+  static override readonly __name__ = 'NLLLoss';
   readonly reduction: Reduction;
   readonly ignore_index: number;
   declare weight: Tensor | null;
@@ -45,6 +47,7 @@ export class NLLLoss extends Module {
 
 /** Mean squared error. */
 export class MSELoss extends Module {
+  static override readonly __name__ = 'MSELoss';
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
   }
@@ -55,6 +58,7 @@ export class MSELoss extends Module {
 
 /** Mean absolute error. */
 export class L1Loss extends Module {
+  static override readonly __name__ = 'L1Loss';
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
   }
@@ -65,6 +69,7 @@ export class L1Loss extends Module {
 
 /** Binary cross-entropy on probabilities. */
 export class BCELoss extends Module {
+  static override readonly __name__ = 'BCELoss';
   declare weight: Tensor | null;
   constructor(readonly options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
     super();
@@ -77,6 +82,7 @@ export class BCELoss extends Module {
 
 /** Binary cross-entropy on logits (numerically stable), with optional `pos_weight`. */
 export class BCEWithLogitsLoss extends Module {
+  static override readonly __name__ = 'BCEWithLogitsLoss';
   declare weight: Tensor | null;
   declare pos_weight: Tensor | null;
   constructor(readonly options: { weight?: Tensor | null; pos_weight?: Tensor | null; reduction?: Reduction } = {}) {

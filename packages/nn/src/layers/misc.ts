@@ -1,18 +1,25 @@
 // Flatten, Dropout and BatchNorm1d/2d layers.
-import { dropout, ones, zeros, type Tensor } from '@tsgrad/core';
+import { dropout, ones, signature, zeros, type PyArgs, type Tensor } from '@tsgrad/core';
 import { batch_norm } from '../functional.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { py_float, py_repr } from '../python_repr.js';
 
-/** Flattens dims `start_dim..end_dim` (default 1..-1). */
+const FLATTEN = signature<{ start_dim: number; end_dim: number }>('Flatten(int start_dim=1, int end_dim=-1)');
+
+/**
+ * Flattens dims `start_dim..end_dim` (default 1..-1).
+ *
+ * @example
+ * new nn.Flatten(); new nn.Flatten(0, 1); new nn.Flatten({ start_dim: 0 });
+ */
 export class Flatten extends Module {
+  static override readonly __name__ = 'Flatten';
   readonly start_dim: number;
   readonly end_dim: number;
-  constructor(options: { start_dim?: number; end_dim?: number } = {}) {
+  constructor(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>) {
     super();
-    this.start_dim = options.start_dim ?? 1;
-    this.end_dim = options.end_dim ?? -1;
+    ({ start_dim: this.start_dim, end_dim: this.end_dim } = FLATTEN.parse(args));
   }
   override forward(input: Tensor): Tensor {
     return input.flatten(this.start_dim, this.end_dim);
@@ -24,6 +31,7 @@ export class Flatten extends Module {
 
 /** Dropout with probability `p` in training; the identity (same tensor) in eval. */
 export class Dropout extends Module {
+  static override readonly __name__ = 'Dropout';
   readonly p: number;
   readonly inplace: boolean;
   constructor(p = 0.5, options: { inplace?: boolean } = {}) {
@@ -101,6 +109,7 @@ abstract class BatchNormBase extends Module {
 
 /** Batch norm over `[N, C]` or `[N, C, L]`. */
 export class BatchNorm1d extends BatchNormBase {
+  static override readonly __name__ = 'BatchNorm1d';
   protected check_input_dim(input: Tensor): void {
     if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`expected 2D or 3D input (got ${input.ndim}D input)`);
   }
@@ -108,6 +117,7 @@ export class BatchNorm1d extends BatchNormBase {
 
 /** Batch norm over `[N, C, H, W]`. */
 export class BatchNorm2d extends BatchNormBase {
+  static override readonly __name__ = 'BatchNorm2d';
   protected check_input_dim(input: Tensor): void {
     if (input.ndim !== 4) throw new Error(`expected 4D input (got ${input.ndim}D input)`);
   }

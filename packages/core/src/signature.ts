@@ -1,0 +1,321 @@
+// One parser for PyTorch signatures: each public function, method and module constructor declares its schema
+// once, in PyTorch's schema notation, and every call is read by the same code with PyTorch's argument-parser errors.
+//
+// Schema: `name(Type param, Type param=default, *, Type keyword_only=default)`.
+//   Types: Tensor, Scalar (number | boolean), int, float, bool, str, ScalarType (a dtype), Callable, Dict (a plain
+//   object or Map), Any; `T[]` a list of T, `T[N]` a list of N T's that also accepts one T (repeated, as PyTorch's
+//   `int[2] stride` accepts `2`), `T[1]` one T or a list of any length (PyTorch's `int[1] dim`), `T?` also
+//   accepts null, `A|B` either. `int... size` collects the remaining
+//   positional ints (or takes one array), as `view(*size)`.
+//   Defaults: numbers, inf, True / False / None, 'str' or "str", [lists]; a parameter without one is required.
+// Calls: positional arguments fill the non-keyword-only parameters in order; a trailing plain object holds the
+//   keyword arguments (unless that position takes a Dict or Any). `undefined` counts as not given.
+import { DTYPES } from './dtype.js';
+import { Tensor } from './tensor.js';
+
+type BaseKind = 'Tensor' | 'Scalar' | 'int' | 'float' | 'bool' | 'str' | 'ScalarType' | 'Callable' | 'Dict' | 'Any';
+
+interface TypeSpec {
+  readonly base: BaseKind;
+  /** undefined: a single value; -1: a list of any length; N: a list of N that also accepts one value. */
+  readonly list?: number;
+}
+
+interface ParamSpec {
+  readonly name: string;
+  readonly types: readonly TypeSpec[];
+  readonly optional: boolean;
+  readonly kw_only: boolean;
+  readonly varargs: boolean;
+  readonly has_default: boolean;
+  readonly default_value: unknown;
+}
+
+const BASES: readonly BaseKind[] = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'ScalarType', 'Callable', 'Dict', 'Any'];
+
+/** Splits at top-level commas (outside brackets and quotes). */
+function split_top(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== null) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = text.slice(start).trim();
+  if (last !== '') parts.push(last);
+  return parts;
+}
+
+function parse_default(text: string): unknown {
+  if (text === 'None') return null;
+  if (text === 'True') return true;
+  if (text === 'False') return false;
+  if (text === 'inf') return Infinity;
+  if (text === '-inf') return -Infinity;
+  if (text.startsWith("'") || text.startsWith('"')) return text.slice(1, -1);
+  if (text.startsWith('[') || text.startsWith('(')) return split_top(text.slice(1, -1)).map(parse_default);
+  const n = Number(text);
+  if (Number.isNaN(n)) throw new Error(`signature: cannot read default '${text}'`);
+  return n;
+}
+
+function parse_type(text: string): { types: TypeSpec[]; optional: boolean; varargs: boolean } {
+  let t = text;
+  let varargs = false;
+  if (t.endsWith('...')) {
+    varargs = true;
+    t = t.slice(0, -3);
+  }
+  let optional = false;
+  if (t.endsWith('?')) {
+    optional = true;
+    t = t.slice(0, -1);
+  }
+  const types = t.split('|').map((alt): TypeSpec => {
+    const m = /^(\w+)(?:\[(\d*)\])?$/.exec(alt);
+    if (m === null || !BASES.includes(m[1] as BaseKind)) throw new Error(`signature: unknown type '${alt}'`);
+    const base = m[1] as BaseKind;
+    if (m[2] === undefined) return { base };
+    return { base, list: m[2] === '' ? -1 : Number(m[2]) };
+  });
+  if (varargs) return { types: types.map((s) => ({ base: s.base, list: -1 })), optional, varargs };
+  return { types, optional, varargs };
+}
+
+/** Python's name for the kind of a JS value, as PyTorch's errors print it. */
+export function py_type_name(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (v instanceof Tensor) return 'Tensor';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'function') return 'function';
+  if (Array.isArray(v)) return 'tuple';
+  if (v instanceof Map || is_plain_object(v)) return 'dict';
+  return (v as object).constructor?.name ?? 'object';
+}
+
+/** A plain `{ ... }` object (the keyword-options spelling), not a Tensor, array or class instance. */
+export function is_plain_object(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+const ELEMENT_NAMES: Record<BaseKind, [string, string]> = {
+  Tensor: ['Tensor', 'Tensors'],
+  Scalar: ['Number', 'Numbers'],
+  int: ['int', 'ints'],
+  float: ['float', 'floats'],
+  bool: ['bool', 'bools'],
+  str: ['str', 'strs'],
+  ScalarType: ['torch.dtype', 'torch.dtypes'],
+  Callable: ['callable', 'callables'],
+  Dict: ['dict', 'dicts'],
+  Any: ['object', 'objects'],
+};
+
+function type_label(spec: TypeSpec): string {
+  const [one, many] = ELEMENT_NAMES[spec.base];
+  return spec.list === undefined ? one : `tuple of ${many}`;
+}
+
+function check_base(base: BaseKind, v: unknown): boolean {
+  switch (base) {
+    case 'Tensor': return v instanceof Tensor;
+    case 'Scalar': return typeof v === 'number' || typeof v === 'boolean';
+    case 'int': return typeof v === 'number' && Number.isInteger(v);
+    case 'float': return typeof v === 'number';
+    case 'bool': return typeof v === 'boolean';
+    case 'str': return typeof v === 'string';
+    case 'ScalarType': return typeof v === 'string' && (DTYPES as readonly string[]).includes(v);
+    case 'Callable': return typeof v === 'function';
+    case 'Dict': return v instanceof Map || is_plain_object(v);
+    case 'Any': return true;
+  }
+}
+
+/** The value converted to the spec (lists expanded), or undefined when it does not fit. */
+function convert(spec: TypeSpec, v: unknown): { value: unknown } | undefined {
+  if (spec.list === undefined) return check_base(spec.base, v) ? { value: v } : undefined;
+  if (Array.isArray(v)) {
+    if (spec.list > 0 && v.length !== spec.list && !(spec.list === 1)) return undefined;
+    return v.every((e) => check_base(spec.base, e)) ? { value: [...v] } : undefined;
+  }
+  if (spec.list > 0 && check_base(spec.base, v)) return { value: new Array<unknown>(spec.list).fill(v) };
+  return undefined;
+}
+
+let next_is_method = false;
+
+/**
+ * Marks the next `parse` as a Tensor method's: `x.argmax(1.5)` reports position 1 where `torch.argmax(x, 1.5)`
+ * reports position 2, as PyTorch does. Call it right before delegating to an op that parses first thing.
+ *
+ * @example
+ * argmax(...args: ArgmaxMethodArgs): Tensor { method_call(); return ops.argmax(this, ...args); }
+ */
+export function method_call(): void {
+  next_is_method = true;
+}
+
+/** Options of `parse`. */
+export interface ParseOptions {
+  /** A Tensor method: `self` is the first parameter and positions in errors count from the next one. */
+  readonly method?: boolean;
+}
+
+/**
+ * A parsed PyTorch signature. `parse(args)` returns every parameter by name, defaults filled in.
+ *
+ * @example
+ * const FLATTEN = signature<{ input: Tensor; start_dim: number; end_dim: number }>(
+ *   'flatten(Tensor input, int start_dim=0, int end_dim=-1)');
+ * const { input, start_dim, end_dim } = FLATTEN.parse([x, { start_dim: 1 }]);
+ */
+export class Signature<R> {
+  readonly name: string;
+  readonly params: readonly ParamSpec[];
+  private readonly positional: readonly ParamSpec[];
+  private readonly by_name: ReadonlyMap<string, ParamSpec>;
+
+  constructor(schema: string) {
+    const m = /^([\w.]+)\((.*)\)$/s.exec(schema.trim());
+    if (m === null) throw new Error(`signature: cannot read '${schema}'`);
+    this.name = m[1]!;
+    const params: ParamSpec[] = [];
+    let kw_only = false;
+    for (const part of split_top(m[2]!)) {
+      if (part === '*') {
+        kw_only = true;
+        continue;
+      }
+      const eq = part.indexOf('=');
+      const decl = (eq < 0 ? part : part.slice(0, eq)).trim();
+      const sp = decl.lastIndexOf(' ');
+      const { types, optional, varargs } = parse_type(decl.slice(0, sp).trim());
+      const has_default = eq >= 0;
+      const default_value = has_default ? parse_default(part.slice(eq + 1).trim()) : undefined;
+      params.push({ name: decl.slice(sp + 1), types, optional: optional || (has_default && default_value === null), kw_only, varargs, has_default, default_value });
+    }
+    this.params = params;
+    this.positional = params.filter((p) => !p.kw_only);
+    this.by_name = new Map(params.map((p) => [p.name, p]));
+  }
+
+  /** Reads `args` (positional values, then an optional trailing keyword object) into named values. */
+  parse(args: readonly unknown[], options: ParseOptions = {}): R {
+    const shift = options.method === true || next_is_method ? 1 : 0;
+    next_is_method = false;
+    let n = args.length;
+    while (n > 0 && args[n - 1] === undefined) n--;
+    let kwargs: Record<string, unknown> | null = null;
+    if (n > 0 && is_plain_object(args[n - 1])) {
+      const slot = this.positional[n - 1];
+      const takes_object = slot !== undefined && slot.types.some((t) => t.list === undefined && (t.base === 'Dict' || t.base === 'Any'));
+      if (!takes_object) {
+        kwargs = args[n - 1] as Record<string, unknown>;
+        n--;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    const given = new Set<string>();
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const p = this.positional[pos];
+      if (p === undefined) this.fail_count(n, shift);
+      if (p.varargs) {
+        const rest = args.slice(i, n);
+        const value = rest.length === 1 && Array.isArray(rest[0]) ? rest[0] : rest;
+        out[p.name] = this.check(p, value, i + 1 - shift);
+        given.add(p.name);
+        pos++;
+        break;
+      }
+      if (args[i] !== undefined) {
+        out[p.name] = this.check(p, args[i], i + 1 - shift);
+        given.add(p.name);
+      }
+      pos++;
+    }
+    if (kwargs !== null) {
+      for (const key of Object.keys(kwargs)) {
+        const p = this.by_name.get(key);
+        if (p === undefined || (shift === 1 && p === this.params[0])) throw new TypeError(`${this.name}() got an unexpected keyword argument '${key}'`);
+        if (given.has(key)) throw new TypeError(`${this.name}() got multiple values for argument '${key}'`);
+        const v = kwargs[key];
+        if (v === undefined) continue;
+        out[key] = this.check(p, v, null);
+        given.add(key);
+      }
+    }
+    const missing: string[] = [];
+    for (const p of this.params) {
+      if (given.has(p.name)) continue;
+      if (p.has_default) out[p.name] = Array.isArray(p.default_value) ? [...p.default_value] : p.default_value;
+      else missing.push(p.name);
+    }
+    if (missing.length > 0) {
+      const s = missing.length === 1 ? '' : 's';
+      throw new TypeError(`${this.name}() missing ${missing.length} required positional argument${s}: ${missing.map((m) => `"${m}"`).join(', ')}`);
+    }
+    return out as R;
+  }
+
+  private check(p: ParamSpec, v: unknown, position: number | null): unknown {
+    if (v === null && p.optional) return null;
+    for (const spec of p.types) {
+      const c = convert(spec, v);
+      if (c !== undefined) return c.value;
+    }
+    const where = position === null ? `argument '${p.name}'` : `argument '${p.name}' (position ${position})`;
+    const expected = p.types.map(type_label).join(' or ');
+    let actual = py_type_name(v);
+    if (Array.isArray(v) && p.types.some((t) => t.list !== undefined)) {
+      const bad = v.find((e) => !p.types.some((t) => check_base(t.base, e)));
+      if (bad !== undefined || v.length > 0) actual = bad === undefined ? `tuple of length ${v.length}` : `tuple containing ${py_type_name(bad)}`;
+    }
+    throw new TypeError(`${this.name}(): ${where} must be ${expected}, not ${actual}`);
+  }
+
+  private fail_count(n: number, shift: number): never {
+    const max = this.positional.length - shift;
+    const min = this.positional.filter((p) => !p.has_default).length - shift;
+    const range = min === max ? `${max}` : `from ${min} to ${max}`;
+    const given = n - shift;
+    throw new TypeError(`${this.name}() takes ${range} positional argument${max === 1 ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`);
+  }
+}
+
+/**
+ * Declares a PyTorch signature once; `R` names the parsed values' types.
+ *
+ * @example
+ * const ARGMAX = signature<{ input: Tensor; dim: number | null; keepdim: boolean }>('argmax(Tensor input, int? dim=None, bool keepdim=False)');
+ * ARGMAX.parse([x, { dim: 1 }]); // { input: x, dim: 1, keepdim: false }
+ */
+export function signature<R>(schema: string): Signature<R> {
+  return new Signature<R>(schema);
+}
+
+/** Every leading run of `P`: `[]`, `[a]`, `[a, b]`, … (labels kept). */
+type Prefixes<P extends readonly unknown[]> = P extends readonly [...infer H, unknown] ? Prefixes<H> | P : [];
+
+/**
+ * The arguments of a positional-or-keyword call, typed: any leading run of the positional parameters `P`,
+ * then optionally the keyword object `O` (which may name any parameter).
+ *
+ * @example
+ * constructor(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>)
+ */
+export type PyArgs<P extends readonly unknown[], O> = Prefixes<P> extends infer Q ? (Q extends readonly unknown[] ? [...Q, O?] : never) : never;

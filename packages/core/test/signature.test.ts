@@ -1,0 +1,69 @@
+// The shared PyTorch-signature parser: positional-or-keyword, defaults, kinds and the argument parser's errors.
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as torch from '@tsgrad/core';
+import { signature } from '@tsgrad/core';
+
+interface Parsed { input: torch.Tensor; start_dim: number; end_dim: number }
+const FLAT = signature<Parsed>('flatten(Tensor input, int start_dim=0, int end_dim=-1)');
+const x = torch.zeros([2, 3, 4]);
+
+describe('signature.parse', () => {
+  it('accepts every split between positional and keyword spellings alike', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -3, max: 2 }), fc.integer({ min: -3, max: 2 }), fc.integer({ min: 0, max: 2 }), (s, e, n_pos) => {
+        const values: [string, number][] = [['start_dim', s], ['end_dim', e]];
+        const positional = values.slice(0, n_pos).map(([, v]) => v);
+        const keywords = Object.fromEntries(values.slice(n_pos));
+        const args = n_pos === 2 ? [x, ...positional] : [x, ...positional, keywords];
+        expect(FLAT.parse(args)).toEqual({ input: x, start_dim: s, end_dim: e });
+      }),
+    );
+  });
+
+  it('fills defaults and treats undefined as not given', () => {
+    expect(FLAT.parse([x])).toEqual({ input: x, start_dim: 0, end_dim: -1 });
+    expect(FLAT.parse([x, undefined, 2])).toEqual({ input: x, start_dim: 0, end_dim: 2 });
+    expect(FLAT.parse([x, { end_dim: undefined }])).toEqual({ input: x, start_dim: 0, end_dim: -1 });
+  });
+
+  it("raises PyTorch's argument-parser TypeErrors", () => {
+    expect(() => FLAT.parse([x, 1.5])).toThrow(new TypeError("flatten(): argument 'start_dim' (position 2) must be int, not float"));
+    expect(() => FLAT.parse([x, { start_dim: 'a' }])).toThrow(new TypeError("flatten(): argument 'start_dim' must be int, not str"));
+    expect(() => FLAT.parse([x, { start_dim: 1, foo: 2 }])).toThrow(new TypeError("flatten() got an unexpected keyword argument 'foo'"));
+    expect(() => FLAT.parse([x, 1, { start_dim: 1 }])).toThrow(new TypeError("flatten() got multiple values for argument 'start_dim'"));
+    expect(() => FLAT.parse([x, 1, 2, 3])).toThrow(new TypeError('flatten() takes from 1 to 3 positional arguments but 4 were given'));
+    expect(() => FLAT.parse([])).toThrow(new TypeError('flatten() missing 1 required positional argument: "input"'));
+    expect(() => FLAT.parse([x, { dim: 1 }, 2])).toThrow(new TypeError("flatten(): argument 'start_dim' (position 2) must be int, not dict"));
+  });
+
+  it('counts positions after self for Tensor methods', () => {
+    expect(() => x.flatten(1.5 as number)).toThrow("flatten(): argument 'start_dim' (position 1) must be int, not float");
+    expect(() => torch.flatten(x, 1.5 as number)).toThrow("flatten(): argument 'start_dim' (position 2) must be int, not float");
+    expect(() => x.argmax({ dim: 1, keep: true } as never)).toThrow("argmax() got an unexpected keyword argument 'keep'");
+    expect(() => x.argmax({ input: x } as never)).toThrow("argmax() got an unexpected keyword argument 'input'");
+  });
+
+  it('expands T[N] from one value, checks lengths and element kinds', () => {
+    const POOL = signature<{ kernel_size: number[]; stride: number[] | null; dims: number[] }>('pool(int[2] kernel_size, int[2]? stride=None, int[1] dims=[0])');
+    expect(POOL.parse([3])).toEqual({ kernel_size: [3, 3], stride: null, dims: [0] });
+    expect(POOL.parse([[3, 2], { stride: [1, 2], dims: 1 }])).toEqual({ kernel_size: [3, 2], stride: [1, 2], dims: [1] });
+    expect(POOL.parse([2, { dims: [0, 1, 2] }]).dims).toEqual([0, 1, 2]);
+    expect(() => POOL.parse([[3, 2, 1]])).toThrow("pool(): argument 'kernel_size' (position 1) must be tuple of ints, not tuple of length 3");
+    expect(() => POOL.parse([[3, 2.5]])).toThrow("pool(): argument 'kernel_size' (position 1) must be tuple of ints, not tuple containing float");
+    expect(() => POOL.parse([null])).toThrow("pool(): argument 'kernel_size' (position 1) must be tuple of ints, not NoneType");
+  });
+
+  it('reads keyword-only parameters, unions, varargs, dtypes and object-taking slots', () => {
+    const S = signature<{ size: number[]; dtype: string | null; fill: number | torch.Tensor; state: object | null }>(
+      'make(int... size, *, ScalarType? dtype=None, Tensor|Scalar fill=0, Dict? state=None)');
+    expect(S.parse([2, 3, { dtype: 'float64' }])).toEqual({ size: [2, 3], dtype: 'float64', fill: 0, state: null });
+    expect(S.parse([[2, 3]]).size).toEqual([2, 3]);
+    expect(() => S.parse([2, { dtype: 'float17' }])).toThrow("make(): argument 'dtype' must be torch.dtype, not str");
+    expect(() => S.parse([2, { fill: 'a' }])).toThrow("make(): argument 'fill' must be Tensor or Number, not str");
+    const LOAD = signature<{ state_dict: object; strict: boolean }>('load_state_dict(Dict state_dict, bool strict=True)');
+    // a plain object in a Dict slot is the value, not keyword options
+    expect(LOAD.parse([{ strict: 1 }])).toEqual({ state_dict: { strict: 1 }, strict: true });
+    expect(LOAD.parse([{}, { strict: false }])).toEqual({ state_dict: {}, strict: false });
+  });
+});
