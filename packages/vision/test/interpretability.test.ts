@@ -106,7 +106,7 @@ function check_case(fixture: Fixture, c: Case): void {
     }
     case 'occlusion': {
       const x = T(tensor_of(c, 'input'));
-      const r = interpret.occlusion(net, x, cls, { patch: num(c, 'patch'), stride: num(c, 'stride'), fill: num(c, 'fill') });
+      const r = interpret.occlusion(net, x, cls, { patch: num(c, 'patch'), stride: num(c, 'stride'), fill: num(c, 'fill'), placement: 'fit' }); // the recipe (spec §13 code) places whole windows only
       expect_tensor(r.base_probs.reshape([]), tensor_of(c, 'base_prob'), 'base_prob', ...OUTPUT);
       expect(r.rows).toEqual(c['rows']);
       expect(r.cols).toEqual(c['cols']);
@@ -386,17 +386,23 @@ describe('occlusion, CAM variants and class visualization', () => {
     expect(attr(0, 0)).toBeCloseTo(h(0, 0), 6);
     expect(attr(5, 5)).toBeCloseTo((h(0, 0) + h(0, 1) + h(1, 0) + h(1, 1)) / 4, 6);
     expect(attr(5, 27)).toBeCloseTo((h(0, 5) + h(1, 5)) / 2, 6);
-    // one occluded copy by hand: the patch at (4, 8) filled with 0.5
-    const o = interpret.occlusion(net, x_a, 0, { patch: [8, 6], stride: [4, 8], fill: 0.5 });
-    expect(o.cols).toEqual([0, 8, 16]);
+    // one occluded copy by hand: the patch at (4, 6) filled with 0.5; the last column window is clipped to 24..27
+    const o = interpret.occlusion(net, x_a, 0, { patch: [8, 6], stride: [4, 6], fill: 0.5 });
+    expect(o.cols).toEqual([0, 6, 12, 18, 24]);
     const copy = x_a.clone();
-    torch.no_grad(() => copy.index([0, 0, { start: 4, stop: 12 }, { start: 8, stop: 14 }]).fill_(0.5));
+    torch.no_grad(() => copy.index([0, 0, { start: 4, stop: 12 }, { start: 6, stop: 12 }]).fill_(0.5));
     const p = torch.no_grad(() => (net.call(copy) as Tensor).softmax(1).index([0, 0]));
     expect(o.occluded_probs.index([0, 1, 1]).item()).toBeCloseTo(p.item(), 6);
     expect(o.heatmap.index([0, 1, 1]).item()).toBeCloseTo(o.base_probs.item() - p.item(), 6);
-    // stride larger than the patch leaves uncovered pixels at 0
-    const gaps = interpret.occlusion(net, x_a, 0, { patch: 7, stride: 8 });
-    expect(gaps.attribution.index([0, 7, 7]).item()).toBe(0);
+    // a stride larger than the patch would skip pixels: refused, as Captum does
+    expect(() => interpret.occlusion(net, x_a, 0, { patch: 7, stride: 8 })).toThrow('occlusion stride [8, 8] cannot be larger than the patch [7, 7]');
+    // a stride that does not tile: Captum's placement clips the last window at the border, 'fit' leaves the edge at 0
+    const cover = interpret.occlusion(net, x_a, 0, { patch: 6, stride: 4 });
+    expect(cover.rows).toEqual([0, 4, 8, 12, 16, 20, 24]);
+    expect(cover.attribution.index([0, 27, 27]).item()).not.toBe(0);
+    const fit = interpret.occlusion(net, x_a, 0, { patch: 6, stride: 4, placement: 'fit' });
+    expect(fit.rows).toEqual([0, 4, 8, 12, 16, 20]);
+    expect(fit.attribution.index([0, 27, 27]).item()).toBe(0);
     expect(() => interpret.occlusion(net, x_a, 0, { patch: 29 })).toThrow('occlusion patch [29, 29] is larger than the input\'s [28, 28]');
   });
 
@@ -407,7 +413,7 @@ describe('occlusion, CAM variants and class visualization', () => {
     const G = r.grads.select(0, 0).tolist() as number[][][];
     const alpha = A.map((a, k) => {
       const sum_a = a.flat().reduce((s, v) => s + v, 0);
-      return G[k]!.flat().reduce((s, g) => (g === 0 ? s : s + (g * g / (2 * g * g + sum_a * g ** 3 + 1e-7)) * Math.max(g, 0)), 0);
+      return G[k]!.flat().reduce((s, g) => (g === 0 ? s : s + (g * g / (2 * g * g + sum_a * g ** 3 + 1e-6)) * Math.max(g, 0)), 0);
     });
     expect_tensor(r.alpha.select(0, 0), { shape: [A.length], data: alpha }, 'grad_cam_pp alpha', 1e-3, 1e-9);
     const gg = interpret.guided_grad_cam(net, x_a, 0, 'conv2');

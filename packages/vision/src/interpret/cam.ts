@@ -93,9 +93,9 @@ export function grad_cam(model: nn.Module, x: Tensor, target: Target, layer: Lay
 
 /**
  * Grad-CAM++ (Chattopadhay et al. 2018) at `layer`: with `g = ∂ score / ∂ A`,
- * `a_k^{ij} = g² / (2g² + Σ_{ab} A_k^{ab}·g³ + 1e-7)` (0 where g = 0), `alpha_k = Σ_{ij} a_k^{ij}·relu(g_k^{ij})`,
+ * `a_k^{ij} = g² / (2g² + Σ_{ab} A_k^{ab}·g³ + 1e-6)` (0 where g = 0), `alpha_k = Σ_{ij} a_k^{ij}·relu(g_k^{ij})`,
  * `cam = relu(Σ_k alpha_k A_k)` — the closed form for an exponentiated score using first-order gradients,
- * as pytorch-grad-cam computes it. Upsampling and normalization as in `grad_cam`.
+ * as pytorch-grad-cam computes it (eps 1e-6, its value). Upsampling and normalization as in `grad_cam`.
  *
  * @example
  * const { cam_upsampled_normalized } = grad_cam_pp(net.eval(), x, 3, 'conv2');
@@ -105,7 +105,7 @@ export function grad_cam_pp(model: nn.Module, x: Tensor, target: Target, layer: 
     const g2 = g.square();
     const g3 = g2.mul(g);
     const sum_a = a.sum([2, 3], { keepdim: true });
-    const aij = torch.where(g.ne(0), g2.div(g2.mul(2).add(sum_a.mul(g3)).add(1e-7)), 0);
+    const aij = torch.where(g.ne(0), g2.div(g2.mul(2).add(sum_a.mul(g3)).add(1e-6)), 0);
     return aij.mul(g.relu()).sum([2, 3]);
   });
 }

@@ -25,6 +25,13 @@ export interface OcclusionOptions extends OutputOptions {
    * function target receives the probabilities (or the raw output).
    */
   softmax?: boolean;
+  /**
+   * Where windows go when the stride does not tile the input. `'cover'` (default, Captum's rule):
+   * `ceil((H − patch) / stride) + 1` positions per dim, the last window clipped at the border, so every pixel is
+   * occluded. `'fit'`: only whole windows at `range(0, H − patch + 1, stride)` (the spec §13 recipe), which
+   * leaves the last rows and columns unoccluded (0 in `attribution`) when the stride does not tile.
+   */
+  placement?: 'cover' | 'fit';
 }
 
 export interface OcclusionResult {
@@ -44,10 +51,13 @@ export interface OcclusionResult {
 
 /**
  * Occlusion (Zeiler & Fergus 2014), spec §13: `p_c = softmax(model(x), dim=1)[n, c]`; for every top-left
- * `(i, j)` with `i ∈ range(0, H − patch_h + 1, stride_h)` (and `j` likewise) the patch
+ * `(i, j)` with `i = k·stride_h` for `k < ceil((H − patch_h) / stride_h) + 1` (and `j` likewise; the last
+ * window clipped at the border, as Captum's Occlusion; `placement: 'fit'` keeps whole windows only) the patch
  * `x[:, :, i:i+patch_h, j:j+patch_w]` is set to `fill` on a copy and
  * `heatmap[i/stride_h, j/stride_w] = p_c(x) − p_c(occluded)`. Overlapping patches (stride < patch) are
- * averaged per pixel in `attribution`. Runs under no_grad, one batched forward per position.
+ * averaged per pixel in `attribution`. A stride larger than the patch is refused (it would skip pixels), as in
+ * Captum. Scores are softmax probabilities unless `softmax: false` (Captum's Occlusion scores the raw output:
+ * `attr.Occlusion`). Runs under no_grad, one batched forward per position.
  *
  * @example
  * const { heatmap } = occlusion(net.eval(), x, 3, { patch: 7, stride: 7, fill: 0 }); // [1, 4, 4]
@@ -57,11 +67,15 @@ export function occlusion(model: nn.Module, x: Tensor, target: Target, options: 
   const [ph, pw] = pair(options.patch, 'patch');
   const [sh, sw] = pair(options.stride ?? options.patch, 'stride');
   if (ph > H || pw > W) throw new Error(`occlusion patch [${ph}, ${pw}] is larger than the input's [${H}, ${W}]`);
+  if ((sh > ph && H > ph) || (sw > pw && W > pw)) throw new Error(`occlusion stride [${sh}, ${sw}] cannot be larger than the patch [${ph}, ${pw}]`);
   const fill = options.fill ?? 0;
-  const rows: number[] = [];
-  const cols: number[] = [];
-  for (let i = 0; i + ph <= H; i += sh) rows.push(i);
-  for (let j = 0; j + pw <= W; j += sw) cols.push(j);
+  const placement = options.placement ?? 'cover';
+  const starts = (size: number, patch: number, stride: number): number[] => {
+    const count = placement === 'cover' ? Math.ceil((size - patch) / stride) + 1 : Math.floor((size - patch) / stride) + 1;
+    return Array.from({ length: count }, (_, k) => k * stride);
+  };
+  const rows = starts(H, ph, sh);
+  const cols = starts(W, pw, sw);
   const [N, C] = x.shape as [number, number];
   const base = x.contiguous().data_array();
   const plane = H * W;
@@ -78,7 +92,7 @@ export function occlusion(model: nn.Module, x: Tensor, target: Target, options: 
       for (const j of cols) {
         const data = base.slice();
         for (let nc = 0; nc < N * C; nc++) {
-          for (let r = i; r < i + ph; r++) data.fill(fill, nc * plane + r * W + j, nc * plane + r * W + j + pw);
+          for (let r = i; r < Math.min(i + ph, H); r++) data.fill(fill, nc * plane + r * W + j, nc * plane + r * W + Math.min(j + pw, W));
         }
         per_position.push(score(torch.from_array(data, x.shape, x.dtype)).probs);
       }
@@ -90,10 +104,10 @@ export function occlusion(model: nn.Module, x: Tensor, target: Target, options: 
     const sum = new Float64Array(N * plane);
     const count = new Float64Array(plane);
     rows.forEach((i, a) => cols.forEach((j, b) => {
-      for (let r = i; r < i + ph; r++) for (let c = j; c < j + pw; c++) count[r * W + c]! += 1;
+      for (let r = i; r < Math.min(i + ph, H); r++) for (let c = j; c < Math.min(j + pw, W); c++) count[r * W + c]! += 1;
       for (let n = 0; n < N; n++) {
         const v = heat[(n * rows.length + a) * cols.length + b]!;
-        for (let r = i; r < i + ph; r++) for (let c = j; c < j + pw; c++) sum[n * plane + r * W + c]! += v;
+        for (let r = i; r < Math.min(i + ph, H); r++) for (let c = j; c < Math.min(j + pw, W); c++) sum[n * plane + r * W + c]! += v;
       }
     }));
     const attr = new Float32Array(N * plane);

@@ -23,13 +23,21 @@ export interface GradientAttribution {
   scores: Tensor;
 }
 
-type ReluRule = (grad_input: Grad, grad_output: Grad) => Grad;
+/** A rewrite of a ReLU's input gradient from its input and output gradients. */
+export type ReluRule = (grad_input: Grad, grad_output: Grad) => Grad;
+
+/** Guided backprop keeps the positive part of grad_input; deconvnet the positive part of grad_output. */
+export const GUIDED_RULE: ReluRule = (gi) => gi!.clamp({ min: 0 });
+export const DECONV_RULE: ReluRule = (_gi, go) => (go === null ? null : go.clamp({ min: 0 }));
 
 /**
- * Runs `input_gradient` with `rule` hooked onto every `nn.ReLU` module of `model`; all hooks are removed
- * afterwards, also when the model or the scoring throws.
+ * Hooks `rule` onto every `nn.ReLU` module of `model` (full backward hooks, or the legacy kind) and returns the
+ * handles; throws when the model has no `nn.ReLU` module.
+ *
+ * @example
+ * const handles = hook_relus(net, GUIDED_RULE, false, 'GuidedBackprop');
  */
-function relu_rule_gradient(tool: string, rule: ReluRule, model: nn.Module, x: Tensor, target: Target, options: ReluBackpropOptions): GradientAttribution {
+export function hook_relus(model: nn.Module, rule: ReluRule, legacy: boolean, tool: string): RemovableHandle[] {
   const relus = [...model.modules()].filter((m): m is nn.ReLU => m instanceof nn.ReLU);
   if (relus.length === 0) {
     throw new Error(`${tool}: ${model._get_name()} has no nn.ReLU modules to hook (a functional relu cannot be hooked); build the model with nn.ReLU modules, e.g. models.GuidedSimpleNet`);
@@ -41,7 +49,21 @@ function relu_rule_gradient(tool: string, rule: ReluRule, model: nn.Module, x: T
   };
   const handles: RemovableHandle[] = [];
   try {
-    for (const relu of relus) handles.push(options.legacy ? relu.register_backward_hook(hook) : relu.register_full_backward_hook(hook));
+    for (const relu of relus) handles.push(legacy ? relu.register_backward_hook(hook) : relu.register_full_backward_hook(hook));
+  } catch (err) {
+    for (const h of handles) h.remove();
+    throw err;
+  }
+  return handles;
+}
+
+/**
+ * Runs `input_gradient` with `rule` hooked onto every `nn.ReLU` module of `model`; all hooks are removed
+ * afterwards, also when the model or the scoring throws.
+ */
+function relu_rule_gradient(tool: string, rule: ReluRule, model: nn.Module, x: Tensor, target: Target, options: ReluBackpropOptions): GradientAttribution {
+  const handles = hook_relus(model, rule, options.legacy ?? false, tool);
+  try {
     const r = input_gradient(model, x, target, options);
     return { attribution: r.grad, output: r.output, scores: r.scores };
   } finally {
@@ -60,7 +82,7 @@ function relu_rule_gradient(tool: string, rule: ReluRule, model: nn.Module, x: T
  * guided_backprop(net, x, 3, { legacy: true }); // register_backward_hook, as the classic scripts
  */
 export function guided_backprop(model: nn.Module, x: Tensor, target: Target, options: ReluBackpropOptions = {}): GradientAttribution {
-  return relu_rule_gradient('guided_backprop', (gi) => gi!.clamp({ min: 0 }), model, x, target, options);
+  return relu_rule_gradient('guided_backprop', GUIDED_RULE, model, x, target, options);
 }
 
 /**
@@ -72,5 +94,5 @@ export function guided_backprop(model: nn.Module, x: Tensor, target: Target, opt
  * const { attribution } = deconvnet(new models.GuidedSimpleNet().eval(), x, 3);
  */
 export function deconvnet(model: nn.Module, x: Tensor, target: Target, options: ReluBackpropOptions = {}): GradientAttribution {
-  return relu_rule_gradient('deconvnet', (_gi, go) => (go === null ? null : go.clamp({ min: 0 })), model, x, target, options);
+  return relu_rule_gradient('deconvnet', DECONV_RULE, model, x, target, options);
 }

@@ -1,0 +1,83 @@
+// Captum's plain gradient methods: Saliency, InputXGradient, GuidedBackprop and Deconvolution.
+import * as torch from '@tsgrad/core';
+import * as nn from '@tsgrad/nn';
+import { DECONV_RULE, GUIDED_RULE, hook_relus, type ReluRule } from '../interpret/relu_backprop.js';
+import { GradientAttribution, type AttrOut, type TargetOptions } from './base.js';
+import { compute_gradients, format_args, format_inputs, format_output, HookSet, type Inputs } from './common.js';
+
+export interface SaliencyOptions extends TargetOptions {
+  /** Return `|gradient|` (default true). */
+  abs?: boolean;
+}
+
+/**
+ * Captum's Saliency: the gradient of the target output w.r.t. each input, its absolute value by default.
+ *
+ * @example
+ * const a = new attr.Saliency(net).attribute(x, { target: 3 });
+ */
+export class Saliency extends GradientAttribution {
+  attribute<I extends Inputs>(inputs: I, options: SaliencyOptions = {}): AttrOut<I> {
+    const { inputs: xs, is_tuple } = format_inputs(inputs);
+    const grads = compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args));
+    return format_output(is_tuple, options.abs ?? true ? grads.map((g) => g.abs()) : grads) as AttrOut<I>;
+  }
+}
+
+/**
+ * Captum's InputXGradient: `input ⊙ ∂F/∂input`.
+ *
+ * @example
+ * const a = new attr.InputXGradient(net).attribute(x, { target: 3 });
+ */
+export class InputXGradient extends GradientAttribution {
+  override get multiplies_by_inputs(): boolean {
+    return true;
+  }
+
+  attribute<I extends Inputs>(inputs: I, options: TargetOptions = {}): AttrOut<I> {
+    const { inputs: xs, is_tuple } = format_inputs(inputs);
+    const grads = compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args));
+    return format_output(is_tuple, torch.no_grad(() => grads.map((g, i) => xs[i]!.mul(g)))) as AttrOut<I>;
+  }
+}
+
+/** The gradient with a rule hooked onto every `nn.ReLU` of the model for the call; the hooks are always removed. */
+abstract class ModifiedReluGradientAttribution extends GradientAttribution {
+  constructor(readonly model: nn.Module, private readonly rule: ReluRule, private readonly tool: string) {
+    super(model);
+    if (!(model instanceof nn.Module)) throw new TypeError('Given model must be an instance of nn.Module to properly hook ReLU layers.');
+  }
+
+  attribute<I extends Inputs>(inputs: I, options: TargetOptions = {}): AttrOut<I> {
+    const { inputs: xs, is_tuple } = format_inputs(inputs);
+    using hooks = new HookSet();
+    for (const h of hook_relus(this.model, this.rule, false, this.tool)) hooks.add(h);
+    return format_output(is_tuple, compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args))) as AttrOut<I>;
+  }
+}
+
+/**
+ * Captum's GuidedBackprop: the gradient where every `nn.ReLU` passes back only the positive part of its input
+ * gradient (`relu(grad_input)`).
+ *
+ * @example
+ * const a = new attr.GuidedBackprop(net).attribute(x, { target: 3 });
+ */
+export class GuidedBackprop extends ModifiedReluGradientAttribution {
+  constructor(model: nn.Module) {
+    super(model, GUIDED_RULE, 'GuidedBackprop');
+  }
+}
+
+/**
+ * Captum's Deconvolution: every `nn.ReLU` passes back `relu(grad_output)`, ignoring its forward mask.
+ *
+ * @example
+ * const a = new attr.Deconvolution(net).attribute(x, { target: 3 });
+ */
+export class Deconvolution extends ModifiedReluGradientAttribution {
+  constructor(model: nn.Module) {
+    super(model, DECONV_RULE, 'Deconvolution');
+  }
+}

@@ -1,0 +1,9 @@
+// vision.attr: Captum's attribution classes with Captum's names, arguments and numbers.
+export * from './common.js';
+export { approximation_parameters, leggauss, SUPPORTED_METHODS, type ApproximationMethod } from './approximation.js';
+export { Attribution, GradientAttribution, type AttrOut, type WithDelta, type TargetOptions } from './base.js';
+export { Saliency, InputXGradient, GuidedBackprop, Deconvolution, type SaliencyOptions } from './gradient.js';
+export { IntegratedGradients, batch_attribution, type IntegratedGradientsOptions, type PathSteps } from './integrated_gradients.js';
+export { layer_eval, LayerAttribution, LayerActivation, LayerGradientXActivation, LayerGradCam, GuidedGradCam, type LayerEval, type LayerEvalOptions, type LayerOptions, type LayerGradCamOptions, type GuidedGradCamOptions } from './layer.js';
+export { ablate, FeatureAblation, Occlusion, type AblationPlan, type FeatureMasks, type FeatureAblationOptions, type OcclusionOptions } from './feature_ablation.js';
+export { NoiseTunnel, generator_source, expand_per_sample, type RandomSource, type NoiseTunnelType, type NoiseTunnelOptions } from './noise_tunnel.js';

@@ -1,0 +1,122 @@
+// Captum's IntegratedGradients, and the internal batching over integration steps shared by the path methods.
+import * as torch from '@tsgrad/core';
+import type { Tensor } from '@tsgrad/core';
+import { approximation_parameters, type ApproximationMethod } from './approximation.js';
+import { GradientAttribution, type TargetOptions, type WithDelta } from './base.js';
+import {
+  check_positive_int, compute_gradients, expand_args, expand_target, format_args, format_baselines, format_inputs, format_output,
+  validate_target, type Baseline, type BaselineType, type ForwardFunc, type Inputs,
+} from './common.js';
+
+/** Step sizes and alphas of one run over (part of) the path. */
+export interface PathSteps {
+  step_sizes: number[];
+  alphas: number[];
+}
+
+/**
+ * Runs `run` over the integration steps in chunks of `max(1, internal_batch_size / num_examples)` steps and
+ * sums the results (Captum's internal batching). With `include_endpoint`, consecutive chunks share one step
+ * (methods taking finite differences along the path).
+ *
+ * @example
+ * batch_attribution(2, 8, 50, 'gausslegendre', false, (steps) => ig_part(steps));
+ */
+export function batch_attribution(
+  num_examples: number, internal_batch_size: number | null | undefined, n_steps: number, method: ApproximationMethod, include_endpoint: boolean,
+  run: (steps: PathSteps) => Tensor[],
+): Tensor[] {
+  const full = approximation_parameters(method, n_steps);
+  if (internal_batch_size === null || internal_batch_size === undefined) return run(full);
+  check_positive_int(internal_batch_size, 'internal_batch_size');
+  let step_count = Math.max(1, Math.floor(internal_batch_size / num_examples));
+  if (include_endpoint && step_count < 2) step_count = 2;
+  let total: Tensor[] | null = null;
+  let done = 0;
+  while (done < n_steps) {
+    const start = done;
+    const end = Math.min(start + step_count, n_steps);
+    const part = run({ step_sizes: full.step_sizes.slice(start, end), alphas: full.alphas.slice(start, end) });
+    total = total === null ? part : part.map((p, i) => p.detach().add(total![i]!));
+    done = include_endpoint && end < n_steps ? end - 1 : end;
+  }
+  return total!;
+}
+
+/** `baseline + α (input − baseline)` for every α, concatenated along the batch dim. */
+export function scaled_path(input: Tensor, baseline: Baseline, alphas: readonly number[]): Tensor {
+  return torch.no_grad(() => {
+    const diff = input.sub(baseline);
+    return torch.cat(alphas.map((a) => diff.mul(a).add(baseline)), 0);
+  });
+}
+
+/** `Σ_k step_k · grads[k]` over the steps of a path batch `[n_steps · N, ...]`, giving `[N, ...]`. */
+export function sum_over_steps(grad: Tensor, step_sizes: readonly number[]): Tensor {
+  return torch.no_grad(() => {
+    const n = step_sizes.length;
+    const w = torch.tensor([...step_sizes], { dtype: 'float32' }).reshape([n, 1]);
+    const scaled = grad.contiguous().reshape([n, -1]).mul(w);
+    return scaled.reshape([n, grad.shape[0]! / n, ...grad.shape.slice(1)]).sum(0);
+  });
+}
+
+export interface IntegratedGradientsOptions extends TargetOptions {
+  /** Starting points of the path (default zeros). */
+  baselines?: BaselineType;
+  /** Number of integration steps (default 50). */
+  n_steps?: number;
+  /** Quadrature rule (default `'gausslegendre'`). */
+  method?: ApproximationMethod;
+  /** Largest batch per forward: the steps are split into chunks (default: all steps at once). */
+  internal_batch_size?: number | null;
+  /** Also return the completeness gap per sample. */
+  return_convergence_delta?: boolean;
+}
+
+/**
+ * Captum's IntegratedGradients: `(x − x') ⊙ Σ_k w_k ∂F(x' + α_k (x − x'))/∂x` over Captum's rules (`method`),
+ * with optional convergence delta.
+ *
+ * @example
+ * const [a, delta] = new attr.IntegratedGradients(net).attribute(x, { baselines: 0, target: 3, n_steps: 50, return_convergence_delta: true });
+ */
+export class IntegratedGradients extends GradientAttribution {
+  private readonly multiply: boolean;
+
+  constructor(forward_func: ForwardFunc, multiply_by_inputs = true) {
+    super(forward_func);
+    this.multiply = multiply_by_inputs;
+  }
+
+  override has_convergence_delta(): boolean {
+    return true;
+  }
+
+  override get multiplies_by_inputs(): boolean {
+    return this.multiply;
+  }
+
+  attribute<I extends Inputs, O extends IntegratedGradientsOptions>(inputs: I, options?: O): WithDelta<I, O> {
+    const o: IntegratedGradientsOptions = options ?? {};
+    const { inputs: xs, is_tuple } = format_inputs(inputs);
+    const baselines = format_baselines(o.baselines, xs);
+    const n_steps = o.n_steps ?? 50;
+    const method = o.method ?? 'gausslegendre';
+    check_positive_int(n_steps, 'n_steps', 0);
+    approximation_parameters(method, Math.max(n_steps, 2));
+    validate_target(xs[0]!.shape[0]!, o.target);
+    const args = format_args(o.additional_forward_args);
+    const attrs = batch_attribution(xs[0]!.shape[0]!, o.internal_batch_size, n_steps, method, false, (steps) => {
+      const n = steps.alphas.length;
+      const scaled = xs.map((x, i) => scaled_path(x, baselines[i]!, steps.alphas));
+      const grads = compute_gradients(this.forward_func, scaled, expand_target(o.target, n), expand_args(args, n));
+      const total = grads.map((g) => sum_over_steps(g, steps.step_sizes));
+      return this.multiply ? torch.no_grad(() => total.map((t, i) => t.mul(xs[i]!.sub(baselines[i]!)))) : total;
+    });
+    const out = format_output(is_tuple, attrs);
+    if (!o.return_convergence_delta) return out as WithDelta<I, O>;
+    const delta = this.compute_convergence_delta(attrs, o.baselines, xs, o);
+    return [out, delta] as WithDelta<I, O>;
+  }
+}

@@ -1,0 +1,90 @@
+// Captum's attribution classes against the real Captum (fixtures/attr/attr.json), data-driven.
+import type { Tensor } from '@tsgrad/core';
+import * as nn from '@tsgrad/nn';
+import { describe, expect, it } from 'vitest';
+import * as attr from '../../src/attr/index.js';
+import { expect_tensor, load_fixture, type TensorJSON } from '../fixture_utils.js';
+import { build_net, decode } from './attr_nets.js';
+
+interface Case {
+  name: string;
+  net?: string;
+  class: string;
+  ctor?: Record<string, unknown>;
+  inputs: TensorJSON[];
+  tuple?: boolean;
+  kwargs: Record<string, unknown>;
+  expected: TensorJSON[];
+  expected_tuple?: boolean;
+  delta?: TensorJSON | null;
+  draws?: Record<string, unknown>;
+}
+interface Fixture {
+  nets: Record<string, { seed: number; state_dict: Record<string, TensorJSON> }>;
+  cases: Case[];
+}
+
+const fixture = load_fixture<Fixture>(new URL('../fixtures/attr/attr.json', import.meta.url));
+const RTOL = 1e-4;
+const ATOL = 1e-6;
+
+type Method = { attribute(inputs: Tensor | Tensor[], options: Record<string, unknown>): unknown };
+
+function make(c: Case, net: nn.Module): Method {
+  const ctor = c.ctor ?? {};
+  const layer = ctor['layer'] === undefined ? [] : [net.get_submodule(ctor['layer'] as string)];
+  const cls = (attr as unknown as Record<string, new (...a: unknown[]) => Method>)[c.class];
+  if (cls === undefined) throw new Error(`no attr.${c.class}`);
+  if (c.class === 'IntegratedGradients' && ctor['multiply_by_inputs'] === false) return new cls(net, false);
+  if (c.class === 'NoiseTunnel') return new cls(make({ ...c, class: ctor['method'] as string, ctor: {} }, net));
+  return new cls(net, ...layer);
+}
+
+/** A random source replaying the draws Captum made (noise tensors, baseline indices), in order. */
+function replay(draws: Record<string, unknown>): attr.RandomSource {
+  const noise = [...((decode(draws['noise'] ?? []) as Tensor[]))];
+  const choices = [...((draws['choices'] ?? []) as number[][])];
+  return {
+    normal: (shape) => {
+      const t = noise.shift();
+      if (t === undefined) throw new Error('ran out of recorded noise');
+      expect(t.shape).toEqual([...shape]);
+      return t;
+    },
+    choice: (_n, count) => {
+      const c = choices.shift();
+      if (c === undefined) throw new Error('ran out of recorded choices');
+      expect(c.length).toBe(count);
+      return c;
+    },
+  };
+}
+
+function check(c: Case): void {
+  const inputs = c.inputs.map((t) => decode(t) as Tensor);
+  const kwargs = decode(c.kwargs) as Record<string, unknown>;
+  if (c.class === 'LayerAttribution.interpolate') {
+    const out = attr.LayerAttribution.interpolate(inputs[0]!, kwargs['interpolate_dims'] as number[], kwargs['interpolate_mode'] as 'nearest' | undefined);
+    expect_tensor(out, c.expected[0]!, c.name, RTOL, ATOL);
+    return;
+  }
+  const net = build_net(c.net!, fixture.nets[c.net!]!.state_dict);
+  const method = make(c, net);
+  const x = c.tuple ? inputs : inputs[0]!;
+  if (c.draws) kwargs['random'] = replay(c.draws);
+  let out = method.attribute(x, kwargs);
+  let delta: Tensor | null = null;
+  if (kwargs['return_convergence_delta']) [out, delta] = out as [unknown, Tensor];
+  const outs = Array.isArray(out) ? (out as Tensor[]) : [out as Tensor];
+  expect(Array.isArray(out)).toBe(c.expected_tuple ?? false);
+  expect(outs.length).toBe(c.expected.length);
+  outs.forEach((o, i) => expect_tensor(o, c.expected[i]!, `${c.name} attribution ${i}`, RTOL, ATOL));
+  if (c.delta) expect_tensor(delta, c.delta, `${c.name} delta`, RTOL, 1e-5);
+  expect(nn.utils.list_hooks(net)).toEqual([]);
+}
+
+describe('attr: Captum classes equal Captum', () => {
+  for (const c of fixture.cases) {
+    it(c.name, () => check(c));
+  }
+});

@@ -1,0 +1,67 @@
+// The fixtures' small nets (fixtures/attr/attr_nets.py) in tsgrad: same module trees and state_dict keys.
+import * as torch from '@tsgrad/core';
+import type { Tensor } from '@tsgrad/core';
+import * as nn from '@tsgrad/nn';
+import { T, type TensorJSON } from '../fixture_utils.js';
+
+const cnn = (): nn.Module =>
+  new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(4, 6, 3), new nn.ReLU(), new nn.Flatten(),
+    new nn.Linear(54, 8), new nn.ReLU(), new nn.Linear(8, 4));
+
+class Block extends nn.Module {
+  conv1: nn.Conv2d;
+  bn1: nn.BatchNorm2d;
+  relu1 = new nn.ReLU();
+  conv2: nn.Conv2d;
+  bn2: nn.BatchNorm2d;
+  relu2 = new nn.ReLU();
+  constructor(c: number) {
+    super();
+    this.conv1 = new nn.Conv2d(c, c, 3, { padding: 1, bias: false });
+    this.bn1 = new nn.BatchNorm2d(c);
+    this.conv2 = new nn.Conv2d(c, c, 3, { padding: 1, bias: false });
+    this.bn2 = new nn.BatchNorm2d(c);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.relu2.call(this.bn2.call(this.conv2.call(this.relu1.call(this.bn1.call(this.conv1.call(x))))).add(x));
+  }
+}
+
+class ResNetTiny extends nn.Module {
+  stem = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.ReLU());
+  block = new Block(4);
+  head = new nn.Sequential(new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(4, 3));
+  override forward(x: Tensor): Tensor {
+    return this.head.call(this.block.call(this.stem.call(x)));
+  }
+}
+
+const mlp = (): nn.Module => new nn.Sequential(new nn.Linear(6, 5), new nn.Tanh(), new nn.Linear(5, 5), new nn.Sigmoid(), new nn.Linear(5, 3));
+
+class TwoInput extends nn.Module {
+  l1 = new nn.Linear(4, 5);
+  relu = new nn.ReLU();
+  fc = new nn.Linear(8, 3);
+  override forward(x1: Tensor, x2: Tensor, scale: number): Tensor {
+    return this.fc.call(torch.cat([this.relu.call(this.l1.call(x1)), x2], 1)).mul(scale);
+  }
+}
+
+const BUILDERS: Record<string, () => nn.Module> = { cnn, resnet: () => new ResNetTiny(), mlp, two_input: () => new TwoInput() };
+
+/** The net `name` with the fixture's weights, in eval mode. */
+export function build_net(name: string, state_dict: Record<string, TensorJSON>): nn.Module {
+  const net = BUILDERS[name]!();
+  net.load_state_dict(Object.fromEntries(Object.entries(state_dict).map(([k, v]) => [k, T(v)])));
+  return net.eval();
+}
+
+/** Decodes fixture values: `{shape, data}` objects become Tensors, arrays stay arrays (Python tuples), the rest as is. */
+export function decode(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decode);
+  if (v !== null && typeof v === 'object') {
+    if ('shape' in v && 'data' in v) return T(v as TensorJSON);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+  }
+  return v;
+}
