@@ -7,6 +7,8 @@ export {
   conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, interpolate, linear, dropout,
   nll_loss, cross_entropy, mse_loss, l1_loss, smooth_l1_loss, binary_cross_entropy, binary_cross_entropy_with_logits,
   relu, leaky_relu, sigmoid, tanh,
+  elu, selu, celu, hardtanh, relu6, hardsigmoid, hardswish, silu, mish, softplus, logsigmoid, hardshrink, softshrink,
+  threshold, softsign, tanhshrink, glu, prelu, rrelu, softmin,
   type Conv2dOptions, type MaxPoolOptions, type AvgPoolOptions, type InterpolateOptions, type Reduction, type NllOptions, type CrossEntropyOptions,
 } from '@tsgrad/core';
 
@@ -28,14 +30,6 @@ export function relu_(x: Tensor): Tensor {
 /** Flattens dims `start_dim..end_dim`. */
 export function flatten(x: Tensor, start_dim = 1, end_dim = -1): Tensor {
   return x.flatten(start_dim, end_dim);
-}
-
-/** softplus(x) = log(1 + exp(βx))/β, linear above `threshold`. */
-export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
-  const beta = options.beta ?? 1;
-  const threshold = options.threshold ?? 20;
-  const bx = x.mul(beta);
-  return torch.where(bx.gt(threshold), x, bx.exp().add(1).log().div(beta));
 }
 
 /** Gaussian error linear unit (erf form via tanh approximation when `approximate: 'tanh'`). */

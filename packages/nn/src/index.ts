@@ -12,6 +12,10 @@ export { Linear, Identity } from './layers/linear.js';
 export { Conv2d } from './layers/conv.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax } from './layers/activation.js';
+export {
+  ELU, CELU, SELU, SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softsign, Tanhshrink, Softplus,
+  Hardshrink, Softshrink, Threshold, RReLU, GLU, Softmin, Softmax2d, PReLU,
+} from './layers/activation_pointwise.js';
 export { Flatten, Dropout, BatchNorm1d, BatchNorm2d } from './layers/misc.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';

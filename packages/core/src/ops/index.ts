@@ -1,6 +1,7 @@
 // All ops, as functions of @tsgrad/core (each also a Tensor method).
 export * from './arithmetic.js';
 export * from './unary.js';
+export * from './activation.js';
 export * from './reduce.js';
 export * from './view.js';
 export * from './indexing.js';

@@ -159,3 +159,9 @@ export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator 
   write(self, r);
   return self;
 }
+
+/**
+ * `self` overwritten with `op(self)` as an in-place op: the node `op` records replaces `self`'s history (the
+ * `inplace=True` forms of the activations). The node reads a copy of the value before the write.
+ */
+export const apply_unary_inplace = <T extends Tensor>(self: T, op: (a: Tensor) => Tensor): T => apply_inplace(self, [], true, op);

@@ -1,0 +1,283 @@
+// Pointwise activations of torch.nn.functional (elu, selu, celu, hardtanh, silu, mish, softplus, …), each one
+// node with PyTorch's name; values in float64 rounded once, derivatives as differentiable ops (double backward).
+import { default_generator } from '../random.js';
+import { signature, type PyArgs } from '../signature.js';
+import { Tensor } from '../tensor.js';
+import { normalize_dim } from '../shape.js';
+import { no_grad } from '../autograd/grad_mode.js';
+import { add, div, float_dtype, gt, lt, logical_and_, mul, neg, rsub, sub, to_dtype, where } from './arithmetic.js';
+import { empty, record } from './record.js';
+import { sum_to, softmax } from './reduce.js';
+import { abs, exp, sigmoid, tanh } from './unary.js';
+import { apply_unary_inplace } from './inplace.js';
+import { cat, narrow } from './view.js';
+import { warn } from '../autograd/messages.js';
+
+/** `f` applied to every element in float64, rounded once to the float result dtype (nothing recorded). */
+function map_values(x: Tensor, f: (v: number) => number): Tensor {
+  const src = x._contiguous_data();
+  const out = empty(x.shape, float_dtype(x.dtype));
+  const o = out._storage.data;
+  for (let i = 0; i < o.length; i++) o[i] = f(src[i]!);
+  return out;
+}
+
+/** A 0/1 mask of `cond` in `like`'s dtype (for derivative rules). */
+const mask = (cond: Tensor, like: Tensor): Tensor => to_dtype(cond, like.dtype);
+
+/**
+ * One pointwise activation node: the forward value per element, and the derivative `dy/dx` as differentiable
+ * ops of the saved input (so the gradient is `g * dydx(x)` and itself differentiable).
+ */
+function pointwise(name: string, x: Tensor, f: (v: number) => number, dydx: (x: Tensor) => Tensor): Tensor {
+  if (!x.is_floating_point()) throw new Error(`"${name.replace(/Backward\d$/, '').toLowerCase()}" not implemented for '${x.dtype === 'int64' ? 'Long' : 'Bool'}'`);
+  const out = map_values(x, f);
+  record(name, [x], [out], (ctx, [g]) => [mul(g!, dydx(ctx.saved_tensors()[0]!))], [x]);
+  return out;
+}
+
+/** Runs `op` in place on `x` when `inplace` (the node then replaces x's history), otherwise out of place. */
+function maybe_inplace(x: Tensor, inplace: boolean, op: (a: Tensor) => Tensor): Tensor {
+  return inplace ? apply_unary_inplace(x, op) : op(x);
+}
+
+const log1pexp = (v: number): number => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
+const sigmoid_f = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+
+type Inplace = { input?: Tensor; inplace?: boolean };
+
+const ELU = signature<{ input: Tensor; alpha: number; inplace: boolean }>('elu(Tensor input, float alpha=1.0, bool inplace=False)');
+/** `x` for x > 0, `alpha·(eˣ − 1)` otherwise (EluBackward0). @example F.elu(x, { alpha: 0.5 }) */
+export function elu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boolean], Inplace & { alpha?: number }>): Tensor {
+  const { input, alpha, inplace } = ELU.parse(args);
+  return maybe_inplace(input, inplace, (x) => elu_node(x, alpha, 1));
+}
+
+function elu_node(x: Tensor, alpha: number, scale: number): Tensor {
+  return pointwise('EluBackward0', x, (v) => (v > 0 ? scale * v : scale * alpha * Math.expm1(v)), (a) =>
+    where(gt(a, 0), scale, mul(exp(a), scale * alpha)));
+}
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU = signature<{ input: Tensor; inplace: boolean }>('selu(Tensor input, bool inplace=False)');
+/** `scale·elu(x, alpha)` with the self-normalising constants (recorded as EluBackward0, as PyTorch). */
+export function selu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  const { input, inplace } = SELU.parse(args);
+  return maybe_inplace(input, inplace, (x) => elu_node(x, SELU_ALPHA, SELU_SCALE));
+}
+
+const CELU = signature<{ input: Tensor; alpha: number; inplace: boolean }>('celu(Tensor input, float alpha=1.0, bool inplace=False)');
+/** `max(0, x) + min(0, alpha·(e^(x/alpha) − 1))` (CeluBackward0). */
+export function celu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boolean], Inplace & { alpha?: number }>): Tensor {
+  const { input, alpha, inplace } = CELU.parse(args);
+  if (alpha === 0) throw new Error('ZeroDivisionError: alpha cannot be 0 for CELU');
+  return maybe_inplace(input, inplace, (x) =>
+    pointwise('CeluBackward0', x, (v) => (v > 0 ? v : alpha * Math.expm1(v / alpha)), (a) => where(gt(a, 0), 1, exp(div(a, alpha)))));
+}
+
+const HARDTANH = signature<{ input: Tensor; min_val: number; max_val: number; inplace: boolean }>('hardtanh(Tensor input, float min_val=-1.0, float max_val=1.0, bool inplace=False)');
+/** Clamps to `[min_val, max_val]`; the gradient passes strictly inside (HardtanhBackward0). */
+export function hardtanh(...args: PyArgs<[input: Tensor, min_val: number, max_val: number, inplace: boolean], Inplace & { min_val?: number; max_val?: number }>): Tensor {
+  const { input, min_val, max_val, inplace } = HARDTANH.parse(args);
+  if (min_val > max_val) throw new Error('min_val cannot be greater than max_val');
+  return maybe_inplace(input, inplace, (x) => hardtanh_node(x, min_val, max_val));
+}
+
+function hardtanh_node(x: Tensor, lo: number, hi: number): Tensor {
+  return pointwise('HardtanhBackward0', x, (v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)), (a) => mask(logical_and_(gt(a, lo), lt(a, hi)), a));
+}
+
+const RELU6 = signature<{ input: Tensor; inplace: boolean }>('relu6(Tensor input, bool inplace=False)');
+/** `min(max(0, x), 6)`: hardtanh(x, 0, 6), as PyTorch records it. */
+export function relu6(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  const { input, inplace } = RELU6.parse(args);
+  return maybe_inplace(input, inplace, (x) => hardtanh_node(x, 0, 6));
+}
+
+const HARDSIGMOID = signature<{ input: Tensor; inplace: boolean }>('hardsigmoid(Tensor input, bool inplace=False)');
+/** `relu6(x + 3) / 6` (HardsigmoidBackward0: gradient 1/6 strictly inside (-3, 3)). */
+export function hardsigmoid(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  const { input, inplace } = HARDSIGMOID.parse(args);
+  return maybe_inplace(input, inplace, (x) =>
+    pointwise('HardsigmoidBackward0', x, (v) => (v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5), (a) => mul(mask(logical_and_(gt(a, -3), lt(a, 3)), a), 1 / 6)));
+}
+
+const HARDSWISH = signature<{ input: Tensor; inplace: boolean }>('hardswish(Tensor input, bool inplace=False)');
+/** `x·relu6(x + 3) / 6` (HardswishBackward0). */
+export function hardswish(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  const { input, inplace } = HARDSWISH.parse(args);
+  return maybe_inplace(input, inplace, (x) =>
+    pointwise('HardswishBackward0', x, (v) => (v <= -3 ? 0 : v >= 3 ? v : (v * (v + 3)) / 6), (a) =>
+      where(lt(a, -3), 0, where(gt(a, 3), 1, add(div(a, 3), 0.5)))));
+}
+
+const SILU = signature<{ input: Tensor; inplace: boolean }>('silu(Tensor input, bool inplace=False)');
+/** `x·σ(x)` (SiluBackward0). */
+export function silu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  const { input, inplace } = SILU.parse(args);
+  return maybe_inplace(input, inplace, (x) =>
+    pointwise('SiluBackward0', x, (v) => v * sigmoid_f(v), (a) => {
+      const s = sigmoid(a);
+      return mul(s, add(mul(a, rsub(s, 1)), 1));
+    }));
+}
+
+const MISH = signature<{ input: Tensor; inplace: boolean }>('mish(Tensor input, bool inplace=False)');
+/** `x·tanh(softplus(x))` (MishBackward0). */
+export function mish(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  const { input, inplace } = MISH.parse(args);
+  return maybe_inplace(input, inplace, (x) =>
+    pointwise('MishBackward0', x, (v) => v * Math.tanh(log1pexp(v)), (a) => {
+      const t = tanh(softplus(a));
+      return add(t, mul(mul(a, sigmoid(a)), rsub(mul(t, t), 1)));
+    }));
+}
+
+const SOFTPLUS = signature<{ input: Tensor; beta: number; threshold: number }>('softplus(Tensor input, float beta=1, float threshold=20)');
+/** `log(1 + e^(βx)) / β`, linear where `βx > threshold` (SoftplusBackward0). */
+export function softplus(...args: PyArgs<[input: Tensor, beta: number, threshold: number], { input?: Tensor; beta?: number; threshold?: number }>): Tensor {
+  const { input, beta, threshold } = SOFTPLUS.parse(args);
+  return pointwise('SoftplusBackward0', input, (v) => (v * beta > threshold ? v : log1pexp(v * beta) / beta), (a) => {
+    const z = mul(a, beta);
+    return where(gt(z, threshold), 1, sigmoid(z));
+  });
+}
+
+const LOGSIGMOID = signature<{ input: Tensor }>('logsigmoid(Tensor input)');
+/** `log σ(x)` = `−softplus(−x)` (LogSigmoidBackward0). */
+export function logsigmoid(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  const { input } = LOGSIGMOID.parse(args);
+  return pointwise('LogSigmoidBackward0', input, (v) => -log1pexp(-v), (a) => sigmoid(neg(a)));
+}
+
+const SHRINK = (name: string) => signature<{ input: Tensor; lambd: number }>(`${name}(Tensor input, float lambd=0.5)`);
+const HARDSHRINK = SHRINK('hardshrink');
+const SOFTSHRINK = SHRINK('softshrink');
+type ShrinkArgs = PyArgs<[input: Tensor, lambd: number], { input?: Tensor; lambd?: number }>;
+
+/** `x` where `|x| > lambd`, else 0 (HardshrinkBackward0). */
+export function hardshrink(...args: ShrinkArgs): Tensor {
+  const { input, lambd } = HARDSHRINK.parse(args);
+  return pointwise('HardshrinkBackward0', input, (v) => (v > lambd || v < -lambd ? v : 0), (a) => mask(gt(abs(a), lambd), a));
+}
+
+/** `x ∓ lambd` outside `[-lambd, lambd]`, else 0 (SoftshrinkBackward0). */
+export function softshrink(...args: ShrinkArgs): Tensor {
+  const { input, lambd } = SOFTSHRINK.parse(args);
+  if (lambd < 0) throw new Error(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
+  return pointwise('SoftshrinkBackward0', input, (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0), (a) => mask(gt(abs(a), lambd), a));
+}
+
+const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; inplace: boolean }>('threshold(Tensor input, float threshold, float value, bool inplace=False)');
+/** `x` where `x > threshold`, else `value` (ThresholdBackward0). */
+export function threshold(...args: PyArgs<[input: Tensor, threshold: number, value: number, inplace: boolean], Inplace & { threshold?: number; value?: number }>): Tensor {
+  const { input, threshold: th, value, inplace } = THRESHOLD.parse(args);
+  return maybe_inplace(input, inplace, (x) => pointwise('ThresholdBackward0', x, (v) => (v > th ? v : value), (a) => mask(gt(a, th), a)));
+}
+
+const SOFTSIGN = signature<{ input: Tensor }>('softsign(Tensor input)');
+/** `x / (1 + |x|)`, composed as PyTorch composes it (DivBackward0). */
+export function softsign(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  const { input } = SOFTSIGN.parse(args);
+  return div(input, add(abs(input), 1));
+}
+
+const TANHSHRINK = signature<{ input: Tensor }>('tanhshrink(Tensor input)');
+/** `x − tanh(x)`, composed (SubBackward0). */
+export function tanhshrink(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  const { input } = TANHSHRINK.parse(args);
+  return sub(input, tanh(input));
+}
+
+const GLU = signature<{ input: Tensor; dim: number }>('glu(Tensor input, int dim=-1)');
+/** `a·σ(b)` where `a`, `b` are the halves of `input` along `dim` (GluBackward0). */
+export function glu(...args: PyArgs<[input: Tensor, dim: number], { input?: Tensor; dim?: number }>): Tensor {
+  const { input, dim } = GLU.parse(args);
+  if (input.ndim === 0) throw new Error('glu does not support scalars because halving size must be even');
+  const d = normalize_dim(dim, input.ndim);
+  const n = input.shape[d]!;
+  if (n % 2 !== 0) throw new Error(`Halving dimension must be even, but dimension ${d} is size ${n}`);
+  const half = n / 2;
+  const out = no_grad(() => {
+    const a = narrow(input, d, 0, half);
+    return mul(a, sigmoid(narrow(input, d, half, half)));
+  });
+  record('GluBackward0', [input], [out], (ctx, [g]) => {
+    const x = ctx.saved_tensors()[0]!;
+    const a = narrow(x, d, 0, half);
+    const s = sigmoid(narrow(x, d, half, half));
+    const ga = mul(g!, s);
+    const gb = mul(mul(mul(g!, a), s), rsub(s, 1));
+    return [cat([ga, gb], d)];
+  }, [input]);
+  return out;
+}
+
+const PRELU = signature<{ input: Tensor; weight: Tensor }>('prelu(Tensor input, Tensor weight)');
+/**
+ * `x` where positive, `weight·x` elsewhere, one slope per channel (dim 1) or one for all
+ * (PreluKernelBackward0, PyTorch 2.x's node).
+ */
+export function prelu(...args: PyArgs<[input: Tensor, weight: Tensor], { input?: Tensor; weight?: Tensor }>): Tensor {
+  const { input, weight } = PRELU.parse(args);
+  const channels = input.ndim >= 2 ? input.shape[1]! : 1;
+  const n = weight.numel();
+  if (weight.ndim > 1) throw new Error(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got: ndim = ${weight.ndim}`);
+  if (n !== 1 && n !== channels) {
+    throw new Error(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and channel size = ${channels}.`);
+  }
+  const wshape = input.shape.map((_, i) => (i === 1 && n > 1 ? n : 1));
+  const forward = (x: Tensor, w: Tensor): Tensor => {
+    const wb = w.reshape(wshape);
+    return where(gt(x, 0), x, mul(wb, x));
+  };
+  const out = no_grad(() => forward(input, weight));
+  record('PreluKernelBackward0', [input, weight], [out], (ctx, [g]) => {
+    const [x, w] = ctx.saved_tensors() as [Tensor, Tensor];
+    const pos = gt(x, 0);
+    const gx = ctx.needs_input_grad(0) ? where(pos, g!, mul(w.reshape(wshape), g!)) : null;
+    const gw = ctx.needs_input_grad(1) ? sum_to(where(pos, 0, mul(x, g!)), wshape).reshape(weight.shape) : null;
+    return [gx, gw];
+  }, [input, weight]);
+  return out;
+}
+
+const RRELU = signature<{ input: Tensor; lower: number; upper: number; training: boolean; inplace: boolean }>(
+  'rrelu(Tensor input, float lower=0.125, float upper=0.3333333333333333, bool training=False, bool inplace=False)');
+/**
+ * Randomised leaky ReLU: negative inputs are scaled by a slope drawn from `U(lower, upper)` per element in
+ * training, by `(lower + upper) / 2` in eval (RreluWithNoiseBackward0).
+ */
+export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: number, training: boolean, inplace: boolean], Inplace & { lower?: number; upper?: number; training?: boolean }>): Tensor {
+  const { input, lower, upper, training, inplace } = RRELU.parse(args);
+  if (lower > upper) throw new Error(`Lower bound should be less than or equal to the upper bound`);
+  return maybe_inplace(input, inplace, (x) => {
+    const noise = no_grad(() => {
+      const src = x._contiguous_data();
+      const t = Tensor.empty(x.shape, float_dtype(x.dtype));
+      const d = t._storage.data;
+      const eval_slope = (lower + upper) / 2;
+      for (let i = 0; i < d.length; i++) d[i] = src[i]! >= 0 ? 1 : training ? lower + (upper - lower) * default_generator.random() : eval_slope;
+      return t;
+    });
+    const out = no_grad(() => mul(x, noise));
+    record('RreluWithNoiseBackward0', [x], [out], (_c, [g]) => [mul(g!, noise)]);
+    return out;
+  });
+}
+
+const SOFTMIN = signature<{ input: Tensor; dim: number | null; dtype: string | null }>('softmin(Tensor input, int? dim=None, *, ScalarType? dtype=None)');
+/** `softmax(−x, dim)` (SoftmaxBackward0 over NegBackward0). */
+export function softmin(...args: PyArgs<[input: Tensor, dim: number | null], { input?: Tensor; dim?: number | null; dtype?: string | null }>): Tensor {
+  const { input, dim, dtype } = SOFTMIN.parse(args);
+  const x = dtype === null ? input : to_dtype(input, dtype as Tensor['dtype']);
+  return softmax(neg(x), dim ?? implicit_softmax_dim('softmin', x.ndim));
+}
+
+/** PyTorch's legacy dim choice for softmax-like calls without `dim` (with its deprecation warning). */
+export function implicit_softmax_dim(name: string, ndim: number): number {
+  const dim = ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+  warn(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
+  return dim;
+}

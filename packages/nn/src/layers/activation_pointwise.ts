@@ -1,0 +1,342 @@
+// Pointwise activation modules beyond ReLU/Sigmoid/Tanh: ELU family, hard and soft variants, SiLU, Mish,
+// PReLU, RReLU, GLU, Softmin, Softmax2d. Each reads its constructor through the shared signature parser.
+import * as torch from '@tsgrad/core';
+import { signature, type PyArgs, type Signature, type Tensor } from '@tsgrad/core';
+import { constant_ } from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { py_float, py_repr } from '../python_repr.js';
+
+const inplace_repr = (inplace: boolean, lead = ', '): string => (inplace ? `${lead}inplace=True` : '');
+
+/** A module whose constructor arguments become same-named attributes, read by `sig`. */
+abstract class Activation<A extends object> extends Module {
+  constructor(sig: Signature<A>, args: readonly unknown[]) {
+    super();
+    Object.assign(this, sig.parse(args));
+  }
+}
+
+type InplaceOnly = PyArgs<[inplace: boolean], { inplace?: boolean }>;
+const INPLACE = (name: string) => signature<{ inplace: boolean }>(`${name}(bool inplace=False)`);
+const NO_ARGS = (name: string) => signature<object>(`${name}()`);
+
+const ELU_SIG = signature<{ alpha: number; inplace: boolean }>('ELU(float alpha=1.0, bool inplace=False)');
+/** @example new nn.ELU({ alpha: 0.5 }).call(x) */
+export class ELU extends Activation<{ alpha: number; inplace: boolean }> {
+  static override readonly __name__ = 'ELU';
+  declare readonly alpha: number;
+  declare readonly inplace: boolean;
+  constructor(...args: PyArgs<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
+    super(ELU_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.elu(input, this.alpha, this.inplace);
+  }
+  override extra_repr(): string {
+    return `alpha=${py_float(this.alpha)}${inplace_repr(this.inplace)}`;
+  }
+}
+
+const CELU_SIG = signature<{ alpha: number; inplace: boolean }>('CELU(float alpha=1.0, bool inplace=False)');
+export class CELU extends Activation<{ alpha: number; inplace: boolean }> {
+  static override readonly __name__ = 'CELU';
+  declare readonly alpha: number;
+  declare readonly inplace: boolean;
+  constructor(...args: PyArgs<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
+    super(CELU_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.celu(input, this.alpha, this.inplace);
+  }
+  override extra_repr(): string {
+    return `alpha=${py_float(this.alpha)}${inplace_repr(this.inplace)}`;
+  }
+}
+
+/** The pointwise activations whose only option is `inplace`: `forward` calls `fn`, the repr shows inplace. */
+abstract class InplaceActivation extends Activation<{ inplace: boolean }> {
+  declare readonly inplace: boolean;
+  protected abstract fn(input: Tensor, inplace: boolean): Tensor;
+  override forward(input: Tensor): Tensor {
+    return this.fn(input, this.inplace);
+  }
+  override extra_repr(): string {
+    return inplace_repr(this.inplace, '');
+  }
+}
+
+const SELU_SIG = INPLACE('SELU');
+export class SELU extends InplaceActivation {
+  static override readonly __name__ = 'SELU';
+  constructor(...args: InplaceOnly) {
+    super(SELU_SIG, args);
+  }
+  protected fn(x: Tensor, inplace: boolean): Tensor {
+    return torch.selu(x, inplace);
+  }
+}
+
+const SILU_SIG = INPLACE('SiLU');
+export class SiLU extends InplaceActivation {
+  static override readonly __name__ = 'SiLU';
+  constructor(...args: InplaceOnly) {
+    super(SILU_SIG, args);
+  }
+  protected fn(x: Tensor, inplace: boolean): Tensor {
+    return torch.silu(x, inplace);
+  }
+}
+
+const MISH_SIG = INPLACE('Mish');
+export class Mish extends InplaceActivation {
+  static override readonly __name__ = 'Mish';
+  constructor(...args: InplaceOnly) {
+    super(MISH_SIG, args);
+  }
+  protected fn(x: Tensor, inplace: boolean): Tensor {
+    return torch.mish(x, inplace);
+  }
+}
+
+const RELU6_SIG = INPLACE('ReLU6');
+export class ReLU6 extends InplaceActivation {
+  static override readonly __name__ = 'ReLU6';
+  constructor(...args: InplaceOnly) {
+    super(RELU6_SIG, args);
+  }
+  protected fn(x: Tensor, inplace: boolean): Tensor {
+    return torch.relu6(x, inplace);
+  }
+}
+
+const HARDSIGMOID_SIG = INPLACE('Hardsigmoid');
+export class Hardsigmoid extends InplaceActivation {
+  static override readonly __name__ = 'Hardsigmoid';
+  constructor(...args: InplaceOnly) {
+    super(HARDSIGMOID_SIG, args);
+  }
+  protected fn(x: Tensor, inplace: boolean): Tensor {
+    return torch.hardsigmoid(x, inplace);
+  }
+  // PyTorch's Hardsigmoid and Hardswish print no options
+  override extra_repr(): string {
+    return '';
+  }
+}
+
+const HARDSWISH_SIG = INPLACE('Hardswish');
+export class Hardswish extends InplaceActivation {
+  static override readonly __name__ = 'Hardswish';
+  constructor(...args: InplaceOnly) {
+    super(HARDSWISH_SIG, args);
+  }
+  protected fn(x: Tensor, inplace: boolean): Tensor {
+    return torch.hardswish(x, inplace);
+  }
+  override extra_repr(): string {
+    return '';
+  }
+}
+
+const HARDTANH_SIG = signature<{ min_val: number; max_val: number; inplace: boolean }>('Hardtanh(float min_val=-1.0, float max_val=1.0, bool inplace=False)');
+export class Hardtanh extends Activation<{ min_val: number; max_val: number; inplace: boolean }> {
+  static override readonly __name__ = 'Hardtanh';
+  declare readonly min_val: number;
+  declare readonly max_val: number;
+  declare readonly inplace: boolean;
+  constructor(...args: PyArgs<[min_val: number, max_val: number, inplace: boolean], { min_val?: number; max_val?: number; inplace?: boolean }>) {
+    super(HARDTANH_SIG, args);
+    if (this.max_val <= this.min_val) throw new Error('max_val must be greater than min_val');
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.hardtanh(input, this.min_val, this.max_val, this.inplace);
+  }
+  override extra_repr(): string {
+    return `min_val=${py_float(this.min_val)}, max_val=${py_float(this.max_val)}${inplace_repr(this.inplace)}`;
+  }
+}
+
+const LOGSIGMOID_SIG = NO_ARGS('LogSigmoid');
+export class LogSigmoid extends Activation<object> {
+  static override readonly __name__ = 'LogSigmoid';
+  constructor() {
+    super(LOGSIGMOID_SIG, []);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.logsigmoid(input);
+  }
+}
+
+const SOFTSIGN_SIG = NO_ARGS('Softsign');
+export class Softsign extends Activation<object> {
+  static override readonly __name__ = 'Softsign';
+  constructor() {
+    super(SOFTSIGN_SIG, []);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.softsign(input);
+  }
+}
+
+const TANHSHRINK_SIG = NO_ARGS('Tanhshrink');
+export class Tanhshrink extends Activation<object> {
+  static override readonly __name__ = 'Tanhshrink';
+  constructor() {
+    super(TANHSHRINK_SIG, []);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.tanhshrink(input);
+  }
+}
+
+const SOFTPLUS_SIG = signature<{ beta: number; threshold: number }>('Softplus(float beta=1, float threshold=20)');
+export class Softplus extends Activation<{ beta: number; threshold: number }> {
+  static override readonly __name__ = 'Softplus';
+  declare readonly beta: number;
+  declare readonly threshold: number;
+  constructor(...args: PyArgs<[beta: number, threshold: number], { beta?: number; threshold?: number }>) {
+    super(SOFTPLUS_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.softplus(input, this.beta, this.threshold);
+  }
+  override extra_repr(): string {
+    return `beta=${py_repr(this.beta)}, threshold=${py_repr(this.threshold)}`;
+  }
+}
+
+const HARDSHRINK_SIG = signature<{ lambd: number }>('Hardshrink(float lambd=0.5)');
+export class Hardshrink extends Activation<{ lambd: number }> {
+  static override readonly __name__ = 'Hardshrink';
+  declare readonly lambd: number;
+  constructor(...args: PyArgs<[lambd: number], { lambd?: number }>) {
+    super(HARDSHRINK_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.hardshrink(input, this.lambd);
+  }
+  override extra_repr(): string {
+    return py_float(this.lambd);
+  }
+}
+
+const SOFTSHRINK_SIG = signature<{ lambd: number }>('Softshrink(float lambd=0.5)');
+export class Softshrink extends Activation<{ lambd: number }> {
+  static override readonly __name__ = 'Softshrink';
+  declare readonly lambd: number;
+  constructor(...args: PyArgs<[lambd: number], { lambd?: number }>) {
+    super(SOFTSHRINK_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.softshrink(input, this.lambd);
+  }
+  override extra_repr(): string {
+    return py_float(this.lambd);
+  }
+}
+
+const THRESHOLD_SIG = signature<{ threshold: number; value: number; inplace: boolean }>('Threshold(float threshold, float value, bool inplace=False)');
+export class Threshold extends Activation<{ threshold: number; value: number; inplace: boolean }> {
+  static override readonly __name__ = 'Threshold';
+  declare readonly threshold: number;
+  declare readonly value: number;
+  declare readonly inplace: boolean;
+  constructor(...args: PyArgs<[threshold: number, value: number, inplace: boolean], { threshold?: number; value?: number; inplace?: boolean }>) {
+    super(THRESHOLD_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.threshold(input, this.threshold, this.value, this.inplace);
+  }
+  override extra_repr(): string {
+    return `threshold=${py_float(this.threshold)}, value=${py_float(this.value)}${inplace_repr(this.inplace)}`;
+  }
+}
+
+const RRELU_SIG = signature<{ lower: number; upper: number; inplace: boolean }>('RReLU(float lower=0.125, float upper=0.3333333333333333, bool inplace=False)');
+/** Leaky ReLU with a random slope from `U(lower, upper)` in training and their mean in eval. */
+export class RReLU extends Activation<{ lower: number; upper: number; inplace: boolean }> {
+  static override readonly __name__ = 'RReLU';
+  declare readonly lower: number;
+  declare readonly upper: number;
+  declare readonly inplace: boolean;
+  constructor(...args: PyArgs<[lower: number, upper: number, inplace: boolean], { lower?: number; upper?: number; inplace?: boolean }>) {
+    super(RRELU_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.rrelu(input, this.lower, this.upper, this.training, this.inplace);
+  }
+  override extra_repr(): string {
+    return `lower=${py_float(this.lower)}, upper=${py_float(this.upper)}${inplace_repr(this.inplace)}`;
+  }
+}
+
+const GLU_SIG = signature<{ dim: number }>('GLU(int dim=-1)');
+export class GLU extends Activation<{ dim: number }> {
+  static override readonly __name__ = 'GLU';
+  declare readonly dim: number;
+  constructor(...args: PyArgs<[dim: number], { dim?: number }>) {
+    super(GLU_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.glu(input, this.dim);
+  }
+  override extra_repr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+const SOFTMIN_SIG = signature<{ dim: number | null }>('Softmin(int? dim=None)');
+export class Softmin extends Activation<{ dim: number | null }> {
+  static override readonly __name__ = 'Softmin';
+  declare readonly dim: number | null;
+  constructor(...args: PyArgs<[dim: number | null], { dim?: number | null }>) {
+    super(SOFTMIN_SIG, args);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.softmin(input, this.dim);
+  }
+  override extra_repr(): string {
+    return `dim=${py_repr(this.dim)}`;
+  }
+}
+
+const SOFTMAX2D_SIG = NO_ARGS('Softmax2d');
+/** Softmax over the channels of every spatial position (dim -3 of a 3-D or 4-D input). */
+export class Softmax2d extends Activation<object> {
+  static override readonly __name__ = 'Softmax2d';
+  constructor() {
+    super(SOFTMAX2D_SIG, []);
+  }
+  override forward(input: Tensor): Tensor {
+    if (input.ndim !== 3 && input.ndim !== 4) throw new Error(`Softmax2d: expected input to be 3D or 4D, got ${input.ndim}D instead`);
+    return torch.softmax(input, -3);
+  }
+}
+
+const PRELU_SIG = signature<{ num_parameters: number; init: number; dtype: 'float32' | 'float64' | null }>(
+  'PReLU(int num_parameters=1, float init=0.25, Any device=None, ScalarType? dtype=None)');
+/** `x` where positive, `a·x` elsewhere with a learned slope `a` (one, or one per channel). */
+export class PReLU extends Module {
+  static override readonly __name__ = 'PReLU';
+  readonly num_parameters: number;
+  readonly init: number;
+  declare weight: Parameter;
+  constructor(...args: PyArgs<[num_parameters: number, init: number], { num_parameters?: number; init?: number; device?: unknown; dtype?: 'float32' | 'float64' | null }>) {
+    super();
+    const a = PRELU_SIG.parse(args);
+    this.num_parameters = a.num_parameters;
+    this.init = a.init;
+    this.weight = new Parameter(torch.empty([a.num_parameters], { dtype: a.dtype ?? undefined }));
+    this.reset_parameters();
+  }
+  reset_parameters(): void {
+    constant_(this.weight, this.init);
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.prelu(input, this.weight);
+  }
+  override extra_repr(): string {
+    return `num_parameters=${this.num_parameters}`;
+  }
+}
