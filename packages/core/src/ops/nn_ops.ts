@@ -7,12 +7,12 @@ import { default_generator, type Generator } from '../random.js';
 import { should_record, Tensor } from '../tensor.js';
 import { add, div, eq, logical_not, mul, neg, rsub, sub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
-import { log_softmax, mean, sum } from './reduce.js';
+import { log_softmax, mean, sum, sum_to } from './reduce.js';
 import { gather } from './indexing.js';
 import { abs, clamp, log, relu, sigmoid, sign } from './unary.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
-import { squeeze, unsqueeze } from './view.js';
+import { expand, squeeze, unsqueeze } from './view.js';
 
 export type Pair = number | [number, number] | readonly number[];
 
@@ -81,25 +81,59 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   kernels().conv2d_forward(float_data(x), float_data(weight), bias === null ? null : float_data(bias), out._storage.data as FloatArray, p);
   record('ConvolutionBackward0', [x, weight, bias], [out], (ctx, [g]) => {
     const [xs, ws] = ctx.saved_tensors();
-    const go = float_data(g!);
-    let gx: Tensor | null = null;
-    let gw: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (ctx.needs_input_grad(0)) {
-      gx = empty(xs!.shape, xs!.dtype);
-      kernels().conv2d_backward_input(go, float_data(ws!), gx._storage.data as FloatArray, p);
-    }
-    if (ctx.needs_input_grad(1)) {
-      gw = empty(ws!.shape, ws!.dtype);
-      kernels().conv2d_backward_weight(go, float_data(xs!), gw._storage.data as FloatArray, p);
-    }
-    if (ctx.needs_input_grad(2)) {
-      gb = empty([O], g!.dtype);
-      kernels().conv2d_backward_bias(go, gb._storage.data as FloatArray, p);
-    }
-    return [gx, gw, gb];
+    return convolution_backward(g!, xs!, ws!, p, [ctx.needs_input_grad(0), ctx.needs_input_grad(1), ctx.needs_input_grad(2)]);
   }, [x, weight]);
   return unbatched ? squeeze(out, 0) : out;
+}
+
+/** The conv2d options that reproduce the geometry `p` (for the convolutions inside its double backward). */
+function conv_options(p: Conv2dParams): Conv2dOptions {
+  return { stride: p.stride, padding: p.padding, dilation: p.dilation, groups: p.groups };
+}
+
+type Grads3 = [Tensor | null, Tensor | null, Tensor | null];
+
+/**
+ * ConvolutionBackward0's rule as an op: the gradients of `conv2d(x, w)` w.r.t. input, weight and bias (those
+ * `mask` asks for) from the kernels, recorded as ConvolutionBackwardBackward0 (edges: grad_output, input,
+ * weight) when a graph is being built, so convolutions differentiate any number of times.
+ */
+function convolution_backward(g: Tensor, x: Tensor, w: Tensor, p: Conv2dParams, mask: readonly boolean[]): Grads3 {
+  const go = float_data(g);
+  const result: Grads3 = [null, null, null];
+  if (mask[0]) {
+    result[0] = empty(x.shape, x.dtype);
+    kernels().conv2d_backward_input(go, float_data(w), result[0]._storage.data as FloatArray, p);
+  }
+  if (mask[1]) {
+    result[1] = empty(w.shape, w.dtype);
+    kernels().conv2d_backward_weight(go, float_data(x), result[1]._storage.data as FloatArray, p);
+  }
+  if (mask[2]) {
+    result[2] = empty([p.O], g.dtype);
+    kernels().conv2d_backward_bias(go, result[2]._storage.data as FloatArray, p);
+  }
+  const slots = [0, 1, 2].filter((i) => result[i] !== null);
+  // gx = Jᵀ(w) g, gw = Jᵀ(x) g and gb = Σ g are bilinear, so their adjoints are convolutions again:
+  // g ← conv(ggx, w) + conv(x, ggw) + ggb, x ← gx-rule(g, ggw), w ← gw-rule(g, ggx)
+  record('ConvolutionBackwardBackward0', [g, x, w], slots.map((i) => result[i]!), (ctx, grads) => {
+    const [gs, xs, ws] = ctx.saved_tensors();
+    const gg: Grads3 = [null, null, null];
+    slots.forEach((slot, k) => (gg[slot] = grads[k] ?? null));
+    const [ggx, ggw, ggb] = gg;
+    let g_grad: Tensor | null = null;
+    if (ctx.needs_input_grad(0)) {
+      const terms: Tensor[] = [];
+      if (ggx !== null) terms.push(conv2d(ggx, ws!, null, conv_options(p)));
+      if (ggw !== null) terms.push(conv2d(xs!, ggw, null, conv_options(p)));
+      if (ggb !== null) terms.push(expand(ggb.view([1, p.O, 1, 1]), gs!.shape));
+      g_grad = terms.length === 0 ? null : terms.reduce((a, b) => add(a, b));
+    }
+    const x_grad = ctx.needs_input_grad(1) && ggw !== null ? convolution_backward(gs!, xs!, ggw, p, [true, false, false])[0] : null;
+    const w_grad = ctx.needs_input_grad(2) && ggx !== null ? convolution_backward(gs!, ggx, ws!, p, [false, true, false])[1] : null;
+    return [g_grad, x_grad, w_grad];
+  }, [g, x, w]);
+  return result;
 }
 
 export interface MaxPoolOptions {
@@ -141,17 +175,33 @@ export function max_pool2d(input: Tensor, kernel_size: Pair, options: MaxPoolOpt
   // as PyTorch's max_pool2d, which computes the argmax positions only for autograd or return_indices
   const indices = options.return_indices || should_record([x]) ? empty([p.N, p.C, p.Ho, p.Wo], 'int64') : null;
   kernels().max_pool2d_forward(float_data(x), out._storage.data as FloatArray, (indices?._storage.data ?? null) as Float64Array | null, p);
-  const in_shape = x.shape;
   if (indices === null) return unbatched ? squeeze(out, 0) : out;
+  // PyTorch saves the input too (so changing it in place before backward is an error there as here)
   record('MaxPool2DWithIndicesBackward0', [x], [out], (ctx, [g]) => {
-    const [idx] = ctx.saved_tensors();
-    const gx = empty(in_shape, g!.dtype);
-    kernels().max_pool2d_backward(float_data(g!), idx!._storage.data as Float64Array, gx._storage.data as FloatArray, p);
-    return [gx];
-  }, [indices]);
+    const [xs, idx] = ctx.saved_tensors();
+    return [max_pool2d_backward(g!, xs!, idx!, p)];
+  }, [x, indices]);
   const values = unbatched ? squeeze(out, 0) : out;
   if (options.return_indices) return [values, unbatched ? squeeze(indices, 0) : indices];
   return values;
+}
+
+/**
+ * MaxPool2DWithIndicesBackward0's rule as an op: `g` added at the argmax positions (edges: grad_output, input).
+ * Its own gradient w.r.t. `g` gathers at those positions (MaxPool2DWithIndicesBackwardBackward0); w.r.t. the
+ * input it is zero, as PyTorch's.
+ */
+function max_pool2d_backward(g: Tensor, x: Tensor, indices: Tensor, p: Pool2dParams): Tensor {
+  const gx = empty(x.shape, g.dtype);
+  kernels().max_pool2d_backward(float_data(g), indices._storage.data as Float64Array, gx._storage.data as FloatArray, p);
+  const { N, C, H, W, Ho, Wo } = p;
+  const { shape, dtype } = x;
+  record('MaxPool2DWithIndicesBackwardBackward0', [g, x], [gx], (ctx, [gg]) => {
+    const [idx] = ctx.saved_tensors();
+    const picked = ctx.needs_input_grad(0) ? gather(gg!.reshape([N, C, H * W]), 2, idx!.reshape([N, C, Ho * Wo])).reshape([N, C, Ho, Wo]) : null;
+    return [picked, ctx.needs_input_grad(1) ? empty(shape, dtype) : null];
+  }, [indices]);
+  return gx;
 }
 
 export interface AvgPoolOptions {
@@ -172,12 +222,17 @@ export function avg_pool2d(input: Tensor, kernel_size: Pair, options: AvgPoolOpt
   const div_o = options.divisor_override ?? null;
   const out = empty([p.N, p.C, p.Ho, p.Wo], x.dtype);
   kernels().avg_pool2d_forward(float_data(x), out._storage.data as FloatArray, p, cip, div_o);
-  const in_shape = x.shape;
+  const again: AvgPoolOptions = { stride: [p.sh, p.sw], padding: [p.ph, p.pw], ceil_mode: p.ceil_mode, count_include_pad: cip, divisor_override: div_o };
   // PyTorch saves self although only its shape is read: a second backward without retain_graph raises E2
   record('AvgPool2DBackward0', [x], [out], (ctx, [g]) => {
-    ctx.saved_tensors();
-    const gx = empty(in_shape, g!.dtype);
+    const [xs] = ctx.saved_tensors();
+    const gx = empty(xs!.shape, g!.dtype);
     kernels().avg_pool2d_backward(float_data(g!), gx._storage.data as FloatArray, p, cip, div_o);
+    // the rule is linear in g with adjoint avg_pool2d itself; w.r.t. the input it is zero
+    record('AvgPool2DBackwardBackward0', [g!, xs!], [gx], (c2, [gg]) => [
+      c2.needs_input_grad(0) ? avg_pool2d(gg!, [p.kh, p.kw], again) : null,
+      c2.needs_input_grad(1) ? empty(xs!.shape, xs!.dtype) : null,
+    ]);
     return [gx];
   }, [x]);
   return unbatched ? squeeze(out, 0) : out;
@@ -198,12 +253,16 @@ export function adaptive_avg_pool2d(input: Tensor, output_size: Pair | [number |
   }
   const out = empty([N, C, Ho, Wo], x.dtype);
   kernels().adaptive_avg_pool2d_forward(float_data(x), out._storage.data as FloatArray, N * C, H, W, Ho, Wo);
-  const in_shape = x.shape;
   // PyTorch saves self although only its shape is read: a second backward without retain_graph raises E2
   record('AdaptiveAvgPool2DBackward0', [x], [out], (ctx, [g]) => {
-    ctx.saved_tensors();
-    const gx = empty(in_shape, g!.dtype);
+    const [xs] = ctx.saved_tensors();
+    const gx = empty(xs!.shape, g!.dtype);
     kernels().adaptive_avg_pool2d_backward(float_data(g!), gx._storage.data as FloatArray, N * C, H, W, Ho, Wo);
+    // linear in g with adjoint adaptive_avg_pool2d itself; zero w.r.t. the input
+    record('AdaptiveAvgPool2DBackwardBackward0', [g!, xs!], [gx], (c2, [gg]) => [
+      c2.needs_input_grad(0) ? adaptive_avg_pool2d(gg!, [Ho, Wo]) : null,
+      c2.needs_input_grad(1) ? empty(xs!.shape, xs!.dtype) : null,
+    ]);
     return [gx];
   }, [x]);
   return unbatched ? squeeze(out, 0) : out;
@@ -246,12 +305,19 @@ export function interpolate(input: Tensor, options: InterpolateOptions): Tensor 
   const ac = options.align_corners ?? false;
   const rh = area_pixel_scale(H, Ho, ac, sf[0]);
   const rw = area_pixel_scale(W, Wo, ac, sf[1]);
-  const out = empty([N, C, Ho, Wo], input.dtype);
-  kernels().upsample_bilinear2d_forward(float_data(input), out._storage.data as FloatArray, N * C, H, W, Ho, Wo, rh, rw, ac);
-  const in_shape = input.shape;
-  record('UpsampleBilinear2DBackward1', [input], [out], (_c, [g]) => {
-    const gx = empty(in_shape, g!.dtype);
+  return upsample_bilinear2d(input, Ho, Wo, rh, rw, ac);
+}
+
+/** Bilinear resize by the source scales `rh`, `rw` (UpsampleBilinear2DBackward1). */
+function upsample_bilinear2d(x: Tensor, Ho: number, Wo: number, rh: number, rw: number, ac: boolean): Tensor {
+  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const out = empty([N, C, Ho, Wo], x.dtype);
+  kernels().upsample_bilinear2d_forward(float_data(x), out._storage.data as FloatArray, N * C, H, W, Ho, Wo, rh, rw, ac);
+  record('UpsampleBilinear2DBackward1', [x], [out], (_c, [g]) => {
+    const gx = empty([N, C, H, W], g!.dtype);
     kernels().upsample_bilinear2d_backward(float_data(g!), gx._storage.data as FloatArray, N * C, H, W, Ho, Wo, rh, rw, ac);
+    // the rule is linear in g and its adjoint is the resize itself
+    record('UpsampleBilinear2DBackwardBackward0', [g!], [gx], (_c2, [gg]) => [upsample_bilinear2d(gg!, Ho, Wo, rh, rw, ac)]);
     return [gx];
   });
   return out;
@@ -344,8 +410,8 @@ export function nll_loss(input: Tensor, target: Tensor, options: NllOptions = {}
   const in_shape = input.shape;
   // input, target and weight are saved as in PyTorch (E2 on a second backward, E9 if one changes in place)
   record('NllLossBackward0', [input], [out], (ctx, [g]) => {
-    ctx.saved_tensors();
-    const gx = empty([N, C], x.dtype);
+    const [xs] = ctx.saved_tensors();
+    const gx = empty(in_shape, x.dtype);
     const gd = g!._contiguous_data();
     const gxd = gx._storage.data;
     for (let n = 0; n < N; n++) {
@@ -354,7 +420,12 @@ export function nll_loss(input: Tensor, target: Tensor, options: NllOptions = {}
       const scale = reduction === 'none' ? gd[n]! : reduction === 'sum' ? gd[0]! : gd[0]! / total_w;
       gxd[n * C + c] = -wt[n]! * scale;
     }
-    return [gx.reshape(in_shape)];
+    // the rule is linear in g, and its adjoint is nll_loss itself; w.r.t. the input it is zero
+    record('NllLossBackwardBackward0', [g!, xs!], [gx], (c2, [gg]) => [
+      c2.needs_input_grad(0) ? nll_loss(gg!, target, { weight, ignore_index: ignore, reduction }) : null,
+      c2.needs_input_grad(1) ? empty(in_shape, x.dtype) : null,
+    ]);
+    return [gx];
   }, weight === null ? [input, target] : [input, target, weight]);
   return out;
 }
@@ -428,11 +499,36 @@ export function mse_loss(input: Tensor, target: Tensor, options: { reduction?: R
   const n = input.numel();
   record('MseLossBackward0', [input, target], [out], (ctx, [g]) => {
     const [a, b] = ctx.saved_tensors();
-    const scale = reduction === 'mean' ? 2 / n : 2;
-    const base = mul(mul(sub(a!, b!), scale), g!);
-    return [ctx.needs_input_grad(0) ? base : null, ctx.needs_input_grad(1) ? neg(base) : null];
+    return mse_loss_backward(g!, a!, b!, reduction === 'mean' ? 2 / n : 2, [ctx.needs_input_grad(0), ctx.needs_input_grad(1)]);
   }, [input, target]);
   return out;
+}
+
+/**
+ * MseLossBackward0's rule as an op, `±scale·(x - t)·g` (MseLossBackwardBackward0; edges: grad_output, input,
+ * target), recorded when a graph is being built.
+ */
+function mse_loss_backward(g: Tensor, x: Tensor, t: Tensor, scale: number, mask: readonly boolean[]): [Tensor | null, Tensor | null] {
+  const base = no_grad(() => mul(mul(sub(x, t), scale), g));
+  const gx = mask[0] ? base : null;
+  const gt = mask[1] ? no_grad(() => neg(base)) : null;
+  const slots = [0, 1].filter((i) => mask[i]);
+  record('MseLossBackwardBackward0', [g, x, t], slots.map((i) => [gx, gt][i]!), (ctx, grads) => {
+    const [gs, xs, ts] = ctx.saved_tensors();
+    // u = ggx - ggt weighs both outputs: d/dg = scale·(x - t)·u, d/dx = scale·g·u = -d/dt
+    let u: Tensor | null = null;
+    slots.forEach((slot, k) => {
+      const gk = grads[k] ?? null;
+      if (gk === null) return;
+      const signed = slot === 0 ? gk : neg(gk);
+      u = u === null ? signed : add(u, signed);
+    });
+    if (u === null) return [null, null, null];
+    const d = mul(mul(gs!, u), scale);
+    const g_grad = ctx.needs_input_grad(0) ? sum_to(mul(mul(sub(xs!, ts!), scale), u), gs!.shape) : null;
+    return [g_grad, ctx.needs_input_grad(1) ? d : null, ctx.needs_input_grad(2) ? neg(d) : null];
+  }, [g, x, t]);
+  return [gx, gt];
 }
 
 /** Mean absolute error (composed; gradient sign(x - y)). */

@@ -4,7 +4,8 @@ import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
-import { div, eq, float_dtype, map_unary, maximum as maximum_, minimum as minimum_, mul, sub, to_dtype } from './arithmetic.js';
+import { div, eq, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype } from './arithmetic.js';
+import { abs, exp, sign } from './unary.js';
 import { empty, record } from './record.js';
 import type { DimArg, ReduceOptions } from './types.js';
 import { expand, reshape, unsqueeze, view } from './view.js';
@@ -219,9 +220,15 @@ export function norm(x: Tensor, p = 2): Tensor {
   out._storage.data[0] = value;
   record('NormBackward1', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors();
-    if (p === 2) return [mul(div(a!, r!), g!)];
-    const sgn = map_unary(a!, 'sign', a!.dtype);
-    return [mul(mul(sgn, div(map_unary(a!, 'pow_s', a!.dtype, p - 1).abs(), map_unary(r!, 'pow_s', r!.dtype, p - 1))), g!)];
+    // 0 where the norm is 0 (PyTorch masks those out); ∞: split evenly over the entries of largest |x|
+    const over = (num: Tensor, den: Tensor): Tensor => masked_fill(div(num, den), eq(r!, 0), 0);
+    if (p === 2) return [mul(a!, over(g!, r!))];
+    if (p === 1) return [mul(sign(a!), g!)];
+    if (p === Infinity) {
+      const mask = to_dtype(eq(abs(a!), r!), a!.dtype);
+      return [mul(sign(a!), mul(mask, div(g!, sum(mask))))];
+    }
+    return [mul(mul(sign(a!), pow(abs(a!), p - 1)), over(g!, pow(r!, p - 1)))];
   }, [x, out]);
   return out;
 }
@@ -290,11 +297,26 @@ export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
   const d = normalize_dim(softmax_dim(dim), x.ndim);
   const out = empty(x.shape, float_dtype(x.dtype));
   kernels().softmax(x._view, d, out._storage.data, false);
-  record('SoftmaxBackward0', [x], [out], (ctx, [g]) => {
-    const y = ctx.saved_tensors()[0]!;
-    return [mul(y, sub(g!, sum(mul(g!, y), d, { keepdim: true })))];
-  }, [out]);
+  record('SoftmaxBackward0', [x], [out], (ctx, [g]) => [softmax_backward_data(g!, ctx.saved_tensors()[0]!, d)], [out]);
   return out;
+}
+
+/**
+ * SoftmaxBackward0's rule as an op, `y (g - Σ g y)` (SoftmaxBackwardDataBackward0; edges: grad_output,
+ * output), recorded when a graph is being built.
+ */
+function softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
+  const dot = (a: Tensor, b: Tensor): Tensor => sum(mul(a, b), d, { keepdim: true });
+  const gx = no_grad(() => mul(y, sub(g, dot(g, y))));
+  // d/dg is the same rule applied to u; d/dy = u g - u Σ g y - g Σ u y
+  record('SoftmaxBackwardDataBackward0', [g, y], [gx], (ctx, [u]) => {
+    const [gs, ys] = ctx.saved_tensors();
+    return [
+      ctx.needs_input_grad(0) ? softmax_backward_data(u!, ys!, d) : null,
+      ctx.needs_input_grad(1) ? sub(mul(u!, sub(gs!, dot(gs!, ys!))), mul(gs!, dot(u!, ys!))) : null,
+    ];
+  }, [g, y]);
+  return gx;
 }
 
 /** Log-softmax along `dim` (LogSoftmaxBackward0). */
@@ -302,10 +324,24 @@ export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
   const d = normalize_dim(softmax_dim(dim), x.ndim);
   const out = empty(x.shape, float_dtype(x.dtype));
   kernels().softmax(x._view, d, out._storage.data, true);
-  record('LogSoftmaxBackward0', [x], [out], (ctx, [g]) => {
-    const y = ctx.saved_tensors()[0]!;
-    return [sub(g!, mul(y.exp(), sum(g!, d, { keepdim: true })))];
-  }, [out]);
+  record('LogSoftmaxBackward0', [x], [out], (ctx, [g]) => [log_softmax_backward_data(g!, ctx.saved_tensors()[0]!, d)], [out]);
   return out;
 }
 
+/**
+ * LogSoftmaxBackward0's rule as an op, `g - exp(y) Σ g` (LogSoftmaxBackwardDataBackward0; edges:
+ * grad_output, output), recorded when a graph is being built.
+ */
+function log_softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
+  const gx = no_grad(() => sub(g, mul(exp(y), sum(g, d, { keepdim: true }))));
+  // d/dg = u - Σ u exp(y); d/dy = -exp(y) u Σ g
+  record('LogSoftmaxBackwardDataBackward0', [g, y], [gx], (ctx, [u]) => {
+    const [gs, ys] = ctx.saved_tensors();
+    const p = exp(ys!);
+    return [
+      ctx.needs_input_grad(0) ? sub(u!, sum(mul(u!, p), d, { keepdim: true })) : null,
+      ctx.needs_input_grad(1) ? neg(mul(mul(p, u!), sum(gs!, d, { keepdim: true }))) : null,
+    ];
+  }, [g, y]);
+  return gx;
+}

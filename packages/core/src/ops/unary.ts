@@ -1,8 +1,9 @@
 // Elementwise math and activations, each with its PyTorch node name and derivative rule.
 import type { UnaryOp } from '../kernels/js/elementwise.js';
-import { should_record, type Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
+import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, ge, gt, le, logical_and_, map_binary, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
-import { record } from './record.js';
+import { empty, record } from './record.js';
 import type { ClampOptions } from './types.js';
 
 /** Float-valued unary op whose backward reads the saved input (`uses = 'input'`) or the result. */
@@ -46,19 +47,41 @@ export function square(x: Tensor): Tensor {
 /** `max(x, 0)`; the gradient at 0 is 0 (ReluBackward0 saves its result). */
 export function relu(x: Tensor): Tensor {
   const out = map_unary(x, 'relu', x.dtype);
-  record('ReluBackward0', [x], [out], (ctx, [g]) => {
-    const r = ctx.saved_tensors()[0]!;
-    // `g * (r > 0)` in one pass, unless a double backward needs the product recorded
-    return [should_record([g]) ? mul(g!, to_dtype(gt(r, 0), g!.dtype)) : map_binary(g!, r, 'relu_mask', g!.dtype)];
-  }, [out]);
+  record('ReluBackward0', [x], [out], (ctx, [g]) => [threshold_backward(g!, ctx.saved_tensors()[0]!)], [out]);
   return out;
+}
+
+/**
+ * ReluBackward0's rule as an op, `g` where `r > 0` else 0, in one pass (ThresholdBackwardBackward0; edges:
+ * grad_output, result). Its gradient is the same mask applied to the incoming gradient, and 0 w.r.t. `r`.
+ */
+function threshold_backward(g: Tensor, r: Tensor): Tensor {
+  const gx = map_binary(g, r, 'relu_mask', g.dtype);
+  record('ThresholdBackwardBackward0', [g, r], [gx], (ctx, [u]) => {
+    const [rs] = ctx.saved_tensors();
+    return [ctx.needs_input_grad(0) ? threshold_backward(u!, rs!) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!.dtype) : null];
+  }, [r]);
+  return gx;
 }
 
 /** `x` where positive, `negative_slope * x` elsewhere (LeakyReluBackward0). */
 export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {
   const out = map_unary(x, 'leaky_relu', x.dtype, negative_slope);
-  record('LeakyReluBackward0', [x], [out], (ctx, [g]) => [where(gt(ctx.saved_tensors()[0]!, 0), g!, mul(g!, negative_slope))], [x]);
+  record('LeakyReluBackward0', [x], [out], (ctx, [g]) => [leaky_relu_backward(g!, ctx.saved_tensors()[0]!, negative_slope)], [x]);
   return out;
+}
+
+/**
+ * LeakyReluBackward0's rule as an op, `g` where `x > 0` else `slope·g` (LeakyReluBackwardBackward0; edges:
+ * grad_output, input). Its gradient is the same rule on the incoming gradient, and 0 w.r.t. `x`.
+ */
+function leaky_relu_backward(g: Tensor, x: Tensor, slope: number): Tensor {
+  const gx = no_grad(() => where(gt(x, 0), g, mul(g, slope)));
+  record('LeakyReluBackwardBackward0', [g, x], [gx], (ctx, [u]) => {
+    const [xs] = ctx.saved_tensors();
+    return [ctx.needs_input_grad(0) ? leaky_relu_backward(u!, xs!, slope) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!.dtype) : null];
+  }, [x]);
+  return gx;
 }
 
 function clamp_bounds(min?: number | ClampOptions | null, max?: number | null): [number, number] {

@@ -1,0 +1,281 @@
+// The table of differentiable ops that gradcheck and gradgradcheck run over (float64, every backend).
+// Adding an op to @tsgrad/core? Add a row here naming it in `ops` (or list it in NOT_DIFFERENTIABLE with a reason):
+// op_coverage.test.ts fails for an export or Tensor method that neither names.
+import * as torch from '@tsgrad/core';
+import type { Tensor } from '@tsgrad/core';
+
+const gen = new torch.Generator(7);
+
+/** A float64 leaf that requires grad: N(0, 1), or U(lo, hi) when a range is given. */
+export function leaf(shape: number[], range?: [number, number]): Tensor {
+  const t = range === undefined
+    ? torch.randn(shape, { dtype: 'float64', generator: gen })
+    : torch.rand(shape, { dtype: 'float64', generator: gen }).mul(range[1] - range[0]).add(range[0]);
+  return t.requires_grad_(true);
+}
+const long = (values: number[]): Tensor => torch.tensor(values, { dtype: 'int64' });
+const f64 = (values: number[]): Tensor => torch.tensor(values, { dtype: 'float64' });
+/** Values within `gap` of a non-differentiable point are moved off it, so central differences never straddle it. */
+export function away_from(t: Tensor, kink: number, gap: number): Tensor {
+  const d = t._storage.data;
+  for (let i = 0; i < d.length; i++) if (Math.abs(d[i]! - kink) < gap) d[i] = kink + (d[i]! >= kink ? gap : -gap);
+  return t;
+}
+/** Positive values, for log, sqrt, division. */
+const P = (shape: number[]): Tensor => leaf(shape, [0.5, 2]);
+/** A differentiable non-leaf copy, so in-place ops may write to it. */
+const copy = (x: Tensor): Tensor => x.mul(1);
+
+export interface OpCase {
+  /** Names of the @tsgrad/core functions and Tensor methods this row differentiates. */
+  ops: readonly string[];
+  /** Fresh inputs (float64 leaves that require grad, and any other arguments). */
+  inputs: () => Tensor[];
+  fn: (...xs: Tensor[]) => Tensor | Tensor[];
+  /** Tolerances where the row needs others than gradcheck's defaults (e.g. a float32 round trip). */
+  tol?: { eps?: number; atol?: number; rtol?: number };
+}
+
+/** One row per op (and per interesting configuration of it); each is gradchecked and gradgradchecked. */
+export const OP_CASES: Record<string, OpCase> = {
+  // arithmetic with broadcasting
+  add: { ops: ['add'], inputs: () => [leaf([2, 1, 3]), leaf([4, 1])], fn: (a, b) => [a!.add(b!, { alpha: 2 }), a!.add(b!)] },
+  sub: { ops: ['sub'], inputs: () => [leaf([3, 1]), leaf([1, 4])], fn: (a, b) => [a!.sub(b!), a!.sub(b!, { alpha: -0.5 })] },
+  mul: { ops: ['mul'], inputs: () => [leaf([2, 3]), leaf([3])], fn: (a, b) => [a!.mul(b!), a!.mul(a!)] },
+  div: { ops: ['div'], inputs: () => [leaf([2, 3]), P([2, 1])], fn: (a, b) => [a!.div(b!), b!.div(b!.mul(b!))] },
+  scalar_ops: { ops: ['add', 'sub', 'mul', 'div', 'rsub'], inputs: () => [leaf([3, 4])], fn: (a) => torch.rsub(a!.add(2.5).sub(1).mul(3).div(2), 2) },
+  neg: { ops: ['neg'], inputs: () => [leaf([3, 4])], fn: (a) => a!.neg() },
+  pow_scalar: { ops: ['pow', 'square'], inputs: () => [P([3, 4])], fn: (a) => [a!.pow(2), a!.pow(3), a!.pow(0.5), a!.pow(-1), a!.pow(1.5), a!.square()] },
+  pow_tensor: { ops: ['pow'], inputs: () => [P([3, 4]), leaf([3, 4])], fn: (a, b) => a!.pow(b!) },
+  pow_scalar_base: { ops: ['pow'], inputs: () => [leaf([5])], fn: (b) => torch.pow(2, b!) },
+  where: { ops: ['where'], inputs: () => [leaf([3, 4]), leaf([4])], fn: (a, b) => [torch.where(a!.detach().gt(0), a!, b!), a!.where(a!.detach().lt(0.5), 2), torch.where(a!.detach().gt(0), 1, b!)] },
+  masked_fill: { ops: ['masked_fill'], inputs: () => [leaf([3, 4])], fn: (a) => a!.masked_fill(a!.detach().lt(0), 0.5) },
+  maximum_minimum: {
+    ops: ['maximum', 'minimum', 'max', 'min'],
+    inputs: () => [leaf([3, 4]), leaf([4])],
+    fn: (a, b) => [torch.maximum(a!, b!.expand(3, 4)), torch.minimum(a!, b!), a!.max(b!), a!.min(b!.mul(0.5))],
+  },
+  to_dtype: {
+    ops: ['to_dtype', 'to', 'float', 'double', 'type_as'],
+    inputs: () => [leaf([3, 4])],
+    fn: (a) => [a!.float().double(), a!.to('float32').type_as(a!), torch.to_dtype(a!, 'float64')],
+    // float32 cannot resolve a 1e-6 step: difference over a wider one
+    tol: { eps: 1e-3, atol: 1e-3 },
+  },
+  // unary
+  exp: { ops: ['exp'], inputs: () => [leaf([3, 4])], fn: (a) => a!.exp() },
+  log: { ops: ['log'], inputs: () => [P([3, 4])], fn: (a) => a!.log() },
+  log1p: { ops: ['log1p'], inputs: () => [P([3, 4])], fn: (a) => torch.log1p(a!.sub(0.4)) },
+  sqrt: { ops: ['sqrt'], inputs: () => [P([3, 4])], fn: (a) => a!.sqrt() },
+  rsqrt: { ops: ['rsqrt'], inputs: () => [P([3, 4])], fn: (a) => a!.rsqrt() },
+  reciprocal: { ops: ['reciprocal'], inputs: () => [P([3, 4])], fn: (a) => a!.reciprocal() },
+  sin_cos: { ops: ['sin', 'cos'], inputs: () => [leaf([3, 4])], fn: (a) => [a!.sin(), a!.cos(), a!.sin().mul(a!.cos())] },
+  sigmoid_tanh: { ops: ['sigmoid', 'tanh'], inputs: () => [leaf([3, 4])], fn: (a) => [torch.sigmoid(a!), torch.tanh(a!), a!.sigmoid().mul(a!.tanh())] },
+  relu: { ops: ['relu'], inputs: () => [away_from(leaf([3, 4]), 0, 1e-3)], fn: (a) => [torch.relu(a!), a!.relu().mul(a!)] },
+  leaky_relu: { ops: ['leaky_relu'], inputs: () => [away_from(leaf([3, 4]), 0, 1e-3)], fn: (a) => [torch.leaky_relu(a!, 0.2), torch.leaky_relu(a!).mul(a!)] },
+  abs_sign: { ops: ['abs', 'sign'], inputs: () => [away_from(leaf([3, 4]), 0, 1e-3)], fn: (a) => [a!.abs(), a!.abs().mul(a!), a!.sign().mul(a!)] },
+  clamp: {
+    ops: ['clamp', 'clip'],
+    inputs: () => [away_from(away_from(leaf([3, 4]), -0.5, 1e-3), 0.7, 1e-3)],
+    fn: (a) => [a!.clamp(-0.5, 0.7), a!.clamp({ min: -0.5 }), a!.clip({ max: 0.7 }).mul(a!)],
+  },
+  dropout: {
+    ops: ['dropout'],
+    inputs: () => [leaf([3, 4])],
+    // a freshly seeded generator draws the same mask at every call
+    fn: (x) => [torch.dropout(x!, { p: 0.4, training: true, generator: new torch.Generator(3) }), torch.dropout(x!.mul(1), { p: 0.5, training: false })],
+  },
+  // reductions
+  sum: { ops: ['sum'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.sum(), x!.sum(1), x!.sum([0, 2], { keepdim: true }), x!.sum(-1, { keepdim: true })] },
+  mean: { ops: ['mean'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.mean(), x!.mean(1), x!.mean([0, 2], { keepdim: true })] },
+  sum_to: { ops: ['sum_to'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [torch.sum_to(x!, [3, 1]), torch.sum_to(x!, [1, 3, 4])] },
+  max_min_all: { ops: ['max', 'min'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.max(), x!.min()] },
+  max_min_ties: { ops: ['max', 'min', 'amax', 'amin'], inputs: () => [leaf([2, 3])], fn: (x) => { const t = x!.mul(0).add(1); return [t.max().mul(x!), t.amax(1).mul(x!.sum()), t.amin(0).mul(x!.sum())]; } },
+  max_min_dim: { ops: ['max', 'min'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.max(1).values, x!.min(-1, { keepdim: true }).values] },
+  amax_amin: { ops: ['amax', 'amin'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.amax(1), x!.amax([0, 2], { keepdim: true }), x!.amin(0), torch.amin(x!)] },
+  var_std: {
+    ops: ['var', 'var_', 'std'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [x!.var(), x!.var(1), x!.std(0, { keepdim: true }), torch.var_(x!, { dim: 1, unbiased: false }), x!.std(), x!.std(1, { correction: 0 })],
+  },
+  norm: { ops: ['norm'], inputs: () => [away_from(leaf([3, 4]), 0, 1e-3)], fn: (x) => [x!.norm(), x!.norm(1), x!.norm(3), x!.norm(1.5), x!.norm(Infinity)] },
+  softmax: { ops: ['softmax', 'log_softmax'], inputs: () => [leaf([3, 5])], fn: (x) => [torch.softmax(x!, 1), torch.softmax(x!, 0), torch.log_softmax(x!, -1), x!.log_softmax({ dim: 0 })] },
+  // shape
+  reshape_view: {
+    ops: ['reshape', 'view', 'flatten', 'unsafe_view', 'view_as', 'reshape_as'],
+    inputs: () => [leaf([2, 3, 4])],
+    fn: (x) => [x!.reshape(6, 4), x!.view(4, -1), torch.flatten(x!, 1), x!.transpose(0, 2).reshape(-1), torch.unsafe_view(x!, [4, 6]), x!.view_as(torch.zeros([24])), x!.permute(1, 0, 2).reshape_as(torch.zeros([3, 8]))],
+  },
+  transpose_permute: { ops: ['transpose', 'permute', 't', 'select'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.transpose(0, 2), x!.permute(2, 0, 1), x!.select(1, 0).t(), torch.t(x!.select(0, 1))] },
+  squeeze_unsqueeze_expand: {
+    ops: ['squeeze', 'unsqueeze', 'expand', 'expand_as'],
+    inputs: () => [leaf([1, 3, 1, 2])],
+    fn: (x) => [x!.squeeze(), x!.squeeze(2), x!.unsqueeze(1), x!.expand(4, 3, 5, 2), x!.expand_as(torch.zeros([2, 3, 2, 2]))],
+  },
+  clone_contiguous: { ops: ['clone', 'contiguous'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.clone(), x!.t().contiguous(), torch.contiguous(x!)] },
+  cat_stack: { ops: ['cat', 'stack'], inputs: () => [leaf([2, 3]), leaf([1, 3]), leaf([2, 3])], fn: (a, b, c) => [torch.cat([a!, b!, c!]), torch.cat([a!, c!], { dim: 1 }), torch.stack([a!, c!], { dim: 2 })] },
+  select_slice: {
+    ops: ['index', 'select', 'slice', 'narrow'],
+    inputs: () => [leaf([4, 5])],
+    fn: (x) => [x!.index([1]), x!.index([{}, { start: 1, stop: 3 }]), x!.index([{ step: 2 }]), x!.index([{ start: 1 }, { start: -2 }]), x!.index(['...', 0]), x!.index([null, { start: 1, stop: 3 }]), x!.narrow(1, 1, 3), torch.slice(x!, 1, 0, 5, 2), x!.index([])],
+  },
+  index_repeated: {
+    ops: ['index'],
+    inputs: () => [leaf([4, 5])],
+    fn: (x) => [x!.index([[0, 2, 0]]), x!.index([{}, [1, 3, 1]]), x!.index([long([3, 0, 3]), long([1, 1, 4])]), x!.index([x!.detach().gt(0)])],
+  },
+  split_chunk_unbind: {
+    ops: ['split', 'chunk', 'unbind'],
+    inputs: () => [leaf([4, 5])],
+    fn: (x) => [...x!.split(3), ...x!.split([1, 3], 0).slice(1), x!.chunk(2, 1)[1]!, ...x!.unbind(1).slice(2, 4)],
+  },
+  gather_scatter: {
+    ops: ['gather', 'scatter_add_zeros', 'scatter_into_zeros'],
+    inputs: () => [leaf([3, 4]), leaf([3, 2])],
+    fn: (x, s) => [
+      x!.gather(1, long([0, 0, 3, 1, 2, 2, 3, 3, 0]).view(3, 3)),
+      x!.gather(0, long([2, 2, 0, 1]).view(1, 4)),
+      torch.scatter_add_zeros(s!, 1, long([0, 0, 3, 1, 2, 2]).view(3, 2), [3, 4]),
+      torch.scatter_into_zeros(s!.select(1, 0), 1, long([3, 0, 3]), [3, 4], false),
+    ],
+  },
+  view_scatter: {
+    ops: ['view_scatter'],
+    inputs: () => [leaf([2, 5])],
+    fn: (g) => torch.view_scatter(g!, [4, 5], { shape: [2, 5], strides: [5, 1], offset: 5 }, 'SliceBackwardBackward0'),
+  },
+  // in-place ops on differentiable non-leaves
+  inplace_arith: {
+    ops: ['add_', 'sub_', 'mul_', 'div_'],
+    inputs: () => [leaf([3, 4]), P([4])],
+    fn: (a, b) => [copy(a!).add_(b!), copy(a!).sub_(b!, { alpha: 2 }), copy(a!).mul_(b!), copy(a!).div_(b!), copy(a!).mul_(2).add_(1)],
+  },
+  inplace_relu_clamp: {
+    ops: ['relu_', 'clamp_'],
+    inputs: () => [away_from(away_from(leaf([3, 4]), 0, 1e-3), 0.5, 1e-3)],
+    fn: (a) => [copy(a!).relu_(), copy(a!).clamp_(-1, 0.5), copy(a!).relu_().mul(a!)],
+  },
+  inplace_fill_copy: {
+    ops: ['fill_', 'zero_', 'copy_'],
+    inputs: () => [leaf([3, 4]), leaf([4])],
+    fn: (a, b) => [copy(a!).fill_(2).add(a!), copy(a!).zero_().add(b!), copy(a!).copy_(b!).mul(a!)],
+  },
+  // linear algebra
+  mm: { ops: ['mm'], inputs: () => [leaf([3, 4]), leaf([4, 2])], fn: (a, b) => [a!.mm(b!), a!.mm(b!).mul(a!.sum())] },
+  mv_dot: { ops: ['mv', 'dot'], inputs: () => [leaf([3, 4]), leaf([4])], fn: (a, v) => [a!.mv(v!), v!.dot(v!.mul(2)), a!.mv(v!).mul(v!.dot(v!))] },
+  bmm: { ops: ['bmm'], inputs: () => [leaf([2, 3, 4]), leaf([2, 4, 5])], fn: (a, b) => a!.bmm(b!) },
+  addmm: { ops: ['addmm'], inputs: () => [leaf([2]), leaf([3, 4]), leaf([4, 2])], fn: (c, a, b) => torch.addmm(c!, a!, b!) },
+  matmul_1d_2d: { ops: ['matmul'], inputs: () => [leaf([4]), leaf([4, 5])], fn: (a, b) => torch.matmul(a!, b!) },
+  matmul_batched: { ops: ['matmul'], inputs: () => [leaf([2, 1, 3, 4]), leaf([3, 4, 2])], fn: (a, b) => [torch.matmul(a!, b!), torch.matmul(a!, b!).pow(2)] },
+  matmul_3d_2d: { ops: ['matmul'], inputs: () => [leaf([2, 3, 4]), leaf([4, 5])], fn: (a, b) => torch.matmul(a!, b!) },
+  matmul_1d_3d: { ops: ['matmul'], inputs: () => [leaf([4]), leaf([2, 4, 3])], fn: (a, b) => a!.matmul(b!) },
+  linear: {
+    ops: ['linear'],
+    inputs: () => [leaf([2, 3, 4]), leaf([5, 4]), leaf([5])],
+    fn: (x, w, b) => [torch.linear(x!, w!, b!), torch.linear(x!.select(0, 0), w!), torch.linear(x!.select(0, 1).select(0, 0), w!, b!)],
+  },
+  // convolution, pooling, resizing
+  conv2d_basic: { ops: ['conv2d'], inputs: () => [leaf([2, 2, 4, 4]), leaf([3, 2, 3, 3]), leaf([3])], fn: (x, w, b) => torch.conv2d(x!, w!, b!) },
+  conv2d_stride_pad_dil_groups: {
+    ops: ['conv2d'],
+    inputs: () => [leaf([1, 4, 5, 6]), leaf([4, 2, 2, 3]), leaf([4])],
+    fn: (x, w, b) => torch.conv2d(x!, w!, b!, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }),
+  },
+  conv2d_depthwise_nobias: { ops: ['conv2d'], inputs: () => [leaf([1, 2, 4, 4]), leaf([2, 1, 3, 3])], fn: (x, w) => torch.conv2d(x!, w!, null, { padding: 1, groups: 2 }) },
+  conv2d_unbatched_squared: { ops: ['conv2d'], inputs: () => [leaf([2, 4, 3]), leaf([2, 2, 3, 3])], fn: (x, w) => torch.conv2d(x!, w!, null, { padding: 'same' }).pow(2) },
+  max_pool2d_overlapping: {
+    ops: ['max_pool2d'],
+    inputs: () => [leaf([1, 2, 5, 6])],
+    fn: (x) => [torch.max_pool2d(x!, 3, { stride: 1 }), torch.max_pool2d(x!, 3, { stride: 2, padding: 1 }), torch.max_pool2d(x!, 2, { stride: 1, dilation: 2 }), torch.max_pool2d(x!, [2, 3], { stride: [2, 1], ceil_mode: true })],
+  },
+  max_pool2d_indices_squared: { ops: ['max_pool2d'], inputs: () => [leaf([2, 4, 4])], fn: (x) => torch.max_pool2d(x!, 2, { return_indices: true })[0].pow(2) },
+  avg_pool2d: {
+    ops: ['avg_pool2d'],
+    inputs: () => [leaf([1, 2, 5, 6])],
+    fn: (x) => [
+      torch.avg_pool2d(x!, 2),
+      torch.avg_pool2d(x!, 3, { stride: 2, padding: 1, count_include_pad: false }),
+      torch.avg_pool2d(x!, 2, { stride: 2, ceil_mode: true }),
+      torch.avg_pool2d(x!, 3, { stride: 2, padding: 1, ceil_mode: true, count_include_pad: false }),
+      torch.avg_pool2d(x!, 2, { divisor_override: 3 }).pow(2),
+    ],
+  },
+  adaptive_avg_pool2d: {
+    ops: ['adaptive_avg_pool2d'],
+    inputs: () => [leaf([1, 2, 5, 7])],
+    fn: (x) => [torch.adaptive_avg_pool2d(x!, [3, 3]), torch.adaptive_avg_pool2d(x!, [2, 4]).pow(2), torch.adaptive_avg_pool2d(x!, 1)],
+  },
+  interpolate: {
+    ops: ['interpolate'],
+    inputs: () => [leaf([1, 2, 3, 4])],
+    fn: (x) => [
+      torch.interpolate(x!, { size: [5, 7], mode: 'bilinear', align_corners: false }),
+      torch.interpolate(x!, { size: [2, 3], mode: 'bilinear', align_corners: false }).pow(2),
+      torch.interpolate(x!, { scale_factor: 1.7, mode: 'bilinear', align_corners: false }),
+      torch.interpolate(x!, { size: [4, 6], mode: 'bilinear', align_corners: true }),
+      torch.interpolate(x!, { scale_factor: 2, mode: 'nearest' }),
+    ],
+  },
+  // losses
+  nll_loss: {
+    ops: ['nll_loss'],
+    inputs: () => [leaf([5, 4])],
+    fn: (x) => {
+      const t = long([0, 3, 1, 1, 2]);
+      const w = f64([0.5, 2, 1, 1.5]);
+      const logp = torch.log_softmax(x!, 1);
+      return [torch.nll_loss(logp, t), torch.nll_loss(logp, t, { weight: w }), torch.nll_loss(logp, t, { ignore_index: 1, reduction: 'sum' }), torch.nll_loss(logp, t, { weight: w, ignore_index: 3, reduction: 'none' }), torch.nll_loss(x!.select(0, 0), long([2]).view([]))];
+    },
+  },
+  cross_entropy: {
+    ops: ['cross_entropy'],
+    inputs: () => [leaf([5, 4]), leaf([5, 4], [0, 1])],
+    fn: (x, p) => {
+      const t = long([0, 3, 1, 1, 2]);
+      const w = f64([0.5, 2, 1, 1.5]);
+      return [torch.cross_entropy(x!, t), torch.cross_entropy(x!, t, { label_smoothing: 0.1 }), torch.cross_entropy(x!, t, { weight: w, label_smoothing: 0.2, ignore_index: 1 }), torch.cross_entropy(x!, t, { reduction: 'none', label_smoothing: 0.1 }), torch.cross_entropy(x!, p!)];
+    },
+  },
+  mse_loss: {
+    ops: ['mse_loss'],
+    inputs: () => [leaf([3, 4]), leaf([3, 4])],
+    fn: (a, b) => [torch.mse_loss(a!, b!), torch.mse_loss(a!, b!, { reduction: 'none' }), torch.mse_loss(a!, b!, { reduction: 'sum' }), torch.mse_loss(a!, torch.full([3, 4], 0.3, { dtype: 'float64' }))],
+  },
+  l1_loss: { ops: ['l1_loss'], inputs: () => [leaf([3, 4]), leaf([3, 4])], fn: (a, b) => [torch.l1_loss(a!, b!), torch.l1_loss(a!, b!, { reduction: 'sum' }), torch.l1_loss(a!, b!, { reduction: 'none' })] },
+  binary_cross_entropy: {
+    ops: ['binary_cross_entropy'],
+    inputs: () => [leaf([3, 4], [0.1, 0.9]), leaf([3, 4], [0.05, 0.95])],
+    fn: (p, y) => [torch.binary_cross_entropy(p!, y!), torch.binary_cross_entropy(p!, y!, { weight: torch.full([4], 0.5, { dtype: 'float64' }), reduction: 'sum' }), torch.binary_cross_entropy(p!, y!, { reduction: 'none' })],
+  },
+  smooth_l1_loss: {
+    ops: ['smooth_l1_loss'],
+    inputs: () => [leaf([3, 4]), leaf([3, 4])],
+    fn: (a, b) => [torch.smooth_l1_loss(a!, b!), torch.smooth_l1_loss(a!, b!, { beta: 0.5, reduction: 'none' }), torch.smooth_l1_loss(a!, b!.mul(0.1), { beta: 2, reduction: 'sum' })],
+  },
+  binary_cross_entropy_with_logits: {
+    ops: ['binary_cross_entropy_with_logits'],
+    inputs: () => [away_from(leaf([3, 4]), 0, 1e-3), leaf([3, 4], [0, 1])],
+    fn: (x, y) => [
+      torch.binary_cross_entropy_with_logits(x!, y!),
+      torch.binary_cross_entropy_with_logits(x!, y!, { pos_weight: f64([1, 2, 3, 0.5]), reduction: 'none' }),
+      torch.binary_cross_entropy_with_logits(x!, y!, { weight: f64([0.5, 2, 1, 1]), pos_weight: f64([2]), reduction: 'sum' }),
+    ],
+  },
+};
+
+/**
+ * Exports of @tsgrad/core and Tensor methods that need no row, with the reason. Everything else must be
+ * named by a row of OP_CASES.
+ */
+export const NOT_DIFFERENTIABLE: Record<string, string> = {};
+const reason = (why: string, names: string): void => {
+  for (const n of names.split(/\s+/).filter((s) => s !== '')) NOT_DIFFERENTIABLE[n] = why;
+};
+reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad GradModeGuard constructor');
+reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled manual_seed get_default_dtype set_default_dtype promote_types float_dtype kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running format_tensor warn toString is_tensor');
+reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
+reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
+reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
+reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
+reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
+reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point');
