@@ -273,6 +273,7 @@ const reason = (why: string, names: string): void => {
 };
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad GradModeGuard constructor');
 reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled manual_seed get_default_dtype set_default_dtype promote_types float_dtype kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running format_tensor warn toString is_tensor');
+reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
 reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
