@@ -16,9 +16,9 @@ export function leaf(shape: number[], range?: [number, number]): Tensor {
 const long = (values: number[]): Tensor => torch.tensor(values, { dtype: 'int64' });
 const f64 = (values: number[]): Tensor => torch.tensor(values, { dtype: 'float64' });
 /** Values within `gap` of a non-differentiable point are moved off it, so central differences never straddle it. */
-export function away_from(t: Tensor, kink: number, gap: number): Tensor {
+export function away_from(t: Tensor, kinks: number | number[], gap = 1e-3): Tensor {
   const d = t._storage.data;
-  for (let i = 0; i < d.length; i++) if (Math.abs(d[i]! - kink) < gap) d[i] = kink + (d[i]! >= kink ? gap : -gap);
+  for (const k of typeof kinks === 'number' ? [kinks] : kinks) for (let i = 0; i < d.length; i++) if (Math.abs(d[i]! - k) < gap) d[i] = k + (d[i]! >= k ? gap : -gap);
   return t;
 }
 /** Positive values, for log, sqrt, division. */
@@ -71,12 +71,12 @@ export const OP_CASES: Record<string, OpCase> = {
   reciprocal: { ops: ['reciprocal'], inputs: () => [P([3, 4])], fn: (a) => a!.reciprocal() },
   sin_cos: { ops: ['sin', 'cos'], inputs: () => [leaf([3, 4])], fn: (a) => [a!.sin(), a!.cos(), a!.sin().mul(a!.cos())] },
   sigmoid_tanh: { ops: ['sigmoid', 'tanh'], inputs: () => [leaf([3, 4])], fn: (a) => [torch.sigmoid(a!), torch.tanh(a!), a!.sigmoid().mul(a!.tanh())] },
-  relu: { ops: ['relu'], inputs: () => [away_from(leaf([3, 4]), 0, 1e-3)], fn: (a) => [torch.relu(a!), a!.relu().mul(a!)] },
-  leaky_relu: { ops: ['leaky_relu'], inputs: () => [away_from(leaf([3, 4]), 0, 1e-3)], fn: (a) => [torch.leaky_relu(a!, 0.2), torch.leaky_relu(a!).mul(a!)] },
-  abs_sign: { ops: ['abs', 'sign'], inputs: () => [away_from(leaf([3, 4]), 0, 1e-3)], fn: (a) => [a!.abs(), a!.abs().mul(a!), a!.sign().mul(a!)] },
+  relu: { ops: ['relu'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [torch.relu(a!), a!.relu().mul(a!)] },
+  leaky_relu: { ops: ['leaky_relu'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [torch.leaky_relu(a!, 0.2), torch.leaky_relu(a!).mul(a!)] },
+  abs_sign: { ops: ['abs', 'sign'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [a!.abs(), a!.abs().mul(a!), a!.sign().mul(a!)] },
   clamp: {
     ops: ['clamp', 'clip'],
-    inputs: () => [away_from(away_from(leaf([3, 4]), -0.5, 1e-3), 0.7, 1e-3)],
+    inputs: () => [away_from(leaf([3, 4]), [-0.5, 0.7])],
     fn: (a) => [a!.clamp(-0.5, 0.7), a!.clamp({ min: -0.5 }), a!.clip({ max: 0.7 }).mul(a!)],
   },
   dropout: {
@@ -84,6 +84,42 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([3, 4])],
     // a freshly seeded generator draws the same mask at every call
     fn: (x) => [torch.dropout(x!, { p: 0.4, training: true, generator: new torch.Generator(3) }), torch.dropout(x!.mul(1), { p: 0.5, training: false })],
+  },
+  // pointwise activations of torch.nn (values kept off their kinks)
+  elu_selu_celu: {
+    ops: ['elu', 'selu', 'celu'],
+    inputs: () => [away_from(leaf([3, 4]), 0)],
+    fn: (x) => [torch.elu(x!, { alpha: 0.7 }), torch.selu(x!), torch.celu(x!, 1.3)],
+  },
+  hardtanh_relu6: {
+    ops: ['hardtanh', 'relu6'],
+    inputs: () => [away_from(leaf([3, 4], [-3, 7]), [-0.5, 0, 2, 6])],
+    fn: (x) => [torch.hardtanh(x!, -0.5, 2), torch.relu6(x!).mul(x!)],
+  },
+  hardsigmoid_hardswish: {
+    ops: ['hardsigmoid', 'hardswish'],
+    inputs: () => [leaf([3, 4], [-2.9, 2.9])],
+    fn: (x) => [torch.hardsigmoid(x!), torch.hardswish(x!)],
+  },
+  silu_mish_softplus_logsigmoid: {
+    ops: ['silu', 'mish', 'softplus', 'logsigmoid', 'softsign', 'tanhshrink'],
+    inputs: () => [away_from(leaf([3, 4]), 0)],
+    fn: (x) => [torch.silu(x!), torch.mish(x!), torch.softplus(x!, { beta: 2, threshold: 20 }), torch.logsigmoid(x!), torch.softsign(x!), torch.tanhshrink(x!)],
+  },
+  shrink_threshold: {
+    ops: ['hardshrink', 'softshrink', 'threshold'],
+    inputs: () => [away_from(leaf([3, 4]), [-0.5, 0.5, 0.1])],
+    fn: (x) => [torch.hardshrink(x!), torch.softshrink(x!, 0.5), torch.threshold(x!, 0.1, 20)],
+  },
+  glu_prelu_rrelu_softmin: {
+    ops: ['glu', 'prelu', 'rrelu', 'softmin'],
+    inputs: () => [away_from(leaf([2, 4, 2]), 0), f64([0.1, -0.3, 0.5, 0.25]).requires_grad_(true)],
+    fn: (x, w) => [torch.glu(x!, 1), torch.prelu(x!, w!), torch.rrelu(x!), torch.softmin(x!, 1)],
+  },
+  activations_inplace: {
+    ops: ['apply_unary_inplace'],
+    inputs: () => [away_from(leaf([3, 4]), 0)],
+    fn: (x) => [torch.elu(copy(x!), { inplace: true }), torch.silu(copy(x!), { inplace: true }).mul(x!)],
   },
   // reductions
   sum: { ops: ['sum'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.sum(), x!.sum(1), x!.sum([0, 2], { keepdim: true }), x!.sum(-1, { keepdim: true })] },
@@ -98,7 +134,7 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([3, 4])],
     fn: (x) => [x!.var(), x!.var(1), x!.std(0, { keepdim: true }), torch.var_(x!, { dim: 1, unbiased: false }), x!.std(), x!.std(1, { correction: 0 })],
   },
-  norm: { ops: ['norm'], inputs: () => [away_from(leaf([3, 4]), 0, 1e-3)], fn: (x) => [x!.norm(), x!.norm(1), x!.norm(3), x!.norm(1.5), x!.norm(Infinity)] },
+  norm: { ops: ['norm'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (x) => [x!.norm(), x!.norm(1), x!.norm(3), x!.norm(1.5), x!.norm(Infinity)] },
   softmax: { ops: ['softmax', 'log_softmax'], inputs: () => [leaf([3, 5])], fn: (x) => [torch.softmax(x!, 1), torch.softmax(x!, 0), torch.log_softmax(x!, -1), x!.log_softmax({ dim: 0 })] },
   // shape
   reshape_view: {
@@ -152,7 +188,7 @@ export const OP_CASES: Record<string, OpCase> = {
   },
   inplace_relu_clamp: {
     ops: ['relu_', 'clamp_'],
-    inputs: () => [away_from(away_from(leaf([3, 4]), 0, 1e-3), 0.5, 1e-3)],
+    inputs: () => [away_from(leaf([3, 4]), [0, 0.5])],
     fn: (a) => [copy(a!).relu_(), copy(a!).clamp_(-1, 0.5), copy(a!).relu_().mul(a!)],
   },
   inplace_fill_copy: {
@@ -254,7 +290,7 @@ export const OP_CASES: Record<string, OpCase> = {
   },
   binary_cross_entropy_with_logits: {
     ops: ['binary_cross_entropy_with_logits'],
-    inputs: () => [away_from(leaf([3, 4]), 0, 1e-3), leaf([3, 4], [0, 1])],
+    inputs: () => [away_from(leaf([3, 4]), 0), leaf([3, 4], [0, 1])],
     fn: (x, y) => [
       torch.binary_cross_entropy_with_logits(x!, y!),
       torch.binary_cross_entropy_with_logits(x!, y!, { pos_weight: f64([1, 2, 3, 0.5]), reduction: 'none' }),
@@ -273,6 +309,7 @@ const reason = (why: string, names: string): void => {
 };
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad GradModeGuard constructor');
 reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled manual_seed get_default_dtype set_default_dtype promote_types float_dtype kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running format_tensor warn toString is_tensor');
+reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implicit_softmax_dim');
 reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
