@@ -126,7 +126,6 @@ export const OP_CASES: Record<string, OpCase> = {
   mean: { ops: ['mean'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.mean(), x!.mean(1), x!.mean([0, 2], { keepdim: true })] },
   sum_to: { ops: ['sum_to'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [torch.sum_to(x!, [3, 1]), torch.sum_to(x!, [1, 3, 4])] },
   max_min_all: { ops: ['max', 'min'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.max(), x!.min()] },
-  max_min_ties: { ops: ['max', 'min', 'amax', 'amin'], inputs: () => [leaf([2, 3])], fn: (x) => { const t = x!.mul(0).add(1); return [t.max().mul(x!), t.amax(1).mul(x!.sum()), t.amin(0).mul(x!.sum())]; } },
   max_min_dim: { ops: ['max', 'min'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.max(1).values, x!.min(-1, { keepdim: true }).values] },
   amax_amin: { ops: ['amax', 'amin'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.amax(1), x!.amax([0, 2], { keepdim: true }), x!.amin(0), torch.amin(x!)] },
   var_std: {

@@ -7,7 +7,7 @@ import { default_generator, type Generator } from '../random.js';
 import { should_record, Tensor } from '../tensor.js';
 import { add, div, eq, logical_not, mul, neg, rsub, sub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
-import { log_softmax, mean, sum, sum_to } from './reduce.js';
+import { log_softmax, mean, sum } from './reduce.js';
 import { gather } from './indexing.js';
 import { abs, clamp, log, relu, sigmoid, sign } from './unary.js';
 import { no_grad } from '../autograd/grad_mode.js';
@@ -499,36 +499,26 @@ export function mse_loss(input: Tensor, target: Tensor, options: { reduction?: R
   const n = input.numel();
   record('MseLossBackward0', [input, target], [out], (ctx, [g]) => {
     const [a, b] = ctx.saved_tensors();
-    return mse_loss_backward(g!, a!, b!, reduction === 'mean' ? 2 / n : 2, [ctx.needs_input_grad(0), ctx.needs_input_grad(1)]);
+    const scale = reduction === 'mean' ? 2 / n : 2;
+    // as PyTorch, the target's gradient is the same rule with the operands swapped
+    return [ctx.needs_input_grad(0) ? mse_loss_backward(g!, a!, b!, scale) : null, ctx.needs_input_grad(1) ? mse_loss_backward(g!, b!, a!, scale) : null];
   }, [input, target]);
   return out;
 }
 
 /**
- * MseLossBackward0's rule as an op, `±scale·(x - t)·g` (MseLossBackwardBackward0; edges: grad_output, input,
- * target), recorded when a graph is being built.
+ * MseLossBackward0's rule as an op, `scale·(x - t)·g` (MseLossBackwardBackward0; edges: grad_output, x, t),
+ * recorded when a graph is being built.
  */
-function mse_loss_backward(g: Tensor, x: Tensor, t: Tensor, scale: number, mask: readonly boolean[]): [Tensor | null, Tensor | null] {
-  const base = no_grad(() => mul(mul(sub(x, t), scale), g));
-  const gx = mask[0] ? base : null;
-  const gt = mask[1] ? no_grad(() => neg(base)) : null;
-  const slots = [0, 1].filter((i) => mask[i]);
-  record('MseLossBackwardBackward0', [g, x, t], slots.map((i) => [gx, gt][i]!), (ctx, grads) => {
+function mse_loss_backward(g: Tensor, x: Tensor, t: Tensor, scale: number): Tensor {
+  const gx = no_grad(() => mul(mul(sub(x, t), scale), g));
+  record('MseLossBackwardBackward0', [g, x, t], [gx], (ctx, [u]) => {
     const [gs, xs, ts] = ctx.saved_tensors();
-    // u = ggx - ggt weighs both outputs: d/dg = scale·(x - t)·u, d/dx = scale·g·u = -d/dt
-    let u: Tensor | null = null;
-    slots.forEach((slot, k) => {
-      const gk = grads[k] ?? null;
-      if (gk === null) return;
-      const signed = slot === 0 ? gk : neg(gk);
-      u = u === null ? signed : add(u, signed);
-    });
-    if (u === null) return [null, null, null];
-    const d = mul(mul(gs!, u), scale);
-    const g_grad = ctx.needs_input_grad(0) ? sum_to(mul(mul(sub(xs!, ts!), scale), u), gs!.shape) : null;
+    const d = mul(mul(gs!, u!), scale);
+    const g_grad = ctx.needs_input_grad(0) ? mul(mul(sub(xs!, ts!), scale), u!) : null;
     return [g_grad, ctx.needs_input_grad(1) ? d : null, ctx.needs_input_grad(2) ? neg(d) : null];
   }, [g, x, t]);
-  return [gx, gt];
+  return gx;
 }
 
 /** Mean absolute error (composed; gradient sign(x - y)). */
