@@ -11,7 +11,7 @@ export function main(log: Log = console.log): void {
 
   // forward hooks on conv1 and conv2 print what flows through them
   const print_shapes = (module: nn.Module, input: unknown[], output: torch.Tensor): void => {
-    log(`Inside ${module.constructor.name} forward`);
+    log(`Inside ${module._get_name()} forward`);
     log(`input: array of length ${input.length}`);
     log(`input[0] shape: [${(input[0] as torch.Tensor).shape.join(', ')}]`);
     log(`output shape: [${output.shape.join(', ')}]`);
@@ -24,14 +24,14 @@ export function main(log: Log = console.log): void {
 
   // a forward pre-hook sees (and could replace) the input
   const pre = net.conv1.register_forward_pre_hook((m, input) => {
-    log(`pre-hook on ${m.constructor.name}: input[0] shape [${input[0].shape.join(', ')}]`);
+    log(`pre-hook on ${m._get_name()}: input[0] shape [${input[0].shape.join(', ')}]`);
   });
   net.call(x);
   pre.remove();
 
   // the legacy backward hook sees conv1's ConvolutionBackward0 node: (input grad or null, dW, db)
   const legacy = net.conv1.register_backward_hook((m, grad_input, grad_output) => {
-    log(`Inside ${m.constructor.name} backward`);
+    log(`Inside ${m._get_name()} backward`);
     log(`grad_input length: ${grad_input.length}`);
     log(`grad_input[0]: ${grad_input[0] === null ? 'None' : `[${grad_input[0]!.shape.join(', ')}]`}`);
     log(`grad_input[1] shape: [${grad_input[1]!.shape.join(', ')}]`);

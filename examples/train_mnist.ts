@@ -137,7 +137,7 @@ export function train(o: TrainOptions, log: Log, bus = new EventBus<TrainEvents>
 export function print_hook_shapes(net: nn.Module, x: torch.Tensor, log: Log): void {
   const handles = [...net.named_children()].map(([name, m]) =>
     m.register_forward_hook((_m, args, out) => {
-      log(`  ${name.padEnd(6)} ${m.constructor.name.padEnd(10)} in [${(args[0] as torch.Tensor).shape.join(', ')}] -> out [${(out as torch.Tensor).shape.join(', ')}]`);
+      log(`  ${name.padEnd(6)} ${m._get_name().padEnd(10)} in [${(args[0] as torch.Tensor).shape.join(', ')}] -> out [${(out as torch.Tensor).shape.join(', ')}]`);
     }),
   );
   try {

