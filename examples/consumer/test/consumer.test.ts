@@ -1,7 +1,7 @@
 // The packed tarballs as a user's project gets them: plain `npm install` in a fresh folder, the README's first
 // program in Node, strict type-checks in a Node-only and a browser-only project, and minified bundles (esbuild
 // --minify run in Node, a default Vite production build run in headless Chromium) printing PyTorch's names.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,6 @@ import { build as esbuild } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { build as vite_build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error plain JS script without declarations
-import { pack_all } from '../../../scripts/release_pack.mjs';
 import { hook_demo } from '../page/hook_demo.js';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -45,10 +43,14 @@ function user_env(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_)/i.test(k)));
 }
 
-function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, env: user_env(), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} in ${cwd} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
-  return r.stdout;
+/** Runs a command without blocking this worker (vitest's RPC needs the event loop); resolves to its stdout. */
+function run(cmd: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { cwd, env: user_env(), encoding: 'utf8', maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      if (error === null) resolve(stdout);
+      else reject(new Error(`${cmd} ${args.join(' ')} in ${cwd} failed (${error.code ?? error.signal}):\n${stdout}${stderr}`));
+    });
+  });
 }
 
 /** Bytes under `dir`, symlinks not followed. */
@@ -88,24 +90,38 @@ describe('the packed packages in a fresh npm project', () => {
   let work = '';
   let app = '';
   let tarballs: Record<string, string> = {};
+  // the two type-checks run side by side from beforeAll; each test awaits its own
+  const type_checks: Record<'node' | 'browser', Promise<string | Error>> = { node: Promise.resolve(''), browser: Promise.resolve('') };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tsgrad-consumer-'));
-    tarballs = pack_all({ out: join(work, 'tarballs') }) as Record<string, string>;
+    const out = join(work, 'tarballs');
+    // `pnpm release:pack`, as a release would run it (it builds, packs and checks the tarballs)
+    await run(process.execPath, [join(repo, 'scripts', 'release_pack.mjs'), '--out', out], repo);
+    tarballs = Object.fromEntries(readdirSync(out).map((f) => [/^tsgrad-(.+)-\d+\.\d+\.\d+.*\.tgz$/.exec(f)![1]!, join(out, f)]));
     app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-app', private: true, type: 'module' }, null, 2));
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...Object.values(tarballs)], app);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...Object.values(tarballs)], app);
+    const node_only = join(app, 'node-only');
+    // @types/node from this workspace, as if the project had it as a devDependency
+    project(node_only, 'node', (o) => (o.typeRoots = [join(here, 'node_modules', '@types')]));
+    const browser_only = join(app, 'browser-only');
+    project(browser_only, 'browser', () => {});
+    const check = (dir: string) => run(process.execPath, [tsc, '-p', dir], dir).catch((e: Error) => e);
+    type_checks.node = check(node_only);
+    type_checks.browser = check(browser_only);
   }, 120_000);
 
   afterAll(() => {
     if (work !== '') rmSync(work, { recursive: true, force: true });
   });
 
-  it('every tarball holds LICENSE, README.md and no workspace: range, all at one version', () => {
+  it('every tarball holds LICENSE, README.md and no workspace: range, all at one version', async () => {
+    expect(Object.keys(tarballs).sort()).toEqual(['core', 'hooks', 'nn', 'vision']);
     const versions = new Set<string>();
     for (const [name, file] of Object.entries(tarballs)) {
-      const listing = run('tar', ['-tzf', file], work).split('\n');
+      const listing = (await run('tar', ['-tzf', file], work)).split('\n');
       expect(listing, name).toContain('package/LICENSE');
       expect(listing, name).toContain('package/README.md');
       const manifest = readFileSync(join(app, 'node_modules', '@tsgrad', name, 'package.json'), 'utf8');
@@ -121,23 +137,20 @@ describe('the packed packages in a fresh npm project', () => {
     expect(mb).toBeLessThan(10);
   });
 
-  it("runs the README's first program as a Node ES module and prints what the README shows", () => {
+  it("runs the README's first program as a Node ES module and prints what the README shows", async () => {
     writeFileSync(join(app, 'first.mjs'), readme_block('## Use tsgrad in your project', 'js'));
-    expect(run(process.execPath, ['first.mjs'], app)).toBe(readme_block('A first program', 'text'));
+    expect(await run(process.execPath, ['first.mjs'], app)).toBe(readme_block('A first program', 'text'));
   });
 
-  it('type-checks a Node-only project (lib ES2022 + @types/node, skipLibCheck false)', () => {
-    const dir = join(app, 'node-only');
-    // @types/node from this workspace, as if the project had it as a devDependency
-    project(dir, 'node', (o) => (o.typeRoots = [join(here, 'node_modules', '@types')]));
-    run(process.execPath, [tsc, '-p', dir], dir);
+  it('type-checks a Node-only project (lib ES2022 + @types/node, skipLibCheck false)', async () => {
+    const result = await type_checks.node;
+    if (result instanceof Error) throw result;
   }, 60_000);
 
-  it('type-checks a browser-only project (lib ES2022 + DOM, no @types/node, skipLibCheck false)', () => {
-    const dir = join(app, 'browser-only');
-    project(dir, 'browser', () => {});
+  it('type-checks a browser-only project (lib ES2022 + DOM, no @types/node, skipLibCheck false)', async () => {
     expect(existsSync(join(app, 'node_modules', '@types'))).toBe(false);
-    run(process.execPath, [tsc, '-p', dir], dir);
+    const result = await type_checks.browser;
+    if (result instanceof Error) throw result;
   }, 60_000);
 
   it('a page bundled with esbuild --minify, run in Node, prints the names PyTorch prints', async () => {
@@ -147,7 +160,7 @@ describe('the packed packages in a fresh npm project', () => {
     await esbuild({ entryPoints: [join(page, 'hook_demo.ts')], bundle: true, minify: true, format: 'esm', platform: 'browser', outfile, logLevel: 'error' });
     const code = readFileSync(outfile, 'utf8');
     expect(code).not.toMatch(/class BackwardHookFunction\b/); // the minifier did rename classes
-    const printed = run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(JSON.stringify(m.hook_demo()));`], page);
+    const printed = await run(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(JSON.stringify(m.hook_demo()));`], page);
     expect(JSON.parse(printed)).toEqual(NAMED_LINES);
   });
 
