@@ -3,7 +3,7 @@ import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
 import { alloc, is_floating, type DType, type TypedArray } from './dtype.js';
 import { contiguous_strides, numel_of, normalize_dim } from './shape.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
-import { AccumulateGrad, type Node, type TensorHook } from './autograd/node.js';
+import { AccumulateGrad, RetainedGrad, type Node, type TensorHook } from './autograd/node.js';
 import { E10_NON_LEAF_FLAG, E5_HOOK_NO_GRAD, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
 import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
@@ -54,7 +54,8 @@ export class Tensor {
   _hooks: HookDict<TensorHook> | null = null;
   _post_accumulate_hooks: HookDict<(t: Tensor) => void> | null = null;
   _grad_accumulator: AccumulateGrad | null = null;
-  _retains_grad = false;
+  /** Set by `retain_grad()`: where backward writes this non-leaf's gradient. */
+  _retained_grad: RetainedGrad | null = null;
   /** The tensor whose storage this view shares, if it is a view. */
   _base: Tensor | null = null;
   /** Set on outputs of custom Functions that return views: in-place changes to them raise this message. */
@@ -142,11 +143,12 @@ export class Tensor {
     return this.grad_fn === null;
   }
   get retains_grad(): boolean {
-    return this._retains_grad;
+    return this._retained_grad !== null;
   }
   /** The accumulated gradient (leaves, and non-leaves that called `retain_grad()`). */
   get grad(): Tensor | null {
-    if (!this.is_leaf && !this._retains_grad && this._grad === null) warn(W1_NON_LEAF_GRAD);
+    if (this._retained_grad !== null) return this._retained_grad.grad;
+    if (!this.is_leaf && this._grad === null) warn(W1_NON_LEAF_GRAD);
     return this._grad;
   }
   set grad(g: Tensor | null) {
@@ -154,7 +156,8 @@ export class Tensor {
       if (g.dtype !== this.dtype) throw new Error(`assigned grad has data of a different type`);
       if (g.shape.join() !== this.shape.join()) throw new Error(`assigned grad has data of a different size`);
     }
-    this._grad = g;
+    if (this._retained_grad !== null) this._retained_grad.grad = g;
+    else this._grad = g;
   }
 
   /**
@@ -208,11 +211,11 @@ export class Tensor {
   /** Makes backward fill `.grad` of this non-leaf (2.x: with the value after all its hooks); no-op on leaves. */
   retain_grad(): void {
     if (!this._requires_grad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
-    if (this.is_leaf || this._retains_grad) return;
-    this._retains_grad = true;
+    if (this.is_leaf || this._retained_grad !== null) return;
+    this._retained_grad = new RetainedGrad();
     const node = this.grad_fn!;
     node._retained ??= new Map();
-    node._retained.set(this.output_nr, new WeakRef(this));
+    node._retained.set(this.output_nr, this._retained_grad);
   }
 
   /**

@@ -18,14 +18,47 @@ declare global {
   }
 }
 
+/**
+ * What a hook map shares with its handles: the ids it holds and the ids handles removed since the map last
+ * looked. It never points back at the map, so a handle never keeps a map, its hooks, or what they capture
+ * alive. (A `WeakRef` would: V8 keeps every `WeakRef` target alive until the current synchronous job ends,
+ * so a training loop that never yields would keep every step's hooks.)
+ */
+export class HookLedger {
+  readonly live = new Set<number>();
+  pending: number[] = [];
+
+  /** Called by a handle: the map drops `id` the next time it is read. */
+  remove(id: number): void {
+    if (this.live.delete(id)) this.pending.push(id);
+  }
+
+  /** The map is gone: its handles report themselves unregistered. */
+  retire(): void {
+    this.live.clear();
+    this.pending = [];
+  }
+}
+
+/** A map that applies its handles' removals lazily through a `HookLedger` (HookDict, HookFlags). */
+export interface LedgerKeyed extends IdKeyed {
+  readonly _ledger: HookLedger;
+}
+
+function has_ledger(d: IdKeyed): d is LedgerKeyed {
+  return (d as Partial<LedgerKeyed>)._ledger instanceof HookLedger;
+}
+
 let next_id = 0;
 
 /**
  * Removes one hook from the maps it was registered in.
  *
  * Ids come from one process-wide counter shared by every hook kind (tensor, node, module and global
- * hooks), so ids are unique and increase in registration order. The handle holds its maps only through
- * `WeakRef`s: keeping a handle never keeps a module or tensor alive.
+ * hooks), so ids are unique and increase in registration order. A handle holds only its id and the
+ * ledgers of tsgrad's hook maps, never the maps: keeping a handle keeps no module, tensor, hook or captured
+ * value alive. A map of another kind (a plain `Map`, as PyTorch code builds by hand) is held through a
+ * `WeakRef`, which suits only long-lived maps.
  *
  * @example
  * const h = net.conv1.register_forward_hook((m, args, out) => { console.log(out.shape); });
@@ -34,25 +67,31 @@ let next_id = 0;
  */
 export class RemovableHandle {
   readonly id: number;
-  private readonly hooks_dict_ref: WeakRef<IdKeyed>;
-  private readonly extra_dict_refs: WeakRef<IdKeyed>[];
+  private readonly ledgers: HookLedger[] = [];
+  private readonly foreign: WeakRef<IdKeyed>[] = [];
+  /** The ledger of the hooks map itself (null for a foreign map). */
+  private readonly main: HookLedger | null;
 
   constructor(hooks_dict: IdKeyed, options: { extra_dict?: IdKeyed | IdKeyed[] } = {}) {
     this.id = next_id++;
-    this.hooks_dict_ref = new WeakRef(hooks_dict);
     const extra = options.extra_dict === undefined ? [] : Array.isArray(options.extra_dict) ? options.extra_dict : [options.extra_dict];
-    this.extra_dict_refs = extra.map((d) => new WeakRef(d));
+    for (const d of [hooks_dict, ...extra]) {
+      if (has_ledger(d)) this.ledgers.push(d._ledger);
+      else this.foreign.push(new WeakRef(d));
+    }
+    this.main = has_ledger(hooks_dict) ? hooks_dict._ledger : null;
   }
 
   /** Deletes the hook and its options; idempotent, and a no-op once the maps are gone. */
   remove(): void {
-    this.hooks_dict_ref.deref()?.delete(this.id);
-    for (const ref of this.extra_dict_refs) ref.deref()?.delete(this.id);
+    for (const ledger of this.ledgers) ledger.remove(this.id);
+    for (const ref of this.foreign) ref.deref()?.delete(this.id);
   }
 
   /** True while the hook is still registered. */
   get is_registered(): boolean {
-    return this.hooks_dict_ref.deref()?.has(this.id) ?? false;
+    if (this.main !== null) return this.main.live.has(this.id);
+    return this.foreign[0]?.deref()?.has(this.id) ?? false;
   }
 
   [Symbol.dispose](): void {

@@ -64,6 +64,9 @@ function type_name(v: unknown): string {
   return (v as object).constructor?.name ?? typeof v;
 }
 
+/** A module's hook maps live as long as it does: a collected module leaves its handles unregistered. */
+const WATCHED = { watch_collection: true };
+
 /**
  * Base class of every network layer and model. Assigning a Parameter or a Module to a field registers it
  * (in assignment order); `call(...)` runs `forward` with PyTorch's hooks.
@@ -83,13 +86,13 @@ export class Module {
   readonly _buffers = new Map<string, Tensor | null>();
   readonly _non_persistent_buffers = new Set<string>();
   readonly _modules = new Map<string, Module | null>();
-  readonly _forward_pre_hooks = new HookDict<AnyHook>();
+  readonly _forward_pre_hooks = new HookDict<AnyHook>(WATCHED);
   readonly _forward_pre_hooks_with_kwargs = new HookFlags();
-  readonly _forward_hooks = new HookDict<AnyHook>();
+  readonly _forward_hooks = new HookDict<AnyHook>(WATCHED);
   readonly _forward_hooks_with_kwargs = new HookFlags();
   readonly _forward_hooks_always_called = new HookFlags();
-  readonly _backward_pre_hooks = new HookDict<FullBackwardPreHookFn>();
-  readonly _backward_hooks = new HookDict<FullBackwardHookFn>();
+  readonly _backward_pre_hooks = new HookDict<FullBackwardPreHookFn>(WATCHED);
+  readonly _backward_hooks = new HookDict<FullBackwardHookFn>(WATCHED);
   /** null until a backward hook is registered; then whether it is the full kind (sticky, as PyTorch). */
   _is_full_backward_hook: boolean | null = null;
 

@@ -776,6 +776,8 @@ describe('hooks do not keep a module alive', () => {
       gc!();
     }
     expect(ref.deref()).toBeUndefined();
+    // the registry learns of the collection in a later task
+    for (let i = 0; i < 10 && handles.some((h) => h.is_registered); i++) await new Promise((resolve) => setTimeout(resolve, 0));
     expect(handles.map((h) => h.is_registered)).toEqual([false, false, false, false]);
     expect(() => handles.forEach((h) => h.remove())).not.toThrow();
   });

@@ -132,11 +132,10 @@ function run_tensor_hooks(node: Node, grads: Grad[]): void {
 
 function retain_grads(node: Node, grads: Grad[]): void {
   if (node._retained === null) return;
-  for (const [output_nr, ref] of node._retained) {
-    const t = ref.deref();
+  for (const [output_nr, slot] of node._retained) {
     const g = grads[output_nr];
-    if (t === undefined || g === null || g === undefined) continue;
-    t._grad = t._grad === null ? g.clone() : t._grad.add(g);
+    if (g === null || g === undefined) continue;
+    slot.grad = slot.grad === null ? g.clone() : slot.grad.add(g);
   }
 }
 

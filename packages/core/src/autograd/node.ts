@@ -23,6 +23,15 @@ export interface InputMeta {
 
 let next_sequence_nr = 0;
 
+/**
+ * The `.grad` of a non-leaf that called `retain_grad()`, shared by the tensor and its grad_fn. The node holds
+ * this slot, never the tensor: the graph must not keep an activation alive (PyTorch holds it weakly; a JS
+ * `WeakRef` would keep it until the synchronous job ends, which a training loop never reaches).
+ */
+export class RetainedGrad {
+  grad: Tensor | null = null;
+}
+
 /** A tensor saved for backward, with the version it had so later in-place changes are detected (E9). */
 class SavedTensor {
   readonly version: number;
@@ -60,7 +69,8 @@ export class Node {
   _pre_hooks: HookDict<NodePreHook> | null = null;
   _post_hooks: HookDict<NodePostHook> | null = null;
   _tensor_pre_hooks: Map<number, HookDict<TensorHook>> | null = null;
-  _retained: Map<number, WeakRef<Tensor>> | null = null;
+  /** Per output, where `retain_grad()` wants its gradient (shared with the tensor, which the node never holds). */
+  _retained: Map<number, RetainedGrad> | null = null;
   private saved: SavedTensor[] = [];
   private released = false;
 
