@@ -19,6 +19,13 @@ export {
 export { Flatten, Dropout, BatchNorm1d, BatchNorm2d } from './layers/misc.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
+export {
+  SoftMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, HingeEmbeddingLoss, CosineEmbeddingLoss,
+  MarginRankingLoss, MultiMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss,
+} from './layers/loss_margin.js';
+export { SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, GaussianNLLLoss, CTCLoss, NLLLoss2d } from './layers/loss_likelihood.js';
+export { AdaptiveLogSoftmaxWithLoss, type ASMOutput } from './layers/adaptive_softmax.js';
+export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
 export * as utils from './utils.js';

@@ -89,8 +89,6 @@ const KNOWN_GAPS: Record<string, string> = {
   MaxPool2d_return_indices: 'nn.MaxPool2d ignores return_indices',
   GELU: 'F.gelu uses the tanh approximation instead of the exact erf form',
   GELU_tanh: "nn.GELU does not print approximate='tanh'",
-  CrossEntropyLoss_kdim: 'nll_loss supports only [N, C] inputs',
-  NLLLoss_kdim: 'nll_loss supports only [N, C] inputs',
 };
 
 const fixtures = load_fixture_with_variants<ModulesFixture>(new URL('./fixtures/nn_modules.json', import.meta.url));

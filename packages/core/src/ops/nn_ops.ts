@@ -373,6 +373,7 @@ function check_reduction(r: string): Reduction {
  * `'mean'` divides by the summed weights of the non-ignored targets.
  */
 export function nll_loss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
+  if (input.ndim > 2) return nll_loss_nd(input, target, options);
   const reduction = check_reduction(options.reduction ?? 'mean');
   const ignore = options.ignore_index ?? -100;
   const weight = options.weight ?? null;
@@ -440,6 +441,23 @@ export interface CrossEntropyOptions extends NllOptions {
  * @example
  * F.cross_entropy(logits, target, { reduction: 'sum' });
  */
+/**
+ * `[N, C, d1, …]` scores against `[N, d1, …]` targets: the class dim moved last and every position treated as
+ * a sample (PyTorch's nll_loss2d gives the same values; its node is NllLoss2DBackward0).
+ */
+function nll_loss_nd(input: Tensor, target: Tensor, options: NllOptions): Tensor {
+  const [N, C] = input.shape as [number, number];
+  const rest = input.shape.slice(2);
+  const expected = [N, ...rest];
+  if (target.shape.join() !== expected.join()) {
+    throw new Error(`Expected target size [${expected.join(', ')}], got [${target.shape.join(', ')}]`);
+  }
+  const perm = [0, ...rest.map((_, i) => i + 2), 1];
+  const rows = input.permute(perm).reshape([-1, C]);
+  const out = nll_loss(rows, target.reshape([-1]), options);
+  return (options.reduction ?? 'mean') === 'none' ? out.reshape(expected) : out;
+}
+
 export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const eps = options.label_smoothing ?? 0;
   if (eps < 0 || eps > 1) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
@@ -453,7 +471,7 @@ export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntro
   const C = input.shape[class_dim]!;
   const weight = options.weight ?? null;
   const ignored = eq(target, ignore);
-  const wlogp = weight === null ? logp : mul(logp, weight.view(input.ndim === 1 ? [C] : [1, C]));
+  const wlogp = weight === null ? logp : mul(logp, weight.view(input.shape.map((_, i) => (i === class_dim ? C : 1))));
   let smooth = neg(sum(wlogp, class_dim));
   smooth = where(ignored, 0, smooth);
   let ret: Tensor;
