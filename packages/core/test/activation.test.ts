@@ -1,5 +1,5 @@
-// The pointwise activations of F: first and second derivatives by finite differences (float64), node names,
-// in-place forms, and the errors PyTorch raises.
+// The pointwise activations of F: node names, in-place forms and the errors PyTorch raises (their first and
+// second derivatives are rows of op_grad_cases.ts).
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
@@ -43,23 +43,15 @@ const CASES: Record<string, Case> = {
 
 describe('pointwise activations', () => {
   for (const [name, c] of Object.entries(CASES)) {
-    it(`${name}: ${c.node}, gradients and second derivatives match finite differences`, () => {
-      const x = leaf([3, 4], c.kinks);
-      const y = c.fn(x);
-      expect(y.grad_fn!.name()).toBe(c.node);
-      expect(torch.autograd.gradcheck(c.fn, [x])).toBe(true);
-      // second order: the first derivative against a fixed cotangent, itself checked by finite differences
-      const v = torch.randn([3, 4], { dtype: 'float64', generator: gen });
-      const first = (t: Tensor): Tensor => torch.autograd.grad(c.fn(t).mul(v.index([{}, { stop: c.fn(t).shape[1]! }])).sum(), [t], { create_graph: true })[0]!;
-      expect(torch.autograd.gradcheck(first, [x])).toBe(true);
+    it(`${name} records ${c.node}`, () => {
+      expect(c.fn(leaf([3, 4], c.kinks)).grad_fn!.name()).toBe(c.node);
     });
   }
 
-  it('prelu: slopes per channel, both gradients, PreluKernelBackward0', () => {
+  it('prelu: slopes per channel, PreluKernelBackward0', () => {
     const x = leaf([2, 3, 2], [0]);
     const w = torch.tensor([0.1, -0.3, 0.5], { dtype: 'float64', requires_grad: true });
     expect(torch.prelu(x, w).grad_fn!.name()).toBe('PreluKernelBackward0');
-    expect(torch.autograd.gradcheck((a, b) => torch.prelu(a!, b!), [x, w])).toBe(true);
     expect(() => torch.prelu(x, torch.ones([2]))).toThrow('Mismatch of parameter numbers and input channel size. Found parameter numbers = 2 and channel size = 3.');
   });
 

@@ -17,7 +17,7 @@ for (const backend of torch.list_backends()) {
       it(name, () => {
         const inputs = row.inputs();
         expect(torch.autograd.gradcheck(row.fn, inputs, row.tol)).toBe(true);
-        expect(torch.autograd.gradgradcheck(row.fn, inputs, row.tol)).toBe(true);
+        if (row.first_order_only === undefined) expect(torch.autograd.gradgradcheck(row.fn, inputs, row.tol)).toBe(true);
       });
     }
   });

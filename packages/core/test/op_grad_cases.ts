@@ -34,6 +34,8 @@ export interface OpCase {
   fn: (...xs: Tensor[]) => Tensor | Tensor[];
   /** Tolerances where the row needs others than gradcheck's defaults (e.g. a float32 round trip). */
   tol?: { eps?: number; atol?: number; rtol?: number };
+  /** Why only first derivatives are checked: PyTorch itself has no double backward for these kernels. */
+  first_order_only?: string;
 }
 
 /** One row per op (and per interesting configuration of it); each is gradchecked and gradgradchecked. */
@@ -250,6 +252,52 @@ export const OP_CASES: Record<string, OpCase> = {
       torch.interpolate(x!, { size: [4, 6], mode: 'bilinear', align_corners: true }),
       torch.interpolate(x!, { scale_factor: 2, mode: 'nearest' }),
     ],
+  },
+  // losses beyond cross-entropy / MSE / L1 / BCE, and distances
+  huber_loss: { ops: ['huber_loss'], inputs: () => [leaf([3, 4]), leaf([3, 4])], fn: (a, b) => [torch.huber_loss(a!, b!, { delta: 0.7 }), torch.huber_loss(a!, b!, { reduction: 'none' })] },
+  kl_div: {
+    ops: ['kl_div'],
+    inputs: () => [leaf([3, 4]), leaf([3, 4], [0.1, 1])],
+    fn: (a, b) => [torch.kl_div(a!, b!, { reduction: 'batchmean' }), torch.kl_div(a!, b!.log(), { reduction: 'sum', log_target: true })],
+  },
+  poisson_nll_loss: {
+    ops: ['poisson_nll_loss'],
+    inputs: () => [leaf([3, 4], [0.5, 2]), leaf([3, 4], [0, 3])],
+    fn: (a, b) => [torch.poisson_nll_loss(a!, b!), torch.poisson_nll_loss(a!, b!, { log_input: false, full: true, reduction: 'sum' })],
+  },
+  gaussian_nll_loss: { ops: ['gaussian_nll_loss'], inputs: () => [leaf([3, 4]), leaf([3, 4]), leaf([3, 4], [0.5, 2])], fn: (a, b, v) => torch.gaussian_nll_loss(a!, b!, v!, { full: true }) },
+  margin_losses: {
+    ops: ['soft_margin_loss', 'multilabel_soft_margin_loss', 'hinge_embedding_loss', 'margin_ranking_loss'],
+    inputs: () => [away_from(leaf([3, 4]), [0, 0.5]), leaf([3, 4], [0, 1]), away_from(leaf([4]), 0)],
+    fn: (a, t, b) => {
+      const y = f64([1, -1, -1, 1]);
+      return [torch.soft_margin_loss(a!, y.expand(3, 4)), torch.multilabel_soft_margin_loss(a!, t!), torch.hinge_embedding_loss(a!, y.expand(3, 4), { margin: 0.5 }), torch.margin_ranking_loss(a!.select(0, 0), b!, y, { margin: 0.1 })];
+    },
+  },
+  cosine_embedding_loss: {
+    ops: ['cosine_embedding_loss', 'cosine_similarity'],
+    inputs: () => [leaf([3, 4]), leaf([3, 4])],
+    fn: (a, b) => [torch.cosine_embedding_loss(a!, b!, f64([1, -1, -1]), { margin: -0.5 }), torch.cosine_similarity(a!, b!.select(0, 1).unsqueeze(0))],
+  },
+  triplet_margin_loss: {
+    ops: ['triplet_margin_loss', 'triplet_margin_with_distance_loss', 'pairwise_distance'],
+    inputs: () => [leaf([3, 4]), leaf([3, 4]), leaf([3, 4])],
+    fn: (a, p, n) => [
+      torch.triplet_margin_loss(a!, p!, n!, { margin: 3, swap: true }),
+      torch.triplet_margin_with_distance_loss(a!, p!, n!, { distance_function: (x, y) => torch.pairwise_distance(x, y, { p: 3 }), margin: 2 }),
+    ],
+  },
+  multi_margin_losses: {
+    ops: ['multi_margin_loss', 'multilabel_margin_loss'],
+    inputs: () => [leaf([3, 4])],
+    fn: (a) => [torch.multi_margin_loss(a!, long([0, 3, 1]), { p: 2, margin: 2 }), torch.multilabel_margin_loss(a!, long([3, 0, -1, 1, 1, 2, 3, -1, 2, -1, 0, 0]).view(3, 4))],
+    first_order_only: 'PyTorch has no double backward for multi_margin_loss / multilabel_margin_loss',
+  },
+  ctc_loss: {
+    ops: ['ctc_loss'],
+    inputs: () => [leaf([6, 2, 4])],
+    fn: (x) => torch.ctc_loss(torch.log_softmax(x!, 2), long([1, 2, 2, 3, 1, 0]).view(2, 3), [6, 5], [3, 2]),
+    first_order_only: "PyTorch raises for ctc_loss's double backward",
   },
   // losses
   nll_loss: {
