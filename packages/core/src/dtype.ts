@@ -72,21 +72,60 @@ export function check_dtype(dtype: unknown): DType {
 
 const RANK: Record<DType, number> = { bool: 0, int64: 1, float32: 2, float64: 3 };
 
-/** Result dtype of a binary op on two tensors (PyTorch's promote_types for the supported dtypes). */
+/**
+ * PyTorch's `torch.promote_types(a, b)`: the smallest dtype both cast to safely.
+ *
+ * @example
+ * torch.promote_types('bool', 'int64'); // 'int64'
+ */
 export function promote_types(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+/** PyTorch's dtype categories, ordered: bool < integral < floating. */
+function category(d: DType): number {
+  return d === 'bool' ? 0 : d === 'int64' ? 1 : 2;
+}
+
 /**
- * Result dtype of a tensor op with a JS number operand: a number never widens a float tensor, an integer
- * number keeps an integer tensor integral, a fractional number turns an integer or bool tensor into the
- * default float dtype (PyTorch's wrapped-number rule).
+ * PyTorch's `torch.can_cast(from, to)`: whether casting rules allow it (a cast never lowers the category:
+ * floating to integral or bool, or integral to bool, is refused).
+ *
+ * @example
+ * torch.can_cast('float32', 'int64'); // false
+ */
+export function can_cast(from: DType, to: DType): boolean {
+  return category(from) <= category(to);
+}
+
+/**
+ * Combines the result of a higher-priority group of operands with a lower one (PyTorch's
+ * combine_categories): the lower group lifts the result only when its category is higher.
+ */
+export function combine_categories(higher: DType | null, lower: DType | null): DType | null {
+  if (higher === null) return lower;
+  if (lower === null || is_floating(higher)) return higher;
+  if (higher === 'bool' || is_floating(lower)) return promote_types(higher, lower);
+  return higher;
+}
+
+/** The dtype PyTorch gives a Python number operand: bool, int64 (integers) or the default float dtype. */
+export function scalar_dtype(s: number | boolean): DType {
+  if (typeof s === 'boolean') return 'bool';
+  return Number.isInteger(s) ? 'int64' : default_dtype;
+}
+
+/**
+ * Result dtype of a tensor op with a JS number operand (PyTorch's wrapped-number rule): the number only
+ * lifts the category, e.g. int64 with 0.5 gives the default float dtype, bool with 2 gives int64.
  */
 export function promote_with_scalar(t: DType, s: number | boolean): DType {
-  if (typeof s === 'boolean') return t;
-  if (is_floating(t)) return t;
-  if (Number.isInteger(s)) return t === 'bool' ? 'int64' : t;
-  return default_dtype;
+  return combine_categories(t, scalar_dtype(s))!;
+}
+
+/** The message of an in-place op whose result dtype cannot be stored in the written-to tensor. */
+export function check_can_cast(result: DType, out: DType): void {
+  if (!can_cast(result, out)) throw new Error(`result type ${scalar_type_name(result)} can't be cast to the desired output type ${scalar_type_name(out)}`);
 }
 
 /** PyTorch's legacy type name used in error messages, e.g. `torch.FloatTensor`. */
@@ -102,4 +141,21 @@ export function scalar_type_name(dtype: DType): string {
 /** Python-facing dtype name, e.g. `torch.float32`. */
 export function torch_dtype_name(dtype: DType): string {
   return `torch.${dtype}`;
+}
+
+const INT64_LIMIT = 9223372036854775808;
+
+/**
+ * A number as a tensor of `dtype` stores it (PyTorch's fill_, full, masked_fill and construction): integral
+ * dtypes truncate and refuse what int64 cannot hold (`c_type` names it in the message, as PyTorch's
+ * callers do), bool stores `value != 0`.
+ */
+export function cast_scalar(value: number | boolean, dtype: DType, c_type = 'int64_t'): number {
+  const v = Number(value);
+  if (dtype === 'bool') return v !== 0 ? 1 : 0;
+  if (dtype === 'int64') {
+    if (!(v >= -INT64_LIMIT && v < INT64_LIMIT)) throw new Error(`value cannot be converted to type ${c_type} without overflow`);
+    return Math.trunc(v) + 0;
+  }
+  return v;
 }

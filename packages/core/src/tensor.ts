@@ -13,6 +13,7 @@ import { method_call, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ClampOptions, DimArg, ReduceOptions } from './ops/types.js';
 import type { MaxResult } from './ops/reduce.js';
+import type { RoundingMode, Scalar } from './ops/arithmetic.js';
 
 /** Shared memory of a tensor and its views, with the version counter in-place ops bump (spec §2, E9). */
 export class Storage {
@@ -304,22 +305,22 @@ export class Tensor {
 
   // ---- arithmetic -----------------------------------------------------------------------------------
 
-  add(other: Tensor | number, options?: { alpha?: number }): Tensor {
+  add(other: Tensor | Scalar, options?: { alpha?: number }): Tensor {
     return ops.add(this, other, options);
   }
-  sub(other: Tensor | number, options?: { alpha?: number }): Tensor {
+  sub(other: Tensor | Scalar, options?: { alpha?: number }): Tensor {
     return ops.sub(this, other, options);
   }
-  mul(other: Tensor | number): Tensor {
+  mul(other: Tensor | Scalar): Tensor {
     return ops.mul(this, other);
   }
-  div(other: Tensor | number): Tensor {
-    return ops.div(this, other);
+  div(other: Tensor | Scalar, options?: { rounding_mode?: RoundingMode }): Tensor {
+    return ops.div(this, other, options);
   }
-  rsub(other: Tensor | number): Tensor {
+  rsub(other: Tensor | Scalar): Tensor {
     return ops.rsub(this, other);
   }
-  pow(exponent: Tensor | number): Tensor {
+  pow(exponent: Tensor | Scalar): Tensor {
     return ops.pow(this, exponent);
   }
   neg(): Tensor {
@@ -349,6 +350,9 @@ export class Tensor {
   square(): Tensor {
     return ops.square(this);
   }
+  erf(): Tensor {
+    return ops.erf(this);
+  }
   sin(): Tensor {
     return ops.sin(this);
   }
@@ -376,22 +380,22 @@ export class Tensor {
   minimum(other: Tensor): Tensor {
     return ops.minimum(this, other);
   }
-  gt(other: Tensor | number): Tensor {
+  gt(other: Tensor | Scalar): Tensor {
     return ops.gt(this, other);
   }
-  lt(other: Tensor | number): Tensor {
+  lt(other: Tensor | Scalar): Tensor {
     return ops.lt(this, other);
   }
-  ge(other: Tensor | number): Tensor {
+  ge(other: Tensor | Scalar): Tensor {
     return ops.ge(this, other);
   }
-  le(other: Tensor | number): Tensor {
+  le(other: Tensor | Scalar): Tensor {
     return ops.le(this, other);
   }
-  eq(other: Tensor | number): Tensor {
+  eq(other: Tensor | Scalar): Tensor {
     return ops.eq(this, other);
   }
-  ne(other: Tensor | number): Tensor {
+  ne(other: Tensor | Scalar): Tensor {
     return ops.ne(this, other);
   }
   logical_not(): Tensor {
@@ -539,7 +543,7 @@ export class Tensor {
   gather(dim: number, index: Tensor): Tensor {
     return ops.gather(this, dim, index);
   }
-  masked_fill(mask: Tensor, value: number): Tensor {
+  masked_fill(mask: Tensor, value: Scalar): Tensor {
     return ops.masked_fill(this, mask, value);
   }
   where(condition: Tensor, other: Tensor | number): Tensor {
@@ -548,17 +552,17 @@ export class Tensor {
 
   // ---- in-place -------------------------------------------------------------------------------------
 
-  add_(other: Tensor | number, options?: { alpha?: number }): this {
+  add_(other: Tensor | Scalar, options?: { alpha?: number }): this {
     return ops.add_(this, other, options);
   }
-  sub_(other: Tensor | number, options?: { alpha?: number }): this {
+  sub_(other: Tensor | Scalar, options?: { alpha?: number }): this {
     return ops.sub_(this, other, options);
   }
-  mul_(other: Tensor | number): this {
+  mul_(other: Tensor | Scalar): this {
     return ops.mul_(this, other);
   }
-  div_(other: Tensor | number): this {
-    return ops.div_(this, other);
+  div_(other: Tensor | Scalar, options?: { rounding_mode?: RoundingMode }): this {
+    return ops.div_(this, other, options);
   }
   relu_(): this {
     return ops.relu_(this);
@@ -569,7 +573,7 @@ export class Tensor {
   zero_(): this {
     return ops.fill_(this, 0);
   }
-  fill_(value: number): this {
+  fill_(value: Scalar): this {
     return ops.fill_(this, value);
   }
   copy_(src: Tensor): this {

@@ -706,6 +706,17 @@ const torch_namespace = new Namespace('torch', core, {
   autograd: new Namespace('torch.autograd', core.autograd),
 });
 
+/** Python's `float('nan')`, `float('inf')`, `float('-inf')` and numeric strings. */
+function py_float(s: string): number {
+  const t = s.trim().toLowerCase();
+  if (t === 'nan') return Number.NaN;
+  if (t === 'inf' || t === '+inf' || t === 'infinity') return Number.POSITIVE_INFINITY;
+  if (t === '-inf' || t === '-infinity') return Number.NEGATIVE_INFINITY;
+  const v = Number(t);
+  if (Number.isNaN(v)) throw new Error(`ValueError: could not convert string to float: '${s}'`);
+  return v;
+}
+
 /** Names every program sees: `torch`, `F`, `nn`, grad-mode helpers and a few builtins. */
 function builtins(): Map<string, unknown> {
   return new Map<string, unknown>([
@@ -723,7 +734,7 @@ function builtins(): Map<string, unknown> {
       return out;
     }],
     ['abs', (v: unknown) => (v instanceof Tensor ? v.abs() : Math.abs(v as number))],
-    ['float', (v: unknown) => Number(v instanceof Tensor ? v.item() : v)],
+    ['float', (v: unknown) => (typeof v === 'string' ? py_float(v) : Number(v instanceof Tensor ? v.item() : v))],
     ['int', (v: unknown) => Math.trunc(Number(v instanceof Tensor ? v.item() : v))],
   ]);
 }
@@ -767,9 +778,15 @@ class ReturnSignal {
 // ---- evaluation -----------------------------------------------------------------------------------------
 
 function is_int_literal_list(e: Expr): boolean {
-  if (e.t === 'num') return e.int;
-  if (e.t === 'list' || e.t === 'tuple') return e.items.every(is_int_literal_list);
-  return false;
+  // an empty list holds no integer literal: torch.tensor([]) is float32
+  const leaves: Expr[] = [];
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x.t === 'list' || x.t === 'tuple') stack.push(...x.items);
+    else leaves.push(x);
+  }
+  return leaves.length > 0 && leaves.every((x) => x.t === 'num' && x.int);
 }
 
 function type_name(v: unknown): string {

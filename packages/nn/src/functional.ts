@@ -6,7 +6,7 @@ import type { Tensor } from '@tsgrad/core';
 export {
   conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, interpolate, linear, dropout,
   nll_loss, cross_entropy, mse_loss, l1_loss, smooth_l1_loss, binary_cross_entropy, binary_cross_entropy_with_logits,
-  relu, leaky_relu, sigmoid, tanh,
+  relu, leaky_relu, sigmoid, tanh, gelu,
   elu, selu, celu, hardtanh, relu6, hardsigmoid, hardswish, silu, mish, softplus, logsigmoid, hardshrink, softshrink,
   threshold, softsign, tanhshrink, glu, prelu, rrelu, softmin,
   cosine_similarity, pairwise_distance, huber_loss, kl_div, poisson_nll_loss, gaussian_nll_loss, soft_margin_loss,
@@ -33,17 +33,6 @@ export function relu_(x: Tensor): Tensor {
 /** Flattens dims `start_dim..end_dim`. */
 export function flatten(x: Tensor, start_dim = 1, end_dim = -1): Tensor {
   return x.flatten(start_dim, end_dim);
-}
-
-/** Gaussian error linear unit (erf form via tanh approximation when `approximate: 'tanh'`). */
-export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  if (options.approximate === 'tanh') {
-    const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-    return x.mul(inner.tanh().add(1)).mul(0.5);
-  }
-  // erf via the Abramowitz–Stegun 7.1.26 approximation is not exact; use the tanh form's inverse precision
-  const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-  return x.mul(inner.tanh().add(1)).mul(0.5);
 }
 
 /**

@@ -8,7 +8,8 @@ import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, gt, lt, logical_and_, mul, neg, rsub, sub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
 import { sum_to, softmax } from './reduce.js';
-import { abs, exp, sigmoid, tanh } from './unary.js';
+import { abs, erf, exp, sigmoid, tanh } from './unary.js';
+import { erf as erf_value } from '../kernels/js/elementwise.js';
 import { apply_unary_inplace } from './inplace.js';
 import { cat, narrow } from './view.js';
 import { warn } from '../autograd/messages.js';
@@ -56,6 +57,42 @@ export function elu(...args: PyArgs<[input: Tensor, alpha: number, inplace: bool
 function elu_node(x: Tensor, alpha: number, scale: number): Tensor {
   return pointwise('EluBackward0', x, (v) => (v > 0 ? scale * v : scale * alpha * Math.expm1(v)), (a) =>
     where(gt(a, 0), scale, mul(exp(a), scale * alpha)));
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const GELU_CUBIC = 0.044715;
+const GELU = signature<{ input: Tensor; approximate: string }>("gelu(Tensor input, *, str approximate='none')");
+
+/**
+ * Gaussian error linear unit `x Φ(x)` with the exact normal CDF (default, through erf), or its tanh
+ * approximation (`approximate: 'tanh'`); one GeluBackward0 node saving `self` and `approximate`, as PyTorch.
+ *
+ * @example
+ * F.gelu(x); F.gelu(x, { approximate: 'tanh' });
+ */
+export function gelu(...args: PyArgs<[input: Tensor], { input?: Tensor; approximate?: 'none' | 'tanh' }>): Tensor {
+  const { input, approximate } = GELU.parse(args);
+  if (approximate !== 'none' && approximate !== 'tanh') throw new Error('approximate argument must be either none or tanh.');
+  const out = approximate === 'none'
+    ? pointwise('GeluBackward0', input, (v) => 0.5 * v * (1 + erf_value(v * Math.SQRT1_2)), gelu_exact_grad)
+    : pointwise('GeluBackward0', input, (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v))), gelu_tanh_grad);
+  if (out.grad_fn !== null) Object.defineProperty(out.grad_fn, '_saved_approximate', { value: approximate });
+  return out;
+}
+
+/** d/dx x Φ(x) = Φ(x) + x φ(x). */
+function gelu_exact_grad(x: Tensor): Tensor {
+  const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+  const pdf = mul(exp(mul(mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+  return add(cdf, mul(x, pdf));
+}
+
+/** d/dx of the tanh form: ½ (1 + tanh u) + ½ x (1 − tanh² u) u′, u = √(2/π) (x + 0.044715 x³). */
+function gelu_tanh_grad(x: Tensor): Tensor {
+  const x2 = mul(x, x);
+  const th = tanh(mul(mul(x, add(mul(x2, GELU_CUBIC), 1)), SQRT_2_OVER_PI));
+  const du = mul(add(mul(x2, 3 * GELU_CUBIC), 1), SQRT_2_OVER_PI);
+  return add(mul(add(th, 1), 0.5), mul(mul(mul(x, rsub(mul(th, th), 1)), du), 0.5));
 }
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;

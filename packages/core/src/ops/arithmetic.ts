@@ -1,16 +1,31 @@
 // Broadcasting arithmetic and comparisons, each with its PyTorch node name and derivative rule.
-import { get_default_dtype, is_floating, promote_types, promote_with_scalar, scalar_type_name, type DType } from '../dtype.js';
+import { cast_scalar, combine_categories, get_default_dtype, is_floating, promote_types, promote_with_scalar, scalar_dtype, scalar_type_name, type DType } from '../dtype.js';
 import { broadcast_shapes } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import type { BinaryOp, UnaryOp } from '../kernels/js/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { empty, record, scalar_tensor } from './record.js';
 
+/** Ops whose results are already 0 or 1: only arithmetic into a bool result needs the values squashed. */
+const BOOL_VALUED = new Set<UnaryOp | BinaryOp>([
+  'gt', 'lt', 'ge', 'le', 'eq', 'ne', 'logical_and', 'logical_or', 'logical_not', 'isnan', 'step_pos',
+  'gt_s', 'lt_s', 'ge_s', 'le_s', 'eq_s', 'ne_s', 'identity',
+]);
+
+/** A bool tensor stores 0 or 1: arithmetic results (True + True) become `value != 0`, as PyTorch's cast to bool. */
+function squash_bool(out: Tensor, op: UnaryOp | BinaryOp): Tensor {
+  if (out.dtype === 'bool' && !BOOL_VALUED.has(op)) {
+    const d = out._storage.data;
+    for (let i = 0; i < d.length; i++) d[i] = d[i] !== 0 ? 1 : 0;
+  }
+  return out;
+}
+
 /** Elementwise map of one tensor (no recording). */
 export function map_unary(x: Tensor, op: UnaryOp, dtype: DType, a = 0, b = 0): Tensor {
   const out = empty(x.shape, dtype);
   kernels().unary(op, x._view, out._storage.data, a, b);
-  return out;
+  return squash_bool(out, op);
 }
 
 /** Broadcast elementwise map of two tensors (no recording). */
@@ -18,7 +33,37 @@ export function map_binary(x: Tensor, y: Tensor, op: BinaryOp, dtype: DType): Te
   const shape = broadcast_shapes(x.shape, y.shape);
   const out = empty(shape, dtype);
   kernels().binary(op, x._view, y._view, shape, out._storage.data);
-  return out;
+  return squash_bool(out, op);
+}
+
+/** A JS number or boolean operand, PyTorch's Python scalar. */
+export type Scalar = number | boolean;
+
+/**
+ * PyTorch's `torch.result_type(tensor, other)`: the dtype an op on these operands computes in. Tensors with
+ * dims decide first, then 0-dim tensors, then numbers; a later group only lifts the category
+ * (bool < integral < floating), e.g. an int64 tensor with a float64 0-dim tensor gives float64 but a float32
+ * tensor with it stays float32.
+ *
+ * @example
+ * torch.result_type(torch.tensor([1], { dtype: 'int64' }), 0.5); // 'float32'
+ */
+export function result_type(...operands: (Tensor | Scalar)[]): DType {
+  let dim: DType | null = null;
+  let zero: DType | null = null;
+  let wrapped: DType | null = null;
+  for (const o of operands) {
+    if (o instanceof Tensor) {
+      if (o.ndim > 0) dim = dim === null ? o.dtype : promote_types(dim, o.dtype);
+      else zero = zero === null ? o.dtype : promote_types(zero, o.dtype);
+    } else {
+      const d = scalar_dtype(o);
+      wrapped = wrapped === null ? d : promote_types(wrapped, d);
+    }
+  }
+  const r = combine_categories(dim, combine_categories(zero, wrapped));
+  if (r === null) throw new TypeError('result_type() missing required arguments: expected a Tensor or a Number');
+  return r;
 }
 
 /** The float dtype a math op on `t` produces (ints promote to the default float). */
@@ -30,8 +75,13 @@ function check_tensor(x: unknown, what: string): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${what}(): argument 'input' must be Tensor, not ${x === null ? 'None' : typeof x}`);
 }
 
-function check_number(x: unknown, what: string): asserts x is number {
-  if (typeof x !== 'number') throw new TypeError(`${what}(): argument 'other' must be Tensor or Number, not ${x === null ? 'None' : typeof x}`);
+function check_number(x: unknown, what: string): asserts x is Scalar {
+  if (typeof x !== 'number' && typeof x !== 'boolean') throw new TypeError(`${what}(): argument 'other' must be Tensor or Number, not ${x === null ? 'None' : typeof x}`);
+}
+
+/** PyTorch refuses a fractional `alpha` when the op computes in an integral or bool dtype. */
+function check_alpha(dtype: DType, alpha: number): void {
+  if (!is_floating(dtype) && !Number.isInteger(alpha)) throw new Error('For integral input tensors, argument alpha must not be a floating point number.');
 }
 
 /**
@@ -40,55 +90,65 @@ function check_number(x: unknown, what: string): asserts x is number {
  * @example
  * torch.add(a, b); a.add(1); a.add(b, { alpha: 2 });
  */
-export function add(x: Tensor, other: Tensor | number, options: { alpha?: number } = {}): Tensor {
+export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number } = {}): Tensor {
   check_tensor(x, 'add');
   const alpha = options.alpha ?? 1;
   if (!(other instanceof Tensor)) {
     check_number(other, 'add');
-    const out = map_unary(x, 'add_s', promote_with_scalar(x.dtype, other), other * alpha);
+    const dtype = promote_with_scalar(x.dtype, other);
+    check_alpha(dtype, alpha);
+    const out = map_unary(x, 'add_s', dtype, Number(other) * alpha);
     record('AddBackward0', [x, null], [out], (_c, [g]) => [g!, null]);
     return out;
   }
-  const dtype = promote_types(x.dtype, other.dtype);
+  const dtype = result_type(x, other);
+  check_alpha(dtype, alpha);
   const out = alpha === 1 ? map_binary(x, other, 'add', dtype) : map_binary(x, map_unary(other, 'mul_s', other.dtype, alpha), 'add', dtype);
   record('AddBackward0', [x, other], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? g! : null, ctx.needs_input_grad(1) ? (alpha === 1 ? g! : mul(g!, alpha)) : null]);
   return out;
 }
 
 /** `input - alpha * other` (SubBackward0). */
-export function sub(x: Tensor, other: Tensor | number, options: { alpha?: number } = {}): Tensor {
+export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number } = {}): Tensor {
   check_tensor(x, 'sub');
   const alpha = options.alpha ?? 1;
   if (!(other instanceof Tensor)) {
     check_number(other, 'sub');
-    const out = map_unary(x, 'sub_s', promote_with_scalar(x.dtype, other), other * alpha);
+    const dtype = promote_with_scalar(x.dtype, other);
+    if (x.dtype === 'bool' && dtype === 'bool') throw new Error(SUB_BOOL);
+    check_alpha(dtype, alpha);
+    const out = map_unary(x, 'sub_s', dtype, Number(other) * alpha);
     record('SubBackward0', [x, null], [out], (_c, [g]) => [g!, null]);
     return out;
   }
-  if (x.dtype === 'bool' && other.dtype === 'bool') {
-    throw new Error('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
-  }
-  const dtype = promote_types(x.dtype, other.dtype);
+  if (x.dtype === 'bool' && other.dtype === 'bool') throw new Error(SUB_BOOL);
+  const dtype = result_type(x, other);
+  check_alpha(dtype, alpha);
   const out = alpha === 1 ? map_binary(x, other, 'sub', dtype) : map_binary(x, map_unary(other, 'mul_s', other.dtype, alpha), 'sub', dtype);
   record('SubBackward0', [x, other], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? g! : null, ctx.needs_input_grad(1) ? mul(g!, -alpha) : null]);
   return out;
 }
 
+const SUB_BOOL = 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.';
+
 /** `other - input` for a number `other` (Python's `s - x`, RsubBackward1). */
-export function rsub(x: Tensor, other: Tensor | number): Tensor {
+export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
   if (other instanceof Tensor) return sub(other, x);
-  const out = map_unary(x, 'rsub_s', promote_with_scalar(x.dtype, other), other);
+  check_number(other, 'rsub');
+  const dtype = promote_with_scalar(x.dtype, other);
+  if (x.dtype === 'bool' && dtype === 'bool') throw new Error(SUB_BOOL);
+  const out = map_unary(x, 'rsub_s', dtype, Number(other));
   record('RsubBackward1', [x], [out], (_c, [g]) => [neg(g!)]);
   return out;
 }
 
 /** Elementwise product with broadcasting (MulBackward0). */
-export function mul(x: Tensor, other: Tensor | number): Tensor {
+export function mul(x: Tensor, other: Tensor | Scalar): Tensor {
   check_tensor(x, 'mul');
   if (!(other instanceof Tensor)) {
     check_number(other, 'mul');
-    const out = map_unary(x, 'mul_s', promote_with_scalar(x.dtype, other), other);
-    const s = other;
+    const s = Number(other);
+    const out = map_unary(x, 'mul_s', promote_with_scalar(x.dtype, other), s);
     // PyTorch saves the wrapped scalar operand, so a second backward without retain_graph raises E2
     record('MulBackward0', [x, null], [out], (ctx, [g]) => {
       ctx.saved_tensors();
@@ -96,7 +156,7 @@ export function mul(x: Tensor, other: Tensor | number): Tensor {
     }, [scalar_tensor(s, x.dtype)]);
     return out;
   }
-  const out = map_binary(x, other, 'mul', promote_types(x.dtype, other.dtype));
+  const out = map_binary(x, other, 'mul', result_type(x, other));
   // as PyTorch, each operand is saved only if the other one's gradient reads it (E2/E9 follow from that)
   record('MulBackward0', [x, other], [out], (ctx, [g]) => {
     const s = ctx.saved_tensors();
@@ -107,24 +167,35 @@ export function mul(x: Tensor, other: Tensor | number): Tensor {
   return out;
 }
 
-/** True division with broadcasting (DivBackward0); integer inputs give floats. */
-export function div(x: Tensor, other: Tensor | number, options: { rounding_mode?: 'trunc' | 'floor' | null } = {}): Tensor {
+export type RoundingMode = 'trunc' | 'floor' | null;
+
+/**
+ * True division with broadcasting (DivBackward0); integer inputs give floats. With `rounding_mode` 'trunc' or
+ * 'floor' the quotient is rounded and keeps the promoted dtype (DivBackward2, whose gradient is zero), and an
+ * integral division by zero raises as in PyTorch.
+ *
+ * @example
+ * torch.div(a, b); a.div(2, { rounding_mode: 'floor' });
+ */
+export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?: RoundingMode } = {}): Tensor {
   check_tensor(x, 'div');
   const mode = options.rounding_mode ?? null;
+  if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
+    throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
+  }
+  if (!(other instanceof Tensor)) check_number(other, 'div');
+  const dtype = other instanceof Tensor ? result_type(x, other) : promote_with_scalar(x.dtype, other);
+  if (mode !== null) return div_rounded(x, other, dtype, mode);
   if (!(other instanceof Tensor)) {
-    check_number(other, 'div');
-    let out = map_unary(x, 'div_s', mode === null ? float_dtype(promote_with_scalar(x.dtype, other)) : promote_with_scalar(x.dtype, other), other);
-    if (mode !== null) return map_unary(out, mode, out.dtype);
-    const s = other;
+    const s = Number(other);
+    const out = map_unary(x, 'div_s', float_dtype(dtype), s);
     record('DivBackward0', [x, null], [out], (ctx, [g]) => {
       ctx.saved_tensors();
       return [div(g!, s), null];
     }, [scalar_tensor(s, x.dtype)]);
     return out;
   }
-  const dtype = promote_types(x.dtype, other.dtype);
-  const out = map_binary(x, other, 'div', mode === null ? float_dtype(dtype) : dtype);
-  if (mode !== null) return map_unary(out, mode, dtype);
+  const out = map_binary(x, other, 'div', float_dtype(dtype));
   // `other` is read by both gradients, `x` only by other's (saved only when needed, as PyTorch)
   record('DivBackward0', [x, other], [out], (ctx, [g]) => {
     const [b, a] = ctx.saved_tensors();
@@ -136,8 +207,23 @@ export function div(x: Tensor, other: Tensor | number, options: { rounding_mode?
   return out;
 }
 
+/** `div` with a rounding mode: the quotient computed in float64 precision, then rounded (DivBackward2). */
+function div_rounded(x: Tensor, other: Tensor | Scalar, dtype: DType, mode: 'trunc' | 'floor'): Tensor {
+  if (!is_floating(dtype)) {
+    const divisor = other instanceof Tensor ? other._contiguous_data() : [Number(other)];
+    for (let i = 0; i < divisor.length; i++) if (divisor[i] === 0) throw new Error('ZeroDivisionError');
+  }
+  const q = other instanceof Tensor ? map_binary(x, other, 'div', dtype) : map_unary(x, 'div_s', dtype, Number(other));
+  const out = map_unary(q, mode, dtype);
+  record('DivBackward2', [x, other instanceof Tensor ? other : null], [out], (ctx, [g]) => [
+    ctx.needs_input_grad(0) ? mul(g!, 0) : null,
+    ctx.needs_input_grad(1) ? mul(g!, 0) : null,
+  ]);
+  return out;
+}
+
 /** `input ** exponent` (PowBackward0 for a number exponent, PowBackward1 for a tensor). */
-export function pow(x: Tensor | number, exponent: Tensor | number): Tensor {
+export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
   if (!(x instanceof Tensor)) {
     // number ** tensor: PowBackward1's scalar-base form
     const e = exponent as Tensor;
@@ -150,8 +236,10 @@ export function pow(x: Tensor | number, exponent: Tensor | number): Tensor {
     return out;
   }
   if (!(exponent instanceof Tensor)) {
-    const e = exponent;
-    const out = map_unary(x, 'pow_s', promote_with_scalar(x.dtype, e), e);
+    const e = Number(exponent);
+    const dtype = promote_with_scalar(x.dtype, exponent);
+    if (!is_floating(dtype) && e < 0) throw new Error('Integers to negative integer powers are not allowed.');
+    const out = map_unary(x, 'pow_s', dtype, e);
     record('PowBackward0', [x], [out], (ctx, [g]) => {
       const [a] = ctx.saved_tensors();
       if (e === 0) return [mul(g!, 0)];
@@ -159,7 +247,9 @@ export function pow(x: Tensor | number, exponent: Tensor | number): Tensor {
     }, [x]);
     return out;
   }
-  const out = map_binary(x, exponent, 'pow', promote_types(x.dtype, exponent.dtype));
+  const dtype = result_type(x, exponent);
+  // an integral power with a negative exponent is 0 unless the base is ±1 (integer arithmetic truncates)
+  const out = is_floating(dtype) ? map_binary(x, exponent, 'pow', dtype) : map_unary(map_binary(x, exponent, 'pow', 'float64'), 'trunc', dtype);
   record('PowBackward1', [x, exponent], [out], (ctx, [g]) => {
     const [a, b, r] = ctx.saved_tensors();
     const ga = ctx.needs_input_grad(0) ? mul(mul(g!, b!), pow(a!, sub(b!, 1))) : null;
@@ -203,16 +293,17 @@ function extremum(x: Tensor, y: Tensor, is_max: boolean): Tensor {
   return out;
 }
 
-function compare(x: Tensor, other: Tensor | number, op: 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne'): Tensor {
+function compare(x: Tensor, other: Tensor | Scalar, op: 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne'): Tensor {
   if (other instanceof Tensor) return map_binary(x, other, op, 'bool');
-  return map_unary(x, `${op}_s` as UnaryOp, 'bool', other);
+  check_number(other, op);
+  return map_unary(x, `${op}_s` as UnaryOp, 'bool', Number(other));
 }
-export const gt = (x: Tensor, o: Tensor | number): Tensor => compare(x, o, 'gt');
-export const lt = (x: Tensor, o: Tensor | number): Tensor => compare(x, o, 'lt');
-export const ge = (x: Tensor, o: Tensor | number): Tensor => compare(x, o, 'ge');
-export const le = (x: Tensor, o: Tensor | number): Tensor => compare(x, o, 'le');
-export const eq = (x: Tensor, o: Tensor | number): Tensor => compare(x, o, 'eq');
-export const ne = (x: Tensor, o: Tensor | number): Tensor => compare(x, o, 'ne');
+export const gt = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'gt');
+export const lt = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'lt');
+export const ge = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'ge');
+export const le = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'le');
+export const eq = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'eq');
+export const ne = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'ne');
 export const logical_not = (x: Tensor): Tensor => map_unary(x, 'logical_not', 'bool');
 export const logical_and_ = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'logical_and', 'bool');
 export const logical_or = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'logical_or', 'bool');
@@ -237,7 +328,8 @@ export function allclose(a: Tensor, b: Tensor, options: { rtol?: number; atol?: 
 /** Converts the dtype; differentiable between float dtypes (ToCopyBackward0). Same dtype returns `x`. */
 export function to_dtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const op: UnaryOp = dtype === 'int64' ? 'trunc' : dtype === 'bool' ? 'ne_s' : 'identity';
+  // NaN, infinities and values beyond int64 become int64's minimum, as PyTorch's (undefined) C++ cast does on x86
+  const op: UnaryOp = dtype === 'int64' ? 'to_int64' : dtype === 'bool' ? 'ne_s' : 'identity';
   const out = map_unary(x, op, dtype, 0);
   if (is_floating(dtype) && is_floating(x.dtype)) {
     const src = x.dtype;
@@ -252,12 +344,14 @@ export function to_dtype(x: Tensor, dtype: DType): Tensor {
  * @example
  * torch.where(x.gt(0), x, y);
  */
-export function where(condition: Tensor, x: Tensor | number, y: Tensor | number): Tensor {
-  const xt = x instanceof Tensor ? x : scalar_tensor(x, y instanceof Tensor ? y.dtype : get_default_dtype());
-  const yt = y instanceof Tensor ? y : scalar_tensor(y, xt.dtype);
+export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar): Tensor {
   if (condition.dtype !== 'bool') throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalar_type_name(condition.dtype)}`);
+  const dtype = x instanceof Tensor || y instanceof Tensor ? result_type(x, y) : get_default_dtype();
+  const as_tensor = (v: Tensor | Scalar): Tensor => (v instanceof Tensor ? (v.dtype === dtype ? v : to_dtype(v.detach(), dtype)) : scalar_tensor(Number(v), dtype));
+  const xt = as_tensor(x);
+  const yt = as_tensor(y);
   const shape = broadcast_shapes(condition.shape, broadcast_shapes(xt.shape, yt.shape));
-  const out = empty(shape, promote_types(xt.dtype, yt.dtype));
+  const out = empty(shape, dtype);
   kernels().where(condition._view, xt._view, yt._view, shape, out._storage.data);
   record('WhereBackward0', [x instanceof Tensor ? x : null, y instanceof Tensor ? y : null], [out], (ctx, [g]) => {
     const [c] = ctx.saved_tensors();
@@ -267,12 +361,13 @@ export function where(condition: Tensor, x: Tensor | number, y: Tensor | number)
 }
 
 /** Fills positions where `mask` is true with `value` (MaskedFillBackward0). */
-export function masked_fill(x: Tensor, mask: Tensor, value: number): Tensor {
+export function masked_fill(x: Tensor, mask: Tensor, value: Scalar): Tensor {
   if (mask.dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalar_type_name(mask.dtype)}`);
   const shape = broadcast_shapes(x.shape, mask.shape);
   if (shape.join() !== x.shape.join()) throw new Error(`The expanded size of the mask (${shape}) must match the input size (${x.shape})`);
   const out = empty(x.shape, x.dtype);
-  kernels().where(mask._view, scalar_tensor(value, x.dtype)._view, x._view, shape, out._storage.data);
+  kernels().where(mask._view, scalar_tensor(cast_scalar(value, x.dtype), x.dtype)._view, x._view, shape, out._storage.data);
   record('MaskedFillBackward0', [x], [out], (ctx, [g]) => [where(ctx.saved_tensors()[0]!, 0, g!)], [mask]);
   return out;
 }
+

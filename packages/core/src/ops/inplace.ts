@@ -6,14 +6,26 @@ import { default_generator } from '../random.js';
 import { broadcast_shapes, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { should_record, Tensor } from '../tensor.js';
-import { promote_types, promote_with_scalar, type DType, type TypedArray } from '../dtype.js';
-import { add, div, float_dtype, mul, sub, to_dtype } from './arithmetic.js';
+import { cast_scalar, check_can_cast, is_floating, promote_with_scalar, scalar_type_name, type DType, type TypedArray } from '../dtype.js';
+import { add, div, float_dtype, mul, result_type, sub, to_dtype, type RoundingMode, type Scalar } from './arithmetic.js';
+import { assert_no_internal_overlap, assert_no_partial_overlap } from './overlap.js';
 import { record } from './record.js';
 import { clamp, relu } from './unary.js';
 import { sum_to } from './reduce.js';
 import type { ClampOptions } from './types.js';
 
-function check_inplace(self: Tensor, others: readonly (Tensor | number)[]): boolean {
+/**
+ * The checks every in-place op makes before touching memory: autograd's (leaf, views) and PyTorch's memory
+ * overlap rules (no element written twice, no input partly aliasing the output).
+ */
+function check_inplace(self: Tensor, others: readonly (Tensor | Scalar)[]): boolean {
+  assert_no_internal_overlap(self);
+  for (const o of others) if (o instanceof Tensor) assert_no_partial_overlap(self, o);
+  return check_inplace_autograd(self, others);
+}
+
+/** Autograd's checks of an in-place op; whether it is recorded. */
+function check_inplace_autograd(self: Tensor, others: readonly (Tensor | Scalar)[]): boolean {
   const recording = should_record([self, ...others.filter((o): o is Tensor => o instanceof Tensor)]);
   if (is_grad_enabled() && self.is_leaf && self.requires_grad) throw new Error(E8_LEAF_INPLACE);
   if (recording && self._inplace_view_error !== null) throw new Error(self._inplace_view_error);
@@ -30,11 +42,13 @@ function check_inplace(self: Tensor, others: readonly (Tensor | number)[]): bool
  */
 function apply_inplace<T extends Tensor>(
   self: T,
-  others: readonly (Tensor | number)[],
+  others: readonly (Tensor | Scalar)[],
   needs_original: boolean,
   op: (a: Tensor) => Tensor,
   direct?: ArithOp,
+  result_dtype?: DType,
 ): T {
+  check_can_cast(result_dtype ?? (others.length === 0 ? self.dtype : result_type(self, ...others)), self.dtype);
   const recording = check_inplace(self, others);
   if (!recording) {
     if (direct !== undefined && arith_into(self, others[0]!, direct)) return self;
@@ -71,13 +85,13 @@ type ArithOp = 'add' | 'sub' | 'mul' | 'div';
  * general path. Only when that writes exactly what the out-of-place op would (self contiguous, the result in
  * self's dtype and shape) and `other` cannot overlap self; returns false to leave it to the general path.
  */
-function arith_into(self: Tensor, other: Tensor | number, op: ArithOp): boolean {
-  if (!self.is_contiguous()) return false;
+function arith_into(self: Tensor, other: Tensor | Scalar, op: ArithOp): boolean {
+  if (!self.is_contiguous() || self.dtype === 'bool') return false;
   let dtype: DType;
   if (other instanceof Tensor) {
-    if (overlaps(other._storage.data, self._storage.data) || (self.dtype === 'bool' && other.dtype === 'bool')) return false;
+    if (overlaps(other._storage.data, self._storage.data)) return false;
     if (!shapes_equal(broadcast_shapes(self.shape, other.shape), self.shape)) return false;
-    dtype = promote_types(self.dtype, other.dtype);
+    dtype = result_type(self, other);
   } else if (typeof other === 'number') {
     dtype = promote_with_scalar(self.dtype, other);
   } else return false;
@@ -98,21 +112,36 @@ function overlaps(a: TypedArray, b: TypedArray): boolean {
 
 const no_alpha = (o?: { alpha?: number }): boolean => (o?.alpha ?? 1) === 1;
 
-/** In-place `self += alpha * other`. */
-export const add_ = <T extends Tensor>(self: T, other: Tensor | number, o?: { alpha?: number }): T =>
+/** In-place `self += alpha * other`; the result must be storable in self's dtype (PyTorch's casting rule). */
+export const add_ = <T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T =>
   apply_inplace(self, [other], false, (a) => add(a, other, o), no_alpha(o) ? 'add' : undefined);
-export const sub_ = <T extends Tensor>(self: T, other: Tensor | number, o?: { alpha?: number }): T =>
+export const sub_ = <T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T =>
   apply_inplace(self, [other], false, (a) => sub(a, other, o), no_alpha(o) ? 'sub' : undefined);
-export const mul_ = <T extends Tensor>(self: T, other: Tensor | number): T => apply_inplace(self, [other], other instanceof Tensor, (a) => mul(a, other), 'mul');
-export const div_ = <T extends Tensor>(self: T, other: Tensor | number): T => apply_inplace(self, [other], other instanceof Tensor, (a) => div(a, other), 'div');
-export const relu_ = <T extends Tensor>(self: T): T => apply_inplace(self, [], false, (a) => relu(a));
-export const clamp_ = <T extends Tensor>(self: T, min?: number | ClampOptions | null, max?: number | null): T => apply_inplace(self, [], true, (a) => clamp(a, min, max));
+export const mul_ = <T extends Tensor>(self: T, other: Tensor | Scalar): T => apply_inplace(self, [other], other instanceof Tensor, (a) => mul(a, other), 'mul');
+export function div_<T extends Tensor>(self: T, other: Tensor | Scalar, o: { rounding_mode?: RoundingMode } = {}): T {
+  const mode = o.rounding_mode ?? null;
+  const dtype = result_type(self, other);
+  return apply_inplace(self, [other], other instanceof Tensor, (a) => div(a, other, o), mode === null ? 'div' : undefined, mode === null ? float_dtype(dtype) : dtype);
+}
+export function relu_<T extends Tensor>(self: T): T {
+  if (self.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
+  return apply_inplace(self, [], false, (a) => relu(a));
+}
+export function clamp_<T extends Tensor>(self: T, min?: number | ClampOptions | null, max?: number | null): T {
+  const bounds = min !== null && typeof min === 'object' ? [min.min, min.max] : [min, max];
+  const dtype = result_type(self, ...bounds.filter((b): b is number => typeof b === 'number'));
+  return apply_inplace(self, [], true, (a) => clamp(a, min, max), undefined, dtype);
+}
 
-/** Fills with `value` (the gradient through it is zero: FillBackward0). */
-export function fill_<T extends Tensor>(self: T, value: number): T {
-  const recording = check_inplace(self, []);
+/**
+ * Fills with `value` (the gradient through it is zero: FillBackward0). An integral tensor stores the value
+ * truncated, a bool tensor `value != 0`, as PyTorch; an expanded tensor may be filled (every alias gets it).
+ */
+export function fill_<T extends Tensor>(self: T, value: Scalar): T {
+  const v = cast_scalar(value, self.dtype);
+  const recording = check_inplace_autograd(self, []);
   const filled = Tensor.empty([], self.dtype);
-  filled._storage.data[0] = value;
+  filled._storage.data[0] = v;
   kernels().copy_into(filled._view, self._view);
   self._storage.version++;
   if (recording) {
@@ -140,8 +169,15 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   return self;
 }
 
+function check_random_dtype(self: Tensor, kernel: string): void {
+  if (!is_floating(self.dtype)) throw new Error(`"${kernel}" not implemented for '${scalar_type_name(self.dtype)}'`);
+}
+
 /** Fills with U(low, high) samples (an initialiser: not recorded). */
 export function uniform_<T extends Tensor>(self: T, low = 0, high = 1, generator = default_generator): T {
+  check_random_dtype(self, 'check_uniform_bounds');
+  if (!(low <= high)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${low} > to=${high}`);
+  if (high - low > Number.MAX_VALUE) throw new Error(`uniform_ expects to-from <= std::numeric_limits<${self.dtype === 'float32' ? 'float' : 'double'}>::max(), but found to=${high} and from=${low} which result in to-from to exceed the limit`);
   check_inplace(self, []);
   const r = Tensor.empty(self.shape, self.dtype);
   const d = r._storage.data;
@@ -152,6 +188,8 @@ export function uniform_<T extends Tensor>(self: T, low = 0, high = 1, generator
 
 /** Fills with N(mean, std²) samples (an initialiser: not recorded). */
 export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator = default_generator): T {
+  check_random_dtype(self, 'normal_kernel_cpu');
+  if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
   check_inplace(self, []);
   const r = Tensor.empty(self.shape, self.dtype);
   const d = r._storage.data;

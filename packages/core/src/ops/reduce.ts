@@ -4,7 +4,7 @@ import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
-import { div, eq, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype } from './arithmetic.js';
+import { div, eq, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype, where } from './arithmetic.js';
 import { abs, exp, sign } from './unary.js';
 import { empty, record } from './record.js';
 import type { DimArg, ReduceOptions } from './types.js';
@@ -156,7 +156,13 @@ export function min(x: Tensor, dim?: number | Tensor | null, options: { keepdim?
 
 function amax_impl(x: Tensor, dim: DimArg | ReduceOptions | undefined, options: ReduceOptions | undefined, is_max: boolean): Tensor {
   const p = parse_reduce(dim, options);
-  const dims = normalize_dims(p.dim === undefined || p.dim === null || (Array.isArray(p.dim) && p.dim.length === 0) ? null : p.dim, x.ndim);
+  const all = p.dim === undefined || p.dim === null || (Array.isArray(p.dim) && p.dim.length === 0);
+  const dims = normalize_dims(all ? null : p.dim, x.ndim);
+  const name = is_max ? 'amax' : 'amin';
+  if (x.numel() === 0) {
+    if (all) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    for (const d of dims) if (x.shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+  }
   const out = empty(reduced_shape(x.shape, dims, p.keepdim), x.dtype);
   kernels().extreme(x._view, x.shape.map((_, i) => dims.includes(i)), out._storage.data, is_max);
   const shape = x.shape;
@@ -176,6 +182,7 @@ export const amin = (x: Tensor, dim?: DimArg | ReduceOptions, options?: ReduceOp
 
 function arg_extreme(x: Tensor, dim: number | null | undefined, keepdim: boolean, is_max: boolean): Tensor {
   if (dim === null || dim === undefined) {
+    if (x.numel() === 0) throw new RangeError(`${is_max ? 'argmax' : 'argmin'}(): Expected reduction dim to be specified for input.numel() == 0.`);
     const flat = reshape(x.detach(), [-1]);
     const r = extreme_dim(flat, 0, false, is_max).indices;
     return keepdim ? view(r, x.shape.map(() => 1)) : r;
@@ -203,39 +210,62 @@ export function argmin(...args: ArgExtremeArgs): Tensor {
   return arg_extreme(a.input, a.dim, a.keepdim, false);
 }
 
-/** The p-norm of all elements (NormBackward1). */
+/**
+ * The p-norm of all elements (NormBackward1): `p = 0` counts the non-zeros, `±inf` is the largest/smallest
+ * magnitude, other p `(Σ|x|ᵖ)^(1/p)`. Gradients follow PyTorch's norm_backward: zero where the norm is zero
+ * (p = 2 and p > 1), none for p = 0, split evenly among ties for ±inf.
+ *
+ * @example
+ * torch.tensor([3, 4]).norm(); // 5
+ */
 export function norm(x: Tensor, p = 2): Tensor {
-  const absx = map_unary(x, 'abs', float_dtype(x.dtype));
+  if (!is_floating(x.dtype)) throw new Error(`norm(): input dtype should be either floating point or complex. Got ${x.dtype === 'int64' ? 'Long' : 'Bool'} instead.`);
+  const d = x._contiguous_data();
   let value: number;
-  const d = absx._contiguous_data();
-  if (p === Infinity) {
+  if (p === 0) {
     value = 0;
-    for (let i = 0; i < d.length; i++) value = Math.max(value, d[i]!);
+    for (let i = 0; i < d.length; i++) value += d[i] !== 0 ? 1 : 0;
+  } else if (p === Infinity || p === -Infinity) {
+    value = d.length === 0 ? 0 : p > 0 ? 0 : Infinity;
+    for (let i = 0; i < d.length; i++) value = p > 0 ? Math.max(value, Math.abs(d[i]!)) : Math.min(value, Math.abs(d[i]!));
   } else {
     let s = 0;
-    for (let i = 0; i < d.length; i++) s += Math.pow(d[i]!, p);
+    for (let i = 0; i < d.length; i++) s += Math.pow(Math.abs(d[i]!), p);
     value = Math.pow(s, 1 / p);
   }
-  const out = empty([], float_dtype(x.dtype));
+  const out = empty([], x.dtype);
   out._storage.data[0] = value;
   record('NormBackward1', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors();
-    // 0 where the norm is 0 (PyTorch masks those out); ∞: split evenly over the entries of largest |x|
-    const over = (num: Tensor, den: Tensor): Tensor => masked_fill(div(num, den), eq(r!, 0), 0);
-    if (p === 2) return [mul(a!, over(g!, r!))];
-    if (p === 1) return [mul(sign(a!), g!)];
-    if (p === Infinity) {
-      const mask = to_dtype(eq(abs(a!), r!), a!.dtype);
-      return [mul(sign(a!), mul(mask, div(g!, sum(mask))))];
-    }
-    return [mul(mul(sign(a!), pow(abs(a!), p - 1)), over(g!, pow(r!, p - 1)))];
+    return [norm_backward(g!, a!, r!, p)];
   }, [x, out]);
   return out;
+}
+
+/** The gradient of the p-norm `r` of `a` times `g` (PyTorch's norm_backward, full reduction; differentiable). */
+function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number): Tensor | null {
+  if (p === 0) return null;
+  // 0 where the norm is 0 (PyTorch masks those out)
+  const over = (num: Tensor, den: Tensor): Tensor => masked_fill(div(num, den), eq(r, 0), 0);
+  if (p === 1) return mul(sign(a), g);
+  if (p === 2) return mul(a, over(g, r));
+  if (!Number.isFinite(p)) {
+    // ±inf: split evenly over the entries of extreme |x|
+    const mask = to_dtype(eq(abs(a), r), a.dtype);
+    return mul(sign(a), mul(mask, div(g, sum(mask))));
+  }
+  if (p < 1) {
+    // |x|^(p-1) is infinite at 0, where the gradient is taken to be 0
+    const scaled = masked_fill(mul(sign(a), pow(abs(a), p - 1)), eq(a, 0), 0);
+    return mul(mul(scaled, g), pow(r, 1 - p));
+  }
+  return mul(mul(sign(a), pow(abs(a), p - 1)), over(g, pow(r, p - 1)));
 }
 
 type VarOptions = ReduceOptions & { unbiased?: boolean; correction?: number };
 
 function var_args(x: Tensor, dim?: DimArg | VarOptions, options?: VarOptions): { dims: number[]; keepdim: boolean; divisor: number } {
+  if (!is_floating(x.dtype)) throw new Error('std and var only support floating point and complex dtypes');
   const opts: VarOptions = dim !== null && typeof dim === 'object' && !Array.isArray(dim) ? dim : { ...options, dim };
   const dims = normalize_dims(opts.dim === undefined || opts.dim === null ? null : opts.dim, x.ndim);
   const n = dims.reduce((k, d) => k * x.shape[d]!, 1);
@@ -275,10 +305,11 @@ export function std(x: Tensor, dim?: DimArg | VarOptions, options?: VarOptions):
   const { dims, keepdim, divisor } = var_args(x, dim, options);
   const out = no_grad(() => var_(x, dim, options).sqrt());
   const shape = x.shape;
-  // d std / dx = (x - mean) / ((n - correction) std)
+  // d std / dx = (x - mean) / ((n - correction) std), taken as 0 where std is 0 (PyTorch's std_backward)
   record('StdBackward0', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors();
-    return [div(mul(unreduce(g!, shape, dims, keepdim), centered(a!, dims)), mul(unreduce(r!, shape, dims, keepdim), divisor))];
+    const rs = unreduce(r!, shape, dims, keepdim);
+    return [where(eq(rs, 0), 0, div(mul(unreduce(g!, shape, dims, keepdim), centered(a!, dims)), mul(rs, divisor)))];
   }, [x, out]);
   return out;
 }

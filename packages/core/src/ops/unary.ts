@@ -24,6 +24,13 @@ export const tanh = (x: Tensor): Tensor => float_unary(x, 'tanh', 'TanhBackward0
 export const sin = (x: Tensor): Tensor => float_unary(x, 'sin', 'SinBackward0', 'input', (g, a) => mul(g, cos(a)));
 export const cos = (x: Tensor): Tensor => float_unary(x, 'cos', 'CosBackward0', 'input', (g, a) => neg(mul(g, sin(a))));
 export const log1p = (x: Tensor): Tensor => float_unary(x, 'log1p', 'Log1PBackward0', 'input', (g, a) => div(g, add(a, 1)));
+/**
+ * The error function, `2/√π ∫₀ˣ exp(-t²) dt` (ErfBackward0: `2/√π exp(-x²)`).
+ *
+ * @example
+ * torch.erf(torch.tensor([0, 0.5])); // [0, 0.5205]
+ */
+export const erf = (x: Tensor): Tensor => float_unary(x, 'erf', 'ErfBackward0', 'input', (g, a) => mul(g, mul(exp(neg(mul(a, a))), 2 / Math.sqrt(Math.PI))));
 
 /** `|x|`; the gradient is `sign(x)` (0 at 0). */
 export function abs(x: Tensor): Tensor {

@@ -353,6 +353,9 @@ function parse_dim(options?: number | { dim?: number }): number {
  */
 export function cat(tensors: readonly Tensor[], options?: number | { dim?: number }): Tensor {
   if (tensors.length === 0) throw new Error('torch.cat(): expected a non-empty list of Tensors');
+  tensors.forEach((t, i) => {
+    if (t.ndim === 0) throw new Error(`zero-dimensional tensor (at position ${i}) cannot be concatenated`);
+  });
   const ref = tensors.find((t) => !(t.ndim === 1 && t.shape[0] === 0)) ?? tensors[0]!;
   const d = normalize_dim(parse_dim(options), ref.ndim);
   const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0 && ref.ndim !== 1));
