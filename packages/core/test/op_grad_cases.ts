@@ -103,6 +103,12 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([3, 4], [-2.9, 2.9])],
     fn: (x) => [torch.hardsigmoid(x!), torch.hardswish(x!)],
   },
+  erf_gelu: {
+    ops: ['erf', 'gelu'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [torch.erf(x!), x!.erf(), torch.gelu(x!), torch.gelu(x!, { approximate: 'tanh' })],
+  },
+  norm_p_below_1: { ops: ['norm'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (x) => [x!.norm(0.5), x!.norm(-Infinity)] },
   silu_mish_softplus_logsigmoid: {
     ops: ['silu', 'mish', 'softplus', 'logsigmoid', 'softsign', 'tanhshrink'],
     inputs: () => [away_from(leaf([3, 4]), 0)],
@@ -355,12 +361,12 @@ const reason = (why: string, names: string): void => {
   for (const n of names.split(/\s+/).filter((s) => s !== '')) NOT_DIFFERENTIABLE[n] = why;
 };
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad GradModeGuard constructor');
-reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled manual_seed get_default_dtype set_default_dtype promote_types float_dtype kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running format_tensor warn toString is_tensor');
+reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled manual_seed get_default_dtype set_default_dtype promote_types can_cast result_type float_dtype kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running format_tensor warn toString is_tensor');
 reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implicit_softmax_dim');
 reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
-reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
+reason('creation functions: outputs are leaves', 'check_size tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point');

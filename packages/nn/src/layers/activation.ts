@@ -1,8 +1,7 @@
 // Activation modules: ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, GELU.
-import { leaky_relu, log_softmax, relu, sigmoid, softmax, tanh, type Tensor } from '@tsgrad/core';
+import { gelu, leaky_relu, log_softmax, relu, sigmoid, signature, softmax, tanh, type PyArgs, type Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { py_repr } from '../python_repr.js';
-import { gelu } from '../functional.js';
 
 /**
  * `max(x, 0)`; with `{ inplace: true }` it overwrites its input (relu_).
@@ -57,10 +56,16 @@ export class Tanh extends Module {
   }
 }
 
+const GELU_SIG = signature<{ approximate: 'none' | 'tanh' }>("GELU(str approximate='none')");
+
+/** Gaussian error linear unit, exact (erf) unless `approximate: 'tanh'`. @example new nn.GELU('tanh').call(x) */
 export class GELU extends Module {
   static override readonly __name__ = 'GELU';
-  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+  readonly approximate: 'none' | 'tanh';
+  constructor(...args: PyArgs<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>) {
     super();
+    this.approximate = GELU_SIG.parse(args).approximate;
+    if (this.approximate !== 'none' && this.approximate !== 'tanh') throw new Error('approximate argument must be either none or tanh.');
   }
   override forward(input: Tensor): Tensor {
     return gelu(input, { approximate: this.approximate });
