@@ -1,6 +1,6 @@
 // Captum's shared argument handling, once: input tuples, baselines, targets, additional forward args, batching.
 import * as torch from '@tsgrad/core';
-import type { Tensor } from '@tsgrad/core';
+import type { Signature, Tensor } from '@tsgrad/core';
 import type { RemovableHandle } from '@tsgrad/hooks';
 import * as nn from '@tsgrad/nn';
 
@@ -257,6 +257,12 @@ export function module_of(model: ForwardFunc, layer: nn.Module | string, what = 
   if (layer instanceof nn.Module) return layer;
   if (!(model instanceof nn.Module)) throw new TypeError(`${what} '${layer}' is a name, but the forward function is not a Module; pass the module itself`);
   return model.get_submodule(layer);
+}
+
+/** The keyword options of an `attribute` call: parsed against Captum's signature (unknown names and wrong kinds rejected, defaults filled). */
+export function parse_options<R>(sig: Signature<R>, inputs: Inputs, options: object | undefined): R {
+  const { inputs: _inputs, ...parsed } = sig.parse([inputs, options ?? {}]) as R & { inputs: unknown };
+  return parsed as R;
 }
 
 /** Checks an integer option, with Captum's wording when it is not positive. */

@@ -3,7 +3,7 @@ import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import { Attribution, type AttrOut, type TargetOptions } from './base.js';
 import {
-  check_positive_int, expand_args, expand_target, format_args, format_baselines, format_inputs, format_output, repeat_batch, run_forward,
+  check_positive_int, expand_args, parse_options, expand_target, format_args, format_baselines, format_inputs, format_output, repeat_batch, run_forward,
   type Baseline, type BaselineType, type ForwardFunc, type Inputs, type TargetType,
 } from './common.js';
 
@@ -73,6 +73,13 @@ export function ablate(plan: AblationPlan): Tensor[] {
   });
 }
 
+const FEATURE_ABLATION = torch.signature<FeatureAblationOptions>(
+  'FeatureAblation.attribute(Tensor|Tensor[] inputs, *, Any baselines=None, Any target=None, Any additional_forward_args=None, Tensor|Tensor[]? feature_mask=None, int perturbations_per_eval=1, bool show_progress=False)',
+);
+const OCCLUSION = torch.signature<OcclusionOptions>(
+  'Occlusion.attribute(Tensor|Tensor[] inputs, *, Any sliding_window_shapes, Any strides=None, Any baselines=None, Any target=None, Any additional_forward_args=None, int perturbations_per_eval=1, bool show_progress=False)',
+);
+
 export interface FeatureAblationOptions extends TargetOptions {
   /** Values the ablated entries take (default 0). */
   baselines?: BaselineType;
@@ -83,6 +90,8 @@ export interface FeatureAblationOptions extends TargetOptions {
   feature_mask?: Tensor | readonly Tensor[] | null;
   /** Features ablated per forward call (default 1). */
   perturbations_per_eval?: number;
+  /** Accepted for Captum compatibility; tsgrad shows no progress bar. */
+  show_progress?: boolean;
 }
 
 function format_feature_mask(mask: Tensor | readonly Tensor[] | null | undefined, inputs: readonly Tensor[]): Tensor[] {
@@ -116,6 +125,7 @@ function format_feature_mask(mask: Tensor | readonly Tensor[] | null | undefined
 export class FeatureAblation extends Attribution {
   attribute<I extends Inputs>(inputs: I, options: FeatureAblationOptions = {}): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);
+    options = parse_options(FEATURE_ABLATION, inputs, options);
     const masks = format_feature_mask(options.feature_mask, xs);
     const ids = [...new Set(masks.flatMap((m) => Array.from(m.data_array(), Number)))].sort((a, b) => a - b);
     const features: FeatureMasks[] = ids.map((id) => (i) => masks[i]!.eq(id));
@@ -136,6 +146,8 @@ export interface OcclusionOptions extends TargetOptions {
   baselines?: BaselineType;
   /** Windows occluded per forward call (default 1). */
   perturbations_per_eval?: number;
+  /** Accepted for Captum compatibility; tsgrad shows no progress bar. */
+  show_progress?: boolean;
 }
 
 /**
@@ -150,6 +162,7 @@ export interface OcclusionOptions extends TargetOptions {
 export class Occlusion extends Attribution {
   attribute<I extends Inputs>(inputs: I, options: OcclusionOptions): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);
+    options = parse_options(OCCLUSION, inputs, options);
     const windows = (typeof options.sliding_window_shapes[0] === 'number' ? [options.sliding_window_shapes] : options.sliding_window_shapes) as (readonly number[])[];
     if (windows.length !== xs.length) throw new Error('Must provide sliding window dimensions for each input tensor.');
     const s = options.strides ?? 1;

@@ -3,7 +3,10 @@ import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { DECONV_RULE, GUIDED_RULE, hook_relus, type ReluRule } from '../interpret/relu_backprop.js';
 import { GradientAttribution, type AttrOut, type TargetOptions } from './base.js';
-import { compute_gradients, format_args, format_inputs, format_output, HookSet, type Inputs } from './common.js';
+import { compute_gradients, format_args, format_inputs, format_output, HookSet, parse_options, type Inputs } from './common.js';
+
+const SALIENCY = torch.signature<Required<SaliencyOptions>>('Saliency.attribute(Tensor|Tensor[] inputs, *, Any target=None, Any additional_forward_args=None, bool abs=True)');
+const PLAIN = torch.signature<Required<TargetOptions>>('attribute(Tensor|Tensor[] inputs, *, Any target=None, Any additional_forward_args=None)');
 
 export interface SaliencyOptions extends TargetOptions {
   /** Return `|gradient|` (default true). */
@@ -19,8 +22,9 @@ export interface SaliencyOptions extends TargetOptions {
 export class Saliency extends GradientAttribution {
   attribute<I extends Inputs>(inputs: I, options: SaliencyOptions = {}): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);
+    options = parse_options(SALIENCY, inputs, options);
     const grads = compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args));
-    return format_output(is_tuple, options.abs ?? true ? grads.map((g) => g.abs()) : grads) as AttrOut<I>;
+    return format_output(is_tuple, options.abs ? grads.map((g) => g.abs()) : grads) as AttrOut<I>;
   }
 }
 
@@ -37,6 +41,7 @@ export class InputXGradient extends GradientAttribution {
 
   attribute<I extends Inputs>(inputs: I, options: TargetOptions = {}): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);
+    options = parse_options(PLAIN, inputs, options);
     const grads = compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args));
     return format_output(is_tuple, torch.no_grad(() => grads.map((g, i) => xs[i]!.mul(g)))) as AttrOut<I>;
   }
@@ -51,6 +56,7 @@ abstract class ModifiedReluGradientAttribution extends GradientAttribution {
 
   attribute<I extends Inputs>(inputs: I, options: TargetOptions = {}): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);
+    options = parse_options(PLAIN, inputs, options);
     using hooks = new HookSet();
     for (const h of hook_relus(this.model, this.rule, false, this.tool)) hooks.add(h);
     return format_output(is_tuple, compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args))) as AttrOut<I>;

@@ -4,7 +4,7 @@ import type { Tensor } from '@tsgrad/core';
 import { approximation_parameters, type ApproximationMethod } from './approximation.js';
 import { GradientAttribution, type TargetOptions, type WithDelta } from './base.js';
 import {
-  check_positive_int, compute_gradients, expand_args, expand_target, format_args, format_baselines, format_inputs, format_output,
+  check_positive_int, compute_gradients, expand_args, parse_options, expand_target, format_args, format_baselines, format_inputs, format_output,
   validate_target, type Baseline, type BaselineType, type ForwardFunc, type Inputs,
 } from './common.js';
 
@@ -61,6 +61,10 @@ export function sum_over_steps(grad: Tensor, step_sizes: readonly number[]): Ten
   });
 }
 
+const IG = torch.signature<IntegratedGradientsOptions>(
+  'IntegratedGradients.attribute(Tensor|Tensor[] inputs, *, Any baselines=None, Any target=None, Any additional_forward_args=None, int n_steps=50, str method="gausslegendre", int? internal_batch_size=None, bool return_convergence_delta=False)',
+);
+
 export interface IntegratedGradientsOptions extends TargetOptions {
   /** Starting points of the path (default zeros). */
   baselines?: BaselineType;
@@ -98,7 +102,7 @@ export class IntegratedGradients extends GradientAttribution {
   }
 
   attribute<I extends Inputs, O extends IntegratedGradientsOptions>(inputs: I, options?: O): WithDelta<I, O> {
-    const o: IntegratedGradientsOptions = options ?? {};
+    const o = parse_options(IG, inputs, options);
     const { inputs: xs, is_tuple } = format_inputs(inputs);
     const baselines = format_baselines(o.baselines, xs);
     const n_steps = o.n_steps ?? 50;

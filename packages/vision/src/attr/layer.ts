@@ -3,8 +3,17 @@ import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { GradientAttribution, type AttrOut, type TargetOptions } from './base.js';
-import { format_args, format_inputs, format_output, HookSet, module_of, run_forward, type ForwardFunc, type Inputs, type TargetType } from './common.js';
+import { format_args, format_inputs, format_output, HookSet, module_of, parse_options, run_forward, type ForwardFunc, type Inputs, type TargetType } from './common.js';
 import { GuidedBackprop } from './gradient.js';
+
+const LAYER = torch.signature<LayerOptions>('attribute(Tensor|Tensor[] inputs, *, Any target=None, Any additional_forward_args=None, bool attribute_to_layer_input=False)');
+const ACTIVATION = torch.signature<LayerOptions>('LayerActivation.attribute(Tensor|Tensor[] inputs, *, Any additional_forward_args=None, bool attribute_to_layer_input=False)');
+const GRAD_CAM = torch.signature<LayerGradCamOptions>(
+  'LayerGradCam.attribute(Tensor|Tensor[] inputs, *, Any target=None, Any additional_forward_args=None, bool attribute_to_layer_input=False, bool relu_attributions=False, bool attr_dim_summation=True)',
+);
+const GUIDED_GRAD_CAM = torch.signature<GuidedGradCamOptions>(
+  'GuidedGradCam.attribute(Tensor|Tensor[] inputs, *, Any target=None, Any additional_forward_args=None, str interpolate_mode="nearest", bool attribute_to_layer_input=False)',
+);
 
 /** A layer's output (or input) tensors recorded during one forward, their gradients, and the forward's selected output. */
 export interface LayerEval {
@@ -124,6 +133,7 @@ export interface LayerOptions extends TargetOptions {
 export class LayerActivation extends LayerAttribution {
   attribute(inputs: Inputs, options: Omit<LayerOptions, 'target'> = {}): Tensor | Tensor[] {
     const { inputs: xs } = format_inputs(inputs);
+    options = parse_options(ACTIVATION, inputs, options);
     const r = layer_eval(this.forward_func, this.layer, xs, null, format_args(options.additional_forward_args), options);
     return format_output(r.evals.length > 1, r.evals);
   }
@@ -146,6 +156,7 @@ export class LayerGradientXActivation extends LayerAttribution {
 
   attribute(inputs: Inputs, options: LayerOptions = {}): Tensor | Tensor[] {
     const { inputs: xs } = format_inputs(inputs);
+    options = parse_options(LAYER, inputs, options);
     const r = layer_eval(this.forward_func, this.layer, xs, options.target, format_args(options.additional_forward_args), { ...options, gradients: true });
     const out = this.multiply ? torch.no_grad(() => r.grads!.map((g, i) => g.mul(r.evals[i]!))) : r.grads!;
     return format_output(out.length > 1, out);
@@ -170,12 +181,13 @@ export interface LayerGradCamOptions extends LayerOptions {
 export class LayerGradCam extends LayerAttribution {
   attribute(inputs: Inputs, options: LayerGradCamOptions = {}): Tensor | Tensor[] {
     const { inputs: xs } = format_inputs(inputs);
-    const r = layer_eval(this.forward_func, this.layer, xs, options.target, format_args(options.additional_forward_args), { ...options, gradients: true });
+    const o = parse_options(GRAD_CAM, inputs, options);
+    const r = layer_eval(this.forward_func, this.layer, xs, o.target, format_args(o.additional_forward_args), { ...o, gradients: true });
     const maps = torch.no_grad(() =>
       r.grads!.map((g, i) => {
         const w = g.ndim > 2 ? g.mean(Array.from({ length: g.ndim - 2 }, (_, d) => d + 2), { keepdim: true }) : g;
-        const a = options.attr_dim_summation ?? true ? w.mul(r.evals[i]!).sum(1, { keepdim: true }) : w.mul(r.evals[i]!);
-        return options.relu_attributions ? a.relu() : a;
+        const a = o.attr_dim_summation ? w.mul(r.evals[i]!).sum(1, { keepdim: true }) : w.mul(r.evals[i]!);
+        return o.relu_attributions ? a.relu() : a;
       }),
     );
     return format_output(maps.length > 1, maps);
@@ -206,11 +218,12 @@ export class GuidedGradCam extends GradientAttribution {
 
   attribute<I extends Inputs>(inputs: I, options: GuidedGradCamOptions = {}): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);
-    const cam = this.grad_cam.attribute(xs, { ...options, relu_attributions: true });
+    const { interpolate_mode, attribute_to_layer_input, ...rest } = parse_options(GUIDED_GRAD_CAM, inputs, options);
+    const cam = this.grad_cam.attribute(xs, { ...rest, attribute_to_layer_input, relu_attributions: true });
     if (Array.isArray(cam)) throw new Error('GuidedGradCAM attributions for layer with multiple inputs / outputs is not supported.');
-    const guided = this.guided_backprop.attribute(xs, options);
+    const guided = this.guided_backprop.attribute(xs, rest);
     const out = torch.no_grad(() =>
-      xs.map((x, i) => guided[i]!.mul(LayerAttribution.interpolate(cam, x.shape.slice(2), options.interpolate_mode ?? 'nearest'))),
+      xs.map((x, i) => guided[i]!.mul(LayerAttribution.interpolate(cam, x.shape.slice(2), interpolate_mode ?? 'nearest'))),
     );
     return format_output(is_tuple, out) as AttrOut<I>;
   }

@@ -88,3 +88,49 @@ describe('attr: Captum classes equal Captum', () => {
     it(c.name, () => check(c));
   }
 });
+
+describe('attr: bad input gives clear errors and leaves no hook behind', () => {
+  const net = (): nn.Module => build_net('cnn', fixture.nets['cnn']!.state_dict);
+  const x = (): Tensor => decode(fixture.cases.find((c) => c.net === 'cnn')!.inputs[0]) as Tensor;
+  const cases: [string, (m: nn.Module) => unknown, string][] = [
+    ['target out of range', (m) => new attr.GuidedBackprop(m).attribute(x(), { target: 7 }), 'index 7 is out of bounds for dimension 1 with size 4'],
+    ['per-sample targets of the wrong length', (m) => new attr.Saliency(m).attribute(x(), { target: [1, 2, 3] }), 'Target list length 3 does not match'],
+    ['baselines of the wrong shape', (m) => new attr.IntegratedGradients(m).attribute(x(), { target: 0, baselines: decode({ shape: [1, 1, 5, 5], data: new Array(25).fill(0) }) as Tensor }),
+      'baselines 0 has shape [1, 1, 5, 5] but input 0 has shape [2, 1, 12, 12]'],
+    ['a layer that does not exist', (m) => new attr.LayerGradCam(m, 'conv9'), 'has no attribute `conv9`'],
+    ['a feature mask that does not cover the input', (m) => new attr.FeatureAblation(m).attribute(x(), { target: 0, feature_mask: decode({ shape: [1, 1, 5, 5], dtype: 'int64', data: new Array(25).fill(0) }) as Tensor }),
+      'feature_mask 0 of shape [1, 1, 5, 5] does not cover input 0 of shape [2, 1, 12, 12]'],
+    ['an unknown option', (m) => new attr.Saliency(m).attribute(x(), { targte: 1 } as never), "Saliency.attribute() got an unexpected keyword argument 'targte'"],
+    ['a stride larger than the window', (m) => new attr.Occlusion(m).attribute(x(), { target: 0, sliding_window_shapes: [1, 3, 3], strides: [1, 4, 4] }),
+      'Stride dimension [1, 4, 4] cannot be larger than sliding window shape dimension [1, 3, 3].'],
+    ['an unknown integration method', (m) => new attr.IntegratedGradients(m).attribute(x(), { target: 0, method: 'simpson' as never }), 'Approximation method must be one for the following'],
+  ];
+  for (const [what, run, message] of cases) {
+    it(what, () => {
+      const m = net();
+      expect(() => run(m)).toThrow(message);
+      expect(nn.utils.list_hooks(m)).toEqual([]);
+    });
+  }
+
+  it('a model that throws mid-call keeps only its own hooks', () => {
+    const m = net();
+    const boom = m.get_submodule('4').register_forward_hook(() => {
+      throw new Error('boom in forward');
+    });
+    const before = nn.utils.list_hooks(m).length;
+    const methods: [string, () => unknown][] = [
+      ['GuidedBackprop', () => new attr.GuidedBackprop(m).attribute(x(), { target: 0 })],
+      ['Deconvolution', () => new attr.Deconvolution(m).attribute(x(), { target: 0 })],
+      ['LayerGradCam', () => new attr.LayerGradCam(m, '3').attribute(x(), { target: 0 })],
+      ['LayerActivation', () => new attr.LayerActivation(m, '0').attribute(x())],
+      ['GuidedGradCam', () => new attr.GuidedGradCam(m, '3').attribute(x(), { target: 0 })],
+    ];
+    for (const [name, run] of methods) {
+      expect(run, name).toThrow('boom in forward');
+      expect(nn.utils.list_hooks(m).length, name).toBe(before);
+    }
+    boom.remove();
+    expect(nn.utils.list_hooks(m)).toEqual([]);
+  });
+});
