@@ -4,4 +4,5 @@ export * as datasets from './datasets/index.js';
 export * as transforms from './datasets/transforms.js';
 export * as interpret from './interpret/index.js';
 export * as attr from './attr/index.js';
+export * as cams from './cams/index.js';
 export * as image from './image/index.js';
