@@ -38,6 +38,11 @@ export abstract class Attribution {
     return false;
   }
 
+  /** Whether `attribute` takes a `random` source (sampled methods); NoiseTunnel passes its own down to them. */
+  accepts_random(): boolean {
+    return false;
+  }
+
   /** `attribute` over formatted inputs, for wrappers such as NoiseTunnel. */
   abstract attribute(inputs: Inputs, options?: object): unknown;
 }

@@ -252,6 +252,33 @@ export class HookSet implements Disposable {
   }
 }
 
+/**
+ * Captum's backward hook on a single-input module, built from tensor hooks: the output's gradient is recorded
+ * when it arrives (before any later module's hook on the same tensor rewrites it) and `hook(grad_input,
+ * grad_output)` may replace the gradient at the module's input (the module runs on a clone of its input, as in
+ * Captum). The module hooks go into `hooks`; the tensor hooks live on the forward's own tensors.
+ *
+ * @example
+ * captum_backward_hook(relu, (gi) => gi.clamp({ min: 0 }), hooks);
+ */
+export function captum_backward_hook(module: nn.Module, hook: (grad_input: Tensor, grad_output: Tensor) => Tensor | null, hooks: HookSet): void {
+  let grad_out: Tensor | null = null;
+  hooks.add(module.register_forward_pre_hook((_m, args) => {
+    const list = args as unknown[];
+    if (list.length !== 1) throw new Error('Backward hooks not supported for module with >1 input');
+    const inp = list[0];
+    if (!(inp instanceof torch.Tensor) || !inp.requires_grad) return undefined;
+    inp.register_hook((g) => (grad_out === null ? undefined : hook(g, grad_out) ?? undefined));
+    return [inp.clone()] as never;
+  }));
+  hooks.add(module.register_forward_hook((_m, _a, out) => {
+    if (!(out instanceof torch.Tensor)) throw new Error('Backward hooks not supported for module with >1 output');
+    if (out.requires_grad) out.register_hook((g) => {
+      grad_out = g;
+    });
+  }));
+}
+
 /** The module of a layer given as a module of `model` or a dotted path; throws naming the path when it does not exist. */
 export function module_of(model: ForwardFunc, layer: nn.Module | string, what = 'layer'): nn.Module {
   if (layer instanceof nn.Module) return layer;

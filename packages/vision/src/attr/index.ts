@@ -7,3 +7,5 @@ export { IntegratedGradients, batch_attribution, type IntegratedGradientsOptions
 export { layer_eval, LayerAttribution, LayerActivation, LayerGradientXActivation, LayerGradCam, GuidedGradCam, type LayerEval, type LayerEvalOptions, type LayerOptions, type LayerGradCamOptions, type GuidedGradCamOptions } from './layer.js';
 export { ablate, FeatureAblation, Occlusion, type AblationPlan, type FeatureMasks, type FeatureAblationOptions, type OcclusionOptions } from './feature_ablation.js';
 export { NoiseTunnel, generator_source, expand_per_sample, type RandomSource, type NoiseTunnelType, type NoiseTunnelOptions } from './noise_tunnel.js';
+export { DeepLift, DeepLiftShap, hook_deeplift, type DeepLiftOptions } from './deep_lift.js';
+export { GradientShap, InputBaselineXGradient, type GradientShapOptions, type InputBaselineXGradientOptions } from './gradient_shap.js';

@@ -13,6 +13,8 @@ export interface RandomSource {
   normal(shape: readonly number[], stdev: number): Tensor;
   /** `count` indices drawn uniformly with replacement from `[0, n)`. */
   choice(n: number, count: number): number[];
+  /** `count` numbers drawn uniformly from `[0, 1)`. */
+  uniform(count: number): number[];
 }
 
 /**
@@ -25,6 +27,7 @@ export function generator_source(generator?: Generator): RandomSource {
   return {
     normal: (shape, stdev) => torch.randn([...shape], { generator }).mul(stdev),
     choice: (n, count) => Array.from(torch.randint(0, n, [count], { generator }).data_array(), Number),
+    uniform: (count) => Array.from(torch.rand([count], { generator, dtype: 'float64' }).data_array(), Number),
   };
 }
 
@@ -117,10 +120,14 @@ export class NoiseTunnel extends Attribution {
     let sum_sq: Tensor[] | null = null;
     let attr_is_tuple = is_tuple;
     const deltas: Tensor[] = [];
+    // Captum expands the per-sample options (drawing baselines) once for the full partitions and once for the rest
+    const expanded = new Map<number, Record<string, unknown>>();
     for (const n of sizes) {
+      if (!expanded.has(n)) expanded.set(n, expand_per_sample(rest, xs, n, draw_baseline_from_distrib, source));
       const noisy = torch.no_grad(() => xs.map((x, i) => repeat_batch(x, n, 'repeat_interleave').add(source.normal([x.shape[0]! * n, ...x.shape.slice(1)], sd[i]!))));
-      const part_options = expand_per_sample(rest, xs, n, draw_baseline_from_distrib, source);
-      let result = this.attribution_method.attribute(is_tuple ? noisy : noisy[0]!, part_options);
+      const part_options = expanded.get(n)!;
+      const inner_options = this.attribution_method.accepts_random() ? { ...part_options, random: source } : part_options;
+      let result = this.attribution_method.attribute(is_tuple ? noisy : noisy[0]!, inner_options);
       if (want_delta) {
         const [a, d] = result as [unknown, Tensor];
         result = a;

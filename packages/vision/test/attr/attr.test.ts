@@ -35,7 +35,7 @@ function make(c: Case, net: nn.Module): Method {
   const layer = ctor['layer'] === undefined ? [] : [net.get_submodule(ctor['layer'] as string)];
   const cls = (attr as unknown as Record<string, new (...a: unknown[]) => Method>)[c.class];
   if (cls === undefined) throw new Error(`no attr.${c.class}`);
-  if (c.class === 'IntegratedGradients' && ctor['multiply_by_inputs'] === false) return new cls(net, false);
+  if (ctor['multiply_by_inputs'] === false) return new cls(net, false);
   if (c.class === 'NoiseTunnel') return new cls(make({ ...c, class: ctor['method'] as string, ctor: {} }, net));
   return new cls(net, ...layer);
 }
@@ -44,6 +44,7 @@ function make(c: Case, net: nn.Module): Method {
 function replay(draws: Record<string, unknown>): attr.RandomSource {
   const noise = [...((decode(draws['noise'] ?? []) as Tensor[]))];
   const choices = [...((draws['choices'] ?? []) as number[][])];
+  const uniforms = [...((draws['uniforms'] ?? []) as number[][])];
   return {
     normal: (shape) => {
       const t = noise.shift();
@@ -56,6 +57,12 @@ function replay(draws: Record<string, unknown>): attr.RandomSource {
       if (c === undefined) throw new Error('ran out of recorded choices');
       expect(c.length).toBe(count);
       return c;
+    },
+    uniform: (count) => {
+      const u = uniforms.shift();
+      if (u === undefined) throw new Error('ran out of recorded uniforms');
+      expect(u.length).toBe(count);
+      return u;
     },
   };
 }
