@@ -94,7 +94,8 @@ export interface FeatureAblationOptions extends TargetOptions {
   show_progress?: boolean;
 }
 
-function format_feature_mask(mask: Tensor | readonly Tensor[] | null | undefined, inputs: readonly Tensor[]): Tensor[] {
+/** Feature masks per input, checked to broadcast over it; default: every entry of a sample its own feature, numbered across inputs. */
+export function format_feature_mask(mask: Tensor | readonly Tensor[] | null | undefined, inputs: readonly Tensor[]): Tensor[] {
   if (mask === null || mask === undefined) {
     let next = 0;
     return inputs.map((x) => {

@@ -47,6 +47,18 @@ export class InputXGradient extends GradientAttribution {
   }
 }
 
+/**
+ * Runs `fn` with `rule` hooked onto every `nn.ReLU` of `model`; the hooks are removed afterwards, also when `fn` throws.
+ *
+ * @example
+ * const grads = relu_rule_gradients(net, GUIDED_RULE, 'GuidedBackprop', () => compute_gradients(net, [x], 3, null));
+ */
+export function relu_rule_gradients<T>(model: nn.Module, rule: ReluRule, tool: string, fn: () => T): T {
+  using hooks = new HookSet();
+  for (const h of hook_relus(model, rule, false, tool)) hooks.add(h);
+  return fn();
+}
+
 /** The gradient with a rule hooked onto every `nn.ReLU` of the model for the call; the hooks are always removed. */
 abstract class ModifiedReluGradientAttribution extends GradientAttribution {
   constructor(readonly model: nn.Module, private readonly rule: ReluRule, private readonly tool: string) {
@@ -57,9 +69,8 @@ abstract class ModifiedReluGradientAttribution extends GradientAttribution {
   attribute<I extends Inputs>(inputs: I, options: TargetOptions = {}): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);
     options = parse_options(PLAIN, inputs, options);
-    using hooks = new HookSet();
-    for (const h of hook_relus(this.model, this.rule, false, this.tool)) hooks.add(h);
-    return format_output(is_tuple, compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args))) as AttrOut<I>;
+    const grads = relu_rule_gradients(this.model, this.rule, this.tool, () => compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args)));
+    return format_output(is_tuple, grads) as AttrOut<I>;
   }
 }
 

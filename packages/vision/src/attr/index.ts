@@ -2,10 +2,13 @@
 export * from './common.js';
 export { approximation_parameters, leggauss, SUPPORTED_METHODS, type ApproximationMethod } from './approximation.js';
 export { Attribution, GradientAttribution, type AttrOut, type WithDelta, type TargetOptions } from './base.js';
-export { Saliency, InputXGradient, GuidedBackprop, Deconvolution, type SaliencyOptions } from './gradient.js';
-export { IntegratedGradients, batch_attribution, type IntegratedGradientsOptions, type PathSteps } from './integrated_gradients.js';
+export { Saliency, InputXGradient, GuidedBackprop, Deconvolution, relu_rule_gradients, type SaliencyOptions } from './gradient.js';
+export { IntegratedGradients, batch_attribution, integrate, scaled_path, sum_over_steps, type IntegratedGradientsOptions, type PathSteps, type GradientFunc, type IntegratePlan } from './integrated_gradients.js';
 export { layer_eval, LayerAttribution, LayerActivation, LayerGradientXActivation, LayerGradCam, GuidedGradCam, type LayerEval, type LayerEvalOptions, type LayerOptions, type LayerGradCamOptions, type GuidedGradCamOptions } from './layer.js';
 export { ablate, FeatureAblation, Occlusion, type AblationPlan, type FeatureMasks, type FeatureAblationOptions, type OcclusionOptions } from './feature_ablation.js';
 export { NoiseTunnel, generator_source, expand_per_sample, type RandomSource, type NoiseTunnelType, type NoiseTunnelOptions } from './noise_tunnel.js';
 export { DeepLift, DeepLiftShap, hook_deeplift, type DeepLiftOptions } from './deep_lift.js';
 export { GradientShap, InputBaselineXGradient, type GradientShapOptions, type InputBaselineXGradientOptions } from './gradient_shap.js';
+export { LayerIntegratedGradients, LayerConductance, InternalInfluence, LayerInputBaselineXGradient, LayerGradientShap, LayerDeepLift, type LayerPathOptions, type LayerBaselineOptions, type LayerGradientShapOptions } from './layer_path.js';
+export { NeuronGradient, NeuronIntegratedGradients, NeuronGuidedBackprop, NeuronDeconvolution, neuron_gradient_func, select_neuron, type NeuronSelector, type NeuronSlice, type NeuronOptions, type NeuronIntegratedGradientsOptions } from './neuron.js';
+export { ShapleyValueSampling, ShapleyValues, type ShapleyOptions } from './shapley.js';

@@ -5,7 +5,7 @@ import { approximation_parameters, type ApproximationMethod } from './approximat
 import { GradientAttribution, type TargetOptions, type WithDelta } from './base.js';
 import {
   check_positive_int, compute_gradients, expand_args, parse_options, expand_target, format_args, format_baselines, format_inputs, format_output,
-  validate_target, type Baseline, type BaselineType, type ForwardFunc, type Inputs,
+  validate_target, type Baseline, type BaselineType, type ForwardFunc, type Inputs, type TargetType,
 } from './common.js';
 
 /** Step sizes and alphas of one run over (part of) the path. */
@@ -65,6 +65,50 @@ const IG = torch.signature<IntegratedGradientsOptions>(
   'IntegratedGradients.attribute(Tensor|Tensor[] inputs, *, Any baselines=None, Any target=None, Any additional_forward_args=None, int n_steps=50, str method="gausslegendre", int? internal_batch_size=None, bool return_convergence_delta=False)',
 );
 
+/** Gradients of the selected outputs w.r.t. the inputs (Captum's `gradient_func`; neuron and layer methods swap it). */
+export type GradientFunc = (forward: ForwardFunc, inputs: Tensor[], target: TargetType, args: unknown[] | null) => Tensor[];
+
+/** One Integrated Gradients run: what `integrate` needs. */
+export interface IntegratePlan {
+  forward?: ForwardFunc;
+  inputs: Tensor[];
+  baselines: Baseline[];
+  target: TargetType;
+  args: unknown[] | null;
+  n_steps: number;
+  method: ApproximationMethod;
+  internal_batch_size?: number | null;
+  /** Multiply the integrated gradients by `input − baseline`. */
+  multiply: boolean;
+  /** Default: the gradient of the selected outputs w.r.t. the inputs. */
+  gradient_func?: GradientFunc;
+}
+
+/**
+ * Integrated Gradients as Captum computes it: the path points for every alpha concatenated along the batch,
+ * one gradient call per chunk of steps, the gradients weighted by the step sizes and summed.
+ *
+ * @example
+ * const [a] = integrate({ forward: net, inputs: [x], baselines: [0], target: 3, args: null, n_steps: 50, method: 'gausslegendre', multiply: true });
+ */
+export function integrate(plan: IntegratePlan): Tensor[] {
+  const { inputs: xs, baselines, target, args } = plan;
+  check_positive_int(plan.n_steps, 'n_steps', 0);
+  approximation_parameters(plan.method, Math.max(plan.n_steps, 2));
+  validate_target(xs[0]!.shape[0]!, target);
+  const grad_fn = plan.gradient_func ?? compute_gradients;
+  const forward = plan.forward ?? (() => {
+    throw new Error('integrate needs a forward function');
+  });
+  return batch_attribution(xs[0]!.shape[0]!, plan.internal_batch_size, plan.n_steps, plan.method, false, (steps) => {
+    const n = steps.alphas.length;
+    const scaled = xs.map((x, i) => scaled_path(x, baselines[i]!, steps.alphas));
+    const grads = grad_fn(forward, scaled, expand_target(target, n), expand_args(args, n));
+    const total = grads.map((g) => sum_over_steps(g, steps.step_sizes));
+    return plan.multiply ? torch.no_grad(() => total.map((t, i) => t.mul(xs[i]!.sub(baselines[i]!)))) : total;
+  });
+}
+
 export interface IntegratedGradientsOptions extends TargetOptions {
   /** Starting points of the path (default zeros). */
   baselines?: BaselineType;
@@ -104,19 +148,10 @@ export class IntegratedGradients extends GradientAttribution {
   attribute<I extends Inputs, O extends IntegratedGradientsOptions>(inputs: I, options?: O): WithDelta<I, O> {
     const o = parse_options(IG, inputs, options);
     const { inputs: xs, is_tuple } = format_inputs(inputs);
-    const baselines = format_baselines(o.baselines, xs);
-    const n_steps = o.n_steps ?? 50;
-    const method = o.method ?? 'gausslegendre';
-    check_positive_int(n_steps, 'n_steps', 0);
-    approximation_parameters(method, Math.max(n_steps, 2));
-    validate_target(xs[0]!.shape[0]!, o.target);
-    const args = format_args(o.additional_forward_args);
-    const attrs = batch_attribution(xs[0]!.shape[0]!, o.internal_batch_size, n_steps, method, false, (steps) => {
-      const n = steps.alphas.length;
-      const scaled = xs.map((x, i) => scaled_path(x, baselines[i]!, steps.alphas));
-      const grads = compute_gradients(this.forward_func, scaled, expand_target(o.target, n), expand_args(args, n));
-      const total = grads.map((g) => sum_over_steps(g, steps.step_sizes));
-      return this.multiply ? torch.no_grad(() => total.map((t, i) => t.mul(xs[i]!.sub(baselines[i]!)))) : total;
+    const attrs = integrate({
+      forward: this.forward_func, inputs: xs, baselines: format_baselines(o.baselines, xs), target: o.target,
+      args: format_args(o.additional_forward_args), n_steps: o.n_steps ?? 50, method: o.method ?? 'gausslegendre',
+      internal_batch_size: o.internal_batch_size, multiply: this.multiply,
     });
     const out = format_output(is_tuple, attrs);
     if (!o.return_convergence_delta) return out as WithDelta<I, O>;

@@ -15,6 +15,8 @@ export interface RandomSource {
   choice(n: number, count: number): number[];
   /** `count` numbers drawn uniformly from `[0, 1)`. */
   uniform(count: number): number[];
+  /** A random permutation of `0..n-1`. */
+  randperm(n: number): number[];
 }
 
 /**
@@ -28,6 +30,7 @@ export function generator_source(generator?: Generator): RandomSource {
     normal: (shape, stdev) => torch.randn([...shape], { generator }).mul(stdev),
     choice: (n, count) => Array.from(torch.randint(0, n, [count], { generator }).data_array(), Number),
     uniform: (count) => Array.from(torch.rand([count], { generator, dtype: 'float64' }).data_array(), Number),
+    randperm: (n) => Array.from(torch.randperm(n, { generator }).data_array(), Number),
   };
 }
 

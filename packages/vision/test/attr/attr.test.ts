@@ -45,6 +45,7 @@ function replay(draws: Record<string, unknown>): attr.RandomSource {
   const noise = [...((decode(draws['noise'] ?? []) as Tensor[]))];
   const choices = [...((draws['choices'] ?? []) as number[][])];
   const uniforms = [...((draws['uniforms'] ?? []) as number[][])];
+  const perms = [...((draws['perms'] ?? []) as number[][])];
   return {
     normal: (shape) => {
       const t = noise.shift();
@@ -57,6 +58,12 @@ function replay(draws: Record<string, unknown>): attr.RandomSource {
       if (c === undefined) throw new Error('ran out of recorded choices');
       expect(c.length).toBe(count);
       return c;
+    },
+    randperm: (n) => {
+      const p = perms.shift();
+      if (p === undefined) throw new Error('ran out of recorded permutations');
+      expect(p.length).toBe(n);
+      return p;
     },
     uniform: (count) => {
       const u = uniforms.shift();

@@ -61,6 +61,10 @@ export function decode(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(decode);
   if (v !== null && typeof v === 'object') {
     if ('shape' in v && 'data' in v) return T(v as TensorJSON);
+    if ('$slice' in v) {
+      const [start, stop] = (v as { $slice: [number | null, number | null] }).$slice;
+      return { ...(start === null ? {} : { start }), ...(stop === null ? {} : { stop }) };
+    }
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
   }
   return v;
