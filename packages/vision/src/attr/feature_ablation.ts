@@ -2,6 +2,7 @@
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import { Attribution, type AttrOut, type TargetOptions } from './base.js';
+import { generator_source, type RandomSource } from './noise_tunnel.js';
 import {
   check_positive_int, expand_args, parse_options, expand_target, format_args, format_baselines, format_inputs, format_output, repeat_batch, run_forward,
   type Baseline, type BaselineType, type ForwardFunc, type Inputs, type TargetType,
@@ -20,6 +21,8 @@ export interface AblationPlan {
   perturbations_per_eval: number;
   /** Divide each entry's total by the number of features covering it (Occlusion's overlapping windows). */
   use_weights: boolean;
+  /** How one copy of input `i` is perturbed where `mask` is 1 (default: replaced by the baseline). */
+  perturb?: (x: Tensor, mask: Tensor, i: number) => Tensor;
 }
 
 /**
@@ -50,6 +53,7 @@ export function ablate(plan: AblationPlan): Tensor[] {
       const ablated = inputs.map((x, i) => {
         const m = masks[i];
         if (m === null || m === undefined) return repeat_batch(x, k);
+        if (plan.perturb) return torch.cat(group.map((_, j) => plan.perturb!(x, m.select(0, j), i)), 0);
         const b = baselines[i]!;
         const base = typeof b === 'number' ? b : b.unsqueeze(0);
         const grouped = repeat_batch(x, k).reshape([k, N, ...x.shape.slice(1)]);
@@ -133,6 +137,60 @@ export class FeatureAblation extends Attribution {
     const out = ablate({
       forward: this.forward_func, inputs: xs, baselines: format_baselines(options.baselines, xs), target: options.target,
       args: format_args(options.additional_forward_args), features, perturbations_per_eval: options.perturbations_per_eval ?? 1, use_weights: false,
+    });
+    return format_output(is_tuple, out) as AttrOut<I>;
+  }
+}
+
+/** A perturbation of a batch `x` where `mask` is set: Captum's `perm_func(x, mask)`. */
+export type PermFunc = (x: Tensor, feature_mask: Tensor) => Tensor;
+
+/**
+ * Captum's default `perm_func`: the masked entries take the values of another sample of the batch (a random
+ * permutation of the batch that is not the identity).
+ */
+export function permute_feature(random: RandomSource): PermFunc {
+  return (x, mask) => {
+    const n = x.shape[0]!;
+    if (n <= 1) throw new Error('cannot permute features with batch_size = 1');
+    let perm = random.randperm(n);
+    while (perm.every((p, i) => p === i)) perm = random.randperm(n);
+    const shuffled = x.index([torch.tensor(perm, { dtype: 'int64' })]);
+    const m = mask.to(x.dtype);
+    return shuffled.mul(m).add(x.mul(torch.ones_like(m).sub(m)));
+  };
+}
+
+const FEATURE_PERMUTATION = torch.signature<FeatureAblationOptions & { random?: RandomSource }>(
+  'FeaturePermutation.attribute(Tensor|Tensor[] inputs, *, Any target=None, Any additional_forward_args=None, Tensor|Tensor[]? feature_mask=None, int perturbations_per_eval=1, bool show_progress=False, Any random=None)',
+);
+
+/**
+ * Captum's FeaturePermutation: like FeatureAblation, but a feature is "removed" by shuffling its values across
+ * the batch (permutation feature importance); needs a batch of at least two.
+ *
+ * @example
+ * const a = new attr.FeaturePermutation(net).attribute(batch, { target: labels, feature_mask: columns });
+ */
+export class FeaturePermutation extends Attribution {
+  constructor(forward_func: ForwardFunc, readonly perm_func: PermFunc | null = null) {
+    super(forward_func);
+  }
+
+  override accepts_random(): boolean {
+    return true;
+  }
+
+  attribute<I extends Inputs>(inputs: I, options: FeatureAblationOptions & { random?: RandomSource } = {}): AttrOut<I> {
+    const o = parse_options(FEATURE_PERMUTATION, inputs, options);
+    const { inputs: xs, is_tuple } = format_inputs(inputs);
+    const masks = format_feature_mask(o.feature_mask, xs);
+    const ids = [...new Set(masks.flatMap((m) => Array.from(m.data_array(), Number)))].sort((a, b) => a - b);
+    const perm = this.perm_func ?? permute_feature(o.random ?? generator_source());
+    const out = ablate({
+      forward: this.forward_func, inputs: xs, baselines: xs.map(() => 0), target: o.target, args: format_args(o.additional_forward_args),
+      features: ids.map((id) => (i: number) => masks[i]!.eq(id)), perturbations_per_eval: o.perturbations_per_eval ?? 1, use_weights: false,
+      perturb: (x, mask) => perm(x, mask.to('bool')),
     });
     return format_output(is_tuple, out) as AttrOut<I>;
   }

@@ -12,3 +12,9 @@ export { GradientShap, InputBaselineXGradient, type GradientShapOptions, type In
 export { LayerIntegratedGradients, LayerConductance, InternalInfluence, LayerInputBaselineXGradient, LayerGradientShap, LayerDeepLift, type LayerPathOptions, type LayerBaselineOptions, type LayerGradientShapOptions } from './layer_path.js';
 export { NeuronGradient, NeuronIntegratedGradients, NeuronGuidedBackprop, NeuronDeconvolution, neuron_gradient_func, select_neuron, type NeuronSelector, type NeuronSlice, type NeuronOptions, type NeuronIntegratedGradientsOptions } from './neuron.js';
 export { ShapleyValueSampling, ShapleyValues, type ShapleyOptions } from './shapley.js';
+export { FeaturePermutation, permute_feature, format_feature_mask, type PermFunc } from './feature_ablation.js';
+export {
+  Lime, KernelShap, SkLearnLasso, SkLearnLinearRegression, get_exp_kernel_similarity_function, default_perturb_func, kernel_shap_perturb,
+  type InterpretableModel, type LimeContext, type LimeOptions, type LimeConstructorOptions, type PerturbFunc, type SimilarityFunc,
+} from './lime.js';
+export * as visualization from './visualization.js';

@@ -83,7 +83,7 @@ export function scale_cam_image(cam: Tensor, target_size: readonly [number, numb
 }
 
 /** Eigenvectors of a symmetric matrix (row-major, float64) by cyclic Jacobi rotations; columns of `v`, with eigenvalues. */
-function symmetric_eigen(a: Float64Array, n: number): { values: Float64Array; v: Float64Array } {
+export function symmetric_eigen(a: Float64Array, n: number): { values: Float64Array; v: Float64Array } {
   const m = Float64Array.from(a);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;

@@ -37,6 +37,13 @@ function make(c: Case, net: nn.Module): Method {
   if (cls === undefined) throw new Error(`no attr.${c.class}`);
   if (ctor['multiply_by_inputs'] === false) return new cls(net, false);
   if (c.class === 'NoiseTunnel') return new cls(make({ ...c, class: ctor['method'] as string, ctor: {} }, net));
+  if (c.class === 'Lime' || c.class === 'KernelShap') {
+    const recorded = [...((c.draws?.['interpretable'] ?? []) as number[][])];
+    const perturb_func = (): number[] => recorded.shift() ?? (() => { throw new Error('ran out of recorded samples'); })();
+    if (c.class === 'KernelShap') return new cls(net, { perturb_func });
+    const interpretable_model = ctor['interpretable_model'] === 'lasso' ? new attr.SkLearnLasso({ alpha: 0.01 }) : new attr.SkLearnLinearRegression();
+    return new cls(net, { interpretable_model, perturb_func });
+  }
   return new cls(net, ...layer);
 }
 
@@ -77,6 +84,11 @@ function replay(draws: Record<string, unknown>): attr.RandomSource {
 function check(c: Case): void {
   const inputs = c.inputs.map((t) => decode(t) as Tensor);
   const kwargs = decode(c.kwargs) as Record<string, unknown>;
+  if (c.class === 'visualization') {
+    const signs = [['absolute_value', 2], ['all', 2], ['positive', 5], ['negative', 0]] as const;
+    signs.forEach(([sign, perc], i) => expect_tensor(attr.visualization.normalize_attr(inputs[0]!, sign, perc), c.expected[i]!, `${c.name} ${sign}`, 1e-5, 1e-6));
+    return;
+  }
   if (c.class === 'LayerAttribution.interpolate') {
     const out = attr.LayerAttribution.interpolate(inputs[0]!, kwargs['interpolate_dims'] as number[], kwargs['interpolate_mode'] as 'nearest' | undefined);
     expect_tensor(out, c.expected[0]!, c.name, RTOL, ATOL);
@@ -85,7 +97,7 @@ function check(c: Case): void {
   const net = build_net(c.net!, fixture.nets[c.net!]!.state_dict);
   const method = make(c, net);
   const x = c.tuple ? inputs : inputs[0]!;
-  if (c.draws) kwargs['random'] = replay(c.draws);
+  if (c.draws && c.class !== 'Lime' && c.class !== 'KernelShap') kwargs['random'] = replay(c.draws);
   let out = method.attribute(x, kwargs);
   let delta: Tensor | null = null;
   if (kwargs['return_convergence_delta']) [out, delta] = out as [unknown, Tensor];
