@@ -30,6 +30,10 @@ const CALLS: Record<string, [(...xs: Tensor[]) => Tensor, () => Tensor[]]> = {
   leaky_relu: [(x) => torch.leaky_relu(x!, 0.2), () => [leaf(4, 3)]],
   mse_loss: [(x, y) => torch.mse_loss(x!, y!), () => [leaf(4, 3), leaf(4, 3)]],
   mse_loss_input_only: [(x) => torch.mse_loss(x!, torch.zeros([4, 3], { dtype: 'float64' })), () => [leaf(4, 3)]],
+  sigmoid: [(x) => torch.sigmoid(x!), () => [leaf(4, 3)]],
+  tanh: [(x) => torch.tanh(x!), () => [leaf(4, 3)]],
+  smooth_l1_loss: [(x, y) => torch.smooth_l1_loss(x!, y!, { beta: 0.5 }), () => [leaf(4, 3), leaf(4, 3)]],
+  binary_cross_entropy: [(p) => torch.binary_cross_entropy(p!, torch.full([4, 3], 0.3, { dtype: 'float64' })), () => [torch.rand([4, 3], { dtype: 'float64', generator: gen }).mul(0.8).add(0.1).requires_grad_(true)]],
 };
 
 describe('gradients taken with create_graph record PyTorch nodes', () => {

@@ -570,12 +570,31 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, options: { reducti
   const n = numel_of(broadcast_shapes(input.shape, target.shape));
   record('SmoothL1LossBackward0', [input, target], [out], (ctx, [g]) => {
     const [x, t] = ctx.saved_tensors();
-    // d/dinput = clamp((x - t) / beta, -1, 1) (sign(x - t) for beta 0); d/dtarget is its negative
-    const d = sub(x!, t!);
-    const gx = mul(loss_scale(g!, reduction, n), beta === 0 ? sign(d) : clamp(div(d, beta), -1, 1));
-    return [ctx.needs_input_grad(0) ? gx : null, ctx.needs_input_grad(1) ? neg(gx) : null];
+    // as PyTorch, the target's gradient is the same rule with the operands swapped
+    return [
+      ctx.needs_input_grad(0) ? smooth_l1_loss_backward(g!, x!, t!, reduction, n, beta) : null,
+      ctx.needs_input_grad(1) ? smooth_l1_loss_backward(g!, t!, x!, reduction, n, beta) : null,
+    ];
   }, [input, target]);
   return out;
+}
+
+/**
+ * SmoothL1LossBackward0's rule as an op, `scale(g)·clamp((x - t) / beta, -1, 1)` (`sign(x - t)` for beta 0)
+ * (SmoothL1LossBackwardBackward0; edges: grad_output, x, t), recorded when a graph is being built.
+ */
+function smooth_l1_loss_backward(g: Tensor, x: Tensor, t: Tensor, reduction: Reduction, n: number, beta: number): Tensor {
+  const slope = (d: Tensor): Tensor => (beta === 0 ? sign(d) : clamp(div(d, beta), -1, 1));
+  const gx = no_grad(() => mul(loss_scale(g, reduction, n), slope(sub(x, t))));
+  record('SmoothL1LossBackwardBackward0', [g, x, t], [gx], (ctx, [u]) => {
+    const [gs, xs, ts] = ctx.saved_tensors();
+    const d = sub(xs!, ts!);
+    // the slope's own derivative: 1/beta where |x - t| < beta, else (and for beta 0) zero
+    const curve = beta === 0 ? mul(d, 0) : div(to_dtype(abs(d).lt(beta), d.dtype), beta);
+    const dx = mul(mul(loss_scale(gs!, reduction, n), u!), curve);
+    return [ctx.needs_input_grad(0) ? loss_scale(mul(u!, slope(d)), reduction, n) : null, ctx.needs_input_grad(1) ? dx : null, ctx.needs_input_grad(2) ? neg(dx) : null];
+  }, [g, x, t]);
+  return gx;
 }
 
 /**
@@ -597,14 +616,38 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, options: { w
   const n = input.numel();
   record('BinaryCrossEntropyBackward0', [input, target], [out], (ctx, [g]) => {
     const [x, t, w] = ctx.saved_tensors();
+    // d/dt = -logit(x) = log(1 - x) - log(x)
     const s = w === undefined ? loss_scale(g!, reduction, n) : mul(loss_scale(g!, reduction, n), w);
-    // d/dx = (x - t) / max(x (1 - x), 1e-12); d/dt = -logit(x) = log(1 - x) - log(x)
     return [
-      ctx.needs_input_grad(0) ? mul(s, div(sub(x!, t!), clamp(mul(x!, rsub(x!, 1)), 1e-12))) : null,
+      ctx.needs_input_grad(0) ? binary_cross_entropy_backward(g!, x!, t!, w ?? null, reduction, n) : null,
       ctx.needs_input_grad(1) ? mul(s, sub(log(rsub(x!, 1)), log(x!))) : null,
     ];
   }, weight === null ? [input, target] : [input, target, weight]);
   return out;
+}
+
+/**
+ * BinaryCrossEntropyBackward0's input rule as an op, `scale(g)·w·(x - t) / h` with `h = max(x (1 - x), 1e-12)`
+ * (BinaryCrossEntropyBackwardBackward0; edges: grad_output, x, t), recorded when a graph is being built.
+ */
+function binary_cross_entropy_backward(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, reduction: Reduction, n: number): Tensor {
+  const weighted = (v: Tensor): Tensor => (w === null ? v : mul(v, w));
+  const h = (a: Tensor): Tensor => clamp(mul(a, rsub(a, 1)), 1e-12);
+  const gx = no_grad(() => weighted(mul(loss_scale(g, reduction, n), div(sub(x, t), h(x)))));
+  record('BinaryCrossEntropyBackwardBackward0', [g, x, t], [gx], (ctx, [u]) => {
+    const [gs, xs, ts] = ctx.saved_tensors();
+    const hx = h(xs!);
+    const su = weighted(mul(loss_scale(gs!, reduction, n), u!));
+    // d/dx (x - t) / h = (h - (x - t) h') / h², where h' = 1 - 2x unless h is clamped
+    const dh = mul(rsub(mul(xs!, 2), 1), to_dtype(hx.gt(1e-12), xs!.dtype));
+    const dx = mul(su, div(sub(hx, mul(sub(xs!, ts!), dh)), mul(hx, hx)));
+    return [
+      ctx.needs_input_grad(0) ? loss_scale(weighted(mul(u!, div(sub(xs!, ts!), hx))), reduction, n) : null,
+      ctx.needs_input_grad(1) ? dx : null,
+      ctx.needs_input_grad(2) ? neg(div(su, hx)) : null,
+    ];
+  }, [g, x, t]);
+  return gx;
 }
 
 /**

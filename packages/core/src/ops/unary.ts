@@ -13,14 +13,38 @@ function float_unary(x: Tensor, op: UnaryOp, name: string, uses: 'input' | 'resu
   return out;
 }
 
+/** A rule `g·f'(y)` read from the result `y`: `slope(y)` = f'(y), `curve(y)` = d f'(y) / dy. */
+interface ResultRule {
+  slope: (y: Tensor) => Tensor;
+  curve: (y: Tensor) => Tensor;
+}
+/** σ' = y(1 - y), σ'' = 1 - 2y */
+const SIGMOID_RULE: ResultRule = { slope: (y) => mul(y, rsub(y, 1)), curve: (y) => rsub(mul(y, 2), 1) };
+/** tanh' = 1 - y², tanh'' = -2y */
+const TANH_RULE: ResultRule = { slope: (y) => rsub(mul(y, y), 1), curve: (y) => mul(y, -2) };
+
+/**
+ * The backward of sigmoid / tanh as an op, `g·slope(y)` (PyTorch's `SigmoidBackwardBackward0`,
+ * `TanhBackwardBackward0`; edges: grad_output, output): its gradient is the same rule for the incoming `u`,
+ * and `u·g·curve(y)` for the result.
+ */
+function result_backward(name: string, g: Tensor, y: Tensor, rule: ResultRule): Tensor {
+  const gx = no_grad(() => mul(g, rule.slope(y)));
+  record(name, [g, y], [gx], (ctx, [u]) => {
+    const [gs, ys] = ctx.saved_tensors();
+    return [ctx.needs_input_grad(0) ? result_backward(name, u!, ys!, rule) : null, ctx.needs_input_grad(1) ? mul(mul(u!, gs!), rule.curve(ys!)) : null];
+  }, [g, y]);
+  return gx;
+}
+
 /** @example torch.exp(x) */
 export const exp = (x: Tensor): Tensor => float_unary(x, 'exp', 'ExpBackward0', 'result', (g, r) => mul(g, r));
 export const log = (x: Tensor): Tensor => float_unary(x, 'log', 'LogBackward0', 'input', (g, a) => div(g, a));
 export const sqrt = (x: Tensor): Tensor => float_unary(x, 'sqrt', 'SqrtBackward0', 'result', (g, r) => div(g, mul(r, 2)));
 export const rsqrt = (x: Tensor): Tensor => float_unary(x, 'rsqrt', 'RsqrtBackward0', 'result', (g, r) => mul(mul(g, pow(r, 3)), -0.5));
 export const reciprocal = (x: Tensor): Tensor => float_unary(x, 'reciprocal', 'ReciprocalBackward0', 'result', (g, r) => neg(mul(g, mul(r, r))));
-export const sigmoid = (x: Tensor): Tensor => float_unary(x, 'sigmoid', 'SigmoidBackward0', 'result', (g, r) => mul(g, mul(r, rsub(r, 1))));
-export const tanh = (x: Tensor): Tensor => float_unary(x, 'tanh', 'TanhBackward0', 'result', (g, r) => mul(g, rsub(mul(r, r), 1)));
+export const sigmoid = (x: Tensor): Tensor => float_unary(x, 'sigmoid', 'SigmoidBackward0', 'result', (g, r) => result_backward('SigmoidBackwardBackward0', g, r, SIGMOID_RULE));
+export const tanh = (x: Tensor): Tensor => float_unary(x, 'tanh', 'TanhBackward0', 'result', (g, r) => result_backward('TanhBackwardBackward0', g, r, TANH_RULE));
 export const sin = (x: Tensor): Tensor => float_unary(x, 'sin', 'SinBackward0', 'input', (g, a) => mul(g, cos(a)));
 export const cos = (x: Tensor): Tensor => float_unary(x, 'cos', 'CosBackward0', 'input', (g, a) => neg(mul(g, sin(a))));
 export const log1p = (x: Tensor): Tensor => float_unary(x, 'log1p', 'Log1PBackward0', 'input', (g, a) => div(g, add(a, 1)));

@@ -1,0 +1,64 @@
+// gradcheck and gradgradcheck (float64) of the nn.functional ops defined in @tsgrad/nn, on every backend.
+// Functions re-exported from @tsgrad/core are checked by core's op table (packages/core/test/op_grad_cases.ts);
+// a new function defined here needs a row in F_CASES (or a reason in F_NOT_DIFFERENTIABLE).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as torch from '@tsgrad/core';
+import type { Tensor } from '@tsgrad/core';
+import * as nn from '@tsgrad/nn';
+
+const F = nn.functional;
+const gen = new torch.Generator(13);
+const leaf = (...shape: number[]): Tensor => torch.randn(shape, { dtype: 'float64', generator: gen }).requires_grad_(true);
+const f64 = (shape: number[], value: number): Tensor => torch.full(shape, value, { dtype: 'float64' });
+
+interface Row {
+  ops: readonly string[];
+  inputs: () => Tensor[];
+  fn: (...xs: Tensor[]) => Tensor | Tensor[];
+}
+
+const F_CASES: Record<string, Row> = {
+  softmax_log_softmax: { ops: ['softmax', 'log_softmax'], inputs: () => [leaf(3, 4)], fn: (x) => [F.softmax(x!, 1), F.log_softmax(x!, { dim: 0 })] },
+  flatten_relu_: { ops: ['flatten', 'relu_'], inputs: () => [leaf(2, 3, 2)], fn: (x) => [F.flatten(x!), F.relu_(x!.mul(1)).mul(x!)] },
+  gelu: { ops: ['gelu'], inputs: () => [leaf(3, 4)], fn: (x) => [F.gelu(x!), F.gelu(x!, { approximate: 'tanh' })] },
+  batch_norm: {
+    ops: ['batch_norm'],
+    inputs: () => [leaf(4, 3, 2), leaf(3), leaf(3)],
+    fn: (x, w, b) => [
+      // training statistics (running buffers are updated in place, outside the graph)
+      F.batch_norm(x!, f64([3], 0), f64([3], 1), { weight: w!, bias: b!, training: true }),
+      F.batch_norm(x!, null, null, { training: true, eps: 1e-3 }),
+      F.batch_norm(x!, f64([3], 0.2), f64([3], 1.5), { weight: w!, bias: b! }),
+    ],
+  },
+};
+
+/** nn.functional exports defined in @tsgrad/nn that need no row, with the reason. */
+const F_NOT_DIFFERENTIABLE: Record<string, string> = {};
+
+describe('nn.functional ops defined in @tsgrad/nn: every one has a row', () => {
+  it('F_CASES names every function of nn.functional that is not core\'s own', () => {
+    const core = new Set(Object.values(torch).filter((v) => typeof v === 'function'));
+    const own = Object.entries(F).filter(([, v]) => typeof v === 'function' && !core.has(v)).map(([k]) => k);
+    const covered = new Set(Object.values(F_CASES).flatMap((r) => r.ops));
+    expect(own.filter((n) => !covered.has(n) && !(n in F_NOT_DIFFERENTIABLE)).sort()).toEqual([]);
+  });
+});
+
+const initial = torch.kernels().name;
+for (const backend of torch.list_backends()) {
+  describe(`[${backend}] first and second derivatives of nn.functional`, () => {
+    beforeAll(() => {
+      torch.set_backend(backend);
+      torch.manual_seed(0);
+    });
+    afterAll(() => torch.set_backend(initial));
+    for (const [name, row] of Object.entries(F_CASES)) {
+      it(name, () => {
+        const inputs = row.inputs();
+        expect(torch.autograd.gradcheck(row.fn, inputs)).toBe(true);
+        expect(torch.autograd.gradgradcheck(row.fn, inputs)).toBe(true);
+      });
+    }
+  });
+}
