@@ -7,6 +7,7 @@ import { load_fixture } from './helpers.js';
 
 interface NodeCase {
   name: string;
+  grad_output_requires_grad: boolean;
   grads: { grad_fn: string | null; next: (string | null)[] }[];
 }
 const fixture = load_fixture<{ cases: NodeCase[] }>('double_backward/double_backward_nodes.json');
@@ -33,6 +34,7 @@ const CALLS: Record<string, [(...xs: Tensor[]) => Tensor, () => Tensor[]]> = {
   sigmoid: [(x) => torch.sigmoid(x!), () => [leaf(4, 3)]],
   tanh: [(x) => torch.tanh(x!), () => [leaf(4, 3)]],
   smooth_l1_loss: [(x, y) => torch.smooth_l1_loss(x!, y!, { beta: 0.5 }), () => [leaf(4, 3), leaf(4, 3)]],
+  interpolate_bilinear: [(x) => torch.interpolate(x!, { size: [5, 4], mode: 'bilinear', align_corners: false }), () => [leaf(1, 2, 3, 3)]],
   binary_cross_entropy: [(p) => torch.binary_cross_entropy(p!, torch.full([4, 3], 0.3, { dtype: 'float64' })), () => [torch.rand([4, 3], { dtype: 'float64', generator: gen }).mul(0.8).add(0.1).requires_grad_(true)]],
 };
 
@@ -42,7 +44,7 @@ describe('gradients taken with create_graph record PyTorch nodes', () => {
       const [fn, inputs] = CALLS[c.name]!;
       const xs = inputs();
       const out = fn(...xs);
-      const grads = torch.autograd.grad(out, xs, { grad_outputs: torch.randn(out.shape, { dtype: 'float64', generator: gen }), create_graph: true });
+      const grads = torch.autograd.grad(out, xs, { grad_outputs: torch.randn(out.shape, { dtype: 'float64', generator: gen }).requires_grad_(c.grad_output_requires_grad), create_graph: true });
       const seen = grads.map((g) => ({
         grad_fn: g!.grad_fn?.name() ?? null,
         next: g!.grad_fn?.next_functions.map(([n]) => n?.name() ?? null) ?? [],

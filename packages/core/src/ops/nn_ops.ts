@@ -316,8 +316,8 @@ function upsample_bilinear2d(x: Tensor, Ho: number, Wo: number, rh: number, rw: 
   record('UpsampleBilinear2DBackward1', [x], [out], (_c, [g]) => {
     const gx = empty([N, C, H, W], g!.dtype);
     kernels().upsample_bilinear2d_backward(float_data(g!), gx._storage.data as FloatArray, N * C, H, W, Ho, Wo, rh, rw, ac);
-    // the rule is linear in g and its adjoint is the resize itself
-    record('UpsampleBilinear2DBackwardBackward0', [g!], [gx], (_c2, [gg]) => [upsample_bilinear2d(gg!, Ho, Wo, rh, rw, ac)]);
+    // the rule is linear in g and its adjoint is the resize itself (1.13 names the pair Backward1, like the forward)
+    record('UpsampleBilinear2DBackwardBackward1', [g!], [gx], (_c2, [gg]) => [upsample_bilinear2d(gg!, Ho, Wo, rh, rw, ac)]);
     return [gx];
   });
   return out;
