@@ -1,27 +1,10 @@
 // gradcheck and gradgradcheck (float64 finite differences) over every row of the op table, on every backend.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
-import { leaf, OP_CASES } from './op_grad_cases.js';
+import { describe_op_rows, leaf, OP_CASES } from './op_grad_cases.js';
 
-const initial = torch.kernels().name;
-
-for (const backend of torch.list_backends()) {
-  describe(`[${backend}] first and second derivatives of every op (op_grad_cases.ts)`, () => {
-    beforeAll(() => {
-      torch.set_backend(backend);
-      torch.manual_seed(0);
-    });
-    afterAll(() => torch.set_backend(initial));
-    for (const [name, row] of Object.entries(OP_CASES)) {
-      it(name, () => {
-        const inputs = row.inputs();
-        expect(torch.autograd.gradcheck(row.fn, inputs, row.tol)).toBe(true);
-        if (row.first_order_only === undefined) expect(torch.autograd.gradgradcheck(row.fn, inputs, row.tol)).toBe(true);
-      });
-    }
-  });
-}
+describe_op_rows('first and second derivatives of every op (op_grad_cases.ts)', OP_CASES);
 
 const f64 = (values: number[]): Tensor => torch.tensor(values, { dtype: 'float64' });
 

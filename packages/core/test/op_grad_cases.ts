@@ -1,6 +1,7 @@
 // The table of differentiable ops that gradcheck and gradgradcheck run over (float64, every backend).
 // Adding an op to @tsgrad/core? Add a row here naming it in `ops` (or list it in NOT_DIFFERENTIABLE with a reason):
 // op_coverage.test.ts fails for an export or Tensor method that neither names.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 
@@ -370,3 +371,24 @@ reason('creation functions: outputs are leaves', 'check_size tensor from_array f
 reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point');
+
+/** Runs gradcheck and gradgradcheck over every row of `rows`, once per registered kernel backend. */
+export function describe_op_rows(title: string, rows: Record<string, OpCase>): void {
+  const initial = torch.kernels().name;
+  for (const backend of torch.list_backends()) {
+    describe(`[${backend}] ${title}`, () => {
+      beforeAll(() => {
+        torch.set_backend(backend);
+        torch.manual_seed(0);
+      });
+      afterAll(() => torch.set_backend(initial));
+      for (const [name, row] of Object.entries(rows)) {
+        it(name, () => {
+          const inputs = row.inputs();
+          expect(torch.autograd.gradcheck(row.fn, inputs, row.tol)).toBe(true);
+          if (row.first_order_only === undefined) expect(torch.autograd.gradgradcheck(row.fn, inputs, row.tol)).toBe(true);
+        });
+      }
+    });
+  }
+}

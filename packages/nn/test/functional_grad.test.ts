@@ -1,23 +1,18 @@
 // gradcheck and gradgradcheck (float64) of the nn.functional ops defined in @tsgrad/nn, on every backend.
 // Functions re-exported from @tsgrad/core are checked by core's op table (packages/core/test/op_grad_cases.ts);
 // a new function defined here needs a row in F_CASES (or a reason in F_NOT_DIFFERENTIABLE).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { describe_op_rows, type OpCase } from '../../core/test/op_grad_cases.js';
 
 const F = nn.functional;
 const gen = new torch.Generator(13);
 const leaf = (...shape: number[]): Tensor => torch.randn(shape, { dtype: 'float64', generator: gen }).requires_grad_(true);
 const f64 = (shape: number[], value: number): Tensor => torch.full(shape, value, { dtype: 'float64' });
 
-interface Row {
-  ops: readonly string[];
-  inputs: () => Tensor[];
-  fn: (...xs: Tensor[]) => Tensor | Tensor[];
-}
-
-const F_CASES: Record<string, Row> = {
+const F_CASES: Record<string, OpCase> = {
   softmax_log_softmax: { ops: ['softmax', 'log_softmax'], inputs: () => [leaf(3, 4)], fn: (x) => [F.softmax(x!, 1), F.log_softmax(x!, { dim: 0 })] },
   flatten_relu_: { ops: ['flatten', 'relu_'], inputs: () => [leaf(2, 3, 2)], fn: (x) => [F.flatten(x!), F.relu_(x!.mul(1)).mul(x!)] },
   gelu: { ops: ['gelu'], inputs: () => [leaf(3, 4)], fn: (x) => [F.gelu(x!), F.gelu(x!, { approximate: 'tanh' })] },
@@ -45,20 +40,4 @@ describe('nn.functional ops defined in @tsgrad/nn: every one has a row', () => {
   });
 });
 
-const initial = torch.kernels().name;
-for (const backend of torch.list_backends()) {
-  describe(`[${backend}] first and second derivatives of nn.functional`, () => {
-    beforeAll(() => {
-      torch.set_backend(backend);
-      torch.manual_seed(0);
-    });
-    afterAll(() => torch.set_backend(initial));
-    for (const [name, row] of Object.entries(F_CASES)) {
-      it(name, () => {
-        const inputs = row.inputs();
-        expect(torch.autograd.gradcheck(row.fn, inputs)).toBe(true);
-        expect(torch.autograd.gradgradcheck(row.fn, inputs)).toBe(true);
-      });
-    }
-  });
-}
+describe_op_rows('first and second derivatives of nn.functional', F_CASES);
