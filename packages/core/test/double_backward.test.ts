@@ -97,4 +97,23 @@ describe('second-order misuse raises what PyTorch raises', () => {
     const [g] = torch.autograd.grad(torch.max_pool2d(xs, 2).pow(2).sum(), [xs], { create_graph: true, retain_graph: false });
     expect(() => torch.autograd.grad(g!.sum(), [xs])).toThrow(E2);
   });
+
+  it('a second derivative PyTorch does not implement raises its error', () => {
+    const xs = leaf(3, 4);
+    const cases: [string, () => Tensor][] = [
+      ['multi_margin_loss_backward', () => torch.multi_margin_loss(xs, t4.index([{ stop: 3 }]))],
+      ['multilabel_margin_loss_backward', () => torch.multilabel_margin_loss(xs, torch.tensor([[3, 0, -1, 1], [1, 2, 3, -1], [2, -1, 0, 0]], { dtype: 'int64' }))],
+    ];
+    for (const [op, loss] of cases) {
+      const [g] = torch.autograd.grad(loss(), [xs], { create_graph: true });
+      expect(g!.grad_fn!.name()).toBe('NotImplemented');
+      expect(() => g!.sum().backward()).toThrow(`derivative for aten::${op} is not implemented`);
+    }
+    const x = leaf(6, 2, 4);
+    const ctc = torch.ctc_loss(torch.log_softmax(x, 2), torch.tensor([[1, 2, 2], [3, 1, 0]], { dtype: 'int64' }), [6, 5], [3, 2]);
+    const [g] = torch.autograd.grad(ctc, [x], { create_graph: true });
+    // as PyTorch: the log_softmax rule wraps the ctc rule's NotImplemented node
+    expect(g!.grad_fn!.name()).toBe('LogSoftmaxBackwardDataBackward0');
+    expect(() => g!.sum().backward()).toThrow('derivative for aten::_ctc_loss_backward is not implemented');
+  });
 });

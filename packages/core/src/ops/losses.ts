@@ -7,7 +7,7 @@ import { signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { add, div, eq, float_dtype, gt, lt, minimum, mul, ne, neg, rsub, sub, where } from './arithmetic.js';
 import { pairwise_distance } from './distance.js';
-import { empty, record } from './record.js';
+import { empty, record, record_not_implemented } from './record.js';
 import { mean, sum } from './reduce.js';
 import { abs, clamp, exp, log, sigmoid } from './unary.js';
 import { logsigmoid, softplus } from './activation.js';
@@ -218,7 +218,7 @@ export function multi_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor
     }
   }
   const out = per_sample_result(per, input, reduction);
-  record('MultiMarginLossBackward0', [input], [out], (_c, [g]) => [scale_rows(dx, g!, N, C, reduction, input)]);
+  record('MultiMarginLossBackward0', [input], [out], (_c, [g]) => [scale_rows(dx, g!, N, C, reduction, input, 'multi_margin_loss_backward')]);
   return out;
 }
 
@@ -259,7 +259,7 @@ export function multilabel_margin_loss(...args: PyArgs<[input: Tensor, target: T
     }
   }
   const out = per_sample_result(per, input, reduction);
-  record('MultilabelMarginLossBackward0', [input], [out], (_c, [g]) => [scale_rows(dx, g!, N, C, reduction, input)]);
+  record('MultilabelMarginLossBackward0', [input], [out], (_c, [g]) => [scale_rows(dx, g!, N, C, reduction, input, 'multilabel_margin_loss_backward')]);
   return out;
 }
 
@@ -278,7 +278,7 @@ function per_sample_result(per: Float64Array, input: Tensor, reduction: string):
 }
 
 /** The input gradient `dx` (per row, for a unit loss per sample) scaled by the incoming gradient. */
-function scale_rows(dx: Float64Array, g: Tensor, N: number, C: number, reduction: string, input: Tensor): Tensor {
+function scale_rows(dx: Float64Array, g: Tensor, N: number, C: number, reduction: string, input: Tensor, op: string): Tensor {
   const gd = g._contiguous_data();
   const out = empty(input.shape, float_dtype(input.dtype));
   const o = out._storage.data;
@@ -286,6 +286,8 @@ function scale_rows(dx: Float64Array, g: Tensor, N: number, C: number, reduction
     const s = reduction === 'none' ? gd[n]! : reduction === 'sum' ? gd[0]! : gd[0]! / N;
     for (let c = 0; c < C; c++) o[n * C + c] = dx[n * C + c]! * s;
   }
+  // PyTorch has no derivative of this rule
+  record_not_implemented(op, [g, input], [out]);
   return out;
 }
 
@@ -432,6 +434,7 @@ export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, in
         for (let c = 0; c < C; c++) o[(t * N + n) * C + c] = grad[(t * N + n) * C + c]! * scale;
       }
     }
+    record_not_implemented('_ctc_loss_backward', [g!, a.log_probs], [r]);
     return [r];
   });
   return out;

@@ -41,3 +41,15 @@ export function scalar_tensor(value: number, dtype: DType): Tensor {
   t._storage.data[0] = value;
   return t;
 }
+
+/**
+ * For a backward rule PyTorch has no derivative for: when a graph is being built, `outputs` (the rule's
+ * gradients) get PyTorch's `NotImplemented` node over `inputs` (grad_output first), whose own backward raises
+ * `derivative for aten::<op> is not implemented`, so a second derivative fails as in PyTorch instead of
+ * silently missing a term.
+ */
+export function record_not_implemented(op: string, inputs: readonly (Tensor | null)[], outputs: readonly Tensor[]): void {
+  record('NotImplemented', inputs, outputs, () => {
+    throw new Error(`derivative for aten::${op} is not implemented`);
+  });
+}
