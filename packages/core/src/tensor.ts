@@ -472,6 +472,15 @@ export class Tensor {
   bmm(other: Tensor): Tensor {
     return ops.bmm(this, other);
   }
+  baddbmm(batch1: Tensor, batch2: Tensor, options?: { beta?: number; alpha?: number }): Tensor {
+    return ops.baddbmm(this, batch1, batch2, options);
+  }
+  tril(diagonal = 0): Tensor {
+    return ops.tril(this, diagonal);
+  }
+  triu(diagonal = 0): Tensor {
+    return ops.triu(this, diagonal);
+  }
 
   // ---- shape ----------------------------------------------------------------------------------------
 

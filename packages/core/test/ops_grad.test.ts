@@ -98,6 +98,17 @@ const OPS: Record<string, (c: OpCase, t: Inputs) => Result> = {
   stack: (c, t) => torch.stack((c.args.order as string[]).map((k) => t[k]!), { dim: num(c, 'dim') }),
   index: (c, t) => t.x!.index(index_items(c.args.index as Record<string, unknown>[], t.x!)),
   softmax: (c, t) => torch.softmax(t.x!, { dim: num(c, 'dim') }),
+  masked_fill: (c, t) => t.x!.masked_fill(t.mask!, Number(c.args.value)),
+  layer_norm: (c, t) => torch.layer_norm(t.x!, c.args.normalized_shape as number[], t.weight ?? null, t.bias ?? null, num(c, 'eps')),
+  group_norm: (c, t) => torch.group_norm(t.x!, num(c, 'num_groups'), t.weight ?? null, t.bias ?? null, num(c, 'eps')),
+  gelu: (c, t) => torch.gelu(t.x!, { approximate: c.args.approximate as 'none' | 'tanh' }),
+  erf: (_c, t) => t.x!.erf(),
+  embedding: (c, t) => torch.embedding(t.input!, t.weight!, { padding_idx: c.args.padding_idx as number | null, scale_grad_by_freq: c.args.scale_grad_by_freq as boolean }),
+  baddbmm: (c, t) => t.input!.baddbmm(t.batch1!, t.batch2!, { beta: num(c, 'beta'), alpha: num(c, 'alpha') }),
+  bmm: (_c, t) => t.a!.bmm(t.b!),
+  tril: (c, t) => t.x!.tril(num(c, 'diagonal')),
+  triu: (c, t) => t.x!.triu(num(c, 'diagonal')),
+  einsum: (c, t) => torch.einsum(c.args.equation as string, ...(c.args.operands as string[]).map((n) => t[n]!)),
   log_softmax: (c, t) => torch.log_softmax(t.x!, num(c, 'dim')),
   conv2d: (c, t) => torch.conv2d(t.input!, t.weight!, t.bias ?? null, {
     stride: c.args.stride as torch.Pair, padding: c.args.padding as torch.Pair, dilation: c.args.dilation as torch.Pair, groups: num(c, 'groups'),
@@ -126,7 +137,7 @@ const OPS: Record<string, (c: OpCase, t: Inputs) => Result> = {
 /** Spec §14's looser tolerance: matmul, conv, pooling (and resampling) and losses; everything else is tight. */
 const HEAVY = new Set([
   'matmul', 'mm', 'linear', 'conv2d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'interpolate_bilinear',
-  'cross_entropy', 'nll_loss', 'mse_loss',
+  'cross_entropy', 'nll_loss', 'mse_loss', 'bmm', 'baddbmm', 'einsum', 'layer_norm', 'group_norm',
 ]);
 
 const fixtures = load_fixture_with_variants<{ cases: OpCase[] }>('ops_grad.json');

@@ -12,6 +12,7 @@ export {
   cosine_similarity, pairwise_distance, huber_loss, kl_div, poisson_nll_loss, gaussian_nll_loss, soft_margin_loss,
   multilabel_soft_margin_loss, hinge_embedding_loss, cosine_embedding_loss, margin_ranking_loss, multi_margin_loss,
   multilabel_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss, ctc_loss,
+  embedding, embedding_bag, layer_norm, group_norm, rms_norm, scaled_dot_product_attention,
   type Conv2dOptions, type MaxPoolOptions, type AvgPoolOptions, type InterpolateOptions, type Reduction, type NllOptions, type CrossEntropyOptions,
 } from '@tsgrad/core';
 

@@ -18,6 +18,8 @@ export {
 } from './layers/activation_pointwise.js';
 export { Flatten, Dropout, BatchNorm1d, BatchNorm2d } from './layers/misc.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
+export { Embedding, EmbeddingBag } from './layers/sparse.js';
+export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 export {
   SoftMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, HingeEmbeddingLoss, CosineEmbeddingLoss,

@@ -13,3 +13,8 @@ export * from './inplace.js';
 export * from './creation.js';
 export { autograd_backward, autograd_grad } from '../autograd/functional.js';
 export type { DimArg, ReduceOptions, ClampOptions } from './types.js';
+export * from './normalization.js';
+export * from './embedding.js';
+export * from './triangular.js';
+export * from './einsum.js';
+export * from './attention.js';

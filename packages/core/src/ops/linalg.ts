@@ -6,6 +6,7 @@ import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { add, mul } from './arithmetic.js';
 import { empty, record } from './record.js';
+import { sum_to } from './reduce.js';
 import { contiguous, expand, reshape, squeeze, t, transpose, unsafe_view, unsqueeze, view, flatten } from './view.js';
 
 interface Operand {
@@ -235,4 +236,33 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   const out = matmul(input, t(weight));
   return bias === null ? out : add(out, bias);
+}
+
+/**
+ * `beta·input + alpha·(batch1 @ batch2)` per batch, `input` broadcast to the result (BaddbmmBackward0; edges:
+ * input, batch1, batch2). Attention adds its float mask this way.
+ *
+ * @example
+ * torch.baddbmm(mask, q, k.transpose(-2, -1));
+ */
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
+  const beta = options.beta ?? 1;
+  const alpha = options.alpha ?? 1;
+  const prod = bmm(batch1.detach(), batch2.detach());
+  const shape = prod.shape;
+  const scaled = alpha === 1 ? prod : mul(prod, alpha);
+  const out = beta === 0 ? scaled : add(beta === 1 ? input.detach() : mul(input.detach(), beta), scaled);
+  if (out.shape.length !== 3 || out.shape.some((s, i) => s !== shape[i])) {
+    throw new Error(`The expanded size of the tensor (${shape[2]}) must match the existing size (${input.shape[input.ndim - 1]}) at non-singleton dimension 2.  Target sizes: [${shape.join(', ')}].  Tensor sizes: [${input.shape.join(', ')}]`);
+  }
+  record('BaddbmmBackward0', [input, batch1, batch2], [out], (ctx, [g]) => {
+    const [x, y] = ctx.saved_tensors();
+    const gs = alpha === 1 ? g! : mul(g!, alpha);
+    return [
+      ctx.needs_input_grad(0) ? sum_to(beta === 1 ? g! : mul(g!, beta), input.shape) : null,
+      ctx.needs_input_grad(1) ? bmm(gs, transpose(y!, 1, 2)) : null,
+      ctx.needs_input_grad(2) ? bmm(transpose(x!, 1, 2), gs) : null,
+    ];
+  }, [batch1, batch2]);
+  return out;
 }

@@ -1,0 +1,225 @@
+// Embedding lookups: embedding (EmbeddingBackward0), its dense gradient (differentiable again), the in-place
+// max-norm renormalisation, and embedding_bag's sum / mean / max bags (EmbeddingBagBackward0).
+import { no_grad } from '../autograd/grad_mode.js';
+import { legacy_type_name } from '../dtype.js';
+import type { Tensor } from '../tensor.js';
+import { signature, type PyArgs } from '../signature.js';
+import { mul } from './arithmetic.js';
+import { empty, record } from './record.js';
+import { contiguous, reshape } from './view.js';
+
+function check_indices(indices: Tensor, what: string): void {
+  if (indices.dtype !== 'int64') {
+    throw new Error(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${legacy_type_name(indices.dtype)} instead (while checking arguments for ${what})`);
+  }
+}
+
+function index_list(indices: Tensor, rows: number): Float64Array | Float32Array | Uint8Array {
+  const idx = indices._contiguous_data();
+  for (let i = 0; i < idx.length; i++) if (idx[i]! < 0 || idx[i]! >= rows) throw new Error('index out of range in self');
+  return idx;
+}
+
+/** Rows `weight[indices]` as `[...indices.shape, D]`, no recording. */
+function gather_rows(weight: Tensor, indices: Tensor): Tensor {
+  const [V, D] = weight.shape as [number, number];
+  const idx = index_list(indices, V);
+  const w = contiguous(weight.detach())._storage.data;
+  const out = empty([...indices.shape, D], weight.dtype);
+  const o = out._storage.data;
+  for (let i = 0; i < idx.length; i++) o.set(w.subarray(idx[i]! * D, idx[i]! * D + D), i * D);
+  return out;
+}
+
+/**
+ * The gradient of `embedding` for the whole weight: rows of `grad` summed into the rows they were read from,
+ * none into `padding_idx`, each divided by its index's count with `scale_grad_by_freq`. Its own gradient with
+ * respect to `grad` is a lookup again (EmbeddingDenseBackward0), so the gradient is differentiable twice.
+ */
+export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weights: number, padding_idx: number, scale_grad_by_freq: boolean): Tensor {
+  const D = grad.shape[grad.ndim - 1]!;
+  const idx = indices._contiguous_data();
+  const g = grad._contiguous_data();
+  const out = empty([num_weights, D], grad.dtype);
+  const o = out._storage.data;
+  let counts: Float64Array | null = null;
+  if (scale_grad_by_freq) {
+    counts = new Float64Array(num_weights);
+    for (let i = 0; i < idx.length; i++) counts[idx[i]!]!++;
+  }
+  for (let i = 0; i < idx.length; i++) {
+    const r = idx[i]!;
+    if (r === padding_idx) continue;
+    const s = counts === null ? 1 : 1 / counts[r]!;
+    for (let j = 0; j < D; j++) o[r * D + j] += g[i * D + j]! * s;
+  }
+  record('EmbeddingDenseBackward0', [grad], [out], (ctx, [gg]) => {
+    const rows = gather_rows(gg!, ctx.saved_tensors()[0]!);
+    if (padding_idx < 0 && counts === null) return [rows];
+    // the lookup's gradient carries the same padding and frequency weights
+    const scale = empty([...indices.shape, 1], gg!.dtype);
+    for (let i = 0; i < idx.length; i++) scale._storage.data[i] = idx[i] === padding_idx ? 0 : counts === null ? 1 : 1 / counts[idx[i]!]!;
+    return [mul(rows, scale)];
+  }, [indices]);
+  return out;
+}
+
+const EMBEDDING = signature<{ input: Tensor; weight: Tensor; padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }>(
+  'embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)',
+);
+
+/** `padding_idx` checked against `num_embeddings` and made non-negative (-1 for none), as nn.Embedding does. */
+export function resolve_padding_idx(padding_idx: number | null, num_embeddings: number): number {
+  if (padding_idx === null) return -1;
+  if (padding_idx >= num_embeddings || padding_idx < -num_embeddings) throw new Error('Padding_idx must be within num_embeddings');
+  return padding_idx < 0 ? padding_idx + num_embeddings : padding_idx;
+}
+
+/**
+ * Rescales, in place, each row of `weight` that `indices` reads whose `norm_type`-norm exceeds `max_norm` to
+ * norm `max_norm` (PyTorch's `embedding_renorm_`; not recorded).
+ *
+ * @example
+ * torch.embedding_renorm_(emb.weight, ids, 1.0, 2);
+ */
+export function embedding_renorm_(weight: Tensor, indices: Tensor, max_norm: number, norm_type: number): Tensor {
+  check_indices(indices, 'embedding_renorm_');
+  const idx = index_list(indices, weight.shape[0]!);
+  no_grad(() => {
+    for (const r of [...new Set(idx)].sort((a, b) => a - b)) {
+      const row = weight.select(0, r);
+      const norm = row.abs().pow(norm_type).sum().item() ** (1 / norm_type);
+      if (norm > max_norm) row.mul_(max_norm / (norm + 1e-7));
+    }
+  });
+  return weight;
+}
+
+/**
+ * Looks up rows of `weight` (`[num_embeddings, D]`) for int64 `input` of any shape (EmbeddingBackward0);
+ * `padding_idx` rows get no gradient, `max_norm` renormalises the rows read in place first.
+ *
+ * @example
+ * F.embedding(ids, weight); F.embedding(ids, weight, { padding_idx: 0, max_norm: 1 });
+ */
+export function embedding(
+  ...args: PyArgs<[input: Tensor, weight: Tensor, padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean],
+    { input?: Tensor; weight?: Tensor; padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean }>
+): Tensor {
+  const { input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse } = EMBEDDING.parse(args);
+  if (sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
+  if (weight.ndim !== 2) throw new Error("'weight' must be 2-D");
+  check_indices(input, 'embedding');
+  const pad = resolve_padding_idx(padding_idx, weight.shape[0]!);
+  if (max_norm !== null) embedding_renorm_(weight, input, max_norm, norm_type);
+  const out = gather_rows(weight, input);
+  const V = weight.shape[0]!;
+  record('EmbeddingBackward0', [weight], [out], (ctx, [g]) => [embedding_dense_backward(g!, ctx.saved_tensors()[0]!, V, pad, scale_grad_by_freq)], [input]);
+  return out;
+}
+
+type BagMode = 'sum' | 'mean' | 'max';
+
+const EMBEDDING_BAG = signature<{
+  input: Tensor; weight: Tensor; offsets: Tensor | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean;
+  mode: string; sparse: boolean; per_sample_weights: Tensor | null; include_last_offset: boolean; padding_idx: number | null;
+}>(
+  "embedding_bag(Tensor input, Tensor weight, Tensor? offsets=None, float? max_norm=None, float norm_type=2, bool scale_grad_by_freq=False, str mode='mean', bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int? padding_idx=None)",
+);
+
+/** The bags' `[start, end)` ranges into the flat indices. */
+function bag_ranges(input: Tensor, offsets: Tensor | null, include_last_offset: boolean): { flat: Tensor; starts: number[]; ends: number[] } {
+  if (input.ndim === 2) {
+    if (offsets !== null) throw new Error('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type Tensor');
+    const [B, L] = input.shape as [number, number];
+    const starts = Array.from({ length: B }, (_, i) => i * L);
+    return { flat: reshape(input, [B * L]), starts, ends: starts.map((s) => s + L) };
+  }
+  if (input.ndim !== 1) throw new Error(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${input.ndim}`);
+  if (offsets === null) throw new Error('offsets has to be a 1D Tensor but got None');
+  if (offsets.ndim !== 1) throw new Error(`offsets has to be a 1D Tensor, but got Tensor of dimension ${offsets.ndim}`);
+  const o = Array.from(offsets._contiguous_data());
+  const n = input.shape[0]!;
+  if (o.length > 0 && o[0] !== 0) throw new Error(`offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got ${o[0]}`);
+  if (o.length > 0 && o[o.length - 1]! > n) throw new Error(`offsets[-1] can not be greater than input's length ${n}, but got ${o[o.length - 1]}`);
+  const B = include_last_offset ? Math.max(o.length - 1, 0) : o.length;
+  const starts = o.slice(0, B);
+  const ends = starts.map((_, i) => (i + 1 < o.length ? o[i + 1]! : n));
+  return { flat: input, starts, ends };
+}
+
+/**
+ * Sums, averages or takes the max of the embeddings of each bag (EmbeddingBagBackward0, edges: weight,
+ * per_sample_weights). Bags are the rows of a 2-D `input`, or `offsets` into a 1-D one; `padding_idx` entries
+ * are left out (and not counted by the mean); an empty bag gives zeros.
+ *
+ * @example
+ * F.embedding_bag(ids, weight, offsets, { mode: 'sum' });
+ */
+export function embedding_bag(
+  ...args: PyArgs<[input: Tensor, weight: Tensor, offsets: Tensor | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, mode: BagMode, sparse: boolean, per_sample_weights: Tensor | null, include_last_offset: boolean, padding_idx: number | null],
+    { input?: Tensor; weight?: Tensor; offsets?: Tensor | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; mode?: BagMode; sparse?: boolean; per_sample_weights?: Tensor | null; include_last_offset?: boolean; padding_idx?: number | null }>
+): Tensor {
+  const a = EMBEDDING_BAG.parse(args);
+  const { weight, per_sample_weights: psw, max_norm, norm_type, include_last_offset } = a;
+  const mode = a.mode as BagMode;
+  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new Error(`mode has to be one of sum, mean or max`);
+  if (a.sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
+  if (a.scale_grad_by_freq && mode === 'max') throw new Error(`max mode does not support scaling the gradient by the frequency`);
+  check_indices(a.input, 'embedding_bag');
+  if (psw !== null) {
+    if (mode !== 'sum') throw new Error(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
+    if (psw.shape.length !== a.input.ndim || psw.shape.some((s, i) => s !== a.input.shape[i])) {
+      throw new Error(`embedding_bag: If per_sample_weights (${'[' + psw.shape.join(', ') + ']'}) is not None, then it must have the same shape as the input (${'[' + a.input.shape.join(', ') + ']'})`);
+    }
+  }
+  const [V, D] = weight.shape as [number, number];
+  const pad = resolve_padding_idx(a.padding_idx, V);
+  const { flat, starts, ends } = bag_ranges(a.input, a.offsets, include_last_offset);
+  if (max_norm !== null) embedding_renorm_(weight, flat, max_norm, norm_type);
+  const idx = index_list(flat, V);
+  const w = contiguous(weight.detach())._storage.data;
+  const ps = psw === null ? null : psw._contiguous_data();
+  const B = starts.length;
+  const out = empty([B, D], weight.dtype);
+  const o = out._storage.data;
+  const arg = mode === 'max' ? new Float64Array(B * D).fill(-1) : null;
+  const count = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    for (let i = starts[b]!; i < ends[b]!; i++) {
+      const r = idx[i]!;
+      if (r === pad) continue;
+      count[b]!++;
+      for (let j = 0; j < D; j++) {
+        const v = w[r * D + j]! * (ps === null ? 1 : ps[i]!);
+        if (arg === null) o[b * D + j] += v;
+        else if (arg[b * D + j] === -1 || v > o[b * D + j]!) {
+          o[b * D + j] = v;
+          arg[b * D + j] = i;
+        }
+      }
+    }
+    if (mode === 'mean' && count[b]! > 0) for (let j = 0; j < D; j++) o[b * D + j] /= count[b]!;
+  }
+  const freq = new Float64Array(a.scale_grad_by_freq ? V : 0);
+  if (a.scale_grad_by_freq) for (const r of idx) freq[r]!++;
+  record('EmbeddingBagBackward0', [weight, psw], [out], (ctx, [g]) => {
+    const gd = g!._contiguous_data();
+    const gw = ctx.needs_input_grad(0) ? empty([V, D], g!.dtype) : null;
+    const gp = ctx.needs_input_grad(1) ? empty([idx.length], g!.dtype) : null;
+    for (let b = 0; b < B; b++) {
+      for (let i = starts[b]!; i < ends[b]!; i++) {
+        const r = idx[i]!;
+        if (r === pad) continue;
+        const s = (ps === null ? 1 : ps[i]!) / (mode === 'mean' ? count[b]! : 1) / (freq.length > 0 ? freq[r]! : 1);
+        for (let j = 0; j < D; j++) {
+          // in max mode each position's gradient goes to the one entry that attained the max
+          if (gw !== null && (arg === null || arg[b * D + j] === i)) gw._storage.data[r * D + j] += gd[b * D + j]! * s;
+          if (gp !== null) gp._storage.data[i] += gd[b * D + j]! * w[r * D + j]!;
+        }
+      }
+    }
+    return [gw, gp === null ? null : reshape(gp, psw!.shape)];
+  });
+  return out;
+}

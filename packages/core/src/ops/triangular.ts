@@ -1,0 +1,44 @@
+// Lower / upper triangles of the last two dims (TrilBackward0, TriuBackward0), as attention masks are built.
+import type { Tensor } from '../tensor.js';
+import { empty, record } from './record.js';
+
+/** 1 where `(j - i) <= diagonal` (lower) or `>= diagonal` (upper) over the last two dims of `shape`. */
+function triangle_mask(rows: number, cols: number, diagonal: number, lower: boolean): Tensor {
+  const m = empty([rows, cols], 'bool');
+  const d = m._storage.data;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) d[i * cols + j] = +(lower ? j - i <= diagonal : j - i >= diagonal);
+  return m;
+}
+
+function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
+  if (x.ndim < 2) throw new Error(`${lower ? 'tril' : 'triu'}: input tensor must have at least 2 dimensions`);
+  const mask = triangle_mask(x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, diagonal, lower);
+  const out = empty(x.shape, x.dtype);
+  const xd = x._contiguous_data();
+  const md = mask._storage.data;
+  const n = md.length;
+  const o = out._storage.data;
+  for (let i = 0; i < xd.length; i++) o[i] = md[i % n] ? xd[i]! : 0;
+  record(lower ? 'TrilBackward0' : 'TriuBackward0', [x], [out], (_c, [g]) => [triangle(g!, diagonal, lower)]);
+  return out;
+}
+
+/**
+ * The lower triangle (`j - i <= diagonal`) of the last two dims, zeros elsewhere (TrilBackward0).
+ *
+ * @example
+ * torch.tril(torch.ones([3, 3])); x.tril(-1);
+ */
+export function tril(input: Tensor, diagonal = 0): Tensor {
+  return triangle(input, diagonal, true);
+}
+
+/**
+ * The upper triangle (`j - i >= diagonal`) of the last two dims, zeros elsewhere (TriuBackward0).
+ *
+ * @example
+ * torch.triu(torch.full([3, 3], -Infinity), 1);
+ */
+export function triu(input: Tensor, diagonal = 0): Tensor {
+  return triangle(input, diagonal, false);
+}

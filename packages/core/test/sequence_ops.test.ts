@@ -1,0 +1,98 @@
+// The sequence-model ops beyond their fixture values (variants/ops_grad_sequence.json): gradients of gradients
+// against finite differences (float64), the single nodes PyTorch records, and PyTorch's errors for bad input.
+import { describe, expect, it } from 'vitest';
+import * as torch from '@tsgrad/core';
+import type { Tensor } from '@tsgrad/core';
+
+const f64 = (shape: number[], seed: number): Tensor => {
+  torch.manual_seed(seed);
+  return torch.randn(shape, { dtype: 'float64' }).requires_grad_();
+};
+const ids = (data: number[], shape: number[]): Tensor => torch.tensor(data, { dtype: 'int64' }).reshape(shape);
+
+/** `fn`'s gradient (with create_graph) contracted with a fixed upstream tensor, so its own Jacobian can be checked. */
+function grad_of(fn: (...xs: Tensor[]) => Tensor, n: number): (...xs: Tensor[]) => Tensor[] {
+  return (...xs) => {
+    const out = fn(...xs);
+    torch.manual_seed(99);
+    const go = torch.randn(out.shape, { dtype: 'float64' });
+    return torch.autograd.grad(out, xs.slice(0, n), { grad_outputs: go, create_graph: true }).map((g) => g!);
+  };
+}
+
+interface Case {
+  name: string;
+  fn: (...xs: Tensor[]) => Tensor;
+  inputs: () => Tensor[];
+  node: string;
+}
+
+const CASES: Case[] = [
+  { name: 'layer_norm', fn: (x, w, b) => torch.layer_norm(x!, [4], w!, b!), inputs: () => [f64([3, 4], 1), f64([4], 2), f64([4], 3)], node: 'NativeLayerNormBackward0' },
+  { name: 'layer_norm 2-D shape, no affine', fn: (x) => torch.layer_norm(x!, [2, 3]), inputs: () => [f64([2, 2, 3], 4)], node: 'NativeLayerNormBackward0' },
+  { name: 'group_norm', fn: (x, w, b) => torch.group_norm(x!, 2, w!, b!), inputs: () => [f64([2, 4, 3], 5), f64([4], 6), f64([4], 7)], node: 'NativeGroupNormBackward0' },
+  { name: 'gelu', fn: (x) => torch.gelu(x!), inputs: () => [f64([7], 8)], node: 'GeluBackward0' },
+  { name: 'gelu tanh', fn: (x) => torch.gelu(x!, { approximate: 'tanh' }), inputs: () => [f64([7], 9)], node: 'GeluBackward0' },
+  { name: 'embedding', fn: (w) => torch.embedding(ids([1, 3, 1, 2], [2, 2]), w!, { padding_idx: 0 }).mul(w!.sum()), inputs: () => [f64([4, 3], 10)], node: 'MulBackward0' },
+  { name: 'baddbmm', fn: (i, a, b) => torch.baddbmm(i!, a!, b!, { beta: 0.5, alpha: 2 }), inputs: () => [f64([1, 3], 11), f64([2, 2, 4], 12), f64([2, 4, 3], 13)], node: 'BaddbmmBackward0' },
+  { name: 'einsum', fn: (a, b) => torch.einsum('bqd,bkd->bqk', a!, b!), inputs: () => [f64([2, 3, 4], 14), f64([2, 2, 4], 15)], node: 'ViewBackward0' },
+  { name: 'rms_norm', fn: (x, w) => torch.rms_norm(x!, [3], w!), inputs: () => [f64([2, 3], 16), f64([3], 17)], node: 'MulBackward0' },
+  {
+    name: 'scaled_dot_product_attention causal',
+    fn: (q, k, v) => torch.scaled_dot_product_attention(q!, k!, v!, null, 0, true),
+    inputs: () => [f64([2, 3, 4], 18), f64([2, 3, 4], 19), f64([2, 3, 4], 20)],
+    node: 'UnsafeViewBackward0',
+  },
+];
+
+describe('sequence ops: gradients and gradients of gradients (float64 finite differences)', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const xs = c.inputs();
+      expect(c.fn(...xs).grad_fn?.name()).toBe(c.node);
+      expect(torch.autograd.gradcheck(c.fn, xs)).toBe(true);
+      expect(torch.autograd.gradcheck(grad_of(c.fn, xs.length), xs, { atol: 1e-4 })).toBe(true);
+    });
+  }
+});
+
+describe('sequence ops: values PyTorch defines by rule', () => {
+  it('erf matches known values to float64 precision', () => {
+    const x = torch.tensor([0, 0.5, 1, 2, 3.5, 4.5, -1], { dtype: 'float64' });
+    const want = [0, 0.5204998778130465, 0.8427007929497149, 0.9953222650189527, 0.9999992569016276, 0.9999999998033839, -0.8427007929497149];
+    Array.from(x.erf().data_array()).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 14));
+  });
+  it('scaled_dot_product_attention: a bool mask keeps True, a float mask is added, scale overrides 1/sqrt(E)', () => {
+    const q = f64([1, 2, 4], 21).detach();
+    const k = f64([1, 3, 4], 22).detach();
+    const v = f64([1, 3, 2], 23).detach();
+    const keep = torch.tensor([[true, false, true], [true, true, false]]);
+    const as_float = torch.zeros([2, 3], { dtype: 'float64' }).masked_fill(keep.logical_not(), -Infinity);
+    const a = torch.scaled_dot_product_attention(q, k, v, keep);
+    const b = torch.scaled_dot_product_attention(q, k, v, as_float);
+    expect(torch.allclose(a, b)).toBe(true);
+    const manual = torch.softmax(q.matmul(k.transpose(-2, -1)).mul(0.3), -1).matmul(v);
+    expect(torch.allclose(torch.scaled_dot_product_attention(q, k, v, null, 0, false, { scale: 0.3 }), manual)).toBe(true);
+  });
+  it('a fully masked softmax row is NaN, as PyTorch', () => {
+    const s = torch.softmax(torch.tensor([[-Infinity, -Infinity], [0, -Infinity]]), -1);
+    expect(Array.from(s.data_array())).toEqual([NaN, NaN, 1, 0]);
+  });
+});
+
+describe('sequence ops: errors in PyTorch words', () => {
+  const x = torch.randn([2, 3, 4]);
+  const cases: [string, () => unknown, string][] = [
+    ['layer_norm shape', () => torch.layer_norm(x, [3]), 'Given normalized_shape=[3], expected input with shape [*, 3], but got input of size[2, 3, 4]'],
+    ['group_norm groups', () => torch.group_norm(torch.randn([2, 4, 3, 3]), 3), 'Expected number of channels in input to be divisible by num_groups, but got input of shape [2, 4, 3, 3] and num_groups=3'],
+    ['embedding float indices', () => torch.embedding(torch.tensor([1.0]), torch.randn([3, 2])), "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.FloatTensor instead (while checking arguments for embedding)"],
+    ['embedding range', () => torch.embedding(ids([5], [1]), torch.randn([3, 2])), 'index out of range in self'],
+    ['embedding padding_idx', () => torch.embedding(ids([1], [1]), torch.randn([3, 2]), { padding_idx: 3 }), 'Padding_idx must be within num_embeddings'],
+    ['embedding_bag offsets', () => torch.embedding_bag(ids([1, 2], [2]), torch.randn([3, 2]), ids([1], [1])), 'offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got 1'],
+    ['embedding_bag 2-D with offsets', () => torch.embedding_bag(ids([1, 2], [1, 2]), torch.randn([3, 2]), ids([0], [1])), 'if input is 2D, then offsets has to be None'],
+    ['sdpa causal with mask', () => torch.scaled_dot_product_attention(x, x, x, torch.zeros([3, 3]), 0, true), 'Explicit attn_mask should not be set when is_causal=True'],
+    ['einsum operand count', () => torch.einsum('ij,jk->ik', x), 'einsum(): fewer operands were provided than specified in the equation'],
+    ['einsum dims', () => torch.einsum('ij->i', x), 'einsum(): the number of subscripts in the equation (2) does not match the number of dimensions (3) for operand 0 and no ellipsis was given'],
+  ];
+  for (const [name, fn, message] of cases) it(name, () => expect(fn).toThrow(message));
+});

@@ -1,0 +1,198 @@
+// Embedding and EmbeddingBag: lookup tables with PyTorch's N(0, 1) init, zeroed padding row and repr.
+import { embedding, embedding_bag, empty, no_grad, signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { normal_ } from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { py_float, py_repr } from '../python_repr.js';
+
+type FloatDType = 'float32' | 'float64';
+
+/** `padding_idx` made non-negative, checked as the module constructors assert (`word` is their capitalisation). */
+function module_padding_idx(padding_idx: number | null, num_embeddings: number, word: string): number | null {
+  if (padding_idx === null) return null;
+  if (padding_idx >= num_embeddings || padding_idx < -num_embeddings) throw new Error(`${word} must be within num_embeddings`);
+  return padding_idx < 0 ? padding_idx + num_embeddings : padding_idx;
+}
+
+/** The weight: `_weight` when given (shape checked), else N(0, 1) with the padding row zeroed. */
+function table(num_embeddings: number, embedding_dim: number, weight: Tensor | null, dtype: FloatDType | null, padding_idx: number | null): Parameter {
+  if (weight !== null) {
+    if (weight.ndim !== 2 || weight.shape[0] !== num_embeddings || weight.shape[1] !== embedding_dim) {
+      throw new Error('Shape of weight does not match num_embeddings and embedding_dim');
+    }
+    return new Parameter(weight);
+  }
+  const p = new Parameter(empty([num_embeddings, embedding_dim], { dtype: dtype ?? undefined }));
+  reset_table(p, padding_idx);
+  return p;
+}
+
+function reset_table(weight: Tensor, padding_idx: number | null): void {
+  normal_(weight);
+  if (padding_idx !== null) no_grad(() => weight.select(0, padding_idx).fill_(0));
+}
+
+function check_pretrained(embeddings: Tensor): void {
+  if (embeddings.ndim !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
+}
+
+interface EmbeddingOptions {
+  padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean;
+  _weight?: Tensor | null; _freeze?: boolean; dtype?: FloatDType | null;
+}
+
+const EMBEDDING = signature<{
+  num_embeddings: number; embedding_dim: number; padding_idx: number | null; max_norm: number | null; norm_type: number;
+  scale_grad_by_freq: boolean; sparse: boolean; _weight: Tensor | null; _freeze: boolean; dtype: FloatDType | null;
+}>('Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False, Tensor? _weight=None, bool _freeze=False, Any device=None, ScalarType? dtype=None)');
+
+/**
+ * A lookup table of `num_embeddings` vectors of size `embedding_dim`, read by int64 indices of any shape.
+ *
+ * @example
+ * const emb = new nn.Embedding(10, 3, { padding_idx: 0 });
+ * emb.call(torch.tensor([[1, 2, 0]], { dtype: 'int64' })).shape; // [1, 3, 3]
+ */
+export class Embedding extends Module {
+  static override readonly __name__ = 'Embedding';
+  readonly num_embeddings: number;
+  readonly embedding_dim: number;
+  readonly padding_idx: number | null;
+  readonly max_norm: number | null;
+  readonly norm_type: number;
+  readonly scale_grad_by_freq: boolean;
+  readonly sparse: boolean;
+  declare weight: Parameter;
+
+  constructor(...args: PyArgs<[num_embeddings: number, embedding_dim: number, padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean], EmbeddingOptions & { num_embeddings?: number; embedding_dim?: number }>) {
+    super();
+    const a = EMBEDDING.parse(args);
+    this.num_embeddings = a.num_embeddings;
+    this.embedding_dim = a.embedding_dim;
+    this.padding_idx = module_padding_idx(a.padding_idx, a.num_embeddings, 'Padding_idx');
+    this.max_norm = a.max_norm;
+    this.norm_type = a.norm_type;
+    this.scale_grad_by_freq = a.scale_grad_by_freq;
+    if (a.sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
+    this.sparse = a.sparse;
+    this.weight = table(a.num_embeddings, a.embedding_dim, a._weight, a.dtype, this.padding_idx);
+    if (a._freeze) this.weight.requires_grad_(false);
+  }
+
+  /**
+   * An Embedding holding `embeddings` (shared, not copied), frozen unless `freeze: false`.
+   *
+   * @example
+   * nn.Embedding.from_pretrained(torch.tensor([[1, 2.3, 3], [4, 5.1, 6.3]]));
+   */
+  static from_pretrained(embeddings: Tensor, options: { freeze?: boolean; padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean } = {}): Embedding {
+    check_pretrained(embeddings);
+    const { freeze, ...rest } = options;
+    return new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, { ...rest, _weight: embeddings, _freeze: freeze ?? true });
+  }
+
+  reset_parameters(): void {
+    reset_table(this.weight, this.padding_idx);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return embedding(input, this.weight, {
+      padding_idx: this.padding_idx, max_norm: this.max_norm, norm_type: this.norm_type, scale_grad_by_freq: this.scale_grad_by_freq,
+    });
+  }
+
+  override extra_repr(): string {
+    let s = `${this.num_embeddings}, ${this.embedding_dim}`;
+    if (this.padding_idx !== null) s += `, padding_idx=${this.padding_idx}`;
+    if (this.max_norm !== null) s += `, max_norm=${py_float(this.max_norm)}`;
+    if (this.norm_type !== 2) s += `, norm_type=${py_repr(this.norm_type)}`;
+    if (this.scale_grad_by_freq) s += ', scale_grad_by_freq=True';
+    return s;
+  }
+}
+
+type BagMode = 'sum' | 'mean' | 'max';
+
+interface EmbeddingBagOptions {
+  max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; mode?: BagMode; sparse?: boolean;
+  _weight?: Tensor | null; include_last_offset?: boolean; padding_idx?: number | null; dtype?: FloatDType | null;
+}
+
+const EMBEDDING_BAG = signature<{
+  num_embeddings: number; embedding_dim: number; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; mode: string;
+  sparse: boolean; _weight: Tensor | null; include_last_offset: boolean; padding_idx: number | null; dtype: FloatDType | null;
+}>("EmbeddingBag(int num_embeddings, int embedding_dim, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, str mode='mean', bool sparse=False, Tensor? _weight=None, bool include_last_offset=False, int? padding_idx=None, Any device=None, ScalarType? dtype=None)");
+
+const BAG_FORWARD = signature<{ input: Tensor; offsets: Tensor | null; per_sample_weights: Tensor | null }>(
+  'forward(Tensor input, Tensor? offsets=None, Tensor? per_sample_weights=None)',
+);
+
+/**
+ * Sums, averages or maxes the embeddings of each bag of indices without materialising them one by one:
+ * bags are the rows of a 2-D input, or `offsets` into a 1-D one.
+ *
+ * @example
+ * const bag = new nn.EmbeddingBag(10, 3, { mode: 'sum' });
+ * bag.call(ids, offsets);
+ */
+export class EmbeddingBag extends Module {
+  static override readonly __name__ = 'EmbeddingBag';
+  readonly num_embeddings: number;
+  readonly embedding_dim: number;
+  readonly max_norm: number | null;
+  readonly norm_type: number;
+  readonly scale_grad_by_freq: boolean;
+  readonly mode: BagMode;
+  readonly sparse: boolean;
+  readonly include_last_offset: boolean;
+  readonly padding_idx: number | null;
+  declare weight: Parameter;
+
+  constructor(...args: PyArgs<[num_embeddings: number, embedding_dim: number, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, mode: BagMode], EmbeddingBagOptions & { num_embeddings?: number; embedding_dim?: number }>) {
+    super();
+    const a = EMBEDDING_BAG.parse(args);
+    this.num_embeddings = a.num_embeddings;
+    this.embedding_dim = a.embedding_dim;
+    this.max_norm = a.max_norm;
+    this.norm_type = a.norm_type;
+    this.scale_grad_by_freq = a.scale_grad_by_freq;
+    this.padding_idx = module_padding_idx(a.padding_idx, a.num_embeddings, 'padding_idx');
+    if (a.mode !== 'sum' && a.mode !== 'mean' && a.mode !== 'max') throw new Error('mode has to be one of sum, mean or max');
+    this.mode = a.mode;
+    if (a.sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
+    this.sparse = a.sparse;
+    this.include_last_offset = a.include_last_offset;
+    this.weight = table(a.num_embeddings, a.embedding_dim, a._weight, a.dtype, this.padding_idx);
+  }
+
+  /** An EmbeddingBag holding `embeddings`, frozen unless `freeze: false`. */
+  static from_pretrained(embeddings: Tensor, options: { freeze?: boolean; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; mode?: BagMode; sparse?: boolean; include_last_offset?: boolean; padding_idx?: number | null } = {}): EmbeddingBag {
+    check_pretrained(embeddings);
+    const { freeze, ...rest } = options;
+    const bag = new EmbeddingBag(embeddings.shape[0]!, embeddings.shape[1]!, { ...rest, _weight: embeddings });
+    bag.weight.requires_grad_(!(freeze ?? true));
+    return bag;
+  }
+
+  reset_parameters(): void {
+    reset_table(this.weight, this.padding_idx);
+  }
+
+  override forward(...args: PyArgs<[input: Tensor, offsets: Tensor | null, per_sample_weights: Tensor | null], { input?: Tensor; offsets?: Tensor | null; per_sample_weights?: Tensor | null }>): Tensor {
+    const { input, offsets, per_sample_weights } = BAG_FORWARD.parse(args);
+    return embedding_bag(input, this.weight, offsets, {
+      max_norm: this.max_norm, norm_type: this.norm_type, scale_grad_by_freq: this.scale_grad_by_freq, mode: this.mode,
+      per_sample_weights, include_last_offset: this.include_last_offset, padding_idx: this.padding_idx,
+    });
+  }
+
+  override extra_repr(): string {
+    let s = `${this.num_embeddings}, ${this.embedding_dim}`;
+    if (this.max_norm !== null) s += `, max_norm=${py_float(this.max_norm)}`;
+    if (this.norm_type !== 2) s += `, norm_type=${py_repr(this.norm_type)}`;
+    if (this.scale_grad_by_freq) s += ', scale_grad_by_freq=True';
+    s += `, mode=${this.mode}`;
+    if (this.padding_idx !== null) s += `, padding_idx=${this.padding_idx}`;
+    return s;
+  }
+}
