@@ -2,6 +2,8 @@
 // composites are defined here).
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
+export { multi_head_attention_forward } from './layers/attention.js';
+export { lstm_cell, gru_cell, rnn_tanh_cell, rnn_relu_cell } from './layers/rnn.js';
 
 export {
   conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, interpolate, linear, dropout,

@@ -20,6 +20,8 @@ export { Flatten, Dropout, BatchNorm1d, BatchNorm2d } from './layers/misc.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { Embedding, EmbeddingBag } from './layers/sparse.js';
 export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';
+export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './layers/attention.js';
+export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './layers/rnn.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 export {
   SoftMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, HingeEmbeddingLoss, CosineEmbeddingLoss,

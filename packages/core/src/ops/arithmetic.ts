@@ -325,6 +325,20 @@ export function allclose(a: Tensor, b: Tensor, options: { rtol?: number; atol?: 
   return true;
 }
 
+/**
+ * True when `a` and `b` have the same shape and the same values (NaN never equals), as `torch.equal`.
+ *
+ * @example
+ * torch.equal(a, a.clone()); // true
+ */
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  const ad = a._contiguous_data();
+  const bd = b._contiguous_data();
+  for (let i = 0; i < ad.length; i++) if (ad[i] !== bd[i]) return false;
+  return true;
+}
+
 /** Converts the dtype; differentiable between float dtypes (ToCopyBackward0). Same dtype returns `x`. */
 export function to_dtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;

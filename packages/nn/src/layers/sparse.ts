@@ -3,7 +3,7 @@ import { embedding, embedding_bag, empty, no_grad, signature, type PyArgs, type 
 import { normal_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { py_float, py_repr } from '../python_repr.js';
+import { py_float } from '../python_repr.js';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -105,7 +105,7 @@ export class Embedding extends Module {
     let s = `${this.num_embeddings}, ${this.embedding_dim}`;
     if (this.padding_idx !== null) s += `, padding_idx=${this.padding_idx}`;
     if (this.max_norm !== null) s += `, max_norm=${py_float(this.max_norm)}`;
-    if (this.norm_type !== 2) s += `, norm_type=${py_repr(this.norm_type)}`;
+    if (this.norm_type !== 2) s += `, norm_type=${py_float(this.norm_type)}`;
     if (this.scale_grad_by_freq) s += ', scale_grad_by_freq=True';
     return s;
   }
@@ -189,7 +189,7 @@ export class EmbeddingBag extends Module {
   override extra_repr(): string {
     let s = `${this.num_embeddings}, ${this.embedding_dim}`;
     if (this.max_norm !== null) s += `, max_norm=${py_float(this.max_norm)}`;
-    if (this.norm_type !== 2) s += `, norm_type=${py_repr(this.norm_type)}`;
+    if (this.norm_type !== 2) s += `, norm_type=${py_float(this.norm_type)}`;
     if (this.scale_grad_by_freq) s += ', scale_grad_by_freq=True';
     s += `, mode=${this.mode}`;
     if (this.padding_idx !== null) s += `, padding_idx=${this.padding_idx}`;
