@@ -306,6 +306,55 @@ export const OP_CASES: Record<string, OpCase> = {
     fn: (x) => torch.ctc_loss(torch.log_softmax(x!, 2), long([1, 2, 2, 3, 1, 0]).view(2, 3), [6, 5], [3, 2]),
     first_order_only: "PyTorch raises for ctc_loss's double backward",
   },
+  // sequence models
+  erf: { ops: ['erf'], inputs: () => [leaf([6])], fn: (x) => [torch.erf(x!), x!.erf().mul(x!)] },
+  gelu: { ops: ['gelu'], inputs: () => [leaf([7])], fn: (x) => [torch.gelu(x!), torch.gelu(x!, { approximate: 'tanh' })] },
+  layer_norm: {
+    ops: ['layer_norm'],
+    inputs: () => [leaf([3, 4]), leaf([4]), leaf([4]), leaf([2, 2, 3])],
+    fn: (x, w, b, y) => [torch.layer_norm(x!, [4], w!, b!), torch.layer_norm(y!, [2, 3], null, null, 1e-3), torch.layer_norm(x!, 4, w!)],
+  },
+  group_norm: { ops: ['group_norm'], inputs: () => [leaf([2, 4, 3]), leaf([4]), leaf([4])], fn: (x, w, b) => [torch.group_norm(x!, 2, w!, b!), torch.group_norm(x!, 1)] },
+  rms_norm: { ops: ['rms_norm'], inputs: () => [leaf([2, 3]), leaf([3])], fn: (x, w) => [torch.rms_norm(x!, [3], w!), torch.rms_norm(x!, 3, null, 1e-3)] },
+  // padding rows get no gradient although they are read, so the lookups avoid index 0 (the padding row here)
+  embedding: {
+    ops: ['embedding', 'embedding_dense_backward'],
+    inputs: () => [leaf([5, 3])],
+    fn: (w) => [torch.embedding(long([1, 3, 1, 2]).view([2, 2]), w!, { padding_idx: 0 }).mul(w!.sum()), torch.embedding(long([4, 4]), w!)],
+  },
+  embedding_bag: {
+    ops: ['embedding_bag'],
+    inputs: () => [leaf([6, 3]), leaf([5])],
+    fn: (w, p) => {
+      const ids = long([1, 4, 2, 1, 5]);
+      const offsets = long([0, 2, 2]);
+      return [
+        torch.embedding_bag(ids, w!, offsets, { mode: 'sum', per_sample_weights: p! }).mul(w!.sum()),
+        torch.embedding_bag(ids, w!, offsets, { mode: 'mean', padding_idx: 2 }),
+        torch.embedding_bag(ids.view([1, 5]), w!, null, { mode: 'max' }),
+      ];
+    },
+  },
+  baddbmm: {
+    ops: ['baddbmm'],
+    inputs: () => [leaf([1, 3]), leaf([2, 2, 4]), leaf([2, 4, 3])],
+    fn: (i, a, b) => [torch.baddbmm(i!, a!, b!, { beta: 0.5, alpha: 2 }), i!.expand(2, 2, 3).baddbmm(a!, b!)],
+  },
+  tril_triu: { ops: ['tril', 'triu'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [torch.tril(x!), x!.tril(-1), torch.triu(x!, 1), x!.triu()] },
+  einsum: {
+    ops: ['einsum'],
+    inputs: () => [leaf([2, 3, 4]), leaf([2, 5, 4]), leaf([4])],
+    fn: (a, b, v) => [torch.einsum('bqd,bkd->bqk', a!, b!), torch.einsum('bqd,d->bq', a!, v!), torch.einsum('i,j->ij', v!, v!), torch.einsum('...d->...', a!)],
+  },
+  scaled_dot_product_attention: {
+    ops: ['scaled_dot_product_attention'],
+    inputs: () => [leaf([2, 3, 4]), leaf([2, 3, 4]), leaf([2, 3, 2])],
+    fn: (q, k, v) => [
+      torch.scaled_dot_product_attention(q!, k!, v!, null, 0, true),
+      torch.scaled_dot_product_attention(q!, k!, v!, torch.tensor([[true, false, true], [true, true, true], [false, true, true]])),
+      torch.scaled_dot_product_attention(q!, k!, v!, f64([0, -1, 0.5]), 0, false, { scale: 0.7 }),
+    ],
+  },
   // losses
   nll_loss: {
     ops: ['nll_loss'],
@@ -370,6 +419,8 @@ reason('raw kernel maps that never record (the building blocks of recorded ops)'
 reason('creation functions: outputs are leaves', 'check_size tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
+reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
+reason('a bool answer, which carries no gradient', 'equal');
 reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point');
 
 /** Runs gradcheck and gradgradcheck over every row of `rows`, once per registered kernel backend. */

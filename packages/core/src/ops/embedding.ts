@@ -5,6 +5,7 @@ import { legacy_type_name } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
 import { mul } from './arithmetic.js';
+import { sum } from './reduce.js';
 import { empty, record } from './record.js';
 import { contiguous, reshape } from './view.js';
 
@@ -69,7 +70,7 @@ const EMBEDDING = signature<{ input: Tensor; weight: Tensor; padding_idx: number
 );
 
 /** `padding_idx` checked against `num_embeddings` and made non-negative (-1 for none), as nn.Embedding does. */
-export function resolve_padding_idx(padding_idx: number | null, num_embeddings: number): number {
+function resolve_padding_idx(padding_idx: number | null, num_embeddings: number): number {
   if (padding_idx === null) return -1;
   if (padding_idx >= num_embeddings || padding_idx < -num_embeddings) throw new Error('Padding_idx must be within num_embeddings');
   return padding_idx < 0 ? padding_idx + num_embeddings : padding_idx;
@@ -201,25 +202,29 @@ export function embedding_bag(
     }
     if (mode === 'mean' && count[b]! > 0) for (let j = 0; j < D; j++) o[b * D + j] /= count[b]!;
   }
-  const freq = new Float64Array(a.scale_grad_by_freq ? V : 0);
-  if (a.scale_grad_by_freq) for (const r of idx) freq[r]!++;
-  record('EmbeddingBagBackward0', [weight, psw], [out], (ctx, [g]) => {
-    const gd = g!._contiguous_data();
-    const gw = ctx.needs_input_grad(0) ? empty([V, D], g!.dtype) : null;
-    const gp = ctx.needs_input_grad(1) ? empty([idx.length], g!.dtype) : null;
-    for (let b = 0; b < B; b++) {
-      for (let i = starts[b]!; i < ends[b]!; i++) {
-        const r = idx[i]!;
-        if (r === pad) continue;
-        const s = (ps === null ? 1 : ps[i]!) / (mode === 'mean' ? count[b]! : 1) / (freq.length > 0 ? freq[r]! : 1);
-        for (let j = 0; j < D; j++) {
-          // in max mode each position's gradient goes to the one entry that attained the max
-          if (gw !== null && (arg === null || arg[b * D + j] === i)) gw._storage.data[r * D + j] += gd[b * D + j]! * s;
-          if (gp !== null) gp._storage.data[i] += gd[b * D + j]! * w[r * D + j]!;
-        }
-      }
+  // the backward in differentiable ops: each position's upstream row (a lookup of g by its bag), scaled by
+  // 1/count in mean mode, kept only where it attained the max in max mode, then summed into the weight's rows
+  const n = idx.length;
+  const bag_of = empty([n], 'int64');
+  const scale = empty([n, 1], weight.dtype);
+  const chosen = arg === null ? null : empty([n, D], weight.dtype);
+  for (let b = 0; b < B; b++) {
+    for (let i = starts[b]!; i < ends[b]!; i++) {
+      bag_of._storage.data[i] = b;
+      scale._storage.data[i] = idx[i] === pad ? 0 : mode === 'mean' ? 1 / count[b]! : 1;
     }
-    return [gw, gp === null ? null : reshape(gp, psw!.shape)];
-  });
+    if (chosen !== null) for (let j = 0; j < D; j++) if (arg![b * D + j]! >= 0) chosen._storage.data[arg![b * D + j]! * D + j] = 1;
+  }
+  const sgf = a.scale_grad_by_freq;
+  record('EmbeddingBagBackward0', [weight, psw], [out], (ctx, [g]) => {
+    const [w_saved, p_saved] = ctx.saved_tensors();
+    let per_position = mul(embedding(bag_of, g!), scale);
+    if (chosen !== null) per_position = mul(per_position, chosen);
+    const weighted = p_saved === undefined ? per_position : mul(per_position, reshape(p_saved, [n, 1]));
+    return [
+      ctx.needs_input_grad(0) ? embedding_dense_backward(weighted, flat, V, pad, sgf) : null,
+      ctx.needs_input_grad(1) ? reshape(sum(mul(per_position, embedding(flat, w_saved!)), 1), psw!.shape) : null,
+    ];
+  }, psw === null ? [weight] : [weight, psw]);
   return out;
 }
