@@ -3,7 +3,7 @@
 //
 // Schema: `name(Type param, Type param=default, *, Type keyword_only=default)`.
 //   Types: Tensor, Scalar (number | boolean), int, float, bool, str, ScalarType (a dtype), Callable, Dict (a plain
-//   object or Map), Any; `T[]` a list of T, `T[N]` a list of N T's that also accepts one T (repeated, as PyTorch's
+//   object or Map), Object (a class instance such as a Module: not a plain object, array or primitive), Any; `T[]` a list of T, `T[N]` a list of N T's that also accepts one T (repeated, as PyTorch's
 //   `int[2] stride` accepts `2`), `T[1]` one T or a list of any length (PyTorch's `int[1] dim`), `T?` also
 //   accepts null, `A|B` either. `int... size` collects the remaining
 //   positional ints (or takes one array), as `view(*size)`.
@@ -13,7 +13,7 @@
 import { DTYPES } from './dtype.js';
 import { Tensor } from './tensor.js';
 
-type BaseKind = 'Tensor' | 'Scalar' | 'int' | 'float' | 'bool' | 'str' | 'ScalarType' | 'Callable' | 'Dict' | 'Any';
+type BaseKind = 'Tensor' | 'Scalar' | 'int' | 'float' | 'bool' | 'str' | 'ScalarType' | 'Callable' | 'Dict' | 'Object' | 'Any';
 
 interface TypeSpec {
   readonly base: BaseKind;
@@ -31,7 +31,7 @@ interface ParamSpec {
   readonly default_value: unknown;
 }
 
-const BASES: readonly BaseKind[] = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'ScalarType', 'Callable', 'Dict', 'Any'];
+const BASES: readonly BaseKind[] = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'ScalarType', 'Callable', 'Dict', 'Object', 'Any'];
 
 /** Splits at top-level commas (outside brackets and quotes). */
 function split_top(text: string): string[] {
@@ -122,6 +122,7 @@ const ELEMENT_NAMES: Record<BaseKind, [string, string]> = {
   ScalarType: ['torch.dtype', 'torch.dtypes'],
   Callable: ['callable', 'callables'],
   Dict: ['dict', 'dicts'],
+  Object: ['object', 'objects'],
   Any: ['object', 'objects'],
 };
 
@@ -141,6 +142,7 @@ function check_base(base: BaseKind, v: unknown): boolean {
     case 'ScalarType': return typeof v === 'string' && (DTYPES as readonly string[]).includes(v);
     case 'Callable': return typeof v === 'function';
     case 'Dict': return v instanceof Map || is_plain_object(v);
+    case 'Object': return typeof v === 'object' && v !== null && !Array.isArray(v) && !is_plain_object(v) && !(v instanceof Map);
     case 'Any': return true;
   }
 }

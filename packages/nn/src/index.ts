@@ -1,5 +1,5 @@
 // Public entry of @tsgrad/nn: Module, Parameter, layers, functional, init, losses and global hooks.
-export { Module, LEGACY_HOOK_WARNING_CATEGORY } from './module.js';
+export { Module, LEGACY_HOOK_WARNING_CATEGORY, deepcopy } from './module.js';
 export type { ForwardArgs, ForwardOutput, ForwardHook, ForwardHookWithKwargs, ForwardPreHook, ForwardPreHookWithKwargs, BackwardHookFn, BackwardPreHookFn } from './module.js';
 export { Parameter, is_parameter } from './parameter.js';
 export { Kwargs, kwargs } from './kwargs.js';
@@ -21,6 +21,7 @@ export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { Embedding, EmbeddingBag } from './layers/sparse.js';
 export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './layers/attention.js';
+export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer, generate_square_subsequent_mask, type Activation } from './layers/transformer.js';
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './layers/rnn.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 export {

@@ -708,3 +708,63 @@ function has_keys(o: Record<string, unknown>): boolean {
 function snapshot<H>(global: Map<number, H>, own: Map<number, H>): [number[], H[]] {
   return [[...global.keys(), ...own.keys()], [...global.values(), ...own.values()]];
 }
+
+const MODULE_MAPS = new Set(['_parameters', '_buffers', '_modules', '_non_persistent_buffers']);
+const HOOK_FIELDS = new Set([
+  '_forward_pre_hooks', '_forward_pre_hooks_with_kwargs', '_forward_hooks', '_forward_hooks_with_kwargs',
+  '_forward_hooks_always_called', '_backward_pre_hooks', '_backward_hooks', '_is_full_backward_hook',
+]);
+
+/**
+ * A deep copy of a module tree, as Python's `copy.deepcopy(module)`: every submodule, parameter and buffer is a
+ * new object with equal values (shared ones stay shared, tied weights stay tied); plain attributes are copied,
+ * functions kept; hooks are not carried over. TransformerEncoder clones its layer this way.
+ *
+ * @example
+ * const layers = new nn.ModuleList(Array.from({ length: 2 }, () => nn.deepcopy(layer)));
+ */
+export function deepcopy<M extends Module>(module: M): M {
+  const copies = new Map<Module, Module>();
+  const tensors = new Map<Tensor, Tensor>();
+  const copy_tensor = (t: Tensor): Tensor => {
+    let c = tensors.get(t);
+    if (c === undefined) {
+      const data = no_grad(() => t.detach().clone());
+      c = t instanceof Parameter ? new Parameter(data, t.requires_grad) : data;
+      if (t.grad !== null) c.grad = no_grad(() => t.grad!.clone());
+      tensors.set(t, c);
+    }
+    return c;
+  };
+  // every module of the tree gets its (empty) copy first, so children resolve whatever the order
+  const stack: Module[] = [module];
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    if (copies.has(m)) continue;
+    copies.set(m, Reflect.construct(Module, [], m.constructor) as Module);
+    for (const child of m._modules.values()) if (child !== null) stack.push(child);
+  }
+  const copy_value = (v: unknown): unknown => {
+    if (v instanceof Module) return copies.get(v) ?? deepcopy(v);
+    if (v instanceof Tensor) return copy_tensor(v);
+    if (Array.isArray(v)) return v.map(copy_value);
+    return v;
+  };
+  for (const [src_proxy, dst_proxy] of copies) {
+    const src = (src_proxy as { [TARGET]?: Module })[TARGET] ?? src_proxy;
+    const dst = (dst_proxy as { [TARGET]?: Module })[TARGET] ?? dst_proxy;
+    for (const key of Reflect.ownKeys(src)) {
+      if (typeof key !== 'string' || HOOK_FIELDS.has(key)) continue;
+      if (MODULE_MAPS.has(key)) continue;
+      Reflect.defineProperty(dst, key, { value: copy_value((src as unknown as Record<string, unknown>)[key]), writable: true, enumerable: true, configurable: true });
+    }
+    for (const [name, p] of src._parameters) dst._parameters.set(name, p === null ? null : (copy_tensor(p) as Parameter));
+    for (const [name, b] of src._buffers) dst._buffers.set(name, b === null ? null : copy_tensor(b));
+    for (const [name, c] of src._modules) dst._modules.set(name, c === null ? null : copies.get(c)!);
+    for (const name of src._non_persistent_buffers) dst._non_persistent_buffers.add(name);
+    for (const map of [dst._parameters, dst._buffers, dst._modules] as Map<string, unknown>[]) {
+      for (const [name, v] of map) Reflect.defineProperty(dst, name, { value: v, writable: true, enumerable: true, configurable: true });
+    }
+  }
+  return copies.get(module) as M;
+}

@@ -1,6 +1,7 @@
 // Containers: Sequential, ModuleList, ModuleDict.
 import type { Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
+import { add_indent } from '../python_repr.js';
 
 function check_index(i: number, n: number, what: string): number {
   if (!Number.isInteger(i) || i < -n || i >= n) throw new RangeError(`index ${i} is out of range for ${what} of length ${n}`);
@@ -80,6 +81,20 @@ export class ModuleList extends Module {
   }
   *[Symbol.iterator](): Iterator<Module> {
     for (const m of this._modules.values()) if (m !== null) yield m;
+  }
+
+  /** PyTorch 2.x's text: runs of children that print alike are shown once, as `(0-1): 2 x Layer(...)`. */
+  override toString(): string {
+    const reprs = [...this].map((m) => m.toString());
+    if (reprs.length === 0) return `${this._get_name()}()`;
+    const runs: { start: number; end: number; text: string }[] = [];
+    reprs.forEach((text, i) => {
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last.text === text) last.end = i;
+      else runs.push({ start: i, end: i, text });
+    });
+    const lines = runs.map(({ start, end, text }) => add_indent(start === end ? `(${start}): ${text}` : `(${start}-${end}): ${end - start + 1} x ${text}`, 2));
+    return `${this._get_name()}(\n  ${lines.join('\n  ')}\n)`;
   }
 }
 

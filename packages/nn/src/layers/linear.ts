@@ -13,7 +13,7 @@ import { py_repr } from '../python_repr.js';
  * fc.call(torch.randn([64, 320])).shape; // [64, 50]
  */
 export class Linear extends Module {
-  static override readonly __name__ = 'Linear';
+  static override readonly __name__: string = 'Linear';
   declare weight: Parameter;
   declare bias: Parameter | null;
 
