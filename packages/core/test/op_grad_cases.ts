@@ -307,8 +307,6 @@ export const OP_CASES: Record<string, OpCase> = {
     first_order_only: "PyTorch raises for ctc_loss's double backward",
   },
   // sequence models
-  erf: { ops: ['erf'], inputs: () => [leaf([6])], fn: (x) => [torch.erf(x!), x!.erf().mul(x!)] },
-  gelu: { ops: ['gelu'], inputs: () => [leaf([7])], fn: (x) => [torch.gelu(x!), torch.gelu(x!, { approximate: 'tanh' })] },
   layer_norm: {
     ops: ['layer_norm'],
     inputs: () => [leaf([3, 4]), leaf([4]), leaf([4]), leaf([2, 2, 3])],
