@@ -16,6 +16,26 @@ const F_CASES: Record<string, OpCase> = {
   softmax_log_softmax: { ops: ['softmax', 'log_softmax'], inputs: () => [leaf(3, 4)], fn: (x) => [F.softmax(x!, 1), F.log_softmax(x!, { dim: 0 })] },
   flatten_relu_: { ops: ['flatten', 'relu_'], inputs: () => [leaf(2, 3, 2)], fn: (x) => [F.flatten(x!), F.relu_(x!.mul(1)).mul(x!)] },
   gelu: { ops: ['gelu'], inputs: () => [leaf(3, 4)], fn: (x) => [F.gelu(x!), F.gelu(x!, { approximate: 'tanh' })] },
+  rnn_cells: {
+    ops: ['lstm_cell', 'gru_cell', 'rnn_tanh_cell', 'rnn_relu_cell'],
+    inputs: () => [leaf(2, 3), leaf(2, 2), leaf(2, 2), leaf(8, 3), leaf(8, 2), leaf(8), leaf(6, 3), leaf(6, 2)],
+    fn: (x, h, c, wi, wh, b, wi3, wh3) => [
+      ...F.lstm_cell(x!, [h!, c!], wi!, wh!, b!, b!.mul(0.5)),
+      F.gru_cell(x!, h!, wi3!, wh3!, b!.narrow(0, 0, 6)),
+      F.rnn_tanh_cell(x!, h!, wi3!.narrow(0, 0, 2), wh3!.narrow(0, 0, 2)),
+      F.rnn_relu_cell(x!, h!, wi3!.narrow(0, 2, 2), wh3!.narrow(0, 2, 2), b!.narrow(0, 0, 2).add(3)),
+    ],
+  },
+  multi_head_attention_forward: {
+    ops: ['multi_head_attention_forward'],
+    inputs: () => [leaf(2, 1, 4), leaf(3, 1, 4), leaf(3, 1, 4), leaf(12, 4), leaf(12), leaf(4, 4)],
+    fn: (q, k, v, w, b, wo) => {
+      const kpm = torch.tensor([[false, true, false]]);
+      const [out, weights] = F.multi_head_attention_forward(q!, k!, v!, 4, 2, w!, b!, null, null, false, 0, wo!, null, { key_padding_mask: kpm });
+      const [alone] = F.multi_head_attention_forward(q!, q!, q!, 4, 2, w!, b!, null, null, true, 0, wo!, b!.narrow(0, 0, 4), { need_weights: false });
+      return [out, weights!, alone];
+    },
+  },
   batch_norm: {
     ops: ['batch_norm'],
     inputs: () => [leaf(4, 3, 2), leaf(3), leaf(3)],
