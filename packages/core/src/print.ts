@@ -64,7 +64,7 @@ export function format_tensor(t: Tensor): string {
   const suffix: string[] = [];
   if (data.length === 0 && t.ndim > 1) suffix.push(`size=(${t.shape.join(', ')})`);
   if (t.dtype !== get_default_dtype() && t.dtype !== 'int64' && t.dtype !== 'bool') suffix.push(`dtype=torch.${t.dtype}`);
-  if (t.grad_fn !== null) suffix.push(`grad_fn=<${t.grad_fn.name()}>`);
+  if (t.grad_fn !== null) suffix.push(`grad_fn=<${t.grad_fn.name().replace('torch::autograd::', '')}>`);
   else if (t.requires_grad) suffix.push('requires_grad=True');
   const body = data.length === 0 ? '[]' : render(0, 0, prefix.length);
   return `${prefix}${[body, ...suffix].join(', ')})`;

@@ -4,7 +4,9 @@ import { alloc, is_floating, type DType, type TypedArray } from './dtype.js';
 import { contiguous_strides, numel_of, normalize_dim } from './shape.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
 import { AccumulateGrad, RetainedGrad, type Node, type TensorHook } from './autograd/node.js';
-import { E10_NON_LEAF_FLAG, E5_HOOK_NO_GRAD, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
+import { CreationMeta } from './autograd/creation_meta.js';
+import { view_grad_fn } from './autograd/view_inplace.js';
+import { DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E5_HOOK_NO_GRAD, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
 import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
 import * as ops from './ops/index.js';
@@ -45,8 +47,8 @@ export class Tensor {
   readonly _strides: number[];
   readonly _offset: number;
   readonly dtype: DType;
-  /** The node that produced this tensor, or null for leaves. */
-  grad_fn: Node | null = null;
+  /** The node that produced this tensor (for a view, as last set; `grad_fn` regenerates it after in-place changes). */
+  _grad_fn: Node | null = null;
   /** Which output of `grad_fn` this tensor is. */
   output_nr = 0;
   _requires_grad = false;
@@ -57,10 +59,12 @@ export class Tensor {
   _grad_accumulator: AccumulateGrad | null = null;
   /** Set by `retain_grad()`: where backward writes this non-leaf's gradient. */
   _retained_grad: RetainedGrad | null = null;
-  /** The tensor whose storage this view shares, if it is a view. */
+  /** The tensor this view was made from (never itself a view: views of views share their root), or null. */
   _base: Tensor | null = null;
-  /** Set on outputs of custom Functions that return views: in-place changes to them raise this message. */
-  _inplace_view_error: string | null = null;
+  /** For a view: the version of the shared storage when its grad_fn was last set (PyTorch's attr_version). */
+  _attr_version = 0;
+  /** For a view: how it was made, which decides whether in-place changes through it may be recorded. */
+  _creation_meta: CreationMeta = CreationMeta.DEFAULT;
   /** Optional name used by tools (parameter names in listings). */
   name: string | null = null;
 
@@ -134,11 +138,31 @@ export class Tensor {
   // ---- autograd flags -------------------------------------------------------------------------------
 
   get requires_grad(): boolean {
-    return this._requires_grad;
+    return this._requires_grad || (this._base !== null && this._base._requires_grad);
   }
   set requires_grad(flag: boolean) {
     this.requires_grad_(flag);
   }
+  /**
+   * The node that produced this tensor, or null for leaves. A view whose storage was changed in place since its
+   * node was set gets a fresh `AsStridedBackward0` from its base, as PyTorch regenerates it.
+   */
+  get grad_fn(): Node | null {
+    return this._base === null ? this._grad_fn : view_grad_fn(this);
+  }
+  set grad_fn(fn: Node | null) {
+    this._grad_fn = fn;
+    if (this._base !== null) this._attr_version = this._storage.version;
+  }
+  /** The version counter of the storage, bumped by every in-place change (PyTorch's `_version`). */
+  get _version(): number {
+    return this._storage.version;
+  }
+  /** Whether this tensor is a view of another (its `_base`). */
+  _is_view(): boolean {
+    return this._base !== null;
+  }
+
   /** True for tensors not produced by a recorded op (spec §1). */
   get is_leaf(): boolean {
     return this.grad_fn === null;
@@ -193,7 +217,7 @@ export class Tensor {
    * const h = y.register_hook((g) => g.mul(2));
    */
   register_hook(hook: TensorHook): RemovableHandle {
-    if (!this._requires_grad) throw new Error(E5_HOOK_NO_GRAD);
+    if (!this.requires_grad) throw new Error(E5_HOOK_NO_GRAD);
     if (this.grad_fn === null) {
       this._hooks ??= new HookDict();
       return this._hooks.add(hook);
@@ -203,7 +227,7 @@ export class Tensor {
 
   /** Registers `hook(param)` run after `.grad` of this leaf was updated (PyTorch 2.1+). */
   register_post_accumulate_grad_hook(hook: (t: Tensor) => void): RemovableHandle {
-    if (!this._requires_grad) throw new Error(E5_HOOK_NO_GRAD);
+    if (!this.requires_grad) throw new Error(E5_HOOK_NO_GRAD);
     if (this.grad_fn !== null) throw new Error("post accumulate grad hooks cannot be registered on non-leaf tensors");
     this._post_accumulate_hooks ??= new HookDict();
     return this._post_accumulate_hooks.add(hook);
@@ -211,7 +235,7 @@ export class Tensor {
 
   /** Makes backward fill `.grad` of this non-leaf (2.x: with the value after all its hooks); no-op on leaves. */
   retain_grad(): void {
-    if (!this._requires_grad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (!this.requires_grad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
     if (this.is_leaf || this._retained_grad !== null) return;
     this._retained_grad = new RetainedGrad();
     const node = this.grad_fn!;
@@ -238,6 +262,7 @@ export class Tensor {
 
   /** Detaches in place (the tensor becomes a leaf that does not require grad). */
   detach_(): this {
+    if (this._base !== null) throw new Error(DETACH_VIEW_INPLACE);
     this.grad_fn = null;
     this._requires_grad = false;
     return this;
@@ -534,6 +559,14 @@ export class Tensor {
   index(indices: IndexItem[] | Exclude<IndexItem, unknown[]>): Tensor {
     return ops.index(this, Array.isArray(indices) ? (indices as IndexItem[]) : [indices]);
   }
+  /** PyTorch's `x[...] = value` (recorded as CopySlices / IndexPutBackward0); same index forms as `index`. */
+  setitem(indices: IndexItem[] | Exclude<IndexItem, unknown[]>, value: Tensor | number): void {
+    ops.setitem(this, indices, value);
+  }
+  /** A view with explicit sizes, strides and storage offset (AsStridedBackward0). */
+  as_strided(size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
+    return ops.as_strided(this, size, stride, storage_offset);
+  }
   select(dim: number, index: number): Tensor {
     return ops.select(this, dim, index);
   }
@@ -582,7 +615,7 @@ export class Tensor {
   zero_(): this {
     return ops.fill_(this, 0);
   }
-  fill_(value: Scalar): this {
+  fill_(value: Scalar | Tensor): this {
     return ops.fill_(this, value);
   }
   copy_(src: Tensor): this {
@@ -604,6 +637,6 @@ export function is_tensor(value: unknown): value is Tensor {
 /** Whether recording applies to this op call: grad mode on and some input requires grad. */
 export function should_record(inputs: readonly (Tensor | null | undefined | number)[]): boolean {
   if (!is_grad_enabled()) return false;
-  for (const t of inputs) if (t instanceof Tensor && t._requires_grad) return true;
+  for (const t of inputs) if (t instanceof Tensor && (t._requires_grad || (t._base !== null && t._base._requires_grad))) return true;
   return false;
 }

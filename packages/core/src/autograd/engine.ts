@@ -1,9 +1,11 @@
-// The backward engine: iterative, dependency-counted, highest-sequence-number-first (spec §4).
+// The backward engine: iterative, dependency-counted, highest-sequence-number-first (spec §4); grad mode equals
+// create_graph for the whole pass, and backward() called from inside a backward formula (reentrant) is queued
+// past a fixed depth so nesting never grows the JS stack without bound.
 import { shapes_equal } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sum_to } from '../ops/reduce.js';
 import { add } from '../ops/arithmetic.js';
-import { set_grad_enabled, no_grad } from './grad_mode.js';
+import { is_grad_enabled, set_grad_enabled, no_grad } from './grad_mode.js';
 import { e12_hook_size } from './messages.js';
 import { AccumulateGrad, Node, type Edge, type Grad, type InputMeta } from './node.js';
 
@@ -109,28 +111,27 @@ function compute_needed(root: Node, targets: Set<Node>): Set<Node> {
   return needed;
 }
 
-function run_tensor_hooks(node: Node, grads: Grad[]): void {
+/** Tensor pre-hooks of `node` (a leaf's own hooks for AccumulateGrad), then retain_grad, as PyTorch 2.x orders them. */
+function call_tensor_pre_hooks(node: Node, grads: Grad[]): void {
   const per_output =
     node instanceof AccumulateGrad
       ? node.variable._hooks === null
         ? null
         : new Map([[0, node.variable._hooks]])
       : node._tensor_pre_hooks;
-  if (per_output === null) return;
-  for (const [output_nr, hooks] of per_output) {
-    let grad = grads[output_nr] ?? null;
-    if (grad === null || hooks.size === 0) continue;
-    for (const [, hook] of hooks.snapshot()) {
-      const result: Tensor | void | undefined = hook(grad);
-      if (result === undefined || result === null) continue;
-      if (!shapes_equal(result.shape, grad!.shape)) throw new Error(e12_hook_size(hook.name || '<lambda>'));
-      grad = result;
+  if (per_output !== null) {
+    for (const [output_nr, hooks] of per_output) {
+      let grad = grads[output_nr] ?? null;
+      if (grad === null || hooks.size === 0) continue;
+      for (const [, hook] of hooks.snapshot()) {
+        const result: Tensor | void | undefined = hook(grad);
+        if (result === undefined || result === null) continue;
+        if (!shapes_equal(result.shape, grad!.shape)) throw new Error(e12_hook_size(hook.name || '<lambda>'));
+        grad = result;
+      }
+      grads[output_nr] = grad;
     }
-    grads[output_nr] = grad;
   }
-}
-
-function retain_grads(node: Node, grads: Grad[]): void {
   if (node._retained === null) return;
   for (const [output_nr, slot] of node._retained) {
     const g = grads[output_nr];
@@ -162,6 +163,7 @@ function validate(node: Node, grads: Grad[]): Grad[] {
   });
 }
 
+/** AccumulateGrad's formula: adds into `.grad` (stealing or cloning the first gradient), then post-accumulate hooks. */
 function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): void {
   const g = grad.dtype === variable.dtype ? grad : grad.to(variable.dtype);
   if (create_graph) {
@@ -178,11 +180,89 @@ function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): void
   }
 }
 
+/** Node pre-hooks, the formula (AccumulateGrad: accumulation), node post-hooks: PyTorch's call_function. */
+function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[] {
+  let incoming = grads;
+  if (node._pre_hooks !== null && node._pre_hooks.size > 0) {
+    for (const [, hook] of node._pre_hooks.snapshot()) {
+      const r = hook(incoming);
+      if (r !== undefined && r !== null) incoming = r;
+    }
+  }
+  let outputs: Grad[];
+  if (node instanceof AccumulateGrad) {
+    const g = incoming[0] ?? null;
+    if (options.accumulate && g !== null) accumulate(node.variable, g, options.create_graph);
+    outputs = [];
+  } else {
+    outputs = node.apply(incoming);
+    if (!options.keep_graph) node.release_variables();
+    outputs = validate(node, outputs);
+  }
+  if (node._post_hooks !== null && node._post_hooks.size > 0) {
+    for (const [, hook] of node._post_hooks.snapshot()) {
+      const r = hook(outputs, incoming);
+      if (r !== undefined && r !== null) outputs = r;
+    }
+  }
+  return outputs;
+}
+
+/**
+ * Backward passes run inside another one's formulas (reentrant backward), as PyTorch's MAX_DEPTH: past this
+ * many nested passes a `backward()` call is queued and run by the pass that is executing the calling node, right
+ * after that node's formula returns, so the JS stack stays bounded whatever the depth.
+ */
+const MAX_REENTRANT_DEPTH = 60;
+let depth = 0;
+const deferred: (() => void)[] = [];
+let draining = false;
+
+/** Runs `task` now, or queues it when `deferrable` and the reentrant depth is exhausted. */
+function enter(task: () => Grad[], deferrable: boolean): Grad[] {
+  if (deferrable && depth >= MAX_REENTRANT_DEPTH) {
+    deferred.push(() => void task());
+    return [];
+  }
+  depth++;
+  try {
+    return task();
+  } finally {
+    depth--;
+  }
+}
+
+/**
+ * Runs the backward passes queued by formulas of the node that just ran, and those they queue in turn, one after
+ * another from this one loop (a queued pass never drains the queue itself, so no pass nests inside another).
+ */
+function drain_deferred(): void {
+  draining = true;
+  depth++;
+  try {
+    while (deferred.length > 0) deferred.shift()!();
+  } catch (e) {
+    deferred.length = 0;
+    throw e;
+  } finally {
+    depth--;
+    draining = false;
+  }
+}
+
 /**
  * Runs one backward pass from `root_edges` seeded with `root_grads`; returns the captured gradients
- * (in `options.capture` order) when capturing.
+ * (in `options.capture` order) when capturing. Grad mode is `create_graph` throughout (hooks included).
  */
 export function run_backward(root_edges: Edge[], root_grads: Tensor[], options: EngineOptions): Grad[] {
+  return enter(() => {
+    const prev = is_grad_enabled();
+    if (prev === options.create_graph) return execute(root_edges, root_grads, options);
+    return set_grad_enabled(options.create_graph, () => execute(root_edges, root_grads, options));
+  }, options.accumulate && options.capture === undefined);
+}
+
+function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOptions): Grad[] {
   const root_meta = root_edges.map(() => null);
   const graph_root = new Node('GraphRoot', root_edges, root_meta, [], () => root_grads, Number.MAX_SAFE_INTEGER);
   const deps = compute_dependencies(graph_root);
@@ -196,53 +276,44 @@ export function run_backward(root_edges: Edge[], root_grads: Tensor[], options: 
     capture_at.set(node, list);
   });
   // as PyTorch's exec_info: when gradients are wanted only for some inputs, nodes that lead to none of them
-  // are never queued (so neither their formulas nor their hooks run)
+  // are never queued (so neither their formulas nor their hooks run); a captured node runs only when it also
+  // leads to another target, but its tensor hooks always run before the capture
   const only = (options.only ?? []).map(([n]) => n).filter((n): n is Node => n !== null);
-  const needed = options.accumulate && options.only === undefined ? null : compute_needed(graph_root, new Set([...capture_at.keys(), ...only]));
+  const targets = new Set([...capture_at.keys(), ...only]);
+  const needed = options.accumulate && options.only === undefined ? null : compute_needed(graph_root, targets);
+  const executes = (node: Node): boolean =>
+    needed === null || only.includes(node) || (!capture_at.has(node) ? true : node.next_functions.some(([n]) => n !== null && needed.has(n)));
 
   const buffers = new Map<Node, Grad[]>();
   const queue = new ReadyQueue();
   queue.push(graph_root, Number.POSITIVE_INFINITY);
+  const base_depth = depth;
 
   while (queue.size > 0) {
     const node = queue.pop();
     const grads = buffers.get(node) ?? new Array<Grad>(node.num_outputs).fill(null);
     buffers.delete(node);
     if (needed !== null && !needed.has(node)) continue;
-    if (node !== graph_root) {
-      run_tensor_hooks(node, grads);
-      retain_grads(node, grads);
+    let outputs: Grad[];
+    if (node === graph_root) {
+      outputs = root_grads;
+    } else {
+      call_tensor_pre_hooks(node, grads);
       const caps = capture_at.get(node);
       if (caps !== undefined) for (const [nr, idx] of caps) captured[idx] = grads[nr] ?? null;
-    }
-    if (node instanceof AccumulateGrad) {
-      if (options.accumulate && grads[0] !== null && grads[0] !== undefined) accumulate(node.variable, grads[0], options.create_graph);
-      continue;
-    }
-    let outputs: Grad[];
-    if (node !== graph_root && grads.every((g) => g === null)) {
-      outputs = node.next_functions.map(() => null);
-    } else {
-      let incoming = grads;
-      if (node._pre_hooks !== null && node._pre_hooks.size > 0) {
-        for (const [, hook] of node._pre_hooks.snapshot()) {
-          const r = hook(incoming);
-          if (r !== undefined && r !== null) incoming = r;
-        }
-      }
-      outputs = set_grad_enabled(options.create_graph, () => node.apply(incoming));
-      if (!options.keep_graph) node.release_variables();
-      outputs = validate(node, outputs);
-      if (node._post_hooks !== null && node._post_hooks.size > 0) {
-        for (const [, hook] of node._post_hooks.snapshot()) {
-          const r = hook(outputs, incoming);
-          if (r !== undefined && r !== null) outputs = r;
-        }
+      if (!executes(node)) continue;
+      if (!(node instanceof AccumulateGrad) && grads.every((g) => g === null)) {
+        outputs = node.next_functions.map(() => null);
+      } else {
+        outputs = call_function(node, grads, options);
+        if (!draining && depth === base_depth && deferred.length > 0) drain_deferred();
       }
     }
-    node.next_functions.forEach(([next, input_nr], i) => {
+    const next_functions = node.next_functions;
+    for (let i = 0; i < next_functions.length; i++) {
+      const [next, input_nr] = next_functions[i]!;
       // every parent of a needed node is needed, so skipped nodes never hold back a needed one
-      if (next === null || (needed !== null && !needed.has(next))) return;
+      if (next === null || (needed !== null && !needed.has(next))) continue;
       const g = outputs[i] ?? null;
       if (g !== null) {
         let buf = buffers.get(next);
@@ -251,12 +322,12 @@ export function run_backward(root_edges: Edge[], root_grads: Tensor[], options: 
           buffers.set(next, buf);
         }
         const prev = buf[input_nr] ?? null;
-        buf[input_nr] = prev === null ? g : set_grad_enabled(options.create_graph, () => add(prev, g));
+        buf[input_nr] = prev === null ? g : add(prev, g);
       }
       const left = (deps.get(next) ?? 1) - 1;
       deps.set(next, left);
       if (left === 0) queue.push(next, priority(next));
-    });
+    }
   }
   return captured;
 }

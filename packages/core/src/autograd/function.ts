@@ -1,35 +1,63 @@
-// Custom autograd functions: subclass Function with static forward/backward, call with `.apply(...)`.
+// Custom autograd functions: subclass Function with static forward/backward (optionally setup_context), call
+// with `.apply(...)`; the ctx saves tensors, marks dirty and non-differentiable outputs, as PyTorch's.
 import { Tensor } from '../tensor.js';
-import { no_grad } from './grad_mode.js';
-import { gradient_edge, Node, type Grad } from './node.js';
-import { should_record } from '../tensor.js';
+import { is_floating } from '../dtype.js';
+import { is_grad_enabled, no_grad } from './grad_mode.js';
+import { gradient_edge, Node, type Grad, type InputMeta } from './node.js';
 import { zeros } from '../ops/creation.js';
+import { as_view, geometry } from '../ops/view.js';
+import { record } from '../ops/record.js';
+import { py_type_name } from '../signature.js';
+import { CreationMeta } from './creation_meta.js';
+import { rebase_history } from './view_inplace.js';
 
-const VIEW_ERROR = (i: number, name: string): string =>
-  `Output ${i} of ${name} is a view and is being modified inplace. This view was created inside a custom Function (or because an input was returned as-is) and the autograd logic to handle view+inplace would override the custom backward associated with the custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the output of the custom Function.`;
+const LEAF_MARKED_DIRTY = 'a leaf Variable that requires grad has been used in an in-place operation.';
+const DIRTY_NOT_RETURNED =
+  'Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.';
 
 /**
- * The `ctx` of a custom Function: save tensors for backward, mark outputs non-differentiable, stash values.
+ * The `ctx` of a custom Function (PyTorch's `torch.autograd.function.FunctionCtx`): save tensors for backward,
+ * mark inputs changed in place and outputs that are not differentiable, choose whether absent gradients become
+ * zeros, and stash any other value as a property.
  */
 export class FunctionCtx {
-  /** Which forward arguments need a gradient (false for non-tensors). */
+  /** Per forward argument: whether it is a Tensor that needs a gradient. */
   needs_input_grad: boolean[] = [];
-  _to_save: Tensor[] = [];
+  _to_save: (Tensor | null)[] = [];
+  _dirty = new Set<Tensor>();
   _non_differentiable = new Set<Tensor>();
   _materialize_grads = true;
   _node: Node | null = null;
   [key: string]: unknown;
 
-  save_for_backward(...tensors: Tensor[]): void {
-    this._to_save = tensors;
+  /**
+   * Saves tensors (or nulls) for backward, where `ctx.saved_tensors` gives them back, checked against in-place
+   * changes since.
+   *
+   * @example
+   * ctx.save_for_backward(x, null, y);
+   */
+  save_for_backward(...tensors: (Tensor | null | undefined)[]): void {
+    tensors.forEach((t, i) => {
+      if (t !== null && t !== undefined && !(t instanceof Tensor)) {
+        throw new TypeError(`save_for_backward can only save variables, but argument ${i} is of type ${py_type_name(t)}`);
+      }
+    });
+    this._to_save = tensors.map((t) => t ?? null);
   }
-  /** The saved tensors (throws PyTorch's E2 after they were freed). */
-  get saved_tensors(): Tensor[] {
-    return this._node === null ? this._to_save : this._node.saved_tensors();
+  /** The saved tensors, nulls where null was saved (throws PyTorch's E2 after they were freed, E9 if changed). */
+  get saved_tensors(): (Tensor | null)[] {
+    return this._node === null ? this._to_save : this._node.unpack_saved();
   }
+  /** Declares inputs that forward changed in place (they must be returned). */
+  mark_dirty(...tensors: Tensor[]): void {
+    for (const t of tensors) this._dirty.add(t);
+  }
+  /** Declares outputs that get no gradient (backward still receives one, zeros unless materialization is off). */
   mark_non_differentiable(...tensors: Tensor[]): void {
     for (const t of tensors) this._non_differentiable.add(t);
   }
+  /** Whether backward sees zeros (true, the default) or null for outputs that got no gradient. */
   set_materialize_grads(value: boolean): void {
     this._materialize_grads = value;
   }
@@ -38,9 +66,56 @@ export class FunctionCtx {
 type FunctionClass = {
   readonly name: string;
   readonly __name__?: string;
-  forward(ctx: FunctionCtx, ...args: never[]): Tensor | Tensor[];
-  backward(ctx: FunctionCtx, ...grads: never[]): Grad | Grad[] | unknown;
+  forward(...args: never[]): unknown;
+  backward(ctx: FunctionCtx, ...grads: never[]): unknown;
+  setup_context?(ctx: FunctionCtx, inputs: unknown[], output: unknown): void;
 };
+
+/** `forward(ctx, ...args)` is applied to `args`; a forward without ctx (setup_context style) to all its parameters. */
+type ApplyArgs<T extends FunctionClass> = Parameters<T['forward']> extends [FunctionCtx, ...infer A] ? A : Parameters<T['forward']>;
+
+/** Calls `fn` (a backward) under no_grad; with create_graph its results refuse a second differentiation. */
+const ONCE_MESSAGE = 'trying to differentiate twice a function that was marked with @once_differentiable';
+
+/**
+ * Marks a backward as differentiable only once (PyTorch's `@once_differentiable`): it runs in no_grad mode, and
+ * when the graph of the gradient is being built its results raise on a second backward.
+ *
+ * @example
+ * static backward = torch.autograd.once_differentiable((ctx: FunctionCtx, g: Tensor) => g.mul(2));
+ */
+export function once_differentiable<A extends unknown[], R>(fn: (ctx: FunctionCtx, ...grads: A) => R): (ctx: FunctionCtx, ...grads: A) => R {
+  return function (this: unknown, ctx: FunctionCtx, ...grads: A): R {
+    const outputs = no_grad(() => fn.call(this, ctx, ...grads));
+    if (!is_grad_enabled()) return outputs;
+    const requires = grads.some((g) => g instanceof Tensor && g.requires_grad);
+    if (!requires) return outputs;
+    const delay = (o: unknown): unknown => {
+      if (!(o instanceof Tensor)) return o;
+      const out = o.detach();
+      const inputs = grads.filter((g): g is Tensor => g instanceof Tensor);
+      record('DelayedError', inputs, [out], () => {
+        throw new Error(ONCE_MESSAGE);
+      });
+      return out;
+    };
+    return (Array.isArray(outputs) ? outputs.map(delay) : delay(outputs)) as R;
+  };
+}
+
+/** Normalises what backward returned to one gradient per forward argument (PyTorch's checks and wording). */
+function gradients_of(name: string, returned: unknown, is_tensor_arg: readonly boolean[]): Grad[] {
+  const list = (Array.isArray(returned) ? returned : [returned]) as unknown[];
+  const n = is_tensor_arg.length;
+  if (list.length > n && list.slice(n).every((g) => g === null || g === undefined)) list.length = n;
+  if (list.length !== n) throw new Error(`function ${name} returned an incorrect number of gradients (expected ${n}, got ${list.length})`);
+  return list.map((g, i) => {
+    if (g === null || g === undefined) return null;
+    if (!(g instanceof Tensor)) throw new TypeError(`expected Variable or None (got ${py_type_name(g)})`);
+    if (!is_tensor_arg[i]) throw new Error(`function ${name} returned a gradient different than None at position ${i + 1}, but the corresponding forward input was not a Variable`);
+    return g;
+  });
+}
 
 /**
  * The class name of a custom Function as PyTorch prints it: its own static `__name__` when it declares one
@@ -50,8 +125,70 @@ function function_class_name(cls: FunctionClass): string {
   return Object.hasOwn(cls, '__name__') ? cls.__name__! : cls.name;
 }
 
+/** One call of `cls`: forward in no_grad mode, then the outputs wired to a `<Name>Backward` node. */
+function apply_function(cls: FunctionClass, args: unknown[]): unknown {
+  const ctx = new FunctionCtx();
+  const is_tensor_arg = args.map((a) => a instanceof Tensor);
+  const inputs = args.filter((a): a is Tensor => a instanceof Tensor);
+  const recording = is_grad_enabled() && inputs.some((t) => t.requires_grad);
+  ctx.needs_input_grad = args.map((a) => recording && a instanceof Tensor && a.requires_grad);
+  const uses_setup = cls.setup_context !== Function.setup_context && typeof cls.setup_context === 'function';
+  const raw = no_grad(() => {
+    if (!uses_setup) return (cls.forward as (c: FunctionCtx, ...a: unknown[]) => unknown)(ctx, ...args);
+    const output = (cls.forward as (...a: unknown[]) => unknown)(...args);
+    cls.setup_context!(ctx, args, output);
+    return output;
+  });
+  const is_tuple = Array.isArray(raw);
+  const raw_list: unknown[] = is_tuple ? raw : [raw];
+  for (const d of ctx._dirty) if (!raw_list.includes(d)) throw new Error(DIRTY_NOT_RETURNED);
+  const name = `${function_class_name(cls)}Backward`;
+  const outputs = raw_list.map((o) => {
+    if (!(o instanceof Tensor)) return o;
+    if (ctx._dirty.has(o) || !inputs.includes(o)) return o;
+    // an input returned as-is comes back as a view of it, as PyTorch's view_as
+    return no_grad(() => as_view(o, geometry(o)));
+  });
+  if (!recording) return is_tuple ? outputs : outputs[0];
+
+  const out_meta: InputMeta[] = outputs.map((o) => (o instanceof Tensor ? { shape: o.shape, dtype: o.dtype } : { shape: [], dtype: 'float32' }));
+  const is_tensor_out = outputs.map((o) => o instanceof Tensor);
+  const node = new Node(
+    name,
+    inputs.map(gradient_edge),
+    inputs.map((t) => (t.requires_grad ? { shape: t.shape, dtype: t.dtype } : null)),
+    out_meta,
+    (_n, grads) => {
+      const gs = ctx._materialize_grads ? grads.map((g, i) => g ?? (is_tensor_out[i] ? zeros(out_meta[i]!.shape, { dtype: out_meta[i]!.dtype }) : null)) : grads;
+      const returned = (cls.backward as (c: FunctionCtx, ...g: Grad[]) => unknown)(ctx, ...gs);
+      return gradients_of(name, returned, is_tensor_arg).filter((_, i) => is_tensor_arg[i]);
+    },
+  );
+  ctx._node = node;
+  outputs.forEach((o, nr) => {
+    if (!(o instanceof Tensor)) return;
+    if (ctx._non_differentiable.has(raw_list[nr] as Tensor) || ctx._non_differentiable.has(o) || !is_floating(o.dtype)) {
+      if (ctx._dirty.has(o)) o.detach_();
+      return;
+    }
+    if (ctx._dirty.has(o)) {
+      if (o.requires_grad && o.is_leaf) throw new Error(LEAF_MARKED_DIRTY);
+      o._storage.version++;
+      rebase_history(o, node, nr);
+      return;
+    }
+    o.grad_fn = node;
+    o.output_nr = nr;
+    o._requires_grad = true;
+    if (o._base !== null) o._creation_meta = CreationMeta.IN_CUSTOM_FUNCTION;
+  });
+  node.save_for_backward(...ctx._to_save);
+  return is_tuple ? outputs : outputs[0];
+}
+
 /**
- * Base class of custom differentiable functions; the node is named `<ClassName>Backward`. Production bundlers
+ * Base class of custom differentiable functions; the node is named `<ClassName>Backward`. Either
+ * `forward(ctx, ...args)`, or `forward(...args)` plus `setup_context(ctx, inputs, output)`. Production bundlers
  * rename classes: declare `static override readonly __name__ = 'Exp'` to keep the node name `ExpBackward` there.
  *
  * @example
@@ -60,60 +197,29 @@ function function_class_name(cls: FunctionClass): string {
  *   static backward(ctx: FunctionCtx, g: Tensor) { const [y] = ctx.saved_tensors; return g.mul(y!); }
  * }
  * const y = Exp.apply(x);
+ * const exp = Exp.apply; exp(x); // apply works detached from the class
  */
 export class Function {
   /** The name PyTorch would print for this class; subclasses set their own to survive minification. */
   static readonly __name__: string = 'Function';
-  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
+  static forward(..._args: unknown[]): unknown {
     throw new Error('You must implement the forward function for custom autograd.Function.');
   }
   static backward(_ctx: FunctionCtx, ..._grads: unknown[]): unknown {
     throw new Error('You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.');
   }
-
-  static apply<T extends FunctionClass>(this: T, ...args: Parameters<T['forward']> extends [FunctionCtx, ...infer A] ? A : never): ReturnType<T['forward']> {
-    const cls = this as unknown as FunctionClass;
-    const ctx = new FunctionCtx();
-    const tensor_args = (args as unknown[]).map((a) => (a instanceof Tensor ? a : null));
-    ctx.needs_input_grad = tensor_args.map((t) => t !== null && t.requires_grad);
-    const raw = no_grad(() => (cls.forward as (c: FunctionCtx, ...a: unknown[]) => Tensor | Tensor[])(ctx, ...(args as unknown[])));
-    const is_tuple = Array.isArray(raw);
-    const raw_list: unknown[] = is_tuple ? raw : [raw];
-    // an input returned as-is becomes an alias (a view) of it, as PyTorch does
-    const outputs = raw_list.map((o) => (o instanceof Tensor && tensor_args.includes(o) ? o.detach() : o));
-    const differentiable = raw_list.map((o) => o instanceof Tensor && !ctx._non_differentiable.has(o));
-    const name = `${function_class_name(cls)}Backward`;
-    const inputs = tensor_args.filter((t): t is Tensor => t !== null);
-    if (should_record(inputs)) {
-      const tensor_outputs = outputs.map((o, i) => (o instanceof Tensor ? i : -1)).filter((i) => i >= 0);
-      const out_meta = tensor_outputs.map((i) => ({ shape: (outputs[i] as Tensor).shape, dtype: (outputs[i] as Tensor).dtype }));
-      const arg_positions = tensor_args.map((t, i) => (t === null ? -1 : i)).filter((i) => i >= 0);
-      const node = new Node(
-        name,
-        inputs.map(gradient_edge),
-        inputs.map((t) => (t.requires_grad ? { shape: t.shape, dtype: t.dtype } : null)),
-        out_meta,
-        (_n, grads) => {
-          const gs = ctx._materialize_grads ? grads.map((g, i) => g ?? zeros(out_meta[i]!.shape, { dtype: out_meta[i]!.dtype })) : grads;
-          const r = (cls.backward as (c: FunctionCtx, ...g: Grad[]) => unknown)(ctx, ...gs);
-          const list = (Array.isArray(r) ? r : [r]) as (Grad | undefined)[];
-          if (list.length !== args.length) {
-            throw new Error(`function ${name} returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
-          }
-          return arg_positions.map((p) => list[p] ?? null);
-        },
-      );
-      ctx._node = node;
-      tensor_outputs.forEach((pos, nr) => {
-        if (!differentiable[pos]) return;
-        const o = outputs[pos] as Tensor;
-        o.grad_fn = node;
-        o.output_nr = nr;
-        o._requires_grad = true;
-        if (tensor_args.some((t) => t !== null && t._storage === o._storage)) o._inplace_view_error = VIEW_ERROR(nr, name);
-      });
-      if (ctx._to_save.length > 0) node.save_for_backward(...ctx._to_save);
-    }
-    return (is_tuple ? outputs : outputs[0]) as ReturnType<T['forward']>;
+  static setup_context(_ctx: FunctionCtx, _inputs: unknown[], _output: unknown): void {
+    throw new Error('setup_context is not implemented.');
   }
+  /** Runs the Function on `args`, recording its node when an input requires grad (also when detached). */
+  declare static apply: <T extends FunctionClass>(this: T, ...args: ApplyArgs<T>) => ReturnType<T['forward']>;
 }
+
+// `apply` is a getter returning a function bound to the class it was read from, so `const f = MyFn.apply` works
+Object.defineProperty(Function, 'apply', {
+  get(this: FunctionClass) {
+    const cls = this;
+    return (...args: unknown[]) => apply_function(cls, args);
+  },
+  configurable: true,
+});

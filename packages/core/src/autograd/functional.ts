@@ -1,12 +1,12 @@
 // torch.autograd.backward and torch.autograd.grad: seed checks (E1, E3, E4, E6) around the engine.
 import { shapes_equal } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
-import { ones_like, tensor } from '../ops/creation.js';
+import { ones_like, tensor, zeros_like } from '../ops/creation.js';
 import { run_backward } from './engine.js';
 import { E1_NO_GRAD, E3_IMPLICIT, E6_UNUSED, e4_shape_mismatch } from './messages.js';
 import { gradient_edge, type Grad } from './node.js';
 
-function make_seeds(outputs: readonly Tensor[], grads: readonly (Tensor | NestedArray | null | undefined)[]): Tensor[] {
+function make_seeds(outputs: readonly Tensor[], grads: readonly GradArg[]): Tensor[] {
   return outputs.map((out, i) => {
     if (!out.requires_grad) throw new Error(E1_NO_GRAD.replace('element 0', `element ${i}`));
     const g = grads[i];
@@ -23,8 +23,15 @@ function make_seeds(outputs: readonly Tensor[], grads: readonly (Tensor | Nested
 export interface BackwardOptions {
   retain_graph?: boolean;
   create_graph?: boolean;
-  /** Accumulate only into these leaves. */
-  inputs?: Tensor[];
+  /** Accumulate only into these tensors (a non-leaf among them retains its grad). */
+  inputs?: Tensor | Tensor[];
+}
+
+type GradArg = Tensor | NestedArray | null | undefined;
+
+function as_list<T>(value: T | readonly T[] | null | undefined): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? [...(value as T[])] : [value as T];
 }
 
 /**
@@ -33,15 +40,18 @@ export interface BackwardOptions {
  * @example
  * torch.autograd.backward([loss]);
  */
-export function autograd_backward(tensors: readonly Tensor[], grad_tensors: readonly (Tensor | NestedArray | null | undefined)[] = [], options: BackwardOptions = {}): void {
-  const seeds = make_seeds(tensors, grad_tensors);
+export function autograd_backward(tensors: Tensor | readonly Tensor[], grad_tensors: Tensor | readonly GradArg[] | null = [], options: BackwardOptions = {}): void {
+  const outs = as_list(tensors);
+  const inputs = options.inputs === undefined ? undefined : as_list(options.inputs);
+  if (inputs !== undefined && inputs.length === 0) throw new Error("'inputs' argument to backward() cannot be empty.");
+  const seeds = make_seeds(outs, grad_tensors instanceof Tensor ? [grad_tensors] : (grad_tensors ?? []));
   const create_graph = options.create_graph ?? false;
   const keep_graph = options.retain_graph ?? create_graph;
   // with `inputs`, PyTorch accumulates only into them: leaves through their AccumulateGrad (hooks included),
   // non-leaves by retaining their grad
-  if (options.inputs !== undefined) for (const t of options.inputs) if (!t.is_leaf) t.retain_grad();
-  const only = options.inputs?.map(gradient_edge);
-  run_backward(tensors.map(gradient_edge), seeds, { keep_graph, create_graph, accumulate: true, ...(only === undefined ? {} : { only }) });
+  if (inputs !== undefined) for (const t of inputs) if (!t.is_leaf) t.retain_grad();
+  const only = inputs?.map(gradient_edge);
+  run_backward(outs.map(gradient_edge), seeds, { keep_graph, create_graph, accumulate: true, ...(only === undefined ? {} : { only }) });
 }
 
 export interface GradOptions {
@@ -62,6 +72,12 @@ export interface GradOptions {
 export function autograd_grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): Grad[] {
   const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
   const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+  if (ins.length === 0) throw new Error('grad requires non-empty inputs.');
+  const materialize = options.materialize_grads ?? false;
+  if (materialize && options.allow_unused === false) {
+    throw new Error('Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False.');
+  }
+  const allow_unused = options.allow_unused ?? materialize;
   const go = options.grad_outputs === undefined || options.grad_outputs === null ? [] : options.grad_outputs instanceof Tensor ? [options.grad_outputs] : options.grad_outputs;
   for (const t of ins) if (!t.requires_grad) throw new Error('One of the differentiated Tensors does not require grad');
   const seeds = make_seeds(outs, go);
@@ -70,7 +86,7 @@ export function autograd_grad(outputs: Tensor | readonly Tensor[], inputs: Tenso
   const captured = run_backward(outs.map(gradient_edge), seeds, { keep_graph, create_graph, accumulate: false, capture: ins.map(gradient_edge) });
   return captured.map((g, i) => {
     if (g !== null) return g;
-    if (!options.allow_unused && !options.materialize_grads) throw new Error(E6_UNUSED);
-    return options.materialize_grads ? ones_like(ins[i]!).mul(0) : null;
+    if (!allow_unused) throw new Error(E6_UNUSED);
+    return materialize ? zeros_like(ins[i]!).requires_grad_(true) : null;
   });
 }

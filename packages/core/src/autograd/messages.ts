@@ -35,3 +35,7 @@ export function warn(message: string, category: 'UserWarning' | 'FutureWarning' 
   if (proc?.emitWarning) proc.emitWarning(message, category);
   else console.warn(`${category}: ${message}`);
 }
+
+export const DETACH_VIEW_INPLACE =
+  "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.";
+export const LEAF_VIEW_INPLACE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';

@@ -1,6 +1,7 @@
 // The `torch.autograd` namespace: backward, grad, Function, gradcheck and graph types.
 export { autograd_backward as backward, autograd_grad as grad, type BackwardOptions, type GradOptions } from './functional.js';
-export { Function, FunctionCtx } from './function.js';
+export { Function, FunctionCtx, once_differentiable } from './function.js';
+export * as function from './function_namespace.js';
 export { gradcheck, gradgradcheck, GradcheckError, type GradcheckOptions, type GradgradcheckOptions } from './gradcheck.js';
 export { Node, AccumulateGrad } from './node.js';
 export * as graph from './graph.js';

@@ -71,7 +71,7 @@ export class Node {
   _tensor_pre_hooks: Map<number, HookDict<TensorHook>> | null = null;
   /** Per output, where `retain_grad()` wants its gradient (shared with the tensor, which the node never holds). */
   _retained: Map<number, RetainedGrad> | null = null;
-  private saved: SavedTensor[] = [];
+  private saved: (SavedTensor | null)[] = [];
   private released = false;
 
   constructor(
@@ -100,15 +100,20 @@ export class Node {
     return edge !== undefined && edge[0] !== null;
   }
 
-  /** Saves tensors for backward; they are released after a backward pass without `retain_graph`. */
-  save_for_backward(...tensors: Tensor[]): void {
-    this.saved = tensors.map((t) => new SavedTensor(t));
+  /** Saves tensors (nulls allowed) for backward; they are released after a backward pass without `retain_graph`. */
+  save_for_backward(...tensors: (Tensor | null)[]): void {
+    this.saved = tensors.map((t) => (t === null ? null : new SavedTensor(t)));
   }
 
-  /** The saved tensors; throws PyTorch's E2 once they were freed, E9 if one changed in place. */
+  /** The saved tensors of an op's formula (ops save no nulls); throws PyTorch's E2 once freed, E9 if changed. */
   saved_tensors(): Tensor[] {
+    return this.unpack_saved() as Tensor[];
+  }
+
+  /** The saved tensors, null where null was saved; throws PyTorch's E2 once freed, E9 if one changed in place. */
+  unpack_saved(): (Tensor | null)[] {
     if (this.released) throw new Error(E2_FREED);
-    return this.saved.map((s) => s.unpack());
+    return this.saved.map((s) => (s === null ? null : s.unpack()));
   }
 
   /** True while this node still holds saved tensors (or never had any). */
@@ -157,7 +162,7 @@ export class Node {
   }
 
   toString(): string {
-    return `<${this._name} object>`;
+    return `<${this._name.replace('torch::autograd::', '')} object>`;
   }
 }
 

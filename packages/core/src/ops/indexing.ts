@@ -1,7 +1,11 @@
 // Indexing: PyTorch's x[...] (ints, slices, ..., None, int lists/tensors, bool masks), gather and scatter.
-import { broadcast_shapes, contiguous_strides, normalize_dim, numel_of } from '../shape.js';
+import { broadcast_shapes, contiguous_strides, normalize_dim, numel_of, shapes_equal } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { empty, record } from './record.js';
+import { empty, record, scalar_tensor } from './record.js';
+import { alias_of, copy_, fill_ } from './inplace.js';
+import { check_inplace, rebase_history } from '../autograd/view_inplace.js';
+import { mul, to_dtype } from './arithmetic.js';
+import { sum_to } from './reduce.js';
 import { as_view, select, slice, unsqueeze, type Geometry } from './view.js';
 
 /** A slice `start:stop:step` (any part may be omitted). */
@@ -139,6 +143,13 @@ function as_index_tensor(v: Tensor | number[] | boolean[]): Tensor {
  * x.index([0]); x.index([{ start: 1, stop: 3 }]); x.index(['...', 0]); x.index([x.gt(0)]);
  */
 export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
+  const { r, adv } = resolve_index(x, items);
+  if (adv.length === 0) return r === x ? as_alias(x) : r;
+  return index_advanced(r, adv);
+}
+
+/** Applies the basic items (ints, slices, `...`, `null`) as views; returns that view and the advanced indices left. */
+function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv: Advanced[] } {
   let consumed = 0;
   let ellipses = 0;
   for (const it of items) {
@@ -180,8 +191,70 @@ export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
       throw new TypeError(`unsupported index item ${String(it)}`);
     }
   }
-  if (adv.length === 0) return r === x ? as_alias(x) : r;
-  return index_advanced(r, adv);
+  return { r, adv };
+}
+
+/**
+ * PyTorch's `x[items] = value`: basic items select a view that `value` is copied into (so the change is recorded
+ * as `CopySlices` on `x`), advanced ones write through `index_put_` (IndexPutBackward0). A number value is a
+ * 0-dim tensor of `x`'s dtype; a value broadcasts to the indexed shape.
+ *
+ * @example
+ * x.setitem([0, { start: 1, stop: 3 }], v); // x[0, 1:3] = v
+ * x.setitem([x.lt(0)], 0);                  // x[x < 0] = 0
+ */
+export function setitem(x: Tensor, items: IndexItem[] | Exclude<IndexItem, unknown[]>, value: Tensor | number): void {
+  const list = Array.isArray(items) ? (items as IndexItem[]) : [items];
+  const { r, adv } = resolve_index(x, list);
+  const src = value instanceof Tensor ? value : scalar_tensor(value, x.dtype);
+  if (adv.length > 0) {
+    index_put_(r, adv, src);
+    return;
+  }
+  if (shapes_equal(r.shape, src.shape)) copy_(r, src);
+  else if (src.ndim === 0) fill_(r, src);
+  else copy_(r, src.view(src.shape.slice(leading_ones(src.shape, r.ndim))));
+}
+
+/** How many leading size-1 dims of `shape` to drop so it has at most `ndim` dims (PyTorch's slicePrefix1sSize). */
+function leading_ones(shape: readonly number[], ndim: number): number {
+  let k = 0;
+  while (k < shape.length - ndim && shape[k] === 1) k++;
+  return k;
+}
+
+/** Writes `value` (broadcast) at `r[adv]` in place (IndexPutBackward0: `value` gets the gradient there). */
+function index_put_(r: Tensor, adv: Advanced[], value: Tensor): void {
+  const recording = check_inplace(r, [value]);
+  const plan = advanced_plan(r.shape, { shape: r.shape, strides: r._strides, offset: r._offset }, adv);
+  const src = broadcast_to_plan(value, plan.out_shape);
+  const data = r._storage.data;
+  for (let i = 0; i < plan.offsets.length; i++) data[plan.offsets[i]!] = src[i]!;
+  r._storage.version++;
+  if (!recording) return;
+  const shape = r.shape;
+  const value_shape = value.shape;
+  const value_dtype = value.dtype;
+  const dense = advanced_plan(shape, { shape, strides: contiguous_strides(shape), offset: 0 }, adv);
+  const node = record('IndexPutBackward0', [alias_of(r), value], [r.detach()], (ctx, [g]) => {
+    const keep = empty(shape, g!.dtype);
+    keep._storage.data.fill(1);
+    for (let i = 0; i < dense.offsets.length; i++) keep._storage.data[dense.offsets[i]!] = 0;
+    return [
+      ctx.needs_input_grad(0) ? mul(g!, keep) : null,
+      ctx.needs_input_grad(1) ? to_dtype(sum_to(index_advanced(g!, adv), value_shape), value_dtype) : null,
+    ];
+  })!;
+  rebase_history(r, node);
+}
+
+/** `value`'s elements broadcast to `shape`, in row-major order (cast happens on write into the typed array). */
+function broadcast_to_plan(value: Tensor, shape: readonly number[]): ArrayLike<number> {
+  try {
+    return value.detach().expand([...shape])._contiguous_data();
+  } catch {
+    throw new Error(`shape mismatch: value tensor of shape [${value.shape.join(', ')}] cannot be broadcast to indexing result of shape [${shape.join(', ')}]`);
+  }
 }
 
 /** `x[...]` with nothing consumed returns a view of the whole tensor (AliasBackward0). */

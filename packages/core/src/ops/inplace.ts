@@ -1,11 +1,11 @@
 // In-place ops (add_, mul_, relu_, clamp_, fill_, copy_ …): write into the tensor's storage, bump its
 // version counter, and rebase its autograd history onto the new node.
-import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
-import { E8_LEAF_INPLACE } from '../autograd/messages.js';
+import { no_grad } from '../autograd/grad_mode.js';
+import { check_inplace as check_inplace_autograd, rebase_history } from '../autograd/view_inplace.js';
 import { default_generator } from '../random.js';
 import { broadcast_shapes, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
-import { should_record, Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { cast_scalar, check_can_cast, is_floating, promote_with_scalar, scalar_type_name, type DType, type TypedArray } from '../dtype.js';
 import { add, div, float_dtype, mul, result_type, sub, to_dtype, type RoundingMode, type Scalar } from './arithmetic.js';
 import { assert_no_internal_overlap, assert_no_partial_overlap } from './overlap.js';
@@ -15,24 +15,13 @@ import { sum_to } from './reduce.js';
 import type { ClampOptions } from './types.js';
 
 /**
- * The checks every in-place op makes before touching memory: autograd's (leaf, views) and PyTorch's memory
- * overlap rules (no element written twice, no input partly aliasing the output).
+ * The checks every in-place op makes before touching memory: PyTorch's memory overlap rules (no element written
+ * twice, no input partly aliasing the output), then autograd's (leaves, views); whether the change is recorded.
  */
 function check_inplace(self: Tensor, others: readonly (Tensor | Scalar)[]): boolean {
   assert_no_internal_overlap(self);
   for (const o of others) if (o instanceof Tensor) assert_no_partial_overlap(self, o);
   return check_inplace_autograd(self, others);
-}
-
-/** Autograd's checks of an in-place op; whether it is recorded. */
-function check_inplace_autograd(self: Tensor, others: readonly (Tensor | Scalar)[]): boolean {
-  const recording = should_record([self, ...others.filter((o): o is Tensor => o instanceof Tensor)]);
-  if (is_grad_enabled() && self.is_leaf && self.requires_grad) throw new Error(E8_LEAF_INPLACE);
-  if (recording && self._inplace_view_error !== null) throw new Error(self._inplace_view_error);
-  if (recording && self._base !== null && self._base.requires_grad) {
-    throw new Error('tsgrad: an in-place operation on a view of a tensor that requires grad is not supported; use the out-of-place op (or clone the view first)');
-  }
-  return recording;
 }
 
 /**
@@ -56,16 +45,9 @@ function apply_inplace<T extends Tensor>(
     write(self, r);
     return self;
   }
-  const alias = needs_original ? no_grad(() => self.detach().clone()) : self.detach();
-  alias.grad_fn = self.grad_fn;
-  alias.output_nr = self.output_nr;
-  alias._requires_grad = self._requires_grad;
-  alias._grad_accumulator = self._grad_accumulator;
-  const r = op(alias);
+  const r = op(alias_of(self, needs_original));
   write(self, r);
-  self.grad_fn = r.grad_fn;
-  self.output_nr = r.output_nr;
-  self._requires_grad = r._requires_grad;
+  rebase_history(self, r.grad_fn!, r.output_nr);
   return self;
 }
 
@@ -134,26 +116,45 @@ export function clamp_<T extends Tensor>(self: T, min?: number | ClampOptions | 
 }
 
 /**
- * Fills with `value` (the gradient through it is zero: FillBackward0). An integral tensor stores the value
- * truncated, a bool tensor `value != 0`, as PyTorch; an expanded tensor may be filled (every alias gets it).
+ * Fills with `value`: a number (FillBackward2, PyTorch's node of `fill_.Scalar`, zero gradient) or a 0-dim
+ * tensor (FillBackward3: the value gets the sum of the gradient). An integral tensor stores the value truncated,
+ * a bool tensor `value != 0`, as PyTorch; an expanded tensor may be filled (every alias gets it).
  */
-export function fill_<T extends Tensor>(self: T, value: Scalar): T {
-  const v = cast_scalar(value, self.dtype);
-  const recording = check_inplace_autograd(self, []);
+export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
+  if (value instanceof Tensor && value.ndim !== 0) {
+    throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
+  }
+  const v = cast_scalar(value instanceof Tensor ? value.item() : value, self.dtype);
+  const recording = check_inplace_autograd(self, value instanceof Tensor ? [value] : []);
   const filled = Tensor.empty([], self.dtype);
   filled._storage.data[0] = v;
   kernels().copy_into(filled._view, self._view);
   self._storage.version++;
   if (recording) {
     const out = self.detach();
-    record('FillBackward0', [self], [out], (_c, [g]) => [mul(g!, 0)]);
-    self.grad_fn = out.grad_fn;
-    self.output_nr = 0;
+    const node =
+      value instanceof Tensor
+        ? record('FillBackward3', [alias_of(self), value], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, 0) : null, ctx.needs_input_grad(1) ? to_dtype(g!.sum(), value.dtype) : null])!
+        : record('FillBackward2', [alias_of(self)], [out], (_c, [g]) => [mul(g!, 0)])!;
+    rebase_history(self, node);
   }
   return self;
 }
 
-/** Copies `src` (broadcast, cast) into `self` (CopyBackwards: gradient to `src`). */
+/**
+ * A detached alias of `self` carrying its autograd identity: the input an in-place op's node records (a copy of
+ * the old values when the backward rule reads them, as the write would otherwise change them).
+ */
+export function alias_of(self: Tensor, copy = false): Tensor {
+  const alias = copy ? no_grad(() => self.detach().clone()) : self.detach();
+  alias.grad_fn = self.grad_fn;
+  alias.output_nr = self.output_nr;
+  alias._requires_grad = self.requires_grad;
+  alias._grad_accumulator = self._grad_accumulator;
+  return alias;
+}
+
+/** Copies `src` (broadcast, cast) into `self` (torch::autograd::CopyBackwards: gradient to `src`). */
 export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   const recording = check_inplace(self, [src]);
   write(self, src.detach());
@@ -161,10 +162,8 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
     const out = self.detach();
     const shape = src.shape;
     const dtype = src.dtype;
-    record('CopyBackwards', [self, src], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, 0) : null, ctx.needs_input_grad(1) ? to_dtype(sum_to(g!, shape), dtype) : null]);
-    self.grad_fn = out.grad_fn;
-    self.output_nr = 0;
-    self._requires_grad = true;
+    const node = record('torch::autograd::CopyBackwards', [alias_of(self), src], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, 0) : null, ctx.needs_input_grad(1) ? to_dtype(sum_to(g!, shape), dtype) : null])!;
+    rebase_history(self, node);
   }
   return self;
 }

@@ -5,8 +5,12 @@ import { promote_types } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
 import { empty, record } from './record.js';
+import type { BackwardFn } from '../autograd/node.js';
 import { sum_to } from './reduce.js';
 import { to_dtype } from './arithmetic.js';
+import { is_grad_enabled } from '../autograd/grad_mode.js';
+import { CreationMeta } from '../autograd/creation_meta.js';
+import { broadcast_offsets } from '../kernels/strided.js';
 
 /** A view geometry: shape, strides and storage offset. */
 export interface Geometry {
@@ -15,14 +19,21 @@ export interface Geometry {
   offset: number;
 }
 
-/** A tensor sharing `x`'s storage with another geometry (no recording). */
-export function as_view(x: Tensor, g: Geometry): Tensor {
+/**
+ * A tensor sharing `x`'s storage with another geometry (no recording): a view whose `_base` is `x`'s root. Made
+ * in no_grad mode it remembers so (PyTorch's CreationMeta), and a view of a view keeps its parent's restriction.
+ */
+export function as_view(x: Tensor, g: Geometry, creation: CreationMeta = CreationMeta.DEFAULT): Tensor {
   const t = new Tensor(x._storage, g.shape, x.dtype, g.strides, g.offset);
   t._base = x._base ?? x;
+  t._attr_version = x._storage.version;
+  const made = is_grad_enabled() ? creation : CreationMeta.NO_GRAD_MODE;
+  const parent = x._base === null ? CreationMeta.DEFAULT : x._creation_meta;
+  t._creation_meta = made === CreationMeta.DEFAULT || parent === CreationMeta.INFERENCE_MODE ? parent : made;
   return t;
 }
 
-function geometry(x: Tensor): Geometry {
+export function geometry(x: Tensor): Geometry {
   return { shape: x.shape, strides: x._strides, offset: x._offset };
 }
 
@@ -314,7 +325,7 @@ export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
   if (sizes.reduce((a, b) => a + b, 0) !== total) throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${total} (input tensor's size at dimension ${d}), but got split_sizes=[${sizes.join(', ')}]`);
   let off = 0;
   const pieces = sizes.map((n) => {
-    const piece = as_view(x, slice_geometry(geometry(x), d, off, n, 1));
+    const piece = as_view(x, slice_geometry(geometry(x), d, off, n, 1), CreationMeta.MULTI_OUTPUT_NODE);
     off += n;
     return piece;
   });
@@ -333,7 +344,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 /** Removes `dim`, returning one view per index (UnbindBackward0, with an output per view). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = normalize_dim(dim, x.ndim);
-  const pieces = Array.from({ length: x.shape[d]! }, (_, i) => as_view(x, select_geometry(geometry(x), d, i)));
+  const pieces = Array.from({ length: x.shape[d]! }, (_, i) => as_view(x, select_geometry(geometry(x), d, i), CreationMeta.MULTI_OUTPUT_NODE));
   if (pieces.length === 0) return pieces;
   const shape = pieces[0]!.shape;
   const dtype = x.dtype;
@@ -401,5 +412,51 @@ export function stack(tensors: readonly Tensor[], options?: number | { dim?: num
   const joined = cat(pieces, d);
   const out = joined.detach();
   record('StackBackward0', tensors, [out], (ctx, [g]) => tensors.map((_, i) => (ctx.needs_input_grad(i) ? select(g!, d, i) : null)));
+  return out;
+}
+
+// ---- as_strided and the strided copies its gradients are made of --------------------------------------
+
+/** Storage positions of a geometry's elements, in row-major order. */
+function positions(g: Geometry): Int32Array {
+  return broadcast_offsets({ data: new Float64Array(0), shape: g.shape, strides: g.strides, offset: g.offset }, g.shape);
+}
+
+/**
+ * Writes `x` (laid out as `from.shape`) at the positions `from` of a zero storage, adding where positions repeat,
+ * and reads `to` back out: the linear map behind as_strided's gradients. Its adjoint swaps `from` and `to`.
+ */
+export function restride(x: Tensor, from: Geometry, to: Geometry): Tensor {
+  const src = positions(from);
+  const dst = positions(to);
+  let size = 0;
+  for (const p of src) size = Math.max(size, p + 1);
+  for (const p of dst) size = Math.max(size, p + 1);
+  const buf = new Float64Array(size);
+  const xd = x._contiguous_data();
+  for (let i = 0; i < src.length; i++) buf[src[i]!] += xd[i]!;
+  const out = empty(to.shape, x.dtype);
+  const od = out._storage.data;
+  for (let i = 0; i < dst.length; i++) od[i] = buf[dst[i]!]!;
+  record('AsStridedScatterBackward0', [x], [out], (_c, [g]) => [restride(g!, to, from)]);
+  return out;
+}
+
+/** The backward rule of a view with geometry `view` of a base with geometry `base` (AsStridedBackward0). */
+export function as_strided_rule(base: Geometry, view: Geometry): BackwardFn {
+  return (_c, [g]) => [restride(g!, view, base)];
+}
+
+/**
+ * A view with explicit sizes, strides and storage offset (AsStridedBackward0), as PyTorch's `as_strided`.
+ *
+ * @example
+ * x.as_strided([2, 2], [1, 2]); // the transpose of a contiguous 2x2 x
+ */
+export function as_strided(x: Tensor, size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
+  if (size.length !== stride.length) throw new Error(`mismatch in length of strides and shape`);
+  const view_geom: Geometry = { shape: [...size], strides: [...stride], offset: storage_offset ?? x._offset };
+  const out = as_view(x, view_geom);
+  record('AsStridedBackward0', [x], [out], as_strided_rule(geometry(x), view_geom));
   return out;
 }

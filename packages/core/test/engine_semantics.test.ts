@@ -1,0 +1,150 @@
+// The engine as PyTorch 2.x's test suite sees it: grad mode during backward, the order of tensor, node and
+// AccumulateGrad hooks, what autograd.grad and backward(inputs=) run, argument forms and their errors, and
+// reentrant backward far deeper than the JS stack could nest.
+import { describe, expect, it } from 'vitest';
+import * as torch from '@tsgrad/core';
+import type { Grad, Tensor } from '@tsgrad/core';
+
+type Ctx = torch.autograd.FunctionCtx;
+const scalar = (v: number): Tensor => torch.tensor(v, { requires_grad: true });
+
+describe('grad mode while backward runs', () => {
+  it('equals create_graph, so hooks doing math record nothing unless the graph of the gradient is built', () => {
+    const x = torch.randn([3]).requires_grad_();
+    const seen: [boolean, boolean][] = [];
+    x.register_hook((g) => {
+      seen.push([torch.is_grad_enabled(), g.mul(2).requires_grad]);
+    });
+    x.mul(2).sum().backward();
+    x.mul(x).sum().backward(undefined, { create_graph: true });
+    torch.no_grad(() => torch.autograd.grad(torch.enable_grad(() => x.mul(x).sum()), [x], { create_graph: true }));
+    expect(seen).toEqual([
+      [false, false],
+      [true, true],
+      [true, true],
+    ]);
+    expect(torch.is_grad_enabled()).toBe(true);
+  });
+});
+
+describe('hook order around AccumulateGrad', () => {
+  /** PyTorch's test_prehook_ordering: tensor hooks (x3) before node pre-hooks (x2), on both node kinds. */
+  function setup(): { a: Tensor; b: Tensor; log: number[] } {
+    const log: number[] = [];
+    const tensor_hook = (g: Tensor): Tensor => (log.push(1), g.mul(3));
+    const node_hook = (gs: Grad[]): Grad[] => (log.push(2), gs.map((g) => g!.mul(2)));
+    const a = scalar(1);
+    const b = a.clone();
+    b.grad_fn!.register_prehook(node_hook);
+    b.register_hook(tensor_hook);
+    b.grad_fn!.register_prehook(node_hook);
+    const acc = b.grad_fn!.next_functions[0]![0]!;
+    a.register_hook(tensor_hook);
+    acc.register_prehook(node_hook);
+    a.register_hook(tensor_hook);
+    return { a, b, log };
+  }
+
+  it('backward: tensor hooks, then node pre-hooks, on the AccumulateGrad node too', () => {
+    const { a, b, log } = setup();
+    b.sum().backward();
+    expect(log).toEqual([1, 2, 2, 1, 1, 2]);
+    expect(a.grad!.item()).toBe(216);
+  });
+
+  it('autograd.grad runs the tensor hooks of its inputs but never their AccumulateGrad node', () => {
+    const { a, b, log } = setup();
+    const [g] = torch.autograd.grad(b.sum(), [a]);
+    expect(log).toEqual([1, 2, 2, 1, 1]);
+    expect(g!.item()).toBe(108);
+    expect(a.grad).toBeNull();
+  });
+
+  it('backward(inputs=non-leaf) runs that node but nothing past it; its .grad sees tensor hooks, not pre-hooks', () => {
+    const { a, b, log } = setup();
+    b.sum().backward(undefined, { inputs: [b] });
+    expect(log).toEqual([1, 2, 2]);
+    expect(b.grad!.item()).toBe(3);
+    expect(a.grad).toBeNull();
+  });
+
+  it('AccumulateGrad: tensor hook, node pre-hook, accumulation and post-accumulate hook, node post-hook', () => {
+    const events: string[] = [];
+    const a = torch.tensor([1], { requires_grad: true });
+    const acc = a.clone().grad_fn!.next_functions[0]![0]!;
+    const b = a.clone();
+    a.register_hook((g) => (events.push(`tensor ${g.item()}`), g.mul(2)));
+    acc.register_prehook((gs) => void events.push(`pre ${gs[0]!.item()}`));
+    a.register_post_accumulate_grad_hook((t) => void events.push(`post_accumulate ${t.grad!.item()}`));
+    acc.register_hook((grad_inputs, grad_outputs) => void events.push(`post ${grad_inputs.length} ${grad_outputs[0]!.item()}`));
+    b.sum().backward();
+    expect(events).toEqual(['tensor 1', 'pre 2', 'post_accumulate 2', 'post 0 2']);
+  });
+});
+
+describe('autograd.backward and autograd.grad arguments', () => {
+  it('take a single Tensor where PyTorch takes one, and refuse empty inputs in its words', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    torch.autograd.backward(x.mul(3).sum());
+    torch.autograd.backward(x.mul(2), torch.tensor([1, 1]), { inputs: x });
+    expect(x.grad!.tolist()).toEqual([5, 5]);
+    const y = x.mul(x).sum();
+    expect(() => torch.autograd.grad(y, [])).toThrow('grad requires non-empty inputs.');
+    expect(() => torch.autograd.backward(y, null, { inputs: [] })).toThrow("'inputs' argument to backward() cannot be empty.");
+    expect(x.grad!.tolist()).toEqual([5, 5]);
+  });
+
+  it('materialize_grads gives zeros for unused inputs, and refuses allow_unused=false with it', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const z = torch.tensor([3], { requires_grad: true });
+    const y = x.mul(2).sum();
+    const [gx, gz] = torch.autograd.grad(y, [x, z], { materialize_grads: true, retain_graph: true });
+    expect([gx!.tolist(), gz!.tolist()]).toEqual([[2, 2], [0]]);
+    expect(torch.autograd.grad(y, [x, z], { allow_unused: true, retain_graph: true })[1]).toBeNull();
+    expect(() => torch.autograd.grad(y, [z], { materialize_grads: true, allow_unused: false })).toThrow(
+      'Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False.',
+    );
+  });
+});
+
+describe('reentrant backward', () => {
+  /** Each backward builds and backpropagates a fresh graph of itself, `ctx.x` levels deep (test_deep_reentrant). */
+  class DeepReentrant extends torch.autograd.Function {
+    static override forward(ctx: Ctx, x: Tensor): Tensor {
+      ctx.x = torch.enable_grad(() => x.detach().requires_grad_(true).sub(1));
+      return (ctx.x as Tensor).detach();
+    }
+    static override backward(ctx: Ctx, g: Tensor): Tensor {
+      const x = ctx.x as Tensor;
+      if (x.item() < 0) return g;
+      torch.enable_grad(() => DeepReentrant.apply(x).sum().backward());
+      return g;
+    }
+  }
+
+  it('goes 10,000 levels deep without overflowing the stack, and again afterwards', () => {
+    const v = torch.tensor(10_000, { requires_grad: true });
+    DeepReentrant.apply(v).sum().backward();
+    expect(v.grad!.item()).toBe(1);
+    const w = torch.tensor(200, { requires_grad: true });
+    DeepReentrant.apply(w).sum().backward();
+    expect(w.grad!.item()).toBe(1);
+  });
+
+  it('a shallow reentrant backward finishes before the calling backward goes on', () => {
+    class Reenter extends torch.autograd.Function {
+      static override forward(ctx: Ctx, x: Tensor): Tensor {
+        ctx.inner = torch.enable_grad(() => x.detach().requires_grad_(true));
+        return x.mul(2);
+      }
+      static override backward(ctx: Ctx, g: Tensor): Tensor {
+        const inner = ctx.inner as Tensor;
+        torch.enable_grad(() => inner.mul(inner).sum().backward());
+        return g.mul(inner.grad!);
+      }
+    }
+    const x = torch.tensor([3], { requires_grad: true });
+    Reenter.apply(x).sum().backward();
+    expect(x.grad!.tolist()).toEqual([6]);
+  });
+});
