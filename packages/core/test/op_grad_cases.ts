@@ -188,6 +188,32 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([2, 5])],
     fn: (g) => torch.view_scatter(g!, [4, 5], { shape: [2, 5], strides: [5, 1], offset: 5 }, 'SliceBackwardBackward0'),
   },
+  as_strided: {
+    ops: ['as_strided', 'restride'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [
+      x!.as_strided([2, 2], [1, 4], 1),
+      torch.as_strided(x!.t(), [3, 2], [4, 1], 2),
+      torch.restride(x!, { shape: [3, 4], strides: [4, 1], offset: 0 }, { shape: [2, 3], strides: [1, 2], offset: 3 }),
+    ],
+  },
+  // writes through views (CopySlices over the op's node) and x[i] = v
+  setitem_and_view_writes: {
+    ops: ['setitem'],
+    inputs: () => [leaf([3, 4]), leaf([4])],
+    fn: (x, v) => {
+      const y = copy(x!);
+      y.setitem([0], v!);
+      y.setitem([{ start: 1 }, 2], v!.index({ stop: 2 }).mul(3));
+      y.setitem([long([2, 1]), long([0, 3])], v!.index({ start: 2 }));
+      y.index([{ start: 1 }, { stop: 2 }]).mul_(v!.index({ stop: 2 }));
+      y.t().index(3).add_(v!.index({ start: 1 }));
+      const z = copy(x!);
+      z.setitem(['...'], 2);
+      z.setitem([z.detach().gt(2)], v!.sum());
+      return [y, z];
+    },
+  },
   // in-place ops on differentiable non-leaves
   inplace_arith: {
     ops: ['add_', 'sub_', 'mul_', 'div_'],
@@ -414,6 +440,7 @@ reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implici
 reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
+reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('creation functions: outputs are leaves', 'check_size tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');

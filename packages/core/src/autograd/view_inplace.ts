@@ -5,8 +5,8 @@ import { as_strided_rule, geometry, restride, type Geometry } from '../ops/view.
 import { where } from '../ops/arithmetic.js';
 import { ones } from '../ops/creation.js';
 import { CreationMeta } from './creation_meta.js';
-import { is_grad_enabled } from './grad_mode.js';
 import { E8_LEAF_INPLACE, LEAF_VIEW_INPLACE } from './messages.js';
+import { is_grad_enabled, no_grad } from './grad_mode.js';
 import { gradient_edge, Node, type Grad } from './node.js';
 
 /**
@@ -142,4 +142,17 @@ export class CopySlices extends Node {
   override release_variables(): void {
     this.fn.release_variables();
   }
+}
+
+/**
+ * A detached alias of `self` carrying its autograd identity: the input an in-place op's node records (a copy of
+ * the old values when the backward rule reads them, as the write would otherwise change them).
+ */
+export function alias_of(self: Tensor, copy = false): Tensor {
+  const alias = copy ? no_grad(() => self.detach().clone()) : self.detach();
+  alias.grad_fn = self.grad_fn;
+  alias.output_nr = self.output_nr;
+  alias._requires_grad = self.requires_grad;
+  alias._grad_accumulator = self._grad_accumulator;
+  return alias;
 }

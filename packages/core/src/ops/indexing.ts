@@ -2,8 +2,8 @@
 import { broadcast_shapes, contiguous_strides, normalize_dim, numel_of, shapes_equal } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { empty, record, scalar_tensor } from './record.js';
-import { alias_of, copy_, fill_ } from './inplace.js';
-import { check_inplace, rebase_history } from '../autograd/view_inplace.js';
+import { copy_, fill_ } from './inplace.js';
+import { alias_of, check_inplace, rebase_history } from '../autograd/view_inplace.js';
 import { mul, to_dtype } from './arithmetic.js';
 import { sum_to } from './reduce.js';
 import { as_view, select, slice, unsqueeze, type Geometry } from './view.js';

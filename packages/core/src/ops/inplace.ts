@@ -1,7 +1,7 @@
 // In-place ops (add_, mul_, relu_, clamp_, fill_, copy_ …): write into the tensor's storage, bump its
 // version counter, and rebase its autograd history onto the new node.
 import { no_grad } from '../autograd/grad_mode.js';
-import { check_inplace as check_inplace_autograd, rebase_history } from '../autograd/view_inplace.js';
+import { alias_of, check_inplace as check_inplace_autograd, rebase_history } from '../autograd/view_inplace.js';
 import { default_generator } from '../random.js';
 import { broadcast_shapes, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
@@ -141,18 +141,6 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
   return self;
 }
 
-/**
- * A detached alias of `self` carrying its autograd identity: the input an in-place op's node records (a copy of
- * the old values when the backward rule reads them, as the write would otherwise change them).
- */
-export function alias_of(self: Tensor, copy = false): Tensor {
-  const alias = copy ? no_grad(() => self.detach().clone()) : self.detach();
-  alias.grad_fn = self.grad_fn;
-  alias.output_nr = self.output_nr;
-  alias._requires_grad = self.requires_grad;
-  alias._grad_accumulator = self._grad_accumulator;
-  return alias;
-}
 
 /** Copies `src` (broadcast, cast) into `self` (torch::autograd::CopyBackwards: gradient to `src`). */
 export function copy_<T extends Tensor>(self: T, src: Tensor): T {
