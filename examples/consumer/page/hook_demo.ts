@@ -5,7 +5,7 @@ import * as nn from '@tsgrad/nn';
 import { datasets, models } from '@tsgrad/vision';
 
 class Square extends torch.autograd.Function {
-  static override readonly __name__ = 'Square';
+  static override readonly __name__: string = 'Square';
   static override forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor): torch.Tensor {
     ctx.save_for_backward(x);
     return x.mul(x);
@@ -16,7 +16,7 @@ class Square extends torch.autograd.Function {
 }
 
 class TinyNet extends nn.Module {
-  static override readonly __name__ = 'TinyNet';
+  static override readonly __name__: string = 'TinyNet';
   conv = new nn.Conv2d(1, 2, 3);
   fc = new nn.Linear(8, 3);
   override forward(x: torch.Tensor): torch.Tensor {

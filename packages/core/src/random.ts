@@ -9,8 +9,13 @@
  * torch.randn([2], { generator: g });
  */
 export class Generator {
-  private s = new Uint32Array(4);
-  private spare: number | null = null;
+  // xoshiro128** state as four int32 fields: typed-array cells or uint32 values would box every step
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  /** The second Box–Muller value, NaN when there is none (a number field keeps the class monomorphic). */
+  private spare = Number.NaN;
   private seed = 0;
 
   constructor(seed = 5489) {
@@ -20,16 +25,18 @@ export class Generator {
   manual_seed(seed: number): this {
     this.seed = seed;
     // splitmix32 expands the seed into the 128-bit state
+    const s = [0, 0, 0, 0];
     let x = seed >>> 0;
     for (let i = 0; i < 4; i++) {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+      s[i] = (z ^ (z >>> 16)) | 0;
     }
-    if (this.s.every((v) => v === 0)) this.s[0] = 1;
-    this.spare = null;
+    if (!s.some((v) => v !== 0)) s[0] = 1;
+    [this.s0, this.s1, this.s2, this.s3] = s as [number, number, number, number];
+    this.spare = Number.NaN;
     return this;
   }
 
@@ -39,16 +46,16 @@ export class Generator {
 
   /** A uint32. */
   next_u32(): number {
-    const s = this.s;
-    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s[1]! << 9) >>> 0;
-    s[2]! ^= s[0]!;
-    s[3]! ^= s[1]!;
-    s[1]! ^= s[2]!;
-    s[0]! ^= s[3]!;
-    s[2]! ^= t;
-    s[3] = rotl(s[3]!, 11);
-    return result;
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+    const t = s1 << 9;
+    const s2 = this.s2 ^ this.s0;
+    const s3 = this.s3 ^ s1;
+    this.s1 = s1 ^ s2;
+    this.s0 = this.s0 ^ s3;
+    this.s2 = s2 ^ t;
+    this.s3 = rotl(s3, 11);
+    return result >>> 0;
   }
 
   /** Uniform in [0, 1) with 53 random bits. */
@@ -60,9 +67,9 @@ export class Generator {
 
   /** Standard normal (Box–Muller, caching the second value). */
   normal(): number {
-    if (this.spare !== null) {
+    if (this.spare === this.spare) {
       const v = this.spare;
-      this.spare = null;
+      this.spare = Number.NaN;
       return v;
     }
     let u = 0;
@@ -79,8 +86,9 @@ export class Generator {
   }
 }
 
+/** Rotates an int32 left by k bits (int32 result). */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }
 
 export const default_generator = new Generator(0);

@@ -647,7 +647,7 @@ describe('custom autograd.Function', () => {
   it('a class named by a minifier keeps the node name its static __name__ gives; subclasses name themselves', () => {
     // what a production bundle leaves of `class Exp`: a one-letter class that declared its __name__
     const B = class extends torch.autograd.Function {
-      static override readonly __name__ = 'Exp';
+      static override readonly __name__: string = 'Exp';
       static override forward(ctx: torch.autograd.FunctionCtx, x: Tensor): Tensor {
         const y = x.exp();
         ctx.save_for_backward(y);

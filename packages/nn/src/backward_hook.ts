@@ -7,7 +7,7 @@ type FunctionCtx = InstanceType<typeof autograd.FunctionCtx>;
 /** The identity Function whose node (`BackwardHookFunctionBackward`) carries the module's hooks. */
 export class BackwardHookFunction extends autograd.Function {
   /** Keeps the node name when a minifier renames the class (full backward hooks find their nodes by it). */
-  static override readonly __name__ = 'BackwardHookFunction';
+  static override readonly __name__: string = 'BackwardHookFunction';
   static override forward(ctx: FunctionCtx, ...args: Tensor[]): Tensor[] {
     ctx.mark_non_differentiable(...args.filter((a) => !a.requires_grad));
     return args;

@@ -47,7 +47,23 @@ export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = def
   return no_grad(() => fill_with(t, () => mean + std * generator.normal()));
 }
 
+let skipping = 0;
+
+/**
+ * Runs `build` with the random initialisers of `nn.init` turned into no-ops, so parameters keep their empty
+ * (zero) values: what `nn.utils.skip_init` builds on. Use it when the weights are loaded right after.
+ */
+export function without_random_init<T>(build: () => T): T {
+  skipping++;
+  try {
+    return build();
+  } finally {
+    skipping--;
+  }
+}
+
 function fill_with(t: Tensor, f: () => number): Tensor {
+  if (skipping > 0) return t;
   const tmp = t.detach().clone();
   const d = tmp._storage.data;
   for (let i = 0; i < d.length; i++) d[i] = f();

@@ -435,7 +435,7 @@ export class Module {
   /**
    * The class name PyTorch prints (repr, hook messages). Built-in classes declare it explicitly so that a
    * minifier renaming classes cannot change it; a user's class without its own `__name__` falls back to
-   * `constructor.name` (declare `static override readonly __name__ = 'MyNet'` to keep it under minification).
+   * `constructor.name` (declare `static override readonly __name__: string = 'MyNet'` to keep it under minification).
    */
   static readonly __name__: string = 'Module';
 

@@ -16,7 +16,7 @@ describe('module constructor signatures', () => {
     class Renamed extends nn.Linear {}
     expect(new Renamed(2, 3)._get_name()).toBe('Renamed');
     class Kept extends nn.Linear {
-      static override readonly __name__ = 'Kept';
+      static override readonly __name__: string = 'Kept';
     }
     Object.defineProperty(Kept, 'name', { value: 'q' });
     expect(String(new Kept(2, 3))).toBe('Kept(in_features=2, out_features=3, bias=True)');

@@ -189,7 +189,7 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
 /**
  * Base class of custom differentiable functions; the node is named `<ClassName>Backward`. Either
  * `forward(ctx, ...args)`, or `forward(...args)` plus `setup_context(ctx, inputs, output)`. Production bundlers
- * rename classes: declare `static override readonly __name__ = 'Exp'` to keep the node name `ExpBackward` there.
+ * rename classes: declare `static override readonly __name__: string = 'Exp'` to keep the node name `ExpBackward` there.
  *
  * @example
  * class Exp extends torch.autograd.Function {

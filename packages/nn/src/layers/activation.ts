@@ -10,7 +10,7 @@ import { py_repr } from '../python_repr.js';
  * new nn.ReLU().call(x);
  */
 export class ReLU extends Module {
-  static override readonly __name__ = 'ReLU';
+  static override readonly __name__: string = 'ReLU';
   readonly inplace: boolean;
   constructor(options: { inplace?: boolean } | boolean = {}) {
     super();
@@ -26,7 +26,7 @@ export class ReLU extends Module {
 
 /** `x` where positive, `negative_slope·x` elsewhere. */
 export class LeakyReLU extends Module {
-  static override readonly __name__ = 'LeakyReLU';
+  static override readonly __name__: string = 'LeakyReLU';
   readonly negative_slope: number;
   readonly inplace: boolean;
   constructor(negative_slope = 0.01, options: { inplace?: boolean } = {}) {
@@ -43,14 +43,14 @@ export class LeakyReLU extends Module {
 }
 
 export class Sigmoid extends Module {
-  static override readonly __name__ = 'Sigmoid';
+  static override readonly __name__: string = 'Sigmoid';
   override forward(input: Tensor): Tensor {
     return sigmoid(input);
   }
 }
 
 export class Tanh extends Module {
-  static override readonly __name__ = 'Tanh';
+  static override readonly __name__: string = 'Tanh';
   override forward(input: Tensor): Tensor {
     return tanh(input);
   }
@@ -60,7 +60,7 @@ const GELU_SIG = signature<{ approximate: 'none' | 'tanh' }>("GELU(str approxima
 
 /** Gaussian error linear unit, exact (erf) unless `approximate: 'tanh'`. @example new nn.GELU('tanh').call(x) */
 export class GELU extends Module {
-  static override readonly __name__ = 'GELU';
+  static override readonly __name__: string = 'GELU';
   readonly approximate: 'none' | 'tanh';
   constructor(...args: PyArgs<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>) {
     super();
@@ -77,7 +77,7 @@ export class GELU extends Module {
 
 /** Softmax along `dim`. */
 export class Softmax extends Module {
-  static override readonly __name__ = 'Softmax';
+  static override readonly __name__: string = 'Softmax';
   readonly dim: number | null;
   constructor(dim: number | { dim?: number | null } | null = null) {
     super();
@@ -93,7 +93,7 @@ export class Softmax extends Module {
 
 /** Log-softmax along `dim`. */
 export class LogSoftmax extends Module {
-  static override readonly __name__ = 'LogSoftmax';
+  static override readonly __name__: string = 'LogSoftmax';
   readonly dim: number | null;
   constructor(dim: number | { dim?: number | null } | null = null) {
     super();

@@ -24,7 +24,7 @@ const NO_ARGS = (name: string) => signature<object>(`${name}()`);
 const ELU_SIG = signature<{ alpha: number; inplace: boolean }>('ELU(float alpha=1.0, bool inplace=False)');
 /** @example new nn.ELU({ alpha: 0.5 }).call(x) */
 export class ELU extends Activation<{ alpha: number; inplace: boolean }> {
-  static override readonly __name__ = 'ELU';
+  static override readonly __name__: string = 'ELU';
   declare readonly alpha: number;
   declare readonly inplace: boolean;
   constructor(...args: PyArgs<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
@@ -40,7 +40,7 @@ export class ELU extends Activation<{ alpha: number; inplace: boolean }> {
 
 const CELU_SIG = signature<{ alpha: number; inplace: boolean }>('CELU(float alpha=1.0, bool inplace=False)');
 export class CELU extends Activation<{ alpha: number; inplace: boolean }> {
-  static override readonly __name__ = 'CELU';
+  static override readonly __name__: string = 'CELU';
   declare readonly alpha: number;
   declare readonly inplace: boolean;
   constructor(...args: PyArgs<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
@@ -68,7 +68,7 @@ abstract class InplaceActivation extends Activation<{ inplace: boolean }> {
 
 const SELU_SIG = INPLACE('SELU');
 export class SELU extends InplaceActivation {
-  static override readonly __name__ = 'SELU';
+  static override readonly __name__: string = 'SELU';
   constructor(...args: InplaceOnly) {
     super(SELU_SIG, args);
   }
@@ -79,7 +79,7 @@ export class SELU extends InplaceActivation {
 
 const SILU_SIG = INPLACE('SiLU');
 export class SiLU extends InplaceActivation {
-  static override readonly __name__ = 'SiLU';
+  static override readonly __name__: string = 'SiLU';
   constructor(...args: InplaceOnly) {
     super(SILU_SIG, args);
   }
@@ -90,7 +90,7 @@ export class SiLU extends InplaceActivation {
 
 const MISH_SIG = INPLACE('Mish');
 export class Mish extends InplaceActivation {
-  static override readonly __name__ = 'Mish';
+  static override readonly __name__: string = 'Mish';
   constructor(...args: InplaceOnly) {
     super(MISH_SIG, args);
   }
@@ -101,7 +101,7 @@ export class Mish extends InplaceActivation {
 
 const RELU6_SIG = INPLACE('ReLU6');
 export class ReLU6 extends InplaceActivation {
-  static override readonly __name__ = 'ReLU6';
+  static override readonly __name__: string = 'ReLU6';
   constructor(...args: InplaceOnly) {
     super(RELU6_SIG, args);
   }
@@ -112,7 +112,7 @@ export class ReLU6 extends InplaceActivation {
 
 const HARDSIGMOID_SIG = INPLACE('Hardsigmoid');
 export class Hardsigmoid extends InplaceActivation {
-  static override readonly __name__ = 'Hardsigmoid';
+  static override readonly __name__: string = 'Hardsigmoid';
   constructor(...args: InplaceOnly) {
     super(HARDSIGMOID_SIG, args);
   }
@@ -127,7 +127,7 @@ export class Hardsigmoid extends InplaceActivation {
 
 const HARDSWISH_SIG = INPLACE('Hardswish');
 export class Hardswish extends InplaceActivation {
-  static override readonly __name__ = 'Hardswish';
+  static override readonly __name__: string = 'Hardswish';
   constructor(...args: InplaceOnly) {
     super(HARDSWISH_SIG, args);
   }
@@ -141,7 +141,7 @@ export class Hardswish extends InplaceActivation {
 
 const HARDTANH_SIG = signature<{ min_val: number; max_val: number; inplace: boolean }>('Hardtanh(float min_val=-1.0, float max_val=1.0, bool inplace=False)');
 export class Hardtanh extends Activation<{ min_val: number; max_val: number; inplace: boolean }> {
-  static override readonly __name__ = 'Hardtanh';
+  static override readonly __name__: string = 'Hardtanh';
   declare readonly min_val: number;
   declare readonly max_val: number;
   declare readonly inplace: boolean;
@@ -159,7 +159,7 @@ export class Hardtanh extends Activation<{ min_val: number; max_val: number; inp
 
 const LOGSIGMOID_SIG = NO_ARGS('LogSigmoid');
 export class LogSigmoid extends Activation<object> {
-  static override readonly __name__ = 'LogSigmoid';
+  static override readonly __name__: string = 'LogSigmoid';
   constructor() {
     super(LOGSIGMOID_SIG, []);
   }
@@ -170,7 +170,7 @@ export class LogSigmoid extends Activation<object> {
 
 const SOFTSIGN_SIG = NO_ARGS('Softsign');
 export class Softsign extends Activation<object> {
-  static override readonly __name__ = 'Softsign';
+  static override readonly __name__: string = 'Softsign';
   constructor() {
     super(SOFTSIGN_SIG, []);
   }
@@ -181,7 +181,7 @@ export class Softsign extends Activation<object> {
 
 const TANHSHRINK_SIG = NO_ARGS('Tanhshrink');
 export class Tanhshrink extends Activation<object> {
-  static override readonly __name__ = 'Tanhshrink';
+  static override readonly __name__: string = 'Tanhshrink';
   constructor() {
     super(TANHSHRINK_SIG, []);
   }
@@ -192,7 +192,7 @@ export class Tanhshrink extends Activation<object> {
 
 const SOFTPLUS_SIG = signature<{ beta: number; threshold: number }>('Softplus(float beta=1, float threshold=20)');
 export class Softplus extends Activation<{ beta: number; threshold: number }> {
-  static override readonly __name__ = 'Softplus';
+  static override readonly __name__: string = 'Softplus';
   declare readonly beta: number;
   declare readonly threshold: number;
   constructor(...args: PyArgs<[beta: number, threshold: number], { beta?: number; threshold?: number }>) {
@@ -208,7 +208,7 @@ export class Softplus extends Activation<{ beta: number; threshold: number }> {
 
 const HARDSHRINK_SIG = signature<{ lambd: number }>('Hardshrink(float lambd=0.5)');
 export class Hardshrink extends Activation<{ lambd: number }> {
-  static override readonly __name__ = 'Hardshrink';
+  static override readonly __name__: string = 'Hardshrink';
   declare readonly lambd: number;
   constructor(...args: PyArgs<[lambd: number], { lambd?: number }>) {
     super(HARDSHRINK_SIG, args);
@@ -223,7 +223,7 @@ export class Hardshrink extends Activation<{ lambd: number }> {
 
 const SOFTSHRINK_SIG = signature<{ lambd: number }>('Softshrink(float lambd=0.5)');
 export class Softshrink extends Activation<{ lambd: number }> {
-  static override readonly __name__ = 'Softshrink';
+  static override readonly __name__: string = 'Softshrink';
   declare readonly lambd: number;
   constructor(...args: PyArgs<[lambd: number], { lambd?: number }>) {
     super(SOFTSHRINK_SIG, args);
@@ -238,7 +238,7 @@ export class Softshrink extends Activation<{ lambd: number }> {
 
 const THRESHOLD_SIG = signature<{ threshold: number; value: number; inplace: boolean }>('Threshold(float threshold, float value, bool inplace=False)');
 export class Threshold extends Activation<{ threshold: number; value: number; inplace: boolean }> {
-  static override readonly __name__ = 'Threshold';
+  static override readonly __name__: string = 'Threshold';
   declare readonly threshold: number;
   declare readonly value: number;
   declare readonly inplace: boolean;
@@ -256,7 +256,7 @@ export class Threshold extends Activation<{ threshold: number; value: number; in
 const RRELU_SIG = signature<{ lower: number; upper: number; inplace: boolean }>('RReLU(float lower=0.125, float upper=0.3333333333333333, bool inplace=False)');
 /** Leaky ReLU with a random slope from `U(lower, upper)` in training and their mean in eval. */
 export class RReLU extends Activation<{ lower: number; upper: number; inplace: boolean }> {
-  static override readonly __name__ = 'RReLU';
+  static override readonly __name__: string = 'RReLU';
   declare readonly lower: number;
   declare readonly upper: number;
   declare readonly inplace: boolean;
@@ -273,7 +273,7 @@ export class RReLU extends Activation<{ lower: number; upper: number; inplace: b
 
 const GLU_SIG = signature<{ dim: number }>('GLU(int dim=-1)');
 export class GLU extends Activation<{ dim: number }> {
-  static override readonly __name__ = 'GLU';
+  static override readonly __name__: string = 'GLU';
   declare readonly dim: number;
   constructor(...args: PyArgs<[dim: number], { dim?: number }>) {
     super(GLU_SIG, args);
@@ -288,7 +288,7 @@ export class GLU extends Activation<{ dim: number }> {
 
 const SOFTMIN_SIG = signature<{ dim: number | null }>('Softmin(int? dim=None)');
 export class Softmin extends Activation<{ dim: number | null }> {
-  static override readonly __name__ = 'Softmin';
+  static override readonly __name__: string = 'Softmin';
   declare readonly dim: number | null;
   constructor(...args: PyArgs<[dim: number | null], { dim?: number | null }>) {
     super(SOFTMIN_SIG, args);
@@ -304,7 +304,7 @@ export class Softmin extends Activation<{ dim: number | null }> {
 const SOFTMAX2D_SIG = NO_ARGS('Softmax2d');
 /** Softmax over the channels of every spatial position (dim -3 of a 3-D or 4-D input). */
 export class Softmax2d extends Activation<object> {
-  static override readonly __name__ = 'Softmax2d';
+  static override readonly __name__: string = 'Softmax2d';
   constructor() {
     super(SOFTMAX2D_SIG, []);
   }
@@ -318,7 +318,7 @@ const PRELU_SIG = signature<{ num_parameters: number; init: number; dtype: 'floa
   'PReLU(int num_parameters=1, float init=0.25, Any device=None, ScalarType? dtype=None)');
 /** `x` where positive, `a·x` elsewhere with a learned slope `a` (one, or one per channel). */
 export class PReLU extends Module {
-  static override readonly __name__ = 'PReLU';
+  static override readonly __name__: string = 'PReLU';
   readonly num_parameters: number;
   readonly init: number;
   declare weight: Parameter;

@@ -18,7 +18,7 @@ const SIG = signature<{ in_features: number; n_classes: number; cutoffs: number[
  * const [output, loss] = asm.call(hidden, targets);
  */
 export class AdaptiveLogSoftmaxWithLoss extends Module {
-  static override readonly __name__ = 'AdaptiveLogSoftmaxWithLoss';
+  static override readonly __name__: string = 'AdaptiveLogSoftmaxWithLoss';
   readonly in_features: number;
   readonly n_classes: number;
   /** The cutoffs with `n_classes` appended, as PyTorch stores them. */

@@ -16,7 +16,7 @@ function check_index(i: number, n: number, what: string): number {
  * net.at(0); net.length; net.append(new nn.Tanh());
  */
 export class Sequential extends Module {
-  static override readonly __name__ = 'Sequential';
+  static override readonly __name__: string = 'Sequential';
   constructor(...modules: Module[] | [Map<string, Module>]) {
     super();
     if (modules.length === 1 && modules[0] instanceof Map) {
@@ -59,7 +59,7 @@ export class Sequential extends Module {
 
 /** A list of modules, registered under "0", "1", … (no forward of its own). */
 export class ModuleList extends Module {
-  static override readonly __name__ = 'ModuleList';
+  static override readonly __name__: string = 'ModuleList';
   constructor(modules: Iterable<Module> = []) {
     super();
     for (const m of modules) this.append(m);
@@ -100,7 +100,7 @@ export class ModuleList extends Module {
 
 /** Modules by name, in insertion order (no forward of its own). */
 export class ModuleDict extends Module {
-  static override readonly __name__ = 'ModuleDict';
+  static override readonly __name__: string = 'ModuleDict';
   constructor(modules: Record<string, Module> | Map<string, Module> = {}) {
     super();
     const entries = modules instanceof Map ? [...modules] : Object.entries(modules);

@@ -32,7 +32,7 @@ export interface Conv2dLayerOptions {
  * conv.call(torch.randn([1, 1, 28, 28])).shape; // [1, 10, 24, 24]
  */
 export class Conv2d extends Module {
-  static override readonly __name__ = 'Conv2d';
+  static override readonly __name__: string = 'Conv2d';
   readonly kernel_size: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number] | 'same' | 'valid';

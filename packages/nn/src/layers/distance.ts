@@ -6,7 +6,7 @@ import { Module } from '../module.js';
 const COSINE_SIG = signature<{ dim: number; eps: number }>('CosineSimilarity(int dim=1, float eps=1e-8)');
 /** @example new nn.CosineSimilarity({ dim: 1 }).call(a, b) */
 export class CosineSimilarity extends Module {
-  static override readonly __name__ = 'CosineSimilarity';
+  static override readonly __name__: string = 'CosineSimilarity';
   readonly dim: number;
   readonly eps: number;
   constructor(...args: PyArgs<[dim: number, eps: number], { dim?: number; eps?: number }>) {
@@ -21,7 +21,7 @@ export class CosineSimilarity extends Module {
 const PAIRWISE_SIG = signature<{ p: number; eps: number; keepdim: boolean }>('PairwiseDistance(float p=2.0, float eps=1e-6, bool keepdim=False)');
 /** @example new nn.PairwiseDistance({ p: 1 }).call(a, b) */
 export class PairwiseDistance extends Module {
-  static override readonly __name__ = 'PairwiseDistance';
+  static override readonly __name__: string = 'PairwiseDistance';
   readonly norm: number;
   readonly eps: number;
   readonly keepdim: boolean;

@@ -40,7 +40,7 @@ export class Linear extends Module {
 
 /** Returns its input unchanged. */
 export class Identity extends Module {
-  static override readonly __name__ = 'Identity';
+  static override readonly __name__: string = 'Identity';
   override forward(input: Tensor): Tensor {
     return input;
   }

@@ -11,7 +11,7 @@ import { Module } from '../module.js';
  * new nn.CrossEntropyLoss().call(logits, torch.tensor([3], { dtype: 'int64' }));
  */
 export class CrossEntropyLoss extends Module {
-  static override readonly __name__ = 'CrossEntropyLoss';
+  static override readonly __name__: string = 'CrossEntropyLoss';
   readonly reduction: Reduction;
   readonly ignore_index: number;
   readonly label_smoothing: number;
@@ -30,7 +30,7 @@ export class CrossEntropyLoss extends Module {
 
 /** `F.nll_loss` as a module. */
 export class NLLLoss extends Module {
-  static override readonly __name__ = 'NLLLoss';
+  static override readonly __name__: string = 'NLLLoss';
   readonly reduction: Reduction;
   readonly ignore_index: number;
   declare weight: Tensor | null;
@@ -47,7 +47,7 @@ export class NLLLoss extends Module {
 
 /** Mean squared error. */
 export class MSELoss extends Module {
-  static override readonly __name__ = 'MSELoss';
+  static override readonly __name__: string = 'MSELoss';
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
   }
@@ -58,7 +58,7 @@ export class MSELoss extends Module {
 
 /** Mean absolute error. */
 export class L1Loss extends Module {
-  static override readonly __name__ = 'L1Loss';
+  static override readonly __name__: string = 'L1Loss';
   constructor(readonly options: { reduction?: Reduction } = {}) {
     super();
   }
@@ -69,7 +69,7 @@ export class L1Loss extends Module {
 
 /** Binary cross-entropy on probabilities. */
 export class BCELoss extends Module {
-  static override readonly __name__ = 'BCELoss';
+  static override readonly __name__: string = 'BCELoss';
   declare weight: Tensor | null;
   constructor(readonly options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
     super();
@@ -82,7 +82,7 @@ export class BCELoss extends Module {
 
 /** Binary cross-entropy on logits (numerically stable), with optional `pos_weight`. */
 export class BCEWithLogitsLoss extends Module {
-  static override readonly __name__ = 'BCEWithLogitsLoss';
+  static override readonly __name__: string = 'BCEWithLogitsLoss';
   declare weight: Tensor | null;
   declare pos_weight: Tensor | null;
   constructor(readonly options: { weight?: Tensor | null; pos_weight?: Tensor | null; reduction?: Reduction } = {}) {

@@ -10,7 +10,7 @@ type Legacy = { size_average?: boolean | null; reduce?: boolean | null; reductio
 const SMOOTH_L1_SIG = signature<LossArgs & { beta: number }>("SmoothL1Loss(bool? size_average=None, bool? reduce=None, str reduction='mean', float beta=1.0)");
 /** @example new nn.SmoothL1Loss({ beta: 0.5 }).call(x, y) */
 export class SmoothL1Loss extends Loss {
-  static override readonly __name__ = 'SmoothL1Loss';
+  static override readonly __name__: string = 'SmoothL1Loss';
   readonly beta: number;
   constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction, beta: number], Legacy & { beta?: number }>) {
     const a = SMOOTH_L1_SIG.parse(args);
@@ -24,7 +24,7 @@ export class SmoothL1Loss extends Loss {
 
 const HUBER_SIG = signature<LossArgs & { delta: number }>("HuberLoss(str reduction='mean', float delta=1.0)");
 export class HuberLoss extends Loss {
-  static override readonly __name__ = 'HuberLoss';
+  static override readonly __name__: string = 'HuberLoss';
   readonly delta: number;
   constructor(...args: PyArgs<[reduction: Reduction, delta: number], { reduction?: Reduction; delta?: number }>) {
     const a = HUBER_SIG.parse(args);
@@ -39,7 +39,7 @@ export class HuberLoss extends Loss {
 const KL_SIG = signature<LossArgs & { log_target: boolean }>("KLDivLoss(bool? size_average=None, bool? reduce=None, str reduction='mean', bool log_target=False)");
 /** KL divergence of `target` from `exp(input)`; use `{ reduction: 'batchmean' }` for the mathematical definition. */
 export class KLDivLoss extends Loss {
-  static override readonly __name__ = 'KLDivLoss';
+  static override readonly __name__: string = 'KLDivLoss';
   readonly log_target: boolean;
   constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction | 'batchmean', log_target: boolean], { size_average?: boolean | null; reduce?: boolean | null; reduction?: Reduction | 'batchmean'; log_target?: boolean }>) {
     const a = KL_SIG.parse(args);
@@ -54,7 +54,7 @@ export class KLDivLoss extends Loss {
 const POISSON_SIG = signature<LossArgs & { log_input: boolean; full: boolean; eps: number }>(
   "PoissonNLLLoss(bool log_input=True, bool full=False, bool? size_average=None, float eps=1e-8, bool? reduce=None, str reduction='mean')");
 export class PoissonNLLLoss extends Loss {
-  static override readonly __name__ = 'PoissonNLLLoss';
+  static override readonly __name__: string = 'PoissonNLLLoss';
   readonly log_input: boolean;
   readonly full: boolean;
   readonly eps: number;
@@ -72,7 +72,7 @@ export class PoissonNLLLoss extends Loss {
 
 const GAUSSIAN_SIG = signature<LossArgs & { full: boolean; eps: number }>("GaussianNLLLoss(*, bool full=False, float eps=1e-6, str reduction='mean')");
 export class GaussianNLLLoss extends Loss {
-  static override readonly __name__ = 'GaussianNLLLoss';
+  static override readonly __name__: string = 'GaussianNLLLoss';
   readonly full: boolean;
   readonly eps: number;
   constructor(options: { full?: boolean; eps?: number; reduction?: Reduction } = {}) {
@@ -89,7 +89,7 @@ export class GaussianNLLLoss extends Loss {
 const CTC_SIG = signature<LossArgs & { blank: number; zero_infinity: boolean }>("CTCLoss(int blank=0, str reduction='mean', bool zero_infinity=False)");
 /** Connectionist temporal classification: `call(log_probs [T, N, C], targets, input_lengths, target_lengths)`. */
 export class CTCLoss extends Loss {
-  static override readonly __name__ = 'CTCLoss';
+  static override readonly __name__: string = 'CTCLoss';
   readonly blank: number;
   readonly zero_infinity: boolean;
   constructor(...args: PyArgs<[blank: number, reduction: Reduction, zero_infinity: boolean], { blank?: number; reduction?: Reduction; zero_infinity?: boolean }>) {
@@ -107,7 +107,7 @@ const NLL2D_SIG = signature<LossArgs & { weight: Tensor | null; ignore_index: nu
   "NLLLoss2d(Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, str reduction='mean')");
 /** Deprecated alias of `nn.NLLLoss` for `[N, C, H, W]` scores (warns as PyTorch does). */
 export class NLLLoss2d extends WeightedLoss {
-  static override readonly __name__ = 'NLLLoss2d';
+  static override readonly __name__: string = 'NLLLoss2d';
   readonly ignore_index: number;
   constructor(...args: PyArgs<[weight: Tensor | null, size_average: boolean | null, ignore_index: number, reduce: boolean | null, reduction: Reduction], Legacy & { weight?: Tensor | null; ignore_index?: number }>) {
     const a = NLL2D_SIG.parse(args);

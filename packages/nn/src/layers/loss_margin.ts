@@ -15,7 +15,7 @@ const LEGACY = (name: string) => signature<LossArgs>(`${name}(bool? size_average
 const SOFT_MARGIN_SIG = LEGACY('SoftMarginLoss');
 /** @example new nn.SoftMarginLoss().call(x, y) */
 export class SoftMarginLoss extends Loss {
-  static override readonly __name__ = 'SoftMarginLoss';
+  static override readonly __name__: string = 'SoftMarginLoss';
   constructor(...args: LegacyArgs) {
     super(SOFT_MARGIN_SIG.parse(args));
   }
@@ -26,7 +26,7 @@ export class SoftMarginLoss extends Loss {
 
 const MULTILABEL_MARGIN_SIG = LEGACY('MultiLabelMarginLoss');
 export class MultiLabelMarginLoss extends Loss {
-  static override readonly __name__ = 'MultiLabelMarginLoss';
+  static override readonly __name__: string = 'MultiLabelMarginLoss';
   constructor(...args: LegacyArgs) {
     super(MULTILABEL_MARGIN_SIG.parse(args));
   }
@@ -37,7 +37,7 @@ export class MultiLabelMarginLoss extends Loss {
 
 const MULTILABEL_SOFT_SIG = signature<LossArgs & { weight: Tensor | null }>("MultiLabelSoftMarginLoss(Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 export class MultiLabelSoftMarginLoss extends WeightedLoss {
-  static override readonly __name__ = 'MultiLabelSoftMarginLoss';
+  static override readonly __name__: string = 'MultiLabelSoftMarginLoss';
   constructor(...args: PyArgs<[weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { weight?: Tensor | null }>) {
     super(MULTILABEL_SOFT_SIG.parse(args));
   }
@@ -48,7 +48,7 @@ export class MultiLabelSoftMarginLoss extends WeightedLoss {
 
 const HINGE_SIG = signature<LossArgs & { margin: number }>("HingeEmbeddingLoss(float margin=1.0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 export class HingeEmbeddingLoss extends Loss {
-  static override readonly __name__ = 'HingeEmbeddingLoss';
+  static override readonly __name__: string = 'HingeEmbeddingLoss';
   readonly margin: number;
   constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
     const a = HINGE_SIG.parse(args);
@@ -62,7 +62,7 @@ export class HingeEmbeddingLoss extends Loss {
 
 const COSINE_EMB_SIG = signature<LossArgs & { margin: number }>("CosineEmbeddingLoss(float margin=0.0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 export class CosineEmbeddingLoss extends Loss {
-  static override readonly __name__ = 'CosineEmbeddingLoss';
+  static override readonly __name__: string = 'CosineEmbeddingLoss';
   readonly margin: number;
   constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
     const a = COSINE_EMB_SIG.parse(args);
@@ -76,7 +76,7 @@ export class CosineEmbeddingLoss extends Loss {
 
 const MARGIN_RANK_SIG = signature<LossArgs & { margin: number }>("MarginRankingLoss(float margin=0.0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 export class MarginRankingLoss extends Loss {
-  static override readonly __name__ = 'MarginRankingLoss';
+  static override readonly __name__: string = 'MarginRankingLoss';
   readonly margin: number;
   constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
     const a = MARGIN_RANK_SIG.parse(args);
@@ -91,7 +91,7 @@ export class MarginRankingLoss extends Loss {
 const MULTI_MARGIN_SIG = signature<LossArgs & { p: number; margin: number; weight: Tensor | null }>(
   "MultiMarginLoss(int p=1, float margin=1.0, Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 export class MultiMarginLoss extends WeightedLoss {
-  static override readonly __name__ = 'MultiMarginLoss';
+  static override readonly __name__: string = 'MultiMarginLoss';
   readonly p: number;
   readonly margin: number;
   constructor(...args: PyArgs<[p: number, margin: number, weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { p?: number; margin?: number; weight?: Tensor | null }>) {
@@ -110,7 +110,7 @@ export class MultiMarginLoss extends WeightedLoss {
 const TRIPLET_SIG = signature<LossArgs & { margin: number; p: number; eps: number; swap: boolean }>(
   "TripletMarginLoss(float margin=1.0, float p=2.0, float eps=1e-6, bool swap=False, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 export class TripletMarginLoss extends Loss {
-  static override readonly __name__ = 'TripletMarginLoss';
+  static override readonly __name__: string = 'TripletMarginLoss';
   readonly margin: number;
   readonly p: number;
   readonly eps: number;
@@ -134,7 +134,7 @@ const TRIPLET_DIST_SIG = signature<{ distance_function: Distance | null; margin:
   "TripletMarginWithDistanceLoss(*, Any distance_function=None, float margin=1.0, bool swap=False, str reduction='mean')");
 /** The triplet loss with any distance: a function or a module (default `nn.PairwiseDistance()`, a child module). */
 export class TripletMarginWithDistanceLoss extends Loss {
-  static override readonly __name__ = 'TripletMarginWithDistanceLoss';
+  static override readonly __name__: string = 'TripletMarginWithDistanceLoss';
   readonly margin: number;
   readonly swap: boolean;
   declare distance_function: Distance;

@@ -14,7 +14,7 @@ const FLATTEN = signature<{ start_dim: number; end_dim: number }>('Flatten(int s
  * new nn.Flatten(); new nn.Flatten(0, 1); new nn.Flatten({ start_dim: 0 });
  */
 export class Flatten extends Module {
-  static override readonly __name__ = 'Flatten';
+  static override readonly __name__: string = 'Flatten';
   readonly start_dim: number;
   readonly end_dim: number;
   constructor(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>) {
@@ -31,7 +31,7 @@ export class Flatten extends Module {
 
 /** Dropout with probability `p` in training; the identity (same tensor) in eval. */
 export class Dropout extends Module {
-  static override readonly __name__ = 'Dropout';
+  static override readonly __name__: string = 'Dropout';
   readonly p: number;
   readonly inplace: boolean;
   constructor(p = 0.5, options: { inplace?: boolean } = {}) {
@@ -109,7 +109,7 @@ abstract class BatchNormBase extends Module {
 
 /** Batch norm over `[N, C]` or `[N, C, L]`. */
 export class BatchNorm1d extends BatchNormBase {
-  static override readonly __name__ = 'BatchNorm1d';
+  static override readonly __name__: string = 'BatchNorm1d';
   protected check_input_dim(input: Tensor): void {
     if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`expected 2D or 3D input (got ${input.ndim}D input)`);
   }
@@ -117,7 +117,7 @@ export class BatchNorm1d extends BatchNormBase {
 
 /** Batch norm over `[N, C, H, W]`. */
 export class BatchNorm2d extends BatchNormBase {
-  static override readonly __name__ = 'BatchNorm2d';
+  static override readonly __name__: string = 'BatchNorm2d';
   protected check_input_dim(input: Tensor): void {
     if (input.ndim !== 4) throw new Error(`expected 4D input (got ${input.ndim}D input)`);
   }

@@ -12,7 +12,7 @@ type Size2 = number | [number, number];
  * new nn.MaxPool2d(2).call(torch.randn([1, 10, 24, 24])).shape; // [1, 10, 12, 12]
  */
 export class MaxPool2d extends Module {
-  static override readonly __name__ = 'MaxPool2d';
+  static override readonly __name__: string = 'MaxPool2d';
   readonly stride: Size2;
   readonly padding: Size2;
   readonly dilation: Size2;
@@ -40,7 +40,7 @@ export class MaxPool2d extends Module {
 
 /** Average pooling. */
 export class AvgPool2d extends Module {
-  static override readonly __name__ = 'AvgPool2d';
+  static override readonly __name__: string = 'AvgPool2d';
   readonly stride: Size2;
   readonly padding: Size2;
   readonly ceil_mode: boolean;
@@ -70,7 +70,7 @@ export class AvgPool2d extends Module {
 
 /** Adaptive average pooling to a fixed output size (1 gives global average pooling). */
 export class AdaptiveAvgPool2d extends Module {
-  static override readonly __name__ = 'AdaptiveAvgPool2d';
+  static override readonly __name__: string = 'AdaptiveAvgPool2d';
   constructor(readonly output_size: Size2) {
     super();
   }

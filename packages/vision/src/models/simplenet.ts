@@ -22,7 +22,7 @@ export interface SimpleNetOptions {
  * net.call(torch.randn([1, 1, 28, 28])).shape; // [1, 10]
  */
 export class SimpleNet extends nn.Module {
-  static override readonly __name__ = 'SimpleNet';
+  static override readonly __name__: string = 'SimpleNet';
   conv1 = new nn.Conv2d(1, 10, 5);
   pool1 = new nn.MaxPool2d(2, 2);
   conv2 = new nn.Conv2d(10, 20, 5);
@@ -51,7 +51,7 @@ export class SimpleNet extends nn.Module {
  * deconvnet can hook every ReLU. Same parameter names as SimpleNet, so weights load into either.
  */
 export class GuidedSimpleNet extends nn.Module {
-  static override readonly __name__ = 'GuidedSimpleNet';
+  static override readonly __name__: string = 'GuidedSimpleNet';
   conv1 = new nn.Conv2d(1, 10, 5);
   pool1 = new nn.MaxPool2d(2, 2);
   relu1 = new nn.ReLU();

@@ -1,0 +1,94 @@
+// torchvision's VGG family (vgg11 … vgg19, with and without batch norm): the same module tree, keys and repr.
+import { no_grad, type Tensor } from '@tsgrad/core';
+import * as nn from '@tsgrad/nn';
+
+/** The convolution widths of each configuration; 'M' is a 2×2 max-pool. */
+export const VGG_CFGS: Record<'A' | 'B' | 'D' | 'E', readonly (number | 'M')[]> = {
+  A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
+  E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
+};
+
+/** The feature extractor of a configuration: 3×3 convs (with BatchNorm when asked), ReLU, max-pools. */
+export function make_layers(cfg: readonly (number | 'M')[], batch_norm = false): nn.Sequential {
+  const layers: nn.Module[] = [];
+  let in_channels = 3;
+  for (const v of cfg) {
+    if (v === 'M') {
+      layers.push(new nn.MaxPool2d(2, { stride: 2 }));
+      continue;
+    }
+    layers.push(new nn.Conv2d(in_channels, v, 3, { padding: 1 }));
+    if (batch_norm) layers.push(new nn.BatchNorm2d(v));
+    layers.push(new nn.ReLU({ inplace: true }));
+    in_channels = v;
+  }
+  return new nn.Sequential(...layers);
+}
+
+/** torchvision's `VGG(...)` keyword arguments. */
+export interface VGGOptions {
+  num_classes?: number;
+  init_weights?: boolean;
+  dropout?: number;
+}
+
+/**
+ * Features, a 7×7 adaptive average pool and a three-layer classifier. Init as torchvision: convolutions
+ * Kaiming-normal (fan_out, relu), norm weights 1, Linear N(0, 0.01), biases 0.
+ *
+ * @example
+ * const net = models.vgg11_bn({ num_classes: 10 });
+ */
+export class VGG extends nn.Module {
+  static override readonly __name__: string = 'VGG';
+  declare features: nn.Sequential;
+  declare avgpool: nn.AdaptiveAvgPool2d;
+  declare classifier: nn.Sequential;
+
+  constructor(features: nn.Sequential, options: VGGOptions = {}) {
+    super();
+    const p = options.dropout ?? 0.5;
+    this.features = features;
+    this.avgpool = new nn.AdaptiveAvgPool2d([7, 7]);
+    this.classifier = new nn.Sequential(
+      new nn.Linear(512 * 7 * 7, 4096), new nn.ReLU({ inplace: true }), new nn.Dropout(p),
+      new nn.Linear(4096, 4096), new nn.ReLU({ inplace: true }), new nn.Dropout(p),
+      new nn.Linear(4096, options.num_classes ?? 1000),
+    );
+    if (options.init_weights ?? true) {
+      no_grad(() => {
+        for (const m of this.modules()) {
+          if (m instanceof nn.Conv2d) {
+            nn.init.kaiming_normal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
+            if (m.bias !== null) nn.init.zeros_(m.bias);
+          } else if (m instanceof nn.BatchNorm2d) {
+            if (m.weight !== null) nn.init.ones_(m.weight);
+            if (m.bias !== null) nn.init.zeros_(m.bias);
+          } else if (m instanceof nn.Linear) {
+            nn.init.normal_(m.weight, 0, 0.01);
+            if (m.bias !== null) nn.init.zeros_(m.bias);
+          }
+        }
+      });
+    }
+  }
+
+  override forward(x: Tensor): Tensor {
+    return this.classifier.call(this.avgpool.call(this.features.call(x)).flatten(1));
+  }
+}
+
+const vgg = (cfg: keyof typeof VGG_CFGS, batch_norm: boolean) => (options: VGGOptions = {}): VGG => new VGG(make_layers(VGG_CFGS[cfg], batch_norm), options);
+
+/** VGG-11 (configuration A). @example models.vgg11({ num_classes: 10 }) */
+export const vgg11 = vgg('A', false);
+/** VGG-11 with batch norm. */
+export const vgg11_bn = vgg('A', true);
+export const vgg13 = vgg('B', false);
+export const vgg13_bn = vgg('B', true);
+export const vgg16 = vgg('D', false);
+export const vgg16_bn = vgg('D', true);
+export const vgg19 = vgg('E', false);
+export const vgg19_bn = vgg('E', true);
