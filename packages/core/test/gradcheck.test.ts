@@ -105,6 +105,19 @@ describe('gradcheck and gradgradcheck report as PyTorch', () => {
     expect(torch.autograd.gradgradcheck((t: Tensor, k: number) => t.pow(k), [leaf([3], [0.5, 2]), 3])).toBe(true);
   });
 
+  it("options are PyTorch's keyword arguments: unknown ones and unsupported modes are errors", () => {
+    const x = leaf([3]);
+    const f = (t: Tensor): Tensor => t.exp();
+    expect(() => torch.autograd.gradcheck(f, [x], { atoll: 1e-3 } as never)).toThrow(new TypeError("gradcheck() got an unexpected keyword argument 'atoll'"));
+    expect(() => torch.autograd.gradgradcheck(f, [x], null, { eps: '1' } as never)).toThrow(new TypeError("gradgradcheck(): argument 'eps' must be float, not str"));
+    expect(() => torch.autograd.gradcheck(f, [x], { check_forward_ad: true })).toThrow(/check_forward_ad=True\) is not supported/);
+    // one Tensor stands for a tuple of one; fast_mode runs the full check; check_backward_ad false skips it
+    expect(torch.autograd.gradcheck(f, x, { fast_mode: true })).toBe(true);
+    expect(torch.autograd.gradgradcheck(f, x, { check_undefined_grad: false })).toBe(true);
+    expect(torch.autograd.gradcheck((t: Tensor) => BadSquare.apply(t), [x], { check_backward_ad: false })).toBe(true);
+    expect(torch.autograd.gradgradcheck((t: Tensor) => DetachedSquare.apply(t), [x], { check_rev_over_rev: false })).toBe(true);
+  });
+
   it('second derivative of x³ is 6x', () => {
     const x = leaf([4]);
     const [g] = torch.autograd.grad(x.pow(3).sum(), [x], { create_graph: true });

@@ -6,6 +6,7 @@ import { rand } from '../ops/creation.js';
 import { slice } from '../ops/view.js';
 import { autograd_grad } from './functional.js';
 import { warn } from './messages.js';
+import { signature } from '../signature.js';
 
 /** What a failed check raises (PyTorch's `torch.autograd.gradcheck.GradcheckError`, a RuntimeError). */
 export class GradcheckError extends Error {
@@ -24,11 +25,40 @@ export interface GradcheckOptions {
   nondet_tol?: number;
   /** Also require each gradient to have its input's dtype. */
   check_grad_dtypes?: boolean;
+  /** `false` skips everything that runs backward (only a function without differentiable outputs is checked). */
+  check_backward_ad?: boolean;
+  /** Accepted for PyTorch parity: backward rules already see null gradients when an output's gradient is absent. */
+  check_undefined_grad?: boolean;
+  /** PyTorch's faster random-projection mode; tsgrad runs the full (slow-mode) check, which is stricter. */
+  fast_mode?: boolean;
+  /** Sparse inputs only; tsgrad tensors are dense. */
+  masked?: boolean | null;
+  /** Not supported (tsgrad has no vmap or forward-mode AD): `true` is an error. */
+  check_batched_grad?: boolean;
+  check_batched_forward_grad?: boolean;
+  check_forward_ad?: boolean;
 }
 
-export interface GradgradcheckOptions extends GradcheckOptions {
+export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'check_backward_ad' | 'check_forward_ad' | 'check_batched_forward_grad'> {
   /** Random grad_outputs are made non-contiguous views (every other element of a wider tensor). */
   gen_non_contig_grad_outputs?: boolean;
+  /** `false` skips the check (PyTorch's reverse-over-reverse switch). */
+  check_rev_over_rev?: boolean;
+  /** Not supported (no forward-mode AD): `true` is an error. */
+  check_fwd_over_rev?: boolean;
+}
+
+const COMMON = 'float eps=1e-06, float atol=1e-05, float rtol=0.001, bool raise_exception=True, float nondet_tol=0.0, bool check_undefined_grad=True, bool check_grad_dtypes=False, bool check_batched_grad=False, bool fast_mode=False, bool? masked=None';
+const GRADCHECK = signature<Required<GradcheckOptions> & { func: unknown; inputs: unknown }>(
+  `gradcheck(Callable func, Any inputs, *, ${COMMON}, bool check_batched_forward_grad=False, bool check_forward_ad=False, bool check_backward_ad=True)`);
+const GRADGRADCHECK = signature<Required<GradgradcheckOptions> & { func: unknown; inputs: unknown; grad_outputs: Tensor[] | null }>(
+  `gradgradcheck(Callable func, Any inputs, Tensor[1]? grad_outputs=None, *, ${COMMON}, bool gen_non_contig_grad_outputs=False, bool check_fwd_over_rev=False, bool check_rev_over_rev=True)`);
+
+/** PyTorch accepts one Tensor or a tuple of inputs. */
+const as_inputs = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : [v]);
+
+function unsupported(name: string, flags: Record<string, boolean>): void {
+  for (const [flag, on] of Object.entries(flags)) if (on) throw new Error(`tsgrad: ${name}(${flag}=True) is not supported (tsgrad has neither vmap nor forward-mode AD)`);
 }
 
 type Outputs = Tensor | readonly Tensor[];
@@ -131,10 +161,11 @@ function within(a: number, n: number, atol: number, rtol: number): boolean {
 }
 
 /** PyTorch's slow-mode gradcheck, throwing GradcheckError on the first failed property. */
-function check(fn: (...xs: never[]) => Outputs, inputs: readonly unknown[], o: Required<GradcheckOptions>): void {
+function check(fn: (...xs: never[]) => Outputs, inputs: readonly unknown[], o: Checked): void {
   check_inputs(inputs);
   const func_out = as_list(fn(...(inputs as never[])));
   const outputs = func_out.filter((t) => t.requires_grad);
+  if (!o.check_backward_ad) return;
   const numerical = numerical_jacobians(fn, inputs, func_out, o.eps);
   if (outputs.length === 0) {
     // nothing is differentiable, so the function must not depend on its inputs
@@ -170,35 +201,41 @@ function check(fn: (...xs: never[]) => Outputs, inputs: readonly unknown[], o: R
   });
 }
 
-function resolve(options: GradcheckOptions): Required<GradcheckOptions> {
-  return {
-    eps: options.eps ?? 1e-6,
-    atol: options.atol ?? 1e-5,
-    rtol: options.rtol ?? 1e-3,
-    raise_exception: options.raise_exception ?? true,
-    nondet_tol: options.nondet_tol ?? 0,
-    check_grad_dtypes: options.check_grad_dtypes ?? false,
-  };
+/** What the check reads of the parsed options. */
+interface Checked {
+  eps: number;
+  atol: number;
+  rtol: number;
+  nondet_tol: number;
+  check_grad_dtypes: boolean;
+  check_backward_ad: boolean;
+}
+
+/** Runs the check; a GradcheckError becomes `false` when `raise_exception` is false (other errors always throw). */
+function run_check(fn: (...xs: never[]) => Outputs, inputs: readonly unknown[], o: Checked, raise_exception: boolean): boolean {
+  try {
+    check(fn, inputs, o);
+  } catch (err) {
+    if (err instanceof GradcheckError && !raise_exception) return false;
+    throw err;
+  }
+  return true;
 }
 
 /**
  * Checks `fn`'s analytical gradients against central finite differences for every input that requires grad
  * (use float64 inputs). Returns true, or throws a GradcheckError (returns false with `raise_exception: false`)
- * showing both Jacobians, as PyTorch's `torch.autograd.gradcheck`.
+ * showing both Jacobians, as PyTorch's `torch.autograd.gradcheck`. Options are PyTorch's keyword arguments.
  *
  * @example
  * const x = torch.randn([3], { dtype: torch.float64, requires_grad: true });
  * torch.autograd.gradcheck((t) => t.exp().sum(), [x]);
+ * torch.autograd.gradcheck((t) => t.exp(), [x], { atol: 1e-4, raise_exception: false });
  */
-export function gradcheck<I extends readonly unknown[]>(fn: (...inputs: I) => Outputs, inputs: I, options: GradcheckOptions = {}): boolean {
-  const o = resolve(options);
-  try {
-    check(fn as unknown as (...xs: never[]) => Outputs, inputs, o);
-  } catch (err) {
-    if (err instanceof GradcheckError && !o.raise_exception) return false;
-    throw err;
-  }
-  return true;
+export function gradcheck<I extends readonly unknown[]>(fn: (...inputs: I) => Outputs, inputs: I | Tensor, options: GradcheckOptions = {}): boolean {
+  const a = GRADCHECK.parse([fn, inputs, options]);
+  unsupported('gradcheck', { check_batched_grad: a.check_batched_grad, check_batched_forward_grad: a.check_batched_forward_grad, check_forward_ad: a.check_forward_ad });
+  return run_check(fn as unknown as (...xs: never[]) => Outputs, as_inputs(inputs), a, a.raise_exception);
 }
 
 /** PyTorch's `make_tensor(shape, low=-1, high=1, requires_grad=True, noncontiguous=...)` for a grad_output. */
@@ -222,24 +259,19 @@ function random_grad_output(like: Tensor, noncontiguous: boolean): Tensor {
  */
 export function gradgradcheck<I extends readonly unknown[]>(
   fn: (...inputs: I) => Outputs,
-  inputs: I,
+  inputs: I | Tensor,
   grad_outputs?: Tensor | readonly Tensor[] | null | GradgradcheckOptions,
-  options: GradgradcheckOptions = {},
+  options?: GradgradcheckOptions,
 ): boolean {
-  let given: readonly Tensor[] | null = null;
-  if (grad_outputs instanceof Tensor) given = [grad_outputs];
-  else if (Array.isArray(grad_outputs)) given = grad_outputs as readonly Tensor[];
-  else if (grad_outputs !== null && grad_outputs !== undefined) options = grad_outputs as GradgradcheckOptions;
-  const noncontig = options.gen_non_contig_grad_outputs ?? false;
-  const gos = given ?? differentiable(fn(...inputs)).map((t) => random_grad_output(t, noncontig));
-  const n = inputs.length;
+  const a = GRADGRADCHECK.parse([fn, inputs, grad_outputs, options]);
+  unsupported('gradgradcheck', { check_batched_grad: a.check_batched_grad, check_fwd_over_rev: a.check_fwd_over_rev });
+  const xs = as_inputs(inputs) as unknown as I;
+  const gos = a.grad_outputs ?? differentiable(fn(...xs)).map((t) => random_grad_output(t, a.gen_non_contig_grad_outputs));
+  const n = xs.length;
   const first_order = (...args: unknown[]): Tensor[] => {
-    const xs = args.slice(0, n) as unknown as I;
-    const outputs = differentiable(fn(...xs));
-    const wrt = diff_inputs(xs);
-    const grads = autograd_grad(outputs, wrt, { grad_outputs: args.slice(n) as Tensor[], create_graph: true, allow_unused: true });
+    const ins = args.slice(0, n) as unknown as I;
+    const grads = autograd_grad(differentiable(fn(...ins)), diff_inputs(ins), { grad_outputs: args.slice(n) as Tensor[], create_graph: true, allow_unused: true });
     return grads.filter((g): g is Tensor => g !== null);
   };
-  const { gen_non_contig_grad_outputs: _unused, ...rest } = options;
-  return gradcheck(first_order, [...inputs, ...gos], rest);
+  return run_check(first_order as (...xs: never[]) => Outputs, [...xs, ...gos], { ...a, check_backward_ad: a.check_rev_over_rev }, a.raise_exception);
 }
