@@ -8,7 +8,7 @@ import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { image, interpret, models } from '@tsgrad/vision';
 import { map_on_input, overlay, pick_examples, pixel_range, prediction_labels, SHEET_SCALE, short_name } from './pictures.js';
-import { run_if_main, type Log } from './run_main.js';
+import { run_if_main, UsageError, type Log } from './run_main.js';
 import { load, NORMALIZE, train, type TrainOptions } from './train_mnist.js';
 
 const HELP = `Usage: node examples/dist/interpret.js [options]
@@ -76,10 +76,10 @@ export function parse_options(argv: string[]): InterpretOptions | null {
   });
   if (values.help) return null;
   const dataset = values.dataset;
-  if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new Error(`--dataset must be mnist or fashion-mnist, got '${dataset}'`);
+  if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new UsageError(`--dataset must be mnist or fashion-mnist, got '${dataset}'`);
   const int = (name: string, v: string, min: number): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${v}'`);
     return n;
   };
   return {
@@ -322,4 +322,4 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): Inte
   return { files, trained, net, guided, x, labels, predicted, saliency: sal.map, class_images: vis.image, class_probs, tsne_knn_accuracy };
 }
 
-run_if_main(import.meta.url, (log) => main(log));
+run_if_main(import.meta.url, (log) => main(log), HELP);

@@ -9,9 +9,9 @@ import { EventBus } from '@tsgrad/hooks';
 import * as nn from '@tsgrad/nn';
 import { datasets, image, models } from '@tsgrad/vision';
 import { explain_sheet, pick_examples, pixel_range } from './pictures.js';
-import { run_if_main, type Log } from './run_main.js';
+import { run_if_main, UsageError, type Log } from './run_main.js';
 
-const HELP = `Usage: pnpm demo [-- options]
+export const HELP = `Usage: pnpm demo [-- options]
 
 Trains SimpleNet (without the seed's final ReLU) and reports test accuracy.
 
@@ -29,7 +29,7 @@ Trains SimpleNet (without the seed's final ReLU) and reports test accuracy.
 /** Training events, broadcast to observers such as the progress bar. */
 export type TrainEvents = {
   batch_end: [info: { epoch: number; seen: number; total: number; loss: number; samples_per_s: number }];
-  epoch_end: [info: { epoch: number; loss: number; seconds: number }];
+  epoch_end: [info: { epoch: number; samples: number; loss: number; seconds: number }];
 };
 
 export interface TrainOptions {
@@ -123,7 +123,7 @@ export function train(o: TrainOptions, log: Log, bus = new EventBus<TrainEvents>
       running = seen === n ? loss.item() : 0.98 * running + 0.02 * loss.item();
       bus.emit('batch_end', { epoch, seen, total: train_set.x.size(0), loss: running, samples_per_s: seen / ((performance.now() - t0) / 1000) });
     }
-    bus.emit('epoch_end', { epoch, loss: running, seconds: (performance.now() - t0) / 1000 });
+    bus.emit('epoch_end', { epoch, samples: seen, loss: running, seconds: (performance.now() - t0) / 1000 });
   }
   const seconds = (performance.now() - start) / 1000;
   const { accuracy, per_class } = evaluate(net, test_set.x, test_set.y, test_set.classes);
@@ -147,16 +147,33 @@ export function print_hook_shapes(net: nn.Module, x: torch.Tensor, log: Log): vo
   }
 }
 
-function attach_progress(bus: EventBus<TrainEvents>, epochs: number): () => void {
+/** One finished epoch as a log line: what a piped or redirected run prints instead of a progress bar. */
+export function epoch_line(i: TrainEvents['epoch_end'][0], epochs: number): string {
+  const rate = i.samples / Math.max(i.seconds, 1e-9);
+  return `epoch ${i.epoch}/${epochs}: ${i.samples} samples in ${i.seconds.toFixed(1)} s (${rate.toFixed(0)} samples/s), loss ${i.loss.toFixed(4)}`;
+}
+
+/**
+ * Shows training progress on stderr: a live bar on a terminal (time left while running, then the epoch's
+ * time), one line per epoch when stderr is piped or redirected. Returns a function that stops the bar.
+ */
+function attach_progress(bus: EventBus<TrainEvents>, epochs: number, tty = process.stderr.isTTY === true): () => void {
+  if (!tty) {
+    bus.on('epoch_end', (i) => console.error(epoch_line(i, epochs)));
+    return () => undefined;
+  }
   const bar = new cli_progress.SingleBar({
-    format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} | {speed} samples/s | loss {loss} | ETA {eta_formatted}',
-    noTTYOutput: true,
-    notTTYSchedule: 5000,
+    format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} | {speed} samples/s | loss {loss} | {timing}',
     etaBuffer: 50,
   }, cli_progress.Presets.shades_classic);
   let started = false;
+  const t0 = { at: 0 };
   bus.on('batch_end', (i) => {
-    const payload = { epoch: i.epoch, epochs, speed: i.samples_per_s.toFixed(0), loss: i.loss.toFixed(4) };
+    if (!started) t0.at = performance.now();
+    const elapsed = (performance.now() - t0.at) / 1000;
+    const left = i.seen < i.total && i.seen > 0 ? ((i.total - i.seen) * elapsed) / i.seen : 0;
+    const timing = i.seen < i.total ? `about ${Math.ceil(left)} s left` : `${elapsed.toFixed(1)} s`;
+    const payload = { epoch: i.epoch, epochs, speed: i.samples_per_s.toFixed(0), loss: i.loss.toFixed(4), timing };
     if (!started) {
       bar.start(i.total, i.seen, payload);
       started = true;
@@ -181,15 +198,15 @@ export function parse_options(argv: string[]): TrainOptions | null {
   });
   if (values.help) return null;
   const dataset = values.dataset;
-  if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new Error(`--dataset must be mnist or fashion-mnist, got '${dataset}'`);
+  if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new UsageError(`--dataset must be mnist or fashion-mnist, got '${dataset}'`);
   const int = (name: string, v: string | undefined, min: number): number | null => {
     if (v === undefined) return null;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got '${v}'`);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${v}'`);
     return n;
   };
   const lr = Number(values.lr);
-  if (!(lr > 0)) throw new Error(`--lr must be a positive number, got '${values.lr}'`);
+  if (!(lr > 0)) throw new UsageError(`--lr must be a positive number, got '${values.lr}'`);
   return {
     dataset, epochs: int('epochs', values.epochs, 1)!, batch_size: int('batch-size', values['batch-size'], 1)!, lr, seed: int('seed', values.seed, 0)!,
     limit: int('limit', values.limit, 1), test_limit: int('test-limit', values['test-limit'], 1), out: values.out!, progress: true,
@@ -228,4 +245,4 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): (Tra
   return { ...r, sheet_path };
 }
 
-run_if_main(import.meta.url, (log) => main(log));
+run_if_main(import.meta.url, (log) => main(log), HELP);

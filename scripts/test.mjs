@@ -1,6 +1,7 @@
-// Runs the whole suite: type-check every package, run vitest, then print a plain "N passed, N failed" line.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+// Runs the whole suite: type-check every package, run vitest while the API reference builds (TypeDoc, warnings
+// as errors), then print a plain "N passed, N failed" line.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +17,14 @@ if (tsc !== 0) {
   process.exit(tsc);
 }
 rmSync(results, { force: true });
+// the docs build runs beside vitest, its output kept in a file and shown at the end
+const docs_log = '.docs-build.log';
+const docs_fd = openSync(docs_log, 'w');
+const docs = spawn('typedoc', [], { stdio: ['ignore', docs_fd, docs_fd], env, shell: process.platform === 'win32' });
+const docs_status = new Promise((done) => {
+  docs.on('exit', (code) => done(code ?? 1));
+  docs.on('error', () => done(1));
+});
 const status = run('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile=${results}`, ...process.argv.slice(2)]);
 if (existsSync(results)) {
   const r = JSON.parse(readFileSync(results, 'utf8'));
@@ -23,4 +32,11 @@ if (existsSync(results)) {
   console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
   if (r.numTotalTests === 0) process.exit(1);
 }
+const docs_code = await docs_status;
+closeSync(docs_fd);
+if (docs_code !== 0) {
+  console.error(`${readFileSync(docs_log, 'utf8')}\napi reference (pnpm docs): TypeDoc failed (warnings count as errors)`);
+  process.exit(1);
+}
+console.log('api reference (pnpm docs): built into docs/api');
 process.exit(status);

@@ -7,7 +7,8 @@ import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { models } from '@tsgrad/vision';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, parse_options } from '../train_mnist.js';
+import { failure_report } from '../run_main.js';
+import { HELP, main, parse_options } from '../train_mnist.js';
 import { read_png } from './png.js';
 
 const out = mkdtempSync(join(tmpdir(), 'tsgrad-demo-'));
@@ -54,5 +55,22 @@ describe('examples/train_mnist.ts', () => {
     expect(() => parse_options(['--epochs', '0'])).toThrow("--epochs must be an integer >= 1, got '0'");
     expect(() => parse_options(['--lr=-1'])).toThrow("--lr must be a positive number, got '-1'");
     expect(parse_options(['--help'])).toBeNull();
+  });
+
+  it('on the command line, a bad or unknown flag prints the problem and the usage, not a stack trace', () => {
+    const bad = (argv: string[]) => {
+      try {
+        parse_options(argv);
+      } catch (e) {
+        return failure_report(e, HELP, false);
+      }
+      throw new Error(`${argv.join(' ')} was accepted`);
+    };
+    expect(bad(['--epochs', '0'])).toEqual({ text: `error: --epochs must be an integer >= 1, got '0'\n\n${HELP}`, status: 2 });
+    const unknown = bad(['--epoch', '2']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.text).toMatch(/^error: Unknown option '--epoch'/);
+    expect(unknown.text).not.toMatch(/\n\s+at /);
+    expect(failure_report(new Error('MNIST: Dataset not found'), HELP, false)).toEqual({ text: 'error: MNIST: Dataset not found', status: 1 });
   });
 });

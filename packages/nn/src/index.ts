@@ -3,13 +3,13 @@ export { Module, LEGACY_HOOK_WARNING_CATEGORY, deepcopy } from './module.js';
 export type { ForwardArgs, ForwardOutput, ForwardHook, ForwardHookWithKwargs, ForwardPreHook, ForwardPreHookWithKwargs, BackwardHookFn, BackwardPreHookFn } from './module.js';
 export { Parameter, is_parameter } from './parameter.js';
 export { Kwargs, kwargs } from './kwargs.js';
-export { BackwardHookFunction } from './backward_hook.js';
+export { BackwardHookFunction, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
 export {
   register_module_forward_pre_hook, register_module_forward_hook, register_module_full_backward_hook,
-  register_module_full_backward_pre_hook, register_module_backward_hook,
+  register_module_full_backward_pre_hook, register_module_backward_hook, type GlobalForwardHook, type GlobalForwardPreHook,
 } from './global_hooks.js';
 export { Linear, Identity } from './layers/linear.js';
-export { Conv2d } from './layers/conv.js';
+export { Conv2d, type Conv2dLayerOptions } from './layers/conv.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax } from './layers/activation.js';
 export {

@@ -818,7 +818,7 @@ function linear_taps(In: number, Out: number, r: number, align_corners: boolean,
 
 /**
  * Bilinear 2-D resize (PyTorch upsample_bilinear2d). Each output is the separable blend of the
- * four input pixels around its source point; see {@link area_pixel_scale} for `rh` / `rw`.
+ * four input pixels around its source point; see `area_pixel_scale` (in ops/nn_ops.ts) for `rh` / `rw`.
  * @param x input, [NC, H, W] flattened
  * @param out output, [NC, Ho, Wo]
  * @param NC number of planes (N * C)
