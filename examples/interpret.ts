@@ -183,14 +183,14 @@ export function knn_accuracy(points: torch.Tensor, labels: readonly number[], k 
 
 /** The plot with a legend (colour swatch and name per class, in scatter_plot's colours) to its right rather than over its points. */
 function with_legend(plot: image.RgbaImage, classes: readonly string[]): image.RgbaImage {
-  const scale = 2;
-  const width = plot.width + 8 + 7 * scale + Math.max(...classes.map((c) => image.text_width(c, scale))) + 8;
+  const swatch = 10;
+  const width = plot.width + 8 + swatch + 6 + Math.max(...classes.map((c) => image.text_width(c))) + 8;
   const out = image.blank_image(width, plot.height);
   for (let y = 0; y < plot.height; y++) out.data.set(plot.data.subarray(4 * y * plot.width, 4 * (y + 1) * plot.width), 4 * y * width);
   classes.forEach((name, c) => {
-    const y = 12 + c * 8 * scale;
-    for (let dy = 0; dy < 5 * scale; dy++) for (let dx = 0; dx < 5 * scale; dx++) out.data.set([...image.LABEL_COLORS[c % 10]!, 255], 4 * ((y + dy) * width + plot.width + 8 + dx));
-    image.draw_text(out, plot.width + 8 + 7 * scale, y, name, [0, 0, 0], scale);
+    const y = 12 + c * 20;
+    for (let dy = 0; dy < swatch; dy++) for (let dx = 0; dx < swatch; dx++) out.data.set([...image.LABEL_COLORS[c % 10]!, 255], 4 * ((y + 3 + dy) * width + plot.width + 8 + dx));
+    image.draw_text(out, plot.width + 8 + swatch + 6, y, name, [0, 0, 0]);
   });
   return out;
 }
@@ -246,10 +246,11 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): Inte
   // vanilla saliency |∂ logit / ∂ x|
   const sal = interpret.saliency(net, x, predicted);
   const sal_share = object_share(sal.map, x);
-  write('saliency.png', sheet(
-    row('saliency', (k) => image.to_rgba(sal.map.index([k]), { colormap: 'viridis' })),
+  const heat_bar = (title: string) => ({ colormap: 'jet' as const, ticks: ['0', 'max'] as const, label: 'per image', title });
+  write('saliency.png', image.with_colorbar(sheet(
+    row('saliency', (k) => image.to_rgba(sal.map.index([k]), { colormap: 'jet', range: [0, sal.map.index([k]).amax().item()] })),
     row('overlay', (k) => overlay(digit(k), sal.map.index([k]), range)),
-  ), `saliency, ${pct(mean_of(sal_share.share))} of it on the ${pct(mean_of(sal_share.area))} of pixels that are object (brighter than the image's mean)`);
+  ), heat_bar('Vanilla saliency |d score / d pixel|')), `saliency, ${pct(mean_of(sal_share.share))} of it on the ${pct(mean_of(sal_share.area))} of pixels that are object (brighter than the image's mean)`);
   log(`the first image (${test.classes[labels[0]!]}) and its saliency in the terminal:`);
   const left = image.render_ascii(digit(0), { width: 28 }).split('\n');
   const right = image.render_ascii(sal.map.index([0]), { width: 28 }).split('\n');
@@ -257,13 +258,13 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): Inte
 
   // guided backprop: ReLU backward hooks on the nn.ReLU twin let only positive gradients through
   const gb = interpret.guided_backprop(guided, x, predicted);
-  write('guided_backprop.png', sheet(
+  write('guided_backprop.png', image.with_colorbar(sheet(
     row('guided bp', (k) => {
       const a = gb.attribution.index([k]);
       const m = Math.max(a.abs().amax().item(), 1e-12);
       return image.to_rgba(a, { range: [-m, m] });
     }),
-  ), 'guided backprop (gray 0, white: a brighter pixel raises the class score, black: lowers it)');
+  ), { colormap: 'gray', ticks: ['-max', '+max'], label: 'per image', title: 'Guided backprop' }), 'guided backprop (gray 0, white: a brighter pixel raises the class score, black: lowers it)');
 
   // Grad-CAM on both conv layers, placed by receptive field; the last row stretches conv2's map over the
   // whole image as pytorch-grad-cam does, which on this unpadded net shifts it off the stroke
@@ -273,15 +274,15 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): Inte
     return { label: `grad-cam ${layer}`, map: map_on_input(net, layer, r.cam, size), stretched: r.cam_upsampled! };
   });
   const cam_rows = [...cams, { label: 'conv2 stretched', map: cams[1]!.stretched }];
-  write('grad_cam.png', sheet(...cam_rows.map(({ label, map }) => row(label, (k) => overlay(digit(k), map.index([k]), range)))),
+  write('grad_cam.png', image.with_colorbar(sheet(...cam_rows.map(({ label, map }) => row(label, (k) => overlay(digit(k), map.index([k]), range)))), heat_bar('Grad-CAM of the predicted class')),
     `${cam_rows.map(({ label, map }) => `${label.replace('grad-cam ', '')} ${pct(mean_of(object_share(map, x).share))}`).join(', ')} of Grad-CAM on the object`);
 
   // occlusion: a black 6×6 patch slid with stride 2; the heat is the drop of the class probability
   const occ = interpret.occlusion(net, x, predicted, { patch: 6, stride: 2, fill: range[0] });
   const max_drop = occ.heatmap.amax().item();
-  write('occlusion.png', sheet(
+  write('occlusion.png', image.with_colorbar(sheet(
     row('occlusion', (k) => overlay(digit(k), occ.attribution.index([k]).clamp({ min: 0 }), range)),
-  ), `occlusion with a black 6×6 patch, stride 2; largest probability drop ${max_drop.toFixed(2)}`);
+  ), heat_bar('Occlusion: drop of the class probability')), `occlusion with a black 6×6 patch, stride 2; largest probability drop ${max_drop.toFixed(2)}`);
 
   // class visualizations: ascend each class's logit from a blank image, with L2 decay, clipped to real pixel values
   const gen = new torch.Generator().manual_seed(0);

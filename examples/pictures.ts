@@ -110,7 +110,8 @@ export interface ExplainSheet {
 
 /**
  * A sheet with one column per image: the digit (labelled true/predicted class), its vanilla saliency over the
- * digit, and its Grad-CAM on `conv2` (placed by `map_on_input`) over the digit, both for the predicted class. `net` must be in eval mode
+ * digit, and its Grad-CAM on `conv2` (placed by `map_on_input`) over the digit, both for the predicted class;
+ * a title above and a jet colour bar from 0 to each map's maximum beside it. `net` must be in eval mode
  * and have a `conv2` layer; its hooks are removed again by the interpret tools.
  *
  * @example
@@ -128,6 +129,7 @@ export function explain_sheet(net: nn.Module, x: torch.Tensor, truth: readonly n
     ...Array.from({ length: n }, (_, k) => overlay(digit(k), cam.index([k]), range)),
   ];
   const labels = [...prediction_labels(truth, predicted, classes), ...new Array<string>(n).fill('saliency'), ...new Array<string>(n).fill('grad-cam conv2')];
-  const sheet = image.image_grid(cells, { cols: n, labels, scale: SHEET_SCALE });
+  const grid = image.image_grid(cells, { cols: n, labels, scale: SHEET_SCALE });
+  const sheet = image.with_colorbar(grid, { colormap: 'jet', ticks: ['0', 'max'], label: 'per image', title: 'Saliency and Grad-CAM of the predicted class' });
   return { image: sheet, predicted, saliency: sal.map, grad_cam: cam };
 }

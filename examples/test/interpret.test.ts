@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { datasets, image } from '@tsgrad/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { knn_accuracy, load_or_train, main, object_share, parse_options } from '../interpret.js';
 import { pick_examples } from '../pictures.js';
@@ -24,12 +25,19 @@ describe('examples/interpret.ts', () => {
   it('writes every picture as a PNG that decodes to the size of its grid', () => {
     const names = ['saliency', 'guided_backprop', 'grad_cam', 'occlusion', 'class_visualization', 'patches_conv2', 'tsne'];
     expect(result.files).toEqual(names.map((n) => join(out, `${n}.png`)));
-    // ten 84-pixel cells per row with 2 pixels of padding; rows of 84 + 7 (label) + 2 pixels
-    const sheet = (rows: number): [number, number] => [2 + 10 * 86, 2 + rows * 93];
-    const expected: [number, number][] = [sheet(3), sheet(2), sheet(4), sheet(2), sheet(1), [2 + 8 * 58, 2 + 6 * 65], [580, 480]];
+    // ten 84-pixel cells per row with 2 pixels of padding; rows of 84 + 17 (a 15-pixel label line) + 2 pixels
+    const sheet = (rows: number): [number, number] => [2 + 10 * 86, 2 + rows * 103];
+    const grids: [number, number][] = [sheet(3), sheet(2), sheet(4), sheet(2), sheet(1), [2 + 8 * 58, 2 + 6 * 75]];
+    // the four heatmap sheets get a 21-pixel title strip and a colour bar with its tick texts to the right
+    const heat = [true, true, true, true, false, false];
     result.files.forEach((f, k) => {
       const png = read_png(f);
-      expect([png.width, png.height], f).toEqual(expected[k]);
+      if (k === 6) expect([png.width, png.height], f).toEqual([480 + 8 + 10 + 6 + Math.max(...datasets.MNIST.classes.map((c) => image.text_width(c))) + 8, 480]);
+      else if (heat[k]) {
+        expect(png.height, f).toBe(grids[k]![1] + 21);
+        expect(png.width, f).toBeGreaterThan(grids[k]![0] + 20);
+        expect(png.width, f).toBeLessThan(grids[k]![0] + 80);
+      } else expect([png.width, png.height], f).toEqual(grids[k]);
       expect(new Set(png.data).size, f).toBeGreaterThan(10);
       expect(lines.some((l) => l.startsWith(`wrote ${f} (${png.width}×${png.height}): `)), f).toBe(true);
     });

@@ -45,8 +45,10 @@ describe('examples/train_mnist.ts', () => {
     expect(result!.sheet_path).toBe(join(out, 'saliency_grad_cam.png'));
     expect(lines).toContain(`saliency and Grad-CAM (conv2) of the predicted class for 6 test images: ${result!.sheet_path}`);
     const png = read_png(result!.sheet_path);
-    // six 28×28 images at scale 3 per row with 2 pixels of padding; three rows, each with a 7-pixel label strip
-    expect([png.width, png.height]).toEqual([2 + 6 * (84 + 2), 2 + 3 * (84 + 7 + 2)]);
+    // six 28×28 images at scale 3 per row with 2 pixels of padding; three rows, each with a 17-pixel label
+    // strip; a 21-pixel title strip above and a colour bar to the right
+    expect(png.height).toBe(21 + 2 + 3 * (84 + 17 + 2));
+    expect(png.width).toBeGreaterThan(2 + 6 * (84 + 2) + 20);
     expect(new Set(png.data).size).toBeGreaterThan(10);
   });
 

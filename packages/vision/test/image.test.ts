@@ -72,27 +72,65 @@ describe('image_grid, text and scatter_plot', () => {
     expect(pixel(grid, 1, 6)).toEqual([200, 0, 0, 255]);
     expect(pixel(grid, 6, 6)).toEqual([0, 0, 255, 255]);
     const labelled = image.image_grid(tiles, { cols: 3, labels: ['a', 'b', 'c'], scale: 2 });
-    expect(labelled.height).toBe(2 + 4 + 7 + 2);
-    // 'A' starts with ink in its middle top pixel: x0 + 1, y0 + cell height + 1
-    expect(pixel(labelled, 2 + 1, 2 + 4 + 1)).toEqual([0, 0, 0, 255]);
+    // a label line is 15 pixels (12 px DejaVu Sans) plus 2; labels wider than the 4-pixel cell are cut to nothing
+    expect(labelled.height).toBe(2 + 4 + 17 + 2);
+    const wide = image.image_grid([image.blank_image(20, 4, [255, 255, 255])], { labels: ['I'], padding: 0 });
+    // 'I' is a one-pixel stem of full ink from the cap height (3 px below the top of the line) to the baseline
+    const stem = Array.from({ length: 20 }, (_, x) => x).filter((x) => pixel(wide, x, 4 + 1 + 8)[0]! < 80);
+    expect(stem.length).toBeGreaterThan(0);
     expect(() => image.image_grid(tiles, { labels: ['a'] })).toThrow('image_grid got 1 labels for 3 images');
     const from_tensors = image.image_grid([torch.zeros([28, 28]), torch.ones([1, 1, 14, 14])], { cols: 1 });
     expect([from_tensors.width, from_tensors.height]).toEqual([32, 62]);
   });
 
-  it('draws the 3×5 font and scatter plots coloured by label', () => {
-    const im = image.blank_image(8, 6);
-    image.draw_text(im, 0, 0, '1l', [0, 0, 0]);
-    expect(image.text_width('1l')).toBe(7);
-    expect(pixel(im, 1, 0)).toEqual([0, 0, 0, 255]);
+  it('draws anti-aliased DejaVu Sans text, unknown characters as ?, and scatter plots coloured by label', () => {
+    const im = image.blank_image(40, 16);
+    image.draw_text(im, 1, 0, 'Iso', [0, 0, 0]);
+    expect(image.text_width('')).toBe(0);
+    expect(image.text_width('II')).toBe(2 * image.text_width('I'));
+    expect(image.text_width('Iso', 2)).toBe(2 * image.text_width('Iso'));
+    expect(image.text_width('Iso')).toBeGreaterThan(15);
+    const values = new Set<number>();
+    for (let i = 0; i < im.data.length; i += 4) values.add(im.data[i]!);
+    expect([...values].some((v) => v < 40)).toBe(true); // ink
+    expect(values.has(255)).toBe(true); // paper
+    expect([...values].some((v) => v > 40 && v < 215)).toBe(true); // anti-aliased edges
     expect(pixel(im, 0, 0)).toEqual([255, 255, 255, 255]);
-    expect(pixel(im, 4, 4)).toEqual([0, 0, 0, 255]);
+    const unknown = image.blank_image(10, 16);
+    const question = image.blank_image(10, 16);
+    image.draw_text(unknown, 0, 0, '\u4e00');
+    image.draw_text(question, 0, 0, '?');
+    expect(unknown.data).toEqual(question.data);
+    // over a transparent image the text keeps its colour and its coverage becomes the alpha
+    const clear = { width: 10, height: 16, data: new Uint8ClampedArray(10 * 16 * 4) };
+    image.draw_text(clear, 0, 0, 'I', [200, 0, 0]);
+    const inked = Array.from({ length: 160 }, (_, k) => k).filter((k) => clear.data[4 * k + 3]! > 0);
+    expect(inked.length).toBeGreaterThan(5);
+    for (const k of inked) expect(clear.data[4 * k]).toBe(200);
     const plot = image.scatter_plot(torch.tensor([[0, 0], [1, 1]], { dtype: 'float64' }), { labels: [0, 3], size: 100, margin: 10, legend: ['zero', 'three'] });
     expect([plot.width, plot.height]).toEqual([100, 100]);
     expect(pixel(plot, 10, 89)).toEqual([...image.LABEL_COLORS[0]!, 255]);
     expect(pixel(plot, 90, 10)).toEqual([...image.LABEL_COLORS[3]!, 255]);
-    expect(pixel(plot, 5, 5)).toEqual([...image.LABEL_COLORS[0]!, 255]);
+    expect(pixel(plot, 6, 8)).toEqual([...image.LABEL_COLORS[0]!, 255]); // the legend's first swatch
     expect(() => image.scatter_plot([[0, 0]], { labels: [1, 2] })).toThrow('scatter_plot got 2 labels for 1 points');
+  });
+});
+
+describe('with_colorbar', () => {
+  it('puts a title above the picture and a bar from low (bottom) to high (top) with its values beside it', () => {
+    const pic = image.blank_image(50, 100, [0, 255, 0]);
+    const out = image.with_colorbar(pic, { colormap: 'gray', range: [0, 2], title: 'Title', label: 'v' });
+    expect(out.height).toBe(21 + 100); // a 15-pixel title line and 6 pixels of space
+    expect(out.width).toBeGreaterThan(50 + 8 + 12 + 4 + image.text_width('2'));
+    expect(pixel(out, 10, 21 + 5)).toEqual([0, 255, 0, 255]);
+    const bar_x = 50 + 8 + 6;
+    // the bar runs from half a line under the label (21 + 17 + 7) to half a line above the bottom
+    expect(pixel(out, bar_x, 45)).toEqual([255, 255, 255, 255]); // top: the high end, white in gray
+    expect(pixel(out, bar_x, 121 - 9)).toEqual([0, 0, 0, 255]); // bottom: the low end, black
+    expect(pixel(out, bar_x, 44)).toEqual([255, 255, 255, 255]); // paper above the bar
+    expect(pixel(out, bar_x, 78)[0]).toBeGreaterThan(100);
+    expect(pixel(out, bar_x, 78)[0]).toBeLessThan(155);
+    expect(() => image.with_colorbar(pic, { range: [0, Number.NaN] })).toThrow('with_colorbar range must be finite, got [0, NaN]');
   });
 });
 

@@ -1,56 +1,100 @@
-// A 3×5 pixel font for labels drawn into RgbaImages (digits, A–Z case-folded, common punctuation).
+// Text for labels drawn into RgbaImages: DejaVu Sans at 12 px, anti-aliased, blended over the image.
+import { FONT_ASCENT, FONT_BITMAP, FONT_DESCENT, FONT_GLYPHS } from './font_dejavu.generated.js';
 import type { RgbaImage } from './rgba.js';
 
-// five rows of three pixels per glyph, top to bottom, '1' = ink
-const GLYPHS: Record<string, string> = {
-  '0': '111101101101111', '1': '010110010010111', '2': '111001111100111', '3': '111001111001111', '4': '101101111001001',
-  '5': '111100111001111', '6': '111100111101111', '7': '111001001010010', '8': '111101111101111', '9': '111101111001111',
-  A: '010101111101101', B: '110101110101110', C: '011100100100011', D: '110101101101110', E: '111100110100111',
-  F: '111100110100100', G: '011100101101011', H: '101101111101101', I: '111010010010111', J: '001001001101010',
-  K: '101101110101101', L: '100100100100111', M: '101111111101101', N: '110101101101101', O: '010101101101010',
-  P: '110101110100100', Q: '010101101110011', R: '110101110101101', S: '011100010001110', T: '111010010010010',
-  U: '101101101101111', V: '101101101101010', W: '101101111111101', X: '101101010101101', Y: '101101010010010',
-  Z: '111001010100111', ' ': '000000000000000', '.': '000000000000010', ',': '000000000010100', '-': '000000111000000',
-  ':': '000010000010000', '%': '101001010100101', '(': '001010010010001', ')': '100010010010100', '/': '001001010100100',
-  '=': '000111000111000', '+': '000010111010000', '_': '000000000000111', '?': '111001010000010', '!': '010010010000010',
-  "'": '010010000000000', '#': '101111101111101',
-};
+interface Glyph {
+  advance: number;
+  dx: number;
+  dy: number;
+  width: number;
+  height: number;
+  /** Coverage 0..1 per pixel, row-major. */
+  coverage: Float32Array;
+}
 
-/** Glyph height in font pixels. */
-export const GLYPH_HEIGHT = 5;
+let glyphs: Map<string, Glyph> | null = null;
+
+/** Decodes the generated font once, on first use. */
+function glyph_table(): Map<string, Glyph> {
+  if (glyphs !== null) return glyphs;
+  const bytes = Uint8Array.from(atob(FONT_BITMAP), (c) => c.charCodeAt(0));
+  glyphs = new Map();
+  for (const [ch, advance, dx, dy, width, height, offset] of FONT_GLYPHS) {
+    const coverage = new Float32Array(width * height);
+    for (let i = 0; i < coverage.length; i++) {
+      const byte = bytes[offset + (i >> 1)]!;
+      coverage[i] = ((i & 1) === 0 ? byte >> 4 : byte & 15) / 15;
+    }
+    glyphs.set(ch, { advance, dx, dy, width, height, coverage });
+  }
+  return glyphs;
+}
+
+function glyph_of(ch: string): Glyph {
+  const table = glyph_table();
+  return table.get(ch) ?? table.get('?')!;
+}
+
+/** Height in pixels of one line of text at scale 1 (12 px DejaVu Sans: ascent plus descent). */
+export const GLYPH_HEIGHT = FONT_ASCENT + FONT_DESCENT;
 
 /**
- * Width in image pixels of `text` drawn at `scale` (3 pixels per glyph plus 1 between glyphs).
+ * Width in image pixels of `text` drawn at `scale` (the sum of the glyphs' advances).
  *
+ * @param text - the label
+ * @param scale - integer magnification, as given to draw_text
+ * @returns the width in pixels
  * @example
- * text_width('cat', 2); // 22
+ * text_width('cat'); // 19
  */
 export function text_width(text: string, scale = 1): number {
-  return text.length === 0 ? 0 : (4 * text.length - 1) * scale;
+  let width = 0;
+  for (const ch of text) width += glyph_of(ch).advance;
+  return width * scale;
 }
 
 /**
- * Draws `text` into `image` with its top-left corner at `(x, y)`, each font pixel a `scale × scale` block;
- * lowercase is drawn as uppercase, unknown characters as '?', pixels outside the image are skipped.
+ * Draws `text` into `image` with the top-left corner of its line box at `(x, y)` (the line is GLYPH_HEIGHT ×
+ * `scale` pixels tall), in DejaVu Sans at 12 px, anti-aliased and blended over what is there. `scale`
+ * magnifies each font pixel to a `scale × scale` block. Characters the font lacks are drawn as '?';
+ * pixels outside the image are skipped.
  *
+ * @param image - drawn into, in place
+ * @param x - left edge of the text, in pixels
+ * @param y - top of the line box, in pixels
+ * @param text - the label
+ * @param rgb - the text colour (default black)
+ * @param scale - integer magnification (default 1)
  * @example
- * draw_text(img, 2, 2, 'class 3', [0, 0, 0], 2);
+ * draw_text(img, 2, 2, 'class 3', [0, 0, 0]);
  */
 export function draw_text(image: RgbaImage, x: number, y: number, text: string, rgb: readonly [number, number, number] = [0, 0, 0], scale = 1): void {
-  [...text.toUpperCase()].forEach((ch, i) => {
-    const glyph = GLYPHS[ch] ?? GLYPHS['?']!;
-    for (let r = 0; r < GLYPH_HEIGHT; r++) {
-      for (let c = 0; c < 3; c++) {
-        if (glyph[3 * r + c] !== '1') continue;
-        for (let dy = 0; dy < scale; dy++) {
-          for (let dx = 0; dx < scale; dx++) {
-            const px = x + (4 * i + c) * scale + dx;
-            const py = y + r * scale + dy;
-            if (px < 0 || py < 0 || px >= image.width || py >= image.height) continue;
-            image.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * (py * image.width + px));
-          }
+  const s = Math.max(1, Math.round(scale));
+  let pen = x;
+  for (const ch of text) {
+    const g = glyph_of(ch);
+    const left = pen + g.dx * s;
+    const top = y + (FONT_ASCENT + g.dy) * s;
+    for (let r = 0; r < g.height; r++) {
+      for (let c = 0; c < g.width; c++) {
+        const a = g.coverage[r * g.width + c]!;
+        if (a === 0) continue;
+        for (let sy = 0; sy < s; sy++) {
+          for (let sx = 0; sx < s; sx++) blend(image, left + c * s + sx, top + r * s + sy, rgb, a);
         }
       }
     }
-  });
+    pen += g.advance * s;
+  }
+}
+
+/** Composites `rgb` at opacity `a` over pixel `(px, py)` (Porter-Duff "over"); outside the image, nothing. */
+function blend(image: RgbaImage, px: number, py: number, rgb: readonly [number, number, number], a: number): void {
+  if (px < 0 || py < 0 || px >= image.width || py >= image.height) return;
+  const i = 4 * (py * image.width + px);
+  const d = image.data;
+  const below = d[i + 3]! / 255;
+  const out = a + below * (1 - a);
+  for (let k = 0; k < 3; k++) d[i + k] = Math.round((rgb[k]! * a + d[i + k]! * below * (1 - a)) / out);
+  d[i + 3] = Math.round(out * 255);
 }

@@ -54,12 +54,13 @@ export function scatter_plot(points: Tensor | readonly (readonly number[])[], op
   };
   const color = (label: number): [number, number, number] => LABEL_COLORS[((label % 10) + 10) % 10]!;
   rows.forEach((_, k) => dot(to_px(xs[k]!, x_lo, x_hi), size - 1 - to_px(ys[k]!, y_lo, y_hi), labels === undefined ? LABEL_COLORS[0]! : color(labels[k]!)));
-  // legend: a colour swatch and the name per label, at font scale 2, as many rows as fit
+  // legend: a colour swatch and the name per label, one line of text each, as many rows as fit
+  const swatch = GLYPH_HEIGHT - 5;
   options.legend?.forEach((name, k) => {
-    const y = 4 + k * (GLYPH_HEIGHT + 3) * 2;
-    if (y + 2 * GLYPH_HEIGHT > size) return;
-    for (let dy = 0; dy < 2 * GLYPH_HEIGHT; dy++) for (let dx = 0; dx < 2 * GLYPH_HEIGHT && 4 + dx < size; dx++) out.data.set([...color(k), 255], 4 * ((y + dy) * size + 4 + dx));
-    draw_text(out, 8 + 2 * GLYPH_HEIGHT, y, name, [0, 0, 0], 2);
+    const y = 4 + k * (GLYPH_HEIGHT + 3);
+    if (y + GLYPH_HEIGHT > size) return;
+    for (let dy = 0; dy < swatch; dy++) for (let dx = 0; dx < swatch && 4 + dx < size; dx++) out.data.set([...color(k), 255], 4 * ((y + 3 + dy) * size + 4 + dx));
+    draw_text(out, 8 + swatch, y, name, [0, 0, 0]);
   });
   return out;
 }

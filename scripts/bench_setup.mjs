@@ -1,0 +1,40 @@
+// `pnpm bench:setup` (run by `pnpm bench` too): installs TF.js, the bench's peer, into bench/peers with
+// `npm ci` on first use, and links bench/node_modules/@tensorflow to it. The workspace install leaves TF.js
+// out (about 300 MB that only the bench uses).
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bench = fileURLToPath(new URL('../bench', import.meta.url));
+const peers = join(bench, 'peers');
+const scope = join(bench, 'node_modules', '@tensorflow');
+// one link per package the bench imports (never the scope folder: a later `pnpm install` pruning
+// bench/node_modules/@tensorflow would then delete the installed packages themselves)
+const LINKED = ['tfjs', 'tfjs-core', 'tfjs-backend-wasm'];
+
+/** True when bench/node_modules/@tensorflow/<name> is a link to the installed package. */
+function linked(name) {
+  const link = join(scope, name);
+  try {
+    return lstatSync(link).isSymbolicLink() && resolve(scope, readlinkSync(link)) === join(peers, 'node_modules', '@tensorflow', name);
+  } catch {
+    return false;
+  }
+}
+
+if (!LINKED.every((name) => existsSync(join(peers, 'node_modules', '@tensorflow', name, 'package.json')))) {
+  console.log('installing TF.js 4.22 for the bench into bench/peers (npm ci, about 300 MB, once)');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: peers, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (r.status !== 0) {
+    console.error('npm ci in bench/peers failed; the bench needs TF.js');
+    process.exit(r.status ?? 1);
+  }
+}
+if (existsSync(scope) && lstatSync(scope).isSymbolicLink()) rmSync(scope);
+mkdirSync(scope, { recursive: true });
+for (const name of LINKED) {
+  if (linked(name)) continue;
+  rmSync(join(scope, name), { recursive: true, force: true });
+  symlinkSync(join('..', '..', 'peers', 'node_modules', '@tensorflow', name), join(scope, name), process.platform === 'win32' ? 'junction' : 'dir');
+}
