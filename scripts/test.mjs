@@ -38,7 +38,7 @@ if (existsSync(results)) {
 const docs_code = await docs_status;
 closeSync(docs_fd);
 if (docs_code !== 0) {
-  console.error(`${readFileSync(docs_log, 'utf8')}\napi reference (pnpm docs): TypeDoc failed (warnings count as errors)`);
+  console.error(`${readFileSync(docs_log, 'utf8')}\napi reference (pnpm docs): TypeDoc failed; its warnings count as errors (typedoc.json)`);
   process.exit(1);
 }
 console.log('api reference (pnpm docs): built into docs/api');
