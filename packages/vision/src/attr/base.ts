@@ -28,14 +28,19 @@ export abstract class Attribution {
     }
   }
 
+  /** Captum's `multiply_by_inputs`, for the methods whose constructor takes it. */
+  protected multiply = false;
+  /** Whether this method computes a convergence delta. */
+  protected readonly has_delta: boolean = false;
+
   /** Whether `attribute` can return a convergence delta. */
   has_convergence_delta(): boolean {
-    return false;
+    return this.has_delta;
   }
 
   /** Whether the attributions are multiplied by `(input − baseline)` (global attribution). */
   get multiplies_by_inputs(): boolean {
-    return false;
+    return this.multiply;
   }
 
   /** Whether `attribute` takes a `random` source (sampled methods); NoiseTunnel passes its own down to them. */

@@ -130,18 +130,13 @@ const DEEP_LIFT = torch.signature<DeepLiftOptions>(
  * const [a, delta] = new attr.DeepLift(net).attribute(x, { baselines: 0, target: 3, return_convergence_delta: true });
  */
 export class DeepLift extends GradientAttribution {
-  constructor(readonly model: nn.Module, private readonly multiply = true, readonly eps = 1e-10) {
+  constructor(readonly model: nn.Module, multiply_by_inputs = true, readonly eps = 1e-10) {
     super(model);
+    this.multiply = multiply_by_inputs;
     if (!(model instanceof nn.Module)) throw new TypeError('DeepLift needs an nn.Module to hook its nonlinear modules');
   }
 
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
-  }
+  protected override readonly has_delta = true;
 
   attribute<I extends Inputs, O extends DeepLiftOptions>(inputs: I, options?: O): WithDelta<I, O> {
     const o = parse_options(DEEP_LIFT, inputs, options);

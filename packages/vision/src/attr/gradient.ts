@@ -35,9 +35,7 @@ export class Saliency extends GradientAttribution {
  * const a = new attr.InputXGradient(net).attribute(x, { target: 3 });
  */
 export class InputXGradient extends GradientAttribution {
-  override get multiplies_by_inputs(): boolean {
-    return true;
-  }
+  protected override multiply = true;
 
   attribute<I extends Inputs>(inputs: I, options: TargetOptions = {}): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);

@@ -4,9 +4,26 @@ import type { Tensor } from '@tsgrad/core';
 import { GradientAttribution, type TargetOptions, type WithDelta } from './base.js';
 import {
   compute_gradients, format_args, format_baselines, format_inputs, format_output, parse_options, tensorize_baselines, type BaselineType,
-  type ForwardFunc, type Inputs,
+  type Baseline, type ForwardFunc, type Inputs,
 } from './common.js';
 import { generator_source, NoiseTunnel, type RandomSource } from './noise_tunnel.js';
+
+/**
+ * `α x + (1 − α) x'` with one uniform `α` per sample (Captum's `_scale_input`), for each input.
+ *
+ * @example
+ * const points = random_points([x], [0], generator_source());
+ */
+export function random_points(xs: readonly Tensor[], baselines: readonly Baseline[], random: RandomSource): Tensor[] {
+  const n = xs[0]!.shape[0]!;
+  const alpha = torch.tensor(random.uniform(n), { dtype: xs[0]!.dtype });
+  return torch.no_grad(() =>
+    xs.map((x, i) => {
+      const a = alpha.reshape([n, ...x.shape.slice(1).map(() => 1)]);
+      return a.mul(x).add(torch.ones_like(a).sub(a).mul(baselines[i]!));
+    }),
+  );
+}
 
 export interface InputBaselineXGradientOptions extends TargetOptions {
   baselines?: BaselineType;
@@ -26,17 +43,12 @@ const INPUT_BASELINE = torch.signature<InputBaselineXGradientOptions>(
  * const a = new attr.InputBaselineXGradient(net).attribute(x, { baselines: b, target: 3 });
  */
 export class InputBaselineXGradient extends GradientAttribution {
-  constructor(forward_func: ForwardFunc, private readonly multiply = true) {
+  constructor(forward_func: ForwardFunc, multiply_by_inputs = true) {
     super(forward_func);
+    this.multiply = multiply_by_inputs;
   }
 
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
-  }
+  protected override readonly has_delta = true;
 
   override accepts_random(): boolean {
     return true;
@@ -46,15 +58,7 @@ export class InputBaselineXGradient extends GradientAttribution {
     const o = parse_options(INPUT_BASELINE, inputs, options);
     const { inputs: xs, is_tuple } = format_inputs(inputs);
     const baselines = format_baselines(o.baselines, xs);
-    const random = o.random ?? generator_source();
-    const n = xs[0]!.shape[0]!;
-    const alpha = torch.tensor(random.uniform(n), { dtype: xs[0]!.dtype });
-    const scaled = torch.no_grad(() =>
-      xs.map((x, i) => {
-        const a = alpha.reshape([n, ...x.shape.slice(1).map(() => 1)]);
-        return a.mul(x).add(torch.ones_like(a).sub(a).mul(baselines[i]!));
-      }),
-    );
+    const scaled = random_points(xs, baselines, o.random ?? generator_source());
     const grads = compute_gradients(this.forward_func, scaled, o.target, format_args(o.additional_forward_args));
     const attrs = this.multiply ? torch.no_grad(() => grads.map((g, i) => xs[i]!.sub(baselines[i]!).mul(g))) : grads;
     const out = format_output(is_tuple, attrs);
@@ -87,17 +91,12 @@ const GRADIENT_SHAP = torch.signature<GradientShapOptions>(
  * const a = new attr.GradientShap(net).attribute(x, { baselines: background, n_samples: 20, target: 3 });
  */
 export class GradientShap extends GradientAttribution {
-  constructor(forward_func: ForwardFunc, private readonly multiply = true) {
+  constructor(forward_func: ForwardFunc, multiply_by_inputs = true) {
     super(forward_func);
+    this.multiply = multiply_by_inputs;
   }
 
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
-  }
+  protected override readonly has_delta = true;
 
   attribute<I extends Inputs, O extends GradientShapOptions>(inputs: I, options: O): WithDelta<I, O> {
     const o = parse_options(GRADIENT_SHAP, inputs, options);

@@ -8,9 +8,9 @@ export { layer_eval, LayerAttribution, LayerActivation, LayerGradientXActivation
 export { ablate, FeatureAblation, Occlusion, type AblationPlan, type FeatureMasks, type FeatureAblationOptions, type OcclusionOptions } from './feature_ablation.js';
 export { NoiseTunnel, generator_source, expand_per_sample, type RandomSource, type NoiseTunnelType, type NoiseTunnelOptions } from './noise_tunnel.js';
 export { DeepLift, DeepLiftShap, hook_deeplift, type DeepLiftOptions } from './deep_lift.js';
-export { GradientShap, InputBaselineXGradient, type GradientShapOptions, type InputBaselineXGradientOptions } from './gradient_shap.js';
+export { GradientShap, InputBaselineXGradient, random_points, type GradientShapOptions, type InputBaselineXGradientOptions } from './gradient_shap.js';
 export { LayerIntegratedGradients, LayerConductance, InternalInfluence, LayerInputBaselineXGradient, LayerGradientShap, LayerDeepLift, type LayerPathOptions, type LayerBaselineOptions, type LayerGradientShapOptions } from './layer_path.js';
-export { NeuronGradient, NeuronIntegratedGradients, NeuronGuidedBackprop, NeuronDeconvolution, neuron_gradient_func, select_neuron, type NeuronSelector, type NeuronSlice, type NeuronOptions, type NeuronIntegratedGradientsOptions } from './neuron.js';
+export { NeuronGradient, NeuronIntegratedGradients, NeuronConductance, NeuronGuidedBackprop, NeuronDeconvolution, type NeuronConductanceOptions, neuron_gradient_func, select_neuron, type NeuronSelector, type NeuronSlice, type NeuronOptions, type NeuronIntegratedGradientsOptions } from './neuron.js';
 export { ShapleyValueSampling, ShapleyValues, type ShapleyOptions } from './shapley.js';
 export { FeaturePermutation, permute_feature, format_feature_mask, type PermFunc } from './feature_ablation.js';
 export {

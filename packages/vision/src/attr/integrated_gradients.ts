@@ -130,20 +130,12 @@ export interface IntegratedGradientsOptions extends TargetOptions {
  * const [a, delta] = new attr.IntegratedGradients(net).attribute(x, { baselines: 0, target: 3, n_steps: 50, return_convergence_delta: true });
  */
 export class IntegratedGradients extends GradientAttribution {
-  private readonly multiply: boolean;
-
   constructor(forward_func: ForwardFunc, multiply_by_inputs = true) {
     super(forward_func);
     this.multiply = multiply_by_inputs;
   }
 
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
-  }
+  protected override readonly has_delta = true;
 
   attribute<I extends Inputs, O extends IntegratedGradientsOptions>(inputs: I, options?: O): WithDelta<I, O> {
     const o = parse_options(IG, inputs, options);

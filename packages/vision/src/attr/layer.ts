@@ -146,12 +146,9 @@ export class LayerActivation extends LayerAttribution {
  * const a = new attr.LayerGradientXActivation(net, net.conv2).attribute(x, { target: 3 });
  */
 export class LayerGradientXActivation extends LayerAttribution {
-  constructor(forward_func: ForwardFunc, layer: nn.Module | string, private readonly multiply = true) {
+  constructor(forward_func: ForwardFunc, layer: nn.Module | string, multiply_by_inputs = true) {
     super(forward_func, layer);
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
+    this.multiply = multiply_by_inputs;
   }
 
   attribute(inputs: Inputs, options: LayerOptions = {}): Tensor | Tensor[] {

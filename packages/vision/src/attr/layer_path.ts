@@ -11,6 +11,7 @@ import { hook_deeplift, type DeepLiftOptions } from './deep_lift.js';
 import { approximation_parameters } from './approximation.js';
 import { batch_attribution, integrate, scaled_path, sum_over_steps, type IntegratedGradientsOptions } from './integrated_gradients.js';
 import { layer_eval, LayerAttribution } from './layer.js';
+import { random_points } from './gradient_shap.js';
 import { generator_source, NoiseTunnel, type RandomSource } from './noise_tunnel.js';
 
 /** Layer outputs as returned: one Tensor, or an array when the layer gives a tuple. */
@@ -34,17 +35,12 @@ const LAYER_IG = torch.signature<LayerPathOptions>(
  * const a = new attr.LayerIntegratedGradients(net, net.embedding).attribute(tokens, { baselines: pad, target: 1 });
  */
 export class LayerIntegratedGradients extends LayerAttribution {
-  constructor(forward_func: ForwardFunc, layer: nn.Module | string, private readonly multiply = true) {
+  constructor(forward_func: ForwardFunc, layer: nn.Module | string, multiply_by_inputs = true) {
     super(forward_func, layer);
+    this.multiply = multiply_by_inputs;
   }
 
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
-  }
+  protected override readonly has_delta = true;
 
   attribute<O extends LayerPathOptions>(inputs: Inputs, options?: O): WithDelta<Tensor, O> | WithDelta<Tensor[], O> {
     const o = parse_options(LAYER_IG, inputs, options);
@@ -83,13 +79,8 @@ const LAYER_CONDUCTANCE = torch.signature<LayerPathOptions>(
  * const c = new attr.LayerConductance(net, net.conv2).attribute(x, { target: 3, n_steps: 50 });
  */
 export class LayerConductance extends LayerAttribution {
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return true;
-  }
+  protected override readonly has_delta = true;
+  protected override multiply = true;
 
   attribute<O extends LayerPathOptions>(inputs: Inputs, options?: O): WithDelta<Tensor, O> | WithDelta<Tensor[], O> {
     const o = parse_options(LAYER_CONDUCTANCE, inputs, options);
@@ -172,17 +163,12 @@ const LAYER_INPUT_BASELINE = torch.signature<LayerBaselineOptions>(
  * const a = new attr.LayerInputBaselineXGradient(net, net.conv2).attribute(x, { baselines: b, target: 3 });
  */
 export class LayerInputBaselineXGradient extends LayerAttribution {
-  constructor(forward_func: ForwardFunc, layer: nn.Module | string, private readonly multiply = true) {
+  constructor(forward_func: ForwardFunc, layer: nn.Module | string, multiply_by_inputs = true) {
     super(forward_func, layer);
+    this.multiply = multiply_by_inputs;
   }
 
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
-  }
+  protected override readonly has_delta = true;
 
   override accepts_random(): boolean {
     return true;
@@ -192,15 +178,7 @@ export class LayerInputBaselineXGradient extends LayerAttribution {
     const o = parse_options(LAYER_INPUT_BASELINE, inputs, options);
     const { inputs: xs } = format_inputs(inputs);
     const baselines = format_baselines(o.baselines, xs);
-    const random = o.random ?? generator_source();
-    const n = xs[0]!.shape[0]!;
-    const alpha = torch.tensor(random.uniform(n), { dtype: xs[0]!.dtype });
-    const scaled = torch.no_grad(() =>
-      xs.map((x, i) => {
-        const a = alpha.reshape([n, ...x.shape.slice(1).map(() => 1)]);
-        return a.mul(x).add(torch.ones_like(a).sub(a).mul(baselines[i]!));
-      }),
-    );
+    const scaled = random_points(xs, baselines, o.random ?? generator_source());
     const args = format_args(o.additional_forward_args);
     const at = { attribute_to_layer_input: o.attribute_to_layer_input };
     const grads = layer_eval(this.forward_func, this.layer, scaled, o.target, args, { ...at, gradients: true }).grads!;
@@ -232,17 +210,12 @@ const LAYER_GRADIENT_SHAP = torch.signature<LayerGradientShapOptions>(
  * const a = new attr.LayerGradientShap(net, net.conv2).attribute(x, { baselines: background, n_samples: 10, target: 3 });
  */
 export class LayerGradientShap extends LayerAttribution {
-  constructor(forward_func: ForwardFunc, layer: nn.Module | string, private readonly multiply = true) {
+  constructor(forward_func: ForwardFunc, layer: nn.Module | string, multiply_by_inputs = true) {
     super(forward_func, layer);
+    this.multiply = multiply_by_inputs;
   }
 
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
-  }
+  protected override readonly has_delta = true;
 
   attribute<O extends LayerGradientShapOptions>(inputs: Inputs, options: O): WithDelta<Tensor, O> | WithDelta<Tensor[], O> {
     const o = parse_options(LAYER_GRADIENT_SHAP, inputs, options);
@@ -267,17 +240,12 @@ const LAYER_DEEP_LIFT = torch.signature<LayerBaselineOptions & Pick<DeepLiftOpti
  * const a = new attr.LayerDeepLift(net, net.conv2).attribute(x, { baselines: 0, target: 3 });
  */
 export class LayerDeepLift extends LayerAttribution {
-  constructor(readonly model: nn.Module, layer: nn.Module | string, private readonly multiply = true, readonly eps = 1e-10) {
+  constructor(readonly model: nn.Module, layer: nn.Module | string, multiply_by_inputs = true, readonly eps = 1e-10) {
     super(model, layer);
+    this.multiply = multiply_by_inputs;
   }
 
-  override has_convergence_delta(): boolean {
-    return true;
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
-  }
+  protected override readonly has_delta = true;
 
   attribute<O extends LayerBaselineOptions & Pick<DeepLiftOptions, 'custom_attribution_func'>>(inputs: Inputs, options?: O): WithDelta<Tensor, O> | WithDelta<Tensor[], O> {
     const o = parse_options(LAYER_DEEP_LIFT, inputs, options);

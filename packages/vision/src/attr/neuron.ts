@@ -4,7 +4,7 @@ import type { Tensor } from '@tsgrad/core';
 import type * as nn from '@tsgrad/nn';
 import { DECONV_RULE, GUIDED_RULE, type ReluRule } from '../interpret/relu_backprop.js';
 import { GradientAttribution, type AttrOut } from './base.js';
-import { format_args, format_baselines, format_inputs, format_output, module_of, parse_options, run_forward, HookSet, type BaselineType, type ForwardFunc, type Inputs } from './common.js';
+import { format_args, format_baselines, format_inputs, format_output, module_of, parse_options, run_forward, HookSet, type BaselineType, type ForwardFunc, type Inputs, type TargetType } from './common.js';
 import { relu_rule_gradients } from './gradient.js';
 import type { ApproximationMethod } from './approximation.js';
 import { integrate, type GradientFunc } from './integrated_gradients.js';
@@ -119,12 +119,9 @@ const NEURON_IG = torch.signature<NeuronIntegratedGradientsOptions>(
  * const a = new attr.NeuronIntegratedGradients(net, net.conv2).attribute(x, { neuron_selector: [3, 1, 1], n_steps: 50 });
  */
 export class NeuronIntegratedGradients extends NeuronAttribution {
-  constructor(forward_func: ForwardFunc, layer: nn.Module | string, private readonly multiply = true) {
+  constructor(forward_func: ForwardFunc, layer: nn.Module | string, multiply_by_inputs = true) {
     super(forward_func, layer);
-  }
-
-  override get multiplies_by_inputs(): boolean {
-    return this.multiply;
+    this.multiply = multiply_by_inputs;
   }
 
   attribute<I extends Inputs>(inputs: I, options: NeuronIntegratedGradientsOptions): AttrOut<I> {
@@ -174,5 +171,61 @@ export class NeuronGuidedBackprop extends NeuronReluAttribution {
 export class NeuronDeconvolution extends NeuronReluAttribution {
   constructor(model: nn.Module, layer: nn.Module | string) {
     super(model, layer, DECONV_RULE, 'NeuronDeconvolution');
+  }
+}
+
+export interface NeuronConductanceOptions extends NeuronIntegratedGradientsOptions {
+  target?: TargetType;
+}
+
+const NEURON_CONDUCTANCE = torch.signature<NeuronConductanceOptions>(
+  'NeuronConductance.attribute(Tensor|Tensor[] inputs, *, Any neuron_selector, Any baselines=None, Any target=None, Any additional_forward_args=None, int n_steps=50, str method="riemann_trapezoid", int? internal_batch_size=None, bool attribute_to_neuron_input=False)',
+);
+
+/**
+ * Captum's NeuronConductance: along the input path, the gradient of the target w.r.t. the neuron times the
+ * neuron's gradient w.r.t. each input, integrated (Captum's default rule here is `riemann_trapezoid`) and
+ * multiplied by `input − baseline`: how much each input feature flows through the neuron into the output.
+ *
+ * @example
+ * const a = new attr.NeuronConductance(net, net.conv2).attribute(x, { neuron_selector: [3, 1, 1], target: 7 });
+ */
+export class NeuronConductance extends NeuronAttribution {
+  constructor(forward_func: ForwardFunc, layer: nn.Module | string, multiply_by_inputs = true) {
+    super(forward_func, layer);
+    this.multiply = multiply_by_inputs;
+  }
+
+  attribute<I extends Inputs>(inputs: I, options: NeuronConductanceOptions): AttrOut<I> {
+    const o = parse_options(NEURON_CONDUCTANCE, inputs, options);
+    const { inputs: xs, is_tuple } = format_inputs(inputs);
+    const layer = this.layer;
+    const to_input = o.attribute_to_neuron_input ?? false;
+    const attrs = integrate({
+      forward: this.forward_func, inputs: xs, baselines: format_baselines(o.baselines, xs), target: o.target, args: format_args(o.additional_forward_args),
+      n_steps: o.n_steps ?? 50, method: o.method ?? 'riemann_trapezoid', internal_batch_size: o.internal_batch_size, multiply: this.multiply,
+      gradient_func: (forward, scaled, target, args) =>
+        torch.enable_grad(() => {
+          const leaves = scaled.map((t) => t.detach().requires_grad_(true));
+          let saved: Tensor[] | null = null;
+          let out: Tensor;
+          {
+            using hooks = new HookSet();
+            const keep = (v: unknown): void => {
+              saved = (Array.isArray(v) ? v : [v]).filter((t): t is Tensor => t instanceof torch.Tensor);
+            };
+            hooks.add(to_input ? layer.register_forward_pre_hook((_m, a) => keep([...(a as unknown[])])) : layer.register_forward_hook((_m, _a, r) => keep(r)));
+            out = run_forward(forward, leaves, target, args);
+          }
+          if (saved === null) throw new Error(`Forward hook did not obtain any outputs for given layer ${layer._get_name()}`);
+          const at_layer: Tensor[] = saved;
+          const layer_grads = torch.autograd.grad(out.sum(), at_layer, { retain_graph: true }).map((g, i) => g ?? torch.zeros_like(at_layer[i]!));
+          const mid = select_neuron(layer_grads.map((g) => g.detach()), o.neuron_selector);
+          const neuron = select_neuron(at_layer, o.neuron_selector);
+          const input_grads = torch.autograd.grad(neuron.sum(), leaves).map((g, i) => (g === null ? torch.zeros_like(scaled[i]!) : g.detach()));
+          return input_grads.map((g) => g.mul(mid.reshape([mid.shape[0]!, ...g.shape.slice(1).map(() => 1)])));
+        }),
+    });
+    return format_output(is_tuple, attrs) as AttrOut<I>;
   }
 }

@@ -76,3 +76,33 @@ describe('cams: pytorch-grad-cam classes equal pytorch-grad-cam', () => {
     boom.remove();
   });
 });
+
+describe('cams targets', () => {
+  it('score what pytorch-grad-cam scores, for one sample and for a batch', () => {
+    const out = T({ shape: [2, 3], data: [1, 2, 3, -1, 0.5, 4] });
+    const one = out.select(0, 1);
+    expect(new cams.ClassifierOutputTarget(2).call(one).item()).toBe(4);
+    expect(Array.from(new cams.ClassifierOutputTarget(0).call(out).data_array())).toEqual([1, -1]);
+    const p = one.softmax(-1);
+    expect(new cams.ClassifierOutputSoftmaxTarget(1).call(one).item()).toBeCloseTo(p.index([1]).item(), 7);
+    expect(new cams.BinaryClassifierOutputTarget(0).call(one.select(0, 2)).item()).toBe(-4);
+    expect(new cams.BinaryClassifierOutputTarget(1).call(one.select(0, 2)).item()).toBe(4);
+    expect(new cams.RawScoresOutputTarget().call(one)).toBe(one);
+    const seg = T({ shape: [2, 2, 2], data: [1, 2, 3, 4, 5, 6, 7, 8] });
+    const mask = T({ shape: [2, 2], data: [1, 0, 0, 1] });
+    expect(new cams.SemanticSegmentationTarget(1, mask).call(seg).item()).toBe(5 + 8);
+    expect(() => new cams.SemanticSegmentationTarget(2, mask).call(seg)).toThrow('index 2 is out of bounds for dimension 0 with size 2');
+  });
+
+  it('a segmentation net explained with SemanticSegmentationTarget leaves no hook', () => {
+    const conv = new nn.Conv2d(3, 2, 3, { padding: 1 });
+    const net = new nn.Sequential(new nn.Conv2d(3, 3, 3, { padding: 1 }), new nn.ReLU(), conv).eval();
+    const x = T({ shape: [1, 3, 5, 5], data: Array.from({ length: 75 }, (_, i) => Math.cos(i)) });
+    const mask = T({ shape: [5, 5], data: Array.from({ length: 25 }, (_, i) => (i % 2)) });
+    using cam = new cams.GradCAM({ model: net, target_layers: [net.get_submodule('1')] });
+    const out = cam.call({ input_tensor: x, targets: [new cams.SemanticSegmentationTarget(1, mask)] });
+    expect(out.shape).toEqual([1, 5, 5]);
+    expect(out.amax().item()).toBeLessThanOrEqual(1);
+    expect(nn.utils.list_hooks(net)).toEqual([]);
+  });
+});
