@@ -2,7 +2,9 @@
 
 /** The dtypes tsgrad supports. int64 values are stored exactly in a Float64Array (|v| < 2^53). */
 export type DType = 'float32' | 'float64' | 'int64' | 'bool';
+/** The typed arrays tensors store their data in (Float32Array, Float64Array, and those of int64 and bool). */
 export type TypedArray = Float32Array | Float64Array | Uint8Array;
+/** The typed arrays of the floating-point dtypes. */
 export type FloatArray = Float32Array | Float64Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'bool'];

@@ -91,6 +91,7 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
+/** The generator random functions use when given none (PyTorch's `torch.default_generator`); `manual_seed` seeds it. */
 export const default_generator = new Generator(0);
 
 /** Seeds the default generator (PyTorch's `torch.manual_seed`). */

@@ -2,7 +2,9 @@
 
 /** Anything a handle can delete its id from: a hook map or one of its per-hook option side maps. */
 export interface IdKeyed {
+  /** Removes the entry with this id; true when there was one. */
   delete(id: number): boolean;
+  /** Whether an entry with this id is there. */
   has(id: number): boolean;
 }
 
@@ -94,6 +96,7 @@ export class RemovableHandle {
     return this.foreign[0]?.deref()?.has(this.id) ?? false;
   }
 
+  /** `remove()`, for `using h = ...register_forward_hook(...)`: the hook is removed at the end of the block. */
   [Symbol.dispose](): void {
     this.remove();
   }

@@ -17,7 +17,9 @@ export class BackwardHookFunction extends autograd.Function {
   }
 }
 
+/** A hook of `register_full_backward_hook`: sees `grad_input` and `grad_output`, may return replacement `grad_input`. */
 export type FullBackwardHookFn = (module: unknown, grad_input: Grad[], grad_output: Grad[]) => Grad[] | void | undefined | null;
+/** A hook of `register_full_backward_pre_hook`: sees `grad_output` before the module's gradients are computed, may return a replacement. */
 export type FullBackwardPreHookFn = (module: unknown, grad_output: Grad[]) => Grad[] | void | undefined | null;
 
 /** One module call's backward-hook state: wraps inputs and outputs and fires the user hooks. */

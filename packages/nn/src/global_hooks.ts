@@ -2,7 +2,9 @@
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import type { FullBackwardHookFn, FullBackwardPreHookFn } from './backward_hook.js';
 
+/** A hook of `register_module_forward_pre_hook`, run before every module's forward: may return replacement args. */
 export type GlobalForwardPreHook = (module: unknown, args: unknown[]) => unknown;
+/** A hook of `register_module_forward_hook`, run after every module's forward: may return a replacement output. */
 export type GlobalForwardHook = (module: unknown, args: unknown[], output: unknown) => unknown;
 
 /** The process-wide hook registries (PyTorch's `_global_*_hooks`). */

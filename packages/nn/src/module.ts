@@ -17,20 +17,26 @@ export type ForwardOutput<M> = M extends { forward(...args: never[]): infer R } 
  */
 type ArgsWithKwargs<A extends unknown[]> = Required<A> extends [...infer Init, infer Last] ? ({} extends Last ? [...Init, Kwargs] : never) : never;
 
+/** A hook of `register_forward_pre_hook`: sees the positional args before `forward`, may return replacements (a tuple, or one value). */
 export type ForwardPreHook<M> = (module: M, args: ForwardArgs<M>) => ForwardArgs<M> | ForwardArgs<M>[number] | void | undefined | null;
+/** A forward pre-hook registered `with_kwargs: true`: sees args and keyword args, may return both replaced. */
 export type ForwardPreHookWithKwargs<M> = (
   module: M,
   args: ForwardArgs<M>,
   kwargs: Record<string, unknown>,
 ) => [ForwardArgs<M> | unknown[], Record<string, unknown>] | void | undefined | null;
+/** A hook of `register_forward_hook`: sees args and output after `forward`, may return a replacement output. */
 export type ForwardHook<M> = (module: M, args: ForwardArgs<M>, output: ForwardOutput<M>) => ForwardOutput<M> | void | undefined | null;
+/** A forward hook registered `with_kwargs: true`: also sees the keyword args. */
 export type ForwardHookWithKwargs<M> = (
   module: M,
   args: ForwardArgs<M>,
   kwargs: Record<string, unknown>,
   output: ForwardOutput<M>,
 ) => ForwardOutput<M> | void | undefined | null;
+/** A hook of `register_backward_hook` (legacy) or `register_full_backward_hook`: sees `grad_input` and `grad_output`, may return replacement `grad_input`. */
 export type BackwardHookFn<M> = (module: M, grad_input: Grad[], grad_output: Grad[]) => Grad[] | void | undefined | null;
+/** A hook of `register_full_backward_pre_hook`: sees `grad_output`, may return a replacement. */
 export type BackwardPreHookFn<M> = (module: M, grad_output: Grad[]) => Grad[] | void | undefined | null;
 
 type AnyHook = (...args: never[]) => unknown;
@@ -271,10 +277,22 @@ export class Module {
     }
   }
 
+  /**
+   * This module and every descendant, depth first, each once (PyTorch's `modules()`).
+   *
+   * @example
+   * [...net.modules()].map((m) => m._get_name()); // ['SimpleNet', 'Conv2d', 'MaxPool2d', ...]
+   */
   *modules(): Generator<Module> {
     for (const [, m] of this.named_modules()) yield m;
   }
 
+  /**
+   * The direct children as `[name, module]` in registration order, each once.
+   *
+   * @example
+   * for (const [name, child] of net.named_children()) console.log(name, child._get_name());
+   */
   *named_children(): Generator<[string, Module]> {
     const seen = new Set<Module>();
     for (const [name, m] of this._modules) {
@@ -284,6 +302,12 @@ export class Module {
     }
   }
 
+  /**
+   * The direct children in registration order, each once.
+   *
+   * @example
+   * [...net.children()].length; // 6 for SimpleNet
+   */
   *children(): Generator<Module> {
     for (const [, m] of this.named_children()) yield m;
   }
@@ -310,14 +334,32 @@ export class Module {
     return this._named_members((m) => m._parameters, options.prefix ?? '', options.recurse ?? true, options.remove_duplicate ?? true);
   }
 
+  /**
+   * Every parameter, as `named_parameters` orders them; `recurse: false` gives this module's own only.
+   *
+   * @example
+   * const opt = new nn.optim.SGD(net.parameters(), { lr: 0.01 });
+   */
   *parameters(options: { recurse?: boolean } = {}): Generator<Parameter> {
     for (const [, p] of this.named_parameters(options)) yield p;
   }
 
+  /**
+   * Buffers (e.g. BatchNorm's `running_mean`) as `[dotted_name, Tensor]`, in registration order, depth first.
+   *
+   * @example
+   * [...bn.named_buffers()].map(([n]) => n); // ['running_mean', 'running_var', 'num_batches_tracked']
+   */
   named_buffers(options: { prefix?: string; recurse?: boolean; remove_duplicate?: boolean } = {}): Generator<[string, Tensor]> {
     return this._named_members((m) => m._buffers, options.prefix ?? '', options.recurse ?? true, options.remove_duplicate ?? true);
   }
 
+  /**
+   * Every buffer, as `named_buffers` orders them.
+   *
+   * @example
+   * for (const b of net.buffers()) console.log(b.shape);
+   */
   *buffers(options: { recurse?: boolean } = {}): Generator<Tensor> {
     for (const [, b] of this.named_buffers(options)) yield b;
   }
@@ -389,6 +431,13 @@ export class Module {
     return this;
   }
 
+  /**
+   * Evaluation mode on this module and every descendant: `train(false)` (Dropout passes through, BatchNorm uses
+   * its running statistics).
+   *
+   * @example
+   * const logits = torch.no_grad(() => net.eval().call(x));
+   */
   eval(): this {
     return this.train(false);
   }
@@ -439,6 +488,12 @@ export class Module {
    */
   static readonly __name__: string = 'Module';
 
+  /**
+   * The name PyTorch prints for this module's class: its class's own static `__name__`, else the JS class name.
+   *
+   * @example
+   * new nn.Conv2d(1, 2, 3)._get_name(); // 'Conv2d', in a minified bundle too
+   */
   _get_name(): string {
     const ctor = this.constructor as { readonly __name__?: string; readonly name: string };
     return Object.hasOwn(ctor, '__name__') ? ctor.__name__! : ctor.name;

@@ -20,6 +20,7 @@ function make_seeds(outputs: readonly Tensor[], grads: readonly GradArg[]): Tens
   });
 }
 
+/** Keyword options of `backward`: `retain_graph`, `create_graph` and `inputs`. */
 export interface BackwardOptions {
   retain_graph?: boolean;
   create_graph?: boolean;
@@ -54,6 +55,7 @@ export function autograd_backward(tensors: Tensor | readonly Tensor[], grad_tens
   run_backward(outs.map(gradient_edge), seeds, { keep_graph, create_graph, accumulate: true, ...(only === undefined ? {} : { only }) });
 }
 
+/** Keyword options of `autograd.grad`: `grad_outputs`, `retain_graph`, `create_graph`, `allow_unused`, `materialize_grads`. */
 export interface GradOptions {
   grad_outputs?: (Tensor | null)[] | Tensor | null;
   retain_graph?: boolean;

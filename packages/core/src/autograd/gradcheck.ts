@@ -13,6 +13,7 @@ export class GradcheckError extends Error {
   override name = 'GradcheckError';
 }
 
+/** Keyword options of `gradcheck`: step `eps`, tolerances `atol` and `rtol`, `raise_exception` and which checks run. */
 export interface GradcheckOptions {
   /** Perturbation of the central differences. */
   eps?: number;
@@ -39,6 +40,7 @@ export interface GradcheckOptions {
   check_forward_ad?: boolean;
 }
 
+/** Keyword options of `gradgradcheck`: most of `gradcheck`'s, and how the random `grad_outputs` are made. */
 export interface GradgradcheckOptions extends Omit<GradcheckOptions, 'check_backward_ad' | 'check_forward_ad' | 'check_batched_forward_grad'> {
   /** Random grad_outputs are made non-contiguous views (every other element of a wider tensor). */
   gen_non_contig_grad_outputs?: boolean;

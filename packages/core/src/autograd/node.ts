@@ -4,6 +4,7 @@ import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { E2_FREED, e9_version } from './messages.js';
 
+/** A gradient, or `null` where PyTorch has `None` (no gradient flows there). */
 export type Grad = Tensor | null;
 /** `(node, input_nr)`: where a gradient goes next; `null` node for inputs that need no gradient. */
 export type Edge = [Node | null, number];

@@ -4,10 +4,12 @@ import { numel_of } from '../shape.js';
 import { default_generator, type Generator } from '../random.js';
 import { Storage, Tensor, type NestedArray } from '../tensor.js';
 
+/** Keyword options of the creation functions: `dtype` (default float32) and `requires_grad`. */
 export interface CreateOptions {
   dtype?: DType;
   requires_grad?: boolean;
 }
+/** Keyword options of the random creation functions: those of CreateOptions and a `generator`. */
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }

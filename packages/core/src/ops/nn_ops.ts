@@ -14,6 +14,7 @@ import { no_grad } from '../autograd/grad_mode.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
 import { expand, squeeze, unsqueeze } from './view.js';
 
+/** A size for both spatial dims at once, or `[height, width]`. */
 export type Pair = number | [number, number] | readonly number[];
 
 function pair(v: Pair, name: string): [number, number] {
@@ -31,6 +32,7 @@ function float_data(t: Tensor): FloatArray {
   return t._contiguous_data() as FloatArray;
 }
 
+/** Keyword options of `conv2d` (PyTorch's `stride`, `padding`, `dilation`, `groups`). */
 export interface Conv2dOptions {
   stride?: Pair;
   padding?: Pair | 'same' | 'valid';
@@ -136,6 +138,7 @@ function convolution_backward(g: Tensor, x: Tensor, w: Tensor, p: Conv2dParams, 
   return result;
 }
 
+/** Keyword options of `max_pool2d` (`stride` defaults to the kernel size; `return_indices` also gives the argmax). */
 export interface MaxPoolOptions {
   stride?: Pair | null;
   padding?: Pair;
@@ -204,6 +207,7 @@ function max_pool2d_backward(g: Tensor, x: Tensor, indices: Tensor, p: Pool2dPar
   return gx;
 }
 
+/** Keyword options of `avg_pool2d` (`stride` defaults to the kernel size). */
 export interface AvgPoolOptions {
   stride?: Pair | null;
   padding?: Pair;
@@ -268,6 +272,7 @@ export function adaptive_avg_pool2d(input: Tensor, output_size: Pair | [number |
   return unbatched ? squeeze(out, 0) : out;
 }
 
+/** Keyword options of `interpolate`: an output `size` or a `scale_factor`, the `mode` and `align_corners`. */
 export interface InterpolateOptions {
   size?: number | [number, number] | null;
   scale_factor?: number | [number, number] | null;
@@ -356,7 +361,9 @@ export function dropout(input: Tensor, p_or_options?: number | { p?: number; tra
   return out;
 }
 
+/** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
 export type Reduction = 'mean' | 'sum' | 'none';
+/** Keyword options of `nll_loss` (class `weight`, `ignore_index`, `reduction`). */
 export interface NllOptions {
   weight?: Tensor | null;
   ignore_index?: number;
@@ -431,6 +438,7 @@ export function nll_loss(input: Tensor, target: Tensor, options: NllOptions = {}
   return out;
 }
 
+/** Keyword options of `cross_entropy` (those of `nll_loss` and `label_smoothing`). */
 export interface CrossEntropyOptions extends NllOptions {
   label_smoothing?: number;
 }

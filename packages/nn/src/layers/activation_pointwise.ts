@@ -39,6 +39,12 @@ export class ELU extends Activation<{ alpha: number; inplace: boolean }> {
 }
 
 const CELU_SIG = signature<{ alpha: number; inplace: boolean }>('CELU(float alpha=1.0, bool inplace=False)');
+/**
+ * `max(0, x) + min(0, α·(exp(x/α) − 1))`, PyTorch's `nn.CELU(alpha=1.0, inplace=False)`.
+ *
+ * @example
+ * new nn.CELU({ alpha: 0.5 }).call(x)
+ */
 export class CELU extends Activation<{ alpha: number; inplace: boolean }> {
   static override readonly __name__: string = 'CELU';
   declare readonly alpha: number;
@@ -67,6 +73,12 @@ abstract class InplaceActivation extends Activation<{ inplace: boolean }> {
 }
 
 const SELU_SIG = INPLACE('SELU');
+/**
+ * Scaled ELU with the self-normalizing constants, PyTorch's `nn.SELU(inplace=False)`.
+ *
+ * @example
+ * new nn.SELU().call(x)
+ */
 export class SELU extends InplaceActivation {
   static override readonly __name__: string = 'SELU';
   constructor(...args: InplaceOnly) {
@@ -78,6 +90,12 @@ export class SELU extends InplaceActivation {
 }
 
 const SILU_SIG = INPLACE('SiLU');
+/**
+ * `x·sigmoid(x)` (swish), PyTorch's `nn.SiLU(inplace=False)`.
+ *
+ * @example
+ * new nn.SiLU().call(x)
+ */
 export class SiLU extends InplaceActivation {
   static override readonly __name__: string = 'SiLU';
   constructor(...args: InplaceOnly) {
@@ -89,6 +107,12 @@ export class SiLU extends InplaceActivation {
 }
 
 const MISH_SIG = INPLACE('Mish');
+/**
+ * `x·tanh(softplus(x))`, PyTorch's `nn.Mish(inplace=False)`.
+ *
+ * @example
+ * new nn.Mish().call(x)
+ */
 export class Mish extends InplaceActivation {
   static override readonly __name__: string = 'Mish';
   constructor(...args: InplaceOnly) {
@@ -100,6 +124,12 @@ export class Mish extends InplaceActivation {
 }
 
 const RELU6_SIG = INPLACE('ReLU6');
+/**
+ * `min(max(0, x), 6)`, PyTorch's `nn.ReLU6(inplace=False)`.
+ *
+ * @example
+ * new nn.ReLU6().call(x)
+ */
 export class ReLU6 extends InplaceActivation {
   static override readonly __name__: string = 'ReLU6';
   constructor(...args: InplaceOnly) {
@@ -111,6 +141,12 @@ export class ReLU6 extends InplaceActivation {
 }
 
 const HARDSIGMOID_SIG = INPLACE('Hardsigmoid');
+/**
+ * `relu6(x + 3) / 6`, PyTorch's `nn.Hardsigmoid(inplace=False)`.
+ *
+ * @example
+ * new nn.Hardsigmoid().call(x)
+ */
 export class Hardsigmoid extends InplaceActivation {
   static override readonly __name__: string = 'Hardsigmoid';
   constructor(...args: InplaceOnly) {
@@ -126,6 +162,12 @@ export class Hardsigmoid extends InplaceActivation {
 }
 
 const HARDSWISH_SIG = INPLACE('Hardswish');
+/**
+ * `x·relu6(x + 3) / 6`, PyTorch's `nn.Hardswish(inplace=False)`.
+ *
+ * @example
+ * new nn.Hardswish().call(x)
+ */
 export class Hardswish extends InplaceActivation {
   static override readonly __name__: string = 'Hardswish';
   constructor(...args: InplaceOnly) {
@@ -140,6 +182,12 @@ export class Hardswish extends InplaceActivation {
 }
 
 const HARDTANH_SIG = signature<{ min_val: number; max_val: number; inplace: boolean }>('Hardtanh(float min_val=-1.0, float max_val=1.0, bool inplace=False)');
+/**
+ * `x` clamped to `[min_val, max_val]` (default [−1, 1]), PyTorch's `nn.Hardtanh`.
+ *
+ * @example
+ * new nn.Hardtanh({ min_val: -2, max_val: 2 }).call(x)
+ */
 export class Hardtanh extends Activation<{ min_val: number; max_val: number; inplace: boolean }> {
   static override readonly __name__: string = 'Hardtanh';
   declare readonly min_val: number;
@@ -158,6 +206,12 @@ export class Hardtanh extends Activation<{ min_val: number; max_val: number; inp
 }
 
 const LOGSIGMOID_SIG = NO_ARGS('LogSigmoid');
+/**
+ * `log(sigmoid(x))`, PyTorch's `nn.LogSigmoid()`.
+ *
+ * @example
+ * new nn.LogSigmoid().call(x)
+ */
 export class LogSigmoid extends Activation<object> {
   static override readonly __name__: string = 'LogSigmoid';
   constructor() {
@@ -169,6 +223,12 @@ export class LogSigmoid extends Activation<object> {
 }
 
 const SOFTSIGN_SIG = NO_ARGS('Softsign');
+/**
+ * `x / (1 + |x|)`, PyTorch's `nn.Softsign()`.
+ *
+ * @example
+ * new nn.Softsign().call(x)
+ */
 export class Softsign extends Activation<object> {
   static override readonly __name__: string = 'Softsign';
   constructor() {
@@ -180,6 +240,12 @@ export class Softsign extends Activation<object> {
 }
 
 const TANHSHRINK_SIG = NO_ARGS('Tanhshrink');
+/**
+ * `x − tanh(x)`, PyTorch's `nn.Tanhshrink()`.
+ *
+ * @example
+ * new nn.Tanhshrink().call(x)
+ */
 export class Tanhshrink extends Activation<object> {
   static override readonly __name__: string = 'Tanhshrink';
   constructor() {
@@ -191,6 +257,12 @@ export class Tanhshrink extends Activation<object> {
 }
 
 const SOFTPLUS_SIG = signature<{ beta: number; threshold: number }>('Softplus(float beta=1, float threshold=20)');
+/**
+ * `log(1 + exp(β·x)) / β`, linear above `threshold`, PyTorch's `nn.Softplus(beta=1.0, threshold=20.0)`.
+ *
+ * @example
+ * new nn.Softplus({ beta: 2 }).call(x)
+ */
 export class Softplus extends Activation<{ beta: number; threshold: number }> {
   static override readonly __name__: string = 'Softplus';
   declare readonly beta: number;
@@ -207,6 +279,12 @@ export class Softplus extends Activation<{ beta: number; threshold: number }> {
 }
 
 const HARDSHRINK_SIG = signature<{ lambd: number }>('Hardshrink(float lambd=0.5)');
+/**
+ * `x` where `|x| > λ`, else 0, PyTorch's `nn.Hardshrink(lambd=0.5)`.
+ *
+ * @example
+ * new nn.Hardshrink({ lambd: 1 }).call(x)
+ */
 export class Hardshrink extends Activation<{ lambd: number }> {
   static override readonly __name__: string = 'Hardshrink';
   declare readonly lambd: number;
@@ -222,6 +300,12 @@ export class Hardshrink extends Activation<{ lambd: number }> {
 }
 
 const SOFTSHRINK_SIG = signature<{ lambd: number }>('Softshrink(float lambd=0.5)');
+/**
+ * `x − λ·sign(x)` where `|x| > λ`, else 0, PyTorch's `nn.Softshrink(lambd=0.5)`.
+ *
+ * @example
+ * new nn.Softshrink({ lambd: 1 }).call(x)
+ */
 export class Softshrink extends Activation<{ lambd: number }> {
   static override readonly __name__: string = 'Softshrink';
   declare readonly lambd: number;
@@ -237,6 +321,12 @@ export class Softshrink extends Activation<{ lambd: number }> {
 }
 
 const THRESHOLD_SIG = signature<{ threshold: number; value: number; inplace: boolean }>('Threshold(float threshold, float value, bool inplace=False)');
+/**
+ * `x` where `x > threshold`, else `value`, PyTorch's `nn.Threshold(threshold, value, inplace=False)`.
+ *
+ * @example
+ * new nn.Threshold(0.1, 20).call(x)
+ */
 export class Threshold extends Activation<{ threshold: number; value: number; inplace: boolean }> {
   static override readonly __name__: string = 'Threshold';
   declare readonly threshold: number;
@@ -272,6 +362,12 @@ export class RReLU extends Activation<{ lower: number; upper: number; inplace: b
 }
 
 const GLU_SIG = signature<{ dim: number }>('GLU(int dim=-1)');
+/**
+ * Gated linear unit: splits `dim` in halves `a`, `b` and returns `a·sigmoid(b)`, PyTorch's `nn.GLU(dim=-1)`.
+ *
+ * @example
+ * new nn.GLU().call(torch.randn([4, 6])) // [4, 3]
+ */
 export class GLU extends Activation<{ dim: number }> {
   static override readonly __name__: string = 'GLU';
   declare readonly dim: number;
@@ -287,6 +383,12 @@ export class GLU extends Activation<{ dim: number }> {
 }
 
 const SOFTMIN_SIG = signature<{ dim: number | null }>('Softmin(int? dim=None)');
+/**
+ * `softmax(−x)` over `dim`, PyTorch's `nn.Softmin(dim=None)`.
+ *
+ * @example
+ * new nn.Softmin({ dim: 1 }).call(x)
+ */
 export class Softmin extends Activation<{ dim: number | null }> {
   static override readonly __name__: string = 'Softmin';
   declare readonly dim: number | null;
