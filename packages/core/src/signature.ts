@@ -2,23 +2,27 @@
 // once, in PyTorch's schema notation, and every call is read by the same code with PyTorch's argument-parser errors.
 //
 // Schema: `name(Type param, Type param=default, *, Type keyword_only=default)`.
-//   Types: Tensor, Scalar (number | boolean), int, float, bool, str, ScalarType (a dtype), Callable, Dict (a plain
-//   object or Map), Object (a class instance such as a Module: not a plain object, array or primitive), Any; `T[]` a list of T, `T[N]` a list of N T's that also accepts one T (repeated, as PyTorch's
+//   Types: Tensor, Scalar (number | boolean), int, float, bool, str, ScalarType (a dtype), Device (a Device or
+//   a device string such as 'cpu'), Callable, Dict (a plain object or Map), Object (a class instance such as a
+//   Module: not a plain object, array or primitive), Any; `T[]` a list of T, `T[N]` a list of N T's that also accepts one T (repeated, as PyTorch's
 //   `int[2] stride` accepts `2`), `T[1]` one T or a list of any length (PyTorch's `int[1] dim`), `T?` also
 //   accepts null, `A|B` either. `int... size` collects the remaining
 //   positional ints (or takes one array), as `view(*size)`.
 //   Defaults: numbers, inf, True / False / None, 'str' or "str", [lists]; a parameter without one is required.
 // Calls: positional arguments fill the non-keyword-only parameters in order; a trailing plain object holds the
 //   keyword arguments (unless that position takes a Dict or Any). `undefined` counts as not given.
+import { is_device_like } from './device.js';
 import { DTYPES } from './dtype.js';
 import { Tensor } from './tensor.js';
 
-type BaseKind = 'Tensor' | 'Scalar' | 'int' | 'float' | 'bool' | 'str' | 'ScalarType' | 'Callable' | 'Dict' | 'Object' | 'Any';
+type BaseKind = 'Tensor' | 'Scalar' | 'int' | 'float' | 'bool' | 'str' | 'ScalarType' | 'Device' | 'Callable' | 'Dict' | 'Object' | 'Any';
 
 interface TypeSpec {
   readonly base: BaseKind;
   /** undefined: a single value; -1: a list of any length; N: a list of N that also accepts one value. */
   readonly list?: number;
+  /** List elements may be null (`T?[N]`). */
+  readonly elem_optional?: boolean;
 }
 
 interface ParamSpec {
@@ -31,7 +35,7 @@ interface ParamSpec {
   readonly default_value: unknown;
 }
 
-const BASES: readonly BaseKind[] = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'ScalarType', 'Callable', 'Dict', 'Object', 'Any'];
+const BASES: readonly BaseKind[] = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'ScalarType', 'Device', 'Callable', 'Dict', 'Object', 'Any'];
 
 /** Splits at top-level commas (outside brackets and quotes). */
 function split_top(text: string): string[] {
@@ -82,11 +86,11 @@ function parse_type(text: string): { types: TypeSpec[]; optional: boolean; varar
     t = t.slice(0, -1);
   }
   const types = t.split('|').map((alt): TypeSpec => {
-    const m = /^(\w+)(?:\[(\d*)\])?$/.exec(alt);
-    if (m === null || !BASES.includes(m[1] as BaseKind)) throw new Error(`signature: unknown type '${alt}'`);
+    const m = /^(\w+)(\?)?(?:\[(\d*)\])?$/.exec(alt);
+    if (m === null || !BASES.includes(m[1] as BaseKind) || (m[2] !== undefined && m[3] === undefined)) throw new Error(`signature: unknown type '${alt}'`);
     const base = m[1] as BaseKind;
-    if (m[2] === undefined) return { base };
-    return { base, list: m[2] === '' ? -1 : Number(m[2]) };
+    if (m[3] === undefined) return { base };
+    return { base, list: m[3] === '' ? -1 : Number(m[3]), elem_optional: m[2] !== undefined };
   });
   if (varargs) return { types: types.map((s) => ({ base: s.base, list: -1 })), optional, varargs };
   return { types, optional, varargs };
@@ -120,6 +124,7 @@ const ELEMENT_NAMES: Record<BaseKind, [string, string]> = {
   bool: ['bool', 'bools'],
   str: ['str', 'strs'],
   ScalarType: ['torch.dtype', 'torch.dtypes'],
+  Device: ['torch.device', 'torch.devices'],
   Callable: ['callable', 'callables'],
   Dict: ['dict', 'dicts'],
   Object: ['object', 'objects'],
@@ -140,6 +145,7 @@ function check_base(base: BaseKind, v: unknown): boolean {
     case 'bool': return typeof v === 'boolean';
     case 'str': return typeof v === 'string';
     case 'ScalarType': return typeof v === 'string' && (DTYPES as readonly string[]).includes(v);
+    case 'Device': return is_device_like(v);
     case 'Callable': return typeof v === 'function';
     case 'Dict': return v instanceof Map || is_plain_object(v);
     case 'Object': return typeof v === 'object' && v !== null && !Array.isArray(v) && !is_plain_object(v) && !(v instanceof Map);
@@ -150,11 +156,12 @@ function check_base(base: BaseKind, v: unknown): boolean {
 /** The value converted to the spec (lists expanded), or undefined when it does not fit. */
 function convert(spec: TypeSpec, v: unknown): { value: unknown } | undefined {
   if (spec.list === undefined) return check_base(spec.base, v) ? { value: v } : undefined;
+  const element = (e: unknown): boolean => (e === null && spec.elem_optional === true) || check_base(spec.base, e);
   if (Array.isArray(v)) {
     if (spec.list > 0 && v.length !== spec.list && !(spec.list === 1)) return undefined;
-    return v.every((e) => check_base(spec.base, e)) ? { value: [...v] } : undefined;
+    return v.every(element) ? { value: [...v] } : undefined;
   }
-  if (spec.list > 0 && check_base(spec.base, v)) return { value: new Array<unknown>(spec.list).fill(v) };
+  if (spec.list > 0 && element(v)) return { value: new Array<unknown>(spec.list).fill(v) };
   return undefined;
 }
 
@@ -284,8 +291,10 @@ export class Signature<R> {
     const expected = p.types.map(type_label).join(' or ');
     let actual = py_type_name(v);
     if (Array.isArray(v) && p.types.some((t) => t.list !== undefined)) {
-      const bad = v.find((e) => !p.types.some((t) => check_base(t.base, e)));
-      if (bad !== undefined || v.length > 0) actual = bad === undefined ? `tuple of length ${v.length}` : `tuple containing ${py_type_name(bad)}`;
+      const bad = v.findIndex((e) => !p.types.some((t) => check_base(t.base, e) || (e === null && t.elem_optional === true)));
+      // PyTorch's wording for a list with a wrong element (1-based position, no argument position)
+      if (bad >= 0) throw new TypeError(`${this.name}(): argument '${p.name}' must be ${expected}, but found element of type ${py_type_name(v[bad])} at pos ${bad + 1}`);
+      if (v.length > 0) actual = `tuple of length ${v.length}`;
     }
     throw new TypeError(`${this.name}(): ${where} must be ${expected}, not ${actual}`);
   }

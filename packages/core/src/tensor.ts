@@ -13,8 +13,8 @@ import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
 import { method_call, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
-import type { ClampOptions, DimArg, ReduceOptions } from './ops/types.js';
-import type { MaxResult } from './ops/reduce.js';
+import type { ClampOptions } from './ops/types.js';
+import type { MaxResult, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { RoundingMode, Scalar } from './ops/arithmetic.js';
 
 /** Shared memory of a tensor and its views, with the version counter in-place ops bump (spec §2, E9). */
@@ -394,9 +394,11 @@ export class Tensor {
     return ops.tanh(this);
   }
   clamp(min?: number | ClampOptions | null, max?: number | null): Tensor {
+    method_call();
     return ops.clamp(this, min, max);
   }
   clip(min?: number | ClampOptions | null, max?: number | null): Tensor {
+    method_call();
     return ops.clamp(this, min, max);
   }
   maximum(other: Tensor): Tensor {
@@ -432,29 +434,37 @@ export class Tensor {
 
   // ---- reductions -----------------------------------------------------------------------------------
 
-  sum(dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor {
-    return ops.sum(this, dim, options);
+  sum(...args: ReduceMethodArgs): Tensor {
+    method_call();
+    return ops.sum(this, ...args);
   }
-  mean(dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor {
-    return ops.mean(this, dim, options);
+  mean(...args: ReduceMethodArgs): Tensor {
+    method_call();
+    return ops.mean(this, ...args);
   }
   max(): Tensor;
-  max(dim: number, options?: { keepdim?: boolean }): MaxResult;
+  max(dim: number, keepdim?: boolean | { keepdim?: boolean }): MaxResult;
+  max(options: { dim: number; keepdim?: boolean }): MaxResult;
   max(other: Tensor): Tensor;
-  max(dim?: number | Tensor, options?: { keepdim?: boolean }): Tensor | MaxResult {
-    return ops.max(this, dim as number, options);
+  max(...args: unknown[]): Tensor | MaxResult {
+    method_call();
+    return ops.max(this, ...(args as []));
   }
   min(): Tensor;
-  min(dim: number, options?: { keepdim?: boolean }): MaxResult;
+  min(dim: number, keepdim?: boolean | { keepdim?: boolean }): MaxResult;
+  min(options: { dim: number; keepdim?: boolean }): MaxResult;
   min(other: Tensor): Tensor;
-  min(dim?: number | Tensor, options?: { keepdim?: boolean }): Tensor | MaxResult {
-    return ops.min(this, dim as number, options);
+  min(...args: unknown[]): Tensor | MaxResult {
+    method_call();
+    return ops.min(this, ...(args as []));
   }
-  amax(dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor {
-    return ops.amax(this, dim, options);
+  amax(...args: ReduceMethodArgs): Tensor {
+    method_call();
+    return ops.amax(this, ...args);
   }
-  amin(dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor {
-    return ops.amin(this, dim, options);
+  amin(...args: ReduceMethodArgs): Tensor {
+    method_call();
+    return ops.amin(this, ...args);
   }
   argmax(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
     method_call();
@@ -467,17 +477,21 @@ export class Tensor {
   norm(p: number = 2): Tensor {
     return ops.norm(this, p);
   }
-  var(dim?: DimArg | (ReduceOptions & { unbiased?: boolean; correction?: number }), options?: ReduceOptions & { unbiased?: boolean; correction?: number }): Tensor {
-    return ops.var_(this, dim, options);
+  var(...args: VarMethodArgs): Tensor {
+    method_call();
+    return ops.var_(this, ...args);
   }
-  std(dim?: DimArg | (ReduceOptions & { unbiased?: boolean; correction?: number }), options?: ReduceOptions & { unbiased?: boolean; correction?: number }): Tensor {
-    return ops.std(this, dim, options);
+  std(...args: VarMethodArgs): Tensor {
+    method_call();
+    return ops.std(this, ...args);
   }
-  softmax(dim: number | { dim: number }): Tensor {
-    return ops.softmax(this, dim);
+  softmax(...args: SoftmaxMethodArgs): Tensor {
+    method_call();
+    return ops.softmax(this, ...args);
   }
-  log_softmax(dim: number | { dim: number }): Tensor {
-    return ops.log_softmax(this, dim);
+  log_softmax(...args: SoftmaxMethodArgs): Tensor {
+    method_call();
+    return ops.log_softmax(this, ...args);
   }
 
   // ---- linear algebra -------------------------------------------------------------------------------

@@ -441,7 +441,7 @@ reason('the shared PyTorch signature parser', 'signature Signature method_call i
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
-reason('creation functions: outputs are leaves', 'check_size tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
+reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');

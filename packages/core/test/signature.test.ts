@@ -50,7 +50,7 @@ describe('signature.parse', () => {
     expect(POOL.parse([[3, 2], { stride: [1, 2], dims: 1 }])).toEqual({ kernel_size: [3, 2], stride: [1, 2], dims: [1] });
     expect(POOL.parse([2, { dims: [0, 1, 2] }]).dims).toEqual([0, 1, 2]);
     expect(() => POOL.parse([[3, 2, 1]])).toThrow("pool(): argument 'kernel_size' (position 1) must be tuple of ints, not tuple of length 3");
-    expect(() => POOL.parse([[3, 2.5]])).toThrow("pool(): argument 'kernel_size' (position 1) must be tuple of ints, not tuple containing float");
+    expect(() => POOL.parse([[3, 2.5]])).toThrow("pool(): argument 'kernel_size' must be tuple of ints, but found element of type float at pos 2");
     expect(() => POOL.parse([null])).toThrow("pool(): argument 'kernel_size' (position 1) must be tuple of ints, not NoneType");
   });
 

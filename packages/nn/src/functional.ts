@@ -8,7 +8,7 @@ export { lstm_cell, gru_cell, rnn_tanh_cell, rnn_relu_cell } from './layers/rnn.
 export {
   conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, interpolate, linear, dropout,
   nll_loss, cross_entropy, mse_loss, l1_loss, smooth_l1_loss, binary_cross_entropy, binary_cross_entropy_with_logits,
-  relu, leaky_relu, sigmoid, tanh, gelu,
+  relu, leaky_relu, sigmoid, tanh, gelu, softmax, log_softmax,
   elu, selu, celu, hardtanh, relu6, hardsigmoid, hardswish, silu, mish, softplus, logsigmoid, hardshrink, softshrink,
   threshold, softsign, tanhshrink, glu, prelu, rrelu, softmin,
   cosine_similarity, pairwise_distance, huber_loss, kl_div, poisson_nll_loss, gaussian_nll_loss, soft_margin_loss,
@@ -17,16 +17,6 @@ export {
   embedding, embedding_bag, layer_norm, group_norm, rms_norm, scaled_dot_product_attention,
   type Conv2dOptions, type MaxPoolOptions, type AvgPoolOptions, type InterpolateOptions, type Reduction, type NllOptions, type CrossEntropyOptions,
 } from '@tsgrad/core';
-
-/** Softmax along `dim` (`F.softmax(x, { dim: 1 })` or `F.softmax(x, 1)`). */
-export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  return torch.softmax(x, dim);
-}
-
-/** Log-softmax along `dim`. */
-export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  return torch.log_softmax(x, dim);
-}
 
 /** In-place ReLU when `inplace`, otherwise `relu`. */
 export function relu_(x: Tensor): Tensor {
@@ -38,19 +28,21 @@ export function flatten(x: Tensor, start_dim = 1, end_dim = -1): Tensor {
   return x.flatten(start_dim, end_dim);
 }
 
+const BATCH_NORM = torch.signature<{
+  input: Tensor; running_mean: Tensor | null; running_var: Tensor | null; weight: Tensor | null; bias: Tensor | null; training: boolean; momentum: number; eps: number;
+}>('batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, bool training=False, float momentum=0.1, float eps=1e-05)');
+
 /**
  * Batch normalisation over dim 1. In training it normalises with the batch's biased variance and updates
  * the running statistics in place with the unbiased one: `running = (1 - momentum)·running + momentum·stat`.
  */
 export function batch_norm(
-  input: Tensor,
-  running_mean: Tensor | null,
-  running_var: Tensor | null,
-  options: { weight?: Tensor | null; bias?: Tensor | null; training?: boolean; momentum?: number; eps?: number } = {},
+  ...args: torch.PyArgs<
+    [input: Tensor, running_mean: Tensor | null, running_var: Tensor | null, weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number],
+    { input?: Tensor; running_mean?: Tensor | null; running_var?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null; training?: boolean; momentum?: number; eps?: number }
+  >
 ): Tensor {
-  const training = options.training ?? false;
-  const eps = options.eps ?? 1e-5;
-  const momentum = options.momentum ?? 0.1;
+  const { input, running_mean, running_var, weight, bias, training, momentum, eps } = BATCH_NORM.parse(args);
   if (input.ndim < 2) throw new Error(`Expected 2D or higher input (got ${input.ndim}D input)`);
   const C = input.shape[1]!;
   const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
@@ -73,7 +65,7 @@ export function batch_norm(
     var_ = running_var.view(bshape);
   }
   let out = input.sub(mean).div(var_.add(eps).sqrt());
-  if (options.weight) out = out.mul(options.weight.view(bshape));
-  if (options.bias) out = out.add(options.bias.view(bshape));
+  if (weight !== null) out = out.mul(weight.view(bshape));
+  if (bias !== null) out = out.add(bias.view(bshape));
   return out;
 }

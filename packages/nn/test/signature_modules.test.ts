@@ -1,6 +1,8 @@
 // Module constructors read through the shared signature parser: both spellings, PyTorch's TypeErrors.
 import { describe, expect, it } from 'vitest';
+import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { optim } from '@tsgrad/nn';
 
 describe('module constructor signatures', () => {
   it('builds the same module from positional and keyword spellings', () => {
@@ -27,5 +29,67 @@ describe('module constructor signatures', () => {
     } finally {
       Object.defineProperty(Minified, 'name', { value: 'Conv2d', configurable: true });
     }
+  });
+
+  it('reads every layer constructor as PyTorch does (reprs from PyTorch)', () => {
+    const cases: [nn.Module, string][] = [
+      [new nn.MaxPool2d(3, 2, 1), 'MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)'],
+      [new nn.MaxPool2d({ kernel_size: [2, 3], stride: 1 }), 'MaxPool2d(kernel_size=(2, 3), stride=1, padding=0, dilation=1, ceil_mode=False)'],
+      [new nn.AvgPool2d(2, { padding: 1 }), 'AvgPool2d(kernel_size=2, stride=2, padding=1)'],
+      [new nn.AdaptiveAvgPool2d([7, null]), 'AdaptiveAvgPool2d(output_size=(7, None))'],
+      [new nn.AdaptiveAvgPool2d({ output_size: 1 }), 'AdaptiveAvgPool2d(output_size=1)'],
+      [new nn.LeakyReLU(0.2, true), 'LeakyReLU(negative_slope=0.2, inplace=True)'],
+      [new nn.Softmax(1), 'Softmax(dim=1)'],
+      [new nn.LogSoftmax({ dim: 1 }), 'LogSoftmax(dim=1)'],
+      [new nn.Dropout(0.2, true), 'Dropout(p=0.2, inplace=True)'],
+      [new nn.BatchNorm2d(4, 1e-3, null), 'BatchNorm2d(4, eps=0.001, momentum=None, affine=True, track_running_stats=True)'],
+      [new nn.BatchNorm1d({ num_features: 3, affine: false }), 'BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=True)'],
+      [new nn.Linear(2, 3, false), 'Linear(in_features=2, out_features=3, bias=False)'],
+      [new nn.Linear({ in_features: 2, out_features: 3, device: 'cpu', dtype: torch.float64 }), 'Linear(in_features=2, out_features=3, bias=True)'],
+      [new nn.ReLU(true), 'ReLU(inplace=True)'],
+      [new nn.GELU('tanh'), "GELU(approximate='tanh')"],
+    ];
+    for (const [m, text] of cases) expect(String(m)).toBe(text);
+    expect(new nn.Linear(2, 3, { dtype: torch.float64 }).weight.dtype).toBe('float64');
+    expect(new nn.MSELoss({ reduction: 'sum' }).reduction).toBe('sum');
+    expect(new nn.CrossEntropyLoss(null, { label_smoothing: 0.1 }).label_smoothing).toBe(0.1);
+  });
+
+  it('rejects unknown options, wrong kinds and devices it does not have', () => {
+    expect(() => new nn.Linear(2, 3, { biass: true } as never)).toThrow(new TypeError("Linear() got an unexpected keyword argument 'biass'"));
+    expect(() => new nn.ReLU({ in_place: true } as never)).toThrow(new TypeError("ReLU() got an unexpected keyword argument 'in_place'"));
+    expect(() => new nn.Dropout('0.5' as never)).toThrow(new TypeError("Dropout(): argument 'p' (position 1) must be float, not str"));
+    expect(() => new nn.MSELoss({ reduce: false, size_averag: true } as never)).toThrow("MSELoss() got an unexpected keyword argument 'size_averag'");
+    expect(() => new nn.Linear(2, 3, { device: 'cuda' })).toThrow('Torch not compiled with CUDA enabled');
+    expect(() => new nn.MaxPool2d(2, { strid: 2 } as never)).toThrow("MaxPool2d() got an unexpected keyword argument 'strid'");
+  });
+
+  it('momentum=None batch norm keeps a cumulative average of the batch statistics', () => {
+    const bn = new nn.BatchNorm1d(1, { momentum: null });
+    bn.call(torch.tensor([[1], [3]]));
+    bn.call(torch.tensor([[5], [7]]));
+    expect(bn.running_mean!.tolist()).toEqual([4]);
+  });
+});
+
+describe('optimizer signatures and repr', () => {
+  const params = (): torch.Tensor[] => new nn.Linear(2, 1).parameters();
+  it("prints PyTorch 2.x's Optimizer.__repr__", () => {
+    expect(String(new optim.SGD(params(), { lr: 0.01, momentum: 0.9 }))).toBe(
+      'SGD (\nParameter Group 0\n    dampening: 0\n    differentiable: False\n    foreach: None\n    fused: None\n    lr: 0.01\n    maximize: False\n    momentum: 0.9\n    nesterov: False\n    weight_decay: 0\n)');
+    expect(String(new optim.Adam(params(), 1e-3))).toBe(
+      'Adam (\nParameter Group 0\n    amsgrad: False\n    betas: (0.9, 0.999)\n    capturable: False\n    decoupled_weight_decay: False\n    differentiable: False\n    eps: 1e-08\n    foreach: None\n    fused: None\n    lr: 0.001\n    maximize: False\n    weight_decay: 0\n)');
+    const w = new optim.AdamW(params());
+    expect(w.param_groups[0]!.weight_decay).toBe(0.01);
+    expect(w.param_groups[0]!.decoupled_weight_decay).toBe(true);
+    expect(String(w)).toMatch(/^AdamW \(\nParameter Group 0\n/);
+    expect(String(new optim.RMSprop(params(), 0.01, 0.9))).toMatch(/    alpha: 0\.9\n    capturable: False\n    centered: False\n/);
+  });
+
+  it('takes hyper-parameters positionally or by name and rejects unknown ones', () => {
+    expect(new optim.SGD(params(), 0.1, 0.9).param_groups[0]!.momentum).toBe(0.9);
+    expect(() => new optim.SGD(params(), { lr: 0.1, momentun: 0.9 } as never)).toThrow(new TypeError("SGD() got an unexpected keyword argument 'momentun'"));
+    expect(() => new optim.Adam(params(), { lr: '1e-3' } as never)).toThrow(new TypeError("Adam(): argument 'lr' must be float, not str"));
+    expect(() => new optim.SGD(params(), { lr: -1 })).toThrow('Invalid learning rate: -1');
   });
 });

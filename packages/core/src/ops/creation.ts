@@ -1,71 +1,53 @@
 // Tensor creation: tensor(), zeros/ones/full/arange/linspace/eye, random tensors and *_like variants.
-import { alloc, cast_scalar, check_dtype, get_default_dtype, type DType, type TypedArray } from '../dtype.js';
+import { alloc, cast_scalar, get_default_dtype, is_floating, scalar_type_name, type DType, type TypedArray } from '../dtype.js';
 import { numel_of } from '../shape.js';
 import { default_generator, type Generator } from '../random.js';
 import { Storage, Tensor, type NestedArray } from '../tensor.js';
+import { check_device, type DeviceLike } from '../device.js';
+import { signature, type PyArgs, type Signature } from '../signature.js';
 
 /** Keyword options of the creation functions: `dtype` (default float32) and `requires_grad`. */
 export interface CreateOptions {
-  dtype?: DType;
+  dtype?: DType | null;
+  device?: DeviceLike | null;
   requires_grad?: boolean;
 }
 /** Keyword options of the random creation functions: those of CreateOptions and a `generator`. */
 export interface RandomOptions extends CreateOptions {
-  generator?: Generator;
+  generator?: Generator | null;
 }
 
 type SizeArgs<O> = (number | readonly number[] | O | undefined)[];
 
-/**
- * Checks a size argument: a list of integers (PyTorch's TypeError for anything else) that are not negative.
- */
-export function check_size(fn: string, shape: readonly unknown[], position = 1): number[] {
-  shape.forEach((s, i) => {
-    if (typeof s !== 'number' || !Number.isInteger(s)) {
-      throw new TypeError(`${fn}(): argument 'size' (position ${position}) must be tuple of ints, but found element of type ${py_type(s)} at pos ${i}`);
-    }
-  });
-  const out = shape as number[];
-  for (const s of out) if (s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: [${out.join(', ')}]`);
-  return [...out];
+interface Made { dtype: DType | null; device: DeviceLike | null; requires_grad: boolean }
+interface SizeMade extends Made { size: number[] }
+interface RandomMade extends SizeMade { generator: Generator | null }
+
+/** The keyword-only tail every factory shares (PyTorch's TensorOptions). */
+const FACTORY = '*, ScalarType? dtype=None, Device? device=None, bool requires_grad=False';
+const sized = (name: string): Signature<SizeMade> => signature<SizeMade>(`${name}(int... size, ${FACTORY})`);
+const ZEROS = sized('zeros');
+const ONES = sized('ones');
+const EMPTY = sized('empty');
+const RAND = signature<RandomMade>(`rand(int... size, *, Any generator=None, ScalarType? dtype=None, Device? device=None, bool requires_grad=False)`);
+const RANDN = signature<RandomMade>(`randn(int... size, *, Any generator=None, ScalarType? dtype=None, Device? device=None, bool requires_grad=False)`);
+
+/** PyTorch's error for a negative size. */
+function check_sizes(size: readonly number[]): void {
+  for (const s of size) if (s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: [${size.join(', ')}]`);
 }
 
-/** Python's name for the type of a JS value in messages. */
-function py_type(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'boolean') return 'bool';
-  return py_kind(v);
-}
-
-/** Checks an integer argument such as `eye`'s `n`: PyTorch's TypeError for a fractional or non-number value. */
-function check_int(fn: string, name: string, position: number, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${fn}(): argument '${name}' (position ${position}) must be int, not ${py_type(v)}`);
-  return v;
-}
-
-/** Formats a number as Python prints a float or int in messages (`nan`, `inf`, `0.5`, `3`). */
-function py_num(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  return String(v);
-}
-
-/** Splits `(2, 3, opts)` / `([2, 3], opts)` into a shape and options. */
-function parse_size<O extends object>(fn: string, args: SizeArgs<O>): [number[], O] {
-  let opts = {} as O;
-  const rest = [...args];
-  const last = rest[rest.length - 1];
-  if (last !== undefined && typeof last === 'object' && !Array.isArray(last)) {
-    opts = last as O;
-    rest.pop();
-  }
-  while (rest.length > 0 && rest[rest.length - 1] === undefined) rest.pop();
-  const shape = rest.length === 1 && Array.isArray(rest[0]) ? [...(rest[0] as number[])] : (rest as number[]);
-  return [check_size(fn, shape), opts];
+/** Reads `(2, 3, opts)` / `([2, 3], opts)` through `sig` and checks the sizes. */
+function parse_size<R extends SizeMade>(sig: Signature<R>, args: readonly unknown[]): R {
+  const a = sig.parse(args);
+  check_sizes(a.size);
+  check_device(a.device);
+  return a;
 }
 
 function finish(t: Tensor, opts: CreateOptions): Tensor {
-  if (opts.requires_grad) t.requires_grad_(true);
+  check_device(opts.device);
+  if (opts.requires_grad === true) t.requires_grad_(true);
   return t;
 }
 
@@ -129,32 +111,35 @@ function flatten_nested(data: unknown, shape: readonly number[], dtype: DType | 
   return { flat, all_bool };
 }
 
+const TENSOR = signature<{ data: unknown } & Made>(`tensor(Any data, ${FACTORY})`);
+
 /**
  * Builds a tensor from nested arrays, a number, a boolean or a typed array. JS numbers make the default
- * float dtype (JS cannot tell `1.0` from `1`); pass `{ dtype: 'int64' }` for integer tensors.
+ * float dtype (JS cannot tell `1.0` from `1`); pass `{ dtype: torch.int64 }` for integer tensors.
  *
  * @example
  * torch.tensor([[1, 2], [3, 4]], { requires_grad: true });
- * torch.tensor([3], { dtype: 'int64' });
+ * torch.tensor([3], { dtype: torch.int64 });
  */
 export function tensor(data: NestedArray | TypedArray | Tensor, options: CreateOptions = {}): Tensor {
+  const o = TENSOR.parse([data, options]);
   if (data instanceof Tensor) {
-    const dtype = options.dtype === undefined ? data.dtype : check_dtype(options.dtype);
+    const dtype = o.dtype ?? data.dtype;
     const t = new Tensor(new Storage(convert(data._contiguous_data(), dtype)), data.shape, dtype);
-    return finish(t, options);
+    return finish(t, o);
   }
   if (ArrayBuffer.isView(data)) {
     const arr = data as TypedArray;
-    const dtype = options.dtype ?? (arr instanceof Float64Array ? 'float64' : arr instanceof Uint8Array ? 'bool' : 'float32');
-    return finish(new Tensor(new Storage(convert(arr, check_dtype(dtype))), [arr.length], dtype), options);
+    const dtype = o.dtype ?? (arr instanceof Float64Array ? 'float64' : arr instanceof Uint8Array ? 'bool' : 'float32');
+    return finish(new Tensor(new Storage(convert(arr, dtype)), [arr.length], dtype), o);
   }
-  const requested = options.dtype === undefined ? undefined : check_dtype(options.dtype);
+  const requested = o.dtype ?? undefined;
   const shape = infer_shape(data);
   const { flat, all_bool } = flatten_nested(data, shape, requested);
   const dtype = requested ?? (all_bool ? 'bool' : get_default_dtype());
   const arr = alloc(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) arr[i] = cast_scalar(flat[i]!, dtype, 'int64');
-  return finish(new Tensor(new Storage(arr), shape, dtype), options);
+  return finish(new Tensor(new Storage(arr), shape, dtype), o);
 }
 
 function convert(src: TypedArray, dtype: DType): TypedArray {
@@ -172,113 +157,295 @@ export function from_array(data: TypedArray, shape: readonly number[], dtype?: D
   return new Tensor(new Storage(data), shape, dt);
 }
 
-export function full(shape: readonly number[], value: number | boolean, options: CreateOptions = {}): Tensor {
-  const dtype = check_dtype(options.dtype ?? (typeof value === 'boolean' ? 'bool' : get_default_dtype()));
-  const size = check_size('full', shape);
-  const v = cast_scalar(value, dtype);
-  const arr = alloc(dtype, numel_of(size));
-  if (v !== 0) arr.fill(v);
-  return finish(new Tensor(new Storage(arr), shape, dtype), options);
+/** A contiguous tensor of `shape` filled with `value` (no argument parsing: the factories' common end). */
+function filled(shape: readonly number[], value: number, dtype: DType): Tensor {
+  const arr = alloc(dtype, numel_of(shape));
+  if (value !== 0) arr.fill(value);
+  return new Tensor(new Storage(arr), shape, dtype);
 }
 
-/** `torch.zeros(2, 3)` or `torch.zeros([2, 3], { dtype })`. */
+const FULL = signature<{ size: number[]; fill_value: number | boolean } & Made>(`full(int[] size, Scalar fill_value, ${FACTORY})`);
+
+/**
+ * `torch.full(size, fill_value)`: the dtype is the default float dtype, bool for a boolean fill.
+ *
+ * @example
+ * torch.full([2, 3], 7, { dtype: torch.int64 });
+ */
+export function full(size: readonly number[], fill_value: number | boolean, options: CreateOptions = {}): Tensor {
+  const a = FULL.parse([size, fill_value, options]);
+  const dtype = a.dtype ?? (typeof a.fill_value === 'boolean' ? 'bool' : get_default_dtype());
+  check_sizes(a.size);
+  return finish(filled(a.size, cast_scalar(a.fill_value, dtype), dtype), a);
+}
+
+/**
+ * `torch.zeros(2, 3)`, `torch.zeros([2, 3], { dtype, device, requires_grad })`.
+ *
+ * @example
+ * torch.zeros(2, 3, { dtype: torch.float64 });
+ */
 export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
-  const [shape, opts] = parse_size('zeros', args);
-  return full(shape, 0, opts);
+  const a = parse_size(ZEROS, args);
+  return finish(filled(a.size, 0, a.dtype ?? get_default_dtype()), a);
 }
+/** `torch.ones(2, 3)`, `torch.ones([2, 3], { dtype })`. */
 export function ones(...args: SizeArgs<CreateOptions>): Tensor {
-  const [shape, opts] = parse_size('ones', args);
-  return full(shape, 1, opts);
+  const a = parse_size(ONES, args);
+  return finish(filled(a.size, 1, a.dtype ?? get_default_dtype()), a);
 }
+/** `torch.empty(2, 3)`: zero-filled here (its values are unspecified in PyTorch). */
 export function empty(...args: SizeArgs<CreateOptions>): Tensor {
-  const [shape, opts] = parse_size('empty', args);
-  return full(shape, 0, opts);
+  const a = parse_size(EMPTY, args);
+  return finish(filled(a.size, 0, a.dtype ?? get_default_dtype()), a);
 }
 
-/** `torch.arange(end)`, `torch.arange(start, end, step)`; integer arguments give int64 like PyTorch. */
-export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
-  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+/**
+ * Exactly rounded `a * b + c` in double (a fused multiply-add): Dekker's two-product and Knuth's two-sum
+ * carry the rounding errors, added back once at the end.
+ */
+function fma(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (!Number.isFinite(p)) return p + c;
+  const split = (x: number): [number, number] => {
+    const t = 134217729 * x; // 2^27 + 1
+    const hi = t - (t - x);
+    return [hi, x - hi];
+  };
+  const [ah, al] = split(a);
+  const [bh, bl] = split(b);
+  const pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  const s = p + c;
+  const bb = s - p;
+  const se = (p - (s - bb)) + (c - bb);
+  return s + (pe + se);
+}
+
+/** How a vector lane adds `lane * step` to its base: rounded in float32, in double, or fused. */
+type LaneMode = 'f32' | 'double' | 'fused';
+
+/**
+ * How PyTorch's CPU kernels fill ranges, reproduced for bit-identical values: the output runs in blocks of two
+ * vectors (8 float32 or 4 float64 lanes each, x86 AVX2); each vector starts at `base(i)` (the scalar path's
+ * value) and continues `base + lane * step` as `mode` says; the tail past the last whole block takes `base(i)`
+ * one element at a time. Integer dtypes take `base(i)` everywhere.
+ */
+function fill_range(arr: TypedArray, dtype: DType, base: (i: number) => number, step: number, mode: LaneMode): void {
+  const n = arr.length;
+  const lanes = dtype === 'float32' ? 8 : dtype === 'float64' ? 4 : 0;
+  const round = dtype === 'float32' ? Math.fround : (v: number): number => v;
+  let i = 0;
+  if (lanes > 0) {
+    for (const end = n - (n % (2 * lanes)); i < end; i += lanes) {
+      const b = round(base(i));
+      for (let k = 0; k < lanes; k++) arr[i + k] = mode === 'fused' ? fma(k, step, b) : mode === 'f32' ? b + Math.fround(k * step) : b + k * step;
+    }
+  }
+  for (; i < n; i++) arr[i] = base(i);
+}
+
+const ARANGE = signature<{ start: number | null; end: number | null; step: number } & Made>(`arange(Scalar? start=None, Scalar? end=None, Scalar step=1, ${FACTORY})`);
+
+/**
+ * `torch.arange(end)`, `torch.arange(start, end, step)`; integer arguments give int64 like PyTorch. Values are
+ * bit-identical to PyTorch's CPU kernel.
+ *
+ * @example
+ * torch.arange(5); torch.arange(0, 1, 0.25, { dtype: torch.float64 });
+ */
+export function arange(...args: PyArgs<[start: number, end: number, step: number], CreateOptions & { start?: number; end?: number; step?: number }>): Tensor {
+  const a = ARANGE.parse(args);
+  if (a.start === null && a.end === null) throw new TypeError('arange() missing 1 required positional argument: "end"');
+  const [lo, hi] = a.end === null ? [0, a.start!] : [a.start ?? 0, a.end];
+  const step = a.step;
   if (step === 0 || Number.isNaN(step)) throw new Error('step must be nonzero');
+  const py_num = (v: number): string => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v));
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`unsupported range: ${py_num(lo)} -> ${py_num(hi)}`);
-  if ((hi - lo) * step < 0 && hi !== lo) throw new Error('upper bound and larger bound inconsistent with step sign');
-  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  if ((step > 0 && hi < lo) || (step < 0 && hi > lo)) throw new Error('upper bound and larger bound inconsistent with step sign');
   const all_int = Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step);
-  const dtype = check_dtype(options.dtype ?? (all_int ? 'int64' : get_default_dtype()));
+  const dtype = a.dtype ?? (all_int ? 'int64' : get_default_dtype());
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
   const arr = alloc(dtype, n);
-  for (let i = 0; i < n; i++) arr[i] = lo + i * step;
-  return finish(new Tensor(new Storage(arr), [n], dtype), options);
+  if (dtype === 'float64') fill_range(arr, dtype, (i) => fma(step, i, lo), step, 'fused');
+  else fill_range(arr, dtype, (i) => lo + step * i, step, 'double');
+  return finish(new Tensor(new Storage(arr), [n], dtype), a);
 }
 
-export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
-  check_int('linspace', 'steps', 3, steps);
-  if (steps < 0) throw new Error('number of steps must be non-negative');
-  const dtype = check_dtype(options.dtype ?? get_default_dtype());
-  const arr = alloc(dtype, steps);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // PyTorch fills the second half from the end so the last value is exactly `end`
+/** `start + i*step` for the first half, `end - (steps-1-i)*step` for the rest (each a fused multiply-add). */
+function linspace_base(start: number, end: number, step: number, steps: number): (i: number) => number {
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) arr[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-  return finish(new Tensor(new Storage(arr), [steps], dtype), options);
+  return (i) => (i < half ? fma(step, i, start) : fma(-step, steps - 1 - i, end));
 }
 
-export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
-  check_int('eye', 'n', 1, n);
-  check_int('eye', 'm', 2, m);
-  if (n < 0) throw new Error(`n must be greater or equal to 0, got ${n}`);
+const LINSPACE = signature<{ start: number; end: number; steps: number } & Made>(`linspace(Scalar start, Scalar end, int steps, ${FACTORY})`);
+
+/**
+ * `steps` values from `start` to `end` inclusive, computed from both ends as PyTorch does (bit-identical to its
+ * CPU kernel: `torch.linspace(-Math.PI, Math.PI, 2000)` starts at the same inputs).
+ *
+ * @example
+ * torch.linspace(-Math.PI, Math.PI, 2000);
+ */
+export function linspace(...args: PyArgs<[start: number, end: number, steps: number], CreateOptions & { start?: number; end?: number; steps?: number }>): Tensor {
+  const a = LINSPACE.parse(args);
+  if (a.steps < 0) throw new Error('number of steps must be non-negative');
+  const dtype = a.dtype ?? get_default_dtype();
+  const arr = alloc(dtype, a.steps);
+  const f32 = dtype === 'float32';
+  const start = f32 ? Math.fround(a.start) : a.start;
+  const end = f32 ? Math.fround(a.end) : a.end;
+  if (a.steps === 1) arr[0] = start;
+  else if (a.steps > 1) {
+    const step = f32 ? Math.fround(Math.fround(end - start) / (a.steps - 1)) : (end - start) / (a.steps - 1);
+    if (is_floating(dtype)) fill_range(arr, dtype, linspace_base(start, end, step, a.steps), step, f32 ? 'f32' : 'double');
+    else {
+      const base = linspace_base(start, end, step, a.steps);
+      for (let i = 0; i < a.steps; i++) arr[i] = dtype === 'bool' ? (base(i) !== 0 ? 1 : 0) : Math.trunc(base(i));
+    }
+  }
+  return finish(new Tensor(new Storage(arr), [a.steps], dtype), a);
+}
+
+const LOGSPACE = signature<{ start: number; end: number; steps: number; base: number } & Made>(`logspace(Scalar start, Scalar end, int steps, float base=10.0, ${FACTORY})`);
+
+/**
+ * `base ** linspace(start, end, steps)`, the exponents computed from both ends as PyTorch does.
+ *
+ * @example
+ * torch.logspace(-2, 2, 5); // 0.01, 0.1, 1, 10, 100
+ */
+export function logspace(...args: PyArgs<[start: number, end: number, steps: number, base: number], CreateOptions & { start?: number; end?: number; steps?: number; base?: number }>): Tensor {
+  const a = LOGSPACE.parse(args);
+  if (a.steps < 0) throw new Error('number of steps must be non-negative');
+  const dtype = a.dtype ?? get_default_dtype();
+  const arr = alloc(dtype, a.steps);
+  const f32 = dtype === 'float32';
+  const r = (v: number): number => (f32 ? Math.fround(v) : v);
+  const start = r(a.start);
+  const end = r(a.end);
+  const base = a.base; // a double, as PyTorch keeps it
+  if (a.steps === 1) arr[0] = base ** start;
+  else if (a.steps > 1) {
+    const step = r(r(end - start) / (a.steps - 1));
+    const exponent = linspace_base(start, end, step, a.steps);
+    for (let i = 0; i < a.steps; i++) {
+      const v = base ** r(exponent(i));
+      arr[i] = is_floating(dtype) ? v : dtype === 'bool' ? (v !== 0 ? 1 : 0) : Math.trunc(v);
+    }
+  }
+  return finish(new Tensor(new Storage(arr), [a.steps], dtype), a);
+}
+
+const EYE = signature<{ n: number; m: number | null } & Made>(`eye(int n, int? m=None, ${FACTORY})`);
+
+/**
+ * The `n × m` identity (`m` defaults to `n`).
+ *
+ * @example
+ * torch.eye(3); torch.eye(2, 3, { dtype: torch.int64 });
+ */
+export function eye(...args: PyArgs<[n: number, m: number | null], CreateOptions & { n?: number; m?: number | null }>): Tensor {
+  const a = EYE.parse(args);
+  if (a.n < 0) throw new Error(`n must be greater or equal to 0, got ${a.n}`);
+  const m = a.m ?? a.n;
   if (m < 0) throw new Error(`m must be greater or equal to 0, got ${m}`);
-  const t = full([n, m], 0, options);
-  for (let i = 0; i < Math.min(n, m); i++) t._storage.data[i * m + i] = 1;
-  return t;
+  const t = filled([a.n, m], 0, a.dtype ?? get_default_dtype());
+  for (let i = 0; i < Math.min(a.n, m); i++) t._storage.data[i * m + i] = 1;
+  return finish(t, a);
 }
 
+function random_fill(a: RandomMade, draw: (g: Generator) => number): Tensor {
+  const g = a.generator ?? default_generator;
+  const dtype = a.dtype ?? get_default_dtype();
+  if (!is_floating(dtype)) throw new Error(`"${draw === uniform ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${scalar_type_name(dtype)}'`);
+  const t = filled(a.size, 0, dtype);
+  const d = t._storage.data;
+  for (let i = 0; i < d.length; i++) d[i] = draw(g);
+  return finish(t, a);
+}
+const uniform = (g: Generator): number => g.random();
+const normal = (g: Generator): number => g.normal();
+
+/** Uniform samples in [0, 1): `torch.rand(2, 3)`, `torch.rand([2, 3], { generator })`. */
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
-  const [shape, opts] = parse_size('rand', args);
-  const g = opts.generator ?? default_generator;
-  const t = full(shape, 0, { dtype: opts.dtype });
-  const d = t._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = g.random();
-  return finish(t, opts);
+  return random_fill(parse_size(RAND, args), uniform);
 }
 
+/** Standard normal samples: `torch.randn(2, 3)`, `torch.randn([2, 3], { dtype, generator })`. */
 export function randn(...args: SizeArgs<RandomOptions>): Tensor {
-  const [shape, opts] = parse_size('randn', args);
-  const g = opts.generator ?? default_generator;
-  const t = full(shape, 0, { dtype: opts.dtype });
-  const d = t._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = g.normal();
-  return finish(t, opts);
+  return random_fill(parse_size(RANDN, args), normal);
 }
 
-/** `torch.randint(low, high, size)` (int64 by default). */
-export function randint(low: number, high: number, size: readonly number[], options: RandomOptions = {}): Tensor {
-  check_int('randint', 'low', 1, low);
-  check_int('randint', 'high', 2, high);
-  check_size('randint', size, 3);
+const RANDINT = signature<{ low: number; high: number | number[]; size: number[] | null; generator: Generator | null } & Made>(
+  `randint(int low, int|int[] high, int[]? size=None, *, Any generator=None, ScalarType? dtype=None, Device? device=None, bool requires_grad=False)`);
+
+/**
+ * `torch.randint(high, size)` or `torch.randint(low, high, size)` (int64 by default).
+ *
+ * @example
+ * torch.randint(0, 10, [3]); torch.randint(10, [3]);
+ */
+export function randint(...args: [high: number, size: readonly number[], options?: RandomOptions] | [low: number, high: number, size: readonly number[], options?: RandomOptions]): Tensor {
+  const a = RANDINT.parse(args);
+  let [low, high, size] = [a.low, a.high, a.size];
+  if (Array.isArray(high)) [low, high, size] = [0, low, high];
+  if (size === null) throw new TypeError('randint() missing 1 required positional argument: "size"');
+  check_sizes(size);
   if (high <= low) throw new Error(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  const g = options.generator ?? default_generator;
-  const t = full(size, 0, { dtype: options.dtype ?? 'int64' });
+  const g = a.generator ?? default_generator;
+  const t = filled(size, 0, a.dtype ?? 'int64');
   const d = t._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high);
-  return finish(t, options);
+  for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high as number);
+  return finish(t, a);
 }
+
+const RANDPERM = signature<{ n: number; generator: Generator | null } & Made>(`randperm(int n, *, Any generator=None, ScalarType? dtype=None, Device? device=None, bool requires_grad=False)`);
 
 /** A random permutation of 0..n-1 (int64). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
-  check_int('randperm', 'n', 1, n);
-  check_size('randperm', [n]);
-  const g = options.generator ?? default_generator;
-  const idx = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
+  const a = RANDPERM.parse([n, options]);
+  check_sizes([a.n]);
+  const g = a.generator ?? default_generator;
+  const idx = Array.from({ length: a.n }, (_, i) => i);
+  for (let i = a.n - 1; i > 0; i--) {
     const j = g.randint(0, i + 1);
     [idx[i], idx[j]] = [idx[j]!, idx[i]!];
   }
-  return tensor(idx, { dtype: options.dtype ?? 'int64' });
+  const t = filled([a.n], 0, a.dtype ?? 'int64');
+  t._storage.data.set(idx);
+  return finish(t, a);
 }
 
-const like = (t: Tensor, o: CreateOptions): CreateOptions => ({ ...o, dtype: o.dtype ?? t.dtype });
-export const zeros_like = (t: Tensor, o: CreateOptions = {}): Tensor => full(t.shape, 0, like(t, o));
-export const ones_like = (t: Tensor, o: CreateOptions = {}): Tensor => full(t.shape, 1, like(t, o));
-export const empty_like = (t: Tensor, o: CreateOptions = {}): Tensor => full(t.shape, 0, like(t, o));
-export const full_like = (t: Tensor, value: number, o: CreateOptions = {}): Tensor => full(t.shape, value, like(t, o));
-export const rand_like = (t: Tensor, o: RandomOptions = {}): Tensor => rand(t.shape, like(t, o));
-export const randn_like = (t: Tensor, o: RandomOptions = {}): Tensor => randn(t.shape, like(t, o));
+type LikeMade = { input: Tensor; generator?: Generator | null } & Made;
+const like = (name: string, extra = ''): Signature<LikeMade> => signature<LikeMade>(`${name}(Tensor input, ${extra}*, ${name.startsWith('rand') ? 'Any generator=None, ' : ''}ScalarType? dtype=None, Device? device=None, bool requires_grad=False, str? memory_format=None)`);
+const ZEROS_LIKE = like('zeros_like');
+const ONES_LIKE = like('ones_like');
+const EMPTY_LIKE = like('empty_like');
+const FULL_LIKE = signature<LikeMade & { fill_value: number | boolean }>(`full_like(Tensor input, Scalar fill_value, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False, str? memory_format=None)`);
+const RAND_LIKE = like('rand_like');
+const RANDN_LIKE = like('randn_like');
+
+function make_like(a: LikeMade, value: number): Tensor {
+  return finish(filled(a.input.shape, value, a.dtype ?? a.input.dtype), a);
+}
+/** Zeros shaped (and typed, unless `dtype` says otherwise) like `input`. */
+export const zeros_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(ZEROS_LIKE.parse([input, options]), 0);
+/** Ones shaped like `input`. */
+export const ones_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(ONES_LIKE.parse([input, options]), 1);
+/** An (zero-filled) tensor shaped like `input`. */
+export const empty_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(EMPTY_LIKE.parse([input, options]), 0);
+/** `fill_value` everywhere, shaped like `input`. */
+export const full_like = (input: Tensor, fill_value: number, options: CreateOptions = {}): Tensor => {
+  const a = FULL_LIKE.parse([input, fill_value, options]);
+  return make_like(a, Number(a.fill_value));
+};
+/** Uniform samples shaped like `input`. */
+export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
+  const a = RAND_LIKE.parse([input, options]);
+  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input.dtype, generator: a.generator ?? null }, uniform);
+};
+/** Normal samples shaped like `input`. */
+export const randn_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
+  const a = RANDN_LIKE.parse([input, options]);
+  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input.dtype, generator: a.generator ?? null }, normal);
+};

@@ -11,6 +11,8 @@ import { log_softmax, mean, sum } from './reduce.js';
 import { gather } from './indexing.js';
 import { abs, clamp, log, relu, sigmoid, sign } from './unary.js';
 import { no_grad } from '../autograd/grad_mode.js';
+import { warn } from '../autograd/messages.js';
+import { signature, type PyArgs } from '../signature.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
 import { expand, squeeze, unsqueeze } from './view.js';
 
@@ -46,7 +48,7 @@ export interface Conv2dOptions {
  * @example
  * F.conv2d(x, w, b, { stride: 2, padding: 1 });
  */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const unbatched = input.ndim === 3;
   const x = unbatched ? unsqueeze(input, 0) : input;
   if (x.ndim !== 4) throw new Error(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${input.shape.join(', ')}]`);
@@ -167,9 +169,7 @@ function pool_params(x: Tensor, kernel_size: Pair, stride: Pair | null | undefin
  * @example
  * F.max_pool2d(x, 2); F.max_pool2d(x, 3, { stride: 2, padding: 1, return_indices: true });
  */
-export function max_pool2d(input: Tensor, kernel_size: Pair, options: MaxPoolOptions & { return_indices: true }): [Tensor, Tensor];
-export function max_pool2d(input: Tensor, kernel_size: Pair, options?: MaxPoolOptions): Tensor;
-export function max_pool2d(input: Tensor, kernel_size: Pair, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+function max_pool2d_impl(input: Tensor, kernel_size: Pair, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
   const unbatched = input.ndim === 3;
   const x = unbatched ? unsqueeze(input, 0) : input;
   check_4d(x, 'max_pool2d');
@@ -217,7 +217,7 @@ export interface AvgPoolOptions {
 }
 
 /** Average pooling (AvgPool2DBackward0). */
-export function avg_pool2d(input: Tensor, kernel_size: Pair, options: AvgPoolOptions = {}): Tensor {
+function avg_pool2d_impl(input: Tensor, kernel_size: Pair, options: AvgPoolOptions = {}): Tensor {
   const unbatched = input.ndim === 3;
   const x = unbatched ? unsqueeze(input, 0) : input;
   check_4d(x, 'avg_pool2d');
@@ -243,7 +243,7 @@ export function avg_pool2d(input: Tensor, kernel_size: Pair, options: AvgPoolOpt
 }
 
 /** Adaptive average pooling to `output_size` (AdaptiveAvgPool2DBackward0; a 1×1 output is a mean, MeanBackward1). */
-export function adaptive_avg_pool2d(input: Tensor, output_size: Pair | [number | null, number | null]): Tensor {
+function adaptive_avg_pool2d_impl(input: Tensor, output_size: Pair | [number | null, number | null]): Tensor {
   const unbatched = input.ndim === 3;
   const x = unbatched ? unsqueeze(input, 0) : input;
   check_4d(x, 'adaptive_avg_pool2d');
@@ -286,7 +286,7 @@ export interface InterpolateOptions {
  * @example
  * F.interpolate(x, { size: [28, 28], mode: 'bilinear', align_corners: false });
  */
-export function interpolate(input: Tensor, options: InterpolateOptions): Tensor {
+function interpolate_impl(input: Tensor, options: InterpolateOptions): Tensor {
   check_4d(input, 'interpolate');
   const mode = options.mode ?? 'nearest';
   const [N, C, H, W] = input.shape as [number, number, number, number];
@@ -346,7 +346,7 @@ function interpolate_nearest(x: Tensor, Ho: number, Wo: number, sf: [number | nu
  * Dropout: zeroes elements with probability `p` and scales the rest by `1/(1-p)` in training; the very
  * same tensor in eval (`training: false`).
  */
-export function dropout(input: Tensor, p_or_options?: number | { p?: number; training?: boolean; generator?: Generator }, options: { training?: boolean; generator?: Generator } = {}): Tensor {
+function dropout_impl(input: Tensor, p_or_options?: number | { p?: number; training?: boolean; generator?: Generator }, options: { training?: boolean; generator?: Generator } = {}): Tensor {
   const opts = typeof p_or_options === 'object' ? p_or_options : { ...options, p: p_or_options };
   const p = opts.p ?? 0.5;
   if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
@@ -379,7 +379,7 @@ function check_reduction(r: string): Reduction {
  * Negative log-likelihood of log-probabilities `[N, C]` (or `[C]`) against int64 targets (NllLossBackward0).
  * `'mean'` divides by the summed weights of the non-ignored targets.
  */
-export function nll_loss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
+function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
   if (input.ndim > 2) return nll_loss_nd(input, target, options);
   const reduction = check_reduction(options.reduction ?? 'mean');
   const ignore = options.ignore_index ?? -100;
@@ -462,17 +462,17 @@ function nll_loss_nd(input: Tensor, target: Tensor, options: NllOptions): Tensor
   }
   const perm = [0, ...rest.map((_, i) => i + 2), 1];
   const rows = input.permute(perm).reshape([-1, C]);
-  const out = nll_loss(rows, target.reshape([-1]), options);
+  const out = nll_loss_impl(rows, target.reshape([-1]), options);
   return (options.reduction ?? 'mean') === 'none' ? out.reshape(expected) : out;
 }
 
-export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+function cross_entropy_impl(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const eps = options.label_smoothing ?? 0;
   if (eps < 0 || eps > 1) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
   if (target.dtype !== 'int64' && target.shape.join() === input.shape.join()) return soft_cross_entropy(input, target, options);
   const class_dim = input.ndim === 1 ? 0 : 1;
   const logp = log_softmax(input, class_dim);
-  const nll = nll_loss(logp, target, options);
+  const nll = nll_loss_impl(logp, target, options);
   if (eps === 0) return nll;
   const reduction = options.reduction ?? 'mean';
   const ignore = options.ignore_index ?? -100;
@@ -510,14 +510,17 @@ function reduce_loss(per: Tensor, reduction: Reduction): Tensor {
   return reduction === 'none' ? per : reduction === 'sum' ? sum(per) : mean(per);
 }
 
-function check_same_size(input: Tensor, target: Tensor, fn: string): void {
+const size_text = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
+
+/** PyTorch's warning when an elementwise loss is about to broadcast its target against its input. */
+function warn_size_mismatch(input: Tensor, target: Tensor): void {
   if (input.shape.join() !== target.shape.join()) {
-    throw new Error(`${fn}: Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`);
+    warn(`Using a target size (${size_text(target)}) that is different to the input size (${size_text(input)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`);
   }
 }
 
 /** Mean squared error (MseLossBackward0; edges: input, target). */
-export function mse_loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+function mse_loss_impl(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   const reduction = check_reduction(options.reduction ?? 'mean');
   const diff = sub(input.detach(), target.detach());
   const sq = mul(diff, diff);
@@ -548,8 +551,7 @@ function mse_loss_backward(g: Tensor, x: Tensor, t: Tensor, scale: number): Tens
 }
 
 /** Mean absolute error (composed; gradient sign(x - y)). */
-export function l1_loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
-  check_same_size(input, target, 'l1_loss');
+function l1_loss_impl(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   return reduce_loss(abs(sub(input, target)), check_reduction(options.reduction ?? 'mean'));
 }
 
@@ -567,7 +569,7 @@ function log_sigmoid(z: Tensor): Tensor {
  * Smooth L1 (Huber with `beta`): `0.5 d²/beta` where `|d| < beta`, else `|d| - 0.5 beta`
  * (SmoothL1LossBackward0; edges: input, target).
  */
-export function smooth_l1_loss(input: Tensor, target: Tensor, options: { reduction?: Reduction; beta?: number } = {}): Tensor {
+function smooth_l1_loss_impl(input: Tensor, target: Tensor, options: { reduction?: Reduction; beta?: number } = {}): Tensor {
   const beta = options.beta ?? 1;
   const reduction = check_reduction(options.reduction ?? 'mean');
   const out = no_grad(() => {
@@ -609,8 +611,8 @@ function smooth_l1_loss_backward(g: Tensor, x: Tensor, t: Tensor, reduction: Red
  * Binary cross-entropy on probabilities, log terms clamped at -100 as PyTorch
  * (BinaryCrossEntropyBackward0; edges: input, target — `weight` is not differentiable, as in PyTorch).
  */
-export function binary_cross_entropy(input: Tensor, target: Tensor, options: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  check_same_size(input, target, 'binary_cross_entropy');
+function binary_cross_entropy_impl(input: Tensor, target: Tensor, options: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  if (input.shape.join() !== target.shape.join()) throw new Error(`Using a target size (${size_text(target)}) that is different to the input size (${size_text(input)}) is deprecated. Please ensure they have the same size.`);
   const d = input._contiguous_data();
   for (let i = 0; i < d.length; i++) if (!(d[i]! >= 0 && d[i]! <= 1)) throw new Error('all elements of input should be between 0 and 1');
   const reduction = check_reduction(options.reduction ?? 'mean');
@@ -662,8 +664,8 @@ function binary_cross_entropy_backward(g: Tensor, x: Tensor, t: Tensor, w: Tenso
  * Numerically stable BCE on logits, `max(x,0) - x*y + log(1 + exp(-|x|))`, with optional `pos_weight`
  * (BinaryCrossEntropyWithLogitsBackward0; edges: input, target — the weights are not differentiable).
  */
-export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, options: { weight?: Tensor | null; pos_weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  check_same_size(input, target, 'binary_cross_entropy_with_logits');
+function binary_cross_entropy_with_logits_impl(input: Tensor, target: Tensor, options: { weight?: Tensor | null; pos_weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  if (input.shape.join() !== target.shape.join()) throw new Error(`Target size (${size_text(target)}) must be the same as input size (${size_text(input)})`);
   const reduction = check_reduction(options.reduction ?? 'mean');
   const weight = options.weight ?? null;
   const pos_weight = options.pos_weight ?? null;
@@ -697,3 +699,197 @@ function map_log1p_exp(x: Tensor): Tensor {
   return log(add(x.exp(), 1));
 }
 
+
+// ---- public forms: PyTorch's signatures, read by the shared parser -----------------------------------------
+
+const CONV2D = signature<{ input: Tensor; weight: Tensor; bias: Tensor | null; stride: [number, number]; padding: [number, number] | string; dilation: [number, number]; groups: number }>(
+  'conv2d(Tensor input, Tensor weight, Tensor? bias=None, int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int groups=1)');
+
+/**
+ * 2-D convolution over `[N, C, H, W]` with zero padding (ConvolutionBackward0; edges: input, weight, bias).
+ *
+ * @example
+ * F.conv2d(x, w, b, { stride: 2, padding: 1 }); F.conv2d(x, w, null, 1, 'same');
+ */
+export function conv2d(...args: PyArgs<[input: Tensor, weight: Tensor, bias: Tensor | null, stride: Pair, padding: Pair | 'same' | 'valid', dilation: Pair, groups: number], Conv2dOptions & { input?: Tensor; weight?: Tensor; bias?: Tensor | null }>): Tensor {
+  const a = CONV2D.parse(args);
+  if (typeof a.padding === 'string' && a.padding !== 'same' && a.padding !== 'valid') throw new Error(`Invalid padding string '${a.padding}', should be one of ['valid', 'same']`);
+  return conv2d_impl(a.input, a.weight, a.bias, { stride: a.stride, padding: a.padding as Conv2dOptions['padding'], dilation: a.dilation, groups: a.groups });
+}
+
+type PoolArgs<O> = PyArgs<[input: Tensor, kernel_size: Pair, stride: Pair | null, padding: Pair], O & { input?: Tensor; kernel_size?: Pair }>;
+const MAX_POOL2D = signature<{ input: Tensor; kernel_size: number[]; stride: number[] | null; padding: number[]; dilation: number[]; ceil_mode: boolean; return_indices: boolean }>(
+  'max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, bool return_indices=False)');
+
+/**
+ * Max pooling (MaxPool2DWithIndicesBackward0); `return_indices` gives `[values, indices]`.
+ *
+ * @example
+ * F.max_pool2d(x, 2); F.max_pool2d(x, 3, { stride: 2, padding: 1, return_indices: true });
+ */
+export function max_pool2d(input: Tensor, kernel_size: Pair, options: MaxPoolOptions & { return_indices: true }): [Tensor, Tensor];
+export function max_pool2d(...args: PoolArgs<MaxPoolOptions>): Tensor;
+export function max_pool2d(...args: unknown[]): Tensor | [Tensor, Tensor] {
+  const a = MAX_POOL2D.parse(args);
+  return max_pool2d_impl(a.input, a.kernel_size, a);
+}
+
+const AVG_POOL2D = signature<{ input: Tensor; kernel_size: number[]; stride: number[] | null; padding: number[]; ceil_mode: boolean; count_include_pad: boolean; divisor_override: number | null }>(
+  'avg_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)');
+
+/**
+ * Average pooling (AvgPool2DBackward0).
+ *
+ * @example
+ * F.avg_pool2d(x, 2); F.avg_pool2d(x, 3, 2, 1, { count_include_pad: false });
+ */
+export function avg_pool2d(...args: PoolArgs<AvgPoolOptions>): Tensor {
+  const a = AVG_POOL2D.parse(args);
+  return avg_pool2d_impl(a.input, a.kernel_size, a);
+}
+
+const ADAPTIVE_AVG_POOL2D = signature<{ input: Tensor; output_size: (number | null)[] }>('adaptive_avg_pool2d(Tensor input, int?[2] output_size)');
+
+/**
+ * Adaptive average pooling to `output_size` (AdaptiveAvgPool2DBackward0; a 1×1 output is a mean, MeanBackward1).
+ *
+ * @example
+ * F.adaptive_avg_pool2d(x, 1); F.adaptive_avg_pool2d(x, [7, null]);
+ */
+export function adaptive_avg_pool2d(...args: PyArgs<[input: Tensor, output_size: Pair | [number | null, number | null]], { input?: Tensor; output_size?: Pair | [number | null, number | null] }>): Tensor {
+  const a = ADAPTIVE_AVG_POOL2D.parse(args);
+  if (a.output_size.some((v) => v !== null && v < 0)) throw new Error(`adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received [${a.output_size.join(', ')}]`);
+  return adaptive_avg_pool2d_impl(a.input, a.output_size as [number | null, number | null]);
+}
+
+const INTERPOLATE = signature<{ input: Tensor; size: number[] | null; scale_factor: number[] | null; mode: string; align_corners: boolean | null; recompute_scale_factor: boolean | null; antialias: boolean }>(
+  "interpolate(Tensor input, int[1]? size=None, float[1]? scale_factor=None, str mode='nearest', bool? align_corners=None, bool? recompute_scale_factor=None, bool antialias=False)");
+
+/**
+ * Resizes `[N, C, H, W]` bilinearly (UpsampleBilinear2DBackward1) or by nearest neighbour.
+ *
+ * @example
+ * F.interpolate(x, { size: [28, 28], mode: 'bilinear', align_corners: false }); F.interpolate(x, null, 2);
+ */
+export function interpolate(...args: PyArgs<[input: Tensor, size: number | [number, number] | null, scale_factor: number | [number, number] | null, mode: InterpolateOptions['mode']], InterpolateOptions & { input?: Tensor; recompute_scale_factor?: boolean | null; antialias?: boolean }>): Tensor {
+  const a = INTERPOLATE.parse(args);
+  if (a.antialias) throw new Error('tsgrad: interpolate antialias=True is not supported');
+  const two = (v: number[] | null): [number, number] | null => (v === null ? null : v.length === 1 ? [v[0]!, v[0]!] : (v as [number, number]));
+  return interpolate_impl(a.input, { size: two(a.size), scale_factor: two(a.scale_factor), mode: a.mode as InterpolateOptions['mode'], align_corners: a.align_corners });
+}
+
+const DROPOUT = signature<{ input: Tensor; p: number; training: boolean; inplace: boolean; generator: Generator | null }>(
+  'dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False, *, Any generator=None)');
+
+/**
+ * Dropout: zeroes elements with probability `p` and scales the rest by `1/(1-p)` in training; the very
+ * same tensor in eval (`training: false`).
+ *
+ * @example
+ * F.dropout(x, 0.2); F.dropout(x, { p: 0.2, training: net.training });
+ */
+export function dropout(...args: PyArgs<[input: Tensor, p: number, training: boolean, inplace: boolean], { input?: Tensor; p?: number; training?: boolean; inplace?: boolean; generator?: Generator | null }>): Tensor {
+  const a = DROPOUT.parse(args);
+  const out = dropout_impl(a.input, { p: a.p, training: a.training, generator: a.generator ?? undefined });
+  return a.inplace && out !== a.input ? a.input.copy_(out) : out;
+}
+
+/**
+ * `size_average` / `reduce` (deprecated) mapped onto `reduction` as PyTorch does, with its warning.
+ *
+ * @example
+ * legacy_reduction({ size_average: false, reduce: null, reduction: 'mean' }); // 'sum'
+ */
+export function legacy_reduction(a: { size_average: boolean | null; reduce: boolean | null; reduction: string }): Reduction {
+  if (a.size_average === null && a.reduce === null) return check_reduction(a.reduction);
+  const size_average = a.size_average ?? true;
+  const reduce = a.reduce ?? true;
+  const r: Reduction = !reduce ? 'none' : size_average ? 'mean' : 'sum';
+  warn(`size_average and reduce args will be deprecated, please use reduction='${r}' instead.`);
+  return r;
+}
+
+interface LossParsed { input: Tensor; target: Tensor; size_average: boolean | null; reduce: boolean | null; reduction: string }
+/** Keyword options every loss takes. */
+export interface LossOptions {
+  size_average?: boolean | null;
+  reduce?: boolean | null;
+  reduction?: Reduction;
+}
+type LossArgs<O> = PyArgs<[input: Tensor, target: Tensor], O & LossOptions & { input?: Tensor; target?: Tensor }>;
+const SIZE_AVERAGE = 'bool? size_average=None';
+const REDUCE = 'bool? reduce=None';
+const LEGACY = `${SIZE_AVERAGE}, ${REDUCE}`;
+
+const NLL_LOSS = signature<LossParsed & { weight: Tensor | null; ignore_index: number }>(`nll_loss(Tensor input, Tensor target, Tensor? weight=None, ${SIZE_AVERAGE}, int ignore_index=-100, ${REDUCE}, str reduction='mean')`);
+const CROSS_ENTROPY = signature<LossParsed & { weight: Tensor | null; ignore_index: number; label_smoothing: number }>(
+  `cross_entropy(Tensor input, Tensor target, Tensor? weight=None, ${SIZE_AVERAGE}, int ignore_index=-100, ${REDUCE}, str reduction='mean', float label_smoothing=0.0)`);
+const MSE_LOSS = signature<LossParsed>(`mse_loss(Tensor input, Tensor target, ${LEGACY}, str reduction='mean')`);
+const L1_LOSS = signature<LossParsed>(`l1_loss(Tensor input, Tensor target, ${LEGACY}, str reduction='mean')`);
+const SMOOTH_L1_LOSS = signature<LossParsed & { beta: number }>(`smooth_l1_loss(Tensor input, Tensor target, ${LEGACY}, str reduction='mean', float beta=1.0)`);
+const BCE = signature<LossParsed & { weight: Tensor | null }>(`binary_cross_entropy(Tensor input, Tensor target, Tensor? weight=None, ${LEGACY}, str reduction='mean')`);
+const BCE_LOGITS = signature<LossParsed & { weight: Tensor | null; pos_weight: Tensor | null }>(
+  `binary_cross_entropy_with_logits(Tensor input, Tensor target, Tensor? weight=None, ${LEGACY}, str reduction='mean', Tensor? pos_weight=None)`);
+
+/**
+ * Negative log-likelihood of log-probabilities `[N, C]` (or `[C]`) against int64 targets (NllLossBackward0).
+ * `'mean'` divides by the summed weights of the non-ignored targets.
+ *
+ * @example
+ * F.nll_loss(F.log_softmax(x, 1), target); F.nll_loss(logp, target, { reduction: 'sum' });
+ */
+export function nll_loss(...args: LossArgs<NllOptions>): Tensor {
+  const a = NLL_LOSS.parse(args);
+  return nll_loss_impl(a.input, a.target, { weight: a.weight, ignore_index: a.ignore_index, reduction: legacy_reduction(a) });
+}
+
+/**
+ * `log_softmax` then `nll_loss` (class-index targets) or soft targets (float probabilities), with
+ * `label_smoothing`.
+ *
+ * @example
+ * F.cross_entropy(logits, target); F.cross_entropy(logits, target, { reduction: 'sum' });
+ */
+export function cross_entropy(...args: LossArgs<CrossEntropyOptions>): Tensor {
+  const a = CROSS_ENTROPY.parse(args);
+  return cross_entropy_impl(a.input, a.target, { weight: a.weight, ignore_index: a.ignore_index, reduction: legacy_reduction(a), label_smoothing: a.label_smoothing });
+}
+
+/**
+ * Mean squared error (MseLossBackward0; edges: input, target). A target shaped unlike the input warns, as in
+ * PyTorch, then broadcasts.
+ *
+ * @example
+ * F.mse_loss(y_pred, y); F.mse_loss(y_pred, y, { reduction: 'sum' });
+ */
+export function mse_loss(...args: LossArgs<object>): Tensor {
+  const a = MSE_LOSS.parse(args);
+  warn_size_mismatch(a.input, a.target);
+  return mse_loss_impl(a.input, a.target, { reduction: legacy_reduction(a) });
+}
+
+/** Mean absolute error (composed; gradient sign(x - y)); warns on a target shaped unlike the input. */
+export function l1_loss(...args: LossArgs<object>): Tensor {
+  const a = L1_LOSS.parse(args);
+  warn_size_mismatch(a.input, a.target);
+  return l1_loss_impl(a.input, a.target, { reduction: legacy_reduction(a) });
+}
+
+/** Smooth L1 (Huber with `beta`), SmoothL1LossBackward0; warns on a target shaped unlike the input. */
+export function smooth_l1_loss(...args: LossArgs<{ beta?: number }>): Tensor {
+  const a = SMOOTH_L1_LOSS.parse(args);
+  warn_size_mismatch(a.input, a.target);
+  return smooth_l1_loss_impl(a.input, a.target, { reduction: legacy_reduction(a), beta: a.beta });
+}
+
+/** Binary cross-entropy on probabilities (BinaryCrossEntropyBackward0). */
+export function binary_cross_entropy(...args: LossArgs<{ weight?: Tensor | null }>): Tensor {
+  const a = BCE.parse(args);
+  return binary_cross_entropy_impl(a.input, a.target, { weight: a.weight, reduction: legacy_reduction(a) });
+}
+
+/** Numerically stable BCE on logits, with optional `pos_weight` (BinaryCrossEntropyWithLogitsBackward0). */
+export function binary_cross_entropy_with_logits(...args: LossArgs<{ weight?: Tensor | null; pos_weight?: Tensor | null }>): Tensor {
+  const a = BCE_LOGITS.parse(args);
+  return binary_cross_entropy_with_logits_impl(a.input, a.target, { weight: a.weight, pos_weight: a.pos_weight, reduction: legacy_reduction(a) });
+}

@@ -1,5 +1,5 @@
 // Reductions (sum, mean, max/min, amax, argmax, norm, var) and softmax, with PyTorch's node names.
-import { is_floating, type DType } from '../dtype.js';
+import { is_floating, scalar_type_name, type DType } from '../dtype.js';
 import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
@@ -28,10 +28,18 @@ function max_result(values: Tensor, indices: Tensor): MaxResult {
   return r as unknown as MaxResult;
 }
 
-function parse_reduce(dim?: DimArg | ReduceOptions, options?: ReduceOptions): { dim: DimArg | undefined; keepdim: boolean } {
-  if (dim !== null && dim !== undefined && typeof dim === 'object' && !Array.isArray(dim)) return { dim: dim.dim, keepdim: dim.keepdim ?? false };
-  return { dim: dim === undefined ? options?.dim : dim, keepdim: options?.keepdim ?? false };
-}
+/** The arguments of `torch.sum`-like reductions: `(input, dim=None, keepdim=False, *, dtype=None)`. */
+export type ReduceArgs = PyArgs<[input: Tensor, dim: DimArg, keepdim: boolean], ReduceOptions & { input?: Tensor; dtype?: DType | null }>;
+/** The same, as a Tensor method (`x.sum(1, { keepdim: true })`). */
+export type ReduceMethodArgs = PyArgs<[dim: DimArg, keepdim: boolean], ReduceOptions & { dtype?: DType | null }>;
+interface Reduced { input: Tensor; dim: number[] | null; keepdim: boolean; dtype: DType | null }
+const SUM = signature<Reduced>('sum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)');
+const MEAN = signature<Reduced>('mean(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)');
+const AMAX = signature<Reduced>('amax(Tensor input, int[1] dim=[], bool keepdim=False)');
+const AMIN = signature<Reduced>('amin(Tensor input, int[1] dim=[], bool keepdim=False)');
+
+/** All dims when `dim` is None or empty (PyTorch's full reduction). */
+const is_full = (dim: readonly number[] | null): dim is null => dim === null || dim.length === 0;
 
 function reduced_shape(shape: readonly number[], dims: number[], keepdim: boolean): number[] {
   const out: number[] = [];
@@ -62,33 +70,45 @@ function sum_raw(x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Ten
  * @example
  * x.sum(); x.sum(1); x.sum([0, 2], { keepdim: true });
  */
-export function sum(x: Tensor, dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor {
-  const p = parse_reduce(dim, options);
-  const full = p.dim === undefined || p.dim === null;
-  const dims = normalize_dims(full ? null : p.dim, x.ndim);
+export function sum(...args: ReduceArgs): Tensor {
+  const a = SUM.parse(args);
+  return sum_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim, a.keepdim);
+}
+
+/** `sum` without argument parsing (SumBackward0 over all dims, SumBackward1 over `dim`). */
+export function sum_dims(x: Tensor, dim: readonly number[] | number | null, keepdim: boolean): Tensor {
+  const d = typeof dim === 'number' ? [dim] : dim;
+  const dims = normalize_dims(is_full(d) ? null : d, x.ndim);
   const dtype = x.dtype === 'bool' ? 'int64' : x.dtype;
-  const out = sum_raw(x, dims, full ? false : p.keepdim, dtype);
+  const out = sum_raw(x, dims, keepdim, dtype);
   const shape = x.shape;
-  const keep = full ? false : p.keepdim;
-  record(full ? 'SumBackward0' : 'SumBackward1', [x], [out], (_c, [g]) => [unreduce(g!, shape, dims, keep)]);
+  record(d === null ? 'SumBackward0' : 'SumBackward1', [x], [out], (_c, [g]) => [unreduce(g!, shape, dims, keepdim)]);
   return out;
 }
 
-/** Mean of all elements (MeanBackward0) or over `dim` (MeanBackward1). */
-export function mean(x: Tensor, dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor {
+/**
+ * Mean of all elements (MeanBackward0) or over `dim` (MeanBackward1).
+ *
+ * @example
+ * x.mean(); x.mean(1); x.mean({ dim: [0, 1], keepdim: true });
+ */
+export function mean(...args: ReduceArgs): Tensor {
+  const a = MEAN.parse(args);
+  return mean_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim, a.keepdim);
+}
+
+/** `mean` without argument parsing. */
+export function mean_dims(x: Tensor, dim: readonly number[] | null, keepdim: boolean): Tensor {
   if (!is_floating(x.dtype)) {
-    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype === 'int64' ? 'Long' : 'Bool'}`);
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalar_type_name(x.dtype)}`);
   }
-  const p = parse_reduce(dim, options);
-  const full = p.dim === undefined || p.dim === null;
-  const dims = normalize_dims(full ? null : p.dim, x.ndim);
-  const keep = full ? false : p.keepdim;
+  const dims = normalize_dims(is_full(dim) ? null : dim, x.ndim);
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
-  const out = sum_raw(x, dims, keep, x.dtype);
+  const out = sum_raw(x, dims, keepdim, x.dtype);
   const od = out._storage.data;
   for (let i = 0; i < od.length; i++) od[i] = od[i]! / count;
   const shape = x.shape;
-  record(full ? 'MeanBackward0' : 'MeanBackward1', [x], [out], (_c, [g]) => [div(unreduce(g!, shape, dims, keep), count)]);
+  record(dim === null ? 'MeanBackward0' : 'MeanBackward1', [x], [out], (_c, [g]) => [div(unreduce(g!, shape, dims, keepdim), count)]);
   return out;
 }
 
@@ -104,7 +124,7 @@ export function sum_to(g: Tensor, shape: readonly number[]): Tensor {
     else if (shape[i - lead] !== g.shape[i]) throw new Error(`size {[${shape.join(', ')}]} is not expandable to size {[${g.shape.join(', ')}]}.`);
   }
   if (dims.length === 0) return view(g, shape);
-  return reshape(sum(g, dims, { keepdim: true }), shape);
+  return reshape(sum_dims(g, dims, true), shape);
 }
 
 function extreme_all(x: Tensor, is_max: boolean): Tensor {
@@ -115,7 +135,7 @@ function extreme_all(x: Tensor, is_max: boolean): Tensor {
   record(is_max ? 'MaxBackward1' : 'MinBackward1', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors();
     const mask = to_dtype(eq(a!, r!), g!.dtype);
-    return [mul(mask, div(g!, sum(mask)))];
+    return [mul(mask, div(g!, sum_dims(mask, null, false)))];
   }, [x, out]);
   return out;
 }
@@ -138,47 +158,69 @@ function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean):
   return max_result(vals, idx);
 }
 
+interface ExtremeParsed { input: Tensor; dim: Tensor | number | null; keepdim: boolean; other: Tensor | null }
+const MAX = signature<ExtremeParsed>('max(Tensor input, Tensor|int? dim=None, bool keepdim=False, *, Tensor? other=None)');
+const MIN = signature<ExtremeParsed>('min(Tensor input, Tensor|int? dim=None, bool keepdim=False, *, Tensor? other=None)');
+/** The arguments of `torch.max` / `torch.min`: `(input)`, `(input, dim, keepdim=False)` or `(input, other)`. */
+export type ExtremeArgs = PyArgs<[input: Tensor, dim: number | Tensor | null, keepdim: boolean], { input?: Tensor; dim?: number | null; keepdim?: boolean; other?: Tensor }>;
+
+function extreme(a: ExtremeParsed, is_max: boolean): Tensor & MaxResult {
+  const other = a.dim instanceof Tensor ? a.dim : a.other;
+  if (other !== null) return (is_max ? maximum_(a.input, other) : minimum_(a.input, other)) as Tensor & MaxResult;
+  if (a.dim === null) return extreme_all(a.input, is_max) as Tensor & MaxResult;
+  return extreme_dim(a.input, a.dim as number, a.keepdim, is_max) as unknown as Tensor & MaxResult;
+}
+
 /**
  * `x.max()` (MaxBackward1, ties split evenly), `x.max(dim)` → `[values, indices]` (MaxBackward0,
  * gradient to the first maximum), or `x.max(other)` (elementwise maximum).
+ *
+ * @example
+ * torch.max(x); const [values, indices] = torch.max(x, { dim: 1 }); torch.max(x, y);
  */
-export function max(x: Tensor, dim?: number | Tensor | null, options: { keepdim?: boolean } = {}): Tensor & MaxResult {
-  if (dim instanceof Tensor) return maximum_(x, dim) as Tensor & MaxResult;
-  if (dim === undefined || dim === null) return extreme_all(x, true) as Tensor & MaxResult;
-  return extreme_dim(x, dim, options.keepdim ?? false, true) as unknown as Tensor & MaxResult;
+export function max(...args: ExtremeArgs): Tensor & MaxResult {
+  return extreme(MAX.parse(args), true);
 }
-export function min(x: Tensor, dim?: number | Tensor | null, options: { keepdim?: boolean } = {}): Tensor & MaxResult {
-  if (dim instanceof Tensor) return minimum_(x, dim) as Tensor & MaxResult;
-  if (dim === undefined || dim === null) return extreme_all(x, false) as Tensor & MaxResult;
-  return extreme_dim(x, dim, options.keepdim ?? false, false) as unknown as Tensor & MaxResult;
+/** `x.min()`, `x.min(dim)` → `[values, indices]`, or `x.min(other)`; as `max`. */
+export function min(...args: ExtremeArgs): Tensor & MaxResult {
+  return extreme(MIN.parse(args), false);
 }
 
-
-function amax_impl(x: Tensor, dim: DimArg | ReduceOptions | undefined, options: ReduceOptions | undefined, is_max: boolean): Tensor {
-  const p = parse_reduce(dim, options);
-  const all = p.dim === undefined || p.dim === null || (Array.isArray(p.dim) && p.dim.length === 0);
-  const dims = normalize_dims(all ? null : p.dim, x.ndim);
+function amax_impl(a: Reduced, is_max: boolean): Tensor {
+  const x = a.input;
+  const all = is_full(a.dim);
+  const dims = normalize_dims(all ? null : a.dim, x.ndim);
   const name = is_max ? 'amax' : 'amin';
   if (x.numel() === 0) {
     if (all) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
     for (const d of dims) if (x.shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
   }
-  const out = empty(reduced_shape(x.shape, dims, p.keepdim), x.dtype);
+  const out = empty(reduced_shape(x.shape, dims, a.keepdim), x.dtype);
   kernels().extreme(x._view, x.shape.map((_, i) => dims.includes(i)), out._storage.data, is_max);
   const shape = x.shape;
-  const keep = p.keepdim;
+  const keep = a.keepdim;
   record(is_max ? 'AmaxBackward0' : 'AminBackward0', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors();
     const mask = to_dtype(eq(a!, unreduce(r!, shape, dims, keep)), g!.dtype);
-    const count = sum(mask, dims, { keepdim: true });
+    const count = sum_dims(mask, dims, true);
     return [div(mul(unreduce(g!, shape, dims, keep), mask), count)];
   }, [x, out]);
   return out;
 }
 
-/** Max over `dim` (all dims when omitted); ties split the gradient evenly (AmaxBackward0). */
-export const amax = (x: Tensor, dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor => amax_impl(x, dim, options, true);
-export const amin = (x: Tensor, dim?: DimArg | ReduceOptions, options?: ReduceOptions): Tensor => amax_impl(x, dim, options, false);
+/**
+ * Max over `dim` (all dims when omitted); ties split the gradient evenly (AmaxBackward0).
+ *
+ * @example
+ * torch.amax(x, [0, 1]); x.amax({ dim: 1, keepdim: true });
+ */
+export function amax(...args: ReduceArgs): Tensor {
+  return amax_impl(AMAX.parse(args), true);
+}
+/** Min over `dim` (all dims when omitted); ties split the gradient evenly (AminBackward0). */
+export function amin(...args: ReduceArgs): Tensor {
+  return amax_impl(AMIN.parse(args), false);
+}
 
 function arg_extreme(x: Tensor, dim: number | null | undefined, keepdim: boolean, is_max: boolean): Tensor {
   if (dim === null || dim === undefined) {
@@ -252,7 +294,7 @@ function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number): Tensor | nul
   if (!Number.isFinite(p)) {
     // ±inf: split evenly over the entries of extreme |x|
     const mask = to_dtype(eq(abs(a), r), a.dtype);
-    return mul(sign(a), mul(mask, div(g, sum(mask))));
+    return mul(sign(a), mul(mask, div(g, sum_dims(mask, null, false))));
   }
   if (p < 1) {
     // |x|^(p-1) is infinite at 0, where the gradient is taken to be 0
@@ -262,20 +304,35 @@ function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number): Tensor | nul
   return mul(mul(sign(a), pow(abs(a), p - 1)), over(g, pow(r, p - 1)));
 }
 
-type VarOptions = ReduceOptions & { unbiased?: boolean; correction?: number };
+/** Options of `var` / `std`. */
+export interface VarOptions extends ReduceOptions {
+  unbiased?: boolean | null;
+  correction?: number | null;
+}
+/** The arguments of `torch.var` / `torch.std`: `(input, dim=None, unbiased=None, keepdim=False, *, correction=None)`. */
+export type VarArgs = PyArgs<[input: Tensor, dim: DimArg | boolean, unbiased: boolean | null, keepdim: boolean], VarOptions & { input?: Tensor }>;
+/** The same, as a Tensor method. */
+export type VarMethodArgs = PyArgs<[dim: DimArg | boolean, unbiased: boolean | null, keepdim: boolean], VarOptions>;
+interface VarParsed { input: Tensor; dim: number[] | boolean | null; unbiased: boolean | null; keepdim: boolean; correction: number | null }
+const VAR = signature<VarParsed>('var(Tensor input, int[1]|bool? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)');
+const STD = signature<VarParsed>('std(Tensor input, int[1]|bool? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)');
 
-function var_args(x: Tensor, dim?: DimArg | VarOptions, options?: VarOptions): { dims: number[]; keepdim: boolean; divisor: number } {
+/** Reads var/std's arguments: `torch.var(x, False)` is the old `unbiased` spelling, as PyTorch's overload. */
+function var_args(a: VarParsed): { dims: number[]; keepdim: boolean; divisor: number } {
+  const x = a.input;
   if (!is_floating(x.dtype)) throw new Error('std and var only support floating point and complex dtypes');
-  const opts: VarOptions = dim !== null && typeof dim === 'object' && !Array.isArray(dim) ? dim : { ...options, dim };
-  const dims = normalize_dims(opts.dim === undefined || opts.dim === null ? null : opts.dim, x.ndim);
+  const unbiased = typeof a.dim === 'boolean' ? a.dim : a.unbiased;
+  const dim = typeof a.dim === 'boolean' ? null : a.dim;
+  if (unbiased !== null && a.correction !== null) throw new Error('var(): cannot specify both unbiased and correction');
+  const dims = normalize_dims(is_full(dim) ? null : dim, x.ndim);
   const n = dims.reduce((k, d) => k * x.shape[d]!, 1);
-  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
-  return { dims, keepdim: opts.keepdim ?? false, divisor: Math.max(n - correction, 0) };
+  const correction = a.correction ?? (unbiased === false ? 0 : 1);
+  return { dims, keepdim: a.keepdim, divisor: Math.max(n - correction, 0) };
 }
 
 /** `x - mean(x)` over `dims` (kept), which both variance rules use. */
 function centered(x: Tensor, dims: number[]): Tensor {
-  return sub(x, mean(x, dims, { keepdim: true }));
+  return sub(x, mean_dims(x, dims, true));
 }
 
 /**
@@ -285,12 +342,23 @@ function centered(x: Tensor, dims: number[]): Tensor {
  * @example
  * x.var(); x.var(1, { keepdim: true }); x.var({ dim: 0, unbiased: false });
  */
-export function var_(x: Tensor, dim?: DimArg | VarOptions, options?: VarOptions): Tensor {
-  const { dims, keepdim, divisor } = var_args(x, dim, options);
-  const out = no_grad(() => {
+export function var_(...args: VarArgs): Tensor {
+  const a = VAR.parse(args);
+  return var_dims(a.input, var_args(a));
+}
+
+/** `torch.var` (`var` is a reserved word in JS, so the function is `var_`; both names are exported). */
+export { var_ as var };
+
+function var_raw(x: Tensor, dims: number[], keepdim: boolean, divisor: number): Tensor {
+  return no_grad(() => {
     const c = centered(x, dims);
-    return div(sum(mul(c, c), dims, { keepdim }), divisor);
+    return div(sum_dims(mul(c, c), dims, keepdim), divisor);
   });
+}
+
+function var_dims(x: Tensor, { dims, keepdim, divisor }: { dims: number[]; keepdim: boolean; divisor: number }): Tensor {
+  const out = var_raw(x, dims, keepdim, divisor);
   const shape = x.shape;
   // d var / dx = 2 (x - mean) / (n - correction)
   record('VarBackward0', [x], [out], (ctx, [g]) => {
@@ -301,9 +369,11 @@ export function var_(x: Tensor, dim?: DimArg | VarOptions, options?: VarOptions)
 }
 
 /** Standard deviation, with `var`'s options (StdBackward0). */
-export function std(x: Tensor, dim?: DimArg | VarOptions, options?: VarOptions): Tensor {
-  const { dims, keepdim, divisor } = var_args(x, dim, options);
-  const out = no_grad(() => var_(x, dim, options).sqrt());
+export function std(...args: VarArgs): Tensor {
+  const a = STD.parse(args);
+  const x = a.input;
+  const { dims, keepdim, divisor } = var_args(a);
+  const out = no_grad(() => var_raw(x, dims, keepdim, divisor).sqrt());
   const shape = x.shape;
   // d std / dx = (x - mean) / ((n - correction) std), taken as 0 where std is 0 (PyTorch's std_backward)
   record('StdBackward0', [x], [out], (ctx, [g]) => {
@@ -314,9 +384,13 @@ export function std(x: Tensor, dim?: DimArg | VarOptions, options?: VarOptions):
   return out;
 }
 
-function softmax_dim(dim: number | { dim: number }): number {
-  return typeof dim === 'number' ? dim : dim.dim;
-}
+interface SoftmaxParsed { input: Tensor; dim: number; dtype: DType | null }
+const SOFTMAX = signature<SoftmaxParsed>('softmax(Tensor input, int dim, ScalarType? dtype=None)');
+const LOG_SOFTMAX = signature<SoftmaxParsed>('log_softmax(Tensor input, int dim, ScalarType? dtype=None)');
+/** The arguments of `softmax` / `log_softmax`: `(input, dim, dtype=None)`. */
+export type SoftmaxArgs = PyArgs<[input: Tensor, dim: number, dtype: DType | null], { input?: Tensor; dim?: number; dtype?: DType | null }>;
+/** The same, as a Tensor method. */
+export type SoftmaxMethodArgs = PyArgs<[dim: number, dtype: DType | null], { dim?: number; dtype?: DType | null }>;
 
 /**
  * Softmax along `dim` with max subtraction (SoftmaxBackward0).
@@ -324,8 +398,10 @@ function softmax_dim(dim: number | { dim: number }): number {
  * @example
  * torch.softmax(x, 1); F.softmax(x, { dim: 1 });
  */
-export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  const d = normalize_dim(softmax_dim(dim), x.ndim);
+export function softmax(...args: SoftmaxArgs): Tensor {
+  const a = SOFTMAX.parse(args);
+  const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
+  const d = normalize_dim(a.dim, x.ndim);
   const out = empty(x.shape, float_dtype(x.dtype));
   kernels().softmax(x._view, d, out._storage.data, false);
   record('SoftmaxBackward0', [x], [out], (ctx, [g]) => [softmax_backward_data(g!, ctx.saved_tensors()[0]!, d)], [out]);
@@ -337,7 +413,7 @@ export function softmax(x: Tensor, dim: number | { dim: number }): Tensor {
  * output), recorded when a graph is being built.
  */
 function softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
-  const dot = (a: Tensor, b: Tensor): Tensor => sum(mul(a, b), d, { keepdim: true });
+  const dot = (a: Tensor, b: Tensor): Tensor => sum_dims(mul(a, b), d, true);
   const gx = no_grad(() => mul(y, sub(g, dot(g, y))));
   // d/dg is the same rule applied to u; d/dy = u g - u Σ g y - g Σ u y
   record('SoftmaxBackwardDataBackward0', [g, y], [gx], (ctx, [u]) => {
@@ -351,8 +427,10 @@ function softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
 }
 
 /** Log-softmax along `dim` (LogSoftmaxBackward0). */
-export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
-  const d = normalize_dim(softmax_dim(dim), x.ndim);
+export function log_softmax(...args: SoftmaxArgs): Tensor {
+  const a = LOG_SOFTMAX.parse(args);
+  const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
+  const d = normalize_dim(a.dim, x.ndim);
   const out = empty(x.shape, float_dtype(x.dtype));
   kernels().softmax(x._view, d, out._storage.data, true);
   record('LogSoftmaxBackward0', [x], [out], (ctx, [g]) => [log_softmax_backward_data(g!, ctx.saved_tensors()[0]!, d)], [out]);
@@ -364,14 +442,14 @@ export function log_softmax(x: Tensor, dim: number | { dim: number }): Tensor {
  * grad_output, output), recorded when a graph is being built.
  */
 function log_softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
-  const gx = no_grad(() => sub(g, mul(exp(y), sum(g, d, { keepdim: true }))));
+  const gx = no_grad(() => sub(g, mul(exp(y), sum_dims(g, d, true))));
   // d/dg = u - Σ u exp(y); d/dy = -exp(y) u Σ g
   record('LogSoftmaxBackwardDataBackward0', [g, y], [gx], (ctx, [u]) => {
     const [gs, ys] = ctx.saved_tensors();
     const p = exp(ys!);
     return [
-      ctx.needs_input_grad(0) ? sub(u!, sum(mul(u!, p), d, { keepdim: true })) : null,
-      ctx.needs_input_grad(1) ? neg(mul(mul(p, u!), sum(gs!, d, { keepdim: true }))) : null,
+      ctx.needs_input_grad(0) ? sub(u!, sum_dims(mul(u!, p), d, true)) : null,
+      ctx.needs_input_grad(1) ? neg(mul(mul(p, u!), sum_dims(gs!, d, true))) : null,
     ];
   }, [g, y]);
   return gx;

@@ -4,6 +4,7 @@ import type { Tensor } from '../tensor.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, ge, gt, le, logical_and_, map_binary, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
+import { signature } from '../signature.js';
 import type { ClampOptions } from './types.js';
 
 /** Float-valued unary op whose backward reads the saved input (`uses = 'input'`) or the result. */
@@ -115,18 +116,12 @@ function leaky_relu_backward(g: Tensor, x: Tensor, slope: number): Tensor {
   return gx;
 }
 
-function clamp_bounds(min?: number | ClampOptions | null, max?: number | null): [number, number] {
-  let lo: number | null | undefined;
-  let hi: number | null | undefined;
-  if (min !== null && typeof min === 'object') {
-    lo = min.min;
-    hi = min.max;
-  } else {
-    lo = min;
-    hi = max;
-  }
-  if ((lo === null || lo === undefined) && (hi === null || hi === undefined)) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
-  return [lo ?? -Infinity, hi ?? Infinity];
+const CLAMP = signature<{ input: Tensor; min: number | null; max: number | null }>('clamp(Tensor input, Scalar? min=None, Scalar? max=None)');
+
+function clamp_bounds(x: Tensor, min?: number | ClampOptions | null, max?: number | null): [number, number] {
+  const a = CLAMP.parse([x, min, max]);
+  if (a.min === null && a.max === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
+  return [a.min ?? -Infinity, a.max ?? Infinity];
 }
 
 /**
@@ -136,7 +131,7 @@ function clamp_bounds(min?: number | ClampOptions | null, max?: number | null): 
  * x.clamp({ min: 0 }); x.clamp(-0.5, 0.7);
  */
 export function clamp(x: Tensor, min?: number | ClampOptions | null, max?: number | null): Tensor {
-  const [lo, hi] = clamp_bounds(min, max);
+  const [lo, hi] = clamp_bounds(x, min, max);
   const out = map_unary(x, 'clamp', x.dtype, lo, hi);
   record('ClampBackward1', [x], [out], (ctx, [g]) => {
     const a = ctx.saved_tensors()[0]!;

@@ -352,9 +352,10 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   return pieces;
 }
 
-function parse_dim(options?: number | { dim?: number }): number {
-  return typeof options === 'number' ? options : options?.dim ?? 0;
-}
+const CAT = signature<{ tensors: Tensor[]; dim: number }>('cat(Tensor[] tensors, int dim=0)');
+const STACK = signature<{ tensors: Tensor[]; dim: number }>('stack(Tensor[] tensors, int dim=0)');
+/** The arguments of `cat` / `stack`: `(tensors, dim=0)`. */
+export type JoinArgs = PyArgs<[tensors: readonly Tensor[], dim: number], { tensors?: readonly Tensor[]; dim?: number }>;
 
 /**
  * Concatenates along `dim` (CatBackward0, one edge per input).
@@ -362,13 +363,14 @@ function parse_dim(options?: number | { dim?: number }): number {
  * @example
  * torch.cat([a, b], { dim: 1 });
  */
-export function cat(tensors: readonly Tensor[], options?: number | { dim?: number }): Tensor {
+export function cat(...args: JoinArgs): Tensor {
+  const { tensors, dim } = CAT.parse(args);
   if (tensors.length === 0) throw new Error('torch.cat(): expected a non-empty list of Tensors');
   tensors.forEach((t, i) => {
     if (t.ndim === 0) throw new Error(`zero-dimensional tensor (at position ${i}) cannot be concatenated`);
   });
   const ref = tensors.find((t) => !(t.ndim === 1 && t.shape[0] === 0)) ?? tensors[0]!;
-  const d = normalize_dim(parse_dim(options), ref.ndim);
+  const d = normalize_dim(dim, ref.ndim);
   const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0 && ref.ndim !== 1));
   parts.forEach((p, i) => {
     if (p.ndim !== ref.ndim) throw new Error(`Tensors must have same number of dimensions: got ${ref.ndim} and ${p.ndim}`);
@@ -401,10 +403,11 @@ export function cat(tensors: readonly Tensor[], options?: number | { dim?: numbe
 }
 
 /** Stacks along a new `dim` (StackBackward0). */
-export function stack(tensors: readonly Tensor[], options?: number | { dim?: number }): Tensor {
+export function stack(...args: JoinArgs): Tensor {
+  const { tensors, dim } = STACK.parse(args);
   if (tensors.length === 0) throw new Error('stack expects a non-empty TensorList');
   const first = tensors[0]!;
-  const d = normalize_dim(parse_dim(options), first.ndim + 1);
+  const d = normalize_dim(dim, first.ndim + 1);
   tensors.forEach((t, i) => {
     if (!shapes_equal(t.shape, first.shape)) throw new Error(`stack expects each tensor to be equal size, but got [${first.shape.join(', ')}] at entry 0 and [${t.shape.join(', ')}] at entry ${i}`);
   });

@@ -9,12 +9,17 @@ import { py_repr } from '../python_repr.js';
  * @example
  * new nn.ReLU().call(x);
  */
+const RELU = signature<{ inplace: boolean }>('ReLU(bool inplace=False)');
+const LEAKY_RELU = signature<{ negative_slope: number; inplace: boolean }>('LeakyReLU(float negative_slope=0.01, bool inplace=False)');
+const SOFTMAX = signature<{ dim: number | null }>('Softmax(int? dim=None)');
+const LOG_SOFTMAX = signature<{ dim: number | null }>('LogSoftmax(int? dim=None)');
+
 export class ReLU extends Module {
   static override readonly __name__: string = 'ReLU';
   readonly inplace: boolean;
-  constructor(options: { inplace?: boolean } | boolean = {}) {
+  constructor(...args: PyArgs<[inplace: boolean], { inplace?: boolean }>) {
     super();
-    this.inplace = typeof options === 'boolean' ? options : options.inplace ?? false;
+    ({ inplace: this.inplace } = RELU.parse(args));
   }
   override forward(input: Tensor): Tensor {
     return this.inplace ? input.relu_() : relu(input);
@@ -29,13 +34,13 @@ export class LeakyReLU extends Module {
   static override readonly __name__: string = 'LeakyReLU';
   readonly negative_slope: number;
   readonly inplace: boolean;
-  constructor(negative_slope = 0.01, options: { inplace?: boolean } = {}) {
+  constructor(...args: PyArgs<[negative_slope: number, inplace: boolean], { negative_slope?: number; inplace?: boolean }>) {
     super();
-    this.negative_slope = negative_slope;
-    this.inplace = options.inplace ?? false;
+    ({ negative_slope: this.negative_slope, inplace: this.inplace } = LEAKY_RELU.parse(args));
   }
   override forward(input: Tensor): Tensor {
-    return leaky_relu(input, this.negative_slope);
+    const out = leaky_relu(input, this.negative_slope);
+    return this.inplace ? input.copy_(out) : out;
   }
   override extra_repr(): string {
     return `negative_slope=${py_repr(this.negative_slope)}${this.inplace ? ', inplace=True' : ''}`;
@@ -79,9 +84,9 @@ export class GELU extends Module {
 export class Softmax extends Module {
   static override readonly __name__: string = 'Softmax';
   readonly dim: number | null;
-  constructor(dim: number | { dim?: number | null } | null = null) {
+  constructor(...args: PyArgs<[dim: number | null], { dim?: number | null }>) {
     super();
-    this.dim = typeof dim === 'object' && dim !== null ? dim.dim ?? null : dim;
+    ({ dim: this.dim } = SOFTMAX.parse(args));
   }
   override forward(input: Tensor): Tensor {
     return softmax(input, this.dim ?? (input.ndim <= 1 || input.ndim === 3 ? 0 : 1));
@@ -95,9 +100,9 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   static override readonly __name__: string = 'LogSoftmax';
   readonly dim: number | null;
-  constructor(dim: number | { dim?: number | null } | null = null) {
+  constructor(...args: PyArgs<[dim: number | null], { dim?: number | null }>) {
     super();
-    this.dim = typeof dim === 'object' && dim !== null ? dim.dim ?? null : dim;
+    ({ dim: this.dim } = LOG_SOFTMAX.parse(args));
   }
   override forward(input: Tensor): Tensor {
     return log_softmax(input, this.dim ?? (input.ndim <= 1 || input.ndim === 3 ? 0 : 1));

@@ -1,5 +1,5 @@
 // Conv2d: 2-D convolution layer with PyTorch's default init and repr.
-import { conv2d, empty, signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { check_device, conv2d, empty, signature, type DeviceLike, type DType, type PyArgs, type Tensor } from '@tsgrad/core';
 import { default_layer_init_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -11,8 +11,8 @@ const pair = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : [
 const CONV2D = signature<{
   in_channels: number; out_channels: number; kernel_size: [number, number]; stride: [number, number];
   padding: [number, number] | string; dilation: [number, number]; groups: number; bias: boolean; padding_mode: string;
-  dtype: 'float32' | 'float64' | null;
-}>("Conv2d(int in_channels, int out_channels, int[2] kernel_size, int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int groups=1, bool bias=True, str padding_mode='zeros', Any device=None, ScalarType? dtype=None)");
+  device: DeviceLike | null; dtype: DType | null;
+}>("Conv2d(int in_channels, int out_channels, int[2] kernel_size, int[2] stride=1, int[2]|str padding=0, int[2] dilation=1, int groups=1, bool bias=True, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None)");
 
 export interface Conv2dLayerOptions {
   stride?: Size2;
@@ -21,7 +21,8 @@ export interface Conv2dLayerOptions {
   groups?: number;
   bias?: boolean;
   padding_mode?: 'zeros';
-  dtype?: 'float32' | 'float64';
+  device?: DeviceLike | null;
+  dtype?: DType | null;
 }
 
 /**
@@ -48,6 +49,7 @@ export class Conv2d extends Module {
   constructor(...args: PyArgs<[in_channels: number, out_channels: number, kernel_size: Size2], Conv2dLayerOptions & { in_channels?: number; out_channels?: number; kernel_size?: Size2 }>) {
     super();
     const a = CONV2D.parse(args);
+    check_device(a.device);
     const { in_channels, out_channels, groups, padding } = a;
     this.in_channels = in_channels;
     this.out_channels = out_channels;

@@ -1,5 +1,5 @@
 // Linear and Identity layers.
-import { empty, linear, type Tensor } from '@tsgrad/core';
+import { check_device, empty, linear, signature, type DeviceLike, type DType, type PyArgs, type Tensor } from '@tsgrad/core';
 import { default_layer_init_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -12,15 +12,24 @@ import { py_repr } from '../python_repr.js';
  * const fc = new nn.Linear(320, 50);
  * fc.call(torch.randn([64, 320])).shape; // [64, 50]
  */
+const LINEAR = signature<{ in_features: number; out_features: number; bias: boolean; device: DeviceLike | null; dtype: DType | null }>(
+  'Linear(int in_features, int out_features, bool bias=True, Device? device=None, ScalarType? dtype=None)');
+
 export class Linear extends Module {
   static override readonly __name__: string = 'Linear';
   declare weight: Parameter;
   declare bias: Parameter | null;
+  readonly in_features: number;
+  readonly out_features: number;
 
-  constructor(readonly in_features: number, readonly out_features: number, options: { bias?: boolean; dtype?: 'float32' | 'float64' } = {}) {
+  constructor(...args: PyArgs<[in_features: number, out_features: number, bias: boolean], { in_features?: number; out_features?: number; bias?: boolean; device?: DeviceLike | null; dtype?: DType | null }>) {
     super();
-    this.weight = new Parameter(empty([out_features, in_features], { dtype: options.dtype }));
-    if (options.bias ?? true) this.bias = new Parameter(empty([out_features], { dtype: options.dtype }));
+    const a = LINEAR.parse(args);
+    check_device(a.device);
+    this.in_features = a.in_features;
+    this.out_features = a.out_features;
+    this.weight = new Parameter(empty([a.out_features, a.in_features], { dtype: a.dtype }));
+    if (a.bias) this.bias = new Parameter(empty([a.out_features], { dtype: a.dtype }));
     else this.register_parameter('bias', null);
     this.reset_parameters();
   }

@@ -1,11 +1,12 @@
 // Flatten, Dropout and BatchNorm1d/2d layers.
-import { dropout, ones, signature, zeros, type PyArgs, type Tensor } from '@tsgrad/core';
+import { check_device, dropout, ones, signature, zeros, type DeviceLike, type DType, type PyArgs, type Tensor } from '@tsgrad/core';
 import { batch_norm } from '../functional.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { py_float, py_repr } from '../python_repr.js';
 
 const FLATTEN = signature<{ start_dim: number; end_dim: number }>('Flatten(int start_dim=1, int end_dim=-1)');
+const DROPOUT = signature<{ p: number; inplace: boolean }>('Dropout(float p=0.5, bool inplace=False)');
 
 /**
  * Flattens dims `start_dim..end_dim` (default 1..-1).
@@ -34,14 +35,15 @@ export class Dropout extends Module {
   static override readonly __name__: string = 'Dropout';
   readonly p: number;
   readonly inplace: boolean;
-  constructor(p = 0.5, options: { inplace?: boolean } = {}) {
+  constructor(...args: PyArgs<[p: number, inplace: boolean], { p?: number; inplace?: boolean }>) {
     super();
+    const { p, inplace } = DROPOUT.parse(args);
     if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
     this.p = p;
-    this.inplace = options.inplace ?? false;
+    this.inplace = inplace;
   }
   override forward(input: Tensor): Tensor {
-    return dropout(input, { p: this.p, training: this.training });
+    return dropout(input, { p: this.p, training: this.training, inplace: this.inplace });
   }
   override extra_repr(): string {
     return `p=${py_float(this.p)}, inplace=${py_repr(this.inplace)}`;
@@ -49,16 +51,25 @@ export class Dropout extends Module {
 }
 
 interface BatchNormOptions {
+  num_features?: number;
   eps?: number;
-  momentum?: number;
+  momentum?: number | null;
   affine?: boolean;
   track_running_stats?: boolean;
+  device?: DeviceLike | null;
+  dtype?: DType | null;
 }
+interface BatchNormParsed { num_features: number; eps: number; momentum: number | null; affine: boolean; track_running_stats: boolean; device: DeviceLike | null; dtype: DType | null }
+const batch_norm_signature = (name: string): ReturnType<typeof signature<BatchNormParsed>> => signature<BatchNormParsed>(
+  `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, Device? device=None, ScalarType? dtype=None)`);
+const SIGNATURES = new Map<string, ReturnType<typeof batch_norm_signature>>();
+type BatchNormArgs = PyArgs<[num_features: number, eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean], BatchNormOptions>;
 
 /** Shared batch-norm state: affine weight/bias and the running-statistics buffers. */
 abstract class BatchNormBase extends Module {
+  readonly num_features: number;
   readonly eps: number;
-  readonly momentum: number;
+  readonly momentum: number | null;
   readonly affine: boolean;
   readonly track_running_stats: boolean;
   declare weight: Parameter | null;
@@ -67,22 +78,29 @@ abstract class BatchNormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(readonly num_features: number, options: BatchNormOptions = {}) {
+  constructor(...args: BatchNormArgs) {
     super();
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
-    this.affine = options.affine ?? true;
-    this.track_running_stats = options.track_running_stats ?? true;
+    const name = this._get_name();
+    if (!SIGNATURES.has(name)) SIGNATURES.set(name, batch_norm_signature(name));
+    const a = SIGNATURES.get(name)!.parse(args);
+    check_device(a.device);
+    const num_features = a.num_features;
+    const dtype = a.dtype;
+    this.num_features = num_features;
+    this.eps = a.eps;
+    this.momentum = a.momentum;
+    this.affine = a.affine;
+    this.track_running_stats = a.track_running_stats;
     if (this.affine) {
-      this.weight = new Parameter(ones([num_features]));
-      this.bias = new Parameter(zeros([num_features]));
+      this.weight = new Parameter(ones([num_features], { dtype }));
+      this.bias = new Parameter(zeros([num_features], { dtype }));
     } else {
       this.register_parameter('weight', null);
       this.register_parameter('bias', null);
     }
     if (this.track_running_stats) {
-      this.register_buffer('running_mean', zeros([num_features]));
-      this.register_buffer('running_var', ones([num_features]));
+      this.register_buffer('running_mean', zeros([num_features], { dtype }));
+      this.register_buffer('running_var', ones([num_features], { dtype }));
       this.register_buffer('num_batches_tracked', zeros([], { dtype: 'int64' }));
     } else {
       this.register_buffer('running_mean', null);
@@ -96,9 +114,14 @@ abstract class BatchNormBase extends Module {
   override forward(input: Tensor): Tensor {
     this.check_input_dim(input);
     const use_batch = this.training || !this.track_running_stats;
-    if (this.training && this.track_running_stats && this.num_batches_tracked !== null) this.num_batches_tracked.add_(1);
+    let momentum = this.momentum ?? 0;
+    if (this.training && this.track_running_stats && this.num_batches_tracked !== null) {
+      this.num_batches_tracked.add_(1);
+      // momentum None: a cumulative moving average over the batches seen
+      if (this.momentum === null) momentum = 1 / this.num_batches_tracked.item();
+    }
     return batch_norm(input, this.running_mean, this.running_var, {
-      weight: this.weight, bias: this.bias, training: use_batch, momentum: this.momentum, eps: this.eps,
+      weight: this.weight, bias: this.bias, training: use_batch, momentum, eps: this.eps,
     });
   }
 

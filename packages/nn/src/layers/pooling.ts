@@ -1,9 +1,15 @@
 // Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d.
-import { adaptive_avg_pool2d, avg_pool2d, max_pool2d, type Tensor } from '@tsgrad/core';
+import { adaptive_avg_pool2d, avg_pool2d, max_pool2d, signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { py_repr } from '../python_repr.js';
 
 type Size2 = number | [number, number];
+
+const MAX_POOL2D = signature<{ kernel_size: Size2; stride: Size2 | null; padding: Size2; dilation: Size2; return_indices: boolean; ceil_mode: boolean }>(
+  'MaxPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, int|int[2] dilation=1, bool return_indices=False, bool ceil_mode=False)');
+const AVG_POOL2D = signature<{ kernel_size: Size2; stride: Size2 | null; padding: Size2; ceil_mode: boolean; count_include_pad: boolean; divisor_override: number | null }>(
+  'AvgPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)');
+const ADAPTIVE_AVG_POOL2D = signature<{ output_size: Size2 | [number | null, number | null] }>('AdaptiveAvgPool2d(int|int?[2] output_size)');
 
 /**
  * Max pooling; `new nn.MaxPool2d(2, 2)` or `new nn.MaxPool2d(k, { stride, padding, dilation, ceil_mode })`.
@@ -18,19 +24,25 @@ export class MaxPool2d extends Module {
   readonly dilation: Size2;
   readonly ceil_mode: boolean;
   readonly return_indices: boolean;
+  readonly kernel_size: Size2;
 
-  constructor(readonly kernel_size: Size2, options: Size2 | { stride?: Size2 | null; padding?: Size2; dilation?: Size2; ceil_mode?: boolean; return_indices?: boolean } = {}) {
+  constructor(...args: PyArgs<[kernel_size: Size2, stride: Size2 | null, padding: Size2, dilation: Size2, return_indices: boolean, ceil_mode: boolean], {
+    kernel_size?: Size2; stride?: Size2 | null; padding?: Size2; dilation?: Size2; return_indices?: boolean; ceil_mode?: boolean;
+  }>) {
     super();
-    const o = typeof options === 'number' || Array.isArray(options) ? { stride: options } : options;
-    this.stride = o.stride ?? kernel_size;
-    this.padding = o.padding ?? 0;
-    this.dilation = o.dilation ?? 1;
-    this.ceil_mode = o.ceil_mode ?? false;
-    this.return_indices = o.return_indices ?? false;
+    const a = MAX_POOL2D.parse(args);
+    this.kernel_size = a.kernel_size;
+    this.stride = a.stride ?? a.kernel_size;
+    this.padding = a.padding;
+    this.dilation = a.dilation;
+    this.ceil_mode = a.ceil_mode;
+    this.return_indices = a.return_indices;
   }
 
   override forward(input: Tensor): Tensor {
-    return max_pool2d(input, this.kernel_size, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceil_mode: this.ceil_mode });
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceil_mode: this.ceil_mode };
+    // `[output, indices]` with return_indices, as PyTorch's tuple (typed as Tensor: the common case)
+    return this.return_indices ? (max_pool2d(input, this.kernel_size, { ...o, return_indices: true }) as unknown as Tensor) : max_pool2d(input, this.kernel_size, o);
   }
 
   override extra_repr(): string {
@@ -46,15 +58,19 @@ export class AvgPool2d extends Module {
   readonly ceil_mode: boolean;
   readonly count_include_pad: boolean;
   readonly divisor_override: number | null;
+  readonly kernel_size: Size2;
 
-  constructor(readonly kernel_size: Size2, options: Size2 | { stride?: Size2 | null; padding?: Size2; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null } = {}) {
+  constructor(...args: PyArgs<[kernel_size: Size2, stride: Size2 | null, padding: Size2, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null], {
+    kernel_size?: Size2; stride?: Size2 | null; padding?: Size2; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null;
+  }>) {
     super();
-    const o = typeof options === 'number' || Array.isArray(options) ? { stride: options } : options;
-    this.stride = o.stride ?? kernel_size;
-    this.padding = o.padding ?? 0;
-    this.ceil_mode = o.ceil_mode ?? false;
-    this.count_include_pad = o.count_include_pad ?? true;
-    this.divisor_override = o.divisor_override ?? null;
+    const a = AVG_POOL2D.parse(args);
+    this.kernel_size = a.kernel_size;
+    this.stride = a.stride ?? a.kernel_size;
+    this.padding = a.padding;
+    this.ceil_mode = a.ceil_mode;
+    this.count_include_pad = a.count_include_pad;
+    this.divisor_override = a.divisor_override;
   }
 
   override forward(input: Tensor): Tensor {
@@ -71,8 +87,10 @@ export class AvgPool2d extends Module {
 /** Adaptive average pooling to a fixed output size (1 gives global average pooling). */
 export class AdaptiveAvgPool2d extends Module {
   static override readonly __name__: string = 'AdaptiveAvgPool2d';
-  constructor(readonly output_size: Size2) {
+  readonly output_size: Size2 | [number | null, number | null];
+  constructor(...args: PyArgs<[output_size: Size2 | [number | null, number | null]], { output_size?: Size2 | [number | null, number | null] }>) {
     super();
+    ({ output_size: this.output_size } = ADAPTIVE_AVG_POOL2D.parse(args));
   }
 
   override forward(input: Tensor): Tensor {

@@ -1,9 +1,9 @@
 // Adam (L2 weight decay into the gradient, optional AMSGrad) and AdamW (decoupled weight decay).
 import * as torch from '@tsgrad/core';
-import type { Tensor } from '@tsgrad/core';
+import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import {
-  increment_step, new_step, Optimizer, py_str, rounder, state_of, state_buffer, values_of, write_elements,
-  type Closure, type HyperParams, type ParamGroupInput, type ParamState,
+  increment_step, new_step, optimizer_args, Optimizer, py_str, rounder, state_of, state_buffer, values_of, write_elements,
+  type Closure, type HyperParams, type ParamsInput, type ParamState,
 } from './optimizer.js';
 
 /** Adam / AdamW hyper-parameters. */
@@ -16,7 +16,17 @@ export interface AdamOptions extends HyperParams {
   maximize: boolean;
   /** AdamW's `p *= 1 - lr * weight_decay` instead of Adam's L2 term in the gradient (PyTorch 2.6+ option). */
   decoupled_weight_decay: boolean;
+  foreach: boolean | null;
+  capturable: boolean;
+  differentiable: boolean;
+  fused: boolean | null;
 }
+
+const adam_signature = (name: string, weight_decay: string, decoupled: string): ReturnType<typeof signature<AdamOptions & { params: unknown }>> => signature<AdamOptions & { params: unknown }>(
+  `${name}(Any params, float lr=0.001, float[2] betas=(0.9, 0.999), float eps=1e-08, float weight_decay=${weight_decay}, bool amsgrad=False, *, bool? foreach=None, bool maximize=False, bool capturable=False, bool differentiable=False, bool? fused=None, bool decoupled_weight_decay=${decoupled})`);
+const ADAM_SIGNATURE = adam_signature('Adam', '0', 'False');
+const ADAMW_SIGNATURE = adam_signature('AdamW', '0.01', 'True');
+type AdamArgs = PyArgs<[params: ParamsInput<AdamOptions>, lr: number, betas: [number, number], eps: number, weight_decay: number, amsgrad: boolean], Partial<AdamOptions>>;
 
 function validate(o: AdamOptions): void {
   if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${py_str(o.lr)}`);
@@ -27,19 +37,6 @@ function validate(o: AdamOptions): void {
   if (!(o.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${py_str(o.weight_decay)}`);
 }
 
-function with_defaults(options: Partial<AdamOptions>): AdamOptions {
-  const betas = options.betas ?? [0.9, 0.999];
-  if (betas.length !== 2) throw new Error(`betas must hold 2 values, got [${betas.join(', ')}]`);
-  return {
-    lr: options.lr ?? 1e-3,
-    betas: [betas[0], betas[1]],
-    eps: options.eps ?? 1e-8,
-    weight_decay: options.weight_decay ?? 0,
-    amsgrad: options.amsgrad ?? false,
-    maximize: options.maximize ?? false,
-    decoupled_weight_decay: options.decoupled_weight_decay ?? false,
-  };
-}
 
 /**
  * PyTorch's `torch.optim.Adam`, single-tensor implementation. Step `t = 1, 2, …`:
@@ -52,8 +49,9 @@ function with_defaults(options: Partial<AdamOptions>): AdamOptions {
  * opt.zero_grad(); loss.backward(); opt.step();
  */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<AdamOptions>>, options: Partial<AdamOptions> = {}) {
-    const defaults = with_defaults(options);
+  static readonly __name__: string = 'Adam';
+  constructor(...args: AdamArgs) {
+    const [params, defaults] = optimizer_args(new.target === AdamW ? ADAMW_SIGNATURE : ADAM_SIGNATURE, args);
     validate(defaults);
     super(params, defaults);
   }
@@ -79,8 +77,9 @@ export class Adam extends Optimizer<AdamOptions> {
  * const opt = new optim.AdamW(net.parameters(), { lr: 1e-3, weight_decay: 0.01 });
  */
 export class AdamW extends Adam {
-  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<AdamOptions>>, options: Partial<AdamOptions> = {}) {
-    super(params, { ...options, weight_decay: options.weight_decay ?? 1e-2, decoupled_weight_decay: true });
+  static override readonly __name__: string = 'AdamW';
+  constructor(...args: AdamArgs) {
+    super(...args);
   }
 }
 

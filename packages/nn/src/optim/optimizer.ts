@@ -1,7 +1,8 @@
 // Base Optimizer: parameter groups, per-parameter state, zero_grad, PyTorch-shaped state_dict, and the
 // float32-faithful element access the concrete optimizers update parameters through.
 import * as torch from '@tsgrad/core';
-import { Tensor } from '@tsgrad/core';
+import { Tensor, type Signature } from '@tsgrad/core';
+import { py_repr } from '../python_repr.js';
 
 /** Hyper-parameters every optimizer has; concrete optimizers extend this with their own. */
 export interface HyperParams {
@@ -55,6 +56,25 @@ export function py_str(value: number): string {
   return String(value).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
+/** What an optimizer constructor takes: the parameters (Tensors or group dicts). */
+export type ParamsInput<D extends HyperParams> = Iterable<Tensor> | Iterable<ParamGroupInput<D>>;
+
+/**
+ * Reads an optimizer constructor's arguments through its PyTorch signature (`params` first, then the
+ * hyper-parameters positionally or by name; unknown names are TypeErrors) into `[params, defaults]`.
+ * `differentiable`, `fused` and `capturable` are kept in the defaults (PyTorch lists them) but must stay off.
+ *
+ * @example
+ * const [params, defaults] = optimizer_args(SGD_SIGNATURE, args);
+ */
+export function optimizer_args<D extends HyperParams>(sig: Signature<D & { params: unknown }>, args: readonly unknown[]): [ParamsInput<D>, D] {
+  const { params, ...defaults } = sig.parse(args);
+  for (const flag of ['differentiable', 'fused', 'capturable'] as const) {
+    if ((defaults as Record<string, unknown>)[flag] === true) throw new Error(`tsgrad: ${sig.name}(${flag}=True) is not supported (CPU only, no graph capture)`);
+  }
+  return [params as ParamsInput<D>, defaults as unknown as D];
+}
+
 /**
  * Base class of all optimizers (PyTorch's `torch.optim.Optimizer`). Subclasses pass their defaults and
  * implement `step`; the per-parameter state lives in `state`, a Map from parameter to its record.
@@ -81,6 +101,26 @@ export abstract class Optimizer<D extends HyperParams = HyperParams> {
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
     const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<D>] : (list as ParamGroupInput<D>[]);
     for (const group of groups) this.add_param_group(group);
+  }
+
+  /**
+   * PyTorch's `Optimizer.__repr__`: the class name, then each group's keys in sorted order (params left out).
+   *
+   * @example
+   * String(new optim.SGD(net.parameters(), { lr: 0.01 }));
+   * // 'SGD (\nParameter Group 0\n    dampening: 0\n    differentiable: False\n ...    weight_decay: 0\n)'
+   */
+  toString(): string {
+    const cls = this.constructor as { readonly __name__?: string; readonly name: string };
+    let out = `${Object.hasOwn(cls, '__name__') ? cls.__name__! : cls.name} (`;
+    this.param_groups.forEach((group, i) => {
+      out += `\nParameter Group ${i}\n`;
+      for (const key of Object.keys(group).sort()) if (key !== 'params') out += `    ${key}: ${py_repr(group[key])}\n`;
+    });
+    return `${out})`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /**

@@ -1,9 +1,9 @@
 // RMSprop with weight decay, momentum and the centered variant (PyTorch's optim.RMSprop).
 import * as torch from '@tsgrad/core';
-import type { Tensor } from '@tsgrad/core';
+import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import {
-  increment_step, new_step, Optimizer, py_str, rounder, state_of, state_buffer, values_of, write_elements,
-  type Closure, type HyperParams, type ParamGroupInput, type ParamState,
+  increment_step, new_step, optimizer_args, Optimizer, py_str, rounder, state_of, state_buffer, values_of, write_elements,
+  type Closure, type HyperParams, type ParamsInput, type ParamState,
 } from './optimizer.js';
 
 /** RMSprop hyper-parameters (PyTorch defaults: lr 1e-2, alpha 0.99, eps 1e-8). */
@@ -15,7 +15,13 @@ export interface RMSpropOptions extends HyperParams {
   momentum: number;
   centered: boolean;
   maximize: boolean;
+  capturable: boolean;
+  foreach: boolean | null;
+  differentiable: boolean;
 }
+
+const RMSPROP_SIGNATURE = signature<RMSpropOptions & { params: unknown }>(
+  'RMSprop(Any params, float lr=0.01, float alpha=0.99, float eps=1e-08, float weight_decay=0, float momentum=0, bool centered=False, bool capturable=False, bool? foreach=None, bool maximize=False, bool differentiable=False)');
 
 /**
  * PyTorch's `torch.optim.RMSprop`, single-tensor implementation: `g += weight_decay * p`;
@@ -27,16 +33,9 @@ export interface RMSpropOptions extends HyperParams {
  * const opt = new optim.RMSprop(net.parameters(), { lr: 0.01, momentum: 0.9, centered: true });
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<RMSpropOptions>>, options: Partial<RMSpropOptions> = {}) {
-    const defaults: RMSpropOptions = {
-      lr: options.lr ?? 1e-2,
-      alpha: options.alpha ?? 0.99,
-      eps: options.eps ?? 1e-8,
-      weight_decay: options.weight_decay ?? 0,
-      momentum: options.momentum ?? 0,
-      centered: options.centered ?? false,
-      maximize: options.maximize ?? false,
-    };
+  static readonly __name__: string = 'RMSprop';
+  constructor(...args: PyArgs<[params: ParamsInput<RMSpropOptions>, lr: number, alpha: number, eps: number, weight_decay: number, momentum: number, centered: boolean], Partial<RMSpropOptions>>) {
+    const [params, defaults] = optimizer_args(RMSPROP_SIGNATURE, args);
     if (!(defaults.lr >= 0)) throw new Error(`Invalid learning rate: ${py_str(defaults.lr)}`);
     if (!(defaults.eps >= 0)) throw new Error(`Invalid epsilon value: ${py_str(defaults.eps)}`);
     if (!(defaults.momentum >= 0)) throw new Error(`Invalid momentum value: ${py_str(defaults.momentum)}`);

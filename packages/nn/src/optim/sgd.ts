@@ -1,9 +1,9 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (PyTorch's optim.SGD).
 import * as torch from '@tsgrad/core';
-import { Tensor } from '@tsgrad/core';
+import { signature, Tensor, type PyArgs } from '@tsgrad/core';
 import {
-  Optimizer, py_str, rounder, state_of, values_of, write_elements,
-  type Closure, type HyperParams, type ParamGroupInput,
+  optimizer_args, Optimizer, py_str, rounder, state_of, values_of, write_elements,
+  type Closure, type HyperParams, type ParamsInput,
 } from './optimizer.js';
 
 /** SGD hyper-parameters (PyTorch 2.x defaults: lr 1e-3, everything else off). */
@@ -14,7 +14,13 @@ export interface SGDOptions extends HyperParams {
   weight_decay: number;
   nesterov: boolean;
   maximize: boolean;
+  foreach: boolean | null;
+  differentiable: boolean;
+  fused: boolean | null;
 }
+
+const SGD_SIGNATURE = signature<SGDOptions & { params: unknown }>(
+  'SGD(Any params, float lr=0.001, float momentum=0, float dampening=0, float weight_decay=0, bool nesterov=False, *, bool maximize=False, bool? foreach=None, bool differentiable=False, bool? fused=None)');
 
 /**
  * PyTorch's `torch.optim.SGD`, single-tensor implementation. Per parameter with gradient `g`:
@@ -27,15 +33,9 @@ export interface SGDOptions extends HyperParams {
  * opt.zero_grad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<SGDOptions>>, options: Partial<SGDOptions> = {}) {
-    const defaults: SGDOptions = {
-      lr: options.lr ?? 1e-3,
-      momentum: options.momentum ?? 0,
-      dampening: options.dampening ?? 0,
-      weight_decay: options.weight_decay ?? 0,
-      nesterov: options.nesterov ?? false,
-      maximize: options.maximize ?? false,
-    };
+  static readonly __name__: string = 'SGD';
+  constructor(...args: PyArgs<[params: ParamsInput<SGDOptions>, lr: number, momentum: number, dampening: number, weight_decay: number, nesterov: boolean], Partial<SGDOptions>>) {
+    const [params, defaults] = optimizer_args(SGD_SIGNATURE, args);
     if (defaults.lr < 0) throw new Error(`Invalid learning rate: ${py_str(defaults.lr)}`);
     if (defaults.momentum < 0) throw new Error(`Invalid momentum value: ${py_str(defaults.momentum)}`);
     if (defaults.weight_decay < 0) throw new Error(`Invalid weight_decay value: ${py_str(defaults.weight_decay)}`);

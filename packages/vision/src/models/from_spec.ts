@@ -45,13 +45,13 @@ export function layer_from_spec(s: LayerSpec): nn.Module {
     case 'ReLU':
       return new nn.ReLU({ inplace: s.inplace });
     case 'LeakyReLU':
-      return new nn.LeakyReLU(s.negative_slope);
+      return new nn.LeakyReLU({ negative_slope: s.negative_slope });
     case 'Tanh':
       return new nn.Tanh();
     case 'Sigmoid':
       return new nn.Sigmoid();
     case 'Dropout':
-      return new nn.Dropout(s.p);
+      return new nn.Dropout({ p: s.p });
     case 'Softmax':
       return new nn.Softmax(s.dim ?? null);
     case 'Identity':

@@ -1,0 +1,109 @@
+// Devices, honestly: CPU is the only one. `torch.device`, `torch.cuda`, `torch.backends.mps` and the dtype values.
+/** PyTorch 2.x's device types, in the order its error message lists them. */
+const DEVICE_TYPES = ['cpu', 'cuda', 'ipu', 'xpu', 'mkldnn', 'opengl', 'opencl', 'ideep', 'hip', 've', 'fpga', 'maia', 'xla', 'lazy', 'vulkan', 'mps', 'meta', 'hpu', 'mtia', 'privateuseone'];
+
+const CUDA_MISSING = 'Torch not compiled with CUDA enabled';
+
+/**
+ * PyTorch's `torch.device`: a type (`'cpu'`, `'cuda'`, …) and an optional index. Any device can be named;
+ * only `cpu` can hold tensors.
+ *
+ * @example
+ * const device = torch.device('cpu');
+ * String(device); // 'cpu'
+ */
+export class Device {
+  readonly type: string;
+  readonly index: number | null;
+
+  constructor(type: string, index: number | null = null) {
+    const m = /^([a-z_]+)(?::(\d+))?$/.exec(type);
+    if (m === null || !DEVICE_TYPES.includes(m[1]!)) {
+      const what = m === null ? type : m[1]!;
+      throw new Error(`Expected one of ${DEVICE_TYPES.join(', ')} device type at start of device string: ${what}`);
+    }
+    if (m[2] !== undefined && index !== null) throw new Error(`type (string) must not include an index because index was passed explicitly: ${type}`);
+    if (index !== null && (!Number.isInteger(index) || index < 0)) throw new Error(`Device index must not be negative`);
+    this.type = m[1]!;
+    this.index = m[2] !== undefined ? Number(m[2]) : index;
+  }
+
+  toString(): string {
+    return this.index === null ? this.type : `${this.type}:${this.index}`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.index === null ? `device(type='${this.type}')` : `device(type='${this.type}', index=${this.index})`;
+  }
+}
+
+/** A device name or object, as `device=` options and `.to(...)` take it. */
+export type DeviceLike = Device | string;
+
+/**
+ * `torch.device('cpu')`, `torch.device('cuda', 0)`, `torch.device('cuda:1')`.
+ *
+ * @example
+ * const device = torch.cuda.is_available() ? torch.device('cuda') : torch.device('cpu');
+ */
+export function device(type: DeviceLike, index: number | null = null): Device {
+  if (type instanceof Device) return type;
+  if (typeof type !== 'string') throw new TypeError(`device() received an invalid combination of arguments - got (${typeof type})`);
+  return new Device(type, index);
+}
+
+/** The CPU device every tensor lives on. */
+export const CPU = new Device('cpu');
+
+/**
+ * Checks that `d` names a device a tensor can live on (CPU); other devices raise PyTorch's errors.
+ *
+ * @example
+ * check_device('cuda'); // throws 'Torch not compiled with CUDA enabled'
+ */
+export function check_device(d: DeviceLike | null | undefined): Device {
+  if (d === null || d === undefined) return CPU;
+  const dev = device(d);
+  if (dev.type === 'cpu') return CPU;
+  if (dev.type === 'cuda') throw new Error(CUDA_MISSING);
+  if (dev.type === 'mps') throw new Error('The MPS backend is not available on this machine');
+  throw new Error(`Could not run an operation on the '${dev.type}' device: only CPU is available in tsgrad`);
+}
+
+/** Whether `v` names a device (a Device or a device string such as `'cpu'`, `'cuda:0'`). */
+export function is_device_like(v: unknown): v is DeviceLike {
+  if (v instanceof Device) return true;
+  if (typeof v !== 'string') return false;
+  const m = /^([a-z_]+)(?::\d+)?$/.exec(v);
+  return m !== null && DEVICE_TYPES.includes(m[1]!);
+}
+
+/** `torch.cuda`: no CUDA here. */
+export const cuda = {
+  is_available: (): boolean => false,
+  device_count: (): number => 0,
+  /** `torch.cuda.current_device()` raises as PyTorch without CUDA does. */
+  current_device: (): number => {
+    throw new Error(CUDA_MISSING);
+  },
+  manual_seed: (_seed: number): void => undefined,
+  manual_seed_all: (_seed: number): void => undefined,
+  synchronize: (): void => {
+    throw new Error(CUDA_MISSING);
+  },
+};
+
+/** `torch.backends`: neither MPS nor cuDNN is available. */
+export const backends = {
+  mps: { is_available: (): boolean => false, is_built: (): boolean => false },
+  cudnn: { is_available: (): boolean => false, enabled: true, deterministic: false, benchmark: false },
+};
+
+// dtype values: PyTorch's names for the dtype strings (`torch.float64 === 'float64'`).
+export const float32 = 'float32' as const;
+export const float = 'float32' as const;
+export const float64 = 'float64' as const;
+export const double = 'float64' as const;
+export const int64 = 'int64' as const;
+export const long = 'int64' as const;
+const bool_ = 'bool' as const;
+export { bool_ as bool };
