@@ -131,8 +131,8 @@ export const OP_CASES: Record<string, OpCase> = {
     fn: (x) => [torch.elu(copy(x!), { inplace: true }), torch.silu(copy(x!), { inplace: true }).mul(x!)],
   },
   // reductions
-  sum: { ops: ['sum'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.sum(), x!.sum(1), x!.sum([0, 2], { keepdim: true }), x!.sum(-1, { keepdim: true })] },
-  mean: { ops: ['mean'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.mean(), x!.mean(1), x!.mean([0, 2], { keepdim: true })] },
+  sum: { ops: ['sum', 'sum_dims'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.sum(), x!.sum(1), x!.sum([0, 2], { keepdim: true }), x!.sum(-1, { keepdim: true }), x!.sum(null, true), torch.sum_dims(x!, [1], false)] },
+  mean: { ops: ['mean', 'mean_dims'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.mean(), x!.mean(1), x!.mean([0, 2], { keepdim: true }), torch.mean_dims(x!, [0], true)] },
   sum_to: { ops: ['sum_to'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [torch.sum_to(x!, [3, 1]), torch.sum_to(x!, [1, 3, 4])] },
   max_min_all: { ops: ['max', 'min'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.max(), x!.min()] },
   max_min_dim: { ops: ['max', 'min'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.max(1).values, x!.min(-1, { keepdim: true }).values] },
@@ -437,11 +437,12 @@ const reason = (why: string, names: string): void => {
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad GradModeGuard constructor');
 reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled manual_seed get_default_dtype set_default_dtype promote_types can_cast result_type float_dtype kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running format_tensor warn toString is_tensor');
 reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implicit_softmax_dim');
-reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name');
+reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name legacy_reduction');
+reason('devices (CPU only), not ops', 'Device device check_device is_device_like');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
-reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
+reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');

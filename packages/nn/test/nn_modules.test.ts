@@ -86,7 +86,6 @@ function expect_structure(actual: unknown, expected: unknown, path: string, tol:
  */
 const KNOWN_GAPS: Record<string, string> = {
   Conv2d_depthwise_circular: "padding_mode='circular' is not implemented",
-  MaxPool2d_return_indices: 'nn.MaxPool2d ignores return_indices',
 };
 
 const fixtures = load_fixture_with_variants<ModulesFixture>(new URL('./fixtures/nn_modules.json', import.meta.url));
