@@ -268,9 +268,12 @@ export class Tensor {
     return this;
   }
 
-  /** PyTorch's `.data`: a detached alias. */
+  /**
+   * PyTorch's `.data`: a detached alias of the same memory with its own version counter, so changes through it
+   * are invisible to autograd's in-place checks (unlike `detach()`, which shares the counter).
+   */
   get data(): Tensor {
-    return this.detach();
+    return new Tensor(new Storage(this._storage.data), this.shape, this.dtype, this._strides, this._offset);
   }
 
   // ---- conversion -----------------------------------------------------------------------------------

@@ -248,3 +248,24 @@ describe('misuse errors, in PyTorch words, leaving gradients unchanged', () => {
     expect(() => torch.autograd.Function.apply(x)).toThrow('You must implement the forward function for custom autograd.Function.');
   });
 });
+
+describe('views returned by a Function that records nothing', () => {
+  it('are still refused in-place changes that would be recorded, naming the custom Function', () => {
+    class ViewAs extends torch.autograd.Function {
+      static override forward(_ctx: Ctx, x: Tensor): Tensor {
+        return x.view_as(x);
+      }
+      static override backward(_ctx: Ctx, g: Tensor): Tensor {
+        return g;
+      }
+    }
+    const a = torch.rand([1, 2]);
+    const b = torch.rand([1], { requires_grad: true });
+    const view = ViewAs.apply(a);
+    expect(() => view.add_(b)).toThrow(/This view was created inside a custom Function/);
+    expect(() => view.copy_(b)).toThrow(/^A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view was created inside a custom Function/);
+    expect(() => a.unbind()[0]!.copy_(b)).toThrow(/This view is the output of a function that returns multiple views./);
+    a.select(1, 0).copy_(b);
+    expect(a.grad_fn!.name()).toBe('torch::autograd::CopySlices');
+  });
+});

@@ -148,3 +148,28 @@ describe('reentrant backward', () => {
     expect(x.grad!.tolist()).toEqual([6]);
   });
 });
+
+describe('version counters and graph helpers', () => {
+  it('views and detach() share the version counter; .data has its own over the same memory', () => {
+    const x = torch.randn([1, 2]);
+    x.add_(1).add_(1);
+    expect(x._version).toBe(2);
+    const xz = x.index({});
+    xz.add_(1);
+    expect([x._version, xz._version, x.detach()._version]).toEqual([3, 3, 3]);
+    const before = x.tolist() as number[][];
+    x.data.add_(1);
+    expect(x._version).toBe(3);
+    expect((x.tolist() as number[][])[0]![0]).toBeCloseTo(before[0]![0]! + 1, 5);
+  });
+
+  it('increment_version makes a saved tensor stale; node metadata is a per-node dict', () => {
+    const a = torch.tensor([1, 2], { requires_grad: true });
+    const b = a.mul(a);
+    b.grad_fn!.metadata['tag'] = 'square';
+    expect(b.grad_fn!.metadata).toEqual({ tag: 'square' });
+    expect(a.add(1).grad_fn!.metadata).toEqual({});
+    torch.autograd.graph.increment_version(a);
+    expect(() => b.sum().backward()).toThrow(/is at version 1; expected version 0 instead/);
+  });
+});

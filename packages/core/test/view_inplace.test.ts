@@ -233,3 +233,27 @@ describe('CopySlices through double backward', () => {
     expect(gg!.tolist()).toEqual([0, 2, 2]);
   });
 });
+
+describe('views that come to require grad', () => {
+  it('backprop through the view an in-place op returns, to the value that was written', () => {
+    const a = f64([2, 5]);
+    const b = leaf(3);
+    const res = a.narrow(0, 1, 1).mul_(b);
+    res.sum().backward();
+    expect([b.grad!.tolist(), a.grad, a.requires_grad]).toEqual([[5], null, true]);
+  });
+
+  it('an earlier view of a base changed in place by a value that requires grad depends on it (gradcheck)', () => {
+    const r = leaf(1);
+    const fn = (t: Tensor): Tensor => {
+      const x = torch.ones([5], { dtype: 'float64' });
+      const v = x.select(0, 1);
+      expect([v.requires_grad, v.grad_fn]).toEqual([false, null]);
+      x.add_(t);
+      expect(v.requires_grad).toBe(true);
+      return v;
+    };
+    expect(torch.autograd.gradcheck((t) => fn(t!), [r])).toBe(true);
+    expect(torch.autograd.gradgradcheck((t) => fn(t!), [r])).toBe(true);
+  });
+});

@@ -149,6 +149,8 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
     // an input returned as-is comes back as a view of it, as PyTorch's view_as
     return no_grad(() => as_view(o, geometry(o)));
   });
+  // every view among the outputs (recorded or not) may not be changed in place later, as PyTorch marks them
+  for (const o of outputs) if (o instanceof Tensor && o._base !== null && !ctx._dirty.has(o)) o._creation_meta = CreationMeta.IN_CUSTOM_FUNCTION;
   if (!recording) return is_tuple ? outputs : outputs[0];
 
   const out_meta: InputMeta[] = outputs.map((o) => (o instanceof Tensor ? { shape: o.shape, dtype: o.dtype } : { shape: [], dtype: 'float32' }));
@@ -180,7 +182,6 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
     o.grad_fn = node;
     o.output_nr = nr;
     o._requires_grad = true;
-    if (o._base !== null) o._creation_meta = CreationMeta.IN_CUSTOM_FUNCTION;
   });
   node.save_for_backward(...ctx._to_save);
   return is_tuple ? outputs : outputs[0];

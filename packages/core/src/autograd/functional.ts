@@ -3,7 +3,7 @@ import { shapes_equal } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { ones_like, tensor, zeros_like } from '../ops/creation.js';
 import { run_backward } from './engine.js';
-import { E1_NO_GRAD, E3_IMPLICIT, E6_UNUSED, e4_shape_mismatch } from './messages.js';
+import { E1_NO_GRAD, E3_IMPLICIT, E6_UNUSED, e4_shape_mismatch, warn } from './messages.js';
 import { gradient_edge, type Grad } from './node.js';
 
 function make_seeds(outputs: readonly Tensor[], grads: readonly GradArg[]): Tensor[] {
@@ -50,9 +50,20 @@ export function autograd_backward(tensors: Tensor | readonly Tensor[], grad_tens
   const keep_graph = options.retain_graph ?? create_graph;
   // with `inputs`, PyTorch accumulates only into them: leaves through their AccumulateGrad (hooks included),
   // non-leaves by retaining their grad
+  if (create_graph) warn_create_graph_once();
   if (inputs !== undefined) for (const t of inputs) if (!t.is_leaf) t.retain_grad();
   const only = inputs?.map(gradient_edge);
   run_backward(outs.map(gradient_edge), seeds, { keep_graph, create_graph, accumulate: true, ...(only === undefined ? {} : { only }) });
+}
+
+let warned_create_graph = false;
+/** PyTorch warns once per process that backward(create_graph=True) ties parameters and their grads in a cycle. */
+function warn_create_graph_once(): void {
+  if (warned_create_graph) return;
+  warned_create_graph = true;
+  warn(
+    'Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you have to use this function, make sure to reset the .grad fields of your parameters to None after use to break the cycle and avoid the leak.',
+  );
 }
 
 /** Keyword options of `autograd.grad`: `grad_outputs`, `retain_graph`, `create_graph`, `allow_unused`, `materialize_grads`. */

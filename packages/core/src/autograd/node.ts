@@ -74,6 +74,7 @@ export class Node {
   _retained: Map<number, RetainedGrad> | null = null;
   private saved: (SavedTensor | null)[] = [];
   private released = false;
+  private _metadata: Record<string, unknown> | null = null;
 
   constructor(
     private readonly _name: string,
@@ -88,6 +89,17 @@ export class Node {
     this.input_meta = input_meta;
     this.output_meta = output_meta;
     this.num_outputs = output_meta.length;
+  }
+
+  /**
+   * A dict for the user's own annotations of this node (PyTorch's `grad_fn.metadata`), created on first use.
+   *
+   * @example
+   * y.grad_fn!.metadata['step'] = 3;
+   */
+  get metadata(): Record<string, unknown> {
+    this._metadata ??= {};
+    return this._metadata;
   }
 
   /** PyTorch's node name, e.g. `MulBackward0`. */

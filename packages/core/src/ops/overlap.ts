@@ -34,7 +34,7 @@ export function assert_no_internal_overlap(t: Tensor): void {
  * view, disjoint ranges and layouts PyTorch cannot judge cheaply (gaps, interleaving) pass.
  */
 export function assert_no_partial_overlap(out: Tensor, input: Tensor): void {
-  if (out === input || out._storage !== input._storage) return;
+  if (out === input || out._storage.data !== input._storage.data) return;
   const n = out.numel();
   const m = input.numel();
   if (n === 0 || m === 0 || !is_non_overlapping_and_dense(out) || !is_non_overlapping_and_dense(input)) return;
