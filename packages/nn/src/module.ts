@@ -10,7 +10,7 @@ import { add_indent, py_repr } from './python_repr.js';
 /** Positional arguments of a module's `forward`, as hooks see them. */
 export type ForwardArgs<M> = M extends { forward(...args: infer A): unknown } ? A : unknown[];
 /** What a module's `forward` returns. */
-export type ForwardOutput<M> = M extends { forward(...args: never[]): infer R } ? R : unknown;
+export type ForwardOutput<M> = M extends { forward(...args: infer _A): infer R } ? R : unknown;
 /**
  * `forward`'s args when its last parameter is a keyword-arguments object (`forward(x, flag, kwargs = {})`):
  * the positional ones, then `nn.kwargs({...})` in the kwargs parameter's place.
