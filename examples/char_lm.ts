@@ -18,7 +18,7 @@ Trains a character-level language model on /usr/share/dict/words and samples new
   --epochs <n>         epochs (default 4)
   --batch-size <n>     words per batch (default 64)
   --lr <x>             Adam learning rate (default 0.003)
-  --limit <n>          train on the first n shuffled words (default 16384)
+  --limit <n>          train on the first n shuffled words (default 4096)
   --seed <n>           seed for init, shuffling and sampling (default 0)
   --samples <n>        words sampled after training (default 10)
   --words <file>       the word list (default /usr/share/dict/words)
@@ -44,7 +44,7 @@ export interface CharLMOptions {
   out: string | null;
 }
 
-export const DEFAULTS: CharLMOptions = { model: 'lstm', epochs: 4, batch_size: 64, lr: 0.003, limit: 16384, seed: 0, samples: 10, words: DEFAULT_WORDS, out: 'out' };
+export const DEFAULTS: CharLMOptions = { model: 'lstm', epochs: 4, batch_size: 64, lr: 0.003, limit: 4096, seed: 0, samples: 10, words: DEFAULT_WORDS, out: 'out' };
 
 /** The distinct lowercase a–z words of 2 to MAX_LEN letters, in file order. */
 export function load_words(path: string): string[] {

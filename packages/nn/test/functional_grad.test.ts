@@ -28,11 +28,11 @@ const F_CASES: Record<string, OpCase> = {
   },
   multi_head_attention_forward: {
     ops: ['multi_head_attention_forward'],
-    inputs: () => [leaf(2, 1, 4), leaf(3, 1, 4), leaf(3, 1, 4), leaf(12, 4), leaf(12), leaf(4, 4)],
+    inputs: () => [leaf(2, 1, 2), leaf(3, 1, 2), leaf(3, 1, 2), leaf(6, 2), leaf(6), leaf(2, 2)],
     fn: (q, k, v, w, b, wo) => {
       const kpm = torch.tensor([[false, true, false]]);
-      const [out, weights] = F.multi_head_attention_forward(q!, k!, v!, 4, 2, w!, b!, null, null, false, 0, wo!, null, { key_padding_mask: kpm });
-      const [alone] = F.multi_head_attention_forward(q!, q!, q!, 4, 2, w!, b!, null, null, true, 0, wo!, b!.narrow(0, 0, 4), { need_weights: false });
+      const [out, weights] = F.multi_head_attention_forward(q!, k!, v!, 2, 2, w!, b!, null, null, false, 0, wo!, null, { key_padding_mask: kpm });
+      const [alone] = F.multi_head_attention_forward(q!, q!, q!, 2, 2, w!, b!, null, null, true, 0, wo!, b!.narrow(0, 0, 2), { need_weights: false });
       return [out, weights!, alone];
     },
   },

@@ -129,3 +129,34 @@ describe('sequence layers: constructors', () => {
     expect(String(gru)).toBe('GRU(3, 4, num_layers=2, dropout=0.5)');
   });
 });
+
+describe('Transformer stacks', () => {
+  it('hold independent deep copies of the layer they are given, with equal starting weights', () => {
+    torch.manual_seed(0);
+    const layer = new nn.TransformerEncoderLayer(4, 2, { dim_feedforward: 8 });
+    const enc = new nn.TransformerEncoder(layer, { num_layers: 2 });
+    const [a, b] = [...enc.layers] as nn.TransformerEncoderLayer[];
+    expect(a).not.toBe(layer);
+    expect(a!.linear1.weight).not.toBe(b!.linear1.weight);
+    expect(torch.equal(a!.linear1.weight, layer.linear1.weight)).toBe(true);
+    torch.no_grad(() => a!.linear1.weight.add_(1));
+    expect(torch.equal(b!.linear1.weight, layer.linear1.weight)).toBe(true);
+    expect(String(enc)).toContain('(0-1): 2 x TransformerEncoderLayer(');
+  });
+  it('nn.deepcopy keeps tied weights tied and shared submodules shared', () => {
+    const shared = new nn.Linear(2, 2);
+    const net = new nn.Sequential(shared, new nn.ReLU(), shared);
+    const copy = nn.deepcopy(net);
+    expect(copy.at(0)).toBe(copy.at(2));
+    expect(copy.at(0)).not.toBe(shared);
+    expect(String(copy)).toBe(String(net));
+  });
+  it('a causal mask is -inf above the diagonal', () => {
+    expect(nn.Transformer.generate_square_subsequent_mask(3).tolist()).toEqual([[0, -Infinity, -Infinity], [0, 0, -Infinity], [0, 0, 0]]);
+  });
+  it('nn.Transformer checks batch and feature sizes as PyTorch', () => {
+    const model = new nn.Transformer({ d_model: 4, nhead: 2, num_encoder_layers: 1, num_decoder_layers: 1, dim_feedforward: 8, batch_first: true });
+    expect(() => model.call(rn(2, 3, 4), rn(3, 3, 4))).toThrow('the batch number of src and tgt must be equal');
+    expect(() => model.call(rn(2, 3, 4), rn(2, 3, 5))).toThrow('the feature number of src and tgt must be equal to d_model');
+  });
+});
