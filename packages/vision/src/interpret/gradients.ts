@@ -130,6 +130,9 @@ export type IntegrationMethod = 'trapezoid' | 'riemann_left' | 'riemann_right' |
 
 /**
  * Points `α_k` in [0, 1] and weights `w_k` (summing to 1) of `steps` intervals of a quadrature rule.
+ * `'trapezoid'` is the correct rule (`steps + 1` points, end weights halved). Captum's `riemann_trapezoid`
+ * differs: `n` points with weights `1/n` (ends halved) that sum to `(n − 1)/n`; `attr.IntegratedGradients`
+ * reproduces Captum's rule, this function keeps the correct one.
  *
  * @example
  * quadrature('trapezoid', 2); // { alphas: [0, 0.5, 1], weights: [0.25, 0.5, 0.25] }

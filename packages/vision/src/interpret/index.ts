@@ -18,4 +18,4 @@ export { receptive_field, receptive_box, type ReceptiveField, type ReceptiveFiel
 export { max_activating_patches, type ActivatingPatch, type MaxActivatingPatchesOptions } from './patches.js';
 export { nearest_neighbours, layer_features, type NearestNeighboursOptions, type Neighbours } from './neighbours.js';
 export { tsne, type TsneOptions, type TsneResult } from './tsne.js';
-export { run_with_cache, run_with_hooks, attention_rollout, type CallInput, type RunWithCacheOptions, type ActivationHook, type RolloutOptions } from './patching.js';
+export { run_with_cache, run_with_hooks, capture_attention, attention_rollout, type CaptureAttentionOptions, type CallInput, type RunWithCacheOptions, type ActivationHook, type RolloutOptions } from './patching.js';

@@ -72,6 +72,58 @@ export function run_with_hooks(model: nn.Module, input: CallInput, fwd_hooks: Re
   return model.call(...(call_args(input) as never[]));
 }
 
+export interface CaptureAttentionOptions {
+  /** Dotted paths of the `nn.MultiheadAttention` modules to record (default: all of them). */
+  layers?: readonly string[] | null;
+}
+
+/**
+ * Runs `model` once and records the attention weights of every head of each `nn.MultiheadAttention`,
+ * `[N, heads, L, S]`, by name: a forward pre-hook asks the module for per-head weights and a forward hook
+ * reads them, handing the caller what it asked for (nothing, or head-averaged weights), so the model's
+ * output is unchanged. All hooks are removed afterwards.
+ *
+ * @example
+ * const [logits, maps] = capture_attention(vit, images);
+ * const rollout = attention_rollout([...maps.values()]);
+ */
+export function capture_attention(model: nn.Module, input: CallInput, options: CaptureAttentionOptions = {}): [unknown, Map<string, Tensor>] {
+  const all = [...model.named_modules()].filter(([, m]) => m instanceof nn.MultiheadAttention);
+  const wanted = options.layers ?? null;
+  if (wanted !== null) {
+    for (const n of wanted) if (!all.some(([name]) => name === n)) throw new Error(`'${n}' is not an nn.MultiheadAttention of ${model._get_name()}`);
+  }
+  const chosen = all.filter(([name]) => wanted === null || wanted.includes(name));
+  if (chosen.length === 0) throw new Error(`${model._get_name()} has no nn.MultiheadAttention module to capture`);
+  const maps = new Map<string, Tensor>();
+  using hooks = new HookSet();
+  for (const [name, module] of chosen) {
+    // what the caller asked for: [need_weights, average_attn_weights], positional (index 4 and 6) or keyword
+    let asked: [boolean, boolean] = [true, true];
+    hooks.add(module.register_forward_pre_hook((_m, args, kwargs) => {
+      const a = [...(args as unknown[])];
+      const kw = { ...kwargs };
+      asked = [
+        (a.length > 4 ? a[4] : kw['need_weights'] ?? true) as boolean,
+        (a.length > 6 ? a[6] : kw['average_attn_weights'] ?? true) as boolean,
+      ];
+      if (a.length > 4) a[4] = true;
+      else kw['need_weights'] = true;
+      if (a.length > 6) a[6] = false;
+      else kw['average_attn_weights'] = false;
+      return [a, kw];
+    }, { with_kwargs: true }));
+    hooks.add(module.register_forward_hook((_m, _a, out) => {
+      const [o, w] = out as [Tensor, Tensor | null];
+      if (w === null) return undefined;
+      maps.set(name, w.detach());
+      return [o, asked[0] ? (asked[1] ? w.mean(w.ndim - 3) : w) : null] as never;
+    }));
+  }
+  const output = model.call(...(call_args(input) as never[]));
+  return [output, maps];
+}
+
 export interface RolloutOptions {
   /** How the heads of a layer are combined (default `'mean'`). */
   head_fusion?: 'mean' | 'max' | 'min';

@@ -5,7 +5,7 @@ import * as nn from '@tsgrad/nn';
 import { describe, expect, it } from 'vitest';
 import * as attr from '../../src/attr/index.js';
 import * as cams from '../../src/cams/index.js';
-import { attention_rollout, run_with_cache, run_with_hooks } from '../../src/interpret/patching.js';
+import { attention_rollout, capture_attention, run_with_cache, run_with_hooks } from '../../src/interpret/patching.js';
 import { load_fixture, T, type TensorJSON } from '../fixture_utils.js';
 import { build_net } from './attr_nets.js';
 
@@ -62,6 +62,30 @@ describe('attention_rollout', () => {
     Array.from(r.data_array(), Number).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
     expect(() => attention_rollout([])).toThrow('at least one layer');
     expect(() => attention_rollout([T({ shape: [1, 2, 3], data: new Array(6).fill(0) })])).toThrow('must be [N, heads, T, T]');
+  });
+});
+
+describe('capture_attention', () => {
+  it('records every head of each MultiheadAttention without changing the output', () => {
+    torch.manual_seed(5);
+    const enc = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, { dim_feedforward: 16, dropout: 0, batch_first: true }), 2).eval();
+    const tokens = torch.randn([2, 5, 8]);
+    const plain = torch.no_grad(() => enc.call(tokens) as Tensor);
+    const [out, maps] = torch.no_grad(() => capture_attention(enc, tokens));
+    expect(close(out as Tensor, plain)).toBe(true);
+    expect([...maps.keys()]).toEqual(['layers.0.self_attn', 'layers.1.self_attn']);
+    const first = enc.get_submodule('layers.0.self_attn') as nn.MultiheadAttention;
+    const [, direct] = torch.no_grad(() => first.call(tokens, tokens, tokens, nn.kwargs({ need_weights: true, average_attn_weights: false })) as [Tensor, Tensor]);
+    expect(maps.get('layers.0.self_attn')!.shape).toEqual([2, 2, 5, 5]);
+    expect(close(maps.get('layers.0.self_attn')!, direct)).toBe(true);
+    // a caller asking for averaged weights still gets them
+    const [, avg] = torch.no_grad(() => capture_attention(first, [tokens, tokens, tokens]))[0] as [Tensor, Tensor];
+    expect(close(avg, direct.mean(1))).toBe(true);
+    const rollout = attention_rollout([...maps.values()]);
+    expect(rollout.shape).toEqual([2, 5, 5]);
+    expect(close(rollout.sum(-1), torch.ones([2, 5]))).toBe(true);
+    expect(() => capture_attention(enc, tokens, { layers: ['layers.0'] })).toThrow("'layers.0' is not an nn.MultiheadAttention");
+    expect(nn.utils.list_hooks(enc)).toEqual([]);
   });
 });
 
