@@ -1,10 +1,11 @@
-// gradcheck and gradgradcheck (float64 finite differences) over every row of the op table, on every backend.
+// gradcheck and gradgradcheck (float64 finite differences) over every row of the op table, and their own reports.
 import { describe, expect, it, vi } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import { describe_op_rows, leaf, OP_CASES } from './op_grad_cases.js';
 
-describe_op_rows('first and second derivatives of every op (op_grad_cases.ts)', OP_CASES);
+// the js oracle here; every other backend in op_grad_backends.test.ts, a file of its own so both run side by side
+describe_op_rows('first and second derivatives of every op (op_grad_cases.ts)', OP_CASES, ['js']);
 
 const f64 = (values: number[]): Tensor => torch.tensor(values, { dtype: 'float64' });
 

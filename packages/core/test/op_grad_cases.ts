@@ -449,10 +449,13 @@ reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (no
 reason('a bool answer, which carries no gradient', 'equal');
 reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point');
 
-/** Runs gradcheck and gradgradcheck over every row of `rows`, once per registered kernel backend. */
-export function describe_op_rows(title: string, rows: Record<string, OpCase>): void {
+/**
+ * Runs gradcheck and gradgradcheck over every row of `rows`, once per kernel backend in `backends` (default:
+ * every registered one).
+ */
+export function describe_op_rows(title: string, rows: Record<string, OpCase>, backends: readonly string[] = torch.list_backends()): void {
   const initial = torch.kernels().name;
-  for (const backend of torch.list_backends()) {
+  for (const backend of backends) {
     describe(`[${backend}] ${title}`, () => {
       beforeAll(() => {
         torch.set_backend(backend);
