@@ -447,6 +447,7 @@ reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logi
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
 reason('a bool answer, which carries no gradient', 'equal');
+reason('an argument check, not an op', 'embedding_padding_idx');
 reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point');
 
 /**

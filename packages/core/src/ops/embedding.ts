@@ -69,10 +69,16 @@ const EMBEDDING = signature<{ input: Tensor; weight: Tensor; padding_idx: number
   'embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)',
 );
 
-/** `padding_idx` checked against `num_embeddings` and made non-negative (-1 for none), as nn.Embedding does. */
-function resolve_padding_idx(padding_idx: number | null, num_embeddings: number): number {
-  if (padding_idx === null) return -1;
-  if (padding_idx >= num_embeddings || padding_idx < -num_embeddings) throw new Error('Padding_idx must be within num_embeddings');
+/**
+ * `padding_idx` checked against `num_embeddings` and made non-negative (null stays null); `word` is how the
+ * message spells it (nn.EmbeddingBag's assertion says 'padding_idx', the others 'Padding_idx').
+ *
+ * @example
+ * torch.embedding_padding_idx(-1, 10); // 9
+ */
+export function embedding_padding_idx(padding_idx: number | null, num_embeddings: number, word = 'Padding_idx'): number | null {
+  if (padding_idx === null) return null;
+  if (padding_idx >= num_embeddings || padding_idx < -num_embeddings) throw new Error(`${word} must be within num_embeddings`);
   return padding_idx < 0 ? padding_idx + num_embeddings : padding_idx;
 }
 
@@ -111,7 +117,7 @@ export function embedding(
   if (sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
   if (weight.ndim !== 2) throw new Error("'weight' must be 2-D");
   check_indices(input, 'embedding');
-  const pad = resolve_padding_idx(padding_idx, weight.shape[0]!);
+  const pad = embedding_padding_idx(padding_idx, weight.shape[0]!) ?? -1;
   if (max_norm !== null) embedding_renorm_(weight, input, max_norm, norm_type);
   const out = gather_rows(weight, input);
   const V = weight.shape[0]!;
@@ -175,7 +181,7 @@ export function embedding_bag(
     }
   }
   const [V, D] = weight.shape as [number, number];
-  const pad = resolve_padding_idx(a.padding_idx, V);
+  const pad = embedding_padding_idx(a.padding_idx, V) ?? -1;
   const { flat, starts, ends } = bag_ranges(a.input, a.offsets, include_last_offset);
   if (max_norm !== null) embedding_renorm_(weight, flat, max_norm, norm_type);
   const idx = index_list(flat, V);

@@ -27,6 +27,15 @@ function standardize_backward(x: Tensor, dims: number[], eps: number, dxhat: Ten
   return { dx, xhat };
 }
 
+/** The input must end in `normalized_shape`, as PyTorch's layer_norm / rms_norm check. */
+function check_normalized_shape(input: Tensor, normalized_shape: number[]): void {
+  const k = normalized_shape.length;
+  const tail = input.shape.slice(input.ndim - k);
+  if (k === 0 || input.ndim < k || tail.some((s, i) => s !== normalized_shape[i])) {
+    throw new Error(`Given normalized_shape=[${normalized_shape.join(', ')}], expected input with shape [*, ${normalized_shape.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
+  }
+}
+
 const LAYER_NORM = signature<{ input: Tensor; normalized_shape: number[]; weight: Tensor | null; bias: Tensor | null; eps: number }>(
   'layer_norm(Tensor input, int[1] normalized_shape, Tensor? weight=None, Tensor? bias=None, float eps=1e-05)',
 );
@@ -44,10 +53,7 @@ export function layer_norm(
 ): Tensor {
   const { input, normalized_shape, weight, bias, eps } = LAYER_NORM.parse(args);
   const k = normalized_shape.length;
-  const tail = input.shape.slice(input.ndim - k);
-  if (k === 0 || input.ndim < k || tail.some((s, i) => s !== normalized_shape[i])) {
-    throw new Error(`Given normalized_shape=[${normalized_shape.join(', ')}], expected input with shape [*, ${normalized_shape.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
-  }
+  check_normalized_shape(input, normalized_shape);
   for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
     if (p !== null && (p.ndim !== k || p.shape.some((s, i) => s !== normalized_shape[i]))) {
       throw new Error(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape [${p.shape.join(', ')}] and normalized_shape = [${normalized_shape.join(', ')}]`);
@@ -130,10 +136,7 @@ export function rms_norm(
 ): Tensor {
   const { input, normalized_shape, weight, eps } = RMS_NORM.parse(args);
   const k = normalized_shape.length;
-  const tail = input.shape.slice(input.ndim - k);
-  if (k === 0 || input.ndim < k || tail.some((s, i) => s !== normalized_shape[i])) {
-    throw new Error(`Given normalized_shape=[${normalized_shape.join(', ')}], expected input with shape [*, ${normalized_shape.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
-  }
+  check_normalized_shape(input, normalized_shape);
   const e = eps ?? (input.dtype === 'float64' ? 2.220446049250313e-16 : 1.1920928955078125e-7);
   const dims = normalized_shape.map((_, i) => input.ndim - k + i);
   const out = mul(input, rsqrt(add(mean(pow(input, 2), dims, { keepdim: true }), e)));

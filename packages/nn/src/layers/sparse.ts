@@ -1,18 +1,11 @@
 // Embedding and EmbeddingBag: lookup tables with PyTorch's N(0, 1) init, zeroed padding row and repr.
-import { embedding, embedding_bag, empty, no_grad, signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { embedding, embedding_bag, embedding_padding_idx, empty, no_grad, signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import { normal_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { py_float } from '../python_repr.js';
 
 type FloatDType = 'float32' | 'float64';
-
-/** `padding_idx` made non-negative, checked as the module constructors assert (`word` is their capitalisation). */
-function module_padding_idx(padding_idx: number | null, num_embeddings: number, word: string): number | null {
-  if (padding_idx === null) return null;
-  if (padding_idx >= num_embeddings || padding_idx < -num_embeddings) throw new Error(`${word} must be within num_embeddings`);
-  return padding_idx < 0 ? padding_idx + num_embeddings : padding_idx;
-}
 
 /** The weight: `_weight` when given (shape checked), else N(0, 1) with the padding row zeroed. */
 function table(num_embeddings: number, embedding_dim: number, weight: Tensor | null, dtype: FloatDType | null, padding_idx: number | null): Parameter {
@@ -69,7 +62,7 @@ export class Embedding extends Module {
     const a = EMBEDDING.parse(args);
     this.num_embeddings = a.num_embeddings;
     this.embedding_dim = a.embedding_dim;
-    this.padding_idx = module_padding_idx(a.padding_idx, a.num_embeddings, 'Padding_idx');
+    this.padding_idx = embedding_padding_idx(a.padding_idx, a.num_embeddings);
     this.max_norm = a.max_norm;
     this.norm_type = a.norm_type;
     this.scale_grad_by_freq = a.scale_grad_by_freq;
@@ -156,7 +149,7 @@ export class EmbeddingBag extends Module {
     this.max_norm = a.max_norm;
     this.norm_type = a.norm_type;
     this.scale_grad_by_freq = a.scale_grad_by_freq;
-    this.padding_idx = module_padding_idx(a.padding_idx, a.num_embeddings, 'padding_idx');
+    this.padding_idx = embedding_padding_idx(a.padding_idx, a.num_embeddings, 'padding_idx');
     if (a.mode !== 'sum' && a.mode !== 'mean' && a.mode !== 'max') throw new Error('mode has to be one of sum, mean or max');
     this.mode = a.mode;
     if (a.sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
