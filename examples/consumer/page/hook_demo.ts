@@ -44,6 +44,12 @@ export function hook_demo(): string[] {
   sq.sum().backward();
   lines.push(`x.grad ${shape(x.grad)}`);
   lines.push(...String(net).split('\n'));
+  // error messages name classes as PyTorch does, minified or not
+  try {
+    torch.flatten(net.fc as unknown as torch.Tensor);
+  } catch (e) {
+    lines.push((e as Error).message);
+  }
   // vision's models and its Node-only datasets in the same bundle: neither may pull in a Node built-in
   lines.push(`${new models.SimpleNet()._get_name()} from @tsgrad/vision, MNIST folder ${datasets.MNIST.base_folder}`);
   return lines;

@@ -35,6 +35,7 @@ const NAMED_LINES = [
   '  (conv): Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1))',
   '  (fc): Linear(in_features=8, out_features=3, bias=True)',
   ')',
+  "flatten(): argument 'input' (position 1) must be Tensor, not Linear",
   'SimpleNet from @tsgrad/vision, MNIST folder MNIST',
 ];
 

@@ -106,7 +106,21 @@ export function py_type_name(v: unknown): string {
   if (typeof v === 'function') return 'function';
   if (Array.isArray(v)) return 'tuple';
   if (v instanceof Map || is_plain_object(v)) return 'dict';
-  return (v as object).constructor?.name ?? 'object';
+  return class_name(v as object);
+}
+
+/**
+ * The class name of an object as PyTorch's messages print it: its class's own static `__name__` when it
+ * declares one (tsgrad's classes do, so a minifier renaming classes cannot change it), else the JS class name.
+ *
+ * @example
+ * class_name(new nn.Conv2d(1, 2, 3)); // 'Conv2d', in a minified bundle too
+ */
+export function class_name(v: object): string {
+  const ctor = (v as { constructor?: { readonly name?: string; readonly __name__?: unknown } }).constructor;
+  if (ctor === undefined || ctor === null) return 'object';
+  if (Object.hasOwn(ctor, '__name__') && typeof ctor.__name__ === 'string') return ctor.__name__;
+  return ctor.name || 'object';
 }
 
 /** A plain `{ ... }` object (the keyword-options spelling), not a Tensor, array or class instance. */

@@ -1,5 +1,5 @@
 // nn.Module: registration by assignment, traversal, state_dict, repr, and PyTorch's _call_impl with hooks.
-import { no_grad, Tensor, warn, type Grad, type Node } from '@tsgrad/core';
+import { class_name, no_grad, Tensor, warn, type Grad, type Node } from '@tsgrad/core';
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import { BackwardHook, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
 import { E11, global_hooks } from './global_hooks.js';
@@ -67,7 +67,7 @@ function type_name(v: unknown): string {
   if (typeof v === 'string') return 'str';
   if (typeof v === 'boolean') return 'bool';
   if (v instanceof Tensor) return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', bool: 'torch.BoolTensor' }[v.dtype];
-  return (v as object).constructor?.name ?? typeof v;
+  return class_name(v as object);
 }
 
 /** A module's hook maps live as long as it does: a collected module leaves its handles unregistered. */

@@ -1,6 +1,6 @@
 // DataLoader: batches (optionally shuffled) items of a map-style dataset, with PyTorch's default_collate.
 import * as torch from '@tsgrad/core';
-import { Tensor } from '@tsgrad/core';
+import { class_name, Tensor } from '@tsgrad/core';
 import { TensorDataset, type DatasetLike } from './dataset.js';
 
 /**
@@ -54,7 +54,7 @@ function collate(batch: readonly unknown[]): unknown {
     for (const key of Object.keys(elem)) out[key] = collate(batch.map((b) => (b as Record<string, unknown>)[key]));
     return out;
   }
-  const found = elem === null ? 'null' : typeof elem === 'object' ? elem.constructor.name : typeof elem;
+  const found = elem === null ? 'null' : typeof elem === 'object' ? class_name(elem) : typeof elem;
   throw new TypeError(`default_collate: batch must contain tensors, typed arrays, numbers, dicts or lists; found ${found}`);
 }
 

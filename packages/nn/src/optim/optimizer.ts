@@ -1,7 +1,7 @@
 // Base Optimizer: parameter groups, per-parameter state, zero_grad, PyTorch-shaped state_dict, and the
 // float32-faithful element access the concrete optimizers update parameters through.
 import * as torch from '@tsgrad/core';
-import { Tensor, type Signature } from '@tsgrad/core';
+import { class_name, Tensor, type Signature } from '@tsgrad/core';
 import { py_repr } from '../python_repr.js';
 
 /** Hyper-parameters every optimizer has; concrete optimizers extend this with their own. */
@@ -47,7 +47,7 @@ export function type_name(value: unknown): string {
   if (value instanceof Tensor) return TENSOR_TYPE_NAMES[value.dtype];
   if (value === null) return 'NoneType';
   if (Array.isArray(value)) return 'list';
-  if (typeof value === 'object') return Object.getPrototypeOf(value) === Object.prototype ? 'dict' : (value.constructor?.name ?? 'object');
+  if (typeof value === 'object') return Object.getPrototypeOf(value) === Object.prototype ? 'dict' : class_name(value);
   return typeof value;
 }
 

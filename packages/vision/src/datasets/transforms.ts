@@ -23,7 +23,7 @@ function is_image(x: unknown): x is Image {
   return (data instanceof Uint8Array || data instanceof Uint8ClampedArray) && [height, width, channels].every((n) => Number.isInteger(n));
 }
 
-const type_name = (x: unknown): string => (x === null ? 'null' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x);
+const type_name = (x: unknown): string => (x === null ? 'null' : typeof x === 'object' ? torch.class_name(x as object) : typeof x);
 const values_of = (t: torch.Tensor): number[] => Array.from(t._contiguous_data());
 
 /**
