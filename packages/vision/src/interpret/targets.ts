@@ -23,7 +23,7 @@ function describe_value(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return `an array of ${v.length} values`;
   if (v instanceof torch.Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
-  return typeof v === 'object' ? `a ${(v as object).constructor?.name ?? 'object'}` : `a ${typeof v}`;
+  return typeof v === 'object' ? `a ${torch.class_name(v as object)}` : `a ${typeof v}`;
 }
 
 /**
