@@ -172,7 +172,8 @@ function attach_progress(bus: EventBus<TrainEvents>, epochs: number, tty = proce
     if (!started) t0.at = performance.now();
     const elapsed = (performance.now() - t0.at) / 1000;
     const left = i.seen < i.total && i.seen > 0 ? ((i.total - i.seen) * elapsed) / i.seen : 0;
-    const timing = i.seen < i.total ? `about ${Math.ceil(left)} s left` : `${elapsed.toFixed(1)} s`;
+    // no estimate until a batch has been timed; never a time left of 0 s
+    const timing = i.seen >= i.total ? `${elapsed.toFixed(1)} s` : elapsed > 0 ? `about ${Math.max(1, Math.ceil(left))} s left` : '';
     const payload = { epoch: i.epoch, epochs, speed: i.samples_per_s.toFixed(0), loss: i.loss.toFixed(4), timing };
     if (!started) {
       bar.start(i.total, i.seen, payload);
