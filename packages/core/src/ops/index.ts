@@ -4,6 +4,8 @@ export * from './unary.js';
 export * from './activation.js';
 export * from './distance.js';
 export * from './losses.js';
+export * from './spatial.js';
+export * from './resample.js';
 export * from './reduce.js';
 export * from './view.js';
 export * from './indexing.js';

@@ -15,6 +15,7 @@ import { warn } from '../autograd/messages.js';
 import { signature, type PyArgs } from '../signature.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
 import { expand, squeeze, unsqueeze } from './view.js';
+import { interpolate_nd } from './resample.js';
 
 /** A size for both spatial dims at once, or `[height, width]`. */
 export type Pair = number | [number, number] | readonly number[];
@@ -274,10 +275,12 @@ function adaptive_avg_pool2d_impl(input: Tensor, output_size: Pair | [number | n
 
 /** Keyword options of `interpolate`: an output `size` or a `scale_factor`, the `mode` and `align_corners`. */
 export interface InterpolateOptions {
-  size?: number | [number, number] | null;
-  scale_factor?: number | [number, number] | null;
-  mode?: 'bilinear' | 'nearest';
+  size?: number | number[] | null;
+  scale_factor?: number | number[] | null;
+  mode?: 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
   align_corners?: boolean | null;
+  recompute_scale_factor?: boolean | null;
+  antialias?: boolean;
 }
 
 /**
@@ -303,7 +306,7 @@ function interpolate_impl(input: Tensor, options: InterpolateOptions): Tensor {
     sf = [sh, sw];
   } else throw new Error('either size or scale_factor should be defined');
   if (mode === 'nearest') {
-    if (options.align_corners) throw new Error('align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear');
+    if (options.align_corners !== undefined && options.align_corners !== null) throw new Error('align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear');
     return interpolate_nearest(input, Ho, Wo, sf);
   }
   if (mode !== 'bilinear') throw new Error(`tsgrad: interpolate mode '${String(mode)}' is not supported (bilinear, nearest)`);
@@ -774,6 +777,10 @@ const INTERPOLATE = signature<{ input: Tensor; size: number[] | null; scale_fact
 export function interpolate(...args: PyArgs<[input: Tensor, size: number | [number, number] | null, scale_factor: number | [number, number] | null, mode: InterpolateOptions['mode']], InterpolateOptions & { input?: Tensor; recompute_scale_factor?: boolean | null; antialias?: boolean }>): Tensor {
   const a = INTERPOLATE.parse(args);
   if (a.antialias) throw new Error('tsgrad: interpolate antialias=True is not supported');
+  // 2-d nearest / bilinear run the kernels above; every other mode and rank the sparse-map version
+  if (a.input.ndim !== 4 || (a.mode !== 'nearest' && a.mode !== 'bilinear') || a.recompute_scale_factor !== null) {
+    return interpolate_nd(a.input, { size: a.size, scale_factor: a.scale_factor, mode: a.mode as InterpolateOptions['mode'], align_corners: a.align_corners, recompute_scale_factor: a.recompute_scale_factor });
+  }
   const two = (v: number[] | null): [number, number] | null => (v === null ? null : v.length === 1 ? [v[0]!, v[0]!] : (v as [number, number]));
   return interpolate_impl(a.input, { size: two(a.size), scale_factor: two(a.scale_factor), mode: a.mode as InterpolateOptions['mode'], align_corners: a.align_corners });
 }
