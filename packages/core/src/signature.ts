@@ -10,7 +10,7 @@
 //   positional ints (or takes one array), as `view(*size)`.
 //   Defaults: numbers, inf, True / False / None, 'str' or "str", [lists]; a parameter without one is required.
 // Calls: positional arguments fill the non-keyword-only parameters in order; a trailing plain object holds the
-//   keyword arguments (unless that position takes a Dict or Any). `undefined` counts as not given.
+//   keyword arguments (unless that position takes a Dict). `undefined` counts as not given.
 import { is_device_like } from './device.js';
 import { DTYPES } from './dtype.js';
 import { Tensor } from './tensor.js';
@@ -245,7 +245,7 @@ export class Signature<R> {
     let kwargs: Record<string, unknown> | null = null;
     if (n > 0 && is_plain_object(args[n - 1])) {
       const slot = this.positional[n - 1];
-      const takes_object = slot !== undefined && slot.types.some((t) => t.list === undefined && (t.base === 'Dict' || t.base === 'Any'));
+      const takes_object = slot !== undefined && slot.types.some((t) => t.list === undefined && t.base === 'Dict');
       if (!takes_object) {
         kwargs = args[n - 1] as Record<string, unknown>;
         n--;
@@ -285,7 +285,7 @@ export class Signature<R> {
     const missing: string[] = [];
     for (const p of this.params) {
       if (given.has(p.name)) continue;
-      if (p.has_default) out[p.name] = Array.isArray(p.default_value) ? [...p.default_value] : p.default_value;
+      if (p.has_default) out[p.name] = p.default_value === null ? null : this.check(p, Array.isArray(p.default_value) ? [...p.default_value] : p.default_value, null);
       else missing.push(p.name);
     }
     if (missing.length > 0) {

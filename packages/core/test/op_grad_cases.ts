@@ -286,6 +286,69 @@ export const OP_CASES: Record<string, OpCase> = {
       torch.interpolate(x!, { scale_factor: 2, mode: 'nearest' }),
     ],
   },
+  // spatial ops on sparse maps (padding, windows, convolutions, pooling, resampling, shuffles)
+  pad: {
+    ops: ['pad'],
+    inputs: () => [leaf([1, 2, 3, 4])],
+    fn: (x) => [torch.pad(x!, [1, 2]), torch.pad(x!, [1, 0, 2, 1], 'constant', 0.5), torch.pad(x!, [2, 1, 1, 1], { mode: 'reflect' }), torch.pad(x!, [1, 1, 0, 2], { mode: 'replicate' }), torch.pad(x!, [1, 2, 1, 1], { mode: 'circular' })],
+  },
+  unfold_fold: {
+    ops: ['im2col', 'col2im'],
+    inputs: () => [leaf([1, 2, 4, 5]), leaf([1, 8, 12])],
+    fn: (x, c) => [torch.im2col(x!, [2, 3], { padding: 1, stride: 2 }), torch.col2im(c!, [4, 5], [2, 2])],
+  },
+  conv_nd: {
+    ops: ['conv1d', 'conv3d'],
+    inputs: () => [leaf([2, 2, 7]), leaf([3, 2, 3]), leaf([3]), leaf([1, 2, 3, 3, 2]), leaf([2, 1, 2, 2, 1])],
+    fn: (x, w, b, x3, w3) => [torch.conv1d(x!, w!, b!, { stride: 2, padding: 1 }), torch.conv1d(x!, w!.narrow(2, 0, 2), null, { padding: 'same' }), torch.conv3d(x3!, w3!, null, { padding: 1, groups: 2 })],
+  },
+  conv_transpose: {
+    ops: ['conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'],
+    inputs: () => [leaf([1, 2, 3]), leaf([2, 2, 3]), leaf([2]), leaf([1, 2, 2, 3]), leaf([2, 1, 2, 2]), leaf([1, 2, 2, 2, 1]), leaf([2, 1, 2, 1, 2])],
+    fn: (x1, w1, b, x2, w2, x3, w3) => [
+      torch.conv_transpose1d(x1!, w1!, b!, { stride: 2, padding: 1, output_padding: 1 }),
+      torch.conv_transpose2d(x2!, w2!, null, { stride: [2, 1], groups: 2, dilation: [1, 2] }),
+      torch.conv_transpose3d(x3!, w3!, null, { stride: 2 }),
+    ],
+  },
+  pool_nd: {
+    ops: ['max_pool1d', 'max_pool3d', 'avg_pool1d', 'avg_pool3d', 'lp_pool1d', 'lp_pool2d'],
+    inputs: () => [leaf([1, 2, 7]), leaf([1, 1, 3, 4, 4]), P([1, 2, 4, 5])],
+    fn: (x, x3, p) => [
+      torch.max_pool1d(x!, 3, { stride: 2, padding: 1 }) as Tensor, torch.max_pool3d(x3!, 2, { ceil_mode: true }) as Tensor,
+      torch.avg_pool1d(x!, 3, { stride: 2, padding: 1, count_include_pad: false }), torch.avg_pool3d(x3!, 2, { stride: 1, divisor_override: 3 }),
+      torch.lp_pool1d(p!.select(2, 0), 2, 3, { stride: 2 }), torch.lp_pool2d(p!, 3, 2),
+    ],
+  },
+  adaptive_pools: {
+    ops: ['adaptive_avg_pool1d', 'adaptive_avg_pool3d', 'adaptive_max_pool1d', 'adaptive_max_pool2d', 'adaptive_max_pool3d'],
+    inputs: () => [leaf([1, 2, 7]), leaf([1, 1, 3, 4, 5])],
+    fn: (x, x3) => [
+      torch.adaptive_avg_pool1d(x!, 3), torch.adaptive_avg_pool3d(x3!, [2, 3, 2]),
+      torch.adaptive_max_pool1d(x!, 4) as Tensor, torch.adaptive_max_pool2d(x3!.select(0, 0), [2, 3]) as Tensor, torch.adaptive_max_pool3d(x3!, 2) as Tensor,
+    ],
+  },
+  unpool_fractional: {
+    ops: ['max_unpool1d', 'max_unpool2d', 'max_unpool3d', 'fractional_max_pool2d', 'fractional_max_pool3d'],
+    inputs: () => [leaf([1, 2, 3]), leaf([1, 1, 2, 2]), leaf([1, 1, 2, 1, 2]), leaf([1, 2, 5, 5]), leaf([1, 1, 4, 4, 4])],
+    fn: (a, b, c, x, x3) => [
+      torch.max_unpool1d(a!, long([0, 3, 5, 1, 2, 4]).view(1, 2, 3), 2),
+      torch.max_unpool2d(b!, long([0, 3, 9, 14]).view(1, 1, 2, 2), 2, { output_size: [5, 5] }),
+      torch.max_unpool3d(c!, long([0, 13, 2, 30]).view(1, 1, 2, 1, 2), 2),
+      torch.fractional_max_pool2d(x!, 2, { output_size: [3, 3], _random_samples: torch.tensor([[[0.3, 0.7], [0.5, 0.1]]]) }) as Tensor,
+      torch.fractional_max_pool3d(x3!, 2, { output_size: [2, 2, 2], _random_samples: torch.tensor([[[0.2, 0.6, 0.9]]]) }) as Tensor,
+    ],
+  },
+  resample: {
+    ops: ['interpolate_nd', 'pixel_shuffle', 'pixel_unshuffle', 'channel_shuffle'],
+    inputs: () => [leaf([1, 1, 3]), leaf([1, 1, 2, 3]), leaf([1, 1, 2, 2, 2]), leaf([1, 4, 2, 2])],
+    fn: (x1, x2, x3, x4) => [
+      torch.interpolate_nd(x1!, { scale_factor: 2, mode: 'linear' }), torch.interpolate_nd(x2!, { size: [3, 4], mode: 'bicubic', align_corners: true }),
+      torch.interpolate_nd(x3!, { scale_factor: 1.5, mode: 'trilinear' }), torch.interpolate_nd(x2!, { scale_factor: 1.5, mode: 'nearest-exact' }),
+      torch.interpolate_nd(x2!, { size: [1, 2], mode: 'area' }),
+      torch.pixel_shuffle(x4!, 2), torch.pixel_unshuffle(x4!.narrow(1, 0, 1), 2), torch.channel_shuffle(x4!, 2),
+    ],
+  },
   // losses beyond cross-entropy / MSE / L1 / BCE, and distances
   huber_loss: { ops: ['huber_loss'], inputs: () => [leaf([3, 4]), leaf([3, 4])], fn: (a, b) => [torch.huber_loss(a!, b!, { delta: 0.7 }), torch.huber_loss(a!, b!, { reduction: 'none' })] },
   kl_div: {

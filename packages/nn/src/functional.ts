@@ -14,6 +14,10 @@ export {
   cosine_similarity, pairwise_distance, huber_loss, kl_div, poisson_nll_loss, gaussian_nll_loss, soft_margin_loss,
   multilabel_soft_margin_loss, hinge_embedding_loss, cosine_embedding_loss, margin_ranking_loss, multi_margin_loss,
   multilabel_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss, ctc_loss,
+  pad, conv1d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, im2col as unfold, col2im as fold,
+  max_pool1d, max_pool3d, avg_pool1d, avg_pool3d, adaptive_avg_pool1d, adaptive_avg_pool3d, adaptive_max_pool1d,
+  adaptive_max_pool2d, adaptive_max_pool3d, lp_pool1d, lp_pool2d, max_unpool1d, max_unpool2d, max_unpool3d,
+  fractional_max_pool2d, fractional_max_pool3d, pixel_shuffle, pixel_unshuffle, channel_shuffle,
   embedding, embedding_bag, layer_norm, group_norm, rms_norm, scaled_dot_product_attention,
   type Conv2dOptions, type MaxPoolOptions, type AvgPoolOptions, type InterpolateOptions, type Reduction, type NllOptions, type CrossEntropyOptions,
 } from '@tsgrad/core';
@@ -69,3 +73,7 @@ export function batch_norm(
   if (bias !== null) out = out.add(bias.view(bshape));
   return out;
 }
+
+export {
+  instance_norm, local_response_norm, bilinear, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout,
+} from './functional_extra.js';

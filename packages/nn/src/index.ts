@@ -9,14 +9,13 @@ export {
   register_module_full_backward_pre_hook, register_module_backward_hook, type GlobalForwardHook, type GlobalForwardPreHook,
 } from './global_hooks.js';
 export { Linear, Identity } from './layers/linear.js';
-export { Conv2d, type Conv2dLayerOptions } from './layers/conv.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax } from './layers/activation.js';
 export {
   ELU, CELU, SELU, SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softsign, Tanhshrink, Softplus,
   Hardshrink, Softshrink, Threshold, RReLU, GLU, Softmin, Softmax2d, PReLU,
 } from './layers/activation_pointwise.js';
-export { Flatten, Dropout, BatchNorm1d, BatchNorm2d } from './layers/misc.js';
+export { Flatten, Dropout, BatchNorm1d, BatchNorm2d, BatchNorm3d } from './layers/misc.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { Embedding, EmbeddingBag } from './layers/sparse.js';
 export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';
@@ -31,6 +30,19 @@ export {
 export { SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, GaussianNLLLoss, CTCLoss, NLLLoss2d } from './layers/loss_likelihood.js';
 export { AdaptiveLogSoftmaxWithLoss, type ASMOutput } from './layers/adaptive_softmax.js';
 export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold, type Conv2dLayerOptions } from './layers/conv_nd.js';
+export {
+  MaxPool1d, MaxPool3d, AvgPool1d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+  AdaptiveMaxPool3d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d,
+} from './layers/pooling_nd.js';
+export {
+  ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d,
+} from './layers/padding.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, ChannelShuffle, Unflatten } from './layers/resampling.js';
+export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm, CrossMapLRN2d } from './layers/instance_norm.js';
+export { Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './layers/dropout.js';
+export { Bilinear } from './layers/bilinear.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
 export * as utils from './utils.js';

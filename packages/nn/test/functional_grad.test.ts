@@ -36,6 +36,22 @@ const F_CASES: Record<string, OpCase> = {
       return [out, weights!, alone];
     },
   },
+  norm_composites: {
+    ops: ['instance_norm', 'local_response_norm', 'bilinear'],
+    inputs: () => [leaf(2, 3, 4), leaf(3), leaf(3), leaf(2, 3), leaf(2, 4), leaf(2, 3, 4), leaf(2)],
+    fn: (x, w, b, x1, x2, bw, bb) => [
+      F.instance_norm(x!, null, null, { weight: w!, bias: b! }),
+      F.instance_norm(x!, f64([3], 0.1), f64([3], 1.2), { use_input_stats: false }),
+      F.local_response_norm(x!.unsqueeze(3), 2, { alpha: 0.1 }),
+      F.bilinear(x1!, x2!, bw!, bb!),
+    ],
+  },
+  dropout_variants: {
+    // eval mode (identity) and p = 0 in training: the random masks are checked by the module tests
+    ops: ['dropout1d', 'dropout2d', 'dropout3d', 'alpha_dropout', 'feature_alpha_dropout'],
+    inputs: () => [leaf(2, 3, 4)],
+    fn: (x) => [F.dropout1d(x!, 0.5, false), F.dropout2d(x!.unsqueeze(3), 0), F.dropout3d(x!.view(1, 2, 3, 4, 1), { p: 0.3, training: false }), F.alpha_dropout(x!, 0.2), F.feature_alpha_dropout(x!, 0.2, false)],
+  },
   batch_norm: {
     ops: ['batch_norm'],
     inputs: () => [leaf(4, 3, 2), leaf(3), leaf(3)],

@@ -145,3 +145,11 @@ export class BatchNorm2d extends BatchNormBase {
     if (input.ndim !== 4) throw new Error(`expected 4D input (got ${input.ndim}D input)`);
   }
 }
+
+/** Batch norm over `[N, C, D, H, W]`. */
+export class BatchNorm3d extends BatchNormBase {
+  static override readonly __name__: string = 'BatchNorm3d';
+  protected check_input_dim(input: Tensor): void {
+    if (input.ndim !== 5) throw new Error(`expected 5D input (got ${input.ndim}D input)`);
+  }
+}

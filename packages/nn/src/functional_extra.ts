@@ -1,0 +1,148 @@
+// nn.functional composites PyTorch writes in Python: instance_norm, local_response_norm, bilinear and the
+// channel-wise / alpha dropouts.
+import * as torch from '@tsgrad/core';
+import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
+
+const INSTANCE_NORM = signature<{ input: Tensor; running_mean: Tensor | null; running_var: Tensor | null; weight: Tensor | null; bias: Tensor | null; use_input_stats: boolean; momentum: number; eps: number }>(
+  'instance_norm(Tensor input, Tensor? running_mean=None, Tensor? running_var=None, Tensor? weight=None, Tensor? bias=None, bool use_input_stats=True, float momentum=0.1, float eps=1e-5)');
+
+/**
+ * Normalises every channel of every sample over its spatial dims; with running statistics given and
+ * `use_input_stats`, updates them with the batch mean of the per-instance statistics (unbiased variance).
+ *
+ * @example
+ * F.instance_norm(x); F.instance_norm(x, null, null, { weight: w, bias: b })
+ */
+export function instance_norm(...args: PyArgs<[input: Tensor, running_mean: Tensor | null, running_var: Tensor | null, weight: Tensor | null, bias: Tensor | null, use_input_stats: boolean, momentum: number, eps: number], {
+  input?: Tensor; running_mean?: Tensor | null; running_var?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null; use_input_stats?: boolean; momentum?: number; eps?: number;
+}>): Tensor {
+  const a = INSTANCE_NORM.parse(args);
+  const x = a.input;
+  if (x.ndim < 3) throw new Error(`Expected 2D or higher spatial input to instance_norm, got input of size [${x.shape.join(', ')}]`);
+  const C = x.shape[1]!;
+  const dims = x.shape.slice(2).map((_, i) => i + 2);
+  const spatial = dims.reduce((n, d) => n * x.shape[d]!, 1);
+  const bshape = x.shape.map((s, i) => (i === 1 ? C : 1));
+  let y: Tensor;
+  if (a.use_input_stats || a.running_mean === null || a.running_var === null) {
+    if (spatial <= 1) throw new Error(`Expected more than 1 spatial element when training, got input size [${x.shape.join(', ')}]`);
+    const mu = x.mean(dims, { keepdim: true });
+    const xc = x.sub(mu);
+    const var_ = xc.mul(xc).mean(dims, { keepdim: true });
+    y = xc.mul(var_.add(a.eps).rsqrt());
+    if (a.running_mean !== null && a.running_var !== null) {
+      const rm = a.running_mean;
+      const rv = a.running_var;
+      const m = a.momentum;
+      torch.no_grad(() => {
+        const batch_mean = mu.detach().mean(0).reshape([C]);
+        const batch_var = var_.detach().mul(spatial / (spatial - 1)).mean(0).reshape([C]);
+        rm.mul_(1 - m).add_(batch_mean.mul(m));
+        rv.mul_(1 - m).add_(batch_var.mul(m));
+      });
+    }
+  } else {
+    y = x.sub(a.running_mean.reshape(bshape)).mul(a.running_var.reshape(bshape).add(a.eps).rsqrt());
+  }
+  if (a.weight !== null) y = y.mul(a.weight.reshape(bshape));
+  if (a.bias !== null) y = y.add(a.bias.reshape(bshape));
+  return y;
+}
+
+/** `Σ x²` over a window of channels padded with `before` and `after` zero channels. */
+function channel_window_sum(x: Tensor, width: number, before: number, after: number): Tensor {
+  if (x.ndim < 3) throw new Error(`Expected 3D or higher dimensionality input (got ${x.ndim} dimensions)`);
+  const [N, C] = x.shape as [number, number];
+  const padded = torch.pad(x.mul(x).reshape([N, 1, C, -1]), [0, 0, before, after]);
+  return torch.avg_pool2d(padded, [width, 1], { stride: 1 }).mul(width).reshape(x.shape);
+}
+
+const LRN = signature<{ input: Tensor; size: number; alpha: number; beta: number; k: number }>('local_response_norm(Tensor input, int size, float alpha=1e-4, float beta=0.75, float k=1.0)');
+
+/** Normalises each channel by the squares of its `size` neighbours (AlexNet's LRN). @example F.local_response_norm(x, 3) */
+export function local_response_norm(...args: PyArgs<[input: Tensor, size: number, alpha: number, beta: number, k: number], { input?: Tensor; size?: number; alpha?: number; beta?: number; k?: number }>): Tensor {
+  const a = LRN.parse(args);
+  const sum = channel_window_sum(a.input, a.size, Math.floor(a.size / 2), Math.floor((a.size - 1) / 2));
+  return a.input.div(sum.mul(a.alpha / a.size).add(a.k).pow(a.beta));
+}
+
+/**
+ * The legacy cross-map LRN of `nn.CrossMapLRN2d`: a window of `2h + 1` channels, `h = ⌊(size−1)/2⌋`, and, as
+ * PyTorch's running-sum loop never subtracts channel 0, channel 0's square in every window beyond the first `h + 1`.
+ */
+export function cross_map_lrn2d(input: Tensor, size: number, alpha: number, beta: number, k: number): Tensor {
+  if (input.ndim !== 4) throw new Error(`CrossMapLRN2d: Expected input to be 4D, got ${input.ndim}D instead.`);
+  const h = Math.floor((size - 1) / 2);
+  const C = input.shape[1]!;
+  const first = input.narrow(1, 0, 1);
+  const keeps_first = torch.tensor(Array.from({ length: C }, (_, c) => (c > h ? 1 : 0)), { dtype: input.dtype }).reshape([1, C, 1, 1]);
+  const sum = channel_window_sum(input, 2 * h + 1, h, h).add(first.mul(first).mul(keeps_first));
+  return input.div(sum.mul(alpha / size).add(k).pow(beta));
+}
+
+const BILINEAR = signature<{ input1: Tensor; input2: Tensor; weight: Tensor; bias: Tensor | null }>('bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None)');
+
+/** `y_o = x1ᵀ W_o x2 + b_o` over the last dims. @example F.bilinear(x1, x2, w, b) */
+export function bilinear(...args: PyArgs<[input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null], { input1?: Tensor; input2?: Tensor; weight?: Tensor; bias?: Tensor | null }>): Tensor {
+  const { input1, input2, weight, bias } = BILINEAR.parse(args);
+  const [O, I, J] = weight.shape as [number, number, number];
+  if (input1.shape[input1.ndim - 1] !== I) throw new Error(`input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I}`);
+  if (input2.shape[input2.ndim - 1] !== J) throw new Error(`input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${J}`);
+  const lead = input1.shape.slice(0, -1);
+  // (x1 @ W viewed [I, O·J]) · x2, summed over J
+  const t = input1.reshape([-1, I]).matmul(weight.permute([1, 0, 2]).reshape([I, O * J])).reshape([-1, O, J]);
+  let y = t.mul(input2.reshape([-1, 1, J])).sum(-1).reshape([...lead, O]);
+  if (bias !== null) y = y.add(bias);
+  return y;
+}
+
+type DropoutArgs = PyArgs<[input: Tensor, p: number, training: boolean, inplace: boolean], { input?: Tensor; p?: number; training?: boolean; inplace?: boolean }>;
+const dropout_sig = (name: string, training: 'True' | 'False') => signature<{ input: Tensor; p: number; training: boolean; inplace: boolean }>(`${name}(Tensor input, float p=0.5, bool training=${training}, bool inplace=False)`);
+// as in PyTorch, the channel dropouts default to training and the alpha dropouts do not
+const DROPOUT_SIGS = {
+  dropout1d: dropout_sig('dropout1d', 'True'), dropout2d: dropout_sig('dropout2d', 'True'), dropout3d: dropout_sig('dropout3d', 'True'),
+  alpha_dropout: dropout_sig('alpha_dropout', 'False'), feature_alpha_dropout: dropout_sig('feature_alpha_dropout', 'False'),
+};
+
+/** Dropout that zeroes whole channels (one draw per `[N, C]`), scaling the rest by `1/(1−p)`. */
+function channel_dropout(name: keyof typeof DROPOUT_SIGS, args: readonly unknown[], spatial: number): Tensor {
+  const a = DROPOUT_SIGS[name].parse(args);
+  if (a.p < 0 || a.p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+  const x = a.input;
+  if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2) throw new Error(`${name}: Expected ${spatial + 1}D or ${spatial + 2}D input, but received a ${x.ndim}D input.`);
+  if (!a.training || a.p === 0) return x;
+  const keep = x.shape.slice(0, x.ndim - spatial);
+  const mask = torch.rand([...keep, ...new Array<number>(spatial).fill(1)], { dtype: x.dtype }).lt(1 - a.p).to(x.dtype).div(1 - a.p);
+  return a.inplace ? x.mul_(mask) : x.mul(mask);
+}
+
+/** Zeroes whole channels of `[N, C, L]`. */
+export const dropout1d = (...args: DropoutArgs): Tensor => channel_dropout('dropout1d', args, 1);
+/** Zeroes whole channels of `[N, C, H, W]`. */
+export const dropout2d = (...args: DropoutArgs): Tensor => channel_dropout('dropout2d', args, 2);
+/** Zeroes whole channels of `[N, C, D, H, W]`. */
+export const dropout3d = (...args: DropoutArgs): Tensor => channel_dropout('dropout3d', args, 3);
+
+const SELU_ALPHA_SCALE = -1.7580993408473766; // −scale·alpha of SELU: the value dropped units take
+
+/** Alpha dropout (SELU networks): dropped units take SELU's saturation value, then an affine map restores mean and variance. */
+function alpha_dropout_impl(name: 'alpha_dropout' | 'feature_alpha_dropout', args: readonly unknown[]): Tensor {
+  const a = DROPOUT_SIGS[name].parse(args);
+  if (a.p < 0 || a.p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+  const x = a.input;
+  if (!a.training || a.p === 0) return x;
+  if (a.p === 1) return x.mul(0);
+  const shape = name === 'feature_alpha_dropout' ? x.shape.map((s, i) => (i < 2 ? s : 1)) : x.shape;
+  const keep = torch.rand(shape, { dtype: x.dtype }).lt(1 - a.p).to(x.dtype);
+  const q = 1 - a.p;
+  const scale = 1 / Math.sqrt(q * (1 + a.p * SELU_ALPHA_SCALE ** 2));
+  const shift = -scale * SELU_ALPHA_SCALE * a.p;
+  // x·keep + α'(1 − keep), then a·(…) + b
+  const y = x.mul(keep).add(keep.neg().add(1).mul(SELU_ALPHA_SCALE)).mul(scale).add(shift);
+  return a.inplace ? x.copy_(y) : y;
+}
+
+/** Alpha dropout per element. */
+export const alpha_dropout = (...args: DropoutArgs): Tensor => alpha_dropout_impl('alpha_dropout', args);
+/** Alpha dropout per channel. */
+export const feature_alpha_dropout = (...args: DropoutArgs): Tensor => alpha_dropout_impl('feature_alpha_dropout', args);

@@ -1,0 +1,138 @@
+// InstanceNorm1d/2d/3d, LocalResponseNorm and CrossMapLRN2d.
+import * as torch from '@tsgrad/core';
+import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { cross_map_lrn2d, instance_norm, local_response_norm } from '../functional_extra.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { py_float, py_repr } from '../python_repr.js';
+
+interface InstanceParsed { num_features: number; eps: number; momentum: number; affine: boolean; track_running_stats: boolean; dtype: 'float32' | 'float64' | null }
+type InstanceArgs = PyArgs<[num_features: number, eps: number, momentum: number, affine: boolean, track_running_stats: boolean], { num_features?: number; eps?: number; momentum?: number; affine?: boolean; track_running_stats?: boolean; device?: unknown; dtype?: 'float32' | 'float64' | null }>;
+const instance_sig = (name: string) => signature<InstanceParsed>(`${name}(int num_features, float eps=1e-5, float momentum=0.1, bool affine=False, bool track_running_stats=False, Any device=None, ScalarType? dtype=None)`);
+const SIGS = { 1: instance_sig('InstanceNorm1d'), 2: instance_sig('InstanceNorm2d'), 3: instance_sig('InstanceNorm3d') };
+
+/** Normalises each channel of each sample over its `n` spatial dims (no batch statistics unless tracked). */
+abstract class InstanceNormNd extends Module {
+  readonly num_features: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly affine: boolean;
+  readonly track_running_stats: boolean;
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
+  declare running_mean: Tensor | null;
+  declare running_var: Tensor | null;
+  declare num_batches_tracked: Tensor | null;
+
+  constructor(private readonly spatial: 1 | 2 | 3, args: readonly unknown[]) {
+    super();
+    const a = SIGS[spatial].parse(args);
+    this.num_features = a.num_features;
+    this.eps = a.eps;
+    this.momentum = a.momentum;
+    this.affine = a.affine;
+    this.track_running_stats = a.track_running_stats;
+    const dtype = a.dtype ?? undefined;
+    if (a.affine) {
+      this.weight = new Parameter(torch.ones([a.num_features], { dtype }));
+      this.bias = new Parameter(torch.zeros([a.num_features], { dtype }));
+    } else {
+      this.register_parameter('weight', null);
+      this.register_parameter('bias', null);
+    }
+    if (a.track_running_stats) {
+      this.register_buffer('running_mean', torch.zeros([a.num_features], { dtype }));
+      this.register_buffer('running_var', torch.ones([a.num_features], { dtype }));
+      this.register_buffer('num_batches_tracked', torch.zeros([], { dtype: 'int64' }));
+    } else {
+      this.register_buffer('running_mean', null);
+      this.register_buffer('running_var', null);
+      this.register_buffer('num_batches_tracked', null);
+    }
+  }
+
+  override forward(input: Tensor): Tensor {
+    const n = this.spatial;
+    if (input.ndim !== n + 1 && input.ndim !== n + 2) throw new Error(`expected ${n + 1}D or ${n + 2}D input (got ${input.ndim}D input)`);
+    const batched = input.ndim === n + 2;
+    const x = batched ? input : input.unsqueeze(0);
+    const C = x.shape[1]!;
+    if (C !== this.num_features) {
+      if (this.affine) throw new Error(`expected input's size at dim=1 to match num_features (${this.num_features}), but got: ${C}.`);
+      torch.warn(`input's size at dim=1 does not match num_features. You can silence this warning by not passing in num_features, which is not used because affine=False`);
+    }
+    const y = instance_norm(x, this.running_mean, this.running_var, {
+      weight: this.weight, bias: this.bias, use_input_stats: this.training || !this.track_running_stats, momentum: this.momentum, eps: this.eps,
+    });
+    return batched ? y : y.squeeze(0);
+  }
+
+  override extra_repr(): string {
+    return `${this.num_features}, eps=${py_repr(this.eps)}, momentum=${py_repr(this.momentum)}, affine=${py_repr(this.affine)}, track_running_stats=${py_repr(this.track_running_stats)}`;
+  }
+}
+
+/** @example new nn.InstanceNorm1d(3) */
+export class InstanceNorm1d extends InstanceNormNd {
+  static override readonly __name__: string = 'InstanceNorm1d';
+  constructor(...args: InstanceArgs) {
+    super(1, args);
+  }
+}
+/** @example new nn.InstanceNorm2d(3, { affine: true }) */
+export class InstanceNorm2d extends InstanceNormNd {
+  static override readonly __name__: string = 'InstanceNorm2d';
+  constructor(...args: InstanceArgs) {
+    super(2, args);
+  }
+}
+/** @example new nn.InstanceNorm3d(2, { affine: true }) */
+export class InstanceNorm3d extends InstanceNormNd {
+  static override readonly __name__: string = 'InstanceNorm3d';
+  constructor(...args: InstanceArgs) {
+    super(3, args);
+  }
+}
+
+interface LrnParsed { size: number; alpha: number; beta: number; k: number }
+type LrnArgs = PyArgs<[size: number, alpha: number, beta: number, k: number], { size?: number; alpha?: number; beta?: number; k?: number }>;
+const LRN = signature<LrnParsed>('LocalResponseNorm(int size, float alpha=1e-4, float beta=0.75, float k=1.0)');
+const CROSS_MAP = signature<LrnParsed>('CrossMapLRN2d(int size, float alpha=1e-4, float beta=0.75, float k=1)');
+
+/** Normalises each channel by its neighbours' squares (AlexNet). @example new nn.LocalResponseNorm(3) */
+export class LocalResponseNorm extends Module {
+  static override readonly __name__: string = 'LocalResponseNorm';
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  constructor(...args: LrnArgs) {
+    super();
+    ({ size: this.size, alpha: this.alpha, beta: this.beta, k: this.k } = LRN.parse(args));
+  }
+  override forward(input: Tensor): Tensor {
+    return local_response_norm(input, this.size, this.alpha, this.beta, this.k);
+  }
+  override extra_repr(): string {
+    return `${this.size}, alpha=${py_float(this.alpha)}, beta=${py_float(this.beta)}, k=${py_float(this.k)}`;
+  }
+}
+
+/** The legacy cross-map LRN over `[N, C, H, W]`. @example new nn.CrossMapLRN2d(3, { alpha: 0.01 }) */
+export class CrossMapLRN2d extends Module {
+  static override readonly __name__: string = 'CrossMapLRN2d';
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  constructor(...args: LrnArgs) {
+    super();
+    ({ size: this.size, alpha: this.alpha, beta: this.beta, k: this.k } = CROSS_MAP.parse(args));
+  }
+  override forward(input: Tensor): Tensor {
+    return cross_map_lrn2d(input, this.size, this.alpha, this.beta, this.k);
+  }
+  override extra_repr(): string {
+    return `${this.size}, alpha=${py_repr(this.alpha)}, beta=${py_repr(this.beta)}, k=${py_repr(this.k)}`;
+  }
+}
