@@ -146,13 +146,13 @@ describe('the packed packages in a fresh npm project', () => {
   it('type-checks a Node-only project (lib ES2022 + @types/node, skipLibCheck false)', async () => {
     const result = await type_checks.node;
     if (result instanceof Error) throw result;
-  }, 60_000);
+  }, 300_000);
 
   it('type-checks a browser-only project (lib ES2022 + DOM, no @types/node, skipLibCheck false)', async () => {
     expect(existsSync(join(app, 'node_modules', '@types'))).toBe(false);
     const result = await type_checks.browser;
     if (result instanceof Error) throw result;
-  }, 60_000);
+  }, 300_000);
 
   it('a page bundled with esbuild --minify, run in Node, prints the names PyTorch prints', async () => {
     const page = join(app, 'page-esbuild');
@@ -195,6 +195,6 @@ describe('the packed packages in a fresh npm project', () => {
         await context.close();
         await new Promise<void>((done) => server.httpServer.close(() => done()));
       }
-    }, 60_000);
+    }, 300_000);
   });
 });
