@@ -71,6 +71,25 @@ function fill_with(t: Tensor, f: () => number): Tensor {
   return t;
 }
 
+/**
+ * Fills with N(mean, std²) truncated to `[a, b]` (redrawn until inside; PyTorch draws by the inverse CDF, so
+ * the streams differ while the distribution is the same).
+ *
+ * @example
+ * nn.init.trunc_normal_(w, 0, 0.02)
+ */
+export function trunc_normal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, generator: Generator = default_generator): Tensor {
+  if (!(a < b)) throw new Error(`trunc_normal_: the bounds must satisfy a < b, got a=${a}, b=${b}`);
+  return no_grad(() =>
+    fill_with(t, () => {
+      for (;;) {
+        const v = mean + std * generator.normal();
+        if (v >= a && v <= b) return v;
+      }
+    }),
+  );
+}
+
 export function constant_(t: Tensor, value: number): Tensor {
   return no_grad(() => t.fill_(value));
 }

@@ -30,6 +30,7 @@ export const BUILDERS: Record<string, (kwargs: Record<string, unknown>) => nn.Mo
   resnet50: (k) => models.resnet50(k),
   mobilenet_v2: (k) => models.mobilenet_v2(k),
   vgg11_bn: (k) => models.vgg11_bn(k),
+  VisionTransformer: (k) => new models.VisionTransformer(k as unknown as models.VisionTransformerOptions),
 };
 
 /** The fixture's weight formula: FNV-1a of the key, murmur3's fmix32 of each flat index (README of the fixtures). */
