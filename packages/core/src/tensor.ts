@@ -1,6 +1,6 @@
 // The Tensor: typed-array storage with shape/strides/offset views, autograd metadata and PyTorch's methods.
 import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
-import { alloc, is_floating, type DType, type TypedArray } from './dtype.js';
+import { alloc, DTYPES, is_floating, legacy_type_name, type DType, type TypedArray } from './dtype.js';
 import { contiguous_strides, numel_of, normalize_dim } from './shape.js';
 import { is_grad_enabled } from './autograd/grad_mode.js';
 import { AccumulateGrad, RetainedGrad, type Node, type TensorHook } from './autograd/node.js';
@@ -11,11 +11,17 @@ import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
 import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
+import { CPU, check_device, type Device } from './device.js';
+import { Size } from './size.js';
+import { parse_to, type ToArgs } from './to_args.js';
 import { method_call, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ClampOptions } from './ops/types.js';
 import type { MaxResult, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { RoundingMode, Scalar } from './ops/arithmetic.js';
+
+/** Legacy type names `x.type(...)` accepts. */
+const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
 
 /** Shared memory of a tensor and its views, with the version counter in-place ops bump (spec §2, E9). */
 export class Storage {
@@ -98,10 +104,10 @@ export class Tensor {
     return numel_of(this.shape);
   }
   /** `size()` is the shape; `size(d)` one dim (negative counts from the end). */
-  size(): number[];
+  size(): Size;
   size(dim: number): number;
-  size(dim?: number): number[] | number {
-    if (dim === undefined) return [...this.shape];
+  size(dim?: number): Size | number {
+    if (dim === undefined) return Size.of_dims(this.shape);
     return this.shape[normalize_dim(dim, this.shape.length)] ?? 1;
   }
   stride(): number[];
@@ -309,11 +315,68 @@ export class Tensor {
     return format_tensor(this);
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return format_tensor(this);
+    return this.toString();
   }
 
-  to(dtype: DType): Tensor {
+  /** Iterates dim 0 (PyTorch's `for row in x`): the rows of `unbind(0)`. */
+  *[Symbol.iterator](): Iterator<Tensor> {
+    if (this.ndim === 0) throw new TypeError('iteration over a 0-d tensor');
+    yield* ops.unbind(this, 0);
+  }
+
+  // ---- devices and dtypes ---------------------------------------------------------------------------
+
+  /** The device the tensor lives on: always the CPU. */
+  get device(): Device {
+    return CPU;
+  }
+  get is_cuda(): boolean {
+    return false;
+  }
+
+  /**
+   * PyTorch's `x.to(...)`: a dtype (`torch.float64`), a device (`'cpu'`, `torch.device('cpu')`, optionally followed
+   * by a dtype), another tensor (its dtype and device), or keywords `{ dtype, device, non_blocking, copy }`.
+   * Returns the tensor itself when nothing changes (unless `copy`).
+   *
+   * @example
+   * x.to(torch.float64); x.to(device); x.to('cpu', torch.float64); x.to({ dtype: torch.float64 });
+   */
+  to(...args: ToArgs): Tensor {
+    const a = parse_to(args);
+    check_device(a.device);
+    const dtype = a.dtype ?? this.dtype;
+    if (dtype === this.dtype) return a.copy ? ops.clone(this) : this;
     return ops.to_dtype(this, dtype);
+  }
+  /** `x.cpu()`: the tensor itself (CPU is the only device). */
+  cpu(): Tensor {
+    return this;
+  }
+  /** `x.cuda()`: raises as PyTorch without CUDA does. */
+  cuda(): Tensor {
+    check_device('cuda');
+    return this;
+  }
+  /**
+   * PyTorch's `x.type()`: the legacy type name (`'torch.FloatTensor'`); `x.type(dtype)` converts, also from a
+   * legacy name (`x.type('torch.DoubleTensor')`).
+   *
+   * @example
+   * x.type(); // 'torch.FloatTensor'
+   * x.type(torch.float64).dtype; // 'float64'
+   */
+  type(): string;
+  type(dtype: DType | string): Tensor;
+  type(dtype?: DType | string): string | Tensor {
+    if (dtype === undefined) return legacy_type_name(this.dtype);
+    const legacy = LEGACY_NAMES.get(dtype);
+    if (legacy === undefined && !(DTYPES as readonly string[]).includes(dtype)) throw new Error(`invalid type: '${dtype}'`);
+    return this.to(legacy ?? (dtype as DType));
+  }
+  /** PyTorch's `half()`: tsgrad has no float16, so it raises instead of silently keeping float32. */
+  half(): Tensor {
+    throw new TypeError('tsgrad has no torch.float16 dtype: half() is not supported (float32 and float64 are)');
   }
   float(): Tensor {
     return ops.to_dtype(this, 'float32');

@@ -106,3 +106,41 @@ describe('signatures of core ops', () => {
     ]);
   });
 });
+
+describe('x.device, x.to, x.type and iteration', () => {
+  const x = torch.tensor([[1, 2], [3, 4]]);
+  it('lives on the CPU and moves nowhere else', () => {
+    expect(String(x.device)).toBe('cpu');
+    expect(x.to('cpu')).toBe(x);
+    expect(x.to(torch.device('cpu'))).toBe(x);
+    expect(x.cpu()).toBe(x);
+    expect(() => x.to('cuda')).toThrow('Torch not compiled with CUDA enabled');
+    expect(() => x.cuda()).toThrow('Torch not compiled with CUDA enabled');
+  });
+
+  it('converts dtypes through every spelling of to / type', () => {
+    expect(x.to(torch.float64).dtype).toBe('float64');
+    expect(x.to('cpu', torch.float64).dtype).toBe('float64');
+    expect(x.to({ dtype: torch.int64 }).dtype).toBe('int64');
+    expect(x.to(torch.zeros(1, { dtype: torch.float64 })).dtype).toBe('float64');
+    expect(x.to(torch.float32)).toBe(x);
+    expect(x.to(torch.float32, { copy: true }) === x).toBe(false);
+    expect(x.type()).toBe('torch.FloatTensor');
+    expect(x.double().type()).toBe('torch.DoubleTensor');
+    expect(x.type(torch.int64).type()).toBe('torch.LongTensor');
+    expect(x.type('torch.DoubleTensor').dtype).toBe('float64');
+    expect(() => x.type('torch.HalfTensor')).toThrow("invalid type: 'torch.HalfTensor'");
+    expect(() => x.half()).toThrow(/float16/);
+    expect(() => x.to({ dtyp: torch.float64 } as never)).toThrow(new TypeError("to() got an unexpected keyword argument 'dtyp'"));
+    expect(() => x.to(3 as never)).toThrow(new TypeError("to(): argument 'device' (position 1) must be torch.device, not int"));
+  });
+
+  it('iterates dim 0 like a Python sequence', () => {
+    expect([...x].map((r) => r.tolist())).toEqual([[1, 2], [3, 4]]);
+    const labels = torch.tensor([1, 0], { dtype: torch.int64 });
+    const pairs: [number, number][] = [];
+    for (const [i, row] of [...labels].entries()) pairs.push([i, row.item()]);
+    expect(pairs).toEqual([[0, 1], [1, 0]]);
+    expect(() => [...torch.tensor(3)]).toThrow('iteration over a 0-d tensor');
+  });
+});

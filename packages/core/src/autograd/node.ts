@@ -3,6 +3,7 @@ import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { E2_FREED, e9_version } from './messages.js';
+import { object_address } from '../size.js';
 
 /** A gradient, or `null` where PyTorch has `None` (no gradient flows there). */
 export type Grad = Tensor | null;
@@ -174,8 +175,15 @@ export class Node {
     return hooks;
   }
 
+  /**
+   * PyTorch's repr of a node, `<MulBackward0 object at 0x7f…>` (`AccumulateGrad` without its C++ namespace). The
+   * address is a stable per-node fake (see `object_address`).
+   */
   toString(): string {
-    return `<${this._name.replace('torch::autograd::', '')} object>`;
+    return `<${this._name.replace('torch::autograd::', '')} object at ${object_address(this)}>`;
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 

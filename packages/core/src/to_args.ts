@@ -1,0 +1,38 @@
+// The arguments of `x.to(...)` and `module.to(...)`: PyTorch's overloads (dtype / device[, dtype] / other tensor).
+import type { DeviceLike } from './device.js';
+import { DTYPES, type DType } from './dtype.js';
+import { signature } from './signature.js';
+import { Tensor } from './tensor.js';
+
+/** Keyword options of `to`. */
+export interface ToOptions {
+  dtype?: DType | null;
+  device?: DeviceLike | null;
+  non_blocking?: boolean;
+  copy?: boolean;
+  memory_format?: string | null;
+}
+/** `to(dtype)`, `to(device, dtype?)`, `to(other)`, each optionally followed by keyword options. */
+export type ToArgs = [options?: ToOptions] | [dtype: DType, options?: ToOptions] | [device: DeviceLike | null, dtype?: DType | null, options?: ToOptions] | [other: Tensor, options?: ToOptions];
+
+interface ToParsed { device: DeviceLike | null; dtype: DType | null; non_blocking: boolean; copy: boolean; memory_format: string | null }
+const TO_DEVICE = signature<ToParsed>('to(Device? device=None, ScalarType? dtype=None, bool non_blocking=False, bool copy=False, *, str? memory_format=None)');
+const TO_DTYPE = signature<Omit<ToParsed, 'device'>>('to(ScalarType dtype, bool non_blocking=False, bool copy=False, *, str? memory_format=None)');
+const TO_OTHER = signature<Omit<ToParsed, 'device' | 'dtype'> & { other: Tensor }>('to(Tensor other, bool non_blocking=False, bool copy=False, *, str? memory_format=None)');
+
+/**
+ * Reads `to(...)`'s overloads: the first argument's kind picks PyTorch's overload, whose signature then reads
+ * the rest (wrong kinds and unknown options raise PyTorch's TypeErrors).
+ *
+ * @example
+ * parse_to(['cpu', 'float64']); // { device: 'cpu', dtype: 'float64', non_blocking: false, copy: false, … }
+ */
+export function parse_to(args: readonly unknown[]): ToParsed {
+  const first = args[0];
+  if (first instanceof Tensor) {
+    const a = TO_OTHER.parse(args);
+    return { ...a, device: null, dtype: a.other.dtype };
+  }
+  if (typeof first === 'string' && (DTYPES as readonly string[]).includes(first)) return { ...TO_DTYPE.parse(args), device: null };
+  return TO_DEVICE.parse(args);
+}

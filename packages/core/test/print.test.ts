@@ -1,0 +1,50 @@
+// Tensor printing matches PyTorch's repr (fixtures from make_print.py), and Size / Node / Parameter text.
+import { describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
+import * as torch from '@tsgrad/core';
+import { load_fixture } from './helpers.js';
+
+interface PrintCase { name: string; shape: number[]; dtype: torch.DType; kind: 'plain' | 'grad_fn' | 'requires_grad'; values: (number | boolean | string)[]; text: string }
+const { cases } = load_fixture<{ cases: PrintCase[] }>('print/print.json');
+
+const number = (v: number | boolean | string): number | boolean => (typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : v);
+
+function build(c: PrintCase): torch.Tensor {
+  const flat = torch.tensor(c.values.map(number) as number[], { dtype: c.dtype });
+  const t = flat.reshape(c.shape);
+  if (c.kind === 'grad_fn') return t.div(2).detach().requires_grad_().mul(2);
+  if (c.kind === 'requires_grad') return t.clone().requires_grad_();
+  return t;
+}
+
+describe("print(x): PyTorch's text", () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const t = build(c);
+    expect(String(t)).toBe(c.text);
+    expect(inspect(t)).toBe(c.text);
+  });
+});
+
+describe('Size, Node and Parameter text', () => {
+  it('x.size() is a torch.Size that stays a number[]', () => {
+    const s = torch.zeros(2, 3).size();
+    expect(String(s)).toBe('torch.Size([2, 3])');
+    expect(inspect(s)).toBe('torch.Size([2, 3])');
+    expect(`${torch.zeros(4).size()}`).toBe('torch.Size([4])');
+    expect(Array.isArray(s) && s.length === 2 && s[1] === 3).toBe(true);
+    expect(s.numel()).toBe(6);
+    expect([...s]).toEqual([2, 3]);
+    expect(s.map((d) => d * 2)).toEqual([4, 6]);
+  });
+
+  it('prints a node as <NameBackward0 object at 0x…>, the address stable per node', () => {
+    const x = torch.ones([2], { requires_grad: true });
+    const loss = x.mul(2).sum();
+    const text = String(loss.grad_fn);
+    expect(text).toMatch(/^<SumBackward0 object at 0x7f[0-9a-f]{10}>$/);
+    expect(String(loss.grad_fn)).toBe(text);
+    expect(inspect(loss.grad_fn)).toBe(text);
+    expect(String(loss.grad_fn!.next_functions[0]![0])).not.toBe(text);
+    expect(String(x.mul(2).grad_fn!.next_functions[0]![0])).toMatch(/^<AccumulateGrad object at 0x7f[0-9a-f]{10}>$/);
+  });
+});
