@@ -173,3 +173,21 @@ describe('version counters and graph helpers', () => {
     expect(() => b.sum().backward()).toThrow(/is at version 1; expected version 0 instead/);
   });
 });
+
+describe('node hooks that return replacements', () => {
+  it('must return as many values of the same sizes, in PyTorch words', () => {
+    const x = torch.randn([3]).requires_grad_();
+    const y = x.mul(x);
+    const one_value = (gi: Grad[]): Grad[] => [gi[0]!];
+    const h = y.grad_fn!.register_hook(one_value);
+    expect(() => y.sum().backward(undefined, { retain_graph: true })).toThrow("hook 'one_value' has returned an incorrect number of values (got 1, but expected 2)");
+    h.remove();
+    const two_values = (go: Grad[]): Grad[] => [go[0]!, go[0]!];
+    const h2 = y.grad_fn!.register_prehook(two_values);
+    expect(() => y.sum().backward(undefined, { retain_graph: true })).toThrow("hook 'two_values' has returned an incorrect number of values (got 2, but expected 1)");
+    h2.remove();
+    y.grad_fn!.register_prehook(() => [torch.ones([2])]);
+    expect(() => y.sum().backward()).toThrow("hook '<lambda>' has changed the size of value");
+    expect(x.grad).toBeNull();
+  });
+});

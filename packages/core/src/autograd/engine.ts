@@ -180,13 +180,28 @@ function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): void
   }
 }
 
+/** What a node hook returned, checked as PyTorch checks it: as many values, none newly non-null, same sizes. */
+function checked_hook_result(hook: { name: string }, original: Grad[], result: Grad[]): Grad[] {
+  const name = hook.name || '<lambda>';
+  if (result.length !== original.length) {
+    throw new Error(`hook '${name}' has returned an incorrect number of values (got ${result.length}, but expected ${original.length})`);
+  }
+  result.forEach((r, i) => {
+    const o = original[i] ?? null;
+    if (r === null || r === undefined) return;
+    if (o === null) throw new Error("can't replace a None gradient with a non-None value");
+    if (!shapes_equal(r.shape, o.shape)) throw new Error(e12_hook_size(name));
+  });
+  return result.map((r) => r ?? null);
+}
+
 /** Node pre-hooks, the formula (AccumulateGrad: accumulation), node post-hooks: PyTorch's call_function. */
 function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[] {
   let incoming = grads;
   if (node._pre_hooks !== null && node._pre_hooks.size > 0) {
     for (const [, hook] of node._pre_hooks.snapshot()) {
       const r = hook(incoming);
-      if (r !== undefined && r !== null) incoming = r;
+      if (r !== undefined && r !== null) incoming = checked_hook_result(hook, incoming, r);
     }
   }
   let outputs: Grad[];
@@ -202,7 +217,7 @@ function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[
   if (node._post_hooks !== null && node._post_hooks.size > 0) {
     for (const [, hook] of node._post_hooks.snapshot()) {
       const r = hook(outputs, incoming);
-      if (r !== undefined && r !== null) outputs = r;
+      if (r !== undefined && r !== null) outputs = checked_hook_result(hook, outputs, r);
     }
   }
   return outputs;
