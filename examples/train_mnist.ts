@@ -157,7 +157,7 @@ export function epoch_line(i: TrainEvents['epoch_end'][0], epochs: number): stri
  * Shows training progress on stderr: a live bar on a terminal (time left while running, then the epoch's
  * time), one line per epoch when stderr is piped or redirected. Returns a function that stops the bar.
  */
-function attach_progress(bus: EventBus<TrainEvents>, epochs: number, tty = process.stderr.isTTY === true): () => void {
+export function attach_progress(bus: EventBus<TrainEvents>, epochs: number, tty = process.stderr.isTTY === true): () => void {
   if (!tty) {
     bus.on('epoch_end', (i) => console.error(epoch_line(i, epochs)));
     return () => undefined;
