@@ -185,7 +185,7 @@ export function format_tensor(t: Tensor): string {
     const fmt = make_formatter(summarized_values(t, data, summarize), t.dtype);
     body = body_str(t, data, summarize, fmt, indent);
   }
-  if (t.grad_fn !== null) suffixes.push(`grad_fn=<${t.grad_fn.name()}>`);
+  if (t.grad_fn !== null) suffixes.push(`grad_fn=<${t.grad_fn.name().replace('torch::autograd::', '')}>`);
   else if (t.requires_grad) suffixes.push('requires_grad=True');
   return add_suffixes(prefix + body, suffixes, indent);
 }

@@ -239,6 +239,7 @@ describe('views that come to require grad', () => {
     const a = f64([2, 5]);
     const b = leaf(3);
     const res = a.narrow(0, 1, 1).mul_(b);
+    expect(String(a)).toBe('tensor([ 2., 15.], dtype=torch.float64, grad_fn=<CopySlices>)');
     res.sum().backward();
     expect([b.grad!.tolist(), a.grad, a.requires_grad]).toEqual([[5], null, true]);
   });
