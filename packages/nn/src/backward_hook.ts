@@ -72,7 +72,8 @@ export class BackwardHook {
   /** Wraps the call's positional tensor args; the input-side node runs the user hooks (grad_input known). */
   setup_input_hook(args: unknown[]): unknown[] {
     const [res, idx] = this.apply_on_tensors((grad_fn) => {
-      grad_fn.register_hook((grad_input) => {
+      // named `hook` as in PyTorch, whose return checks print that name ("hook 'hook' has changed the size of value")
+      const hook = (grad_input: Grad[]): Grad[] | undefined => {
         if (this.grad_outputs === null) return undefined; // the gradient reached the input without passing the output
         let res_grads = this.pack_with_none(this.input_tensors_index!, grad_input, this.n_inputs);
         for (const hook of this.user_hooks) {
@@ -85,7 +86,8 @@ export class BackwardHook {
         }
         this.grad_outputs = null;
         return this.unpack_none(this.input_tensors_index!, res_grads);
-      });
+      };
+      grad_fn.register_hook(hook);
     }, args);
     this.n_inputs = args.length;
     this.input_tensors_index = idx;
@@ -97,7 +99,7 @@ export class BackwardHook {
     const is_tuple = Array.isArray(result);
     const args = is_tuple ? (result as unknown[]) : [result];
     const [res, idx] = this.apply_on_tensors((grad_fn) => {
-      grad_fn.register_hook((_grad_inputs, grad_output) => {
+      const hook = (_grad_inputs: Grad[], grad_output: Grad[]): Grad[] => {
         this.grad_outputs = this.pack_with_none(this.output_tensors_index!, grad_output, this.n_outputs);
         if (this.user_pre_hooks.length > 0) {
           const expected = this.grad_outputs.length;
@@ -122,7 +124,8 @@ export class BackwardHook {
           this.grad_outputs = null;
         }
         return this.output_tensors_index!.map((i) => local_grad_outputs[i] ?? null);
-      });
+      };
+      grad_fn.register_hook(hook);
     }, args);
     this.n_outputs = args.length;
     this.output_tensors_index = idx;

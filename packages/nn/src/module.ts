@@ -1,5 +1,5 @@
 // nn.Module: registration by assignment, traversal, state_dict, repr, and PyTorch's _call_impl with hooks.
-import { class_name, no_grad, Tensor, warn, type Grad, type Node } from '@tsgrad/core';
+import { class_name, is_plain_object, no_grad, py_type_name, Tensor, warn, type Grad, type Node } from '@tsgrad/core';
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import { BackwardHook, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
 import { E11, global_hooks } from './global_hooks.js';
@@ -391,12 +391,16 @@ export class Module {
    */
   load_state_dict(state_dict: Record<string, Tensor> | Map<string, Tensor>, options: { strict?: boolean } | boolean = {}): { missing_keys: string[]; unexpected_keys: string[] } {
     const strict = typeof options === 'boolean' ? options : options.strict ?? true;
+    if (!(state_dict instanceof Map) && (typeof state_dict !== 'object' || state_dict === null || Array.isArray(state_dict) || state_dict instanceof Tensor)) {
+      throw new TypeError(`Expected state_dict to be dict-like, got <class '${state_dict instanceof Tensor ? 'torch.Tensor' : Array.isArray(state_dict) ? 'list' : py_type_name(state_dict)}'>.`);
+    }
+    // Maps on both sides: a key named `constructor`, `toString` or `__proto__` is a key like any other
     const given = state_dict instanceof Map ? state_dict : new Map(Object.entries(state_dict));
-    const own = this.state_dict({ keep_vars: true });
+    const own = new Map(Object.entries(this.state_dict({ keep_vars: true })));
     const missing: string[] = [];
     const errors: string[] = [];
     const copies: [Tensor, Tensor][] = [];
-    for (const [key, target] of Object.entries(own)) {
+    for (const [key, target] of own) {
       const src = given.get(key);
       if (src === undefined) {
         missing.push(key);
@@ -412,7 +416,7 @@ export class Module {
       }
       copies.push([target, src]);
     }
-    const unexpected = [...given.keys()].filter((k) => !(k in own));
+    const unexpected = [...given.keys()].filter((k) => !own.has(k));
     if (strict) {
       if (unexpected.length > 0) errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `);
       if (missing.length > 0) errors.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}. `);
@@ -641,8 +645,9 @@ export class Module {
             const r = (hook as (m: unknown, a: unknown[], k: Record<string, unknown>) => unknown)(this, args, kwargs);
             if (r !== undefined && r !== null) {
               if (!Array.isArray(r) || r.length !== 2) throw new Error(`forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got ${py_repr(r)}.`);
+              if (!is_plain_object(r[1])) throw new TypeError(`${this._get_name()}.forward() argument after ** must be a mapping, not ${py_type_name(r[1])}`);
               args = Array.isArray(r[0]) ? (r[0] as unknown[]) : [r[0]];
-              kwargs = r[1] as Record<string, unknown>;
+              kwargs = r[1];
             }
           } else {
             const r = (hook as (m: unknown, a: unknown[]) => unknown)(this, args);
@@ -690,7 +695,11 @@ export class Module {
         }
         const grad_fn = v instanceof Tensor ? v.grad_fn : null;
         if (grad_fn !== null) {
-          for (const hook of non_full) grad_fn.register_hook((gi, go) => hook(this, gi, go) ?? undefined);
+          for (const hook of non_full) {
+            // PyTorch's _WrappedHook carries the user hook's name, which its return checks print
+            const wrapped = (gi: Grad[], go: Grad[]): Grad[] | undefined => hook(this, gi, go) ?? undefined;
+            grad_fn.register_hook(Object.defineProperty(wrapped, 'name', { value: hook.name }));
+          }
           this._maybe_warn_non_full_backward_hook(args, result, grad_fn);
         }
       }

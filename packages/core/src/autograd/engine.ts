@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { sum_to } from '../ops/reduce.js';
 import { add } from '../ops/arithmetic.js';
 import { is_grad_enabled, set_grad_enabled, no_grad } from './grad_mode.js';
-import { e12_hook_size } from './messages.js';
+import { check_result, check_single_result, hook_name } from './hook_result.js';
 import { AccumulateGrad, Node, type Edge, type Grad, type InputMeta } from './node.js';
 
 export interface EngineOptions {
@@ -124,10 +124,9 @@ function call_tensor_pre_hooks(node: Node, grads: Grad[]): void {
       let grad = grads[output_nr] ?? null;
       if (grad === null || hooks.size === 0) continue;
       for (const [, hook] of hooks.snapshot()) {
-        const result: Tensor | void | undefined = hook(grad);
+        const result: unknown = hook(grad);
         if (result === undefined || result === null) continue;
-        if (!shapes_equal(result.shape, grad!.shape)) throw new Error(e12_hook_size(hook.name || '<lambda>'));
-        grad = result;
+        grad = check_single_result(grad, result, hook_name(hook)) ?? grad;
       }
       grads[output_nr] = grad;
     }
@@ -180,32 +179,20 @@ function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): void
   }
 }
 
-/** What a node hook returned, checked as PyTorch checks it: as many values, none newly non-null, same sizes. */
-function checked_hook_result(hook: { name: string }, original: Grad[], result: Grad[]): Grad[] {
-  const name = hook.name || '<lambda>';
-  if (result.length !== original.length) {
-    throw new Error(`hook '${name}' has returned an incorrect number of values (got ${result.length}, but expected ${original.length})`);
-  }
-  result.forEach((r, i) => {
-    const o = original[i] ?? null;
-    if (r === null || r === undefined) return;
-    if (o === null) throw new Error("can't replace a None gradient with a non-None value");
-    if (!shapes_equal(r.shape, o.shape)) throw new Error(e12_hook_size(name));
-  });
-  return result.map((r) => r ?? null);
-}
-
 /** Node pre-hooks, the formula (AccumulateGrad: accumulation), node post-hooks: PyTorch's call_function. */
 function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[] {
   let incoming = grads;
   if (node._pre_hooks !== null && node._pre_hooks.size > 0) {
     for (const [, hook] of node._pre_hooks.snapshot()) {
-      const r = hook(incoming);
-      if (r !== undefined && r !== null) incoming = checked_hook_result(hook, incoming, r);
+      const r: unknown = hook(incoming);
+      if (r !== undefined && r !== null) incoming = check_result(incoming, r, hook_name(hook));
     }
   }
   let outputs: Grad[];
-  if (node instanceof AccumulateGrad) {
+  if (!(node instanceof AccumulateGrad) && incoming.every((g) => g === null)) {
+    // a pre-hook dropped every gradient: the formula has nothing to differentiate (PyTorch: undefined outputs)
+    outputs = node.next_functions.map(() => null);
+  } else if (node instanceof AccumulateGrad) {
     const g = incoming[0] ?? null;
     if (options.accumulate && g !== null) accumulate(node.variable, g, options.create_graph);
     outputs = [];
@@ -216,8 +203,8 @@ function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[
   }
   if (node._post_hooks !== null && node._post_hooks.size > 0) {
     for (const [, hook] of node._post_hooks.snapshot()) {
-      const r = hook(outputs, incoming);
-      if (r !== undefined && r !== null) outputs = checked_hook_result(hook, outputs, r);
+      const r: unknown = hook(outputs, incoming);
+      if (r !== undefined && r !== null) outputs = check_result(outputs, r, hook_name(hook));
     }
   }
   return outputs;

@@ -3,7 +3,7 @@ import * as torch from '@tsgrad/core';
 import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import {
   increment_step, new_step, optimizer_args, Optimizer, py_str, rounder, state_of, state_buffer, values_of, write_elements,
-  type Closure, type HyperParams, type ParamsInput, type ParamState,
+  type Closure, type HyperParams, type ParamGroup, type ParamsInput, type ParamState,
 } from './optimizer.js';
 
 /** Adam / AdamW hyper-parameters. */
@@ -66,6 +66,10 @@ export class Adam extends Optimizer<AdamOptions> {
         adam_update(p, grad, state, group);
       }
     });
+  }
+
+  protected override _required_state(group: ParamGroup<AdamOptions>): string[] {
+    return ['step', 'exp_avg', 'exp_avg_sq', ...(group.amsgrad ? ['max_exp_avg_sq'] : [])];
   }
 }
 

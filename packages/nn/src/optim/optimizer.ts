@@ -133,9 +133,18 @@ export abstract class Optimizer<D extends HyperParams = HyperParams> {
    */
   abstract step(closure?: Closure): Tensor | number | undefined;
 
-  /** Runs the closure with grad enabled, then `update` on every group without grad (PyTorch's `step` frame). */
+  /**
+   * Runs the closure with grad enabled, then `update` on every group without grad (PyTorch's `step` frame).
+   * Every gradient is checked against its parameter first, so a bad one changes nothing.
+   */
   protected _step_groups(closure: Closure | undefined, update: (group: ParamGroup<D>) => void): Tensor | number | undefined {
     const loss = closure === undefined ? undefined : torch.enable_grad(closure);
+    let index = 0;
+    for (const group of this.param_groups) {
+      for (const p of group.params) {
+        check_grad(p, index++);
+      }
+    }
     torch.no_grad(() => {
       for (const group of this.param_groups) update(group);
     });
@@ -241,6 +250,9 @@ export abstract class Optimizer<D extends HyperParams = HyperParams> {
    */
   load_state_dict(state_dict: OptimizerStateDict): void {
     const groups = this.param_groups;
+    if (typeof state_dict !== 'object' || state_dict === null || !Array.isArray(state_dict.param_groups)) {
+      throw new TypeError(`optimizer state dict must be a dict with 'state' and a list 'param_groups', got ${type_name(state_dict)}`);
+    }
     const saved = state_dict.param_groups;
     if (groups.length !== saved.length) {
       throw new Error(`loaded state dict has a different number of parameter groups (optimizer has ${groups.length}, state dict has ${saved.length})`);
@@ -251,37 +263,100 @@ export abstract class Optimizer<D extends HyperParams = HyperParams> {
         `loaded state dict contains a parameter group that doesn't match the size of optimizer's group (group ${mismatch}: optimizer has ${groups[mismatch]!.params.length} parameters, state dict has ${saved[mismatch]!.params.length})`,
       );
     }
-    const id_map = new Map<number, Tensor>();
-    saved.forEach((g, i) => g.params.forEach((id, j) => id_map.set(id, groups[i]!.params[j]!)));
-    const state = new Map<Tensor, ParamState>();
-    for (const [key, value] of Object.entries(state_dict.state)) {
-      const param = id_map.get(Number(key));
-      if (param === undefined) continue;
-      const restored: ParamState = {};
-      for (const [name, v] of Object.entries(value)) restored[name] = cast_state(param, name, v);
-      state.set(param, restored);
-    }
+    // everything is checked before anything is replaced: a rejected state dict leaves the optimizer as it was
+    const id_map = new Map<number, [Tensor, number]>();
+    saved.forEach((g, i) => g.params.forEach((id, j) => id_map.set(id, [groups[i]!.params[j]!, i])));
     const param_groups = saved.map((ng, i) => {
-      const group: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(ng)) if (key !== 'params') group[key] = copy_value(value);
-      // PyTorch's __setstate__: keys added after the state dict was saved take their defaults.
-      for (const [key, value] of Object.entries(this.defaults)) if (!(key in group)) group[key] = copy_value(value);
+      // built from entries (never by assignment), so a key such as `__proto__` stays a plain key
+      const group = Object.fromEntries(Object.entries(ng).filter(([key]) => key !== 'params').map(([key, value]) => [key, copy_value(value)]));
+      for (const [key, value] of Object.entries(this.defaults)) {
+        // PyTorch's __setstate__: keys added after the state dict was saved take their defaults
+        if (!Object.hasOwn(group, key)) group[key] = copy_value(value);
+        else if (kind_of(group[key]) !== kind_of(value)) {
+          throw new TypeError(`loaded state dict has a parameter group ${i} whose '${key}' is ${describe(group[key])}, but ${this.constructor.name} expects a ${kind_of(value)}`);
+        }
+      }
       group.params = groups[i]!.params;
       return group as ParamGroup<D>;
     });
+    const state = new Map<Tensor, ParamState>();
+    const entries = state_dict.state instanceof Map ? [...(state_dict.state as Map<unknown, ParamState>)] : Object.entries(state_dict.state ?? {});
+    for (const [key, value] of entries) {
+      const found = id_map.get(Number(key));
+      if (found === undefined) continue;
+      const [param, group_index] = found;
+      if (typeof value !== 'object' || value === null || value instanceof Tensor) {
+        throw new TypeError(`loaded state dict has a state for parameter ${String(key)} that is ${describe(value)}, not a dict`);
+      }
+      // a None entry (PyTorch's SGD may store a None momentum buffer) is the same as no entry
+      const given = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined);
+      const restored: ParamState = Object.fromEntries(given.map(([name, v]) => [name, cast_state(param, String(key), name, v)]));
+      if (Object.keys(restored).length > 0) {
+        const lacking = this._required_state(param_groups[group_index]!).find((name) => !Object.hasOwn(restored, name));
+        if (lacking !== undefined) throw new Error(`loaded state dict has a state for parameter ${String(key)} without '${lacking}', which ${this.constructor.name} needs`);
+      }
+      state.set(param, restored);
+    }
     this.state = state;
     this.param_groups = param_groups;
   }
+
+  /**
+   * State keys a parameter's non-empty state must hold for a step under `group`'s hyper-parameters (the ones
+   * `step` reads without creating them); `load_state_dict` refuses a state without one.
+   */
+  protected _required_state(_group: ParamGroup<D>): string[] {
+    return [];
+  }
+}
+
+/** The gradient `step` reads must be what autograd would have produced for `p`: its shape and dtype. */
+function check_grad(p: Tensor, index: number): void {
+  const g = p.grad;
+  if (g === null) return;
+  if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
+    throw new Error(`the gradient of parameter ${index} has shape [${g.shape.join(', ')}], but the parameter has shape [${p.shape.join(', ')}]`);
+  }
+  if (g.dtype !== p.dtype) throw new Error(`the gradient of parameter ${index} has dtype torch.${g.dtype}, but the parameter has dtype torch.${p.dtype}`);
+}
+
+/** A hyper-parameter's kind for load checks: 'number', 'boolean', 'string', 'list', 'None' or 'object'. */
+function kind_of(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (Array.isArray(value)) return 'list';
+  return typeof value === 'object' ? 'object' : typeof value;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (typeof value === 'string') return `'${value}'`;
+  return Array.isArray(value) ? `[${value.map(describe).join(', ')}]` : String(value);
 }
 
 function copy_value<V>(value: V): V {
   return (Array.isArray(value) ? [...value] : value) as V;
 }
 
-/** A loaded state value: a fresh tensor (in the parameter's float dtype except `step`); a number `step` becomes a 0-dim tensor. */
-function cast_state(param: Tensor, key: string, value: StateValue): StateValue {
-  if (!(value instanceof Tensor)) return key === 'step' ? torch.tensor(value) : value;
-  const dtype = key !== 'step' && param.is_floating_point() ? param.dtype : value.dtype;
+/**
+ * A loaded state value, checked: `step` is a non-negative count (a number or a one-element tensor; a number
+ * becomes a 0-dim tensor), every other tensor has the parameter's shape (the update rules walk it element by
+ * element alongside the parameter). Tensors are fresh copies, in the parameter's float dtype except `step`.
+ */
+function cast_state(param: Tensor, id: string, key: string, value: unknown): StateValue {
+  const bad = (what: string): Error => new Error(`loaded state dict has a '${key}' of ${describe(value)} for parameter ${id}, ${what}`);
+  if (key === 'step') {
+    const count = typeof value === 'number' ? value : value instanceof Tensor && value.numel() === 1 ? Number(value.item()) : Number.NaN;
+    if (!(count >= 0) || !Number.isFinite(count)) throw bad('but a step count is a non-negative number or a one-element tensor');
+    return value instanceof Tensor ? torch.tensor(value.detach(), { dtype: value.dtype }) : torch.tensor(count);
+  }
+  if (!(value instanceof Tensor)) {
+    if (typeof value === 'number') return value;
+    throw bad('but optimizer state holds tensors and numbers');
+  }
+  if (value.shape.length !== param.shape.length || value.shape.some((d, i) => d !== param.shape[i])) {
+    throw bad(`but the parameter has shape [${param.shape.join(', ')}]`);
+  }
+  const dtype = param.is_floating_point() ? param.dtype : value.dtype;
   return torch.tensor(value.detach(), { dtype });
 }
 

@@ -3,7 +3,7 @@ import * as torch from '@tsgrad/core';
 import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import {
   increment_step, new_step, optimizer_args, Optimizer, py_str, rounder, state_of, state_buffer, values_of, write_elements,
-  type Closure, type HyperParams, type ParamsInput, type ParamState,
+  type Closure, type HyperParams, type ParamGroup, type ParamsInput, type ParamState,
 } from './optimizer.js';
 
 /** RMSprop hyper-parameters (PyTorch defaults: lr 1e-2, alpha 0.99, eps 1e-8). */
@@ -59,6 +59,10 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         rmsprop_update(p, grad, state, group);
       }
     });
+  }
+
+  protected override _required_state(group: ParamGroup<RMSpropOptions>): string[] {
+    return ['step', 'square_avg', ...(group.momentum > 0 ? ['momentum_buffer'] : []), ...(group.centered ? ['grad_avg'] : [])];
   }
 }
 
