@@ -4,7 +4,9 @@
 // Schema: `name(Type param, Type param=default, *, Type keyword_only=default)`.
 //   Types: Tensor, Scalar (number | boolean), int, float, bool, str, ScalarType (a dtype), Device (a Device or
 //   a device string such as 'cpu'), Callable, Dict (a plain object or Map), Object (a class instance such as a
-//   Module: not a plain object, array or primitive), Any; `T[]` a list of T, `T[N]` a list of N T's that also accepts one T (repeated, as PyTorch's
+//   Module: not a plain object, array or primitive), Iterable (an object with [Symbol.iterator]: arrays, Sets,
+//   samplers), Generator (a torch.Generator), Any; `T[]` a list of T, `T[N]` a list of N T's that also accepts one
+//   T (repeated, as PyTorch's
 //   `int[2] stride` accepts `2`), `T[1]` one T or a list of any length (PyTorch's `int[1] dim`), `T?` also
 //   accepts null, `A|B` either. `int... size` collects the remaining
 //   positional ints (or takes one array), as `view(*size)`.
@@ -13,9 +15,10 @@
 //   keyword arguments (unless that position takes a Dict). `undefined` counts as not given.
 import { is_device_like } from './device.js';
 import { DTYPES } from './dtype.js';
+import { Generator } from './random.js';
 import { Tensor } from './tensor.js';
 
-type BaseKind = 'Tensor' | 'Scalar' | 'int' | 'float' | 'bool' | 'str' | 'ScalarType' | 'Device' | 'Callable' | 'Dict' | 'Object' | 'Any';
+type BaseKind = 'Tensor' | 'Scalar' | 'int' | 'float' | 'bool' | 'str' | 'ScalarType' | 'Device' | 'Callable' | 'Dict' | 'Object' | 'Iterable' | 'Generator' | 'Any';
 
 interface TypeSpec {
   readonly base: BaseKind;
@@ -35,7 +38,7 @@ interface ParamSpec {
   readonly default_value: unknown;
 }
 
-const BASES: readonly BaseKind[] = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'ScalarType', 'Device', 'Callable', 'Dict', 'Object', 'Any'];
+const BASES: readonly BaseKind[] = ['Tensor', 'Scalar', 'int', 'float', 'bool', 'str', 'ScalarType', 'Device', 'Callable', 'Dict', 'Object', 'Iterable', 'Generator', 'Any'];
 
 /** Splits at top-level commas (outside brackets and quotes). */
 function split_top(text: string): string[] {
@@ -142,6 +145,8 @@ const ELEMENT_NAMES: Record<BaseKind, [string, string]> = {
   Callable: ['callable', 'callables'],
   Dict: ['dict', 'dicts'],
   Object: ['object', 'objects'],
+  Iterable: ['iterable', 'iterables'],
+  Generator: ['torch.Generator', 'torch.Generators'],
   Any: ['object', 'objects'],
 };
 
@@ -163,6 +168,8 @@ function check_base(base: BaseKind, v: unknown): boolean {
     case 'Callable': return typeof v === 'function';
     case 'Dict': return v instanceof Map || is_plain_object(v);
     case 'Object': return typeof v === 'object' && v !== null && !Array.isArray(v) && !is_plain_object(v) && !(v instanceof Map);
+    case 'Generator': return v instanceof Generator;
+    case 'Iterable': return typeof v === 'object' && v !== null && typeof (v as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
     case 'Any': return true;
   }
 }

@@ -129,7 +129,7 @@ describe('default_collate', () => {
     const out = default_collate(batch);
     expect([out.image.shape, out.image.tolist()]).toEqual([[2, 2], [[0, 0], [1, 1]]]);
     expect([out.label.dtype, out.label.tolist()]).toEqual(['int64', [1, 0]]);
-    expect([out.weight.dtype, out.weight.tolist()]).toEqual(['float32', [0.5, 2]]);
+    expect([out.weight.dtype, out.weight.tolist()]).toEqual(['float64', [0.5, 2]]); // Python's floats: float64
     expect([out.flag.dtype, out.flag.tolist()]).toEqual(['bool', [true, false]]);
     expect(out.name).toEqual(['a', 'b']);
     expect(out.pair[0].tolist()).toEqual([1, 2]);
@@ -139,7 +139,7 @@ describe('default_collate', () => {
 
   it('reports unequal lists and unsupported items', () => {
     expect(() => default_collate([[1, 2], [3]])).toThrow('each element in list of batch should be of equal size');
-    expect(() => default_collate([new Map(), new Map()])).toThrow('default_collate: batch must contain tensors, typed arrays, numbers, dicts or lists; found Map');
+    expect(() => default_collate([new Map(), new Map()])).toThrow("default_collate: batch must contain tensors, typed arrays, numbers, dicts or lists; found <class 'Map'>");
   });
 });
 

@@ -1,7 +1,8 @@
-// DataLoader: batches (optionally shuffled) items of a map-style dataset, with PyTorch's default_collate.
+// DataLoader: reads a map-style dataset through samplers and collates batches (PyTorch's DataLoader, default_collate).
 import * as torch from '@tsgrad/core';
-import { class_name, Tensor } from '@tsgrad/core';
-import { TensorDataset, type DatasetLike } from './dataset.js';
+import { class_name, is_plain_object, py_type_name, signature, Tensor } from '@tsgrad/core';
+import { tensor_index, TensorDataset, type DatasetLike } from './dataset.js';
+import { BatchSampler, py_len, RandomSampler, SequentialSampler } from './sampler.js';
 
 /**
  * What `default_collate` makes of a batch of `T`: tensors, typed arrays, numbers and booleans stack into one
@@ -21,9 +22,10 @@ export type Collated<T> = T extends Tensor
 
 /**
  * PyTorch's `default_collate`: stacks tensors (`torch.stack`), turns typed arrays into tensors and stacks them,
- * numbers into a tensor — int64 when every number in the batch is an integer (PyTorch's Python ints, e.g. class
- * labels), otherwise the default float dtype — booleans into a bool tensor; keeps strings as a list; collates
- * arrays position-wise and objects key-wise.
+ * makes numbers and booleans one tensor, keeps strings as a list, and collates arrays position-wise and objects
+ * key-wise. The first item decides, as in PyTorch: a non-integer number gives float64 (Python's float); an
+ * integer gives int64 when the whole batch is integral (class labels), the default float dtype otherwise; a
+ * boolean gives bool when every item is one. Anything that does not fit raises PyTorch's error.
  *
  * @example
  * nn.data.default_collate([[torch.zeros([2]), 1], [torch.ones([2]), 0]]); // [Tensor [2, 2], Tensor [2]]
@@ -34,49 +36,144 @@ export function default_collate<T>(batch: readonly T[]): Collated<T> {
 
 function collate(batch: readonly unknown[]): unknown {
   const elem = batch[0];
-  if (elem instanceof Tensor) return torch.stack(batch as Tensor[], 0);
-  if (ArrayBuffer.isView(elem)) return torch.stack(batch.map((a) => torch.tensor(a as torch.TypedArray)), 0);
-  if (typeof elem === 'boolean') return torch.tensor(batch as boolean[]);
-  if (typeof elem === 'number') {
-    const integral = (batch as number[]).every((v) => Number.isInteger(v));
-    return torch.tensor(batch as number[], { dtype: integral ? 'int64' : undefined });
+  if (elem instanceof Tensor || ArrayBuffer.isView(elem)) {
+    const tensors = batch.map((b) => (ArrayBuffer.isView(b) && !(b instanceof DataView) ? torch.tensor(b as torch.TypedArray) : b));
+    const bad = tensors.findIndex((t) => !(t instanceof Tensor));
+    if (bad >= 0) throw new TypeError(`expected Tensor as element ${bad} in argument 0, but got ${py_type_name(tensors[bad])}`);
+    return torch.stack(tensors as Tensor[], 0);
   }
+  if (typeof elem === 'number' || typeof elem === 'boolean') return collate_scalars(batch, elem);
   if (typeof elem === 'string') return [...batch];
   if (Array.isArray(elem)) {
+    const bad = batch.find((b) => !Array.isArray(b));
+    if (bad !== undefined) throw new TypeError(`object of type '${py_type_name(bad)}' has no len()`);
     const size = elem.length;
-    if (batch.some((b) => !Array.isArray(b) || b.length !== size)) {
-      throw new Error(`each element in list of batch should be of equal size (got lengths ${batch.map((b) => (Array.isArray(b) ? b.length : typeof b)).join(', ')})`);
+    if (batch.some((b) => (b as unknown[]).length !== size)) {
+      throw new Error('each element in list of batch should be of equal size');
     }
     return Array.from({ length: size }, (_, i) => collate(batch.map((b) => (b as unknown[])[i])));
   }
-  if (typeof elem === 'object' && elem !== null && Object.getPrototypeOf(elem) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(elem)) out[key] = collate(batch.map((b) => (b as Record<string, unknown>)[key]));
-    return out;
+  if (is_plain_object(elem)) {
+    // built from entries, so a key such as `__proto__` stays a key
+    return Object.fromEntries(
+      Object.keys(elem).map((key) => {
+        const lacking = batch.find((b) => !is_plain_object(b) || !Object.hasOwn(b, key));
+        if (is_plain_object(lacking)) throw new Error(`KeyError: '${key}'`);
+        if (lacking !== undefined) throw new TypeError(`'${py_type_name(lacking)}' object is not subscriptable`);
+        return [key, collate(batch.map((b) => (b as Record<string, unknown>)[key]))];
+      }),
+    );
   }
-  const found = elem === null ? 'null' : typeof elem === 'object' ? class_name(elem) : typeof elem;
-  throw new TypeError(`default_collate: batch must contain tensors, typed arrays, numbers, dicts or lists; found ${found}`);
+  throw new TypeError(`default_collate: batch must contain tensors, typed arrays, numbers, dicts or lists; found <class '${kind_name(elem)}'>`);
 }
 
-/** Options of `DataLoader` (PyTorch's keyword arguments). */
-export interface DataLoaderOptions<T, B> {
-  /** Items per batch (default 1). */
-  batch_size?: number;
-  /** Draw a new random order every epoch (default false). */
-  shuffle?: boolean;
-  /** Drop the last batch when it is smaller than `batch_size` (default false). */
-  drop_last?: boolean;
-  /** Source of the shuffling order; without one, each epoch seeds a generator from `torch.default_generator`. */
-  generator?: torch.Generator;
-  /** Turns a list of items into a batch (default `default_collate`). */
-  collate_fn?: (batch: T[]) => B;
+/** Numbers and booleans as one tensor, with `torch.tensor(batch)`'s inference and its errors for other items. */
+function collate_scalars(batch: readonly unknown[], elem: number | boolean): Tensor {
+  const values = batch.map((v) => {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (v instanceof Tensor && v.numel() === 1) return Number(v.item());
+    if (typeof v === 'string') throw new TypeError("new(): invalid data type 'str'");
+    if (Array.isArray(v)) throw new TypeError("'list' object cannot be interpreted as an integer");
+    throw new Error(`Could not infer dtype of ${py_type_name(v)}`);
+  });
+  if (typeof elem === 'number' && !Number.isInteger(elem)) return torch.tensor(values, { dtype: 'float64' });
+  if (batch.every((v) => typeof v === 'boolean')) return torch.tensor(batch as boolean[]);
+  return torch.tensor(values, values.every((v) => Number.isInteger(v)) ? { dtype: 'int64' } : {});
+}
+
+function kind_name(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  return typeof v === 'object' ? class_name(v) : py_type_name(v);
 }
 
 /**
- * Iterates a dataset in batches (PyTorch's `DataLoader` without worker processes). Each `for…of` pass is one
- * epoch; with `shuffle` every epoch draws a new permutation from `generator`. A `TensorDataset` with the
- * default collate is batched by gathering rows straight into each output tensor (same result as stacking
- * per-item rows).
+ * PyTorch's `default_convert`, what a DataLoader without batching (`batch_size: null`) applies to each item:
+ * typed arrays become tensors, arrays and objects are converted element-wise, everything else is kept.
+ *
+ * @example
+ * nn.data.default_convert([new Float32Array([1, 2]), 3]); // [Tensor [2], 3]
+ */
+export function default_convert(data: unknown): unknown {
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) return torch.tensor(data as torch.TypedArray);
+  if (Array.isArray(data)) return data.map(default_convert);
+  if (is_plain_object(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, default_convert(v)]));
+  return data;
+}
+
+/** Options of `DataLoader` (PyTorch's keyword arguments; any other name is an error). */
+export interface DataLoaderOptions<T, B> {
+  /** Items per batch (default 1); null turns batching off: items come one at a time through `collate_fn`. */
+  batch_size?: number | null;
+  /** Draw a new random order every epoch (default false); exclusive with `sampler` and `batch_sampler`. */
+  shuffle?: boolean | null;
+  /** The indices to read, in order (default: sequential, or random with `shuffle`). */
+  sampler?: Iterable<number> | null;
+  /** Lists of indices, one per batch; exclusive with `batch_size`, `shuffle`, `sampler` and `drop_last`. */
+  batch_sampler?: Iterable<number[]> | null;
+  /** Must be 0: tsgrad loads in the calling thread. */
+  num_workers?: number;
+  /** Turns a list of items into a batch (default `default_collate`; `default_convert` without batching). */
+  collate_fn?: ((batch: T[]) => B) | null;
+  /** Accepted for PyTorch parity; there is no pinned memory on the CPU. */
+  pin_memory?: boolean;
+  /** Drop the last batch when it is smaller than `batch_size` (default false). */
+  drop_last?: boolean;
+  timeout?: number;
+  worker_init_fn?: ((worker_id: number) => void) | null;
+  multiprocessing_context?: unknown;
+  /** Source of the shuffling order; without one, each epoch seeds a generator from `torch.default_generator`. */
+  generator?: torch.Generator | null;
+  prefetch_factor?: number | null;
+  persistent_workers?: boolean;
+  pin_memory_device?: string;
+  in_order?: boolean;
+}
+
+interface LoaderArgs {
+  dataset: unknown;
+  batch_size: unknown;
+  shuffle: unknown;
+  sampler: unknown;
+  batch_sampler: unknown;
+  num_workers: number;
+  collate_fn: ((batch: unknown) => unknown) | null;
+  pin_memory: boolean;
+  drop_last: unknown;
+  timeout: number;
+  worker_init_fn: unknown;
+  multiprocessing_context: unknown;
+  generator: unknown;
+  prefetch_factor: number | null;
+  persistent_workers: boolean;
+  pin_memory_device: string;
+  in_order: boolean;
+}
+
+const DATALOADER = signature<LoaderArgs>(
+  // batch_size, shuffle and drop_last are read as PyTorch's BatchSampler and bool() read them, with their messages
+  'DataLoader.__init__(Any dataset, Scalar|str? batch_size=1, Scalar|str? shuffle=None, Iterable? sampler=None, Iterable? batch_sampler=None, int num_workers=0, ' +
+    'Callable? collate_fn=None, bool pin_memory=False, Scalar|str drop_last=False, float timeout=0, Callable? worker_init_fn=None, ' +
+    'Any multiprocessing_context=None, Generator? generator=None, *, int? prefetch_factor=None, bool persistent_workers=False, ' +
+    'str pin_memory_device="", bool in_order=True)',
+);
+
+/** Reads item `i` of a dataset: `get(i)`, or `[i]` for an array (Python's `dataset[i]`). */
+function item_reader<T>(dataset: DatasetLike<T> | readonly T[]): (i: number) => T {
+  if (Array.isArray(dataset)) return (i) => dataset[i] as T;
+  if (typeof dataset !== 'object' || dataset === null || typeof (dataset as Partial<DatasetLike<T>>).get !== 'function') {
+    throw new TypeError(`DataLoader needs a map-style dataset (an object with get(index) and length, or an array), got ${py_type_name(dataset)}`);
+  }
+  return (i) => (dataset as DatasetLike<T>).get(i);
+}
+
+/**
+ * Iterates a map-style dataset in batches (PyTorch's `DataLoader`, loading in the calling thread). Each
+ * `for…of` pass is one epoch: the sampler gives the indices (sequential, random with `shuffle`, or your own),
+ * the batch sampler groups them, `dataset.get(i)` reads each item (a subclass's override included) and
+ * `collate_fn` makes the batch. The options and their mutual exclusions are PyTorch's, with its messages.
+ * A plain `TensorDataset` with the default collate is batched by gathering rows straight into each output
+ * tensor (same result as stacking the items).
  *
  * @example
  * const loader = new nn.data.DataLoader(new nn.data.TensorDataset(x, y), { batch_size: 64, shuffle: true,
@@ -86,53 +183,86 @@ export interface DataLoaderOptions<T, B> {
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dataset: DatasetLike<T>;
-  readonly batch_size: number;
+  /** null when batching is off (`batch_size: null` or a `batch_sampler`). */
+  readonly batch_size: number | null;
   readonly shuffle: boolean;
   readonly drop_last: boolean;
   readonly generator: torch.Generator | null;
-  readonly collate_fn: ((batch: T[]) => B) | null;
+  readonly sampler: Iterable<number>;
+  /** null when batching is off. */
+  readonly batch_sampler: Iterable<number[]> | null;
+  readonly collate_fn: (batch: T[]) => B;
+  readonly num_workers: number;
+  readonly pin_memory: boolean;
+  readonly timeout: number;
+  private readonly read: (i: number) => T;
 
-  constructor(dataset: DatasetLike<T>, options: DataLoaderOptions<T, B> = {}) {
-    const batch_size = options.batch_size ?? 1;
-    if (!Number.isInteger(batch_size) || batch_size <= 0) {
-      throw new Error(`batch_size should be a positive integer value, but got batch_size=${batch_size}`);
+  constructor(dataset: DatasetLike<T> | readonly T[], options?: DataLoaderOptions<T, B>);
+  constructor(dataset: DatasetLike<T> | readonly T[], batch_size?: number | null, shuffle?: boolean | null, options?: DataLoaderOptions<T, B>);
+  constructor(...args: unknown[]) {
+    const a = DATALOADER.parse(args);
+    if (a.num_workers < 0) throw new Error('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    if (a.timeout < 0) throw new Error('timeout option should be non-negative');
+    if (a.num_workers === 0 && a.prefetch_factor !== null) {
+      throw new Error('prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.');
     }
-    this.dataset = dataset;
-    this.batch_size = batch_size;
-    this.shuffle = options.shuffle ?? false;
-    this.drop_last = options.drop_last ?? false;
-    this.generator = options.generator ?? null;
-    this.collate_fn = options.collate_fn ?? null;
+    if (a.persistent_workers && a.num_workers === 0) throw new Error('persistent_workers option needs num_workers > 0');
+    if (a.num_workers > 0) {
+      throw new Error(`num_workers=${a.num_workers} is not supported: tsgrad's DataLoader loads batches in the calling thread (JavaScript workers cannot share the dataset object); use num_workers=0`);
+    }
+    this.read = item_reader(a.dataset as DatasetLike<T> | readonly T[]);
+    this.dataset = a.dataset as DatasetLike<T>;
+    let batch_size = a.batch_size;
+    let drop_last = a.drop_last;
+    const shuffle = Boolean(a.shuffle);
+    let sampler = a.sampler;
+    let batch_sampler = a.batch_sampler;
+    if (sampler !== null && shuffle) throw new Error('sampler option is mutually exclusive with shuffle');
+    if (batch_sampler !== null) {
+      if (batch_size !== 1 || shuffle || sampler !== null || drop_last !== false) {
+        throw new Error('batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
+      }
+      batch_size = null;
+      drop_last = false;
+    } else if (batch_size === null && drop_last !== false) {
+      throw new Error('batch_size=None option disables auto-batching and is mutually exclusive with drop_last');
+    }
+    const generator = a.generator as torch.Generator | null;
+    sampler ??= shuffle ? new RandomSampler(this.dataset, { generator }) : new SequentialSampler(this.dataset);
+    if (batch_size !== null && batch_sampler === null) batch_sampler = new BatchSampler(sampler as Iterable<number>, batch_size as number, drop_last as boolean);
+    this.batch_size = batch_size as number | null;
+    this.drop_last = drop_last as boolean;
+    this.shuffle = shuffle;
+    this.generator = generator;
+    this.sampler = sampler as Iterable<number>;
+    this.batch_sampler = batch_sampler as Iterable<number[]> | null;
+    this.collate_fn = (a.collate_fn ?? (batch_sampler !== null ? default_collate : default_convert)) as (batch: T[]) => B;
+    this.num_workers = a.num_workers;
+    this.pin_memory = a.pin_memory;
+    this.timeout = a.timeout;
   }
 
-  /** Number of batches per epoch (Python's `len(loader)`). */
+  /** Batches per epoch (Python's `len(loader)`): `len(batch_sampler)`, or `len(sampler)` without batching. */
   get length(): number {
-    const n = this.dataset.length;
-    return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
+    return py_len(this.batch_sampler ?? this.sampler);
   }
 
   *[Symbol.iterator](): Iterator<B> {
-    const order = this.sample_order();
-    const gather = this.collate_fn === null && this.dataset instanceof TensorDataset ? row_gatherer(this.dataset) : null;
-    for (let start = 0; start < order.length; start += this.batch_size) {
-      const indices = order.slice(start, start + this.batch_size);
-      if (this.drop_last && indices.length < this.batch_size) break;
-      if (gather !== null) {
-        yield gather(indices) as B;
-        continue;
-      }
-      const items = indices.map((i) => this.dataset.get(i));
-      yield this.collate_fn === null ? (default_collate(items) as B) : this.collate_fn(items);
+    if (this.batch_sampler === null) {
+      for (const i of this.sampler) yield (this.collate_fn as unknown as (item: T) => B)(this.read(i));
+      return;
+    }
+    const gather = (this.collate_fn as unknown) === default_collate && is_plain_tensor_dataset(this.dataset) ? row_gatherer(this.dataset) : null;
+    for (const indices of this.batch_sampler) {
+      if (gather !== null) yield gather(indices) as B;
+      else yield this.collate_fn(indices.map(this.read));
     }
   }
+}
 
-  /** The epoch's item order: 0..n-1, or a permutation from the generator (PyTorch's RandomSampler). */
-  private sample_order(): number[] {
-    const n = this.dataset.length;
-    if (!this.shuffle) return Array.from({ length: n }, (_, i) => i);
-    const generator = this.generator ?? new torch.Generator().manual_seed(torch.default_generator.next_u32());
-    return torch.randperm(n, { generator }).tolist() as number[];
-  }
+/** A TensorDataset as the library made it: a subclass may override `get` (augmentation), so only this exact class takes the fast path. */
+function is_plain_tensor_dataset(d: unknown): d is TensorDataset {
+  return d instanceof TensorDataset && Object.getPrototypeOf(d) === TensorDataset.prototype && !Object.hasOwn(d, 'get');
 }
 
 /**
@@ -146,12 +276,15 @@ function row_gatherer(dataset: TensorDataset): (indices: readonly number[]) => T
     const c = t.is_contiguous() ? t : t.contiguous();
     return { t, data: c._storage.data, offset: c._offset, row: t.numel() / t.shape[0]! };
   });
-  return (indices) =>
-    sources.map(({ t, data, offset, row }) => {
+  const n = dataset.length;
+  return (raw) => {
+    const indices = raw.map((i) => tensor_index(i, n));
+    return sources.map(({ t, data, offset, row }) => {
       if (data === null) return torch.stack(indices.map((i) => t.select(0, i)), 0);
       const out = torch.Tensor.empty([indices.length, ...t.shape.slice(1)], t.dtype);
       const dst = out._storage.data;
       indices.forEach((r, j) => dst.set(data.subarray(offset + r * row, offset + (r + 1) * row), j * row));
       return out;
     });
+  };
 }

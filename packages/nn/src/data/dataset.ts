@@ -1,6 +1,7 @@
 // Map-style datasets (PyTorch's torch.utils.data): Dataset, TensorDataset, Subset and random_split.
 import * as torch from '@tsgrad/core';
-import { Tensor } from '@tsgrad/core';
+import { py_type_name, Tensor } from '@tsgrad/core';
+import { py_len } from './sampler.js';
 
 /** Anything indexable with a length: what `DataLoader` and `Subset` read from. */
 export interface DatasetLike<T> {
@@ -24,7 +25,8 @@ export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
   abstract readonly length: number;
 
   *[Symbol.iterator](): Iterator<T> {
-    for (let i = 0; i < this.length; i++) yield this.get(i);
+    const n = py_len(this);
+    for (let i = 0; i < n; i++) yield this.get(i);
   }
 }
 
@@ -55,7 +57,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 
   get(index: number): Tensor[] {
-    return this.tensors.map((t) => t.select(0, index));
+    const i = tensor_index(index, this.length);
+    return this.tensors.map((t) => t.select(0, i));
   }
 }
 
@@ -95,7 +98,7 @@ export class Subset<T> extends Dataset<T> {
  * const [train, val] = nn.data.random_split(ds, [0.8, 0.2], { generator: new torch.Generator().manual_seed(42) });
  */
 export function random_split<T>(dataset: DatasetLike<T>, lengths: readonly number[], options: { generator?: torch.Generator } = {}): Subset<T>[] {
-  const n = dataset.length;
+  const n = py_len(dataset);
   let sizes = [...lengths];
   const total = sizes.reduce((a, b) => a + b, 0);
   if (is_close(total, 1) && total <= 1) {
@@ -108,6 +111,10 @@ export function random_split<T>(dataset: DatasetLike<T>, lengths: readonly numbe
     sizes.forEach((len, i) => {
       if (len === 0) torch.warn(`Length of split at index ${i} is 0. This might result in an empty dataset.`);
     });
+  }
+  const bad = sizes.findIndex((len) => typeof len !== 'number' || !Number.isInteger(len) || len < 0);
+  if (bad >= 0) {
+    throw new TypeError(`random_split(): lengths are counts (non-negative integers) or fractions that sum to 1, got ${String(sizes[bad])} at index ${bad} of [${lengths.join(', ')}]`);
   }
   const sum = sizes.reduce((a, b) => a + b, 0);
   if (sum !== n) {
@@ -125,4 +132,13 @@ export function random_split<T>(dataset: DatasetLike<T>, lengths: readonly numbe
 /** Python's `math.isclose(a, b)` with its default relative tolerance. */
 function is_close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** `tensor[i]`'s rules for one row index: an integer in [-n, n), negatives counted from the end. */
+export function tensor_index(i: unknown, n: number): number {
+  if (typeof i !== 'number' || !Number.isInteger(i)) {
+    throw new TypeError(`only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got ${py_type_name(i)})`);
+  }
+  if (i < -n || i >= n) throw new RangeError(`index ${i} is out of bounds for dimension 0 with size ${n}`);
+  return i < 0 ? i + n : i;
 }
