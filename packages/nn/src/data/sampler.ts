@@ -98,13 +98,13 @@ export class RandomSampler extends Sampler<number> {
   constructor(data_source: Sized, ...args: PyArgs<[replacement: boolean, num_samples: number | null, generator: torch.Generator | null], { replacement?: boolean; num_samples?: number | null; generator?: torch.Generator | null }>) {
     super();
     const a = RANDOM_SAMPLER.parse([data_source, ...args]);
-    if (typeof a.replacement !== 'boolean') throw new TypeError(`replacement should be a boolean value, but got replacement=${py_format(a.replacement)}`);
+    check_bool('replacement', a.replacement, TypeError);
     this.data_source = a.data_source;
     this.replacement = a.replacement;
     this._num_samples = a.num_samples === null ? null : (a.num_samples as number);
     this.generator = a.generator;
     const n = this.num_samples;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new Error(`num_samples should be a positive integer value, but got num_samples=${py_format(n)}`);
+    check_positive_int('num_samples', n);
   }
 
   /** How many indices a pass yields (the data source's length unless given). */
@@ -186,10 +186,8 @@ export class WeightedRandomSampler extends Sampler<number> {
   ) {
     super();
     const { num_samples, replacement, generator } = WEIGHTED_SAMPLER.parse([weights, ...args]);
-    if (typeof num_samples !== 'number' || !Number.isInteger(num_samples) || num_samples <= 0) {
-      throw new Error(`num_samples should be a positive integer value, but got num_samples=${py_format(num_samples)}`);
-    }
-    if (typeof replacement !== 'boolean') throw new Error(`replacement should be a boolean value, but got replacement=${py_format(replacement)}`);
+    check_positive_int('num_samples', num_samples);
+    check_bool('replacement', replacement, Error);
     const w = weights instanceof torch.Tensor ? weights : torch.tensor([...weights] as number[], { dtype: 'float64' });
     if (w.ndim !== 1) throw new Error(`weights should be a 1d sequence but given weights have shape (${w.shape.join(', ')}${w.ndim === 1 ? ',' : ''})`);
     const values = Float64Array.from(w.data_array() as ArrayLike<number>);
@@ -263,10 +261,8 @@ export class BatchSampler extends Sampler<number[]> {
   constructor(...args: PyArgs<[sampler: Iterable<number>, batch_size: number, drop_last: boolean], { sampler?: Iterable<number>; batch_size?: number; drop_last?: boolean }>) {
     super();
     const { sampler, batch_size, drop_last } = BATCH_SAMPLER.parse(args);
-    if (typeof batch_size !== 'number' || !Number.isInteger(batch_size) || batch_size <= 0) {
-      throw new Error(`batch_size should be a positive integer value, but got batch_size=${py_format(batch_size)}`);
-    }
-    if (typeof drop_last !== 'boolean') throw new Error(`drop_last should be a boolean value, but got drop_last=${py_format(drop_last)}`);
+    check_positive_int('batch_size', batch_size);
+    check_bool('drop_last', drop_last, Error);
     this.sampler = sampler;
     this.batch_size = batch_size;
     this.drop_last = drop_last;
@@ -288,6 +284,16 @@ export class BatchSampler extends Sampler<number[]> {
     const n = py_len(this.sampler);
     return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
   }
+}
+
+/** PyTorch's sampler check of a count option: "<name> should be a positive integer value, but got <name>=<v>". */
+function check_positive_int(name: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new Error(`${name} should be a positive integer value, but got ${name}=${py_format(v)}`);
+}
+
+/** PyTorch's sampler check of a flag (RandomSampler raises it as a TypeError, the others as ValueError). */
+function check_bool(name: string, v: unknown, kind: ErrorConstructor | TypeErrorConstructor): asserts v is boolean {
+  if (typeof v !== 'boolean') throw new kind(`${name} should be a boolean value, but got ${name}=${py_format(v)}`);
 }
 
 /** Python's `str(v)` of an option in PyTorch's `"...={}".format(v)` messages (`True`, `2.5`, `None`). */
