@@ -171,3 +171,21 @@ describe('Optimizer.step refuses a gradient that does not match its parameter', 
     });
   }
 });
+
+describe('lr_scheduler.load_state_dict checks fields before it restores any', () => {
+  it('refuses an optimizer entry and fields of another kind; keeps __proto__ a plain key', () => {
+    const opt = new nn.optim.SGD([torch.zeros([2]).requires_grad_()], { lr: 0.1 });
+    const sched = new nn.optim.lr_scheduler.StepLR(opt, 2);
+    sched.step();
+    const good = sched.state_dict();
+    const fresh = new nn.optim.lr_scheduler.StepLR(new nn.optim.SGD([torch.zeros([2]).requires_grad_()], { lr: 0.1 }), 2);
+    const before = fresh.state_dict();
+    expect(() => fresh.load_state_dict({ ...good, optimizer: {} })).toThrow("scheduler state dict holds an 'optimizer' entry");
+    expect(() => fresh.load_state_dict({ ...good, last_epoch: '3' })).toThrow(`scheduler state dict has 'last_epoch' = "3", but StepLR keeps a number there`);
+    expect(() => fresh.load_state_dict({ ...good, base_lrs: 0.1 })).toThrow("keeps a list there");
+    expect(fresh.state_dict()).toEqual(before);
+    fresh.load_state_dict(JSON.parse(JSON.stringify({ ...good, __proto__x: 1 }).replace('__proto__x', '__proto__')) as Record<string, unknown>);
+    expect(Object.getPrototypeOf(fresh)).toBe(nn.optim.lr_scheduler.StepLR.prototype);
+    expect(fresh.last_epoch).toBe(good['last_epoch']);
+  });
+});

@@ -133,14 +133,34 @@ export abstract class LRScheduler {
   }
 
   /**
-   * Restores fields saved by `state_dict()`.
+   * Restores fields saved by `state_dict()` (PyTorch's `__dict__.update`). Each field is checked first: one that
+   * this scheduler has must keep its kind (a number stays a number, a list a list), and the optimizer is never
+   * replaced; a rejected state dict changes nothing. Fields are defined as own properties, so a key such as
+   * `__proto__` stays a key.
    *
    * @example
    * scheduler2.load_state_dict(scheduler.state_dict());
    */
   load_state_dict(state_dict: SchedulerStateDict): void {
-    Object.assign(this, structuredClone(state_dict));
+    if (typeof state_dict !== 'object' || state_dict === null || Array.isArray(state_dict)) {
+      throw new TypeError(`scheduler state dict must be a dict, got ${state_dict === null ? 'None' : typeof state_dict}`);
+    }
+    const entries = Object.entries(structuredClone(state_dict));
+    for (const [key, value] of entries) {
+      if (key === 'optimizer') throw new Error("scheduler state dict holds an 'optimizer' entry; a scheduler keeps the optimizer it was built with");
+      const own = Object.hasOwn(this, key) ? (this as Record<string, unknown>)[key] : undefined;
+      if (own !== undefined && own !== null && value !== null && field_kind(own) !== field_kind(value)) {
+        throw new TypeError(`scheduler state dict has '${key}' = ${JSON.stringify(value)}, but ${this.constructor.name} keeps a ${field_kind(own)} there`);
+      }
+    }
+    for (const [key, value] of entries) Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
   }
+}
+
+/** A scheduler field's kind for load checks: 'list', 'dict' or the `typeof` name. */
+function field_kind(v: unknown): string {
+  if (Array.isArray(v)) return 'list';
+  return typeof v === 'object' ? 'dict' : typeof v;
 }
 
 /** Options of `StepLR`. */
