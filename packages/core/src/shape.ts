@@ -51,7 +51,8 @@ export function broadcast_shapes(a: Shape, b: Shape): number[] {
 /** Normalises a possibly negative dim against `ndim`, with PyTorch's IndexError text. */
 export function normalize_dim(dim: number, ndim: number): number {
   const n = Math.max(ndim, 1);
-  if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+  if (!Number.isInteger(dim)) throw new TypeError(`argument 'dim' must be int, not ${typeof dim === 'number' ? 'float' : dim === null ? 'NoneType' : typeof dim}`);
+  if (dim < -n || dim >= n) {
     throw new RangeError(`Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
   }
   return dim < 0 ? dim + n : dim;
@@ -79,7 +80,9 @@ export function infer_size(shape: readonly number[], numel: number): number[] {
     if (s === -1) {
       if (infer >= 0) throw new Error('only one dimension can be inferred');
       infer = i;
-    } else if (!Number.isInteger(s) || s < 0) {
+    } else if (!Number.isInteger(s)) {
+      throw new TypeError(`argument 'size' must be tuple of ints, but found element of type ${typeof s === 'number' ? 'float' : typeof s} at pos ${i}`);
+    } else if (s < 0) {
       throw new Error(`invalid shape dimension ${s}`);
     } else known *= s;
   }

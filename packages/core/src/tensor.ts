@@ -14,7 +14,7 @@ import { format_tensor } from './print.js';
 import { CPU, check_device, type Device } from './device.js';
 import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
-import { method_call, type PyArgs } from './signature.js';
+import { method_call, signature, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ClampOptions } from './ops/types.js';
 import type { MaxResult, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
@@ -22,6 +22,7 @@ import type { RoundingMode, Scalar } from './ops/arithmetic.js';
 
 /** Legacy type names `x.type(...)` accepts. */
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
+const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
 
 /** Shared memory of a tensor and its views, with the version counter in-place ops bump (spec §2, E9). */
 export class Storage {
@@ -647,23 +648,29 @@ export class Tensor {
   as_strided(size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
     return ops.as_strided(this, size, stride, storage_offset);
   }
-  select(dim: number, index: number): Tensor {
-    return ops.select(this, dim, index);
+  select(...args: PyArgs<[dim: number, index: number], { dim?: number; index?: number }>): Tensor {
+    method_call();
+    return ops.select(this, ...args);
   }
-  narrow(dim: number, start: number, length: number): Tensor {
-    return ops.narrow(this, dim, start, length);
+  narrow(...args: PyArgs<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }>): Tensor {
+    method_call();
+    return ops.narrow(this, ...args);
   }
-  chunk(chunks: number, dim = 0): Tensor[] {
-    return ops.chunk(this, chunks, dim);
+  chunk(...args: PyArgs<[chunks: number, dim: number], { chunks?: number; dim?: number }>): Tensor[] {
+    method_call();
+    return ops.chunk(this, ...args);
   }
-  split(size: number | number[], dim = 0): Tensor[] {
-    return ops.split(this, size, dim);
+  split(...args: PyArgs<[split_size: number | number[], dim: number], { split_size?: number | number[]; dim?: number }>): Tensor[] {
+    // Tensor.split names its size `split_size`, torch.split `split_size_or_sections`
+    const { split_size, dim } = SPLIT_METHOD.parse([this, ...args], { method: true });
+    return ops.split(this, split_size, dim);
   }
   unbind(dim = 0): Tensor[] {
     return ops.unbind(this, dim);
   }
-  gather(dim: number, index: Tensor): Tensor {
-    return ops.gather(this, dim, index);
+  gather(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
+    method_call();
+    return ops.gather(this, ...args);
   }
   masked_fill(mask: Tensor, value: Scalar): Tensor {
     return ops.masked_fill(this, mask, value);

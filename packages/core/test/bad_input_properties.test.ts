@@ -206,3 +206,54 @@ describe('malformed data', () => {
     expect(torch.tensor(ok as torch.NestedArray).ndim).toBe(128);
   });
 });
+
+describe('convolution and pooling geometry', () => {
+  const geometry = fc.record({
+    k: fc.integer({ min: -1, max: 4 }),
+    stride: fc.integer({ min: -1, max: 3 }),
+    padding: fc.integer({ min: -1, max: 2 }),
+    dilation: fc.integer({ min: -1, max: 2 }),
+    size: fc.integer({ min: 1, max: 7 }),
+    op: fc.constantFrom('conv2d', 'max_pool2d', 'avg_pool2d'),
+  });
+
+  /** The op's values, or its error message, on the named backend. */
+  function outcome(backend: string, g: { k: number; stride: number; padding: number; dilation: number; size: number; op: string }): number[] | string {
+    torch.set_backend(backend);
+    try {
+      const x = torch.arange(0, 2 * g.size * g.size, 1, { dtype: 'float32' }).reshape([1, 2, g.size, g.size]).div(7).sin();
+      let y: torch.Tensor;
+      if (g.op === 'conv2d') {
+        const w = torch.arange(0, 4 * Math.max(g.k, 0) ** 2, 1, { dtype: 'float32' }).reshape([2, 2, Math.max(g.k, 0), Math.max(g.k, 0)]).cos();
+        y = torch.conv2d(x, w, null, { stride: g.stride, padding: g.padding, dilation: g.dilation });
+      } else if (g.op === 'max_pool2d') y = torch.max_pool2d(x, g.k, { stride: g.stride, padding: g.padding, dilation: g.dilation });
+      else y = torch.avg_pool2d(x, g.k, { stride: g.stride, padding: g.padding });
+      return values(y);
+    } catch (e) {
+      return (e as Error).message;
+    } finally {
+      torch.set_backend('wasm');
+    }
+  }
+
+  it('every backend raises the same error for invalid geometry and agrees on valid geometry', () => {
+    if (!torch.list_backends().includes('wasm')) return;
+    fc.assert(
+      fc.property(geometry, (g) => {
+        const js = outcome('js', g);
+        const wasm = outcome('wasm', g);
+        if (typeof js === 'string') {
+          expect(wasm).toBe(js);
+          expect(js).not.toMatch(/Invalid typed array length|divide by zero|unreachable|out of bounds memory/);
+          return;
+        }
+        expect(typeof wasm).not.toBe('string');
+        const w = wasm as number[];
+        expect(w.length).toBe(js.length);
+        js.forEach((v, i) => expect(Math.abs(v - w[i]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+        if (g.stride <= 0 || g.padding < 0 || (g.op !== 'avg_pool2d' && g.dilation <= 0) || g.k <= 0) throw new Error(`invalid geometry accepted: ${JSON.stringify(g)}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -6,6 +6,7 @@ import { copy_, fill_ } from './inplace.js';
 import { alias_of, check_inplace, rebase_history } from '../autograd/view_inplace.js';
 import { mul, to_dtype } from './arithmetic.js';
 import { sum_to } from './reduce.js';
+import { signature, type PyArgs } from '../signature.js';
 import { as_view, select, slice, unsqueeze, type Geometry } from './view.js';
 
 /** A slice `start:stop:step` (any part may be omitted). */
@@ -128,9 +129,13 @@ function index_put_zeros(g: Tensor, shape: readonly number[], adv: Advanced[]): 
   return out;
 }
 
+const INDEX_DTYPE = 'tensors used as indices must be long, int, byte or bool tensors';
+
 function as_index_tensor(v: Tensor | number[] | boolean[]): Tensor {
   if (v instanceof Tensor) return v;
   const isbool = v.length > 0 && typeof v[0] === 'boolean';
+  // a list is a tensor to PyTorch: fractional entries make a float tensor, which cannot index
+  for (const e of v) if (typeof e !== (isbool ? 'boolean' : 'number') || (!isbool && !Number.isInteger(e))) throw new RangeError(INDEX_DTYPE);
   const t = empty([v.length], isbool ? 'bool' : 'int64');
   v.forEach((x, i) => (t._storage.data[i] = Number(x)));
   return t;
@@ -168,6 +173,7 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
     if (it === '...') dim += x.ndim - consumed;
     else if (it === null) r = unsqueeze(r, dim++);
     else if (typeof it === 'number') {
+      if (!Number.isInteger(it)) throw new RangeError(`only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got float)`);
       r = select(r, dim, it);
     } else if (it instanceof Tensor || Array.isArray(it)) {
       const t = as_index_tensor(it);
@@ -182,7 +188,7 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
         mask_to_indices(mask).forEach((idx, j) => adv.push({ dim: dim + j, index: idx }));
         dim += k;
       } else {
-        if (t.dtype !== 'int64') throw new Error('tensors used as indices must be long, int, byte or bool tensors');
+        if (t.dtype !== 'int64') throw new RangeError(INDEX_DTYPE);
         adv.push({ dim: dim++, index: t });
       }
     } else if (is_slice(it)) {
@@ -274,11 +280,11 @@ function gather_plan(index: Tensor, dim: number, src_shape: readonly number[]): 
     let off = 0;
     for (let d = 0; d < ishape.length; d++) {
       const c = Math.floor(i / istrides[d]!) % ishape[d]!;
-      let v = d === dim ? idx[i]! : c;
+      const v = d === dim ? idx[i]! : c;
       if (d === dim) {
         const size = src_shape[d]!;
-        if (v < -size || v >= size) throw new RangeError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
-        if (v < 0) v += size;
+        // gather and scatter take no negative indices (unlike x[idx])
+        if (v < 0 || v >= size) throw new RangeError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
       }
       off += v * strides[d]!;
     }
@@ -287,10 +293,24 @@ function gather_plan(index: Tensor, dim: number, src_shape: readonly number[]): 
   return out;
 }
 
-/** `out[i][j] = x[index[i][j]][j]` for dim 0, etc. (GatherBackward0). */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+const GATHER = signature<{ input: Tensor; dim: number; index: Tensor; sparse_grad: boolean }>('gather(Tensor input, int dim, Tensor index, *, bool sparse_grad=False)');
+/**
+ * `out[i][j] = x[index[i][j]][j]` for dim 0, etc. (GatherBackward0). The index is int64, has x's number of
+ * dims and no larger size than x outside `dim` (PyTorch's checks, so no read leaves x).
+ *
+ * @example
+ * torch.gather(x, 1, torch.tensor([[0], [2]], { dtype: 'int64' }));
+ */
+export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tensor], { input?: Tensor; dim?: number; index?: Tensor; sparse_grad?: boolean }>): Tensor {
+  const { input: x, dim, index } = GATHER.parse(args);
   const d = normalize_dim(dim, x.ndim);
-  if (index.ndim !== x.ndim) throw new Error('Index tensor must have the same number of dimensions as input tensor');
+  if (index.dtype !== 'int64') throw new Error('gather(): Expected dtype int64 for index');
+  if (index.ndim !== x.ndim && !(Math.max(index.ndim, 1) === 1 && Math.max(x.ndim, 1) === 1)) throw new Error('Index tensor must have the same number of dimensions as input tensor');
+  for (let k = 0; k < index.ndim; k++) {
+    if (k !== d && index.shape[k]! > x.shape[k]!) {
+      throw new Error(`Size does not match at dimension ${k} expected index [${index.shape.join(', ')}] to be smaller than self [${x.shape.join(', ')}] apart from dimension ${d}`);
+    }
+  }
   const src = x._contiguous_data();
   const plan = gather_plan(index, d, x.shape);
   const out = empty(index.shape, x.dtype);

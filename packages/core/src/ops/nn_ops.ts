@@ -16,6 +16,7 @@ import { signature, type PyArgs } from '../signature.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
 import { expand, squeeze, unsqueeze } from './view.js';
 import { interpolate_nd } from './resample.js';
+import { check_conv_args, check_resize, pool2d_params } from './nn_geometry.js';
 
 /** A size for both spatial dims at once, or `[height, width]`. */
 export type Pair = number | [number, number] | readonly number[];
@@ -62,6 +63,8 @@ function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, 
   const dilation = pair(options.dilation ?? 1, 'dilation');
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
+  check_conv_args(stride, typeof options.padding === 'string' ? [0, 0] : pair(options.padding ?? 0, 'padding'), dilation, groups);
+  if (kh <= 0 || kw <= 0) throw new Error(`kernel size should be greater than zero, but got kernel_height: ${kh} kernel_width: ${kw}`);
   let padding: [number, number];
   if (options.padding === 'valid') padding = [0, 0];
   else if (options.padding === 'same') {
@@ -155,13 +158,7 @@ function pool_params(x: Tensor, kernel_size: Pair, stride: Pair | null | undefin
   const [kh, kw] = pair(kernel_size, 'kernel_size');
   const no_stride = stride === null || stride === undefined || (typeof stride !== 'number' && stride.length === 0);
   const [sh, sw] = no_stride ? [kh, kw] : pair(stride!, 'stride');
-  const [ph, pw] = pair(padding, 'padding');
-  const [dh, dw] = pair(dilation, 'dilation');
-  if (ph > kh / 2 || pw > kw / 2) throw new Error(`pad should be at most half of effective kernel size, but got pad=${ph}, kernel_size=${kh} and dilation=${dh}`);
-  const Ho = pool_out_size(H, kh, sh, ph, dh, ceil_mode);
-  const Wo = pool_out_size(W, kw, sw, pw, dw, ceil_mode);
-  if (Ho <= 0 || Wo <= 0) throw new Error(`Given input size: (${C}x${H}x${W}). Calculated output size: (${C}x${Ho}x${Wo}). Output size is too small`);
-  return { N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, ceil_mode, Ho, Wo };
+  return pool2d_params([N, C, H, W], [kh, kw], [sh, sw], pair(padding, 'padding'), pair(dilation, 'dilation'), ceil_mode);
 }
 
 /**
@@ -305,6 +302,7 @@ function interpolate_impl(input: Tensor, options: InterpolateOptions): Tensor {
     Wo = Math.floor(W * sw);
     sf = [sh, sw];
   } else throw new Error('either size or scale_factor should be defined');
+  check_resize(mode === 'bilinear' ? 'upsample_bilinear2d' : 'upsample_nearest2d', H, W, Ho, Wo);
   if (mode === 'nearest') {
     if (options.align_corners !== undefined && options.align_corners !== null) throw new Error('align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear');
     return interpolate_nearest(input, Ho, Wo, sf);
@@ -716,7 +714,7 @@ const CONV2D = signature<{ input: Tensor; weight: Tensor; bias: Tensor | null; s
  */
 export function conv2d(...args: PyArgs<[input: Tensor, weight: Tensor, bias: Tensor | null, stride: Pair, padding: Pair | 'same' | 'valid', dilation: Pair, groups: number], Conv2dOptions & { input?: Tensor; weight?: Tensor; bias?: Tensor | null }>): Tensor {
   const a = CONV2D.parse(args);
-  if (typeof a.padding === 'string' && a.padding !== 'same' && a.padding !== 'valid') throw new Error(`Invalid padding string '${a.padding}', should be one of ['valid', 'same']`);
+  if (typeof a.padding === 'string' && a.padding !== 'same' && a.padding !== 'valid') throw new Error(`Invalid padding string: '${a.padding}'`);
   return conv2d_impl(a.input, a.weight, a.bias, { stride: a.stride, padding: a.padding as Conv2dOptions['padding'], dilation: a.dilation, groups: a.groups });
 }
 
@@ -748,6 +746,7 @@ const AVG_POOL2D = signature<{ input: Tensor; kernel_size: number[]; stride: num
  */
 export function avg_pool2d(...args: PoolArgs<AvgPoolOptions>): Tensor {
   const a = AVG_POOL2D.parse(args);
+  if (a.divisor_override === 0) throw new Error('divisor must be not zero');
   return avg_pool2d_impl(a.input, a.kernel_size, a);
 }
 

@@ -272,14 +272,14 @@ function slice_geometry(g: Geometry, dim: number, start: number, length: number,
   return { shape, strides, offset };
 }
 
+const SELECT = signature<{ input: Tensor; dim: number; index: number }>('select(Tensor input, int dim, int index)');
 /** `x[..., index, ...]` along `dim` (SelectBackward0). */
-export function select(x: Tensor, dim: number, index: number): Tensor {
+export function select(...args: PyArgs<[input: Tensor, dim: number, index: number], { input?: Tensor; dim?: number; index?: number }>): Tensor {
+  const { input: x, dim, index } = SELECT.parse(args);
   if (x.ndim === 0) throw new Error('select() cannot be applied to a 0-dim tensor.');
   const d = normalize_dim(dim, x.ndim);
   const size = x.shape[d]!;
-  if (!Number.isInteger(index) || index < -size || index >= size) {
-    throw new RangeError(`index ${index} is out of bounds for dimension ${d} with size ${size}`);
-  }
+  if (index < -size || index >= size) throw new RangeError(`index ${index} is out of bounds for dimension ${d} with size ${size}`);
   const i = index < 0 ? index + size : index;
   const out = as_view(x, select_geometry(geometry(x), d, i));
   const base = x.shape;
@@ -290,7 +290,11 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 /** Python slice semantics along `dim` with a positive step (SliceBackward0). */
 export function slice(x: Tensor, dim: number, start: number | null = null, stop: number | null = null, step = 1): Tensor {
   const d = normalize_dim(dim, x.ndim);
-  if (step <= 0) throw new Error('slice step must be positive');
+  for (const v of [start, stop, step]) {
+    if (v !== null && !Number.isInteger(v)) throw new TypeError('slice indices must be integers or None or have an __index__ method');
+  }
+  if (step === 0) throw new Error('slice step cannot be zero');
+  if (step < 0) throw new Error('step must be greater than zero');
   const size = x.shape[d]!;
   const clampi = (v: number): number => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
   const s = start === null ? 0 : clampi(start);
@@ -302,8 +306,10 @@ export function slice(x: Tensor, dim: number, start: number | null = null, stop:
   return out;
 }
 
+const NARROW = signature<{ input: Tensor; dim: number; start: number; length: number }>('narrow(Tensor input, int dim, int start, int length)');
 /** `length` elements of `dim` from `start` (a slice). */
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+export function narrow(...args: PyArgs<[input: Tensor, dim: number, start: number, length: number], { input?: Tensor; dim?: number; start?: number; length?: number }>): Tensor {
+  const { input: x, dim, start, length } = NARROW.parse(args);
   const d = normalize_dim(dim, x.ndim);
   const size = x.shape[d]!;
   const s = start < 0 ? start + size : start;
@@ -311,6 +317,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return slice(x, d, s, s + length);
 }
 
+const SPLIT = signature<{ tensor: Tensor; split_size_or_sections: number | number[]; dim: number }>('split(Tensor tensor, int|int[] split_size_or_sections, int dim=0)');
 /**
  * Splits into views of `size` elements (or the given sizes) along `dim`: one node with an output per piece
  * (SplitBackward0; SplitWithSizesBackward0 for a list of sizes), a piece without gradient counts as zeros.
@@ -318,10 +325,21 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * @example
  * const [a, b] = x.split(2); x.split([1, 3], 1);
  */
-export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
+export function split(
+  ...args: PyArgs<[tensor: Tensor, split_size_or_sections: number | number[], dim: number], { tensor?: Tensor; split_size_or_sections?: number | number[]; dim?: number }>
+): Tensor[] {
+  const { tensor: x, split_size_or_sections: size, dim } = SPLIT.parse(args);
   const d = normalize_dim(dim, x.ndim);
   const total = x.shape[d]!;
-  const sizes = Array.isArray(size) ? size : Array.from({ length: Math.max(1, Math.ceil(total / size)) }, (_, i) => Math.min(size, total - i * size));
+  let sizes: number[];
+  if (Array.isArray(size)) {
+    if (size.some((n) => n < 0)) throw new Error(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[${size.join(', ')}]`);
+    sizes = size;
+  } else {
+    if (size < 0) throw new Error(`split expects split_size be non-negative, but got split_size=${size}`);
+    if (size === 0 && total !== 0) throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${total}`);
+    sizes = size === 0 ? [0] : Array.from({ length: Math.max(1, Math.ceil(total / size)) }, (_, i) => Math.min(size, total - i * size));
+  }
   if (sizes.reduce((a, b) => a + b, 0) !== total) throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${total} (input tensor's size at dimension ${d}), but got split_sizes=[${sizes.join(', ')}]`);
   let off = 0;
   const pieces = sizes.map((n) => {
@@ -335,8 +353,12 @@ export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
   return pieces;
 }
 
+const CHUNK = signature<{ input: Tensor; chunks: number; dim: number }>('chunk(Tensor input, int chunks, int dim=0)');
 /** `chunks` pieces of equal size (the last may be smaller) along `dim`, as PyTorch: a split (SplitBackward0). */
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+export function chunk(...args: PyArgs<[input: Tensor, chunks: number, dim: number], { input?: Tensor; chunks?: number; dim?: number }>): Tensor[] {
+  const { input: x, chunks, dim } = CHUNK.parse(args);
+  if (x.ndim === 0) throw new Error('chunk expects at least a 1-dimensional tensor');
+  if (chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalize_dim(dim, x.ndim);
   return split(x, Math.ceil(x.shape[d]! / chunks), d);
 }
