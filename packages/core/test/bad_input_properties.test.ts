@@ -250,7 +250,8 @@ describe('convolution and pooling geometry', () => {
         expect(typeof wasm).not.toBe('string');
         const w = wasm as number[];
         expect(w.length).toBe(js.length);
-        js.forEach((v, i) => expect(Math.abs(v - w[i]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v))));
+        // windows wholly in the padding give -inf on both
+        js.forEach((v, i) => expect(Object.is(v, w[i]) || Math.abs(v - w[i]!) <= 1e-5 * (1 + Math.abs(v))).toBe(true));
         if (g.stride <= 0 || g.padding < 0 || (g.op !== 'avg_pool2d' && g.dilation <= 0) || g.k <= 0) throw new Error(`invalid geometry accepted: ${JSON.stringify(g)}`);
       }),
       { numRuns: 300 },
