@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as torch from '@tsgrad/core';
 import { bench_hooks, hook_overheads, HOOK_ROWS, OVERHEAD_ROWS } from './hooks.js';
 import { compare, format_ms, format_table, save_results, type Peer, type RemotePeer } from './measure.js';
-import { TorchProcess, torch_version } from './torch_process.js';
+import { TorchProcess, torch_info, type TorchInfo } from './torch_process.js';
 import { load_tfjs, tf, TFJS_BACKENDS, use } from './tfjs.js';
 import { AGREEMENT, disagreement, FULL, workloads, type Side, type Workload } from './workloads.js';
 
@@ -136,6 +136,17 @@ function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: n
     else if (theirs?.ms == null) out.push({ target, figure: 'PyTorch not available', met: null });
     else out.push({ target, figure: `tsgrad/PyTorch ${(ours.ms / theirs.ms).toFixed(2)} (${format_ms(ours.ms)} vs ${format_ms(theirs.ms)})`, met: ours.ms <= theirs.ms });
   }
+  const best = (key: string, name: (n: number) => string): { n: number; ms: number } | null =>
+    TORCH_THREADS.map((n) => ({ n, ms: find(key, name(n))?.ms ?? null })).filter((x): x is { n: number; ms: number } => x.ms !== null).reduce<{ n: number; ms: number } | null>((a, b) => (a === null || b.ms < a.ms ? b : a), null);
+  const ours_best = best('simplenet_train_b64', tsgrad_name);
+  const theirs_best = best('simplenet_train_b64', torch_name);
+  if (ours_best !== null && theirs_best !== null) {
+    out.push({
+      target: 'SimpleNet train step b64, best thread setting of each',
+      figure: `tsgrad/PyTorch ${(ours_best.ms / theirs_best.ms).toFixed(2)} (${format_ms(ours_best.ms)} at ${ours_best.n} vs ${format_ms(theirs_best.ms)} at ${theirs_best.n})`,
+      met: ours_best.ms <= theirs_best.ms,
+    });
+  }
   for (const key of ['simplenet_forward_b64', 'saliency_b1']) {
     const ours = find(key, 'tsgrad')!.ms!;
     const theirs = find(key, 'TF.js wasm')?.ms;
@@ -195,7 +206,8 @@ function print_hooks(ours: Record<string, number>, theirs: Record<string, number
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const pytorch = torch_version();
+  const info = torch_info();
+  const pytorch = info?.version ?? null;
   const cpus = os.cpus();
   const machine = {
     cpus: cpus.length,
@@ -205,10 +217,13 @@ async function main(): Promise<void> {
     tsgrad_threads: TSGRAD_THREADS,
     tfjs: tf.version.tfjs,
     pytorch,
+    pytorch_blas: info === null ? null : { libraries: info.blas_libraries, openblas_kernel: info.openblas_kernel, openblas_threading: info.openblas_threading, config: info.config, unset_for_pytorch: info.unset },
+    pytorch_allocator_primed: true,
   };
   const load = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
   console.log(`${machine.cpus} × ${machine.cpu_model}, Node ${machine.node}, load average ${load()}`);
   console.log(`tsgrad (${machine.tsgrad_backend} backend, ${TSGRAD_THREADS.join(' and ')} thread${TSGRAD_THREADS.length > 1 ? 's' : ''}), TF.js ${machine.tfjs} (cpu and wasm backends, one thread each), PyTorch ${pytorch ?? 'not available'}`);
+  if (info !== null) console.log(describe_blas(info));
   console.log('Medians of rounds alternating between all peers, each workload in a fresh process (PyTorch runs its rounds in a companion process while that one waits).\n');
 
   const results: WorkloadResult[] = [];
@@ -232,6 +247,15 @@ async function main(): Promise<void> {
     targets: v,
   });
   console.log(`\nwrote bench/results.json (${((performance.now() - started) / 1000).toFixed(0)} s; load average now ${load()}: on shared cores, expect noise)`);
+}
+
+/** One line on the BLAS PyTorch loaded, so a reader sees whether the peer ran at its best. */
+function describe_blas(info: TorchInfo): string {
+  const lib = info.blas_libraries.find((l) => /libopenblas/.test(l)) ?? info.blas_libraries.find((l) => /libblas/.test(l)) ?? 'no BLAS library mapped';
+  const kernel = info.openblas_kernel === null ? '' : `, OpenBLAS kernel ${info.openblas_kernel} (${info.openblas_threading})`;
+  const unset = info.unset.length === 0 ? '' : `, run without ${info.unset.join(' ')}`;
+  const reference = /libopenblas/.test(lib) ? '' : ' (not OpenBLAS: the peer is handicapped; `pnpm bench:setup` as root installs libopenblas0-openmp)';
+  return `PyTorch's BLAS: ${lib}${kernel}${unset}${reference}; its process primes the allocator as tsgrad's does (a freed 32 MB block)`;
 }
 
 const HOOKS = 'hooks';

@@ -6,12 +6,62 @@ import { Worker } from 'node:worker_threads';
 import type { RemotePeer } from './measure.js';
 
 const PYTHON = '/usr/bin/python3';
+/** Debian's OpenBLAS builds, best first: `pnpm bench:setup` installs the OpenMP one (PyTorch's own threading). */
+const OPENBLAS_DIRS = ['/usr/lib/x86_64-linux-gnu/openblas-openmp', '/usr/lib/x86_64-linux-gnu/openblas-pthread', '/usr/lib/aarch64-linux-gnu/openblas-openmp', '/usr/lib/aarch64-linux-gnu/openblas-pthread'];
 
-/** PyTorch's version when /usr/bin/python3 has torch, else null. */
-export function torch_version(): string | null {
+/**
+ * The companion's environment: an OpenBLAS build first on the library path, so Debian's torch loads it whatever
+ * the system's libblas.so.3 alternative is (the reference BLAS is 25× slower at matmul); and without
+ * OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (both together), which some machines set to keep old OpenBLAS builds
+ * safe but which pin a current one to a slower kernel: PyTorch then runs on the kernel OpenBLAS picks itself,
+ * reported by torch_info().
+ */
+export function torch_env(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env['OPENBLAS_CORETYPE'];
+  delete env['OPENBLAS_L2_SIZE'];
+  const dir = OPENBLAS_DIRS.find((d) => existsSync(`${d}/libblas.so.3`));
+  if (dir !== undefined) env['LD_LIBRARY_PATH'] = [dir, env['LD_LIBRARY_PATH']].filter(Boolean).join(':');
+  return env;
+}
+
+/** What the PyTorch peer runs on: its version, the BLAS it loaded and OpenBLAS's kernel for this CPU. */
+export interface TorchInfo {
+  version: string;
+  /** BLAS/LAPACK libraries mapped in the companion's process (/proc/self/maps). */
+  blas_libraries: string[];
+  /** OpenBLAS's kernel (threadpoolctl's `architecture`), its threading layer; null without threadpoolctl. */
+  openblas_kernel: string | null;
+  openblas_threading: string | null;
+  /** BLAS_INFO and LAPACK_INFO of torch.__config__.show() (Debian's build says `generic`: whatever libblas.so.3 is). */
+  config: string[];
+  /** OPENBLAS_* variables this process had and the companion runs without. */
+  unset: string[];
+}
+
+const PROBE = `
+import json, re, torch
+torch.mm(torch.randn(8, 8), torch.randn(8, 8))
+maps = sorted({l.split()[-1] for l in open('/proc/self/maps') if re.search(r'lib(open)?blas|liblapack', l)})
+kernel = threading = None
+try:
+    from threadpoolctl import threadpool_info
+    for i in threadpool_info():
+        if i.get('internal_api') == 'openblas':
+            kernel, threading = i.get('architecture'), i.get('threading_layer')
+except Exception:
+    pass
+config = re.findall(r'(?:BLAS|LAPACK)_INFO=\\w+', torch.__config__.show())
+print(json.dumps({'version': torch.__version__, 'blas_libraries': maps, 'openblas_kernel': kernel, 'openblas_threading': threading, 'config': config}))
+`;
+
+/** The PyTorch peer's version and BLAS when /usr/bin/python3 has torch, else null. */
+export function torch_info(): TorchInfo | null {
   if (!existsSync(PYTHON)) return null;
-  const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  return probe.status === 0 ? probe.stdout.trim() : null;
+  const probe = spawnSync(PYTHON, ['-c', PROBE], { encoding: 'utf8', env: torch_env() });
+  if (probe.status !== 0) return null;
+  const unset = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
+  return { ...(JSON.parse(probe.stdout) as Omit<TorchInfo, 'unset'>), unset };
 }
 
 /** What bench/torch_peer.py builds: a workload's spec (one peer per thread count) or a hook setup. */
@@ -32,7 +82,7 @@ export class TorchProcess {
     const shared = new SharedArrayBuffer(8 + (1 << 16));
     this.state = new Int32Array(shared, 0, 2);
     this.bytes = new Uint8Array(shared, 8);
-    this.worker = new Worker(new URL('./torch_worker.js', import.meta.url), { workerData: { python: PYTHON, script, shared } });
+    this.worker = new Worker(new URL('./torch_worker.js', import.meta.url), { workerData: { python: PYTHON, script, shared, env: torch_env() } });
   }
 
   private request(message: Record<string, unknown>, timeout_ms: number): Record<string, unknown> {

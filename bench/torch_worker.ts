@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { python, script, shared } = workerData as { python: string; script: string; shared: SharedArrayBuffer };
+const { python, script, shared, env } = workerData as { python: string; script: string; shared: SharedArrayBuffer; env: NodeJS.ProcessEnv };
 const state = new Int32Array(shared, 0, 2);
 const bytes = new Uint8Array(shared, 8);
 
@@ -18,7 +18,7 @@ function reply(line: string): void {
   Atomics.notify(state, 0);
 }
 
-const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'], env });
 createInterface({ input: child.stdout }).on('line', reply);
 child.on('exit', (code) => reply(JSON.stringify({ error: `PyTorch companion exited with code ${code}` })));
 child.on('error', (e) => reply(JSON.stringify({ error: e.message })));

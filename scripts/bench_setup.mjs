@@ -1,10 +1,26 @@
 // `pnpm bench:setup` (run by `pnpm bench` too): installs TF.js, the bench's peer, into bench/peers with
 // `npm ci` on first use, and links bench/node_modules/@tensorflow to it. The workspace install leaves TF.js
-// out (about 300 MB that only the bench uses).
+// out (about 300 MB that only the bench uses). When /usr/bin/python3 has torch and Debian's OpenBLAS (OpenMP
+// build) is absent, installs it with apt-get where this runs as root, so the PyTorch peer never runs on the
+// reference BLAS (bench/torch_process.ts puts it first on the companion's library path).
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3';
+const has_torch = existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+if (has_torch && process.arch === 'x64' && !existsSync(OPENBLAS)) {
+  if (process.getuid?.() === 0 && spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0) {
+    console.log("installing Debian's libopenblas0-openmp for the bench's PyTorch peer (apt-get)");
+    const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+    if (!apt(['install', '-y', '--no-install-recommends', 'libopenblas0-openmp']) && !(apt(['update']) && apt(['install', '-y', '--no-install-recommends', 'libopenblas0-openmp']))) {
+      console.warn('could not install libopenblas0-openmp: PyTorch runs on whatever BLAS it finds (the bench reports which)');
+    }
+  } else {
+    console.warn(`${OPENBLAS} is absent and this is not root with apt-get: PyTorch runs on whatever BLAS it finds (the bench reports which); install libopenblas0-openmp for a fair comparison`);
+  }
+}
 
 const bench = fileURLToPath(new URL('../bench', import.meta.url));
 const peers = join(bench, 'peers');
