@@ -50,3 +50,5 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export { serialize, deserialize, SafetensorError, type SafetensorsDtype, type SafetensorsContent } from './serialization/safetensors.js';
 export { save_file, load_file } from './serialization/safetensors_file.js';
+export { SummaryWriter } from './tensorboard/writer.js';
+export { encode_record, read_records, masked_crc32c } from './tensorboard/record.js';

@@ -1,0 +1,71 @@
+// TensorBoard's Event / Summary protobuf messages, declared for protobufjs from the field numbers of TensorBoard's
+// event.proto, summary.proto, tensor.proto and tensor_shape.proto (only the fields tsgrad writes or tests read).
+import protobuf from 'protobufjs';
+
+const f = (type: string, id: number, rule?: 'repeated'): { type: string; id: number; rule?: string } => (rule ? { type, id, rule } : { type, id });
+
+const ROOT = protobuf.Root.fromJSON({
+  nested: {
+    tensorboard: {
+      nested: {
+        Event: {
+          oneofs: { what: { oneof: ['file_version', 'graph_def', 'summary'] } },
+          fields: { wall_time: f('double', 1), step: f('int64', 2), file_version: f('string', 3), graph_def: f('bytes', 4), summary: f('Summary', 5) },
+        },
+        Summary: {
+          fields: { value: f('Value', 1, 'repeated') },
+          nested: {
+            Image: { fields: { height: f('int32', 1), width: f('int32', 2), colorspace: f('int32', 3), encoded_image_string: f('bytes', 4) } },
+            Value: {
+              oneofs: { value: { oneof: ['simple_value', 'image', 'histo', 'tensor'] } },
+              fields: {
+                tag: f('string', 1), simple_value: f('float', 2), image: f('Image', 4), histo: f('HistogramProto', 5),
+                node_name: f('string', 7), tensor: f('TensorProto', 8), metadata: f('SummaryMetadata', 9),
+              },
+            },
+          },
+        },
+        HistogramProto: {
+          fields: {
+            min: f('double', 1), max: f('double', 2), num: f('double', 3), sum: f('double', 4), sum_squares: f('double', 5),
+            bucket_limit: { type: 'double', id: 6, rule: 'repeated', options: { packed: true } },
+            bucket: { type: 'double', id: 7, rule: 'repeated', options: { packed: true } },
+          },
+        },
+        SummaryMetadata: {
+          fields: { plugin_data: f('PluginData', 1), display_name: f('string', 2), summary_description: f('string', 3) },
+          nested: { PluginData: { fields: { plugin_name: f('string', 1), content: f('bytes', 2) } } },
+        },
+        TensorShapeProto: {
+          fields: { dim: f('Dim', 2, 'repeated'), unknown_rank: f('bool', 3) },
+          nested: { Dim: { fields: { size: f('int64', 1), name: f('string', 2) } } },
+        },
+        TensorProto: {
+          fields: { dtype: f('int32', 1), tensor_shape: f('TensorShapeProto', 2), version_number: f('int32', 3), string_val: f('bytes', 8, 'repeated') },
+        },
+      },
+    },
+  },
+});
+
+/** The `tensorboard.Event` message type (encode with `EVENT.encode(EVENT.create(...)).finish()`). */
+export const EVENT: protobuf.Type = ROOT.lookupType('tensorboard.Event');
+
+/** TensorFlow's DataType enum value for strings (`DT_STRING`). */
+export const DT_STRING = 7;
+
+/** One `Summary.Value` as tsgrad builds it. */
+export interface SummaryValue {
+  tag: string;
+  simple_value?: number;
+  image?: { height: number; width: number; colorspace: number; encoded_image_string: Uint8Array };
+  histo?: { min: number; max: number; num: number; sum: number; sum_squares: number; bucket_limit: number[]; bucket: number[] };
+  tensor?: { dtype: number; tensor_shape: { dim: { size: number }[] }; string_val: Uint8Array[] };
+  metadata?: { plugin_data: { plugin_name: string; content?: Uint8Array } };
+}
+
+/** Serialized `Event` bytes: `what` is either a file_version string or a list of summary values. */
+export function encode_event(wall_time: number, step: number, what: { file_version: string } | { summary: SummaryValue[] }): Uint8Array {
+  const body = 'file_version' in what ? { file_version: what.file_version } : { summary: { value: what.summary } };
+  return EVENT.encode(EVENT.create({ wall_time, step, ...body })).finish();
+}
