@@ -24,6 +24,9 @@ Trains SimpleNet (without the ReLU on its output logits) and reports test accura
   --limit <n>                      train on the first n samples only (default all)
   --test-limit <n>                 evaluate on the first n test samples only (default all)
   --out <dir>                      where weights and the saliency / Grad-CAM picture are written (default out)
+  --logdir <dir>                   write TensorBoard logs there: Loss/train every --log-every steps, Accuracy/test
+                                   per epoch (view with: tensorboard --logdir <dir>)
+  --log-every <n>                  steps between two logged losses (default 20)
   --help                           this text`;
 
 /** Training events, broadcast to observers such as the progress bar. */
@@ -42,6 +45,10 @@ export interface TrainOptions {
   test_limit: number | null;
   out: string;
   progress: boolean;
+  /** TensorBoard log directory, or null for no logs. */
+  logdir?: string | null;
+  /** Optimizer steps between two logged training losses. */
+  log_every?: number;
 }
 
 export interface TrainResult {
@@ -106,6 +113,9 @@ export function train(o: TrainOptions, log: Log, bus = new EventBus<TrainEvents>
     batch_size: o.batch_size, shuffle: true, generator: new torch.Generator().manual_seed(o.seed),
   });
   const crit = new nn.CrossEntropyLoss();
+  const writer = o.logdir ? new nn.SummaryWriter(o.logdir) : null;
+  let tested: ReturnType<typeof evaluate> | null = null;
+  let step = 0;
   const start = performance.now();
   let seen_total = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -121,12 +131,20 @@ export function train(o: TrainOptions, log: Log, bus = new EventBus<TrainEvents>
       seen += n;
       seen_total += n;
       running = seen === n ? loss.item() : 0.98 * running + 0.02 * loss.item();
+      if (writer !== null && step % (o.log_every ?? 20) === 0) writer.add_scalar('Loss/train', loss.item(), step);
+      step++;
       bus.emit('batch_end', { epoch, seen, total: train_set.x.size(0), loss: running, samples_per_s: seen / ((performance.now() - t0) / 1000) });
     }
     bus.emit('epoch_end', { epoch, samples: seen, loss: running, seconds: (performance.now() - t0) / 1000 });
+    if (writer !== null) {
+      tested = evaluate(net, test_set.x, test_set.y, test_set.classes);
+      writer.add_scalar('Accuracy/test', tested.accuracy, epoch);
+      net.train();
+    }
   }
+  writer?.close();
   const seconds = (performance.now() - start) / 1000;
-  const { accuracy, per_class } = evaluate(net, test_set.x, test_set.y, test_set.classes);
+  const { accuracy, per_class } = tested ?? evaluate(net, test_set.x, test_set.y, test_set.classes);
   mkdirSync(o.out, { recursive: true });
   const weights_path = join(o.out, `simplenet_${o.dataset}.safetensors`);
   nn.save_file(net.state_dict(), weights_path, { format: 'pt', trained_on: o.dataset, epochs: String(o.epochs) });
@@ -193,7 +211,7 @@ export function parse_options(argv: string[]): TrainOptions | null {
     options: {
       dataset: { type: 'string', default: 'mnist' }, epochs: { type: 'string', default: '1' }, 'batch-size': { type: 'string', default: '64' },
       lr: { type: 'string', default: '0.001' }, seed: { type: 'string', default: '0' }, limit: { type: 'string' }, 'test-limit': { type: 'string' },
-      out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'out' }, logdir: { type: 'string' }, 'log-every': { type: 'string', default: '20' }, help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
@@ -211,6 +229,7 @@ export function parse_options(argv: string[]): TrainOptions | null {
   return {
     dataset, epochs: int('epochs', values.epochs, 1)!, batch_size: int('batch-size', values['batch-size'], 1)!, lr, seed: int('seed', values.seed, 0)!,
     limit: int('limit', values.limit, 1), test_limit: int('test-limit', values['test-limit'], 1), out: values.out!, progress: true,
+    logdir: values.logdir ?? null, log_every: int('log-every', values['log-every'], 1)!,
   };
 }
 
@@ -233,6 +252,7 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): (Tra
   for (const c of r.per_class) log(`  ${c.name.padEnd(12)} ${(100 * c.accuracy).toFixed(1).padStart(5)}%  (${c.count} images)`);
   log(`trained in ${r.seconds.toFixed(1)} s wall time, ${r.samples_per_s.toFixed(0)} samples/s (PyTorch on one thread: about 4000 samples/s)`);
   log(`weights saved to ${r.weights_path}`);
+  if (o.logdir) log(`TensorBoard logs in ${o.logdir} (tensorboard --logdir ${o.logdir})`);
   log('forward hooks on the trained net, one test image:');
   const test = load(o.dataset, false, 1);
   print_hook_shapes(r.net, test.x, log);

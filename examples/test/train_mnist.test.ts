@@ -1,6 +1,6 @@
 // The main job on a slice of MNIST: it trains, reports per-class accuracy, writes loadable weights, prints the
 // hook shapes of the trained net and draws saliency and Grad-CAM into a PNG.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as torch from '@tsgrad/core';
@@ -16,7 +16,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('examples/train_mnist.ts', () => {
   const lines: string[] = [];
-  const result = main((...p) => lines.push(p.join(' ')), ['--limit', '1920', '--test-limit', '300', '--out', out, '--seed', '1']);
+  const result = main((...p) => lines.push(p.join(' ')), ['--limit', '1920', '--test-limit', '300', '--out', out, '--seed', '1', '--logdir', join(out, 'runs'), '--log-every', '10']);
 
   it('learns well above chance on a small slice and reports every class', () => {
     expect(result).not.toBeNull();
@@ -50,6 +50,19 @@ describe('examples/train_mnist.ts', () => {
     expect(png.height).toBe(21 + 2 + 3 * (84 + 17 + 2));
     expect(png.width).toBeGreaterThan(2 + 6 * (84 + 2) + 20);
     expect(new Set(png.data).size).toBeGreaterThan(10);
+  });
+
+  it('with --logdir, writes TensorBoard events: Loss/train every --log-every steps, Accuracy/test per epoch', () => {
+    const dir = join(out, 'runs');
+    const [file] = readdirSync(dir);
+    expect(file).toMatch(/^events\.out\.tfevents\./);
+    const events = nn.read_records(readFileSync(join(dir, file!))).slice(1).map((r) => nn.decode_event(r));
+    const values = events.map((e) => [e.step, e.summary!.value[0]!.tag, e.summary!.value[0]!.simple_value] as const);
+    const losses = values.filter(([, tag]) => tag === 'Loss/train');
+    expect(losses.map(([step]) => step)).toEqual([0, 10, 20]); // 1920 / 64 = 30 steps
+    for (const [, , v] of losses) expect(v).toBeGreaterThan(0);
+    expect(values.filter(([, tag]) => tag === 'Accuracy/test')).toEqual([[1, 'Accuracy/test', Math.fround(result!.accuracy)]]);
+    expect(lines).toContain(`TensorBoard logs in ${dir} (tensorboard --logdir ${dir})`);
   });
 
   it('rejects bad flags with a message naming the value, and prints help', () => {

@@ -52,3 +52,4 @@ export { serialize, deserialize, SafetensorError, type SafetensorsDtype, type Sa
 export { save_file, load_file } from './serialization/safetensors_file.js';
 export { SummaryWriter } from './tensorboard/writer.js';
 export { encode_record, read_records, masked_crc32c } from './tensorboard/record.js';
+export { decode_event, type DecodedEvent } from './tensorboard/proto.js';

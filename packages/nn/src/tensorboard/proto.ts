@@ -69,3 +69,24 @@ export function encode_event(wall_time: number, step: number, what: { file_versi
   const body = 'file_version' in what ? { file_version: what.file_version } : { summary: { value: what.summary } };
   return EVENT.encode(EVENT.create({ wall_time, step, ...body })).finish();
 }
+
+/** A decoded `Event`: steps as numbers, bytes as Uint8Array, unset fields absent (step 0 reads as 0). */
+export interface DecodedEvent {
+  wall_time: number;
+  step: number;
+  file_version?: string;
+  summary?: { value: SummaryValue[] };
+}
+
+/**
+ * Parses one event record's bytes (from `read_records`) as a TensorBoard `Event`.
+ *
+ * @example
+ * const events = read_records(fs.readFileSync(path)).map(decode_event);
+ */
+export function decode_event(bytes: Uint8Array): DecodedEvent {
+  const e = EVENT.toObject(EVENT.decode(bytes), { longs: Number, defaults: false }) as DecodedEvent;
+  e.wall_time ??= 0;
+  e.step ??= 0;
+  return e;
+}
