@@ -67,7 +67,7 @@ const ADD_IMAGE = signature<{ tag: string; img_tensor: Tensor; global_step: numb
 const ADD_TEXT = signature<{ tag: string; text_string: string; global_step: number | null; walltime: number | null }>(
   'add_text(str tag, str text_string, int? global_step=None, float? walltime=None)');
 
-type Step = [global_step?: number | null, walltime?: number | null];
+type Step = [global_step: number | null, walltime: number | null];
 
 /** PyTorch's default log directory: runs/<Mon><DD>_<HH>-<MM>-<SS>_<hostname><comment>. */
 function default_log_dir(comment: string): string {
@@ -93,7 +93,7 @@ export class SummaryWriter {
   private file_writer: EventFileWriter | null = null;
   private readonly sub_writers = new Map<string, EventFileWriter>();
 
-  constructor(...args: PyArgs<[log_dir?: string | null, comment?: string], { purge_step?: number | null; max_queue?: number; flush_secs?: number; filename_suffix?: string }>) {
+  constructor(...args: PyArgs<[log_dir: string | null, comment: string], { purge_step?: number | null; max_queue?: number; flush_secs?: number; filename_suffix?: string }>) {
     const a = INIT.parse(args);
     if (a.purge_step !== null) throw new Error('SummaryWriter: purge_step is not supported by tsgrad');
     this.log_dir = a.log_dir ?? default_log_dir(a.comment);
@@ -152,7 +152,7 @@ export class SummaryWriter {
    * @example
    * writer.add_histogram('fc1.weight', net.fc1.weight, epoch);
    */
-  add_histogram(...args: PyArgs<[tag: string, values: Tensor, global_step?: number | null, bins?: string | number | number[], walltime?: number | null], { global_step?: number | null; bins?: string | number | number[]; walltime?: number | null }>): void {
+  add_histogram(...args: PyArgs<[tag: string, values: Tensor, global_step: number | null, bins: string | number | number[], walltime: number | null], { global_step?: number | null; bins?: string | number | number[]; walltime?: number | null }>): void {
     const a = ADD_HISTOGRAM.parse(args);
     this.write(this.writer(), [histogram_value(a.tag, a.values, a.bins)], a.global_step, a.walltime);
   }
@@ -164,7 +164,7 @@ export class SummaryWriter {
    * @example
    * writer.add_image('sample', x.index(0), step); // x: [N, 1, 28, 28]
    */
-  add_image(...args: PyArgs<[tag: string, img_tensor: Tensor, ...Step, dataformats?: string], { global_step?: number | null; walltime?: number | null; dataformats?: string }>): void {
+  add_image(...args: PyArgs<[tag: string, img_tensor: Tensor, ...Step, dataformats: string], { global_step?: number | null; walltime?: number | null; dataformats?: string }>): void {
     const a = ADD_IMAGE.parse(args);
     const deflate = (b: Uint8Array): Uint8Array => node_builtin('node:zlib').deflateSync(b);
     this.write(this.writer(), [image_value(a.tag, a.img_tensor, a.dataformats, deflate)], a.global_step, a.walltime);
