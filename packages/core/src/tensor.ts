@@ -282,6 +282,18 @@ export class Tensor {
   get data(): Tensor {
     return new Tensor(new Storage(this._storage.data), this.shape, this.dtype, this._strides, this._offset);
   }
+  /**
+   * PyTorch's `x.data = y`: this tensor takes `y`'s storage, sizes and dtype, keeping its identity, autograd
+   * flags and hooks (what `module.to(dtype)` does to parameters).
+   */
+  set data(value: Tensor) {
+    const self = this as unknown as { _storage: Storage; shape: number[]; _strides: number[]; _offset: number; dtype: DType };
+    self._storage = value._storage;
+    self.shape = [...value.shape];
+    self._strides = [...value._strides];
+    self._offset = value._offset;
+    self.dtype = value.dtype;
+  }
 
   // ---- conversion -----------------------------------------------------------------------------------
 

@@ -504,6 +504,7 @@ reason('the shared PyTorch signature parser', 'signature Signature method_call i
 reason('devices (CPU only), not ops', 'Device device check_device is_device_like');
 reason('device moves and legacy type names: cpu() is the identity, cuda() and half() raise, type(dtype) is to(dtype)', 'cpu cuda half type');
 reason('printing helpers', 'Size object_address');
+reason('the argument reader of to()', 'parse_to');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');

@@ -1,11 +1,17 @@
 // Global module hooks (nn.register_module_forward_hook …): run on every module call, before its own hooks.
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
+import type { Tensor } from '@tsgrad/core';
 import type { FullBackwardHookFn, FullBackwardPreHookFn } from './backward_hook.js';
+import type { Module } from './module.js';
+import type { Parameter } from './parameter.js';
+
+/** A registration hook: `hook(module, name, value)`; a returned value replaces the one being registered. */
+export type RegistrationHook<V> = (module: Module, name: string, value: V) => V | void | undefined | null;
 
 /** A hook of `register_module_forward_pre_hook`, run before every module's forward: may return replacement args. */
-export type GlobalForwardPreHook = (module: unknown, args: unknown[]) => unknown;
+export type GlobalForwardPreHook = (module: Module, args: unknown[]) => unknown;
 /** A hook of `register_module_forward_hook`, run after every module's forward: may return a replacement output. */
-export type GlobalForwardHook = (module: unknown, args: unknown[], output: unknown) => unknown;
+export type GlobalForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
 
 /** The process-wide hook registries (PyTorch's `_global_*_hooks`). */
 export const global_hooks = {
@@ -17,7 +23,41 @@ export const global_hooks = {
   backward: new HookDict<FullBackwardHookFn>(),
   /** null until a global backward hook is registered; then whether it is the full kind. */
   is_full_backward: null as boolean | null,
+  module_registration: new HookDict<RegistrationHook<Module>>(),
+  parameter_registration: new HookDict<RegistrationHook<Parameter>>(),
+  buffer_registration: new HookDict<RegistrationHook<Tensor>>(),
 };
+
+/** Runs the registration hooks in order, each seeing the previous one's replacement. */
+export function run_registration_hooks<V>(hooks: HookDict<RegistrationHook<V>>, module: Module, name: string, value: V): V {
+  let v = value;
+  for (const [, hook] of hooks.snapshot()) {
+    const out = hook(module, name, v);
+    if (out !== undefined && out !== null) v = out;
+  }
+  return v;
+}
+
+/**
+ * Registers `hook(module, name, submodule)` run whenever any module registers a child (assignment,
+ * `add_module`, `register_module`); a returned module is registered instead.
+ *
+ * @example
+ * const h = nn.register_module_module_registration_hook((m, name, sub) => console.log(name));
+ */
+export function register_module_module_registration_hook(hook: RegistrationHook<Module>): RemovableHandle {
+  return global_hooks.module_registration.add(hook);
+}
+
+/** Registers `hook(module, name, parameter)` run whenever any module registers a parameter; a returned one replaces it. */
+export function register_module_parameter_registration_hook(hook: RegistrationHook<Parameter>): RemovableHandle {
+  return global_hooks.parameter_registration.add(hook);
+}
+
+/** Registers `hook(module, name, buffer)` run whenever any module registers a buffer; a returned one replaces it. */
+export function register_module_buffer_registration_hook(hook: RegistrationHook<Tensor>): RemovableHandle {
+  return global_hooks.buffer_registration.add(hook);
+}
 
 const E11 = 'Cannot use both regular backward hooks and full backward hooks on a single Module. Please use only one of them.';
 

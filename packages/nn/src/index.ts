@@ -1,5 +1,6 @@
 // Public entry of @tsgrad/nn: Module, Parameter, layers, functional, init, losses and global hooks.
 export { Module, LEGACY_HOOK_WARNING_CATEGORY, deepcopy } from './module.js';
+export type { StateDict, StateDictHook, StateDictPreHook, LoadStateDictPreHook, LoadStateDictPostHook, IncompatibleKeys } from './module.js';
 export type { ForwardArgs, ForwardOutput, ForwardHook, ForwardHookWithKwargs, ForwardPreHook, ForwardPreHookWithKwargs, BackwardHookFn, BackwardPreHookFn } from './module.js';
 export { Parameter, is_parameter } from './parameter.js';
 export { Kwargs, kwargs } from './kwargs.js';
@@ -7,6 +8,8 @@ export { BackwardHookFunction, type FullBackwardHookFn, type FullBackwardPreHook
 export {
   register_module_forward_pre_hook, register_module_forward_hook, register_module_full_backward_hook,
   register_module_full_backward_pre_hook, register_module_backward_hook, type GlobalForwardHook, type GlobalForwardPreHook,
+  register_module_module_registration_hook, register_module_parameter_registration_hook, register_module_buffer_registration_hook,
+  type RegistrationHook,
 } from './global_hooks.js';
 export { Linear, Identity } from './layers/linear.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';

@@ -1,15 +1,15 @@
 // nn.Module: registration by assignment, traversal, state_dict, repr, and PyTorch's _call_impl with hooks.
-import { class_name, is_plain_object, no_grad, py_type_name, Tensor, warn, type Grad, type Node } from '@tsgrad/core';
+import { check_device, class_name, is_plain_object, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import { BackwardHook, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
-import { E11, global_hooks } from './global_hooks.js';
+import { E11, global_hooks, run_registration_hooks } from './global_hooks.js';
 import { Kwargs } from './kwargs.js';
 import { Parameter } from './parameter.js';
 import { add_indent, py_repr } from './python_repr.js';
 
 /** Positional arguments of a module's `forward`, as hooks see them. */
 export type ForwardArgs<M> = M extends { forward(...args: infer A): unknown } ? A : unknown[];
-/** What a module's `forward` returns. */
+/** What a module's `forward` returns (as hooks see it). */
 export type ForwardOutput<M> = M extends { forward(...args: infer _A): infer R } ? R : unknown;
 /**
  * `forward`'s args when its last parameter is a keyword-arguments object (`forward(x, flag, kwargs = {})`):
@@ -41,6 +41,28 @@ export type BackwardPreHookFn<M> = (module: M, grad_output: Grad[]) => Grad[] | 
 
 type AnyHook = (...args: never[]) => unknown;
 
+/** A module's state dict: tensors (and extra state) by dotted name. */
+export type StateDict = Record<string, Tensor>;
+/** `register_state_dict_pre_hook`: `hook(module, prefix, keep_vars)` before the module saves its entries. */
+export type StateDictPreHook = (module: Module, prefix: string, keep_vars: boolean) => void;
+/** `_register_state_dict_hook` / `register_state_dict_post_hook`: `hook(module, state_dict, prefix, local_metadata)`. */
+export type StateDictHook = (module: Module, state_dict: StateDict, prefix: string, local_metadata: Record<string, unknown>) => StateDict | void | undefined | null;
+/** `register_load_state_dict_pre_hook`: sees the whole state dict before the module loads its entries. */
+export type LoadStateDictPreHook = (
+  module: Module, state_dict: StateDict, prefix: string, local_metadata: Record<string, unknown>, strict: boolean,
+  missing_keys: string[], unexpected_keys: string[], error_msgs: string[],
+) => void;
+/** `register_load_state_dict_post_hook`: may edit the incompatible keys in place. */
+export type LoadStateDictPostHook = (module: Module, incompatible_keys: IncompatibleKeys) => void;
+/** What `load_state_dict` returns (PyTorch's `_IncompatibleKeys`). */
+export interface IncompatibleKeys {
+  missing_keys: string[];
+  unexpected_keys: string[];
+}
+
+/** The key suffix of a module's extra state in its state dict. */
+const EXTRA_STATE_KEY = '_extra_state';
+
 const W2 =
   'Using a non-full backward hook when the forward contains multiple autograd Nodes is deprecated and will be removed in future versions. This hook will be missing some grad_input. Please use register_full_backward_hook to get the documented behavior.';
 const W3 =
@@ -69,6 +91,10 @@ function type_name(v: unknown): string {
   if (v instanceof Tensor) return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', bool: 'torch.BoolTensor' }[v.dtype];
   return class_name(v as object);
 }
+
+const NAMED_MODULES = signature<{ memo: Set<Module> | null; prefix: string; remove_duplicate: boolean }>("named_modules(Object? memo=None, str prefix='', bool remove_duplicate=True)");
+const STATE_DICT = signature<{ destination: StateDict | null; prefix: string; keep_vars: boolean }>("state_dict(*, Dict? destination=None, str prefix='', bool keep_vars=False)");
+const LOAD_STATE_DICT = signature<{ strict: boolean; assign: boolean }>('load_state_dict(*, bool strict=True, bool assign=False)');
 
 /** A module's hook maps live as long as it does: a collected module leaves its handles unregistered. */
 const WATCHED = { watch_collection: true };
@@ -101,6 +127,14 @@ export class Module {
   readonly _backward_hooks = new HookDict<FullBackwardHookFn>(WATCHED);
   /** null until a backward hook is registered; then whether it is the full kind (sticky, as PyTorch). */
   _is_full_backward_hook: boolean | null = null;
+  readonly _state_dict_pre_hooks = new HookDict<StateDictPreHook>(WATCHED);
+  readonly _state_dict_hooks = new HookDict<StateDictHook>(WATCHED);
+  /** Ids of `_state_dict_hooks` registered as post-hooks (they must return nothing). */
+  readonly _state_dict_post_hook_ids = new HookFlags();
+  readonly _load_state_dict_pre_hooks = new HookDict<LoadStateDictPreHook>(WATCHED);
+  readonly _load_state_dict_post_hooks = new HookDict<LoadStateDictPostHook>(WATCHED);
+  /** The state-dict format version saved in its metadata (PyTorch's class attribute `_version`). */
+  static readonly _version: number = 1;
 
   constructor() {
     Object.defineProperty(this, TARGET, { value: this });
@@ -130,8 +164,9 @@ export class Module {
   _register_attr(name: string, value: unknown): boolean {
     if (value instanceof Parameter) {
       this._drop_name(name);
-      this._parameters.set(name, value);
-      this._define(name, value);
+      const p = run_registration_hooks(global_hooks.parameter_registration, this, name, value);
+      this._parameters.set(name, p);
+      this._define(name, p);
       return true;
     }
     if (this._parameters.has(name)) {
@@ -142,8 +177,9 @@ export class Module {
     }
     if (value instanceof Module) {
       this._drop_name(name);
-      this._modules.set(name, value);
-      this._define(name, value);
+      const m = run_registration_hooks(global_hooks.module_registration, this, name, value);
+      this._modules.set(name, m);
+      this._define(name, m);
       return true;
     }
     if (this._modules.has(name)) {
@@ -154,8 +190,9 @@ export class Module {
     }
     if (this._buffers.has(name)) {
       if (value !== null && !(value instanceof Tensor)) throw new TypeError(`cannot assign '${type_name(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
-      this._buffers.set(name, value as Tensor | null);
-      this._define(name, value);
+      const b = value === null ? null : run_registration_hooks(global_hooks.buffer_registration, this, name, value as Tensor);
+      this._buffers.set(name, b);
+      this._define(name, b);
       return true;
     }
     return false;
@@ -198,8 +235,9 @@ export class Module {
     if (param !== null && param.grad_fn !== null) {
       throw new Error(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
     }
-    this._parameters.set(name, param);
-    this._define(name, param);
+    const p = param === null ? null : run_registration_hooks(global_hooks.parameter_registration, this, name, param);
+    this._parameters.set(name, p);
+    this._define(name, p);
   }
 
   /**
@@ -210,10 +248,11 @@ export class Module {
     this._check_name(name, 'buffer');
     if (this._taken(name) && !this._buffers.has(name)) throw new Error(`attribute '${name}' already exists`);
     if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`cannot assign '${type_name(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
-    this._buffers.set(name, tensor);
+    const b = tensor === null ? null : run_registration_hooks(global_hooks.buffer_registration, this, name, tensor);
+    this._buffers.set(name, b);
     if (options.persistent === false) this._non_persistent_buffers.add(name);
     else this._non_persistent_buffers.delete(name);
-    this._define(name, tensor);
+    this._define(name, b);
   }
 
   /** Adds a child module (or null) under `name`. */
@@ -221,8 +260,9 @@ export class Module {
     this._check_name(name, 'module');
     if (module !== null && !(module instanceof Module)) throw new TypeError(`${type_name(module)} is not a Module subclass`);
     if (this._taken(name) && !this._modules.has(name)) throw new Error(`attribute '${name}' already exists`);
-    this._modules.set(name, module);
-    this._define(name, module);
+    const m = module === null ? null : run_registration_hooks(global_hooks.module_registration, this, name, module);
+    this._modules.set(name, m);
+    this._define(name, m);
   }
 
   /** Alias of `register_module`. */
@@ -247,9 +287,45 @@ export class Module {
     const i = target.lastIndexOf('.');
     const mod = this.get_submodule(i < 0 ? '' : target.slice(0, i));
     const name = i < 0 ? target : target.slice(i + 1);
+    if (!(name in mod) || (mod as unknown as Record<string, unknown>)[name] === undefined) throw new Error(`${mod._get_name()} has no attribute \`${name}\``);
     const p = mod._parameters.get(name);
-    if (p === undefined || p === null) throw new Error(`${mod._get_name()} has no parameter \`${name}\``);
+    if (!(p instanceof Parameter)) throw new Error(`\`${name}\` is not an nn.Parameter`);
     return p;
+  }
+
+  /**
+   * The buffer at a dotted path (`'bn.running_mean'`), with PyTorch's errors.
+   *
+   * @example
+   * net.get_buffer('bn1.running_var');
+   */
+  get_buffer(target: string): Tensor {
+    const i = target.lastIndexOf('.');
+    const mod = this.get_submodule(i < 0 ? '' : target.slice(0, i));
+    const name = i < 0 ? target : target.slice(i + 1);
+    if (!(name in mod) || (mod as unknown as Record<string, unknown>)[name] === undefined) throw new Error(`${mod._get_name()} has no attribute \`${name}\``);
+    const b = mod._buffers.get(name);
+    if (b === undefined) throw new Error(`\`${name}\` is not a buffer`);
+    if (b === null) throw new Error(`\`${name}\` is None`);
+    return b;
+  }
+
+  /**
+   * Extra state saved in the state dict under `'_extra_state'` when a subclass overrides this (and
+   * `set_extra_state`); the base raises, as PyTorch's.
+   */
+  get_extra_state(): unknown {
+    throw new Error('Reached a code path in Module.get_extra_state() that should never be called. Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug.');
+  }
+
+  /** Restores what `get_extra_state` saved. */
+  set_extra_state(_state: unknown): void {
+    throw new Error('Reached a code path in Module.set_extra_state() that should never be called. Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug.');
+  }
+
+  /** Whether this module's class overrides `get_extra_state` / `set_extra_state`. */
+  private _has_extra_state(which: 'get_extra_state' | 'set_extra_state'): boolean {
+    return this[which] !== Module.prototype[which];
   }
 
   // ---- traversal (iterative, identity de-duplicated) ------------------------------------------------
@@ -258,10 +334,11 @@ export class Module {
    * Every module in the tree, pre-order, as `[dotted_name, module]`; each module once unless
    * `remove_duplicate` is false.
    */
-  *named_modules(options: { prefix?: string; remove_duplicate?: boolean } = {}): Generator<[string, Module]> {
-    const remove_duplicate = options.remove_duplicate ?? true;
-    const seen = new Set<Module>();
-    const stack: [string, Module][] = [[options.prefix ?? '', this]];
+  *named_modules(...args: PyArgs<[memo: Set<Module> | null, prefix: string, remove_duplicate: boolean], { memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }>): Generator<[string, Module]> {
+    const a = NAMED_MODULES.parse(args);
+    const remove_duplicate = a.remove_duplicate;
+    const seen = a.memo ?? new Set<Module>();
+    const stack: [string, Module][] = [[a.prefix, this]];
     while (stack.length > 0) {
       const [prefix, mod] = stack.pop()!;
       if (remove_duplicate) {
@@ -367,45 +444,160 @@ export class Module {
   // ---- state ----------------------------------------------------------------------------------------
 
   /**
-   * Parameters and persistent buffers by dotted name, each module's own entries before its children's.
-   * Values are detached aliases unless `keep_vars`.
+   * Parameters and persistent buffers by dotted name, each module's own entries before its children's, with
+   * the state-dict hooks: each module's pre-hooks before its entries, its post-hooks after its children's
+   * (a root hook's returned dict replaces the result). Values are detached aliases unless `keep_vars`.
+   * The result carries PyTorch's `_metadata` (non-enumerable): `{ '': { version: 1 }, 'fc': { … } }`.
+   *
+   * @example
+   * const sd = net.state_dict(); Object.keys(sd); // ['fc.weight', 'fc.bias']
    */
-  state_dict(options: { prefix?: string; keep_vars?: boolean } = {}): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
-    const keep = options.keep_vars ?? false;
-    const stack: [string, Module][] = [[options.prefix ?? '', this]];
+  state_dict(options: { destination?: StateDict; prefix?: string; keep_vars?: boolean } = {}): StateDict {
+    const a = STATE_DICT.parse([options]);
+    let result: StateDict = a.destination ?? {};
+    const keep = a.keep_vars;
+    const metadata: Record<string, Record<string, unknown>> = {};
+    // [module, prefix, children done]: a module's post-hooks run once all its children have saved
+    const stack: [Module, string, boolean][] = [[this, a.prefix, false]];
     while (stack.length > 0) {
-      const [prefix, mod] = stack.pop()!;
-      for (const [k, p] of mod._parameters) if (p !== null) out[prefix + k] = keep ? p : p.detach();
-      for (const [k, b] of mod._buffers) if (b !== null && !mod._non_persistent_buffers.has(k)) out[prefix + k] = keep ? b : b.detach();
+      const [mod, prefix, done] = stack.pop()!;
+      const local_metadata = metadata[prefix.slice(0, -1)] ?? { version: (mod.constructor as typeof Module)._version };
+      if (done) {
+        for (const [id, hook] of mod._state_dict_hooks.snapshot()) {
+          const r = hook(mod, result, prefix, local_metadata);
+          if (mod._state_dict_post_hook_ids.has(id)) {
+            if (r !== undefined && r !== null) throw new Error('state_dict post-hook must return None');
+          } else if (r !== undefined && r !== null && mod === this) result = r;
+        }
+        continue;
+      }
+      for (const [, hook] of mod._state_dict_pre_hooks.snapshot()) hook(mod, prefix, keep);
+      metadata[prefix.slice(0, -1)] = local_metadata;
+      for (const [k, p] of mod._parameters) if (p !== null) result[prefix + k] = keep ? p : p.detach();
+      for (const [k, b] of mod._buffers) if (b !== null && !mod._non_persistent_buffers.has(k)) result[prefix + k] = keep ? b : b.detach();
+      if (mod._has_extra_state('get_extra_state')) result[prefix + EXTRA_STATE_KEY] = mod.get_extra_state() as Tensor;
+      stack.push([mod, prefix, true]);
       const children = [...mod._modules].filter((e): e is [string, Module] => e[1] !== null);
-      for (let i = children.length - 1; i >= 0; i--) stack.push([`${prefix}${children[i]![0]}.`, children[i]![1]]);
+      for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]![1], `${prefix}${children[i]![0]}.`, false]);
     }
-    return out;
+    Object.defineProperty(result, '_metadata', { value: metadata, enumerable: false, configurable: true, writable: true });
+    return result;
   }
 
   /**
-   * Copies `state_dict` into this module's parameters and buffers. Strict by default: missing and
-   * unexpected keys raise PyTorch's message; size mismatches always raise. Nothing is copied when it
-   * raises. Non-strict returns `{ missing_keys, unexpected_keys }`.
+   * Registers `hook(module, prefix, keep_vars)`, run by `state_dict()` before this module saves its entries.
+   *
+   * @example
+   * net.register_state_dict_pre_hook((m, prefix) => console.log(`saving ${prefix}`));
    */
-  load_state_dict(state_dict: Record<string, Tensor> | Map<string, Tensor>, options: { strict?: boolean } | boolean = {}): { missing_keys: string[]; unexpected_keys: string[] } {
-    const strict = typeof options === 'boolean' ? options : options.strict ?? true;
+  register_state_dict_pre_hook(hook: StateDictPreHook): RemovableHandle {
+    return this._state_dict_pre_hooks.add(hook);
+  }
+
+  /** Registers `hook(module, state_dict, prefix, local_metadata)` run after this module's entries; a dict it returns replaces the result (root only). */
+  _register_state_dict_hook(hook: StateDictHook): RemovableHandle {
+    return this._state_dict_hooks.add(hook);
+  }
+
+  /** Registers `hook(module, state_dict, prefix, local_metadata)` run after this module's entries; it must return nothing. */
+  register_state_dict_post_hook(hook: StateDictHook): RemovableHandle {
+    const h = this._state_dict_hooks.add(hook, { extra_dicts: [this._state_dict_post_hook_ids] });
+    this._state_dict_post_hook_ids.set(h.id, true);
+    return h;
+  }
+
+  /**
+   * Registers `hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)` run
+   * before this module loads its entries; `with_module` passes the module first (PyTorch's private form).
+   */
+  _register_load_state_dict_pre_hook(hook: (...args: never[]) => void, with_module = false): RemovableHandle {
+    const h = hook as (...args: unknown[]) => void;
+    const wrapped: LoadStateDictPreHook = with_module ? (m, ...rest) => h(m, ...rest) : (_m, ...rest) => h(...rest);
+    return this._load_state_dict_pre_hooks.add(wrapped);
+  }
+
+  /**
+   * Registers `hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)`
+   * run before this module loads its entries (it may edit `state_dict` and the key lists).
+   *
+   * @example
+   * net.register_load_state_dict_pre_hook((m, sd, prefix) => { delete sd[prefix + 'old']; });
+   */
+  register_load_state_dict_pre_hook(hook: LoadStateDictPreHook): RemovableHandle {
+    return this._load_state_dict_pre_hooks.add(hook);
+  }
+
+  /**
+   * Registers `hook(module, incompatible_keys)` run after this module and its children loaded; it may edit the
+   * missing / unexpected keys in place (a strict load then raises for what remains).
+   */
+  register_load_state_dict_post_hook(hook: LoadStateDictPostHook): RemovableHandle {
+    return this._load_state_dict_post_hooks.add(hook);
+  }
+
+  /**
+   * Copies `state_dict` into this module's parameters and buffers, running the load hooks of every module.
+   * Strict by default: missing and unexpected keys raise PyTorch's message; size mismatches always raise.
+   * Nothing is copied when it raises. Returns `{ missing_keys, unexpected_keys }`.
+   *
+   * @example
+   * net.load_state_dict(saved); net.load_state_dict(partial, { strict: false });
+   */
+  load_state_dict(state_dict: StateDict | Map<string, Tensor>, options: { strict?: boolean; assign?: boolean } | boolean = {}): IncompatibleKeys {
+    const a = LOAD_STATE_DICT.parse([typeof options === 'boolean' ? { strict: options } : options]);
+    const strict = a.strict;
     if (!(state_dict instanceof Map) && (typeof state_dict !== 'object' || state_dict === null || Array.isArray(state_dict) || state_dict instanceof Tensor)) {
       throw new TypeError(`Expected state_dict to be dict-like, got <class '${state_dict instanceof Tensor ? 'torch.Tensor' : Array.isArray(state_dict) ? 'list' : py_type_name(state_dict)}'>.`);
     }
-    // Maps on both sides: a key named `constructor`, `toString` or `__proto__` is a key like any other
-    const given = state_dict instanceof Map ? state_dict : new Map(Object.entries(state_dict));
-    const own = new Map(Object.entries(this.state_dict({ keep_vars: true })));
-    const missing: string[] = [];
-    const errors: string[] = [];
+    // a prototype-free copy: a key named `constructor`, `toString` or `__proto__` is a key like any other
+    const given: StateDict = Object.assign(Object.create(null) as StateDict, state_dict instanceof Map ? Object.fromEntries(state_dict) : state_dict);
+    const metadata = (state_dict as { _metadata?: Record<string, Record<string, unknown>> })._metadata;
+    const missing_keys: string[] = [];
+    const unexpected_keys: string[] = [];
+    const error_msgs: string[] = [];
     const copies: [Tensor, Tensor][] = [];
-    for (const [key, target] of own) {
-      const src = given.get(key);
-      if (src === undefined) {
+    const extra: [Module, unknown][] = [];
+    const incompatible: IncompatibleKeys = { missing_keys, unexpected_keys };
+    const stack: [Module, string, boolean][] = [[this, '', false]];
+    while (stack.length > 0) {
+      const [mod, prefix, done] = stack.pop()!;
+      if (done) {
+        for (const [, hook] of mod._load_state_dict_post_hooks.snapshot()) {
+          if (hook(mod, incompatible) !== undefined) throw new Error('Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return new values, if incompatible_keys need to be modified, it should be done inplace.');
+        }
+        continue;
+      }
+      const local_metadata = metadata?.[prefix.slice(0, -1)] ?? {};
+      for (const [, hook] of mod._load_state_dict_pre_hooks.snapshot()) hook(mod, given, prefix, local_metadata, true, missing_keys, unexpected_keys, error_msgs);
+      mod._load_own(given, prefix, missing_keys, unexpected_keys, error_msgs, copies, extra);
+      stack.push([mod, prefix, true]);
+      const children = [...mod._modules].filter((e): e is [string, Module] => e[1] !== null);
+      for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]![1], `${prefix}${children[i]![0]}.`, false]);
+    }
+    if (strict) {
+      if (unexpected_keys.length > 0) error_msgs.unshift(`Unexpected key(s) in state_dict: ${unexpected_keys.map((k) => `"${k}"`).join(', ')}. `);
+      if (missing_keys.length > 0) error_msgs.unshift(`Missing key(s) in state_dict: ${missing_keys.map((k) => `"${k}"`).join(', ')}. `);
+    }
+    if (error_msgs.length > 0) throw new Error(`Error(s) in loading state_dict for ${this._get_name()}:\n\t${error_msgs.join('\n\t')}`);
+    no_grad(() => {
+      for (const [target, src] of copies) target.copy_(src);
+    });
+    for (const [mod, value] of extra) mod.set_extra_state(value);
+    return { missing_keys, unexpected_keys };
+  }
+
+  /** PyTorch's `_load_from_state_dict` for this module's own entries (the copies are made by the caller). */
+  private _load_own(given: StateDict, prefix: string, missing: string[], unexpected: string[], errors: string[], copies: [Tensor, Tensor][], extra: [Module, unknown][]): void {
+    const own = new Map<string, Tensor>();
+    for (const [k, p] of this._parameters) if (p !== null) own.set(k, p);
+    for (const [k, b] of this._buffers) if (b !== null && !this._non_persistent_buffers.has(k)) own.set(k, b);
+    for (const [name, target] of own) {
+      const key = prefix + name;
+      if (!(key in given)) {
         missing.push(key);
         continue;
       }
+      const src = given[key] as unknown;
       if (!(src instanceof Tensor)) {
         errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${type_name(src)}`);
         continue;
@@ -416,16 +608,92 @@ export class Module {
       }
       copies.push([target, src]);
     }
-    const unexpected = [...given.keys()].filter((k) => !own.has(k));
-    if (strict) {
-      if (unexpected.length > 0) errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}. `);
-      if (missing.length > 0) errors.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}. `);
+    const extra_key = prefix + EXTRA_STATE_KEY;
+    if (this._has_extra_state('set_extra_state')) {
+      if (extra_key in given) extra.push([this, given[extra_key]]);
+      else missing.push(extra_key);
+    } else if (extra_key in given) unexpected.push(extra_key);
+    for (const key of Object.keys(given)) {
+      if (!key.startsWith(prefix) || key === extra_key) continue;
+      const name = key.slice(prefix.length).split('.', 1)[0]!;
+      if (!this._modules.has(name) && !own.has(name)) unexpected.push(key);
     }
-    if (errors.length > 0) throw new Error(`Error(s) in loading state_dict for ${this._get_name()}:\n\t${errors.join('\n\t')}`);
-    no_grad(() => {
-      for (const [target, src] of copies) target.copy_(src);
-    });
-    return { missing_keys: missing, unexpected_keys: unexpected };
+  }
+
+  /**
+   * Applies `fn` to every parameter (in place: the Parameter objects, which optimizers hold, keep their
+   * identity, as PyTorch's `param.data = fn(param)`), its gradient, and every buffer (replaced), in every module.
+   */
+  _apply(fn: (t: Tensor) => Tensor): this {
+    for (const m of this.modules()) {
+      for (const p of m._parameters.values()) {
+        if (p === null) continue;
+        no_grad(() => {
+          p.data = fn(p.detach());
+          if (p._grad !== null) p._grad = fn(p._grad);
+        });
+      }
+      for (const [k, b] of [...m._buffers]) if (b !== null) m._register_attr(k, no_grad(() => fn(b)));
+    }
+    return this;
+  }
+
+  /**
+   * PyTorch's `module.to(...)`: a device (`'cpu'`, `torch.device('cpu')`; others raise as without CUDA), a
+   * floating dtype converting floating parameters and buffers in place, or both; returns this module.
+   *
+   * @example
+   * model.to(device); model.to(torch.float64); model.to({ device, dtype: torch.float64 });
+   */
+  to(...args: ToArgs): this {
+    const a = parse_to(args);
+    check_device(a.device);
+    const dtype = a.dtype;
+    if (dtype === null) return this;
+    if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
+    return this._apply((t) => (t.is_floating_point() ? t.to(dtype) : t));
+  }
+
+  /** Floating parameters and buffers to float64. */
+  double(): this {
+    return this._apply((t) => (t.is_floating_point() ? t.double() : t));
+  }
+
+  /** Floating parameters and buffers to float32. */
+  float(): this {
+    return this._apply((t) => (t.is_floating_point() ? t.float() : t));
+  }
+
+  /** PyTorch's `half()`: tsgrad has no float16, so it raises instead of silently keeping float32. */
+  half(): this {
+    throw new TypeError('tsgrad has no torch.float16 dtype: half() is not supported (float32 and float64 are)');
+  }
+
+  /** Every parameter and buffer to `dst_type` (PyTorch's `module.type(dtype)`). */
+  type(dst_type: DType): this {
+    return this._apply((t) => t.to(dst_type));
+  }
+
+  /** The module itself: CPU is the only device. */
+  cpu(): this {
+    return this;
+  }
+
+  /** Raises as PyTorch without CUDA does. */
+  cuda(): this {
+    check_device('cuda');
+    return this;
+  }
+
+  /** Parameters and buffers replaced by uninitialised (here zero-filled) tensors of the same shapes on `device`. */
+  to_empty(options: { device?: DeviceLike | null; recurse?: boolean } = {}): this {
+    check_device(options.device ?? null);
+    return this._apply((t) => zeros_like(t));
+  }
+
+  /** PyTorch's `share_memory()`: a no-op here (tensors are not shared between processes); returns this. */
+  share_memory(): this {
+    return this;
   }
 
   /** Sets training mode on this module and every descendant. */

@@ -56,10 +56,81 @@ export class TensorDataset extends Dataset<Tensor[]> {
     return this.tensors[0]!.shape[0]!;
   }
 
-  get(index: number): Tensor[] {
-    const i = tensor_index(index, this.length);
-    return this.tensors.map((t) => t.select(0, i));
+  /**
+   * Item `index` (the rows of every tensor), or with a slice `{ start, stop, step }` the batch of those rows
+   * (Python's `dataset[a:b]`: views of every tensor).
+   *
+   * @example
+   * const [xb, yb] = train_ds.get({ start: i * bs, stop: i * bs + bs });
+   */
+  get(index: number): Tensor[];
+  get(index: Slice): Tensor[];
+  get(index: number | Slice): Tensor[] {
+    if (typeof index === 'number') {
+      const i = tensor_index(index, this.length);
+      return this.tensors.map((t) => t.select(0, i));
+    }
+    return this.tensors.map((t) => t.index(index));
   }
+}
+
+/** A Python slice, `a:b:c`: any part may be left out (or null). */
+export interface Slice {
+  start?: number | null;
+  stop?: number | null;
+  step?: number | null;
+}
+
+/**
+ * The datasets one after another (PyTorch's `ConcatDataset`): item `i` comes from the dataset holding it.
+ *
+ * @example
+ * const both = new nn.data.ConcatDataset([train_ds, extra_ds]);
+ * both.length; both.cumulative_sizes;
+ */
+export class ConcatDataset<T> extends Dataset<T> {
+  readonly datasets: DatasetLike<T>[];
+  readonly cumulative_sizes: number[];
+
+  constructor(datasets: Iterable<DatasetLike<T>>) {
+    super();
+    this.datasets = [...datasets];
+    if (this.datasets.length === 0) throw new Error('datasets should not be an empty iterable');
+    let total = 0;
+    this.cumulative_sizes = this.datasets.map((d) => (total += d.length));
+  }
+
+  get length(): number {
+    return this.cumulative_sizes[this.cumulative_sizes.length - 1]!;
+  }
+
+  get(index: number): T {
+    const n = this.length;
+    if (index < 0) {
+      if (-index > n) throw new RangeError('absolute value of index should not exceed dataset length');
+      index += n;
+    }
+    if (!Number.isInteger(index) || index >= n) throw new RangeError(`index ${index} is out of range for a dataset of length ${n}`);
+    const d = this.cumulative_sizes.findIndex((c) => index < c);
+    return this.datasets[d]!.get(d === 0 ? index : index - this.cumulative_sizes[d - 1]!);
+  }
+}
+
+/**
+ * Python's `iter(x)`: the iterator of an iterable (a DataLoader, a dataset, a tensor).
+ *
+ * @example
+ * const [images, labels] = nn.data.next(nn.data.iter(loader));
+ */
+export function iter<T>(iterable: Iterable<T>): Iterator<T> {
+  return iterable[Symbol.iterator]();
+}
+
+/** Python's `next(it)`: the iterator's next value; StopIteration (an Error) when it is exhausted. */
+export function next<T>(iterator: Iterator<T>): T {
+  const r = iterator.next();
+  if (r.done === true) throw new Error('StopIteration');
+  return r.value;
 }
 
 /**

@@ -8,6 +8,11 @@ function check_index(i: number, n: number, what: string): number {
   return i < 0 ? i + n : i;
 }
 
+/** `seq[i]` reads a child by position (the children are also properties named "0", "1", …). */
+export interface Sequential {
+  readonly [index: number]: Module;
+}
+
 /**
  * Runs its children in order; children are named "0", "1", ….
  *
