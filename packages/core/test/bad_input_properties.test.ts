@@ -258,3 +258,22 @@ describe('convolution and pooling geometry', () => {
     );
   });
 });
+
+describe('clamp bounds are scalar operands', () => {
+  it('a fractional bound makes an int64 result float; integral bounds keep int64', () => {
+    const x = torch.tensor([1, 5, 9], { dtype: 'int64' });
+    const f = x.clamp(2.5, 7.5);
+    expect(f.dtype).toBe('float32');
+    expect(f.tolist()).toEqual([2.5, 5, 7.5]);
+    const i = x.clamp({ min: 2 });
+    expect(i.dtype).toBe('int64');
+    expect(i.tolist()).toEqual([2, 5, 9]);
+  });
+});
+
+describe('setitem with advanced indices checks overlap like every in-place write', () => {
+  it('refuses to write into an expanded tensor', () => {
+    const x = torch.zeros([1, 3]).expand(2, 3);
+    expect(() => x.setitem([torch.tensor([0], { dtype: 'int64' })], 1)).toThrow('unsupported operation: more than one element of the written-to tensor refers to a single memory location');
+  });
+});

@@ -1,4 +1,5 @@
 // Indexing: PyTorch's x[...] (ints, slices, ..., None, int lists/tensors, bool masks), gather and scatter.
+import { assert_no_internal_overlap, assert_no_partial_overlap } from './overlap.js';
 import { broadcast_shapes, contiguous_strides, normalize_dim, numel_of, shapes_equal } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { empty, record, scalar_tensor } from './record.js';
@@ -232,6 +233,8 @@ function leading_ones(shape: readonly number[], ndim: number): number {
 /** Writes `value` (broadcast) at `r[adv]` in place (IndexPutBackward0: `value` gets the gradient there). */
 function index_put_(r: Tensor, adv: Advanced[], value: Tensor): void {
   const recording = check_inplace(r, [value]);
+  assert_no_internal_overlap(r);
+  assert_no_partial_overlap(r, value);
   const plan = advanced_plan(r.shape, { shape: r.shape, strides: r._strides, offset: r._offset }, adv);
   const src = broadcast_to_plan(value, plan.out_shape);
   const data = r._storage.data;

@@ -1,6 +1,7 @@
 // Elementwise math and activations, each with its PyTorch node name and derivative rule.
 import type { UnaryOp } from '../kernels/js/elementwise.js';
 import type { Tensor } from '../tensor.js';
+import { promote_with_scalar } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, ge, gt, le, logical_and_, map_binary, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
@@ -132,6 +133,10 @@ function clamp_bounds(x: Tensor, min?: number | ClampOptions | null, max?: numbe
  */
 export function clamp(x: Tensor, min?: number | ClampOptions | null, max?: number | null): Tensor {
   const [lo, hi] = clamp_bounds(x, min, max);
+  // bounds are scalar operands: a fractional bound makes an integer input's result float, as PyTorch promotes
+  let dtype = x.dtype;
+  for (const b of [lo, hi]) if (Number.isFinite(b)) dtype = promote_with_scalar(dtype, b);
+  if (dtype !== x.dtype) return clamp(to_dtype(x, dtype), min, max);
   const out = map_unary(x, 'clamp', x.dtype, lo, hi);
   record('ClampBackward1', [x], [out], (ctx, [g]) => {
     const a = ctx.saved_tensors()[0]!;
