@@ -1,6 +1,7 @@
 // torchvision's MobileNetV2 (Conv2dNormActivation, InvertedResidual): the same module tree, keys and repr.
-import { no_grad, type Tensor } from '@tsgrad/core';
+import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { init_cnn_weights } from './init.js';
 
 /** The channel count rounded to a multiple of `divisor`, never more than 10% below `v` (torchvision's rule). */
 export function make_divisible(v: number, divisor: number, min_value: number | null = null): number {
@@ -130,20 +131,7 @@ export class MobileNetV2 extends nn.Module {
     features.push(new Conv2dNormActivation(input_channel, this.last_channel, { kernel_size: 1, norm_layer: norm, activation_layer: relu6 }));
     this.features = new nn.Sequential(...features);
     this.classifier = new nn.Sequential(new nn.Dropout(options.dropout ?? 0.2), new nn.Linear(this.last_channel, options.num_classes ?? 1000));
-    no_grad(() => {
-      for (const m of this.modules()) {
-        if (m instanceof nn.Conv2d) {
-          nn.init.kaiming_normal_(m.weight, { mode: 'fan_out' });
-          if (m.bias !== null) nn.init.zeros_(m.bias);
-        } else if (m instanceof nn.BatchNorm2d) {
-          if (m.weight !== null) nn.init.ones_(m.weight);
-          if (m.bias !== null) nn.init.zeros_(m.bias);
-        } else if (m instanceof nn.Linear) {
-          nn.init.normal_(m.weight, 0, 0.01);
-          if (m.bias !== null) nn.init.zeros_(m.bias);
-        }
-      }
-    });
+    init_cnn_weights(this);
   }
 
   override forward(x: Tensor): Tensor {

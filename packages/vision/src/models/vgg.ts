@@ -1,6 +1,7 @@
 // torchvision's VGG family (vgg11 … vgg19, with and without batch norm): the same module tree, keys and repr.
-import { no_grad, type Tensor } from '@tsgrad/core';
+import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { init_cnn_weights } from './init.js';
 
 /** The convolution widths of each configuration; 'M' is a 2×2 max-pool. */
 export const VGG_CFGS: Record<'A' | 'B' | 'D' | 'E', readonly (number | 'M')[]> = {
@@ -58,20 +59,7 @@ export class VGG extends nn.Module {
       new nn.Linear(4096, options.num_classes ?? 1000),
     );
     if (options.init_weights ?? true) {
-      no_grad(() => {
-        for (const m of this.modules()) {
-          if (m instanceof nn.Conv2d) {
-            nn.init.kaiming_normal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
-            if (m.bias !== null) nn.init.zeros_(m.bias);
-          } else if (m instanceof nn.BatchNorm2d) {
-            if (m.weight !== null) nn.init.ones_(m.weight);
-            if (m.bias !== null) nn.init.zeros_(m.bias);
-          } else if (m instanceof nn.Linear) {
-            nn.init.normal_(m.weight, 0, 0.01);
-            if (m.bias !== null) nn.init.zeros_(m.bias);
-          }
-        }
-      });
+      init_cnn_weights(this, 'relu');
     }
   }
 
