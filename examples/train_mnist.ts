@@ -250,7 +250,7 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): (Tra
   }
   log(`test accuracy: ${(100 * r.accuracy).toFixed(2)}%`);
   for (const c of r.per_class) log(`  ${c.name.padEnd(12)} ${(100 * c.accuracy).toFixed(1).padStart(5)}%  (${c.count} images)`);
-  log(`trained in ${r.seconds.toFixed(1)} s wall time, ${r.samples_per_s.toFixed(0)} samples/s (PyTorch on one thread: about 4000 samples/s)`);
+  log(`trained in ${r.seconds.toFixed(1)} s wall time, ${r.samples_per_s.toFixed(0)} samples/s`);
   log(`weights saved to ${r.weights_path}`);
   if (o.logdir) log(`TensorBoard logs in ${o.logdir} (tensorboard --logdir ${o.logdir})`);
   log('forward hooks on the trained net, one test image:');
