@@ -1,54 +1,14 @@
-// Pooling layers: MaxPool2d, AvgPool2d, AdaptiveAvgPool2d.
-import { adaptive_avg_pool2d, avg_pool2d, max_pool2d, signature, type PyArgs, type Tensor } from '@tsgrad/core';
+// Pooling layers: AvgPool2d, AdaptiveAvgPool2d (MaxPool2d is with the other max poolings in pooling_nd.ts).
+import { adaptive_avg_pool2d, avg_pool2d, signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { py_repr } from '../python_repr.js';
 
 type Size2 = number | [number, number];
 
-const MAX_POOL2D = signature<{ kernel_size: Size2; stride: Size2 | null; padding: Size2; dilation: Size2; return_indices: boolean; ceil_mode: boolean }>(
-  'MaxPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, int|int[2] dilation=1, bool return_indices=False, bool ceil_mode=False)');
 const AVG_POOL2D = signature<{ kernel_size: Size2; stride: Size2 | null; padding: Size2; ceil_mode: boolean; count_include_pad: boolean; divisor_override: number | null }>(
   'AvgPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)');
 const ADAPTIVE_AVG_POOL2D = signature<{ output_size: Size2 | [number | null, number | null] }>('AdaptiveAvgPool2d(int|int?[2] output_size)');
 
-/**
- * Max pooling; `new nn.MaxPool2d(2, 2)` or `new nn.MaxPool2d(k, { stride, padding, dilation, ceil_mode })`.
- *
- * @example
- * new nn.MaxPool2d(2).call(torch.randn([1, 10, 24, 24])).shape; // [1, 10, 12, 12]
- */
-export class MaxPool2d extends Module {
-  static override readonly __name__: string = 'MaxPool2d';
-  readonly stride: Size2;
-  readonly padding: Size2;
-  readonly dilation: Size2;
-  readonly ceil_mode: boolean;
-  readonly return_indices: boolean;
-  readonly kernel_size: Size2;
-
-  constructor(...args: PyArgs<[kernel_size: Size2, stride: Size2 | null, padding: Size2, dilation: Size2, return_indices: boolean, ceil_mode: boolean], {
-    kernel_size?: Size2; stride?: Size2 | null; padding?: Size2; dilation?: Size2; return_indices?: boolean; ceil_mode?: boolean;
-  }>) {
-    super();
-    const a = MAX_POOL2D.parse(args);
-    this.kernel_size = a.kernel_size;
-    this.stride = a.stride ?? a.kernel_size;
-    this.padding = a.padding;
-    this.dilation = a.dilation;
-    this.ceil_mode = a.ceil_mode;
-    this.return_indices = a.return_indices;
-  }
-
-  override forward(input: Tensor): Tensor {
-    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceil_mode: this.ceil_mode };
-    // `[output, indices]` with return_indices, as PyTorch's tuple (typed as Tensor: the common case)
-    return this.return_indices ? (max_pool2d(input, this.kernel_size, { ...o, return_indices: true }) as unknown as Tensor) : max_pool2d(input, this.kernel_size, o);
-  }
-
-  override extra_repr(): string {
-    return `kernel_size=${py_repr(this.kernel_size)}, stride=${py_repr(this.stride)}, padding=${py_repr(this.padding)}, dilation=${py_repr(this.dilation)}, ceil_mode=${py_repr(this.ceil_mode)}`;
-  }
-}
 
 /** Average pooling. */
 export class AvgPool2d extends Module {

@@ -37,6 +37,8 @@ abstract class MaxPoolNd extends Module {
 }
 
 const MAXPOOL1D = max_pool_sig('MaxPool1d');
+const MAXPOOL2D = signature<{ kernel_size: Ints; stride: Ints | null; padding: Ints; dilation: Ints; return_indices: boolean; ceil_mode: boolean }>(
+  'MaxPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, int|int[2] dilation=1, bool return_indices=False, bool ceil_mode=False)');
 const MAXPOOL3D = max_pool_sig('MaxPool3d');
 /** @example new nn.MaxPool1d(3, { stride: 2, padding: 1 }) */
 export class MaxPool1d extends MaxPoolNd {
@@ -48,6 +50,26 @@ export class MaxPool1d extends MaxPoolNd {
     return torch.max_pool1d(input, this.kernel_size, this.options());
   }
 }
+/**
+ * Max pooling over `[N, C, H, W]`; `new nn.MaxPool2d(2, 2)` or `new nn.MaxPool2d(k, { stride, padding, dilation, ceil_mode })`.
+ * With `return_indices` it returns `[output, indices]`, PyTorch's tuple (typed as Tensor: the common case).
+ *
+ * @example
+ * new nn.MaxPool2d(2).call(torch.randn([1, 10, 24, 24])).shape; // [1, 10, 12, 12]
+ */
+export class MaxPool2d extends MaxPoolNd {
+  static override readonly __name__: string = 'MaxPool2d';
+  constructor(...args: MaxPoolArgs) {
+    super(MAXPOOL2D.parse(args));
+  }
+  override forward(input: Tensor): Tensor {
+    type Size2 = number | [number, number];
+    const o = { stride: this.stride as Size2, padding: this.padding as Size2, dilation: this.dilation as Size2, ceil_mode: this.ceil_mode };
+    const k = this.kernel_size as Size2;
+    return this.return_indices ? (torch.max_pool2d(input, k, { ...o, return_indices: true }) as unknown as Tensor) : torch.max_pool2d(input, k, o);
+  }
+}
+
 /** @example new nn.MaxPool3d(2, { stride: 2 }) */
 export class MaxPool3d extends MaxPoolNd {
   static override readonly __name__: string = 'MaxPool3d';
