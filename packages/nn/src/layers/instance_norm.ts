@@ -99,16 +99,23 @@ type LrnArgs = PyArgs<[size: number, alpha: number, beta: number, k: number], { 
 const LRN = signature<LrnParsed>('LocalResponseNorm(int size, float alpha=1e-4, float beta=0.75, float k=1.0)');
 const CROSS_MAP = signature<LrnParsed>('CrossMapLRN2d(int size, float alpha=1e-4, float beta=0.75, float k=1)');
 
-/** Normalises each channel by its neighbours' squares (AlexNet). @example new nn.LocalResponseNorm(3) */
-export class LocalResponseNorm extends Module {
-  static override readonly __name__: string = 'LocalResponseNorm';
+/** The cross-channel normalisations: `size`, `alpha`, `beta`, `k`, read by each class's signature. */
+abstract class CrossChannelNorm extends Module {
   readonly size: number;
   readonly alpha: number;
   readonly beta: number;
   readonly k: number;
-  constructor(...args: LrnArgs) {
+  constructor(sig: typeof LRN, args: readonly unknown[]) {
     super();
-    ({ size: this.size, alpha: this.alpha, beta: this.beta, k: this.k } = LRN.parse(args));
+    ({ size: this.size, alpha: this.alpha, beta: this.beta, k: this.k } = sig.parse(args));
+  }
+}
+
+/** Normalises each channel by its neighbours' squares (AlexNet). @example new nn.LocalResponseNorm(3) */
+export class LocalResponseNorm extends CrossChannelNorm {
+  static override readonly __name__: string = 'LocalResponseNorm';
+  constructor(...args: LrnArgs) {
+    super(LRN, args);
   }
   override forward(input: Tensor): Tensor {
     return local_response_norm(input, this.size, this.alpha, this.beta, this.k);
@@ -119,19 +126,15 @@ export class LocalResponseNorm extends Module {
 }
 
 /** The legacy cross-map LRN over `[N, C, H, W]`. @example new nn.CrossMapLRN2d(3, { alpha: 0.01 }) */
-export class CrossMapLRN2d extends Module {
+export class CrossMapLRN2d extends CrossChannelNorm {
   static override readonly __name__: string = 'CrossMapLRN2d';
-  readonly size: number;
-  readonly alpha: number;
-  readonly beta: number;
-  readonly k: number;
   constructor(...args: LrnArgs) {
-    super();
-    ({ size: this.size, alpha: this.alpha, beta: this.beta, k: this.k } = CROSS_MAP.parse(args));
+    super(CROSS_MAP, args);
   }
   override forward(input: Tensor): Tensor {
     return cross_map_lrn2d(input, this.size, this.alpha, this.beta, this.k);
   }
+  // PyTorch prints CrossMapLRN2d's values as given (k=1), LocalResponseNorm's as floats (k=1.0)
   override extra_repr(): string {
     return `${this.size}, alpha=${py_repr(this.alpha)}, beta=${py_repr(this.beta)}, k=${py_repr(this.k)}`;
   }
