@@ -6,10 +6,12 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from '@tsgrad/core';
 import { bench_hooks, hook_overheads, HOOK_ROWS, OVERHEAD_ROWS } from './hooks.js';
-import { compare, format_ms, format_table, save_results, type Peer, type RemotePeer } from './measure.js';
+import { AGREEMENT, compare, disagreement, format_ms, format_table, save_results, type Peer, type RemotePeer } from './measure.js';
 import { TorchProcess, torch_info, type TorchInfo } from './torch_process.js';
 import { load_tfjs, tf, TFJS_BACKENDS, use } from './tfjs.js';
-import { AGREEMENT, disagreement, FULL, workloads, type Side, type Workload } from './workloads.js';
+import { MODEL_FULL, model_workloads } from './model_workloads.js';
+import { peak_rss, type PeakRss, type Rss } from './peak_rss.js';
+import { FULL, workloads, type Side, type Workload } from './workloads.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -94,11 +96,11 @@ function bench_workload(w: Workload, pytorch: TorchProcess | null): WorkloadResu
     }));
   }
   const sides: Side[] = [];
-  for (const b of TFJS_BACKENDS) {
+  for (const b of w.tfjs === undefined ? [] : TFJS_BACKENDS) {
     const variant = w.reduced?.backend === b ? w.reduced.workload : w;
     const variant_reference = variant === w ? reference : variant.tsgrad().result();
     use(b);
-    const side = variant.tfjs();
+    const side = variant.tfjs!();
     sides.push(side);
     const c = check(`TF.js ${b}`, variant, side, variant_reference, () => use(b));
     if (variant !== w && 'peer' in c && 'batch' in variant.spec) c.note = [`batch ${variant.spec.batch}, GFLOP/s compared`, c.note].filter(Boolean).join(', ');
@@ -125,16 +127,28 @@ interface Verdict {
   met: boolean | null;
 }
 
-function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: number | null }): Verdict[] {
+function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: number | null }, rss: Record<string, PeakRss>): Verdict[] {
   const find = (key: string, peer: string): PeerResult | undefined => results.find((r) => r.key === key)?.peers.find((p) => p.peer === peer);
   const out: Verdict[] = [];
-  for (const n of TORCH_THREADS) {
-    const ours = find('simplenet_train_b64', tsgrad_name(n));
-    const theirs = find('simplenet_train_b64', torch_name(n));
-    const target = `SimpleNet train step b64 at PyTorch's speed, ${n} thread${n === 1 ? '' : 's'} each`;
-    if (ours?.ms == null) out.push({ target, figure: `tsgrad has no ${n}-thread mode yet`, met: null });
-    else if (theirs?.ms == null) out.push({ target, figure: 'PyTorch not available', met: null });
-    else out.push({ target, figure: `tsgrad/PyTorch ${(ours.ms / theirs.ms).toFixed(2)} (${format_ms(ours.ms)} vs ${format_ms(theirs.ms)})`, met: ours.ms <= theirs.ms });
+  const train_keys = results.map((r) => r.key).filter((k) => k.startsWith('simplenet_train') || /_train_b\d+$/.test(k));
+  for (const key of train_keys) {
+    const label = results.find((r) => r.key === key)!.label;
+    for (const n of TORCH_THREADS) {
+      const ours = find(key, tsgrad_name(n));
+      const theirs = find(key, torch_name(n));
+      const target = `${label} at PyTorch's speed, ${n} thread${n === 1 ? '' : 's'} each`;
+      if (ours?.ms == null) out.push({ target, figure: `tsgrad has no ${n}-thread mode yet`, met: null });
+      else if (theirs?.ms == null) out.push({ target, figure: 'PyTorch not available', met: null });
+      else out.push({ target, figure: `tsgrad/PyTorch ${(ours.ms / theirs.ms).toFixed(2)} (${format_ms(ours.ms)} vs ${format_ms(theirs.ms)})`, met: ours.ms <= theirs.ms });
+    }
+  }
+  for (const [key, r] of Object.entries(rss)) {
+    const label = results.find((x) => x.key === key)?.label ?? key;
+    out.push({
+      target: `${label}: peak RSS no more than PyTorch's`,
+      figure: r.pytorch === null ? `${r.tsgrad.peak_mb.toFixed(0)} MB; PyTorch not available` : `${r.tsgrad.peak_mb.toFixed(0)} MB vs ${r.pytorch.peak_mb.toFixed(0)} MB`,
+      met: r.pytorch === null ? null : r.tsgrad.peak_mb <= r.pytorch.peak_mb,
+    });
   }
   const best = (key: string, name: (n: number) => string): { n: number; ms: number } | null =>
     TORCH_THREADS.map((n) => ({ n, ms: find(key, name(n))?.ms ?? null })).filter((x): x is { n: number; ms: number } => x.ms !== null).reduce<{ n: number; ms: number } | null>((a, b) => (a === null || b.ms < a.ms ? b : a), null);
@@ -146,6 +160,9 @@ function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: n
       figure: `tsgrad/PyTorch ${(ours_best.ms / theirs_best.ms).toFixed(2)} (${format_ms(ours_best.ms)} at ${ours_best.n} vs ${format_ms(theirs_best.ms)} at ${theirs_best.n})`,
       met: ours_best.ms <= theirs_best.ms,
     });
+  }
+  for (const r of results.filter((x) => /_forward_b\d+$/.test(x.key) && !x.key.startsWith('simplenet') && !x.key.startsWith('conv'))) {
+    out.push({ target: `${r.label}: within 1.5× of onnxruntime-node`, figure: 'no onnxruntime-node peer in the bench yet (PyTorch\'s times are in the table)', met: null });
   }
   for (const key of ['simplenet_forward_b64', 'saliency_b1']) {
     const ours = find(key, 'tsgrad')!.ms!;
@@ -192,6 +209,15 @@ function print_workloads(results: WorkloadResult[]): void {
   console.log(format_table(rows));
 }
 
+function print_rss(rss: Record<string, PeakRss>, results: WorkloadResult[]): void {
+  const mb = (r: Rss | null, k: keyof Rss): string => (r === null ? '-' : `${r[k].toFixed(0)} MB`);
+  console.log(format_table([
+    ['peak RSS, 5 train steps on 1 thread', 'tsgrad', 'PyTorch', 'growth tsgrad', 'growth PyTorch'],
+    ...Object.entries(rss).map(([key, r]) => [results.find((x) => x.key === key)?.label ?? key, mb(r.tsgrad, 'peak_mb'), mb(r.pytorch, 'peak_mb'), mb(r.tsgrad, 'growth_mb'), mb(r.pytorch, 'growth_mb')]),
+  ]));
+  console.log('growth: the peak less the process\'s mark before the model was built (Node and tsgrad, or Python and torch, loaded).');
+}
+
 function print_hooks(ours: Record<string, number>, theirs: Record<string, number> | null): void {
   const us = (ms: number): string => `${(ms * 1000).toFixed(2)} µs`;
   const line = (label: string, a: number, b: number | undefined): string[] => [label, us(a), b === undefined ? '-' : us(b), b === undefined ? '' : (a / b).toFixed(2)];
@@ -227,9 +253,14 @@ async function main(): Promise<void> {
   console.log('Medians of rounds alternating between all peers, each workload in a fresh process (PyTorch runs its rounds in a companion process while that one waits).\n');
 
   const results: WorkloadResult[] = [];
-  for (const w of workloads(FULL)) {
+  for (const w of all_workloads()) {
     process.stderr.write(`timing ${w.label} …\n`);
     results.push(in_child<WorkloadResult>(w.key, pytorch !== null));
+  }
+  const rss: Record<string, PeakRss> = {};
+  for (const w of model_workloads(MODEL_FULL).filter((x) => x.spec.kind.endsWith('_train'))) {
+    process.stderr.write(`peak RSS of ${w.label} …\n`);
+    rss[w.key] = peak_rss(w, pytorch !== null);
   }
   process.stderr.write('timing hooks …\n');
   const hooks = in_child<ReturnType<typeof bench_hooks>>(HOOKS, pytorch !== null);
@@ -237,12 +268,15 @@ async function main(): Promise<void> {
   print_workloads(results);
   console.log('\ntsgrad/peer: tsgrad\'s time (one thread) over the peer\'s for the same work; below 1, tsgrad is faster.\n');
   print_hooks(hooks.tsgrad, hooks.pytorch);
-  const v = verdicts(results, { tsgrad: hook_overheads(hooks.tsgrad).per_forward_hook, pytorch: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch).per_forward_hook });
+  console.log('');
+  print_rss(rss, results);
+  const v = verdicts(results, { tsgrad: hook_overheads(hooks.tsgrad).per_forward_hook, pytorch: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch).per_forward_hook }, rss);
   console.log('\ntargets');
   console.log(format_table(v.map((x) => [x.met === null ? '  ?' : x.met ? '  met' : '  NOT met', x.target, x.figure])));
   save_results(here('../results.json'), {
     machine,
     workloads: results,
+    peak_rss_mb: rss,
     hooks: { unit: 'milliseconds per call', ...hooks, tsgrad_overheads: hook_overheads(hooks.tsgrad), pytorch_overheads: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch) },
     targets: v,
   });
@@ -259,6 +293,11 @@ function describe_blas(info: TorchInfo): string {
 }
 
 const HOOKS = 'hooks';
+
+/** Every timed workload, in the order the bench prints them: the kernels and SimpleNet, then the model families. */
+function all_workloads(): Workload[] {
+  return [...workloads(FULL), ...model_workloads(MODEL_FULL)];
+}
 
 /**
  * Times one workload (or the hooks) in a fresh Node process, this script with `--only <key>`, and returns
@@ -284,8 +323,8 @@ async function child(key: string, with_pytorch: boolean): Promise<void> {
     let result: unknown;
     if (key === HOOKS) result = bench_hooks(pytorch_process);
     else {
-      const w = workloads(FULL).find((x) => x.key === key);
-      if (w === undefined) throw new Error(`no workload '${key}'; there are: ${workloads(FULL).map((x) => x.key).join(', ')}`);
+      const w = all_workloads().find((x) => x.key === key);
+      if (w === undefined) throw new Error(`no workload '${key}'; there are: ${all_workloads().map((x) => x.key).join(', ')}`);
       result = bench_workload(w, pytorch_process);
     }
     process.stdout.write(JSON.stringify(result));

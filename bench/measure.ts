@@ -102,3 +102,18 @@ export function format_table(rows: string[][]): string {
     .map((row) => row.map((c, i) => (numeric(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd())
     .join('\n');
 }
+
+/** Largest difference relative to the reference's largest magnitude; float32 summation order differs between peers. */
+export function disagreement(reference: Float32Array, other: Float32Array): number {
+  if (reference.length !== other.length) return Infinity;
+  let diff = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < reference.length; i++) {
+    diff = Math.max(diff, Math.abs(reference[i]! - other[i]!));
+    scale = Math.max(scale, Math.abs(reference[i]!));
+  }
+  return Number.isNaN(diff) ? Infinity : diff / scale;
+}
+
+/** Peers agree when `disagreement` is at most this. */
+export const AGREEMENT = 1e-4;

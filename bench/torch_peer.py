@@ -6,8 +6,13 @@ Reads one JSON request per line on stdin and answers one JSON line on stdout:
       up and sizes its rounds to round_ms; answers {"peers": [names]}: one per thread count, or per hook row.
   {"op": "round", "key", "peer"}
       times one round of that peer; answers {"ms": its mean ms per call}.
+
+`torch_peer.py --rss SPEC STEPS` instead runs STEPS calls of one workload (bench/peak_rss.ts) on one thread,
+without allocator priming, and prints {"baseline_kb", "peak_kb"}: getrusage's high-water mark before the model
+is built and after the steps.
 """
 import json
+import resource
 import sys
 import time
 
@@ -86,6 +91,63 @@ def conv(batch, channels, size, backward):
     return lambda: torch.autograd.grad(F.conv2d(x, w, b, padding=1).sum(), [x, w, b]), True
 
 
+def train_or_forward(net, x, classes, train):
+    """A train step (SGD, cross-entropy, train mode) or an inference forward (eval, no grad) of `net` on `x`."""
+    if not train:
+        net.eval()
+        return lambda: net(x), False
+    y = torch.randint(0, classes, (x.shape[0],))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.cross_entropy(net(x), y).backward()
+        opt.step()
+
+    return step, True
+
+
+def resnet18(batch, size, classes, train):
+    """torchvision's ResNet-18 on [batch, 3, size, size] (bench/model_workloads.ts)."""
+    from torchvision.models import resnet18 as build
+
+    return train_or_forward(build(num_classes=classes), torch.randn(batch, 3, size, size), classes, train)
+
+
+class EncoderClassifier(nn.Module):
+    """bench/model_workloads.ts's EncoderClassifier: a Transformer encoder, mean over the sequence, a linear head."""
+
+    def __init__(self, d_model, heads, ff, layers, classes):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d_model, heads, dim_feedforward=ff, dropout=0.0, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.head = nn.Linear(d_model, classes)
+
+    def forward(self, x):
+        return self.head(self.encoder(x).mean(1))
+
+
+class LSTMClassifier(nn.Module):
+    """bench/model_workloads.ts's LSTMClassifier: an LSTM and a linear head on the last step's output."""
+
+    def __init__(self, features, hidden, layers, classes):
+        super().__init__()
+        self.lstm = nn.LSTM(features, hidden, layers, batch_first=True)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, x):
+        return self.head(self.lstm(x)[0][:, -1])
+
+
+def transformer(batch, seq, d_model, heads, ff, layers, classes, train):
+    net = EncoderClassifier(d_model, heads, ff, layers, classes)
+    return train_or_forward(net, torch.randn(batch, seq, d_model), classes, train)
+
+
+def lstm(batch, seq, features, hidden, layers, classes, train):
+    return train_or_forward(LSTMClassifier(features, hidden, layers, classes), torch.randn(batch, seq, features), classes, train)
+
+
 def linear_hooks(**_):
     """Linear(16, 16) on [4, 16]: forward() vs call() with 0, 1 and 10 no-op forward hooks (no grad)."""
 
@@ -125,6 +187,12 @@ WORKLOADS = {
     "matmul": matmul,
     "conv_forward": lambda **s: conv(s["batch"], s["channels"], s["size"], False),
     "conv_forward_backward": lambda **s: conv(s["batch"], s["channels"], s["size"], True),
+    "resnet18_train": lambda **s: resnet18(**s, train=True),
+    "resnet18_forward": lambda **s: resnet18(**s, train=False),
+    "transformer_train": lambda **s: transformer(**s, train=True),
+    "transformer_forward": lambda **s: transformer(**s, train=False),
+    "lstm_train": lambda **s: lstm(**s, train=True),
+    "lstm_forward": lambda **s: lstm(**s, train=False),
 }
 GROUPS = {"linear_hooks": linear_hooks, "linear_backward_hook": linear_backward_hook}
 
@@ -147,7 +215,24 @@ def timed_ms(run, calls):
     return (time.perf_counter() - t0) * 1e3
 
 
+def peak_rss(spec, steps):
+    """Runs `steps` calls of one workload on one thread and prints the high-water marks (bench/peak_rss.ts)."""
+    torch.set_num_threads(1)
+    if spec["kind"].startswith("resnet18"):
+        import torchvision.models  # noqa: F401  (its import is not the model's memory)
+    baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    torch.manual_seed(0)
+    run, grad = WORKLOADS[spec["kind"]](**{k: v for k, v in spec.items() if k not in ("key", "kind")})
+    with torch.set_grad_enabled(grad):
+        for _ in range(steps):
+            run()
+    print(json.dumps({"baseline_kb": baseline_kb, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--rss":
+        peak_rss(json.loads(sys.argv[2]), int(sys.argv[3]))
+        return
     prime_allocator()
     ready = {}  # (key, peer) -> (run, enter, calls per round)
     for line in sys.stdin:

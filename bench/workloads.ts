@@ -3,6 +3,7 @@
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { models } from '@tsgrad/vision';
+import type { ModelSpec } from './model_workloads.js';
 import { tf } from './tfjs.js';
 
 const F = nn.functional;
@@ -21,7 +22,8 @@ export type Spec =
   | { kind: 'simplenet_forward'; batch: number }
   | { kind: 'saliency'; batch: number }
   | { kind: 'matmul'; n: number }
-  | { kind: 'conv_forward' | 'conv_forward_backward'; batch: number; channels: number; size: number };
+  | { kind: 'conv_forward' | 'conv_forward_backward'; batch: number; channels: number; size: number }
+  | ModelSpec;
 
 export interface Workload {
   key: string;
@@ -30,8 +32,8 @@ export interface Workload {
   /** Floating-point work of one call in GFLOP, for workloads quoted in GFLOP/s. */
   gflop: number | null;
   tsgrad(): Side;
-  /** Built on the active TF.js backend. */
-  tfjs(): Side;
+  /** Built on the active TF.js backend; absent where TF.js has no such model (the model families). */
+  tfjs?(): Side;
   /** A smaller variant to time instead on a TF.js backend too slow for this one (compared by GFLOP/s). */
   reduced?: { backend: 'cpu' | 'wasm'; workload: Workload };
 }
@@ -331,18 +333,3 @@ function conv_workload(spec: Extract<Spec, { kind: 'conv_forward' | 'conv_forwar
     },
   };
 }
-
-/** Largest difference relative to the reference's largest magnitude; float32 summation order differs between peers. */
-export function disagreement(reference: Float32Array, other: Float32Array): number {
-  if (reference.length !== other.length) return Infinity;
-  let diff = 0;
-  let scale = 1e-6;
-  for (let i = 0; i < reference.length; i++) {
-    diff = Math.max(diff, Math.abs(reference[i]! - other[i]!));
-    scale = Math.max(scale, Math.abs(reference[i]!));
-  }
-  return Number.isNaN(diff) ? Infinity : diff / scale;
-}
-
-/** Peers agree when `disagreement` is at most this. */
-export const AGREEMENT = 1e-4;

@@ -4,14 +4,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as torch from '@tsgrad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compare } from '../measure.js';
+import { AGREEMENT, compare, disagreement } from '../measure.js';
+import { MODEL_TINY, model_workloads } from '../model_workloads.js';
 import type { Workload } from '../workloads.js';
 
 // TF.js is installed on demand (`pnpm bench:setup`), not by the workspace install
 const PEERS = existsSync(fileURLToPath(new URL('../node_modules/@tensorflow/tfjs/package.json', import.meta.url)));
 if (!PEERS) console.warn('bench workloads skipped: TF.js is not installed (pnpm bench:setup installs it)');
 const { load_tfjs, TFJS_BACKENDS, use } = PEERS ? await import('../tfjs.js') : { load_tfjs: async () => {}, TFJS_BACKENDS: [], use: () => {} };
-const { AGREEMENT, disagreement, TINY, workloads } = PEERS ? await import('../workloads.js') : ({} as typeof import('../workloads.js'));
+const { TINY, workloads } = PEERS ? await import('../workloads.js') : ({} as typeof import('../workloads.js'));
 
 // TF.js wasm has no Conv2DBackpropFilter kernel, so it cannot train a conv net or take a conv weight's gradient
 const CANNOT: Record<string, string[]> = { wasm: ['simplenet_train', 'conv_forward_backward'] };
@@ -61,4 +62,19 @@ it('compare alternates peers and reports a median per peer', () => {
   expect(t.get('a')!.rounds).toBe(4);
   expect(t.get('b')!.rounds).toBe(2);
   expect(t.get('b')!.ms).toBeGreaterThan(0);
+});
+
+// the model families have no TF.js peer: tsgrad's side must run, give finite numbers, and agree with itself on 2 threads
+describe.each(model_workloads(MODEL_TINY))('$key', (w) => {
+  it('runs, is finite, and computes the same on 2 threads', () => {
+    const reference = w.tsgrad().result();
+    expect(reference.length).toBeGreaterThan(0);
+    expect(reference.every(Number.isFinite)).toBe(true);
+    torch.set_num_threads(2);
+    try {
+      expect(disagreement(reference, w.tsgrad().result())).toBeLessThan(AGREEMENT);
+    } finally {
+      torch.set_num_threads(1);
+    }
+  });
 });
