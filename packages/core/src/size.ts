@@ -1,25 +1,24 @@
 // torch.Size: a tensor's sizes as a number[] that prints as PyTorch prints it (`torch.Size([2, 3])`).
 
-/**
- * What `x.size()` returns: a plain `number[]` in every use (indexing, spreading, `length`) that prints as
- * `torch.Size([2, 3])` through `String`, template literals and `console.log`.
- *
- * @example
- * const s = torch.zeros(2, 3).size();
- * `${s}`; // 'torch.Size([2, 3])'
- * s[0]; // 2
- */
-export class Size extends Array<number> {
+/** The class behind `torch.Size` (see there). */
+class SizeImpl extends Array<number> {
   /** Array methods (`map`, `slice`, …) give plain arrays, as tuple methods give tuples in Python. */
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
 
+  /** A Size holding `dims` (an empty one without). */
+  constructor(dims: Iterable<number> = []) {
+    super();
+    for (const d of dims) {
+      if (!Number.isInteger(d)) throw new TypeError(`torch.Size() takes an iterable of 'int' (item ${this.length} is '${typeof d === 'number' ? 'float' : typeof d}')`);
+      this.push(d);
+    }
+  }
+
   /** A Size holding `dims`. */
   static of_dims(dims: readonly number[]): Size {
-    const s = new Size(dims.length);
-    for (let i = 0; i < dims.length; i++) s[i] = dims[i]!;
-    return s;
+    return new SizeImpl(dims);
   }
 
   /** The number of elements a tensor of this size holds (PyTorch's `Size.numel()`). */
@@ -37,6 +36,30 @@ export class Size extends Array<number> {
     return this.toString();
   }
 }
+
+/** `torch.Size` both ways Python code spells it: `torch.Size([2, 3])` and `new torch.Size([2, 3])`. */
+export interface SizeConstructor {
+  new (dims?: Iterable<number>): Size;
+  (dims?: Iterable<number>): Size;
+  of_dims(dims: readonly number[]): Size;
+  readonly prototype: Size;
+}
+
+/**
+ * What `x.size()` returns: a plain `number[]` in every use (indexing, spreading, `length`) that prints as
+ * `torch.Size([2, 3])` through `String`, template literals and `console.log`. Callable with or without `new`.
+ *
+ * @example
+ * const s = torch.zeros(2, 3).size();
+ * `${s}`; // 'torch.Size([2, 3])'
+ * s[0]; // 2
+ * expect(s).toEqual(torch.Size([2, 3]));
+ */
+export const Size = new Proxy(SizeImpl, {
+  apply: (target, _this, args: [Iterable<number>?]) => new target(args[0]),
+}) as unknown as SizeConstructor;
+/** The type of a `torch.Size`. */
+export type Size = SizeImpl;
 
 /** A per-process fake address for objects PyTorch prints as `<… object at 0x…>`: stable per object. */
 const addresses = new WeakMap<object, number>();

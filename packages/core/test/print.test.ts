@@ -37,6 +37,17 @@ describe('Size, Node and Parameter text', () => {
     expect(s.map((d) => d * 2)).toEqual([4, 6]);
   });
 
+  it('torch.Size([...]) builds one with or without new, equal to x.size(); non-integers are refused', () => {
+    const s = torch.Size([5, 5]);
+    expect(s).toBeInstanceOf(torch.Size);
+    expect(torch.zeros(5, 5).size()).toBeInstanceOf(torch.Size);
+    expect(torch.zeros(5, 5).size()).toEqual(s);
+    expect(String(new torch.Size([8]))).toBe('torch.Size([8])');
+    expect(String(torch.Size())).toBe('torch.Size([])');
+    expect(torch.Size([2, 3, 4]).numel()).toBe(24);
+    expect(() => torch.Size([2, 1.5])).toThrow("torch.Size() takes an iterable of 'int' (item 1 is 'float')");
+  });
+
   it('prints a node as <NameBackward0 object at 0x…>, the address stable per node', () => {
     const x = torch.ones([2], { requires_grad: true });
     const loss = x.mul(2).sum();

@@ -17,10 +17,20 @@ class IdMap<V> extends Map<number, V> implements LedgerKeyed {
   /** True until a watched map registers itself with `retired_on_collect` (on its first handle). */
   private watch_pending: boolean;
 
-  /** `watch_collection`: see `retired_on_collect`; without it a collected map's handles keep `is_registered`. */
-  constructor(options: { watch_collection?: boolean } = {}) {
+  /**
+   * Whether handles may point back at this map (`hooks_dict_ref()`): true for maps that live as long as their
+   * owner (a module's, the global ones), never for the per-step maps of graph nodes and tensors.
+   */
+  readonly long_lived: boolean;
+
+  /**
+   * `watch_collection`: see `retired_on_collect`; without it a collected map's handles keep `is_registered`.
+   * `long_lived` (implied by `watch_collection`): see the field.
+   */
+  constructor(options: { watch_collection?: boolean; long_lived?: boolean } = {}) {
     super();
     this.watch_pending = options.watch_collection ?? false;
+    this.long_lived = (options.long_lived ?? false) || this.watch_pending;
   }
 
   /** Applies the removals handles made since the last read. */

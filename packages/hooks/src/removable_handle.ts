@@ -73,6 +73,8 @@ export class RemovableHandle {
   private readonly foreign: WeakRef<IdKeyed>[] = [];
   /** The ledger of the hooks map itself (null for a foreign map). */
   private readonly main: HookLedger | null;
+  /** The hooks map itself, when it is long-lived (a module's or a global one; see `hooks_dict_ref`). */
+  private readonly dict_ref: WeakRef<IdKeyed> | null;
 
   constructor(hooks_dict: IdKeyed, options: { extra_dict?: IdKeyed | IdKeyed[] } = {}) {
     this.id = next_id++;
@@ -82,6 +84,21 @@ export class RemovableHandle {
       else this.foreign.push(new WeakRef(d));
     }
     this.main = has_ledger(hooks_dict) ? hooks_dict._ledger : null;
+    const long_lived = !has_ledger(hooks_dict) || (hooks_dict as { long_lived?: boolean }).long_lived === true;
+    this.dict_ref = long_lived ? new WeakRef(hooks_dict) : null;
+  }
+
+  /**
+   * PyTorch's `handle.hooks_dict_ref()`: the map the hook was registered in, or null once it is gone. Only
+   * long-lived maps are reachable this way (a module's hook maps, the global ones, a plain `Map`); for the
+   * maps of tensors and graph nodes it is null, so that handles never keep a step's graph alive.
+   *
+   * @example
+   * const h = m.register_forward_hook(fn);
+   * h.hooks_dict_ref()!.size; // 1
+   */
+  hooks_dict_ref(): ReadonlyMap<number, unknown> | null {
+    return (this.dict_ref?.deref() as ReadonlyMap<number, unknown> | undefined) ?? null;
   }
 
   /** Deletes the hook and its options; idempotent, and a no-op once the maps are gone. */

@@ -1,7 +1,7 @@
 // Global module hooks (nn.register_module_forward_hook …): run on every module call, before its own hooks.
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import type { Tensor } from '@tsgrad/core';
-import type { FullBackwardHookFn, FullBackwardPreHookFn } from './backward_hook.js';
+import type { Grad } from '@tsgrad/core';
 import type { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
@@ -13,19 +13,25 @@ export type GlobalForwardPreHook = (module: Module, args: unknown[]) => unknown;
 /** A hook of `register_module_forward_hook`, run after every module's forward: may return a replacement output. */
 export type GlobalForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
 
+/** A hook of `register_module_full_backward_hook` / `register_module_backward_hook`: every module's grad_input and grad_output. */
+export type GlobalBackwardHook = (module: Module, grad_input: Grad[], grad_output: Grad[]) => Grad[] | void | undefined | null;
+/** A hook of `register_module_full_backward_pre_hook`: every module's grad_output, before its gradients are computed. */
+export type GlobalBackwardPreHook = (module: Module, grad_output: Grad[]) => Grad[] | void | undefined | null;
+
 /** The process-wide hook registries (PyTorch's `_global_*_hooks`). */
+const LONG_LIVED = { long_lived: true };
 export const global_hooks = {
-  forward_pre: new HookDict<GlobalForwardPreHook>(),
-  forward: new HookDict<GlobalForwardHook>(),
-  forward_with_kwargs: new HookFlags(),
-  forward_always_called: new HookFlags(),
-  backward_pre: new HookDict<FullBackwardPreHookFn>(),
-  backward: new HookDict<FullBackwardHookFn>(),
+  forward_pre: new HookDict<GlobalForwardPreHook>(LONG_LIVED),
+  forward: new HookDict<GlobalForwardHook>(LONG_LIVED),
+  forward_with_kwargs: new HookFlags(LONG_LIVED),
+  forward_always_called: new HookFlags(LONG_LIVED),
+  backward_pre: new HookDict<GlobalBackwardPreHook>(LONG_LIVED),
+  backward: new HookDict<GlobalBackwardHook>(LONG_LIVED),
   /** null until a global backward hook is registered; then whether it is the full kind. */
   is_full_backward: null as boolean | null,
-  module_registration: new HookDict<RegistrationHook<Module>>(),
-  parameter_registration: new HookDict<RegistrationHook<Parameter>>(),
-  buffer_registration: new HookDict<RegistrationHook<Tensor>>(),
+  module_registration: new HookDict<RegistrationHook<Module>>(LONG_LIVED),
+  parameter_registration: new HookDict<RegistrationHook<Parameter>>(LONG_LIVED),
+  buffer_registration: new HookDict<RegistrationHook<Tensor>>(LONG_LIVED),
 };
 
 /** Runs the registration hooks in order, each seeing the previous one's replacement. */
@@ -80,19 +86,19 @@ export function register_module_forward_hook(hook: GlobalForwardHook, options: {
 }
 
 /** Registers a full backward hook on every module. */
-export function register_module_full_backward_hook(hook: FullBackwardHookFn): RemovableHandle {
+export function register_module_full_backward_hook(hook: GlobalBackwardHook): RemovableHandle {
   if (global_hooks.is_full_backward === false) throw new Error(E11);
   global_hooks.is_full_backward = true;
   return global_hooks.backward.add(hook);
 }
 
 /** Registers a full backward pre-hook on every module. */
-export function register_module_full_backward_pre_hook(hook: FullBackwardPreHookFn): RemovableHandle {
+export function register_module_full_backward_pre_hook(hook: GlobalBackwardPreHook): RemovableHandle {
   return global_hooks.backward_pre.add(hook);
 }
 
 /** Registers a legacy (non-full) backward hook on every module (deprecated, as in PyTorch). */
-export function register_module_backward_hook(hook: FullBackwardHookFn): RemovableHandle {
+export function register_module_backward_hook(hook: GlobalBackwardHook): RemovableHandle {
   if (global_hooks.is_full_backward === true) throw new Error(E11);
   global_hooks.is_full_backward = false;
   return global_hooks.backward.add(hook);

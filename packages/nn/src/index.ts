@@ -8,6 +8,7 @@ export { BackwardHookFunction, type FullBackwardHookFn, type FullBackwardPreHook
 export {
   register_module_forward_pre_hook, register_module_forward_hook, register_module_full_backward_hook,
   register_module_full_backward_pre_hook, register_module_backward_hook, type GlobalForwardHook, type GlobalForwardPreHook,
+  type GlobalBackwardHook, type GlobalBackwardPreHook,
   register_module_module_registration_hook, register_module_parameter_registration_hook, register_module_buffer_registration_hook,
   type RegistrationHook,
 } from './global_hooks.js';
@@ -46,6 +47,7 @@ export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, Pixe
 export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm, CrossMapLRN2d } from './layers/instance_norm.js';
 export { Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './layers/dropout.js';
 export { Bilinear } from './layers/bilinear.js';
+export * as modules from './modules_path.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
 export * as utils from './utils.js';

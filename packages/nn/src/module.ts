@@ -898,9 +898,9 @@ export class Module {
       const full: FullBackwardHookFn[] = [];
       const non_full: FullBackwardHookFn[] = [];
       if (g.backward_pre.size + this._backward_pre_hooks.size + g.backward.size + this._backward_hooks.size > 0) {
-        backward_pre_hooks = [...g.backward_pre.values(), ...this._backward_pre_hooks.values()];
-        if (g.is_full_backward === true) full.push(...g.backward.values());
-        if (g.is_full_backward === false) non_full.push(...g.backward.values());
+        backward_pre_hooks = [...(g.backward_pre.values() as Iterable<FullBackwardPreHookFn>), ...this._backward_pre_hooks.values()];
+        if (g.is_full_backward === true) full.push(...(g.backward.values() as Iterable<FullBackwardHookFn>));
+        if (g.is_full_backward === false) non_full.push(...(g.backward.values() as Iterable<FullBackwardHookFn>));
         if (this._is_full_backward_hook === true) full.push(...this._backward_hooks.values());
         if (this._is_full_backward_hook === false) non_full.push(...this._backward_hooks.values());
       }
@@ -1048,26 +1048,61 @@ const HOOK_FIELDS = new Set([
 ]);
 
 /**
- * A deep copy of a module tree, as Python's `copy.deepcopy(module)`: every submodule, parameter and buffer is a
- * new object with equal values (shared ones stay shared, tied weights stay tied); plain attributes are copied,
- * functions kept; hooks are not carried over. TransformerEncoder clones its layer this way.
+ * A deep copy, as Python's `copy.deepcopy`: of a module tree (every submodule, parameter and buffer is a new
+ * object with equal values; shared ones stay shared, tied weights stay tied; plain attributes are copied,
+ * functions kept; hooks are not carried over — TransformerEncoder clones its layer this way), of a Tensor, or
+ * of arrays, plain objects and Maps holding them (a state dict).
  *
  * @example
  * const layers = new nn.ModuleList(Array.from({ length: 2 }, () => nn.deepcopy(layer)));
+ * const saved = nn.deepcopy(net.state_dict());
  */
-export function deepcopy<M extends Module>(module: M): M {
+export function deepcopy<T>(value: T): T {
+  if (value instanceof Module) return deepcopy_module(value);
+  const tensors = new Map<Tensor, Tensor>();
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (v instanceof Module) return deepcopy_module(v);
+    if (v instanceof Tensor) return copy_tensor_into(tensors, v);
+    if (typeof v !== 'object' || v === null) return v;
+    if (copies.has(v)) return copies.get(v);
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      copies.set(v, out);
+      for (const x of v) out.push(copy(x));
+      return out;
+    }
+    if (v instanceof Map) {
+      const out = new Map<unknown, unknown>();
+      copies.set(v, out);
+      for (const [k, x] of v) out.set(k, copy(x));
+      return out;
+    }
+    if (!is_plain_object(v)) return v;
+    const out: Record<string, unknown> = {};
+    copies.set(v, out);
+    for (const [k, x] of Object.entries(v)) out[k] = copy(x);
+    return out;
+  };
+  return copy(value) as T;
+}
+
+/** A tensor's copy (a Parameter stays one, its grad copied), once per source tensor. */
+function copy_tensor_into(tensors: Map<Tensor, Tensor>, t: Tensor): Tensor {
+  let c = tensors.get(t);
+  if (c === undefined) {
+    const data = no_grad(() => t.detach().clone());
+    c = t instanceof Parameter ? new Parameter(data, t.requires_grad) : data;
+    if (t.grad !== null) c.grad = no_grad(() => t.grad!.clone());
+    tensors.set(t, c);
+  }
+  return c;
+}
+
+function deepcopy_module<M extends Module>(module: M): M {
   const copies = new Map<Module, Module>();
   const tensors = new Map<Tensor, Tensor>();
-  const copy_tensor = (t: Tensor): Tensor => {
-    let c = tensors.get(t);
-    if (c === undefined) {
-      const data = no_grad(() => t.detach().clone());
-      c = t instanceof Parameter ? new Parameter(data, t.requires_grad) : data;
-      if (t.grad !== null) c.grad = no_grad(() => t.grad!.clone());
-      tensors.set(t, c);
-    }
-    return c;
-  };
+  const copy_tensor = (t: Tensor): Tensor => copy_tensor_into(tensors, t);
   // every module of the tree gets its (empty) copy first, so children resolve whatever the order
   const stack: Module[] = [module];
   while (stack.length > 0) {
@@ -1077,7 +1112,7 @@ export function deepcopy<M extends Module>(module: M): M {
     for (const child of m._modules.values()) if (child !== null) stack.push(child);
   }
   const copy_value = (v: unknown): unknown => {
-    if (v instanceof Module) return copies.get(v) ?? deepcopy(v);
+    if (v instanceof Module) return copies.get(v) ?? deepcopy_module(v);
     if (v instanceof Tensor) return copy_tensor(v);
     if (Array.isArray(v)) return v.map(copy_value);
     return v;

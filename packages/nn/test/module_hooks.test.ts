@@ -715,6 +715,36 @@ describe('RemovableHandle', () => {
   });
 });
 
+describe('hooks_dict_ref and nn.modules.module', () => {
+  it("a module hook's handle reaches its map; a tensor or node hook's handle does not (it must not keep a step alive)", () => {
+    const lin = new nn.Linear(2, 2);
+    const h = lin.register_forward_hook(() => undefined);
+    expect(h.hooks_dict_ref()).toBe(lin._forward_hooks);
+    expect(h.hooks_dict_ref()!.has(h.id)).toBe(true);
+    h.remove();
+    expect(h.hooks_dict_ref()!.size).toBe(0);
+    const y = torch.ones([2], { requires_grad: true }).mul(2);
+    expect(y.register_hook(() => undefined).hooks_dict_ref()).toBeNull();
+    expect(y.grad_fn!.register_hook(() => undefined).hooks_dict_ref()).toBeNull();
+  });
+
+  it('the registries read live, and assigning a new Map (a tearDown) empties them', () => {
+    const fired: string[] = [];
+    const h = nn.modules.module.register_module_forward_hook(() => void fired.push('f'), { always_call: true });
+    global_handles.push(h);
+    expect(h.hooks_dict_ref()).toBe(nn.modules.module._global_forward_hooks);
+    expect(nn.modules.module._global_forward_hooks.has(h.id)).toBe(true);
+    expect(nn.modules.module._global_forward_hooks_always_called.size).toBe(1);
+    new nn.Sigmoid().call(torch.ones([1]));
+    nn.modules.module._global_forward_hooks = new Map();
+    nn.modules.module._global_forward_hooks_always_called = new Map();
+    new nn.Sigmoid().call(torch.ones([1]));
+    expect(fired).toEqual(['f']);
+    expect(h.is_registered).toBe(false);
+    expect(nn.modules.module._global_forward_hooks.size).toBe(0);
+  });
+});
+
 describe('nn.utils.list_hooks / remove_all_hooks', () => {
   it('list every hook of a tree in tree order and remove them all', () => {
     const net = new nn.Sequential(new nn.Linear(D, 3), new nn.Sequential(new nn.ReLU(), new nn.Linear(3, 2)));
