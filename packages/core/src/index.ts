@@ -14,3 +14,4 @@ export { Device, device, check_device, is_device_like, cuda, backends, type Devi
 export { signature, Signature, method_call, is_plain_object, py_type_name, class_name, type PyArgs, type ParseOptions } from './signature.js';
 export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';
+export * as jit from './jit/namespace.js';

@@ -6,11 +6,12 @@ import { is_grad_enabled } from './autograd/grad_mode.js';
 import { AccumulateGrad, RetainedGrad, type Node, type TensorHook } from './autograd/node.js';
 import { CreationMeta } from './autograd/creation_meta.js';
 import { view_grad_fn } from './autograd/view_inplace.js';
-import { DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E5_HOOK_NO_GRAD, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
+import { TRACER_CONVERT, TRACER_ITERATE, DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E5_HOOK_NO_GRAD, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
 import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
 import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
+import { trace_op, tracer_warning, tracing } from './jit/tracer.js';
 import { CPU, check_device, type Device } from './device.js';
 import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
@@ -263,6 +264,7 @@ export class Tensor {
 
   /** A new tensor sharing storage, cut from the graph. */
   detach(): Tensor {
+    if (tracing) return trace_op('aten::detach', (x: Tensor) => x.detach(), [this]);
     const t = new Tensor(this._storage, this.shape, this.dtype, this._strides, this._offset);
     return t;
   }
@@ -299,6 +301,7 @@ export class Tensor {
 
   /** Nested JS arrays (numbers; booleans for bool tensors). */
   tolist(): NestedArray {
+    if (tracing) tracer_warning(TRACER_CONVERT('list'));
     const flat = this._contiguous_data();
     const as_value = (v: number): number | boolean => (this.dtype === 'bool' ? v !== 0 : v);
     if (this.shape.length === 0) return as_value(flat[0]!);
@@ -314,6 +317,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    if (tracing) tracer_warning(TRACER_CONVERT(this.dtype === 'bool' ? 'boolean' : 'number'));
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     return this._storage.data[this._offset]!;
   }
@@ -334,6 +338,7 @@ export class Tensor {
   /** Iterates dim 0 (PyTorch's `for row in x`): the rows of `unbind(0)`. */
   *[Symbol.iterator](): Iterator<Tensor> {
     if (this.ndim === 0) throw new TypeError('iteration over a 0-d tensor');
+    if (tracing) tracer_warning(TRACER_ITERATE);
     yield* ops.unbind(this, 0);
   }
 

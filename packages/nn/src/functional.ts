@@ -46,6 +46,7 @@ export function batch_norm(
     { input?: Tensor; running_mean?: Tensor | null; running_var?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null; training?: boolean; momentum?: number; eps?: number }
   >
 ): Tensor {
+  if (torch.jit._tracing) return torch.jit._trace_op('aten::batch_norm', batch_norm, args, BATCH_NORM);
   const { input, running_mean, running_var, weight, bias, training, momentum, eps } = BATCH_NORM.parse(args);
   if (input.ndim < 2) throw new Error(`Expected 2D or higher input (got ${input.ndim}D input)`);
   const C = input.shape[1]!;

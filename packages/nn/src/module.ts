@@ -1,5 +1,5 @@
 // nn.Module: registration by assignment, traversal, state_dict, repr, and PyTorch's _call_impl with hooks.
-import { check_device, class_name, is_plain_object, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
+import { check_device, class_name, is_plain_object, jit, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import { BackwardHook, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
 import { E11, global_hooks, run_registration_hooks } from './global_hooks.js';
@@ -872,18 +872,24 @@ export class Module {
     const args = last instanceof Kwargs ? input.slice(0, -1) : input;
     const kwargs = last instanceof Kwargs ? last.values : null;
     const m = (this as { [TARGET]?: Module })[TARGET] ?? this;
-    const g = global_hooks;
-    if (
-      m._forward_pre_hooks.size === 0 && m._forward_hooks.size === 0 && m._backward_hooks.size === 0 &&
-      m._backward_pre_hooks.size === 0 && g.forward_pre.size === 0 && g.forward.size === 0 && g.backward.size === 0 && g.backward_pre.size === 0
-    ) {
-      return run_forward(this, m, args, kwargs) as ForwardOutput<this>;
+    if (jit._tracing) {
+      return jit._trace_module_call(this, args, kwargs ?? {}, (a, k) => run_forward(this, m, a, k), (a, k, f) => this._dispatch(a, k, f)) as ForwardOutput<this>;
     }
+    if (hookless(m)) return run_forward(this, m, args, kwargs) as ForwardOutput<this>;
     return this._call_impl(args, kwargs ?? {}) as ForwardOutput<this>;
   }
 
+  /**
+   * `call` with `forward` standing in for the module's own forward, hooks as usual: how a traced module
+   * (`torch.jit.trace`) replays a submodule's recorded graph while the hooks on that submodule still fire.
+   */
+  _dispatch(args: unknown[], kwargs: Record<string, unknown>, forward: (args: unknown[], kwargs: Record<string, unknown>) => unknown): unknown {
+    if (hookless(this)) return forward(args, kwargs);
+    return this._call_impl(args, kwargs, forward);
+  }
+
   /** PyTorch's `_call_impl` once some hook is registered: `kwargs` is fresh per call, as Python's `**kwargs`. */
-  _call_impl(input_args: unknown[], input_kwargs: Record<string, unknown>): unknown {
+  _call_impl(input_args: unknown[], input_kwargs: Record<string, unknown>, forward?: (args: unknown[], kwargs: Record<string, unknown>) => unknown): unknown {
     let args = input_args;
     let kwargs = input_kwargs;
     const g = global_hooks;
@@ -930,7 +936,7 @@ export class Module {
         args = bw_hook.setup_input_hook(args);
       }
 
-      result = run_forward(this, this, args, kwargs);
+      result = forward === undefined ? run_forward(this, this, args, kwargs) : forward(args, kwargs);
 
       if (g.forward.size + this._forward_hooks.size > 0) {
         const [ids, hooks] = snapshot(g.forward, this._forward_hooks);
@@ -1020,6 +1026,13 @@ export class Module {
       if (!same) warn(W2, category);
     }
   }
+}
+
+/** No hook of any kind, on `m` or global: `call` may run `forward` directly. */
+function hookless(m: Module): boolean {
+  const g = global_hooks;
+  return m._forward_pre_hooks.size === 0 && m._forward_hooks.size === 0 && m._backward_hooks.size === 0 &&
+    m._backward_pre_hooks.size === 0 && g.forward_pre.size === 0 && g.forward.size === 0 && g.backward.size === 0 && g.backward_pre.size === 0;
 }
 
 /** `module.forward(...args)` (read from `target`, its object behind the Proxy), with `kwargs` as the last parameter when it holds any key. */

@@ -30,7 +30,7 @@ export function e12_hook_size(hook_name: string): string {
 }
 
 /** Emits a warning the way PyTorch users see it: `process.emitWarning` in Node, `console.warn` elsewhere. */
-export function warn(message: string, category: 'UserWarning' | 'FutureWarning' | 'DeprecationWarning' = 'UserWarning'): void {
+export function warn(message: string, category: 'UserWarning' | 'FutureWarning' | 'DeprecationWarning' | 'TracerWarning' = 'UserWarning'): void {
   const proc = (globalThis as { process?: { emitWarning?: (msg: string, type?: string) => void } }).process;
   if (proc?.emitWarning) proc.emitWarning(message, category);
   else console.warn(`${category}: ${message}`);
@@ -39,3 +39,9 @@ export function warn(message: string, category: 'UserWarning' | 'FutureWarning' 
 export const DETACH_VIEW_INPLACE =
   "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.";
 export const LEAF_VIEW_INPLACE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
+
+/** PyTorch's TracerWarning when a traced function reads a tensor's values into JavaScript. */
+export const TRACER_CONVERT = (kind: 'number' | 'boolean' | 'list'): string =>
+  `Converting a tensor to a Python ${kind} might cause the trace to be incorrect. We can't record the data flow of Python values, so this value will be treated as a constant in the future. This means that the trace might not generalize to other inputs!`;
+export const TRACER_ITERATE =
+  "Iterating over a tensor might cause the trace to be incorrect. Passing a tensor of different shape won't change the number of iterations executed (and might lead to errors or silently give incorrect results).";

@@ -1,5 +1,6 @@
 // Pointwise activations of torch.nn.functional (elu, selu, celu, hardtanh, silu, mish, softplus, …), each one
 // node with PyTorch's name; values in float64 rounded once, derivatives as differentiable ops (double backward).
+import { trace_op, tracing } from '../jit/tracer.js';
 import { default_generator } from '../random.js';
 import { signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
@@ -50,6 +51,7 @@ type Inplace = { input?: Tensor; inplace?: boolean };
 const ELU = signature<{ input: Tensor; alpha: number; inplace: boolean }>('elu(Tensor input, float alpha=1.0, bool inplace=False)');
 /** `x` for x > 0, `alpha·(eˣ − 1)` otherwise (EluBackward0). @example F.elu(x, { alpha: 0.5 }) */
 export function elu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boolean], Inplace & { alpha?: number }>): Tensor {
+  if (tracing) return trace_op('aten::elu', elu, args, ELU);
   const { input, alpha, inplace } = ELU.parse(args);
   return maybe_inplace(input, inplace, (x) => elu_node(x, alpha, 1));
 }
@@ -71,6 +73,7 @@ const GELU = signature<{ input: Tensor; approximate: string }>("gelu(Tensor inpu
  * F.gelu(x); F.gelu(x, { approximate: 'tanh' });
  */
 export function gelu(...args: PyArgs<[input: Tensor], { input?: Tensor; approximate?: 'none' | 'tanh' }>): Tensor {
+  if (tracing) return trace_op('aten::gelu', gelu, args, GELU);
   const { input, approximate } = GELU.parse(args);
   if (approximate !== 'none' && approximate !== 'tanh') throw new Error('approximate argument must be either none or tanh.');
   const out = approximate === 'none'
@@ -100,6 +103,7 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU = signature<{ input: Tensor; inplace: boolean }>('selu(Tensor input, bool inplace=False)');
 /** `scale·elu(x, alpha)` with the self-normalising constants (recorded as EluBackward0, as PyTorch). */
 export function selu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  if (tracing) return trace_op('aten::selu', selu, args, SELU);
   const { input, inplace } = SELU.parse(args);
   return maybe_inplace(input, inplace, (x) => elu_node(x, SELU_ALPHA, SELU_SCALE));
 }
@@ -107,6 +111,7 @@ export function selu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>
 const CELU = signature<{ input: Tensor; alpha: number; inplace: boolean }>('celu(Tensor input, float alpha=1.0, bool inplace=False)');
 /** `max(0, x) + min(0, alpha·(e^(x/alpha) − 1))` (CeluBackward0). */
 export function celu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boolean], Inplace & { alpha?: number }>): Tensor {
+  if (tracing) return trace_op('aten::celu', celu, args, CELU);
   const { input, alpha, inplace } = CELU.parse(args);
   if (alpha === 0) throw new Error('ZeroDivisionError: alpha cannot be 0 for CELU');
   return maybe_inplace(input, inplace, (x) =>
@@ -116,6 +121,7 @@ export function celu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boo
 const HARDTANH = signature<{ input: Tensor; min_val: number; max_val: number; inplace: boolean }>('hardtanh(Tensor input, float min_val=-1.0, float max_val=1.0, bool inplace=False)');
 /** Clamps to `[min_val, max_val]`; the gradient passes strictly inside (HardtanhBackward0). */
 export function hardtanh(...args: PyArgs<[input: Tensor, min_val: number, max_val: number, inplace: boolean], Inplace & { min_val?: number; max_val?: number }>): Tensor {
+  if (tracing) return trace_op('aten::hardtanh', hardtanh, args, HARDTANH);
   const { input, min_val, max_val, inplace } = HARDTANH.parse(args);
   if (min_val > max_val) throw new Error('min_val cannot be greater than max_val');
   return maybe_inplace(input, inplace, (x) => hardtanh_node(x, min_val, max_val));
@@ -128,6 +134,7 @@ function hardtanh_node(x: Tensor, lo: number, hi: number): Tensor {
 const RELU6 = signature<{ input: Tensor; inplace: boolean }>('relu6(Tensor input, bool inplace=False)');
 /** `min(max(0, x), 6)`: hardtanh(x, 0, 6), as PyTorch records it. */
 export function relu6(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  if (tracing) return trace_op('aten::relu6', relu6, args, RELU6);
   const { input, inplace } = RELU6.parse(args);
   return maybe_inplace(input, inplace, (x) => hardtanh_node(x, 0, 6));
 }
@@ -135,6 +142,7 @@ export function relu6(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace
 const HARDSIGMOID = signature<{ input: Tensor; inplace: boolean }>('hardsigmoid(Tensor input, bool inplace=False)');
 /** `relu6(x + 3) / 6` (HardsigmoidBackward0: gradient 1/6 strictly inside (-3, 3)). */
 export function hardsigmoid(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  if (tracing) return trace_op('aten::hardsigmoid', hardsigmoid, args, HARDSIGMOID);
   const { input, inplace } = HARDSIGMOID.parse(args);
   return maybe_inplace(input, inplace, (x) =>
     pointwise('HardsigmoidBackward0', x, (v) => (v <= -3 ? 0 : v >= 3 ? 1 : v / 6 + 0.5), (a) => mul(mask(logical_and_(gt(a, -3), lt(a, 3)), a), 1 / 6)));
@@ -143,6 +151,7 @@ export function hardsigmoid(...args: PyArgs<[input: Tensor, inplace: boolean], I
 const HARDSWISH = signature<{ input: Tensor; inplace: boolean }>('hardswish(Tensor input, bool inplace=False)');
 /** `x·relu6(x + 3) / 6` (HardswishBackward0). */
 export function hardswish(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  if (tracing) return trace_op('aten::hardswish', hardswish, args, HARDSWISH);
   const { input, inplace } = HARDSWISH.parse(args);
   return maybe_inplace(input, inplace, (x) =>
     pointwise('HardswishBackward0', x, (v) => (v <= -3 ? 0 : v >= 3 ? v : (v * (v + 3)) / 6), (a) =>
@@ -152,6 +161,7 @@ export function hardswish(...args: PyArgs<[input: Tensor, inplace: boolean], Inp
 const SILU = signature<{ input: Tensor; inplace: boolean }>('silu(Tensor input, bool inplace=False)');
 /** `x·σ(x)` (SiluBackward0). */
 export function silu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  if (tracing) return trace_op('aten::silu', silu, args, SILU);
   const { input, inplace } = SILU.parse(args);
   return maybe_inplace(input, inplace, (x) =>
     pointwise('SiluBackward0', x, (v) => v * sigmoid_f(v), (a) => {
@@ -163,6 +173,7 @@ export function silu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>
 const MISH = signature<{ input: Tensor; inplace: boolean }>('mish(Tensor input, bool inplace=False)');
 /** `x·tanh(softplus(x))` (MishBackward0). */
 export function mish(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
+  if (tracing) return trace_op('aten::mish', mish, args, MISH);
   const { input, inplace } = MISH.parse(args);
   return maybe_inplace(input, inplace, (x) =>
     pointwise('MishBackward0', x, (v) => v * Math.tanh(log1pexp(v)), (a) => {
@@ -174,6 +185,7 @@ export function mish(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>
 const SOFTPLUS = signature<{ input: Tensor; beta: number; threshold: number }>('softplus(Tensor input, float beta=1, float threshold=20)');
 /** `log(1 + e^(βx)) / β`, linear where `βx > threshold` (SoftplusBackward0). */
 export function softplus(...args: PyArgs<[input: Tensor, beta: number, threshold: number], { input?: Tensor; beta?: number; threshold?: number }>): Tensor {
+  if (tracing) return trace_op('aten::softplus', softplus, args, SOFTPLUS);
   const { input, beta, threshold } = SOFTPLUS.parse(args);
   return pointwise('SoftplusBackward0', input, (v) => (v * beta > threshold ? v : log1pexp(v * beta) / beta), (a) => {
     const z = mul(a, beta);
@@ -184,6 +196,7 @@ export function softplus(...args: PyArgs<[input: Tensor, beta: number, threshold
 const LOGSIGMOID = signature<{ input: Tensor }>('logsigmoid(Tensor input)');
 /** `log σ(x)` = `−softplus(−x)` (LogSigmoidBackward0). */
 export function logsigmoid(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  if (tracing) return trace_op('aten::logsigmoid', logsigmoid, args, LOGSIGMOID);
   const { input } = LOGSIGMOID.parse(args);
   return pointwise('LogSigmoidBackward0', input, (v) => -log1pexp(-v), (a) => sigmoid(neg(a)));
 }
@@ -195,12 +208,14 @@ type ShrinkArgs = PyArgs<[input: Tensor, lambd: number], { input?: Tensor; lambd
 
 /** `x` where `|x| > lambd`, else 0 (HardshrinkBackward0). */
 export function hardshrink(...args: ShrinkArgs): Tensor {
+  if (tracing) return trace_op('aten::hardshrink', hardshrink, args, HARDSHRINK);
   const { input, lambd } = HARDSHRINK.parse(args);
   return pointwise('HardshrinkBackward0', input, (v) => (v > lambd || v < -lambd ? v : 0), (a) => mask(gt(abs(a), lambd), a));
 }
 
 /** `x ∓ lambd` outside `[-lambd, lambd]`, else 0 (SoftshrinkBackward0). */
 export function softshrink(...args: ShrinkArgs): Tensor {
+  if (tracing) return trace_op('aten::softshrink', softshrink, args, SOFTSHRINK);
   const { input, lambd } = SOFTSHRINK.parse(args);
   if (lambd < 0) throw new Error(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
   return pointwise('SoftshrinkBackward0', input, (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0), (a) => mask(gt(abs(a), lambd), a));
@@ -209,6 +224,7 @@ export function softshrink(...args: ShrinkArgs): Tensor {
 const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; inplace: boolean }>('threshold(Tensor input, float threshold, float value, bool inplace=False)');
 /** `x` where `x > threshold`, else `value` (ThresholdBackward0). */
 export function threshold(...args: PyArgs<[input: Tensor, threshold: number, value: number, inplace: boolean], Inplace & { threshold?: number; value?: number }>): Tensor {
+  if (tracing) return trace_op('aten::threshold', threshold, args, THRESHOLD);
   const { input, threshold: th, value, inplace } = THRESHOLD.parse(args);
   return maybe_inplace(input, inplace, (x) => pointwise('ThresholdBackward0', x, (v) => (v > th ? v : value), (a) => mask(gt(a, th), a)));
 }
@@ -216,6 +232,7 @@ export function threshold(...args: PyArgs<[input: Tensor, threshold: number, val
 const SOFTSIGN = signature<{ input: Tensor }>('softsign(Tensor input)');
 /** `x / (1 + |x|)`, composed as PyTorch composes it (DivBackward0). */
 export function softsign(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  if (tracing) return trace_op('aten::softsign', softsign, args, SOFTSIGN);
   const { input } = SOFTSIGN.parse(args);
   return div(input, add(abs(input), 1));
 }
@@ -223,6 +240,7 @@ export function softsign(...args: PyArgs<[input: Tensor], { input?: Tensor }>): 
 const TANHSHRINK = signature<{ input: Tensor }>('tanhshrink(Tensor input)');
 /** `x − tanh(x)`, composed (SubBackward0). */
 export function tanhshrink(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  if (tracing) return trace_op('aten::tanhshrink', tanhshrink, args, TANHSHRINK);
   const { input } = TANHSHRINK.parse(args);
   return sub(input, tanh(input));
 }
@@ -230,6 +248,7 @@ export function tanhshrink(...args: PyArgs<[input: Tensor], { input?: Tensor }>)
 const GLU = signature<{ input: Tensor; dim: number }>('glu(Tensor input, int dim=-1)');
 /** `a·σ(b)` where `a`, `b` are the halves of `input` along `dim` (GluBackward0). */
 export function glu(...args: PyArgs<[input: Tensor, dim: number], { input?: Tensor; dim?: number }>): Tensor {
+  if (tracing) return trace_op('aten::glu', glu, args, GLU);
   const { input, dim } = GLU.parse(args);
   if (input.ndim === 0) throw new Error('glu does not support scalars because halving size must be even');
   const d = normalize_dim(dim, input.ndim);
@@ -257,6 +276,7 @@ const PRELU = signature<{ input: Tensor; weight: Tensor }>('prelu(Tensor input, 
  * (PreluKernelBackward0, PyTorch 2.x's node).
  */
 export function prelu(...args: PyArgs<[input: Tensor, weight: Tensor], { input?: Tensor; weight?: Tensor }>): Tensor {
+  if (tracing) return trace_op('aten::prelu', prelu, args, PRELU);
   const { input, weight } = PRELU.parse(args);
   const channels = input.ndim >= 2 ? input.shape[1]! : 1;
   const n = weight.numel();
@@ -287,6 +307,7 @@ const RRELU = signature<{ input: Tensor; lower: number; upper: number; training:
  * training, by `(lower + upper) / 2` in eval (RreluWithNoiseBackward0).
  */
 export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: number, training: boolean, inplace: boolean], Inplace & { lower?: number; upper?: number; training?: boolean }>): Tensor {
+  if (tracing) return trace_op('aten::rrelu', rrelu, args, RRELU);
   const { input, lower, upper, training, inplace } = RRELU.parse(args);
   if (lower > upper) throw new Error(`Lower bound should be less than or equal to the upper bound`);
   return maybe_inplace(input, inplace, (x) => {
@@ -307,6 +328,7 @@ export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: numb
 const SOFTMIN = signature<{ input: Tensor; dim: number | null; dtype: string | null }>('softmin(Tensor input, int? dim=None, *, ScalarType? dtype=None)');
 /** `softmax(−x, dim)` (SoftmaxBackward0 over NegBackward0). */
 export function softmin(...args: PyArgs<[input: Tensor, dim: number | null], { input?: Tensor; dim?: number | null; dtype?: string | null }>): Tensor {
+  if (tracing) return trace_op('aten::softmin', softmin, args, SOFTMIN);
   const { input, dim, dtype } = SOFTMIN.parse(args);
   const x = dtype === null ? input : to_dtype(input, dtype as Tensor['dtype']);
   return softmax(neg(x), dim ?? implicit_softmax_dim('softmin', x.ndim));

@@ -1,4 +1,5 @@
 // Broadcasting arithmetic and comparisons, each with its PyTorch node name and derivative rule.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { cast_scalar, combine_categories, get_default_dtype, is_floating, promote_types, promote_with_scalar, scalar_dtype, scalar_type_name, type DType } from '../dtype.js';
 import { broadcast_shapes } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
@@ -91,6 +92,7 @@ function check_alpha(dtype: DType, alpha: number): void {
  * torch.add(a, b); a.add(1); a.add(b, { alpha: 2 });
  */
 export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number } = {}): Tensor {
+  if (tracing) return trace_op('aten::add', add, [x, other, options]);
   check_tensor(x, 'add');
   const alpha = options.alpha ?? 1;
   if (!(other instanceof Tensor)) {
@@ -110,6 +112,7 @@ export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
 
 /** `input - alpha * other` (SubBackward0). */
 export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number } = {}): Tensor {
+  if (tracing) return trace_op('aten::sub', sub, [x, other, options]);
   check_tensor(x, 'sub');
   const alpha = options.alpha ?? 1;
   if (!(other instanceof Tensor)) {
@@ -133,6 +136,7 @@ const SUB_BOOL = 'Subtraction, the `-` operator, with two bool tensors is not su
 
 /** `other - input` for a number `other` (Python's `s - x`, RsubBackward1). */
 export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
+  if (tracing) return trace_op('aten::rsub', rsub, [x, other]);
   if (other instanceof Tensor) return sub(other, x);
   check_number(other, 'rsub');
   const dtype = promote_with_scalar(x.dtype, other);
@@ -144,6 +148,7 @@ export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
 
 /** Elementwise product with broadcasting (MulBackward0). */
 export function mul(x: Tensor, other: Tensor | Scalar): Tensor {
+  if (tracing) return trace_op('aten::mul', mul, [x, other]);
   check_tensor(x, 'mul');
   if (!(other instanceof Tensor)) {
     check_number(other, 'mul');
@@ -178,6 +183,7 @@ export type RoundingMode = 'trunc' | 'floor' | null;
  * torch.div(a, b); a.div(2, { rounding_mode: 'floor' });
  */
 export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?: RoundingMode } = {}): Tensor {
+  if (tracing) return trace_op('aten::div', div, [x, other, options]);
   check_tensor(x, 'div');
   const mode = options.rounding_mode ?? null;
   if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
@@ -224,6 +230,7 @@ function div_rounded(x: Tensor, other: Tensor | Scalar, dtype: DType, mode: 'tru
 
 /** `input ** exponent` (PowBackward0 for a number exponent, PowBackward1 for a tensor). */
 export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
+  if (tracing) return trace_op('aten::pow', pow, [x, exponent]);
   if (!(x instanceof Tensor)) {
     // number ** tensor: PowBackward1's scalar-base form
     const e = exponent as Tensor;
@@ -268,6 +275,7 @@ function log_raw(x: Tensor): Tensor {
 
 /** `-input` (NegBackward0). */
 export function neg(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::neg', neg, [x]);
   if (x.dtype === 'bool') throw new Error('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   const out = map_unary(x, 'neg', x.dtype);
   record('NegBackward0', [x], [out], (_c, [g]) => [neg(g!)]);
@@ -276,9 +284,11 @@ export function neg(x: Tensor): Tensor {
 
 /** Elementwise maximum (MaximumBackward0); ties split the gradient in half, as PyTorch. */
 export function maximum(x: Tensor, y: Tensor): Tensor {
+  if (tracing) return trace_op('aten::maximum', maximum, [x, y]);
   return extremum(x, y, true);
 }
 export function minimum(x: Tensor, y: Tensor): Tensor {
+  if (tracing) return trace_op('aten::minimum', minimum, [x, y]);
   return extremum(x, y, false);
 }
 function extremum(x: Tensor, y: Tensor, is_max: boolean): Tensor {
@@ -294,6 +304,7 @@ function extremum(x: Tensor, y: Tensor, is_max: boolean): Tensor {
 }
 
 function compare(x: Tensor, other: Tensor | Scalar, op: 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne'): Tensor {
+  if (tracing) return trace_op(`aten::${op}`, compare, [x, other, op]);
   if (other instanceof Tensor) return map_binary(x, other, op, 'bool');
   check_number(other, op);
   return map_unary(x, `${op}_s` as UnaryOp, 'bool', Number(other));
@@ -304,7 +315,7 @@ export const ge = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'ge')
 export const le = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'le');
 export const eq = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'eq');
 export const ne = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'ne');
-export const logical_not = (x: Tensor): Tensor => map_unary(x, 'logical_not', 'bool');
+export const logical_not = (x: Tensor): Tensor => (tracing ? trace_op('aten::logical_not', logical_not, [x]) : map_unary(x, 'logical_not', 'bool'));
 export const logical_and_ = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'logical_and', 'bool');
 export const logical_or = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'logical_or', 'bool');
 export const isnan = (x: Tensor): Tensor => map_unary(x, 'isnan', 'bool');
@@ -341,6 +352,7 @@ export function equal(a: Tensor, b: Tensor): boolean {
 
 /** Converts the dtype; differentiable between float dtypes (ToCopyBackward0). Same dtype returns `x`. */
 export function to_dtype(x: Tensor, dtype: DType): Tensor {
+  if (tracing) return trace_op('aten::to', to_dtype, [x, dtype]);
   if (x.dtype === dtype) return x;
   // NaN, infinities and values beyond int64 become int64's minimum, as PyTorch's (undefined) C++ cast does on x86
   const op: UnaryOp = dtype === 'int64' ? 'to_int64' : dtype === 'bool' ? 'ne_s' : 'identity';
@@ -359,6 +371,7 @@ export function to_dtype(x: Tensor, dtype: DType): Tensor {
  * torch.where(x.gt(0), x, y);
  */
 export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar): Tensor {
+  if (tracing) return trace_op('aten::where', where, [condition, x, y]);
   if (condition.dtype !== 'bool') throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalar_type_name(condition.dtype)}`);
   const dtype = x instanceof Tensor || y instanceof Tensor ? result_type(x, y) : get_default_dtype();
   const as_tensor = (v: Tensor | Scalar): Tensor => (v instanceof Tensor ? (v.dtype === dtype ? v : to_dtype(v.detach(), dtype)) : scalar_tensor(Number(v), dtype));
@@ -376,6 +389,7 @@ export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar)
 
 /** Fills positions where `mask` is true with `value` (MaskedFillBackward0). */
 export function masked_fill(x: Tensor, mask: Tensor, value: Scalar): Tensor {
+  if (tracing) return trace_op('aten::masked_fill', masked_fill, [x, mask, value]);
   if (mask.dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalar_type_name(mask.dtype)}`);
   const shape = broadcast_shapes(x.shape, mask.shape);
   if (shape.join() !== x.shape.join()) throw new Error(`The expanded size of the mask (${shape}) must match the input size (${x.shape})`);

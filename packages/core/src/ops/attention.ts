@@ -1,4 +1,5 @@
 // Scaled dot-product attention, as PyTorch 2.x's math path computes it: softmax(q·kᵀ·scale + mask)·v.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { default_generator, type Generator } from '../random.js';
 import { signature, type PyArgs } from '../signature.js';
 import type { Tensor } from '../tensor.js';
@@ -26,6 +27,7 @@ export function scaled_dot_product_attention(
   ...args: PyArgs<[query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | null, dropout_p: number, is_causal: boolean],
     { query?: Tensor; key?: Tensor; value?: Tensor; attn_mask?: Tensor | null; dropout_p?: number; is_causal?: boolean; scale?: number | null; generator?: Generator | null }>
 ): Tensor {
+  if (tracing) return trace_op('aten::scaled_dot_product_attention', scaled_dot_product_attention, args, SDPA);
   const { query, key, value, attn_mask, dropout_p, is_causal, scale, generator } = SDPA.parse(args);
   if (query.ndim < 2 || key.ndim < 2 || value.ndim < 2) throw new Error('scaled_dot_product_attention: query, key and value must be at least 2-D');
   const L = query.shape[query.ndim - 2]!;

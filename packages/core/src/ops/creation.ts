@@ -1,4 +1,5 @@
 // Tensor creation: tensor(), zeros/ones/full/arange/linspace/eye, random tensors and *_like variants.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { alloc, cast_scalar, get_default_dtype, is_floating, scalar_type_name, type DType, type TypedArray } from '../dtype.js';
 import { numel_of } from '../shape.js';
 import { default_generator, type Generator } from '../random.js';
@@ -173,6 +174,7 @@ const FULL = signature<{ size: number[]; fill_value: number | boolean } & Made>(
  * torch.full([2, 3], 7, { dtype: torch.int64 });
  */
 export function full(size: readonly number[], fill_value: number | boolean, options: CreateOptions = {}): Tensor {
+  if (tracing) return trace_op('aten::full', full, [size, fill_value, options]);
   const a = FULL.parse([size, fill_value, options]);
   const dtype = a.dtype ?? (typeof a.fill_value === 'boolean' ? 'bool' : get_default_dtype());
   check_sizes(a.size);
@@ -186,11 +188,13 @@ export function full(size: readonly number[], fill_value: number | boolean, opti
  * torch.zeros(2, 3, { dtype: torch.float64 });
  */
 export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
+  if (tracing) return trace_op('aten::zeros', zeros, args);
   const a = parse_size(ZEROS, args);
   return finish(filled(a.size, 0, a.dtype ?? get_default_dtype()), a);
 }
 /** `torch.ones(2, 3)`, `torch.ones([2, 3], { dtype })`. */
 export function ones(...args: SizeArgs<CreateOptions>): Tensor {
+  if (tracing) return trace_op('aten::ones', ones, args);
   const a = parse_size(ONES, args);
   return finish(filled(a.size, 1, a.dtype ?? get_default_dtype()), a);
 }
@@ -254,6 +258,7 @@ const ARANGE = signature<{ start: number | null; end: number | null; step: numbe
  * torch.arange(5); torch.arange(0, 1, 0.25, { dtype: torch.float64 });
  */
 export function arange(...args: PyArgs<[start: number, end: number, step: number], CreateOptions & { start?: number; end?: number; step?: number }>): Tensor {
+  if (tracing) return trace_op('aten::arange', arange, args, ARANGE);
   const a = ARANGE.parse(args);
   if (a.start === null && a.end === null) throw new TypeError('arange() missing 1 required positional argument: "end"');
   const [lo, hi] = a.end === null ? [0, a.start!] : [a.start ?? 0, a.end];
@@ -287,6 +292,7 @@ const LINSPACE = signature<{ start: number; end: number; steps: number } & Made>
  * torch.linspace(-Math.PI, Math.PI, 2000);
  */
 export function linspace(...args: PyArgs<[start: number, end: number, steps: number], CreateOptions & { start?: number; end?: number; steps?: number }>): Tensor {
+  if (tracing) return trace_op('aten::linspace', linspace, args, LINSPACE);
   const a = LINSPACE.parse(args);
   if (a.steps < 0) throw new Error('number of steps must be non-negative');
   const dtype = a.dtype ?? get_default_dtype();
@@ -345,6 +351,7 @@ const EYE = signature<{ n: number; m: number | null } & Made>(`eye(int n, int? m
  * torch.eye(3); torch.eye(2, 3, { dtype: torch.int64 });
  */
 export function eye(...args: PyArgs<[n: number, m: number | null], CreateOptions & { n?: number; m?: number | null }>): Tensor {
+  if (tracing) return trace_op('aten::eye', eye, args, EYE);
   const a = EYE.parse(args);
   if (a.n < 0) throw new Error(`n must be greater or equal to 0, got ${a.n}`);
   const m = a.m ?? a.n;
@@ -368,11 +375,13 @@ const normal = (g: Generator): number => g.normal();
 
 /** Uniform samples in [0, 1): `torch.rand(2, 3)`, `torch.rand([2, 3], { generator })`. */
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
+  if (tracing) return trace_op('aten::rand', rand, args);
   return random_fill(parse_size(RAND, args), uniform);
 }
 
 /** Standard normal samples: `torch.randn(2, 3)`, `torch.randn([2, 3], { dtype, generator })`. */
 export function randn(...args: SizeArgs<RandomOptions>): Tensor {
+  if (tracing) return trace_op('aten::randn', randn, args);
   return random_fill(parse_size(RANDN, args), normal);
 }
 
@@ -386,6 +395,7 @@ const RANDINT = signature<{ low: number; high: number | number[]; size: number[]
  * torch.randint(0, 10, [3]); torch.randint(10, [3]);
  */
 export function randint(...args: [high: number, size: readonly number[], options?: RandomOptions] | [low: number, high: number, size: readonly number[], options?: RandomOptions]): Tensor {
+  if (tracing) return trace_op('aten::randint', randint, args, RANDINT);
   const a = RANDINT.parse(args);
   let [low, high, size] = [a.low, a.high, a.size];
   if (Array.isArray(high)) [low, high, size] = [0, low, high];

@@ -1,5 +1,6 @@
 // Distances between rows: F.cosine_similarity and F.pairwise_distance, composed of differentiable ops as PyTorch
 // composes them.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { signature, type PyArgs } from '../signature.js';
 import type { Tensor } from '../tensor.js';
 import { broadcast_shapes } from '../shape.js';
@@ -17,6 +18,7 @@ const COSINE = signature<{ x1: Tensor; x2: Tensor; dim: number; eps: number }>('
  * F.cosine_similarity(a, b, { dim: 1 })
  */
 export function cosine_similarity(...args: PyArgs<[x1: Tensor, x2: Tensor, dim: number, eps: number], { x1?: Tensor; x2?: Tensor; dim?: number; eps?: number }>): Tensor {
+  if (tracing) return trace_op('aten::cosine_similarity', cosine_similarity, args, COSINE);
   const { x1, x2, dim, eps } = COSINE.parse(args);
   broadcast_shapes(x1.shape, x2.shape);
   const n1 = clamp(sqrt(sum(mul(x1, x1), dim, { keepdim: true })), { min: eps });
@@ -33,6 +35,7 @@ const PAIRWISE = signature<{ x1: Tensor; x2: Tensor; p: number; eps: number; kee
  * F.pairwise_distance(a, b); F.pairwise_distance(a, b, { p: 1 })
  */
 export function pairwise_distance(...args: PyArgs<[x1: Tensor, x2: Tensor, p: number, eps: number, keepdim: boolean], { x1?: Tensor; x2?: Tensor; p?: number; eps?: number; keepdim?: boolean }>): Tensor {
+  if (tracing) return trace_op('aten::pairwise_distance', pairwise_distance, args, PAIRWISE);
   const { x1, x2, p, eps, keepdim } = PAIRWISE.parse(args);
   const nd = Math.max(x1.ndim, x2.ndim);
   const d = abs(add(sub(x1, x2), eps));

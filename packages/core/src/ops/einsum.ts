@@ -1,5 +1,6 @@
 // einsum: any contraction written in Einstein notation, evaluated as PyTorch does, pairwise left to right
 // through permute / reshape / bmm (so its gradient is theirs).
+import { trace_op, tracing } from '../jit/tracer.js';
 import type { Tensor } from '../tensor.js';
 import { mul } from './arithmetic.js';
 import { bmm } from './linalg.js';
@@ -77,6 +78,7 @@ function contract(a: Term, b: Term, needed: Set<string>): Term {
  * torch.einsum('bqd,bkd->bqk', q, k);
  */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
+  if (tracing) return trace_op('aten::einsum', einsum, [equation, ...operands]);
   const tensors = operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : (operands as Tensor[]);
   const eq = equation.replace(/\s/g, '');
   const [lhs, rhs] = eq.includes('->') ? (eq.split('->') as [string, string]) : [eq, null];

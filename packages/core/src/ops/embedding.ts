@@ -1,5 +1,6 @@
 // Embedding lookups: embedding (EmbeddingBackward0), its dense gradient (differentiable again), the in-place
 // max-norm renormalisation, and embedding_bag's sum / mean / max bags (EmbeddingBagBackward0).
+import { trace_op, tracing } from '../jit/tracer.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { legacy_type_name } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
@@ -113,6 +114,7 @@ export function embedding(
   ...args: PyArgs<[input: Tensor, weight: Tensor, padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean],
     { input?: Tensor; weight?: Tensor; padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean }>
 ): Tensor {
+  if (tracing) return trace_op('aten::embedding', embedding, args, EMBEDDING);
   const { input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse } = EMBEDDING.parse(args);
   if (sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
   if (weight.ndim !== 2) throw new Error("'weight' must be 2-D");
@@ -167,6 +169,7 @@ export function embedding_bag(
   ...args: PyArgs<[input: Tensor, weight: Tensor, offsets: Tensor | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, mode: BagMode, sparse: boolean, per_sample_weights: Tensor | null, include_last_offset: boolean, padding_idx: number | null],
     { input?: Tensor; weight?: Tensor; offsets?: Tensor | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; mode?: BagMode; sparse?: boolean; per_sample_weights?: Tensor | null; include_last_offset?: boolean; padding_idx?: number | null }>
 ): Tensor {
+  if (tracing) return trace_op('aten::embedding_bag', embedding_bag, args, EMBEDDING_BAG);
   const a = EMBEDDING_BAG.parse(args);
   const { weight, per_sample_weights: psw, max_norm, norm_type, include_last_offset } = a;
   const mode = a.mode as BagMode;

@@ -1,4 +1,5 @@
 // Indexing: PyTorch's x[...] (ints, slices, ..., None, int lists/tensors, bool masks), gather and scatter.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { assert_no_internal_overlap, assert_no_partial_overlap } from './overlap.js';
 import { broadcast_shapes, contiguous_strides, normalize_dim, numel_of, shapes_equal } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -149,6 +150,7 @@ function as_index_tensor(v: Tensor | number[] | boolean[]): Tensor {
  * x.index([0]); x.index([{ start: 1, stop: 3 }]); x.index(['...', 0]); x.index([x.gt(0)]);
  */
 export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
+  if (tracing) return trace_op('aten::index', index, [x, items]);
   const { r, adv } = resolve_index(x, items);
   if (adv.length === 0) return r === x ? as_alias(x) : r;
   return index_advanced(r, adv);
@@ -211,6 +213,10 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
  * x.setitem([x.lt(0)], 0);                  // x[x < 0] = 0
  */
 export function setitem(x: Tensor, items: IndexItem[] | Exclude<IndexItem, unknown[]>, value: Tensor | number): void {
+  if (tracing) {
+    trace_op('aten::index_put_', setitem, [x, items, value]);
+    return;
+  }
   const list = Array.isArray(items) ? (items as IndexItem[]) : [items];
   const { r, adv } = resolve_index(x, list);
   const src = value instanceof Tensor ? value : scalar_tensor(value, x.dtype);
@@ -305,6 +311,7 @@ const GATHER = signature<{ input: Tensor; dim: number; index: Tensor; sparse_gra
  * torch.gather(x, 1, torch.tensor([[0], [2]], { dtype: 'int64' }));
  */
 export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tensor], { input?: Tensor; dim?: number; index?: Tensor; sparse_grad?: boolean }>): Tensor {
+  if (tracing) return trace_op('aten::gather', gather, args, GATHER);
   const { input: x, dim, index } = GATHER.parse(args);
   const d = normalize_dim(dim, x.ndim);
   if (index.dtype !== 'int64') throw new Error('gather(): Expected dtype int64 for index');
@@ -326,6 +333,7 @@ export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tenso
 
 /** Zeros of `shape` with `src` added at `index` along `dim` (the adjoint of gather). */
 export function scatter_add_zeros(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::scatter_add', scatter_add_zeros, [src, dim, index, shape]) as Tensor;
   const plan = gather_plan(index, dim, shape);
   const out = empty(shape, src.dtype);
   const od = out._storage.data;
@@ -337,6 +345,7 @@ export function scatter_add_zeros(src: Tensor, dim: number, index: Tensor, shape
 
 /** The backward of `max(dim)`/`min(dim)`: the gradient placed at the selected indices, zeros elsewhere. */
 export function scatter_into_zeros(g: Tensor, dim: number, indices: Tensor, shape: readonly number[], keepdim: boolean): Tensor {
+  if (tracing) return trace_op('aten::scatter', scatter_into_zeros, [g, dim, indices, shape, keepdim]) as Tensor;
   const gk = keepdim ? g : unsqueeze(g, dim);
   const ik = keepdim ? indices : unsqueeze(indices.detach(), dim).detach();
   return scatter_add_zeros(gk, dim, ik, shape);

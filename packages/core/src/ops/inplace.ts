@@ -1,5 +1,6 @@
 // In-place ops (add_, mul_, relu_, clamp_, fill_, copy_ …): write into the tensor's storage, bump its
 // version counter, and rebase its autograd history onto the new node.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { alias_of, check_inplace as check_inplace_autograd, rebase_history } from '../autograd/view_inplace.js';
 import { default_generator } from '../random.js';
@@ -95,21 +96,31 @@ function overlaps(a: TypedArray, b: TypedArray): boolean {
 const no_alpha = (o?: { alpha?: number }): boolean => (o?.alpha ?? 1) === 1;
 
 /** In-place `self += alpha * other`; the result must be storable in self's dtype (PyTorch's casting rule). */
-export const add_ = <T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T =>
-  apply_inplace(self, [other], false, (a) => add(a, other, o), no_alpha(o) ? 'add' : undefined);
-export const sub_ = <T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T =>
-  apply_inplace(self, [other], false, (a) => sub(a, other, o), no_alpha(o) ? 'sub' : undefined);
-export const mul_ = <T extends Tensor>(self: T, other: Tensor | Scalar): T => apply_inplace(self, [other], other instanceof Tensor, (a) => mul(a, other), 'mul');
+export function add_<T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T {
+  if (tracing) return trace_op('aten::add_', add_, [self, other, o]) as T;
+  return apply_inplace(self, [other], false, (a) => add(a, other, o), no_alpha(o) ? 'add' : undefined);
+}
+export function sub_<T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T {
+  if (tracing) return trace_op('aten::sub_', sub_, [self, other, o]) as T;
+  return apply_inplace(self, [other], false, (a) => sub(a, other, o), no_alpha(o) ? 'sub' : undefined);
+}
+export function mul_<T extends Tensor>(self: T, other: Tensor | Scalar): T {
+  if (tracing) return trace_op('aten::mul_', mul_, [self, other]) as T;
+  return apply_inplace(self, [other], other instanceof Tensor, (a) => mul(a, other), 'mul');
+}
 export function div_<T extends Tensor>(self: T, other: Tensor | Scalar, o: { rounding_mode?: RoundingMode } = {}): T {
+  if (tracing) return trace_op('aten::div_', div_, [self, other, o]) as T;
   const mode = o.rounding_mode ?? null;
   const dtype = result_type(self, other);
   return apply_inplace(self, [other], other instanceof Tensor, (a) => div(a, other, o), mode === null ? 'div' : undefined, mode === null ? float_dtype(dtype) : dtype);
 }
 export function relu_<T extends Tensor>(self: T): T {
+  if (tracing) return trace_op('aten::relu_', relu_, [self]) as T;
   if (self.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   return apply_inplace(self, [], false, (a) => relu(a));
 }
 export function clamp_<T extends Tensor>(self: T, min?: number | ClampOptions | null, max?: number | null): T {
+  if (tracing) return trace_op('aten::clamp_', clamp_, [self, min, max]) as T;
   const bounds = min !== null && typeof min === 'object' ? [min.min, min.max] : [min, max];
   const dtype = result_type(self, ...bounds.filter((b): b is number => typeof b === 'number'));
   return apply_inplace(self, [], true, (a) => clamp(a, min, max), undefined, dtype);
@@ -121,6 +132,7 @@ export function clamp_<T extends Tensor>(self: T, min?: number | ClampOptions | 
  * a bool tensor `value != 0`, as PyTorch; an expanded tensor may be filled (every alias gets it).
  */
 export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
+  if (tracing) return trace_op('aten::fill_', fill_, [self, value]) as T;
   if (value instanceof Tensor && value.ndim !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   }
@@ -144,6 +156,7 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
 
 /** Copies `src` (broadcast, cast) into `self` (torch::autograd::CopyBackwards: gradient to `src`). */
 export function copy_<T extends Tensor>(self: T, src: Tensor): T {
+  if (tracing) return trace_op('aten::copy_', copy_, [self, src]) as T;
   const recording = check_inplace(self, [src]);
   write(self, src.detach());
   if (recording) {

@@ -1,4 +1,5 @@
 // Matrix products (mm, mv, dot, bmm, addmm, matmul with broadcast batch dims) and F.linear.
+import { trace_op, tracing } from '../jit/tracer.js';
 import type { FloatArray } from '../dtype.js';
 import { is_floating } from '../dtype.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
@@ -53,6 +54,7 @@ function gemm_into(a: Tensor, b: Tensor, out: FloatArray, out_off: number, beta:
  * a.mm(b);
  */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  if (tracing) return trace_op('aten::mm', mm, [a, b]);
   if (a.ndim !== 2) throw new Error('self must be a matrix');
   if (b.ndim !== 2) throw new Error('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
@@ -71,6 +73,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
 
 /** `bias + a @ b` with `bias` broadcast to the result (AddmmBackward0; edges: bias, a, b). */
 export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
+  if (tracing) return trace_op('aten::addmm', addmm, [bias, a, b]);
   if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   check_mm(a, b, 'addmm_impl_cpu_');
   const shape = [a.shape[0]!, b.shape[1]!];
@@ -89,6 +92,7 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
 
 /** Matrix-vector product (MvBackward0). */
 export function mv(a: Tensor, v: Tensor): Tensor {
+  if (tracing) return trace_op('aten::mv', mv, [a, v]);
   if (a.ndim !== 2 || v.ndim !== 1) throw new Error(`vector + matrix @ vector expected, got ${a.ndim}, ${v.ndim}`);
   if (a.shape[1] !== v.shape[0]) throw new Error(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
   check_mm(a, v, 'addmv_impl_cpu');
@@ -103,6 +107,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
 
 /** Inner product of 1-D tensors (DotBackward0). */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  if (tracing) return trace_op('aten::dot', dot, [a, b]);
   if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a.shape[0] !== b.shape[0]) throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   check_mm(a, b, 'dot');
@@ -121,6 +126,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** Batched matrix product of 3-D tensors (BmmBackward0). */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (tracing) return trace_op('aten::bmm', bmm, [a, b]);
   if (a.ndim !== 3) throw new Error('batch1 must be a 3D tensor');
   if (b.ndim !== 3) throw new Error('batch2 must be a 3D tensor');
   if (a.shape[0] !== b.shape[0]) throw new Error(`batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`);
@@ -178,6 +184,7 @@ function should_fold(a: Tensor, b: Tensor): boolean {
  * torch.matmul(a, b); a.matmul(b);
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (tracing) return trace_op('aten::matmul', matmul, [a, b]);
   const da = a.ndim;
   const db = b.ndim;
   if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
@@ -225,6 +232,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * F.linear(x, W, b);
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (tracing) return trace_op('aten::linear', linear, [input, weight, bias]);
   if (input.shape[input.ndim - 1] !== weight.shape[1]) {
     const rows = numel_of(input.shape.slice(0, -1));
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.shape[input.ndim - 1]} and ${weight.shape[1]}x${weight.shape[0]})`);
@@ -246,6 +254,7 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * torch.baddbmm(mask, q, k.transpose(-2, -1));
  */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
+  if (tracing) return trace_op('aten::baddbmm', baddbmm, [input, batch1, batch2, options]);
   const beta = options.beta ?? 1;
   const alpha = options.alpha ?? 1;
   const prod = bmm(batch1.detach(), batch2.detach());

@@ -1,6 +1,7 @@
 // The losses of torch.nn.functional beyond cross-entropy / MSE / L1 / BCE: Huber, KL divergence, Poisson and
 // Gaussian NLL, the margin and embedding losses, triplet losses and CTC. Composites where PyTorch composes,
 // one node with PyTorch's name where PyTorch has a kernel.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { warn } from '../autograd/messages.js';
 import { signature, type PyArgs } from '../signature.js';
@@ -40,6 +41,7 @@ const HUBER = signature<{ input: Tensor; target: Tensor; reduction: string; delt
  * F.huber_loss(x, y, { delta: 0.5 })
  */
 export function huber_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduction: LossReduction, delta: number], Red & { input?: Tensor; target?: Tensor; delta?: number }>): Tensor {
+  if (tracing) return trace_op('aten::huber_loss', huber_loss, args, HUBER);
   const { input, target, reduction, delta } = HUBER.parse(args);
   reduction_of(reduction);
   if (delta <= 0) throw new Error('huber_loss does not support non-positive values for delta.');
@@ -63,6 +65,7 @@ const KL_DIV = signature<{ input: Tensor; target: Tensor; reduction: string; log
  * `'batchmean'` divides the sum by the batch size.
  */
 export function kl_div(...args: PyArgs<[input: Tensor, target: Tensor, reduction: string, log_target: boolean], { input?: Tensor; target?: Tensor; reduction?: string; log_target?: boolean }>): Tensor {
+  if (tracing) return trace_op('aten::kl_div', kl_div, args, KL_DIV);
   const { input, target, reduction, log_target } = KL_DIV.parse(args);
   reduction_of(reduction, ['mean', 'sum', 'none', 'batchmean']);
   if (reduction === 'mean') {
@@ -83,6 +86,7 @@ const POISSON = signature<{ input: Tensor; target: Tensor; log_input: boolean; f
   "poisson_nll_loss(Tensor input, Tensor target, bool log_input=True, bool full=False, float eps=1e-8, str reduction='mean')");
 /** Negative log likelihood of a Poisson target: `eˣ − t·x` (`log_input`) or `x − t·log(x + eps)`, plus Stirling's term when `full`. */
 export function poisson_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor, log_input: boolean, full: boolean, eps: number, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; log_input?: boolean; full?: boolean; eps?: number }>): Tensor {
+  if (tracing) return trace_op('aten::poisson_nll_loss', poisson_nll_loss, args, POISSON);
   const { input, target, log_input, full, eps, reduction } = POISSON.parse(args);
   reduction_of(reduction);
   let per = log_input ? sub(exp(input), mul(target, input)) : sub(input, mul(target, log(add(input, eps))));
@@ -100,6 +104,7 @@ const GAUSSIAN = signature<{ input: Tensor; target: Tensor; var: Tensor; full: b
   "gaussian_nll_loss(Tensor input, Tensor target, Tensor var, bool full=False, float eps=1e-6, str reduction='mean')");
 /** `½(log var + (input − target)² / var)` with `var` clamped at `eps` (the clamp passes gradients through). */
 export function gaussian_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor, var_: Tensor, full: boolean, eps: number, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; var?: Tensor; full?: boolean; eps?: number }>): Tensor {
+  if (tracing) return trace_op('aten::gaussian_nll_loss', gaussian_nll_loss, args, GAUSSIAN);
   const { input, target, var: var_, full, eps, reduction } = GAUSSIAN.parse(args);
   let v = var_;
   if (v.shape.join() !== input.shape.join()) {
@@ -119,6 +124,7 @@ export function gaussian_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor
 const SOFT_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: string }>("soft_margin_loss(Tensor input, Tensor target, str reduction='mean')");
 /** `log(1 + e^(−y·x))` (SoftMarginLossBackward0). */
 export function soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor }>): Tensor {
+  if (tracing) return trace_op('aten::soft_margin_loss', soft_margin_loss, args, SOFT_MARGIN);
   const { input, target, reduction } = SOFT_MARGIN.parse(args);
   reduction_of(reduction);
   const out = no_grad(() => reduce(softplus(neg(mul(input, target))), reduction));
@@ -136,6 +142,7 @@ export function soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor,
 const MULTILABEL_SOFT = signature<{ input: Tensor; target: Tensor; weight: Tensor | null; reduction: string }>("multilabel_soft_margin_loss(Tensor input, Tensor target, Tensor? weight=None, str reduction='mean')");
 /** `−mean_c [t·log σ(x) + (1 − t)·log σ(−x)]` per sample, weighted per class. */
 export function multilabel_soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, weight: Tensor | null, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; weight?: Tensor | null }>): Tensor {
+  if (tracing) return trace_op('aten::multilabel_soft_margin_loss', multilabel_soft_margin_loss, args, MULTILABEL_SOFT);
   const { input, target, weight, reduction } = MULTILABEL_SOFT.parse(args);
   reduction_of(reduction);
   let loss = neg(add(mul(target, logsigmoid(input)), mul(rsub(target, 1), logsigmoid(neg(input)))));
@@ -149,6 +156,7 @@ export function multilabel_soft_margin_loss(...args: PyArgs<[input: Tensor, targ
 const HINGE = signature<{ input: Tensor; target: Tensor; margin: number; reduction: string }>("hinge_embedding_loss(Tensor input, Tensor target, float margin=1.0, str reduction='mean')");
 /** `x` where `y = 1`, `max(0, margin − x)` where `y = −1`. */
 export function hinge_embedding_loss(...args: PyArgs<[input: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; margin?: number }>): Tensor {
+  if (tracing) return trace_op('aten::hinge_embedding_loss', hinge_embedding_loss, args, HINGE);
   const { input, target, margin, reduction } = HINGE.parse(args);
   reduction_of(reduction);
   const zeros = mul(input, 0).detach();
@@ -161,6 +169,7 @@ export function hinge_embedding_loss(...args: PyArgs<[input: Tensor, target: Ten
 const COSINE_EMB = signature<{ input1: Tensor; input2: Tensor; target: Tensor; margin: number; reduction: string }>("cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, str reduction='mean')");
 /** `1 − cos(x1, x2)` where `y = 1`, `max(0, cos − margin)` where `y = −1` (cosine with PyTorch's 1e-12 guard). */
 export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input1?: Tensor; input2?: Tensor; target?: Tensor; margin?: number }>): Tensor {
+  if (tracing) return trace_op('aten::cosine_embedding_loss', cosine_embedding_loss, args, COSINE_EMB);
   const { input1, input2, target, margin, reduction } = COSINE_EMB.parse(args);
   reduction_of(reduction);
   if (input1.ndim !== input2.ndim) throw new Error(`cosine_embedding_loss : All input tensors should have same dimension but got sizes: input1: [${input1.shape.join(', ')}], input2: [${input2.shape.join(', ')}], target: [${target.shape.join(', ')}] `);
@@ -179,6 +188,7 @@ export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: T
 const MARGIN_RANK = signature<{ input1: Tensor; input2: Tensor; target: Tensor; margin: number; reduction: string }>("margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, str reduction='mean')");
 /** `max(0, −y·(x1 − x2) + margin)`. */
 export function margin_ranking_loss(...args: PyArgs<[input1: Tensor, input2: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input1?: Tensor; input2?: Tensor; target?: Tensor; margin?: number }>): Tensor {
+  if (tracing) return trace_op('aten::margin_ranking_loss', margin_ranking_loss, args, MARGIN_RANK);
   const { input1, input2, target, margin, reduction } = MARGIN_RANK.parse(args);
   reduction_of(reduction);
   if (input1.ndim !== input2.ndim || input1.ndim !== target.ndim) {
@@ -191,6 +201,7 @@ const MULTI_MARGIN = signature<{ input: Tensor; target: Tensor; p: number; margi
   "multi_margin_loss(Tensor input, Tensor target, int p=1, float margin=1, Tensor? weight=None, str reduction='mean')");
 /** `Σ_{i≠y} max(0, margin − x[y] + x[i])^p / C` per sample, scaled by `weight[y]` (MultiMarginLossBackward0). */
 export function multi_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, p: number, margin: number, weight: Tensor | null, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; p?: number; margin?: number; weight?: Tensor | null }>): Tensor {
+  if (tracing) return trace_op('aten::multi_margin_loss', multi_margin_loss, args, MULTI_MARGIN);
   const { input, target, p, margin, weight, reduction } = MULTI_MARGIN.parse(args);
   reduction_of(reduction);
   if (p !== 1 && p !== 2) throw new Error('only p == 1 and p == 2 supported');
@@ -228,6 +239,7 @@ const MULTILABEL_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: 
  * (MultilabelMarginLossBackward0).
  */
 export function multilabel_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor }>): Tensor {
+  if (tracing) return trace_op('aten::multilabel_margin_loss', multilabel_margin_loss, args, MULTILABEL_MARGIN);
   const { input, target, reduction } = MULTILABEL_MARGIN.parse(args);
   reduction_of(reduction);
   const x2 = input.ndim <= 1 ? input.reshape([1, -1]) : input;
@@ -296,6 +308,7 @@ const TRIPLET = signature<{ anchor: Tensor; positive: Tensor; negative: Tensor; 
 type TripletOptions = Red & { anchor?: Tensor; positive?: Tensor; negative?: Tensor; margin?: number; swap?: boolean };
 /** `max(0, margin + d(a, p) − d(a, n))` with p-norm pairwise distances (`swap` uses the closer negative). */
 export function triplet_margin_loss(...args: PyArgs<[anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, p: number, eps: number, swap: boolean, reduction: LossReduction], TripletOptions & { p?: number; eps?: number }>): Tensor {
+  if (tracing) return trace_op('aten::triplet_margin_loss', triplet_margin_loss, args, TRIPLET);
   const { anchor, positive, negative, margin, p, eps, swap, reduction } = TRIPLET.parse(args);
   reduction_of(reduction);
   const dims = [anchor.ndim, positive.ndim, negative.ndim];
@@ -317,6 +330,7 @@ const TRIPLET_DIST = signature<{ anchor: Tensor; positive: Tensor; negative: Ten
   "triplet_margin_with_distance_loss(Tensor anchor, Tensor positive, Tensor negative, *, Callable? distance_function=None, float margin=1.0, bool swap=False, str reduction='mean')");
 /** The triplet loss with any distance function (default: pairwise_distance). */
 export function triplet_margin_with_distance_loss(...args: PyArgs<[anchor: Tensor, positive: Tensor, negative: Tensor], TripletOptions & { distance_function?: ((a: Tensor, b: Tensor) => Tensor) | null }>): Tensor {
+  if (tracing) return trace_op('aten::triplet_margin_with_distance_loss', triplet_margin_with_distance_loss, args, TRIPLET_DIST);
   const { anchor, positive, negative, distance_function, margin, swap, reduction } = TRIPLET_DIST.parse(args);
   reduction_of(reduction);
   if (margin <= 0) throw new Error(`triplet_margin_with_distance_loss: expected margin to be greater than 0, got ${margin} instead`);
@@ -341,6 +355,7 @@ function logaddexp(a: number, b: number): number {
  * then averages over the batch, as PyTorch does.
  */
 export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, input_lengths: Tensor | number[], target_lengths: Tensor | number[], blank: number, reduction: LossReduction, zero_infinity: boolean], Red & { blank?: number; zero_infinity?: boolean }>): Tensor {
+  if (tracing) return trace_op('aten::ctc_loss', ctc_loss, args, CTC);
   const a = CTC.parse(args);
   reduction_of(a.reduction);
   const batched = a.log_probs.ndim === 3;

@@ -1,4 +1,5 @@
 // Neural-network ops: conv2d, pooling, bilinear interpolation, dropout and losses, with PyTorch's nodes.
+import { trace_op, tracing } from '../jit/tracer.js';
 import type { FloatArray } from '../dtype.js';
 import { is_floating } from '../dtype.js';
 import { kernels } from '../kernels/backend.js';
@@ -713,6 +714,7 @@ const CONV2D = signature<{ input: Tensor; weight: Tensor; bias: Tensor | null; s
  * F.conv2d(x, w, b, { stride: 2, padding: 1 }); F.conv2d(x, w, null, 1, 'same');
  */
 export function conv2d(...args: PyArgs<[input: Tensor, weight: Tensor, bias: Tensor | null, stride: Pair, padding: Pair | 'same' | 'valid', dilation: Pair, groups: number], Conv2dOptions & { input?: Tensor; weight?: Tensor; bias?: Tensor | null }>): Tensor {
+  if (tracing) return trace_op('aten::conv2d', conv2d, args, CONV2D);
   const a = CONV2D.parse(args);
   if (typeof a.padding === 'string' && a.padding !== 'same' && a.padding !== 'valid') throw new Error(`Invalid padding string: '${a.padding}'`);
   return conv2d_impl(a.input, a.weight, a.bias, { stride: a.stride, padding: a.padding as Conv2dOptions['padding'], dilation: a.dilation, groups: a.groups });
@@ -731,6 +733,7 @@ const MAX_POOL2D = signature<{ input: Tensor; kernel_size: number[]; stride: num
 export function max_pool2d(input: Tensor, kernel_size: Pair, options: MaxPoolOptions & { return_indices: true }): [Tensor, Tensor];
 export function max_pool2d(...args: PoolArgs<MaxPoolOptions>): Tensor;
 export function max_pool2d(...args: unknown[]): Tensor | [Tensor, Tensor] {
+  if (tracing) return trace_op('aten::max_pool2d', max_pool2d, args, MAX_POOL2D) as Tensor | [Tensor, Tensor];
   const a = MAX_POOL2D.parse(args);
   return max_pool2d_impl(a.input, a.kernel_size, a);
 }
@@ -745,6 +748,7 @@ const AVG_POOL2D = signature<{ input: Tensor; kernel_size: number[]; stride: num
  * F.avg_pool2d(x, 2); F.avg_pool2d(x, 3, 2, 1, { count_include_pad: false });
  */
 export function avg_pool2d(...args: PoolArgs<AvgPoolOptions>): Tensor {
+  if (tracing) return trace_op('aten::avg_pool2d', avg_pool2d, args, AVG_POOL2D);
   const a = AVG_POOL2D.parse(args);
   if (a.divisor_override === 0) throw new Error('divisor must be not zero');
   return avg_pool2d_impl(a.input, a.kernel_size, a);
@@ -759,6 +763,7 @@ const ADAPTIVE_AVG_POOL2D = signature<{ input: Tensor; output_size: (number | nu
  * F.adaptive_avg_pool2d(x, 1); F.adaptive_avg_pool2d(x, [7, null]);
  */
 export function adaptive_avg_pool2d(...args: PyArgs<[input: Tensor, output_size: Pair | [number | null, number | null]], { input?: Tensor; output_size?: Pair | [number | null, number | null] }>): Tensor {
+  if (tracing) return trace_op('aten::adaptive_avg_pool2d', adaptive_avg_pool2d, args, ADAPTIVE_AVG_POOL2D);
   const a = ADAPTIVE_AVG_POOL2D.parse(args);
   if (a.output_size.some((v) => v !== null && v < 0)) throw new Error(`adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received [${a.output_size.join(', ')}]`);
   return adaptive_avg_pool2d_impl(a.input, a.output_size as [number | null, number | null]);
@@ -774,6 +779,7 @@ const INTERPOLATE = signature<{ input: Tensor; size: number[] | null; scale_fact
  * F.interpolate(x, { size: [28, 28], mode: 'bilinear', align_corners: false }); F.interpolate(x, null, 2);
  */
 export function interpolate(...args: PyArgs<[input: Tensor, size: number | [number, number] | null, scale_factor: number | [number, number] | null, mode: InterpolateOptions['mode']], InterpolateOptions & { input?: Tensor; recompute_scale_factor?: boolean | null; antialias?: boolean }>): Tensor {
+  if (tracing) return trace_op('aten::interpolate', interpolate, args, INTERPOLATE);
   const a = INTERPOLATE.parse(args);
   if (a.antialias) throw new Error('tsgrad: interpolate antialias=True is not supported');
   // 2-d nearest / bilinear run the kernels above; every other mode and rank the sparse-map version
@@ -795,6 +801,7 @@ const DROPOUT = signature<{ input: Tensor; p: number; training: boolean; inplace
  * F.dropout(x, 0.2); F.dropout(x, { p: 0.2, training: net.training });
  */
 export function dropout(...args: PyArgs<[input: Tensor, p: number, training: boolean, inplace: boolean], { input?: Tensor; p?: number; training?: boolean; inplace?: boolean; generator?: Generator | null }>): Tensor {
+  if (tracing) return trace_op('aten::dropout', dropout, args, DROPOUT);
   const a = DROPOUT.parse(args);
   const out = dropout_impl(a.input, { p: a.p, training: a.training, generator: a.generator ?? undefined });
   return a.inplace && out !== a.input ? a.input.copy_(out) : out;
@@ -845,6 +852,7 @@ const BCE_LOGITS = signature<LossParsed & { weight: Tensor | null; pos_weight: T
  * F.nll_loss(F.log_softmax(x, 1), target); F.nll_loss(logp, target, { reduction: 'sum' });
  */
 export function nll_loss(...args: LossArgs<NllOptions>): Tensor {
+  if (tracing) return trace_op('aten::nll_loss', nll_loss, args, NLL_LOSS);
   const a = NLL_LOSS.parse(args);
   return nll_loss_impl(a.input, a.target, { weight: a.weight, ignore_index: a.ignore_index, reduction: legacy_reduction(a) });
 }
@@ -857,6 +865,7 @@ export function nll_loss(...args: LossArgs<NllOptions>): Tensor {
  * F.cross_entropy(logits, target); F.cross_entropy(logits, target, { reduction: 'sum' });
  */
 export function cross_entropy(...args: LossArgs<CrossEntropyOptions>): Tensor {
+  if (tracing) return trace_op('aten::cross_entropy', cross_entropy, args, CROSS_ENTROPY);
   const a = CROSS_ENTROPY.parse(args);
   return cross_entropy_impl(a.input, a.target, { weight: a.weight, ignore_index: a.ignore_index, reduction: legacy_reduction(a), label_smoothing: a.label_smoothing });
 }
@@ -869,6 +878,7 @@ export function cross_entropy(...args: LossArgs<CrossEntropyOptions>): Tensor {
  * F.mse_loss(y_pred, y); F.mse_loss(y_pred, y, { reduction: 'sum' });
  */
 export function mse_loss(...args: LossArgs<object>): Tensor {
+  if (tracing) return trace_op('aten::mse_loss', mse_loss, args, MSE_LOSS);
   const a = MSE_LOSS.parse(args);
   warn_size_mismatch(a.input, a.target);
   return mse_loss_impl(a.input, a.target, { reduction: legacy_reduction(a) });
@@ -876,6 +886,7 @@ export function mse_loss(...args: LossArgs<object>): Tensor {
 
 /** Mean absolute error (composed; gradient sign(x - y)); warns on a target shaped unlike the input. */
 export function l1_loss(...args: LossArgs<object>): Tensor {
+  if (tracing) return trace_op('aten::l1_loss', l1_loss, args, L1_LOSS);
   const a = L1_LOSS.parse(args);
   warn_size_mismatch(a.input, a.target);
   return l1_loss_impl(a.input, a.target, { reduction: legacy_reduction(a) });
@@ -883,6 +894,7 @@ export function l1_loss(...args: LossArgs<object>): Tensor {
 
 /** Smooth L1 (Huber with `beta`), SmoothL1LossBackward0; warns on a target shaped unlike the input. */
 export function smooth_l1_loss(...args: LossArgs<{ beta?: number }>): Tensor {
+  if (tracing) return trace_op('aten::smooth_l1_loss', smooth_l1_loss, args, SMOOTH_L1_LOSS);
   const a = SMOOTH_L1_LOSS.parse(args);
   warn_size_mismatch(a.input, a.target);
   return smooth_l1_loss_impl(a.input, a.target, { reduction: legacy_reduction(a), beta: a.beta });
@@ -890,12 +902,14 @@ export function smooth_l1_loss(...args: LossArgs<{ beta?: number }>): Tensor {
 
 /** Binary cross-entropy on probabilities (BinaryCrossEntropyBackward0). */
 export function binary_cross_entropy(...args: LossArgs<{ weight?: Tensor | null }>): Tensor {
+  if (tracing) return trace_op('aten::binary_cross_entropy', binary_cross_entropy, args, BCE);
   const a = BCE.parse(args);
   return binary_cross_entropy_impl(a.input, a.target, { weight: a.weight, reduction: legacy_reduction(a) });
 }
 
 /** Numerically stable BCE on logits, with optional `pos_weight` (BinaryCrossEntropyWithLogitsBackward0). */
 export function binary_cross_entropy_with_logits(...args: LossArgs<{ weight?: Tensor | null; pos_weight?: Tensor | null }>): Tensor {
+  if (tracing) return trace_op('aten::binary_cross_entropy_with_logits', binary_cross_entropy_with_logits, args, BCE_LOGITS);
   const a = BCE_LOGITS.parse(args);
   return binary_cross_entropy_with_logits_impl(a.input, a.target, { weight: a.weight, pos_weight: a.pos_weight, reduction: legacy_reduction(a) });
 }

@@ -1,5 +1,6 @@
 // Layer, group and RMS normalisation. layer_norm and group_norm are one node each (NativeLayerNormBackward0,
 // NativeGroupNormBackward0) whose backward is written in differentiable ops, so it can be differentiated again.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { numel_of } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
@@ -51,6 +52,7 @@ export function layer_norm(
   ...args: PyArgs<[input: Tensor, normalized_shape: number | number[], weight: Tensor | null, bias: Tensor | null, eps: number],
     { input?: Tensor; normalized_shape?: number | number[]; weight?: Tensor | null; bias?: Tensor | null; eps?: number }>
 ): Tensor {
+  if (tracing) return trace_op('aten::layer_norm', layer_norm, args, LAYER_NORM);
   const { input, normalized_shape, weight, bias, eps } = LAYER_NORM.parse(args);
   const k = normalized_shape.length;
   check_normalized_shape(input, normalized_shape);
@@ -89,6 +91,7 @@ export function group_norm(
   ...args: PyArgs<[input: Tensor, num_groups: number, weight: Tensor | null, bias: Tensor | null, eps: number],
     { input?: Tensor; num_groups?: number; weight?: Tensor | null; bias?: Tensor | null; eps?: number }>
 ): Tensor {
+  if (tracing) return trace_op('aten::group_norm', group_norm, args, GROUP_NORM);
   const { input, num_groups: G, weight, bias, eps } = GROUP_NORM.parse(args);
   if (input.ndim < 2) throw new Error(`Expected at least 2 dimensions for input tensor but received ${input.ndim}`);
   const [N, C] = input.shape as [number, number];
@@ -134,6 +137,7 @@ export function rms_norm(
   ...args: PyArgs<[input: Tensor, normalized_shape: number | number[], weight: Tensor | null, eps: number | null],
     { input?: Tensor; normalized_shape?: number | number[]; weight?: Tensor | null; eps?: number | null }>
 ): Tensor {
+  if (tracing) return trace_op('aten::rms_norm', rms_norm, args, RMS_NORM);
   const { input, normalized_shape, weight, eps } = RMS_NORM.parse(args);
   const k = normalized_shape.length;
   check_normalized_shape(input, normalized_shape);

@@ -1,4 +1,5 @@
 // Reductions (sum, mean, max/min, amax, argmax, norm, var) and softmax, with PyTorch's node names.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { is_floating, scalar_type_name, type DType } from '../dtype.js';
 import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
@@ -71,12 +72,14 @@ function sum_raw(x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Ten
  * x.sum(); x.sum(1); x.sum([0, 2], { keepdim: true });
  */
 export function sum(...args: ReduceArgs): Tensor {
+  if (tracing) return trace_op('aten::sum', sum, args, SUM);
   const a = SUM.parse(args);
   return sum_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim, a.keepdim);
 }
 
 /** `sum` without argument parsing (SumBackward0 over all dims, SumBackward1 over `dim`). */
 export function sum_dims(x: Tensor, dim: readonly number[] | number | null, keepdim: boolean): Tensor {
+  if (tracing) return trace_op('aten::sum', sum_dims, [x, dim, keepdim]) as Tensor;
   const d = typeof dim === 'number' ? [dim] : dim;
   const dims = normalize_dims(is_full(d) ? null : d, x.ndim);
   const dtype = x.dtype === 'bool' ? 'int64' : x.dtype;
@@ -93,12 +96,14 @@ export function sum_dims(x: Tensor, dim: readonly number[] | number | null, keep
  * x.mean(); x.mean(1); x.mean({ dim: [0, 1], keepdim: true });
  */
 export function mean(...args: ReduceArgs): Tensor {
+  if (tracing) return trace_op('aten::mean', mean, args, MEAN);
   const a = MEAN.parse(args);
   return mean_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim, a.keepdim);
 }
 
 /** `mean` without argument parsing. */
 export function mean_dims(x: Tensor, dim: readonly number[] | null, keepdim: boolean): Tensor {
+  if (tracing) return trace_op('aten::mean', mean_dims, [x, dim, keepdim]) as Tensor;
   if (!is_floating(x.dtype)) {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalar_type_name(x.dtype)}`);
   }
@@ -114,6 +119,7 @@ export function mean_dims(x: Tensor, dim: readonly number[] | null, keepdim: boo
 
 /** Reduces a gradient of a broadcast result back to `shape` (sum over broadcast dims). */
 export function sum_to(g: Tensor, shape: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::sum_to_size', sum_to, [g, shape]) as Tensor;
   if (g.shape.join() === shape.join()) return g;
   const lead = g.ndim - shape.length;
   if (lead < 0) throw new Error(`size {[${shape.join(', ')}]} is not expandable to size {[${g.shape.join(', ')}]}.`);
@@ -179,10 +185,12 @@ function extreme(a: ExtremeParsed, is_max: boolean): Tensor & MaxResult {
  * torch.max(x); const [values, indices] = torch.max(x, { dim: 1 }); torch.max(x, y);
  */
 export function max(...args: ExtremeArgs): Tensor & MaxResult {
+  if (tracing) return trace_op('aten::max', max, args) as Tensor & MaxResult;
   return extreme(MAX.parse(args), true);
 }
 /** `x.min()`, `x.min(dim)` → `[values, indices]`, or `x.min(other)`; as `max`. */
 export function min(...args: ExtremeArgs): Tensor & MaxResult {
+  if (tracing) return trace_op('aten::min', min, args) as Tensor & MaxResult;
   return extreme(MIN.parse(args), false);
 }
 
@@ -215,10 +223,12 @@ function amax_impl(a: Reduced, is_max: boolean): Tensor {
  * torch.amax(x, [0, 1]); x.amax({ dim: 1, keepdim: true });
  */
 export function amax(...args: ReduceArgs): Tensor {
+  if (tracing) return trace_op('aten::amax', amax, args);
   return amax_impl(AMAX.parse(args), true);
 }
 /** Min over `dim` (all dims when omitted); ties split the gradient evenly (AminBackward0). */
 export function amin(...args: ReduceArgs): Tensor {
+  if (tracing) return trace_op('aten::amin', amin, args);
   return amax_impl(AMIN.parse(args), false);
 }
 
@@ -243,11 +253,13 @@ const ARGMIN = signature<ArgExtremeParsed>('argmin(Tensor input, int? dim=None, 
  * torch.argmax(x, 1); x.argmax({ dim: 1, keepdim: true });
  */
 export function argmax(...args: ArgExtremeArgs): Tensor {
+  if (tracing) return trace_op('aten::argmax', argmax, args, ARGMAX);
   const a = ARGMAX.parse(args);
   return arg_extreme(a.input, a.dim, a.keepdim, true);
 }
 /** Index of the minimum (first on ties); int64, never differentiable. */
 export function argmin(...args: ArgExtremeArgs): Tensor {
+  if (tracing) return trace_op('aten::argmin', argmin, args, ARGMIN);
   const a = ARGMIN.parse(args);
   return arg_extreme(a.input, a.dim, a.keepdim, false);
 }
@@ -261,6 +273,7 @@ export function argmin(...args: ArgExtremeArgs): Tensor {
  * torch.tensor([3, 4]).norm(); // 5
  */
 export function norm(x: Tensor, p = 2): Tensor {
+  if (tracing) return trace_op('aten::norm', norm, [x, p]);
   if (!is_floating(x.dtype)) throw new Error(`norm(): input dtype should be either floating point or complex. Got ${x.dtype === 'int64' ? 'Long' : 'Bool'} instead.`);
   const d = x._contiguous_data();
   let value: number;
@@ -343,6 +356,7 @@ function centered(x: Tensor, dims: number[]): Tensor {
  * x.var(); x.var(1, { keepdim: true }); x.var({ dim: 0, unbiased: false });
  */
 export function var_(...args: VarArgs): Tensor {
+  if (tracing) return trace_op('aten::var', var_, args, VAR);
   const a = VAR.parse(args);
   return var_dims(a.input, var_args(a));
 }
@@ -370,6 +384,7 @@ function var_dims(x: Tensor, { dims, keepdim, divisor }: { dims: number[]; keepd
 
 /** Standard deviation, with `var`'s options (StdBackward0). */
 export function std(...args: VarArgs): Tensor {
+  if (tracing) return trace_op('aten::std', std, args, STD);
   const a = STD.parse(args);
   const x = a.input;
   const { dims, keepdim, divisor } = var_args(a);
@@ -399,6 +414,7 @@ export type SoftmaxMethodArgs = PyArgs<[dim: number, dtype: DType | null], { dim
  * torch.softmax(x, 1); F.softmax(x, { dim: 1 });
  */
 export function softmax(...args: SoftmaxArgs): Tensor {
+  if (tracing) return trace_op('aten::softmax', softmax, args, SOFTMAX);
   const a = SOFTMAX.parse(args);
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   const d = normalize_dim(a.dim, x.ndim);
@@ -428,6 +444,7 @@ function softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
 
 /** Log-softmax along `dim` (LogSoftmaxBackward0). */
 export function log_softmax(...args: SoftmaxArgs): Tensor {
+  if (tracing) return trace_op('aten::log_softmax', log_softmax, args, LOG_SOFTMAX);
   const a = LOG_SOFTMAX.parse(args);
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   const d = normalize_dim(a.dim, x.ndim);

@@ -1,5 +1,6 @@
 // Resampling on sparse maps: F.interpolate's modes for 1-d, 2-d and 3-d inputs (nearest, nearest-exact, linear,
 // bilinear, bicubic, trilinear, area), and the shuffles (pixel_shuffle, pixel_unshuffle, channel_shuffle).
+import { trace_op, tracing } from '../jit/tracer.js';
 import { signature, type PyArgs } from '../signature.js';
 import type { Tensor } from '../tensor.js';
 import { numel_of } from '../shape.js';
@@ -59,6 +60,7 @@ const INTERPOLATE = signature<{ input: Tensor; size: number[] | null; scale_fact
  * F.interpolate(x, { scale_factor: 2, mode: 'bicubic' }); F.interpolate(x, { size: [8], mode: 'linear' })
  */
 export function interpolate_nd(...args: PyArgs<[input: Tensor], { input?: Tensor; size?: number | number[] | null; scale_factor?: number | number[] | null; mode?: Mode; align_corners?: boolean | null; recompute_scale_factor?: boolean | null; antialias?: boolean }>): Tensor {
+  if (tracing) return trace_op('aten::interpolate', interpolate_nd, [...args], INTERPOLATE) as Tensor;
   const a = INTERPOLATE.parse(args);
   const nd = a.input.ndim - 2;
   if (nd < 1 || nd > 3) throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${a.input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${a.mode})`);
@@ -114,6 +116,7 @@ export function interpolate_nd(...args: PyArgs<[input: Tensor], { input?: Tensor
 const PIXEL_SHUFFLE = signature<{ input: Tensor; upscale_factor: number }>('pixel_shuffle(Tensor input, int upscale_factor)');
 /** `[*, C·r², H, W]` → `[*, C, H·r, W·r]`. @example F.pixel_shuffle(x, 2) */
 export function pixel_shuffle(...args: PyArgs<[input: Tensor, upscale_factor: number], { input?: Tensor; upscale_factor?: number }>): Tensor {
+  if (tracing) return trace_op('aten::pixel_shuffle', pixel_shuffle, args, PIXEL_SHUFFLE);
   const { input, upscale_factor: r } = PIXEL_SHUFFLE.parse(args);
   if (input.ndim < 3) throw new Error(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
   const [C, H, W] = input.shape.slice(-3) as [number, number, number];
@@ -128,6 +131,7 @@ export function pixel_shuffle(...args: PyArgs<[input: Tensor, upscale_factor: nu
 const PIXEL_UNSHUFFLE = signature<{ input: Tensor; downscale_factor: number }>('pixel_unshuffle(Tensor input, int downscale_factor)');
 /** `[*, C, H·r, W·r]` → `[*, C·r², H, W]`, the inverse of pixel_shuffle. */
 export function pixel_unshuffle(...args: PyArgs<[input: Tensor, downscale_factor: number], { input?: Tensor; downscale_factor?: number }>): Tensor {
+  if (tracing) return trace_op('aten::pixel_unshuffle', pixel_unshuffle, args, PIXEL_UNSHUFFLE);
   const { input, downscale_factor: r } = PIXEL_UNSHUFFLE.parse(args);
   if (input.ndim < 3) throw new Error(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
   const [C, H, W] = input.shape.slice(-3) as [number, number, number];
@@ -142,6 +146,7 @@ export function pixel_unshuffle(...args: PyArgs<[input: Tensor, downscale_factor
 const CHANNEL_SHUFFLE = signature<{ input: Tensor; groups: number }>('channel_shuffle(Tensor input, int groups)');
 /** Interleaves the channels of `groups` groups (ShuffleNet). @example F.channel_shuffle(x, 2) */
 export function channel_shuffle(...args: PyArgs<[input: Tensor, groups: number], { input?: Tensor; groups?: number }>): Tensor {
+  if (tracing) return trace_op('aten::channel_shuffle', channel_shuffle, args, CHANNEL_SHUFFLE);
   const { input, groups: g } = CHANNEL_SHUFFLE.parse(args);
   if (g <= 0) throw new Error(`Number of groups to divide channels in must be positive. Value of groups:${g}`);
   const C = input.shape[1]!;

@@ -1,5 +1,6 @@
 // N-d spatial ops on sparse maps: pad, im2col/col2im (F.unfold/F.fold), conv1d/conv3d and the transposed
 // convolutions, 1-d/3-d and adaptive pooling, LP pooling, max unpooling, fractional max pooling.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { numel_of } from '../shape.js';
@@ -99,6 +100,7 @@ const PAD = signature<{ input: Tensor; pad: number[]; mode: string; value: numbe
  * F.pad(x, [1, 1, 2, 0]); F.pad(x, [2, 2], { mode: 'reflect' })
  */
 export function pad(...args: PyArgs<[input: Tensor, pad: number[], mode: string, value: number | null], { input?: Tensor; pad?: number[]; mode?: string; value?: number | null }>): Tensor {
+  if (tracing) return trace_op('aten::pad', pad, args, PAD);
   const { input, pad: amounts, mode, value } = PAD.parse(args);
   if (amounts.length % 2 !== 0) throw new Error('Padding length must be divisible by 2');
   const nd = amounts.length / 2;
@@ -159,6 +161,7 @@ const IM2COL = signature<{ input: Tensor; kernel_size: number[]; dilation: numbe
  * F.unfold(x, [2, 3], { padding: 1, stride: 2 })
  */
 export function im2col(...args: PyArgs<[input: Tensor, kernel_size: Ints, dilation: Ints, padding: Ints, stride: Ints], { input?: Tensor; kernel_size?: Ints; dilation?: Ints; padding?: Ints; stride?: Ints }>): Tensor {
+  if (tracing) return trace_op('aten::im2col', im2col, args, IM2COL);
   const a = IM2COL.parse(args);
   const { lead, sp, batched } = split_spatial(a.input, 2, 'unfold');
   check_geometry('unfold', a.kernel_size, a.stride, a.padding, a.dilation);
@@ -175,6 +178,7 @@ const COL2IM = signature<{ input: Tensor; output_size: number[]; kernel_size: nu
 
 /** Sums columns `[N, C·kh·kw, L]` back into `[N, C, H, W]` (F.fold; Col2ImBackward0), the adjoint of unfold. */
 export function col2im(...args: PyArgs<[input: Tensor, output_size: Ints, kernel_size: Ints, dilation: Ints, padding: Ints, stride: Ints], { input?: Tensor; output_size?: Ints; kernel_size?: Ints; dilation?: Ints; padding?: Ints; stride?: Ints }>): Tensor {
+  if (tracing) return trace_op('aten::col2im', col2im, args, COL2IM);
   const a = COL2IM.parse(args);
   const x = a.input;
   if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`Expected 2D (unbatched) or 3D (batched) input to fold, but got input of size: [${x.shape.join(', ')}]`);
@@ -248,6 +252,7 @@ const CONV3D = signature<ConvArgs>('conv3d(Tensor input, Tensor weight, Tensor? 
  * F.conv1d(x, w, b, { stride: 2, padding: 1 })
  */
 export function conv1d(...args: ConvArgsOf): Tensor {
+  if (tracing) return trace_op('aten::conv1d', conv1d, args, CONV1D);
   const a = CONV1D.parse(args);
   const p = typeof a.padding === 'string' ? a.padding : [0, a.padding[0]!];
   const batched = a.input.ndim === 3;
@@ -260,6 +265,7 @@ export function conv1d(...args: ConvArgsOf): Tensor {
 
 /** 3-d convolution over `[N, C, D, H, W]`. @example F.conv3d(x, w, null, { padding: 1 }) */
 export function conv3d(...args: ConvArgsOf): Tensor {
+  if (tracing) return trace_op('aten::conv3d', conv3d, args, CONV3D);
   const a = CONV3D.parse(args);
   return conv_nd(a, 3, 'conv3d');
 }
@@ -300,14 +306,17 @@ function conv_transpose_nd(a: ConvTArgs, nd: number): Tensor {
 
 /** 1-d transposed convolution ("deconvolution"). @example F.conv_transpose1d(x, w, b, { stride: 2 }) */
 export function conv_transpose1d(...args: ConvTArgsOf): Tensor {
+  if (tracing) return trace_op('aten::conv_transpose1d', conv_transpose1d, args);
   return conv_transpose_nd(CONV_T[0].parse(args), 1);
 }
 /** 2-d transposed convolution. @example F.conv_transpose2d(x, w, b, { stride: 2, padding: 1, output_padding: 1 }) */
 export function conv_transpose2d(...args: ConvTArgsOf): Tensor {
+  if (tracing) return trace_op('aten::conv_transpose2d', conv_transpose2d, args);
   return conv_transpose_nd(CONV_T[1].parse(args), 2);
 }
 /** 3-d transposed convolution. */
 export function conv_transpose3d(...args: ConvTArgsOf): Tensor {
+  if (tracing) return trace_op('aten::conv_transpose3d', conv_transpose3d, args);
   return conv_transpose_nd(CONV_T[2].parse(args), 3);
 }
 
@@ -361,10 +370,12 @@ function max_pool_nd(a: MaxPoolArgs, nd: number): Tensor | PoolWithIndices {
 
 /** Max pooling over `[N, C, L]`. @example F.max_pool1d(x, 3, { stride: 2, padding: 1 }) */
 export function max_pool1d(...args: MaxPoolArgsOf): Tensor | PoolWithIndices {
+  if (tracing) return trace_op('aten::max_pool1d', max_pool1d, args) as Tensor | PoolWithIndices;
   return max_pool_nd(MAX_POOL1D.parse(args), 1);
 }
 /** Max pooling over `[N, C, D, H, W]`. */
 export function max_pool3d(...args: MaxPoolArgsOf): Tensor | PoolWithIndices {
+  if (tracing) return trace_op('aten::max_pool3d', max_pool3d, args) as Tensor | PoolWithIndices;
   return max_pool_nd(MAX_POOL3D.parse(args), 3);
 }
 
@@ -410,10 +421,12 @@ function avg_pool_nd(a: AvgPoolArgs, nd: number, name: string): Tensor {
 
 /** Average pooling over `[N, C, L]`. @example F.avg_pool1d(x, 3, { stride: 2, padding: 1, count_include_pad: false }) */
 export function avg_pool1d(...args: AvgPoolArgsOf): Tensor {
+  if (tracing) return trace_op('aten::avg_pool1d', avg_pool1d, args);
   return avg_pool_nd(AVG_POOL1D.parse(args), 1, 'avg_pool1d');
 }
 /** Average pooling over `[N, C, D, H, W]`. */
 export function avg_pool3d(...args: AvgPoolArgsOf): Tensor {
+  if (tracing) return trace_op('aten::avg_pool3d', avg_pool3d, args);
   return avg_pool_nd(AVG_POOL3D.parse(args), 3, 'avg_pool3d');
 }
 
@@ -457,11 +470,13 @@ function adaptive_avg_nd(input: Tensor, output_size: number[], nd: number): Tens
 
 /** Average over adaptive windows of `[N, C, L]`. @example F.adaptive_avg_pool1d(x, 4) */
 export function adaptive_avg_pool1d(...args: PyArgs<[input: Tensor, output_size: SizeArg], { input?: Tensor; output_size?: SizeArg }>): Tensor {
+  if (tracing) return trace_op('aten::adaptive_avg_pool1d', adaptive_avg_pool1d, args, ADAPTIVE_AVG1D);
   const a = ADAPTIVE_AVG1D.parse(args);
   return adaptive_avg_nd(a.input, a.output_size, 1);
 }
 /** Average over adaptive windows of `[N, C, D, H, W]`. */
 export function adaptive_avg_pool3d(...args: PyArgs<[input: Tensor, output_size: SizeArg], { input?: Tensor; output_size?: SizeArg }>): Tensor {
+  if (tracing) return trace_op('aten::adaptive_avg_pool3d', adaptive_avg_pool3d, args, ADAPTIVE_AVG3D);
   const a = ADAPTIVE_AVG3D.parse(args);
   return adaptive_avg_nd(a.input, a.output_size, 3);
 }
@@ -481,14 +496,17 @@ function adaptive_max_nd(args: readonly unknown[], nd: number): Tensor | PoolWit
 
 /** Max over adaptive windows of `[N, C, L]`. @example F.adaptive_max_pool1d(x, 4) */
 export function adaptive_max_pool1d(...args: AdaptiveMaxArgs): Tensor | PoolWithIndices {
+  if (tracing) return trace_op('aten::adaptive_max_pool1d', adaptive_max_pool1d, args) as Tensor | PoolWithIndices;
   return adaptive_max_nd(args, 1);
 }
 /** Max over adaptive windows of `[N, C, H, W]`. */
 export function adaptive_max_pool2d(...args: AdaptiveMaxArgs): Tensor | PoolWithIndices {
+  if (tracing) return trace_op('aten::adaptive_max_pool2d', adaptive_max_pool2d, args) as Tensor | PoolWithIndices;
   return adaptive_max_nd(args, 2);
 }
 /** Max over adaptive windows of `[N, C, D, H, W]`. */
 export function adaptive_max_pool3d(...args: AdaptiveMaxArgs): Tensor | PoolWithIndices {
+  if (tracing) return trace_op('aten::adaptive_max_pool3d', adaptive_max_pool3d, args) as Tensor | PoolWithIndices;
   return adaptive_max_nd(args, 3);
 }
 
@@ -512,10 +530,12 @@ function lp_pool_nd(args: readonly unknown[], nd: 1 | 2): Tensor {
 
 /** LP pooling over `[N, C, L]`. @example F.lp_pool1d(x, 2, 3, { stride: 2 }) */
 export function lp_pool1d(...args: LpArgs): Tensor {
+  if (tracing) return trace_op('aten::lp_pool1d', lp_pool1d, args);
   return lp_pool_nd(args, 1);
 }
 /** LP pooling over `[N, C, H, W]`. */
 export function lp_pool2d(...args: LpArgs): Tensor {
+  if (tracing) return trace_op('aten::lp_pool2d', lp_pool2d, args);
   return lp_pool_nd(args, 2);
 }
 
@@ -567,14 +587,17 @@ function max_unpool_nd(args: readonly unknown[], nd: number): Tensor {
 
 /** Inverse of max_pool1d. @example F.max_unpool1d(y, indices, 2) */
 export function max_unpool1d(...args: UnpoolArgs): Tensor {
+  if (tracing) return trace_op('aten::max_unpool1d', max_unpool1d, args);
   return max_unpool_nd(args, 1);
 }
 /** Inverse of max_pool2d. */
 export function max_unpool2d(...args: UnpoolArgs): Tensor {
+  if (tracing) return trace_op('aten::max_unpool2d', max_unpool2d, args);
   return max_unpool_nd(args, 2);
 }
 /** Inverse of max_pool3d. */
 export function max_unpool3d(...args: UnpoolArgs): Tensor {
+  if (tracing) return trace_op('aten::max_unpool3d', max_unpool3d, args);
   return max_unpool_nd(args, 3);
 }
 
@@ -632,10 +655,12 @@ function torch_rand(shape: number[]): Tensor {
 
 /** Fractional max pooling over `[N, C, H, W]`. @example F.fractional_max_pool2d(x, 2, { output_size: [3, 3] }) */
 export function fractional_max_pool2d(...args: FractionalArgs): Tensor | PoolWithIndices {
+  if (tracing) return trace_op('aten::fractional_max_pool2d', fractional_max_pool2d, args) as Tensor | PoolWithIndices;
   return fractional_nd(args, 2);
 }
 /** Fractional max pooling over `[N, C, D, H, W]`. */
 export function fractional_max_pool3d(...args: FractionalArgs): Tensor | PoolWithIndices {
+  if (tracing) return trace_op('aten::fractional_max_pool3d', fractional_max_pool3d, args) as Tensor | PoolWithIndices;
   return fractional_nd(args, 3);
 }
 

@@ -1,4 +1,5 @@
 // Lower / upper triangles of the last two dims (TrilBackward0, TriuBackward0), as attention masks are built.
+import { trace_op, tracing } from '../jit/tracer.js';
 import type { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
 
@@ -30,6 +31,7 @@ function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
  * torch.tril(torch.ones([3, 3])); x.tril(-1);
  */
 export function tril(input: Tensor, diagonal = 0): Tensor {
+  if (tracing) return trace_op('aten::tril', tril, [input, diagonal]);
   return triangle(input, diagonal, true);
 }
 
@@ -40,5 +42,6 @@ export function tril(input: Tensor, diagonal = 0): Tensor {
  * torch.triu(torch.full([3, 3], -Infinity), 1);
  */
 export function triu(input: Tensor, diagonal = 0): Tensor {
+  if (tracing) return trace_op('aten::triu', triu, [input, diagonal]);
   return triangle(input, diagonal, false);
 }

@@ -1,4 +1,5 @@
 // Elementwise math and activations, each with its PyTorch node name and derivative rule.
+import { trace_op, tracing } from '../jit/tracer.js';
 import type { UnaryOp } from '../kernels/js/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { promote_with_scalar } from '../dtype.js';
@@ -10,6 +11,7 @@ import type { ClampOptions } from './types.js';
 
 /** Float-valued unary op whose backward reads the saved input (`uses = 'input'`) or the result. */
 function float_unary(x: Tensor, op: UnaryOp, name: string, uses: 'input' | 'result', rule: (g: Tensor, saved: Tensor) => Tensor): Tensor {
+  if (tracing) return trace_op(`aten::${op}`, float_unary, [x, op, name, uses, rule]);
   const out = map_unary(x, op, float_dtype(x.dtype));
   record(name, [x], [out], (ctx, [g]) => [rule(g!, ctx.saved_tensors()[0]!)], [uses === 'input' ? x : out]);
   return out;
@@ -60,6 +62,7 @@ export const erf = (x: Tensor): Tensor => float_unary(x, 'erf', 'ErfBackward0', 
 
 /** `|x|`; the gradient is `sign(x)` (0 at 0). */
 export function abs(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::abs', abs, [x]);
   const out = map_unary(x, 'abs', x.dtype);
   record('AbsBackward0', [x], [out], (ctx, [g]) => [mul(g!, sign(ctx.saved_tensors()[0]!))], [x]);
   return out;
@@ -67,6 +70,7 @@ export function abs(x: Tensor): Tensor {
 
 /** -1, 0 or 1 by the sign of each element; its gradient is zero (SignBackward0; SgnBackward0 is `torch.sgn`). */
 export function sign(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::sign', sign, [x]);
   const out = map_unary(x, 'sign', x.dtype);
   record('SignBackward0', [x], [out], (_c, [g]) => [mul(g!, 0)]);
   return out;
@@ -74,11 +78,13 @@ export function sign(x: Tensor): Tensor {
 
 /** `x²`, recorded as PowBackward0 like PyTorch's `square`. */
 export function square(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::square', square, [x]);
   return pow(x, 2);
 }
 
 /** `max(x, 0)`; the gradient at 0 is 0 (ReluBackward0 saves its result). */
 export function relu(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::relu', relu, [x]);
   const out = map_unary(x, 'relu', x.dtype);
   record('ReluBackward0', [x], [out], (ctx, [g]) => [threshold_backward(g!, ctx.saved_tensors()[0]!)], [out]);
   return out;
@@ -99,6 +105,7 @@ function threshold_backward(g: Tensor, r: Tensor): Tensor {
 
 /** `x` where positive, `negative_slope * x` elsewhere (LeakyReluBackward0). */
 export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {
+  if (tracing) return trace_op('aten::leaky_relu', leaky_relu, [x, negative_slope]);
   const out = map_unary(x, 'leaky_relu', x.dtype, negative_slope);
   record('LeakyReluBackward0', [x], [out], (ctx, [g]) => [leaky_relu_backward(g!, ctx.saved_tensors()[0]!, negative_slope)], [x]);
   return out;
@@ -132,6 +139,7 @@ function clamp_bounds(x: Tensor, min?: number | ClampOptions | null, max?: numbe
  * x.clamp({ min: 0 }); x.clamp(-0.5, 0.7);
  */
 export function clamp(x: Tensor, min?: number | ClampOptions | null, max?: number | null): Tensor {
+  if (tracing) return trace_op('aten::clamp', clamp, [x, min, max]);
   const [lo, hi] = clamp_bounds(x, min, max);
   // bounds are scalar operands: a fractional bound makes an integer input's result float, as PyTorch promotes
   let dtype = x.dtype;

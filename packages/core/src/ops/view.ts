@@ -1,4 +1,5 @@
 // View and shape ops (share storage: view, transpose, permute, expand, select, slice …) plus cat/stack.
+import { trace_op, tracing } from '../jit/tracer.js';
 import { contiguous_strides, infer_size, normalize_dim, numel_of, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { promote_types } from '../dtype.js';
@@ -92,11 +93,13 @@ function view_impl(x: Tensor, shape: readonly number[], name: string): Tensor {
  * x.view(x.size(0), -1); x.view([2, 6]);
  */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::view', view, [x, shape]);
   return view_impl(x, shape, 'ViewBackward0');
 }
 
 /** A view when strides allow (ViewBackward0, as PyTorch 2.x), otherwise a copy (UnsafeViewBackward0 over CloneBackward0). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::reshape', reshape, [x, shape]);
   const target = infer_size(shape, x.numel());
   if (compute_stride(x.shape, x._strides, target) !== null) return view(x, target);
   return view_impl(clone(x), target, 'UnsafeViewBackward0');
@@ -104,6 +107,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Reshape recorded as UnsafeViewBackward0 (what matmul uses for its folded results). */
 export function unsafe_view(x: Tensor, shape: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::_unsafe_view', unsafe_view, [x, shape]) as Tensor;
   const target = infer_size(shape, x.numel());
   if (compute_stride(x.shape, x._strides, target) !== null) return view_impl(x, target, 'UnsafeViewBackward0');
   return view_impl(clone(x), target, 'UnsafeViewBackward0');
@@ -118,6 +122,7 @@ const FLATTEN = signature<{ input: Tensor; start_dim: number; end_dim: number }>
  * torch.flatten(x, 1); torch.flatten(x, { start_dim: 1 }); x.flatten(0, 1);
  */
 export function flatten(...args: PyArgs<[input: Tensor, start_dim: number, end_dim: number], { input?: Tensor; start_dim?: number; end_dim?: number }>): Tensor {
+  if (tracing) return trace_op('aten::flatten', flatten, args, FLATTEN);
   const { input: x, start_dim, end_dim } = FLATTEN.parse(args);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalize_dim(start_dim, x.ndim);
@@ -130,6 +135,7 @@ export function flatten(...args: PyArgs<[input: Tensor, start_dim: number, end_d
 
 /** Swaps two dims (TransposeBackward0). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (tracing) return trace_op('aten::transpose', transpose, [x, dim0, dim1]);
   const a = normalize_dim(dim0, x.ndim);
   const b = normalize_dim(dim1, x.ndim);
   const shape = [...x.shape];
@@ -143,6 +149,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Transpose of a ≤2-D tensor (TBackward0). */
 export function t(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::t', t, [x]);
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   const out = x.ndim < 2 ? as_view(x, geometry(x)) : as_view(x, { shape: [x.shape[1]!, x.shape[0]!], strides: [x._strides[1]!, x._strides[0]!], offset: x._offset });
   record('TBackward0', [x], [out], (_c, [g]) => [t(g!)]);
@@ -151,6 +158,7 @@ export function t(x: Tensor): Tensor {
 
 /** Reorders dims (PermuteBackward0). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::permute', permute, [x, dims]);
   if (dims.length !== x.ndim) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`.replace('permute(sparse_coo)', 'permute'));
   }
@@ -165,6 +173,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Inserts a size-1 dim (UnsqueezeBackward0). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  if (tracing) return trace_op('aten::unsqueeze', unsqueeze, [x, dim]);
   const d = normalize_dim(dim, x.ndim + 1);
   const shape = [...x.shape];
   const strides = [...x._strides];
@@ -178,6 +187,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Removes size-1 dims: all (SqueezeBackward0) or `dim` (SqueezeBackward1; a no-op when that size is not 1). */
 export function squeeze(x: Tensor, dim?: number | null, node_name?: string): Tensor {
+  if (tracing) return trace_op('aten::squeeze', squeeze, [x, dim, node_name]);
   const all = dim === undefined || dim === null;
   const d = all ? -1 : normalize_dim(dim, x.ndim);
   const keep = x.shape.map((s, i) => (all ? s !== 1 : !(i === d && s === 1)));
@@ -193,6 +203,7 @@ export function squeeze(x: Tensor, dim?: number | null, node_name?: string): Ten
 
 /** Broadcasts size-1 dims to `sizes` without copying (ExpandBackward0); -1 keeps a size. */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::expand', expand, [x, sizes]);
   if (sizes.length < x.ndim) {
     throw new Error(`expand(torch.FloatTensor{[${x.shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
   }
@@ -223,6 +234,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
 
 /** A contiguous copy (CloneBackward0). */
 export function clone(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::clone', clone, [x]);
   const out = empty(x.shape, x.dtype);
   kernels().contiguous(x._view, out._storage.data);
   record('CloneBackward0', [x], [out], (_c, [g]) => [g!]);
@@ -231,6 +243,7 @@ export function clone(x: Tensor): Tensor {
 
 /** Contiguous tensor: `x` itself when already contiguous. */
 export function contiguous(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::contiguous', contiguous, [x]);
   return x.is_contiguous() ? x : clone(x);
 }
 
@@ -238,6 +251,7 @@ export function contiguous(x: Tensor): Tensor {
 
 /** Copies `g` into a zero tensor of `base_shape` at the sub-view `geom` (the backward of select/slice). */
 export function view_scatter(g: Tensor, base_shape: readonly number[], geom: Geometry, name: string): Tensor {
+  if (tracing) return trace_op('aten::view_scatter', view_scatter, [g, base_shape, geom, name]) as Tensor;
   const out = empty(base_shape, g.dtype);
   kernels().copy_into(g._view, { data: out._storage.data, shape: geom.shape, strides: geom.strides, offset: geom.offset });
   record(name, [g], [out], (_c, [gg]) => [strided_copy(gg!, geom)]);
@@ -275,6 +289,7 @@ function slice_geometry(g: Geometry, dim: number, start: number, length: number,
 const SELECT = signature<{ input: Tensor; dim: number; index: number }>('select(Tensor input, int dim, int index)');
 /** `x[..., index, ...]` along `dim` (SelectBackward0). */
 export function select(...args: PyArgs<[input: Tensor, dim: number, index: number], { input?: Tensor; dim?: number; index?: number }>): Tensor {
+  if (tracing) return trace_op('aten::select', select, args, SELECT);
   const { input: x, dim, index } = SELECT.parse(args);
   if (x.ndim === 0) throw new Error('select() cannot be applied to a 0-dim tensor.');
   const d = normalize_dim(dim, x.ndim);
@@ -289,6 +304,7 @@ export function select(...args: PyArgs<[input: Tensor, dim: number, index: numbe
 
 /** Python slice semantics along `dim` with a positive step (SliceBackward0). */
 export function slice(x: Tensor, dim: number, start: number | null = null, stop: number | null = null, step = 1): Tensor {
+  if (tracing) return trace_op('aten::slice', slice, [x, dim, start, stop, step]);
   const d = normalize_dim(dim, x.ndim);
   for (const v of [start, stop, step]) {
     if (v !== null && !Number.isInteger(v)) throw new TypeError('slice indices must be integers or None or have an __index__ method');
@@ -309,6 +325,7 @@ export function slice(x: Tensor, dim: number, start: number | null = null, stop:
 const NARROW = signature<{ input: Tensor; dim: number; start: number; length: number }>('narrow(Tensor input, int dim, int start, int length)');
 /** `length` elements of `dim` from `start` (a slice). */
 export function narrow(...args: PyArgs<[input: Tensor, dim: number, start: number, length: number], { input?: Tensor; dim?: number; start?: number; length?: number }>): Tensor {
+  if (tracing) return trace_op('aten::narrow', narrow, args, NARROW);
   const { input: x, dim, start, length } = NARROW.parse(args);
   const d = normalize_dim(dim, x.ndim);
   const size = x.shape[d]!;
@@ -328,6 +345,7 @@ const SPLIT = signature<{ tensor: Tensor; split_size_or_sections: number | numbe
 export function split(
   ...args: PyArgs<[tensor: Tensor, split_size_or_sections: number | number[], dim: number], { tensor?: Tensor; split_size_or_sections?: number | number[]; dim?: number }>
 ): Tensor[] {
+  if (tracing) return trace_op('aten::split', split, args, SPLIT) as Tensor[];
   const { tensor: x, split_size_or_sections: size, dim } = SPLIT.parse(args);
   const d = normalize_dim(dim, x.ndim);
   const total = x.shape[d]!;
@@ -356,6 +374,7 @@ export function split(
 const CHUNK = signature<{ input: Tensor; chunks: number; dim: number }>('chunk(Tensor input, int chunks, int dim=0)');
 /** `chunks` pieces of equal size (the last may be smaller) along `dim`, as PyTorch: a split (SplitBackward0). */
 export function chunk(...args: PyArgs<[input: Tensor, chunks: number, dim: number], { input?: Tensor; chunks?: number; dim?: number }>): Tensor[] {
+  if (tracing) return trace_op('aten::chunk', chunk, args, CHUNK) as Tensor[];
   const { input: x, chunks, dim } = CHUNK.parse(args);
   if (x.ndim === 0) throw new Error('chunk expects at least a 1-dimensional tensor');
   if (chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
@@ -365,6 +384,7 @@ export function chunk(...args: PyArgs<[input: Tensor, chunks: number, dim: numbe
 
 /** Removes `dim`, returning one view per index (UnbindBackward0, with an output per view). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (tracing) return trace_op('aten::unbind', unbind, [x, dim]) as Tensor[];
   const d = normalize_dim(dim, x.ndim);
   const pieces = Array.from({ length: x.shape[d]! }, (_, i) => as_view(x, select_geometry(geometry(x), d, i), CreationMeta.MULTI_OUTPUT_NODE));
   if (pieces.length === 0) return pieces;
@@ -386,6 +406,7 @@ export type JoinArgs = PyArgs<[tensors: readonly Tensor[], dim: number], { tenso
  * torch.cat([a, b], { dim: 1 });
  */
 export function cat(...args: JoinArgs): Tensor {
+  if (tracing) return trace_op('aten::cat', cat, args, CAT);
   const { tensors, dim } = CAT.parse(args);
   if (tensors.length === 0) throw new Error('torch.cat(): expected a non-empty list of Tensors');
   tensors.forEach((t, i) => {
@@ -426,6 +447,7 @@ export function cat(...args: JoinArgs): Tensor {
 
 /** Stacks along a new `dim` (StackBackward0). */
 export function stack(...args: JoinArgs): Tensor {
+  if (tracing) return trace_op('aten::stack', stack, args, STACK);
   const { tensors, dim } = STACK.parse(args);
   if (tensors.length === 0) throw new Error('stack expects a non-empty TensorList');
   const first = tensors[0]!;
@@ -452,6 +474,7 @@ function positions(g: Geometry): Int32Array {
  * and reads `to` back out: the linear map behind as_strided's gradients. Its adjoint swaps `from` and `to`.
  */
 export function restride(x: Tensor, from: Geometry, to: Geometry): Tensor {
+  if (tracing) return trace_op('aten::restride', restride, [x, from, to]) as Tensor;
   const src = positions(from);
   const dst = positions(to);
   let size = 0;
@@ -479,6 +502,7 @@ export function as_strided_rule(base: Geometry, view: Geometry): BackwardFn {
  * x.as_strided([2, 2], [1, 2]); // the transpose of a contiguous 2x2 x
  */
 export function as_strided(x: Tensor, size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
+  if (tracing) return trace_op('aten::as_strided', as_strided, [x, size, stride, storage_offset]);
   if (size.length !== stride.length) throw new Error(`mismatch in length of strides and shape`);
   const view_geom: Geometry = { shape: [...size], strides: [...stride], offset: storage_offset ?? x._offset };
   const out = as_view(x, view_geom);

@@ -1,0 +1,124 @@
+// torch.jit.trace of modules: a traced call equals the eager call and fires the hooks registered on the original
+// modules (forward pre, forward, full backward pre and backward, global) in the same order with the same values.
+import * as torch from '@tsgrad/core';
+import { Tensor } from '@tsgrad/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as nn from '../src/index.js';
+
+class Block extends nn.Module {
+  static override readonly __name__ = 'Block';
+  fc = new nn.Linear(6, 6);
+  norm = new nn.LayerNorm(6);
+  override forward(x: Tensor, kwargs: { scale?: Tensor } = {}): Tensor {
+    const y = this.norm.call(this.fc.call(x)).relu();
+    return kwargs.scale === undefined ? y : y.mul(kwargs.scale);
+  }
+}
+
+class Net extends nn.Module {
+  static override readonly __name__ = 'Net';
+  conv = new nn.Conv2d(1, 2, 3);
+  block = new Block();
+  head = new nn.Linear(6, 3);
+  override forward(x: Tensor, s: Tensor): [Tensor, Tensor] {
+    const h = this.conv.call(x).flatten(1).narrow(1, 0, 6);
+    const b = this.block.call(h, nn.kwargs({ scale: s }));
+    return [this.head.call(b), b.sum(1)];
+  }
+}
+
+const handles: { remove(): void }[] = [];
+afterEach(() => {
+  for (const h of handles.splice(0)) h.remove();
+});
+
+/** Registers every kind of hook on every module of `net` (and global ones), each logging its label to `log`. */
+function hook_everything(net: nn.Module, log: string[]): void {
+  for (const [name, m] of net.named_modules()) {
+    const n = name === '' ? 'net' : name;
+    handles.push(m.register_forward_pre_hook((_m, args) => void log.push(`pre ${n} ${(args[0] as Tensor).shape}`)));
+    handles.push(m.register_forward_hook((_m, _a, out) => void log.push(`fwd ${n} ${out instanceof Tensor ? out.shape : 'tuple'}`)));
+    handles.push(m.register_full_backward_pre_hook((_m, go) => void log.push(`bwd-pre ${n} ${go.map((g) => g?.shape ?? null).join('|')}`)));
+    handles.push(m.register_full_backward_hook((_m, gi) => void log.push(`bwd ${n} ${gi.map((g) => g?.shape ?? null).join('|')}`)));
+  }
+  handles.push(nn.register_module_forward_hook((m) => void log.push(`global ${m._get_name()}`)));
+}
+
+function run(f: (x: Tensor, s: Tensor) => unknown, x: Tensor, s: Tensor): { out: Tensor[]; grad: Tensor } {
+  const xi = x.detach().requires_grad_(true);
+  const [a, b] = f(xi, s) as [Tensor, Tensor];
+  a.sum().add(b.sum()).backward();
+  return { out: [a, b], grad: xi.grad! };
+}
+
+describe('torch.jit.trace(module)', () => {
+  it('replays equal to eager, hooks firing in the same order, including ones registered after tracing', () => {
+    torch.manual_seed(0);
+    const net = new Net();
+    const traced = torch.jit.trace(net, [torch.randn([2, 1, 5, 5]), torch.randn([6])]);
+    const log: string[] = [];
+    hook_everything(net, log);
+    const x = torch.randn([2, 1, 5, 5]);
+    const s = torch.randn([6]);
+    const eager = run((a, b) => net.call(a, b), x, s);
+    const eager_log = log.splice(0);
+    const replay = run((a, b) => traced.call(a, b), x, s);
+    expect(log).toEqual(eager_log);
+    expect(eager_log).toContain('bwd-pre block.fc 2,6');
+    expect(eager_log.filter((l) => l.startsWith('global')).length).toBe(6);
+    replay.out.forEach((t, i) => expect(torch.equal(t, eager.out[i]!)).toBe(true));
+    expect(torch.equal(replay.grad, eager.grad)).toBe(true);
+  });
+
+  it('hooks that replace inputs or outputs act once, as in an eager call (registered before or after tracing)', () => {
+    const net = new Net();
+    handles.push(net.block.fc.register_forward_hook((_m, _a, out) => (out as Tensor).mul(2)));
+    const traced = torch.jit.trace(net, [torch.randn([1, 1, 5, 5]), torch.randn([6])]);
+    expect(traced.inlined_graph.nodes.filter((n) => n.name === 'aten::mul').length).toBe(1);
+    handles.push(net.head.register_forward_pre_hook((_m, args) => [(args[0] as Tensor).add(1)]));
+    const x = torch.randn([1, 1, 5, 5]);
+    const s = torch.randn([6]);
+    const [a, b] = net.call(x, s);
+    const [ta, tb] = traced.call(x, s) as [Tensor, Tensor];
+    expect(torch.equal(ta, a)).toBe(true);
+    expect(torch.equal(tb, b)).toBe(true);
+  });
+
+  it('reads parameters live from the original modules', () => {
+    const net = new Net();
+    const traced = torch.jit.trace(net, [torch.randn([1, 1, 5, 5]), torch.randn([6])]);
+    torch.no_grad(() => net.head.weight.mul_(-3));
+    const x = torch.randn([1, 1, 5, 5]);
+    const s = torch.randn([6]);
+    expect(torch.equal((traced.call(x, s) as Tensor[])[0]!, net.call(x, s)[0])).toBe(true);
+  });
+
+  it('prints module calls as prim::CallMethod, and inlines them with state_dict names', () => {
+    const net = new Net();
+    const traced = torch.jit.trace(net, [torch.randn([1, 1, 5, 5]), torch.randn([6])]);
+    const lines = String(traced.graph).split('\n');
+    expect(lines[0]).toBe('graph(%self : __torch__.Net,');
+    expect(lines.filter((l) => l.includes('prim::CallMethod')).map((l) => l.replace(/^.* = /, ''))).toEqual([
+      'prim::CallMethod[name="forward"](%self.conv, %input.1)',
+      'prim::CallMethod[name="forward"](%self.block, %3, scale=%input.2)',
+      'prim::CallMethod[name="forward"](%self.head, %4)',
+    ]);
+    const inlined = traced.inlined_graph;
+    expect(inlined.nodes.filter((n) => n.what.kind === 'attr').map((n) => (n.what as { attr: string }).attr)).toEqual([
+      'conv.weight', 'conv.bias', 'block.fc.weight', 'block.fc.bias', 'block.norm.weight', 'block.norm.bias', 'head.weight', 'head.bias',
+    ]);
+    expect(inlined.nodes.filter((n) => n.what.kind === 'op').map((n) => n.name)).toEqual([
+      'aten::conv2d', 'aten::flatten', 'aten::narrow', 'aten::linear', 'aten::layer_norm', 'aten::relu', 'aten::mul', 'aten::linear', 'aten::sum',
+    ]);
+    expect(String(traced)).toBe('Net(original_name=Net)');
+  });
+
+  it('refuses non-tensor inputs and constants that require grad', () => {
+    const net = new Net();
+    expect(() => torch.jit.trace(net, [torch.randn([1, 1, 5, 5]), 3 as unknown as Tensor])).toThrow(
+      "Type 'number' cannot be traced. Only Tensors and (possibly nested) Lists, Dicts, and Tuples of Tensors can be traced",
+    );
+    const w = torch.randn([3], { requires_grad: true });
+    expect(() => torch.jit.trace((x: Tensor) => x.mul(w), [torch.randn([3])])).toThrow('Cannot insert a Tensor that requires grad as a constant');
+  });
+});
