@@ -1,7 +1,7 @@
 // Custom autograd.Function as PyTorch 2.x has it: saved tensors with nulls, mark_dirty, non-differentiable
 // and non-tensor outputs, materialize_grads, setup_context, once_differentiable, views returned from forward,
 // a detachable apply, and every misuse error in PyTorch's words.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Grad, Tensor } from '@tsgrad/core';
 
@@ -178,7 +178,7 @@ describe('Function styles', () => {
     const y = Once.apply(x);
     const [g] = torch.autograd.grad(y, [x], { grad_outputs: torch.ones([2]).requires_grad_(), create_graph: true });
     expect(modes).toEqual([false, false]);
-    expect(g!.grad_fn!.name()).toBe('DelayedError');
+    expect(g!.grad_fn!.name()).toBe('torch::autograd::Error');
     expect(() => g!.sum().backward()).toThrow('trying to differentiate twice a function that was marked with @once_differentiable');
   });
 
@@ -267,5 +267,193 @@ describe('views returned by a Function that records nothing', () => {
     expect(() => a.unbind()[0]!.copy_(b)).toThrow(/This view is the output of a function that returns multiple views./);
     a.select(1, 0).copy_(b);
     expect(a.grad_fn!.name()).toBe('torch::autograd::CopySlices');
+  });
+});
+
+describe('how outputs are wired (PyTorch _process_backward_mode_ad)', () => {
+  class AddInPlace extends torch.autograd.Function {
+    static override forward(ctx: Ctx, a: Tensor, b: Tensor): Tensor {
+      a.add_(b);
+      ctx.mark_dirty(a);
+      return a;
+    }
+    static override backward(_ctx: Ctx, g: Tensor): Tensor[] {
+      return [g, g.mul(3)];
+    }
+  }
+
+  it('a dirty input that is a view is rebased through its base: one backward call, right gradients', () => {
+    const a = leaf(1, 2, 3, 4);
+    const b = leaf(1, 1);
+    const base = a.clone();
+    const out = AddInPlace.apply(base.narrow(0, 1, 2), b);
+    expect(base.grad_fn!.name()).toBe('torch::autograd::CopySlices');
+    expect(out.grad_fn!.name()).toBe('AsStridedBackward0');
+    base.sum().backward();
+    expect([a.grad!.tolist(), b.grad!.tolist()]).toEqual([[1, 1, 1, 1], [3, 3]]);
+  });
+
+  it('mark_dirty refuses a view it was not given, a view input with several outputs, and multi-output or leaf views', () => {
+    const a = leaf(1, 2);
+    class DirtyIntermediate extends torch.autograd.Function {
+      static override forward(ctx: Ctx, x: Tensor): Tensor {
+        const out = x.mul(2).view_as(x);
+        ctx.mark_dirty(out);
+        return out;
+      }
+    }
+    expect(() => DirtyIntermediate.apply(a.clone())).toThrow(
+      'ctx.mark_dirty() received a tensor that was not an input. Only input Tensors that have been mutated should be passed to ctx.mark_dirty().',
+    );
+    class TwoOutputs extends torch.autograd.Function {
+      static override forward(ctx: Ctx, x: Tensor): Tensor[] {
+        x.mul_(2);
+        ctx.mark_dirty(x);
+        return [x, x.add(1)];
+      }
+    }
+    const base = a.clone();
+    expect(() => TwoOutputs.apply(base.view_as(base))).toThrow(/^If your Function modifies inplace an input that is a view of another Tensor, your Function cannot return more than one Tensor/);
+    const [first] = a.clone().split(1);
+    expect(() => AddInPlace.apply(first!, leaf(1))).toThrow(/This view is the output of a function that returns multiple views/);
+    expect(() => AddInPlace.apply(a.view_as(a), leaf(1, 1))).toThrow('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  });
+
+  it('a dirty non-input that is not a view only warns, as PyTorch', () => {
+    const warned: string[] = [];
+    const spy = vi.spyOn(process, 'emitWarning').mockImplementation((w) => void warned.push(String(w)));
+    class DirtyFresh extends torch.autograd.Function {
+      static override forward(ctx: Ctx, x: Tensor): Tensor {
+        const out = x.mul(3);
+        ctx.mark_dirty(out);
+        return out;
+      }
+      static override backward(_ctx: Ctx, g: Tensor): Tensor {
+        return g.mul(3);
+      }
+    }
+    const x = leaf(1, 2);
+    DirtyFresh.apply(x.clone()).sum().backward();
+    spy.mockRestore();
+    expect(warned).toEqual(['ctx.mark_dirty() received a tensor that was not an input. Only input Tensors that have been mutated should be passed to ctx.mark_dirty().']);
+    expect(x.grad!.tolist()).toEqual([3, 3]);
+  });
+
+  it('views among several differentiable outputs may not be changed in place', () => {
+    class Halves extends torch.autograd.Function {
+      static override forward(_ctx: Ctx, x: Tensor): Tensor[] {
+        return [x.narrow(0, 0, 1), x.narrow(0, 1, 1)];
+      }
+      static override backward(_ctx: Ctx, g1: Tensor, g2: Tensor): Tensor {
+        return torch.cat([g1, g2]);
+      }
+    }
+    const [h] = Halves.apply(leaf(1, 2).clone()) as Tensor[];
+    expect(() => h!.mul_(2)).toThrow(/This view is the output of a function that returns multiple views/);
+  });
+
+  it('_materialize_non_diff_grads = false hands backward null for non-differentiable outputs, zeros stay for the others', () => {
+    const seen: (number[] | null)[] = [];
+    class Split extends torch.autograd.Function {
+      static override forward(ctx: Ctx, x: Tensor): Tensor[] {
+        const kept = x.mul(2);
+        const flag = x.mul(3);
+        ctx.mark_non_differentiable(flag);
+        ctx._materialize_non_diff_grads = false;
+        return [kept, flag, x.mul(4)];
+      }
+      static override backward(_ctx: Ctx, ...gs: Grad[]): Tensor {
+        for (const g of gs) seen.push(g === null ? null : (g.tolist() as number[]));
+        return gs[0]!.mul(2);
+      }
+    }
+    const x = leaf(1, 1);
+    (Split.apply(x) as Tensor[])[0]!.sum().backward();
+    expect(seen).toEqual([[1, 1], null, [0, 0]]);
+  });
+
+  it('backward runs with zeros even when no gradient reached its outputs; an op node only runs its hooks', () => {
+    const seen: unknown[] = [];
+    class Pair extends torch.autograd.Function {
+      static override forward(_ctx: Ctx, x: Tensor): Tensor[] {
+        return [x.mul(1), x.mul(1)];
+      }
+      static override backward(_ctx: Ctx, g1: Tensor, g2: Tensor): Tensor {
+        seen.push([g1.tolist(), g2.tolist()]);
+        return g1.add(g2);
+      }
+    }
+    class Stop extends torch.autograd.Function {
+      static override forward(_ctx: Ctx, x: Tensor): Tensor {
+        return x.mul(1);
+      }
+      static override backward(): null {
+        return null;
+      }
+    }
+    const x = leaf(1, 2);
+    Stop.apply((Pair.apply(x) as Tensor[])[1]!).sum().backward();
+    expect([seen, x.grad!.tolist()]).toEqual([[[[0, 0], [0, 0]]], [0, 0]]);
+    const y = x.mul(2);
+    y.grad_fn!.register_prehook((gs) => void seen.push(gs));
+    Stop.apply(y).sum().backward();
+    expect([seen[1], x.grad!.tolist()]).toEqual([[null], [0, 0]]);
+  });
+});
+
+describe('backward and vjp', () => {
+  it('vjp is an alias of backward; defining both is refused when backward runs', () => {
+    class ByVjp extends torch.autograd.Function {
+      static override forward(_ctx: Ctx, x: Tensor): Tensor {
+        return x.mul(2);
+      }
+      static override vjp(_ctx: Ctx, g: Tensor): Tensor {
+        return g.mul(2);
+      }
+    }
+    const x = leaf(1, 2);
+    ByVjp.apply(x).sum().backward();
+    expect(x.grad!.tolist()).toEqual([2, 2]);
+    class Both extends ByVjp {
+      static override backward(_ctx: Ctx, g: Tensor): Tensor {
+        return g;
+      }
+    }
+    const y = Both.apply(x);
+    expect(() => y.sum().backward()).toThrow("Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only implement one of them.");
+  });
+
+  it('grad_fn.saved_tensors is a property, as in Python: the tensors (nulls kept), empty when none, E2 once freed', () => {
+    class Save extends torch.autograd.Function {
+      static override forward(ctx: Ctx, x: Tensor, keep: boolean): Tensor {
+        if (keep) ctx.save_for_backward(x, null);
+        return x.mul(1);
+      }
+      static override backward(_ctx: Ctx, g: Tensor): Grad[] {
+        return [g, null];
+      }
+    }
+    const x = leaf(1);
+    const y = Save.apply(x, true);
+    expect(y.grad_fn!.saved_tensors).toEqual([x, null]);
+    y.sum().backward();
+    expect(() => y.grad_fn!.saved_tensors).toThrow(/^Trying to backward through the graph a second time/);
+    expect(Save.apply(x, false).grad_fn!.saved_tensors).toEqual([]);
+  });
+
+  it('once_differentiable hangs its results off an Error node over detached leaves, as PyTorch graph_desc shows', () => {
+    class Once extends torch.autograd.Function {
+      static override forward(_ctx: Ctx, a: Tensor, s: number, b: Tensor): Tensor {
+        return a.mul(b).mul(s);
+      }
+      static override backward = torch.autograd.once_differentiable((_ctx: Ctx, g: Tensor): Grad[] => [g.mul(2), null, g.mul(3)]);
+    }
+    const a = leaf(1, 2);
+    const b = leaf(3, 4);
+    Once.apply(a, 2, b).sum().backward(torch.ones([]).requires_grad_(), { create_graph: true });
+    const fn = a.grad!.grad_fn!;
+    const err = fn.next_functions[1]![0]!;
+    expect([fn.name(), fn.next_functions[0]![0], err.name()]).toEqual(['torch::autograd::CopyBackwards', null, 'torch::autograd::Error']);
+    expect(err.next_functions.map(([n]) => (n === null ? null : n.name()))).toEqual(['torch::autograd::AccumulateGrad', null, 'torch::autograd::AccumulateGrad']);
   });
 });

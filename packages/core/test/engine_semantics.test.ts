@@ -191,3 +191,74 @@ describe('node hooks that return replacements', () => {
     expect(x.grad).toBeNull();
   });
 });
+
+describe('tensor hooks of outputs that get no gradient', () => {
+  it('are called with null when a sibling output of their node got one, and may not invent a gradient', () => {
+    const x = torch.randn([3]).requires_grad_();
+    const [a, b] = x.unbind();
+    const seen: (number | null)[] = [];
+    a!.register_hook((g: Tensor | null) => void seen.push(g === null ? null : g.item()));
+    a!.backward();
+    b!.backward();
+    expect(seen).toEqual([1, null]);
+    expect(x.grad!.tolist()).toEqual([1, 1, 0]);
+    const [c, d] = x.unbind();
+    c!.register_hook(() => torch.ones([]));
+    expect(() => d!.backward()).toThrow("can't replace a None gradient with a non-None value");
+  });
+});
+
+describe('AccumulateGrad details', () => {
+  it('with create_graph the first gradient is copied differentiably: .grad.grad_fn is CopyBackwards', () => {
+    const x = torch.randn([2]).requires_grad_();
+    x.mul(x).sum().backward(undefined, { create_graph: true });
+    const fn = x.grad!.grad_fn!;
+    expect([fn.name(), fn.next_functions[0]![0], fn.next_functions[1]![0]!.name()]).toEqual(['torch::autograd::CopyBackwards', null, 'AddBackward0']);
+  });
+
+  it('node post-hooks see .grad itself as the first gradient, as when PyTorch steals it', () => {
+    const x = torch.tensor([1, 1], { requires_grad: true });
+    const acc = x.view_as(x).grad_fn!.next_functions[0]![0]!;
+    x.register_post_accumulate_grad_hook((t) => void t.grad!.add_(0.5));
+    let seen: unknown = null;
+    acc.register_hook((_gi, go) => void (seen = go[0]!.tolist()));
+    x.sum().backward();
+    expect(seen).toEqual([1.5, 1.5]);
+  });
+
+  it('post-accumulate hooks must return nothing', () => {
+    const x = torch.randn([2]).requires_grad_();
+    x.register_post_accumulate_grad_hook(((t: Tensor) => t.grad) as unknown as (t: Tensor) => void);
+    expect(() => x.sum().backward()).toThrow('Tensor post accumulate grad hooks should return None.');
+  });
+});
+
+describe('nodes as Python sees them', () => {
+  it('call(...grads) runs the formula, one argument per forward output (PyTorch TypeError otherwise)', () => {
+    const x = torch.tensor([3], { requires_grad: true });
+    const fn = x.pow(2).grad_fn!;
+    expect((fn.call(torch.ones([1])) as Tensor).tolist()).toEqual([6]);
+    expect(() => fn.call()).toThrow('expected 1 arguments, got 0 instead');
+    expect(() => fn.call(torch.ones([1]), torch.ones([1]))).toThrow('expected 1 arguments, got 2 instead');
+  });
+
+  it('_input_metadata gives shape and dtype of each gradient the node receives', () => {
+    const [a, b] = torch.randn([2, 4], { dtype: 'float64' }).requires_grad_().unbind();
+    const meta = a!.grad_fn!._input_metadata;
+    expect(meta.map((e) => [[...e.shape], e.dtype])).toEqual([
+      [[4], 'float64'],
+      [[4], 'float64'],
+    ]);
+    expect(b!.grad_fn).toBe(a!.grad_fn);
+  });
+
+  it('materialized zeros of autograd.grad require grad only when building the graph', () => {
+    const x = torch.ones([2]).requires_grad_();
+    const y = torch.ones([2]).requires_grad_();
+    const z = x.pow(2).sum();
+    for (const create_graph of [false, true]) {
+      const [, gy] = torch.autograd.grad(z, [x, y], { materialize_grads: true, retain_graph: true, create_graph });
+      expect([gy!.tolist(), gy!.requires_grad]).toEqual([[0, 0], create_graph]);
+    }
+  });
+});

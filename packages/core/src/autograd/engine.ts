@@ -5,6 +5,7 @@ import { shapes_equal } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sum_to } from '../ops/reduce.js';
 import { add } from '../ops/arithmetic.js';
+import { empty } from '../ops/record.js';
 import { is_grad_enabled, set_grad_enabled, no_grad } from './grad_mode.js';
 import { check_result, check_single_result, hook_name } from './hook_result.js';
 import { AccumulateGrad, Node, type Edge, type Grad, type InputMeta } from './node.js';
@@ -121,10 +122,12 @@ function call_tensor_pre_hooks(node: Node, grads: Grad[]): void {
       : node._tensor_pre_hooks;
   if (per_output !== null) {
     for (const [output_nr, hooks] of per_output) {
+      if (hooks.size === 0) continue;
+      // as PyTorch, the hooks of an output that got no gradient (while another output of its node did) are
+      // called with null, and may not invent one
       let grad = grads[output_nr] ?? null;
-      if (grad === null || hooks.size === 0) continue;
       for (const [, hook] of hooks.snapshot()) {
-        const result: unknown = hook(grad);
+        const result: unknown = (hook as (g: Grad) => unknown)(grad);
         if (result === undefined || result === null) continue;
         grad = check_single_result(grad, result, hook_name(hook)) ?? grad;
       }
@@ -162,21 +165,32 @@ function validate(node: Node, grads: Grad[]): Grad[] {
   });
 }
 
-/** AccumulateGrad's formula: adds into `.grad` (stealing or cloning the first gradient), then post-accumulate hooks. */
-function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): void {
+/**
+ * AccumulateGrad's formula: adds into `.grad`, then runs the post-accumulate hooks. Returns the tensor that now
+ * holds the first gradient when `.grad` was empty: PyTorch steals the incoming gradient there, so the node's
+ * post-hooks see `.grad` itself as their grad_outputs (tsgrad copies it, as it cannot tell who else holds it).
+ * With create_graph the first gradient is copied into fresh memory differentiably (PyTorch's
+ * clone_obey_contract: `x.grad.grad_fn` is CopyBackwards over the gradient's graph).
+ */
+function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tensor | null {
   const g = grad.dtype === variable.dtype ? grad : grad.to(variable.dtype);
+  let first: Tensor | null = null;
   if (create_graph) {
-    variable._grad = variable._grad === null ? g : variable._grad.add(g);
+    variable._grad = variable._grad === null ? empty(variable.shape, variable.dtype).copy_(g) : variable._grad.add(g);
   } else if (variable._grad === null) {
-    variable._grad = no_grad(() => g.detach().clone());
+    variable._grad = first = no_grad(() => g.detach().clone());
   } else if (variable._grad.requires_grad) {
     variable._grad = no_grad(() => variable._grad!.add(g));
   } else {
     no_grad(() => variable._grad!.add_(g));
   }
   if (variable._post_accumulate_hooks !== null) {
-    for (const [, hook] of variable._post_accumulate_hooks.snapshot()) hook(variable);
+    for (const [, hook] of variable._post_accumulate_hooks.snapshot()) {
+      const r: unknown = hook(variable);
+      if (r !== undefined && r !== null) throw new Error('Tensor post accumulate grad hooks should return None.');
+    }
   }
+  return first;
 }
 
 /** Node pre-hooks, the formula (AccumulateGrad: accumulation), node post-hooks: PyTorch's call_function. */
@@ -189,13 +203,17 @@ function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[
     }
   }
   let outputs: Grad[];
-  if (!(node instanceof AccumulateGrad) && incoming.every((g) => g === null)) {
-    // a pre-hook dropped every gradient: the formula has nothing to differentiate (PyTorch: undefined outputs)
-    outputs = node.next_functions.map(() => null);
-  } else if (node instanceof AccumulateGrad) {
+  if (node instanceof AccumulateGrad) {
     const g = incoming[0] ?? null;
-    if (options.accumulate && g !== null) accumulate(node.variable, g, options.create_graph);
+    if (options.accumulate && g !== null) {
+      const stolen = accumulate(node.variable, g, options.create_graph);
+      if (stolen !== null) incoming = [stolen];
+    }
     outputs = [];
+  } else if (!node._apply_without_grads && incoming.every((g) => g === null)) {
+    // no gradient arrived (or a pre-hook dropped every one): an op's formula has nothing to differentiate
+    // (PyTorch: undefined outputs); a custom Function's backward still runs, as in PyTorch
+    outputs = node.next_functions.map(() => null);
   } else {
     outputs = node.apply(incoming);
     if (!options.keep_graph) node.release_variables();
@@ -304,12 +322,8 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
       const caps = capture_at.get(node);
       if (caps !== undefined) for (const [nr, idx] of caps) captured[idx] = grads[nr] ?? null;
       if (!executes(node)) continue;
-      if (!(node instanceof AccumulateGrad) && grads.every((g) => g === null)) {
-        outputs = node.next_functions.map(() => null);
-      } else {
-        outputs = call_function(node, grads, options);
-        if (!draining && depth === base_depth && deferred.length > 0) drain_deferred();
-      }
+      outputs = call_function(node, grads, options);
+      if (!draining && depth === base_depth && deferred.length > 0) drain_deferred();
     }
     const next_functions = node.next_functions;
     for (let i = 0; i < next_functions.length; i++) {

@@ -6,14 +6,19 @@ import { is_grad_enabled, no_grad } from './grad_mode.js';
 import { gradient_edge, Node, type Grad, type InputMeta } from './node.js';
 import { zeros } from '../ops/creation.js';
 import { as_view, geometry } from '../ops/view.js';
-import { record } from '../ops/record.js';
 import { py_type_name } from '../signature.js';
 import { CreationMeta } from './creation_meta.js';
-import { rebase_history } from './view_inplace.js';
+import { handle_view_on_rebase, rebase_history } from './view_inplace.js';
+import { LEAF_VIEW_INPLACE, warn } from './messages.js';
 
 const LEAF_MARKED_DIRTY = 'a leaf Variable that requires grad has been used in an in-place operation.';
 const DIRTY_NOT_RETURNED =
   'Some elements marked as dirty during the forward method were not returned as output. The inputs that are modified inplace must all be outputs of the Function.';
+const DIRTY_NOT_INPUT =
+  'ctx.mark_dirty() received a tensor that was not an input. Only input Tensors that have been mutated should be passed to ctx.mark_dirty().';
+const DIRTY_VIEW_MULTIPLE_OUTPUTS =
+  'If your Function modifies inplace an input that is a view of another Tensor, your Function cannot return more than one Tensor. This is not supported by the current autograd engine. You should either make sure the input is not a view (using .clone() for example) or make your Function only return one Tensor (potentially splitting it into two Functions: one doing the inplace that returns a single Tensor and a second one that does the other operations). You can ask on the forum https://discuss.pytorch.org/ if you need help to do this change.';
+const BOTH_BACKWARD_AND_VJP = "Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only implement one of them.";
 
 /**
  * The `ctx` of a custom Function (PyTorch's `torch.autograd.function.FunctionCtx`): save tensors for backward,
@@ -27,6 +32,8 @@ export class FunctionCtx {
   _dirty = new Set<Tensor>();
   _non_differentiable = new Set<Tensor>();
   _materialize_grads = true;
+  /** PyTorch's `ctx._materialize_non_diff_grads`: false gives backward null (not zeros) for non-differentiable outputs. */
+  _materialize_non_diff_grads = true;
   _node: Node | null = null;
   [key: string]: unknown;
 
@@ -47,7 +54,7 @@ export class FunctionCtx {
   }
   /** The saved tensors, nulls where null was saved (throws PyTorch's E2 after they were freed, E9 if changed). */
   get saved_tensors(): (Tensor | null)[] {
-    return this._node === null ? this._to_save : this._node.unpack_saved();
+    return this._node === null ? this._to_save : this._node.saved_tensors;
   }
   /** Declares inputs that forward changed in place (they must be returned). */
   mark_dirty(...tensors: Tensor[]): void {
@@ -68,6 +75,7 @@ type FunctionClass = {
   readonly __name__?: string;
   forward(...args: never[]): unknown;
   backward(ctx: FunctionCtx, ...grads: never[]): unknown;
+  vjp?(ctx: FunctionCtx, ...grads: never[]): unknown;
   setup_context?(ctx: FunctionCtx, inputs: unknown[], output: unknown): void;
 };
 
@@ -79,7 +87,8 @@ const ONCE_MESSAGE = 'trying to differentiate twice a function that was marked w
 
 /**
  * Marks a backward as differentiable only once (PyTorch's `@once_differentiable`): it runs in no_grad mode, and
- * when the graph of the gradient is being built its results raise on a second backward.
+ * when the graph of the gradient is being built its results hang off a `torch::autograd::Error` node (over
+ * detached leaf copies of them, as PyTorch's) that raises on a second backward.
  *
  * @example
  * static backward = torch.autograd.once_differentiable((ctx: FunctionCtx, g: Tensor) => g.mul(2));
@@ -90,16 +99,22 @@ export function once_differentiable<A extends unknown[], R>(fn: (ctx: FunctionCt
     if (!is_grad_enabled()) return outputs;
     const requires = grads.some((g) => g instanceof Tensor && g.requires_grad);
     if (!requires) return outputs;
-    const delay = (o: unknown): unknown => {
-      if (!(o instanceof Tensor)) return o;
-      const out = o.detach();
-      const inputs = grads.filter((g): g is Tensor => g instanceof Tensor);
-      record('DelayedError', inputs, [out], () => {
-        throw new Error(ONCE_MESSAGE);
-      });
+    const list: unknown[] = Array.isArray(outputs) ? outputs : [outputs];
+    const leaves = list.map((o) => (o instanceof Tensor ? o.detach().requires_grad_(true) : null));
+    const meta = leaves.map((t) => (t === null ? null : { shape: t.shape, dtype: t.dtype }));
+    const error = new Node('torch::autograd::Error', leaves.map((t) => (t === null ? [null, 0] : gradient_edge(t))), meta, meta.map((m) => m ?? { shape: [], dtype: 'float32' }), () => {
+      throw new Error(ONCE_MESSAGE);
+    });
+    const wrapped = list.map((o, i) => {
+      const leaf = leaves[i];
+      if (leaf === null || leaf === undefined) return o;
+      const out = leaf.detach();
+      out.grad_fn = error;
+      out.output_nr = i;
+      out._requires_grad = true;
       return out;
-    };
-    return (Array.isArray(outputs) ? outputs.map(delay) : delay(outputs)) as R;
+    });
+    return (Array.isArray(outputs) ? wrapped : wrapped[0]) as R;
   };
 }
 
@@ -125,7 +140,27 @@ function function_class_name(cls: FunctionClass): string {
   return Object.hasOwn(cls, '__name__') ? cls.__name__! : cls.name;
 }
 
-/** One call of `cls`: forward in no_grad mode, then the outputs wired to a `<Name>Backward` node. */
+/** The user's backward: `backward` or its alias `vjp`, never both (PyTorch's BackwardCFunction.apply). */
+function backward_of(cls: FunctionClass): (ctx: FunctionCtx, ...grads: Grad[]) => unknown {
+  const has_vjp = cls.vjp !== undefined && cls.vjp !== Function.vjp;
+  if (has_vjp && cls.backward !== Function.backward) throw new Error(BOTH_BACKWARD_AND_VJP);
+  return (has_vjp ? cls.vjp! : cls.backward) as (ctx: FunctionCtx, ...grads: Grad[]) => unknown;
+}
+
+/** PyTorch's check_inplace for a view the forward changed in place (marked dirty): may its history be rewritten? */
+function check_dirty_view(view: Tensor): void {
+  handle_view_on_rebase(view, false);
+  if (view._base!.is_leaf && view.requires_grad) throw new Error(LEAF_VIEW_INPLACE);
+}
+
+/** An input returned as-is comes back as a view of itself made in no_grad mode (PyTorch's view_as(self)). */
+const view_as_self = (t: Tensor): Tensor => no_grad(() => as_view(t, geometry(t)));
+
+/**
+ * One call of `cls`: forward in no_grad mode, then each output wired to a `<Name>Backward` node by PyTorch's
+ * rules (_process_backward_mode_ad): inputs returned as-is come back as views, inputs marked dirty are rebased
+ * onto the node, non-differentiable outputs are detached, and views may not be changed in place later.
+ */
 function apply_function(cls: FunctionClass, args: unknown[]): unknown {
   const ctx = new FunctionCtx();
   const is_tensor_arg = args.map((a) => a instanceof Tensor);
@@ -143,47 +178,68 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
   const raw_list: unknown[] = is_tuple ? raw : [raw];
   for (const d of ctx._dirty) if (!raw_list.includes(d)) throw new Error(DIRTY_NOT_RETURNED);
   const name = `${function_class_name(cls)}Backward`;
-  const outputs = raw_list.map((o) => {
+  const differentiable = raw_list.map((o) => recording && o instanceof Tensor && !ctx._non_differentiable.has(o) && is_floating(o.dtype));
+  const out_meta: InputMeta[] = raw_list.map((o) => (o instanceof Tensor ? { shape: o.shape, dtype: o.dtype } : { shape: [], dtype: 'float32' }));
+  let node: Node | null = null;
+  if (recording) {
+    const is_tensor_out = raw_list.map((o) => o instanceof Tensor);
+    node = new Node(
+      name,
+      inputs.map(gradient_edge),
+      inputs.map((t) => (t.requires_grad ? { shape: t.shape, dtype: t.dtype } : null)),
+      out_meta,
+      (_n, grads) => {
+        const backward = backward_of(cls);
+        const gs = grads.map((g, i) => {
+          if (g !== null || !ctx._materialize_grads || !is_tensor_out[i]) return g;
+          if (!differentiable[i] && ctx._materialize_non_diff_grads === false) return null;
+          return zeros(out_meta[i]!.shape, { dtype: out_meta[i]!.dtype });
+        });
+        return gradients_of(name, backward(ctx, ...gs), is_tensor_arg).filter((_, i) => is_tensor_arg[i]);
+      },
+    );
+    node._apply_without_grads = true;
+    ctx._node = node;
+  }
+  for (const d of ctx._dirty) d._storage.version++;
+  let num_differentiable = 0;
+  const outputs = raw_list.map((o, nr) => {
     if (!(o instanceof Tensor)) return o;
-    if (ctx._dirty.has(o) || !inputs.includes(o)) return o;
-    // an input returned as-is comes back as a view of it, as PyTorch's view_as
-    return no_grad(() => as_view(o, geometry(o)));
-  });
-  // every view among the outputs (recorded or not) may not be changed in place later, as PyTorch marks them
-  for (const o of outputs) if (o instanceof Tensor && o._base !== null && !ctx._dirty.has(o)) o._creation_meta = CreationMeta.IN_CUSTOM_FUNCTION;
-  if (!recording) return is_tuple ? outputs : outputs[0];
-
-  const out_meta: InputMeta[] = outputs.map((o) => (o instanceof Tensor ? { shape: o.shape, dtype: o.dtype } : { shape: [], dtype: 'float32' }));
-  const is_tensor_out = outputs.map((o) => o instanceof Tensor);
-  const node = new Node(
-    name,
-    inputs.map(gradient_edge),
-    inputs.map((t) => (t.requires_grad ? { shape: t.shape, dtype: t.dtype } : null)),
-    out_meta,
-    (_n, grads) => {
-      const gs = ctx._materialize_grads ? grads.map((g, i) => g ?? (is_tensor_out[i] ? zeros(out_meta[i]!.shape, { dtype: out_meta[i]!.dtype }) : null)) : grads;
-      const returned = (cls.backward as (c: FunctionCtx, ...g: Grad[]) => unknown)(ctx, ...gs);
-      return gradients_of(name, returned, is_tensor_arg).filter((_, i) => is_tensor_arg[i]);
-    },
-  );
-  ctx._node = node;
-  outputs.forEach((o, nr) => {
-    if (!(o instanceof Tensor)) return;
-    if (ctx._non_differentiable.has(raw_list[nr] as Tensor) || ctx._non_differentiable.has(o) || !is_floating(o.dtype)) {
-      if (ctx._dirty.has(o)) o.detach_();
-      return;
+    const is_input = inputs.includes(o);
+    const is_modified = ctx._dirty.has(o);
+    let out = o;
+    if (!differentiable[nr]) {
+      if (!out.requires_grad) {
+        if (is_input && !is_modified) out = view_as_self(out);
+      } else if (is_input) {
+        out = out.detach();
+      } else if (out._base === null) {
+        out.detach_();
+      }
+    } else if (is_modified) {
+      if (out.is_leaf && out.requires_grad) throw new Error(LEAF_MARKED_DIRTY);
+      if (!is_input) {
+        if (out._base !== null) throw new Error(DIRTY_NOT_INPUT);
+        warn(DIRTY_NOT_INPUT);
+      }
+      if (out._base !== null && raw_list.length > 1) throw new Error(DIRTY_VIEW_MULTIPLE_OUTPUTS);
+      if (out._base !== null) check_dirty_view(out);
+      rebase_history(out, node!, nr);
+    } else {
+      if (is_input) out = view_as_self(out);
+      out.grad_fn = node;
+      out.output_nr = nr;
+      out._requires_grad = true;
     }
-    if (ctx._dirty.has(o)) {
-      if (o.requires_grad && o.is_leaf) throw new Error(LEAF_MARKED_DIRTY);
-      o._storage.version++;
-      rebase_history(o, node, nr);
-      return;
-    }
-    o.grad_fn = node;
-    o.output_nr = nr;
-    o._requires_grad = true;
+    // a view among the outputs may not be changed in place later, as PyTorch marks them
+    if (!(is_input && is_modified) && out._base !== null) out._creation_meta = CreationMeta.IN_CUSTOM_FUNCTION;
+    if (differentiable[nr]) num_differentiable++;
+    return out;
   });
-  node.save_for_backward(...ctx._to_save);
+  if (num_differentiable > 1) {
+    for (const o of outputs) if (o instanceof Tensor && o._base !== null && o._grad_fn !== null) o._creation_meta = CreationMeta.MULTI_OUTPUT_NODE;
+  }
+  node?.save_for_backward(...ctx._to_save);
   return is_tuple ? outputs : outputs[0];
 }
 
@@ -208,6 +264,10 @@ export class Function {
   }
   static backward(_ctx: FunctionCtx, ..._grads: unknown[]): unknown {
     throw new Error('You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.');
+  }
+  /** PyTorch's alias of `backward`: a subclass defines one of the two. */
+  static vjp(ctx: FunctionCtx, ...grads: unknown[]): unknown {
+    return Function.backward(ctx, ...grads);
   }
   static setup_context(_ctx: FunctionCtx, _inputs: unknown[], _output: unknown): void {
     throw new Error('setup_context is not implemented.');

@@ -100,6 +100,7 @@ export function autograd_grad(outputs: Tensor | readonly Tensor[], inputs: Tenso
   return captured.map((g, i) => {
     if (g !== null) return g;
     if (!allow_unused) throw new Error(E6_UNUSED);
-    return materialize ? zeros_like(ins[i]!).requires_grad_(true) : null;
+    // zeros that require grad only when the graph of the gradients is being built, as PyTorch 2.x
+    return materialize ? zeros_like(ins[i]!).requires_grad_(create_graph) : null;
   });
 }

@@ -3,7 +3,7 @@ import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 import { E2_FREED, e9_version } from './messages.js';
-import { object_address } from '../size.js';
+import { object_address, Size } from '../size.js';
 
 /** A gradient, or `null` where PyTorch has `None` (no gradient flows there). */
 export type Grad = Tensor | null;
@@ -13,7 +13,12 @@ export type Edge = [Node | null, number];
 export type NodePreHook = (grad_outputs: Grad[]) => Grad[] | void | undefined;
 /** Node post-hook: sees the node's results (gradients w.r.t. its inputs) and its incoming gradients. */
 export type NodePostHook = (grad_inputs: Grad[], grad_outputs: Grad[]) => Grad[] | void | undefined;
-/** Tensor hook: sees the gradient w.r.t. a tensor; may return a replacement of the same shape. */
+/**
+ * Tensor hook: sees the gradient w.r.t. a tensor; may return a replacement of the same shape. Typed as PyTorch
+ * types it (`Callable[[Tensor], Optional[Tensor]]`), but like PyTorch's it is called with null when the tensor's
+ * node runs and another of its outputs got a gradient while this one did not: write `(g: Tensor | null) => ...`
+ * where that can happen (outputs of unbind, split, chunk, custom Functions).
+ */
 export type TensorHook = (grad: Tensor) => Tensor | void | undefined;
 export type BackwardFn = (ctx: Node, grad_outputs: Grad[]) => Grad[];
 
@@ -73,6 +78,8 @@ export class Node {
   _tensor_pre_hooks: Map<number, HookDict<TensorHook>> | null = null;
   /** Per output, where `retain_grad()` wants its gradient (shared with the tensor, which the node never holds). */
   _retained: Map<number, RetainedGrad> | null = null;
+  /** Whether the formula runs even when no gradient arrived (a custom Function's backward, as PyTorch's PyNode). */
+  _apply_without_grads = false;
   private saved: (SavedTensor | null)[] = [];
   private released = false;
   private _metadata: Record<string, unknown> | null = null;
@@ -119,15 +126,24 @@ export class Node {
     this.saved = tensors.map((t) => (t === null ? null : new SavedTensor(t)));
   }
 
-  /** The saved tensors of an op's formula (ops save no nulls); throws PyTorch's E2 once freed, E9 if changed. */
-  saved_tensors(): Tensor[] {
-    return this.unpack_saved() as Tensor[];
-  }
-
-  /** The saved tensors, null where null was saved; throws PyTorch's E2 once freed, E9 if one changed in place. */
-  unpack_saved(): (Tensor | null)[] {
+  /**
+   * The saved tensors, null where null was saved (PyTorch's `grad_fn.saved_tensors` / `ctx.saved_tensors`);
+   * throws PyTorch's E2 once they were freed by a backward pass, E9 if one was changed in place since.
+   *
+   * @example
+   * const [x] = y.grad_fn!.saved_tensors;
+   */
+  get saved_tensors(): (Tensor | null)[] {
     if (this.released) throw new Error(E2_FREED);
     return this.saved.map((s) => (s === null ? null : s.unpack()));
+  }
+
+  /**
+   * Metadata of the gradients this node receives, one per forward output: `shape` and `dtype` (PyTorch's
+   * `grad_fn._input_metadata`).
+   */
+  get _input_metadata(): { readonly shape: Size; readonly dtype: DType }[] {
+    return this.output_meta.map((m) => ({ shape: Size.of_dims(m.shape), dtype: m.dtype }));
   }
 
   /** True while this node still holds saved tensors (or never had any). */
@@ -145,6 +161,21 @@ export class Node {
   apply(grad_outputs: Grad[]): Grad[] {
     if (this.backward_fn === null) throw new Error(`${this._name} has no backward formula`);
     return this.backward_fn(this, grad_outputs);
+  }
+
+  /**
+   * Calls the node on gradients w.r.t. its forward outputs, as Python's `grad_fn(*grads)`: one argument per
+   * output (PyTorch's TypeError otherwise); returns the gradient w.r.t. the single input, or one per input.
+   *
+   * @example
+   * x.pow(2).grad_fn!.call(torch.ones([1])); // tensor([2.])
+   */
+  call(...grad_outputs: Grad[]): Grad | Grad[] {
+    if (grad_outputs.length !== this.num_outputs) {
+      throw new TypeError(`expected ${this.num_outputs} arguments, got ${grad_outputs.length} instead`);
+    }
+    const out = this.apply(grad_outputs);
+    return out.length === 1 ? out[0]! : out;
   }
 
   /**

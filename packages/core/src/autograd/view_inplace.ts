@@ -101,7 +101,8 @@ export function rebase_history(self: Tensor, fn: Node, output_nr = 0): void {
     base._grad_fn = copy_slices;
     base.output_nr = 0;
     base._requires_grad = true;
-    void self.grad_fn; // regenerates the view's node over the base's new one
+    self._attr_version = -1; // stale whatever was read since the write: regenerate over the base's new node
+    void self.grad_fn;
     return;
   }
   move_retained(self, self._grad_fn, fn, output_nr);

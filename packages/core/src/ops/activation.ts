@@ -34,7 +34,7 @@ const mask = (cond: Tensor, like: Tensor): Tensor => to_dtype(cond, like.dtype);
 function pointwise(name: string, x: Tensor, f: (v: number) => number, dydx: (x: Tensor) => Tensor): Tensor {
   if (!x.is_floating_point()) throw new Error(`"${name.replace(/Backward\d$/, '').toLowerCase()}" not implemented for '${x.dtype === 'int64' ? 'Long' : 'Bool'}'`);
   const out = map_values(x, f);
-  record(name, [x], [out], (ctx, [g]) => [mul(g!, dydx(ctx.saved_tensors()[0]!))], [x]);
+  record(name, [x], [out], (ctx, [g]) => [mul(g!, dydx(ctx.saved_tensors[0]!))], [x]);
   return out;
 }
 
@@ -260,7 +260,7 @@ export function glu(...args: PyArgs<[input: Tensor, dim: number], { input?: Tens
     return mul(a, sigmoid(narrow(input, d, half, half)));
   });
   record('GluBackward0', [input], [out], (ctx, [g]) => {
-    const x = ctx.saved_tensors()[0]!;
+    const x = ctx.saved_tensors[0]!;
     const a = narrow(x, d, 0, half);
     const s = sigmoid(narrow(x, d, half, half));
     const ga = mul(g!, s);
@@ -291,7 +291,7 @@ export function prelu(...args: PyArgs<[input: Tensor, weight: Tensor], { input?:
   };
   const out = no_grad(() => forward(input, weight));
   record('PreluKernelBackward0', [input, weight], [out], (ctx, [g]) => {
-    const [x, w] = ctx.saved_tensors() as [Tensor, Tensor];
+    const [x, w] = ctx.saved_tensors as [Tensor, Tensor];
     const pos = gt(x, 0);
     const gx = ctx.needs_input_grad(0) ? where(pos, g!, mul(w.reshape(wshape), g!)) : null;
     const gw = ctx.needs_input_grad(1) ? sum_to(where(pos, 0, mul(x, g!)), wshape).reshape(weight.shape) : null;

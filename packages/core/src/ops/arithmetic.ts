@@ -156,7 +156,7 @@ export function mul(x: Tensor, other: Tensor | Scalar): Tensor {
     const out = map_unary(x, 'mul_s', promote_with_scalar(x.dtype, other), s);
     // PyTorch saves the wrapped scalar operand, so a second backward without retain_graph raises E2
     record('MulBackward0', [x, null], [out], (ctx, [g]) => {
-      ctx.saved_tensors();
+      ctx.saved_tensors;
       return [mul(g!, s), null];
     }, [scalar_tensor(s, x.dtype)]);
     return out;
@@ -164,7 +164,7 @@ export function mul(x: Tensor, other: Tensor | Scalar): Tensor {
   const out = map_binary(x, other, 'mul', result_type(x, other));
   // as PyTorch, each operand is saved only if the other one's gradient reads it (E2/E9 follow from that)
   record('MulBackward0', [x, other], [out], (ctx, [g]) => {
-    const s = ctx.saved_tensors();
+    const s = ctx.saved_tensors;
     const b = ctx.needs_input_grad(0) ? s.shift()! : null;
     const a = ctx.needs_input_grad(1) ? s.shift()! : null;
     return [b === null ? null : mul(g!, b), a === null ? null : mul(g!, a)];
@@ -196,7 +196,7 @@ export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?
     const s = Number(other);
     const out = map_unary(x, 'div_s', float_dtype(dtype), s);
     record('DivBackward0', [x, null], [out], (ctx, [g]) => {
-      ctx.saved_tensors();
+      ctx.saved_tensors;
       return [div(g!, s), null];
     }, [scalar_tensor(s, x.dtype)]);
     return out;
@@ -204,7 +204,7 @@ export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?
   const out = map_binary(x, other, 'div', float_dtype(dtype));
   // `other` is read by both gradients, `x` only by other's (saved only when needed, as PyTorch)
   record('DivBackward0', [x, other], [out], (ctx, [g]) => {
-    const [b, a] = ctx.saved_tensors();
+    const [b, a] = ctx.saved_tensors;
     return [
       ctx.needs_input_grad(0) ? div(g!, b!) : null,
       ctx.needs_input_grad(1) ? neg(div(mul(g!, a!), mul(b!, b!))) : null,
@@ -237,7 +237,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
     const out = map_unary(e, 'rpow_s', float_dtype(e.dtype), x);
     const base = x;
     record('PowBackward2', [e], [out], (ctx, [g]) => {
-      const [r] = ctx.saved_tensors();
+      const [r] = ctx.saved_tensors;
       return [mul(mul(g!, r!), Math.log(base))];
     }, [out]);
     return out;
@@ -248,7 +248,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
     if (!is_floating(dtype) && e < 0) throw new Error('Integers to negative integer powers are not allowed.');
     const out = map_unary(x, 'pow_s', dtype, e);
     record('PowBackward0', [x], [out], (ctx, [g]) => {
-      const [a] = ctx.saved_tensors();
+      const [a] = ctx.saved_tensors;
       if (e === 0) return [mul(g!, 0)];
       return [mul(mul(g!, pow(a!, e - 1)), e)];
     }, [x]);
@@ -258,7 +258,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
   // an integral power with a negative exponent is 0 unless the base is ±1 (integer arithmetic truncates)
   const out = is_floating(dtype) ? map_binary(x, exponent, 'pow', dtype) : map_unary(map_binary(x, exponent, 'pow', 'float64'), 'trunc', dtype);
   record('PowBackward1', [x, exponent], [out], (ctx, [g]) => {
-    const [a, b, r] = ctx.saved_tensors();
+    const [a, b, r] = ctx.saved_tensors;
     const ga = ctx.needs_input_grad(0) ? mul(mul(g!, b!), pow(a!, sub(b!, 1))) : null;
     // d/db a^b = a^b ln a, defined as 0 where a == 0 and b >= 0 (PyTorch)
     const gb = ctx.needs_input_grad(1) ? where(logical_and_(eq(a!, 0), ge(b!, 0)), 0, mul(mul(g!, r!), log_raw(a!))) : null;
@@ -269,7 +269,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
 
 function log_raw(x: Tensor): Tensor {
   const out = map_unary(x, 'log', float_dtype(x.dtype));
-  record('LogBackward0', [x], [out], (ctx, [g]) => [div(g!, ctx.saved_tensors()[0]!)], [x]);
+  record('LogBackward0', [x], [out], (ctx, [g]) => [div(g!, ctx.saved_tensors[0]!)], [x]);
   return out;
 }
 
@@ -294,7 +294,7 @@ export function minimum(x: Tensor, y: Tensor): Tensor {
 function extremum(x: Tensor, y: Tensor, is_max: boolean): Tensor {
   const out = map_binary(x, y, is_max ? 'maximum' : 'minimum', promote_types(x.dtype, y.dtype));
   record(is_max ? 'MaximumBackward0' : 'MinimumBackward0', [x, y], [out], (ctx, [g]) => {
-    const [a, b] = ctx.saved_tensors();
+    const [a, b] = ctx.saved_tensors;
     const wins_a = is_max ? gt(a!, b!) : lt(a!, b!);
     const tie = eq(a!, b!);
     const wa = add(to_dtype(wins_a, g!.dtype), mul(to_dtype(tie, g!.dtype), 0.5));
@@ -381,7 +381,7 @@ export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar)
   const out = empty(shape, dtype);
   kernels().where(condition._view, xt._view, yt._view, shape, out._storage.data);
   record('WhereBackward0', [x instanceof Tensor ? x : null, y instanceof Tensor ? y : null], [out], (ctx, [g]) => {
-    const [c] = ctx.saved_tensors();
+    const [c] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? where(c!, g!, 0) : null, ctx.needs_input_grad(1) ? where(c!, 0, g!) : null];
   }, [condition]);
   return out;
@@ -395,7 +395,7 @@ export function masked_fill(x: Tensor, mask: Tensor, value: Scalar): Tensor {
   if (shape.join() !== x.shape.join()) throw new Error(`The expanded size of the mask (${shape}) must match the input size (${x.shape})`);
   const out = empty(x.shape, x.dtype);
   kernels().where(mask._view, scalar_tensor(cast_scalar(value, x.dtype), x.dtype)._view, x._view, shape, out._storage.data);
-  record('MaskedFillBackward0', [x], [out], (ctx, [g]) => [where(ctx.saved_tensors()[0]!, 0, g!)], [mask]);
+  record('MaskedFillBackward0', [x], [out], (ctx, [g]) => [where(ctx.saved_tensors[0]!, 0, g!)], [mask]);
   return out;
 }
 

@@ -56,7 +56,7 @@ export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weig
     for (let j = 0; j < D; j++) o[r * D + j] += g[i * D + j]! * s;
   }
   record('EmbeddingDenseBackward0', [grad], [out], (ctx, [gg]) => {
-    const rows = gather_rows(gg!, ctx.saved_tensors()[0]!);
+    const rows = gather_rows(gg!, ctx.saved_tensors[0]!);
     if (padding_idx < 0 && counts === null) return [rows];
     // the lookup's gradient carries the same padding and frequency weights
     const scale = empty([...indices.shape, 1], gg!.dtype);
@@ -123,7 +123,7 @@ export function embedding(
   if (max_norm !== null) embedding_renorm_(weight, input, max_norm, norm_type);
   const out = gather_rows(weight, input);
   const V = weight.shape[0]!;
-  record('EmbeddingBackward0', [weight], [out], (ctx, [g]) => [embedding_dense_backward(g!, ctx.saved_tensors()[0]!, V, pad, scale_grad_by_freq)], [input]);
+  record('EmbeddingBackward0', [weight], [out], (ctx, [g]) => [embedding_dense_backward(g!, ctx.saved_tensors[0]!, V, pad, scale_grad_by_freq)], [input]);
   return out;
 }
 
@@ -226,10 +226,10 @@ export function embedding_bag(
   }
   const sgf = a.scale_grad_by_freq;
   record('EmbeddingBagBackward0', [weight, psw], [out], (ctx, [g]) => {
-    const [w_saved, p_saved] = ctx.saved_tensors();
+    const [w_saved, p_saved] = ctx.saved_tensors;
     let per_position = mul(embedding(bag_of, g!), scale);
     if (chosen !== null) per_position = mul(per_position, chosen);
-    const weighted = p_saved === undefined ? per_position : mul(per_position, reshape(p_saved, [n, 1]));
+    const weighted = p_saved == null ? per_position : mul(per_position, reshape(p_saved, [n, 1]));
     return [
       ctx.needs_input_grad(0) ? embedding_dense_backward(weighted, flat, V, pad, sgf) : null,
       ctx.needs_input_grad(1) ? reshape(sum(mul(per_position, embedding(flat, w_saved!)), 1), psw!.shape) : null,

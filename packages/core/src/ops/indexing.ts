@@ -114,7 +114,7 @@ function index_advanced(r: Tensor, adv: Advanced[]): Tensor {
   const base = r.shape;
   // the index tensors are saved, as PyTorch does (so a second backward without retain_graph raises E2)
   record('IndexBackward0', [r], [out], (ctx, [g]) => {
-    const saved = ctx.saved_tensors();
+    const saved = ctx.saved_tensors;
     return [index_put_zeros(g!, base, adv.map((a, k) => ({ dim: a.dim, index: saved[k]! })))];
   }, adv.map((a) => a.index));
   return out;
@@ -327,7 +327,7 @@ export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tenso
   const od = out._storage.data;
   for (let i = 0; i < plan.length; i++) od[i] = src[plan[i]!]!;
   const shape = x.shape;
-  record('GatherBackward0', [x], [out], (ctx, [g]) => [scatter_add_zeros(g!, d, ctx.saved_tensors()[0]!, shape)], [index]);
+  record('GatherBackward0', [x], [out], (ctx, [g]) => [scatter_add_zeros(g!, d, ctx.saved_tensors[0]!, shape)], [index]);
   return out;
 }
 
@@ -339,7 +339,7 @@ export function scatter_add_zeros(src: Tensor, dim: number, index: Tensor, shape
   const od = out._storage.data;
   const sd = src._contiguous_data();
   for (let i = 0; i < plan.length; i++) od[plan[i]!] += sd[i]!;
-  record('ScatterAddBackward0', [src], [out], (ctx, [g]) => [gather(g!, dim, ctx.saved_tensors()[0]!)], [index]);
+  record('ScatterAddBackward0', [src], [out], (ctx, [g]) => [gather(g!, dim, ctx.saved_tensors[0]!)], [index]);
   return out;
 }
 

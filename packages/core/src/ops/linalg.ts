@@ -63,7 +63,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   gemm_into(a, b, out._storage.data as FloatArray, 0, 0);
   // each operand is saved only if the other one's gradient reads it, as PyTorch
   record('MmBackward0', [a, b], [out], (ctx, [g]) => {
-    const s = ctx.saved_tensors();
+    const s = ctx.saved_tensors;
     const y = ctx.needs_input_grad(0) ? s.shift()! : null;
     const x = ctx.needs_input_grad(1) ? s.shift()! : null;
     return [y === null ? null : mm(g!, t(y)), x === null ? null : mm(t(x), g!)];
@@ -82,7 +82,7 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   gemm_into(a, b, out._storage.data as FloatArray, 0, 1);
   // each matrix is saved only if the other one's gradient reads it, as PyTorch
   record('AddmmBackward0', [bias, a, b], [out], (ctx, [g]) => {
-    const s = ctx.saved_tensors();
+    const s = ctx.saved_tensors;
     const y = ctx.needs_input_grad(1) ? s.shift()! : null;
     const x = ctx.needs_input_grad(2) ? s.shift()! : null;
     return [ctx.needs_input_grad(0) ? g! : null, y === null ? null : mm(g!, t(y)), x === null ? null : mm(t(x), g!)];
@@ -99,7 +99,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   const out = empty([a.shape[0]!], a.dtype);
   gemm_into(a, v.detach().view([v.shape[0]!, 1]), out._storage.data as FloatArray, 0, 0);
   record('MvBackward0', [a, v], [out], (ctx, [g]) => {
-    const [x, y] = ctx.saved_tensors();
+    const [x, y] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? mm(unsqueeze(g!, 1), unsqueeze(y!, 0)) : null, ctx.needs_input_grad(1) ? mv(t(x!), g!) : null];
   }, [a, v]);
   return out;
@@ -118,7 +118,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   const out = empty([], a.dtype);
   out._storage.data[0] = s;
   record('DotBackward0', [a, b], [out], (ctx, [g]) => {
-    const [x, y] = ctx.saved_tensors();
+    const [x, y] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? mul(y!, g!) : null, ctx.needs_input_grad(1) ? mul(x!, g!) : null];
   }, [a, b]);
   return out;
@@ -146,7 +146,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     kernels().gemm(A.trans, Bo.trans, M, N, K, 1, A.data, A.offset, A.ld, Bo.data, Bo.offset, Bo.ld, 0, od, i * M * N, N);
   }
   record('BmmBackward0', [a, b], [out], (ctx, [g]) => {
-    const [x, y] = ctx.saved_tensors();
+    const [x, y] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? bmm(g!, transpose(y!, 1, 2)) : null, ctx.needs_input_grad(1) ? bmm(transpose(x!, 1, 2), g!) : null];
   }, [a, b]);
   return out;
@@ -265,7 +265,7 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: 
     throw new Error(`The expanded size of the tensor (${shape[2]}) must match the existing size (${input.shape[input.ndim - 1]}) at non-singleton dimension 2.  Target sizes: [${shape.join(', ')}].  Tensor sizes: [${input.shape.join(', ')}]`);
   }
   record('BaddbmmBackward0', [input, batch1, batch2], [out], (ctx, [g]) => {
-    const [x, y] = ctx.saved_tensors();
+    const [x, y] = ctx.saved_tensors;
     const gs = alpha === 1 ? g! : mul(g!, alpha);
     return [
       ctx.needs_input_grad(0) ? sum_to(beta === 1 ? g! : mul(g!, beta), input.shape) : null,

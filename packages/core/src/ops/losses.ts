@@ -52,7 +52,7 @@ export function huber_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduc
   });
   const n = Math.max(input.numel(), target.numel());
   record('HuberLossBackward0', [input, target], [out], (ctx, [g]) => {
-    const [x, t] = ctx.saved_tensors() as [Tensor, Tensor];
+    const [x, t] = ctx.saved_tensors as [Tensor, Tensor];
     const gx = mul(reduction === 'mean' ? div(g!, n) : g!, clamp(sub(x, t), -delta, delta));
     return [ctx.needs_input_grad(0) ? gx : null, ctx.needs_input_grad(1) ? neg(gx) : null];
   }, [input, target]);
@@ -130,7 +130,7 @@ export function soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor,
   const out = no_grad(() => reduce(softplus(neg(mul(input, target))), reduction));
   const n = input.numel();
   record('SoftMarginLossBackward0', [input, target], [out], (ctx, [g]) => {
-    const [x, y] = ctx.saved_tensors() as [Tensor, Tensor];
+    const [x, y] = ctx.saved_tensors as [Tensor, Tensor];
     // d/dx = −y·σ(−y·x)
     const s = sigmoid(neg(mul(x, y)));
     const scale = reduction === 'mean' ? div(g!, n) : g!;

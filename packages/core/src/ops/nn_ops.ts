@@ -89,7 +89,7 @@ function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, 
   const out = empty([N, O, Ho, Wo], x.dtype);
   kernels().conv2d_forward(float_data(x), float_data(weight), bias === null ? null : float_data(bias), out._storage.data as FloatArray, p);
   record('ConvolutionBackward0', [x, weight, bias], [out], (ctx, [g]) => {
-    const [xs, ws] = ctx.saved_tensors();
+    const [xs, ws] = ctx.saved_tensors;
     return convolution_backward(g!, xs!, ws!, p, [ctx.needs_input_grad(0), ctx.needs_input_grad(1), ctx.needs_input_grad(2)]);
   }, [x, weight]);
   return unbatched ? squeeze(out, 0) : out;
@@ -126,7 +126,7 @@ function convolution_backward(g: Tensor, x: Tensor, w: Tensor, p: Conv2dParams, 
   // gx = Jᵀ(w) g, gw = Jᵀ(x) g and gb = Σ g are bilinear, so their adjoints are convolutions again:
   // g ← conv(ggx, w) + conv(x, ggw) + ggb, x ← gx-rule(g, ggw), w ← gw-rule(g, ggx)
   record('ConvolutionBackwardBackward0', [g, x, w], slots.map((i) => result[i]!), (ctx, grads) => {
-    const [gs, xs, ws] = ctx.saved_tensors();
+    const [gs, xs, ws] = ctx.saved_tensors;
     const gg: Grads3 = [null, null, null];
     slots.forEach((slot, k) => (gg[slot] = grads[k] ?? null));
     const [ggx, ggw, ggb] = gg;
@@ -180,7 +180,7 @@ function max_pool2d_impl(input: Tensor, kernel_size: Pair, options: MaxPoolOptio
   if (indices === null) return unbatched ? squeeze(out, 0) : out;
   // PyTorch saves the input too (so changing it in place before backward is an error there as here)
   record('MaxPool2DWithIndicesBackward0', [x], [out], (ctx, [g]) => {
-    const [xs, idx] = ctx.saved_tensors();
+    const [xs, idx] = ctx.saved_tensors;
     return [max_pool2d_backward(g!, xs!, idx!, p)];
   }, [x, indices]);
   const values = unbatched ? squeeze(out, 0) : out;
@@ -199,7 +199,7 @@ function max_pool2d_backward(g: Tensor, x: Tensor, indices: Tensor, p: Pool2dPar
   const { N, C, H, W, Ho, Wo } = p;
   const { shape, dtype } = x;
   record('MaxPool2DWithIndicesBackwardBackward0', [g, x], [gx], (ctx, [gg]) => {
-    const [idx] = ctx.saved_tensors();
+    const [idx] = ctx.saved_tensors;
     const picked = ctx.needs_input_grad(0) ? gather(gg!.reshape([N, C, H * W]), 2, idx!.reshape([N, C, Ho * Wo])).reshape([N, C, Ho, Wo]) : null;
     return [picked, ctx.needs_input_grad(1) ? empty(shape, dtype) : null];
   }, [indices]);
@@ -228,7 +228,7 @@ function avg_pool2d_impl(input: Tensor, kernel_size: Pair, options: AvgPoolOptio
   const again: AvgPoolOptions = { stride: [p.sh, p.sw], padding: [p.ph, p.pw], ceil_mode: p.ceil_mode, count_include_pad: cip, divisor_override: div_o };
   // PyTorch saves self although only its shape is read: a second backward without retain_graph raises E2
   record('AvgPool2DBackward0', [x], [out], (ctx, [g]) => {
-    const [xs] = ctx.saved_tensors();
+    const [xs] = ctx.saved_tensors;
     const gx = empty(xs!.shape, g!.dtype);
     kernels().avg_pool2d_backward(float_data(g!), gx._storage.data as FloatArray, p, cip, div_o);
     // the rule is linear in g with adjoint avg_pool2d itself; w.r.t. the input it is zero
@@ -258,7 +258,7 @@ function adaptive_avg_pool2d_impl(input: Tensor, output_size: Pair | [number | n
   kernels().adaptive_avg_pool2d_forward(float_data(x), out._storage.data as FloatArray, N * C, H, W, Ho, Wo);
   // PyTorch saves self although only its shape is read: a second backward without retain_graph raises E2
   record('AdaptiveAvgPool2DBackward0', [x], [out], (ctx, [g]) => {
-    const [xs] = ctx.saved_tensors();
+    const [xs] = ctx.saved_tensors;
     const gx = empty(xs!.shape, g!.dtype);
     kernels().adaptive_avg_pool2d_backward(float_data(g!), gx._storage.data as FloatArray, N * C, H, W, Ho, Wo);
     // linear in g with adjoint adaptive_avg_pool2d itself; zero w.r.t. the input
@@ -359,7 +359,7 @@ function dropout_impl(input: Tensor, p_or_options?: number | { p?: number; train
   const scale = p === 1 ? 0 : 1 / (1 - p);
   for (let i = 0; i < md.length; i++) md[i] = g.random() < p ? 0 : scale;
   const out = mul(input.detach(), mask);
-  record('NativeDropoutBackward0', [input], [out], (ctx, [gr]) => [mul(gr!, ctx.saved_tensors()[0]!)], [mask]);
+  record('NativeDropoutBackward0', [input], [out], (ctx, [gr]) => [mul(gr!, ctx.saved_tensors[0]!)], [mask]);
   return out;
 }
 
@@ -420,7 +420,7 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
   const in_shape = input.shape;
   // input, target and weight are saved as in PyTorch (E2 on a second backward, E9 if one changes in place)
   record('NllLossBackward0', [input], [out], (ctx, [g]) => {
-    const [xs] = ctx.saved_tensors();
+    const [xs] = ctx.saved_tensors;
     const gx = empty(in_shape, x.dtype);
     const gd = g!._contiguous_data();
     const gxd = gx._storage.data;
@@ -529,7 +529,7 @@ function mse_loss_impl(input: Tensor, target: Tensor, options: { reduction?: Red
   const out = reduction === 'none' ? sq : reduction === 'sum' ? sum(sq) : mean(sq);
   const n = input.numel();
   record('MseLossBackward0', [input, target], [out], (ctx, [g]) => {
-    const [a, b] = ctx.saved_tensors();
+    const [a, b] = ctx.saved_tensors;
     const scale = reduction === 'mean' ? 2 / n : 2;
     // as PyTorch, the target's gradient is the same rule with the operands swapped
     return [ctx.needs_input_grad(0) ? mse_loss_backward(g!, a!, b!, scale) : null, ctx.needs_input_grad(1) ? mse_loss_backward(g!, b!, a!, scale) : null];
@@ -544,7 +544,7 @@ function mse_loss_impl(input: Tensor, target: Tensor, options: { reduction?: Red
 function mse_loss_backward(g: Tensor, x: Tensor, t: Tensor, scale: number): Tensor {
   const gx = no_grad(() => mul(mul(sub(x, t), scale), g));
   record('MseLossBackwardBackward0', [g, x, t], [gx], (ctx, [u]) => {
-    const [gs, xs, ts] = ctx.saved_tensors();
+    const [gs, xs, ts] = ctx.saved_tensors;
     const d = mul(mul(gs!, u!), scale);
     const g_grad = ctx.needs_input_grad(0) ? mul(mul(sub(xs!, ts!), scale), u!) : null;
     return [g_grad, ctx.needs_input_grad(1) ? d : null, ctx.needs_input_grad(2) ? neg(d) : null];
@@ -581,7 +581,7 @@ function smooth_l1_loss_impl(input: Tensor, target: Tensor, options: { reduction
   });
   const n = numel_of(broadcast_shapes(input.shape, target.shape));
   record('SmoothL1LossBackward0', [input, target], [out], (ctx, [g]) => {
-    const [x, t] = ctx.saved_tensors();
+    const [x, t] = ctx.saved_tensors;
     // as PyTorch, the target's gradient is the same rule with the operands swapped
     return [
       ctx.needs_input_grad(0) ? smooth_l1_loss_backward(g!, x!, t!, reduction, n, beta) : null,
@@ -599,7 +599,7 @@ function smooth_l1_loss_backward(g: Tensor, x: Tensor, t: Tensor, reduction: Red
   const slope = (d: Tensor): Tensor => (beta === 0 ? sign(d) : clamp(div(d, beta), -1, 1));
   const gx = no_grad(() => mul(loss_scale(g, reduction, n), slope(sub(x, t))));
   record('SmoothL1LossBackwardBackward0', [g, x, t], [gx], (ctx, [u]) => {
-    const [gs, xs, ts] = ctx.saved_tensors();
+    const [gs, xs, ts] = ctx.saved_tensors;
     const d = sub(xs!, ts!);
     // the slope's own derivative: 1/beta where |x - t| < beta, else (and for beta 0) zero
     const curve = beta === 0 ? mul(d, 0) : div(to_dtype(abs(d).lt(beta), d.dtype), beta);
@@ -627,9 +627,9 @@ function binary_cross_entropy_impl(input: Tensor, target: Tensor, options: { wei
   });
   const n = input.numel();
   record('BinaryCrossEntropyBackward0', [input, target], [out], (ctx, [g]) => {
-    const [x, t, w] = ctx.saved_tensors();
+    const [x, t, w] = ctx.saved_tensors;
     // d/dt = -logit(x) = log(1 - x) - log(x)
-    const s = w === undefined ? loss_scale(g!, reduction, n) : mul(loss_scale(g!, reduction, n), w);
+    const s = w == null ? loss_scale(g!, reduction, n) : mul(loss_scale(g!, reduction, n), w);
     return [
       ctx.needs_input_grad(0) ? binary_cross_entropy_backward(g!, x!, t!, w ?? null, reduction, n) : null,
       ctx.needs_input_grad(1) ? mul(s, sub(log(rsub(x!, 1)), log(x!))) : null,
@@ -647,7 +647,7 @@ function binary_cross_entropy_backward(g: Tensor, x: Tensor, t: Tensor, w: Tenso
   const h = (a: Tensor): Tensor => clamp(mul(a, rsub(a, 1)), 1e-12);
   const gx = no_grad(() => weighted(mul(loss_scale(g, reduction, n), div(sub(x, t), h(x)))));
   record('BinaryCrossEntropyBackwardBackward0', [g, x, t], [gx], (ctx, [u]) => {
-    const [gs, xs, ts] = ctx.saved_tensors();
+    const [gs, xs, ts] = ctx.saved_tensors;
     const hx = h(xs!);
     const su = weighted(mul(loss_scale(gs!, reduction, n), u!));
     // d/dx (x - t) / h = (h - (x - t) h') / h², where h' = 1 - 2x unless h is clamped
@@ -685,7 +685,7 @@ function binary_cross_entropy_with_logits_impl(input: Tensor, target: Tensor, op
   const n = input.numel();
   const saved = [input, target, ...(weight === null ? [] : [weight]), ...(pos_weight === null ? [] : [pos_weight])];
   record('BinaryCrossEntropyWithLogitsBackward0', [input, target], [out], (ctx, [g]) => {
-    const [x, t, ...rest] = ctx.saved_tensors();
+    const [x, t, ...rest] = ctx.saved_tensors;
     const w = weight === null ? null : rest[0]!;
     const pw = pos_weight === null ? null : rest[rest.length - 1]!;
     const s = w === null ? loss_scale(g!, reduction, n) : mul(loss_scale(g!, reduction, n), w);

@@ -67,8 +67,8 @@ export function layer_norm(
   if (weight !== null) out = mul(out, weight.detach());
   if (bias !== null) out = add(out, bias.detach());
   record('NativeLayerNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
-    const [x, w] = ctx.saved_tensors();
-    const dxhat = w === undefined ? g! : mul(g!, w);
+    const [x, w] = ctx.saved_tensors;
+    const dxhat = w == null ? g! : mul(g!, w);
     const { dx, xhat } = standardize_backward(x!, dims, eps, dxhat);
     const reduce = (t: Tensor): Tensor => (batch.length === 0 ? t : sum(t, batch));
     return [ctx.needs_input_grad(0) ? dx : null, ctx.needs_input_grad(1) ? reduce(mul(g!, xhat)) : null, ctx.needs_input_grad(2) ? reduce(g!) : null];
@@ -110,8 +110,8 @@ export function group_norm(
   if (weight !== null) out = mul(out, view(weight.detach(), channel_shape));
   if (bias !== null) out = add(out, view(bias.detach(), channel_shape));
   record('NativeGroupNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
-    const [x, w] = ctx.saved_tensors();
-    const dxhat = w === undefined ? g! : mul(g!, view(w, channel_shape));
+    const [x, w] = ctx.saved_tensors;
+    const dxhat = w == null ? g! : mul(g!, view(w, channel_shape));
     const { dx, xhat } = standardize_backward(reshape(x!, grouped), [2], eps, reshape(dxhat, grouped));
     return [
       ctx.needs_input_grad(0) ? reshape(dx, x!.shape) : null,

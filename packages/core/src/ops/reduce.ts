@@ -139,7 +139,7 @@ function extreme_all(x: Tensor, is_max: boolean): Tensor {
   kernels().extreme(x._view, x.shape.map(() => true), out._storage.data, is_max);
   // ties split the gradient evenly (PyTorch's evenly_distribute_backward)
   record(is_max ? 'MaxBackward1' : 'MinBackward1', [x], [out], (ctx, [g]) => {
-    const [a, r] = ctx.saved_tensors();
+    const [a, r] = ctx.saved_tensors;
     const mask = to_dtype(eq(a!, r!), g!.dtype);
     return [mul(mask, div(g!, sum_dims(mask, null, false)))];
   }, [x, out]);
@@ -158,7 +158,7 @@ function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean):
   if (vals !== values) vals.grad_fn = null;
   const in_shape = x.shape;
   record(is_max ? 'MaxBackward0' : 'MinBackward0', [x], [vals], (ctx, [g]) => {
-    const [i] = ctx.saved_tensors();
+    const [i] = ctx.saved_tensors;
     return [scatter_into_zeros(g!, d, i!, in_shape, keepdim)];
   }, [idx]);
   return max_result(vals, idx);
@@ -208,7 +208,7 @@ function amax_impl(a: Reduced, is_max: boolean): Tensor {
   const shape = x.shape;
   const keep = a.keepdim;
   record(is_max ? 'AmaxBackward0' : 'AminBackward0', [x], [out], (ctx, [g]) => {
-    const [a, r] = ctx.saved_tensors();
+    const [a, r] = ctx.saved_tensors;
     const mask = to_dtype(eq(a!, unreduce(r!, shape, dims, keep)), g!.dtype);
     const count = sum_dims(mask, dims, true);
     return [div(mul(unreduce(g!, shape, dims, keep), mask), count)];
@@ -291,7 +291,7 @@ export function norm(x: Tensor, p = 2): Tensor {
   const out = empty([], x.dtype);
   out._storage.data[0] = value;
   record('NormBackward1', [x], [out], (ctx, [g]) => {
-    const [a, r] = ctx.saved_tensors();
+    const [a, r] = ctx.saved_tensors;
     return [norm_backward(g!, a!, r!, p)];
   }, [x, out]);
   return out;
@@ -376,7 +376,7 @@ function var_dims(x: Tensor, { dims, keepdim, divisor }: { dims: number[]; keepd
   const shape = x.shape;
   // d var / dx = 2 (x - mean) / (n - correction)
   record('VarBackward0', [x], [out], (ctx, [g]) => {
-    const [a] = ctx.saved_tensors();
+    const [a] = ctx.saved_tensors;
     return [mul(unreduce(g!, shape, dims, keepdim), mul(centered(a!, dims), 2 / divisor))];
   }, [x]);
   return out;
@@ -392,7 +392,7 @@ export function std(...args: VarArgs): Tensor {
   const shape = x.shape;
   // d std / dx = (x - mean) / ((n - correction) std), taken as 0 where std is 0 (PyTorch's std_backward)
   record('StdBackward0', [x], [out], (ctx, [g]) => {
-    const [a, r] = ctx.saved_tensors();
+    const [a, r] = ctx.saved_tensors;
     const rs = unreduce(r!, shape, dims, keepdim);
     return [where(eq(rs, 0), 0, div(mul(unreduce(g!, shape, dims, keepdim), centered(a!, dims)), mul(rs, divisor)))];
   }, [x, out]);
@@ -420,7 +420,7 @@ export function softmax(...args: SoftmaxArgs): Tensor {
   const d = normalize_dim(a.dim, x.ndim);
   const out = empty(x.shape, float_dtype(x.dtype));
   kernels().softmax(x._view, d, out._storage.data, false);
-  record('SoftmaxBackward0', [x], [out], (ctx, [g]) => [softmax_backward_data(g!, ctx.saved_tensors()[0]!, d)], [out]);
+  record('SoftmaxBackward0', [x], [out], (ctx, [g]) => [softmax_backward_data(g!, ctx.saved_tensors[0]!, d)], [out]);
   return out;
 }
 
@@ -433,7 +433,7 @@ function softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
   const gx = no_grad(() => mul(y, sub(g, dot(g, y))));
   // d/dg is the same rule applied to u; d/dy = u g - u Σ g y - g Σ u y
   record('SoftmaxBackwardDataBackward0', [g, y], [gx], (ctx, [u]) => {
-    const [gs, ys] = ctx.saved_tensors();
+    const [gs, ys] = ctx.saved_tensors;
     return [
       ctx.needs_input_grad(0) ? softmax_backward_data(u!, ys!, d) : null,
       ctx.needs_input_grad(1) ? sub(mul(u!, sub(gs!, dot(gs!, ys!))), mul(gs!, dot(u!, ys!))) : null,
@@ -450,7 +450,7 @@ export function log_softmax(...args: SoftmaxArgs): Tensor {
   const d = normalize_dim(a.dim, x.ndim);
   const out = empty(x.shape, float_dtype(x.dtype));
   kernels().softmax(x._view, d, out._storage.data, true);
-  record('LogSoftmaxBackward0', [x], [out], (ctx, [g]) => [log_softmax_backward_data(g!, ctx.saved_tensors()[0]!, d)], [out]);
+  record('LogSoftmaxBackward0', [x], [out], (ctx, [g]) => [log_softmax_backward_data(g!, ctx.saved_tensors[0]!, d)], [out]);
   return out;
 }
 
@@ -462,7 +462,7 @@ function log_softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
   const gx = no_grad(() => sub(g, mul(exp(y), sum_dims(g, d, true))));
   // d/dg = u - Σ u exp(y); d/dy = -exp(y) u Σ g
   record('LogSoftmaxBackwardDataBackward0', [g, y], [gx], (ctx, [u]) => {
-    const [gs, ys] = ctx.saved_tensors();
+    const [gs, ys] = ctx.saved_tensors;
     const p = exp(ys!);
     return [
       ctx.needs_input_grad(0) ? sub(u!, sum_dims(mul(u!, p), d, true)) : null,

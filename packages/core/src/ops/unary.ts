@@ -13,7 +13,7 @@ import type { ClampOptions } from './types.js';
 function float_unary(x: Tensor, op: UnaryOp, name: string, uses: 'input' | 'result', rule: (g: Tensor, saved: Tensor) => Tensor): Tensor {
   if (tracing) return trace_op(`aten::${op}`, float_unary, [x, op, name, uses, rule]);
   const out = map_unary(x, op, float_dtype(x.dtype));
-  record(name, [x], [out], (ctx, [g]) => [rule(g!, ctx.saved_tensors()[0]!)], [uses === 'input' ? x : out]);
+  record(name, [x], [out], (ctx, [g]) => [rule(g!, ctx.saved_tensors[0]!)], [uses === 'input' ? x : out]);
   return out;
 }
 
@@ -35,7 +35,7 @@ const TANH_RULE: ResultRule = { slope: (y) => rsub(mul(y, y), 1), curve: (y) => 
 function result_backward(name: string, g: Tensor, y: Tensor, rule: ResultRule): Tensor {
   const gx = no_grad(() => mul(g, rule.slope(y)));
   record(name, [g, y], [gx], (ctx, [u]) => {
-    const [gs, ys] = ctx.saved_tensors();
+    const [gs, ys] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? result_backward(name, u!, ys!, rule) : null, ctx.needs_input_grad(1) ? mul(mul(u!, gs!), rule.curve(ys!)) : null];
   }, [g, y]);
   return gx;
@@ -64,7 +64,7 @@ export const erf = (x: Tensor): Tensor => float_unary(x, 'erf', 'ErfBackward0', 
 export function abs(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::abs', abs, [x]);
   const out = map_unary(x, 'abs', x.dtype);
-  record('AbsBackward0', [x], [out], (ctx, [g]) => [mul(g!, sign(ctx.saved_tensors()[0]!))], [x]);
+  record('AbsBackward0', [x], [out], (ctx, [g]) => [mul(g!, sign(ctx.saved_tensors[0]!))], [x]);
   return out;
 }
 
@@ -86,7 +86,7 @@ export function square(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::relu', relu, [x]);
   const out = map_unary(x, 'relu', x.dtype);
-  record('ReluBackward0', [x], [out], (ctx, [g]) => [threshold_backward(g!, ctx.saved_tensors()[0]!)], [out]);
+  record('ReluBackward0', [x], [out], (ctx, [g]) => [threshold_backward(g!, ctx.saved_tensors[0]!)], [out]);
   return out;
 }
 
@@ -97,7 +97,7 @@ export function relu(x: Tensor): Tensor {
 function threshold_backward(g: Tensor, r: Tensor): Tensor {
   const gx = map_binary(g, r, 'relu_mask', g.dtype);
   record('ThresholdBackwardBackward0', [g, r], [gx], (ctx, [u]) => {
-    const [rs] = ctx.saved_tensors();
+    const [rs] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? threshold_backward(u!, rs!) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!.dtype) : null];
   }, [r]);
   return gx;
@@ -107,7 +107,7 @@ function threshold_backward(g: Tensor, r: Tensor): Tensor {
 export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {
   if (tracing) return trace_op('aten::leaky_relu', leaky_relu, [x, negative_slope]);
   const out = map_unary(x, 'leaky_relu', x.dtype, negative_slope);
-  record('LeakyReluBackward0', [x], [out], (ctx, [g]) => [leaky_relu_backward(g!, ctx.saved_tensors()[0]!, negative_slope)], [x]);
+  record('LeakyReluBackward0', [x], [out], (ctx, [g]) => [leaky_relu_backward(g!, ctx.saved_tensors[0]!, negative_slope)], [x]);
   return out;
 }
 
@@ -118,7 +118,7 @@ export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {
 function leaky_relu_backward(g: Tensor, x: Tensor, slope: number): Tensor {
   const gx = no_grad(() => where(gt(x, 0), g, mul(g, slope)));
   record('LeakyReluBackwardBackward0', [g, x], [gx], (ctx, [u]) => {
-    const [xs] = ctx.saved_tensors();
+    const [xs] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? leaky_relu_backward(u!, xs!, slope) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!.dtype) : null];
   }, [x]);
   return gx;
@@ -147,7 +147,7 @@ export function clamp(x: Tensor, min?: number | ClampOptions | null, max?: numbe
   if (dtype !== x.dtype) return clamp(to_dtype(x, dtype), min, max);
   const out = map_unary(x, 'clamp', x.dtype, lo, hi);
   record('ClampBackward1', [x], [out], (ctx, [g]) => {
-    const a = ctx.saved_tensors()[0]!;
+    const a = ctx.saved_tensors[0]!;
     return [mul(g!, to_dtype(logical_and_(ge(a, lo), le(a, hi)), g!.dtype))];
   }, [x]);
   return out;

@@ -268,12 +268,12 @@ export function captum_backward_hook(module: nn.Module, hook: (grad_input: Tenso
     if (list.length !== 1) throw new Error('Backward hooks not supported for module with >1 input');
     const inp = list[0];
     if (!(inp instanceof torch.Tensor) || !inp.requires_grad) return undefined;
-    inp.register_hook((g) => (grad_out === null ? undefined : hook(g, grad_out) ?? undefined));
+    inp.register_hook((g: Tensor | null) => (g === null || grad_out === null ? undefined : hook(g, grad_out) ?? undefined));
     return [inp.clone()] as never;
   }));
   hooks.add(module.register_forward_hook((_m, _a, out) => {
     if (!(out instanceof torch.Tensor)) throw new Error('Backward hooks not supported for module with >1 output');
-    if (out.requires_grad) out.register_hook((g) => {
+    if (out.requires_grad) out.register_hook((g: Tensor | null) => {
       grad_out = g;
     });
   }));

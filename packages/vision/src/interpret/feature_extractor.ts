@@ -91,8 +91,9 @@ export class FeatureExtractor implements Disposable {
     const rec: CallRecord = { feature: t.detach().clone(), gradient: null, requires_grad: t.requires_grad, error: null };
     list.push(rec);
     if (this.record_gradients && t.requires_grad) {
-      this.tensor_handles.push(t.register_hook((g) => {
-        rec.gradient = g.detach().clone();
+      this.tensor_handles.push(t.register_hook((g: Tensor | null) => {
+        // null when another output of the node producing this one got the gradient
+        rec.gradient = g === null ? null : g.detach().clone();
       }));
     }
   }
