@@ -13,9 +13,15 @@ const CUDA_MISSING = 'Torch not compiled with CUDA enabled';
  * String(device); // 'cpu'
  */
 export class Device {
+  /** The device type: `'cpu'`, `'cuda'`, `'mps'`, …. */
   readonly type: string;
+  /** The device index (`'cuda:1'` has 1), or null when none was given. */
   readonly index: number | null;
 
+  /**
+   * Parses `'cuda'`, `'cuda:1'` or a type with a separate `index`; an unknown type or a negative index raises
+   * PyTorch's error.
+   */
   constructor(type: string, index: number | null = null) {
     const m = /^([a-z_]+)(?::(\d+))?$/.exec(type);
     if (m === null || !DEVICE_TYPES.includes(m[1]!)) {
@@ -28,6 +34,7 @@ export class Device {
     this.index = m[2] !== undefined ? Number(m[2]) : index;
   }
 
+  /** `'cpu'`, `'cuda:1'`: what `str(device)` prints in PyTorch. */
   toString(): string {
     return this.index === null ? this.type : `${this.type}:${this.index}`;
   }
@@ -69,7 +76,14 @@ export function check_device(d: DeviceLike | null | undefined): Device {
   throw new Error(`Could not run an operation on the '${dev.type}' device: only CPU is available in tsgrad`);
 }
 
-/** Whether `v` names a device (a Device or a device string such as `'cpu'`, `'cuda:0'`). */
+/**
+ * Whether `v` names a device (a Device or a device string such as `'cpu'`, `'cuda:0'`), as `.to(...)` tells a
+ * device argument from a dtype.
+ *
+ * @example
+ * torch.is_device_like('cuda:0'); // true
+ * torch.is_device_like('float32'); // false
+ */
 export function is_device_like(v: unknown): v is DeviceLike {
   if (v instanceof Device) return true;
   if (typeof v !== 'string') return false;
@@ -77,33 +91,71 @@ export function is_device_like(v: unknown): v is DeviceLike {
   return m !== null && DEVICE_TYPES.includes(m[1]!);
 }
 
-/** `torch.cuda`: no CUDA here. */
+/**
+ * `torch.cuda`: no CUDA here, so code written for both runs its CPU branch.
+ *
+ * @example
+ * const device = torch.cuda.is_available() ? 'cuda' : 'cpu'; // 'cpu'
+ */
 export const cuda = {
+  /** Always false. */
   is_available: (): boolean => false,
+  /** Always 0. */
   device_count: (): number => 0,
   /** `torch.cuda.current_device()` raises as PyTorch without CUDA does. */
   current_device: (): number => {
     throw new Error(CUDA_MISSING);
   },
+  /** A no-op, as PyTorch's without CUDA (`torch.manual_seed` seeds the CPU generator). */
   manual_seed: (_seed: number): void => undefined,
+  /** A no-op, as PyTorch's without CUDA. */
   manual_seed_all: (_seed: number): void => undefined,
+  /** Raises PyTorch's "Torch not compiled with CUDA enabled". */
   synchronize: (): void => {
     throw new Error(CUDA_MISSING);
   },
 };
 
-/** `torch.backends`: neither MPS nor cuDNN is available. */
+/**
+ * `torch.backends`: neither MPS nor cuDNN is available; the cuDNN flags exist so code that sets them runs.
+ *
+ * @example
+ * torch.backends.cudnn.deterministic = true; // accepted, no effect on CPU
+ */
 export const backends = {
-  mps: { is_available: (): boolean => false, is_built: (): boolean => false },
-  cudnn: { is_available: (): boolean => false, enabled: true, deterministic: false, benchmark: false },
+  /** Apple's Metal backend: never available. */
+  mps: {
+    /** Always false. */
+    is_available: (): boolean => false,
+    /** Always false. */
+    is_built: (): boolean => false,
+  },
+  /** NVIDIA cuDNN: never available; its flags are plain settable values. */
+  cudnn: {
+    /** Always false. */
+    is_available: (): boolean => false,
+    /** `torch.backends.cudnn.enabled` (true, unused). */
+    enabled: true,
+    /** `torch.backends.cudnn.deterministic` (false, unused: CPU kernels are deterministic). */
+    deterministic: false,
+    /** `torch.backends.cudnn.benchmark` (false, unused). */
+    benchmark: false,
+  },
 };
 
 // dtype values: PyTorch's names for the dtype strings (`torch.float64 === 'float64'`).
+/** `torch.float32`: the dtype string `'float32'`. @example torch.zeros(2, { dtype: torch.float32 }) */
 export const float32 = 'float32' as const;
+/** `torch.float`, an alias of `torch.float32`. */
 export const float = 'float32' as const;
+/** `torch.float64`: the dtype string `'float64'`. @example torch.tensor([0.1], { dtype: torch.float64 }) */
 export const float64 = 'float64' as const;
+/** `torch.double`, an alias of `torch.float64`. */
 export const double = 'float64' as const;
+/** `torch.int64`: the dtype string `'int64'` (tsgrad's only integer dtype). @example torch.tensor([3], { dtype: torch.int64 }) */
 export const int64 = 'int64' as const;
+/** `torch.long`, an alias of `torch.int64`. */
 export const long = 'int64' as const;
+/** `torch.bool`: the dtype string `'bool'`. @example torch.zeros(2, { dtype: torch.bool }) */
 const bool_ = 'bool' as const;
 export { bool_ as bool };

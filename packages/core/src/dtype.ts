@@ -11,12 +11,24 @@ export const DTYPES: readonly DType[] = ['float32', 'float64', 'int64', 'bool'];
 
 let default_dtype: 'float32' | 'float64' = 'float32';
 
-/** PyTorch's `torch.get_default_dtype()`. */
+/**
+ * PyTorch's `torch.get_default_dtype()`: the dtype of float tensors made from JS numbers (float32 unless
+ * `set_default_dtype` changed it).
+ *
+ * @example
+ * torch.get_default_dtype(); // 'float32'
+ */
 export function get_default_dtype(): 'float32' | 'float64' {
   return default_dtype;
 }
 
-/** PyTorch's `torch.set_default_dtype(d)`: the dtype of float tensors made from JS numbers. */
+/**
+ * PyTorch's `torch.set_default_dtype(d)`: sets the dtype of float tensors made from JS numbers (and of the
+ * results of math on integer tensors). Only float32 and float64 are accepted.
+ *
+ * @example
+ * torch.set_default_dtype(torch.float64); torch.tensor([0.1]).dtype; // 'float64'
+ */
 export function set_default_dtype(d: 'float32' | 'float64'): void {
   if (d !== 'float32' && d !== 'float64') throw new TypeError(`only floating-point types are supported as the default type, got ${String(d)}`);
   default_dtype = d;

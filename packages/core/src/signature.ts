@@ -99,7 +99,13 @@ function parse_type(text: string): { types: TypeSpec[]; optional: boolean; varar
   return { types, optional, varargs };
 }
 
-/** Python's name for the kind of a JS value, as PyTorch's errors print it. */
+/**
+ * Python's name for the kind of a JS value, as PyTorch's errors print it: `NoneType`, `bool`, `int`, `float`,
+ * `str`, `function`, `Tensor`, `tuple` (arrays), `dict` (plain objects, Maps) or the class name.
+ *
+ * @example
+ * torch.py_type_name(2.5); // 'float'
+ */
 export function py_type_name(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType';
   if (v instanceof Tensor) return 'Tensor';
@@ -126,7 +132,13 @@ export function class_name(v: object): string {
   return ctor.name || 'object';
 }
 
-/** A plain `{ ... }` object (the keyword-options spelling), not a Tensor, array or class instance. */
+/**
+ * Whether `v` is a plain `{ ... }` object (the keyword-options spelling), not a Tensor, array or class instance.
+ *
+ * @example
+ * torch.is_plain_object({ dim: 1 }); // true
+ * torch.is_plain_object(torch.zeros(1)); // false
+ */
 export function is_plain_object(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
@@ -214,7 +226,9 @@ export interface ParseOptions {
  * const { input, start_dim, end_dim } = FLATTEN.parse([x, { start_dim: 1 }]);
  */
 export class Signature<R> {
+  /** The function name the schema declares (`'flatten'`), used in error messages. */
   readonly name: string;
+  /** The parameters in declaration order: name, accepted types, default, keyword-only or not. */
   readonly params: readonly ParamSpec[];
   private readonly positional: readonly ParamSpec[];
   private readonly by_name: ReadonlyMap<string, ParamSpec>;

@@ -25,13 +25,28 @@ import type { RoundingMode, Scalar } from './ops/arithmetic.js';
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
 const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
 
-/** Shared memory of a tensor and its views, with the version counter in-place ops bump (spec §2, E9). */
+/**
+ * Shared memory of a tensor and its views, with the version counter in-place ops bump (a backward that
+ * saved an older version raises PyTorch's "modified by an inplace operation" error).
+ *
+ * @example
+ * const x = torch.zeros(4); const v = x.view(2, 2);
+ * v._storage === x._storage; // true
+ * x.add_(1); v._version; // 1
+ */
 export class Storage {
+  /** Bumped by every in-place change; saved tensors remember it to detect later changes (PyTorch's `_version`). */
   version = 0;
-  constructor(public data: TypedArray) {}
+  /** A storage over `data` (not copied). */
+  constructor(
+    /** The elements, in the storage class of the dtype (Float32Array, Float64Array, …). */
+    public data: TypedArray,
+  ) {}
 }
 
+/** Nested JS arrays of numbers or booleans, as `torch.tensor` takes them and `tolist()` returns them. */
 export type NestedArray = number | boolean | NestedArray[];
+/** A shape as separate sizes (`view(2, 3)`) or one array (`view([2, 3])`), as PyTorch accepts both. */
 export type ShapeArg = number[] | [number[]];
 
 /** Accepts PyTorch's `view(2, 3)` and `view([2, 3])` spellings. */
@@ -50,20 +65,29 @@ export function shape_arg(args: readonly (number | readonly number[])[]): number
  * x.grad!.tolist(); // [300, 0.3]
  */
 export class Tensor {
+  /** The memory this tensor reads, shared with its views. */
   readonly _storage: Storage;
+  /** The size of each dim (PyTorch's `x.shape`; `x.size()` gives it as a `torch.Size`). */
   readonly shape: number[];
+  /** Storage elements between neighbours along each dim (`x.stride()` returns a copy). */
   readonly _strides: number[];
+  /** Storage index of the first element (`x.storage_offset()`). */
   readonly _offset: number;
+  /** The element type: 'float32', 'float64', 'int64' or 'bool'. */
   readonly dtype: DType;
   /** The node that produced this tensor (for a view, as last set; `grad_fn` regenerates it after in-place changes). */
   _grad_fn: Node | null = null;
   /** Which output of `grad_fn` this tensor is. */
   output_nr = 0;
+  /** The leaf flag behind `requires_grad` (a view reads its base's). */
   _requires_grad = false;
+  /** Storage of `.grad` for a leaf. */
   _grad: Tensor | null = null;
   /** Hooks of a leaf (a non-leaf's hooks live on its grad_fn). */
   _hooks: HookDict<TensorHook> | null = null;
+  /** Hooks `register_post_accumulate_grad_hook` added, created on first registration. */
   _post_accumulate_hooks: HookDict<(t: Tensor) => void> | null = null;
+  /** The leaf's AccumulateGrad node once made (see `_accumulator()`). */
   _grad_accumulator: AccumulateGrad | null = null;
   /** Set by `retain_grad()`: where backward writes this non-leaf's gradient. */
   _retained_grad: RetainedGrad | null = null;
@@ -76,6 +100,7 @@ export class Tensor {
   /** Optional name used by tools (parameter names in listings). */
   name: string | null = null;
 
+  /** A tensor over `storage` with a shape, dtype and (default contiguous) strides and offset. Creation functions (`torch.tensor`, `torch.zeros`, …) are the usual way to make one. */
   constructor(storage: Storage, shape: readonly number[], dtype: DType, strides?: readonly number[], offset = 0) {
     this._storage = storage;
     this.shape = [...shape];
@@ -96,12 +121,25 @@ export class Tensor {
 
   // ---- metadata -------------------------------------------------------------------------------------
 
+  /**
+   * The number of dims (PyTorch's `x.ndim`).
+   *
+   * @example
+   * torch.zeros(2, 3).ndim; // 2
+   */
   get ndim(): number {
     return this.shape.length;
   }
+  /** The number of dims, as `ndim`. */
   dim(): number {
     return this.shape.length;
   }
+  /**
+   * The number of elements (the product of the shape).
+   *
+   * @example
+   * torch.zeros(2, 3).numel(); // 6
+   */
   numel(): number {
     return numel_of(this.shape);
   }
@@ -112,18 +150,32 @@ export class Tensor {
     if (dim === undefined) return Size.of_dims(this.shape);
     return this.shape[normalize_dim(dim, this.shape.length)] ?? 1;
   }
+  /**
+   * `stride()` is the stride of every dim; `stride(d)` one dim (negative counts from the end).
+   *
+   * @example
+   * torch.zeros(2, 3).stride(); // [3, 1]
+   */
   stride(): number[];
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
     if (dim === undefined) return [...this._strides];
     return this._strides[normalize_dim(dim, this.shape.length)] ?? 1;
   }
+  /** Index of the first element in the storage. */
   storage_offset(): number {
     return this._offset;
   }
+  /**
+   * Whether the elements are laid out row-major without gaps.
+   *
+   * @example
+   * torch.zeros(2, 3).t().is_contiguous(); // false
+   */
   is_contiguous(): boolean {
     return is_contiguous_view(this.shape, this._strides);
   }
+  /** Whether the dtype is float32 or float64. */
   is_floating_point(): boolean {
     return is_floating(this.dtype);
   }
@@ -145,9 +197,11 @@ export class Tensor {
 
   // ---- autograd flags -------------------------------------------------------------------------------
 
+  /** Whether ops on this tensor are recorded for autograd (assignable on leaves, as `requires_grad_`). */
   get requires_grad(): boolean {
     return this._requires_grad || (this._base !== null && this._base._requires_grad);
   }
+  /** `x.requires_grad = flag`, as `requires_grad_(flag)` (only leaves may change it). */
   set requires_grad(flag: boolean) {
     this.requires_grad_(flag);
   }
@@ -158,6 +212,7 @@ export class Tensor {
   get grad_fn(): Node | null {
     return this._base === null ? this._grad_fn : view_grad_fn(this);
   }
+  /** Sets the node that produced this tensor (ops do this; a view also records the storage version). */
   set grad_fn(fn: Node | null) {
     this._grad_fn = fn;
     if (this._base !== null) this._attr_version = this._storage.version;
@@ -171,10 +226,11 @@ export class Tensor {
     return this._base !== null;
   }
 
-  /** True for tensors not produced by a recorded op (spec §1). */
+  /** True for tensors not produced by a recorded op: tensors that do not require grad, and user-created ones that do. */
   get is_leaf(): boolean {
     return this.grad_fn === null;
   }
+  /** Whether `retain_grad()` was called on this non-leaf. */
   get retains_grad(): boolean {
     return this._retained_grad !== null;
   }
@@ -184,6 +240,7 @@ export class Tensor {
     if (!this.is_leaf && this._grad === null) warn(W1_NON_LEAF_GRAD);
     return this._grad;
   }
+  /** `x.grad = g` or null; `g` must have this tensor's dtype and shape, as in PyTorch. */
   set grad(g: Tensor | null) {
     if (g !== null) {
       if (g.dtype !== this.dtype) throw new Error(`assigned grad has data of a different type`);
@@ -219,7 +276,8 @@ export class Tensor {
 
   /**
    * Registers `hook(grad)`, run when the gradient w.r.t. this tensor is computed; a returned tensor
-   * replaces the gradient (spec §5).
+   * replaces the gradient. On a leaf it runs before accumulation into `.grad`; on a non-leaf, before its
+   * grad_fn runs.
    *
    * @example
    * const h = y.register_hook((g) => g.mul(2));
@@ -252,7 +310,8 @@ export class Tensor {
   }
 
   /**
-   * Computes the gradient of this tensor w.r.t. graph leaves (spec §2).
+   * Computes the gradient of this tensor w.r.t. graph leaves and accumulates it into their `.grad`. `gradient`
+   * may be left out for a one-element tensor; options as `torch.autograd.backward`.
    *
    * @example
    * loss.backward();
@@ -328,6 +387,7 @@ export class Tensor {
     return this._contiguous_data().slice();
   }
 
+  /** PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. */
   toString(): string {
     return format_tensor(this);
   }
@@ -348,6 +408,7 @@ export class Tensor {
   get device(): Device {
     return CPU;
   }
+  /** Always false (no CUDA). */
   get is_cuda(): boolean {
     return false;
   }
@@ -396,136 +457,177 @@ export class Tensor {
   half(): Tensor {
     throw new TypeError('tsgrad has no torch.float16 dtype: half() is not supported (float32 and float64 are)');
   }
+  /** Converts to float32 (PyTorch's `x.float()`); the same tensor if already float32. */
   float(): Tensor {
     return ops.to_dtype(this, 'float32');
   }
+  /** Converts to float64. */
   double(): Tensor {
     return ops.to_dtype(this, 'float64');
   }
+  /** Converts to int64 (truncating floats). */
   long(): Tensor {
     return ops.to_dtype(this, 'int64');
   }
+  /** Converts to bool (non-zero is true). */
   bool(): Tensor {
     return ops.to_dtype(this, 'bool');
   }
+  /** Converts to `other`'s dtype. */
   type_as(other: Tensor): Tensor {
     return ops.to_dtype(this, other.dtype);
   }
 
   // ---- arithmetic -----------------------------------------------------------------------------------
 
+  /** Method form of {@link ops.add}. */
   add(other: Tensor | Scalar, options?: { alpha?: number }): Tensor {
     return ops.add(this, other, options);
   }
+  /** Method form of {@link ops.sub}. */
   sub(other: Tensor | Scalar, options?: { alpha?: number }): Tensor {
     return ops.sub(this, other, options);
   }
+  /** Method form of {@link ops.mul}. */
   mul(other: Tensor | Scalar): Tensor {
     return ops.mul(this, other);
   }
+  /** Method form of {@link ops.div}. */
   div(other: Tensor | Scalar, options?: { rounding_mode?: RoundingMode }): Tensor {
     return ops.div(this, other, options);
   }
+  /** Method form of {@link ops.rsub}. */
   rsub(other: Tensor | Scalar): Tensor {
     return ops.rsub(this, other);
   }
+  /** Method form of {@link ops.pow}. */
   pow(exponent: Tensor | Scalar): Tensor {
     return ops.pow(this, exponent);
   }
+  /** Method form of {@link ops.neg}. */
   neg(): Tensor {
     return ops.neg(this);
   }
+  /** Method form of {@link ops.exp}. */
   exp(): Tensor {
     return ops.exp(this);
   }
+  /** Method form of {@link ops.log}. */
   log(): Tensor {
     return ops.log(this);
   }
+  /** Method form of {@link ops.sqrt}. */
   sqrt(): Tensor {
     return ops.sqrt(this);
   }
+  /** Method form of {@link ops.rsqrt}. */
   rsqrt(): Tensor {
     return ops.rsqrt(this);
   }
+  /** Method form of {@link ops.abs}. */
   abs(): Tensor {
     return ops.abs(this);
   }
+  /** Method form of {@link ops.sign}. */
   sign(): Tensor {
     return ops.sign(this);
   }
+  /** Method form of {@link ops.reciprocal}. */
   reciprocal(): Tensor {
     return ops.reciprocal(this);
   }
+  /** Method form of {@link ops.square}. */
   square(): Tensor {
     return ops.square(this);
   }
+  /** Method form of {@link ops.erf}. */
   erf(): Tensor {
     return ops.erf(this);
   }
+  /** Method form of {@link ops.sin}. */
   sin(): Tensor {
     return ops.sin(this);
   }
+  /** Method form of {@link ops.cos}. */
   cos(): Tensor {
     return ops.cos(this);
   }
+  /** Method form of {@link ops.relu}. */
   relu(): Tensor {
     return ops.relu(this);
   }
+  /** Method form of {@link ops.sigmoid}. */
   sigmoid(): Tensor {
     return ops.sigmoid(this);
   }
+  /** Method form of {@link ops.tanh}. */
   tanh(): Tensor {
     return ops.tanh(this);
   }
+  /** Method form of {@link ops.clamp}. */
   clamp(min?: number | ClampOptions | null, max?: number | null): Tensor {
     method_call();
     return ops.clamp(this, min, max);
   }
+  /** Alias of `clamp` (PyTorch's `x.clip`). */
   clip(min?: number | ClampOptions | null, max?: number | null): Tensor {
     method_call();
     return ops.clamp(this, min, max);
   }
+  /** Method form of {@link ops.maximum}. */
   maximum(other: Tensor): Tensor {
     return ops.maximum(this, other);
   }
+  /** Method form of {@link ops.minimum}. */
   minimum(other: Tensor): Tensor {
     return ops.minimum(this, other);
   }
+  /** Method form of {@link ops.gt}. */
   gt(other: Tensor | Scalar): Tensor {
     return ops.gt(this, other);
   }
+  /** Method form of {@link ops.lt}. */
   lt(other: Tensor | Scalar): Tensor {
     return ops.lt(this, other);
   }
+  /** Method form of {@link ops.ge}. */
   ge(other: Tensor | Scalar): Tensor {
     return ops.ge(this, other);
   }
+  /** Method form of {@link ops.le}. */
   le(other: Tensor | Scalar): Tensor {
     return ops.le(this, other);
   }
+  /** Method form of {@link ops.eq}. */
   eq(other: Tensor | Scalar): Tensor {
     return ops.eq(this, other);
   }
+  /** Method form of {@link ops.ne}. */
   ne(other: Tensor | Scalar): Tensor {
     return ops.ne(this, other);
   }
+  /** Method form of {@link ops.logical_not}. */
   logical_not(): Tensor {
     return ops.logical_not(this);
   }
+  /** Method form of {@link ops.isnan}. */
   isnan(): Tensor {
     return ops.isnan(this);
   }
 
   // ---- reductions -----------------------------------------------------------------------------------
 
+  /** Method form of {@link ops.sum}. */
   sum(...args: ReduceMethodArgs): Tensor {
     method_call();
     return ops.sum(this, ...args);
   }
+  /** Method form of {@link ops.mean}. */
   mean(...args: ReduceMethodArgs): Tensor {
     method_call();
     return ops.mean(this, ...args);
   }
+  /** Method form of {@link ops.max}: `x.max()`, `x.max(dim)` → `[values, indices]`, `x.max(other)`. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean | { keepdim?: boolean }): MaxResult;
   max(options: { dim: number; keepdim?: boolean }): MaxResult;
@@ -534,6 +636,7 @@ export class Tensor {
     method_call();
     return ops.max(this, ...(args as []));
   }
+  /** Method form of {@link ops.min}: `x.min()`, `x.min(dim)` → `[values, indices]`, `x.min(other)`. */
   min(): Tensor;
   min(dim: number, keepdim?: boolean | { keepdim?: boolean }): MaxResult;
   min(options: { dim: number; keepdim?: boolean }): MaxResult;
@@ -542,37 +645,46 @@ export class Tensor {
     method_call();
     return ops.min(this, ...(args as []));
   }
+  /** Method form of {@link ops.amax}. */
   amax(...args: ReduceMethodArgs): Tensor {
     method_call();
     return ops.amax(this, ...args);
   }
+  /** Method form of {@link ops.amin}. */
   amin(...args: ReduceMethodArgs): Tensor {
     method_call();
     return ops.amin(this, ...args);
   }
+  /** Method form of {@link ops.argmax}. */
   argmax(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
     method_call();
     return ops.argmax(this, ...args);
   }
+  /** Method form of {@link ops.argmin}. */
   argmin(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
     method_call();
     return ops.argmin(this, ...args);
   }
+  /** Method form of {@link ops.norm}. */
   norm(p: number = 2): Tensor {
     return ops.norm(this, p);
   }
+  /** Method form of {@link ops.var_} (variance): `x.var(dim, unbiased, keepdim)` or options. */
   var(...args: VarMethodArgs): Tensor {
     method_call();
     return ops.var_(this, ...args);
   }
+  /** Method form of {@link ops.std}. */
   std(...args: VarMethodArgs): Tensor {
     method_call();
     return ops.std(this, ...args);
   }
+  /** Method form of {@link ops.softmax}. */
   softmax(...args: SoftmaxMethodArgs): Tensor {
     method_call();
     return ops.softmax(this, ...args);
   }
+  /** Method form of {@link ops.log_softmax}. */
   log_softmax(...args: SoftmaxMethodArgs): Tensor {
     method_call();
     return ops.log_softmax(this, ...args);
@@ -580,76 +692,99 @@ export class Tensor {
 
   // ---- linear algebra -------------------------------------------------------------------------------
 
+  /** Method form of {@link ops.matmul}. */
   matmul(other: Tensor): Tensor {
     return ops.matmul(this, other);
   }
+  /** Method form of {@link ops.mm}. */
   mm(other: Tensor): Tensor {
     return ops.mm(this, other);
   }
+  /** Method form of {@link ops.mv}. */
   mv(other: Tensor): Tensor {
     return ops.mv(this, other);
   }
+  /** Method form of {@link ops.dot}. */
   dot(other: Tensor): Tensor {
     return ops.dot(this, other);
   }
+  /** Method form of {@link ops.bmm}. */
   bmm(other: Tensor): Tensor {
     return ops.bmm(this, other);
   }
+  /** Method form of {@link ops.baddbmm}. */
   baddbmm(batch1: Tensor, batch2: Tensor, options?: { beta?: number; alpha?: number }): Tensor {
     return ops.baddbmm(this, batch1, batch2, options);
   }
+  /** Method form of {@link ops.tril}. */
   tril(diagonal = 0): Tensor {
     return ops.tril(this, diagonal);
   }
+  /** Method form of {@link ops.triu}. */
   triu(diagonal = 0): Tensor {
     return ops.triu(this, diagonal);
   }
 
   // ---- shape ----------------------------------------------------------------------------------------
 
+  /** Method form of {@link ops.view}: `x.view(2, 3)` or `x.view([2, 3])`. */
   view(...shape: ShapeArg): Tensor {
     return ops.view(this, shape_arg(shape));
   }
+  /** `view` to `other`'s shape. */
   view_as(other: Tensor): Tensor {
     return ops.view(this, other.shape);
   }
+  /** Method form of {@link ops.reshape}: `x.reshape(2, -1)` or `x.reshape([2, -1])`. */
   reshape(...shape: ShapeArg): Tensor {
     return ops.reshape(this, shape_arg(shape));
   }
+  /** `reshape` to `other`'s shape. */
   reshape_as(other: Tensor): Tensor {
     return ops.reshape(this, other.shape);
   }
+  /** Method form of {@link ops.flatten}. */
   flatten(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>): Tensor {
     method_call();
     return ops.flatten(this, ...args);
   }
+  /** Method form of {@link ops.transpose}. */
   transpose(dim0: number, dim1: number): Tensor {
     return ops.transpose(this, dim0, dim1);
   }
+  /** Method form of {@link ops.t}. */
   t(): Tensor {
     return ops.t(this);
   }
+  /** All dims reversed (PyTorch's `x.T`; for 2-D the transpose), a view. */
   get T(): Tensor {
     return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i));
   }
+  /** Method form of {@link ops.permute}: `x.permute(2, 0, 1)` or `x.permute([2, 0, 1])`. */
   permute(...dims: ShapeArg): Tensor {
     return ops.permute(this, shape_arg(dims));
   }
+  /** Method form of {@link ops.unsqueeze}. */
   unsqueeze(dim: number): Tensor {
     return ops.unsqueeze(this, dim);
   }
+  /** Method form of {@link ops.squeeze}. */
   squeeze(dim?: number): Tensor {
     return ops.squeeze(this, dim);
   }
+  /** Method form of {@link ops.expand}: `x.expand(3, -1)` or `x.expand([3, -1])`. */
   expand(...sizes: ShapeArg): Tensor {
     return ops.expand(this, shape_arg(sizes));
   }
+  /** `expand` to `other`'s shape. */
   expand_as(other: Tensor): Tensor {
     return ops.expand(this, other.shape);
   }
+  /** A row-major tensor with the same values: itself when already contiguous, else a copy (CloneBackward0). */
   contiguous(): Tensor {
     return this.is_contiguous() ? this : ops.clone(this);
   }
+  /** Method form of {@link ops.clone}. */
   clone(): Tensor {
     return ops.clone(this);
   }
@@ -665,75 +800,100 @@ export class Tensor {
   as_strided(size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
     return ops.as_strided(this, size, stride, storage_offset);
   }
+  /** Method form of {@link ops.select}. */
   select(...args: PyArgs<[dim: number, index: number], { dim?: number; index?: number }>): Tensor {
     method_call();
     return ops.select(this, ...args);
   }
+  /** Method form of {@link ops.narrow}. */
   narrow(...args: PyArgs<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }>): Tensor {
     method_call();
     return ops.narrow(this, ...args);
   }
+  /** Method form of {@link ops.chunk}. */
   chunk(...args: PyArgs<[chunks: number, dim: number], { chunks?: number; dim?: number }>): Tensor[] {
     method_call();
     return ops.chunk(this, ...args);
   }
+  /** Method form of {@link ops.split}: `x.split(split_size, dim=0)` (PyTorch names the size `split_size` here). */
   split(...args: PyArgs<[split_size: number | number[], dim: number], { split_size?: number | number[]; dim?: number }>): Tensor[] {
     // Tensor.split names its size `split_size`, torch.split `split_size_or_sections`
     const { split_size, dim } = SPLIT_METHOD.parse([this, ...args], { method: true });
     return ops.split(this, split_size, dim);
   }
+  /** Method form of {@link ops.unbind}. */
   unbind(dim = 0): Tensor[] {
     return ops.unbind(this, dim);
   }
+  /** Method form of {@link ops.gather}. */
   gather(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
     method_call();
     return ops.gather(this, ...args);
   }
+  /** Method form of {@link ops.masked_fill}. */
   masked_fill(mask: Tensor, value: Scalar): Tensor {
     return ops.masked_fill(this, mask, value);
   }
+  /** `torch.where(condition, this, other)`: this tensor's values where `condition` holds, `other`'s elsewhere. */
   where(condition: Tensor, other: Tensor | number): Tensor {
     return ops.where(condition, this, other);
   }
 
   // ---- in-place -------------------------------------------------------------------------------------
 
+  /** Method form of {@link ops.add_}. */
   add_(other: Tensor | Scalar, options?: { alpha?: number }): this {
     return ops.add_(this, other, options);
   }
+  /** Method form of {@link ops.sub_}. */
   sub_(other: Tensor | Scalar, options?: { alpha?: number }): this {
     return ops.sub_(this, other, options);
   }
+  /** Method form of {@link ops.mul_}. */
   mul_(other: Tensor | Scalar): this {
     return ops.mul_(this, other);
   }
+  /** Method form of {@link ops.div_}. */
   div_(other: Tensor | Scalar, options?: { rounding_mode?: RoundingMode }): this {
     return ops.div_(this, other, options);
   }
+  /** Method form of {@link ops.relu_}. */
   relu_(): this {
     return ops.relu_(this);
   }
+  /** Method form of {@link ops.clamp_}. */
   clamp_(min?: number | ClampOptions | null, max?: number | null): this {
     return ops.clamp_(this, min, max);
   }
+  /** Fills with zeros in place (FillBackward2) and returns this tensor. */
   zero_(): this {
     return ops.fill_(this, 0);
   }
+  /** Method form of {@link ops.fill_}. */
   fill_(value: Scalar | Tensor): this {
     return ops.fill_(this, value);
   }
+  /** Method form of {@link ops.copy_}. */
   copy_(src: Tensor): this {
     return ops.copy_(this, src);
   }
+  /** Method form of {@link ops.uniform_}. */
   uniform_(low = 0, high = 1): this {
     return ops.uniform_(this, low, high);
   }
+  /** Method form of {@link ops.normal_}. */
   normal_(mean = 0, std = 1): this {
     return ops.normal_(this, mean, std);
   }
 }
 
-/** True when `value` is a Tensor (instanceof across the package). */
+/**
+ * True when `value` is a Tensor (PyTorch's `torch.is_tensor`).
+ *
+ * @example
+ * torch.is_tensor(torch.zeros(1)); // true
+ * torch.is_tensor([1, 2]); // false
+ */
 export function is_tensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }

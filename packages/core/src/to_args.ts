@@ -6,10 +6,15 @@ import { Tensor } from './tensor.js';
 
 /** Keyword options of `to`. */
 export interface ToOptions {
+  /** The dtype to convert to. */
   dtype?: DType | null;
+  /** The device to move to (only the CPU exists; 'cuda' raises PyTorch's error). */
   device?: DeviceLike | null;
+  /** Accepted for compatibility; copies are synchronous. */
   non_blocking?: boolean;
+  /** Return a new tensor even when nothing changes (default false: the tensor itself). */
   copy?: boolean;
+  /** Accepted for compatibility (PyTorch's layout choice; tsgrad has one layout). */
   memory_format?: string | null;
 }
 /** `to(dtype)`, `to(device, dtype?)`, `to(other)`, each optionally followed by keyword options. */

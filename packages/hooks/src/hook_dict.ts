@@ -13,6 +13,7 @@ const retired_on_collect = new FinalizationRegistry<HookLedger>((ledger) => ledg
  * ledger, and every read of the map first drops the ids removed since. Reads stay O(1) when nothing was removed.
  */
 class IdMap<V> extends Map<number, V> implements LedgerKeyed {
+  /** Shared with this map's handles: they record removals here instead of holding the map. */
   readonly _ledger = new HookLedger();
   /** True until a watched map registers itself with `retired_on_collect` (on its first handle). */
   private watch_pending: boolean;
@@ -70,6 +71,7 @@ class IdMap<V> extends Map<number, V> implements LedgerKeyed {
     this._ledger.live.delete(id);
     return super.delete(id);
   }
+  /** Empties the map; its handles report themselves unregistered. */
   override clear(): void {
     this._ledger.retire();
     super.clear();
@@ -90,6 +92,7 @@ class IdMap<V> extends Map<number, V> implements LedgerKeyed {
     this._settle();
     return super.values();
   }
+  /** Iterates `[id, value]` pairs in map order, as `entries()`. */
   override [Symbol.iterator](): MapIterator<[number, V]> {
     return this.entries();
   }
@@ -99,7 +102,7 @@ class IdMap<V> extends Map<number, V> implements LedgerKeyed {
  * An ordered map from handle id to hook, as PyTorch's `OrderedDict` of hooks.
  *
  * Iteration order is registration order, except that `prepend` puts a hook first. Callers that run hooks
- * take a `snapshot()` when the call starts (spec §6): a hook removed by an earlier hook still runs in the
+ * take a `snapshot()` when the call starts, as PyTorch iterates a copy: a hook removed by an earlier hook still runs in the
  * current call, a hook added during the loop runs from the next call on.
  *
  * @example
@@ -133,5 +136,14 @@ export class HookDict<H> extends IdMap<H> {
   }
 }
 
-/** A set of ids carrying one boolean option (`with_kwargs`, `always_call`), cleared by the handle too. */
+/**
+ * A set of ids carrying one boolean option (`with_kwargs`, `always_call`), cleared by the handle too.
+ *
+ * @example
+ * const hooks = new HookDict<() => void>();
+ * const always_call = new HookFlags();
+ * const h = hooks.add(() => {}, { extra_dicts: [always_call] });
+ * always_call.set(h.id, true);
+ * h.remove(); // always_call.has(h.id) === false
+ */
 export class HookFlags extends IdMap<true> {}

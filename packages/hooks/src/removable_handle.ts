@@ -25,9 +25,16 @@ declare global {
  * looked. It never points back at the map, so a handle never keeps a map, its hooks, or what they capture
  * alive. (A `WeakRef` would: V8 keeps every `WeakRef` target alive until the current synchronous job ends,
  * so a training loop that never yields would keep every step's hooks.)
+ *
+ * @example
+ * const ledger = new HookLedger();
+ * ledger.live.add(7);
+ * ledger.remove(7); // ledger.pending is [7] until the map reads it
  */
 export class HookLedger {
+  /** Ids of the hooks the map holds that no handle has removed. */
   readonly live = new Set<number>();
+  /** Ids removed by handles that the map has not yet dropped (it drops them on its next read). */
   pending: number[] = [];
 
   /** Called by a handle: the map drops `id` the next time it is read. */
@@ -44,6 +51,7 @@ export class HookLedger {
 
 /** A map that applies its handles' removals lazily through a `HookLedger` (HookDict, HookFlags). */
 export interface LedgerKeyed extends IdKeyed {
+  /** The ledger the map shares with its handles. */
   readonly _ledger: HookLedger;
 }
 
@@ -68,6 +76,7 @@ let next_id = 0;
  * { using h2 = net.conv1.register_forward_hook(fn); } // removed at the end of the block
  */
 export class RemovableHandle {
+  /** The hook's key in every map it was registered in; unique per process, increasing in registration order. */
   readonly id: number;
   private readonly ledgers: HookLedger[] = [];
   private readonly foreign: WeakRef<IdKeyed>[] = [];
@@ -76,6 +85,10 @@ export class RemovableHandle {
   /** The hooks map itself, when it is long-lived (a module's or a global one; see `hooks_dict_ref`). */
   private readonly dict_ref: WeakRef<IdKeyed> | null;
 
+  /**
+   * Takes the next id; `remove()` will delete it from `hooks_dict` and from each of `options.extra_dict`
+   * (per-hook option maps keyed by the same id).
+   */
   constructor(hooks_dict: IdKeyed, options: { extra_dict?: IdKeyed | IdKeyed[] } = {}) {
     this.id = next_id++;
     const extra = options.extra_dict === undefined ? [] : Array.isArray(options.extra_dict) ? options.extra_dict : [options.extra_dict];
@@ -119,7 +132,13 @@ export class RemovableHandle {
   }
 }
 
-/** Peeks at the next id without consuming it (for tests and listings). */
+/**
+ * Peeks at the next id without consuming it (for tests and listings).
+ *
+ * @example
+ * const next = peek_next_handle_id();
+ * const h = x.register_hook((g) => g); // h.id === next
+ */
 export function peek_next_handle_id(): number {
   return next_id;
 }

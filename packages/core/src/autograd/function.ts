@@ -24,16 +24,27 @@ const BOTH_BACKWARD_AND_VJP = "Implementing both 'backward' and 'vjp' for a cust
  * The `ctx` of a custom Function (PyTorch's `torch.autograd.function.FunctionCtx`): save tensors for backward,
  * mark inputs changed in place and outputs that are not differentiable, choose whether absent gradients become
  * zeros, and stash any other value as a property.
+ *
+ * @example
+ * class Scale extends torch.autograd.Function {
+ *   static forward(ctx: FunctionCtx, x: Tensor, k: number) { ctx.k = k; return x.mul(k); }
+ *   static backward(ctx: FunctionCtx, g: Tensor) { return [g.mul(ctx.k as number), null]; }
+ * }
  */
 export class FunctionCtx {
   /** Per forward argument: whether it is a Tensor that needs a gradient. */
   needs_input_grad: boolean[] = [];
+  /** What `save_for_backward` was given, until the node takes it over. */
   _to_save: (Tensor | null)[] = [];
+  /** Inputs `mark_dirty` named (changed in place by forward). */
   _dirty = new Set<Tensor>();
+  /** Outputs `mark_non_differentiable` named. */
   _non_differentiable = new Set<Tensor>();
+  /** Whether absent output gradients reach backward as zeros (true) or nulls (`set_materialize_grads(false)`). */
   _materialize_grads = true;
   /** PyTorch's `ctx._materialize_non_diff_grads`: false gives backward null (not zeros) for non-differentiable outputs. */
   _materialize_non_diff_grads = true;
+  /** The graph node of this call, once forward returned and a node was recorded. */
   _node: Node | null = null;
   [key: string]: unknown;
 
@@ -52,7 +63,8 @@ export class FunctionCtx {
     });
     this._to_save = tensors.map((t) => t ?? null);
   }
-  /** The saved tensors, nulls where null was saved (throws PyTorch's E2 after they were freed, E9 if changed). */
+  /** The saved tensors, nulls where null was saved (throws PyTorch's "Trying to backward through
+   * the graph a second time" after they were freed, and its in-place modification error if one changed). */
   get saved_tensors(): (Tensor | null)[] {
     return this._node === null ? this._to_save : this._node.saved_tensors;
   }
@@ -259,9 +271,17 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
 export class Function {
   /** The name PyTorch would print for this class; subclasses set their own to survive minification. */
   static readonly __name__: string = 'Function';
+  /**
+   * The computation, written by the subclass: `forward(ctx, ...args)` (or `forward(...args)` with a
+   * `setup_context`), returning a tensor or an array of tensors. Runs in no_grad mode.
+   */
   static forward(..._args: unknown[]): unknown {
     throw new Error('You must implement the forward function for custom autograd.Function.');
   }
+  /**
+   * The gradient rule, written by the subclass: given one gradient per forward output, returns one per forward
+   * argument (null for arguments without one).
+   */
   static backward(_ctx: FunctionCtx, ..._grads: unknown[]): unknown {
     throw new Error('You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.');
   }
@@ -269,6 +289,10 @@ export class Function {
   static vjp(ctx: FunctionCtx, ...grads: unknown[]): unknown {
     return Function.backward(ctx, ...grads);
   }
+  /**
+   * Optional (PyTorch 2.x style): fills `ctx` from the forward's `inputs` and `output` when `forward` does not
+   * take a `ctx` itself.
+   */
   static setup_context(_ctx: FunctionCtx, _inputs: unknown[], _output: unknown): void {
     throw new Error('setup_context is not implemented.');
   }

@@ -22,7 +22,9 @@ function make_seeds(outputs: readonly Tensor[], grads: readonly GradArg[]): Tens
 
 /** Keyword options of `backward`: `retain_graph`, `create_graph` and `inputs`. */
 export interface BackwardOptions {
+  /** Keep the saved tensors so the graph can be backpropagated again (default: `create_graph`). */
   retain_graph?: boolean;
+  /** Record the backward itself, so the gradients are differentiable (higher-order derivatives). */
   create_graph?: boolean;
   /** Accumulate only into these tensors (a non-leaf among them retains its grad). */
   inputs?: Tensor | Tensor[];
@@ -68,9 +70,13 @@ function warn_create_graph_once(): void {
 
 /** Keyword options of `autograd.grad`: `grad_outputs`, `retain_graph`, `create_graph`, `allow_unused`, `materialize_grads`. */
 export interface GradOptions {
+  /** The vector of the vector-Jacobian product, one per output; may be left out for scalar outputs. */
   grad_outputs?: (Tensor | null)[] | Tensor | null;
+  /** Keep the saved tensors so the graph can be backpropagated again (default: `create_graph`). */
   retain_graph?: boolean;
+  /** Record the backward itself, so the returned gradients are differentiable. */
   create_graph?: boolean;
+  /** Return null for inputs the outputs do not depend on, instead of raising PyTorch's error. */
   allow_unused?: boolean;
   /** With allow_unused, return zeros instead of null for unused inputs. */
   materialize_grads?: boolean;

@@ -8,8 +8,15 @@ import { autograd_grad } from './functional.js';
 import { warn } from './messages.js';
 import { signature } from '../signature.js';
 
-/** What a failed check raises (PyTorch's `torch.autograd.gradcheck.GradcheckError`, a RuntimeError). */
+/**
+ * What a failed check raises (PyTorch's `torch.autograd.gradcheck.GradcheckError`, a RuntimeError); its message
+ * names the input and output and shows both Jacobians, as PyTorch's.
+ *
+ * @example
+ * try { torch.autograd.gradcheck(f, [x]); } catch (e) { if (e instanceof torch.autograd.GradcheckError) console.log(e.message); }
+ */
 export class GradcheckError extends Error {
+  /** `'GradcheckError'`, what stack traces print. */
   override name = 'GradcheckError';
 }
 
@@ -17,6 +24,7 @@ export class GradcheckError extends Error {
 export interface GradcheckOptions {
   /** Perturbation of the central differences. */
   eps?: number;
+  /** Absolute tolerance (default 1e-5). */
   atol?: number;
   /** Relative to the numerical value: `|analytical - numerical| <= atol + rtol * |numerical|`. */
   rtol?: number;
@@ -36,7 +44,9 @@ export interface GradcheckOptions {
   masked?: boolean | null;
   /** Not supported (tsgrad has no vmap or forward-mode AD): `true` is an error. */
   check_batched_grad?: boolean;
+  /** Not supported (no vmap): `true` is an error. */
   check_batched_forward_grad?: boolean;
+  /** Not supported (no forward-mode AD): `true` is an error. */
   check_forward_ad?: boolean;
 }
 

@@ -29,7 +29,13 @@ export function e12_hook_size(hook_name: string): string {
   return `hook '${hook_name}' has changed the size of value`;
 }
 
-/** Emits a warning the way PyTorch users see it: `process.emitWarning` in Node, `console.warn` elsewhere. */
+/**
+ * Emits a warning the way PyTorch users see it: `process.emitWarning` in Node, `console.warn` elsewhere.
+ *
+ * @param category - Python's warning class (default 'UserWarning')
+ * @example
+ * torch.warn('this option is deprecated', 'FutureWarning');
+ */
 export function warn(message: string, category: 'UserWarning' | 'FutureWarning' | 'DeprecationWarning' | 'TracerWarning' = 'UserWarning'): void {
   const proc = (globalThis as { process?: { emitWarning?: (msg: string, type?: string) => void } }).process;
   if (proc?.emitWarning) proc.emitWarning(message, category);

@@ -39,7 +39,7 @@ export class RetainedGrad {
   grad: Tensor | null = null;
 }
 
-/** A tensor saved for backward, with the version it had so later in-place changes are detected (E9). */
+/** A tensor saved for backward, with the version it had so later in-place changes are detected. */
 class SavedTensor {
   readonly version: number;
   readonly producer: string | null;
@@ -59,12 +59,19 @@ class SavedTensor {
 }
 
 /**
- * One node of the backward graph. `name()` is PyTorch's class name (`MulBackward0`); `next_functions`
- * lists, per differentiable input of the forward op, where its gradient goes.
+ * One node of the backward graph (PyTorch's `grad_fn` objects). `name()` is PyTorch's class name
+ * (`MulBackward0`); `next_functions` lists, per differentiable input of the forward op, where its gradient goes.
+ * Ops make nodes; user code reads them and registers hooks on them.
+ *
+ * @example
+ * const y = x.mul(2).sum();
+ * y.grad_fn!.name(); // 'SumBackward0'
+ * y.grad_fn!.next_functions[0]![0]!.name(); // 'MulBackward0'
  */
 export class Node {
-  /** Creation order; the engine runs the ready node with the largest one first (spec §4). */
+  /** Creation order; the engine runs the ready node with the largest one first, as PyTorch's. */
   readonly sequence_nr: number;
+  /** Per forward input: `[node, output_nr]`, where that input's gradient goes (`[null, 0]` when it needs none). */
   next_functions: Edge[];
   /** Per next edge, the forward input's shape and dtype (null where no gradient is needed). */
   input_meta: (InputMeta | null)[];
@@ -74,7 +81,9 @@ export class Node {
   output_meta: InputMeta[];
   /** Created on first registration: most nodes never get hooks, and every op makes a node. */
   _pre_hooks: HookDict<NodePreHook> | null = null;
+  /** The post-hooks `register_hook` added, created on first registration. */
   _post_hooks: HookDict<NodePostHook> | null = null;
+  /** Per output number, the hooks of the non-leaf tensor that is that output (created on first registration). */
   _tensor_pre_hooks: Map<number, HookDict<TensorHook>> | null = null;
   /** Per output, where `retain_grad()` wants its gradient (shared with the tensor, which the node never holds). */
   _retained: Map<number, RetainedGrad> | null = null;
@@ -84,6 +93,10 @@ export class Node {
   private released = false;
   private _metadata: Record<string, unknown> | null = null;
 
+  /**
+   * A node named `_name` with its edges, the metadata of its inputs and outputs and its backward rule (null for
+   * a node that cannot run, as a sink). `sequence_nr` defaults to the next creation number.
+   */
   constructor(
     private readonly _name: string,
     next_functions: Edge[],
@@ -128,7 +141,8 @@ export class Node {
 
   /**
    * The saved tensors, null where null was saved (PyTorch's `grad_fn.saved_tensors` / `ctx.saved_tensors`);
-   * throws PyTorch's E2 once they were freed by a backward pass, E9 if one was changed in place since.
+   * throws PyTorch's "Trying to backward through the graph a second time" once a backward pass freed them, and
+   * its in-place modification error if one was changed in place since it was saved.
    *
    * @example
    * const [x] = y.grad_fn!.saved_tensors;
@@ -151,6 +165,10 @@ export class Node {
     return this.saved.length > 0;
   }
 
+  /**
+   * Frees the saved tensors (as a backward without `retain_graph` does); a later backward then raises PyTorch's
+   * "Trying to backward through the graph a second time".
+   */
   release_variables(): void {
     if (this.saved.length === 0) return;
     this.saved = [];
@@ -218,9 +236,20 @@ export class Node {
   }
 }
 
-/** The leaf sink of the graph: accumulates gradients into `variable.grad` (one per leaf, shared by all uses). */
+/**
+ * The leaf sink of the graph: accumulates gradients into `variable.grad` (one per leaf, shared by all uses).
+ * Its `name()` is PyTorch's, `torch::autograd::AccumulateGrad`.
+ *
+ * @example
+ * const w = torch.ones(2, { requires_grad: true });
+ * const acc = w.mul(2).grad_fn!.next_functions[0]![0]!; // AccumulateGrad, acc.variable === w
+ */
 export class AccumulateGrad extends Node {
-  constructor(readonly variable: Tensor) {
+  /** The node of the leaf `variable`; tensors make theirs on first use (`t.grad_fn` is null for a leaf). */
+  constructor(
+    /** The leaf whose `.grad` this node writes. */
+    readonly variable: Tensor,
+  ) {
     super('torch::autograd::AccumulateGrad', [], [], [{ shape: variable.shape, dtype: variable.dtype }], null, Number.MAX_SAFE_INTEGER);
   }
 }

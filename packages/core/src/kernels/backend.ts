@@ -8,30 +8,60 @@ import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_back
 import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
 import { wasm_binary, wasm_sum, wasm_unary } from './wasm/elementwise.js';
 
-/** Everything ops need from a backend. Kernels take flat typed arrays with shape/strides/offset. */
+/**
+ * Everything ops need from a backend. Kernels take flat typed arrays with shape/strides/offset. A new backend
+ * spreads `js_backend` and replaces the kernels it speeds up.
+ *
+ * @example
+ * torch.register_backend({ ...torch.js_backend, name: 'mine', gemm: my_gemm });
+ * torch.set_backend('mine');
+ */
 export interface Backend {
+  /** The name `set_backend` selects it by ('js', 'wasm', …). */
   readonly name: string;
+  /** `out[i] = op(x[i])` for a named elementwise op with up to two scalar parameters. */
   readonly unary: typeof elementwise.unary;
+  /** `out[i] = op(a[i], b[i])` with NumPy broadcasting. */
   readonly binary: typeof elementwise.binary;
+  /** `out[i] = cond[i] ? a[i] : b[i]` with broadcasting. */
   readonly where: typeof elementwise.where;
+  /** Copies a (broadcast) view into a strided destination, for in-place ops. */
   readonly copy_into: typeof elementwise.copy_into;
+  /** Row-major copy of a strided view. */
   readonly contiguous: typeof elementwise.contiguous;
+  /** Sum over the flagged dims, accumulated in doubles. */
   readonly sum: typeof reduce.sum;
+  /** Max or min over the flagged dims (values only; NaN propagates). */
   readonly extreme: typeof reduce.extreme;
+  /** Max or min along one dim with the index of the first extreme. */
   readonly extreme_along: typeof reduce.extreme_along;
+  /** Softmax or log-softmax along one dim. */
   readonly softmax: typeof reduce.softmax;
+  /** General matrix multiply `C = alpha·op(A)·op(B) + beta·C` on flat row-major arrays, summed in doubles. */
   readonly gemm: typeof nn.gemm;
+  /** 2-D convolution of `[N, C, H, W]` with `[O, C/groups, kH, kW]`. */
   readonly conv2d_forward: typeof nn.conv2d_forward;
+  /** The gradient of conv2d with respect to its input. */
   readonly conv2d_backward_input: typeof nn.conv2d_backward_input;
+  /** The gradient of conv2d with respect to its weight. */
   readonly conv2d_backward_weight: typeof nn.conv2d_backward_weight;
+  /** The gradient of conv2d with respect to its bias (a sum over N, H, W). */
   readonly conv2d_backward_bias: typeof nn.conv2d_backward_bias;
+  /** 2-D max pooling, writing values and argmax positions. */
   readonly max_pool2d_forward: typeof nn.max_pool2d_forward;
+  /** Scatters gradients to the argmax positions. */
   readonly max_pool2d_backward: typeof nn.max_pool2d_backward;
+  /** 2-D average pooling. */
   readonly avg_pool2d_forward: typeof nn.avg_pool2d_forward;
+  /** The gradient of 2-D average pooling. */
   readonly avg_pool2d_backward: typeof nn.avg_pool2d_backward;
+  /** 2-D adaptive average pooling to an output size. */
   readonly adaptive_avg_pool2d_forward: typeof nn.adaptive_avg_pool2d_forward;
+  /** The gradient of 2-D adaptive average pooling. */
   readonly adaptive_avg_pool2d_backward: typeof nn.adaptive_avg_pool2d_backward;
+  /** Bilinear resize of `[N, C, H, W]`. */
   readonly upsample_bilinear2d_forward: typeof nn.upsample_bilinear2d_forward;
+  /** The gradient of the bilinear resize. */
   readonly upsample_bilinear2d_backward: typeof nn.upsample_bilinear2d_backward;
 }
 
@@ -91,24 +121,45 @@ if (wasm_backend !== null) registry.set(wasm_backend.name, wasm_backend);
 // wasm passes every op test against the js oracle, so it is the default wherever the engine runs it.
 let active: Backend = wasm_backend ?? js_backend;
 
-/** The backend ops dispatch to. */
+/**
+ * The backend ops dispatch to now (wasm where the engine has WebAssembly SIMD, else js).
+ *
+ * @example
+ * torch.kernels().name; // 'wasm'
+ */
 export function kernels(): Backend {
   return active;
 }
 
-/** Adds a backend; a backend may override only some kernels by spreading `js_backend`. */
+/**
+ * Adds (or replaces, by name) a backend; it may override only some kernels by spreading `js_backend`. It is
+ * used once `set_backend` selects it.
+ *
+ * @example
+ * torch.register_backend({ ...torch.js_backend, name: 'traced', gemm: (...a) => { calls++; return torch.js_backend.gemm(...a); } });
+ */
 export function register_backend(backend: Backend): void {
   registry.set(backend.name, backend);
 }
 
-/** Selects the active backend by name, e.g. `set_backend('js')`. */
+/**
+ * Selects the active backend by name; an unknown name raises, listing the registered ones.
+ *
+ * @example
+ * torch.set_backend('js'); // the pure-JavaScript kernels
+ */
 export function set_backend(name: string): void {
   const b = registry.get(name);
   if (b === undefined) throw new Error(`unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`);
   active = b;
 }
 
-/** Names of the registered backends, e.g. `['js', 'wasm']`. */
+/**
+ * Names of the registered backends.
+ *
+ * @example
+ * torch.list_backends(); // ['js', 'wasm']
+ */
 export function list_backends(): string[] {
   return [...registry.keys()];
 }

@@ -49,7 +49,13 @@ const sigmoid_f = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math
 type Inplace = { input?: Tensor; inplace?: boolean };
 
 const ELU = signature<{ input: Tensor; alpha: number; inplace: boolean }>('elu(Tensor input, float alpha=1.0, bool inplace=False)');
-/** `x` for x > 0, `alpha·(eˣ − 1)` otherwise (EluBackward0). @example F.elu(x, { alpha: 0.5 }) */
+/**
+ * `x` for x > 0, `alpha·(eˣ − 1)` otherwise (EluBackward0). Arguments as PyTorch's
+ * `elu(input, alpha=1.0, inplace=False)`, positionally or as options.
+ *
+ * @example
+ * F.elu(torch.tensor([-1, 0, 2]), { alpha: 0.5 }); // [-0.3161, 0, 2]
+ */
 export function elu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boolean], Inplace & { alpha?: number }>): Tensor {
   if (tracing) return trace_op('aten::elu', elu, args, ELU);
   const { input, alpha, inplace } = ELU.parse(args);
@@ -101,7 +107,13 @@ function gelu_tanh_grad(x: Tensor): Tensor {
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU = signature<{ input: Tensor; inplace: boolean }>('selu(Tensor input, bool inplace=False)');
-/** `scale·elu(x, alpha)` with the self-normalising constants (recorded as EluBackward0, as PyTorch). */
+/**
+ * `scale·elu(x, alpha)` with the self-normalising constants (recorded as EluBackward0, as PyTorch).
+ * Arguments: `selu(input, inplace=False)`.
+ *
+ * @example
+ * F.selu(torch.tensor([-1, 0, 2])); // [-1.1113, 0, 2.1014]
+ */
 export function selu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
   if (tracing) return trace_op('aten::selu', selu, args, SELU);
   const { input, inplace } = SELU.parse(args);
@@ -109,7 +121,12 @@ export function selu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>
 }
 
 const CELU = signature<{ input: Tensor; alpha: number; inplace: boolean }>('celu(Tensor input, float alpha=1.0, bool inplace=False)');
-/** `max(0, x) + min(0, alpha·(e^(x/alpha) − 1))` (CeluBackward0). */
+/**
+ * `max(0, x) + min(0, alpha·(e^(x/alpha) − 1))` (CeluBackward0). Arguments: `celu(input, alpha=1.0, inplace=False)`.
+ *
+ * @example
+ * F.celu(torch.tensor([-1, 0, 2])); // [-0.6321, 0, 2]
+ */
 export function celu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boolean], Inplace & { alpha?: number }>): Tensor {
   if (tracing) return trace_op('aten::celu', celu, args, CELU);
   const { input, alpha, inplace } = CELU.parse(args);
@@ -119,7 +136,13 @@ export function celu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boo
 }
 
 const HARDTANH = signature<{ input: Tensor; min_val: number; max_val: number; inplace: boolean }>('hardtanh(Tensor input, float min_val=-1.0, float max_val=1.0, bool inplace=False)');
-/** Clamps to `[min_val, max_val]`; the gradient passes strictly inside (HardtanhBackward0). */
+/**
+ * Clamps to `[min_val, max_val]`; the gradient passes strictly inside (HardtanhBackward0). Arguments:
+ * `hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False)`.
+ *
+ * @example
+ * F.hardtanh(torch.tensor([-3, 0.5, 2])); // [-1, 0.5, 1]
+ */
 export function hardtanh(...args: PyArgs<[input: Tensor, min_val: number, max_val: number, inplace: boolean], Inplace & { min_val?: number; max_val?: number }>): Tensor {
   if (tracing) return trace_op('aten::hardtanh', hardtanh, args, HARDTANH);
   const { input, min_val, max_val, inplace } = HARDTANH.parse(args);
@@ -132,7 +155,12 @@ function hardtanh_node(x: Tensor, lo: number, hi: number): Tensor {
 }
 
 const RELU6 = signature<{ input: Tensor; inplace: boolean }>('relu6(Tensor input, bool inplace=False)');
-/** `min(max(0, x), 6)`: hardtanh(x, 0, 6), as PyTorch records it. */
+/**
+ * `min(max(0, x), 6)`: hardtanh(x, 0, 6), as PyTorch records it. Arguments: `relu6(input, inplace=False)`.
+ *
+ * @example
+ * F.relu6(torch.tensor([-1, 3, 8])); // [0, 3, 6]
+ */
 export function relu6(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
   if (tracing) return trace_op('aten::relu6', relu6, args, RELU6);
   const { input, inplace } = RELU6.parse(args);
@@ -140,7 +168,13 @@ export function relu6(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace
 }
 
 const HARDSIGMOID = signature<{ input: Tensor; inplace: boolean }>('hardsigmoid(Tensor input, bool inplace=False)');
-/** `relu6(x + 3) / 6` (HardsigmoidBackward0: gradient 1/6 strictly inside (-3, 3)). */
+/**
+ * `relu6(x + 3) / 6` (HardsigmoidBackward0: gradient 1/6 strictly inside (-3, 3)). Arguments:
+ * `hardsigmoid(input, inplace=False)`.
+ *
+ * @example
+ * F.hardsigmoid(torch.tensor([-1, 0, 2])); // [0.3333, 0.5, 0.8333]
+ */
 export function hardsigmoid(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
   if (tracing) return trace_op('aten::hardsigmoid', hardsigmoid, args, HARDSIGMOID);
   const { input, inplace } = HARDSIGMOID.parse(args);
@@ -149,7 +183,12 @@ export function hardsigmoid(...args: PyArgs<[input: Tensor, inplace: boolean], I
 }
 
 const HARDSWISH = signature<{ input: Tensor; inplace: boolean }>('hardswish(Tensor input, bool inplace=False)');
-/** `x·relu6(x + 3) / 6` (HardswishBackward0). */
+/**
+ * `x·relu6(x + 3) / 6` (HardswishBackward0). Arguments: `hardswish(input, inplace=False)`.
+ *
+ * @example
+ * F.hardswish(torch.tensor([-1, 0, 2])); // [-0.3333, 0, 1.6667]
+ */
 export function hardswish(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
   if (tracing) return trace_op('aten::hardswish', hardswish, args, HARDSWISH);
   const { input, inplace } = HARDSWISH.parse(args);
@@ -159,7 +198,12 @@ export function hardswish(...args: PyArgs<[input: Tensor, inplace: boolean], Inp
 }
 
 const SILU = signature<{ input: Tensor; inplace: boolean }>('silu(Tensor input, bool inplace=False)');
-/** `x·σ(x)` (SiluBackward0). */
+/**
+ * `x·σ(x)`, also called swish (SiluBackward0). Arguments: `silu(input, inplace=False)`.
+ *
+ * @example
+ * F.silu(torch.tensor([-1, 0, 2])); // [-0.2689, 0, 1.7616]
+ */
 export function silu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
   if (tracing) return trace_op('aten::silu', silu, args, SILU);
   const { input, inplace } = SILU.parse(args);
@@ -171,7 +215,12 @@ export function silu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>
 }
 
 const MISH = signature<{ input: Tensor; inplace: boolean }>('mish(Tensor input, bool inplace=False)');
-/** `x·tanh(softplus(x))` (MishBackward0). */
+/**
+ * `x·tanh(softplus(x))` (MishBackward0). Arguments: `mish(input, inplace=False)`.
+ *
+ * @example
+ * F.mish(torch.tensor([-1, 0, 2])); // [-0.3034, 0, 1.9440]
+ */
 export function mish(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
   if (tracing) return trace_op('aten::mish', mish, args, MISH);
   const { input, inplace } = MISH.parse(args);
@@ -183,7 +232,13 @@ export function mish(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>
 }
 
 const SOFTPLUS = signature<{ input: Tensor; beta: number; threshold: number }>('softplus(Tensor input, float beta=1, float threshold=20)');
-/** `log(1 + e^(βx)) / β`, linear where `βx > threshold` (SoftplusBackward0). */
+/**
+ * `log(1 + e^(βx)) / β`, linear where `βx > threshold` (SoftplusBackward0). Arguments:
+ * `softplus(input, beta=1, threshold=20)`.
+ *
+ * @example
+ * F.softplus(torch.tensor([-1, 0, 2])); // [0.3133, 0.6931, 2.1269]
+ */
 export function softplus(...args: PyArgs<[input: Tensor, beta: number, threshold: number], { input?: Tensor; beta?: number; threshold?: number }>): Tensor {
   if (tracing) return trace_op('aten::softplus', softplus, args, SOFTPLUS);
   const { input, beta, threshold } = SOFTPLUS.parse(args);
@@ -194,7 +249,12 @@ export function softplus(...args: PyArgs<[input: Tensor, beta: number, threshold
 }
 
 const LOGSIGMOID = signature<{ input: Tensor }>('logsigmoid(Tensor input)');
-/** `log σ(x)` = `−softplus(−x)` (LogSigmoidBackward0). */
+/**
+ * `log σ(x)` = `−softplus(−x)` (LogSigmoidBackward0). Arguments: `logsigmoid(input)`.
+ *
+ * @example
+ * F.logsigmoid(torch.tensor([-1, 0, 2])); // [-1.3133, -0.6931, -0.1269]
+ */
 export function logsigmoid(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::logsigmoid', logsigmoid, args, LOGSIGMOID);
   const { input } = LOGSIGMOID.parse(args);
@@ -206,14 +266,24 @@ const HARDSHRINK = SHRINK('hardshrink');
 const SOFTSHRINK = SHRINK('softshrink');
 type ShrinkArgs = PyArgs<[input: Tensor, lambd: number], { input?: Tensor; lambd?: number }>;
 
-/** `x` where `|x| > lambd`, else 0 (HardshrinkBackward0). */
+/**
+ * `x` where `|x| > lambd`, else 0 (HardshrinkBackward0). Arguments: `hardshrink(input, lambd=0.5)`.
+ *
+ * @example
+ * F.hardshrink(torch.tensor([-1, 0.2, 0.7])); // [-1, 0, 0.7]
+ */
 export function hardshrink(...args: ShrinkArgs): Tensor {
   if (tracing) return trace_op('aten::hardshrink', hardshrink, args, HARDSHRINK);
   const { input, lambd } = HARDSHRINK.parse(args);
   return pointwise('HardshrinkBackward0', input, (v) => (v > lambd || v < -lambd ? v : 0), (a) => mask(gt(abs(a), lambd), a));
 }
 
-/** `x ∓ lambd` outside `[-lambd, lambd]`, else 0 (SoftshrinkBackward0). */
+/**
+ * `x ∓ lambd` outside `[-lambd, lambd]`, else 0 (SoftshrinkBackward0). Arguments: `softshrink(input, lambd=0.5)`.
+ *
+ * @example
+ * F.softshrink(torch.tensor([-1, 0.2, 0.7])); // [-0.5, 0, 0.2]
+ */
 export function softshrink(...args: ShrinkArgs): Tensor {
   if (tracing) return trace_op('aten::softshrink', softshrink, args, SOFTSHRINK);
   const { input, lambd } = SOFTSHRINK.parse(args);
@@ -222,7 +292,13 @@ export function softshrink(...args: ShrinkArgs): Tensor {
 }
 
 const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; inplace: boolean }>('threshold(Tensor input, float threshold, float value, bool inplace=False)');
-/** `x` where `x > threshold`, else `value` (ThresholdBackward0). */
+/**
+ * `x` where `x > threshold`, else `value` (ThresholdBackward0). Arguments:
+ * `threshold(input, threshold, value, inplace=False)`.
+ *
+ * @example
+ * F.threshold(torch.tensor([-1, 0.5, 2]), 1, 0); // [0, 0, 2]
+ */
 export function threshold(...args: PyArgs<[input: Tensor, threshold: number, value: number, inplace: boolean], Inplace & { threshold?: number; value?: number }>): Tensor {
   if (tracing) return trace_op('aten::threshold', threshold, args, THRESHOLD);
   const { input, threshold: th, value, inplace } = THRESHOLD.parse(args);
@@ -230,7 +306,12 @@ export function threshold(...args: PyArgs<[input: Tensor, threshold: number, val
 }
 
 const SOFTSIGN = signature<{ input: Tensor }>('softsign(Tensor input)');
-/** `x / (1 + |x|)`, composed as PyTorch composes it (DivBackward0). */
+/**
+ * `x / (1 + |x|)`, composed as PyTorch composes it (DivBackward0). Arguments: `softsign(input)`.
+ *
+ * @example
+ * F.softsign(torch.tensor([-1, 0, 2])); // [-0.5, 0, 0.6667]
+ */
 export function softsign(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::softsign', softsign, args, SOFTSIGN);
   const { input } = SOFTSIGN.parse(args);
@@ -238,7 +319,12 @@ export function softsign(...args: PyArgs<[input: Tensor], { input?: Tensor }>): 
 }
 
 const TANHSHRINK = signature<{ input: Tensor }>('tanhshrink(Tensor input)');
-/** `x − tanh(x)`, composed (SubBackward0). */
+/**
+ * `x − tanh(x)`, composed (SubBackward0). Arguments: `tanhshrink(input)`.
+ *
+ * @example
+ * F.tanhshrink(torch.tensor([-1, 0, 2])); // [-0.2384, 0, 1.0360]
+ */
 export function tanhshrink(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::tanhshrink', tanhshrink, args, TANHSHRINK);
   const { input } = TANHSHRINK.parse(args);
@@ -246,7 +332,13 @@ export function tanhshrink(...args: PyArgs<[input: Tensor], { input?: Tensor }>)
 }
 
 const GLU = signature<{ input: Tensor; dim: number }>('glu(Tensor input, int dim=-1)');
-/** `a·σ(b)` where `a`, `b` are the halves of `input` along `dim` (GluBackward0). */
+/**
+ * Gated linear unit: `a·σ(b)` where `a`, `b` are the halves of `input` along `dim` (GluBackward0). Arguments:
+ * `glu(input, dim=-1)`; the size along `dim` must be even.
+ *
+ * @example
+ * F.glu(torch.tensor([1, 2, 0, 100])); // [0.5, 2]
+ */
 export function glu(...args: PyArgs<[input: Tensor, dim: number], { input?: Tensor; dim?: number }>): Tensor {
   if (tracing) return trace_op('aten::glu', glu, args, GLU);
   const { input, dim } = GLU.parse(args);
@@ -273,7 +365,10 @@ export function glu(...args: PyArgs<[input: Tensor, dim: number], { input?: Tens
 const PRELU = signature<{ input: Tensor; weight: Tensor }>('prelu(Tensor input, Tensor weight)');
 /**
  * `x` where positive, `weight·x` elsewhere, one slope per channel (dim 1) or one for all
- * (PreluKernelBackward0, PyTorch 2.x's node).
+ * (PreluKernelBackward0, PyTorch 2.x's node). Arguments: `prelu(input, weight)`.
+ *
+ * @example
+ * F.prelu(torch.tensor([-2, 3]), torch.tensor([0.25])); // [-0.5, 3]
  */
 export function prelu(...args: PyArgs<[input: Tensor, weight: Tensor], { input?: Tensor; weight?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::prelu', prelu, args, PRELU);
@@ -304,7 +399,11 @@ const RRELU = signature<{ input: Tensor; lower: number; upper: number; training:
   'rrelu(Tensor input, float lower=0.125, float upper=0.3333333333333333, bool training=False, bool inplace=False)');
 /**
  * Randomised leaky ReLU: negative inputs are scaled by a slope drawn from `U(lower, upper)` per element in
- * training, by `(lower + upper) / 2` in eval (RreluWithNoiseBackward0).
+ * training, by `(lower + upper) / 2` in eval (RreluWithNoiseBackward0). Arguments:
+ * `rrelu(input, lower=1/8, upper=1/3, training=False, inplace=False)`; training draws from the default generator.
+ *
+ * @example
+ * F.rrelu(torch.tensor([-1, 2])); // eval slope 0.2292: [-0.2292, 2]
  */
 export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: number, training: boolean, inplace: boolean], Inplace & { lower?: number; upper?: number; training?: boolean }>): Tensor {
   if (tracing) return trace_op('aten::rrelu', rrelu, args, RRELU);
@@ -326,7 +425,13 @@ export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: numb
 }
 
 const SOFTMIN = signature<{ input: Tensor; dim: number | null; dtype: string | null }>('softmin(Tensor input, int? dim=None, *, ScalarType? dtype=None)');
-/** `softmax(−x, dim)` (SoftmaxBackward0 over NegBackward0). */
+/**
+ * `softmax(−x, dim)` (SoftmaxBackward0 over NegBackward0). Arguments: `softmin(input, dim=None, *, dtype=None)`;
+ * without `dim` PyTorch's legacy choice applies, with its deprecation warning.
+ *
+ * @example
+ * F.softmin(torch.tensor([1, 2]), 0); // [0.7311, 0.2689]
+ */
 export function softmin(...args: PyArgs<[input: Tensor, dim: number | null], { input?: Tensor; dim?: number | null; dtype?: string | null }>): Tensor {
   if (tracing) return trace_op('aten::softmin', softmin, args, SOFTMIN);
   const { input, dim, dtype } = SOFTMIN.parse(args);
@@ -334,7 +439,15 @@ export function softmin(...args: PyArgs<[input: Tensor, dim: number | null], { i
   return softmax(neg(x), dim ?? implicit_softmax_dim('softmin', x.ndim));
 }
 
-/** PyTorch's legacy dim choice for softmax-like calls without `dim` (with its deprecation warning). */
+/**
+ * PyTorch's legacy dim choice for softmax-like calls without `dim`: 0 for 0-, 1- and 3-dim inputs, else 1. Warns
+ * with PyTorch's deprecation message.
+ *
+ * @param name - the calling function's name, for the warning
+ * @param ndim - the input's number of dims
+ * @example
+ * torch.implicit_softmax_dim('softmax', 2); // 1 (and a warning)
+ */
 export function implicit_softmax_dim(name: string, ndim: number): number {
   const dim = ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
   warn(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);

@@ -22,14 +22,23 @@ function squash_bool(out: Tensor, op: UnaryOp | BinaryOp): Tensor {
   return out;
 }
 
-/** Elementwise map of one tensor (no recording). */
+/**
+ * Elementwise map of one tensor through a kernel op into a new tensor of `dtype` (no recording). The building
+ * block ops and packages use under their own derivative rule.
+ *
+ * @hidden
+ */
 export function map_unary(x: Tensor, op: UnaryOp, dtype: DType, a = 0, b = 0): Tensor {
   const out = empty(x.shape, dtype);
   kernels().unary(op, x._view, out._storage.data, a, b);
   return squash_bool(out, op);
 }
 
-/** Broadcast elementwise map of two tensors (no recording). */
+/**
+ * Broadcast elementwise map of two tensors through a kernel op into a new tensor of `dtype` (no recording).
+ *
+ * @hidden
+ */
 export function map_binary(x: Tensor, y: Tensor, op: BinaryOp, dtype: DType): Tensor {
   const shape = broadcast_shapes(x.shape, y.shape);
   const out = empty(shape, dtype);
@@ -67,7 +76,12 @@ export function result_type(...operands: (Tensor | Scalar)[]): DType {
   return r;
 }
 
-/** The float dtype a math op on `t` produces (ints promote to the default float). */
+/**
+ * The float dtype a math op on `t` produces: float dtypes stay, integral and bool promote to the default float.
+ *
+ * @example
+ * torch.float_dtype('int64'); // 'float32'
+ */
 export function float_dtype(t: DType): DType {
   return is_floating(t) ? t : get_default_dtype();
 }
@@ -110,7 +124,16 @@ export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
   return out;
 }
 
-/** `input - alpha * other` (SubBackward0). */
+/**
+ * `input - alpha * other` with broadcasting (SubBackward0). Two bool tensors raise, as in PyTorch.
+ *
+ * @param x - the input
+ * @param other - a tensor or number
+ * @param options - `alpha`: the multiplier of `other` (default 1; a fraction raises for integral results)
+ * @returns a new tensor of the promoted dtype
+ * @example
+ * torch.sub(torch.tensor([5, 7]), torch.tensor([1, 2]), { alpha: 2 }); // [3, 3]
+ */
 export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number } = {}): Tensor {
   if (tracing) return trace_op('aten::sub', sub, [x, other, options]);
   check_tensor(x, 'sub');
@@ -134,7 +157,12 @@ export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
 
 const SUB_BOOL = 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.';
 
-/** `other - input` for a number `other` (Python's `s - x`, RsubBackward1). */
+/**
+ * `other - input`: Python's `s - x` for a number `s` (RsubBackward1); with a tensor `other` it is `sub(other, x)`.
+ *
+ * @example
+ * torch.rsub(torch.tensor([1, 2]), 10); // [9, 8]
+ */
 export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
   if (tracing) return trace_op('aten::rsub', rsub, [x, other]);
   if (other instanceof Tensor) return sub(other, x);
@@ -146,7 +174,15 @@ export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
   return out;
 }
 
-/** Elementwise product with broadcasting (MulBackward0). */
+/**
+ * Elementwise product with broadcasting (MulBackward0): Python's `x * other`.
+ *
+ * @param x - the input
+ * @param other - a tensor (broadcast against `x`) or a number
+ * @returns a new tensor of the promoted dtype
+ * @example
+ * torch.mul(torch.tensor([1, 2]), torch.tensor([[3], [4]])); // [[3, 6], [4, 8]]
+ */
 export function mul(x: Tensor, other: Tensor | Scalar): Tensor {
   if (tracing) return trace_op('aten::mul', mul, [x, other]);
   check_tensor(x, 'mul');
@@ -172,6 +208,7 @@ export function mul(x: Tensor, other: Tensor | Scalar): Tensor {
   return out;
 }
 
+/** `div`'s rounding: null for true division, 'trunc' towards zero (C's `/`), 'floor' towards -∞ (Python's `//`). */
 export type RoundingMode = 'trunc' | 'floor' | null;
 
 /**
@@ -228,7 +265,15 @@ function div_rounded(x: Tensor, other: Tensor | Scalar, dtype: DType, mode: 'tru
   return out;
 }
 
-/** `input ** exponent` (PowBackward0 for a number exponent, PowBackward1 for a tensor). */
+/**
+ * `input ** exponent` elementwise: PowBackward0 for a number exponent, PowBackward1 for a tensor exponent and
+ * PowBackward2 for a number base (`torch.pow(2, t)`). Integers to negative integer powers raise.
+ *
+ * @param x - the base: a tensor, or a number with a tensor `exponent`
+ * @param exponent - a tensor (broadcast) or a number
+ * @example
+ * torch.pow(torch.tensor([1, 2, 3]), 2); // [1, 4, 9]
+ */
 export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
   if (tracing) return trace_op('aten::pow', pow, [x, exponent]);
   if (!(x instanceof Tensor)) {
@@ -273,7 +318,12 @@ function log_raw(x: Tensor): Tensor {
   return out;
 }
 
-/** `-input` (NegBackward0). */
+/**
+ * `-input` (NegBackward0); a bool tensor raises (use `logical_not`).
+ *
+ * @example
+ * torch.neg(torch.tensor([1, -2])); // [-1, 2]
+ */
 export function neg(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::neg', neg, [x]);
   if (x.dtype === 'bool') throw new Error('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
@@ -282,11 +332,22 @@ export function neg(x: Tensor): Tensor {
   return out;
 }
 
-/** Elementwise maximum (MaximumBackward0); ties split the gradient in half, as PyTorch. */
+/**
+ * Elementwise maximum of two broadcast tensors (MaximumBackward0); ties split the gradient in half, as PyTorch.
+ *
+ * @example
+ * torch.maximum(torch.tensor([1, 5]), torch.tensor([3, 2])); // [3, 5]
+ */
 export function maximum(x: Tensor, y: Tensor): Tensor {
   if (tracing) return trace_op('aten::maximum', maximum, [x, y]);
   return extremum(x, y, true);
 }
+/**
+ * Elementwise minimum of two broadcast tensors (MinimumBackward0); ties split the gradient in half.
+ *
+ * @example
+ * torch.minimum(torch.tensor([1, 5]), torch.tensor([3, 2])); // [1, 2]
+ */
 export function minimum(x: Tensor, y: Tensor): Tensor {
   if (tracing) return trace_op('aten::minimum', minimum, [x, y]);
   return extremum(x, y, false);
@@ -309,17 +370,89 @@ function compare(x: Tensor, other: Tensor | Scalar, op: 'gt' | 'lt' | 'ge' | 'le
   check_number(other, op);
   return map_unary(x, `${op}_s` as UnaryOp, 'bool', Number(other));
 }
+// Comparisons and logical ops return bool tensors and are never recorded (no gradient flows through them).
+/**
+ * `input > other` elementwise, with broadcasting; a bool tensor. The siblings `lt`, `ge`, `le`, `eq`, `ne`
+ * take the same arguments.
+ *
+ * @param x - the input
+ * @param o - a tensor (broadcast against `x`) or a number
+ * @example
+ * torch.gt(torch.tensor([1, 2, 3]), 2); // [false, false, true]
+ */
 export const gt = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'gt');
+/**
+ * `input < other` elementwise, with broadcasting; a bool tensor.
+ *
+ * @example
+ * torch.lt(torch.tensor([1, 2, 3]), 2); // [true, false, false]
+ */
 export const lt = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'lt');
+/**
+ * `input >= other` elementwise, with broadcasting; a bool tensor.
+ *
+ * @example
+ * torch.ge(torch.tensor([1, 2, 3]), 2); // [false, true, true]
+ */
 export const ge = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'ge');
+/**
+ * `input <= other` elementwise, with broadcasting; a bool tensor.
+ *
+ * @example
+ * torch.le(torch.tensor([1, 2, 3]), 2); // [true, true, false]
+ */
 export const le = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'le');
+/**
+ * `input == other` elementwise, with broadcasting; a bool tensor (NaN never equals). `equal` compares whole tensors.
+ *
+ * @example
+ * torch.eq(torch.tensor([1, 2, 3]), torch.tensor([1, 0, 3])); // [true, false, true]
+ */
 export const eq = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'eq');
+/**
+ * `input != other` elementwise, with broadcasting; a bool tensor.
+ *
+ * @example
+ * torch.ne(torch.tensor([1, 2, 3]), 2); // [true, false, true]
+ */
 export const ne = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'ne');
+/**
+ * Elementwise logical NOT: true where `input` is zero (or false); a bool tensor.
+ *
+ * @example
+ * torch.logical_not(torch.tensor([0, 1, 2])); // [true, false, false]
+ */
 export const logical_not = (x: Tensor): Tensor => (tracing ? trace_op('aten::logical_not', logical_not, [x]) : map_unary(x, 'logical_not', 'bool'));
+/**
+ * Elementwise logical AND of two broadcast tensors (non-zero is true); a bool tensor. PyTorch's
+ * `torch.logical_and`: despite the trailing underscore this is not in place.
+ *
+ * @example
+ * torch.logical_and_(torch.tensor([true, true]), torch.tensor([true, false])); // [true, false]
+ */
 export const logical_and_ = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'logical_and', 'bool');
+/**
+ * Elementwise logical OR of two broadcast tensors (non-zero is true); a bool tensor.
+ *
+ * @example
+ * torch.logical_or(torch.tensor([0, 0]), torch.tensor([0, 3])); // [false, true]
+ */
 export const logical_or = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'logical_or', 'bool');
+/**
+ * True where an element is NaN; a bool tensor.
+ *
+ * @example
+ * torch.isnan(torch.tensor([1, NaN])); // [false, true]
+ */
 export const isnan = (x: Tensor): Tensor => map_unary(x, 'isnan', 'bool');
-/** True when all elements of `a` and `b` are within `atol + rtol*|b|` (NaNs equal only with equal_nan). */
+/**
+ * True when every element satisfies `|a - b| <= atol + rtol·|b|` after broadcasting (NaNs count as equal only
+ * with `equal_nan`).
+ *
+ * @param options - `rtol` (default 1e-5), `atol` (default 1e-8), `equal_nan` (default false)
+ * @example
+ * torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001])); // true
+ */
 export function allclose(a: Tensor, b: Tensor, options: { rtol?: number; atol?: number; equal_nan?: boolean } = {}): boolean {
   const rtol = options.rtol ?? 1e-5;
   const atol = options.atol ?? 1e-8;
@@ -350,7 +483,13 @@ export function equal(a: Tensor, b: Tensor): boolean {
   return true;
 }
 
-/** Converts the dtype; differentiable between float dtypes (ToCopyBackward0). Same dtype returns `x`. */
+/**
+ * Converts to `dtype`; differentiable between float dtypes (ToCopyBackward0). The same dtype returns `x`
+ * itself. PyTorch spells it `x.to(dtype)`.
+ *
+ * @example
+ * torch.to_dtype(torch.tensor([1.7, -1.7]), 'int64'); // [1, -1]
+ */
 export function to_dtype(x: Tensor, dtype: DType): Tensor {
   if (tracing) return trace_op('aten::to', to_dtype, [x, dtype]);
   if (x.dtype === dtype) return x;
@@ -387,7 +526,13 @@ export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar)
   return out;
 }
 
-/** Fills positions where `mask` is true with `value` (MaskedFillBackward0). */
+/**
+ * A copy of `input` with `value` where the bool `mask` (broadcast to `input`'s shape) is true
+ * (MaskedFillBackward0).
+ *
+ * @example
+ * torch.masked_fill(torch.tensor([1, 2, 3]), torch.tensor([true, false, true]), 0); // [0, 2, 0]
+ */
 export function masked_fill(x: Tensor, mask: Tensor, value: Scalar): Tensor {
   if (tracing) return trace_op('aten::masked_fill', masked_fill, [x, mask, value]);
   if (mask.dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalar_type_name(mask.dtype)}`);

@@ -9,12 +9,16 @@ import { signature, type PyArgs, type Signature } from '../signature.js';
 
 /** Keyword options of the creation functions: `dtype` (default float32) and `requires_grad`. */
 export interface CreateOptions {
+  /** The element type; the default float dtype (`get_default_dtype()`, float32 unless changed) when left out. */
   dtype?: DType | null;
+  /** Where the tensor lives: only `'cpu'` exists here; `'cuda'` raises PyTorch's no-CUDA error. */
   device?: DeviceLike | null;
+  /** Make the result a leaf that records operations for autograd (floating dtypes only). */
   requires_grad?: boolean;
 }
 /** Keyword options of the random creation functions: those of CreateOptions and a `generator`. */
 export interface RandomOptions extends CreateOptions {
+  /** The random generator to draw from; `torch.default_generator` (seeded by `manual_seed`) when left out. */
   generator?: Generator | null;
 }
 
@@ -151,7 +155,13 @@ function convert(src: TypedArray, dtype: DType): TypedArray {
   return out;
 }
 
-/** Wraps an existing typed array without copying (PyTorch's `torch.from_numpy`). */
+/**
+ * Wraps an existing typed array as a tensor of `shape` without copying (PyTorch's `torch.from_numpy`): writes
+ * to either are seen by both. The dtype defaults to the array's (Float32Array → float32, …).
+ *
+ * @example
+ * torch.from_array(new Float32Array([1, 2, 3, 4]), [2, 2]);
+ */
 export function from_array(data: TypedArray, shape: readonly number[], dtype?: DType): Tensor {
   const dt = dtype ?? (data instanceof Float64Array ? 'float64' : data instanceof Uint8Array ? 'bool' : 'float32');
   if (numel_of(shape) !== data.length) throw new Error(`shape [${shape.join(', ')}] does not match ${data.length} elements`);
@@ -192,13 +202,24 @@ export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
   const a = parse_size(ZEROS, args);
   return finish(filled(a.size, 0, a.dtype ?? get_default_dtype()), a);
 }
-/** `torch.ones(2, 3)`, `torch.ones([2, 3], { dtype })`. */
+/**
+ * A tensor of ones: `torch.ones(2, 3)`, `torch.ones([2, 3], { dtype, device, requires_grad })`.
+ *
+ * @example
+ * torch.ones(2, 3).sum(); // 6
+ */
 export function ones(...args: SizeArgs<CreateOptions>): Tensor {
   if (tracing) return trace_op('aten::ones', ones, args);
   const a = parse_size(ONES, args);
   return finish(filled(a.size, 1, a.dtype ?? get_default_dtype()), a);
 }
-/** `torch.empty(2, 3)`: zero-filled here (its values are unspecified in PyTorch). */
+/**
+ * An uninitialised tensor, `torch.empty(2, 3)` or `torch.empty([2, 3], options)`: zero-filled here (its values
+ * are unspecified in PyTorch, so code must not read them before writing).
+ *
+ * @example
+ * const w = torch.empty(3, 4).uniform_(-0.1, 0.1);
+ */
 export function empty(...args: SizeArgs<CreateOptions>): Tensor {
   const a = parse_size(EMPTY, args);
   return finish(filled(a.size, 0, a.dtype ?? get_default_dtype()), a);
@@ -373,13 +394,24 @@ function random_fill(a: RandomMade, draw: (g: Generator) => number): Tensor {
 const uniform = (g: Generator): number => g.random();
 const normal = (g: Generator): number => g.normal();
 
-/** Uniform samples in [0, 1): `torch.rand(2, 3)`, `torch.rand([2, 3], { generator })`. */
+/**
+ * Samples of the uniform distribution on `[0, 1)`: `torch.rand(2, 3)`, `torch.rand([2, 3], { generator })`.
+ * A seed gives the same values on every run, though not PyTorch's values (its generator is not reproduced).
+ *
+ * @example
+ * torch.manual_seed(0); torch.rand(2); // two values in [0, 1), the same on every run
+ */
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
   if (tracing) return trace_op('aten::rand', rand, args);
   return random_fill(parse_size(RAND, args), uniform);
 }
 
-/** Standard normal samples: `torch.randn(2, 3)`, `torch.randn([2, 3], { dtype, generator })`. */
+/**
+ * Samples of the standard normal distribution: `torch.randn(2, 3)`, `torch.randn([2, 3], { dtype, generator })`.
+ *
+ * @example
+ * torch.randn(2, 3, { dtype: torch.float64 }).shape; // [2, 3]
+ */
 export function randn(...args: SizeArgs<RandomOptions>): Tensor {
   if (tracing) return trace_op('aten::randn', randn, args);
   return random_fill(parse_size(RANDN, args), normal);
@@ -411,7 +443,12 @@ export function randint(...args: [high: number, size: readonly number[], options
 
 const RANDPERM = signature<{ n: number; generator: Generator | null } & Made>(`randperm(int n, *, Any generator=None, ScalarType? dtype=None, Device? device=None, bool requires_grad=False)`);
 
-/** A random permutation of 0..n-1 (int64). */
+/**
+ * A random permutation of `0 … n-1` (int64 unless `dtype` says otherwise).
+ *
+ * @example
+ * torch.randperm(4); // e.g. [2, 0, 3, 1]
+ */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const a = RANDPERM.parse([n, options]);
   check_sizes([a.n]);
@@ -438,23 +475,53 @@ const RANDN_LIKE = like('randn_like');
 function make_like(a: LikeMade, value: number): Tensor {
   return finish(filled(a.input.shape, value, a.dtype ?? a.input.dtype), a);
 }
-/** Zeros shaped (and typed, unless `dtype` says otherwise) like `input`. */
+/**
+ * Zeros shaped (and typed, unless `dtype` says otherwise) like `input`.
+ *
+ * @example
+ * torch.zeros_like(torch.ones(2, 3)).shape; // [2, 3]
+ */
 export const zeros_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(ZEROS_LIKE.parse([input, options]), 0);
-/** Ones shaped like `input`. */
+/**
+ * Ones shaped (and typed, unless `dtype` says otherwise) like `input`.
+ *
+ * @example
+ * torch.ones_like(torch.tensor([5, 6])); // [1, 1]
+ */
 export const ones_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(ONES_LIKE.parse([input, options]), 1);
-/** An (zero-filled) tensor shaped like `input`. */
+/**
+ * An uninitialised (here zero-filled) tensor shaped and typed like `input`.
+ *
+ * @example
+ * torch.empty_like(x).copy_(x);
+ */
 export const empty_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(EMPTY_LIKE.parse([input, options]), 0);
-/** `fill_value` everywhere, shaped like `input`. */
+/**
+ * `fill_value` everywhere, shaped and typed like `input`.
+ *
+ * @example
+ * torch.full_like(torch.zeros(2), 7); // [7, 7]
+ */
 export const full_like = (input: Tensor, fill_value: number, options: CreateOptions = {}): Tensor => {
   const a = FULL_LIKE.parse([input, fill_value, options]);
   return make_like(a, Number(a.fill_value));
 };
-/** Uniform samples shaped like `input`. */
+/**
+ * Samples of the uniform distribution on `[0, 1)`, shaped and typed like `input`.
+ *
+ * @example
+ * torch.rand_like(torch.zeros(2, 2)).shape; // [2, 2]
+ */
 export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
   const a = RAND_LIKE.parse([input, options]);
   return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input.dtype, generator: a.generator ?? null }, uniform);
 };
-/** Normal samples shaped like `input`. */
+/**
+ * Samples of the standard normal distribution, shaped and typed like `input`.
+ *
+ * @example
+ * torch.randn_like(torch.zeros(2, 2)).shape; // [2, 2]
+ */
 export const randn_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
   const a = RANDN_LIKE.parse([input, options]);
   return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input.dtype, generator: a.generator ?? null }, normal);

@@ -37,6 +37,8 @@ function gather_rows(weight: Tensor, indices: Tensor): Tensor {
  * The gradient of `embedding` for the whole weight: rows of `grad` summed into the rows they were read from,
  * none into `padding_idx`, each divided by its index's count with `scale_grad_by_freq`. Its own gradient with
  * respect to `grad` is a lookup again (EmbeddingDenseBackward0), so the gradient is differentiable twice.
+ *
+ * @hidden
  */
 export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weights: number, padding_idx: number, scale_grad_by_freq: boolean): Tensor {
   const D = grad.shape[grad.ndim - 1]!;

@@ -13,8 +13,11 @@ import { as_view, select, slice, unsqueeze, type Geometry } from './view.js';
 
 /** A slice `start:stop:step` (any part may be omitted). */
 export interface Slice {
+  /** First index (default 0; negative counts from the end). */
   start?: number | null;
+  /** One past the last index (default: the size; negative counts from the end). */
   stop?: number | null;
+  /** Distance between taken indices (default 1; must be positive). */
   step?: number | null;
 }
 /** One entry of `x.index([...])`: int, slice, `'...'`, `null` (new axis), int64/bool tensor, or a list. */
@@ -331,7 +334,11 @@ export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tenso
   return out;
 }
 
-/** Zeros of `shape` with `src` added at `index` along `dim` (the adjoint of gather). */
+/**
+ * Zeros of `shape` with `src` added at `index` along `dim` (the adjoint of gather; ScatterAddBackward0).
+ *
+ * @hidden
+ */
 export function scatter_add_zeros(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::scatter_add', scatter_add_zeros, [src, dim, index, shape]) as Tensor;
   const plan = gather_plan(index, dim, shape);
@@ -343,7 +350,11 @@ export function scatter_add_zeros(src: Tensor, dim: number, index: Tensor, shape
   return out;
 }
 
-/** The backward of `max(dim)`/`min(dim)`: the gradient placed at the selected indices, zeros elsewhere. */
+/**
+ * The backward of `max(dim)`/`min(dim)`: the gradient placed at the selected indices, zeros elsewhere.
+ *
+ * @hidden
+ */
 export function scatter_into_zeros(g: Tensor, dim: number, indices: Tensor, shape: readonly number[], keepdim: boolean): Tensor {
   if (tracing) return trace_op('aten::scatter', scatter_into_zeros, [g, dim, indices, shape, keepdim]) as Tensor;
   const gk = keepdim ? g : unsqueeze(g, dim);

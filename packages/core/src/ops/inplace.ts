@@ -95,30 +95,75 @@ function overlaps(a: TypedArray, b: TypedArray): boolean {
 
 const no_alpha = (o?: { alpha?: number }): boolean => (o?.alpha ?? 1) === 1;
 
-/** In-place `self += alpha * other`; the result must be storable in self's dtype (PyTorch's casting rule). */
+// In-place ops write into `self` and return it; the node they record (AddBackward0, …) replaces self's history,
+// and the storage version counter moves, so a backward that saved the old value raises PyTorch's error.
+/**
+ * In-place `self += alpha * other` (AddBackward0); the result must be storable in self's dtype (PyTorch's
+ * casting rule), and a leaf that requires grad raises.
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.zeros([2]); torch.add_(x, 1, { alpha: 3 }); // x is [3, 3]
+ */
 export function add_<T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T {
   if (tracing) return trace_op('aten::add_', add_, [self, other, o]) as T;
   return apply_inplace(self, [other], false, (a) => add(a, other, o), no_alpha(o) ? 'add' : undefined);
 }
+/**
+ * In-place `self -= alpha * other` (SubBackward0), with `add_`'s rules.
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.ones([2]); x.sub_(torch.tensor([1, 2])); // x is [0, -1]
+ */
 export function sub_<T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T {
   if (tracing) return trace_op('aten::sub_', sub_, [self, other, o]) as T;
   return apply_inplace(self, [other], false, (a) => sub(a, other, o), no_alpha(o) ? 'sub' : undefined);
 }
+/**
+ * In-place `self *= other` (MulBackward0), with `add_`'s rules.
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.tensor([1, 2]); x.mul_(3); // x is [3, 6]
+ */
 export function mul_<T extends Tensor>(self: T, other: Tensor | Scalar): T {
   if (tracing) return trace_op('aten::mul_', mul_, [self, other]) as T;
   return apply_inplace(self, [other], other instanceof Tensor, (a) => mul(a, other), 'mul');
 }
+/**
+ * In-place `self /= other` (DivBackward0, or DivBackward2 with a `rounding_mode`); true division into an
+ * integral tensor raises, as PyTorch.
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.tensor([3, 6.0]); x.div_(3); // x is [1, 2]
+ */
 export function div_<T extends Tensor>(self: T, other: Tensor | Scalar, o: { rounding_mode?: RoundingMode } = {}): T {
   if (tracing) return trace_op('aten::div_', div_, [self, other, o]) as T;
   const mode = o.rounding_mode ?? null;
   const dtype = result_type(self, other);
   return apply_inplace(self, [other], other instanceof Tensor, (a) => div(a, other, o), mode === null ? 'div' : undefined, mode === null ? float_dtype(dtype) : dtype);
 }
+/**
+ * In-place `max(self, 0)` (ReluBackward0); bool tensors raise.
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.tensor([-1, 2]); torch.relu_(x); // x is [0, 2]
+ */
 export function relu_<T extends Tensor>(self: T): T {
   if (tracing) return trace_op('aten::relu_', relu_, [self]) as T;
   if (self.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   return apply_inplace(self, [], false, (a) => relu(a));
 }
+/**
+ * In-place `clamp`: bounds as `clamp` (`x.clamp_(min, max)` or `x.clamp_({ min, max })`); ClampBackward1.
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.tensor([-2, 0.5, 3]); x.clamp_(-1, 1); // x is [-1, 0.5, 1]
+ */
 export function clamp_<T extends Tensor>(self: T, min?: number | ClampOptions | null, max?: number | null): T {
   if (tracing) return trace_op('aten::clamp_', clamp_, [self, min, max]) as T;
   const bounds = min !== null && typeof min === 'object' ? [min.min, min.max] : [min, max];
@@ -130,6 +175,10 @@ export function clamp_<T extends Tensor>(self: T, min?: number | ClampOptions | 
  * Fills with `value`: a number (FillBackward2, PyTorch's node of `fill_.Scalar`, zero gradient) or a 0-dim
  * tensor (FillBackward3: the value gets the sum of the gradient). An integral tensor stores the value truncated,
  * a bool tensor `value != 0`, as PyTorch; an expanded tensor may be filled (every alias gets it).
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.empty([2, 2]); x.fill_(7); // x is [[7, 7], [7, 7]]
  */
 export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
   if (tracing) return trace_op('aten::fill_', fill_, [self, value]) as T;
@@ -154,7 +203,14 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
 }
 
 
-/** Copies `src` (broadcast, cast) into `self` (torch::autograd::CopyBackwards: gradient to `src`). */
+/**
+ * Copies `src` (broadcast to self's shape, cast to self's dtype) into `self` (CopyBackwards: the gradient goes
+ * to `src`).
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.zeros([2, 2]); x.copy_(torch.tensor([1, 2])); // x is [[1, 2], [1, 2]]
+ */
 export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   if (tracing) return trace_op('aten::copy_', copy_, [self, src]) as T;
   const recording = check_inplace(self, [src]);
@@ -173,7 +229,14 @@ function check_random_dtype(self: Tensor, kernel: string): void {
   if (!is_floating(self.dtype)) throw new Error(`"${kernel}" not implemented for '${scalar_type_name(self.dtype)}'`);
 }
 
-/** Fills with U(low, high) samples (an initialiser: not recorded). */
+/**
+ * Fills with samples of the uniform distribution on `[low, high)` from `generator` (an initialiser: not
+ * recorded). PyTorch names the bounds `from` and `to`.
+ *
+ * @returns `self`
+ * @example
+ * torch.empty([3]).uniform_(-1, 1);
+ */
 export function uniform_<T extends Tensor>(self: T, low = 0, high = 1, generator = default_generator): T {
   check_random_dtype(self, 'check_uniform_bounds');
   if (!(low <= high)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${low} > to=${high}`);
@@ -186,7 +249,13 @@ export function uniform_<T extends Tensor>(self: T, low = 0, high = 1, generator
   return self;
 }
 
-/** Fills with N(mean, std²) samples (an initialiser: not recorded). */
+/**
+ * Fills with samples of the normal distribution N(mean, std²) from `generator` (an initialiser: not recorded).
+ *
+ * @returns `self`
+ * @example
+ * torch.empty([3]).normal_(0, 0.02);
+ */
 export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator = default_generator): T {
   check_random_dtype(self, 'normal_kernel_cpu');
   if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
@@ -201,5 +270,8 @@ export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator 
 /**
  * `self` overwritten with `op(self)` as an in-place op: the node `op` records replaces `self`'s history (the
  * `inplace=True` forms of the activations). The node reads a copy of the value before the write.
+ *
+ * @example
+ * torch.apply_unary_inplace(x, torch.sigmoid); // x.grad_fn is SigmoidBackward0
  */
 export const apply_unary_inplace = <T extends Tensor>(self: T, op: (a: Tensor) => Tensor): T => apply_inplace(self, [], true, op);

@@ -71,7 +71,13 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-/** `bias + a @ b` with `bias` broadcast to the result (AddmmBackward0; edges: bias, a, b). */
+/**
+ * `bias + a @ b` for 2-D `a`, `b`, with `bias` broadcast to the result (AddmmBackward0; edges: bias, a, b).
+ * PyTorch's `torch.addmm` with beta = alpha = 1.
+ *
+ * @example
+ * torch.addmm(torch.tensor([10, 20]), torch.eye(2), torch.tensor([[1, 2], [3, 4]])); // [[11, 22], [13, 24]]
+ */
 export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   if (tracing) return trace_op('aten::addmm', addmm, [bias, a, b]);
   if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
@@ -90,7 +96,12 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-/** Matrix-vector product (MvBackward0). */
+/**
+ * Product of a 2-D matrix and a 1-D vector (MvBackward0).
+ *
+ * @example
+ * torch.mv(torch.tensor([[1, 2], [3, 4]]), torch.tensor([1, 1])); // [3, 7]
+ */
 export function mv(a: Tensor, v: Tensor): Tensor {
   if (tracing) return trace_op('aten::mv', mv, [a, v]);
   if (a.ndim !== 2 || v.ndim !== 1) throw new Error(`vector + matrix @ vector expected, got ${a.ndim}, ${v.ndim}`);
@@ -105,7 +116,12 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   return out;
 }
 
-/** Inner product of 1-D tensors (DotBackward0). */
+/**
+ * Inner product of two 1-D tensors of the same length (DotBackward0).
+ *
+ * @example
+ * torch.dot(torch.tensor([1, 2]), torch.tensor([3, 4])); // 11
+ */
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (tracing) return trace_op('aten::dot', dot, [a, b]);
   if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
@@ -124,7 +140,13 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-/** Batched matrix product of 3-D tensors (BmmBackward0). */
+/**
+ * Batched matrix product of 3-D tensors `[b, n, m] @ [b, m, p]` → `[b, n, p]` (BmmBackward0); no broadcasting
+ * (`matmul` broadcasts).
+ *
+ * @example
+ * torch.bmm(torch.ones([4, 2, 3]), torch.ones([4, 3, 5])).shape; // [4, 2, 5]
+ */
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (tracing) return trace_op('aten::bmm', bmm, [a, b]);
   if (a.ndim !== 3) throw new Error('batch1 must be a 3D tensor');
@@ -178,7 +200,7 @@ function should_fold(a: Tensor, b: Tensor): boolean {
 
 /**
  * NumPy-style matrix product: dot, mv, mm, or batched bmm with broadcast batch dims; the node names follow
- * PyTorch's decomposition (spec §3).
+ * PyTorch's decomposition (`MmBackward0`, `BmmBackward0`, `UnsafeViewBackward0`, … as PyTorch records them).
  *
  * @example
  * torch.matmul(a, b); a.matmul(b);

@@ -13,6 +13,10 @@ import { mean, sum } from './reduce.js';
 import { abs, clamp, exp, log, sigmoid } from './unary.js';
 import { logsigmoid, softplus } from './activation.js';
 
+/**
+ * How a loss reduces its per-element values: 'mean' (the default) averages them, 'sum' adds them, 'none' returns
+ * them unreduced.
+ */
 export type LossReduction = 'mean' | 'sum' | 'none';
 
 function reduction_of(r: string, allowed: readonly string[] = ['mean', 'sum', 'none']): string {
@@ -62,7 +66,11 @@ export function huber_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduc
 const KL_DIV = signature<{ input: Tensor; target: Tensor; reduction: string; log_target: boolean }>("kl_div(Tensor input, Tensor target, str reduction='mean', bool log_target=False)");
 /**
  * `target·(log target − input)` (0 where target is 0), or `eᵗ·(t − input)` with `log_target`; reduction
- * `'batchmean'` divides the sum by the batch size.
+ * `'batchmean'` divides the sum by the batch size. `input` holds log-probabilities. Arguments:
+ * `kl_div(input, target, reduction='mean', log_target=False)`.
+ *
+ * @example
+ * F.kl_div(torch.tensor([-1, -2]), torch.tensor([0.5, 0.5]), { reduction: 'sum' }); // 0.8069
  */
 export function kl_div(...args: PyArgs<[input: Tensor, target: Tensor, reduction: string, log_target: boolean], { input?: Tensor; target?: Tensor; reduction?: string; log_target?: boolean }>): Tensor {
   if (tracing) return trace_op('aten::kl_div', kl_div, args, KL_DIV);
@@ -84,7 +92,14 @@ function xlogy_self(t: Tensor): Tensor {
 
 const POISSON = signature<{ input: Tensor; target: Tensor; log_input: boolean; full: boolean; eps: number; reduction: string }>(
   "poisson_nll_loss(Tensor input, Tensor target, bool log_input=True, bool full=False, float eps=1e-8, str reduction='mean')");
-/** Negative log likelihood of a Poisson target: `eˣ − t·x` (`log_input`) or `x − t·log(x + eps)`, plus Stirling's term when `full`. */
+/**
+ * Negative log likelihood of a Poisson target: `eˣ − t·x` (`log_input`) or `x − t·log(x + eps)`, plus Stirling's
+ * term when `full`. Arguments: `poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8,
+ * reduction='mean')`.
+ *
+ * @example
+ * F.poisson_nll_loss(torch.tensor([0, 1]), torch.tensor([1, 2])); // 0.8591
+ */
 export function poisson_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor, log_input: boolean, full: boolean, eps: number, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; log_input?: boolean; full?: boolean; eps?: number }>): Tensor {
   if (tracing) return trace_op('aten::poisson_nll_loss', poisson_nll_loss, args, POISSON);
   const { input, target, log_input, full, eps, reduction } = POISSON.parse(args);
@@ -102,7 +117,14 @@ export function poisson_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor,
 
 const GAUSSIAN = signature<{ input: Tensor; target: Tensor; var: Tensor; full: boolean; eps: number; reduction: string }>(
   "gaussian_nll_loss(Tensor input, Tensor target, Tensor var, bool full=False, float eps=1e-6, str reduction='mean')");
-/** `½(log var + (input − target)² / var)` with `var` clamped at `eps` (the clamp passes gradients through). */
+/**
+ * Gaussian negative log likelihood `½(log var + (input − target)² / var)`, with `var` clamped at `eps` (the
+ * clamp passes gradients through) and `½ log 2π` added when `full`. Arguments: `gaussian_nll_loss(input, target,
+ * var, full=False, eps=1e-6, reduction='mean')`.
+ *
+ * @example
+ * F.gaussian_nll_loss(torch.tensor([0, 1]), torch.tensor([1, 1]), torch.tensor([1, 1])); // 0.25
+ */
 export function gaussian_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor, var_: Tensor, full: boolean, eps: number, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; var?: Tensor; full?: boolean; eps?: number }>): Tensor {
   if (tracing) return trace_op('aten::gaussian_nll_loss', gaussian_nll_loss, args, GAUSSIAN);
   const { input, target, var: var_, full, eps, reduction } = GAUSSIAN.parse(args);
@@ -122,7 +144,13 @@ export function gaussian_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor
 }
 
 const SOFT_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: string }>("soft_margin_loss(Tensor input, Tensor target, str reduction='mean')");
-/** `log(1 + e^(−y·x))` (SoftMarginLossBackward0). */
+/**
+ * Two-class logistic loss `log(1 + e^(−y·x))` for targets ±1 (SoftMarginLossBackward0). Arguments:
+ * `soft_margin_loss(input, target, reduction='mean')`.
+ *
+ * @example
+ * F.soft_margin_loss(torch.tensor([2, -1]), torch.tensor([1, -1])); // 0.2201
+ */
 export function soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::soft_margin_loss', soft_margin_loss, args, SOFT_MARGIN);
   const { input, target, reduction } = SOFT_MARGIN.parse(args);
@@ -140,7 +168,13 @@ export function soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor,
 }
 
 const MULTILABEL_SOFT = signature<{ input: Tensor; target: Tensor; weight: Tensor | null; reduction: string }>("multilabel_soft_margin_loss(Tensor input, Tensor target, Tensor? weight=None, str reduction='mean')");
-/** `−mean_c [t·log σ(x) + (1 − t)·log σ(−x)]` per sample, weighted per class. */
+/**
+ * Multi-label one-versus-all loss: `−mean_c [t·log σ(x) + (1 − t)·log σ(−x)]` per sample of `[N, C]`, weighted
+ * per class. Arguments: `multilabel_soft_margin_loss(input, target, weight=None, reduction='mean')`.
+ *
+ * @example
+ * F.multilabel_soft_margin_loss(torch.tensor([[2, -1]]), torch.tensor([[1, 0]])); // 0.2201
+ */
 export function multilabel_soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, weight: Tensor | null, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; weight?: Tensor | null }>): Tensor {
   if (tracing) return trace_op('aten::multilabel_soft_margin_loss', multilabel_soft_margin_loss, args, MULTILABEL_SOFT);
   const { input, target, weight, reduction } = MULTILABEL_SOFT.parse(args);
@@ -154,7 +188,13 @@ export function multilabel_soft_margin_loss(...args: PyArgs<[input: Tensor, targ
 }
 
 const HINGE = signature<{ input: Tensor; target: Tensor; margin: number; reduction: string }>("hinge_embedding_loss(Tensor input, Tensor target, float margin=1.0, str reduction='mean')");
-/** `x` where `y = 1`, `max(0, margin − x)` where `y = −1`. */
+/**
+ * `x` where `y = 1`, `max(0, margin − x)` where `y = −1`, for distances `x`. Arguments:
+ * `hinge_embedding_loss(input, target, margin=1.0, reduction='mean')`.
+ *
+ * @example
+ * F.hinge_embedding_loss(torch.tensor([0.3, 0.2]), torch.tensor([1, -1])); // 0.55
+ */
 export function hinge_embedding_loss(...args: PyArgs<[input: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; margin?: number }>): Tensor {
   if (tracing) return trace_op('aten::hinge_embedding_loss', hinge_embedding_loss, args, HINGE);
   const { input, target, margin, reduction } = HINGE.parse(args);
@@ -167,7 +207,13 @@ export function hinge_embedding_loss(...args: PyArgs<[input: Tensor, target: Ten
 }
 
 const COSINE_EMB = signature<{ input1: Tensor; input2: Tensor; target: Tensor; margin: number; reduction: string }>("cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, str reduction='mean')");
-/** `1 − cos(x1, x2)` where `y = 1`, `max(0, cos − margin)` where `y = −1` (cosine with PyTorch's 1e-12 guard). */
+/**
+ * `1 − cos(x1, x2)` where `y = 1`, `max(0, cos − margin)` where `y = −1` (cosine with PyTorch's 1e-12 guard), per
+ * row. Arguments: `cosine_embedding_loss(input1, input2, target, margin=0, reduction='mean')`.
+ *
+ * @example
+ * F.cosine_embedding_loss(torch.tensor([[1, 0]]), torch.tensor([[0, 1]]), torch.tensor([1])); // 1
+ */
 export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input1?: Tensor; input2?: Tensor; target?: Tensor; margin?: number }>): Tensor {
   if (tracing) return trace_op('aten::cosine_embedding_loss', cosine_embedding_loss, args, COSINE_EMB);
   const { input1, input2, target, margin, reduction } = COSINE_EMB.parse(args);
@@ -186,7 +232,13 @@ export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: T
 }
 
 const MARGIN_RANK = signature<{ input1: Tensor; input2: Tensor; target: Tensor; margin: number; reduction: string }>("margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, str reduction='mean')");
-/** `max(0, −y·(x1 − x2) + margin)`. */
+/**
+ * `max(0, −y·(x1 − x2) + margin)`: `y = 1` asks `x1` to rank above `x2`. Arguments:
+ * `margin_ranking_loss(input1, input2, target, margin=0, reduction='mean')`.
+ *
+ * @example
+ * F.margin_ranking_loss(torch.tensor([1, 2]), torch.tensor([2, 1]), torch.tensor([1, 1])); // 0.5
+ */
 export function margin_ranking_loss(...args: PyArgs<[input1: Tensor, input2: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input1?: Tensor; input2?: Tensor; target?: Tensor; margin?: number }>): Tensor {
   if (tracing) return trace_op('aten::margin_ranking_loss', margin_ranking_loss, args, MARGIN_RANK);
   const { input1, input2, target, margin, reduction } = MARGIN_RANK.parse(args);
@@ -199,7 +251,14 @@ export function margin_ranking_loss(...args: PyArgs<[input1: Tensor, input2: Ten
 
 const MULTI_MARGIN = signature<{ input: Tensor; target: Tensor; p: number; margin: number; weight: Tensor | null; reduction: string }>(
   "multi_margin_loss(Tensor input, Tensor target, int p=1, float margin=1, Tensor? weight=None, str reduction='mean')");
-/** `Σ_{i≠y} max(0, margin − x[y] + x[i])^p / C` per sample, scaled by `weight[y]` (MultiMarginLossBackward0). */
+/**
+ * Multi-class hinge loss `Σ_{i≠y} max(0, margin − x[y] + x[i])^p / C` per sample, scaled by `weight[y]`
+ * (MultiMarginLossBackward0). Arguments: `multi_margin_loss(input, target, p=1, margin=1, weight=None,
+ * reduction='mean')`, `p` 1 or 2.
+ *
+ * @example
+ * F.multi_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([3], { dtype: torch.int64 })); // 0.325
+ */
 export function multi_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, p: number, margin: number, weight: Tensor | null, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; p?: number; margin?: number; weight?: Tensor | null }>): Tensor {
   if (tracing) return trace_op('aten::multi_margin_loss', multi_margin_loss, args, MULTI_MARGIN);
   const { input, target, p, margin, weight, reduction } = MULTI_MARGIN.parse(args);
@@ -236,7 +295,11 @@ export function multi_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor
 const MULTILABEL_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: string }>("multilabel_margin_loss(Tensor input, Tensor target, str reduction='mean')");
 /**
  * `Σ_j Σ_{i∉targets} max(0, 1 − (x[target_j] − x[i])) / C` per sample; a sample's targets end at the first −1
- * (MultilabelMarginLossBackward0).
+ * (MultilabelMarginLossBackward0). Arguments: `multilabel_margin_loss(input, target, reduction='mean')`, int64
+ * targets shaped as the input.
+ *
+ * @example
+ * F.multilabel_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([[3, 0, -1, 1]], { dtype: torch.int64 })); // 0.85
  */
 export function multilabel_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::multilabel_margin_loss', multilabel_margin_loss, args, MULTILABEL_MARGIN);
@@ -306,7 +369,14 @@ function scale_rows(dx: Float64Array, g: Tensor, N: number, C: number, reduction
 const TRIPLET = signature<{ anchor: Tensor; positive: Tensor; negative: Tensor; margin: number; p: number; eps: number; swap: boolean; reduction: string }>(
   "triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-6, bool swap=False, str reduction='mean')");
 type TripletOptions = Red & { anchor?: Tensor; positive?: Tensor; negative?: Tensor; margin?: number; swap?: boolean };
-/** `max(0, margin + d(a, p) − d(a, n))` with p-norm pairwise distances (`swap` uses the closer negative). */
+/**
+ * `max(0, margin + d(a, p) − d(a, n))` with p-norm pairwise distances (`swap` uses the closer negative).
+ * Arguments: `triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+ * reduction='mean')`.
+ *
+ * @example
+ * F.triplet_margin_loss(torch.tensor([[0, 0]]), torch.tensor([[3, 4]]), torch.tensor([[1, 0]])); // 5
+ */
 export function triplet_margin_loss(...args: PyArgs<[anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, p: number, eps: number, swap: boolean, reduction: LossReduction], TripletOptions & { p?: number; eps?: number }>): Tensor {
   if (tracing) return trace_op('aten::triplet_margin_loss', triplet_margin_loss, args, TRIPLET);
   const { anchor, positive, negative, margin, p, eps, swap, reduction } = TRIPLET.parse(args);
@@ -328,7 +398,14 @@ function triplet_from(dist: (a: Tensor, b: Tensor) => Tensor, anchor: Tensor, po
 
 const TRIPLET_DIST = signature<{ anchor: Tensor; positive: Tensor; negative: Tensor; distance_function: ((a: Tensor, b: Tensor) => Tensor) | null; margin: number; swap: boolean; reduction: string }>(
   "triplet_margin_with_distance_loss(Tensor anchor, Tensor positive, Tensor negative, *, Callable? distance_function=None, float margin=1.0, bool swap=False, str reduction='mean')");
-/** The triplet loss with any distance function (default: pairwise_distance). */
+/**
+ * The triplet loss with any distance function (default: pairwise_distance). Arguments:
+ * `triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+ * swap=False, reduction='mean')`.
+ *
+ * @example
+ * F.triplet_margin_with_distance_loss(a, p, n, { distance_function: (x, y) => F.pairwise_distance(x, y, { p: 1 }) });
+ */
 export function triplet_margin_with_distance_loss(...args: PyArgs<[anchor: Tensor, positive: Tensor, negative: Tensor], TripletOptions & { distance_function?: ((a: Tensor, b: Tensor) => Tensor) | null }>): Tensor {
   if (tracing) return trace_op('aten::triplet_margin_with_distance_loss', triplet_margin_with_distance_loss, args, TRIPLET_DIST);
   const { anchor, positive, negative, distance_function, margin, swap, reduction } = TRIPLET_DIST.parse(args);
@@ -352,7 +429,12 @@ function logaddexp(a: number, b: number): number {
 /**
  * Connectionist temporal classification loss over `log_probs` `[T, N, C]` (or `[T, C]`), targets padded
  * `[N, S]` or concatenated 1-D (CtcLossBackward0). 'mean' divides each sample's loss by its target length,
- * then averages over the batch, as PyTorch does.
+ * then averages over the batch, as PyTorch does. Arguments: `ctc_loss(log_probs, targets, input_lengths,
+ * target_lengths, blank=0, reduction='mean', zero_infinity=False)`.
+ *
+ * @example
+ * const log_probs = torch.zeros(2, 1, 3).log_softmax(2); // T=2, N=1, C=3
+ * F.ctc_loss(log_probs, torch.tensor([[1]], { dtype: torch.int64 }), [2], [1]); // 1.0986
  */
 export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, input_lengths: Tensor | number[], target_lengths: Tensor | number[], blank: number, reduction: LossReduction, zero_infinity: boolean], Red & { blank?: number; zero_infinity?: boolean }>): Tensor {
   if (tracing) return trace_op('aten::ctc_loss', ctc_loss, args, CTC);

@@ -39,9 +39,13 @@ function float_data(t: Tensor): FloatArray {
 
 /** Keyword options of `conv2d` (PyTorch's `stride`, `padding`, `dilation`, `groups`). */
 export interface Conv2dOptions {
+  /** Step of the kernel over the input (default 1). */
   stride?: Pair;
+  /** Zeros added on both sides of each spatial dim (default 0); 'same' keeps the size (stride 1 only), 'valid' is 0. */
   padding?: Pair | 'same' | 'valid';
+  /** Spacing between kernel elements (default 1). */
   dilation?: Pair;
+  /** Split input and output channels into this many independent groups (default 1; channels must divide). */
   groups?: number;
 }
 
@@ -147,10 +151,15 @@ function convolution_backward(g: Tensor, x: Tensor, w: Tensor, p: Conv2dParams, 
 
 /** Keyword options of `max_pool2d` (`stride` defaults to the kernel size; `return_indices` also gives the argmax). */
 export interface MaxPoolOptions {
+  /** Step of the window (default: the kernel size). */
   stride?: Pair | null;
+  /** Implicit -∞ padding on both sides (default 0; at most half the kernel size). */
   padding?: Pair;
+  /** Spacing between window elements (default 1). */
   dilation?: Pair;
+  /** Round the output size up instead of down, letting a last partial window count (default false). */
   ceil_mode?: boolean;
+  /** Also return the argmax positions, as `[values, indices]` (default false). */
   return_indices?: boolean;
 }
 
@@ -208,10 +217,15 @@ function max_pool2d_backward(g: Tensor, x: Tensor, indices: Tensor, p: Pool2dPar
 
 /** Keyword options of `avg_pool2d` (`stride` defaults to the kernel size). */
 export interface AvgPoolOptions {
+  /** Step of the window (default: the kernel size). */
   stride?: Pair | null;
+  /** Implicit zero padding on both sides (default 0; at most half the kernel size). */
   padding?: Pair;
+  /** Round the output size up instead of down (default false). */
   ceil_mode?: boolean;
+  /** Count padded zeros in the divisor (default true). */
   count_include_pad?: boolean;
+  /** Divide every window sum by this instead of the window size. */
   divisor_override?: number | null;
 }
 
@@ -273,11 +287,17 @@ function adaptive_avg_pool2d_impl(input: Tensor, output_size: Pair | [number | n
 
 /** Keyword options of `interpolate`: an output `size` or a `scale_factor`, the `mode` and `align_corners`. */
 export interface InterpolateOptions {
+  /** The output's spatial size (one int for all dims, or one per dim); give this or `scale_factor`. */
   size?: number | number[] | null;
+  /** Multiplier of each spatial size (floored); give this or `size`. */
   scale_factor?: number | number[] | null;
+  /** The sampling rule (default 'nearest'); 'linear', 'bilinear', 'trilinear' by the input's spatial rank. */
   mode?: 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
+  /** For the linear modes and 'bicubic': map corner pixel centres onto each other (default false). */
   align_corners?: boolean | null;
+  /** With `scale_factor`: sample by the resulting size instead of the given factor. */
   recompute_scale_factor?: boolean | null;
+  /** Low-pass filter when downsampling with 'bilinear' / 'bicubic' (default false). */
   antialias?: boolean;
 }
 
@@ -367,8 +387,11 @@ function dropout_impl(input: Tensor, p_or_options?: number | { p?: number; train
 export type Reduction = 'mean' | 'sum' | 'none';
 /** Keyword options of `nll_loss` (class `weight`, `ignore_index`, `reduction`). */
 export interface NllOptions {
+  /** A weight per class, `[C]`; each sample's loss is scaled by its target's weight. */
   weight?: Tensor | null;
+  /** Targets equal to this contribute nothing, neither loss nor gradient (default -100). */
   ignore_index?: number;
+  /** 'mean' (default; the weighted mean), 'sum' or 'none'. */
   reduction?: Reduction;
 }
 
@@ -442,6 +465,7 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
 
 /** Keyword options of `cross_entropy` (those of `nll_loss` and `label_smoothing`). */
 export interface CrossEntropyOptions extends NllOptions {
+  /** ε in [0, 1]: the target becomes `(1 - ε)·one_hot + ε / C` (default 0). */
   label_smoothing?: number;
 }
 
@@ -825,8 +849,11 @@ export function legacy_reduction(a: { size_average: boolean | null; reduce: bool
 interface LossParsed { input: Tensor; target: Tensor; size_average: boolean | null; reduce: boolean | null; reduction: string }
 /** Keyword options every loss takes. */
 export interface LossOptions {
+  /** Deprecated: false means `reduction: 'sum'` (PyTorch warns, and so does tsgrad). */
   size_average?: boolean | null;
+  /** Deprecated: false means `reduction: 'none'`. */
   reduce?: boolean | null;
+  /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
 }
 type LossArgs<O> = PyArgs<[input: Tensor, target: Tensor], O & LossOptions & { input?: Tensor; target?: Tensor }>;
@@ -884,7 +911,13 @@ export function mse_loss(...args: LossArgs<object>): Tensor {
   return mse_loss_impl(a.input, a.target, { reduction: legacy_reduction(a) });
 }
 
-/** Mean absolute error (composed; gradient sign(x - y)); warns on a target shaped unlike the input. */
+/**
+ * Mean absolute error `|input − target|`, reduced (composed; gradient sign(x − y)); warns on a target shaped
+ * unlike the input. Arguments: `l1_loss(input, target, size_average=None, reduce=None, reduction='mean')`.
+ *
+ * @example
+ * F.l1_loss(torch.tensor([1, 2]), torch.tensor([0, 0])); // 1.5
+ */
 export function l1_loss(...args: LossArgs<object>): Tensor {
   if (tracing) return trace_op('aten::l1_loss', l1_loss, args, L1_LOSS);
   const a = L1_LOSS.parse(args);
@@ -892,7 +925,14 @@ export function l1_loss(...args: LossArgs<object>): Tensor {
   return l1_loss_impl(a.input, a.target, { reduction: legacy_reduction(a) });
 }
 
-/** Smooth L1 (Huber with `beta`), SmoothL1LossBackward0; warns on a target shaped unlike the input. */
+/**
+ * Smooth L1: `0.5 d²/beta` where `|d| < beta`, else `|d| − 0.5 beta` (SmoothL1LossBackward0); warns on a target
+ * shaped unlike the input. Arguments: `smooth_l1_loss(input, target, size_average=None, reduce=None,
+ * reduction='mean', beta=1.0)`.
+ *
+ * @example
+ * F.smooth_l1_loss(torch.tensor([0.5, 2]), torch.tensor([0, 0])); // 0.8125
+ */
 export function smooth_l1_loss(...args: LossArgs<{ beta?: number }>): Tensor {
   if (tracing) return trace_op('aten::smooth_l1_loss', smooth_l1_loss, args, SMOOTH_L1_LOSS);
   const a = SMOOTH_L1_LOSS.parse(args);
@@ -900,14 +940,29 @@ export function smooth_l1_loss(...args: LossArgs<{ beta?: number }>): Tensor {
   return smooth_l1_loss_impl(a.input, a.target, { reduction: legacy_reduction(a), beta: a.beta });
 }
 
-/** Binary cross-entropy on probabilities (BinaryCrossEntropyBackward0). */
+/**
+ * Binary cross-entropy `−[t·log p + (1 − t)·log(1 − p)]` on probabilities `p`, the logs clamped at -100 as
+ * PyTorch (BinaryCrossEntropyBackward0). Arguments: `binary_cross_entropy(input, target, weight=None,
+ * size_average=None, reduce=None, reduction='mean')`.
+ *
+ * @example
+ * F.binary_cross_entropy(torch.tensor([0.8, 0.2]), torch.tensor([1, 0])); // 0.2231
+ */
 export function binary_cross_entropy(...args: LossArgs<{ weight?: Tensor | null }>): Tensor {
   if (tracing) return trace_op('aten::binary_cross_entropy', binary_cross_entropy, args, BCE);
   const a = BCE.parse(args);
   return binary_cross_entropy_impl(a.input, a.target, { weight: a.weight, reduction: legacy_reduction(a) });
 }
 
-/** Numerically stable BCE on logits, with optional `pos_weight` (BinaryCrossEntropyWithLogitsBackward0). */
+/**
+ * Binary cross-entropy on logits, `binary_cross_entropy(sigmoid(x), t)` computed stably, with an optional
+ * `pos_weight` per class for the positive term (BinaryCrossEntropyWithLogitsBackward0). Arguments:
+ * `binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+ * reduction='mean', pos_weight=None)`.
+ *
+ * @example
+ * F.binary_cross_entropy_with_logits(torch.tensor([0, 0]), torch.tensor([1, 0])); // 0.6931
+ */
 export function binary_cross_entropy_with_logits(...args: LossArgs<{ weight?: Tensor | null; pos_weight?: Tensor | null }>): Tensor {
   if (tracing) return trace_op('aten::binary_cross_entropy_with_logits', binary_cross_entropy_with_logits, args, BCE_LOGITS);
   const a = BCE_LOGITS.parse(args);

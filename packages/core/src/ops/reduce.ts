@@ -15,10 +15,15 @@ import { no_grad } from '../autograd/grad_mode.js';
 
 /** `[values, indices]` with `.values` / `.indices`, as PyTorch's named tuple. */
 export interface MaxResult extends Iterable<Tensor> {
+  /** The values, as `values`. */
   readonly 0: Tensor;
+  /** The indices, as `indices`. */
   readonly 1: Tensor;
+  /** Always 2: the pair destructures as `const [values, indices] = ...`. */
   readonly length: 2;
+  /** The extreme values along the reduced dim. */
   readonly values: Tensor;
+  /** Their positions along the reduced dim (int64; the first one on ties). */
   readonly indices: Tensor;
 }
 
@@ -30,9 +35,17 @@ function max_result(values: Tensor, indices: Tensor): MaxResult {
 }
 
 /** The arguments of `torch.sum`-like reductions: `(input, dim=None, keepdim=False, *, dtype=None)`. */
-export type ReduceArgs = PyArgs<[input: Tensor, dim: DimArg, keepdim: boolean], ReduceOptions & { input?: Tensor; dtype?: DType | null }>;
+export type ReduceArgs = PyArgs<[input: Tensor, dim: DimArg, keepdim: boolean], ReduceOptions & {
+  /** The tensor to reduce. */
+  input?: Tensor;
+  /** Convert the input to this dtype before reducing (PyTorch's keyword-only `dtype`). */
+  dtype?: DType | null;
+}>;
 /** The same, as a Tensor method (`x.sum(1, { keepdim: true })`). */
-export type ReduceMethodArgs = PyArgs<[dim: DimArg, keepdim: boolean], ReduceOptions & { dtype?: DType | null }>;
+export type ReduceMethodArgs = PyArgs<[dim: DimArg, keepdim: boolean], ReduceOptions & {
+  /** Convert the input to this dtype before reducing. */
+  dtype?: DType | null;
+}>;
 interface Reduced { input: Tensor; dim: number[] | null; keepdim: boolean; dtype: DType | null }
 const SUM = signature<Reduced>('sum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)');
 const MEAN = signature<Reduced>('mean(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)');
@@ -77,7 +90,13 @@ export function sum(...args: ReduceArgs): Tensor {
   return sum_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim, a.keepdim);
 }
 
-/** `sum` without argument parsing (SumBackward0 over all dims, SumBackward1 over `dim`). */
+/**
+ * `sum` without argument parsing (SumBackward0 over all dims, SumBackward1 over `dim`); bool sums to int64.
+ *
+ * @param dim - the dims to reduce; null or `[]` for all
+ * @example
+ * torch.sum_dims(torch.ones([2, 3]), 1, false); // [3, 3]
+ */
 export function sum_dims(x: Tensor, dim: readonly number[] | number | null, keepdim: boolean): Tensor {
   if (tracing) return trace_op('aten::sum', sum_dims, [x, dim, keepdim]) as Tensor;
   const d = typeof dim === 'number' ? [dim] : dim;
@@ -101,7 +120,13 @@ export function mean(...args: ReduceArgs): Tensor {
   return mean_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim, a.keepdim);
 }
 
-/** `mean` without argument parsing. */
+/**
+ * `mean` without argument parsing (MeanBackward0 over all dims, MeanBackward1 over `dim`).
+ *
+ * @param dim - the dims to reduce; null or `[]` for all
+ * @example
+ * torch.mean_dims(torch.tensor([[1, 2], [3, 4]]), [0], false); // [2, 3]
+ */
 export function mean_dims(x: Tensor, dim: readonly number[] | null, keepdim: boolean): Tensor {
   if (tracing) return trace_op('aten::mean', mean_dims, [x, dim, keepdim]) as Tensor;
   if (!is_floating(x.dtype)) {
@@ -117,7 +142,14 @@ export function mean_dims(x: Tensor, dim: readonly number[] | null, keepdim: boo
   return out;
 }
 
-/** Reduces a gradient of a broadcast result back to `shape` (sum over broadcast dims). */
+/**
+ * Sums `g` over the dims in which `shape` was broadcast, giving a tensor of `shape`: how a gradient of a
+ * broadcast result returns to its operand. PyTorch's `g.sum_to_size(shape)`; raises when `shape` does not
+ * broadcast to `g`'s shape.
+ *
+ * @example
+ * torch.sum_to(torch.ones([2, 3]), [1, 3]); // [[2, 2, 2]]
+ */
 export function sum_to(g: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::sum_to_size', sum_to, [g, shape]) as Tensor;
   if (g.shape.join() === shape.join()) return g;
@@ -168,7 +200,16 @@ interface ExtremeParsed { input: Tensor; dim: Tensor | number | null; keepdim: b
 const MAX = signature<ExtremeParsed>('max(Tensor input, Tensor|int? dim=None, bool keepdim=False, *, Tensor? other=None)');
 const MIN = signature<ExtremeParsed>('min(Tensor input, Tensor|int? dim=None, bool keepdim=False, *, Tensor? other=None)');
 /** The arguments of `torch.max` / `torch.min`: `(input)`, `(input, dim, keepdim=False)` or `(input, other)`. */
-export type ExtremeArgs = PyArgs<[input: Tensor, dim: number | Tensor | null, keepdim: boolean], { input?: Tensor; dim?: number | null; keepdim?: boolean; other?: Tensor }>;
+export type ExtremeArgs = PyArgs<[input: Tensor, dim: number | Tensor | null, keepdim: boolean], {
+  /** The tensor to reduce. */
+  input?: Tensor;
+  /** Reduce along this dim and return `[values, indices]`; all elements (one value) when left out. */
+  dim?: number | null;
+  /** With `dim`: keep it with size 1. */
+  keepdim?: boolean;
+  /** Instead of reducing: the elementwise extreme of `input` and this tensor. */
+  other?: Tensor;
+}>;
 
 function extreme(a: ExtremeParsed, is_max: boolean): Tensor & MaxResult {
   const other = a.dim instanceof Tensor ? a.dim : a.other;
@@ -188,7 +229,12 @@ export function max(...args: ExtremeArgs): Tensor & MaxResult {
   if (tracing) return trace_op('aten::max', max, args) as Tensor & MaxResult;
   return extreme(MAX.parse(args), true);
 }
-/** `x.min()`, `x.min(dim)` → `[values, indices]`, or `x.min(other)`; as `max`. */
+/**
+ * `x.min()` (MinBackward1), `x.min(dim)` → `[values, indices]` (MinBackward0), or `x.min(other)`; as `max`.
+ *
+ * @example
+ * const [values, indices] = torch.min(torch.tensor([[3, 1], [0, 2]]), 1); // values [1, 0], indices [1, 0]
+ */
 export function min(...args: ExtremeArgs): Tensor & MaxResult {
   if (tracing) return trace_op('aten::min', min, args) as Tensor & MaxResult;
   return extreme(MIN.parse(args), false);
@@ -226,7 +272,13 @@ export function amax(...args: ReduceArgs): Tensor {
   if (tracing) return trace_op('aten::amax', amax, args);
   return amax_impl(AMAX.parse(args), true);
 }
-/** Min over `dim` (all dims when omitted); ties split the gradient evenly (AminBackward0). */
+/**
+ * Min over `dim` (all dims when omitted); ties split the gradient evenly (AminBackward0). Arguments:
+ * `amin(input, dim=[], keepdim=False)`.
+ *
+ * @example
+ * torch.amin(torch.tensor([[3, 1], [0, 2]]), 0); // [0, 1]
+ */
 export function amin(...args: ReduceArgs): Tensor {
   if (tracing) return trace_op('aten::amin', amin, args);
   return amax_impl(AMIN.parse(args), false);
@@ -257,7 +309,13 @@ export function argmax(...args: ArgExtremeArgs): Tensor {
   const a = ARGMAX.parse(args);
   return arg_extreme(a.input, a.dim, a.keepdim, true);
 }
-/** Index of the minimum (first on ties); int64, never differentiable. */
+/**
+ * Index of the minimum (first on ties); int64, never differentiable. Without `dim`, the index into the
+ * flattened input. Arguments: `argmin(input, dim=None, keepdim=False)`.
+ *
+ * @example
+ * torch.argmin(torch.tensor([[3, 1], [0, 2]]), 1); // [1, 0]
+ */
 export function argmin(...args: ArgExtremeArgs): Tensor {
   if (tracing) return trace_op('aten::argmin', argmin, args, ARGMIN);
   const a = ARGMIN.parse(args);
@@ -319,11 +377,16 @@ function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number): Tensor | nul
 
 /** Options of `var` / `std`. */
 export interface VarOptions extends ReduceOptions {
+  /** false divides by N instead of N - 1 (the older spelling of `correction: 0`). */
   unbiased?: boolean | null;
+  /** Divide by `N - correction` (default 1, Bessel's correction); not together with `unbiased`. */
   correction?: number | null;
 }
 /** The arguments of `torch.var` / `torch.std`: `(input, dim=None, unbiased=None, keepdim=False, *, correction=None)`. */
-export type VarArgs = PyArgs<[input: Tensor, dim: DimArg | boolean, unbiased: boolean | null, keepdim: boolean], VarOptions & { input?: Tensor }>;
+export type VarArgs = PyArgs<[input: Tensor, dim: DimArg | boolean, unbiased: boolean | null, keepdim: boolean], VarOptions & {
+  /** The tensor to reduce (floating point). */
+  input?: Tensor;
+}>;
 /** The same, as a Tensor method. */
 export type VarMethodArgs = PyArgs<[dim: DimArg | boolean, unbiased: boolean | null, keepdim: boolean], VarOptions>;
 interface VarParsed { input: Tensor; dim: number[] | boolean | null; unbiased: boolean | null; keepdim: boolean; correction: number | null }
@@ -382,7 +445,12 @@ function var_dims(x: Tensor, { dims, keepdim, divisor }: { dims: number[]; keepd
   return out;
 }
 
-/** Standard deviation, with `var`'s options (StdBackward0). */
+/**
+ * Standard deviation over `dim` (all dims when omitted), with `var`'s options (StdBackward0).
+ *
+ * @example
+ * torch.std(torch.tensor([1, 2, 3, 4])); // 1.2910
+ */
 export function std(...args: VarArgs): Tensor {
   if (tracing) return trace_op('aten::std', std, args, STD);
   const a = STD.parse(args);
@@ -403,9 +471,21 @@ interface SoftmaxParsed { input: Tensor; dim: number; dtype: DType | null }
 const SOFTMAX = signature<SoftmaxParsed>('softmax(Tensor input, int dim, ScalarType? dtype=None)');
 const LOG_SOFTMAX = signature<SoftmaxParsed>('log_softmax(Tensor input, int dim, ScalarType? dtype=None)');
 /** The arguments of `softmax` / `log_softmax`: `(input, dim, dtype=None)`. */
-export type SoftmaxArgs = PyArgs<[input: Tensor, dim: number, dtype: DType | null], { input?: Tensor; dim?: number; dtype?: DType | null }>;
+export type SoftmaxArgs = PyArgs<[input: Tensor, dim: number, dtype: DType | null], {
+  /** The input tensor. */
+  input?: Tensor;
+  /** The dim the result sums to 1 along (negative counts from the end). */
+  dim?: number;
+  /** Convert the input to this dtype first. */
+  dtype?: DType | null;
+}>;
 /** The same, as a Tensor method. */
-export type SoftmaxMethodArgs = PyArgs<[dim: number, dtype: DType | null], { dim?: number; dtype?: DType | null }>;
+export type SoftmaxMethodArgs = PyArgs<[dim: number, dtype: DType | null], {
+  /** The dim the result sums to 1 along. */
+  dim?: number;
+  /** Convert the input to this dtype first. */
+  dtype?: DType | null;
+}>;
 
 /**
  * Softmax along `dim` with max subtraction (SoftmaxBackward0).
@@ -442,7 +522,12 @@ function softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
   return gx;
 }
 
-/** Log-softmax along `dim` (LogSoftmaxBackward0). */
+/**
+ * `log(softmax(x, dim))`, computed stably along `dim` (LogSoftmaxBackward0).
+ *
+ * @example
+ * torch.log_softmax(torch.tensor([0, 0]), 0); // [-0.6931, -0.6931]
+ */
 export function log_softmax(...args: SoftmaxArgs): Tensor {
   if (tracing) return trace_op('aten::log_softmax', log_softmax, args, LOG_SOFTMAX);
   const a = LOG_SOFTMAX.parse(args);

@@ -129,7 +129,13 @@ export function pixel_shuffle(...args: PyArgs<[input: Tensor, upscale_factor: nu
 }
 
 const PIXEL_UNSHUFFLE = signature<{ input: Tensor; downscale_factor: number }>('pixel_unshuffle(Tensor input, int downscale_factor)');
-/** `[*, C, H·r, W·r]` → `[*, C·r², H, W]`, the inverse of pixel_shuffle. */
+/**
+ * `[*, C, H·r, W·r]` → `[*, C·r², H, W]`, the inverse of pixel_shuffle (a reshape and permute). Arguments:
+ * `pixel_unshuffle(input, downscale_factor)`.
+ *
+ * @example
+ * F.pixel_unshuffle(torch.zeros(1, 1, 4, 4), 2).shape; // [1, 4, 2, 2]
+ */
 export function pixel_unshuffle(...args: PyArgs<[input: Tensor, downscale_factor: number], { input?: Tensor; downscale_factor?: number }>): Tensor {
   if (tracing) return trace_op('aten::pixel_unshuffle', pixel_unshuffle, args, PIXEL_UNSHUFFLE);
   const { input, downscale_factor: r } = PIXEL_UNSHUFFLE.parse(args);

@@ -176,7 +176,14 @@ export function im2col(...args: PyArgs<[input: Tensor, kernel_size: Ints, dilati
 const COL2IM = signature<{ input: Tensor; output_size: number[]; kernel_size: number[]; dilation: number[]; padding: number[]; stride: number[] }>(
   'fold(Tensor input, int[2] output_size, int[2] kernel_size, int[2] dilation=1, int[2] padding=0, int[2] stride=1)');
 
-/** Sums columns `[N, C·kh·kw, L]` back into `[N, C, H, W]` (F.fold; Col2ImBackward0), the adjoint of unfold. */
+/**
+ * Sums columns `[N, C·kh·kw, L]` back into `[N, C, H, W]` (Col2ImBackward0), the adjoint of unfold; overlapping
+ * positions add up. PyTorch: `F.fold`. Arguments: `fold(input, output_size, kernel_size, dilation=1, padding=0,
+ * stride=1)`.
+ *
+ * @example
+ * F.fold(F.unfold(torch.ones(1, 1, 3, 3), 2), [3, 3], 2); // the centre is 4: it was in 4 windows
+ */
 export function col2im(...args: PyArgs<[input: Tensor, output_size: Ints, kernel_size: Ints, dilation: Ints, padding: Ints, stride: Ints], { input?: Tensor; output_size?: Ints; kernel_size?: Ints; dilation?: Ints; padding?: Ints; stride?: Ints }>): Tensor {
   if (tracing) return trace_op('aten::col2im', col2im, args, COL2IM);
   const a = COL2IM.parse(args);
@@ -314,7 +321,13 @@ export function conv_transpose2d(...args: ConvTArgsOf): Tensor {
   if (tracing) return trace_op('aten::conv_transpose2d', conv_transpose2d, args);
   return conv_transpose_nd(CONV_T[1].parse(args), 2);
 }
-/** 3-d transposed convolution. */
+/**
+ * 3-d transposed convolution over `[N, C_in, D, H, W]` with weight `[C_in, C_out/groups, kD, kH, kW]`
+ * (ConvolutionBackward0). Arguments as `conv_transpose2d`.
+ *
+ * @example
+ * F.conv_transpose3d(torch.zeros(1, 2, 3, 3, 3), torch.zeros(2, 4, 2, 2, 2), null, { stride: 2 }).shape; // [1, 4, 6, 6, 6]
+ */
 export function conv_transpose3d(...args: ConvTArgsOf): Tensor {
   if (tracing) return trace_op('aten::conv_transpose3d', conv_transpose3d, args);
   return conv_transpose_nd(CONV_T[2].parse(args), 3);
@@ -323,7 +336,12 @@ export function conv_transpose3d(...args: ConvTArgsOf): Tensor {
 // ---- pooling ---------------------------------------------------------------------------------------------
 
 /** `[values, indices]` with named fields, as PyTorch's max pooling with `return_indices`. */
-export type PoolWithIndices = [Tensor, Tensor] & { readonly values: Tensor; readonly indices: Tensor };
+export type PoolWithIndices = [Tensor, Tensor] & {
+  /** The pooled values. */
+  readonly values: Tensor;
+  /** Where each came from (int64, flat positions in each input plane), as `max_unpool` reads them. */
+  readonly indices: Tensor;
+};
 
 function with_indices(values: Tensor, indices: Tensor): PoolWithIndices {
   const r = [values, indices] as [Tensor, Tensor] & { values: Tensor; indices: Tensor };
@@ -373,7 +391,13 @@ export function max_pool1d(...args: MaxPoolArgsOf): Tensor | PoolWithIndices {
   if (tracing) return trace_op('aten::max_pool1d', max_pool1d, args) as Tensor | PoolWithIndices;
   return max_pool_nd(MAX_POOL1D.parse(args), 1);
 }
-/** Max pooling over `[N, C, D, H, W]`. */
+/**
+ * Max pooling over `[N, C, D, H, W]` (MaxPool3DWithIndicesBackward0). Arguments: `max_pool3d(input, kernel_size,
+ * stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)`.
+ *
+ * @example
+ * F.max_pool3d(torch.zeros(1, 1, 4, 4, 4), 2).shape; // [1, 1, 2, 2, 2]
+ */
 export function max_pool3d(...args: MaxPoolArgsOf): Tensor | PoolWithIndices {
   if (tracing) return trace_op('aten::max_pool3d', max_pool3d, args) as Tensor | PoolWithIndices;
   return max_pool_nd(MAX_POOL3D.parse(args), 3);
@@ -424,7 +448,14 @@ export function avg_pool1d(...args: AvgPoolArgsOf): Tensor {
   if (tracing) return trace_op('aten::avg_pool1d', avg_pool1d, args);
   return avg_pool_nd(AVG_POOL1D.parse(args), 1, 'avg_pool1d');
 }
-/** Average pooling over `[N, C, D, H, W]`. */
+/**
+ * Average pooling over `[N, C, D, H, W]` (AvgPool3DBackward0). Arguments: `avg_pool3d(input, kernel_size,
+ * stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)`; `stride` defaults to
+ * the kernel size.
+ *
+ * @example
+ * F.avg_pool3d(torch.ones(1, 1, 4, 4, 4), 2).shape; // [1, 1, 2, 2, 2]
+ */
 export function avg_pool3d(...args: AvgPoolArgsOf): Tensor {
   if (tracing) return trace_op('aten::avg_pool3d', avg_pool3d, args);
   return avg_pool_nd(AVG_POOL3D.parse(args), 3, 'avg_pool3d');
@@ -474,7 +505,14 @@ export function adaptive_avg_pool1d(...args: PyArgs<[input: Tensor, output_size:
   const a = ADAPTIVE_AVG1D.parse(args);
   return adaptive_avg_nd(a.input, a.output_size, 1);
 }
-/** Average over adaptive windows of `[N, C, D, H, W]`. */
+/**
+ * Average over adaptive windows of `[N, C, D, H, W]` (or unbatched `[C, D, H, W]`): the output has
+ * `output_size` (an int or 3 ints); windows as PyTorch's `start = ⌊i·L/out⌋`, `end = ⌈(i+1)·L/out⌉`. Arguments:
+ * `adaptive_avg_pool3d(input, output_size)`.
+ *
+ * @example
+ * F.adaptive_avg_pool3d(torch.zeros(1, 2, 8, 8, 8), [2, 4, 8]).shape; // [1, 2, 2, 4, 8]
+ */
 export function adaptive_avg_pool3d(...args: PyArgs<[input: Tensor, output_size: SizeArg], { input?: Tensor; output_size?: SizeArg }>): Tensor {
   if (tracing) return trace_op('aten::adaptive_avg_pool3d', adaptive_avg_pool3d, args, ADAPTIVE_AVG3D);
   const a = ADAPTIVE_AVG3D.parse(args);
@@ -499,12 +537,25 @@ export function adaptive_max_pool1d(...args: AdaptiveMaxArgs): Tensor | PoolWith
   if (tracing) return trace_op('aten::adaptive_max_pool1d', adaptive_max_pool1d, args) as Tensor | PoolWithIndices;
   return adaptive_max_nd(args, 1);
 }
-/** Max over adaptive windows of `[N, C, H, W]`. */
+/**
+ * Max over adaptive windows of `[N, C, H, W]` (AdaptiveMaxPool2DBackward0), windows as `adaptive_avg_pool2d`.
+ * Arguments: `adaptive_max_pool2d(input, output_size, return_indices=False)`; with `return_indices` the result
+ * is `[values, indices]` (flat indices into each H·W plane).
+ *
+ * @example
+ * const [y, idx] = F.adaptive_max_pool2d(x, 1, { return_indices: true });
+ */
 export function adaptive_max_pool2d(...args: AdaptiveMaxArgs): Tensor | PoolWithIndices {
   if (tracing) return trace_op('aten::adaptive_max_pool2d', adaptive_max_pool2d, args) as Tensor | PoolWithIndices;
   return adaptive_max_nd(args, 2);
 }
-/** Max over adaptive windows of `[N, C, D, H, W]`. */
+/**
+ * Max over adaptive windows of `[N, C, D, H, W]`, as `adaptive_max_pool2d`. Arguments:
+ * `adaptive_max_pool3d(input, output_size, return_indices=False)`.
+ *
+ * @example
+ * F.adaptive_max_pool3d(torch.zeros(1, 2, 8, 8, 8), 2).shape; // [1, 2, 2, 2, 2]
+ */
 export function adaptive_max_pool3d(...args: AdaptiveMaxArgs): Tensor | PoolWithIndices {
   if (tracing) return trace_op('aten::adaptive_max_pool3d', adaptive_max_pool3d, args) as Tensor | PoolWithIndices;
   return adaptive_max_nd(args, 3);
@@ -533,7 +584,13 @@ export function lp_pool1d(...args: LpArgs): Tensor {
   if (tracing) return trace_op('aten::lp_pool1d', lp_pool1d, args);
   return lp_pool_nd(args, 1);
 }
-/** LP pooling over `[N, C, H, W]`. */
+/**
+ * Power-average pooling `(Σ xᵖ)^(1/p)` over `[N, C, H, W]` windows, composed as PyTorch composes it. Arguments:
+ * `lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False)`.
+ *
+ * @example
+ * F.lp_pool2d(torch.ones(1, 1, 2, 2), 2, 2); // [[[[2]]]]
+ */
 export function lp_pool2d(...args: LpArgs): Tensor {
   if (tracing) return trace_op('aten::lp_pool2d', lp_pool2d, args);
   return lp_pool_nd(args, 2);
@@ -590,12 +647,25 @@ export function max_unpool1d(...args: UnpoolArgs): Tensor {
   if (tracing) return trace_op('aten::max_unpool1d', max_unpool1d, args);
   return max_unpool_nd(args, 1);
 }
-/** Inverse of max_pool2d. */
+/**
+ * Partial inverse of max_pool2d: each value goes to the position its index names, zeros elsewhere
+ * (MaxUnpool2DBackward0). Arguments: `max_unpool2d(input, indices, kernel_size, stride=None, padding=0,
+ * output_size=None)`.
+ *
+ * @example
+ * const [y, idx] = F.max_pool2d(x, 2, { return_indices: true }); F.max_unpool2d(y, idx, 2);
+ */
 export function max_unpool2d(...args: UnpoolArgs): Tensor {
   if (tracing) return trace_op('aten::max_unpool2d', max_unpool2d, args);
   return max_unpool_nd(args, 2);
 }
-/** Inverse of max_pool3d. */
+/**
+ * Partial inverse of max_pool3d, as `max_unpool2d`. Arguments: `max_unpool3d(input, indices, kernel_size,
+ * stride=None, padding=0, output_size=None)`.
+ *
+ * @example
+ * const [y, idx] = F.max_pool3d(x, 2, { return_indices: true }); F.max_unpool3d(y, idx, 2);
+ */
 export function max_unpool3d(...args: UnpoolArgs): Tensor {
   if (tracing) return trace_op('aten::max_unpool3d', max_unpool3d, args);
   return max_unpool_nd(args, 3);
@@ -658,7 +728,14 @@ export function fractional_max_pool2d(...args: FractionalArgs): Tensor | PoolWit
   if (tracing) return trace_op('aten::fractional_max_pool2d', fractional_max_pool2d, args) as Tensor | PoolWithIndices;
   return fractional_nd(args, 2);
 }
-/** Fractional max pooling over `[N, C, D, H, W]`. */
+/**
+ * Fractional max pooling over `[N, C, D, H, W]`, as `fractional_max_pool2d` (pseudo-random window starts from the
+ * default generator, or `_random_samples`). Arguments: `fractional_max_pool3d(input, kernel_size, output_size=None,
+ * output_ratio=None, return_indices=False, _random_samples=None)`; exactly one of `output_size`, `output_ratio`.
+ *
+ * @example
+ * F.fractional_max_pool3d(torch.rand(1, 1, 8, 8, 8), 2, { output_ratio: 0.5 }).shape; // [1, 1, 4, 4, 4]
+ */
 export function fractional_max_pool3d(...args: FractionalArgs): Tensor | PoolWithIndices {
   if (tracing) return trace_op('aten::fractional_max_pool3d', fractional_max_pool3d, args) as Tensor | PoolWithIndices;
   return fractional_nd(args, 3);

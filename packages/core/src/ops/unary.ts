@@ -41,16 +41,77 @@ function result_backward(name: string, g: Tensor, y: Tensor, rule: ResultRule): 
   return gx;
 }
 
-/** @example torch.exp(x) */
+// Float-valued elementwise functions: integral and bool inputs give the default float dtype, as in PyTorch.
+/**
+ * `eˣ` elementwise (ExpBackward0, whose gradient reads the result).
+ *
+ * @example
+ * torch.exp(torch.tensor([0, 1])); // [1, 2.7183]
+ */
 export const exp = (x: Tensor): Tensor => float_unary(x, 'exp', 'ExpBackward0', 'result', (g, r) => mul(g, r));
+/**
+ * Natural logarithm elementwise (LogBackward0); `log(0)` is `-Infinity`, negative inputs give NaN.
+ *
+ * @example
+ * torch.log(torch.tensor([1, Math.E])); // [0, 1]
+ */
 export const log = (x: Tensor): Tensor => float_unary(x, 'log', 'LogBackward0', 'input', (g, a) => div(g, a));
+/**
+ * `√x` elementwise (SqrtBackward0).
+ *
+ * @example
+ * torch.sqrt(torch.tensor([4, 9])); // [2, 3]
+ */
 export const sqrt = (x: Tensor): Tensor => float_unary(x, 'sqrt', 'SqrtBackward0', 'result', (g, r) => div(g, mul(r, 2)));
+/**
+ * `1/√x` elementwise (RsqrtBackward0).
+ *
+ * @example
+ * torch.rsqrt(torch.tensor([4, 16])); // [0.5, 0.25]
+ */
 export const rsqrt = (x: Tensor): Tensor => float_unary(x, 'rsqrt', 'RsqrtBackward0', 'result', (g, r) => mul(mul(g, pow(r, 3)), -0.5));
+/**
+ * `1/x` elementwise (ReciprocalBackward0).
+ *
+ * @example
+ * torch.reciprocal(torch.tensor([2, 4])); // [0.5, 0.25]
+ */
 export const reciprocal = (x: Tensor): Tensor => float_unary(x, 'reciprocal', 'ReciprocalBackward0', 'result', (g, r) => neg(mul(g, mul(r, r))));
+/**
+ * The logistic function `1 / (1 + e⁻ˣ)` elementwise (SigmoidBackward0; its own backward records
+ * SigmoidBackwardBackward0).
+ *
+ * @example
+ * torch.sigmoid(torch.tensor([0])); // [0.5]
+ */
 export const sigmoid = (x: Tensor): Tensor => float_unary(x, 'sigmoid', 'SigmoidBackward0', 'result', (g, r) => result_backward('SigmoidBackwardBackward0', g, r, SIGMOID_RULE));
+/**
+ * Hyperbolic tangent elementwise (TanhBackward0; its own backward records TanhBackwardBackward0).
+ *
+ * @example
+ * torch.tanh(torch.tensor([0, 1])); // [0, 0.7616]
+ */
 export const tanh = (x: Tensor): Tensor => float_unary(x, 'tanh', 'TanhBackward0', 'result', (g, r) => result_backward('TanhBackwardBackward0', g, r, TANH_RULE));
+/**
+ * Sine elementwise, in radians (SinBackward0).
+ *
+ * @example
+ * torch.sin(torch.tensor([0, Math.PI / 2])); // [0, 1]
+ */
 export const sin = (x: Tensor): Tensor => float_unary(x, 'sin', 'SinBackward0', 'input', (g, a) => mul(g, cos(a)));
+/**
+ * Cosine elementwise, in radians (CosBackward0).
+ *
+ * @example
+ * torch.cos(torch.tensor([0, Math.PI])); // [1, -1]
+ */
 export const cos = (x: Tensor): Tensor => float_unary(x, 'cos', 'CosBackward0', 'input', (g, a) => neg(mul(g, sin(a))));
+/**
+ * `log(1 + x)` elementwise, accurate for small `x` (Log1PBackward0).
+ *
+ * @example
+ * torch.log1p(torch.tensor([0, 1e-10])); // [0, 1e-10]
+ */
 export const log1p = (x: Tensor): Tensor => float_unary(x, 'log1p', 'Log1PBackward0', 'input', (g, a) => div(g, add(a, 1)));
 /**
  * The error function, `2/√π ∫₀ˣ exp(-t²) dt` (ErfBackward0: `2/√π exp(-x²)`).
@@ -60,7 +121,12 @@ export const log1p = (x: Tensor): Tensor => float_unary(x, 'log1p', 'Log1PBackwa
  */
 export const erf = (x: Tensor): Tensor => float_unary(x, 'erf', 'ErfBackward0', 'input', (g, a) => mul(g, mul(exp(neg(mul(a, a))), 2 / Math.sqrt(Math.PI))));
 
-/** `|x|`; the gradient is `sign(x)` (0 at 0). */
+/**
+ * `|x|` elementwise, keeping the dtype (AbsBackward0; the gradient is `sign(x)`, 0 at 0).
+ *
+ * @example
+ * torch.abs(torch.tensor([-2, 3])); // [2, 3]
+ */
 export function abs(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::abs', abs, [x]);
   const out = map_unary(x, 'abs', x.dtype);
@@ -68,7 +134,12 @@ export function abs(x: Tensor): Tensor {
   return out;
 }
 
-/** -1, 0 or 1 by the sign of each element; its gradient is zero (SignBackward0; SgnBackward0 is `torch.sgn`). */
+/**
+ * -1, 0 or 1 by the sign of each element, keeping the dtype; its gradient is zero (SignBackward0).
+ *
+ * @example
+ * torch.sign(torch.tensor([-2, 0, 5])); // [-1, 0, 1]
+ */
 export function sign(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::sign', sign, [x]);
   const out = map_unary(x, 'sign', x.dtype);
@@ -76,13 +147,23 @@ export function sign(x: Tensor): Tensor {
   return out;
 }
 
-/** `x²`, recorded as PowBackward0 like PyTorch's `square`. */
+/**
+ * `x²` elementwise, recorded as PowBackward0 like PyTorch's `square`.
+ *
+ * @example
+ * torch.square(torch.tensor([-2, 3])); // [4, 9]
+ */
 export function square(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::square', square, [x]);
   return pow(x, 2);
 }
 
-/** `max(x, 0)`; the gradient at 0 is 0 (ReluBackward0 saves its result). */
+/**
+ * `max(x, 0)` elementwise (ReluBackward0, which saves its result; the gradient at 0 is 0).
+ *
+ * @example
+ * torch.relu(torch.tensor([-1, 0, 2])); // [0, 0, 2]
+ */
 export function relu(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::relu', relu, [x]);
   const out = map_unary(x, 'relu', x.dtype);
@@ -103,7 +184,13 @@ function threshold_backward(g: Tensor, r: Tensor): Tensor {
   return gx;
 }
 
-/** `x` where positive, `negative_slope * x` elsewhere (LeakyReluBackward0). */
+/**
+ * `x` where positive, `negative_slope · x` elsewhere (LeakyReluBackward0). PyTorch: `F.leaky_relu`.
+ *
+ * @param negative_slope - the slope for negative inputs (default 0.01)
+ * @example
+ * torch.leaky_relu(torch.tensor([-10, 5]), 0.1); // [-1, 5]
+ */
 export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {
   if (tracing) return trace_op('aten::leaky_relu', leaky_relu, [x, negative_slope]);
   const out = map_unary(x, 'leaky_relu', x.dtype, negative_slope);

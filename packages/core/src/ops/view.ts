@@ -15,14 +15,19 @@ import { broadcast_offsets } from '../kernels/strided.js';
 
 /** A view geometry: shape, strides and storage offset. */
 export interface Geometry {
+  /** Size of each dim. */
   shape: number[];
+  /** Storage elements between neighbours along each dim. */
   strides: number[];
+  /** Storage index of the first element. */
   offset: number;
 }
 
 /**
  * A tensor sharing `x`'s storage with another geometry (no recording): a view whose `_base` is `x`'s root. Made
  * in no_grad mode it remembers so (PyTorch's CreationMeta), and a view of a view keeps its parent's restriction.
+ *
+ * @hidden
  */
 export function as_view(x: Tensor, g: Geometry, creation: CreationMeta = CreationMeta.DEFAULT): Tensor {
   const t = new Tensor(x._storage, g.shape, x.dtype, g.strides, g.offset);
@@ -34,6 +39,11 @@ export function as_view(x: Tensor, g: Geometry, creation: CreationMeta = Creatio
   return t;
 }
 
+/**
+ * The shape, strides and storage offset of `x` (its own arrays, not copies).
+ *
+ * @hidden
+ */
 export function geometry(x: Tensor): Geometry {
   return { shape: x.shape, strides: x._strides, offset: x._offset };
 }
@@ -42,7 +52,11 @@ function contiguous_geometry(shape: readonly number[]): Geometry {
   return { shape: [...shape], strides: contiguous_strides(shape), offset: 0 };
 }
 
-/** PyTorch's computeStride: strides for viewing `old` as `new_shape` without copying, or null. */
+/**
+ * PyTorch's computeStride: strides for viewing `old` as `new_shape` without copying, or null.
+ *
+ * @hidden
+ */
 export function compute_stride(old_shape: readonly number[], old_strides: readonly number[], new_shape: readonly number[]): number[] | null {
   if (old_shape.length === 0) return new_shape.map(() => 1);
   const numel = numel_of(old_shape);
@@ -97,7 +111,13 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   return view_impl(x, shape, 'ViewBackward0');
 }
 
-/** A view when strides allow (ViewBackward0, as PyTorch 2.x), otherwise a copy (UnsafeViewBackward0 over CloneBackward0). */
+/**
+ * The same elements with another shape: a view when strides allow (ViewBackward0, as PyTorch 2.x), otherwise a
+ * copy (UnsafeViewBackward0 over CloneBackward0). One dim may be -1.
+ *
+ * @example
+ * torch.reshape(torch.arange(6), [2, -1]).shape; // [2, 3]
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::reshape', reshape, [x, shape]);
   const target = infer_size(shape, x.numel());
@@ -105,7 +125,11 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return view_impl(clone(x), target, 'UnsafeViewBackward0');
 }
 
-/** Reshape recorded as UnsafeViewBackward0 (what matmul uses for its folded results). */
+/**
+ * Reshape recorded as UnsafeViewBackward0 (what matmul uses for its folded results); PyTorch's `_unsafe_view`.
+ *
+ * @hidden
+ */
 export function unsafe_view(x: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::_unsafe_view', unsafe_view, [x, shape]) as Tensor;
   const target = infer_size(shape, x.numel());
@@ -133,7 +157,12 @@ export function flatten(...args: PyArgs<[input: Tensor, start_dim: number, end_d
   return reshape(x, shape);
 }
 
-/** Swaps two dims (TransposeBackward0). */
+/**
+ * A view with dims `dim0` and `dim1` swapped (TransposeBackward0).
+ *
+ * @example
+ * torch.transpose(torch.zeros(2, 3, 4), 0, 2).shape; // [4, 3, 2]
+ */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   if (tracing) return trace_op('aten::transpose', transpose, [x, dim0, dim1]);
   const a = normalize_dim(dim0, x.ndim);
@@ -147,7 +176,12 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return out;
 }
 
-/** Transpose of a ≤2-D tensor (TBackward0). */
+/**
+ * Transpose of a ≤2-D tensor (TBackward0); 0-D and 1-D tensors come back as they are (as a view).
+ *
+ * @example
+ * torch.t(torch.tensor([[1, 2, 3]])); // [[1], [2], [3]]
+ */
 export function t(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::t', t, [x]);
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
@@ -156,7 +190,12 @@ export function t(x: Tensor): Tensor {
   return out;
 }
 
-/** Reorders dims (PermuteBackward0). */
+/**
+ * A view with the dims reordered: dim `i` of the result is dim `dims[i]` of `x` (PermuteBackward0).
+ *
+ * @example
+ * torch.permute(torch.zeros(2, 3, 4), [2, 0, 1]).shape; // [4, 2, 3]
+ */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::permute', permute, [x, dims]);
   if (dims.length !== x.ndim) {
@@ -171,7 +210,12 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return out;
 }
 
-/** Inserts a size-1 dim (UnsqueezeBackward0). */
+/**
+ * A view with a size-1 dim inserted at `dim` (negative counts from the end of the result) (UnsqueezeBackward0).
+ *
+ * @example
+ * torch.unsqueeze(torch.zeros(3), 0).shape; // [1, 3]
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   if (tracing) return trace_op('aten::unsqueeze', unsqueeze, [x, dim]);
   const d = normalize_dim(dim, x.ndim + 1);
@@ -185,7 +229,14 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return out;
 }
 
-/** Removes size-1 dims: all (SqueezeBackward0) or `dim` (SqueezeBackward1; a no-op when that size is not 1). */
+/**
+ * A view without size-1 dims: all of them (SqueezeBackward0) or `dim` only (SqueezeBackward1; a no-op when that
+ * size is not 1).
+ *
+ * @param node_name - the node recorded instead of PyTorch's default (for ops that decompose into a squeeze)
+ * @example
+ * torch.squeeze(torch.zeros(1, 3, 1)).shape; // [3]
+ */
 export function squeeze(x: Tensor, dim?: number | null, node_name?: string): Tensor {
   if (tracing) return trace_op('aten::squeeze', squeeze, [x, dim, node_name]);
   const all = dim === undefined || dim === null;
@@ -201,7 +252,13 @@ export function squeeze(x: Tensor, dim?: number | null, node_name?: string): Ten
   return out;
 }
 
-/** Broadcasts size-1 dims to `sizes` without copying (ExpandBackward0); -1 keeps a size. */
+/**
+ * Broadcasts size-1 dims to `sizes` without copying (ExpandBackward0; a stride-0 view); -1 keeps a size, and new
+ * leading dims may be added.
+ *
+ * @example
+ * torch.expand(torch.tensor([[1], [2]]), [2, 3]); // [[1, 1, 1], [2, 2, 2]]
+ */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::expand', expand, [x, sizes]);
   if (sizes.length < x.ndim) {
@@ -232,7 +289,12 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   return out;
 }
 
-/** A contiguous copy (CloneBackward0). */
+/**
+ * A contiguous copy with its own storage (CloneBackward0).
+ *
+ * @example
+ * const y = torch.clone(x); y.fill_(0); // x unchanged
+ */
 export function clone(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::clone', clone, [x]);
   const out = empty(x.shape, x.dtype);
@@ -241,7 +303,12 @@ export function clone(x: Tensor): Tensor {
   return out;
 }
 
-/** Contiguous tensor: `x` itself when already contiguous. */
+/**
+ * A row-major (contiguous) tensor with the values of `x`: `x` itself when already contiguous, else a copy.
+ *
+ * @example
+ * torch.contiguous(x.t()).is_contiguous(); // true
+ */
 export function contiguous(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::contiguous', contiguous, [x]);
   return x.is_contiguous() ? x : clone(x);
@@ -249,7 +316,12 @@ export function contiguous(x: Tensor): Tensor {
 
 // ---- strided sub-views (select / slice) and their scatter-back ----------------------------------------
 
-/** Copies `g` into a zero tensor of `base_shape` at the sub-view `geom` (the backward of select/slice). */
+/**
+ * Copies `g` into a zero tensor of `base_shape` at the sub-view `geom` (the backward of select/slice), recorded
+ * as `name`.
+ *
+ * @hidden
+ */
 export function view_scatter(g: Tensor, base_shape: readonly number[], geom: Geometry, name: string): Tensor {
   if (tracing) return trace_op('aten::view_scatter', view_scatter, [g, base_shape, geom, name]) as Tensor;
   const out = empty(base_shape, g.dtype);
@@ -287,7 +359,13 @@ function slice_geometry(g: Geometry, dim: number, start: number, length: number,
 }
 
 const SELECT = signature<{ input: Tensor; dim: number; index: number }>('select(Tensor input, int dim, int index)');
-/** `x[..., index, ...]` along `dim` (SelectBackward0). */
+/**
+ * The view `x[..., index, ...]` with `dim` removed (SelectBackward0). Arguments: `select(input, dim, index)`;
+ * negative `index` counts from the end.
+ *
+ * @example
+ * torch.select(torch.tensor([[1, 2], [3, 4]]), 1, 0); // [1, 3]
+ */
 export function select(...args: PyArgs<[input: Tensor, dim: number, index: number], { input?: Tensor; dim?: number; index?: number }>): Tensor {
   if (tracing) return trace_op('aten::select', select, args, SELECT);
   const { input: x, dim, index } = SELECT.parse(args);
@@ -302,7 +380,13 @@ export function select(...args: PyArgs<[input: Tensor, dim: number, index: numbe
   return out;
 }
 
-/** Python slice semantics along `dim` with a positive step (SliceBackward0). */
+/**
+ * The view `x[start:stop:step]` along `dim`, with Python's slice rules (null bounds, negative and
+ * out-of-range values) and a positive step (SliceBackward0).
+ *
+ * @example
+ * torch.slice(torch.arange(6), 0, 1, null, 2); // [1, 3, 5]
+ */
 export function slice(x: Tensor, dim: number, start: number | null = null, stop: number | null = null, step = 1): Tensor {
   if (tracing) return trace_op('aten::slice', slice, [x, dim, start, stop, step]);
   const d = normalize_dim(dim, x.ndim);
@@ -323,7 +407,13 @@ export function slice(x: Tensor, dim: number, start: number | null = null, stop:
 }
 
 const NARROW = signature<{ input: Tensor; dim: number; start: number; length: number }>('narrow(Tensor input, int dim, int start, int length)');
-/** `length` elements of `dim` from `start` (a slice). */
+/**
+ * The view of `length` elements of `dim` from `start` (recorded as a slice). Arguments:
+ * `narrow(input, dim, start, length)`.
+ *
+ * @example
+ * torch.narrow(torch.arange(5), 0, 1, 3); // [1, 2, 3]
+ */
 export function narrow(...args: PyArgs<[input: Tensor, dim: number, start: number, length: number], { input?: Tensor; dim?: number; start?: number; length?: number }>): Tensor {
   if (tracing) return trace_op('aten::narrow', narrow, args, NARROW);
   const { input: x, dim, start, length } = NARROW.parse(args);
@@ -372,7 +462,13 @@ export function split(
 }
 
 const CHUNK = signature<{ input: Tensor; chunks: number; dim: number }>('chunk(Tensor input, int chunks, int dim=0)');
-/** `chunks` pieces of equal size (the last may be smaller) along `dim`, as PyTorch: a split (SplitBackward0). */
+/**
+ * `chunks` views of equal size (the last may be smaller) along `dim`, as PyTorch: a split (SplitBackward0).
+ * Arguments: `chunk(input, chunks, dim=0)`.
+ *
+ * @example
+ * torch.chunk(torch.arange(5), 2); // [0, 1, 2] and [3, 4]
+ */
 export function chunk(...args: PyArgs<[input: Tensor, chunks: number, dim: number], { input?: Tensor; chunks?: number; dim?: number }>): Tensor[] {
   if (tracing) return trace_op('aten::chunk', chunk, args, CHUNK) as Tensor[];
   const { input: x, chunks, dim } = CHUNK.parse(args);
@@ -382,7 +478,12 @@ export function chunk(...args: PyArgs<[input: Tensor, chunks: number, dim: numbe
   return split(x, Math.ceil(x.shape[d]! / chunks), d);
 }
 
-/** Removes `dim`, returning one view per index (UnbindBackward0, with an output per view). */
+/**
+ * Removes `dim`, returning one view per index along it (UnbindBackward0, with an output per view).
+ *
+ * @example
+ * const [row0, row1] = torch.unbind(torch.tensor([[1, 2], [3, 4]])); // [1, 2] and [3, 4]
+ */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   if (tracing) return trace_op('aten::unbind', unbind, [x, dim]) as Tensor[];
   const d = normalize_dim(dim, x.ndim);
@@ -397,7 +498,12 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
 const CAT = signature<{ tensors: Tensor[]; dim: number }>('cat(Tensor[] tensors, int dim=0)');
 const STACK = signature<{ tensors: Tensor[]; dim: number }>('stack(Tensor[] tensors, int dim=0)');
 /** The arguments of `cat` / `stack`: `(tensors, dim=0)`. */
-export type JoinArgs = PyArgs<[tensors: readonly Tensor[], dim: number], { tensors?: readonly Tensor[]; dim?: number }>;
+export type JoinArgs = PyArgs<[tensors: readonly Tensor[], dim: number], {
+  /** The tensors to join: same shape except along `dim` (for `cat`), or exactly the same shape (for `stack`). */
+  tensors?: readonly Tensor[];
+  /** The dim to join along (default 0; negative counts from the end). */
+  dim?: number;
+}>;
 
 /**
  * Concatenates along `dim` (CatBackward0, one edge per input).
@@ -445,7 +551,12 @@ export function cat(...args: JoinArgs): Tensor {
   return out;
 }
 
-/** Stacks along a new `dim` (StackBackward0). */
+/**
+ * Joins same-shaped tensors along a new `dim` (StackBackward0).
+ *
+ * @example
+ * torch.stack([torch.tensor([1, 2]), torch.tensor([3, 4])], 1); // [[1, 3], [2, 4]]
+ */
 export function stack(...args: JoinArgs): Tensor {
   if (tracing) return trace_op('aten::stack', stack, args, STACK);
   const { tensors, dim } = STACK.parse(args);
@@ -472,6 +583,8 @@ function positions(g: Geometry): Int32Array {
 /**
  * Writes `x` (laid out as `from.shape`) at the positions `from` of a zero storage, adding where positions repeat,
  * and reads `to` back out: the linear map behind as_strided's gradients. Its adjoint swaps `from` and `to`.
+ *
+ * @hidden
  */
 export function restride(x: Tensor, from: Geometry, to: Geometry): Tensor {
   if (tracing) return trace_op('aten::restride', restride, [x, from, to]) as Tensor;
@@ -490,7 +603,11 @@ export function restride(x: Tensor, from: Geometry, to: Geometry): Tensor {
   return out;
 }
 
-/** The backward rule of a view with geometry `view` of a base with geometry `base` (AsStridedBackward0). */
+/**
+ * The backward rule of a view with geometry `view` of a base with geometry `base` (AsStridedBackward0).
+ *
+ * @hidden
+ */
 export function as_strided_rule(base: Geometry, view: Geometry): BackwardFn {
   return (_c, [g]) => [restride(g!, view, base)];
 }
