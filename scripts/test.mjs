@@ -38,7 +38,10 @@ if (existsSync(results)) {
 const docs_code = await docs_status;
 closeSync(docs_fd);
 if (docs_code !== 0) {
-  console.error(`${readFileSync(docs_log, 'utf8')}\napi reference (pnpm docs): TypeDoc failed; its warnings count as errors (typedoc.json)`);
+  console.error(
+    `${readFileSync(docs_log, 'utf8')}\napi reference (pnpm docs): TypeDoc failed; its warnings count as errors (typedoc.json). ` +
+      'In a package with a typedoc.json of its own, every export needs a TSDoc comment, and every exported function and class an @example.',
+  );
   process.exit(1);
 }
 console.log('api reference (pnpm docs): built into docs/api');

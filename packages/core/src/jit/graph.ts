@@ -5,16 +5,27 @@ import { Tensor } from '../tensor.js';
 
 /** What a traced value looked like when it was recorded (tensors only; `null` for an untyped module output). */
 export interface TensorType {
+  /** The tensor's dtype. */
   dtype: DType;
+  /** Its shape. */
   shape: readonly number[];
+  /** Its strides. */
   strides: readonly number[];
+  /** Whether it required grad. */
   requires_grad: boolean;
 }
 
-/** One SSA value of a graph: a graph input, a node output, a parameter/buffer read or a constant. */
+/**
+ * One SSA value of a graph: a graph input, a node output, a parameter/buffer read or a constant.
+ *
+ * @example
+ * const [x] = torch.jit.trace(net, [input]).graph.inputs();
+ * x.type_str(); // 'Float(1, 1, 28, 28, strides=[784, 784, 28, 1], requires_grad=0, device=cpu)'
+ */
 export class Value {
   /** The name printed after `%`, unique within its graph. */
   debug_name = '';
+  /** A value of type `type`; its `debug_name` is given when the graph is printed. */
   constructor(
     /** The tensor's type when traced; `null` where TorchScript prints plain `Tensor` (module call outputs). */
     readonly type: TensorType | null,
@@ -69,15 +80,48 @@ export function fill_template(tpl: Template, f: (v: Value) => unknown): unknown 
 
 /** The module a call node or a graph belongs to, as the tracer sees it (an nn.Module in practice). */
 export interface TracedModuleRef {
+  /** The class name PyTorch prints (`Conv2d`), as `nn.Module._get_name()`. */
   _get_name(): string;
 }
 
 /** What one node does. */
 export type NodeKind =
-  | { kind: 'op'; fn: (...args: never) => unknown; named: Record<string, Template> | null }
-  | { kind: 'call'; module: TracedModuleRef; attr: string; subgraph: Graph; dispatch: ModuleDispatch }
-  | { kind: 'attr'; module: TracedModuleRef; attr: string; read: () => Tensor }
-  | { kind: 'const'; value: Tensor };
+  | {
+    /** An op call (`aten::…`). */
+    kind: 'op';
+    /** The op function, called again on replay. */
+    fn: (...args: never) => unknown;
+    /** The op's arguments by name, as its signature parsed them (for printing), or null. */
+    named: Record<string, Template> | null;
+  }
+  | {
+    /** A submodule call (`prim::CallMethod`). */
+    kind: 'call';
+    /** The module called. */
+    module: TracedModuleRef;
+    /** Its attribute name in the caller. */
+    attr: string;
+    /** What its forward did. */
+    subgraph: Graph;
+    /** Runs the module's hooks around a forward on replay. */
+    dispatch: ModuleDispatch;
+  }
+  | {
+    /** A parameter or buffer read (`prim::GetAttr`). */
+    kind: 'attr';
+    /** The module owning it. */
+    module: TracedModuleRef;
+    /** Its name. */
+    attr: string;
+    /** Reads its current tensor (replay sees updated weights). */
+    read: () => Tensor;
+  }
+  | {
+    /** A tensor constant captured by the trace (`prim::Constant`). */
+    kind: 'const';
+    /** The constant. */
+    value: Tensor;
+  };
 
 /**
  * Runs `module`'s hooks around `forward` (PyTorch's `_call_impl` with the module's forward swapped for the
@@ -85,11 +129,18 @@ export type NodeKind =
  */
 export type ModuleDispatch = (args: unknown[], kwargs: Record<string, unknown>, forward: (args: unknown[], kwargs: Record<string, unknown>) => unknown) => unknown;
 
-/** One recorded step: an aten op, a submodule call, a parameter/buffer read or a constant. */
+/**
+ * One recorded step: an aten op, a submodule call, a parameter/buffer read or a constant.
+ *
+ * @example
+ * torch.jit.trace((x: Tensor) => x.relu(), [x]).graph.nodes.map((n) => n.name); // ['aten::relu']
+ */
 export class GraphNode {
+  /** A node named `name` doing `what` on `args`, producing `out`. */
   constructor(
     /** `aten::relu`, `prim::CallMethod`, `prim::GetAttr`, `prim::Constant`. */
     readonly name: string,
+    /** What the node does, and what replay needs to do it again. */
     readonly what: NodeKind,
     /** The arguments as called: positional arguments, then (for module calls) the keyword arguments object. */
     readonly args: Template,
@@ -140,12 +191,14 @@ function args_text(args: Template): string {
  * console.log(String(traced.graph));
  */
 export class Graph {
+  /** The recorded steps, in execution order. */
   readonly nodes: GraphNode[] = [];
   /** The graph's inputs as the forward received them (positional arguments, then a keyword object). */
   input_template: Template = [];
   /** The forward's result with its tensors as values. */
   output_template: Template = null;
 
+  /** An empty graph of `module`'s forward (or of a traced function); the tracer fills it. */
   constructor(
     /** The module whose forward this is, or `null` for a traced function. */
     readonly module: TracedModuleRef | null,
@@ -181,6 +234,7 @@ export class Graph {
     }
   }
 
+  /** TorchScript's printed graph: a `graph(...)` header with the typed inputs, one node a line, `return (...)`. */
   toString(): string {
     this.name_values();
     const head = this.module === null ? [] : [`%self : __torch__.${this.module._get_name()}`];

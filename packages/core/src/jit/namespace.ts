@@ -4,7 +4,12 @@ export { Graph, GraphNode, Value, type TensorType, type NodeKind, type ModuleDis
 export { trace_module_call as _trace_module_call, trace_op as _trace_op, tracing as _tracing, tracer_warning as _tracer_warning, type TraceableModule } from './tracer.js';
 import { tracing } from './tracer.js';
 
-/** PyTorch's `torch.jit.is_tracing()`: whether a trace is recording (false inside a recorded op). */
+/**
+ * PyTorch's `torch.jit.is_tracing()`: whether a trace is recording (false inside a recorded op).
+ *
+ * @example
+ * torch.jit.is_tracing(); // false outside torch.jit.trace
+ */
 export function is_tracing(): boolean {
   return tracing;
 }

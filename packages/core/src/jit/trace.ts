@@ -5,6 +5,7 @@ import { inline_graph, record_graph, run_graph, type TraceableModule } from './t
 
 /** A module `torch.jit.trace` accepts: an `nn.Module` (anything with `call` and the module accessors). */
 export interface TraceableCallable extends TraceableModule {
+  /** Runs the module with its hooks (`module(...)` in PyTorch). */
   call(...args: never[]): unknown;
 }
 
@@ -39,6 +40,7 @@ export class TracedModule {
   /** What was traced. */
   readonly original: TraceableCallable | ((...args: never) => unknown);
 
+  /** Wraps a recording; `torch.jit.trace` makes these. */
   constructor(top: Graph, original: TraceableCallable | ((...args: never) => unknown)) {
     this.top = top;
     this.original = original;
@@ -61,6 +63,7 @@ export class TracedModule {
     return this.call(...inputs);
   }
 
+  /** As PyTorch prints a traced module (`Net(original_name=Net)`) or function (`<torch.jit.ScriptFunction f>`). */
   toString(): string {
     return typeof this.original === 'function' ? `<torch.jit.ScriptFunction ${this.original.name}>` : `${this.original._get_name()}(original_name=${this.original._get_name()})`;
   }

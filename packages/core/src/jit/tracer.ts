@@ -13,10 +13,15 @@ export let tracing = false;
 
 /** The module side of a traced call: what `torch.jit.trace` needs from an `nn.Module`. */
 export interface TraceableModule extends TracedModuleRef {
+  /** Its parameters with their dotted names. */
   named_parameters(): Iterable<[string, Tensor]>;
+  /** Its buffers with their dotted names. */
   named_buffers(): Iterable<[string, Tensor]>;
+  /** Itself and its submodules with their dotted names. */
   named_modules(): Iterable<[string, unknown]>;
+  /** The parameter at a dotted path. */
   get_parameter(target: string): Tensor;
+  /** The buffer at a dotted path. */
   get_buffer(target: string): Tensor;
 }
 
@@ -94,6 +99,8 @@ function fill_tensors(x: unknown, f: (t: Tensor) => Value): Template {
 /**
  * Runs op `fn` on `args` and records it as node `name` (PyTorch's aten name) of the graph being traced.
  * Called by traceable ops when `tracing` is set; the op's own body runs with recording paused.
+ *
+ * @hidden
  */
 export function trace_op<R>(name: string, fn: (...args: never) => R, args: unknown[], sig?: Signature<object>): R {
   const s = scope!;
@@ -121,6 +128,8 @@ function module_name(s: Scope, module: TraceableModule): string {
  * Records one module call made while tracing: a `prim::CallMethod` node in the caller's graph whose
  * subgraph holds what the module's `forward` did. `dispatch` runs the module's hooks around a forward (as
  * `Module.call` does); the hooks run unrecorded, so a traced call fires them live instead of replaying them.
+ *
+ * @hidden
  */
 export function trace_module_call(
   module: TraceableModule, args: unknown[], kwargs: Record<string, unknown>,
@@ -154,7 +163,11 @@ export function trace_module_call(
   return result;
 }
 
-/** A TracerWarning, once per message and trace, when a trace is recording. */
+/**
+ * A TracerWarning, once per message and trace, when a trace is recording.
+ *
+ * @hidden
+ */
 export function tracer_warning(message: string): void {
   if (!tracing || warned.has(message)) return;
   warned.add(message);
