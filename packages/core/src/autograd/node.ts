@@ -156,7 +156,12 @@ export class Node {
    * Metadata of the gradients this node receives, one per forward output: `shape` and `dtype` (PyTorch's
    * `grad_fn._input_metadata`).
    */
-  get _input_metadata(): { readonly shape: Size; readonly dtype: DType }[] {
+  get _input_metadata(): {
+    /** The gradient's shape (the forward output's). */
+    readonly shape: Size;
+    /** The gradient's dtype. */
+    readonly dtype: DType;
+  }[] {
     return this.output_meta.map((m) => ({ shape: Size.of_dims(m.shape), dtype: m.dtype }));
   }
 
