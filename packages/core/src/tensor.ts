@@ -15,7 +15,7 @@ import { trace_op, tracer_warning, tracing } from './jit/tracer.js';
 import { CPU, check_device, type Device } from './device.js';
 import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
-import { method_call, signature, type PyArgs } from './signature.js';
+import { method_call, py_type_name, signature, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ClampOptions } from './ops/types.js';
 import type { MaxResult, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
@@ -25,9 +25,15 @@ import type { RoundingMode, Scalar } from './ops/arithmetic.js';
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
 const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
 
+/** The version counter in-place ops bump, shared by a tensor, its views and detach() (PyTorch's VariableVersion). */
+export class VersionCounter {
+  version = 0;
+}
+
 /**
  * Shared memory of a tensor and its views, with the version counter in-place ops bump (a backward that
- * saved an older version raises PyTorch's "modified by an inplace operation" error).
+ * saved an older version raises PyTorch's "modified by an inplace operation" error). The counter is its own
+ * object so that `x.data = y` can give `x` new memory and keep its counter (shared with its views).
  *
  * @example
  * const x = torch.zeros(4); const v = x.view(2, 2);
@@ -35,13 +41,19 @@ const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; di
  * x.add_(1); v._version; // 1
  */
 export class Storage {
-  /** Bumped by every in-place change; saved tensors remember it to detect later changes (PyTorch's `_version`). */
-  version = 0;
-  /** A storage over `data` (not copied). */
+  /** A storage over `data` (not copied), with its own version counter unless one is given. */
   constructor(
     /** The elements, in the storage class of the dtype (Float32Array, Float64Array, …). */
     public data: TypedArray,
+    readonly counter: VersionCounter = new VersionCounter(),
   ) {}
+  /** Bumped by every in-place change; saved tensors remember it to detect later changes (PyTorch's `_version`). */
+  get version(): number {
+    return this.counter.version;
+  }
+  set version(v: number) {
+    this.counter.version = v;
+  }
 }
 
 /** Nested JS arrays of numbers or booleans, as `torch.tensor` takes them and `tolist()` returns them. */
@@ -242,6 +254,10 @@ export class Tensor {
   }
   /** `x.grad = g` or null; `g` must have this tensor's dtype and shape, as in PyTorch. */
   set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) {
+      throw new TypeError(`assigned grad expected to be a Tensor or None but got grad of type ${py_type_name(g)}`);
+    }
+    if (g === this) throw new Error("can't assign Variable as its own grad");
     if (g !== null) {
       if (g.dtype !== this.dtype) throw new Error(`assigned grad has data of a different type`);
       if (g.shape.join() !== this.shape.join()) throw new Error(`assigned grad has data of a different size`);
@@ -317,7 +333,7 @@ export class Tensor {
    * loss.backward();
    * y.backward(torch.tensor([100, 0.1]), { retain_graph: true });
    */
-  backward(gradient?: Tensor | NestedArray | null, options: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] } = {}): void {
+  backward(gradient?: Tensor | NestedArray | null, options: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor | Tensor[] } = {}): void {
     ops.autograd_backward([this], gradient === undefined || gradient === null ? [null] : [gradient], options);
   }
 
@@ -348,8 +364,13 @@ export class Tensor {
    * flags and hooks (what `module.to(dtype)` does to parameters).
    */
   set data(value: Tensor) {
+    if (!(value instanceof Tensor)) throw new TypeError(`data must be a Tensor, not ${py_type_name(value)}`);
+    if (this.requires_grad && !is_floating(value.dtype)) {
+      throw new Error('data set to a tensor that requires gradients must be floating point or complex dtype');
+    }
     const self = this as unknown as { _storage: Storage; shape: number[]; _strides: number[]; _offset: number; dtype: DType };
-    self._storage = value._storage;
+    // the memory is value's, the version counter stays this tensor's (as PyTorch's set_data)
+    self._storage = new Storage(value._storage.data, this._storage.counter);
     self.shape = [...value.shape];
     self._strides = [...value._strides];
     self._offset = value._offset;

@@ -262,3 +262,162 @@ describe('nodes as Python sees them', () => {
     }
   });
 });
+
+describe('reentrant backward nests for real while the stack has room', () => {
+  it('each inner backward() has run when it returns, hundreds of levels deep', () => {
+    const seen: boolean[] = [];
+    class Nest extends torch.autograd.Function {
+      static override forward(ctx: Ctx, x: Tensor): Tensor {
+        ctx.level = x.item();
+        return x.mul(1);
+      }
+      static override backward(ctx: Ctx, g: Tensor): Tensor {
+        const level = ctx.level as number;
+        if (level > 0) {
+          const inner = torch.tensor(level - 1, { requires_grad: true });
+          torch.enable_grad(() => Nest.apply(inner).backward());
+          seen.push(inner.grad !== null);
+        }
+        return g;
+      }
+    }
+    Nest.apply(torch.tensor(200, { requires_grad: true })).backward();
+    expect(seen.length).toBe(200);
+    expect(seen.every((s) => s)).toBe(true);
+  });
+});
+
+describe('queue_callback', () => {
+  it('runs at the end of the pass it was queued in, after every node; callbacks may queue more', () => {
+    const log: string[] = [];
+    const x = torch.randn([2]).requires_grad_();
+    const y = x.mul(2);
+    y.register_hook(() => {
+      torch.autograd.graph.queue_callback(() => {
+        log.push(`callback, x.grad set: ${x.grad !== null}`);
+        torch.autograd.graph.queue_callback(() => void log.push('queued by a callback'));
+      });
+      log.push('hook');
+    });
+    y.sum().backward();
+    expect(log).toEqual(['hook', 'callback, x.grad set: true', 'queued by a callback']);
+    expect(() => torch.autograd.graph.queue_callback(() => undefined)).toThrow('Final callbacks can only be installed during backward pass.');
+  });
+
+  it('a callback queued inside a reentrant pass runs when that inner pass ends', () => {
+    const log: string[] = [];
+    class Outer extends torch.autograd.Function {
+      static override forward(_ctx: Ctx, x: Tensor): Tensor {
+        return x.mul(1);
+      }
+      static override backward(_ctx: Ctx, g: Tensor): Tensor {
+        torch.autograd.graph.queue_callback(() => void log.push('outer callback'));
+        const inner = torch.ones([1]).requires_grad_();
+        const out = torch.enable_grad(() => inner.mul(3));
+        out.register_hook(() => torch.autograd.graph.queue_callback(() => void log.push('inner callback')));
+        torch.enable_grad(() => out.sum()).backward();
+        log.push('inner backward returned');
+        return g;
+      }
+    }
+    Outer.apply(torch.ones([1]).requires_grad_()).sum().backward();
+    expect(log).toEqual(['inner callback', 'inner backward returned', 'outer callback']);
+  });
+});
+
+describe('GradientEdge', () => {
+  it('stands for a tensor as an input or output of autograd.grad and backward', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const h = x.mul(x);
+    const out = h.mul(3).sum();
+    const edge = torch.autograd.graph.get_gradient_edge(h);
+    const [node, nr] = edge;
+    expect([node, nr]).toEqual([h.grad_fn, 0]);
+    const [gh] = torch.autograd.grad(out, [edge], { retain_graph: true });
+    expect(gh!.tolist()).toEqual([3, 3]);
+    const [gx] = torch.autograd.grad(edge, [x], { grad_outputs: gh! });
+    expect(gx!.tolist()).toEqual([6, 12]);
+    expect(() => torch.autograd.grad(torch.autograd.graph.get_gradient_edge(x.mul(2)), [x])).toThrow('grad can be implicitly created only for scalar outputs');
+    expect(() => torch.autograd.grad(torch.autograd.graph.get_gradient_edge(x.mul(2)), [x], { grad_outputs: torch.ones([3]) })).toThrow(/^Mismatch in shape: grad_output\[0\] has a shape of torch.Size\(\[3\]\) and output\[0\] has a shape of torch.Size\(\[2\]\)/);
+    torch.autograd.backward(x.mul(2).sum(), null, { inputs: [new torch.autograd.graph.GradientEdge(x._accumulator(), 0)] });
+    expect(x.grad!.tolist()).toEqual([2, 2]);
+  });
+
+  it('keeps naming the old value after an in-place change; materialize_grads refuses it', () => {
+    const x = torch.rand([2], { requires_grad: true }).clone();
+    const before = torch.autograd.graph.get_gradient_edge(x);
+    x.mul_(2);
+    const [g_old, g_new] = torch.autograd.grad(x.sum(), [before, x]);
+    expect([g_old!.tolist(), g_new!.tolist()]).toEqual([
+      [2, 2],
+      [1, 1],
+    ]);
+    const y = torch.rand([2], { requires_grad: true }).clone();
+    expect(() => torch.autograd.grad(x.sum(), [x, torch.autograd.graph.get_gradient_edge(y)], { materialize_grads: true })).toThrow(
+      'materialize_grads cannot be used when the given input is a GradientEdge',
+    );
+    expect(() => torch.autograd.graph.get_gradient_edge(torch.ones([1]))).toThrow(/does not require gradients/);
+  });
+});
+
+describe('register_multi_grad_hook', () => {
+  it("'all': once per pass, with null for the tensors the pass does not compute", () => {
+    const [t1, t2, t3] = [0, 1, 2].map(() => torch.rand([2], { requires_grad: true }).mul(1));
+    const calls: boolean[][] = [];
+    const handle = torch.autograd.graph.register_multi_grad_hook([t1!, t2!, t3!], (grads) => void calls.push(grads.map((g) => g !== null)));
+    const out = t2!.mul(t3!).sum();
+    out.backward(undefined, { inputs: [t2!, t3!], retain_graph: true });
+    out.backward(undefined, { inputs: [t3!], retain_graph: true });
+    expect(calls).toEqual([
+      [false, true, true],
+      [false, false, true],
+    ]);
+    handle.remove();
+    out.backward();
+    expect(calls.length).toBe(2);
+  });
+
+  it("'any': once per pass, with the first gradient computed; other modes are refused", () => {
+    const a = torch.rand([2], { requires_grad: true });
+    const b = a.mul(2);
+    const c = b.mul(3);
+    const seen: number[][] = [];
+    torch.autograd.graph.register_multi_grad_hook([b, c], (g) => void seen.push(g.tolist() as number[]), { mode: 'any' });
+    c.sum().backward(undefined, { retain_graph: true });
+    c.sum().backward();
+    expect(seen).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(() => torch.autograd.graph.register_multi_grad_hook([a], () => undefined, { mode: 'foo' as 'any' })).toThrow("Expects mode to be one of ('all', 'any') but got foo");
+  });
+});
+
+describe('.data and .grad assignment', () => {
+  it('x.data = y gives x new memory but keeps its version counter, shared with its views', () => {
+    const x = torch.zeros([2]);
+    const view = x.index({});
+    x.add_(1);
+    const v = x._version;
+    x.data = torch.ones([3]);
+    expect([x._version, x.shape]).toEqual([v, [3]]);
+    x.add_(1);
+    expect([x._version, view._version, view.tolist()]).toEqual([v + 1, v + 1, [1, 1]]);
+    const w = torch.tensor(1.0, { requires_grad: true });
+    expect(() => {
+      w.data = torch.tensor(3, { dtype: 'int64' });
+    }).toThrow('data set to a tensor that requires gradients must be floating point or complex dtype');
+    expect(w.dtype).toBe('float32');
+  });
+
+  it('.grad refuses non-tensors and the tensor itself, in PyTorch words', () => {
+    const x = torch.randn([2]);
+    expect(() => {
+      x.grad = 0 as unknown as Tensor;
+    }).toThrow('assigned grad expected to be a Tensor or None but got grad of type int');
+    expect(() => {
+      x.grad = x;
+    }).toThrow("can't assign Variable as its own grad");
+    expect(x.grad).toBeNull();
+  });
+});

@@ -1,12 +1,12 @@
 // The backward engine: iterative, dependency-counted, highest-sequence-number-first (spec §4); grad mode equals
-// create_graph for the whole pass, and backward() called from inside a backward formula (reentrant) is queued
-// past a fixed depth so nesting never grows the JS stack without bound.
+// create_graph for the whole pass; backward() called from inside a backward formula (reentrant) nests while the
+// JS stack has room and is queued past that, so nesting never overflows it; callbacks queued during a pass run at its end.
 import { shapes_equal } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sum_to } from '../ops/reduce.js';
 import { add } from '../ops/arithmetic.js';
 import { empty } from '../ops/record.js';
-import { is_grad_enabled, set_grad_enabled, no_grad } from './grad_mode.js';
+import { GradModeGuard, is_grad_enabled, no_grad } from './grad_mode.js';
 import { check_result, check_single_result, hook_name } from './hook_result.js';
 import { AccumulateGrad, Node, type Edge, type Grad, type InputMeta } from './node.js';
 
@@ -229,27 +229,82 @@ function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[
 }
 
 /**
- * Backward passes run inside another one's formulas (reentrant backward), as PyTorch's MAX_DEPTH: past this
- * many nested passes a `backward()` call is queued and run by the pass that is executing the calling node, right
- * after that node's formula returns, so the JS stack stays bounded whatever the depth.
+ * Reentrant backward (a backward pass run from inside another one's formula or hook) nests on the JS stack, as
+ * PyTorch nests it on its worker thread, as long as the stack has room. From REENTRANT_PROBE_DEPTH nested passes
+ * on, each further pass first checks that STACK_PROBE_FRAMES more frames fit; when they do not, the pass is queued
+ * instead and run by the pass executing the calling node right after that node's formula returns, from that
+ * pass's loop, so the JS stack stays bounded whatever the depth (PyTorch hands such passes to a new thread past
+ * its own MAX_DEPTH). The one thing that differs there: that inner `backward()` returns before it has run, so
+ * code after it in the same formula does not yet see its gradients.
  */
-const MAX_REENTRANT_DEPTH = 60;
+const REENTRANT_PROBE_DEPTH = 32;
+const STACK_PROBE_FRAMES = 4000;
 let depth = 0;
 const deferred: (() => void)[] = [];
 let draining = false;
 
-/** Runs `task` now, or queues it when `deferrable` and the reentrant depth is exhausted. */
-function enter(task: () => Grad[], deferrable: boolean): Grad[] {
-  if (deferrable && depth >= MAX_REENTRANT_DEPTH) {
-    deferred.push(() => void task());
-    return [];
-  }
-  depth++;
+/** Recurses `n` frames deep: deliberately recursive, it measures whether the stack has that much room left. */
+function probe(n: number): number {
+  return n === 0 ? 0 : probe(n - 1) + 1;
+}
+
+/**
+ * The depth at which the stack was found full during the current outermost backward: deeper passes are queued
+ * without probing again (a failing probe is costly); reset when the outermost pass ends.
+ */
+let full_at = Number.POSITIVE_INFINITY;
+
+/** Whether STACK_PROBE_FRAMES more frames fit on the JS stack (V8 throws a RangeError when they do not). */
+function stack_has_room(): boolean {
+  if (depth >= full_at) return false;
+  // the RangeError of a full stack would otherwise record a trace through every frame
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
-    return task();
+    return probe(STACK_PROBE_FRAMES) === STACK_PROBE_FRAMES;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    full_at = depth;
+    return false;
   } finally {
-    depth--;
+    Error.stackTraceLimit = limit;
   }
+}
+
+/** A running pass (PyTorch's GraphTask): its id, the callbacks queued on it, which nodes it reaches and needs. */
+interface Pass {
+  readonly id: number;
+  readonly callbacks: (() => void)[];
+  deps: Map<Node, number> | null;
+  needed: Set<Node> | null;
+}
+/** The running passes, innermost last. */
+const passes: Pass[] = [];
+let next_pass_id = 0;
+
+/** The id of the innermost running backward pass, -1 outside backward (PyTorch's `_current_graph_task_id`). */
+export function current_pass_id(): number {
+  return passes[passes.length - 1]?.id ?? -1;
+}
+
+/** Whether the innermost running pass will run `node` (PyTorch's `_will_engine_execute_node`). */
+export function will_engine_execute_node(node: Node): boolean {
+  const pass = passes[passes.length - 1];
+  if (pass === undefined || pass.deps === null) throw new Error('_will_engine_execute_node should only be called during the backward pass');
+  return pass.deps.has(node) && (pass.needed === null || pass.needed.has(node));
+}
+
+/**
+ * Queues `callback` to run once the backward pass that is running ends (after all its nodes, before backward()
+ * returns), PyTorch's `Variable._execution_engine.queue_callback`; callbacks may queue more.
+ *
+ * @example
+ * x.register_hook(() => torch.autograd.graph.queue_callback(() => console.log('backward done')));
+ */
+export function queue_callback(callback: () => void): void {
+  const pass = passes[passes.length - 1];
+  if (pass === undefined) throw new Error('Final callbacks can only be installed during backward pass.');
+  pass.callbacks.push(callback);
 }
 
 /**
@@ -275,14 +330,31 @@ function drain_deferred(): void {
  * (in `options.capture` order) when capturing. Grad mode is `create_graph` throughout (hooks included).
  */
 export function run_backward(root_edges: Edge[], root_grads: Tensor[], options: EngineOptions): Grad[] {
-  return enter(() => {
-    const prev = is_grad_enabled();
-    if (prev === options.create_graph) return execute(root_edges, root_grads, options);
-    return set_grad_enabled(options.create_graph, () => execute(root_edges, root_grads, options));
-  }, options.accumulate && options.capture === undefined);
+  if (depth >= REENTRANT_PROBE_DEPTH && options.accumulate && options.capture === undefined && !stack_has_room()) {
+    deferred.push(() => void run_pass(root_edges, root_grads, options));
+    return [];
+  }
+  return run_pass(root_edges, root_grads, options);
 }
 
-function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOptions): Grad[] {
+/** One pass: grad mode set to create_graph, the graph executed, then its queued callbacks. */
+function run_pass(root_edges: Edge[], root_grads: Tensor[], options: EngineOptions): Grad[] {
+  depth++;
+  const pass: Pass = { id: next_pass_id++, callbacks: [], deps: null, needed: null };
+  passes.push(pass);
+  const mode = is_grad_enabled() === options.create_graph ? null : new GradModeGuard(options.create_graph);
+  try {
+    const captured = execute(root_edges, root_grads, options, pass);
+    for (let i = 0; i < pass.callbacks.length; i++) pass.callbacks[i]!();
+    return captured;
+  } finally {
+    mode?.[Symbol.dispose]();
+    passes.pop();
+    if (--depth === 0) full_at = Number.POSITIVE_INFINITY;
+  }
+}
+
+function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOptions, pass: Pass): Grad[] {
   const root_meta = root_edges.map(() => null);
   const graph_root = new Node('GraphRoot', root_edges, root_meta, [], () => root_grads, Number.MAX_SAFE_INTEGER);
   const deps = compute_dependencies(graph_root);
@@ -301,6 +373,8 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
   const only = (options.only ?? []).map(([n]) => n).filter((n): n is Node => n !== null);
   const targets = new Set([...capture_at.keys(), ...only]);
   const needed = options.accumulate && options.only === undefined ? null : compute_needed(graph_root, targets);
+  pass.deps = deps;
+  pass.needed = needed;
   const executes = (node: Node): boolean =>
     needed === null || only.includes(node) || (!capture_at.has(node) ? true : node.next_functions.some(([n]) => n !== null && needed.has(n)));
 

@@ -1,21 +1,28 @@
 // torch.autograd.backward and torch.autograd.grad: seed checks (E1, E3, E4, E6) around the engine.
-import { shapes_equal } from '../shape.js';
+import { numel_of, shapes_equal } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
-import { ones_like, tensor, zeros_like } from '../ops/creation.js';
+import { ones, tensor, zeros_like } from '../ops/creation.js';
+import { GradientEdge } from './gradient_edge.js';
 import { run_backward } from './engine.js';
 import { E1_NO_GRAD, E3_IMPLICIT, E6_UNUSED, e4_shape_mismatch, warn } from './messages.js';
-import { gradient_edge, type Grad } from './node.js';
+import { gradient_edge, type Edge, type Grad } from './node.js';
 
-function make_seeds(outputs: readonly Tensor[], grads: readonly GradArg[]): Tensor[] {
+/** A tensor, or the edge its gradient flows to: what autograd.grad and backward take as outputs and inputs. */
+export type GraphTarget = Tensor | GradientEdge;
+
+const edge_of = (t: GraphTarget): Edge => (t instanceof GradientEdge ? [t.node, t.output_nr] : gradient_edge(t));
+
+function make_seeds(outputs: readonly GraphTarget[], grads: readonly GradArg[]): Tensor[] {
   return outputs.map((out, i) => {
-    if (!out.requires_grad) throw new Error(E1_NO_GRAD.replace('element 0', `element ${i}`));
+    if (out instanceof Tensor && !out.requires_grad) throw new Error(E1_NO_GRAD.replace('element 0', `element ${i}`));
+    const meta = out instanceof Tensor ? out : out.node.output_meta[out.output_nr]!;
     const g = grads[i];
     if (g === null || g === undefined) {
-      if (out.numel() !== 1) throw new Error(E3_IMPLICIT);
-      return ones_like(out);
+      if (numel_of(meta.shape) !== 1) throw new Error(E3_IMPLICIT);
+      return ones(meta.shape, { dtype: meta.dtype });
     }
-    const gt = g instanceof Tensor ? g : tensor(g, { dtype: out.dtype });
-    if (!shapes_equal(gt.shape, out.shape)) throw new Error(e4_shape_mismatch(i, gt.shape, out.shape));
+    const gt = g instanceof Tensor ? g : tensor(g, { dtype: meta.dtype });
+    if (!shapes_equal(gt.shape, meta.shape)) throw new Error(e4_shape_mismatch(i, gt.shape, meta.shape));
     return gt;
   });
 }
@@ -26,8 +33,8 @@ export interface BackwardOptions {
   retain_graph?: boolean;
   /** Record the backward itself, so the gradients are differentiable (higher-order derivatives). */
   create_graph?: boolean;
-  /** Accumulate only into these tensors (a non-leaf among them retains its grad). */
-  inputs?: Tensor | Tensor[];
+  /** Accumulate only into these tensors (a non-leaf among them retains its grad); edges only narrow the pass. */
+  inputs?: GraphTarget | GraphTarget[];
 }
 
 type GradArg = Tensor | NestedArray | null | undefined;
@@ -43,7 +50,7 @@ function as_list<T>(value: T | readonly T[] | null | undefined): T[] {
  * @example
  * torch.autograd.backward([loss]);
  */
-export function autograd_backward(tensors: Tensor | readonly Tensor[], grad_tensors: Tensor | readonly GradArg[] | null = [], options: BackwardOptions = {}): void {
+export function autograd_backward(tensors: GraphTarget | readonly GraphTarget[], grad_tensors: Tensor | readonly GradArg[] | null = [], options: BackwardOptions = {}): void {
   const outs = as_list(tensors);
   const inputs = options.inputs === undefined ? undefined : as_list(options.inputs);
   if (inputs !== undefined && inputs.length === 0) throw new Error("'inputs' argument to backward() cannot be empty.");
@@ -53,9 +60,9 @@ export function autograd_backward(tensors: Tensor | readonly Tensor[], grad_tens
   // with `inputs`, PyTorch accumulates only into them: leaves through their AccumulateGrad (hooks included),
   // non-leaves by retaining their grad
   if (create_graph) warn_create_graph_once();
-  if (inputs !== undefined) for (const t of inputs) if (!t.is_leaf) t.retain_grad();
-  const only = inputs?.map(gradient_edge);
-  run_backward(outs.map(gradient_edge), seeds, { keep_graph, create_graph, accumulate: true, ...(only === undefined ? {} : { only }) });
+  if (inputs !== undefined) for (const t of inputs) if (t instanceof Tensor && !t.is_leaf) t.retain_grad();
+  const only = inputs?.map(edge_of);
+  run_backward(outs.map(edge_of), seeds, { keep_graph, create_graph, accumulate: true, ...(only === undefined ? {} : { only }) });
 }
 
 let warned_create_graph = false;
@@ -88,9 +95,9 @@ export interface GradOptions {
  * @example
  * const [gx] = torch.autograd.grad(y.sum(), [x], { create_graph: true });
  */
-export function autograd_grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): Grad[] {
-  const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
-  const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+export function autograd_grad(outputs: GraphTarget | readonly GraphTarget[], inputs: GraphTarget | readonly GraphTarget[], options: GradOptions = {}): Grad[] {
+  const outs = as_list(outputs);
+  const ins = as_list(inputs);
   if (ins.length === 0) throw new Error('grad requires non-empty inputs.');
   const materialize = options.materialize_grads ?? false;
   if (materialize && options.allow_unused === false) {
@@ -98,15 +105,18 @@ export function autograd_grad(outputs: Tensor | readonly Tensor[], inputs: Tenso
   }
   const allow_unused = options.allow_unused ?? materialize;
   const go = options.grad_outputs === undefined || options.grad_outputs === null ? [] : options.grad_outputs instanceof Tensor ? [options.grad_outputs] : options.grad_outputs;
-  for (const t of ins) if (!t.requires_grad) throw new Error('One of the differentiated Tensors does not require grad');
+  for (const t of ins) if (t instanceof Tensor && !t.requires_grad) throw new Error('One of the differentiated Tensors does not require grad');
   const seeds = make_seeds(outs, go);
   const create_graph = options.create_graph ?? false;
   const keep_graph = options.retain_graph ?? create_graph;
-  const captured = run_backward(outs.map(gradient_edge), seeds, { keep_graph, create_graph, accumulate: false, capture: ins.map(gradient_edge) });
+  const captured = run_backward(outs.map(edge_of), seeds, { keep_graph, create_graph, accumulate: false, capture: ins.map(edge_of) });
   return captured.map((g, i) => {
     if (g !== null) return g;
     if (!allow_unused) throw new Error(E6_UNUSED);
+    if (!materialize) return null;
+    const input = ins[i]!;
+    if (!(input instanceof Tensor)) throw new Error('materialize_grads cannot be used when the given input is a GradientEdge');
     // zeros that require grad only when the graph of the gradients is being built, as PyTorch 2.x
-    return materialize ? zeros_like(ins[i]!).requires_grad_(create_graph) : null;
+    return zeros_like(input).requires_grad_(create_graph);
   });
 }
