@@ -12,6 +12,12 @@ export type ForwardArgs<M> = M extends { forward(...args: infer A): unknown } ? 
 /** What a module's `forward` returns (as hooks see it). */
 export type ForwardOutput<M> = M extends { forward(...args: infer _A): infer R } ? R : unknown;
 /**
+ * What `module.call(...)` returns: the output `forward` declares; for a module known only as `nn.Module` (its
+ * forward typed `unknown`), a Tensor, as PyTorch code expects from `model(x)`. A caller holding such a module
+ * that returns something else names it: `held.call<[Tensor, [Tensor, Tensor]]>(x)` for an LSTM.
+ */
+export type CallOutput<M> = unknown extends ForwardOutput<M> ? Tensor : ForwardOutput<M>;
+/**
  * `forward`'s args when its last parameter is a keyword-arguments object (`forward(x, flag, kwargs = {})`):
  * the positional ones, then `nn.kwargs({...})` in the kwargs parameter's place.
  */
@@ -867,16 +873,16 @@ export class Module {
    * @example
    * const out = net.call(x);
    */
-  call(...input: ForwardArgs<this> | [...ForwardArgs<this>, Kwargs] | ArgsWithKwargs<ForwardArgs<this>>): ForwardOutput<this> {
+  call<R = CallOutput<this>>(...input: ForwardArgs<this> | [...ForwardArgs<this>, Kwargs] | ArgsWithKwargs<ForwardArgs<this>>): NoInfer<R> {
     const last = input[input.length - 1];
     const args = last instanceof Kwargs ? input.slice(0, -1) : input;
     const kwargs = last instanceof Kwargs ? last.values : null;
     const m = (this as { [TARGET]?: Module })[TARGET] ?? this;
     if (jit._tracing) {
-      return jit._trace_module_call(this, args, kwargs ?? {}, (a, k) => run_forward(this, m, a, k), (a, k, f) => this._dispatch(a, k, f)) as ForwardOutput<this>;
+      return jit._trace_module_call(this, args, kwargs ?? {}, (a, k) => run_forward(this, m, a, k), (a, k, f) => this._dispatch(a, k, f)) as NoInfer<R>;
     }
-    if (hookless(m)) return run_forward(this, m, args, kwargs) as ForwardOutput<this>;
-    return this._call_impl(args, kwargs ?? {}) as ForwardOutput<this>;
+    if (hookless(m)) return run_forward(this, m, args, kwargs) as NoInfer<R>;
+    return this._call_impl(args, kwargs ?? {}) as NoInfer<R>;
   }
 
   /**

@@ -296,8 +296,15 @@ export class Function {
   static setup_context(_ctx: FunctionCtx, _inputs: unknown[], _output: unknown): void {
     throw new Error('setup_context is not implemented.');
   }
-  /** Runs the Function on `args`, recording its node when an input requires grad (also when detached). */
-  declare static apply: <T extends FunctionClass>(this: T, ...args: ApplyArgs<T>) => ReturnType<T['forward']>;
+  /**
+   * Runs the Function on `args`, recording its node when an input requires grad. Read from the class
+   * (`MyFn.apply(x)`) it is typed by the class's `forward`; detached (`const f = MyFn.apply; f(x)`) it runs the
+   * same, typed as returning a Tensor (a type reads nothing from a detached function).
+   */
+  declare static apply: {
+    <T extends FunctionClass>(this: T, ...args: ApplyArgs<T>): ReturnType<T['forward']>;
+    <T>(this: T, ...args: T extends FunctionClass ? [never] : unknown[]): Tensor;
+  };
 }
 
 // `apply` is a getter returning a function bound to the class it was read from, so `const f = MyFn.apply` works

@@ -8,11 +8,6 @@ function check_index(i: number, n: number, what: string): number {
   return i < 0 ? i + n : i;
 }
 
-/** `seq[i]` reads a child by position (the children are also properties named "0", "1", …). */
-export interface Sequential {
-  readonly [index: number]: Module;
-}
-
 /**
  * Runs its children in order; children are named "0", "1", ….
  *
@@ -20,7 +15,7 @@ export interface Sequential {
  * const net = new nn.Sequential(new nn.Linear(4, 5), new nn.ReLU(), new nn.Linear(5, 2));
  * net.at(0); net.length; net.append(new nn.Tanh());
  */
-export class Sequential extends Module {
+class SequentialImpl extends Module {
   static override readonly __name__: string = 'Sequential';
   constructor(...modules: Module[] | [Map<string, Module>]) {
     super();
@@ -43,7 +38,7 @@ export class Sequential extends Module {
 
   /** A new Sequential of the children in `[start, stop)`, PyTorch's `seq[a:b]`. */
   slice(start?: number, stop?: number): Sequential {
-    return new Sequential(new Map([...this._modules].slice(start, stop).filter((e): e is [string, Module] => e[1] !== null)));
+    return new SequentialImpl(new Map([...this._modules].slice(start, stop).filter((e): e is [string, Module] => e[1] !== null))) as Sequential;
   }
 
   append(module: Module): this {
@@ -62,30 +57,69 @@ export class Sequential extends Module {
   }
 }
 
-/** A list of modules, registered under "0", "1", … (no forward of its own). */
-export class ModuleList extends Module {
+/**
+ * A Sequential of the children `Mods`: `seq[i]` is typed as the i-th child (`new nn.Sequential(new nn.Linear(2, 3),
+ * new nn.ReLU())[0]` is a `Linear`); without known children (`nn.Sequential`), every `seq[i]` is a `Module`.
+ */
+export type Sequential<Mods extends readonly Module[] = Module[]> = SequentialImpl & { readonly [index: number]: Module } & {
+  readonly [K in keyof Mods as K extends `${number}` ? K : never]: Mods[K];
+};
+
+/** The Sequential class: children given in order (typed by position) or as a Map of names to children. */
+export interface SequentialConstructor {
+  new <Mods extends Module[] = Module[]>(...modules: Mods): Sequential<Mods>;
+  new (modules: Map<string, Module>): Sequential;
+  readonly prototype: Sequential;
+  readonly __name__: string;
+}
+
+/**
+ * Runs its children in order; children are named "0", "1", …, and `seq[i]` reads the i-th (typed).
+ *
+ * @example
+ * const net = new nn.Sequential(new nn.Linear(4, 5), new nn.ReLU(), new nn.Linear(5, 2));
+ * const first: nn.Linear = net[0];
+ * net.at(-1); net.length; net.append(new nn.Tanh());
+ */
+export const Sequential = SequentialImpl as unknown as SequentialConstructor;
+
+/** `list[i]` reads a child by position (the children are also properties named "0", "1", …). */
+export interface ModuleList<M extends Module = Module> {
+  readonly [index: number]: M;
+}
+
+/**
+ * A list of modules, registered under "0", "1", … (no forward of its own); `list[i]` and iteration are typed by
+ * the kind of module it was built from.
+ *
+ * @example
+ * const layers = new nn.ModuleList(Array.from({ length: 3 }, () => new nn.Linear(4, 4)));
+ * for (const layer of layers) x = layer.call(x);
+ * layers[0].weight;
+ */
+export class ModuleList<M extends Module = Module> extends Module {
   static override readonly __name__: string = 'ModuleList';
-  constructor(modules: Iterable<Module> = []) {
+  constructor(modules: Iterable<M> = []) {
     super();
     for (const m of modules) this.append(m);
   }
   get length(): number {
     return this._modules.size;
   }
-  at<M extends Module = Module>(index: number): M {
+  at<T extends Module = M>(index: number): T {
     const mods = [...this._modules.values()];
-    return mods[check_index(index, mods.length, 'ModuleList')] as M;
+    return mods[check_index(index, mods.length, 'ModuleList')] as T;
   }
-  append(module: Module): this {
+  append(module: M): this {
     this.add_module(String(this._modules.size), module);
     return this;
   }
-  extend(modules: Iterable<Module>): this {
+  extend(modules: Iterable<M>): this {
     for (const m of modules) this.append(m);
     return this;
   }
-  *[Symbol.iterator](): Iterator<Module> {
-    for (const m of this._modules.values()) if (m !== null) yield m;
+  *[Symbol.iterator](): Iterator<M> {
+    for (const m of this._modules.values()) if (m !== null) yield m as M;
   }
 
   /** PyTorch 2.x's text: runs of children that print alike are shown once, as `(0-1): 2 x Layer(...)`. */
