@@ -1,4 +1,5 @@
-// Python-style value formatting for module reprs: (5, 5), True, 1e-05.
+// Python-style value formatting for module reprs: (5, 5), True, 1e-05; Python's default object repr.
+import { object_address } from '@tsgrad/core';
 
 /** Formats a value as Python's repr would (tuples for arrays, True/False, 1e-05). */
 export function py_repr(v: unknown): string {
@@ -35,3 +36,19 @@ export function add_indent(s: string, n: number): string {
   if (lines.length === 1) return s;
   return [lines[0], ...lines.slice(1).map((l) => ' '.repeat(n) + l)].join('\n');
 }
+
+/**
+ * Python's default repr, `<torch.optim.lr_scheduler.StepLR object at 0x7f…>`: a library class (one declaring its
+ * own static `__name__`) under `module_path`; a user's subclass under `__main__`, as a class defined in a script.
+ *
+ * @example
+ * object_repr(scheduler, 'torch.optim.lr_scheduler'); // '<torch.optim.lr_scheduler.StepLR object at 0x7f5a00000040>'
+ */
+export function object_repr(obj: object, module_path: string): string {
+  const ctor = obj.constructor as { readonly name: string; readonly __name__?: string };
+  const own = Object.prototype.hasOwnProperty.call(ctor, '__name__') ? ctor.__name__ : undefined;
+  return `<${own === undefined ? '__main__' : module_path}.${own ?? ctor.name} object at ${object_address(obj)}>`;
+}
+
+/** `console.log` in Node prints through this symbol (the same text as `String(obj)`). */
+export const INSPECT = Symbol.for('nodejs.util.inspect.custom');

@@ -1,4 +1,5 @@
 // Dataset ergonomics of a literal port: TensorDataset slices, ConcatDataset, iter / next.
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
@@ -33,5 +34,33 @@ describe('dataset ergonomics', () => {
     const it2 = nn.data.iter([1]);
     expect(nn.data.next(it2)).toBe(1);
     expect(() => nn.data.next(it2)).toThrow('StopIteration');
+  });
+});
+
+describe("print(...) of schedulers, loaders, datasets and samplers: Python's default object repr", () => {
+  const ADDR = '0x7f[0-9a-f]{10}';
+  const repr = (path: string): RegExp => new RegExp(`^<${path.replace(/\./g, '\\.')} object at ${ADDR}>$`);
+  it('names the PyTorch module of each library class, __main__ for a subclass of the user; console.log prints the same', () => {
+    const opt = new nn.optim.SGD(new nn.Linear(2, 2).parameters(), { lr: 0.1 });
+    const ds = new nn.data.TensorDataset(torch.zeros(4));
+    const loader = new nn.data.DataLoader(ds, { batch_size: 2, shuffle: true });
+    class MyScheduler extends nn.optim.lr_scheduler.LambdaLR {}
+    const cases: [object, RegExp][] = [
+      [new nn.optim.lr_scheduler.StepLR(opt, 2), repr('torch.optim.lr_scheduler.StepLR')],
+      [new nn.optim.lr_scheduler.OneCycleLR(opt, 1, 10), repr('torch.optim.lr_scheduler.OneCycleLR')],
+      [new MyScheduler(opt, () => 1), repr('__main__.MyScheduler')],
+      [loader, repr('torch.utils.data.dataloader.DataLoader')],
+      [ds, repr('torch.utils.data.dataset.TensorDataset')],
+      [new nn.data.Subset(ds, [0, 1]), repr('torch.utils.data.dataset.Subset')],
+      [loader.sampler, repr('torch.utils.data.sampler.RandomSampler')],
+      [loader.batch_sampler!, repr('torch.utils.data.sampler.BatchSampler')],
+    ];
+    for (const [obj, pattern] of cases) {
+      expect(String(obj)).toMatch(pattern);
+      expect(inspect(obj)).toBe(String(obj));
+    }
+    // the address is stable per object and distinct between objects
+    expect(String(loader)).toBe(String(loader));
+    expect(String(cases[0]![0]).slice(-14)).not.toBe(String(cases[1]![0]).slice(-14));
   });
 });

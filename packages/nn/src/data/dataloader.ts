@@ -3,6 +3,7 @@ import * as torch from '@tsgrad/core';
 import { class_name, is_plain_object, py_type_name, signature, Tensor } from '@tsgrad/core';
 import { tensor_index, TensorDataset, type DatasetLike } from './dataset.js';
 import { BatchSampler, py_len, RandomSampler, SequentialSampler } from './sampler.js';
+import { INSPECT, object_repr } from '../python_repr.js';
 
 /**
  * What `default_collate` makes of a batch of `T`: tensors, typed arrays, numbers and booleans stack into one
@@ -182,6 +183,7 @@ function item_reader<T>(dataset: DatasetLike<T> | readonly T[]): (i: number) => 
  * loader.length; // number of batches
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
+  static readonly __name__: string = 'DataLoader';
   readonly dataset: DatasetLike<T>;
   /** null when batching is off (`batch_size: null` or a `batch_sampler`). */
   readonly batch_size: number | null;
@@ -245,6 +247,15 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   /** Batches per epoch (Python's `len(loader)`): `len(batch_sampler)`, or `len(sampler)` without batching. */
   get length(): number {
     return py_len(this.batch_sampler ?? this.sampler);
+  }
+
+  /** What `print(loader)` shows in PyTorch: `<torch.utils.data.dataloader.DataLoader object at 0x…>`. */
+  toString(): string {
+    return object_repr(this, 'torch.utils.data.dataloader');
+  }
+
+  [INSPECT](): string {
+    return this.toString();
   }
 
   *[Symbol.iterator](): Iterator<B> {

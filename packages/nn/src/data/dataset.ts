@@ -2,6 +2,7 @@
 import * as torch from '@tsgrad/core';
 import { py_type_name, Tensor } from '@tsgrad/core';
 import { py_len } from './sampler.js';
+import { INSPECT, object_repr } from '../python_repr.js';
 
 /** Anything indexable with a length: what `DataLoader` and `Subset` read from. */
 export interface DatasetLike<T> {
@@ -21,8 +22,18 @@ export interface DatasetLike<T> {
  * [...new Squares()]; // [0, 1, 4, …, 81]
  */
 export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
+  static readonly __name__: string = 'Dataset';
   abstract get(index: number): T;
   abstract readonly length: number;
+
+  /** What `print(dataset)` shows in PyTorch: `<torch.utils.data.dataset.TensorDataset object at 0x…>`. */
+  toString(): string {
+    return object_repr(this, 'torch.utils.data.dataset');
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
 
   *[Symbol.iterator](): Iterator<T> {
     const n = py_len(this);
@@ -39,6 +50,7 @@ export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
  * const [x0, y0] = ds.get(0); ds.length; // 100
  */
 export class TensorDataset extends Dataset<Tensor[]> {
+  static override readonly __name__: string = 'TensorDataset';
   readonly tensors: Tensor[];
 
   constructor(...tensors: Tensor[]) {
@@ -89,6 +101,7 @@ export interface Slice {
  * both.length; both.cumulative_sizes;
  */
 export class ConcatDataset<T> extends Dataset<T> {
+  static override readonly __name__: string = 'ConcatDataset';
   readonly datasets: DatasetLike<T>[];
   readonly cumulative_sizes: number[];
 
@@ -140,6 +153,7 @@ export function next<T>(iterator: Iterator<T>): T {
  * const first_ten = new nn.data.Subset(ds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
  */
 export class Subset<T> extends Dataset<T> {
+  static override readonly __name__: string = 'Subset';
   readonly dataset: DatasetLike<T>;
   readonly indices: number[];
 

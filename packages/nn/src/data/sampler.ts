@@ -1,6 +1,7 @@
 // Samplers (PyTorch's torch.utils.data.sampler): which indices a DataLoader reads, and in which batches.
 import * as torch from '@tsgrad/core';
 import { class_name, py_type_name, signature, type PyArgs } from '@tsgrad/core';
+import { INSPECT, object_repr } from '../python_repr.js';
 
 /** Anything with a length, as a sampler's data source (a dataset, an array). */
 export interface Sized {
@@ -22,6 +23,15 @@ export interface Sized {
 export abstract class Sampler<I = number> implements Iterable<I> {
   /** PyTorch's class name for messages, robust to minifiers. */
   static readonly __name__: string = 'Sampler';
+
+  /** What `print(sampler)` shows in PyTorch: `<torch.utils.data.sampler.RandomSampler object at 0x…>`. */
+  toString(): string {
+    return object_repr(this, 'torch.utils.data.sampler');
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
   abstract [Symbol.iterator](): Iterator<I>;
 
   /** `len(sampler)`; undefined for a sampler that cannot tell (Python's missing `__len__`). */

@@ -2,6 +2,7 @@
 // CosineAnnealingLR, OneCycleLR and LambdaLR over a common LRScheduler base.
 import { warn } from '@tsgrad/core';
 import type { Optimizer, ParamGroup } from './optimizer.js';
+import { INSPECT, object_repr } from '../python_repr.js';
 
 const EPOCH_DEPRECATION_WARNING =
   'The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed form is used instead of the new chainable form, where available. Please open an issue if you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.';
@@ -38,6 +39,7 @@ function py_mod(a: number, n: number): number {
  * }
  */
 export abstract class LRScheduler {
+  static readonly __name__: string = 'LRScheduler';
   readonly optimizer: Optimizer;
   base_lrs: number[] = [];
   last_epoch: number;
@@ -48,6 +50,15 @@ export abstract class LRScheduler {
   constructor(optimizer: Optimizer, last_epoch = -1) {
     this.optimizer = optimizer;
     this.last_epoch = last_epoch;
+  }
+
+  /** What `print(scheduler)` shows in PyTorch: `<torch.optim.lr_scheduler.StepLR object at 0x…>`. */
+  toString(): string {
+    return object_repr(this, 'torch.optim.lr_scheduler');
+  }
+
+  [INSPECT](): string {
+    return this.toString();
   }
 
   /** The learning rates for the current `last_epoch` (call `get_last_lr()` to read them; this is what `step()` uses). */
@@ -175,6 +186,7 @@ export interface StepLROptions extends SchedulerOptions {
  * const sched = new optim.lr_scheduler.StepLR(opt, 30, { gamma: 0.1 }); // or new StepLR(opt, 30, 0.1)
  */
 export class StepLR extends LRScheduler {
+  static override readonly __name__: string = 'StepLR';
   step_size: number;
   gamma: number;
 
@@ -210,6 +222,7 @@ export interface MultiStepLROptions extends SchedulerOptions {
  * const sched = new optim.lr_scheduler.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
  */
 export class MultiStepLR extends LRScheduler {
+  static override readonly __name__: string = 'MultiStepLR';
   /** Sorted milestones, repeated ones kept (PyTorch holds a Counter). */
   milestones: number[];
   gamma: number;
@@ -243,6 +256,7 @@ export class MultiStepLR extends LRScheduler {
  * const sched = new optim.lr_scheduler.ExponentialLR(opt, 0.9);
  */
 export class ExponentialLR extends LRScheduler {
+  static override readonly __name__: string = 'ExponentialLR';
   gamma: number;
 
   constructor(optimizer: Optimizer, gamma: number, options: SchedulerOptions = {}) {
@@ -277,6 +291,7 @@ export interface CosineAnnealingLROptions extends SchedulerOptions {
  * const sched = new optim.lr_scheduler.CosineAnnealingLR(opt, 100, { eta_min: 1e-5 });
  */
 export class CosineAnnealingLR extends LRScheduler {
+  static override readonly __name__: string = 'CosineAnnealingLR';
   T_max: number;
   eta_min: number;
 
@@ -319,6 +334,7 @@ export type LrLambda = (epoch: number) => number;
  * const sched = new optim.lr_scheduler.LambdaLR(opt, (epoch) => 0.95 ** epoch);
  */
 export class LambdaLR extends LRScheduler {
+  static override readonly __name__: string = 'LambdaLR';
   lr_lambdas: LrLambda[];
 
   constructor(optimizer: Optimizer, lr_lambda: LrLambda | readonly LrLambda[], options: SchedulerOptions = {}) {
@@ -386,6 +402,7 @@ interface Phase {
  * const sched2 = new optim.lr_scheduler.OneCycleLR(opt, 0.1, 1000);   // total_steps
  */
 export class OneCycleLR extends LRScheduler {
+  static override readonly __name__: string = 'OneCycleLR';
   total_steps: number;
   anneal_strategy: 'cos' | 'linear';
   cycle_momentum: boolean;
