@@ -18,6 +18,11 @@ export type ForwardOutput<M> = M extends { forward(...args: infer _A): infer R }
  */
 export type CallOutput<M> = unknown extends ForwardOutput<M> ? Tensor : ForwardOutput<M>;
 /**
+ * `T`, but never inferred from where it is used (TypeScript 5.4's `NoInfer`, spelled so TypeScript 5.2 reads
+ * it): `call`'s output type comes from its default, not from what the caller's context expects.
+ */
+type Uninferred<T> = [T][T extends unknown ? 0 : never];
+/**
  * `forward`'s args when its last parameter is a keyword-arguments object (`forward(x, flag, kwargs = {})`):
  * the positional ones, then `nn.kwargs({...})` in the kwargs parameter's place.
  */
@@ -873,16 +878,16 @@ export class Module {
    * @example
    * const out = net.call(x);
    */
-  call<R = CallOutput<this>>(...input: ForwardArgs<this> | [...ForwardArgs<this>, Kwargs] | ArgsWithKwargs<ForwardArgs<this>>): NoInfer<R> {
+  call<R = CallOutput<this>>(...input: ForwardArgs<this> | [...ForwardArgs<this>, Kwargs] | ArgsWithKwargs<ForwardArgs<this>>): Uninferred<R> {
     const last = input[input.length - 1];
     const args = last instanceof Kwargs ? input.slice(0, -1) : input;
     const kwargs = last instanceof Kwargs ? last.values : null;
     const m = (this as { [TARGET]?: Module })[TARGET] ?? this;
     if (jit._tracing) {
-      return jit._trace_module_call(this, args, kwargs ?? {}, (a, k) => run_forward(this, m, a, k), (a, k, f) => this._dispatch(a, k, f)) as NoInfer<R>;
+      return jit._trace_module_call(this, args, kwargs ?? {}, (a, k) => run_forward(this, m, a, k), (a, k, f) => this._dispatch(a, k, f)) as Uninferred<R>;
     }
-    if (hookless(m)) return run_forward(this, m, args, kwargs) as NoInfer<R>;
-    return this._call_impl(args, kwargs ?? {}) as NoInfer<R>;
+    if (hookless(m)) return run_forward(this, m, args, kwargs) as Uninferred<R>;
+    return this._call_impl(args, kwargs ?? {}) as Uninferred<R>;
   }
 
   /**
