@@ -5,6 +5,7 @@ import * as torch from '@tsgrad/core';
 import { Tensor } from '@tsgrad/core';
 import { Adam, AdamW, lr_scheduler, Optimizer, RMSprop, SGD, type AdamOptions, type RMSpropOptions } from '../src/optim/index.js';
 import { load_fixture_with_variants } from './fixture_utils.js';
+import * as nn from '../src/index.js';
 
 // ---- fixture plumbing ------------------------------------------------------------------------------------
 
@@ -689,5 +690,61 @@ describe('lr_scheduler', () => {
     expect(() => new lr_scheduler.StepLR(sgd_with_groups([0.1]), 3, { last_epoch: 4 })).toThrow(
       "param 'initial_lr' is not specified in param_groups[0] when resuming an optimizer",
     );
+  });
+});
+
+describe("LR scheduler constructors follow PyTorch's signatures (positional or keyword)", () => {
+  const make_opt = (): nn.optim.SGD => new nn.optim.SGD(new nn.Linear(2, 2).parameters(), { lr: 1, momentum: 0.9 });
+  const lr = (s: nn.optim.lr_scheduler.LRScheduler): number => s.get_last_lr()[0]!;
+  it('accepts each parameter by position or by name, with the same result', () => {
+    const { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, OneCycleLR } = nn.optim.lr_scheduler;
+    const pairs: [() => nn.optim.lr_scheduler.LRScheduler, () => nn.optim.lr_scheduler.LRScheduler][] = [
+      [() => new StepLR(make_opt(), 2, 0.5), () => new StepLR({ optimizer: make_opt(), step_size: 2, gamma: 0.5 })],
+      [() => new MultiStepLR(make_opt(), [1, 3], 0.5), () => new MultiStepLR(make_opt(), { milestones: [1, 3], gamma: 0.5 })],
+      [() => new ExponentialLR(make_opt(), 0.9), () => new ExponentialLR(make_opt(), { gamma: 0.9 })],
+      [() => new CosineAnnealingLR(make_opt(), 10, 0.1), () => new CosineAnnealingLR(make_opt(), { T_max: 10, eta_min: 0.1 })],
+      [() => new LambdaLR(make_opt(), (e) => 0.5 ** e), () => new LambdaLR(make_opt(), { lr_lambda: (e: number) => 0.5 ** e })],
+      [() => new OneCycleLR(make_opt(), 1, 10), () => new OneCycleLR(make_opt(), { max_lr: 1, total_steps: 10 })],
+      [() => new OneCycleLR(make_opt(), 1, null, 2, 5), () => new OneCycleLR(make_opt(), 1, { epochs: 2, steps_per_epoch: 5 })],
+    ];
+    for (const [positional, keyword] of pairs) {
+      const a = positional();
+      const b = keyword();
+      const seq_a: number[] = [];
+      const seq_b: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        a.optimizer.step();
+        a.step();
+        seq_a.push(lr(a));
+        b.optimizer.step();
+        b.step();
+        seq_b.push(lr(b));
+      }
+      expect(seq_b).toEqual(seq_a);
+      expect(new Set(seq_a).size).toBeGreaterThan(1);
+    }
+  });
+
+  it("refuses unknown names and wrong kinds with the argument parser's TypeErrors, and a non-optimizer", () => {
+    const { StepLR, OneCycleLR } = nn.optim.lr_scheduler;
+    expect(() => new StepLR(make_opt(), 2, { gama: 0.5 } as never)).toThrow(TypeError);
+    expect(() => new StepLR(make_opt(), 2, { gama: 0.5 } as never)).toThrow(/gama/);
+    expect(() => new StepLR(make_opt(), 2.5)).toThrow(/step_size/);
+    expect(() => new OneCycleLR(make_opt(), 1, { total_steps: 10, anneal_strategy: 'cubic' as 'cos' })).toThrow("anneal_strategy must be one of 'cos' or 'linear', instead got cubic");
+    expect(() => new StepLR(new nn.Linear(1, 1) as unknown as nn.optim.Optimizer, 2)).toThrow('Linear is not an Optimizer');
+  });
+
+  it("warns PyTorch 2.x's deprecation for verbose", () => {
+    const warnings: string[] = [];
+    const original = process.emitWarning;
+    process.emitWarning = ((m: string) => void warnings.push(String(m))) as typeof process.emitWarning;
+    try {
+      new nn.optim.lr_scheduler.StepLR(make_opt(), 2);
+      expect(warnings).toEqual([]);
+      new nn.optim.lr_scheduler.StepLR(make_opt(), 2, { verbose: true });
+    } finally {
+      process.emitWarning = original;
+    }
+    expect(warnings).toEqual(['The verbose parameter is deprecated. Please use get_last_lr() to access the learning rate.']);
   });
 });

@@ -1,7 +1,7 @@
 // Learning-rate schedulers (PyTorch's torch.optim.lr_scheduler): StepLR, MultiStepLR, ExponentialLR,
 // CosineAnnealingLR, OneCycleLR and LambdaLR over a common LRScheduler base.
-import { warn } from '@tsgrad/core';
-import type { Optimizer, ParamGroup } from './optimizer.js';
+import { py_type_name, signature, warn, type PyArgs } from '@tsgrad/core';
+import { Optimizer, type ParamGroup } from './optimizer.js';
 import { INSPECT, object_repr } from '../python_repr.js';
 
 const EPOCH_DEPRECATION_WARNING =
@@ -13,6 +13,26 @@ export type SchedulerStateDict = Record<string, unknown>;
 /** Options every scheduler takes: `last_epoch` (-1 starts fresh; other values resume and need `initial_lr`). */
 export interface SchedulerOptions {
   last_epoch?: number;
+  /** Deprecated in PyTorch 2.x: accepted, warns, prints nothing. */
+  verbose?: boolean | 'deprecated';
+}
+
+const VERBOSE_DEPRECATED = 'The verbose parameter is deprecated. Please use get_last_lr() to access the learning rate.';
+
+/** PyTorch 2.x's check of the deprecated `verbose` argument: any value but the default warns. */
+function check_verbose(verbose: unknown): void {
+  if (verbose !== 'deprecated') warn(VERBOSE_DEPRECATED);
+}
+
+/** The arguments every scheduler's signature ends with, after its own. */
+const TAIL = "int last_epoch=-1, Any verbose='deprecated'";
+
+/** Reads a scheduler's arguments with its PyTorch signature; checks the optimizer as PyTorch does. */
+function scheduler_args<R extends { optimizer: unknown; last_epoch: number; verbose: unknown }>(sig: ReturnType<typeof signature<R>>, args: readonly unknown[]): R & { optimizer: Optimizer } {
+  const a = sig.parse(args);
+  if (!(a.optimizer instanceof Optimizer)) throw new TypeError(`${py_type_name(a.optimizer)} is not an Optimizer`);
+  check_verbose(a.verbose);
+  return a as R & { optimizer: Optimizer };
 }
 
 function number_field(group: ParamGroup, key: string): number {
@@ -179,6 +199,8 @@ export interface StepLROptions extends SchedulerOptions {
   gamma?: number;
 }
 
+const STEP_LR = signature<{ optimizer: unknown; step_size: number; gamma: number; last_epoch: number; verbose: unknown }>(`StepLR(Object optimizer, int step_size, float gamma=0.1, ${TAIL})`);
+
 /**
  * Multiplies the lr by `gamma` every `step_size` epochs.
  *
@@ -190,11 +212,11 @@ export class StepLR extends LRScheduler {
   step_size: number;
   gamma: number;
 
-  constructor(optimizer: Optimizer, step_size: number, gamma_or_options: number | StepLROptions = {}) {
-    const o = typeof gamma_or_options === 'number' ? { gamma: gamma_or_options } : gamma_or_options;
-    super(optimizer, o.last_epoch);
-    this.step_size = step_size;
-    this.gamma = o.gamma ?? 0.1;
+  constructor(...args: PyArgs<[optimizer: Optimizer, step_size: number, gamma: number, last_epoch: number], StepLROptions & { optimizer?: Optimizer; step_size?: number }>) {
+    const a = scheduler_args(STEP_LR, args);
+    super(a.optimizer, a.last_epoch);
+    this.step_size = a.step_size;
+    this.gamma = a.gamma;
     this._initial_step();
   }
 
@@ -215,6 +237,8 @@ export interface MultiStepLROptions extends SchedulerOptions {
   gamma?: number;
 }
 
+const MULTI_STEP_LR = signature<{ optimizer: unknown; milestones: number[]; gamma: number; last_epoch: number; verbose: unknown }>(`MultiStepLR(Object optimizer, int[] milestones, float gamma=0.1, ${TAIL})`);
+
 /**
  * Multiplies the lr by `gamma` at each milestone epoch (a milestone listed twice multiplies by `gamma²`).
  *
@@ -227,11 +251,11 @@ export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: Optimizer, milestones: readonly number[], gamma_or_options: number | MultiStepLROptions = {}) {
-    const o = typeof gamma_or_options === 'number' ? { gamma: gamma_or_options } : gamma_or_options;
-    super(optimizer, o.last_epoch);
-    this.milestones = [...milestones].sort((a, b) => a - b);
-    this.gamma = o.gamma ?? 0.1;
+  constructor(...args: PyArgs<[optimizer: Optimizer, milestones: readonly number[], gamma: number, last_epoch: number], MultiStepLROptions & { optimizer?: Optimizer; milestones?: readonly number[] }>) {
+    const a = scheduler_args(MULTI_STEP_LR, args);
+    super(a.optimizer, a.last_epoch);
+    this.milestones = [...a.milestones].sort((x, y) => x - y);
+    this.gamma = a.gamma;
     this._initial_step();
   }
 
@@ -249,6 +273,8 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
+const EXPONENTIAL_LR = signature<{ optimizer: unknown; gamma: number; last_epoch: number; verbose: unknown }>(`ExponentialLR(Object optimizer, float gamma, ${TAIL})`);
+
 /**
  * Multiplies the lr by `gamma` every epoch.
  *
@@ -259,9 +285,10 @@ export class ExponentialLR extends LRScheduler {
   static override readonly __name__: string = 'ExponentialLR';
   gamma: number;
 
-  constructor(optimizer: Optimizer, gamma: number, options: SchedulerOptions = {}) {
-    super(optimizer, options.last_epoch);
-    this.gamma = gamma;
+  constructor(...args: PyArgs<[optimizer: Optimizer, gamma: number, last_epoch: number], SchedulerOptions & { optimizer?: Optimizer; gamma?: number }>) {
+    const a = scheduler_args(EXPONENTIAL_LR, args);
+    super(a.optimizer, a.last_epoch);
+    this.gamma = a.gamma;
     this._initial_step();
   }
 
@@ -282,6 +309,8 @@ export interface CosineAnnealingLROptions extends SchedulerOptions {
   eta_min?: number;
 }
 
+const COSINE_ANNEALING_LR = signature<{ optimizer: unknown; T_max: number; eta_min: number; last_epoch: number; verbose: unknown }>(`CosineAnnealingLR(Object optimizer, int T_max, float eta_min=0.0, ${TAIL})`);
+
 /**
  * Cosine annealing from the initial lr to `eta_min` over `T_max` epochs, in PyTorch's recursive (chainable)
  * form: `lr_t = eta_min + (lr_{t-1} - eta_min) (1 + cos(π t / T_max)) / (1 + cos(π (t-1) / T_max))`, which
@@ -295,11 +324,11 @@ export class CosineAnnealingLR extends LRScheduler {
   T_max: number;
   eta_min: number;
 
-  constructor(optimizer: Optimizer, T_max: number, eta_min_or_options: number | CosineAnnealingLROptions = {}) {
-    const o = typeof eta_min_or_options === 'number' ? { eta_min: eta_min_or_options } : eta_min_or_options;
-    super(optimizer, o.last_epoch);
-    this.T_max = T_max;
-    this.eta_min = o.eta_min ?? 0;
+  constructor(...args: PyArgs<[optimizer: Optimizer, T_max: number, eta_min: number, last_epoch: number], CosineAnnealingLROptions & { optimizer?: Optimizer; T_max?: number }>) {
+    const a = scheduler_args(COSINE_ANNEALING_LR, args);
+    super(a.optimizer, a.last_epoch);
+    this.T_max = a.T_max;
+    this.eta_min = a.eta_min;
     this._initial_step();
   }
 
@@ -327,6 +356,8 @@ export class CosineAnnealingLR extends LRScheduler {
 /** An lr multiplier as a function of the epoch. */
 export type LrLambda = (epoch: number) => number;
 
+const LAMBDA_LR = signature<{ optimizer: unknown; lr_lambda: LrLambda | LrLambda[]; last_epoch: number; verbose: unknown }>(`LambdaLR(Object optimizer, Callable|Callable[] lr_lambda, ${TAIL})`);
+
 /**
  * Sets each group's lr to `initial_lr * lr_lambda(epoch)` (one function, or one per param group).
  *
@@ -337,9 +368,11 @@ export class LambdaLR extends LRScheduler {
   static override readonly __name__: string = 'LambdaLR';
   lr_lambdas: LrLambda[];
 
-  constructor(optimizer: Optimizer, lr_lambda: LrLambda | readonly LrLambda[], options: SchedulerOptions = {}) {
-    super(optimizer, options.last_epoch);
-    const n = optimizer.param_groups.length;
+  constructor(...args: PyArgs<[optimizer: Optimizer, lr_lambda: LrLambda | readonly LrLambda[], last_epoch: number], SchedulerOptions & { optimizer?: Optimizer; lr_lambda?: LrLambda | readonly LrLambda[] }>) {
+    const a = scheduler_args(LAMBDA_LR, args);
+    super(a.optimizer, a.last_epoch);
+    const lr_lambda = a.lr_lambda;
+    const n = a.optimizer.param_groups.length;
     if (typeof lr_lambda === 'function') {
       this.lr_lambdas = Array.from({ length: n }, () => lr_lambda);
     } else {
@@ -392,6 +425,16 @@ interface Phase {
   end_momentum: string;
 }
 
+const ONE_CYCLE_LR = signature<{
+  optimizer: unknown; max_lr: number | number[]; total_steps: number | null; epochs: number | null; steps_per_epoch: number | null; pct_start: number;
+  anneal_strategy: 'cos' | 'linear'; cycle_momentum: boolean; base_momentum: number | number[]; max_momentum: number | number[]; div_factor: number;
+  final_div_factor: number; three_phase: boolean; last_epoch: number; verbose: unknown;
+}>(
+  'OneCycleLR(Object optimizer, float|float[] max_lr, int? total_steps=None, int? epochs=None, int? steps_per_epoch=None, float pct_start=0.3, ' +
+    "str anneal_strategy='cos', bool cycle_momentum=True, float|float[] base_momentum=0.85, float|float[] max_momentum=0.95, float div_factor=25.0, " +
+    `float final_div_factor=10000.0, bool three_phase=False, ${TAIL})`,
+);
+
 /**
  * The 1cycle policy: lr rises from `max_lr / div_factor` to `max_lr` over `pct_start` of the steps, then
  * anneals to `initial_lr / final_div_factor` (with `three_phase`, back down to the initial lr first), while
@@ -409,10 +452,21 @@ export class OneCycleLR extends LRScheduler {
   use_beta1: boolean;
   _schedule_phases: Phase[];
 
-  constructor(optimizer: Optimizer, max_lr: number | readonly number[], total_steps_or_options: number | OneCycleLROptions = {}) {
-    const o = typeof total_steps_or_options === 'number' ? { total_steps: total_steps_or_options } : total_steps_or_options;
+  constructor(
+    ...args: PyArgs<
+      [optimizer: Optimizer, max_lr: number | readonly number[], total_steps: number | null, epochs: number | null, steps_per_epoch: number | null, pct_start: number,
+        anneal_strategy: 'cos' | 'linear', cycle_momentum: boolean, base_momentum: number | readonly number[], max_momentum: number | readonly number[],
+        div_factor: number, final_div_factor: number, three_phase: boolean, last_epoch: number],
+      OneCycleLROptions & { optimizer?: Optimizer; max_lr?: number | readonly number[] }
+    >
+  ) {
+    const a = scheduler_args(ONE_CYCLE_LR, args);
+    const optimizer = a.optimizer;
+    const max_lr = a.max_lr;
+    // null (Python's None) is "not given" for the three step counts
+    const o = { ...a, total_steps: a.total_steps ?? undefined, epochs: a.epochs ?? undefined, steps_per_epoch: a.steps_per_epoch ?? undefined };
     super(optimizer, o.last_epoch);
-    const last_epoch = o.last_epoch ?? -1;
+    const last_epoch = o.last_epoch;
     if (o.total_steps === undefined && o.epochs === undefined && o.steps_per_epoch === undefined) {
       throw new Error('You must define either total_steps OR (epochs AND steps_per_epoch)');
     } else if (o.total_steps !== undefined) {
@@ -426,7 +480,7 @@ export class OneCycleLR extends LRScheduler {
       }
       this.total_steps = epochs * steps_per_epoch;
     }
-    const pct_start = o.pct_start ?? 0.3;
+    const pct_start = o.pct_start;
     const up_end = pct_start * this.total_steps - 1;
     this._schedule_phases = o.three_phase
       ? [
@@ -439,23 +493,23 @@ export class OneCycleLR extends LRScheduler {
           { end_step: this.total_steps - 1, start_lr: 'max_lr', end_lr: 'min_lr', start_momentum: 'base_momentum', end_momentum: 'max_momentum' },
         ];
     if (!(pct_start >= 0 && pct_start <= 1)) throw new Error(`Expected float between 0 and 1 pct_start, but got ${pct_start}`);
-    const strategy = o.anneal_strategy ?? 'cos';
+    const strategy = o.anneal_strategy;
     if (strategy !== 'cos' && strategy !== 'linear') throw new Error(`anneal_strategy must be one of 'cos' or 'linear', instead got ${String(strategy)}`);
     this.anneal_strategy = strategy;
 
     // Everything is validated before the param groups are touched, so a rejected call leaves them as they were.
     const groups = optimizer.param_groups;
     const max_lrs = format_param('max_lr', groups.length, max_lr);
-    this.cycle_momentum = o.cycle_momentum ?? true;
+    this.cycle_momentum = o.cycle_momentum;
     this.use_beta1 = 'betas' in optimizer.defaults;
     if (this.cycle_momentum && !('momentum' in optimizer.defaults) && !this.use_beta1) {
       throw new Error('optimizer must support momentum or beta1 with `cycle_momentum` option enabled');
     }
-    const max_momentums = this.cycle_momentum ? format_param('max_momentum', groups.length, o.max_momentum ?? 0.95) : [];
-    const base_momentums = this.cycle_momentum ? format_param('base_momentum', groups.length, o.base_momentum ?? 0.85) : [];
+    const max_momentums = this.cycle_momentum ? format_param('max_momentum', groups.length, o.max_momentum) : [];
+    const base_momentums = this.cycle_momentum ? format_param('base_momentum', groups.length, o.base_momentum) : [];
     if (last_epoch === -1) {
-      const div_factor = o.div_factor ?? 25;
-      const final_div_factor = o.final_div_factor ?? 1e4;
+      const div_factor = o.div_factor;
+      const final_div_factor = o.final_div_factor;
       groups.forEach((group, i) => {
         group.initial_lr = max_lrs[i]! / div_factor;
         group.max_lr = max_lrs[i]!;
