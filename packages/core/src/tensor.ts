@@ -25,8 +25,15 @@ import type { RoundingMode, Scalar } from './ops/arithmetic.js';
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
 const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
 
-/** The version counter in-place ops bump, shared by a tensor, its views and detach() (PyTorch's VariableVersion). */
+/**
+ * The version counter in-place ops bump, shared by a tensor, its views and detach() (PyTorch's VariableVersion).
+ *
+ * @example
+ * const x = torch.zeros([2]);
+ * x._storage.counter === x.detach()._storage.counter; // true
+ */
 export class VersionCounter {
+  /** The number of in-place changes so far. */
   version = 0;
 }
 
@@ -45,12 +52,14 @@ export class Storage {
   constructor(
     /** The elements, in the storage class of the dtype (Float32Array, Float64Array, …). */
     public data: TypedArray,
+    /** The version counter, shared with the storage `x.data = y` gives `x` (see `version`). */
     readonly counter: VersionCounter = new VersionCounter(),
   ) {}
   /** Bumped by every in-place change; saved tensors remember it to detect later changes (PyTorch's `_version`). */
   get version(): number {
     return this.counter.version;
   }
+  /** Sets the counter (in-place ops bump it). */
   set version(v: number) {
     this.counter.version = v;
   }

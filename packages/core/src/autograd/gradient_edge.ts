@@ -13,9 +13,12 @@ import { gradient_edge, type Node } from './node.js';
  */
 export class GradientEdge {
   constructor(
+    /** The node the gradient flows into. */
     readonly node: Node,
+    /** Which of the node's forward outputs the gradient is for. */
     readonly output_nr: number,
   ) {}
+  /** Yields `node`, then `output_nr`, as Python unpacks the namedtuple. */
   *[Symbol.iterator](): Iterator<Node | number> {
     yield this.node;
     yield this.output_nr;

@@ -5,12 +5,20 @@ import type { Tensor } from '../tensor.js';
 import { current_pass_id, will_engine_execute_node } from './engine.js';
 import type { Grad, Node } from './node.js';
 
-/** Removes every per-tensor hook of a multi-grad hook at once (PyTorch's `Handle`). */
+/**
+ * Removes every per-tensor hook of a multi-grad hook at once (PyTorch's `Handle`).
+ *
+ * @example
+ * const h = torch.autograd.graph.register_multi_grad_hook([a, b], (grads) => undefined);
+ * h.remove();
+ */
 export class MultiGradHookHandle {
   constructor(private readonly handles: readonly RemovableHandle[]) {}
+  /** Removes the hook from every tensor; idempotent. */
   remove(): void {
     for (const h of this.handles) h.remove();
   }
+  /** `remove()`, for `using h = register_multi_grad_hook(...)`. */
   [Symbol.dispose](): void {
     this.remove();
   }
