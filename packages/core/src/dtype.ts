@@ -123,10 +123,13 @@ export function combine_categories(higher: DType | null, lower: DType | null): D
   return higher;
 }
 
-/** The dtype PyTorch gives a Python number operand: bool, int64 (integers) or the default float dtype. */
+/**
+ * The dtype PyTorch gives a Python number operand: bool, int64 (integers an int64 can hold) or the default
+ * float dtype (a whole number past int64's range, such as 2 ** 70, can only have come from a Python float).
+ */
 export function scalar_dtype(s: number | boolean): DType {
   if (typeof s === 'boolean') return 'bool';
-  return Number.isInteger(s) ? 'int64' : default_dtype;
+  return Number.isInteger(s) && Math.abs(s) < 2 ** 63 ? 'int64' : default_dtype;
 }
 
 /**

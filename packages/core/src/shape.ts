@@ -72,7 +72,7 @@ export function normalize_dims(dims: number | readonly number[] | null | undefin
 }
 
 /** Infers a single -1 entry of a view/reshape target, with PyTorch's messages. */
-export function infer_size(shape: readonly number[], numel: number): number[] {
+export function infer_size(shape: readonly number[], numel: number, fn = 'view'): number[] {
   let infer = -1;
   let known = 1;
   for (let i = 0; i < shape.length; i++) {
@@ -81,13 +81,16 @@ export function infer_size(shape: readonly number[], numel: number): number[] {
       if (infer >= 0) throw new Error('only one dimension can be inferred');
       infer = i;
     } else if (!Number.isInteger(s)) {
-      throw new TypeError(`argument 'size' must be tuple of ints, but found element of type ${typeof s === 'number' ? 'float' : typeof s} at pos ${i}`);
+      throw new TypeError(`${fn}(): argument 'size' must be tuple of ints, but found element of type ${typeof s === 'number' ? 'float' : typeof s} at pos ${i + 1}`);
     } else if (s < 0) {
       throw new Error(`invalid shape dimension ${s}`);
     } else known *= s;
   }
   const out = [...shape];
   if (infer >= 0) {
+    if (known === 0 && numel === 0) {
+      throw new Error(`cannot reshape tensor of 0 elements into shape [${shape.join(', ')}] because the unspecified dimension size -1 can be any value and is ambiguous`);
+    }
     if (known === 0 || numel % known !== 0) throw new Error(`shape '[${shape.join(', ')}]' is invalid for input of size ${numel}`);
     out[infer] = numel / known;
   } else if (known !== numel) {

@@ -18,7 +18,7 @@ import { parse_to, type ToArgs } from './to_args.js';
 import { method_call, py_type_name, signature, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ClampOptions } from './ops/types.js';
-import type { MaxResult, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
+import type { MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { RoundingMode, Scalar } from './ops/arithmetic.js';
 
 /** Legacy type names `x.type(...)` accepts. */
@@ -696,8 +696,9 @@ export class Tensor {
     return ops.argmin(this, ...args);
   }
   /** Method form of {@link ops.norm}. */
-  norm(p: number = 2): Tensor {
-    return ops.norm(this, p);
+  norm(...args: NormMethodArgs): Tensor {
+    method_call();
+    return ops.norm(this, ...args);
   }
   /** Method form of {@link ops.var_} (variance): `x.var(dim, unbiased, keepdim)` or options. */
   var(...args: VarMethodArgs): Tensor {
@@ -747,12 +748,14 @@ export class Tensor {
     return ops.baddbmm(this, batch1, batch2, options);
   }
   /** Method form of {@link ops.tril}. */
-  tril(diagonal = 0): Tensor {
-    return ops.tril(this, diagonal);
+  tril(...args: PyArgs<[diagonal: number], { diagonal?: number }>): Tensor {
+    method_call();
+    return ops.tril(this, ...args);
   }
   /** Method form of {@link ops.triu}. */
-  triu(diagonal = 0): Tensor {
-    return ops.triu(this, diagonal);
+  triu(...args: PyArgs<[diagonal: number], { diagonal?: number }>): Tensor {
+    method_call();
+    return ops.triu(this, ...args);
   }
 
   // ---- shape ----------------------------------------------------------------------------------------
@@ -861,7 +864,7 @@ export class Tensor {
     return ops.gather(this, ...args);
   }
   /** Method form of {@link ops.masked_fill}. */
-  masked_fill(mask: Tensor, value: Scalar): Tensor {
+  masked_fill(mask: Tensor, value: Scalar | Tensor): Tensor {
     return ops.masked_fill(this, mask, value);
   }
   /** `torch.where(condition, this, other)`: this tensor's values where `condition` holds, `other`'s elsewhere. */

@@ -502,7 +502,7 @@ describe('bad inputs raise and leave tensors unchanged', () => {
     check(() => [leaf([3, 4])], (x) => x!.unsqueeze(3), 'Dimension out of range (expected to be in range of [-3, 2], but got 3)');
     check(() => [leaf([3, 4])], (x) => torch.softmax(x!, 5), 'Dimension out of range (expected to be in range of [-2, 1], but got 5)');
     check(() => [leaf([3, 4])], (x) => x!.max(2), 'Dimension out of range (expected to be in range of [-2, 1], but got 2)');
-    check(() => [leaf([3, 4])], (x) => x!.select(0, 3), 'index 3 is out of bounds for dimension 0 with size 3');
+    check(() => [leaf([3, 4])], (x) => x!.select(0, 3), 'select(): index 3 out of range for tensor of size [3, 4] at dimension 0');
     check(() => [leaf([3, 4])], (x) => x!.index([0, 0, 0]), 'too many indices for tensor of dimension 2');
     check(() => [leaf([3, 4])], (x) => x!.index([[0, 5]]), 'index 5 is out of bounds for dimension 0 with size 3');
     check(() => [leaf([3, 4])], (x) => x!.permute(0, 0), 'permute(): duplicate dims are not allowed.');

@@ -141,13 +141,13 @@ export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
   if (!(other instanceof Tensor)) {
     check_number(other, 'sub');
     const dtype = promote_with_scalar(x.dtype, other);
-    if (x.dtype === 'bool' && dtype === 'bool') throw new Error(SUB_BOOL);
+    check_sub(x.dtype, scalar_dtype(other));
     check_alpha(dtype, alpha);
     const out = map_unary(x, 'sub_s', dtype, Number(other) * alpha);
     record('SubBackward0', [x, null], [out], (_c, [g]) => [g!, null]);
     return out;
   }
-  if (x.dtype === 'bool' && other.dtype === 'bool') throw new Error(SUB_BOOL);
+  check_sub(x.dtype, other.dtype);
   const dtype = result_type(x, other);
   check_alpha(dtype, alpha);
   const out = alpha === 1 ? map_binary(x, other, 'sub', dtype) : map_binary(x, map_unary(other, 'mul_s', other.dtype, alpha), 'sub', dtype);
@@ -155,7 +155,13 @@ export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
   return out;
 }
 
-const SUB_BOOL = 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.';
+/** PyTorch's sub_check: no bool operand (a number counts as the bool, int64 or float tensor it wraps into). */
+function check_sub(a: DType, b: DType): void {
+  if (a === 'bool' && b === 'bool') throw new Error('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  if (a === 'bool' || b === 'bool') {
+    throw new Error('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+  }
+}
 
 /**
  * `other - input`: Python's `s - x` for a number `s` (RsubBackward1); with a tensor `other` it is `sub(other, x)`.
@@ -168,7 +174,7 @@ export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
   if (other instanceof Tensor) return sub(other, x);
   check_number(other, 'rsub');
   const dtype = promote_with_scalar(x.dtype, other);
-  if (x.dtype === 'bool' && dtype === 'bool') throw new Error(SUB_BOOL);
+  check_sub(scalar_dtype(other), x.dtype);
   const out = map_unary(x, 'rsub_s', dtype, Number(other));
   record('RsubBackward1', [x], [out], (_c, [g]) => [neg(g!)]);
   return out;
@@ -533,8 +539,12 @@ export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar)
  * @example
  * torch.masked_fill(torch.tensor([1, 2, 3]), torch.tensor([true, false, true]), 0); // [0, 2, 0]
  */
-export function masked_fill(x: Tensor, mask: Tensor, value: Scalar): Tensor {
+export function masked_fill(x: Tensor, mask: Tensor, value: Scalar | Tensor): Tensor {
   if (tracing) return trace_op('aten::masked_fill', masked_fill, [x, mask, value]);
+  if (value instanceof Tensor) {
+    if (value.ndim !== 0) throw new Error(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+    value = value.item();
+  }
   if (mask.dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalar_type_name(mask.dtype)}`);
   const shape = broadcast_shapes(x.shape, mask.shape);
   if (shape.join() !== x.shape.join()) throw new Error(`The expanded size of the mask (${shape}) must match the input size (${x.shape})`);

@@ -109,7 +109,8 @@ function flatten_nested(data: unknown, shape: readonly number[], dtype: DType | 
       else throw leaf_error(v, dtype);
       continue;
     }
-    if (!Array.isArray(v)) throw new TypeError('not a sequence');
+    // a number where a list belongs is PyTorch's "not a sequence"; None or a string fails dtype inference first
+    if (!Array.isArray(v)) throw typeof v === 'number' || typeof v === 'boolean' ? new TypeError('not a sequence') : leaf_error(v, dtype);
     if (v.length !== shape[dim]) throw new Error(`expected sequence of length ${shape[dim]} at dim ${dim} (got ${v.length})`);
     for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], dim + 1]);
   }
@@ -290,9 +291,14 @@ export function arange(...args: PyArgs<[start: number, end: number, step: number
   if ((step > 0 && hi < lo) || (step < 0 && hi > lo)) throw new Error('upper bound and larger bound inconsistent with step sign');
   const all_int = Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step);
   const dtype = a.dtype ?? (all_int ? 'int64' : get_default_dtype());
+  if (dtype === 'bool') throw new Error(`"arange_cpu" not implemented for 'Bool'`);
+  // the length from the doubles; an int64 range then counts from start and step truncated to integers, as
+  // PyTorch 2.x does (arange(0.5, 5.5, 1.5, dtype=int64) is [0, 1, 2, 3]; 1.13 truncated before counting)
   const n = Math.max(0, Math.ceil((hi - lo) / step));
+  if (!(n <= 2 ** 63 - 1)) throw new Error('invalid size, possible overflow?');
   const arr = alloc(dtype, n);
   if (dtype === 'float64') fill_range(arr, dtype, (i) => fma(step, i, lo), step, 'fused');
+  else if (dtype === 'int64') fill_range(arr, dtype, (i) => Math.trunc(lo) + Math.trunc(step) * i, step, 'double');
   else fill_range(arr, dtype, (i) => lo + step * i, step, 'double');
   return finish(new Tensor(new Storage(arr), [n], dtype), a);
 }
@@ -317,17 +323,24 @@ export function linspace(...args: PyArgs<[start: number, end: number, steps: num
   const a = LINSPACE.parse(args);
   if (a.steps < 0) throw new Error('number of steps must be non-negative');
   const dtype = a.dtype ?? get_default_dtype();
+  if (dtype === 'bool') throw new Error(`"linspace_cpu" not implemented for 'Bool'`);
   const arr = alloc(dtype, a.steps);
   const f32 = dtype === 'float32';
-  const start = f32 ? Math.fround(a.start) : a.start;
-  const end = f32 ? Math.fround(a.end) : a.end;
+  // the ends are first converted to the output dtype (an int64 linspace runs between truncated ends)
+  const to_dtype = (v: number): number => {
+    if (dtype !== 'int64') return f32 ? Math.fround(v) : v;
+    if (!(Math.abs(v) < 2 ** 63)) throw new Error('value cannot be converted to type int64_t without overflow');
+    return Math.trunc(v);
+  };
+  const start = to_dtype(a.start);
+  const end = to_dtype(a.end);
   if (a.steps === 1) arr[0] = start;
   else if (a.steps > 1) {
     const step = f32 ? Math.fround(Math.fround(end - start) / (a.steps - 1)) : (end - start) / (a.steps - 1);
     if (is_floating(dtype)) fill_range(arr, dtype, linspace_base(start, end, step, a.steps), step, f32 ? 'f32' : 'double');
     else {
       const base = linspace_base(start, end, step, a.steps);
-      for (let i = 0; i < a.steps; i++) arr[i] = dtype === 'bool' ? (base(i) !== 0 ? 1 : 0) : Math.trunc(base(i));
+      for (let i = 0; i < a.steps; i++) arr[i] = Math.trunc(base(i));
     }
   }
   return finish(new Tensor(new Storage(arr), [a.steps], dtype), a);

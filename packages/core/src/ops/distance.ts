@@ -5,8 +5,9 @@ import { signature, type PyArgs } from '../signature.js';
 import type { Tensor } from '../tensor.js';
 import { broadcast_shapes } from '../shape.js';
 import { add, div, mul, pow, sub } from './arithmetic.js';
-import { amax, sum } from './reduce.js';
-import { abs, clamp, sqrt } from './unary.js';
+import { amax, norm, sum } from './reduce.js';
+import { no_grad } from '../autograd/grad_mode.js';
+import { abs, clamp } from './unary.js';
 
 const COSINE = signature<{ x1: Tensor; x2: Tensor; dim: number; eps: number }>('cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-8)');
 
@@ -21,9 +22,13 @@ export function cosine_similarity(...args: PyArgs<[x1: Tensor, x2: Tensor, dim: 
   if (tracing) return trace_op('aten::cosine_similarity', cosine_similarity, args, COSINE);
   const { x1, x2, dim, eps } = COSINE.parse(args);
   broadcast_shapes(x1.shape, x2.shape);
-  const n1 = clamp(sqrt(sum(mul(x1, x1), dim, { keepdim: true })), { min: eps });
-  const n2 = clamp(sqrt(sum(mul(x2, x2), dim, { keepdim: true })), { min: eps });
-  return sum(mul(div(x1, n1), div(x2, n2)), dim);
+  // as PyTorch 2.x: each norm (zero gradient at a zero vector) is raised to eps outside autograd, so the
+  // gradient flows through it unchanged and a zero vector gets x2 / (eps·|x2|), not NaN
+  const clamped_norm = (x: Tensor): Tensor => {
+    const n = norm(x, 2, { dim, keepdim: true });
+    return add(n, no_grad(() => sub(clamp(n, { min: eps }), n)));
+  };
+  return sum(mul(div(x1, clamped_norm(x1)), div(x2, clamped_norm(x2))), dim);
 }
 
 const PAIRWISE = signature<{ x1: Tensor; x2: Tensor; p: number; eps: number; keepdim: boolean }>('pairwise_distance(Tensor x1, Tensor x2, float p=2.0, float eps=1e-6, bool keepdim=False)');

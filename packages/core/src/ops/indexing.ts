@@ -180,6 +180,8 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
     else if (it === null) r = unsqueeze(r, dim++);
     else if (typeof it === 'number') {
       if (!Number.isInteger(it)) throw new RangeError(`only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got float)`);
+      const size = r.shape[dim]!;
+      if (it < -size || it >= size) throw new RangeError(`index ${it} is out of bounds for dimension ${dim} with size ${size}`);
       r = select(r, dim, it);
     } else if (it instanceof Tensor || Array.isArray(it)) {
       const t = as_index_tensor(it);

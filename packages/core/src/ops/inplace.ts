@@ -239,6 +239,11 @@ function check_random_dtype(self: Tensor, kernel: string): void {
  */
 export function uniform_<T extends Tensor>(self: T, low = 0, high = 1, generator = default_generator): T {
   check_random_dtype(self, 'check_uniform_bounds');
+  const limit = self.dtype === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const c_type = self.dtype === 'float32' ? 'float' : 'double';
+  for (const [v, name] of [[low, 'from'], [high, 'to']] as const) {
+    if (!(v >= -limit && v <= limit)) throw new Error(`${name} is out of bounds for ${c_type}`);
+  }
   if (!(low <= high)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${low} > to=${high}`);
   if (high - low > Number.MAX_VALUE) throw new Error(`uniform_ expects to-from <= std::numeric_limits<${self.dtype === 'float32' ? 'float' : 'double'}>::max(), but found to=${high} and from=${low} which result in to-from to exceed the limit`);
   check_inplace(self, []);
@@ -258,7 +263,7 @@ export function uniform_<T extends Tensor>(self: T, low = 0, high = 1, generator
  */
 export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator = default_generator): T {
   check_random_dtype(self, 'normal_kernel_cpu');
-  if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
+  if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${Number.isNaN(std) ? 'nan' : std}`);
   check_inplace(self, []);
   const r = Tensor.empty(self.shape, self.dtype);
   const d = r._storage.data;

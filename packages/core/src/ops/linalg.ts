@@ -1,7 +1,7 @@
 // Matrix products (mm, mv, dot, bmm, addmm, matmul with broadcast batch dims) and F.linear.
 import { trace_op, tracing } from '../jit/tracer.js';
 import type { FloatArray } from '../dtype.js';
-import { is_floating } from '../dtype.js';
+import { is_floating, scalar_type_name } from '../dtype.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
@@ -34,6 +34,9 @@ function operand(x: Tensor, rows_dim: number, cols_dim: number): Operand {
 }
 
 function check_mm(a: Tensor, b: Tensor, what: string): void {
+  if (a.dtype !== b.dtype && a.ndim === 1 && b.ndim === 1) {
+    throw new Error(`dot : expected both vectors to have same dtype, but found ${scalar_type_name(a.dtype)} and ${scalar_type_name(b.dtype)}`);
+  }
   if (a.dtype !== b.dtype) throw new Error(`expected m1 and m2 to have the same dtype, but got: ${a.dtype === 'float32' ? 'float' : a.dtype === 'float64' ? 'double' : a.dtype} != ${b.dtype === 'float32' ? 'float' : b.dtype === 'float64' ? 'double' : b.dtype}`);
   if (!is_floating(a.dtype)) throw new Error(`"${what}" not implemented for '${a.dtype === 'int64' ? 'Long' : 'Bool'}'`);
 }

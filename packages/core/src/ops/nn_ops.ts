@@ -17,7 +17,7 @@ import { signature, type PyArgs } from '../signature.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
 import { expand, squeeze, unsqueeze } from './view.js';
 import { interpolate_nd } from './resample.js';
-import { check_conv_args, check_resize, pool2d_params } from './nn_geometry.js';
+import { check_conv_args, check_conv_shapes, check_resize, fill_empty_window_indices, pool2d_params } from './nn_geometry.js';
 
 /** A size for both spatial dims at once, or `[height, width]`. */
 export type Pair = number | [number, number] | readonly number[];
@@ -79,16 +79,10 @@ function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, 
     if (th % 2 !== 0 || tw % 2 !== 0) throw new Error("tsgrad: padding='same' with an even total padding is not supported yet");
     padding = [th / 2, tw / 2];
   } else padding = pair(options.padding ?? 0, 'padding');
-  if (C !== Cg * groups) {
-    throw new Error(`Given groups=${groups}, weight of size [${weight.shape.join(', ')}], expected input[${x.shape.join(', ')}] to have ${Cg * groups} channels, but got ${C} channels instead`);
-  }
-  if (O % groups !== 0) throw new Error(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${weight.shape.join(', ')}] instead`);
+  check_conv_shapes(x.shape, weight.shape, groups, padding, dilation);
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new Error(`Given weight of size [${weight.shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${bias.shape.join(', ')}] instead`);
   const Ho = conv2d_out_size(H, kh, stride[0], padding[0], dilation[0]);
   const Wo = conv2d_out_size(W, kw, stride[1], padding[1], dilation[1]);
-  if (Ho <= 0 || Wo <= 0) {
-    throw new Error(`Calculated padded input size per channel: (${H + 2 * padding[0]} x ${W + 2 * padding[1]}). Kernel size: (${dilation[0] * (kh - 1) + 1} x ${dilation[1] * (kw - 1) + 1}). Kernel size can't be greater than actual input size`);
-  }
   const p: Conv2dParams = { N, C, H, W, O, kh, kw, stride, padding, dilation, groups, Ho, Wo };
   const out = empty([N, O, Ho, Wo], x.dtype);
   kernels().conv2d_forward(float_data(x), float_data(weight), bias === null ? null : float_data(bias), out._storage.data as FloatArray, p);
@@ -193,8 +187,14 @@ function max_pool2d_impl(input: Tensor, kernel_size: Pair, options: MaxPoolOptio
     return [max_pool2d_backward(g!, xs!, idx!, p)];
   }, [x, indices]);
   const values = unbatched ? squeeze(out, 0) : out;
-  if (options.return_indices) return [values, unbatched ? squeeze(indices, 0) : indices];
-  return values;
+  if (!options.return_indices) return values;
+  // windows wholly in padding: the backward kernel keeps -1 (no input position), the caller gets PyTorch's index
+  let given = indices;
+  if ((indices._storage.data as Float64Array).includes(-1)) {
+    given = indices.clone();
+    fill_empty_window_indices(given._storage.data as Float64Array, [p.H, p.W], [p.Ho, p.Wo], [p.sh, p.sw], [p.ph, p.pw], [p.dh, p.dw]);
+  }
+  return [values, unbatched ? squeeze(given, 0) : given];
 }
 
 /**
@@ -319,8 +319,9 @@ function interpolate_impl(input: Tensor, options: InterpolateOptions): Tensor {
     [Ho, Wo] = pair(options.size, 'size');
   } else if (options.scale_factor !== undefined && options.scale_factor !== null) {
     const [sh, sw] = typeof options.scale_factor === 'number' ? [options.scale_factor, options.scale_factor] : options.scale_factor;
-    Ho = Math.floor(H * sh);
-    Wo = Math.floor(W * sw);
+    // PyTorch casts the product to an integer (truncating toward zero)
+    Ho = Math.trunc(H * sh);
+    Wo = Math.trunc(W * sw);
     sf = [sh, sw];
   } else throw new Error('either size or scale_factor should be defined');
   check_resize(mode === 'bilinear' ? 'upsample_bilinear2d' : 'upsample_nearest2d', H, W, Ho, Wo);
@@ -598,6 +599,7 @@ function log_sigmoid(z: Tensor): Tensor {
 function smooth_l1_loss_impl(input: Tensor, target: Tensor, options: { reduction?: Reduction; beta?: number } = {}): Tensor {
   const beta = options.beta ?? 1;
   const reduction = check_reduction(options.reduction ?? 'mean');
+  if (beta < 0) throw new Error('smooth_l1_loss does not support negative values for beta.');
   const out = no_grad(() => {
     const d = abs(sub(input, target));
     const per = beta === 0 ? d : where(d.lt(beta), div(mul(mul(d, d), 0.5), beta), sub(d, 0.5 * beta));
@@ -807,7 +809,8 @@ export function interpolate(...args: PyArgs<[input: Tensor, size: number | [numb
   const a = INTERPOLATE.parse(args);
   if (a.antialias) throw new Error('tsgrad: interpolate antialias=True is not supported');
   // 2-d nearest / bilinear run the kernels above; every other mode and rank the sparse-map version
-  if (a.input.ndim !== 4 || (a.mode !== 'nearest' && a.mode !== 'bilinear') || a.recompute_scale_factor !== null) {
+  const pairs = (a.size === null || a.size.length <= 2) && (a.scale_factor === null || a.scale_factor.length <= 2);
+  if (a.input.ndim !== 4 || (a.mode !== 'nearest' && a.mode !== 'bilinear') || a.recompute_scale_factor !== null || !pairs) {
     return interpolate_nd(a.input, { size: a.size, scale_factor: a.scale_factor, mode: a.mode as InterpolateOptions['mode'], align_corners: a.align_corners, recompute_scale_factor: a.recompute_scale_factor });
   }
   const two = (v: number[] | null): [number, number] | null => (v === null ? null : v.length === 1 ? [v[0]!, v[0]!] : (v as [number, number]));

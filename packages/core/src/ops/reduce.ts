@@ -5,7 +5,7 @@ import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
-import { div, eq, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype, where } from './arithmetic.js';
+import { div, eq, ne, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype, where } from './arithmetic.js';
 import { abs, exp, sign } from './unary.js';
 import { empty, record } from './record.js';
 import type { DimArg, ReduceOptions } from './types.js';
@@ -178,9 +178,9 @@ function extreme_all(x: Tensor, is_max: boolean): Tensor {
   return out;
 }
 
-function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean): MaxResult {
+function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean, name = is_max ? 'max' : 'min'): MaxResult {
   const d = normalize_dim(dim, x.ndim);
-  if (x.ndim > 0 && x.shape[d] === 0) throw new Error(`${is_max ? 'max' : 'min'}(): Expected reduction dim ${d} to have non-zero size.`);
+  if (x.ndim > 0 && x.shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
   const shape = reduced_shape(x.shape, [d], false);
   const values = empty(shape, x.dtype);
   const indices = empty(shape, 'int64');
@@ -291,7 +291,7 @@ function arg_extreme(x: Tensor, dim: number | null | undefined, keepdim: boolean
     const r = extreme_dim(flat, 0, false, is_max).indices;
     return keepdim ? view(r, x.shape.map(() => 1)) : r;
   }
-  return extreme_dim(x.detach(), dim, keepdim, is_max).indices;
+  return extreme_dim(x.detach(), dim, keepdim, is_max, is_max ? 'argmax' : 'argmin').indices;
 }
 type ArgExtremeArgs = PyArgs<[input: Tensor, dim: number | null, keepdim: boolean], { input?: Tensor; dim?: number | null; keepdim?: boolean }>;
 interface ArgExtremeParsed { input: Tensor; dim: number | null; keepdim: boolean }
@@ -322,41 +322,68 @@ export function argmin(...args: ArgExtremeArgs): Tensor {
   return arg_extreme(a.input, a.dim, a.keepdim, false);
 }
 
+interface NormParsed { input: Tensor; p: number | string | null; dim: number[] | null; keepdim: boolean; dtype: DType | null }
+const NORM = signature<NormParsed>("norm(Tensor input, Scalar|str? p='fro', int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)");
+
+/** Options of `norm` after `p`. */
+export interface NormOptions {
+  dim?: DimArg | null;
+  keepdim?: boolean;
+  dtype?: DType | null;
+}
+/** The arguments of `torch.norm`: `(input, p='fro', dim=None, keepdim=False, *, dtype=None)`. */
+export type NormArgs = PyArgs<[input: Tensor, p: number | 'fro' | 'nuc' | null, dim: DimArg | null, keepdim: boolean], NormOptions & { input?: Tensor; p?: number | 'fro' | 'nuc' | null }>;
+/** The same, as a Tensor method. */
+export type NormMethodArgs = PyArgs<[p: number | 'fro' | 'nuc' | null, dim: DimArg | null, keepdim: boolean], NormOptions & { p?: number | 'fro' | 'nuc' | null }>;
+
 /**
- * The p-norm of all elements (NormBackward1): `p = 0` counts the non-zeros, `±inf` is the largest/smallest
- * magnitude, other p `(Σ|x|ᵖ)^(1/p)`. Gradients follow PyTorch's norm_backward: zero where the norm is zero
- * (p = 2 and p > 1), none for p = 0, split evenly among ties for ±inf.
+ * The p-norm over `dim` (all elements when omitted; NormBackward1): `p = 0` counts the non-zeros, `±inf` is the
+ * largest/smallest magnitude, other p `(Σ|x|ᵖ)^(1/p)`, `'fro'` the 2-norm. Gradients follow PyTorch's
+ * norm_backward: zero where the norm is zero (p = 2 and p > 1), none for p = 0, split evenly among ties for ±inf.
  *
  * @example
  * torch.tensor([3, 4]).norm(); // 5
+ * torch.norm(x, 1, { dim: 1, keepdim: true });
  */
-export function norm(x: Tensor, p = 2): Tensor {
-  if (tracing) return trace_op('aten::norm', norm, [x, p]);
+export function norm(...args: NormArgs): Tensor {
+  if (tracing) return trace_op('aten::norm', norm, args, NORM);
+  const a = NORM.parse(args);
+  const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   if (!is_floating(x.dtype)) throw new Error(`norm(): input dtype should be either floating point or complex. Got ${x.dtype === 'int64' ? 'Long' : 'Bool'} instead.`);
-  const d = x._contiguous_data();
-  let value: number;
-  if (p === 0) {
-    value = 0;
-    for (let i = 0; i < d.length; i++) value += d[i] !== 0 ? 1 : 0;
-  } else if (p === Infinity || p === -Infinity) {
-    value = d.length === 0 ? 0 : p > 0 ? 0 : Infinity;
-    for (let i = 0; i < d.length; i++) value = p > 0 ? Math.max(value, Math.abs(d[i]!)) : Math.min(value, Math.abs(d[i]!));
-  } else {
-    let s = 0;
-    for (let i = 0; i < d.length; i++) s += Math.pow(Math.abs(d[i]!), p);
-    value = Math.pow(s, 1 / p);
+  if (a.p === 'nuc') throw new Error('norm(): the nuclear norm (p=\'nuc\') needs a singular value decomposition, which tsgrad does not provide');
+  if (typeof a.p === 'string' && a.p !== 'fro') throw new Error(`linalg.matrix_norm: Order ${a.p} not supported.`);
+  const p = typeof a.p === 'number' ? a.p : 2;
+  const all = a.dim === null || a.dim.length === 0;
+  const dims = normalize_dims(all ? null : a.dim, x.ndim);
+  if (!Number.isFinite(p) && dims.some((d) => (x.ndim === 0 ? 1 : x.shape[d]!) === 0)) {
+    throw new Error(`linalg.vector_norm cannot compute the ${p > 0 ? '' : '-'}inf norm on an empty tensor because the operation does not have an identity`);
   }
-  const out = empty([], x.dtype);
-  out._storage.data[0] = value;
-  record('NormBackward1', [x], [out], (ctx, [g]) => {
-    const [a, r] = ctx.saved_tensors;
-    return [norm_backward(g!, a!, r!, p)];
-  }, [x, out]);
-  return out;
+  const out = no_grad(() => norm_value(x, p, all ? null : dims));
+  const kept = all ? null : dims;
+  const value = a.keepdim || all ? out : reshape(out, x.shape.filter((_, i) => !dims.includes(i)));
+  const shape = x.shape;
+  record('NormBackward1', [x], [value], (ctx, [g]) => {
+    const [xs, r] = ctx.saved_tensors;
+    const keep = (t: Tensor): Tensor => (all || a.keepdim ? t : reshape(t, shape.map((n, i) => (dims.includes(i) ? 1 : n))));
+    return [norm_backward(keep(g!), xs!, keep(r!), p, kept)];
+  }, [x, value]);
+  return value;
 }
 
-/** The gradient of the p-norm `r` of `a` times `g` (PyTorch's norm_backward, full reduction; differentiable). */
-function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number): Tensor | null {
+/** The p-norm over `dims` (null: all), keeping reduced dims as size 1 when `dims` is given. */
+function norm_value(x: Tensor, p: number, dims: number[] | null): Tensor {
+  const reduce_sum = (t: Tensor): Tensor => sum_dims(t, dims, dims !== null);
+  if (p === 0) return reduce_sum(to_dtype(ne(x, 0), x.dtype));
+  if (p === Infinity || p === -Infinity) {
+    if (x.numel() === 0) return reduce_sum(abs(x));
+    return amax_impl({ input: abs(x), dim: dims ?? [], keepdim: dims !== null, dtype: null }, p > 0);
+  }
+  if (p === 1) return reduce_sum(abs(x));
+  return pow(reduce_sum(pow(abs(x), p)), 1 / p);
+}
+
+/** The gradient of the p-norm `r` (reduced dims kept) of `a` times `g` over `dims` (null: all; PyTorch's norm_backward; differentiable). */
+function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number, dims: number[] | null): Tensor | null {
   if (p === 0) return null;
   // 0 where the norm is 0 (PyTorch masks those out)
   const over = (num: Tensor, den: Tensor): Tensor => masked_fill(div(num, den), eq(r, 0), 0);
@@ -365,7 +392,7 @@ function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number): Tensor | nul
   if (!Number.isFinite(p)) {
     // ±inf: split evenly over the entries of extreme |x|
     const mask = to_dtype(eq(abs(a), r), a.dtype);
-    return mul(sign(a), mul(mask, div(g, sum_dims(mask, null, false))));
+    return mul(sign(a), mul(mask, div(g, sum_dims(mask, dims, dims !== null))));
   }
   if (p < 1) {
     // |x|^(p-1) is infinite at 0, where the gradient is taken to be 0
@@ -487,6 +514,11 @@ export type SoftmaxMethodArgs = PyArgs<[dim: number, dtype: DType | null], {
   dtype?: DType | null;
 }>;
 
+/** PyTorch's softmax kernels exist for floating dtypes only (pass `dtype` to convert an integer input first). */
+function check_softmax_dtype(x: Tensor, d: number, name: string): void {
+  if (!is_floating(x.dtype)) throw new Error(`"${name}_${d === x.ndim - 1 || x.ndim === 0 ? 'lastdim_' : ''}kernel_impl" not implemented for '${scalar_type_name(x.dtype)}'`);
+}
+
 /**
  * Softmax along `dim` with max subtraction (SoftmaxBackward0).
  *
@@ -498,6 +530,7 @@ export function softmax(...args: SoftmaxArgs): Tensor {
   const a = SOFTMAX.parse(args);
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   const d = normalize_dim(a.dim, x.ndim);
+  check_softmax_dtype(x, d, 'softmax');
   const out = empty(x.shape, float_dtype(x.dtype));
   kernels().softmax(x._view, d, out._storage.data, false);
   record('SoftmaxBackward0', [x], [out], (ctx, [g]) => [softmax_backward_data(g!, ctx.saved_tensors[0]!, d)], [out]);
@@ -533,6 +566,7 @@ export function log_softmax(...args: SoftmaxArgs): Tensor {
   const a = LOG_SOFTMAX.parse(args);
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   const d = normalize_dim(a.dim, x.ndim);
+  check_softmax_dtype(x, d, 'log_softmax');
   const out = empty(x.shape, float_dtype(x.dtype));
   kernels().softmax(x._view, d, out._storage.data, true);
   record('LogSoftmaxBackward0', [x], [out], (ctx, [g]) => [log_softmax_backward_data(g!, ctx.saved_tensors[0]!, d)], [out]);

@@ -82,10 +82,12 @@ export function interpolate_nd(...args: PyArgs<[input: Tensor], { input?: Tensor
   if (a.size !== null) {
     if (a.scale_factor !== null) throw new Error('only one of size or scale_factor should be defined');
     out = expand(a.size);
-    if (out.length !== nd) throw new Error(`Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [${sp.join(', ')}] and output size of [${out.join(', ')}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
+    if (out.length !== nd) throw new Error(`Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [${sp.join(', ')}] and output size of (${out.join(', ')}). Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.`);
   } else if (a.scale_factor !== null) {
     const f = expand(a.scale_factor);
-    out = sp.map((n, i) => Math.floor(n * f[i]!));
+    if (f.length !== nd) throw new Error(`Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of [${sp.join(', ')}] and scale_factor of shape (${f.join(', ')}). Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`);
+    // PyTorch casts the product to an integer (truncating toward zero); recompute_scale_factor floors it
+    out = sp.map((n, i) => (a.recompute_scale_factor === true ? Math.floor(n * f[i]!) : Math.trunc(n * f[i]!)));
     sf = a.recompute_scale_factor === true ? sp.map(() => null) : f;
   } else throw new Error('either size or scale_factor should be defined');
   const per_dim = sp.map((n, d) => taps(mode, n, out[d]!, a.align_corners ?? false, sf[d]!));
@@ -119,6 +121,7 @@ export function pixel_shuffle(...args: PyArgs<[input: Tensor, upscale_factor: nu
   if (tracing) return trace_op('aten::pixel_shuffle', pixel_shuffle, args, PIXEL_SHUFFLE);
   const { input, upscale_factor: r } = PIXEL_SHUFFLE.parse(args);
   if (input.ndim < 3) throw new Error(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
+  if (r <= 0) throw new Error(`pixel_shuffle expects a positive upscale_factor, but got ${r}`);
   const [C, H, W] = input.shape.slice(-3) as [number, number, number];
   if (C % (r * r) !== 0) throw new Error(`pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${C} is not divisible by ${r * r}`);
   const lead = input.shape.slice(0, -3);
@@ -140,6 +143,7 @@ export function pixel_unshuffle(...args: PyArgs<[input: Tensor, downscale_factor
   if (tracing) return trace_op('aten::pixel_unshuffle', pixel_unshuffle, args, PIXEL_UNSHUFFLE);
   const { input, downscale_factor: r } = PIXEL_UNSHUFFLE.parse(args);
   if (input.ndim < 3) throw new Error(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
+  if (r <= 0) throw new Error(`pixel_unshuffle expects a positive downscale_factor, but got ${r}`);
   const [C, H, W] = input.shape.slice(-3) as [number, number, number];
   if (H % r !== 0 || W % r !== 0) throw new Error(`pixel_unshuffle expects height and width to be divisible by downscale_factor, but got ${H}x${W} and ${r}`);
   const lead = input.shape.slice(0, -3);

@@ -11,6 +11,7 @@ import { abs, relu, sign } from './unary.js';
 import { matmul } from './linalg.js';
 import { max } from './reduce.js';
 import { empty } from './record.js';
+import { check_conv_args, check_conv_shapes, check_conv_transpose_args, fill_empty_window_indices, max_pool1d_length, pool2d_params, pool3d_sizes } from './nn_geometry.js';
 
 /** Strides of a row-major block of `shape`. */
 function block_strides(shape: readonly number[]): number[] {
@@ -225,11 +226,9 @@ function conv_nd(a: ConvArgs, nd: number, name: string): Tensor {
   const O = weight.shape[0]!;
   const kernel = weight.shape.slice(2);
   if (weight.ndim !== nd + 2) throw new Error(`Expected ${nd + 2}-dimensional weight for ${nd + 2}-dimensional input, but got ${weight.ndim}-dimensional weight of size [${weight.shape.join(', ')}]`);
-  if (C !== weight.shape[1]! * groups) {
-    throw new Error(`Given groups=${groups}, weight of size [${weight.shape.join(', ')}], expected input[${x.shape.join(', ')}] to have ${weight.shape[1]! * groups} channels, but got ${C} channels instead`);
-  }
-  check_geometry(name, kernel, a.stride, typeof a.padding === 'string' ? [0] : a.padding, a.dilation);
+  check_conv_args(a.stride, typeof a.padding === 'string' ? [0] : a.padding, a.dilation, groups);
   const { before, after } = conv_padding(a.padding, kernel, a.dilation, a.stride, nd);
+  check_conv_shapes(x.shape, weight.shape, groups, before.map((b, i) => (b + after[i]!) / 2), a.dilation);
   if (before.some((p, i) => p !== after[i])) {
     x = pad(x, before.flatMap((_, i) => [before[nd - 1 - i]!, after[nd - 1 - i]!]));
   }
@@ -264,6 +263,14 @@ export function conv1d(...args: ConvArgsOf): Tensor {
   const p = typeof a.padding === 'string' ? a.padding : [0, a.padding[0]!];
   const batched = a.input.ndim === 3;
   if (a.input.ndim !== 2 && a.input.ndim !== 3) throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${a.input.shape.join(', ')}]`);
+  // PyTorch's checks on the 1-d shapes (the 2-d route would word them with a height of 1)
+  if (a.weight.ndim === 3) {
+    const padding = typeof a.padding === 'string' ? [0] : a.padding;
+    // PyTorch checks dilation after widening to 2-d, so its message lists a height dilation of 1
+    check_conv_args(a.stride, padding, [1, a.dilation[0]!], a.groups);
+    const x_shape = batched ? a.input.shape : [1, ...a.input.shape];
+    if (typeof a.padding !== 'string' || a.padding === 'valid') check_conv_shapes(x_shape, a.weight.shape, a.groups, padding, a.dilation);
+  }
   if (p === 'same' && a.weight.shape[2]! % 2 === 0) return conv_nd(a, 1, 'conv1d');
   const x = (batched ? a.input : a.input.unsqueeze(0)).unsqueeze(2);
   const out = conv2d(x, a.weight.unsqueeze(2), a.bias, { stride: [1, a.stride[0]!], padding: p as [number, number] | 'same' | 'valid', dilation: [1, a.dilation[0]!], groups: a.groups }).squeeze(2);
@@ -287,6 +294,7 @@ function conv_transpose_nd(a: ConvTArgs, nd: number): Tensor {
   const name = `conv_transpose${nd}d`;
   const { weight, bias, groups: G } = a;
   const { lead, sp, batched } = split_spatial(a.input, nd, name);
+  check_conv_transpose_args(a.stride, a.padding, a.output_padding, a.dilation, G);
   const x = batched ? a.input : a.input.unsqueeze(0);
   const N = x.shape[0]!;
   const C = lead[lead.length - 1]!;
@@ -295,9 +303,6 @@ function conv_transpose_nd(a: ConvTArgs, nd: number): Tensor {
   const O = Og * G;
   const kernel = weight.shape.slice(2);
   check_geometry(name, kernel, a.stride, a.padding, a.dilation);
-  a.output_padding.forEach((op, i) => {
-    if (op >= a.stride[i]! && op >= a.dilation[i]!) throw new Error('output padding must be smaller than either stride or dilation');
-  });
   const out_sp = sp.map((n, i) => (n - 1) * a.stride[i]! - 2 * a.padding[i]! + a.dilation[i]! * (kernel[i]! - 1) + a.output_padding[i]! + 1);
   const w = window_map(out_sp, kernel, a.stride, a.padding, a.dilation, false, name);
   const L = numel_of(sp);
@@ -377,13 +382,16 @@ function max_pool_nd(a: MaxPoolArgs, nd: number): Tensor | PoolWithIndices {
   const name = `max_pool${nd}d`;
   const { lead, sp } = split_spatial(a.input, nd, name);
   const stride = a.stride === null || a.stride.length === 0 ? a.kernel_size : a.stride;
-  check_geometry(name, a.kernel_size, stride, a.padding, a.dilation);
-  a.padding.forEach((p, i) => {
-    if (p > a.kernel_size[i]! / 2) throw new Error(`pad should be at most half of effective kernel size, but got pad=${p}, kernel_size=${a.kernel_size[i]} and dilation=${a.dilation[i]}`);
-  });
-  const w = window_map(sp, a.kernel_size, stride, a.padding, a.dilation, a.ceil_mode, name);
+  const [k, s, p, d] = [a.kernel_size, stride, a.padding, a.dilation];
+  // PyTorch's checks: max_pool1d's own, or (with indices) those of max_pool2d over [.., 1, L]; max_pool3d's
+  if (nd === 3) pool3d_sizes(lead[lead.length - 1]!, sp, k, s, p, d, a.ceil_mode, false);
+  else if (!a.return_indices) max_pool1d_length(sp[0]!, k[0]!, s[0]!, p[0]!, d[0]!, a.ceil_mode);
+  else pool2d_params([1, lead[lead.length - 1]!, 1, sp[0]!], [1, k[0]!], [1, s[0]!], [0, p[0]!], [1, d[0]!], a.ceil_mode);
+  const w = window_map(sp, k, s, p, d, a.ceil_mode, name);
   const L = numel_of(w.out);
-  return max_over_windows(a.input, w.map, lead, w.out, w.K, a.return_indices ? (i, k) => w.index[(i % L) * w.K + k]! : null);
+  const r = max_over_windows(a.input, w.map, lead, w.out, w.K, a.return_indices ? (i, kk) => w.index[(i % L) * w.K + kk]! : null);
+  if (a.return_indices) fill_empty_window_indices((r as PoolWithIndices).indices._storage.data as Float64Array, sp, w.out, s, p, d);
+  return r;
 }
 
 /** Max pooling over `[N, C, L]`. @example F.max_pool1d(x, 3, { stride: 2, padding: 1 }) */
@@ -412,11 +420,11 @@ const AVG_POOL3D = signature<AvgPoolArgs>('avg_pool3d(Tensor input, int[3] kerne
 function avg_pool_nd(a: AvgPoolArgs, nd: number, name: string): Tensor {
   const { lead, sp } = split_spatial(a.input, nd, name);
   const stride = a.stride === null || a.stride.length === 0 ? a.kernel_size : a.stride;
-  check_geometry(name, a.kernel_size, stride, a.padding, a.kernel_size.map(() => 1));
   if (a.divisor_override !== null && a.divisor_override === 0) throw new Error('divisor must be not zero');
-  a.padding.forEach((p, i) => {
-    if (p > a.kernel_size[i]! / 2) throw new Error(`pad should be at most half of effective kernel size, but got pad=${p}, kernel_size=${a.kernel_size[i]} and dilation=1`);
-  });
+  // PyTorch's checks: avg_pool1d is avg_pool2d over [.., 1, L]; avg_pool3d's own
+  const ones = sp.map(() => 1);
+  if (nd === 3) pool3d_sizes(lead[lead.length - 1]!, sp, a.kernel_size, stride, a.padding, ones, a.ceil_mode, true);
+  else pool2d_params([1, lead[lead.length - 1]!, 1, sp[0]!], [1, a.kernel_size[0]!], [1, stride[0]!], [0, a.padding[0]!], [1, 1], a.ceil_mode);
   const out = sp.map((n, i) => sweep_length(n, a.kernel_size[i]!, stride[i]!, a.padding[i]!, 1, a.ceil_mode));
   const in_strides = block_strides(sp);
   const b = new SparseMapBuilder(numel_of(out), numel_of(sp));
@@ -495,7 +503,8 @@ const ADAPTIVE_AVG3D = ADAPTIVE_AVG(3);
 function adaptive_avg_nd(input: Tensor, output_size: number[], nd: number): Tensor {
   const { lead, sp } = split_spatial(input, nd, `adaptive_avg_pool${nd}d`);
   const out = output_size_of(output_size, sp);
-  if (out.some((o) => o <= 0)) throw new Error(`adaptive_avg_pool${nd}d: elements of output_size must be greater than or equal to 0 but received {${out.join(', ')}}`);
+  // PyTorch runs the 1-d form as 2-d of height 1, and words the 3-d check as its 2-d one
+  if (out.some((o) => o < 0)) throw new Error(`adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {${nd === 1 ? `1, ${out[0]}` : `${out[0]}, ${out[1]},${out[2]}`}}`);
   return apply_map(input, adaptive_windows(sp, out, true).map, lead, out, `AdaptiveAvgPool${nd}DBackward0`);
 }
 
@@ -527,6 +536,8 @@ function adaptive_max_nd(args: readonly unknown[], nd: number): Tensor | PoolWit
   const a = ADAPTIVE_MAX_SIGS[nd - 1]!.parse(args);
   const { lead, sp } = split_spatial(a.input, nd, `adaptive_max_pool${nd}d`);
   const out = output_size_of(a.output_size, sp);
+  const bad = out.find((o) => o < 0);
+  if (bad !== undefined) throw new Error(`Trying to create tensor with negative dimension ${bad}: [${[...lead, ...(nd === 1 ? [1] : []), ...out].join(', ')}]`);
   const w = adaptive_windows(sp, out, false);
   const L = numel_of(out);
   return max_over_windows(a.input, w.map, lead, out, w.K, a.return_indices ? (i, k) => w.index[(i % L) * w.K + k]! : null);

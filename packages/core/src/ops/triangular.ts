@@ -2,6 +2,7 @@
 import { trace_op, tracing } from '../jit/tracer.js';
 import type { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
+import { signature, type PyArgs } from '../signature.js';
 
 /** 1 where `(j - i) <= diagonal` (lower) or `>= diagonal` (upper) over the last two dims of `shape`. */
 function triangle_mask(rows: number, cols: number, diagonal: number, lower: boolean): Tensor {
@@ -10,6 +11,9 @@ function triangle_mask(rows: number, cols: number, diagonal: number, lower: bool
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) d[i * cols + j] = +(lower ? j - i <= diagonal : j - i >= diagonal);
   return m;
 }
+
+const TRIL = signature<{ input: Tensor; diagonal: number }>('tril(Tensor input, int diagonal=0)');
+const TRIU = signature<{ input: Tensor; diagonal: number }>('triu(Tensor input, int diagonal=0)');
 
 function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
   if (x.ndim < 2) throw new Error(`${lower ? 'tril' : 'triu'}: input tensor must have at least 2 dimensions`);
@@ -30,9 +34,10 @@ function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
  * @example
  * torch.tril(torch.ones([3, 3])); x.tril(-1);
  */
-export function tril(input: Tensor, diagonal = 0): Tensor {
-  if (tracing) return trace_op('aten::tril', tril, [input, diagonal]);
-  return triangle(input, diagonal, true);
+export function tril(...args: PyArgs<[input: Tensor, diagonal: number], { input?: Tensor; diagonal?: number }>): Tensor {
+  if (tracing) return trace_op('aten::tril', tril, args, TRIL);
+  const a = TRIL.parse(args);
+  return triangle(a.input, a.diagonal, true);
 }
 
 /**
@@ -41,7 +46,8 @@ export function tril(input: Tensor, diagonal = 0): Tensor {
  * @example
  * torch.triu(torch.full([3, 3], -Infinity), 1);
  */
-export function triu(input: Tensor, diagonal = 0): Tensor {
-  if (tracing) return trace_op('aten::triu', triu, [input, diagonal]);
-  return triangle(input, diagonal, false);
+export function triu(...args: PyArgs<[input: Tensor, diagonal: number], { input?: Tensor; diagonal?: number }>): Tensor {
+  if (tracing) return trace_op('aten::triu', triu, args, TRIU);
+  const a = TRIU.parse(args);
+  return triangle(a.input, a.diagonal, false);
 }

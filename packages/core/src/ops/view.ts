@@ -120,7 +120,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::reshape', reshape, [x, shape]);
-  const target = infer_size(shape, x.numel());
+  const target = infer_size(shape, x.numel(), 'reshape');
   if (compute_stride(x.shape, x._strides, target) !== null) return view(x, target);
   return view_impl(clone(x), target, 'UnsafeViewBackward0');
 }
@@ -199,7 +199,8 @@ export function t(x: Tensor): Tensor {
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::permute', permute, [x, dims]);
   if (dims.length !== x.ndim) {
-    throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`.replace('permute(sparse_coo)', 'permute'));
+    // PyTorch's words, "(sparse_coo)" included: its dense permute shares the sparse check's text
+    throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
   }
   const d = dims.map((v) => normalize_dim(v, x.ndim));
   if (new Set(d).size !== d.length) throw new Error('permute(): duplicate dims are not allowed.');
@@ -264,6 +265,8 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   if (sizes.length < x.ndim) {
     throw new Error(`expand(torch.FloatTensor{[${x.shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
   }
+  const float_at = sizes.findIndex((s) => !Number.isInteger(s));
+  if (float_at >= 0) throw new TypeError(`expand(): argument 'size' must be tuple of ints, but found element of type ${typeof sizes[float_at]} at pos ${float_at + 1}`.replace('type number', 'type float'));
   const lead = sizes.length - x.ndim;
   const shape: number[] = [];
   const strides: number[] = [];
@@ -372,7 +375,7 @@ export function select(...args: PyArgs<[input: Tensor, dim: number, index: numbe
   if (x.ndim === 0) throw new Error('select() cannot be applied to a 0-dim tensor.');
   const d = normalize_dim(dim, x.ndim);
   const size = x.shape[d]!;
-  if (index < -size || index >= size) throw new RangeError(`index ${index} is out of bounds for dimension ${d} with size ${size}`);
+  if (index < -size || index >= size) throw new RangeError(`select(): index ${index} out of range for tensor of size [${x.shape.join(', ')}] at dimension ${d}`);
   const i = index < 0 ? index + size : index;
   const out = as_view(x, select_geometry(geometry(x), d, i));
   const base = x.shape;
@@ -419,8 +422,10 @@ export function narrow(...args: PyArgs<[input: Tensor, dim: number, start: numbe
   const { input: x, dim, start, length } = NARROW.parse(args);
   const d = normalize_dim(dim, x.ndim);
   const size = x.shape[d]!;
+  if (length < 0) throw new Error('narrow(): length must be non-negative.');
+  if (start < -size || start > size) throw new RangeError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
   const s = start < 0 ? start + size : start;
-  if (s < 0 || length < 0 || s + length > size) throw new Error(`start (${start}) + length (${length}) exceeds dimension size (${size}).`);
+  if (s + length > size) throw new Error(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
   return slice(x, d, s, s + length);
 }
 
