@@ -77,8 +77,10 @@ export class BackwardHook {
         if (this.grad_outputs === null) return undefined; // the gradient reached the input without passing the output
         let res_grads = this.pack_with_none(this.input_tensors_index!, grad_input, this.n_inputs);
         for (const hook of this.user_hooks) {
-          const out = hook(this.module, res_grads, this.grad_outputs);
+          let out = hook(this.module, res_grads, this.grad_outputs) as Grad[] | Tensor | null | undefined;
           if (out === undefined || out === null) continue;
+          // Python reads a returned tensor as the sequence of its rows (len() and indexing); so does tsgrad
+          if (out instanceof Tensor) out = out.ndim === 0 ? (() => { throw new TypeError('len() of a 0-d tensor'); })() : out.unbind(0);
           if (out.length !== res_grads.length) {
             throw new Error(`Backward hook returned an invalid number of grad_input, got ${out.length}, but expected ${res_grads.length}`);
           }

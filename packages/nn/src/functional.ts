@@ -52,11 +52,15 @@ export function batch_norm(
   const C = input.shape[1]!;
   const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = input.shape.map((s, i) => (i === 1 ? C : 1));
+  const count = input.numel() / C;
+  if (training && count <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(', ')}])`);
+  // every per-channel tensor is checked before anything is computed or a running statistic is updated
+  for (const [name, t] of [['running_mean', running_mean], ['running_var', running_var], ['weight', weight], ['bias', bias]] as const) {
+    if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${C} elements not ${t.numel()}`);
+  }
   let mean: Tensor;
   let var_: Tensor;
   if (training || running_mean === null || running_var === null) {
-    const count = input.numel() / C;
-    if (training && count <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(', ')}])`);
     mean = input.mean(dims, { keepdim: true });
     var_ = input.sub(mean).pow(2).mean(dims, { keepdim: true });
     if (training && running_mean !== null && running_var !== null) {

@@ -610,7 +610,7 @@ export class Module {
       }
       const src = given[key] as unknown;
       if (!(src instanceof Tensor)) {
-        errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${type_name(src)}`);
+        errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received <class '${type_name(src)}'>`);
         continue;
       }
       if (src.shape.join() !== target.shape.join()) {

@@ -496,7 +496,7 @@ describe('Optimizer', () => {
       const leaf = p();
       expect(() => new SGD([leaf.mul(2)], { lr: 0.1 })).toThrow("can't optimize a non-leaf Tensor");
       expect(() => new SGD([{ params: [leaf] }, { params: [p(), leaf] }], { lr: 0.1 })).toThrow(
-        /^some parameters appear in more than one parameter group \(parameter 1 of the new group, shape \[2\], is already in group 0\)$/,
+        /^some parameters appear in more than one parameter group$/,
       );
       const opt = new SGD([leaf], { lr: 0.1 });
       expect(() => opt.add_param_group({ params: leaf })).toThrow('some parameters appear in more than one parameter group');

@@ -791,7 +791,7 @@ const ADAPTIVE_AVG_POOL2D = signature<{ input: Tensor; output_size: (number | nu
 export function adaptive_avg_pool2d(...args: PyArgs<[input: Tensor, output_size: Pair | [number | null, number | null]], { input?: Tensor; output_size?: Pair | [number | null, number | null] }>): Tensor {
   if (tracing) return trace_op('aten::adaptive_avg_pool2d', adaptive_avg_pool2d, args, ADAPTIVE_AVG_POOL2D);
   const a = ADAPTIVE_AVG_POOL2D.parse(args);
-  if (a.output_size.some((v) => v !== null && v < 0)) throw new Error(`adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received [${a.output_size.join(', ')}]`);
+  if (a.output_size.some((v) => v !== null && v < 0)) throw new Error(`adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {${a.output_size.join(', ')}}`);
   return adaptive_avg_pool2d_impl(a.input, a.output_size as [number | null, number | null]);
 }
 

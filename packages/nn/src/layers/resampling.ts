@@ -30,7 +30,8 @@ export class Upsample extends Module {
     super();
     const a = UPSAMPLE.parse(args);
     this.size = a.size;
-    this.scale_factor = a.scale_factor;
+    // as PyTorch's `float(scale_factor) if scale_factor else None`: a zero factor counts as none given
+    this.scale_factor = a.scale_factor === 0 ? null : a.scale_factor;
     this.mode = a.mode as Mode;
     this.align_corners = a.align_corners;
     this.recompute_scale_factor = a.recompute_scale_factor;

@@ -48,6 +48,10 @@ export function type_name(value: unknown): string {
   if (value === null) return 'NoneType';
   if (Array.isArray(value)) return 'list';
   if (typeof value === 'object') return Object.getPrototypeOf(value) === Object.prototype ? 'dict' : class_name(value);
+  if (value === undefined) return 'NoneType';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'string') return 'str';
+  if (typeof value === 'boolean') return 'bool';
   return typeof value;
 }
 
@@ -99,7 +103,9 @@ export abstract class Optimizer<D extends HyperParams = HyperParams> {
     this.defaults = defaults;
     const list: (Tensor | ParamGroupInput<D>)[] = [...params];
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
-    const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] } as unknown as ParamGroupInput<D>] : (list as ParamGroupInput<D>[]);
+    // as PyTorch: a list whose first entry is not a dict is one group of parameters (each then checked)
+    const is_dict = (v: unknown): boolean => typeof v === 'object' && v !== null && !(v instanceof Tensor) && !Array.isArray(v);
+    const groups = is_dict(list[0]) ? (list as ParamGroupInput<D>[]) : [{ params: list as Tensor[] } as unknown as ParamGroupInput<D>];
     for (const group of groups) this.add_param_group(group);
   }
 
@@ -181,7 +187,7 @@ export abstract class Optimizer<D extends HyperParams = HyperParams> {
     this.param_groups.forEach((other, k) => other.params.forEach((p) => owner.set(p, k)));
     const j = params.findIndex((p) => owner.has(p));
     if (j >= 0) {
-      throw new Error(`some parameters appear in more than one parameter group (parameter ${j} of the new group, shape [${params[j]!.shape.join(', ')}], is already in group ${owner.get(params[j]!)})`);
+      throw new Error('some parameters appear in more than one parameter group');
     }
     this.param_groups.push(group as ParamGroup<D>);
   }
@@ -255,13 +261,11 @@ export abstract class Optimizer<D extends HyperParams = HyperParams> {
     }
     const saved = state_dict.param_groups;
     if (groups.length !== saved.length) {
-      throw new Error(`loaded state dict has a different number of parameter groups (optimizer has ${groups.length}, state dict has ${saved.length})`);
+      throw new Error('loaded state dict has a different number of parameter groups');
     }
     const mismatch = groups.findIndex((g, i) => g.params.length !== saved[i]!.params.length);
     if (mismatch >= 0) {
-      throw new Error(
-        `loaded state dict contains a parameter group that doesn't match the size of optimizer's group (group ${mismatch}: optimizer has ${groups[mismatch]!.params.length} parameters, state dict has ${saved[mismatch]!.params.length})`,
-      );
+      throw new Error("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
     }
     // everything is checked before anything is replaced: a rejected state dict leaves the optimizer as it was
     const id_map = new Map<number, [Tensor, number]>();
