@@ -90,15 +90,16 @@ export function check_conv_shapes(x: readonly number[], w: readonly number[], gr
  * Transposed convolution's argument checks, in PyTorch's order and words: check_shape_forward's signs, then
  * slow_conv_transpose's dilation and output-padding checks (a 1-d one runs as 2-d of height 1).
  */
-export function check_conv_transpose_args(stride: readonly number[], padding: readonly number[], output_padding: readonly number[], dilation: readonly number[], groups: number): void {
+export function check_conv_transpose_args(kernel: readonly number[], stride: readonly number[], padding: readonly number[], output_padding: readonly number[], dilation: readonly number[], groups: number): void {
   if (padding.some((p) => p < 0)) throw new Error('negative padding is not supported');
   if (output_padding.some((p) => p < 0)) throw new Error('negative output_padding is not supported');
   if (stride.some((s) => s <= 0)) throw new Error('non-positive stride is not supported');
   if (groups <= 0) throw new Error('non-positive groups is not supported');
   const as_2d = (v: readonly number[], fill: number): readonly number[] => (v.length === 1 ? [fill, v[0]!] : v);
-  const [s, d, op] = [as_2d(stride, 1), as_2d(dilation, 1), as_2d(output_padding, 0)];
+  const [k, s, d, op] = [as_2d(kernel, 1), as_2d(stride, 1), as_2d(dilation, 1), as_2d(output_padding, 0)];
   const dims = s.length === 3 ? ['depth', 'height', 'width'] : ['height', 'width'];
   const named = (label: string, v: readonly number[]): string[] => dims.map((n, i) => `${label}_${n}: ${v[i]}`);
+  if (k.some((v) => v <= 0)) throw new Error(`kernel size should be greater than zero, but got ${named('kernel', k).join(' ')}`);
   if (d.some((v) => v <= 0)) throw new Error(`dilation should be greater than zero, but got ${named('dilation', d).join(', ')}`);
   if (op.some((o, i) => o >= s[i]! && o >= d[i]!)) {
     throw new Error(`output padding must be smaller than either stride or dilation, but got ${[...named('output_padding', op), ...named('stride', s), ...named('dilation', d)].join(' ')}`);

@@ -229,6 +229,9 @@ function conv_nd(a: ConvArgs, nd: number, name: string): Tensor {
   check_conv_args(a.stride, typeof a.padding === 'string' ? [0] : a.padding, a.dilation, groups);
   const { before, after } = conv_padding(a.padding, kernel, a.dilation, a.stride, nd);
   check_conv_shapes(x.shape, weight.shape, groups, before.map((b, i) => (b + after[i]!) / 2), a.dilation);
+  if (kernel.some((k) => k <= 0)) {
+    throw new Error(nd === 3 ? `kernel size should be greater than zero, but got: ${kernel.join(' x ')} (TxHxW)` : `kernel size should be greater than zero, but got kernel_height: 1 kernel_width: ${kernel[0]}`);
+  }
   if (before.some((p, i) => p !== after[i])) {
     x = pad(x, before.flatMap((_, i) => [before[nd - 1 - i]!, after[nd - 1 - i]!]));
   }
@@ -294,7 +297,7 @@ function conv_transpose_nd(a: ConvTArgs, nd: number): Tensor {
   const name = `conv_transpose${nd}d`;
   const { weight, bias, groups: G } = a;
   const { lead, sp, batched } = split_spatial(a.input, nd, name);
-  check_conv_transpose_args(a.stride, a.padding, a.output_padding, a.dilation, G);
+  check_conv_transpose_args(a.weight.shape.slice(2), a.stride, a.padding, a.output_padding, a.dilation, G);
   const x = batched ? a.input : a.input.unsqueeze(0);
   const N = x.shape[0]!;
   const C = lead[lead.length - 1]!;
