@@ -327,14 +327,27 @@ const NORM = signature<NormParsed>("norm(Tensor input, Scalar|str? p='fro', int[
 
 /** Options of `norm` after `p`. */
 export interface NormOptions {
+  /** The dim or dims to reduce (negative counts from the end); all elements when left out or null. */
   dim?: DimArg | null;
+  /** Keep each reduced dim with size 1 (default false). */
   keepdim?: boolean;
+  /** Convert the input to this floating dtype first. */
   dtype?: DType | null;
 }
+/** The order of a norm: a number (0 counts non-zeros, ±Infinity the largest/smallest magnitude) or 'fro'. */
+export type NormOrder = number | 'fro' | 'nuc' | null;
 /** The arguments of `torch.norm`: `(input, p='fro', dim=None, keepdim=False, *, dtype=None)`. */
-export type NormArgs = PyArgs<[input: Tensor, p: number | 'fro' | 'nuc' | null, dim: DimArg | null, keepdim: boolean], NormOptions & { input?: Tensor; p?: number | 'fro' | 'nuc' | null }>;
+export type NormArgs = PyArgs<[input: Tensor, p: NormOrder, dim: DimArg | null, keepdim: boolean], NormOptions & {
+  /** The tensor whose norm is taken (floating point). */
+  input?: Tensor;
+  /** The order (default 'fro', the 2-norm). */
+  p?: NormOrder;
+}>;
 /** The same, as a Tensor method. */
-export type NormMethodArgs = PyArgs<[p: number | 'fro' | 'nuc' | null, dim: DimArg | null, keepdim: boolean], NormOptions & { p?: number | 'fro' | 'nuc' | null }>;
+export type NormMethodArgs = PyArgs<[p: NormOrder, dim: DimArg | null, keepdim: boolean], NormOptions & {
+  /** The order (default 'fro', the 2-norm). */
+  p?: NormOrder;
+}>;
 
 /**
  * The p-norm over `dim` (all elements when omitted; NormBackward1): `p = 0` counts the non-zeros, `±inf` is the
