@@ -64,7 +64,8 @@ export abstract class GradientAttribution extends Attribution {
     const { inputs } = format_inputs(end_point, 'end_point');
     const starts = tensorize_baselines(inputs, format_baselines(start_point, inputs));
     const attrs = attributions instanceof torch.Tensor ? [attributions] : [...attributions];
-    attrs.forEach((a, i) => {
+    // several layers' attributions may outnumber the inputs: as Captum, only the leading pairs are compared
+    attrs.slice(0, inputs.length).forEach((a, i) => {
       if (a.shape[0] !== inputs[i]!.shape[0]) {
         throw new Error(`Attributions tensor and the end_point must match on the first dimension but found attribution: ${a.shape[0]} and end_point: ${inputs[i]!.shape[0]}`);
       }

@@ -101,7 +101,7 @@ export function hook_deeplift(model: nn.Module, eps: number, hooks: HookSet, ski
     }));
     captum_backward_hook(m, (gi, go) => {
       if (calls !== 1 || input === null || output === null) {
-        throw new Error(`A Module ${m._get_name()} was detected that does not contain some of the input/output attributes that are required for DeepLift computations. This can occur, for example, if your module is being used more than once in the network.Please, ensure that module is being used only once in the network.`);
+        throw new Error(`A Module ${m.toString()} was detected that does not contain some of the input/output attributes that are required for DeepLift computations. This can occur, for example, if your module is being used more than once in the network.Please, ensure that module is being used only once in the network.`);
       }
       return rule(m, input, output, gi, go, eps);
     }, hooks);

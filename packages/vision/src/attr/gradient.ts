@@ -1,9 +1,8 @@
 // Captum's plain gradient methods: Saliency, InputXGradient, GuidedBackprop and Deconvolution.
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
-import { DECONV_RULE, GUIDED_RULE, hook_relus, type ReluRule } from '../interpret/relu_backprop.js';
 import { GradientAttribution, type AttrOut, type TargetOptions } from './base.js';
-import { compute_gradients, format_args, format_inputs, format_output, HookSet, parse_options, type Inputs } from './common.js';
+import { captum_backward_hook, compute_gradients, format_args, format_inputs, format_output, HookSet, parse_options, type Inputs } from './common.js';
 
 const SALIENCY = torch.signature<Required<SaliencyOptions>>('Saliency.attribute(Tensor|Tensor[] inputs, *, Any target=None, Any additional_forward_args=None, bool abs=True)');
 const PLAIN = torch.signature<Required<TargetOptions>>('attribute(Tensor|Tensor[] inputs, *, Any target=None, Any additional_forward_args=None)');
@@ -45,21 +44,28 @@ export class InputXGradient extends GradientAttribution {
   }
 }
 
+/** Which gradient a rewritten `nn.ReLU` passes back, made non-negative: its input gradient (guided backprop) or its output gradient (deconvolution). */
+export type ReluRule = 'grad_input' | 'grad_output';
+
 /**
- * Runs `fn` with `rule` hooked onto every `nn.ReLU` of `model`; the hooks are removed afterwards, also when `fn` throws.
+ * Runs `fn` with `rule` hooked onto every `nn.ReLU` module of `model` as Captum hooks them (tensor hooks, the ReLU
+ * running on a clone of its input, so in-place and reused ReLUs work); a model without `nn.ReLU` modules gets the
+ * plain gradient, as in Captum. The hooks are removed afterwards, also when `fn` throws.
  *
  * @example
- * const grads = relu_rule_gradients(net, GUIDED_RULE, 'GuidedBackprop', () => compute_gradients(net, [x], 3, null));
+ * const grads = relu_rule_gradients(net, 'grad_input', () => compute_gradients(net, [x], 3, null));
  */
-export function relu_rule_gradients<T>(model: nn.Module, rule: ReluRule, tool: string, fn: () => T): T {
+export function relu_rule_gradients<T>(model: nn.Module, rule: ReluRule, fn: () => T): T {
   using hooks = new HookSet();
-  for (const h of hook_relus(model, rule, false, tool)) hooks.add(h);
+  for (const m of model.modules()) {
+    if (m instanceof nn.ReLU) captum_backward_hook(m, (gi, go) => (rule === 'grad_input' ? gi : go).relu(), hooks);
+  }
   return fn();
 }
 
 /** The gradient with a rule hooked onto every `nn.ReLU` of the model for the call; the hooks are always removed. */
 abstract class ModifiedReluGradientAttribution extends GradientAttribution {
-  constructor(readonly model: nn.Module, private readonly rule: ReluRule, private readonly tool: string) {
+  constructor(readonly model: nn.Module, private readonly rule: ReluRule) {
     super(model);
     if (!(model instanceof nn.Module)) throw new TypeError('Given model must be an instance of nn.Module to properly hook ReLU layers.');
   }
@@ -67,7 +73,7 @@ abstract class ModifiedReluGradientAttribution extends GradientAttribution {
   attribute<I extends Inputs>(inputs: I, options: TargetOptions = {}): AttrOut<I> {
     const { inputs: xs, is_tuple } = format_inputs(inputs);
     options = parse_options(PLAIN, inputs, options);
-    const grads = relu_rule_gradients(this.model, this.rule, this.tool, () => compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args)));
+    const grads = relu_rule_gradients(this.model, this.rule, () => compute_gradients(this.forward_func, xs, options.target, format_args(options.additional_forward_args)));
     return format_output(is_tuple, grads) as AttrOut<I>;
   }
 }
@@ -81,7 +87,7 @@ abstract class ModifiedReluGradientAttribution extends GradientAttribution {
  */
 export class GuidedBackprop extends ModifiedReluGradientAttribution {
   constructor(model: nn.Module) {
-    super(model, GUIDED_RULE, 'GuidedBackprop');
+    super(model, 'grad_input');
   }
 }
 
@@ -93,6 +99,6 @@ export class GuidedBackprop extends ModifiedReluGradientAttribution {
  */
 export class Deconvolution extends ModifiedReluGradientAttribution {
   constructor(model: nn.Module) {
-    super(model, DECONV_RULE, 'Deconvolution');
+    super(model, 'grad_output');
   }
 }

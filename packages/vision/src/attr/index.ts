@@ -4,7 +4,7 @@ export { approximation_parameters, leggauss, SUPPORTED_METHODS, type Approximati
 export { Attribution, GradientAttribution, type AttrOut, type WithDelta, type TargetOptions } from './base.js';
 export { Saliency, InputXGradient, GuidedBackprop, Deconvolution, relu_rule_gradients, type SaliencyOptions } from './gradient.js';
 export { IntegratedGradients, batch_attribution, integrate, scaled_path, sum_over_steps, type IntegratedGradientsOptions, type PathSteps, type GradientFunc, type IntegratePlan } from './integrated_gradients.js';
-export { layer_eval, LayerAttribution, LayerActivation, LayerGradientXActivation, LayerGradCam, GuidedGradCam, type LayerEval, type LayerEvalOptions, type LayerOptions, type LayerGradCamOptions, type GuidedGradCamOptions } from './layer.js';
+export { layer_eval, layers_eval, first_layer, split_like, LayerAttribution, LayerActivation, LayerGradientXActivation, LayerGradCam, GuidedGradCam, type LayerEval, type LayersEval, type LayerEvalOptions, type LayerSpec, type LayersSpec, type LayersOut, type LayerOptions, type LayerGradCamOptions, type GuidedGradCamOptions } from './layer.js';
 export { ablate, FeatureAblation, Occlusion, type AblationPlan, type FeatureMasks, type FeatureAblationOptions, type OcclusionOptions } from './feature_ablation.js';
 export { NoiseTunnel, generator_source, expand_per_sample, type RandomSource, type NoiseTunnelType, type NoiseTunnelOptions } from './noise_tunnel.js';
 export { DeepLift, DeepLiftShap, hook_deeplift, type DeepLiftOptions } from './deep_lift.js';

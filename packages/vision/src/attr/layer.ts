@@ -27,6 +27,14 @@ export interface LayerEval {
   output: Tensor;
 }
 
+/** `LayerEval` for several layers hooked during the same forward: one entry per layer. */
+export interface LayersEval {
+  evals: Tensor[][];
+  is_tuple: boolean[];
+  grads: Tensor[][] | null;
+  output: Tensor;
+}
+
 function tensors_of(v: unknown, what: string): { list: Tensor[]; is_tuple: boolean } {
   if (v instanceof torch.Tensor) return { list: [v], is_tuple: false };
   if (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof torch.Tensor)) return { list: [...(v as Tensor[])], is_tuple: true };
@@ -38,14 +46,77 @@ export interface LayerEvalOptions {
   attribute_to_layer_input?: boolean;
   /** Also take the gradient of the selected output w.r.t. the recorded tensors. */
   gradients?: boolean;
-  /** Replace the layer's output (input) with these tensors during the forward (path methods on a layer). */
-  replace?: (recorded: Tensor[]) => Tensor[];
+  /** Replace the output (input) of layer `layer_index` with these tensors during the forward (path methods on a layer). */
+  replace?: (recorded: Tensor[], layer_index: number) => Tensor[];
 }
 
 /**
- * Runs the forward with a hook on `layer` recording its output (or input), optionally replacing it, and with
- * `gradients` the gradient of the selected output w.r.t. the recorded tensors. The hook is removed afterwards,
- * also when the forward or backward throws. Throws when the forward never calls the layer.
+ * Runs the forward with hooks on `layers` recording each one's output (or input), as Captum does: without
+ * gradients a clone (later in-place ops of the model cannot change it); with `gradients` the tensor itself, the
+ * model continuing on a clone, and the gradient of the selected output w.r.t. all recorded tensors taken at once
+ * (so a layer's gradient includes paths through the other hooked layers). A layer called several times keeps its
+ * last call. `replace` substitutes a layer's value for the forward. The hooks are removed afterwards, also when
+ * the forward or backward throws; throws when the forward never calls a layer.
+ *
+ * @example
+ * const { evals, grads } = layers_eval(net, [net.layer1, net.layer2], [x], 3, null, { gradients: true });
+ */
+export function layers_eval(
+  forward: ForwardFunc, layers: readonly nn.Module[], inputs: readonly Tensor[], target: TargetType, args: unknown[] | null, options: LayerEvalOptions = {},
+): LayersEval {
+  const to_input = options.attribute_to_layer_input ?? false;
+  const want_grads = options.gradients ?? false;
+  const saved: (Tensor[] | null)[] = layers.map(() => null);
+  const is_tuple: boolean[] = layers.map(() => false);
+  // the value the model continues with, or undefined to leave the layer's value as it is
+  const capture = (k: number, value: unknown): Tensor[] | undefined => {
+    const { list, is_tuple: tuple } = tensors_of(value, to_input ? 'input' : 'output');
+    is_tuple[k] = tuple;
+    const replaced = options.replace ? options.replace(list, k) : list;
+    if (!want_grads && !options.replace) {
+      saved[k] = list.map((t) => t.clone());
+      return undefined;
+    }
+    saved[k] = want_grads ? replaced.map((t) => (t.requires_grad ? t : t.detach().requires_grad_(true))) : replaced;
+    return saved[k]!.map((t) => (want_grads ? t.clone() : t));
+  };
+  const run = (): LayersEval => {
+    using hooks = new HookSet();
+    layers.forEach((layer, k) => {
+      if (to_input) {
+        hooks.add(layer.register_forward_pre_hook((_m, args_in) => capture(k, [...(args_in as unknown[])]) as never));
+      } else {
+        hooks.add(layer.register_forward_hook((_m, _a, out) => {
+          const replaced = capture(k, out);
+          return replaced === undefined || is_tuple[k] ? replaced : replaced[0]!;
+        }));
+      }
+    });
+    const output = run_forward(forward, inputs, target, args);
+    const recorded = saved.map((s, k) => {
+      if (s === null) throw new Error(`Forward hook did not obtain any outputs for given layer ${layers[k]!._get_name()}`);
+      return s;
+    });
+    let grads: Tensor[][] | null = null;
+    if (want_grads) {
+      if (output.ndim > 0 && output.numel() !== output.shape[0]) throw new Error('Target not provided when necessary, cannot take gradient with respect to multiple outputs.');
+      const flat = recorded.flat();
+      const g = torch.autograd.grad(output.sum(), flat).map((t, i) => (t === null ? torch.zeros_like(flat[i]!) : t.detach()));
+      grads = split_like(g, recorded);
+    }
+    return { evals: recorded.map((r) => r.map((t) => t.detach())), is_tuple, grads, output: output.detach() };
+  };
+  return want_grads ? torch.enable_grad(run) : torch.no_grad(run);
+}
+
+/** `flat` cut into consecutive groups as long as those of `like`. */
+export function split_like<T>(flat: readonly T[], like: readonly (readonly unknown[])[]): T[][] {
+  let at = 0;
+  return like.map((group) => flat.slice(at, (at += group.length)));
+}
+
+/**
+ * `layers_eval` for one layer.
  *
  * @example
  * const { evals, grads } = layer_eval(net, net.conv2, [x], 3, null, { gradients: true });
@@ -53,51 +124,53 @@ export interface LayerEvalOptions {
 export function layer_eval(
   forward: ForwardFunc, layer: nn.Module, inputs: readonly Tensor[], target: TargetType, args: unknown[] | null, options: LayerEvalOptions = {},
 ): LayerEval {
-  const to_input = options.attribute_to_layer_input ?? false;
-  const want_grads = options.gradients ?? false;
-  let saved: Tensor[] | null = null;
-  let is_tuple = false;
-  const capture = (value: unknown): Tensor[] => {
-    const { list, is_tuple: tuple } = tensors_of(value, to_input ? 'input' : 'output');
-    is_tuple = tuple;
-    const replaced = options.replace ? options.replace(list) : list;
-    saved = replaced.map((t) => (want_grads && !t.requires_grad ? t.detach().requires_grad_(true) : t));
-    return saved.map((t) => (want_grads ? t.clone() : t));
-  };
-  const run = (): LayerEval => {
-    using hooks = new HookSet();
-    if (to_input) {
-      hooks.add(layer.register_forward_pre_hook((_m, args_in) => {
-        const out = capture([...(args_in as unknown[])]);
-        return want_grads || options.replace ? out : undefined;
-      }));
-    } else {
-      hooks.add(layer.register_forward_hook((_m, _a, out) => {
-        const replaced = capture(out);
-        if (!(want_grads || options.replace)) return undefined;
-        return is_tuple ? replaced : replaced[0]!;
-      }));
-    }
-    const output = run_forward(forward, inputs, target, args);
-    if (saved === null) throw new Error(`Forward hook did not obtain any outputs for given layer ${layer._get_name()}`);
-    const recorded: Tensor[] = saved;
-    let grads: Tensor[] | null = null;
-    if (want_grads) {
-      if (output.ndim > 0 && output.numel() !== output.shape[0]) throw new Error('Target not provided when necessary, cannot take gradient with respect to multiple outputs.');
-      grads = torch.autograd.grad(output.sum(), recorded).map((g, i) => (g === null ? torch.zeros_like(recorded[i]!) : g.detach()));
-    }
-    return { evals: recorded.map((t) => t.detach()), is_tuple, grads, output: output.detach() };
-  };
-  return want_grads ? torch.enable_grad(run) : torch.no_grad(run);
+  const r = layers_eval(forward, [layer], inputs, target, args, options);
+  return { evals: r.evals[0]!, is_tuple: r.is_tuple[0]!, grads: r.grads?.[0] ?? null, output: r.output };
 }
+
+/** A layer of the model: the module itself or its dotted path. */
+export type LayerSpec = nn.Module | string;
+
+/** One layer, or a list of layers (Captum's `ModuleOrModuleList`): a list gives one attribution per layer. */
+export type LayersSpec = LayerSpec | readonly LayerSpec[];
+
+/** The first layer of a `LayersSpec` (the layer itself when it is not a list); throws on an empty list. */
+export function first_layer(layer: LayersSpec): LayerSpec {
+  if (typeof layer === 'string' || layer instanceof nn.Module) return layer;
+  if (layer.length === 0) throw new Error('the list of layers is empty');
+  return layer[0]!;
+}
+
+/** Attributions per layer as Captum returns them: the layer's one (a Tensor, or an array for a tuple), or a list of those for a list of layers. */
+export type LayersOut = Tensor | Tensor[] | (Tensor | Tensor[])[];
 
 /** Base of the layer methods: the forward function and the layer (a module of the model, or its dotted path). */
 export abstract class LayerAttribution extends GradientAttribution {
+  /** The layer (the first one when a list was given). */
   readonly layer: nn.Module;
+  /** Every layer, in the order given. */
+  readonly layers: readonly nn.Module[];
+  /** Whether the layers were given as a list (then the result is a list, one entry per layer). */
+  readonly is_layer_list: boolean;
 
-  constructor(forward_func: ForwardFunc, layer: nn.Module | string) {
+  constructor(forward_func: ForwardFunc, layer: LayerSpec) {
     super(forward_func);
     this.layer = module_of(forward_func, layer);
+    this.layers = [this.layer];
+    this.is_layer_list = false;
+  }
+
+  /** For the classes that take a list of layers too: records them (called from their constructor after `super(f, first_layer(layer))`). */
+  protected set_layers(layer: LayersSpec): void {
+    if (typeof layer === 'string' || layer instanceof nn.Module) return;
+    const modules = layer.map((l) => module_of(this.forward_func, l));
+    Object.assign(this, { layer: modules[0]!, layers: modules, is_layer_list: true });
+  }
+
+  /** Captum's `_format_outputs`: per layer its tensors (one Tensor or an array), as a list when layers were given as a list. */
+  protected format_layers(per_layer: readonly (readonly Tensor[])[]): LayersOut {
+    const out = per_layer.map((ts) => format_output(ts.length > 1, [...ts]));
+    return this.is_layer_list ? out : out[0]!;
   }
 
   /**
@@ -131,11 +204,15 @@ export interface LayerOptions extends TargetOptions {
  * const acts = new attr.LayerActivation(net, net.conv2).attribute(x);
  */
 export class LayerActivation extends LayerAttribution {
-  attribute(inputs: Inputs, options: Omit<LayerOptions, 'target'> = {}): Tensor | Tensor[] {
+  constructor(forward_func: ForwardFunc, layer: LayersSpec) {
+    super(forward_func, first_layer(layer));
+    this.set_layers(layer);
+  }
+
+  attribute(inputs: Inputs, options: Omit<LayerOptions, 'target'> = {}): LayersOut {
     const { inputs: xs } = format_inputs(inputs);
     options = parse_options(ACTIVATION, inputs, options);
-    const r = layer_eval(this.forward_func, this.layer, xs, null, format_args(options.additional_forward_args), options);
-    return format_output(r.evals.length > 1, r.evals);
+    return this.format_layers(layers_eval(this.forward_func, this.layers, xs, null, format_args(options.additional_forward_args), options).evals);
   }
 }
 
@@ -146,17 +223,18 @@ export class LayerActivation extends LayerAttribution {
  * const a = new attr.LayerGradientXActivation(net, net.conv2).attribute(x, { target: 3 });
  */
 export class LayerGradientXActivation extends LayerAttribution {
-  constructor(forward_func: ForwardFunc, layer: nn.Module | string, multiply_by_inputs = true) {
-    super(forward_func, layer);
+  constructor(forward_func: ForwardFunc, layer: LayersSpec, multiply_by_inputs = true) {
+    super(forward_func, first_layer(layer));
+    this.set_layers(layer);
     this.multiply = multiply_by_inputs;
   }
 
-  attribute(inputs: Inputs, options: LayerOptions = {}): Tensor | Tensor[] {
+  attribute(inputs: Inputs, options: LayerOptions = {}): LayersOut {
     const { inputs: xs } = format_inputs(inputs);
     options = parse_options(LAYER, inputs, options);
-    const r = layer_eval(this.forward_func, this.layer, xs, options.target, format_args(options.additional_forward_args), { ...options, gradients: true });
-    const out = this.multiply ? torch.no_grad(() => r.grads!.map((g, i) => g.mul(r.evals[i]!))) : r.grads!;
-    return format_output(out.length > 1, out);
+    const r = layers_eval(this.forward_func, this.layers, xs, options.target, format_args(options.additional_forward_args), { ...options, gradients: true });
+    const out = this.multiply ? torch.no_grad(() => r.grads!.map((gs, k) => gs.map((g, i) => g.mul(r.evals[k]![i]!)))) : r.grads!;
+    return this.format_layers(out);
   }
 }
 

@@ -10,7 +10,7 @@ import {
 import { hook_deeplift, type DeepLiftOptions } from './deep_lift.js';
 import { approximation_parameters } from './approximation.js';
 import { batch_attribution, integrate, scaled_path, sum_over_steps, type IntegratedGradientsOptions } from './integrated_gradients.js';
-import { layer_eval, LayerAttribution } from './layer.js';
+import { first_layer, layer_eval, layers_eval, LayerAttribution, split_like, type LayersOut, type LayersSpec } from './layer.js';
 import { random_points } from './gradient_shap.js';
 import { generator_source, NoiseTunnel, type RandomSource } from './noise_tunnel.js';
 
@@ -35,33 +35,33 @@ const LAYER_IG = torch.signature<LayerPathOptions>(
  * const a = new attr.LayerIntegratedGradients(net, net.embedding).attribute(tokens, { baselines: pad, target: 1 });
  */
 export class LayerIntegratedGradients extends LayerAttribution {
-  constructor(forward_func: ForwardFunc, layer: nn.Module | string, multiply_by_inputs = true) {
-    super(forward_func, layer);
+  constructor(forward_func: ForwardFunc, layer: LayersSpec, multiply_by_inputs = true) {
+    super(forward_func, first_layer(layer));
+    this.set_layers(layer);
     this.multiply = multiply_by_inputs;
   }
 
   protected override readonly has_delta = true;
 
-  attribute<O extends LayerPathOptions>(inputs: Inputs, options?: O): WithDelta<Tensor, O> | WithDelta<Tensor[], O> {
+  attribute<O extends LayerPathOptions>(inputs: Inputs, options?: O): O extends { return_convergence_delta: true } ? [LayersOut, Tensor] : LayersOut {
     const o = parse_options(LAYER_IG, inputs, options);
     const { inputs: xs } = format_inputs(inputs);
     const baselines = tensorize_baselines(xs, format_baselines(o.baselines, xs));
     const args = format_args(o.additional_forward_args);
     const at = { attribute_to_layer_input: o.attribute_to_layer_input };
-    const on_inputs = layer_eval(this.forward_func, this.layer, xs, null, args, at);
-    const on_baselines = layer_eval(this.forward_func, this.layer, baselines, null, args, at);
-    const all_args = [...xs, ...(args ?? [])];
-    const layer = this.layer;
-    const forward = this.forward_func;
+    const { layers, forward_func: forward } = this;
+    // every layer's tensors side by side: IG runs on them as on the inputs of a tuple, the layers replaced by the scaled values
+    const on_inputs = layers_eval(forward, layers, xs, null, args, at).evals;
+    const on_baselines = layers_eval(forward, layers, baselines, null, args, at).evals.flat();
     const attrs = integrate({
-      inputs: on_inputs.evals, baselines: on_baselines.evals, target: o.target, args: all_args, n_steps: o.n_steps ?? 50,
+      inputs: on_inputs.flat(), baselines: on_baselines, target: o.target, args: [...xs, ...(args ?? [])], n_steps: o.n_steps ?? 50,
       method: o.method ?? 'gausslegendre', internal_batch_size: o.internal_batch_size, multiply: this.multiply,
       gradient_func: (_f, scaled, target, expanded) => {
-        const r = layer_eval(forward, layer, [], target, expanded, { ...at, gradients: true, replace: () => scaled });
-        return r.grads!;
+        const per_layer = split_like(scaled, on_inputs);
+        return layers_eval(forward, layers, [], target, expanded, { ...at, gradients: true, replace: (_r, k) => per_layer[k]! }).grads!.flat();
       },
     });
-    const out: LayerOut = format_output(attrs.length > 1, attrs);
+    const out = this.format_layers(split_like(attrs, on_inputs));
     if (!o.return_convergence_delta) return out as never;
     return [out, this.compute_convergence_delta(attrs, baselines, xs, o)] as never;
   }

@@ -2,10 +2,9 @@
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import type * as nn from '@tsgrad/nn';
-import { DECONV_RULE, GUIDED_RULE, type ReluRule } from '../interpret/relu_backprop.js';
 import { GradientAttribution, type AttrOut } from './base.js';
 import { format_args, format_baselines, format_inputs, format_output, module_of, parse_options, run_forward, HookSet, type BaselineType, type ForwardFunc, type Inputs, type TargetType } from './common.js';
-import { relu_rule_gradients } from './gradient.js';
+import { relu_rule_gradients, type ReluRule } from './gradient.js';
 import type { ApproximationMethod } from './approximation.js';
 import { integrate, type GradientFunc } from './integrated_gradients.js';
 
@@ -52,8 +51,9 @@ export function neuron_gradient_func(layer: nn.Module, selector: NeuronSelector,
       let saved: Tensor[] | null = null;
       {
         using hooks = new HookSet();
+        // a clone, as Captum: later in-place ops of the model (a residual `out += identity`) cannot change it
         const keep = (v: unknown): void => {
-          saved = (Array.isArray(v) ? v : [v]).filter((t): t is Tensor => t instanceof torch.Tensor);
+          saved = (Array.isArray(v) ? v : [v]).filter((t): t is Tensor => t instanceof torch.Tensor).map((t) => t.clone());
         };
         hooks.add(to_input ? layer.register_forward_pre_hook((_m, a) => keep([...(a as unknown[])])) : layer.register_forward_hook((_m, _a, out) => keep(out)));
         run_forward(forward, leaves, null, args);
@@ -138,7 +138,7 @@ export class NeuronIntegratedGradients extends NeuronAttribution {
 
 /** Guided backprop / deconvolution of one neuron. */
 abstract class NeuronReluAttribution extends NeuronAttribution {
-  constructor(readonly model: nn.Module, layer: nn.Module | string, private readonly rule: ReluRule, private readonly tool: string) {
+  constructor(readonly model: nn.Module, layer: nn.Module | string, private readonly rule: ReluRule) {
     super(model, layer);
   }
 
@@ -146,7 +146,7 @@ abstract class NeuronReluAttribution extends NeuronAttribution {
     const o = parse_options(NEURON, inputs, options);
     const { inputs: xs, is_tuple } = format_inputs(inputs);
     const grad_fn = neuron_gradient_func(this.layer, o.neuron_selector, o.attribute_to_neuron_input ?? false);
-    return format_output(is_tuple, relu_rule_gradients(this.model, this.rule, this.tool, () => grad_fn(this.model, xs, null, format_args(o.additional_forward_args)))) as AttrOut<I>;
+    return format_output(is_tuple, relu_rule_gradients(this.model, this.rule, () => grad_fn(this.model, xs, null, format_args(o.additional_forward_args)))) as AttrOut<I>;
   }
 }
 
@@ -158,7 +158,7 @@ abstract class NeuronReluAttribution extends NeuronAttribution {
  */
 export class NeuronGuidedBackprop extends NeuronReluAttribution {
   constructor(model: nn.Module, layer: nn.Module | string) {
-    super(model, layer, GUIDED_RULE, 'NeuronGuidedBackprop');
+    super(model, layer, 'grad_input');
   }
 }
 
@@ -170,7 +170,7 @@ export class NeuronGuidedBackprop extends NeuronReluAttribution {
  */
 export class NeuronDeconvolution extends NeuronReluAttribution {
   constructor(model: nn.Module, layer: nn.Module | string) {
-    super(model, layer, DECONV_RULE, 'NeuronDeconvolution');
+    super(model, layer, 'grad_output');
   }
 }
 

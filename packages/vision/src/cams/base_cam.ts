@@ -88,18 +88,32 @@ export abstract class BaseCAM implements Disposable {
     return [input.shape[3]!, input.shape[2]!];
   }
 
-  /** Runs the model with hooks on the target layers and returns the records (hooks removed before returning). */
+  /**
+   * Runs the model with hooks on the target layers and returns the records (hooks removed before returning), as
+   * pytorch-grad-cam's ActivationsAndGradients: each call of a target layer appends its output (reshape_transform
+   * applied, detached: later in-place ops of the model show in it, as in PyTorch) and hooks that output tensor,
+   * whose gradients are prepended as the backward reaches them; the i-th target layer gets the i-th of each list.
+   * With gradients the model's parameter gradients are zeroed and `loss.backward()` runs, as pytorch-grad-cam does,
+   * so a gradient is that of the layer's output as it was when the layer returned it.
+   */
   protected record(input: Tensor, targets: readonly CamTarget[] | null | undefined): { records: LayerRecord[]; targets: readonly CamTarget[]; input: Tensor } {
     return torch.enable_grad(() => {
       const x = this.compute_input_gradient ? input.detach().requires_grad_(true) : input;
-      const raw: Tensor[][] = this.target_layers.map(() => []);
+      const activations: Tensor[] = [];
+      let gradients: Tensor[] = [];
+      const transform = (t: Tensor): Tensor => (this.reshape_transform ? this.reshape_transform(t) : t).detach();
       let outputs: Tensor;
       {
         using hooks = new HookSet();
-        this.target_layers.forEach((layer, i) => {
+        this.target_layers.forEach((layer) => {
           hooks.add(layer.register_forward_hook((_m, _a, out) => {
             if (!(out instanceof torch.Tensor)) throw new Error(`target layer ${layer._get_name()} returned a ${typeof out}, not a Tensor`);
-            raw[i]!.push(out);
+            activations.push(transform(out));
+            if (out.requires_grad) {
+              out.register_hook((g) => {
+                gradients = [transform(g), ...gradients];
+              });
+            }
           }));
         });
         const out = this.model.call(x);
@@ -110,26 +124,16 @@ export abstract class BaseCAM implements Disposable {
       const n = outputs.shape[0]!;
       const chosen = targets ?? Array.from(outputs.detach().argmax(-1).data_array(), (c) => new ClassifierOutputTarget(Number(c)));
       if (chosen.length !== n) throw new Error(`got ${chosen.length} targets for a batch of ${n} samples; pass one target per sample`);
-      const layer_outputs = raw.map((list, i) => {
-        if (list.length === 0) throw new Error(`target layer ${i} (${this.target_layers[i]!._get_name()}) was not called by the model`);
-        return list;
-      });
-      const transform = (t: Tensor): Tensor => (this.reshape_transform ? this.reshape_transform(t) : t).detach();
-      let grads: (Tensor | null)[] = this.target_layers.map(() => null);
-      let input_grad: Tensor | null = null;
       if (this.uses_gradients) {
-        const loss = chosen.map((t, i) => t.call(outputs.select(0, i))).reduce((a, b) => a.add(b));
-        // each layer's last call is explained, as pytorch-grad-cam pairs the last activation with the first gradient
-        const wrt = layer_outputs.map((list) => list.at(-1)!);
-        const needs = wrt.map((t) => t.requires_grad);
-        const sources = [...wrt.filter((_, i) => needs[i]), ...(this.compute_input_gradient ? [x] : [])];
-        const g = sources.length === 0 ? [] : torch.autograd.grad(loss.reshape([]), sources);
-        let k = 0;
-        grads = wrt.map((_, i) => (needs[i] ? g[k++] ?? null : null)).map((t) => (t === null ? null : transform(t)));
-        if (this.compute_input_gradient) input_grad = g[k]?.detach() ?? null;
+        this.model.zero_grad();
+        chosen.map((t, i) => t.call(outputs.select(0, i))).reduce((a, b) => a.add(b)).backward();
+        if (this.compute_input_gradient) this.input_grad = x.grad?.detach() ?? torch.zeros_like(x);
       }
-      const records = this.target_layers.map((layer, i) => ({ layer, activations: transform(layer_outputs[i]!.at(-1)!), grads: grads[i]! }));
-      if (input_grad !== null) this.input_grad = input_grad;
+      const records = this.target_layers.map((layer, i) => {
+        const a = activations[i];
+        if (a === undefined) throw new Error(`target layer ${i} (${layer._get_name()}) was not called by the model`);
+        return { layer, activations: a, grads: gradients[i] ?? null };
+      });
       return { records, targets: chosen, input: x.detach() };
     });
   }

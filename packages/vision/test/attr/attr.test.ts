@@ -15,6 +15,7 @@ interface Case {
   tuple?: boolean;
   kwargs: Record<string, unknown>;
   expected: TensorJSON[];
+  error?: string;
   expected_tuple?: boolean;
   delta?: TensorJSON | null;
   draws?: Record<string, unknown>;
@@ -32,7 +33,8 @@ type Method = { attribute(inputs: Tensor | Tensor[], options: Record<string, unk
 
 function make(c: Case, net: nn.Module): Method {
   const ctor = c.ctor ?? {};
-  const layer = ctor['layer'] === undefined ? [] : [net.get_submodule(ctor['layer'] as string)];
+  const path = ctor['layer'] as string | string[] | undefined;
+  const layer = path === undefined ? [] : [Array.isArray(path) ? path.map((p) => net.get_submodule(p)) : net.get_submodule(path)];
   const cls = (attr as unknown as Record<string, new (...a: unknown[]) => Method>)[c.class];
   if (cls === undefined) throw new Error(`no attr.${c.class}`);
   if (ctor['multiply_by_inputs'] === false) return new cls(net, false);
@@ -98,6 +100,11 @@ function check(c: Case): void {
   const method = make(c, net);
   const x = c.tuple ? inputs : inputs[0]!;
   if (c.draws && c.class !== 'Lime' && c.class !== 'KernelShap') kwargs['random'] = replay(c.draws);
+  if (c.error !== undefined) {
+    expect(() => method.attribute(x, kwargs)).toThrow(c.error);
+    expect(nn.utils.list_hooks(net)).toEqual([]);
+    return;
+  }
   let out = method.attribute(x, kwargs);
   let delta: Tensor | null = null;
   if (kwargs['return_convergence_delta']) [out, delta] = out as [unknown, Tensor];
