@@ -61,6 +61,17 @@ describe('attention_rollout', () => {
     const want = [0.6 * 0.75 + 0.4 * 0.25, 0.6 * 0.25 + 0.4 * 0.75, 0.3 * 0.75 + 0.7 * 0.25, 0.3 * 0.25 + 0.7 * 0.75];
     Array.from(r.data_array(), Number).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
     expect(() => attention_rollout([])).toThrow('at least one layer');
+    // max over heads, then the lowest quarter of the fused weights dropped (the class token's own weight never)
+    const h0 = [0.5, 0.3, 0.2, 0.1, 0.6, 0.3, 0.25, 0.15, 0.6];
+    const h1 = [0.2, 0.55, 0.25, 0.45, 0.4, 0.15, 0.35, 0.1, 0.55];
+    // fused [[.5, .55, .25], [.45, .6, .3], [.35, .15, .6]]; floor(9 · 0.25) = 2 dropped: .15 and .25
+    // (A + I)/2 = [[.75, .275, 0], [.225, .8, .15], [.175, 0, .8]], rows normalized
+    const m = attention_rollout([T({ shape: [1, 2, 3, 3], data: [...h0, ...h1] })], { head_fusion: 'max', discard_ratio: 0.25 });
+    const rows = [[0.75, 0.275, 0], [0.225, 0.8, 0.15], [0.175, 0, 0.8]].map((r) => r.map((v) => v / r.reduce((a, b) => a + b)));
+    Array.from(m.data_array(), Number).forEach((v, i) => expect(v).toBeCloseTo(rows[Math.floor(i / 3)]![i % 3]!, 6));
+    // the class token's self-attention survives even when it is the lowest weight
+    const low = attention_rollout([T({ shape: [1, 1, 2, 2], data: [0.1, 0.9, 0.5, 0.5] })], { discard_ratio: 0.3 });
+    expect(low.index([0, 0, 0]).item()).toBeCloseTo((0.1 + 1) / 2 / ((0.1 + 1) / 2 + 0.45), 6);
     expect(() => attention_rollout([T({ shape: [1, 2, 3], data: new Array(6).fill(0) })])).toThrow('must be [N, heads, T, T]');
   });
 });
