@@ -3,7 +3,7 @@ import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { decode_digits, type Digit, type DigitsFile } from './digits.js';
 import { DrawPad, PAD_SIZE } from './draw_pad.js';
-import { analyze, LAYERS, load_model, release, type Analysis, type CamLayer, type CamPlacement, type LoadedModel } from './model.js';
+import { analyze, attribute_with, LAYERS, load_model, METHODS, release, type Analysis, type CamLayer, type CamPlacement, type LoadedModel } from './model.js';
 import { mnist_preprocess } from './preprocess.js';
 import { colorbar, digit_image, draw_bars, feature_grid, map_overlay, put_image } from './render.js';
 import type { InspectorState } from './state.js';
@@ -36,6 +36,9 @@ const ui = {
   target: element<HTMLSelectElement>('target'),
   cam_layer: element<HTMLSelectElement>('cam-layer'),
   placement: element<HTMLSelectElement>('placement'),
+  method: element<HTMLSelectElement>('method'),
+  method_map: element<HTMLCanvasElement>('method-map'),
+  method_caption: element('method-caption'),
   saliency: element<HTMLCanvasElement>('saliency'),
   guided: element<HTMLCanvasElement>('guided'),
   grad_cam: element<HTMLCanvasElement>('grad-cam'),
@@ -45,7 +48,7 @@ const ui = {
 
 const state: InspectorState = {
   input_version: 0, analyzed_version: -1, weights: '', error: null, input: [], probabilities: [], predicted: -1, explained: -1,
-  saliency: [], guided: [], grad_cam: [], grad_cam_ms: [], total_ms: 0,
+  saliency: [], guided: [], grad_cam: [], grad_cam_ms: [], total_ms: 0, method: '', method_map: [], method_ms: 0, hooks: 0,
 };
 window.tsgrad_inspector = state;
 window.tsgrad = { torch, nn };
@@ -80,9 +83,18 @@ function run(): void {
   const pixels = source === 'drawing' ? mnist_preprocess(pad.ink(), PAD_SIZE) : source.pixels;
   const target = ui.target.value === '' ? null : Number(ui.target.value);
   try {
-    const a = analyze(model, pixels, { target, cam_layer: ui.cam_layer.value as CamLayer, placement: ui.placement.value as CamPlacement });
+    const cam_layer = ui.cam_layer.value as CamLayer;
+    const a = analyze(model, pixels, { target, cam_layer, placement: ui.placement.value as CamPlacement });
     state.grad_cam_ms.push(a.grad_cam_ms);
     show(pixels, a);
+    const picked = attribute_with(model, ui.method.value, pixels, a.explained, cam_layer);
+    put_image(ui.method_map, map_overlay(pixels, picked.map));
+    const label = METHODS.find((m) => m.id === ui.method.value)!.label;
+    ui.method_caption.textContent = `${label}: ${picked.ms.toFixed(0)} ms`;
+    Object.assign(state, {
+      method: ui.method.value, method_map: Array.from(picked.map), method_ms: picked.ms,
+      hooks: nn.utils.list_hooks(model.net).length + nn.utils.list_hooks(model.guided).length,
+    });
     Object.assign(state, {
       input: Array.from(pixels), probabilities: Array.from(a.probabilities), predicted: a.predicted, explained: a.explained,
       saliency: Array.from(a.saliency), guided: Array.from(a.guided), grad_cam: Array.from(a.grad_cam), total_ms: a.total_ms,
@@ -150,6 +162,14 @@ function build_static_views(): void {
   ui.target.addEventListener('change', () => changed());
   ui.cam_layer.addEventListener('change', () => changed());
   ui.placement.addEventListener('change', () => changed());
+  for (const library of ['Captum', 'pytorch-grad-cam'] as const) {
+    const group = document.createElement('optgroup');
+    group.label = library;
+    for (const m of METHODS.filter((x) => x.library === library)) group.append(new Option(m.label, m.id));
+    ui.method.append(group);
+  }
+  ui.method.value = 'IntegratedGradients';
+  ui.method.addEventListener('change', () => changed());
 }
 
 function show_digits(digits: Digit[]): void {

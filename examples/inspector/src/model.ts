@@ -3,7 +3,7 @@ import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import type { RemovableHandle } from '@tsgrad/hooks';
 import * as nn from '@tsgrad/nn';
-import { interpret, models } from '@tsgrad/vision';
+import { attr, cams, interpret, models } from '@tsgrad/vision';
 import { MNIST_SIZE, normalize_mnist } from './preprocess.js';
 
 /** The layers whose outputs the page shows, in forward order. */
@@ -173,4 +173,91 @@ export function place_on_input(map: Tensor, rf: interpret.ReceptiveField, size: 
     }
   }
   return out;
+}
+
+/** One attribution or CAM method the page's picker offers. */
+export interface Method {
+  /** The `<option>` value. */
+  id: string;
+  /** Which library's class it is. */
+  library: 'Captum' | 'pytorch-grad-cam';
+  label: string;
+  /** A non-negative 28×28 map for image `x` `[1, 1, 28, 28]` (normalized) and class `target`. */
+  run: (model: LoadedModel, x: Tensor, target: number, cam_layer: CamLayer) => Tensor;
+}
+
+/** The normalized all-black image: the baseline of IG, DeepLift and occlusion. */
+const black = (): Tensor => torch.from_array(normalize_mnist(new Float32Array(MNIST_SIZE * MNIST_SIZE)), [1, 1, MNIST_SIZE, MNIST_SIZE], 'float32');
+/** An input attribution `[1, 1, 28, 28]` as its absolute value (Captum's `sign='absolute_value'`). */
+const magnitude = (a: Tensor): Tensor => a.abs().reshape([MNIST_SIZE, MNIST_SIZE]);
+/** A layer attribution `[1, C, h, w]`: summed over channels, ReLU'd, resized bilinearly to 28×28. */
+const layer_map = (a: Tensor): Tensor =>
+  attr.LayerAttribution.interpolate(a.sum(1, { keepdim: true }).clamp({ min: 0 }), [MNIST_SIZE, MNIST_SIZE], 'bilinear').reshape([MNIST_SIZE, MNIST_SIZE]);
+const cam_with = (cls: new (o: cams.CamOptions) => cams.BaseCAM) => (model: LoadedModel, x: Tensor, target: number, cam_layer: CamLayer): Tensor => {
+  using cam = new cls({ model: model.net, target_layers: [model.net.get_submodule(cam_layer)] });
+  return cam.call({ input_tensor: x, targets: [new cams.ClassifierOutputTarget(target)] }).reshape([MNIST_SIZE, MNIST_SIZE]);
+};
+
+/**
+ * The picker's methods: Captum's classes (`attr.*`, guided backprop, deconvolution, Guided Grad-CAM and DeepLift
+ * on the nn.ReLU twin) and pytorch-grad-cam's (`cams.*`, on the Grad-CAM layer chosen on the page).
+ *
+ * @example
+ * const map = METHODS.find((m) => m.id === 'IntegratedGradients')!.run(model, x, 7, 'conv2');
+ */
+export const METHODS: readonly Method[] = [
+  { id: 'Saliency', library: 'Captum', label: 'Saliency', run: (m, x, t) => magnitude(new attr.Saliency(m.net).attribute(x, { target: t })) },
+  { id: 'InputXGradient', library: 'Captum', label: 'Input × Gradient', run: (m, x, t) => magnitude(new attr.InputXGradient(m.net).attribute(x, { target: t })) },
+  {
+    id: 'IntegratedGradients', library: 'Captum', label: 'Integrated Gradients (32 steps, black baseline)',
+    run: (m, x, t) => magnitude(new attr.IntegratedGradients(m.net).attribute(x, { target: t, baselines: black(), n_steps: 32 })),
+  },
+  { id: 'GuidedBackprop', library: 'Captum', label: 'Guided Backprop', run: (m, x, t) => magnitude(new attr.GuidedBackprop(m.guided).attribute(x, { target: t })) },
+  { id: 'Deconvolution', library: 'Captum', label: 'Deconvolution', run: (m, x, t) => magnitude(new attr.Deconvolution(m.guided).attribute(x, { target: t })) },
+  {
+    id: 'GuidedGradCam', library: 'Captum', label: 'Guided Grad-CAM (Grad-CAM layer)',
+    run: (m, x, t, layer) => magnitude(new attr.GuidedGradCam(m.guided, layer).attribute(x, { target: t, interpolate_mode: 'bilinear' })),
+  },
+  { id: 'DeepLift', library: 'Captum', label: 'DeepLift (black baseline)', run: (m, x, t) => magnitude(new attr.DeepLift(m.guided).attribute(x, { target: t, baselines: black() })) },
+  {
+    id: 'Occlusion', library: 'Captum', label: 'Occlusion (4×4 window, stride 2)',
+    run: (m, x, t) => new attr.Occlusion(m.net).attribute(x, { target: t, sliding_window_shapes: [1, 4, 4], strides: [1, 2, 2], baselines: black(), perturbations_per_eval: 64 })
+      .clamp({ min: 0 }).reshape([MNIST_SIZE, MNIST_SIZE]),
+  },
+  { id: 'LayerGradCam', library: 'Captum', label: 'LayerGradCam (Grad-CAM layer)', run: (m, x, t, layer) => layer_map(new attr.LayerGradCam(m.net, layer).attribute(x, { target: t }) as Tensor) },
+  {
+    id: 'LayerConductance', library: 'Captum', label: 'LayerConductance (Grad-CAM layer, 16 steps)',
+    run: (m, x, t, layer) => layer_map(new attr.LayerConductance(m.net, layer).attribute(x, { target: t, baselines: black(), n_steps: 16 }) as Tensor),
+  },
+  { id: 'GradCAM', library: 'pytorch-grad-cam', label: 'GradCAM', run: cam_with(cams.GradCAM) },
+  { id: 'GradCAMPlusPlus', library: 'pytorch-grad-cam', label: 'GradCAM++', run: cam_with(cams.GradCAMPlusPlus) },
+  { id: 'HiResCAM', library: 'pytorch-grad-cam', label: 'HiResCAM', run: cam_with(cams.HiResCAM) },
+  { id: 'XGradCAM', library: 'pytorch-grad-cam', label: 'XGradCAM', run: cam_with(cams.XGradCAM) },
+  { id: 'LayerCAM', library: 'pytorch-grad-cam', label: 'LayerCAM', run: cam_with(cams.LayerCAM) },
+  { id: 'EigenCAM', library: 'pytorch-grad-cam', label: 'EigenCAM', run: cam_with(cams.EigenCAM) },
+  { id: 'ScoreCAM', library: 'pytorch-grad-cam', label: 'ScoreCAM', run: cam_with(cams.ScoreCAM) },
+  { id: 'AblationCAM', library: 'pytorch-grad-cam', label: 'AblationCAM', run: cam_with(cams.AblationCAM) },
+  {
+    id: 'FullGrad', library: 'pytorch-grad-cam', label: 'FullGrad (every conv bias)',
+    run: (m, x, t) => {
+      using cam = new cams.FullGrad({ model: m.net, target_layers: [] });
+      return cam.call({ input_tensor: x, targets: [new cams.ClassifierOutputTarget(t)] }).reshape([MNIST_SIZE, MNIST_SIZE]);
+    },
+  },
+];
+
+/**
+ * Runs the picked method on 28×28 pixels in [0, 1] for class `target`: its map (28×28, non-negative, not
+ * normalized) and the milliseconds it took. The method's hooks are gone afterwards (the page's own stay).
+ *
+ * @example
+ * const { map, ms } = attribute_with(model, 'GradCAMPlusPlus', pixels, 7, 'conv2');
+ */
+export function attribute_with(model: LoadedModel, id: string, pixels: Float32Array, target: number, cam_layer: CamLayer): { map: Float32Array; ms: number } {
+  const method = METHODS.find((m) => m.id === id);
+  if (method === undefined) throw new Error(`unknown method '${id}'; one of ${METHODS.map((m) => m.id).join(', ')}`);
+  const x = torch.from_array(normalize_mnist(pixels), [1, 1, MNIST_SIZE, MNIST_SIZE], 'float32');
+  const t0 = performance.now();
+  const map = method.run(model, x, target, cam_layer).detach().contiguous();
+  return { map: Float32Array.from(map.data_array()), ms: performance.now() - t0 };
 }

@@ -23,6 +23,12 @@ export interface InspectorState {
   grad_cam_ms: number[];
   /** All three attributions of the latest analysis, in ms. */
   total_ms: number;
+  /** The picker's method, its 28×28 map of the latest analysis and its milliseconds. */
+  method: string;
+  method_map: number[];
+  method_ms: number;
+  /** Hooks on the page's two nets after the latest analysis (the page's own forward hooks only: 6). */
+  hooks: number;
 }
 
 declare global {

@@ -156,6 +156,43 @@ describe.skipIf(missing !== null && !ci)('inspector page in headless Chromium', 
     await page.screenshot({ path: join(artifacts, 'inspector.png'), fullPage: true });
   });
 
+  it('computes every method of the picker live on the drawn 7, each map on the canvas, no hook left behind', async () => {
+    const options = await page.locator('#method option').evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, group: (o.parentElement as HTMLOptGroupElement).label })));
+    expect(options.length).toBe(19);
+    expect(new Set(options.map((o) => o.group))).toEqual(new Set(['Captum', 'pytorch-grad-cam']));
+    expect(await page.locator('#method').inputValue()).toBe('IntegratedGradients');
+    const times: string[] = [];
+    for (const { value } of options) {
+      await page.selectOption('#method', value);
+      const s = await settled(page);
+      expect(s.method).toBe(value);
+      expect(s.explained).toBe(7);
+      expect(s.method_map.length, value).toBe(784);
+      expect(s.method_map.every((v) => Number.isFinite(v) && v >= 0), value).toBe(true);
+      expect(Math.max(...s.method_map), value).toBeGreaterThan(0);
+      // only the page's own six forward hooks remain after the method ran
+      expect(s.hooks, value).toBe(6);
+      const colours = await page.locator('#method-map').evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        const seen = new Set<number>();
+        for (let k = 0; k < data.length; k += 4) seen.add((data[k]! << 16) | (data[k + 1]! << 8) | data[k + 2]!);
+        return seen.size;
+      });
+      expect(colours, `${value} canvas colours`).toBeGreaterThan(10);
+      expect(await page.locator('#method-caption').textContent()).toMatch(/: \d+ ms$/);
+      times.push(`${value} ${s.method_ms.toFixed(0)}`);
+    }
+    console.log(`picker methods in Chromium (ms): ${times.join(', ')}`);
+    // Grad-CAM from the picker on the stroke, as the page's own Grad-CAM
+    await page.selectOption('#method', 'GradCAM');
+    const s = await settled(page);
+    expect(mean_where(s.method_map, s.input, (v) => v > 0.5)).toBeGreaterThan(mean_where(s.method_map, s.input, (v) => v === 0));
+    await page.selectOption('#method', 'IntegratedGradients');
+    await settled(page);
+    expect(page_errors).toEqual([]);
+  });
+
   it('shows why a dropped weights file does not fit, and swaps in one that does', async () => {
     await page.setInputFiles('#weights-file', { name: 'notes.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not safetensors') });
     await expect.poll(() => page.locator('#error').textContent()).toContain('Could not load notes.safetensors');

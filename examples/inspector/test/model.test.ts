@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
-import { interpret, models } from '@tsgrad/vision';
+import { cams, interpret, models } from '@tsgrad/vision';
 import { describe, expect, it } from 'vitest';
 import { decode_digits, type DigitsFile } from '../src/digits.js';
-import { analyze, LAYERS, load_model, place_on_input, release } from '../src/model.js';
+import { normalize_mnist } from '../src/preprocess.js';
+import { analyze, attribute_with, LAYERS, load_model, METHODS, place_on_input, release } from '../src/model.js';
 
 const weights = new Uint8Array(readFileSync(new URL('../public/simplenet_mnist.safetensors', import.meta.url)));
 const digits = decode_digits(JSON.parse(readFileSync(new URL('../public/mnist_digits.json', import.meta.url), 'utf8')) as DigitsFile);
@@ -42,6 +43,32 @@ describe('load_model and analyze', () => {
     },
   ])('throws for $kind', ({ bytes, message }) => {
     expect(() => load_model(bytes, 'x.safetensors')).toThrow(message);
+  });
+});
+
+describe('the method picker', () => {
+  it('computes every Captum and pytorch-grad-cam method as a finite, non-negative 28×28 map, leaving only the page\'s hooks', () => {
+    const model = load_model(weights, 'simplenet_mnist.safetensors');
+    const seven = digits.find((d) => d.label === 7)!;
+    const before = nn.utils.list_hooks(model.net).length + nn.utils.list_hooks(model.guided).length;
+    expect(before).toBe(6);
+    expect(new Set(METHODS.map((m) => m.id)).size).toBe(METHODS.length);
+    for (const m of METHODS) {
+      const { map, ms } = attribute_with(model, m.id, seven.pixels, 7, 'conv2');
+      expect(map.length, m.id).toBe(784);
+      expect(map.every((v) => Number.isFinite(v) && v >= 0), m.id).toBe(true);
+      expect(Math.max(...map), m.id).toBeGreaterThan(0);
+      expect(ms, m.id).toBeGreaterThanOrEqual(0);
+      expect(nn.utils.list_hooks(model.net).length + nn.utils.list_hooks(model.guided).length, m.id).toBe(before);
+    }
+    // the pytorch-grad-cam entries are the cams classes on the chosen layer
+    const x = torch.from_array(normalize_mnist(seven.pixels), [1, 1, 28, 28], 'float32');
+    using cam = new cams.GradCAMPlusPlus({ model: model.net, target_layers: [model.net.get_submodule('conv1')] });
+    const direct = cam.call({ input_tensor: x, targets: [new cams.ClassifierOutputTarget(3)] });
+    const picked = attribute_with(model, 'GradCAMPlusPlus', seven.pixels, 3, 'conv1').map;
+    expect(Math.max(...Array.from(direct.data_array(), (v, k) => Math.abs(Number(v) - picked[k]!)))).toBeLessThan(1e-5);
+    expect(() => attribute_with(model, 'Magic', seven.pixels, 3, 'conv1')).toThrow("unknown method 'Magic'");
+    release(model);
   });
 });
 
