@@ -110,8 +110,8 @@ export abstract class BaseCAM implements Disposable {
             if (!(out instanceof torch.Tensor)) throw new Error(`target layer ${layer._get_name()} returned a ${typeof out}, not a Tensor`);
             activations.push(transform(out));
             if (out.requires_grad) {
-              out.register_hook((g) => {
-                gradients = [transform(g), ...gradients];
+              out.register_hook((g: Tensor | null) => {
+                if (g !== null) gradients = [transform(g), ...gradients];
               });
             }
           }));
