@@ -10,7 +10,7 @@ import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { attr, cams, image, interpret, models } from '@tsgrad/vision';
 import { pick_examples, pixel_range, prediction_labels, SHEET_SCALE } from './pictures.js';
-import { run_if_main, UsageError, type Log } from './run_main.js';
+import { dataset_option, int_option, run_if_main, type Log } from './run_main.js';
 import { TinyGPT } from './sequence_models.js';
 import { load, NORMALIZE } from './train_mnist.js';
 
@@ -57,13 +57,8 @@ export function parse_options(argv: string[]): AttentionOptions | null {
     allowPositionals: false,
   });
   if (values.help) return null;
-  const dataset = values.dataset;
-  if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new UsageError(`--dataset must be mnist or fashion-mnist, got '${dataset}'`);
-  const int = (name: string, v: string, min: number): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${v}'`);
-    return n;
-  };
+  const dataset = dataset_option(values.dataset);
+  const int = int_option;
   return {
     dataset, out: values.out, train_limit: int('train-limit', values['train-limit'], 64), epochs: int('epochs', values.epochs, 1),
     images: int('images', values.images, 1), gpt_steps: int('gpt-steps', values['gpt-steps'], 1), seed: int('seed', values.seed, 0),

@@ -8,7 +8,7 @@ import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { image, interpret, models } from '@tsgrad/vision';
 import { map_on_input, overlay, pick_examples, pixel_range, prediction_labels, SHEET_SCALE, short_name } from './pictures.js';
-import { run_if_main, UsageError, type Log } from './run_main.js';
+import { dataset_option, int_option, run_if_main, type Log } from './run_main.js';
 import { load, NORMALIZE, train, type TrainOptions } from './train_mnist.js';
 
 const HELP = `Usage: node examples/dist/interpret.js [options]
@@ -75,13 +75,8 @@ export function parse_options(argv: string[]): InterpretOptions | null {
     allowPositionals: false,
   });
   if (values.help) return null;
-  const dataset = values.dataset;
-  if (dataset !== 'mnist' && dataset !== 'fashion-mnist') throw new UsageError(`--dataset must be mnist or fashion-mnist, got '${dataset}'`);
-  const int = (name: string, v: string, min: number): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${v}'`);
-    return n;
-  };
+  const dataset = dataset_option(values.dataset);
+  const int = int_option;
   return {
     weights: values.weights ?? join('out', `simplenet_${dataset}.safetensors`), dataset, out: values.out!,
     images: int('images', values.images!, 1), train_limit: int('train-limit', values['train-limit']!, 1),

@@ -9,6 +9,29 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * A command-line integer of at least `min`, or a UsageError naming the flag and the value.
+ *
+ * @example
+ * int_option('epochs', '0', 1); // throws "--epochs must be an integer >= 1, got '0'"
+ */
+export function int_option(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${v}'`);
+  return n;
+}
+
+/**
+ * The `--dataset` of the MNIST examples, or a UsageError.
+ *
+ * @example
+ * dataset_option('fashion-mnist'); // 'fashion-mnist'
+ */
+export function dataset_option(v: string | undefined): 'mnist' | 'fashion-mnist' {
+  if (v !== 'mnist' && v !== 'fashion-mnist') throw new UsageError(`--dataset must be mnist or fashion-mnist, got '${v}'`);
+  return v;
+}
+
 /** Node's parseArgs errors (unknown option, missing value, …) are usage errors too. */
 function is_usage_error(err: unknown): err is Error {
   return err instanceof UsageError || (err instanceof Error && String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'));

@@ -40,6 +40,17 @@ async function draw(page: Page, strokes: [number, number][][]): Promise<void> {
   }
 }
 
+/** How many distinct colours the canvas `#id` shows (a heatmap, not one flat colour, has many). */
+async function canvas_colours(page: Page, id: string): Promise<number> {
+  return page.locator(`#${id}`).evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const seen = new Set<number>();
+    for (let k = 0; k < data.length; k += 4) seen.add((data[k]! << 16) | (data[k + 1]! << 8) | data[k + 2]!);
+    return seen.size;
+  });
+}
+
 /** Mean of `map` over pixels where `where(input)` holds. */
 function mean_where(map: number[], input: number[], where: (v: number) => boolean): number {
   const picked = map.filter((_, k) => where(input[k]!));
@@ -114,14 +125,7 @@ describe.skipIf(missing !== null && !ci)('inspector page in headless Chromium', 
 
     // the heatmap canvases hold an image, not one flat colour
     for (const id of ['saliency', 'guided', 'grad-cam']) {
-      const colours = await page.locator(`#${id}`).evaluate((c) => {
-        const canvas = c as HTMLCanvasElement;
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        const seen = new Set<number>();
-        for (let k = 0; k < data.length; k += 4) seen.add((data[k]! << 16) | (data[k + 1]! << 8) | data[k + 2]!);
-        return seen.size;
-      });
-      expect(colours, `${id} canvas colours`).toBeGreaterThan(10);
+      expect(await canvas_colours(page, id), `${id} canvas colours`).toBeGreaterThan(10);
     }
     const on_stroke = mean_where(s.grad_cam, s.input, (v) => v > 0.5);
     const background = mean_where(s.grad_cam, s.input, (v) => v === 0);
@@ -172,14 +176,7 @@ describe.skipIf(missing !== null && !ci)('inspector page in headless Chromium', 
       expect(Math.max(...s.method_map), value).toBeGreaterThan(0);
       // only the page's own six forward hooks remain after the method ran
       expect(s.hooks, value).toBe(6);
-      const colours = await page.locator('#method-map').evaluate((c) => {
-        const canvas = c as HTMLCanvasElement;
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        const seen = new Set<number>();
-        for (let k = 0; k < data.length; k += 4) seen.add((data[k]! << 16) | (data[k + 1]! << 8) | data[k + 2]!);
-        return seen.size;
-      });
-      expect(colours, `${value} canvas colours`).toBeGreaterThan(10);
+      expect(await canvas_colours(page, 'method-map'), `${value} canvas colours`).toBeGreaterThan(10);
       expect(await page.locator('#method-caption').textContent()).toMatch(/: \d+ ms$/);
       times.push(`${value} ${s.method_ms.toFixed(0)}`);
     }
