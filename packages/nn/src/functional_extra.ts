@@ -1,7 +1,7 @@
 // nn.functional composites PyTorch writes in Python: instance_norm, local_response_norm, bilinear and the
-// channel-wise / alpha dropouts.
+// channel-wise / alpha dropouts; and the legacy CrossMapLRN2d Function with its hand-written backward.
 import * as torch from '@tsgrad/core';
-import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { autograd, is_grad_enabled, signature, type PyArgs, type Tensor } from '@tsgrad/core';
 
 const INSTANCE_NORM = signature<{ input: Tensor; running_mean: Tensor | null; running_var: Tensor | null; weight: Tensor | null; bias: Tensor | null; use_input_stats: boolean; momentum: number; eps: number }>(
   'instance_norm(Tensor input, Tensor? running_mean=None, Tensor? running_var=None, Tensor? weight=None, Tensor? bias=None, bool use_input_stats=True, float momentum=0.1, float eps=1e-5)');
@@ -49,12 +49,11 @@ export function instance_norm(...args: PyArgs<[input: Tensor, running_mean: Tens
   return y;
 }
 
-/** `Σ x²` over a window of channels padded with `before` and `after` zero channels. */
-function channel_window_sum(x: Tensor, width: number, before: number, after: number): Tensor {
-  if (x.ndim < 3) throw new Error(`Expected 3D or higher dimensionality input (got ${x.ndim} dimensions)`);
-  const [N, C] = x.shape as [number, number];
-  const padded = torch.pad(x.mul(x).reshape([N, 1, C, -1]), [0, 0, before, after]);
-  return torch.avg_pool2d(padded, [width, 1], { stride: 1 }).mul(width).reshape(x.shape);
+/** `Σ v` over a window of `width` channels, `v` padded with `before` and `after` zero channels. */
+function channel_window_sum(v: Tensor, width: number, before: number, after: number): Tensor {
+  const [N, C] = v.shape as [number, number];
+  const padded = torch.pad(v.reshape([N, 1, C, -1]), [0, 0, before, after]);
+  return torch.avg_pool2d(padded, [width, 1], { stride: 1 }).mul(width).reshape(v.shape);
 }
 
 const LRN = signature<{ input: Tensor; size: number; alpha: number; beta: number; k: number }>('local_response_norm(Tensor input, int size, float alpha=1e-4, float beta=0.75, float k=1.0)');
@@ -62,22 +61,58 @@ const LRN = signature<{ input: Tensor; size: number; alpha: number; beta: number
 /** Normalises each channel by the squares of its `size` neighbours (AlexNet's LRN). @example F.local_response_norm(x, 3) */
 export function local_response_norm(...args: PyArgs<[input: Tensor, size: number, alpha: number, beta: number, k: number], { input?: Tensor; size?: number; alpha?: number; beta?: number; k?: number }>): Tensor {
   const a = LRN.parse(args);
-  const sum = channel_window_sum(a.input, a.size, Math.floor(a.size / 2), Math.floor((a.size - 1) / 2));
+  if (a.input.ndim < 3) throw new Error(`Expected 3D or higher dimensionality input (got ${a.input.ndim} dimensions)`);
+  const sum = channel_window_sum(a.input.mul(a.input), a.size, Math.floor(a.size / 2), Math.floor((a.size - 1) / 2));
   return a.input.div(sum.mul(a.alpha / a.size).add(a.k).pow(a.beta));
 }
 
+type FunctionCtx = InstanceType<typeof autograd.FunctionCtx>;
+interface LrnCtx { size: number; alpha: number; beta: number; k: number; scale: Tensor }
+
 /**
- * The legacy cross-map LRN of `nn.CrossMapLRN2d`: a window of `2h + 1` channels, `h = ⌊(size−1)/2⌋`, and, as
- * PyTorch's running-sum loop never subtracts channel 0, channel 0's square in every window beyond the first `h + 1`.
+ * PyTorch's legacy `torch.nn._functions.CrossMapLRN2d` (node `CrossMapLRN2dBackward`), kept for `nn.CrossMapLRN2d`.
+ *
+ * Forward: `y = x · scale^(−β)`, `scale = k + α/size · Σ x²` over a window of `2h + 1` channels, `h = ⌊(size−1)/2⌋`,
+ * plus, as PyTorch's running-sum loop never subtracts channel 0, channel 0's square in every window past the first
+ * `h + 1` channels.
+ *
+ * Backward is PyTorch's hand-written rule, not the derivative of that forward (gradcheck fails on PyTorch's too):
+ * `gx = scale^(−β) · g − 2αβ/size · x · Σ_w (g · y / scale)`, the sum over the channels `c − P … c + size − 1 − P`,
+ * `P = ⌊size − (size−1)/2⌋`. It runs once: with `create_graph` it raises PyTorch's error.
+ *
+ * @example
+ * CrossMapLRN2dFunction.apply(x, 3, 1e-4, 0.75, 1) // [N, C, H, W]
  */
-export function cross_map_lrn2d(input: Tensor, size: number, alpha: number, beta: number, k: number): Tensor {
-  if (input.ndim !== 4) throw new Error(`CrossMapLRN2d: Expected input to be 4D, got ${input.ndim}D instead.`);
-  const h = Math.floor((size - 1) / 2);
-  const C = input.shape[1]!;
-  const first = input.narrow(1, 0, 1);
-  const keeps_first = torch.tensor(Array.from({ length: C }, (_, c) => (c > h ? 1 : 0)), { dtype: input.dtype }).reshape([1, C, 1, 1]);
-  const sum = channel_window_sum(input, 2 * h + 1, h, h).add(first.mul(first).mul(keeps_first));
-  return input.div(sum.mul(alpha / size).add(k).pow(beta));
+export class CrossMapLRN2dFunction extends autograd.Function {
+  static override readonly __name__: string = 'CrossMapLRN2d';
+  static override forward(ctx: FunctionCtx, input: Tensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): Tensor {
+    if (input.ndim !== 4) throw new Error(`CrossMapLRN2d: Expected input to be 4D, got ${input.ndim}D instead.`);
+    const h = Math.floor((size - 1) / 2);
+    const C = input.shape[1]!;
+    const square = input.mul(input);
+    const keeps_first = torch.tensor(Array.from({ length: C }, (_, c) => (c > h ? 1 : 0)), { dtype: input.dtype }).reshape([1, C, 1, 1]);
+    const sum = channel_window_sum(square, 2 * h + 1, h, h).add(square.narrow(1, 0, 1).mul(keeps_first));
+    const scale = sum.mul(alpha / size).add(k);
+    const output = scale.pow(-beta).mul(input);
+    Object.assign(ctx, { size, alpha, beta, k, scale } satisfies LrnCtx);
+    ctx.save_for_backward(input, output);
+    return output;
+  }
+
+  static override backward(ctx: FunctionCtx, grad_output: Tensor): [Tensor, null, null, null, null] {
+    // PyTorch's backward writes through out= buffers, which autograd refuses to record
+    if (is_grad_enabled()) throw new Error("mul(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
+    const { size, alpha, beta, scale } = ctx as unknown as LrnCtx;
+    const [input, output] = ctx.saved_tensors as [Tensor, Tensor];
+    const C = input.shape[1]!;
+    const P = Math.trunc(size - (size - 1) / 2);
+    // PyTorch narrows a buffer of C + size − 1 channels at P: with size 1 that does not fit
+    if (P + C > C + size - 1) throw new Error(`start (${P}) + length (${C}) exceeds dimension size (${C + size - 1}).`);
+    const ratio = grad_output.mul(output).div(scale);
+    const window = channel_window_sum(ratio, size, P, size - 1 - P);
+    const grad_input = scale.pow(-beta).mul(grad_output).sub(input.mul(window).mul((2 * alpha * beta) / size));
+    return [grad_input, null, null, null, null];
+  }
 }
 
 const BILINEAR = signature<{ input1: Tensor; input2: Tensor; weight: Tensor; bias: Tensor | null }>('bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias=None)');

@@ -84,9 +84,7 @@ function expect_structure(actual: unknown, expected: unknown, path: string, tol:
  * Cases of implemented classes that do not match PyTorch yet, with the reason. They run as expected failures
  * (`it.fails`), so fixing one without deleting its entry here fails the suite: delete the entry with the fix.
  */
-const KNOWN_GAPS: Record<string, string> = {
-  CrossMapLRN2d: "the forward reproduces PyTorch's legacy loop; its hand-written legacy backward is not the derivative and is not reproduced",
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const fixtures = load_fixture_with_variants<ModulesFixture>(new URL('./fixtures/nn_modules.json', import.meta.url));
 

@@ -1,7 +1,7 @@
 // InstanceNorm1d/2d/3d, LocalResponseNorm and CrossMapLRN2d.
 import * as torch from '@tsgrad/core';
 import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
-import { cross_map_lrn2d, instance_norm, local_response_norm } from '../functional_extra.js';
+import { CrossMapLRN2dFunction, instance_norm, local_response_norm } from '../functional_extra.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { py_float, py_repr } from '../python_repr.js';
@@ -132,7 +132,7 @@ export class CrossMapLRN2d extends CrossChannelNorm {
     super(CROSS_MAP, args);
   }
   override forward(input: Tensor): Tensor {
-    return cross_map_lrn2d(input, this.size, this.alpha, this.beta, this.k);
+    return CrossMapLRN2dFunction.apply(input, this.size, this.alpha, this.beta, this.k);
   }
   // PyTorch prints CrossMapLRN2d's values as given (k=1), LocalResponseNorm's as floats (k=1.0)
   override extra_repr(): string {
