@@ -1,6 +1,6 @@
 // A ResNet-style network (torchvision's BasicBlock) trained on Fashion-MNIST: the recipe of
 // examples/train_resnet_torch.py, so the two accuracies can be compared (see the README's "Model families").
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as torch from '@tsgrad/core';
@@ -22,7 +22,15 @@ Adam and reports test accuracy; the PyTorch twin is examples/train_resnet_torch.
   --limit <n>       train on the first n samples only (default all)
   --test-limit <n>  evaluate on the first n test samples only (default all)
   --out <dir>       where the weights are written (default out)
-  --help            this text`;
+  --no-shuffle      batches in file order (for step-by-step comparison with the twin)
+  --init <file>     start from this state_dict (safetensors), e.g. one the twin wrote with --save-init
+  --save-init <file> write the initial state_dict here (safetensors)
+  --losses <file>   write every step's loss here (JSON list)
+  --help            this text
+
+Same start and batches as PyTorch, losses step by step:
+  /usr/bin/python3 examples/train_resnet_torch.py --limit 3200 --no-shuffle --save-init init.safetensors --losses torch.json
+  node examples/dist/train_resnet.js --limit 3200 --no-shuffle --init init.safetensors --losses tsgrad.json`;
 
 /** Stem 3×3 conv (16) + BN + ReLU, BasicBlocks 16 → 32 (stride 2) → 64 (stride 2), global average pool, linear. */
 export class FashionResNet extends nn.Module {
@@ -43,7 +51,10 @@ export class FashionResNet extends nn.Module {
   }
 }
 
-export interface ResNetOptions { epochs: number; batch_size: number; lr: number; seed: number; limit: number | null; test_limit: number | null; out: string; progress: boolean }
+export interface ResNetOptions {
+  epochs: number; batch_size: number; lr: number; seed: number; limit: number | null; test_limit: number | null; out: string; progress: boolean;
+  shuffle: boolean; init: string | null; save_init: string | null; losses: string | null;
+}
 
 export function parse_options(argv: string[]): ResNetOptions | null {
   const { values } = parseArgs({
@@ -51,6 +62,7 @@ export function parse_options(argv: string[]): ResNetOptions | null {
     options: {
       epochs: { type: 'string', default: '1' }, 'batch-size': { type: 'string', default: '64' }, lr: { type: 'string', default: '0.001' },
       seed: { type: 'string', default: '0' }, limit: { type: 'string' }, 'test-limit': { type: 'string' }, out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false },
+      'no-shuffle': { type: 'boolean', default: false }, init: { type: 'string' }, 'save-init': { type: 'string' }, losses: { type: 'string' },
     },
   });
   if (values.help) return null;
@@ -62,11 +74,13 @@ export function parse_options(argv: string[]): ResNetOptions | null {
   };
   const lr = Number(values.lr);
   if (!(lr > 0)) throw new UsageError(`--lr must be a positive number, got '${values.lr}'`);
-  return { epochs: int('epochs', values.epochs, 1)!, batch_size: int('batch-size', values['batch-size'], 1)!, lr, seed: int('seed', values.seed, 0)!, limit: int('limit', values.limit, 1), test_limit: int('test-limit', values['test-limit'], 1), out: values.out!, progress: true };
+  return { epochs: int('epochs', values.epochs, 1)!, batch_size: int('batch-size', values['batch-size'], 1)!, lr, seed: int('seed', values.seed, 0)!, limit: int('limit', values.limit, 1), test_limit: int('test-limit', values['test-limit'], 1), out: values.out!, progress: true,
+    shuffle: !values['no-shuffle'], init: values.init ?? null, save_init: values['save-init'] ?? null, losses: values.losses ?? null,
+  };
 }
 
 /** Trains and evaluates; returns the test accuracy, the throughput and where the weights went. */
-export function main(log: Log = console.log, argv = process.argv.slice(2)): { accuracy: number; samples_per_s: number; weights_path: string; net: FashionResNet } | null {
+export function main(log: Log = console.log, argv = process.argv.slice(2)): { accuracy: number; samples_per_s: number; weights_path: string; net: FashionResNet; losses: number[] } | null {
   const o = parse_options(argv.filter((a) => a !== '--'));
   if (o === null) {
     log(HELP);
@@ -77,12 +91,15 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): { ac
   const test_set = load('fashion-mnist', false, o.test_limit);
   log(`fashion-mnist: ${train_set.x.size(0)} training and ${test_set.x.size(0)} test images`);
   const net = new FashionResNet();
+  if (o.init !== null) net.load_state_dict(nn.load_file(o.init));
+  if (o.save_init !== null) nn.save_file(net.state_dict(), o.save_init, { format: 'pt' });
   const opt = new nn.optim.Adam(net.parameters(), { lr: o.lr });
-  const loader = new nn.data.DataLoader(new nn.data.TensorDataset(train_set.x, train_set.y), { batch_size: o.batch_size, shuffle: true, generator: new torch.Generator().manual_seed(o.seed) });
+  const loader = new nn.data.DataLoader(new nn.data.TensorDataset(train_set.x, train_set.y), { batch_size: o.batch_size, shuffle: o.shuffle, generator: new torch.Generator().manual_seed(o.seed) });
   const bus = new EventBus<TrainEvents>();
   const stop = o.progress ? attach_progress(bus, o.epochs) : () => undefined;
   const t_start = performance.now();
   let seen_total = 0;
+  const losses: number[] = [];
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = performance.now();
@@ -93,8 +110,9 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): { ac
         const loss = nn.functional.cross_entropy(net.call(xb as torch.Tensor), yb as torch.Tensor);
         loss.backward();
         opt.step();
+        losses.push(loss.item());
         seen += (xb as torch.Tensor).size(0);
-        running = running === 0 ? loss.item() : 0.98 * running + 0.02 * loss.item();
+        running = running === 0 ? losses.at(-1)! : 0.98 * running + 0.02 * losses.at(-1)!;
         bus.emit('batch_end', { epoch, seen, total: train_set.x.size(0), loss: running, samples_per_s: seen / ((performance.now() - t0) / 1000) });
       }
       seen_total += seen;
@@ -104,13 +122,14 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): { ac
     stop();
   }
   const samples_per_s = seen_total / ((performance.now() - t_start) / 1000);
+  if (o.losses !== null) writeFileSync(o.losses, JSON.stringify(losses));
   const { accuracy } = evaluate(net, test_set.x, test_set.y, test_set.classes);
   log(`test accuracy: ${(100 * accuracy).toFixed(2)}%  (${samples_per_s.toFixed(0)} samples/s)`);
   mkdirSync(o.out, { recursive: true });
   const weights_path = join(o.out, 'resnet_fashion-mnist.safetensors');
   nn.save_file(net.state_dict(), weights_path, { format: 'pt', trained_on: 'fashion-mnist', epochs: String(o.epochs) });
   log(`weights saved to ${weights_path}`);
-  return { accuracy, samples_per_s, weights_path, net };
+  return { accuracy, samples_per_s, weights_path, net, losses };
 }
 
 run_if_main(import.meta.url, (log) => main(log), HELP);
