@@ -1,12 +1,38 @@
-// The Fashion-MNIST ResNet example: its network prints as the PyTorch twin's does, and a short run trains,
-// evaluates and writes its weights.
+// The Fashion-MNIST ResNet example: its network prints as the PyTorch twin's does, replays PyTorch's first Adam
+// steps from the same weights and batches (fixtures/resnet_steps.json), and a short run trains, evaluates and
+// writes its weights.
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { expect_tensor, load_fixture, T, type TensorJSON, type Tolerance } from '../../packages/nn/test/fixture_utils.js';
+import { expect_digest, fill_values, type ModelDigest } from '../../packages/nn/test/model_cases.js';
 import { FashionResNet, main } from '../train_resnet.js';
+
+interface StepsFixture {
+  salt: number; batch_size: number; epochs: number; lr: number; normalize: [number, number]; tolerance: Tolerance;
+  images: TensorJSON; labels: TensorJSON; losses: TensorJSON; eval_logits: TensorJSON;
+  buffers_after: Record<string, TensorJSON>; parameters_after: Record<string, ModelDigest>;
+}
+const STEPS = load_fixture<StepsFixture>(new URL('./fixtures/resnet_steps.json', import.meta.url));
+
+/** models.json's fill formula: offset and scale by the key's last component and the tensor's rank. */
+function fill(net: nn.Module, salt: number): void {
+  torch.no_grad(() => {
+    for (const [key, t] of Object.entries(net.state_dict({ keep_vars: true }))) {
+      if (t.dtype === 'int64') {
+        t.zero_();
+        continue;
+      }
+      const last = key.split('.').at(-1)!;
+      const [offset, scale] = last === 'running_var' ? [1, 0.5] : last === 'running_mean' ? [0, 0.1]
+        : t.ndim >= 2 ? [0, Math.sqrt(3 / (t.numel() / t.shape[0]!))] : last.includes('bias') ? [0, 0.05] : [1, 0.1];
+      t.copy_(torch.from_array(fill_values(key, t.numel(), offset, scale, salt), t.shape, 'float32'));
+    }
+  });
+}
 
 const HAVE_DATA = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
 // print(FashionResNet()) of examples/train_resnet_torch.py
@@ -15,6 +41,33 @@ const TORCH_REPR = 'FashionResNet(\n  (conv1): Conv2d(1, 16, kernel_size=(3, 3),
 describe('train_resnet example', () => {
   it('builds the same module tree as its PyTorch twin', () => {
     expect(String(new FashionResNet())).toBe(TORCH_REPR);
+  });
+
+  it("replays PyTorch's Adam steps from the same weights and batches: losses, running statistics, parameters, eval logits", () => {
+    const net = new FashionResNet();
+    fill(net, STEPS.salt);
+    const [mean, std] = STEPS.normalize;
+    const x = T(STEPS.images).to('float32').div(255).sub(mean).div(std).unsqueeze(1);
+    const y = T(STEPS.labels);
+    const opt = new nn.optim.Adam(net.parameters(), { lr: STEPS.lr });
+    const losses: torch.Tensor[] = [];
+    for (let epoch = 0; epoch < STEPS.epochs; epoch++) {
+      for (let i = 0; i < x.size(0); i += STEPS.batch_size) {
+        opt.zero_grad();
+        const loss = nn.functional.cross_entropy(net.call(x.narrow(0, i, STEPS.batch_size)), y.narrow(0, i, STEPS.batch_size));
+        loss.backward();
+        opt.step();
+        losses.push(loss.detach());
+      }
+    }
+    const tol = STEPS.tolerance;
+    expect_tensor(torch.stack(losses), STEPS.losses, 'losses', tol);
+    const buffers = new Map(net.named_buffers());
+    for (const [k, v] of Object.entries(STEPS.buffers_after)) expect_tensor(buffers.get(k), v, k, tol);
+    const params = new Map(net.named_parameters());
+    for (const [k, d] of Object.entries(STEPS.parameters_after)) expect_digest(params.get(k), d, k, tol);
+    net.eval();
+    expect_tensor(torch.no_grad(() => net.call(x)), STEPS.eval_logits, 'eval logits', tol);
   });
 
   (HAVE_DATA || process.env.CI === 'true' ? it : it.skip)('trains on a slice of Fashion-MNIST, evaluates and saves weights', () => {

@@ -8,7 +8,7 @@ import * as nn from '@tsgrad/nn';
 import { expect_tensor, is_tensor_json, load_fixture, T, type TensorJSON, type Tolerance } from './fixture_utils.js';
 
 /** A large tensor summarised: its sums and the values at a few flat indices. */
-interface ModelDigest { shape: number[]; sum: number; abs_sum: number; index: number[]; values: number[] }
+export interface ModelDigest { shape: number[]; sum: number; abs_sum: number; index: number[]; values: number[] }
 /** One state_dict entry's weights from the fixture's formula (or tied to another entry). */
 interface FillEntry { key: string; shape: number[]; dtype: string; offset?: number; scale?: number; first3?: number[]; same_as?: string }
 export interface ModelCase {
@@ -68,7 +68,7 @@ function fill(model: nn.Module, c: ModelCase, salt: number): void {
   });
 }
 
-function expect_digest(actual: Tensor | null | undefined, d: ModelDigest, path: string, tol: Tolerance): void {
+export function expect_digest(actual: Tensor | null | undefined, d: ModelDigest, path: string, tol: Tolerance): void {
   expect(actual, `${path} exists`).toBeTruthy();
   const t = actual!;
   expect(t.shape, `${path} shape`).toEqual(d.shape);
