@@ -401,6 +401,15 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([3, 4]), leaf([4]), leaf([4]), leaf([2, 2, 3])],
     fn: (x, w, b, y) => [torch.layer_norm(x!, [4], w!, b!), torch.layer_norm(y!, [2, 3], null, null, 1e-3), torch.layer_norm(x!, 4, w!)],
   },
+  native_batch_norm: {
+    ops: ['native_batch_norm'],
+    inputs: () => [leaf([3, 2, 2]), leaf([2]), leaf([2])],
+    fn: (x, w, b) => [
+      torch.native_batch_norm(x!, w!, b!, f64([0, 0]), f64([1, 1]), true, 0.1, 1e-5)[0],
+      torch.native_batch_norm(x!, null, null, null, null, true, 0.1, 1e-3)[0],
+      torch.native_batch_norm(x!, w!, b!, f64([0.2, -0.1]), f64([1.5, 0.5]), false, 0.1, 1e-5)[0],
+    ],
+  },
   group_norm: { ops: ['group_norm'], inputs: () => [leaf([2, 4, 3]), leaf([4]), leaf([4])], fn: (x, w, b) => [torch.group_norm(x!, 2, w!, b!), torch.group_norm(x!, 1)] },
   rms_norm: { ops: ['rms_norm'], inputs: () => [leaf([2, 3]), leaf([3])], fn: (x, w) => [torch.rms_norm(x!, [3], w!), torch.rms_norm(x!, 3, null, 1e-3)] },
   // padding rows get no gradient although they are read, so the lookups avoid index 0 (the padding row here)

@@ -37,8 +37,9 @@ const BATCH_NORM = torch.signature<{
 }>('batch_norm(Tensor input, Tensor? running_mean, Tensor? running_var, Tensor? weight=None, Tensor? bias=None, bool training=False, float momentum=0.1, float eps=1e-05)');
 
 /**
- * Batch normalisation over dim 1. In training it normalises with the batch's biased variance and updates
- * the running statistics in place with the unbiased one: `running = (1 - momentum)·running + momentum·stat`.
+ * Batch normalisation over dim 1, one NativeBatchNormBackward0 node (`torch.native_batch_norm`). In training it
+ * normalises with the batch's biased variance and updates the running statistics in place with the unbiased one:
+ * `running = (1 - momentum)·running + momentum·stat`.
  */
 export function batch_norm(
   ...args: torch.PyArgs<
@@ -50,33 +51,11 @@ export function batch_norm(
   const { input, running_mean, running_var, weight, bias, training, momentum, eps } = BATCH_NORM.parse(args);
   if (input.ndim < 2) throw new Error(`Expected 2D or higher input (got ${input.ndim}D input)`);
   const C = input.shape[1]!;
-  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
-  const bshape = input.shape.map((s, i) => (i === 1 ? C : 1));
-  const count = input.numel() / C;
-  if (training && count <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(', ')}])`);
-  // every per-channel tensor is checked before anything is computed or a running statistic is updated
-  for (const [name, t] of [['running_mean', running_mean], ['running_var', running_var], ['weight', weight], ['bias', bias]] as const) {
-    if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${C} elements not ${t.numel()}`);
-  }
-  let mean: Tensor;
-  let var_: Tensor;
-  if (training || running_mean === null || running_var === null) {
-    mean = input.mean(dims, { keepdim: true });
-    var_ = input.sub(mean).pow(2).mean(dims, { keepdim: true });
-    if (training && running_mean !== null && running_var !== null) {
-      torch.no_grad(() => {
-        running_mean.mul_(1 - momentum).add_(mean.detach().view([C]).mul(momentum));
-        running_var.mul_(1 - momentum).add_(var_.detach().view([C]).mul((momentum * count) / Math.max(count - 1, 1)));
-      });
-    }
-  } else {
-    mean = running_mean.view(bshape);
-    var_ = running_var.view(bshape);
-  }
-  let out = input.sub(mean).div(var_.add(eps).sqrt());
-  if (weight !== null) out = out.mul(weight.view(bshape));
-  if (bias !== null) out = out.add(bias.view(bshape));
-  return out;
+  // PyTorch's F.batch_norm checks the batch size in Python, before the native op
+  if (training && input.numel() / C <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(', ')}])`);
+  // without running statistics the batch's are used, in eval mode too
+  const use_batch = training || running_mean === null || running_var === null;
+  return torch.native_batch_norm(input, weight, bias, running_mean, running_var, use_batch, momentum, eps)[0];
 }
 
 export {

@@ -1,13 +1,15 @@
-// Layer, group and RMS normalisation. layer_norm and group_norm are one node each (NativeLayerNormBackward0,
-// NativeGroupNormBackward0) whose backward is written in differentiable ops, so it can be differentiated again.
+// Batch, layer, group and RMS normalisation. native_batch_norm, layer_norm and group_norm are one node each
+// (NativeBatchNormBackward0, NativeLayerNormBackward0, NativeGroupNormBackward0) whose backward is written in
+// differentiable ops, so it can be differentiated again.
 import { trace_op, tracing } from '../jit/tracer.js';
 import { numel_of } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
-import { add, mul, pow, sub } from './arithmetic.js';
+import { add, div, mul, pow, sub } from './arithmetic.js';
 import { record } from './record.js';
 import { mean, sum } from './reduce.js';
-import { rsqrt } from './unary.js';
+import { empty } from './creation.js';
+import { reciprocal, rsqrt, sqrt } from './unary.js';
 import { reshape, view } from './view.js';
 
 /** `(x - mean) · rstd` over `dims` (kept), with the `rstd` used. */
@@ -35,6 +37,70 @@ function check_normalized_shape(input: Tensor, normalized_shape: number[]): void
   if (k === 0 || input.ndim < k || tail.some((s, i) => s !== normalized_shape[i])) {
     throw new Error(`Given normalized_shape=[${normalized_shape.join(', ')}], expected input with shape [*, ${normalized_shape.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
   }
+}
+
+const NATIVE_BATCH_NORM = signature<{
+  input: Tensor; weight: Tensor | null; bias: Tensor | null; running_mean: Tensor | null; running_var: Tensor | null; training: boolean; momentum: number; eps: number;
+}>('native_batch_norm(Tensor input, Tensor? weight, Tensor? bias, Tensor? running_mean, Tensor? running_var, bool training, float momentum, float eps)');
+
+/**
+ * Batch normalisation over every dim but 1 (NativeBatchNormBackward0, edges: input, weight, bias). With
+ * `training` it normalises with the batch's biased variance and, when running statistics are given, updates
+ * them in place: `running = (1 − momentum)·running + momentum·stat`, the variance unbiased. Returns the output,
+ * and the batch mean and inverse standard deviation (empty when not training), as `torch.native_batch_norm`.
+ *
+ * @example
+ * const [y, mean, invstd] = torch.native_batch_norm(x, w, b, rm, rv, true, 0.1, 1e-5);
+ */
+export function native_batch_norm(
+  ...args: PyArgs<[input: Tensor, weight: Tensor | null, bias: Tensor | null, running_mean: Tensor | null, running_var: Tensor | null, training: boolean, momentum: number, eps: number],
+    { input?: Tensor; weight?: Tensor | null; bias?: Tensor | null; running_mean?: Tensor | null; running_var?: Tensor | null; training?: boolean; momentum?: number; eps?: number }>
+): [Tensor, Tensor, Tensor] {
+  if (tracing) return trace_op('aten::native_batch_norm', native_batch_norm, args, NATIVE_BATCH_NORM);
+  const { input, weight, bias, running_mean, running_var, training, momentum, eps } = NATIVE_BATCH_NORM.parse(args);
+  if (input.ndim < 2) throw new Error(`Expected 2D or higher input (got ${input.ndim}D input)`);
+  const C = input.shape[1]!;
+  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
+  // every per-channel tensor is checked before anything is computed or a running statistic is updated
+  for (const [name, t] of [['running_mean', running_mean], ['running_var', running_var], ['weight', weight], ['bias', bias]] as const) {
+    if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${C} elements not ${t.numel()}`);
+  }
+  const channel_shape = input.shape.map((s, i) => (i === 1 ? C : 1));
+  const x = input.detach();
+  // per channel [1, C, 1, …]: the mean and standard deviation used
+  let mu: Tensor;
+  let std: Tensor;
+  let save_mean: Tensor;
+  let save_invstd: Tensor;
+  if (training) {
+    const count = numel_of(input.shape) / C;
+    mu = mean(x, dims, { keepdim: true });
+    const xc = sub(x, mu);
+    const var_ = mean(mul(xc, xc), dims, { keepdim: true });
+    std = sqrt(add(var_, eps));
+    if (running_mean !== null) running_mean.mul_(1 - momentum).add_(mul(view(mu, [C]), momentum));
+    if (running_var !== null) running_var.mul_(1 - momentum).add_(mul(view(var_, [C]), (momentum * count) / Math.max(count - 1, 1)));
+    [save_mean, save_invstd] = [view(mu, [C]), view(reciprocal(std), [C])];
+  } else {
+    if (running_mean === null || running_var === null) throw new Error('running_mean and running_var must be defined in evaluation mode');
+    // copies, so a later in-place update of the buffers cannot reach backward
+    mu = view(running_mean.detach(), channel_shape).clone();
+    std = sqrt(add(view(running_var.detach(), channel_shape), eps));
+    [save_mean, save_invstd] = [empty([0], { dtype: input.dtype }), empty([0], { dtype: input.dtype })];
+  }
+  let out = div(sub(x, mu), std);
+  if (weight !== null) out = mul(out, view(weight.detach(), channel_shape));
+  if (bias !== null) out = add(out, view(bias.detach(), channel_shape));
+  record('NativeBatchNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
+    const [xs, w] = ctx.saved_tensors;
+    const dxhat = w == null ? g! : mul(g!, view(w, channel_shape));
+    let dx: Tensor;
+    let xh: Tensor;
+    if (training) ({ dx, xhat: xh } = standardize_backward(xs!, dims, eps, dxhat));
+    else [dx, xh] = [div(dxhat, std), div(sub(xs!, mu), std)];
+    return [ctx.needs_input_grad(0) ? dx : null, ctx.needs_input_grad(1) ? sum(mul(g!, xh), dims) : null, ctx.needs_input_grad(2) ? sum(g!, dims) : null];
+  }, weight === null ? [input] : [input, weight]);
+  return [out, save_mean, save_invstd];
 }
 
 const LAYER_NORM = signature<{ input: Tensor; normalized_shape: number[]; weight: Tensor | null; bias: Tensor | null; eps: number }>(
