@@ -1,6 +1,7 @@
 // The packed tarballs as a user's project gets them: plain `npm install` in a fresh folder, the README's first
 // program in Node, strict type-checks in a Node-only and a browser-only project, and minified bundles (esbuild
-// --minify run in Node, a default Vite production build run in headless Chromium) printing PyTorch's names.
+// --minify run in Node, default Vite and webpack production builds run in headless Chromium) printing
+// PyTorch's names.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build as esbuild } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { build as vite_build, preview } from 'vite';
+import webpack from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hook_demo } from '../page/hook_demo.js';
 
@@ -19,7 +21,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const no_chromium = existsSync(CHROMIUM) ? null : `${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium)`;
-if (no_chromium !== null && !ci) console.warn(`consumer Vite page in Chromium skipped: ${no_chromium}`);
+if (no_chromium !== null && !ci) console.warn(`consumer Vite and webpack pages in Chromium skipped: ${no_chromium}`);
 
 /** The hook demo's lines that name things: what a minifier must not change. */
 const NAMED_LINES = [
@@ -77,6 +79,27 @@ function readme_block(heading: string, lang: string): string {
   const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(readme.slice(at));
   if (m === null) throw new Error(`README.md has no \`\`\`${lang} block after "${heading}"`);
   return m[1]!;
+}
+
+/**
+ * Opens `url` in headless Chromium (a fresh profile under `work`) and returns the lines the page published in
+ * `window.tsgrad_lines`, after checking it threw nothing.
+ */
+async function page_lines(url: string, work: string): Promise<string[] | undefined> {
+  if (no_chromium !== null) throw new Error(`${no_chromium}; CI is set, so this fails instead of skipping`);
+  const profile = mkdtempSync(join(work, 'chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const p = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(url);
+    await p.waitForFunction(() => window.tsgrad_lines !== undefined, null, { timeout: 20_000 });
+    expect(errors).toEqual([]);
+    return await p.evaluate(() => window.tsgrad_lines);
+  } finally {
+    await context.close();
+  }
 }
 
 /** Writes a small project: `files` copied from examples/consumer/`from`, tsconfig.json adjusted by `patch`. */
@@ -171,7 +194,6 @@ describe('the packed packages in a fresh npm project', () => {
 
   describe.skipIf(no_chromium !== null && !ci)('a default Vite production build in headless Chromium', () => {
     it('prints the names PyTorch prints and bundles no Node built-in', async () => {
-      if (no_chromium !== null) throw new Error(`${no_chromium}; CI is set, so this fails instead of skipping`);
       const root = join(app, 'page-vite');
       cpSync(join(here, 'page'), root, { recursive: true });
       const outDir = join(root, 'dist');
@@ -181,20 +203,33 @@ describe('the packed packages in a fresh npm project', () => {
       const js = assets.map((f) => readFileSync(join(outDir, 'assets', f), 'utf8')).join('\n');
       expect(js).not.toMatch(/(from|import)\s*\(?\s*["']node:/);
       const server = await preview({ ...config, preview: { host: '127.0.0.1', port: 0, strictPort: true } });
-      const profile = mkdtempSync(join(work, 'chromium-'));
-      const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS });
       try {
-        const p = context.pages()[0] ?? (await context.newPage());
-        const errors: string[] = [];
-        p.on('pageerror', (e) => errors.push(e.message));
-        await p.goto(server.resolvedUrls!.local[0]!);
-        await p.waitForFunction(() => window.tsgrad_lines !== undefined, null, { timeout: 20_000 });
-        expect(errors).toEqual([]);
-        expect(await p.evaluate(() => window.tsgrad_lines)).toEqual(NAMED_LINES);
+        expect(await page_lines(server.resolvedUrls!.local[0]!, work)).toEqual(NAMED_LINES);
       } finally {
-        await context.close();
         await new Promise<void>((done) => server.httpServer.close(() => done()));
       }
+    }, 300_000);
+  });
+
+  describe.skipIf(no_chromium !== null && !ci)('a default webpack production build in headless Chromium', () => {
+    it('prints the names PyTorch prints and builds without a Node built-in', async () => {
+      // the page as a JavaScript user writes it, where webpack's zero-config defaults look: src/index.js in,
+      // dist/main.js out (the TypeScript sources only lose their types). `context` and `output.path` are what
+      // the defaults give when `npx webpack` runs in that folder.
+      const root = join(app, 'page-webpack');
+      const page = join(here, 'page');
+      await esbuild({ entryPoints: [join(page, 'main.ts'), join(page, 'hook_demo.ts')], outdir: join(root, 'src'), format: 'esm', logLevel: 'error' });
+      cpSync(join(root, 'src', 'main.js'), join(root, 'src', 'index.js'));
+      const stats = await new Promise<webpack.Stats>((done, fail) => {
+        webpack({ mode: 'production', context: root, output: { path: join(root, 'dist') } }, (error, result) => (error ? fail(error) : done(result!)));
+      });
+      // webpack 5 fails a web build that imports a node: module (UnhandledSchemeError), so a clean build is that check
+      if (stats.hasErrors()) throw new Error(stats.toString('errors-only'));
+      const js = readFileSync(join(root, 'dist', 'main.js'), 'utf8');
+      expect(js).not.toMatch(/class BackwardHookFunction\b/); // the minifier did rename classes
+      const html = join(root, 'dist', 'index.html');
+      writeFileSync(html, '<!doctype html>\n<html lang="en"><body><pre id="log"></pre><script src="main.js"></script></body></html>\n');
+      expect(await page_lines(pathToFileURL(html).href, work)).toEqual(NAMED_LINES);
     }, 300_000);
   });
 });
