@@ -135,7 +135,7 @@ describe('the packed packages in a fresh npm project', () => {
     const check = (dir: string) => run(process.execPath, [tsc, '-p', dir], dir).catch((e: Error) => e);
     type_checks.node = check(node_only);
     type_checks.browser = check(browser_only);
-  }, 120_000);
+  }, 300_000); // packing builds every package, and npm installs from tarballs: minutes on a loaded machine
 
   afterAll(() => {
     if (work !== '') rmSync(work, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// The backward engine: iterative, dependency-counted, highest-sequence-number-first (spec §4); grad mode equals
+// The backward engine: iterative, dependency-counted, highest-sequence-number-first as PyTorch's; grad mode equals
 // create_graph for the whole pass; backward() called from inside a backward formula (reentrant) nests while the
 // JS stack has room and is queued past that, so nesting never overflows it; callbacks queued during a pass run at its end.
 import { shapes_equal } from '../shape.js';

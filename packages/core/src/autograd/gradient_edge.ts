@@ -12,6 +12,7 @@ import { gradient_edge, type Node } from './node.js';
  * torch.autograd.grad(y.sum(), [edge]);
  */
 export class GradientEdge {
+  /** The edge to output `output_nr` of `node`. */
   constructor(
     /** The node the gradient flows into. */
     readonly node: Node,

@@ -1,4 +1,4 @@
-// PyTorch's autograd error and warning texts (spec §12), in one place so every caller says the same words.
+// PyTorch's autograd error and warning texts, in one place so every caller says the same words.
 import type { DType } from '../dtype.js';
 import { legacy_type_name } from '../dtype.js';
 

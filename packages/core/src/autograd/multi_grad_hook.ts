@@ -13,6 +13,7 @@ import type { Grad, Node } from './node.js';
  * h.remove();
  */
 export class MultiGradHookHandle {
+  /** A handle over the per-tensor hooks `register_multi_grad_hook` registered. */
   constructor(private readonly handles: readonly RemovableHandle[]) {}
   /** Removes the hook from every tensor; idempotent. */
   remove(): void {
