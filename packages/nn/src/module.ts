@@ -8,9 +8,9 @@ import { Parameter } from './parameter.js';
 import { add_indent, py_repr } from './python_repr.js';
 
 /** Positional arguments of a module's `forward`, as hooks see them. */
-export type ForwardArgs<M> = M extends { forward(...args: infer A): unknown } ? A : unknown[];
+export type ForwardArgs<M> = M extends { /** the module's forward */ forward(...args: infer A): unknown } ? A : unknown[];
 /** What a module's `forward` returns (as hooks see it). */
-export type ForwardOutput<M> = M extends { forward(...args: infer _A): infer R } ? R : unknown;
+export type ForwardOutput<M> = M extends { /** the module's forward */ forward(...args: infer _A): infer R } ? R : unknown;
 /**
  * What `module.call(...)` returns: the output `forward` declares; for a module known only as `nn.Module` (its
  * forward typed `unknown`), a Tensor, as PyTorch code expects from `model(x)`. A caller holding such a module
@@ -67,7 +67,9 @@ export type LoadStateDictPreHook = (
 export type LoadStateDictPostHook = (module: Module, incompatible_keys: IncompatibleKeys) => void;
 /** What `load_state_dict` returns (PyTorch's `_IncompatibleKeys`). */
 export interface IncompatibleKeys {
+  /** Keys the module expects but the state dict lacks. */
   missing_keys: string[];
+  /** Keys in the state dict the module does not have. */
   unexpected_keys: string[];
 }
 
@@ -124,25 +126,41 @@ const WATCHED = { watch_collection: true };
  * net.call(torch.randn([3, 4]));
  */
 export class Module {
+  /** Training mode (`true`, the default) or evaluation mode; set through `train()` / `eval()`. */
   training = true;
+  /** This module's own parameters by name, in registration order (a `null` entry is a registered-but-unset slot). */
   readonly _parameters = new Map<string, Parameter | null>();
+  /** This module's own buffers by name, in registration order (`null` = registered but unset). */
   readonly _buffers = new Map<string, Tensor | null>();
+  /** Names of buffers registered with `persistent: false`: kept out of `state_dict()`. */
   readonly _non_persistent_buffers = new Set<string>();
+  /** Direct child modules by name, in registration order (`null` = registered but unset). */
   readonly _modules = new Map<string, Module | null>();
+  /** Hooks of `register_forward_pre_hook`, by handle id, in firing order. */
   readonly _forward_pre_hooks = new HookDict<AnyHook>(WATCHED);
+  /** Ids of forward pre-hooks registered with `with_kwargs: true`. */
   readonly _forward_pre_hooks_with_kwargs = new HookFlags();
+  /** Hooks of `register_forward_hook`, by handle id, in firing order. */
   readonly _forward_hooks = new HookDict<AnyHook>(WATCHED);
+  /** Ids of forward hooks registered with `with_kwargs: true`. */
   readonly _forward_hooks_with_kwargs = new HookFlags();
+  /** Ids of forward hooks registered with `always_call: true` (they run even when `forward` throws). */
   readonly _forward_hooks_always_called = new HookFlags();
+  /** Hooks of `register_full_backward_pre_hook`, by handle id. */
   readonly _backward_pre_hooks = new HookDict<FullBackwardPreHookFn>(WATCHED);
+  /** Hooks of `register_full_backward_hook` (or the legacy `register_backward_hook`), by handle id. */
   readonly _backward_hooks = new HookDict<FullBackwardHookFn>(WATCHED);
   /** null until a backward hook is registered; then whether it is the full kind (sticky, as PyTorch). */
   _is_full_backward_hook: boolean | null = null;
+  /** Hooks of `register_state_dict_pre_hook`, by handle id. */
   readonly _state_dict_pre_hooks = new HookDict<StateDictPreHook>(WATCHED);
+  /** Hooks of `register_state_dict_post_hook` (and the private `_register_state_dict_hook`), by handle id. */
   readonly _state_dict_hooks = new HookDict<StateDictHook>(WATCHED);
   /** Ids of `_state_dict_hooks` registered as post-hooks (they must return nothing). */
   readonly _state_dict_post_hook_ids = new HookFlags();
+  /** Hooks of `register_load_state_dict_pre_hook`, by handle id. */
   readonly _load_state_dict_pre_hooks = new HookDict<LoadStateDictPreHook>(WATCHED);
+  /** Hooks of `register_load_state_dict_post_hook`, by handle id. */
   readonly _load_state_dict_post_hooks = new HookDict<LoadStateDictPostHook>(WATCHED);
   /** The state-dict format version saved in its metadata (PyTorch's class attribute `_version`). */
   static readonly _version: number = 1;

@@ -3,19 +3,20 @@ import { gelu, leaky_relu, log_softmax, relu, sigmoid, signature, softmax, tanh,
 import { Module } from '../module.js';
 import { py_repr } from '../python_repr.js';
 
-/**
- * `max(x, 0)`; with `{ inplace: true }` it overwrites its input (relu_).
- *
- * @example
- * new nn.ReLU().call(x);
- */
 const RELU = signature<{ inplace: boolean }>('ReLU(bool inplace=False)');
 const LEAKY_RELU = signature<{ negative_slope: number; inplace: boolean }>('LeakyReLU(float negative_slope=0.01, bool inplace=False)');
 const SOFTMAX = signature<{ dim: number | null }>('Softmax(int? dim=None)');
 const LOG_SOFTMAX = signature<{ dim: number | null }>('LogSoftmax(int? dim=None)');
 
+/**
+ * `max(x, 0)`; with `{ inplace: true }` it overwrites its input (relu_).
+ *
+ * @example
+ * new nn.ReLU().call(torch.tensor([-1, 2])); // tensor([0., 2.])
+ */
 export class ReLU extends Module {
   static override readonly __name__: string = 'ReLU';
+  /** Whether the input is overwritten with the result. */
   readonly inplace: boolean;
   constructor(...args: PyArgs<[inplace: boolean], { inplace?: boolean }>) {
     super();
@@ -29,10 +30,17 @@ export class ReLU extends Module {
   }
 }
 
-/** `x` where positive, `negative_slope·x` elsewhere. */
+/**
+ * `x` where positive, `negative_slope·x` elsewhere.
+ *
+ * @example
+ * new nn.LeakyReLU(0.2).call(torch.tensor([-1, 1])); // tensor([-0.2000, 1.0000])
+ */
 export class LeakyReLU extends Module {
   static override readonly __name__: string = 'LeakyReLU';
+  /** Slope for negative inputs. Default 0.01. */
   readonly negative_slope: number;
+  /** Whether the input is overwritten with the result. */
   readonly inplace: boolean;
   constructor(...args: PyArgs<[negative_slope: number, inplace: boolean], { negative_slope?: number; inplace?: boolean }>) {
     super();
@@ -47,6 +55,12 @@ export class LeakyReLU extends Module {
   }
 }
 
+/**
+ * The logistic function `1 / (1 + e^(−x))`, elementwise.
+ *
+ * @example
+ * new nn.Sigmoid().call(torch.zeros([2])); // tensor([0.5000, 0.5000])
+ */
 export class Sigmoid extends Module {
   static override readonly __name__: string = 'Sigmoid';
   override forward(input: Tensor): Tensor {
@@ -54,6 +68,12 @@ export class Sigmoid extends Module {
   }
 }
 
+/**
+ * Hyperbolic tangent, elementwise.
+ *
+ * @example
+ * new nn.Tanh().call(x);
+ */
 export class Tanh extends Module {
   static override readonly __name__: string = 'Tanh';
   override forward(input: Tensor): Tensor {
@@ -66,6 +86,7 @@ const GELU_SIG = signature<{ approximate: 'none' | 'tanh' }>("GELU(str approxima
 /** Gaussian error linear unit, exact (erf) unless `approximate: 'tanh'`. @example new nn.GELU('tanh').call(x) */
 export class GELU extends Module {
   static override readonly __name__: string = 'GELU';
+  /** 'none' (exact, with erf) or 'tanh' (the tanh approximation). */
   readonly approximate: 'none' | 'tanh';
   constructor(...args: PyArgs<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>) {
     super();
@@ -80,9 +101,18 @@ export class GELU extends Module {
   }
 }
 
-/** Softmax along `dim`. */
+/**
+ * Softmax along `dim`: `exp(x) / Σ exp(x)`, so the values along `dim` are positive and sum to 1.
+ *
+ * @example
+ * new nn.Softmax({ dim: 1 }).call(torch.randn([2, 3])).sum(1); // tensor([1., 1.])
+ */
 export class Softmax extends Module {
   static override readonly __name__: string = 'Softmax';
+  /**
+   * The dim along which the values sum to 1; null picks PyTorch's legacy default (0 for 0-, 1- and 3-D inputs, else
+   * 1).
+   */
   readonly dim: number | null;
   constructor(...args: PyArgs<[dim: number | null], { dim?: number | null }>) {
     super();
@@ -96,9 +126,18 @@ export class Softmax extends Module {
   }
 }
 
-/** Log-softmax along `dim`. */
+/**
+ * `log(softmax(x))` along `dim`, computed stably (pair it with `NLLLoss`).
+ *
+ * @example
+ * const logp = new nn.LogSoftmax({ dim: 1 }).call(logits);
+ */
 export class LogSoftmax extends Module {
   static override readonly __name__: string = 'LogSoftmax';
+  /**
+   * The dim along which the values sum to 1; null picks PyTorch's legacy default (0 for 0-, 1- and 3-D inputs, else
+   * 1).
+   */
   readonly dim: number | null;
   constructor(...args: PyArgs<[dim: number | null], { dim?: number | null }>) {
     super();

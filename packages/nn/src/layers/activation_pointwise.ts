@@ -22,10 +22,17 @@ const INPLACE = (name: string) => signature<{ inplace: boolean }>(`${name}(bool 
 const NO_ARGS = (name: string) => signature<object>(`${name}()`);
 
 const ELU_SIG = signature<{ alpha: number; inplace: boolean }>('ELU(float alpha=1.0, bool inplace=False)');
-/** @example new nn.ELU({ alpha: 0.5 }).call(x) */
+/**
+ * Exponential linear unit: `x` for x > 0, `alpha·(eˣ − 1)` otherwise.
+ *
+ * @example
+ * new nn.ELU({ alpha: 0.5 }).call(x)
+ */
 export class ELU extends Activation<{ alpha: number; inplace: boolean }> {
   static override readonly __name__: string = 'ELU';
+  /** Scale of the negative part. Default 1. */
   declare readonly alpha: number;
+  /** Whether the input is overwritten with the result. */
   declare readonly inplace: boolean;
   constructor(...args: PyArgs<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
     super(ELU_SIG, args);
@@ -47,7 +54,9 @@ const CELU_SIG = signature<{ alpha: number; inplace: boolean }>('CELU(float alph
  */
 export class CELU extends Activation<{ alpha: number; inplace: boolean }> {
   static override readonly __name__: string = 'CELU';
+  /** α of `max(0, x) + min(0, α·(e^(x/α) − 1))`. Default 1. */
   declare readonly alpha: number;
+  /** Whether the input is overwritten with the result. */
   declare readonly inplace: boolean;
   constructor(...args: PyArgs<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
     super(CELU_SIG, args);
@@ -62,6 +71,7 @@ export class CELU extends Activation<{ alpha: number; inplace: boolean }> {
 
 /** The pointwise activations whose only option is `inplace`: `forward` calls `fn`, the repr shows inplace. */
 abstract class InplaceActivation extends Activation<{ inplace: boolean }> {
+  /** Whether the input is overwritten with the result. */
   declare readonly inplace: boolean;
   protected abstract fn(input: Tensor, inplace: boolean): Tensor;
   override forward(input: Tensor): Tensor {
@@ -190,8 +200,11 @@ const HARDTANH_SIG = signature<{ min_val: number; max_val: number; inplace: bool
  */
 export class Hardtanh extends Activation<{ min_val: number; max_val: number; inplace: boolean }> {
   static override readonly __name__: string = 'Hardtanh';
+  /** Lower end of the linear region. Default -1. */
   declare readonly min_val: number;
+  /** Upper end of the linear region. Default 1. */
   declare readonly max_val: number;
+  /** Whether the input is overwritten with the result. */
   declare readonly inplace: boolean;
   constructor(...args: PyArgs<[min_val: number, max_val: number, inplace: boolean], { min_val?: number; max_val?: number; inplace?: boolean }>) {
     super(HARDTANH_SIG, args);
@@ -265,7 +278,9 @@ const SOFTPLUS_SIG = signature<{ beta: number; threshold: number }>('Softplus(fl
  */
 export class Softplus extends Activation<{ beta: number; threshold: number }> {
   static override readonly __name__: string = 'Softplus';
+  /** β of `log(1 + e^(βx)) / β`. Default 1. */
   declare readonly beta: number;
+  /** Above `β·x > threshold` the function is the identity. Default 20. */
   declare readonly threshold: number;
   constructor(...args: PyArgs<[beta: number, threshold: number], { beta?: number; threshold?: number }>) {
     super(SOFTPLUS_SIG, args);
@@ -287,6 +302,7 @@ const HARDSHRINK_SIG = signature<{ lambd: number }>('Hardshrink(float lambd=0.5)
  */
 export class Hardshrink extends Activation<{ lambd: number }> {
   static override readonly __name__: string = 'Hardshrink';
+  /** Values with |x| ≤ lambd become 0. Default 0.5. */
   declare readonly lambd: number;
   constructor(...args: PyArgs<[lambd: number], { lambd?: number }>) {
     super(HARDSHRINK_SIG, args);
@@ -308,6 +324,7 @@ const SOFTSHRINK_SIG = signature<{ lambd: number }>('Softshrink(float lambd=0.5)
  */
 export class Softshrink extends Activation<{ lambd: number }> {
   static override readonly __name__: string = 'Softshrink';
+  /** Values shrink towards 0 by lambd (|x| ≤ lambd become 0). Default 0.5. */
   declare readonly lambd: number;
   constructor(...args: PyArgs<[lambd: number], { lambd?: number }>) {
     super(SOFTSHRINK_SIG, args);
@@ -329,8 +346,11 @@ const THRESHOLD_SIG = signature<{ threshold: number; value: number; inplace: boo
  */
 export class Threshold extends Activation<{ threshold: number; value: number; inplace: boolean }> {
   static override readonly __name__: string = 'Threshold';
+  /** Values not above it are replaced. */
   declare readonly threshold: number;
+  /** Their replacement. */
   declare readonly value: number;
+  /** Whether the input is overwritten with the result. */
   declare readonly inplace: boolean;
   constructor(...args: PyArgs<[threshold: number, value: number, inplace: boolean], { threshold?: number; value?: number; inplace?: boolean }>) {
     super(THRESHOLD_SIG, args);
@@ -344,11 +364,20 @@ export class Threshold extends Activation<{ threshold: number; value: number; in
 }
 
 const RRELU_SIG = signature<{ lower: number; upper: number; inplace: boolean }>('RReLU(float lower=0.125, float upper=0.3333333333333333, bool inplace=False)');
-/** Leaky ReLU with a random slope from `U(lower, upper)` in training and their mean in eval. */
+/**
+ * Leaky ReLU with a random slope from `U(lower, upper)` in training and their mean in eval.
+ *
+ * @example
+ * const rrelu = new nn.RReLU(0.1, 0.3);
+ * rrelu.call(x); // negatives scaled by random slopes in training
+ */
 export class RReLU extends Activation<{ lower: number; upper: number; inplace: boolean }> {
   static override readonly __name__: string = 'RReLU';
+  /** Lower bound of the random negative slope. Default 1/8. */
   declare readonly lower: number;
+  /** Upper bound of the random negative slope. Default 1/3. */
   declare readonly upper: number;
+  /** Whether the input is overwritten with the result. */
   declare readonly inplace: boolean;
   constructor(...args: PyArgs<[lower: number, upper: number, inplace: boolean], { lower?: number; upper?: number; inplace?: boolean }>) {
     super(RRELU_SIG, args);
@@ -370,6 +399,7 @@ const GLU_SIG = signature<{ dim: number }>('GLU(int dim=-1)');
  */
 export class GLU extends Activation<{ dim: number }> {
   static override readonly __name__: string = 'GLU';
+  /** The dim split in half: `a ⊗ σ(b)`. Default -1. */
   declare readonly dim: number;
   constructor(...args: PyArgs<[dim: number], { dim?: number }>) {
     super(GLU_SIG, args);
@@ -391,6 +421,7 @@ const SOFTMIN_SIG = signature<{ dim: number | null }>('Softmin(int? dim=None)');
  */
 export class Softmin extends Activation<{ dim: number | null }> {
   static override readonly __name__: string = 'Softmin';
+  /** The dim along which `softmax(−x)` sums to 1; null picks PyTorch's legacy default. */
   declare readonly dim: number | null;
   constructor(...args: PyArgs<[dim: number | null], { dim?: number | null }>) {
     super(SOFTMIN_SIG, args);
@@ -404,7 +435,12 @@ export class Softmin extends Activation<{ dim: number | null }> {
 }
 
 const SOFTMAX2D_SIG = NO_ARGS('Softmax2d');
-/** Softmax over the channels of every spatial position (dim -3 of a 3-D or 4-D input). */
+/**
+ * Softmax over the channels of every spatial position (dim -3 of a 3-D or 4-D input).
+ *
+ * @example
+ * new nn.Softmax2d().call(torch.randn([2, 3, 4, 4])).sum(1); // ones [2, 4, 4]
+ */
 export class Softmax2d extends Activation<object> {
   static override readonly __name__: string = 'Softmax2d';
   constructor() {
@@ -418,11 +454,20 @@ export class Softmax2d extends Activation<object> {
 
 const PRELU_SIG = signature<{ num_parameters: number; init: number; dtype: 'float32' | 'float64' | null }>(
   'PReLU(int num_parameters=1, float init=0.25, Any device=None, ScalarType? dtype=None)');
-/** `x` where positive, `a·x` elsewhere with a learned slope `a` (one, or one per channel). */
+/**
+ * `x` where positive, `a·x` elsewhere with a learned slope `a` (one, or one per channel).
+ *
+ * @example
+ * const act = new nn.PReLU(3); // one slope per channel
+ * act.call(torch.randn([2, 3, 5]));
+ */
 export class PReLU extends Module {
   static override readonly __name__: string = 'PReLU';
+  /** Number of slopes: 1, or the number of channels (dim 1). */
   readonly num_parameters: number;
+  /** Initial value of every slope. Default 0.25. */
   readonly init: number;
+  /** The learned slopes `[num_parameters]`. */
   declare weight: Parameter;
   constructor(...args: PyArgs<[num_parameters: number, init: number], { num_parameters?: number; init?: number; device?: unknown; dtype?: 'float32' | 'float64' | null }>) {
     super();

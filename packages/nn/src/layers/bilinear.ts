@@ -9,7 +9,12 @@ import { Parameter } from '../parameter.js';
 const SIG = signature<{ in1_features: number; in2_features: number; out_features: number; bias: boolean; dtype: 'float32' | 'float64' | null }>(
   'Bilinear(int in1_features, int in2_features, int out_features, bool bias=True, Any device=None, ScalarType? dtype=None)');
 
-/** @example new nn.Bilinear(3, 4, 2).call(x1, x2) */
+/**
+ * `y = x₁ᵀ A x₂ + b` for two inputs `[N, in1_features]` and `[N, in2_features]`.
+ *
+ * @example
+ * new nn.Bilinear(3, 4, 2).call(x1, x2)
+ */
 export class Bilinear extends Module {
   static override readonly __name__: string = 'Bilinear';
   readonly in1_features: number;

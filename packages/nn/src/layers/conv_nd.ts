@@ -12,11 +12,38 @@ interface ConvParsed {
   in_channels: number; out_channels: number; kernel_size: number[]; stride: number[]; padding: number[] | string;
   output_padding: number[]; dilation: number[]; groups: number; bias: boolean; padding_mode: string; device: torch.DeviceLike | null; dtype: 'float32' | 'float64' | null;
 }
+/** The options of every convolution, positional in this order or by name. */
 type ConvOptions = {
-  in_channels?: number; out_channels?: number; kernel_size?: Ints; stride?: Ints; padding?: Ints | 'same' | 'valid'; dilation?: Ints;
-  groups?: number; bias?: boolean; padding_mode?: 'zeros' | 'reflect' | 'replicate' | 'circular'; device?: torch.DeviceLike | null; dtype?: 'float32' | 'float64' | null;
+  /** Channels of the input (C in `[N, C, ...]`). */
+  in_channels?: number;
+  /** Channels the convolution produces. */
+  out_channels?: number;
+  /** Size of the convolving kernel: one int for every spatial dim, or one per dim. */
+  kernel_size?: Ints;
+  /** Step of the kernel over the input. Default 1. */
+  stride?: Ints;
+  /** Implicit padding on both sides of every spatial dim, or 'same' / 'valid'. Default 0. */
+  padding?: Ints | 'same' | 'valid';
+  /** Spacing between kernel elements (à trous). Default 1. */
+  dilation?: Ints;
+  /** Blocked connections: input and output channels are split into this many groups. Default 1. */
+  groups?: number;
+  /** Whether to add a learnable bias. Default true. */
+  bias?: boolean;
+  /** How the input is padded: 'zeros' (default), 'reflect', 'replicate' or 'circular'. */
+  padding_mode?: 'zeros' | 'reflect' | 'replicate' | 'circular';
+  /** Accepted for PyTorch compatibility; only the CPU ('cpu') exists. */
+  device?: torch.DeviceLike | null;
+  /** Parameter dtype; default the global default dtype. */
+  dtype?: 'float32' | 'float64' | null;
 };
-type ConvTOptions = Omit<ConvOptions, 'padding'> & { padding?: Ints; output_padding?: Ints };
+/** The options of the transposed convolutions: those of the convolutions, with integer padding and `output_padding`. */
+type ConvTOptions = Omit<ConvOptions, 'padding'> & {
+  /** `dilation * (kernel_size - 1) - padding` zeros are added to both sides of every spatial dim of the input. Default 0. */
+  padding?: Ints;
+  /** Extra size added to one side of every spatial dim of the output (resolves the stride ambiguity). Default 0. */
+  output_padding?: Ints;
+};
 /** The keyword options of `nn.Conv2d` (and of the other convolutions). */
 export type Conv2dLayerOptions = Omit<ConvOptions, 'in_channels' | 'out_channels' | 'kernel_size'>;
 
@@ -29,17 +56,32 @@ const tuple_repr = (v: readonly number[]): string => py_repr([...v]);
 
 /** PyTorch's _ConvNd: geometry checks, the weight / bias parameters and their init, the repr. */
 abstract class ConvNd extends Module {
+  /** Channels of the input. */
   readonly in_channels: number;
+  /** Channels of the output. */
   readonly out_channels: number;
+  /** Kernel size, one entry per spatial dim. */
   readonly kernel_size: number[];
+  /** Stride, one entry per spatial dim. */
   readonly stride: number[];
+  /** Padding per spatial dim, or 'same' / 'valid'. */
   readonly padding: number[] | string;
+  /** Dilation, one entry per spatial dim. */
   readonly dilation: number[];
+  /** Extra output size per spatial dim (transposed convolutions; zeros otherwise). */
   readonly output_padding: number[];
+  /** Whether this is a transposed convolution. */
   readonly transposed: boolean;
+  /** Number of channel groups. */
   readonly groups: number;
+  /** How the input is padded: 'zeros', 'reflect', 'replicate' or 'circular'. */
   readonly padding_mode: string;
+  /**
+   * The kernel, `[out_channels, in_channels / groups, ...kernel_size]` (transposed: `[in_channels, out_channels /
+   * groups, ...kernel_size]`), initialised U(-√k, √k) with k = groups / (in_channels · ∏kernel_size).
+   */
   declare weight: Parameter;
+  /** The bias, `[out_channels]`, or null when built with `bias: false`. */
   declare bias: Parameter | null;
 
   constructor(a: ConvParsed, transposed: boolean) {
@@ -77,6 +119,7 @@ abstract class ConvNd extends Module {
     this.reset_parameters();
   }
 
+  /** Re-initialises `weight` and `bias` with PyTorch's default (Kaiming-uniform, a = √5). */
   reset_parameters(): void {
     default_layer_init_(this.weight, this.bias);
   }
@@ -196,7 +239,13 @@ const CONVT1D = conv_t_sig('ConvTranspose1d', 1);
 const CONVT2D = conv_t_sig('ConvTranspose2d', 2);
 const CONVT3D = conv_t_sig('ConvTranspose3d', 3);
 
-/** @example new nn.ConvTranspose1d(3, 2, 3, { stride: 2, padding: 1, output_padding: 1 }) */
+/**
+ * 1-d transposed convolution (the gradient of `conv1d` with respect to its input) over `[N, C, L]`;
+ * `call(input, output_size?)` picks the output padding that reaches `output_size`.
+ *
+ * @example
+ * new nn.ConvTranspose1d(3, 2, 3, { stride: 2, padding: 1, output_padding: 1 })
+ */
 export class ConvTranspose1d extends ConvTransposeNd {
   static override readonly __name__: string = 'ConvTranspose1d';
   constructor(...args: ConvTArgs) {
@@ -207,7 +256,13 @@ export class ConvTranspose1d extends ConvTransposeNd {
   }
 }
 
-/** @example new nn.ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, output_padding: 1 }) */
+/**
+ * 2-d transposed convolution ("deconvolution") over `[N, C, H, W]`; `call(input, output_size?)` picks the output
+ * padding that reaches `output_size`.
+ *
+ * @example
+ * new nn.ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, output_padding: 1 })
+ */
 export class ConvTranspose2d extends ConvTransposeNd {
   static override readonly __name__: string = 'ConvTranspose2d';
   constructor(...args: ConvTArgs) {
@@ -218,7 +273,12 @@ export class ConvTranspose2d extends ConvTransposeNd {
   }
 }
 
-/** @example new nn.ConvTranspose3d(2, 2, 2, { stride: 2 }) */
+/**
+ * 3-d transposed convolution over `[N, C, D, H, W]`.
+ *
+ * @example
+ * new nn.ConvTranspose3d(2, 2, 2, { stride: 2 })
+ */
 export class ConvTranspose3d extends ConvTransposeNd {
   static override readonly __name__: string = 'ConvTranspose3d';
   constructor(...args: ConvTArgs) {
@@ -237,9 +297,13 @@ const as_given = (v: number[]): Ints => (v.length === 1 ? v[0]! : v);
 /** Sliding local blocks as columns (F.unfold). @example new nn.Unfold([2, 3], { padding: 1, stride: 2 }) */
 export class Unfold extends Module {
   static override readonly __name__: string = 'Unfold';
+  /** Size of the sliding blocks, as given. */
   readonly kernel_size: Ints;
+  /** Spacing between block elements, as given. */
   readonly dilation: Ints;
+  /** Implicit zero padding on both sides, as given. */
   readonly padding: Ints;
+  /** Step of the sliding blocks, as given. */
   readonly stride: Ints;
   constructor(...args: PyArgs<[kernel_size: Ints, dilation: Ints, padding: Ints, stride: Ints], { kernel_size?: Ints; dilation?: Ints; padding?: Ints; stride?: Ints }>) {
     super();
@@ -260,10 +324,15 @@ export class Unfold extends Module {
 /** Sums columns back into an image (F.fold). @example new nn.Fold([4, 5], [2, 2]) */
 export class Fold extends Module {
   static override readonly __name__: string = 'Fold';
+  /** Spatial size of the output image, as given. */
   readonly output_size: Ints;
+  /** Size of the sliding blocks, as given. */
   readonly kernel_size: Ints;
+  /** Spacing between block elements, as given. */
   readonly dilation: Ints;
+  /** Implicit zero padding on both sides, as given. */
   readonly padding: Ints;
+  /** Step of the sliding blocks, as given. */
   readonly stride: Ints;
   constructor(...args: PyArgs<[output_size: Ints, kernel_size: Ints, dilation: Ints, padding: Ints, stride: Ints], { output_size?: Ints; kernel_size?: Ints; dilation?: Ints; padding?: Ints; stride?: Ints }>) {
     super();

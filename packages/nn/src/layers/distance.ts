@@ -4,7 +4,12 @@ import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
 
 const COSINE_SIG = signature<{ dim: number; eps: number }>('CosineSimilarity(int dim=1, float eps=1e-8)');
-/** @example new nn.CosineSimilarity({ dim: 1 }).call(a, b) */
+/**
+ * Cosine similarity of two inputs along `dim`: `x₁·x₂ / max(‖x₁‖·‖x₂‖, eps)`.
+ *
+ * @example
+ * new nn.CosineSimilarity({ dim: 1 }).call(a, b)
+ */
 export class CosineSimilarity extends Module {
   static override readonly __name__: string = 'CosineSimilarity';
   readonly dim: number;
@@ -19,7 +24,12 @@ export class CosineSimilarity extends Module {
 }
 
 const PAIRWISE_SIG = signature<{ p: number; eps: number; keepdim: boolean }>('PairwiseDistance(float p=2.0, float eps=1e-6, bool keepdim=False)');
-/** @example new nn.PairwiseDistance({ p: 1 }).call(a, b) */
+/**
+ * p-norm distance between corresponding rows of two inputs: `‖x₁ − x₂ + eps‖ₚ`.
+ *
+ * @example
+ * new nn.PairwiseDistance({ p: 1 }).call(a, b)
+ */
 export class PairwiseDistance extends Module {
   static override readonly __name__: string = 'PairwiseDistance';
   readonly norm: number;

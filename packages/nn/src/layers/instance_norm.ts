@@ -13,15 +13,27 @@ const SIGS = { 1: instance_sig('InstanceNorm1d'), 2: instance_sig('InstanceNorm2
 
 /** Normalises each channel of each sample over its `n` spatial dims (no batch statistics unless tracked). */
 abstract class InstanceNormNd extends Module {
+  /** Number of channels C (dim 1 of the input). */
   readonly num_features: number;
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Weight of the new batch statistic in the running estimates. */
   readonly momentum: number;
+  /** Whether the layer has a learnable per-channel scale `weight` and shift `bias`. */
   readonly affine: boolean;
+  /**
+   * Whether running mean/variance are tracked (in training) and used (in eval), instead of batch statistics always.
+   */
   readonly track_running_stats: boolean;
+  /** Per-channel scale `[C]` (initialised to ones), or null without `affine`. */
   declare weight: Parameter | null;
+  /** Per-channel shift `[C]` (initialised to zeros), or null without `affine`. */
   declare bias: Parameter | null;
+  /** Running mean buffer `[C]`, or null without `track_running_stats`. */
   declare running_mean: Tensor | null;
+  /** Running (unbiased) variance buffer `[C]`, or null without `track_running_stats`. */
   declare running_var: Tensor | null;
+  /** Number of training batches seen (an int64 scalar buffer), or null without `track_running_stats`. */
   declare num_batches_tracked: Tensor | null;
 
   constructor(private readonly spatial: 1 | 2 | 3, args: readonly unknown[]) {
@@ -72,21 +84,36 @@ abstract class InstanceNormNd extends Module {
   }
 }
 
-/** @example new nn.InstanceNorm1d(3) */
+/**
+ * Normalises each channel of each sample of `[N, C, L]` (or `[C, L]`) over its length.
+ *
+ * @example
+ * new nn.InstanceNorm1d(3)
+ */
 export class InstanceNorm1d extends InstanceNormNd {
   static override readonly __name__: string = 'InstanceNorm1d';
   constructor(...args: InstanceArgs) {
     super(1, args);
   }
 }
-/** @example new nn.InstanceNorm2d(3, { affine: true }) */
+/**
+ * Normalises each channel of each sample of `[N, C, H, W]` over its spatial dims (style transfer's normalisation).
+ *
+ * @example
+ * new nn.InstanceNorm2d(3, { affine: true })
+ */
 export class InstanceNorm2d extends InstanceNormNd {
   static override readonly __name__: string = 'InstanceNorm2d';
   constructor(...args: InstanceArgs) {
     super(2, args);
   }
 }
-/** @example new nn.InstanceNorm3d(2, { affine: true }) */
+/**
+ * Normalises each channel of each sample of `[N, C, D, H, W]` over its spatial dims.
+ *
+ * @example
+ * new nn.InstanceNorm3d(2, { affine: true })
+ */
 export class InstanceNorm3d extends InstanceNormNd {
   static override readonly __name__: string = 'InstanceNorm3d';
   constructor(...args: InstanceArgs) {
@@ -101,9 +128,13 @@ const CROSS_MAP = signature<LrnParsed>('CrossMapLRN2d(int size, float alpha=1e-4
 
 /** The cross-channel normalisations: `size`, `alpha`, `beta`, `k`, read by each class's signature. */
 abstract class CrossChannelNorm extends Module {
+  /** Number of neighbouring channels summed over. */
   readonly size: number;
+  /** Multiplicative factor α. */
   readonly alpha: number;
+  /** Exponent β. */
   readonly beta: number;
+  /** Additive factor k: `b_c = a_c · (k + α/n · Σ a²)^(−β)`. */
   readonly k: number;
   constructor(sig: typeof LRN, args: readonly unknown[]) {
     super();

@@ -5,21 +5,27 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { py_repr } from '../python_repr.js';
 
+const LINEAR = signature<{ in_features: number; out_features: number; bias: boolean; device: DeviceLike | null; dtype: DType | null }>(
+  'Linear(int in_features, int out_features, bool bias=True, Device? device=None, ScalarType? dtype=None)');
+
 /**
- * `y = x Wᵀ + b` with PyTorch's default init (weights and bias U(-1/√in, 1/√in)).
+ * `y = x Wᵀ + b` with PyTorch's default init (weights and bias U(-1/√in, 1/√in)). Options: `in_features`,
+ * `out_features`, `bias` (default true), `dtype`.
  *
  * @example
  * const fc = new nn.Linear(320, 50);
  * fc.call(torch.randn([64, 320])).shape; // [64, 50]
  */
-const LINEAR = signature<{ in_features: number; out_features: number; bias: boolean; device: DeviceLike | null; dtype: DType | null }>(
-  'Linear(int in_features, int out_features, bool bias=True, Device? device=None, ScalarType? dtype=None)');
 
 export class Linear extends Module {
   static override readonly __name__: string = 'Linear';
+  /** The weights `[out_features, in_features]`. */
   declare weight: Parameter;
+  /** The bias `[out_features]`, or null when built with `bias: false`. */
   declare bias: Parameter | null;
+  /** Size of each input sample. */
   readonly in_features: number;
+  /** Size of each output sample. */
   readonly out_features: number;
 
   constructor(...args: PyArgs<[in_features: number, out_features: number, bias: boolean], { in_features?: number; out_features?: number; bias?: boolean; device?: DeviceLike | null; dtype?: DType | null }>) {
@@ -34,6 +40,7 @@ export class Linear extends Module {
     this.reset_parameters();
   }
 
+  /** Re-initialises `weight` and `bias` with PyTorch's default, U(-1/√in_features, 1/√in_features). */
   reset_parameters(): void {
     default_layer_init_(this.weight, this.bias);
   }
@@ -47,7 +54,13 @@ export class Linear extends Module {
   }
 }
 
-/** Returns its input unchanged. */
+/**
+ * Returns its input unchanged.
+ *
+ * @example
+ * const head = new nn.Identity(); // stands in for a removed classifier
+ * head.call(x) === x; // true
+ */
 export class Identity extends Module {
   static override readonly __name__: string = 'Identity';
   override forward(input: Tensor): Tensor {

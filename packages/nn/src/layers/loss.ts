@@ -6,8 +6,11 @@ import {
 import { Module } from '../module.js';
 
 interface LegacyOptions {
+  /** Deprecated (use `reduction`): false sums instead of averaging; any value set warns. */
   size_average?: boolean | null;
+  /** Deprecated (use `reduction`): false gives 'none'; any value set warns. */
   reduce?: boolean | null;
+  /** How the per-element losses are reduced: 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
 }
 interface Legacy { size_average: boolean | null; reduce: boolean | null; reduction: string }
@@ -25,6 +28,7 @@ const BCE_LOGITS = signature<Legacy & { weight: Tensor | null; pos_weight: Tenso
 
 /** PyTorch's `_Loss`: holds `reduction` (from the deprecated pair when given). */
 abstract class Loss extends Module {
+  /** How the per-element losses are reduced: 'mean' (default), 'sum' or 'none'. */
   readonly reduction: Reduction;
   constructor(a: Legacy) {
     super();
@@ -41,8 +45,11 @@ abstract class Loss extends Module {
  */
 export class CrossEntropyLoss extends Loss {
   static override readonly __name__: string = 'CrossEntropyLoss';
+  /** Target value that is ignored and adds nothing to the gradient. Default -100. */
   readonly ignore_index: number;
+  /** Amount of smoothing in [0, 1]: the target mixes with the uniform distribution. Default 0. */
   readonly label_smoothing: number;
+  /** Per-class rescaling weights `[C]` (a buffer, so saved in the state_dict), or null. */
   declare weight: Tensor | null;
   constructor(...args: WeightedArgs<{ ignore_index?: number; label_smoothing?: number }>) {
     const a = CROSS_ENTROPY.parse(args);
@@ -56,10 +63,18 @@ export class CrossEntropyLoss extends Loss {
   }
 }
 
-/** `F.nll_loss` as a module. */
+/**
+ * Negative log-likelihood of the target classes given log-probabilities `[N, C]` (or `[N, C, d1, ...]`): `F.nll_loss` as a module.
+ *
+ * @example
+ * const loss = new nn.NLLLoss();
+ * loss.call(new nn.LogSoftmax({ dim: 1 }).call(logits), target);
+ */
 export class NLLLoss extends Loss {
   static override readonly __name__: string = 'NLLLoss';
+  /** Target value that is ignored and adds nothing to the gradient. Default -100. */
   readonly ignore_index: number;
+  /** Per-class rescaling weights `[C]` (a buffer, so saved in the state_dict), or null. */
   declare weight: Tensor | null;
   constructor(...args: WeightedArgs<{ ignore_index?: number }>) {
     const a = NLL.parse(args);
@@ -88,7 +103,12 @@ export class MSELoss extends Loss {
   }
 }
 
-/** Mean absolute error; warns on a target shaped unlike the input. */
+/**
+ * Mean absolute error; warns on a target shaped unlike the input.
+ *
+ * @example
+ * new nn.L1Loss().call(torch.tensor([1, 2]), torch.tensor([0, 0])); // tensor(1.5000)
+ */
 export class L1Loss extends Loss {
   static override readonly __name__: string = 'L1Loss';
   constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LegacyOptions>) {
@@ -99,9 +119,15 @@ export class L1Loss extends Loss {
   }
 }
 
-/** Binary cross-entropy on probabilities. */
+/**
+ * Binary cross-entropy on probabilities in [0, 1]: `−w·(y·log x + (1 − y)·log(1 − x))` (logs clamped at −100).
+ *
+ * @example
+ * new nn.BCELoss().call(torch.sigmoid(logits), target);
+ */
 export class BCELoss extends Loss {
   static override readonly __name__: string = 'BCELoss';
+  /** Rescaling weight per element, broadcast to the input, or null. */
   declare weight: Tensor | null;
   constructor(...args: WeightedArgs<object>) {
     const a = BCE.parse(args);
@@ -113,10 +139,18 @@ export class BCELoss extends Loss {
   }
 }
 
-/** Binary cross-entropy on logits (numerically stable), with optional `pos_weight`. */
+/**
+ * Binary cross-entropy on logits (a sigmoid and `BCELoss` in one, numerically stable), with optional `pos_weight`.
+ *
+ * @example
+ * const loss = new nn.BCEWithLogitsLoss({ pos_weight: torch.full([3], 2) });
+ * loss.call(logits, target);
+ */
 export class BCEWithLogitsLoss extends Loss {
   static override readonly __name__: string = 'BCEWithLogitsLoss';
+  /** Rescaling weight per element, broadcast to the input, or null. */
   declare weight: Tensor | null;
+  /** Weight of the positive examples per class (broadcast along the last dim), or null. */
   declare pos_weight: Tensor | null;
   constructor(...args: WeightedArgs<{ pos_weight?: Tensor | null }>) {
     const a = BCE_LOGITS.parse(args);

@@ -5,8 +5,11 @@ import { Module } from '../module.js';
 
 /** The arguments every loss constructor accepts (parsed by its signature). */
 export interface LossArgs {
+  /** Deprecated (use `reduction`): false sums instead of averaging; any value set warns. */
   size_average?: boolean | null;
+  /** Deprecated (use `reduction`): false gives 'none'; any value set warns. */
   reduce?: boolean | null;
+  /** How the per-element losses are reduced: 'mean' (default), 'sum' or 'none'. */
   reduction?: string;
 }
 
@@ -24,6 +27,7 @@ function legacy_reduction(size_average: boolean | null | undefined, reduce: bool
  * (`MSELoss()`), as PyTorch's do.
  */
 export abstract class Loss extends Module {
+  /** How the per-element losses are reduced: 'mean' (default), 'sum' or 'none'. */
   readonly reduction: string;
   constructor(args: LossArgs) {
     super();
@@ -34,6 +38,7 @@ export abstract class Loss extends Module {
 
 /** A loss with a per-class `weight`, registered as a buffer (so it is in the state_dict) as PyTorch does. */
 export abstract class WeightedLoss extends Loss {
+  /** Per-class rescaling weights `[C]` (a buffer, so saved in the state_dict), or null. */
   declare weight: Tensor | null;
   constructor(args: LossArgs & { weight?: Tensor | null }) {
     super(args);

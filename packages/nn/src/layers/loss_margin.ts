@@ -13,7 +13,12 @@ type LegacyArgs = PyArgs<[size_average: boolean | null, reduce: boolean | null, 
 const LEGACY = (name: string) => signature<LossArgs>(`${name}(bool? size_average=None, bool? reduce=None, str reduction='mean')`);
 
 const SOFT_MARGIN_SIG = LEGACY('SoftMarginLoss');
-/** @example new nn.SoftMarginLoss().call(x, y) */
+/**
+ * Two-class logistic loss `log(1 + e^(−y·x))` with targets y ∈ {1, −1}.
+ *
+ * @example
+ * new nn.SoftMarginLoss().call(x, y)
+ */
 export class SoftMarginLoss extends Loss {
   static override readonly __name__: string = 'SoftMarginLoss';
   constructor(...args: LegacyArgs) {
@@ -25,6 +30,12 @@ export class SoftMarginLoss extends Loss {
 }
 
 const MULTILABEL_MARGIN_SIG = LEGACY('MultiLabelMarginLoss');
+/**
+ * Multi-class multi-label hinge loss: `target` holds class indices, ended by the first −1; `Σ max(0, 1 − (x[y] − x[i])) / C` over the target classes y and the other classes i.
+ *
+ * @example
+ * new nn.MultiLabelMarginLoss().call(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([[3, 0, -1, 1]], { dtype: torch.int64 })); // tensor(0.8500)
+ */
 export class MultiLabelMarginLoss extends Loss {
   static override readonly __name__: string = 'MultiLabelMarginLoss';
   constructor(...args: LegacyArgs) {
@@ -36,6 +47,12 @@ export class MultiLabelMarginLoss extends Loss {
 }
 
 const MULTILABEL_SOFT_SIG = signature<LossArgs & { weight: Tensor | null }>("MultiLabelSoftMarginLoss(Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean')");
+/**
+ * Multi-label one-versus-all loss from logits `[N, C]` and 0/1 targets: the mean over classes of the binary cross-entropy.
+ *
+ * @example
+ * new nn.MultiLabelSoftMarginLoss().call(logits, torch.tensor([[1, 0, 1]]));
+ */
 export class MultiLabelSoftMarginLoss extends WeightedLoss {
   static override readonly __name__: string = 'MultiLabelSoftMarginLoss';
   constructor(...args: PyArgs<[weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { weight?: Tensor | null }>) {
@@ -47,8 +64,15 @@ export class MultiLabelSoftMarginLoss extends WeightedLoss {
 }
 
 const HINGE_SIG = signature<LossArgs & { margin: number }>("HingeEmbeddingLoss(float margin=1.0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
+/**
+ * For targets y ∈ {1, −1}: `x` where y = 1, `max(0, margin − x)` where y = −1 (x is typically a distance).
+ *
+ * @example
+ * new nn.HingeEmbeddingLoss({ margin: 2 }).call(distances, labels);
+ */
 export class HingeEmbeddingLoss extends Loss {
   static override readonly __name__: string = 'HingeEmbeddingLoss';
+  /** The margin. Default 1. */
   readonly margin: number;
   constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
     const a = HINGE_SIG.parse(args);
@@ -61,8 +85,15 @@ export class HingeEmbeddingLoss extends Loss {
 }
 
 const COSINE_EMB_SIG = signature<LossArgs & { margin: number }>("CosineEmbeddingLoss(float margin=0.0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
+/**
+ * Whether pairs are similar (y = 1: `1 − cos(x₁, x₂)`) or not (y = −1: `max(0, cos(x₁, x₂) − margin)`).
+ *
+ * @example
+ * new nn.CosineEmbeddingLoss().call(a, b, torch.tensor([1, -1]));
+ */
 export class CosineEmbeddingLoss extends Loss {
   static override readonly __name__: string = 'CosineEmbeddingLoss';
+  /** Margin for dissimilar pairs, in [-1, 1] (0 to 0.5 suggested). Default 0. */
   readonly margin: number;
   constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
     const a = COSINE_EMB_SIG.parse(args);
@@ -75,8 +106,15 @@ export class CosineEmbeddingLoss extends Loss {
 }
 
 const MARGIN_RANK_SIG = signature<LossArgs & { margin: number }>("MarginRankingLoss(float margin=0.0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
+/**
+ * Ranking loss `max(0, −y·(x₁ − x₂) + margin)`: y = 1 means x₁ should rank higher, y = −1 the reverse.
+ *
+ * @example
+ * new nn.MarginRankingLoss({ margin: 0.5 }).call(score_a, score_b, torch.tensor([1, -1, 1]));
+ */
 export class MarginRankingLoss extends Loss {
   static override readonly __name__: string = 'MarginRankingLoss';
+  /** The margin. Default 0. */
   readonly margin: number;
   constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
     const a = MARGIN_RANK_SIG.parse(args);
@@ -90,9 +128,17 @@ export class MarginRankingLoss extends Loss {
 
 const MULTI_MARGIN_SIG = signature<LossArgs & { p: number; margin: number; weight: Tensor | null }>(
   "MultiMarginLoss(int p=1, float margin=1.0, Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean')");
+/**
+ * Multi-class hinge loss: `Σᵢ max(0, margin − x[y] + x[i])ᵖ / C` over the classes i ≠ y.
+ *
+ * @example
+ * new nn.MultiMarginLoss().call(logits, torch.tensor([3], { dtype: torch.int64 }));
+ */
 export class MultiMarginLoss extends WeightedLoss {
   static override readonly __name__: string = 'MultiMarginLoss';
+  /** Exponent of the hinge: 1 (default) or 2. */
   readonly p: number;
+  /** The margin. Default 1. */
   readonly margin: number;
   constructor(...args: PyArgs<[p: number, margin: number, weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { p?: number; margin?: number; weight?: Tensor | null }>) {
     const a = MULTI_MARGIN_SIG.parse(args);
@@ -109,11 +155,24 @@ export class MultiMarginLoss extends WeightedLoss {
 
 const TRIPLET_SIG = signature<LossArgs & { margin: number; p: number; eps: number; swap: boolean }>(
   "TripletMarginLoss(float margin=1.0, float p=2.0, float eps=1e-6, bool swap=False, bool? size_average=None, bool? reduce=None, str reduction='mean')");
+/**
+ * Triplet loss `max(d(a, p) − d(a, n) + margin, 0)` with the p-norm distance d (PyTorch's `TripletMarginLoss`).
+ *
+ * @example
+ * new nn.TripletMarginLoss({ margin: 1, p: 2 }).call(anchor, positive, negative);
+ */
 export class TripletMarginLoss extends Loss {
   static override readonly __name__: string = 'TripletMarginLoss';
+  /** The margin. Default 1. */
   readonly margin: number;
+  /** Norm degree of the pairwise distance. Default 2. */
   readonly p: number;
+  /** Added to the difference for numerical stability. Default 1e-6. */
   readonly eps: number;
+  /**
+   * Use the distance swap (Balntas et al.): the negative's distance is the smaller of anchor–negative and
+   * positive–negative.
+   */
   readonly swap: boolean;
   constructor(...args: PyArgs<[margin: number, p: number, eps: number, swap: boolean, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number; p?: number; eps?: number; swap?: boolean }>) {
     const a = TRIPLET_SIG.parse(args);
@@ -132,11 +191,20 @@ export class TripletMarginLoss extends Loss {
 type Distance = ((a: Tensor, b: Tensor) => Tensor) | Module;
 const TRIPLET_DIST_SIG = signature<{ distance_function: Distance | null; margin: number; swap: boolean; reduction: string }>(
   "TripletMarginWithDistanceLoss(*, Any distance_function=None, float margin=1.0, bool swap=False, str reduction='mean')");
-/** The triplet loss with any distance: a function or a module (default `nn.PairwiseDistance()`, a child module). */
+/**
+ * The triplet loss with any distance: a function or a module (default `nn.PairwiseDistance()`, a child module).
+ *
+ * @example
+ * const cos = (a: Tensor, b: Tensor) => torch.ones([a.shape[0]!]).sub(F.cosine_similarity(a, b));
+ * new nn.TripletMarginWithDistanceLoss({ distance_function: cos }).call(anchor, positive, negative);
+ */
 export class TripletMarginWithDistanceLoss extends Loss {
   static override readonly __name__: string = 'TripletMarginWithDistanceLoss';
+  /** The margin. Default 1. */
   readonly margin: number;
+  /** Use the distance swap: the negative's distance is the smaller of anchor–negative and positive–negative. */
   readonly swap: boolean;
+  /** The distance: a function of two tensors or a module (a child module when it is one). */
   declare distance_function: Distance;
   constructor(options: { distance_function?: Distance | null; margin?: number; swap?: boolean; reduction?: Reduction } = {}) {
     const a = TRIPLET_DIST_SIG.parse([options]);

@@ -16,7 +16,9 @@ const DROPOUT = signature<{ p: number; inplace: boolean }>('Dropout(float p=0.5,
  */
 export class Flatten extends Module {
   static override readonly __name__: string = 'Flatten';
+  /** First dim to flatten. Default 1 (keeps the batch dim). */
   readonly start_dim: number;
+  /** Last dim to flatten. Default -1. */
   readonly end_dim: number;
   constructor(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>) {
     super();
@@ -30,10 +32,19 @@ export class Flatten extends Module {
   }
 }
 
-/** Dropout with probability `p` in training; the identity (same tensor) in eval. */
+/**
+ * Dropout with probability `p` in training; the identity (same tensor) in eval.
+ *
+ * @example
+ * const drop = new nn.Dropout(0.5);
+ * drop.call(torch.ones([2, 4])); // each element 0 or 2
+ * drop.eval().call(x); // x itself
+ */
 export class Dropout extends Module {
   static override readonly __name__: string = 'Dropout';
+  /** Probability of zeroing an element. */
   readonly p: number;
+  /** Whether the input is modified in place. */
   readonly inplace: boolean;
   constructor(...args: PyArgs<[p: number, inplace: boolean], { p?: number; inplace?: boolean }>) {
     super();
@@ -51,12 +62,22 @@ export class Dropout extends Module {
 }
 
 interface BatchNormOptions {
+  /** Number of channels C (dim 1 of the input). */
   num_features?: number;
+  /** Added to the variance for numerical stability. Default 1e-5. */
   eps?: number;
+  /** Weight of the new batch statistic in the running estimates (null: a cumulative moving average). Default 0.1. */
   momentum?: number | null;
+  /** Whether the layer has a learnable per-channel scale `weight` and shift `bias`. Default true. */
   affine?: boolean;
+  /**
+   * Whether running mean/variance are tracked (in training) and used (in eval), instead of batch statistics always.
+   * Default true.
+   */
   track_running_stats?: boolean;
+  /** Accepted for PyTorch compatibility; only 'cpu' exists. */
   device?: DeviceLike | null;
+  /** Parameter and buffer dtype; default the global default dtype. */
   dtype?: DType | null;
 }
 interface BatchNormParsed { num_features: number; eps: number; momentum: number | null; affine: boolean; track_running_stats: boolean; device: DeviceLike | null; dtype: DType | null }
@@ -67,15 +88,27 @@ type BatchNormArgs = PyArgs<[num_features: number, eps: number, momentum: number
 
 /** Shared batch-norm state: affine weight/bias and the running-statistics buffers. */
 abstract class BatchNormBase extends Module {
+  /** Number of channels C (dim 1 of the input). */
   readonly num_features: number;
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Weight of the new batch statistic in the running estimates (null: a cumulative moving average). */
   readonly momentum: number | null;
+  /** Whether the layer has a learnable per-channel scale `weight` and shift `bias`. */
   readonly affine: boolean;
+  /**
+   * Whether running mean/variance are tracked (in training) and used (in eval), instead of batch statistics always.
+   */
   readonly track_running_stats: boolean;
+  /** Per-channel scale `[C]` (initialised to ones), or null without `affine`. */
   declare weight: Parameter | null;
+  /** Per-channel shift `[C]` (initialised to zeros), or null without `affine`. */
   declare bias: Parameter | null;
+  /** Running mean buffer `[C]`, or null without `track_running_stats`. */
   declare running_mean: Tensor | null;
+  /** Running (unbiased) variance buffer `[C]`, or null without `track_running_stats`. */
   declare running_var: Tensor | null;
+  /** Number of training batches seen (an int64 scalar buffer), or null without `track_running_stats`. */
   declare num_batches_tracked: Tensor | null;
 
   constructor(...args: BatchNormArgs) {
@@ -130,7 +163,13 @@ abstract class BatchNormBase extends Module {
   }
 }
 
-/** Batch norm over `[N, C]` or `[N, C, L]`. */
+/**
+ * Batch normalisation over `[N, C]` or `[N, C, L]`: per channel, `(x − mean) / √(var + eps) · weight + bias`, with batch statistics in training and the running estimates in eval.
+ *
+ * @example
+ * const bn = new nn.BatchNorm1d(100);
+ * bn.call(torch.randn([20, 100]));
+ */
 export class BatchNorm1d extends BatchNormBase {
   static override readonly __name__: string = 'BatchNorm1d';
   protected check_input_dim(input: Tensor): void {
@@ -138,7 +177,13 @@ export class BatchNorm1d extends BatchNormBase {
   }
 }
 
-/** Batch norm over `[N, C, H, W]`. */
+/**
+ * Batch normalisation over `[N, C, H, W]` (statistics per channel over N, H, W).
+ *
+ * @example
+ * const bn = new nn.BatchNorm2d(16, { momentum: 0.01 });
+ * bn.call(torch.randn([8, 16, 5, 5]));
+ */
 export class BatchNorm2d extends BatchNormBase {
   static override readonly __name__: string = 'BatchNorm2d';
   protected check_input_dim(input: Tensor): void {
@@ -146,7 +191,12 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 
-/** Batch norm over `[N, C, D, H, W]`. */
+/**
+ * Batch normalisation over `[N, C, D, H, W]` (statistics per channel over N, D, H, W).
+ *
+ * @example
+ * new nn.BatchNorm3d(4, { affine: false }).call(torch.randn([2, 4, 3, 3, 3]));
+ */
 export class BatchNorm3d extends BatchNormBase {
   static override readonly __name__: string = 'BatchNorm3d';
   protected check_input_dim(input: Tensor): void {

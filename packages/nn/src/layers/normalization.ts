@@ -20,10 +20,15 @@ const LAYER_NORM = signature<{ normalized_shape: number[]; eps: number; elementw
  */
 export class LayerNorm extends Module {
   static override readonly __name__ = 'LayerNorm';
+  /** The trailing dims normalised over. */
   readonly normalized_shape: number[];
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Whether there are learnable `weight` (ones) and `bias` (zeros) of `normalized_shape`. */
   readonly elementwise_affine: boolean;
+  /** Elementwise scale of `normalized_shape`, or null without `elementwise_affine`. */
   declare weight: Parameter | null;
+  /** Elementwise shift of `normalized_shape`, or null (no affine, or `bias: false`). */
   declare bias: Parameter | null;
 
   constructor(...args: PyArgs<[normalized_shape: number | number[], eps: number, elementwise_affine: boolean, bias: boolean], { normalized_shape?: number | number[]; eps?: number; elementwise_affine?: boolean; bias?: boolean; dtype?: FloatDType | null }>) {
@@ -70,11 +75,17 @@ const GROUP_NORM = signature<{ num_groups: number; num_channels: number; eps: nu
  */
 export class GroupNorm extends Module {
   static override readonly __name__ = 'GroupNorm';
+  /** Number of groups the channels are split into. */
   readonly num_groups: number;
+  /** Number of channels C. */
   readonly num_channels: number;
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Whether there are learnable per-channel `weight` and `bias`. */
   readonly affine: boolean;
+  /** Per-channel scale `[C]` (initialised to ones), or null without `affine`. */
   declare weight: Parameter | null;
+  /** Per-channel shift `[C]` (initialised to zeros), or null without `affine`. */
   declare bias: Parameter | null;
 
   constructor(...args: PyArgs<[num_groups: number, num_channels: number, eps: number, affine: boolean], { num_groups?: number; num_channels?: number; eps?: number; affine?: boolean; dtype?: FloatDType | null }>) {
@@ -121,9 +132,13 @@ const RMS_NORM = signature<{ normalized_shape: number[]; eps: number | null; ele
  */
 export class RMSNorm extends Module {
   static override readonly __name__ = 'RMSNorm';
+  /** The trailing dims normalised over. */
   readonly normalized_shape: number[];
+  /** Added to the mean square; null uses the dtype's machine epsilon. */
   readonly eps: number | null;
+  /** Whether there is a learnable `weight` (ones) of `normalized_shape`. */
   readonly elementwise_affine: boolean;
+  /** Elementwise scale of `normalized_shape`, or null. */
   declare weight: Parameter | null;
 
   constructor(...args: PyArgs<[normalized_shape: number | number[], eps: number | null, elementwise_affine: boolean], { normalized_shape?: number | number[]; eps?: number | null; elementwise_affine?: boolean; dtype?: FloatDType | null }>) {

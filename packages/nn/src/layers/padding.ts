@@ -49,21 +49,36 @@ abstract class ConstantPadNd extends PadNd {
 }
 
 type ConstantArgs = [padding: Amounts, value: number] | [padding: Amounts, options: { value: number }] | [options: { padding: Amounts; value: number }];
-/** @example new nn.ConstantPad1d(2, 3.5) */
+/**
+ * Pads the last dim with a constant: `padding` is one int for both sides or `[left, right]`.
+ *
+ * @example
+ * new nn.ConstantPad1d(2, 3.5)
+ */
 export class ConstantPad1d extends ConstantPadNd {
   static override readonly __name__: string = 'ConstantPad1d';
   constructor(...args: ConstantArgs) {
     super('ConstantPad1d', 1, args);
   }
 }
-/** @example new nn.ConstantPad2d([1, 2, 0, 1], 0.5) */
+/**
+ * Pads the last two dims with a constant: `padding` is one int or `[left, right, top, bottom]`.
+ *
+ * @example
+ * new nn.ConstantPad2d([1, 2, 0, 1], 0.5)
+ */
 export class ConstantPad2d extends ConstantPadNd {
   static override readonly __name__: string = 'ConstantPad2d';
   constructor(...args: ConstantArgs) {
     super('ConstantPad2d', 2, args);
   }
 }
-/** @example new nn.ConstantPad3d(1, 2) */
+/**
+ * Pads the last three dims with a constant: `padding` is one int or `[left, right, top, bottom, front, back]`.
+ *
+ * @example
+ * new nn.ConstantPad3d(1, 2)
+ */
 export class ConstantPad3d extends ConstantPadNd {
   static override readonly __name__: string = 'ConstantPad3d';
   constructor(...args: ConstantArgs) {

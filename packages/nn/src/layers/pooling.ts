@@ -10,14 +10,26 @@ const AVG_POOL2D = signature<{ kernel_size: Size2; stride: Size2 | null; padding
 const ADAPTIVE_AVG_POOL2D = signature<{ output_size: Size2 | [number | null, number | null] }>('AdaptiveAvgPool2d(int|int?[2] output_size)');
 
 
-/** Average pooling. */
+/**
+ * Average pooling over `[N, C, H, W]` (or `[C, H, W]`).
+ *
+ * @example
+ * const pool = new nn.AvgPool2d(2);
+ * pool.call(torch.randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
+ */
 export class AvgPool2d extends Module {
   static override readonly __name__: string = 'AvgPool2d';
+  /** Step of the window, as given; defaults to `kernel_size`. */
   readonly stride: Size2;
+  /** Implicit zero padding on both sides. */
   readonly padding: Size2;
+  /** Whether the output size is rounded up instead of down. */
   readonly ceil_mode: boolean;
+  /** Whether the zero padding counts in the average's divisor. */
   readonly count_include_pad: boolean;
+  /** If set, the divisor used instead of the window size. */
   readonly divisor_override: number | null;
+  /** Size of the pooling window, as given (one int for every dim, or one per dim). */
   readonly kernel_size: Size2;
 
   constructor(...args: PyArgs<[kernel_size: Size2, stride: Size2 | null, padding: Size2, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null], {
@@ -44,9 +56,15 @@ export class AvgPool2d extends Module {
   }
 }
 
-/** Adaptive average pooling to a fixed output size (1 gives global average pooling). */
+/**
+ * Adaptive average pooling to a fixed output size (1 gives global average pooling).
+ *
+ * @example
+ * new nn.AdaptiveAvgPool2d(1).call(torch.randn([2, 512, 7, 7])).shape; // [2, 512, 1, 1]
+ */
 export class AdaptiveAvgPool2d extends Module {
   static override readonly __name__: string = 'AdaptiveAvgPool2d';
+  /** Target `[H, W]` (or one int for both; `null` keeps the input's size). */
   readonly output_size: Size2 | [number | null, number | null];
   constructor(...args: PyArgs<[output_size: Size2 | [number | null, number | null]], { output_size?: Size2 | [number | null, number | null] }>) {
     super();

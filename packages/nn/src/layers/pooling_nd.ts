@@ -13,11 +13,17 @@ const max_pool_sig = (name: string) => signature<{ kernel_size: Ints; stride: In
 
 /** Max pooling of rank `nd`, options kept as given (`kernel_size=3`, or a tuple). */
 abstract class MaxPoolNd extends Module {
+  /** Size of the pooling window, as given (one int for every dim, or one per dim). */
   readonly kernel_size: Ints;
+  /** Step of the window, as given; defaults to `kernel_size`. */
   readonly stride: Ints;
+  /** Implicit padding on both sides (zeros for average pooling, -∞ for max pooling). */
   readonly padding: Ints;
+  /** Spacing between window elements. */
   readonly dilation: Ints;
+  /** Whether `forward` also returns the argmax indices (for `MaxUnpool`). */
   readonly return_indices: boolean;
+  /** Whether the output size is rounded up instead of down. */
   readonly ceil_mode: boolean;
   constructor(a: { kernel_size: Ints; stride: Ints | null; padding: Ints; dilation: Ints; return_indices: boolean; ceil_mode: boolean }) {
     super();
@@ -40,7 +46,12 @@ const MAXPOOL1D = max_pool_sig('MaxPool1d');
 const MAXPOOL2D = signature<{ kernel_size: Ints; stride: Ints | null; padding: Ints; dilation: Ints; return_indices: boolean; ceil_mode: boolean }>(
   'MaxPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, int|int[2] dilation=1, bool return_indices=False, bool ceil_mode=False)');
 const MAXPOOL3D = max_pool_sig('MaxPool3d');
-/** @example new nn.MaxPool1d(3, { stride: 2, padding: 1 }) */
+/**
+ * Max pooling over `[N, C, L]` (or `[C, L]`); with `return_indices` `forward` returns `[values, indices]`.
+ *
+ * @example
+ * new nn.MaxPool1d(3, { stride: 2, padding: 1 })
+ */
 export class MaxPool1d extends MaxPoolNd {
   static override readonly __name__: string = 'MaxPool1d';
   constructor(...args: MaxPoolArgs) {
@@ -70,7 +81,12 @@ export class MaxPool2d extends MaxPoolNd {
   }
 }
 
-/** @example new nn.MaxPool3d(2, { stride: 2 }) */
+/**
+ * Max pooling over `[N, C, D, H, W]`; with `return_indices` `forward` returns `[values, indices]`.
+ *
+ * @example
+ * new nn.MaxPool3d(2, { stride: 2 })
+ */
 export class MaxPool3d extends MaxPoolNd {
   static override readonly __name__: string = 'MaxPool3d';
   constructor(...args: MaxPoolArgs) {
@@ -87,13 +103,23 @@ const AVGPOOL1D = signature<AvgParsed>('AvgPool1d(Any kernel_size, Any stride=No
 const AVGPOOL3D = signature<AvgParsed>('AvgPool3d(Any kernel_size, Any stride=None, Any padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)');
 const single = (v: Ints): number[] => (typeof v === 'number' ? [v] : v);
 
-/** 1-d average pooling (PyTorch keeps its sizes as 1-tuples, and prints them so). */
+/**
+ * Average pooling over `[N, C, L]` (PyTorch keeps its sizes as 1-tuples, and prints them so).
+ *
+ * @example
+ * new nn.AvgPool1d(3, { stride: 2 }).call(torch.randn([1, 2, 9])).shape; // [1, 2, 4]
+ */
 export class AvgPool1d extends Module {
   static override readonly __name__: string = 'AvgPool1d';
+  /** Size of the window, a 1-tuple. */
   readonly kernel_size: number[];
+  /** Step of the window, a 1-tuple; defaults to `kernel_size`. */
   readonly stride: number[];
+  /** Implicit zero padding on both sides, a 1-tuple. */
   readonly padding: number[];
+  /** Whether the output size is rounded up instead of down. */
   readonly ceil_mode: boolean;
+  /** Whether the zero padding counts in the average's divisor. */
   readonly count_include_pad: boolean;
   constructor(...args: AvgArgs) {
     super();
@@ -115,11 +141,17 @@ export class AvgPool1d extends Module {
 /** 3-d average pooling. @example new nn.AvgPool3d(2, { stride: 1 }) */
 export class AvgPool3d extends Module {
   static override readonly __name__: string = 'AvgPool3d';
+  /** Size of the pooling window, as given (one int for every dim, or one per dim). */
   readonly kernel_size: Ints;
+  /** Step of the window, as given; defaults to `kernel_size`. */
   readonly stride: Ints;
+  /** Implicit zero padding on both sides. */
   readonly padding: Ints;
+  /** Whether the output size is rounded up instead of down. */
   readonly ceil_mode: boolean;
+  /** Whether the zero padding counts in the average's divisor. */
   readonly count_include_pad: boolean;
+  /** If set, the divisor used instead of the window size. */
   readonly divisor_override: number | null;
   constructor(...args: AvgArgs) {
     super();
@@ -145,7 +177,9 @@ const adaptive_sig = (name: string, indices: boolean) => signature<{ output_size
 
 /** An adaptive pooling module: `output_size` printed as given. */
 abstract class AdaptivePool extends Module {
+  /** Target output size, as given (an int, or one per dim; `null` keeps the input's size in that dim). */
   readonly output_size: SizeArg;
+  /** Whether `forward` also returns the argmax indices (max pooling only). */
   readonly return_indices: boolean;
   constructor(a: { output_size: SizeArg; return_indices?: boolean }) {
     super();
@@ -163,7 +197,12 @@ const ADAPTIVE_AVG1D = adaptive_sig('AdaptiveAvgPool1d', false);
 const ADAPTIVE_AVG3D = adaptive_sig('AdaptiveAvgPool3d', false);
 const ADAPTIVE_MAX = [adaptive_sig('AdaptiveMaxPool1d', true), adaptive_sig('AdaptiveMaxPool2d', true), adaptive_sig('AdaptiveMaxPool3d', true)] as const;
 
-/** @example new nn.AdaptiveAvgPool1d(4) */
+/**
+ * Average pooling to a fixed output length, whatever the input length.
+ *
+ * @example
+ * new nn.AdaptiveAvgPool1d(4)
+ */
 export class AdaptiveAvgPool1d extends AdaptivePool {
   static override readonly __name__: string = 'AdaptiveAvgPool1d';
   constructor(...args: AdaptiveArgs) {
@@ -173,7 +212,12 @@ export class AdaptiveAvgPool1d extends AdaptivePool {
     return torch.adaptive_avg_pool1d(input, this.output_size);
   }
 }
-/** @example new nn.AdaptiveAvgPool3d([2, 3, 2]) */
+/**
+ * Average pooling to a fixed `[D, H, W]`, whatever the input size.
+ *
+ * @example
+ * new nn.AdaptiveAvgPool3d([2, 3, 2])
+ */
 export class AdaptiveAvgPool3d extends AdaptivePool {
   static override readonly __name__: string = 'AdaptiveAvgPool3d';
   constructor(...args: AdaptiveArgs) {
@@ -183,7 +227,12 @@ export class AdaptiveAvgPool3d extends AdaptivePool {
     return torch.adaptive_avg_pool3d(input, this.output_size);
   }
 }
-/** @example new nn.AdaptiveMaxPool1d(3, { return_indices: true }) */
+/**
+ * Max pooling to a fixed output length; with `return_indices` returns `[values, indices]`.
+ *
+ * @example
+ * new nn.AdaptiveMaxPool1d(3, { return_indices: true })
+ */
 export class AdaptiveMaxPool1d extends AdaptivePool {
   static override readonly __name__: string = 'AdaptiveMaxPool1d';
   constructor(...args: AdaptiveMaxArgs) {
@@ -193,7 +242,12 @@ export class AdaptiveMaxPool1d extends AdaptivePool {
     return torch.adaptive_max_pool1d(input, this.output_size, this.return_indices);
   }
 }
-/** @example new nn.AdaptiveMaxPool2d([3, 2]) */
+/**
+ * Max pooling to a fixed `[H, W]`; with `return_indices` returns `[values, indices]`.
+ *
+ * @example
+ * new nn.AdaptiveMaxPool2d([3, 2])
+ */
 export class AdaptiveMaxPool2d extends AdaptivePool {
   static override readonly __name__: string = 'AdaptiveMaxPool2d';
   constructor(...args: AdaptiveMaxArgs) {
@@ -203,7 +257,12 @@ export class AdaptiveMaxPool2d extends AdaptivePool {
     return torch.adaptive_max_pool2d(input, this.output_size, this.return_indices);
   }
 }
-/** @example new nn.AdaptiveMaxPool3d(2) */
+/**
+ * Max pooling to a fixed `[D, H, W]`; with `return_indices` returns `[values, indices]`.
+ *
+ * @example
+ * new nn.AdaptiveMaxPool3d(2)
+ */
 export class AdaptiveMaxPool3d extends AdaptivePool {
   static override readonly __name__: string = 'AdaptiveMaxPool3d';
   constructor(...args: AdaptiveMaxArgs) {
@@ -220,9 +279,13 @@ const LP = [lp_sig('LPPool1d'), lp_sig('LPPool2d')] as const;
 
 /** Power-average pooling: `(Σ xᵖ)^(1/p)` over each window. */
 abstract class LPPoolNd extends Module {
+  /** The power p. */
   readonly norm_type: number;
+  /** Size of the pooling window, as given (one int for every dim, or one per dim). */
   readonly kernel_size: Ints;
+  /** Step of the window, as given; defaults to `kernel_size`. */
   readonly stride: Ints | null;
+  /** Whether the output size is rounded up instead of down. */
   readonly ceil_mode: boolean;
   constructor(a: { norm_type: number; kernel_size: Ints; stride: Ints | null; ceil_mode: boolean }) {
     super();
@@ -235,7 +298,12 @@ abstract class LPPoolNd extends Module {
     return `norm_type=${py_float(this.norm_type)}, kernel_size=${py_repr(this.kernel_size)}, stride=${py_repr(this.stride)}, ceil_mode=${py_repr(this.ceil_mode)}`;
   }
 }
-/** @example new nn.LPPool1d(2, 3, { stride: 2 }) */
+/**
+ * Power-average pooling over `[N, C, L]`: `(Σ xᵖ)^(1/p)` over each window (p = `norm_type`).
+ *
+ * @example
+ * new nn.LPPool1d(2, 3, { stride: 2 })
+ */
 export class LPPool1d extends LPPoolNd {
   static override readonly __name__: string = 'LPPool1d';
   constructor(...args: LpArgs) {
@@ -245,7 +313,12 @@ export class LPPool1d extends LPPoolNd {
     return torch.lp_pool1d(input, this.norm_type, this.kernel_size, this.stride, this.ceil_mode);
   }
 }
-/** @example new nn.LPPool2d(2, 2) */
+/**
+ * Power-average pooling over `[N, C, H, W]`: `(Σ xᵖ)^(1/p)` over each window (p = `norm_type`).
+ *
+ * @example
+ * new nn.LPPool2d(2, 2)
+ */
 export class LPPool2d extends LPPoolNd {
   static override readonly __name__: string = 'LPPool2d';
   constructor(...args: LpArgs) {
@@ -263,8 +336,11 @@ const ntuple = (v: Ints, n: number): number[] => (typeof v === 'number' ? new Ar
 
 /** Max unpooling: `call(input, indices, output_size?)`; sizes stored as n-tuples, as PyTorch prints them. */
 abstract class MaxUnpoolNd extends Module {
+  /** Size of the max-pooling window that is undone, an n-tuple. */
   readonly kernel_size: number[];
+  /** Its stride, an n-tuple (defaults to `kernel_size`). */
   readonly stride: number[];
+  /** Its padding, an n-tuple. */
   readonly padding: number[];
   constructor(a: { kernel_size: Ints; stride: Ints | null; padding: Ints }, n: number) {
     super();
@@ -281,7 +357,12 @@ abstract class MaxUnpoolNd extends Module {
     return `kernel_size=${py_repr(this.kernel_size)}, stride=${py_repr(this.stride)}, padding=${py_repr(this.padding)}`;
   }
 }
-/** @example new nn.MaxUnpool1d(2).call(y, indices) */
+/**
+ * Partial inverse of `MaxPool1d`: puts each value back at its argmax index, zeros elsewhere.
+ *
+ * @example
+ * new nn.MaxUnpool1d(2).call(y, indices)
+ */
 export class MaxUnpool1d extends MaxUnpoolNd {
   static override readonly __name__: string = 'MaxUnpool1d';
   constructor(...args: UnpoolArgs) {
@@ -291,7 +372,12 @@ export class MaxUnpool1d extends MaxUnpoolNd {
     return torch.max_unpool1d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
   }
 }
-/** @example new nn.MaxUnpool2d(2).call(y, indices, nn.kwargs({ output_size: [5, 5] })) */
+/**
+ * Partial inverse of `MaxPool2d`: puts each value back at its argmax index, zeros elsewhere; `output_size` resolves ambiguous sizes.
+ *
+ * @example
+ * new nn.MaxUnpool2d(2).call(y, indices, nn.kwargs({ output_size: [5, 5] }))
+ */
 export class MaxUnpool2d extends MaxUnpoolNd {
   static override readonly __name__: string = 'MaxUnpool2d';
   constructor(...args: UnpoolArgs) {
@@ -301,7 +387,12 @@ export class MaxUnpool2d extends MaxUnpoolNd {
     return torch.max_unpool2d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
   }
 }
-/** @example new nn.MaxUnpool3d(2).call(y, indices) */
+/**
+ * Partial inverse of `MaxPool3d`: puts each value back at its argmax index, zeros elsewhere.
+ *
+ * @example
+ * new nn.MaxUnpool3d(2).call(y, indices)
+ */
 export class MaxUnpool3d extends MaxUnpoolNd {
   static override readonly __name__: string = 'MaxUnpool3d';
   constructor(...args: UnpoolArgs) {
@@ -319,10 +410,15 @@ const FRACTIONAL = [fractional_sig('FractionalMaxPool2d'), fractional_sig('Fract
 
 /** Fractional max pooling (pseudo-random window placement; `_random_samples` fixes it). */
 abstract class FractionalMaxPoolNd extends Module {
+  /** Size of the pooling window, as given (one int for every dim, or one per dim). */
   readonly kernel_size: Ints;
+  /** Target output size (give this or `output_ratio`). */
   readonly output_size: Ints | null;
+  /** Target output size as a fraction of the input size, each in (0, 1). */
   readonly output_ratio: number | number[] | null;
+  /** Whether `forward` also returns the argmax indices (for `MaxUnpool`). */
   readonly return_indices: boolean;
+  /** Fixed samples in [0, 1) placing the windows, `[N, C, nd]`; null draws fresh ones on every call. */
   declare _random_samples: Tensor | null;
   constructor(a: { kernel_size: Ints; output_size: Ints | null; output_ratio: number | number[] | null; return_indices: boolean; _random_samples: Tensor | null }) {
     super();
@@ -341,7 +437,12 @@ abstract class FractionalMaxPoolNd extends Module {
     return { output_size: this.output_size, output_ratio: this.output_ratio, return_indices: this.return_indices, _random_samples: this._random_samples };
   }
 }
-/** @example new nn.FractionalMaxPool2d(2, { output_size: [3, 3] }) */
+/**
+ * Fractional max pooling over `[N, C, H, W]` (Graham, 2014): pseudo-random window placement reaching `output_size` or `output_ratio`.
+ *
+ * @example
+ * new nn.FractionalMaxPool2d(2, { output_size: [3, 3] })
+ */
 export class FractionalMaxPool2d extends FractionalMaxPoolNd {
   static override readonly __name__: string = 'FractionalMaxPool2d';
   constructor(...args: FractionalArgs) {
@@ -351,7 +452,12 @@ export class FractionalMaxPool2d extends FractionalMaxPoolNd {
     return torch.fractional_max_pool2d(input, this.kernel_size, this.options());
   }
 }
-/** @example new nn.FractionalMaxPool3d(2, { output_size: [2, 2, 2] }) */
+/**
+ * Fractional max pooling over `[N, C, D, H, W]`: pseudo-random window placement reaching `output_size` or `output_ratio`.
+ *
+ * @example
+ * new nn.FractionalMaxPool3d(2, { output_size: [2, 2, 2] })
+ */
 export class FractionalMaxPool3d extends FractionalMaxPoolNd {
   static override readonly __name__: string = 'FractionalMaxPool3d';
   constructor(...args: FractionalArgs) {

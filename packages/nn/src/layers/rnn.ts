@@ -63,8 +63,20 @@ const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 
 const tuple = (s: readonly number[]): string => `(${s.join(', ')})`;
 const list = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
+/** The options shared by RNN, LSTM and GRU (positional after `input_size, hidden_size`, or by name). */
 interface RNNOptions {
-  num_layers?: number; bias?: boolean; batch_first?: boolean; dropout?: number; bidirectional?: boolean; dtype?: FloatDType | null;
+  /** Number of stacked layers (each layer's output feeds the next). Default 1. */
+  num_layers?: number;
+  /** Whether the layers have the biases `b_ih` and `b_hh`. Default true. */
+  bias?: boolean;
+  /** Input and output as `[batch, seq, feature]` instead of `[seq, batch, feature]` (hidden states stay batch-second). Default false. */
+  batch_first?: boolean;
+  /** Dropout probability on the outputs of every layer but the last (training only). Default 0. */
+  dropout?: number;
+  /** Run each layer forwards and backwards, concatenating both directions' outputs. Default false. */
+  bidirectional?: boolean;
+  /** Parameter dtype; default the global default dtype. */
+  dtype?: FloatDType | null;
 }
 
 interface RNNParsed {
@@ -75,14 +87,23 @@ interface RNNParsed {
 /** The parameters and checks shared by RNN, LSTM and GRU (PyTorch's RNNBase). */
 export abstract class RNNBase extends Module {
   static override readonly __name__: string = 'RNNBase';
+  /** Which recurrence: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'. */
   readonly mode: Mode;
+  /** Features of the input, I. */
   readonly input_size: number;
+  /** Features of the hidden state, H. */
   readonly hidden_size: number;
+  /** Number of stacked layers. */
   readonly num_layers: number;
+  /** Whether the layers have biases. */
   readonly bias: boolean;
+  /** Whether input and output are `[batch, seq, feature]`. */
   readonly batch_first: boolean;
+  /** Dropout probability between layers (training only). */
   readonly dropout: number;
+  /** Whether every layer also runs backwards. */
   readonly bidirectional: boolean;
+  /** LSTM only: size of the projected hidden state (0 = no projection). */
   readonly proj_size: number;
   /** Parameter names per layer and direction, in PyTorch's order (`_all_weights`). */
   readonly _all_weights: string[][] = [];
@@ -122,6 +143,7 @@ export abstract class RNNBase extends Module {
     this.reset_parameters();
   }
 
+  /** 2 when bidirectional, else 1. */
   get num_directions(): number {
     return this.bidirectional ? 2 : 1;
   }
@@ -150,6 +172,7 @@ export abstract class RNNBase extends Module {
     return [this.num_layers * this.num_directions, batch, size];
   }
 
+  /** Throws PyTorch's "Expected hidden size ..." error when `hx` is not `expected`. */
   protected check_hidden(hx: Tensor, expected: number[], label: string): void {
     if (hx.shape.length !== expected.length || hx.shape.some((s, i) => s !== expected[i])) {
       throw new Error(`Expected ${label} size ${tuple(expected)}, got ${list(hx.shape)}`);
@@ -157,7 +180,7 @@ export abstract class RNNBase extends Module {
   }
 
   /** Checks the input's rank and feature size; returns it batched (`[T, B, I]` or `[B, T, I]`) and whether it was. */
-  protected batched_input(input: Tensor): { x: Tensor; batched: boolean } {
+  protected batched_input(input: Tensor): { /** the input, batched */ x: Tensor; /** whether it came batched */ batched: boolean } {
     if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`${NAMES[this.mode]}: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
     const batched = input.ndim === 3;
     const x = batched ? input : input.unsqueeze(this.batch_first ? 0 : 1);
@@ -166,7 +189,7 @@ export abstract class RNNBase extends Module {
   }
 
   /** Runs every layer and direction from the initial states; returns the output and the stacked final states. */
-  protected run(x: Tensor, h0: Tensor, c0: Tensor | null): { output: Tensor; h: Tensor; c: Tensor | null } {
+  protected run(x: Tensor, h0: Tensor, c0: Tensor | null): { /** last layer's outputs */ output: Tensor; /** final h of every layer and direction */ h: Tensor; /** LSTM's final c, else null */ c: Tensor | null } {
     let layer_input = this.batch_first ? x.transpose(0, 1) : x;
     const hs: Tensor[] = [];
     const cs: Tensor[] = [];
@@ -230,7 +253,9 @@ const RNN_SIG = signature<RNNParsed>(
  * const [out, h_n] = rnn.call(torch.randn([3, 2, 4]));
  */
 export class RNN extends SingleStateRNN {
+  /** PyTorch's class name (see `Module.__name__`). */
   static override readonly __name__ = 'RNN';
+  /** The nonlinearity: 'tanh' (default) or 'relu'. */
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(...args: PyArgs<[input_size: number, hidden_size: number, num_layers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batch_first: boolean, dropout: number, bidirectional: boolean], RNNOptions & { input_size?: number; hidden_size?: number; nonlinearity?: 'tanh' | 'relu' }>) {
     const a = RNN_SIG.parse(args);
@@ -251,6 +276,7 @@ const GRU_SIG = signature<RNNParsed>(
  * const [out, h_n] = new nn.GRU(4, 5).call(x);
  */
 export class GRU extends SingleStateRNN {
+  /** PyTorch's class name (see `Module.__name__`). */
   static override readonly __name__ = 'GRU';
   constructor(...args: PyArgs<[input_size: number, hidden_size: number, num_layers: number, bias: boolean, batch_first: boolean, dropout: number, bidirectional: boolean], RNNOptions & { input_size?: number; hidden_size?: number }>) {
     super('GRU', GRU_SIG.parse(args));
@@ -309,7 +335,15 @@ function check_cell(input: Tensor, hx: Tensor, input_size: number, hidden_size: 
 }
 
 /**
- * One LSTM step (`torch.lstm_cell`): `[h', c']` from `input` `[B, I]` and `[h, c]`.
+ * One LSTM step (`torch.lstm_cell`): `[h', c']` from `input` `[B, I]` and `[h, c]` (input, forget, cell and output gates, G = 4).
+ *
+ * @param input - The step's input, `[B, I]`.
+ * @param hx - The previous state `[h, c]`, each `[B, H]`.
+ * @param w_ih - Input-hidden weights, `[G·H, I]`.
+ * @param w_hh - Hidden-hidden weights, `[G·H, H]`.
+ * @param b_ih - Input-hidden bias `[G·H]`, or null.
+ * @param b_hh - Hidden-hidden bias `[G·H]`, or null.
+ * @returns The next state `[h', c']`.
  *
  * @example
  * const [h1, c1] = F.lstm_cell(x, [h, c], w_ih, w_hh, b_ih, b_hh);
@@ -319,17 +353,56 @@ export function lstm_cell(input: Tensor, hx: [Tensor, Tensor], w_ih: Tensor, w_h
   return [h, c!];
 }
 
-/** One GRU step (`torch.gru_cell`). */
+/**
+ * One GRU step (`torch.gru_cell`): reset, update and new gates (G = 3), as `nn.GRUCell`.
+ *
+ * @param input - The step's input, `[B, I]`.
+ * @param hx - The previous hidden state, `[B, H]`.
+ * @param w_ih - Input-hidden weights, `[G·H, I]`.
+ * @param w_hh - Hidden-hidden weights, `[G·H, H]`.
+ * @param b_ih - Input-hidden bias `[G·H]`, or null.
+ * @param b_hh - Hidden-hidden bias `[G·H]`, or null.
+ * @returns The next hidden state `[B, H]`.
+ *
+ * @example
+ * const h1 = F.gru_cell(x, h, w_ih, w_hh, b_ih, b_hh);
+ */
 export function gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | null = null, b_hh: Tensor | null = null): Tensor {
   return cell_step('GRU', linear(input, w_ih, b_ih), [hx, null], { w_ih, w_hh, b_ih, b_hh, w_hr: null })[0];
 }
 
-/** One tanh RNN step (`torch.rnn_tanh_cell`). */
+/**
+ * One Elman RNN step (`torch.rnn_tanh_cell`): `tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)` (G = 1).
+ *
+ * @param input - The step's input, `[B, I]`.
+ * @param hx - The previous hidden state, `[B, H]`.
+ * @param w_ih - Input-hidden weights, `[G·H, I]`.
+ * @param w_hh - Hidden-hidden weights, `[G·H, H]`.
+ * @param b_ih - Input-hidden bias `[G·H]`, or null.
+ * @param b_hh - Hidden-hidden bias `[G·H]`, or null.
+ * @returns The next hidden state `[B, H]`.
+ *
+ * @example
+ * const h1 = F.rnn_tanh_cell(x, h, w_ih, w_hh);
+ */
 export function rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | null = null, b_hh: Tensor | null = null): Tensor {
   return cell_step('RNN_TANH', linear(input, w_ih, b_ih), [hx, null], { w_ih, w_hh, b_ih, b_hh, w_hr: null })[0];
 }
 
-/** One ReLU RNN step (`torch.rnn_relu_cell`). */
+/**
+ * One Elman RNN step with ReLU (`torch.rnn_relu_cell`): `relu(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)` (G = 1).
+ *
+ * @param input - The step's input, `[B, I]`.
+ * @param hx - The previous hidden state, `[B, H]`.
+ * @param w_ih - Input-hidden weights, `[G·H, I]`.
+ * @param w_hh - Hidden-hidden weights, `[G·H, H]`.
+ * @param b_ih - Input-hidden bias `[G·H]`, or null.
+ * @param b_hh - Hidden-hidden bias `[G·H]`, or null.
+ * @returns The next hidden state `[B, H]`.
+ *
+ * @example
+ * const h1 = F.rnn_relu_cell(x, h, w_ih, w_hh);
+ */
 export function rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | null = null, b_hh: Tensor | null = null): Tensor {
   return cell_step('RNN_RELU', linear(input, w_ih, b_ih), [hx, null], { w_ih, w_hh, b_ih, b_hh, w_hr: null })[0];
 }
@@ -339,12 +412,19 @@ interface CellParsed { input_size: number; hidden_size: number; bias: boolean; n
 /** Parameters and checks shared by the cells (PyTorch's RNNCellBase). */
 export abstract class RNNCellBase extends Module {
   static override readonly __name__: string = 'RNNCellBase';
+  /** Features of the input. */
   readonly input_size: number;
+  /** Features of the hidden state. */
   readonly hidden_size: number;
+  /** Whether the cell has biases. */
   readonly bias: boolean;
+  /** Input-hidden weights `[gates·hidden_size, input_size]` (gates: 1 RNN, 3 GRU, 4 LSTM). */
   declare weight_ih: Parameter;
+  /** Hidden-hidden weights `[gates·hidden_size, hidden_size]`. */
   declare weight_hh: Parameter;
+  /** Input-hidden bias `[gates·hidden_size]`, or null without `bias`. */
   declare bias_ih: Parameter | null;
+  /** Hidden-hidden bias `[gates·hidden_size]`, or null without `bias`. */
   declare bias_hh: Parameter | null;
 
   protected constructor(a: CellParsed, gates: number) {
@@ -371,7 +451,7 @@ export abstract class RNNCellBase extends Module {
   }
 
   /** The input batched to `[B, I]` (a 1-D input is one sample), with PyTorch's rank check. */
-  protected batched(input: Tensor): { x: Tensor; batched: boolean } {
+  protected batched(input: Tensor): { /** the input as `[B, I]` */ x: Tensor; /** whether it came batched */ batched: boolean } {
     if (input.ndim !== 1 && input.ndim !== 2) throw new Error(`${this._get_name()}: Expected input to be 1D or 2D, got ${input.ndim}D instead`);
     return input.ndim === 2 ? { x: input, batched: true } : { x: input.unsqueeze(0), batched: false };
   }
@@ -407,6 +487,7 @@ const RNN_CELL = signature<CellParsed>("RNNCell(int input_size, int hidden_size,
  */
 export class RNNCell extends RNNCellBase {
   static override readonly __name__ = 'RNNCell';
+  /** The nonlinearity: 'tanh' (default) or 'relu'. */
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(...args: CellCtorArgs<{ nonlinearity?: 'tanh' | 'relu' }>) {
     const a = RNN_CELL.parse(args);
@@ -429,7 +510,12 @@ export class RNNCell extends RNNCellBase {
 
 const GRU_CELL = signature<CellParsed>("GRUCell(int input_size, int hidden_size, bool bias=True, Any device=None, ScalarType? dtype=None, *, str nonlinearity='tanh')");
 
-/** One GRU step. @example new nn.GRUCell(4, 5).call(x) */
+/**
+ * One GRU step as a module, owning its weights; `call(input, hx?)` returns the next hidden state (zeros when `hx` is omitted).
+ *
+ * @example
+ * const h1 = new nn.GRUCell(4, 5).call(x, h);
+ */
 export class GRUCell extends RNNCellBase {
   static override readonly __name__ = 'GRUCell';
   constructor(...args: CellCtorArgs<object>) {
