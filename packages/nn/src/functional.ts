@@ -2,7 +2,7 @@
 // composites are defined here).
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
-export { multi_head_attention_forward } from './layers/attention.js';
+export { multi_head_attention_forward, type MhaOptions } from './layers/attention.js';
 export { lstm_cell, gru_cell, rnn_tanh_cell, rnn_relu_cell } from './layers/rnn.js';
 
 export {

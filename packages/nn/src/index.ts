@@ -23,8 +23,11 @@ export { Flatten, Dropout, BatchNorm1d, BatchNorm2d, BatchNorm3d } from './layer
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { Embedding, EmbeddingBag } from './layers/sparse.js';
 export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';
-export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './layers/attention.js';
-export { TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer, generate_square_subsequent_mask, type Activation } from './layers/transformer.js';
+export { MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions } from './layers/attention.js';
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer, generate_square_subsequent_mask, type Activation,
+  type TransformerLayerOptions, type TransformerOptions, type DecoderCallOptions, type TransformerCallOptions,
+} from './layers/transformer.js';
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './layers/rnn.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 export {

@@ -10,8 +10,8 @@ import { py_float, py_repr } from '../python_repr.js';
 const inplace_repr = (inplace: boolean, lead = ', '): string => (inplace ? `${lead}inplace=True` : '');
 
 /** A module whose constructor arguments become same-named attributes, read by `sig`. */
-abstract class Activation<A extends object> extends Module {
-  constructor(sig: Signature<A>, args: readonly unknown[]) {
+abstract class Activation extends Module {
+  constructor(sig: Signature<object>, args: readonly unknown[]) {
     super();
     Object.assign(this, sig.parse(args));
   }
@@ -28,7 +28,7 @@ const ELU_SIG = signature<{ alpha: number; inplace: boolean }>('ELU(float alpha=
  * @example
  * new nn.ELU({ alpha: 0.5 }).call(x)
  */
-export class ELU extends Activation<{ alpha: number; inplace: boolean }> {
+export class ELU extends Activation {
   static override readonly __name__: string = 'ELU';
   /** Scale of the negative part. Default 1. */
   declare readonly alpha: number;
@@ -52,7 +52,7 @@ const CELU_SIG = signature<{ alpha: number; inplace: boolean }>('CELU(float alph
  * @example
  * new nn.CELU({ alpha: 0.5 }).call(x)
  */
-export class CELU extends Activation<{ alpha: number; inplace: boolean }> {
+export class CELU extends Activation {
   static override readonly __name__: string = 'CELU';
   /** α of `max(0, x) + min(0, α·(e^(x/α) − 1))`. Default 1. */
   declare readonly alpha: number;
@@ -70,9 +70,10 @@ export class CELU extends Activation<{ alpha: number; inplace: boolean }> {
 }
 
 /** The pointwise activations whose only option is `inplace`: `forward` calls `fn`, the repr shows inplace. */
-abstract class InplaceActivation extends Activation<{ inplace: boolean }> {
+abstract class InplaceActivation extends Activation {
   /** Whether the input is overwritten with the result. */
   declare readonly inplace: boolean;
+  /** @internal */
   protected abstract fn(input: Tensor, inplace: boolean): Tensor;
   override forward(input: Tensor): Tensor {
     return this.fn(input, this.inplace);
@@ -94,6 +95,7 @@ export class SELU extends InplaceActivation {
   constructor(...args: InplaceOnly) {
     super(SELU_SIG, args);
   }
+  /** @internal */
   protected fn(x: Tensor, inplace: boolean): Tensor {
     return torch.selu(x, inplace);
   }
@@ -111,6 +113,7 @@ export class SiLU extends InplaceActivation {
   constructor(...args: InplaceOnly) {
     super(SILU_SIG, args);
   }
+  /** @internal */
   protected fn(x: Tensor, inplace: boolean): Tensor {
     return torch.silu(x, inplace);
   }
@@ -128,6 +131,7 @@ export class Mish extends InplaceActivation {
   constructor(...args: InplaceOnly) {
     super(MISH_SIG, args);
   }
+  /** @internal */
   protected fn(x: Tensor, inplace: boolean): Tensor {
     return torch.mish(x, inplace);
   }
@@ -145,6 +149,7 @@ export class ReLU6 extends InplaceActivation {
   constructor(...args: InplaceOnly) {
     super(RELU6_SIG, args);
   }
+  /** @internal */
   protected fn(x: Tensor, inplace: boolean): Tensor {
     return torch.relu6(x, inplace);
   }
@@ -162,6 +167,7 @@ export class Hardsigmoid extends InplaceActivation {
   constructor(...args: InplaceOnly) {
     super(HARDSIGMOID_SIG, args);
   }
+  /** @internal */
   protected fn(x: Tensor, inplace: boolean): Tensor {
     return torch.hardsigmoid(x, inplace);
   }
@@ -183,6 +189,7 @@ export class Hardswish extends InplaceActivation {
   constructor(...args: InplaceOnly) {
     super(HARDSWISH_SIG, args);
   }
+  /** @internal */
   protected fn(x: Tensor, inplace: boolean): Tensor {
     return torch.hardswish(x, inplace);
   }
@@ -198,7 +205,7 @@ const HARDTANH_SIG = signature<{ min_val: number; max_val: number; inplace: bool
  * @example
  * new nn.Hardtanh({ min_val: -2, max_val: 2 }).call(x)
  */
-export class Hardtanh extends Activation<{ min_val: number; max_val: number; inplace: boolean }> {
+export class Hardtanh extends Activation {
   static override readonly __name__: string = 'Hardtanh';
   /** Lower end of the linear region. Default -1. */
   declare readonly min_val: number;
@@ -225,7 +232,7 @@ const LOGSIGMOID_SIG = NO_ARGS('LogSigmoid');
  * @example
  * new nn.LogSigmoid().call(x)
  */
-export class LogSigmoid extends Activation<object> {
+export class LogSigmoid extends Activation {
   static override readonly __name__: string = 'LogSigmoid';
   constructor() {
     super(LOGSIGMOID_SIG, []);
@@ -242,7 +249,7 @@ const SOFTSIGN_SIG = NO_ARGS('Softsign');
  * @example
  * new nn.Softsign().call(x)
  */
-export class Softsign extends Activation<object> {
+export class Softsign extends Activation {
   static override readonly __name__: string = 'Softsign';
   constructor() {
     super(SOFTSIGN_SIG, []);
@@ -259,7 +266,7 @@ const TANHSHRINK_SIG = NO_ARGS('Tanhshrink');
  * @example
  * new nn.Tanhshrink().call(x)
  */
-export class Tanhshrink extends Activation<object> {
+export class Tanhshrink extends Activation {
   static override readonly __name__: string = 'Tanhshrink';
   constructor() {
     super(TANHSHRINK_SIG, []);
@@ -276,7 +283,7 @@ const SOFTPLUS_SIG = signature<{ beta: number; threshold: number }>('Softplus(fl
  * @example
  * new nn.Softplus({ beta: 2 }).call(x)
  */
-export class Softplus extends Activation<{ beta: number; threshold: number }> {
+export class Softplus extends Activation {
   static override readonly __name__: string = 'Softplus';
   /** β of `log(1 + e^(βx)) / β`. Default 1. */
   declare readonly beta: number;
@@ -300,7 +307,7 @@ const HARDSHRINK_SIG = signature<{ lambd: number }>('Hardshrink(float lambd=0.5)
  * @example
  * new nn.Hardshrink({ lambd: 1 }).call(x)
  */
-export class Hardshrink extends Activation<{ lambd: number }> {
+export class Hardshrink extends Activation {
   static override readonly __name__: string = 'Hardshrink';
   /** Values with |x| ≤ lambd become 0. Default 0.5. */
   declare readonly lambd: number;
@@ -322,7 +329,7 @@ const SOFTSHRINK_SIG = signature<{ lambd: number }>('Softshrink(float lambd=0.5)
  * @example
  * new nn.Softshrink({ lambd: 1 }).call(x)
  */
-export class Softshrink extends Activation<{ lambd: number }> {
+export class Softshrink extends Activation {
   static override readonly __name__: string = 'Softshrink';
   /** Values shrink towards 0 by lambd (|x| ≤ lambd become 0). Default 0.5. */
   declare readonly lambd: number;
@@ -344,7 +351,7 @@ const THRESHOLD_SIG = signature<{ threshold: number; value: number; inplace: boo
  * @example
  * new nn.Threshold(0.1, 20).call(x)
  */
-export class Threshold extends Activation<{ threshold: number; value: number; inplace: boolean }> {
+export class Threshold extends Activation {
   static override readonly __name__: string = 'Threshold';
   /** Values not above it are replaced. */
   declare readonly threshold: number;
@@ -371,7 +378,7 @@ const RRELU_SIG = signature<{ lower: number; upper: number; inplace: boolean }>(
  * const rrelu = new nn.RReLU(0.1, 0.3);
  * rrelu.call(x); // negatives scaled by random slopes in training
  */
-export class RReLU extends Activation<{ lower: number; upper: number; inplace: boolean }> {
+export class RReLU extends Activation {
   static override readonly __name__: string = 'RReLU';
   /** Lower bound of the random negative slope. Default 1/8. */
   declare readonly lower: number;
@@ -397,7 +404,7 @@ const GLU_SIG = signature<{ dim: number }>('GLU(int dim=-1)');
  * @example
  * new nn.GLU().call(torch.randn([4, 6])) // [4, 3]
  */
-export class GLU extends Activation<{ dim: number }> {
+export class GLU extends Activation {
   static override readonly __name__: string = 'GLU';
   /** The dim split in half: `a ⊗ σ(b)`. Default -1. */
   declare readonly dim: number;
@@ -419,7 +426,7 @@ const SOFTMIN_SIG = signature<{ dim: number | null }>('Softmin(int? dim=None)');
  * @example
  * new nn.Softmin({ dim: 1 }).call(x)
  */
-export class Softmin extends Activation<{ dim: number | null }> {
+export class Softmin extends Activation {
   static override readonly __name__: string = 'Softmin';
   /** The dim along which `softmax(−x)` sums to 1; null picks PyTorch's legacy default. */
   declare readonly dim: number | null;
@@ -441,7 +448,7 @@ const SOFTMAX2D_SIG = NO_ARGS('Softmax2d');
  * @example
  * new nn.Softmax2d().call(torch.randn([2, 3, 4, 4])).sum(1); // ones [2, 4, 4]
  */
-export class Softmax2d extends Activation<object> {
+export class Softmax2d extends Activation {
   static override readonly __name__: string = 'Softmax2d';
   constructor() {
     super(SOFTMAX2D_SIG, []);

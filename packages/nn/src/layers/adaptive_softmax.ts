@@ -7,28 +7,47 @@ import { Linear } from './linear.js';
 import { ModuleList, Sequential } from './container.js';
 
 /** `[output, loss]` that also names its fields, as PyTorch's `_ASMoutput` namedtuple. */
-export type ASMOutput = [Tensor, Tensor] & { readonly output: Tensor; readonly loss: Tensor };
+export type ASMOutput = [Tensor, Tensor] & {
+  /** Log-probability of each target class, `[N]`. */
+  readonly output: Tensor;
+  /** The mean negative of `output`. */
+  readonly loss: Tensor;
+};
 
 const SIG = signature<{ in_features: number; n_classes: number; cutoffs: number[]; div_value: number; head_bias: boolean; dtype: 'float32' | 'float64' | null }>(
   'AdaptiveLogSoftmaxWithLoss(int in_features, int n_classes, int[] cutoffs, float div_value=4.0, bool head_bias=False, Any device=None, ScalarType? dtype=None)');
 
 /**
+ * Efficient softmax approximation for many classes (Grave et al.): the `cutoffs[0]` most frequent classes and one
+ * entry per cluster sit in the head; the rarer classes sit in clusters behind projections shrunk by `div_value`.
+ * `call(input, target)` returns `[output, loss]` (the target log-probabilities and their mean negative); `log_prob`
+ * and `predict` give the full distribution and the most likely class.
+ *
  * @example
  * const asm = new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 8], { div_value: 2 });
  * const [output, loss] = asm.call(hidden, targets);
  */
 export class AdaptiveLogSoftmaxWithLoss extends Module {
   static override readonly __name__: string = 'AdaptiveLogSoftmaxWithLoss';
+  /** Features of each input sample. */
   readonly in_features: number;
+  /** Number of classes. */
   readonly n_classes: number;
   /** The cutoffs with `n_classes` appended, as PyTorch stores them. */
   readonly cutoffs: number[];
+  /** Each cluster's projection is `div_value` times smaller than the previous one. Default 4. */
   readonly div_value: number;
+  /** Whether the head has a bias. Default false. */
   readonly head_bias: boolean;
+  /** Classes in the head (`cutoffs[0]`). */
   readonly shortlist_size: number;
+  /** Number of tail clusters. */
   readonly n_clusters: number;
+  /** Outputs of the head: the shortlist plus one per cluster. */
   readonly head_size: number;
+  /** The head: `Linear(in_features, head_size)`. */
   declare head: Linear;
+  /** One `Sequential(Linear, Linear)` projection per cluster. */
   declare tail: ModuleList;
 
   constructor(...args: PyArgs<[in_features: number, n_classes: number, cutoffs: number[], div_value: number, head_bias: boolean], { in_features?: number; n_classes?: number; cutoffs?: number[]; div_value?: number; head_bias?: boolean; device?: unknown; dtype?: 'float32' | 'float64' | null }>) {

@@ -71,9 +71,30 @@ const MHA_FORWARD = signature<MhaParsed>(
 
 /** Keyword options of `multi_head_attention_forward` after its thirteen positional parameters. */
 export interface MhaOptions {
-  training?: boolean; key_padding_mask?: Tensor | null; need_weights?: boolean; attn_mask?: Tensor | null; use_separate_proj_weight?: boolean;
-  q_proj_weight?: Tensor | null; k_proj_weight?: Tensor | null; v_proj_weight?: Tensor | null; static_k?: Tensor | null; static_v?: Tensor | null;
-  average_attn_weights?: boolean; is_causal?: boolean;
+  /** Whether dropout is applied. Default true. */
+  training?: boolean;
+  /** `[N, S]`: true (or -inf) marks key positions to ignore. */
+  key_padding_mask?: Tensor | null;
+  /** Whether the attention weights are returned too. Default true. */
+  need_weights?: boolean;
+  /** `[L, S]` or `[N·heads, L, S]`: true (or -inf) forbids attending; a float mask is added to the scores. */
+  attn_mask?: Tensor | null;
+  /** Use `q_proj_weight`, `k_proj_weight`, `v_proj_weight` instead of the packed `in_proj_weight`. */
+  use_separate_proj_weight?: boolean;
+  /** Query projection, with `use_separate_proj_weight`. */
+  q_proj_weight?: Tensor | null;
+  /** Key projection, with `use_separate_proj_weight`. */
+  k_proj_weight?: Tensor | null;
+  /** Value projection, with `use_separate_proj_weight`. */
+  v_proj_weight?: Tensor | null;
+  /** Precomputed projected keys `[N·heads, S, head_dim]`. */
+  static_k?: Tensor | null;
+  /** Precomputed projected values `[N·heads, S, head_dim]`. */
+  static_v?: Tensor | null;
+  /** Whether the returned weights are averaged over the heads. Default true. */
+  average_attn_weights?: boolean;
+  /** A hint that `attn_mask` is the causal mask. Default false. */
+  is_causal?: boolean;
 }
 
 /** q, k, v projected by the packed `in_proj_weight` (or the separate weights), sharing the GEMM when inputs coincide. */
@@ -224,8 +245,22 @@ const MHA_CALL = signature<{
 
 /** Keyword options of `nn.MultiheadAttention` after `embed_dim, num_heads`. */
 export interface MultiheadAttentionOptions {
-  dropout?: number; bias?: boolean; add_bias_kv?: boolean; add_zero_attn?: boolean; kdim?: number | null; vdim?: number | null;
-  batch_first?: boolean; dtype?: FloatDType | null;
+  /** Dropout probability on the attention weights (training only). Default 0. */
+  dropout?: number;
+  /** Whether the input and output projections have biases. Default true. */
+  bias?: boolean;
+  /** Whether learned biases `bias_k` / `bias_v` are appended to the key and value sequences. Default false. */
+  add_bias_kv?: boolean;
+  /** Whether a batch of zeros is appended to the key and value sequences. Default false. */
+  add_zero_attn?: boolean;
+  /** Features of the keys; default `embed_dim`. */
+  kdim?: number | null;
+  /** Features of the values; default `embed_dim`. */
+  vdim?: number | null;
+  /** Inputs and output as `[batch, seq, feature]` instead of `[seq, batch, feature]`. Default false. */
+  batch_first?: boolean;
+  /** Parameter dtype; default the global default dtype. */
+  dtype?: FloatDType | null;
 }
 
 /**
@@ -238,22 +273,39 @@ export interface MultiheadAttentionOptions {
  */
 export class MultiheadAttention extends Module {
   static override readonly __name__ = 'MultiheadAttention';
+  /** Total model dimension (split across the heads). */
   readonly embed_dim: number;
+  /** Features of the keys. */
   readonly kdim: number;
+  /** Features of the values. */
   readonly vdim: number;
+  /** Whether q, k and v share `embed_dim` (then one packed `in_proj_weight`). */
   readonly _qkv_same_embed_dim: boolean;
+  /** Number of parallel heads. */
   readonly num_heads: number;
+  /** Dropout probability on the attention weights. */
   readonly dropout: number;
+  /** Whether inputs and output are `[batch, seq, feature]`. */
   readonly batch_first: boolean;
+  /** Features per head, `embed_dim / num_heads`. */
   readonly head_dim: number;
+  /** Whether a batch of zeros is appended to keys and values. */
   readonly add_zero_attn: boolean;
+  /** Packed q/k/v projection `[3·embed_dim, embed_dim]`, or null when kdim/vdim differ. */
   declare in_proj_weight: Parameter | null;
+  /** Separate query projection, or null when packed. */
   declare q_proj_weight: Parameter | null;
+  /** Separate key projection `[embed_dim, kdim]`, or null when packed. */
   declare k_proj_weight: Parameter | null;
+  /** Separate value projection `[embed_dim, vdim]`, or null when packed. */
   declare v_proj_weight: Parameter | null;
+  /** Bias of the q/k/v projections `[3·embed_dim]`, or null without `bias`. */
   declare in_proj_bias: Parameter | null;
+  /** The output projection `Linear(embed_dim, embed_dim)`. */
   declare out_proj: NonDynamicallyQuantizableLinear;
+  /** Learned key bias `[1, 1, embed_dim]` (`add_bias_kv`), or null. */
   declare bias_k: Parameter | null;
+  /** Learned value bias `[1, 1, embed_dim]` (`add_bias_kv`), or null. */
   declare bias_v: Parameter | null;
 
   constructor(...args: PyArgs<[embed_dim: number, num_heads: number, dropout: number, bias: boolean, add_bias_kv: boolean, add_zero_attn: boolean, kdim: number | null, vdim: number | null, batch_first: boolean], MultiheadAttentionOptions & { embed_dim?: number; num_heads?: number }>) {
@@ -296,6 +348,7 @@ export class MultiheadAttention extends Module {
     this._reset_parameters();
   }
 
+  /** Xavier-uniform projections, zero biases, Xavier-normal `bias_k` / `bias_v`, as PyTorch. */
   _reset_parameters(): void {
     if (this._qkv_same_embed_dim) xavier_uniform_(this.in_proj_weight!);
     else for (const w of [this.q_proj_weight, this.k_proj_weight, this.v_proj_weight]) xavier_uniform_(w!);

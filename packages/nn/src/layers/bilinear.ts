@@ -17,10 +17,15 @@ const SIG = signature<{ in1_features: number; in2_features: number; out_features
  */
 export class Bilinear extends Module {
   static override readonly __name__: string = 'Bilinear';
+  /** Size of each first-input sample. */
   readonly in1_features: number;
+  /** Size of each second-input sample. */
   readonly in2_features: number;
+  /** Size of each output sample. */
   readonly out_features: number;
+  /** The weights `[out_features, in1_features, in2_features]`, U(-1/√in1, 1/√in1). */
   declare weight: Parameter;
+  /** The bias `[out_features]`, or null with `bias: false`. */
   declare bias: Parameter | null;
   constructor(...args: PyArgs<[in1_features: number, in2_features: number, out_features: number, bias: boolean], { in1_features?: number; in2_features?: number; out_features?: number; bias?: boolean; device?: unknown; dtype?: 'float32' | 'float64' | null }>) {
     super();
@@ -34,6 +39,7 @@ export class Bilinear extends Module {
     else this.register_parameter('bias', null);
     this.reset_parameters();
   }
+  /** Re-initialises weight and bias from U(-1/√in1_features, 1/√in1_features). */
   reset_parameters(): void {
     const bound = 1 / Math.sqrt(this.weight.shape[1]!);
     uniform_(this.weight, -bound, bound);

@@ -26,6 +26,7 @@ class SequentialImpl extends Module {
     }
   }
 
+  /** Number of children, PyTorch's `len(seq)`. */
   get length(): number {
     return this._modules.size;
   }
@@ -41,11 +42,13 @@ class SequentialImpl extends Module {
     return new SequentialImpl(new Map([...this._modules].slice(start, stop).filter((e): e is [string, Module] => e[1] !== null))) as Sequential;
   }
 
+  /** Adds `module` at the end (named by its index); returns this Sequential. */
   append(module: Module): this {
     this.add_module(String(this._modules.size), module);
     return this;
   }
 
+  /** Iterates over the children in order, PyTorch's `for m in seq`. */
   *[Symbol.iterator](): Iterator<Module> {
     for (const m of this._modules.values()) if (m !== null) yield m;
   }
@@ -103,6 +106,7 @@ export class ModuleList<M extends Module = Module> extends Module {
     super();
     for (const m of modules) this.append(m);
   }
+  /** Number of modules, PyTorch's `len(list)`. */
   get length(): number {
     return this._modules.size;
   }
@@ -137,7 +141,13 @@ export class ModuleList<M extends Module = Module> extends Module {
   }
 }
 
-/** Modules by name, in insertion order (no forward of its own). */
+/**
+ * Modules by name, in insertion order (no forward of its own).
+ *
+ * @example
+ * const heads = new nn.ModuleDict({ cls: new nn.Linear(8, 10), box: new nn.Linear(8, 4) });
+ * heads.get('cls').call(features);
+ */
 export class ModuleDict extends Module {
   static override readonly __name__: string = 'ModuleDict';
   constructor(modules: Record<string, Module> | Map<string, Module> = {}) {
@@ -145,23 +155,29 @@ export class ModuleDict extends Module {
     const entries = modules instanceof Map ? [...modules] : Object.entries(modules);
     for (const [k, m] of entries) this.add_module(k, m);
   }
+  /** Number of entries, PyTorch's `len(d)`. */
   get length(): number {
     return this._modules.size;
   }
+  /** The module under `key`, PyTorch's `d[key]`; throws `KeyError: 'key'` when missing. */
   get<M extends Module = Module>(key: string): M {
     const m = this._modules.get(key);
     if (m === undefined || m === null) throw new Error(`KeyError: '${key}'`);
     return m as M;
   }
+  /** Adds or replaces the module under `key`, PyTorch's `d[key] = module`. */
   set(key: string, module: Module): void {
     this.add_module(key, module);
   }
+  /** Whether `key` is present, PyTorch's `key in d`. */
   has(key: string): boolean {
     return this._modules.has(key);
   }
+  /** The keys, in insertion order. */
   keys(): string[] {
     return [...this._modules.keys()];
   }
+  /** The `[key, module]` pairs, in insertion order. */
   items(): [string, Module][] {
     return [...this._modules].filter((e): e is [string, Module] => e[1] !== null);
   }

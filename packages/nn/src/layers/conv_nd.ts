@@ -124,7 +124,10 @@ abstract class ConvNd extends Module {
     default_layer_init_(this.weight, this.bias);
   }
 
-  /** The input padded by padding_mode (for non-'zeros' modes), and the padding left for the convolution. */
+  /**
+   * The input padded by padding_mode (for non-'zeros' modes), and the padding left for the convolution.
+   * @internal
+   */
   protected padded(input: Tensor): [Tensor, number[] | string] {
     if (this.padding_mode === 'zeros') return [input, this.padding];
     const n = this.kernel_size.length;
@@ -212,6 +215,7 @@ type ConvTArgs = PyArgs<[in_channels: number, out_channels: number, kernel_size:
 
 /** The transposed convolutions: `call(input, output_size?)` picks the output padding that reaches `output_size`. */
 abstract class ConvTransposeNd extends ConvNd {
+  /** @internal */
   protected abstract run(x: Tensor, output_padding: number[]): Tensor;
 
   override forward(input: Tensor, output_size: number[] | { output_size?: number[] | null } | null = null): Tensor {
@@ -251,6 +255,7 @@ export class ConvTranspose1d extends ConvTransposeNd {
   constructor(...args: ConvTArgs) {
     super(CONVT1D.parse(args), true);
   }
+  /** @internal */
   protected run(x: Tensor, output_padding: number[]): Tensor {
     return torch.conv_transpose1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding as number[], output_padding, groups: this.groups, dilation: this.dilation });
   }
@@ -268,6 +273,7 @@ export class ConvTranspose2d extends ConvTransposeNd {
   constructor(...args: ConvTArgs) {
     super(CONVT2D.parse(args), true);
   }
+  /** @internal */
   protected run(x: Tensor, output_padding: number[]): Tensor {
     return torch.conv_transpose2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding as number[], output_padding, groups: this.groups, dilation: this.dilation });
   }
@@ -284,6 +290,7 @@ export class ConvTranspose3d extends ConvTransposeNd {
   constructor(...args: ConvTArgs) {
     super(CONVT3D.parse(args), true);
   }
+  /** @internal */
   protected run(x: Tensor, output_padding: number[]): Tensor {
     return torch.conv_transpose3d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding as number[], output_padding, groups: this.groups, dilation: this.dilation });
   }

@@ -12,7 +12,9 @@ const COSINE_SIG = signature<{ dim: number; eps: number }>('CosineSimilarity(int
  */
 export class CosineSimilarity extends Module {
   static override readonly __name__: string = 'CosineSimilarity';
+  /** The dim along which the similarity is computed. Default 1. */
   readonly dim: number;
+  /** Lower bound of the norms product, avoiding division by zero. Default 1e-8. */
   readonly eps: number;
   constructor(...args: PyArgs<[dim: number, eps: number], { dim?: number; eps?: number }>) {
     super();
@@ -32,8 +34,11 @@ const PAIRWISE_SIG = signature<{ p: number; eps: number; keepdim: boolean }>('Pa
  */
 export class PairwiseDistance extends Module {
   static override readonly __name__: string = 'PairwiseDistance';
+  /** The norm degree p. Default 2. */
   readonly norm: number;
+  /** Added to the difference, avoiding division by zero. Default 1e-6. */
   readonly eps: number;
+  /** Whether the reduced dim is kept (size 1). Default false. */
   readonly keepdim: boolean;
   constructor(...args: PyArgs<[p: number, eps: number, keepdim: boolean], { p?: number; eps?: number; keepdim?: boolean }>) {
     super();

@@ -142,6 +142,7 @@ abstract class BatchNormBase extends Module {
     }
   }
 
+  /** @internal */
   protected abstract check_input_dim(input: Tensor): void;
 
   override forward(input: Tensor): Tensor {
@@ -172,6 +173,7 @@ abstract class BatchNormBase extends Module {
  */
 export class BatchNorm1d extends BatchNormBase {
   static override readonly __name__: string = 'BatchNorm1d';
+  /** @internal */
   protected check_input_dim(input: Tensor): void {
     if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`expected 2D or 3D input (got ${input.ndim}D input)`);
   }
@@ -186,6 +188,7 @@ export class BatchNorm1d extends BatchNormBase {
  */
 export class BatchNorm2d extends BatchNormBase {
   static override readonly __name__: string = 'BatchNorm2d';
+  /** @internal */
   protected check_input_dim(input: Tensor): void {
     if (input.ndim !== 4) throw new Error(`expected 4D input (got ${input.ndim}D input)`);
   }
@@ -199,6 +202,7 @@ export class BatchNorm2d extends BatchNormBase {
  */
 export class BatchNorm3d extends BatchNormBase {
   static override readonly __name__: string = 'BatchNorm3d';
+  /** @internal */
   protected check_input_dim(input: Tensor): void {
     if (input.ndim !== 5) throw new Error(`expected 5D input (got ${input.ndim}D input)`);
   }

@@ -21,7 +21,12 @@ function amounts(name: string, padding: Amounts, n: number): number[] {
 
 /** A padding module of rank `n` and `mode`; subclasses only name themselves. */
 abstract class PadNd extends Module {
+  /** The padding as PyTorch stores it: `2n` amounts, `[left, right]` of the last dim first, then the dim before it. */
   readonly padding: number[];
+  /**
+   * @param mode - How the new elements are filled: 'constant', 'reflect', 'replicate' or 'circular'.
+   * @param value - The fill value of 'constant' padding.
+   */
   constructor(name: string, padding: Amounts, n: number, protected readonly mode: 'constant' | 'reflect' | 'replicate' | 'circular', readonly value = 0) {
     super();
     this.padding = amounts(name, padding, n);
@@ -87,33 +92,174 @@ export class ConstantPad3d extends ConstantPadNd {
 }
 
 const PADDING_ONLY = (name: string) => signature<{ padding: Amounts }>(`${name}(Any padding)`);
-type PaddingArgs = [padding: Amounts] | [options: { padding: Amounts }];
 
-/** The zero / reflection / replication / circular padding classes, one per rank and mode. */
-function pad_class(name: string, n: 1 | 2 | 3, mode: 'constant' | 'reflect' | 'replicate' | 'circular'): new (...args: PaddingArgs) => PadNd {
-  const sig = PADDING_ONLY(name);
-  const cls = class extends PadNd {
-    static override readonly __name__: string = name;
-    constructor(...args: PaddingArgs) {
-      super(name, sig.parse(args).padding, n, mode);
-    }
-  };
-  return cls;
+type PaddingArgs = [padding: Amounts] | [options: { padding: Amounts }];
+const PADDING_SIGS = new Map<string, ReturnType<typeof PADDING_ONLY>>();
+
+/** The zero / reflection / replication / circular paddings: the padding is their one argument. */
+abstract class ModePadNd extends PadNd {
+  constructor(name: string, n: 1 | 2 | 3, mode: 'constant' | 'reflect' | 'replicate' | 'circular', args: PaddingArgs) {
+    let sig = PADDING_SIGS.get(name);
+    if (sig === undefined) PADDING_SIGS.set(name, (sig = PADDING_ONLY(name)));
+    super(name, sig.parse(args).padding, n, mode);
+  }
 }
 
-/** Zero padding. @example new nn.ZeroPad2d(1) */
-export const ZeroPad1d = pad_class('ZeroPad1d', 1, 'constant');
-export const ZeroPad2d = pad_class('ZeroPad2d', 2, 'constant');
-export const ZeroPad3d = pad_class('ZeroPad3d', 3, 'constant');
-/** Reflection of the input at its border (the border element itself not repeated). @example new nn.ReflectionPad2d(1) */
-export const ReflectionPad1d = pad_class('ReflectionPad1d', 1, 'reflect');
-export const ReflectionPad2d = pad_class('ReflectionPad2d', 2, 'reflect');
-export const ReflectionPad3d = pad_class('ReflectionPad3d', 3, 'reflect');
-/** Repetition of the border element. @example new nn.ReplicationPad1d(2) */
-export const ReplicationPad1d = pad_class('ReplicationPad1d', 1, 'replicate');
-export const ReplicationPad2d = pad_class('ReplicationPad2d', 2, 'replicate');
-export const ReplicationPad3d = pad_class('ReplicationPad3d', 3, 'replicate');
-/** Wrap-around padding. @example new nn.CircularPad2d(1) */
-export const CircularPad1d = pad_class('CircularPad1d', 1, 'circular');
-export const CircularPad2d = pad_class('CircularPad2d', 2, 'circular');
-export const CircularPad3d = pad_class('CircularPad3d', 3, 'circular');
+/**
+ * Pads with zeros, on the last dim: `padding` is one int for both sides or `[left, right]`.
+ *
+ * @example
+ * const pad = new nn.ZeroPad1d(2);
+ * pad.call(torch.ones([1, 1, 2, 2]));
+ */
+export class ZeroPad1d extends ModePadNd {
+  static override readonly __name__: string = 'ZeroPad1d';
+  constructor(...args: PaddingArgs) {
+    super('ZeroPad1d', 1, 'constant', args);
+  }
+}
+
+/**
+ * Pads with zeros, on the last two dims: `padding` is one int or `[left, right, top, bottom]`.
+ *
+ * @example
+ * const pad = new nn.ZeroPad2d([1, 1, 2, 0]);
+ * pad.call(torch.ones([1, 1, 2, 2]));
+ */
+export class ZeroPad2d extends ModePadNd {
+  static override readonly __name__: string = 'ZeroPad2d';
+  constructor(...args: PaddingArgs) {
+    super('ZeroPad2d', 2, 'constant', args);
+  }
+}
+
+/**
+ * Pads with zeros, on the last three dims: `padding` is one int or `[left, right, top, bottom, front, back]`.
+ *
+ * @example
+ * const pad = new nn.ZeroPad3d(1);
+ * pad.call(torch.ones([1, 1, 2, 2]));
+ */
+export class ZeroPad3d extends ModePadNd {
+  static override readonly __name__: string = 'ZeroPad3d';
+  constructor(...args: PaddingArgs) {
+    super('ZeroPad3d', 3, 'constant', args);
+  }
+}
+
+/**
+ * Pads with the reflection of the input at its border (the border element itself is not repeated), on the last dim: `padding` is one int for both sides or `[left, right]`.
+ *
+ * @example
+ * new nn.ReflectionPad1d(2).call(x);
+ */
+export class ReflectionPad1d extends ModePadNd {
+  static override readonly __name__: string = 'ReflectionPad1d';
+  constructor(...args: PaddingArgs) {
+    super('ReflectionPad1d', 1, 'reflect', args);
+  }
+}
+
+/**
+ * Pads with the reflection of the input at its border (the border element itself is not repeated), on the last two dims: `padding` is one int or `[left, right, top, bottom]`.
+ *
+ * @example
+ * new nn.ReflectionPad2d([1, 1, 2, 0]).call(x);
+ */
+export class ReflectionPad2d extends ModePadNd {
+  static override readonly __name__: string = 'ReflectionPad2d';
+  constructor(...args: PaddingArgs) {
+    super('ReflectionPad2d', 2, 'reflect', args);
+  }
+}
+
+/**
+ * Pads with the reflection of the input at its border (the border element itself is not repeated), on the last three dims: `padding` is one int or `[left, right, top, bottom, front, back]`.
+ *
+ * @example
+ * new nn.ReflectionPad3d(1).call(x);
+ */
+export class ReflectionPad3d extends ModePadNd {
+  static override readonly __name__: string = 'ReflectionPad3d';
+  constructor(...args: PaddingArgs) {
+    super('ReflectionPad3d', 3, 'reflect', args);
+  }
+}
+
+/**
+ * Pads by repeating the border element, on the last dim: `padding` is one int for both sides or `[left, right]`.
+ *
+ * @example
+ * new nn.ReplicationPad1d(2).call(x);
+ */
+export class ReplicationPad1d extends ModePadNd {
+  static override readonly __name__: string = 'ReplicationPad1d';
+  constructor(...args: PaddingArgs) {
+    super('ReplicationPad1d', 1, 'replicate', args);
+  }
+}
+
+/**
+ * Pads by repeating the border element, on the last two dims: `padding` is one int or `[left, right, top, bottom]`.
+ *
+ * @example
+ * new nn.ReplicationPad2d([1, 1, 2, 0]).call(x);
+ */
+export class ReplicationPad2d extends ModePadNd {
+  static override readonly __name__: string = 'ReplicationPad2d';
+  constructor(...args: PaddingArgs) {
+    super('ReplicationPad2d', 2, 'replicate', args);
+  }
+}
+
+/**
+ * Pads by repeating the border element, on the last three dims: `padding` is one int or `[left, right, top, bottom, front, back]`.
+ *
+ * @example
+ * new nn.ReplicationPad3d(1).call(x);
+ */
+export class ReplicationPad3d extends ModePadNd {
+  static override readonly __name__: string = 'ReplicationPad3d';
+  constructor(...args: PaddingArgs) {
+    super('ReplicationPad3d', 3, 'replicate', args);
+  }
+}
+
+/**
+ * Pads by wrapping around (the other end of the input fills the padding), on the last dim: `padding` is one int for both sides or `[left, right]`.
+ *
+ * @example
+ * new nn.CircularPad1d(2).call(x);
+ */
+export class CircularPad1d extends ModePadNd {
+  static override readonly __name__: string = 'CircularPad1d';
+  constructor(...args: PaddingArgs) {
+    super('CircularPad1d', 1, 'circular', args);
+  }
+}
+
+/**
+ * Pads by wrapping around (the other end of the input fills the padding), on the last two dims: `padding` is one int or `[left, right, top, bottom]`.
+ *
+ * @example
+ * new nn.CircularPad2d([1, 1, 2, 0]).call(x);
+ */
+export class CircularPad2d extends ModePadNd {
+  static override readonly __name__: string = 'CircularPad2d';
+  constructor(...args: PaddingArgs) {
+    super('CircularPad2d', 2, 'circular', args);
+  }
+}
+
+/**
+ * Pads by wrapping around (the other end of the input fills the padding), on the last three dims: `padding` is one int or `[left, right, top, bottom, front, back]`.
+ *
+ * @example
+ * new nn.CircularPad3d(1).call(x);
+ */
+export class CircularPad3d extends ModePadNd {
+  static override readonly __name__: string = 'CircularPad3d';
+  constructor(...args: PaddingArgs) {
+    super('CircularPad3d', 3, 'circular', args);
+  }
+}

@@ -34,6 +34,7 @@ abstract class MaxPoolNd extends Module {
     this.return_indices = a.return_indices;
     this.ceil_mode = a.ceil_mode;
   }
+  /** @internal */
   protected options() {
     return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceil_mode: this.ceil_mode, return_indices: this.return_indices };
   }
@@ -348,6 +349,7 @@ abstract class MaxUnpoolNd extends Module {
     this.stride = ntuple(a.stride ?? a.kernel_size, n);
     this.padding = ntuple(a.padding, n);
   }
+  /** @internal */
   protected abstract unpool(input: Tensor, indices: Tensor, output_size: number[] | null): Tensor;
   override forward(input: Tensor, indices: Tensor, output_size: number[] | { output_size?: number[] | null } | null = null): Tensor {
     const size = output_size !== null && !Array.isArray(output_size) ? output_size.output_size ?? null : output_size;
@@ -368,6 +370,7 @@ export class MaxUnpool1d extends MaxUnpoolNd {
   constructor(...args: UnpoolArgs) {
     super(UNPOOL[0].parse(args), 1);
   }
+  /** @internal */
   protected unpool(input: Tensor, indices: Tensor, output_size: number[] | null): Tensor {
     return torch.max_unpool1d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
   }
@@ -383,6 +386,7 @@ export class MaxUnpool2d extends MaxUnpoolNd {
   constructor(...args: UnpoolArgs) {
     super(UNPOOL[1].parse(args), 2);
   }
+  /** @internal */
   protected unpool(input: Tensor, indices: Tensor, output_size: number[] | null): Tensor {
     return torch.max_unpool2d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
   }
@@ -398,6 +402,7 @@ export class MaxUnpool3d extends MaxUnpoolNd {
   constructor(...args: UnpoolArgs) {
     super(UNPOOL[2].parse(args), 3);
   }
+  /** @internal */
   protected unpool(input: Tensor, indices: Tensor, output_size: number[] | null): Tensor {
     return torch.max_unpool3d(input, indices, this.kernel_size, this.stride, this.padding, output_size);
   }
@@ -433,6 +438,7 @@ abstract class FractionalMaxPoolNd extends Module {
     this.return_indices = a.return_indices;
     this.register_buffer('_random_samples', a._random_samples);
   }
+  /** @internal */
   protected options() {
     return { output_size: this.output_size, output_ratio: this.output_ratio, return_indices: this.return_indices, _random_samples: this._random_samples };
   }

@@ -21,10 +21,15 @@ const factor_repr = (f: Factor): string => (typeof f === 'number' ? py_float(f) 
  */
 export class Upsample extends Module {
   static override readonly __name__: string = 'Upsample';
+  /** Output spatial size (give this or `scale_factor`). */
   readonly size: Size | null;
+  /** Multiplier of the spatial size (give this or `size`). */
   readonly scale_factor: Factor | null;
+  /** Interpolation: 'nearest' (default), 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear' or 'area'. */
   readonly mode: Mode;
+  /** For the linear modes: whether the corner pixels of input and output are aligned. Default null (false). */
   readonly align_corners: boolean | null;
+  /** Whether the interpolation uses the computed output size instead of `scale_factor`. */
   readonly recompute_scale_factor: boolean | null;
   constructor(...args: PyArgs<[size: Size | null, scale_factor: Factor | null, mode: Mode, align_corners: boolean | null], { size?: Size | null; scale_factor?: Factor | null; mode?: Mode; align_corners?: boolean | null; recompute_scale_factor?: boolean | null }>) {
     super();
@@ -59,7 +64,12 @@ export class UpsamplingNearest2d extends Upsample {
   }
 }
 
-/** Bilinear upsampling with `align_corners=True`, as this legacy module does. */
+/**
+ * Bilinear upsampling with `align_corners=True`, as this legacy module does.
+ *
+ * @example
+ * new nn.UpsamplingBilinear2d({ scale_factor: 2 }).call(torch.randn([1, 3, 4, 4])).shape; // [1, 3, 8, 8]
+ */
 export class UpsamplingBilinear2d extends Upsample {
   static override readonly __name__: string = 'UpsamplingBilinear2d';
   constructor(...args: FixedArgs) {
@@ -72,6 +82,7 @@ const PIXEL_SHUFFLE = signature<{ upscale_factor: number }>('PixelShuffle(int up
 /** `[*, C·r², H, W]` → `[*, C, H·r, W·r]`. @example new nn.PixelShuffle(2) */
 export class PixelShuffle extends Module {
   static override readonly __name__: string = 'PixelShuffle';
+  /** The factor r. */
   readonly upscale_factor: number;
   constructor(...args: PyArgs<[upscale_factor: number], { upscale_factor?: number }>) {
     super();
@@ -89,6 +100,7 @@ const PIXEL_UNSHUFFLE = signature<{ downscale_factor: number }>('PixelUnshuffle(
 /** `[*, C, H·r, W·r]` → `[*, C·r², H, W]`. @example new nn.PixelUnshuffle(2) */
 export class PixelUnshuffle extends Module {
   static override readonly __name__: string = 'PixelUnshuffle';
+  /** The factor r. */
   readonly downscale_factor: number;
   constructor(...args: PyArgs<[downscale_factor: number], { downscale_factor?: number }>) {
     super();
@@ -106,6 +118,7 @@ const CHANNEL_SHUFFLE = signature<{ groups: number }>('ChannelShuffle(int groups
 /** Interleaves the channels of `groups` groups. @example new nn.ChannelShuffle(2) */
 export class ChannelShuffle extends Module {
   static override readonly __name__: string = 'ChannelShuffle';
+  /** Number of groups the channels are divided into. */
   readonly groups: number;
   constructor(...args: PyArgs<[groups: number], { groups?: number }>) {
     super();
@@ -123,7 +136,9 @@ const UNFLATTEN = signature<{ dim: number; unflattened_size: number[] }>('Unflat
 /** Splits dim `dim` into `unflattened_size`. @example new nn.Unflatten(1, [2, 3]) */
 export class Unflatten extends Module {
   static override readonly __name__: string = 'Unflatten';
+  /** The dim that is split. */
   readonly dim: number;
+  /** The sizes it is split into (their product is its size). */
   readonly unflattened_size: number[];
   constructor(...args: PyArgs<[dim: number, unflattened_size: number[]], { dim?: number; unflattened_size?: number[] }>) {
     super();

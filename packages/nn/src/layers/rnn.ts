@@ -165,22 +165,31 @@ export abstract class RNNBase extends Module {
     return { w_ih: get('weight_ih')!, w_hh: get('weight_hh')!, b_ih: get('bias_ih'), b_hh: get('bias_hh'), w_hr: get('weight_hr') };
   }
 
-  /** `[num_layers · num_directions, batch, size]` for h (`cell` false) or LSTM's c. */
+  /**
+   * `[num_layers · num_directions, batch, size]` for h (`cell` false) or LSTM's c.
+   * @internal
+   */
   protected expected_hidden_size(input: Tensor, cell: boolean): number[] {
     const batch = input.shape[this.batch_first ? 0 : 1]!;
     const size = !cell && this.proj_size > 0 ? this.proj_size : this.hidden_size;
     return [this.num_layers * this.num_directions, batch, size];
   }
 
-  /** Throws PyTorch's "Expected hidden size ..." error when `hx` is not `expected`. */
+  /**
+   * Throws PyTorch's "Expected hidden size ..." error when `hx` is not `expected`.
+   * @internal
+   */
   protected check_hidden(hx: Tensor, expected: number[], label: string): void {
     if (hx.shape.length !== expected.length || hx.shape.some((s, i) => s !== expected[i])) {
       throw new Error(`Expected ${label} size ${tuple(expected)}, got ${list(hx.shape)}`);
     }
   }
 
-  /** Checks the input's rank and feature size; returns it batched (`[T, B, I]` or `[B, T, I]`) and whether it was. */
-  protected batched_input(input: Tensor): { /** the input, batched */ x: Tensor; /** whether it came batched */ batched: boolean } {
+  /**
+   * Checks the input's rank and feature size; returns it batched (`[T, B, I]` or `[B, T, I]`) and whether it was.
+   * @internal
+   */
+  protected batched_input(input: Tensor): { x: Tensor; batched: boolean } {
     if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`${NAMES[this.mode]}: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
     const batched = input.ndim === 3;
     const x = batched ? input : input.unsqueeze(this.batch_first ? 0 : 1);
@@ -188,8 +197,11 @@ export abstract class RNNBase extends Module {
     return { x, batched };
   }
 
-  /** Runs every layer and direction from the initial states; returns the output and the stacked final states. */
-  protected run(x: Tensor, h0: Tensor, c0: Tensor | null): { /** last layer's outputs */ output: Tensor; /** final h of every layer and direction */ h: Tensor; /** LSTM's final c, else null */ c: Tensor | null } {
+  /**
+   * Runs every layer and direction from the initial states; returns the output and the stacked final states.
+   * @internal
+   */
+  protected run(x: Tensor, h0: Tensor, c0: Tensor | null): { output: Tensor; h: Tensor; c: Tensor | null } {
     let layer_input = this.batch_first ? x.transpose(0, 1) : x;
     const hs: Tensor[] = [];
     const cs: Tensor[] = [];
@@ -450,13 +462,19 @@ export abstract class RNNCellBase extends Module {
     for (const p of this.parameters()) uniform_(p, -stdv, stdv);
   }
 
-  /** The input batched to `[B, I]` (a 1-D input is one sample), with PyTorch's rank check. */
-  protected batched(input: Tensor): { /** the input as `[B, I]` */ x: Tensor; /** whether it came batched */ batched: boolean } {
+  /**
+   * The input batched to `[B, I]` (a 1-D input is one sample), with PyTorch's rank check.
+   * @internal
+   */
+  protected batched(input: Tensor): { x: Tensor; batched: boolean } {
     if (input.ndim !== 1 && input.ndim !== 2) throw new Error(`${this._get_name()}: Expected input to be 1D or 2D, got ${input.ndim}D instead`);
     return input.ndim === 2 ? { x: input, batched: true } : { x: input.unsqueeze(0), batched: false };
   }
 
-  /** The initial state: `hx` (batched like the input, checked) or zeros. */
+  /**
+   * The initial state: `hx` (batched like the input, checked) or zeros.
+   * @internal
+   */
   protected state(x: Tensor, batched: boolean, hx: Tensor | null, label: string): Tensor {
     if (hx !== null && hx.ndim !== (batched ? 2 : 1)) {
       throw new Error(`${this._get_name()}: Expected hidden to be ${batched ? 2 : 1}D, got ${hx.ndim}D instead`);

@@ -29,9 +29,24 @@ function check_pretrained(embeddings: Tensor): void {
   if (embeddings.ndim !== 2) throw new Error('Embeddings parameter is expected to be 2-dimensional');
 }
 
+/** The options of `nn.Embedding` after `num_embeddings, embedding_dim`. */
 interface EmbeddingOptions {
-  padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean;
-  _weight?: Tensor | null; _freeze?: boolean; dtype?: FloatDType | null;
+  /** Index whose vector is not updated by training (initialised to zeros), e.g. a padding token; negative counts from the end. Default null. */
+  padding_idx?: number | null;
+  /** If set, each looked-up vector with a larger norm is renormalised in place to this norm. Default null. */
+  max_norm?: number | null;
+  /** The p of the norm `max_norm` uses. Default 2. */
+  norm_type?: number;
+  /** Whether gradients are scaled by the inverse frequency of each index in the mini-batch. Default false. */
+  scale_grad_by_freq?: boolean;
+  /** Accepted for PyTorch compatibility; the gradient is always dense here. Default false. */
+  sparse?: boolean;
+  /** Initial table `[num_embeddings, embedding_dim]` instead of N(0, 1) (PyTorch's private `_weight`). */
+  _weight?: Tensor | null;
+  /** Whether that table is frozen (`requires_grad` false), as `from_pretrained` does. */
+  _freeze?: boolean;
+  /** Dtype of the table; default the global default dtype. */
+  dtype?: FloatDType | null;
 }
 
 const EMBEDDING = signature<{
@@ -48,13 +63,21 @@ const EMBEDDING = signature<{
  */
 export class Embedding extends Module {
   static override readonly __name__ = 'Embedding';
+  /** Size of the table (number of rows). */
   readonly num_embeddings: number;
+  /** Size of each vector. */
   readonly embedding_dim: number;
+  /** Index whose vector is not trained, or null (stored non-negative). */
   readonly padding_idx: number | null;
+  /** Renormalisation bound of looked-up vectors, or null. */
   readonly max_norm: number | null;
+  /** p of the `max_norm` norm. */
   readonly norm_type: number;
+  /** Whether gradients are scaled by inverse index frequency. */
   readonly scale_grad_by_freq: boolean;
+  /** Accepted for PyTorch compatibility (dense gradients). */
   readonly sparse: boolean;
+  /** The table `[num_embeddings, embedding_dim]`, initialised N(0, 1) (the `padding_idx` row zero). */
   declare weight: Parameter;
 
   constructor(...args: PyArgs<[num_embeddings: number, embedding_dim: number, padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean], EmbeddingOptions & { num_embeddings?: number; embedding_dim?: number }>) {
@@ -84,6 +107,7 @@ export class Embedding extends Module {
     return new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, { ...rest, _weight: embeddings, _freeze: freeze ?? true });
   }
 
+  /** Re-draws the table from N(0, 1), zeroing the `padding_idx` row. */
   reset_parameters(): void {
     reset_table(this.weight, this.padding_idx);
   }
@@ -106,9 +130,26 @@ export class Embedding extends Module {
 
 type BagMode = 'sum' | 'mean' | 'max';
 
+/** The options of `nn.EmbeddingBag` after `num_embeddings, embedding_dim`. */
 interface EmbeddingBagOptions {
-  max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; mode?: BagMode; sparse?: boolean;
-  _weight?: Tensor | null; include_last_offset?: boolean; padding_idx?: number | null; dtype?: FloatDType | null;
+  /** If set, each looked-up vector with a larger norm is renormalised in place to this norm. Default null. */
+  max_norm?: number | null;
+  /** The p of the norm `max_norm` uses. Default 2. */
+  norm_type?: number;
+  /** Whether gradients are scaled by the inverse frequency of each index in the mini-batch. Default false. */
+  scale_grad_by_freq?: boolean;
+  /** How each bag is reduced: 'sum', 'mean' (default) or 'max'. */
+  mode?: BagMode;
+  /** Accepted for PyTorch compatibility; the gradient is always dense here. Default false. */
+  sparse?: boolean;
+  /** Initial table `[num_embeddings, embedding_dim]` instead of N(0, 1) (PyTorch's private `_weight`). */
+  _weight?: Tensor | null;
+  /** Whether `offsets` has one extra last element, the end of the last bag (the CSR layout). Default false. */
+  include_last_offset?: boolean;
+  /** Index that contributes nothing to its bag (and whose vector is not trained). Default null. */
+  padding_idx?: number | null;
+  /** Dtype of the table; default the global default dtype. */
+  dtype?: FloatDType | null;
 }
 
 const EMBEDDING_BAG = signature<{
@@ -130,15 +171,25 @@ const BAG_FORWARD = signature<{ input: Tensor; offsets: Tensor | null; per_sampl
  */
 export class EmbeddingBag extends Module {
   static override readonly __name__ = 'EmbeddingBag';
+  /** Size of the table (number of rows). */
   readonly num_embeddings: number;
+  /** Size of each vector. */
   readonly embedding_dim: number;
+  /** Renormalisation bound of looked-up vectors, or null. */
   readonly max_norm: number | null;
+  /** p of the `max_norm` norm. */
   readonly norm_type: number;
+  /** Whether gradients are scaled by inverse index frequency. */
   readonly scale_grad_by_freq: boolean;
+  /** How bags are reduced: 'sum', 'mean' or 'max'. */
   readonly mode: BagMode;
+  /** Accepted for PyTorch compatibility (dense gradients). */
   readonly sparse: boolean;
+  /** Whether `offsets` ends with the end of the last bag. */
   readonly include_last_offset: boolean;
+  /** Index left out of its bag, or null. */
   readonly padding_idx: number | null;
+  /** The table `[num_embeddings, embedding_dim]`, initialised N(0, 1). */
   declare weight: Parameter;
 
   constructor(...args: PyArgs<[num_embeddings: number, embedding_dim: number, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, mode: BagMode], EmbeddingBagOptions & { num_embeddings?: number; embedding_dim?: number }>) {
@@ -167,6 +218,7 @@ export class EmbeddingBag extends Module {
     return bag;
   }
 
+  /** Re-draws the table from N(0, 1), zeroing the `padding_idx` row. */
   reset_parameters(): void {
     reset_table(this.weight, this.padding_idx);
   }

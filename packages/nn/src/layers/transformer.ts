@@ -46,8 +46,22 @@ interface LayerParsed {
 
 /** Keyword options of the encoder and decoder layers. */
 export interface TransformerLayerOptions {
-  dim_feedforward?: number; dropout?: number; activation?: Activation; layer_norm_eps?: number; batch_first?: boolean;
-  norm_first?: boolean; bias?: boolean; dtype?: FloatDType | null;
+  /** Width of the feed-forward block. Default 2048. */
+  dim_feedforward?: number;
+  /** Dropout probability. Default 0.1. */
+  dropout?: number;
+  /** The feed-forward activation: 'relu' (default), 'gelu', a function or a module. */
+  activation?: Activation;
+  /** eps of the layer norms. Default 1e-5. */
+  layer_norm_eps?: number;
+  /** Inputs and output as `[batch, seq, feature]`. Default false. */
+  batch_first?: boolean;
+  /** Layer norm before attention and feed-forward (pre-LN) instead of after. Default false. */
+  norm_first?: boolean;
+  /** Whether linear layers and layer norms have biases. Default true. */
+  bias?: boolean;
+  /** Parameter dtype; default the global default dtype. */
+  dtype?: FloatDType | null;
 }
 type LayerArgs = PyArgs<[d_model: number, nhead: number, dim_feedforward: number, dropout: number, activation: Activation, layer_norm_eps: number, batch_first: boolean, norm_first: boolean, bias: boolean],
   TransformerLayerOptions & { d_model?: number; nhead?: number }>;
@@ -59,15 +73,25 @@ const DECODER_LAYER = signature<LayerParsed>(LAYER_SCHEMA('TransformerDecoderLay
 
 /** The feed-forward block and norms shared by both layer kinds. */
 abstract class TransformerLayerBase extends Module {
+  /** Self-attention block. */
   declare self_attn: MultiheadAttention;
+  /** First feed-forward layer `Linear(d_model, dim_feedforward)`. */
   declare linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   declare dropout: Dropout;
+  /** Second feed-forward layer `Linear(dim_feedforward, d_model)`. */
   declare linear2: Linear;
+  /** Whether the norms come first (pre-LN). */
   readonly norm_first: boolean;
+  /** Norm around the self-attention block. */
   declare norm1: LayerNorm;
+  /** Norm around the next block. */
   declare norm2: LayerNorm;
+  /** Dropout after self-attention. */
   declare dropout1: Dropout;
+  /** Dropout after the next block. */
   declare dropout2: Dropout;
+  /** The feed-forward activation (a child module when given as one). */
   activation: ((x: Tensor) => Tensor) | Module;
 
   protected constructor(a: LayerParsed, cross_attention: boolean) {
@@ -89,13 +113,19 @@ abstract class TransformerLayerBase extends Module {
     this.activation = activation_fn(a.activation);
   }
 
-  /** Self-attention on `x` (weights not needed), then dropout1. */
+  /**
+   * Self-attention on `x` (weights not needed), then dropout1.
+   * @internal
+   */
   protected sa_block(x: Tensor, attn_mask: Tensor | null, key_padding_mask: Tensor | null, is_causal: boolean): Tensor {
     const [out] = this.self_attn.call(x, x, x, kwargs({ attn_mask, key_padding_mask, need_weights: false, is_causal })) as [Tensor, Tensor | null];
     return this.dropout1.call(out);
   }
 
-  /** linear2(dropout(activation(linear1(x)))), then the block's last dropout. */
+  /**
+   * linear2(dropout(activation(linear1(x)))), then the block's last dropout.
+   * @internal
+   */
   protected ff_block(x: Tensor, last_dropout: Dropout): Tensor {
     const h = this.linear1.call(x);
     const act = this.activation instanceof Module ? (this.activation.call(h) as Tensor) : this.activation(h);
@@ -142,8 +172,18 @@ interface DecoderCall {
 }
 /** Keyword options of a decoder (layer) call after `tgt, memory`. */
 export interface DecoderCallOptions {
-  tgt_mask?: Tensor | null; memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null;
-  tgt_is_causal?: boolean | null; memory_is_causal?: boolean;
+  /** Mask of the target self-attention `[T, T]` (e.g. `generate_square_subsequent_mask(T)`). */
+  tgt_mask?: Tensor | null;
+  /** Mask of the attention over the memory `[T, S]`. */
+  memory_mask?: Tensor | null;
+  /** `[N, T]`: true marks padded target positions. */
+  tgt_key_padding_mask?: Tensor | null;
+  /** `[N, S]`: true marks padded memory positions. */
+  memory_key_padding_mask?: Tensor | null;
+  /** A hint that `tgt_mask` is the causal mask (null: detected). */
+  tgt_is_causal?: boolean | null;
+  /** A hint that `memory_mask` is the causal mask. Default false. */
+  memory_is_causal?: boolean;
 }
 type DecoderArgs = PyArgs<[tgt: Tensor, memory: Tensor, tgt_mask: Tensor | null, memory_mask: Tensor | null, tgt_key_padding_mask: Tensor | null, memory_key_padding_mask: Tensor | null, tgt_is_causal: boolean | null, memory_is_causal: boolean],
   DecoderCallOptions & { tgt?: Tensor; memory?: Tensor }>;
@@ -159,8 +199,11 @@ const DECODER_LAYER_FORWARD = signature<DecoderCall>(`forward(${DECODER_SCHEMA},
  */
 export class TransformerDecoderLayer extends TransformerLayerBase {
   static override readonly __name__ = 'TransformerDecoderLayer';
+  /** Attention over the encoder output (memory). */
   declare multihead_attn: MultiheadAttention;
+  /** Norm around the feed-forward block. */
   declare norm3: LayerNorm;
+  /** Dropout after the feed-forward block. */
   declare dropout3: Dropout;
   constructor(...args: LayerArgs) {
     super(DECODER_LAYER.parse(args), true);
@@ -206,8 +249,11 @@ const ENCODER_FORWARD = signature<{ src: Tensor; mask: Tensor | null; src_key_pa
  */
 export class TransformerEncoder extends Module {
   static override readonly __name__ = 'TransformerEncoder';
+  /** The `num_layers` deep copies of the given layer. */
   declare layers: ModuleList;
+  /** Number of layers. */
   readonly num_layers: number;
+  /** Final norm after the last layer, or null. */
   declare norm: Module | null;
   constructor(...args: PyArgs<[encoder_layer: TransformerEncoderLayer, num_layers: number, norm: Module | null], { encoder_layer?: TransformerEncoderLayer; num_layers?: number; norm?: Module | null; enable_nested_tensor?: boolean; mask_check?: boolean }>) {
     super();
@@ -242,8 +288,11 @@ const DECODER_FORWARD = signature<DecoderCall>(`forward(${DECODER_SCHEMA}, bool?
  */
 export class TransformerDecoder extends Module {
   static override readonly __name__ = 'TransformerDecoder';
+  /** The `num_layers` deep copies of the given layer. */
   declare layers: ModuleList;
+  /** Number of layers. */
   readonly num_layers: number;
+  /** Final norm after the last layer, or null. */
   declare norm: Module | null;
   constructor(...args: PyArgs<[decoder_layer: TransformerDecoderLayer, num_layers: number, norm: Module | null], { decoder_layer?: TransformerDecoderLayer; num_layers?: number; norm?: Module | null }>) {
     super();
@@ -282,14 +331,44 @@ const TRANSFORMER_FORWARD = signature<{
 
 /** Keyword options of `nn.Transformer`. */
 export interface TransformerOptions {
-  d_model?: number; nhead?: number; num_encoder_layers?: number; num_decoder_layers?: number; dim_feedforward?: number; dropout?: number;
-  activation?: Activation; custom_encoder?: Module | null; custom_decoder?: Module | null; layer_norm_eps?: number; batch_first?: boolean;
-  norm_first?: boolean; bias?: boolean; dtype?: FloatDType | null;
+  /** Features of the inputs. Default 512. */
+  d_model?: number;
+  /** Attention heads. Default 8. */
+  nhead?: number;
+  /** Encoder layers. Default 6. */
+  num_encoder_layers?: number;
+  /** Decoder layers. Default 6. */
+  num_decoder_layers?: number;
+  /** Width of the feed-forward block. Default 2048. */
+  dim_feedforward?: number;
+  /** Dropout probability. Default 0.1. */
+  dropout?: number;
+  /** The feed-forward activation: 'relu' (default), 'gelu', a function or a module. */
+  activation?: Activation;
+  /** An encoder to use instead of the default stack. */
+  custom_encoder?: Module | null;
+  /** A decoder to use instead of the default stack. */
+  custom_decoder?: Module | null;
+  /** eps of the layer norms. Default 1e-5. */
+  layer_norm_eps?: number;
+  /** Inputs and output as `[batch, seq, feature]`. Default false. */
+  batch_first?: boolean;
+  /** Layer norm before attention and feed-forward (pre-LN) instead of after. Default false. */
+  norm_first?: boolean;
+  /** Whether linear layers and layer norms have biases. Default true. */
+  bias?: boolean;
+  /** Parameter dtype; default the global default dtype. */
+  dtype?: FloatDType | null;
 }
 
 /** Keyword options of a Transformer call after `src, tgt`. */
 export interface TransformerCallOptions extends DecoderCallOptions {
-  src_mask?: Tensor | null; src_key_padding_mask?: Tensor | null; src_is_causal?: boolean | null;
+  /** Mask of the encoder self-attention `[S, S]`. */
+  src_mask?: Tensor | null;
+  /** `[N, S]`: true marks padded source positions. */
+  src_key_padding_mask?: Tensor | null;
+  /** A hint that `src_mask` is the causal mask (null: detected). */
+  src_is_causal?: boolean | null;
 }
 
 /**
@@ -302,10 +381,15 @@ export interface TransformerCallOptions extends DecoderCallOptions {
  */
 export class Transformer extends Module {
   static override readonly __name__ = 'Transformer';
+  /** The encoder (a `TransformerEncoder`, or `custom_encoder`). */
   declare encoder: Module;
+  /** The decoder (a `TransformerDecoder`, or `custom_decoder`). */
   declare decoder: Module;
+  /** Features of the inputs. */
   readonly d_model: number;
+  /** Attention heads. */
   readonly nhead: number;
+  /** Whether inputs and output are `[batch, seq, feature]`. */
   readonly batch_first: boolean;
 
   constructor(...args: PyArgs<[d_model: number, nhead: number, num_encoder_layers: number, num_decoder_layers: number, dim_feedforward: number, dropout: number, activation: Activation], TransformerOptions>) {
