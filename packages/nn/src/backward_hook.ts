@@ -4,14 +4,23 @@ import { autograd, is_grad_enabled, Tensor, type Grad, type Node } from '@tsgrad
 
 type FunctionCtx = InstanceType<typeof autograd.FunctionCtx>;
 
-/** The identity Function whose node (`BackwardHookFunctionBackward`) carries the module's hooks. */
+/**
+ * The identity Function whose node (`BackwardHookFunctionBackward`) carries the module's full backward hooks;
+ * `Module.call` applies it around a call's inputs and outputs once such a hook is registered.
+ *
+ * @example
+ * const [a, b] = nn.BackwardHookFunction.apply(x, y) as Tensor[];
+ * a.grad_fn?.name(); // 'BackwardHookFunctionBackward'
+ */
 export class BackwardHookFunction extends autograd.Function {
   /** Keeps the node name when a minifier renames the class (full backward hooks find their nodes by it). */
   static override readonly __name__: string = 'BackwardHookFunction';
+  /** Returns its tensor arguments unchanged (those not requiring grad marked non-differentiable). */
   static override forward(ctx: FunctionCtx, ...args: Tensor[]): Tensor[] {
     ctx.mark_non_differentiable(...args.filter((a) => !a.requires_grad));
     return args;
   }
+  /** Passes the gradients through unchanged (the module's hooks act on this node). */
   static override backward(_ctx: FunctionCtx, ...grads: Grad[]): Grad[] {
     return grads;
   }

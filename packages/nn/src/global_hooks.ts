@@ -55,12 +55,26 @@ export function register_module_module_registration_hook(hook: RegistrationHook<
   return global_hooks.module_registration.add(hook);
 }
 
-/** Registers `hook(module, name, parameter)` run whenever any module registers a parameter; a returned one replaces it. */
+/**
+ * Registers `hook(module, name, parameter)` run whenever any module registers a parameter; a returned one replaces it.
+ *
+ * @example
+ * const h = nn.register_module_parameter_registration_hook((m, name, p) => console.log(name, p.shape));
+ * new nn.Linear(2, 3); // logs weight [3, 2], then bias [3]
+ * h.remove();
+ */
 export function register_module_parameter_registration_hook(hook: RegistrationHook<Parameter>): RemovableHandle {
   return global_hooks.parameter_registration.add(hook);
 }
 
-/** Registers `hook(module, name, buffer)` run whenever any module registers a buffer; a returned one replaces it. */
+/**
+ * Registers `hook(module, name, buffer)` run whenever any module registers a buffer; a returned one replaces it.
+ *
+ * @example
+ * const h = nn.register_module_buffer_registration_hook((m, name) => console.log(name));
+ * new nn.BatchNorm1d(4); // running_mean, running_var, num_batches_tracked
+ * h.remove();
+ */
 export function register_module_buffer_registration_hook(hook: RegistrationHook<Tensor>): RemovableHandle {
   return global_hooks.buffer_registration.add(hook);
 }
@@ -77,7 +91,14 @@ export function register_module_forward_pre_hook(hook: GlobalForwardPreHook): Re
   return global_hooks.forward_pre.add(hook);
 }
 
-/** Registers a forward hook run after every module's forward, before its own forward hooks. */
+/**
+ * Registers a forward hook run after every module's forward, before its own forward hooks.
+ *
+ * @example
+ * const h = nn.register_module_forward_hook((m, args, out) => console.log(m._get_name(), (out as Tensor).shape));
+ * net.call(x);
+ * h.remove();
+ */
 export function register_module_forward_hook(hook: GlobalForwardHook, options: { with_kwargs?: boolean; always_call?: boolean } = {}): RemovableHandle {
   const h = global_hooks.forward.add(hook, { extra_dicts: [global_hooks.forward_with_kwargs, global_hooks.forward_always_called] });
   if (options.with_kwargs) global_hooks.forward_with_kwargs.set(h.id, true);
@@ -85,19 +106,39 @@ export function register_module_forward_hook(hook: GlobalForwardHook, options: {
   return h;
 }
 
-/** Registers a full backward hook on every module. */
+/**
+ * Registers a full backward hook on every module.
+ *
+ * @example
+ * const h = nn.register_module_full_backward_hook((m, grad_input, grad_output) => console.log(m));
+ * net.call(x).sum().backward();
+ * h.remove();
+ */
 export function register_module_full_backward_hook(hook: GlobalBackwardHook): RemovableHandle {
   if (global_hooks.is_full_backward === false) throw new Error(E11);
   global_hooks.is_full_backward = true;
   return global_hooks.backward.add(hook);
 }
 
-/** Registers a full backward pre-hook on every module. */
+/**
+ * Registers a full backward pre-hook on every module.
+ *
+ * @example
+ * const h = nn.register_module_full_backward_pre_hook((m, grad_output) => console.log(grad_output[0]?.shape));
+ * net.call(x).sum().backward();
+ * h.remove();
+ */
 export function register_module_full_backward_pre_hook(hook: GlobalBackwardPreHook): RemovableHandle {
   return global_hooks.backward_pre.add(hook);
 }
 
-/** Registers a legacy (non-full) backward hook on every module (deprecated, as in PyTorch). */
+/**
+ * Registers a legacy (non-full) backward hook on every module (deprecated, as in PyTorch).
+ *
+ * @example
+ * const h = nn.register_module_backward_hook((m, grad_input, grad_output) => undefined);
+ * h.remove();
+ */
 export function register_module_backward_hook(hook: GlobalBackwardHook): RemovableHandle {
   if (global_hooks.is_full_backward === true) throw new Error(E11);
   global_hooks.is_full_backward = false;

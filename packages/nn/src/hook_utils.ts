@@ -2,15 +2,26 @@
 import type { HookDict } from '@tsgrad/hooks';
 import type { Module } from './module.js';
 
+/** Which registration a hook came from: the module hook kinds, `backward` (legacy), `tensor` and `post_accumulate_grad` (parameter hooks). */
 export type HookKind = 'forward_pre' | 'forward' | 'backward_pre' | 'full_backward' | 'backward' | 'tensor' | 'post_accumulate_grad';
 
 /** One registered hook: where it lives, its kind, its handle id and its options. */
 export interface HookInfo {
+  /** Dotted name of the module (or `module.param`) it is registered on; "" for the root. */
   path: string;
+  /** Which registration it came from. */
   kind: HookKind;
+  /** Its handle id (the `id` of the RemovableHandle). */
   id: number;
+  /** The hook function itself. */
   hook: (...args: never[]) => unknown;
-  options: { with_kwargs?: boolean; always_call?: boolean };
+  /** The registration options that were set. */
+  options: {
+    /** Registered with `with_kwargs: true`. */
+    with_kwargs?: boolean;
+    /** Registered with `always_call: true`. */
+    always_call?: boolean;
+  };
 }
 
 function dicts(m: Module): [HookKind, HookDict<(...args: never[]) => unknown>][] {
@@ -51,7 +62,13 @@ export function list_hooks(root: Module): HookInfo[] {
   return out;
 }
 
-/** Removes every hook `list_hooks(root)` reports; returns how many were removed. */
+/**
+ * Removes every hook `list_hooks(root)` reports; returns how many were removed.
+ *
+ * @example
+ * nn.utils.remove_all_hooks(net); // e.g. 3
+ * nn.utils.list_hooks(net).length; // 0
+ */
 export function remove_all_hooks(root: Module): number {
   let n = 0;
   for (const [, m] of root.named_modules()) {

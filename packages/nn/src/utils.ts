@@ -4,14 +4,26 @@ import { without_random_init } from './init.js';
 import { Module } from './module.js';
 export { list_hooks, remove_all_hooks, type HookInfo, type HookKind } from './hook_utils.js';
 
-/** Total number of elements over `params` (e.g. `parameters_count(net.parameters())`). */
+/**
+ * Total number of elements over `params` (e.g. `parameters_count(net.parameters())`).
+ *
+ * @example
+ * nn.utils.parameters_count(new nn.Linear(10, 5).parameters()); // 55
+ */
 export function parameters_count(params: Iterable<Tensor>): number {
   let n = 0;
   for (const p of params) n += p.numel();
   return n;
 }
 
-/** Clips the global L2 norm of the gradients to `max_norm`; returns the norm before clipping. */
+/**
+ * Scales the gradients of `params` in place so that their global L2 norm is at most `max_norm` (PyTorch's `clip_grad_norm_` with the default 2-norm); returns the norm before clipping, as a number.
+ *
+ * @example
+ * loss.backward();
+ * nn.utils.clip_grad_norm_(net.parameters(), 1.0);
+ * opt.step();
+ */
 export function clip_grad_norm_(params: Iterable<Tensor>, max_norm: number): number {
   const list = [...params].filter((p) => p._grad !== null);
   let sq = 0;

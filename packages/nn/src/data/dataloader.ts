@@ -120,14 +120,21 @@ export interface DataLoaderOptions<T, B> {
   pin_memory?: boolean;
   /** Drop the last batch when it is smaller than `batch_size` (default false). */
   drop_last?: boolean;
+  /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. Default 0. */
   timeout?: number;
+  /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. */
   worker_init_fn?: ((worker_id: number) => void) | null;
+  /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. */
   multiprocessing_context?: unknown;
   /** Source of the shuffling order; without one, each epoch seeds a generator from `torch.default_generator`. */
   generator?: torch.Generator | null;
+  /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. */
   prefetch_factor?: number | null;
+  /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. */
   persistent_workers?: boolean;
+  /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. */
   pin_memory_device?: string;
+  /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. */
   in_order?: boolean;
 }
 
@@ -184,18 +191,27 @@ function item_reader<T>(dataset: DatasetLike<T> | readonly T[]): (i: number) => 
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   static readonly __name__: string = 'DataLoader';
+  /** The dataset items are read from (an array is wrapped). */
   readonly dataset: DatasetLike<T>;
   /** null when batching is off (`batch_size: null` or a `batch_sampler`). */
   readonly batch_size: number | null;
+  /** Whether the order is reshuffled every epoch. */
   readonly shuffle: boolean;
+  /** Whether a last incomplete batch is dropped. */
   readonly drop_last: boolean;
+  /** Source of the shuffling order, or null. */
   readonly generator: torch.Generator | null;
+  /** The index source. */
   readonly sampler: Iterable<number>;
   /** null when batching is off. */
   readonly batch_sampler: Iterable<number[]> | null;
+  /** Turns a list of items into a batch. */
   readonly collate_fn: (batch: T[]) => B;
+  /** Always 0: loading runs in the calling thread. */
   readonly num_workers: number;
+  /** Accepted for PyTorch parity. */
   readonly pin_memory: boolean;
+  /** Accepted for PyTorch parity (0). */
   readonly timeout: number;
   private readonly read: (i: number) => T;
 

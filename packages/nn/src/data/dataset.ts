@@ -6,7 +6,9 @@ import { INSPECT, object_repr } from '../python_repr.js';
 
 /** Anything indexable with a length: what `DataLoader` and `Subset` read from. */
 export interface DatasetLike<T> {
+  /** Item `index` (Python's `dataset[index]`). */
   get(index: number): T;
+  /** Number of items (Python's `len(dataset)`). */
   readonly length: number;
 }
 
@@ -23,7 +25,9 @@ export interface DatasetLike<T> {
  */
 export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
   static readonly __name__: string = 'Dataset';
+  /** Item `index` (Python's `dataset[index]`). */
   abstract get(index: number): T;
+  /** Number of items (Python's `len(dataset)`). */
   abstract readonly length: number;
 
   /** What `print(dataset)` shows in PyTorch: `<torch.utils.data.dataset.TensorDataset object at 0x…>`. */
@@ -35,6 +39,7 @@ export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
     return this.toString();
   }
 
+  /** Yields the items in index order. */
   *[Symbol.iterator](): Iterator<T> {
     const n = py_len(this);
     for (let i = 0; i < n; i++) yield this.get(i);
@@ -51,6 +56,7 @@ export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
  */
 export class TensorDataset extends Dataset<Tensor[]> {
   static override readonly __name__: string = 'TensorDataset';
+  /** The wrapped tensors, all with the same first dimension. */
   readonly tensors: Tensor[];
 
   constructor(...tensors: Tensor[]) {
@@ -64,6 +70,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
     this.tensors = tensors;
   }
 
+  /** Size of the tensors' first dimension. */
   get length(): number {
     return this.tensors[0]!.shape[0]!;
   }
@@ -88,8 +95,11 @@ export class TensorDataset extends Dataset<Tensor[]> {
 
 /** A Python slice, `a:b:c`: any part may be left out (or null). */
 export interface Slice {
+  /** First index (default 0; negative counts from the end). */
   start?: number | null;
+  /** End index, excluded (default the length). */
   stop?: number | null;
+  /** Stride (default 1). */
   step?: number | null;
 }
 
@@ -102,7 +112,9 @@ export interface Slice {
  */
 export class ConcatDataset<T> extends Dataset<T> {
   static override readonly __name__: string = 'ConcatDataset';
+  /** The concatenated datasets, in order. */
   readonly datasets: DatasetLike<T>[];
+  /** Running totals of their lengths (the last is the total). */
   readonly cumulative_sizes: number[];
 
   constructor(datasets: Iterable<DatasetLike<T>>) {
@@ -113,10 +125,12 @@ export class ConcatDataset<T> extends Dataset<T> {
     this.cumulative_sizes = this.datasets.map((d) => (total += d.length));
   }
 
+  /** Total number of items. */
   get length(): number {
     return this.cumulative_sizes[this.cumulative_sizes.length - 1]!;
   }
 
+  /** Item `index` (negative counts from the end), read from the dataset holding it. */
   get(index: number): T {
     const n = this.length;
     if (index < 0) {
@@ -139,7 +153,13 @@ export function iter<T>(iterable: Iterable<T>): Iterator<T> {
   return iterable[Symbol.iterator]();
 }
 
-/** Python's `next(it)`: the iterator's next value; StopIteration (an Error) when it is exhausted. */
+/**
+ * Python's `next(it)`: the iterator's next value; StopIteration (an Error) when it is exhausted.
+ *
+ * @example
+ * const it = nn.data.iter([1, 2]);
+ * nn.data.next(it); // 1
+ */
 export function next<T>(iterator: Iterator<T>): T {
   const r = iterator.next();
   if (r.done === true) throw new Error('StopIteration');
@@ -154,7 +174,9 @@ export function next<T>(iterator: Iterator<T>): T {
  */
 export class Subset<T> extends Dataset<T> {
   static override readonly __name__: string = 'Subset';
+  /** The underlying dataset. */
   readonly dataset: DatasetLike<T>;
+  /** The indices into it, in the subset's order. */
   readonly indices: number[];
 
   constructor(dataset: DatasetLike<T>, indices: readonly number[]) {
@@ -163,10 +185,12 @@ export class Subset<T> extends Dataset<T> {
     this.indices = [...indices];
   }
 
+  /** Number of indices. */
   get length(): number {
     return this.indices.length;
   }
 
+  /** Item `dataset[indices[index]]`. */
   get(index: number): T {
     const n = this.indices.length;
     const i = index < 0 ? index + n : index;

@@ -5,6 +5,7 @@ import { INSPECT, object_repr } from '../python_repr.js';
 
 /** Anything with a length, as a sampler's data source (a dataset, an array). */
 export interface Sized {
+  /** Number of items. */
   readonly length: number;
 }
 
@@ -32,6 +33,7 @@ export abstract class Sampler<I = number> implements Iterable<I> {
   [INSPECT](): string {
     return this.toString();
   }
+  /** Yields the indices (or index lists) of one pass. */
   abstract [Symbol.iterator](): Iterator<I>;
 
   /** `len(sampler)`; undefined for a sampler that cannot tell (Python's missing `__len__`). */
@@ -69,6 +71,7 @@ function pass_generator(generator: torch.Generator | null): torch.Generator {
  */
 export class SequentialSampler extends Sampler<number> {
   static override readonly __name__: string = 'SequentialSampler';
+  /** The dataset (anything with a length) whose indices are yielded. */
   readonly data_source: Sized;
 
   constructor(data_source: Sized) {
@@ -100,8 +103,11 @@ const RANDOM_SAMPLER = signature<{ data_source: Sized; replacement: unknown; num
  */
 export class RandomSampler extends Sampler<number> {
   static override readonly __name__: string = 'RandomSampler';
+  /** The dataset whose indices are drawn. */
   readonly data_source: Sized;
+  /** Whether indices are drawn with replacement (then `num_samples` may exceed the length). */
   readonly replacement: boolean;
+  /** Generator for the random draws; null draws a seed from the default generator on each pass. */
   readonly generator: torch.Generator | null;
   private readonly _num_samples: number | null;
 
@@ -152,7 +158,9 @@ const SUBSET_SAMPLER = signature<{ indices: Iterable<number>; generator: torch.G
  */
 export class SubsetRandomSampler extends Sampler<number> {
   static override readonly __name__: string = 'SubsetRandomSampler';
+  /** The indices that are permuted. */
   readonly indices: readonly number[];
+  /** Generator for the random draws; null draws a seed from the default generator on each pass. */
   readonly generator: torch.Generator | null;
 
   constructor(...args: PyArgs<[indices: Iterable<number>, generator: torch.Generator | null], { indices?: Iterable<number>; generator?: torch.Generator | null }>) {
@@ -185,9 +193,13 @@ const WEIGHTED_SAMPLER = signature<{ weights: unknown; num_samples: number; repl
  */
 export class WeightedRandomSampler extends Sampler<number> {
   static override readonly __name__: string = 'WeightedRandomSampler';
+  /** Sampling weight of every index (need not sum to 1). */
   readonly weights: Float64Array;
+  /** Number of indices per pass. */
   readonly num_samples: number;
+  /** Whether indices are drawn with replacement. */
   readonly replacement: boolean;
+  /** Generator for the random draws; null draws a seed from the default generator on each pass. */
   readonly generator: torch.Generator | null;
 
   constructor(
@@ -264,8 +276,11 @@ const BATCH_SAMPLER = signature<{ sampler: Iterable<number>; batch_size: number;
  */
 export class BatchSampler extends Sampler<number[]> {
   static override readonly __name__: string = 'BatchSampler';
+  /** The index source that is batched. */
   readonly sampler: Iterable<number>;
+  /** Indices per batch. */
   readonly batch_size: number;
+  /** Whether a last incomplete batch is dropped. */
   readonly drop_last: boolean;
 
   constructor(...args: PyArgs<[sampler: Iterable<number>, batch_size: number, drop_last: boolean], { sampler?: Iterable<number>; batch_size?: number; drop_last?: boolean }>) {

@@ -8,17 +8,27 @@ import {
 
 /** Adam / AdamW hyper-parameters. */
 export interface AdamOptions extends HyperParams {
+  /** Learning rate. Default 0.001. */
   lr: number;
+  /** Decay rates of the running averages of the gradient and of its square. Default [0.9, 0.999]. */
   betas: [number, number];
+  /** Added to the denominator for numerical stability. Default 1e-8. */
   eps: number;
+  /** Weight decay. Default 0 (AdamW: 0.01). */
   weight_decay: number;
+  /** Use the AMSGrad variant (the maximum of past squared-gradient averages). Default false. */
   amsgrad: boolean;
+  /** Maximise the objective instead of minimising it. Default false. */
   maximize: boolean;
   /** AdamW's `p *= 1 - lr * weight_decay` instead of Adam's L2 term in the gradient (PyTorch 2.6+ option). */
   decoupled_weight_decay: boolean;
+  /** Accepted for PyTorch compatibility (one implementation here); kept in `state_dict`. */
   foreach: boolean | null;
+  /** Accepted for PyTorch compatibility (CUDA graphs); kept in `state_dict`. */
   capturable: boolean;
+  /** Accepted for PyTorch compatibility: the update is never part of the autograd graph here. */
   differentiable: boolean;
+  /** Accepted for PyTorch compatibility (one implementation here); kept in `state_dict`. */
   fused: boolean | null;
 }
 
@@ -49,6 +59,7 @@ function validate(o: AdamOptions): void {
  * opt.zero_grad(); loss.backward(); opt.step();
  */
 export class Adam extends Optimizer<AdamOptions> {
+  /** PyTorch's class name, used in its repr and messages. */
   static readonly __name__: string = 'Adam';
   constructor(...args: AdamArgs) {
     const [params, defaults] = optimizer_args(new.target === AdamW ? ADAMW_SIGNATURE : ADAM_SIGNATURE, args);
@@ -81,6 +92,7 @@ export class Adam extends Optimizer<AdamOptions> {
  * const opt = new optim.AdamW(net.parameters(), { lr: 1e-3, weight_decay: 0.01 });
  */
 export class AdamW extends Adam {
+  /** PyTorch's class name, used in its repr and messages. */
   static override readonly __name__: string = 'AdamW';
   constructor(...args: AdamArgs) {
     super(...args);

@@ -12,6 +12,7 @@ export type SchedulerStateDict = Record<string, unknown>;
 
 /** Options every scheduler takes: `last_epoch` (-1 starts fresh; other values resume and need `initial_lr`). */
 export interface SchedulerOptions {
+  /** Index of the last epoch when resuming; -1 (default) starts afresh and sets each group's `initial_lr`. */
   last_epoch?: number;
   /** Deprecated in PyTorch 2.x: accepted, warns, prints nothing. */
   verbose?: boolean | 'deprecated';
@@ -60,11 +61,17 @@ function py_mod(a: number, n: number): number {
  */
 export abstract class LRScheduler {
   static readonly __name__: string = 'LRScheduler';
+  /** The optimizer whose groups' `lr` is scheduled. */
   readonly optimizer: Optimizer;
+  /** Each group's `initial_lr`: the rates the schedule starts from. */
   base_lrs: number[] = [];
+  /** Number of `step()` calls since the start (the current epoch index). */
   last_epoch: number;
+  /** Number of `step()` calls, counting the one the constructor makes. */
   _step_count = 0;
+  /** The rates the last `step()` set (read with `get_last_lr()`). */
   _last_lr: number[] = [];
+  /** True while `step()` runs `get_lr()` (outside it, `get_lr()` warns as PyTorch does). */
   _get_lr_called_within_step = false;
 
   constructor(optimizer: Optimizer, last_epoch = -1) {
@@ -196,6 +203,7 @@ function field_kind(v: unknown): string {
 
 /** Options of `StepLR`. */
 export interface StepLROptions extends SchedulerOptions {
+  /** Multiplicative factor of the decay. Default 0.1. */
   gamma?: number;
 }
 
@@ -209,7 +217,9 @@ const STEP_LR = signature<{ optimizer: unknown; step_size: number; gamma: number
  */
 export class StepLR extends LRScheduler {
   static override readonly __name__: string = 'StepLR';
+  /** Period of the decay, in epochs. */
   step_size: number;
+  /** Multiplicative factor of the decay. */
   gamma: number;
 
   constructor(...args: PyArgs<[optimizer: Optimizer, step_size: number, gamma: number, last_epoch: number], StepLROptions & { optimizer?: Optimizer; step_size?: number }>) {
@@ -234,6 +244,7 @@ export class StepLR extends LRScheduler {
 
 /** Options of `MultiStepLR`. */
 export interface MultiStepLROptions extends SchedulerOptions {
+  /** Multiplicative factor of the decay. Default 0.1. */
   gamma?: number;
 }
 
@@ -249,6 +260,7 @@ export class MultiStepLR extends LRScheduler {
   static override readonly __name__: string = 'MultiStepLR';
   /** Sorted milestones, repeated ones kept (PyTorch holds a Counter). */
   milestones: number[];
+  /** Multiplicative factor of the decay. */
   gamma: number;
 
   constructor(...args: PyArgs<[optimizer: Optimizer, milestones: readonly number[], gamma: number, last_epoch: number], MultiStepLROptions & { optimizer?: Optimizer; milestones?: readonly number[] }>) {
@@ -283,6 +295,7 @@ const EXPONENTIAL_LR = signature<{ optimizer: unknown; gamma: number; last_epoch
  */
 export class ExponentialLR extends LRScheduler {
   static override readonly __name__: string = 'ExponentialLR';
+  /** Multiplicative factor of the decay, applied every epoch. */
   gamma: number;
 
   constructor(...args: PyArgs<[optimizer: Optimizer, gamma: number, last_epoch: number], SchedulerOptions & { optimizer?: Optimizer; gamma?: number }>) {
@@ -306,6 +319,7 @@ export class ExponentialLR extends LRScheduler {
 
 /** Options of `CosineAnnealingLR`. */
 export interface CosineAnnealingLROptions extends SchedulerOptions {
+  /** The minimum rate. Default 0. */
   eta_min?: number;
 }
 
@@ -321,7 +335,9 @@ const COSINE_ANNEALING_LR = signature<{ optimizer: unknown; T_max: number; eta_m
  */
 export class CosineAnnealingLR extends LRScheduler {
   static override readonly __name__: string = 'CosineAnnealingLR';
+  /** Number of epochs of a half cosine period. */
   T_max: number;
+  /** The minimum rate. */
   eta_min: number;
 
   constructor(...args: PyArgs<[optimizer: Optimizer, T_max: number, eta_min: number, last_epoch: number], CosineAnnealingLROptions & { optimizer?: Optimizer; T_max?: number }>) {
@@ -366,6 +382,7 @@ const LAMBDA_LR = signature<{ optimizer: unknown; lr_lambda: LrLambda | LrLambda
  */
 export class LambdaLR extends LRScheduler {
   static override readonly __name__: string = 'LambdaLR';
+  /** One factor function per group: the rate is `initial_lr · λ(epoch)`. */
   lr_lambdas: LrLambda[];
 
   constructor(...args: PyArgs<[optimizer: Optimizer, lr_lambda: LrLambda | readonly LrLambda[], last_epoch: number], SchedulerOptions & { optimizer?: Optimizer; lr_lambda?: LrLambda | readonly LrLambda[] }>) {
@@ -404,16 +421,27 @@ export class LambdaLR extends LRScheduler {
 
 /** Options of `OneCycleLR`: give `total_steps`, or `epochs` and `steps_per_epoch`. */
 export interface OneCycleLROptions extends SchedulerOptions {
+  /** Total number of steps in the cycle (or give `epochs` and `steps_per_epoch`). */
   total_steps?: number;
+  /** Number of epochs (with `steps_per_epoch`, instead of `total_steps`). */
   epochs?: number;
+  /** Steps per epoch (with `epochs`). */
   steps_per_epoch?: number;
+  /** Fraction of the cycle spent increasing the rate. Default 0.3. */
   pct_start?: number;
+  /** Annealing: 'cos' (default) or 'linear'. */
   anneal_strategy?: 'cos' | 'linear';
+  /** Whether momentum (or Adam's beta1) cycles inversely to the rate. Default true. */
   cycle_momentum?: boolean;
+  /** Lower momentum bound, per group or for all. Default 0.85. */
   base_momentum?: number | readonly number[];
+  /** Upper momentum bound, per group or for all. Default 0.95. */
   max_momentum?: number | readonly number[];
+  /** `initial_lr = max_lr / div_factor`. Default 25. */
   div_factor?: number;
+  /** `min_lr = initial_lr / final_div_factor`. Default 1e4. */
   final_div_factor?: number;
+  /** Use a third phase annealing to `min_lr` (fast.ai's schedule) instead of two. Default false. */
   three_phase?: boolean;
 }
 
@@ -446,10 +474,15 @@ const ONE_CYCLE_LR = signature<{
  */
 export class OneCycleLR extends LRScheduler {
   static override readonly __name__: string = 'OneCycleLR';
+  /** Total number of steps in the cycle. */
   total_steps: number;
+  /** Annealing: 'cos' or 'linear'. */
   anneal_strategy: 'cos' | 'linear';
+  /** Whether momentum cycles inversely to the rate. */
   cycle_momentum: boolean;
+  /** Whether the optimizer's momentum is Adam's `betas[0]`. */
   use_beta1: boolean;
+  /** The phases: end step and the rate / momentum keys they move between. */
   _schedule_phases: Phase[];
 
   constructor(

@@ -6,6 +6,7 @@ import { py_repr } from '../python_repr.js';
 
 /** Hyper-parameters every optimizer has; concrete optimizers extend this with their own. */
 export interface HyperParams {
+  /** Learning rate. */
   lr: number;
 }
 
@@ -28,7 +29,9 @@ export type ParamState = Record<string, StateValue>;
 
 /** `optimizer.state_dict()`: state keyed by parameter index, groups listing their parameters' indices. */
 export interface OptimizerStateDict {
+  /** Per-parameter state by parameter index (over all groups, in order). */
   state: Record<number, ParamState>;
+  /** The groups' hyper-parameters, each with `params` as the indices of its parameters. */
   param_groups: ({ params: number[] } & Record<string, unknown>)[];
 }
 
@@ -92,8 +95,11 @@ export function optimizer_args<D extends HyperParams>(sig: Signature<D & { param
  * opt.state.get(net.fc.weight)!.momentum_buffer;
  */
 export abstract class Optimizer<D extends HyperParams = HyperParams> {
+  /** The hyper-parameters given to the constructor: the default of every group. */
   readonly defaults: D;
+  /** The parameter groups: each has `params` and its own hyper-parameters (change `lr` here to adjust it). */
   param_groups: ParamGroup<D>[] = [];
+  /** Per-parameter state (momentum buffers, step counts, …), keyed by the parameter tensor. */
   state: Map<Tensor, ParamState> = new Map();
 
   constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<D>>, defaults: D) {

@@ -8,15 +8,25 @@ import {
 
 /** RMSprop hyper-parameters (PyTorch defaults: lr 1e-2, alpha 0.99, eps 1e-8). */
 export interface RMSpropOptions extends HyperParams {
+  /** Learning rate. Default 0.01. */
   lr: number;
+  /** Smoothing constant of the squared-gradient average. Default 0.99. */
   alpha: number;
+  /** Added to the denominator for numerical stability. Default 1e-8. */
   eps: number;
+  /** Weight decay (L2 penalty) added to the gradient. Default 0. */
   weight_decay: number;
+  /** Momentum factor. Default 0. */
   momentum: number;
+  /** Normalise by the estimated variance of the gradient instead of its second moment. Default false. */
   centered: boolean;
+  /** Maximise the objective instead of minimising it. Default false. */
   maximize: boolean;
+  /** Accepted for PyTorch compatibility (CUDA graphs); kept in `state_dict`. */
   capturable: boolean;
+  /** Accepted for PyTorch compatibility (one implementation here); kept in `state_dict`. */
   foreach: boolean | null;
+  /** Accepted for PyTorch compatibility: the update is never part of the autograd graph here. */
   differentiable: boolean;
 }
 
@@ -33,6 +43,7 @@ const RMSPROP_SIGNATURE = signature<RMSpropOptions & { params: unknown }>(
  * const opt = new optim.RMSprop(net.parameters(), { lr: 0.01, momentum: 0.9, centered: true });
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** PyTorch's class name, used in its repr and messages. */
   static readonly __name__: string = 'RMSprop';
   constructor(...args: PyArgs<[params: ParamsInput<RMSpropOptions>, lr: number, alpha: number, eps: number, weight_decay: number, momentum: number, centered: boolean], Partial<RMSpropOptions>>) {
     const [params, defaults] = optimizer_args(RMSPROP_SIGNATURE, args);

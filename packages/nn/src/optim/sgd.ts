@@ -8,14 +8,23 @@ import {
 
 /** SGD hyper-parameters (PyTorch 2.x defaults: lr 1e-3, everything else off). */
 export interface SGDOptions extends HyperParams {
+  /** Learning rate. Default 0.001. */
   lr: number;
+  /** Momentum factor. Default 0. */
   momentum: number;
+  /** Dampening of the momentum. Default 0. */
   dampening: number;
+  /** Weight decay (L2 penalty) added to the gradient. Default 0. */
   weight_decay: number;
+  /** Use Nesterov momentum (needs momentum > 0 and zero dampening). Default false. */
   nesterov: boolean;
+  /** Maximise the objective instead of minimising it. Default false. */
   maximize: boolean;
+  /** Accepted for PyTorch compatibility (one implementation here); kept in `state_dict`. */
   foreach: boolean | null;
+  /** Accepted for PyTorch compatibility: the update is never part of the autograd graph here. */
   differentiable: boolean;
+  /** Accepted for PyTorch compatibility (one implementation here); kept in `state_dict`. */
   fused: boolean | null;
 }
 
@@ -33,6 +42,7 @@ const SGD_SIGNATURE = signature<SGDOptions & { params: unknown }>(
  * opt.zero_grad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
+  /** PyTorch's class name, used in its repr and messages. */
   static readonly __name__: string = 'SGD';
   constructor(...args: PyArgs<[params: ParamsInput<SGDOptions>, lr: number, momentum: number, dampening: number, weight_decay: number, nesterov: boolean], Partial<SGDOptions>>) {
     const [params, defaults] = optimizer_args(SGD_SIGNATURE, args);

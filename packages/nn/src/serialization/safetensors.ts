@@ -6,7 +6,9 @@ export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 
 
 /** What `deserialize` returns: the tensors by name and the header's `__metadata__` (null when absent). */
 export interface SafetensorsContent {
+  /** The tensors by name, in the file's order. */
   tensors: Record<string, Tensor>;
+  /** The header's `__metadata__` string map, or null when absent. */
   metadata: Record<string, string> | null;
 }
 
@@ -18,6 +20,7 @@ export interface SafetensorsContent {
  * try { deserialize(bytes); } catch (e) { if (e instanceof SafetensorError) console.error(e.message); }
  */
 export class SafetensorError extends Error {
+  /** Always 'SafetensorError', as the Python package's exception class. */
   override name = 'SafetensorError';
 }
 

@@ -72,10 +72,17 @@ export function encode_event(wall_time: number, step: number, what: { file_versi
 
 /** A decoded `Event`: steps as numbers, bytes as Uint8Array, unset fields absent (step 0 reads as 0). */
 export interface DecodedEvent {
+  /** Seconds since the Unix epoch when the event was written. */
   wall_time: number;
+  /** The global step it was logged at. */
   step: number;
+  /** Set on the file's first event only: `brain.Event:2`. */
   file_version?: string;
-  summary?: { value: SummaryValue[] };
+  /** The logged values (scalars, histograms, images, text) of a summary event. */
+  summary?: {
+    /** One entry per logged tag. */
+    value: SummaryValue[];
+  };
 }
 
 /**

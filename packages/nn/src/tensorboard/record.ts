@@ -1,7 +1,12 @@
 // TFRecord framing of TensorBoard event files: length, masked CRC32C of the length, data, masked CRC32C of the data.
 import CRC32C from 'crc-32/crc32c.js';
 
-/** TFRecord's masked CRC32C: the CRC rotated right by 15 bits plus 0xa282ead8, so CRCs of CRCs stay distinct. */
+/**
+ * TFRecord's masked CRC32C: the CRC rotated right by 15 bits plus 0xa282ead8, so CRCs of CRCs stay distinct.
+ *
+ * @example
+ * const crc = nn.masked_crc32c(new TextEncoder().encode('abc')); // an unsigned 32-bit integer
+ */
 export function masked_crc32c(bytes: Uint8Array): number {
   const crc = CRC32C.buf(bytes) >>> 0;
   return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;

@@ -27,6 +27,10 @@ class EventFileWriter {
   readonly path: string;
   private fd: number | null;
 
+  /**
+   * @param log_dir - The folder the event file is created in (made if missing).
+   * @param filename_suffix - Appended to the event file's name.
+   */
   constructor(readonly log_dir: string, filename_suffix: string) {
     const fsm = node_builtin('node:fs');
     fsm.mkdirSync(log_dir, { recursive: true });
