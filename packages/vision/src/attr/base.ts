@@ -22,6 +22,7 @@ export interface TargetOptions {
 
 /** Base of every attribution method: holds the forward function (a module or a function). */
 export abstract class Attribution {
+  /** @param forward_func - The model (an `nn.Module`) or a function from the inputs to the output. */
   constructor(readonly forward_func: ForwardFunc) {
     if (typeof forward_func !== 'function' && typeof (forward_func as { call?: unknown })?.call !== 'function') {
       throw new TypeError('forward_func must be an nn.Module or a function');

@@ -130,6 +130,11 @@ const DEEP_LIFT = torch.signature<DeepLiftOptions>(
  * const [a, delta] = new attr.DeepLift(net).attribute(x, { baselines: 0, target: 3, return_convergence_delta: true });
  */
 export class DeepLift extends GradientAttribution {
+  /**
+   * @param model - The model; its ReLU-like nonlinearities get DeepLift's rescale rule during `attribute`.
+   * @param multiply_by_inputs - Whether attributions are multiplied by `input − baseline` (global attribution). Default true.
+   * @param eps - Below this `|input − baseline|` the plain gradient is used instead of the ratio. Default 1e-10.
+   */
   constructor(readonly model: nn.Module, multiply_by_inputs = true, readonly eps = 1e-10) {
     super(model);
     this.multiply = multiply_by_inputs;

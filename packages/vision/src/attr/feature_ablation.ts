@@ -173,6 +173,10 @@ const FEATURE_PERMUTATION = torch.signature<FeatureAblationOptions & { random?: 
  * const a = new attr.FeaturePermutation(net).attribute(batch, { target: labels, feature_mask: columns });
  */
 export class FeaturePermutation extends Attribution {
+  /**
+   * @param forward_func - The model or function explained.
+   * @param perm_func - How a feature is permuted within the batch; default `permute_feature` (a random permutation).
+   */
   constructor(forward_func: ForwardFunc, readonly perm_func: PermFunc | null = null) {
     super(forward_func);
   }

@@ -65,6 +65,7 @@ export function relu_rule_gradients<T>(model: nn.Module, rule: ReluRule, fn: () 
 
 /** The gradient with a rule hooked onto every `nn.ReLU` of the model for the call; the hooks are always removed. */
 abstract class ModifiedReluGradientAttribution extends GradientAttribution {
+  /** @param model - The model; its `nn.ReLU` modules get the backward rule during `attribute`. */
   constructor(readonly model: nn.Module, private readonly rule: ReluRule) {
     super(model);
     if (!(model instanceof nn.Module)) throw new TypeError('Given model must be an instance of nn.Module to properly hook ReLU layers.');

@@ -142,12 +142,19 @@ export class InternalInfluence extends LayerAttribution {
   }
 }
 
+/** Options of `LayerDeepLift.attribute` and the other baseline layer methods. */
 export interface LayerBaselineOptions {
+  /** Reference input(s) features are replaced with: a number, a tensor per input, or per sample. Default 0. */
   baselines?: DeepLiftOptions['baselines'];
+  /** Which output to explain (see `TargetType`). */
   target?: DeepLiftOptions['target'];
+  /** Extra arguments passed to the forward after the inputs. */
   additional_forward_args?: unknown;
+  /** Also return the convergence delta: `[attributions, delta]`. */
   return_convergence_delta?: boolean;
+  /** Attribute to the layer's input instead of its output. Default false. */
   attribute_to_layer_input?: boolean;
+  /** Source of random numbers (sampled methods). */
   random?: RandomSource;
 }
 
@@ -192,9 +199,13 @@ export class LayerInputBaselineXGradient extends LayerAttribution {
   }
 }
 
+/** Options of `LayerGradientShap.attribute`. */
 export interface LayerGradientShapOptions extends Omit<LayerBaselineOptions, 'baselines'> {
+  /** The baseline distribution: samples are drawn from its rows. */
   baselines: Tensor | readonly Tensor[];
+  /** Random samples per input (default 5). */
   n_samples?: number;
+  /** Standard deviation of the Gaussian noise added to each sample (default 0). */
   stdevs?: number | readonly number[];
 }
 
@@ -240,6 +251,12 @@ const LAYER_DEEP_LIFT = torch.signature<LayerBaselineOptions & Pick<DeepLiftOpti
  * const a = new attr.LayerDeepLift(net, net.conv2).attribute(x, { baselines: 0, target: 3 });
  */
 export class LayerDeepLift extends LayerAttribution {
+  /**
+   * @param model - The model; its ReLU-like nonlinearities get DeepLift's rescale rule during `attribute`.
+   * @param layer - The layer (a module of the model, or its dotted path) whose output is attributed.
+   * @param multiply_by_inputs - Whether attributions are multiplied by `input − baseline` (global attribution). Default true.
+   * @param eps - Below this `|input − baseline|` the plain gradient is used instead of the ratio. Default 1e-10.
+   */
   constructor(readonly model: nn.Module, layer: nn.Module | string, multiply_by_inputs = true, readonly eps = 1e-10) {
     super(model, layer);
     this.multiply = multiply_by_inputs;

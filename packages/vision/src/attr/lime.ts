@@ -12,7 +12,9 @@ import { generator_source, type RandomSource } from './noise_tunnel.js';
 
 /** A surrogate model Lime fits: samples `x [S, F]`, outputs `y [S]`, weights `w [S]`; its representation is the `F` coefficients. */
 export interface InterpretableModel {
+  /** Fits the surrogate to samples `x`, outputs `y` and sample weights `w`. */
   fit(x: Float64Array[], y: Float64Array, w: Float64Array): void;
+  /** The fitted coefficients `[F]` (the attributions). */
   representation(): Tensor;
 }
 
@@ -42,9 +44,12 @@ function centred(x: Float64Array[], y: Float64Array, w: Float64Array): { xs: Flo
  * new attr.SkLearnLinearRegression(); // KernelShap's surrogate
  */
 export class SkLearnLinearRegression implements InterpretableModel {
+  /** Fitted coefficients. */
   coef: Float64Array = new Float64Array(0);
+  /** Fitted intercept. */
   intercept = 0;
 
+  /** Weighted least squares with an intercept. */
   fit(x: Float64Array[], y: Float64Array, w: Float64Array): void {
     const { xs, ys, x_mean, y_mean } = centred(x, y, w);
     const F = x_mean.length;
@@ -70,6 +75,7 @@ export class SkLearnLinearRegression implements InterpretableModel {
     this.intercept = y_mean - coef.reduce((a, c, i) => a + c * x_mean[i]!, 0);
   }
 
+  /** The coefficients as a tensor `[F]`. */
   representation(): Tensor {
     return torch.tensor(Array.from(this.coef, Math.fround), { dtype: 'float32' });
   }
@@ -83,10 +89,15 @@ export class SkLearnLinearRegression implements InterpretableModel {
  * new attr.SkLearnLasso({ alpha: 0.01 }); // Lime's default surrogate
  */
 export class SkLearnLasso implements InterpretableModel {
+  /** L1 penalty strength α. Default 1 (Lime passes 0.01). */
   readonly alpha: number;
+  /** Maximum coordinate-descent sweeps. Default 100000. */
   readonly max_iter: number;
+  /** Convergence tolerance on the largest coefficient change. Default 1e-12. */
   readonly tol: number;
+  /** Fitted coefficients. */
   coef: Float64Array = new Float64Array(0);
+  /** Fitted intercept. */
   intercept = 0;
 
   constructor(options: { alpha?: number; max_iter?: number; tol?: number } = {}) {
@@ -95,6 +106,7 @@ export class SkLearnLasso implements InterpretableModel {
     this.tol = options.tol ?? 1e-12;
   }
 
+  /** Weighted Lasso with an intercept, by coordinate descent. */
   fit(x: Float64Array[], y: Float64Array, w: Float64Array): void {
     const { xs, ys, x_mean, y_mean } = centred(x, y, w);
     const S = ys.length;
@@ -121,6 +133,7 @@ export class SkLearnLasso implements InterpretableModel {
     this.intercept = y_mean - coef.reduce((a, c, i) => a + c * x_mean[i]!, 0);
   }
 
+  /** The coefficients as a tensor `[F]`. */
   representation(): Tensor {
     return torch.tensor(Array.from(this.coef, Math.fround), { dtype: 'float32' });
   }
@@ -130,9 +143,13 @@ export class SkLearnLasso implements InterpretableModel {
 export interface LimeContext {
   /** The sample's inputs (batch of one). */
   inputs: Tensor[];
+  /** The baselines, formatted to tensors. */
   baselines: Tensor[];
+  /** The feature masks, one per input. */
   feature_mask: Tensor[];
+  /** Number of interpretable features F. */
   num_interp_features: number;
+  /** Source of the random numbers. */
   random: RandomSource;
 }
 
@@ -166,13 +183,20 @@ export function get_exp_kernel_similarity_function(distance_mode: 'cosine' | 'eu
 export const default_perturb_func: PerturbFunc = (ctx) => ctx.random.uniform(ctx.num_interp_features).map((u) => (u < 0.5 ? 1 : 0));
 
 export interface LimeOptions extends TargetOptions {
+  /** Reference input(s) features are replaced with: a number, a tensor per input, or per sample. Default 0. */
   baselines?: BaselineType;
+  /**
+   * Groups input entries into features: entries with the same id in the mask are perturbed together; default each
+   * entry alone.
+   */
   feature_mask?: Tensor | readonly Tensor[] | null;
   /** Random patterns per sample (default 25). */
   n_samples?: number;
+  /** How many perturbed copies are run per forward call (a batch-size knob). Default 1. */
   perturbations_per_eval?: number;
   /** Return attributions shaped like the inputs (default true); false gives the coefficients `[1, F]` per sample. */
   return_input_shape?: boolean;
+  /** Accepted for Captum compatibility; no progress bar is shown. */
   show_progress?: boolean;
   /** Randomness (tsgrad extension). */
   random?: RandomSource;
@@ -182,9 +206,13 @@ const LIME = torch.signature<LimeOptions>(
   'Lime.attribute(Tensor|Tensor[] inputs, *, Any baselines=None, Any target=None, Any additional_forward_args=None, Tensor|Tensor[]? feature_mask=None, int n_samples=25, int perturbations_per_eval=1, bool return_input_shape=True, bool show_progress=False, Any random=None)',
 );
 
+/** Options of the `Lime` constructor. */
 export interface LimeConstructorOptions {
+  /** The surrogate; default `SkLearnLasso({ alpha: 0.01 })`. */
   interpretable_model?: InterpretableModel | null;
+  /** Sample weights from distances; default an exponential kernel on the cosine distance. */
   similarity_func?: SimilarityFunc | null;
+  /** Draws interpretable samples; default each feature on with probability 1/2. */
   perturb_func?: PerturbFunc | null;
 }
 
@@ -203,8 +231,11 @@ function sample_of(v: unknown, i: number, bsz: number): unknown {
  * const a = new attr.Lime(net).attribute(x, { target: 3, feature_mask: segments, n_samples: 200 });
  */
 export class Lime extends Attribution {
+  /** The surrogate fitted to the perturbed samples; its coefficients are the attributions. */
   readonly interpretable_model: InterpretableModel;
+  /** Weight of each perturbed sample from its distance to the original. */
   readonly similarity_func: SimilarityFunc;
+  /** Draws the binary interpretable sample (which features are kept). */
   readonly perturb_func: PerturbFunc;
 
   constructor(forward_func: ForwardFunc, options: LimeConstructorOptions = {}) {
@@ -301,6 +332,7 @@ function select_one(target: TargetType, i: number): TargetType {
  * const a = new attr.KernelShap(net).attribute(x, { target: 3, feature_mask: segments, n_samples: 200 });
  */
 export class KernelShap extends Lime {
+  /** Weight standing in for the infinite Shapley-kernel weight of the all-on and all-off samples. */
   readonly inf_weight = 1000000.0;
 
   constructor(forward_func: ForwardFunc, options: { perturb_func?: PerturbFunc | null } = {}) {

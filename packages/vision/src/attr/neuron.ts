@@ -10,7 +10,9 @@ import { integrate, type GradientFunc } from './integrated_gradients.js';
 
 /** A slice of one layer dim in a neuron index: `{ start, stop }` (either may be left out). */
 export interface NeuronSlice {
+  /** First index (default 0). */
   start?: number;
+  /** End index, excluded (default the dim size). */
   stop?: number;
 }
 
@@ -64,9 +66,11 @@ export function neuron_gradient_func(layer: nn.Module, selector: NeuronSelector,
     });
 }
 
+/** Options of the gradient-based neuron methods. */
 export interface NeuronOptions {
   /** The neuron to explain. */
   neuron_selector: NeuronSelector;
+  /** Extra arguments passed to the forward after the inputs. */
   additional_forward_args?: unknown;
   /** Select the neuron from the layer's input instead of its output (default false). */
   attribute_to_neuron_input?: boolean;
@@ -78,6 +82,7 @@ const NEURON = torch.signature<NeuronOptions>(
 
 /** Base of the neuron methods: the forward function and the layer holding the neuron. */
 abstract class NeuronAttribution extends GradientAttribution {
+  /** The layer holding the neuron. */
   readonly layer: nn.Module;
 
   constructor(forward_func: ForwardFunc, layer: nn.Module | string) {
@@ -101,10 +106,15 @@ export class NeuronGradient extends NeuronAttribution {
   }
 }
 
+/** Options of `NeuronIntegratedGradients.attribute`. */
 export interface NeuronIntegratedGradientsOptions extends NeuronOptions {
+  /** Reference input(s) features are replaced with: a number, a tensor per input, or per sample. Default 0. */
   baselines?: BaselineType;
+  /** Integration steps (default 50). */
   n_steps?: number;
+  /** Integration rule (default 'gausslegendre'). */
   method?: ApproximationMethod;
+  /** Steps per forward/backward batch; default all at once. */
   internal_batch_size?: number | null;
 }
 
@@ -138,6 +148,10 @@ export class NeuronIntegratedGradients extends NeuronAttribution {
 
 /** Guided backprop / deconvolution of one neuron. */
 abstract class NeuronReluAttribution extends NeuronAttribution {
+  /**
+   * @param model - The model; its `nn.ReLU` modules get the backward rule during `attribute`.
+   * @param layer - The layer holding the neuron (a module of the model, or its dotted path).
+   */
   constructor(readonly model: nn.Module, layer: nn.Module | string, private readonly rule: ReluRule) {
     super(model, layer);
   }
@@ -174,7 +188,9 @@ export class NeuronDeconvolution extends NeuronReluAttribution {
   }
 }
 
+/** Options of `NeuronConductance.attribute`: those of `NeuronIntegratedGradients` and the output target. */
 export interface NeuronConductanceOptions extends NeuronIntegratedGradientsOptions {
+  /** Which output the conductance flows to (see `TargetType`). */
   target?: TargetType;
 }
 

@@ -34,8 +34,13 @@ export function generator_source(generator?: Generator): RandomSource {
   };
 }
 
+/**
+ * How NoiseTunnel combines the noisy attributions: 'smoothgrad' (mean), 'smoothgrad_sq' (mean of squares) or
+ * 'vargrad' (variance).
+ */
 export type NoiseTunnelType = 'smoothgrad' | 'smoothgrad_sq' | 'vargrad';
 
+/** Options of `NoiseTunnel.attribute`: its own, plus those of the wrapped method. */
 export interface NoiseTunnelOptions {
   /** How the noisy attributions are combined (default `'smoothgrad'`, the mean). */
   nt_type?: NoiseTunnelType;
@@ -95,6 +100,7 @@ export function expand_per_sample(options: Record<string, unknown>, inputs: read
  * const a = nt.attribute(x, { nt_type: 'smoothgrad', nt_samples: 10, stdevs: 0.2, target: 3 });
  */
 export class NoiseTunnel extends Attribution {
+  /** @param attribution_method - The attribution averaged over noisy copies of the input. */
   constructor(readonly attribution_method: Attribution) {
     super(attribution_method.forward_func);
   }

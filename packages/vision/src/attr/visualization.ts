@@ -4,7 +4,9 @@ import type { Tensor } from '@tsgrad/core';
 import { encode_png } from '../image/png.js';
 import type { RgbaImage } from '../image/rgba.js';
 
+/** What `visualize_image_attr` draws (Captum's methods). */
 export type VisualizeMethod = 'heat_map' | 'blended_heat_map' | 'original_image' | 'masked_image' | 'alpha_scaling';
+/** Which attributions are drawn: 'absolute_value', 'positive', 'negative' or 'all' (diverging colours). */
 export type VisualizeSign = 'absolute_value' | 'positive' | 'negative' | 'all';
 
 /**
@@ -81,8 +83,11 @@ function ramp(colors: Rgb[], v: number): Rgb {
   return [0, 1, 2].map((c) => a[c]! + f * (b[c]! - a[c]!)) as unknown as Rgb;
 }
 
+/** Options of `visualize_image_attr`. */
 export interface VisualizeOptions {
+  /** What is drawn. Default 'heat_map'. */
   method?: VisualizeMethod;
+  /** Which sign of attributions is drawn. Default 'absolute_value'. */
   sign?: VisualizeSign;
   /** Percent of the largest attribution mass clipped (default 2). */
   outlier_perc?: number;
@@ -92,6 +97,7 @@ export interface VisualizeOptions {
   alpha_overlay?: number;
 }
 
+/** What `visualize_image_attr` returns. */
 export interface Visualization {
   /** The drawn image. */
   image: RgbaImage;

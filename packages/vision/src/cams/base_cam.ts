@@ -9,6 +9,7 @@ import { ClassifierOutputTarget, type CamTarget } from './targets.js';
 /** Turns a layer's token-shaped output into `[N, C, h, w]` (e.g. a ViT's `[N, 1 + h·w, C]`). */
 export type ReshapeTransform = (t: Tensor) => Tensor;
 
+/** Options of every CAM class's constructor. */
 export interface CamOptions {
   /** The model (switched to eval mode, as pytorch-grad-cam does). */
   model: nn.Module;
@@ -18,6 +19,7 @@ export interface CamOptions {
   reshape_transform?: ReshapeTransform | null;
 }
 
+/** Arguments of `cam.call(...)` (pytorch-grad-cam's `cam(input_tensor=..., targets=...)`). */
 export interface CamCall {
   /** The input batch `[N, C, H, W]`. */
   input_tensor: Tensor;
@@ -49,10 +51,15 @@ export interface LayerRecord {
  * `[N, K]`) or override `get_cam_image`.
  */
 export abstract class BaseCAM implements Disposable {
+  /** The model explained (in eval mode). */
   readonly model: nn.Module;
+  /** The layers whose outputs are explained. */
   readonly target_layers: readonly nn.Module[];
+  /** Applied to each layer's output and gradient, or null. */
   readonly reshape_transform: ReshapeTransform | null;
+  /** Whether the method needs the gradients of the target score (false for gradient-free methods). */
   protected uses_gradients = true;
+  /** Whether the gradient of the score with respect to the input is computed too (FullGrad). */
   protected compute_input_gradient = false;
   /** The last call's model output. */
   outputs: Tensor | null = null;
@@ -96,7 +103,14 @@ export abstract class BaseCAM implements Disposable {
    * With gradients the model's parameter gradients are zeroed and `loss.backward()` runs, as pytorch-grad-cam does,
    * so a gradient is that of the layer's output as it was when the layer returned it.
    */
-  protected record(input: Tensor, targets: readonly CamTarget[] | null | undefined): { records: LayerRecord[]; targets: readonly CamTarget[]; input: Tensor } {
+  protected record(input: Tensor, targets: readonly CamTarget[] | null | undefined): {
+    /** One record per target layer. */
+    records: LayerRecord[];
+    /** The targets used (each sample's top class when none were given). */
+    targets: readonly CamTarget[];
+    /** The input the model ran on. */
+    input: Tensor;
+  } {
     return torch.enable_grad(() => {
       const x = this.compute_input_gradient ? input.detach().requires_grad_(true) : input;
       const activations: Tensor[] = [];
@@ -155,6 +169,7 @@ export abstract class BaseCAM implements Disposable {
     return scale_cam_image(torch.cat(per_layer, 1).clamp({ min: 0 }).mean(1));
   }
 
+  /** One pass without augmentation: records, per-layer maps, aggregation; `[N, H, W]`. */
   protected forward(input: Tensor, targets: readonly CamTarget[] | null | undefined, eigen_smooth: boolean): Tensor {
     const r = this.record(input, targets);
     return torch.no_grad(() => this.aggregate_multi_layers(this.compute_cam_per_layer(r.input, r.targets, r.records, eigen_smooth)));
@@ -191,6 +206,7 @@ export abstract class BaseCAM implements Disposable {
     this.outputs = null;
   }
 
+  /** `using cam = new GradCAM(...)` releases it at the end of the block. */
   [Symbol.dispose](): void {
     this.release();
   }

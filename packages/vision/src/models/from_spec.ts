@@ -4,28 +4,58 @@ import { SimpleNet } from './simplenet.js';
 
 /** One layer of a Sequential spec, as in the fixtures' `model.layers`. */
 export interface LayerSpec {
+  /** The layer's class name in `torch.nn` (e.g. 'Conv2d', 'ReLU', 'Linear'). */
   type: string;
+  /** The `in_channels` argument of the layer's constructor. */
   in_channels?: number;
+  /** The `out_channels` argument of the layer's constructor. */
   out_channels?: number;
+  /** The `kernel_size` argument of the layer's constructor. */
   kernel_size?: number | [number, number];
+  /** The `stride` argument of the layer's constructor. */
   stride?: number | [number, number];
+  /** The `padding` argument of the layer's constructor. */
   padding?: number | [number, number];
+  /** The `dilation` argument of the layer's constructor. */
   dilation?: number | [number, number];
+  /** The `groups` argument of the layer's constructor. */
   groups?: number;
+  /** The `bias` argument of the layer's constructor. */
   bias?: boolean;
+  /** The `in_features` argument of the layer's constructor. */
   in_features?: number;
+  /** The `out_features` argument of the layer's constructor. */
   out_features?: number;
+  /** The `ceil_mode` argument of the layer's constructor. */
   ceil_mode?: boolean;
+  /** The `output_size` argument of the layer's constructor. */
   output_size?: number | [number, number];
+  /** The `start_dim` argument of the layer's constructor. */
   start_dim?: number;
+  /** The `end_dim` argument of the layer's constructor. */
   end_dim?: number;
+  /** The `inplace` argument of the layer's constructor. */
   inplace?: boolean;
+  /** The `negative_slope` argument of the layer's constructor. */
   negative_slope?: number;
+  /** The `p` argument of the layer's constructor. */
   p?: number;
+  /** The `dim` argument of the layer's constructor. */
   dim?: number;
 }
 
-export type ModelSpec = { type: 'SimpleNet' } | { type: 'Sequential'; layers: LayerSpec[] };
+/** A model description: the seed SimpleNet, or a Sequential of layer specs. */
+export type ModelSpec =
+  | {
+      /** The seed network, `models.SimpleNet`. */
+      type: 'SimpleNet';
+    }
+  | {
+      /** An `nn.Sequential` of the layers. */
+      type: 'Sequential';
+      /** Its layers, in order. */
+      layers: LayerSpec[];
+    };
 
 /** Builds one layer from its spec, with PyTorch's defaults for omitted fields. */
 export function layer_from_spec(s: LayerSpec): nn.Module {

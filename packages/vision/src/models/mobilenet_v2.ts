@@ -13,22 +13,31 @@ export function make_divisible(v: number, divisor: number, min_value: number | n
 
 /** Options of `Conv2dNormActivation`, torchvision's keyword arguments. */
 export interface ConvNormActivationOptions {
+  /** Kernel size. Default 3. */
   kernel_size?: number;
+  /** Stride. Default 1. */
   stride?: number;
+  /** Padding; default `(kernel_size − 1) / 2 · dilation` (same size at stride 1). */
   padding?: number | null;
+  /** Channel groups (the number of channels for a depthwise conv). Default 1. */
   groups?: number;
+  /** Dilation. Default 1. */
   dilation?: number;
   /** The norm layer for `out_channels`, or null for none (then the conv has a bias). */
   norm_layer?: ((c: number) => nn.Module) | null;
   /** The activation, or null for none (default ReLU, built in place). */
   activation_layer?: ((inplace: boolean) => nn.Module) | null;
+  /** Whether the default activation works in place. Default true. */
   inplace?: boolean;
+  /** Whether the conv has a bias; default: only when there is no norm layer. */
   bias?: boolean | null;
 }
 
 /** Conv2d, then a norm layer, then an activation, as one Sequential (children "0", "1", "2"). */
 export class Conv2dNormActivation extends nn.Sequential {
+  /** PyTorch's class name. */
   static override readonly __name__: string = 'Conv2dNormActivation';
+  /** Channels of the output. */
   readonly out_channels: number;
   constructor(in_channels: number, out_channels: number, options: ConvNormActivationOptions = {}) {
     const k = options.kernel_size ?? 3;
@@ -51,11 +60,17 @@ const relu6 = (inplace: boolean): nn.Module => new nn.ReLU6({ inplace });
 
 /** Expand (1×1), depthwise 3×3, project (1×1, linear); a residual connection when shapes allow. */
 export class InvertedResidual extends nn.Module {
+  /** PyTorch's class name. */
   static override readonly __name__: string = 'InvertedResidual';
+  /** Stride of the depthwise convolution (1 or 2). */
   readonly stride: number;
+  /** Whether the block adds its input (stride 1 and equal channels). */
   readonly use_res_connect: boolean;
+  /** Channels of the output. */
   readonly out_channels: number;
+  /** torchvision's `_is_cn` flag: true when the block downsamples (stride > 1). */
   readonly _is_cn: boolean;
+  /** The expand (1×1), depthwise (3×3) and project (1×1) convolutions. */
   declare conv: nn.Sequential;
 
   constructor(inp: number, oup: number, stride: number, expand_ratio: number, norm_layer: (c: number) => nn.Module = (c) => new nn.BatchNorm2d(c)) {
@@ -84,11 +99,17 @@ export class InvertedResidual extends nn.Module {
 
 /** torchvision's `MobileNetV2(...)` keyword arguments. */
 export interface MobileNetV2Options {
+  /** Number of classes. Default 1000. */
   num_classes?: number;
+  /** Width multiplier of every layer's channels. Default 1. */
   width_mult?: number;
+  /** Rows `[t, c, n, s]`: expansion, channels, repeats, first stride; default the paper's. */
   inverted_residual_setting?: number[][] | null;
+  /** Channels are rounded to a multiple of this. Default 8. */
   round_nearest?: number;
+  /** The norm layer for a channel count; default `nn.BatchNorm2d`. */
   norm_layer?: (c: number) => nn.Module;
+  /** Dropout probability before the classifier. Default 0.2. */
   dropout?: number;
 }
 
@@ -105,8 +126,11 @@ const DEFAULT_SETTING = [
  */
 export class MobileNetV2 extends nn.Module {
   static override readonly __name__: string = 'MobileNetV2';
+  /** Channels of the last feature map (1280 at width 1). */
   readonly last_channel: number;
+  /** The convolutional feature extractor. */
   declare features: nn.Sequential;
+  /** Dropout and the final `Linear(last_channel, num_classes)`. */
   declare classifier: nn.Sequential;
 
   constructor(options: MobileNetV2Options = {}) {

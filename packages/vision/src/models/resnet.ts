@@ -13,16 +13,23 @@ const conv1x1 = (in_planes: number, out_planes: number, stride = 1): nn.Conv2d =
 
 /** Options every residual block takes (torchvision's keyword arguments). */
 export interface BlockOptions {
+  /** Stride of the block's first (3×3) convolution. Default 1. */
   stride?: number;
+  /** The shortcut's projection when shape changes (1×1 conv and norm), or null for the identity. */
   downsample?: nn.Module | null;
+  /** Channel groups of the 3×3 convolution (ResNeXt). Default 1. */
   groups?: number;
+  /** Channels per group of the bottleneck (Wide ResNet). Default 64. */
   base_width?: number;
+  /** Dilation of the 3×3 convolution. Default 1. */
   dilation?: number;
+  /** The norm layer for a channel count; default `nn.BatchNorm2d`. */
   norm_layer?: NormLayer;
 }
 
 /** What `ResNet` needs of a block class: its channel expansion and its constructor. */
 export interface BlockClass {
+  /** Output channels per `planes`: 1 for BasicBlock, 4 for Bottleneck. */
   readonly expansion: number;
   new (inplanes: number, planes: number, options?: BlockOptions): nn.Module;
 }
@@ -30,13 +37,21 @@ export interface BlockClass {
 /** Two 3×3 convolutions with a shortcut (ResNet-18/34). */
 export class BasicBlock extends nn.Module {
   static override readonly __name__: string = 'BasicBlock';
+  /** Output channels per `planes` (1). */
   static readonly expansion = 1;
+  /** First 3×3 convolution. */
   declare conv1: nn.Conv2d;
+  /** Norm after `conv1`. */
   declare bn1: nn.Module;
+  /** The ReLU (in place), used twice. */
   declare relu: nn.ReLU;
+  /** Second 3×3 convolution. */
   declare conv2: nn.Conv2d;
+  /** Norm after `conv2`. */
   declare bn2: nn.Module;
+  /** Projection of the shortcut, or null. */
   declare downsample: nn.Module | null;
+  /** Stride of `conv1`. */
   readonly stride: number;
 
   constructor(inplanes: number, planes: number, options: BlockOptions = {}) {
@@ -65,15 +80,25 @@ export class BasicBlock extends nn.Module {
 /** 1×1, 3×3, 1×1 convolutions with a 4× wider output and a shortcut (ResNet-50 and deeper). */
 export class Bottleneck extends nn.Module {
   static override readonly __name__: string = 'Bottleneck';
+  /** Output channels per `planes` (4). */
   static readonly expansion = 4;
+  /** 1×1 reduction. */
   declare conv1: nn.Conv2d;
+  /** Norm after `conv1`. */
   declare bn1: nn.Module;
+  /** 3×3 convolution (carries the stride). */
   declare conv2: nn.Conv2d;
+  /** Norm after `conv2`. */
   declare bn2: nn.Module;
+  /** 1×1 expansion to `planes · 4`. */
   declare conv3: nn.Conv2d;
+  /** Norm after `conv3` (zeroed with `zero_init_residual`). */
   declare bn3: nn.Module;
+  /** The ReLU (in place). */
   declare relu: nn.ReLU;
+  /** Projection of the shortcut, or null. */
   declare downsample: nn.Module | null;
+  /** Stride of `conv2`. */
   readonly stride: number;
 
   constructor(inplanes: number, planes: number, options: BlockOptions = {}) {
@@ -104,11 +129,17 @@ export class Bottleneck extends nn.Module {
 
 /** torchvision's `ResNet(...)` keyword arguments. */
 export interface ResNetOptions {
+  /** Number of classes. Default 1000. */
   num_classes?: number;
+  /** Zero the last norm of every block, so each starts as the identity. Default false. */
   zero_init_residual?: boolean;
+  /** Channel groups of the 3×3 convolutions (ResNeXt). Default 1. */
   groups?: number;
+  /** Channels per group (Wide ResNet: 128). Default 64. */
   width_per_group?: number;
+  /** Replace the stride of stages 2–4 with dilation (for dense prediction). */
   replace_stride_with_dilation?: [boolean, boolean, boolean] | null;
+  /** The norm layer for a channel count; default `nn.BatchNorm2d`. */
   norm_layer?: NormLayer;
 }
 
@@ -122,19 +153,31 @@ export interface ResNetOptions {
  */
 export class ResNet extends nn.Module {
   static override readonly __name__: string = 'ResNet';
+  /** Stem 7×7 convolution, stride 2. */
   declare conv1: nn.Conv2d;
+  /** Stem norm. */
   declare bn1: nn.Module;
+  /** The ReLU (in place). */
   declare relu: nn.ReLU;
+  /** Stem 3×3 max pooling, stride 2. */
   declare maxpool: nn.MaxPool2d;
+  /** Stage 1 (64 planes). */
   declare layer1: nn.Sequential;
+  /** Stage 2 (128 planes, stride 2). */
   declare layer2: nn.Sequential;
+  /** Stage 3 (256 planes, stride 2). */
   declare layer3: nn.Sequential;
+  /** Stage 4 (512 planes, stride 2). */
   declare layer4: nn.Sequential;
+  /** Global average pooling. */
   declare avgpool: nn.AdaptiveAvgPool2d;
+  /** The classifier `Linear(512 · expansion, num_classes)`. */
   declare fc: nn.Linear;
   private inplanes = 64;
   private dilation = 1;
+  /** Channel groups of the blocks. */
   readonly groups: number;
+  /** Channels per group of the blocks. */
   readonly base_width: number;
 
   constructor(block: BlockClass, layers: [number, number, number, number], options: ResNetOptions = {}) {

@@ -4,6 +4,7 @@ import * as nn from '@tsgrad/nn';
 
 const F = nn.functional;
 
+/** Options of `SimpleNet` and `GuidedSimpleNet`. */
 export interface SimpleNetOptions {
   /**
    * Apply ReLU to the logits, as the seed network does (default true). The seed's final ReLU clips every
@@ -23,12 +24,19 @@ export interface SimpleNetOptions {
  */
 export class SimpleNet extends nn.Module {
   static override readonly __name__: string = 'SimpleNet';
+  /** 5×5 convolution, 1 → 10 channels. */
   conv1 = new nn.Conv2d(1, 10, 5);
+  /** 2×2 max pooling. */
   pool1 = new nn.MaxPool2d(2, 2);
+  /** 5×5 convolution, 10 → 20 channels. */
   conv2 = new nn.Conv2d(10, 20, 5);
+  /** 2×2 max pooling. */
   pool2 = new nn.MaxPool2d(2, 2);
+  /** `Linear(320, 50)`. */
   fc = new nn.Linear(320, 50);
+  /** `Linear(50, 10)`: the logits. */
   out = new nn.Linear(50, 10);
+  /** Whether ReLU is applied to the logits. */
   readonly final_relu: boolean;
 
   constructor(options: SimpleNetOptions = {}) {
@@ -52,16 +60,27 @@ export class SimpleNet extends nn.Module {
  */
 export class GuidedSimpleNet extends nn.Module {
   static override readonly __name__: string = 'GuidedSimpleNet';
+  /** 5×5 convolution, 1 → 10 channels. */
   conv1 = new nn.Conv2d(1, 10, 5);
+  /** 2×2 max pooling. */
   pool1 = new nn.MaxPool2d(2, 2);
+  /** ReLU after `pool1`. */
   relu1 = new nn.ReLU();
+  /** 5×5 convolution, 10 → 20 channels. */
   conv2 = new nn.Conv2d(10, 20, 5);
+  /** 2×2 max pooling. */
   pool2 = new nn.MaxPool2d(2, 2);
+  /** ReLU after `pool2`. */
   relu2 = new nn.ReLU();
+  /** `Linear(320, 50)`. */
   fc = new nn.Linear(320, 50);
+  /** ReLU after `fc`. */
   relu3 = new nn.ReLU();
+  /** `Linear(50, 10)`: the logits. */
   out = new nn.Linear(50, 10);
+  /** ReLU on the logits (used with `final_relu`). */
   relu4 = new nn.ReLU();
+  /** Whether ReLU is applied to the logits. */
   readonly final_relu: boolean;
 
   constructor(options: SimpleNetOptions = {}) {

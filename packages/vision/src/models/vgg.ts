@@ -30,8 +30,11 @@ export function make_layers(cfg: readonly (number | 'M')[], batch_norm = false):
 
 /** torchvision's `VGG(...)` keyword arguments. */
 export interface VGGOptions {
+  /** Number of classes. Default 1000. */
   num_classes?: number;
+  /** Initialise as torchvision (Kaiming-normal convolutions, N(0, 0.01) linears). Default true. */
   init_weights?: boolean;
+  /** Dropout probability in the classifier. Default 0.5. */
   dropout?: number;
 }
 
@@ -44,8 +47,11 @@ export interface VGGOptions {
  */
 export class VGG extends nn.Module {
   static override readonly __name__: string = 'VGG';
+  /** The convolution / max-pooling stack. */
   declare features: nn.Sequential;
+  /** Pools the features to 7×7. */
   declare avgpool: nn.AdaptiveAvgPool2d;
+  /** Three `Linear` layers with ReLU and dropout. */
   declare classifier: nn.Sequential;
 
   constructor(features: nn.Sequential, options: VGGOptions = {}) {
@@ -74,9 +80,15 @@ const vgg = (cfg: keyof typeof VGG_CFGS, batch_norm: boolean) => (options: VGGOp
 export const vgg11 = vgg('A', false);
 /** VGG-11 with batch norm. */
 export const vgg11_bn = vgg('A', true);
+/** VGG-13 (configuration B). */
 export const vgg13 = vgg('B', false);
+/** VGG-13 with batch norm. */
 export const vgg13_bn = vgg('B', true);
+/** VGG-16 (configuration D). @example models.vgg16({ num_classes: 10 }) */
 export const vgg16 = vgg('D', false);
+/** VGG-16 with batch norm. */
 export const vgg16_bn = vgg('D', true);
+/** VGG-19 (configuration E). */
 export const vgg19 = vgg('E', false);
+/** VGG-19 with batch norm. */
 export const vgg19_bn = vgg('E', true);

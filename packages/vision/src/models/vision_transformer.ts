@@ -10,6 +10,7 @@ const layer_norm: TokenNorm = (d) => new nn.LayerNorm(d, { eps: 1e-6 });
 
 /** Linear → GELU → Dropout → Linear → Dropout, children "0"…"4"; Xavier-uniform weights, N(0, 1e-6) biases. */
 export class MLPBlock extends nn.Sequential {
+  /** PyTorch's class name. */
   static override readonly __name__: string = 'MLPBlock';
   constructor(in_dim: number, mlp_dim: number, dropout: number) {
     super(new nn.Linear(in_dim, mlp_dim), new nn.GELU(), new nn.Dropout(dropout), new nn.Linear(mlp_dim, in_dim), new nn.Dropout(dropout));
@@ -26,11 +27,17 @@ export class MLPBlock extends nn.Sequential {
 /** Pre-norm self-attention and MLP, each with a residual connection. */
 export class EncoderBlock extends nn.Module {
   static override readonly __name__: string = 'EncoderBlock';
+  /** Attention heads. */
   readonly num_heads: number;
+  /** Norm before self-attention. */
   declare ln_1: nn.Module;
+  /** Self-attention over the tokens. */
   declare self_attention: nn.MultiheadAttention;
+  /** Dropout after self-attention. */
   declare dropout: nn.Dropout;
+  /** Norm before the MLP. */
   declare ln_2: nn.Module;
+  /** The MLP block. */
   declare mlp: MLPBlock;
 
   constructor(num_heads: number, hidden_dim: number, mlp_dim: number, dropout: number, attention_dropout: number, norm_layer: TokenNorm = layer_norm) {
@@ -55,9 +62,13 @@ export class EncoderBlock extends nn.Module {
 /** Learned position embeddings, dropout, `num_layers` encoder blocks (`encoder_layer_<i>`) and a final norm. */
 export class Encoder extends nn.Module {
   static override readonly __name__: string = 'Encoder';
+  /** Learned position embedding `[1, seq_length, hidden_dim]`, N(0, 0.02²). */
   declare pos_embedding: nn.Parameter;
+  /** Dropout after adding the position embedding. */
   declare dropout: nn.Dropout;
+  /** The encoder blocks, `encoder_layer_0`, …. */
   declare layers: nn.Sequential;
+  /** Final norm. */
   declare ln: nn.Module;
 
   constructor(seq_length: number, num_layers: number, num_heads: number, hidden_dim: number, mlp_dim: number, dropout: number, attention_dropout: number, norm_layer: TokenNorm = layer_norm) {
@@ -78,16 +89,27 @@ export class Encoder extends nn.Module {
 
 /** torchvision's `VisionTransformer(...)` keyword arguments. */
 export interface VisionTransformerOptions {
+  /** Side of the square input image. */
   image_size: number;
+  /** Side of the square patches (must divide `image_size`). */
   patch_size: number;
+  /** Number of encoder blocks. */
   num_layers: number;
+  /** Attention heads per block. */
   num_heads: number;
+  /** Token width. */
   hidden_dim: number;
+  /** Hidden width of the MLP blocks. */
   mlp_dim: number;
+  /** Dropout probability. Default 0. */
   dropout?: number;
+  /** Dropout on the attention weights. Default 0. */
   attention_dropout?: number;
+  /** Number of classes. Default 1000. */
   num_classes?: number;
+  /** If set, a `Linear` + `Tanh` pre-logits layer of this width before the head. */
   representation_size?: number | null;
+  /** The token norm for a width; default `nn.LayerNorm(·, { eps: 1e-6 })`. */
   norm_layer?: TokenNorm;
 }
 
@@ -100,19 +122,33 @@ export interface VisionTransformerOptions {
  * vit.call(torch.randn([2, 3, 32, 32])).shape; // [2, 10]
  */
 export class VisionTransformer extends nn.Module {
+  /** PyTorch's class name. */
   static override readonly __name__: string = 'VisionTransformer';
+  /** Side of the square input image. */
   readonly image_size: number;
+  /** Side of the patches. */
   readonly patch_size: number;
+  /** Token width. */
   readonly hidden_dim: number;
+  /** Hidden width of the MLP blocks. */
   readonly mlp_dim: number;
+  /** Dropout on the attention weights. */
   readonly attention_dropout: number;
+  /** Dropout probability. */
   readonly dropout: number;
+  /** Number of classes. */
   readonly num_classes: number;
+  /** Width of the pre-logits layer, or null. */
   readonly representation_size: number | null;
+  /** Tokens per image: patches plus the class token. */
   readonly seq_length: number;
+  /** Patch embedding: a convolution with kernel and stride `patch_size`. */
   declare conv_proj: nn.Conv2d;
+  /** The learned class token `[1, 1, hidden_dim]`. */
   declare class_token: nn.Parameter;
+  /** The transformer encoder. */
   declare encoder: Encoder;
+  /** The classification head (`head`, after the optional `pre_logits` and `act`). */
   declare heads: nn.Sequential;
 
   constructor(options: VisionTransformerOptions) {
