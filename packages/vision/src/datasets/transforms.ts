@@ -6,14 +6,19 @@ import * as torch from '@tsgrad/core';
  * `{ data, height: 28, width: 28, channels: 1 }` (PIL mode 'L').
  */
 export interface Image {
+  /** The pixels, row-major HWC. */
   data: Uint8Array | Uint8ClampedArray;
+  /** Rows. */
   height: number;
+  /** Columns. */
   width: number;
+  /** Channels per pixel (1 grey, 3 RGB). */
   channels: number;
 }
 
 /** Anything with torchvision's `__call__`: datasets call `transform.call(x)`. */
 export interface Transform<I, O> {
+  /** Applies the transform. */
   call(x: I): O;
 }
 
@@ -35,6 +40,7 @@ const values_of = (t: torch.Tensor): number[] => Array.from(t._contiguous_data()
  * x.shape; // [1, 28, 28]
  */
 export class ToTensor implements Transform<Image, torch.Tensor> {
+  /** The image as a float32 tensor `[C, H, W]` in [0, 1]. */
   call(pic: Image): torch.Tensor {
     if (!is_image(pic)) throw new TypeError(`pic should be an Image ({ data: Uint8Array, height, width, channels }). Got ${type_name(pic)}`);
     const { data, height: h, width: w, channels: c } = pic;
@@ -62,8 +68,11 @@ export class ToTensor implements Transform<Image, torch.Tensor> {
  * const y = norm.call(new ToTensor().call(image));
  */
 export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
+  /** Mean per channel. */
   readonly mean: number[];
+  /** Standard deviation per channel. */
   readonly std: number[];
+  /** Whether the input tensor is overwritten. */
   readonly inplace: boolean;
 
   constructor(mean: readonly number[], std: readonly number[], options: { inplace?: boolean } = {}) {
@@ -72,6 +81,7 @@ export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
     this.inplace = options.inplace ?? false;
   }
 
+  /** `(tensor − mean) / std` per channel of `[..., C, H, W]`. */
   call(tensor: torch.Tensor): torch.Tensor {
     if (!torch.is_tensor(tensor)) throw new TypeError(`img should be Tensor Image. Got ${type_name(tensor)}`);
     if (!tensor.is_floating_point()) throw new TypeError(`Input tensor should be a float tensor. Got torch.${tensor.dtype}.`);
@@ -104,6 +114,7 @@ export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
  * const x = transform.call(image); // float32 [1, 28, 28]
  */
 export class Compose<I = unknown, O = unknown> implements Transform<I, O> {
+  /** The transforms, applied in order. */
   readonly transforms: Transform<unknown, unknown>[];
 
   constructor(transforms: readonly [Transform<I, O>]);
@@ -113,6 +124,7 @@ export class Compose<I = unknown, O = unknown> implements Transform<I, O> {
     this.transforms = [...transforms];
   }
 
+  /** `x` through every transform in order. */
   call(x: I): O {
     let out: unknown = x;
     for (const t of this.transforms) out = t.call(out);
@@ -131,9 +143,11 @@ export class Compose<I = unknown, O = unknown> implements Transform<I, O> {
  * const flatten = new Lambda((x: torch.Tensor) => x.view(-1));
  */
 export class Lambda<I, O> implements Transform<I, O> {
+  /** @param lambd - The function applied by `call`. */
   constructor(readonly lambd: (x: I) => O) {
     if (typeof lambd !== 'function') throw new TypeError(`Argument lambd should be callable, got ${type_name(lambd)}`);
   }
+  /** `lambd(x)`. */
   call(x: I): O {
     return this.lambd(x);
   }

@@ -16,6 +16,7 @@ export interface CamMaps {
   cam_normalized: Tensor;
   /** `[N, H, W]`, or null with `upsample_to: null`. */
   cam_upsampled: Tensor | null;
+  /** `cam_upsampled` normalized to [0, 1] per sample, or null. */
   cam_upsampled_normalized: Tensor | null;
 }
 
@@ -28,6 +29,7 @@ function check_feature_map(a: Tensor, tool: string, name: string): void {
   if (a.ndim !== 4) throw new Error(`${tool} needs a layer with output [N, K, h, w]; '${name}' output has shape [${a.shape.join(', ')}]`);
 }
 
+/** Options of `grad_cam` and `grad_cam_pp`. */
 export interface GradCamOptions extends OutputOptions {
   /** Size of the upsampled maps (default: the input's `[H, W]`); `null` skips upsampling. */
   upsample_to?: readonly [number, number] | null;
@@ -36,6 +38,7 @@ export interface GradCamOptions extends OutputOptions {
 }
 
 export interface GradCamResult extends CamMaps {
+  /** The model's output, detached. */
   output: Tensor;
   /** One score per sample, `[N]`. */
   scores: Tensor;
@@ -110,13 +113,17 @@ export function grad_cam_pp(model: nn.Module, x: Tensor, target: Target, layer: 
   });
 }
 
+/** What `guided_grad_cam` returns. */
 export interface GuidedGradCamResult {
   /** `guided ⊙ cam_upsampled` (broadcast over channels), same shape as the input. */
   attribution: Tensor;
+  /** The model's output, detached. */
   output: Tensor;
+  /** One score per sample, `[N]`. */
   scores: Tensor;
   /** The guided-backprop attribution. */
   guided: Tensor;
+  /** The Grad-CAM result it was built from. */
   grad_cam: GradCamResult;
 }
 
@@ -135,6 +142,7 @@ export function guided_grad_cam(model: nn.Module, x: Tensor, target: Target, lay
   return { attribution, output: gb.output, scores: gb.scores, guided: gb.attribution, grad_cam: gc };
 }
 
+/** Options of `cam` (class activation mapping, Zhou et al.). */
 export interface CamOptions extends OutputOptions {
   /** The layer whose output `F [N, K, h, w]` is globally average-pooled before `fc` (e.g. `'4'` in `models.gap_net()`). */
   feature_layer: LayerRef;

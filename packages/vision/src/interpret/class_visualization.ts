@@ -15,6 +15,7 @@ function roll2d(x: Tensor, dy: number, dx: number): Tensor {
   return roll(roll(x, dy, 2), dx, 3);
 }
 
+/** Options of `class_visualization` (gradient ascent on the input, Simonyan et al.). */
 export interface ClassVisualizationOptions extends OutputOptions {
   /** Number of ascent steps. */
   steps: number;
@@ -38,6 +39,7 @@ export interface ClassVisualizationOptions extends OutputOptions {
 
 /** One ascent step, evaluated at the image before the step (per-sample values `[N]`). */
 export interface AscentStep {
+  /** Index of the step (0 first). */
   step: number;
   /** `out[n, c_n]`. */
   score: Tensor;
@@ -51,9 +53,11 @@ export interface AscentStep {
   x_after?: Tensor;
 }
 
+/** What `class_visualization` returns. */
 export interface ClassVisualizationResult {
   /** The final image `[N, C, H, W]`. */
   image: Tensor;
+  /** One entry per ascent step. */
   trace: AscentStep[];
 }
 

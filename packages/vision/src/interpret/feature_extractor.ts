@@ -30,6 +30,7 @@ interface CallRecord {
   error: string | null;
 }
 
+/** Options of `FeatureExtractor`. */
 export interface FeatureExtractorOptions {
   /** Also record the gradient w.r.t. each recorded output when a backward pass reaches it (default false). */
   gradients?: boolean;

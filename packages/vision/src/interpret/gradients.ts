@@ -34,6 +34,7 @@ export function input_gradient(model: nn.Module, x: Tensor, target: Target, opti
   });
 }
 
+/** How a map's channel dim is reduced: 'max' (of absolute values when `abs`), 'mean' or 'sum'. */
 export type ChannelReduction = 'max' | 'mean' | 'sum';
 
 function reduce_channels(s: Tensor, how: ChannelReduction | null): Tensor {
@@ -43,6 +44,7 @@ function reduce_channels(s: Tensor, how: ChannelReduction | null): Tensor {
   return s.sum(1);
 }
 
+/** Options of `saliency`. */
 export interface SaliencyOptions extends OutputOptions {
   /** Take `|grad|` (default true). */
   abs?: boolean;
@@ -72,6 +74,7 @@ export function saliency(model: nn.Module, x: Tensor, target: Target, options: S
   });
 }
 
+/** Options of `smoothgrad`: those of `saliency`, and the noise. */
 export interface SmoothGradOptions extends SaliencyOptions {
   /** Noisy copies per sample (default 50). */
   samples?: number;
@@ -154,6 +157,7 @@ export function quadrature(method: IntegrationMethod, steps: number): { alphas: 
   }
 }
 
+/** Options of `integrated_gradients`. */
 export interface IntegratedGradientsOptions extends OutputOptions {
   /** The reference input `x'`: a tensor broadcastable to the input, or a constant (default 0). */
   baseline?: Tensor | number;
@@ -163,9 +167,11 @@ export interface IntegratedGradientsOptions extends OutputOptions {
   method?: IntegrationMethod;
 }
 
+/** What `integrated_gradients` returns. */
 export interface IntegratedGradientsResult {
   /** `(x − x') ⊙ ∫₀¹ ∂F(x' + α(x − x'))/∂x dα`, same shape as the input. */
   attribution: Tensor;
+  /** The model's output, detached. */
   output: Tensor;
   /** `F(x)` per sample. */
   scores: Tensor;

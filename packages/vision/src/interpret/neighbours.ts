@@ -32,6 +32,7 @@ export function layer_features(model: nn.Module, layer: LayerRef, images: Tensor
   }
 }
 
+/** Options of `nearest_neighbours`. */
 export interface NearestNeighboursOptions {
   /** Neighbours per query (default 5). */
   k?: number;
@@ -41,6 +42,7 @@ export interface NearestNeighboursOptions {
   batch_size?: number;
 }
 
+/** What `nearest_neighbours` returns. */
 export interface Neighbours {
   /** Per query, indices into `dataset_images`, nearest first (ties by index). */
   indices: number[][];

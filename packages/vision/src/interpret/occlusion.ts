@@ -13,6 +13,7 @@ function pair(v: Size2, what: string): [number, number] {
   return p;
 }
 
+/** Options of `occlusion` (Zeiler & Fergus). */
 export interface OcclusionOptions extends OutputOptions {
   /** Patch size `[h, w]` (or one number for a square). */
   patch: Size2;
@@ -34,7 +35,9 @@ export interface OcclusionOptions extends OutputOptions {
   placement?: 'cover' | 'fit';
 }
 
+/** What `occlusion` returns. */
 export interface OcclusionResult {
+  /** The model's output, detached. */
   output: Tensor;
   /** `p_c(x)` per sample, `[N]`. */
   base_probs: Tensor;
@@ -44,6 +47,7 @@ export interface OcclusionResult {
   heatmap: Tensor;
   /** Top rows and left columns of the patch positions. */
   rows: number[];
+  /** Left columns of the patch positions. */
   cols: number[];
   /** Per pixel, the mean heatmap value of the patches covering it (0 where none does), `[N, H, W]`. */
   attribution: Tensor;

@@ -6,11 +6,13 @@ import { FeatureExtractor, type LayerRef } from './feature_extractor.js';
 import { spatial_size } from './maps.js';
 import { receptive_box, receptive_field, type Box } from './receptive_field.js';
 
+/** One of the top activating patches of a channel. */
 export interface ActivatingPatch {
   /** Index of the image in `images`. */
   image_index: number;
   /** Unit `[i, j]` of the layer's map where the channel peaks in that image. */
   position: [number, number];
+  /** The channel's value at that unit. */
   activation: number;
   /** The receptive field of that unit, clipped to the image. */
   box: Box;
@@ -18,6 +20,7 @@ export interface ActivatingPatch {
   patch: Tensor;
 }
 
+/** Options of `max_activating_patches`. */
 export interface MaxActivatingPatchesOptions {
   /** Number of patches (default 9). */
   top_k?: number;

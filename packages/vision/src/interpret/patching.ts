@@ -15,6 +15,7 @@ function detached(v: unknown): unknown {
   return v;
 }
 
+/** Options of `run_with_cache`. */
 export interface RunWithCacheOptions {
   /** Which module paths to record: a list of names or a predicate (default: every submodule). */
   names_filter?: readonly string[] | ((name: string) => boolean) | null;
@@ -72,6 +73,7 @@ export function run_with_hooks(model: nn.Module, input: CallInput, fwd_hooks: Re
   return model.call(...(call_args(input) as never[]));
 }
 
+/** Options of `capture_attention`. */
 export interface CaptureAttentionOptions {
   /** Dotted paths of the `nn.MultiheadAttention` modules to record (default: all of them). */
   layers?: readonly string[] | null;
@@ -124,6 +126,7 @@ export function capture_attention(model: nn.Module, input: CallInput, options: C
   return [output, maps];
 }
 
+/** Options of `attention_rollout`. */
 export interface RolloutOptions {
   /** How the heads of a layer are combined (default `'mean'`). */
   head_fusion?: 'mean' | 'max' | 'min';

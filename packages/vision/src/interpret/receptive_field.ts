@@ -18,14 +18,19 @@ export interface ReceptiveField {
 export interface ReceptiveFieldStep extends ReceptiveField {
   /** Dotted path of the module. */
   path: string;
+  /** The module's class name. */
   type: string;
 }
 
 /** The input box `[top, left]`–`[top + height, left + width)` seen by unit `(i, j)`; it may reach outside the image. */
 export interface Box {
+  /** First row of the box. */
   top: number;
+  /** First column of the box. */
   left: number;
+  /** Rows of the box. */
   height: number;
+  /** Columns of the box. */
   width: number;
 }
 

@@ -5,6 +5,7 @@ import * as nn from '@tsgrad/nn';
 import { input_gradient } from './gradients.js';
 import type { OutputOptions, Target } from './targets.js';
 
+/** Options of `guided_backprop` and `deconvnet`. */
 export interface ReluBackpropOptions extends OutputOptions {
   /**
    * Hook the ReLUs with the deprecated `register_backward_hook`, as the classic scripts do, instead of
@@ -19,7 +20,9 @@ export interface ReluBackpropOptions extends OutputOptions {
 export interface GradientAttribution {
   /** Same shape as the input. */
   attribution: Tensor;
+  /** The model's output, detached. */
   output: Tensor;
+  /** One score per sample, `[N]`. */
   scores: Tensor;
 }
 

@@ -14,6 +14,7 @@ export type ScoreFunction = (output: Tensor) => Tensor;
  */
 export type Target = number | readonly number[] | Tensor | ScoreFunction;
 
+/** Options every interpret tool takes. */
 export interface OutputOptions {
   /** Picks the tensor to explain when the model does not return a single Tensor, e.g. `(out) => (out as Tensor[])[0]`. */
   output_selector?: OutputSelector;

@@ -187,6 +187,7 @@ function pca_init(x: Float64Array, n: number, d: number, generator: torch.Genera
   return std > 0 ? y.map((e) => (e / std) * 1e-4) : y;
 }
 
+/** Options of `tsne`. */
 export interface TsneOptions {
   /** Effective number of neighbours (default 30); must be less than the number of points. */
   perplexity?: number;
@@ -204,6 +205,7 @@ export interface TsneOptions {
   init?: 'pca' | 'random';
 }
 
+/** What `tsne` returns. */
 export interface TsneResult {
   /** `[n, 2]` float64. */
   embedding: Tensor;
