@@ -8,9 +8,15 @@ import { Parameter } from './parameter.js';
 import { add_indent, py_repr } from './python_repr.js';
 
 /** Positional arguments of a module's `forward`, as hooks see them. */
-export type ForwardArgs<M> = M extends { /** the module's forward */ forward(...args: infer A): unknown } ? A : unknown[];
+export type ForwardArgs<M> = M extends {
+  /** The module's forward. */
+  forward(...args: infer A): unknown;
+} ? A : unknown[];
 /** What a module's `forward` returns (as hooks see it). */
-export type ForwardOutput<M> = M extends { /** the module's forward */ forward(...args: infer _A): infer R } ? R : unknown;
+export type ForwardOutput<M> = M extends {
+  /** The module's forward. */
+  forward(...args: infer _A): infer R;
+} ? R : unknown;
 /**
  * What `module.call(...)` returns: the output `forward` declares; for a module known only as `nn.Module` (its
  * forward typed `unknown`), a Tensor, as PyTorch code expects from `model(x)`. A caller holding such a module

@@ -274,6 +274,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     return this.toString();
   }
 
+  /** One epoch: the batches (or items, without batching) in sampler order. */
   *[Symbol.iterator](): Iterator<B> {
     if (this.batch_sampler === null) {
       for (const i of this.sampler) yield (this.collate_fn as unknown as (item: T) => B)(this.read(i));

@@ -171,7 +171,7 @@ export class Hardsigmoid extends InplaceActivation {
   protected fn(x: Tensor, inplace: boolean): Tensor {
     return torch.hardsigmoid(x, inplace);
   }
-  // PyTorch's Hardsigmoid and Hardswish print no options
+  /** Empty: PyTorch's Hardsigmoid prints no options. */
   override extra_repr(): string {
     return '';
   }
@@ -193,6 +193,7 @@ export class Hardswish extends InplaceActivation {
   protected fn(x: Tensor, inplace: boolean): Tensor {
     return torch.hardswish(x, inplace);
   }
+  /** Empty: PyTorch's Hardswish prints no options. */
   override extra_repr(): string {
     return '';
   }
@@ -484,6 +485,7 @@ export class PReLU extends Module {
     this.weight = new Parameter(torch.empty([a.num_parameters], { dtype: a.dtype ?? undefined }));
     this.reset_parameters();
   }
+  /** Sets every slope back to `init`. */
   reset_parameters(): void {
     constant_(this.weight, this.init);
   }

@@ -49,6 +49,7 @@ export class LayerNorm extends Module {
     this.reset_parameters();
   }
 
+  /** Resets `weight` to ones and `bias` to zeros. */
   reset_parameters(): void {
     if (this.weight !== null) ones_(this.weight);
     if (this.bias !== null) zeros_(this.bias);
@@ -105,6 +106,7 @@ export class GroupNorm extends Module {
     }
   }
 
+  /** Resets `weight` to ones and `bias` to zeros. */
   reset_parameters(): void {
     if (this.weight !== null) ones_(this.weight);
     if (this.bias !== null) zeros_(this.bias);
@@ -151,6 +153,7 @@ export class RMSNorm extends Module {
     else this.register_parameter('weight', null);
   }
 
+  /** Resets `weight` to ones. */
   reset_parameters(): void {
     if (this.weight !== null) ones_(this.weight);
   }

@@ -34,6 +34,7 @@ abstract class PadNd extends Module {
   override forward(input: Tensor): Tensor {
     return this.mode === 'constant' ? torch.pad(input, this.padding, 'constant', this.value) : torch.pad(input, this.padding, this.mode);
   }
+  /** The padding tuple, as PyTorch prints it. */
   override extra_repr(): string {
     return py_repr(this.padding);
   }
@@ -48,6 +49,7 @@ abstract class ConstantPadNd extends PadNd {
     const a = CONSTANT_SIGS[n].parse(args);
     super(name, a.padding, n, 'constant', a.value);
   }
+  /** `padding=(…), value=v`, as PyTorch prints it. */
   override extra_repr(): string {
     return `padding=${py_repr(this.padding)}, value=${py_float(this.value)}`;
   }

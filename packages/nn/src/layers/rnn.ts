@@ -457,6 +457,7 @@ export abstract class RNNCellBase extends Module {
     this.reset_parameters();
   }
 
+  /** Every parameter U(-1/√hidden_size, 1/√hidden_size), as PyTorch. */
   reset_parameters(): void {
     const stdv = this.hidden_size > 0 ? 1 / Math.sqrt(this.hidden_size) : 0;
     for (const p of this.parameters()) uniform_(p, -stdv, stdv);

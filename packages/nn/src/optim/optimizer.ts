@@ -14,10 +14,15 @@ export interface HyperParams {
  * One parameter group: the optimizer's defaults overridden by the group's own values, its parameters, and
  * any extra keys added by the user or a scheduler (`initial_lr`, `max_lr`, …), as in PyTorch.
  */
-export type ParamGroup<D extends HyperParams = HyperParams> = D & { params: Tensor[]; [extra: string]: unknown };
+export type ParamGroup<D extends HyperParams = HyperParams> = D & {
+  /** The group's parameters. */
+  params: Tensor[];
+  [extra: string]: unknown;
+};
 
 /** What `add_param_group` (and the constructor's list-of-dicts form) accepts. */
 export type ParamGroupInput<D extends HyperParams = HyperParams> = Partial<D> & {
+  /** The group's parameters (one tensor or an iterable). */
   params: Iterable<Tensor> | Tensor;
   [extra: string]: unknown;
 };
@@ -32,7 +37,10 @@ export interface OptimizerStateDict {
   /** Per-parameter state by parameter index (over all groups, in order). */
   state: Record<number, ParamState>;
   /** The groups' hyper-parameters, each with `params` as the indices of its parameters. */
-  param_groups: ({ params: number[] } & Record<string, unknown>)[];
+  param_groups: ({
+    /** Indices of the group's parameters. */
+    params: number[];
+  } & Record<string, unknown>)[];
 }
 
 /** The loss a `step(closure)` closure returns. */

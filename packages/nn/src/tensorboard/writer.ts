@@ -92,6 +92,7 @@ function default_log_dir(comment: string): string {
  * w.close();
  */
 export class SummaryWriter {
+  /** The folder event files are written to: the given one, or `runs/<Mon><DD>_<HH>-<MM>-<SS>_<host><comment>`. */
   readonly log_dir: string;
   private readonly filename_suffix: string;
   private file_writer: EventFileWriter | null = null;

@@ -3,6 +3,7 @@
 /** Captum's integral approximation methods. */
 export type ApproximationMethod = 'riemann_left' | 'riemann_right' | 'riemann_middle' | 'riemann_trapezoid' | 'gausslegendre';
 
+/** The integration rules `approximation_parameters` knows (Captum's names). */
 export const SUPPORTED_METHODS: readonly ApproximationMethod[] = ['riemann_left', 'riemann_right', 'riemann_middle', 'riemann_trapezoid', 'gausslegendre'];
 
 /** `torch.linspace(a, b, n)` in float32, as Captum builds its Riemann alphas. */
@@ -13,7 +14,12 @@ function linspace32(a: number, b: number, n: number): number[] {
 }
 
 /** Gauss-Legendre nodes (ascending in [-1, 1]) and weights of order `n`, by Newton's method on P_n in float64. */
-export function leggauss(n: number): { nodes: number[]; weights: number[] } {
+export function leggauss(n: number): {
+  /** The nodes in (−1, 1), increasing. */
+  nodes: number[];
+  /** Their weights (summing to 2). */
+  weights: number[];
+} {
   const nodes = new Array<number>(n);
   const weights = new Array<number>(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
@@ -48,7 +54,12 @@ export function leggauss(n: number): { nodes: number[]; weights: number[] } {
  * @example
  * approximation_parameters('riemann_middle', 2); // { step_sizes: [0.5, 0.5], alphas: [0.25, 0.75] }
  */
-export function approximation_parameters(method: ApproximationMethod, n: number): { step_sizes: number[]; alphas: number[] } {
+export function approximation_parameters(method: ApproximationMethod, n: number): {
+  /** Weight of each step (summing to 1). */
+  step_sizes: number[];
+  /** Position of each step on the path, in [0, 1]. */
+  alphas: number[];
+} {
   if (!SUPPORTED_METHODS.includes(method)) {
     throw new Error(`Approximation method must be one for the following ${JSON.stringify(SUPPORTED_METHODS)}. Given ${String(method)}`);
   }

@@ -10,7 +10,12 @@ import {
 export type AttrOut<I extends Inputs> = I extends Tensor ? Tensor : Tensor[];
 
 /** With `return_convergence_delta: true`, `[attributions, delta]`; otherwise the attributions alone. */
-export type WithDelta<I extends Inputs, O> = O extends { return_convergence_delta: true } ? [AttrOut<I>, Tensor] : AttrOut<I>;
+export type WithDelta<I extends Inputs, O> = O extends {
+  /** Set: `attribute` returns `[attributions, delta]`. */
+  return_convergence_delta: true;
+}
+  ? [AttrOut<I>, Tensor]
+  : AttrOut<I>;
 
 /** Options every attribution understands. */
 export interface TargetOptions {

@@ -34,7 +34,12 @@ const shape_text = (t: Tensor): string => `[${t.shape.join(', ')}]`;
  * @example
  * format_inputs(x); // { inputs: [x], is_tuple: false }
  */
-export function format_inputs(inputs: Inputs, what = 'inputs'): { inputs: Tensor[]; is_tuple: boolean } {
+export function format_inputs(inputs: Inputs, what = 'inputs'): {
+  /** The inputs as a list. */
+  inputs: Tensor[];
+  /** Whether they came as a list (results are then returned as one). */
+  is_tuple: boolean;
+} {
   if (inputs instanceof torch.Tensor) return { inputs: [inputs], is_tuple: false };
   if (!Array.isArray(inputs) || inputs.length === 0) throw new TypeError(`${what} must be a Tensor or a non-empty array of Tensors`);
   inputs.forEach((t, i) => {
@@ -95,6 +100,7 @@ export function format_args(args: AdditionalForwardArgs): unknown[] | null {
   return Array.isArray(args) ? [...(args as unknown[])] : [args];
 }
 
+/** How a batch is expanded `n` times: whole batches one after another ('repeat') or each sample `n` times in a row ('repeat_interleave'). */
 export type Expansion = 'repeat' | 'repeat_interleave';
 
 /** `cat([t] * n)` along dim 0 (`repeat`), or each sample `n` times in a row (`repeat_interleave`). */
@@ -238,15 +244,18 @@ export function sum_rows(t: Tensor): Tensor {
 export class HookSet implements Disposable {
   private readonly handles: RemovableHandle[] = [];
 
+  /** Keeps `h` for removal; returns it. */
   add(h: RemovableHandle): RemovableHandle {
     this.handles.push(h);
     return h;
   }
 
+  /** Removes every kept hook. */
   remove(): void {
     for (const h of this.handles.splice(0)) h.remove();
   }
 
+  /** `using hooks = new HookSet()` removes them at the end of the block. */
   [Symbol.dispose](): void {
     this.remove();
   }

@@ -11,13 +11,21 @@ import {
 /** One ablated feature: its 0/1 mask over each input (`[1 or N, ...]`, broadcastable to the input), null where absent. */
 export type FeatureMasks = (i: number) => Tensor | null;
 
+/** One ablation run: what `ablate` needs. */
 export interface AblationPlan {
+  /** The model or function. */
   forward: ForwardFunc;
+  /** The inputs, as a list. */
   inputs: Tensor[];
+  /** One baseline per input. */
   baselines: Baseline[];
+  /** Which output is explained. */
   target: TargetType;
+  /** Extra forward arguments, or null. */
   args: unknown[] | null;
+  /** Per input, the mask of each feature id (null where the input lacks it). */
   features: FeatureMasks[];
+  /** Perturbed copies per forward pass. */
   perturbations_per_eval: number;
   /** Divide each entry's total by the number of features covering it (Occlusion's overlapping windows). */
   use_weights: boolean;

@@ -26,7 +26,9 @@ export function random_points(xs: readonly Tensor[], baselines: readonly Baselin
 }
 
 export interface InputBaselineXGradientOptions extends TargetOptions {
+  /** Reference input(s): a number, a tensor per input, or per sample. Default 0. */
   baselines?: BaselineType;
+  /** Also return the convergence delta: `[attributions, delta]`. */
   return_convergence_delta?: boolean;
   /** Randomness (tsgrad extension). */
   random?: RandomSource;
@@ -74,6 +76,7 @@ export interface GradientShapOptions extends TargetOptions {
   n_samples?: number;
   /** Gaussian noise added to the inputs (default 0). */
   stdevs?: number | readonly number[];
+  /** Also return the convergence delta: `[attributions, delta]`. */
   return_convergence_delta?: boolean;
   /** Randomness (tsgrad extension): default tsgrad's generator. */
   random?: RandomSource;

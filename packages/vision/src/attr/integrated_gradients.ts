@@ -10,7 +10,9 @@ import {
 
 /** Step sizes and alphas of one run over (part of) the path. */
 export interface PathSteps {
+  /** Weight of each step. */
   step_sizes: number[];
+  /** Position of each step on the path, in [0, 1]. */
   alphas: number[];
 }
 
@@ -70,13 +72,21 @@ export type GradientFunc = (forward: ForwardFunc, inputs: Tensor[], target: Targ
 
 /** One Integrated Gradients run: what `integrate` needs. */
 export interface IntegratePlan {
+  /** The model or function whose gradients are integrated. */
   forward?: ForwardFunc;
+  /** The inputs, as a list. */
   inputs: Tensor[];
+  /** One baseline per input. */
   baselines: Baseline[];
+  /** Which output is explained. */
   target: TargetType;
+  /** Extra forward arguments, or null. */
   args: unknown[] | null;
+  /** Number of steps. */
   n_steps: number;
+  /** The integration rule. */
   method: ApproximationMethod;
+  /** Steps per forward/backward batch; default all at once. */
   internal_batch_size?: number | null;
   /** Multiply the integrated gradients by `input − baseline`. */
   multiply: boolean;

@@ -41,6 +41,7 @@ function tensors_of(v: unknown, what: string): { list: Tensor[]; is_tuple: boole
   throw new Error(`the layer's ${what} is not a Tensor or a tuple of Tensors`);
 }
 
+/** Options of `layer_eval`. */
 export interface LayerEvalOptions {
   /** Record the layer's inputs instead of its outputs. */
   attribute_to_layer_input?: boolean;
@@ -272,6 +273,7 @@ export class LayerGradCam extends LayerAttribution {
 export interface GuidedGradCamOptions extends TargetOptions {
   /** How the Grad-CAM map is resized to the input (default `'nearest'`). */
   interpolate_mode?: 'nearest' | 'bilinear' | 'area';
+  /** Take the Grad-CAM of the layer's input instead of its output. Default false. */
   attribute_to_layer_input?: boolean;
 }
 

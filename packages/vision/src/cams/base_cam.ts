@@ -40,8 +40,11 @@ function flip_last(t: Tensor): Tensor {
 
 /** What a layer gives a CAM method: its activations and (for gradient methods) the gradients of the score. */
 export interface LayerRecord {
+  /** The target layer. */
   layer: nn.Module;
+  /** Its output on the last call, `[N, K, h, w]` (after `reshape_transform`). */
   activations: Tensor;
+  /** The gradient of the summed target scores with respect to it, or null for gradient-free methods. */
   grads: Tensor | null;
 }
 

@@ -56,6 +56,7 @@ export class XGradCAM extends BaseCAM {
 
 /** CAMs whose map is a per-element product `f(g, A)` summed over channels (or its principal component). */
 abstract class ElementwiseCAM extends BaseCAM {
+  /** The per-channel map `[N, K, h, w]` from gradients and activations, summed over channels after. */
   protected abstract elementwise(grads: Tensor, activations: Tensor): Tensor;
 
   protected override get_cam_image(_i: Tensor, _l: nn.Module, _t: readonly CamTarget[], activations: Tensor, grads: Tensor | null, eigen_smooth: boolean): Tensor {
@@ -71,6 +72,7 @@ abstract class ElementwiseCAM extends BaseCAM {
  * using cam = new cams.HiResCAM({ model: net, target_layers: [net.conv2] });
  */
 export class HiResCAM extends ElementwiseCAM {
+  /** `g ⊙ A`. */
   protected elementwise(g: Tensor, a: Tensor): Tensor {
     return g.mul(a);
   }
@@ -83,6 +85,7 @@ export class HiResCAM extends ElementwiseCAM {
  * using cam = new cams.GradCAMElementWise({ model: net, target_layers: [net.conv2] });
  */
 export class GradCAMElementWise extends ElementwiseCAM {
+  /** `relu(g ⊙ A)`. */
   protected elementwise(g: Tensor, a: Tensor): Tensor {
     return g.mul(a).clamp({ min: 0 });
   }
@@ -95,6 +98,7 @@ export class GradCAMElementWise extends ElementwiseCAM {
  * using cam = new cams.LayerCAM({ model: net, target_layers: [net.conv1, net.conv2] });
  */
 export class LayerCAM extends ElementwiseCAM {
+  /** `relu(g) ⊙ A`. */
   protected elementwise(g: Tensor, a: Tensor): Tensor {
     return g.clamp({ min: 0 }).mul(a);
   }

@@ -178,6 +178,7 @@ function jet_bgr(v: number): [number, number, number] {
   return [ramp(1), ramp(2), ramp(3)];
 }
 
+/** Options of `show_cam_on_image`. */
 export interface ShowCamOptions {
   /** The image is RGB (the heatmap is converted to RGB); default false (BGR, OpenCV's order). */
   use_rgb?: boolean;

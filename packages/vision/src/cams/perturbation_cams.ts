@@ -26,6 +26,7 @@ export interface ScoreCamOptions extends CamOptions {
  * using cam = new cams.ScoreCAM({ model: net, target_layers: [net.conv2] });
  */
 export class ScoreCAM extends BaseCAM {
+  /** Masked inputs per forward pass. */
   batch_size: number;
 
   constructor(options: ScoreCamOptions) {
@@ -69,7 +70,9 @@ export interface AblationCamOptions extends CamOptions {
  * using cam = new cams.AblationCAM({ model: net, target_layers: [net.conv2] });
  */
 export class AblationCAM extends BaseCAM {
+  /** Ablated copies per forward pass. */
   readonly batch_size: number;
+  /** Fraction of channels ablated. */
   readonly ratio_channels_to_ablate: number;
 
   constructor(options: AblationCamOptions) {

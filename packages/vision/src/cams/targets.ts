@@ -4,6 +4,7 @@ import type { Tensor } from '@tsgrad/core';
 
 /** A CAM target: maps one sample's model output (or a batch's) to the score to explain. */
 export interface CamTarget {
+  /** The score to explain, from one sample's output (or a batch's). */
   call(model_output: Tensor): Tensor;
 }
 
@@ -22,8 +23,10 @@ function check_category(category: number, output: Tensor, what: string): number 
  * cam.call({ input_tensor: x, targets: [new cams.ClassifierOutputTarget(3)] });
  */
 export class ClassifierOutputTarget implements CamTarget {
+  /** @param category - The class index explained (negative counts from the end). */
   constructor(readonly category: number) {}
 
+  /** `output[category]` (per sample for a batch). */
   call(model_output: Tensor): Tensor {
     const c = check_category(this.category, model_output, 'ClassifierOutputTarget');
     return model_output.ndim === 1 ? model_output.select(0, c) : model_output.select(1, c);
@@ -37,8 +40,10 @@ export class ClassifierOutputTarget implements CamTarget {
  * new cams.ClassifierOutputSoftmaxTarget(3);
  */
 export class ClassifierOutputSoftmaxTarget implements CamTarget {
+  /** @param category - The class index explained (negative counts from the end). */
   constructor(readonly category: number) {}
 
+  /** `softmax(output)[category]`. */
   call(model_output: Tensor): Tensor {
     const c = check_category(this.category, model_output, 'ClassifierOutputSoftmaxTarget');
     const p = model_output.softmax(-1);
@@ -53,8 +58,10 @@ export class ClassifierOutputSoftmaxTarget implements CamTarget {
  * new cams.BinaryClassifierOutputTarget(1);
  */
 export class BinaryClassifierOutputTarget implements CamTarget {
+  /** @param category - 1 explains the output as it is, 0 its negation. */
   constructor(readonly category: number) {}
 
+  /** The output for category 1, its negation for 0. */
   call(model_output: Tensor): Tensor {
     return model_output.mul(this.category === 1 ? 1 : -1);
   }
@@ -67,6 +74,7 @@ export class BinaryClassifierOutputTarget implements CamTarget {
  * new cams.RawScoresOutputTarget();
  */
 export class RawScoresOutputTarget implements CamTarget {
+  /** The output itself. */
   call(model_output: Tensor): Tensor {
     return model_output;
   }
@@ -79,13 +87,19 @@ export class RawScoresOutputTarget implements CamTarget {
  * new cams.SemanticSegmentationTarget(2, mask);
  */
 export class SemanticSegmentationTarget implements CamTarget {
+  /** `[H, W]`: 1 where pixels count, 0 elsewhere. */
   readonly mask: Tensor;
 
+  /**
+   * @param category - The class channel explained.
+   * @param mask - `[H, W]`: 1 where pixels count, 0 elsewhere.
+   */
   constructor(readonly category: number, mask: Tensor) {
     if (!(mask instanceof torch.Tensor) || mask.ndim !== 2) throw new TypeError('SemanticSegmentationTarget needs a mask Tensor of shape [H, W]');
     this.mask = mask;
   }
 
+  /** `Σ output[category] ⊙ mask`. */
   call(model_output: Tensor): Tensor {
     if (model_output.ndim !== 3) throw new Error(`SemanticSegmentationTarget expects one sample's output [classes, H, W], got [${model_output.shape.join(', ')}]`);
     const classes = model_output.shape[0]!;

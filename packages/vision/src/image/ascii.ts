@@ -3,6 +3,7 @@ import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import { finite_range } from './rgba.js';
 
+/** Options of `render_ascii`. */
 export interface RenderAsciiOptions {
   /** Output columns (default: the map's width). */
   width?: number;

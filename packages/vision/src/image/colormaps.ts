@@ -3,6 +3,7 @@
 /** Maps `v ∈ [0, 1]` (clamped; NaN as 0) to `[r, g, b]` bytes. */
 export type Colormap = (v: number) => [number, number, number];
 
+/** The built-in colormaps: 'jet' (pytorch-grad-cam's and OpenCV's), 'viridis' (matplotlib's default) and 'gray'. */
 export type ColormapName = 'jet' | 'viridis' | 'gray';
 
 const clamp01 = (v: number): number => (Number.isNaN(v) ? 0 : Math.min(1, Math.max(0, v)));
@@ -71,6 +72,7 @@ export const viridis: Colormap = (v) => {
   return [0, 1, 2].map((c) => Math.round(a[c]! + f * (b[c]! - a[c]!))) as [number, number, number];
 };
 
+/** The built-in colormaps by name. */
 export const COLORMAPS: Record<ColormapName, Colormap> = { jet, viridis, gray };
 
 /**

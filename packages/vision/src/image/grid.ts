@@ -4,6 +4,7 @@ import type { Tensor } from '@tsgrad/core';
 import { draw_text, GLYPH_HEIGHT, text_width } from './font.js';
 import { blank_image, to_rgba, type RgbaImage } from './rgba.js';
 
+/** Options of `image_grid`. */
 export interface ImageGridOptions {
   /** Cells per row (default: all images in one row). */
   cols?: number;

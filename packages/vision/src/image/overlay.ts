@@ -5,6 +5,7 @@ import { upsample_maps } from '../interpret/maps.js';
 import { colormap_of, jet, type Colormap, type ColormapName } from './colormaps.js';
 import { finite_range, to_rgba, type RgbaImage } from './rgba.js';
 
+/** Options of `heatmap_overlay`. */
 export interface HeatmapOverlayOptions {
   /** Weight of the heatmap colour: `out = (1 − alpha)·image + alpha·colormap(heat)` (default 0.5). */
   alpha?: number;

@@ -4,8 +4,11 @@ import { colormap_of, gray, type Colormap, type ColormapName } from './colormaps
 
 /** 8-bit RGBA pixels, row-major, 4 bytes per pixel — the layout of ImageData and pngjs. */
 export interface RgbaImage {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+  /** `width · height · 4` bytes: R, G, B, A of each pixel, row by row. */
   data: Uint8ClampedArray;
 }
 
@@ -58,6 +61,7 @@ export function finite_range(values: ArrayLike<number>): [number, number] {
   return lo === Infinity ? [0, 0] : [lo, hi];
 }
 
+/** Options of `to_rgba`. */
 export interface ToRgbaOptions {
   /** Values mapped to 0 and 255 (default: the tensor's own min and max). */
   range?: readonly [number, number];

@@ -6,8 +6,10 @@ import { blank_image, type RgbaImage } from './rgba.js';
 
 // matplotlib's "tab10" qualitative palette
 const TAB10 = ['1f77b4', 'ff7f0e', '2ca02c', 'd62728', '9467bd', '8c564b', 'e377c2', '7f7f7f', 'bcbd22', '17becf'];
+/** The colours of labels 0–9 in `scatter_plot` (matplotlib's tab10), RGB. */
 export const LABEL_COLORS: [number, number, number][] = TAB10.map((h) => [0, 2, 4].map((o) => parseInt(h.slice(o, o + 2), 16)) as [number, number, number]);
 
+/** Options of `scatter_plot`. */
 export interface ScatterPlotOptions {
   /** An integer label per point; colours cycle through tab10. */
   labels?: readonly number[];

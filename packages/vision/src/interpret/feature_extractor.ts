@@ -60,6 +60,10 @@ export class FeatureExtractor implements Disposable {
   private tensor_handles: RemovableHandle[] = [];
   private readonly record_gradients: boolean;
 
+  /**
+   * @param model - The model whose layers are recorded.
+   * @param layers - The layers to record (modules of the model or dotted paths).
+   */
   constructor(readonly model: nn.Module, layers: readonly LayerRef[], options: FeatureExtractorOptions = {}) {
     this.record_gradients = options.gradients ?? false;
     const resolved = new Map<string, nn.Module>();
@@ -194,6 +198,7 @@ export class FeatureExtractor implements Disposable {
     this.tensor_handles = [];
   }
 
+  /** `using fx = new FeatureExtractor(...)` removes its hooks at the end of the block. */
   [Symbol.dispose](): void {
     this.remove();
   }

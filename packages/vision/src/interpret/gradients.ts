@@ -140,7 +140,12 @@ export type IntegrationMethod = 'trapezoid' | 'riemann_left' | 'riemann_right' |
  * @example
  * quadrature('trapezoid', 2); // { alphas: [0, 0.5, 1], weights: [0.25, 0.5, 0.25] }
  */
-export function quadrature(method: IntegrationMethod, steps: number): { alphas: number[]; weights: number[] } {
+export function quadrature(method: IntegrationMethod, steps: number): {
+  /** Positions on the path, in [0, 1]. */
+  alphas: number[];
+  /** Their weights (summing to 1). */
+  weights: number[];
+} {
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`integrated_gradients steps must be a positive integer, got ${steps}`);
   const k = Array.from({ length: steps }, (_, i) => i);
   switch (method) {

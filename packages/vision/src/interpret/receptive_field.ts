@@ -102,7 +102,10 @@ function traced_order(model: nn.Module, target_path: string, target: nn.Module, 
  * receptive_field(new models.SimpleNet(), 'conv2'); // { size: [14, 14], jump: [2, 2], start: [6.5, 6.5], ... }
  * receptive_field(guided, 'relu2', { input: x.narrow(0, 0, 1) });
  */
-export function receptive_field(model: nn.Module, layer: LayerRef, options: { input?: Tensor } = {}): ReceptiveField & { steps: ReceptiveFieldStep[] } {
+export function receptive_field(model: nn.Module, layer: LayerRef, options: { input?: Tensor } = {}): ReceptiveField & {
+  /** The field after each module on the way to `layer`, in order. */
+  steps: ReceptiveFieldStep[];
+} {
   const [target_path, target] = resolve_layer(model, layer);
   const order = options.input === undefined ? registration_order(model, target_path, target) : traced_order(model, target_path, target, options.input);
   let size: Pair = [1, 1];
