@@ -22,12 +22,22 @@ export {
   type Conv2dOptions, type MaxPoolOptions, type AvgPoolOptions, type InterpolateOptions, type Reduction, type NllOptions, type CrossEntropyOptions,
 } from '@tsgrad/core';
 
-/** In-place ReLU when `inplace`, otherwise `relu`. */
+/**
+ * In-place ReLU: overwrites `x` with `max(x, 0)` and returns it.
+ *
+ * @example
+ * F.relu_(x); // x itself, now non-negative
+ */
 export function relu_(x: Tensor): Tensor {
   return x.relu_();
 }
 
-/** Flattens dims `start_dim..end_dim`. */
+/**
+ * Flattens dims `start_dim..end_dim` into one (default: everything but the batch dim).
+ *
+ * @example
+ * F.flatten(torch.zeros([2, 3, 4])).shape; // [2, 12]
+ */
 export function flatten(x: Tensor, start_dim = 1, end_dim = -1): Tensor {
   return x.flatten(start_dim, end_dim);
 }
@@ -40,6 +50,9 @@ const BATCH_NORM = torch.signature<{
  * Batch normalisation over dim 1, one NativeBatchNormBackward0 node (`torch.native_batch_norm`). In training it
  * normalises with the batch's biased variance and updates the running statistics in place with the unbiased one:
  * `running = (1 - momentum)·running + momentum·stat`.
+ *
+ * @example
+ * const y = F.batch_norm(x, running_mean, running_var, { weight, bias, training: true, momentum: 0.1 });
  */
 export function batch_norm(
   ...args: torch.PyArgs<

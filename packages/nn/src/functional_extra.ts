@@ -151,11 +151,26 @@ function channel_dropout(name: keyof typeof DROPOUT_SIGS, args: readonly unknown
   return a.inplace ? x.mul_(mask) : x.mul(mask);
 }
 
-/** Zeroes whole channels of `[N, C, L]`. */
+/**
+ * Zeroes whole channels of `[N, C, L]` (or `[C, L]`) with probability `p` when `training`, scaling the rest by 1/(1 − p) (`nn.Dropout1d`'s functional form).
+ *
+ * @example
+ * const y = F.dropout1d(x, 0.2, true);
+ */
 export const dropout1d = (...args: DropoutArgs): Tensor => channel_dropout('dropout1d', args, 1);
-/** Zeroes whole channels of `[N, C, H, W]`. */
+/**
+ * Zeroes whole channels of `[N, C, H, W]` (or `[C, H, W]`) with probability `p` when `training`, scaling the rest by 1/(1 − p).
+ *
+ * @example
+ * const y = F.dropout2d(x, { p: 0.2, training: net.training });
+ */
 export const dropout2d = (...args: DropoutArgs): Tensor => channel_dropout('dropout2d', args, 2);
-/** Zeroes whole channels of `[N, C, D, H, W]`. */
+/**
+ * Zeroes whole channels of `[N, C, D, H, W]` (or `[C, D, H, W]`) with probability `p` when `training`, scaling the rest by 1/(1 − p).
+ *
+ * @example
+ * const y = F.dropout3d(x, 0.2, true);
+ */
 export const dropout3d = (...args: DropoutArgs): Tensor => channel_dropout('dropout3d', args, 3);
 
 const SELU_ALPHA_SCALE = -1.7580993408473766; // −scale·alpha of SELU: the value dropped units take
@@ -177,7 +192,17 @@ function alpha_dropout_impl(name: 'alpha_dropout' | 'feature_alpha_dropout', arg
   return a.inplace ? x.copy_(y) : y;
 }
 
-/** Alpha dropout per element. */
+/**
+ * Alpha dropout per element (for SELU networks): dropped elements take SELU's negative saturation and the result is rescaled to keep mean and variance (`nn.AlphaDropout`'s functional form).
+ *
+ * @example
+ * const y = F.alpha_dropout(F.selu(x), 0.2, true);
+ */
 export const alpha_dropout = (...args: DropoutArgs): Tensor => alpha_dropout_impl('alpha_dropout', args);
-/** Alpha dropout per channel. */
+/**
+ * Alpha dropout of whole channels (`nn.FeatureAlphaDropout`'s functional form).
+ *
+ * @example
+ * const y = F.feature_alpha_dropout(x, 0.2, true);
+ */
 export const feature_alpha_dropout = (...args: DropoutArgs): Tensor => alpha_dropout_impl('feature_alpha_dropout', args);

@@ -226,7 +226,12 @@ export function multi_head_attention_forward(
   return [batched ? out : out.squeeze(1), null];
 }
 
-/** The output projection of MultiheadAttention: a Linear under PyTorch's name for it. */
+/**
+ * The output projection of MultiheadAttention: a Linear under PyTorch's name for it.
+ *
+ * @example
+ * new nn.MultiheadAttention(8, 2).out_proj; // NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)
+ */
 export class NonDynamicallyQuantizableLinear extends Linear {
   static override readonly __name__ = 'NonDynamicallyQuantizableLinear';
 }

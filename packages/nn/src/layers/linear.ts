@@ -16,7 +16,6 @@ const LINEAR = signature<{ in_features: number; out_features: number; bias: bool
  * const fc = new nn.Linear(320, 50);
  * fc.call(torch.randn([64, 320])).shape; // [64, 50]
  */
-
 export class Linear extends Module {
   static override readonly __name__: string = 'Linear';
   /** The weights `[out_features, in_features]`. */

@@ -84,7 +84,13 @@ interface RNNParsed {
   bidirectional: boolean; proj_size: number; nonlinearity: string; dtype: FloatDType | null;
 }
 
-/** The parameters and checks shared by RNN, LSTM and GRU (PyTorch's RNNBase). */
+/**
+ * The parameters and checks shared by RNN, LSTM and GRU (PyTorch's RNNBase).
+ *
+ * @example
+ * const rnn: nn.RNNBase = new nn.GRU(4, 5);
+ * rnn.all_weights.length; // 1 layer × 1 direction
+ */
 export abstract class RNNBase extends Module {
   static override readonly __name__: string = 'RNNBase';
   /** Which recurrence: 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'. */
@@ -421,7 +427,13 @@ export function rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Ten
 
 interface CellParsed { input_size: number; hidden_size: number; bias: boolean; nonlinearity: string; dtype: FloatDType | null }
 
-/** Parameters and checks shared by the cells (PyTorch's RNNCellBase). */
+/**
+ * Parameters and checks shared by the cells (PyTorch's RNNCellBase).
+ *
+ * @example
+ * const cell: nn.RNNCellBase = new nn.LSTMCell(4, 5);
+ * cell.weight_ih.shape; // [20, 4]
+ */
 export abstract class RNNCellBase extends Module {
   static override readonly __name__: string = 'RNNCellBase';
   /** Features of the input. */

@@ -13,7 +13,11 @@ function linspace32(a: number, b: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.fround(i < half ? a + step * i : b - step * (n - 1 - i)));
 }
 
-/** Gauss-Legendre nodes (ascending in [-1, 1]) and weights of order `n`, by Newton's method on P_n in float64. */
+/**
+ * Gauss-Legendre nodes (ascending in [-1, 1]) and weights of order `n`, by Newton's method on P_n in float64.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function leggauss(n: number): {
   /** The nodes in (−1, 1), increasing. */
   nodes: number[];

@@ -25,7 +25,13 @@ export interface TargetOptions {
   additional_forward_args?: AdditionalForwardArgs;
 }
 
-/** Base of every attribution method: holds the forward function (a module or a function). */
+/**
+ * Base of every attribution method: holds the forward function (a module or a function).
+ *
+ * @example
+ * const methods: attr.Attribution[] = [new attr.Saliency(net), new attr.IntegratedGradients(net)];
+ * for (const m of methods) m.attribute(x, { target: 3 });
+ */
 export abstract class Attribution {
   /** @param forward_func - The model (an `nn.Module`) or a function from the inputs to the output. */
   constructor(readonly forward_func: ForwardFunc) {
@@ -58,7 +64,14 @@ export abstract class Attribution {
   abstract attribute(inputs: Inputs, options?: object): unknown;
 }
 
-/** Attributions from gradients; they can measure completeness with `compute_convergence_delta`. */
+/**
+ * Attributions from gradients; they can measure completeness with `compute_convergence_delta`.
+ *
+ * @example
+ * const ig = new attr.IntegratedGradients(net);
+ * const a = ig.attribute(x, { target: 3 });
+ * ig.compute_convergence_delta(a, 0, x, { target: 3 });
+ */
 export abstract class GradientAttribution extends Attribution {
   /**
    * Per sample, `Σ attributions − (F(end_point) − F(start_point))`, with the forward evaluated under no_grad.

@@ -48,7 +48,11 @@ export function format_inputs(inputs: Inputs, what = 'inputs'): {
   return { inputs: [...inputs], is_tuple: true };
 }
 
-/** The output of an attribution: the tensor itself for a single input, else the array. */
+/**
+ * The output of an attribution: the tensor itself for a single input, else the array.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function format_output(is_tuple: boolean, outputs: Tensor[]): Tensor | Tensor[] {
   if (is_tuple) return outputs;
   if (outputs.length !== 1) throw new Error(`expected one attribution for a single input, got ${outputs.length}`);
@@ -85,7 +89,11 @@ export function format_baselines(baselines: BaselineType, inputs: readonly Tenso
   return list;
 }
 
-/** Baselines as tensors with the input's batch size (numbers filled, batches of one repeated). */
+/**
+ * Baselines as tensors with the input's batch size (numbers filled, batches of one repeated).
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function tensorize_baselines(inputs: readonly Tensor[], baselines: readonly Baseline[]): Tensor[] {
   return baselines.map((b, i) => {
     const x = inputs[i]!;
@@ -94,7 +102,11 @@ export function tensorize_baselines(inputs: readonly Tensor[], baselines: readon
   });
 }
 
-/** The additional forward args as an argument list (`null` when there are none). */
+/**
+ * The additional forward args as an argument list (`null` when there are none).
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function format_args(args: AdditionalForwardArgs): unknown[] | null {
   if (args === null || args === undefined) return null;
   return Array.isArray(args) ? [...(args as unknown[])] : [args];
@@ -103,7 +115,11 @@ export function format_args(args: AdditionalForwardArgs): unknown[] | null {
 /** How a batch is expanded `n` times: whole batches one after another ('repeat') or each sample `n` times in a row ('repeat_interleave'). */
 export type Expansion = 'repeat' | 'repeat_interleave';
 
-/** `cat([t] * n)` along dim 0 (`repeat`), or each sample `n` times in a row (`repeat_interleave`). */
+/**
+ * `cat([t] * n)` along dim 0 (`repeat`), or each sample `n` times in a row (`repeat_interleave`).
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function repeat_batch(t: Tensor, n: number, how: Expansion = 'repeat'): Tensor {
   if (n === 1) return t;
   if (how === 'repeat') return torch.cat(new Array<Tensor>(n).fill(t), 0);
@@ -111,13 +127,21 @@ export function repeat_batch(t: Tensor, n: number, how: Expansion = 'repeat'): T
   return t.unsqueeze(1).expand([b, n, ...t.shape.slice(1)]).reshape([b * n, ...t.shape.slice(1)]);
 }
 
-/** Additional forward args for a batch repeated `n` times: tensor args (not 0-dim) repeat along dim 0. */
+/**
+ * Additional forward args for a batch repeated `n` times: tensor args (not 0-dim) repeat along dim 0.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function expand_args(args: unknown[] | null, n: number, how: Expansion = 'repeat'): unknown[] | null {
   if (args === null) return null;
   return args.map((a) => (a instanceof torch.Tensor && a.ndim > 0 ? repeat_batch(a, n, how) : a));
 }
 
-/** The target for a batch repeated `n` times (per-sample lists and tensors repeat; one index for all stays). */
+/**
+ * The target for a batch repeated `n` times (per-sample lists and tensors repeat; one index for all stays).
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function expand_target(target: TargetType, n: number, how: Expansion = 'repeat'): TargetType {
   if (Array.isArray(target)) {
     const list = target as readonly (number | readonly number[])[];
@@ -128,7 +152,11 @@ export function expand_target(target: TargetType, n: number, how: Expansion = 'r
   return target;
 }
 
-/** Checks that a per-sample target has one entry per sample. */
+/**
+ * Checks that a per-sample target has one entry per sample.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function validate_target(num_samples: number, target: TargetType): void {
   const count = Array.isArray(target) ? target.length : target instanceof torch.Tensor && target.numel() > 1 ? target.numel() : null;
   if (count !== null && count !== num_samples) {
@@ -136,7 +164,11 @@ export function validate_target(num_samples: number, target: TargetType): void {
   }
 }
 
-/** Calls `forward` with `args`: `module.call(...)` for a module, a plain call for a function. */
+/**
+ * Calls `forward` with `args`: `module.call(...)` for a module, a plain call for a function.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function call_forward(forward: ForwardFunc, args: readonly unknown[]): unknown {
   if (forward instanceof nn.Module) return forward.call(...(args as never[]));
   return (forward as (...a: unknown[]) => unknown)(...args);
@@ -229,7 +261,11 @@ export function compute_gradients(forward: ForwardFunc, inputs: readonly Tensor[
   });
 }
 
-/** `t.reshape(N, -1).sum(1)`. */
+/**
+ * `t.reshape(N, -1).sum(1)`.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function sum_rows(t: Tensor): Tensor {
   return t.reshape([t.shape[0]!, -1]).sum(1);
 }
@@ -288,20 +324,32 @@ export function captum_backward_hook(module: nn.Module, hook: (grad_input: Tenso
   }));
 }
 
-/** The module of a layer given as a module of `model` or a dotted path; throws naming the path when it does not exist. */
+/**
+ * The module of a layer given as a module of `model` or a dotted path; throws naming the path when it does not exist.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function module_of(model: ForwardFunc, layer: nn.Module | string, what = 'layer'): nn.Module {
   if (layer instanceof nn.Module) return layer;
   if (!(model instanceof nn.Module)) throw new TypeError(`${what} '${layer}' is a name, but the forward function is not a Module; pass the module itself`);
   return model.get_submodule(layer);
 }
 
-/** The keyword options of an `attribute` call: parsed against Captum's signature (unknown names and wrong kinds rejected, defaults filled). */
+/**
+ * The keyword options of an `attribute` call: parsed against Captum's signature (unknown names and wrong kinds rejected, defaults filled).
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function parse_options<R>(sig: Signature<R>, inputs: Inputs, options: object | undefined): R {
   const { inputs: _inputs, ...parsed } = sig.parse([inputs, options ?? {}]) as R & { inputs: unknown };
   return parsed as R;
 }
 
-/** Checks an integer option, with Captum's wording when it is not positive. */
+/**
+ * Checks an integer option, with Captum's wording when it is not positive.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function check_positive_int(v: number, what: string, min = 1): number {
   if (!Number.isInteger(v) || v < min) throw new Error(`${what} must be an integer >= ${min}, got ${v}`);
   return v;

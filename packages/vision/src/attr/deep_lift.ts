@@ -82,6 +82,8 @@ function rules(): Map<unknown, MultiplierRule> {
  * reproduced, quirk included: a module whose output feeds another hooked module directly (ReLU → MaxPool2d)
  * sees the plain gradient of that module, recorded before the latter's rule rewrites it. A module run more than once per
  * forward cannot be attributed and raises Captum's error at backward time.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
  */
 export function hook_deeplift(model: nn.Module, eps: number, hooks: HookSet, skip: nn.Module | null = null): void {
   const table = rules();

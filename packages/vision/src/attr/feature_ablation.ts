@@ -106,7 +106,11 @@ export interface FeatureAblationOptions extends TargetOptions {
   show_progress?: boolean;
 }
 
-/** Feature masks per input, checked to broadcast over it; default: every entry of a sample its own feature, numbered across inputs. */
+/**
+ * Feature masks per input, checked to broadcast over it; default: every entry of a sample its own feature, numbered across inputs.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function format_feature_mask(mask: Tensor | readonly Tensor[] | null | undefined, inputs: readonly Tensor[]): Tensor[] {
   if (mask === null || mask === undefined) {
     let next = 0;
@@ -156,6 +160,9 @@ export type PermFunc = (x: Tensor, feature_mask: Tensor) => Tensor;
 /**
  * Captum's default `perm_func`: the masked entries take the values of another sample of the batch (a random
  * permutation of the batch that is not the identity).
+ *
+ * @example
+ * new attr.FeaturePermutation(net, attr.permute_feature(attr.generator_source(new torch.Generator().manual_seed(0))));
  */
 export function permute_feature(random: RandomSource): PermFunc {
   return (x, mask) => {

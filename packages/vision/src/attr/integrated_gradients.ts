@@ -45,7 +45,11 @@ export function batch_attribution(
   return total!;
 }
 
-/** `baseline + α (input − baseline)` for every α, concatenated along the batch dim. */
+/**
+ * `baseline + α (input − baseline)` for every α, concatenated along the batch dim.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function scaled_path(input: Tensor, baseline: Baseline, alphas: readonly number[]): Tensor {
   return torch.no_grad(() => {
     const diff = input.sub(baseline);
@@ -53,7 +57,11 @@ export function scaled_path(input: Tensor, baseline: Baseline, alphas: readonly 
   });
 }
 
-/** `Σ_k step_k · grads[k]` over the steps of a path batch `[n_steps · N, ...]`, giving `[N, ...]`. */
+/**
+ * `Σ_k step_k · grads[k]` over the steps of a path batch `[n_steps · N, ...]`, giving `[N, ...]`.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function sum_over_steps(grad: Tensor, step_sizes: readonly number[]): Tensor {
   return torch.no_grad(() => {
     const n = step_sizes.length;

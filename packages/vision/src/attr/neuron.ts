@@ -22,7 +22,11 @@ export interface NeuronSlice {
  */
 export type NeuronSelector = number | readonly (number | NeuronSlice)[] | ((layer_output: Tensor | Tensor[]) => Tensor);
 
-/** The selected neuron's value per sample, `[N]`. */
+/**
+ * The selected neuron's value per sample, `[N]`.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
+ */
 export function select_neuron(layer_output: Tensor[], selector: NeuronSelector): Tensor {
   if (typeof selector === 'function') return selector(layer_output.length > 1 ? layer_output : layer_output[0]!);
   if (layer_output.length !== 1) throw new Error('Cannot select neuron index from layer with multiple tensors,consider providing a neuron selector function instead.');

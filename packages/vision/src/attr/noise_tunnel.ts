@@ -65,6 +65,8 @@ const NT_TYPES: readonly NoiseTunnelType[] = ['smoothgrad', 'smoothgrad_sq', 'va
 /**
  * Per-sample options for a batch where every sample appears `n` times in a row: targets, tensor args, baselines
  * with one row per sample and feature masks repeat; `draw_baseline_from_distrib` picks random baseline rows.
+ *
+ * @internal Captum's private helper, shared by the attribution classes.
  */
 export function expand_per_sample(options: Record<string, unknown>, inputs: readonly Tensor[], n: number, draw: boolean, random: RandomSource): Record<string, unknown> {
   const o = { ...options };

@@ -52,6 +52,13 @@ export interface LayerRecord {
  * pytorch-grad-cam's CAM pipeline. Hooks live only during `call` (a CAM object holds none between calls), so
  * `using` and `release()` are kept for the familiar spelling. Subclasses give `get_cam_weights` (channel weights
  * `[N, K]`) or override `get_cam_image`.
+ *
+ * @example
+ * class MeanGradCAM extends cams.BaseCAM {
+ *   protected override get_cam_weights(_x: Tensor, _l: nn.Module, _t: readonly cams.CamTarget[], _a: Tensor, g: Tensor | null): Tensor {
+ *     return g!.mean([2, 3]); // GradCAM's channel weights
+ *   }
+ * }
  */
 export abstract class BaseCAM implements Disposable {
   /** The model explained (in eval mode). */

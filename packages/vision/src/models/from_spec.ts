@@ -57,7 +57,12 @@ export type ModelSpec =
       layers: LayerSpec[];
     };
 
-/** Builds one layer from its spec, with PyTorch's defaults for omitted fields. */
+/**
+ * Builds one layer from its spec, with PyTorch's defaults for omitted fields.
+ *
+ * @example
+ * models.layer_from_spec({ type: 'Conv2d', in_channels: 1, out_channels: 8, kernel_size: 3 });
+ */
 export function layer_from_spec(s: LayerSpec): nn.Module {
   switch (s.type) {
     case 'Conv2d':

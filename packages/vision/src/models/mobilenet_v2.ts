@@ -3,7 +3,12 @@ import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { init_cnn_weights } from './init.js';
 
-/** The channel count rounded to a multiple of `divisor`, never more than 10% below `v` (torchvision's rule). */
+/**
+ * The channel count rounded to a multiple of `divisor`, never more than 10% below `v` (torchvision's rule).
+ *
+ * @example
+ * models.make_divisible(32 * 0.75, 8); // 24
+ */
 export function make_divisible(v: number, divisor: number, min_value: number | null = null): number {
   const min = min_value ?? divisor;
   let new_v = Math.max(min, Math.floor(v + divisor / 2) - (Math.floor(v + divisor / 2) % divisor));
@@ -33,7 +38,12 @@ export interface ConvNormActivationOptions {
   bias?: boolean | null;
 }
 
-/** Conv2d, then a norm layer, then an activation, as one Sequential (children "0", "1", "2"). */
+/**
+ * Conv2d, then a norm layer, then an activation, as one Sequential (children "0", "1", "2").
+ *
+ * @example
+ * new models.Conv2dNormActivation(3, 32, { stride: 2 }); // Conv2d, BatchNorm2d, ReLU
+ */
 export class Conv2dNormActivation extends nn.Sequential {
   /** PyTorch's class name. */
   static override readonly __name__: string = 'Conv2dNormActivation';
@@ -58,7 +68,12 @@ export class Conv2dNormActivation extends nn.Sequential {
 
 const relu6 = (inplace: boolean): nn.Module => new nn.ReLU6({ inplace });
 
-/** Expand (1×1), depthwise 3×3, project (1×1, linear); a residual connection when shapes allow. */
+/**
+ * Expand (1×1), depthwise 3×3, project (1×1, linear); a residual connection when shapes allow.
+ *
+ * @example
+ * new models.InvertedResidual(32, 16, 1, 1).call(torch.randn([1, 32, 8, 8])).shape; // [1, 16, 8, 8]
+ */
 export class InvertedResidual extends nn.Module {
   /** PyTorch's class name. */
   static override readonly __name__: string = 'InvertedResidual';

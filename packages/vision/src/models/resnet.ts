@@ -34,7 +34,13 @@ export interface BlockClass {
   new (inplanes: number, planes: number, options?: BlockOptions): nn.Module;
 }
 
-/** Two 3×3 convolutions with a shortcut (ResNet-18/34). */
+/**
+ * Two 3×3 convolutions with a shortcut (ResNet-18/34).
+ *
+ * @example
+ * const block = new models.BasicBlock(64, 64);
+ * block.call(torch.randn([1, 64, 8, 8])).shape; // [1, 64, 8, 8]
+ */
 export class BasicBlock extends nn.Module {
   static override readonly __name__: string = 'BasicBlock';
   /** Output channels per `planes` (1). */
@@ -77,7 +83,13 @@ export class BasicBlock extends nn.Module {
   }
 }
 
-/** 1×1, 3×3, 1×1 convolutions with a 4× wider output and a shortcut (ResNet-50 and deeper). */
+/**
+ * 1×1, 3×3, 1×1 convolutions with a 4× wider output and a shortcut (ResNet-50 and deeper).
+ *
+ * @example
+ * const down = new nn.Sequential(new nn.Conv2d(64, 256, 1, { bias: false }), new nn.BatchNorm2d(256));
+ * new models.Bottleneck(64, 64, { downsample: down }).call(torch.randn([1, 64, 8, 8])).shape; // [1, 256, 8, 8]
+ */
 export class Bottleneck extends nn.Module {
   static override readonly __name__: string = 'Bottleneck';
   /** Output channels per `planes` (4). */
@@ -243,11 +255,31 @@ export class ResNet extends nn.Module {
 
 /** ResNet-18: BasicBlock ×[2, 2, 2, 2]. @example models.resnet18({ num_classes: 10 }) */
 export const resnet18 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], options);
-/** ResNet-34: BasicBlock ×[3, 4, 6, 3]. */
+/**
+ * ResNet-34: BasicBlock ×[3, 4, 6, 3].
+ *
+ * @example
+ * const net = models.resnet34({ num_classes: 10 });
+ */
 export const resnet34 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], options);
-/** ResNet-50: Bottleneck ×[3, 4, 6, 3]. */
+/**
+ * ResNet-50: Bottleneck ×[3, 4, 6, 3].
+ *
+ * @example
+ * const net = models.resnet50({ num_classes: 10, zero_init_residual: true });
+ */
 export const resnet50 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], options);
-/** ResNet-101: Bottleneck ×[3, 4, 23, 3]. */
+/**
+ * ResNet-101: Bottleneck ×[3, 4, 23, 3].
+ *
+ * @example
+ * const net = models.resnet101();
+ */
 export const resnet101 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], options);
-/** ResNet-152: Bottleneck ×[3, 8, 36, 3]. */
+/**
+ * ResNet-152: Bottleneck ×[3, 8, 36, 3].
+ *
+ * @example
+ * const net = models.resnet152();
+ */
 export const resnet152 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 8, 36, 3], options);

@@ -57,6 +57,11 @@ export class SimpleNet extends nn.Module {
 /**
  * SimpleNet with `nn.ReLU` modules (relu1..relu4) instead of functional relu, so guided backprop and
  * deconvnet can hook every ReLU. Same parameter names as SimpleNet, so weights load into either.
+ *
+ * @example
+ * const net = new models.GuidedSimpleNet();
+ * net.load_state_dict(new models.SimpleNet().state_dict()); // same keys
+ * interpret.guided_backprop(net.eval(), x, 3);
  */
 export class GuidedSimpleNet extends nn.Module {
   static override readonly __name__: string = 'GuidedSimpleNet';
@@ -101,6 +106,10 @@ export class GuidedSimpleNet extends nn.Module {
 /**
  * A global-average-pooling CNN for CAM: conv-relu-pool-conv-relu-GAP-flatten-linear as a Sequential
  * (children "0".."7"; the last conv features are the output of "4").
+ *
+ * @example
+ * const net = models.gap_net({ num_classes: 10 });
+ * interpret.cam(net, x, 3, { feature_layer: '4', fc: '7' });
  */
 export function gap_net(options: { in_channels?: number; channels?: [number, number]; num_classes?: number } = {}): nn.Sequential {
   const [c1, c2] = options.channels ?? [8, 16];

@@ -11,7 +11,12 @@ export const VGG_CFGS: Record<'A' | 'B' | 'D' | 'E', readonly (number | 'M')[]> 
   E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
 };
 
-/** The feature extractor of a configuration: 3×3 convs (with BatchNorm when asked), ReLU, max-pools. */
+/**
+ * The feature extractor of a configuration: 3×3 convs (with BatchNorm when asked), ReLU, max-pools.
+ *
+ * @example
+ * models.make_layers([64, 64, "M", 128, "M"], true); // conv-bn-relu ×2, pool, conv-bn-relu, pool
+ */
 export function make_layers(cfg: readonly (number | 'M')[], batch_norm = false): nn.Sequential {
   const layers: nn.Module[] = [];
   let in_channels = 3;

@@ -8,7 +8,12 @@ import * as nn from '@tsgrad/nn';
 export type TokenNorm = (hidden_dim: number) => nn.Module;
 const layer_norm: TokenNorm = (d) => new nn.LayerNorm(d, { eps: 1e-6 });
 
-/** Linear → GELU → Dropout → Linear → Dropout, children "0"…"4"; Xavier-uniform weights, N(0, 1e-6) biases. */
+/**
+ * Linear → GELU → Dropout → Linear → Dropout, children "0"…"4"; Xavier-uniform weights, N(0, 1e-6) biases.
+ *
+ * @example
+ * new models.MLPBlock(768, 3072, 0.0).call(torch.randn([1, 197, 768])).shape; // [1, 197, 768]
+ */
 export class MLPBlock extends nn.Sequential {
   /** PyTorch's class name. */
   static override readonly __name__: string = 'MLPBlock';
@@ -24,7 +29,12 @@ export class MLPBlock extends nn.Sequential {
   }
 }
 
-/** Pre-norm self-attention and MLP, each with a residual connection. */
+/**
+ * Pre-norm self-attention and MLP, each with a residual connection.
+ *
+ * @example
+ * new models.EncoderBlock(12, 768, 3072, 0, 0).call(torch.randn([1, 197, 768])).shape; // [1, 197, 768]
+ */
 export class EncoderBlock extends nn.Module {
   static override readonly __name__: string = 'EncoderBlock';
   /** Attention heads. */
@@ -59,7 +69,13 @@ export class EncoderBlock extends nn.Module {
   }
 }
 
-/** Learned position embeddings, dropout, `num_layers` encoder blocks (`encoder_layer_<i>`) and a final norm. */
+/**
+ * Learned position embeddings, dropout, `num_layers` encoder blocks (`encoder_layer_<i>`) and a final norm.
+ *
+ * @example
+ * const enc = new models.Encoder(197, 12, 12, 768, 3072, 0, 0);
+ * enc.call(torch.randn([1, 197, 768])).shape; // [1, 197, 768]
+ */
 export class Encoder extends nn.Module {
   static override readonly __name__: string = 'Encoder';
   /** Learned position embedding `[1, seq_length, hidden_dim]`, N(0, 0.02²). */
@@ -210,6 +226,11 @@ export class VisionTransformer extends nn.Module {
   }
 }
 
-/** ViT-B/16 (224×224, 12 layers, 12 heads, width 768). */
+/**
+ * ViT-B/16 (224×224, 12 layers, 12 heads, width 768).
+ *
+ * @example
+ * const vit = models.vit_b_16({ image_size: 32, num_classes: 10 });
+ */
 export const vit_b_16 = (options: Partial<VisionTransformerOptions> = {}): VisionTransformer =>
   new VisionTransformer({ image_size: 224, patch_size: 16, num_layers: 12, num_heads: 12, hidden_dim: 768, mlp_dim: 3072, ...options });
