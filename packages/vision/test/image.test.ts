@@ -132,6 +132,16 @@ describe('with_colorbar', () => {
     expect(pixel(out, bar_x, 78)[0]).toBeLessThan(155);
     expect(() => image.with_colorbar(pic, { range: [0, Number.NaN] })).toThrow('with_colorbar range must be finite, got [0, NaN]');
   });
+  it('with_title: a title strip above the picture, widened when the title is longer than the picture', () => {
+    const pic = image.blank_image(10, 5, [0, 0, 255]);
+    const out = image.with_title(pic, 'a long title');
+    expect(out.height).toBe(21 + 5);
+    expect(out.width).toBe(image.text_width('a long title') + 16);
+    expect(pixel(out, 3, 21 + 2)).toEqual([0, 0, 255, 255]);
+    expect(pixel(out, 12, 21 + 2)).toEqual([255, 255, 255, 255]); // paper right of the narrow picture
+    const ink = [...out.data.subarray(0, 4 * 21 * out.width)].some((v, i) => i % 4 !== 3 && v < 128);
+    expect(ink).toBe(true);
+  });
 });
 
 describe('render_ascii', () => {

@@ -2,6 +2,7 @@
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import { encode_png } from '../image/png.js';
+import { with_colorbar, with_title } from '../image/colorbar.js';
 import type { RgbaImage } from '../image/rgba.js';
 
 /** What `visualize_image_attr` draws (Captum's methods). */
@@ -95,11 +96,15 @@ export interface VisualizeOptions {
   cmap?: string | null;
   /** Heat map opacity over the image in `blended_heat_map` (default 0.5). */
   alpha_overlay?: number;
+  /** Draw a colour bar of the heat map's colormap and value range beside it (heat-map methods only; default false). */
+  show_colorbar?: boolean;
+  /** A title above the figure (default none). */
+  title?: string | null;
 }
 
 /** What `visualize_image_attr` returns. */
 export interface Visualization {
-  /** The drawn image. */
+  /** The drawn figure: the attribution image, with the title and colour bar when asked for. */
   image: RgbaImage;
   /** The normalized attribution `[H, W]` that was drawn. */
   norm_attr: Tensor;
@@ -110,10 +115,12 @@ export interface Visualization {
 /**
  * Captum's `visualize_image_attr` for one image: `attr` and `original_image` are channels-last `[H, W, C]`
  * (as Captum takes numpy arrays); an image with values ≤ 1 is scaled to 0…255 first. The figure is an RGBA image
- * (PNG via `png()`), without axes or colorbar.
+ * (PNG via `png()`) without axes; `show_colorbar` and `title` add Captum's colour bar and title.
  *
  * @example
- * const v = attr.visualization.visualize_image_attr(a.permute([1, 2, 0]), img_hwc, { method: 'blended_heat_map', sign: 'all' });
+ * const v = attr.visualization.visualize_image_attr(a.permute([1, 2, 0]), img_hwc, {
+ *   method: 'blended_heat_map', sign: 'all', show_colorbar: true, title: 'Integrated Gradients, class 3',
+ * });
  * fs.writeFileSync('ig.png', v.png());
  */
 export function visualize_image_attr(attr: Tensor, original_image: Tensor | null = null, options: VisualizeOptions = {}): Visualization {
@@ -171,6 +178,12 @@ export function visualize_image_attr(attr: Tensor, original_image: Tensor | null
     } else if (method !== 'heat_map') throw new Error('Visualize Method type is not valid.');
     data.set([Math.round(rgb[0]), Math.round(rgb[1]), Math.round(rgb[2]), a], 4 * p);
   }
-  const image: RgbaImage = { width: W, height: H, data };
-  return { image, norm_attr, png: () => encode_png(data, W, H) };
+  let image: RgbaImage = { width: W, height: H, data };
+  const title = options.title ?? undefined;
+  // as Captum, the bar belongs to the methods that draw the heat map
+  if (options.show_colorbar === true && (method === 'heat_map' || method === 'blended_heat_map')) {
+    image = with_colorbar(image, { colormap: (v) => [...ramp(cmap, v)] as [number, number, number], range: [vmin, vmax], title });
+  } else if (title !== undefined) image = with_title(image, title);
+  const figure = image;
+  return { image: figure, norm_attr, png: () => encode_png(figure.data, figure.width, figure.height) };
 }

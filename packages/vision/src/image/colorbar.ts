@@ -21,6 +21,33 @@ export interface ColorbarOptions {
 
 const BAR_WIDTH = 12;
 const GAP = 8;
+/** The strip a title takes above the picture: one line of text and some space. */
+const TITLE_HEIGHT = GLYPH_HEIGHT + 6;
+
+/** Draws `title` centred over the first `over` columns of `out`, in its title strip. */
+function draw_title(out: RgbaImage, over: number, title: string): void {
+  draw_text(out, Math.max(0, Math.floor((over - text_width(title)) / 2)), 3, title);
+}
+
+/**
+ * A copy of `picture` with `title` in a strip above it (for pictures that need no colour bar).
+ *
+ * @param picture - the picture
+ * @param title - one line of text, centred
+ * @param background - the strip's colour (default white)
+ * @returns a new, taller image
+ * @example
+ * write_png('digit.png', with_title(image_grid([x]), 'input, class 3'));
+ */
+export function with_title(picture: RgbaImage, title: string, background: readonly [number, number, number] = [255, 255, 255]): RgbaImage {
+  const width = Math.max(picture.width, text_width(title) + 2 * GAP);
+  const out = blank_image(width, TITLE_HEIGHT + picture.height, background);
+  for (let y = 0; y < picture.height; y++) {
+    out.data.set(picture.data.subarray(4 * y * picture.width, 4 * (y + 1) * picture.width), 4 * ((TITLE_HEIGHT + y) * width));
+  }
+  draw_title(out, picture.width, title);
+  return out;
+}
 
 function format_tick(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3)));
@@ -43,7 +70,7 @@ export function with_colorbar(picture: RgbaImage, options: ColorbarOptions = {})
   const [lo, hi] = options.range ?? [0, 1];
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`with_colorbar range must be finite, got [${lo}, ${hi}]`);
   const ticks: string[] = options.ticks !== undefined ? [options.ticks[1], '', options.ticks[0]] : [hi, (lo + hi) / 2, lo].map(format_tick);
-  const title_h = options.title === undefined ? 0 : GLYPH_HEIGHT + 6;
+  const title_h = options.title === undefined ? 0 : TITLE_HEIGHT;
   const label_h = options.label === undefined ? 0 : GLYPH_HEIGHT + 2;
   const tick_w = Math.max(...ticks.map((t) => text_width(t)));
   const bar_x = picture.width + GAP;
@@ -53,7 +80,7 @@ export function with_colorbar(picture: RgbaImage, options: ColorbarOptions = {})
   for (let y = 0; y < picture.height; y++) {
     out.data.set(picture.data.subarray(4 * y * picture.width, 4 * (y + 1) * picture.width), 4 * ((title_h + y) * width));
   }
-  if (options.title !== undefined) draw_text(out, Math.max(0, Math.floor((picture.width - text_width(options.title)) / 2)), 3, options.title);
+  if (options.title !== undefined) draw_title(out, picture.width, options.title);
   if (options.label !== undefined) draw_text(out, bar_x, title_h, options.label);
   // the bar spans from half a line below its label to half a line above the bottom, so tick texts centre on its ends
   const top = title_h + label_h + Math.floor(GLYPH_HEIGHT / 2);

@@ -5,6 +5,7 @@ import * as nn from '@tsgrad/nn';
 import { describe, expect, it } from 'vitest';
 import * as attr from '../../src/attr/index.js';
 import * as cams from '../../src/cams/index.js';
+import * as image from '../../src/image/index.js';
 import { attention_rollout, capture_attention, run_with_cache, run_with_hooks } from '../../src/interpret/patching.js';
 import { load_fixture, T, type TensorJSON } from '../fixture_utils.js';
 import { build_net } from './attr_nets.js';
@@ -114,6 +115,25 @@ describe('visualization.visualize_image_attr', () => {
     const m = attr.visualization.visualize_image_attr(a, img, { method: 'masked_image' });
     const n0 = m.norm_attr.index([0, 0]).item();
     expect(m.image.data[0]).toBe(Math.trunc(Math.trunc((img.index([0, 0, 0]).item()) * 255) * n0));
+  });
+  it('adds Captum\'s colour bar to the heat-map methods and a title to any figure, the attribution image unchanged', () => {
+    const row = (im: image.RgbaImage, y: number, n = 5): number[] => [...im.data.subarray(4 * y * im.width, 4 * (y * im.width + n))];
+    const px = (im: image.RgbaImage, x: number, y: number): number[] => [...im.data.subarray(4 * (y * im.width + x), 4 * (y * im.width + x) + 4)];
+    const plain = attr.visualization.visualize_image_attr(a, img, { method: 'heat_map', sign: 'all' });
+    const barred = attr.visualization.visualize_image_attr(a, img, { method: 'heat_map', sign: 'all', show_colorbar: true, title: 'IG' });
+    const layout = image.with_colorbar(plain.image, { range: [-1, 1], title: 'IG' });
+    expect([barred.image.width, barred.image.height]).toEqual([layout.width, layout.height]);
+    for (let y = 0; y < 4; y++) expect(row(barred.image, 21 + y)).toEqual(row(plain.image, y)); // under the 21-pixel title strip
+    // the bar is Captum's RdWhGn for sign 'all': green at the top (+1), red at the bottom (−1)
+    const [top, bottom] = [px(barred.image, 5 + 8 + 6, 21 + 7), px(barred.image, 5 + 8 + 6, barred.image.height - 9)];
+    expect(top[1]!).toBeGreaterThan(top[0]!);
+    expect(bottom[0]!).toBeGreaterThan(bottom[1]!);
+    expect([...barred.png().slice(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
+    // no bar for a method that draws no heat map, but the title is kept
+    const original = attr.visualization.visualize_image_attr(a, img, { method: 'original_image', show_colorbar: true, title: 'input' });
+    const bare = attr.visualization.visualize_image_attr(a, img, { method: 'original_image' }).image;
+    expect([original.image.width, original.image.height]).toEqual([image.with_title(bare, 'input').width, 21 + 4]);
+    expect(row(original.image, 21)).toEqual(row(bare, 0));
   });
   it('refuses what Captum refuses', () => {
     expect(() => attr.visualization.visualize_image_attr(a, null, { method: 'blended_heat_map' })).toThrow('Original Image must be provided');
