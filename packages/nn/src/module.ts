@@ -874,7 +874,7 @@ export class Module {
   }
 
   /**
-   * Registers `hook(module, grad_input, grad_output)` with PyTorch 2.x full semantics (spec §7).
+   * Registers `hook(module, grad_input, grad_output)` with PyTorch 2.x full semantics.
    *
    * @example
    * net.fc.register_full_backward_hook((m, gi, go) => console.log(go[0]!.shape));
@@ -887,7 +887,7 @@ export class Module {
 
   /**
    * The deprecated legacy backward hook: a post-hook on the `grad_fn` of the first output tensor, so it
-   * sees that node's gradients (Conv2d: `(dX|null, dW, db)`; Linear: `(db, dX, dWᵀ)`), spec §8.
+   * sees that node's gradients (Conv2d: `(dX|null, dW, db)`; Linear: `(db, dX, dWᵀ)`), as PyTorch's legacy hooks do.
    */
   register_backward_hook(hook: BackwardHookFn<this>): RemovableHandle {
     if (this._is_full_backward_hook === true) throw new Error(E11);

@@ -82,7 +82,7 @@ function weighted_cam(model: nn.Module, x: Tensor, target: Target, layer: LayerR
 }
 
 /**
- * Grad-CAM (Selvaraju et al. 2017) at `layer` (spec §13): `A` = the layer's output, `dA = ∂ score / ∂ A`,
+ * Grad-CAM (Selvaraju et al. 2017) at `layer`: `A` = the layer's output, `dA = ∂ score / ∂ A`,
  * `alpha_k = mean_{h,w} dA_k`, `cam = relu(Σ_k alpha_k A_k)`, upsampled bilinearly (align_corners false)
  * to the input size and min-max normalized. If the layer runs more than once per call, its last call is
  * explained.
@@ -164,7 +164,7 @@ export interface CamResult extends CamMaps {
 }
 
 /**
- * Class activation map (Zhou et al. 2016) for a global-average-pooling net (spec §13):
+ * Class activation map (Zhou et al. 2016) for a global-average-pooling net:
  * `cam = Σ_k W[c, k]·F_k` with `F` the feature layer's output and `W` the final Linear's weight — no bias,
  * no ReLU — so `mean(cam) + b[c]` equals the logit. Upsampled and normalized as in `grad_cam`. Targets must
  * be class indices. Runs under no_grad.

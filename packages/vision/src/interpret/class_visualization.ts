@@ -62,7 +62,7 @@ export interface ClassVisualizationResult {
 }
 
 /**
- * Class visualization by gradient ascent on the input (spec §13): per step
+ * Class visualization by gradient ascent on the input (Simonyan et al. 2014): per step
  * `obj = out[n, c_n] − λ·Σ x_n²`, `g = ∂obj/∂x` (by `autograd.grad`, so the parameters and their `.grad`
  * are untouched), `x ← x + lr·g`, then `clip`. With `jitter` the step is taken on a randomly rolled copy
  * and rolled back. Each sample of the batch ascends its own target, so `init` of shape `[10, 1, 28, 28]` and

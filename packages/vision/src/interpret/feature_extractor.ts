@@ -205,7 +205,7 @@ export class FeatureExtractor implements Disposable {
 }
 
 /**
- * Runs `fn` and returns what `layer` output during it (its last call), as a detached copy — the seed's
+ * Runs `fn` and returns what `layer` output during it (its last call), as a detached copy — the usual
  * `save_feat` forward hook in one line, removed afterwards even if `fn` throws.
  *
  * @example

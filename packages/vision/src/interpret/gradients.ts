@@ -61,7 +61,7 @@ export interface SaliencyResult extends InputGradient {
 
 /**
  * Vanilla saliency (Simonyan et al. 2014): `grad = ∂ out[n, c_n] / ∂ x`, `saliency = |grad|`,
- * `map = max over the channel dim of saliency` (spec §13).
+ * `map = max over the channel dim of saliency`.
  *
  * @example
  * const { map } = saliency(net.eval(), x, 3); // map [1, 28, 28]

@@ -52,7 +52,7 @@ export interface Neighbours {
 
 /**
  * The `k` images of `dataset_images` nearest to each query image in the feature space of `layer` (its
- * output flattened per image), as in the seed material's "nearest neighbours in feature space" view.
+ * output flattened per image): images that look alike to the network.
  *
  * @example
  * const { indices } = nearest_neighbours(net.eval(), 'fc', x.narrow(0, 0, 1), test_images, { k: 8 });

@@ -29,7 +29,7 @@ export interface OcclusionOptions extends OutputOptions {
   /**
    * Where windows go when the stride does not tile the input. `'cover'` (default, Captum's rule):
    * `ceil((H − patch) / stride) + 1` positions per dim, the last window clipped at the border, so every pixel is
-   * occluded. `'fit'`: only whole windows at `range(0, H − patch + 1, stride)` (the spec §13 recipe), which
+   * occluded. `'fit'`: only whole windows at `range(0, H − patch + 1, stride)` (the textbook recipe), which
    * leaves the last rows and columns unoccluded (0 in `attribution`) when the stride does not tile.
    */
   placement?: 'cover' | 'fit';
@@ -54,7 +54,7 @@ export interface OcclusionResult {
 }
 
 /**
- * Occlusion (Zeiler & Fergus 2014), spec §13: `p_c = softmax(model(x), dim=1)[n, c]`; for every top-left
+ * Occlusion (Zeiler & Fergus 2014): `p_c = softmax(model(x), dim=1)[n, c]`; for every top-left
  * `(i, j)` with `i = k·stride_h` for `k < ceil((H − patch_h) / stride_h) + 1` (and `j` likewise; the last
  * window clipped at the border, as Captum's Occlusion; `placement: 'fit'` keeps whole windows only) the patch
  * `x[:, :, i:i+patch_h, j:j+patch_w]` is set to `fill` on a copy and

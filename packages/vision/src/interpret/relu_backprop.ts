@@ -77,7 +77,7 @@ function relu_rule_gradient(tool: string, rule: ReluRule, model: nn.Module, x: T
 /**
  * Guided backpropagation (Springenberg et al. 2015): the input gradient of the score where every ReLU
  * passes back only positive gradients at positive inputs. Each `nn.ReLU` gets a backward hook returning
- * `(grad_input[0].clamp(min=0),)`, i.e. `grad_output·[input > 0]` with negatives zeroed (spec §13); the
+ * `(grad_input[0].clamp(min=0),)`, i.e. `grad_output·[input > 0]` with negatives zeroed; the
  * result is the signed input gradient. Needs `nn.ReLU` modules (functional relu cannot be hooked).
  *
  * @example

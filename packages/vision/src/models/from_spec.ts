@@ -44,10 +44,10 @@ export interface LayerSpec {
   dim?: number;
 }
 
-/** A model description: the seed SimpleNet, or a Sequential of layer specs. */
+/** A model description: `models.SimpleNet`, or a Sequential of layer specs. */
 export type ModelSpec =
   | {
-      /** The seed network, `models.SimpleNet`. */
+      /** `models.SimpleNet`. */
       type: 'SimpleNet';
     }
   | {

@@ -1,4 +1,4 @@
-// The seed network (SimpleNet), its nn.ReLU-module twin for guided backprop, and a small GAP net for CAM.
+// SimpleNet (the classic PyTorch MNIST example network), its nn.ReLU-module twin for guided backprop, and a small GAP net for CAM.
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 
@@ -7,7 +7,7 @@ const F = nn.functional;
 /** Options of `SimpleNet` and `GuidedSimpleNet`. */
 export interface SimpleNetOptions {
   /**
-   * Apply ReLU to the logits, as the seed network does (default true). The seed's final ReLU clips every
+   * Apply ReLU to the logits, as the original network does (default true). That final ReLU clips every
    * negative logit to 0, so classes whose logits go negative stop receiving gradient and die in training;
    * pass `false` to train a classifier.
    */
@@ -15,7 +15,7 @@ export interface SimpleNetOptions {
 }
 
 /**
- * The seed SimpleNet: conv1 1→10 k5, max-pool 2, relu; conv2 10→20 k5, max-pool 2, relu; view to 320;
+ * SimpleNet, the classic PyTorch MNIST example network: conv1 1→10 k5, max-pool 2, relu; conv2 10→20 k5, max-pool 2, relu; view to 320;
  * fc 320→50, relu; out 50→10, relu (the last ReLU optional).
  *
  * @example
