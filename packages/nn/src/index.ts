@@ -19,16 +19,16 @@ export {
   ELU, CELU, SELU, SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softsign, Tanhshrink, Softplus,
   Hardshrink, Softshrink, Threshold, RReLU, GLU, Softmin, Softmax2d, PReLU,
 } from './layers/activation_pointwise.js';
-export { Flatten, Dropout, BatchNorm1d, BatchNorm2d, BatchNorm3d } from './layers/misc.js';
+export { Flatten, Dropout, BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './layers/misc.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
-export { Embedding, EmbeddingBag } from './layers/sparse.js';
+export { Embedding, EmbeddingBag, type EmbeddingOptions, type EmbeddingBagOptions } from './layers/sparse.js';
 export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions } from './layers/attention.js';
 export {
   TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer, generate_square_subsequent_mask, type Activation,
   type TransformerLayerOptions, type TransformerOptions, type DecoderCallOptions, type TransformerCallOptions,
 } from './layers/transformer.js';
-export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './layers/rnn.js';
+export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell, type RNNOptions } from './layers/rnn.js';
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from './layers/loss.js';
 export {
   SoftMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, HingeEmbeddingLoss, CosineEmbeddingLoss,
@@ -37,7 +37,7 @@ export {
 export { SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, GaussianNLLLoss, CTCLoss, NLLLoss2d } from './layers/loss_likelihood.js';
 export { AdaptiveLogSoftmaxWithLoss, type ASMOutput } from './layers/adaptive_softmax.js';
 export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
-export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold, type Conv2dLayerOptions } from './layers/conv_nd.js';
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold, type Conv2dLayerOptions, type ConvOptions, type ConvTransposeOptions } from './layers/conv_nd.js';
 export {
   MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
   AdaptiveMaxPool3d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d,

@@ -13,7 +13,7 @@ interface ConvParsed {
   output_padding: number[]; dilation: number[]; groups: number; bias: boolean; padding_mode: string; device: torch.DeviceLike | null; dtype: 'float32' | 'float64' | null;
 }
 /** The options of every convolution, positional in this order or by name. */
-type ConvOptions = {
+export type ConvOptions = {
   /** Channels of the input (C in `[N, C, ...]`). */
   in_channels?: number;
   /** Channels the convolution produces. */
@@ -38,7 +38,7 @@ type ConvOptions = {
   dtype?: 'float32' | 'float64' | null;
 };
 /** The options of the transposed convolutions: those of the convolutions, with integer padding and `output_padding`. */
-type ConvTOptions = Omit<ConvOptions, 'padding'> & {
+export type ConvTransposeOptions = Omit<ConvOptions, 'padding'> & {
   /** `dilation * (kernel_size - 1) - padding` zeros are added to both sides of every spatial dim of the input. Default 0. */
   padding?: Ints;
   /** Extra size added to one side of every spatial dim of the output (resolves the stride ambiguity). Default 0. */
@@ -211,7 +211,7 @@ export class Conv3d extends ConvNd {
   }
 }
 
-type ConvTArgs = PyArgs<[in_channels: number, out_channels: number, kernel_size: Ints, stride: Ints, padding: Ints, output_padding: Ints, groups: number, bias: boolean, dilation: Ints], ConvTOptions>;
+type ConvTArgs = PyArgs<[in_channels: number, out_channels: number, kernel_size: Ints, stride: Ints, padding: Ints, output_padding: Ints, groups: number, bias: boolean, dilation: Ints], ConvTransposeOptions>;
 
 /** The transposed convolutions: `call(input, output_size?)` picks the output padding that reaches `output_size`. */
 abstract class ConvTransposeNd extends ConvNd {

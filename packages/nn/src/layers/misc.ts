@@ -61,7 +61,8 @@ export class Dropout extends Module {
   }
 }
 
-interface BatchNormOptions {
+/** The options of `nn.BatchNorm1d/2d/3d` (positional in this order, or by name). */
+export interface BatchNormOptions {
   /** Number of channels C (dim 1 of the input). */
   num_features?: number;
   /** Added to the variance for numerical stability. Default 1e-5. */

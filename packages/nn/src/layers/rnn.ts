@@ -64,7 +64,7 @@ const tuple = (s: readonly number[]): string => `(${s.join(', ')})`;
 const list = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 /** The options shared by RNN, LSTM and GRU (positional after `input_size, hidden_size`, or by name). */
-interface RNNOptions {
+export interface RNNOptions {
   /** Number of stacked layers (each layer's output feeds the next). Default 1. */
   num_layers?: number;
   /** Whether the layers have the biases `b_ih` and `b_hh`. Default true. */

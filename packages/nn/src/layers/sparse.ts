@@ -30,7 +30,7 @@ function check_pretrained(embeddings: Tensor): void {
 }
 
 /** The options of `nn.Embedding` after `num_embeddings, embedding_dim`. */
-interface EmbeddingOptions {
+export interface EmbeddingOptions {
   /** Index whose vector is not updated by training (initialised to zeros), e.g. a padding token; negative counts from the end. Default null. */
   padding_idx?: number | null;
   /** If set, each looked-up vector with a larger norm is renormalised in place to this norm. Default null. */
@@ -131,7 +131,7 @@ export class Embedding extends Module {
 type BagMode = 'sum' | 'mean' | 'max';
 
 /** The options of `nn.EmbeddingBag` after `num_embeddings, embedding_dim`. */
-interface EmbeddingBagOptions {
+export interface EmbeddingBagOptions {
   /** If set, each looked-up vector with a larger norm is renormalised in place to this norm. Default null. */
   max_norm?: number | null;
   /** The p of the norm `max_norm` uses. Default 2. */
