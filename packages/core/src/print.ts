@@ -2,6 +2,7 @@
 // tensors (`...`), line wrapping at 80 columns and suffixes (dtype, grad_fn, requires_grad) that wrap too.
 import { get_default_dtype, is_floating } from './dtype.js';
 import type { Tensor } from './tensor.js';
+import type { Node } from './autograd/node.js';
 
 const THRESHOLD = 1000;
 const EDGE = 3;
@@ -185,7 +186,15 @@ export function format_tensor(t: Tensor): string {
     const fmt = make_formatter(summarized_values(t, data, summarize), t.dtype);
     body = body_str(t, data, summarize, fmt, indent);
   }
-  if (t.grad_fn !== null) suffixes.push(`grad_fn=<${t.grad_fn.name().replace('torch::autograd::', '')}>`);
+  // reading grad_fn regenerates a view's node, which raises for a no_grad view changed in place in no_grad mode:
+  // PyTorch prints that one as grad_fn=<Invalid>
+  let fn: Node | null | 'Invalid';
+  try {
+    fn = t.grad_fn;
+  } catch {
+    fn = 'Invalid';
+  }
+  if (fn !== null) suffixes.push(`grad_fn=<${fn === 'Invalid' ? fn : fn.name().replace('torch::autograd::', '')}>`);
   else if (t.requires_grad) suffixes.push('requires_grad=True');
   return add_suffixes(prefix + body, suffixes, indent);
 }

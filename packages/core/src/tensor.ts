@@ -342,7 +342,7 @@ export class Tensor {
    * loss.backward();
    * y.backward(torch.tensor([100, 0.1]), { retain_graph: true });
    */
-  backward(gradient?: Tensor | NestedArray | null, options: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor | Tensor[] } = {}): void {
+  backward(gradient?: Tensor | NestedArray | null, options: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor | Tensor[] | Readonly<Record<string, Tensor>> } = {}): void {
     ops.autograd_backward([this], gradient === undefined || gradient === null ? [null] : [gradient], options);
   }
 
@@ -893,6 +893,18 @@ export class Tensor {
   /** Method form of {@link ops.relu_}. */
   relu_(): this {
     return ops.relu_(this);
+  }
+  /** In-place `exp` (recorded as ExpBackward0, as PyTorch's `exp_`). */
+  exp_(): this {
+    return ops.exp_(this);
+  }
+  /** In-place `sigmoid` (recorded as SigmoidBackward0). */
+  sigmoid_(): this {
+    return ops.sigmoid_(this);
+  }
+  /** In-place `tanh` (recorded as TanhBackward0). */
+  tanh_(): this {
+    return ops.tanh_(this);
   }
   /** Method form of {@link ops.clamp_}. */
   clamp_(min?: number | ClampOptions | null, max?: number | null): this {

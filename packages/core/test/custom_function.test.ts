@@ -457,3 +457,25 @@ describe('backward and vjp', () => {
     expect(err.next_functions.map(([n]) => (n === null ? null : n.name()))).toEqual(['torch::autograd::AccumulateGrad', null, 'torch::autograd::AccumulateGrad']);
   });
 });
+
+describe('a Function is used through its class', () => {
+  it('instantiating one warns, as PyTorch, and its apply still works', () => {
+    const warned: string[] = [];
+    const spy = vi.spyOn(process, 'emitWarning').mockImplementation((w, type) => void warned.push(`${String(type)}: ${String(w)}`));
+    class Id extends torch.autograd.Function {
+      static override forward(_ctx: Ctx, x: Tensor): Tensor {
+        return x;
+      }
+      static override backward(_ctx: Ctx, g: Tensor): Tensor {
+        return g;
+      }
+    }
+    const f = new Id();
+    spy.mockRestore();
+    expect(f).toBeInstanceOf(Id);
+    expect(warned).toEqual([
+      "DeprecationWarning: <class 'Id'> should not be instantiated. Methods on autograd functions are all static, so you should invoke them on the class itself. Instantiating an autograd function will raise an error in a future version of PyTorch.",
+    ]);
+    expect(Id.apply(leaf(1)).grad_fn!.name()).toBe('IdBackward');
+  });
+});

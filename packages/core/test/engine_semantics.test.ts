@@ -421,3 +421,56 @@ describe('.data and .grad assignment', () => {
     expect(x.grad).toBeNull();
   });
 });
+
+describe('saved tensors by their PyTorch names', () => {
+  it('_saved_self / _saved_other are the inputs themselves, _saved_result a new tensor over the output; E2 once freed', () => {
+    const a = torch.randn([3]).requires_grad_();
+    const b = a.mul(a);
+    const c = a.mul(b);
+    expect([b.grad_fn!._saved_self === a, b.grad_fn!._saved_other === a, c.grad_fn!._saved_self === a, c.grad_fn!._saved_other === b]).toEqual([true, true, true, true]);
+    const d = a.exp();
+    const r = d.grad_fn!._saved_result!;
+    expect([r === d, r.grad_fn === d.grad_fn, r.tolist()]).toEqual([false, true, d.tolist()]);
+    torch.no_grad(() => d.add_(1));
+    expect([r._version, r.tolist()]).toEqual([d._version, d.tolist()]);
+    expect(a.sin().grad_fn!._saved_result).toBeUndefined();
+    c.sum().backward();
+    expect(() => c.grad_fn!._saved_self).toThrow(/directly access saved tensors after they have already been freed/);
+  });
+
+  it('CopySlices shows the node of the in-place op it wraps until backward releases it', () => {
+    const leaf = torch.tensor([1, 2, 3, 4], { requires_grad: true });
+    const base = leaf.clone();
+    const view = base.index({ stop: 2 });
+    const view_fn = view.grad_fn;
+    view.exp_();
+    const copy_slices = base.grad_fn as unknown as { _wrapped_node: torch.Node | null } & torch.Node;
+    const wrapped = copy_slices._wrapped_node!;
+    expect([copy_slices.name(), wrapped.name(), wrapped.next_functions[0]![0] === view_fn]).toEqual(['torch::autograd::CopySlices', 'ExpBackward0', true]);
+    expect(wrapped._saved_result!.tolist()).toEqual(view.tolist());
+    base.sum().backward();
+    expect(leaf.grad!.tolist()).toEqual([Math.E, Math.exp(2), 1, 1].map((v) => expect.closeTo(v, 5)));
+    expect(copy_slices._wrapped_node).toBeNull();
+  });
+});
+
+describe('inputs given as a plain object (PyTorch dict inputs)', () => {
+  it('autograd.grad returns the gradients under the same keys; backward accumulates into each value', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const y = torch.tensor([3, 4], { requires_grad: true });
+    const z = x.mul(y).sum();
+    const g = torch.autograd.grad(z, { x, y }, { retain_graph: true });
+    expect([Object.keys(g), g.x!.tolist(), g.y!.tolist()]).toEqual([['x', 'y'], [3, 4], [1, 2]]);
+    z.backward(undefined, { inputs: { y } });
+    expect([x.grad, y.grad!.tolist()]).toEqual([null, [1, 2]]);
+    expect(() => torch.autograd.grad(z, {})).toThrow('grad requires non-empty inputs.');
+  });
+});
+
+describe('printing a view whose node cannot be regenerated', () => {
+  it('shows grad_fn=<Invalid>, as PyTorch, instead of raising', () => {
+    const a = torch.ones([1]).requires_grad_();
+    const b = torch.no_grad(() => a.index({}).mul_(2));
+    expect(String(b)).toBe('tensor([2.], grad_fn=<Invalid>)');
+  });
+});

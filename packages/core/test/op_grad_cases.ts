@@ -225,6 +225,11 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [away_from(leaf([3, 4]), [0, 0.5])],
     fn: (a) => [copy(a!).relu_(), copy(a!).clamp_(-1, 0.5), copy(a!).relu_().mul(a!)],
   },
+  inplace_exp_sigmoid_tanh: {
+    ops: ['exp_', 'sigmoid_', 'tanh_'],
+    inputs: () => [leaf([3, 4])],
+    fn: (a) => [copy(a!).exp_(), copy(a!).sigmoid_().mul(a!), copy(a!).tanh_()],
+  },
   inplace_fill_copy: {
     ops: ['fill_', 'zero_', 'copy_'],
     inputs: () => [leaf([3, 4]), leaf([4])],

@@ -271,6 +271,13 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
 export class Function {
   /** The name PyTorch would print for this class; subclasses set their own to survive minification. */
   static readonly __name__: string = 'Function';
+  /** A Function is used through its static methods; instantiating one warns, as PyTorch. */
+  constructor() {
+    warn(
+      `<class '${function_class_name(new.target as unknown as FunctionClass)}'> should not be instantiated. Methods on autograd functions are all static, so you should invoke them on the class itself. Instantiating an autograd function will raise an error in a future version of PyTorch.`,
+      'DeprecationWarning',
+    );
+  }
   /**
    * The computation, written by the subclass: `forward(ctx, ...args)` (or `forward(...args)` with a
    * `setup_context`), returning a tensor or an array of tensors. Runs in no_grad mode.

@@ -3,6 +3,7 @@ import { numel_of, shapes_equal } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { ones, tensor, zeros_like } from '../ops/creation.js';
 import { GradientEdge } from './gradient_edge.js';
+import { is_plain_object } from '../signature.js';
 import { run_backward } from './engine.js';
 import { E1_NO_GRAD, E3_IMPLICIT, E6_UNUSED, e4_shape_mismatch, warn } from './messages.js';
 import { gradient_edge, type Edge, type Grad } from './node.js';
@@ -34,7 +35,7 @@ export interface BackwardOptions {
   /** Record the backward itself, so the gradients are differentiable (higher-order derivatives). */
   create_graph?: boolean;
   /** Accumulate only into these tensors (a non-leaf among them retains its grad); edges only narrow the pass. */
-  inputs?: GraphTarget | GraphTarget[];
+  inputs?: GraphTarget | GraphTarget[] | Readonly<Record<string, Tensor>>;
 }
 
 type GradArg = Tensor | NestedArray | null | undefined;
@@ -52,7 +53,8 @@ function as_list<T>(value: T | readonly T[] | null | undefined): T[] {
  */
 export function autograd_backward(tensors: GraphTarget | readonly GraphTarget[], grad_tensors: Tensor | readonly GradArg[] | null = [], options: BackwardOptions = {}): void {
   const outs = as_list(tensors);
-  const inputs = options.inputs === undefined ? undefined : as_list(options.inputs);
+  const given = options.inputs;
+  const inputs = given === undefined ? undefined : is_plain_object(given) ? Object.values(given) : as_list(given);
   if (inputs !== undefined && inputs.length === 0) throw new Error("'inputs' argument to backward() cannot be empty.");
   const seeds = make_seeds(outs, grad_tensors instanceof Tensor ? [grad_tensors] : (grad_tensors ?? []));
   const create_graph = options.create_graph ?? false;
@@ -95,7 +97,19 @@ export interface GradOptions {
  * @example
  * const [gx] = torch.autograd.grad(y.sum(), [x], { create_graph: true });
  */
-export function autograd_grad(outputs: GraphTarget | readonly GraphTarget[], inputs: GraphTarget | readonly GraphTarget[], options: GradOptions = {}): Grad[] {
+export function autograd_grad(outputs: GraphTarget | readonly GraphTarget[], inputs: GraphTarget | readonly GraphTarget[], options?: GradOptions): Grad[];
+/** Inputs given as a plain object (PyTorch's dict inputs): the gradients come back under the same keys. */
+export function autograd_grad<K extends string>(outputs: GraphTarget | readonly GraphTarget[], inputs: Readonly<Record<K, Tensor>>, options?: GradOptions): Record<K, Grad>;
+export function autograd_grad(
+  outputs: GraphTarget | readonly GraphTarget[],
+  inputs: GraphTarget | readonly GraphTarget[] | Readonly<Record<string, Tensor>>,
+  options: GradOptions = {},
+): Grad[] | Record<string, Grad> {
+  if (is_plain_object(inputs)) {
+    const keys = Object.keys(inputs);
+    const grads = autograd_grad(outputs, keys.map((k) => inputs[k]!), options);
+    return Object.fromEntries(keys.map((k, i) => [k, grads[i]!]));
+  }
   const outs = as_list(outputs);
   const ins = as_list(inputs);
   if (ins.length === 0) throw new Error('grad requires non-empty inputs.');

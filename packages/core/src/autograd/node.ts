@@ -89,6 +89,8 @@ export class Node {
   _retained: Map<number, RetainedGrad> | null = null;
   /** Whether the formula runs even when no gradient arrived (a custom Function's backward, as PyTorch's PyNode). */
   _apply_without_grads = false;
+  /** PyTorch's names of the saved tensors (`self`, `other`, `result`), for `_saved_self` & co; null if unnamed. */
+  _saved_names: readonly string[] | null = null;
   private saved: (SavedTensor | null)[] = [];
   private released = false;
   private _metadata: Record<string, unknown> | null = null;
@@ -150,6 +152,35 @@ export class Node {
   get saved_tensors(): (Tensor | null)[] {
     if (this.released) throw new Error(E2_FREED);
     return this.saved.map((s) => (s === null ? null : s.unpack()));
+  }
+
+  /**
+   * The saved tensor PyTorch names `name` (its `grad_fn._saved_<name>`), undefined when this node saved none of
+   * that name. A saved output comes back as a new tensor over the same memory and version counter, with this
+   * node as grad_fn, as PyTorch unpacks it. Throws E2 once freed, E9 if changed in place since.
+   */
+  private saved_named(name: string): Tensor | null | undefined {
+    const i = this._saved_names?.indexOf(name) ?? -1;
+    if (i < 0) return undefined;
+    const t = this.saved_tensors[i] ?? null;
+    if (t === null || t.grad_fn !== this) return t;
+    const unpacked = t.detach();
+    unpacked._grad_fn = this;
+    unpacked.output_nr = t.output_nr;
+    unpacked._requires_grad = true;
+    return unpacked;
+  }
+  /** PyTorch's `grad_fn._saved_self`: the saved first input (e.g. of MulBackward0, SinBackward0). */
+  get _saved_self(): Tensor | null | undefined {
+    return this.saved_named('self');
+  }
+  /** PyTorch's `grad_fn._saved_other`: the saved second input (e.g. of MulBackward0, DivBackward0). */
+  get _saved_other(): Tensor | null | undefined {
+    return this.saved_named('other');
+  }
+  /** PyTorch's `grad_fn._saved_result`: the saved output (e.g. of ExpBackward0, TanhBackward0). */
+  get _saved_result(): Tensor | null | undefined {
+    return this.saved_named('result');
   }
 
   /**

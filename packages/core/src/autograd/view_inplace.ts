@@ -142,6 +142,14 @@ export class CopySlices extends Node {
 
   override release_variables(): void {
     this.fn.release_variables();
+    this.released_fn = true;
+  }
+
+  private released_fn = false;
+
+  /** PyTorch's `copy_slices._wrapped_node`: the in-place op's node it runs on the view's part, null once released. */
+  get _wrapped_node(): Node | null {
+    return this.released_fn ? null : this.fn;
   }
 }
 

@@ -210,7 +210,7 @@ export function mul(x: Tensor, other: Tensor | Scalar): Tensor {
     const b = ctx.needs_input_grad(0) ? s.shift()! : null;
     const a = ctx.needs_input_grad(1) ? s.shift()! : null;
     return [b === null ? null : mul(g!, b), a === null ? null : mul(g!, a)];
-  }, [...(x.requires_grad ? [other] : []), ...(other.requires_grad ? [x] : [])]);
+  }, [...(x.requires_grad ? [other] : []), ...(other.requires_grad ? [x] : [])], [...(x.requires_grad ? ['other'] : []), ...(other.requires_grad ? ['self'] : [])]);
   return out;
 }
 
@@ -252,7 +252,7 @@ export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?
       ctx.needs_input_grad(0) ? div(g!, b!) : null,
       ctx.needs_input_grad(1) ? neg(div(mul(g!, a!), mul(b!, b!))) : null,
     ];
-  }, other.requires_grad ? [other, x] : [other]);
+  }, other.requires_grad ? [other, x] : [other], other.requires_grad ? ['other', 'self'] : ['other']);
   return out;
 }
 
@@ -302,7 +302,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
       const [a] = ctx.saved_tensors;
       if (e === 0) return [mul(g!, 0)];
       return [mul(mul(g!, pow(a!, e - 1)), e)];
-    }, [x]);
+    }, [x], ['self']);
     return out;
   }
   const dtype = result_type(x, exponent);

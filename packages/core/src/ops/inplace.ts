@@ -11,7 +11,7 @@ import { cast_scalar, check_can_cast, is_floating, promote_with_scalar, scalar_t
 import { add, div, float_dtype, mul, result_type, sub, to_dtype, type RoundingMode, type Scalar } from './arithmetic.js';
 import { assert_no_internal_overlap, assert_no_partial_overlap } from './overlap.js';
 import { record } from './record.js';
-import { clamp, relu } from './unary.js';
+import { clamp, exp, relu, sigmoid, tanh } from './unary.js';
 import { sum_to } from './reduce.js';
 import type { ClampOptions } from './types.js';
 
@@ -156,6 +156,39 @@ export function relu_<T extends Tensor>(self: T): T {
   if (tracing) return trace_op('aten::relu_', relu_, [self]) as T;
   if (self.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   return apply_inplace(self, [], false, (a) => relu(a));
+}
+/**
+ * In-place `exp` (ExpBackward0 over a copy of the old value, as the other in-place unary ops here).
+ *
+ * @returns `self`
+ * @example
+ * const y = x.clone(); torch.exp_(y);
+ */
+export function exp_<T extends Tensor>(self: T): T {
+  if (tracing) return trace_op('aten::exp_', exp_, [self]) as T;
+  return apply_inplace(self, [], true, (a) => exp(a));
+}
+/**
+ * In-place `sigmoid` (SigmoidBackward0).
+ *
+ * @returns `self`
+ * @example
+ * const y = x.clone(); torch.sigmoid_(y);
+ */
+export function sigmoid_<T extends Tensor>(self: T): T {
+  if (tracing) return trace_op('aten::sigmoid_', sigmoid_, [self]) as T;
+  return apply_inplace(self, [], true, (a) => sigmoid(a));
+}
+/**
+ * In-place `tanh` (TanhBackward0).
+ *
+ * @returns `self`
+ * @example
+ * const y = x.clone(); torch.tanh_(y);
+ */
+export function tanh_<T extends Tensor>(self: T): T {
+  if (tracing) return trace_op('aten::tanh_', tanh_, [self]) as T;
+  return apply_inplace(self, [], true, (a) => tanh(a));
 }
 /**
  * In-place `clamp`: bounds as `clamp` (`x.clamp_(min, max)` or `x.clamp_({ min, max })`); ClampBackward1.

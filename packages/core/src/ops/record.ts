@@ -7,7 +7,8 @@ import { should_record, Storage, Tensor } from '../tensor.js';
 /**
  * Records one op: `inputs` are its differentiable inputs in PyTorch's argument order (`null` for numbers
  * and inputs that are never differentiable), `outputs` its fresh results, `backward` its derivative rule,
- * `saved` the tensors that rule reads (released after backward unless `retain_graph`).
+ * `saved` the tensors that rule reads (released after backward unless `retain_graph`), `saved_names` PyTorch's
+ * names of them (`self`, `other`, `result`: what `grad_fn._saved_self` & co return).
  * Returns the node, or null when nothing is recorded.
  */
 export function record(
@@ -16,6 +17,7 @@ export function record(
   outputs: readonly Tensor[],
   backward: BackwardFn,
   saved?: readonly Tensor[],
+  saved_names?: readonly string[],
 ): Node | null {
   if (!should_record(inputs)) return null;
   const next: Edge[] = inputs.map((t) => (t === null || t === undefined ? [null, 0] : gradient_edge(t)));
@@ -27,6 +29,7 @@ export function record(
     o._requires_grad = true;
   });
   if (saved !== undefined && saved.length > 0) node.save_for_backward(...saved);
+  if (saved_names !== undefined) node._saved_names = saved_names;
   return node;
 }
 

@@ -13,7 +13,7 @@ import type { ClampOptions } from './types.js';
 function float_unary(x: Tensor, op: UnaryOp, name: string, uses: 'input' | 'result', rule: (g: Tensor, saved: Tensor) => Tensor): Tensor {
   if (tracing) return trace_op(`aten::${op}`, float_unary, [x, op, name, uses, rule]);
   const out = map_unary(x, op, float_dtype(x.dtype));
-  record(name, [x], [out], (ctx, [g]) => [rule(g!, ctx.saved_tensors[0]!)], [uses === 'input' ? x : out]);
+  record(name, [x], [out], (ctx, [g]) => [rule(g!, ctx.saved_tensors[0]!)], [uses === 'input' ? x : out], [uses === 'input' ? 'self' : 'result']);
   return out;
 }
 
