@@ -190,6 +190,7 @@ function item_reader<T>(dataset: DatasetLike<T> | readonly T[]): (i: number) => 
  * loader.length; // number of batches
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static readonly __name__: string = 'DataLoader';
   /** The dataset items are read from (an array is wrapped). */
   readonly dataset: DatasetLike<T>;
@@ -270,6 +271,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     return object_repr(this, 'torch.utils.data.dataloader');
   }
 
+  /** Node's `util.inspect` (and `console.log`) show the same text as `toString()`. */
   [INSPECT](): string {
     return this.toString();
   }

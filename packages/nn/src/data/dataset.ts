@@ -24,6 +24,7 @@ export interface DatasetLike<T> {
  * [...new Squares()]; // [0, 1, 4, …, 81]
  */
 export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static readonly __name__: string = 'Dataset';
   /** Item `index` (Python's `dataset[index]`). */
   abstract get(index: number): T;
@@ -35,6 +36,7 @@ export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
     return object_repr(this, 'torch.utils.data.dataset');
   }
 
+  /** Node's `util.inspect` (and `console.log`) show the same text as `toString()`. */
   [INSPECT](): string {
     return this.toString();
   }
@@ -55,6 +57,7 @@ export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
  * const [x0, y0] = ds.get(0); ds.length; // 100
  */
 export class TensorDataset extends Dataset<Tensor[]> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'TensorDataset';
   /** The wrapped tensors, all with the same first dimension. */
   readonly tensors: Tensor[];
@@ -111,6 +114,7 @@ export interface Slice {
  * both.length; both.cumulative_sizes;
  */
 export class ConcatDataset<T> extends Dataset<T> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'ConcatDataset';
   /** The concatenated datasets, in order. */
   readonly datasets: DatasetLike<T>[];
@@ -173,6 +177,7 @@ export function next<T>(iterator: Iterator<T>): T {
  * const first_ten = new nn.data.Subset(ds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
  */
 export class Subset<T> extends Dataset<T> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'Subset';
   /** The underlying dataset. */
   readonly dataset: DatasetLike<T>;

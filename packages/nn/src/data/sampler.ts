@@ -30,6 +30,7 @@ export abstract class Sampler<I = number> implements Iterable<I> {
     return object_repr(this, 'torch.utils.data.sampler');
   }
 
+  /** Node's `util.inspect` (and `console.log`) show the same text as `toString()`. */
   [INSPECT](): string {
     return this.toString();
   }
@@ -70,6 +71,7 @@ function pass_generator(generator: torch.Generator | null): torch.Generator {
  * [...new nn.data.SequentialSampler([10, 20, 30])]; // [0, 1, 2]
  */
 export class SequentialSampler extends Sampler<number> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'SequentialSampler';
   /** The dataset (anything with a length) whose indices are yielded. */
   readonly data_source: Sized;
@@ -102,6 +104,7 @@ const RANDOM_SAMPLER = signature<{ data_source: Sized; replacement: unknown; num
  * const s = new nn.data.RandomSampler(ds, { replacement: true, num_samples: 100, generator: new torch.Generator().manual_seed(0) });
  */
 export class RandomSampler extends Sampler<number> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'RandomSampler';
   /** The dataset whose indices are drawn. */
   readonly data_source: Sized;
@@ -157,6 +160,7 @@ const SUBSET_SAMPLER = signature<{ indices: Iterable<number>; generator: torch.G
  * const val = new nn.data.SubsetRandomSampler([0, 5, 9]);
  */
 export class SubsetRandomSampler extends Sampler<number> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'SubsetRandomSampler';
   /** The indices that are permuted. */
   readonly indices: readonly number[];
@@ -192,6 +196,7 @@ const WEIGHTED_SAMPLER = signature<{ weights: unknown; num_samples: number; repl
  * const balanced = new nn.data.WeightedRandomSampler([0.1, 0.9, 0.9], 6);
  */
 export class WeightedRandomSampler extends Sampler<number> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'WeightedRandomSampler';
   /** Sampling weight of every index (need not sum to 1). */
   readonly weights: Float64Array;
@@ -275,6 +280,7 @@ const BATCH_SAMPLER = signature<{ sampler: Iterable<number>; batch_size: number;
  * // [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
  */
 export class BatchSampler extends Sampler<number[]> {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'BatchSampler';
   /** The index source that is batched. */
   readonly sampler: Iterable<number>;

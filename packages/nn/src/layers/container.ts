@@ -110,18 +110,25 @@ export class ModuleList<M extends Module = Module> extends Module {
   get length(): number {
     return this._modules.size;
   }
+  /**
+   * The module at `index` (negative counts from the end), PyTorch's `list[i]`; throws a RangeError when out of
+   * range.
+   */
   at<T extends Module = M>(index: number): T {
     const mods = [...this._modules.values()];
     return mods[check_index(index, mods.length, 'ModuleList')] as T;
   }
+  /** Adds `module` at the end; returns this list. */
   append(module: M): this {
     this.add_module(String(this._modules.size), module);
     return this;
   }
+  /** Appends every module of `modules` in order; returns this list. */
   extend(modules: Iterable<M>): this {
     for (const m of modules) this.append(m);
     return this;
   }
+  /** Iterates over the modules in order. */
   *[Symbol.iterator](): Iterator<M> {
     for (const m of this._modules.values()) if (m !== null) yield m as M;
   }

@@ -60,6 +60,7 @@ function py_mod(a: number, n: number): number {
  * }
  */
 export abstract class LRScheduler {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static readonly __name__: string = 'LRScheduler';
   /** The optimizer whose groups' `lr` is scheduled. */
   readonly optimizer: Optimizer;
@@ -84,6 +85,7 @@ export abstract class LRScheduler {
     return object_repr(this, 'torch.optim.lr_scheduler');
   }
 
+  /** Node's `util.inspect` (and `console.log`) show the same text as `toString()`. */
   [INSPECT](): string {
     return this.toString();
   }
@@ -216,6 +218,7 @@ const STEP_LR = signature<{ optimizer: unknown; step_size: number; gamma: number
  * const sched = new optim.lr_scheduler.StepLR(opt, 30, { gamma: 0.1 }); // or new StepLR(opt, 30, 0.1)
  */
 export class StepLR extends LRScheduler {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'StepLR';
   /** Period of the decay, in epochs. */
   step_size: number;
@@ -257,6 +260,7 @@ const MULTI_STEP_LR = signature<{ optimizer: unknown; milestones: number[]; gamm
  * const sched = new optim.lr_scheduler.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
  */
 export class MultiStepLR extends LRScheduler {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'MultiStepLR';
   /** Sorted milestones, repeated ones kept (PyTorch holds a Counter). */
   milestones: number[];
@@ -294,6 +298,7 @@ const EXPONENTIAL_LR = signature<{ optimizer: unknown; gamma: number; last_epoch
  * const sched = new optim.lr_scheduler.ExponentialLR(opt, 0.9);
  */
 export class ExponentialLR extends LRScheduler {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'ExponentialLR';
   /** Multiplicative factor of the decay, applied every epoch. */
   gamma: number;
@@ -334,6 +339,7 @@ const COSINE_ANNEALING_LR = signature<{ optimizer: unknown; T_max: number; eta_m
  * const sched = new optim.lr_scheduler.CosineAnnealingLR(opt, 100, { eta_min: 1e-5 });
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'CosineAnnealingLR';
   /** Number of epochs of a half cosine period. */
   T_max: number;
@@ -381,6 +387,7 @@ const LAMBDA_LR = signature<{ optimizer: unknown; lr_lambda: LrLambda | LrLambda
  * const sched = new optim.lr_scheduler.LambdaLR(opt, (epoch) => 0.95 ** epoch);
  */
 export class LambdaLR extends LRScheduler {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'LambdaLR';
   /** One factor function per group: the rate is `initial_lr · λ(epoch)`. */
   lr_lambdas: LrLambda[];
@@ -473,6 +480,7 @@ const ONE_CYCLE_LR = signature<{
  * const sched2 = new optim.lr_scheduler.OneCycleLR(opt, 0.1, 1000);   // total_steps
  */
 export class OneCycleLR extends LRScheduler {
+  /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'OneCycleLR';
   /** Total number of steps in the cycle. */
   total_steps: number;

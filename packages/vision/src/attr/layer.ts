@@ -29,9 +29,13 @@ export interface LayerEval {
 
 /** `LayerEval` for several layers hooked during the same forward: one entry per layer. */
 export interface LayersEval {
+  /** Per layer, the recorded tensors (a layer may take or return several). */
   evals: Tensor[][];
+  /** Per layer, whether they came as a tuple. */
   is_tuple: boolean[];
+  /** Per layer, the gradients of the selected output with respect to them, or null. */
   grads: Tensor[][] | null;
+  /** The model's output. */
   output: Tensor;
 }
 
@@ -110,7 +114,12 @@ export function layers_eval(
   return want_grads ? torch.enable_grad(run) : torch.no_grad(run);
 }
 
-/** `flat` cut into consecutive groups as long as those of `like`. */
+/**
+ * `flat` cut into consecutive groups as long as those of `like`.
+ *
+ * @example
+ * attr.split_like([1, 2, 3], [[0, 0], [0]]); // [[1, 2], [3]]
+ */
 export function split_like<T>(flat: readonly T[], like: readonly (readonly unknown[])[]): T[][] {
   let at = 0;
   return like.map((group) => flat.slice(at, (at += group.length)));
@@ -135,7 +144,12 @@ export type LayerSpec = nn.Module | string;
 /** One layer, or a list of layers (Captum's `ModuleOrModuleList`): a list gives one attribution per layer. */
 export type LayersSpec = LayerSpec | readonly LayerSpec[];
 
-/** The first layer of a `LayersSpec` (the layer itself when it is not a list); throws on an empty list. */
+/**
+ * The first layer of a `LayersSpec` (the layer itself when it is not a list); throws on an empty list.
+ *
+ * @example
+ * attr.first_layer(['conv1', 'conv2']); // 'conv1'
+ */
 export function first_layer(layer: LayersSpec): LayerSpec {
   if (typeof layer === 'string' || layer instanceof nn.Module) return layer;
   if (layer.length === 0) throw new Error('the list of layers is empty');
@@ -145,7 +159,13 @@ export function first_layer(layer: LayersSpec): LayerSpec {
 /** Attributions per layer as Captum returns them: the layer's one (a Tensor, or an array for a tuple), or a list of those for a list of layers. */
 export type LayersOut = Tensor | Tensor[] | (Tensor | Tensor[])[];
 
-/** Base of the layer methods: the forward function and the layer (a module of the model, or its dotted path). */
+/**
+ * Base of the layer methods: the forward function and the layer (a module of the model, or its dotted path).
+ *
+ * @example
+ * const la: attr.LayerAttribution = new attr.LayerGradCam(net, 'conv2');
+ * la.layer; // the Conv2d module
+ */
 export abstract class LayerAttribution extends GradientAttribution {
   /** The layer (the first one when a list was given). */
   readonly layer: nn.Module;

@@ -43,7 +43,12 @@ export class LayerIntegratedGradients extends LayerAttribution {
 
   protected override readonly has_delta = true;
 
-  attribute<O extends LayerPathOptions>(inputs: Inputs, options?: O): O extends { return_convergence_delta: true } ? [LayersOut, Tensor] : LayersOut {
+  attribute<O extends LayerPathOptions>(inputs: Inputs, options?: O): O extends {
+    /** Set: `[attributions, delta]`. */
+    return_convergence_delta: true;
+  }
+    ? [LayersOut, Tensor]
+    : LayersOut {
     const o = parse_options(LAYER_IG, inputs, options);
     const { inputs: xs } = format_inputs(inputs);
     const baselines = tensorize_baselines(xs, format_baselines(o.baselines, xs));
