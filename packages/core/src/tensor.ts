@@ -17,6 +17,7 @@ import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
 import { method_call, py_type_name, signature, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
+import type { ScatterAddMethodArgs, ScatterMethodArgs } from './ops/scatter.js';
 import type { ClampOptions } from './ops/types.js';
 import type { MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { RoundingMode, Scalar } from './ops/arithmetic.js';
@@ -862,6 +863,31 @@ export class Tensor {
   gather(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
     method_call();
     return ops.gather(this, ...args);
+  }
+  /** Method form of {@link ops.index_select}. */
+  index_select(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
+    method_call();
+    return ops.index_select(this, ...args);
+  }
+  /** Method form of {@link ops.scatter}. */
+  scatter(...args: ScatterMethodArgs): Tensor {
+    method_call();
+    return ops.scatter(this, ...args);
+  }
+  /** Method form of {@link ops.scatter_}. */
+  scatter_(...args: ScatterMethodArgs): this {
+    method_call();
+    return ops.scatter_(this, ...args);
+  }
+  /** Method form of {@link ops.scatter_add}. */
+  scatter_add(...args: ScatterAddMethodArgs): Tensor {
+    method_call();
+    return ops.scatter_add(this, ...args);
+  }
+  /** Method form of {@link ops.scatter_add_}. */
+  scatter_add_(...args: ScatterAddMethodArgs): this {
+    method_call();
+    return ops.scatter_add_(this, ...args);
   }
   /** Method form of {@link ops.masked_fill}. */
   masked_fill(mask: Tensor, value: Scalar | Tensor): Tensor {

@@ -183,6 +183,22 @@ export const OP_CASES: Record<string, OpCase> = {
       torch.scatter_into_zeros(s!.select(1, 0), 1, long([3, 0, 3]), [3, 4], false),
     ],
   },
+  index_select: {
+    ops: ['index_select'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [x!.index_select(0, long([2, 0, 2])), torch.index_select(x!, -1, long([3, 1])), x!.select(0, 1).index_select(0, long([1]).view([]))],
+  },
+  scatter: {
+    ops: ['scatter', 'scatter_', 'scatter_add', 'scatter_add_'],
+    inputs: () => [leaf([3, 4]), leaf([2, 3])],
+    fn: (x, s) => {
+      const idx = long([0, 3, 1, 2, 1, 0]).view(2, 3);
+      return [
+        x!.scatter(1, idx, s!), torch.scatter(x!, 0, long([2, 0]).view(2, 1), 0.5), x!.scatter_add(1, long([0, 0, 1, 3, 3, 3]).view(2, 3), s!),
+        copy(x!).scatter_(1, idx, s!.mul(2)), copy(x!).scatter_(0, long([1]).view(1, 1), { value: 3 }), copy(x!).scatter_add_(0, long([2, 2, 0]).view(1, 3), s!.narrow(0, 1, 1)),
+      ];
+    },
+  },
   view_scatter: {
     ops: ['view_scatter'],
     inputs: () => [leaf([2, 5])],
@@ -522,6 +538,7 @@ reason('the argument reader of to()', 'parse_to');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
+reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');

@@ -9,6 +9,7 @@ export * from './resample.js';
 export * from './reduce.js';
 export * from './view.js';
 export * from './indexing.js';
+export * from './scatter.js';
 export * from './linalg.js';
 export * from './nn_ops.js';
 export * from './inplace.js';

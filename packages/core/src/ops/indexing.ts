@@ -284,7 +284,13 @@ function as_alias(x: Tensor): Tensor {
   return out;
 }
 
-function gather_plan(index: Tensor, dim: number, src_shape: readonly number[]): Int32Array {
+/**
+ * Offsets into a contiguous `src_shape` tensor of every entry of `index` read along `dim` (gather's and
+ * scatter's addressing), with PyTorch's out-of-bounds error.
+ *
+ * @hidden
+ */
+export function gather_plan(index: Tensor, dim: number, src_shape: readonly number[]): Int32Array {
   const idx = index._contiguous_data();
   const strides = contiguous_strides(src_shape);
   const ishape = index.shape;

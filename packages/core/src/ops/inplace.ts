@@ -29,8 +29,10 @@ function check_inplace(self: Tensor, others: readonly (Tensor | Scalar)[]): bool
  * Runs `op` out of place on an alias carrying `self`'s autograd identity, writes the result into `self`'s
  * memory and moves `self` onto the result's node. `needs_original` clones the pre-op value for the
  * backward rule (mul_, div_, clamp_).
+ *
+ * @hidden
  */
-function apply_inplace<T extends Tensor>(
+export function apply_inplace<T extends Tensor>(
   self: T,
   others: readonly (Tensor | Scalar)[],
   needs_original: boolean,

@@ -1,0 +1,236 @@
+// Indexing along one dim: index_select, index_add, scatter / scatter_ and scatter_add / scatter_add_
+// (IndexSelectBackward0, IndexAddBackward0, ScatterBackward0 / ScatterBackward1, ScatterAddBackward0).
+import { trace_op, tracing } from '../jit/tracer.js';
+import { normalize_dim, numel_of } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { empty, record, record_not_implemented } from './record.js';
+import { apply_inplace } from './inplace.js';
+import { gather, gather_plan } from './indexing.js';
+import { signature, type PyArgs } from '../signature.js';
+import type { Scalar } from './arithmetic.js';
+
+/** Sizes before `dim`, at `dim` and after it: the loop bounds of an op along one dim. */
+function split_at(shape: readonly number[], dim: number): [outer: number, size: number, inner: number] {
+  return [numel_of(shape.slice(0, dim)), shape[dim] ?? 1, numel_of(shape.slice(dim + 1))];
+}
+
+/** The positions an index_select / index_add index names, checked (int32 or int64, a vector, within `size`). */
+function index_positions(op: string, index: Tensor, size: number): ArrayLike<number> {
+  if (index.dtype !== 'int64') throw new Error(`${op}(): Expected dtype int32 or int64 for index`);
+  if (index.ndim > 1) throw new RangeError(`${op}(): Index is supposed to be a vector`);
+  const idx = index._contiguous_data();
+  for (let i = 0; i < idx.length; i++) if (idx[i]! < 0 || idx[i]! >= size) throw new RangeError('index out of range in self');
+  return idx;
+}
+
+/** `out[.., k, ..] = x[.., index[k], ..]` along `dim` (or its adjoint, adding into `out`, when `add`). */
+function select_rows(src: ArrayLike<number>, out: { [i: number]: number }, shape_src: readonly number[], dim: number, idx: ArrayLike<number>, add: boolean): void {
+  const [outer, size, inner] = split_at(shape_src, dim);
+  const n = idx.length;
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < n; k++) {
+      const from = (o * size + idx[k]!) * inner;
+      const to = (o * n + k) * inner;
+      if (add) for (let i = 0; i < inner; i++) out[from + i] += src[to + i]!;
+      else for (let i = 0; i < inner; i++) out[to + i] = src[from + i]!;
+    }
+  }
+}
+
+const INDEX_SELECT = signature<{ input: Tensor; dim: number; index: Tensor }>('index_select(Tensor input, int dim, Tensor index)');
+/**
+ * The entries of `input` at `index` (a vector of int64 positions, repeats allowed) along `dim`
+ * (IndexSelectBackward0; the gradient adds back into those positions).
+ *
+ * @example
+ * torch.index_select(x, 0, torch.tensor([2, 0], { dtype: 'int64' }));
+ */
+export function index_select(...args: PyArgs<[input: Tensor, dim: number, index: Tensor], { input?: Tensor; dim?: number; index?: Tensor }>): Tensor {
+  if (tracing) return trace_op('aten::index_select', index_select, args, INDEX_SELECT);
+  const { input: x, dim, index } = INDEX_SELECT.parse(args);
+  const d = normalize_dim(dim, x.ndim);
+  const idx = index_positions('index_select', index, x.ndim === 0 ? 1 : x.shape[d]!);
+  const shape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? idx.length : s));
+  const out = empty(shape, x.dtype);
+  select_rows(x._contiguous_data(), out._storage.data, x.shape, d, idx, false);
+  const base = x.shape;
+  record('IndexSelectBackward0', [x], [out], (ctx, [g]) => [index_add_zeros(g!, d, ctx.saved_tensors[0]!, base)], [index]);
+  return out;
+}
+
+/** Zeros of `shape` with `src` added at `index` along `dim` (index_select's adjoint; IndexAddBackward0). */
+function index_add_zeros(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
+  const out = empty(shape, src.dtype);
+  select_rows(src._contiguous_data(), out._storage.data, shape, dim, index._contiguous_data(), true);
+  record('IndexAddBackward0', [null, src], [out], (ctx, [g]) => [null, index_select(g!, dim, ctx.saved_tensors[0]!)], [index]);
+  return out;
+}
+
+/** How `scatter` combines with what is there. */
+export type ScatterReduce = 'add' | 'multiply';
+interface ScatterParsed {
+  input: Tensor;
+  dim: number;
+  index: Tensor;
+  src: Tensor | Scalar;
+  reduce: string | null;
+}
+const SCATTER = signature<ScatterParsed>('scatter(Tensor input, int dim, Tensor index, Tensor|Scalar src, *, str? reduce=None)');
+const SCATTER_ADD = signature<{ input: Tensor; dim: number; index: Tensor; src: Tensor }>('scatter_add(Tensor input, int dim, Tensor index, Tensor src)');
+/** Keyword arguments of `scatter` / `scatter_`. */
+export interface ScatterOptions {
+  /** The dim written along. */
+  dim?: number;
+  /** int64 positions along `dim`, with the input's rank. */
+  index?: Tensor;
+  /** The values written (read at index's positions), or one number. */
+  src?: Tensor | Scalar;
+  /** One number written everywhere index points (PyTorch's scalar overload). */
+  value?: Scalar;
+  /** Combine with what is there instead of overwriting (not differentiable). */
+  reduce?: ScatterReduce | null;
+}
+/** Keyword arguments of `scatter_add` / `scatter_add_`. */
+export interface ScatterAddOptions {
+  /** The dim added along. */
+  dim?: number;
+  /** int64 positions along `dim`, with the input's rank. */
+  index?: Tensor;
+  /** The values added (read at index's positions). */
+  src?: Tensor;
+}
+type ScatterArgs = PyArgs<[input: Tensor, dim: number, index: Tensor, src: Tensor | Scalar], ScatterOptions & { input?: Tensor }>;
+/** The arguments of `x.scatter(...)` / `x.scatter_(...)`. */
+export type ScatterMethodArgs = PyArgs<[dim: number, index: Tensor, src: Tensor | Scalar], ScatterOptions>;
+type ScatterAddArgs = PyArgs<[input: Tensor, dim: number, index: Tensor, src: Tensor], ScatterAddOptions & { input?: Tensor }>;
+/** The arguments of `x.scatter_add(...)` / `x.scatter_add_(...)`. */
+export type ScatterAddMethodArgs = PyArgs<[dim: number, index: Tensor, src: Tensor], ScatterAddOptions>;
+
+/** PyTorch's `value=` spelling of the scalar overload, read as `src`. */
+function value_as_src<A extends unknown[]>(args: A): A {
+  const last = args[args.length - 1];
+  if (typeof last !== 'object' || last === null || last instanceof Tensor || Array.isArray(last) || !('value' in last)) return args;
+  const { value, ...rest } = last as { value: unknown };
+  return [...args.slice(0, -1), { ...rest, src: value }] as unknown as A;
+}
+
+/** PyTorch's scatter / scatter_add checks: int64 index with self's rank, no larger than self (and src) off `dim`. */
+function check_scatter(op: string, x: Tensor, d: number, index: Tensor, src: Tensor | null): void {
+  if (index.dtype !== 'int64') throw new Error(`${op}(): Expected dtype int64 for index`);
+  if (src !== null && src.dtype !== x.dtype) throw new Error(`${op}(): Expected self.dtype to be equal to src.dtype`);
+  if (Math.max(index.ndim, 1) !== Math.max(x.ndim, 1)) throw new Error('Index tensor must have the same number of dimensions as self tensor');
+  if (src !== null && Math.max(index.ndim, 1) !== Math.max(src.ndim, 1)) throw new Error('Index tensor must have the same number of dimensions as src tensor');
+  const bad = index.shape.some((s, k) => (k !== d && s > x.shape[k]!) || (src !== null && s > (src.shape[k] ?? 1)));
+  if (bad) {
+    const vs_src = src === null ? '' : ` and to be smaller size than src [${src.shape.join(', ')}]`;
+    throw new Error(`Expected index [${index.shape.join(', ')}] to be smaller than self [${x.shape.join(', ')}] apart from dimension ${d}${vs_src}`);
+  }
+}
+
+/** The leading `shape` window of `t` (`t[:s0, :s1, ...]`), row-major: the part of `src` scatter reads. */
+function window_data(t: Tensor, shape: readonly number[]): ArrayLike<number> {
+  return new Tensor(t._storage, shape, t.dtype, t._strides, t._offset)._contiguous_data();
+}
+
+/** A copy of `x` with `src` (or a number) written, added or multiplied at `index` along `dim`. */
+function scatter_values(x: Tensor, d: number, index: Tensor, src: Tensor | Scalar, reduce: ScatterReduce | null): Tensor {
+  const plan = gather_plan(index, d, x.ndim === 0 ? [1] : x.shape);
+  const out = empty(x.shape, x.dtype);
+  const od = out._storage.data;
+  od.set(x._contiguous_data());
+  const values = src instanceof Tensor ? window_data(src, index.shape) : null;
+  const v0 = Number(src);
+  for (let i = 0; i < plan.length; i++) {
+    const v = values === null ? v0 : values[i]!;
+    const at = plan[i]!;
+    od[at] = reduce === 'add' ? od[at]! + v : reduce === 'multiply' ? od[at]! * v : v;
+  }
+  return out;
+}
+
+function scatter_parsed(a: ScatterParsed): Tensor {
+  const { input: x, index, src, reduce } = a;
+  const d = normalize_dim(a.dim, x.ndim);
+  if (reduce !== null && reduce !== 'add' && reduce !== 'multiply') throw new Error('reduce argument must be either add or multiply.');
+  check_scatter('scatter', x, d, index, src instanceof Tensor ? src : null);
+  const out = scatter_values(x, d, index, src, reduce);
+  if (reduce !== null) {
+    record_not_implemented(`scatter.${src instanceof Tensor ? 'reduce' : 'value_reduce'}`, [x, src instanceof Tensor ? src : null], [out]);
+    return out;
+  }
+  // self's gradient is zero where something was written; src's is the gradient gathered there
+  const zeros_at = (saved: Tensor, g: Tensor): Tensor => scatter(g, d, saved, 0);
+  if (src instanceof Tensor) {
+    record('ScatterBackward0', [x, src], [out], (ctx, [g]) => [
+      ctx.needs_input_grad(0) ? zeros_at(ctx.saved_tensors[0]!, g!) : null,
+      ctx.needs_input_grad(1) ? gather(g!, d, ctx.saved_tensors[0]!) : null,
+    ], [index]);
+  } else {
+    record('ScatterBackward1', [x], [out], (ctx, [g]) => [zeros_at(ctx.saved_tensors[0]!, g!)], [index]);
+  }
+  return out;
+}
+
+/**
+ * A copy of `input` with `src`'s entries (or the number `value`) written at `index` along `dim`:
+ * `out[i][index[i][j]] = src[i][j]` for dim 1 (ScatterBackward0, ScatterBackward1 for a number). `index` is int64
+ * with input's rank, no larger than input (and src) off `dim`; `reduce: 'add' | 'multiply'` combines instead
+ * (not differentiable, as in PyTorch).
+ *
+ * @example
+ * torch.scatter(torch.zeros([2, 3]), 1, torch.tensor([[2], [0]], { dtype: 'int64' }), 1.5);
+ */
+export function scatter(...args: ScatterArgs): Tensor {
+  if (tracing) return trace_op('aten::scatter', scatter, args, SCATTER);
+  return scatter_parsed(SCATTER.parse(value_as_src(args)) as ScatterParsed);
+}
+
+/**
+ * In-place {@link scatter} (ScatterBackward0 / ScatterBackward1 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * x.scatter_(0, torch.tensor([[1, 0]], { dtype: 'int64' }), 7);
+ */
+export function scatter_<T extends Tensor>(self: T, ...args: ScatterMethodArgs): T {
+  if (tracing) return trace_op('aten::scatter_', scatter_, [self, ...args]) as T;
+  const a = SCATTER.parse(value_as_src([self, ...args] as unknown as ScatterArgs)) as ScatterParsed;
+  // checked before writing, so bad input leaves self unchanged
+  check_scatter('scatter', self, normalize_dim(a.dim, self.ndim), a.index, a.src instanceof Tensor ? a.src : null);
+  return apply_inplace(self, a.src instanceof Tensor ? [a.src] : [], false, (alias) => scatter_parsed({ ...a, input: alias }));
+}
+
+function scatter_add_parsed(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const d = normalize_dim(dim, x.ndim);
+  check_scatter('scatter_add', x, d, index, src);
+  const out = scatter_values(x, d, index, src, 'add');
+  record('ScatterAddBackward0', [x, src], [out], (ctx, [g]) => [g!, ctx.needs_input_grad(1) ? gather(g!, d, ctx.saved_tensors[0]!) : null], [index]);
+  return out;
+}
+
+/**
+ * A copy of `input` with `src`'s entries added at `index` along `dim` (repeats accumulate):
+ * `out[i][index[i][j]] += src[i][j]` for dim 1 (ScatterAddBackward0).
+ *
+ * @example
+ * torch.scatter_add(torch.zeros([3]), 0, torch.tensor([0, 0, 2], { dtype: 'int64' }), torch.ones([3]));
+ */
+export function scatter_add(...args: ScatterAddArgs): Tensor {
+  if (tracing) return trace_op('aten::scatter_add', scatter_add, args, SCATTER_ADD);
+  const a = SCATTER_ADD.parse(args);
+  return scatter_add_parsed(a.input, a.dim, a.index, a.src);
+}
+
+/**
+ * In-place {@link scatter_add} (ScatterAddBackward0 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * counts.scatter_add_(0, labels, torch.ones([labels.shape[0]!]));
+ */
+export function scatter_add_<T extends Tensor>(self: T, ...args: ScatterAddMethodArgs): T {
+  if (tracing) return trace_op('aten::scatter_add_', scatter_add_, [self, ...args]) as T;
+  const a = SCATTER_ADD.parse([self, ...args] as unknown as ScatterAddArgs);
+  check_scatter('scatter_add', self, normalize_dim(a.dim, self.ndim), a.index, a.src);
+  return apply_inplace(self, [a.src], false, (alias) => scatter_add_parsed(alias, a.dim, a.index, a.src));
+}
