@@ -284,7 +284,8 @@ export function inline_graph(g: Graph): Graph {
       }
       f.env.set(node.out as Value, v);
     } else {
-      flat.nodes.push(new GraphNode(node.name, w, fill_template(node.args, map), fill_template(node.out, copy(f.env))));
+      const what = w.kind === 'op' && w.named !== null ? { ...w, named: fill_template(w.named, map) as Record<string, Template> } : w;
+      flat.nodes.push(new GraphNode(node.name, what, fill_template(node.args, map), fill_template(node.out, copy(f.env))));
     }
   }
   flat.output_template = fill_template(g.output_template, (v) => top.get(v)!);

@@ -1,0 +1,174 @@
+// torch.onnx.export against onnxruntime: model families and single ops export to opset 17, load in onnxruntime-node
+// and give tsgrad's outputs within 1e-4 relative, on inputs other than the traced ones (a new batch size where
+// the batch axis is dynamic).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as torch from '@tsgrad/core';
+import { Tensor } from '@tsgrad/core';
+import * as nn from '@tsgrad/nn';
+import * as ort from 'onnxruntime-node';
+import { models } from '../src/index.js';
+
+const ORT_TYPE = { float32: 'float32', float64: 'float64', int64: 'int64', bool: 'bool' } as const;
+
+function to_ort(t: Tensor): ort.Tensor {
+  const d = t._contiguous_data();
+  if (t.dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(d, (v) => BigInt(v)), t.shape);
+  if (t.dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(d), t.shape);
+  return new ort.Tensor(ORT_TYPE[t.dtype], t.dtype === 'float64' ? Float64Array.from(d) : Float32Array.from(d), t.shape);
+}
+
+const flat = (v: unknown): Tensor[] => (v instanceof Tensor ? [v] : Array.isArray(v) ? v.flatMap(flat) : []);
+
+/** Runs the exported bytes in onnxruntime on `inputs` and checks every output against tsgrad's `expected`. */
+async function expect_ort_matches(bytes: Uint8Array, inputs: Tensor[], expected: Tensor[], names?: string[]): Promise<void> {
+  const session = await ort.InferenceSession.create(bytes);
+  const feeds: Record<string, ort.Tensor> = {};
+  session.inputNames.forEach((n, i) => (feeds[n] = to_ort(inputs[i]!)));
+  if (names !== undefined) expect(session.outputNames).toEqual(names);
+  const result = await session.run(feeds);
+  expect(session.outputNames.length).toBe(expected.length);
+  session.outputNames.forEach((n, i) => {
+    const got = result[n]!;
+    const want = expected[i]!;
+    expect(got.dims, n).toEqual(want.shape);
+    const w = want._contiguous_data();
+    const g = got.data as ArrayLike<number | bigint | boolean>;
+    const scale = Math.max(1e-3, ...Array.from(w, Math.abs));
+    for (let k = 0; k < w.length; k++) {
+      const diff = Math.abs(Number(g[k]) - w[k]!);
+      if (!(diff <= 1e-4 * Math.max(Math.abs(w[k]!), scale * 1e-2))) expect.fail(`${n}[${k}]: onnxruntime ${Number(g[k])}, tsgrad ${w[k]}`);
+    }
+  });
+}
+
+interface ModelCase { build: () => nn.Module; inputs: (batch: number) => Tensor[]; ops: string[] }
+
+const MODELS: Record<string, ModelCase> = {
+  SimpleNet: { build: () => new models.SimpleNet(), inputs: (n) => [torch.randn([n, 1, 28, 28])], ops: ['Conv', 'MaxPool', 'Gemm', 'Relu'] },
+  resnet18: { build: () => models.resnet18({ num_classes: 10 }), inputs: (n) => [torch.randn([n, 3, 16, 16])], ops: ['BatchNormalization', 'GlobalAveragePool', 'Add', 'Flatten'] },
+  VisionTransformer: {
+    build: () => new models.VisionTransformer({ image_size: 16, patch_size: 4, num_layers: 2, num_heads: 2, hidden_dim: 16, mlp_dim: 32, num_classes: 10 }),
+    inputs: (n) => [torch.randn([n, 3, 16, 16])],
+    ops: ['LayerNormalization', 'Erf', 'Softmax', 'MatMul', 'Gather', 'Concat'],
+  },
+  TransformerEncoder: {
+    build: () => new nn.TransformerEncoder(new nn.TransformerEncoderLayer(8, 2, { dim_feedforward: 16, batch_first: true, norm_first: true, activation: 'gelu' }), 2),
+    inputs: (n) => [torch.randn([n, 5, 8])],
+    ops: ['LayerNormalization', 'Split', 'Softmax'],
+  },
+  GRU: { build: () => new nn.GRU(4, 6, { num_layers: 2, batch_first: true }), inputs: (n) => [torch.randn([n, 3, 4])], ops: ['Sigmoid', 'Tanh', 'Split'] },
+  LSTM: { build: () => new nn.LSTM(4, 5, { bidirectional: true }), inputs: (n) => [torch.randn([3, n, 4])], ops: ['Sigmoid', 'Tanh', 'Concat'] },
+};
+
+/** The model's bytes as text: op types, value and initializer names appear in it verbatim. */
+function as_text(bytes: Uint8Array): string {
+  return new TextDecoder('latin1').decode(bytes);
+}
+
+describe('model families run in onnxruntime as in tsgrad', () => {
+  for (const [name, c] of Object.entries(MODELS)) {
+    it(name, async () => {
+      torch.manual_seed(2);
+      const model = c.build();
+      const bytes = torch.onnx.export(model, c.inputs(2), null, { opset_version: 17 });
+      expect(model.training, 'export leaves the training flag as it was').toBe(true);
+      const text = as_text(bytes);
+      for (const op of c.ops) expect(text.includes(op), op).toBe(true);
+      model.eval();
+      const x = c.inputs(2);
+      await expect_ort_matches(bytes, x, flat(torch.no_grad(() => model.call(...(x as [Tensor])))));
+    });
+  }
+});
+
+describe('torch.onnx.export options', () => {
+  it('names inputs, outputs and dynamic axes; parameters are initializers named by their state_dict keys; writes a file', async () => {
+    const net = new models.SimpleNet().eval();
+    const dir = mkdtempSync(join(tmpdir(), 'tsgrad-onnx-'));
+    try {
+      const path = join(dir, 'simple_net.onnx');
+      const bytes = torch.onnx.export(net, [torch.randn([1, 1, 28, 28])], path, {
+        input_names: ['image'], output_names: ['logits'], dynamic_axes: { image: { 0: 'batch' }, logits: [0] }, opset_version: 17,
+      });
+      expect(new Uint8Array(readFileSync(path))).toEqual(bytes);
+      const text = as_text(bytes);
+      for (const key of Object.keys(net.state_dict())) expect(text.includes(key), key).toBe(true);
+      expect(text.includes('batch')).toBe(true);
+      expect(text.includes('logits_dynamic_axes_1')).toBe(true);
+      const x = torch.randn([5, 1, 28, 28]);
+      await expect_ort_matches(bytes, [x], [torch.no_grad(() => net.call(x))], ['logits']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses other opsets, unknown dynamic axes names and ops ONNX cannot express', () => {
+    const net = new nn.Linear(3, 2);
+    const x = torch.randn([2, 3]);
+    expect(() => torch.onnx.export(net, [x], null, { opset_version: 13 })).toThrow('tsgrad exports ONNX opset 17 only, but opset_version=13 was asked for');
+    expect(() => torch.onnx.export(net, [x], null, { input_names: ['x'], dynamic_axes: { y: [0] } })).toThrow('Provided key y for dynamic axes is not a valid input/output name');
+    expect(() => torch.onnx.export((a: Tensor) => torch.cosine_similarity(a, a), [x], null)).toThrow(
+      "Exporting the operator 'aten::cosine_similarity' to ONNX opset version 17 is not supported.",
+    );
+  });
+});
+
+/** Single ops through export and onnxruntime: each row a function of float32 inputs. */
+const OPS: Record<string, { inputs: () => Tensor[]; fn: (...x: Tensor[]) => unknown }> = {
+  arithmetic: { inputs: () => [torch.randn([2, 3]), torch.rand([3]).add(0.5)], fn: (a, b) => [a.add(b, { alpha: 2 }), a.sub(1.5), torch.rsub(a, 2), a.mul(b), a.div(b), b.pow(2), a.neg(), torch.maximum(a, b), torch.minimum(a, b)] },
+  math: { inputs: () => [torch.rand([4]).add(0.1)], fn: (a) => [a.exp(), a.log(), a.sqrt(), a.rsqrt(), a.reciprocal(), a.sin(), a.cos(), a.abs(), a.sign(), a.erf(), a.square(), torch.log1p(a), a.clamp(0.3, 0.8)] },
+  compare_where: { inputs: () => [torch.randn([3, 4]), torch.randn([4])], fn: (a, b) => [torch.where(a.gt(b), a, b), a.masked_fill(a.lt(0), -1), a.ge(0).logical_not(), torch.where(a.eq(b), 1, a.ne(0).to('float32'))] },
+  activations: {
+    inputs: () => [torch.randn([2, 6])],
+    fn: (a) => [
+      a.relu(), a.sigmoid(), a.tanh(), torch.gelu(a), torch.gelu(a, { approximate: 'tanh' }), torch.leaky_relu(a, 0.2), torch.elu(a, 0.5), torch.selu(a), torch.celu(a),
+      torch.silu(a), torch.mish(a), torch.softplus(a), torch.softplus(a, { beta: 2 }), torch.logsigmoid(a), torch.hardtanh(a), torch.relu6(a.mul(4)), torch.hardsigmoid(a),
+      torch.hardswish(a), torch.softsign(a), torch.tanhshrink(a), torch.hardshrink(a), torch.softshrink(a), torch.glu(a), torch.threshold(a, 0.1, 2),
+    ],
+  },
+  softmax_reductions: {
+    inputs: () => [torch.randn([2, 3, 4])],
+    fn: (a) => [a.softmax(-1), a.log_softmax(1), a.sum(), a.sum([0, 2], { keepdim: true }), a.mean(1), a.amax(2), a.amin([0, 1]), a.argmax(1), a.argmax()],
+  },
+  shapes: {
+    inputs: () => [torch.randn([2, 3, 4])],
+    fn: (a) => [
+      a.view(6, 4), a.reshape(2, 12), a.flatten(), torch.flatten(a, 1), a.transpose(0, 2), a.permute(2, 0, 1), a.unsqueeze(1), a.unsqueeze(-1).squeeze(-1), a.select(1, -1),
+      a.narrow(2, 1, 2), a.expand(3, 2, 3, 4), torch.cat([a, a], 1), torch.stack([a, a], 0), ...a.chunk(2, 2), ...a.split([1, 2], 1), ...a.unbind(0), a.select(0, 0).t(), a.contiguous().clone().detach(),
+    ],
+  },
+  products: {
+    inputs: () => [torch.randn([2, 3, 4]), torch.randn([2, 4, 5]), torch.randn([2, 3, 5]), torch.randn([4, 5])],
+    fn: (a, b, c, m) => [a.matmul(b), torch.bmm(a, b), torch.baddbmm(c, a, b, { beta: 0.5, alpha: 2 }), a.matmul(m), torch.mm(a.select(0, 0), m), torch.addmm(c.select(0, 0), a.select(0, 0), m)],
+  },
+  nn_functional: {
+    inputs: () => [torch.randn([2, 3, 6, 6]), torch.randn([4, 3, 3, 3]), torch.randn([4]), torch.randn([5, 6]), torch.randn([6])],
+    fn: (x, w, b, lw, lb) => [
+      torch.conv2d(x, w, b, { stride: 2, padding: 1 }), torch.conv2d(x, w, null, { padding: 'same', dilation: 1 }), torch.max_pool2d(x, 3, { stride: 2, padding: 1, ceil_mode: true }),
+      torch.avg_pool2d(x, 2, { count_include_pad: false }), torch.adaptive_avg_pool2d(x, [3, 2]), torch.adaptive_avg_pool2d(x, 1), torch.linear(x, lw, lb.narrow(0, 0, 5)), torch.layer_norm(x, [6, 6]),
+      torch.layer_norm(x, [6], lb, lb), torch.pad(x, [1, 2, 0, 1]), torch.pad(x, [1, 1, 2, 2], { mode: 'reflect' }), torch.pad(x, [2, 1], { mode: 'replicate' }),
+      torch.dropout(x, { p: 0.3, training: false }), torch.prelu(x, b.narrow(0, 0, 3)), x.tril(), x.triu(1),
+    ],
+  },
+  embedding_attention: {
+    inputs: () => [torch.randint(0, 7, [2, 3]), torch.randn([7, 4]), torch.randn([2, 2, 3, 4]), torch.randn([2, 2, 5, 4]), torch.randn([2, 2, 5, 4]), torch.randn([3, 5]).gt(-0.5)],
+    fn: (i, w, q, k, v, m) => [
+      torch.embedding(i, w), torch.scaled_dot_product_attention(q, k, v), torch.scaled_dot_product_attention(q, k, v, { attn_mask: m }),
+      torch.scaled_dot_product_attention(q, k, v, { attn_mask: m.to('float32').mul(0.5), scale: 0.3 }), torch.scaled_dot_product_attention(q, k.narrow(2, 0, 3), v.narrow(2, 0, 3), { is_causal: true }),
+    ],
+  },
+  creation_constants: { inputs: () => [torch.randn([2, 3])], fn: (a) => [a.add(torch.ones([3])), a.mul(torch.arange(3)), a.sub(torch.zeros([2, 3]))] },
+};
+
+describe('single ops run in onnxruntime as in tsgrad', () => {
+  for (const [name, row] of Object.entries(OPS)) {
+    it(name, async () => {
+      const bytes = torch.onnx.export(row.fn as (...x: Tensor[]) => unknown, row.inputs(), null);
+      const x = row.inputs();
+      await expect_ort_matches(bytes, x, flat(row.fn(...x)));
+    });
+  }
+});
