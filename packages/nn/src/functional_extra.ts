@@ -1,7 +1,7 @@
 // nn.functional composites PyTorch writes in Python: instance_norm, local_response_norm, bilinear and the
 // channel-wise / alpha dropouts; and the legacy CrossMapLRN2d Function with its hand-written backward.
 import * as torch from '@tsgrad/core';
-import { autograd, is_grad_enabled, signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { autograd, is_grad_enabled, jit, signature, type PyArgs, type Tensor } from '@tsgrad/core';
 
 const INSTANCE_NORM = signature<{ input: Tensor; running_mean: Tensor | null; running_var: Tensor | null; weight: Tensor | null; bias: Tensor | null; use_input_stats: boolean; momentum: number; eps: number }>(
   'instance_norm(Tensor input, Tensor? running_mean=None, Tensor? running_var=None, Tensor? weight=None, Tensor? bias=None, bool use_input_stats=True, float momentum=0.1, float eps=1e-5)');
@@ -16,6 +16,7 @@ const INSTANCE_NORM = signature<{ input: Tensor; running_mean: Tensor | null; ru
 export function instance_norm(...args: PyArgs<[input: Tensor, running_mean: Tensor | null, running_var: Tensor | null, weight: Tensor | null, bias: Tensor | null, use_input_stats: boolean, momentum: number, eps: number], {
   input?: Tensor; running_mean?: Tensor | null; running_var?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null; use_input_stats?: boolean; momentum?: number; eps?: number;
 }>): Tensor {
+  if (jit._tracing) return jit._trace_op('aten::instance_norm', instance_norm, args, INSTANCE_NORM);
   const a = INSTANCE_NORM.parse(args);
   const x = a.input;
   if (x.ndim < 3) throw new Error(`Expected 2D or higher spatial input to instance_norm, got input of size [${x.shape.join(', ')}]`);

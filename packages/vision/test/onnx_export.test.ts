@@ -1,6 +1,6 @@
 // torch.onnx.export against onnxruntime: model families and single ops export to opset 17, load in onnxruntime-node
-// and give tsgrad's outputs within 1e-4 relative, on inputs other than the traced ones (a new batch size where
-// the batch axis is dynamic).
+// and give tsgrad's outputs within 1e-4 relative on inputs other than the traced ones (a new batch size where the
+// batch axis is declared dynamic).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,43 +8,19 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
-import * as ort from 'onnxruntime-node';
 import { models } from '../src/index.js';
+import { as_text, expect_ort_matches, flat } from './onnx_utils.js';
 
-const ORT_TYPE = { float32: 'float32', float64: 'float64', int64: 'int64', bool: 'bool' } as const;
+interface ModelCase { build: () => nn.Module; inputs: (batch: number) => unknown[]; ops: string[] }
 
-function to_ort(t: Tensor): ort.Tensor {
-  const d = t._contiguous_data();
-  if (t.dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(d, (v) => BigInt(v)), t.shape);
-  if (t.dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(d), t.shape);
-  return new ort.Tensor(ORT_TYPE[t.dtype], t.dtype === 'float64' ? Float64Array.from(d) : Float32Array.from(d), t.shape);
+/** Multi-head attention with a key padding mask, returning its averaged weights too. */
+class MaskedAttention extends nn.Module {
+  static override readonly __name__ = 'MaskedAttention';
+  mha = new nn.MultiheadAttention(8, 2, { batch_first: true });
+  override forward(x: Tensor, mask: Tensor): [Tensor, Tensor | null] {
+    return this.mha.call(x, x, x, nn.kwargs({ key_padding_mask: mask, need_weights: true }));
+  }
 }
-
-const flat = (v: unknown): Tensor[] => (v instanceof Tensor ? [v] : Array.isArray(v) ? v.flatMap(flat) : []);
-
-/** Runs the exported bytes in onnxruntime on `inputs` and checks every output against tsgrad's `expected`. */
-async function expect_ort_matches(bytes: Uint8Array, inputs: Tensor[], expected: Tensor[], names?: string[]): Promise<void> {
-  const session = await ort.InferenceSession.create(bytes);
-  const feeds: Record<string, ort.Tensor> = {};
-  session.inputNames.forEach((n, i) => (feeds[n] = to_ort(inputs[i]!)));
-  if (names !== undefined) expect(session.outputNames).toEqual(names);
-  const result = await session.run(feeds);
-  expect(session.outputNames.length).toBe(expected.length);
-  session.outputNames.forEach((n, i) => {
-    const got = result[n]!;
-    const want = expected[i]!;
-    expect(got.dims, n).toEqual(want.shape);
-    const w = want._contiguous_data();
-    const g = got.data as ArrayLike<number | bigint | boolean>;
-    const scale = Math.max(1e-3, ...Array.from(w, Math.abs));
-    for (let k = 0; k < w.length; k++) {
-      const diff = Math.abs(Number(g[k]) - w[k]!);
-      if (!(diff <= 1e-4 * Math.max(Math.abs(w[k]!), scale * 1e-2))) expect.fail(`${n}[${k}]: onnxruntime ${Number(g[k])}, tsgrad ${w[k]}`);
-    }
-  });
-}
-
-interface ModelCase { build: () => nn.Module; inputs: (batch: number) => Tensor[]; ops: string[] }
 
 const MODELS: Record<string, ModelCase> = {
   SimpleNet: { build: () => new models.SimpleNet(), inputs: (n) => [torch.randn([n, 1, 28, 28])], ops: ['Conv', 'MaxPool', 'Gemm', 'Relu'] },
@@ -61,12 +37,45 @@ const MODELS: Record<string, ModelCase> = {
   },
   GRU: { build: () => new nn.GRU(4, 6, { num_layers: 2, batch_first: true }), inputs: (n) => [torch.randn([n, 3, 4])], ops: ['Sigmoid', 'Tanh', 'Split'] },
   LSTM: { build: () => new nn.LSTM(4, 5, { bidirectional: true }), inputs: (n) => [torch.randn([3, n, 4])], ops: ['Sigmoid', 'Tanh', 'Concat'] },
+  LSTM_with_state: {
+    build: () => new nn.LSTM(4, 5, { num_layers: 2, batch_first: true }),
+    inputs: (n) => [torch.randn([n, 3, 4]), [torch.randn([2, n, 5]), torch.randn([2, n, 5])]],
+    ops: ['Sigmoid', 'Gather'],
+  },
+  Transformer: {
+    build: () => new nn.Transformer({ d_model: 8, nhead: 2, num_encoder_layers: 1, num_decoder_layers: 1, dim_feedforward: 16, batch_first: true }),
+    inputs: (n) => [torch.randn([n, 5, 8]), torch.randn([n, 3, 8])],
+    ops: ['LayerNormalization', 'Softmax'],
+  },
+  MultiheadAttention: {
+    build: () => new MaskedAttention(),
+    inputs: (n) => [torch.randn([n, 4, 8]), torch.arange(4).ge(torch.arange(n).add(2).unsqueeze(1))],
+    ops: ['Where', 'Softmax', 'ReduceMean'],
+  },
+  conv1d_layers: {
+    build: () => new nn.Sequential(new nn.Conv1d(3, 4, 3, { padding: 1 }), new nn.BatchNorm1d(4), new nn.ReLU(), new nn.AvgPool1d(2), new nn.MaxPool1d(2), new nn.AdaptiveAvgPool1d(3)),
+    inputs: (n) => [torch.randn([n, 3, 10])],
+    ops: ['Conv', 'BatchNormalization', 'AveragePool', 'MaxPool', 'ReduceMean'],
+  },
+  norm_layers: {
+    build: () => new nn.Sequential(new nn.GroupNorm(2, 4), new nn.InstanceNorm2d(4, { affine: true }), new nn.LayerNorm([3, 3]), new nn.Hardswish()),
+    inputs: (n) => [torch.randn([n, 4, 3, 3])],
+    ops: ['InstanceNormalization', 'LayerNormalization', 'HardSwish'],
+  },
+  resampling_layers: {
+    build: () => new nn.Sequential(
+      new nn.Upsample({ scale_factor: 2, mode: 'nearest' }), new nn.ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1, output_padding: 1 }),
+      new nn.Upsample({ scale_factor: 1.5, mode: 'bilinear' }), new nn.Upsample({ size: [7, 5], mode: 'bicubic', align_corners: true }), new nn.AdaptiveAvgPool2d([3, 4]),
+    ),
+    inputs: (n) => [torch.randn([n, 2, 3, 3])],
+    ops: ['Resize', 'ConvTranspose', 'Slice'],
+  },
+  conv3d_layers: {
+    build: () => new nn.Sequential(new nn.Conv3d(2, 3, 3, { padding: 'same' }), new nn.MaxPool3d(2), new nn.ConvTranspose3d(3, 2, 2), new nn.AvgPool3d(2)),
+    inputs: (n) => [torch.randn([n, 2, 4, 4, 4])],
+    ops: ['Conv', 'MaxPool', 'ConvTranspose', 'AveragePool'],
+  },
 };
-
-/** The model's bytes as text: op types, value and initializer names appear in it verbatim. */
-function as_text(bytes: Uint8Array): string {
-  return new TextDecoder('latin1').decode(bytes);
-}
 
 describe('model families run in onnxruntime as in tsgrad', () => {
   for (const [name, c] of Object.entries(MODELS)) {

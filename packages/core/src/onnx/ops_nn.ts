@@ -3,10 +3,8 @@
 import type { DType } from '../dtype.js';
 import { Value } from '../jit/graph.js';
 import { norm_dim, type OnnxBuilder, type OpCall } from './builder.js';
-import { F, I, Is, S } from './proto.js';
+import { F, I, Is, S, type Attr } from './proto.js';
 import type { Converter } from './ops_tensor.js';
-
-const pair = (v: number | readonly number[]): number[] => (typeof v === 'number' ? [v, v] : v.length === 1 ? [v[0]!, v[0]!] : [...v]);
 
 /** ONNX's pads `[begin…, end…]` from PyTorch's symmetric padding per spatial dim. */
 const pads = (p: readonly number[]): number[] => [...p, ...p];
@@ -29,6 +27,118 @@ const activation = (op: string, attrs: (c: OpCall) => Record<string, number> = (
   b.emit(c.y, op, [b.name(c.x)], a);
 };
 
+/** A per-spatial-dim list from an int or a list of one or `nd` ints. */
+const spatial = (v: number | readonly number[], nd: number): number[] => (typeof v === 'number' ? new Array<number>(nd).fill(v) : v.length === 1 ? new Array<number>(nd).fill(v[0]!) : [...v]);
+
+/** A batched input: ONNX's convolutions and pools have no unbatched form. */
+function check_batched(c: OpCall, nd: number): void {
+  if (c.x.type!.shape.length !== nd + 2) unsupported(`${c.node.name.slice(6)} on an unbatched input`);
+}
+
+/** `Conv` for conv1d/2d/3d: `padding` 'valid', 'same' (the odd extra at the end, as PyTorch) or per-dim ints. */
+const conv = (nd: number): Converter => (b, c) => {
+  check_batched(c, nd);
+  const w = c.tensor('weight', 1)!;
+  const kernel = w.type!.shape.slice(2);
+  const dilation = spatial(c.arg('dilation', 5, 1), nd);
+  const padding = c.arg<number | number[] | string>('padding', 4, 0);
+  let begin: number[];
+  let end: number[];
+  if (padding === 'valid') begin = end = new Array<number>(nd).fill(0);
+  else if (padding === 'same') {
+    const total = kernel.map((k, i) => dilation[i]! * (k - 1));
+    begin = total.map((t) => Math.floor(t / 2));
+    end = total.map((t, i) => t - begin[i]!);
+  } else begin = end = spatial(padding as number[], nd);
+  const bias = c.tensor('bias', 2);
+  b.emit(c.y, 'Conv', [b.name(c.x), b.name(w), ...(bias === null ? [] : [b.name(bias)])], {
+    kernel_shape: Is(kernel), strides: Is(spatial(c.arg('stride', 3, 1), nd)), pads: Is([...begin, ...end]), dilations: Is(dilation), group: I(c.arg('groups', 6, 1)),
+  });
+};
+
+/** `ConvTranspose` for conv_transpose1d/2d/3d. */
+const conv_transpose = (nd: number): Converter => (b, c) => {
+  check_batched(c, nd);
+  const w = c.tensor('weight', 1)!;
+  const bias = c.tensor('bias', 2);
+  b.emit(c.y, 'ConvTranspose', [b.name(c.x), b.name(w), ...(bias === null ? [] : [b.name(bias)])], {
+    kernel_shape: Is(w.type!.shape.slice(2)), strides: Is(spatial(c.arg('stride', 3, 1), nd)), pads: Is(pads(spatial(c.arg('padding', 4, 0), nd))),
+    output_padding: Is(spatial(c.arg('output_padding', 5, 0), nd)), group: I(c.arg('groups', 6, 1)), dilations: Is(spatial(c.arg('dilation', 7, 1), nd)),
+  });
+};
+
+/** The stride of a pool: `kernel_size` when omitted. */
+const pool_stride = (c: OpCall, kernel: number[], nd: number): number[] => {
+  const s = c.arg<number[] | null>('stride', 2, null);
+  return s === null || s.length === 0 ? kernel : spatial(s, nd);
+};
+
+const max_pool = (nd: number): Converter => (b, c) => {
+  check_batched(c, nd);
+  if (c.arg('return_indices', 6, false)) unsupported(`max_pool${nd}d with return_indices`);
+  const k = spatial(c.arg('kernel_size', 1, 1), nd);
+  b.emit(c.y, 'MaxPool', [b.name(c.x)], {
+    kernel_shape: Is(k), strides: Is(pool_stride(c, k, nd)), pads: Is(pads(spatial(c.arg('padding', 3, 0), nd))),
+    dilations: Is(spatial(c.arg('dilation', 4, 1), nd)), ceil_mode: I(c.arg('ceil_mode', 5, false) ? 1 : 0),
+  });
+};
+
+const avg_pool = (nd: number): Converter => (b, c) => {
+  check_batched(c, nd);
+  if (c.arg<number | null>('divisor_override', 6, null) !== null) unsupported(`avg_pool${nd}d with divisor_override`);
+  const k = spatial(c.arg('kernel_size', 1, 1), nd);
+  b.emit(c.y, 'AveragePool', [b.name(c.x)], {
+    kernel_shape: Is(k), strides: Is(pool_stride(c, k, nd)), pads: Is(pads(spatial(c.arg('padding', 3, 0), nd))),
+    ceil_mode: I(c.arg('ceil_mode', 4, false) ? 1 : 0), count_include_pad: I(c.arg('count_include_pad', 5, true) ? 1 : 0),
+  });
+};
+
+/**
+ * Adaptive average pooling from `from` to `to` (trailing dims): `GlobalAveragePool` for all-ones, `AveragePool`
+ * when every size divides, else per-dim bins (PyTorch's floor/ceil bounds) each a `Slice` + `ReduceMean`,
+ * concatenated, one spatial dim after another (exact: every bin of a dim has the same extent in the others).
+ */
+function adaptive_avg(b: OnnxBuilder, x: string, from: readonly number[], to: readonly number[]): string {
+  const nd = to.length - 2;
+  const ins = from.slice(2);
+  const outs = to.slice(2);
+  if (outs.every((o) => o === 1)) return b.node('GlobalAveragePool', [x])[0]!;
+  if (ins.every((n, i) => n % outs[i]! === 0)) {
+    const k = ins.map((n, i) => n / outs[i]!);
+    return b.node('AveragePool', [x], { kernel_shape: Is(k), strides: Is(k) })[0]!;
+  }
+  let cur = x;
+  for (let d = 0; d < nd; d++) {
+    const n = ins[d]!;
+    const o = outs[d]!;
+    if (n === o) continue;
+    const axis = d + 2;
+    const bins = Array.from({ length: o }, (_, i) => {
+      const start = Math.floor((i * n) / o);
+      const stop = Math.ceil(((i + 1) * n) / o);
+      const piece = b.node('Slice', [cur, b.i64([start]), b.i64([stop]), b.i64([axis])])[0]!;
+      return b.node('ReduceMean', [piece], { axes: Is([axis]), keepdims: I(1) })[0]!;
+    });
+    cur = b.node('Concat', bins, { axis: I(axis) })[0]!;
+  }
+  return cur;
+}
+
+/** `(x - mean) / √(var + eps)` over groups of channels, then a per-channel affine (group and instance norm). */
+function group_normalize(b: OnnxBuilder, c: OpCall, x: Value, groups: number, weight: Value | null, bias: Value | null, eps: number): void {
+  const shape = x.type!.shape;
+  const dt = x.type!.dtype;
+  const C = shape[1]!;
+  // InstanceNormalization over [N, G, rest] normalises each group; its own scale/bias stay 1/0
+  const grouped = b.node('Reshape', [b.name(x), b.i64([0, groups, -1])])[0]!;
+  const normed = b.node('InstanceNormalization', [grouped, filled(b, 1, groups, dt), filled(b, 0, groups, dt)], { epsilon: F(eps) })[0]!;
+  let y = b.node('Reshape', [normed, b.i64(shape.map((s, i) => (i === 0 ? 0 : s)))])[0]!;
+  const per_channel = b.i64([C, ...new Array<number>(shape.length - 2).fill(1)]);
+  if (weight !== null) y = b.node('Mul', [y, b.node('Reshape', [b.name(weight), per_channel])[0]!])[0]!;
+  if (bias !== null) y = b.node('Add', [y, b.node('Reshape', [b.name(bias), per_channel])[0]!])[0]!;
+  b.emit(c.y, 'Identity', [y]);
+}
+
 /** The converters of neural-network ops, by aten name. */
 export const NN_OPS: Record<string, Converter> = {
   'aten::linear': (b, c) => {
@@ -40,40 +150,40 @@ export const NN_OPS: Record<string, Converter> = {
     if (bias === '') b.emit(c.y, 'Identity', [prod]);
     else b.emit(c.y, 'Add', [prod, bias]);
   },
-  'aten::conv2d': (b, c) => {
-    const w = c.tensor('weight', 1)!;
-    const [, , kh, kw] = w.type!.shape as [number, number, number, number];
-    const stride = pair(c.arg('stride', 3, 1));
-    const dilation = pair(c.arg('dilation', 5, 1));
-    const padding = c.arg<number[] | string>('padding', 4, [0, 0]);
-    const p = padding === 'valid' ? [0, 0] : padding === 'same' ? [(dilation[0]! * (kh - 1)) / 2, (dilation[1]! * (kw - 1)) / 2] : pair(padding as number[]);
-    const bias = c.tensor('bias', 2);
-    b.emit(c.y, 'Conv', [b.name(c.x), b.name(w), ...(bias === null ? [] : [b.name(bias)])], {
-      kernel_shape: Is([kh, kw]), strides: Is(stride), pads: Is(pads(p)), dilations: Is(dilation), group: I(c.arg('groups', 6, 1)),
-    });
-  },
-  'aten::max_pool2d': (b, c) => {
-    if (c.arg('return_indices', 6, false)) unsupported('max_pool2d with return_indices');
-    const k = pair(c.arg('kernel_size', 1, 1));
-    b.emit(c.y, 'MaxPool', [b.name(c.x)], {
-      kernel_shape: Is(k), strides: Is(pair(c.arg<number[] | null>('stride', 2, null) ?? k)), pads: Is(pads(pair(c.arg('padding', 3, 0)))),
-      dilations: Is(pair(c.arg('dilation', 4, 1))), ceil_mode: I(c.arg('ceil_mode', 5, false) ? 1 : 0),
-    });
-  },
-  'aten::avg_pool2d': (b, c) => {
-    if (c.arg<number | null>('divisor_override', 6, null) !== null) unsupported('avg_pool2d with divisor_override');
-    const k = pair(c.arg('kernel_size', 1, 1));
-    b.emit(c.y, 'AveragePool', [b.name(c.x)], {
-      kernel_shape: Is(k), strides: Is(pair(c.arg<number[] | null>('stride', 2, null) ?? k)), pads: Is(pads(pair(c.arg('padding', 3, 0)))),
-      ceil_mode: I(c.arg('ceil_mode', 4, false) ? 1 : 0), count_include_pad: I(c.arg('count_include_pad', 5, true) ? 1 : 0),
-    });
-  },
-  'aten::adaptive_avg_pool2d': (b, c) => {
-    const [H, W] = c.x.type!.shape.slice(-2) as [number, number];
-    const [h, w] = c.y.type!.shape.slice(-2) as [number, number];
-    if (h === 1 && w === 1) return void b.emit(c.y, 'GlobalAveragePool', [b.name(c.x)]);
-    if (H % h !== 0 || W % w !== 0) unsupported(`adaptive_avg_pool2d from ${H}x${W} to ${h}x${w} (sizes not divisible)`);
-    b.emit(c.y, 'AveragePool', [b.name(c.x)], { kernel_shape: Is([H / h, W / w]), strides: Is([H / h, W / w]) });
+  'aten::conv1d': conv(1),
+  'aten::conv2d': conv(2),
+  'aten::conv3d': conv(3),
+  'aten::conv_transpose1d': conv_transpose(1),
+  'aten::conv_transpose2d': conv_transpose(2),
+  'aten::conv_transpose3d': conv_transpose(3),
+  'aten::max_pool1d': max_pool(1),
+  'aten::max_pool2d': max_pool(2),
+  'aten::max_pool3d': max_pool(3),
+  'aten::avg_pool1d': avg_pool(1),
+  'aten::avg_pool2d': avg_pool(2),
+  'aten::avg_pool3d': avg_pool(3),
+  'aten::adaptive_avg_pool1d': (b, c) => void b.bind(c.y, adaptive_avg(b, b.name(c.x), c.x.type!.shape, c.y.type!.shape)),
+  'aten::adaptive_avg_pool2d': (b, c) => void b.bind(c.y, adaptive_avg(b, b.name(c.x), c.x.type!.shape, c.y.type!.shape)),
+  'aten::adaptive_avg_pool3d': (b, c) => void b.bind(c.y, adaptive_avg(b, b.name(c.x), c.x.type!.shape, c.y.type!.shape)),
+  'aten::interpolate': (b, c) => {
+    const mode = c.arg<string>('mode', 3, 'nearest');
+    const x = c.x;
+    const in_shape = x.type!.shape;
+    const out_shape = c.y.type!.shape;
+    if (mode === 'area') return void b.bind(c.y, adaptive_avg(b, b.name(x), in_shape, out_shape));
+    if (c.arg('antialias', 6, false)) unsupported('interpolate with antialias');
+    const given = c.arg<number[] | null>('scale_factor', 2, null);
+    const recompute = c.arg<boolean | null>('recompute_scale_factor', 5, null);
+    // PyTorch maps coordinates with the given scale factor unless asked to recompute it, else with out/in
+    const scales = in_shape.map((n, i) => (i < 2 ? 1 : given !== null && recompute !== true ? given[given.length === 1 ? 0 : i - 2]! : out_shape[i]! / n));
+    const align = c.arg<boolean | null>('align_corners', 4, null) === true;
+    const attrs: Record<string, Attr> = mode === 'nearest'
+      ? { mode: S('nearest'), coordinate_transformation_mode: S('asymmetric'), nearest_mode: S('floor') }
+      : mode === 'nearest-exact'
+        ? { mode: S('nearest'), coordinate_transformation_mode: S('half_pixel'), nearest_mode: S('round_prefer_ceil') }
+        : { mode: S(mode === 'bicubic' ? 'cubic' : 'linear'), coordinate_transformation_mode: S(align ? 'align_corners' : 'pytorch_half_pixel'), cubic_coeff_a: F(-0.75) };
+    const scale_input = b.initializer('scales', { dtype: 'float32', shape: [scales.length], values: scales });
+    b.emit(c.y, 'Resize', [b.name(x), '', scale_input], attrs);
   },
   'aten::batch_norm': (b, c) => {
     const x = c.x;
@@ -101,6 +211,11 @@ export const NN_OPS: Record<string, Converter> = {
       if (shift !== '') shift = b.node('Reshape', [shift, b.i64(shape)])[0]!;
     }
     b.emit(c.y, 'LayerNormalization', [b.name(c.x), scale, ...(shift === '' ? [] : [shift])], { axis: I(-shape.length), epsilon: F(c.arg('eps', 4, 1e-5)) });
+  },
+  'aten::group_norm': (b, c) => group_normalize(b, c, c.x, c.arg('num_groups', 1, 1), c.tensor('weight', 2), c.tensor('bias', 3), c.arg('eps', 4, 1e-5)),
+  'aten::instance_norm': (b, c) => {
+    if (!c.arg('use_input_stats', 5, true)) unsupported('instance_norm with running statistics');
+    group_normalize(b, c, c.x, c.x.type!.shape[1]!, c.tensor('weight', 3), c.tensor('bias', 4), c.arg('eps', 7, 1e-5));
   },
   'aten::dropout': (b, c) => {
     if (c.arg('training', 2, true) && c.arg('p', 1, 0.5) > 0) unsupported('dropout in training mode (export the model in eval mode)');

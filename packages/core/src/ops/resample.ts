@@ -60,7 +60,7 @@ const INTERPOLATE = signature<{ input: Tensor; size: number[] | null; scale_fact
  * F.interpolate(x, { scale_factor: 2, mode: 'bicubic' }); F.interpolate(x, { size: [8], mode: 'linear' })
  */
 export function interpolate_nd(...args: PyArgs<[input: Tensor], { input?: Tensor; size?: number | number[] | null; scale_factor?: number | number[] | null; mode?: Mode; align_corners?: boolean | null; recompute_scale_factor?: boolean | null; antialias?: boolean }>): Tensor {
-  if (tracing) return trace_op('aten::interpolate', interpolate_nd, [...args], INTERPOLATE) as Tensor;
+  if (tracing) return trace_op('aten::interpolate', interpolate_nd, args, INTERPOLATE);
   const a = INTERPOLATE.parse(args);
   const nd = a.input.ndim - 2;
   if (nd < 1 || nd > 3) throw new Error(`Input Error: Only 3D, 4D and 5D input Tensors supported (got ${a.input.ndim}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${a.mode})`);

@@ -321,12 +321,12 @@ function conv_transpose_nd(a: ConvTArgs, nd: number): Tensor {
 
 /** 1-d transposed convolution ("deconvolution"). @example F.conv_transpose1d(x, w, b, { stride: 2 }) */
 export function conv_transpose1d(...args: ConvTArgsOf): Tensor {
-  if (tracing) return trace_op('aten::conv_transpose1d', conv_transpose1d, args);
+  if (tracing) return trace_op('aten::conv_transpose1d', conv_transpose1d, args, CONV_T[0]);
   return conv_transpose_nd(CONV_T[0].parse(args), 1);
 }
 /** 2-d transposed convolution. @example F.conv_transpose2d(x, w, b, { stride: 2, padding: 1, output_padding: 1 }) */
 export function conv_transpose2d(...args: ConvTArgsOf): Tensor {
-  if (tracing) return trace_op('aten::conv_transpose2d', conv_transpose2d, args);
+  if (tracing) return trace_op('aten::conv_transpose2d', conv_transpose2d, args, CONV_T[1]);
   return conv_transpose_nd(CONV_T[1].parse(args), 2);
 }
 /**
@@ -337,7 +337,7 @@ export function conv_transpose2d(...args: ConvTArgsOf): Tensor {
  * F.conv_transpose3d(torch.zeros(1, 2, 3, 3, 3), torch.zeros(2, 4, 2, 2, 2), null, { stride: 2 }).shape; // [1, 4, 6, 6, 6]
  */
 export function conv_transpose3d(...args: ConvTArgsOf): Tensor {
-  if (tracing) return trace_op('aten::conv_transpose3d', conv_transpose3d, args);
+  if (tracing) return trace_op('aten::conv_transpose3d', conv_transpose3d, args, CONV_T[2]);
   return conv_transpose_nd(CONV_T[2].parse(args), 3);
 }
 
@@ -399,7 +399,7 @@ function max_pool_nd(a: MaxPoolArgs, nd: number): Tensor | PoolWithIndices {
 
 /** Max pooling over `[N, C, L]`. @example F.max_pool1d(x, 3, { stride: 2, padding: 1 }) */
 export function max_pool1d(...args: MaxPoolArgsOf): Tensor | PoolWithIndices {
-  if (tracing) return trace_op('aten::max_pool1d', max_pool1d, args) as Tensor | PoolWithIndices;
+  if (tracing) return trace_op('aten::max_pool1d', max_pool1d, args, MAX_POOL1D) as Tensor | PoolWithIndices;
   return max_pool_nd(MAX_POOL1D.parse(args), 1);
 }
 /**
@@ -410,7 +410,7 @@ export function max_pool1d(...args: MaxPoolArgsOf): Tensor | PoolWithIndices {
  * F.max_pool3d(torch.zeros(1, 1, 4, 4, 4), 2).shape; // [1, 1, 2, 2, 2]
  */
 export function max_pool3d(...args: MaxPoolArgsOf): Tensor | PoolWithIndices {
-  if (tracing) return trace_op('aten::max_pool3d', max_pool3d, args) as Tensor | PoolWithIndices;
+  if (tracing) return trace_op('aten::max_pool3d', max_pool3d, args, MAX_POOL3D) as Tensor | PoolWithIndices;
   return max_pool_nd(MAX_POOL3D.parse(args), 3);
 }
 
@@ -456,7 +456,7 @@ function avg_pool_nd(a: AvgPoolArgs, nd: number, name: string): Tensor {
 
 /** Average pooling over `[N, C, L]`. @example F.avg_pool1d(x, 3, { stride: 2, padding: 1, count_include_pad: false }) */
 export function avg_pool1d(...args: AvgPoolArgsOf): Tensor {
-  if (tracing) return trace_op('aten::avg_pool1d', avg_pool1d, args);
+  if (tracing) return trace_op('aten::avg_pool1d', avg_pool1d, args, AVG_POOL1D);
   return avg_pool_nd(AVG_POOL1D.parse(args), 1, 'avg_pool1d');
 }
 /**
@@ -468,7 +468,7 @@ export function avg_pool1d(...args: AvgPoolArgsOf): Tensor {
  * F.avg_pool3d(torch.ones(1, 1, 4, 4, 4), 2).shape; // [1, 1, 2, 2, 2]
  */
 export function avg_pool3d(...args: AvgPoolArgsOf): Tensor {
-  if (tracing) return trace_op('aten::avg_pool3d', avg_pool3d, args);
+  if (tracing) return trace_op('aten::avg_pool3d', avg_pool3d, args, AVG_POOL3D);
   return avg_pool_nd(AVG_POOL3D.parse(args), 3, 'avg_pool3d');
 }
 
