@@ -146,6 +146,8 @@ export class GraphNode {
     readonly args: Template,
     /** The result as returned, with its tensors as this node's output values. */
     readonly out: Template,
+    /** In an inlined graph, the module path the node ran in, as PyTorch's scope names (`Net/Conv2d[conv1]`). */
+    readonly scope = '',
   ) {}
 
   /** The values this node reads, in argument order. */
@@ -173,7 +175,7 @@ function literal(v: unknown): string {
 }
 
 /** A node's arguments as printed: positional literals, then an option object's entries as `name=value`. */
-function args_text(args: Template): string {
+export function args_text(args: Template): string {
   const list = Array.isArray(args) ? [...args] : [args];
   while (list.length > 0 && list[list.length - 1] === undefined) list.pop();
   const last = list[list.length - 1];

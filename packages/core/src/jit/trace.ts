@@ -9,6 +9,24 @@ export interface TraceableCallable extends TraceableModule {
   call(...args: never[]): unknown;
 }
 
+/** A module whose `training` flags an export switches off (PyTorch exports and graphs models in eval mode). */
+interface Trainable {
+  named_modules(): Iterable<[string, unknown]>;
+}
+
+/** Runs `f` with every module of `model` in eval mode, then restores each module's own flag. */
+export function in_eval_mode<R>(model: unknown, f: () => R): R {
+  if (typeof model !== 'object' || model === null || !('named_modules' in model)) return f();
+  const modules = [...(model as Trainable).named_modules()].map(([, m]) => m as { training: boolean });
+  const saved = modules.map((m) => m.training);
+  for (const m of modules) m.training = false;
+  try {
+    return f();
+  } finally {
+    modules.forEach((m, i) => (m.training = saved[i]!));
+  }
+}
+
 /** PyTorch refuses to trace inputs that are not tensors or (nested) lists of them. */
 function check_inputs(x: unknown): void {
   if (x instanceof Tensor) return;

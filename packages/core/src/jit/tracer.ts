@@ -249,8 +249,8 @@ export function inline_graph(g: Graph): Graph {
   };
   flat.input_template = fill_template(g.input_template, copy(top));
   const attrs = new Map<Tensor, Value>();
-  interface Frame { graph: Graph; i: number; env: Map<Value, Value>; prefix: string; call: GraphNode | null; outer: Map<Value, Value> | null }
-  const stack: Frame[] = [{ graph: g, i: 0, env: top, prefix: '', call: null, outer: null }];
+  interface Frame { graph: Graph; i: number; env: Map<Value, Value>; prefix: string; scope: string; call: GraphNode | null; outer: Map<Value, Value> | null }
+  const stack: Frame[] = [{ graph: g, i: 0, env: top, prefix: '', scope: g.module?._get_name() ?? '', call: null, outer: null }];
   while (stack.length > 0) {
     const f = stack[stack.length - 1]!;
     if (f.i >= f.graph.nodes.length) {
@@ -272,7 +272,8 @@ export function inline_graph(g: Graph): Graph {
       if (given.length !== params.length) throw new Error(`cannot inline ${f.prefix}${w.attr}: a hook changed its arguments`);
       const env = new Map<Value, Value>();
       params.forEach((p, k) => env.set(p, map(given[k]!)));
-      stack.push({ graph: w.subgraph, i: 0, env, prefix: `${f.prefix}${w.attr}.`, call: node, outer: f.env });
+      const scope = `${f.scope === '' ? '' : `${f.scope}/`}${w.module._get_name()}[${w.attr}]`;
+      stack.push({ graph: w.subgraph, i: 0, env, prefix: `${f.prefix}${w.attr}.`, scope, call: node, outer: f.env });
     } else if (w.kind === 'attr') {
       // a tensor shared by two modules (tied weights) is one read, named where it is first used
       const t = w.read();
@@ -280,12 +281,12 @@ export function inline_graph(g: Graph): Graph {
       if (v === undefined) {
         v = new Value((node.out as Value).type);
         attrs.set(t, v);
-        flat.nodes.push(new GraphNode(node.name, { kind: 'attr', module: w.module, attr: f.prefix + w.attr, read: w.read }, [], v));
+        flat.nodes.push(new GraphNode(node.name, { kind: 'attr', module: w.module, attr: f.prefix + w.attr, read: w.read }, [], v, f.scope));
       }
       f.env.set(node.out as Value, v);
     } else {
       const what = w.kind === 'op' && w.named !== null ? { ...w, named: fill_template(w.named, map) as Record<string, Template> } : w;
-      flat.nodes.push(new GraphNode(node.name, what, fill_template(node.args, map), fill_template(node.out, copy(f.env))));
+      flat.nodes.push(new GraphNode(node.name, what, fill_template(node.args, map), fill_template(node.out, copy(f.env)), f.scope));
     }
   }
   flat.output_template = fill_template(g.output_template, (v) => top.get(v)!);

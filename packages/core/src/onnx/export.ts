@@ -4,7 +4,7 @@ import type * as fs from 'node:fs';
 import { no_grad } from '../autograd/grad_mode.js';
 import type { DType } from '../dtype.js';
 import type { Value } from '../jit/graph.js';
-import { trace, type TraceableCallable } from '../jit/trace.js';
+import { in_eval_mode, trace, type TraceableCallable } from '../jit/trace.js';
 import { Tensor } from '../tensor.js';
 import { OnnxBuilder, OpCall } from './builder.js';
 import { NN_OPS } from './ops_nn.js';
@@ -26,24 +26,6 @@ export interface ExportOptions {
   dynamic_axes?: DynamicAxes;
   /** Only 17 is supported. */
   opset_version?: number;
-}
-
-/** A module whose `training` flags export switches off (PyTorch exports in eval mode). */
-interface Trainable {
-  named_modules(): Iterable<[string, unknown]>;
-}
-
-/** Runs `f` with every module of `model` in eval mode, then restores each module's own flag. */
-function in_eval_mode<R>(model: unknown, f: () => R): R {
-  if (typeof model !== 'object' || model === null || !('named_modules' in model)) return f();
-  const modules = [...(model as Trainable).named_modules()].map(([, m]) => m as { training: boolean });
-  const saved = modules.map((m) => m.training);
-  for (const m of modules) m.training = false;
-  try {
-    return f();
-  } finally {
-    modules.forEach((m, i) => (m.training = saved[i]!));
-  }
 }
 
 /** The ValueInfoProto of a graph input or output: dtype and shape, with dynamic axes named. */

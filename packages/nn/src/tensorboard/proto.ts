@@ -1,5 +1,6 @@
-// TensorBoard's Event / Summary protobuf messages, declared for protobufjs from the field numbers of TensorBoard's
-// event.proto, summary.proto, tensor.proto and tensor_shape.proto (only the fields tsgrad writes or tests read).
+// TensorBoard's Event / Summary / GraphDef protobuf messages, declared for protobufjs from the field numbers of
+// TensorBoard's event.proto, summary.proto, tensor.proto, tensor_shape.proto, graph.proto, node_def.proto,
+// attr_value.proto and versions.proto (only the fields tsgrad writes or tests read).
 import protobuf from 'protobufjs';
 
 const f = (type: string, id: number, rule?: 'repeated'): { type: string; id: number; rule?: string } => (rule ? { type, id, rule } : { type, id });
@@ -40,6 +41,16 @@ const ROOT = protobuf.Root.fromJSON({
           fields: { dim: f('Dim', 2, 'repeated'), unknown_rank: f('bool', 3) },
           nested: { Dim: { fields: { size: f('int64', 1), name: f('string', 2) } } },
         },
+        GraphDef: { fields: { node: f('NodeDef', 1, 'repeated'), versions: f('VersionDef', 4) } },
+        VersionDef: { fields: { producer: f('int32', 1) } },
+        NodeDef: {
+          fields: { name: f('string', 1), op: f('string', 2), input: f('string', 3, 'repeated'), device: f('string', 4), attr: { keyType: 'string', type: 'AttrValue', id: 5 } as protobuf.IMapField },
+        },
+        AttrValue: {
+          oneofs: { value: { oneof: ['list', 's', 'i', 'f', 'b', 'shape'] } },
+          fields: { list: f('ListValue', 1), s: f('bytes', 2), i: f('int64', 3), f: f('float', 4), b: f('bool', 5), shape: f('TensorShapeProto', 7) },
+          nested: { ListValue: { fields: { s: f('bytes', 2, 'repeated'), shape: f('TensorShapeProto', 7, 'repeated') } } },
+        },
         TensorProto: {
           fields: { dtype: f('int32', 1), tensor_shape: f('TensorShapeProto', 2), version_number: f('int32', 3), string_val: f('bytes', 8, 'repeated') },
         },
@@ -64,9 +75,12 @@ export interface SummaryValue {
   metadata?: { plugin_data: { plugin_name: string; content?: Uint8Array } };
 }
 
-/** Serialized `Event` bytes: `what` is either a file_version string or a list of summary values. */
-export function encode_event(wall_time: number, step: number, what: { file_version: string } | { summary: SummaryValue[] }): Uint8Array {
-  const body = 'file_version' in what ? { file_version: what.file_version } : { summary: { value: what.summary } };
+/** The `tensorboard.GraphDef` message type (what `add_graph` writes into `Event.graph_def`). */
+export const GRAPH_DEF: protobuf.Type = ROOT.lookupType('tensorboard.GraphDef');
+
+/** Serialized `Event` bytes: `what` is a file_version string, a list of summary values or a GraphDef's bytes. */
+export function encode_event(wall_time: number, step: number, what: { file_version: string } | { summary: SummaryValue[] } | { graph_def: Uint8Array }): Uint8Array {
+  const body = 'summary' in what ? { summary: { value: what.summary } } : what;
   return EVENT.encode(EVENT.create({ wall_time, step, ...body })).finish();
 }
 
@@ -83,6 +97,8 @@ export interface DecodedEvent {
     /** One entry per logged tag. */
     value: SummaryValue[];
   };
+  /** A `GraphDef`'s bytes, in the event `add_graph` writes. */
+  graph_def?: Uint8Array;
 }
 
 /**

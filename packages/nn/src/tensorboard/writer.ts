@@ -2,7 +2,8 @@
 import type * as fs from 'node:fs';
 import type * as os from 'node:os';
 import type * as zlib from 'node:zlib';
-import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { is_tensor, signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { graph_def, type GraphModel } from './graph.js';
 import { encode_event, type SummaryValue } from './proto.js';
 import { encode_record } from './record.js';
 import { histogram_value, image_value, scalar_value, text_value } from './summary.js';
@@ -70,6 +71,8 @@ const ADD_IMAGE = signature<{ tag: string; img_tensor: Tensor; global_step: numb
   "add_image(str tag, Tensor img_tensor, int? global_step=None, float? walltime=None, str dataformats='CHW')");
 const ADD_TEXT = signature<{ tag: string; text_string: string; global_step: number | null; walltime: number | null }>(
   'add_text(str tag, str text_string, int? global_step=None, float? walltime=None)');
+const ADD_GRAPH = signature<{ model: GraphModel; input_to_model: Tensor | unknown[] | null; verbose: boolean; use_strict_trace: boolean }>(
+  'add_graph(Any model, Any? input_to_model=None, bool verbose=False, bool use_strict_trace=True)');
 
 type Step = [global_step: number | null, walltime: number | null];
 
@@ -184,6 +187,22 @@ export class SummaryWriter {
   add_text(...args: PyArgs<[tag: string, text_string: string, ...Step], { global_step?: number | null; walltime?: number | null }>): void {
     const a = ADD_TEXT.parse(args);
     this.write(this.writer(), [text_value(a.tag, a.text_string)], a.global_step, a.walltime);
+  }
+
+  /**
+   * Logs the graph of `model` (an nn.Module) for TensorBoard's Graphs tab: one call on `input_to_model` (a Tensor
+   * or an array of arguments) traced in eval mode with `torch.jit.trace`, its ops grouped by module scope.
+   * `verbose` prints the traced graph.
+   *
+   * @example
+   * writer.add_graph(net, torch.randn([1, 1, 28, 28]));
+   */
+  add_graph(...args: PyArgs<[model: GraphModel, input_to_model: Tensor | unknown[] | null, verbose: boolean, use_strict_trace: boolean], { input_to_model?: Tensor | unknown[] | null; verbose?: boolean; use_strict_trace?: boolean }>): void {
+    const a = ADD_GRAPH.parse(args);
+    const inputs = a.input_to_model === null ? [] : is_tensor(a.input_to_model) ? [a.input_to_model] : a.input_to_model;
+    const { bytes, graph } = graph_def(a.model, inputs);
+    if (a.verbose) console.log(String(graph));
+    this.writer().write(encode_event(Date.now() / 1000, 0, { graph_def: bytes }));
   }
 
   /** Forces the written events to disk (fsync) for this writer and its add_scalars sub-writers. */
