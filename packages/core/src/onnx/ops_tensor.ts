@@ -1,4 +1,5 @@
 // ONNX opset-17 forms of the tensor ops: arithmetic, comparisons, math, reductions, shapes and joins.
+import type { DType } from '../dtype.js';
 import { Value } from '../jit/graph.js';
 import { norm_dim, type OnnxBuilder, type OpCall } from './builder.js';
 import { I, Is } from './proto.js';
@@ -15,13 +16,16 @@ const binary = (op: string, a_index = 0, b_index = 1): Converter => (b, c) => {
   b.emit(c.y, op, [b.operand(c.args[a_index], dt), b.operand(c.args[b_index], dt)]);
 };
 
-/** `a ± alpha·b` (aten::add / aten::sub and their in-place forms). */
-const add_like = (op: 'Add' | 'Sub'): Converter => (b, c) => {
+/** `factor·x` (`x` itself when the factor is 1): PyTorch's `alpha` / `beta` multipliers. */
+function scaled(b: OnnxBuilder, x: string, factor: number, dtype: DType): string {
+  return factor === 1 ? x : b.node('Mul', [x, b.scalar(factor, dtype)])[0]!;
+}
+
+/** `a ± alpha·b` (aten::add / aten::sub and their in-place forms); `b - alpha·a` for aten::rsub. */
+const add_like = (op: 'Add' | 'Sub', reversed = false): Converter => (b, c) => {
   const dt = c.y.type!.dtype;
-  const alpha = c.arg<number>('alpha', 99, 1);
-  let other = b.operand(c.args[1], dt);
-  if (alpha !== 1) other = b.node('Mul', [other, b.scalar(alpha, dt)])[0]!;
-  b.emit(c.y, op, [b.operand(c.args[0], dt), other]);
+  const [x, y] = reversed ? [c.args[1], c.args[0]] : [c.args[0], c.args[1]];
+  b.emit(c.y, op, [b.operand(x, dt), scaled(b, b.operand(y, dt), c.arg<number>('alpha', 99, 1), dt)]);
 };
 
 /** A comparison: operands in their promoted dtype, a bool result. */
@@ -60,10 +64,12 @@ function reshape_target(from: readonly number[], to: readonly number[]): number[
 
 const reshape: Converter = (b, c) => void b.emit(c.y, 'Reshape', [b.name(c.x), b.i64(reshape_target(c.x.type!.shape, c.y.type!.shape))]);
 
-/** Splits `x` along `axis` into pieces of the outputs' sizes; returns their names. */
-function split(b: OnnxBuilder, x: string, axis: number, outs: readonly Value[]): string[] {
-  return b.node('Split', [x, b.i64(outs.map((o) => o.type!.shape[axis]!))], { axis: I(axis) }, outs.length);
-}
+/** chunk / split: a `Split` along `dim` into pieces of the outputs' traced sizes. */
+const split_like: Converter = (b, c) => {
+  const axis = norm_dim(c.arg<number>('dim', 2, 0), c.x.type!.shape.length);
+  const pieces = b.node('Split', [b.name(c.x), b.i64(c.outs.map((o) => o.type!.shape[axis]!))], { axis: I(axis) }, c.outs.length);
+  pieces.forEach((n, i) => b.bind(c.outs[i]!, n));
+};
 
 /** The converters of tensor ops, by aten name. */
 export const TENSOR_OPS: Record<string, Converter> = {
@@ -71,13 +77,7 @@ export const TENSOR_OPS: Record<string, Converter> = {
   'aten::add_': add_like('Add'),
   'aten::sub': add_like('Sub'),
   'aten::sub_': add_like('Sub'),
-  'aten::rsub': (b, c) => {
-    const dt = c.y.type!.dtype;
-    const alpha = c.arg<number>('alpha', 99, 1);
-    let x = b.operand(c.args[0], dt);
-    if (alpha !== 1) x = b.node('Mul', [x, b.scalar(alpha, dt)])[0]!;
-    b.emit(c.y, 'Sub', [b.operand(c.args[1], dt), x]);
-  },
+  'aten::rsub': add_like('Sub', true),
   'aten::mul': binary('Mul'),
   'aten::mul_': binary('Mul'),
   'aten::div': (b, c) => {
@@ -213,14 +213,8 @@ export const TENSOR_OPS: Record<string, Converter> = {
     const axes = b.i64([dim]);
     b.emit(c.y, 'Concat', tensors.map((t) => b.node('Unsqueeze', [b.operand(t, dt), axes])[0]!), { axis: I(dim) });
   },
-  'aten::chunk': (b, c) => {
-    const dim = norm_dim(c.arg<number>('dim', 2, 0), c.x.type!.shape.length);
-    split(b, b.name(c.x), dim, c.outs).forEach((n, i) => b.bind(c.outs[i]!, n));
-  },
-  'aten::split': (b, c) => {
-    const dim = norm_dim(c.arg<number>('dim', 2, 0), c.x.type!.shape.length);
-    split(b, b.name(c.x), dim, c.outs).forEach((n, i) => b.bind(c.outs[i]!, n));
-  },
+  'aten::chunk': split_like,
+  'aten::split': split_like,
   'aten::unbind': (b, c) => {
     const dim = norm_dim((c.args[1] as number | undefined) ?? 0, c.x.type!.shape.length);
     const axes = b.i64([dim]);
@@ -234,13 +228,9 @@ export const TENSOR_OPS: Record<string, Converter> = {
   'aten::baddbmm': (b, c) => {
     const dt = c.y.type!.dtype;
     const beta = c.arg<number>('beta', 99, 1);
-    const alpha = c.arg<number>('alpha', 99, 1);
-    let prod = b.node('MatMul', [b.name(c.args[1] as Value), b.name(c.args[2] as Value)])[0]!;
-    if (alpha !== 1) prod = b.node('Mul', [prod, b.scalar(alpha, dt)])[0]!;
+    const prod = scaled(b, b.node('MatMul', [b.name(c.args[1] as Value), b.name(c.args[2] as Value)])[0]!, c.arg<number>('alpha', 99, 1), dt);
     if (beta === 0) return void b.emit(c.y, 'Identity', [prod]);
-    let base = b.name(c.args[0] as Value);
-    if (beta !== 1) base = b.node('Mul', [base, b.scalar(beta, dt)])[0]!;
-    b.emit(c.y, 'Add', [base, prod]);
+    b.emit(c.y, 'Add', [scaled(b, b.name(c.args[0] as Value), beta, dt), prod]);
   },
   'aten::addmm': (b, c) => void b.emit(c.y, 'Gemm', [b.name(c.args[1] as Value), b.name(c.args[2] as Value), b.name(c.args[0] as Value)]),
   'aten::tril': (b, c) => void b.emit(c.y, 'Trilu', [b.name(c.x), b.scalar((c.args[1] as number | undefined) ?? 0, 'int64')], { upper: I(0) }),
