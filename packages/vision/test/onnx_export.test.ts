@@ -93,6 +93,28 @@ describe('model families run in onnxruntime as in tsgrad', () => {
   }
 });
 
+/** Models whose reshapes, expands and zero states depend on the batch: exported at batch 2, run at batch 5. */
+const DYNAMIC_BATCH: Record<string, { build: () => nn.Module; inputs: (n: number) => unknown[]; axes: Record<string, number[]> }> = {
+  VisionTransformer: {
+    build: () => new models.VisionTransformer({ image_size: 8, patch_size: 4, num_layers: 1, num_heads: 2, hidden_dim: 8, mlp_dim: 16, num_classes: 3 }),
+    inputs: (n) => [torch.randn([n, 3, 8, 8])],
+    axes: { x: [0], y: [0] },
+  },
+  LSTM: { build: () => new nn.LSTM(4, 5, { num_layers: 2 }), inputs: (n) => [torch.randn([3, n, 4])], axes: { x: [1], y: [1] } },
+};
+
+describe('a dynamic batch axis', () => {
+  for (const [name, c] of Object.entries(DYNAMIC_BATCH)) {
+    it(name, async () => {
+      torch.manual_seed(5);
+      const model = c.build().eval();
+      const bytes = torch.onnx.export(model, c.inputs(2), null, { input_names: ['x'], output_names: ['y'], dynamic_axes: c.axes });
+      const x = c.inputs(5);
+      await expect_ort_matches(bytes, x, flat(torch.no_grad(() => model.call(...(x as [Tensor])))));
+    });
+  }
+});
+
 describe('torch.onnx.export options', () => {
   it('names inputs, outputs and dynamic axes; parameters are initializers named by their state_dict keys; writes a file', async () => {
     const net = new models.SimpleNet().eval();

@@ -58,7 +58,20 @@ export function norm_dim(dim: number, ndim: number): number {
  * constants with `i64`/`scalar`, emit nodes with `node`, and `bind` each traced output to the ONNX value
  * that holds it.
  */
+/** A dim that follows a dynamic axis: `k` times the runtime size of axis `axis` of graph input `input`. */
+export interface SymbolicDim {
+  /** The dynamic axis' name (its `dim_param`). */
+  name: string;
+  input: string;
+  axis: number;
+  k: number;
+}
+
 export class OnnxBuilder {
+  /** Dims of traced values that follow a dynamic axis (found by tracing twice), by value. */
+  readonly symbolic = new Map<Value, (number | SymbolicDim)[]>();
+  /** Whether `symbolic` came from a second trace (every other dim is then known to be fixed). */
+  traced_twice = false;
   readonly nodes: Record<string, unknown>[] = [];
   readonly initializers: Record<string, unknown>[] = [];
   private readonly names = new Map<Value, string>();
@@ -100,6 +113,21 @@ export class OnnxBuilder {
   /** A 0-d constant of `dtype` (a scalar operand). */
   scalar(value: number, dtype: DType): string {
     return this.initializer(`const_${this.count++}`, { dtype, shape: [], values: [value] });
+  }
+
+  /**
+   * `v`'s shape as a 1-D int64 ONNX value: a constant, or where dims follow a dynamic axis, built at run time
+   * from that input's `Shape` (`k·size`), so reshapes, expands and fills follow the dynamic batch.
+   */
+  shape_of(v: Value): string {
+    const dims = this.symbolic.get(v);
+    if (dims === undefined) return this.i64(v.type!.shape);
+    const parts = dims.map((d) => {
+      if (typeof d === 'number') return this.i64([d]);
+      const size = this.node('Gather', [this.node('Shape', [d.input])[0]!, this.i64([d.axis])], { axis: I(0) })[0]!;
+      return d.k === 1 ? size : this.node('Mul', [size, this.i64([d.k])])[0]!;
+    });
+    return this.node('Concat', parts, { axis: I(0) })[0]!;
   }
 
   /** Emits one node; returns its output names (`outputs` fresh ones, or the names given). */

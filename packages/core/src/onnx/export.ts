@@ -3,10 +3,11 @@
 import type * as fs from 'node:fs';
 import { no_grad } from '../autograd/grad_mode.js';
 import type { DType } from '../dtype.js';
-import type { Value } from '../jit/graph.js';
+import type { Graph, Value } from '../jit/graph.js';
+import { cat } from '../ops/view.js';
 import { in_eval_mode, trace, type TraceableCallable } from '../jit/trace.js';
 import { Tensor } from '../tensor.js';
-import { OnnxBuilder, OpCall } from './builder.js';
+import { OnnxBuilder, OpCall, type SymbolicDim } from './builder.js';
 import { NN_OPS } from './ops_nn.js';
 import { TENSOR_OPS, type Converter } from './ops_tensor.js';
 import { ONNX_DTYPE, onnx_type, tensor_data } from './proto.js';
@@ -28,11 +29,20 @@ export interface ExportOptions {
   opset_version?: number;
 }
 
-/** The ValueInfoProto of a graph input or output: dtype and shape, with dynamic axes named. */
-function value_info(name: string, v: Value, dynamic: Record<number, string> | null, with_shape: boolean): Record<string, unknown> {
+/**
+ * The ValueInfoProto of a graph input or output: dtype and shape. A dim is named when `dynamic_axes` names it
+ * or it follows a dynamic axis (`batch`, `batch*4`); `unknown` leaves the other dims without a value (an
+ * output whose dims could not be related to the dynamic axes).
+ */
+function value_info(name: string, v: Value, named: Record<number, string> | null, symbolic: readonly (number | SymbolicDim)[] | undefined, unknown: boolean): Record<string, unknown> {
   const t = v.type!;
-  const dims = t.shape.map((s, i) => (dynamic !== null && i in dynamic ? { dim_param: dynamic[i] } : { dim_value: s }));
-  return { name, type: { tensor_type: { elem_type: ONNX_DTYPE[t.dtype as DType], ...(with_shape ? { shape: { dim: dims } } : {}) } } };
+  const dims = t.shape.map((s, i) => {
+    if (named !== null && i in named) return { dim_param: named[i] };
+    const d = symbolic?.[i];
+    if (d !== undefined && typeof d !== 'number') return { dim_param: d.k === 1 ? d.name : `${d.name}*${d.k}` };
+    return unknown ? {} : { dim_value: s };
+  });
+  return { name, type: { tensor_type: { elem_type: ONNX_DTYPE[t.dtype as DType], shape: { dim: dims } } } };
 }
 
 /** `dynamic_axes` of one name as axis → symbol. */
@@ -40,6 +50,68 @@ function axes_of(name: string, spec: DynamicAxes[string] | undefined): Record<nu
   if (spec === undefined) return null;
   if (Array.isArray(spec)) return Object.fromEntries((spec as readonly number[]).map((a, k) => [a, `${name}_dynamic_axes_${k + 1}`]));
   return spec as Record<number, string>;
+}
+
+/**
+ * Which traced dims follow the dynamic input axes: the model is traced again with every dynamic axis grown by
+ * its own prime factor (inputs repeated along it), and a dim that grows by exactly one symbol's factor is `k`
+ * times that axis. Needs the same graph both times; otherwise (or for products of symbols) dims stay static.
+ */
+function find_symbolic_dims(
+  b: OnnxBuilder, model: TraceableCallable | ((...args: never) => unknown), args: Tensor | readonly unknown[], graph: Graph, input_names: readonly string[], dynamic: DynamicAxes,
+): void {
+  const PRIMES = [2, 3, 5, 7, 11, 13];
+  const factor = new Map<string, number>();
+  const origin = new Map<string, SymbolicDim & { size: number }>();
+  const inputs = graph.inputs();
+  inputs.forEach((v, i) => {
+    const axes = axes_of(input_names[i]!, dynamic[input_names[i]!]);
+    if (axes === null) return;
+    for (const [a, sym] of Object.entries(axes)) {
+      if (!factor.has(sym) && factor.size < PRIMES.length) factor.set(sym, PRIMES[factor.size]!);
+      if (!origin.has(sym)) origin.set(sym, { name: sym, input: input_names[i]!, axis: Number(a), k: 1, size: v.type!.shape[Number(a)]! });
+    }
+  });
+  if (factor.size === 0) return;
+  let k = 0;
+  const grow = (x: unknown): unknown => {
+    if (x instanceof Tensor) {
+      const axes = axes_of(input_names[k]!, dynamic[input_names[k]!]);
+      k++;
+      let t = x;
+      if (axes !== null) for (const [a, sym] of Object.entries(axes)) t = cat(new Array<Tensor>(factor.get(sym) ?? 1).fill(t), Number(a));
+      return t;
+    }
+    return Array.isArray(x) ? x.map(grow) : x;
+  };
+  const grown = grow(args instanceof Tensor ? [args] : [...args]) as unknown[];
+  let other: Graph;
+  try {
+    other = in_eval_mode(model, () => no_grad(() => trace(model, grown))).inlined_graph;
+  } catch {
+    return;
+  }
+  if (other.nodes.length !== graph.nodes.length || other.nodes.some((n, i) => n.name !== graph.nodes[i]!.name)) return;
+  b.traced_twice = true;
+  const by_factor = new Map([...factor].map(([sym, p]) => [p, origin.get(sym)!]));
+  graph.nodes.forEach((node, i) => {
+    const mine = node.outputs();
+    const theirs = other.nodes[i]!.outputs();
+    mine.forEach((v, j) => {
+      const a = v.type?.shape;
+      const o = theirs[j]?.type?.shape;
+      if (a === undefined || o === undefined || a.length !== o.length) return;
+      let any = false;
+      const dims = a.map((d, m) => {
+        if (o[m] === d) return d;
+        const sym = by_factor.get(o[m]! / d);
+        if (sym === undefined || d % sym.size !== 0) return d;
+        any = true;
+        return { name: sym.name, input: sym.input, axis: sym.axis, k: d / sym.size };
+      });
+      if (any) b.symbolic.set(v, dims);
+    });
+  });
 }
 
 /** node:fs at call time, so that importing @tsgrad/core touches no file API. */
@@ -80,6 +152,7 @@ export function export_onnx(
     if (!input_names.includes(key) && !output_names.includes(key)) throw new Error(`Provided key ${key} for dynamic axes is not a valid input/output name`);
   }
   inputs.forEach((v, i) => b.bind(v, input_names[i]!));
+  find_symbolic_dims(b, model, args, graph, input_names, dynamic);
 
   for (const node of graph.nodes) {
     const w = node.what;
@@ -90,10 +163,18 @@ export function export_onnx(
       const convert = CONVERTERS[node.name];
       if (convert !== undefined) convert(b, call);
       else if (node.inputs().length === 0 && !RANDOM.has(node.name)) {
-        // a creation op (zeros, arange, …): its result is fixed by the trace, so it is a constant
+        // a creation op (zeros, arange, …): its result is fixed by the trace, so it is a constant; a uniform
+        // one whose shape follows a dynamic axis is filled to that shape at run time
         const result = (w.fn as (...a: unknown[]) => unknown)(...(node.args as unknown[]));
         const tensors = result instanceof Tensor ? [result] : (result as Tensor[]);
-        call.outs.forEach((v, i) => b.bind(v, b.initializer('const_tensor', tensor_data(tensors[i]!))));
+        call.outs.forEach((v, i) => {
+          const data = tensor_data(tensors[i]!);
+          const first = data.values[0] ?? 0;
+          const uniform = Array.prototype.every.call(data.values, (x: number) => x === first);
+          if (b.symbolic.has(v) && uniform) {
+            b.emit(v, 'ConstantOfShape', [b.shape_of(v)], { value: { t: { dtype: data.dtype, shape: [1], values: [first] } } });
+          } else b.bind(v, b.initializer('const_tensor', data));
+        });
       } else throw new Error(`Exporting the operator '${node.name}' to ONNX opset version ${opset} is not supported.`);
     } else throw new Error('torch.onnx.export: a module call survived inlining');
   }
@@ -110,12 +191,9 @@ export function export_onnx(
       name: 'main_graph',
       node: nodes,
       initializer: b.initializers,
-      input: inputs.map((v, i) => value_info(input_names[i]!, v, axes_of(input_names[i]!, dynamic[input_names[i]!]), true)),
-      // an output's static shape holds only when no input dim is dynamic, unless its own axes are named
-      output: outputs.map((v, i) => {
-        const axes = axes_of(output_names[i]!, dynamic[output_names[i]!]);
-        return value_info(output_names[i]!, v, axes, axes !== null || !any_dynamic);
-      }),
+      input: inputs.map((v, i) => value_info(input_names[i]!, v, axes_of(input_names[i]!, dynamic[input_names[i]!]), undefined, false)),
+      // with dynamic inputs, an output's traced dims hold where the second trace showed them fixed
+      output: outputs.map((v, i) => value_info(output_names[i]!, v, axes_of(output_names[i]!, dynamic[output_names[i]!]), b.symbolic.get(v), any_dynamic && !b.traced_twice)),
     },
   };
   const type = onnx_type('ModelProto');

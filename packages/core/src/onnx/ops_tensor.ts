@@ -62,7 +62,10 @@ function reshape_target(from: readonly number[], to: readonly number[]): number[
   });
 }
 
-const reshape: Converter = (b, c) => void b.emit(c.y, 'Reshape', [b.name(c.x), b.i64(reshape_target(c.x.type!.shape, c.y.type!.shape))]);
+const reshape: Converter = (b, c) => {
+  const target = b.symbolic.has(c.y) ? b.shape_of(c.y) : b.i64(reshape_target(c.x.type!.shape, c.y.type!.shape));
+  b.emit(c.y, 'Reshape', [b.name(c.x), target]);
+};
 
 /** chunk / split: a `Split` along `dim` into pieces of the outputs' traced sizes. */
 const split_like: Converter = (b, c) => {
@@ -180,7 +183,7 @@ export const TENSOR_OPS: Record<string, Converter> = {
     if (axes.length === 0) identity(b, c);
     else b.emit(c.y, 'Squeeze', [b.name(c.x), b.i64(axes)]);
   },
-  'aten::expand': (b, c) => void b.emit(c.y, 'Expand', [b.name(c.x), b.i64(c.y.type!.shape)]),
+  'aten::expand': (b, c) => void b.emit(c.y, 'Expand', [b.name(c.x), b.shape_of(c.y)]),
   'aten::select': (b, c) => {
     const n = c.x.type!.shape.length;
     const dim = norm_dim(c.arg<number>('dim', 1, 0), n);
