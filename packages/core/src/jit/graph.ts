@@ -174,7 +174,7 @@ function literal(v: unknown): string {
   return `<${ctor ?? typeof v}>`;
 }
 
-/** A node's arguments as printed: positional literals, then an option object's entries as `name=value`. */
+/** A node's arguments as printed: positional literals, then an option object's entries as `name=value`. @internal */
 export function args_text(args: Template): string {
   const list = Array.isArray(args) ? [...args] : [args];
   while (list.length > 0 && list[list.length - 1] === undefined) list.pop();

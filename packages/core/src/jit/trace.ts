@@ -14,7 +14,7 @@ interface Trainable {
   named_modules(): Iterable<[string, unknown]>;
 }
 
-/** Runs `f` with every module of `model` in eval mode, then restores each module's own flag. */
+/** Runs `f` with every module of `model` in eval mode, then restores each module's own flag. @internal */
 export function in_eval_mode<R>(model: unknown, f: () => R): R {
   if (typeof model !== 'object' || model === null || !('named_modules' in model)) return f();
   const modules = [...(model as Trainable).named_modules()].map(([, m]) => m as { training: boolean });

@@ -22,8 +22,11 @@ export type DynamicAxes = Record<string, Record<number, string> | readonly numbe
 
 /** The keyword arguments of `torch.onnx.export`. */
 export interface ExportOptions {
+  /** Names of the graph inputs, in argument order (default: the traced values' names). */
   input_names?: readonly string[];
+  /** Names of the graph outputs, in result order. */
   output_names?: readonly string[];
+  /** Per input or output name, the axes whose size may change (`{ input: { 0: 'batch' } }` or `{ input: [0] }`). */
   dynamic_axes?: DynamicAxes;
   /** Only 17 is supported. */
   opset_version?: number;
