@@ -174,7 +174,12 @@ function literal(v: unknown): string {
   return `<${ctor ?? typeof v}>`;
 }
 
-/** A node's arguments as printed: positional literals, then an option object's entries as `name=value`. @internal */
+/**
+ * A node's arguments as printed: positional literals, then an option object's entries as `name=value`.
+ *
+ * @example
+ * args_text([x_value, 2, { stride: 2 }]); // '%x, 2, stride=2'
+ */
 export function args_text(args: Template): string {
   const list = Array.isArray(args) ? [...args] : [args];
   while (list.length > 0 && list[list.length - 1] === undefined) list.pop();

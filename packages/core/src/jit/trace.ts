@@ -14,7 +14,12 @@ interface Trainable {
   named_modules(): Iterable<[string, unknown]>;
 }
 
-/** Runs `f` with every module of `model` in eval mode, then restores each module's own flag. @internal */
+/**
+ * Runs `f` with every module of `model` in eval mode, then restores each module's own flag.
+ *
+ * @example
+ * const traced = in_eval_mode(net, () => torch.jit.trace(net, [x]));
+ */
 export function in_eval_mode<R>(model: unknown, f: () => R): R {
   if (typeof model !== 'object' || model === null || !('named_modules' in model)) return f();
   const modules = [...(model as Trainable).named_modules()].map(([, m]) => m as { training: boolean });
