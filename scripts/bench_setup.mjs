@@ -4,9 +4,10 @@
 // build) is absent, installs it with apt-get where this runs as root, so the PyTorch peer never runs on the
 // reference BLAS (bench/torch_process.ts puts it first on the companion's library path).
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, lstatSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { install_peers, link_dir } from './peers.mjs';
 
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3';
 const has_torch = existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
@@ -24,33 +25,10 @@ if (has_torch && process.arch === 'x64' && !existsSync(OPENBLAS)) {
 
 const bench = fileURLToPath(new URL('../bench', import.meta.url));
 const peers = join(bench, 'peers');
-const scope = join(bench, 'node_modules', '@tensorflow');
 // one link per package the bench imports (never the scope folder: a later `pnpm install` pruning
 // bench/node_modules/@tensorflow would then delete the installed packages themselves)
-const LINKED = ['tfjs', 'tfjs-core', 'tfjs-backend-wasm'];
-
-/** True when bench/node_modules/@tensorflow/<name> is a link to the installed package. */
-function linked(name) {
-  const link = join(scope, name);
-  try {
-    return lstatSync(link).isSymbolicLink() && resolve(scope, readlinkSync(link)) === join(peers, 'node_modules', '@tensorflow', name);
-  } catch {
-    return false;
-  }
-}
-
-if (!LINKED.every((name) => existsSync(join(peers, 'node_modules', '@tensorflow', name, 'package.json')))) {
-  console.log('installing TF.js 4.22 for the bench into bench/peers (npm ci, about 300 MB, once)');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: peers, stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) {
-    console.error('npm ci in bench/peers failed; the bench needs TF.js');
-    process.exit(r.status ?? 1);
-  }
-}
+const LINKED = ['tfjs', 'tfjs-core', 'tfjs-backend-wasm'].map((name) => `@tensorflow/${name}`);
+install_peers(peers, LINKED, 'installing TF.js 4.22 for the bench into bench/peers (npm ci, about 300 MB, once)');
+const scope = join(bench, 'node_modules', '@tensorflow');
 if (existsSync(scope) && lstatSync(scope).isSymbolicLink()) rmSync(scope);
-mkdirSync(scope, { recursive: true });
-for (const name of LINKED) {
-  if (linked(name)) continue;
-  rmSync(join(scope, name), { recursive: true, force: true });
-  symlinkSync(join('..', '..', 'peers', 'node_modules', '@tensorflow', name), join(scope, name), process.platform === 'win32' ? 'junction' : 'dir');
-}
+for (const name of LINKED) link_dir(join(peers, 'node_modules', name), join(bench, 'node_modules', name));

@@ -19,6 +19,9 @@ if (tsc !== 0) {
   console.error('type-check failed');
   process.exit(tsc);
 }
+// onnxruntime-node for the ONNX export tests, installed on first use (not by the workspace install)
+const setup = run(process.execPath, [fileURLToPath(new URL('./test_setup.mjs', import.meta.url))]);
+if (setup !== 0) process.exit(setup);
 rmSync(results, { force: true });
 // the docs build runs beside vitest, its output kept in a file and shown at the end
 const docs_log = '.docs-build.log';
