@@ -18,12 +18,15 @@ import { parse_to, type ToArgs } from './to_args.js';
 import { method_call, py_type_name, signature, type PyArgs } from './signature.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ScatterAddMethodArgs, ScatterMethodArgs } from './ops/scatter.js';
+import type { SortMethodArgs, SortResult, TopkMethodArgs } from './ops/sorting.js';
+import type { CumsumMethodArgs } from './ops/reorder.js';
 import type { ClampOptions } from './ops/types.js';
-import type { MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
+import type { LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { RoundingMode, Scalar } from './ops/arithmetic.js';
 
 /** Legacy type names `x.type(...)` accepts. */
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
+const FLIP_METHOD = signature<{ self: Tensor; dims: number[] }>('flip(Tensor self, int... dims)');
 const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
 
 /**
@@ -863,6 +866,41 @@ export class Tensor {
   gather(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
     method_call();
     return ops.gather(this, ...args);
+  }
+  /** Method form of {@link ops.sort}. */
+  sort(...args: SortMethodArgs): SortResult {
+    method_call();
+    return ops.sort(this, ...args);
+  }
+  /** Method form of {@link ops.argsort}. */
+  argsort(...args: SortMethodArgs): Tensor {
+    method_call();
+    return ops.argsort(this, ...args);
+  }
+  /** Method form of {@link ops.topk}. */
+  topk(...args: TopkMethodArgs): SortResult {
+    method_call();
+    return ops.topk(this, ...args);
+  }
+  /** Method form of {@link ops.flip}; the dims may also be listed one by one (`x.flip(0, 1)`). */
+  flip(...dims: (number | number[] | { dims?: number | number[] })[]): Tensor {
+    method_call();
+    return ops.flip(this, FLIP_METHOD.parse([this, ...dims], { method: true }).dims);
+  }
+  /** Method form of {@link ops.roll}. */
+  roll(...args: PyArgs<[shifts: number | number[], dims: number | number[]], { shifts?: number | number[]; dims?: number | number[] }>): Tensor {
+    method_call();
+    return ops.roll(this, ...args);
+  }
+  /** Method form of {@link ops.cumsum}. */
+  cumsum(...args: CumsumMethodArgs): Tensor {
+    method_call();
+    return ops.cumsum(this, ...args);
+  }
+  /** Method form of {@link ops.logsumexp}. */
+  logsumexp(...args: LogsumexpMethodArgs): Tensor {
+    method_call();
+    return ops.logsumexp(this, ...args);
   }
   /** Method form of {@link ops.index_select}. */
   index_select(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {

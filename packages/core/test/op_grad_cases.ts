@@ -199,6 +199,18 @@ export const OP_CASES: Record<string, OpCase> = {
       ];
     },
   },
+  sort_topk: {
+    ops: ['sort', 'topk'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [x!.sort()[0], torch.sort(x!, 0, true).values, x!.topk(2)[0], torch.topk(x!, 2, { dim: 0, largest: false }).values],
+  },
+  flip_roll: {
+    ops: ['flip', 'roll'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [x!.flip(0), torch.flip(x!, [0, 1]), x!.roll(1), torch.roll(x!, [1, -2], [0, 1])],
+  },
+  cumsum: { ops: ['cumsum'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.cumsum(1), torch.cumsum(x!, 0)] },
+  logsumexp: { ops: ['logsumexp'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.logsumexp(1), torch.logsumexp(x!, [0, 1], true)] },
   view_scatter: {
     ops: ['view_scatter'],
     inputs: () => [leaf([2, 5])],
@@ -540,7 +552,7 @@ reason('raw kernel maps that never record (the building blocks of recorded ops)'
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
-reason('bool or int64 results, which carry no gradient', 'gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
+reason('bool or int64 results, which carry no gradient', 'argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
 reason('a bool answer, which carries no gradient', 'equal');

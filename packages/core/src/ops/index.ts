@@ -10,6 +10,8 @@ export * from './reduce.js';
 export * from './view.js';
 export * from './indexing.js';
 export * from './scatter.js';
+export * from './sorting.js';
+export * from './reorder.js';
 export * from './linalg.js';
 export * from './nn_ops.js';
 export * from './inplace.js';

@@ -5,12 +5,13 @@ import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
-import { div, eq, ne, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype, where } from './arithmetic.js';
-import { abs, exp, sign } from './unary.js';
+import { add, div, eq, ne, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype, where } from './arithmetic.js';
+import { abs, exp, log, sign } from './unary.js';
 import { empty, record } from './record.js';
 import type { DimArg, ReduceOptions } from './types.js';
 import { expand, reshape, unsqueeze, view } from './view.js';
 import { scatter_into_zeros } from './indexing.js';
+import { values_indices } from './named_tuple.js';
 import { no_grad } from '../autograd/grad_mode.js';
 
 /** `[values, indices]` with `.values` / `.indices`, as PyTorch's named tuple. */
@@ -27,12 +28,6 @@ export interface MaxResult extends Iterable<Tensor> {
   readonly indices: Tensor;
 }
 
-function max_result(values: Tensor, indices: Tensor): MaxResult {
-  const r = [values, indices];
-  Object.defineProperty(r, 'values', { value: values });
-  Object.defineProperty(r, 'indices', { value: indices });
-  return r as unknown as MaxResult;
-}
 
 /** The arguments of `torch.sum`-like reductions: `(input, dim=None, keepdim=False, *, dtype=None)`. */
 export type ReduceArgs = PyArgs<[input: Tensor, dim: DimArg, keepdim: boolean], ReduceOptions & {
@@ -193,7 +188,7 @@ function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean, 
     const [i] = ctx.saved_tensors;
     return [scatter_into_zeros(g!, d, i!, in_shape, keepdim)];
   }, [idx]);
-  return max_result(vals, idx);
+  return values_indices<MaxResult>(vals, idx);
 }
 
 interface ExtremeParsed { input: Tensor; dim: Tensor | number | null; keepdim: boolean; other: Tensor | null }
@@ -282,6 +277,45 @@ export function amax(...args: ReduceArgs): Tensor {
 export function amin(...args: ReduceArgs): Tensor {
   if (tracing) return trace_op('aten::amin', amin, args);
   return amax_impl(AMIN.parse(args), false);
+}
+
+const LOGSUMEXP = signature<{ input: Tensor; dim: number[]; keepdim: boolean }>('logsumexp(Tensor input, int[1] dim, bool keepdim=False)');
+/** The arguments of `x.logsumexp(...)`. */
+export type LogsumexpMethodArgs = PyArgs<[dim: number | number[], keepdim: boolean], {
+  /** The dim or dims reduced. */
+  dim?: number | number[];
+  /** Keep the reduced dims with size 1. */
+  keepdim?: boolean;
+}>;
+/**
+ * `log(sum(exp(x)))` over `dim`, computed with the max taken out first so large entries do not overflow;
+ * integer input gives the default float dtype. LogsumexpBackward0: the gradient is `g * exp(x - result)`.
+ *
+ * @example
+ * torch.logsumexp(logits, 1); x.logsumexp([0, 1], { keepdim: true });
+ */
+export function logsumexp(...args: PyArgs<[input: Tensor, dim: number | number[], keepdim: boolean], { input?: Tensor; dim?: number | number[]; keepdim?: boolean }>): Tensor {
+  if (tracing) return trace_op('aten::logsumexp', logsumexp, args, LOGSUMEXP);
+  const a = LOGSUMEXP.parse(args);
+  const x = is_floating(a.input.dtype) ? a.input : to_dtype(a.input, float_dtype(a.input.dtype));
+  const dims = normalize_dims(a.dim.length === 0 ? null : a.dim, x.ndim);
+  const keep = a.keepdim;
+  const out = empty(reduced_shape(x.shape, dims, keep), x.dtype);
+  no_grad(() => {
+    const m = empty(reduced_shape(x.shape, dims, true), x.dtype);
+    kernels().extreme(x._view, x.shape.map((_, i) => dims.includes(i)), m._storage.data, true);
+    // an infinite max is not taken out (inf - inf would be NaN): the sum then gives ±inf itself
+    const md = m._storage.data;
+    for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i]!)) md[i] = 0;
+    const r = add(log(sum_raw(exp(sub(x, m)), dims, true, x.dtype)), m);
+    out._storage.data.set(r._contiguous_data());
+  });
+  const shape = x.shape;
+  record('LogsumexpBackward0', [x], [out], (ctx, [g]) => {
+    const [xs, r] = ctx.saved_tensors;
+    return [mul(unreduce(g!, shape, dims, keep), exp(sub(xs!, unreduce(r!, shape, dims, keep))))];
+  }, [x, out]);
+  return out;
 }
 
 function arg_extreme(x: Tensor, dim: number | null | undefined, keepdim: boolean, is_max: boolean): Tensor {

@@ -1,5 +1,5 @@
 // Indexing along one dim: index_select, index_add, scatter / scatter_ and scatter_add / scatter_add_
-// (IndexSelectBackward0, IndexAddBackward0, ScatterBackward0 / ScatterBackward1, ScatterAddBackward0).
+// (IndexSelectBackward0, IndexAddBackward0, ScatterBackward0 / ScatterBackward1, ScatterAddBackward0), and one_hot.
 import { trace_op, tracing } from '../jit/tracer.js';
 import { normalize_dim, numel_of } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -233,4 +233,33 @@ export function scatter_add_<T extends Tensor>(self: T, ...args: ScatterAddMetho
   const a = SCATTER_ADD.parse([self, ...args] as unknown as ScatterAddArgs);
   check_scatter('scatter_add', self, normalize_dim(a.dim, self.ndim), a.index, a.src);
   return apply_inplace(self, [a.src], false, (alias) => scatter_add_parsed(alias, a.dim, a.index, a.src));
+}
+
+const ONE_HOT = signature<{ input: Tensor; num_classes: number }>('one_hot(Tensor input, int num_classes=-1)');
+/**
+ * One int64 row per entry of `input` (int64 class indices) with a 1 at that class: shape
+ * `[...input.shape, num_classes]`, the class count being max + 1 when -1 (PyTorch's `F.one_hot`; not differentiable).
+ *
+ * @example
+ * torch.one_hot(torch.tensor([0, 2]), 3); // [[1, 0, 0], [0, 0, 1]]
+ */
+export function one_hot(...args: PyArgs<[input: Tensor, num_classes: number], { input?: Tensor; num_classes?: number }>): Tensor {
+  if (tracing) return trace_op('aten::one_hot', one_hot, args, ONE_HOT);
+  const { input, num_classes } = ONE_HOT.parse(args);
+  if (input.dtype !== 'int64') throw new Error('one_hot is only applicable to index tensor.');
+  const idx = input._contiguous_data();
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < idx.length; i++) {
+    lo = Math.min(lo, idx[i]!);
+    hi = Math.max(hi, idx[i]!);
+  }
+  if (num_classes === -1 && idx.length === 0) throw new Error('Can not infer total number of classes from empty tensor.');
+  if (lo < 0) throw new Error('Class values must be non-negative.');
+  const n = num_classes === -1 ? hi + 1 : num_classes;
+  if (hi >= n || n < 0) throw new Error('Class values must be smaller than num_classes.');
+  const out = empty([...input.shape, n], 'int64');
+  const od = out._storage.data;
+  for (let i = 0; i < idx.length; i++) od[i * n + idx[i]!] = 1;
+  return out;
 }
