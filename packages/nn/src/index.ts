@@ -13,7 +13,7 @@ export {
   type RegistrationHook,
 } from './global_hooks.js';
 export { Linear, Identity } from './layers/linear.js';
-export { AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
+export { AdaptiveAvgPool2d } from './layers/pooling.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, LogSoftmax } from './layers/activation.js';
 export {
   ELU, CELU, SELU, SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softsign, Tanhshrink, Softplus,
@@ -39,7 +39,7 @@ export { AdaptiveLogSoftmaxWithLoss, type ASMOutput } from './layers/adaptive_so
 export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold, type Conv2dLayerOptions, type ConvOptions, type ConvTransposeOptions } from './layers/conv_nd.js';
 export {
-  MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+  MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
   AdaptiveMaxPool3d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d,
 } from './layers/pooling_nd.js';
 export {

@@ -139,9 +139,8 @@ export class AvgPool1d extends Module {
   }
 }
 
-/** 3-d average pooling. @example new nn.AvgPool3d(2, { stride: 1 }) */
-export class AvgPool3d extends Module {
-  static override readonly __name__: string = 'AvgPool3d';
+/** Average pooling with a divisor override (2-d and 3-d): the options as given, and PyTorch's repr of them. */
+abstract class AvgPoolNd extends Module {
   /** Size of the pooling window, as given (one int for every dim, or one per dim). */
   readonly kernel_size: Ints;
   /** Step of the window, as given; defaults to `kernel_size`. */
@@ -154,9 +153,10 @@ export class AvgPool3d extends Module {
   readonly count_include_pad: boolean;
   /** If set, the divisor used instead of the window size. */
   readonly divisor_override: number | null;
-  constructor(...args: AvgArgs) {
+  /** The pooling function of this rank. */
+  protected abstract readonly pool: typeof torch.avg_pool2d;
+  constructor(a: AvgParsed) {
     super();
-    const a = AVGPOOL3D.parse(args);
     this.kernel_size = a.kernel_size;
     this.stride = a.stride ?? a.kernel_size;
     this.padding = a.padding;
@@ -165,10 +165,40 @@ export class AvgPool3d extends Module {
     this.divisor_override = a.divisor_override;
   }
   override forward(input: Tensor): Tensor {
-    return torch.avg_pool3d(input, this.kernel_size, { stride: this.stride, padding: this.padding, ceil_mode: this.ceil_mode, count_include_pad: this.count_include_pad, divisor_override: this.divisor_override });
+    return this.pool(input, this.kernel_size as never, { stride: this.stride as never, padding: this.padding as never, ceil_mode: this.ceil_mode, count_include_pad: this.count_include_pad, divisor_override: this.divisor_override });
   }
   override extra_repr(): string {
     return `kernel_size=${py_repr(this.kernel_size)}, stride=${py_repr(this.stride)}, padding=${py_repr(this.padding)}`;
+  }
+}
+
+type Size2 = number | [number, number];
+const AVGPOOL2D = signature<AvgParsed>(
+  'AvgPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, bool ceil_mode=False, bool count_include_pad=True, int? divisor_override=None)');
+
+/**
+ * Average pooling over `[N, C, H, W]` (or `[C, H, W]`).
+ *
+ * @example
+ * const pool = new nn.AvgPool2d(2);
+ * pool.call(torch.randn([1, 3, 8, 8])).shape; // [1, 3, 4, 4]
+ */
+export class AvgPool2d extends AvgPoolNd {
+  static override readonly __name__: string = 'AvgPool2d';
+  protected readonly pool = torch.avg_pool2d;
+  constructor(...args: PyArgs<[kernel_size: Size2, stride: Size2 | null, padding: Size2, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null], {
+    kernel_size?: Size2; stride?: Size2 | null; padding?: Size2; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null;
+  }>) {
+    super(AVGPOOL2D.parse(args));
+  }
+}
+
+/** 3-d average pooling. @example new nn.AvgPool3d(2, { stride: 1 }) */
+export class AvgPool3d extends AvgPoolNd {
+  static override readonly __name__: string = 'AvgPool3d';
+  protected readonly pool = torch.avg_pool3d as unknown as typeof torch.avg_pool2d;
+  constructor(...args: AvgArgs) {
+    super(AVGPOOL3D.parse(args));
   }
 }
 
