@@ -5,6 +5,7 @@ import { trace_op, tracing } from '../jit/tracer.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { warn } from '../autograd/messages.js';
 import { signature, type PyArgs } from '../signature.js';
+import type { Reduction } from './nn_ops.js';
 import { Tensor } from '../tensor.js';
 import { add, div, eq, float_dtype, gt, lt, minimum, mul, ne, neg, rsub, sub, where } from './arithmetic.js';
 import { pairwise_distance } from './distance.js';
@@ -15,9 +16,9 @@ import { logsigmoid, softplus } from './activation.js';
 
 /**
  * How a loss reduces its per-element values: 'mean' (the default) averages them, 'sum' adds them, 'none' returns
- * them unreduced.
+ * them unreduced. Another name of `Reduction`.
  */
-export type LossReduction = 'mean' | 'sum' | 'none';
+export type LossReduction = Reduction;
 
 function reduction_of(r: string, allowed: readonly string[] = ['mean', 'sum', 'none']): string {
   if (!allowed.includes(r)) throw new Error(`${r} is not a valid value for reduction`);

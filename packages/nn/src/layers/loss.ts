@@ -1,40 +1,21 @@
 // Loss modules: the functional losses with their reduction (and PyTorch's deprecated size_average / reduce).
 import {
-  binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, legacy_reduction, mse_loss, nll_loss, signature,
+  binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss, nll_loss, signature,
   type PyArgs, type Reduction, type Tensor,
 } from '@tsgrad/core';
-import { Module } from '../module.js';
+import { Loss, WeightedLoss, type LossArgs } from './loss_base.js';
 
-interface LegacyOptions {
-  /** Deprecated (use `reduction`): false sums instead of averaging; any value set warns. */
-  size_average?: boolean | null;
-  /** Deprecated (use `reduction`): false gives 'none'; any value set warns. */
-  reduce?: boolean | null;
-  /** How the per-element losses are reduced: 'mean' (default), 'sum' or 'none'. */
-  reduction?: Reduction;
-}
-interface Legacy { size_average: boolean | null; reduce: boolean | null; reduction: string }
-type WeightedArgs<O> = PyArgs<[weight: Tensor | null, size_average: boolean | null], O & LegacyOptions & { weight?: Tensor | null }>;
+type WeightedArgs<O> = PyArgs<[weight: Tensor | null, size_average: boolean | null], O & LossArgs & { weight?: Tensor | null }>;
 const LEGACY = 'bool? size_average=None, bool? reduce=None';
 
-const CROSS_ENTROPY = signature<Legacy & { weight: Tensor | null; ignore_index: number; label_smoothing: number }>(
+const CROSS_ENTROPY = signature<LossArgs & { weight: Tensor | null; ignore_index: number; label_smoothing: number }>(
   "CrossEntropyLoss(Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, str reduction='mean', float label_smoothing=0.0)");
-const NLL = signature<Legacy & { weight: Tensor | null; ignore_index: number }>(
+const NLL = signature<LossArgs & { weight: Tensor | null; ignore_index: number }>(
   "NLLLoss(Tensor? weight=None, bool? size_average=None, int ignore_index=-100, bool? reduce=None, str reduction='mean')");
-const MSE = signature<Legacy>(`MSELoss(${LEGACY}, str reduction='mean')`);
-const L1 = signature<Legacy>(`L1Loss(${LEGACY}, str reduction='mean')`);
-const BCE = signature<Legacy & { weight: Tensor | null }>(`BCELoss(Tensor? weight=None, ${LEGACY}, str reduction='mean')`);
-const BCE_LOGITS = signature<Legacy & { weight: Tensor | null; pos_weight: Tensor | null }>(`BCEWithLogitsLoss(Tensor? weight=None, ${LEGACY}, str reduction='mean', Tensor? pos_weight=None)`);
-
-/** PyTorch's `_Loss`: holds `reduction` (from the deprecated pair when given). */
-abstract class Loss extends Module {
-  /** How the per-element losses are reduced: 'mean' (default), 'sum' or 'none'. */
-  readonly reduction: Reduction;
-  constructor(a: Legacy) {
-    super();
-    this.reduction = legacy_reduction(a);
-  }
-}
+const MSE = signature<LossArgs>(`MSELoss(${LEGACY}, str reduction='mean')`);
+const L1 = signature<LossArgs>(`L1Loss(${LEGACY}, str reduction='mean')`);
+const BCE = signature<LossArgs & { weight: Tensor | null }>(`BCELoss(Tensor? weight=None, ${LEGACY}, str reduction='mean')`);
+const BCE_LOGITS = signature<LossArgs & { weight: Tensor | null; pos_weight: Tensor | null }>(`BCEWithLogitsLoss(Tensor? weight=None, ${LEGACY}, str reduction='mean', Tensor? pos_weight=None)`);
 
 /**
  * `F.cross_entropy` as a module.
@@ -43,18 +24,15 @@ abstract class Loss extends Module {
  * new nn.CrossEntropyLoss().call(logits, torch.tensor([3], { dtype: torch.int64 }));
  * new nn.CrossEntropyLoss({ reduction: 'sum', label_smoothing: 0.1 });
  */
-export class CrossEntropyLoss extends Loss {
+export class CrossEntropyLoss extends WeightedLoss {
   static override readonly __name__: string = 'CrossEntropyLoss';
   /** Target value that is ignored and adds nothing to the gradient. Default -100. */
   readonly ignore_index: number;
   /** Amount of smoothing in [0, 1]: the target mixes with the uniform distribution. Default 0. */
   readonly label_smoothing: number;
-  /** Per-class rescaling weights `[C]` (a buffer, so saved in the state_dict), or null. */
-  declare weight: Tensor | null;
   constructor(...args: WeightedArgs<{ ignore_index?: number; label_smoothing?: number }>) {
     const a = CROSS_ENTROPY.parse(args);
     super(a);
-    this.register_buffer('weight', a.weight);
     this.ignore_index = a.ignore_index;
     this.label_smoothing = a.label_smoothing;
   }
@@ -70,16 +48,13 @@ export class CrossEntropyLoss extends Loss {
  * const loss = new nn.NLLLoss();
  * loss.call(new nn.LogSoftmax({ dim: 1 }).call(logits), target);
  */
-export class NLLLoss extends Loss {
+export class NLLLoss extends WeightedLoss {
   static override readonly __name__: string = 'NLLLoss';
   /** Target value that is ignored and adds nothing to the gradient. Default -100. */
   readonly ignore_index: number;
-  /** Per-class rescaling weights `[C]` (a buffer, so saved in the state_dict), or null. */
-  declare weight: Tensor | null;
   constructor(...args: WeightedArgs<{ ignore_index?: number }>) {
     const a = NLL.parse(args);
     super(a);
-    this.register_buffer('weight', a.weight);
     this.ignore_index = a.ignore_index;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -95,7 +70,7 @@ export class NLLLoss extends Loss {
  */
 export class MSELoss extends Loss {
   static override readonly __name__: string = 'MSELoss';
-  constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LegacyOptions>) {
+  constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs>) {
     super(MSE.parse(args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -111,7 +86,7 @@ export class MSELoss extends Loss {
  */
 export class L1Loss extends Loss {
   static override readonly __name__: string = 'L1Loss';
-  constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LegacyOptions>) {
+  constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs>) {
     super(L1.parse(args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -125,14 +100,13 @@ export class L1Loss extends Loss {
  * @example
  * new nn.BCELoss().call(torch.sigmoid(logits), target);
  */
-export class BCELoss extends Loss {
+export class BCELoss extends WeightedLoss {
   static override readonly __name__: string = 'BCELoss';
   /** Rescaling weight per element, broadcast to the input, or null. */
   declare weight: Tensor | null;
   constructor(...args: WeightedArgs<object>) {
     const a = BCE.parse(args);
     super(a);
-    this.register_buffer('weight', a.weight);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
     return binary_cross_entropy(input, target, { weight: this.weight, reduction: this.reduction });
@@ -146,7 +120,7 @@ export class BCELoss extends Loss {
  * const loss = new nn.BCEWithLogitsLoss({ pos_weight: torch.full([3], 2) });
  * loss.call(logits, target);
  */
-export class BCEWithLogitsLoss extends Loss {
+export class BCEWithLogitsLoss extends WeightedLoss {
   static override readonly __name__: string = 'BCEWithLogitsLoss';
   /** Rescaling weight per element, broadcast to the input, or null. */
   declare weight: Tensor | null;
@@ -155,7 +129,6 @@ export class BCEWithLogitsLoss extends Loss {
   constructor(...args: WeightedArgs<{ pos_weight?: Tensor | null }>) {
     const a = BCE_LOGITS.parse(args);
     super(a);
-    this.register_buffer('weight', a.weight);
     this.register_buffer('pos_weight', a.pos_weight);
   }
   override forward(input: Tensor, target: Tensor): Tensor {

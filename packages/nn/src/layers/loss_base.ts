@@ -1,6 +1,6 @@
 // PyTorch's _Loss / _WeightedLoss: the `reduction` every loss module carries, with the legacy `size_average` /
 // `reduce` arguments folded into it as PyTorch folds them.
-import { warn, type Tensor } from '@tsgrad/core';
+import { legacy_reduction, type Reduction, type Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
 
 /** The arguments every loss constructor accepts (parsed by its signature). */
@@ -10,16 +10,7 @@ export interface LossArgs {
   /** Deprecated (use `reduction`): false gives 'none'; any value set warns. */
   reduce?: boolean | null;
   /** How the per-element losses are reduced: 'mean' (default), 'sum' or 'none'. */
-  reduction?: string;
-}
-
-/** PyTorch's `_Reduction.legacy_get_string`: the reduction the deprecated flags mean. */
-function legacy_reduction(size_average: boolean | null | undefined, reduce: boolean | null | undefined): string {
-  warn("size_average and reduce args will be deprecated, please use reduction='sum' instead.");
-  const avg = size_average ?? true;
-  const red = reduce ?? true;
-  if (!red) return 'none';
-  return avg ? 'mean' : 'sum';
+  reduction?: Reduction;
 }
 
 /**
@@ -28,11 +19,15 @@ function legacy_reduction(size_average: boolean | null | undefined, reduce: bool
  */
 export abstract class Loss extends Module {
   /** How the per-element losses are reduced: 'mean' (default), 'sum' or 'none'. */
-  readonly reduction: string;
+  readonly reduction: Reduction;
   constructor(args: LossArgs) {
     super();
-    const legacy = (args.size_average !== null && args.size_average !== undefined) || (args.reduce !== null && args.reduce !== undefined);
-    this.reduction = legacy ? legacy_reduction(args.size_average, args.reduce) : args.reduction ?? 'mean';
+    const size_average = args.size_average ?? null;
+    const reduce = args.reduce ?? null;
+    // Without the legacy flags the string is kept as given: like PyTorch, a bad value raises when the loss runs.
+    this.reduction = size_average === null && reduce === null
+      ? args.reduction ?? 'mean'
+      : legacy_reduction({ size_average, reduce, reduction: args.reduction ?? 'mean' });
   }
 }
 

@@ -1,11 +1,9 @@
 // Regression and likelihood losses: SmoothL1Loss, HuberLoss, KLDivLoss, PoissonNLLLoss, GaussianNLLLoss,
 // CTCLoss, and the deprecated NLLLoss2d.
 import * as torch from '@tsgrad/core';
-import { signature, warn, type PyArgs, type Tensor } from '@tsgrad/core';
+import { signature, warn, type PyArgs, type Reduction, type Tensor } from '@tsgrad/core';
 import { Loss, WeightedLoss, type LossArgs } from './loss_base.js';
 
-type Reduction = 'mean' | 'sum' | 'none';
-type Legacy = { size_average?: boolean | null; reduce?: boolean | null; reduction?: Reduction };
 
 const SMOOTH_L1_SIG = signature<LossArgs & { beta: number }>("SmoothL1Loss(bool? size_average=None, bool? reduce=None, str reduction='mean', float beta=1.0)");
 /**
@@ -18,13 +16,13 @@ export class SmoothL1Loss extends Loss {
   static override readonly __name__: string = 'SmoothL1Loss';
   /** Where the loss changes from squared to absolute. Default 1. */
   readonly beta: number;
-  constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction, beta: number], Legacy & { beta?: number }>) {
+  constructor(...args: PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction, beta: number], LossArgs & { beta?: number }>) {
     const a = SMOOTH_L1_SIG.parse(args);
     super(a);
     this.beta = a.beta;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return torch.smooth_l1_loss(input, target, { reduction: this.reduction as Reduction, beta: this.beta });
+    return torch.smooth_l1_loss(input, target, { reduction: this.reduction, beta: this.beta });
   }
 }
 
@@ -45,7 +43,7 @@ export class HuberLoss extends Loss {
     this.delta = a.delta;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return torch.huber_loss(input, target, { reduction: this.reduction as Reduction, delta: this.delta });
+    return torch.huber_loss(input, target, { reduction: this.reduction, delta: this.delta });
   }
 }
 
@@ -86,7 +84,7 @@ export class PoissonNLLLoss extends Loss {
   readonly full: boolean;
   /** Added inside the log when `log_input` is false. Default 1e-8. */
   readonly eps: number;
-  constructor(...args: PyArgs<[log_input: boolean, full: boolean, size_average: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction], Legacy & { log_input?: boolean; full?: boolean; eps?: number }>) {
+  constructor(...args: PyArgs<[log_input: boolean, full: boolean, size_average: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction], LossArgs & { log_input?: boolean; full?: boolean; eps?: number }>) {
     const a = POISSON_SIG.parse(args);
     super(a);
     this.log_input = a.log_input;
@@ -94,7 +92,7 @@ export class PoissonNLLLoss extends Loss {
     this.eps = a.eps;
   }
   override forward(log_input: Tensor, target: Tensor): Tensor {
-    return torch.poisson_nll_loss(log_input, target, { log_input: this.log_input, full: this.full, eps: this.eps, reduction: this.reduction as Reduction });
+    return torch.poisson_nll_loss(log_input, target, { log_input: this.log_input, full: this.full, eps: this.eps, reduction: this.reduction });
   }
 }
 
@@ -118,7 +116,7 @@ export class GaussianNLLLoss extends Loss {
     this.eps = a.eps;
   }
   override forward(input: Tensor, target: Tensor, var_: Tensor): Tensor {
-    return torch.gaussian_nll_loss(input, target, var_, { full: this.full, eps: this.eps, reduction: this.reduction as Reduction });
+    return torch.gaussian_nll_loss(input, target, var_, { full: this.full, eps: this.eps, reduction: this.reduction });
   }
 }
 
@@ -143,7 +141,7 @@ export class CTCLoss extends Loss {
     this.zero_infinity = a.zero_infinity;
   }
   override forward(log_probs: Tensor, targets: Tensor, input_lengths: Tensor | number[], target_lengths: Tensor | number[]): Tensor {
-    return torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, { blank: this.blank, reduction: this.reduction as Reduction, zero_infinity: this.zero_infinity });
+    return torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, { blank: this.blank, reduction: this.reduction, zero_infinity: this.zero_infinity });
   }
 }
 
@@ -159,13 +157,13 @@ export class NLLLoss2d extends WeightedLoss {
   static override readonly __name__: string = 'NLLLoss2d';
   /** Target value that is ignored and adds nothing to the gradient. Default -100. */
   readonly ignore_index: number;
-  constructor(...args: PyArgs<[weight: Tensor | null, size_average: boolean | null, ignore_index: number, reduce: boolean | null, reduction: Reduction], Legacy & { weight?: Tensor | null; ignore_index?: number }>) {
+  constructor(...args: PyArgs<[weight: Tensor | null, size_average: boolean | null, ignore_index: number, reduce: boolean | null, reduction: Reduction], LossArgs & { weight?: Tensor | null; ignore_index?: number }>) {
     const a = NLL2D_SIG.parse(args);
     warn('NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss for more details.');
     super(a);
     this.ignore_index = a.ignore_index;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return torch.nll_loss(input, target, { weight: this.weight, ignore_index: this.ignore_index, reduction: this.reduction as Reduction });
+    return torch.nll_loss(input, target, { weight: this.weight, ignore_index: this.ignore_index, reduction: this.reduction });
   }
 }

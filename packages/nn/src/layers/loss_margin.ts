@@ -2,14 +2,12 @@
 // CosineEmbeddingLoss, MarginRankingLoss, MultiMarginLoss, MultiLabelMarginLoss, TripletMarginLoss,
 // TripletMarginWithDistanceLoss.
 import * as torch from '@tsgrad/core';
-import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { signature, type PyArgs, type Reduction, type Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { Loss, WeightedLoss, type LossArgs } from './loss_base.js';
 import { PairwiseDistance } from './distance.js';
 
-type Reduction = 'mean' | 'sum' | 'none';
-type Legacy = { size_average?: boolean | null; reduce?: boolean | null; reduction?: Reduction };
-type LegacyArgs = PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy>;
+type LegacyArgs = PyArgs<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs>;
 const LEGACY = (name: string) => signature<LossArgs>(`${name}(bool? size_average=None, bool? reduce=None, str reduction='mean')`);
 
 const SOFT_MARGIN_SIG = LEGACY('SoftMarginLoss');
@@ -25,7 +23,7 @@ export class SoftMarginLoss extends Loss {
     super(SOFT_MARGIN_SIG.parse(args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return torch.soft_margin_loss(input, target, { reduction: this.reduction as Reduction });
+    return torch.soft_margin_loss(input, target, { reduction: this.reduction });
   }
 }
 
@@ -42,7 +40,7 @@ export class MultiLabelMarginLoss extends Loss {
     super(MULTILABEL_MARGIN_SIG.parse(args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return torch.multilabel_margin_loss(input, target, { reduction: this.reduction as Reduction });
+    return torch.multilabel_margin_loss(input, target, { reduction: this.reduction });
   }
 }
 
@@ -55,11 +53,11 @@ const MULTILABEL_SOFT_SIG = signature<LossArgs & { weight: Tensor | null }>("Mul
  */
 export class MultiLabelSoftMarginLoss extends WeightedLoss {
   static override readonly __name__: string = 'MultiLabelSoftMarginLoss';
-  constructor(...args: PyArgs<[weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { weight?: Tensor | null }>) {
+  constructor(...args: PyArgs<[weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs & { weight?: Tensor | null }>) {
     super(MULTILABEL_SOFT_SIG.parse(args));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return torch.multilabel_soft_margin_loss(input, target, { weight: this.weight, reduction: this.reduction as Reduction });
+    return torch.multilabel_soft_margin_loss(input, target, { weight: this.weight, reduction: this.reduction });
   }
 }
 
@@ -74,13 +72,13 @@ export class HingeEmbeddingLoss extends Loss {
   static override readonly __name__: string = 'HingeEmbeddingLoss';
   /** The margin. Default 1. */
   readonly margin: number;
-  constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
+  constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs & { margin?: number }>) {
     const a = HINGE_SIG.parse(args);
     super(a);
     this.margin = a.margin;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return torch.hinge_embedding_loss(input, target, { margin: this.margin, reduction: this.reduction as Reduction });
+    return torch.hinge_embedding_loss(input, target, { margin: this.margin, reduction: this.reduction });
   }
 }
 
@@ -95,13 +93,13 @@ export class CosineEmbeddingLoss extends Loss {
   static override readonly __name__: string = 'CosineEmbeddingLoss';
   /** Margin for dissimilar pairs, in [-1, 1] (0 to 0.5 suggested). Default 0. */
   readonly margin: number;
-  constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
+  constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs & { margin?: number }>) {
     const a = COSINE_EMB_SIG.parse(args);
     super(a);
     this.margin = a.margin;
   }
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    return torch.cosine_embedding_loss(input1, input2, target, { margin: this.margin, reduction: this.reduction as Reduction });
+    return torch.cosine_embedding_loss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
   }
 }
 
@@ -116,13 +114,13 @@ export class MarginRankingLoss extends Loss {
   static override readonly __name__: string = 'MarginRankingLoss';
   /** The margin. Default 0. */
   readonly margin: number;
-  constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number }>) {
+  constructor(...args: PyArgs<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs & { margin?: number }>) {
     const a = MARGIN_RANK_SIG.parse(args);
     super(a);
     this.margin = a.margin;
   }
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    return torch.margin_ranking_loss(input1, input2, target, { margin: this.margin, reduction: this.reduction as Reduction });
+    return torch.margin_ranking_loss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
   }
 }
 
@@ -140,7 +138,7 @@ export class MultiMarginLoss extends WeightedLoss {
   readonly p: number;
   /** The margin. Default 1. */
   readonly margin: number;
-  constructor(...args: PyArgs<[p: number, margin: number, weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { p?: number; margin?: number; weight?: Tensor | null }>) {
+  constructor(...args: PyArgs<[p: number, margin: number, weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs & { p?: number; margin?: number; weight?: Tensor | null }>) {
     const a = MULTI_MARGIN_SIG.parse(args);
     if (a.p !== 1 && a.p !== 2) throw new Error('only p == 1 and p == 2 supported');
     if (a.weight !== null && a.weight.ndim !== 1) throw new Error(`MultiMarginLoss: expected weight to be None or 1D tensor, got ${a.weight.ndim}D instead`);
@@ -149,7 +147,7 @@ export class MultiMarginLoss extends WeightedLoss {
     this.margin = a.margin;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return torch.multi_margin_loss(input, target, { p: this.p, margin: this.margin, weight: this.weight, reduction: this.reduction as Reduction });
+    return torch.multi_margin_loss(input, target, { p: this.p, margin: this.margin, weight: this.weight, reduction: this.reduction });
   }
 }
 
@@ -174,7 +172,7 @@ export class TripletMarginLoss extends Loss {
    * positive–negative.
    */
   readonly swap: boolean;
-  constructor(...args: PyArgs<[margin: number, p: number, eps: number, swap: boolean, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy & { margin?: number; p?: number; eps?: number; swap?: boolean }>) {
+  constructor(...args: PyArgs<[margin: number, p: number, eps: number, swap: boolean, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], LossArgs & { margin?: number; p?: number; eps?: number; swap?: boolean }>) {
     const a = TRIPLET_SIG.parse(args);
     if (a.margin <= 0) throw new Error(`TripletMarginLoss: expected margin to be greater than 0, got ${a.margin} instead`);
     super(a);
@@ -184,12 +182,12 @@ export class TripletMarginLoss extends Loss {
     this.swap = a.swap;
   }
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
-    return torch.triplet_margin_loss(anchor, positive, negative, { margin: this.margin, p: this.p, eps: this.eps, swap: this.swap, reduction: this.reduction as Reduction });
+    return torch.triplet_margin_loss(anchor, positive, negative, { margin: this.margin, p: this.p, eps: this.eps, swap: this.swap, reduction: this.reduction });
   }
 }
 
 type Distance = ((a: Tensor, b: Tensor) => Tensor) | Module;
-const TRIPLET_DIST_SIG = signature<{ distance_function: Distance | null; margin: number; swap: boolean; reduction: string }>(
+const TRIPLET_DIST_SIG = signature<{ distance_function: Distance | null; margin: number; swap: boolean; reduction: Reduction }>(
   "TripletMarginWithDistanceLoss(*, Any distance_function=None, float margin=1.0, bool swap=False, str reduction='mean')");
 /**
  * The triplet loss with any distance: a function or a module (default `nn.PairwiseDistance()`, a child module).
@@ -217,6 +215,6 @@ export class TripletMarginWithDistanceLoss extends Loss {
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     const d = this.distance_function;
     const dist = d instanceof Module ? (a: Tensor, b: Tensor) => d.call(a, b) as Tensor : d;
-    return torch.triplet_margin_with_distance_loss(anchor, positive, negative, { distance_function: dist, margin: this.margin, swap: this.swap, reduction: this.reduction as Reduction });
+    return torch.triplet_margin_with_distance_loss(anchor, positive, negative, { distance_function: dist, margin: this.margin, swap: this.swap, reduction: this.reduction });
   }
 }
