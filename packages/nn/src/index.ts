@@ -19,7 +19,8 @@ export {
   ELU, CELU, SELU, SiLU, Mish, ReLU6, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softsign, Tanhshrink, Softplus,
   Hardshrink, Softshrink, Threshold, RReLU, GLU, Softmin, Softmax2d, PReLU,
 } from './layers/activation_pointwise.js';
-export { Flatten, Dropout, BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './layers/misc.js';
+export { Flatten, Dropout } from './layers/misc.js';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './layers/batch_norm.js';
 export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
 export { Embedding, EmbeddingBag, type EmbeddingOptions, type EmbeddingBagOptions } from './layers/sparse.js';
 export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';

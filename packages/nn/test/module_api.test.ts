@@ -212,4 +212,28 @@ describe('lookups, traversal, devices and dtypes', () => {
     expect(e.weight.tolist()).toEqual([[0, 0], [0, 0]]);
   });
 
+  it('norm layers reset their running statistics and parameters as _NormBase does', () => {
+    // InstanceNorm updates its running stats but, as in PyTorch, never counts batches
+    const layers: [nn.BatchNorm1d | nn.InstanceNorm1d, number][] = [[new nn.BatchNorm1d(3), 1], [new nn.InstanceNorm1d(3, { affine: true, track_running_stats: true }), 0]];
+    for (const [bn, batches] of layers) {
+      bn.call(torch.randn([4, 3, 5]).mul(3).add(2));
+      bn.weight!.data.fill_(7);
+      expect(bn.running_mean!.abs().sum().item()).toBeGreaterThan(0);
+      expect(bn.num_batches_tracked!.item()).toBe(batches);
+      bn.num_batches_tracked!.fill_(5);
+      bn.reset_running_stats();
+      expect(bn.running_mean!.tolist()).toEqual([0, 0, 0]);
+      expect(bn.running_var!.tolist()).toEqual([1, 1, 1]);
+      expect(bn.num_batches_tracked!.item()).toBe(0);
+      expect(bn.weight!.tolist()).toEqual([7, 7, 7]);
+      bn.reset_parameters();
+      expect(bn.weight!.tolist()).toEqual([1, 1, 1]);
+      expect(bn.bias!.tolist()).toEqual([0, 0, 0]);
+    }
+    const plain = new nn.InstanceNorm2d(2);
+    plain.reset_parameters();
+    expect(plain.running_mean).toBeNull();
+    expect(String(new nn.InstanceNorm1d(3, { device: 'cpu' }))).toBe('InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)');
+    expect(() => new nn.InstanceNorm1d(3, { device: 'cuda' })).toThrow('Torch not compiled with CUDA enabled');
+  });
 });

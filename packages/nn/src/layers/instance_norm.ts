@@ -1,66 +1,19 @@
-// InstanceNorm1d/2d/3d, LocalResponseNorm and CrossMapLRN2d.
+// InstanceNorm1d/2d/3d (on NormBase, as PyTorch's _InstanceNorm is on _NormBase), LocalResponseNorm and CrossMapLRN2d.
 import * as torch from '@tsgrad/core';
-import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { signature, type DeviceLike, type DType, type PyArgs, type Tensor } from '@tsgrad/core';
 import { CrossMapLRN2dFunction, instance_norm, local_response_norm } from '../functional_extra.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { NormBase, type NormParsed } from './batch_norm.js';
 import { py_float, py_repr } from '../python_repr.js';
 
-interface InstanceParsed { num_features: number; eps: number; momentum: number; affine: boolean; track_running_stats: boolean; dtype: 'float32' | 'float64' | null }
-type InstanceArgs = PyArgs<[num_features: number, eps: number, momentum: number, affine: boolean, track_running_stats: boolean], { num_features?: number; eps?: number; momentum?: number; affine?: boolean; track_running_stats?: boolean; device?: unknown; dtype?: 'float32' | 'float64' | null }>;
-const instance_sig = (name: string) => signature<InstanceParsed>(`${name}(int num_features, float eps=1e-5, float momentum=0.1, bool affine=False, bool track_running_stats=False, Any device=None, ScalarType? dtype=None)`);
+type InstanceArgs = PyArgs<[num_features: number, eps: number, momentum: number, affine: boolean, track_running_stats: boolean], { num_features?: number; eps?: number; momentum?: number; affine?: boolean; track_running_stats?: boolean; device?: DeviceLike | null; dtype?: DType | null }>;
+const instance_sig = (name: string) => signature<NormParsed>(`${name}(int num_features, float eps=1e-5, float momentum=0.1, bool affine=False, bool track_running_stats=False, Device? device=None, ScalarType? dtype=None)`);
 const SIGS = { 1: instance_sig('InstanceNorm1d'), 2: instance_sig('InstanceNorm2d'), 3: instance_sig('InstanceNorm3d') };
 
 /** Normalises each channel of each sample over its `n` spatial dims (no batch statistics unless tracked). */
-abstract class InstanceNormNd extends Module {
-  /** Number of channels C (dim 1 of the input). */
-  readonly num_features: number;
-  /** Added to the variance for numerical stability. */
-  readonly eps: number;
-  /** Weight of the new batch statistic in the running estimates. */
-  readonly momentum: number;
-  /** Whether the layer has a learnable per-channel scale `weight` and shift `bias`. */
-  readonly affine: boolean;
-  /**
-   * Whether running mean/variance are tracked (in training) and used (in eval), instead of batch statistics always.
-   */
-  readonly track_running_stats: boolean;
-  /** Per-channel scale `[C]` (initialised to ones), or null without `affine`. */
-  declare weight: Parameter | null;
-  /** Per-channel shift `[C]` (initialised to zeros), or null without `affine`. */
-  declare bias: Parameter | null;
-  /** Running mean buffer `[C]`, or null without `track_running_stats`. */
-  declare running_mean: Tensor | null;
-  /** Running (unbiased) variance buffer `[C]`, or null without `track_running_stats`. */
-  declare running_var: Tensor | null;
-  /** Number of training batches seen (an int64 scalar buffer), or null without `track_running_stats`. */
-  declare num_batches_tracked: Tensor | null;
-
+abstract class InstanceNormNd extends NormBase {
   constructor(private readonly spatial: 1 | 2 | 3, args: readonly unknown[]) {
-    super();
-    const a = SIGS[spatial].parse(args);
-    this.num_features = a.num_features;
-    this.eps = a.eps;
-    this.momentum = a.momentum;
-    this.affine = a.affine;
-    this.track_running_stats = a.track_running_stats;
-    const dtype = a.dtype ?? undefined;
-    if (a.affine) {
-      this.weight = new Parameter(torch.ones([a.num_features], { dtype }));
-      this.bias = new Parameter(torch.zeros([a.num_features], { dtype }));
-    } else {
-      this.register_parameter('weight', null);
-      this.register_parameter('bias', null);
-    }
-    if (a.track_running_stats) {
-      this.register_buffer('running_mean', torch.zeros([a.num_features], { dtype }));
-      this.register_buffer('running_var', torch.ones([a.num_features], { dtype }));
-      this.register_buffer('num_batches_tracked', torch.zeros([], { dtype: 'int64' }));
-    } else {
-      this.register_buffer('running_mean', null);
-      this.register_buffer('running_var', null);
-      this.register_buffer('num_batches_tracked', null);
-    }
+    super(SIGS[spatial].parse(args));
   }
 
   override forward(input: Tensor): Tensor {
@@ -74,13 +27,9 @@ abstract class InstanceNormNd extends Module {
       torch.warn(`input's size at dim=1 does not match num_features. You can silence this warning by not passing in num_features, which is not used because affine=False`);
     }
     const y = instance_norm(x, this.running_mean, this.running_var, {
-      weight: this.weight, bias: this.bias, use_input_stats: this.training || !this.track_running_stats, momentum: this.momentum, eps: this.eps,
+      weight: this.weight, bias: this.bias, use_input_stats: this.training || !this.track_running_stats, momentum: this.momentum ?? 0.1, eps: this.eps,
     });
     return batched ? y : y.squeeze(0);
-  }
-
-  override extra_repr(): string {
-    return `${this.num_features}, eps=${py_repr(this.eps)}, momentum=${py_repr(this.momentum)}, affine=${py_repr(this.affine)}, track_running_stats=${py_repr(this.track_running_stats)}`;
   }
 }
 
