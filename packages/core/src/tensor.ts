@@ -2,11 +2,11 @@
 import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
 import { alloc, DTYPES, is_floating, legacy_type_name, type DType, type TypedArray } from './dtype.js';
 import { contiguous_strides, numel_of, normalize_dim } from './shape.js';
-import { is_grad_enabled } from './autograd/grad_mode.js';
+import { is_inference_mode_enabled, is_recording } from './autograd/grad_mode.js';
 import { AccumulateGrad, RetainedGrad, type Node, type TensorHook } from './autograd/node.js';
 import { CreationMeta } from './autograd/creation_meta.js';
 import { view_grad_fn } from './autograd/view_inplace.js';
-import { TRACER_CONVERT, TRACER_ITERATE, DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E5_HOOK_NO_GRAD, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
+import { TRACER_CONVERT, TRACER_ITERATE, DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E5_HOOK_NO_GRAD, INFERENCE_REQUIRES_GRAD, INFERENCE_VERSION, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
 import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
 import * as ops from './ops/index.js';
@@ -124,6 +124,8 @@ export class Tensor {
   _creation_meta: CreationMeta = CreationMeta.DEFAULT;
   /** Optional name used by tools (parameter names in listings). */
   name: string | null = null;
+  /** Made inside `inference_mode` (or a view of such a tensor): PyTorch's inference tensor (see `is_inference`). */
+  _inference: boolean = is_inference_mode_enabled();
 
   /** A tensor over `storage` with a shape, dtype and (default contiguous) strides and offset. Creation functions (`torch.tensor`, `torch.zeros`, …) are the usual way to make one. */
   constructor(storage: Storage, shape: readonly number[], dtype: DType, strides?: readonly number[], offset = 0) {
@@ -244,11 +246,22 @@ export class Tensor {
   }
   /** The version counter of the storage, bumped by every in-place change (PyTorch's `_version`). */
   get _version(): number {
+    if (this._inference) throw new Error(INFERENCE_VERSION);
     return this._storage.version;
   }
   /** Whether this tensor is a view of another (its `_base`). */
   _is_view(): boolean {
     return this._base !== null;
+  }
+  /**
+   * Whether this is an inference tensor: made inside `torch.inference_mode` (or a view of one). It has no
+   * version counter, is never saved for backward and may be changed in place only inside inference mode.
+   *
+   * @example
+   * torch.inference_mode(() => torch.ones(2)).is_inference(); // true
+   */
+  is_inference(): boolean {
+    return this._inference;
   }
 
   /** True for tensors not produced by a recorded op: tensors that do not require grad, and user-created ones that do. */
@@ -293,6 +306,7 @@ export class Tensor {
     if (flag && !is_floating(this.dtype)) {
       throw new Error('only Tensors of floating point and complex dtype can require gradients');
     }
+    if (flag && this._inference && !is_inference_mode_enabled()) throw new Error(INFERENCE_REQUIRES_GRAD);
     this._requires_grad = flag;
     return this;
   }
@@ -354,6 +368,7 @@ export class Tensor {
   detach(): Tensor {
     if (tracing) return trace_op('aten::detach', (x: Tensor) => x.detach(), [this]);
     const t = new Tensor(this._storage, this.shape, this.dtype, this._strides, this._offset);
+    t._inference = this._inference;
     return t;
   }
 
@@ -370,7 +385,9 @@ export class Tensor {
    * are invisible to autograd's in-place checks (unlike `detach()`, which shares the counter).
    */
   get data(): Tensor {
-    return new Tensor(new Storage(this._storage.data), this.shape, this.dtype, this._strides, this._offset);
+    const t = new Tensor(new Storage(this._storage.data), this.shape, this.dtype, this._strides, this._offset);
+    t._inference = this._inference;
+    return t;
   }
   /**
    * PyTorch's `x.data = y`: this tensor takes `y`'s storage, sizes and dtype, keeping its identity, autograd
@@ -1007,9 +1024,21 @@ export function is_tensor(value: unknown): value is Tensor {
   return value instanceof Tensor;
 }
 
+const IS_INFERENCE = signature<{ input: Tensor }>('is_inference(Tensor input)');
+
+/**
+ * Whether `input` is an inference tensor (PyTorch's `torch.is_inference`; see `Tensor.is_inference`).
+ *
+ * @example
+ * torch.is_inference(torch.inference_mode(() => torch.ones(1))); // true
+ */
+export function is_inference(...args: PyArgs<[input: Tensor], { input?: Tensor }>): boolean {
+  return IS_INFERENCE.parse(args).input._inference;
+}
+
 /** Whether recording applies to this op call: grad mode on and some input requires grad. */
 export function should_record(inputs: readonly (Tensor | null | undefined | number)[]): boolean {
-  if (!is_grad_enabled()) return false;
+  if (!is_recording()) return false;
   for (const t of inputs) if (t instanceof Tensor && (t._requires_grad || (t._base !== null && t._base._requires_grad))) return true;
   return false;
 }

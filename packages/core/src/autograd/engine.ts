@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { sum_to } from '../ops/reduce.js';
 import { add } from '../ops/arithmetic.js';
 import { empty } from '../ops/record.js';
-import { GradModeGuard, is_grad_enabled, no_grad } from './grad_mode.js';
+import { is_grad_enabled, no_grad, set_grad_enabled } from './grad_mode.js';
 import { check_result, check_single_result, hook_name } from './hook_result.js';
 import { AccumulateGrad, Node, type Edge, type Grad, type InputMeta } from './node.js';
 
@@ -342,7 +342,7 @@ function run_pass(root_edges: Edge[], root_grads: Tensor[], options: EngineOptio
   depth++;
   const pass: Pass = { id: next_pass_id++, callbacks: [], deps: null, needed: null };
   passes.push(pass);
-  const mode = is_grad_enabled() === options.create_graph ? null : new GradModeGuard(options.create_graph);
+  const mode = is_grad_enabled() === options.create_graph ? null : set_grad_enabled(options.create_graph);
   try {
     const captured = execute(root_edges, root_grads, options, pass);
     for (let i = 0; i < pass.callbacks.length; i++) pass.callbacks[i]!();

@@ -2,7 +2,7 @@
 // with `.apply(...)`; the ctx saves tensors, marks dirty and non-differentiable outputs, as PyTorch's.
 import { Tensor } from '../tensor.js';
 import { is_floating } from '../dtype.js';
-import { is_grad_enabled, no_grad } from './grad_mode.js';
+import { is_recording, no_grad } from './grad_mode.js';
 import { gradient_edge, Node, type Grad, type InputMeta } from './node.js';
 import { zeros } from '../ops/creation.js';
 import { as_view, geometry } from '../ops/view.js';
@@ -108,7 +108,7 @@ const ONCE_MESSAGE = 'trying to differentiate twice a function that was marked w
 export function once_differentiable<A extends unknown[], R>(fn: (ctx: FunctionCtx, ...grads: A) => R): (ctx: FunctionCtx, ...grads: A) => R {
   return function (this: unknown, ctx: FunctionCtx, ...grads: A): R {
     const outputs = no_grad(() => fn.call(this, ctx, ...grads));
-    if (!is_grad_enabled()) return outputs;
+    if (!is_recording()) return outputs;
     const requires = grads.some((g) => g instanceof Tensor && g.requires_grad);
     if (!requires) return outputs;
     const list: unknown[] = Array.isArray(outputs) ? outputs : [outputs];
@@ -177,7 +177,7 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
   const ctx = new FunctionCtx();
   const is_tensor_arg = args.map((a) => a instanceof Tensor);
   const inputs = args.filter((a): a is Tensor => a instanceof Tensor);
-  const recording = is_grad_enabled() && inputs.some((t) => t.requires_grad);
+  const recording = is_recording() && inputs.some((t) => t.requires_grad);
   ctx.needs_input_grad = args.map((a) => recording && a instanceof Tensor && a.requires_grad);
   const uses_setup = cls.setup_context !== Function.setup_context && typeof cls.setup_context === 'function';
   const raw = no_grad(() => {

@@ -14,6 +14,12 @@ export const E10_NON_LEAF_FLAG =
   "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().";
 export const W1_NON_LEAF_GRAD =
   "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.";
+export const INFERENCE_VERSION = 'Inference tensors do not track version counter.';
+export const INFERENCE_REQUIRES_GRAD = 'Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.';
+export const INFERENCE_SAVED =
+  'Inference tensors cannot be saved for backward. To work around you can make a clone to get a normal tensor and use it in autograd.';
+export const INFERENCE_INPLACE =
+  'Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.';
 export const NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.";
 
 export function e4_shape_mismatch(index: number, grad_shape: readonly number[], out_shape: readonly number[]): string {

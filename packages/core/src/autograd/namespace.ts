@@ -4,4 +4,5 @@ export { Function, FunctionCtx, once_differentiable } from './function.js';
 export * as function from './function_namespace.js';
 export { gradcheck, gradgradcheck, GradcheckError, type GradcheckOptions, type GradgradcheckOptions } from './gradcheck.js';
 export { Node, AccumulateGrad } from './node.js';
+export { no_grad, enable_grad, set_grad_enabled, inference_mode, type GradModeGuard } from './grad_mode.js';
 export * as graph from './graph.js';

@@ -2,7 +2,7 @@
 import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { E2_FREED, e9_version } from './messages.js';
+import { E2_FREED, e9_version, INFERENCE_SAVED } from './messages.js';
 import { object_address, Size } from '../size.js';
 
 /** A gradient, or `null` where PyTorch has `None` (no gradient flows there). */
@@ -45,6 +45,7 @@ class SavedTensor {
   readonly producer: string | null;
   readonly output_nr: number;
   constructor(readonly tensor: Tensor) {
+    if (tensor._inference) throw new Error(INFERENCE_SAVED);
     this.version = tensor._storage.version;
     this.producer = tensor.grad_fn === null ? null : tensor.grad_fn.name();
     this.output_nr = tensor.output_nr;

@@ -5,8 +5,8 @@ import { as_strided_rule, geometry, restride, type Geometry } from '../ops/view.
 import { where } from '../ops/arithmetic.js';
 import { ones } from '../ops/creation.js';
 import { CreationMeta } from './creation_meta.js';
-import { E8_LEAF_INPLACE, LEAF_VIEW_INPLACE } from './messages.js';
-import { is_grad_enabled, no_grad } from './grad_mode.js';
+import { E8_LEAF_INPLACE, INFERENCE_INPLACE, LEAF_VIEW_INPLACE } from './messages.js';
+import { is_inference_mode_enabled, is_recording, no_grad } from './grad_mode.js';
 import { gradient_edge, Node, type Grad } from './node.js';
 
 /**
@@ -78,15 +78,17 @@ export function view_grad_fn(view: Tensor): Node | null {
  * after refusing what PyTorch refuses (leaves that require grad, views of them, views that may not be rebased).
  */
 export function check_inplace(self: Tensor, others: readonly unknown[]): boolean {
-  let recording = self.requires_grad;
-  for (const o of others) if (o instanceof Tensor && o.requires_grad) recording = true;
-  if (!recording || !is_grad_enabled()) return false;
-  if (self._base !== null) {
-    handle_view_on_rebase(self, false);
-    if (self.requires_grad && self._base.is_leaf) throw new Error(LEAF_VIEW_INPLACE);
+  let recording = is_recording() && self.requires_grad;
+  if (is_recording()) for (const o of others) if (o instanceof Tensor && o.requires_grad) recording = true;
+  if (recording) {
+    if (self._base !== null) {
+      handle_view_on_rebase(self, false);
+      if (self.requires_grad && self._base.is_leaf) throw new Error(LEAF_VIEW_INPLACE);
+    }
+    if (self.requires_grad && self.is_leaf) throw new Error(E8_LEAF_INPLACE);
   }
-  if (self.requires_grad && self.is_leaf) throw new Error(E8_LEAF_INPLACE);
-  return true;
+  if (self._inference && !is_inference_mode_enabled()) throw new Error(INFERENCE_INPLACE);
+  return recording;
 }
 
 /**

@@ -20,6 +20,8 @@ export function record(
   saved_names?: readonly string[],
 ): Node | null {
   if (!should_record(inputs)) return null;
+  // outside inference mode only a view of an inference tensor is one; PyTorch records no view of those
+  if (outputs.length > 0 && outputs[0]!._inference) return null;
   const next: Edge[] = inputs.map((t) => (t === null || t === undefined ? [null, 0] : gradient_edge(t)));
   const meta: (InputMeta | null)[] = inputs.map((t) => (t !== null && t !== undefined && t.requires_grad ? { shape: t.shape, dtype: t.dtype } : null));
   const node = new Node(name, next, meta, outputs.map((o) => ({ shape: o.shape, dtype: o.dtype })), backward);

@@ -9,7 +9,7 @@ import { empty, record } from './record.js';
 import type { BackwardFn } from '../autograd/node.js';
 import { sum_to } from './reduce.js';
 import { to_dtype } from './arithmetic.js';
-import { is_grad_enabled } from '../autograd/grad_mode.js';
+import { is_inference_mode_enabled, is_recording } from '../autograd/grad_mode.js';
 import { CreationMeta } from '../autograd/creation_meta.js';
 import { broadcast_offsets } from '../kernels/strided.js';
 
@@ -31,9 +31,12 @@ export interface Geometry {
  */
 export function as_view(x: Tensor, g: Geometry, creation: CreationMeta = CreationMeta.DEFAULT): Tensor {
   const t = new Tensor(x._storage, g.shape, x.dtype, g.strides, g.offset);
+  // a view of an inference tensor is an inference tensor, and no view as far as autograd is concerned
+  t._inference = x._inference;
+  if (x._inference) return t;
   t._base = x._base ?? x;
   t._attr_version = x._storage.version;
-  const made = is_grad_enabled() ? creation : CreationMeta.NO_GRAD_MODE;
+  const made = is_recording() ? creation : is_inference_mode_enabled() ? CreationMeta.INFERENCE_MODE : CreationMeta.NO_GRAD_MODE;
   const parent = x._base === null ? CreationMeta.DEFAULT : x._creation_meta;
   t._creation_meta = made === CreationMeta.DEFAULT || parent === CreationMeta.INFERENCE_MODE ? parent : made;
   return t;
