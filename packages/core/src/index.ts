@@ -3,6 +3,7 @@ export { Tensor, Storage, is_tensor, is_inference, type NestedArray, type ShapeA
 export { type DType, type TypedArray, type FloatArray, get_default_dtype, set_default_dtype, promote_types, can_cast } from './dtype.js';
 export { Generator, manual_seed, default_generator } from './random.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode, is_inference_mode_enabled, type GradModeGuard } from './autograd/grad_mode.js';
+export { is_anomaly_enabled, is_anomaly_check_nan_enabled } from './autograd/anomaly_mode.js';
 export { Node, AccumulateGrad, type Grad, type Edge, type TensorHook, type NodePreHook, type NodePostHook } from './autograd/node.js';
 export { warn } from './autograd/messages.js';
 export { kernels, register_backend, set_backend, list_backends, js_backend, wasm_backend, type Backend } from './kernels/backend.js';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as torch from '@tsgrad/core';
 import { Tensor } from '@tsgrad/core';
 import {
-  TOL, expectClose, expected_node_name, from_fixture, is_fixture_tensor, load_fixture, make_leaf, parse_leaf_specs, type FixtureTensor, type LeafSpec,
+  TOL, capture_warnings, expectClose, expected_node_name, from_fixture, is_fixture_tensor, load_fixture, make_leaf, parse_leaf_specs, type FixtureTensor, type LeafSpec,
 } from './helpers.js';
 import { free_names, python_scope, run_python, type Scope } from './pyexpr.js';
 
@@ -39,19 +39,6 @@ const E2 =
 const META_KEYS = new Set(['name', 'kind', 'note', 'code', 'level', 'scenario', 'rows', 'message_as_emitted_by_1_13']);
 
 // ---- warnings ----------------------------------------------------------------------------------------------
-
-/** Runs `fn` while capturing `process.emitWarning` calls as `[message, category]`. */
-function capture_warnings<T>(fn: () => T): [T, [string, string][]] {
-  const seen: [string, string][] = [];
-  const spy = vi.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, type?: unknown) => {
-    seen.push([String(msg), typeof type === 'string' ? type : 'Warning']);
-  }) as typeof process.emitWarning);
-  try {
-    return [fn(), seen];
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

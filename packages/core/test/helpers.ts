@@ -1,6 +1,6 @@
 // Shared test helpers: fixture loading, fixture tensors, tolerances, `expectClose` and leaf notes.
 import { readdirSync, readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 
@@ -148,4 +148,17 @@ export function expected_node_name(name_1_13: string | null, input_contiguous: b
   if (name_1_13 === null) return null;
   const r = RENAMED_IN_2X[name_1_13];
   return r !== undefined && (r.when !== 'contiguous_input' || input_contiguous) ? r.name : name_1_13;
+}
+
+/** Runs `fn` while capturing `process.emitWarning` calls as `[message, category]`. */
+export function capture_warnings<T>(fn: () => T): [T, [string, string][]] {
+  const seen: [string, string][] = [];
+  const spy = vi.spyOn(process, 'emitWarning').mockImplementation(((msg: string | Error, type?: unknown) => {
+    seen.push([String(msg), typeof type === 'string' ? type : 'Warning']);
+  }) as typeof process.emitWarning);
+  try {
+    return [fn(), seen];
+  } finally {
+    spy.mockRestore();
+  }
 }

@@ -8,6 +8,7 @@ import { add } from '../ops/arithmetic.js';
 import { empty } from '../ops/record.js';
 import { is_grad_enabled, no_grad, set_grad_enabled } from './grad_mode.js';
 import { check_result, check_single_result, hook_name } from './hook_result.js';
+import { call_with_anomaly, is_anomaly_enabled } from './anomaly_mode.js';
 import { AccumulateGrad, Node, type Edge, type Grad, type InputMeta } from './node.js';
 
 export interface EngineOptions {
@@ -396,7 +397,7 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
       const caps = capture_at.get(node);
       if (caps !== undefined) for (const [nr, idx] of caps) captured[idx] = grads[nr] ?? null;
       if (!executes(node)) continue;
-      outputs = call_function(node, grads, options);
+      outputs = is_anomaly_enabled() ? call_with_anomaly(node, () => call_function(node, grads, options)) : call_function(node, grads, options);
       if (!draining && depth === base_depth && deferred.length > 0) drain_deferred();
     }
     const next_functions = node.next_functions;

@@ -1,6 +1,10 @@
 // Grad mode and inference mode: whether ops record graph nodes (no_grad / enable_grad / set_grad_enabled /
 // inference_mode), as scoped blocks (callback or `using`) and as function wrappers (PyTorch's decorators).
 import { signature } from '../signature.js';
+import { is_decorator_context, make_guard, run_in, wrap_in, type EnterMode, type ModeGuard } from './mode_guard.js';
+
+/** What the grad-mode functions return without a callback (see `ModeGuard`). */
+export type GradModeGuard = ModeGuard;
 
 let grad_enabled = true;
 let inference = false;
@@ -17,10 +21,6 @@ function set_modes(grad: boolean, inf: boolean): void {
 interface Modes {
   readonly grad: boolean;
   readonly inference: boolean | null;
-}
-
-function enter(modes: Modes): void {
-  set_modes(modes.grad, modes.inference ?? inference);
 }
 
 /**
@@ -53,87 +53,14 @@ export function is_recording(): boolean {
   return recording;
 }
 
-/** A function a guard can wrap: its `this` and arguments pass through. */
-type Wrappable<A extends unknown[], R, This> = (this: This, ...args: A) => R;
-
-/**
- * What `no_grad()`, `enable_grad()`, `set_grad_enabled(mode)` and `inference_mode(mode)` return without a
- * callback: the mode is set at once and restored when the guard is disposed (`using`, once; disposing twice is
- * harmless). Called on a function, as PyTorch's decorators are (`torch.no_grad()(fn)`, or `@torch.no_grad()` on
- * a class method), it restores the mode at once and returns a wrapper that runs `fn` in the guard's mode each
- * time; a generator function's wrapper runs each resumption in that mode.
- *
- * @example
- * {
- *   using _g = torch.no_grad();
- *   x.mul(2).requires_grad; // false
- * } // grad mode restored here
- * const infer = torch.no_grad()((x: Tensor) => net.call(x));
- */
-export interface GradModeGuard extends Disposable {
-  <A extends unknown[], R, This = unknown>(fn: Wrappable<A, R, This>, context?: unknown): Wrappable<A, R, This>;
-  /** The grad mode (for `inference_mode`, the inference mode) this guard sets. */
-  readonly mode: boolean;
-}
-
-function run_in<T>(modes: Modes, fn: () => T): T {
-  const prev_grad = grad_enabled;
-  const prev_inf = inference;
-  enter(modes);
-  try {
-    return fn();
-  } finally {
-    set_modes(prev_grad, prev_inf);
-  }
-}
-
-const GeneratorFunction = Object.getPrototypeOf(function* () {}) as object;
-
-/** `fn` wrapped to run in `modes` on every call (every resumption for a generator function), keeping `this`. */
-function wrap_in<A extends unknown[], R, This>(modes: Modes, fn: Wrappable<A, R, This>): Wrappable<A, R, This> {
-  if (typeof fn !== 'function') throw new TypeError(`a grad mode guard wraps a function, not ${typeof fn}`);
-  if (Object.getPrototypeOf(fn) === GeneratorFunction) {
-    return function* (this: This, ...args: A) {
-      const gen = run_in(modes, () => fn.apply(this, args)) as unknown as Generator<unknown, unknown, unknown>;
-      let step = run_in(modes, () => gen.next());
-      while (!step.done) {
-        let sent: unknown;
-        try {
-          sent = yield step.value;
-        } catch (e) {
-          step = run_in(modes, () => gen.throw(e));
-          continue;
-        }
-        step = run_in(modes, () => gen.next(sent));
-      }
-      return step.value;
-    } as unknown as Wrappable<A, R, This>;
-  }
-  return function (this: This, ...args: A): R {
-    return run_in(modes, () => fn.apply(this, args));
+/** Enters grad/inference modes; returns what restores the previous ones. */
+function modes_enter(modes: Modes): EnterMode {
+  return () => {
+    const prev_grad = grad_enabled;
+    const prev_inf = inference;
+    set_modes(modes.grad, modes.inference ?? inference);
+    return () => set_modes(prev_grad, prev_inf);
   };
-}
-
-/** Sets `modes` now; the returned guard restores the previous ones when disposed, or when it wraps a function. */
-function make_guard(modes: Modes, mode: boolean): GradModeGuard {
-  const prev = { grad: grad_enabled, inference };
-  enter(modes);
-  let active = true;
-  const restore = (): void => {
-    if (!active) return;
-    active = false;
-    set_modes(prev.grad, prev.inference);
-  };
-  const guard = <A extends unknown[], R, This>(fn: Wrappable<A, R, This>): Wrappable<A, R, This> => {
-    restore();
-    return wrap_in(modes, fn);
-  };
-  return Object.assign(guard, { mode, [Symbol.dispose]: restore }) as GradModeGuard;
-}
-
-/** A TypeScript decorator's context argument (`@torch.no_grad` on a class method, without parentheses). */
-function is_decorator_context(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && 'kind' in v && 'name' in v;
 }
 
 const grad_modes = (grad: boolean): Modes => ({ grad, inference: null });
@@ -151,9 +78,9 @@ const grad_modes = (grad: boolean): Modes => ({ grad, inference: null });
 export function no_grad(): GradModeGuard;
 export function no_grad<T>(fn: () => T): T;
 export function no_grad<T>(fn?: () => T, context?: unknown): T | GradModeGuard | (() => T) {
-  if (fn === undefined) return make_guard(grad_modes(false), false);
-  if (is_decorator_context(context)) return wrap_in(grad_modes(false), fn);
-  return run_in(grad_modes(false), fn);
+  if (fn === undefined) return make_guard(modes_enter(grad_modes(false)), false);
+  if (is_decorator_context(context)) return wrap_in(modes_enter(grad_modes(false)), fn);
+  return run_in(modes_enter(grad_modes(false)), fn);
 }
 
 /**
@@ -166,9 +93,9 @@ export function no_grad<T>(fn?: () => T, context?: unknown): T | GradModeGuard |
 export function enable_grad(): GradModeGuard;
 export function enable_grad<T>(fn: () => T): T;
 export function enable_grad<T>(fn?: () => T, context?: unknown): T | GradModeGuard | (() => T) {
-  if (fn === undefined) return make_guard(grad_modes(true), true);
-  if (is_decorator_context(context)) return wrap_in(grad_modes(true), fn);
-  return run_in(grad_modes(true), fn);
+  if (fn === undefined) return make_guard(modes_enter(grad_modes(true)), true);
+  if (is_decorator_context(context)) return wrap_in(modes_enter(grad_modes(true)), fn);
+  return run_in(modes_enter(grad_modes(true)), fn);
 }
 
 function check_bool(mode: unknown): boolean {
@@ -189,7 +116,7 @@ export function set_grad_enabled(mode: boolean): GradModeGuard;
 export function set_grad_enabled<T>(mode: boolean, fn: () => T): T;
 export function set_grad_enabled<T>(mode: boolean, fn?: () => T): T | GradModeGuard {
   const m = check_bool(mode);
-  return fn === undefined ? make_guard(grad_modes(m), m) : run_in(grad_modes(m), fn);
+  return fn === undefined ? make_guard(modes_enter(grad_modes(m)), m) : run_in(modes_enter(grad_modes(m)), fn);
 }
 
 const INFERENCE_MODE = signature<{ mode: boolean | (() => unknown); func: (() => unknown) | null }>('inference_mode(bool|Callable mode=True, Callable? func=None)');
@@ -209,10 +136,10 @@ export function inference_mode(mode?: boolean | { mode?: boolean }): GradModeGua
 export function inference_mode<T>(fn: () => T): T;
 export function inference_mode<T>(mode: boolean, fn: () => T): T;
 export function inference_mode(...args: unknown[]): unknown {
-  if (typeof args[0] === 'function' && is_decorator_context(args[1])) return wrap_in({ grad: false, inference: true }, args[0] as () => unknown);
+  if (typeof args[0] === 'function' && is_decorator_context(args[1])) return wrap_in(modes_enter({ grad: false, inference: true }), args[0] as () => unknown);
   const a = INFERENCE_MODE.parse(args);
   const on = typeof a.mode === 'function' ? true : a.mode;
   const fn = typeof a.mode === 'function' ? a.mode : a.func;
   const modes: Modes = { grad: !on, inference: on };
-  return fn === null ? make_guard(modes, on) : run_in(modes, fn);
+  return fn === null ? make_guard(modes_enter(modes), on) : run_in(modes_enter(modes), fn);
 }

@@ -2,7 +2,9 @@
 import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
 import type { DType } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
-import { E2_FREED, e9_version, INFERENCE_SAVED } from './messages.js';
+import { E2_FREED } from './messages.js';
+import { SavedTensor } from './saved_tensor.js';
+import { is_anomaly_enabled, record_forward_trace } from './anomaly_mode.js';
 import { object_address, Size } from '../size.js';
 
 /** A gradient, or `null` where PyTorch has `None` (no gradient flows there). */
@@ -37,26 +39,6 @@ let next_sequence_nr = 0;
  */
 export class RetainedGrad {
   grad: Tensor | null = null;
-}
-
-/** A tensor saved for backward, with the version it had so later in-place changes are detected. */
-class SavedTensor {
-  readonly version: number;
-  readonly producer: string | null;
-  readonly output_nr: number;
-  constructor(readonly tensor: Tensor) {
-    if (tensor._inference) throw new Error(INFERENCE_SAVED);
-    this.version = tensor._storage.version;
-    this.producer = tensor.grad_fn === null ? null : tensor.grad_fn.name();
-    this.output_nr = tensor.output_nr;
-  }
-  unpack(): Tensor {
-    const t = this.tensor;
-    if (t._storage.version !== this.version) {
-      throw new Error(e9_version(t.dtype, t.shape, this.producer, this.output_nr, t._storage.version, this.version));
-    }
-    return t;
-  }
 }
 
 /**
@@ -94,6 +76,7 @@ export class Node {
   _saved_names: readonly string[] | null = null;
   private saved: (SavedTensor | null)[] = [];
   private released = false;
+  private freed_raw: (SavedTensor | null)[] = [];
   private _metadata: Record<string, unknown> | null = null;
 
   /**
@@ -113,6 +96,7 @@ export class Node {
     this.input_meta = input_meta;
     this.output_meta = output_meta;
     this.num_outputs = output_meta.length;
+    if (is_anomaly_enabled()) record_forward_trace(this);
   }
 
   /**
@@ -163,7 +147,8 @@ export class Node {
   private saved_named(name: string): Tensor | null | undefined {
     const i = this._saved_names?.indexOf(name) ?? -1;
     if (i < 0) return undefined;
-    const t = this.saved_tensors[i] ?? null;
+    if (this.released) throw new Error(E2_FREED);
+    const t = this.saved[i]?.unpack() ?? null;
     if (t === null || t.grad_fn !== this) return t;
     const unpacked = t.detach();
     unpacked._grad_fn = this;
@@ -182,6 +167,26 @@ export class Node {
   /** PyTorch's `grad_fn._saved_result`: the saved output (e.g. of ExpBackward0, TanhBackward0). */
   get _saved_result(): Tensor | null | undefined {
     return this.saved_named('result');
+  }
+
+  /** The SavedTensor object PyTorch names `name`, for `register_hooks` (undefined when none is saved so). */
+  private raw_named(name: string): SavedTensor | null | undefined {
+    const i = this._saved_names?.indexOf(name) ?? -1;
+    if (i < 0) return undefined;
+    if (this.released) return this.freed_raw[i];
+    return this.saved[i] ?? null;
+  }
+  /** PyTorch's `grad_fn._raw_saved_self`: the saved first input as a SavedTensor (`register_hooks`). */
+  get _raw_saved_self(): SavedTensor | null | undefined {
+    return this.raw_named('self');
+  }
+  /** PyTorch's `grad_fn._raw_saved_other`: the saved second input as a SavedTensor. */
+  get _raw_saved_other(): SavedTensor | null | undefined {
+    return this.raw_named('other');
+  }
+  /** PyTorch's `grad_fn._raw_saved_result`: the saved output as a SavedTensor. */
+  get _raw_saved_result(): SavedTensor | null | undefined {
+    return this.raw_named('result');
   }
 
   /**
@@ -208,6 +213,9 @@ export class Node {
    */
   release_variables(): void {
     if (this.saved.length === 0) return;
+    for (const s of this.saved) s?._free();
+    // names still answer with a freed SavedTensor (refusing register_hooks), as PyTorch's do
+    if (this._saved_names !== null) this.freed_raw = this.saved;
     this.saved = [];
     this.released = true;
   }
