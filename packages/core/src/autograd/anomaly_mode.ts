@@ -19,7 +19,12 @@ export function is_anomaly_enabled(): boolean {
   return enabled;
 }
 
-/** PyTorch's `torch.is_anomaly_check_nan_enabled()`: whether anomaly detection also checks backward for NaN. */
+/**
+ * PyTorch's `torch.is_anomaly_check_nan_enabled()`: whether anomaly detection also checks backward for NaN.
+ *
+ * @example
+ * torch.autograd.detect_anomaly(false, () => torch.is_anomaly_check_nan_enabled()); // false
+ */
 export function is_anomaly_check_nan_enabled(): boolean {
   return check_nan;
 }

@@ -44,6 +44,10 @@ const REGISTER_HOOKS = signature<{ pack_hook: PackHook; unpack_hook: UnpackHook 
  * returns). Without hooks it keeps the tensor and the version it had, so a later in-place change is refused;
  * with hooks it keeps only what the pack hook returned and its unpack hook rebuilds the tensor on every read
  * (PyTorch checks no version then, as nothing ties the packed value to the original's memory).
+ *
+ * @example
+ * const y = a.mul(b);
+ * y.grad_fn!._raw_saved_self!.register_hooks((t) => t.clone(), (p) => p as Tensor);
  */
 export class SavedTensor {
   private tensor: Tensor | null = null;
@@ -151,7 +155,9 @@ export class SavedTensor {
  */
 export class SavedTensorsHooks implements Disposable {
   private readonly pair: HookPair | null = null;
+  /** Called on each tensor saved while this pair is the innermost; returns what is kept instead. */
   readonly pack_hook: PackHook;
+  /** Called on what `pack_hook` returned, whenever the saved tensor is read; returns the tensor. */
   readonly unpack_hook: UnpackHook;
   constructor(pack_hook: PackHook, unpack_hook: UnpackHook) {
     if (disabled_message !== null) throw new Error(disabled_message);
