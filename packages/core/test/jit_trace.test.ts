@@ -31,6 +31,36 @@ describe('every op of the gradcheck table replays as traced', () => {
   }
 });
 
+/** Rows whose function mixes its inputs with float64 tensors it makes (which float32 inputs reject). */
+const FLOAT64_INSIDE = new Set(['scaled_dot_product_attention']);
+
+describe('every op of the gradcheck table replays compiled as eager, in float64 and float32', () => {
+  const f32 = (t: Tensor): Tensor => (t.dtype === 'float64' ? t.detach().float() : t.detach());
+  for (const [name, row] of Object.entries(OP_CASES)) {
+    if (RANDOM.has(name) || VALUE_SHAPED.has(name)) continue;
+    it(name, () => {
+      for (const cast of [(t: Tensor) => t.detach(), f32]) {
+        const example = row.inputs().map(cast);
+        // a row whose function makes float64 tensors of its own cannot run on float32 inputs
+        if (cast === f32 && FLOAT64_INSIDE.has(name)) continue;
+        const traced = torch.jit.trace(row.fn as (...xs: Tensor[]) => unknown, example);
+        // the first call compiles, the next ones run the plan (the second on other values)
+        for (let k = 0; k < 3; k++) {
+          const xs = k === 0 ? example : row.inputs().map(cast);
+          const eager = flat(torch.no_grad(() => row.fn(...xs.map((x) => x.clone()))));
+          const replay = flat(torch.no_grad(() => traced.call(...xs)));
+          expect(replay.length).toBe(eager.length);
+          eager.forEach((e, i) => {
+            expect(replay[i]!.shape).toEqual(e.shape);
+            expect(replay[i]!.dtype).toBe(e.dtype);
+            expect(torch.equal(replay[i]!, e), `call ${k} output ${i} ${e.dtype}`).toBe(true);
+          });
+        }
+      }
+    });
+  }
+});
+
 describe('torch.jit.trace of a function', () => {
   afterEach(() => vi.restoreAllMocks());
   const f = (x: Tensor, y: Tensor): Tensor => x.mul(y).add(1).relu().sum(1, { keepdim: true });
@@ -92,5 +122,87 @@ describe('torch.jit.trace of a function', () => {
     ]);
     // the number read during the trace is a constant of the graph
     expect((traced.call(torch.ones([2, 2]).mul(2)) as Tensor).tolist()).toEqual([[-8, -8], [-8, -8]]);
+  });
+});
+
+describe('compiled replay of a traced function', () => {
+  const run = <T>(f: () => T): T => torch.no_grad(f);
+  const chain = (x: Tensor, y: Tensor, b: Tensor): Tensor => x.mul(y).add(b, { alpha: 0.5 }).sigmoid().mul(2).relu().sub(x).div(3);
+  const args = (): Tensor[] => [torch.randn([4, 3]).t(), torch.randn([4]), torch.randn([3, 1])];
+
+  it('fuses an elementwise chain over broadcast and strided operands into one loop, bit for bit', () => {
+    const example = args();
+    const traced = torch.jit.trace(chain, example);
+    const plan = traced.graph_for(...example)!;
+    expect(plan).toContain('prim::FusionGroup[aten::mul, aten::add, aten::sigmoid, aten::mul, aten::relu, aten::sub, aten::div]');
+    expect(plan.trim().split('\n')).toHaveLength(2);
+    for (let k = 0; k < 3; k++) {
+      const xs = args();
+      expect(torch.equal(run(() => traced.call(...xs)) as Tensor, chain(...(xs as [Tensor, Tensor, Tensor])))).toBe(true);
+    }
+  });
+
+  it('keeps a result read outside the chain, and returns fresh memory each call', () => {
+    const f = (x: Tensor): Tensor[] => {
+      const a = x.mul(2).add(1);
+      return [a, a.tanh().neg(), a.exp().mul(x)];
+    };
+    const x1 = torch.randn([5, 6]);
+    const traced = torch.jit.trace(f, [x1]);
+    expect(traced.graph_for(x1)).toMatch(/FusionGroup\[aten::mul, aten::add\][^]*FusionGroup\[aten::tanh, aten::neg\][^]*FusionGroup\[aten::exp, aten::mul\]/);
+    const first = run(() => traced.call(x1)) as Tensor[];
+    const kept = first.map((t) => t.clone());
+    const second = run(() => traced.call(torch.randn([5, 6]))) as Tensor[];
+    first.forEach((t, i) => expect(torch.equal(t, kept[i]!), `output ${i} unchanged by a later call`).toBe(true));
+    f(x1).forEach((e, i) => expect(torch.equal(first[i]!, e)).toBe(true));
+    second.forEach((t, i) => expect(t._storage === first[i]!._storage).toBe(false));
+  });
+
+  it('reuses planned buffers for intermediates whose lives do not overlap', () => {
+    const f = (x: Tensor, w: Tensor): Tensor => {
+      let h = x;
+      for (let k = 0; k < 4; k++) h = h.mul(2).add(1).relu().matmul(w);
+      return h;
+    };
+    const ex = [torch.randn([8, 8]), torch.randn([8, 8])];
+    const traced = torch.jit.trace(f, ex);
+    expect(traced.graph_for(...ex)).toContain('planned buffers: 1 for 4 fused results');
+    const xs = [torch.randn([8, 8]), torch.randn([8, 8])];
+    expect(torch.equal(run(() => traced.call(...xs)) as Tensor, f(xs[0]!, xs[1]!))).toBe(true);
+  });
+
+  it('computes in-place ops on its own intermediates functionally, and writes graph inputs as eager code does', () => {
+    const f = (x: Tensor): Tensor => x.mul(2).add_(1).relu_().mul(x.add_(1));
+    const x0 = torch.randn([3, 4]);
+    const traced = torch.jit.trace(f, [x0.clone()]);
+    expect(traced.graph_for(x0.clone())).toContain('FusionGroup[aten::mul, aten::add_, aten::relu_]');
+    const [a, b] = [torch.randn([3, 4]), null];
+    void b;
+    const a2 = a.clone();
+    const out = run(() => traced.call(a)) as Tensor;
+    expect(torch.equal(out, f(a2))).toBe(true);
+    expect(torch.equal(a, a2), 'the input is written as eagerly').toBe(true);
+  });
+
+  it('folds what depends only on constants once', () => {
+    const c = torch.randn([3]);
+    const f = (x: Tensor): Tensor => x.add(c.exp().mul(2)).relu();
+    const traced = torch.jit.trace(f, [torch.randn([2, 3])]);
+    const plan = traced.graph_for(torch.randn([2, 3]))!;
+    expect(plan).toContain('folded constants: 3');
+    expect(plan).not.toContain('aten::exp');
+    const x = torch.randn([2, 3]);
+    expect(torch.equal(run(() => traced.call(x)) as Tensor, f(x))).toBe(true);
+  });
+
+  it('runs op by op inside optimized_execution(false), and eagerly with autograd when inputs require grad', () => {
+    const ex = args();
+    const traced = torch.jit.trace(chain, ex);
+    const x = torch.randn([4, 3]).t().requires_grad_(true);
+    const out = traced.call(x, ex[1]!, ex[2]!) as Tensor;
+    expect(out.grad_fn!.name()).toBe('DivBackward0');
+    const plain = torch.jit.optimized_execution(false, () => run(() => traced.call(...ex)));
+    expect(torch.equal(plain as Tensor, chain(...(ex as [Tensor, Tensor, Tensor])))).toBe(true);
+    expect(() => torch.jit.optimized_execution('no' as never, () => 1)).toThrow("optimized_execution(): argument 'should_optimize' must be bool, not string");
   });
 });

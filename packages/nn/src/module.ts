@@ -908,7 +908,7 @@ export class Module {
     const kwargs = last instanceof Kwargs ? last.values : null;
     const m = (this as { [TARGET]?: Module })[TARGET] ?? this;
     if (jit._tracing) {
-      return jit._trace_module_call(this, args, kwargs ?? {}, (a, k) => run_forward(this, m, a, k), (a, k, f) => this._dispatch(a, k, f)) as Uninferred<R>;
+      return jit._trace_module_call(this, args, kwargs ?? {}, (a, k) => run_forward(this, m, a, k), (a, k, f) => this._dispatch(a, k, f), () => hookless(this)) as Uninferred<R>;
     }
     if (hookless(m)) return run_forward(this, m, args, kwargs) as Uninferred<R>;
     return this._call_impl(args, kwargs ?? {}) as Uninferred<R>;

@@ -122,3 +122,92 @@ describe('torch.jit.trace(module)', () => {
     expect(() => torch.jit.trace((x: Tensor) => x.mul(w), [torch.randn([3])])).toThrow('Cannot insert a Tensor that requires grad as a constant');
   });
 });
+
+describe('compiled replay of a traced module (under no_grad) keeps its hooks', () => {
+  /** Forward pre-hooks and forward hooks on every module and a global one, logging what they see. */
+  function forward_hooks(net: nn.Module, log: string[]): void {
+    const text = (t: unknown): string => (t instanceof Tensor ? `${t.shape}:${t.sum().item().toFixed(3)}` : 'tuple');
+    for (const [name, m] of net.named_modules()) {
+      const n = name === '' ? 'net' : name;
+      handles.push(m.register_forward_pre_hook((_m, args) => void log.push(`pre ${n} ${text(args[0])}`)));
+      handles.push(m.register_forward_hook((_m, _a, out) => void log.push(`fwd ${n} ${text(out)}`)));
+    }
+    handles.push(nn.register_module_forward_hook((m) => void log.push(`global ${m._get_name()}`)));
+  }
+  const inputs = (): [Tensor, Tensor] => [torch.randn([2, 1, 5, 5]), torch.randn([6])];
+  // the compiled layer norm sums in its own order: equal to eager code up to float32 rounding
+  const close = (a: Tensor, b: Tensor): boolean => torch.allclose(a, b, { rtol: 1e-5, atol: 1e-6 });
+
+  it('fires every hook in the eager order with equal values; hooked modules are calls of their own in the plan', () => {
+    torch.manual_seed(3);
+    const net = new Net().eval();
+    const traced = torch.jit.trace(net, inputs());
+    const plain = traced.graph_for(...inputs())!;
+    expect(plain).not.toContain('prim::CallMethod');
+    expect(plain).toContain('aten::layer_norm (compiled)');
+    expect(plain).toContain('prim::FusionGroup[aten::relu, aten::mul]');
+    const log: string[] = [];
+    forward_hooks(net, log);
+    for (let k = 0; k < 3; k++) {
+      const [x, s] = inputs();
+      const eager = torch.no_grad(() => net.call(x, s));
+      const eager_log = log.splice(0);
+      const compiled = torch.no_grad(() => traced.call(x, s)) as Tensor[];
+      expect(log.splice(0)).toEqual(eager_log);
+      compiled.forEach((t, i) => expect(close(t, eager[i]!), `call ${k} output ${i}`).toBe(true));
+    }
+    const hooked = traced.graph_for(...inputs())!;
+    expect(hooked.split('\n').filter((l) => l.startsWith('prim::CallMethod'))).toEqual(['prim::CallMethod[name="forward"](%self.Net) (hooked)']);
+  });
+
+  it('gives a hook that keeps the tensors it sees its own each call', () => {
+    const net = new Net().eval();
+    const traced = torch.jit.trace(net, inputs());
+    const seen: Tensor[] = [];
+    handles.push(net.block.register_forward_hook((_m, _a, out) => void seen.push(out as Tensor)));
+    const calls = [inputs(), inputs(), inputs()];
+    for (const [x, s] of calls) torch.no_grad(() => traced.call(x, s));
+    const kept = seen.splice(0);
+    expect(new Set(kept.map((t) => t._storage)).size).toBe(3);
+    // each still holds its own call's values
+    calls.forEach(([x, s], k) => {
+      torch.no_grad(() => net.call(x, s));
+      expect(close(kept[k]!, seen.pop()!), `call ${k}`).toBe(true);
+    });
+  });
+
+  it('switches plans as hooks come and go', () => {
+    const net = new Net().eval();
+    const traced = torch.jit.trace(net, inputs());
+    const [x, s] = inputs();
+    torch.no_grad(() => traced.call(x, s));
+    let fired = 0;
+    const h = net.block.norm.register_forward_hook(() => void fired++);
+    torch.no_grad(() => traced.call(x, s));
+    expect(fired).toBe(1);
+    expect(traced.graph_for(x, s)).toContain('prim::CallMethod[name="forward"](%self.norm) (hooked)');
+    h.remove();
+    torch.no_grad(() => traced.call(x, s));
+    expect(fired).toBe(1);
+    expect(traced.graph_for(x, s)).not.toContain('prim::CallMethod');
+  });
+
+  it('sees changed parameters, and records autograd when grad mode is on', () => {
+    const net = new Net().eval();
+    const traced = torch.jit.trace(net, inputs());
+    const [x, s] = inputs();
+    torch.no_grad(() => traced.call(x, s));
+    torch.no_grad(() => net.block.fc.weight.mul_(-2));
+    const after = torch.no_grad(() => traced.call(x, s)) as Tensor[];
+    expect(close(after[0]!, torch.no_grad(() => net.call(x, s))[0])).toBe(true);
+    net.load_state_dict(new Net().state_dict());
+    expect(close((torch.no_grad(() => traced.call(x, s)) as Tensor[])[1]!, torch.no_grad(() => net.call(x, s))[1])).toBe(true);
+    const [a] = traced.call(x, s) as Tensor[];
+    expect(a!.grad_fn).not.toBeNull();
+    a!.sum().backward();
+    const g = net.head.weight.grad!.clone();
+    net.zero_grad();
+    net.call(x, s)[0].sum().backward();
+    expect(torch.equal(g, net.head.weight.grad!)).toBe(true);
+  });
+});

@@ -105,6 +105,8 @@ export type NodeKind =
     subgraph: Graph;
     /** Runs the module's hooks around a forward on replay. */
     dispatch: ModuleDispatch;
+    /** Whether the module has no hook now (no own and no global ones); absent: assume it has some. */
+    hookless?: () => boolean;
   }
   | {
     /** A parameter or buffer read (`prim::GetAttr`). */

@@ -1,7 +1,29 @@
 // torch.jit.trace: one call of a module or function recorded as a graph that prints and replays.
+import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor.js';
-import { Graph } from './graph.js';
+import { GraphCompiler } from './compile.js';
+import { Graph, tensors_in } from './graph.js';
 import { inline_graph, record_graph, run_graph, type TraceableModule } from './tracer.js';
+
+let optimized = true;
+
+/**
+ * PyTorch's `torch.jit.optimized_execution(should_optimize)`: runs `fn` with traced calls compiled (the
+ * default) or replayed op by op as recorded (`false`), then restores the previous setting.
+ *
+ * @example
+ * const plain = torch.jit.optimized_execution(false, () => traced.call(x));
+ */
+export function optimized_execution<R>(should_optimize: boolean, fn: () => R): R {
+  if (typeof should_optimize !== 'boolean') throw new TypeError(`optimized_execution(): argument 'should_optimize' must be bool, not ${typeof should_optimize}`);
+  const saved = optimized;
+  optimized = should_optimize;
+  try {
+    return fn();
+  } finally {
+    optimized = saved;
+  }
+}
 
 /** A module `torch.jit.trace` accepts: an `nn.Module` (anything with `call` and the module accessors). */
 export interface TraceableCallable extends TraceableModule {
@@ -45,10 +67,25 @@ function check_inputs(x: unknown): void {
 
 /**
  * A traced module or function: `graph` is what one call did, `call(...)` replays it on new inputs of the same
- * shapes. Replay runs each recorded op again and each submodule call through the original module's hooks
- * (forward pre-hooks, forward hooks, backward hooks fire as in an eager call, in the same order), reading
- * parameters and buffers live from the original modules. Hooks are not part of the graph: they run as
- * JavaScript on every traced call, which costs what they cost eagerly.
+ * shapes, firing the hooks registered on the original modules (forward pre-hooks, forward hooks, backward
+ * hooks, global hooks: as in an eager call, in the same order). Hooks are not part of the graph: they run as
+ * JavaScript on every traced call, registered before or after tracing.
+ *
+ * Two ways to replay:
+ * - **Compiled** (the default when no gradient is needed: under `no_grad`, or nothing requires grad). Per input
+ *   shape, the first call runs eagerly and compiles: module calls are inlined, parameters and buffers are
+ *   folded as constants with everything computed from them alone (an eval batch norm after a convolution
+ *   becomes part of the convolution's weight and bias, any other one a per-channel scale and shift),
+ *   chains of elementwise ops become one generated loop each (one pass, no intermediate tensors), and their
+ *   results live in buffers planned once by liveness and reused across calls. A later call checks that the
+ *   folded parameters are still the same tensors at the same version (an optimizer step or `load_state_dict`
+ *   recompiles). Results equal the eager ones up to float32 rounding where batch norms fold (elsewhere bit
+ *   for bit). The cost of hooks: a module with hooks is not inlined; its call runs through its hooks with
+ *   its own compiled forward, so its inputs and outputs are real tensors and ops on either side of it do not
+ *   fuse across it. Adding or removing a hook switches to (or compiles) the plan for that set of hooks.
+ * - **Eager** (when grad mode is on and an input or a parameter requires grad, or inside
+ *   `torch.jit.optimized_execution(false, ...)`): each recorded op runs again with autograd recording,
+ *   parameters read live, so gradients flow as in an eager call.
  *
  * @example
  * const traced = torch.jit.trace(net, [torch.randn([2, 1, 28, 28])]);
@@ -76,9 +113,37 @@ export class TracedModule {
     return inline_graph(this.graph);
   }
 
+  private compiler: GraphCompiler | null = null;
+
   /** Runs the traced computation on `inputs` (same structure and shapes as the example inputs). */
   call(...inputs: unknown[]): unknown {
-    return run_graph(this.top, inputs);
+    if (!optimized || this.needs_grad(inputs)) return run_graph(this.top, inputs);
+    this.compiler ??= new GraphCompiler(this.top);
+    return this.compiler.run(inputs);
+  }
+
+  /**
+   * PyTorch's `graph_for(*inputs)`: what a compiled call on inputs like these runs (compiling it by a call
+   * under `no_grad` if it was not yet), one step a line: fused chains as `prim::FusionGroup[...]`, ops
+   * compiled to one kernel, convolutions with a folded batch norm, hooked module calls. Null for a replay
+   * that runs eagerly (its folded parameters kept changing).
+   *
+   * @example
+   * console.log(traced.graph_for(x)); // … prim::FusionGroup[aten::add_, aten::relu_] …
+   */
+  graph_for(...inputs: unknown[]): string | null {
+    this.compiler ??= new GraphCompiler(this.top);
+    const c = this.compiler;
+    return no_grad(() => c.plan_text(inputs));
+  }
+
+  /** Whether autograd would record this call: grad mode on and an input or a parameter requiring grad. */
+  private needs_grad(inputs: unknown[]): boolean {
+    if (!is_grad_enabled()) return false;
+    if (tensors_in(inputs).some((t) => t.requires_grad)) return true;
+    if (typeof this.original === 'function') return false;
+    for (const [, p] of this.original.named_parameters()) if (p.requires_grad) return true;
+    return false;
   }
 
   /** Same as `call`. */

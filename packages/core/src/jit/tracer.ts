@@ -128,12 +128,13 @@ function module_name(s: Scope, module: TraceableModule): string {
  * Records one module call made while tracing: a `prim::CallMethod` node in the caller's graph whose
  * subgraph holds what the module's `forward` did. `dispatch` runs the module's hooks around a forward (as
  * `Module.call` does); the hooks run unrecorded, so a traced call fires them live instead of replaying them.
+ * `hookless` tells a compiled replay when the module has no hook, so its ops may fuse with their neighbours'.
  *
  * @hidden
  */
 export function trace_module_call(
   module: TraceableModule, args: unknown[], kwargs: Record<string, unknown>,
-  forward: (args: unknown[], kwargs: Record<string, unknown>) => unknown, dispatch: ModuleDispatch,
+  forward: (args: unknown[], kwargs: Record<string, unknown>) => unknown, dispatch: ModuleDispatch, hookless?: () => boolean,
 ): unknown {
   const parent = scope!;
   const attr = module_name(parent, module);
@@ -159,7 +160,7 @@ export function trace_module_call(
   } finally {
     tracing = true;
   }
-  parent.graph.nodes.push(new GraphNode('prim::CallMethod', { kind: 'call', module, attr, subgraph: sub, dispatch }, call_args, define_template(parent, result)));
+  parent.graph.nodes.push(new GraphNode('prim::CallMethod', { kind: 'call', module, attr, subgraph: sub, dispatch, ...(hookless === undefined ? {} : { hookless }) }, call_args, define_template(parent, result)));
   return result;
 }
 
@@ -174,8 +175,12 @@ export function tracer_warning(message: string): void {
   warn(message, 'TracerWarning');
 }
 
-/** Binds the tensors of `actual` to the values of template `tpl`, checking the structure matches. */
-function bind(tpl: Template, actual: unknown, env: Map<Value, unknown>, what: string): void {
+/**
+ * Binds the tensors of `actual` to the values of template `tpl`, checking the structure matches.
+ *
+ * @hidden
+ */
+export function bind(tpl: Template, actual: unknown, env: Map<Value, unknown>, what: string): void {
   if (tpl instanceof Value) {
     if (!(actual instanceof Tensor)) throw new Error(`${what}: expected a Tensor where the trace had one, but got ${actual === null ? 'None' : typeof actual}`);
     env.set(tpl, actual);
@@ -191,28 +196,37 @@ function bind(tpl: Template, actual: unknown, env: Map<Value, unknown>, what: st
 }
 
 /**
+ * Runs one node on the values in `env` and binds its outputs there: an op on the current values, a module call
+ * through the original module's hooks with `run_sub` (the subgraph's replay) as its forward, a parameter or
+ * buffer read live.
+ *
+ * @hidden
+ */
+export function run_node(node: GraphNode, env: Map<Value, unknown>, run_sub: (g: Graph, inputs: unknown[]) => unknown): void {
+  const get = (v: Value): unknown => env.get(v);
+  const w = node.what;
+  if (w.kind === 'op') {
+    const args = fill_template(node.args, get) as unknown[];
+    bind(node.out, (w.fn as (...a: unknown[]) => unknown)(...args), env, node.name);
+  } else if (w.kind === 'attr') env.set(node.out as Value, w.read());
+  else if (w.kind === 'const') env.set(node.out as Value, w.value);
+  else {
+    const args = fill_template(node.args, get) as unknown[];
+    const kwargs = args.pop() as Record<string, unknown>;
+    const sub = w.subgraph;
+    bind(node.out, w.dispatch(args, kwargs, (a, k) => run_sub(sub, [...a, k])), env, `traced ${w.module._get_name()}`);
+  }
+}
+
+/**
  * Runs graph `g` on `inputs` (its input structure): each op on the current values, each module call through
  * the original module's hooks with the subgraph as its forward, parameters and buffers read live.
  */
 export function run_graph(g: Graph, inputs: unknown[]): unknown {
   const env = new Map<Value, unknown>();
-  const get = (v: Value): unknown => env.get(v);
   bind(g.input_template, inputs, env, g.module === null ? 'traced function' : `traced ${g.module._get_name()}`);
-  for (const node of g.nodes) {
-    const w = node.what;
-    if (w.kind === 'op') {
-      const args = fill_template(node.args, get) as unknown[];
-      bind(node.out, (w.fn as (...a: unknown[]) => unknown)(...args), env, node.name);
-    } else if (w.kind === 'attr') env.set(node.out as Value, w.read());
-    else if (w.kind === 'const') env.set(node.out as Value, w.value);
-    else {
-      const args = fill_template(node.args, get) as unknown[];
-      const kwargs = args.pop() as Record<string, unknown>;
-      const sub = w.subgraph;
-      bind(node.out, w.dispatch(args, kwargs, (a, k) => run_graph(sub, [...a, k])), env, `traced ${w.module._get_name()}`);
-    }
-  }
-  return fill_template(g.output_template, get);
+  for (const node of g.nodes) run_node(node, env, run_graph);
+  return fill_template(g.output_template, (v) => env.get(v));
 }
 
 /**
@@ -237,9 +251,10 @@ export function record_graph(inputs: unknown[], run: () => unknown): Graph {
 
 /**
  * A graph with every module call replaced by its subgraph (TorchScript's `inlined_graph`): parameter and
- * buffer reads named by their state_dict key from the graph's module. Walked with an explicit stack.
+ * buffer reads named by their state_dict key from the graph's module. Walked with an explicit stack. Calls
+ * `keep` selects stay calls (a compiled replay keeps those of modules with hooks).
  */
-export function inline_graph(g: Graph): Graph {
+export function inline_graph(g: Graph, keep: (call: GraphNode) => boolean = () => false): Graph {
   const flat = new Graph(g.module);
   const top = new Map<Value, Value>();
   const copy = (env: Map<Value, Value>) => (v: Value): Value => {
@@ -266,7 +281,7 @@ export function inline_graph(g: Graph): Graph {
     const node = f.graph.nodes[f.i++]!;
     const w = node.what;
     const map = (v: Value): Value => f.env.get(v)!;
-    if (w.kind === 'call') {
+    if (w.kind === 'call' && !keep(node)) {
       const given = node.inputs();
       const params = w.subgraph.inputs();
       if (given.length !== params.length) throw new Error(`cannot inline ${f.prefix}${w.attr}: a hook changed its arguments`);

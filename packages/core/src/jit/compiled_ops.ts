@@ -1,0 +1,138 @@
+// Ops a compiled replay runs as one kernel where eager code runs several: attention without mask or dropout
+// (scores, softmax and the weighted sum per head, in scratch memory planned once) and layer norm over the last dim.
+import { kernels } from '../kernels/backend.js';
+import { numel_of } from '../shape.js';
+import { Storage, Tensor } from '../tensor.js';
+import { Value, type GraphNode, type Template } from './graph.js';
+
+/** The values a step reads and writes, by slot. */
+export type Slots = unknown[];
+/** One step of a compiled replay. */
+export type Step = (s: Slots) => void;
+
+/** A compiled form of `node`, or null when it has none or its recorded operands do not suit it. */
+export function compiled_op(node: GraphNode, tensor: (v: Value) => Tensor | null, slot_of: (v: Value) => number): Step | null {
+  if (node.what.kind !== 'op' || node.what.named === null || !(node.out instanceof Value)) return null;
+  const named = node.what.named;
+  if (node.name === 'aten::scaled_dot_product_attention') return attention(named, tensor, slot_of(node.out), slot_of);
+  if (node.name === 'aten::layer_norm') return layer_norm(named, tensor, slot_of(node.out), slot_of);
+  return null;
+}
+
+/** Row-major offsets of each matrix of a `[..., R, C]` view (its leading dims walked in order). */
+function matrix_offsets(t: Tensor): number[] {
+  const lead = t.shape.slice(0, -2);
+  const out: number[] = [];
+  const idx = lead.map(() => 0);
+  for (let b = 0, n = numel_of(lead); b < n; b++) {
+    out.push(idx.reduce((o, i, d) => o + i * t._strides[d]!, 0));
+    for (let d = lead.length - 1; d >= 0; d--) {
+      if (++idx[d]! < lead[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * `softmax(q·kᵀ·scale)·v` per matrix as the eager op computes it (q and k each scaled by √scale and rounded,
+ * the same GEMM calls, each exponential computed once and reused), reading q, k and v in place through their
+ * strides and writing a contiguous result.
+ */
+function attention(named: Record<string, Template>, tensor: (v: Value) => Tensor | null, out_slot: number, slot_of: (v: Value) => number): Step | null {
+  const { query, key, value } = named;
+  if (named.attn_mask !== null || named.dropout_p !== 0 || named.is_causal !== false) return null;
+  if (!(query instanceof Value) || !(key instanceof Value) || !(value instanceof Value)) return null;
+  const [q, k, v] = [tensor(query), tensor(key), tensor(value)];
+  if (q === null || k === null || v === null || q.ndim < 3 || k.ndim !== q.ndim || v.ndim !== q.ndim) return null;
+  if ([q, k, v].some((t) => t.dtype !== 'float32' || t._strides[t.ndim - 1] !== 1)) return null;
+  const lead = q.shape.slice(0, -2);
+  if (![k, v].every((t) => t.shape.slice(0, -2).every((s, i) => s === lead[i]))) return null;
+  const [L, E] = q.shape.slice(-2) as [number, number];
+  const [S, Ek] = k.shape.slice(-2) as [number, number];
+  const [Sv, Ev] = v.shape.slice(-2) as [number, number];
+  if (Ek !== E || Sv !== S) return null;
+  const scale = named.scale;
+  const root = Math.sqrt(typeof scale === 'number' ? scale : 1 / Math.sqrt(E));
+  const [qo, ko, vo] = [matrix_offsets(q), matrix_offsets(k), matrix_offsets(v)];
+  const [qr, kr, vr] = [q._strides[q.ndim - 2]!, k._strides[k.ndim - 2]!, v._strides[v.ndim - 2]!];
+  const qs = new Float32Array(L * E);
+  const ks = new Float32Array(S * E);
+  const p = new Float32Array(L * S);
+  const row = new Float64Array(S);
+  const shape = [...lead, L, Ev];
+  const [qi, ki, vi] = [slot_of(query), slot_of(key), slot_of(value)];
+  return (s) => {
+    const [tq, tk, tv] = [s[qi] as Tensor, s[ki] as Tensor, s[vi] as Tensor];
+    const [qd, kd, vd] = [tq._storage.data as Float32Array, tk._storage.data as Float32Array, tv._storage.data as Float32Array];
+    const out = new Float32Array(qo.length * L * Ev);
+    const gemm = kernels().gemm;
+    for (let b = 0; b < qo.length; b++) {
+      for (let i = 0, src = tq._offset + qo[b]!; i < L; i++, src += qr) for (let e = 0; e < E; e++) qs[i * E + e] = qd[src + e]! * root;
+      for (let j = 0, src = tk._offset + ko[b]!; j < S; j++, src += kr) for (let e = 0; e < E; e++) ks[j * E + e] = kd[src + e]! * root;
+      gemm(false, true, L, S, E, 1, qs, 0, E, ks, 0, E, 0, p, 0, S);
+      for (let i = 0; i < L; i++) {
+        const o = i * S;
+        let m = -Infinity;
+        for (let j = 0; j < S; j++) {
+          const x = p[o + j]!;
+          if (x > m || x !== x) m = x;
+        }
+        let sum = 0;
+        for (let j = 0; j < S; j++) sum += row[j] = Math.exp(p[o + j]! - m);
+        for (let j = 0; j < S; j++) p[o + j] = row[j]! / sum;
+      }
+      gemm(false, false, L, Ev, S, 1, p, 0, S, vd, tv._offset + vo[b]!, vr, 0, out, b * L * Ev, Ev);
+    }
+    s[out_slot] = new Tensor(new Storage(out), shape, 'float32');
+  };
+}
+
+/**
+ * Layer norm over the last dim of a contiguous input: per row the mean and the biased variance summed in
+ * doubles, then `(x - mean)·rstd·weight + bias` in one pass, rounded where the eager op rounds (its sums may
+ * add in another order, so a result can differ from the eager one in the last bit).
+ */
+function layer_norm(named: Record<string, Template>, tensor: (v: Value) => Tensor | null, out_slot: number, slot_of: (v: Value) => number): Step | null {
+  const { input, weight, bias, eps, normalized_shape } = named;
+  if (!(input instanceof Value) || !Array.isArray(normalized_shape) || normalized_shape.length !== 1 || typeof eps !== 'number') return null;
+  const x = tensor(input);
+  if (x === null || x.dtype !== 'float32' || !x.is_contiguous()) return null;
+  const affine = [weight, bias].map((t) => (t instanceof Value ? tensor(t) : null));
+  if (affine.some((t, i) => (t === null ? [weight, bias][i] !== null : t.dtype !== 'float32' || !t.is_contiguous()))) return null;
+  const D = x.shape[x.ndim - 1]!;
+  const rows = D === 0 ? 0 : x.numel() / D;
+  const shape = [...x.shape];
+  const xi = slot_of(input);
+  const [wi, bi] = [weight, bias].map((t) => (t instanceof Value ? slot_of(t) : -1)) as [number, number];
+  return (s) => {
+    const t = s[xi] as Tensor;
+    const xd = t._storage.data as Float32Array;
+    const w = wi < 0 ? null : (s[wi] as Tensor);
+    const b = bi < 0 ? null : (s[bi] as Tensor);
+    const wd = w === null ? null : (w._storage.data as Float32Array);
+    const bd = b === null ? null : (b._storage.data as Float32Array);
+    const [wo, bo] = [w?._offset ?? 0, b?._offset ?? 0];
+    const out = new Float32Array(rows * D);
+    const fr = Math.fround;
+    for (let r = 0, o = t._offset; r < rows; r++, o += D) {
+      let sum = 0;
+      for (let j = 0; j < D; j++) sum += xd[o + j]!;
+      const mean = fr(fr(sum) / D);
+      let sq = 0;
+      for (let j = 0; j < D; j++) {
+        const c = fr(xd[o + j]! - mean);
+        sq += fr(c * c);
+      }
+      const rstd = fr(1 / Math.sqrt(fr(fr(fr(sq) / D) + eps)));
+      const base = r * D;
+      for (let j = 0; j < D; j++) {
+        let y = fr(fr(xd[o + j]! - mean) * rstd);
+        if (wd !== null) y = fr(y * wd[wo + j]!);
+        if (bd !== null) y = fr(y + bd[bo + j]!);
+        out[base + j] = y;
+      }
+    }
+    s[out_slot] = new Tensor(new Storage(out), shape, 'float32');
+  };
+}
