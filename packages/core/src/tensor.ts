@@ -12,7 +12,7 @@ import { kernels } from './kernels/backend.js';
 import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
 import { trace_op, tracer_warning, tracing } from './jit/tracer.js';
-import { CPU, check_device, type Device } from './device.js';
+import { CPU, check_device, type Device, type DeviceLike } from './device.js';
 import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
 import { method_call, py_type_name, signature, type PyArgs } from './signature.js';
@@ -21,13 +21,33 @@ import type { ScatterAddMethodArgs, ScatterMethodArgs } from './ops/scatter.js';
 import type { SortMethodArgs, SortResult, TopkMethodArgs } from './ops/sorting.js';
 import type { CumsumMethodArgs } from './ops/reorder.js';
 import type { ClampOptions } from './ops/types.js';
-import type { LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
-import type { RoundingMode, Scalar } from './ops/arithmetic.js';
+import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
+import type { CloseOptions, RoundingMode, Scalar } from './ops/arithmetic.js';
 
 /** Legacy type names `x.type(...)` accepts. */
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
 const FLIP_METHOD = signature<{ self: Tensor; dims: number[] }>('flip(Tensor self, int... dims)');
 const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
+
+/** Bytes per element of each dtype (PyTorch's `element_size()`). */
+const ELEMENT_SIZE: Record<DType, number> = { float32: 4, float64: 8, int64: 8, bool: 1 };
+/** Keyword options of `new_zeros` & co: PyTorch's TensorOptions, the dtype defaulting to the tensor's. */
+interface NewOptions {
+  /** The element type (this tensor's when left out). */
+  dtype?: DType | null;
+  /** Only 'cpu' exists. */
+  device?: DeviceLike | null;
+  /** Make the result a leaf that requires grad. */
+  requires_grad?: boolean;
+}
+type NewSizeArgs = (number | readonly number[] | NewOptions | undefined)[];
+interface NewMade { size: number[]; dtype: DType | null; device: DeviceLike | null; requires_grad: boolean }
+const NEW_OPTIONS = '*, ScalarType? dtype=None, Device? device=None, bool requires_grad=False';
+const NEW_ZEROS = signature<NewMade>(`new_zeros(int... size, ${NEW_OPTIONS})`);
+const NEW_ONES = signature<NewMade>(`new_ones(int... size, ${NEW_OPTIONS})`);
+const NEW_EMPTY = signature<NewMade>(`new_empty(int... size, ${NEW_OPTIONS})`);
+const NEW_FULL = signature<NewMade & { fill_value: number | boolean }>(`new_full(int[] size, Scalar fill_value, ${NEW_OPTIONS})`);
+const NEW_TENSOR = signature<Omit<NewMade, 'size'> & { data: unknown }>(`new_tensor(Any data, ${NEW_OPTIONS})`);
 
 /**
  * The version counter in-place ops bump, shared by a tensor, its views and detach() (PyTorch's VariableVersion).
@@ -220,6 +240,62 @@ export class Tensor {
   /** Row-major values (a copy unless the tensor is a whole contiguous storage). */
   data_array(): TypedArray {
     return this._contiguous_data();
+  }
+
+  /** The number of elements, as `numel()` (PyTorch's `nelement`). */
+  nelement(): number {
+    return numel_of(this.shape);
+  }
+  /**
+   * Bytes per element of the dtype (float32 4, float64 and int64 8, bool 1).
+   *
+   * @example
+   * torch.zeros(2).element_size(); // 4
+   */
+  element_size(): number {
+    return ELEMENT_SIZE[this.dtype];
+  }
+
+  // ---- new tensors like this one --------------------------------------------------------------------
+
+  /**
+   * Zeros of `size` with this tensor's dtype unless `dtype` is given (PyTorch's `new_zeros`).
+   *
+   * @example
+   * x.new_zeros(2, 3); x.new_zeros([2, 3], { requires_grad: true });
+   */
+  new_zeros(...args: NewSizeArgs): Tensor {
+    return this._new_filled(NEW_ZEROS.parse(args), 0);
+  }
+  /** Ones of `size` with this tensor's dtype unless `dtype` is given (PyTorch's `new_ones`). */
+  new_ones(...args: NewSizeArgs): Tensor {
+    return this._new_filled(NEW_ONES.parse(args), 1);
+  }
+  /** A new tensor of `size` with this tensor's dtype unless `dtype` is given (zero-filled; PyTorch's `new_empty`). */
+  new_empty(...args: NewSizeArgs): Tensor {
+    return this._new_filled(NEW_EMPTY.parse(args), 0);
+  }
+  /** `size` filled with `fill_value`, with this tensor's dtype unless `dtype` is given (PyTorch's `new_full`). */
+  new_full(...args: PyArgs<[size: number[], fill_value: number | boolean], NewOptions & { size?: number[]; fill_value?: number | boolean }>): Tensor {
+    const a = NEW_FULL.parse(args);
+    return this._new_filled(a, a.fill_value);
+  }
+  private _new_filled(a: NewMade, value: number | boolean): Tensor {
+    return ops.full(a.size, value, { dtype: a.dtype ?? this.dtype, device: a.device, requires_grad: a.requires_grad });
+  }
+  /**
+   * A new leaf holding a copy of `data`, with this tensor's dtype unless `dtype` is given (PyTorch's
+   * `new_tensor`; from a Tensor it warns, as PyTorch, that `clone().detach()` is the clearer spelling).
+   *
+   * @example
+   * x.new_tensor([1, 2]); // dtype of x
+   */
+  new_tensor(...args: PyArgs<[data: NestedArray | Tensor], NewOptions & { data?: NestedArray | Tensor }>): Tensor {
+    const a = NEW_TENSOR.parse(args);
+    if (a.data instanceof Tensor) {
+      warn('To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), rather than tensor.new_tensor(sourceTensor).');
+    }
+    return ops.tensor(a.data as NestedArray, { dtype: a.dtype ?? this.dtype, device: a.device, requires_grad: a.requires_grad });
   }
 
   // ---- autograd flags -------------------------------------------------------------------------------
@@ -706,6 +782,30 @@ export class Tensor {
     method_call();
     return ops.amin(this, ...args);
   }
+  /** Method form of {@link ops.all}: whether every element (over `dim`) is non-zero. */
+  all(...args: AllAnyMethodArgs): Tensor {
+    method_call();
+    return ops.all(this, ...args);
+  }
+  /** Method form of {@link ops.any}: whether some element (over `dim`) is non-zero. */
+  any(...args: AllAnyMethodArgs): Tensor {
+    method_call();
+    return ops.any(this, ...args);
+  }
+  /** Method form of {@link ops.isclose}. */
+  isclose(...args: PyArgs<[other: Tensor, rtol: number, atol: number, equal_nan: boolean], CloseOptions & { other?: Tensor }>): Tensor {
+    method_call();
+    return ops.isclose(this, ...args);
+  }
+  /** Method form of {@link ops.allclose}. */
+  allclose(...args: PyArgs<[other: Tensor, rtol: number, atol: number, equal_nan: boolean], CloseOptions & { other?: Tensor }>): boolean {
+    method_call();
+    return ops.allclose(this, ...args);
+  }
+  /** Method form of {@link ops.equal}: same shape and same values. */
+  equal(other: Tensor): boolean {
+    return ops.equal(this, other);
+  }
   /** Method form of {@link ops.argmax}. */
   argmax(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
     method_call();
@@ -974,6 +1074,38 @@ export class Tensor {
   /** Method form of {@link ops.relu_}. */
   relu_(): this {
     return ops.relu_(this);
+  }
+  /** Method form of {@link ops.sin_}. */
+  sin_(): this {
+    return ops.sin_(this);
+  }
+  /** Method form of {@link ops.cos_}. */
+  cos_(): this {
+    return ops.cos_(this);
+  }
+  /** Method form of {@link ops.sqrt_}. */
+  sqrt_(): this {
+    return ops.sqrt_(this);
+  }
+  /** Method form of {@link ops.log_}. */
+  log_(): this {
+    return ops.log_(this);
+  }
+  /** Method form of {@link ops.reciprocal_}. */
+  reciprocal_(): this {
+    return ops.reciprocal_(this);
+  }
+  /** Method form of {@link ops.neg_}. */
+  neg_(): this {
+    return ops.neg_(this);
+  }
+  /** Method form of {@link ops.abs_}. */
+  abs_(): this {
+    return ops.abs_(this);
+  }
+  /** Method form of {@link ops.pow_}. */
+  pow_(exponent: Tensor | Scalar): this {
+    return ops.pow_(this, exponent);
   }
   /** In-place `exp` (recorded as ExpBackward0, as PyTorch's `exp_`). */
   exp_(): this {

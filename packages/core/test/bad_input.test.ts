@@ -25,7 +25,10 @@ interface Case extends Outcome {
   message?: string;
 }
 
-const fixture = load_fixture<{ cases: Case[] }>('bad_input/bad_input.json');
+// autograd_probes.json: the small methods and autograd flags test_autograd.py leans on (issue 12), same format
+const fixture = {
+  cases: ['bad_input/bad_input.json', 'bad_input/autograd_probes.json'].flatMap((f) => load_fixture<{ cases: Case[] }>(f).cases),
+};
 
 /** Compares tsgrad's value `v` with PyTorch's encoded outcome `c` (a tensor, None, a node, a dtype, ...). */
 function check_value(v: unknown, c: Outcome, src: string): void {
@@ -80,6 +83,10 @@ const TITLES: Record<string, string> = {
   '5': 'overlapping memory in in-place writes',
   '6': 'malformed tensors',
   '8': 'math that must not differ silently',
+  '9': 'reductions and comparisons to bool (all, any, isclose, allclose, equal)',
+  '10': 'factories from a tensor (new_zeros & co) and size queries',
+  '11': 'in-place unary ops: nodes, leaves and integer results',
+  '12': 'grad mode and inference tensors',
 };
 
 for (const [cls, cases] of by_class) {

@@ -258,6 +258,14 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([3, 4])],
     fn: (a) => [copy(a!).exp_(), copy(a!).sigmoid_().mul(a!), copy(a!).tanh_()],
   },
+  inplace_unary_more: {
+    ops: ['sin_', 'cos_', 'sqrt_', 'log_', 'reciprocal_', 'neg_', 'abs_', 'pow_'],
+    inputs: () => [leaf([3, 4], [0.5, 2]), away_from(leaf([3, 4]), 0), leaf([4], [0.5, 1.5])],
+    fn: (p, a, e) => [
+      copy(a!).sin_(), copy(a!).cos_().mul(a!), copy(p!).sqrt_(), copy(p!).log_(), copy(p!).reciprocal_(),
+      copy(a!).neg_(), copy(a!).abs_(), copy(p!).pow_(3), copy(p!).pow_(e!),
+    ],
+  },
   inplace_fill_copy: {
     ops: ['fill_', 'zero_', 'copy_'],
     inputs: () => [leaf([3, 4]), leaf([4])],
@@ -551,13 +559,13 @@ reason('the engine entry points every row runs through', 'autograd_backward auto
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
-reason('creation functions: outputs are leaves', 'tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
-reason('bool or int64 results, which carry no gradient', 'argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan allclose argmax argmin long bool');
+reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
+reason('bool or int64 results, which carry no gradient', 'argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
-reason('a bool answer, which carries no gradient', 'equal');
+reason('a bool answer, which carries no gradient', 'equal allclose all any isclose');
 reason('an argument check, not an op', 'embedding_padding_idx');
-reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point');
+reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point nelement element_size');
 
 /**
  * Runs gradcheck and gradgradcheck over every row of `rows`, once per kernel backend in `backends` (default:

@@ -6,6 +6,7 @@ import { kernels } from '../kernels/backend.js';
 import type { BinaryOp, UnaryOp } from '../kernels/js/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { empty, record, scalar_tensor } from './record.js';
+import { signature, type PyArgs } from '../signature.js';
 
 /** Ops whose results are already 0 or 1: only arithmetic into a bool result needs the values squashed. */
 const BOOL_VALUED = new Set<UnaryOp | BinaryOp>([
@@ -451,28 +452,56 @@ export const logical_or = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'lo
  * torch.isnan(torch.tensor([1, NaN])); // [false, true]
  */
 export const isnan = (x: Tensor): Tensor => map_unary(x, 'isnan', 'bool');
-/**
- * True when every element satisfies `|a - b| <= atol + rtol·|b|` after broadcasting (NaNs count as equal only
- * with `equal_nan`).
- *
- * @param options - `rtol` (default 1e-5), `atol` (default 1e-8), `equal_nan` (default false)
- * @example
- * torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001])); // true
- */
-export function allclose(a: Tensor, b: Tensor, options: { rtol?: number; atol?: number; equal_nan?: boolean } = {}): boolean {
-  const rtol = options.rtol ?? 1e-5;
-  const atol = options.atol ?? 1e-8;
+/** The closeness tolerances of `isclose` / `allclose`. */
+export interface CloseOptions {
+  /** Relative tolerance (default 1e-5). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
+  atol?: number;
+  /** Whether NaN is close to NaN (default false). */
+  equal_nan?: boolean;
+}
+const ISCLOSE = signature<{ input: Tensor; other: Tensor; rtol: number; atol: number; equal_nan: boolean }>('isclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False)');
+
+/** Per broadcast element, whether `a` and `b` are close (PyTorch's isclose rule), after its argument checks. */
+function close_flags(args: readonly unknown[]): { shape: number[]; flags: Uint8Array } {
+  const { input: a, other: b, rtol, atol, equal_nan } = ISCLOSE.parse(args);
+  if (a.dtype !== b.dtype) throw new Error(`${scalar_type_name(a.dtype)} did not match ${scalar_type_name(b.dtype)}`);
+  if (rtol < 0) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (atol < 0) throw new Error(`atol must be greater than or equal to zero, but got ${atol}`);
   const shape = broadcast_shapes(a.shape, b.shape);
   const ad = a.expand(shape)._contiguous_data();
   const bd = b.expand(shape)._contiguous_data();
+  const flags = new Uint8Array(ad.length);
   for (let i = 0; i < ad.length; i++) {
-    const u = ad[i]!;
-    const v = bd[i]!;
-    if (Number.isNaN(u) || Number.isNaN(v)) {
-      if (!(options.equal_nan && Number.isNaN(u) && Number.isNaN(v))) return false;
-    } else if (Math.abs(u - v) > atol + rtol * Math.abs(v)) return false;
+    const u = Number(ad[i]!);
+    const v = Number(bd[i]!);
+    // equal values (infinities included) are close; otherwise only finite ones within the tolerance
+    flags[i] = u === v || (equal_nan && Number.isNaN(u) && Number.isNaN(v)) || (Number.isFinite(u) && Number.isFinite(v) && Math.abs(u - v) <= atol + rtol * Math.abs(v)) ? 1 : 0;
   }
-  return true;
+  return { shape, flags };
+}
+
+/**
+ * Elementwise `|input - other| <= atol + rtol·|other|` after broadcasting, equal infinities close, NaN close to
+ * NaN only with `equal_nan` (PyTorch's `torch.isclose`); a bool tensor. Both must have the same dtype.
+ *
+ * @example
+ * torch.isclose(torch.tensor([1, 2]), torch.tensor([1, 2.1])); // [true, false]
+ */
+export function isclose(...args: PyArgs<[input: Tensor, other: Tensor, rtol: number, atol: number, equal_nan: boolean], CloseOptions & { input?: Tensor; other?: Tensor }>): Tensor {
+  const { shape, flags } = close_flags(args);
+  return Tensor.from_array(flags, shape, 'bool');
+}
+
+/**
+ * True when every element is close in `isclose`'s sense (PyTorch's `torch.allclose`).
+ *
+ * @example
+ * torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001])); // true
+ */
+export function allclose(...args: PyArgs<[input: Tensor, other: Tensor, rtol: number, atol: number, equal_nan: boolean], CloseOptions & { input?: Tensor; other?: Tensor }>): boolean {
+  return close_flags(args).flags.every((f) => f === 1);
 }
 
 /**

@@ -52,6 +52,8 @@ function parse_size<R extends SizeMade>(sig: Signature<R>, args: readonly unknow
 
 function finish(t: Tensor, opts: CreateOptions): Tensor {
   check_device(opts.device);
+  // the factories' own words (capitalised), not requires_grad_()'s
+  if (opts.requires_grad === true && !is_floating(t.dtype)) throw new Error('Only Tensors of floating point and complex dtype can require gradients');
   if (opts.requires_grad === true) t.requires_grad_(true);
   return t;
 }

@@ -8,10 +8,10 @@ import { broadcast_shapes, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { cast_scalar, check_can_cast, is_floating, promote_with_scalar, scalar_type_name, type DType, type TypedArray } from '../dtype.js';
-import { add, div, float_dtype, mul, result_type, sub, to_dtype, type RoundingMode, type Scalar } from './arithmetic.js';
+import { add, div, float_dtype, mul, neg, pow, result_type, sub, to_dtype, type RoundingMode, type Scalar } from './arithmetic.js';
 import { assert_no_internal_overlap, assert_no_partial_overlap } from './overlap.js';
 import { record } from './record.js';
-import { clamp, exp, relu, sigmoid, tanh } from './unary.js';
+import { abs, clamp, cos, exp, log, reciprocal, relu, sigmoid, sin, sqrt, tanh } from './unary.js';
 import { sum_to } from './reduce.js';
 import type { ClampOptions } from './types.js';
 
@@ -169,6 +169,70 @@ export function relu_<T extends Tensor>(self: T): T {
 export function exp_<T extends Tensor>(self: T): T {
   if (tracing) return trace_op('aten::exp_', exp_, [self]) as T;
   return apply_inplace(self, [], true, (a) => exp(a));
+}
+/** An in-place elementwise op recorded as its out-of-place node over a copy of the old value. */
+function unary_(name: string, self: Tensor, op: (a: Tensor) => Tensor, to_float: boolean): Tensor {
+  if (tracing) return trace_op(`aten::${name}`, (t: Tensor) => unary_(name, t, op, to_float), [self]);
+  return apply_inplace(self, [], true, op, undefined, to_float ? float_dtype(self.dtype) : self.dtype);
+}
+/**
+ * In-place `sin` (SinBackward0); integer tensors raise, as the float result cannot be written back.
+ *
+ * @example
+ * const y = x.clone(); y.sin_();
+ */
+export const sin_ = <T extends Tensor>(self: T): T => unary_('sin_', self, sin, true) as T;
+/**
+ * In-place `cos` (CosBackward0).
+ *
+ * @example
+ * const y = x.clone(); y.cos_();
+ */
+export const cos_ = <T extends Tensor>(self: T): T => unary_('cos_', self, cos, true) as T;
+/**
+ * In-place `sqrt` (SqrtBackward0).
+ *
+ * @example
+ * const y = x.clone(); y.sqrt_();
+ */
+export const sqrt_ = <T extends Tensor>(self: T): T => unary_('sqrt_', self, sqrt, true) as T;
+/**
+ * In-place natural `log` (LogBackward0).
+ *
+ * @example
+ * const y = x.clone(); y.log_();
+ */
+export const log_ = <T extends Tensor>(self: T): T => unary_('log_', self, log, true) as T;
+/**
+ * In-place `1 / x` (ReciprocalBackward0).
+ *
+ * @example
+ * const y = x.clone(); y.reciprocal_();
+ */
+export const reciprocal_ = <T extends Tensor>(self: T): T => unary_('reciprocal_', self, reciprocal, true) as T;
+/**
+ * In-place negation (NegBackward0).
+ *
+ * @example
+ * const y = x.clone(); y.neg_();
+ */
+export const neg_ = <T extends Tensor>(self: T): T => unary_('neg_', self, neg, false) as T;
+/**
+ * In-place absolute value (AbsBackward0).
+ *
+ * @example
+ * const y = x.clone(); y.abs_();
+ */
+export const abs_ = <T extends Tensor>(self: T): T => unary_('abs_', self, abs, false) as T;
+/**
+ * In-place power (PowBackward0 for a number exponent, PowBackward1 for a tensor one).
+ *
+ * @example
+ * const y = x.clone(); y.pow_(2);
+ */
+export function pow_<T extends Tensor>(self: T, exponent: Tensor | Scalar): T {
+  if (tracing) return trace_op('aten::pow_', pow_, [self, exponent]) as T;
+  return apply_inplace(self, [exponent], true, (a) => pow(a, exponent));
 }
 /**
  * In-place `sigmoid` (SigmoidBackward0).

@@ -279,6 +279,44 @@ export function amin(...args: ReduceArgs): Tensor {
   return amax_impl(AMIN.parse(args), false);
 }
 
+const ALL = signature<{ input: Tensor; dim: number[] | null; keepdim: boolean }>('all(Tensor input, int[1]? dim=None, bool keepdim=False)');
+const ANY = signature<{ input: Tensor; dim: number[] | null; keepdim: boolean }>('any(Tensor input, int[1]? dim=None, bool keepdim=False)');
+/** The arguments of `torch.all` / `torch.any`: `(input, dim=None, keepdim=False)`, `dim` an int or a list. */
+export type AllAnyArgs = PyArgs<[input: Tensor, dim: number | number[] | null, keepdim: boolean], { input?: Tensor; dim?: number | number[] | null; keepdim?: boolean }>;
+/** The same, as a Tensor method. */
+export type AllAnyMethodArgs = PyArgs<[dim: number | number[] | null, keepdim: boolean], { dim?: number | number[] | null; keepdim?: boolean }>;
+
+/** How many elements are non-zero (NaN counts) over `dim`, and how many were reduced into each result. */
+function count_true(a: { input: Tensor; dim: number[] | null; keepdim: boolean }): [Tensor, number] {
+  const dims = normalize_dims(is_full(a.dim) ? null : a.dim, a.input.ndim);
+  const per = dims.reduce((n, d) => n * (a.input.shape[d] ?? 1), 1);
+  return [sum_raw(ne(a.input, 0), dims, a.keepdim, 'int64'), per];
+}
+
+/**
+ * Whether every element is non-zero (NaN counts as true), over all elements or over `dim`; a bool tensor that
+ * never requires grad (PyTorch's `torch.all`; empty input gives true).
+ *
+ * @example
+ * torch.all(torch.tensor([[1, 0], [2, 3]]), 1); // [false, true]
+ */
+export function all(...args: AllAnyArgs): Tensor {
+  const [count, per] = count_true(ALL.parse(args));
+  return eq(count, per);
+}
+
+/**
+ * Whether any element is non-zero (NaN counts as true), over all elements or over `dim`; a bool tensor that
+ * never requires grad (PyTorch's `torch.any`; empty input gives false).
+ *
+ * @example
+ * torch.any(torch.tensor([[1, 0], [0, 0]]), 1); // [true, false]
+ */
+export function any(...args: AllAnyArgs): Tensor {
+  const [count] = count_true(ANY.parse(args));
+  return ne(count, 0);
+}
+
 const LOGSUMEXP = signature<{ input: Tensor; dim: number[]; keepdim: boolean }>('logsumexp(Tensor input, int[1] dim, bool keepdim=False)');
 /** The arguments of `x.logsumexp(...)`. */
 export type LogsumexpMethodArgs = PyArgs<[dim: number | number[], keepdim: boolean], {
