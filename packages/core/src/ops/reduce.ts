@@ -281,10 +281,20 @@ export function amin(...args: ReduceArgs): Tensor {
 
 const ALL = signature<{ input: Tensor; dim: number[] | null; keepdim: boolean }>('all(Tensor input, int[1]? dim=None, bool keepdim=False)');
 const ANY = signature<{ input: Tensor; dim: number[] | null; keepdim: boolean }>('any(Tensor input, int[1]? dim=None, bool keepdim=False)');
+/** Keyword options of `all` / `any`. */
+export interface AllAnyOptions {
+  /** The dim or dims reduced (all when null). */
+  dim?: number | number[] | null;
+  /** Keep the reduced dims with size 1. */
+  keepdim?: boolean;
+}
 /** The arguments of `torch.all` / `torch.any`: `(input, dim=None, keepdim=False)`, `dim` an int or a list. */
-export type AllAnyArgs = PyArgs<[input: Tensor, dim: number | number[] | null, keepdim: boolean], { input?: Tensor; dim?: number | number[] | null; keepdim?: boolean }>;
+export type AllAnyArgs = PyArgs<[input: Tensor, dim: number | number[] | null, keepdim: boolean], AllAnyOptions & {
+  /** The tensor tested. */
+  input?: Tensor;
+}>;
 /** The same, as a Tensor method. */
-export type AllAnyMethodArgs = PyArgs<[dim: number | number[] | null, keepdim: boolean], { dim?: number | number[] | null; keepdim?: boolean }>;
+export type AllAnyMethodArgs = PyArgs<[dim: number | number[] | null, keepdim: boolean], AllAnyOptions>;
 
 /** How many elements are non-zero (NaN counts) over `dim`, and how many were reduced into each result. */
 function count_true(a: { input: Tensor; dim: number[] | null; keepdim: boolean }): [Tensor, number] {
