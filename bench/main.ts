@@ -12,6 +12,7 @@ import { load_tfjs, tf, TFJS_BACKENDS, use } from './tfjs.js';
 import { MODEL_FULL, model_workloads } from './model_workloads.js';
 import { peak_rss, type PeakRss, type Rss } from './peak_rss.js';
 import { FULL, workloads, type Side, type Workload } from './workloads.js';
+import { bench_traced, type TracedRow } from './traced.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -127,7 +128,7 @@ interface Verdict {
   met: boolean | null;
 }
 
-function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: number | null }, rss: Record<string, PeakRss>): Verdict[] {
+function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: number | null }, rss: Record<string, PeakRss>, traced: TracedRow[]): Verdict[] {
   const find = (key: string, peer: string): PeerResult | undefined => results.find((r) => r.key === key)?.peers.find((p) => p.peer === peer);
   const out: Verdict[] = [];
   const train_keys = results.map((r) => r.key).filter((k) => k.startsWith('simplenet_train') || /_train_b\d+$/.test(k));
@@ -174,6 +175,9 @@ function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: n
     const best = r.peers.filter((p) => p.peer.startsWith('tsgrad') && p.ms !== null && !p.peer.includes('js')).map((p) => ({ peer: p.peer, gflops: r.gflop! / (p.ms! / 1000) }));
     const top = best.reduce((a, b) => (b.gflops > a.gflops ? b : a));
     out.push({ target: `${r.label}: ≥ 27 GFLOP/s`, figure: `${top.gflops.toFixed(1)} GFLOP/s (${top.peer})`, met: top.gflops >= 27 });
+  }
+  for (const r of traced) {
+    out.push({ target: `${r.label}: traced (compiled) faster than eager`, figure: `traced/eager ${(r.traced_ms / r.eager_ms).toFixed(2)} (${format_ms(r.traced_ms)} vs ${format_ms(r.eager_ms)})`, met: r.traced_ms < r.eager_ms });
   }
   out.push({
     target: 'per forward hook overhead ≤ PyTorch\'s',
@@ -230,6 +234,13 @@ function print_hooks(ours: Record<string, number>, theirs: Record<string, number
   ]));
 }
 
+function print_traced(rows: TracedRow[]): void {
+  console.log(format_table([
+    ['torch.jit.trace, eval, no_grad, 1 thread', 'eager', 'traced (compiled)', 'traced/eager', 'max rel. difference'],
+    ...rows.map((r) => [r.label, format_ms(r.eager_ms), format_ms(r.traced_ms), (r.traced_ms / r.eager_ms).toFixed(2), r.disagreement.toExponential(1)]),
+  ]));
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const info = torch_info();
@@ -264,13 +275,17 @@ async function main(): Promise<void> {
   }
   process.stderr.write('timing hooks …\n');
   const hooks = in_child<ReturnType<typeof bench_hooks>>(HOOKS, pytorch !== null);
+  process.stderr.write('timing traced forwards …\n');
+  const traced = in_child<TracedRow[]>(TRACED, false);
 
   print_workloads(results);
   console.log('\ntsgrad/peer: tsgrad\'s time (one thread) over the peer\'s for the same work; below 1, tsgrad is faster.\n');
   print_hooks(hooks.tsgrad, hooks.pytorch);
   console.log('');
+  print_traced(traced);
+  console.log('');
   print_rss(rss, results);
-  const v = verdicts(results, { tsgrad: hook_overheads(hooks.tsgrad).per_forward_hook, pytorch: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch).per_forward_hook }, rss);
+  const v = verdicts(results, { tsgrad: hook_overheads(hooks.tsgrad).per_forward_hook, pytorch: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch).per_forward_hook }, rss, traced);
   console.log('\ntargets');
   console.log(format_table(v.map((x) => [x.met === null ? '  ?' : x.met ? '  met' : '  NOT met', x.target, x.figure])));
   save_results(here('../results.json'), {
@@ -278,6 +293,7 @@ async function main(): Promise<void> {
     workloads: results,
     peak_rss_mb: rss,
     hooks: { unit: 'milliseconds per call', ...hooks, tsgrad_overheads: hook_overheads(hooks.tsgrad), pytorch_overheads: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch) },
+    traced: { unit: 'milliseconds per call', rows: traced },
     targets: v,
   });
   console.log(`\nwrote bench/results.json (${((performance.now() - started) / 1000).toFixed(0)} s; load average now ${load()}: on shared cores, expect noise)`);
@@ -293,6 +309,7 @@ function describe_blas(info: TorchInfo): string {
 }
 
 const HOOKS = 'hooks';
+const TRACED = 'traced';
 
 /** Every timed workload, in the order the bench prints them: the kernels and SimpleNet, then the model families. */
 function all_workloads(): Workload[] {
@@ -322,7 +339,10 @@ async function child(key: string, with_pytorch: boolean): Promise<void> {
   try {
     let result: unknown;
     if (key === HOOKS) result = bench_hooks(pytorch_process);
-    else {
+    else if (key === TRACED) {
+      torch.set_num_threads(1);
+      result = bench_traced();
+    } else {
       const w = all_workloads().find((x) => x.key === key);
       if (w === undefined) throw new Error(`no workload '${key}'; there are: ${all_workloads().map((x) => x.key).join(', ')}`);
       result = bench_workload(w, pytorch_process);

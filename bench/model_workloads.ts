@@ -66,7 +66,7 @@ class LSTMClassifier extends nn.Module {
 }
 
 /** The model and one input batch of a spec, seeded. */
-function build(spec: ModelSpec): { net: nn.Module; x: torch.Tensor } {
+export function build(spec: ModelSpec): { net: nn.Module; x: torch.Tensor } {
   torch.manual_seed(0);
   switch (spec.kind) {
     case 'resnet18_train':

@@ -78,3 +78,14 @@ describe.each(model_workloads(MODEL_TINY))('$key', (w) => {
     }
   });
 });
+
+it('times traced (compiled) forwards against eager ones on the same outputs', async () => {
+  const { bench_traced } = await import('../traced.js');
+  const rows = bench_traced(MODEL_TINY, 2, { rounds: 2, round_ms: 1, warmup_ms: 0 });
+  expect(rows.map((r) => r.label.split(' ')[0])).toEqual(['SimpleNet', 'ResNet-18', 'TransformerEncoder']);
+  for (const r of rows) {
+    expect(r.disagreement).toBeLessThan(AGREEMENT);
+    expect(r.eager_ms).toBeGreaterThan(0);
+    expect(r.traced_ms).toBeGreaterThan(0);
+  }
+});

@@ -1,0 +1,50 @@
+// Traced forward vs eager forward: torch.jit.trace's compiled replay (fused elementwise chains, batch norms
+// folded into convolutions, planned buffers, one-kernel attention and layer norm) against the eager call of
+// the same module, both in eval mode under no_grad, rounds alternating.
+import * as torch from '@tsgrad/core';
+import type * as nn from '@tsgrad/nn';
+import { models } from '@tsgrad/vision';
+import { compare, disagreement, type CompareOptions } from './measure.js';
+import { build, MODEL_FULL, type ModelSizes } from './model_workloads.js';
+
+/** One model's eager and traced forward, in ms per call, with how far apart their outputs are. */
+export interface TracedRow {
+  label: string;
+  eager_ms: number;
+  traced_ms: number;
+  /** The largest relative difference between the two outputs (batch norm folding rounds differently). */
+  disagreement: number;
+}
+
+const OPTIONS = { rounds: 9, round_ms: 300 };
+
+/** The models: SimpleNet at batch 64, and the model families' ResNet-18 and Transformer encoder at their sizes. */
+export function traced_models(sizes: ModelSizes = MODEL_FULL, simplenet_batch = 64): { label: string; net: nn.Module; x: torch.Tensor }[] {
+  const r = sizes.resnet18;
+  const t = sizes.transformer;
+  torch.manual_seed(0);
+  const simplenet = { label: `SimpleNet forward [${simplenet_batch},1,28,28]`, net: new models.SimpleNet() as nn.Module, x: torch.randn([simplenet_batch, 1, 28, 28]) };
+  const resnet = build({ kind: 'resnet18_forward', ...r, classes: 10 });
+  const encoder = build({ kind: 'transformer_forward', ...t, layers: 2, classes: 10 });
+  return [
+    simplenet,
+    { label: `ResNet-18 forward [${r.batch},3,${r.size},${r.size}]`, ...resnet },
+    { label: `TransformerEncoder ×2 forward [${t.batch},${t.seq},${t.d_model}]`, ...encoder },
+  ];
+}
+
+const values = (t: unknown): Float32Array => Float32Array.from((t as torch.Tensor).data_array() as Float32Array);
+
+/** Times each model's eager and compiled traced forward, alternating. */
+export function bench_traced(sizes: ModelSizes = MODEL_FULL, simplenet_batch = 64, options: CompareOptions = OPTIONS): TracedRow[] {
+  return traced_models(sizes, simplenet_batch).map(({ label, net, x }) => {
+    net.eval();
+    const traced = torch.jit.trace(net, [x]);
+    const eager = (): unknown => torch.no_grad(() => net.call(x));
+    const compiled = (): unknown => torch.no_grad(() => traced.call(x));
+    // the first traced call compiles
+    const d = disagreement(values(eager()), values(compiled()));
+    const t = compare([{ name: 'eager', run: eager }, { name: 'traced', run: compiled }], options);
+    return { label, eager_ms: t.get('eager')!.ms, traced_ms: t.get('traced')!.ms, disagreement: d };
+  });
+}
