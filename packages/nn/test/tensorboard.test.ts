@@ -8,7 +8,7 @@ import * as torch from '@tsgrad/core';
 import CRC32 from 'crc-32';
 import { SummaryWriter, decode_event, encode_record, masked_crc32c, read_records, type DecodedEvent } from '../src/index.js';
 
-// TSGRAD_TB_LOGDIR keeps the files for test/fixtures/tensorboard/read_events.py (TensorBoard's reading, in Python).
+// TSGRAD_TB_LOGDIR keeps the files (tensorboard_reader.test.ts checks tsgrad's files against TensorBoard's own reader).
 const root = process.env.TSGRAD_TB_LOGDIR ?? mkdtempSync(join(tmpdir(), 'tsgrad-tb-'));
 afterAll(() => {
   if (process.env.TSGRAD_TB_LOGDIR === undefined) rmSync(root, { recursive: true, force: true });
