@@ -29,10 +29,15 @@ Trains SimpleNet (without the ReLU on its output logits) and reports test accura
   --log-every <n>                  steps between two logged losses (default 20)
   --help                           this text`;
 
-/** Training events, broadcast to observers such as the progress bar. */
+/**
+ * Training events, broadcast to observers such as the progress bar; `scalar` carries what TensorBoard logs get
+ * (Loss/train every --log-every steps, Accuracy/test per epoch when --logdir is given), as the inspector's
+ * live training emits its curves.
+ */
 export type TrainEvents = {
   batch_end: [info: { epoch: number; seen: number; total: number; loss: number; samples_per_s: number }];
   epoch_end: [info: { epoch: number; samples: number; loss: number; seconds: number }];
+  scalar: [tag: string, value: number, step: number];
 };
 
 export interface TrainOptions {
@@ -114,6 +119,7 @@ export function train(o: TrainOptions, log: Log, bus = new EventBus<TrainEvents>
   });
   const crit = new nn.CrossEntropyLoss();
   const writer = o.logdir ? new nn.SummaryWriter(o.logdir) : null;
+  const unlog = writer === null ? () => undefined : bus.on('scalar', (tag, value, step) => writer.add_scalar(tag, value, step));
   let tested: ReturnType<typeof evaluate> | null = null;
   let step = 0;
   const start = performance.now();
@@ -131,17 +137,18 @@ export function train(o: TrainOptions, log: Log, bus = new EventBus<TrainEvents>
       seen += n;
       seen_total += n;
       running = seen === n ? loss.item() : 0.98 * running + 0.02 * loss.item();
-      if (writer !== null && step % (o.log_every ?? 20) === 0) writer.add_scalar('Loss/train', loss.item(), step);
+      if (writer !== null && step % (o.log_every ?? 20) === 0) bus.emit('scalar', 'Loss/train', loss.item(), step);
       step++;
       bus.emit('batch_end', { epoch, seen, total: train_set.x.size(0), loss: running, samples_per_s: seen / ((performance.now() - t0) / 1000) });
     }
     bus.emit('epoch_end', { epoch, samples: seen, loss: running, seconds: (performance.now() - t0) / 1000 });
     if (writer !== null) {
       tested = evaluate(net, test_set.x, test_set.y, test_set.classes);
-      writer.add_scalar('Accuracy/test', tested.accuracy, epoch);
+      bus.emit('scalar', 'Accuracy/test', tested.accuracy, epoch);
       net.train();
     }
   }
+  unlog();
   writer?.close();
   const seconds = (performance.now() - start) / 1000;
   const { accuracy, per_class } = tested ?? evaluate(net, test_set.x, test_set.y, test_set.classes);

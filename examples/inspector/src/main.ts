@@ -7,6 +7,8 @@ import { analyze, attribute_with, LAYERS, load_model, METHODS, release, type Ana
 import { mnist_preprocess } from './preprocess.js';
 import { colorbar, digit_image, draw_bars, feature_grid, map_overlay, put_image } from './render.js';
 import type { InspectorState } from './state.js';
+import { ScalarChart, train_live, type ScalarEvents } from './training.js';
+import { EventBus } from '@tsgrad/hooks';
 
 const DEFAULT_WEIGHTS = 'simplenet_mnist.safetensors';
 const DIGITS_FILE = 'mnist_digits.json';
@@ -44,11 +46,15 @@ const ui = {
   grad_cam: element<HTMLCanvasElement>('grad-cam'),
   layers: element('layers'),
   colorbar: element<HTMLCanvasElement>('colorbar'),
+  train: element<HTMLButtonElement>('train'),
+  train_status: element('train-status'),
+  scalars: element('scalars'),
 };
 
 const state: InspectorState = {
   input_version: 0, analyzed_version: -1, weights: '', error: null, input: [], probabilities: [], predicted: -1, explained: -1,
   saliency: [], guided: [], grad_cam: [], grad_cam_ms: [], total_ms: 0, method: '', method_map: [], method_ms: 0, hooks: 0,
+  training: 'idle', scalars: {}, train_frames: [],
 };
 window.tsgrad_inspector = state;
 window.tsgrad = { torch, nn };
@@ -237,6 +243,40 @@ function accept_dropped_files(): void {
   });
 }
 
+/** The training panel: each scalar on the bus extends its tag's curve; the button trains a fresh net. */
+function live_training(digits: Digit[]): void {
+  const bus = new EventBus<ScalarEvents>();
+  const charts = new Map<string, ScalarChart>();
+  bus.on('scalar', (tag, value, step) => {
+    let chart = charts.get(tag);
+    if (chart === undefined) charts.set(tag, (chart = new ScalarChart(ui.scalars, tag)));
+    chart.add(step, value);
+    (state.scalars[tag] ??= []).push([step, value]);
+    ui.train_status.textContent = `step ${step}`;
+  });
+  bus.on('done', (steps) => {
+    state.training = 'done';
+    ui.train.disabled = false;
+    ui.train_status.textContent = `${steps} steps done`;
+  });
+  ui.train.addEventListener('click', () => {
+    if (state.training === 'running') return;
+    for (const c of charts.values()) c.clear();
+    Object.assign(state, { training: 'running', scalars: {}, train_frames: [] });
+    ui.train.disabled = true;
+    const frame = (): void => {
+      state.train_frames.push(charts.get('Loss/train')?.points.length ?? 0);
+      if (state.training === 'running') requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    train_live(digits, bus, { steps: 60, batch_size: 16, lr: 0.003, eval_every: 10, seed: 0 }).catch((e: Error) => {
+      show_error(`training failed: ${e.message}`);
+      state.training = 'done';
+      ui.train.disabled = false;
+    });
+  });
+}
+
 async function fetch_ok(url: string): Promise<Response> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
@@ -252,6 +292,7 @@ async function start(): Promise<void> {
   ]);
   if (digits.status === 'fulfilled') {
     show_digits(digits.value);
+    live_training(digits.value);
     const first = digits.value[0];
     if (first !== undefined) {
       pad.show_digit(first.pixels);

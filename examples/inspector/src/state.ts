@@ -29,6 +29,11 @@ export interface InspectorState {
   method_ms: number;
   /** Hooks on the page's two nets after the latest analysis (the page's own forward hooks only: 6). */
   hooks: number;
+  /** The live training's state, and the scalars its EventBus delivered so far, by tag: [step, value] pairs. */
+  training: 'idle' | 'running' | 'done';
+  scalars: Record<string, [number, number][]>;
+  /** Points of the Loss/train curve on screen at each animation frame while training ran. */
+  train_frames: number[];
 }
 
 declare global {

@@ -207,6 +207,33 @@ describe.skipIf(missing !== null && !ci)('inspector page in headless Chromium', 
     expect(page_errors).toEqual([]);
   });
 
+  it('trains a fresh SimpleNet live: Loss/train and Accuracy/test curves grow as the EventBus delivers each scalar', async () => {
+    expect(await page.locator('#scalars .scalar-chart').count()).toBe(0);
+    await page.click('#train');
+    await page.waitForFunction(() => window.tsgrad_inspector?.training === 'done', null, { timeout: 60_000 });
+    const s = await page.evaluate(() => structuredClone(window.tsgrad_inspector!));
+    const loss = s.scalars['Loss/train']!;
+    const acc = s.scalars['Accuracy/test']!;
+    expect(loss.map(([step]) => step)).toEqual([...Array(60).keys()]);
+    expect(acc.map(([step]) => step)).toEqual([9, 19, 29, 39, 49, 59]);
+    const mean = (v: [number, number][]): number => v.reduce((a, [, x]) => a + x, 0) / v.length;
+    console.log(`live training in Chromium: loss ${mean(loss.slice(0, 5)).toFixed(3)} -> ${mean(loss.slice(-5)).toFixed(3)}, accuracy on the 20 digits ${acc.map(([, a]) => a).join(', ')}`);
+    expect(mean(loss.slice(-5))).toBeLessThan(mean(loss.slice(0, 5)));
+    expect(acc.at(-1)![1]).toBeGreaterThanOrEqual(0.9);
+    // the curves grew while training ran: frames showed part of the loss curve, not only the end
+    const partial = s.train_frames.filter((n) => n > 0 && n < 60);
+    expect(partial.length).toBeGreaterThan(2);
+    expect(new Set(partial).size).toBeGreaterThan(2);
+    // each tag has its chart, one polyline vertex per delivered scalar, the latest value shown
+    for (const [tag, points] of [['Loss/train', loss], ['Accuracy/test', acc]] as const) {
+      const chart = page.locator(`.scalar-chart[data-tag="${tag}"]`);
+      const vertices = await chart.locator('polyline').evaluate((l) => (l.getAttribute('points') ?? '').trim().split(/\s+/).length);
+      expect(vertices, tag).toBe(points.length);
+      expect(await chart.locator('.latest').textContent()).toBe(`${points.at(-1)![1].toFixed(4)} at step 59`);
+    }
+    expect(page_errors).toEqual([]);
+  });
+
   it('runs the wasm kernels on Web Workers in the cross-origin isolated page, with the same results', async () => {
     const page_threads = await page.evaluate(() => ({
       isolated: crossOriginIsolated,
