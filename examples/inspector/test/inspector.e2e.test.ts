@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { models } from '@tsgrad/vision';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const app_root = fileURLToPath(new URL('..', import.meta.url));
 const artifacts = join(app_root, 'test-artifacts');
 const ci = process.env.CI === 'true' || process.env.CI === '1';
+// onnxruntime-web, installed on demand beside onnxruntime-node by scripts/test_setup.mjs (pnpm test)
+const ort_dist = fileURLToPath(new URL('../../../test_peers/node_modules/onnxruntime-web/dist/', import.meta.url));
 const missing = existsSync(CHROMIUM) ? null : `${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium)`;
 if (missing !== null && !ci) console.warn(`inspector e2e skipped: ${missing}`);
 
@@ -234,6 +237,63 @@ describe.skipIf(missing !== null && !ci)('inspector page in headless Chromium', 
     expect(page_errors).toEqual([]);
   });
 
+  it.skipIf(!existsSync(ort_dist))('runs models exported by torch.onnx.export in onnxruntime-web, as tsgrad computes them', async () => {
+    torch.manual_seed(5);
+    const encoder = new nn.TransformerEncoder(new nn.TransformerEncoderLayer(16, 2, { dim_feedforward: 32, dropout: 0, batch_first: true }), 2);
+    const cases: { name: string; model: nn.Module; x: torch.Tensor }[] = [
+      { name: 'SimpleNet', model: new models.SimpleNet(), x: torch.randn([2, 1, 28, 28]) },
+      { name: 'TransformerEncoder', model: encoder, x: torch.randn([2, 5, 16]) },
+      { name: 'LSTM', model: new nn.LSTM(6, 8, { num_layers: 2, batch_first: true }), x: torch.randn([2, 4, 6]) },
+    ];
+    const exported = cases.map(({ name, model, x }) => {
+      const bytes = torch.onnx.export(model, [x], null, { input_names: ['x'] });
+      const outputs = flat(torch.no_grad(() => model.eval().call(x)));
+      return { name, bytes: Buffer.from(bytes).toString('base64'), x: Array.from(x._contiguous_data()), dims: x.shape, want: outputs.map((t) => ({ dims: t.shape, data: Array.from(t._contiguous_data()) })) };
+    });
+    // the page fetches onnxruntime-web's module and wasm from its own origin (it is cross-origin isolated)
+    const types: Record<string, string> = { mjs: 'text/javascript', wasm: 'application/wasm' };
+    await page.route('**/ort/*', (route) => {
+      const file = new URL(route.request().url()).pathname.split('/').pop()!;
+      return route.fulfill({ path: join(ort_dist, file), contentType: types[file.split('.').pop()!] ?? 'application/octet-stream' });
+    });
+    const got = await page.evaluate(async (models) => {
+      // a dynamic import written as text: vitest would rewrite an import() in this function for Node
+      const load = new Function('url', 'return import(url)') as (url: string) => Promise<OrtWeb>;
+      const ort = await load(`${location.origin}/ort/ort.wasm.min.mjs`);
+      ort.env.wasm.wasmPaths = `${location.origin}/ort/`;
+      ort.env.wasm.numThreads = 1;
+      const out: { name: string; version: string; outputs: { dims: number[]; data: number[] }[] }[] = [];
+      for (const m of models) {
+        const session = await ort.InferenceSession.create(Uint8Array.from(atob(m.bytes), (c) => c.charCodeAt(0)));
+        const result = await session.run({ x: new ort.Tensor('float32', Float32Array.from(m.x), m.dims) });
+        out.push({ name: m.name, version: ort.env.versions?.web ?? '', outputs: session.outputNames.map((n) => ({ dims: [...result[n]!.dims], data: Array.from(result[n]!.data) })) });
+        await session.release();
+      }
+      return out;
+    }, exported.map(({ name, bytes, x, dims }) => ({ name, bytes, x, dims })));
+    await page.unroute('**/ort/*');
+    const worst: string[] = [];
+    exported.forEach((e, i) => {
+      const g = got[i]!;
+      expect(g.outputs.length, e.name).toBe(e.want.length);
+      let rel = 0;
+      e.want.forEach((w, k) => {
+        const o = g.outputs[k]!;
+        expect(o.dims, `${e.name} output ${k}`).toEqual(w.dims);
+        // the criterion of the onnxruntime-node tests: 1e-4 relative, values near 0 against 1% of the largest
+        const scale = Math.max(1e-3, ...w.data.map(Math.abs));
+        w.data.forEach((v, j) => {
+          const bound = Math.max(Math.abs(v), scale * 1e-2);
+          rel = Math.max(rel, Math.abs(o.data[j]! - v) / bound);
+        });
+      });
+      worst.push(`${e.name} ${rel.toExponential(1)}`);
+      expect(rel, e.name).toBeLessThanOrEqual(1e-4);
+    });
+    console.log(`onnxruntime-web ${got[0]!.version} in Chromium, worst relative difference to tsgrad: ${worst.join(', ')}`);
+    expect(page_errors).toEqual([]);
+  });
+
   it('runs the wasm kernels on Web Workers in the cross-origin isolated page, with the same results', async () => {
     const page_threads = await page.evaluate(() => ({
       isolated: crossOriginIsolated,
@@ -275,6 +335,22 @@ describe.skipIf(missing !== null && !ci)('inspector page in headless Chromium', 
     expect(page_errors).toEqual([]);
   });
 });
+
+/** The part of onnxruntime-web's module the page uses. */
+interface OrtWeb {
+  env: { wasm: { wasmPaths: string; numThreads: number }; versions?: { web?: string } };
+  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
+  InferenceSession: {
+    create(bytes: Uint8Array): Promise<{
+      outputNames: string[];
+      run(feeds: Record<string, unknown>): Promise<Record<string, { dims: readonly number[]; data: Float32Array }>>;
+      release(): Promise<void>;
+    }>;
+  };
+}
+
+/** The tensors of a (nested) result, in order. */
+const flat = (v: unknown): torch.Tensor[] => (v instanceof torch.Tensor ? [v] : Array.isArray(v) ? v.flatMap(flat) : []);
 
 /** Drops a file on the page the way a drag from the desktop does: dragover, then drop with a DataTransfer. */
 async function drop_file(page: Page, name: string, bytes: Uint8Array): Promise<void> {
