@@ -20,6 +20,7 @@ import type { IndexItem } from './ops/indexing.js';
 import type { ScatterAddMethodArgs, ScatterMethodArgs } from './ops/scatter.js';
 import type { SortMethodArgs, SortResult, TopkMethodArgs } from './ops/sorting.js';
 import type { CumsumMethodArgs } from './ops/reorder.js';
+import type { TransposeInplaceArgs } from './ops/inplace_view.js';
 import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { CloseOptions, RoundingMode, Scalar } from './ops/arithmetic.js';
@@ -1106,6 +1107,35 @@ export class Tensor {
   /** Method form of {@link ops.pow_}. */
   pow_(exponent: Tensor | Scalar): this {
     return ops.pow_(this, exponent);
+  }
+  /** Method form of {@link ops.t_}: transposes in place (TBackward1). */
+  t_(): this {
+    return ops.t_(this);
+  }
+  /** Method form of {@link ops.transpose_}: swaps two dims in place (TransposeBackward1). */
+  transpose_(...args: TransposeInplaceArgs): this {
+    method_call();
+    return ops.transpose_(this, ...args);
+  }
+  /** Method form of {@link ops.swapdims_}. */
+  swapdims_(...args: TransposeInplaceArgs): this {
+    method_call();
+    return ops.swapdims_(this, ...args);
+  }
+  /** `swapdims_` under NumPy's other name (PyTorch's `swapaxes_`). */
+  swapaxes_(...args: TransposeInplaceArgs): this {
+    method_call();
+    return ops.swapdims_(this, ...args);
+  }
+  /** Method form of {@link ops.unsqueeze_}: inserts a size-1 dim in place (UnsqueezeBackward1). */
+  unsqueeze_(...args: PyArgs<[dim: number], { dim?: number }>): this {
+    method_call();
+    return ops.unsqueeze_(this, ...args);
+  }
+  /** Method form of {@link ops.squeeze_}: drops size-1 dims in place (SqueezeBackward2 / 3). */
+  squeeze_(...args: PyArgs<[dim: number | null], { dim?: number | null }>): this {
+    method_call();
+    return ops.squeeze_(this, ...args);
   }
   /** In-place `exp` (recorded as ExpBackward0, as PyTorch's `exp_`). */
   exp_(): this {

@@ -266,6 +266,14 @@ export const OP_CASES: Record<string, OpCase> = {
       copy(a!).neg_(), copy(a!).abs_(), copy(p!).pow_(3), copy(p!).pow_(e!),
     ],
   },
+  inplace_views: {
+    ops: ['t_', 'transpose_', 'swapdims_', 'swapaxes_', 'unsqueeze_', 'squeeze_'],
+    inputs: () => [leaf([3, 4])],
+    fn: (a) => [
+      copy(a!).t_(), copy(a!).transpose_(0, 1).mul(a!.t()), copy(a!).swapdims_(0, 1), copy(a!).swapaxes_(1, 0),
+      copy(a!).unsqueeze_(1), copy(a!).unsqueeze_(0).squeeze_(), copy(a!).unsqueeze_(2).squeeze_(2),
+    ],
+  },
   inplace_fill_copy: {
     ops: ['fill_', 'zero_', 'copy_'],
     inputs: () => [leaf([3, 4]), leaf([4])],

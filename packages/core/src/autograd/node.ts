@@ -123,7 +123,7 @@ export class Node {
 
   /** Saves tensors (nulls allowed) for backward; they are released after a backward pass without `retain_graph`. */
   save_for_backward(...tensors: (Tensor | null)[]): void {
-    this.saved = tensors.map((t) => (t === null ? null : new SavedTensor(t)));
+    this.saved = tensors.map((t) => (t === null ? null : new SavedTensor(t, this)));
   }
 
   /**

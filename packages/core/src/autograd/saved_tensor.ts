@@ -54,6 +54,7 @@ export class SavedTensor {
   private packed: unknown = undefined;
   private unpack_hook: UnpackHook | null = null;
   private readonly version: number;
+  private readonly is_output: boolean;
   private readonly producer: string | null;
   private readonly output_nr: number;
   private readonly dtype: DType;
@@ -61,10 +62,14 @@ export class SavedTensor {
   private identity: Identity | null = null;
   private freed = false;
 
-  /** Saves `tensor`, through the innermost active `saved_tensors_hooks` if any. */
-  constructor(tensor: Tensor) {
+  /**
+   * Saves `tensor` for `owner`'s backward, through the innermost active `saved_tensors_hooks` if any. An output
+   * of `owner` is reported as such if changed in place later; an input by what produces it then (as PyTorch).
+   */
+  constructor(tensor: Tensor, owner: Node) {
     if (tensor._inference) throw new Error(INFERENCE_SAVED);
     this.version = tensor._storage.version;
+    this.is_output = tensor.grad_fn === owner;
     this.producer = tensor.grad_fn === null ? null : tensor.grad_fn.name();
     this.output_nr = tensor.output_nr;
     this.dtype = tensor.dtype;
@@ -109,7 +114,9 @@ export class SavedTensor {
     if (this.unpack_hook !== null) return this.unpack_hooked(this.unpack_hook);
     const t = this.tensor!;
     if (t._storage.version !== this.version) {
-      throw new Error(e9_version(this.dtype, this.shape, this.producer, this.output_nr, t._storage.version, this.version));
+      if (this.is_output) throw new Error(e9_version(this.dtype, this.shape, this.producer, this.output_nr, t._storage.version, this.version));
+      const fn = t.grad_fn;
+      throw new Error(e9_version(t.dtype, t.shape, fn === null ? null : fn.name(), t.output_nr, t._storage.version, this.version));
     }
     return t;
   }

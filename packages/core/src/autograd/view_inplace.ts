@@ -156,6 +156,17 @@ export class CopySlices extends Node {
 }
 
 /**
+ * Moves `self` onto `fn` after an in-place view op (t_, squeeze_, …): only its geometry changed, so a view stays
+ * a view of its base, whose history is untouched; retain_grad follows the tensor, hooks stay on the old node.
+ */
+export function rebase_inplace_view(self: Tensor, fn: Node): void {
+  move_retained(self, self._grad_fn, fn, 0);
+  self.grad_fn = fn;
+  self.output_nr = 0;
+  self._requires_grad = true;
+}
+
+/**
  * A detached alias of `self` carrying its autograd identity: the input an in-place op's node records (a copy of
  * the old values when the backward rule reads them, as the write would otherwise change them).
  */

@@ -15,6 +15,7 @@ export * from './reorder.js';
 export * from './linalg.js';
 export * from './nn_ops.js';
 export * from './inplace.js';
+export * from './inplace_view.js';
 export * from './creation.js';
 export { autograd_backward, autograd_grad } from '../autograd/functional.js';
 export type { DimArg, ReduceOptions, ClampOptions } from './types.js';
