@@ -103,7 +103,8 @@ export function elementwise_of(node: GraphNode): Elementwise | null {
       const bound = (b: unknown, inf: number): number | null => (b === undefined || b === null ? inf : typeof b === 'number' ? b : null);
       const [a0, b0] = [bound(lo, -Infinity), bound(hi, Infinity)];
       if (a0 === null || b0 === null || (a0 === -Infinity && b0 === Infinity)) return null;
-      return { operands: [x], emit: ([a]) => `(${a} !== ${a} ? ${a} : Math.min(Math.max(${a}, ${num(a0)}), ${num(b0)}))` };
+      // a bound is a double (0.7): rounded to float32 where it wins, as the eager kernel's store rounds it
+      return { operands: [x], emit: ([a]) => `(${a} !== ${a} ? ${a} : fr(Math.min(Math.max(${a}, ${num(a0)}), ${num(b0)})))` };
     }
     default:
       if ((FLOAT_UNARY as readonly string[]).includes(op) && args[1] === op) {
