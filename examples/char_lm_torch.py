@@ -1,12 +1,16 @@
 """The recipe of examples/char_lm.ts in PyTorch, as the reference its loss curve is compared with.
 
-Same data (Debian's /usr/share/dict/words: distinct lowercase a-z words of 2 to 12 letters, shuffled, the first
---limit), same encoding ('.' + word -> word + '.', padding ignored), same models (CharLSTM: Embedding(27, 32) ->
-LSTM(32, 128, batch_first) -> Linear(128, 27); TinyGPT: d_model 64, 4 heads, 2 pre-norm blocks, tied head), same
-Adam and batch size. Random streams differ, so the curves agree within run-to-run noise, not bit for bit.
-Run: /usr/bin/python3 examples/char_lm_torch.py --model lstm --epochs 4
+Same data (Debian's /usr/share/dict/words: distinct lowercase a-z words of 2 to 12 letters; --val validation words
+spread evenly over the list, --limit training words spread evenly over the rest, the same for every seed), same
+encoding ('.' + word -> word + '.', padding ignored), same models (CharLSTM: Embedding(27, 32) -> LSTM(32, 128,
+batch_first) -> Linear(128, 27); TinyGPT: d_model 64, 4 heads, 2 pre-norm blocks, tied head), same Adam, batch size,
+per-epoch reshuffle, validation loss and --curve JSON. Random streams differ (init, batch order, sampling), so the
+curves agree within seed-to-seed noise, not bit for bit.
+Run: /usr/bin/python3 examples/char_lm_torch.py --model lstm --seed 0 --curve /tmp/torch_lstm_0.json
 """
 import argparse
+import json
+import os
 import re
 import time
 
@@ -83,6 +87,62 @@ class TinyGPT(nn.Module):
         return self.lm_head(self.ln_f(x))
 
 
+WINDOW = 16
+
+
+def build_model(kind):
+    """The recipe's model; the GPT's tied token embedding starts as N(0, 0.02^2), as in char_lm.ts's build_model."""
+    if kind == "lstm":
+        return CharLSTM()
+    gpt = TinyGPT(len(ALPHABET), BLOCK, 64, 4, 2)
+    nn.init.normal_(gpt.tok_emb.weight, 0, 0.02)
+    return gpt
+
+
+def spread(n, count):
+    return list(range(n)) if count >= n else [k * n // count for k in range(count)]
+
+
+def split_words(all_words, limit, val):
+    val_idx = set(spread(len(all_words), val))
+    rest = [w for i, w in enumerate(all_words) if i not in val_idx]
+    return [rest[i] for i in spread(len(rest), limit)], [all_words[i] for i in sorted(val_idx)]
+
+
+def lm_loss(model, x, y):
+    return F.cross_entropy(model(x).reshape(-1, len(ALPHABET)), y.reshape(-1))
+
+
+@torch.no_grad()
+def eval_loss(model, words):
+    model.eval()
+    total, count = 0.0, 0
+    for i in range(0, len(words), 256):
+        batch = words[i : i + 256]
+        n = sum(len(w) + 1 for w in batch)
+        total += lm_loss(model, *encode(batch)).item() * n
+        count += n
+    model.train()
+    return total / count
+
+
+@torch.no_grad()
+def sample_words(model, n):
+    model.eval()
+    words = []
+    for _ in range(n):
+        ids = [0]
+        while len(ids) <= MAX_LEN:
+            probs = torch.softmax(model(torch.tensor([ids]))[0, -1], 0)
+            nxt = torch.multinomial(probs, 1).item()
+            if nxt == 0:
+                break
+            ids.append(nxt)
+        words.append("".join(ALPHABET[i] for i in ids[1:]))
+    model.train()
+    return words
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--model", default="lstm", choices=["lstm", "gpt"])
@@ -90,31 +150,52 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.003)
     p.add_argument("--limit", type=int, default=4096)
+    p.add_argument("--val", type=int, default=1024)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--samples", type=int, default=10)
     p.add_argument("--words", default="/usr/share/dict/words")
+    p.add_argument("--curve", help="write the loss curve here (JSON, the fields of char_lm.ts's --curve)")
     a = p.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(1)
     all_words = load_words(a.words)
-    order = torch.randperm(len(all_words)).tolist()
-    words = [all_words[i] for i in order[: min(a.limit, len(all_words))]]
-    model = CharLSTM() if a.model == "lstm" else TinyGPT(len(ALPHABET), BLOCK, 64, 4, 2)
+    words, val = split_words(all_words, a.limit, a.val)
+    model = build_model(a.model)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
-    print(f"{a.model}: {sum(p.numel() for p in model.parameters())} parameters, {len(words)} of {len(all_words)} words, batch {a.batch_size}")
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"{a.model}: {n_params} parameters, {len(words)} training and {len(val)} validation words of {len(all_words)}, batch {a.batch_size}")
+    train_loss, val_loss, window_loss, window = [], [eval_loss(model, val)], [], []
+    t_start = time.time()
     model.train()
     for epoch in range(1, a.epochs + 1):
         perm = torch.randperm(len(words)).tolist()
         start, total, batches = time.time(), 0.0, 0
         for i in range(0, len(words), a.batch_size):
-            x, y = encode([words[j] for j in perm[i : i + a.batch_size]])
-            loss = F.cross_entropy(model(x).reshape(-1, len(ALPHABET)), y.reshape(-1))
+            loss = lm_loss(model, *encode([words[j] for j in perm[i : i + a.batch_size]]))
             opt.zero_grad()
             loss.backward()
             opt.step()
             total += loss.item()
             batches += 1
+            window.append(loss.item())
+            if len(window) == WINDOW:
+                window_loss.append(sum(window) / WINDOW)
+                window = []
         s = time.time() - start
-        print(f"epoch {epoch}/{a.epochs}  loss {total / batches:.4f}  {len(words) / s:.0f} words/s  {s:.1f} s", flush=True)
+        train_loss.append(total / batches)
+        val_loss.append(eval_loss(model, val))
+        print(f"epoch {epoch}/{a.epochs}  loss {total / batches:.4f}  val {val_loss[-1]:.4f}  {len(words) / s:.0f} words/s  {s:.1f} s", flush=True)
+    if window:
+        window_loss.append(sum(window) / len(window))
+    seconds = time.time() - t_start
+    samples = sample_words(model, a.samples)
+    print("samples:", " ".join(samples))
+    if a.curve:
+        os.makedirs(os.path.dirname(os.path.abspath(a.curve)), exist_ok=True)
+        with open(a.curve, "w") as f:
+            json.dump({"framework": "pytorch " + torch.__version__, "model": a.model, "seed": a.seed, "epochs": a.epochs, "batch_size": a.batch_size,
+                       "lr": a.lr, "train_loss": train_loss, "val_loss": val_loss, "window_loss": window_loss, "window": WINDOW,
+                       "samples": samples, "seconds": seconds}, f)
 
 
 if __name__ == "__main__":

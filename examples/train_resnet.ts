@@ -13,11 +13,13 @@ import { run_if_main, UsageError, type Log } from './run_main.js';
 export const HELP = `Usage: node examples/dist/train_resnet.js [options]
 
 Trains a small ResNet (three stages of torchvision's BasicBlock, 16/32/64 channels) on Fashion-MNIST with
-Adam and reports test accuracy; the PyTorch twin is examples/train_resnet_torch.py.
+Adam under a one-cycle learning-rate schedule and reports test accuracy; the PyTorch twin is
+examples/train_resnet_torch.py.
 
   --epochs <n>      epochs (default 1)
-  --batch-size <n>  batch size (default 64)
-  --lr <x>          Adam learning rate (default 0.001)
+  --batch-size <n>  batch size (default 128)
+  --lr <x>          peak learning rate of the one-cycle schedule (default 0.004)
+  --schedule <s>    onecycle (OneCycleLR over all steps, the default) or constant (Adam at --lr throughout)
   --seed <n>        seed for init and shuffling (default 0)
   --limit <n>       train on the first n samples only (default all)
   --test-limit <n>  evaluate on the first n test samples only (default all)
@@ -52,7 +54,7 @@ export class FashionResNet extends nn.Module {
 }
 
 export interface ResNetOptions {
-  epochs: number; batch_size: number; lr: number; seed: number; limit: number | null; test_limit: number | null; out: string; progress: boolean;
+  epochs: number; batch_size: number; lr: number; schedule: 'onecycle' | 'constant'; seed: number; limit: number | null; test_limit: number | null; out: string; progress: boolean;
   shuffle: boolean; init: string | null; save_init: string | null; losses: string | null;
 }
 
@@ -60,7 +62,8 @@ export function parse_options(argv: string[]): ResNetOptions | null {
   const { values } = parseArgs({
     args: argv,
     options: {
-      epochs: { type: 'string', default: '1' }, 'batch-size': { type: 'string', default: '64' }, lr: { type: 'string', default: '0.001' },
+      epochs: { type: 'string', default: '1' }, 'batch-size': { type: 'string', default: '128' }, lr: { type: 'string', default: '0.004' },
+      schedule: { type: 'string', default: 'onecycle' },
       seed: { type: 'string', default: '0' }, limit: { type: 'string' }, 'test-limit': { type: 'string' }, out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false },
       'no-shuffle': { type: 'boolean', default: false }, init: { type: 'string' }, 'save-init': { type: 'string' }, losses: { type: 'string' },
     },
@@ -74,7 +77,9 @@ export function parse_options(argv: string[]): ResNetOptions | null {
   };
   const lr = Number(values.lr);
   if (!(lr > 0)) throw new UsageError(`--lr must be a positive number, got '${values.lr}'`);
-  return { epochs: int('epochs', values.epochs, 1)!, batch_size: int('batch-size', values['batch-size'], 1)!, lr, seed: int('seed', values.seed, 0)!, limit: int('limit', values.limit, 1), test_limit: int('test-limit', values['test-limit'], 1), out: values.out!, progress: true,
+  const schedule = values.schedule;
+  if (schedule !== 'onecycle' && schedule !== 'constant') throw new UsageError(`--schedule must be onecycle or constant, got '${schedule}'`);
+  return { epochs: int('epochs', values.epochs, 1)!, batch_size: int('batch-size', values['batch-size'], 1)!, lr, schedule, seed: int('seed', values.seed, 0)!, limit: int('limit', values.limit, 1), test_limit: int('test-limit', values['test-limit'], 1), out: values.out!, progress: true,
     shuffle: !values['no-shuffle'], init: values.init ?? null, save_init: values['save-init'] ?? null, losses: values.losses ?? null,
   };
 }
@@ -95,6 +100,7 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): { ac
   if (o.save_init !== null) nn.save_file(net.state_dict(), o.save_init, { format: 'pt' });
   const opt = new nn.optim.Adam(net.parameters(), { lr: o.lr });
   const loader = new nn.data.DataLoader(new nn.data.TensorDataset(train_set.x, train_set.y), { batch_size: o.batch_size, shuffle: o.shuffle, generator: new torch.Generator().manual_seed(o.seed) });
+  const sched = o.schedule === 'onecycle' ? new nn.optim.lr_scheduler.OneCycleLR(opt, o.lr, { total_steps: o.epochs * loader.length }) : null;
   const bus = new EventBus<TrainEvents>();
   const stop = o.progress ? attach_progress(bus, o.epochs) : () => undefined;
   const t_start = performance.now();
@@ -110,6 +116,7 @@ export function main(log: Log = console.log, argv = process.argv.slice(2)): { ac
         const loss = nn.functional.cross_entropy(net.call(xb as torch.Tensor), yb as torch.Tensor);
         loss.backward();
         opt.step();
+        sched?.step();
         losses.push(loss.item());
         seen += (xb as torch.Tensor).size(0);
         running = running === 0 ? losses.at(-1)! : 0.98 * running + 0.02 * losses.at(-1)!;

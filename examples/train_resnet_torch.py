@@ -68,8 +68,9 @@ class FashionResNet(nn.Module):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--epochs', type=int, default=1)
-    ap.add_argument('--batch-size', type=int, default=64)
-    ap.add_argument('--lr', type=float, default=1e-3)
+    ap.add_argument('--batch-size', type=int, default=128)
+    ap.add_argument('--lr', type=float, default=4e-3, help='peak learning rate of the one-cycle schedule (the rate itself with --schedule constant)')
+    ap.add_argument('--schedule', choices=['onecycle', 'constant'], default='onecycle')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--limit', type=int, default=None)
     ap.add_argument('--test-limit', type=int, default=None)
@@ -89,6 +90,8 @@ if __name__ == '__main__':
     if a.save_init:
         save_safetensors(net.state_dict(), a.save_init)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
+    steps = a.epochs * -(-len(x) // a.batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, a.lr, total_steps=steps) if a.schedule == 'onecycle' else None
     losses = []
     t0 = time.time()
     for epoch in range(a.epochs):
@@ -99,6 +102,8 @@ if __name__ == '__main__':
             loss = F.cross_entropy(net(x[b]), y[b])
             loss.backward()
             opt.step()
+            if sched:
+                sched.step()
             losses.append(loss.item())
     seconds = time.time() - t0
     if a.losses:

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { expect_tensor, load_fixture, T, type TensorJSON, type Tolerance } from '../../packages/nn/test/fixture_utils.js';
-import { expect_digest, fill_values, type ModelDigest } from '../../packages/nn/test/model_cases.js';
+import { expect_digest, type ModelDigest } from '../../packages/nn/test/model_cases.js';
+import { fill_formula } from './formula_fill.js';
 import { FashionResNet, main } from '../train_resnet.js';
 
 interface StepsFixture {
@@ -17,22 +18,6 @@ interface StepsFixture {
   buffers_after: Record<string, TensorJSON>; parameters_after: Record<string, ModelDigest>;
 }
 const STEPS = load_fixture<StepsFixture>(new URL('./fixtures/resnet_steps.json', import.meta.url));
-
-/** models.json's fill formula: offset and scale by the key's last component and the tensor's rank. */
-function fill(net: nn.Module, salt: number): void {
-  torch.no_grad(() => {
-    for (const [key, t] of Object.entries(net.state_dict({ keep_vars: true }))) {
-      if (t.dtype === 'int64') {
-        t.zero_();
-        continue;
-      }
-      const last = key.split('.').at(-1)!;
-      const [offset, scale] = last === 'running_var' ? [1, 0.5] : last === 'running_mean' ? [0, 0.1]
-        : t.ndim >= 2 ? [0, Math.sqrt(3 / (t.numel() / t.shape[0]!))] : last.includes('bias') ? [0, 0.05] : [1, 0.1];
-      t.copy_(torch.from_array(fill_values(key, t.numel(), offset, scale, salt), t.shape, 'float32'));
-    }
-  });
-}
 
 const HAVE_DATA = existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz');
 // print(FashionResNet()) of examples/train_resnet_torch.py
@@ -45,7 +30,7 @@ describe('train_resnet example', () => {
 
   it("replays PyTorch's Adam steps from the same weights and batches: losses, running statistics, parameters, eval logits", () => {
     const net = new FashionResNet();
-    fill(net, STEPS.salt);
+    fill_formula(net, STEPS.salt);
     const [mean, std] = STEPS.normalize;
     const x = T(STEPS.images).to('float32').div(255).sub(mean).div(std).unsqueeze(1);
     const y = T(STEPS.labels);

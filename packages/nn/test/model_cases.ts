@@ -88,12 +88,19 @@ export function expect_digest(actual: Tensor | null | undefined, d: ModelDigest,
   });
 }
 
-/** The fixture tolerance scaled by PyTorch's own float32 error for a quantity (at least 1×). */
-function scaled(c: ModelCase, key: string, tol: Tolerance, factor = 2): Tolerance & { m: number } {
-  const m0 = c.float64_margin?.[key];
-  const worst = typeof m0 === 'number' ? m0 : Array.isArray(m0) ? Math.max(0, ...m0.filter((v): v is number => typeof v === 'number')) : 0;
+/**
+ * A tolerance scaled by PyTorch's own float32 error for a quantity (its float64_margin: a number, or a list whose
+ * worst entry counts), `factor` times, at least 1×.
+ */
+export function margin_tolerance(tol: Tolerance, margin: unknown, factor = 2): Tolerance & { m: number } {
+  const worst = typeof margin === 'number' ? margin : Array.isArray(margin) ? Math.max(0, ...margin.filter((v): v is number => typeof v === 'number')) : 0;
   const m = Math.max(1, factor * worst);
   return { rtol: tol.rtol * m, atol: tol.atol * m, m };
+}
+
+/** The fixture tolerance scaled by PyTorch's own float32 error for a quantity of a case. */
+function scaled(c: ModelCase, key: string, tol: Tolerance, factor = 2): Tolerance & { m: number } {
+  return margin_tolerance(tol, c.float64_margin?.[key], factor);
 }
 
 /** Registers one test per case of `fixture_url` that `build` constructs; the others are reported as skipped. */

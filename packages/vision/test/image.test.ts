@@ -107,6 +107,12 @@ describe('image_grid, text and scatter_plot', () => {
     const inked = Array.from({ length: 160 }, (_, k) => k).filter((k) => clear.data[4 * k + 3]! > 0);
     expect(inked.length).toBeGreaterThan(5);
     for (const k of inked) expect(clear.data[4 * k]).toBe(200);
+    // a fractional position draws at the nearest whole pixel, black ink staying black
+    const half = image.blank_image(40, 16);
+    image.draw_text(half, 0.6, 0.4, 'Iso', [0, 0, 0]);
+    const whole = image.blank_image(40, 16);
+    image.draw_text(whole, 1, 0, 'Iso', [0, 0, 0]);
+    expect(half.data).toEqual(whole.data);
     const plot = image.scatter_plot(torch.tensor([[0, 0], [1, 1]], { dtype: 'float64' }), { labels: [0, 3], size: 100, margin: 10, legend: ['zero', 'three'] });
     expect([plot.width, plot.height]).toEqual([100, 100]);
     expect(pixel(plot, 10, 89)).toEqual([...image.LABEL_COLORS[0]!, 255]);

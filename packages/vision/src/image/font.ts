@@ -70,11 +70,13 @@ export function text_width(text: string, scale = 1): number {
  */
 export function draw_text(image: RgbaImage, x: number, y: number, text: string, rgb: readonly [number, number, number] = [0, 0, 0], scale = 1): void {
   const s = Math.max(1, Math.round(scale));
-  let pen = x;
+  // whole pixels: a fractional position would index between pixels (and colour channels)
+  let pen = Math.round(x);
+  const y0 = Math.round(y);
   for (const ch of text) {
     const g = glyph_of(ch);
     const left = pen + g.dx * s;
-    const top = y + (FONT_ASCENT + g.dy) * s;
+    const top = y0 + (FONT_ASCENT + g.dy) * s;
     for (let r = 0; r < g.height; r++) {
       for (let c = 0; c < g.width; c++) {
         const a = g.coverage[r * g.width + c]!;
