@@ -43,21 +43,25 @@ function blend(img: image.RgbaImage, x: number, y: number, rgb: RGB, alpha: numb
   for (let c = 0; c < 3; c++) img.data[k + c] = img.data[k + c]! * (1 - alpha) + rgb[c]! * alpha;
 }
 
-/** A 2-pixel line from (x0, y0) to (x1, y1); with `dashed`, 6 pixels drawn and 4 skipped along it. */
-function segment(img: image.RgbaImage, x0: number, y0: number, x1: number, y1: number, rgb: RGB, dashed: boolean, phase: { at: number }): void {
+/**
+ * A 2-pixel line from (x0, y0) to (x1, y1), clipped to rows `y_min … y_max`; with `dashed`, 6 pixels drawn and 4
+ * skipped along it.
+ */
+function segment(img: image.RgbaImage, x0: number, y0: number, x1: number, y1: number, rgb: RGB, dashed: boolean, phase: { at: number }, y_min = 0, y_max = img.height - 1): void {
   const n = Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0)));
   for (let i = 0; i <= n; i++) {
     phase.at++;
     if (dashed && phase.at % 10 >= 6) continue;
     const x = Math.round(x0 + ((x1 - x0) * i) / n);
     const y = Math.round(y0 + ((y1 - y0) * i) / n);
+    if (y < y_min || y > y_max) continue;
     for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) blend(img, x + dx, y + dy, rgb, 1);
   }
 }
 
 /**
- * Draws the series into a white image: bands first (translucent), then lines, axes with about five ticks each,
- * the title above and the legend in the top-right corner.
+ * Draws the series into a white image: bands first (translucent, clamped to the y range), then lines (clipped to
+ * it), axes with about five ticks each, the title above and the legend in the top-right corner.
  *
  * @example
  * image.write_png('loss.png', line_plot([{ label: 'train', color: [31, 119, 180], x: [1, 2, 3], y: [2.6, 2.3, 2.2] }], { title: 'loss' }));
@@ -77,7 +81,8 @@ export function line_plot(series: readonly Series[], options: LinePlotOptions = 
   const pad = 0.05 * (Math.max(...ys) - Math.min(...ys) || 1);
   const [y_lo, y_hi] = options.y_range ?? [Math.min(...ys) - pad, Math.max(...ys) + pad];
   const px = (v: number): number => left + ((v - x_lo) / (x_hi - x_lo || 1)) * (W - left - right);
-  const py = (v: number): number => H - bottom - ((Math.min(Math.max(v, y_lo), y_hi) - y_lo) / (y_hi - y_lo || 1)) * (H - top - bottom);
+  const py_free = (v: number): number => H - bottom - ((v - y_lo) / (y_hi - y_lo || 1)) * (H - top - bottom);
+  const py = (v: number): number => py_free(Math.min(Math.max(v, y_lo), y_hi));
   const grey: RGB = [120, 120, 120];
   for (const t of ticks(y_lo, y_hi)) {
     const y = Math.round(py(t));
@@ -107,7 +112,7 @@ export function line_plot(series: readonly Series[], options: LinePlotOptions = 
   }
   for (const s of series) {
     const phase = { at: 0 };
-    for (let i = 0; i + 1 < s.x.length; i++) segment(img, px(s.x[i]!), py(s.y[i]!), px(s.x[i + 1]!), py(s.y[i + 1]!), s.color, s.dashed === true, phase);
+    for (let i = 0; i + 1 < s.x.length; i++) segment(img, px(s.x[i]!), py_free(s.y[i]!), px(s.x[i + 1]!), py_free(s.y[i + 1]!), s.color, s.dashed === true, phase, top, H - bottom - 1);
   }
   if (options.title !== undefined) image.draw_text(img, left, 6, options.title, [0, 0, 0]);
   if (options.x_label !== undefined) image.draw_text(img, left + (W - left - right - image.text_width(options.x_label)) / 2, H - image.GLYPH_HEIGHT - 2, options.x_label, [0, 0, 0]);
