@@ -28,6 +28,9 @@ Trains a character-level language model on /usr/share/dict/words and samples new
   --words <file>       the word list (default /usr/share/dict/words)
   --out <dir>          where the weights are written (default out)
   --curve <file>       write the loss curve here (JSON: per-epoch training and validation loss, per-window training loss)
+  --no-shuffle         batches in the split's order every epoch (to compare with the twin step by step)
+  --init <file>        start from this state_dict (safetensors), e.g. one the twin wrote with --save-init
+  --save-init <file>   write the initial state_dict here (safetensors)
   --help               this text
 
 The data do not depend on the seed: the same words train and validate every run, in tsgrad and in the twin.`;
@@ -51,6 +54,9 @@ export interface CharLMOptions {
   words: string;
   out: string | null;
   curve: string | null;
+  shuffle?: boolean;
+  init?: string | null;
+  save_init?: string | null;
 }
 
 export const DEFAULTS: CharLMOptions = { model: 'lstm', epochs: 4, batch_size: 64, lr: 0.003, limit: 4096, val: 1024, seed: 0, samples: 10, words: DEFAULT_WORDS, out: 'out', curve: null };
@@ -225,6 +231,8 @@ export function train_char_lm(options: CharLMOptions, log: Log = console.log, pr
   const all = load_words(options.words);
   const { train: words, val } = split_words(all, options.limit, options.val);
   const model = build_model(options.model);
+  if (options.init != null) model.load_state_dict(nn.load_file(options.init));
+  if (options.save_init != null) nn.save_file(model.state_dict(), options.save_init, { format: 'pt' });
   const opt = new nn.optim.Adam(model.parameters(), { lr: options.lr });
   const n_params = [...model.parameters()].reduce((s, p) => s + p.numel(), 0);
   log(`${options.model}: ${n_params} parameters, ${words.length} training and ${val.length} validation words of ${all.length}, batch ${options.batch_size}`);
@@ -238,7 +246,7 @@ export function train_char_lm(options: CharLMOptions, log: Log = console.log, pr
   model.train();
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const perm = torch.randperm(words.length, { generator: gen }).data_array();
+      const perm = options.shuffle === false ? torch.arange(words.length).data_array() : torch.randperm(words.length, { generator: gen }).data_array();
       const start = performance.now();
       let total = 0;
       let batches = 0;
@@ -301,7 +309,7 @@ export function main(log: Log = console.log, argv: string[] = process.argv.slice
     options: {
       model: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, limit: { type: 'string' },
       val: { type: 'string' }, seed: { type: 'string' }, samples: { type: 'string' }, words: { type: 'string' }, out: { type: 'string' },
-      curve: { type: 'string' }, help: { type: 'boolean' },
+      curve: { type: 'string' }, 'no-shuffle': { type: 'boolean' }, init: { type: 'string' }, 'save-init': { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help === true) {
@@ -317,6 +325,7 @@ export function main(log: Log = console.log, argv: string[] = process.argv.slice
   if (!(lr > 0)) throw new UsageError(`--lr must be a positive number, got '${values.lr}'`);
   return train_char_lm({
     model, words, out: values.out ?? DEFAULTS.out, curve: values.curve ?? DEFAULTS.curve, lr,
+    shuffle: values['no-shuffle'] !== true, init: values.init ?? null, save_init: values['save-init'] ?? null,
     epochs: int('epochs', values.epochs, DEFAULTS.epochs, 1), batch_size: int('batch-size', values['batch-size'], DEFAULTS.batch_size, 1),
     limit: int('limit', values.limit, DEFAULTS.limit, 1), val: int('val', values.val, DEFAULTS.val, 1), seed: int('seed', values.seed, DEFAULTS.seed, 0),
     samples: int('samples', values.samples, DEFAULTS.samples, 0),

@@ -18,6 +18,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from train_resnet_torch import load_safetensors, save_safetensors
+
 ALPHABET = ".abcdefghijklmnopqrstuvwxyz"
 MAX_LEN = 12
 BLOCK = MAX_LEN + 1
@@ -155,12 +157,19 @@ def main():
     p.add_argument("--samples", type=int, default=10)
     p.add_argument("--words", default="/usr/share/dict/words")
     p.add_argument("--curve", help="write the loss curve here (JSON, the fields of char_lm.ts's --curve)")
+    p.add_argument("--no-shuffle", action="store_true", help="batches in the split's order every epoch")
+    p.add_argument("--init", help="start from this state_dict (safetensors)")
+    p.add_argument("--save-init", help="write the initial state_dict here (safetensors)")
     a = p.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(1)
     all_words = load_words(a.words)
     words, val = split_words(all_words, a.limit, a.val)
     model = build_model(a.model)
+    if a.init:
+        model.load_state_dict(load_safetensors(a.init))
+    if a.save_init:
+        save_safetensors(model.state_dict(), a.save_init)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     n_params = sum(p.numel() for p in model.parameters())
     print(f"{a.model}: {n_params} parameters, {len(words)} training and {len(val)} validation words of {len(all_words)}, batch {a.batch_size}")
@@ -168,7 +177,7 @@ def main():
     t_start = time.time()
     model.train()
     for epoch in range(1, a.epochs + 1):
-        perm = torch.randperm(len(words)).tolist()
+        perm = list(range(len(words))) if a.no_shuffle else torch.randperm(len(words)).tolist()
         start, total, batches = time.time(), 0.0, 0
         for i in range(0, len(words), a.batch_size):
             loss = lm_loss(model, *encode([words[j] for j in perm[i : i + a.batch_size]]))

@@ -91,6 +91,14 @@ describe.skipIf(!have_words && process.env['CI'] === undefined)('examples/char_l
       expect(curve.val_loss).toHaveLength(3);
       expect(curve.val_loss[2]!).toBeLessThan(curve.val_loss[0]!);
       expect(curve.window_loss).toHaveLength(1); // 4 steps in one window of up to 16
+      if (model === 'lstm') {
+        // --save-init / --init and --no-shuffle: another seed from the same weights in the same order trains the same
+        const args = ['--model', model, '--epochs', '1', '--limit', '128', '--val', '64', '--samples', '0', '--out', join(out, 'from_init'), '--no-shuffle'];
+        const a = main(() => undefined, [...args, '--seed', '1', '--save-init', join(out, 'init.safetensors')])!;
+        const b = main(() => undefined, [...args, '--seed', '2', '--init', join(out, 'init.safetensors')])!;
+        expect(b.curve.window_loss).toEqual(a.curve.window_loss);
+        expect(b.curve.val_loss).toEqual(a.curve.val_loss);
+      }
       expect(result.samples).toHaveLength(2);
       for (const w of result.samples) expect(w).toMatch(/^[a-z]{0,12}$/);
       const fresh = build_model(model);
