@@ -16,4 +16,5 @@ export { signature, Signature, method_call, is_plain_object, py_type_name, class
 export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';
 export * as jit from './jit/namespace.js';
+export * as utils from './utils/namespace.js';
 export * as onnx from './onnx/namespace.js';

@@ -47,6 +47,15 @@ export class Generator {
     return this.seed;
   }
 
+  /** The whole stream state (for checkpoint's replay), as numbers. */
+  _get_state(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.spare, this.seed];
+  }
+  /** Puts back a state `_get_state` returned. */
+  _set_state(state: readonly number[]): void {
+    [this.s0, this.s1, this.s2, this.s3, this.spare, this.seed] = state as [number, number, number, number, number, number];
+  }
+
   /** A uint32. */
   next_u32(): number {
     const s1 = this.s1;

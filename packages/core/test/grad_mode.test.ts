@@ -92,6 +92,30 @@ describe('grad mode blocks', () => {
     seen.push(it.next().value, torch.is_grad_enabled(), it.next().value, it.next('stop'));
     expect(seen).toEqual([false, true, false, { value: 'stopped', done: true }]);
     expect([...gen(2)]).toEqual([false, false]);
+
+    // throw() is handled inside in the mode; return() closes the wrapped generator, its cleanup in the mode too
+    const seen2: unknown[] = [];
+    const coro = torch.enable_grad()(function* () {
+      try {
+        for (let i = 0; ; i++) {
+          try {
+            yield i;
+          } catch {
+            seen2.push(['caught', torch.is_grad_enabled()]);
+          }
+        }
+      } finally {
+        seen2.push(['closed', torch.is_grad_enabled()]);
+      }
+    });
+    torch.no_grad(() => {
+      const c = coro();
+      seen2.push(c.next().value);
+      seen2.push(c.throw(new Error('recoverable')).value);
+      seen2.push(torch.is_grad_enabled());
+      c.return(undefined);
+    });
+    expect(seen2).toEqual([0, ['caught', true], 1, false, ['closed', true]]);
   });
 
   it('applies as a decorator to class methods, with and without parentheses', () => {

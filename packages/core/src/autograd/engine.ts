@@ -275,6 +275,8 @@ function stack_has_room(): boolean {
 /** A running pass (PyTorch's GraphTask): its id, the callbacks queued on it, which nodes it reaches and needs. */
 interface Pass {
   readonly id: number;
+  /** A plain `backward()`: no `inputs`, nothing captured (what reentrant checkpointing needs). */
+  readonly plain: boolean;
   readonly callbacks: (() => void)[];
   deps: Map<Node, number> | null;
   needed: Set<Node> | null;
@@ -306,6 +308,16 @@ export function queue_callback(callback: () => void): void {
   const pass = passes[passes.length - 1];
   if (pass === undefined) throw new Error('Final callbacks can only be installed during backward pass.');
   pass.callbacks.push(callback);
+}
+
+/**
+ * Whether the running backward pass is a plain `backward()` (PyTorch's `torch.autograd._is_checkpoint_valid`):
+ * reentrant checkpointing cannot serve `autograd.grad()` or `backward(inputs=…)`.
+ *
+ * @hidden
+ */
+export function is_checkpoint_valid(): boolean {
+  return passes[passes.length - 1]?.plain ?? true;
 }
 
 /**
@@ -341,7 +353,7 @@ export function run_backward(root_edges: Edge[], root_grads: Tensor[], options: 
 /** One pass: grad mode set to create_graph, the graph executed, then its queued callbacks. */
 function run_pass(root_edges: Edge[], root_grads: Tensor[], options: EngineOptions): Grad[] {
   depth++;
-  const pass: Pass = { id: next_pass_id++, callbacks: [], deps: null, needed: null };
+  const pass: Pass = { id: next_pass_id++, plain: options.accumulate && options.only === undefined && options.capture === undefined, callbacks: [], deps: null, needed: null };
   passes.push(pass);
   const mode = is_grad_enabled() === options.create_graph ? null : set_grad_enabled(options.create_graph);
   try {

@@ -46,18 +46,26 @@ export function wrap_in<A extends unknown[], R, This>(enter: EnterMode, fn: Wrap
   if (Object.getPrototypeOf(fn) === GeneratorFunction) {
     return function* (this: This, ...args: A) {
       const gen = run_in(enter, () => fn.apply(this, args)) as unknown as Generator<unknown, unknown, unknown>;
-      let step = run_in(enter, () => gen.next());
-      while (!step.done) {
-        let sent: unknown;
-        try {
-          sent = yield step.value;
-        } catch (e) {
-          step = run_in(enter, () => gen.throw(e));
-          continue;
+      let finished = false;
+      try {
+        let step = run_in(enter, () => gen.next());
+        while (!step.done) {
+          let sent: unknown;
+          try {
+            sent = yield step.value;
+          } catch (e) {
+            // thrown in by the caller (`throw()`): the wrapped generator handles it in the mode
+            step = run_in(enter, () => gen.throw(e));
+            continue;
+          }
+          step = run_in(enter, () => gen.next(sent));
         }
-        step = run_in(enter, () => gen.next(sent));
+        finished = true;
+        return step.value;
+      } finally {
+        // closed early (`return()`): the wrapped generator's own cleanup runs in the mode too
+        if (!finished) run_in(enter, () => gen.return(undefined));
       }
-      return step.value;
     } as unknown as Wrappable<A, R, This>;
   }
   return function (this: This, ...args: A): R {

@@ -1,0 +1,2 @@
+// `torch.utils`: checkpoint (activation recomputation).
+export * as checkpoint from './checkpoint.js';
