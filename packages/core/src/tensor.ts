@@ -21,6 +21,7 @@ import type { ScatterAddMethodArgs, ScatterMethodArgs } from './ops/scatter.js';
 import type { SortMethodArgs, SortResult, TopkMethodArgs } from './ops/sorting.js';
 import type { CumsumMethodArgs } from './ops/reorder.js';
 import type { TransposeInplaceArgs } from './ops/inplace_view.js';
+import type { AddcMethodArgs, LerpMethodArgs } from './ops/pointwise.js';
 import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { CloseOptions, RoundingMode, Scalar } from './ops/arithmetic.js';
@@ -1014,6 +1015,41 @@ export class Tensor {
   cumsum(...args: CumsumMethodArgs): Tensor {
     method_call();
     return ops.cumsum(this, ...args);
+  }
+  /** Method form of {@link ops.xlogy}. */
+  xlogy(...args: PyArgs<[other: Tensor | Scalar], { other?: Tensor | Scalar }>): Tensor {
+    method_call();
+    return ops.xlogy(this, ...args);
+  }
+  /** Method form of {@link ops.lerp}. */
+  lerp(...args: LerpMethodArgs): Tensor {
+    method_call();
+    return ops.lerp(this, ...args);
+  }
+  /** Method form of {@link ops.lerp_}. */
+  lerp_(...args: LerpMethodArgs): this {
+    method_call();
+    return ops.lerp_(this, ...args);
+  }
+  /** Method form of {@link ops.addcmul}. */
+  addcmul(...args: AddcMethodArgs): Tensor {
+    method_call();
+    return ops.addcmul(this, ...args);
+  }
+  /** Method form of {@link ops.addcmul_}. */
+  addcmul_(...args: AddcMethodArgs): this {
+    method_call();
+    return ops.addcmul_(this, ...args);
+  }
+  /** Method form of {@link ops.addcdiv}. */
+  addcdiv(...args: AddcMethodArgs): Tensor {
+    method_call();
+    return ops.addcdiv(this, ...args);
+  }
+  /** Method form of {@link ops.addcdiv_}. */
+  addcdiv_(...args: AddcMethodArgs): this {
+    method_call();
+    return ops.addcdiv_(this, ...args);
   }
   /** Method form of {@link ops.logsumexp}. */
   logsumexp(...args: LogsumexpMethodArgs): Tensor {

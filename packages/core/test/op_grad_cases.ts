@@ -210,6 +210,17 @@ export const OP_CASES: Record<string, OpCase> = {
     fn: (x) => [x!.flip(0), torch.flip(x!, [0, 1]), x!.roll(1), torch.roll(x!, [1, -2], [0, 1])],
   },
   cumsum: { ops: ['cumsum'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.cumsum(1), torch.cumsum(x!, 0)] },
+  xlogy: { ops: ['xlogy'], inputs: () => [leaf([3, 4]), P([4])], fn: (x, y) => [x!.xlogy(y!), torch.xlogy(x!, 2.5), torch.xlogy(y!, y!)] },
+  lerp: {
+    ops: ['lerp', 'lerp_'],
+    inputs: () => [leaf([3, 4]), leaf([4]), leaf([3, 1])],
+    fn: (a, b, w) => [a!.lerp(b!.expand(3, 4), 0.3), torch.lerp(a!, b!.expand(3, 4), w!), copy(a!).lerp_(b!.expand(3, 4), w!)],
+  },
+  addcmul_addcdiv: {
+    ops: ['addcmul', 'addcmul_', 'addcdiv', 'addcdiv_'],
+    inputs: () => [leaf([3, 4]), leaf([4]), P([3, 1])],
+    fn: (a, b, c) => [a!.addcmul(b!, c!, { value: 0.5 }), torch.addcdiv(a!, b!, c!, { value: -2 }), copy(a!).addcmul_(b!, c!), copy(a!).addcdiv_(b!, c!)],
+  },
   logsumexp: { ops: ['logsumexp'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.logsumexp(1), torch.logsumexp(x!, [0, 1], true)] },
   view_scatter: {
     ops: ['view_scatter'],

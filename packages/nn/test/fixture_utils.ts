@@ -82,7 +82,7 @@ export function expect_tensor(actual: unknown, expected: TensorJSON, path: strin
   const t = actual as Tensor;
   expect(t.shape, `${path} shape`).toEqual(expected.shape);
   const got = Array.from(t._contiguous_data(), Number);
-  const close = (a: number, b: number): boolean => (Number.isNaN(b) ? Number.isNaN(a) : Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b));
+  const close = (a: number, b: number): boolean => (Number.isNaN(b) ? Number.isNaN(a) : a === b || Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b));
   if (expected.digest !== undefined) {
     const d = expected.digest;
     const sum = got.reduce((a, b) => a + b, 0);

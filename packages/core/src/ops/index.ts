@@ -24,3 +24,4 @@ export * from './embedding.js';
 export * from './triangular.js';
 export * from './einsum.js';
 export * from './attention.js';
+export * from './pointwise.js';

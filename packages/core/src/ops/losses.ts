@@ -13,6 +13,7 @@ import { empty, record, record_not_implemented } from './record.js';
 import { mean, sum } from './reduce.js';
 import { abs, clamp, exp, log, sigmoid } from './unary.js';
 import { logsigmoid, softplus } from './activation.js';
+import { xlogy } from './pointwise.js';
 
 /**
  * How a loss reduces its per-element values: 'mean' (the default) averages them, 'sum' adds them, 'none' returns
@@ -80,15 +81,9 @@ export function kl_div(...args: PyArgs<[input: Tensor, target: Tensor, reduction
   if (reduction === 'mean') {
     warn("reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.");
   }
-  const per = log_target ? mul(exp(target), sub(target, input)) : sub(xlogy_self(target), mul(target, input));
+  const per = log_target ? mul(exp(target), sub(target, input)) : sub(xlogy(target, target), mul(target, input));
   if (reduction === 'batchmean') return input.ndim === 0 ? sum(per) : div(sum(per), input.shape[0]!);
   return reduce(per, reduction);
-}
-
-/** `t·log t`, 0 where `t = 0` (PyTorch's `xlogy(t, t)`). */
-function xlogy_self(t: Tensor): Tensor {
-  const zero = eq(t, 0);
-  return where(zero, 0, mul(t, log(where(zero, 1, t))));
 }
 
 const POISSON = signature<{ input: Tensor; target: Tensor; log_input: boolean; full: boolean; eps: number; reduction: string }>(

@@ -17,6 +17,7 @@ import { signature, type PyArgs } from '../signature.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
 import { expand, squeeze, unsqueeze } from './view.js';
 import { interpolate_nd } from './resample.js';
+import { pad } from './spatial.js';
 import { check_conv_args, check_conv_shapes, check_resize, fill_empty_window_indices, pool2d_params } from './nn_geometry.js';
 
 /** A size for both spatial dims at once, or `[height, width]`. */
@@ -76,7 +77,8 @@ function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, 
     if (stride[0] !== 1 || stride[1] !== 1) throw new Error("padding='same' is not supported for strided convolutions");
     const th = dilation[0] * (kh - 1);
     const tw = dilation[1] * (kw - 1);
-    if (th % 2 !== 0 || tw % 2 !== 0) throw new Error("tsgrad: padding='same' with an even total padding is not supported yet");
+    // an odd total: PyTorch pads the extra row / column after (bottom, right) with zeros first
+    if (th % 2 !== 0 || tw % 2 !== 0) return conv2d_impl(pad(input, [0, tw % 2, 0, th % 2]), weight, bias, { ...options, padding: [Math.floor(th / 2), Math.floor(tw / 2)] });
     padding = [th / 2, tw / 2];
   } else padding = pair(options.padding ?? 0, 'padding');
   check_conv_shapes(x.shape, weight.shape, groups, padding, dilation);

@@ -74,9 +74,10 @@ export class SparseMapBuilder {
 /**
  * Applies `map` to the trailing block of `x` (its last dims hold `map.cols` elements), for every index of the
  * leading `lead` dims; the result has shape `[...lead, ...out_block]`. Recorded as `name`; the backward applies
- * the transposed map (recorded as `backward_name`).
+ * the transposed map, or `backward_map` where PyTorch's derivative is not the forward's adjoint (recorded as
+ * `backward_name`).
  */
-export function apply_map(x: Tensor, map: SparseMap, lead: readonly number[], out_block: readonly number[], name: string, backward_name = name): Tensor {
+export function apply_map(x: Tensor, map: SparseMap, lead: readonly number[], out_block: readonly number[], name: string, backward_name = name, backward_map = map.transpose()): Tensor {
   const B = numel_of(lead);
   if (B * map.cols !== x.numel()) throw new Error(`apply_map: a map over ${map.cols} elements cannot read a tensor of shape [${x.shape.join(', ')}]`);
   const src = x._contiguous_data();
@@ -93,7 +94,7 @@ export function apply_map(x: Tensor, map: SparseMap, lead: readonly number[], ou
     }
   }
   const in_block = x.shape.slice(lead.length);
-  record(name, [x], [out], (_c, [g]) => [apply_map(g!, map.transpose(), lead, in_block, backward_name, name)]);
+  record(name, [x], [out], (_c, [g]) => [apply_map(g!, backward_map, lead, in_block, backward_name, name)]);
   return out;
 }
 

@@ -498,12 +498,12 @@ function adaptive_windows(sp: readonly number[], out: readonly number[], weighte
 }
 
 type SizeArg = number | (number | null)[];
-const output_size_of = (os: number[] | number, sp: readonly number[]): number[] => (typeof os === 'number' ? sp.map(() => os) : os.map((o, i) => (o === null ? sp[i]! : o)));
-const ADAPTIVE_AVG = (nd: number) => signature<{ input: Tensor; output_size: number[] }>(`adaptive_avg_pool${nd}d(Tensor input, int[${nd}] output_size)`);
+const output_size_of = (os: (number | null)[] | number, sp: readonly number[]): number[] => (typeof os === 'number' ? sp.map(() => os) : os.map((o, i) => (o === null ? sp[i]! : o)));
+const ADAPTIVE_AVG = (nd: number) => signature<{ input: Tensor; output_size: (number | null)[] }>(`adaptive_avg_pool${nd}d(Tensor input, int?[${nd}] output_size)`);
 const ADAPTIVE_AVG1D = ADAPTIVE_AVG(1);
 const ADAPTIVE_AVG3D = ADAPTIVE_AVG(3);
 
-function adaptive_avg_nd(input: Tensor, output_size: number[], nd: number): Tensor {
+function adaptive_avg_nd(input: Tensor, output_size: (number | null)[], nd: number): Tensor {
   const { lead, sp } = split_spatial(input, nd, `adaptive_avg_pool${nd}d`);
   const out = output_size_of(output_size, sp);
   // PyTorch runs the 1-d form as 2-d of height 1, and words the 3-d check as its 2-d one
@@ -531,7 +531,7 @@ export function adaptive_avg_pool3d(...args: PyArgs<[input: Tensor, output_size:
   return adaptive_avg_nd(a.input, a.output_size, 3);
 }
 
-const ADAPTIVE_MAX = (nd: number) => signature<{ input: Tensor; output_size: number[]; return_indices: boolean }>(`adaptive_max_pool${nd}d(Tensor input, int[${nd}] output_size, bool return_indices=False)`);
+const ADAPTIVE_MAX = (nd: number) => signature<{ input: Tensor; output_size: (number | null)[]; return_indices: boolean }>(`adaptive_max_pool${nd}d(Tensor input, int?[${nd}] output_size, bool return_indices=False)`);
 const ADAPTIVE_MAX_SIGS = [ADAPTIVE_MAX(1), ADAPTIVE_MAX(2), ADAPTIVE_MAX(3)] as const;
 type AdaptiveMaxArgs = PyArgs<[input: Tensor, output_size: SizeArg, return_indices: boolean], { input?: Tensor; output_size?: SizeArg; return_indices?: boolean }>;
 
@@ -636,24 +636,22 @@ function max_unpool_nd(args: readonly unknown[], nd: number): Tensor {
   const n_in = numel_of(sp);
   const n_out = numel_of(out);
   const idx = a.indices._contiguous_data();
-  // one map over the whole tensor: each plane scatters with its own indices
-  const b = new SparseMapBuilder(planes * n_out, planes * n_in);
-  const rows: [number, number][] = [];
+  // one map over the whole tensor: each plane scatters with its own indices. Where two values name one
+  // position the last write wins, as in PyTorch, but the gradient reads that position for every value (PyTorch
+  // differentiates max_unpool as a gather at the indices)
+  const gather = new SparseMapBuilder(planes * n_in, planes * n_out);
+  const writer = new Map<number, number>();
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < n_in; i++) {
       const at = idx[p * n_in + i]!;
       if (at < 0 || at >= n_out) throw new Error(`Found an invalid max index: ${at} (output volumes are of size ${out.join('x')}`);
-      rows.push([p * n_out + at, p * n_in + i]);
+      gather.add(p * n_in + i, p * n_out + at);
+      writer.set(p * n_out + at, p * n_in + i);
     }
   }
-  rows.sort((x, y) => x[0] - y[0]);
-  const seen = new Set<number>();
-  for (const [r, c] of rows) {
-    if (seen.has(r)) continue; // one value per position (the last write wins in PyTorch; duplicates do not occur from max pooling)
-    seen.add(r);
-    b.add(r, c);
-  }
-  return apply_map(a.input, b.build(), [], [...lead, ...out], `MaxUnpool${nd}DBackward0`);
+  const b = new SparseMapBuilder(planes * n_out, planes * n_in);
+  for (const r of [...writer.keys()].sort((x, y) => x - y)) b.add(r, writer.get(r)!);
+  return apply_map(a.input, b.build(), [], [...lead, ...out], `MaxUnpool${nd}DBackward0`, `MaxUnpool${nd}DBackward0`, gather.build());
 }
 
 /** Inverse of max_pool1d. @example F.max_unpool1d(y, indices, 2) */
@@ -690,10 +688,13 @@ const FRACTIONAL = (nd: number) => signature<{ input: Tensor; kernel_size: numbe
 const FRACTIONAL_SIGS = [FRACTIONAL(2), FRACTIONAL(3)] as const;
 type FractionalArgs = PyArgs<[input: Tensor, kernel_size: Ints], { input?: Tensor; kernel_size?: Ints; output_size?: Ints | null; output_ratio?: number | number[] | null; return_indices?: boolean; _random_samples?: Tensor | null }>;
 
-/** Pseudo-random window starts: `floor((i + u)·α) − floor(u·α)` with `α = (n − k)/(o − 1)`, the last at `n − k`. */
-function fractional_starts(u: number, n: number, o: number, k: number): number[] {
-  const alpha = o > 1 ? (n - k) / (o - 1) : 0;
-  return Array.from({ length: o }, (_, i) => (i === o - 1 ? n - k : Math.floor((i + u) * alpha) - Math.floor(u * alpha)));
+/**
+ * Pseudo-random window starts: `floor((i + u)·α) − floor(u·α)` with `α = (n − k)/(o − 1)`, the last at `n − k`,
+ * computed in the input's precision (`round`) as PyTorch's kernel does.
+ */
+function fractional_starts(u: number, n: number, o: number, k: number, round: (v: number) => number): number[] {
+  const alpha = o > 1 ? round((n - k) / (o - 1)) : 0;
+  return Array.from({ length: o }, (_, i) => (i === o - 1 ? n - k : Math.floor(round(round(i + u) * alpha)) - Math.floor(round(u * alpha))));
 }
 
 /** Fractional max pooling (Graham, 2014) with windows placed by `_random_samples` `[N, C, nd]` (drawn when absent). */
@@ -717,8 +718,10 @@ function fractional_nd(args: readonly unknown[], nd: 2 | 3): Tensor | PoolWithIn
   const in_strides = block_strides(sp);
   const b = new SparseMapBuilder(planes * L * K, planes * n_in);
   const index = new Int32Array(planes * L * K);
+  const round = a.input.dtype === 'float64' ? (v: number) => v : Math.fround;
   for (let p = 0; p < planes; p++) {
-    const starts = sp.map((n, d) => fractional_starts(u[p * nd + d]!, n, out[d]!, a.kernel_size[d]!));
+    // PyTorch's 2-d kernel reads a plane's samples as (width, height); the 3-d one as (depth, height, width)
+    const starts = sp.map((n, d) => fractional_starts(u[p * nd + (nd === 2 ? 1 - d : d)]!, n, out[d]!, a.kernel_size[d]!, round));
     each_position(out, (o, l) => {
       each_position(a.kernel_size, (k, kf) => {
         let flat = 0;

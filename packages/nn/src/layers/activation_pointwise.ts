@@ -297,7 +297,7 @@ export class Softplus extends Activation {
     return torch.softplus(input, this.beta, this.threshold);
   }
   override extra_repr(): string {
-    return `beta=${py_repr(this.beta)}, threshold=${py_repr(this.threshold)}`;
+    return `beta=${py_float(this.beta)}, threshold=${py_float(this.threshold)}`; // 2.x: float defaults (1.13 printed beta=1, threshold=20)
   }
 }
 

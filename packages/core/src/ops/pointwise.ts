@@ -1,0 +1,177 @@
+// Broadcasting pointwise ops of two or three tensors that PyTorch keeps as single nodes: xlogy, lerp, addcmul,
+// addcdiv (XlogyBackward0, LerpBackward0 / LerpBackward1, AddcmulBackward0, AddcdivBackward0).
+import { trace_op, tracing } from '../jit/tracer.js';
+import { is_floating, scalar_type_name } from '../dtype.js';
+import { no_grad } from '../autograd/grad_mode.js';
+import { Tensor } from '../tensor.js';
+import { record, scalar_tensor } from './record.js';
+import { add, div, eq, isnan, logical_and_, logical_not, mul, ne, neg, result_type, rsub, sub, to_dtype, where, type Scalar } from './arithmetic.js';
+import { log } from './unary.js';
+import { signature, type PyArgs } from '../signature.js';
+import { apply_inplace } from './inplace.js';
+
+/** `t` as a tensor of the op's dtype (a number becomes a 0-dim tensor; a detached cast where the dtype differs). */
+function as_dtype(t: Tensor, dtype: Tensor['dtype']): Tensor {
+  return t.dtype === dtype ? t : to_dtype(t, dtype);
+}
+
+/** `x·log(y)`, 0 where x is 0 (unless y is NaN); the values of PyTorch's xlogy kernel. */
+function xlogy_values(x: Tensor, y: Tensor): Tensor {
+  return no_grad(() => {
+    const zero = logical_and_(eq(x, 0), logical_not(isnan(y)));
+    return where(zero, 0, mul(x, log(y)));
+  });
+}
+
+const XLOGY = signature<{ input: Tensor; other: Tensor | Scalar }>('xlogy(Tensor input, Tensor|Scalar other)');
+/**
+ * `input · log(other)` with broadcasting, 0 where input is 0 (XlogyBackward0: input's gradient is
+ * `xlogy(input != 0, other)`, other's `input / other`, NaN at 0/0 as in PyTorch).
+ *
+ * @example
+ * torch.xlogy(torch.tensor([0, 2]), torch.tensor([0, 3])); // [0, 2.1972]
+ */
+export function xlogy(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], { input?: Tensor; other?: Tensor | Scalar }>): Tensor {
+  if (tracing) return trace_op('aten::xlogy', xlogy, args, XLOGY);
+  const { input, other } = XLOGY.parse(args);
+  const dtype = result_type(input, other);
+  const fdtype = is_floating(dtype) ? dtype : 'float32';
+  const y = other instanceof Tensor ? as_dtype(other, fdtype) : scalar_tensor(Number(other), fdtype);
+  const x = as_dtype(input, fdtype);
+  const out = xlogy_values(x, y);
+  record('XlogyBackward0', [input, other instanceof Tensor ? other : null], [out], (ctx, [g]) => {
+    const [a, b] = ctx.saved_tensors;
+    return [
+      ctx.needs_input_grad(0) ? mul(g!, xlogy(to_dtype(ne(a!, 0), b!.dtype), b!)) : null,
+      ctx.needs_input_grad(1) ? div(mul(g!, a!), b!) : null,
+    ];
+  }, [x, y], ['self', 'other']);
+  return out;
+}
+
+const LERP = signature<{ input: Tensor; end: Tensor; weight: Tensor | Scalar }>('lerp(Tensor input, Tensor end, Tensor|Scalar weight)');
+/** The arguments of `x.lerp(...)` / `x.lerp_(...)`. */
+export type LerpMethodArgs = PyArgs<[end: Tensor, weight: Tensor | Scalar], { end?: Tensor; weight?: Tensor | Scalar }>;
+/**
+ * `input + weight·(end − input)` with broadcasting (LerpBackward0 for a number weight, LerpBackward1 for a
+ * tensor one, whose gradient is `end − input`). input, end (and a tensor weight) must share one floating dtype.
+ *
+ * @example
+ * torch.lerp(torch.zeros([2]), torch.ones([2]), 0.25); // [0.25, 0.25]
+ */
+export function lerp(...args: PyArgs<[input: Tensor, end: Tensor, weight: Tensor | Scalar], { input?: Tensor; end?: Tensor; weight?: Tensor | Scalar }>): Tensor {
+  if (tracing) return trace_op('aten::lerp', lerp, args, LERP);
+  const { input, end, weight } = LERP.parse(args);
+  if (end.dtype !== input.dtype) throw new Error(`expected dtype ${scalar_type_name(input.dtype)} for \`end\` but got dtype ${scalar_type_name(end.dtype)}`);
+  if (weight instanceof Tensor && weight.dtype !== input.dtype) throw new Error(`expected dtype ${scalar_type_name(input.dtype)} for \`weight\` but got dtype ${scalar_type_name(weight.dtype)}`);
+  if (!is_floating(input.dtype)) throw new Error(`"lerp_kernel_scalar" not implemented for '${scalar_type_name(input.dtype)}'`);
+  const out = no_grad(() => add(input, mul(sub(end, input), weight)));
+  if (!(weight instanceof Tensor)) {
+    const w = Number(weight);
+    record('LerpBackward0', [input, end], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, 1 - w) : null, ctx.needs_input_grad(1) ? mul(g!, w) : null]);
+    return out;
+  }
+  record('LerpBackward1', [input, end, weight], [out], (ctx, [g]) => {
+    const [a, b, w] = ctx.saved_tensors;
+    return [
+      ctx.needs_input_grad(0) ? mul(g!, rsub(w!, 1)) : null,
+      ctx.needs_input_grad(1) ? mul(g!, w!) : null,
+      ctx.needs_input_grad(2) ? mul(g!, sub(b!, a!)) : null,
+    ];
+  }, [input, end, weight], ['self', 'end', 'weight']);
+  return out;
+}
+
+interface AddcParsed { input: Tensor; tensor1: Tensor; tensor2: Tensor; value: number }
+const ADDCMUL = signature<AddcParsed>('addcmul(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1)');
+const ADDCDIV = signature<AddcParsed>('addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1)');
+type AddcArgs = PyArgs<[input: Tensor, tensor1: Tensor, tensor2: Tensor], { input?: Tensor; tensor1?: Tensor; tensor2?: Tensor; value?: Scalar }>;
+/** The arguments of `x.addcmul(...)` / `x.addcdiv(...)` and their in-place forms. */
+export type AddcMethodArgs = PyArgs<[tensor1: Tensor, tensor2: Tensor], { tensor1?: Tensor; tensor2?: Tensor; value?: Scalar }>;
+
+/**
+ * `input + value · tensor1 · tensor2` with broadcasting (AddcmulBackward0).
+ *
+ * @example
+ * torch.addcmul(torch.zeros([2]), torch.tensor([1, 2]), torch.tensor([3, 4]), { value: 0.5 }); // [1.5, 4]
+ */
+export function addcmul(...args: AddcArgs): Tensor {
+  if (tracing) return trace_op('aten::addcmul', addcmul, args, ADDCMUL);
+  const { input, tensor1: t1, tensor2: t2, value } = ADDCMUL.parse(args);
+  const out = no_grad(() => add(input, mul(mul(t1, t2), value)));
+  record('AddcmulBackward0', [input, t1, t2], [out], (ctx, [g]) => {
+    const [a, b] = ctx.saved_tensors;
+    return [
+      ctx.needs_input_grad(0) ? g! : null,
+      ctx.needs_input_grad(1) ? mul(mul(g!, b!), value) : null,
+      ctx.needs_input_grad(2) ? mul(mul(g!, a!), value) : null,
+    ];
+  }, [t1, t2], ['tensor1', 'tensor2']);
+  return out;
+}
+
+/**
+ * `input + value · tensor1 / tensor2` with broadcasting (AddcdivBackward0). Integer tensor1 and tensor2 are
+ * refused, as PyTorch does.
+ *
+ * @example
+ * torch.addcdiv(torch.zeros([2]), torch.tensor([1., 2]), torch.tensor([4., 4]), { value: 2 }); // [0.5, 1]
+ */
+export function addcdiv(...args: AddcArgs): Tensor {
+  if (tracing) return trace_op('aten::addcdiv', addcdiv, args, ADDCDIV);
+  const { input, tensor1: t1, tensor2: t2, value } = ADDCDIV.parse(args);
+  if (!is_floating(t1.dtype) && !is_floating(t2.dtype)) {
+    throw new Error('Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.');
+  }
+  const out = no_grad(() => add(input, mul(div(t1, t2), value)));
+  record('AddcdivBackward0', [input, t1, t2], [out], (ctx, [g]) => {
+    const [a, b] = ctx.saved_tensors;
+    return [
+      ctx.needs_input_grad(0) ? g! : null,
+      ctx.needs_input_grad(1) ? div(mul(g!, value), b!) : null,
+      ctx.needs_input_grad(2) ? neg(div(mul(mul(g!, value), a!), mul(b!, b!))) : null,
+    ];
+  }, [t1, t2], ['tensor1', 'tensor2']);
+  return out;
+}
+
+/**
+ * In-place {@link lerp} (LerpBackward0 / LerpBackward1 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * avg.lerp_(x, 0.1); // an exponential moving average step
+ */
+export function lerp_<T extends Tensor>(self: T, ...args: LerpMethodArgs): T {
+  if (tracing) return trace_op('aten::lerp_', lerp_, [self, ...args]) as T;
+  const { end, weight } = LERP.parse([self, ...args] as never);
+  const w = weight instanceof Tensor ? [weight] : [];
+  // a tensor weight's gradient reads self's value before the write
+  return apply_inplace(self, [end, ...w], w.length > 0, (alias) => lerp(alias, end, weight));
+}
+
+/**
+ * In-place {@link addcmul} (AddcmulBackward0 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * v.addcmul_(g, g, { value: 0.001 });
+ */
+export function addcmul_<T extends Tensor>(self: T, ...args: AddcMethodArgs): T {
+  if (tracing) return trace_op('aten::addcmul_', addcmul_, [self, ...args]) as T;
+  const { tensor1, tensor2, value } = ADDCMUL.parse([self, ...args] as never);
+  return apply_inplace(self, [tensor1, tensor2], false, (alias) => addcmul(alias, tensor1, tensor2, { value }));
+}
+
+/**
+ * In-place {@link addcdiv} (AddcdivBackward0 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * p.addcdiv_(m, v.sqrt().add(1e-8), { value: -0.01 });
+ */
+export function addcdiv_<T extends Tensor>(self: T, ...args: AddcMethodArgs): T {
+  if (tracing) return trace_op('aten::addcdiv_', addcdiv_, [self, ...args]) as T;
+  const { tensor1, tensor2, value } = ADDCDIV.parse([self, ...args] as never);
+  return apply_inplace(self, [tensor1, tensor2], false, (alias) => addcdiv(alias, tensor1, tensor2, { value }));
+}
