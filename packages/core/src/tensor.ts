@@ -22,6 +22,10 @@ import type { SortMethodArgs, SortResult, TopkMethodArgs } from './ops/sorting.j
 import type { CumsumMethodArgs } from './ops/reorder.js';
 import type { TransposeInplaceArgs } from './ops/inplace_view.js';
 import type { AddcMethodArgs, LerpMethodArgs } from './ops/pointwise.js';
+import type { CumprodMethodArgs, ProdMethodArgs } from './ops/products.js';
+import type { DiagonalMethodArgs, MovedimMethodArgs } from './ops/dim_views.js';
+import type { TakeAlongDimMethodArgs } from './ops/selection.js';
+import type { IndexFillMethodArgs, IndexSourceMethodArgs } from './ops/scatter.js';
 import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { CloseOptions, RoundingMode, Scalar } from './ops/arithmetic.js';
@@ -1050,6 +1054,96 @@ export class Tensor {
   addcdiv_(...args: AddcMethodArgs): this {
     method_call();
     return ops.addcdiv_(this, ...args);
+  }
+  /** Method form of {@link ops.prod}. */
+  prod(...args: ProdMethodArgs): Tensor {
+    method_call();
+    return ops.prod(this, ...args);
+  }
+  /** Method form of {@link ops.cumprod}. */
+  cumprod(...args: CumprodMethodArgs): Tensor {
+    method_call();
+    return ops.cumprod(this, ...args);
+  }
+  /** Method form of {@link ops.diagonal}. */
+  diagonal(...args: DiagonalMethodArgs): Tensor {
+    method_call();
+    return ops.diagonal(this, ...args);
+  }
+  /** Method form of {@link ops.diag_embed}. */
+  diag_embed(...args: DiagonalMethodArgs): Tensor {
+    method_call();
+    return ops.diag_embed(this, ...args);
+  }
+  /** Method form of {@link ops.diag}. */
+  diag(...args: PyArgs<[diagonal: number], { diagonal?: number }>): Tensor {
+    method_call();
+    return ops.diag(this, ...args);
+  }
+  /** Method form of {@link ops.movedim}. */
+  movedim(...args: MovedimMethodArgs): Tensor {
+    method_call();
+    return ops.movedim(this, ...args);
+  }
+  /** Method form of {@link ops.moveaxis}. */
+  moveaxis(...args: MovedimMethodArgs): Tensor {
+    method_call();
+    return ops.moveaxis(this, ...args);
+  }
+  /** Method form of {@link ops.masked_select}. */
+  masked_select(...args: PyArgs<[mask: Tensor], { mask?: Tensor }>): Tensor {
+    method_call();
+    return ops.masked_select(this, ...args);
+  }
+  /** Method form of {@link ops.nonzero}. */
+  nonzero(...args: PyArgs<[], { as_tuple?: boolean }>): Tensor | Tensor[] {
+    method_call();
+    return ops.nonzero(this, ...args);
+  }
+  /** Method form of {@link ops.argwhere}. */
+  argwhere(...args: []): Tensor {
+    method_call();
+    return ops.argwhere(this, ...args);
+  }
+  /** Method form of {@link ops.take}. */
+  take(...args: PyArgs<[index: Tensor], { index?: Tensor }>): Tensor {
+    method_call();
+    return ops.take(this, ...args);
+  }
+  /** Method form of {@link ops.take_along_dim}. */
+  take_along_dim(...args: TakeAlongDimMethodArgs): Tensor {
+    method_call();
+    return ops.take_along_dim(this, ...args);
+  }
+  /** Method form of {@link ops.index_add}. */
+  index_add(...args: IndexSourceMethodArgs): Tensor {
+    method_call();
+    return ops.index_add(this, ...args);
+  }
+  /** Method form of {@link ops.index_add_}. */
+  index_add_(...args: IndexSourceMethodArgs): this {
+    method_call();
+    return ops.index_add_(this, ...args);
+  }
+  /** Method form of {@link ops.index_copy}. */
+  index_copy(...args: IndexSourceMethodArgs): Tensor {
+    method_call();
+    return ops.index_copy(this, ...args);
+  }
+  /** Method form of {@link ops.index_copy_}. */
+  index_copy_(...args: IndexSourceMethodArgs): this {
+    method_call();
+    return ops.index_copy_(this, ...args);
+  }
+  /** Method form of {@link ops.index_fill}. */
+  index_fill(...args: IndexFillMethodArgs): Tensor {
+    method_call();
+    return ops.index_fill(this, ...args);
+  }
+  /** Method form of {@link ops.index_fill_}. */
+  index_fill_(...args: IndexFillMethodArgs): this {
+    method_call();
+    return ops.index_fill_(this, ...args);
   }
   /** Method form of {@link ops.logsumexp}. */
   logsumexp(...args: LogsumexpMethodArgs): Tensor {

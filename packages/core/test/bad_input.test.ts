@@ -67,7 +67,8 @@ function check(c: Case): void {
       thrown = e;
     }
     expect(thrown, `${c.src} must raise ${c.error}: ${c.message}`).toBeInstanceOf(Error);
-    expect((thrown as Error).message).toBe(c.message);
+    // the fixture keeps the first line of PyTorch's message (an overload error goes on to list the overloads)
+    expect((thrown as Error).message.split('\n')[0]).toBe(c.message);
     if (c.error === 'TypeError') expect(thrown).toBeInstanceOf(TypeError);
     return;
   }

@@ -221,6 +221,38 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([3, 4]), leaf([4]), P([3, 1])],
     fn: (a, b, c) => [a!.addcmul(b!, c!, { value: 0.5 }), torch.addcdiv(a!, b!, c!, { value: -2 }), copy(a!).addcmul_(b!, c!), copy(a!).addcdiv_(b!, c!)],
   },
+  prod: {
+    ops: ['prod'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [x!.prod(), torch.prod(x!, 1), x!.prod(0, true), torch.prod(x!.mul(torch.tensor([[1, 0, 1, 1], [1, 1, 1, 1], [0, 1, 0, 1]], { dtype: 'float64' })), 1), x!.mul(torch.tensor([1, 0, 1, 1], { dtype: 'float64' })).prod()],
+  },
+  cumprod: {
+    ops: ['cumprod'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [x!.cumprod(1), torch.cumprod(x!, 0), x!.mul(torch.tensor([[1, 0, 1, 1], [1, 1, 1, 0], [0, 1, 0, 1]], { dtype: 'float64' })).cumprod(1)],
+  },
+  diagonals: {
+    ops: ['diagonal', 'diag_embed', 'diag'],
+    inputs: () => [leaf([3, 4]), leaf([2, 3])],
+    fn: (x, v) => [x!.diagonal(), torch.diagonal(x!, 1), x!.diagonal(-1, 1, 0), v!.diag_embed(), torch.diag_embed(v!, -1, 0, 2), torch.diag(x!, 2), v!.select(0, 1).diag(1)],
+  },
+  movedim: { ops: ['movedim', 'moveaxis'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [x!.movedim(0, -1), torch.moveaxis(x!, [0, 2], [1, 0])] },
+  selection: {
+    ops: ['masked_select', 'take', 'take_along_dim'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => [
+      x!.masked_select(x!.detach().gt(0)), torch.masked_select(x!, torch.tensor([true, false, true, true])), x!.take(long([0, 5, -1, 5])),
+      torch.take_along_dim(x!, long([[0], [2], [1]]), 1), x!.take_along_dim(long([3, 0, 3])), torch.take_along_dim(x!, long([[2, 0, 1, 1]]), 0),
+    ],
+  },
+  index_add_copy_fill: {
+    ops: ['index_add', 'index_add_', 'index_copy', 'index_copy_', 'index_fill', 'index_fill_'],
+    inputs: () => [leaf([3, 4]), leaf([3, 2]), leaf([])],
+    fn: (x, s, v) => [
+      x!.index_add(1, long([3, 0]), s!.narrow(0, 0, 3), { alpha: 2 }), copy(x!).index_add_(1, long([1, 1]), s!), x!.index_copy(1, long([2, 0]), s!), copy(x!).index_copy_(0, long([1]), torch.cat([s!, s!], 1).narrow(0, 0, 1)),
+      x!.index_fill(1, long([0, 2]), -1), copy(x!).index_fill_(0, long([2, 2]), v!), torch.index_fill(x!, 1, long([1]), v!),
+    ],
+  },
   logsumexp: { ops: ['logsumexp'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.logsumexp(1), torch.logsumexp(x!, [0, 1], true)] },
   view_scatter: {
     ops: ['view_scatter'],
@@ -579,7 +611,7 @@ reason('raw kernel maps that never record (the building blocks of recorded ops)'
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
-reason('bool or int64 results, which carry no gradient', 'argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
+reason('bool or int64 results, which carry no gradient', 'nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
 reason('a bool answer, which carries no gradient', 'equal allclose all any isclose');

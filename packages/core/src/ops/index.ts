@@ -25,3 +25,6 @@ export * from './triangular.js';
 export * from './einsum.js';
 export * from './attention.js';
 export * from './pointwise.js';
+export * from './products.js';
+export * from './dim_views.js';
+export * from './selection.js';

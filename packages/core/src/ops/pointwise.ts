@@ -1,7 +1,7 @@
 // Broadcasting pointwise ops of two or three tensors that PyTorch keeps as single nodes: xlogy, lerp, addcmul,
 // addcdiv (XlogyBackward0, LerpBackward0 / LerpBackward1, AddcmulBackward0, AddcdivBackward0).
 import { trace_op, tracing } from '../jit/tracer.js';
-import { is_floating, scalar_type_name } from '../dtype.js';
+import { is_floating, scalar_type_name, type DType } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor.js';
 import { record, scalar_tensor } from './record.js';
@@ -49,6 +49,9 @@ export function xlogy(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], {
   return out;
 }
 
+/** The C++ type name PyTorch prints for a dtype in some checks (`float`, `double`, `long int`, `bool`). */
+const c_type_name = (d: DType): string => ({ float32: 'float', float64: 'double', int64: 'long int', bool: 'bool' } as Record<string, string>)[d] ?? d;
+
 const LERP = signature<{ input: Tensor; end: Tensor; weight: Tensor | Scalar }>('lerp(Tensor input, Tensor end, Tensor|Scalar weight)');
 /** The arguments of `x.lerp(...)` / `x.lerp_(...)`. */
 export type LerpMethodArgs = PyArgs<[end: Tensor, weight: Tensor | Scalar], { end?: Tensor; weight?: Tensor | Scalar }>;
@@ -62,8 +65,8 @@ export type LerpMethodArgs = PyArgs<[end: Tensor, weight: Tensor | Scalar], { en
 export function lerp(...args: PyArgs<[input: Tensor, end: Tensor, weight: Tensor | Scalar], { input?: Tensor; end?: Tensor; weight?: Tensor | Scalar }>): Tensor {
   if (tracing) return trace_op('aten::lerp', lerp, args, LERP);
   const { input, end, weight } = LERP.parse(args);
-  if (end.dtype !== input.dtype) throw new Error(`expected dtype ${scalar_type_name(input.dtype)} for \`end\` but got dtype ${scalar_type_name(end.dtype)}`);
-  if (weight instanceof Tensor && weight.dtype !== input.dtype) throw new Error(`expected dtype ${scalar_type_name(input.dtype)} for \`weight\` but got dtype ${scalar_type_name(weight.dtype)}`);
+  if (end.dtype !== input.dtype) throw new Error(`expected dtype ${c_type_name(input.dtype)} for \`end\` but got dtype ${c_type_name(end.dtype)}`);
+  if (weight instanceof Tensor && weight.dtype !== input.dtype) throw new Error(`expected dtype ${c_type_name(input.dtype)} for \`weight\` but got dtype ${c_type_name(weight.dtype)}`);
   if (!is_floating(input.dtype)) throw new Error(`"lerp_kernel_scalar" not implemented for '${scalar_type_name(input.dtype)}'`);
   const out = no_grad(() => add(input, mul(sub(end, input), weight)));
   if (!(weight instanceof Tensor)) {
@@ -121,7 +124,7 @@ export function addcdiv(...args: AddcArgs): Tensor {
   if (tracing) return trace_op('aten::addcdiv', addcdiv, args, ADDCDIV);
   const { input, tensor1: t1, tensor2: t2, value } = ADDCDIV.parse(args);
   if (!is_floating(t1.dtype) && !is_floating(t2.dtype)) {
-    throw new Error('Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.');
+    throw new Error('Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.');
   }
   const out = no_grad(() => add(input, mul(div(t1, t2), value)));
   record('AddcdivBackward0', [input, t1, t2], [out], (ctx, [g]) => {

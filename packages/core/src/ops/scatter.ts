@@ -8,6 +8,7 @@ import { apply_inplace } from './inplace.js';
 import { gather, gather_plan } from './indexing.js';
 import { signature, type PyArgs } from '../signature.js';
 import type { Scalar } from './arithmetic.js';
+import { cast_scalar, scalar_type_name } from '../dtype.js';
 
 /** Sizes before `dim`, at `dim` and after it: the loop bounds of an op along one dim. */
 function split_at(shape: readonly number[], dim: number): [outer: number, size: number, inner: number] {
@@ -262,4 +263,215 @@ export function one_hot(...args: PyArgs<[input: Tensor, num_classes: number], { 
   const od = out._storage.data;
   for (let i = 0; i < idx.length; i++) od[i * n + idx[i]!] = 1;
   return out;
+}
+
+/** The index of an index_add / index_copy / index_fill along `d` of `x`: int64 or int32, a vector, in range. */
+function index_rows(op: 'index_add_' | 'index_copy_' | 'index_fill_', x: Tensor, d: number, index: Tensor): ArrayLike<number> {
+  if (index.dtype !== 'int64') throw new Error(op === 'index_fill_' ? 'index_fill_(): Expected dtype int64 for index.' : `${op}(): Expected dtype int32/int64 for index`);
+  if (index.ndim > 1) throw new Error(op === 'index_copy_' ? `index_copy_(): Index should have dimension 1 or 0 (got ${index.ndim})` : `${op}(): Index is supposed to be a vector`);
+  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  const idx = index._contiguous_data();
+  // index_fill counts negative positions from the end; index_add and index_copy refuse them, each in its words
+  const lo = op === 'index_fill_' ? -size : 0;
+  for (let i = 0; i < idx.length; i++) {
+    if (idx[i]! >= lo && idx[i]! < size) continue;
+    if (op === 'index_add_') throw new RangeError('index out of range in self');
+    throw new RangeError(`${op === 'index_copy_' ? 'index_copy_(): ' : ''}index ${idx[i]} is out of bounds for dimension ${d} with size ${size}`);
+  }
+  return Array.from(idx, (v) => (v < 0 ? v + size : v));
+}
+
+/** `source` checked against `x` for index_add / index_copy: same dtype, its `d` size the index's length. */
+function check_source(op: string, x: Tensor, d: number, idx: ArrayLike<number>, source: Tensor): void {
+  if (source.dtype !== x.dtype) throw new Error(`${op}(): self (${scalar_type_name(x.dtype)}) and source (${scalar_type_name(source.dtype)}) must have the same scalar type`);
+  const n = source.ndim === 0 ? 1 : source.shape[d] ?? 1;
+  if (n !== idx.length) {
+    throw new Error(op === 'index_add_'
+      ? `index_add_(): Number of indices (${idx.length}) should be equal to source.size(dim): (${n}), for dim: ${d}`
+      : `${op}(): Number of indices (${idx.length}) should be equal to source.size(dim) (${n})`);
+  }
+  const off = (t: Tensor): string => t.shape.filter((_, i) => i !== d).join(',');
+  const bad = x.shape.findIndex((s, k) => k !== d && source.ndim !== 0 && s !== source.shape[k]);
+  if (op === 'index_add_' && bad >= 0) throw new Error(`The size of tensor a (${x.shape[bad]}) must match the size of tensor b (${source.shape[bad]}) at non-singleton dimension ${bad}`);
+  if (source.ndim !== 0 && x.ndim !== 0 && off(source) !== off(x)) {
+    throw new Error(`${op}(): Source/destination tensor must have same slice shapes. Destination slice shape: ${x.shape.filter((_, i) => i !== d).join(' ')} at dimension ${d} and source slice shape: ${source.shape.filter((_, i) => i !== d).join(' ')} at dimension 0.`);
+  }
+}
+
+/** A copy of `x` with `src`'s rows (or one number) added / written at `idx` along `d`. */
+function write_rows(x: Tensor, d: number, idx: ArrayLike<number>, src: Tensor | number, add: boolean, alpha = 1): Tensor {
+  const out = empty(x.shape, x.dtype);
+  const od = out._storage.data;
+  od.set(x._contiguous_data());
+  const [outer, size, inner] = split_at(x.ndim === 0 ? [1] : x.shape, d);
+  const sd = typeof src === 'number' ? null : src._contiguous_data();
+  const n = idx.length;
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < n; k++) {
+      const to = (o * size + idx[k]!) * inner;
+      const from = (o * n + k) * inner;
+      for (let i = 0; i < inner; i++) {
+        const v = sd === null ? (src as number) : sd[from + i]!;
+        od[to + i] = add ? od[to + i]! + alpha * v : v;
+      }
+    }
+  }
+  return out;
+}
+
+interface IndexSourceArgs { input: Tensor; dim: number; index: Tensor; source: Tensor; alpha: number }
+const INDEX_ADD = signature<IndexSourceArgs>('index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1)');
+const INDEX_COPY = signature<IndexSourceArgs>('index_copy(Tensor input, int dim, Tensor index, Tensor source)');
+/** Keyword arguments of `index_add` / `index_copy`. */
+export interface IndexSourceOptions {
+  /** The dim written along. */
+  dim?: number;
+  /** int64 positions along `dim`, one per slice of `source`. */
+  index?: Tensor;
+  /** The slices written (its `dim` size is the index's length). */
+  source?: Tensor;
+  /** index_add only: the multiplier of `source`. */
+  alpha?: Scalar;
+}
+/** The arguments of `x.index_add(...)` / `x.index_copy(...)` and their in-place forms. */
+export type IndexSourceMethodArgs = PyArgs<[dim: number, index: Tensor, source: Tensor], IndexSourceOptions>;
+type IndexSourceFnArgs = PyArgs<[input: Tensor, dim: number, index: Tensor, source: Tensor], IndexSourceOptions & { input?: Tensor }>;
+
+function index_add_parsed(a: IndexSourceArgs): Tensor {
+  const { input: x, index, source, alpha } = a;
+  const d = normalize_dim(a.dim, x.ndim);
+  const idx = index_rows('index_add_', x, d, index);
+  check_source('index_add_', x, d, idx, source);
+  const out = write_rows(x, d, idx, source, true, Number(alpha));
+  record('IndexAddBackward0', [x, source], [out], (ctx, [g]) => {
+    const gs = ctx.needs_input_grad(1) ? index_select(g!, d, ctx.saved_tensors[0]!) : null;
+    return [g!, gs === null || Number(alpha) === 1 ? gs : gs.mul(Number(alpha))];
+  }, [index]);
+  return out;
+}
+
+/**
+ * A copy of `input` with `alpha · source`'s slices added at `index` along `dim` (repeats accumulate):
+ * `out[index[k]] += alpha · source[k]` for dim 0 (IndexAddBackward0).
+ *
+ * @example
+ * torch.index_add(torch.zeros([3, 2]), 0, torch.tensor([0, 2, 0]), torch.ones([3, 2])); // rows 2, 0, 1
+ */
+export function index_add(...args: IndexSourceFnArgs): Tensor {
+  if (tracing) return trace_op('aten::index_add', index_add, args, INDEX_ADD);
+  return index_add_parsed(INDEX_ADD.parse(args));
+}
+
+function index_copy_parsed(a: IndexSourceArgs): Tensor {
+  const { input: x, index, source } = a;
+  const d = normalize_dim(a.dim, x.ndim);
+  const idx = index_rows('index_copy_', x, d, index);
+  check_source('index_copy_', x, d, idx, source);
+  const out = write_rows(x, d, idx, source, false);
+  record('IndexCopyBackward0', [x, source], [out], (ctx, [g]) => [
+    ctx.needs_input_grad(0) ? index_fill(g!, d, ctx.saved_tensors[0]!, 0) : null,
+    ctx.needs_input_grad(1) ? index_select(g!, d, ctx.saved_tensors[0]!) : null,
+  ], [index]);
+  return out;
+}
+
+/**
+ * A copy of `input` with `source`'s slices written at `index` along `dim`: `out[index[k]] = source[k]` for dim 0
+ * (IndexCopyBackward0).
+ *
+ * @example
+ * torch.index_copy(torch.zeros([3, 2]), 0, torch.tensor([2, 0]), torch.ones([2, 2]));
+ */
+export function index_copy(...args: IndexSourceFnArgs): Tensor {
+  if (tracing) return trace_op('aten::index_copy', index_copy, args, INDEX_COPY);
+  return index_copy_parsed(INDEX_COPY.parse(args));
+}
+
+interface IndexFillArgs { input: Tensor; dim: number; index: Tensor; value: Tensor | Scalar }
+const INDEX_FILL = signature<IndexFillArgs>('index_fill(Tensor input, int dim, Tensor index, Tensor|Scalar value)');
+/** The arguments of `x.index_fill(...)` / `x.index_fill_(...)`. */
+export type IndexFillMethodArgs = PyArgs<[dim: number, index: Tensor, value: Tensor | Scalar], { dim?: number; index?: Tensor; value?: Tensor | Scalar }>;
+
+function index_fill_parsed(a: IndexFillArgs): Tensor {
+  const { input: x, index, value } = a;
+  const d = normalize_dim(a.dim, x.ndim);
+  if (value instanceof Tensor && value.ndim !== 0) {
+    throw new Error(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+  }
+  const idx = index_rows('index_fill_', x, d, index);
+  const v = cast_scalar(value instanceof Tensor ? value.item() : value, x.dtype);
+  const out = write_rows(x, d, idx, v, false);
+  const zero_rows = (g: Tensor, saved: Tensor): Tensor => index_fill(g, d, saved, 0);
+  if (!(value instanceof Tensor)) {
+    record('IndexFillBackward0', [x], [out], (ctx, [g]) => [zero_rows(g!, ctx.saved_tensors[0]!)], [index]);
+    return out;
+  }
+  // the value's gradient sums the gradient over the filled rows, each row once however often it is named
+  const unique = int64_vector([...new Set(Array.from(idx))]);
+  record('IndexFillBackward1', [x, value], [out], (ctx, [g]) => [
+    ctx.needs_input_grad(0) ? zero_rows(g!, ctx.saved_tensors[0]!) : null,
+    ctx.needs_input_grad(1) ? index_select(g!, d, unique).sum() : null,
+  ], [index]);
+  return out;
+}
+
+function int64_vector(rows: number[]): Tensor {
+  const t = empty([rows.length], 'int64');
+  t._storage.data.set(rows);
+  return t;
+}
+
+/**
+ * A copy of `input` with the slices at `index` along `dim` set to `value` (a number, IndexFillBackward0, or a
+ * 0-dim tensor, IndexFillBackward1, whose gradient is the sum over the filled slices).
+ *
+ * @example
+ * torch.index_fill(torch.ones([2, 3]), 1, torch.tensor([0, 2]), -1); // [[-1, 1, -1], [-1, 1, -1]]
+ */
+export function index_fill(...args: PyArgs<[input: Tensor, dim: number, index: Tensor, value: Tensor | Scalar], { input?: Tensor; dim?: number; index?: Tensor; value?: Tensor | Scalar }>): Tensor {
+  if (tracing) return trace_op('aten::index_fill', index_fill, args, INDEX_FILL);
+  return index_fill_parsed(INDEX_FILL.parse(args));
+}
+
+/**
+ * In-place {@link index_add} (IndexAddBackward0 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * counts.index_add_(0, labels, torch.ones([labels.shape[0]!]));
+ */
+export function index_add_<T extends Tensor>(self: T, ...args: IndexSourceMethodArgs): T {
+  if (tracing) return trace_op('aten::index_add_', index_add_, [self, ...args]) as T;
+  const a = INDEX_ADD.parse([self, ...args] as never);
+  // checked before writing, so bad input leaves self unchanged
+  check_source('index_add_', self, normalize_dim(a.dim, self.ndim), index_rows('index_add_', self, normalize_dim(a.dim, self.ndim), a.index), a.source);
+  return apply_inplace(self, [a.source], false, (alias) => index_add_parsed({ ...a, input: alias }));
+}
+
+/**
+ * In-place {@link index_copy} (IndexCopyBackward0 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * x.index_copy_(0, torch.tensor([1]), row.unsqueeze(0));
+ */
+export function index_copy_<T extends Tensor>(self: T, ...args: IndexSourceMethodArgs): T {
+  if (tracing) return trace_op('aten::index_copy_', index_copy_, [self, ...args]) as T;
+  const a = INDEX_COPY.parse([self, ...args] as never);
+  check_source('index_copy_', self, normalize_dim(a.dim, self.ndim), index_rows('index_copy_', self, normalize_dim(a.dim, self.ndim), a.index), a.source);
+  return apply_inplace(self, [a.source], false, (alias) => index_copy_parsed({ ...a, input: alias }));
+}
+
+/**
+ * In-place {@link index_fill} (IndexFillBackward0 / IndexFillBackward1 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * x.index_fill_(1, torch.tensor([0]), 0);
+ */
+export function index_fill_<T extends Tensor>(self: T, ...args: IndexFillMethodArgs): T {
+  if (tracing) return trace_op('aten::index_fill_', index_fill_, [self, ...args]) as T;
+  const a = INDEX_FILL.parse([self, ...args] as never);
+  index_rows('index_fill_', self, normalize_dim(a.dim, self.ndim), a.index);
+  return apply_inplace(self, a.value instanceof Tensor ? [a.value] : [], false, (alias) => index_fill_parsed({ ...a, input: alias }));
 }

@@ -1,0 +1,178 @@
+// Views that rearrange dims: diagonal (DiagonalBackward0), movedim / moveaxis (a permute), and the ops built on
+// the diagonal's geometry: diag_embed (DiagEmbedBackward0) and diag.
+import { trace_op, tracing } from '../jit/tracer.js';
+import { contiguous_strides, normalize_dim } from '../shape.js';
+import { kernels } from '../kernels/backend.js';
+import type { Tensor } from '../tensor.js';
+import { empty, record } from './record.js';
+import { as_view, geometry, permute, clone, type Geometry } from './view.js';
+import { signature, type PyArgs } from '../signature.js';
+
+/** The geometry of the `offset` diagonal of dims `d1`, `d2` of `g`: both removed, the diagonal appended last. */
+function diagonal_geometry(g: Geometry, offset: number, d1: number, d2: number): Geometry {
+  const len = Math.max(0, Math.min(g.shape[d1]! + Math.min(offset, 0), g.shape[d2]! - Math.max(offset, 0)));
+  const start = len === 0 ? 0 : offset >= 0 ? offset * g.strides[d2]! : -offset * g.strides[d1]!;
+  const keep = g.shape.map((_, i) => i).filter((i) => i !== d1 && i !== d2);
+  return {
+    shape: [...keep.map((i) => g.shape[i]!), len],
+    strides: [...keep.map((i) => g.strides[i]!), g.strides[d1]! + g.strides[d2]!],
+    offset: g.offset + start,
+  };
+}
+
+/** Two distinct dims of a rank-`ndim` tensor, normalised (PyTorch's diagonal / diag_embed check). */
+function diagonal_dims(dim1: number, dim2: number, ndim: number): [number, number] {
+  const d1 = normalize_dim(dim1, ndim);
+  const d2 = normalize_dim(dim2, ndim);
+  if (d1 === d2) throw new Error(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  return [d1, d2];
+}
+
+interface DiagonalArgs { input: Tensor; offset: number; dim1: number; dim2: number }
+const DIAGONAL = signature<DiagonalArgs>('diagonal(Tensor input, int offset=0, int dim1=0, int dim2=1)');
+const DIAG_EMBED = signature<DiagonalArgs>('diag_embed(Tensor input, int offset=0, int dim1=-2, int dim2=-1)');
+/** Keyword arguments of `diagonal` and `diag_embed`. */
+export interface DiagonalOptions {
+  /** Which diagonal: 0 the main one, above it when positive, below when negative. */
+  offset?: number;
+  /** The first dim of the diagonal's plane. */
+  dim1?: number;
+  /** The second dim of the diagonal's plane. */
+  dim2?: number;
+}
+/** The arguments of `x.diagonal(...)` / `x.diag_embed(...)`. */
+export type DiagonalMethodArgs = PyArgs<[offset: number, dim1: number, dim2: number], DiagonalOptions>;
+type DiagonalFnArgs = PyArgs<[input: Tensor, offset: number, dim1: number, dim2: number], DiagonalOptions & { input?: Tensor }>;
+
+/**
+ * The view of the `offset` diagonal of the plane `dim1`, `dim2`: those dims are removed and the diagonal
+ * becomes the last dim (DiagonalBackward0; the gradient is written back onto that diagonal of zeros).
+ *
+ * @example
+ * torch.diagonal(torch.arange(9).view(3, 3)); // [0, 4, 8]
+ */
+export function diagonal(...args: DiagonalFnArgs): Tensor {
+  if (tracing) return trace_op('aten::diagonal', diagonal, args, DIAGONAL);
+  const { input: x, offset, dim1, dim2 } = DIAGONAL.parse(args);
+  const [d1, d2] = diagonal_dims(dim1, dim2, x.ndim);
+  return diagonal_view(x, offset, d1, d2);
+}
+
+function diagonal_view(x: Tensor, offset: number, d1: number, d2: number): Tensor {
+  const out = as_view(x, diagonal_geometry(geometry(x), offset, d1, d2));
+  const base = x.shape;
+  record('DiagonalBackward0', [x], [out], (_c, [g]) => [diagonal_scatter_zeros(g!, base, offset, d1, d2, 'DiagonalBackwardBackward0')]);
+  return out;
+}
+
+/** Zeros of `shape` with `src` on the `offset` diagonal of dims `d1`, `d2` (recorded as `name`; adjoint: diagonal). */
+function diagonal_scatter_zeros(src: Tensor, shape: readonly number[], offset: number, d1: number, d2: number, name: string): Tensor {
+  const out = empty(shape, src.dtype);
+  const g = diagonal_geometry({ shape: [...shape], strides: contiguous_strides(shape), offset: 0 }, offset, d1, d2);
+  kernels().copy_into(src._view, { data: out._storage.data, shape: g.shape, strides: g.strides, offset: g.offset });
+  record(name, [src], [out], (_c, [gg]) => [diagonal_view(gg!, offset, d1, d2)]);
+  return out;
+}
+
+/**
+ * A tensor with `input`'s last dim on the `offset` diagonal of the new plane `dim1`, `dim2` (zeros elsewhere):
+ * shape `[...input.shape[:-1]]` with two dims of size `n + |offset|` inserted (DiagEmbedBackward0).
+ *
+ * @example
+ * torch.diag_embed(torch.tensor([1, 2])); // [[1, 0], [0, 2]]
+ */
+export function diag_embed(...args: DiagonalFnArgs): Tensor {
+  if (tracing) return trace_op('aten::diag_embed', diag_embed, args, DIAG_EMBED);
+  const { input: x, offset, dim1, dim2 } = DIAG_EMBED.parse(args);
+  const [d1, d2] = diagonal_dims(dim1, dim2, x.ndim + 1);
+  return embed(x, offset, d1, d2);
+}
+
+function embed(x: Tensor, offset: number, d1: number, d2: number): Tensor {
+  const n = (x.ndim === 0 ? 1 : x.shape[x.ndim - 1]!) + Math.abs(offset);
+  const rest = x.shape.slice(0, -1);
+  const shape: number[] = [];
+  for (let i = 0, k = 0; i < rest.length + 2; i++) shape.push(i === d1 || i === d2 ? n : rest[k++]!);
+  return diagonal_scatter_zeros(x, shape, offset, d1, d2, 'DiagEmbedBackward0');
+}
+
+const DIAG = signature<{ input: Tensor; diagonal: number }>('diag(Tensor input, int diagonal=0)');
+/**
+ * A 1-D input as the `diagonal` diagonal of a square matrix (as diag_embed), or a copy of a 2-D input's
+ * `diagonal` diagonal (DiagonalBackward0_copy, PyTorch's diagonal_copy).
+ *
+ * @example
+ * torch.diag(torch.tensor([1, 2]), 1); // [[0, 1, 0], [0, 0, 2], [0, 0, 0]]
+ */
+export function diag(...args: PyArgs<[input: Tensor, diagonal: number], { input?: Tensor; diagonal?: number }>): Tensor {
+  if (tracing) return trace_op('aten::diag', diag, args, DIAG);
+  const { input: x, diagonal: offset } = DIAG.parse(args);
+  if (x.ndim === 1) return embed(x, offset, 0, 1);
+  if (x.ndim !== 2) throw new Error(`diag(): Supports 1D or 2D tensors. Got ${x.ndim}D`);
+  const out = clone(as_view(x.detach(), diagonal_geometry(geometry(x), offset, 0, 1))).detach();
+  const base = x.shape;
+  record('DiagonalBackward0_copy', [x], [out], (_c, [g]) => [diagonal_scatter_zeros(g!, base, offset, 0, 1, 'DiagonalBackwardBackward0')]);
+  return out;
+}
+
+const MOVEDIM = signature<{ input: Tensor; source: number[]; destination: number[] }>('movedim(Tensor input, int[1] source, int[1] destination)');
+const MOVEAXIS = signature<{ input: Tensor; source: number[]; destination: number[] }>('moveaxis(Tensor input, int[1] source, int[1] destination)');
+/** The arguments of `x.movedim(...)` / `x.moveaxis(...)`. */
+export type MovedimMethodArgs = PyArgs<[source: number | number[], destination: number | number[]], { source?: number | number[]; destination?: number | number[] }>;
+type MovedimArgs = PyArgs<[input: Tensor, source: number | number[], destination: number | number[]], { input?: Tensor; source?: number | number[]; destination?: number | number[] }>;
+
+/** The permutation that puts dim `src[i]` at `dst[i]`, the other dims keeping their order. */
+function movedim_order(x: Tensor, source: number[], destination: number[]): number[] {
+  if (source.length !== destination.length) {
+    throw new Error(`movedim: Invalid source or destination dims: source (${py_list(source)} dims) should contain the same number of dims as destination (${py_list(destination)} dims)`);
+  }
+  const nd = Math.max(x.ndim, 1);
+  const src = source.map((d) => normalize_dim(d, nd));
+  const dst = destination.map((d) => normalize_dim(d, nd));
+  if (new Set(src).size !== src.length) throw new Error(`movedim: repeated dim in \`source\` (${py_list(source)})`);
+  if (new Set(dst).size !== dst.length) throw new Error(`movedim: repeated dim in \`destination\` (${py_list(destination)})`);
+  const order = new Array<number>(x.ndim).fill(-1);
+  src.forEach((s, i) => (order[dst[i]!] = s));
+  const rest = Array.from({ length: x.ndim }, (_, i) => i).filter((i) => !src.includes(i));
+  for (let i = 0, k = 0; i < x.ndim; i++) if (order[i] === -1) order[i] = rest[k++]!;
+  return order;
+}
+
+const py_list = (v: readonly number[]): string => `[${v.join(', ')}]`;
+
+/** PyTorch has two overloads, (int, int) and (tuple, tuple): a tuple with an int matches neither. */
+function check_overload(name: string, args: readonly unknown[]): void {
+  const last = args[args.length - 1];
+  const kw = typeof last === 'object' && last !== null && Object.getPrototypeOf(last) === Object.prototype ? (last as Record<string, unknown>) : {};
+  const source = args.length > 1 && args[1] !== kw ? args[1] : kw.source;
+  const destination = args.length > 2 && args[2] !== kw ? args[2] : kw.destination;
+  if (source === undefined || destination === undefined || Array.isArray(source) === Array.isArray(destination)) return;
+  const kind = (v: unknown): string => (Array.isArray(v) ? 'tuple' : typeof v === 'number' ? 'int' : typeof v);
+  throw new TypeError(`${name}() received an invalid combination of arguments - got (${kind(source)}, ${kind(destination)}), but expected one of:\n * (Tensor input, tuple of ints source, tuple of ints destination)\n * (Tensor input, int source, int destination)`);
+}
+
+/**
+ * The view with dims `source` moved to positions `destination`, the others in their order (PermuteBackward0).
+ *
+ * @example
+ * torch.movedim(torch.zeros(2, 3, 4), 0, -1).shape; // [3, 4, 2]
+ */
+export function movedim(...args: MovedimArgs): Tensor {
+  if (tracing) return trace_op('aten::movedim', movedim, args, MOVEDIM);
+  check_overload('movedim', args);
+  const { input, source, destination } = MOVEDIM.parse(args);
+  return permute(input, movedim_order(input, source, destination));
+}
+
+/**
+ * NumPy's name for {@link movedim}.
+ *
+ * @example
+ * torch.moveaxis(torch.zeros(2, 3, 4), [0, 1], [2, 0]).shape; // [3, 4, 2]
+ */
+export function moveaxis(...args: MovedimArgs): Tensor {
+  if (tracing) return trace_op('aten::moveaxis', moveaxis, args, MOVEAXIS);
+  check_overload('moveaxis', args);
+  const { input, source, destination } = MOVEAXIS.parse(args);
+  return permute(input, movedim_order(input, source, destination));
+}
