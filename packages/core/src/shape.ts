@@ -98,3 +98,25 @@ export function infer_size(shape: readonly number[], numel: number, fn = 'view')
   }
   return out;
 }
+
+/**
+ * The permutation that puts dim `source[i]` at `destination[i]` of a rank-`ndim` tensor, the other dims keeping
+ * their order (checked as PyTorch checks them).
+ */
+export function movedim_order(ndim: number, source: readonly number[], destination: readonly number[]): number[] {
+  if (source.length !== destination.length) {
+    throw new Error(`movedim: Invalid source or destination dims: source (${py_list(source)} dims) should contain the same number of dims as destination (${py_list(destination)} dims)`);
+  }
+  const nd = Math.max(ndim, 1);
+  const src = source.map((d) => normalize_dim(d, nd));
+  const dst = destination.map((d) => normalize_dim(d, nd));
+  if (new Set(src).size !== src.length) throw new Error(`movedim: repeated dim in \`source\` (${py_list(source)})`);
+  if (new Set(dst).size !== dst.length) throw new Error(`movedim: repeated dim in \`destination\` (${py_list(destination)})`);
+  const order = new Array<number>(ndim).fill(-1);
+  src.forEach((s, i) => (order[dst[i]!] = s));
+  const rest = Array.from({ length: ndim }, (_, i) => i).filter((i) => !src.includes(i));
+  for (let i = 0, k = 0; i < ndim; i++) if (order[i] === -1) order[i] = rest[k++]!;
+  return order;
+}
+
+const py_list = (v: readonly number[]): string => `[${v.join(', ')}]`;

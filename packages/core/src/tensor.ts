@@ -25,6 +25,7 @@ import type { AddcMethodArgs, LerpMethodArgs } from './ops/pointwise.js';
 import type { CumprodMethodArgs, ProdMethodArgs } from './ops/products.js';
 import type { DiagonalMethodArgs, MovedimMethodArgs } from './ops/dim_views.js';
 import type { TakeAlongDimMethodArgs } from './ops/selection.js';
+import type { MultinomialMethodArgs } from './ops/sampling.js';
 import type { IndexFillMethodArgs, IndexSourceMethodArgs } from './ops/scatter.js';
 import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
@@ -1144,6 +1145,11 @@ export class Tensor {
   index_fill_(...args: IndexFillMethodArgs): this {
     method_call();
     return ops.index_fill_(this, ...args);
+  }
+  /** Method form of {@link ops.multinomial}. */
+  multinomial(...args: MultinomialMethodArgs): Tensor {
+    method_call();
+    return ops.multinomial(this, ...args);
   }
   /** Method form of {@link ops.logsumexp}. */
   logsumexp(...args: LogsumexpMethodArgs): Tensor {

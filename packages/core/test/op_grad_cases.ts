@@ -404,12 +404,12 @@ export const OP_CASES: Record<string, OpCase> = {
     ],
   },
   pool_nd: {
-    ops: ['max_pool1d', 'max_pool3d', 'avg_pool1d', 'avg_pool3d', 'lp_pool1d', 'lp_pool2d'],
+    ops: ['max_pool1d', 'max_pool3d', 'avg_pool1d', 'avg_pool3d', 'lp_pool1d', 'lp_pool2d', 'lp_pool3d'],
     inputs: () => [leaf([1, 2, 7]), leaf([1, 1, 3, 4, 4]), P([1, 2, 4, 5])],
     fn: (x, x3, p) => [
       torch.max_pool1d(x!, 3, { stride: 2, padding: 1 }) as Tensor, torch.max_pool3d(x3!, 2, { ceil_mode: true }) as Tensor,
       torch.avg_pool1d(x!, 3, { stride: 2, padding: 1, count_include_pad: false }), torch.avg_pool3d(x3!, 2, { stride: 1, divisor_override: 3 }),
-      torch.lp_pool1d(p!.select(2, 0), 2, 3, { stride: 2 }), torch.lp_pool2d(p!, 3, 2),
+      torch.lp_pool1d(p!.select(2, 0), 2, 3, { stride: 2 }), torch.lp_pool2d(p!, 3, 2), torch.lp_pool3d(p!.unsqueeze(2), 2, [1, 2, 2], { stride: [1, 2, 1] }),
     ],
   },
   adaptive_pools: {
@@ -611,7 +611,7 @@ reason('raw kernel maps that never record (the building blocks of recorded ops)'
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
-reason('bool or int64 results, which carry no gradient', 'nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
+reason('bool or int64 results, which carry no gradient', 'multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
 reason('a bool answer, which carries no gradient', 'equal allclose all any isclose');

@@ -16,7 +16,7 @@ export {
   multilabel_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss, ctc_loss,
   pad, conv1d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, im2col as unfold, col2im as fold,
   max_pool1d, max_pool3d, avg_pool1d, avg_pool3d, adaptive_avg_pool1d, adaptive_avg_pool3d, adaptive_max_pool1d,
-  adaptive_max_pool2d, adaptive_max_pool3d, lp_pool1d, lp_pool2d, max_unpool1d, max_unpool2d, max_unpool3d,
+  adaptive_max_pool2d, adaptive_max_pool3d, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d,
   fractional_max_pool2d, fractional_max_pool3d, pixel_shuffle, pixel_unshuffle, channel_shuffle,
   embedding, embedding_bag, one_hot, layer_norm, group_norm, rms_norm, scaled_dot_product_attention,
   type Conv2dOptions, type MaxPoolOptions, type AvgPoolOptions, type InterpolateOptions, type Reduction, type NllOptions, type CrossEntropyOptions,

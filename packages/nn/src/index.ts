@@ -21,7 +21,7 @@ export {
 } from './layers/activation_pointwise.js';
 export { Flatten, Dropout } from './layers/misc.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './layers/batch_norm.js';
-export { Sequential, ModuleList, ModuleDict } from './layers/container.js';
+export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict } from './layers/container.js';
 export { Embedding, EmbeddingBag, type EmbeddingOptions, type EmbeddingBagOptions } from './layers/sparse.js';
 export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions } from './layers/attention.js';
@@ -41,7 +41,7 @@ export { CosineSimilarity, PairwiseDistance } from './layers/distance.js';
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, Fold, Unfold, type Conv2dLayerOptions, type ConvOptions, type ConvTransposeOptions } from './layers/conv_nd.js';
 export {
   MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
-  AdaptiveMaxPool3d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d,
+  AdaptiveMaxPool3d, LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d,
 } from './layers/pooling_nd.js';
 export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,

@@ -147,6 +147,9 @@ describe('torch.onnx.export options', () => {
   });
 });
 
+/** An int64 tensor (indices). */
+const L = (v: number[] | number[][] | number[][][]): Tensor => torch.tensor(v, { dtype: 'int64' });
+
 /** Single ops through export and onnxruntime: each row a function of float32 inputs. */
 const OPS: Record<string, { inputs: () => Tensor[]; fn: (...x: Tensor[]) => unknown }> = {
   arithmetic: { inputs: () => [torch.randn([2, 3]), torch.rand([3]).add(0.5)], fn: (a, b) => [a.add(b, { alpha: 2 }), a.sub(1.5), torch.rsub(a, 2), a.mul(b), a.div(b), b.pow(2), a.neg(), torch.maximum(a, b), torch.minimum(a, b)] },
@@ -190,6 +193,21 @@ const OPS: Record<string, { inputs: () => Tensor[]; fn: (...x: Tensor[]) => unkn
       torch.embedding(i, w), torch.scaled_dot_product_attention(q, k, v), torch.scaled_dot_product_attention(q, k, v, { attn_mask: m }),
       torch.scaled_dot_product_attention(q, k, v, { attn_mask: m.to('float32').mul(0.5), scale: 0.3 }), torch.scaled_dot_product_attention(q, k.narrow(2, 0, 3), v.narrow(2, 0, 3), { is_causal: true }),
     ],
+  },
+  indexing_ordering: {
+    inputs: () => [torch.randn([3, 4]), torch.randn([2, 3, 4])],
+    fn: (a, t) => [
+      a.index_select(1, L([3, 0, 3])), a.gather(1, L([[0, 2], [1, 1], [3, 0]])), a.take(L([[0, -1], [5, 2]])), a.take_along_dim(a.argsort(1), 1),
+      torch.take_along_dim(t, L([[[0, 1, 0, 2]]]), 1), a.take_along_dim(L([7, 0])), a.scatter(1, L([[2], [0], [3]]), 1.5),
+      a.scatter(0, L([[1, 2, 0]]), t.select(0, 0)), a.scatter_add(1, L([[0, 0], [1, 3], [2, 2]]), t.select(0, 1)), a.masked_select(a.gt(0)),
+      torch.masked_select(t, torch.tensor([true, false, true, true])), a.gt(0).nonzero(), torch.argwhere(t.lt(0)), ...a.sort(1), ...t.sort(0, true), a.argsort(0, true), ...a.topk(2),
+      ...t.topk(2, 1, false), a.flip(0), t.flip([0, 2]), a.roll(1), t.roll([1, -2], [0, 2]), a.cumsum(1), t.logsumexp([0, 2]), a.logsumexp(1, true), a.prod(1), t.prod(),
+      torch.one_hot(L([0, 2, 1]), 4), t.movedim(0, -1), torch.moveaxis(t, [0, 1], [2, 0]),
+    ],
+  },
+  pointwise_ternary: {
+    inputs: () => [torch.randn([3, 4]), torch.randn([4]), torch.rand([3, 1]).add(0.5)],
+    fn: (a, b, c) => [a.lerp(b.expand(3, 4), 0.3), torch.lerp(a, b.expand(3, 4), c.expand(3, 4)), a.addcmul(b, c, { value: 0.5 }), torch.addcdiv(a, b, c), torch.xlogy(c, c), a.abs().xlogy(2)],
   },
   creation_constants: { inputs: () => [torch.randn([2, 3])], fn: (a) => [a.add(torch.ones([3])), a.mul(torch.arange(3)), a.sub(torch.zeros([2, 3]))] },
 };

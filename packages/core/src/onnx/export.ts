@@ -10,9 +10,10 @@ import { Tensor } from '../tensor.js';
 import { OnnxBuilder, OpCall, type SymbolicDim } from './builder.js';
 import { NN_OPS } from './ops_nn.js';
 import { TENSOR_OPS, type Converter } from './ops_tensor.js';
+import { INDEX_OPS } from './ops_index.js';
 import { ONNX_DTYPE, onnx_type, tensor_data } from './proto.js';
 
-const CONVERTERS: Record<string, Converter> = { ...TENSOR_OPS, ...NN_OPS };
+const CONVERTERS: Record<string, Converter> = { ...TENSOR_OPS, ...INDEX_OPS, ...NN_OPS };
 
 /** Creation ops that draw random numbers: never folded into constants. */
 const RANDOM = new Set(['aten::rand', 'aten::randn', 'aten::randint', 'aten::dropout']);

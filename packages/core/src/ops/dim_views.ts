@@ -1,7 +1,7 @@
 // Views that rearrange dims: diagonal (DiagonalBackward0), movedim / moveaxis (a permute), and the ops built on
 // the diagonal's geometry: diag_embed (DiagEmbedBackward0) and diag.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { contiguous_strides, normalize_dim } from '../shape.js';
+import { contiguous_strides, movedim_order, normalize_dim } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import type { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
@@ -121,24 +121,6 @@ const MOVEAXIS = signature<{ input: Tensor; source: number[]; destination: numbe
 export type MovedimMethodArgs = PyArgs<[source: number | number[], destination: number | number[]], { source?: number | number[]; destination?: number | number[] }>;
 type MovedimArgs = PyArgs<[input: Tensor, source: number | number[], destination: number | number[]], { input?: Tensor; source?: number | number[]; destination?: number | number[] }>;
 
-/** The permutation that puts dim `src[i]` at `dst[i]`, the other dims keeping their order. */
-function movedim_order(x: Tensor, source: number[], destination: number[]): number[] {
-  if (source.length !== destination.length) {
-    throw new Error(`movedim: Invalid source or destination dims: source (${py_list(source)} dims) should contain the same number of dims as destination (${py_list(destination)} dims)`);
-  }
-  const nd = Math.max(x.ndim, 1);
-  const src = source.map((d) => normalize_dim(d, nd));
-  const dst = destination.map((d) => normalize_dim(d, nd));
-  if (new Set(src).size !== src.length) throw new Error(`movedim: repeated dim in \`source\` (${py_list(source)})`);
-  if (new Set(dst).size !== dst.length) throw new Error(`movedim: repeated dim in \`destination\` (${py_list(destination)})`);
-  const order = new Array<number>(x.ndim).fill(-1);
-  src.forEach((s, i) => (order[dst[i]!] = s));
-  const rest = Array.from({ length: x.ndim }, (_, i) => i).filter((i) => !src.includes(i));
-  for (let i = 0, k = 0; i < x.ndim; i++) if (order[i] === -1) order[i] = rest[k++]!;
-  return order;
-}
-
-const py_list = (v: readonly number[]): string => `[${v.join(', ')}]`;
 
 /** PyTorch has two overloads, (int, int) and (tuple, tuple): a tuple with an int matches neither. */
 function check_overload(name: string, args: readonly unknown[]): void {
@@ -161,7 +143,7 @@ export function movedim(...args: MovedimArgs): Tensor {
   if (tracing) return trace_op('aten::movedim', movedim, args, MOVEDIM);
   check_overload('movedim', args);
   const { input, source, destination } = MOVEDIM.parse(args);
-  return permute(input, movedim_order(input, source, destination));
+  return permute(input, movedim_order(input.ndim, source, destination));
 }
 
 /**
@@ -174,5 +156,5 @@ export function moveaxis(...args: MovedimArgs): Tensor {
   if (tracing) return trace_op('aten::moveaxis', moveaxis, args, MOVEAXIS);
   check_overload('moveaxis', args);
   const { input, source, destination } = MOVEAXIS.parse(args);
-  return permute(input, movedim_order(input, source, destination));
+  return permute(input, movedim_order(input.ndim, source, destination));
 }

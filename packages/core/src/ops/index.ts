@@ -28,3 +28,4 @@ export * from './pointwise.js';
 export * from './products.js';
 export * from './dim_views.js';
 export * from './selection.js';
+export * from './sampling.js';

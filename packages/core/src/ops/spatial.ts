@@ -577,18 +577,20 @@ export function adaptive_max_pool3d(...args: AdaptiveMaxArgs): Tensor | PoolWith
 
 const LP_POOL = (nd: number) => signature<{ input: Tensor; norm_type: number; kernel_size: number[]; stride: number[] | null; ceil_mode: boolean }>(
   `lp_pool${nd}d(Tensor input, float norm_type, int[${nd}] kernel_size, int[${nd}]? stride=None, bool ceil_mode=False)`);
-const LP_POOL_SIGS = [LP_POOL(1), LP_POOL(2)] as const;
+const LP_POOL_SIGS = [LP_POOL(1), LP_POOL(2), LP_POOL(3)] as const;
 type LpArgs = PyArgs<[input: Tensor, norm_type: number, kernel_size: Ints, stride: Ints | null, ceil_mode: boolean], { input?: Tensor; norm_type?: number; kernel_size?: Ints; stride?: Ints | null; ceil_mode?: boolean }>;
 
 /** `(Σ_window xᵖ)^(1/p)`, composed from average pooling as PyTorch composes it. */
-function lp_pool_nd(args: readonly unknown[], nd: 1 | 2): Tensor {
+function lp_pool_nd(args: readonly unknown[], nd: 1 | 2 | 3): Tensor {
   const a = LP_POOL_SIGS[nd - 1]!.parse(args);
   const p = a.norm_type;
   const xp = a.input.pow(p);
   const stride = a.stride ?? a.kernel_size;
   const pooled = nd === 1
     ? avg_pool1d(xp, a.kernel_size, stride, 0, a.ceil_mode)
-    : avg_pool2d(xp, a.kernel_size as [number, number], { stride: stride as [number, number], ceil_mode: a.ceil_mode });
+    : nd === 2
+      ? avg_pool2d(xp, a.kernel_size as [number, number], { stride: stride as [number, number], ceil_mode: a.ceil_mode })
+      : avg_pool3d(xp, a.kernel_size, stride, 0, a.ceil_mode);
   const n = numel_of(a.kernel_size);
   return mul(mul(sign(pooled), relu(abs(pooled))), n).pow(1 / p);
 }
@@ -608,6 +610,18 @@ export function lp_pool1d(...args: LpArgs): Tensor {
 export function lp_pool2d(...args: LpArgs): Tensor {
   if (tracing) return trace_op('aten::lp_pool2d', lp_pool2d, args);
   return lp_pool_nd(args, 2);
+}
+
+/**
+ * Power-average pooling `(Σ xᵖ)^(1/p)` over `[N, C, D, H, W]` windows (PyTorch 2.2's `F.lp_pool3d`), composed as
+ * the 1-d and 2-d forms. Arguments: `lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False)`.
+ *
+ * @example
+ * F.lp_pool3d(torch.ones(1, 1, 2, 2, 2), 1, 2); // [[[[[8]]]]]
+ */
+export function lp_pool3d(...args: LpArgs): Tensor {
+  if (tracing) return trace_op('aten::lp_pool3d', lp_pool3d, args);
+  return lp_pool_nd(args, 3);
 }
 
 const MAX_UNPOOL = (nd: number) => signature<{ input: Tensor; indices: Tensor; kernel_size: number[]; stride: number[] | null; padding: number[]; output_size: number[] | null }>(

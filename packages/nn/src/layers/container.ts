@@ -1,6 +1,7 @@
-// Containers: Sequential, ModuleList, ModuleDict.
-import type { Tensor } from '@tsgrad/core';
+// Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict.
+import { Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
 import { add_indent } from '../python_repr.js';
 
 function check_index(i: number, n: number, what: string): number {
@@ -187,5 +188,145 @@ export class ModuleDict extends Module {
   /** The `[key, module]` pairs, in insertion order. */
   items(): [string, Module][] {
     return [...this._modules].filter((e): e is [string, Module] => e[1] !== null);
+  }
+}
+
+/** A tensor as a Parameter (a Parameter stays itself), as PyTorch's parameter containers store their values. */
+const as_parameter = (value: Tensor): Parameter => (value instanceof Parameter ? value : new Parameter(value));
+
+/** PyTorch's line for one stored parameter: `Parameter containing: [torch.float32 of size 3x4]`. */
+const parameter_line = (p: Tensor): string => `Parameter containing: [torch.${p.dtype} of size ${p.shape.join('x')}]`;
+
+/**
+ * A list of parameters registered under "0", "1", … (a plain tensor becomes a Parameter); it has no forward,
+ * and calling it raises as in PyTorch.
+ *
+ * @example
+ * const scales = new nn.ParameterList([torch.ones([4]), torch.zeros([4])]);
+ * scales.at(1); scales.length; [...scales.parameters()].length; // 2
+ */
+export class ParameterList extends Module {
+  static override readonly __name__: string = 'ParameterList';
+  constructor(values: Iterable<Tensor> = []) {
+    super();
+    this.extend(values);
+  }
+  /** Number of parameters, PyTorch's `len(list)`. */
+  get length(): number {
+    return this._parameters.size;
+  }
+  /** The parameter at `index` (negative counts from the end), PyTorch's `list[i]`. */
+  at(index: number): Parameter {
+    const n = this.length;
+    if (!Number.isInteger(index) || index < -n || index >= n) throw new RangeError(`index ${index} is out of range`);
+    return this._parameters.get(String(index < 0 ? index + n : index))!;
+  }
+  /** Replaces the parameter at `index`, PyTorch's `list[i] = value`. */
+  set(index: number, value: Tensor): void {
+    this.at(index);
+    const n = this.length;
+    this.register_parameter(String(index < 0 ? index + n : index), as_parameter(value));
+  }
+  /** Adds `value` at the end (as a Parameter); returns this list. */
+  append(value: Tensor): this {
+    this.register_parameter(String(this.length), as_parameter(value));
+    return this;
+  }
+  /** Appends every tensor of `values` in order; returns this list. */
+  extend(values: Iterable<Tensor>): this {
+    if (values instanceof Tensor || typeof (values as Partial<Iterable<Tensor>>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`ParameterList.extend should be called with an iterable, but got ${values instanceof Tensor ? 'Tensor' : typeof values}`);
+    }
+    for (const v of values) this.append(v);
+    return this;
+  }
+  /** Iterates over the parameters in order. */
+  *[Symbol.iterator](): Iterator<Parameter> {
+    for (const p of this._parameters.values()) if (p !== null) yield p;
+  }
+  override extra_repr(): string {
+    return [...this].map((p, k) => `  (${k}): ${parameter_line(p)}`).join('\n');
+  }
+  /** A ParameterList has no forward: calling it raises, as in PyTorch. */
+  override forward(): never {
+    throw new Error('ParameterList should not be called.');
+  }
+}
+
+/**
+ * Parameters by name, in insertion order (a plain tensor becomes a Parameter); it has no forward, and calling it
+ * raises as in PyTorch.
+ *
+ * @example
+ * const p = new nn.ParameterDict({ left: torch.randn([5, 10]), right: torch.randn([5, 10]) });
+ * p.get('left').shape; p.keys(); // ['left', 'right']
+ */
+export class ParameterDict extends Module {
+  static override readonly __name__: string = 'ParameterDict';
+  constructor(parameters: Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]> = {}) {
+    super();
+    this.update(parameters);
+  }
+  /** Number of entries, PyTorch's `len(d)`. */
+  get length(): number {
+    return this._parameters.size;
+  }
+  /** The parameter under `key`, PyTorch's `d[key]`; throws `KeyError: 'key'` when missing. */
+  get(key: string): Parameter {
+    const p = this._parameters.get(key);
+    if (p === undefined || p === null) throw new Error(`KeyError: '${key}'`);
+    return p;
+  }
+  /** Adds or replaces the parameter under `key` (as a Parameter), PyTorch's `d[key] = value`. */
+  set(key: string, value: Tensor): void {
+    this.register_parameter(key, as_parameter(value));
+  }
+  /** Whether `key` is present, PyTorch's `key in d`. */
+  has(key: string): boolean {
+    return this._parameters.has(key);
+  }
+  /** Removes `key` and returns its parameter; throws `KeyError: 'key'` when missing. */
+  pop(key: string): Parameter {
+    const p = this.get(key);
+    this._parameters.delete(key);
+    return p;
+  }
+  /**
+   * Adds or replaces every entry of `parameters`: a Map or `[key, tensor]` pairs in their order, a plain object
+   * in sorted key order (as PyTorch sorts a plain dict, keeping an OrderedDict's order).
+   */
+  update(parameters: Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]>): void {
+    const entries = parameters instanceof Map || Symbol.iterator in parameters
+      ? [...(parameters as Iterable<[string, Tensor]>)]
+      : Object.entries(parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    entries.forEach((e, j) => {
+      if (!Array.isArray(e)) throw new TypeError(`ParameterDict update sequence element #${j} should be Iterable; is ${typeof e}`);
+      if (e.length !== 2) throw new Error(`ParameterDict update sequence element #${j} has length ${e.length}; 2 is required`);
+      this.set(e[0], e[1]);
+    });
+  }
+  /** The keys, in insertion order. */
+  keys(): string[] {
+    return [...this._parameters.keys()];
+  }
+  /** The parameters, in insertion order. */
+  values(): Parameter[] {
+    return this.items().map(([, p]) => p);
+  }
+  /** The `[key, parameter]` pairs, in insertion order. */
+  items(): [string, Parameter][] {
+    return [...this._parameters].filter((e): e is [string, Parameter] => e[1] !== null);
+  }
+  /** Iterates over the keys, as a Python dict does. */
+  *[Symbol.iterator](): Iterator<string> {
+    yield* this.keys();
+  }
+  override extra_repr(): string {
+    // PyTorch names a dict entry's type by its legacy name (torch.FloatTensor), a list entry's by its dtype
+    return this.items().map(([k, p]) => `  (${k}): Parameter containing: [${p.type()} of size ${p.shape.join('x')}]`).join('\n');
+  }
+  /** A ParameterDict has no forward: calling it raises, as in PyTorch. */
+  override forward(): never {
+    throw new Error('ParameterDict should not be called.');
   }
 }

@@ -306,7 +306,7 @@ export class AdaptiveMaxPool3d extends AdaptivePool {
 
 type LpArgs = PyArgs<[norm_type: number, kernel_size: Ints, stride: Ints | null, ceil_mode: boolean], { norm_type?: number; kernel_size?: Ints; stride?: Ints | null; ceil_mode?: boolean }>;
 const lp_sig = (name: string) => signature<{ norm_type: number; kernel_size: Ints; stride: Ints | null; ceil_mode: boolean }>(`${name}(float norm_type, Any kernel_size, Any stride=None, bool ceil_mode=False)`);
-const LP = [lp_sig('LPPool1d'), lp_sig('LPPool2d')] as const;
+const LP = [lp_sig('LPPool1d'), lp_sig('LPPool2d'), lp_sig('LPPool3d')] as const;
 
 /** Power-average pooling: `(Σ xᵖ)^(1/p)` over each window. */
 abstract class LPPoolNd extends Module {
@@ -501,5 +501,20 @@ export class FractionalMaxPool3d extends FractionalMaxPoolNd {
   }
   override forward(input: Tensor): Tensor | torch.PoolWithIndices {
     return torch.fractional_max_pool3d(input, this.kernel_size, this.options());
+  }
+}
+/**
+ * Power-average pooling over `[N, C, D, H, W]`: `(Σ xᵖ)^(1/p)` over each window (p = `norm_type`; PyTorch 2.2+).
+ *
+ * @example
+ * new nn.LPPool3d(2, 2)
+ */
+export class LPPool3d extends LPPoolNd {
+  static override readonly __name__: string = 'LPPool3d';
+  constructor(...args: LpArgs) {
+    super(LP[2].parse(args));
+  }
+  override forward(input: Tensor): Tensor {
+    return torch.lp_pool3d(input, this.norm_type, this.kernel_size, this.stride, this.ceil_mode);
   }
 }
