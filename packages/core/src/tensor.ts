@@ -12,6 +12,7 @@ import { kernels } from './kernels/backend.js';
 import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
 import { trace_op, tracer_warning, tracing } from './jit/tracer.js';
+import type { Generator } from './random.js';
 import { CPU, check_device, type Device, type DeviceLike } from './device.js';
 import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
@@ -26,6 +27,7 @@ import type { CumprodMethodArgs, ProdMethodArgs } from './ops/products.js';
 import type { DiagonalMethodArgs, MovedimMethodArgs } from './ops/dim_views.js';
 import type { TakeAlongDimMethodArgs } from './ops/selection.js';
 import type { MultinomialMethodArgs } from './ops/sampling.js';
+import type { TruthMethodArgs } from './ops/tiling.js';
 import type { IndexFillMethodArgs, IndexSourceMethodArgs } from './ops/scatter.js';
 import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
@@ -1151,6 +1153,51 @@ export class Tensor {
     method_call();
     return ops.multinomial(this, ...args);
   }
+  /** Method form of {@link ops.floor}. */
+  floor(...args: []): Tensor {
+    method_call();
+    return (ops.floor as (...a: unknown[]) => Tensor)(this, ...args);
+  }
+  /** Method form of {@link ops.ceil}. */
+  ceil(...args: []): Tensor {
+    method_call();
+    return (ops.ceil as (...a: unknown[]) => Tensor)(this, ...args);
+  }
+  /** Method form of {@link ops.trunc}. */
+  trunc(...args: []): Tensor {
+    method_call();
+    return (ops.trunc as (...a: unknown[]) => Tensor)(this, ...args);
+  }
+  /** Method form of {@link ops.round}. */
+  round(...args: PyArgs<[], { decimals?: number }>): Tensor {
+    method_call();
+    return (ops.round as (...a: unknown[]) => Tensor)(this, ...args);
+  }
+  /** Method form of {@link ops.clamp_min}. */
+  clamp_min(...args: PyArgs<[min: Scalar], { min?: Scalar }>): Tensor {
+    method_call();
+    return (ops.clamp_min as (...a: unknown[]) => Tensor)(this, ...args);
+  }
+  /** Method form of {@link ops.clamp_max}. */
+  clamp_max(...args: PyArgs<[max: Scalar], { max?: Scalar }>): Tensor {
+    method_call();
+    return (ops.clamp_max as (...a: unknown[]) => Tensor)(this, ...args);
+  }
+  /** Method form of {@link ops.repeat}. */
+  repeat(...args: (number | number[] | { repeats?: number[] })[]): Tensor {
+    method_call();
+    return (ops.repeat as (...a: unknown[]) => Tensor)(this, ...args);
+  }
+  /** Method form of {@link ops.any}. */
+  any(...args: TruthMethodArgs): Tensor {
+    method_call();
+    return (ops.any as (...a: unknown[]) => Tensor)(this, ...args);
+  }
+  /** Method form of {@link ops.all}. */
+  all(...args: TruthMethodArgs): Tensor {
+    method_call();
+    return (ops.all as (...a: unknown[]) => Tensor)(this, ...args);
+  }
   /** Method form of {@link ops.logsumexp}. */
   logsumexp(...args: LogsumexpMethodArgs): Tensor {
     method_call();
@@ -1304,6 +1351,10 @@ export class Tensor {
   /** Method form of {@link ops.uniform_}. */
   uniform_(low = 0, high = 1): this {
     return ops.uniform_(this, low, high);
+  }
+  /** Method form of {@link ops.exponential_}. */
+  exponential_(lambd = 1, options: { generator?: Generator } = {}): this {
+    return ops.exponential_(this, lambd, options.generator);
   }
   /** Method form of {@link ops.normal_}. */
   normal_(mean = 0, std = 1): this {

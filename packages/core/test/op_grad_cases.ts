@@ -253,6 +253,17 @@ export const OP_CASES: Record<string, OpCase> = {
       x!.index_fill(1, long([0, 2]), -1), copy(x!).index_fill_(0, long([2, 2]), v!), torch.index_fill(x!, 1, long([1]), v!),
     ],
   },
+  rounding: {
+    ops: ['floor', 'ceil', 'round', 'trunc'],
+    inputs: () => [away_from(leaf([3, 4]).mul(3).detach(), [-3, -2, -1, 0, 1, 2, 3, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5], 0.01).requires_grad_(true)],
+    fn: (x) => [x!.floor().add(x!), torch.ceil(x!).mul(x!), x!.round().add(x!), torch.round(x!, { decimals: 1 }).add(x!), x!.trunc().mul(x!)],
+  },
+  clamp_min_max: { ops: ['clamp_min', 'clamp_max'], inputs: () => [away_from(leaf([3, 4]), [0, 0.5])], fn: (x) => [x!.clamp_min(0), torch.clamp_max(x!, 0.5), x!.clamp_min(0.5).clamp_max(0)] },
+  repeat_broadcast: {
+    ops: ['repeat', 'broadcast_tensors'],
+    inputs: () => [leaf([2, 3]), leaf([3, 1])],
+    fn: (x, y) => [x!.repeat(2, 1), torch.repeat(x!, [3, 1, 2]), ...torch.broadcast_tensors(x!.unsqueeze(1), y!)],
+  },
   logsumexp: { ops: ['logsumexp'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.logsumexp(1), torch.logsumexp(x!, [0, 1], true)] },
   view_scatter: {
     ops: ['view_scatter'],
@@ -611,7 +622,7 @@ reason('raw kernel maps that never record (the building blocks of recorded ops)'
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
-reason('bool or int64 results, which carry no gradient', 'multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
+reason('bool or int64 results, which carry no gradient', 'any all multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
 reason('a bool answer, which carries no gradient', 'equal allclose all any isclose');

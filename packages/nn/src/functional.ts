@@ -74,3 +74,8 @@ export function batch_norm(
 export {
   instance_norm, local_response_norm, bilinear, dropout1d, dropout2d, dropout3d, alpha_dropout, feature_alpha_dropout,
 } from './functional_extra.js';
+export {
+  normalize, gumbel_softmax, upsample, upsample_nearest, upsample_bilinear, max_pool1d_with_indices, max_pool2d_with_indices, max_pool3d_with_indices,
+  adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices, fractional_max_pool2d_with_indices,
+  fractional_max_pool3d_with_indices,
+} from './functional_misc.js';

@@ -62,6 +62,28 @@ const F_CASES: Record<string, OpCase> = {
       F.batch_norm(x!, f64([3], 0.2), f64([3], 1.5), { weight: w!, bias: b! }),
     ],
   },
+  normalize_resizes: {
+    ops: ['normalize', 'upsample', 'upsample_nearest', 'upsample_bilinear', 'gumbel_softmax'],
+    inputs: () => [leaf(1, 2, 2, 2), leaf(2, 3)],
+    fn: (x, l) => [
+      F.normalize(x!), F.normalize(x!, { p: 1, dim: -1 }), F.normalize(x!.mul(1e-13), { eps: 1e-12 }), F.upsample(x!, { size: [2, 3], mode: 'bilinear' }),
+      F.upsample_nearest(x!, { size: [3, 3] }), F.upsample_bilinear(x!, { size: [3, 2] }),
+      // the noise is drawn again at every evaluation: seeded before each, the draws agree (hard=True is one-hot, a
+      // step function whose straight-through gradient no finite difference sees)
+      (torch.manual_seed(5), F.gumbel_softmax(l!, { tau: 0.5 })), (torch.manual_seed(6), F.gumbel_softmax(l!, { dim: 0 })),
+    ],
+  },
+  pooling_with_indices: {
+    ops: ['max_pool1d_with_indices', 'max_pool2d_with_indices', 'max_pool3d_with_indices', 'adaptive_max_pool1d_with_indices', 'adaptive_max_pool2d_with_indices',
+      'adaptive_max_pool3d_with_indices', 'fractional_max_pool2d_with_indices', 'fractional_max_pool3d_with_indices'],
+    inputs: () => [leaf(1, 2, 4, 4)],
+    fn: (x) => [
+      F.max_pool1d_with_indices(x!.select(2, 0), 2)[0], F.max_pool2d_with_indices(x!, 2, { stride: 1 })[0], F.max_pool3d_with_indices(x!.unsqueeze(2), [1, 2, 2])[0],
+      F.adaptive_max_pool1d_with_indices(x!.select(3, 1), 3)[0], F.adaptive_max_pool2d_with_indices(x!, [2, 3])[0], F.adaptive_max_pool3d_with_indices(x!.unsqueeze(2), [1, 2, 2])[0],
+      F.fractional_max_pool2d_with_indices(x!, 2, { output_size: 3, _random_samples: torch.tensor([[[0.3, 0.6], [0.1, 0.9]]], { dtype: 'float64' }) })[0],
+      F.fractional_max_pool3d_with_indices(x!.unsqueeze(2).expand(1, 2, 2, 4, 4).contiguous(), [1, 2, 2], { output_size: [2, 3, 3], _random_samples: torch.tensor([[[0.3, 0.6, 0.2], [0.1, 0.9, 0.5]]], { dtype: 'float64' }) })[0],
+    ],
+  },
 };
 
 /** nn.functional exports defined in @tsgrad/nn that need no row, with the reason. */

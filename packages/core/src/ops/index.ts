@@ -29,3 +29,5 @@ export * from './products.js';
 export * from './dim_views.js';
 export * from './selection.js';
 export * from './sampling.js';
+export * from './rounding.js';
+export * from './tiling.js';

@@ -372,6 +372,25 @@ export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator 
 }
 
 /**
+ * Fills with samples of the exponential distribution of rate `lambd` (density `λe^(−λx)`) from `generator`, as
+ * `−log(1 − u) / λ` (an initialiser: not recorded; gumbel_softmax's noise).
+ *
+ * @returns `self`
+ * @example
+ * torch.empty([3]).exponential_(2);
+ */
+export function exponential_<T extends Tensor>(self: T, lambd = 1, generator = default_generator): T {
+  check_random_dtype(self, 'exponential_cpu');
+  if (!(lambd > 0)) throw new Error(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
+  check_inplace(self, []);
+  const r = Tensor.empty(self.shape, self.dtype);
+  const d = r._storage.data;
+  for (let i = 0; i < d.length; i++) d[i] = -Math.log(1 - generator.random()) / lambd;
+  write(self, r);
+  return self;
+}
+
+/**
  * `self` overwritten with `op(self)` as an in-place op: the node `op` records replaces `self`'s history (the
  * `inplace=True` forms of the activations). The node reads a copy of the value before the write.
  *

@@ -1,0 +1,110 @@
+// nn.functional's remaining forms: normalize (a composite, as PyTorch's), gumbel_softmax, the *_with_indices
+// pooling forms, and the deprecated upsample / upsample_nearest / upsample_bilinear aliases of interpolate.
+import * as torch from '@tsgrad/core';
+import type { Tensor } from '@tsgrad/core';
+import type { PyArgs } from '@tsgrad/core';
+
+const NORMALIZE = torch.signature<{ input: Tensor; p: number; dim: number; eps: number }>('normalize(Tensor input, float p=2.0, int dim=1, float eps=1e-12)');
+/**
+ * `input / max(‖input‖_p, eps)` along `dim`, composed as PyTorch composes it (NormBackward1, ClampMinBackward0,
+ * ExpandBackward0, DivBackward0).
+ *
+ * @example
+ * F.normalize(torch.tensor([[3, 4]])); // [[0.6, 0.8]]
+ */
+export function normalize(...args: PyArgs<[input: Tensor, p: number, dim: number, eps: number], { input?: Tensor; p?: number; dim?: number; eps?: number }>): Tensor {
+  const { input, p, dim, eps } = NORMALIZE.parse(args);
+  const denom = torch.clamp_min(input.norm(p, { dim, keepdim: true }), eps).expand(...input.shape);
+  return input.div(denom);
+}
+
+const GUMBEL = torch.signature<{ logits: Tensor; tau: number; hard: boolean; eps: number; dim: number }>('gumbel_softmax(Tensor logits, float tau=1, bool hard=False, float eps=1e-10, int dim=-1)');
+/**
+ * A sample of the Gumbel-softmax (concrete) distribution: `softmax((logits + g) / tau)` with Gumbel noise
+ * `g = −log(Exp(1))`; with `hard`, the one-hot of its argmax carrying the soft sample's gradient (the
+ * straight-through estimator). The noise comes from the default generator (seeded by `torch.manual_seed`, not
+ * PyTorch's stream).
+ *
+ * @example
+ * F.gumbel_softmax(logits, { tau: 0.5, hard: true }); // one-hot rows
+ */
+export function gumbel_softmax(...args: PyArgs<[logits: Tensor, tau: number, hard: boolean, eps: number, dim: number], { logits?: Tensor; tau?: number; hard?: boolean; eps?: number; dim?: number }>): Tensor {
+  const { logits, tau, hard, eps, dim } = GUMBEL.parse(args);
+  if (eps !== 1e-10) torch.warn('`eps` parameter is deprecated and has no effect.');
+  const gumbels = torch.empty_like(logits).exponential_().log().neg();
+  const soft = logits.add(gumbels).div(tau).softmax(dim);
+  if (!hard) return soft;
+  const index = soft.max(dim, true)[1];
+  const one_hot = torch.zeros_like(logits).scatter_(dim, index, 1);
+  return one_hot.sub(soft.detach()).add(soft);
+}
+
+/** The value and argmax of a pooling whose `return_indices` the caller cannot turn off. */
+const with_indices = (pool: (...a: never[]) => unknown) => (...args: unknown[]): [Tensor, Tensor] => {
+  const last = args[args.length - 1];
+  const kw = typeof last === 'object' && last !== null && !(last instanceof torch.Tensor) && !Array.isArray(last) ? (last as Record<string, unknown>) : null;
+  const positional = kw === null ? args : args.slice(0, -1);
+  return (pool as (...a: unknown[]) => [Tensor, Tensor])(...positional, { ...(kw ?? {}), return_indices: true });
+};
+
+/** `max_pool1d` returning `[values, indices]` (PyTorch's `F.max_pool1d_with_indices`). @example F.max_pool1d_with_indices(x, 2) */
+export const max_pool1d_with_indices = with_indices(torch.max_pool1d);
+/** `max_pool2d` returning `[values, indices]`. @example F.max_pool2d_with_indices(x, 2) */
+export const max_pool2d_with_indices = with_indices(torch.max_pool2d);
+/** `max_pool3d` returning `[values, indices]`. @example F.max_pool3d_with_indices(x, 2) */
+export const max_pool3d_with_indices = with_indices(torch.max_pool3d);
+/** `adaptive_max_pool1d` returning `[values, indices]`. @example F.adaptive_max_pool1d_with_indices(x, 3) */
+export const adaptive_max_pool1d_with_indices = with_indices(torch.adaptive_max_pool1d);
+/** `adaptive_max_pool2d` returning `[values, indices]`. @example F.adaptive_max_pool2d_with_indices(x, 3) */
+export const adaptive_max_pool2d_with_indices = with_indices(torch.adaptive_max_pool2d);
+/** `adaptive_max_pool3d` returning `[values, indices]`. @example F.adaptive_max_pool3d_with_indices(x, 3) */
+export const adaptive_max_pool3d_with_indices = with_indices(torch.adaptive_max_pool3d);
+/** `fractional_max_pool2d` returning `[values, indices]`. @example F.fractional_max_pool2d_with_indices(x, 2, { output_size: 3 }) */
+export const fractional_max_pool2d_with_indices = with_indices(torch.fractional_max_pool2d);
+/** `fractional_max_pool3d` returning `[values, indices]`. @example F.fractional_max_pool3d_with_indices(x, 2, { output_ratio: 0.5 }) */
+export const fractional_max_pool3d_with_indices = with_indices(torch.fractional_max_pool3d);
+
+type Resize = number | number[] | null;
+const UPSAMPLE = torch.signature<{ input: Tensor; size: Resize; scale_factor: Resize; mode: string; align_corners: boolean | null }>(
+  "upsample(Tensor input, Any size=None, Any scale_factor=None, str mode='nearest', bool? align_corners=None)");
+const UPSAMPLE_FIXED = (name: string) => torch.signature<{ input: Tensor; size: Resize; scale_factor: Resize }>(`${name}(Tensor input, Any size=None, Any scale_factor=None)`);
+const UPSAMPLE_NEAREST = UPSAMPLE_FIXED('upsample_nearest');
+const UPSAMPLE_BILINEAR = UPSAMPLE_FIXED('upsample_bilinear');
+type ResizeArgs = PyArgs<[input: Tensor, size: Resize, scale_factor: Resize], { input?: Tensor; size?: Resize; scale_factor?: Resize }>;
+const deprecated = (name: string): void => torch.warn(`nn.functional.${name} is deprecated. Use nn.functional.interpolate instead.`);
+
+/**
+ * Deprecated alias of `interpolate` (warns, as PyTorch).
+ *
+ * @example
+ * F.upsample(x, { scale_factor: 2 });
+ */
+export function upsample(...args: PyArgs<[input: Tensor, size: Resize, scale_factor: Resize, mode: string, align_corners: boolean | null], { input?: Tensor; size?: Resize; scale_factor?: Resize; mode?: string; align_corners?: boolean | null }>): Tensor {
+  const { input, size, scale_factor, mode, align_corners } = UPSAMPLE.parse(args);
+  deprecated('upsample');
+  return torch.interpolate_nd(input, { size, scale_factor, mode: mode as never, align_corners });
+}
+
+/**
+ * Deprecated nearest-neighbour `interpolate` (warns, as PyTorch).
+ *
+ * @example
+ * F.upsample_nearest(x, { scale_factor: 2 });
+ */
+export function upsample_nearest(...args: ResizeArgs): Tensor {
+  const { input, size, scale_factor } = UPSAMPLE_NEAREST.parse(args);
+  deprecated('upsample_nearest');
+  return torch.interpolate_nd(input, { size, scale_factor, mode: 'nearest' });
+}
+
+/**
+ * Deprecated bilinear `interpolate` with `align_corners=True` (warns, as PyTorch).
+ *
+ * @example
+ * F.upsample_bilinear(x, { size: [8, 8] });
+ */
+export function upsample_bilinear(...args: ResizeArgs): Tensor {
+  const { input, size, scale_factor } = UPSAMPLE_BILINEAR.parse(args);
+  deprecated('upsample_bilinear');
+  return torch.interpolate_nd(input, { size, scale_factor, mode: 'bilinear', align_corners: true });
+}
