@@ -75,7 +75,7 @@ export const OP_CASES: Record<string, OpCase> = {
   sin_cos: { ops: ['sin', 'cos'], inputs: () => [leaf([3, 4])], fn: (a) => [a!.sin(), a!.cos(), a!.sin().mul(a!.cos())] },
   sigmoid_tanh: { ops: ['sigmoid', 'tanh'], inputs: () => [leaf([3, 4])], fn: (a) => [torch.sigmoid(a!), torch.tanh(a!), a!.sigmoid().mul(a!.tanh())] },
   relu: { ops: ['relu'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [torch.relu(a!), a!.relu().mul(a!)] },
-  leaky_relu: { ops: ['leaky_relu'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [torch.leaky_relu(a!, 0.2), torch.leaky_relu(a!).mul(a!)] },
+  leaky_relu: { ops: ['leaky_relu', 'leaky_relu_'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [torch.leaky_relu(a!, 0.2), torch.leaky_relu(a!).mul(a!), torch.leaky_relu_(copy(a!), 0.3), torch.leaky_relu(copy(a!), 0.1, true)] },
   abs_sign: { ops: ['abs', 'sign'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [a!.abs(), a!.abs().mul(a!), a!.sign().mul(a!)] },
   clamp: {
     ops: ['clamp', 'clip'],

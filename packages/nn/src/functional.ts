@@ -77,5 +77,6 @@ export {
 export {
   normalize, gumbel_softmax, upsample, upsample_nearest, upsample_bilinear, max_pool1d_with_indices, max_pool2d_with_indices, max_pool3d_with_indices,
   adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices, fractional_max_pool2d_with_indices,
-  fractional_max_pool3d_with_indices,
+  fractional_max_pool3d_with_indices, elu_, celu_, selu_, hardtanh_, threshold_, rrelu_,
 } from './functional_misc.js';
+export { leaky_relu_ } from '@tsgrad/core';

@@ -1,5 +1,6 @@
 // nn.functional's remaining forms: normalize (a composite, as PyTorch's), gumbel_softmax, the *_with_indices
-// pooling forms, and the deprecated upsample / upsample_nearest / upsample_bilinear aliases of interpolate.
+// pooling forms, the deprecated upsample / upsample_nearest / upsample_bilinear aliases of interpolate, and the
+// in-place activations (elu_, celu_, selu_, hardtanh_, threshold_, rrelu_).
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import type { PyArgs } from '@tsgrad/core';
@@ -108,3 +109,24 @@ export function upsample_bilinear(...args: ResizeArgs): Tensor {
   deprecated('upsample_bilinear');
   return torch.interpolate_nd(input, { size, scale_factor, mode: 'bilinear', align_corners: true });
 }
+
+type InplaceFn = (input: Tensor, ...rest: unknown[]) => Tensor;
+/** An activation's in-place form: its own PyTorch signature, then the op with `inplace` set. */
+function in_place(schema: string, run: (a: Record<string, unknown> & { input: Tensor }) => Tensor): InplaceFn {
+  const sig = torch.signature<Record<string, unknown> & { input: Tensor }>(schema);
+  return (...args) => run(sig.parse(args as never));
+}
+
+/** In-place ELU (EluBackward1, as PyTorch's `F.elu_`). @example F.elu_(x, 0.5) */
+export const elu_: InplaceFn = in_place('elu_(Tensor input, float alpha=1.0)', (a) => torch.elu(a.input, a.alpha as number, true));
+/** In-place CELU (CeluBackward1). @example F.celu_(x) */
+export const celu_: InplaceFn = in_place('celu_(Tensor input, float alpha=1.0)', (a) => torch.celu(a.input, a.alpha as number, true));
+/** In-place SELU (EluBackward1, as PyTorch records it). @example F.selu_(x) */
+export const selu_: InplaceFn = in_place('selu_(Tensor input)', (a) => torch.selu(a.input, true));
+/** In-place hardtanh (HardtanhBackward0). @example F.hardtanh_(x, -2, 2) */
+export const hardtanh_: InplaceFn = in_place('hardtanh_(Tensor input, float min_val=-1.0, float max_val=1.0)', (a) => torch.hardtanh(a.input, a.min_val as number, a.max_val as number, true));
+/** In-place threshold (ThresholdBackward1). @example F.threshold_(x, 0.1, 0) */
+export const threshold_: InplaceFn = in_place('threshold_(Tensor input, float threshold, float value)', (a) => torch.threshold(a.input, a.threshold as number, a.value as number, true));
+/** In-place RReLU (RreluWithNoiseBackward1). @example F.rrelu_(x) */
+export const rrelu_: InplaceFn = in_place('rrelu_(Tensor input, float lower=0.125, float upper=0.3333333333333333, bool training=False)', (a) =>
+  torch.rrelu(a.input, a.lower as number, a.upper as number, a.training as boolean, true));

@@ -73,6 +73,11 @@ const F_CASES: Record<string, OpCase> = {
       (torch.manual_seed(5), F.gumbel_softmax(l!, { tau: 0.5 })), (torch.manual_seed(6), F.gumbel_softmax(l!, { dim: 0 })),
     ],
   },
+  inplace_activations: {
+    ops: ['elu_', 'celu_', 'selu_', 'hardtanh_', 'threshold_', 'rrelu_'],
+    inputs: () => [leaf(3, 4)],
+    fn: (x) => [F.elu_(x!.mul(1), 0.5), F.celu_(x!.mul(1)), F.selu_(x!.mul(1)), F.hardtanh_(x!.mul(1), -0.5, 0.5), F.threshold_(x!.mul(1), 0.1, -2), F.rrelu_(x!.mul(1))],
+  },
   pooling_with_indices: {
     ops: ['max_pool1d_with_indices', 'max_pool2d_with_indices', 'max_pool3d_with_indices', 'adaptive_max_pool1d_with_indices', 'adaptive_max_pool2d_with_indices',
       'adaptive_max_pool3d_with_indices', 'fractional_max_pool2d_with_indices', 'fractional_max_pool3d_with_indices'],

@@ -33,4 +33,23 @@ describe('nn.functional composites', () => {
     close(v, [0, 4]);
     expect(Array.from(i._contiguous_data())).toEqual([3, 3]);
   });
+
+  it('in-place activations record the nodes PyTorch records and write the values into the input', () => {
+    const cases: [string, (t: torch.Tensor) => torch.Tensor, number[]][] = [
+      ['EluBackward1', (t) => F.elu_(t), [-0.6321205496788025, 2]],
+      ['CeluBackward1', (t) => F.celu_(t), [-0.6321205496788025, 2]],
+      ['EluBackward1', (t) => F.selu_(t), [-1.1113307476043701, 2.1014020442962646]],
+      ['LeakyReluBackward1', (t) => F.leaky_relu_(t, 0.2), [-0.20000000298023224, 2]],
+      ['HardtanhBackward0', (t) => F.hardtanh_(t), [-1, 1]],
+      ['ThresholdBackward1', (t) => F.threshold_(t, 0.5, 2), [2, 2]],
+      ['RreluWithNoiseBackward1', (t) => F.rrelu_(t), [-0.2291666716337204, 2]],
+      ['LeakyReluBackward1', (t) => new nn.LeakyReLU(0.2, true).call(t), [-0.20000000298023224, 2]],
+    ];
+    for (const [node, f, want] of cases) {
+      const t = torch.tensor([-1, 2]).requires_grad_(true).mul(1);
+      const y = f(t);
+      expect(y.grad_fn!.name(), node).toBe(node);
+      close(t, want);
+    }
+  });
 });

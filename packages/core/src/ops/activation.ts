@@ -38,9 +38,13 @@ function pointwise(name: string, x: Tensor, f: (v: number) => number, dydx: (x: 
   return out;
 }
 
-/** Runs `op` in place on `x` when `inplace` (the node then replaces x's history), otherwise out of place. */
-function maybe_inplace(x: Tensor, inplace: boolean, op: (a: Tensor) => Tensor): Tensor {
-  return inplace ? apply_unary_inplace(x, op) : op(x);
+/**
+ * Runs `op` in place on `x` when `inplace` (the node then replaces x's history), otherwise out of place. `op`
+ * gets the node's overload number: PyTorch records the in-place forms whose rule reads the result as
+ * `…Backward1` (EluBackward1, CeluBackward1, ThresholdBackward1, RreluWithNoiseBackward1); the others use 0.
+ */
+function maybe_inplace(x: Tensor, inplace: boolean, op: (a: Tensor, overload: 0 | 1) => Tensor): Tensor {
+  return inplace ? apply_unary_inplace(x, (a) => op(a, 1)) : op(x, 0);
 }
 
 const log1pexp = (v: number): number => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
@@ -59,11 +63,11 @@ const ELU = signature<{ input: Tensor; alpha: number; inplace: boolean }>('elu(T
 export function elu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boolean], Inplace & { alpha?: number }>): Tensor {
   if (tracing) return trace_op('aten::elu', elu, args, ELU);
   const { input, alpha, inplace } = ELU.parse(args);
-  return maybe_inplace(input, inplace, (x) => elu_node(x, alpha, 1));
+  return maybe_inplace(input, inplace, (x, k) => elu_node(x, alpha, 1, k));
 }
 
-function elu_node(x: Tensor, alpha: number, scale: number): Tensor {
-  return pointwise('EluBackward0', x, (v) => (v > 0 ? scale * v : scale * alpha * Math.expm1(v)), (a) =>
+function elu_node(x: Tensor, alpha: number, scale: number, overload: 0 | 1): Tensor {
+  return pointwise(`EluBackward${overload}`, x, (v) => (v > 0 ? scale * v : scale * alpha * Math.expm1(v)), (a) =>
     where(gt(a, 0), scale, mul(exp(a), scale * alpha)));
 }
 
@@ -117,7 +121,7 @@ const SELU = signature<{ input: Tensor; inplace: boolean }>('selu(Tensor input, 
 export function selu(...args: PyArgs<[input: Tensor, inplace: boolean], Inplace>): Tensor {
   if (tracing) return trace_op('aten::selu', selu, args, SELU);
   const { input, inplace } = SELU.parse(args);
-  return maybe_inplace(input, inplace, (x) => elu_node(x, SELU_ALPHA, SELU_SCALE));
+  return maybe_inplace(input, inplace, (x, k) => elu_node(x, SELU_ALPHA, SELU_SCALE, k));
 }
 
 const CELU = signature<{ input: Tensor; alpha: number; inplace: boolean }>('celu(Tensor input, float alpha=1.0, bool inplace=False)');
@@ -131,8 +135,8 @@ export function celu(...args: PyArgs<[input: Tensor, alpha: number, inplace: boo
   if (tracing) return trace_op('aten::celu', celu, args, CELU);
   const { input, alpha, inplace } = CELU.parse(args);
   if (alpha === 0) throw new Error('ZeroDivisionError: alpha cannot be 0 for CELU');
-  return maybe_inplace(input, inplace, (x) =>
-    pointwise('CeluBackward0', x, (v) => (v > 0 ? v : alpha * Math.expm1(v / alpha)), (a) => where(gt(a, 0), 1, exp(div(a, alpha)))));
+  return maybe_inplace(input, inplace, (x, k) =>
+    pointwise(`CeluBackward${k}`, x, (v) => (v > 0 ? v : alpha * Math.expm1(v / alpha)), (a) => where(gt(a, 0), 1, exp(div(a, alpha)))));
 }
 
 const HARDTANH = signature<{ input: Tensor; min_val: number; max_val: number; inplace: boolean }>('hardtanh(Tensor input, float min_val=-1.0, float max_val=1.0, bool inplace=False)');
@@ -302,7 +306,7 @@ const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; i
 export function threshold(...args: PyArgs<[input: Tensor, threshold: number, value: number, inplace: boolean], Inplace & { threshold?: number; value?: number }>): Tensor {
   if (tracing) return trace_op('aten::threshold', threshold, args, THRESHOLD);
   const { input, threshold: th, value, inplace } = THRESHOLD.parse(args);
-  return maybe_inplace(input, inplace, (x) => pointwise('ThresholdBackward0', x, (v) => (v > th ? v : value), (a) => mask(gt(a, th), a)));
+  return maybe_inplace(input, inplace, (x, k) => pointwise(`ThresholdBackward${k}`, x, (v) => (v > th ? v : value), (a) => mask(gt(a, th), a)));
 }
 
 const SOFTSIGN = signature<{ input: Tensor }>('softsign(Tensor input)');
@@ -409,7 +413,7 @@ export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: numb
   if (tracing) return trace_op('aten::rrelu', rrelu, args, RRELU);
   const { input, lower, upper, training, inplace } = RRELU.parse(args);
   if (lower > upper) throw new Error(`Lower bound should be less than or equal to the upper bound`);
-  return maybe_inplace(input, inplace, (x) => {
+  return maybe_inplace(input, inplace, (x, k) => {
     const noise = no_grad(() => {
       const src = x._contiguous_data();
       const t = Tensor.empty(x.shape, float_dtype(x.dtype));
@@ -419,7 +423,7 @@ export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: numb
       return t;
     });
     const out = no_grad(() => mul(x, noise));
-    record('RreluWithNoiseBackward0', [x], [out], (_c, [g]) => [mul(g!, noise)]);
+    record(`RreluWithNoiseBackward${k}`, [x], [out], (_c, [g]) => [mul(g!, noise)]);
     return out;
   });
 }

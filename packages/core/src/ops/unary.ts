@@ -6,6 +6,7 @@ import { promote_with_scalar } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, ge, gt, le, logical_and_, map_binary, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
+import { apply_unary_inplace } from './inplace.js';
 import { signature } from '../signature.js';
 import type { ClampOptions } from './types.js';
 
@@ -191,11 +192,28 @@ function threshold_backward(g: Tensor, r: Tensor): Tensor {
  * @example
  * torch.leaky_relu(torch.tensor([-10, 5]), 0.1); // [-1, 5]
  */
-export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {
-  if (tracing) return trace_op('aten::leaky_relu', leaky_relu, [x, negative_slope]);
+export function leaky_relu(x: Tensor, negative_slope = 0.01, inplace = false): Tensor {
+  if (tracing) return trace_op('aten::leaky_relu', leaky_relu, [x, negative_slope, inplace]);
+  if (inplace) return leaky_relu_(x, negative_slope);
+  return leaky_relu_node(x, negative_slope, 'LeakyReluBackward0');
+}
+
+function leaky_relu_node(x: Tensor, negative_slope: number, name: string): Tensor {
   const out = map_unary(x, 'leaky_relu', x.dtype, negative_slope);
-  record('LeakyReluBackward0', [x], [out], (ctx, [g]) => [leaky_relu_backward(g!, ctx.saved_tensors[0]!, negative_slope)], [x]);
+  record(name, [x], [out], (ctx, [g]) => [leaky_relu_backward(g!, ctx.saved_tensors[0]!, negative_slope)], [x]);
   return out;
+}
+
+/**
+ * In-place {@link leaky_relu}, recorded as PyTorch records it (LeakyReluBackward1).
+ *
+ * @returns `x`
+ * @example
+ * torch.leaky_relu_(x, 0.2);
+ */
+export function leaky_relu_<T extends Tensor>(x: T, negative_slope = 0.01): T {
+  if (tracing) return trace_op('aten::leaky_relu_', leaky_relu_, [x, negative_slope]) as T;
+  return apply_unary_inplace(x, (a) => leaky_relu_node(a, negative_slope, 'LeakyReluBackward1'));
 }
 
 /**

@@ -47,8 +47,7 @@ export class LeakyReLU extends Module {
     ({ negative_slope: this.negative_slope, inplace: this.inplace } = LEAKY_RELU.parse(args));
   }
   override forward(input: Tensor): Tensor {
-    const out = leaky_relu(input, this.negative_slope);
-    return this.inplace ? input.copy_(out) : out;
+    return leaky_relu(input, this.negative_slope, this.inplace);
   }
   override extra_repr(): string {
     return `negative_slope=${py_repr(this.negative_slope)}${this.inplace ? ', inplace=True' : ''}`;
