@@ -264,6 +264,11 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([2, 3]), leaf([3, 1])],
     fn: (x, y) => [x!.repeat(2, 1), torch.repeat(x!, [3, 1, 2]), ...torch.broadcast_tensors(x!.unsqueeze(1), y!)],
   },
+  pdist: {
+    ops: ['pdist'],
+    inputs: () => [leaf([4, 3])],
+    fn: (x) => [torch.pdist(x!), torch.pdist(x!, 1), torch.pdist(x!, 3), torch.pdist(x!, 0.5), torch.pdist(x!, Infinity), torch.pdist(x!, 0)],
+  },
   logsumexp: { ops: ['logsumexp'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.logsumexp(1), torch.logsumexp(x!, [0, 1], true)] },
   view_scatter: {
     ops: ['view_scatter'],

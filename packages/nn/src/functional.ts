@@ -79,4 +79,4 @@ export {
   adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices, fractional_max_pool2d_with_indices,
   fractional_max_pool3d_with_indices, elu_, celu_, selu_, hardtanh_, threshold_, rrelu_,
 } from './functional_misc.js';
-export { leaky_relu_ } from '@tsgrad/core';
+export { leaky_relu_, pdist } from '@tsgrad/core';
