@@ -623,7 +623,7 @@ reason('device moves and legacy type names: cpu() is the identity, cuda() and ha
 reason('printing helpers', 'Size object_address');
 reason('the argument reader of to()', 'parse_to');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
-reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride');
+reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride scan_dim');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');

@@ -6,7 +6,7 @@ import { normalize_dim, numel_of } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
 import { div, mul, to_dtype, where } from './arithmetic.js';
-import { cumsum, flip } from './reorder.js';
+import { cumsum, flip, scan_dim } from './reorder.js';
 import { sum } from './reduce.js';
 import { cat, expand, narrow, permute, reshape, unsqueeze } from './view.js';
 import { triu } from './triangular.js';
@@ -141,20 +141,7 @@ export function cumprod(...args: PyArgs<[input: Tensor, dim: number], { input?: 
   const dtype = product_dtype(a.input, a.dtype);
   const x = a.input.dtype === dtype ? a.input : to_dtype(a.input, dtype);
   const d = normalize_dim(a.dim, x.ndim);
-  const [outer, size, inner] = split_at(x.ndim === 0 ? [1] : x.shape, d);
-  const out = empty(x.shape, x.dtype);
-  const od = out._storage.data;
-  const src = x._contiguous_data();
-  for (let o = 0; o < outer; o++) {
-    for (let n = 0; n < inner; n++) {
-      let p = 1;
-      for (let j = 0; j < size; j++) {
-        const at = (o * size + j) * inner + n;
-        p *= src[at]!;
-        od[at] = p;
-      }
-    }
-  }
+  const out = scan_dim(x, d, false, 1, (acc, v) => acc * v);
   record('CumprodBackward0', [x], [out], (ctx, [g]) => {
     const [xs, r] = ctx.saved_tensors;
     return [cumprod_grad(g!, xs!, r!, d)];

@@ -108,6 +108,18 @@ export function cumsum(...args: PyArgs<[input: Tensor, dim: number], { input?: T
 
 /** Running sums along `d`, from the start or (`reverse`) from the end: the latter is cumsum's adjoint. */
 function cumsum_dim(x: Tensor, d: number, reverse: boolean): Tensor {
+  const out = scan_dim(x, d, reverse, 0, (acc, v) => acc + v);
+  record('CumsumBackward0', [x], [out], (_c, [g]) => [cumsum_dim(g!, d, !reverse)]);
+  return out;
+}
+
+/**
+ * The running `step(acc, x_i)` from `init` along `d` (from the end when `reverse`), unrecorded: the scan behind
+ * cumsum and cumprod.
+ *
+ * @hidden
+ */
+export function scan_dim(x: Tensor, d: number, reverse: boolean, init: number, step: (acc: number, v: number) => number): Tensor {
   const shape = x.ndim === 0 ? [1] : x.shape;
   const size = shape[d]!;
   const outer = numel_of(shape.slice(0, d));
@@ -117,14 +129,13 @@ function cumsum_dim(x: Tensor, d: number, reverse: boolean): Tensor {
   const src = x._contiguous_data();
   for (let o = 0; o < outer; o++) {
     for (let n = 0; n < inner; n++) {
-      let acc = 0;
+      let acc = init;
       for (let j = 0; j < size; j++) {
         const at = (o * size + (reverse ? size - 1 - j : j)) * inner + n;
-        acc += src[at]!;
+        acc = step(acc, src[at]!);
         od[at] = acc;
       }
     }
   }
-  record('CumsumBackward0', [x], [out], (_c, [g]) => [cumsum_dim(g!, d, !reverse)]);
   return out;
 }
