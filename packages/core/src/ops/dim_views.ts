@@ -118,7 +118,12 @@ export function diag(...args: PyArgs<[input: Tensor, diagonal: number], { input?
 const MOVEDIM = signature<{ input: Tensor; source: number[]; destination: number[] }>('movedim(Tensor input, int[1] source, int[1] destination)');
 const MOVEAXIS = signature<{ input: Tensor; source: number[]; destination: number[] }>('moveaxis(Tensor input, int[1] source, int[1] destination)');
 /** The arguments of `x.movedim(...)` / `x.moveaxis(...)`. */
-export type MovedimMethodArgs = PyArgs<[source: number | number[], destination: number | number[]], { source?: number | number[]; destination?: number | number[] }>;
+export type MovedimMethodArgs = PyArgs<[source: number | number[], destination: number | number[]], {
+  /** The dim(s) moved. */
+  source?: number | number[];
+  /** Where they go, in the same order. */
+  destination?: number | number[];
+}>;
 type MovedimArgs = PyArgs<[input: Tensor, source: number | number[], destination: number | number[]], { input?: Tensor; source?: number | number[]; destination?: number | number[] }>;
 
 

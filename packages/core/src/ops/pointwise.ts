@@ -54,7 +54,12 @@ const c_type_name = (d: DType): string => ({ float32: 'float', float64: 'double'
 
 const LERP = signature<{ input: Tensor; end: Tensor; weight: Tensor | Scalar }>('lerp(Tensor input, Tensor end, Tensor|Scalar weight)');
 /** The arguments of `x.lerp(...)` / `x.lerp_(...)`. */
-export type LerpMethodArgs = PyArgs<[end: Tensor, weight: Tensor | Scalar], { end?: Tensor; weight?: Tensor | Scalar }>;
+export type LerpMethodArgs = PyArgs<[end: Tensor, weight: Tensor | Scalar], {
+  /** Where the interpolation ends (weight 1). */
+  end?: Tensor;
+  /** How far from input towards end: a number or a broadcasting tensor. */
+  weight?: Tensor | Scalar;
+}>;
 /**
  * `input + weight·(end − input)` with broadcasting (LerpBackward0 for a number weight, LerpBackward1 for a
  * tensor one, whose gradient is `end − input`). input, end (and a tensor weight) must share one floating dtype.
@@ -90,7 +95,14 @@ const ADDCMUL = signature<AddcParsed>('addcmul(Tensor input, Tensor tensor1, Ten
 const ADDCDIV = signature<AddcParsed>('addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1)');
 type AddcArgs = PyArgs<[input: Tensor, tensor1: Tensor, tensor2: Tensor], { input?: Tensor; tensor1?: Tensor; tensor2?: Tensor; value?: Scalar }>;
 /** The arguments of `x.addcmul(...)` / `x.addcdiv(...)` and their in-place forms. */
-export type AddcMethodArgs = PyArgs<[tensor1: Tensor, tensor2: Tensor], { tensor1?: Tensor; tensor2?: Tensor; value?: Scalar }>;
+export type AddcMethodArgs = PyArgs<[tensor1: Tensor, tensor2: Tensor], {
+  /** The numerator / first factor. */
+  tensor1?: Tensor;
+  /** The denominator / second factor. */
+  tensor2?: Tensor;
+  /** The multiplier of the product or quotient (default 1). */
+  value?: Scalar;
+}>;
 
 /**
  * `input + value · tensor1 · tensor2` with broadcasting (AddcmulBackward0).

@@ -390,7 +390,14 @@ export function index_copy(...args: IndexSourceFnArgs): Tensor {
 interface IndexFillArgs { input: Tensor; dim: number; index: Tensor; value: Tensor | Scalar }
 const INDEX_FILL = signature<IndexFillArgs>('index_fill(Tensor input, int dim, Tensor index, Tensor|Scalar value)');
 /** The arguments of `x.index_fill(...)` / `x.index_fill_(...)`. */
-export type IndexFillMethodArgs = PyArgs<[dim: number, index: Tensor, value: Tensor | Scalar], { dim?: number; index?: Tensor; value?: Tensor | Scalar }>;
+export type IndexFillMethodArgs = PyArgs<[dim: number, index: Tensor, value: Tensor | Scalar], {
+  /** The dim filled along. */
+  dim?: number;
+  /** int64 positions along `dim` (negative from the end). */
+  index?: Tensor;
+  /** The number written, or a 0-dim tensor holding it. */
+  value?: Tensor | Scalar;
+}>;
 
 function index_fill_parsed(a: IndexFillArgs): Tensor {
   const { input: x, index, value } = a;

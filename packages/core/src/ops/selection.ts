@@ -155,7 +155,12 @@ function put_add_zeros(src: Tensor, index: Tensor, pos: Int32Array, shape: reado
 
 const TAKE_ALONG = signature<{ input: Tensor; indices: Tensor; dim: number | null }>('take_along_dim(Tensor input, Tensor indices, int? dim=None)');
 /** The arguments of `x.take_along_dim(...)`. */
-export type TakeAlongDimMethodArgs = PyArgs<[indices: Tensor, dim: number | null], { indices?: Tensor; dim?: number | null }>;
+export type TakeAlongDimMethodArgs = PyArgs<[indices: Tensor, dim: number | null], {
+  /** int64 positions along `dim`, broadcast against the input off `dim`. */
+  indices?: Tensor;
+  /** The dim read along; absent or null: the flattened input. */
+  dim?: number | null;
+}>;
 /**
  * The entries of `input` at `indices` along `dim`, the two broadcast against each other off `dim` (a gather, as
  * PyTorch composes it: GatherBackward0); without `dim`, over the flattened input (as `take`, with gather's rules).

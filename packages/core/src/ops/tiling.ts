@@ -74,7 +74,12 @@ const ANY = signature<TruthArgs>('any(Tensor input, int? dim=None, bool keepdim=
 const ALL = signature<TruthArgs>('all(Tensor input, int? dim=None, bool keepdim=False)');
 type TruthFnArgs = PyArgs<[input: Tensor, dim: number | null, keepdim: boolean], { input?: Tensor; dim?: number | null; keepdim?: boolean }>;
 /** The arguments of `x.any(...)` / `x.all(...)`. */
-export type TruthMethodArgs = PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>;
+export type TruthMethodArgs = PyArgs<[dim: number | null, keepdim: boolean], {
+  /** The dim reduced (all elements when absent). */
+  dim?: number | null;
+  /** Keep `dim` with size 1. */
+  keepdim?: boolean;
+}>;
 
 /** Whether any (`want` true) or every element is non-zero, over all elements or along `dim`; a bool tensor. */
 function truth(a: TruthArgs, want_any: boolean): Tensor {
