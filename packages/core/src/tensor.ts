@@ -27,7 +27,6 @@ import type { CumprodMethodArgs, ProdMethodArgs } from './ops/products.js';
 import type { DiagonalMethodArgs, MovedimMethodArgs } from './ops/dim_views.js';
 import type { TakeAlongDimMethodArgs } from './ops/selection.js';
 import type { MultinomialMethodArgs } from './ops/sampling.js';
-import type { TruthMethodArgs } from './ops/tiling.js';
 import type { IndexFillMethodArgs, IndexSourceMethodArgs } from './ops/scatter.js';
 import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
@@ -1187,16 +1186,6 @@ export class Tensor {
   repeat(...args: (number | number[] | { repeats?: number[] })[]): Tensor {
     method_call();
     return (ops.repeat as (...a: unknown[]) => Tensor)(this, ...args);
-  }
-  /** Method form of {@link ops.any}. */
-  any(...args: TruthMethodArgs): Tensor {
-    method_call();
-    return (ops.any as (...a: unknown[]) => Tensor)(this, ...args);
-  }
-  /** Method form of {@link ops.all}. */
-  all(...args: TruthMethodArgs): Tensor {
-    method_call();
-    return (ops.all as (...a: unknown[]) => Tensor)(this, ...args);
   }
   /** Method form of {@link ops.logsumexp}. */
   logsumexp(...args: LogsumexpMethodArgs): Tensor {

@@ -627,8 +627,8 @@ reason('raw kernel maps that never record (the building blocks of recorded ops)'
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
-reason('bool or int64 results, which carry no gradient', 'any all multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
-reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_');
+reason('bool or int64 results, which carry no gradient', 'multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
+reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_ exponential_');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
 reason('a bool answer, which carries no gradient', 'equal allclose all any isclose');
 reason('an argument check, not an op', 'embedding_padding_idx');

@@ -1,7 +1,7 @@
 // Tiling and broadcasting several tensors: repeat (RepeatBackward0: the tiles' gradients summed back) and
-// broadcast_tensors (expanded views), plus the truth reductions any / all.
+// broadcast_tensors (expanded views), and is_floating_point.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { broadcast_shapes, contiguous_strides, normalize_dim, numel_of } from '../shape.js';
+import { broadcast_shapes, contiguous_strides } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
 import { expand, reshape } from './view.js';
@@ -67,66 +67,6 @@ export function broadcast_tensors(...tensors: (Tensor | Tensor[])[]): Tensor[] {
   });
   const shape = list.reduce<number[]>((s, t) => broadcast_shapes(s, t.shape), []);
   return list.map((t) => expand(t, shape));
-}
-
-interface TruthArgs { input: Tensor; dim: number | null; keepdim: boolean }
-const ANY = signature<TruthArgs>('any(Tensor input, int? dim=None, bool keepdim=False)');
-const ALL = signature<TruthArgs>('all(Tensor input, int? dim=None, bool keepdim=False)');
-type TruthFnArgs = PyArgs<[input: Tensor, dim: number | null, keepdim: boolean], { input?: Tensor; dim?: number | null; keepdim?: boolean }>;
-/** The arguments of `x.any(...)` / `x.all(...)`. */
-export type TruthMethodArgs = PyArgs<[dim: number | null, keepdim: boolean], {
-  /** The dim reduced (all elements when absent). */
-  dim?: number | null;
-  /** Keep `dim` with size 1. */
-  keepdim?: boolean;
-}>;
-
-/** Whether any (`want` true) or every element is non-zero, over all elements or along `dim`; a bool tensor. */
-function truth(a: TruthArgs, want_any: boolean): Tensor {
-  const x = a.input;
-  const src = x._contiguous_data();
-  if (a.dim === null) {
-    const out = empty([], 'bool');
-    let r = !want_any;
-    for (let i = 0; i < src.length; i++) if ((src[i] !== 0) === want_any) r = want_any;
-    out._storage.data[0] = +r;
-    return out;
-  }
-  const d = normalize_dim(a.dim, x.ndim);
-  const shape = x.ndim === 0 ? [1] : x.shape;
-  const [outer, size, inner] = [numel_of(shape.slice(0, d)), shape[d]!, numel_of(shape.slice(d + 1))];
-  const out_shape = x.shape.flatMap((s, i) => (i !== d ? [s] : a.keepdim ? [1] : []));
-  const out = empty(out_shape, 'bool');
-  for (let o = 0; o < outer; o++) {
-    for (let n = 0; n < inner; n++) {
-      let r = !want_any;
-      for (let j = 0; j < size; j++) if ((src[(o * size + j) * inner + n] !== 0) === want_any) r = want_any;
-      out._storage.data[o * inner + n] = +r;
-    }
-  }
-  return out;
-}
-
-/**
- * Whether any element is non-zero (over all elements, or along `dim`): a bool tensor (not differentiable).
- *
- * @example
- * torch.any(torch.tensor([[0, 1], [0, 0]]), 1); // [true, false]
- */
-export function any(...args: TruthFnArgs): Tensor {
-  if (tracing) return trace_op('aten::any', any, args, ANY);
-  return truth(ANY.parse(args), true);
-}
-
-/**
- * Whether every element is non-zero (over all elements, or along `dim`): a bool tensor (not differentiable).
- *
- * @example
- * torch.all(torch.tensor([[1, 1], [0, 1]]), 1); // [true, false]
- */
-export function all(...args: TruthFnArgs): Tensor {
-  if (tracing) return trace_op('aten::all', all, args, ALL);
-  return truth(ALL.parse(args), false);
 }
 
 /**
