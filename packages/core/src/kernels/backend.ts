@@ -3,6 +3,7 @@
 import * as elementwise from './js/elementwise.js';
 import * as reduce from './js/reduce.js';
 import * as nn from './js/nn_kernels.js';
+import * as norm from './js/norm_kernels.js';
 import { wasm_gemm, wasm_simd_supported } from './wasm/gemm.js';
 import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_backward_weight, wasm_conv2d_forward } from './wasm/conv.js';
 import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
@@ -37,6 +38,12 @@ export interface Backend {
   readonly extreme_along: typeof reduce.extreme_along;
   /** Softmax or log-softmax along one dim. */
   readonly softmax: typeof reduce.softmax;
+  /** Per-channel mean and biased variance of a contiguous `[outer, C, inner]` array (batch normalisation's statistics). */
+  readonly channel_moments: typeof norm.channel_moments;
+  /** Per-channel `Σ g` and `Σ g·(x − mean)` (batch normalisation's backward sums). */
+  readonly channel_grad_sums: typeof norm.channel_grad_sums;
+  /** `out = a[c]·x + b[c]·y + k[c]` per channel (batch normalisation's forward and backward maps). */
+  readonly channel_affine: typeof norm.channel_affine;
   /** General matrix multiply `C = alpha·op(A)·op(B) + beta·C` on flat row-major arrays, summed in doubles. */
   readonly gemm: typeof nn.gemm;
   /** 2-D convolution of `[N, C, H, W]` with `[O, C/groups, kH, kW]`. */
@@ -77,6 +84,9 @@ export const js_backend: Backend = {
   extreme: reduce.extreme,
   extreme_along: reduce.extreme_along,
   softmax: reduce.softmax,
+  channel_moments: norm.channel_moments,
+  channel_grad_sums: norm.channel_grad_sums,
+  channel_affine: norm.channel_affine,
   gemm: nn.gemm,
   conv2d_forward: nn.conv2d_forward,
   conv2d_backward_input: nn.conv2d_backward_input,

@@ -6,10 +6,13 @@ import { numel_of } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
 import { add, div, mul, pow, sub } from './arithmetic.js';
-import { record } from './record.js';
+import { empty, record } from './record.js';
+import { is_grad_enabled } from '../autograd/grad_mode.js';
+import { kernels } from '../kernels/backend.js';
+import type { FloatArray } from '../kernels/js/nn_kernels.js';
+import { scalar_type_name, type DType } from '../dtype.js';
 import { mean, sum } from './reduce.js';
-import { empty } from './creation.js';
-import { reciprocal, rsqrt, sqrt } from './unary.js';
+import { rsqrt } from './unary.js';
 import { reshape, view } from './view.js';
 
 /** `(x - mean) · rstd` over `dims` (kept), with the `rstd` used. */
@@ -65,42 +68,95 @@ export function native_batch_norm(
   for (const [name, t] of [['running_mean', running_mean], ['running_var', running_var], ['weight', weight], ['bias', bias]] as const) {
     if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${C} elements not ${t.numel()}`);
   }
+  if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new Error(`"batch_norm" not implemented for '${scalar_type_name(input.dtype)}'`);
   const channel_shape = input.shape.map((s, i) => (i === 1 ? C : 1));
-  const x = input.detach();
-  // per channel [1, C, 1, …]: the mean and standard deviation used
-  let mu: Tensor;
-  let std: Tensor;
-  let save_mean: Tensor;
-  let save_invstd: Tensor;
+  const [outer, inner] = [input.shape[0]!, numel_of(input.shape) / Math.max(input.shape[0]! * C, 1)];
+  const x = input._contiguous_data() as FloatArray;
+  const ks = kernels();
+  // per channel, in float64: the mean and 1/std used, and the affine map out = scale·x + shift
+  const mu = new Float64Array(C);
+  const invstd = new Float64Array(C);
   if (training) {
-    const count = numel_of(input.shape) / C;
-    mu = mean(x, dims, { keepdim: true });
-    const xc = sub(x, mu);
-    const var_ = mean(mul(xc, xc), dims, { keepdim: true });
-    std = sqrt(add(var_, eps));
-    if (running_mean !== null) running_mean.mul_(1 - momentum).add_(mul(view(mu, [C]), momentum));
-    if (running_var !== null) running_var.mul_(1 - momentum).add_(mul(view(var_, [C]), (momentum * count) / Math.max(count - 1, 1)));
-    [save_mean, save_invstd] = [view(mu, [C]), view(reciprocal(std), [C])];
+    const var_ = new Float64Array(C);
+    ks.channel_moments(x, outer, C, inner, mu, var_);
+    for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(var_[c]! + eps);
+    const count = outer * inner;
+    const as_tensor = (v: Float64Array): Tensor => from_values(v, input.dtype);
+    if (running_mean !== null) running_mean.mul_(1 - momentum).add_(mul(as_tensor(mu), momentum));
+    if (running_var !== null) running_var.mul_(1 - momentum).add_(mul(as_tensor(var_), (momentum * count) / Math.max(count - 1, 1)));
   } else {
     if (running_mean === null || running_var === null) throw new Error('running_mean and running_var must be defined in evaluation mode');
-    // copies, so a later in-place update of the buffers cannot reach backward
-    mu = view(running_mean.detach(), channel_shape).clone();
-    std = sqrt(add(view(running_var.detach(), channel_shape), eps));
-    [save_mean, save_invstd] = [empty([0], { dtype: input.dtype }), empty([0], { dtype: input.dtype })];
+    const rm = running_mean._contiguous_data();
+    const rv = running_var._contiguous_data();
+    for (let c = 0; c < C; c++) [mu[c], invstd[c]] = [rm[c]!, 1 / Math.sqrt(rv[c]! + eps)];
   }
-  let out = div(sub(x, mu), std);
-  if (weight !== null) out = mul(out, view(weight.detach(), channel_shape));
-  if (bias !== null) out = add(out, view(bias.detach(), channel_shape));
+  const w = weight?._contiguous_data() ?? null;
+  const b = bias?._contiguous_data() ?? null;
+  const scale = new Float64Array(C);
+  const shift = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    scale[c] = invstd[c]! * (w === null ? 1 : w[c]!);
+    shift[c] = (b === null ? 0 : b[c]!) - mu[c]! * scale[c]!;
+  }
+  const out = empty(input.shape, input.dtype);
+  ks.channel_affine(x, null, outer, C, inner, scale, null, shift, out._storage.data as FloatArray);
   record('NativeBatchNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
-    const [xs, w] = ctx.saved_tensors;
-    const dxhat = w == null ? g! : mul(g!, view(w, channel_shape));
-    let dx: Tensor;
-    let xh: Tensor;
-    if (training) ({ dx, xhat: xh } = standardize_backward(xs!, dims, eps, dxhat));
-    else [dx, xh] = [div(dxhat, std), div(sub(xs!, mu), std)];
-    return [ctx.needs_input_grad(0) ? dx : null, ctx.needs_input_grad(1) ? sum(mul(g!, xh), dims) : null, ctx.needs_input_grad(2) ? sum(g!, dims) : null];
+    const [xs, ws] = ctx.saved_tensors;
+    if (is_grad_enabled()) return batch_norm_backward_graph(xs!, ws ?? null, g!, training ? null : { mu, invstd }, dims, channel_shape, eps, ctx);
+    // dx = scale·(g − mean(g) − x̂·mean(g·x̂)) in training (the batch statistics depend on x), scale·g otherwise;
+    // as one affine map of g and x per channel: α·g + β·x + γ
+    const gd = g!._contiguous_data() as FloatArray;
+    const xd = xs!._contiguous_data() as FloatArray;
+    const sum_g = new Float64Array(C);
+    const sum_gx = new Float64Array(C);
+    ks.channel_grad_sums(gd, xd, outer, C, inner, mu, sum_g, sum_gx);
+    const n = outer * inner;
+    let dx: Tensor | null = null;
+    if (ctx.needs_input_grad(0)) {
+      const [alpha, beta, gamma] = [new Float64Array(C), new Float64Array(C), new Float64Array(C)];
+      for (let c = 0; c < C; c++) {
+        alpha[c] = scale[c]!;
+        if (!training) continue;
+        beta[c] = (-scale[c]! * invstd[c]! * invstd[c]! * sum_gx[c]!) / n;
+        gamma[c] = -scale[c]! * (sum_g[c]! / n) - beta[c]! * mu[c]!;
+      }
+      dx = empty(xs!.shape, xs!.dtype);
+      ks.channel_affine(gd, training ? xd : null, outer, C, inner, alpha, training ? beta : null, gamma, dx._storage.data as FloatArray);
+    }
+    const grad_w = ctx.needs_input_grad(1) ? from_values(sum_gx.map((v, c) => v * invstd[c]!), input.dtype) : null;
+    const grad_b = ctx.needs_input_grad(2) ? from_values(sum_g, input.dtype) : null;
+    return [dx, grad_w, grad_b];
   }, weight === null ? [input] : [input, weight]);
+  const [save_mean, save_invstd] = training ? [from_values(mu, input.dtype), from_values(invstd, input.dtype)] : [empty([0], input.dtype), empty([0], input.dtype)];
   return [out, save_mean, save_invstd];
+}
+
+/**
+ * NativeBatchNormBackward0's formula in differentiable ops, for `create_graph`: in training the batch statistics
+ * are recomputed from `x`, so the gradient is recorded as a function of it; in evaluation `stats` are the fixed
+ * running ones.
+ */
+function batch_norm_backward_graph(
+  x: Tensor, w: Tensor | null, g: Tensor, stats: { mu: Float64Array; invstd: Float64Array } | null, dims: number[], channel_shape: number[], eps: number,
+  ctx: { needs_input_grad(i: number): boolean },
+): (Tensor | null)[] {
+  const dxhat = w === null ? g : mul(g, view(w, channel_shape));
+  let dx: Tensor;
+  let xh: Tensor;
+  if (stats === null) ({ dx, xhat: xh } = standardize_backward(x, dims, eps, dxhat));
+  else {
+    const mu = view(from_values(stats.mu, x.dtype), channel_shape);
+    const invstd = view(from_values(stats.invstd, x.dtype), channel_shape);
+    [dx, xh] = [mul(dxhat, invstd), mul(sub(x, mu), invstd)];
+  }
+  return [ctx.needs_input_grad(0) ? dx : null, ctx.needs_input_grad(1) ? sum(mul(g, xh), dims) : null, ctx.needs_input_grad(2) ? sum(g, dims) : null];
+}
+
+/** A 1-D tensor of `dtype` holding float64 values (rounded to float32 for a float32 dtype). */
+function from_values(v: Float64Array, dtype: DType): Tensor {
+  const t = empty([v.length], dtype);
+  t._storage.data.set(v);
+  return t;
 }
 
 const LAYER_NORM = signature<{ input: Tensor; normalized_shape: number[]; weight: Tensor | null; bias: Tensor | null; eps: number }>(
