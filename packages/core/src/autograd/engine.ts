@@ -5,6 +5,7 @@ import { shapes_equal } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { sum_to } from '../ops/reduce.js';
 import { add } from '../ops/arithmetic.js';
+import { t } from '../ops/view.js';
 import { empty } from '../ops/record.js';
 import { is_grad_enabled, no_grad, set_grad_enabled } from './grad_mode.js';
 import { check_result, check_single_result, hook_name } from './hook_result.js';
@@ -192,6 +193,17 @@ function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tens
     }
   }
   return first;
+}
+
+/**
+ * The sum of two gradients for one input. Two transposed matrices (a linear layer's weight gradients, one per
+ * use, as an RNN has per step) are added as their contiguous transposes and the sum stays transposed, as
+ * PyTorch's TensorIterator lays out a result like its inputs: a row-major result would read both with a stride.
+ */
+function buffer_add(prev: Tensor, g: Tensor): Tensor {
+  const transposed = (x: Tensor): boolean => x.ndim === 2 && x._strides[0] === 1 && x._strides[1] === x.shape[0] && x.shape[0]! > 1 && x.shape[1]! > 1;
+  if (!is_grad_enabled() && transposed(prev) && transposed(g)) return t(add(t(prev), t(g)));
+  return add(prev, g);
 }
 
 /** Node pre-hooks, the formula (AccumulateGrad: accumulation), node post-hooks: PyTorch's call_function. */
@@ -425,7 +437,7 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
           buffers.set(next, buf);
         }
         const prev = buf[input_nr] ?? null;
-        buf[input_nr] = prev === null ? g : add(prev, g);
+        buf[input_nr] = prev === null ? g : buffer_add(prev, g);
       }
       const left = (deps.get(next) ?? 1) - 1;
       deps.set(next, left);

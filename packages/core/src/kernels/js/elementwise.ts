@@ -209,7 +209,13 @@ export function copy_into(src: StridedView, dst: StridedView): void {
   }
 }
 
-/** Contiguous row-major copy of a view into `out`. */
+/** Contiguous row-major copy of a view into `out`; rows of consecutive elements are copied as blocks (memcpy). */
 export function contiguous(x: StridedView, out: TypedArray): void {
-  unary('identity', x, out);
+  const w = row_walk([x], x.shape);
+  if (w.steps[0] !== 1 || w.n < 16 || x.data.constructor !== out.constructor) {
+    unary('identity', x, out);
+    return;
+  }
+  const starts = w.starts[0]!;
+  for (let r = 0; r < w.rows; r++) out.set(x.data.subarray(starts[r]!, starts[r]! + w.n), r * w.n);
 }
