@@ -44,6 +44,10 @@ export interface Backend {
   readonly channel_grad_sums: typeof norm.channel_grad_sums;
   /** `out = a[c]·x + b[c]·y + k[c]` per channel (batch normalisation's forward and backward maps). */
   readonly channel_affine: typeof norm.channel_affine;
+  /** Layer normalisation's forward over the rows of `[R, D]`, given each row's mean and 1/std. */
+  readonly row_normalize: typeof norm.row_normalize;
+  /** Layer normalisation's backward over the rows of `[R, D]`: the input gradient and the column sums for weight and bias. */
+  readonly row_normalize_backward: typeof norm.row_normalize_backward;
   /** General matrix multiply `C = alpha·op(A)·op(B) + beta·C` on flat row-major arrays, summed in doubles. */
   readonly gemm: typeof nn.gemm;
   /** 2-D convolution of `[N, C, H, W]` with `[O, C/groups, kH, kW]`. */
@@ -87,6 +91,8 @@ export const js_backend: Backend = {
   channel_moments: norm.channel_moments,
   channel_grad_sums: norm.channel_grad_sums,
   channel_affine: norm.channel_affine,
+  row_normalize: norm.row_normalize,
+  row_normalize_backward: norm.row_normalize_backward,
   gemm: nn.gemm,
   conv2d_forward: nn.conv2d_forward,
   conv2d_backward_input: nn.conv2d_backward_input,

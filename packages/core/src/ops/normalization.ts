@@ -185,15 +185,34 @@ export function layer_norm(
   }
   const dims = normalized_shape.map((_, i) => input.ndim - k + i);
   const batch = input.shape.map((_, i) => i).filter((i) => i < input.ndim - k);
-  let out = standardize(input.detach(), dims, eps).xhat;
-  if (weight !== null) out = mul(out, weight.detach());
-  if (bias !== null) out = add(out, bias.detach());
+  if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new Error(`"LayerNormKernelImpl" not implemented for '${scalar_type_name(input.dtype)}'`);
+  const D = numel_of(normalized_shape);
+  const R = D === 0 ? 0 : numel_of(input.shape) / D;
+  const x = input._contiguous_data() as FloatArray;
+  const ks = kernels();
+  const mu = new Float64Array(R);
+  const invstd = new Float64Array(R);
+  ks.channel_moments(x, 1, R, D, mu, invstd);
+  for (let r = 0; r < R; r++) invstd[r] = 1 / Math.sqrt(invstd[r]! + eps);
+  const out = empty(input.shape, input.dtype);
+  const w = weight?._contiguous_data() ?? null;
+  ks.row_normalize(x, R, D, mu, invstd, w, bias?._contiguous_data() ?? null, out._storage.data as FloatArray);
   record('NativeLayerNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
-    const [x, w] = ctx.saved_tensors;
-    const dxhat = w == null ? g! : mul(g!, w);
-    const { dx, xhat } = standardize_backward(x!, dims, eps, dxhat);
-    const reduce = (t: Tensor): Tensor => (batch.length === 0 ? t : sum(t, batch));
-    return [ctx.needs_input_grad(0) ? dx : null, ctx.needs_input_grad(1) ? reduce(mul(g!, xhat)) : null, ctx.needs_input_grad(2) ? reduce(g!) : null];
+    const [xs, ws] = ctx.saved_tensors;
+    const need = [0, 1, 2].map((i) => ctx.needs_input_grad(i));
+    if (is_grad_enabled()) {
+      // create_graph: the formula in differentiable ops, the statistics recomputed from x
+      const dxhat = ws == null ? g! : mul(g!, ws);
+      const { dx, xhat } = standardize_backward(xs!, dims, eps, dxhat);
+      const reduce = (t: Tensor): Tensor => (batch.length === 0 ? t : sum(t, batch));
+      return [need[0] ? dx : null, need[1] ? reduce(mul(g!, xhat)) : null, need[2] ? reduce(g!) : null];
+    }
+    const dx = need[0] ? empty(xs!.shape, xs!.dtype) : null;
+    const [grad_w, grad_b] = [need[1] ? new Float64Array(D) : null, need[2] ? new Float64Array(D) : null];
+    ks.row_normalize_backward(g!._contiguous_data() as FloatArray, xs!._contiguous_data() as FloatArray, R, D, mu, invstd,
+      ws?._contiguous_data() ?? null, (dx?._storage.data ?? null) as FloatArray | null, grad_w, grad_b);
+    const as_param = (v: Float64Array | null): Tensor | null => (v === null ? null : view(from_values(v, input.dtype), normalized_shape));
+    return [dx, as_param(grad_w), as_param(grad_b)];
   }, weight === null ? [input] : [input, weight]);
   return out;
 }

@@ -1,5 +1,5 @@
-// Fused per-channel kernels for batch normalisation over contiguous `[outer, C, inner]` arrays: statistics,
-// gradient sums and the affine maps of the forward and the backward, each one pass in float64.
+// Fused normalisation kernels in float64: per-channel statistics, gradient sums and affine maps of batch
+// normalisation over contiguous `[outer, C, inner]` arrays, and layer normalisation's rows, forward and backward.
 import type { FloatArray } from './nn_kernels.js';
 
 /**
@@ -85,6 +85,64 @@ export function channel_affine(
         const bc = b[c]!;
         for (let i = at, e = at + inner; i < e; i++) out[i] = ac * x[i]! + bc * y[i]! + kc;
       }
+    }
+  }
+}
+
+/**
+ * Layer normalisation's forward over the rows of a contiguous `[R, D]` array, given each row's mean and
+ * `invstd`: `out = (x − mean)·invstd·w + b` with the optional per-column `w` and `b`, in float64.
+ *
+ * @example
+ * channel_moments(x, 1, R, D, mean, variance); // the row statistics, then
+ * row_normalize(x, R, D, mean, invstd, w, b, out);
+ */
+export function row_normalize(
+  x: FloatArray, R: number, D: number, mean: Float64Array, invstd: Float64Array, w: ArrayLike<number> | null, b: ArrayLike<number> | null, out: FloatArray,
+): void {
+  for (let r = 0, at = 0; r < R; r++, at += D) {
+    const m = mean[r]!;
+    const s = invstd[r]!;
+    if (w === null && b === null) for (let j = 0; j < D; j++) out[at + j] = (x[at + j]! - m) * s;
+    else if (b === null) for (let j = 0; j < D; j++) out[at + j] = (x[at + j]! - m) * s * w![j]!;
+    else if (w === null) for (let j = 0; j < D; j++) out[at + j] = (x[at + j]! - m) * s + b[j]!;
+    else for (let j = 0; j < D; j++) out[at + j] = (x[at + j]! - m) * s * w[j]! + b[j]!;
+  }
+}
+
+/**
+ * Layer normalisation's backward over the rows of contiguous `[R, D]` arrays, two passes per row in float64:
+ * `dx = invstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))` with `ĝ = g·w` and `x̂ = (x − mean)·invstd` (when `dx` is given),
+ * and the column sums `grad_w += Σ g·x̂`, `grad_b += Σ g` (when given; they must start at zero).
+ *
+ * @example
+ * row_normalize_backward(g, x, R, D, mean, invstd, w, dx, grad_w, grad_b);
+ */
+export function row_normalize_backward(
+  g: FloatArray, x: FloatArray, R: number, D: number, mean: Float64Array, invstd: Float64Array, w: ArrayLike<number> | null,
+  dx: FloatArray | null, grad_w: Float64Array | null, grad_b: Float64Array | null,
+): void {
+  for (let r = 0, at = 0; r < R; r++, at += D) {
+    const m = mean[r]!;
+    const s = invstd[r]!;
+    let sum_gh = 0;
+    let sum_ghx = 0;
+    for (let j = 0; j < D; j++) {
+      const gj = g[at + j]!;
+      const xh = (x[at + j]! - m) * s;
+      const gh = w === null ? gj : gj * w[j]!;
+      sum_gh += gh;
+      sum_ghx += gh * xh;
+      if (grad_w !== null) grad_w[j]! += gj * xh;
+      if (grad_b !== null) grad_b[j]! += gj;
+    }
+    if (dx === null) continue;
+    const mg = sum_gh / D;
+    const mgx = sum_ghx / D;
+    for (let j = 0; j < D; j++) {
+      const xh = (x[at + j]! - m) * s;
+      const gh = w === null ? g[at + j]! : g[at + j]! * w[j]!;
+      dx[at + j] = s * (gh - mg - xh * mgx);
     }
   }
 }

@@ -111,14 +111,20 @@ export function softmax(x: StridedView, dim: number, out: TypedArray, log: boole
       tmp[j] = v;
       if (v > m || v !== v) m = v;
     }
-    let s = 0;
-    for (let j = 0; j < L; j++) s += Math.exp(tmp[j]! - m);
     const o = out_starts[r]!;
+    let s = 0;
     if (log) {
+      for (let j = 0; j < L; j++) s += Math.exp(tmp[j]! - m);
       const lse = Math.log(s);
       for (let j = 0; j < L; j++) out[o + j * out_step] = tmp[j]! - m - lse;
     } else {
-      for (let j = 0; j < L; j++) out[o + j * out_step] = Math.exp(tmp[j]! - m) / s;
+      // each exponential once: kept for the division
+      for (let j = 0; j < L; j++) {
+        const e = Math.exp(tmp[j]! - m);
+        tmp[j] = e;
+        s += e;
+      }
+      for (let j = 0; j < L; j++) out[o + j * out_step] = tmp[j]! / s;
     }
   }
 }
