@@ -1,6 +1,7 @@
 // Ops a compiled replay runs as one kernel where eager code runs several: attention without mask or dropout
 // (scores, softmax and the weighted sum per head, in scratch memory planned once) and layer norm over the last dim.
 import { kernels } from '../kernels/backend.js';
+import { layer_norm_rows } from '../ops/normalization.js';
 import { numel_of } from '../shape.js';
 import { Storage, Tensor } from '../tensor.js';
 import { Value, type GraphNode, type Template } from './graph.js';
@@ -88,11 +89,7 @@ function attention(named: Record<string, Template>, tensor: (v: Value) => Tensor
   };
 }
 
-/**
- * Layer norm over the last dim of a contiguous input: per row the mean and the biased variance summed in
- * doubles, then `(x - mean)·rstd·weight + bias` in one pass, rounded where the eager op rounds (its sums may
- * add in another order, so a result can differ from the eager one in the last bit).
- */
+/** Layer norm over the last dim of a contiguous float32 input: the eager op's own kernels, without the graph recording. */
 function layer_norm(named: Record<string, Template>, tensor: (v: Value) => Tensor | null, out_slot: number, slot_of: (v: Value) => number): Step | null {
   const { input, weight, bias, eps, normalized_shape } = named;
   if (!(input instanceof Value) || !Array.isArray(normalized_shape) || normalized_shape.length !== 1 || typeof eps !== 'number') return null;
@@ -102,37 +99,11 @@ function layer_norm(named: Record<string, Template>, tensor: (v: Value) => Tenso
   if (affine.some((t, i) => (t === null ? [weight, bias][i] !== null : t.dtype !== 'float32' || !t.is_contiguous()))) return null;
   const D = x.shape[x.ndim - 1]!;
   const rows = D === 0 ? 0 : x.numel() / D;
-  const shape = [...x.shape];
   const xi = slot_of(input);
   const [wi, bi] = [weight, bias].map((t) => (t instanceof Value ? slot_of(t) : -1)) as [number, number];
   return (s) => {
-    const t = s[xi] as Tensor;
-    const xd = t._storage.data as Float32Array;
     const w = wi < 0 ? null : (s[wi] as Tensor);
     const b = bi < 0 ? null : (s[bi] as Tensor);
-    const wd = w === null ? null : (w._storage.data as Float32Array);
-    const bd = b === null ? null : (b._storage.data as Float32Array);
-    const [wo, bo] = [w?._offset ?? 0, b?._offset ?? 0];
-    const out = new Float32Array(rows * D);
-    const fr = Math.fround;
-    for (let r = 0, o = t._offset; r < rows; r++, o += D) {
-      let sum = 0;
-      for (let j = 0; j < D; j++) sum += xd[o + j]!;
-      const mean = fr(fr(sum) / D);
-      let sq = 0;
-      for (let j = 0; j < D; j++) {
-        const c = fr(xd[o + j]! - mean);
-        sq += fr(c * c);
-      }
-      const rstd = fr(1 / Math.sqrt(fr(fr(fr(sq) / D) + eps)));
-      const base = r * D;
-      for (let j = 0; j < D; j++) {
-        let y = fr(fr(xd[o + j]! - mean) * rstd);
-        if (wd !== null) y = fr(y * wd[wo + j]!);
-        if (bd !== null) y = fr(y + bd[bo + j]!);
-        out[base + j] = y;
-      }
-    }
-    s[out_slot] = new Tensor(new Storage(out), shape, 'float32');
+    s[out_slot] = layer_norm_rows(s[xi] as Tensor, rows, D, w, b, eps).out;
   };
 }

@@ -188,15 +188,8 @@ export function layer_norm(
   if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new Error(`"LayerNormKernelImpl" not implemented for '${scalar_type_name(input.dtype)}'`);
   const D = numel_of(normalized_shape);
   const R = D === 0 ? 0 : numel_of(input.shape) / D;
-  const x = input._contiguous_data() as FloatArray;
   const ks = kernels();
-  const mu = new Float64Array(R);
-  const invstd = new Float64Array(R);
-  ks.channel_moments(x, 1, R, D, mu, invstd);
-  for (let r = 0; r < R; r++) invstd[r] = 1 / Math.sqrt(invstd[r]! + eps);
-  const out = empty(input.shape, input.dtype);
-  const w = weight?._contiguous_data() ?? null;
-  ks.row_normalize(x, R, D, mu, invstd, w, bias?._contiguous_data() ?? null, out._storage.data as FloatArray);
+  const { out, mu, invstd } = layer_norm_rows(input, R, D, weight, bias, eps);
   record('NativeLayerNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
     const [xs, ws] = ctx.saved_tensors;
     const need = [0, 1, 2].map((i) => ctx.needs_input_grad(i));
@@ -215,6 +208,22 @@ export function layer_norm(
     return [dx, as_param(grad_w), as_param(grad_b)];
   }, weight === null ? [input] : [input, weight]);
   return out;
+}
+
+/**
+ * Layer norm's forward over the `[R, D]` rows of `input`: the row statistics (float64), then the normalized,
+ * scaled and shifted rows; shared by the eager op and the compiled replay (torch.jit), which must agree bit for bit.
+ */
+export function layer_norm_rows(input: Tensor, R: number, D: number, weight: Tensor | null, bias: Tensor | null, eps: number): { out: Tensor; mu: Float64Array; invstd: Float64Array } {
+  const ks = kernels();
+  const x = input._contiguous_data() as FloatArray;
+  const mu = new Float64Array(R);
+  const invstd = new Float64Array(R);
+  ks.channel_moments(x, 1, R, D, mu, invstd);
+  for (let r = 0; r < R; r++) invstd[r] = 1 / Math.sqrt(invstd[r]! + eps);
+  const out = empty(input.shape, input.dtype);
+  ks.row_normalize(x, R, D, mu, invstd, weight?._contiguous_data() ?? null, bias?._contiguous_data() ?? null, out._storage.data as FloatArray);
+  return { out, mu, invstd };
 }
 
 const GROUP_NORM = signature<{ input: Tensor; num_groups: number; weight: Tensor | null; bias: Tensor | null; eps: number }>(
