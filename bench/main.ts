@@ -11,6 +11,7 @@ import { TorchProcess, torch_info, type TorchInfo } from './torch_process.js';
 import { load_tfjs, tf, TFJS_BACKENDS, use } from './tfjs.js';
 import { MODEL_FULL, model_workloads } from './model_workloads.js';
 import { peak_rss, type PeakRss, type Rss } from './peak_rss.js';
+import { simd_peak_with_relaxed, type SimdPeak } from './simd_peak.js';
 import { FULL, workloads, type Side, type Workload } from './workloads.js';
 import { bench_traced, type TracedRow } from './traced.js';
 
@@ -128,7 +129,7 @@ interface Verdict {
   met: boolean | null;
 }
 
-function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: number | null }, rss: Record<string, PeakRss>, traced: TracedRow[]): Verdict[] {
+function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: number | null }, rss: Record<string, PeakRss>, traced: TracedRow[], peak: SimdPeak & { relaxed_flagged: boolean }): Verdict[] {
   const find = (key: string, peer: string): PeerResult | undefined => results.find((r) => r.key === key)?.peers.find((p) => p.peer === peer);
   const out: Verdict[] = [];
   const train_keys = results.map((r) => r.key).filter((k) => k.startsWith('simplenet_train') || /_train_b\d+$/.test(k));
@@ -178,6 +179,17 @@ function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: n
   }
   for (const r of traced) {
     out.push({ target: `${r.label}: traced (compiled) faster than eager`, figure: `traced/eager ${(r.traced_ms / r.eager_ms).toFixed(2)} (${format_ms(r.traced_ms)} vs ${format_ms(r.eager_ms)})`, met: r.traced_ms < r.eager_ms });
+  }
+  const mm = results.find((r) => r.key === 'matmul_1024')?.peers.find((p) => p.peer === tsgrad_name(1));
+  if (mm?.ms != null && mm.gflop !== null) {
+    const g = mm.gflop / (mm.ms / 1000);
+    const relaxed = peak.relaxed_madd_gflops === null ? 'no relaxed SIMD'
+      : `${(100 * g / peak.relaxed_madd_gflops).toFixed(0)}% of relaxed_madd's ${peak.relaxed_madd_gflops.toFixed(1)}${peak.relaxed_flagged ? ' (Node flag --experimental-wasm-relaxed-simd, unused by tsgrad)' : ''}`;
+    out.push({
+      target: 'matmul 1024³ on one thread: ≥ 85% of the measured wasm SIMD peak',
+      figure: `${g.toFixed(1)} GFLOP/s: ${(100 * g / peak.mul_add_gflops).toFixed(0)}% of mul+add's ${peak.mul_add_gflops.toFixed(1)} GFLOP/s; ${relaxed}`,
+      met: g >= 0.85 * (peak.relaxed_flagged || peak.relaxed_madd_gflops === null ? peak.mul_add_gflops : Math.max(peak.mul_add_gflops, peak.relaxed_madd_gflops)),
+    });
   }
   out.push({
     target: 'per forward hook overhead ≤ PyTorch\'s',
@@ -273,6 +285,8 @@ async function main(): Promise<void> {
     process.stderr.write(`peak RSS of ${w.label} …\n`);
     rss[w.key] = peak_rss(w, pytorch !== null);
   }
+  process.stderr.write('measuring the wasm SIMD peak …\n');
+  const peak = simd_peak_with_relaxed();
   process.stderr.write('timing hooks …\n');
   const hooks = in_child<ReturnType<typeof bench_hooks>>(HOOKS, pytorch !== null);
   process.stderr.write('timing traced forwards …\n');
@@ -285,13 +299,15 @@ async function main(): Promise<void> {
   print_traced(traced);
   console.log('');
   print_rss(rss, results);
-  const v = verdicts(results, { tsgrad: hook_overheads(hooks.tsgrad).per_forward_hook, pytorch: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch).per_forward_hook }, rss, traced);
+  console.log(`\nwasm SIMD peak, one thread: f32x4 mul+add ${peak.mul_add_gflops.toFixed(1)} GFLOP/s; relaxed_madd ${peak.relaxed_madd_gflops === null ? 'not supported' : `${peak.relaxed_madd_gflops.toFixed(1)} GFLOP/s${peak.relaxed_flagged ? ' (behind --experimental-wasm-relaxed-simd on this Node)' : ''}`}`);
+  const v = verdicts(results, { tsgrad: hook_overheads(hooks.tsgrad).per_forward_hook, pytorch: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch).per_forward_hook }, rss, traced, peak);
   console.log('\ntargets');
   console.log(format_table(v.map((x) => [x.met === null ? '  ?' : x.met ? '  met' : '  NOT met', x.target, x.figure])));
   save_results(here('../results.json'), {
     machine,
     workloads: results,
     peak_rss_mb: rss,
+    wasm_simd_peak_gflops: peak,
     hooks: { unit: 'milliseconds per call', ...hooks, tsgrad_overheads: hook_overheads(hooks.tsgrad), pytorch_overheads: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch) },
     traced: { unit: 'milliseconds per call', rows: traced },
     targets: v,
