@@ -1,7 +1,7 @@
 // Ops a compiled replay runs as one kernel where eager code runs several: attention without mask or dropout
 // (scores, softmax and the weighted sum per head, in scratch memory planned once) and layer norm over the last dim.
 import { kernels } from '../kernels/backend.js';
-import { layer_norm_rows } from '../ops/normalization.js';
+import { layer_norm_rows } from '../ops/layer_norm_rows.js';
 import { numel_of } from '../shape.js';
 import { Storage, Tensor } from '../tensor.js';
 import { Value, type GraphNode, type Template } from './graph.js';

@@ -14,6 +14,7 @@ import { scalar_type_name, type DType } from '../dtype.js';
 import { mean, sum } from './reduce.js';
 import { rsqrt } from './unary.js';
 import { reshape, view } from './view.js';
+import { layer_norm_rows } from './layer_norm_rows.js';
 
 /** `(x - mean) · rstd` over `dims` (kept), with the `rstd` used. */
 function standardize(x: Tensor, dims: number[], eps: number): { xhat: Tensor; rstd: Tensor } {
@@ -208,22 +209,6 @@ export function layer_norm(
     return [dx, as_param(grad_w), as_param(grad_b)];
   }, weight === null ? [input] : [input, weight]);
   return out;
-}
-
-/**
- * Layer norm's forward over the `[R, D]` rows of `input`: the row statistics (float64), then the normalized,
- * scaled and shifted rows; shared by the eager op and the compiled replay (torch.jit), which must agree bit for bit.
- */
-export function layer_norm_rows(input: Tensor, R: number, D: number, weight: Tensor | null, bias: Tensor | null, eps: number): { out: Tensor; mu: Float64Array; invstd: Float64Array } {
-  const ks = kernels();
-  const x = input._contiguous_data() as FloatArray;
-  const mu = new Float64Array(R);
-  const invstd = new Float64Array(R);
-  ks.channel_moments(x, 1, R, D, mu, invstd);
-  for (let r = 0; r < R; r++) invstd[r] = 1 / Math.sqrt(invstd[r]! + eps);
-  const out = empty(input.shape, input.dtype);
-  ks.row_normalize(x, R, D, mu, invstd, weight?._contiguous_data() ?? null, bias?._contiguous_data() ?? null, out._storage.data as FloatArray);
-  return { out, mu, invstd };
 }
 
 const GROUP_NORM = signature<{ input: Tensor; num_groups: number; weight: Tensor | null; bias: Tensor | null; eps: number }>(
