@@ -37,6 +37,18 @@ const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(
 const FLIP_METHOD = signature<{ self: Tensor; dims: number[] }>('flip(Tensor self, int... dims)');
 const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
 
+/** Keyword options of `Tensor.backward`. */
+interface TensorBackwardOptions {
+  /** Keep the saved tensors so the graph can be backpropagated again (default: `create_graph`). */
+  retain_graph?: boolean | null;
+  /** Record the backward itself, so the gradients are differentiable. */
+  create_graph?: boolean;
+  /** Accumulate only into these. */
+  inputs?: Tensor | Tensor[] | Readonly<Record<string, Tensor>> | null;
+}
+const TENSOR_BACKWARD = signature<{ gradient: Tensor | NestedArray | null; retain_graph: boolean | null; create_graph: boolean; inputs: TensorBackwardOptions['inputs'] }>(
+  'backward(Tensor self, Any gradient=None, bool? retain_graph=None, bool create_graph=False, Any inputs=None)',
+);
 /** Bytes per element of each dtype (PyTorch's `element_size()`). */
 const ELEMENT_SIZE: Record<DType, number> = { float32: 4, float64: 8, int64: 8, bool: 1 };
 /** Keyword options of `new_zeros` & co: PyTorch's TensorOptions, the dtype defaulting to the tensor's. */
@@ -444,8 +456,10 @@ export class Tensor {
    * loss.backward();
    * y.backward(torch.tensor([100, 0.1]), { retain_graph: true });
    */
-  backward(gradient?: Tensor | NestedArray | null, options: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor | Tensor[] | Readonly<Record<string, Tensor>> } = {}): void {
-    ops.autograd_backward([this], gradient === undefined || gradient === null ? [null] : [gradient], options);
+  backward(...args: PyArgs<[gradient: Tensor | NestedArray | null | undefined, retain_graph: boolean | null, create_graph: boolean, inputs: TensorBackwardOptions['inputs']], TensorBackwardOptions & { gradient?: Tensor | NestedArray | null }>): void {
+    method_call();
+    const a = TENSOR_BACKWARD.parse([this, ...args]);
+    ops.autograd_backward([this], [a.gradient], { create_graph: a.create_graph, ...(a.retain_graph === null ? {} : { retain_graph: a.retain_graph }), ...(a.inputs === null ? {} : { inputs: a.inputs }) });
   }
 
   /** A new tensor sharing storage, cut from the graph. */

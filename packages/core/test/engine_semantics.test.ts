@@ -474,3 +474,24 @@ describe('printing a view whose node cannot be regenerated', () => {
     expect(String(b)).toBe('tensor([2.], grad_fn=<Invalid>)');
   });
 });
+
+describe('autograd.grad and autograd.backward argument forms', () => {
+  it('take PyTorch positional parameters and a trailing keyword object in any position', () => {
+    const x = torch.tensor([1, 2, 3], { requires_grad: true });
+    const y = x.mul(x);
+    const go = torch.tensor([1, 0.5, 2]);
+    const [g1] = torch.autograd.grad(y, x, go, true);
+    const [g2] = torch.autograd.grad({ outputs: y, inputs: [x], grad_outputs: go, retain_graph: true });
+    const [g3] = torch.autograd.grad(y, [x], { grad_outputs: [go], retain_graph: true });
+    expect([g1!.tolist(), g2!.tolist(), g3!.tolist()]).toEqual([[2, 2, 12], [2, 2, 12], [2, 2, 12]]);
+    const w = torch.tensor([2, 2, 2], { requires_grad: true });
+    torch.autograd.backward(y.mul(w).sum(), { inputs: [w], retain_graph: true }); // keyword object second
+    expect([w.grad!.tolist(), x.grad]).toEqual([[1, 4, 9], null]);
+    torch.autograd.backward(y, go, true);
+    y.backward(go, true);
+    expect(x.grad!.tolist()).toEqual([4, 4, 24]);
+    expect(() => torch.autograd.grad(y, [x], { grad_output: go })).toThrow("grad() got an unexpected keyword argument 'grad_output'");
+    expect(() => torch.autograd.backward(y, { input: [x] })).toThrow("backward() got an unexpected keyword argument 'input'");
+  });
+});
+

@@ -3,7 +3,7 @@ import { numel_of, shapes_equal } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { ones, tensor, zeros_like } from '../ops/creation.js';
 import { GradientEdge } from './gradient_edge.js';
-import { is_plain_object } from '../signature.js';
+import { is_plain_object, signature, type PyArgs } from '../signature.js';
 import { run_backward } from './engine.js';
 import { E1_NO_GRAD, E3_IMPLICIT, E6_UNUSED, e4_shape_mismatch, warn } from './messages.js';
 import { gradient_edge, type Edge, type Grad } from './node.js';
@@ -45,13 +45,36 @@ function as_list<T>(value: T | readonly T[] | null | undefined): T[] {
   return Array.isArray(value) ? [...(value as T[])] : [value as T];
 }
 
+type Targets = GraphTarget | readonly GraphTarget[];
+type GradTensors = Tensor | readonly GradArg[] | null;
+/** The arguments of `torch.autograd.backward`, positional or in a trailing keyword object. */
+export type AutogradBackwardArgs = PyArgs<
+  [tensors: Targets, grad_tensors: GradTensors, retain_graph: boolean | null, create_graph: boolean, grad_variables: null, inputs: BackwardOptions['inputs']],
+  BackwardOptions & {
+    /** The tensors (or edges) to differentiate. */
+    tensors?: Targets;
+    /** The gradients w.r.t. them; null for one-element tensors. */
+    grad_tensors?: GradTensors;
+  }
+>;
+const BACKWARD = signature<{ tensors: Targets; grad_tensors: GradTensors; retain_graph: boolean | null; create_graph: boolean; grad_variables: unknown; inputs: BackwardOptions['inputs'] | null }>(
+  'backward(Any tensors, Any grad_tensors=None, bool? retain_graph=None, bool create_graph=False, Any grad_variables=None, Any inputs=None)',
+);
+
 /**
- * Accumulates gradients of `tensors` into the leaves' `.grad` (PyTorch's `torch.autograd.backward`).
+ * Accumulates gradients of `tensors` into the leaves' `.grad` (PyTorch's `torch.autograd.backward(tensors,
+ * grad_tensors=None, retain_graph=None, create_graph=False, inputs=None)`, positional or keyword).
  *
  * @example
  * torch.autograd.backward([loss]);
+ * torch.autograd.backward(y, { inputs: [w] });
  */
-export function autograd_backward(tensors: GraphTarget | readonly GraphTarget[], grad_tensors: Tensor | readonly GradArg[] | null = [], options: BackwardOptions = {}): void {
+export function autograd_backward(...args: AutogradBackwardArgs): void {
+  const a = BACKWARD.parse(args);
+  if (a.grad_variables !== null) throw new Error("'grad_tensors' and 'grad_variables' (deprecated) arguments both passed to backward(). Please only use 'grad_tensors'.");
+  const options: BackwardOptions = { create_graph: a.create_graph, ...(a.retain_graph === null ? {} : { retain_graph: a.retain_graph }), ...(a.inputs === null ? {} : { inputs: a.inputs }) };
+  const tensors = a.tensors;
+  const grad_tensors = a.grad_tensors ?? [];
   const outs = as_list(tensors);
   const given = options.inputs;
   const inputs = given === undefined ? undefined : is_plain_object(given) ? Object.values(given) : as_list(given);
@@ -91,23 +114,53 @@ export interface GradOptions {
   materialize_grads?: boolean;
 }
 
+type GradOutputs = GradOptions['grad_outputs'];
+const GRAD = signature<{
+  outputs: Targets;
+  inputs: Targets | Readonly<Record<string, Tensor>>;
+  grad_outputs: GradOutputs;
+  retain_graph: boolean | null;
+  create_graph: boolean;
+  only_inputs: boolean;
+  allow_unused: boolean | null;
+  is_grads_batched: boolean;
+  materialize_grads: boolean;
+}>('grad(Any outputs, Any|Dict inputs, Any grad_outputs=None, bool? retain_graph=None, bool create_graph=False, bool only_inputs=True, bool? allow_unused=None, bool is_grads_batched=False, bool materialize_grads=False)');
+/** The positional parameters of `torch.autograd.grad` after `outputs` and `inputs`. */
+type GradPositional = [grad_outputs: GradOutputs, retain_graph: boolean | null, create_graph: boolean, only_inputs: boolean, allow_unused: boolean | null, is_grads_batched: boolean, materialize_grads: boolean];
+
 /**
- * Gradients of `outputs` w.r.t. `inputs`, without touching any `.grad` (PyTorch's `torch.autograd.grad`).
+ * Gradients of `outputs` w.r.t. `inputs`, without touching any `.grad` (PyTorch's `torch.autograd.grad(outputs,
+ * inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True, allow_unused=None,
+ * is_grads_batched=False, materialize_grads=False)`, positional or keyword).
  *
  * @example
  * const [gx] = torch.autograd.grad(y.sum(), [x], { create_graph: true });
+ * const [g] = torch.autograd.grad(y, x, torch.ones_like(y));
  */
-export function autograd_grad(outputs: GraphTarget | readonly GraphTarget[], inputs: GraphTarget | readonly GraphTarget[], options?: GradOptions): Grad[];
+export function autograd_grad(outputs: Targets, inputs: Targets, ...rest: PyArgs<GradPositional, GradOptions>): Grad[];
 /** Inputs given as a plain object (PyTorch's dict inputs): the gradients come back under the same keys. */
-export function autograd_grad<K extends string>(outputs: GraphTarget | readonly GraphTarget[], inputs: Readonly<Record<K, Tensor>>, options?: GradOptions): Record<K, Grad>;
-export function autograd_grad(
-  outputs: GraphTarget | readonly GraphTarget[],
-  inputs: GraphTarget | readonly GraphTarget[] | Readonly<Record<string, Tensor>>,
-  options: GradOptions = {},
-): Grad[] | Record<string, Grad> {
+export function autograd_grad<K extends string>(outputs: Targets, inputs: Readonly<Record<K, Tensor>>, ...rest: PyArgs<GradPositional, GradOptions>): Record<K, Grad>;
+/** Every argument by keyword (`torch.autograd.grad(outputs=y, inputs=[x])`). */
+export function autograd_grad(kwargs: GradOptions & { outputs: Targets; inputs: Targets }): Grad[];
+export function autograd_grad(...args: unknown[]): Grad[] | Record<string, Grad> {
+  const a = GRAD.parse(args);
+  if (a.is_grads_batched) throw new Error('torch.autograd.grad: is_grads_batched=True (vmap over grad_outputs) is not supported');
+  if (!a.only_inputs) warn('only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.');
+  const options: GradOptions = {
+    grad_outputs: a.grad_outputs,
+    create_graph: a.create_graph,
+    materialize_grads: a.materialize_grads,
+    ...(a.retain_graph === null ? {} : { retain_graph: a.retain_graph }),
+    ...(a.allow_unused === null ? {} : { allow_unused: a.allow_unused }),
+  };
+  return grad_impl(a.outputs, a.inputs, options);
+}
+
+function grad_impl(outputs: Targets, inputs: Targets | Readonly<Record<string, Tensor>>, options: GradOptions): Grad[] | Record<string, Grad> {
   if (is_plain_object(inputs)) {
     const keys = Object.keys(inputs);
-    const grads = autograd_grad(outputs, keys.map((k) => inputs[k]!), options);
+    const grads = grad_impl(outputs, keys.map((k) => inputs[k]!), options) as Grad[];
     return Object.fromEntries(keys.map((k, i) => [k, grads[i]!]));
   }
   const outs = as_list(outputs);
