@@ -3,16 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
+import { error_message } from './helpers.js';
 
 const leaf = (): Tensor => torch.ones([2, 3], { requires_grad: true });
-const errors = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const errors = error_message;
 
 describe('grad mode blocks', () => {
   it('restores the mode when the block throws, for every spelling', () => {

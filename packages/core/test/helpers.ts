@@ -162,3 +162,13 @@ export function capture_warnings<T>(fn: () => T): [T, [string, string][]] {
     spy.mockRestore();
   }
 }
+
+/** The message `fn` throws, or 'no error' (for tables of PyTorch's error texts). */
+export function error_message(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}

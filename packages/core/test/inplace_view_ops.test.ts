@@ -3,15 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
+import { error_message } from './helpers.js';
 
-const errors = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const errors = error_message;
 const state = (t: Tensor): unknown[] => [t.shape, t.stride(), t.is_leaf ? null : t.grad_fn!.name()];
 
 describe('in-place view ops', () => {

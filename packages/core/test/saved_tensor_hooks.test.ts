@@ -4,17 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
+import { error_message } from './helpers.js';
 
 const { saved_tensors_hooks, save_on_cpu, disable_saved_tensors_hooks } = torch.autograd.graph;
 type Ctx = torch.autograd.FunctionCtx;
-const errors = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-};
+const errors = error_message;
 const same = (t: Tensor): Tensor => t;
 
 describe('saved_tensors_hooks', () => {
