@@ -105,7 +105,7 @@ describe('examples/attention.ts', () => {
   it('copy-task batches repeat their letters after the separator', () => {
     const b = copy_batch(3, new torch.Generator().manual_seed(1));
     expect(b.shape).toEqual([3, 2 * COPY.K + 1]);
-    expect(b.dtype).toBe('int64');
+    expect(b._dtype).toBe('int64');
     expect(torch.equal(b.narrow(1, 0, COPY.K), b.narrow(1, COPY.K + 1, COPY.K))).toBe(true);
     expect(spell([0, 1, SEP, 9])).toBe('a b | j');
   });

@@ -1,4 +1,5 @@
 // Devices, honestly: CPU is the only one. `torch.device`, `torch.cuda`, `torch.backends.mps` and the dtype values.
+import { dtype_object } from './dtype.js';
 /** PyTorch 2.x's device types, in the order its error message lists them. */
 const DEVICE_TYPES = ['cpu', 'cuda', 'ipu', 'xpu', 'mkldnn', 'opengl', 'opencl', 'ideep', 'hip', 've', 'fpga', 'maia', 'xla', 'lazy', 'vulkan', 'mps', 'meta', 'hpu', 'mtia', 'privateuseone'];
 
@@ -143,19 +144,21 @@ export const backends = {
   },
 };
 
-// dtype values: PyTorch's names for the dtype strings (`torch.float64 === 'float64'`).
-/** `torch.float32`: the dtype string `'float32'`. @example torch.zeros(2, { dtype: torch.float32 }) */
-export const float32 = 'float32' as const;
+// dtype values: PyTorch's names for the `torch.dtype` objects (options also take their names, `'float64'`).
+/** `torch.float32`. @example torch.zeros(2, { dtype: torch.float32 }) */
+export const float32 = dtype_object('float32');
 /** `torch.float`, an alias of `torch.float32`. */
-export const float = 'float32' as const;
-/** `torch.float64`: the dtype string `'float64'`. @example torch.tensor([0.1], { dtype: torch.float64 }) */
-export const float64 = 'float64' as const;
+export const float = float32;
+/** `torch.float64`. @example torch.tensor([0.1], { dtype: torch.float64 }) */
+export const float64 = dtype_object('float64');
 /** `torch.double`, an alias of `torch.float64`. */
-export const double = 'float64' as const;
-/** `torch.int64`: the dtype string `'int64'` (tsgrad's only integer dtype). @example torch.tensor([3], { dtype: torch.int64 }) */
-export const int64 = 'int64' as const;
+export const double = float64;
+/** `torch.int64`. @example torch.tensor([3], { dtype: torch.int64 }) */
+export const int64 = dtype_object('int64');
 /** `torch.long`, an alias of `torch.int64`. */
-export const long = 'int64' as const;
-/** `torch.bool`: the dtype string `'bool'`. @example torch.zeros(2, { dtype: torch.bool }) */
-const bool_ = 'bool' as const;
+export const long = int64;
+/** `torch.uint8`: bytes (image data), printed with `dtype=torch.uint8`. @example torch.tensor([0, 255], { dtype: torch.uint8 }) */
+export const uint8 = dtype_object('uint8');
+/** `torch.bool`. @example torch.zeros(2, { dtype: torch.bool }) */
+const bool_ = dtype_object('bool');
 export { bool_ as bool };

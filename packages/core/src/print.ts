@@ -1,6 +1,6 @@
 // Tensor printing as PyTorch 2.x's repr: `tensor([300.0000,   0.3000], grad_fn=<MulBackward0>)`, summarised
 // tensors (`...`), line wrapping at 80 columns and suffixes (dtype, grad_fn, requires_grad) that wrap too.
-import { get_default_dtype, is_floating } from './dtype.js';
+import { default_dtype_name, is_floating } from './dtype.js';
 import type { Tensor } from './tensor.js';
 import type { Node } from './autograd/node.js';
 
@@ -42,7 +42,7 @@ interface Formatter {
   format(v: number): string;
 }
 
-function make_formatter(values: readonly number[], dtype: Tensor['dtype']): Formatter {
+function make_formatter(values: readonly number[], dtype: Tensor['_dtype']): Formatter {
   if (dtype === 'bool') {
     const text = (v: number): string => (v ? 'True' : 'False');
     const width = Math.max(1, ...values.map((v) => text(v).length));
@@ -175,15 +175,15 @@ export function format_tensor(t: Tensor): string {
   const n = data.length;
   const suffixes: string[] = [];
   let body: string;
-  const default_kind = t.dtype === get_default_dtype() || t.dtype === 'int64' || t.dtype === 'bool';
+  const default_kind = t._dtype === default_dtype_name() || t._dtype === 'int64' || t._dtype === 'bool';
   if (n === 0) {
     if (t.ndim !== 1) suffixes.push(`size=(${t.shape.join(', ')}${t.ndim === 1 ? ',' : ''})`);
-    if (t.dtype !== get_default_dtype()) suffixes.push(`dtype=torch.${t.dtype}`);
+    if (t._dtype !== default_dtype_name()) suffixes.push(`dtype=torch.${t._dtype}`);
     body = '[]';
   } else {
-    if (!default_kind) suffixes.push(`dtype=torch.${t.dtype}`);
+    if (!default_kind) suffixes.push(`dtype=torch.${t._dtype}`);
     const summarize = n > THRESHOLD;
-    const fmt = make_formatter(summarized_values(t, data, summarize), t.dtype);
+    const fmt = make_formatter(summarized_values(t, data, summarize), t._dtype);
     body = body_str(t, data, summarize, fmt, indent);
   }
   // reading grad_fn regenerates a view's node, which raises for a no_grad view changed in place in no_grad mode:

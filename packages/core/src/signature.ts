@@ -14,7 +14,7 @@
 // Calls: positional arguments fill the non-keyword-only parameters in order; a trailing plain object holds the
 //   keyword arguments (unless that position takes a Dict). `undefined` counts as not given.
 import { is_device_like } from './device.js';
-import { DTYPES } from './dtype.js';
+import { DTYPES, TorchDType } from './dtype.js';
 import { Generator } from './random.js';
 import { Tensor } from './tensor.js';
 
@@ -175,7 +175,7 @@ function check_base(base: BaseKind, v: unknown): boolean {
     case 'float': return typeof v === 'number';
     case 'bool': return typeof v === 'boolean';
     case 'str': return typeof v === 'string';
-    case 'ScalarType': return typeof v === 'string' && (DTYPES as readonly string[]).includes(v);
+    case 'ScalarType': return v instanceof TorchDType || (typeof v === 'string' && (DTYPES as readonly string[]).includes(v));
     case 'Device': return is_device_like(v);
     case 'Callable': return typeof v === 'function';
     case 'Dict': return v instanceof Map || is_plain_object(v);
@@ -188,13 +188,15 @@ function check_base(base: BaseKind, v: unknown): boolean {
 
 /** The value converted to the spec (lists expanded), or undefined when it does not fit. */
 function convert(spec: TypeSpec, v: unknown): { value: unknown } | undefined {
-  if (spec.list === undefined) return check_base(spec.base, v) ? { value: v } : undefined;
+  // dtypes reach the op as their names ('float32'), whether given as torch.float32 or as the name
+  const plain = (e: unknown): unknown => (e instanceof TorchDType ? e.name : e);
+  if (spec.list === undefined) return check_base(spec.base, v) ? { value: plain(v) } : undefined;
   const element = (e: unknown): boolean => (e === null && spec.elem_optional === true) || check_base(spec.base, e);
   if (Array.isArray(v)) {
     if (spec.list > 0 && v.length !== spec.list && !(spec.list === 1)) return undefined;
-    return v.every(element) ? { value: [...v] } : undefined;
+    return v.every(element) ? { value: v.map(plain) } : undefined;
   }
-  if (spec.list > 0 && element(v)) return { value: new Array<unknown>(spec.list).fill(v) };
+  if (spec.list > 0 && element(v)) return { value: new Array<unknown>(spec.list).fill(plain(v)) };
   return undefined;
 }
 

@@ -16,9 +16,11 @@ class SizeImpl extends Array<number> {
     }
   }
 
-  /** A Size holding `dims`. */
+  /** A Size holding `dims`, unchecked (tensors' own shapes, built on every op). */
   static of_dims(dims: readonly number[]): Size {
-    return new SizeImpl(dims);
+    const s = new SizeImpl();
+    for (let i = 0; i < dims.length; i++) s.push(dims[i]!);
+    return s;
   }
 
   /** The number of elements a tensor of this size holds (PyTorch's `Size.numel()`). */

@@ -1,6 +1,6 @@
 // The Tensor: typed-array storage with shape/strides/offset views, autograd metadata and PyTorch's methods.
 import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
-import { alloc, DTYPES, is_floating, legacy_type_name, type DType, type TypedArray } from './dtype.js';
+import { alloc, DTYPES, dtype_object, is_floating, legacy_type_name, TorchDType, type DType, type DTypeLike, type TypedArray } from './dtype.js';
 import { contiguous_strides, numel_of, normalize_dim } from './shape.js';
 import { is_inference_mode_enabled, is_recording } from './autograd/grad_mode.js';
 import { AccumulateGrad, RetainedGrad, type Node, type TensorHook } from './autograd/node.js';
@@ -49,12 +49,10 @@ interface TensorBackwardOptions {
 const TENSOR_BACKWARD = signature<{ gradient: Tensor | NestedArray | null; retain_graph: boolean | null; create_graph: boolean; inputs: TensorBackwardOptions['inputs'] }>(
   'backward(Tensor self, Any gradient=None, bool? retain_graph=None, bool create_graph=False, Any inputs=None)',
 );
-/** Bytes per element of each dtype (PyTorch's `element_size()`). */
-const ELEMENT_SIZE: Record<DType, number> = { float32: 4, float64: 8, int64: 8, bool: 1 };
 /** Keyword options of `new_zeros` & co: PyTorch's TensorOptions, the dtype defaulting to the tensor's. */
 interface NewOptions {
   /** The element type (this tensor's when left out). */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
   /** Only 'cpu' exists. */
   device?: DeviceLike | null;
   /** Make the result a leaf that requires grad. */
@@ -132,14 +130,17 @@ export function shape_arg(args: readonly (number | readonly number[])[]): number
 export class Tensor {
   /** The memory this tensor reads, shared with its views. */
   readonly _storage: Storage;
-  /** The size of each dim (PyTorch's `x.shape`; `x.size()` gives it as a `torch.Size`). */
+  /**
+   * The size of each dim, PyTorch's `x.shape`: a `torch.Size` (an array that prints as `torch.Size([2, 3])`),
+   * typed as `number[]` so tuple casts and array uses read as before; `x.size()` gives it typed as `Size`.
+   */
   readonly shape: number[];
   /** Storage elements between neighbours along each dim (`x.stride()` returns a copy). */
   readonly _strides: number[];
   /** Storage index of the first element (`x.storage_offset()`). */
   readonly _offset: number;
-  /** The element type: 'float32', 'float64', 'int64' or 'bool'. */
-  readonly dtype: DType;
+  /** The element type's name ('float32', 'float64', 'int64' or 'bool'); `dtype` gives it as `torch.float32`. */
+  readonly _dtype: DType;
   /** The node that produced this tensor (for a view, as last set; `grad_fn` regenerates it after in-place changes). */
   _grad_fn: Node | null = null;
   /** Which output of `grad_fn` this tensor is. */
@@ -168,12 +169,23 @@ export class Tensor {
   _inference: boolean = is_inference_mode_enabled();
 
   /** A tensor over `storage` with a shape, dtype and (default contiguous) strides and offset. Creation functions (`torch.tensor`, `torch.zeros`, …) are the usual way to make one. */
-  constructor(storage: Storage, shape: readonly number[], dtype: DType, strides?: readonly number[], offset = 0) {
+  constructor(storage: Storage, shape: readonly number[], dtype: DTypeLike, strides?: readonly number[], offset = 0) {
     this._storage = storage;
-    this.shape = [...shape];
+    this.shape = Size.of_dims(shape);
     this._strides = strides === undefined ? contiguous_strides(shape) : [...strides];
     this._offset = offset;
-    this.dtype = dtype;
+    this._dtype = typeof dtype === 'string' ? dtype : dtype.name;
+  }
+
+  /**
+   * The element type, as PyTorch's `x.dtype`: `torch.float32`, `torch.int64`, … (prints as PyTorch, compares
+   * with `===`); `x._dtype` is its name.
+   *
+   * @example
+   * torch.zeros(2).dtype === torch.float32; // true
+   */
+  get dtype(): TorchDType {
+    return dtype_object(this._dtype);
   }
 
   /** Wraps a fresh contiguous array (no copy). */
@@ -244,7 +256,7 @@ export class Tensor {
   }
   /** Whether the dtype is float32 or float64. */
   is_floating_point(): boolean {
-    return is_floating(this.dtype);
+    return is_floating(this._dtype);
   }
   /** The kernel view of this tensor. */
   get _view(): StridedView {
@@ -253,7 +265,7 @@ export class Tensor {
   /** Row-major values as a fresh typed array of this dtype's storage class. */
   _contiguous_data(): TypedArray {
     if (this.is_contiguous() && this._offset === 0 && this._storage.data.length === this.numel()) return this._storage.data;
-    const out = alloc(this.dtype, this.numel());
+    const out = alloc(this._dtype, this.numel());
     kernels().contiguous(this._view, out);
     return out;
   }
@@ -273,7 +285,7 @@ export class Tensor {
    * torch.zeros(2).element_size(); // 4
    */
   element_size(): number {
-    return ELEMENT_SIZE[this.dtype];
+    return this.dtype.itemsize;
   }
 
   // ---- new tensors like this one --------------------------------------------------------------------
@@ -301,7 +313,7 @@ export class Tensor {
     return this._new_filled(a, a.fill_value);
   }
   private _new_filled(a: NewMade, value: number | boolean): Tensor {
-    return ops.full(a.size, value, { dtype: a.dtype ?? this.dtype, device: a.device, requires_grad: a.requires_grad });
+    return ops.full(a.size, value, { dtype: a.dtype ?? this._dtype, device: a.device, requires_grad: a.requires_grad });
   }
   /**
    * A new leaf holding a copy of `data`, with this tensor's dtype unless `dtype` is given (PyTorch's
@@ -315,7 +327,7 @@ export class Tensor {
     if (a.data instanceof Tensor) {
       warn('To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), rather than tensor.new_tensor(sourceTensor).');
     }
-    return ops.tensor(a.data as NestedArray, { dtype: a.dtype ?? this.dtype, device: a.device, requires_grad: a.requires_grad });
+    return ops.tensor(a.data as NestedArray, { dtype: a.dtype ?? this._dtype, device: a.device, requires_grad: a.requires_grad });
   }
 
   // ---- autograd flags -------------------------------------------------------------------------------
@@ -381,7 +393,7 @@ export class Tensor {
     }
     if (g === this) throw new Error("can't assign Variable as its own grad");
     if (g !== null) {
-      if (g.dtype !== this.dtype) throw new Error(`assigned grad has data of a different type`);
+      if (g._dtype !== this._dtype) throw new Error(`assigned grad has data of a different type`);
       if (g.shape.join() !== this.shape.join()) throw new Error(`assigned grad has data of a different size`);
     }
     if (this._retained_grad !== null) this._retained_grad.grad = g;
@@ -399,7 +411,7 @@ export class Tensor {
       if (!flag) throw new Error(E10_NON_LEAF_FLAG);
       return this;
     }
-    if (flag && !is_floating(this.dtype)) {
+    if (flag && !is_floating(this._dtype)) {
       throw new Error('only Tensors of floating point and complex dtype can require gradients');
     }
     if (flag && this._inference && !is_inference_mode_enabled()) throw new Error(INFERENCE_REQUIRES_GRAD);
@@ -465,7 +477,7 @@ export class Tensor {
   /** A new tensor sharing storage, cut from the graph. */
   detach(): Tensor {
     if (tracing) return trace_op('aten::detach', (x: Tensor) => x.detach(), [this]);
-    const t = new Tensor(this._storage, this.shape, this.dtype, this._strides, this._offset);
+    const t = new Tensor(this._storage, this.shape, this._dtype, this._strides, this._offset);
     t._inference = this._inference;
     return t;
   }
@@ -483,7 +495,7 @@ export class Tensor {
    * are invisible to autograd's in-place checks (unlike `detach()`, which shares the counter).
    */
   get data(): Tensor {
-    const t = new Tensor(new Storage(this._storage.data), this.shape, this.dtype, this._strides, this._offset);
+    const t = new Tensor(new Storage(this._storage.data), this.shape, this._dtype, this._strides, this._offset);
     t._inference = this._inference;
     return t;
   }
@@ -493,16 +505,16 @@ export class Tensor {
    */
   set data(value: Tensor) {
     if (!(value instanceof Tensor)) throw new TypeError(`data must be a Tensor, not ${py_type_name(value)}`);
-    if (this.requires_grad && !is_floating(value.dtype)) {
+    if (this.requires_grad && !is_floating(value._dtype)) {
       throw new Error('data set to a tensor that requires gradients must be floating point or complex dtype');
     }
-    const self = this as unknown as { _storage: Storage; shape: number[]; _strides: number[]; _offset: number; dtype: DType };
+    const self = this as unknown as { _storage: Storage; shape: number[]; _strides: number[]; _offset: number; _dtype: DType };
     // the memory is value's, the version counter stays this tensor's (as PyTorch's set_data)
     self._storage = new Storage(value._storage.data, this._storage.counter);
-    self.shape = [...value.shape];
+    self.shape = Size.of_dims(value.shape);
     self._strides = [...value._strides];
     self._offset = value._offset;
-    self.dtype = value.dtype;
+    self._dtype = value._dtype;
   }
 
   // ---- conversion -----------------------------------------------------------------------------------
@@ -511,7 +523,7 @@ export class Tensor {
   tolist(): NestedArray {
     if (tracing) tracer_warning(TRACER_CONVERT('list'));
     const flat = this._contiguous_data();
-    const as_value = (v: number): number | boolean => (this.dtype === 'bool' ? v !== 0 : v);
+    const as_value = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
     if (this.shape.length === 0) return as_value(flat[0]!);
     const build = (dim: number, base: number): NestedArray[] => {
       const n = this.shape[dim]!;
@@ -525,7 +537,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (tracing) tracer_warning(TRACER_CONVERT(this.dtype === 'bool' ? 'boolean' : 'number'));
+    if (tracing) tracer_warning(TRACER_CONVERT(this._dtype === 'bool' ? 'boolean' : 'number'));
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     return this._storage.data[this._offset]!;
   }
@@ -573,8 +585,8 @@ export class Tensor {
   to(...args: ToArgs): Tensor {
     const a = parse_to(args);
     check_device(a.device);
-    const dtype = a.dtype ?? this.dtype;
-    if (dtype === this.dtype) return a.copy ? ops.clone(this) : this;
+    const dtype = a.dtype ?? this._dtype;
+    if (dtype === this._dtype) return a.copy ? ops.clone(this) : this;
     return ops.to_dtype(this, dtype);
   }
   /** `x.cpu()`: the tensor itself (CPU is the only device). */
@@ -592,12 +604,13 @@ export class Tensor {
    *
    * @example
    * x.type(); // 'torch.FloatTensor'
-   * x.type(torch.float64).dtype; // 'float64'
+   * x.type(torch.float64).dtype; // torch.float64
    */
   type(): string;
-  type(dtype: DType | string): Tensor;
-  type(dtype?: DType | string): string | Tensor {
-    if (dtype === undefined) return legacy_type_name(this.dtype);
+  type(dtype: DTypeLike | string): Tensor;
+  type(dtype?: DTypeLike | string): string | Tensor {
+    if (dtype === undefined) return legacy_type_name(this._dtype);
+    if (dtype instanceof TorchDType) return this.to(dtype);
     const legacy = LEGACY_NAMES.get(dtype);
     if (legacy === undefined && !(DTYPES as readonly string[]).includes(dtype)) throw new Error(`invalid type: '${dtype}'`);
     return this.to(legacy ?? (dtype as DType));
@@ -624,7 +637,7 @@ export class Tensor {
   }
   /** Converts to `other`'s dtype. */
   type_as(other: Tensor): Tensor {
-    return ops.to_dtype(this, other.dtype);
+    return ops.to_dtype(this, other._dtype);
   }
 
   // ---- arithmetic -----------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 // The arguments of `x.to(...)` and `module.to(...)`: PyTorch's overloads (dtype / device[, dtype] / other tensor).
 import type { DeviceLike } from './device.js';
-import { DTYPES, type DType } from './dtype.js';
+import { DTYPES, TorchDType, type DType, type DTypeLike } from './dtype.js';
 import { signature } from './signature.js';
 import { Tensor } from './tensor.js';
 
 /** Keyword options of `to`. */
 export interface ToOptions {
   /** The dtype to convert to. */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
   /** The device to move to (only the CPU exists; 'cuda' raises PyTorch's error). */
   device?: DeviceLike | null;
   /** Accepted for compatibility; copies are synchronous. */
@@ -18,7 +18,7 @@ export interface ToOptions {
   memory_format?: string | null;
 }
 /** `to(dtype)`, `to(device, dtype?)`, `to(other)`, each optionally followed by keyword options. */
-export type ToArgs = [options?: ToOptions] | [dtype: DType, options?: ToOptions] | [device: DeviceLike | null, dtype?: DType | null, options?: ToOptions] | [other: Tensor, options?: ToOptions];
+export type ToArgs = [options?: ToOptions] | [dtype: DTypeLike, options?: ToOptions] | [device: DeviceLike | null, dtype?: DTypeLike | null, options?: ToOptions] | [other: Tensor, options?: ToOptions];
 
 interface ToParsed { device: DeviceLike | null; dtype: DType | null; non_blocking: boolean; copy: boolean; memory_format: string | null }
 const TO_DEVICE = signature<ToParsed>('to(Device? device=None, ScalarType? dtype=None, bool non_blocking=False, bool copy=False, *, str? memory_format=None)');
@@ -36,8 +36,8 @@ export function parse_to(args: readonly unknown[]): ToParsed {
   const first = args[0];
   if (first instanceof Tensor) {
     const a = TO_OTHER.parse(args);
-    return { ...a, device: null, dtype: a.other.dtype };
+    return { ...a, device: null, dtype: a.other._dtype };
   }
-  if (typeof first === 'string' && (DTYPES as readonly string[]).includes(first)) return { ...TO_DTYPE.parse(args), device: null };
+  if (first instanceof TorchDType || (typeof first === 'string' && (DTYPES as readonly string[]).includes(first))) return { ...TO_DTYPE.parse(args), device: null };
   return TO_DEVICE.parse(args);
 }

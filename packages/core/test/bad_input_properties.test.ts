@@ -22,7 +22,7 @@ function make_view(base: torch.Tensor, v: { offset: number; sizes: number[]; str
   const strides = v.strides.slice(0, v.sizes.length);
   const last = v.offset + v.sizes.reduce((acc, s, i) => acc + (s - 1) * strides[i]!, 0);
   if (last >= base.numel()) return null;
-  return new torch.Tensor(base._storage, v.sizes, base.dtype, strides, v.offset);
+  return new torch.Tensor(base._storage, v.sizes, base._dtype, strides, v.offset);
 }
 
 /** The storage index of every element of `t`, in row-major order. */
@@ -105,7 +105,7 @@ describe('type promotion and in-place casting', () => {
         const before = values(target);
         if (torch.can_cast(torch.result_type(target, b), da)) {
           target.add_(b);
-          expect(target.dtype).toBe(da);
+          expect(target._dtype).toBe(da);
         } else {
           expect(() => target.add_(b)).toThrow(/^result type \w+ can't be cast to the desired output type \w+$/);
           expect(values(target)).toEqual(before);
@@ -118,10 +118,10 @@ describe('type promotion and in-place casting', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: -100, max: 100, noNaN: true }), (i, f) => {
         const t = torch.tensor([3, -5], { dtype: 'int64' });
-        expect(t.add(i).dtype).toBe('int64');
-        expect(t.mul(f).dtype).toBe(Number.isInteger(f) ? 'int64' : 'float32');
-        expect(torch.tensor([true]).add(i).dtype).toBe('int64');
-        expect(torch.tensor([1.5], { dtype: 'float64' }).add(f).dtype).toBe('float64');
+        expect(t.add(i)._dtype).toBe('int64');
+        expect(t.mul(f)._dtype).toBe(Number.isInteger(f) ? 'int64' : 'float32');
+        expect(torch.tensor([true]).add(i)._dtype).toBe('int64');
+        expect(torch.tensor([1.5], { dtype: 'float64' }).add(f)._dtype).toBe('float64');
       }),
     );
   });
@@ -133,7 +133,7 @@ describe('type promotion and in-place casting', () => {
         const a = torch.tensor(xs.slice(0, n));
         const b = torch.tensor(ys.slice(0, n));
         for (const r of [a.add(b), a.mul(b), a.add(true), torch.maximum(a, b)]) {
-          expect(r.dtype).toBe('bool');
+          expect(r._dtype).toBe('bool');
           for (const v of values(r)) expect(v === 0 || v === 1).toBe(true);
         }
         expect(values(a.add(b))).toEqual(xs.slice(0, n).map((x, i) => +(x || ys[i]!)));
@@ -280,10 +280,10 @@ describe('clamp bounds are scalar operands', () => {
   it('a fractional bound makes an int64 result float; integral bounds keep int64', () => {
     const x = torch.tensor([1, 5, 9], { dtype: 'int64' });
     const f = x.clamp(2.5, 7.5);
-    expect(f.dtype).toBe('float32');
+    expect(f._dtype).toBe('float32');
     expect(f.tolist()).toEqual([2.5, 5, 7.5]);
     const i = x.clamp({ min: 2 });
-    expect(i.dtype).toBe('int64');
+    expect(i._dtype).toBe('int64');
     expect(i.tolist()).toEqual([2, 5, 9]);
   });
 });

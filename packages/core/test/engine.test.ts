@@ -159,10 +159,10 @@ describe('backward / autograd.grad details (spec §2)', () => {
     const a = leaf([2, 3]);
     const b = torch.randn([3], { dtype: 'float64', generator: gen }).requires_grad_(true);
     const out = a.mul(b);
-    expect(out.dtype).toBe('float64');
+    expect(out._dtype).toBe('float64');
     out.sum().backward();
-    expect(a.grad!.dtype).toBe('float32');
-    expect(b.grad!.dtype).toBe('float64');
+    expect(a.grad!._dtype).toBe('float32');
+    expect(b.grad!._dtype).toBe('float64');
     expect(b.grad!.shape).toEqual([3]);
   });
 

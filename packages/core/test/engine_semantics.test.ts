@@ -407,7 +407,7 @@ describe('.data and .grad assignment', () => {
     expect(() => {
       w.data = torch.tensor(3, { dtype: 'int64' });
     }).toThrow('data set to a tensor that requires gradients must be floating point or complex dtype');
-    expect(w.dtype).toBe('float32');
+    expect(w._dtype).toBe('float32');
   });
 
   it('.grad refuses non-tensors and the tensor itself, in PyTorch words', () => {

@@ -19,7 +19,7 @@ describe('max_pool2d with and without autograd', () => {
   it('still returns indices under no_grad when asked', () => {
     const [values, indices] = torch.no_grad(() => torch.max_pool2d(x, 2, { return_indices: true }));
     const [tracked_values, tracked_indices] = torch.max_pool2d(x.detach().requires_grad_(), 2, { return_indices: true });
-    expect(indices.dtype).toBe('int64');
+    expect(indices._dtype).toBe('int64');
     expect(indices.tolist()).toEqual(tracked_indices.tolist());
     expect(values.tolist()).toEqual(tracked_values.tolist());
   });

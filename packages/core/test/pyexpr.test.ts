@@ -85,7 +85,7 @@ describe('mapping onto tsgrad', () => {
     expect(y.grad_fn!.name()).toBe('SumBackward1');
     expect(as_tensor(run('x.mean(dim=(0, 1))', { x })).shape).toEqual([]);
     expect(as_tensor(run('x.max(dim=1).values', { x })).grad_fn!.name()).toBe('MaxBackward0');
-    expect(as_tensor(run('x.max(dim=1)[1]', { x })).dtype).toBe('int64');
+    expect(as_tensor(run('x.max(dim=1)[1]', { x }))._dtype).toBe('int64');
     expect(as_tensor(run('x.clamp(min=0)', { x })).grad_fn!.name()).toBe('ClampBackward1');
     expect(as_tensor(run('x.view(x.size(0), -1)', { x })).shape).toEqual([3, 4]);
     expect(as_tensor(run('x.reshape(2, 6)', { x })).shape).toEqual([2, 6]);
@@ -107,7 +107,7 @@ describe('mapping onto tsgrad', () => {
     expect(name('x ** y')).toBe('PowBackward1');
     expect(name('-x')).toBe('NegBackward0');
     expect(name('x @ y.t()')).toBe('MmBackward0');
-    expect(as_tensor(run('x > 0', { x })).dtype).toBe('bool');
+    expect(as_tensor(run('x > 0', { x }))._dtype).toBe('bool');
     expect(as_tensor(run('0 < x', { x })).tolist()).toEqual((x.gt(0).tolist()));
     const v = as_tensor(run('(1 - x) * 2', { x }));
     expect(v.grad_fn!.name()).toBe('MulBackward0');
@@ -144,10 +144,10 @@ describe('mapping onto tsgrad', () => {
     expect(as_tensor(run("F.interpolate(img, size=(6, 6), mode='bilinear', align_corners=False)", { img })).shape).toEqual([1, 1, 6, 6]);
     expect(as_tensor(run('F.max_pool2d(img, kernel_size=2, stride=1)', { img })).shape).toEqual([1, 1, 3, 3]);
     const t = as_tensor(run('torch.tensor([0, 1, 2])'));
-    expect(t.dtype).toBe('int64');
+    expect(t._dtype).toBe('int64');
     expect(as_tensor(run('torch.tensor([1., 2.], requires_grad=True)')).requires_grad).toBe(true);
     expect(as_tensor(run('torch.randn(3, requires_grad=True)')).requires_grad).toBe(true);
-    expect(as_tensor(run('torch.zeros(2, 3, dtype=torch.float64)')).dtype).toBe('float64');
+    expect(as_tensor(run('torch.zeros(2, 3, dtype=torch.float64)'))._dtype).toBe('float64');
     const tgt = torch.tensor([0, 1, 2], { dtype: 'int64' });
     expect(as_tensor(run('F.cross_entropy(x, tgt, reduction="sum")', { x, tgt })).grad_fn!.name()).toBe('NllLossBackward0');
     expect(() => run('torch.no_such_op(x)', { x })).toThrow(/has no attribute 'no_such_op'/);

@@ -91,7 +91,7 @@ export class CrossMapLRN2dFunction extends autograd.Function {
     const h = Math.floor((size - 1) / 2);
     const C = input.shape[1]!;
     const square = input.mul(input);
-    const keeps_first = torch.tensor(Array.from({ length: C }, (_, c) => (c > h ? 1 : 0)), { dtype: input.dtype }).reshape([1, C, 1, 1]);
+    const keeps_first = torch.tensor(Array.from({ length: C }, (_, c) => (c > h ? 1 : 0)), { dtype: input._dtype }).reshape([1, C, 1, 1]);
     const sum = channel_window_sum(square, 2 * h + 1, h, h).add(square.narrow(1, 0, 1).mul(keeps_first));
     const scale = sum.mul(alpha / size).add(k);
     const output = scale.pow(-beta).mul(input);
@@ -148,7 +148,7 @@ function channel_dropout(name: keyof typeof DROPOUT_SIGS, args: readonly unknown
   if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2) throw new Error(`${name}: Expected ${spatial + 1}D or ${spatial + 2}D input, but received a ${x.ndim}D input.`);
   if (!a.training || a.p === 0) return x;
   const keep = x.shape.slice(0, x.ndim - spatial);
-  const mask = torch.rand([...keep, ...new Array<number>(spatial).fill(1)], { dtype: x.dtype }).lt(1 - a.p).to(x.dtype).div(1 - a.p);
+  const mask = torch.rand([...keep, ...new Array<number>(spatial).fill(1)], { dtype: x._dtype }).lt(1 - a.p).to(x._dtype).div(1 - a.p);
   return a.inplace ? x.mul_(mask) : x.mul(mask);
 }
 
@@ -184,7 +184,7 @@ function alpha_dropout_impl(name: 'alpha_dropout' | 'feature_alpha_dropout', arg
   if (!a.training || a.p === 0) return x;
   if (a.p === 1) return x.mul(0);
   const shape = name === 'feature_alpha_dropout' ? x.shape.map((s, i) => (i < 2 ? s : 1)) : x.shape;
-  const keep = torch.rand(shape, { dtype: x.dtype }).lt(1 - a.p).to(x.dtype);
+  const keep = torch.rand(shape, { dtype: x._dtype }).lt(1 - a.p).to(x._dtype);
   const q = 1 - a.p;
   const scale = 1 / Math.sqrt(q * (1 + a.p * SELU_ALPHA_SCALE ** 2));
   const shift = -scale * SELU_ALPHA_SCALE * a.p;

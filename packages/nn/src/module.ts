@@ -107,7 +107,7 @@ function type_name(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (typeof v === 'string') return 'str';
   if (typeof v === 'boolean') return 'bool';
-  if (v instanceof Tensor) return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', bool: 'torch.BoolTensor' }[v.dtype];
+  if (v instanceof Tensor) return v.type();
   return class_name(v as object);
 }
 

@@ -33,7 +33,7 @@ describe('TensorDataset', () => {
     expect(ds.length).toBe(5);
     const [x, y] = ds.get(3);
     expect(x!.tolist()).toEqual([3, 30.5]);
-    expect([y!.shape, y!.dtype, y!.item()]).toEqual([[], 'int64', 3]);
+    expect([y!.shape, y!._dtype, y!.item()]).toEqual([[], 'int64', 3]);
     expect(x!._storage).toBe(ds.tensors[0]!._storage);
     expect([...ds].length).toBe(5);
   });
@@ -52,7 +52,7 @@ describe('DataLoader', () => {
     expect(loader.length).toBe(4);
     expect(ids(loader)).toEqual([[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
     const [xb, yb] = [...loader][1]!;
-    expect([xb!.shape, xb!.dtype, yb!.shape, yb!.dtype]).toEqual([[3, 2], 'float32', [3], 'int64']);
+    expect([xb!.shape, xb!._dtype, yb!.shape, yb!._dtype]).toEqual([[3, 2], 'float32', [3], 'int64']);
     expect(xb!.tolist()).toEqual([[3, 30.5], [4, 40.5], [5, 50.5]]);
 
     const dropping = new DataLoader(ds, { batch_size: 3, drop_last: true });
@@ -128,13 +128,13 @@ describe('default_collate', () => {
     ];
     const out = default_collate(batch);
     expect([out.image.shape, out.image.tolist()]).toEqual([[2, 2], [[0, 0], [1, 1]]]);
-    expect([out.label.dtype, out.label.tolist()]).toEqual(['int64', [1, 0]]);
-    expect([out.weight.dtype, out.weight.tolist()]).toEqual(['float64', [0.5, 2]]); // Python's floats: float64
-    expect([out.flag.dtype, out.flag.tolist()]).toEqual(['bool', [true, false]]);
+    expect([out.label._dtype, out.label.tolist()]).toEqual(['int64', [1, 0]]);
+    expect([out.weight._dtype, out.weight.tolist()]).toEqual(['float64', [0.5, 2]]); // Python's floats: float64
+    expect([out.flag._dtype, out.flag.tolist()]).toEqual(['bool', [true, false]]);
     expect(out.name).toEqual(['a', 'b']);
     expect(out.pair[0].tolist()).toEqual([1, 2]);
     expect(out.pair[1].tolist()).toEqual([[1], [0]]);
-    expect(default_collate([new Float64Array([1, 2]), new Float64Array([3, 4])]).dtype).toBe('float64');
+    expect(default_collate([new Float64Array([1, 2]), new Float64Array([3, 4])])._dtype).toBe('float64');
   });
 
   it('reports unequal lists and unsupported items', () => {

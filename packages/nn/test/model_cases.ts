@@ -115,7 +115,7 @@ export function describe_model_cases(title: string, fixture_url: URL, build: Mod
         const model = make!();
         const repr = String(model);
         if (repr !== c.repr && repr !== c.repr_2x) expect(repr).toBe(c.repr_2x ?? c.repr);
-        expect(Object.entries(model.state_dict()).map(([k, v]) => [k, v.shape, v.dtype]), 'state_dict').toEqual(c.state_dict);
+        expect(Object.entries(model.state_dict()).map(([k, v]) => [k, v.shape, v._dtype]), 'state_dict').toEqual(c.state_dict);
         expect([...model.named_parameters()].map(([n, p]) => [n, p.shape]), 'named_parameters').toEqual(c.named_parameters);
         expect([...model.named_buffers()].map(([n, b]) => [n, b.shape]), 'named_buffers').toEqual(c.named_buffers);
         expect([...model.named_modules()].map(([n]) => n), 'named_modules').toEqual(c.named_modules);

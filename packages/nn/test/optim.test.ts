@@ -245,7 +245,7 @@ describe('Adam', () => {
     opt.step();
     expect(Object.keys(opt.state.get(p)!).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq', 'step']);
     const step = opt.state.get(p)!.step as Tensor;
-    expect([step.shape, step.dtype, step.item()]).toEqual([[], 'float32', 1]);
+    expect([step.shape, step._dtype, step.item()]).toEqual([[], 'float32', 1]);
   });
 });
 

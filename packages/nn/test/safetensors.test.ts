@@ -160,7 +160,7 @@ describe('loading the dtypes tsgrad does not have', () => {
   it.each(cases)('$dtype loads as $as', ({ dtype, bytes, as, expected }) => {
     const n = expected.length;
     const { tensors } = deserialize(build({ t: { dtype, shape: [n], data_offsets: [0, bytes.length] } }, bytes));
-    expect(tensors['t']!.dtype).toBe(as);
+    expect(tensors['t']!._dtype).toBe(as);
     expect(tensors['t']!.shape).toEqual([n]);
     values(tensors['t']!).forEach((v, i) => expect(Object.is(v, expected[i]), `${v} vs ${expected[i]}`).toBe(true));
   });
@@ -368,7 +368,7 @@ describe('cross-check with PyTorch', () => {
     expect(Object.keys(tensors).sort()).toEqual(Object.keys(expected.tensors).sort());
     for (const [name, e] of Object.entries(expected.tensors)) {
       const t = tensors[name]!;
-      expect(t.dtype, name).toBe(e.tsgrad_dtype);
+      expect(t._dtype, name).toBe(e.tsgrad_dtype);
       expect(t.shape, name).toEqual(e.shape);
       expect(values(t), name).toEqual(e.values.map(Number));
     }

@@ -50,7 +50,7 @@ describe('module constructor signatures', () => {
       [new nn.GELU('tanh'), "GELU(approximate='tanh')"],
     ];
     for (const [m, text] of cases) expect(String(m)).toBe(text);
-    expect(new nn.Linear(2, 3, { dtype: torch.float64 }).weight.dtype).toBe('float64');
+    expect(new nn.Linear(2, 3, { dtype: torch.float64 }).weight._dtype).toBe('float64');
     expect(new nn.MSELoss({ reduction: 'sum' }).reduction).toBe('sum');
     expect(new nn.CrossEntropyLoss(null, { label_smoothing: 0.1 }).label_smoothing).toBe(0.1);
   });

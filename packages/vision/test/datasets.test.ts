@@ -135,7 +135,7 @@ describe('MNIST on synthetic IDX files', () => {
     expect(train.length).toBe(N);
     expect(train.data_shape).toEqual([N, H, W]);
     expect(train.data).toEqual(pixels);
-    expect(train.targets.dtype).toBe('int64');
+    expect(train.targets._dtype).toBe('int64');
     expect(train.targets.shape).toEqual([N]);
     expect(values(train.targets)).toEqual(labels);
     const test = new LocalMNIST({ root, train: false });
@@ -165,7 +165,7 @@ describe('MNIST on synthetic IDX files', () => {
     expect(batches.length).toBe(3);
     const [xb, yb] = batches[0]!;
     expect(xb.shape).toEqual([2, 1, H, W]);
-    expect(yb.dtype).toBe('int64');
+    expect(yb._dtype).toBe('int64');
     expect(values(yb)).toEqual([3, 1]);
   });
 
@@ -179,7 +179,7 @@ describe('MNIST on synthetic IDX files', () => {
   it('applies transform and target_transform', () => {
     const ds = new LocalMNIST({ root, transform: new ToTensor(), target_transform: new Lambda((y: number) => y * 10) });
     const [x, y] = ds.get(1);
-    expect(x.dtype).toBe('float32');
+    expect(x._dtype).toBe('float32');
     expect(x.shape).toEqual([1, H, W]);
     expect(values(x)).toEqual(Array.from(pixels.subarray(H * W, 2 * H * W), (p) => Math.fround(p / 255)));
     expect(y).toBe(10);
@@ -200,10 +200,10 @@ describe('MNIST on synthetic IDX files', () => {
   it('as_tensors gives the split as float32 [N, 1, H, W] and int64 [N]', () => {
     const ds = new LocalMNIST({ root });
     const [x, y] = ds.as_tensors();
-    expect(x.dtype).toBe('float32');
+    expect(x._dtype).toBe('float32');
     expect(x.shape).toEqual([N, 1, H, W]);
     expect(values(x)).toEqual(Array.from(pixels, (p) => Math.fround(p / 255)));
-    expect(y.dtype).toBe('int64');
+    expect(y._dtype).toBe('int64');
     expect(values(y)).toEqual(labels);
     y.fill_(0);
     expect(values(ds.targets)).toEqual(labels);

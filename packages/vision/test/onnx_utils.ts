@@ -8,9 +8,9 @@ const ORT_TYPE = { float32: 'float32', float64: 'float64', int64: 'int64', bool:
 /** A tsgrad tensor as an onnxruntime tensor of the same dtype. */
 function to_ort(t: Tensor): ort.Tensor {
   const d = t._contiguous_data();
-  if (t.dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(d, (v) => BigInt(v)), t.shape);
-  if (t.dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(d), t.shape);
-  return new ort.Tensor(ORT_TYPE[t.dtype], t.dtype === 'float64' ? Float64Array.from(d) : Float32Array.from(d), t.shape);
+  if (t._dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(d, (v) => BigInt(v)), t.shape);
+  if (t._dtype === 'bool') return new ort.Tensor('bool', Uint8Array.from(d), t.shape);
+  return new ort.Tensor(ORT_TYPE[t._dtype], t._dtype === 'float64' ? Float64Array.from(d) : Float32Array.from(d), t.shape);
 }
 
 /** The tensors of a (nested) result, in order. */

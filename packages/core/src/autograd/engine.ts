@@ -162,7 +162,7 @@ function validate(node: Node, grads: Grad[]): Grad[] {
         );
       }
     }
-    if (out.dtype !== meta.dtype) out = out.to(meta.dtype);
+    if (out._dtype !== meta.dtype) out = out.to(meta.dtype);
     return out;
   });
 }
@@ -175,10 +175,10 @@ function validate(node: Node, grads: Grad[]): Grad[] {
  * clone_obey_contract: `x.grad.grad_fn` is CopyBackwards over the gradient's graph).
  */
 function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tensor | null {
-  const g = grad.dtype === variable.dtype ? grad : grad.to(variable.dtype);
+  const g = grad._dtype === variable._dtype ? grad : grad.to(variable._dtype);
   let first: Tensor | null = null;
   if (create_graph) {
-    variable._grad = variable._grad === null ? empty(variable.shape, variable.dtype).copy_(g) : variable._grad.add(g);
+    variable._grad = variable._grad === null ? empty(variable.shape, variable._dtype).copy_(g) : variable._grad.add(g);
   } else if (variable._grad === null) {
     variable._grad = first = no_grad(() => g.detach().clone());
   } else if (variable._grad.requires_grad) {

@@ -83,7 +83,7 @@ function check_inputs(inputs: readonly unknown[]): void {
   let any = false;
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor) || !x.requires_grad) return;
-    if (x.dtype !== 'float64') {
+    if (x._dtype !== 'float64') {
       warn(`Input #${i} requires gradient and is not a double precision floating point or complex. This check will likely fail if all the inputs are not of double precision floating point or complex. `);
     }
     if (!x.shape.every((s, d) => x._strides[d]! > 0 || s <= 1)) {
@@ -125,7 +125,7 @@ const jacobian_text = (j: Jacobian): string => format_tensor(Tensor.from_array(j
 function numerical_jacobians(fn: (...xs: never[]) => Outputs, inputs: readonly unknown[], outputs: readonly Tensor[], eps: number): Jacobian[][] {
   const run = (): Tensor[] => [...as_list(fn(...(inputs as never[])))];
   return diff_inputs(inputs).map((x) => {
-    const jac = outputs.map((o) => jacobian(x.numel(), is_floating(o.dtype) ? o.numel() : 0));
+    const jac = outputs.map((o) => jacobian(x.numel(), is_floating(o._dtype) ? o.numel() : 0));
     const xd = x._storage.data;
     element_offsets(x).forEach((p, k) => {
       const orig = xd[p]!;
@@ -149,13 +149,13 @@ function analytical_jacobians(output: Tensor, inputs: readonly Tensor[]): { jac:
   let types_ok = true;
   let sizes_ok = true;
   for (let c = 0; c < n; c++) {
-    const seed = Tensor.empty(output.shape, output.dtype);
+    const seed = Tensor.empty(output.shape, output._dtype);
     seed._storage.data[c] = 1;
     const grads = autograd_grad(output, inputs, { grad_outputs: [seed], retain_graph: true, allow_unused: true });
     grads.forEach((g, i) => {
       if (g === null) return;
       const x = inputs[i]!;
-      if (g.dtype !== x.dtype) types_ok = false;
+      if (g._dtype !== x._dtype) types_ok = false;
       if (g.numel() !== x.numel()) {
         sizes_ok = false;
         return;
@@ -204,11 +204,11 @@ function check(fn: (...xs: never[]) => Outputs, inputs: readonly unknown[], o: C
     });
   });
   // a zero grad_output must give zero gradients of the inputs' dtype and size
-  const zero_grads = autograd_grad(outputs, xs, { grad_outputs: outputs.map((t) => Tensor.empty(t.shape, t.dtype)), allow_unused: true });
+  const zero_grads = autograd_grad(outputs, xs, { grad_outputs: outputs.map((t) => Tensor.empty(t.shape, t._dtype)), allow_unused: true });
   zero_grads.forEach((g, i) => {
     if (g === null) return;
     if (!Array.from(g._contiguous_data()).every((v) => v === 0)) throw new GradcheckError('backward not multiplied by grad_output');
-    if (g.dtype !== xs[i]!.dtype) throw new GradcheckError('grad is incorrect type');
+    if (g._dtype !== xs[i]!._dtype) throw new GradcheckError('grad is incorrect type');
     if (g.shape.join() !== xs[i]!.shape.join()) throw new GradcheckError('grad is incorrect size');
   });
 }
@@ -252,7 +252,7 @@ export function gradcheck<I extends readonly unknown[]>(fn: (...inputs: I) => Ou
 
 /** PyTorch's `make_tensor(shape, low=-1, high=1, requires_grad=True, noncontiguous=...)` for a grad_output. */
 function random_grad_output(like: Tensor, noncontiguous: boolean): Tensor {
-  const dtype = is_floating(like.dtype) ? like.dtype : 'float64';
+  const dtype = is_floating(like._dtype) ? like._dtype : 'float64';
   if (!noncontiguous || like.numel() <= 1) return rand(like.shape, { dtype }).mul(2).sub(1).requires_grad_(true);
   // every other element of a tensor twice as wide in its last dim
   const wide = rand([...like.shape.slice(0, -1), like.shape[like.ndim - 1]! * 2], { dtype }).mul(2).sub(1);

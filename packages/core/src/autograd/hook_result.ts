@@ -27,8 +27,8 @@ export function check_single_result(original: Grad, result: unknown, name: strin
   if (result === null || result === undefined) return null;
   if (original === null) throw new Error("can't replace a None gradient with a non-None value");
   if (!(result instanceof Tensor)) throw new TypeError(`expected Variable, but hook returned '${py_type_name(result)}'`);
-  if (result.dtype !== original.dtype) {
-    throw new Error(`hook '${name}' has changed the type of value (was ${type_string(original.dtype)} got ${type_string(result.dtype)})`);
+  if (result._dtype !== original._dtype) {
+    throw new Error(`hook '${name}' has changed the type of value (was ${type_string(original._dtype)} got ${type_string(result._dtype)})`);
   }
   const [a, b] = [original.shape, result.shape];
   if (a.length !== b.length || a.some((d, i) => d !== b[i])) throw new Error(e12_hook_size(name));

@@ -99,7 +99,7 @@ function call_id(node: GraphNode): number {
   return id;
 }
 
-const layout_key = (t: Tensor): string => `${t.dtype}[${t.shape.join(',')}]/${t._strides.join(',')}`;
+const layout_key = (t: Tensor): string => `${t._dtype}[${t.shape.join(',')}]/${t._strides.join(',')}`;
 
 /** The module calls of `g` (nested through calls without hooks) whose module has hooks now. Walked iteratively. */
 function hooked_calls(g: Graph): Set<GraphNode> {
@@ -317,14 +317,14 @@ class Plan {
     // fusion: each elementwise op joins the chains whose results only it reads
     const group_of = new Map<number, Group>();
     let epoch = 0;
-    const float32 = (v: Value): boolean => tensor(v)?.dtype === 'float32';
+    const float32 = (v: Value): boolean => tensor(v)?._dtype === 'float32';
     nodes.forEach((node, i) => {
       if (node === null || is_folded(node, constant)) return;
       const ew = affine.get(i) ?? elementwise_of(node);
       const out = node.out;
       const ot = out instanceof Value ? tensor(out) : null;
-      const ok = ew !== null && ot !== null && ot.dtype === 'float32' &&
-        ew.operands.every((o) => (o instanceof Value ? float32(canon(o)) && same_or_broadcast(tensor(canon(o))!.shape, ot.shape) : o.dtype === 'float32')) &&
+      const ok = ew !== null && ot !== null && ot._dtype === 'float32' &&
+        ew.operands.every((o) => (o instanceof Value ? float32(canon(o)) && same_or_broadcast(tensor(canon(o))!.shape, ot.shape) : o._dtype === 'float32')) &&
         (!node.name.endsWith('_') || inplace_functional(node, i, canon, sharing, storage_of, private_value, nodes, uses));
       if (!ok) {
         // whatever it does (an in-place write, a hook), open chains may not cross it
@@ -527,7 +527,7 @@ function batch_norm_constants(node: GraphNode, canon: (v: Value) => Value, const
     return constant.has(c) ? (env.get(c) as Tensor) : undefined;
   };
   const [mean, variance, weight, bias] = [get(n.running_mean), get(n.running_var), get(n.weight), get(n.bias)];
-  if (!mean || !variance || weight === undefined || bias === undefined || typeof n.eps !== 'number' || mean.dtype !== 'float32') return null;
+  if (!mean || !variance || weight === undefined || bias === undefined || typeof n.eps !== 'number' || mean._dtype !== 'float32') return null;
   const scale = weight === null ? variance.add(n.eps).rsqrt() : weight.mul(variance.add(n.eps).rsqrt());
   const shift = bias === null ? mean.mul(scale).neg() : bias.sub(mean.mul(scale));
   return { input: canon(n.input), scale, shift };

@@ -46,7 +46,7 @@ function attention(named: Record<string, Template>, tensor: (v: Value) => Tensor
   if (!(query instanceof Value) || !(key instanceof Value) || !(value instanceof Value)) return null;
   const [q, k, v] = [tensor(query), tensor(key), tensor(value)];
   if (q === null || k === null || v === null || q.ndim < 3 || k.ndim !== q.ndim || v.ndim !== q.ndim) return null;
-  if ([q, k, v].some((t) => t.dtype !== 'float32' || t._strides[t.ndim - 1] !== 1)) return null;
+  if ([q, k, v].some((t) => t._dtype !== 'float32' || t._strides[t.ndim - 1] !== 1)) return null;
   const lead = q.shape.slice(0, -2);
   if (![k, v].every((t) => t.shape.slice(0, -2).every((s, i) => s === lead[i]))) return null;
   const [L, E] = q.shape.slice(-2) as [number, number];
@@ -94,9 +94,9 @@ function layer_norm(named: Record<string, Template>, tensor: (v: Value) => Tenso
   const { input, weight, bias, eps, normalized_shape } = named;
   if (!(input instanceof Value) || !Array.isArray(normalized_shape) || normalized_shape.length !== 1 || typeof eps !== 'number') return null;
   const x = tensor(input);
-  if (x === null || x.dtype !== 'float32' || !x.is_contiguous()) return null;
+  if (x === null || x._dtype !== 'float32' || !x.is_contiguous()) return null;
   const affine = [weight, bias].map((t) => (t instanceof Value ? tensor(t) : null));
-  if (affine.some((t, i) => (t === null ? [weight, bias][i] !== null : t.dtype !== 'float32' || !t.is_contiguous()))) return null;
+  if (affine.some((t, i) => (t === null ? [weight, bias][i] !== null : t._dtype !== 'float32' || !t.is_contiguous()))) return null;
   const D = x.shape[x.ndim - 1]!;
   const rows = D === 0 ? 0 : x.numel() / D;
   const xi = slot_of(input);

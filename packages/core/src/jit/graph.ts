@@ -41,7 +41,7 @@ export class Value {
 
 /** The type of `t` at this moment. */
 export function type_of(t: Tensor): TensorType {
-  return { dtype: t.dtype, shape: [...t.shape], strides: [...t.stride()], requires_grad: t.requires_grad };
+  return { dtype: t._dtype, shape: [...t.shape], strides: [...t.stride()], requires_grad: t.requires_grad };
 }
 
 /**

@@ -13,7 +13,7 @@ export function onnx_type(name: string): protobuf.Type {
 }
 
 /** `TensorProto.DataType` of each dtype. */
-export const ONNX_DTYPE: Record<DType, number> = { float32: 1, float64: 11, int64: 7, bool: 9 };
+export const ONNX_DTYPE: Record<DType, number> = { float32: 1, float64: 11, int64: 7, uint8: 2, bool: 9 };
 
 /** `AttributeProto.AttributeType` values. */
 export const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
@@ -37,7 +37,7 @@ export interface TensorData {
 
 /** A tensor's values as `TensorData`. */
 export function tensor_data(t: Tensor): TensorData {
-  return { dtype: t.dtype, shape: [...t.shape], values: t._contiguous_data() };
+  return { dtype: t._dtype, shape: [...t.shape], values: t._contiguous_data() };
 }
 
 /** Little-endian bytes of `values` stored as `dtype` (TensorProto.raw_data). */

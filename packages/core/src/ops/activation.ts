@@ -1,5 +1,6 @@
 // Pointwise activations of torch.nn.functional (elu, selu, celu, hardtanh, silu, mish, softplus, …), each one
 // node with PyTorch's name; values in float64 rounded once, derivatives as differentiable ops (double backward).
+import { scalar_type_name } from '../dtype.js';
 import { trace_op, tracing } from '../jit/tracer.js';
 import { default_generator } from '../random.js';
 import { signature, type PyArgs } from '../signature.js';
@@ -18,21 +19,21 @@ import { warn } from '../autograd/messages.js';
 /** `f` applied to every element in float64, rounded once to the float result dtype (nothing recorded). */
 function map_values(x: Tensor, f: (v: number) => number): Tensor {
   const src = x._contiguous_data();
-  const out = empty(x.shape, float_dtype(x.dtype));
+  const out = empty(x.shape, float_dtype(x._dtype));
   const o = out._storage.data;
   for (let i = 0; i < o.length; i++) o[i] = f(src[i]!);
   return out;
 }
 
 /** A 0/1 mask of `cond` in `like`'s dtype (for derivative rules). */
-const mask = (cond: Tensor, like: Tensor): Tensor => to_dtype(cond, like.dtype);
+const mask = (cond: Tensor, like: Tensor): Tensor => to_dtype(cond, like._dtype);
 
 /**
  * One pointwise activation node: the forward value per element, and the derivative `dy/dx` as differentiable
  * ops of the saved input (so the gradient is `g * dydx(x)` and itself differentiable).
  */
 function pointwise(name: string, x: Tensor, f: (v: number) => number, dydx: (x: Tensor) => Tensor): Tensor {
-  if (!x.is_floating_point()) throw new Error(`"${name.replace(/Backward\d$/, '').toLowerCase()}" not implemented for '${x.dtype === 'int64' ? 'Long' : 'Bool'}'`);
+  if (!x.is_floating_point()) throw new Error(`"${name.replace(/Backward\d$/, '').toLowerCase()}" not implemented for '${scalar_type_name(x._dtype)}'`);
   const out = map_values(x, f);
   record(name, [x], [out], (ctx, [g]) => [mul(g!, dydx(ctx.saved_tensors[0]!))], [x]);
   return out;
@@ -416,7 +417,7 @@ export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: numb
   return maybe_inplace(input, inplace, (x, k) => {
     const noise = no_grad(() => {
       const src = x._contiguous_data();
-      const t = Tensor.empty(x.shape, float_dtype(x.dtype));
+      const t = Tensor.empty(x.shape, float_dtype(x._dtype));
       const d = t._storage.data;
       const eval_slope = (lower + upper) / 2;
       for (let i = 0; i < d.length; i++) d[i] = src[i]! >= 0 ? 1 : training ? lower + (upper - lower) * default_generator.random() : eval_slope;
@@ -439,7 +440,7 @@ const SOFTMIN = signature<{ input: Tensor; dim: number | null; dtype: string | n
 export function softmin(...args: PyArgs<[input: Tensor, dim: number | null], { input?: Tensor; dim?: number | null; dtype?: string | null }>): Tensor {
   if (tracing) return trace_op('aten::softmin', softmin, args, SOFTMIN);
   const { input, dim, dtype } = SOFTMIN.parse(args);
-  const x = dtype === null ? input : to_dtype(input, dtype as Tensor['dtype']);
+  const x = dtype === null ? input : to_dtype(input, dtype as Tensor['_dtype']);
   return softmax(neg(x), dim ?? implicit_softmax_dim('softmin', x.ndim));
 }
 

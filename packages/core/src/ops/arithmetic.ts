@@ -1,6 +1,6 @@
 // Broadcasting arithmetic and comparisons, each with its PyTorch node name and derivative rule.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { cast_scalar, combine_categories, get_default_dtype, is_floating, promote_types, promote_with_scalar, scalar_dtype, scalar_type_name, type DType } from '../dtype.js';
+import { cast_scalar, combine_categories, default_dtype_name, is_floating, promote_names, promote_with_scalar, scalar_dtype, scalar_type_name, dtype_object, type DType, type TorchDType } from '../dtype.js';
 import { broadcast_shapes } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import type { BinaryOp, UnaryOp } from '../kernels/js/elementwise.js';
@@ -16,7 +16,7 @@ const BOOL_VALUED = new Set<UnaryOp | BinaryOp>([
 
 /** A bool tensor stores 0 or 1: arithmetic results (True + True) become `value != 0`, as PyTorch's cast to bool. */
 function squash_bool(out: Tensor, op: UnaryOp | BinaryOp): Tensor {
-  if (out.dtype === 'bool' && !BOOL_VALUED.has(op)) {
+  if (out._dtype === 'bool' && !BOOL_VALUED.has(op)) {
     const d = out._storage.data;
     for (let i = 0; i < d.length; i++) d[i] = d[i] !== 0 ? 1 : 0;
   }
@@ -57,23 +57,28 @@ export type Scalar = number | boolean;
  * tensor with it stays float32.
  *
  * @example
- * torch.result_type(torch.tensor([1], { dtype: 'int64' }), 0.5); // 'float32'
+ * torch.result_type(torch.tensor([1], { dtype: 'int64' }), 0.5); // torch.float32
  */
-export function result_type(...operands: (Tensor | Scalar)[]): DType {
+export function result_type(...operands: (Tensor | Scalar)[]): TorchDType {
+  return dtype_object(result_names(...operands));
+}
+
+/** The name of `result_names(...operands)`, as ops use it. */
+export function result_names(...operands: (Tensor | Scalar)[]): DType {
   let dim: DType | null = null;
   let zero: DType | null = null;
   let wrapped: DType | null = null;
   for (const o of operands) {
     if (o instanceof Tensor) {
-      if (o.ndim > 0) dim = dim === null ? o.dtype : promote_types(dim, o.dtype);
-      else zero = zero === null ? o.dtype : promote_types(zero, o.dtype);
+      if (o.ndim > 0) dim = dim === null ? o._dtype : promote_names(dim, o._dtype);
+      else zero = zero === null ? o._dtype : promote_names(zero, o._dtype);
     } else {
       const d = scalar_dtype(o);
-      wrapped = wrapped === null ? d : promote_types(wrapped, d);
+      wrapped = wrapped === null ? d : promote_names(wrapped, d);
     }
   }
   const r = combine_categories(dim, combine_categories(zero, wrapped));
-  if (r === null) throw new TypeError('result_type() missing required arguments: expected a Tensor or a Number');
+  if (r === null) throw new TypeError('result_names() missing required arguments: expected a Tensor or a Number');
   return r;
 }
 
@@ -84,7 +89,7 @@ export function result_type(...operands: (Tensor | Scalar)[]): DType {
  * torch.float_dtype('int64'); // 'float32'
  */
 export function float_dtype(t: DType): DType {
-  return is_floating(t) ? t : get_default_dtype();
+  return is_floating(t) ? t : default_dtype_name();
 }
 
 function check_tensor(x: unknown, what: string): asserts x is Tensor {
@@ -112,15 +117,15 @@ export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
   const alpha = options.alpha ?? 1;
   if (!(other instanceof Tensor)) {
     check_number(other, 'add');
-    const dtype = promote_with_scalar(x.dtype, other);
+    const dtype = promote_with_scalar(x._dtype, other);
     check_alpha(dtype, alpha);
     const out = map_unary(x, 'add_s', dtype, Number(other) * alpha);
     record('AddBackward0', [x, null], [out], (_c, [g]) => [g!, null]);
     return out;
   }
-  const dtype = result_type(x, other);
+  const dtype = result_names(x, other);
   check_alpha(dtype, alpha);
-  const out = alpha === 1 ? map_binary(x, other, 'add', dtype) : map_binary(x, map_unary(other, 'mul_s', other.dtype, alpha), 'add', dtype);
+  const out = alpha === 1 ? map_binary(x, other, 'add', dtype) : map_binary(x, map_unary(other, 'mul_s', other._dtype, alpha), 'add', dtype);
   record('AddBackward0', [x, other], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? g! : null, ctx.needs_input_grad(1) ? (alpha === 1 ? g! : mul(g!, alpha)) : null]);
   return out;
 }
@@ -141,17 +146,17 @@ export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
   const alpha = options.alpha ?? 1;
   if (!(other instanceof Tensor)) {
     check_number(other, 'sub');
-    const dtype = promote_with_scalar(x.dtype, other);
-    check_sub(x.dtype, scalar_dtype(other));
+    const dtype = promote_with_scalar(x._dtype, other);
+    check_sub(x._dtype, scalar_dtype(other));
     check_alpha(dtype, alpha);
     const out = map_unary(x, 'sub_s', dtype, Number(other) * alpha);
     record('SubBackward0', [x, null], [out], (_c, [g]) => [g!, null]);
     return out;
   }
-  check_sub(x.dtype, other.dtype);
-  const dtype = result_type(x, other);
+  check_sub(x._dtype, other._dtype);
+  const dtype = result_names(x, other);
   check_alpha(dtype, alpha);
-  const out = alpha === 1 ? map_binary(x, other, 'sub', dtype) : map_binary(x, map_unary(other, 'mul_s', other.dtype, alpha), 'sub', dtype);
+  const out = alpha === 1 ? map_binary(x, other, 'sub', dtype) : map_binary(x, map_unary(other, 'mul_s', other._dtype, alpha), 'sub', dtype);
   record('SubBackward0', [x, other], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? g! : null, ctx.needs_input_grad(1) ? mul(g!, -alpha) : null]);
   return out;
 }
@@ -174,8 +179,8 @@ export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
   if (tracing) return trace_op('aten::rsub', rsub, [x, other]);
   if (other instanceof Tensor) return sub(other, x);
   check_number(other, 'rsub');
-  const dtype = promote_with_scalar(x.dtype, other);
-  check_sub(scalar_dtype(other), x.dtype);
+  const dtype = promote_with_scalar(x._dtype, other);
+  check_sub(scalar_dtype(other), x._dtype);
   const out = map_unary(x, 'rsub_s', dtype, Number(other));
   record('RsubBackward1', [x], [out], (_c, [g]) => [neg(g!)]);
   return out;
@@ -196,15 +201,15 @@ export function mul(x: Tensor, other: Tensor | Scalar): Tensor {
   if (!(other instanceof Tensor)) {
     check_number(other, 'mul');
     const s = Number(other);
-    const out = map_unary(x, 'mul_s', promote_with_scalar(x.dtype, other), s);
+    const out = map_unary(x, 'mul_s', promote_with_scalar(x._dtype, other), s);
     // PyTorch saves the wrapped scalar operand, so a second backward without retain_graph raises E2
     record('MulBackward0', [x, null], [out], (ctx, [g]) => {
       ctx.saved_tensors;
       return [mul(g!, s), null];
-    }, [scalar_tensor(s, x.dtype)]);
+    }, [scalar_tensor(s, x._dtype)]);
     return out;
   }
-  const out = map_binary(x, other, 'mul', result_type(x, other));
+  const out = map_binary(x, other, 'mul', result_names(x, other));
   // as PyTorch, each operand is saved only if the other one's gradient reads it (E2/E9 follow from that)
   record('MulBackward0', [x, other], [out], (ctx, [g]) => {
     const s = ctx.saved_tensors;
@@ -234,7 +239,7 @@ export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?
     throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
   }
   if (!(other instanceof Tensor)) check_number(other, 'div');
-  const dtype = other instanceof Tensor ? result_type(x, other) : promote_with_scalar(x.dtype, other);
+  const dtype = other instanceof Tensor ? result_names(x, other) : promote_with_scalar(x._dtype, other);
   if (mode !== null) return div_rounded(x, other, dtype, mode);
   if (!(other instanceof Tensor)) {
     const s = Number(other);
@@ -242,7 +247,7 @@ export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?
     record('DivBackward0', [x, null], [out], (ctx, [g]) => {
       ctx.saved_tensors;
       return [div(g!, s), null];
-    }, [scalar_tensor(s, x.dtype)]);
+    }, [scalar_tensor(s, x._dtype)]);
     return out;
   }
   const out = map_binary(x, other, 'div', float_dtype(dtype));
@@ -286,7 +291,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
   if (!(x instanceof Tensor)) {
     // number ** tensor: PowBackward1's scalar-base form
     const e = exponent as Tensor;
-    const out = map_unary(e, 'rpow_s', float_dtype(e.dtype), x);
+    const out = map_unary(e, 'rpow_s', float_dtype(e._dtype), x);
     const base = x;
     record('PowBackward2', [e], [out], (ctx, [g]) => {
       const [r] = ctx.saved_tensors;
@@ -296,7 +301,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
   }
   if (!(exponent instanceof Tensor)) {
     const e = Number(exponent);
-    const dtype = promote_with_scalar(x.dtype, exponent);
+    const dtype = promote_with_scalar(x._dtype, exponent);
     if (!is_floating(dtype) && e < 0) throw new Error('Integers to negative integer powers are not allowed.');
     const out = map_unary(x, 'pow_s', dtype, e);
     record('PowBackward0', [x], [out], (ctx, [g]) => {
@@ -306,7 +311,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
     }, [x], ['self']);
     return out;
   }
-  const dtype = result_type(x, exponent);
+  const dtype = result_names(x, exponent);
   // an integral power with a negative exponent is 0 unless the base is ±1 (integer arithmetic truncates)
   const out = is_floating(dtype) ? map_binary(x, exponent, 'pow', dtype) : map_unary(map_binary(x, exponent, 'pow', 'float64'), 'trunc', dtype);
   record('PowBackward1', [x, exponent], [out], (ctx, [g]) => {
@@ -320,7 +325,7 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
 }
 
 function log_raw(x: Tensor): Tensor {
-  const out = map_unary(x, 'log', float_dtype(x.dtype));
+  const out = map_unary(x, 'log', float_dtype(x._dtype));
   record('LogBackward0', [x], [out], (ctx, [g]) => [div(g!, ctx.saved_tensors[0]!)], [x]);
   return out;
 }
@@ -333,8 +338,8 @@ function log_raw(x: Tensor): Tensor {
  */
 export function neg(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::neg', neg, [x]);
-  if (x.dtype === 'bool') throw new Error('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
-  const out = map_unary(x, 'neg', x.dtype);
+  if (x._dtype === 'bool') throw new Error('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+  const out = map_unary(x, 'neg', x._dtype);
   record('NegBackward0', [x], [out], (_c, [g]) => [neg(g!)]);
   return out;
 }
@@ -360,12 +365,12 @@ export function minimum(x: Tensor, y: Tensor): Tensor {
   return extremum(x, y, false);
 }
 function extremum(x: Tensor, y: Tensor, is_max: boolean): Tensor {
-  const out = map_binary(x, y, is_max ? 'maximum' : 'minimum', promote_types(x.dtype, y.dtype));
+  const out = map_binary(x, y, is_max ? 'maximum' : 'minimum', promote_names(x._dtype, y._dtype));
   record(is_max ? 'MaximumBackward0' : 'MinimumBackward0', [x, y], [out], (ctx, [g]) => {
     const [a, b] = ctx.saved_tensors;
     const wins_a = is_max ? gt(a!, b!) : lt(a!, b!);
     const tie = eq(a!, b!);
-    const wa = add(to_dtype(wins_a, g!.dtype), mul(to_dtype(tie, g!.dtype), 0.5));
+    const wa = add(to_dtype(wins_a, g!._dtype), mul(to_dtype(tie, g!._dtype), 0.5));
     return [ctx.needs_input_grad(0) ? mul(g!, wa) : null, ctx.needs_input_grad(1) ? mul(g!, rsub(wa, 1)) : null];
   }, [x, y]);
   return out;
@@ -466,7 +471,7 @@ const ISCLOSE = signature<{ input: Tensor; other: Tensor; rtol: number; atol: nu
 /** Per broadcast element, whether `a` and `b` are close (PyTorch's isclose rule), after its argument checks. */
 function close_flags(args: readonly unknown[]): { shape: number[]; flags: Uint8Array } {
   const { input: a, other: b, rtol, atol, equal_nan } = ISCLOSE.parse(args);
-  if (a.dtype !== b.dtype) throw new Error(`${scalar_type_name(a.dtype)} did not match ${scalar_type_name(b.dtype)}`);
+  if (a._dtype !== b._dtype) throw new Error(`${scalar_type_name(a._dtype)} did not match ${scalar_type_name(b._dtype)}`);
   if (rtol < 0) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
   if (atol < 0) throw new Error(`atol must be greater than or equal to zero, but got ${atol}`);
   const shape = broadcast_shapes(a.shape, b.shape);
@@ -527,12 +532,12 @@ export function equal(a: Tensor, b: Tensor): boolean {
  */
 export function to_dtype(x: Tensor, dtype: DType): Tensor {
   if (tracing) return trace_op('aten::to', to_dtype, [x, dtype]);
-  if (x.dtype === dtype) return x;
+  if (x._dtype === dtype) return x;
   // NaN, infinities and values beyond int64 become int64's minimum, as PyTorch's (undefined) C++ cast does on x86
   const op: UnaryOp = dtype === 'int64' ? 'to_int64' : dtype === 'bool' ? 'ne_s' : 'identity';
   const out = map_unary(x, op, dtype, 0);
-  if (is_floating(dtype) && is_floating(x.dtype)) {
-    const src = x.dtype;
+  if (is_floating(dtype) && is_floating(x._dtype)) {
+    const src = x._dtype;
     record('ToCopyBackward0', [x], [out], (_c, [g]) => [to_dtype(g!, src)]);
   }
   return out;
@@ -546,9 +551,9 @@ export function to_dtype(x: Tensor, dtype: DType): Tensor {
  */
 export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar): Tensor {
   if (tracing) return trace_op('aten::where', where, [condition, x, y]);
-  if (condition.dtype !== 'bool') throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalar_type_name(condition.dtype)}`);
-  const dtype = x instanceof Tensor || y instanceof Tensor ? result_type(x, y) : get_default_dtype();
-  const as_tensor = (v: Tensor | Scalar): Tensor => (v instanceof Tensor ? (v.dtype === dtype ? v : to_dtype(v.detach(), dtype)) : scalar_tensor(Number(v), dtype));
+  if (condition._dtype !== 'bool') throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalar_type_name(condition._dtype)}`);
+  const dtype = x instanceof Tensor || y instanceof Tensor ? result_names(x, y) : default_dtype_name();
+  const as_tensor = (v: Tensor | Scalar): Tensor => (v instanceof Tensor ? (v._dtype === dtype ? v : to_dtype(v.detach(), dtype)) : scalar_tensor(Number(v), dtype));
   const xt = as_tensor(x);
   const yt = as_tensor(y);
   const shape = broadcast_shapes(condition.shape, broadcast_shapes(xt.shape, yt.shape));
@@ -574,11 +579,11 @@ export function masked_fill(x: Tensor, mask: Tensor, value: Scalar | Tensor): Te
     if (value.ndim !== 0) throw new Error(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
     value = value.item();
   }
-  if (mask.dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalar_type_name(mask.dtype)}`);
+  if (mask._dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalar_type_name(mask._dtype)}`);
   const shape = broadcast_shapes(x.shape, mask.shape);
   if (shape.join() !== x.shape.join()) throw new Error(`The expanded size of the mask (${shape}) must match the input size (${x.shape})`);
-  const out = empty(x.shape, x.dtype);
-  kernels().where(mask._view, scalar_tensor(cast_scalar(value, x.dtype), x.dtype)._view, x._view, shape, out._storage.data);
+  const out = empty(x.shape, x._dtype);
+  kernels().where(mask._view, scalar_tensor(cast_scalar(value, x._dtype), x._dtype)._view, x._view, shape, out._storage.data);
   record('MaskedFillBackward0', [x], [out], (ctx, [g]) => [where(ctx.saved_tensors[0]!, 0, g!)], [mask]);
   return out;
 }

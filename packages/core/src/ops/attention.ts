@@ -37,13 +37,13 @@ export function scaled_dot_product_attention(
     if (mask !== null) throw new Error('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
     mask = tril(full([L, S], 1, { dtype: 'bool' }));
   }
-  if (mask !== null && mask.dtype !== 'bool' && mask.dtype !== query.dtype) {
+  if (mask !== null && mask._dtype !== 'bool' && mask._dtype !== query._dtype) {
     throw new Error(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${mask.dtype} and query.dtype: ${query.dtype} instead.`);
   }
   // both operands are scaled by √scale, as PyTorch's math path does
   const root = Math.sqrt(scale ?? 1 / Math.sqrt(query.shape[query.ndim - 1]!));
   let scores = matmul(mul(query, root), transpose(mul(key, root), -2, -1));
-  if (mask !== null) scores = mask.dtype === 'bool' ? masked_fill(scores, mask.logical_not(), -Infinity) : add(scores, mask);
+  if (mask !== null) scores = mask._dtype === 'bool' ? masked_fill(scores, mask.logical_not(), -Infinity) : add(scores, mask);
   let weights = softmax(scores, -1);
   if (dropout_p > 0) weights = dropout(weights, { p: dropout_p, training: true, generator: generator ?? default_generator });
   return matmul(weights, value);

@@ -1,6 +1,6 @@
 // Tensor creation: tensor(), zeros/ones/full/arange/linspace/eye, random tensors and *_like variants.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { alloc, cast_scalar, get_default_dtype, is_floating, scalar_type_name, type DType, type TypedArray } from '../dtype.js';
+import { alloc, cast_scalar, default_dtype_name, is_floating, scalar_type_name, dtype_name, type DType, type DTypeLike, type TypedArray } from '../dtype.js';
 import { numel_of } from '../shape.js';
 import { default_generator, type Generator } from '../random.js';
 import { Storage, Tensor, type NestedArray } from '../tensor.js';
@@ -9,8 +9,8 @@ import { signature, type PyArgs, type Signature } from '../signature.js';
 
 /** Keyword options of the creation functions: `dtype` (default float32) and `requires_grad`. */
 export interface CreateOptions {
-  /** The element type; the default float dtype (`get_default_dtype()`, float32 unless changed) when left out. */
-  dtype?: DType | null;
+  /** The element type; the default float dtype (`default_dtype_name()`, float32 unless changed) when left out. */
+  dtype?: DTypeLike | null;
   /** Where the tensor lives: only `'cpu'` exists here; `'cuda'` raises PyTorch's no-CUDA error. */
   device?: DeviceLike | null;
   /** Make the result a leaf that records operations for autograd (floating dtypes only). */
@@ -53,7 +53,7 @@ function parse_size<R extends SizeMade>(sig: Signature<R>, args: readonly unknow
 function finish(t: Tensor, opts: CreateOptions): Tensor {
   check_device(opts.device);
   // the factories' own words (capitalised), not requires_grad_()'s
-  if (opts.requires_grad === true && !is_floating(t.dtype)) throw new Error('Only Tensors of floating point and complex dtype can require gradients');
+  if (opts.requires_grad === true && !is_floating(t._dtype)) throw new Error('Only Tensors of floating point and complex dtype can require gradients');
   if (opts.requires_grad === true) t.requires_grad_(true);
   return t;
 }
@@ -132,7 +132,7 @@ const TENSOR = signature<{ data: unknown } & Made>(`tensor(Any data, ${FACTORY})
 export function tensor(data: NestedArray | TypedArray | Tensor, options: CreateOptions = {}): Tensor {
   const o = TENSOR.parse([data, options]);
   if (data instanceof Tensor) {
-    const dtype = o.dtype ?? data.dtype;
+    const dtype = o.dtype ?? data._dtype;
     const t = new Tensor(new Storage(convert(data._contiguous_data(), dtype)), data.shape, dtype);
     return finish(t, o);
   }
@@ -144,7 +144,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options: CreateO
   const requested = o.dtype ?? undefined;
   const shape = infer_shape(data);
   const { flat, all_bool } = flatten_nested(data, shape, requested);
-  const dtype = requested ?? (all_bool ? 'bool' : get_default_dtype());
+  const dtype = requested ?? (all_bool ? 'bool' : default_dtype_name());
   const arr = alloc(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) arr[i] = cast_scalar(flat[i]!, dtype, 'int64');
   return finish(new Tensor(new Storage(arr), shape, dtype), o);
@@ -165,8 +165,8 @@ function convert(src: TypedArray, dtype: DType): TypedArray {
  * @example
  * torch.from_array(new Float32Array([1, 2, 3, 4]), [2, 2]);
  */
-export function from_array(data: TypedArray, shape: readonly number[], dtype?: DType): Tensor {
-  const dt = dtype ?? (data instanceof Float64Array ? 'float64' : data instanceof Uint8Array ? 'bool' : 'float32');
+export function from_array(data: TypedArray, shape: readonly number[], dtype?: DTypeLike): Tensor {
+  const dt = dtype_name(dtype) ?? (data instanceof Float64Array ? 'float64' : data instanceof Uint8Array ? 'bool' : 'float32');
   if (numel_of(shape) !== data.length) throw new Error(`shape [${shape.join(', ')}] does not match ${data.length} elements`);
   return new Tensor(new Storage(data), shape, dt);
 }
@@ -189,7 +189,7 @@ const FULL = signature<{ size: number[]; fill_value: number | boolean } & Made>(
 export function full(size: readonly number[], fill_value: number | boolean, options: CreateOptions = {}): Tensor {
   if (tracing) return trace_op('aten::full', full, [size, fill_value, options]);
   const a = FULL.parse([size, fill_value, options]);
-  const dtype = a.dtype ?? (typeof a.fill_value === 'boolean' ? 'bool' : get_default_dtype());
+  const dtype = a.dtype ?? (typeof a.fill_value === 'boolean' ? 'bool' : default_dtype_name());
   check_sizes(a.size);
   return finish(filled(a.size, cast_scalar(a.fill_value, dtype), dtype), a);
 }
@@ -203,7 +203,7 @@ export function full(size: readonly number[], fill_value: number | boolean, opti
 export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
   if (tracing) return trace_op('aten::zeros', zeros, args);
   const a = parse_size(ZEROS, args);
-  return finish(filled(a.size, 0, a.dtype ?? get_default_dtype()), a);
+  return finish(filled(a.size, 0, a.dtype ?? default_dtype_name()), a);
 }
 /**
  * A tensor of ones: `torch.ones(2, 3)`, `torch.ones([2, 3], { dtype, device, requires_grad })`.
@@ -214,7 +214,7 @@ export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
 export function ones(...args: SizeArgs<CreateOptions>): Tensor {
   if (tracing) return trace_op('aten::ones', ones, args);
   const a = parse_size(ONES, args);
-  return finish(filled(a.size, 1, a.dtype ?? get_default_dtype()), a);
+  return finish(filled(a.size, 1, a.dtype ?? default_dtype_name()), a);
 }
 /**
  * An uninitialised tensor, `torch.empty(2, 3)` or `torch.empty([2, 3], options)`: zero-filled here (its values
@@ -225,7 +225,7 @@ export function ones(...args: SizeArgs<CreateOptions>): Tensor {
  */
 export function empty(...args: SizeArgs<CreateOptions>): Tensor {
   const a = parse_size(EMPTY, args);
-  return finish(filled(a.size, 0, a.dtype ?? get_default_dtype()), a);
+  return finish(filled(a.size, 0, a.dtype ?? default_dtype_name()), a);
 }
 
 /**
@@ -292,7 +292,7 @@ export function arange(...args: PyArgs<[start: number, end: number, step: number
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`unsupported range: ${py_num(lo)} -> ${py_num(hi)}`);
   if ((step > 0 && hi < lo) || (step < 0 && hi > lo)) throw new Error('upper bound and larger bound inconsistent with step sign');
   const all_int = Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step);
-  const dtype = a.dtype ?? (all_int ? 'int64' : get_default_dtype());
+  const dtype = a.dtype ?? (all_int ? 'int64' : default_dtype_name());
   if (dtype === 'bool') throw new Error(`"arange_cpu" not implemented for 'Bool'`);
   // the length from the doubles; an int64 range then counts from start and step truncated to integers, as
   // PyTorch 2.x does (arange(0.5, 5.5, 1.5, dtype=int64) is [0, 1, 2, 3]; 1.13 truncated before counting)
@@ -324,7 +324,7 @@ export function linspace(...args: PyArgs<[start: number, end: number, steps: num
   if (tracing) return trace_op('aten::linspace', linspace, args, LINSPACE);
   const a = LINSPACE.parse(args);
   if (a.steps < 0) throw new Error('number of steps must be non-negative');
-  const dtype = a.dtype ?? get_default_dtype();
+  const dtype = a.dtype ?? default_dtype_name();
   if (dtype === 'bool') throw new Error(`"linspace_cpu" not implemented for 'Bool'`);
   const arr = alloc(dtype, a.steps);
   const f32 = dtype === 'float32';
@@ -359,7 +359,7 @@ const LOGSPACE = signature<{ start: number; end: number; steps: number; base: nu
 export function logspace(...args: PyArgs<[start: number, end: number, steps: number, base: number], CreateOptions & { start?: number; end?: number; steps?: number; base?: number }>): Tensor {
   const a = LOGSPACE.parse(args);
   if (a.steps < 0) throw new Error('number of steps must be non-negative');
-  const dtype = a.dtype ?? get_default_dtype();
+  const dtype = a.dtype ?? default_dtype_name();
   const arr = alloc(dtype, a.steps);
   const f32 = dtype === 'float32';
   const r = (v: number): number => (f32 ? Math.fround(v) : v);
@@ -392,14 +392,14 @@ export function eye(...args: PyArgs<[n: number, m: number | null], CreateOptions
   if (a.n < 0) throw new Error(`n must be greater or equal to 0, got ${a.n}`);
   const m = a.m ?? a.n;
   if (m < 0) throw new Error(`m must be greater or equal to 0, got ${m}`);
-  const t = filled([a.n, m], 0, a.dtype ?? get_default_dtype());
+  const t = filled([a.n, m], 0, a.dtype ?? default_dtype_name());
   for (let i = 0; i < Math.min(a.n, m); i++) t._storage.data[i * m + i] = 1;
   return finish(t, a);
 }
 
 function random_fill(a: RandomMade, draw: (g: Generator) => number): Tensor {
   const g = a.generator ?? default_generator;
-  const dtype = a.dtype ?? get_default_dtype();
+  const dtype = a.dtype ?? default_dtype_name();
   if (!is_floating(dtype)) throw new Error(`"${draw === uniform ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${scalar_type_name(dtype)}'`);
   const t = filled(a.size, 0, dtype);
   const d = t._storage.data;
@@ -488,7 +488,7 @@ const RAND_LIKE = like('rand_like');
 const RANDN_LIKE = like('randn_like');
 
 function make_like(a: LikeMade, value: number): Tensor {
-  return finish(filled(a.input.shape, value, a.dtype ?? a.input.dtype), a);
+  return finish(filled(a.input.shape, value, a.dtype ?? a.input._dtype), a);
 }
 /**
  * Zeros shaped (and typed, unless `dtype` says otherwise) like `input`.
@@ -529,7 +529,7 @@ export const full_like = (input: Tensor, fill_value: number, options: CreateOpti
  */
 export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
   const a = RAND_LIKE.parse([input, options]);
-  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input.dtype, generator: a.generator ?? null }, uniform);
+  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, uniform);
 };
 /**
  * Samples of the standard normal distribution, shaped and typed like `input`.
@@ -539,5 +539,5 @@ export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor =>
  */
 export const randn_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
   const a = RANDN_LIKE.parse([input, options]);
-  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input.dtype, generator: a.generator ?? null }, normal);
+  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, normal);
 };

@@ -67,7 +67,7 @@ function diagonal_view(x: Tensor, offset: number, d1: number, d2: number): Tenso
 
 /** Zeros of `shape` with `src` on the `offset` diagonal of dims `d1`, `d2` (recorded as `name`; adjoint: diagonal). */
 function diagonal_scatter_zeros(src: Tensor, shape: readonly number[], offset: number, d1: number, d2: number, name: string): Tensor {
-  const out = empty(shape, src.dtype);
+  const out = empty(shape, src._dtype);
   const g = diagonal_geometry({ shape: [...shape], strides: contiguous_strides(shape), offset: 0 }, offset, d1, d2);
   kernels().copy_into(src._view, { data: out._storage.data, shape: g.shape, strides: g.strides, offset: g.offset });
   record(name, [src], [out], (_c, [gg]) => [diagonal_view(gg!, offset, d1, d2)]);

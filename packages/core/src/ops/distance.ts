@@ -50,7 +50,7 @@ export function pairwise_distance(...args: PyArgs<[x1: Tensor, x2: Tensor, p: nu
   const d = abs(add(sub(x1, x2), eps));
   const dim = nd === 0 ? [] : [-1];
   if (p === Infinity) return amax(d, dim, { keepdim });
-  if (p === 0) return sum(d.ne(0).to(d.dtype), dim, { keepdim });
+  if (p === 0) return sum(d.ne(0).to(d._dtype), dim, { keepdim });
   return pow(sum(pow(d, p), dim, { keepdim }), 1 / p);
 }
 
@@ -66,7 +66,7 @@ export function pdist(...args: PyArgs<[input: Tensor, p: number], { input?: Tens
   if (tracing) return trace_op('aten::pdist', pdist, args, PDIST);
   const { input: x, p } = PDIST.parse(args);
   if (x.ndim !== 2) throw new Error(`pdist only supports 2D tensors, got: ${x.ndim}D`);
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new Error('pdist only supports floating-point dtypes');
+  if (x._dtype !== 'float32' && x._dtype !== 'float64') throw new Error('pdist only supports floating-point dtypes');
   if (p < 0) throw new Error('pdist only supports non-negative p values');
   const n = x.shape[0]!;
   const rows_i: number[] = [];
@@ -89,7 +89,7 @@ export function pdist(...args: PyArgs<[input: Tensor, p: number], { input?: Tens
 function pair_norm(diff: Tensor, p: number): Tensor {
   const a = abs(diff);
   if (p === Infinity) return amax(a, [1]);
-  if (p === 0) return sum(a.ne(0).to(a.dtype), 1);
+  if (p === 0) return sum(a.ne(0).to(a._dtype), 1);
   return pow(sum(pow(a, p), 1), 1 / p);
 }
 
@@ -99,7 +99,7 @@ function pair_slope(diff: Tensor, d: Tensor, p: number): Tensor {
   const s = sign(diff);
   if (p === 1) return s;
   const coincident = eq(d, 0);
-  if (p === Infinity) return where(coincident, 0, mul(s, eq(abs(diff), d).to(diff.dtype)));
+  if (p === Infinity) return where(coincident, 0, mul(s, eq(abs(diff), d).to(diff._dtype)));
   const slope = div(mul(s, pow(abs(diff), p - 1)), pow(d, p - 1));
   return where(p < 1 ? logical_or(coincident, eq(diff, 0)) : coincident, 0, slope);
 }

@@ -11,8 +11,8 @@ import { empty, record } from './record.js';
 import { contiguous, reshape } from './view.js';
 
 function check_indices(indices: Tensor, what: string): void {
-  if (indices.dtype !== 'int64') {
-    throw new Error(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${legacy_type_name(indices.dtype)} instead (while checking arguments for ${what})`);
+  if (indices._dtype !== 'int64') {
+    throw new Error(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${legacy_type_name(indices._dtype)} instead (while checking arguments for ${what})`);
   }
 }
 
@@ -27,7 +27,7 @@ function gather_rows(weight: Tensor, indices: Tensor): Tensor {
   const [V, D] = weight.shape as [number, number];
   const idx = index_list(indices, V);
   const w = contiguous(weight.detach())._storage.data;
-  const out = empty([...indices.shape, D], weight.dtype);
+  const out = empty([...indices.shape, D], weight._dtype);
   const o = out._storage.data;
   for (let i = 0; i < idx.length; i++) o.set(w.subarray(idx[i]! * D, idx[i]! * D + D), i * D);
   return out;
@@ -44,7 +44,7 @@ export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weig
   const D = grad.shape[grad.ndim - 1]!;
   const idx = indices._contiguous_data();
   const g = grad._contiguous_data();
-  const out = empty([num_weights, D], grad.dtype);
+  const out = empty([num_weights, D], grad._dtype);
   const o = out._storage.data;
   let counts: Float64Array | null = null;
   if (scale_grad_by_freq) {
@@ -61,7 +61,7 @@ export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weig
     const rows = gather_rows(gg!, ctx.saved_tensors[0]!);
     if (padding_idx < 0 && counts === null) return [rows];
     // the lookup's gradient carries the same padding and frequency weights
-    const scale = empty([...indices.shape, 1], gg!.dtype);
+    const scale = empty([...indices.shape, 1], gg!._dtype);
     for (let i = 0; i < idx.length; i++) scale._storage.data[i] = idx[i] === padding_idx ? 0 : counts === null ? 1 : 1 / counts[idx[i]!]!;
     return [mul(rows, scale)];
   }, [indices]);
@@ -193,7 +193,7 @@ export function embedding_bag(
   const w = contiguous(weight.detach())._storage.data;
   const ps = psw === null ? null : psw._contiguous_data();
   const B = starts.length;
-  const out = empty([B, D], weight.dtype);
+  const out = empty([B, D], weight._dtype);
   const o = out._storage.data;
   const arg = mode === 'max' ? new Float64Array(B * D).fill(-1) : null;
   const count = new Float64Array(B);
@@ -217,8 +217,8 @@ export function embedding_bag(
   // 1/count in mean mode, kept only where it attained the max in max mode, then summed into the weight's rows
   const n = idx.length;
   const bag_of = empty([n], 'int64');
-  const scale = empty([n, 1], weight.dtype);
-  const chosen = arg === null ? null : empty([n, D], weight.dtype);
+  const scale = empty([n, 1], weight._dtype);
+  const chosen = arg === null ? null : empty([n, D], weight._dtype);
   for (let b = 0; b < B; b++) {
     for (let i = starts[b]!; i < ends[b]!; i++) {
       bag_of._storage.data[i] = b;

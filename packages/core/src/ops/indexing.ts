@@ -110,7 +110,7 @@ function advanced_plan(shape: readonly number[], geom: Geometry, adv: Advanced[]
 
 function index_advanced(r: Tensor, adv: Advanced[]): Tensor {
   const plan = advanced_plan(r.shape, { shape: r.shape, strides: r._strides, offset: r._offset }, adv);
-  const out = empty(plan.out_shape, r.dtype);
+  const out = empty(plan.out_shape, r._dtype);
   const od = out._storage.data;
   const src = r._storage.data;
   for (let i = 0; i < plan.offsets.length; i++) od[i] = src[plan.offsets[i]!]!;
@@ -126,7 +126,7 @@ function index_advanced(r: Tensor, adv: Advanced[]): Tensor {
 /** Zeros of `shape` with `g` scatter-added at `[adv]` (repeated indices accumulate). */
 function index_put_zeros(g: Tensor, shape: readonly number[], adv: Advanced[]): Tensor {
   const plan = advanced_plan(shape, { shape: [...shape], strides: contiguous_strides(shape), offset: 0 }, adv);
-  const out = empty(shape, g.dtype);
+  const out = empty(shape, g._dtype);
   const od = out._storage.data;
   const gd = g._contiguous_data();
   for (let i = 0; i < plan.offsets.length; i++) od[plan.offsets[i]!] += gd[i]!;
@@ -166,7 +166,7 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
   for (const it of items) {
     if (it === '...') ellipses++;
     else if (it === null) continue;
-    else if (it instanceof Tensor) consumed += it.dtype === 'bool' ? Math.max(it.ndim, 1) : 1;
+    else if (it instanceof Tensor) consumed += it._dtype === 'bool' ? Math.max(it.ndim, 1) : 1;
     else if (Array.isArray(it)) consumed += 1;
     else consumed += 1;
   }
@@ -185,7 +185,7 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
       r = select(r, dim, it);
     } else if (it instanceof Tensor || Array.isArray(it)) {
       const t = as_index_tensor(it);
-      if (t.dtype === 'bool') {
+      if (t._dtype === 'bool') {
         const k = Math.max(t.ndim, 1);
         const mask = t.ndim === 0 ? t.view([1]) : t;
         for (let j = 0; j < k; j++) {
@@ -196,7 +196,7 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
         mask_to_indices(mask).forEach((idx, j) => adv.push({ dim: dim + j, index: idx }));
         dim += k;
       } else {
-        if (t.dtype !== 'int64') throw new RangeError(INDEX_DTYPE);
+        if (t._dtype !== 'int64') throw new RangeError(INDEX_DTYPE);
         adv.push({ dim: dim++, index: t });
       }
     } else if (is_slice(it)) {
@@ -224,7 +224,7 @@ export function setitem(x: Tensor, items: IndexItem[] | Exclude<IndexItem, unkno
   }
   const list = Array.isArray(items) ? (items as IndexItem[]) : [items];
   const { r, adv } = resolve_index(x, list);
-  const src = value instanceof Tensor ? value : scalar_tensor(value, x.dtype);
+  const src = value instanceof Tensor ? value : scalar_tensor(value, x._dtype);
   if (adv.length > 0) {
     index_put_(r, adv, src);
     return;
@@ -254,10 +254,10 @@ function index_put_(r: Tensor, adv: Advanced[], value: Tensor): void {
   if (!recording) return;
   const shape = r.shape;
   const value_shape = value.shape;
-  const value_dtype = value.dtype;
+  const value_dtype = value._dtype;
   const dense = advanced_plan(shape, { shape, strides: contiguous_strides(shape), offset: 0 }, adv);
   const node = record('IndexPutBackward0', [alias_of(r), value], [r.detach()], (ctx, [g]) => {
-    const keep = empty(shape, g!.dtype);
+    const keep = empty(shape, g!._dtype);
     keep._storage.data.fill(1);
     for (let i = 0; i < dense.offsets.length; i++) keep._storage.data[dense.offsets[i]!] = 0;
     return [
@@ -325,7 +325,7 @@ export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tenso
   if (tracing) return trace_op('aten::gather', gather, args, GATHER);
   const { input: x, dim, index } = GATHER.parse(args);
   const d = normalize_dim(dim, x.ndim);
-  if (index.dtype !== 'int64') throw new Error('gather(): Expected dtype int64 for index');
+  if (index._dtype !== 'int64') throw new Error('gather(): Expected dtype int64 for index');
   if (index.ndim !== x.ndim && !(Math.max(index.ndim, 1) === 1 && Math.max(x.ndim, 1) === 1)) throw new Error('Index tensor must have the same number of dimensions as input tensor');
   for (let k = 0; k < index.ndim; k++) {
     if (k !== d && index.shape[k]! > x.shape[k]!) {
@@ -334,7 +334,7 @@ export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tenso
   }
   const src = x._contiguous_data();
   const plan = gather_plan(index, d, x.shape);
-  const out = empty(index.shape, x.dtype);
+  const out = empty(index.shape, x._dtype);
   const od = out._storage.data;
   for (let i = 0; i < plan.length; i++) od[i] = src[plan[i]!]!;
   const shape = x.shape;
@@ -350,7 +350,7 @@ export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tenso
 export function scatter_add_zeros(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::scatter_add', scatter_add_zeros, [src, dim, index, shape]) as Tensor;
   const plan = gather_plan(index, dim, shape);
-  const out = empty(shape, src.dtype);
+  const out = empty(shape, src._dtype);
   const od = out._storage.data;
   const sd = src._contiguous_data();
   for (let i = 0; i < plan.length; i++) od[plan[i]!] += sd[i]!;

@@ -8,7 +8,7 @@ import { broadcast_shapes, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { cast_scalar, check_can_cast, is_floating, promote_with_scalar, scalar_type_name, type DType, type TypedArray } from '../dtype.js';
-import { add, div, float_dtype, mul, neg, pow, result_type, sub, to_dtype, type RoundingMode, type Scalar } from './arithmetic.js';
+import { add, div, float_dtype, mul, neg, pow, result_names, sub, to_dtype, type RoundingMode, type Scalar } from './arithmetic.js';
 import { assert_no_internal_overlap, assert_no_partial_overlap } from './overlap.js';
 import { record } from './record.js';
 import { abs, clamp, cos, exp, log, reciprocal, relu, sigmoid, sin, sqrt, tanh } from './unary.js';
@@ -40,7 +40,7 @@ export function apply_inplace<T extends Tensor>(
   direct?: ArithOp,
   result_dtype?: DType,
 ): T {
-  check_can_cast(result_dtype ?? (others.length === 0 ? self.dtype : result_type(self, ...others)), self.dtype);
+  check_can_cast(result_dtype ?? (others.length === 0 ? self._dtype : result_names(self, ...others)), self._dtype);
   const recording = check_inplace(self, others);
   if (!recording) {
     if (direct !== undefined && arith_into(self, others[0]!, direct)) return self;
@@ -58,7 +58,7 @@ function write(self: Tensor, r: Tensor): void {
   if (!shapes_equal(broadcast_shapes(self.shape, r.shape), self.shape)) {
     throw new Error(`output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${broadcast_shapes(self.shape, r.shape).join(', ')}]`);
   }
-  const src = r.dtype === self.dtype ? r : no_grad(() => to_dtype(r, self.dtype));
+  const src = r._dtype === self._dtype ? r : no_grad(() => to_dtype(r, self._dtype));
   kernels().copy_into(src._view, self._view);
   self._storage.version++;
 }
@@ -71,16 +71,16 @@ type ArithOp = 'add' | 'sub' | 'mul' | 'div';
  * self's dtype and shape) and `other` cannot overlap self; returns false to leave it to the general path.
  */
 function arith_into(self: Tensor, other: Tensor | Scalar, op: ArithOp): boolean {
-  if (!self.is_contiguous() || self.dtype === 'bool') return false;
+  if (!self.is_contiguous() || self._dtype === 'bool') return false;
   let dtype: DType;
   if (other instanceof Tensor) {
     if (overlaps(other._storage.data, self._storage.data)) return false;
     if (!shapes_equal(broadcast_shapes(self.shape, other.shape), self.shape)) return false;
-    dtype = result_type(self, other);
+    dtype = result_names(self, other);
   } else if (typeof other === 'number') {
-    dtype = promote_with_scalar(self.dtype, other);
+    dtype = promote_with_scalar(self._dtype, other);
   } else return false;
-  if ((op === 'div' ? float_dtype(dtype) : dtype) !== self.dtype) return false;
+  if ((op === 'div' ? float_dtype(dtype) : dtype) !== self._dtype) return false;
   const n = self.numel();
   const data = self._storage.data;
   const out = self._offset === 0 && data.length === n ? data : data.subarray(self._offset, self._offset + n);
@@ -144,7 +144,7 @@ export function mul_<T extends Tensor>(self: T, other: Tensor | Scalar): T {
 export function div_<T extends Tensor>(self: T, other: Tensor | Scalar, o: { rounding_mode?: RoundingMode } = {}): T {
   if (tracing) return trace_op('aten::div_', div_, [self, other, o]) as T;
   const mode = o.rounding_mode ?? null;
-  const dtype = result_type(self, other);
+  const dtype = result_names(self, other);
   return apply_inplace(self, [other], other instanceof Tensor, (a) => div(a, other, o), mode === null ? 'div' : undefined, mode === null ? float_dtype(dtype) : dtype);
 }
 /**
@@ -156,7 +156,7 @@ export function div_<T extends Tensor>(self: T, other: Tensor | Scalar, o: { rou
  */
 export function relu_<T extends Tensor>(self: T): T {
   if (tracing) return trace_op('aten::relu_', relu_, [self]) as T;
-  if (self.dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
+  if (self._dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   return apply_inplace(self, [], false, (a) => relu(a));
 }
 /**
@@ -173,7 +173,7 @@ export function exp_<T extends Tensor>(self: T): T {
 /** An in-place elementwise op recorded as its out-of-place node over a copy of the old value. */
 function unary_(name: string, self: Tensor, op: (a: Tensor) => Tensor, to_float: boolean): Tensor {
   if (tracing) return trace_op(`aten::${name}`, (t: Tensor) => unary_(name, t, op, to_float), [self]);
-  return apply_inplace(self, [], true, op, undefined, to_float ? float_dtype(self.dtype) : self.dtype);
+  return apply_inplace(self, [], true, op, undefined, to_float ? float_dtype(self._dtype) : self._dtype);
 }
 /**
  * In-place `sin` (SinBackward0); integer tensors raise, as the float result cannot be written back.
@@ -266,7 +266,7 @@ export function tanh_<T extends Tensor>(self: T): T {
 export function clamp_<T extends Tensor>(self: T, min?: number | ClampOptions | null, max?: number | null): T {
   if (tracing) return trace_op('aten::clamp_', clamp_, [self, min, max]) as T;
   const bounds = min !== null && typeof min === 'object' ? [min.min, min.max] : [min, max];
-  const dtype = result_type(self, ...bounds.filter((b): b is number => typeof b === 'number'));
+  const dtype = result_names(self, ...bounds.filter((b): b is number => typeof b === 'number'));
   return apply_inplace(self, [], true, (a) => clamp(a, min, max), undefined, dtype);
 }
 
@@ -284,9 +284,9 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
   if (value instanceof Tensor && value.ndim !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   }
-  const v = cast_scalar(value instanceof Tensor ? value.item() : value, self.dtype);
+  const v = cast_scalar(value instanceof Tensor ? value.item() : value, self._dtype);
   const recording = check_inplace_autograd(self, value instanceof Tensor ? [value] : []);
-  const filled = Tensor.empty([], self.dtype);
+  const filled = Tensor.empty([], self._dtype);
   filled._storage.data[0] = v;
   kernels().copy_into(filled._view, self._view);
   self._storage.version++;
@@ -294,7 +294,7 @@ export function fill_<T extends Tensor>(self: T, value: Scalar | Tensor): T {
     const out = self.detach();
     const node =
       value instanceof Tensor
-        ? record('FillBackward3', [alias_of(self), value], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, 0) : null, ctx.needs_input_grad(1) ? to_dtype(g!.sum(), value.dtype) : null])!
+        ? record('FillBackward3', [alias_of(self), value], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, 0) : null, ctx.needs_input_grad(1) ? to_dtype(g!.sum(), value._dtype) : null])!
         : record('FillBackward2', [alias_of(self)], [out], (_c, [g]) => [mul(g!, 0)])!;
     rebase_history(self, node);
   }
@@ -317,7 +317,7 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   if (recording) {
     const out = self.detach();
     const shape = src.shape;
-    const dtype = src.dtype;
+    const dtype = src._dtype;
     const node = record('torch::autograd::CopyBackwards', [alias_of(self), src], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, 0) : null, ctx.needs_input_grad(1) ? to_dtype(sum_to(g!, shape), dtype) : null])!;
     rebase_history(self, node);
   }
@@ -325,7 +325,7 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
 }
 
 function check_random_dtype(self: Tensor, kernel: string): void {
-  if (!is_floating(self.dtype)) throw new Error(`"${kernel}" not implemented for '${scalar_type_name(self.dtype)}'`);
+  if (!is_floating(self._dtype)) throw new Error(`"${kernel}" not implemented for '${scalar_type_name(self._dtype)}'`);
 }
 
 /**
@@ -338,15 +338,15 @@ function check_random_dtype(self: Tensor, kernel: string): void {
  */
 export function uniform_<T extends Tensor>(self: T, low = 0, high = 1, generator = default_generator): T {
   check_random_dtype(self, 'check_uniform_bounds');
-  const limit = self.dtype === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
-  const c_type = self.dtype === 'float32' ? 'float' : 'double';
+  const limit = self._dtype === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
+  const c_type = self._dtype === 'float32' ? 'float' : 'double';
   for (const [v, name] of [[low, 'from'], [high, 'to']] as const) {
     if (!(v >= -limit && v <= limit)) throw new Error(`${name} is out of bounds for ${c_type}`);
   }
   if (!(low <= high)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${low} > to=${high}`);
-  if (high - low > Number.MAX_VALUE) throw new Error(`uniform_ expects to-from <= std::numeric_limits<${self.dtype === 'float32' ? 'float' : 'double'}>::max(), but found to=${high} and from=${low} which result in to-from to exceed the limit`);
+  if (high - low > Number.MAX_VALUE) throw new Error(`uniform_ expects to-from <= std::numeric_limits<${self._dtype === 'float32' ? 'float' : 'double'}>::max(), but found to=${high} and from=${low} which result in to-from to exceed the limit`);
   check_inplace(self, []);
-  const r = Tensor.empty(self.shape, self.dtype);
+  const r = Tensor.empty(self.shape, self._dtype);
   const d = r._storage.data;
   for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * generator.random();
   write(self, r);
@@ -364,7 +364,7 @@ export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator 
   check_random_dtype(self, 'normal_kernel_cpu');
   if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${Number.isNaN(std) ? 'nan' : std}`);
   check_inplace(self, []);
-  const r = Tensor.empty(self.shape, self.dtype);
+  const r = Tensor.empty(self.shape, self._dtype);
   const d = r._storage.data;
   for (let i = 0; i < d.length; i++) d[i] = mean + std * generator.normal();
   write(self, r);
@@ -383,7 +383,7 @@ export function exponential_<T extends Tensor>(self: T, lambd = 1, generator = d
   check_random_dtype(self, 'exponential_cpu');
   if (!(lambd > 0)) throw new Error(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
   check_inplace(self, []);
-  const r = Tensor.empty(self.shape, self.dtype);
+  const r = Tensor.empty(self.shape, self._dtype);
   const d = r._storage.data;
   for (let i = 0; i < d.length; i++) d[i] = -Math.log(1 - generator.random()) / lambd;
   write(self, r);

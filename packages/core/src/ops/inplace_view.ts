@@ -23,7 +23,7 @@ function inplace_view<T extends Tensor>(self: T, name: string, view: (x: Tensor)
   geometry._strides = [...r._strides];
   self._storage.version++;
   if (alias !== null) {
-    const node = new Node(name, [gradient_edge(alias)], [{ shape: alias.shape, dtype: alias.dtype }], [{ shape: self.shape, dtype: self.dtype }], (_n, [g]) => [backward(g!)]);
+    const node = new Node(name, [gradient_edge(alias)], [{ shape: alias.shape, dtype: alias._dtype }], [{ shape: self.shape, dtype: self._dtype }], (_n, [g]) => [backward(g!)]);
     rebase_inplace_view(self, node);
   }
   return self;

@@ -34,11 +34,11 @@ function operand(x: Tensor, rows_dim: number, cols_dim: number): Operand {
 }
 
 function check_mm(a: Tensor, b: Tensor, what: string): void {
-  if (a.dtype !== b.dtype && a.ndim === 1 && b.ndim === 1) {
-    throw new Error(`dot : expected both vectors to have same dtype, but found ${scalar_type_name(a.dtype)} and ${scalar_type_name(b.dtype)}`);
+  if (a._dtype !== b._dtype && a.ndim === 1 && b.ndim === 1) {
+    throw new Error(`dot : expected both vectors to have same dtype, but found ${scalar_type_name(a._dtype)} and ${scalar_type_name(b._dtype)}`);
   }
-  if (a.dtype !== b.dtype) throw new Error(`expected m1 and m2 to have the same dtype, but got: ${a.dtype === 'float32' ? 'float' : a.dtype === 'float64' ? 'double' : a.dtype} != ${b.dtype === 'float32' ? 'float' : b.dtype === 'float64' ? 'double' : b.dtype}`);
-  if (!is_floating(a.dtype)) throw new Error(`"${what}" not implemented for '${a.dtype === 'int64' ? 'Long' : 'Bool'}'`);
+  if (a._dtype !== b._dtype) throw new Error(`expected m1 and m2 to have the same dtype, but got: ${a._dtype === 'float32' ? 'float' : a._dtype === 'float64' ? 'double' : a._dtype} != ${b._dtype === 'float32' ? 'float' : b._dtype === 'float64' ? 'double' : b._dtype}`);
+  if (!is_floating(a._dtype)) throw new Error(`"${what}" not implemented for '${scalar_type_name(a._dtype)}'`);
 }
 
 function gemm_into(a: Tensor, b: Tensor, out: FloatArray, out_off: number, beta: number): void {
@@ -62,7 +62,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (b.ndim !== 2) throw new Error('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   check_mm(a, b, 'addmm_impl_cpu_');
-  const out = empty([a.shape[0]!, b.shape[1]!], a.dtype);
+  const out = empty([a.shape[0]!, b.shape[1]!], a._dtype);
   gemm_into(a, b, out._storage.data as FloatArray, 0, 0);
   // each operand is saved only if the other one's gradient reads it, as PyTorch
   record('MmBackward0', [a, b], [out], (ctx, [g]) => {
@@ -86,7 +86,7 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   check_mm(a, b, 'addmm_impl_cpu_');
   const shape = [a.shape[0]!, b.shape[1]!];
-  const out = empty(shape, a.dtype);
+  const out = empty(shape, a._dtype);
   kernels().copy_into(bias._view, out._view);
   gemm_into(a, b, out._storage.data as FloatArray, 0, 1);
   // each matrix is saved only if the other one's gradient reads it, as PyTorch
@@ -110,7 +110,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   if (a.ndim !== 2 || v.ndim !== 1) throw new Error(`vector + matrix @ vector expected, got ${a.ndim}, ${v.ndim}`);
   if (a.shape[1] !== v.shape[0]) throw new Error(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
   check_mm(a, v, 'addmv_impl_cpu');
-  const out = empty([a.shape[0]!], a.dtype);
+  const out = empty([a.shape[0]!], a._dtype);
   gemm_into(a, v.detach().view([v.shape[0]!, 1]), out._storage.data as FloatArray, 0, 0);
   record('MvBackward0', [a, v], [out], (ctx, [g]) => {
     const [x, y] = ctx.saved_tensors;
@@ -134,7 +134,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   const bd = b._contiguous_data();
   let s = 0;
   for (let i = 0; i < ad.length; i++) s += ad[i]! * bd[i]!;
-  const out = empty([], a.dtype);
+  const out = empty([], a._dtype);
   out._storage.data[0] = s;
   record('DotBackward0', [a, b], [out], (ctx, [g]) => {
     const [x, y] = ctx.saved_tensors;
@@ -161,7 +161,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   check_mm(a, b, 'bmm');
   const [B, M, K] = a.shape as [number, number, number];
   const N = b.shape[2]!;
-  const out = empty([B, M, N], a.dtype);
+  const out = empty([B, M, N], a._dtype);
   const od = out._storage.data as FloatArray;
   for (let i = 0; i < B; i++) {
     const ai = a.detach().select(0, i);

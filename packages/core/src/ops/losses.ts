@@ -336,7 +336,7 @@ export function multilabel_margin_loss(...args: PyArgs<[input: Tensor, target: T
 
 /** A per-sample loss array reduced as asked, in the input's dtype (a 1-D input gives a 0-d 'none' result). */
 function per_sample_result(per: Float64Array, input: Tensor, reduction: string): Tensor {
-  const dtype = float_dtype(input.dtype);
+  const dtype = float_dtype(input._dtype);
   if (reduction === 'none') {
     const out = empty(input.ndim <= 1 ? [] : [per.length], dtype);
     out._storage.data.set(per);
@@ -351,7 +351,7 @@ function per_sample_result(per: Float64Array, input: Tensor, reduction: string):
 /** The input gradient `dx` (per row, for a unit loss per sample) scaled by the incoming gradient. */
 function scale_rows(dx: Float64Array, g: Tensor, N: number, C: number, reduction: string, input: Tensor, op: string): Tensor {
   const gd = g._contiguous_data();
-  const out = empty(input.shape, float_dtype(input.dtype));
+  const out = empty(input.shape, float_dtype(input._dtype));
   const o = out._storage.data;
   for (let n = 0; n < N; n++) {
     const s = reduction === 'none' ? gd[n]! : reduction === 'sum' ? gd[0]! : gd[0]! / N;
@@ -504,7 +504,7 @@ export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, in
       }
     }
   }
-  const dtype = float_dtype(lp.dtype);
+  const dtype = float_dtype(lp._dtype);
   let out: Tensor;
   const divisor = (n: number): number => (a.reduction === 'mean' ? Math.max(tg_len[n]!, 1) * N : 1);
   if (a.reduction === 'none') {

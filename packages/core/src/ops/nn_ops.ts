@@ -61,8 +61,8 @@ function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, 
   const x = unbatched ? unsqueeze(input, 0) : input;
   if (x.ndim !== 4) throw new Error(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${input.shape.join(', ')}]`);
   if (weight.ndim !== 4) throw new Error(`weight should have 4 dimensions, got [${weight.shape.join(', ')}]`);
-  if (!is_floating(x.dtype) || x.dtype !== weight.dtype || (bias !== null && bias.dtype !== x.dtype)) {
-    throw new Error(`Input type (${x.dtype}) and weight type (${weight.dtype}) should be the same${bias !== null && bias.dtype !== x.dtype ? ` or input should be a MKLDNN tensor and weight is a dense tensor` : ''}`);
+  if (!is_floating(x._dtype) || x._dtype !== weight._dtype || (bias !== null && bias._dtype !== x._dtype)) {
+    throw new Error(`Input type (${x._dtype}) and weight type (${weight._dtype}) should be the same${bias !== null && bias._dtype !== x._dtype ? ` or input should be a MKLDNN tensor and weight is a dense tensor` : ''}`);
   }
   const groups = options.groups ?? 1;
   const stride = pair(options.stride ?? 1, 'stride');
@@ -86,7 +86,7 @@ function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, 
   const Ho = conv2d_out_size(H, kh, stride[0], padding[0], dilation[0]);
   const Wo = conv2d_out_size(W, kw, stride[1], padding[1], dilation[1]);
   const p: Conv2dParams = { N, C, H, W, O, kh, kw, stride, padding, dilation, groups, Ho, Wo };
-  const out = empty([N, O, Ho, Wo], x.dtype);
+  const out = empty([N, O, Ho, Wo], x._dtype);
   kernels().conv2d_forward(float_data(x), float_data(weight), bias === null ? null : float_data(bias), out._storage.data as FloatArray, p);
   record('ConvolutionBackward0', [x, weight, bias], [out], (ctx, [g]) => {
     const [xs, ws] = ctx.saved_tensors;
@@ -111,15 +111,15 @@ function convolution_backward(g: Tensor, x: Tensor, w: Tensor, p: Conv2dParams, 
   const go = float_data(g);
   const result: Grads3 = [null, null, null];
   if (mask[0]) {
-    result[0] = empty(x.shape, x.dtype);
+    result[0] = empty(x.shape, x._dtype);
     kernels().conv2d_backward_input(go, float_data(w), result[0]._storage.data as FloatArray, p);
   }
   if (mask[1]) {
-    result[1] = empty(w.shape, w.dtype);
+    result[1] = empty(w.shape, w._dtype);
     kernels().conv2d_backward_weight(go, float_data(x), result[1]._storage.data as FloatArray, p);
   }
   if (mask[2]) {
-    result[2] = empty([p.O], g.dtype);
+    result[2] = empty([p.O], g._dtype);
     kernels().conv2d_backward_bias(go, result[2]._storage.data as FloatArray, p);
   }
   const slots = [0, 1, 2].filter((i) => result[i] !== null);
@@ -178,7 +178,7 @@ function max_pool2d_impl(input: Tensor, kernel_size: Pair, options: MaxPoolOptio
   const x = unbatched ? unsqueeze(input, 0) : input;
   check_4d(x, 'max_pool2d');
   const p = pool_params(x, kernel_size, options.stride, options.padding ?? 0, options.dilation ?? 1, options.ceil_mode ?? false);
-  const out = empty([p.N, p.C, p.Ho, p.Wo], x.dtype);
+  const out = empty([p.N, p.C, p.Ho, p.Wo], x._dtype);
   // as PyTorch's max_pool2d, which computes the argmax positions only for autograd or return_indices
   const indices = options.return_indices || should_record([x]) ? empty([p.N, p.C, p.Ho, p.Wo], 'int64') : null;
   kernels().max_pool2d_forward(float_data(x), out._storage.data as FloatArray, (indices?._storage.data ?? null) as Float64Array | null, p);
@@ -205,10 +205,10 @@ function max_pool2d_impl(input: Tensor, kernel_size: Pair, options: MaxPoolOptio
  * input it is zero, as PyTorch's.
  */
 function max_pool2d_backward(g: Tensor, x: Tensor, indices: Tensor, p: Pool2dParams): Tensor {
-  const gx = empty(x.shape, g.dtype);
+  const gx = empty(x.shape, g._dtype);
   kernels().max_pool2d_backward(float_data(g), indices._storage.data as Float64Array, gx._storage.data as FloatArray, p);
   const { N, C, H, W, Ho, Wo } = p;
-  const { shape, dtype } = x;
+  const { shape, _dtype: dtype } = x;
   record('MaxPool2DWithIndicesBackwardBackward0', [g, x], [gx], (ctx, [gg]) => {
     const [idx] = ctx.saved_tensors;
     const picked = ctx.needs_input_grad(0) ? gather(gg!.reshape([N, C, H * W]), 2, idx!.reshape([N, C, Ho * Wo])).reshape([N, C, Ho, Wo]) : null;
@@ -239,18 +239,18 @@ function avg_pool2d_impl(input: Tensor, kernel_size: Pair, options: AvgPoolOptio
   const p = pool_params(x, kernel_size, options.stride, options.padding ?? 0, 1, options.ceil_mode ?? false);
   const cip = options.count_include_pad ?? true;
   const div_o = options.divisor_override ?? null;
-  const out = empty([p.N, p.C, p.Ho, p.Wo], x.dtype);
+  const out = empty([p.N, p.C, p.Ho, p.Wo], x._dtype);
   kernels().avg_pool2d_forward(float_data(x), out._storage.data as FloatArray, p, cip, div_o);
   const again: AvgPoolOptions = { stride: [p.sh, p.sw], padding: [p.ph, p.pw], ceil_mode: p.ceil_mode, count_include_pad: cip, divisor_override: div_o };
   // PyTorch saves self although only its shape is read: a second backward without retain_graph raises E2
   record('AvgPool2DBackward0', [x], [out], (ctx, [g]) => {
     const [xs] = ctx.saved_tensors;
-    const gx = empty(xs!.shape, g!.dtype);
+    const gx = empty(xs!.shape, g!._dtype);
     kernels().avg_pool2d_backward(float_data(g!), gx._storage.data as FloatArray, p, cip, div_o);
     // the rule is linear in g with adjoint avg_pool2d itself; w.r.t. the input it is zero
     record('AvgPool2DBackwardBackward0', [g!, xs!], [gx], (c2, [gg]) => [
       c2.needs_input_grad(0) ? avg_pool2d(gg!, [p.kh, p.kw], again) : null,
-      c2.needs_input_grad(1) ? empty(xs!.shape, xs!.dtype) : null,
+      c2.needs_input_grad(1) ? empty(xs!.shape, xs!._dtype) : null,
     ]);
     return [gx];
   }, [x]);
@@ -270,17 +270,17 @@ function adaptive_avg_pool2d_impl(input: Tensor, output_size: Pair | [number | n
     const m = mean(x, [-1, -2], { keepdim: true });
     return unbatched ? squeeze(m, 0) : m;
   }
-  const out = empty([N, C, Ho, Wo], x.dtype);
+  const out = empty([N, C, Ho, Wo], x._dtype);
   kernels().adaptive_avg_pool2d_forward(float_data(x), out._storage.data as FloatArray, N * C, H, W, Ho, Wo);
   // PyTorch saves self although only its shape is read: a second backward without retain_graph raises E2
   record('AdaptiveAvgPool2DBackward0', [x], [out], (ctx, [g]) => {
     const [xs] = ctx.saved_tensors;
-    const gx = empty(xs!.shape, g!.dtype);
+    const gx = empty(xs!.shape, g!._dtype);
     kernels().adaptive_avg_pool2d_backward(float_data(g!), gx._storage.data as FloatArray, N * C, H, W, Ho, Wo);
     // linear in g with adjoint adaptive_avg_pool2d itself; zero w.r.t. the input
     record('AdaptiveAvgPool2DBackwardBackward0', [g!, xs!], [gx], (c2, [gg]) => [
       c2.needs_input_grad(0) ? adaptive_avg_pool2d(gg!, [Ho, Wo]) : null,
-      c2.needs_input_grad(1) ? empty(xs!.shape, xs!.dtype) : null,
+      c2.needs_input_grad(1) ? empty(xs!.shape, xs!._dtype) : null,
     ]);
     return [gx];
   }, [x]);
@@ -341,10 +341,10 @@ function interpolate_impl(input: Tensor, options: InterpolateOptions): Tensor {
 /** Bilinear resize by the source scales `rh`, `rw` (UpsampleBilinear2DBackward1). */
 function upsample_bilinear2d(x: Tensor, Ho: number, Wo: number, rh: number, rw: number, ac: boolean): Tensor {
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  const out = empty([N, C, Ho, Wo], x.dtype);
+  const out = empty([N, C, Ho, Wo], x._dtype);
   kernels().upsample_bilinear2d_forward(float_data(x), out._storage.data as FloatArray, N * C, H, W, Ho, Wo, rh, rw, ac);
   record('UpsampleBilinear2DBackward1', [x], [out], (_c, [g]) => {
-    const gx = empty([N, C, H, W], g!.dtype);
+    const gx = empty([N, C, H, W], g!._dtype);
     kernels().upsample_bilinear2d_backward(float_data(g!), gx._storage.data as FloatArray, N * C, H, W, Ho, Wo, rh, rw, ac);
     // the rule is linear in g and its adjoint is the resize itself (1.13 names the pair Backward1, like the forward)
     record('UpsampleBilinear2DBackwardBackward1', [g!], [gx], (_c2, [gg]) => [upsample_bilinear2d(gg!, Ho, Wo, rh, rw, ac)]);
@@ -377,7 +377,7 @@ function dropout_impl(input: Tensor, p_or_options?: number | { p?: number; train
   if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!(opts.training ?? true) || p === 0) return input;
   const g = opts.generator ?? default_generator;
-  const mask = empty(input.shape, input.dtype);
+  const mask = empty(input.shape, input._dtype);
   const md = mask._storage.data;
   const scale = p === 1 ? 0 : 1 / (1 - p);
   for (let i = 0; i < md.length; i++) md[i] = g.random() < p ? 0 : scale;
@@ -412,7 +412,7 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
   const reduction = check_reduction(options.reduction ?? 'mean');
   const ignore = options.ignore_index ?? -100;
   const weight = options.weight ?? null;
-  if (target.dtype !== 'int64') throw new Error(`expected scalar type Long but found ${target.dtype === 'float32' ? 'Float' : target.dtype === 'float64' ? 'Double' : 'Bool'}`);
+  if (target._dtype !== 'int64') throw new Error(`expected scalar type Long but found ${target._dtype === 'float32' ? 'Float' : target._dtype === 'float64' ? 'Double' : 'Bool'}`);
   const x = input.ndim === 1 ? unsqueeze(input, 0) : input;
   const tg = target.ndim === 0 ? target.reshape([1]) : target;
   if (x.ndim !== 2) throw new Error(`tsgrad: nll_loss supports [N, C] inputs, got [${input.shape.join(', ')}]`);
@@ -435,11 +435,11 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
   }
   let out: Tensor;
   if (reduction === 'none') {
-    out = empty([N], x.dtype);
+    out = empty([N], x._dtype);
     out._storage.data.set(per);
     if (input.ndim === 1) out = out.reshape([]);
   } else {
-    out = empty([], x.dtype);
+    out = empty([], x._dtype);
     const s = per.reduce((a, b) => a + b, 0);
     out._storage.data[0] = reduction === 'sum' ? s : s / total_w;
   }
@@ -447,7 +447,7 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
   // input, target and weight are saved as in PyTorch (E2 on a second backward, E9 if one changes in place)
   record('NllLossBackward0', [input], [out], (ctx, [g]) => {
     const [xs] = ctx.saved_tensors;
-    const gx = empty(in_shape, x.dtype);
+    const gx = empty(in_shape, x._dtype);
     const gd = g!._contiguous_data();
     const gxd = gx._storage.data;
     for (let n = 0; n < N; n++) {
@@ -459,7 +459,7 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
     // the rule is linear in g, and its adjoint is nll_loss itself; w.r.t. the input it is zero
     record('NllLossBackwardBackward0', [g!, xs!], [gx], (c2, [gg]) => [
       c2.needs_input_grad(0) ? nll_loss(gg!, target, { weight, ignore_index: ignore, reduction }) : null,
-      c2.needs_input_grad(1) ? empty(in_shape, x.dtype) : null,
+      c2.needs_input_grad(1) ? empty(in_shape, x._dtype) : null,
     ]);
     return [gx];
   }, weight === null ? [input, target] : [input, target, weight]);
@@ -498,7 +498,7 @@ function nll_loss_nd(input: Tensor, target: Tensor, options: NllOptions): Tensor
 function cross_entropy_impl(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const eps = options.label_smoothing ?? 0;
   if (eps < 0 || eps > 1) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
-  if (target.dtype !== 'int64' && target.shape.join() === input.shape.join()) return soft_cross_entropy(input, target, options);
+  if (target._dtype !== 'int64' && target.shape.join() === input.shape.join()) return soft_cross_entropy(input, target, options);
   const class_dim = input.ndim === 1 ? 0 : 1;
   const logp = log_softmax(input, class_dim);
   const nll = nll_loss_impl(logp, target, options);
@@ -519,7 +519,7 @@ function cross_entropy_impl(input: Tensor, target: Tensor, options: CrossEntropy
     const wsum = sum(where(ignored, 0, gather(weight, 0, kept.reshape([-1]))));
     ret = div(sum(smooth), wsum);
   } else {
-    ret = div(sum(smooth), sum(to_dtype(logical_not(ignored), smooth.dtype)));
+    ret = div(sum(smooth), sum(to_dtype(logical_not(ignored), smooth._dtype)));
   }
   return add(mul(nll, 1 - eps), mul(ret, eps / C));
 }
@@ -630,7 +630,7 @@ function smooth_l1_loss_backward(g: Tensor, x: Tensor, t: Tensor, reduction: Red
     const [gs, xs, ts] = ctx.saved_tensors;
     const d = sub(xs!, ts!);
     // the slope's own derivative: 1/beta where |x - t| < beta, else (and for beta 0) zero
-    const curve = beta === 0 ? mul(d, 0) : div(to_dtype(abs(d).lt(beta), d.dtype), beta);
+    const curve = beta === 0 ? mul(d, 0) : div(to_dtype(abs(d).lt(beta), d._dtype), beta);
     const dx = mul(mul(loss_scale(gs!, reduction, n), u!), curve);
     return [ctx.needs_input_grad(0) ? loss_scale(mul(u!, slope(d)), reduction, n) : null, ctx.needs_input_grad(1) ? dx : null, ctx.needs_input_grad(2) ? neg(dx) : null];
   }, [g, x, t]);
@@ -679,7 +679,7 @@ function binary_cross_entropy_backward(g: Tensor, x: Tensor, t: Tensor, w: Tenso
     const hx = h(xs!);
     const su = weighted(mul(loss_scale(gs!, reduction, n), u!));
     // d/dx (x - t) / h = (h - (x - t) h') / h², where h' = 1 - 2x unless h is clamped
-    const dh = mul(rsub(mul(xs!, 2), 1), to_dtype(hx.gt(1e-12), xs!.dtype));
+    const dh = mul(rsub(mul(xs!, 2), 1), to_dtype(hx.gt(1e-12), xs!._dtype));
     const dx = mul(su, div(sub(hx, mul(sub(xs!, ts!), dh)), mul(hx, hx)));
     return [
       ctx.needs_input_grad(0) ? loss_scale(weighted(mul(u!, div(sub(xs!, ts!), hx))), reduction, n) : null,

@@ -69,7 +69,7 @@ export function native_batch_norm(
   for (const [name, t] of [['running_mean', running_mean], ['running_var', running_var], ['weight', weight], ['bias', bias]] as const) {
     if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${C} elements not ${t.numel()}`);
   }
-  if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new Error(`"batch_norm" not implemented for '${scalar_type_name(input.dtype)}'`);
+  if (input._dtype !== 'float32' && input._dtype !== 'float64') throw new Error(`"batch_norm" not implemented for '${scalar_type_name(input._dtype)}'`);
   const channel_shape = input.shape.map((s, i) => (i === 1 ? C : 1));
   const [outer, inner] = [input.shape[0]!, numel_of(input.shape) / Math.max(input.shape[0]! * C, 1)];
   const x = input._contiguous_data() as FloatArray;
@@ -82,7 +82,7 @@ export function native_batch_norm(
     ks.channel_moments(x, outer, C, inner, mu, var_);
     for (let c = 0; c < C; c++) invstd[c] = 1 / Math.sqrt(var_[c]! + eps);
     const count = outer * inner;
-    const as_tensor = (v: Float64Array): Tensor => from_values(v, input.dtype);
+    const as_tensor = (v: Float64Array): Tensor => from_values(v, input._dtype);
     if (running_mean !== null) running_mean.mul_(1 - momentum).add_(mul(as_tensor(mu), momentum));
     if (running_var !== null) running_var.mul_(1 - momentum).add_(mul(as_tensor(var_), (momentum * count) / Math.max(count - 1, 1)));
   } else {
@@ -99,7 +99,7 @@ export function native_batch_norm(
     scale[c] = invstd[c]! * (w === null ? 1 : w[c]!);
     shift[c] = (b === null ? 0 : b[c]!) - mu[c]! * scale[c]!;
   }
-  const out = empty(input.shape, input.dtype);
+  const out = empty(input.shape, input._dtype);
   ks.channel_affine(x, null, outer, C, inner, scale, null, shift, out._storage.data as FloatArray);
   record('NativeBatchNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
     const [xs, ws] = ctx.saved_tensors;
@@ -121,14 +121,14 @@ export function native_batch_norm(
         beta[c] = (-scale[c]! * invstd[c]! * invstd[c]! * sum_gx[c]!) / n;
         gamma[c] = -scale[c]! * (sum_g[c]! / n) - beta[c]! * mu[c]!;
       }
-      dx = empty(xs!.shape, xs!.dtype);
+      dx = empty(xs!.shape, xs!._dtype);
       ks.channel_affine(gd, training ? xd : null, outer, C, inner, alpha, training ? beta : null, gamma, dx._storage.data as FloatArray);
     }
-    const grad_w = ctx.needs_input_grad(1) ? from_values(sum_gx.map((v, c) => v * invstd[c]!), input.dtype) : null;
-    const grad_b = ctx.needs_input_grad(2) ? from_values(sum_g, input.dtype) : null;
+    const grad_w = ctx.needs_input_grad(1) ? from_values(sum_gx.map((v, c) => v * invstd[c]!), input._dtype) : null;
+    const grad_b = ctx.needs_input_grad(2) ? from_values(sum_g, input._dtype) : null;
     return [dx, grad_w, grad_b];
   }, weight === null ? [input] : [input, weight]);
-  const [save_mean, save_invstd] = training ? [from_values(mu, input.dtype), from_values(invstd, input.dtype)] : [empty([0], input.dtype), empty([0], input.dtype)];
+  const [save_mean, save_invstd] = training ? [from_values(mu, input._dtype), from_values(invstd, input._dtype)] : [empty([0], input._dtype), empty([0], input._dtype)];
   return [out, save_mean, save_invstd];
 }
 
@@ -146,8 +146,8 @@ function batch_norm_backward_graph(
   let xh: Tensor;
   if (stats === null) ({ dx, xhat: xh } = standardize_backward(x, dims, eps, dxhat));
   else {
-    const mu = view(from_values(stats.mu, x.dtype), channel_shape);
-    const invstd = view(from_values(stats.invstd, x.dtype), channel_shape);
+    const mu = view(from_values(stats.mu, x._dtype), channel_shape);
+    const invstd = view(from_values(stats.invstd, x._dtype), channel_shape);
     [dx, xh] = [mul(dxhat, invstd), mul(sub(x, mu), invstd)];
   }
   return [ctx.needs_input_grad(0) ? dx : null, ctx.needs_input_grad(1) ? sum(mul(g, xh), dims) : null, ctx.needs_input_grad(2) ? sum(g, dims) : null];
@@ -186,7 +186,7 @@ export function layer_norm(
   }
   const dims = normalized_shape.map((_, i) => input.ndim - k + i);
   const batch = input.shape.map((_, i) => i).filter((i) => i < input.ndim - k);
-  if (input.dtype !== 'float32' && input.dtype !== 'float64') throw new Error(`"LayerNormKernelImpl" not implemented for '${scalar_type_name(input.dtype)}'`);
+  if (input._dtype !== 'float32' && input._dtype !== 'float64') throw new Error(`"LayerNormKernelImpl" not implemented for '${scalar_type_name(input._dtype)}'`);
   const D = numel_of(normalized_shape);
   const R = D === 0 ? 0 : numel_of(input.shape) / D;
   const ks = kernels();
@@ -201,11 +201,11 @@ export function layer_norm(
       const reduce = (t: Tensor): Tensor => (batch.length === 0 ? t : sum(t, batch));
       return [need[0] ? dx : null, need[1] ? reduce(mul(g!, xhat)) : null, need[2] ? reduce(g!) : null];
     }
-    const dx = need[0] ? empty(xs!.shape, xs!.dtype) : null;
+    const dx = need[0] ? empty(xs!.shape, xs!._dtype) : null;
     const [grad_w, grad_b] = [need[1] ? new Float64Array(D) : null, need[2] ? new Float64Array(D) : null];
     ks.row_normalize_backward(g!._contiguous_data() as FloatArray, xs!._contiguous_data() as FloatArray, R, D, mu, invstd,
       ws?._contiguous_data() ?? null, (dx?._storage.data ?? null) as FloatArray | null, grad_w, grad_b);
-    const as_param = (v: Float64Array | null): Tensor | null => (v === null ? null : view(from_values(v, input.dtype), normalized_shape));
+    const as_param = (v: Float64Array | null): Tensor | null => (v === null ? null : view(from_values(v, input._dtype), normalized_shape));
     return [dx, as_param(grad_w), as_param(grad_b)];
   }, weight === null ? [input] : [input, weight]);
   return out;
@@ -276,7 +276,7 @@ export function rms_norm(
   const { input, normalized_shape, weight, eps } = RMS_NORM.parse(args);
   const k = normalized_shape.length;
   check_normalized_shape(input, normalized_shape);
-  const e = eps ?? (input.dtype === 'float64' ? 2.220446049250313e-16 : 1.1920928955078125e-7);
+  const e = eps ?? (input._dtype === 'float64' ? 2.220446049250313e-16 : 1.1920928955078125e-7);
   const dims = normalized_shape.map((_, i) => input.ndim - k + i);
   const out = mul(input, rsqrt(add(mean(pow(input, 2), dims, { keepdim: true }), e)));
   return weight === null ? out : mul(out, weight);

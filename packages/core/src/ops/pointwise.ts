@@ -5,14 +5,14 @@ import { is_floating, scalar_type_name, type DType } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor.js';
 import { record, scalar_tensor } from './record.js';
-import { add, div, eq, isnan, logical_and_, logical_not, mul, ne, neg, result_type, rsub, sub, to_dtype, where, type Scalar } from './arithmetic.js';
+import { add, div, eq, isnan, logical_and_, logical_not, mul, ne, neg, result_names, rsub, sub, to_dtype, where, type Scalar } from './arithmetic.js';
 import { log } from './unary.js';
 import { signature, type PyArgs } from '../signature.js';
 import { apply_inplace } from './inplace.js';
 
 /** `t` as a tensor of the op's dtype (a number becomes a 0-dim tensor; a detached cast where the dtype differs). */
-function as_dtype(t: Tensor, dtype: Tensor['dtype']): Tensor {
-  return t.dtype === dtype ? t : to_dtype(t, dtype);
+function as_dtype(t: Tensor, dtype: Tensor['_dtype']): Tensor {
+  return t._dtype === dtype ? t : to_dtype(t, dtype);
 }
 
 /** `x·log(y)`, 0 where x is 0 (unless y is NaN); the values of PyTorch's xlogy kernel. */
@@ -34,7 +34,7 @@ const XLOGY = signature<{ input: Tensor; other: Tensor | Scalar }>('xlogy(Tensor
 export function xlogy(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], { input?: Tensor; other?: Tensor | Scalar }>): Tensor {
   if (tracing) return trace_op('aten::xlogy', xlogy, args, XLOGY);
   const { input, other } = XLOGY.parse(args);
-  const dtype = result_type(input, other);
+  const dtype = result_names(input, other);
   const fdtype = is_floating(dtype) ? dtype : 'float32';
   const y = other instanceof Tensor ? as_dtype(other, fdtype) : scalar_tensor(Number(other), fdtype);
   const x = as_dtype(input, fdtype);
@@ -42,7 +42,7 @@ export function xlogy(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], {
   record('XlogyBackward0', [input, other instanceof Tensor ? other : null], [out], (ctx, [g]) => {
     const [a, b] = ctx.saved_tensors;
     return [
-      ctx.needs_input_grad(0) ? mul(g!, xlogy(to_dtype(ne(a!, 0), b!.dtype), b!)) : null,
+      ctx.needs_input_grad(0) ? mul(g!, xlogy(to_dtype(ne(a!, 0), b!._dtype), b!)) : null,
       ctx.needs_input_grad(1) ? div(mul(g!, a!), b!) : null,
     ];
   }, [x, y], ['self', 'other']);
@@ -70,9 +70,9 @@ export type LerpMethodArgs = PyArgs<[end: Tensor, weight: Tensor | Scalar], {
 export function lerp(...args: PyArgs<[input: Tensor, end: Tensor, weight: Tensor | Scalar], { input?: Tensor; end?: Tensor; weight?: Tensor | Scalar }>): Tensor {
   if (tracing) return trace_op('aten::lerp', lerp, args, LERP);
   const { input, end, weight } = LERP.parse(args);
-  if (end.dtype !== input.dtype) throw new Error(`expected dtype ${c_type_name(input.dtype)} for \`end\` but got dtype ${c_type_name(end.dtype)}`);
-  if (weight instanceof Tensor && weight.dtype !== input.dtype) throw new Error(`expected dtype ${c_type_name(input.dtype)} for \`weight\` but got dtype ${c_type_name(weight.dtype)}`);
-  if (!is_floating(input.dtype)) throw new Error(`"lerp_kernel_scalar" not implemented for '${scalar_type_name(input.dtype)}'`);
+  if (end._dtype !== input._dtype) throw new Error(`expected dtype ${c_type_name(input._dtype)} for \`end\` but got dtype ${c_type_name(end._dtype)}`);
+  if (weight instanceof Tensor && weight._dtype !== input._dtype) throw new Error(`expected dtype ${c_type_name(input._dtype)} for \`weight\` but got dtype ${c_type_name(weight._dtype)}`);
+  if (!is_floating(input._dtype)) throw new Error(`"lerp_kernel_scalar" not implemented for '${scalar_type_name(input._dtype)}'`);
   const out = no_grad(() => add(input, mul(sub(end, input), weight)));
   if (!(weight instanceof Tensor)) {
     const w = Number(weight);
@@ -135,7 +135,7 @@ export function addcmul(...args: AddcArgs): Tensor {
 export function addcdiv(...args: AddcArgs): Tensor {
   if (tracing) return trace_op('aten::addcdiv', addcdiv, args, ADDCDIV);
   const { input, tensor1: t1, tensor2: t2, value } = ADDCDIV.parse(args);
-  if (!is_floating(t1.dtype) && !is_floating(t2.dtype)) {
+  if (!is_floating(t1._dtype) && !is_floating(t2._dtype)) {
     throw new Error('Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.');
   }
   const out = no_grad(() => add(input, mul(div(t1, t2), value)));

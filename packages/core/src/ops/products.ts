@@ -20,7 +20,7 @@ function split_at(shape: readonly number[], dim: number): [number, number, numbe
 
 /** PyTorch's dtype for products: as given, else the input's floating type, else int64. */
 function product_dtype(x: Tensor, dtype: DType | null): DType {
-  return dtype ?? (is_floating(x.dtype) ? x.dtype : 'int64');
+  return dtype ?? (is_floating(x._dtype) ? x._dtype : 'int64');
 }
 
 /** Whether any element is zero (PyTorch takes the division-free gradient then). */
@@ -33,13 +33,13 @@ function has_zero(x: Tensor): boolean {
 /** The product along `dim` of the elements before each position (exclusive: 1 at the start). */
 function exclusive_cumprod(x: Tensor, dim: number): Tensor {
   const n = x.shape[dim]!;
-  const one = ones(x.shape.map((s, i) => (i === dim ? 1 : s)), { dtype: x.dtype });
+  const one = ones(x.shape.map((s, i) => (i === dim ? 1 : s)), { dtype: x._dtype });
   return cumprod(cat([one, narrow(x, dim, 0, n - 1)], dim), dim);
 }
 
 /** The product of every other element along `dim`, without division (PyTorch's gradient when zeros occur). */
 function product_of_others(x: Tensor, dim: number): Tensor {
-  if (x.shape[dim] === 1) return ones(x.shape, { dtype: x.dtype });
+  if (x.shape[dim] === 1) return ones(x.shape, { dtype: x._dtype });
   const before = exclusive_cumprod(x, dim);
   const after = flip(exclusive_cumprod(flip(x, [dim]), dim), [dim]);
   return mul(before, after);
@@ -61,7 +61,7 @@ function prod_grad(g: Tensor, x: Tensor, result: Tensor, dim: number | null, kee
 function prod_raw(x: Tensor, dim: number | null, keepdim: boolean): Tensor {
   const src = x._contiguous_data();
   if (dim === null) {
-    const out = empty([], x.dtype);
+    const out = empty([], x._dtype);
     let p = 1;
     for (let i = 0; i < src.length; i++) p *= src[i]!;
     out._storage.data[0] = p;
@@ -69,7 +69,7 @@ function prod_raw(x: Tensor, dim: number | null, keepdim: boolean): Tensor {
   }
   const [outer, size, inner] = split_at(x.shape, dim);
   const shape = x.shape.flatMap((s, i) => (i !== dim ? [s] : keepdim ? [1] : []));
-  const out = empty(shape, x.dtype);
+  const out = empty(shape, x._dtype);
   const od = out._storage.data;
   for (let o = 0; o < outer; o++) {
     for (let n = 0; n < inner; n++) {
@@ -106,7 +106,7 @@ export function prod(...args: PyArgs<[input: Tensor, dim: number | null, keepdim
   if (tracing) return trace_op('aten::prod', prod, args, PROD);
   const a = PROD.parse(args);
   const dtype = product_dtype(a.input, a.dtype);
-  const x = a.input.dtype === dtype ? a.input : to_dtype(a.input, dtype);
+  const x = a.input._dtype === dtype ? a.input : to_dtype(a.input, dtype);
   const dim = a.dim === null ? null : normalize_dim(a.dim, x.ndim);
   const full = dim === null || x.ndim === 0;
   const out = prod_raw(x, full ? null : dim, a.keepdim);
@@ -139,7 +139,7 @@ export function cumprod(...args: PyArgs<[input: Tensor, dim: number], { input?: 
   if (tracing) return trace_op('aten::cumprod', cumprod, args, CUMPROD);
   const a = CUMPROD.parse(args);
   const dtype = product_dtype(a.input, a.dtype);
-  const x = a.input.dtype === dtype ? a.input : to_dtype(a.input, dtype);
+  const x = a.input._dtype === dtype ? a.input : to_dtype(a.input, dtype);
   const d = normalize_dim(a.dim, x.ndim);
   const out = scan_dim(x, d, false, 1, (acc, v) => acc * v);
   record('CumprodBackward0', [x], [out], (ctx, [g]) => {

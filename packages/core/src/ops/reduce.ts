@@ -1,6 +1,6 @@
 // Reductions (sum, mean, max/min, amax, argmax, norm, var) and softmax, with PyTorch's node names.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { is_floating, scalar_type_name, type DType } from '../dtype.js';
+import { is_floating, scalar_type_name, type DType, type DTypeLike } from '../dtype.js';
 import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
@@ -34,12 +34,12 @@ export type ReduceArgs = PyArgs<[input: Tensor, dim: DimArg, keepdim: boolean], 
   /** The tensor to reduce. */
   input?: Tensor;
   /** Convert the input to this dtype before reducing (PyTorch's keyword-only `dtype`). */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
 }>;
 /** The same, as a Tensor method (`x.sum(1, { keepdim: true })`). */
 export type ReduceMethodArgs = PyArgs<[dim: DimArg, keepdim: boolean], ReduceOptions & {
   /** Convert the input to this dtype before reducing. */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
 }>;
 interface Reduced { input: Tensor; dim: number[] | null; keepdim: boolean; dtype: DType | null }
 const SUM = signature<Reduced>('sum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)');
@@ -96,7 +96,7 @@ export function sum_dims(x: Tensor, dim: readonly number[] | number | null, keep
   if (tracing) return trace_op('aten::sum', sum_dims, [x, dim, keepdim]) as Tensor;
   const d = typeof dim === 'number' ? [dim] : dim;
   const dims = normalize_dims(is_full(d) ? null : d, x.ndim);
-  const dtype = x.dtype === 'bool' ? 'int64' : x.dtype;
+  const dtype = is_floating(x._dtype) ? x._dtype : 'int64';
   const out = sum_raw(x, dims, keepdim, dtype);
   const shape = x.shape;
   record(d === null ? 'SumBackward0' : 'SumBackward1', [x], [out], (_c, [g]) => [unreduce(g!, shape, dims, keepdim)]);
@@ -124,12 +124,12 @@ export function mean(...args: ReduceArgs): Tensor {
  */
 export function mean_dims(x: Tensor, dim: readonly number[] | null, keepdim: boolean): Tensor {
   if (tracing) return trace_op('aten::mean', mean_dims, [x, dim, keepdim]) as Tensor;
-  if (!is_floating(x.dtype)) {
-    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalar_type_name(x.dtype)}`);
+  if (!is_floating(x._dtype)) {
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalar_type_name(x._dtype)}`);
   }
   const dims = normalize_dims(is_full(dim) ? null : dim, x.ndim);
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
-  const out = sum_raw(x, dims, keepdim, x.dtype);
+  const out = sum_raw(x, dims, keepdim, x._dtype);
   const od = out._storage.data;
   for (let i = 0; i < od.length; i++) od[i] = od[i]! / count;
   const shape = x.shape;
@@ -162,12 +162,12 @@ export function sum_to(g: Tensor, shape: readonly number[]): Tensor {
 
 function extreme_all(x: Tensor, is_max: boolean): Tensor {
   if (x.numel() === 0) throw new Error(`${is_max ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
-  const out = empty([], x.dtype);
+  const out = empty([], x._dtype);
   kernels().extreme(x._view, x.shape.map(() => true), out._storage.data, is_max);
   // ties split the gradient evenly (PyTorch's evenly_distribute_backward)
   record(is_max ? 'MaxBackward1' : 'MinBackward1', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors;
-    const mask = to_dtype(eq(a!, r!), g!.dtype);
+    const mask = to_dtype(eq(a!, r!), g!._dtype);
     return [mul(mask, div(g!, sum_dims(mask, null, false)))];
   }, [x, out]);
   return out;
@@ -177,7 +177,7 @@ function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean, 
   const d = normalize_dim(dim, x.ndim);
   if (x.ndim > 0 && x.shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
   const shape = reduced_shape(x.shape, [d], false);
-  const values = empty(shape, x.dtype);
+  const values = empty(shape, x._dtype);
   const indices = empty(shape, 'int64');
   kernels().extreme_along(x._view, d, values._storage.data, indices._storage.data as Float64Array, is_max);
   const vals = keepdim && x.ndim > 0 ? view(values, reduced_shape(x.shape, [d], true)) : values;
@@ -244,13 +244,13 @@ function amax_impl(a: Reduced, is_max: boolean): Tensor {
     if (all) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
     for (const d of dims) if (x.shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
   }
-  const out = empty(reduced_shape(x.shape, dims, a.keepdim), x.dtype);
+  const out = empty(reduced_shape(x.shape, dims, a.keepdim), x._dtype);
   kernels().extreme(x._view, x.shape.map((_, i) => dims.includes(i)), out._storage.data, is_max);
   const shape = x.shape;
   const keep = a.keepdim;
   record(is_max ? 'AmaxBackward0' : 'AminBackward0', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors;
-    const mask = to_dtype(eq(a!, unreduce(r!, shape, dims, keep)), g!.dtype);
+    const mask = to_dtype(eq(a!, unreduce(r!, shape, dims, keep)), g!._dtype);
     const count = sum_dims(mask, dims, true);
     return [div(mul(unreduce(g!, shape, dims, keep), mask), count)];
   }, [x, out]);
@@ -345,17 +345,17 @@ export type LogsumexpMethodArgs = PyArgs<[dim: number | number[], keepdim: boole
 export function logsumexp(...args: PyArgs<[input: Tensor, dim: number | number[], keepdim: boolean], { input?: Tensor; dim?: number | number[]; keepdim?: boolean }>): Tensor {
   if (tracing) return trace_op('aten::logsumexp', logsumexp, args, LOGSUMEXP);
   const a = LOGSUMEXP.parse(args);
-  const x = is_floating(a.input.dtype) ? a.input : to_dtype(a.input, float_dtype(a.input.dtype));
+  const x = is_floating(a.input._dtype) ? a.input : to_dtype(a.input, float_dtype(a.input._dtype));
   const dims = normalize_dims(a.dim.length === 0 ? null : a.dim, x.ndim);
   const keep = a.keepdim;
-  const out = empty(reduced_shape(x.shape, dims, keep), x.dtype);
+  const out = empty(reduced_shape(x.shape, dims, keep), x._dtype);
   no_grad(() => {
-    const m = empty(reduced_shape(x.shape, dims, true), x.dtype);
+    const m = empty(reduced_shape(x.shape, dims, true), x._dtype);
     kernels().extreme(x._view, x.shape.map((_, i) => dims.includes(i)), m._storage.data, true);
     // an infinite max is not taken out (inf - inf would be NaN): the sum then gives ±inf itself
     const md = m._storage.data;
     for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i]!)) md[i] = 0;
-    const r = add(log(sum_raw(exp(sub(x, m)), dims, true, x.dtype)), m);
+    const r = add(log(sum_raw(exp(sub(x, m)), dims, true, x._dtype)), m);
     out._storage.data.set(r._contiguous_data());
   });
   const shape = x.shape;
@@ -414,7 +414,7 @@ export interface NormOptions {
   /** Keep each reduced dim with size 1 (default false). */
   keepdim?: boolean;
   /** Convert the input to this floating dtype first. */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
 }
 /** The order of a norm: a number (0 counts non-zeros, ±Infinity the largest/smallest magnitude) or 'fro'. */
 export type NormOrder = number | 'fro' | 'nuc' | null;
@@ -444,7 +444,7 @@ export function norm(...args: NormArgs): Tensor {
   if (tracing) return trace_op('aten::norm', norm, args, NORM);
   const a = NORM.parse(args);
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
-  if (!is_floating(x.dtype)) throw new Error(`norm(): input dtype should be either floating point or complex. Got ${x.dtype === 'int64' ? 'Long' : 'Bool'} instead.`);
+  if (!is_floating(x._dtype)) throw new Error(`norm(): input dtype should be either floating point or complex. Got ${scalar_type_name(x._dtype)} instead.`);
   if (a.p === 'nuc') throw new Error('norm(): the nuclear norm (p=\'nuc\') needs a singular value decomposition, which tsgrad does not provide');
   if (typeof a.p === 'string' && a.p !== 'fro') throw new Error(`linalg.matrix_norm: Order ${a.p} not supported.`);
   const p = typeof a.p === 'number' ? a.p : 2;
@@ -468,7 +468,7 @@ export function norm(...args: NormArgs): Tensor {
 /** The p-norm over `dims` (null: all), keeping reduced dims as size 1 when `dims` is given. */
 function norm_value(x: Tensor, p: number, dims: number[] | null): Tensor {
   const reduce_sum = (t: Tensor): Tensor => sum_dims(t, dims, dims !== null);
-  if (p === 0) return reduce_sum(to_dtype(ne(x, 0), x.dtype));
+  if (p === 0) return reduce_sum(to_dtype(ne(x, 0), x._dtype));
   if (p === Infinity || p === -Infinity) {
     if (x.numel() === 0) return reduce_sum(abs(x));
     return amax_impl({ input: abs(x), dim: dims ?? [], keepdim: dims !== null, dtype: null }, p > 0);
@@ -486,7 +486,7 @@ function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number, dims: number[
   if (p === 2) return mul(a, over(g, r));
   if (!Number.isFinite(p)) {
     // ±inf: split evenly over the entries of extreme |x|
-    const mask = to_dtype(eq(abs(a), r), a.dtype);
+    const mask = to_dtype(eq(abs(a), r), a._dtype);
     return mul(sign(a), mul(mask, div(g, sum_dims(mask, dims, dims !== null))));
   }
   if (p < 1) {
@@ -518,7 +518,7 @@ const STD = signature<VarParsed>('std(Tensor input, int[1]|bool? dim=None, bool?
 /** Reads var/std's arguments: `torch.var(x, False)` is the old `unbiased` spelling, as PyTorch's overload. */
 function var_args(a: VarParsed): { dims: number[]; keepdim: boolean; divisor: number } {
   const x = a.input;
-  if (!is_floating(x.dtype)) throw new Error('std and var only support floating point and complex dtypes');
+  if (!is_floating(x._dtype)) throw new Error('std and var only support floating point and complex dtypes');
   const unbiased = typeof a.dim === 'boolean' ? a.dim : a.unbiased;
   const dim = typeof a.dim === 'boolean' ? null : a.dim;
   if (unbiased !== null && a.correction !== null) throw new Error('var(): cannot specify both unbiased and correction');
@@ -593,25 +593,25 @@ interface SoftmaxParsed { input: Tensor; dim: number; dtype: DType | null }
 const SOFTMAX = signature<SoftmaxParsed>('softmax(Tensor input, int dim, ScalarType? dtype=None)');
 const LOG_SOFTMAX = signature<SoftmaxParsed>('log_softmax(Tensor input, int dim, ScalarType? dtype=None)');
 /** The arguments of `softmax` / `log_softmax`: `(input, dim, dtype=None)`. */
-export type SoftmaxArgs = PyArgs<[input: Tensor, dim: number, dtype: DType | null], {
+export type SoftmaxArgs = PyArgs<[input: Tensor, dim: number, dtype: DTypeLike | null], {
   /** The input tensor. */
   input?: Tensor;
   /** The dim the result sums to 1 along (negative counts from the end). */
   dim?: number;
   /** Convert the input to this dtype first. */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
 }>;
 /** The same, as a Tensor method. */
-export type SoftmaxMethodArgs = PyArgs<[dim: number, dtype: DType | null], {
+export type SoftmaxMethodArgs = PyArgs<[dim: number, dtype: DTypeLike | null], {
   /** The dim the result sums to 1 along. */
   dim?: number;
   /** Convert the input to this dtype first. */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
 }>;
 
 /** PyTorch's softmax kernels exist for floating dtypes only (pass `dtype` to convert an integer input first). */
 function check_softmax_dtype(x: Tensor, d: number, name: string): void {
-  if (!is_floating(x.dtype)) throw new Error(`"${name}_${d === x.ndim - 1 || x.ndim === 0 ? 'lastdim_' : ''}kernel_impl" not implemented for '${scalar_type_name(x.dtype)}'`);
+  if (!is_floating(x._dtype)) throw new Error(`"${name}_${d === x.ndim - 1 || x.ndim === 0 ? 'lastdim_' : ''}kernel_impl" not implemented for '${scalar_type_name(x._dtype)}'`);
 }
 
 /**
@@ -626,7 +626,7 @@ export function softmax(...args: SoftmaxArgs): Tensor {
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   const d = normalize_dim(a.dim, x.ndim);
   check_softmax_dtype(x, d, 'softmax');
-  const out = empty(x.shape, float_dtype(x.dtype));
+  const out = empty(x.shape, float_dtype(x._dtype));
   kernels().softmax(x._view, d, out._storage.data, false);
   record('SoftmaxBackward0', [x], [out], (ctx, [g]) => [softmax_backward_data(g!, ctx.saved_tensors[0]!, d)], [out]);
   return out;
@@ -662,7 +662,7 @@ export function log_softmax(...args: SoftmaxArgs): Tensor {
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   const d = normalize_dim(a.dim, x.ndim);
   check_softmax_dtype(x, d, 'log_softmax');
-  const out = empty(x.shape, float_dtype(x.dtype));
+  const out = empty(x.shape, float_dtype(x._dtype));
   kernels().softmax(x._view, d, out._storage.data, true);
   record('LogSoftmaxBackward0', [x], [out], (ctx, [g]) => [log_softmax_backward_data(g!, ctx.saved_tensors[0]!, d)], [out]);
   return out;

@@ -1,6 +1,6 @@
 // Reordering and running sums along dims: flip, roll, cumsum (FlipBackward0, RollBackward0, CumsumBackward0).
 import { trace_op, tracing } from '../jit/tracer.js';
-import { is_floating, type DType } from '../dtype.js';
+import { is_floating, type DType, type DTypeLike } from '../dtype.js';
 import { contiguous_strides, normalize_dim, normalize_dims, numel_of } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
@@ -12,7 +12,7 @@ import { signature, type PyArgs } from '../signature.js';
  * x's elements read as a row-major tensor of `shape` (x's own shape unless given).
  */
 function remap_dims(x: Tensor, maps: readonly (Int32Array | null)[], shape: readonly number[] = x.shape): Tensor {
-  const out = empty(x.shape, x.dtype);
+  const out = empty(x.shape, x._dtype);
   const od = out._storage.data;
   const src = x._contiguous_data();
   const strides = contiguous_strides(shape);
@@ -89,7 +89,7 @@ export type CumsumMethodArgs = PyArgs<[dim: number], {
   /** The dim summed along. */
   dim?: number;
   /** Convert the input to this dtype first. */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
 }>;
 /**
  * Running sums along `dim` (`out[i] = x[0] + ... + x[i]`; bool and int64 sum in int64, or in `dtype`).
@@ -98,11 +98,11 @@ export type CumsumMethodArgs = PyArgs<[dim: number], {
  * @example
  * torch.cumsum(torch.tensor([1, 2, 3]), 0); // [1, 3, 6]
  */
-export function cumsum(...args: PyArgs<[input: Tensor, dim: number], { input?: Tensor; dim?: number; dtype?: DType | null }>): Tensor {
+export function cumsum(...args: PyArgs<[input: Tensor, dim: number], { input?: Tensor; dim?: number; dtype?: DTypeLike | null }>): Tensor {
   if (tracing) return trace_op('aten::cumsum', cumsum, args, CUMSUM);
   const a = CUMSUM.parse(args);
-  const dtype = a.dtype ?? (is_floating(a.input.dtype) ? a.input.dtype : 'int64');
-  const x = a.input.dtype === dtype ? a.input : to_dtype(a.input, dtype);
+  const dtype = a.dtype ?? (is_floating(a.input._dtype) ? a.input._dtype : 'int64');
+  const x = a.input._dtype === dtype ? a.input : to_dtype(a.input, dtype);
   return cumsum_dim(x, normalize_dim(a.dim, x.ndim), false);
 }
 
@@ -124,7 +124,7 @@ export function scan_dim(x: Tensor, d: number, reverse: boolean, init: number, s
   const size = shape[d]!;
   const outer = numel_of(shape.slice(0, d));
   const inner = numel_of(shape.slice(d + 1));
-  const out = empty(x.shape, x.dtype);
+  const out = empty(x.shape, x._dtype);
   const od = out._storage.data;
   const src = x._contiguous_data();
   for (let o = 0; o < outer; o++) {

@@ -10,8 +10,8 @@ import { signature, type PyArgs } from '../signature.js';
 
 /** A rounding op: integers come back as a copy (nothing to round), floats rounded, bools refused; gradient zero. */
 function rounded(x: Tensor, op: UnaryOp & ('floor' | 'ceil' | 'round' | 'trunc'), name: string): Tensor {
-  if (x.dtype === 'bool') throw new Error(`"${op}_vml_cpu" not implemented for 'Bool'`);
-  const out = map_unary(x, is_floating(x.dtype) ? op : 'identity', x.dtype);
+  if (x._dtype === 'bool') throw new Error(`"${op}_vml_cpu" not implemented for 'Bool'`);
+  const out = map_unary(x, is_floating(x._dtype) ? op : 'identity', x._dtype);
   record(name, [x], [out], (_c, [g]) => [mul(g!, 0)]);
   return out;
 }
@@ -68,12 +68,12 @@ export function round(...args: PyArgs<[input: Tensor], { input?: Tensor; decimal
   if (tracing) return trace_op('aten::round', round, args, ROUND);
   const { input: x, decimals } = ROUND.parse(args);
   if (decimals === 0) return rounded(x, 'round', 'RoundBackward0');
-  if (!is_floating(x.dtype)) throw new Error('round_cpu not implemented for decimals != 0 on integral inputs');
+  if (!is_floating(x._dtype)) throw new Error('round_cpu not implemented for decimals != 0 on integral inputs');
   // PyTorch scales by 10^d (or divides by 10^-d), rounds half to even, and scales back
   const scale = 10 ** Math.abs(decimals);
-  const scaled = decimals > 0 ? map_unary(x, 'mul_s', x.dtype, scale) : map_unary(x, 'div_s', x.dtype, scale);
-  const r = map_unary(scaled, 'round', x.dtype);
-  const out = decimals > 0 ? map_unary(r, 'div_s', x.dtype, scale) : map_unary(r, 'mul_s', x.dtype, scale);
+  const scaled = decimals > 0 ? map_unary(x, 'mul_s', x._dtype, scale) : map_unary(x, 'div_s', x._dtype, scale);
+  const r = map_unary(scaled, 'round', x._dtype);
+  const out = decimals > 0 ? map_unary(r, 'div_s', x._dtype, scale) : map_unary(r, 'mul_s', x._dtype, scale);
   record('RoundBackward1', [x], [out], (_c, [g]) => [mul(g!, 0)]);
   return out;
 }
@@ -83,12 +83,12 @@ const CLAMP_MAX = signature<{ input: Tensor; max: Scalar }>('clamp_max(Tensor in
 
 /** `max(x, bound)` (or `min`), promoted as a scalar operand; the gradient passes where the bound does not bind. */
 function one_sided(x: Tensor, bound: number, lower: boolean): Tensor {
-  const dtype = promote_with_scalar(x.dtype, bound);
-  if (dtype !== x.dtype) return one_sided(to_dtype(x, dtype), bound, lower);
-  const out = map_unary(x, 'clamp', x.dtype, lower ? bound : -Infinity, lower ? Infinity : bound);
+  const dtype = promote_with_scalar(x._dtype, bound);
+  if (dtype !== x._dtype) return one_sided(to_dtype(x, dtype), bound, lower);
+  const out = map_unary(x, 'clamp', x._dtype, lower ? bound : -Infinity, lower ? Infinity : bound);
   record(lower ? 'ClampMinBackward0' : 'ClampMaxBackward0', [x], [out], (ctx, [g]) => {
     const a = ctx.saved_tensors[0]!;
-    return [mul(g!, to_dtype(lower ? ge(a, bound) : le(a, bound), g!.dtype))];
+    return [mul(g!, to_dtype(lower ? ge(a, bound) : le(a, bound), g!._dtype))];
   }, [x], ['self']);
   return out;
 }

@@ -23,7 +23,7 @@ export type MultinomialMethodArgs = PyArgs<[num_samples: number, replacement: bo
 
 /** PyTorch's checks of a weight row set: floating, 1-D or 2-D, finite and non-negative, each row summing above 0. */
 function check_weights(input: Tensor, n: number, replacement: boolean): void {
-  if (!is_floating(input.dtype)) throw new Error(`multinomial only supports floating-point dtypes for input, got: ${scalar_type_name(input.dtype)}`);
+  if (!is_floating(input._dtype)) throw new Error(`multinomial only supports floating-point dtypes for input, got: ${scalar_type_name(input._dtype)}`);
   if (input.ndim !== 1 && input.ndim !== 2) throw new Error('prob_dist must be 1 or 2 dim');
   const categories = input.shape[input.ndim - 1]!;
   if (!replacement && n > categories) throw new Error('cannot sample n_sample > prob_dist.size(-1) samples without replacement');

@@ -17,7 +17,7 @@ function split_at(shape: readonly number[], dim: number): [outer: number, size: 
 
 /** The positions an index_select / index_add index names, checked (int32 or int64, a vector, within `size`). */
 function index_positions(op: string, index: Tensor, size: number): ArrayLike<number> {
-  if (index.dtype !== 'int64') throw new Error(`${op}(): Expected dtype int32 or int64 for index`);
+  if (index._dtype !== 'int64') throw new Error(`${op}(): Expected dtype int32 or int64 for index`);
   if (index.ndim > 1) throw new RangeError(`${op}(): Index is supposed to be a vector`);
   const idx = index._contiguous_data();
   for (let i = 0; i < idx.length; i++) if (idx[i]! < 0 || idx[i]! >= size) throw new RangeError('index out of range in self');
@@ -52,7 +52,7 @@ export function index_select(...args: PyArgs<[input: Tensor, dim: number, index:
   const d = normalize_dim(dim, x.ndim);
   const idx = index_positions('index_select', index, x.ndim === 0 ? 1 : x.shape[d]!);
   const shape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? idx.length : s));
-  const out = empty(shape, x.dtype);
+  const out = empty(shape, x._dtype);
   select_rows(x._contiguous_data(), out._storage.data, x.shape, d, idx, false);
   const base = x.shape;
   record('IndexSelectBackward0', [x], [out], (ctx, [g]) => [index_add_zeros(g!, d, ctx.saved_tensors[0]!, base)], [index]);
@@ -61,7 +61,7 @@ export function index_select(...args: PyArgs<[input: Tensor, dim: number, index:
 
 /** Zeros of `shape` with `src` added at `index` along `dim` (index_select's adjoint; IndexAddBackward0). */
 function index_add_zeros(src: Tensor, dim: number, index: Tensor, shape: readonly number[]): Tensor {
-  const out = empty(shape, src.dtype);
+  const out = empty(shape, src._dtype);
   select_rows(src._contiguous_data(), out._storage.data, shape, dim, index._contiguous_data(), true);
   record('IndexAddBackward0', [null, src], [out], (ctx, [g]) => [null, index_select(g!, dim, ctx.saved_tensors[0]!)], [index]);
   return out;
@@ -117,8 +117,8 @@ function value_as_src<A extends unknown[]>(args: A): A {
 
 /** PyTorch's scatter / scatter_add checks: int64 index with self's rank, no larger than self (and src) off `dim`. */
 function check_scatter(op: string, x: Tensor, d: number, index: Tensor, src: Tensor | null): void {
-  if (index.dtype !== 'int64') throw new Error(`${op}(): Expected dtype int64 for index`);
-  if (src !== null && src.dtype !== x.dtype) throw new Error(`${op}(): Expected self.dtype to be equal to src.dtype`);
+  if (index._dtype !== 'int64') throw new Error(`${op}(): Expected dtype int64 for index`);
+  if (src !== null && src._dtype !== x._dtype) throw new Error(`${op}(): Expected self.dtype to be equal to src.dtype`);
   if (Math.max(index.ndim, 1) !== Math.max(x.ndim, 1)) throw new Error('Index tensor must have the same number of dimensions as self tensor');
   if (src !== null && Math.max(index.ndim, 1) !== Math.max(src.ndim, 1)) throw new Error('Index tensor must have the same number of dimensions as src tensor');
   const bad = index.shape.some((s, k) => (k !== d && s > x.shape[k]!) || (src !== null && s > (src.shape[k] ?? 1)));
@@ -130,13 +130,13 @@ function check_scatter(op: string, x: Tensor, d: number, index: Tensor, src: Ten
 
 /** The leading `shape` window of `t` (`t[:s0, :s1, ...]`), row-major: the part of `src` scatter reads. */
 function window_data(t: Tensor, shape: readonly number[]): ArrayLike<number> {
-  return new Tensor(t._storage, shape, t.dtype, t._strides, t._offset)._contiguous_data();
+  return new Tensor(t._storage, shape, t._dtype, t._strides, t._offset)._contiguous_data();
 }
 
 /** A copy of `x` with `src` (or a number) written, added or multiplied at `index` along `dim`. */
 function scatter_values(x: Tensor, d: number, index: Tensor, src: Tensor | Scalar, reduce: ScatterReduce | null): Tensor {
   const plan = gather_plan(index, d, x.ndim === 0 ? [1] : x.shape);
-  const out = empty(x.shape, x.dtype);
+  const out = empty(x.shape, x._dtype);
   const od = out._storage.data;
   od.set(x._contiguous_data());
   const values = src instanceof Tensor ? window_data(src, index.shape) : null;
@@ -247,7 +247,7 @@ const ONE_HOT = signature<{ input: Tensor; num_classes: number }>('one_hot(Tenso
 export function one_hot(...args: PyArgs<[input: Tensor, num_classes: number], { input?: Tensor; num_classes?: number }>): Tensor {
   if (tracing) return trace_op('aten::one_hot', one_hot, args, ONE_HOT);
   const { input, num_classes } = ONE_HOT.parse(args);
-  if (input.dtype !== 'int64') throw new Error('one_hot is only applicable to index tensor.');
+  if (input._dtype !== 'int64') throw new Error('one_hot is only applicable to index tensor.');
   const idx = input._contiguous_data();
   let lo = Infinity;
   let hi = -Infinity;
@@ -267,7 +267,7 @@ export function one_hot(...args: PyArgs<[input: Tensor, num_classes: number], { 
 
 /** The index of an index_add / index_copy / index_fill along `d` of `x`: int64 or int32, a vector, in range. */
 function index_rows(op: 'index_add_' | 'index_copy_' | 'index_fill_', x: Tensor, d: number, index: Tensor): ArrayLike<number> {
-  if (index.dtype !== 'int64') throw new Error(op === 'index_fill_' ? 'index_fill_(): Expected dtype int64 for index.' : `${op}(): Expected dtype int32/int64 for index`);
+  if (index._dtype !== 'int64') throw new Error(op === 'index_fill_' ? 'index_fill_(): Expected dtype int64 for index.' : `${op}(): Expected dtype int32/int64 for index`);
   if (index.ndim > 1) throw new Error(op === 'index_copy_' ? `index_copy_(): Index should have dimension 1 or 0 (got ${index.ndim})` : `${op}(): Index is supposed to be a vector`);
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   const idx = index._contiguous_data();
@@ -283,7 +283,7 @@ function index_rows(op: 'index_add_' | 'index_copy_' | 'index_fill_', x: Tensor,
 
 /** `source` checked against `x` for index_add / index_copy: same dtype, its `d` size the index's length. */
 function check_source(op: string, x: Tensor, d: number, idx: ArrayLike<number>, source: Tensor): void {
-  if (source.dtype !== x.dtype) throw new Error(`${op}(): self (${scalar_type_name(x.dtype)}) and source (${scalar_type_name(source.dtype)}) must have the same scalar type`);
+  if (source._dtype !== x._dtype) throw new Error(`${op}(): self (${scalar_type_name(x._dtype)}) and source (${scalar_type_name(source._dtype)}) must have the same scalar type`);
   const n = source.ndim === 0 ? 1 : source.shape[d] ?? 1;
   if (n !== idx.length) {
     throw new Error(op === 'index_add_'
@@ -300,7 +300,7 @@ function check_source(op: string, x: Tensor, d: number, idx: ArrayLike<number>, 
 
 /** A copy of `x` with `src`'s rows (or one number) added / written at `idx` along `d`. */
 function write_rows(x: Tensor, d: number, idx: ArrayLike<number>, src: Tensor | number, add: boolean, alpha = 1): Tensor {
-  const out = empty(x.shape, x.dtype);
+  const out = empty(x.shape, x._dtype);
   const od = out._storage.data;
   od.set(x._contiguous_data());
   const [outer, size, inner] = split_at(x.ndim === 0 ? [1] : x.shape, d);
@@ -406,7 +406,7 @@ function index_fill_parsed(a: IndexFillArgs): Tensor {
     throw new Error(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   }
   const idx = index_rows('index_fill_', x, d, index);
-  const v = cast_scalar(value instanceof Tensor ? value.item() : value, x.dtype);
+  const v = cast_scalar(value instanceof Tensor ? value.item() : value, x._dtype);
   const out = write_rows(x, d, idx, v, false);
   const zero_rows = (g: Tensor, saved: Tensor): Tensor => index_fill(g, d, saved, 0);
   if (!(value instanceof Tensor)) {

@@ -26,7 +26,7 @@ const MASKED_SELECT = signature<{ input: Tensor; mask: Tensor }>('masked_select(
 export function masked_select(...args: PyArgs<[input: Tensor, mask: Tensor], { input?: Tensor; mask?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::masked_select', masked_select, args, MASKED_SELECT);
   const { input: x, mask } = MASKED_SELECT.parse(args);
-  if (mask.dtype !== 'bool') throw new Error('masked_select: expected BoolTensor or ByteTensor for mask');
+  if (mask._dtype !== 'bool') throw new Error('masked_select: expected BoolTensor or ByteTensor for mask');
   return masked_select_raw(x, mask);
 }
 
@@ -34,7 +34,7 @@ function masked_select_raw(x: Tensor, mask: Tensor): Tensor {
   const { shape, xd, md } = broadcast_pair(x, mask);
   const picked: number[] = [];
   for (let i = 0; i < md.length; i++) if (md[i]) picked.push(xd[i]!);
-  const out = empty([picked.length], x.dtype);
+  const out = empty([picked.length], x._dtype);
   out._storage.data.set(picked);
   record('MaskedSelectBackward0', [x], [out], (ctx, [g]) => [masked_scatter_zeros(g!, ctx.saved_tensors[0]!, shape)], [mask]);
   return out;
@@ -42,7 +42,7 @@ function masked_select_raw(x: Tensor, mask: Tensor): Tensor {
 
 /** Zeros of `shape` with `src`'s elements written in order where `mask` holds (masked_select's adjoint). */
 function masked_scatter_zeros(src: Tensor, mask: Tensor, shape: readonly number[]): Tensor {
-  const out = empty(shape, src.dtype);
+  const out = empty(shape, src._dtype);
   const od = out._storage.data;
   const md = expand(mask, shape)._contiguous_data();
   const sd = src._contiguous_data();
@@ -110,7 +110,7 @@ export function argwhere(...args: PyArgs<[input: Tensor], { input?: Tensor }>): 
 const TAKE = signature<{ input: Tensor; index: Tensor }>('take(Tensor input, Tensor index)');
 /** Flat positions (negative from the end) checked against `n` elements. */
 function take_positions(index: Tensor, n: number): Int32Array {
-  if (index.dtype !== 'int64') throw new Error(`take(): Expected a long tensor for index, but got ${scalar_type_name(index.dtype)}`);
+  if (index._dtype !== 'int64') throw new Error(`take(): Expected a long tensor for index, but got ${scalar_type_name(index._dtype)}`);
   const idx = index._contiguous_data();
   const out = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++) {
@@ -135,7 +135,7 @@ export function take(...args: PyArgs<[input: Tensor, index: Tensor], { input?: T
 }
 
 function take_at(x: Tensor, index: Tensor, pos: Int32Array): Tensor {
-  const out = empty(index.shape, x.dtype);
+  const out = empty(index.shape, x._dtype);
   const src = x._contiguous_data();
   for (let i = 0; i < pos.length; i++) out._storage.data[i] = src[pos[i]!]!;
   const shape = x.shape;
@@ -145,7 +145,7 @@ function take_at(x: Tensor, index: Tensor, pos: Int32Array): Tensor {
 
 /** Zeros of `shape` with `src` added at flat positions `pos` (take's adjoint, as PyTorch's `put_(…, accumulate)`). */
 function put_add_zeros(src: Tensor, index: Tensor, pos: Int32Array, shape: readonly number[]): Tensor {
-  const out = empty(shape, src.dtype);
+  const out = empty(shape, src._dtype);
   const od = out._storage.data;
   const sd = src._contiguous_data();
   for (let i = 0; i < pos.length; i++) od[pos[i]!] += sd[i]!;
@@ -171,7 +171,7 @@ export type TakeAlongDimMethodArgs = PyArgs<[indices: Tensor, dim: number | null
 export function take_along_dim(...args: PyArgs<[input: Tensor, indices: Tensor, dim: number | null], { input?: Tensor; indices?: Tensor; dim?: number | null }>): Tensor {
   if (tracing) return trace_op('aten::take_along_dim', take_along_dim, args, TAKE_ALONG);
   const { input: x, indices, dim } = TAKE_ALONG.parse(args);
-  if (indices.dtype !== 'int64') throw new Error(`torch.take_along_dim(): dtype of indices should be Long but got ${scalar_type_name(indices.dtype)}`);
+  if (indices._dtype !== 'int64') throw new Error(`torch.take_along_dim(): dtype of indices should be Long but got ${scalar_type_name(indices._dtype)}`);
   if (dim === null) return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
   if (x.ndim !== indices.ndim) {
     throw new Error(`torch.take_along_dim(): input and indices should have the same number of dimensions, but got ${x.ndim} dimensions for input, and ${indices.ndim} dimensions for indices`);

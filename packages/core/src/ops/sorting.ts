@@ -40,7 +40,7 @@ function sort_lines(x: Tensor, d: number, k: number, descending: boolean, node: 
   const outer = numel_of(shape.slice(0, d));
   const inner = numel_of(shape.slice(d + 1));
   const out_shape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s));
-  const values = empty(out_shape, x.dtype);
+  const values = empty(out_shape, x._dtype);
   const indices = empty(out_shape, 'int64');
   const src = x._contiguous_data();
   const vd = values._storage.data;

@@ -81,7 +81,7 @@ export function apply_map(x: Tensor, map: SparseMap, lead: readonly number[], ou
   const B = numel_of(lead);
   if (B * map.cols !== x.numel()) throw new Error(`apply_map: a map over ${map.cols} elements cannot read a tensor of shape [${x.shape.join(', ')}]`);
   const src = x._contiguous_data();
-  const out = empty([...lead, ...out_block], float_dtype(x.dtype));
+  const out = empty([...lead, ...out_block], float_dtype(x._dtype));
   const o = out._storage.data;
   const { row_ptr, col, weight, rows, cols } = map;
   for (let b = 0; b < B; b++) {
@@ -99,7 +99,7 @@ export function apply_map(x: Tensor, map: SparseMap, lead: readonly number[], ou
 }
 
 /** A constant tensor of `shape` holding `value` where the trailing block's row is empty and 0 elsewhere. */
-export function empty_row_fill(map: SparseMap, lead: readonly number[], out_block: readonly number[], value: number, dtype: Tensor['dtype']): Tensor {
+export function empty_row_fill(map: SparseMap, lead: readonly number[], out_block: readonly number[], value: number, dtype: Tensor['_dtype']): Tensor {
   const e = map.empty_rows();
   const t = empty([...lead, ...out_block], dtype);
   const d = t._storage.data;

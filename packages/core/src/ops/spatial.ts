@@ -146,7 +146,7 @@ export function pad(...args: PyArgs<[input: Tensor, pad: number[], mode: string,
   const names: Record<string, string> = { constant: 'ConstantPadNdBackward0', reflect: `ReflectionPad${nd}DBackward0`, replicate: `ReplicationPad${nd}DBackward0`, circular: 'CircularPadBackward0' };
   const out = apply_map(input, map, lead, out_sp, names[mode] ?? 'PadBackward0');
   const fill = value ?? 0;
-  return mode === 'constant' && fill !== 0 ? add(out, empty_row_fill(map, lead, out_sp, fill, out.dtype)) : out;
+  return mode === 'constant' && fill !== 0 ? add(out, empty_row_fill(map, lead, out_sp, fill, out._dtype)) : out;
 }
 
 // ---- im2col / col2im (F.unfold / F.fold) -----------------------------------------------------------------
@@ -364,7 +364,7 @@ function with_indices(values: Tensor, indices: Tensor): PoolWithIndices {
 function max_over_windows(x: Tensor, map: SparseMap, lead: number[], out: number[], K: number, position: ((i: number, k: number) => number) | null): Tensor | PoolWithIndices {
   const L = numel_of(out);
   let win = apply_map(x, map, lead, [L, K], 'MaxPoolBackward0');
-  win = add(win, empty_row_fill(map, lead, [L, K], -Infinity, win.dtype));
+  win = add(win, empty_row_fill(map, lead, [L, K], -Infinity, win._dtype));
   const [values, arg] = max(win, -1);
   const v = values!.reshape([...lead, ...out]);
   if (position === null) return v;
@@ -732,7 +732,7 @@ function fractional_nd(args: readonly unknown[], nd: 2 | 3): Tensor | PoolWithIn
   const in_strides = block_strides(sp);
   const b = new SparseMapBuilder(planes * L * K, planes * n_in);
   const index = new Int32Array(planes * L * K);
-  const round = a.input.dtype === 'float64' ? (v: number) => v : Math.fround;
+  const round = a.input._dtype === 'float64' ? (v: number) => v : Math.fround;
   for (let p = 0; p < planes; p++) {
     // PyTorch's 2-d kernel reads a plane's samples as (width, height); the 3-d one as (depth, height, width)
     const starts = sp.map((n, d) => fractional_starts(u[p * nd + (nd === 2 ? 1 - d : d)]!, n, out[d]!, a.kernel_size[d]!, round));

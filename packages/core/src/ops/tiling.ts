@@ -29,7 +29,7 @@ export function repeat(...args: PyArgs<[input: Tensor, ...repeats: (number | num
 
 function tiled(x: Tensor, base: readonly number[], repeats: readonly number[]): Tensor {
   const shape = base.map((s, i) => s * repeats[i]!);
-  const out = empty(shape, x.dtype);
+  const out = empty(shape, x._dtype);
   const od = out._storage.data;
   const src = x._contiguous_data();
   const in_strides = contiguous_strides(base);

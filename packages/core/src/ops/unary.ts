@@ -13,7 +13,7 @@ import type { ClampOptions } from './types.js';
 /** Float-valued unary op whose backward reads the saved input (`uses = 'input'`) or the result. */
 function float_unary(x: Tensor, op: UnaryOp, name: string, uses: 'input' | 'result', rule: (g: Tensor, saved: Tensor) => Tensor): Tensor {
   if (tracing) return trace_op(`aten::${op}`, float_unary, [x, op, name, uses, rule]);
-  const out = map_unary(x, op, float_dtype(x.dtype));
+  const out = map_unary(x, op, float_dtype(x._dtype));
   record(name, [x], [out], (ctx, [g]) => [rule(g!, ctx.saved_tensors[0]!)], [uses === 'input' ? x : out], [uses === 'input' ? 'self' : 'result']);
   return out;
 }
@@ -130,7 +130,7 @@ export const erf = (x: Tensor): Tensor => float_unary(x, 'erf', 'ErfBackward0', 
  */
 export function abs(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::abs', abs, [x]);
-  const out = map_unary(x, 'abs', x.dtype);
+  const out = map_unary(x, 'abs', x._dtype);
   record('AbsBackward0', [x], [out], (ctx, [g]) => [mul(g!, sign(ctx.saved_tensors[0]!))], [x]);
   return out;
 }
@@ -143,7 +143,7 @@ export function abs(x: Tensor): Tensor {
  */
 export function sign(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::sign', sign, [x]);
-  const out = map_unary(x, 'sign', x.dtype);
+  const out = map_unary(x, 'sign', x._dtype);
   record('SignBackward0', [x], [out], (_c, [g]) => [mul(g!, 0)]);
   return out;
 }
@@ -167,7 +167,7 @@ export function square(x: Tensor): Tensor {
  */
 export function relu(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::relu', relu, [x]);
-  const out = map_unary(x, 'relu', x.dtype);
+  const out = map_unary(x, 'relu', x._dtype);
   record('ReluBackward0', [x], [out], (ctx, [g]) => [threshold_backward(g!, ctx.saved_tensors[0]!)], [out]);
   return out;
 }
@@ -177,10 +177,10 @@ export function relu(x: Tensor): Tensor {
  * grad_output, result). Its gradient is the same mask applied to the incoming gradient, and 0 w.r.t. `r`.
  */
 function threshold_backward(g: Tensor, r: Tensor): Tensor {
-  const gx = map_binary(g, r, 'relu_mask', g.dtype);
+  const gx = map_binary(g, r, 'relu_mask', g._dtype);
   record('ThresholdBackwardBackward0', [g, r], [gx], (ctx, [u]) => {
     const [rs] = ctx.saved_tensors;
-    return [ctx.needs_input_grad(0) ? threshold_backward(u!, rs!) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!.dtype) : null];
+    return [ctx.needs_input_grad(0) ? threshold_backward(u!, rs!) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!._dtype) : null];
   }, [r]);
   return gx;
 }
@@ -199,7 +199,7 @@ export function leaky_relu(x: Tensor, negative_slope = 0.01, inplace = false): T
 }
 
 function leaky_relu_node(x: Tensor, negative_slope: number, name: string): Tensor {
-  const out = map_unary(x, 'leaky_relu', x.dtype, negative_slope);
+  const out = map_unary(x, 'leaky_relu', x._dtype, negative_slope);
   record(name, [x], [out], (ctx, [g]) => [leaky_relu_backward(g!, ctx.saved_tensors[0]!, negative_slope)], [x]);
   return out;
 }
@@ -224,7 +224,7 @@ function leaky_relu_backward(g: Tensor, x: Tensor, slope: number): Tensor {
   const gx = no_grad(() => where(gt(x, 0), g, mul(g, slope)));
   record('LeakyReluBackwardBackward0', [g, x], [gx], (ctx, [u]) => {
     const [xs] = ctx.saved_tensors;
-    return [ctx.needs_input_grad(0) ? leaky_relu_backward(u!, xs!, slope) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!.dtype) : null];
+    return [ctx.needs_input_grad(0) ? leaky_relu_backward(u!, xs!, slope) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!._dtype) : null];
   }, [x]);
   return gx;
 }
@@ -247,13 +247,13 @@ export function clamp(x: Tensor, min?: number | ClampOptions | null, max?: numbe
   if (tracing) return trace_op('aten::clamp', clamp, [x, min, max]);
   const [lo, hi] = clamp_bounds(x, min, max);
   // bounds are scalar operands: a fractional bound makes an integer input's result float, as PyTorch promotes
-  let dtype = x.dtype;
+  let dtype = x._dtype;
   for (const b of [lo, hi]) if (Number.isFinite(b)) dtype = promote_with_scalar(dtype, b);
-  if (dtype !== x.dtype) return clamp(to_dtype(x, dtype), min, max);
-  const out = map_unary(x, 'clamp', x.dtype, lo, hi);
+  if (dtype !== x._dtype) return clamp(to_dtype(x, dtype), min, max);
+  const out = map_unary(x, 'clamp', x._dtype, lo, hi);
   record('ClampBackward1', [x], [out], (ctx, [g]) => {
     const a = ctx.saved_tensors[0]!;
-    return [mul(g!, to_dtype(logical_and_(ge(a, lo), le(a, hi)), g!.dtype))];
+    return [mul(g!, to_dtype(logical_and_(ge(a, lo), le(a, hi)), g!._dtype))];
   }, [x]);
   return out;
 }

@@ -2,7 +2,7 @@
 import { trace_op, tracing } from '../jit/tracer.js';
 import { contiguous_strides, infer_size, normalize_dim, numel_of, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
-import { promote_types } from '../dtype.js';
+import { promote_names } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
 import { empty, record } from './record.js';
@@ -30,7 +30,7 @@ export interface Geometry {
  * @hidden
  */
 export function as_view(x: Tensor, g: Geometry, creation: CreationMeta = CreationMeta.DEFAULT): Tensor {
-  const t = new Tensor(x._storage, g.shape, x.dtype, g.strides, g.offset);
+  const t = new Tensor(x._storage, g.shape, x._dtype, g.strides, g.offset);
   // a view of an inference tensor is an inference tensor, and no view as far as autograd is concerned
   t._inference = x._inference;
   if (x._inference) return t;
@@ -303,7 +303,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
  */
 export function clone(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::clone', clone, [x]);
-  const out = empty(x.shape, x.dtype);
+  const out = empty(x.shape, x._dtype);
   kernels().contiguous(x._view, out._storage.data);
   record('CloneBackward0', [x], [out], (_c, [g]) => [g!]);
   return out;
@@ -330,7 +330,7 @@ export function contiguous(x: Tensor): Tensor {
  */
 export function view_scatter(g: Tensor, base_shape: readonly number[], geom: Geometry, name: string): Tensor {
   if (tracing) return trace_op('aten::view_scatter', view_scatter, [g, base_shape, geom, name]) as Tensor;
-  const out = empty(base_shape, g.dtype);
+  const out = empty(base_shape, g._dtype);
   kernels().copy_into(g._view, { data: out._storage.data, shape: geom.shape, strides: geom.strides, offset: geom.offset });
   record(name, [g], [out], (_c, [gg]) => [strided_copy(gg!, geom)]);
   return out;
@@ -464,7 +464,7 @@ export function split(
     return piece;
   });
   const shapes = pieces.map((p) => p.shape);
-  const dtype = x.dtype;
+  const dtype = x._dtype;
   record(Array.isArray(size) ? 'SplitWithSizesBackward0' : 'SplitBackward0', [x], pieces, (_c, grads) => [cat(grads.map((g, i) => g ?? empty(shapes[i]!, dtype)), d)]);
   return pieces;
 }
@@ -498,7 +498,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   const pieces = Array.from({ length: x.shape[d]! }, (_, i) => as_view(x, select_geometry(geometry(x), d, i), CreationMeta.MULTI_OUTPUT_NODE));
   if (pieces.length === 0) return pieces;
   const shape = pieces[0]!.shape;
-  const dtype = x.dtype;
+  const dtype = x._dtype;
   record('UnbindBackward0', [x], pieces, (_c, grads) => [stack(grads.map((g) => g ?? empty(shape, dtype)), d)]);
   return pieces;
 }
@@ -535,14 +535,14 @@ export function cat(...args: JoinArgs): Tensor {
       if (k !== d && s !== ref.shape[k]) throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${s} for tensor number ${i} in the list.`);
     });
   });
-  const dtype = parts.reduce((acc, p) => promote_types(acc, p.dtype), parts[0]!.dtype);
+  const dtype = parts.reduce((acc, p) => promote_names(acc, p._dtype), parts[0]!._dtype);
   const shape = [...ref.shape];
   shape[d] = parts.reduce((n, p) => n + p.shape[d]!, 0);
   const out = empty(shape, dtype);
   const out_geom = contiguous_geometry(shape);
   let off = 0;
   for (const p of parts) {
-    const src = p.dtype === dtype ? p : to_dtype(p.detach(), dtype);
+    const src = p._dtype === dtype ? p : to_dtype(p.detach(), dtype);
     const g = slice_geometry(out_geom, d, off, p.shape[d]!, 1);
     kernels().copy_into(src._view, { data: out._storage.data, shape: g.shape, strides: g.strides, offset: g.offset });
     off += p.shape[d]!;
@@ -604,7 +604,7 @@ export function restride(x: Tensor, from: Geometry, to: Geometry): Tensor {
   const buf = new Float64Array(size);
   const xd = x._contiguous_data();
   for (let i = 0; i < src.length; i++) buf[src[i]!] += xd[i]!;
-  const out = empty(to.shape, x.dtype);
+  const out = empty(to.shape, x._dtype);
   const od = out._storage.data;
   for (let i = 0; i < dst.length; i++) od[i] = buf[dst[i]!]!;
   record('AsStridedScatterBackward0', [x], [out], (_c, [g]) => [restride(g!, to, from)]);

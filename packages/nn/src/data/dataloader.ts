@@ -311,7 +311,7 @@ function row_gatherer(dataset: TensorDataset): (indices: readonly number[]) => T
     const indices = raw.map((i) => tensor_index(i, n));
     return sources.map(({ t, data, offset, row }) => {
       if (data === null) return torch.stack(indices.map((i) => t.select(0, i)), 0);
-      const out = torch.Tensor.empty([indices.length, ...t.shape.slice(1)], t.dtype);
+      const out = torch.Tensor.empty([indices.length, ...t.shape.slice(1)], t._dtype);
       const dst = out._storage.data;
       indices.forEach((r, j) => dst.set(data.subarray(offset + r * row, offset + (r + 1) * row), j * row));
       return out;

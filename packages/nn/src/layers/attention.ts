@@ -19,18 +19,18 @@ const same_shape = (a: readonly number[], b: readonly number[]): boolean => a.le
  */
 export function canonical_mask(mask: Tensor | null, mask_name: string, other: Tensor | null, other_name: string, target: Tensor, check_other = true): Tensor | null {
   if (mask === null) return null;
-  if (mask.dtype !== 'bool' && !mask.is_floating_point()) throw new Error(`only bool and floating types of ${mask_name} are supported`);
-  if (check_other && other !== null && other.dtype !== mask.dtype) {
+  if (mask._dtype !== 'bool' && !mask.is_floating_point()) throw new Error(`only bool and floating types of ${mask_name} are supported`);
+  if (check_other && other !== null && other._dtype !== mask._dtype) {
     warn(`Support for mismatched ${mask_name} and ${other_name} is deprecated. Use same type for both instead.`);
   }
-  if (mask.dtype !== 'bool') return mask;
-  return zeros(mask.shape, { dtype: target.dtype }).masked_fill(mask, -Infinity);
+  if (mask._dtype !== 'bool') return mask;
+  return zeros(mask.shape, { dtype: target._dtype }).masked_fill(mask, -Infinity);
 }
 
 /** Appends one zero column to the last dim of a float mask (PyTorch's `pad(mask, (0, 1))`). */
 function pad_last(mask: Tensor | null): Tensor | null {
   if (mask === null) return null;
-  return cat([mask, zeros([...mask.shape.slice(0, -1), 1], { dtype: mask.dtype })], mask.ndim - 1);
+  return cat([mask, zeros([...mask.shape.slice(0, -1), 1], { dtype: mask._dtype })], mask.ndim - 1);
 }
 
 function check_shapes(query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | null, attn_mask: Tensor | null, num_heads: number): boolean {
@@ -193,8 +193,8 @@ export function multi_head_attention_forward(
   k = heads(k, a.static_k, 'static_k');
   v = heads(v, a.static_v, 'static_v');
   if (a.add_zero_attn) {
-    k = cat([k, zeros([bsz * num_heads, 1, head_dim], { dtype: k.dtype })], 1);
-    v = cat([v, zeros([bsz * num_heads, 1, head_dim], { dtype: v.dtype })], 1);
+    k = cat([k, zeros([bsz * num_heads, 1, head_dim], { dtype: k._dtype })], 1);
+    v = cat([v, zeros([bsz * num_heads, 1, head_dim], { dtype: v._dtype })], 1);
     attn_mask = pad_last(attn_mask);
     key_padding_mask = pad_last(key_padding_mask);
   }

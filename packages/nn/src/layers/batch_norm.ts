@@ -1,6 +1,6 @@
 // PyTorch's _NormBase (the per-channel affine parameters and running statistics that batch and instance
 // normalisation share) and BatchNorm1d/2d/3d.
-import { check_device, ones, signature, zeros, type DeviceLike, type DType, type PyArgs, type Tensor } from '@tsgrad/core';
+import { check_device, ones, signature, zeros, type DeviceLike, type DType, type DTypeLike, type PyArgs, type Tensor } from '@tsgrad/core';
 import { batch_norm } from '../functional.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -114,7 +114,7 @@ export interface BatchNormOptions {
   /** Accepted for PyTorch compatibility; only 'cpu' exists. */
   device?: DeviceLike | null;
   /** Parameter and buffer dtype; default the global default dtype. */
-  dtype?: DType | null;
+  dtype?: DTypeLike | null;
 }
 const batch_norm_signature = (name: string): ReturnType<typeof signature<NormParsed>> => signature<NormParsed>(
   `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, Device? device=None, ScalarType? dtype=None)`);

@@ -1,12 +1,12 @@
 // InstanceNorm1d/2d/3d (on NormBase, as PyTorch's _InstanceNorm is on _NormBase), LocalResponseNorm and CrossMapLRN2d.
 import * as torch from '@tsgrad/core';
-import { signature, type DeviceLike, type DType, type PyArgs, type Tensor } from '@tsgrad/core';
+import { signature, type DeviceLike, type DType, type DTypeLike, type PyArgs, type Tensor } from '@tsgrad/core';
 import { CrossMapLRN2dFunction, instance_norm, local_response_norm } from '../functional_extra.js';
 import { Module } from '../module.js';
 import { NormBase, type NormParsed } from './batch_norm.js';
 import { py_float, py_repr } from '../python_repr.js';
 
-type InstanceArgs = PyArgs<[num_features: number, eps: number, momentum: number, affine: boolean, track_running_stats: boolean], { num_features?: number; eps?: number; momentum?: number; affine?: boolean; track_running_stats?: boolean; device?: DeviceLike | null; dtype?: DType | null }>;
+type InstanceArgs = PyArgs<[num_features: number, eps: number, momentum: number, affine: boolean, track_running_stats: boolean], { num_features?: number; eps?: number; momentum?: number; affine?: boolean; track_running_stats?: boolean; device?: DeviceLike | null; dtype?: DTypeLike | null }>;
 const instance_sig = (name: string) => signature<NormParsed>(`${name}(int num_features, float eps=1e-5, float momentum=0.1, bool affine=False, bool track_running_stats=False, Device? device=None, ScalarType? dtype=None)`);
 const SIGS = { 1: instance_sig('InstanceNorm1d'), 2: instance_sig('InstanceNorm2d'), 3: instance_sig('InstanceNorm3d') };
 

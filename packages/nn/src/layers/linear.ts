@@ -1,5 +1,5 @@
 // Linear and Identity layers.
-import { check_device, empty, linear, signature, type DeviceLike, type DType, type PyArgs, type Tensor } from '@tsgrad/core';
+import { check_device, empty, linear, signature, type DeviceLike, type DType, type DTypeLike, type PyArgs, type Tensor } from '@tsgrad/core';
 import { default_layer_init_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -27,7 +27,7 @@ export class Linear extends Module {
   /** Size of each output sample. */
   readonly out_features: number;
 
-  constructor(...args: PyArgs<[in_features: number, out_features: number, bias: boolean], { in_features?: number; out_features?: number; bias?: boolean; device?: DeviceLike | null; dtype?: DType | null }>) {
+  constructor(...args: PyArgs<[in_features: number, out_features: number, bias: boolean], { in_features?: number; out_features?: number; bias?: boolean; device?: DeviceLike | null; dtype?: DTypeLike | null }>) {
     super();
     const a = LINEAR.parse(args);
     check_device(a.device);

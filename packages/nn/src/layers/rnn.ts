@@ -247,7 +247,7 @@ abstract class SingleStateRNN extends RNNBase {
     const { input, hx } = RNN_FORWARD.parse(args);
     const { x, batched } = this.batched_input(input);
     let h0: Tensor;
-    if (hx === null) h0 = zeros(this.expected_hidden_size(x, false), { dtype: x.dtype });
+    if (hx === null) h0 = zeros(this.expected_hidden_size(x, false), { dtype: x._dtype });
     else {
       if (batched && hx.ndim !== 3) throw new Error(`For batched 3-D input, hx should also be 3-D but got ${hx.ndim}-D tensor`);
       if (!batched && hx.ndim !== 2) throw new Error(`For unbatched 2-D input, hx should also be 2-D but got ${hx.ndim}-D tensor`);
@@ -326,8 +326,8 @@ export class LSTM extends RNNBase {
     let h0: Tensor;
     let c0: Tensor;
     if (hx === null) {
-      h0 = zeros(this.expected_hidden_size(x, false), { dtype: x.dtype });
-      c0 = zeros(this.expected_hidden_size(x, true), { dtype: x.dtype });
+      h0 = zeros(this.expected_hidden_size(x, false), { dtype: x._dtype });
+      c0 = zeros(this.expected_hidden_size(x, true), { dtype: x._dtype });
     } else {
       if (hx.length !== 2) throw new Error(`LSTM: expected hx to be a tuple (h_0, c_0), got ${hx.length} tensors`);
       const [h, c] = hx as [Tensor, Tensor];
@@ -492,7 +492,7 @@ export abstract class RNNCellBase extends Module {
     if (hx !== null && hx.ndim !== (batched ? 2 : 1)) {
       throw new Error(`${this._get_name()}: Expected hidden to be ${batched ? 2 : 1}D, got ${hx.ndim}D instead`);
     }
-    const h = hx === null ? zeros([x.shape[0]!, this.hidden_size], { dtype: x.dtype }) : batched ? hx : hx.unsqueeze(0);
+    const h = hx === null ? zeros([x.shape[0]!, this.hidden_size], { dtype: x._dtype }) : batched ? hx : hx.unsqueeze(0);
     check_cell(x, h, this.input_size, this.hidden_size, label);
     return h;
   }

@@ -35,7 +35,7 @@ export function generate_square_subsequent_mask(sz: number, options: { dtype?: F
 function detect_is_causal(mask: Tensor | null, is_causal: boolean | null, size: number): boolean {
   if (is_causal !== null) return is_causal;
   if (mask === null || mask.ndim !== 2 || mask.shape[0] !== size || mask.shape[1] !== size) return false;
-  const causal = generate_square_subsequent_mask(size, { dtype: mask.dtype as FloatDType });
+  const causal = generate_square_subsequent_mask(size, { dtype: mask._dtype as FloatDType });
   return mask.eq(causal).logical_not().sum().item() === 0;
 }
 

@@ -50,12 +50,13 @@ const TENSOR_TYPE_NAMES: Record<torch.DType, string> = {
   float32: 'torch.FloatTensor',
   float64: 'torch.DoubleTensor',
   int64: 'torch.LongTensor',
+  uint8: 'torch.ByteTensor',
   bool: 'torch.BoolTensor',
 };
 
 /** Python's `torch.typename(value)` for the messages that print it. */
 export function type_name(value: unknown): string {
-  if (value instanceof Tensor) return TENSOR_TYPE_NAMES[value.dtype];
+  if (value instanceof Tensor) return TENSOR_TYPE_NAMES[value._dtype];
   if (value === null) return 'NoneType';
   if (Array.isArray(value)) return 'list';
   if (typeof value === 'object') return Object.getPrototypeOf(value) === Object.prototype ? 'dict' : class_name(value);
@@ -335,7 +336,7 @@ function check_grad(p: Tensor, index: number): void {
   if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
     throw new Error(`the gradient of parameter ${index} has shape [${g.shape.join(', ')}], but the parameter has shape [${p.shape.join(', ')}]`);
   }
-  if (g.dtype !== p.dtype) throw new Error(`the gradient of parameter ${index} has dtype torch.${g.dtype}, but the parameter has dtype torch.${p.dtype}`);
+  if (g._dtype !== p._dtype) throw new Error(`the gradient of parameter ${index} has dtype torch.${g._dtype}, but the parameter has dtype torch.${p._dtype}`);
 }
 
 /** A hyper-parameter's kind for load checks: 'number', 'boolean', 'string', 'list', 'None' or 'object'. */
@@ -365,7 +366,7 @@ function cast_state(param: Tensor, id: string, key: string, value: unknown): Sta
   if (key === 'step') {
     const count = typeof value === 'number' ? value : value instanceof Tensor && value.numel() === 1 ? Number(value.item()) : Number.NaN;
     if (!(count >= 0) || !Number.isFinite(count)) throw bad('but a step count is a non-negative number or a one-element tensor');
-    return value instanceof Tensor ? torch.tensor(value.detach(), { dtype: value.dtype }) : torch.tensor(count);
+    return value instanceof Tensor ? torch.tensor(value.detach(), { dtype: value._dtype }) : torch.tensor(count);
   }
   if (!(value instanceof Tensor)) {
     if (typeof value === 'number') return value;
@@ -374,7 +375,7 @@ function cast_state(param: Tensor, id: string, key: string, value: unknown): Sta
   if (value.shape.length !== param.shape.length || value.shape.some((d, i) => d !== param.shape[i])) {
     throw bad(`but the parameter has shape [${param.shape.join(', ')}]`);
   }
-  const dtype = param.is_floating_point() ? param.dtype : value.dtype;
+  const dtype = param.is_floating_point() ? param._dtype : value._dtype;
   return torch.tensor(value.detach(), { dtype });
 }
 
@@ -391,7 +392,7 @@ const identity: Rounder = (x) => x;
 
 /** The rounding a PyTorch kernel of `t`'s dtype applies to each result (and to each scalar argument). */
 export function rounder(t: Tensor): Rounder {
-  return t.dtype === 'float32' ? Math.fround : identity;
+  return t._dtype === 'float32' ? Math.fround : identity;
 }
 
 /** Row-major values of `t` for reading (no copy when `t` is a whole contiguous storage). */

@@ -154,7 +154,7 @@ const CODECS: Record<SafetensorsDtype, Codec> = {
 const SPEC_ONLY_DTYPES = ['U64', 'C64', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4'];
 
 interface Writer {
-  name: 'F64' | 'F32' | 'I64' | 'BOOL';
+  name: 'F64' | 'F32' | 'I64' | 'U8' | 'BOOL';
   size: number;
   write(view: DataView, at: number, values: TypedArray, tensor_name: string): void;
 }
@@ -193,6 +193,13 @@ const WRITERS: Record<DType, Writer> = {
       }
     },
   },
+  uint8: {
+    name: 'U8',
+    size: 1,
+    write(view, at, values) {
+      for (let i = 0; i < values.length; i++) view.setUint8(at + i, values[i]!);
+    },
+  },
   bool: {
     name: 'BOOL',
     size: 1,
@@ -203,10 +210,10 @@ const WRITERS: Record<DType, Writer> = {
 };
 
 /**
- * Rust's order: descending dtype (its enum order, so I64 before F64 before F32 before BOOL), then name. Larger
+ * Rust's order: descending dtype (its enum order, so I64 before F64 before F32 before U8 before BOOL), then name. Larger
  * elements first keeps every tensor's start aligned to its element size, since the header is padded to 8.
  */
-const WRITE_RANK: Record<DType, number> = { int64: 0, float64: 1, float32: 2, bool: 3 };
+const WRITE_RANK: Record<DType, number> = { int64: 0, float64: 1, float32: 2, uint8: 3, bool: 4 };
 
 const describe_value = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
@@ -231,12 +238,12 @@ export function serialize(state: Record<string, Tensor>, metadata?: Record<strin
   }
   const items = Object.entries(state).map(([name, t]) => {
     if (name === METADATA_KEY) fail(`'${METADATA_KEY}' is reserved for the header's metadata and cannot name a tensor`);
-    if (t === null || typeof t !== 'object' || typeof t._contiguous_data !== 'function' || !(t.dtype in WRITERS)) {
+    if (t === null || typeof t !== 'object' || typeof t._contiguous_data !== 'function' || !(t._dtype in WRITERS)) {
       fail(`state['${name}'] is not a Tensor (got ${describe_value(t)})`);
     }
-    return { name, tensor: t, writer: WRITERS[t.dtype] };
+    return { name, tensor: t, writer: WRITERS[t._dtype] };
   });
-  items.sort((a, b) => WRITE_RANK[a.tensor.dtype] - WRITE_RANK[b.tensor.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  items.sort((a, b) => WRITE_RANK[a.tensor._dtype] - WRITE_RANK[b.tensor._dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   // JSON built entry by entry: JS objects would move integer-like names ahead of the others
   const fields: string[] = [];

@@ -132,7 +132,7 @@ export function image_value(tag: string, img: Tensor, dataformats: string, defla
   const [H, W, C] = [dim('H'), dim('W'), dim('C')];
   if (C !== 1 && C !== 3 && C !== 4) throw new Error(`image must have 1, 3 or 4 channels, got ${C}`);
   const data = img.detach()._contiguous_data() as ArrayLike<number>;
-  const scale = img.dtype === 'float32' || img.dtype === 'float64' ? 255 : 1;
+  const scale = img._dtype === 'float32' || img._dtype === 'float64' ? 255 : 1;
   const out_c = C === 1 ? 3 : C;
   const hwc = new Uint8Array(H * W * out_c);
   // element strides of the contiguous copy, per letter of the format (0 for an absent C)

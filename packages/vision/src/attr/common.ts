@@ -199,7 +199,7 @@ export function select_targets(output: Tensor, target: TargetType): Tensor {
   }
   let rows: (number | readonly number[])[];
   if (target instanceof torch.Tensor) {
-    if (target.is_floating_point()) throw new TypeError(`target tensor must hold integer indices, got dtype ${target.dtype}`);
+    if (target.is_floating_point()) throw new TypeError(`target tensor must hold integer indices, got dtype ${target._dtype}`);
     const values = Array.from(target.data_array(), Number);
     if (values.length === 1) return select_targets(output, values[0]!);
     if (target.ndim !== 1 || values.length !== n) {

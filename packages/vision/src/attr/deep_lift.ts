@@ -40,7 +40,7 @@ function max_unpool2d(values: Tensor, indices: Tensor, shape: readonly number[])
   const per_plane = values.shape[2]! * values.shape[3]!;
   const out = new Float32Array(N * C * H * W);
   for (let k = 0; k < v.length; k++) out[Math.floor(k / per_plane) * H * W + Number(idx[k])] = v[k]!;
-  return torch.from_array(out, [N, C, H, W], 'float32').to(values.dtype);
+  return torch.from_array(out, [N, C, H, W], 'float32').to(values._dtype);
 }
 
 /**

@@ -48,7 +48,7 @@ export function ablate(plan: AblationPlan): Tensor[] {
     const initial = run_forward(plan.forward, inputs, target, args);
     const n_outputs = initial.numel();
     const flat_initial = initial.reshape([1, n_outputs]);
-    const totals = inputs.map((x) => torch.zeros([n_outputs, ...x.shape.slice(1)], { dtype: initial.dtype }));
+    const totals = inputs.map((x) => torch.zeros([n_outputs, ...x.shape.slice(1)], { dtype: initial._dtype }));
     const weights = inputs.map((x) => torch.zeros([1, ...x.shape.slice(1)], { dtype: 'float32' }));
     for (let start = 0; start < features.length; start += P) {
       const group = features.slice(start, start + P);
@@ -65,8 +65,8 @@ export function ablate(plan: AblationPlan): Tensor[] {
         const b = baselines[i]!;
         const base = typeof b === 'number' ? b : b.unsqueeze(0);
         const grouped = repeat_batch(x, k).reshape([k, N, ...x.shape.slice(1)]);
-        const mm = m.to(x.dtype);
-        return grouped.mul(torch.ones([1], { dtype: x.dtype }).sub(mm)).add(mm.mul(base)).reshape([k * N, ...x.shape.slice(1)]);
+        const mm = m.to(x._dtype);
+        return grouped.mul(torch.ones([1], { dtype: x._dtype }).sub(mm)).add(mm.mul(base)).reshape([k * N, ...x.shape.slice(1)]);
       });
       const modified = run_forward(plan.forward, ablated, expand_target(target, k), expand_args(args, k));
       if (modified.numel() !== k * n_outputs) {
@@ -78,7 +78,7 @@ export function ablate(plan: AblationPlan): Tensor[] {
         if (m === null || m === undefined) return;
         if (plan.use_weights) weights[i] = weights[i]!.add(m.sum(0));
         const d = diff.reshape([k, n_outputs, ...x.shape.slice(1).map(() => 1)]);
-        totals[i] = totals[i]!.add(d.mul(m.to(totals[i]!.dtype)).sum(0));
+        totals[i] = totals[i]!.add(d.mul(m.to(totals[i]!._dtype)).sum(0));
       });
     }
     return plan.use_weights ? totals.map((t, i) => t.to('float32').div(weights[i]!)) : totals;
@@ -125,7 +125,7 @@ export function format_feature_mask(mask: Tensor | readonly Tensor[] | null | un
   if (masks.length !== inputs.length) throw new Error(`feature_mask has ${masks.length} tensors but there are ${inputs.length} inputs`);
   masks.forEach((m, i) => {
     const x = inputs[i]!;
-    if (m.is_floating_point()) throw new TypeError(`feature_mask ${i} must hold integer feature ids, got dtype ${m.dtype}`);
+    if (m.is_floating_point()) throw new TypeError(`feature_mask ${i} must hold integer feature ids, got dtype ${m._dtype}`);
     const fits = m.ndim <= x.ndim && m.shape.every((s, d) => s === 1 || s === x.shape[x.ndim - m.ndim + d]);
     if (!fits) throw new Error(`feature_mask ${i} of shape [${m.shape.join(', ')}] does not cover input ${i} of shape [${x.shape.join(', ')}]; each dim must be 1 or the input's`);
   });
@@ -171,7 +171,7 @@ export function permute_feature(random: RandomSource): PermFunc {
     let perm = random.randperm(n);
     while (perm.every((p, i) => p === i)) perm = random.randperm(n);
     const shuffled = x.index([torch.tensor(perm, { dtype: 'int64' })]);
-    const m = mask.to(x.dtype);
+    const m = mask.to(x._dtype);
     return shuffled.mul(m).add(x.mul(torch.ones_like(m).sub(m)));
   };
 }

@@ -16,7 +16,7 @@ import { generator_source, NoiseTunnel, type RandomSource } from './noise_tunnel
  */
 export function random_points(xs: readonly Tensor[], baselines: readonly Baseline[], random: RandomSource): Tensor[] {
   const n = xs[0]!.shape[0]!;
-  const alpha = torch.tensor(random.uniform(n), { dtype: xs[0]!.dtype });
+  const alpha = torch.tensor(random.uniform(n), { dtype: xs[0]!._dtype });
   return torch.no_grad(() =>
     xs.map((x, i) => {
       const a = alpha.reshape([n, ...x.shape.slice(1).map(() => 1)]);

@@ -304,7 +304,7 @@ export class Lime extends Attribution {
       if (v.length !== ctx.num_interp_features) throw new Error(`perturb_func returned ${v.length} values for ${ctx.num_interp_features} interpretable features`);
       const on = torch.tensor(v, { dtype: 'float32' });
       const model_input = ctx.inputs.map((x, t) => {
-        const m = on.index([ctx.feature_mask[t]!.expand(x.shape).contiguous()]).to(x.dtype);
+        const m = on.index([ctx.feature_mask[t]!.expand(x.shape).contiguous()]).to(x._dtype);
         return m.mul(x).add(torch.ones_like(m).sub(m).mul(ctx.baselines[t]!));
       });
       interp.push(v);

@@ -84,15 +84,15 @@ export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
   /** `(tensor − mean) / std` per channel of `[..., C, H, W]`. */
   call(tensor: torch.Tensor): torch.Tensor {
     if (!torch.is_tensor(tensor)) throw new TypeError(`img should be Tensor Image. Got ${type_name(tensor)}`);
-    if (!tensor.is_floating_point()) throw new TypeError(`Input tensor should be a float tensor. Got torch.${tensor.dtype}.`);
+    if (!tensor.is_floating_point()) throw new TypeError(`Input tensor should be a float tensor. Got torch.${tensor._dtype}.`);
     if (tensor.ndim < 3) {
       throw new Error(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = torch.Size([${tensor.shape.join(', ')}])`);
     }
     // mean and std take the tensor's dtype first, so a std that rounds to zero there is caught, as in torchvision
-    const mean = torch.tensor(this.mean, { dtype: tensor.dtype });
-    const std = torch.tensor(this.std, { dtype: tensor.dtype });
+    const mean = torch.tensor(this.mean, { dtype: tensor._dtype });
+    const std = torch.tensor(this.std, { dtype: tensor._dtype });
     if (values_of(std).some((s) => s === 0)) {
-      throw new Error(`std evaluated to zero after conversion to torch.${tensor.dtype}, leading to division by zero.`);
+      throw new Error(`std evaluated to zero after conversion to torch.${tensor._dtype}, leading to division by zero.`);
     }
     const m = mean.view(-1, 1, 1);
     const s = std.view(-1, 1, 1);

@@ -195,7 +195,7 @@ export function cam(model: nn.Module, x: Tensor, target: Target, options: CamOpt
   return torch.no_grad(() => {
     const idx = torch.tensor(classes, { dtype: 'int64' });
     const weights = fc.weight.detach().index([idx]);
-    const bias = fc.bias === null ? torch.zeros([n], { dtype: weights.dtype }) : fc.bias.detach().index([idx]);
+    const bias = fc.bias === null ? torch.zeros([n], { dtype: weights._dtype }) : fc.bias.detach().index([idx]);
     const map = weights.reshape([n, k, 1, 1]).mul(features).sum(1);
     const upsample_to = options.upsample_to === undefined ? spatial_size(x) : options.upsample_to;
     return { output, features, weights, bias, ...cam_maps(map, upsample_to) };

@@ -112,7 +112,7 @@ export function smoothgrad(model: nn.Module, x: Tensor, target: Target, options:
   let grad_sum: Tensor | null = null;
   let sal_sum: Tensor | null = null;
   for (let i = 0; i < samples; i++) {
-    const noisy = torch.no_grad(() => x.add(torch.randn(x.shape, { generator: options.generator, dtype: x.dtype }).mul(sigma_b)));
+    const noisy = torch.no_grad(() => x.add(torch.randn(x.shape, { generator: options.generator, dtype: x._dtype }).mul(sigma_b)));
     // detached gradients: these sums record no graph
     const { grad } = input_gradient(model, noisy, target, options);
     const s = abs ? grad.abs() : grad;

@@ -98,7 +98,7 @@ export function occlusion(model: nn.Module, x: Tensor, target: Target, options: 
         for (let nc = 0; nc < N * C; nc++) {
           for (let r = i; r < Math.min(i + ph, H); r++) data.fill(fill, nc * plane + r * W + j, nc * plane + r * W + Math.min(j + pw, W));
         }
-        per_position.push(score(torch.from_array(data, x.shape, x.dtype)).probs);
+        per_position.push(score(torch.from_array(data, x.shape, x._dtype)).probs);
       }
     }
     const occluded_probs = torch.stack(per_position, 1).reshape([N, rows.length, cols.length]);
@@ -116,7 +116,7 @@ export function occlusion(model: nn.Module, x: Tensor, target: Target, options: 
     }));
     const attr = new Float32Array(N * plane);
     for (let k = 0; k < attr.length; k++) attr[k] = count[k % plane]! > 0 ? sum[k]! / count[k % plane]! : 0;
-    const attribution = torch.from_array(attr, [N, H, W], 'float32').to(x.dtype);
+    const attribution = torch.from_array(attr, [N, H, W], 'float32').to(x._dtype);
     return { output, base_probs, occluded_probs, heatmap, rows, cols, attribution };
   });
 }

@@ -55,7 +55,7 @@ export function class_indices(target: Exclude<Target, ScoreFunction>, n: number)
   let values: number[];
   if (typeof target === 'number') values = new Array<number>(n).fill(target);
   else if (target instanceof torch.Tensor) {
-    if (target.is_floating_point()) throw new Error(`target tensor must hold class indices (int64), got dtype ${target.dtype}`);
+    if (target.is_floating_point()) throw new Error(`target tensor must hold class indices (int64), got dtype ${target._dtype}`);
     if (target.ndim > 1) throw new Error(`target tensor must be 1-D with one class index per sample, got shape [${target.shape.join(', ')}]`);
     values = Array.from(target.data_array(), Number);
     if (target.ndim === 0) values = new Array<number>(n).fill(values[0]!);
