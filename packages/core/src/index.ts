@@ -9,7 +9,7 @@ export { warn } from './autograd/messages.js';
 export { kernels, register_backend, set_backend, list_backends, js_backend, wasm_backend, type Backend } from './kernels/backend.js';
 export { set_num_threads, get_num_threads, kernel_threads_running } from './kernels/wasm/runtime.js';
 export { format_tensor } from './print.js';
-export { Size, object_address } from './size.js';
+export { Size, object_address, len } from './size.js';
 export { parse_to, type ToArgs, type ToOptions } from './to_args.js';
 export { Device, device, check_device, is_device_like, cuda, backends, type DeviceLike, float32, float, float64, double, int64, long, uint8, bool } from './device.js';
 export { signature, Signature, method_call, is_plain_object, py_type_name, class_name, type PyArgs, type ParseOptions } from './signature.js';

@@ -83,3 +83,18 @@ export function object_address(obj: object): string {
   }
   return `0x7f${(0x5a0000000 + n * 0x40).toString(16).padStart(10, '0')}`;
 }
+
+/**
+ * Python's `len(obj)`: `obj.__len__()` where defined (tensors, datasets), else its `length` (arrays, strings,
+ * data loaders, `torch.Size`).
+ *
+ * @example
+ * torch.len(torch.zeros(3, 2)); // 3
+ * torch.len(x.shape); // x.ndim
+ */
+export function len(obj: { __len__(): number } | { readonly length: number }): number {
+  if (typeof (obj as { __len__?: unknown }).__len__ === 'function') return (obj as { __len__(): number }).__len__();
+  const n = (obj as { length?: unknown }).length;
+  if (typeof n !== 'number') throw new TypeError(`object of type '${typeof obj === 'object' && obj !== null ? obj.constructor.name : typeof obj}' has no len()`);
+  return n;
+}

@@ -556,6 +556,17 @@ export class Tensor {
     return this.toString();
   }
 
+  /**
+   * Python's `len(x)`: the size of dim 0 (`torch.len(x)` calls it); a 0-d tensor raises PyTorch's TypeError.
+   *
+   * @example
+   * torch.zeros(3, 2).__len__(); // 3
+   */
+  __len__(): number {
+    if (this.ndim === 0) throw new TypeError('len() of a 0-d tensor');
+    return this.shape[0]!;
+  }
+
   /** Iterates dim 0 (PyTorch's `for row in x`): the rows of `unbind(0)`. */
   *[Symbol.iterator](): Iterator<Tensor> {
     if (this.ndim === 0) throw new TypeError('iteration over a 0-d tensor');

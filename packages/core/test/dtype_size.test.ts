@@ -133,3 +133,19 @@ describe('torch.uint8', () => {
     expect(torch.promote_types(torch.uint8, torch.int64)).toBe(torch.int64);
   });
 });
+
+describe('len()', () => {
+  it('is the size of dim 0 for tensors, the length of arrays and sizes', () => {
+    expect(torch.len(torch.zeros(3, 2))).toBe(3);
+    expect(torch.zeros(4).__len__()).toBe(4);
+    expect(torch.len(torch.zeros(3, 2).shape)).toBe(2);
+    expect(torch.len([1, 2, 3])).toBe(3);
+    expect(() => torch.len(torch.tensor(1))).toThrow(new TypeError('len() of a 0-d tensor'));
+    expect(() => torch.len({} as never)).toThrow("object of type 'Object' has no len()");
+  });
+
+  it('tensors iterate over dim 0', () => {
+    const rows = [...torch.arange(6).view(3, 2)].map(String);
+    expect(rows).toEqual(['tensor([0, 1])', 'tensor([2, 3])', 'tensor([4, 5])']);
+  });
+});
