@@ -35,7 +35,7 @@ describe('every op of the gradcheck table replays as traced', () => {
 const FLOAT64_INSIDE = new Set(['scaled_dot_product_attention']);
 
 describe('every op of the gradcheck table replays compiled as eager, in float64 and float32', () => {
-  const f32 = (t: Tensor): Tensor => (t.dtype === 'float64' ? t.detach().float() : t.detach());
+  const f32 = (t: Tensor): Tensor => (t._dtype === 'float64' ? t.detach().float() : t.detach());
   for (const [name, row] of Object.entries(OP_CASES)) {
     if (RANDOM.has(name) || VALUE_SHAPED.has(name)) continue;
     it(name, () => {
