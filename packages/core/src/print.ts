@@ -11,11 +11,14 @@ const PRECISION = 4;
 
 /** Python's `'{:.{p}e}'.format(v)`: at least two exponent digits. */
 function py_exp(v: number): string {
+  // JS drops the sign of -0, Python keeps it
+  if (Object.is(v, -0)) return `-${py_exp(0)}`;
   return v.toExponential(PRECISION).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 /** Python's `'{:.{p}f}'.format(v)`: exact decimal rounding, ties to even (JS's toFixed rounds ties up). */
 function py_fixed(v: number, digits: number): string {
+  if (Object.is(v, -0)) return `-${(0).toFixed(digits)}`;
   const s = v.toFixed(digits);
   const scaled = v * 2 * 10 ** digits;
   if (Number.isInteger(scaled) && scaled / (2 * 10 ** digits) === v && Math.abs(scaled) % 2 === 1) {
