@@ -63,7 +63,12 @@ export function result_type(...operands: (Tensor | Scalar)[]): TorchDType {
   return dtype_object(result_names(...operands));
 }
 
-/** The name of `result_names(...operands)`, as ops use it. */
+/**
+ * The name of `result_type(...operands)`'s dtype, as ops use it.
+ *
+ * @example
+ * torch.result_names(torch.tensor([1], { dtype: 'int64' }), 0.5); // 'float32'
+ */
 export function result_names(...operands: (Tensor | Scalar)[]): DType {
   let dim: DType | null = null;
   let zero: DType | null = null;
