@@ -17,7 +17,7 @@ export function fill_formula(net: nn.Module, salt: number): void {
     for (const [key, t] of Object.entries(net.state_dict({ keep_vars: true }))) {
       if (seen.has(t)) continue;
       seen.add(t);
-      if (t.dtype === 'int64') {
+      if (t._dtype === 'int64') {
         t.zero_();
         continue;
       }
