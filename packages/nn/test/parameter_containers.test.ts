@@ -14,7 +14,7 @@ describe('parameter containers', () => {
     );
     expect([...l.named_parameters()].map(([n, p]) => [n, p.shape, p.requires_grad])).toEqual([['0', [3, 4], true], ['1', [2], false], ['2', [5], true]]);
     expect(l.at(1)).toBe(frozen);
-    expect(l.at(-1).dtype).toBe('float64');
+    expect(l.at(-1).dtype).toBe(torch.float64);
     expect(() => l.at(3)).toThrow('index 3 is out of range');
     expect(String(new nn.ParameterList())).toBe('ParameterList()');
     expect(() => l.call()).toThrow('ParameterList should not be called.');
