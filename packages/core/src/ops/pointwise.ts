@@ -9,6 +9,13 @@ import { add, div, eq, isnan, logical_and_, logical_not, mul, ne, neg, result_na
 import { log } from './unary.js';
 import { signature, type PyArgs } from '../signature.js';
 import { apply_inplace } from './inplace.js';
+import { broadcast_shapes } from '../shape.js';
+
+/** PyTorch's broadcast of several operands, folded left to right, so a mismatch names the sizes PyTorch names. */
+function check_broadcast(...operands: (Tensor | Scalar)[]): void {
+  let shape: number[] = [];
+  for (const t of operands) if (t instanceof Tensor) shape = broadcast_shapes(shape, t.shape);
+}
 
 /** `t` as a tensor of the op's dtype (a number becomes a 0-dim tensor; a detached cast where the dtype differs). */
 function as_dtype(t: Tensor, dtype: Tensor['_dtype']): Tensor {
@@ -70,6 +77,7 @@ export type LerpMethodArgs = PyArgs<[end: Tensor, weight: Tensor | Scalar], {
 export function lerp(...args: PyArgs<[input: Tensor, end: Tensor, weight: Tensor | Scalar], { input?: Tensor; end?: Tensor; weight?: Tensor | Scalar }>): Tensor {
   if (tracing) return trace_op('aten::lerp', lerp, args, LERP);
   const { input, end, weight } = LERP.parse(args);
+  check_broadcast(input, end, weight);
   if (end._dtype !== input._dtype) throw new Error(`expected dtype ${c_type_name(input._dtype)} for \`end\` but got dtype ${c_type_name(end._dtype)}`);
   if (weight instanceof Tensor && weight._dtype !== input._dtype) throw new Error(`expected dtype ${c_type_name(input._dtype)} for \`weight\` but got dtype ${c_type_name(weight._dtype)}`);
   if (!is_floating(input._dtype)) throw new Error(`"lerp_kernel_scalar" not implemented for '${scalar_type_name(input._dtype)}'`);
@@ -113,6 +121,7 @@ export type AddcMethodArgs = PyArgs<[tensor1: Tensor, tensor2: Tensor], {
 export function addcmul(...args: AddcArgs): Tensor {
   if (tracing) return trace_op('aten::addcmul', addcmul, args, ADDCMUL);
   const { input, tensor1: t1, tensor2: t2, value } = ADDCMUL.parse(args);
+  check_broadcast(input, t1, t2);
   const out = no_grad(() => add(input, mul(mul(t1, t2), value)));
   record('AddcmulBackward0', [input, t1, t2], [out], (ctx, [g]) => {
     const [a, b] = ctx.saved_tensors;
@@ -135,6 +144,7 @@ export function addcmul(...args: AddcArgs): Tensor {
 export function addcdiv(...args: AddcArgs): Tensor {
   if (tracing) return trace_op('aten::addcdiv', addcdiv, args, ADDCDIV);
   const { input, tensor1: t1, tensor2: t2, value } = ADDCDIV.parse(args);
+  check_broadcast(input, t1, t2);
   if (!is_floating(t1._dtype) && !is_floating(t2._dtype)) {
     throw new Error('Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.');
   }
