@@ -58,4 +58,18 @@ describe('Size, Node and Parameter text', () => {
     expect(String(loss.grad_fn!.next_functions[0]![0])).not.toBe(text);
     expect(String(x.mul(2).grad_fn!.next_functions[0]![0])).toMatch(/^<AccumulateGrad object at 0x7f[0-9a-f]{10}>$/);
   });
+
+  it("prints a custom Function's node in Python's torch.autograd.function module, its name() without it", () => {
+    class Twice extends torch.autograd.Function {
+      static forward(_ctx: torch.autograd.FunctionCtx, x: torch.Tensor): torch.Tensor {
+        return x.mul(2);
+      }
+      static backward(_ctx: torch.autograd.FunctionCtx, g: torch.Tensor): torch.Tensor {
+        return g.mul(2);
+      }
+    }
+    const y = Twice.apply(torch.ones([2], { requires_grad: true })) as torch.Tensor;
+    expect(String(y.grad_fn)).toMatch(/^<torch\.autograd\.function\.TwiceBackward object at 0x7f[0-9a-f]{10}>$/);
+    expect(y.grad_fn!.name()).toBe('TwiceBackward');
+  });
 });

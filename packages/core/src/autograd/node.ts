@@ -7,6 +7,9 @@ import { SavedTensor } from './saved_tensor.js';
 import { is_anomaly_enabled, record_forward_trace } from './anomaly_mode.js';
 import { object_address, Size } from '../size.js';
 
+/** Nodes made by a custom `autograd.Function`: PyTorch prints them in Python's `torch.autograd.function` module. */
+export const PYTHON_FUNCTION_NODES = new WeakSet<Node>();
+
 /** A gradient, or `null` where PyTorch has `None` (no gradient flows there). */
 export type Grad = Tensor | null;
 /** `(node, input_nr)`: where a gradient goes next; `null` node for inputs that need no gradient. */
@@ -270,11 +273,13 @@ export class Node {
   }
 
   /**
-   * PyTorch's repr of a node, `<MulBackward0 object at 0x7f…>` (`AccumulateGrad` without its C++ namespace). The
-   * address is a stable per-node fake (see `object_address`).
+   * PyTorch's repr of a node, `<MulBackward0 object at 0x7f…>` (`AccumulateGrad` without its C++ namespace; a custom
+   * Function's node as `<torch.autograd.function.MyFnBackward object at 0x7f…>`). The address is a stable per-node
+   * fake (see `object_address`).
    */
   toString(): string {
-    return `<${this._name.replace('torch::autograd::', '')} object at ${object_address(this)}>`;
+    const name = PYTHON_FUNCTION_NODES.has(this) ? `torch.autograd.function.${this._name}` : this._name.replace('torch::autograd::', '');
+    return `<${name} object at ${object_address(this)}>`;
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
