@@ -189,7 +189,10 @@ function item_reader<T>(dataset: DatasetLike<T> | readonly T[]): (i: number) => 
  * for (const [xb, yb] of loader) { ... }
  * loader.length; // number of batches
  */
-export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
+// The defaults make a bare `DataLoader` annotation (a ported `def train_loop(dataloader, ...)`) accept any loader
+// whose batches are Tensor tuples: `any` keeps the item type out of the check, as Python's untyped parameter does.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export class DataLoader<T = any, B = unknown extends T ? Tensor[] : Collated<T>> implements Iterable<B> {
   /** PyTorch's class name, for messages and the repr (kept under minification). */
   static readonly __name__: string = 'DataLoader';
   /** The dataset items are read from (an array is wrapped). */
