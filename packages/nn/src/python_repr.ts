@@ -12,6 +12,7 @@ export function py_repr(v: unknown): string {
 }
 
 function py_float_or_int(v: number): string {
+  if (Object.is(v, -0)) return '-0.0'; // only a float can be negative zero
   if (Number.isInteger(v) && Math.abs(v) < 1e16) return String(v);
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';

@@ -6,8 +6,8 @@ import * as torch from '@tsgrad/core';
 import { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { expect_tensor, is_tensor_json, load_fixture_with_variants, T, type TensorJSON, type Tolerance } from './fixture_utils.js';
+import { build, classes, input_value, type Ctor } from './module_specs.js';
 
-interface Ctor { class: string; args: unknown[]; kwargs: Record<string, unknown> }
 interface ModuleCase {
   name: string; class: string; ctor: Ctor; python: string; mode: 'train' | 'eval';
   repr: string; repr_2x?: string;
@@ -20,40 +20,6 @@ interface ModuleCase {
   tolerance: 'elementwise' | 'accum'; warnings?: string[];
 }
 interface ModulesFixture { tolerances: Record<string, Tolerance>; cases: ModuleCase[] }
-
-type ModuleClass = new (...args: unknown[]) => nn.Module;
-const classes = nn as unknown as Record<string, ModuleClass | undefined>;
-
-/** A constructor argument from the fixture: tensors, nested modules, the named callables, tuples as arrays. */
-function ctor_value(v: unknown): unknown {
-  if (is_tensor_json(v)) return T(v);
-  if (Array.isArray(v)) return v.map(ctor_value);
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('$module' in o) return build(o.$module as Ctor);
-    if ('$callable' in o) {
-      if (o.$callable !== 'cosine_distance') throw new Error(`unknown callable ${String(o.$callable)}`);
-      return (a: Tensor, b: Tensor) => torch.rsub(nn.functional.cosine_similarity(a, b), 1);
-    }
-    return Object.fromEntries(Object.entries(o).map(([k, e]) => [k, ctor_value(e)]));
-  }
-  return v;
-}
-
-function build(c: Ctor): nn.Module {
-  const cls = classes[c.class];
-  if (cls === undefined) throw new Error(`nn.${c.class} is missing`);
-  const args = c.args.map(ctor_value);
-  return Object.keys(c.kwargs).length > 0 ? new cls(...args, ctor_value(c.kwargs)) : new cls(...args);
-}
-
-/** Inputs: tensors (leaves requiring grad where flagged), nested lists as tuples, null as None. */
-function input_value(v: unknown, flag: unknown): unknown {
-  if (v === null) return null;
-  if (is_tensor_json(v)) return T(v, { requires_grad: flag === true });
-  if (Array.isArray(v)) return v.map((e, i) => input_value(e, Array.isArray(flag) ? flag[i] : false));
-  return v;
-}
 
 function flat_tensors(v: unknown): (Tensor | null)[] {
   if (v instanceof Tensor) return [v];

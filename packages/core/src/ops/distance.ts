@@ -24,8 +24,13 @@ const COSINE = signature<{ x1: Tensor; x2: Tensor; dim: number; eps: number }>('
  */
 export function cosine_similarity(...args: PyArgs<[x1: Tensor, x2: Tensor, dim: number, eps: number], { x1?: Tensor; x2?: Tensor; dim?: number; eps?: number }>): Tensor {
   if (tracing) return trace_op('aten::cosine_similarity', cosine_similarity, args, COSINE);
-  const { x1, x2, dim, eps } = COSINE.parse(args);
-  broadcast_shapes(x1.shape, x2.shape);
+  const a = COSINE.parse(args);
+  const { dim, eps } = a;
+  // expanded to their common shape first, as PyTorch does, so `dim` counts in the broadcast shape
+  const shape = broadcast_shapes(a.x1.shape, a.x2.shape);
+  const same = (t: Tensor): boolean => t.shape.length === shape.length && t.shape.every((n, i) => n === shape[i]);
+  const x1 = same(a.x1) ? a.x1 : a.x1.expand(shape);
+  const x2 = same(a.x2) ? a.x2 : a.x2.expand(shape);
   // as PyTorch 2.x: each norm (zero gradient at a zero vector) is raised to eps outside autograd, so the
   // gradient flows through it unchanged and a zero vector gets x2 / (eps·|x2|), not NaN
   const clamped_norm = (x: Tensor): Tensor => {

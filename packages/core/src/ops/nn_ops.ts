@@ -516,7 +516,8 @@ function cross_entropy_impl(input: Tensor, target: Tensor, options: CrossEntropy
   else if (reduction === 'sum') ret = sum(smooth);
   else if (weight !== null) {
     const kept = where(ignored, 0, target);
-    const wsum = sum(where(ignored, 0, gather(weight, 0, kept.reshape([-1]))));
+    // flat, the mask as the gathered weights (a K-dim target [N, d1, …] would otherwise broadcast against them)
+    const wsum = sum(where(ignored.reshape([-1]), 0, gather(weight, 0, kept.reshape([-1]))));
     ret = div(sum(smooth), wsum);
   } else {
     ret = div(sum(smooth), sum(to_dtype(logical_not(ignored), smooth._dtype)));
@@ -526,13 +527,16 @@ function cross_entropy_impl(input: Tensor, target: Tensor, options: CrossEntropy
 
 function soft_cross_entropy(input: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
   const eps = options.label_smoothing ?? 0;
-  const C = input.shape[1]!;
+  // classes on dim 1 of [N, C, d1, …], on dim 0 of an unbatched [C]
+  const class_dim = input.ndim === 1 ? 0 : 1;
+  const C = input.shape[class_dim]!;
   const tgt = eps > 0 ? add(mul(target, 1 - eps), eps / C) : target;
-  const logp = log_softmax(input, 1);
-  const weighted = options.weight ? mul(logp, options.weight.view([1, C])) : logp;
-  const per = neg(sum(mul(weighted, tgt), 1));
+  const logp = log_softmax(input, class_dim);
+  const weighted = options.weight ? mul(logp, options.weight.view(input.shape.map((_, i) => (i === class_dim ? C : 1)))) : logp;
+  const per = neg(sum(mul(weighted, tgt), class_dim));
   const r = options.reduction ?? 'mean';
-  return r === 'none' ? per : r === 'sum' ? sum(per) : div(sum(per), input.shape[0]!);
+  // 'mean' averages over every position of every sample (N·d1·…), the weights notwithstanding
+  return r === 'none' ? per : r === 'sum' ? sum(per) : div(sum(per), input.numel() / C);
 }
 
 function reduce_loss(per: Tensor, reduction: Reduction): Tensor {

@@ -11,6 +11,8 @@ const PARTIAL =
  * is_non_overlapping_and_dense): its non-trivial dims, sorted by stride, have contiguous strides.
  */
 export function is_non_overlapping_and_dense(t: Tensor): boolean {
+  // no elements, no overlap (a zero-size dim makes the strides before it 0 here, where PyTorch keeps them ≥ 1)
+  if (t.shape.includes(0)) return true;
   const dims: number[] = [];
   for (let i = 0; i < t.shape.length; i++) if (t.shape[i] !== 1) dims.push(i);
   dims.sort((a, b) => t._strides[a]! - t._strides[b]! || t.shape[a]! - t.shape[b]!);

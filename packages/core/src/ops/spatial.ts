@@ -52,9 +52,11 @@ function sweep_length(n: number, k: number, s: number, p: number, d: number, cei
  * The windows of a sweep over a spatial block: row `l·K + k` reads input position `o·s − p + k·d` (no entry when
  * that falls in the padding). `index[l·K + k]` is that flat input position or −1.
  */
-function window_map(in_sp: readonly number[], kernel: readonly number[], stride: readonly number[], padding: readonly number[], dilation: readonly number[], ceil_mode: boolean, name: string):
-  { out: number[]; K: number; map: SparseMap; index: Int32Array } {
-  const out = in_sp.map((n, i) => sweep_length(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, ceil_mode));
+function window_map(in_sp: readonly number[], kernel: readonly number[], stride: readonly number[], padding: readonly number[], dilation: readonly number[], ceil_mode: boolean, name: string,
+  windows?: readonly number[]): { out: number[]; K: number; map: SparseMap; index: Int32Array } {
+  // `windows` fixes the window count (a transposed convolution's input size: its output_padding may exceed the
+  // stride when the dilation is larger, and the sweep over the output would then count more windows than inputs)
+  const out = windows !== undefined ? [...windows] : in_sp.map((n, i) => sweep_length(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, ceil_mode));
   if (out.some((o) => o <= 0)) {
     throw new Error(`${name}: Given input size: (${in_sp.join('x')}). Calculated output size: (${out.join('x')}). Output size is too small`);
   }
@@ -232,10 +234,12 @@ function conv_nd(a: ConvArgs, nd: number, name: string): Tensor {
   if (kernel.some((k) => k <= 0)) {
     throw new Error(nd === 3 ? `kernel size should be greater than zero, but got: ${kernel.join(' x ')} (TxHxW)` : `kernel size should be greater than zero, but got kernel_height: 1 kernel_width: ${kernel[0]}`);
   }
-  if (before.some((p, i) => p !== after[i])) {
-    x = pad(x, before.flatMap((_, i) => [before[nd - 1 - i]!, after[nd - 1 - i]!]));
+  // an uneven 'same' dim is padded explicitly, the even ones by the windows (never both)
+  const even = before.map((p, i) => p === after[i]);
+  if (even.includes(false)) {
+    x = pad(x, before.flatMap((_, i) => (even[nd - 1 - i] ? [0, 0] : [before[nd - 1 - i]!, after[nd - 1 - i]!])));
   }
-  const sym = before.map((p, i) => (p === after[i] ? p : 0));
+  const sym = before.map((p, i) => (even[i] ? p : 0));
   const w = window_map(x.shape.slice(2), kernel, a.stride, sym, a.dilation, false, name);
   const L = numel_of(w.out);
   const G = groups;
@@ -307,7 +311,7 @@ function conv_transpose_nd(a: ConvTArgs, nd: number): Tensor {
   const kernel = weight.shape.slice(2);
   check_geometry(name, kernel, a.stride, a.padding, a.dilation);
   const out_sp = sp.map((n, i) => (n - 1) * a.stride[i]! - 2 * a.padding[i]! + a.dilation[i]! * (kernel[i]! - 1) + a.output_padding[i]! + 1);
-  const w = window_map(out_sp, kernel, a.stride, a.padding, a.dilation, false, name);
+  const w = window_map(out_sp, kernel, a.stride, a.padding, a.dilation, false, name, sp);
   const L = numel_of(sp);
   const Cg = C / G;
   // columns [N, G, L, Og·K] = x [N, G, L, Cg] @ weight [G, Cg, Og·K]

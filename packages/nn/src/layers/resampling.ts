@@ -11,7 +11,7 @@ type Factor = number | number[];
 interface UpsampleParsed { size: Size | null; scale_factor: Factor | null; mode: string; align_corners: boolean | null; recompute_scale_factor: boolean | null }
 const UPSAMPLE = signature<UpsampleParsed>("Upsample(Any size=None, Any scale_factor=None, str mode='nearest', bool? align_corners=None, bool? recompute_scale_factor=None)");
 
-const factor_repr = (f: Factor): string => (typeof f === 'number' ? py_float(f) : `(${f.map(py_float).join(', ')})`);
+const factor_repr = (f: Factor): string => (typeof f === 'number' ? py_float(f) : f.length === 1 ? `(${py_float(f[0]!)},)` : `(${f.map(py_float).join(', ')})`);
 
 /**
  * Resizes by `scale_factor` or to `size` with F.interpolate's modes.
