@@ -282,6 +282,11 @@ export const OP_CASES: Record<string, OpCase> = {
       x!.as_strided([2, 2], [1, 4], 1),
       torch.as_strided(x!.t(), [3, 2], [4, 1], 2),
       torch.restride(x!, { shape: [3, 4], strides: [4, 1], offset: 0 }, { shape: [2, 3], strides: [1, 2], offset: 3 }),
+      // into an input whose elements alias each other (expanded): each gets a share of its position's gradient
+      x!.select(0, 1).expand(3, 4).as_strided([4, 4], [0, 1], 4),
+      x!.expand(2, 3, 4).as_strided([3, 4], [4, 1], 0),
+      torch.restride(x!, { shape: [3, 4], strides: [0, 1], offset: 0 }, { shape: [2, 4], strides: [0, 1], offset: 0 }, 'to'),
+      torch.restride(x!, { shape: [3, 4], strides: [0, 1], offset: 0 }, { shape: [2, 4], strides: [4, 1], offset: 0 }, 'from'),
     ],
   },
   // writes through views (CopySlices over the op's node) and x[i] = v

@@ -2,6 +2,7 @@
 import { numel_of, shapes_equal } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { ones, tensor, zeros_like } from '../ops/creation.js';
+import { stack } from '../ops/view.js';
 import { GradientEdge } from './gradient_edge.js';
 import { is_plain_object, signature, type PyArgs } from '../signature.js';
 import { run_backward } from './engine.js';
@@ -112,6 +113,8 @@ export interface GradOptions {
   allow_unused?: boolean;
   /** With allow_unused, return zeros instead of null for unused inputs. */
   materialize_grads?: boolean;
+  /** Dim 0 of each grad_output is a batch of vectors: one vector-Jacobian product per row, stacked. */
+  is_grads_batched?: boolean;
 }
 
 type GradOutputs = GradOptions['grad_outputs'];
@@ -145,7 +148,6 @@ export function autograd_grad<K extends string>(outputs: Targets, inputs: Readon
 export function autograd_grad(kwargs: GradOptions & { outputs: Targets; inputs: Targets }): Grad[];
 export function autograd_grad(...args: unknown[]): Grad[] | Record<string, Grad> {
   const a = GRAD.parse(args);
-  if (a.is_grads_batched) throw new Error('torch.autograd.grad: is_grads_batched=True (vmap over grad_outputs) is not supported');
   if (!a.only_inputs) warn('only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.');
   const options: GradOptions = {
     grad_outputs: a.grad_outputs,
@@ -154,7 +156,50 @@ export function autograd_grad(...args: unknown[]): Grad[] | Record<string, Grad>
     ...(a.retain_graph === null ? {} : { retain_graph: a.retain_graph }),
     ...(a.allow_unused === null ? {} : { allow_unused: a.allow_unused }),
   };
+  if (a.is_grads_batched) {
+    if (is_plain_object(a.inputs)) return grad_impl(a.outputs, a.inputs, options);
+    return grad_batched(a.outputs, a.inputs, options);
+  }
   return grad_impl(a.outputs, a.inputs, options);
+}
+
+/**
+ * `is_grads_batched=True`: dim 0 of every grad_output is a batch of vectors, and each input's gradient comes back
+ * with the same leading batch dim (PyTorch vmaps the engine over it; here one pass per vector, same numbers).
+ */
+function grad_batched(outputs: Targets, inputs: Targets, options: GradOptions): Grad[] {
+  const outs = as_list(outputs);
+  const go = as_list(options.grad_outputs);
+  let batch = -1;
+  go.forEach((g, i) => {
+    if (g === null) return;
+    const out = outs[i];
+    const meta = out instanceof Tensor ? out : out?.node.output_meta[out.output_nr];
+    if (g.ndim === 0 || (meta !== undefined && !shapes_equal(g.shape.slice(1), meta.shape))) {
+      // PyTorch prints the grad's shape past its first two dims (it slices the batch off a row of the batch)
+      const size = (s: readonly number[]): string => `torch.Size([${s.join(', ')}])`;
+      throw new Error(
+        `If \`is_grads_batched=True\`, we interpret the first dimension of each grad_output as the batch dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding output, but a mismatch was detected: grad_output[${i}] has a shape of ${size(g.shape.slice(2))} and output[${i}] has a shape of ${size(meta?.shape ?? [])}. If you only want some tensors in \`grad_output\` to be considered batched, consider using vmap.`,
+      );
+    }
+    if (batch === -1) batch = g.shape[0]!;
+    else if (g.shape[0] !== batch) throw new Error(`vmap: Expected all tensors to have the same size in the mapped dimension, got sizes ${batch} and ${g.shape[0]} for the mapped dimension`);
+  });
+  if (batch === -1) return grad_impl(outputs, inputs, options) as Grad[];
+  const keep_graph = options.retain_graph ?? options.create_graph ?? false;
+  const per_vector: Grad[][] = [];
+  for (let b = 0; b < batch; b++) {
+    const grad_outputs = go.map((g) => (g === null ? null : g.select(0, b)));
+    const retain_graph = b < batch - 1 || keep_graph;
+    per_vector.push(grad_impl(outputs, inputs, { ...options, grad_outputs, retain_graph, materialize_grads: false, allow_unused: (options.allow_unused ?? false) || (options.materialize_grads ?? false) }) as Grad[]);
+  }
+  const ins = as_list(inputs);
+  return ins.map((input, i) => {
+    const column = per_vector.map((grads) => grads[i] ?? null);
+    if (column.every((g): g is Tensor => g !== null)) return stack(column);
+    if (!(options.materialize_grads ?? false) || !(input instanceof Tensor)) return null;
+    return zeros_like(input).requires_grad_(options.create_graph ?? false);
+  });
 }
 
 function grad_impl(outputs: Targets, inputs: Targets | Readonly<Record<string, Tensor>>, options: GradOptions): Grad[] | Record<string, Grad> {

@@ -7,3 +7,4 @@ export { Node, AccumulateGrad } from './node.js';
 export { no_grad, enable_grad, set_grad_enabled, inference_mode, type GradModeGuard } from './grad_mode.js';
 export { detect_anomaly, set_detect_anomaly } from './anomaly_mode.js';
 export * as graph from './graph.js';
+export * as functional from './jacobian_products.js';

@@ -298,10 +298,12 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
     const e = exponent as Tensor;
     const out = map_unary(e, 'rpow_s', float_dtype(e._dtype), x);
     const base = x;
+    // d/de base^e = base^e ln base, defined as 0 where base == 0 and e >= 0 (PyTorch)
     record('PowBackward2', [e], [out], (ctx, [g]) => {
-      const [r] = ctx.saved_tensors;
-      return [mul(mul(g!, r!), Math.log(base))];
-    }, [out]);
+      const [r, ex] = ctx.saved_tensors;
+      const grad = mul(mul(g!, r!), Math.log(base));
+      return [base === 0 ? where(ge(ex!, 0), 0, grad) : grad];
+    }, base === 0 ? [out, e] : [out]);
     return out;
   }
   if (!(exponent instanceof Tensor)) {
@@ -321,7 +323,8 @@ export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
   const out = is_floating(dtype) ? map_binary(x, exponent, 'pow', dtype) : map_unary(map_binary(x, exponent, 'pow', 'float64'), 'trunc', dtype);
   record('PowBackward1', [x, exponent], [out], (ctx, [g]) => {
     const [a, b, r] = ctx.saved_tensors;
-    const ga = ctx.needs_input_grad(0) ? mul(mul(g!, b!), pow(a!, sub(b!, 1))) : null;
+    // d/da a^b = b a^(b-1), defined as 0 where b == 0 (PyTorch; 0^-1 would make it nan at a == 0)
+    const ga = ctx.needs_input_grad(0) ? where(eq(b!, 0), 0, mul(mul(g!, b!), pow(a!, sub(b!, 1)))) : null;
     // d/db a^b = a^b ln a, defined as 0 where a == 0 and b >= 0 (PyTorch)
     const gb = ctx.needs_input_grad(1) ? where(logical_and_(eq(a!, 0), ge(b!, 0)), 0, mul(mul(g!, r!), log_raw(a!))) : null;
     return [ga, gb];

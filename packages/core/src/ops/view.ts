@@ -310,6 +310,16 @@ export function clone(x: Tensor): Tensor {
 }
 
 /**
+ * `input` cut from the graph, sharing its memory and version counter (PyTorch's `torch.detach`, as `x.detach()`).
+ *
+ * @example
+ * torch.detach(x.mul(2)).requires_grad; // false
+ */
+export function detach(input: Tensor): Tensor {
+  return input.detach();
+}
+
+/**
  * A row-major (contiguous) tensor with the values of `x`: `x` itself when already contiguous, else a copy.
  *
  * @example
@@ -588,14 +598,24 @@ function positions(g: Geometry): Int32Array {
   return broadcast_offsets({ data: new Float64Array(0), shape: g.shape, strides: g.strides, offset: g.offset }, g.shape);
 }
 
+/** How many elements of a geometry alias each storage position (by position). */
+function alias_counts(pos: Int32Array, size: number): Float64Array {
+  const counts = new Float64Array(size);
+  for (const p of pos) counts[p]!++;
+  return counts;
+}
+
 /**
  * Writes `x` (laid out as `from.shape`) at the positions `from` of a zero storage, adding where positions repeat,
- * and reads `to` back out: the linear map behind as_strided's gradients. Its adjoint swaps `from` and `to`.
+ * and reads `to` back out: the linear map behind as_strided's gradients. With `split` the value read at a
+ * position is shared evenly among the `to` elements aliasing it (PyTorch's as_strided backward into an
+ * overlapping input, such as an expanded one, whose own backward sums those shares again); `split_from`
+ * divides on the way in instead, which makes the call with `from` and `to` swapped this map's adjoint.
  *
  * @hidden
  */
-export function restride(x: Tensor, from: Geometry, to: Geometry): Tensor {
-  if (tracing) return trace_op('aten::restride', restride, [x, from, to]) as Tensor;
+export function restride(x: Tensor, from: Geometry, to: Geometry, split: 'none' | 'to' | 'from' = 'none'): Tensor {
+  if (tracing) return trace_op('aten::restride', restride, [x, from, to, split]) as Tensor;
   const src = positions(from);
   const dst = positions(to);
   let size = 0;
@@ -603,21 +623,25 @@ export function restride(x: Tensor, from: Geometry, to: Geometry): Tensor {
   for (const p of dst) size = Math.max(size, p + 1);
   const buf = new Float64Array(size);
   const xd = x._contiguous_data();
-  for (let i = 0; i < src.length; i++) buf[src[i]!] += xd[i]!;
+  const in_counts = split === 'from' ? alias_counts(src, size) : null;
+  for (let i = 0; i < src.length; i++) buf[src[i]!] += in_counts === null ? xd[i]! : xd[i]! / in_counts[src[i]!]!;
+  const out_counts = split === 'to' ? alias_counts(dst, size) : null;
   const out = empty(to.shape, x._dtype);
   const od = out._storage.data;
-  for (let i = 0; i < dst.length; i++) od[i] = buf[dst[i]!]!;
-  record('AsStridedScatterBackward0', [x], [out], (_c, [g]) => [restride(g!, to, from)]);
+  for (let i = 0; i < dst.length; i++) od[i] = out_counts === null ? buf[dst[i]!]! : buf[dst[i]!]! / out_counts[dst[i]!]!;
+  const adjoint = split === 'to' ? 'from' : split === 'from' ? 'to' : 'none';
+  record('AsStridedScatterBackward0', [x], [out], (_c, [g]) => [restride(g!, to, from, adjoint)]);
   return out;
 }
 
 /**
- * The backward rule of a view with geometry `view` of a base with geometry `base` (AsStridedBackward0).
+ * The backward rule of a view with geometry `view` of a base with geometry `base` (AsStridedBackward0); a base
+ * whose elements alias each other gets an even share of each position's gradient.
  *
  * @hidden
  */
 export function as_strided_rule(base: Geometry, view: Geometry): BackwardFn {
-  return (_c, [g]) => [restride(g!, view, base)];
+  return (_c, [g]) => [restride(g!, view, base, 'to')];
 }
 
 /**
