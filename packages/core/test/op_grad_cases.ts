@@ -75,6 +75,11 @@ export const OP_CASES: Record<string, OpCase> = {
   sin_cos: { ops: ['sin', 'cos'], inputs: () => [leaf([3, 4])], fn: (a) => [a!.sin(), a!.cos(), a!.sin().mul(a!.cos())] },
   sigmoid_tanh: { ops: ['sigmoid', 'tanh'], inputs: () => [leaf([3, 4])], fn: (a) => [torch.sigmoid(a!), torch.tanh(a!), a!.sigmoid().mul(a!.tanh())] },
   relu: { ops: ['relu'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [torch.relu(a!), a!.relu().mul(a!)] },
+  threshold_backward: {
+    ops: ['threshold_backward'],
+    inputs: () => [leaf([3, 4]), away_from(leaf([3, 4]), [0, 0.25])],
+    fn: (g, r) => [torch.threshold_backward(g!, r!, 0.25), torch.threshold_backward(g!, r!)],
+  },
   leaky_relu: { ops: ['leaky_relu', 'leaky_relu_'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [torch.leaky_relu(a!, 0.2), torch.leaky_relu(a!).mul(a!), torch.leaky_relu_(copy(a!), 0.3), torch.leaky_relu(copy(a!), 0.1, true)] },
   abs_sign: { ops: ['abs', 'sign'], inputs: () => [away_from(leaf([3, 4]), 0)], fn: (a) => [a!.abs(), a!.abs().mul(a!), a!.sign().mul(a!)] },
   clamp: {
@@ -121,9 +126,9 @@ export const OP_CASES: Record<string, OpCase> = {
     fn: (x) => [torch.hardshrink(x!), torch.softshrink(x!, 0.5), torch.threshold(x!, 0.1, 20)],
   },
   glu_prelu_rrelu_softmin: {
-    ops: ['glu', 'prelu', 'rrelu', 'softmin'],
+    ops: ['glu', 'prelu', 'rrelu', 'rrelu_', 'softmin'],
     inputs: () => [away_from(leaf([2, 4, 2]), 0), f64([0.1, -0.3, 0.5, 0.25]).requires_grad_(true)],
-    fn: (x, w) => [torch.glu(x!, 1), torch.prelu(x!, w!), torch.rrelu(x!), torch.softmin(x!, 1)],
+    fn: (x, w) => [torch.glu(x!, 1), torch.prelu(x!, w!), torch.rrelu(x!), torch.rrelu_(copy(x!), 0.2, 0.3), torch.softmin(x!, 1)],
   },
   activations_inplace: {
     ops: ['apply_unary_inplace'],

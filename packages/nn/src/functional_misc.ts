@@ -127,6 +127,5 @@ export const selu_: InplaceFn = in_place('selu_(Tensor input)', (a) => torch.sel
 export const hardtanh_: InplaceFn = in_place('hardtanh_(Tensor input, float min_val=-1.0, float max_val=1.0)', (a) => torch.hardtanh(a.input, a.min_val as number, a.max_val as number, true));
 /** In-place threshold (ThresholdBackward1). @example F.threshold_(x, 0.1, 0) */
 export const threshold_: InplaceFn = in_place('threshold_(Tensor input, float threshold, float value)', (a) => torch.threshold(a.input, a.threshold as number, a.value as number, true));
-/** In-place RReLU (RreluWithNoiseBackward1). @example F.rrelu_(x) */
-export const rrelu_: InplaceFn = in_place('rrelu_(Tensor input, float lower=0.125, float upper=0.3333333333333333, bool training=False)', (a) =>
-  torch.rrelu(a.input, a.lower as number, a.upper as number, a.training as boolean, true));
+/** In-place RReLU (RreluWithNoiseBackward1), core's `torch.rrelu_`. @example F.rrelu_(x) */
+export const rrelu_ = torch.rrelu_;

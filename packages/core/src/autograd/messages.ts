@@ -50,6 +50,8 @@ export function warn(message: string, category: 'UserWarning' | 'FutureWarning' 
 
 export const DETACH_VIEW_INPLACE =
   "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.";
+export const LEAKY_RELU_INPLACE_NEGATIVE_SLOPE =
+  'In-place leakyReLu backward calculation is triggered with a negative slope which is not supported. This is caused by calling in-place forward function with a negative slope, please call out-of-place version instead. File an issue at https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu backward calculation with negative slope';
 export const LEAF_VIEW_INPLACE = 'a view of a leaf Variable that requires grad is being used in an in-place operation.';
 
 /** PyTorch's TracerWarning when a traced function reads a tensor's values into JavaScript. */

@@ -10,11 +10,11 @@ import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, gt, lt, logical_and_, mul, neg, rsub, sub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
 import { sum_to, softmax } from './reduce.js';
-import { abs, erf, exp, sigmoid, tanh } from './unary.js';
+import { abs, erf, exp, sigmoid, tanh, threshold_backward } from './unary.js';
 import { erf as erf_value } from '../kernels/js/elementwise.js';
 import { apply_unary_inplace } from './inplace.js';
 import { cat, narrow } from './view.js';
-import { warn } from '../autograd/messages.js';
+import { LEAKY_RELU_INPLACE_NEGATIVE_SLOPE, warn } from '../autograd/messages.js';
 
 /** `f` applied to every element in float64, rounded once to the float result dtype (nothing recorded). */
 function map_values(x: Tensor, f: (v: number) => number): Tensor {
@@ -307,7 +307,12 @@ const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; i
 export function threshold(...args: PyArgs<[input: Tensor, threshold: number, value: number, inplace: boolean], Inplace & { threshold?: number; value?: number }>): Tensor {
   if (tracing) return trace_op('aten::threshold', threshold, args, THRESHOLD);
   const { input, threshold: th, value, inplace } = THRESHOLD.parse(args);
-  return maybe_inplace(input, inplace, (x, k) => pointwise(`ThresholdBackward${k}`, x, (v) => (v > th ? v : value), (a) => mask(gt(a, th), a)));
+  if (!input.is_floating_point()) throw new Error(`"threshold" not implemented for '${scalar_type_name(input._dtype)}'`);
+  return maybe_inplace(input, inplace, (x, k) => {
+    const out = map_values(x, (v) => (v > th ? v : value));
+    record(`ThresholdBackward${k}`, [x], [out], (ctx, [g]) => [threshold_backward(g!, ctx.saved_tensors[0]!, th)], [x]);
+    return out;
+  });
 }
 
 const SOFTSIGN = signature<{ input: Tensor }>('softsign(Tensor input)');
@@ -424,9 +429,29 @@ export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: numb
       return t;
     });
     const out = no_grad(() => mul(x, noise));
-    record(`RreluWithNoiseBackward${k}`, [x], [out], (_c, [g]) => [mul(g!, noise)]);
+    // in place with a fixed negative slope PyTorch's backward is leaky_relu's on the result, which it refuses
+    const refuse = k === 1 && (!training || upper - lower <= 1e-6) && (lower + upper) / 2 < 0;
+    record(`RreluWithNoiseBackward${k}`, [x], [out], (_c, [g]) => {
+      if (refuse) throw new Error(LEAKY_RELU_INPLACE_NEGATIVE_SLOPE);
+      return [mul(g!, noise)];
+    });
     return out;
   });
+}
+
+const RRELU_INPLACE = signature<{ input: Tensor; lower: number; upper: number; training: boolean }>(
+  'rrelu_(Tensor input, float lower=0.125, float upper=0.3333333333333333, bool training=False)');
+/**
+ * In-place {@link rrelu} (RreluWithNoiseBackward1), PyTorch's `torch.rrelu_(input, lower, upper, training)`. A
+ * negative eval slope cannot be differentiated from the result alone: its backward raises PyTorch's error.
+ *
+ * @returns `input`
+ * @example
+ * torch.rrelu_(x.clone(), 0.1, 0.3);
+ */
+export function rrelu_(...args: PyArgs<[input: Tensor, lower: number, upper: number, training: boolean], { input?: Tensor; lower?: number; upper?: number; training?: boolean }>): Tensor {
+  const { input, lower, upper, training } = RRELU_INPLACE.parse(args);
+  return rrelu(input, lower, upper, training, true);
 }
 
 const SOFTMIN = signature<{ input: Tensor; dim: number | null; dtype: string | null }>('softmin(Tensor input, int? dim=None, *, ScalarType? dtype=None)');

@@ -1,5 +1,6 @@
 // Elementwise math and activations, each with its PyTorch node name and derivative rule.
 import { trace_op, tracing } from '../jit/tracer.js';
+import { LEAKY_RELU_INPLACE_NEGATIVE_SLOPE } from '../autograd/messages.js';
 import type { UnaryOp } from '../kernels/js/elementwise.js';
 import type { Tensor } from '../tensor.js';
 import { promote_with_scalar } from '../dtype.js';
@@ -173,14 +174,17 @@ export function relu(x: Tensor): Tensor {
 }
 
 /**
- * ReluBackward0's rule as an op, `g` where `r > 0` else 0, in one pass (ThresholdBackwardBackward0; edges:
- * grad_output, result). Its gradient is the same mask applied to the incoming gradient, and 0 w.r.t. `r`.
+ * The rule of ReluBackward0 and ThresholdBackward0/1 as an op, `g` where `r > threshold` else 0
+ * (ThresholdBackwardBackward0; edges: grad_output, the saved input or result). Its gradient is the same mask
+ * applied to the incoming gradient, and 0 w.r.t. `r`.
+ *
+ * @hidden
  */
-function threshold_backward(g: Tensor, r: Tensor): Tensor {
-  const gx = map_binary(g, r, 'relu_mask', g._dtype);
+export function threshold_backward(g: Tensor, r: Tensor, threshold = 0): Tensor {
+  const gx = threshold === 0 ? map_binary(g, r, 'relu_mask', g._dtype) : no_grad(() => where(gt(r, threshold), g, 0));
   record('ThresholdBackwardBackward0', [g, r], [gx], (ctx, [u]) => {
     const [rs] = ctx.saved_tensors;
-    return [ctx.needs_input_grad(0) ? threshold_backward(u!, rs!) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!._dtype) : null];
+    return [ctx.needs_input_grad(0) ? threshold_backward(u!, rs!, threshold) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!._dtype) : null];
   }, [r]);
   return gx;
 }
@@ -200,7 +204,12 @@ export function leaky_relu(x: Tensor, negative_slope = 0.01, inplace = false): T
 
 function leaky_relu_node(x: Tensor, negative_slope: number, name: string): Tensor {
   const out = map_unary(x, 'leaky_relu', x._dtype, negative_slope);
-  record(name, [x], [out], (ctx, [g]) => [leaky_relu_backward(g!, ctx.saved_tensors[0]!, negative_slope)], [x]);
+  // in place, PyTorch keeps only the result, whose sign no longer tells the input's under a negative slope
+  const refuse = name === 'LeakyReluBackward1' && negative_slope < 0;
+  record(name, [x], [out], (ctx, [g]) => {
+    if (refuse) throw new Error(LEAKY_RELU_INPLACE_NEGATIVE_SLOPE);
+    return [leaky_relu_backward(g!, ctx.saved_tensors[0]!, negative_slope)];
+  }, [x]);
   return out;
 }
 
