@@ -350,8 +350,11 @@ const HESSIAN = signature<HessianArgs>('hessian(Callable func, Any inputs, bool 
 
 /** The keyword options of `hessian`. */
 export interface HessianOptions {
+  /** Build the graph of the result, so it can be differentiated again. */
   create_graph?: boolean;
+  /** Raise when the gradient is independent of an input instead of returning zeros. */
   strict?: boolean;
+  /** PyTorch batches the backward passes with vmap; the numbers are the same either way. */
   vectorize?: boolean;
   /** How the outer Jacobian (of the gradient) is computed; "forward-mode" needs vectorize. */
   outer_jacobian_strategy?: 'reverse-mode' | 'forward-mode';

@@ -181,6 +181,7 @@ export function relu(x: Tensor): Tensor {
  * @hidden
  */
 export function threshold_backward(g: Tensor, r: Tensor, threshold = 0): Tensor {
+  if (tracing) return trace_op('aten::threshold_backward', threshold_backward, [g, r, threshold]);
   const gx = threshold === 0 ? map_binary(g, r, 'relu_mask', g._dtype) : no_grad(() => where(gt(r, threshold), g, 0));
   record('ThresholdBackwardBackward0', [g, r], [gx], (ctx, [u]) => {
     const [rs] = ctx.saved_tensors;
