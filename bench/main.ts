@@ -248,9 +248,14 @@ function print_hooks(ours: Record<string, number>, theirs: Record<string, number
 
 function print_traced(rows: TracedRow[]): void {
   console.log(format_table([
-    ['torch.jit.trace, eval, no_grad, 1 thread', 'eager', 'traced (compiled)', 'traced/eager', 'max rel. difference'],
-    ...rows.map((r) => [r.label, format_ms(r.eager_ms), format_ms(r.traced_ms), (r.traced_ms / r.eager_ms).toFixed(2), r.disagreement.toExponential(1)]),
+    ['torch.jit.trace, eval, no_grad, 1 thread', 'eager', 'traced (compiled)', 'traced/eager', 'max rel. difference', 'compiled plan ran'],
+    ...rows.map((r) => [r.label, format_ms(r.eager_ms), format_ms(r.traced_ms), (r.traced_ms / r.eager_ms).toFixed(2), r.disagreement.toExponential(1), plan_summary(r.plan)]),
   ]));
+}
+
+/** What the timed traced calls ran, in a few words. */
+function plan_summary(p: torch.jit.PlanStats): string {
+  return `every call: ${p.steps} steps, ${p.fusion_groups} fused groups, ${p.folded_batch_norms} batch norms folded, ${p.folded_constants} folded constants, ${p.planned_buffers} buffers for ${p.planned_results} results`;
 }
 
 async function main(): Promise<void> {

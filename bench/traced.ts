@@ -14,6 +14,8 @@ export interface TracedRow {
   traced_ms: number;
   /** The largest relative difference between the two outputs (batch norm folding rounds differently). */
   disagreement: number;
+  /** What every timed traced call ran: the compiled plan's figures (the bench fails when a call ran eagerly). */
+  plan: torch.jit.PlanStats;
 }
 
 const OPTIONS = { rounds: 9, round_ms: 300 };
@@ -41,10 +43,19 @@ export function bench_traced(sizes: ModelSizes = MODEL_FULL, simplenet_batch = 6
     net.eval();
     const traced = torch.jit.trace(net, [x]);
     const eager = (): unknown => torch.no_grad(() => net.call(x));
-    const compiled = (): unknown => torch.no_grad(() => traced.call(x));
-    // the first traced call compiles
+    // every timed call must run the compiled plan: one that ran eagerly would time the wrong thing silently
+    let missed = 0;
+    const compiled = (): unknown => {
+      const out = torch.no_grad(() => traced.call(x));
+      if (traced.last_plan === null) missed++;
+      return out;
+    };
+    // the first traced call compiles (and runs eagerly); the comparison is on a call that runs the plan
+    torch.no_grad(() => traced.call(x));
     const d = disagreement(values(eager()), values(compiled()));
     const t = compare([{ name: 'eager', run: eager }, { name: 'traced', run: compiled }], options);
-    return { label, eager_ms: t.get('eager')!.ms, traced_ms: t.get('traced')!.ms, disagreement: d };
+    const plan = traced.last_plan;
+    if (missed > 0 || plan === null) throw new Error(`${label}: ${missed} traced calls ran eagerly instead of the compiled plan`);
+    return { label, eager_ms: t.get('eager')!.ms, traced_ms: t.get('traced')!.ms, disagreement: d, plan };
   });
 }

@@ -87,5 +87,9 @@ it('times traced (compiled) forwards against eager ones on the same outputs', as
     expect(r.disagreement).toBeLessThan(AGREEMENT);
     expect(r.eager_ms).toBeGreaterThan(0);
     expect(r.traced_ms).toBeGreaterThan(0);
+    expect(r.plan.steps).toBeGreaterThan(0);
   }
+  // ResNet-18's batch norms fold into its convolutions and its add + ReLU pairs fuse
+  expect(rows[1]!.plan.folded_batch_norms).toBe(20);
+  expect(rows[1]!.plan.fusion_groups).toBeGreaterThanOrEqual(8);
 });

@@ -195,6 +195,25 @@ describe('compiled replay of a traced function', () => {
     expect(torch.equal(run(() => traced.call(x)) as Tensor, f(x))).toBe(true);
   });
 
+  it('tells whether a call ran the plan: last_plan and torch.jit.last_executed_optimized_graph()', () => {
+    const ex = args();
+    const traced = torch.jit.trace(chain, ex);
+    expect(traced.last_plan).toBeNull();
+    // the first call on a shape runs eagerly while it compiles; the next runs the plan
+    run(() => traced.call(...ex));
+    expect(traced.last_plan).toBeNull();
+    expect(torch.jit.last_executed_optimized_graph()).toBeNull();
+    run(() => traced.call(...args()));
+    expect(traced.last_plan).toEqual({ steps: 1, fusion_groups: 1, folded_constants: 0, folded_batch_norms: 0, planned_buffers: 0, planned_results: 0, hooked_calls: 0 });
+    expect(torch.jit.last_executed_optimized_graph()).toBe(traced.graph_for(...ex));
+    // a call recording autograd, or inside optimized_execution(false), runs eagerly
+    traced.call(ex[0]!.clone().requires_grad_(true), ex[1]!, ex[2]!);
+    expect(traced.last_plan).toBeNull();
+    expect(torch.jit.last_executed_optimized_graph()).toBeNull();
+    torch.jit.optimized_execution(false, () => run(() => traced.call(...ex)));
+    expect(traced.last_plan).toBeNull();
+  });
+
   it('runs op by op inside optimized_execution(false), and eagerly with autograd when inputs require grad', () => {
     const ex = args();
     const traced = torch.jit.trace(chain, ex);

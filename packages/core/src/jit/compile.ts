@@ -17,6 +17,49 @@ const MAX_PLANS = 8;
 /** A plan whose constants change this many times in a row stops compiling: replay runs eagerly instead. */
 const MAX_REBUILDS = 3;
 
+/**
+ * What a compiled plan runs, in figures (see `TracedModule.last_plan`).
+ *
+ * @example
+ * torch.no_grad(() => traced.call(x));
+ * traced.last_plan?.fusion_groups; // 8 for ResNet-18
+ */
+export interface PlanStats {
+  /** Steps run per call (fused chains, compiled ops, kernels, eager ops, hooked calls). */
+  steps: number;
+  /** Fused elementwise chains (`prim::FusionGroup`). */
+  fusion_groups: number;
+  /** Values folded as constants (parameters, buffers and what is computed from them alone). */
+  folded_constants: number;
+  /** Batch norms folded into the weight and bias of the convolution before them. */
+  folded_batch_norms: number;
+  /** Distinct buffers planned once, and the results that live in them. */
+  planned_buffers: number;
+  planned_results: number;
+  /** Hooked module calls, each running through its hooks with its own compiled forward. */
+  hooked_calls: number;
+}
+
+let last_executed: string | null = null;
+
+/**
+ * PyTorch's `torch.jit.last_executed_optimized_graph()`: the plan the last traced call ran compiled (as
+ * `graph_for` prints it), or null when that call ran eagerly (its first call on a shape compiles while it runs
+ * eagerly, a call needing grad records autograd).
+ *
+ * @example
+ * torch.no_grad(() => traced.call(x));
+ * torch.jit.last_executed_optimized_graph(); // 'folded constants: 8, …'
+ */
+export function last_executed_optimized_graph(): string | null {
+  return last_executed;
+}
+
+/** Records what the last traced call ran (a plan's text, or null for an eager run). */
+export function note_execution(text: string | null): void {
+  last_executed = text;
+}
+
 /** A parameter or buffer read folded as a constant, and what it was: a change invalidates the plan. */
 interface Snapshot {
   read: () => Tensor;
@@ -36,6 +79,8 @@ export class GraphCompiler {
   private readonly rebuilds = new Map<string, number>();
   private readonly subs = new Map<Graph, GraphCompiler>();
   private running = false;
+  /** The plan the last call ran, or null when it ran eagerly (or compiled while running eagerly). */
+  last: { text: string; stats: PlanStats } | null = null;
   /** A compiler of `graph` (a traced module's top graph or a hooked submodule's forward). */
   constructor(readonly graph: Graph) {}
 
@@ -64,6 +109,7 @@ export class GraphCompiler {
 
   /** Runs the graph on `inputs` (its input structure). */
   run(inputs: unknown[]): unknown {
+    this.last = null;
     if (this.running) return run_graph(this.graph, inputs);
     const [key, hooked] = this.key(inputs);
     let plan = this.plans.get(key);
@@ -72,7 +118,9 @@ export class GraphCompiler {
     try {
       if (plan !== undefined && plan.valid()) {
         this.rebuilds.set(key, 0);
-        return plan.run(inputs);
+        const out = plan.run(inputs);
+        this.last = plan;
+        return out;
       }
       const n = (this.rebuilds.get(key) ?? -1) + 1;
       this.rebuilds.set(key, n);
@@ -136,6 +184,8 @@ class Plan {
   private outputs: (s: Slots) => unknown = () => null;
   /** What the plan runs, one step a line (see `TracedModule.graph_for`). */
   text = '';
+  /** The same in figures. */
+  stats: PlanStats = { steps: 0, fusion_groups: 0, folded_constants: 0, folded_batch_norms: 0, planned_buffers: 0, planned_results: 0, hooked_calls: 0 };
 
   constructor(
     private readonly flat: Graph,
@@ -423,6 +473,16 @@ class Plan {
     this.steps = steps;
     this.consts = consts;
     this.text = plan_text(nodes, group_of, conv_args, special, constant, buffers);
+    const roots = new Set(group_of.values());
+    this.stats = {
+      steps: nodes.filter((n) => n !== null && !is_folded(n, constant)).length - [...roots].reduce((k, g) => k + g.members.length - 1, 0),
+      fusion_groups: roots.size,
+      folded_constants: constant.size,
+      folded_batch_norms: conv_args.size,
+      planned_buffers: new Set(buffers.values()).size,
+      planned_results: buffers.size,
+      hooked_calls: nodes.filter((n) => n !== null && n.what.kind === 'call').length,
+    };
 
     const in_tpl = g.input_template;
     this.bind_inputs = (s, actual) => {

@@ -59,31 +59,28 @@ function attention(named: Record<string, Template>, tensor: (v: Value) => Tensor
   const [qr, kr, vr] = [q._strides[q.ndim - 2]!, k._strides[k.ndim - 2]!, v._strides[v.ndim - 2]!];
   const qs = new Float32Array(L * E);
   const ks = new Float32Array(S * E);
-  const p = new Float32Array(L * S);
-  const row = new Float64Array(S);
+  // v is copied contiguous too: a GEMM copies its operand's whole span, which a head's strided rows make wide
+  const vs = new Float32Array(S * Ev);
+  const B = qo.length;
+  // every head's scores at once, so the eager softmax kernel runs once over them, in place
+  const p = new Float32Array(B * L * S);
+  const scores = { data: p, shape: [B * L, S], strides: [S, 1], offset: 0 };
   const shape = [...lead, L, Ev];
   const [qi, ki, vi] = [slot_of(query), slot_of(key), slot_of(value)];
   return (s) => {
     const [tq, tk, tv] = [s[qi] as Tensor, s[ki] as Tensor, s[vi] as Tensor];
     const [qd, kd, vd] = [tq._storage.data as Float32Array, tk._storage.data as Float32Array, tv._storage.data as Float32Array];
-    const out = new Float32Array(qo.length * L * Ev);
-    const gemm = kernels().gemm;
-    for (let b = 0; b < qo.length; b++) {
+    const out = new Float32Array(B * L * Ev);
+    const k = kernels();
+    for (let b = 0; b < B; b++) {
       for (let i = 0, src = tq._offset + qo[b]!; i < L; i++, src += qr) for (let e = 0; e < E; e++) qs[i * E + e] = qd[src + e]! * root;
       for (let j = 0, src = tk._offset + ko[b]!; j < S; j++, src += kr) for (let e = 0; e < E; e++) ks[j * E + e] = kd[src + e]! * root;
-      gemm(false, true, L, S, E, 1, qs, 0, E, ks, 0, E, 0, p, 0, S);
-      for (let i = 0; i < L; i++) {
-        const o = i * S;
-        let m = -Infinity;
-        for (let j = 0; j < S; j++) {
-          const x = p[o + j]!;
-          if (x > m || x !== x) m = x;
-        }
-        let sum = 0;
-        for (let j = 0; j < S; j++) sum += row[j] = Math.exp(p[o + j]! - m);
-        for (let j = 0; j < S; j++) p[o + j] = row[j]! / sum;
-      }
-      gemm(false, false, L, Ev, S, 1, p, 0, S, vd, tv._offset + vo[b]!, vr, 0, out, b * L * Ev, Ev);
+      k.gemm(false, true, L, S, E, 1, qs, 0, E, ks, 0, E, 0, p, b * L * S, S);
+    }
+    k.softmax(scores, 1, p, false);
+    for (let b = 0; b < B; b++) {
+      for (let j = 0, src = tv._offset + vo[b]!; j < S; j++, src += vr) for (let e = 0; e < Ev; e++) vs[j * Ev + e] = vd[src + e]!;
+      k.gemm(false, false, L, Ev, S, 1, p, b * L * S, S, vs, 0, Ev, 0, out, b * L * Ev, Ev);
     }
     s[out_slot] = new Tensor(new Storage(out), shape, 'float32');
   };
