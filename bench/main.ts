@@ -255,7 +255,7 @@ function print_traced(rows: TracedRow[]): void {
 
 /** What the timed traced calls ran, in a few words. */
 function plan_summary(p: torch.jit.PlanStats): string {
-  return `every call: ${p.steps} steps, ${p.fusion_groups} fused groups, ${p.folded_batch_norms} batch norms folded, ${p.folded_constants} folded constants, ${p.planned_buffers} buffers for ${p.planned_results} results`;
+  return `every call: ${p.steps} steps, ${p.kernels} kernels into planned memory (${p.epilogues} with a ReLU epilogue), ${p.fusion_groups} fused groups, ${p.folded_batch_norms} batch norms folded, ${p.planned_buffers} buffers for ${p.planned_results} results`;
 }
 
 async function main(): Promise<void> {

@@ -166,7 +166,7 @@ describe('compiled replay of a traced function', () => {
     };
     const ex = [torch.randn([8, 8]), torch.randn([8, 8])];
     const traced = torch.jit.trace(f, ex);
-    expect(traced.graph_for(...ex)).toContain('planned buffers: 1 for 4 fused results');
+    expect(traced.graph_for(...ex)).toContain('planned buffers: 1 for 4 results');
     const xs = [torch.randn([8, 8]), torch.randn([8, 8])];
     expect(torch.equal(run(() => traced.call(...xs)) as Tensor, f(xs[0]!, xs[1]!))).toBe(true);
   });
@@ -204,7 +204,7 @@ describe('compiled replay of a traced function', () => {
     expect(traced.last_plan).toBeNull();
     expect(torch.jit.last_executed_optimized_graph()).toBeNull();
     run(() => traced.call(...args()));
-    expect(traced.last_plan).toEqual({ steps: 1, fusion_groups: 1, folded_constants: 0, folded_batch_norms: 0, planned_buffers: 0, planned_results: 0, hooked_calls: 0 });
+    expect(traced.last_plan).toEqual({ steps: 1, fusion_groups: 1, folded_constants: 0, folded_batch_norms: 0, planned_buffers: 0, planned_results: 0, kernels: 0, epilogues: 0, hooked_calls: 0 });
     expect(torch.jit.last_executed_optimized_graph()).toBe(traced.graph_for(...ex));
     // a call recording autograd, or inside optimized_execution(false), runs eagerly
     traced.call(ex[0]!.clone().requires_grad_(true), ex[1]!, ex[2]!);

@@ -5,9 +5,10 @@ import { no_grad } from '../autograd/grad_mode.js';
 import type { TypedArray } from '../dtype.js';
 import { numel_of } from '../shape.js';
 import { Storage, Tensor } from '../tensor.js';
-import { compiled_op, type Slots, type Step } from './compiled_ops.js';
+import type { Slots, Step } from './compiled_ops.js';
 import { channel_affine, elementwise_of, fused_kernel, type Elementwise, type FusedKernel, type FusedMember, type OperandLayout } from './fusion.js';
 import { fill_template, GraphNode, tensors_in, type_of, Value, type Graph, type Template } from './graph.js';
+import { kernel_op, relu_in_place, type KernelOp } from './kernel_ops.js';
 import { bind, inline_graph, run_graph, run_node } from './tracer.js';
 
 /** Ops that draw random numbers (or leave memory unset): never folded, whatever their inputs. */
@@ -36,6 +37,10 @@ export interface PlanStats {
   /** Distinct buffers planned once, and the results that live in them. */
   planned_buffers: number;
   planned_results: number;
+  /** Ops run as the backend's kernels straight into the plan's memory (convolutions, linear layers, pooling, attention, layer norm). */
+  kernels: number;
+  /** ReLUs applied by the kernel step before them (a convolution's or linear layer's epilogue). */
+  epilogues: number;
   /** Hooked module calls, each running through its hooks with its own compiled forward. */
   hooked_calls: number;
 }
@@ -185,7 +190,7 @@ class Plan {
   /** What the plan runs, one step a line (see `TracedModule.graph_for`). */
   text = '';
   /** The same in figures. */
-  stats: PlanStats = { steps: 0, fusion_groups: 0, folded_constants: 0, folded_batch_norms: 0, planned_buffers: 0, planned_results: 0, hooked_calls: 0 };
+  stats: PlanStats = { steps: 0, fusion_groups: 0, folded_constants: 0, folded_batch_norms: 0, planned_buffers: 0, planned_results: 0, kernels: 0, epilogues: 0, hooked_calls: 0 };
 
   constructor(
     private readonly flat: Graph,
@@ -364,6 +369,31 @@ class Plan {
       analyse();
     }
 
+    // kernels: ops the backend computes into memory the plan gives; a ReLU alone reading one's private result
+    // is applied by the same step (its epilogue), its result the kernel's
+    const kernel_of = new Map<number, { op: KernelOp; relu: GraphNode | null }>();
+    const lookup = (v: Value): Tensor | null => extra.get(v) ?? tensor(canon(v));
+    nodes.forEach((node, i) => {
+      if (node === null || is_folded(node, constant)) return;
+      const op = kernel_op(node, lookup, (conv_args.get(i) as Template[] | undefined) ?? null);
+      if (op === null) return;
+      let relu: GraphNode | null = null;
+      const out = node.out as Value;
+      const readers = uses.get(out) ?? [];
+      const r = readers.length === 1 && readers[0] !== N ? nodes[readers[0]!]! : null;
+      if (op.takes_relu && r !== null && (r.name === 'aten::relu' || r.name === 'aten::relu_') && r.out instanceof Value && private_value(out)) {
+        relu = r;
+        rename.set(r.out, out);
+        nodes[readers[0]!] = null;
+      }
+      kernel_of.set(i, { op: { ...op, reads: op.reads.map(canon) }, relu });
+    });
+    if ([...kernel_of.values()].some((k) => k.relu !== null)) {
+      // an epilogue ReLU's output is its kernel's now, likewise
+      for (const [st, list] of sharing) sharing.set(st, list.filter((v) => !rename.has(v)));
+      analyse();
+    }
+
     // fusion: each elementwise op joins the chains whose results only it reads
     const group_of = new Map<number, Group>();
     let epoch = 0;
@@ -437,11 +467,17 @@ class Plan {
       }
     }
 
-    // buffers: a chain's result that nobody else sees gets memory reused across calls and, once dead, by later chains
-    const buffers = plan_buffers(nodes, group_of, last, (v) => {
+    // buffers: a chain's or kernel's result that nobody else sees gets memory reused across calls and, once
+    // dead, by later results
+    const planned = (i: number): Value | null => {
+      const grp = group_of.get(i);
+      if (grp !== undefined) return grp.members[grp.members.length - 1] === i ? (nodes[i]!.out as Value) : null;
+      return kernel_of.has(i) ? (nodes[i]!.out as Value) : null;
+    };
+    const buffers = plan_buffers(nodes, planned, last, (v) => {
       const st = storage_of(v);
       if (st === null || escaping.has(st)) return [];
-      // views and in-place results over the chain's memory keep it alive
+      // views and in-place results over the memory keep it alive
       return (sharing.get(st) ?? []).filter((w) => w === v || !nodes.some((n, j) => n !== null && group_of.has(j) && n.outputs().includes(w)));
     }, tensor, time);
 
@@ -454,17 +490,15 @@ class Plan {
       if (list === undefined) release.set(t, [slot_of(v)]);
       else list.push(slot_of(v));
     }
-    const special = new Set<number>();
     nodes.forEach((node, i) => {
       if (node === null || is_folded(node, constant)) return;
       const grp = group_of.get(i);
+      const k = kernel_of.get(i);
       if (grp !== undefined) {
         if (grp.members[grp.members.length - 1] === i) steps.push(fused_step(grp, nodes as GraphNode[], affine, canon, slot_of, tensor, buffers.get(node.out as Value) ?? null));
-      } else {
-        const op = conv_args.has(i) ? null : compiled_op(node, tensor, slot_of);
-        if (op !== null) special.add(i);
-        steps.push(op ?? node_step(node, conv_args.get(i) ?? remap(node.args), slot_of, this.owner));
-      }
+      } else if (k !== undefined) {
+        steps.push(kernel_step(k.op, k.relu !== null, k.op.reads.map(slot_of), slot_of(node.out as Value), buffers.get(node.out as Value) ?? null));
+      } else steps.push(node_step(node, conv_args.get(i) ?? remap(node.args), slot_of, this.owner));
       const dead = release.get(i);
       if (dead !== undefined) steps.push((s) => {
         for (const k of dead) s[k] = undefined;
@@ -472,7 +506,7 @@ class Plan {
     });
     this.steps = steps;
     this.consts = consts;
-    this.text = plan_text(nodes, group_of, conv_args, special, constant, buffers);
+    this.text = plan_text(nodes, group_of, conv_args, kernel_of, constant, buffers);
     const roots = new Set(group_of.values());
     this.stats = {
       steps: nodes.filter((n) => n !== null && !is_folded(n, constant)).length - [...roots].reduce((k, g) => k + g.members.length - 1, 0),
@@ -481,6 +515,8 @@ class Plan {
       folded_batch_norms: conv_args.size,
       planned_buffers: new Set(buffers.values()).size,
       planned_results: buffers.size,
+      kernels: kernel_of.size,
+      epilogues: [...kernel_of.values()].filter((k) => k.relu !== null).length,
       hooked_calls: nodes.filter((n) => n !== null && n.what.kind === 'call').length,
     };
 
@@ -502,11 +538,11 @@ class Plan {
  * `prim::FusionGroup[ops]`, a compiled op marked `compiled`, a convolution with a folded batch norm).
  */
 function plan_text(
-  nodes: readonly (GraphNode | null)[], group_of: Map<number, Group>, conv_args: Map<number, Template>, special: Set<number>,
+  nodes: readonly (GraphNode | null)[], group_of: Map<number, Group>, conv_args: Map<number, Template>, kernel_of: Map<number, { relu: GraphNode | null }>,
   constant: Set<Value>, buffers: Map<Value, Float32Array>,
 ): string {
   const distinct = new Set(buffers.values());
-  const lines = [`folded constants: ${constant.size}, planned buffers: ${distinct.size} for ${buffers.size} fused results`];
+  const lines = [`folded constants: ${constant.size}, planned buffers: ${distinct.size} for ${buffers.size} results`];
   nodes.forEach((node, i) => {
     if (node === null || is_folded(node, constant)) return;
     const grp = group_of.get(i);
@@ -514,7 +550,11 @@ function plan_text(
       if (grp.members[grp.members.length - 1] === i) lines.push(`prim::FusionGroup[${grp.members.map((m) => nodes[m]!.name).join(', ')}]`);
     } else if (node.what.kind === 'call') lines.push(`prim::CallMethod[name="forward"](%self.${node.what.attr}) (hooked)`);
     else if (node.what.kind === 'attr') lines.push(`prim::GetAttr[name="${node.what.attr}"]`);
-    else lines.push(`${node.name}${conv_args.has(i) ? ' (batch_norm folded)' : special.has(i) ? ' (compiled)' : ''}`);
+    else {
+      const k = kernel_of.get(i);
+      const notes = [...(k !== undefined ? ['compiled'] : []), ...(conv_args.has(i) ? ['batch_norm folded'] : []), ...(k?.relu ? [`epilogue ${k.relu.name}`] : [])];
+      lines.push(`${node.name}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`);
+    }
   });
   return lines.join('\n') + '\n';
 }
@@ -598,16 +638,15 @@ function batch_norm_constants(node: GraphNode, canon: (v: Value) => Value, const
  * result or of a view over it, each given a buffer freed by an earlier interval when one of its size is free.
  */
 function plan_buffers(
-  nodes: readonly (GraphNode | null)[], group_of: Map<number, Group>, last: Map<Value, number>,
+  nodes: readonly (GraphNode | null)[], planned: (i: number) => Value | null, last: Map<Value, number>,
   aliases: (v: Value) => Value[], tensor: (v: Value) => Tensor | null, time: (i: number) => number,
 ): Map<Value, Float32Array> {
   const out = new Map<Value, Float32Array>();
   const live: { end: number; buf: Float32Array }[] = [];
   const free: Float32Array[] = [];
   nodes.forEach((node, i) => {
-    const grp = group_of.get(i);
-    if (node === null || grp === undefined || grp.members[grp.members.length - 1] !== i) return;
-    const v = node.out as Value;
+    const v = node === null ? null : planned(i);
+    if (v === null) return;
     const al = aliases(v);
     if (al.length === 0) return;
     for (let k = live.length - 1; k >= 0; k--) {
@@ -657,6 +696,7 @@ function fused_step(
   const fixed = inputs.map((x) => (x instanceof Value ? null : x));
   const data: ArrayLike<number>[] = inputs.map(() => new Float32Array(0));
   const offsets = inputs.map(() => 0);
+  const result = buffer === null ? null : new Tensor(new Storage(buffer), shape, 'float32');
   return (s) => {
     for (let k = 0; k < reads.length; k++) {
       const t = fixed[k] ?? (s[reads[k]!] as Tensor);
@@ -665,7 +705,25 @@ function fused_step(
     }
     const out = buffer ?? new Float32Array(n);
     kernel(data, offsets, out);
-    s[root] = new Tensor(new Storage(out), shape, 'float32');
+    s[root] = result ?? new Tensor(new Storage(out), shape, 'float32');
+  };
+}
+
+/**
+ * A step running one kernel op (and its epilogue ReLU) into its planned buffer, whose tensor is made once; a
+ * result others see (an output, a hook's argument) gets fresh memory each call.
+ */
+function kernel_step(op: KernelOp, relu: boolean, reads: number[], out_slot: number, buffer: Float32Array | null): Step {
+  const shape = op.shape;
+  const n = numel_of(shape);
+  const result = buffer === null ? null : new Tensor(new Storage(buffer), shape, 'float32');
+  const xs = new Array<Tensor>(reads.length);
+  return (s) => {
+    for (let k = 0; k < reads.length; k++) xs[k] = s[reads[k]!] as Tensor;
+    const out = buffer ?? new Float32Array(n);
+    op.run(xs, out);
+    if (relu) relu_in_place(out);
+    s[out_slot] = result ?? new Tensor(new Storage(out), shape, 'float32');
   };
 }
 

@@ -1,24 +1,18 @@
-// Ops a compiled replay runs as one kernel where eager code runs several: attention without mask or dropout
-// (scores, softmax and the weighted sum per head, in scratch memory planned once) and layer norm over the last dim.
+// Ops a compiled replay runs as one kernel sequence where eager code runs several ops: attention without mask or
+// dropout (scores, softmax and the weighted sum per head, in scratch memory planned once) and layer norm over the
+// last dim, each writing into memory the plan gives it (see kernel_ops.ts).
 import { kernels } from '../kernels/backend.js';
+import type { FloatArray } from '../kernels/js/nn_kernels.js';
 import { layer_norm_rows } from '../ops/layer_norm_rows.js';
 import { numel_of } from '../shape.js';
-import { Storage, Tensor } from '../tensor.js';
-import { Value, type GraphNode, type Template } from './graph.js';
+import type { Tensor } from '../tensor.js';
+import { Value, type Template } from './graph.js';
+import type { KernelOp } from './kernel_ops.js';
 
 /** The values a step reads and writes, by slot. */
 export type Slots = unknown[];
 /** One step of a compiled replay. */
 export type Step = (s: Slots) => void;
-
-/** A compiled form of `node`, or null when it has none or its recorded operands do not suit it. */
-export function compiled_op(node: GraphNode, tensor: (v: Value) => Tensor | null, slot_of: (v: Value) => number): Step | null {
-  if (node.what.kind !== 'op' || node.what.named === null || !(node.out instanceof Value)) return null;
-  const named = node.what.named;
-  if (node.name === 'aten::scaled_dot_product_attention') return attention(named, tensor, slot_of(node.out), slot_of);
-  if (node.name === 'aten::layer_norm') return layer_norm(named, tensor, slot_of(node.out), slot_of);
-  return null;
-}
 
 /** Row-major offsets of each matrix of a `[..., R, C]` view (its leading dims walked in order). */
 function matrix_offsets(t: Tensor): number[] {
@@ -40,7 +34,7 @@ function matrix_offsets(t: Tensor): number[] {
  * the same GEMM calls, each exponential computed once and reused), reading q, k and v in place through their
  * strides and writing a contiguous result.
  */
-function attention(named: Record<string, Template>, tensor: (v: Value) => Tensor | null, out_slot: number, slot_of: (v: Value) => number): Step | null {
+export function attention(named: Record<string, Template>, tensor: (v: Value) => Tensor | null): KernelOp | null {
   const { query, key, value } = named;
   if (named.attn_mask !== null || named.dropout_p !== 0 || named.is_causal !== false) return null;
   if (!(query instanceof Value) || !(key instanceof Value) || !(value instanceof Value)) return null;
@@ -65,29 +59,25 @@ function attention(named: Record<string, Template>, tensor: (v: Value) => Tensor
   // every head's scores at once, so the eager softmax kernel runs once over them, in place
   const p = new Float32Array(B * L * S);
   const scores = { data: p, shape: [B * L, S], strides: [S, 1], offset: 0 };
-  const shape = [...lead, L, Ev];
-  const [qi, ki, vi] = [slot_of(query), slot_of(key), slot_of(value)];
-  return (s) => {
-    const [tq, tk, tv] = [s[qi] as Tensor, s[ki] as Tensor, s[vi] as Tensor];
-    const [qd, kd, vd] = [tq._storage.data as Float32Array, tk._storage.data as Float32Array, tv._storage.data as Float32Array];
-    const out = new Float32Array(B * L * Ev);
+  const run = ([tq, tk, tv]: readonly Tensor[], out: Float32Array): void => {
+    const [qd, kd, vd] = [tq!._storage.data as Float32Array, tk!._storage.data as Float32Array, tv!._storage.data as Float32Array];
     const k = kernels();
     for (let b = 0; b < B; b++) {
-      for (let i = 0, src = tq._offset + qo[b]!; i < L; i++, src += qr) for (let e = 0; e < E; e++) qs[i * E + e] = qd[src + e]! * root;
-      for (let j = 0, src = tk._offset + ko[b]!; j < S; j++, src += kr) for (let e = 0; e < E; e++) ks[j * E + e] = kd[src + e]! * root;
+      for (let i = 0, src = tq!._offset + qo[b]!; i < L; i++, src += qr) for (let e = 0; e < E; e++) qs[i * E + e] = qd[src + e]! * root;
+      for (let j = 0, src = tk!._offset + ko[b]!; j < S; j++, src += kr) for (let e = 0; e < E; e++) ks[j * E + e] = kd[src + e]! * root;
       k.gemm(false, true, L, S, E, 1, qs, 0, E, ks, 0, E, 0, p, b * L * S, S);
     }
     k.softmax(scores, 1, p, false);
     for (let b = 0; b < B; b++) {
-      for (let j = 0, src = tv._offset + vo[b]!; j < S; j++, src += vr) for (let e = 0; e < Ev; e++) vs[j * Ev + e] = vd[src + e]!;
+      for (let j = 0, src = tv!._offset + vo[b]!; j < S; j++, src += vr) for (let e = 0; e < Ev; e++) vs[j * Ev + e] = vd[src + e]!;
       k.gemm(false, false, L, Ev, S, 1, p, b * L * S, S, vs, 0, Ev, 0, out, b * L * Ev, Ev);
     }
-    s[out_slot] = new Tensor(new Storage(out), shape, 'float32');
   };
+  return { reads: [query, key, value], shape: [...lead, L, Ev], takes_relu: false, run };
 }
 
 /** Layer norm over the last dim of a contiguous float32 input: the eager op's own kernels, without the graph recording. */
-function layer_norm(named: Record<string, Template>, tensor: (v: Value) => Tensor | null, out_slot: number, slot_of: (v: Value) => number): Step | null {
+export function layer_norm(named: Record<string, Template>, tensor: (v: Value) => Tensor | null): KernelOp | null {
   const { input, weight, bias, eps, normalized_shape } = named;
   if (!(input instanceof Value) || !Array.isArray(normalized_shape) || normalized_shape.length !== 1 || typeof eps !== 'number') return null;
   const x = tensor(input);
@@ -96,11 +86,16 @@ function layer_norm(named: Record<string, Template>, tensor: (v: Value) => Tenso
   if (affine.some((t, i) => (t === null ? [weight, bias][i] !== null : t._dtype !== 'float32' || !t.is_contiguous()))) return null;
   const D = x.shape[x.ndim - 1]!;
   const rows = D === 0 ? 0 : x.numel() / D;
-  const xi = slot_of(input);
-  const [wi, bi] = [weight, bias].map((t) => (t instanceof Value ? slot_of(t) : -1)) as [number, number];
-  return (s) => {
-    const w = wi < 0 ? null : (s[wi] as Tensor);
-    const b = bi < 0 ? null : (s[bi] as Tensor);
-    s[out_slot] = layer_norm_rows(s[xi] as Tensor, rows, D, w, b, eps).out;
+  const has = [weight instanceof Value, bias instanceof Value];
+  const reads = [input, weight, bias].filter((v): v is Value => v instanceof Value);
+  return {
+    reads,
+    shape: [...x.shape],
+    takes_relu: false,
+    run: (xs, out) => {
+      const w = has[0] ? xs[1]! : null;
+      const b = has[1] ? xs[has[0] ? 2 : 1]! : null;
+      layer_norm_rows(xs[0]!, rows, D, w, b, eps, out as FloatArray);
+    },
   };
 }

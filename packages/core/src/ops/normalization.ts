@@ -190,7 +190,8 @@ export function layer_norm(
   const D = numel_of(normalized_shape);
   const R = D === 0 ? 0 : numel_of(input.shape) / D;
   const ks = kernels();
-  const { out, mu, invstd } = layer_norm_rows(input, R, D, weight, bias, eps);
+  const { out: result, mu, invstd } = layer_norm_rows(input, R, D, weight, bias, eps);
+  const out = result!;
   record('NativeLayerNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
     const [xs, ws] = ctx.saved_tensors;
     const need = [0, 1, 2].map((i) => ctx.needs_input_grad(i));
