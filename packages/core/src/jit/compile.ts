@@ -34,8 +34,9 @@ export interface PlanStats {
   folded_constants: number;
   /** Batch norms folded into the weight and bias of the convolution before them. */
   folded_batch_norms: number;
-  /** Distinct buffers planned once, and the results that live in them. */
+  /** Distinct buffers planned once (reused across calls and by results whose lives do not overlap). */
   planned_buffers: number;
+  /** Results that live in those buffers. */
   planned_results: number;
   /** Ops run as the backend's kernels straight into the plan's memory (convolutions, linear layers, pooling, attention, layer norm). */
   kernels: number;
