@@ -123,6 +123,13 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
     ['5x5 pad 2, 2 groups, 18 output columns', p(2, 4, 13, 18, 6, 5, 1, 2, 2)],
     ['3x3 dilation 2 pad 1 on 17x26', { ...p(2, 2, 17, 26, 7, 3, 1, 1), dilation: [2, 2], Ho: conv2d_out_size(17, 3, 1, 1, 2), Wo: conv2d_out_size(26, 3, 1, 1, 2) }],
     ['1x7 kernel pad (0, 3), width 40', { ...p(2, 3, 6, 40, 4, 1, 1, 0), kw: 7, padding: [0, 3], Wo: conv2d_out_size(40, 7, 1, 3, 1) }],
+    // small maps run the batch as one GEMM (the forward and input gradient under 16 pixels, the weight
+    // gradient under 64): columns past NC, the weight gradient's unfolded input in two row blocks
+    ['batched, 120 samples of 3x3 at stride 2: 1080 columns', p(120, 4, 6, 6, 6, 3, 2, 1)],
+    ['batched weight gradient, 40 samples of 7x7: depth 288 unfolded 264 rows at a time', p(40, 32, 7, 7, 8, 3, 1, 1)],
+    ['batched, 1x1 maps (ResNet-18 layer4 on 32x32)', p(4, 24, 1, 1, 20, 3, 1, 1)],
+    ['batched, 2x2 maps, 136 output channels > MC, depth 288 > KC', p(3, 32, 2, 2, 136, 3, 1, 1)],
+    ['batched, 1x1 kernel at stride 2', p(5, 12, 4, 4, 10, 1, 2, 0)],
   );
   for (const [name, cp] of conv_cases) {
     const { N, C, H, W, O, kh, kw, groups, Ho, Wo } = cp;

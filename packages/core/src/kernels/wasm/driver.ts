@@ -8,14 +8,15 @@ export interface KernelExports {
   pack_b(src: number, rs: number, cs: number, kb: number, nb: number, dst: number): void;
   fill_rows(c: number, rows: number, cols: number, ld: number, values: number): void;
   im2col(x: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
-    dh: number, dw: number, Ho: number, Wo: number, r0: number, r1: number, col: number): void;
+    dh: number, dw: number, Ho: number, Wo: number, r0: number, r1: number, col: number, ld: number): void;
   im2col_packed(x: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
-    dh: number, dw: number, Wo: number, k0: number, kb: number, j0: number, nb: number, dst: number): void;
+    dh: number, dw: number, Wo: number, k0: number, kb: number, j0: number, nb: number, dst: number, Ho: number, xs_bytes: number): void;
   tap_offsets(dst: number, cg: number, H: number, W: number, kh: number, kw: number, dh: number, dw: number): void;
   conv_forward_direct(a: number, x: number, offs: number, out: number, og: number, ckk: number, H: number, W: number,
     kh: number, kw: number, ph: number, pw: number, dh: number, dw: number, Ho: number, Wo: number, bpack: number, tmp: number): void;
   col2im(col: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
-    dh: number, dw: number, Ho: number, Wo: number, c0: number, c1: number, gx: number): void;
+    dh: number, dw: number, Ho: number, Wo: number, c0: number, c1: number, gx: number, ld: number): void;
+  copy_rows(src: number, src_ld: number, dst: number, dst_ld: number, rows: number, cols: number): void;
   max_pool2d(x: number, out: number, idx: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number,
     sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, Ho: number, Wo: number): void;
   max_pool2d_backward(go: number, idx: number, gx: number, p0: number, p1: number, HW: number, L: number): void;
@@ -127,8 +128,14 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     else each_chunk(M, 4, T, (il, ih) => gemm_part(a, Mp, pack_b, c, ldc, K, il, ih, 0, N, tmp, bpack));
   }
 
+  /**
+   * Rows of the unfolded input a batched weight gradient unfolds at a time for J columns: about 2 MB of
+   * scratch, whole micro-panels, at most one column block.
+   */
+  const unfold_rows = (J: number): number => Math.max(8, Math.min(NC, Math.floor((1 << 19) / J / 8) * 8));
+
   function run_conv(op: number, T: number, scratch: number): void {
-    const [N, C, H, W, O, kh, kw, sh, sw, ph, pw, dh, dw, groups, Ho, Wo, p0, p1, p2, p3, p4] = job().subarray(3, 24);
+    const [N, C, H, W, O, kh, kw, sh, sw, ph, pw, dh, dw, groups, Ho, Wo, batched, p0, p1, p2, p3, p4] = job().subarray(3, 25);
     const cg = C / groups;
     const og = O / groups;
     const L = Ho * Wo;
@@ -140,6 +147,11 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     const col = apack + up(og, 4) * KC * 4;
     // a 1 x 1 kernel at stride 1 without padding unfolds the input to itself: no im2col, no col2im
     const plain = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
+    if (batched === 1) {
+      run_conv_batched(op, T, { N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, groups, Ho, Wo, cg, og, L, HW, ckk },
+        [p0, p1, p2, p3], tmp, bpack, apack, col);
+      return;
+    }
 
     /** dst[O, jl:jh] += sum over samples [n_lo, n_hi) of go_n,g[og, L] im2col(x_n,g)[jl:jh, L]^T, n in order. */
     const weight_grad = (go: number, x: number, n_lo: number, n_hi: number, jl: number, jh: number, dst: number): void => {
@@ -147,7 +159,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
         for (let n = n_lo; n < n_hi; n++) {
           const x_ng = x + (n * C + g * cg) * HW * 4;
           const rows = plain ? x_ng + jl * L * 4 : col;
-          if (!plain) ex.im2col(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, jl, jh, col);
+          if (!plain) ex.im2col(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, jl, jh, col, L);
           const go_ng = go + (n * O + g * og) * L * 4;
           for (let k0 = 0; k0 < L; k0 += KC) {
             const kb = Math.min(KC, L - k0);
@@ -197,7 +209,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
             }
             // B is the input itself (1 x 1), or its blocks unfolded straight into packed form
             const pack_b: PackB = plain ? strided_b(x_ng, L, 1)
-              : (k0, kb, j0, nb, dst) => ex.im2col_packed(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, dst);
+              : (k0, kb, j0, nb, dst) => ex.im2col_packed(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, dst, Ho, 0);
             gemm_part(a_g, up(og, 4), pack_b, out_ng, L, ckk, 0, og, 0, L, tmp, bpack);
           }
         }
@@ -212,7 +224,73 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
             const dst = plain ? gx_ng : col;
             ex.fill_rows(dst, ckk, L, L, -1);
             gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), strided_b(go + (n * O + g * og) * L * 4, L, 1), dst, L, og, 0, ckk, 0, L, tmp, bpack);
-            if (!plain) ex.col2im(col, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, cg, gx_ng);
+            if (!plain) ex.col2im(col, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, cg, gx_ng, L);
+          }
+        }
+      });
+    }
+  }
+
+  /** A convolution's shape as the batched passes read it. */
+  interface ConvShape {
+    N: number; C: number; H: number; W: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
+    dh: number; dw: number; groups: number; Ho: number; Wo: number; cg: number; og: number; L: number; HW: number; ckk: number;
+  }
+
+  /**
+   * The three passes on small output maps, with the whole batch side by side as J = N*L columns of one GEMM
+   * per group (per sample, a 4x4 or 1x1 map makes a GEMM a few columns wide that streams the whole weight
+   * once per sample). The host moves the output gradient into, and the output out of, the [O, J] layout.
+   * Forward: c[O, J] = bias + W_g im2col(x)[ckk, J], threads sharing columns. Input gradient: col[ckk, J] =
+   * W_g^T go[O, J] for whole samples, each folded back by col2im. Weight gradient: gw[O, ckk] = go[O, J]
+   * im2col(x)[ckk, J]^T, threads sharing gw's columns, each summed over J in the same order for any count.
+   */
+  function run_conv_batched(op: number, T: number, s: ConvShape, p: number[], tmp: number, bpack: number, apack: number, col: number): void {
+    const { N, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, groups, Ho, Wo, cg, og, L, HW, ckk } = s;
+    const J = N * L;
+    const xs = C * HW * 4;
+    if (op === OP.CONV) {
+      const [x, a, bias, c] = p as [number, number, number, number];
+      each_chunk(J, 8, T, (jl, jh) => {
+        for (let g = 0; g < groups; g++) {
+          const c_g = c + g * og * J * 4;
+          const x_g = x + g * cg * HW * 4;
+          ex.fill_rows(c_g + jl * 4, og, jh - jl, J, bias === -1 ? -1 : bias + g * og * 4);
+          const pack_b: PackB = (k0, kb, j0, nb, dst) => ex.im2col_packed(x_g, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, dst, Ho, xs);
+          gemm_part(a + g * up(og, 4) * ckk * 4, up(og, 4), pack_b, c_g, J, ckk, 0, og, jl, jh, tmp, bpack);
+        }
+      });
+    } else if (op === OP.CONV_INPUT) {
+      const [go, a, gx, cols] = p as [number, number, number, number];
+      each_chunk(N, 1, T, (n_lo, n_hi) => {
+        const jl = n_lo * L;
+        const jh = n_hi * L;
+        for (let g = 0; g < groups; g++) {
+          const col_g = cols + g * ckk * J * 4;
+          ex.fill_rows(col_g + jl * 4, ckk, jh - jl, J, -1);
+          gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), strided_b(go + g * og * J * 4, J, 1), col_g, J, og, 0, ckk, jl, jh, tmp, bpack);
+          for (let n = n_lo; n < n_hi; n++) {
+            ex.col2im(col_g + n * L * 4, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, cg, gx + (n * C + g * cg) * HW * 4, J);
+          }
+        }
+      });
+    } else {
+      const [go, x, gw] = p as [number, number, number];
+      const rb = unfold_rows(J);
+      each_chunk(ckk, 8, T, (jl, jh) => {
+        for (let g = 0; g < groups; g++) {
+          const go_g = go + g * og * J * 4;
+          for (let r0 = jl; r0 < jh; r0 += rb) {
+            const nb = Math.min(rb, jh - r0);
+            for (let n = 0; n < N; n++) ex.im2col(x + (n * C + g * cg) * HW * 4, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, r0, r0 + nb, col + n * L * 4, J);
+            for (let k0 = 0; k0 < J; k0 += KC) {
+              const kb = Math.min(KC, J - k0);
+              ex.pack_a(go_g + k0 * 4, J, 1, og, kb, apack);
+              ex.pack_b(col + k0 * 4, 1, J, kb, nb, bpack);
+              for (let i0 = 0; i0 < og; i0 += MC) {
+                ex.gemm_block(apack + i0 * kb * 4, bpack, gw + ((g * og + i0) * ckk + r0) * 4, Math.min(MC, og - i0), nb, kb, ckk * 4, tmp);
+              }
+            }
           }
         }
       });
@@ -223,9 +301,13 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     const op = job()[0];
     if (op === OP.GEMM) return TMP_BYTES + BPACK_BYTES;
     if (op === OP.CONV || op === OP.CONV_INPUT || op === OP.CONV_WEIGHT) {
-      const [, C, , , O, kh, kw, , , , , , , groups, Ho, Wo] = job().subarray(3, 19);
+      const [N, C, , , O, kh, kw, , , , , , , groups, Ho, Wo, batched] = job().subarray(3, 20);
       const og = O / groups;
-      return TMP_BYTES + BPACK_BYTES + up(og, 4) * KC * 4 + (C / groups) * kh * kw * Ho * Wo * 4;
+      const ckk = (C / groups) * kh * kw;
+      const L = Ho * Wo;
+      const fixed = TMP_BYTES + BPACK_BYTES + up(og, 4) * KC * 4;
+      if (batched !== 1) return fixed + ckk * L * 4;
+      return op === OP.CONV_WEIGHT ? fixed + unfold_rows(N * L) * N * L * 4 : fixed;
     }
     if (op === OP.AVG_POOL_BACKWARD) {
       const [, H, W] = job().subarray(3, 6);

@@ -134,7 +134,7 @@
 
   ;; Packs op(A)[0:mb, 0:kb], op(A)[i, k] = src[i*rs + k*cs], into 4-row micro-panels at dst:
   ;; dst[t*kb*4 + k*4 + r] = op(A)[t*4 + r, k], rows past mb as zeros. Row-major A (cs = 1) moves
-  ;; 4 x 4 blocks with vector loads and a register transpose.
+  ;; 4 x 4 blocks with vector loads and a register transpose; column-major A (rs = 1) one vector per k.
   (func (export "pack_a")
     (param $src i32) (param $rs i32) (param $cs i32) (param $mb i32) (param $kb i32) (param $dst i32)
     (local $t i32) (local $r i32) (local $k i32) (local $k4 i32) (local $d i32) (local $s i32) (local $rows i32)
@@ -171,7 +171,20 @@
               (local.set $s (i32.add (local.get $s) (i32.const 16)))
               (local.set $d (i32.add (local.get $d) (i32.const 64)))
               (local.set $k (i32.add (local.get $k) (i32.const 4)))
-              (br $by4)))))
+              (br $by4))))
+        (else
+          (if (i32.and (i32.ge_s (local.get $rows) (i32.const 4)) (i32.eq (local.get $rs) (i32.const 1)))
+            (then
+              ;; the panel's four rows are adjacent at every k
+              (local.set $s (i32.add (local.get $src) (i32.shl (local.get $t) (i32.const 2))))
+              (block $done_cols
+                (loop $by1
+                  (br_if $done_cols (i32.ge_u (local.get $k) (local.get $kb)))
+                  (v128.store (local.get $d) (v128.load (local.get $s)))
+                  (local.set $s (i32.add (local.get $s) (local.get $csb)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $by1)))))))
       ;; the remaining k (all of them when the fast path does not apply), one element at a time
       (local.set $r (i32.const 0))
       (loop $over_r
@@ -327,6 +340,19 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $tail))))
 
+;; dst[i*dst_ld + j] = src[i*src_ld + j] for i < rows, j < cols (strides in floats): a batch of per-sample
+  ;; [rows x cols] blocks moved to or from one [rows x N*cols] matrix.
+  (func (export "copy_rows")
+    (param $src i32) (param $src_ld i32) (param $dst i32) (param $dst_ld i32) (param $rows i32) (param $cols i32)
+    (block $done
+      (loop $over_rows
+        (br_if $done (i32.le_s (local.get $rows) (i32.const 0)))
+        (call $copy_f32 (local.get $dst) (local.get $src) (local.get $cols))
+        (local.set $src (i32.add (local.get $src) (i32.shl (local.get $src_ld) (i32.const 2))))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $dst_ld) (i32.const 2))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $over_rows))))
+
   ;; Sets n floats at d to 0 (vectors, then a scalar tail); cheaper than memory.fill for the short runs here.
   (func $zero_f32 (param $d i32) (param $n i32)
     (block $vec_done
@@ -344,18 +370,17 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $tail))))
 
-  ;; Rows [r0, r1) of the unfolded input, row r = (c*kh + a)*kw + b, column oh*Wo + ow:
-  ;; col[(r - r0)*Ho*Wo + oh*Wo + ow] = x[c, oh*sh - ph + a*dh, ow*sw - pw + b*dw], 0 outside the image.
+  ;; Rows [r0, r1) of the unfolded input, row r = (c*kh + a)*kw + b, column oh*Wo + ow, rows $ld floats apart:
+  ;; col[(r - r0)*ld + oh*Wo + ow] = x[c, oh*sh - ph + a*dh, ow*sw - pw + b*dw], 0 outside the image.
   ;; x points at channel 0 of the group; the per-tap output ranges inside the image are solved once per row.
   (func (export "im2col")
     (param $x i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
-    (param $Ho i32) (param $Wo i32) (param $r0 i32) (param $r1 i32) (param $col i32)
-    (local $r i32) (local $c i32) (local $a i32) (local $b i32) (local $kk i32) (local $L i32)
+    (param $Ho i32) (param $Wo i32) (param $r0 i32) (param $r1 i32) (param $col i32) (param $ld i32)
+    (local $r i32) (local $c i32) (local $a i32) (local $b i32) (local $kk i32)
     (local $h_off i32) (local $w_off i32) (local $oh_lo i32) (local $oh_hi i32) (local $ow_lo i32) (local $ow_hi i32)
     (local $oh i32) (local $ow i32) (local $dst i32) (local $d i32) (local $src i32) (local $xc i32)
     (local.set $kk (i32.mul (local.get $kh) (local.get $kw)))
-    (local.set $L (i32.mul (local.get $Ho) (local.get $Wo)))
     (local.set $r (local.get $r0))
     (local.set $dst (local.get $col))
     (block $done
@@ -402,16 +427,17 @@
                     (br $over_ow)))))
             (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
             (br $over_oh)))
-        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $L) (i32.const 2))))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $ld) (i32.const 2))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $over_r))))
 
   ;; Adjoint of im2col for channels [c0, c1) of a group: gx plane c = sum of the col entries (rows of
-  ;; channel c, col pointing at channel c0's first row) read from each of its pixels, taps in (a, b) order.
+  ;; channel c, $ld floats apart, col pointing at channel c0's first row) read from each of its pixels, taps in
+  ;; (a, b) order.
   (func (export "col2im")
     (param $col i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
-    (param $Ho i32) (param $Wo i32) (param $c0 i32) (param $c1 i32) (param $gx i32)
+    (param $Ho i32) (param $Wo i32) (param $c0 i32) (param $c1 i32) (param $gx i32) (param $ld i32)
     (local $c i32) (local $a i32) (local $b i32) (local $L i32) (local $HW i32)
     (local $h_off i32) (local $w_off i32) (local $oh_lo i32) (local $oh_hi i32) (local $ow_lo i32) (local $ow_hi i32)
     (local $oh i32) (local $n i32) (local $s i32) (local $d i32) (local $plane i32) (local $row i32) (local $swb i32)
@@ -465,7 +491,7 @@
                     (br $tail)))
                 (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
                 (br $over_oh)))
-            (local.set $row (i32.add (local.get $row) (i32.shl (local.get $L) (i32.const 2))))
+            (local.set $row (i32.add (local.get $row) (i32.shl (local.get $ld) (i32.const 2))))
             (br_if $over_b (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $kw))))
           (br_if $over_a (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $kh))))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
@@ -725,25 +751,32 @@
 
   ;; The unfolded input's rows [k0, k0+kb) and columns [j0, j0+nb) (as `im2col` defines them) written straight
   ;; into pack_b's layout at dst: dst[(t/8)*kb*8 + k*8 + q] = col[k0 + k, j0 + t + q], columns past nb as zeros.
-  ;; Rows are walked a kernel row (fixed c, a; b running) at a time. Eight columns in one output row at stride
+  ;; Columns may run on across samples: column j is pixel j mod Ho*Wo of sample j / (Ho*Wo), whose input starts
+  ;; $xs bytes after the previous sample's (a batch unfolded side by side). Rows are walked a kernel row (fixed c, a; b running) at a time. Eight columns in one output row at stride
   ;; 1 whose taps all fall inside the image are two vector loads; any other panel (row ends, padding, strides)
   ;; is gathered one element at a time.
   (func $im2col_packed (export "im2col_packed")
     (param $x i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
     (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $Wo i32)
-    (param $k0 i32) (param $kb i32) (param $j0 i32) (param $nb i32) (param $dst i32)
+    (param $k0 i32) (param $kb i32) (param $j0 i32) (param $nb i32) (param $dst i32) (param $Ho i32) (param $xs i32)
     (local $t i32) (local $d i32) (local $cols i32) (local $oh0 i32) (local $ow0 i32) (local $inrow i32)
+    (local $L i32) (local $n i32) (local $xn i32) (local $xq i32)
     (local $k i32) (local $c i32) (local $a i32) (local $b i32) (local $h i32) (local $w i32) (local $s i32)
     (local $q i32) (local $oh i32) (local $ow i32) (local $hh i32) (local $ww i32) (local $khkw i32)
     (local $run_end i32) (local $row i32) (local $row_ok i32) (local $w_lim i32)
     (local.set $khkw (i32.mul (local.get $kh) (local.get $kw)))
     (local.set $w_lim (i32.sub (local.get $W) (i32.const 8)))
+    (local.set $L (i32.mul (local.get $Ho) (local.get $Wo)))
     (local.set $d (local.get $dst))
     (local.set $t (i32.const 0))
     (loop $panels
       (local.set $cols (i32.sub (local.get $nb) (local.get $t)))
-      (local.set $oh0 (i32.div_u (i32.add (local.get $j0) (local.get $t)) (local.get $Wo)))
-      (local.set $ow0 (i32.rem_u (i32.add (local.get $j0) (local.get $t)) (local.get $Wo)))
+      ;; the panel's first column: sample n, output pixel (oh0, ow0)
+      (local.set $n (i32.div_u (i32.add (local.get $j0) (local.get $t)) (local.get $L)))
+      (local.set $xn (i32.add (local.get $x) (i32.mul (local.get $n) (local.get $xs))))
+      (local.set $oh0 (i32.sub (i32.add (local.get $j0) (local.get $t)) (i32.mul (local.get $n) (local.get $L))))
+      (local.set $ow0 (i32.rem_u (local.get $oh0) (local.get $Wo)))
+      (local.set $oh0 (i32.div_u (local.get $oh0) (local.get $Wo)))
       (local.set $inrow (i32.and (i32.and (i32.ge_s (local.get $cols) (i32.const 8)) (i32.le_s (i32.add (local.get $ow0) (i32.const 8)) (local.get $Wo)))
         (i32.eq (local.get $sw) (i32.const 1))))
       ;; the tap (c, a, b) of row k0
@@ -757,7 +790,7 @@
         (if (i32.gt_u (local.get $run_end) (local.get $kb)) (then (local.set $run_end (local.get $kb))))
         (local.set $h (i32.add (i32.sub (i32.mul (local.get $oh0) (local.get $sh)) (local.get $ph)) (i32.mul (local.get $a) (local.get $dh))))
         (local.set $row_ok (i32.and (local.get $inrow) (i32.lt_u (local.get $h) (local.get $H))))
-        (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $h)) (local.get $W)) (i32.const 2))))
+        (local.set $row (i32.add (local.get $xn) (i32.shl (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $h)) (local.get $W)) (i32.const 2))))
         (local.set $w (i32.add (i32.sub (i32.mul (local.get $ow0) (local.get $sw)) (local.get $pw)) (i32.mul (local.get $b) (local.get $dw))))
         (loop $taps
           (if (i32.and (local.get $row_ok) (i32.and (i32.ge_s (local.get $w) (i32.const 0)) (i32.le_s (local.get $w) (local.get $w_lim))))
@@ -768,6 +801,7 @@
             (else
               (local.set $oh (local.get $oh0))
               (local.set $ow (local.get $ow0))
+              (local.set $xq (local.get $xn))
               (local.set $q (i32.const 0))
               (loop $over_q
                 (local.set $hh (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $ph)) (i32.mul (local.get $a) (local.get $dh))))
@@ -775,11 +809,14 @@
                 (f32.store (i32.add (local.get $d) (i32.shl (local.get $q) (i32.const 2)))
                   (if (result f32) (i32.and (i32.lt_s (local.get $q) (local.get $cols))
                         (i32.and (i32.lt_u (local.get $hh) (local.get $H)) (i32.lt_u (local.get $ww) (local.get $W))))
-                    (then (f32.load (i32.add (local.get $x)
+                    (then (f32.load (i32.add (local.get $xq)
                       (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $c) (local.get $H)) (local.get $hh)) (local.get $W)) (local.get $ww)) (i32.const 2)))))
                     (else (f32.const 0))))
                 (if (i32.eq (local.tee $ow (i32.add (local.get $ow) (i32.const 1))) (local.get $Wo))
-                  (then (local.set $ow (i32.const 0)) (local.set $oh (i32.add (local.get $oh) (i32.const 1)))))
+                  (then (local.set $ow (i32.const 0)) (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+                    ;; past the last output row: the next sample's first pixel
+                    (if (i32.eq (local.get $oh) (local.get $Ho))
+                      (then (local.set $oh (i32.const 0)) (local.set $xq (i32.add (local.get $xq) (local.get $xs)))))))
                 (br_if $over_q (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (i32.const 8))))))
           (local.set $d (i32.add (local.get $d) (i32.const 32)))
           (local.set $w (i32.add (local.get $w) (local.get $dw)))
@@ -909,7 +946,7 @@
           (else
             (call $im2col_packed (local.get $x) (local.get $H) (local.get $W) (local.get $kh) (local.get $kw) (i32.const 1) (i32.const 1)
               (local.get $ph) (local.get $pw) (local.get $dh) (local.get $dw) (local.get $Wo) (i32.const 0) (local.get $ckk)
-              (local.get $j) (local.get $nb) (local.get $bpack))
+              (local.get $j) (local.get $nb) (local.get $bpack) (local.get $Ho) (i32.const 0))
             (call $gemm_block (local.get $a) (local.get $bpack) (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
               (local.get $og) (local.get $nb) (local.get $ckk) (i32.shl (local.get $L) (i32.const 2)) (local.get $tmp))))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
