@@ -130,6 +130,10 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
     ['batched, 1x1 maps (ResNet-18 layer4 on 32x32)', p(4, 24, 1, 1, 20, 3, 1, 1)],
     ['batched, 2x2 maps, 136 output channels > MC, depth 288 > KC', p(3, 32, 2, 2, 136, 3, 1, 1)],
     ['batched, 1x1 kernel at stride 2', p(5, 12, 4, 4, 10, 1, 2, 0)],
+    // taps that read only padding are skipped: 3x3 at stride 2 on 2x2 keeps a 2x2 window, dilation 2 on 3x3
+    // only the centre (the cut convolution's padding is then -1)
+    ['dead taps: 3x3 at stride 2 on a 2x2 map', p(2, 3, 2, 2, 4, 3, 2, 1)],
+    ['dead taps: 3x3 dilation 2 pad 1 on a 3x3 map', { ...p(2, 2, 3, 3, 3, 3, 1, 1), dilation: [2, 2], Ho: 1, Wo: 1 }],
   );
   for (const [name, cp] of conv_cases) {
     const { N, C, H, W, O, kh, kw, groups, Ho, Wo } = cp;
@@ -155,6 +159,33 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
       });
     });
   }
+
+  it('conv2d keeps the NaN that a non-finite weight or output gradient makes at taps reading only padding', () => {
+    const cp = p(3, 4, 1, 1, 5, 3, 1, 1); // only the centre tap reads the input
+    const x = rand(12, rng), g = rand(15, rng), w = rand(5 * 4 * 9, rng);
+    w[0] = Number.NaN; // output channel 0, a corner tap
+    w[(1 * 4 + 2) * 9 + 8] = Infinity; // output channel 1, a corner tap
+    const g_nan = new Float32Array(g);
+    g_nan[7] = Number.NaN;
+    const run = (b: Backend): Float32Array[] => {
+      const out = new Float32Array(15), gx = new Float32Array(12), gw = new Float32Array(w.length), gw_nan = new Float32Array(w.length);
+      b.conv2d_forward(x, w, null, out, cp);
+      b.conv2d_backward_input(g, w, gx, cp);
+      b.conv2d_backward_weight(g, x, gw, cp);
+      b.conv2d_backward_weight(g_nan, x, gw_nan, cp);
+      return [out, gx, gw, gw_nan];
+    };
+    const want = run(js_backend);
+    const got = on_threads(1, () => run(wasm));
+    const nan_at = (a: Float32Array): number[] => [...a.keys()].filter((i) => Number.isNaN(a[i]));
+    const finite = (a: Float32Array): Float32Array => a.map((v) => (Number.isNaN(v) ? 0 : v));
+    ['forward', 'grad input', 'grad weight', 'grad weight, a NaN output gradient'].forEach((what, i) => {
+      expect(nan_at(got[i]!), what).toEqual(nan_at(want[i]!));
+      expect_close(what, finite(got[i]!), finite(want[i]!));
+    });
+    expect(nan_at(want[0]!).length).toBe(2 * 3); // output channels 0 and 1 of every sample
+    expect(nan_at(want[3]!).length).toBeGreaterThan(0);
+  });
 
   function random_pool(seed: number): Pool2dParams {
     const r = make_rng(seed);

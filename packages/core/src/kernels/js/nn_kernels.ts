@@ -294,7 +294,7 @@ interface TapRanges {
   ow_hi: Int32Array;
 }
 
-function tap_ranges_1d(k: number, s: number, p: number, d: number, L: number, n_out: number, lo_out: Int32Array, hi_out: Int32Array): void {
+export function tap_ranges_1d(k: number, s: number, p: number, d: number, L: number, n_out: number, lo_out: Int32Array, hi_out: Int32Array): void {
   for (let t = 0; t < k; t++) {
     const off = t * d - p;
     const lo = Math.min(off >= 0 ? 0 : Math.ceil(-off / s), n_out);

@@ -3,7 +3,7 @@
 // output maps run the whole batch as one GEMM per group (the samples' pixels side by side as its columns).
 import {
   conv2d_backward_bias as js_backward_bias, conv2d_backward_input as js_backward_input, conv2d_backward_weight as js_backward_weight, conv2d_forward as js_forward,
-  type Conv2dParams, type FloatArray,
+  tap_ranges_1d, type Conv2dParams, type FloatArray,
 } from '../js/nn_kernels.js';
 import { pack_a_full } from './gemm.js';
 import { wasm_runtime } from './runtime.js';
@@ -62,6 +62,86 @@ function sizes(p: Conv2dParams): { og: number; ckk: number; nx: number; no: numb
   return { og: p.O / p.groups, ckk: (p.C / p.groups) * p.kh * p.kw, nx: p.N * p.C * p.H * p.W, no: p.N * p.O * p.Ho * p.Wo };
 }
 
+/** The kernel rows [a0, a0 + q.kh) and columns [b0, b0 + q.kw) of `p` that hold every live tap, as the convolution `q`. */
+interface TapWindow {
+  q: Conv2dParams;
+  a0: number;
+  b0: number;
+}
+
+/** First and one past the last of `k` taps along a side that read inside the input for some output position. */
+function live_span(k: number, s: number, pad: number, d: number, size: number, n_out: number): [number, number] {
+  const lo = new Int32Array(k);
+  const hi = new Int32Array(k);
+  tap_ranges_1d(k, s, pad, d, size, n_out, lo, hi);
+  let first = k;
+  let last = -1;
+  for (let t = 0; t < k; t++) {
+    if (lo[t]! < hi[t]!) {
+      first = Math.min(first, t);
+      last = t;
+    }
+  }
+  return [first, last + 1];
+}
+
+/**
+ * The smallest window of `p`'s kernel outside of which every tap reads only padding, e.g. the centre tap of
+ * a 3x3 kernel with padding 1 on a 1x1 map (ResNet-18's last stage on 32x32 images), as an equivalent
+ * convolution whose padding is shifted by the window's corner; null when that is the whole kernel (or no
+ * tap reads the input at all). The dead taps multiply zeros only, so skipping them changes no output, except
+ * that a non-finite factor there makes PyTorch's sums NaN: callers check that before cutting.
+ */
+function live_window(p: Conv2dParams): TapWindow | null {
+  const [a0, a1] = live_span(p.kh, p.stride[0], p.padding[0], p.dilation[0], p.H, p.Ho);
+  const [b0, b1] = live_span(p.kw, p.stride[1], p.padding[1], p.dilation[1], p.W, p.Wo);
+  if (a1 <= a0 || b1 <= b0 || (a1 - a0) * (b1 - b0) === p.kh * p.kw) return null;
+  const padding: [number, number] = [p.padding[0] - a0 * p.dilation[0], p.padding[1] - b0 * p.dilation[1]];
+  return { q: { ...p, kh: a1 - a0, kw: b1 - b0, padding }, a0, b0 };
+}
+
+/**
+ * Moves the taps inside window `t` between a weight-shaped `full` array of `p` ([O, C/groups, kh, kw]) and
+ * `cut` ([O, C/groups, t.q.kh, t.q.kw]): into `cut` when `to_cut`, else back into `full` (whose other taps
+ * the caller has set).
+ */
+function move_taps(full: Float32Array, cut: Float32Array, p: Conv2dParams, t: TapWindow, to_cut: boolean): void {
+  const { kh, kw } = t.q;
+  const runs = p.O * (p.C / p.groups) * kh; // runs of kw adjacent taps, one per kernel row in the window
+  const full_kh = p.kh;
+  const full_kw = p.kw;
+  const corner = t.a0 * full_kw + t.b0;
+  for (let r = 0; r < runs; r++) {
+    const a = r % kh;
+    const at = ((r - a) / kh) * full_kh * full_kw + a * full_kw + corner;
+    const k = r * kw;
+    if (to_cut) for (let b = 0; b < kw; b++) cut[k + b] = full[at + b]!;
+    else for (let b = 0; b < kw; b++) full[at + b] = cut[k + b]!;
+  }
+}
+
+/** The weight `w` of `p` cut to window `t`. */
+function cut_taps(w: Float32Array, p: Conv2dParams, t: TapWindow): Float32Array {
+  const out = new Float32Array(p.O * (p.C / p.groups) * t.q.kh * t.q.kw);
+  move_taps(w, out, p, t, true);
+  return out;
+}
+
+/** Whether the first `n` values of `a` are all finite (their sum in doubles cannot overflow otherwise). */
+function all_finite(a: Float32Array, n: number): boolean {
+  // four independent sums, so the additions do not wait on each other
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += a[i]!;
+    s1 += a[i + 1]!;
+    s2 += a[i + 2]!;
+    s3 += a[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]!;
+  return Number.isFinite(s0 + s1 + s2 + s3);
+}
+
 /**
  * 2-D convolution forward on the wasm backend; same contract as the JS `conv2d_forward`. float32 only
  * (float64 runs the JS kernel). Threads split the batch.
@@ -74,6 +154,11 @@ export function wasm_conv2d_forward(x: FloatArray, w: FloatArray, bias: FloatArr
     (bias !== null && !(bias instanceof Float32Array)) || work(p) === 0) {
     js_forward(x, w, bias, out, p);
     return;
+  }
+  const win = live_window(p);
+  if (win !== null && all_finite(w, p.O * sizes(p).ckk)) {
+    w = cut_taps(w, p, win);
+    p = win.q;
   }
   const rt = wasm_runtime();
   const { O, groups } = p;
@@ -112,6 +197,12 @@ export function wasm_conv2d_backward_input(grad_out: FloatArray, w: FloatArray, 
   if (!(grad_out instanceof Float32Array) || !(w instanceof Float32Array) || !(grad_x instanceof Float32Array) || work(p) === 0) {
     js_backward_input(grad_out, w, grad_x, p);
     return;
+  }
+  // a dead tap's weight only ever meets padding, whose gradient is dropped: cutting it is exact
+  const win = live_window(p);
+  if (win !== null) {
+    w = cut_taps(w, p, win);
+    p = win.q;
   }
   const rt = wasm_runtime();
   const { O, groups } = p;
@@ -152,6 +243,20 @@ export function wasm_conv2d_backward_weight(grad_out: FloatArray, x: FloatArray,
     js_backward_weight(grad_out, x, grad_w, p);
     return;
   }
+  // a dead tap's gradient sums products with padding: zero, unless the output gradient is not finite
+  const win = live_window(p);
+  if (win === null || !all_finite(grad_out, sizes(p).no)) {
+    weight_grad(grad_out, x, grad_w, p);
+    return;
+  }
+  const cut = new Float32Array(p.O * (p.C / p.groups) * win.q.kh * win.q.kw);
+  weight_grad(grad_out, x, cut, win.q);
+  grad_w.fill(0, 0, p.O * sizes(p).ckk);
+  move_taps(grad_w, cut, p, win, false);
+}
+
+/** The weight gradient of `p` on float32 arrays, every tap computed (see wasm_conv2d_backward_weight). */
+function weight_grad(grad_out: Float32Array, x: Float32Array, grad_w: Float32Array, p: Conv2dParams): void {
   const rt = wasm_runtime();
   const { N, O, groups } = p;
   const { ckk, nx, no } = sizes(p);
