@@ -18,3 +18,6 @@ export * as autograd from './autograd/namespace.js';
 export * as jit from './jit/namespace.js';
 export * as utils from './utils/namespace.js';
 export * as onnx from './onnx/namespace.js';
+export { save, load, type Saveable } from './serialization/save_load.js';
+export { serialize, deserialize, SafetensorError, type SafetensorsDtype, type SafetensorsContent } from './serialization/safetensors.js';
+export { save_file, load_file } from './serialization/safetensors_file.js';

@@ -57,8 +57,8 @@ export * as init from './init.js';
 export * as utils from './utils.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
-export { serialize, deserialize, SafetensorError, type SafetensorsDtype, type SafetensorsContent } from './serialization/safetensors.js';
-export { save_file, load_file } from './serialization/safetensors_file.js';
+// safetensors lives in @tsgrad/core (torch.save / torch.load are built on it); these names stay here too
+export { serialize, deserialize, SafetensorError, type SafetensorsDtype, type SafetensorsContent, save_file, load_file } from '@tsgrad/core';
 export { SummaryWriter } from './tensorboard/writer.js';
 export { encode_record, read_records, masked_crc32c } from './tensorboard/record.js';
 export { decode_event, type DecodedEvent } from './tensorboard/proto.js';

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import * as torch from '@tsgrad/core';
-import { deserialize, SafetensorError, serialize } from '../src/serialization/safetensors.js';
-import { load_file, save_file } from '../src/serialization/safetensors_file.js';
+import { deserialize, SafetensorError, serialize, load_file, save_file } from '@tsgrad/core';
 
 const values = (t: torch.Tensor): number[] => Array.from(t._contiguous_data());
 
@@ -344,7 +343,7 @@ describe('save_file / load_file', () => {
     vi.resetModules();
     const spy = vi.spyOn(process, 'getBuiltinModule');
     try {
-      const mod = await import('../src/serialization/safetensors_file.js');
+      const mod = await import('../../core/src/serialization/safetensors_file.js');
       expect(spy).not.toHaveBeenCalled();
       expect(() => mod.load_file(join(dir, 'missing.safetensors'))).toThrow(/ENOENT/);
       expect(spy).toHaveBeenCalledWith('node:fs');

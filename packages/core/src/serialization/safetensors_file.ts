@@ -1,10 +1,10 @@
 // Node-only safetensors files: save_file/load_file over serialize/deserialize; node:fs is reached only when called.
 import type * as fs from 'node:fs';
-import type { Tensor } from '@tsgrad/core';
+import type { Tensor } from '../tensor.js';
 import { deserialize, serialize } from './safetensors.js';
 
 /** node:fs, fetched at call time so that importing this module (or a bundle holding it) touches no file API. */
-function node_fs(caller: string): typeof fs {
+export function node_fs(caller: string): typeof fs {
   const get_builtin = typeof process === 'undefined' ? undefined : process.getBuiltinModule;
   if (typeof get_builtin !== 'function') {
     throw new Error(`${caller} needs Node.js >= 20.16 (node:fs); elsewhere use serialize()/deserialize() on bytes`);

@@ -1,5 +1,7 @@
 // The safetensors weight format as bytes: serialize/deserialize state dicts, pure and browser-safe.
-import { from_array, type DType, type Tensor, type TypedArray } from '@tsgrad/core';
+import { from_array } from '../ops/creation.js';
+import type { DType, TypedArray } from '../dtype.js';
+import type { Tensor } from '../tensor.js';
 
 /** The dtype names of the safetensors header that tsgrad reads. */
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U32' | 'U16' | 'U8' | 'BOOL';
