@@ -1,5 +1,5 @@
 // nn.Module: registration by assignment, traversal, state_dict, repr, and PyTorch's _call_impl with hooks.
-import { check_device, class_name, is_plain_object, jit, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
+import { as_ordered_dict, as_tuple, check_device, class_name, set_repr, py_repr as py_value_repr, is_plain_object, jit, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import { BackwardHook, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
 import { E11, global_hooks, run_registration_hooks } from './global_hooks.js';
@@ -71,7 +71,12 @@ export type LoadStateDictPreHook = (
 ) => void;
 /** `register_load_state_dict_post_hook`: may edit the incompatible keys in place. */
 export type LoadStateDictPostHook = (module: Module, incompatible_keys: IncompatibleKeys) => void;
-/** What `load_state_dict` returns (PyTorch's `_IncompatibleKeys`). */
+/** PyTorch's repr of `load_state_dict`'s result. */
+function incompatible_keys_repr(k: IncompatibleKeys): string {
+  if (k.missing_keys.length === 0 && k.unexpected_keys.length === 0) return '<All keys matched successfully>';
+  return `_IncompatibleKeys(missing_keys=${py_value_repr(k.missing_keys)}, unexpected_keys=${py_value_repr(k.unexpected_keys)})`;
+}
+/** What `load_state_dict` returns (PyTorch's `_IncompatibleKeys`); prints as PyTorch's. */
 export interface IncompatibleKeys {
   /** Keys the module expects but the state dict lacks. */
   missing_keys: string[];
@@ -380,7 +385,7 @@ export class Module {
         if (seen.has(mod)) continue;
         seen.add(mod);
       }
-      yield [prefix, mod];
+      yield as_tuple<[string, Module]>([prefix, mod]);
       const children = [...mod._modules].filter((e): e is [string, Module] => e[1] !== null);
       for (let i = children.length - 1; i >= 0; i--) {
         const [name, child] = children[i]!;
@@ -410,7 +415,7 @@ export class Module {
     for (const [name, m] of this._modules) {
       if (m === null || seen.has(m)) continue;
       seen.add(m);
-      yield [name, m];
+      yield as_tuple<[string, Module]>([name, m]);
     }
   }
 
@@ -442,7 +447,11 @@ export class Module {
    * @example
    * [...net.named_parameters()].map(([n, p]) => `${n} ${p.shape}`);
    */
-  named_parameters(options: { prefix?: string; recurse?: boolean; remove_duplicate?: boolean } = {}): Generator<[string, Parameter]> {
+  *named_parameters(options: { prefix?: string; recurse?: boolean; remove_duplicate?: boolean } = {}): Generator<[string, Parameter]> {
+    for (const e of this._named_parameters(options)) yield as_tuple(e);
+  }
+
+  private _named_parameters(options: { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }): Generator<[string, Parameter]> {
     return this._named_members((m) => m._parameters, options.prefix ?? '', options.recurse ?? true, options.remove_duplicate ?? true);
   }
 
@@ -453,7 +462,7 @@ export class Module {
    * const opt = new nn.optim.SGD(net.parameters(), { lr: 0.01 });
    */
   *parameters(options: { recurse?: boolean } = {}): Generator<Parameter> {
-    for (const [, p] of this.named_parameters(options)) yield p;
+    for (const [, p] of this._named_parameters(options)) yield p;
   }
 
   /**
@@ -462,8 +471,9 @@ export class Module {
    * @example
    * [...bn.named_buffers()].map(([n]) => n); // ['running_mean', 'running_var', 'num_batches_tracked']
    */
-  named_buffers(options: { prefix?: string; recurse?: boolean; remove_duplicate?: boolean } = {}): Generator<[string, Tensor]> {
-    return this._named_members((m) => m._buffers, options.prefix ?? '', options.recurse ?? true, options.remove_duplicate ?? true);
+  *named_buffers(options: { prefix?: string; recurse?: boolean; remove_duplicate?: boolean } = {}): Generator<[string, Tensor]> {
+    const members = this._named_members((m) => m._buffers, options.prefix ?? '', options.recurse ?? true, options.remove_duplicate ?? true);
+    for (const e of members) yield as_tuple(e);
   }
 
   /**
@@ -516,7 +526,7 @@ export class Module {
       for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]![1], `${prefix}${children[i]![0]}.`, false]);
     }
     Object.defineProperty(result, '_metadata', { value: metadata, enumerable: false, configurable: true, writable: true });
-    return result;
+    return is_plain_object(result) ? as_ordered_dict(result) : result;
   }
 
   /**
@@ -592,7 +602,7 @@ export class Module {
     const error_msgs: string[] = [];
     const copies: [Tensor, Tensor][] = [];
     const extra: [Module, unknown][] = [];
-    const incompatible: IncompatibleKeys = { missing_keys, unexpected_keys };
+    const incompatible: IncompatibleKeys = set_repr({ missing_keys, unexpected_keys }, incompatible_keys_repr);
     const stack: [Module, string, boolean][] = [[this, '', false]];
     while (stack.length > 0) {
       const [mod, prefix, done] = stack.pop()!;
@@ -618,7 +628,7 @@ export class Module {
       for (const [target, src] of copies) target.copy_(src);
     });
     for (const [mod, value] of extra) mod.set_extra_state(value);
-    return { missing_keys, unexpected_keys };
+    return incompatible;
   }
 
   /** PyTorch's `_load_from_state_dict` for this module's own entries (the copies are made by the caller). */

@@ -1,5 +1,5 @@
 // Python-style value formatting for module reprs: (5, 5), True, 1e-05; Python's default object repr.
-import { object_address } from '@tsgrad/core';
+import { number_repr, object_address } from '@tsgrad/core';
 
 /** Formats a value as Python's repr would (tuples for arrays, True/False, 1e-05). */
 export function py_repr(v: unknown): string {
@@ -12,17 +12,7 @@ export function py_repr(v: unknown): string {
 }
 
 function py_float_or_int(v: number): string {
-  if (Object.is(v, -0)) return '-0.0'; // only a float can be negative zero
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return String(v);
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  if (Number.isNaN(v)) return 'nan';
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e16)) {
-    // Python writes 1e-05: at least two exponent digits
-    return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2').replace(/\.?0+e/, 'e');
-  }
-  return String(v);
+  return number_repr(v); // -0 prints as -0.0: only a float can be negative zero
 }
 
 /** Python's float repr for values that are floats even when integral (momentum=0.1, eps=1.0). */

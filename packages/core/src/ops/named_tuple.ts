@@ -1,9 +1,15 @@
 // PyTorch's (values, indices) named tuples (max(dim), sort, topk): an array that also has `.values` / `.indices`.
 import type { Tensor } from '../tensor.js';
+import { as_named_tuple } from '../py_repr.js';
 
-/** `[values, indices]` with `.values` and `.indices` properties, typed as the caller's result interface. */
-export function values_indices<R>(values: Tensor, indices: Tensor): R {
-  const r = [values, indices];
+const FIELDS = ['values', 'indices'] as const;
+
+/**
+ * `[values, indices]` with `.values` and `.indices` properties, typed as the caller's result interface; it prints
+ * as PyTorch's `torch.return_types.<op>(values=..., indices=...)`.
+ */
+export function values_indices<R>(op: string, values: Tensor, indices: Tensor): R {
+  const r = as_named_tuple([values, indices], `torch.return_types.${op}`, FIELDS);
   Object.defineProperty(r, 'values', { value: values });
   Object.defineProperty(r, 'indices', { value: indices });
   return r as unknown as R;

@@ -188,7 +188,7 @@ function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean, 
     const [i] = ctx.saved_tensors;
     return [scatter_into_zeros(g!, d, i!, in_shape, keepdim)];
   }, [idx]);
-  return values_indices<MaxResult>(vals, idx);
+  return values_indices<MaxResult>(name, vals, idx);
 }
 
 interface ExtremeParsed { input: Tensor; dim: Tensor | number | null; keepdim: boolean; other: Tensor | null }

@@ -100,7 +100,7 @@ export function sort(...args: PyArgs<[input: Tensor, dim: number, descending: bo
   const a = SORT.parse(args);
   const d = normalize_dim(a.dim, a.input.ndim);
   const [values, indices] = sort_lines(a.input, d, a.input.ndim === 0 ? 1 : a.input.shape[d]!, a.descending, 'SortBackward0');
-  return values_indices<SortResult>(values, indices);
+  return values_indices<SortResult>('sort', values, indices);
 }
 
 /**
@@ -152,5 +152,5 @@ export function topk(...args: PyArgs<[input: Tensor, k: number, dim: number, lar
   const size = a.input.ndim === 0 ? 1 : a.input.shape[d]!;
   if (a.k < 0 || a.k > size) throw new Error('selected index k out of range');
   const [values, indices] = sort_lines(a.input, d, a.k, a.largest, 'TopkBackward0');
-  return values_indices<SortResult>(values, indices);
+  return values_indices<SortResult>('topk', values, indices);
 }
