@@ -213,3 +213,4 @@ export function default_layer_init_(weight: Tensor, bias: Tensor | null): void {
   const bound = fan_in > 0 ? 1 / Math.sqrt(fan_in) : 0;
   uniform_(bias, -bound, bound);
 }
+export { eye_, dirac_, orthogonal_, sparse_ } from './init_matrix.js';
