@@ -25,6 +25,9 @@ function str_repr(s: string): string {
  * Python's repr of a number: integers as ints (JS cannot tell `3.0` from `3`), others as the shortest round-trip
  * digits in Python's layout (exponent below 1e-4 and from 1e16 on, at least two exponent digits: `1e-07`,
  * `1e+16`), `nan`, `inf`.
+ *
+ * @example
+ * torch.number_repr(1e-7); // '1e-07'
  */
 export function number_repr(v: number): string {
   if (Number.isNaN(v)) return 'nan';
@@ -37,7 +40,12 @@ export function number_repr(v: number): string {
   return `${mant}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
-/** Python's repr of `v`: tuples `(a, b)`, lists `[a, b]`, dicts `{'k': v}`, None/True/False; objects by String(). */
+/**
+ * Python's repr of `v`: tuples `(a, b)`, lists `[a, b]`, dicts `{'k': v}`, None/True/False; objects by String().
+ *
+ * @example
+ * torch.py_repr(['a', null, true]); // "['a', None, True]"
+ */
 export function py_repr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
@@ -105,6 +113,9 @@ export function as_tuple<T extends unknown[]>(items: T): T {
 /**
  * Marks a plain object as a Python OrderedDict (a state dict): it stays a plain object, but prints as
  * `OrderedDict([('key', tensor(...))])`.
+ *
+ * @example
+ * String(torch.as_ordered_dict({ w: 1 })); // "OrderedDict([('w', 1)])"
  */
 export function as_ordered_dict<T extends object>(entries: T): T {
   return mark(entries, ORDERED_DICT);
@@ -112,6 +123,9 @@ export function as_ordered_dict<T extends object>(entries: T): T {
 
 /**
  * Marks an array as one of PyTorch's named tuples (`torch.return_types.max(values=..., indices=...)`).
+ *
+ * @example
+ * torch.as_named_tuple([v, i], 'torch.return_types.max', ['values', 'indices']);
  */
 export function as_named_tuple<T extends unknown[]>(items: T, name: string, fields: readonly string[]): T {
   return mark(items, { named: name, fields });

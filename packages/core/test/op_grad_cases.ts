@@ -630,7 +630,8 @@ reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implici
 reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name class_name legacy_reduction');
 reason('devices (CPU only), not ops', 'Device device check_device is_device_like');
 reason('device moves and legacy type names: cpu() is the identity, cuda() and half() raise, type(dtype) is to(dtype)', 'cpu cuda half type');
-reason('printing helpers', 'Size object_address');
+reason('printing helpers', 'Size object_address py_repr number_repr as_tuple as_ordered_dict as_named_tuple set_repr');
+reason('saving and loading (safetensors files), not ops', 'save load save_file load_file serialize deserialize SafetensorError');
 reason('the argument reader of to()', 'parse_to');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride scan_dim');

@@ -1,6 +1,6 @@
 // torch.onnx.export: trace the model in eval mode, inline its graph, convert each aten op to opset-17 nodes
 // and write the ModelProto (a file in Node, or the bytes).
-import type * as fs from 'node:fs';
+import { node_fs } from '../node_fs.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import type { DType } from '../dtype.js';
 import type { Graph, Value } from '../jit/graph.js';
@@ -118,12 +118,6 @@ function find_symbolic_dims(
   });
 }
 
-/** node:fs at call time, so that importing @tsgrad/core touches no file API. */
-function node_fs(): typeof fs {
-  const get_builtin = typeof process === 'undefined' ? undefined : process.getBuiltinModule;
-  if (typeof get_builtin !== 'function') throw new Error('torch.onnx.export to a path needs Node.js >= 20.16; pass null to get the bytes');
-  return get_builtin('node:fs');
-}
 
 /**
  * PyTorch's `torch.onnx.export(model, args, f, input_names=…, output_names=…, dynamic_axes=…, opset_version=17)`:
@@ -204,7 +198,7 @@ export function export_onnx(
   const encoded = type.encode(type.fromObject(model_proto)).finish();
   // protobufjs hands out a Node Buffer where it can; callers get the plain Uint8Array the API promises
   const bytes = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
-  if (f !== null) node_fs().writeFileSync(f, bytes);
+  if (f !== null) node_fs('torch.onnx.export to a path', 'pass null to get the bytes').writeFileSync(f, bytes);
   return bytes;
 }
 

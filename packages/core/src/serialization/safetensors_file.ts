@@ -1,16 +1,9 @@
 // Node-only safetensors files: save_file/load_file over serialize/deserialize; node:fs is reached only when called.
-import type * as fs from 'node:fs';
 import type { Tensor } from '../tensor.js';
 import { deserialize, serialize } from './safetensors.js';
+import { node_fs } from '../node_fs.js';
 
-/** node:fs, fetched at call time so that importing this module (or a bundle holding it) touches no file API. */
-export function node_fs(caller: string): typeof fs {
-  const get_builtin = typeof process === 'undefined' ? undefined : process.getBuiltinModule;
-  if (typeof get_builtin !== 'function') {
-    throw new Error(`${caller} needs Node.js >= 20.16 (node:fs); elsewhere use serialize()/deserialize() on bytes`);
-  }
-  return get_builtin('node:fs');
-}
+const ELSEWHERE = 'elsewhere use serialize()/deserialize() on bytes';
 
 /**
  * Writes a state dict to `path` in the safetensors format (Python's `safetensors.torch.save_file`). The bytes
@@ -21,7 +14,7 @@ export function node_fs(caller: string): typeof fs {
  */
 export function save_file(state: Record<string, Tensor>, path: string, metadata?: Record<string, string>): void {
   const bytes = serialize(state, metadata);
-  node_fs('save_file').writeFileSync(path, bytes);
+  node_fs('save_file', ELSEWHERE).writeFileSync(path, bytes);
 }
 
 /**
@@ -32,5 +25,5 @@ export function save_file(state: Record<string, Tensor>, path: string, metadata?
  * net.load_state_dict(load_file('simple_net.safetensors'));
  */
 export function load_file(path: string): Record<string, Tensor> {
-  return deserialize(node_fs('load_file').readFileSync(path)).tensors;
+  return deserialize(node_fs('load_file', ELSEWHERE).readFileSync(path)).tensors;
 }

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor.js';
 import { signature } from '../signature.js';
 import { deserialize, SafetensorError, serialize } from './safetensors.js';
-import { node_fs } from './safetensors_file.js';
+import { node_fs } from '../node_fs.js';
 
 /** What `torch.save` stores and `torch.load` rebuilds: Tensors at the leaves of plain data. */
 export type Saveable = Tensor | number | string | boolean | null | readonly Saveable[] | { readonly [key: string]: Saveable } | ReadonlyMap<string | number, Saveable>;
@@ -105,7 +105,7 @@ export function save(...args: unknown[]): Uint8Array | void {
   const { tensors, tree } = flatten(obj);
   const bytes = serialize(tensors, { format: 'pt', [TREE_KEY]: JSON.stringify(tree) });
   if (a.f === null) return bytes;
-  node_fs('torch.save').writeFileSync(a.f, bytes);
+  node_fs('torch.save to a path', 'pass null to get the bytes').writeFileSync(a.f, bytes);
 }
 
 /**
@@ -122,7 +122,7 @@ export function save(...args: unknown[]): Uint8Array | void {
 export function load<T = Record<string, Tensor>>(f: string | Uint8Array, options?: { map_location?: unknown; weights_only?: boolean | null; mmap?: boolean | null }): T;
 export function load(...args: unknown[]): Saveable {
   const a = LOAD.parse(args);
-  const bytes = typeof a.f === 'string' ? node_fs('torch.load').readFileSync(a.f) : a.f;
+  const bytes = typeof a.f === 'string' ? node_fs('torch.load of a path', "pass the file's bytes").readFileSync(a.f) : a.f;
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`torch.load: f must be a path or the file's bytes (a Uint8Array)`);
   const { tensors, metadata } = deserialize(bytes);
   const tree = metadata?.[TREE_KEY];
