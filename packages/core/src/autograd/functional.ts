@@ -14,6 +14,11 @@ export type GraphTarget = Tensor | GradientEdge;
 
 const edge_of = (t: GraphTarget): Edge => (t instanceof GradientEdge ? [t.node, t.output_nr] : gradient_edge(t));
 
+/** Given gradients pair with the outputs in order; fewer than the outputs is PyTorch's error (extra ones are ignored). */
+function check_grad_count(tensors: number, grads: number): void {
+  if (grads < tensors) throw new Error(`got ${tensors} tensors and ${grads} gradients`);
+}
+
 function make_seeds(outputs: readonly GraphTarget[], grads: readonly GradArg[]): Tensor[] {
   return outputs.map((out, i) => {
     if (out instanceof Tensor && !out.requires_grad) throw new Error(E1_NO_GRAD.replace('element 0', `element ${i}`));
@@ -80,7 +85,9 @@ export function autograd_backward(...args: AutogradBackwardArgs): void {
   const given = options.inputs;
   const inputs = given === undefined ? undefined : is_plain_object(given) ? Object.values(given) : as_list(given);
   if (inputs !== undefined && inputs.length === 0) throw new Error("'inputs' argument to backward() cannot be empty.");
-  const seeds = make_seeds(outs, grad_tensors instanceof Tensor ? [grad_tensors] : (grad_tensors ?? []));
+  const given_grads = grad_tensors instanceof Tensor ? [grad_tensors] : (grad_tensors ?? []);
+  if (a.grad_tensors !== null) check_grad_count(outs.length, given_grads.length);
+  const seeds = make_seeds(outs, given_grads);
   const create_graph = options.create_graph ?? false;
   const keep_graph = options.retain_graph ?? create_graph;
   // with `inputs`, PyTorch accumulates only into them: leaves through their AccumulateGrad (hooks included),
@@ -217,6 +224,7 @@ function grad_impl(outputs: Targets, inputs: Targets | Readonly<Record<string, T
   }
   const allow_unused = options.allow_unused ?? materialize;
   const go = options.grad_outputs === undefined || options.grad_outputs === null ? [] : options.grad_outputs instanceof Tensor ? [options.grad_outputs] : options.grad_outputs;
+  if (options.grad_outputs !== undefined && options.grad_outputs !== null) check_grad_count(outs.length, go.length);
   for (const t of ins) if (t instanceof Tensor && !t.requires_grad) throw new Error('One of the differentiated Tensors does not require grad');
   const seeds = make_seeds(outs, go);
   const create_graph = options.create_graph ?? false;
