@@ -1021,6 +1021,26 @@ export class Tensor {
     const { split_size, dim } = SPLIT_METHOD.parse([this, ...args], { method: true });
     return ops.split(this, split_size, dim);
   }
+  /** Method form of {@link ops.split_with_sizes}. */
+  split_with_sizes(...args: PyArgs<[split_sizes: number[], dim: number], { split_sizes?: number[]; dim?: number }>): Tensor[] {
+    method_call();
+    return ops.split_with_sizes(this, ...args);
+  }
+  /** Method form of {@link ops.unsafe_split}. */
+  unsafe_split(...args: PyArgs<[split_size: number, dim: number], { split_size?: number; dim?: number }>): Tensor[] {
+    method_call();
+    return ops.unsafe_split(this, ...args);
+  }
+  /** Method form of {@link ops.unsafe_split_with_sizes}. */
+  unsafe_split_with_sizes(...args: PyArgs<[split_sizes: number[], dim: number], { split_sizes?: number[]; dim?: number }>): Tensor[] {
+    method_call();
+    return ops.unsafe_split_with_sizes(this, ...args);
+  }
+  /** Method form of {@link ops.unsafe_chunk}. */
+  unsafe_chunk(...args: PyArgs<[chunks: number, dim: number], { chunks?: number; dim?: number }>): Tensor[] {
+    method_call();
+    return ops.unsafe_chunk(this, ...args);
+  }
   /** Method form of {@link ops.unbind}. */
   unbind(dim = 0): Tensor[] {
     return ops.unbind(this, dim);

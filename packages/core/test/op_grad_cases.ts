@@ -174,9 +174,17 @@ export const OP_CASES: Record<string, OpCase> = {
     fn: (x) => [x!.index([[0, 2, 0]]), x!.index([{}, [1, 3, 1]]), x!.index([long([3, 0, 3]), long([1, 1, 4])]), x!.index([x!.detach().gt(0)])],
   },
   split_chunk_unbind: {
-    ops: ['split', 'chunk', 'unbind'],
+    ops: ['split', 'chunk', 'unbind', 'split_with_sizes', 'unsafe_split', 'unsafe_split_with_sizes', 'unsafe_chunk'],
     inputs: () => [leaf([4, 5])],
-    fn: (x) => [...x!.split(3), ...x!.split([1, 3], 0).slice(1), x!.chunk(2, 1)[1]!, ...x!.unbind(1).slice(2, 4)],
+    fn: (x) => [
+      ...x!.split(3), ...x!.split([1, 3], 0).slice(1), x!.chunk(2, 1)[1]!, ...x!.unbind(1).slice(2, 4),
+      ...torch.split_with_sizes(x!, [3, 2], 1), x!.unsafe_split(2)[1]!, ...x!.unsafe_split_with_sizes([1, 4], 1),
+      // an unsafe piece written in place: allowed, and its gradient flows through the write
+      (() => {
+        const [a, b] = torch.unsafe_chunk(x!.mul(1), 2);
+        return a!.mul_(b!);
+      })(),
+    ],
   },
   gather_scatter: {
     ops: ['gather', 'scatter_add_zeros', 'scatter_into_zeros'],

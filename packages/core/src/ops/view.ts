@@ -3,7 +3,7 @@ import { trace_op, tracing } from '../jit/tracer.js';
 import { contiguous_strides, infer_size, normalize_dim, numel_of, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { promote_names } from '../dtype.js';
-import { Tensor } from '../tensor.js';
+import { Storage, Tensor } from '../tensor.js';
 import { signature, type PyArgs } from '../signature.js';
 import { empty, record } from './record.js';
 import type { BackwardFn } from '../autograd/node.js';
@@ -455,6 +455,16 @@ export function split(
 ): Tensor[] {
   if (tracing) return trace_op('aten::split', split, args, SPLIT) as Tensor[];
   const { tensor: x, split_size_or_sections: size, dim } = SPLIT.parse(args);
+  return split_pieces(x, size, dim, Array.isArray(size) ? 'SplitWithSizesBackward0' : 'SplitBackward0', true);
+}
+
+/**
+ * The pieces of a split along `dim` and their one node `name`. Safe splits return views that may not be written
+ * in place (CreationMeta.MULTI_OUTPUT_NODE); the unsafe ones return tensors that share the memory but are no
+ * views to autograd and count their own versions, so writing one in place is allowed (and silently wrong if a
+ * node saved another piece).
+ */
+function split_pieces(x: Tensor, size: number | number[], dim: number, name: string, safe: boolean): Tensor[] {
   const d = normalize_dim(dim, x.ndim);
   const total = x.shape[d]!;
   let sizes: number[];
@@ -469,14 +479,55 @@ export function split(
   if (sizes.reduce((a, b) => a + b, 0) !== total) throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${total} (input tensor's size at dimension ${d}), but got split_sizes=[${sizes.join(', ')}]`);
   let off = 0;
   const pieces = sizes.map((n) => {
-    const piece = as_view(x, slice_geometry(geometry(x), d, off, n, 1), CreationMeta.MULTI_OUTPUT_NODE);
+    const g = slice_geometry(geometry(x), d, off, n, 1);
     off += n;
-    return piece;
+    // an unsafe piece shares the memory but has its own version counter, as PyTorch's
+    return safe ? as_view(x, g, CreationMeta.MULTI_OUTPUT_NODE) : new Tensor(new Storage(x._storage.data), g.shape, x._dtype, g.strides, g.offset);
   });
   const shapes = pieces.map((p) => p.shape);
   const dtype = x._dtype;
-  record(Array.isArray(size) ? 'SplitWithSizesBackward0' : 'SplitBackward0', [x], pieces, (_c, grads) => [cat(grads.map((g, i) => g ?? empty(shapes[i]!, dtype)), d)]);
+  record(name, [x], pieces, (_c, grads) => [cat(grads.map((g, i) => g ?? empty(shapes[i]!, dtype)), d)]);
   return pieces;
+}
+
+const SPLIT_WITH_SIZES = signature<{ input: Tensor; split_sizes: number[]; dim: number }>('split_with_sizes(Tensor input, int[] split_sizes, int dim=0)');
+/**
+ * Views of the given sizes along `dim` (SplitWithSizesBackward0), PyTorch's `split_with_sizes(input, split_sizes, dim=0)`.
+ *
+ * @example
+ * const [a, b] = torch.split_with_sizes(torch.arange(5), [2, 3]);
+ */
+export function split_with_sizes(...args: PyArgs<[input: Tensor, split_sizes: number[], dim: number], { input?: Tensor; split_sizes?: number[]; dim?: number }>): Tensor[] {
+  if (tracing) return trace_op('aten::split_with_sizes', split_with_sizes, args, SPLIT_WITH_SIZES) as Tensor[];
+  const { input, split_sizes, dim } = SPLIT_WITH_SIZES.parse(args);
+  return split_pieces(input, split_sizes, dim, 'SplitWithSizesBackward0', true);
+}
+
+const UNSAFE_SPLIT = signature<{ input: Tensor; split_size: number; dim: number }>('unsafe_split(Tensor input, int split_size, int dim=0)');
+/**
+ * {@link split} whose pieces autograd does not treat as views (UnsafeSplitBackward0): they may be written in
+ * place, at the caller's risk, as PyTorch's `unsafe_split(input, split_size, dim=0)`.
+ *
+ * @example
+ * const [a, b] = torch.unsafe_split(x.add(0), 1); a.mul_(b); // allowed, unlike split's views
+ */
+export function unsafe_split(...args: PyArgs<[input: Tensor, split_size: number, dim: number], { input?: Tensor; split_size?: number; dim?: number }>): Tensor[] {
+  if (tracing) return trace_op('aten::unsafe_split', unsafe_split, args, UNSAFE_SPLIT) as Tensor[];
+  const { input, split_size, dim } = UNSAFE_SPLIT.parse(args);
+  return split_pieces(input, split_size, dim, 'UnsafeSplitBackward0', false);
+}
+
+const UNSAFE_SPLIT_WITH_SIZES = signature<{ input: Tensor; split_sizes: number[]; dim: number }>('unsafe_split_with_sizes(Tensor input, int[] split_sizes, int dim=0)');
+/**
+ * {@link split_with_sizes} whose pieces autograd does not treat as views (UnsafeSplitWithSizesBackward0).
+ *
+ * @example
+ * const [a, b] = torch.unsafe_split_with_sizes(x.add(0), [1, 2]);
+ */
+export function unsafe_split_with_sizes(...args: PyArgs<[input: Tensor, split_sizes: number[], dim: number], { input?: Tensor; split_sizes?: number[]; dim?: number }>): Tensor[] {
+  if (tracing) return trace_op('aten::unsafe_split_with_sizes', unsafe_split_with_sizes, args, UNSAFE_SPLIT_WITH_SIZES) as Tensor[];
+  const { input, split_sizes, dim } = UNSAFE_SPLIT_WITH_SIZES.parse(args);
+  return split_pieces(input, split_sizes, dim, 'UnsafeSplitWithSizesBackward0', false);
 }
 
 const CHUNK = signature<{ input: Tensor; chunks: number; dim: number }>('chunk(Tensor input, int chunks, int dim=0)');
@@ -494,6 +545,23 @@ export function chunk(...args: PyArgs<[input: Tensor, chunks: number, dim: numbe
   if (chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalize_dim(dim, x.ndim);
   return split(x, Math.ceil(x.shape[d]! / chunks), d);
+}
+
+const UNSAFE_CHUNK = signature<{ input: Tensor; chunks: number; dim: number }>('unsafe_chunk(Tensor input, int chunks, int dim=0)');
+/**
+ * {@link chunk} whose pieces autograd does not treat as views (UnsafeSplitBackward0), PyTorch's
+ * `unsafe_chunk(input, chunks, dim=0)`.
+ *
+ * @example
+ * const [a, b, c] = torch.unsafe_chunk(x.add(0), 3);
+ */
+export function unsafe_chunk(...args: PyArgs<[input: Tensor, chunks: number, dim: number], { input?: Tensor; chunks?: number; dim?: number }>): Tensor[] {
+  if (tracing) return trace_op('aten::unsafe_chunk', unsafe_chunk, args, UNSAFE_CHUNK) as Tensor[];
+  const { input: x, chunks, dim } = UNSAFE_CHUNK.parse(args);
+  if (x.ndim === 0) throw new Error('chunk expects at least a 1-dimensional tensor');
+  if (chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  const d = normalize_dim(dim, x.ndim);
+  return split_pieces(x, Math.ceil(x.shape[d]! / chunks), d, 'UnsafeSplitBackward0', false);
 }
 
 /**
