@@ -1,5 +1,6 @@
 // Matrix products (mm, mv, dot, bmm, addmm, matmul with broadcast batch dims) and F.linear.
 import { trace_op, tracing } from '../jit/tracer.js';
+import { write_out } from './out_arg.js';
 import type { FloatArray } from '../dtype.js';
 import { is_floating, scalar_type_name } from '../dtype.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
@@ -56,7 +57,8 @@ function gemm_into(a: Tensor, b: Tensor, out: FloatArray, out_off: number, beta:
  * @example
  * a.mm(b);
  */
-export function mm(a: Tensor, b: Tensor): Tensor {
+export function mm(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}): Tensor {
+  if (options.out !== undefined && options.out !== null) return write_out('mm', options.out, [a, b], () => mm(a, b));
   if (tracing) return trace_op('aten::mm', mm, [a, b]);
   if (a.ndim !== 2) throw new Error('self must be a matrix');
   if (b.ndim !== 2) throw new Error('mat2 must be a matrix');
@@ -208,7 +210,9 @@ function should_fold(a: Tensor, b: Tensor): boolean {
  * @example
  * torch.matmul(a, b); a.matmul(b);
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}): Tensor {
+  // PyTorch names the op matmul decomposes into (mm for two matrices)
+  if (options.out !== undefined && options.out !== null) return write_out(a.ndim === 2 && b.ndim === 2 ? 'mm' : 'matmul', options.out, [a, b], () => matmul(a, b));
   if (tracing) return trace_op('aten::matmul', matmul, [a, b]);
   const da = a.ndim;
   const db = b.ndim;

@@ -1,0 +1,39 @@
+// out= arguments: a function's result written into a given tensor (cast, and resized as PyTorch still does with
+// its deprecation warning), refused while autograd would have to record the write.
+import { check_can_cast } from '../dtype.js';
+import { shapes_equal } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
+import { warn } from '../autograd/messages.js';
+import { py_type_name } from '../signature.js';
+import { empty } from './record.js';
+
+/**
+ * Runs `compute` and writes its result into `out` (PyTorch's `fn(..., out=out)`), returning `out`. With grad
+ * mode on, an input or `out` that requires grad is PyTorch's error: out= calls are not differentiable. A
+ * non-empty `out` of another shape is resized with PyTorch's warning; the result must cast to `out`'s dtype.
+ *
+ * @hidden
+ * @example
+ * torch.mul(a, b, { out: x }); // x holds a * b
+ */
+export function write_out(fn_name: string, out: unknown, inputs: readonly unknown[], compute: () => Tensor): Tensor {
+  if (!(out instanceof Tensor)) throw new TypeError(`${fn_name}(): argument 'out' must be Tensor, not ${py_type_name(out)}`);
+  if (is_grad_enabled() && (out.requires_grad || inputs.some((t) => t instanceof Tensor && t.requires_grad))) {
+    throw new Error(`${fn_name}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`);
+  }
+  const result = no_grad(compute);
+  check_can_cast(result._dtype, out._dtype);
+  no_grad(() => {
+    if (!shapes_equal(out.shape, result.shape)) {
+      if (out.numel() !== 0) {
+        warn(
+          `An output with one or more elements was resized since it had shape [${out.shape.join(', ')}], which does not match the required output shape [${result.shape.join(', ')}]. This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).`,
+        );
+      }
+      out.data = empty(result.shape, out._dtype);
+    }
+    out.copy_(result);
+  });
+  return out;
+}
