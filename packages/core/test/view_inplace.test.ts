@@ -182,6 +182,18 @@ const SCENARIOS: Record<string, () => Scenario> = {
     out['bases'] = [v._base === b, vv._base === b, b._base === null];
     return out;
   },
+  double_backward_through_inplace_view() {
+    const a = leaf(-1, 2, 3, -4);
+    const t = a.add(1).view(2, 2);
+    torch.threshold(t, 0, 0, true);
+    const [g] = torch.autograd.grad(t.mul(t).sum(), a, { create_graph: true }) as Tensor[];
+    const fn = g!.grad_fn!;
+    const formula = fn.next_functions[1]![0]!;
+    const out: Scenario = { g: g!.tolist(), g_fn: graph(fn), formula_input: graph(formula.next_functions[0]![0]) };
+    g!.mul(f64(W4)).sum().backward();
+    out['a.grad'] = a.grad!.tolist();
+    return out;
+  },
 };
 
 describe('views and in-place, as real PyTorch records them', () => {

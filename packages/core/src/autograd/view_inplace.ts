@@ -1,9 +1,9 @@
 // Views and in-place changes, as PyTorch's autograd sees them: which in-place changes may be recorded, CopySlices
 // (the base's new node when a view is written), and the lazy AsStridedBackward0 of a view whose storage changed.
 import { Tensor } from '../tensor.js';
-import { as_strided_rule, geometry, restride, type Geometry } from '../ops/view.js';
-import { where } from '../ops/arithmetic.js';
-import { ones } from '../ops/creation.js';
+import { as_strided_rule, geometry, type Geometry } from '../ops/view.js';
+import { empty } from '../ops/record.js';
+import type { DType } from '../dtype.js';
 import { CreationMeta } from './creation_meta.js';
 import { E8_LEAF_INPLACE, INFERENCE_INPLACE, LEAF_VIEW_INPLACE } from './messages.js';
 import { is_inference_mode_enabled, is_recording, no_grad } from './grad_mode.js';
@@ -124,19 +124,24 @@ export class CopySlices extends Node {
     readonly fn: Node,
   ) {
     const base_geom = geometry(base);
+    const base_dtype = base._dtype;
     const base_meta = base.requires_grad ? { shape: base.shape, dtype: base._dtype } : null;
     super(
       'torch::autograd::CopySlices',
       [gradient_edge(base), ...fn.next_functions.slice(1)],
       [base_meta, ...fn.input_meta.slice(1)],
       [{ shape: base.shape, dtype: base._dtype }],
+      // as PyTorch's CopySlices::apply: the gradient copied into a tensor laid out as the base, the view's part of
+      // it run through fn and written back in place; with create_graph these steps are the recorded graph
+      // (CopySlices over CopyBackwards, fn's formula on a CloneBackward0 of an AsStridedBackward0)
       (_n, [grad]) => {
-        const g = grad!;
-        const slice = restride(g, base_geom, view_geometry);
-        const res: Grad[] = fn.apply([slice]);
-        const covered = restride(ones(view_geometry.shape, { dtype: 'float64' }), view_geometry, base_geom).gt(0);
+        const result = strided_like(base_geom, base_dtype);
+        result.copy_(grad!);
+        const slice = result.as_strided(view_geometry.shape, view_geometry.strides, view_geometry.offset - base_geom.offset);
+        const res: Grad[] = fn.apply([slice.clone()]);
         const first = res[0] ?? null;
-        const result = where(covered, first === null ? 0 : restride(first, view_geometry, base_geom), g);
+        if (first === null) slice.zero_();
+        else slice.copy_(first);
         return [result, ...res.slice(1)];
       },
     );
@@ -153,6 +158,17 @@ export class CopySlices extends Node {
   get _wrapped_node(): Node | null {
     return this.released_fn ? null : this.fn;
   }
+}
+
+/**
+ * A new tensor with `g`'s shape and strides over fresh memory starting at offset 0 (PyTorch's
+ * new_empty_strided), so that a view's geometry relative to its base addresses the same elements in it.
+ */
+function strided_like(g: Geometry, dtype: DType): Tensor {
+  let extent = 1;
+  for (let d = 0; d < g.shape.length; d++) extent += (g.shape[d]! - 1) * g.strides[d]!;
+  if (g.shape.includes(0)) extent = 0;
+  return no_grad(() => empty([extent], dtype).as_strided(g.shape, g.strides, 0)).detach();
 }
 
 /**
