@@ -122,8 +122,14 @@ const BILINEAR = signature<{ input1: Tensor; input2: Tensor; weight: Tensor; bia
 export function bilinear(...args: PyArgs<[input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null], { input1?: Tensor; input2?: Tensor; weight?: Tensor; bias?: Tensor | null }>): Tensor {
   const { input1, input2, weight, bias } = BILINEAR.parse(args);
   const [O, I, J] = weight.shape as [number, number, number];
-  if (input1.shape[input1.ndim - 1] !== I) throw new Error(`input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I}`);
-  if (input2.shape[input2.ndim - 1] !== J) throw new Error(`input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${J}`);
+  // ATen's checks, in its order and words
+  if (input1.ndim !== input2.ndim) throw new Error(`bilinear(): input dimensions do not match: got ${input1.ndim} and ${input2.ndim}`);
+  for (let i = 0; i < input1.ndim - 1; i++) {
+    if (input1.shape[i] !== input2.shape[i]) throw new Error(`bilinear(): input batch dimensions do not match at dim ${i}: got ${input1.shape[i]} and ${input2.shape[i]}`);
+  }
+  if (input1.shape[input1.ndim - 1] !== I) throw new Error(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I}`);
+  if (input2.shape[input2.ndim - 1] !== J) throw new Error(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${J}`);
+  if (bias !== null && bias.shape[0] !== O) throw new Error(`bilinear(): bias size does not match weight size: got ${bias.shape[0]} but expected ${O}`);
   const lead = input1.shape.slice(0, -1);
   // (x1 @ W viewed [I, O·J]) · x2, summed over J
   const t = input1.reshape([-1, I]).matmul(weight.permute([1, 0, 2]).reshape([I, O * J])).reshape([-1, O, J]);

@@ -141,7 +141,7 @@ const EMBEDDING_BAG = signature<{
 /** The bags' `[start, end)` ranges into the flat indices. */
 function bag_ranges(input: Tensor, offsets: Tensor | null, include_last_offset: boolean): { flat: Tensor; starts: number[]; ends: number[] } {
   if (input.ndim === 2) {
-    if (offsets !== null) throw new Error('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type Tensor');
+    if (offsets !== null) throw new Error('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type <class \'torch.Tensor\'>');
     const [B, L] = input.shape as [number, number];
     const starts = Array.from({ length: B }, (_, i) => i * L);
     return { flat: reshape(input, [B * L]), starts, ends: starts.map((s) => s + L) };
@@ -175,19 +175,20 @@ export function embedding_bag(
   const a = EMBEDDING_BAG.parse(args);
   const { weight, per_sample_weights: psw, max_norm, norm_type, include_last_offset } = a;
   const mode = a.mode as BagMode;
-  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new Error(`mode has to be one of sum, mean or max`);
-  if (a.sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
-  if (a.scale_grad_by_freq && mode === 'max') throw new Error(`max mode does not support scaling the gradient by the frequency`);
-  check_indices(a.input, 'embedding_bag');
-  if (psw !== null) {
-    if (mode !== 'sum') throw new Error(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
-    if (psw.shape.length !== a.input.ndim || psw.shape.some((s, i) => s !== a.input.shape[i])) {
-      throw new Error(`embedding_bag: If per_sample_weights (${'[' + psw.shape.join(', ') + ']'}) is not None, then it must have the same shape as the input (${'[' + a.input.shape.join(', ') + ']'})`);
-    }
+  // in F.embedding_bag's order: the weights' shape, the input's rank and offsets, the mode, then what the mode allows
+  if (psw !== null && (psw.shape.length !== a.input.ndim || psw.shape.some((s, i) => s !== a.input.shape[i]))) {
+    throw new Error(`embedding_bag: If per_sample_weights (torch.Size([${psw.shape.join(', ')}])) is not None, then it must have the same shape as the input (torch.Size([${a.input.shape.join(', ')}]))`);
   }
+  const { flat, starts, ends } = bag_ranges(a.input, a.offsets, include_last_offset);
+  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new Error(`mode has to be one of sum, mean or max`);
+  if (a.scale_grad_by_freq && mode === 'max') throw new Error(`max mode does not support scaling the gradient by the frequency`);
+  if (a.sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
+  if (psw !== null && mode !== 'sum') {
+    throw new Error(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
+  }
+  check_indices(a.input, 'embedding_bag');
   const [V, D] = weight.shape as [number, number];
   const pad = embedding_padding_idx(a.padding_idx, V) ?? -1;
-  const { flat, starts, ends } = bag_ranges(a.input, a.offsets, include_last_offset);
   if (max_norm !== null) embedding_renorm_(weight, flat, max_norm, norm_type);
   const idx = index_list(flat, V);
   const w = contiguous(weight.detach())._storage.data;

@@ -214,7 +214,12 @@ export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: T
   if (tracing) return trace_op('aten::cosine_embedding_loss', cosine_embedding_loss, args, COSINE_EMB);
   const { input1, input2, target, margin, reduction } = COSINE_EMB.parse(args);
   reduction_of(reduction);
-  if (input1.ndim !== input2.ndim) throw new Error(`cosine_embedding_loss : All input tensors should have same dimension but got sizes: input1: [${input1.shape.join(', ')}], input2: [${input2.shape.join(', ')}], target: [${target.shape.join(', ')}] `);
+  // ATen's checks: the target's rank, then the inputs' rank it implies
+  if (target.ndim > 1) throw new Error('0D or 1D target tensor expected, multi-target not supported');
+  const want = target.ndim === 1 ? 2 : 1;
+  if (input1.ndim !== want || input2.ndim !== want) {
+    throw new Error(`${target.ndim}D target tensor expects ${want}D input tensors, but found inputs with sizes [${input1.shape.join(', ')}] and [${input2.shape.join(', ')}].`);
+  }
   const d = input1.ndim - 1;
   const EPSILON = 1e-12;
   const prod = sum(mul(input1, input2), d);
@@ -450,6 +455,17 @@ export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, in
   const td = targets._contiguous_data();
   const padded = targets.ndim === 2;
   const S_max = padded ? targets.shape[1]! : 0;
+  // ctc_loss_cpu's checks of the targets against their lengths, then of the input lengths
+  const where_ = " for argument #2 'targets' (while checking arguments for ctc_loss_cpu)";
+  for (const L of tg_len) if (L < 0) throw new Error(`Expected target_lengths to have value at least 0, but got value ${L} (while checking arguments for ctc_loss_cpu)`);
+  const rows = padded ? N : tg_len.reduce((p, q) => p + q, 0);
+  if (targets.shape[0] !== rows) throw new Error(`Expected tensor to have size ${rows} at dimension 0, but got size ${targets.shape[0]}${where_}`);
+  const longest = Math.max(0, ...tg_len);
+  if (padded && S_max < longest) throw new Error(`Expected tensor to have size at least ${longest} at dimension 1, but got size ${S_max}${where_}`);
+  for (const Tn of in_len) {
+    if (Tn < 0) throw new Error(`Expected input_lengths to have value at least 0, but got value ${Tn} (while checking arguments for ctc_loss_cpu)`);
+    if (Tn > T) throw new Error(`Expected input_lengths to have value at most ${T}, but got value ${Tn} (while checking arguments for ctc_loss_cpu)`);
+  }
   const at = (t: number, n: number, c: number): number => x[(t * N + n) * C + c]!;
   const losses = new Float64Array(N);
   const grad = new Float64Array(T * N * C);
@@ -457,7 +473,6 @@ export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, in
   for (let n = 0; n < N; n++) {
     const Tn = in_len[n]!;
     const L = tg_len[n]!;
-    if (Tn > T) throw new Error(`Expected input_lengths to have value at most ${T}, but got value ${Tn} (while checking arguments for ctc_loss_cpu)`);
     const labels: number[] = [];
     for (let s = 0; s < L; s++) labels.push(td[padded ? n * S_max + s : offset + s]!);
     if (!padded) offset += L;

@@ -173,3 +173,35 @@ export function fill_empty_window_indices(
     idx[i] = flat;
   }
 }
+
+/**
+ * Throws PyTorch's words when a pooling or unfolding op gets an input of the wrong rank: each ATen op words it its
+ * own way (`name` is the op, `nd` its spatial rank); other ops get the convolutions' wording.
+ */
+export function check_spatial_rank(name: string, shape: readonly number[], nd: number): void {
+  const r = shape.length;
+  if (r === nd + 1 || r === nd + 2) return;
+  const sizes = `[${shape.join(', ')}]`;
+  const ranks = `${nd + 1}D or ${nd + 2}D`;
+  const words: Record<string, string> = {
+    max_pool1d: `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${sizes}`,
+    avg_pool2d: `Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:${sizes}`,
+    max_pool2d: `non-empty ${ranks} (batch mode) tensor expected for input`,
+    max_pool3d: `non-empty ${ranks} (batch mode) tensor expected for input`,
+    avg_pool3d: `non-empty ${ranks} (batch mode) tensor expected for input`,
+    adaptive_avg_pool2d: `adaptive_avg_pool2d(): Expected ${ranks} tensor, but got ${sizes}`,
+    adaptive_avg_pool3d: `adaptive_avg_pool3d(): Expected ${ranks} tensor, but got ${sizes}`,
+    adaptive_max_pool2d: `adaptive_max_pool2d(): Expected ${ranks} tensor, but got: ${sizes}`,
+    adaptive_max_pool3d: `adaptive_max_pool3d(): Expected ${ranks} tensor, but got: ${sizes}`,
+    fractional_max_pool2d: `fractional_max_pool2d(): Expected ${ranks} tensor, but got: ${sizes}`,
+    fractional_max_pool3d: `fractional_max_pool3d_out(): Expected ${ranks} tensor, but got: ${sizes}`,
+    max_unpool2d: `Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with ${r} dimensions.`,
+    max_unpool3d: `Input to max_unpooling3d should be a 4d or 5d Tensor, but got a tensor with ${r} dimensions.`,
+    unfold: `Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: ${sizes}`,
+  };
+  // the 1-d ops check a dim range (checkDimRange)
+  for (const op of ['avg_pool1d', 'adaptive_avg_pool1d', 'adaptive_max_pool1d']) {
+    words[op] = `Expected 2 to 3 dimensions, but got ${r}-dimensional tensor for argument #1 'self' (while checking arguments for ${op})`;
+  }
+  throw new Error(words[name] ?? `${name}: Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input, but got input of size: ${sizes}`);
+}

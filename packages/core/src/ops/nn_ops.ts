@@ -18,7 +18,7 @@ import { broadcast_shapes, numel_of } from '../shape.js';
 import { expand, squeeze, unsqueeze } from './view.js';
 import { interpolate_nd } from './resample.js';
 import { pad } from './spatial.js';
-import { check_conv_args, check_conv_shapes, check_resize, fill_empty_window_indices, pool2d_params } from './nn_geometry.js';
+import { check_conv_args, check_conv_shapes, check_resize, check_spatial_rank, fill_empty_window_indices, pool2d_params } from './nn_geometry.js';
 
 /** A size for both spatial dims at once, or `[height, width]`. */
 export type Pair = number | [number, number] | readonly number[];
@@ -31,7 +31,9 @@ function pair(v: Pair, name: string): [number, number] {
 }
 
 function check_4d(x: Tensor, what: string): void {
-  if (x.ndim !== 4) throw new Error(`${what}: Expected 4D (batched) input, but got input of size: [${x.shape.join(', ')}]`);
+  if (x.ndim === 4) return;
+  if (what !== 'interpolate') check_spatial_rank(what, x.shape, 2);
+  throw new Error(`${what}: Expected 4D (batched) input, but got input of size: [${x.shape.join(', ')}]`);
 }
 
 function float_data(t: Tensor): FloatArray {
@@ -412,6 +414,11 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
   const reduction = check_reduction(options.reduction ?? 'mean');
   const ignore = options.ignore_index ?? -100;
   const weight = options.weight ?? null;
+  // nll_loss_nd's batch check, then nll_loss's target rank, before the kernel's dtype check
+  if (input.ndim === 2 && target.ndim >= 1 && input.shape[0] !== target.shape[0]) {
+    throw new Error(`Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0]}).`);
+  }
+  if (target.ndim > 1) throw new Error('0D or 1D target tensor expected, multi-target not supported');
   if (target._dtype !== 'int64') throw new Error(`expected scalar type Long but found ${target._dtype === 'float32' ? 'Float' : target._dtype === 'float64' ? 'Double' : 'Bool'}`);
   const x = input.ndim === 1 ? unsqueeze(input, 0) : input;
   const tg = target.ndim === 0 ? target.reshape([1]) : target;

@@ -145,7 +145,8 @@ export function pixel_unshuffle(...args: PyArgs<[input: Tensor, downscale_factor
   if (input.ndim < 3) throw new Error(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
   if (r <= 0) throw new Error(`pixel_unshuffle expects a positive downscale_factor, but got ${r}`);
   const [C, H, W] = input.shape.slice(-3) as [number, number, number];
-  if (H % r !== 0 || W % r !== 0) throw new Error(`pixel_unshuffle expects height and width to be divisible by downscale_factor, but got ${H}x${W} and ${r}`);
+  if (H % r !== 0) throw new Error(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${H} is not divisible by ${r}`);
+  if (W % r !== 0) throw new Error(`pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${W} is not divisible by ${r}`);
   const lead = input.shape.slice(0, -3);
   const n = lead.length;
   const x = input.reshape([...lead, C, H / r, r, W / r, r]);

@@ -11,7 +11,7 @@ import { abs, relu, sign } from './unary.js';
 import { matmul } from './linalg.js';
 import { max } from './reduce.js';
 import { empty } from './record.js';
-import { check_conv_args, check_conv_shapes, check_conv_transpose_args, fill_empty_window_indices, max_pool1d_length, pool2d_params, pool3d_sizes } from './nn_geometry.js';
+import { check_conv_args, check_conv_shapes, check_conv_transpose_args, check_spatial_rank, fill_empty_window_indices, max_pool1d_length, pool2d_params, pool3d_sizes } from './nn_geometry.js';
 
 /** Strides of a row-major block of `shape`. */
 function block_strides(shape: readonly number[]): number[] {
@@ -82,9 +82,7 @@ function window_map(in_sp: readonly number[], kernel: readonly number[], stride:
 
 /** `[N, C, ...sp]` (or `[C, ...sp]` unbatched) split into its parts, checking the spatial rank. */
 function split_spatial(x: Tensor, nd: number, name: string): { lead: number[]; sp: number[]; batched: boolean } {
-  if (x.ndim !== nd + 1 && x.ndim !== nd + 2) {
-    throw new Error(`${name}: Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input, but got input of size: [${x.shape.join(', ')}]`);
-  }
+  check_spatial_rank(name, x.shape, nd);
   const batched = x.ndim === nd + 2;
   return { lead: x.shape.slice(0, x.ndim - nd), sp: x.shape.slice(x.ndim - nd), batched };
 }
@@ -117,13 +115,16 @@ export function pad(...args: PyArgs<[input: Tensor, pad: number[], mode: string,
   const out_sp = sp.map((n, i) => n + before[i]! + after[i]!);
   if (out_sp.some((n) => n < 0)) throw new Error(`The input size ${sp.join('x')}, plus negative padding ${amounts.join(', ')} resulted in a negative output size, which is invalid. Check dimension of your input.`);
   if (mode !== 'constant') {
-    if (nd > 3 || input.ndim < nd + 1) throw new Error(`Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now`);
-    sp.forEach((n, i) => {
+    if (nd > 3 || (input.ndim !== nd + 1 && input.ndim !== nd + 2)) throw new Error(`Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now`);
+    // checked last dim first, as PyTorch's kernels do; reflection_pad2d names the input's rank, the others its sizes
+    for (let i = nd - 1; i >= 0; i--) {
+      const n = sp[i]!;
       if (mode === 'reflect' && (before[i]! >= n || after[i]! >= n)) {
-        throw new Error(`Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${before[i]}, ${after[i]}) at dimension ${input.ndim - nd + i} of input [${input.shape.join(', ')}]`);
+        const of = nd === 2 ? String(input.ndim) : `[${input.shape.join(', ')}]`;
+        throw new Error(`Argument #${4 + 2 * (nd - 1 - i)}: Padding size should be less than the corresponding input dimension, but got: padding (${before[i]}, ${after[i]}) at dimension ${input.ndim - nd + i} of input ${of}`);
       }
       if (mode === 'circular' && (before[i]! > n || after[i]! > n)) throw new Error('Padding value causes wrapping around more than once.');
-    });
+    }
   }
   const source = (x: number, n: number): number => {
     if (x >= 0 && x < n) return x;

@@ -105,6 +105,12 @@ function in_projection(a: MhaParsed, E: number): [Tensor, Tensor, Tensor] {
     if (a.q_proj_weight === null) throw new Error('use_separate_proj_weight is True but q_proj_weight is None');
     if (a.k_proj_weight === null) throw new Error('use_separate_proj_weight is True but k_proj_weight is None');
     if (a.v_proj_weight === null) throw new Error('use_separate_proj_weight is True but v_proj_weight is None');
+    // PyTorch's _in_projection checks each weight against the features of what it projects
+    const [Eq, Ek, Ev] = [query.shape.at(-1)!, key.shape.at(-1)!, value.shape.at(-1)!];
+    const checks: [string, Tensor, number][] = [['query', a.q_proj_weight, Eq], ['key', a.k_proj_weight, Ek], ['value', a.v_proj_weight, Ev]];
+    for (const [what, w, n] of checks) {
+      if (w.ndim !== 2 || w.shape[0] !== Eq || w.shape[1] !== n) throw new Error(`expecting ${what} weights shape of (${Eq}, ${n}), but got ${size(w.shape)}`);
+    }
     return [linear(query, a.q_proj_weight, b_q), linear(key, a.k_proj_weight, b_k), linear(value, a.v_proj_weight, b_v)];
   }
   const w = a.in_proj_weight;

@@ -136,14 +136,15 @@ abstract class BatchNormBase extends NormBase {
     this.check_input_dim(input);
     const use_batch = this.training || !this.track_running_stats;
     let momentum = this.momentum ?? 0;
-    if (this.training && this.track_running_stats && this.num_batches_tracked !== null) {
-      this.num_batches_tracked.add_(1);
-      // momentum None: a cumulative moving average over the batches seen
-      if (this.momentum === null) momentum = 1 / this.num_batches_tracked.item();
-    }
-    return batch_norm(input, this.running_mean, this.running_var, {
+    const counting = this.training && this.track_running_stats && this.num_batches_tracked !== null;
+    // momentum None: a cumulative moving average over the batches seen, this one included
+    if (counting && this.momentum === null) momentum = 1 / (this.num_batches_tracked!.item() + 1);
+    const out = batch_norm(input, this.running_mean, this.running_var, {
       weight: this.weight, bias: this.bias, training: use_batch, momentum, eps: this.eps,
     });
+    // counted once the batch is accepted (PyTorch counts first, so a refused batch still bumps its counter)
+    if (counting) this.num_batches_tracked!.add_(1);
+    return out;
   }
 }
 

@@ -129,6 +129,9 @@ export abstract class RNNBase extends Module {
     if (a.dropout > 0 && a.num_layers === 1) {
       warn(`dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${py_float(a.dropout)} and num_layers=${a.num_layers}`);
     }
+    if (a.input_size <= 0) throw new Error('input_size must be greater than zero');
+    if (a.hidden_size <= 0) throw new Error('hidden_size must be greater than zero');
+    if (a.num_layers <= 0) throw new Error('num_layers must be greater than zero');
     if (a.proj_size < 0) throw new Error('proj_size should be a positive integer or zero to disable projections');
     if (a.proj_size >= a.hidden_size) throw new Error('proj_size has to be smaller than hidden_size');
     if (a.proj_size > 0 && mode !== 'LSTM') throw new Error('proj_size argument is only supported for LSTM, not RNN or GRU');
@@ -196,7 +199,8 @@ export abstract class RNNBase extends Module {
    * @internal
    */
   protected batched_input(input: Tensor): { x: Tensor; batched: boolean } {
-    if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`${NAMES[this.mode]}: Expected input to be 2D or 3D, got ${input.ndim}D instead`);
+    // PyTorch's RNN says "4D tensor instead", its LSTM and GRU "4D instead"
+    if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`${NAMES[this.mode]}: Expected input to be 2D or 3D, got ${input.ndim}D ${NAMES[this.mode] === 'RNN' ? 'tensor ' : ''}instead`);
     const batched = input.ndim === 3;
     const x = batched ? input : input.unsqueeze(this.batch_first ? 0 : 1);
     if (x.shape[2] !== this.input_size) throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${x.shape[2]}`);
@@ -518,11 +522,10 @@ const RNN_CELL = signature<CellParsed>("RNNCell(int input_size, int hidden_size,
  */
 export class RNNCell extends RNNCellBase {
   static override readonly __name__ = 'RNNCell';
-  /** The nonlinearity: 'tanh' (default) or 'relu'. */
-  readonly nonlinearity: 'tanh' | 'relu';
+  /** The nonlinearity: 'tanh' (default) or 'relu' (PyTorch stores any string and refuses it at the forward). */
+  readonly nonlinearity: string;
   constructor(...args: CellCtorArgs<{ nonlinearity?: 'tanh' | 'relu' }>) {
     const a = RNN_CELL.parse(args);
-    if (a.nonlinearity !== 'tanh' && a.nonlinearity !== 'relu') throw new Error(`Unknown nonlinearity: ${a.nonlinearity}`);
     super(a, 1);
     this.nonlinearity = a.nonlinearity;
   }
@@ -530,6 +533,7 @@ export class RNNCell extends RNNCellBase {
     const { input, hx } = CELL_FORWARD.parse(args);
     const { x, batched } = this.batched(input);
     const h = this.state(x, batched, hx, 'hidden0');
+    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') throw new Error(`Unknown nonlinearity: ${this.nonlinearity}`);
     const step = this.nonlinearity === 'tanh' ? rnn_tanh_cell : rnn_relu_cell;
     const out = step(x, h, this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh);
     return batched ? out : out.squeeze(0);

@@ -201,8 +201,8 @@ export class EmbeddingBag extends Module {
     this.norm_type = a.norm_type;
     this.scale_grad_by_freq = a.scale_grad_by_freq;
     this.padding_idx = embedding_padding_idx(a.padding_idx, a.num_embeddings, 'padding_idx');
-    if (a.mode !== 'sum' && a.mode !== 'mean' && a.mode !== 'max') throw new Error('mode has to be one of sum, mean or max');
-    this.mode = a.mode;
+    // as in PyTorch, an unknown mode is kept and refused by the forward (F.embedding_bag's words)
+    this.mode = a.mode as BagMode;
     if (a.sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
     this.sparse = a.sparse;
     this.include_last_offset = a.include_last_offset;
