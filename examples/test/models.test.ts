@@ -18,12 +18,12 @@ function builder(c: ModelCase): Builder | undefined {
   return typeof cls === 'function' ? (k) => new (cls as new (o: unknown) => nn.Module)(k) : undefined;
 }
 
-describe_model_cases(
-  'sequence models (models.json)',
-  new URL('../../packages/vision/test/fixtures/models.json', import.meta.url),
-  (c) => {
-    const build = builder(c);
-    return build === undefined ? undefined : () => build(c.build.kwargs);
-  },
-  (c) => c.build.kind !== 'torchvision',
-);
+const make = (c: ModelCase): (() => nn.Module) | undefined => {
+  const build = builder(c);
+  return build === undefined ? undefined : () => build(c.build.kwargs);
+};
+const sequence_only = (c: ModelCase): boolean => c.build.kind !== 'torchvision';
+
+describe_model_cases('sequence models (models.json)', new URL('../../packages/vision/test/fixtures/models.json', import.meta.url), make, sequence_only);
+// other configurations (make_models.py): nn.Transformer with norm_first, gelu and sequence-first inputs
+describe_model_cases('sequence model variants (models_generated.json)', new URL('../../packages/vision/test/fixtures/variants/models_generated.json', import.meta.url), make, sequence_only);

@@ -183,7 +183,7 @@ const OPS: Record<string, { inputs: () => Tensor[]; fn: (...x: Tensor[]) => unkn
     fn: (x, w, b, lw, lb) => [
       torch.conv2d(x, w, b, { stride: 2, padding: 1 }), torch.conv2d(x, w, null, { padding: 'same', dilation: 1 }), torch.max_pool2d(x, 3, { stride: 2, padding: 1, ceil_mode: true }),
       torch.avg_pool2d(x, 2, { count_include_pad: false }), torch.adaptive_avg_pool2d(x, [3, 2]), torch.adaptive_avg_pool2d(x, 1), torch.linear(x, lw, lb.narrow(0, 0, 5)), torch.layer_norm(x, [6, 6]),
-      torch.layer_norm(x, [6], lb, lb), torch.pad(x, [1, 2, 0, 1]), torch.pad(x, [1, 1, 2, 2], { mode: 'reflect' }), torch.pad(x, [2, 1], { mode: 'replicate' }),
+      torch.layer_norm(x, [6], lb, lb), torch.pad(x, [1, 2, 0, 1]), torch.pad(x, [1, 1, 2, 2], { mode: 'reflect' }), torch.pad(x, [2, 1, 1, 0], { mode: 'replicate' }),
       torch.dropout(x, { p: 0.3, training: false }), torch.prelu(x, b.narrow(0, 0, 3)), x.tril(), x.triu(1),
     ],
   },
