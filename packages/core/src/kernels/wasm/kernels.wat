@@ -760,13 +760,14 @@
     (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32) (param $Wo i32)
     (param $k0 i32) (param $kb i32) (param $j0 i32) (param $nb i32) (param $dst i32) (param $Ho i32) (param $xs i32)
     (local $t i32) (local $d i32) (local $cols i32) (local $oh0 i32) (local $ow0 i32) (local $inrow i32)
-    (local $L i32) (local $n i32) (local $xn i32) (local $xq i32)
+    (local $L i32) (local $n i32) (local $xn i32) (local $xq i32) (local $lanes v128) (local $width v128)
     (local $k i32) (local $c i32) (local $a i32) (local $b i32) (local $h i32) (local $w i32) (local $s i32)
     (local $q i32) (local $oh i32) (local $ow i32) (local $hh i32) (local $ww i32) (local $khkw i32)
     (local $run_end i32) (local $row i32) (local $row_ok i32) (local $w_lim i32)
     (local.set $khkw (i32.mul (local.get $kh) (local.get $kw)))
     (local.set $w_lim (i32.sub (local.get $W) (i32.const 8)))
     (local.set $L (i32.mul (local.get $Ho) (local.get $Wo)))
+    (local.set $width (i32x4.splat (local.get $W)))
     (local.set $d (local.get $dst))
     (local.set $t (i32.const 0))
     (loop $panels
@@ -798,6 +799,22 @@
               (local.set $s (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 2))))
               (v128.store (local.get $d) (v128.load (local.get $s)))
               (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s))))
+            (else (if (local.get $inrow) (then
+              ;; eight pixels of one output row whose taps run over an edge: the input row's vectors with the
+              ;; lanes outside it zeroed (reading at most 7 floats past either end, always inside the memory:
+              ;; the arena holds the job words before x and more buffers after it), or zeros
+              (if (i32.and (local.get $row_ok) (i32.and (i32.gt_s (local.get $w) (i32.const -8)) (i32.lt_s (local.get $w) (local.get $W))))
+                (then
+                  (local.set $s (i32.add (local.get $row) (i32.shl (local.get $w) (i32.const 2))))
+                  (local.set $lanes (i32x4.add (i32x4.splat (local.get $w)) (v128.const i32x4 0 1 2 3)))
+                  (v128.store (local.get $d) (v128.and (v128.load (local.get $s))
+                    (v128.and (i32x4.ge_s (local.get $lanes) (v128.const i32x4 0 0 0 0)) (i32x4.lt_s (local.get $lanes) (local.get $width)))))
+                  (local.set $lanes (i32x4.add (local.get $lanes) (v128.const i32x4 4 4 4 4)))
+                  (v128.store offset=16 (local.get $d) (v128.and (v128.load offset=16 (local.get $s))
+                    (v128.and (i32x4.ge_s (local.get $lanes) (v128.const i32x4 0 0 0 0)) (i32x4.lt_s (local.get $lanes) (local.get $width))))))
+                (else
+                  (v128.store (local.get $d) (v128.const i32x4 0 0 0 0))
+                  (v128.store offset=16 (local.get $d) (v128.const i32x4 0 0 0 0)))))
             (else
               (local.set $oh (local.get $oh0))
               (local.set $ow (local.get $ow0))
@@ -817,7 +834,7 @@
                     ;; past the last output row: the next sample's first pixel
                     (if (i32.eq (local.get $oh) (local.get $Ho))
                       (then (local.set $oh (i32.const 0)) (local.set $xq (i32.add (local.get $xq) (local.get $xs)))))))
-                (br_if $over_q (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (i32.const 8))))))
+                (br_if $over_q (i32.lt_u (local.tee $q (i32.add (local.get $q) (i32.const 1))) (i32.const 8))))))))
           (local.set $d (i32.add (local.get $d) (i32.const 32)))
           (local.set $w (i32.add (local.get $w) (local.get $dw)))
           (local.set $b (i32.add (local.get $b) (i32.const 1)))
