@@ -242,7 +242,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
    * per group (per sample, a 4x4 or 1x1 map makes a GEMM a few columns wide that streams the whole weight
    * once per sample). The host moves the output gradient into, and the output out of, the [O, J] layout.
    * Forward: c[O, J] = bias + W_g im2col(x)[ckk, J], threads sharing columns. Input gradient: col[ckk, J] =
-   * W_g^T go[O, J] for whole samples, each folded back by col2im. Weight gradient: gw[O, ckk] = go[O, J]
+   * W_g^T go[O, J], threads sharing input channels, each folded back by col2im. Weight gradient: gw[O, ckk] = go[O, J]
    * im2col(x)[ckk, J]^T, threads sharing gw's columns, each summed over J in the same order for any count.
    */
   function run_conv_batched(op: number, T: number, s: ConvShape, p: number[], tmp: number, bpack: number, apack: number, col: number): void {
@@ -262,15 +262,20 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
       });
     } else if (op === OP.CONV_INPUT) {
       const [go, a, gx, cols] = p as [number, number, number, number];
-      each_chunk(N, 1, T, (n_lo, n_hi) => {
-        const jl = n_lo * L;
-        const jh = n_hi * L;
+      // threads share the input channels, in whole 4-row panels of W_g^T, so each reads its part of the
+      // weight once (a split over samples would stream all of it per share); every channel is then folded
+      // back for the whole batch
+      const taps = kh * kw;
+      const unit = taps % 4 === 0 ? 1 : taps % 2 === 0 ? 2 : 4;
+      each_chunk(cg, unit, T, (c_lo, c_hi) => {
+        const r_lo = c_lo * taps;
+        const r_hi = c_hi * taps;
         for (let g = 0; g < groups; g++) {
           const col_g = cols + g * ckk * J * 4;
-          ex.fill_rows(col_g + jl * 4, ckk, jh - jl, J, -1);
-          gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), strided_b(go + g * og * J * 4, J, 1), col_g, J, og, 0, ckk, jl, jh, tmp, bpack);
-          for (let n = n_lo; n < n_hi; n++) {
-            ex.col2im(col_g + n * L * 4, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, cg, gx + (n * C + g * cg) * HW * 4, J);
+          ex.fill_rows(col_g + r_lo * J * 4, r_hi - r_lo, J, J, -1);
+          gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), strided_b(go + g * og * J * 4, J, 1), col_g, J, og, r_lo, r_hi, 0, J, tmp, bpack);
+          for (let n = 0; n < N; n++) {
+            ex.col2im(col_g + (r_lo * J + n * L) * 4, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, c_lo, c_hi, gx + (n * C + g * cg) * HW * 4, J);
           }
         }
       });
