@@ -227,7 +227,7 @@ export interface CharLMResult {
  */
 export function train_char_lm(options: CharLMOptions, log: Log = console.log, progress = process.stderr.isTTY === true): CharLMResult {
   torch.manual_seed(options.seed);
-  const gen = new torch.Generator(options.seed);
+  const gen = new torch.Generator().manual_seed(options.seed);
   const all = load_words(options.words);
   const { train: words, val } = split_words(all, options.limit, options.val);
   const model = build_model(options.model);

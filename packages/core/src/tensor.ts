@@ -1395,17 +1395,41 @@ export class Tensor {
   copy_(src: Tensor): this {
     return ops.copy_(this, src);
   }
-  /** Method form of {@link ops.uniform_}. */
-  uniform_(low = 0, high = 1): this {
-    return ops.uniform_(this, low, high);
+  /** Method form of {@link ops.uniform_}: `x.uniform_(from, to, { generator })`. */
+  uniform_(...args: PyArgs<[from: number, to: number], { generator?: Generator | null } & { from?: number; to?: number }>): this {
+    return ops.uniform_(this, ...args);
   }
   /** Method form of {@link ops.exponential_}. */
-  exponential_(lambd = 1, options: { generator?: Generator } = {}): this {
-    return ops.exponential_(this, lambd, options.generator);
+  exponential_(...args: PyArgs<[lambd: number], { generator?: Generator | null } & { lambd?: number }>): this {
+    return ops.exponential_(this, ...args);
   }
-  /** Method form of {@link ops.normal_}. */
-  normal_(mean = 0, std = 1): this {
-    return ops.normal_(this, mean, std);
+  /** Method form of {@link ops.normal_}: `x.normal_(mean, std, { generator })`. */
+  normal_(...args: PyArgs<[mean: number, std: number], { generator?: Generator | null } & { mean?: number; std?: number }>): this {
+    return ops.normal_(this, ...args);
+  }
+  /** Method form of {@link ops.random_}: `x.random_()`, `x.random_(to)`, `x.random_(from, to)`. */
+  random_(...args: PyArgs<[from: number, to: number | null], { generator?: Generator | null } & { from?: number; to?: number | null }>): this {
+    return ops.random_(this, ...args);
+  }
+  /** Method form of {@link ops.geometric_}. */
+  geometric_(...args: PyArgs<[p: number], { generator?: Generator | null } & { p?: number }>): this {
+    return ops.geometric_(this, ...args);
+  }
+  /** Method form of {@link ops.log_normal_}. */
+  log_normal_(...args: PyArgs<[mean: number, std: number], { generator?: Generator | null } & { mean?: number; std?: number }>): this {
+    return ops.log_normal_(this, ...args);
+  }
+  /** Method form of {@link ops.cauchy_}. */
+  cauchy_(...args: PyArgs<[median: number, sigma: number], { generator?: Generator | null } & { median?: number; sigma?: number }>): this {
+    return ops.cauchy_(this, ...args);
+  }
+  /** Method form of {@link ops.bernoulli_}: `x.bernoulli_(p)` with a number or a tensor of probabilities. */
+  bernoulli_(...args: PyArgs<[p: number | Tensor], { generator?: Generator | null } & { p?: number | Tensor }>): this {
+    return ops.bernoulli_(this, ...args);
+  }
+  /** Method form of {@link ops.bernoulli}: `x.bernoulli()` samples with the probabilities in `x`; `x.bernoulli(p)`. */
+  bernoulli(...args: PyArgs<[p: number | null], { generator?: Generator | null } & { p?: number | null }>): Tensor {
+    return ops.bernoulli(this, ...args);
   }
 }
 

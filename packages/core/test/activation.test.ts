@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 
-const gen = new torch.Generator(11);
+const gen = new torch.Generator().manual_seed(11);
 /** A float64 leaf with values kept `gap` away from the activation's kinks, where derivatives jump. */
 function leaf(shape: number[], kinks: number[] = [], gap = 1e-2): Tensor {
   const t = torch.randn(shape, { dtype: 'float64', generator: gen }).mul(2.5);

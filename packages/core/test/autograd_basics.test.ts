@@ -228,7 +228,7 @@ function run_program_case(c: Case, handled: string[] = []): Scope {
 
 // ---- leaves of tables and graphs ------------------------------------------------------------------
 
-const gen = new torch.Generator(1234);
+const gen = new torch.Generator().manual_seed(1234);
 
 function leaves_from_specs(specs: Map<string, LeafSpec>, requires_grad?: (name: string) => boolean): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};

@@ -12,7 +12,7 @@ interface NodeCase {
 }
 const fixture = load_fixture<{ cases: NodeCase[] }>('double_backward/double_backward_nodes.json');
 
-const gen = new torch.Generator(5);
+const gen = new torch.Generator().manual_seed(5);
 const leaf = (...shape: number[]): Tensor => torch.randn(shape, { dtype: 'float64', generator: gen }).requires_grad_(true);
 const t4 = torch.tensor([0, 2, 1, 1], { dtype: 'int64' });
 

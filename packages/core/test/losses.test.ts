@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 
-const gen = new torch.Generator(5);
+const gen = new torch.Generator().manual_seed(5);
 const long = (v: number[]): Tensor => torch.tensor(v, { dtype: 'int64' });
 
 describe('losses', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 
-const gen = new torch.Generator(7);
+const gen = new torch.Generator().manual_seed(7);
 
 /** A float64 leaf that requires grad: N(0, 1), or U(lo, hi) when a range is given. */
 export function leaf(shape: number[], range?: [number, number]): Tensor {
@@ -91,7 +91,7 @@ export const OP_CASES: Record<string, OpCase> = {
     ops: ['dropout'],
     inputs: () => [leaf([3, 4])],
     // a freshly seeded generator draws the same mask at every call
-    fn: (x) => [torch.dropout(x!, { p: 0.4, training: true, generator: new torch.Generator(3) }), torch.dropout(x!.mul(1), { p: 0.5, training: false })],
+    fn: (x) => [torch.dropout(x!, { p: 0.4, training: true, generator: new torch.Generator().manual_seed(3) }), torch.dropout(x!.mul(1), { p: 0.5, training: false })],
   },
   // pointwise activations of torch.nn (values kept off their kinks)
   elu_selu_celu: {
@@ -633,7 +633,7 @@ const reason = (why: string, names: string): void => {
   for (const n of names.split(/\s+/).filter((s) => s !== '')) NOT_DIFFERENTIABLE[n] = why;
 };
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad constructor');
-reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled inference_mode is_inference_mode_enabled is_inference is_anomaly_enabled is_anomaly_check_nan_enabled manual_seed get_default_dtype set_default_dtype promote_types can_cast result_type result_names float_dtype len TorchDType dtype dtype_object dtype_name kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running format_tensor warn toString is_tensor');
+reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled inference_mode is_inference_mode_enabled is_inference is_anomaly_enabled is_anomaly_check_nan_enabled manual_seed seed initial_seed get_rng_state set_rng_state get_default_dtype set_default_dtype promote_types can_cast result_type result_names float_dtype len TorchDType dtype dtype_object dtype_name kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running format_tensor warn toString is_tensor');
 reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implicit_softmax_dim');
 reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name class_name legacy_reduction');
 reason('devices (CPU only), not ops', 'Device device check_device is_device_like');
@@ -647,7 +647,9 @@ reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
-reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_ exponential_');
+reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_ exponential_ random_ geometric_ log_normal_ cauchy_ bernoulli_');
+reason('samplers: outputs are new leaves (torch.normal with a mean or std that requires grad records no NormalBackward here)', 'bernoulli normal randint_like');
+reason('sampling plumbing (the samplers and dropout built on them have rows or reasons)', 'fill_inplace dropout_noise');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
 reason('a bool answer, which carries no gradient', 'equal allclose all any isclose');
 reason('an argument check, not an op', 'embedding_padding_idx');

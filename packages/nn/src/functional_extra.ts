@@ -153,9 +153,11 @@ function channel_dropout(name: keyof typeof DROPOUT_SIGS, args: readonly unknown
   const x = a.input;
   if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2) throw new Error(`${name}: Expected ${spatial + 1}D or ${spatial + 2}D input, but received a ${x.ndim}D input.`);
   if (!a.training || a.p === 0) return x;
+  // PyTorch's feature noise: one bernoulli(1 − p) draw per channel ([N, C, 1, …]; [C, 1, …] unbatched)
   const keep = x.shape.slice(0, x.ndim - spatial);
-  const mask = torch.rand([...keep, ...new Array<number>(spatial).fill(1)], { dtype: x._dtype }).lt(1 - a.p).to(x._dtype).div(1 - a.p);
-  return a.inplace ? x.mul_(mask) : x.mul(mask);
+  const shape = [...keep, ...new Array<number>(spatial).fill(1)];
+  const noise = a.p === 1 ? torch.zeros(shape, { dtype: x._dtype }) : torch.dropout_noise(shape, x._dtype, a.p, false)[0];
+  return a.inplace ? x.mul_(noise) : x.mul(noise);
 }
 
 /**
@@ -180,23 +182,18 @@ export const dropout2d = (...args: DropoutArgs): Tensor => channel_dropout('drop
  */
 export const dropout3d = (...args: DropoutArgs): Tensor => channel_dropout('dropout3d', args, 3);
 
-const SELU_ALPHA_SCALE = -1.7580993408473766; // −scale·alpha of SELU: the value dropped units take
-
 /** Alpha dropout (SELU networks): dropped units take SELU's saturation value, then an affine map restores mean and variance. */
 function alpha_dropout_impl(name: 'alpha_dropout' | 'feature_alpha_dropout', args: readonly unknown[]): Tensor {
   const a = DROPOUT_SIGS[name].parse(args);
   if (a.p < 0 || a.p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${a.p}`);
   const x = a.input;
-  if (!a.training || a.p === 0) return x;
-  if (a.p === 1) return x.mul(0);
+  if (!a.training || a.p === 0 || x.numel() === 0) return x;
+  const zero = torch.zeros([], { dtype: x._dtype });
+  if (a.p === 1) return a.inplace ? x.mul_(zero) : x.mul(zero);
+  // PyTorch's composite: x·(noise·a) + ((noise − 1)·αa + αap), noise a bernoulli(1 − p) draw per element or channel
   const shape = name === 'feature_alpha_dropout' ? x.shape.map((s, i) => (i < 2 ? s : 1)) : x.shape;
-  const keep = torch.rand(shape, { dtype: x._dtype }).lt(1 - a.p).to(x._dtype);
-  const q = 1 - a.p;
-  const scale = 1 / Math.sqrt(q * (1 + a.p * SELU_ALPHA_SCALE ** 2));
-  const shift = -scale * SELU_ALPHA_SCALE * a.p;
-  // x·keep + α'(1 − keep), then a·(…) + b
-  const y = x.mul(keep).add(keep.neg().add(1).mul(SELU_ALPHA_SCALE)).mul(scale).add(shift);
-  return a.inplace ? x.copy_(y) : y;
+  const [noise, shift] = torch.dropout_noise(shape, x._dtype, a.p, true);
+  return a.inplace ? x.mul_(noise).add_(shift!) : x.mul(noise).add(shift!);
 }
 
 /**

@@ -1,5 +1,5 @@
 // nn.init's structured initialisers: eye_, dirac_, orthogonal_ (Householder QR) and sparse_.
-import { default_generator, empty, from_array, no_grad, randperm, type Generator, type Tensor } from '@tsgrad/core';
+import { from_array, no_grad, randperm, signature, type Generator, type PyArgs, type Tensor } from '@tsgrad/core';
 import { normal_ } from './init.js';
 
 /**
@@ -18,6 +18,10 @@ export function eye_(t: Tensor): Tensor {
   });
 }
 
+const DIRAC = signature<{ tensor: Tensor; groups: number }>('dirac_(Tensor tensor, int groups=1)');
+const ORTHOGONAL = signature<{ tensor: Tensor; gain: number; generator: Generator | null }>('orthogonal_(Tensor tensor, float gain=1, Generator? generator=None)');
+const SPARSE = signature<{ tensor: Tensor; sparsity: number; std: number; generator: Generator | null }>('sparse_(Tensor tensor, float sparsity, float std=0.01, Generator? generator=None)');
+
 /**
  * Fills a 3-, 4- or 5-D convolution weight with the Dirac delta, so the convolution passes its input through
  * (per group: output channel `d` copies input channel `d`), PyTorch's `dirac_`.
@@ -25,7 +29,8 @@ export function eye_(t: Tensor): Tensor {
  * @example
  * nn.init.dirac_(torch.empty([16, 16, 3, 3]));
  */
-export function dirac_(t: Tensor, groups = 1): Tensor {
+export function dirac_(...args: PyArgs<[tensor: Tensor, groups: number], { groups?: number }>): Tensor {
+  const { tensor: t, groups } = DIRAC.parse(args);
   if (t.ndim < 3 || t.ndim > 5) throw new Error('Only tensors with 3, 4, or 5 dimensions are supported');
   const sizes = t.shape;
   if (sizes[0]! % groups !== 0) throw new Error('dim 0 must be divisible by groups');
@@ -112,13 +117,15 @@ export function orthogonal_from(flat: Float64Array, rows: number, cols: number, 
  * @example
  * nn.init.orthogonal_(lstm.weight_hh_l0);
  */
-export function orthogonal_(t: Tensor, gain = 1, generator: Generator = default_generator): Tensor {
+export function orthogonal_(...args: PyArgs<[tensor: Tensor, gain: number, generator: Generator | null], { gain?: number; generator?: Generator | null }>): Tensor {
+  const { tensor: t, gain, generator } = ORTHOGONAL.parse(args);
   if (t.ndim < 2) throw new Error('Only tensors with 2 or more dimensions are supported');
   if (t.numel() === 0) return t;
   const rows = t.shape[0]!;
   const cols = t.numel() / rows;
-  const draw = normal_(empty([rows, cols], { dtype: 'float64' }), 0, 1, generator);
-  const out = orthogonal_from(draw._contiguous_data() as Float64Array, rows, cols, gain);
+  // PyTorch draws in the tensor's own dtype (tensor.new(rows, cols).normal_(0, 1)), so the stream is the same
+  const draw = normal_(t.new_empty([rows, cols]), 0, 1, generator);
+  const out = orthogonal_from(Float64Array.from(draw._contiguous_data()), rows, cols, gain);
   return no_grad(() => t.copy_(from_array(out, t.shape, 'float64')));
 }
 
@@ -129,7 +136,8 @@ export function orthogonal_(t: Tensor, gain = 1, generator: Generator = default_
  * @example
  * nn.init.sparse_(torch.empty([10, 4]), 0.3);
  */
-export function sparse_(t: Tensor, sparsity: number, std = 0.01, generator: Generator = default_generator): Tensor {
+export function sparse_(...args: PyArgs<[tensor: Tensor, sparsity: number, std: number, generator: Generator | null], { sparsity?: number; std?: number; generator?: Generator | null }>): Tensor {
+  const { tensor: t, sparsity, std, generator } = SPARSE.parse(args);
   if (t.ndim !== 2) throw new Error('Only tensors with 2 dimensions are supported');
   const [rows, cols] = t.shape as [number, number];
   const num_zeros = Math.ceil(sparsity * rows);

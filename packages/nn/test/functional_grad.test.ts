@@ -8,7 +8,7 @@ import * as nn from '@tsgrad/nn';
 import { describe_op_rows, type OpCase } from '../../core/test/op_grad_cases.js';
 
 const F = nn.functional;
-const gen = new torch.Generator(13);
+const gen = new torch.Generator().manual_seed(13);
 const leaf = (...shape: number[]): Tensor => torch.randn(shape, { dtype: 'float64', generator: gen }).requires_grad_(true);
 const f64 = (shape: number[], value: number): Tensor => torch.full(shape, value, { dtype: 'float64' });
 

@@ -155,7 +155,7 @@ describe('render_ascii', () => {
     expect(image.render_ascii([[0, 1], [2, 3]], { aspect: 1 })).toBe(' -\n*@');
     expect(image.render_ascii(torch.tensor([[[0, 0, 4, 4]]]), { aspect: 1, width: 2 })).toBe(' @');
     expect(image.render_ascii([[Number.NaN, 1]], { aspect: 1, range: [0, 1] })).toBe(' @');
-    const lines = image.render_ascii(torch.rand([1, 28, 28], { generator: new torch.Generator(0) })).split('\n');
+    const lines = image.render_ascii(torch.rand([1, 28, 28], { generator: new torch.Generator().manual_seed(0) })).split('\n');
     expect(lines.length).toBe(14);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(28);
   });

@@ -195,7 +195,7 @@ describe('batches: one target per sample', () => {
     const oc = interpret.occlusion(net, batch2(), [c0, c1], { patch: 7 });
     const oc1 = interpret.occlusion(net, x_b, c1, { patch: 7 });
     expect(torch.allclose(oc.heatmap.narrow(0, 1, 1), oc1.heatmap, { rtol: 1e-4, atol: 1e-7 })).toBe(true);
-    const init = torch.randn([2, 1, 28, 28], { generator: new torch.Generator(1) }).mul(0.1);
+    const init = torch.randn([2, 1, 28, 28], { generator: new torch.Generator().manual_seed(1) }).mul(0.1);
     const cv = interpret.class_visualization(net, [c0, c1], { steps: 2, lr: 0.5, l2: 0.01, init });
     const cv1 = interpret.class_visualization(net, c1, { steps: 2, lr: 0.5, l2: 0.01, init: init.narrow(0, 1, 1) });
     expect(torch.allclose(cv.image.narrow(0, 1, 1), cv1.image, { rtol: 1e-5, atol: 1e-6 })).toBe(true);
@@ -338,8 +338,8 @@ describe('SmoothGrad and Integrated Gradients sanity', () => {
     expect(torch.allclose(quiet.saliency, vanilla.saliency, { rtol: 1e-5, atol: 1e-8 })).toBe(true);
     expect(torch.allclose(quiet.grad, vanilla.grad, { rtol: 1e-5, atol: 1e-8 })).toBe(true);
     expect(quiet.sigma).toEqual([0]);
-    const a = interpret.smoothgrad(net, x_a, 0, { samples: 8, noise_level: 0.2, generator: new torch.Generator(7) });
-    const b = interpret.smoothgrad(net, x_a, 0, { samples: 8, noise_level: 0.2, generator: new torch.Generator(7) });
+    const a = interpret.smoothgrad(net, x_a, 0, { samples: 8, noise_level: 0.2, generator: new torch.Generator().manual_seed(7) });
+    const b = interpret.smoothgrad(net, x_a, 0, { samples: 8, noise_level: 0.2, generator: new torch.Generator().manual_seed(7) });
     expect(Array.from(a.map.data_array())).toEqual(Array.from(b.map.data_array()));
     expect(torch.allclose(a.map, vanilla.map, { rtol: 1e-3, atol: 1e-6 })).toBe(false);
     expect(a.map.shape).toEqual([1, 28, 28]);
@@ -439,7 +439,7 @@ describe('occlusion, CAM variants and class visualization', () => {
     expect(clipped.image.amax().item()).toBeLessThanOrEqual(0.3 + 1e-7);
     expect(clipped.image.amin().item()).toBeGreaterThanOrEqual(-0.2 - 1e-7);
     expect(Array.from(init.data_array())).toEqual(Array.from(x_c.data_array()));
-    const run = (): Tensor => interpret.class_visualization(net, 0, { steps: 3, lr: 1, l2: 0.01, input_shape: [1, 1, 28, 28], jitter: 2, generator: new torch.Generator(3) }).image;
+    const run = (): Tensor => interpret.class_visualization(net, 0, { steps: 3, lr: 1, l2: 0.01, input_shape: [1, 1, 28, 28], jitter: 2, generator: new torch.Generator().manual_seed(3) }).image;
     expect(Array.from(run().data_array())).toEqual(Array.from(run().data_array()));
     const scalars = interpret.class_visualization(net, 0, { steps: 2, lr: 1, init, trace: 'scalars' });
     expect(scalars.trace[1]!.grad).toBeUndefined();

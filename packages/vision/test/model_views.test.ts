@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as interpret from '../src/interpret/index.js';
 import { joint_probabilities, kl_gradient, pair_index } from '../src/interpret/tsne.js';
 
-const g = (seed: number): torch.Generator => new torch.Generator(seed);
+const g = (seed: number): torch.Generator => new torch.Generator().manual_seed(seed);
 const images = (n: number, seed: number): Tensor => torch.randn([n, 1, 28, 28], { generator: g(seed) });
 
 /** The input pixels that influence unit `(c, i, j)` of `layer`: nonzero entries of its input gradient. */

@@ -3,6 +3,7 @@
 import { scalar_type_name } from '../dtype.js';
 import { trace_op, tracing } from '../jit/tracer.js';
 import { default_generator } from '../random.js';
+import { fma_f64 } from './distributions.js';
 import { signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { normalize_dim } from '../shape.js';
@@ -425,7 +426,10 @@ export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: numb
       const t = Tensor.empty(x.shape, float_dtype(x._dtype));
       const d = t._storage.data;
       const eval_slope = (lower + upper) / 2;
-      for (let i = 0; i < d.length; i++) d[i] = src[i]! >= 0 ? 1 : training ? lower + (upper - lower) * default_generator.random() : eval_slope;
+      // PyTorch draws a double uniform on [lower, upper) (the bounds in the input's precision) per element <= 0
+      const cast = t._dtype === 'float32' ? Math.fround : (v: number): number => v;
+      const [lo, range] = [cast(lower), cast(upper) - cast(lower)];
+      for (let i = 0; i < d.length; i++) d[i] = src[i]! > 0 ? 1 : training ? fma_f64(default_generator.random(), range, lo) : eval_slope;
       return t;
     });
     const out = no_grad(() => mul(x, noise));

@@ -3,6 +3,7 @@ import { trace_op, tracing } from '../jit/tracer.js';
 import { alloc, cast_scalar, default_dtype_name, is_floating, scalar_type_name, dtype_name, type DType, type DTypeLike, type TypedArray } from '../dtype.js';
 import { numel_of } from '../shape.js';
 import { default_generator, type Generator } from '../random.js';
+import { normal_fill, random_from_to_fill, uniform_fill } from './distributions.js';
 import { Storage, Tensor, type NestedArray } from '../tensor.js';
 import { check_device, type DeviceLike } from '../device.js';
 import { signature, type PyArgs, type Signature } from '../signature.js';
@@ -397,28 +398,27 @@ export function eye(...args: PyArgs<[n: number, m: number | null], CreateOptions
   return finish(t, a);
 }
 
-function random_fill(a: RandomMade, draw: (g: Generator) => number): Tensor {
+function random_fill(a: RandomMade, kind: 'uniform' | 'normal'): Tensor {
   const g = a.generator ?? default_generator;
   const dtype = a.dtype ?? default_dtype_name();
-  if (!is_floating(dtype)) throw new Error(`"${draw === uniform ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${scalar_type_name(dtype)}'`);
+  if (!is_floating(dtype)) throw new Error(`"${kind === 'uniform' ? 'check_uniform_bounds' : 'normal_kernel_cpu'}" not implemented for '${scalar_type_name(dtype)}'`);
   const t = filled(a.size, 0, dtype);
   const d = t._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = draw(g);
+  if (kind === 'uniform') uniform_fill(d, dtype, 0, 1, g);
+  else normal_fill(d, dtype, 0, 1, true, g);
   return finish(t, a);
 }
-const uniform = (g: Generator): number => g.random();
-const normal = (g: Generator): number => g.normal();
 
 /**
  * Samples of the uniform distribution on `[0, 1)`: `torch.rand(2, 3)`, `torch.rand([2, 3], { generator })`.
- * A seed gives the same values on every run, though not PyTorch's values (its generator is not reproduced).
+ * A seed gives PyTorch's values, bit for bit.
  *
  * @example
- * torch.manual_seed(0); torch.rand(2); // two values in [0, 1), the same on every run
+ * torch.manual_seed(0); torch.rand(2); // tensor([0.4963, 0.7682]), as PyTorch
  */
 export function rand(...args: SizeArgs<RandomOptions>): Tensor {
   if (tracing) return trace_op('aten::rand', rand, args);
-  return random_fill(parse_size(RAND, args), uniform);
+  return random_fill(parse_size(RAND, args), 'uniform');
 }
 
 /**
@@ -429,7 +429,7 @@ export function rand(...args: SizeArgs<RandomOptions>): Tensor {
  */
 export function randn(...args: SizeArgs<RandomOptions>): Tensor {
   if (tracing) return trace_op('aten::randn', randn, args);
-  return random_fill(parse_size(RANDN, args), normal);
+  return random_fill(parse_size(RANDN, args), 'normal');
 }
 
 const RANDINT = signature<{ low: number; high: number | number[]; size: number[] | null; generator: Generator | null } & Made>(
@@ -452,7 +452,7 @@ export function randint(...args: [high: number, size: readonly number[], options
   const g = a.generator ?? default_generator;
   const t = filled(size, 0, a.dtype ?? 'int64');
   const d = t._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high as number);
+  random_from_to_fill(d, t._dtype, low, high as number, g);
   return finish(t, a);
 }
 
@@ -468,13 +468,16 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const a = RANDPERM.parse([n, options]);
   check_sizes([a.n]);
   const g = a.generator ?? default_generator;
-  const idx = Array.from({ length: a.n }, (_, i) => i);
-  for (let i = a.n - 1; i > 0; i--) {
-    const j = g.randint(0, i + 1);
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-  }
   const t = filled([a.n], 0, a.dtype ?? 'int64');
-  t._storage.data.set(idx);
+  const d = t._storage.data;
+  for (let i = 0; i < a.n; i++) d[i] = i;
+  // PyTorch's CPU shuffle: position i swaps with a uniform pick among positions i … n-1
+  for (let i = 0; i < a.n - 1; i++) {
+    const z = i + (g.next_u32() % (a.n - i));
+    const v = d[i]!;
+    d[i] = d[z]!;
+    d[z] = v;
+  }
   return finish(t, a);
 }
 
@@ -529,7 +532,7 @@ export const full_like = (input: Tensor, fill_value: number, options: CreateOpti
  */
 export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
   const a = RAND_LIKE.parse([input, options]);
-  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, uniform);
+  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, 'uniform');
 };
 /**
  * Samples of the standard normal distribution, shaped and typed like `input`.
@@ -539,5 +542,5 @@ export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor =>
  */
 export const randn_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
   const a = RANDN_LIKE.parse([input, options]);
-  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, normal);
+  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, 'normal');
 };

@@ -31,3 +31,4 @@ export * from './selection.js';
 export * from './sampling.js';
 export * from './rounding.js';
 export * from './tiling.js';
+export * from './random_ops.js';

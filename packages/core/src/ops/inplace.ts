@@ -3,7 +3,6 @@
 import { trace_op, tracing } from '../jit/tracer.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { alias_of, check_inplace as check_inplace_autograd, rebase_history } from '../autograd/view_inplace.js';
-import { default_generator } from '../random.js';
 import { broadcast_shapes, shapes_equal } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
@@ -324,69 +323,22 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   return self;
 }
 
-function check_random_dtype(self: Tensor, kernel: string): void {
-  if (!is_floating(self._dtype)) throw new Error(`"${kernel}" not implemented for '${scalar_type_name(self._dtype)}'`);
-}
-
 /**
- * Fills with samples of the uniform distribution on `[low, high)` from `generator` (an initialiser: not
- * recorded). PyTorch names the bounds `from` and `to`.
+ * Overwrites `self` with values `fill` draws (an initialiser: not recorded): `fill` gets a fresh buffer of
+ * `self`'s elements in memory order, the order PyTorch's TensorIterator walks a lone output, and whether `self`
+ * is contiguous (the normal sampler's fast path depends on it).
  *
- * @returns `self`
- * @example
- * torch.empty([3]).uniform_(-1, 1);
+ * @hidden
  */
-export function uniform_<T extends Tensor>(self: T, low = 0, high = 1, generator = default_generator): T {
-  check_random_dtype(self, 'check_uniform_bounds');
-  const limit = self._dtype === 'float32' ? 3.4028234663852886e38 : Number.MAX_VALUE;
-  const c_type = self._dtype === 'float32' ? 'float' : 'double';
-  for (const [v, name] of [[low, 'from'], [high, 'to']] as const) {
-    if (!(v >= -limit && v <= limit)) throw new Error(`${name} is out of bounds for ${c_type}`);
-  }
-  if (!(low <= high)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${low} > to=${high}`);
-  if (high - low > Number.MAX_VALUE) throw new Error(`uniform_ expects to-from <= std::numeric_limits<${self._dtype === 'float32' ? 'float' : 'double'}>::max(), but found to=${high} and from=${low} which result in to-from to exceed the limit`);
+export function fill_inplace<T extends Tensor>(self: T, fill: (d: TypedArray, contiguous: boolean) => void): T {
   check_inplace(self, []);
-  const r = Tensor.empty(self.shape, self._dtype);
-  const d = r._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * generator.random();
-  write(self, r);
-  return self;
-}
-
-/**
- * Fills with samples of the normal distribution N(mean, std²) from `generator` (an initialiser: not recorded).
- *
- * @returns `self`
- * @example
- * torch.empty([3]).normal_(0, 0.02);
- */
-export function normal_<T extends Tensor>(self: T, mean = 0, std = 1, generator = default_generator): T {
-  check_random_dtype(self, 'normal_kernel_cpu');
-  if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${Number.isNaN(std) ? 'nan' : std}`);
-  check_inplace(self, []);
-  const r = Tensor.empty(self.shape, self._dtype);
-  const d = r._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = mean + std * generator.normal();
-  write(self, r);
-  return self;
-}
-
-/**
- * Fills with samples of the exponential distribution of rate `lambd` (density `λe^(−λx)`) from `generator`, as
- * `−log(1 − u) / λ` (an initialiser: not recorded; gumbel_softmax's noise).
- *
- * @returns `self`
- * @example
- * torch.empty([3]).exponential_(2);
- */
-export function exponential_<T extends Tensor>(self: T, lambd = 1, generator = default_generator): T {
-  check_random_dtype(self, 'exponential_cpu');
-  if (!(lambd > 0)) throw new Error(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
-  check_inplace(self, []);
-  const r = Tensor.empty(self.shape, self._dtype);
-  const d = r._storage.data;
-  for (let i = 0; i < d.length; i++) d[i] = -Math.log(1 - generator.random()) / lambd;
-  write(self, r);
+  const contiguous = self.is_contiguous();
+  const perm = self.shape.map((_, i) => i);
+  if (!contiguous) perm.sort((a, b) => self.stride(b) - self.stride(a) || a - b);
+  const r = Tensor.empty(perm.map((i) => self.shape[i]!), self._dtype);
+  fill(r._storage.data, contiguous);
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  write(self, perm.every((p, i) => p === i) ? r : r.permute(inverse));
   return self;
 }
 

@@ -1,10 +1,12 @@
 // Neural-network ops: conv2d, pooling, bilinear interpolation, dropout and losses, with PyTorch's nodes.
 import { trace_op, tracing } from '../jit/tracer.js';
-import type { FloatArray } from '../dtype.js';
+import type { DType, FloatArray } from '../dtype.js';
 import { is_floating } from '../dtype.js';
 import { kernels } from '../kernels/backend.js';
 import { conv2d_out_size, pool_out_size, area_pixel_scale, type Conv2dParams, type Pool2dParams } from '../kernels/js/nn_kernels.js';
-import { default_generator, type Generator } from '../random.js';
+import type { Generator } from '../random.js';
+import { bernoulli_ } from './random_ops.js';
+import { zeros } from './creation.js';
 import { should_record, Tensor } from '../tensor.js';
 import { add, div, eq, logical_not, mul, neg, rsub, sub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
@@ -369,23 +371,48 @@ function interpolate_nearest(x: Tensor, Ho: number, Wo: number, sf: [number | nu
   return gather(flat, 2, idx.reshape([N, C, Ho * Wo])).reshape([N, C, Ho, Wo]);
 }
 
+/** SELU's `scale · alpha`: the value alpha dropout gives dropped units before its affine correction. */
+const SELU_SCALED_ALPHA = 1.7580993408473766;
+
 /**
- * Dropout: zeroes elements with probability `p` and scales the rest by `1/(1-p)` in training; the very
- * same tensor in eval (`training: false`).
+ * The tensors PyTorch's CPU dropout multiplies by (its composite `_dropout_impl`, no fused kernel): a
+ * `bernoulli_(1 − p)` draw per element of `noise_shape` (the input's shape, or `[N, C, 1, …]` for the channel
+ * kinds), in the input's dtype. Plain dropout scales the kept ones by `1/(1 − p)`; alpha dropout turns the draws
+ * into `noise·a` and the shift `b = (noise − 1)·αa + αap`. Returns `[noise, shift | null]`.
+ *
+ * @hidden
  */
-function dropout_impl(input: Tensor, p_or_options?: number | { p?: number; training?: boolean; generator?: Generator }, options: { training?: boolean; generator?: Generator } = {}): Tensor {
-  const opts = typeof p_or_options === 'object' ? p_or_options : { ...options, p: p_or_options };
-  const p = opts.p ?? 0.5;
+export function dropout_noise(noise_shape: readonly number[], dtype: DType, p: number, alpha: boolean, generator: Generator | null = null): [Tensor, Tensor | null] {
+  const noise = empty(noise_shape, dtype);
+  bernoulli_(noise, 1 - p, { generator });
+  const nd = noise._storage.data;
+  // the scalars are cast to the tensor's dtype before each elementwise step, as PyTorch's scalar ops do
+  const cast = dtype === 'float32' ? Math.fround : (v: number): number => v;
+  if (!alpha) {
+    const scale = cast(1 / cast(1 - p));
+    for (let i = 0; i < nd.length; i++) nd[i] = nd[i] === 0 ? 0 : scale;
+    return [noise, null];
+  }
+  const a = 1 / Math.sqrt((SELU_SCALED_ALPHA * SELU_SCALED_ALPHA * p + 1) * (1 - p));
+  const [alpha_a, shift, scale] = [cast(SELU_SCALED_ALPHA * a), cast(SELU_SCALED_ALPHA * a * p), cast(a)];
+  const b = empty(noise_shape, dtype);
+  const bd = b._storage.data;
+  for (let i = 0; i < nd.length; i++) {
+    bd[i] = cast(cast((nd[i]! - 1) * alpha_a) + shift);
+    nd[i] = cast(nd[i]! * scale);
+  }
+  return [noise, b];
+}
+
+/**
+ * Dropout as PyTorch computes it on the CPU: `input · noise` (a `MulBackward0`), the noise `bernoulli(1 − p)/(1 − p)`;
+ * the very same tensor in eval (`training: false`), for `p = 0` or an empty input.
+ */
+function dropout_impl(input: Tensor, p: number, training: boolean, inplace: boolean, generator: Generator | null): Tensor {
   if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
-  if (!(opts.training ?? true) || p === 0) return input;
-  const g = opts.generator ?? default_generator;
-  const mask = empty(input.shape, input._dtype);
-  const md = mask._storage.data;
-  const scale = p === 1 ? 0 : 1 / (1 - p);
-  for (let i = 0; i < md.length; i++) md[i] = g.random() < p ? 0 : scale;
-  const out = mul(input.detach(), mask);
-  record('NativeDropoutBackward0', [input], [out], (ctx, [gr]) => [mul(gr!, ctx.saved_tensors[0]!)], [mask]);
-  return out;
+  if (!training || p === 0 || input.numel() === 0) return input;
+  const noise = p === 1 ? zeros([], { dtype: input._dtype }) : dropout_noise(input.shape, input._dtype, p, false, generator)[0];
+  return inplace ? input.mul_(noise) : mul(input, noise);
 }
 
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
@@ -834,8 +861,8 @@ const DROPOUT = signature<{ input: Tensor; p: number; training: boolean; inplace
   'dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False, *, Any generator=None)');
 
 /**
- * Dropout: zeroes elements with probability `p` and scales the rest by `1/(1-p)` in training; the very
- * same tensor in eval (`training: false`).
+ * Dropout: zeroes elements with probability `p` and scales the rest by `1/(1-p)` in training, drawing PyTorch's
+ * CPU mask (`bernoulli_(1 − p)`, a `MulBackward0` node); the very same tensor in eval (`training: false`).
  *
  * @example
  * F.dropout(x, 0.2); F.dropout(x, { p: 0.2, training: net.training });
@@ -843,8 +870,7 @@ const DROPOUT = signature<{ input: Tensor; p: number; training: boolean; inplace
 export function dropout(...args: PyArgs<[input: Tensor, p: number, training: boolean, inplace: boolean], { input?: Tensor; p?: number; training?: boolean; inplace?: boolean; generator?: Generator | null }>): Tensor {
   if (tracing) return trace_op('aten::dropout', dropout, args, DROPOUT);
   const a = DROPOUT.parse(args);
-  const out = dropout_impl(a.input, { p: a.p, training: a.training, generator: a.generator ?? undefined });
-  return a.inplace && out !== a.input ? a.input.copy_(out) : out;
+  return dropout_impl(a.input, a.p, a.training, a.inplace, a.generator);
 }
 
 /**

@@ -1,7 +1,8 @@
 // Sampling category indices from given weights: multinomial (with replacement by inverse CDF, without by the
-// exponential race PyTorch uses), drawn from tsgrad's seeded generator.
+// exponential race), drawn as PyTorch's CPU kernels draw them.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { is_floating, scalar_type_name } from '../dtype.js';
+import { alloc, is_floating, scalar_type_name, type DType, type TypedArray } from '../dtype.js';
+import { exponential_fill } from './distributions.js';
 import { default_generator, Generator } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { empty } from './record.js';
@@ -45,7 +46,7 @@ function check_weights(input: Tensor, n: number, replacement: boolean): void {
  * normalised), drawn in proportion to the weights: int64 of shape `[num_samples]` or `[rows, num_samples]`.
  * With `replacement` each draw inverts the row's cumulative distribution at a uniform number; without, each
  * category gets an Exp(1) race time divided by its weight and the earliest `num_samples` win (PyTorch's method).
- * A seed gives the same draws on every run, though not PyTorch's numbers (its generator is not reproduced).
+ * A seed gives PyTorch's draws.
  *
  * @example
  * torch.manual_seed(0); torch.multinomial(torch.tensor([0.1, 0.0, 0.9]), 4, true); // indices 0 or 2
@@ -60,36 +61,42 @@ export function multinomial(...args: PyArgs<[input: Tensor, num_samples: number,
   const w = input._contiguous_data();
   const out = empty(input.ndim === 1 ? [n] : [rows, n], 'int64');
   const od = out._storage.data;
-  for (let r = 0; r < rows; r++) {
-    const row = Array.from({ length: categories }, (_, k) => w[r * categories + k]!);
-    const picks = replacement ? draw_with_replacement(row, n, g) : draw_without_replacement(row, n, g);
-    for (let j = 0; j < n; j++) od[r * n + j] = picks[j]!;
+  if (!replacement || n === 1) {
+    // PyTorch's fast path: q ~ Exp(1) drawn for every weight (in the input's dtype), then the n largest w / q
+    const q = alloc(input._dtype, w.length);
+    exponential_fill(q, 1, g);
+    for (let i = 0; i < q.length; i++) q[i] = w[i]! / q[i]!;
+    for (let r = 0; r < rows; r++) {
+      const keys = q.subarray(r * categories, (r + 1) * categories);
+      const order = Array.from({ length: categories }, (_, k) => k).sort((a, b) => keys[b]! - keys[a]! || a - b);
+      for (let j = 0; j < n; j++) od[r * n + j] = order[j]!;
+    }
+    return out;
   }
+  for (let r = 0; r < rows; r++) draw_with_replacement(w.subarray(r * categories, (r + 1) * categories), input._dtype, od.subarray(r * n, (r + 1) * n), g);
   return out;
 }
 
-/** Inverse-CDF draws: the first category whose normalised running sum reaches a uniform number. */
-function draw_with_replacement(weights: readonly number[], n: number, g: Generator): number[] {
-  const cdf: number[] = [];
+/**
+ * Inverse-CDF draws as PyTorch's CPU kernel makes them: the running sum in the weights' dtype, divided by the
+ * total, its last entry forced to 1, then per draw a double uniform and a binary search for the first entry not
+ * below it.
+ */
+function draw_with_replacement(weights: TypedArray, dtype: DType, out: TypedArray, g: Generator): void {
+  const cdf = alloc(dtype, weights.length);
   let total = 0;
-  for (const v of weights) cdf.push((total += v));
+  for (let k = 0; k < weights.length; k++) cdf[k] = total = dtype === 'float32' ? Math.fround(total + weights[k]!) : total + weights[k]!;
   for (let k = 0; k < cdf.length; k++) cdf[k]! /= total;
   cdf[cdf.length - 1] = 1;
-  return Array.from({ length: n }, () => {
+  for (let j = 0; j < out.length; j++) {
     const u = g.random();
     let lo = 0;
     let hi = cdf.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
+    while (hi - lo > 0) {
+      const mid = lo + ((hi - lo) >> 1);
       if (cdf[mid]! < u) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
-  });
-}
-
-/** The exponential race: category k finishes at `Exp(1) / w_k`; the `n` earliest, in finishing order (zero weights never). */
-function draw_without_replacement(weights: readonly number[], n: number, g: Generator): number[] {
-  const keys = weights.map((v) => v / -Math.log(1 - g.random()));
-  return keys.map((_, k) => k).sort((a, b) => keys[b]! - keys[a]! || a - b).slice(0, n);
+    out[j] = lo;
+  }
 }

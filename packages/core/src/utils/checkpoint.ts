@@ -8,7 +8,7 @@ import { SavedTensorsHooks } from '../autograd/saved_tensor.js';
 import { autograd_backward } from '../autograd/functional.js';
 import { is_checkpoint_valid } from '../autograd/engine.js';
 import { warn } from '../autograd/messages.js';
-import { default_generator } from '../random.js';
+import { default_generator, type GeneratorSnapshot } from '../random.js';
 import { is_plain_object } from '../signature.js';
 
 /** Keyword options of `checkpoint`. */
@@ -26,7 +26,7 @@ const NOT_VALID =
   'Checkpointing is not compatible with .grad() or when an `inputs` parameter is passed to .backward(). Please use .backward() and do not pass its `inputs` argument.';
 
 /** Runs `fn` with the default generator put back to `state` (if any), restoring the stream it had after. */
-function with_rng<T>(state: readonly number[] | null, fn: () => T): T {
+function with_rng<T>(state: GeneratorSnapshot | null, fn: () => T): T {
   if (state === null) return fn();
   const after = default_generator._get_state();
   default_generator._set_state(state);
@@ -61,7 +61,7 @@ export function checkpoint<A extends unknown[], R>(fn: (...args: A) => R, ...res
 }
 
 /** Non-reentrant: every tensor saved inside is replaced by its index, and the first unpack recomputes them all. */
-function hooked_checkpoint<A extends unknown[], R>(fn: (...args: A) => R, args: A, rng: readonly number[] | null): R {
+function hooked_checkpoint<A extends unknown[], R>(fn: (...args: A) => R, args: A, rng: GeneratorSnapshot | null): R {
   let count = 0;
   let recomputed: Tensor[] | null = null;
   const recompute = (): Tensor[] => {
@@ -98,13 +98,13 @@ function hooked_checkpoint<A extends unknown[], R>(fn: (...args: A) => R, args: 
 
 interface CheckpointCtx extends FunctionCtx {
   run: (...args: unknown[]) => unknown;
-  rng: readonly number[] | null;
+  rng: GeneratorSnapshot | null;
   args: unknown[];
 }
 
 /** Reentrant: a Function that ran `fn` in no_grad and reruns it in its backward, calling backward inside. */
 class CheckpointFunction extends Function {
-  static override forward(ctx: FunctionCtx, run: (...args: unknown[]) => unknown, rng: readonly number[] | null, ...args: unknown[]): unknown {
+  static override forward(ctx: FunctionCtx, run: (...args: unknown[]) => unknown, rng: GeneratorSnapshot | null, ...args: unknown[]): unknown {
     const c = ctx as CheckpointCtx;
     c.run = run;
     c.rng = rng;
@@ -140,7 +140,7 @@ class CheckpointFunction extends Function {
   }
 }
 
-function reentrant_checkpoint<A extends unknown[], R>(fn: (...args: A) => R, args: A, rng: readonly number[] | null): R {
+function reentrant_checkpoint<A extends unknown[], R>(fn: (...args: A) => R, args: A, rng: GeneratorSnapshot | null): R {
   if (!args.some((a) => a instanceof Tensor && a.requires_grad)) {
     warn('None of the inputs have requires_grad=True. Gradients will be None');
   }

@@ -281,6 +281,8 @@ export class DataLoader<T = any, B = unknown extends T ? Tensor[] : Collated<T>>
 
   /** One epoch: the batches (or items, without batching) in sampler order. */
   *[Symbol.iterator](): Iterator<B> {
+    // PyTorch's iterator draws its workers' base seed (an int64 random_()) before the sampler draws anything
+    (this.generator ?? torch.default_generator).next_u64();
     if (this.batch_sampler === null) {
       for (const i of this.sampler) yield (this.collate_fn as unknown as (item: T) => B)(this.read(i));
       return;

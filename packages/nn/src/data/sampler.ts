@@ -59,9 +59,12 @@ function type_of(x: unknown): string {
   return class_name(x);
 }
 
-/** A generator for one pass: the given one, or one seeded from the default generator (PyTorch's RandomSampler). */
+/**
+ * A generator for one pass: the given one, or (PyTorch's RandomSampler) a new one seeded with an int64
+ * `random_()` draw of the default generator.
+ */
 function pass_generator(generator: torch.Generator | null): torch.Generator {
-  return generator ?? new torch.Generator().manual_seed(torch.default_generator.next_u32());
+  return generator ?? new torch.Generator().manual_seed(torch.default_generator.next_u64() & 0x7fffffffffffffffn);
 }
 
 /**
@@ -136,14 +139,15 @@ export class RandomSampler extends Sampler<number> {
     const generator = pass_generator(this.generator);
     const total = this.num_samples;
     if (n === 0) throw new Error(`RandomSampler cannot draw ${total} samples from an empty data source`);
+    // PyTorch's draw pattern, laziness included: replacement draws come in chunks of 32, and a pass of whole
+    // permutations draws one more (sliced to the remainder, possibly empty) when the consumer reads past the end
     if (this.replacement) {
-      for (let i = 0; i < total; i++) yield generator.randint(0, n);
+      for (let k = 0; k < Math.floor(total / 32); k++) yield* torch.randint(n, [32], { generator }).tolist() as number[];
+      yield* torch.randint(n, [total % 32], { generator }).tolist() as number[];
       return;
     }
-    for (let left = total; left > 0; left -= n) {
-      const perm = torch.randperm(n, { generator }).tolist() as number[];
-      yield* perm.slice(0, Math.min(n, left));
-    }
+    for (let k = 0; k < Math.floor(total / n); k++) yield* torch.randperm(n, { generator }).tolist() as number[];
+    yield* (torch.randperm(n, { generator }).tolist() as number[]).slice(0, total % n);
   }
 
   override get length(): number {
@@ -231,43 +235,14 @@ export class WeightedRandomSampler extends Sampler<number> {
   }
 
   *[Symbol.iterator](): Iterator<number> {
-    const generator = this.generator ?? torch.default_generator;
-    yield* this.replacement ? draw_with_replacement(this.weights, this.num_samples, generator) : draw_without_replacement(this.weights, this.num_samples, generator);
+    // PyTorch: torch.multinomial over the weights as float64
+    const weights = torch.tensor(Array.from(this.weights), { dtype: torch.float64 });
+    yield* torch.multinomial(weights, this.num_samples, this.replacement, { generator: this.generator }).tolist() as number[];
   }
 
   override get length(): number {
     return this.num_samples;
   }
-}
-
-/** Independent draws by inverting the cumulative weights (binary search per draw). */
-function draw_with_replacement(weights: Float64Array, count: number, generator: torch.Generator): number[] {
-  const cumulative = new Float64Array(weights.length);
-  let sum = 0;
-  weights.forEach((w, i) => (cumulative[i] = sum += w));
-  const out: number[] = [];
-  for (let k = 0; k < count; k++) {
-    const u = generator.random() * sum;
-    let lo = 0;
-    let hi = weights.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! > u) hi = mid;
-      else lo = mid + 1;
-    }
-    out.push(lo);
-  }
-  return out;
-}
-
-/** Draws without replacement: the `count` largest keys u^(1/w) (Efraimidis–Spirakis), as a weighted shuffle. */
-function draw_without_replacement(weights: Float64Array, count: number, generator: torch.Generator): number[] {
-  const keys: [number, number][] = [];
-  weights.forEach((w, i) => {
-    if (w > 0) keys.push([Math.log(1 - generator.random()) / w, i]);
-  });
-  keys.sort((a, b) => b[0] - a[0]);
-  return keys.slice(0, count).map(([, i]) => i);
 }
 
 const BATCH_SAMPLER = signature<{ sampler: Iterable<number>; batch_size: number; drop_last: boolean }>('BatchSampler(Iterable sampler, Scalar|str batch_size, Scalar|str drop_last)');

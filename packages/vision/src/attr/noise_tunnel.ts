@@ -23,7 +23,7 @@ export interface RandomSource {
  * The default random source on a tsgrad generator.
  *
  * @example
- * const random = generator_source(new torch.Generator(0));
+ * const random = generator_source(new torch.Generator().manual_seed(0));
  */
 export function generator_source(generator?: Generator): RandomSource {
   return {

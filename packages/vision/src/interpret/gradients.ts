@@ -96,7 +96,7 @@ export interface SmoothGradResult extends SaliencyResult {
  * signed gradient, `output`/`scores` are those of the clean input.
  *
  * @example
- * const { map } = smoothgrad(net, x, 3, { samples: 25, noise_level: 0.1, generator: new torch.Generator(0) });
+ * const { map } = smoothgrad(net, x, 3, { samples: 25, noise_level: 0.1, generator: new torch.Generator().manual_seed(0) });
  */
 export function smoothgrad(model: nn.Module, x: Tensor, target: Target, options: SmoothGradOptions = {}): SmoothGradResult {
   const samples = options.samples ?? 50;

@@ -235,7 +235,7 @@ export function tsne(features: Tensor | readonly (readonly number[])[], options:
   for (const v of data) if (!Number.isFinite(v)) throw new Error('tsne features contain NaN or infinite values');
   const lr_opt = options.learning_rate ?? 'auto';
   const lr = lr_opt === 'auto' ? Math.max(n / exaggeration / 4, 50) : lr_opt;
-  const generator = new torch.Generator(options.seed ?? 0);
+  const generator = new torch.Generator().manual_seed(options.seed ?? 0);
   const p = joint_probabilities(data, n, d, perplexity);
   const y = (options.init ?? 'pca') === 'pca' ? pca_init(data, n, d, generator) : Float64Array.from({ length: 2 * n }, () => 1e-4 * generator.normal());
   const grad = new Float64Array(2 * n);
