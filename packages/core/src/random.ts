@@ -12,11 +12,17 @@ const DEFAULT_SEED = 67280421310721;
 
 /** A snapshot of a generator's whole stream, for replaying it (checkpoint). */
 export interface GeneratorSnapshot {
+  /** The 624 mt19937 state words. */
   readonly mt: Int32Array;
+  /** Index of the next word to temper. */
   readonly next: number;
+  /** Draws left before the state regenerates, plus one. */
   readonly left: number;
+  /** The seed the stream started from. */
   readonly seed: bigint;
+  /** The cached second normal value (NaN: none). */
   readonly double_normal: number;
+  /** The float normal cache of PyTorch's state layout (NaN: none). */
   readonly float_normal: number;
 }
 

@@ -4,8 +4,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import type { Generator } from '../random.js';
 import { fma_f32, log_ps, sincos_ps } from './float32_math.js';
 
-const f = Math.fround;
-const TWO_PI_F32 = f(2 * Math.PI);
+const TWO_PI_F32 = Math.fround(2 * Math.PI);
 const SINCOS = new Float64Array(2);
 
 /**
@@ -38,8 +37,8 @@ export function fma_f64(a: number, b: number, c: number): number {
 /** `uniform_(from, to)`: one 32-bit draw per float32 element, one 64-bit draw per float64 element. */
 export function uniform_fill(d: TypedArray, dtype: DType, from: number, to: number, g: Generator): void {
   if (dtype === 'float32') {
-    const lo = f(from);
-    const range = f(f(to) - lo);
+    const lo = Math.fround(from);
+    const range = Math.fround(Math.fround(to) - lo);
     for (let i = 0; i < d.length; i++) d[i] = scale_f32(g.uniform_f32(), range, lo);
   } else {
     const range = to - from;
@@ -63,12 +62,12 @@ function normal_block_f64(d: TypedArray, at: number, mean: number, std: number):
 function normal_block_f32(d: TypedArray, at: number, mean: number, std: number): void {
   const plain = mean === 0 && std === 1;
   for (let j = 0; j < 8; j++) {
-    const u1 = f(1 - d[at + j]!);
+    const u1 = Math.fround(1 - d[at + j]!);
     const u2 = d[at + j + 8]!;
-    const radius = f(Math.sqrt(f(-2 * log_ps(u1))));
-    sincos_ps(f(TWO_PI_F32 * u2), SINCOS);
-    const n1 = f(radius * SINCOS[1]!);
-    const n2 = f(radius * SINCOS[0]!);
+    const radius = Math.fround(Math.sqrt(Math.fround(-2 * log_ps(u1))));
+    sincos_ps(Math.fround(TWO_PI_F32 * u2), SINCOS);
+    const n1 = Math.fround(radius * SINCOS[1]!);
+    const n2 = Math.fround(radius * SINCOS[0]!);
     d[at + j] = plain ? n1 : fma_f32(n1, std, mean);
     d[at + j + 8] = plain ? n2 : fma_f32(n2, std, mean);
   }
@@ -83,8 +82,8 @@ export function normal_fill(d: TypedArray, dtype: DType, mean: number, std: numb
   const n = d.length;
   if (n >= 16 && contiguous) {
     const f32 = dtype === 'float32';
-    const m = f32 ? f(mean) : mean;
-    const s = f32 ? f(std) : std;
+    const m = f32 ? Math.fround(mean) : mean;
+    const s = f32 ? Math.fround(std) : std;
     const draw = (from: number): void => {
       if (f32) for (let i = from; i < n; i++) d[i] = g.uniform_f32();
       else for (let i = from; i < n; i++) d[i] = g.random();

@@ -1,6 +1,5 @@
 // Float32 arithmetic as a CPU does it, for kernels PyTorch runs in float32 SIMD: the fused multiply-add, and
 // the Cephes-style log and sincos of avx_mathfun.h that PyTorch's AVX2 normal sampler evaluates.
-const f = Math.fround;
 const F32 = new Float32Array(1);
 const I32 = new Int32Array(F32.buffer);
 const F64 = new Float64Array(1);
@@ -23,19 +22,19 @@ function nudge(s: number, towards: number): number {
 export function fma_f32(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
+  const r = Math.fround(s);
+  // the double sum can only mislead when it sits exactly halfway between two floats (o, r the two neighbours)
+  const o = 2 * s - r;
+  if (o === r || Math.fround(o) !== o) return r;
   const t = s - p;
   const err = p - (s - t) + (c - t);
-  if (err === 0) return f(s);
-  // the double sum was rounded: that matters only when it landed exactly halfway between two floats
-  const r = f(s);
-  const o = r + 2 * (s - r);
-  return o !== r && f(o) === o ? f(nudge(s, err)) : r;
+  return err === 0 ? r : Math.fround(nudge(s, err));
 }
 
-const SQRTHF = f(0.707106781186547524);
-const LOG_P = [7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1].map(f);
-const LOG_Q1 = f(-2.12194440e-4);
-const LOG_Q2 = f(0.693359375);
+const SQRTHF = Math.fround(0.707106781186547524);
+const LOG_P = [7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1].map(Math.fround);
+const LOG_Q1 = Math.fround(-2.12194440e-4);
+const LOG_Q2 = Math.fround(0.693359375);
 const MIN_NORM_POS = 1.1754943508222875e-38;
 
 /**
@@ -48,48 +47,48 @@ export function log_ps(x: number): number {
   const bits = I32[0]!;
   I32[0] = (bits & ~0x7f800000) | 0x3f000000;
   let m = F32[0]!;
-  let e = f((bits >>> 23) - 127 + 1);
+  let e = Math.fround((bits >>> 23) - 127 + 1);
   const below = m < SQRTHF;
   const tmp = below ? m : 0;
-  m = f(m - 1);
-  if (below) e = f(e - 1);
-  m = f(m + tmp);
-  const z = f(m * m);
+  m = Math.fround(m - 1);
+  if (below) e = Math.fround(e - 1);
+  m = Math.fround(m + tmp);
+  const z = Math.fround(m * m);
   let y = LOG_P[0]!;
   for (let i = 1; i < 9; i++) y = fma_f32(y, m, LOG_P[i]!);
-  y = f(y * m);
-  y = fma_f32(y, z, f(e * LOG_Q1));
-  y = f(y - f(z * 0.5));
-  return fma_f32(e, LOG_Q2, f(m + y));
+  y = Math.fround(y * m);
+  y = fma_f32(y, z, Math.fround(e * LOG_Q1));
+  y = Math.fround(y - Math.fround(z * 0.5));
+  return fma_f32(e, LOG_Q2, Math.fround(m + y));
 }
 
-const FOPI = f(1.27323954473516);
-const DP1 = f(-0.78515625);
-const DP2 = f(-2.4187564849853515625e-4);
-const DP3 = f(-3.77489497744594108e-8);
-const SIN_P0 = f(-1.9515295891e-4);
-const SIN_P1 = f(8.3321608736e-3);
-const SIN_P2 = f(-1.6666654611e-1);
-const COS_P0 = f(2.443315711809948e-5);
-const COS_P1 = f(-1.388731625493765e-3);
-const COS_P2 = f(4.166664568298827e-2);
+const FOPI = Math.fround(1.27323954473516);
+const DP1 = Math.fround(-0.78515625);
+const DP2 = Math.fround(-2.4187564849853515625e-4);
+const DP3 = Math.fround(-3.77489497744594108e-8);
+const SIN_P0 = Math.fround(-1.9515295891e-4);
+const SIN_P1 = Math.fround(8.3321608736e-3);
+const SIN_P2 = Math.fround(-1.6666654611e-1);
+const COS_P0 = Math.fround(2.443315711809948e-5);
+const COS_P1 = Math.fround(-1.388731625493765e-3);
+const COS_P2 = Math.fround(4.166664568298827e-2);
 
 /** [sin x, cos x] of a float32 `x ≥ 0` as avx_mathfun's `sincos256_ps` computes them (one lane). */
 export function sincos_ps(x: number, out: Float64Array): void {
-  const j = (Math.trunc(f(x * FOPI)) + 1) & ~1;
-  const y = f(j);
+  const j = (Math.trunc(Math.fround(x * FOPI)) + 1) & ~1;
+  const y = Math.fround(j);
   let r = fma_f32(y, DP1, x);
   r = fma_f32(y, DP2, r);
   r = fma_f32(y, DP3, r);
-  const z = f(r * r);
+  const z = Math.fround(r * r);
   let c = fma_f32(COS_P0, z, COS_P1);
   c = fma_f32(c, z, COS_P2);
-  c = f(c * z);
-  c = fma_f32(c, z, -f(z * 0.5));
-  c = f(c + 1);
+  c = Math.fround(c * z);
+  c = fma_f32(c, z, -Math.fround(z * 0.5));
+  c = Math.fround(c + 1);
   let s = fma_f32(SIN_P0, z, SIN_P1);
   s = fma_f32(s, z, SIN_P2);
-  s = f(s * z);
+  s = Math.fround(s * z);
   s = fma_f32(s, r, r);
   const first = (j & 2) === 0;
   const sin = first ? s : c;
