@@ -13,6 +13,15 @@ import { as_text, expect_ort_matches, flat } from './onnx_utils.js';
 
 interface ModelCase { build: () => nn.Module; inputs: (batch: number) => unknown[]; ops: string[] }
 
+/** A decoder stack attending to a memory under a causal mask (made inside, as a PyTorch user writes it). */
+class CausalDecoder extends nn.Module {
+  static override readonly __name__ = 'CausalDecoder';
+  decoder = new nn.TransformerDecoder(new nn.TransformerDecoderLayer(8, 2, { dim_feedforward: 16, batch_first: true }), 2);
+  override forward(tgt: Tensor, memory: Tensor): Tensor {
+    return this.decoder.call(tgt, memory, nn.kwargs({ tgt_mask: nn.Transformer.generate_square_subsequent_mask(tgt.shape[1]!) }));
+  }
+}
+
 /** Multi-head attention with a key padding mask, returning its averaged weights too. */
 class MaskedAttention extends nn.Module {
   static override readonly __name__ = 'MaskedAttention';
@@ -42,6 +51,17 @@ const MODELS: Record<string, ModelCase> = {
     inputs: (n) => [torch.randn([n, 3, 4]), [torch.randn([2, n, 5]), torch.randn([2, n, 5])]],
     ops: ['Sigmoid', 'Gather'],
   },
+  LSTM_bidirectional_2_layers_batch_first: {
+    build: () => new nn.LSTM(4, 5, { num_layers: 2, bidirectional: true, batch_first: true }),
+    inputs: (n) => [torch.randn([n, 3, 4]), [torch.randn([4, n, 5]), torch.randn([4, n, 5])]],
+    ops: ['Sigmoid', 'Tanh', 'Concat'],
+  },
+  GRU_bidirectional_2_layers_batch_first: {
+    build: () => new nn.GRU(4, 6, { num_layers: 2, bidirectional: true, batch_first: true }),
+    inputs: (n) => [torch.randn([n, 3, 4]), torch.randn([4, n, 6])],
+    ops: ['Sigmoid', 'Tanh', 'Concat'],
+  },
+  TransformerDecoder_causal: { build: () => new CausalDecoder(), inputs: (n) => [torch.randn([n, 4, 8]), torch.randn([n, 5, 8])], ops: ['LayerNormalization', 'Softmax', 'Where'] },
   Transformer: {
     build: () => new nn.Transformer({ d_model: 8, nhead: 2, num_encoder_layers: 1, num_decoder_layers: 1, dim_feedforward: 16, batch_first: true }),
     inputs: (n) => [torch.randn([n, 5, 8]), torch.randn([n, 3, 8])],
@@ -208,6 +228,23 @@ const OPS: Record<string, { inputs: () => Tensor[]; fn: (...x: Tensor[]) => unkn
   pointwise_ternary: {
     inputs: () => [torch.randn([3, 4]), torch.randn([4]), torch.rand([3, 1]).add(0.5)],
     fn: (a, b, c) => [a.lerp(b.expand(3, 4), 0.3), torch.lerp(a, b.expand(3, 4), c.expand(3, 4)), a.addcmul(b, c, { value: 0.5 }), torch.addcdiv(a, b, c), torch.xlogy(c, c), a.abs().xlogy(2)],
+  },
+  index_scan_diagonal: {
+    inputs: () => [torch.randn([3, 4]), torch.randn([2, 3, 4]), torch.randn([2, 4])],
+    fn: (a, t, s) => [
+      a.index_add(0, L([2, 0]), s, { alpha: 0.5 }), a.index_copy(0, L([2, 0]), s), a.index_fill(1, L([3, 1]), -2), a.index_fill(0, L([1]), a.select(0, 0).select(0, 0)),
+      a.clone().index_add_(1, L([0, 0, 3]), a.narrow(1, 0, 3)), a.clone().index_copy_(1, L([2]), t.select(0, 0).narrow(1, 0, 1)), a.clone().index_fill_(1, L([0]), 7),
+      a.cumprod(1), t.cumprod(0), t.cumprod(-1), t.diagonal(), t.diagonal(1, 1, 2), t.diagonal(-1, 2, 0), torch.diag_embed(a), torch.diag_embed(a, 1, 0, 2), torch.diag_embed(t, -2),
+      torch.diag(a.select(0, 0), -1), torch.diag(a, 1), torch.diag(a),
+    ],
+  },
+  rounding_inplace_products: {
+    inputs: () => [torch.randn([3, 4]).mul(3)],
+    fn: (a) => [
+      a.floor(), a.ceil(), a.round(), a.mul(10).round({ decimals: -1 }), a.round({ decimals: 1 }), a.trunc(), a.clamp_min(0.1), a.clamp_max(-0.2),
+      a.repeat(2, 1), a.select(0, 0).repeat(2, 1, 2), a.mv(a.select(0, 0)), a.select(0, 0).dot(a.select(0, 1)),
+      a.clone().exp_(), a.clone().sigmoid_(), a.clone().tanh_(), a.clone().neg_(), a.clone().abs_(), a.clone().clamp_(-1, 1), a.clone().mul_(2).add_(1).sin_(), a.clone().reciprocal_(),
+    ],
   },
   creation_constants: { inputs: () => [torch.randn([2, 3])], fn: (a) => [a.add(torch.ones([3])), a.mul(torch.arange(3)), a.sub(torch.zeros([2, 3]))] },
 };

@@ -15,6 +15,15 @@ import { ONNX_DTYPE, onnx_type, tensor_data } from './proto.js';
 
 const CONVERTERS: Record<string, Converter> = { ...TENSOR_OPS, ...INDEX_OPS, ...NN_OPS };
 
+/**
+ * The converter of an op: its own, else for an in-place form (`exp_`, `index_add_`, …) its functional form's.
+ * An in-place op's result is a new value of the traced graph, which every later read uses, and its arguments
+ * are the functional form's, so the same ONNX nodes compute it.
+ */
+function converter_of(name: string): Converter | undefined {
+  return CONVERTERS[name] ?? (name.endsWith('_') && !name.endsWith('__') ? CONVERTERS[name.slice(0, -1)] : undefined);
+}
+
 /** Creation ops that draw random numbers: never folded into constants. */
 const RANDOM = new Set(['aten::rand', 'aten::randn', 'aten::randint', 'aten::dropout']);
 
@@ -158,7 +167,7 @@ export function export_onnx(
     else if (w.kind === 'const') b.bind(node.out as Value, b.initializer('const_tensor', tensor_data(w.value)));
     else if (w.kind === 'op') {
       const call = new OpCall(node, node.args as unknown[], w.named as Record<string, unknown> | null, node.outputs());
-      const convert = CONVERTERS[node.name];
+      const convert = converter_of(node.name);
       if (convert !== undefined) convert(b, call);
       else if (node.inputs().length === 0 && !RANDOM.has(node.name)) {
         // a creation op (zeros, arange, …): its result is fixed by the trace, so it is a constant; a uniform

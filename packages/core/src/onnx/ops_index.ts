@@ -1,8 +1,9 @@
 // ONNX opset-17 forms of the indexing, ordering and product ops: index_select / gather / take / take_along_dim,
-// scatter, masked_select, nonzero, sort / topk, flip / roll, cumsum, logsumexp, prod, one_hot, movedim and the
-// pointwise lerp / addcmul / addcdiv / xlogy.
+// scatter, index_add / index_copy / index_fill, masked_select, nonzero, sort / topk, flip / roll, cumsum /
+// cumprod, diagonal / diag / diag_embed, logsumexp, prod, one_hot, movedim and the pointwise lerp / addcmul /
+// addcdiv / xlogy.
 import { movedim_order } from '../shape.js';
-import type { Value } from '../jit/graph.js';
+import { Value } from '../jit/graph.js';
 import { norm_dim, type OnnxBuilder, type OpCall } from './builder.js';
 import { I, Is, S } from './proto.js';
 import type { Converter } from './ops_tensor.js';
@@ -46,6 +47,87 @@ function scatter_elements(b: OnnxBuilder, c: OpCall, reduction: 'none' | 'add'):
     updates = same ? b.operand(v, dt) : b.node('Slice', [b.operand(v, dt), b.i64(shape.map(() => 0)), b.i64(shape), b.i64(shape.map((_, i) => i))])[0]!;
   }
   b.emit(c.y, 'ScatterElements', [b.name(c.x), b.name(index), updates], { axis: I(dim), reduction: S(reduction) });
+}
+
+/**
+ * index_add / index_copy / index_fill along `dim` as ScatterElements: each index spread over the window it
+ * writes (the input's shape with `dim` as long as the index), the updates the source (scaled by `alpha`) or the
+ * fill value expanded to that window.
+ */
+function index_scatter(kind: 'add' | 'copy' | 'fill'): Converter {
+  return (b, c) => {
+    const dt = c.y.type!.dtype;
+    const shape = c.x.type!.shape;
+    const dim = dim_of(c, 1, 0, shape.length);
+    const index = c.tensor('index', 2)!;
+    const window = shape.map((s, d) => (d === dim ? index.type!.shape[0] ?? 1 : s));
+    const spread = b.node('Expand', [b.node('Reshape', [b.operand(index, 'int64'), b.i64(window.map((s, d) => (d === dim ? s : 1)))])[0]!, b.i64(window)])[0]!;
+    let updates: string;
+    if (kind === 'fill') {
+      const value = c.arg<unknown>('value', 3, 0);
+      const v = value instanceof Value ? b.operand(value, dt) : b.scalar(Number(value), dt);
+      updates = b.node('Expand', [v, b.i64(window)])[0]!;
+    } else {
+      updates = b.operand(c.tensor('source', 3)!, dt);
+      const alpha = kind === 'add' ? c.arg<number>('alpha', 4, 1) : 1;
+      if (alpha !== 1) updates = b.node('Mul', [updates, b.scalar(alpha, dt)])[0]!;
+    }
+    b.emit(c.y, 'ScatterElements', [b.operand(c.x, dt), spread, updates], { axis: I(dim), reduction: S(kind === 'add' ? 'add' : 'none') });
+  };
+}
+
+/** cumprod along `dim` as a log-depth scan: the running product times itself shifted by 1, 2, 4, … (ones shifted in). */
+const cumprod: Converter = (b, c) => {
+  const dt = c.y.type!.dtype;
+  const shape = c.x.type!.shape;
+  let y = b.operand(c.x, dt);
+  if (shape.length === 0) return void b.emit(c.y, 'Identity', [y]);
+  const dim = dim_of(c, 1, 0, shape.length);
+  const n = shape[dim]!;
+  for (let k = 1; k < n; k *= 2) {
+    const ones = b.node('Expand', [b.scalar(1, dt), b.i64(shape.map((s, d) => (d === dim ? k : s)))])[0]!;
+    const shifted = b.node('Concat', [ones, slice(b, y, dim, 0, n - k)], { axis: I(dim) })[0]!;
+    y = b.node('Mul', [y, shifted])[0]!;
+  }
+  b.emit(c.y, 'Identity', [y]);
+};
+
+/** diagonal(offset, dim1, dim2): the two dims moved last and flattened, the diagonal's flat positions gathered. */
+function diagonal_of(b: OnnxBuilder, x: string, shape: readonly number[], offset: number, d1: number, d2: number): string {
+  const rest = shape.map((_, d) => d).filter((d) => d !== d1 && d !== d2);
+  const [n1, n2] = [shape[d1]!, shape[d2]!];
+  const moved = b.node('Transpose', [x], { perm: Is([...rest, d1, d2]) })[0]!;
+  const flat2 = b.node('Reshape', [moved, b.i64([...rest.map((d) => shape[d]!), n1 * n2])])[0]!;
+  const L = Math.max(0, Math.min(n1 - Math.max(0, -offset), n2 - Math.max(0, offset)));
+  const at = Array.from({ length: L }, (_, i) => (i + Math.max(0, -offset)) * n2 + i + Math.max(0, offset));
+  return b.node('Gather', [flat2, b.i64(at)], { axis: I(rest.length) })[0]!;
+}
+
+/**
+ * diag_embed(offset, dim1, dim2): each last-dim vector gathered onto the flat positions of an (n+|offset|)² matrix,
+ * zeros elsewhere (Where, so infinities stay off the diagonal), then its two dims moved to dim1 and dim2.
+ */
+function diag_embed_of(b: OnnxBuilder, x: string, shape: readonly number[], offset: number, d1: number, d2: number, dt: Parameters<OnnxBuilder['scalar']>[1]): string {
+  const n = shape[shape.length - 1]!;
+  const m = n + Math.abs(offset);
+  const at: number[] = [];
+  const on: number[] = [];
+  for (let r = 0; r < m; r++) for (let col = 0; col < m; col++) {
+    const hit = col - r === offset;
+    at.push(hit ? (offset >= 0 ? r : col) : 0);
+    on.push(hit ? 1 : 0);
+  }
+  const lead = shape.slice(0, -1);
+  const gathered = b.node('Gather', [x, b.i64(at)], { axis: I(lead.length) })[0]!;
+  const mask = b.initializer('diag_mask', { dtype: 'bool', shape: [m * m], values: on });
+  const filled = b.node('Where', [mask, gathered, b.scalar(0, dt)])[0]!;
+  const square = b.node('Reshape', [filled, b.i64([...lead, m, m])])[0]!;
+  const R = lead.length + 2;
+  if (d1 === R - 2 && d2 === R - 1) return square;
+  // output axis a takes the square's row axis (dim1), column axis (dim2) or the next leading axis
+  let k = 0;
+  const perm = Array.from({ length: R }, (_, a) => (a === d1 ? R - 2 : a === d2 ? R - 1 : k++));
+  return b.node('Transpose', [square], { perm: Is(perm) })[0]!;
 }
 
 /** The converters of indexing, ordering and product ops, by aten name. */
@@ -113,6 +195,27 @@ export const INDEX_OPS: Record<string, Converter> = {
     b.emit(c.y, 'Identity', [x]);
   },
   'aten::cumsum': (b, c) => void b.emit(c.y, 'CumSum', [b.operand(c.x, c.y.type!.dtype), b.scalar(dim_of(c, 1, 0), 'int64')]),
+  'aten::cumprod': cumprod,
+  'aten::index_add': index_scatter('add'),
+  'aten::index_copy': index_scatter('copy'),
+  'aten::index_fill': index_scatter('fill'),
+  'aten::diagonal': (b, c) => {
+    const shape = c.x.type!.shape;
+    const [d1, d2] = [norm_dim(c.arg('dim1', 2, 0), shape.length), norm_dim(c.arg('dim2', 3, 1), shape.length)];
+    b.emit(c.y, 'Identity', [diagonal_of(b, b.name(c.x), shape, c.arg('offset', 1, 0), d1, d2)]);
+  },
+  'aten::diag_embed': (b, c) => {
+    const shape = c.x.type!.shape;
+    const R = shape.length + 1;
+    const [d1, d2] = [norm_dim(c.arg('dim1', 2, -2), R), norm_dim(c.arg('dim2', 3, -1), R)];
+    b.emit(c.y, 'Identity', [diag_embed_of(b, b.operand(c.x, c.y.type!.dtype), shape, c.arg('offset', 1, 0), d1, d2, c.y.type!.dtype)]);
+  },
+  'aten::diag': (b, c) => {
+    const shape = c.x.type!.shape;
+    const k = c.arg('diagonal', 1, 0);
+    const out = shape.length === 1 ? diag_embed_of(b, b.operand(c.x, c.y.type!.dtype), shape, k, 0, 1, c.y.type!.dtype) : diagonal_of(b, b.name(c.x), shape, k, 0, 1);
+    b.emit(c.y, 'Identity', [out]);
+  },
   'aten::logsumexp': (b, c) => {
     const n = c.x.type!.shape.length;
     const d = c.arg<number | number[]>('dim', 1, []);

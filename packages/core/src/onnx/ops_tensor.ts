@@ -117,6 +117,29 @@ export const TENSOR_OPS: Record<string, Converter> = {
     const hi = typeof o === 'object' && o !== null ? (o as { max?: number | null }).max ?? null : (c.args[2] as number | null | undefined) ?? null;
     b.emit(c.y, 'Clip', [b.operand(c.x, dt), lo === null ? '' : b.scalar(lo, dt), hi === null ? '' : b.scalar(hi, dt)]);
   },
+  'aten::clamp_min': (b, c) => {
+    const dt = c.y.type!.dtype;
+    b.emit(c.y, 'Clip', [b.operand(c.x, dt), b.scalar(c.arg<number>('min', 1, 0), dt)]);
+  },
+  'aten::clamp_max': (b, c) => {
+    const dt = c.y.type!.dtype;
+    b.emit(c.y, 'Clip', [b.operand(c.x, dt), '', b.scalar(c.arg<number>('max', 1, 0), dt)]);
+  },
+  'aten::floor': unary('Floor'),
+  'aten::ceil': unary('Ceil'),
+  // both round half to even; `decimals` scales by 10^decimals first, as PyTorch does
+  'aten::round': (b, c) => {
+    const dt = c.y.type!.dtype;
+    const d = c.arg<number>('decimals', 1, 0);
+    if (d === 0) return void b.emit(c.y, 'Round', [b.operand(c.x, dt)]);
+    const scale = b.scalar(10 ** d, dt);
+    b.emit(c.y, 'Div', [b.node('Round', b.node('Mul', [b.operand(c.x, dt), scale]))[0]!, scale]);
+  },
+  'aten::trunc': (b, c) => {
+    const dt = c.y.type!.dtype;
+    const x = b.operand(c.x, dt);
+    b.emit(c.y, 'Where', [b.node('Less', [x, b.scalar(0, dt)])[0]!, b.node('Ceil', [x])[0]!, b.node('Floor', [x])[0]!]);
+  },
   'aten::gt': compare('Greater'),
   'aten::lt': compare('Less'),
   'aten::ge': compare('GreaterOrEqual'),
@@ -226,6 +249,16 @@ export const TENSOR_OPS: Record<string, Converter> = {
   },
   // matrix products
   'aten::matmul': binary('MatMul'),
+  'aten::mv': binary('MatMul'),
+  'aten::dot': binary('MatMul'),
+  'aten::repeat': (b, c) => {
+    const repeats = c.arg<number[]>('repeats', 1, []);
+    const shape = c.x.type!.shape;
+    // extra leading repeats add leading dims of size 1 first
+    const lead = repeats.length - shape.length;
+    const x = lead > 0 ? b.node('Reshape', [b.name(c.x), b.i64([...Array<number>(lead).fill(1), ...shape])])[0]! : b.name(c.x);
+    b.emit(c.y, 'Tile', [x, b.i64(repeats)]);
+  },
   'aten::mm': binary('MatMul'),
   'aten::bmm': binary('MatMul'),
   'aten::baddbmm': (b, c) => {
