@@ -146,10 +146,7 @@ function adaptive_avg_pool2d(named: Record<string, Template>, tensor: Lookup): K
   return { reads: [input], shape: [N, C, Ho, Wo], takes_relu: false, run: ([xt], out) => kernels().adaptive_avg_pool2d_forward(data(xt!), out, N * C, H, W, Ho, Wo) };
 }
 
-/** ReLU in place, as the eager kernel computes it: NaN stays NaN, -0 and negatives become +0. */
+/** ReLU in place by the backend's own kernel (the eager op's, so the same bits; SIMD where the backend has it). */
 export function relu_in_place(out: Float32Array): void {
-  for (let i = 0; i < out.length; i++) {
-    const v = out[i]!;
-    if (!(v > 0 || v !== v)) out[i] = 0;
-  }
+  kernels().unary('relu', { data: out, shape: [out.length], strides: [1], offset: 0 }, out);
 }
