@@ -211,3 +211,46 @@ describe('compiled replay of a traced module (under no_grad) keeps its hooks', (
     expect(torch.equal(g, net.head.weight.grad!)).toBe(true);
   });
 });
+
+describe('torch.jit.freeze', () => {
+  const inputs = (): [Tensor, Tensor] => [torch.randn([2, 1, 4, 4]), torch.randn([6])];
+
+  it('makes parameters and buffers constants: equal to eager, deaf to later parameter changes, without hooks', () => {
+    const net = new Net().eval();
+    const traced = torch.jit.trace(net, inputs());
+    const frozen = torch.jit.freeze(traced);
+    const graph = String(frozen.graph);
+    expect(graph).not.toContain('prim::GetAttr');
+    expect(graph).not.toContain('prim::CallMethod');
+    expect(graph).toContain('prim::Constant');
+    const x = inputs();
+    const want = torch.no_grad(() => net.call(...x)) as Tensor[];
+    for (let k = 0; k < 3; k++) {
+      const got = torch.no_grad(() => frozen.call(...x)) as Tensor[];
+      want.forEach((w, i) => expect(torch.allclose(got[i]!, w, { rtol: 1e-6, atol: 1e-6 }), `call ${k} output ${i}`).toBe(true));
+    }
+    // grad mode on: still no parameter to record, the plan runs; an input requiring grad replays with autograd
+    frozen.call(...x);
+    expect(frozen.last_plan).not.toBeNull();
+    const xi = x[0].clone().requires_grad_(true);
+    (frozen.call(xi, x[1]) as Tensor[])[0]!.sum().backward();
+    expect(xi.grad?.shape).toEqual(xi.shape);
+    // the module's hooks are not the frozen graph's; a parameter changed later does not reach it
+    const log: string[] = [];
+    handles.push(net.head.register_forward_hook(() => void log.push('head')));
+    torch.no_grad(() => net.head.bias!.add_(1));
+    const after = torch.no_grad(() => frozen.call(...x)) as Tensor[];
+    expect(log).toEqual([]);
+    expect(torch.allclose(after[0]!, want[0]!, { rtol: 1e-6, atol: 1e-6 })).toBe(true);
+    expect(torch.allclose((torch.no_grad(() => traced.call(...x)) as Tensor[])[0]!, want[0]!.add(1), { rtol: 1e-5, atol: 1e-5 })).toBe(true);
+    expect(log).toEqual(['head']);
+  });
+
+  it("refuses modules in training mode and traced functions, in PyTorch's words", () => {
+    const net = new Net();
+    const traced = torch.jit.trace(net, inputs());
+    expect(() => torch.jit.freeze(traced)).toThrow('Freezing is currently only implemented for modules in eval mode. Please call .eval() on your module before freezing.');
+    const f = torch.jit.trace((a: Tensor) => a.mul(2), [torch.randn([2])]);
+    expect(() => torch.jit.freeze(f)).toThrow("Freezing expects a ScriptModule as input. Please use torch.jit.script or torch.jit.trace to script your 'nn.Module'.");
+  });
+});

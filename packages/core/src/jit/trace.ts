@@ -2,7 +2,7 @@
 import { is_grad_enabled, no_grad } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor.js';
 import { GraphCompiler, note_execution, type PlanStats } from './compile.js';
-import { Graph, tensors_in } from './graph.js';
+import { Graph, GraphNode, tensors_in, type Value } from './graph.js';
 import { inline_graph, record_graph, run_graph, type TraceableModule } from './tracer.js';
 
 let optimized = true;
@@ -100,10 +100,14 @@ export class TracedModule {
   /** What was traced. */
   readonly original: TraceableCallable | ((...args: never) => unknown);
 
-  /** Wraps a recording; `torch.jit.trace` makes these. */
-  constructor(top: Graph, original: TraceableCallable | ((...args: never) => unknown)) {
+  /** Whether `torch.jit.freeze` made it: its parameters are constants of its graph, the module's own are not read. */
+  readonly frozen: boolean;
+
+  /** Wraps a recording; `torch.jit.trace` (and `torch.jit.freeze`) make these. */
+  constructor(top: Graph, original: TraceableCallable | ((...args: never) => unknown), frozen = false) {
     this.top = top;
     this.original = original;
+    this.frozen = frozen;
     const first = top.nodes[0]?.what;
     this.graph = typeof original !== 'function' && first?.kind === 'call' ? first.subgraph : top;
   }
@@ -162,9 +166,18 @@ export class TracedModule {
   private needs_grad(inputs: unknown[]): boolean {
     if (!is_grad_enabled()) return false;
     if (tensors_in(inputs).some((t) => t.requires_grad)) return true;
-    if (typeof this.original === 'function') return false;
+    if (typeof this.original === 'function' || this.frozen) return false;
     for (const [, p] of this.original.named_parameters()) if (p.requires_grad) return true;
     return false;
+  }
+
+  /**
+   * The outermost recording (for `torch.jit.freeze`).
+   *
+   * @internal
+   */
+  get _top(): Graph {
+    return this.top;
   }
 
   /** Same as `call`. */
@@ -193,4 +206,34 @@ export function trace(func: TraceableCallable | ((...args: never) => unknown), e
   const fn = typeof func === 'function' ? (func as (...a: unknown[]) => unknown) : (...a: unknown[]) => (func.call as (...b: unknown[]) => unknown).call(func, ...a);
   const top = record_graph(inputs, () => fn(...inputs));
   return new TracedModule(top, func);
+}
+
+/**
+ * PyTorch's `torch.jit.freeze(mod)`: a copy of traced module `mod` whose parameters and buffers are constants of
+ * its graph (clones, detached, taken now), its submodule calls inlined. Later changes to the module's parameters
+ * do not reach it, and its compiled plan checks none of them; module hooks, which belong to the module, do not fire
+ * on it (as on PyTorch's frozen module). The module must be in eval mode (what the trace recorded, dropout or
+ * batch statistics of a submodule left in training, stays as recorded).
+ *
+ * @example
+ * const frozen = torch.jit.freeze(torch.jit.trace(net.eval(), [x]));
+ * console.log(String(frozen.graph)); // parameters as prim::Constant
+ */
+export function freeze(mod: TracedModule): TracedModule {
+  const m = mod instanceof TracedModule ? mod.original : null;
+  if (m === null || typeof m === 'function') throw new Error("Freezing expects a ScriptModule as input. Please use torch.jit.script or torch.jit.trace to script your 'nn.Module'.");
+  if ((m as { training?: boolean }).training === true) throw new Error('Freezing is currently only implemented for modules in eval mode. Please call .eval() on your module before freezing.');
+  const flat = inline_graph(mod._top);
+  const frozen = new Graph(null);
+  frozen.input_template = flat.input_template;
+  frozen.output_template = flat.output_template;
+  for (const node of flat.nodes) {
+    const w = node.what;
+    if (w.kind !== 'attr') frozen.nodes.push(node);
+    else {
+      const value = no_grad(() => w.read().detach().clone());
+      frozen.nodes.push(new GraphNode('prim::Constant', { kind: 'const', value }, [], node.out as Value, node.scope));
+    }
+  }
+  return new TracedModule(frozen, m, true);
 }
