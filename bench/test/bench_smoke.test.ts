@@ -88,6 +88,8 @@ it('times traced (compiled) forwards against eager ones on the same outputs', as
     expect(r.eager_ms).toBeGreaterThan(0);
     expect(r.traced_ms).toBeGreaterThan(0);
     expect(r.plan.steps).toBeGreaterThan(0);
+    expect(r.eager_cpu_ms).toBeGreaterThan(0);
+    expect(r.traced_cpu_ms).toBeGreaterThan(0);
   }
   // ResNet-18's batch norms fold into its convolutions and its add + ReLU pairs fuse
   expect(rows[1]!.plan.folded_batch_norms).toBe(20);
