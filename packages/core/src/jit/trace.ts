@@ -76,8 +76,10 @@ function check_inputs(x: unknown): void {
  *   shape, the first call runs eagerly and compiles: module calls are inlined, parameters and buffers are
  *   folded as constants with everything computed from them alone (an eval batch norm after a convolution
  *   becomes part of the convolution's weight and bias, any other one a per-channel scale and shift),
- *   chains of elementwise ops become one generated loop each (one pass, no intermediate tensors), and their
- *   results live in buffers planned once by liveness and reused across calls. A later call checks that the
+ *   convolutions, linear layers, pooling, attention and layer norm run as the backend's kernels (a ReLU after
+ *   a convolution or linear layer as their epilogue), chains of elementwise ops become one generated loop each
+ *   (one pass, no intermediate tensors), and all their results live in buffers planned once by liveness and
+ *   reused across calls. `last_plan` tells whether a call ran the plan. A later call checks that the
  *   folded parameters are still the same tensors at the same version (an optimizer step or `load_state_dict`
  *   recompiles). Results equal the eager ones up to float32 rounding where batch norms fold (elsewhere bit
  *   for bit). The cost of hooks: a module with hooks is not inlined; its call runs through its hooks with
