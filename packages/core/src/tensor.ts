@@ -2,11 +2,11 @@
 import { HookDict, type RemovableHandle } from '@tsgrad/hooks';
 import { alloc, DTYPES, dtype_object, is_floating, legacy_type_name, TorchDType, type DType, type DTypeLike, type TypedArray } from './dtype.js';
 import { contiguous_strides, numel_of, normalize_dim } from './shape.js';
-import { is_inference_mode_enabled, is_recording } from './autograd/grad_mode.js';
+import { is_grad_enabled, is_inference_mode_enabled, is_recording } from './autograd/grad_mode.js';
 import { AccumulateGrad, RetainedGrad, type Node, type TensorHook } from './autograd/node.js';
 import { CreationMeta } from './autograd/creation_meta.js';
 import { view_grad_fn } from './autograd/view_inplace.js';
-import { TRACER_CONVERT, TRACER_ITERATE, DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E5_HOOK_NO_GRAD, INFERENCE_REQUIRES_GRAD, INFERENCE_VERSION, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
+import { TRACER_CONVERT, TRACER_ITERATE, DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E8_LEAF_INPLACE, E5_HOOK_NO_GRAD, INFERENCE_REQUIRES_GRAD, INFERENCE_VERSION, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
 import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
 import * as ops from './ops/index.js';
@@ -515,6 +515,31 @@ export class Tensor {
     self._strides = [...value._strides];
     self._offset = value._offset;
     self._dtype = value._dtype;
+  }
+
+  /**
+   * Makes this tensor use `source`'s memory with `source`'s shape, strides and offset (PyTorch's
+   * `x.set_(source)`): an in-place change, so it bumps the version and is refused on a leaf that requires grad
+   * while grad mode is on. The tensor is no view of `source`; a leaf's gradient node is remade for its new shape.
+   *
+   * @example
+   * torch.no_grad(() => p.set_(p.index({ start: 1 }))); // p loses its first element
+   */
+  set_(source: Tensor): this {
+    if (!(source instanceof Tensor)) throw new TypeError(`set_(): argument 'source' must be Tensor, not ${py_type_name(source)}`);
+    if (is_grad_enabled() && this.requires_grad) {
+      if (this.is_leaf) throw new Error(E8_LEAF_INPLACE);
+      throw new Error("the derivative for 'set_' is not implemented.");
+    }
+    if (source._dtype !== this._dtype) throw new Error(`set_(): expected source of dtype ${dtype_object(this._dtype)}, but got ${dtype_object(source._dtype)}`);
+    const self = this as unknown as { _storage: Storage; shape: number[]; _strides: number[]; _offset: number };
+    self._storage = new Storage(source._storage.data, this._storage.counter);
+    self.shape = Size.of_dims(source.shape);
+    self._strides = [...source._strides];
+    self._offset = source._offset;
+    this._grad_accumulator = null;
+    this._storage.version++;
+    return this;
   }
 
   // ---- conversion -----------------------------------------------------------------------------------

@@ -107,6 +107,9 @@ describe('anomaly detection', () => {
     expect(err).toBe('second derivative refused');
     expect(w[1]).toMatch(/^Error detected in BoomBackward\. Traceback of forward call that caused the error:\n/);
     expect(w[2]).toMatch(/^\n\nPrevious calculation was induced by FailsTwiceBackward\. Traceback of forward call that induced the previous calculation:\n/);
+    // the stacks name the Function's apply, as Python's show the `Boom.apply(...)` line
+    expect(w[1]).toContain('Boom.apply (');
+    expect(w[2]).toContain('FailsTwice.apply (');
     expect(w).toHaveLength(3);
   });
 });

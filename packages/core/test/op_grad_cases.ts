@@ -653,7 +653,7 @@ reason('sampling plumbing (the samplers and dropout built on them have rows or r
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
 reason('a bool answer, which carries no gradient', 'equal allclose all any isclose');
 reason('an argument check, not an op', 'embedding_padding_idx');
-reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point nelement element_size');
+reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ set_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point nelement element_size');
 
 /**
  * Runs gradcheck and gradgradcheck over every row of `rows`, once per kernel backend in `backends` (default:

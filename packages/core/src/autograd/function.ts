@@ -319,7 +319,9 @@ export class Function {
 Object.defineProperty(Function, 'apply', {
   get(this: FunctionClass) {
     const cls = this;
-    return (...args: unknown[]) => apply_function(cls, args);
+    // named `MyFn.apply` (a computed key names the function), so anomaly mode's forward stacks show the class
+    const name = `${cls.name}.apply`;
+    return { [name]: (...args: unknown[]) => apply_function(cls, args) }[name]!;
   },
   configurable: true,
 });
