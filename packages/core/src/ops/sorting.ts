@@ -1,8 +1,9 @@
 // Sorting along a dim: sort, argsort and topk (SortBackward0, TopkBackward0); NaN sorts above every number.
+// searchsorted: insertion indices into sorted rows (int64, no gradient).
 import { trace_op, tracing } from '../jit/tracer.js';
 import { normalize_dim, numel_of } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { empty, record } from './record.js';
+import { Tensor } from '../tensor.js';
+import { empty, record, scalar_tensor } from './record.js';
 import { scatter_add_zeros } from './indexing.js';
 import { values_indices } from './named_tuple.js';
 import { signature, type PyArgs } from '../signature.js';
@@ -153,4 +154,63 @@ export function topk(...args: PyArgs<[input: Tensor, k: number, dim: number, lar
   if (a.k < 0 || a.k > size) throw new Error('selected index k out of range');
   const [values, indices] = sort_lines(a.input, d, a.k, a.largest, 'TopkBackward0');
   return values_indices<SortResult>('topk', values, indices);
+}
+
+const SEARCHSORTED = signature<{ sorted_sequence: Tensor; input: Tensor | number; out_int32: boolean; right: boolean; side: string | null; sorter: Tensor | null }>(
+  'searchsorted(Tensor sorted_sequence, Tensor|Scalar input, *, bool out_int32=False, bool right=False, str? side=None, Tensor? sorter=None)',
+);
+/**
+ * Where each value of `input` would go in the sorted last-dim rows of `sorted_sequence` to keep them sorted
+ * (PyTorch's `torch.searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+ * sorter=None)`): the first such index, or the last with `right` / `side='right'`; `sorter` gives the order that
+ * sorts an unsorted sequence. A 1-D sequence serves every value; otherwise its leading dims match `input`'s.
+ * The result is int64 and carries no gradient.
+ *
+ * @example
+ * torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6])); // [1, 3]
+ */
+export function searchsorted(
+  ...args: PyArgs<[sorted_sequence: Tensor, input: Tensor | number], { sorted_sequence?: Tensor; input?: Tensor | number; out_int32?: boolean; right?: boolean; side?: 'left' | 'right' | null; sorter?: Tensor | null }>
+): Tensor {
+  if (tracing) return trace_op('aten::searchsorted', searchsorted, args, SEARCHSORTED);
+  const a = SEARCHSORTED.parse(args);
+  const seq = a.sorted_sequence;
+  const scalar = !(a.input instanceof Tensor);
+  const values = a.input instanceof Tensor ? a.input : scalar_tensor(Number(a.input), 'float64');
+  if (a.side !== null && a.side !== 'left' && a.side !== 'right') throw new Error(`torch.searchsorted(): side can only be 'left' or 'right' but got ${a.side}`);
+  if (a.side === 'left' && a.right) throw new Error('torch.searchsorted(): side and right can\'t be set to opposites, got side of left while right was True');
+  const right = a.side === null ? a.right : a.side === 'right';
+  if (a.out_int32) throw new Error('torch.searchsorted(): out_int32=True needs an int32 result, and tsgrad has no int32 dtype');
+  if (seq.ndim === 0) throw new Error('torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 dimension');
+  if (scalar && seq.ndim !== 1) {
+    throw new Error(`torch.searchsorted(): input value can be a scalar only when boundaries tensor dimension is 1, but we got boundaries tensor dim(${seq.ndim}) and input value's dim(0) numel(1)`);
+  }
+  const lead_ok = seq.ndim === 1 || (seq.ndim === values.ndim && seq.shape.slice(0, -1).every((n, i) => n === values.shape[i]));
+  if (!lead_ok) {
+    throw new Error(`torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor [${seq.shape.join(', ')}] and input value tensor [${values.shape.join(', ')}]`);
+  }
+  if (a.sorter !== null && (a.sorter.shape.length !== seq.ndim || a.sorter.shape.some((n, i) => n !== seq.shape[i]))) {
+    throw new Error(`torch.searchsorted(): boundary and sorter must have the same size, but got boundary tensor [${seq.shape.join(', ')}] and got sorter tensor [${a.sorter.shape.join(', ')}]`);
+  }
+  const n = seq.shape[seq.ndim - 1]!;
+  const s = seq._contiguous_data();
+  const order = a.sorter === null ? null : a.sorter._contiguous_data();
+  const v = values._contiguous_data();
+  const per_row = seq.ndim === 1 ? v.length : values.shape[values.ndim - 1]!;
+  const result = empty(scalar ? [] : [...values.shape], 'int64');
+  const out = result._storage.data;
+  for (let i = 0; i < v.length; i++) {
+    const row = seq.ndim === 1 ? 0 : Math.floor(i / per_row) * n;
+    const at = (k: number): number => s[row + (order === null ? k : order[row + k]!)]!;
+    let lo = 0;
+    let hi = n;
+    // first position whose value is >= x (left) or > x (right)
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (right ? at(mid) <= v[i]! : at(mid) < v[i]!) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = lo;
+  }
+  return result;
 }
