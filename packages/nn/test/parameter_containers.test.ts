@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { capture_warnings } from './fixture_utils.js';
 
 describe('parameter containers', () => {
   it('ParameterList registers tensors as parameters under their positions and prints their dtypes', () => {
@@ -38,5 +39,16 @@ describe('parameter containers', () => {
     expect(d.has('b')).toBe(false);
     expect(() => d.get('b')).toThrow("KeyError: 'b'");
     expect(() => d.call()).toThrow('ParameterDict should not be called.');
+  });
+});
+
+describe('nn.Container (deprecated, in PyTorch 2.x\'s torch.nn.modules.__all__)', () => {
+  it('adds its keyword arguments as children in order, prints as PyTorch, and warns as PyTorch does', () => {
+    // PyTorch 1.13 / 2.x: nn.Container(fc=nn.Linear(2, 3), act=nn.ReLU())
+    const [c, warnings] = capture_warnings(() => new nn.Container({ fc: new nn.Linear(2, 3), act: new nn.ReLU() }));
+    expect(warnings).toEqual([{ category: 'UserWarning', message: "nn.Container is deprecated. All of it's functionality is now implemented in nn.Module. Subclass that instead." }]);
+    expect(String(c)).toBe('Container(\n  (fc): Linear(in_features=2, out_features=3, bias=True)\n  (act): ReLU()\n)');
+    expect(Object.keys(c.state_dict())).toEqual(['fc.weight', 'fc.bias']);
+    expect([...c.named_children()].map(([n]) => n)).toEqual(['fc', 'act']);
   });
 });

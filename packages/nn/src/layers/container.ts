@@ -1,5 +1,5 @@
-// Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict.
-import { Tensor } from '@tsgrad/core';
+// Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, and the deprecated Container.
+import { Tensor, warn } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { add_indent } from '../python_repr.js';
@@ -328,5 +328,21 @@ export class ParameterDict extends Module {
   /** A ParameterDict has no forward: calling it raises, as in PyTorch. */
   override forward(): never {
     throw new Error('ParameterDict should not be called.');
+  }
+}
+
+/**
+ * PyTorch's deprecated `nn.Container`: a Module whose keyword arguments become its children, in order (it warns
+ * as PyTorch does; subclass `nn.Module` instead). Its arguments are named children only, so no signature parser.
+ *
+ * @example
+ * const c = new nn.Container({ fc: new nn.Linear(2, 3), act: new nn.ReLU() });
+ */
+export class Container extends Module {
+  static override readonly __name__: string = 'Container';
+  constructor(children: Record<string, Module | null> = {}) {
+    super();
+    warn("nn.Container is deprecated. All of it's functionality is now implemented in nn.Module. Subclass that instead.");
+    for (const [name, m] of Object.entries(children)) this.add_module(name, m);
   }
 }
