@@ -88,11 +88,11 @@ function summarized_values(t: Tensor, data: ArrayLike<number>, summarize: boolea
   let acc = 1;
   for (let d = t.ndim - 1; d >= 0; d--) {
     strides[d] = acc;
-    acc *= t.shape[d]!;
+    acc *= t._shape[d]!;
   }
-  const index_lists = t.shape.map((n) => (summarize && n > 2 * EDGE ? [0, 1, 2, n - 3, n - 2, n - 1] : Array.from({ length: n }, (_, i) => i)));
+  const index_lists = t._shape.map((n) => (summarize && n > 2 * EDGE ? [0, 1, 2, n - 3, n - 2, n - 1] : Array.from({ length: n }, (_, i) => i)));
   // odometer over the kept indices of every dim (no recursion)
-  const pos = t.shape.map(() => 0);
+  const pos = t._shape.map(() => 0);
   if (t.ndim === 0) return [data[0]!];
   if (index_lists.some((l) => l.length === 0)) return out;
   for (;;) {
@@ -120,7 +120,7 @@ function body_str(t: Tensor, data: ArrayLike<number>, summarize: boolean, fmt: F
   let acc = 1;
   for (let d = t.ndim - 1; d >= 0; d--) {
     strides[d] = acc;
-    acc *= t.shape[d]!;
+    acc *= t._shape[d]!;
   }
   // level d holds, for each kept prefix of indices, the rendered sub-tensor of dims d.. ; start with rows
   type Item = { offset: number };
@@ -128,14 +128,14 @@ function body_str(t: Tensor, data: ArrayLike<number>, summarize: boolean, fmt: F
   const levels: Item[][] = [prefixes];
   for (let d = 0; d < t.ndim - 1; d++) {
     const next: Item[] = [];
-    for (const p of prefixes) for (const i of cut(t.shape[d]!)) if (i >= 0) next.push({ offset: p.offset + i * strides[d]! });
+    for (const p of prefixes) for (const i of cut(t._shape[d]!)) if (i >= 0) next.push({ offset: p.offset + i * strides[d]! });
     prefixes = next;
     levels.push(prefixes);
   }
   const last = t.ndim - 1;
-  let rendered = prefixes.map((p) => vector_str(cut(t.shape[last]!).map((i) => (i < 0 ? ' ...' : fmt.format(data[p.offset + i]!))), indent + last, fmt.width));
+  let rendered = prefixes.map((p) => vector_str(cut(t._shape[last]!).map((i) => (i < 0 ? ' ...' : fmt.format(data[p.offset + i]!))), indent + last, fmt.width));
   for (let d = last - 1; d >= 0; d--) {
-    const idx = cut(t.shape[d]!);
+    const idx = cut(t._shape[d]!);
     const kept = idx.filter((i) => i >= 0).length;
     const sep = `,${'\n'.repeat(t.ndim - d - 1)}${' '.repeat(indent + d + 1)}`;
     const groups: string[] = [];
@@ -180,7 +180,7 @@ export function format_tensor(t: Tensor): string {
   let body: string;
   const default_kind = t._dtype === default_dtype_name() || t._dtype === 'int64' || t._dtype === 'bool';
   if (n === 0) {
-    if (t.ndim !== 1) suffixes.push(`size=(${t.shape.join(', ')}${t.ndim === 1 ? ',' : ''})`);
+    if (t.ndim !== 1) suffixes.push(`size=(${t._shape.join(', ')}${t.ndim === 1 ? ',' : ''})`);
     if (t._dtype !== default_dtype_name()) suffixes.push(`dtype=torch.${t._dtype}`);
     body = '[]';
   } else {

@@ -131,10 +131,13 @@ export class Tensor {
   /** The memory this tensor reads, shared with its views. */
   readonly _storage: Storage;
   /**
-   * The size of each dim, PyTorch's `x.shape`: a `torch.Size` (an array that prints as `torch.Size([2, 3])`),
-   * typed as `number[]` so tuple casts and array uses read as before; `x.size()` gives it typed as `Size`.
+   * The size of each dim as a plain array, what tsgrad's own code reads: V8 runs its array builtins (`map`,
+   * `slice`, spreading) on plain arrays only, and keeps the code reading them monomorphic. `shape` gives it
+   * as a `torch.Size`.
    */
-  readonly shape: number[];
+  readonly _shape: number[];
+  /** The `torch.Size` `shape` returns, made on first use. */
+  private _size: Size | null = null;
   /** Storage elements between neighbours along each dim (`x.stride()` returns a copy). */
   readonly _strides: number[];
   /** Storage index of the first element (`x.storage_offset()`). */
@@ -171,10 +174,22 @@ export class Tensor {
   /** A tensor over `storage` with a shape, dtype and (default contiguous) strides and offset. Creation functions (`torch.tensor`, `torch.zeros`, …) are the usual way to make one. */
   constructor(storage: Storage, shape: readonly number[], dtype: DTypeLike, strides?: readonly number[], offset = 0) {
     this._storage = storage;
-    this.shape = Size.of_dims(shape);
+    this._shape = [...shape];
     this._strides = strides === undefined ? contiguous_strides(shape) : [...strides];
     this._offset = offset;
     this._dtype = typeof dtype === 'string' ? dtype : dtype.name;
+  }
+
+  /**
+   * The size of each dim, PyTorch's `x.shape`: a `torch.Size` (an array that prints as `torch.Size([2, 3])`),
+   * typed as `number[]` so tuple casts and array uses read as before; `x.size()` gives it typed as `Size`.
+   * One object per tensor, made on first use.
+   *
+   * @example
+   * String(torch.zeros(2, 3).shape); // 'torch.Size([2, 3])'
+   */
+  get shape(): number[] {
+    return (this._size ??= Size.of_dims(this._shape));
   }
 
   /**
@@ -207,11 +222,11 @@ export class Tensor {
    * torch.zeros(2, 3).ndim; // 2
    */
   get ndim(): number {
-    return this.shape.length;
+    return this._shape.length;
   }
   /** The number of dims, as `ndim`. */
   dim(): number {
-    return this.shape.length;
+    return this._shape.length;
   }
   /**
    * The number of elements (the product of the shape).
@@ -220,14 +235,14 @@ export class Tensor {
    * torch.zeros(2, 3).numel(); // 6
    */
   numel(): number {
-    return numel_of(this.shape);
+    return numel_of(this._shape);
   }
   /** `size()` is the shape; `size(d)` one dim (negative counts from the end). */
   size(): Size;
   size(dim: number): number;
   size(dim?: number): Size | number {
-    if (dim === undefined) return Size.of_dims(this.shape);
-    return this.shape[normalize_dim(dim, this.shape.length)] ?? 1;
+    if (dim === undefined) return Size.of_dims(this._shape);
+    return this._shape[normalize_dim(dim, this._shape.length)] ?? 1;
   }
   /**
    * `stride()` is the stride of every dim; `stride(d)` one dim (negative counts from the end).
@@ -239,7 +254,7 @@ export class Tensor {
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
     if (dim === undefined) return [...this._strides];
-    return this._strides[normalize_dim(dim, this.shape.length)] ?? 1;
+    return this._strides[normalize_dim(dim, this._shape.length)] ?? 1;
   }
   /** Index of the first element in the storage. */
   storage_offset(): number {
@@ -252,7 +267,7 @@ export class Tensor {
    * torch.zeros(2, 3).t().is_contiguous(); // false
    */
   is_contiguous(): boolean {
-    return is_contiguous_view(this.shape, this._strides);
+    return is_contiguous_view(this._shape, this._strides);
   }
   /** Whether the dtype is float32 or float64. */
   is_floating_point(): boolean {
@@ -260,7 +275,7 @@ export class Tensor {
   }
   /** The kernel view of this tensor. */
   get _view(): StridedView {
-    return { data: this._storage.data, shape: this.shape, strides: this._strides, offset: this._offset };
+    return { data: this._storage.data, shape: this._shape, strides: this._strides, offset: this._offset };
   }
   /** Row-major values as a fresh typed array of this dtype's storage class. */
   _contiguous_data(): TypedArray {
@@ -276,7 +291,7 @@ export class Tensor {
 
   /** The number of elements, as `numel()` (PyTorch's `nelement`). */
   nelement(): number {
-    return numel_of(this.shape);
+    return numel_of(this._shape);
   }
   /**
    * Bytes per element of the dtype (float32 4, float64 and int64 8, bool 1).
@@ -394,7 +409,7 @@ export class Tensor {
     if (g === this) throw new Error("can't assign Variable as its own grad");
     if (g !== null) {
       if (g._dtype !== this._dtype) throw new Error(`assigned grad has data of a different type`);
-      if (g.shape.join() !== this.shape.join()) throw new Error(`assigned grad has data of a different size`);
+      if (g._shape.join() !== this._shape.join()) throw new Error(`assigned grad has data of a different size`);
     }
     if (this._retained_grad !== null) this._retained_grad.grad = g;
     else this._grad = g;
@@ -477,7 +492,7 @@ export class Tensor {
   /** A new tensor sharing storage, cut from the graph. */
   detach(): Tensor {
     if (tracing) return trace_op('aten::detach', (x: Tensor) => x.detach(), [this]);
-    const t = new Tensor(this._storage, this.shape, this._dtype, this._strides, this._offset);
+    const t = new Tensor(this._storage, this._shape, this._dtype, this._strides, this._offset);
     t._inference = this._inference;
     return t;
   }
@@ -495,7 +510,7 @@ export class Tensor {
    * are invisible to autograd's in-place checks (unlike `detach()`, which shares the counter).
    */
   get data(): Tensor {
-    const t = new Tensor(new Storage(this._storage.data), this.shape, this._dtype, this._strides, this._offset);
+    const t = new Tensor(new Storage(this._storage.data), this._shape, this._dtype, this._strides, this._offset);
     t._inference = this._inference;
     return t;
   }
@@ -508,13 +523,25 @@ export class Tensor {
     if (this.requires_grad && !is_floating(value._dtype)) {
       throw new Error('data set to a tensor that requires gradients must be floating point or complex dtype');
     }
-    const self = this as unknown as { _storage: Storage; shape: number[]; _strides: number[]; _offset: number; _dtype: DType };
+    const self = this as unknown as { _storage: Storage; _offset: number; _dtype: DType };
     // the memory is value's, the version counter stays this tensor's (as PyTorch's set_data)
     self._storage = new Storage(value._storage.data, this._storage.counter);
-    self.shape = Size.of_dims(value.shape);
-    self._strides = [...value._strides];
+    this._set_geometry(value._shape, value._strides);
     self._offset = value._offset;
     self._dtype = value._dtype;
+  }
+
+  /**
+   * Gives this tensor other sizes and strides over the same storage, in place (`x.data = y`, `set_` and the
+   * in-place view ops `t_`, `squeeze_`, …); the next `shape` read makes a new `torch.Size`.
+   *
+   * @internal
+   */
+  _set_geometry(shape: readonly number[], strides: readonly number[]): void {
+    const self = this as unknown as { _shape: number[]; _strides: number[] };
+    self._shape = [...shape];
+    self._strides = [...strides];
+    this._size = null;
   }
 
   /**
@@ -532,10 +559,9 @@ export class Tensor {
       throw new Error("the derivative for 'set_' is not implemented.");
     }
     if (source._dtype !== this._dtype) throw new Error(`set_(): expected source of dtype ${dtype_object(this._dtype)}, but got ${dtype_object(source._dtype)}`);
-    const self = this as unknown as { _storage: Storage; shape: number[]; _strides: number[]; _offset: number };
+    const self = this as unknown as { _storage: Storage; _offset: number };
     self._storage = new Storage(source._storage.data, this._storage.counter);
-    self.shape = Size.of_dims(source.shape);
-    self._strides = [...source._strides];
+    this._set_geometry(source._shape, source._strides);
     self._offset = source._offset;
     this._grad_accumulator = null;
     this._storage.version++;
@@ -549,12 +575,12 @@ export class Tensor {
     if (tracing) tracer_warning(TRACER_CONVERT('list'));
     const flat = this._contiguous_data();
     const as_value = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
-    if (this.shape.length === 0) return as_value(flat[0]!);
+    if (this._shape.length === 0) return as_value(flat[0]!);
     const build = (dim: number, base: number): NestedArray[] => {
-      const n = this.shape[dim]!;
-      const inner = numel_of(this.shape.slice(dim + 1));
+      const n = this._shape[dim]!;
+      const inner = numel_of(this._shape.slice(dim + 1));
       const out: NestedArray[] = new Array(n);
-      for (let i = 0; i < n; i++) out[i] = dim === this.shape.length - 1 ? as_value(flat[base + i]!) : build(dim + 1, base + i * inner);
+      for (let i = 0; i < n; i++) out[i] = dim === this._shape.length - 1 ? as_value(flat[base + i]!) : build(dim + 1, base + i * inner);
       return out;
     };
     return build(0, 0);
@@ -589,7 +615,7 @@ export class Tensor {
    */
   __len__(): number {
     if (this.ndim === 0) throw new TypeError('len() of a 0-d tensor');
-    return this.shape[0]!;
+    return this._shape[0]!;
   }
 
   /** Iterates dim 0 (PyTorch's `for row in x`): the rows of `unbind(0)`. */
@@ -958,7 +984,7 @@ export class Tensor {
   }
   /** `view` to `other`'s shape. */
   view_as(other: Tensor): Tensor {
-    return ops.view(this, other.shape);
+    return ops.view(this, other._shape);
   }
   /** Method form of {@link ops.reshape}: `x.reshape(2, -1)` or `x.reshape([2, -1])`. */
   reshape(...shape: ShapeArg): Tensor {
@@ -966,7 +992,7 @@ export class Tensor {
   }
   /** `reshape` to `other`'s shape. */
   reshape_as(other: Tensor): Tensor {
-    return ops.reshape(this, other.shape);
+    return ops.reshape(this, other._shape);
   }
   /** Method form of {@link ops.flatten}. */
   flatten(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>): Tensor {
@@ -983,7 +1009,7 @@ export class Tensor {
   }
   /** All dims reversed (PyTorch's `x.T`; for 2-D the transpose), a view. */
   get T(): Tensor {
-    return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i));
+    return ops.permute(this, this._shape.map((_, i) => this._shape.length - 1 - i));
   }
   /** Method form of {@link ops.permute}: `x.permute(2, 0, 1)` or `x.permute([2, 0, 1])`. */
   permute(...dims: ShapeArg): Tensor {
@@ -1003,7 +1029,7 @@ export class Tensor {
   }
   /** `expand` to `other`'s shape. */
   expand_as(other: Tensor): Tensor {
-    return ops.expand(this, other.shape);
+    return ops.expand(this, other._shape);
   }
   /** A row-major tensor with the same values: itself when already contiguous, else a copy (CloneBackward0). */
   contiguous(): Tensor {

@@ -63,9 +63,9 @@ export function batch_norm(
   if (torch.jit._tracing) return torch.jit._trace_op('aten::batch_norm', batch_norm, args, BATCH_NORM);
   const { input, running_mean, running_var, weight, bias, training, momentum, eps } = BATCH_NORM.parse(args);
   if (input.ndim < 2) throw new Error(`Expected 2D or higher input (got ${input.ndim}D input)`);
-  const C = input.shape[1]!;
+  const C = input._shape[1]!;
   // PyTorch's F.batch_norm checks the batch size in Python, before the native op
-  if (training && input.numel() / C <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(', ')}])`);
+  if (training && input.numel() / C <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size torch.Size([${input._shape.join(', ')}])`);
   // without running statistics the batch's are used, in eval mode too
   const use_batch = training || running_mean === null || running_var === null;
   return torch.native_batch_norm(input, weight, bias, running_mean, running_var, use_batch, momentum, eps)[0];

@@ -19,14 +19,14 @@ export function instance_norm(...args: PyArgs<[input: Tensor, running_mean: Tens
   if (jit._tracing) return jit._trace_op('aten::instance_norm', instance_norm, args, INSTANCE_NORM);
   const a = INSTANCE_NORM.parse(args);
   const x = a.input;
-  if (x.ndim < 3) throw new Error(`Expected 2D or higher spatial input to instance_norm, got input of size [${x.shape.join(', ')}]`);
-  const C = x.shape[1]!;
-  const dims = x.shape.slice(2).map((_, i) => i + 2);
-  const spatial = dims.reduce((n, d) => n * x.shape[d]!, 1);
-  const bshape = x.shape.map((s, i) => (i === 1 ? C : 1));
+  if (x.ndim < 3) throw new Error(`Expected 2D or higher spatial input to instance_norm, got input of size [${x._shape.join(', ')}]`);
+  const C = x._shape[1]!;
+  const dims = x._shape.slice(2).map((_, i) => i + 2);
+  const spatial = dims.reduce((n, d) => n * x._shape[d]!, 1);
+  const bshape = x._shape.map((s, i) => (i === 1 ? C : 1));
   let y: Tensor;
   if (a.use_input_stats || a.running_mean === null || a.running_var === null) {
-    if (spatial <= 1) throw new Error(`Expected more than 1 spatial element when training, got input size [${x.shape.join(', ')}]`);
+    if (spatial <= 1) throw new Error(`Expected more than 1 spatial element when training, got input size [${x._shape.join(', ')}]`);
     const mu = x.mean(dims, { keepdim: true });
     const xc = x.sub(mu);
     const var_ = xc.mul(xc).mean(dims, { keepdim: true });
@@ -52,9 +52,9 @@ export function instance_norm(...args: PyArgs<[input: Tensor, running_mean: Tens
 
 /** `Σ v` over a window of `width` channels, `v` padded with `before` and `after` zero channels. */
 function channel_window_sum(v: Tensor, width: number, before: number, after: number): Tensor {
-  const [N, C] = v.shape as [number, number];
+  const [N, C] = v._shape as [number, number];
   const padded = torch.pad(v.reshape([N, 1, C, -1]), [0, 0, before, after]);
-  return torch.avg_pool2d(padded, [width, 1], { stride: 1 }).mul(width).reshape(v.shape);
+  return torch.avg_pool2d(padded, [width, 1], { stride: 1 }).mul(width).reshape(v._shape);
 }
 
 const LRN = signature<{ input: Tensor; size: number; alpha: number; beta: number; k: number }>('local_response_norm(Tensor input, int size, float alpha=1e-4, float beta=0.75, float k=1.0)');
@@ -89,7 +89,7 @@ export class CrossMapLRN2dFunction extends autograd.Function {
   static override forward(ctx: FunctionCtx, input: Tensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): Tensor {
     if (input.ndim !== 4) throw new Error(`CrossMapLRN2d: Expected input to be 4D, got ${input.ndim}D instead.`);
     const h = Math.floor((size - 1) / 2);
-    const C = input.shape[1]!;
+    const C = input._shape[1]!;
     const square = input.mul(input);
     const keeps_first = torch.tensor(Array.from({ length: C }, (_, c) => (c > h ? 1 : 0)), { dtype: input._dtype }).reshape([1, C, 1, 1]);
     const sum = channel_window_sum(square, 2 * h + 1, h, h).add(square.narrow(1, 0, 1).mul(keeps_first));
@@ -105,7 +105,7 @@ export class CrossMapLRN2dFunction extends autograd.Function {
     if (is_grad_enabled()) throw new Error("mul(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
     const { size, alpha, beta, scale } = ctx as unknown as LrnCtx;
     const [input, output] = ctx.saved_tensors as [Tensor, Tensor];
-    const C = input.shape[1]!;
+    const C = input._shape[1]!;
     const P = Math.trunc(size - (size - 1) / 2);
     // PyTorch narrows a buffer of C + size − 1 channels at P: with size 1 that does not fit
     if (P + C > C + size - 1) throw new Error(`start (${P}) + length (${C}) exceeds dimension size (${C + size - 1}).`);
@@ -121,16 +121,16 @@ const BILINEAR = signature<{ input1: Tensor; input2: Tensor; weight: Tensor; bia
 /** `y_o = x1ᵀ W_o x2 + b_o` over the last dims. @example F.bilinear(x1, x2, w, b) */
 export function bilinear(...args: PyArgs<[input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null], { input1?: Tensor; input2?: Tensor; weight?: Tensor; bias?: Tensor | null }>): Tensor {
   const { input1, input2, weight, bias } = BILINEAR.parse(args);
-  const [O, I, J] = weight.shape as [number, number, number];
+  const [O, I, J] = weight._shape as [number, number, number];
   // ATen's checks, in its order and words
   if (input1.ndim !== input2.ndim) throw new Error(`bilinear(): input dimensions do not match: got ${input1.ndim} and ${input2.ndim}`);
   for (let i = 0; i < input1.ndim - 1; i++) {
-    if (input1.shape[i] !== input2.shape[i]) throw new Error(`bilinear(): input batch dimensions do not match at dim ${i}: got ${input1.shape[i]} and ${input2.shape[i]}`);
+    if (input1._shape[i] !== input2._shape[i]) throw new Error(`bilinear(): input batch dimensions do not match at dim ${i}: got ${input1._shape[i]} and ${input2._shape[i]}`);
   }
-  if (input1.shape[input1.ndim - 1] !== I) throw new Error(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I}`);
-  if (input2.shape[input2.ndim - 1] !== J) throw new Error(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${J}`);
-  if (bias !== null && bias.shape[0] !== O) throw new Error(`bilinear(): bias size does not match weight size: got ${bias.shape[0]} but expected ${O}`);
-  const lead = input1.shape.slice(0, -1);
+  if (input1._shape[input1.ndim - 1] !== I) throw new Error(`bilinear(): input1 size does not match weight size: got ${input1._shape[input1.ndim - 1]} but expected ${I}`);
+  if (input2._shape[input2.ndim - 1] !== J) throw new Error(`bilinear(): input2 size does not match weight size: got ${input2._shape[input2.ndim - 1]} but expected ${J}`);
+  if (bias !== null && bias._shape[0] !== O) throw new Error(`bilinear(): bias size does not match weight size: got ${bias._shape[0]} but expected ${O}`);
+  const lead = input1._shape.slice(0, -1);
   // (x1 @ W viewed [I, O·J]) · x2, summed over J
   const t = input1.reshape([-1, I]).matmul(weight.permute([1, 0, 2]).reshape([I, O * J])).reshape([-1, O, J]);
   let y = t.mul(input2.reshape([-1, 1, J])).sum(-1).reshape([...lead, O]);
@@ -154,7 +154,7 @@ function channel_dropout(name: keyof typeof DROPOUT_SIGS, args: readonly unknown
   if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2) throw new Error(`${name}: Expected ${spatial + 1}D or ${spatial + 2}D input, but received a ${x.ndim}D input.`);
   if (!a.training || a.p === 0) return x;
   // PyTorch's feature noise: one bernoulli(1 − p) draw per channel ([N, C, 1, …]; [C, 1, …] unbatched)
-  const keep = x.shape.slice(0, x.ndim - spatial);
+  const keep = x._shape.slice(0, x.ndim - spatial);
   const shape = [...keep, ...new Array<number>(spatial).fill(1)];
   const noise = a.p === 1 ? torch.zeros(shape, { dtype: x._dtype }) : torch.dropout_noise(shape, x._dtype, a.p, false)[0];
   return a.inplace ? x.mul_(noise) : x.mul(noise);
@@ -191,7 +191,7 @@ function alpha_dropout_impl(name: 'alpha_dropout' | 'feature_alpha_dropout', arg
   const zero = torch.zeros([], { dtype: x._dtype });
   if (a.p === 1) return a.inplace ? x.mul_(zero) : x.mul(zero);
   // PyTorch's composite: x·(noise·a) + ((noise − 1)·αa + αap), noise a bernoulli(1 − p) draw per element or channel
-  const shape = name === 'feature_alpha_dropout' ? x.shape.map((s, i) => (i < 2 ? s : 1)) : x.shape;
+  const shape = name === 'feature_alpha_dropout' ? x._shape.map((s, i) => (i < 2 ? s : 1)) : x._shape;
   const [noise, shift] = torch.dropout_noise(shape, x._dtype, a.p, true);
   return a.inplace ? x.mul_(noise).add_(shift!) : x.mul(noise).add(shift!);
 }

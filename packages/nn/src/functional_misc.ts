@@ -15,7 +15,7 @@ const NORMALIZE = torch.signature<{ input: Tensor; p: number; dim: number; eps: 
  */
 export function normalize(...args: PyArgs<[input: Tensor, p: number, dim: number, eps: number], { input?: Tensor; p?: number; dim?: number; eps?: number }>): Tensor {
   const { input, p, dim, eps } = NORMALIZE.parse(args);
-  const denom = torch.clamp_min(input.norm(p, { dim, keepdim: true }), eps).expand(...input.shape);
+  const denom = torch.clamp_min(input.norm(p, { dim, keepdim: true }), eps).expand(...input._shape);
   return input.div(denom);
 }
 

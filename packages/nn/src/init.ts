@@ -41,8 +41,8 @@ export function calculate_gain(nonlinearity: Nonlinearity, param?: number): numb
  */
 export function calculate_fan_in_and_fan_out(t: Tensor): [number, number] {
   if (t.ndim < 2) throw new Error('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
-  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
-  return [t.shape[1]! * receptive, t.shape[0]! * receptive];
+  const receptive = t._shape.slice(2).reduce((a, b) => a * b, 1);
+  return [t._shape[1]! * receptive, t._shape[0]! * receptive];
 }
 
 function fan(t: Tensor, mode: FanMode): number {
@@ -254,7 +254,7 @@ const KAIMING_NORMAL = signature<KaimingMade>("kaiming_normal_(Tensor tensor, fl
 
 /** Kaiming's standard deviation `gain / √fan`, or null (with PyTorch's warning) for a zero-element tensor. */
 function kaiming_std(k: KaimingMade): number | null {
-  if (k.tensor.shape.includes(0)) {
+  if (k.tensor._shape.includes(0)) {
     warn('Initializing zero-element tensors is a no-op');
     return null;
   }

@@ -11,7 +11,7 @@ import { normal_ } from './init.js';
 export function eye_(t: Tensor): Tensor {
   if (t.ndim !== 2) throw new Error('Only tensors with 2 dimensions are supported');
   return no_grad(() => {
-    const [rows, cols] = t.shape as [number, number];
+    const [rows, cols] = t._shape as [number, number];
     const data = new Float64Array(rows * cols);
     for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = 1;
     return t.copy_(from_array(data, [rows, cols], 'float64'));
@@ -32,7 +32,7 @@ const SPARSE = signature<{ tensor: Tensor; sparsity: number; std: number; genera
 export function dirac_(...args: PyArgs<[tensor: Tensor, groups: number], { groups?: number }>): Tensor {
   const { tensor: t, groups } = DIRAC.parse(args);
   if (t.ndim < 3 || t.ndim > 5) throw new Error('Only tensors with 3, 4, or 5 dimensions are supported');
-  const sizes = t.shape;
+  const sizes = t._shape;
   if (sizes[0]! % groups !== 0) throw new Error('dim 0 must be divisible by groups');
   return no_grad(() => {
     const out_per_group = sizes[0]! / groups;
@@ -121,12 +121,12 @@ export function orthogonal_(...args: PyArgs<[tensor: Tensor, gain: number, gener
   const { tensor: t, gain, generator } = ORTHOGONAL.parse(args);
   if (t.ndim < 2) throw new Error('Only tensors with 2 or more dimensions are supported');
   if (t.numel() === 0) return t;
-  const rows = t.shape[0]!;
+  const rows = t._shape[0]!;
   const cols = t.numel() / rows;
   // PyTorch draws in the tensor's own dtype (tensor.new(rows, cols).normal_(0, 1)), so the stream is the same
   const draw = normal_(t.new_empty([rows, cols]), 0, 1, generator);
   const out = orthogonal_from(Float64Array.from(draw._contiguous_data()), rows, cols, gain);
-  return no_grad(() => t.copy_(from_array(out, t.shape, 'float64')));
+  return no_grad(() => t.copy_(from_array(out, t._shape, 'float64')));
 }
 
 /**
@@ -139,7 +139,7 @@ export function orthogonal_(...args: PyArgs<[tensor: Tensor, gain: number, gener
 export function sparse_(...args: PyArgs<[tensor: Tensor, sparsity: number, std: number, generator: Generator | null], { sparsity?: number; std?: number; generator?: Generator | null }>): Tensor {
   const { tensor: t, sparsity, std, generator } = SPARSE.parse(args);
   if (t.ndim !== 2) throw new Error('Only tensors with 2 dimensions are supported');
-  const [rows, cols] = t.shape as [number, number];
+  const [rows, cols] = t._shape as [number, number];
   const num_zeros = Math.ceil(sparsity * rows);
   return no_grad(() => {
     normal_(t, 0, std, generator);

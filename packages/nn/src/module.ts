@@ -647,8 +647,8 @@ export class Module {
         errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received <class '${type_name(src)}'>`);
         continue;
       }
-      if (src.shape.join() !== target.shape.join()) {
-        errors.push(`size mismatch for ${key}: copying a param with shape torch.Size([${src.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${target.shape.join(', ')}]).`);
+      if (src._shape.join() !== target._shape.join()) {
+        errors.push(`size mismatch for ${key}: copying a param with shape torch.Size([${src._shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${target._shape.join(', ')}]).`);
         continue;
       }
       copies.push([target, src]);

@@ -15,7 +15,7 @@ export class Parameter extends Tensor {
    */
   constructor(data?: Tensor, requires_grad = true) {
     const src = data ?? Tensor.empty([0], 'float32');
-    super(src._storage, src.shape, src._dtype, src._strides, src._offset);
+    super(src._storage, src._shape, src._dtype, src._strides, src._offset);
     if (requires_grad) this.requires_grad_(true);
   }
 

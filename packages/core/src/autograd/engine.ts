@@ -153,12 +153,12 @@ function validate(node: Node, grads: Grad[]): Grad[] {
     const meta: InputMeta | null = node.input_meta[i] ?? null;
     if (g === null || meta === null) return g;
     let out = g;
-    if (!shapes_equal(out.shape, meta.shape)) {
+    if (!shapes_equal(out._shape, meta.shape)) {
       try {
         out = sum_to(out, meta.shape);
       } catch {
         throw new Error(
-          `Function ${node.name()} returned an invalid gradient at index ${i} - got [${g.shape.join(', ')}] but expected shape compatible with [${meta.shape.join(', ')}]`,
+          `Function ${node.name()} returned an invalid gradient at index ${i} - got [${g._shape.join(', ')}] but expected shape compatible with [${meta.shape.join(', ')}]`,
         );
       }
     }
@@ -178,7 +178,7 @@ function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tens
   const g = grad._dtype === variable._dtype ? grad : grad.to(variable._dtype);
   let first: Tensor | null = null;
   if (create_graph) {
-    variable._grad = variable._grad === null ? empty(variable.shape, variable._dtype).copy_(g) : variable._grad.add(g);
+    variable._grad = variable._grad === null ? empty(variable._shape, variable._dtype).copy_(g) : variable._grad.add(g);
   } else if (variable._grad === null) {
     variable._grad = first = no_grad(() => g.detach().clone());
   } else if (variable._grad.requires_grad) {
@@ -201,7 +201,7 @@ function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tens
  * PyTorch's TensorIterator lays out a result like its inputs: a row-major result would read both with a stride.
  */
 function buffer_add(prev: Tensor, g: Tensor): Tensor {
-  const transposed = (x: Tensor): boolean => x.ndim === 2 && x._strides[0] === 1 && x._strides[1] === x.shape[0] && x.shape[0]! > 1 && x.shape[1]! > 1;
+  const transposed = (x: Tensor): boolean => x.ndim === 2 && x._strides[0] === 1 && x._strides[1] === x._shape[0] && x._shape[0]! > 1 && x._shape[1]! > 1;
   if (!is_grad_enabled() && transposed(prev) && transposed(g)) return t(add(t(prev), t(g)));
   return add(prev, g);
 }

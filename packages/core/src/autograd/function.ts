@@ -113,7 +113,7 @@ export function once_differentiable<A extends unknown[], R>(fn: (ctx: FunctionCt
     if (!requires) return outputs;
     const list: unknown[] = Array.isArray(outputs) ? outputs : [outputs];
     const leaves = list.map((o) => (o instanceof Tensor ? o.detach().requires_grad_(true) : null));
-    const meta = leaves.map((t) => (t === null ? null : { shape: t.shape, dtype: t._dtype }));
+    const meta = leaves.map((t) => (t === null ? null : { shape: t._shape, dtype: t._dtype }));
     const error = new Node('torch::autograd::Error', leaves.map((t) => (t === null ? [null, 0] : gradient_edge(t))), meta, meta.map((m) => m ?? { shape: [], dtype: 'float32' }), () => {
       throw new Error(ONCE_MESSAGE);
     });
@@ -191,14 +191,14 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
   for (const d of ctx._dirty) if (!raw_list.includes(d)) throw new Error(DIRTY_NOT_RETURNED);
   const name = `${function_class_name(cls)}Backward`;
   const differentiable = raw_list.map((o) => recording && o instanceof Tensor && !ctx._non_differentiable.has(o) && is_floating(o._dtype));
-  const out_meta: InputMeta[] = raw_list.map((o) => (o instanceof Tensor ? { shape: o.shape, dtype: o._dtype } : { shape: [], dtype: 'float32' }));
+  const out_meta: InputMeta[] = raw_list.map((o) => (o instanceof Tensor ? { shape: o._shape, dtype: o._dtype } : { shape: [], dtype: 'float32' }));
   let node: Node | null = null;
   if (recording) {
     const is_tensor_out = raw_list.map((o) => o instanceof Tensor);
     node = new Node(
       name,
       inputs.map(gradient_edge),
-      inputs.map((t) => (t.requires_grad ? { shape: t.shape, dtype: t._dtype } : null)),
+      inputs.map((t) => (t.requires_grad ? { shape: t._shape, dtype: t._dtype } : null)),
       out_meta,
       (_n, grads) => {
         const backward = backward_of(cls);

@@ -29,7 +29,7 @@ function make_seeds(outputs: readonly GraphTarget[], grads: readonly GradArg[]):
       return ones(meta.shape, { dtype: meta.dtype });
     }
     const gt = g instanceof Tensor ? g : tensor(g, { dtype: meta.dtype });
-    if (!shapes_equal(gt.shape, meta.shape)) throw new Error(e4_shape_mismatch(i, gt.shape, meta.shape));
+    if (!shapes_equal(gt._shape, meta.shape)) throw new Error(e4_shape_mismatch(i, gt._shape, meta.shape));
     return gt;
   });
 }
@@ -182,15 +182,15 @@ function grad_batched(outputs: Targets, inputs: Targets, options: GradOptions): 
     if (g === null) return;
     const out = outs[i];
     const meta = out instanceof Tensor ? out : out?.node.output_meta[out.output_nr];
-    if (g.ndim === 0 || (meta !== undefined && !shapes_equal(g.shape.slice(1), meta.shape))) {
+    if (g.ndim === 0 || (meta !== undefined && !shapes_equal(g._shape.slice(1), meta.shape))) {
       // PyTorch prints the grad's shape past its first two dims (it slices the batch off a row of the batch)
       const size = (s: readonly number[]): string => `torch.Size([${s.join(', ')}])`;
       throw new Error(
-        `If \`is_grads_batched=True\`, we interpret the first dimension of each grad_output as the batch dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding output, but a mismatch was detected: grad_output[${i}] has a shape of ${size(g.shape.slice(2))} and output[${i}] has a shape of ${size(meta?.shape ?? [])}. If you only want some tensors in \`grad_output\` to be considered batched, consider using vmap.`,
+        `If \`is_grads_batched=True\`, we interpret the first dimension of each grad_output as the batch dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding output, but a mismatch was detected: grad_output[${i}] has a shape of ${size(g._shape.slice(2))} and output[${i}] has a shape of ${size(meta?.shape ?? [])}. If you only want some tensors in \`grad_output\` to be considered batched, consider using vmap.`,
       );
     }
-    if (batch === -1) batch = g.shape[0]!;
-    else if (g.shape[0] !== batch) throw new Error(`vmap: Expected all tensors to have the same size in the mapped dimension, got sizes ${batch} and ${g.shape[0]} for the mapped dimension`);
+    if (batch === -1) batch = g._shape[0]!;
+    else if (g._shape[0] !== batch) throw new Error(`vmap: Expected all tensors to have the same size in the mapped dimension, got sizes ${batch} and ${g._shape[0]} for the mapped dimension`);
   });
   if (batch === -1) return grad_impl(outputs, inputs, options) as Grad[];
   const keep_graph = options.retain_graph ?? options.create_graph ?? false;

@@ -86,7 +86,7 @@ function check_inputs(inputs: readonly unknown[]): void {
     if (x._dtype !== 'float64') {
       warn(`Input #${i} requires gradient and is not a double precision floating point or complex. This check will likely fail if all the inputs are not of double precision floating point or complex. `);
     }
-    if (!x.shape.every((s, d) => x._strides[d]! > 0 || s <= 1)) {
+    if (!x._shape.every((s, d) => x._strides[d]! > 0 || s <= 1)) {
       throw new Error(`The ${i}th input has a dimension with stride 0. gradcheck only supports inputs that are non-overlapping to be able to compute the numerical gradients correctly. You should call .contiguous on the input before passing it to gradcheck.`);
     }
     any = true;
@@ -101,8 +101,8 @@ function element_offsets(x: Tensor): number[] {
     let rem = k;
     let off = x._offset;
     for (let d = x.ndim - 1; d >= 0; d--) {
-      off += (rem % x.shape[d]!) * x._strides[d]!;
-      rem = Math.floor(rem / x.shape[d]!);
+      off += (rem % x._shape[d]!) * x._strides[d]!;
+      rem = Math.floor(rem / x._shape[d]!);
     }
     out.push(off);
   }
@@ -149,7 +149,7 @@ function analytical_jacobians(output: Tensor, inputs: readonly Tensor[]): { jac:
   let types_ok = true;
   let sizes_ok = true;
   for (let c = 0; c < n; c++) {
-    const seed = Tensor.empty(output.shape, output._dtype);
+    const seed = Tensor.empty(output._shape, output._dtype);
     seed._storage.data[c] = 1;
     const grads = autograd_grad(output, inputs, { grad_outputs: [seed], retain_graph: true, allow_unused: true });
     grads.forEach((g, i) => {
@@ -204,12 +204,12 @@ function check(fn: (...xs: never[]) => Outputs, inputs: readonly unknown[], o: C
     });
   });
   // a zero grad_output must give zero gradients of the inputs' dtype and size
-  const zero_grads = autograd_grad(outputs, xs, { grad_outputs: outputs.map((t) => Tensor.empty(t.shape, t._dtype)), allow_unused: true });
+  const zero_grads = autograd_grad(outputs, xs, { grad_outputs: outputs.map((t) => Tensor.empty(t._shape, t._dtype)), allow_unused: true });
   zero_grads.forEach((g, i) => {
     if (g === null) return;
     if (!Array.from(g._contiguous_data()).every((v) => v === 0)) throw new GradcheckError('backward not multiplied by grad_output');
     if (g._dtype !== xs[i]!._dtype) throw new GradcheckError('grad is incorrect type');
-    if (g.shape.join() !== xs[i]!.shape.join()) throw new GradcheckError('grad is incorrect size');
+    if (g._shape.join() !== xs[i]!._shape.join()) throw new GradcheckError('grad is incorrect size');
   });
 }
 
@@ -253,9 +253,9 @@ export function gradcheck<I extends readonly unknown[]>(fn: (...inputs: I) => Ou
 /** PyTorch's `make_tensor(shape, low=-1, high=1, requires_grad=True, noncontiguous=...)` for a grad_output. */
 function random_grad_output(like: Tensor, noncontiguous: boolean): Tensor {
   const dtype = is_floating(like._dtype) ? like._dtype : 'float64';
-  if (!noncontiguous || like.numel() <= 1) return rand(like.shape, { dtype }).mul(2).sub(1).requires_grad_(true);
+  if (!noncontiguous || like.numel() <= 1) return rand(like._shape, { dtype }).mul(2).sub(1).requires_grad_(true);
   // every other element of a tensor twice as wide in its last dim
-  const wide = rand([...like.shape.slice(0, -1), like.shape[like.ndim - 1]! * 2], { dtype }).mul(2).sub(1);
+  const wide = rand([...like._shape.slice(0, -1), like._shape[like.ndim - 1]! * 2], { dtype }).mul(2).sub(1);
   return slice(wide, -1, 0, null, 2).requires_grad_(true);
 }
 

@@ -30,7 +30,7 @@ export function check_single_result(original: Grad, result: unknown, name: strin
   if (result._dtype !== original._dtype) {
     throw new Error(`hook '${name}' has changed the type of value (was ${type_string(original._dtype)} got ${type_string(result._dtype)})`);
   }
-  const [a, b] = [original.shape, result.shape];
+  const [a, b] = [original._shape, result._shape];
   if (a.length !== b.length || a.some((d, i) => d !== b[i])) throw new Error(e12_hook_size(name));
   return result;
 }

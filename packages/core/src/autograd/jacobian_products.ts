@@ -41,7 +41,7 @@ function validate_v(v: readonly Tensor[], other: readonly Tensor[], is_other_tup
   }
   v.forEach((el, i) => {
     const want = other[i]!;
-    if (el.shape.length === want.shape.length && el.shape.every((n, d) => n === want.shape[d])) return;
+    if (el._shape.length === want._shape.length && el._shape.every((n, d) => n === want._shape[d])) return;
     throw new Error(`${is_other_tuple ? `Entry ${i} in ` : ''}v has invalid size: should be ${String(want.size())} but got ${String(el.size())}.`);
   });
 }
@@ -292,7 +292,7 @@ export function jacobian(func: DifferentiableFunction, inputs: Tensors, ...rest:
         }
       });
     }
-    return rows.map((row, j) => (row.length === 0 ? zeros_like(ins[j]!).reshape([...out.shape, ...ins[j]!.shape]) : stack(row, 0).view([...out.shape, ...ins[j]!.shape])));
+    return rows.map((row, j) => (row.length === 0 ? zeros_like(ins[j]!).reshape([...out._shape, ...ins[j]!._shape]) : stack(row, 0).view([...out._shape, ...ins[j]!._shape])));
   });
   return unpack_nested(result.map((row) => grad_postprocess(row, a.create_graph)), is_outputs_tuple, is_inputs_tuple);
 }
@@ -332,7 +332,7 @@ function jacobian_forward(a: JacobianArgs): JacobianResult {
     ins.map((input, j) => {
       const cols = columns[j]!.map((c) => c[i]!.reshape(-1));
       const mat = cols.length === 0 ? zeros_like(out).reshape([out.numel(), 0]) : stack(cols, 1);
-      return mat.view([...out.shape, ...input.shape]);
+      return mat.view([...out._shape, ...input._shape]);
     }),
   );
   return unpack_nested(result, is_outputs_tuple, is_inputs_tuple);

@@ -300,7 +300,7 @@ export class AccumulateGrad extends Node {
     /** The leaf whose `.grad` this node writes. */
     readonly variable: Tensor,
   ) {
-    super('torch::autograd::AccumulateGrad', [], [], [{ shape: variable.shape, dtype: variable._dtype }], null, Number.MAX_SAFE_INTEGER);
+    super('torch::autograd::AccumulateGrad', [], [], [{ shape: variable._shape, dtype: variable._dtype }], null, Number.MAX_SAFE_INTEGER);
   }
 }
 

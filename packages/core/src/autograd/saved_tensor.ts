@@ -73,7 +73,7 @@ export class SavedTensor {
     this.producer = tensor.grad_fn === null ? null : tensor.grad_fn.name();
     this.output_nr = tensor.output_nr;
     this.dtype = tensor._dtype;
-    this.shape = tensor.shape;
+    this.shape = tensor._shape;
     const hooks = hook_stack.length === 0 ? null : hook_stack[hook_stack.length - 1]!;
     if (hooks === null) this.tensor = tensor;
     else this.pack_with(tensor, hooks.pack, hooks.unpack);
@@ -116,7 +116,7 @@ export class SavedTensor {
     if (t._storage.version !== this.version) {
       if (this.is_output) throw new Error(e9_version(this.dtype, this.shape, this.producer, this.output_nr, t._storage.version, this.version));
       const fn = t.grad_fn;
-      throw new Error(e9_version(t._dtype, t.shape, fn === null ? null : fn.name(), t.output_nr, t._storage.version, this.version));
+      throw new Error(e9_version(t._dtype, t._shape, fn === null ? null : fn.name(), t.output_nr, t._storage.version, this.version));
     }
     return t;
   }

@@ -64,7 +64,7 @@ export function view_grad_fn(view: Tensor): Node | null {
   const old_fn = view._grad_fn;
   const base_geom = geometry(base);
   const view_geom = geometry(view);
-  const fn = new Node('AsStridedBackward0', [gradient_edge(base)], [{ shape: base.shape, dtype: base._dtype }], [{ shape: view.shape, dtype: view._dtype }], as_strided_rule(base_geom, view_geom));
+  const fn = new Node('AsStridedBackward0', [gradient_edge(base)], [{ shape: base._shape, dtype: base._dtype }], [{ shape: view._shape, dtype: view._dtype }], as_strided_rule(base_geom, view_geom));
   move_retained(view, old_fn, fn, 0);
   view._grad_fn = fn;
   view.output_nr = 0;
@@ -125,12 +125,12 @@ export class CopySlices extends Node {
   ) {
     const base_geom = geometry(base);
     const base_dtype = base._dtype;
-    const base_meta = base.requires_grad ? { shape: base.shape, dtype: base._dtype } : null;
+    const base_meta = base.requires_grad ? { shape: base._shape, dtype: base._dtype } : null;
     super(
       'torch::autograd::CopySlices',
       [gradient_edge(base), ...fn.next_functions.slice(1)],
       [base_meta, ...fn.input_meta.slice(1)],
-      [{ shape: base.shape, dtype: base._dtype }],
+      [{ shape: base._shape, dtype: base._dtype }],
       // as PyTorch's CopySlices::apply: the gradient copied into a tensor laid out as the base, the view's part of
       // it run through fn and written back in place; with create_graph these steps are the recorded graph
       // (CopySlices over CopyBackwards, fn's formula on a CloneBackward0 of an AsStridedBackward0)

@@ -37,7 +37,7 @@ export interface TensorData {
 
 /** A tensor's values as `TensorData`. */
 export function tensor_data(t: Tensor): TensorData {
-  return { dtype: t._dtype, shape: [...t.shape], values: t._contiguous_data() };
+  return { dtype: t._dtype, shape: [...t._shape], values: t._contiguous_data() };
 }
 
 /** Little-endian bytes of `values` stored as `dtype` (TensorProto.raw_data). */

@@ -20,7 +20,7 @@ import { LEAKY_RELU_INPLACE_NEGATIVE_SLOPE, warn } from '../autograd/messages.js
 /** `f` applied to every element in float64, rounded once to the float result dtype (nothing recorded). */
 function map_values(x: Tensor, f: (v: number) => number): Tensor {
   const src = x._contiguous_data();
-  const out = empty(x.shape, float_dtype(x._dtype));
+  const out = empty(x._shape, float_dtype(x._dtype));
   const o = out._storage.data;
   for (let i = 0; i < o.length; i++) o[i] = f(src[i]!);
   return out;
@@ -355,7 +355,7 @@ export function glu(...args: PyArgs<[input: Tensor, dim: number], { input?: Tens
   const { input, dim } = GLU.parse(args);
   if (input.ndim === 0) throw new Error('glu does not support scalars because halving size must be even');
   const d = normalize_dim(dim, input.ndim);
-  const n = input.shape[d]!;
+  const n = input._shape[d]!;
   if (n % 2 !== 0) throw new Error(`Halving dimension must be even, but dimension ${d} is size ${n}`);
   const half = n / 2;
   const out = no_grad(() => {
@@ -384,13 +384,13 @@ const PRELU = signature<{ input: Tensor; weight: Tensor }>('prelu(Tensor input, 
 export function prelu(...args: PyArgs<[input: Tensor, weight: Tensor], { input?: Tensor; weight?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::prelu', prelu, args, PRELU);
   const { input, weight } = PRELU.parse(args);
-  const channels = input.ndim >= 2 ? input.shape[1]! : 1;
+  const channels = input.ndim >= 2 ? input._shape[1]! : 1;
   const n = weight.numel();
   if (weight.ndim > 1) throw new Error(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got: ndim = ${weight.ndim}`);
   if (n !== 1 && n !== channels) {
     throw new Error(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and channel size = ${channels}.`);
   }
-  const wshape = input.shape.map((_, i) => (i === 1 && n > 1 ? n : 1));
+  const wshape = input._shape.map((_, i) => (i === 1 && n > 1 ? n : 1));
   const forward = (x: Tensor, w: Tensor): Tensor => {
     const wb = w.reshape(wshape);
     return where(gt(x, 0), x, mul(wb, x));
@@ -400,7 +400,7 @@ export function prelu(...args: PyArgs<[input: Tensor, weight: Tensor], { input?:
     const [x, w] = ctx.saved_tensors as [Tensor, Tensor];
     const pos = gt(x, 0);
     const gx = ctx.needs_input_grad(0) ? where(pos, g!, mul(w.reshape(wshape), g!)) : null;
-    const gw = ctx.needs_input_grad(1) ? sum_to(where(pos, 0, mul(x, g!)), wshape).reshape(weight.shape) : null;
+    const gw = ctx.needs_input_grad(1) ? sum_to(where(pos, 0, mul(x, g!)), wshape).reshape(weight._shape) : null;
     return [gx, gw];
   }, [input, weight]);
   return out;
@@ -423,7 +423,7 @@ export function rrelu(...args: PyArgs<[input: Tensor, lower: number, upper: numb
   return maybe_inplace(input, inplace, (x, k) => {
     const noise = no_grad(() => {
       const src = x._contiguous_data();
-      const t = Tensor.empty(x.shape, float_dtype(x._dtype));
+      const t = Tensor.empty(x._shape, float_dtype(x._dtype));
       const d = t._storage.data;
       const eval_slope = (lower + upper) / 2;
       // PyTorch draws a double uniform on [lower, upper) (the bounds in the input's precision) per element <= 0

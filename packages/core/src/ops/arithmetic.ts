@@ -31,7 +31,7 @@ function squash_bool(out: Tensor, op: UnaryOp | BinaryOp): Tensor {
  * @hidden
  */
 export function map_unary(x: Tensor, op: UnaryOp, dtype: DType, a = 0, b = 0): Tensor {
-  const out = empty(x.shape, dtype);
+  const out = empty(x._shape, dtype);
   kernels().unary(op, x._view, out._storage.data, a, b);
   return squash_bool(out, op);
 }
@@ -42,7 +42,7 @@ export function map_unary(x: Tensor, op: UnaryOp, dtype: DType, a = 0, b = 0): T
  * @hidden
  */
 export function map_binary(x: Tensor, y: Tensor, op: BinaryOp, dtype: DType): Tensor {
-  const shape = broadcast_shapes(x.shape, y.shape);
+  const shape = broadcast_shapes(x._shape, y._shape);
   const out = empty(shape, dtype);
   kernels().binary(op, x._view, y._view, shape, out._storage.data);
   return squash_bool(out, op);
@@ -487,7 +487,7 @@ function close_flags(args: readonly unknown[]): { shape: number[]; flags: Uint8A
   if (a._dtype !== b._dtype) throw new Error(`${scalar_type_name(a._dtype)} did not match ${scalar_type_name(b._dtype)}`);
   if (rtol < 0) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
   if (atol < 0) throw new Error(`atol must be greater than or equal to zero, but got ${atol}`);
-  const shape = broadcast_shapes(a.shape, b.shape);
+  const shape = broadcast_shapes(a._shape, b._shape);
   const ad = a.expand(shape)._contiguous_data();
   const bd = b.expand(shape)._contiguous_data();
   const flags = new Uint8Array(ad.length);
@@ -529,7 +529,7 @@ export function allclose(...args: PyArgs<[input: Tensor, other: Tensor, rtol: nu
  * torch.equal(a, a.clone()); // true
  */
 export function equal(a: Tensor, b: Tensor): boolean {
-  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  if (a._shape.length !== b._shape.length || a._shape.some((s, i) => s !== b._shape[i])) return false;
   const ad = a._contiguous_data();
   const bd = b._contiguous_data();
   for (let i = 0; i < ad.length; i++) if (ad[i] !== bd[i]) return false;
@@ -569,7 +569,7 @@ export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar)
   const as_tensor = (v: Tensor | Scalar): Tensor => (v instanceof Tensor ? (v._dtype === dtype ? v : to_dtype(v.detach(), dtype)) : scalar_tensor(Number(v), dtype));
   const xt = as_tensor(x);
   const yt = as_tensor(y);
-  const shape = broadcast_shapes(condition.shape, broadcast_shapes(xt.shape, yt.shape));
+  const shape = broadcast_shapes(condition._shape, broadcast_shapes(xt._shape, yt._shape));
   const out = empty(shape, dtype);
   kernels().where(condition._view, xt._view, yt._view, shape, out._storage.data);
   record('WhereBackward0', [x instanceof Tensor ? x : null, y instanceof Tensor ? y : null], [out], (ctx, [g]) => {
@@ -593,9 +593,9 @@ export function masked_fill(x: Tensor, mask: Tensor, value: Scalar | Tensor): Te
     value = value.item();
   }
   if (mask._dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalar_type_name(mask._dtype)}`);
-  const shape = broadcast_shapes(x.shape, mask.shape);
-  if (shape.join() !== x.shape.join()) throw new Error(`The expanded size of the mask (${shape}) must match the input size (${x.shape})`);
-  const out = empty(x.shape, x._dtype);
+  const shape = broadcast_shapes(x._shape, mask._shape);
+  if (shape.join() !== x._shape.join()) throw new Error(`The expanded size of the mask (${shape}) must match the input size (${x._shape})`);
+  const out = empty(x._shape, x._dtype);
   kernels().where(mask._view, scalar_tensor(cast_scalar(value, x._dtype), x._dtype)._view, x._view, shape, out._storage.data);
   record('MaskedFillBackward0', [x], [out], (ctx, [g]) => [where(ctx.saved_tensors[0]!, 0, g!)], [mask]);
   return out;

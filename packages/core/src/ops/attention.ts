@@ -30,8 +30,8 @@ export function scaled_dot_product_attention(
   if (tracing) return trace_op('aten::scaled_dot_product_attention', scaled_dot_product_attention, args, SDPA);
   const { query, key, value, attn_mask, dropout_p, is_causal, scale, generator } = SDPA.parse(args);
   if (query.ndim < 2 || key.ndim < 2 || value.ndim < 2) throw new Error('scaled_dot_product_attention: query, key and value must be at least 2-D');
-  const L = query.shape[query.ndim - 2]!;
-  const S = key.shape[key.ndim - 2]!;
+  const L = query._shape[query.ndim - 2]!;
+  const S = key._shape[key.ndim - 2]!;
   let mask = attn_mask;
   if (is_causal) {
     if (mask !== null) throw new Error('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
@@ -41,7 +41,7 @@ export function scaled_dot_product_attention(
     throw new Error(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${mask.dtype} and query.dtype: ${query.dtype} instead.`);
   }
   // both operands are scaled by √scale, as PyTorch's math path does
-  const root = Math.sqrt(scale ?? 1 / Math.sqrt(query.shape[query.ndim - 1]!));
+  const root = Math.sqrt(scale ?? 1 / Math.sqrt(query._shape[query.ndim - 1]!));
   let scores = matmul(mul(query, root), transpose(mul(key, root), -2, -1));
   if (mask !== null) scores = mask._dtype === 'bool' ? masked_fill(scores, mask.logical_not(), -Infinity) : add(scores, mask);
   let weights = softmax(scores, -1);

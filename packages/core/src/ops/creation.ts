@@ -134,7 +134,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, options: CreateO
   const o = TENSOR.parse([data, options]);
   if (data instanceof Tensor) {
     const dtype = o.dtype ?? data._dtype;
-    const t = new Tensor(new Storage(convert(data._contiguous_data(), dtype)), data.shape, dtype);
+    const t = new Tensor(new Storage(convert(data._contiguous_data(), dtype)), data._shape, dtype);
     return finish(t, o);
   }
   if (ArrayBuffer.isView(data)) {
@@ -491,7 +491,7 @@ const RAND_LIKE = like('rand_like');
 const RANDN_LIKE = like('randn_like');
 
 function make_like(a: LikeMade, value: number): Tensor {
-  return finish(filled(a.input.shape, value, a.dtype ?? a.input._dtype), a);
+  return finish(filled(a.input._shape, value, a.dtype ?? a.input._dtype), a);
 }
 /**
  * Zeros shaped (and typed, unless `dtype` says otherwise) like `input`.
@@ -532,7 +532,7 @@ export const full_like = (input: Tensor, fill_value: number, options: CreateOpti
  */
 export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
   const a = RAND_LIKE.parse([input, options]);
-  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, 'uniform');
+  return random_fill({ ...a, size: a.input._shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, 'uniform');
 };
 /**
  * Samples of the standard normal distribution, shaped and typed like `input`.
@@ -542,5 +542,5 @@ export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor =>
  */
 export const randn_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
   const a = RANDN_LIKE.parse([input, options]);
-  return random_fill({ ...a, size: a.input.shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, 'normal');
+  return random_fill({ ...a, size: a.input._shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, 'normal');
 };

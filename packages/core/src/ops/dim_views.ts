@@ -60,7 +60,7 @@ export function diagonal(...args: DiagonalFnArgs): Tensor {
 
 function diagonal_view(x: Tensor, offset: number, d1: number, d2: number): Tensor {
   const out = as_view(x, diagonal_geometry(geometry(x), offset, d1, d2));
-  const base = x.shape;
+  const base = x._shape;
   record('DiagonalBackward0', [x], [out], (_c, [g]) => [diagonal_scatter_zeros(g!, base, offset, d1, d2, 'DiagonalBackwardBackward0')]);
   return out;
 }
@@ -89,8 +89,8 @@ export function diag_embed(...args: DiagonalFnArgs): Tensor {
 }
 
 function embed(x: Tensor, offset: number, d1: number, d2: number): Tensor {
-  const n = (x.ndim === 0 ? 1 : x.shape[x.ndim - 1]!) + Math.abs(offset);
-  const rest = x.shape.slice(0, -1);
+  const n = (x.ndim === 0 ? 1 : x._shape[x.ndim - 1]!) + Math.abs(offset);
+  const rest = x._shape.slice(0, -1);
   const shape: number[] = [];
   for (let i = 0, k = 0; i < rest.length + 2; i++) shape.push(i === d1 || i === d2 ? n : rest[k++]!);
   return diagonal_scatter_zeros(x, shape, offset, d1, d2, 'DiagEmbedBackward0');
@@ -110,7 +110,7 @@ export function diag(...args: PyArgs<[input: Tensor, diagonal: number], { input?
   if (x.ndim === 1) return embed(x, offset, 0, 1);
   if (x.ndim !== 2) throw new Error(`diag(): Supports 1D or 2D tensors. Got ${x.ndim}D`);
   const out = clone(as_view(x.detach(), diagonal_geometry(geometry(x), offset, 0, 1))).detach();
-  const base = x.shape;
+  const base = x._shape;
   record('DiagonalBackward0_copy', [x], [out], (_c, [g]) => [diagonal_scatter_zeros(g!, base, offset, 0, 1, 'DiagonalBackwardBackward0')]);
   return out;
 }

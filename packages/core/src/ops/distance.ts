@@ -27,8 +27,8 @@ export function cosine_similarity(...args: PyArgs<[x1: Tensor, x2: Tensor, dim: 
   const a = COSINE.parse(args);
   const { dim, eps } = a;
   // expanded to their common shape first, as PyTorch does, so `dim` counts in the broadcast shape
-  const shape = broadcast_shapes(a.x1.shape, a.x2.shape);
-  const same = (t: Tensor): boolean => t.shape.length === shape.length && t.shape.every((n, i) => n === shape[i]);
+  const shape = broadcast_shapes(a.x1._shape, a.x2._shape);
+  const same = (t: Tensor): boolean => t._shape.length === shape.length && t._shape.every((n, i) => n === shape[i]);
   const x1 = same(a.x1) ? a.x1 : a.x1.expand(shape);
   const x2 = same(a.x2) ? a.x2 : a.x2.expand(shape);
   // as PyTorch 2.x: each norm (zero gradient at a zero vector) is raised to eps outside autograd, so the
@@ -73,7 +73,7 @@ export function pdist(...args: PyArgs<[input: Tensor, p: number], { input?: Tens
   if (x.ndim !== 2) throw new Error(`pdist only supports 2D tensors, got: ${x.ndim}D`);
   if (x._dtype !== 'float32' && x._dtype !== 'float64') throw new Error('pdist only supports floating-point dtypes');
   if (p < 0) throw new Error('pdist only supports non-negative p values');
-  const n = x.shape[0]!;
+  const n = x._shape[0]!;
   const rows_i: number[] = [];
   const rows_j: number[] = [];
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) (rows_i.push(i), rows_j.push(j));

@@ -35,7 +35,7 @@ function contract(a: Term, b: Term, needed: Set<string>): Term {
   const size = new Map<string, number>();
   for (const term of [a, b]) {
     term.letters.forEach((l, i) => {
-      const s = term.t.shape[i]!;
+      const s = term.t._shape[i]!;
       const prev = size.get(l);
       if (prev !== undefined && prev !== s && prev !== 1 && s !== 1) {
         throw new Error(`einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript ${l} has size ${prev} and ${s}`);
@@ -59,7 +59,7 @@ function contract(a: Term, b: Term, needed: Set<string>): Term {
     // nothing to sum: a broadcast product, as PyTorch does it
     const side = (term: Term, own: string[]): Tensor => {
       const p = permute(term.t, [...batch, ...own].map((l) => term.letters.indexOf(l)));
-      return reshape(p, letters.map((l) => (term.letters.includes(l) ? term.t.shape[term.letters.indexOf(l)]! : 1)));
+      return reshape(p, letters.map((l) => (term.letters.includes(l) ? term.t._shape[term.letters.indexOf(l)]! : 1)));
     };
     const lhs = side(a, left);
     const rhs = side(b, right);

@@ -24,10 +24,10 @@ function index_list(indices: Tensor, rows: number): Float64Array | Float32Array 
 
 /** Rows `weight[indices]` as `[...indices.shape, D]`, no recording. */
 function gather_rows(weight: Tensor, indices: Tensor): Tensor {
-  const [V, D] = weight.shape as [number, number];
+  const [V, D] = weight._shape as [number, number];
   const idx = index_list(indices, V);
   const w = contiguous(weight.detach())._storage.data;
-  const out = empty([...indices.shape, D], weight._dtype);
+  const out = empty([...indices._shape, D], weight._dtype);
   const o = out._storage.data;
   for (let i = 0; i < idx.length; i++) o.set(w.subarray(idx[i]! * D, idx[i]! * D + D), i * D);
   return out;
@@ -41,7 +41,7 @@ function gather_rows(weight: Tensor, indices: Tensor): Tensor {
  * @hidden
  */
 export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weights: number, padding_idx: number, scale_grad_by_freq: boolean): Tensor {
-  const D = grad.shape[grad.ndim - 1]!;
+  const D = grad._shape[grad.ndim - 1]!;
   const idx = indices._contiguous_data();
   const g = grad._contiguous_data();
   const out = empty([num_weights, D], grad._dtype);
@@ -61,7 +61,7 @@ export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weig
     const rows = gather_rows(gg!, ctx.saved_tensors[0]!);
     if (padding_idx < 0 && counts === null) return [rows];
     // the lookup's gradient carries the same padding and frequency weights
-    const scale = empty([...indices.shape, 1], gg!._dtype);
+    const scale = empty([...indices._shape, 1], gg!._dtype);
     for (let i = 0; i < idx.length; i++) scale._storage.data[i] = idx[i] === padding_idx ? 0 : counts === null ? 1 : 1 / counts[idx[i]!]!;
     return [mul(rows, scale)];
   }, [indices]);
@@ -94,7 +94,7 @@ export function embedding_padding_idx(padding_idx: number | null, num_embeddings
  */
 export function embedding_renorm_(weight: Tensor, indices: Tensor, max_norm: number, norm_type: number): Tensor {
   check_indices(indices, 'embedding_renorm_');
-  const idx = index_list(indices, weight.shape[0]!);
+  const idx = index_list(indices, weight._shape[0]!);
   no_grad(() => {
     for (const r of [...new Set(idx)].sort((a, b) => a - b)) {
       const row = weight.select(0, r);
@@ -121,10 +121,10 @@ export function embedding(
   if (sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
   if (weight.ndim !== 2) throw new Error("'weight' must be 2-D");
   check_indices(input, 'embedding');
-  const pad = embedding_padding_idx(padding_idx, weight.shape[0]!) ?? -1;
+  const pad = embedding_padding_idx(padding_idx, weight._shape[0]!) ?? -1;
   if (max_norm !== null) embedding_renorm_(weight, input, max_norm, norm_type);
   const out = gather_rows(weight, input);
-  const V = weight.shape[0]!;
+  const V = weight._shape[0]!;
   record('EmbeddingBackward0', [weight], [out], (ctx, [g]) => [embedding_dense_backward(g!, ctx.saved_tensors[0]!, V, pad, scale_grad_by_freq)], [input]);
   return out;
 }
@@ -142,7 +142,7 @@ const EMBEDDING_BAG = signature<{
 function bag_ranges(input: Tensor, offsets: Tensor | null, include_last_offset: boolean): { flat: Tensor; starts: number[]; ends: number[] } {
   if (input.ndim === 2) {
     if (offsets !== null) throw new Error('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type <class \'torch.Tensor\'>');
-    const [B, L] = input.shape as [number, number];
+    const [B, L] = input._shape as [number, number];
     const starts = Array.from({ length: B }, (_, i) => i * L);
     return { flat: reshape(input, [B * L]), starts, ends: starts.map((s) => s + L) };
   }
@@ -150,7 +150,7 @@ function bag_ranges(input: Tensor, offsets: Tensor | null, include_last_offset: 
   if (offsets === null) throw new Error('offsets has to be a 1D Tensor but got None');
   if (offsets.ndim !== 1) throw new Error(`offsets has to be a 1D Tensor, but got Tensor of dimension ${offsets.ndim}`);
   const o = Array.from(offsets._contiguous_data());
-  const n = input.shape[0]!;
+  const n = input._shape[0]!;
   if (o.length > 0 && o[0] !== 0) throw new Error(`offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got ${o[0]}`);
   if (o.length > 0 && o[o.length - 1]! > n) throw new Error(`offsets[-1] can not be greater than input's length ${n}, but got ${o[o.length - 1]}`);
   const B = include_last_offset ? Math.max(o.length - 1, 0) : o.length;
@@ -176,8 +176,8 @@ export function embedding_bag(
   const { weight, per_sample_weights: psw, max_norm, norm_type, include_last_offset } = a;
   const mode = a.mode as BagMode;
   // in F.embedding_bag's order: the weights' shape, the input's rank and offsets, the mode, then what the mode allows
-  if (psw !== null && (psw.shape.length !== a.input.ndim || psw.shape.some((s, i) => s !== a.input.shape[i]))) {
-    throw new Error(`embedding_bag: If per_sample_weights (torch.Size([${psw.shape.join(', ')}])) is not None, then it must have the same shape as the input (torch.Size([${a.input.shape.join(', ')}]))`);
+  if (psw !== null && (psw._shape.length !== a.input.ndim || psw._shape.some((s, i) => s !== a.input._shape[i]))) {
+    throw new Error(`embedding_bag: If per_sample_weights (torch.Size([${psw._shape.join(', ')}])) is not None, then it must have the same shape as the input (torch.Size([${a.input._shape.join(', ')}]))`);
   }
   const { flat, starts, ends } = bag_ranges(a.input, a.offsets, include_last_offset);
   if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new Error(`mode has to be one of sum, mean or max`);
@@ -187,7 +187,7 @@ export function embedding_bag(
     throw new Error(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
   }
   check_indices(a.input, 'embedding_bag');
-  const [V, D] = weight.shape as [number, number];
+  const [V, D] = weight._shape as [number, number];
   const pad = embedding_padding_idx(a.padding_idx, V) ?? -1;
   if (max_norm !== null) embedding_renorm_(weight, flat, max_norm, norm_type);
   const idx = index_list(flat, V);
@@ -235,7 +235,7 @@ export function embedding_bag(
     const weighted = p_saved == null ? per_position : mul(per_position, reshape(p_saved, [n, 1]));
     return [
       ctx.needs_input_grad(0) ? embedding_dense_backward(weighted, flat, V, pad, sgf) : null,
-      ctx.needs_input_grad(1) ? reshape(sum(mul(per_position, embedding(flat, w_saved!)), 1), psw!.shape) : null,
+      ctx.needs_input_grad(1) ? reshape(sum(mul(per_position, embedding(flat, w_saved!)), 1), psw!._shape) : null,
     ];
   }, psw === null ? [weight] : [weight, psw]);
   return out;

@@ -30,13 +30,13 @@ function is_slice(v: unknown): v is Slice {
 /** Positions of true entries of a bool mask as one int64 tensor per mask dim (PyTorch's nonzero). */
 function mask_to_indices(mask: Tensor): Tensor[] {
   const data = mask._contiguous_data();
-  const strides = contiguous_strides(mask.shape);
+  const strides = contiguous_strides(mask._shape);
   const hits: number[] = [];
   for (let i = 0; i < data.length; i++) if (data[i]) hits.push(i);
-  return mask.shape.map((_, d) => {
+  return mask._shape.map((_, d) => {
     const t = empty([hits.length], 'int64');
     const td = t._storage.data;
-    hits.forEach((flat, k) => (td[k] = Math.floor(flat / strides[d]!) % mask.shape[d]!));
+    hits.forEach((flat, k) => (td[k] = Math.floor(flat / strides[d]!) % mask._shape[d]!));
     return t;
   });
 }
@@ -51,7 +51,7 @@ interface Advanced {
  * broadcast together; adjacent indexed dims keep their place, separated ones move to the front (NumPy).
  */
 function advanced_plan(shape: readonly number[], geom: Geometry, adv: Advanced[]): { out_shape: number[]; offsets: Int32Array } {
-  const bshape = adv.reduce<number[]>((s, a) => broadcast_shapes(s, a.index.shape), []);
+  const bshape = adv.reduce<number[]>((s, a) => broadcast_shapes(s, a.index._shape), []);
   const idx_data = adv.map((a) => a.index.expand(bshape)._contiguous_data());
   const adv_dims = adv.map((a) => a.dim);
   for (let k = 0; k < adv.length; k++) {
@@ -109,12 +109,12 @@ function advanced_plan(shape: readonly number[], geom: Geometry, adv: Advanced[]
 }
 
 function index_advanced(r: Tensor, adv: Advanced[]): Tensor {
-  const plan = advanced_plan(r.shape, { shape: r.shape, strides: r._strides, offset: r._offset }, adv);
+  const plan = advanced_plan(r._shape, { shape: r._shape, strides: r._strides, offset: r._offset }, adv);
   const out = empty(plan.out_shape, r._dtype);
   const od = out._storage.data;
   const src = r._storage.data;
   for (let i = 0; i < plan.offsets.length; i++) od[i] = src[plan.offsets[i]!]!;
-  const base = r.shape;
+  const base = r._shape;
   // the index tensors are saved, as PyTorch does (so a second backward without retain_graph raises E2)
   record('IndexBackward0', [r], [out], (ctx, [g]) => {
     const saved = ctx.saved_tensors;
@@ -180,7 +180,7 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
     else if (it === null) r = unsqueeze(r, dim++);
     else if (typeof it === 'number') {
       if (!Number.isInteger(it)) throw new RangeError(`only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got float)`);
-      const size = r.shape[dim]!;
+      const size = r._shape[dim]!;
       if (it < -size || it >= size) throw new RangeError(`index ${it} is out of bounds for dimension ${dim} with size ${size}`);
       r = select(r, dim, it);
     } else if (it instanceof Tensor || Array.isArray(it)) {
@@ -189,8 +189,8 @@ function resolve_index(x: Tensor, items: readonly IndexItem[]): { r: Tensor; adv
         const k = Math.max(t.ndim, 1);
         const mask = t.ndim === 0 ? t.view([1]) : t;
         for (let j = 0; j < k; j++) {
-          if (mask.shape[j] !== r.shape[dim + j]) {
-            throw new RangeError(`The shape of the mask [${mask.shape.join(', ')}] at index ${j} does not match the shape of the indexed tensor [${r.shape.join(', ')}] at index ${dim + j}`);
+          if (mask._shape[j] !== r._shape[dim + j]) {
+            throw new RangeError(`The shape of the mask [${mask._shape.join(', ')}] at index ${j} does not match the shape of the indexed tensor [${r._shape.join(', ')}] at index ${dim + j}`);
           }
         }
         mask_to_indices(mask).forEach((idx, j) => adv.push({ dim: dim + j, index: idx }));
@@ -229,9 +229,9 @@ export function setitem(x: Tensor, items: IndexItem[] | Exclude<IndexItem, unkno
     index_put_(r, adv, src);
     return;
   }
-  if (shapes_equal(r.shape, src.shape)) copy_(r, src);
+  if (shapes_equal(r._shape, src._shape)) copy_(r, src);
   else if (src.ndim === 0) fill_(r, src);
-  else copy_(r, src.view(src.shape.slice(leading_ones(src.shape, r.ndim))));
+  else copy_(r, src.view(src._shape.slice(leading_ones(src._shape, r.ndim))));
 }
 
 /** How many leading size-1 dims of `shape` to drop so it has at most `ndim` dims (PyTorch's slicePrefix1sSize). */
@@ -246,14 +246,14 @@ function index_put_(r: Tensor, adv: Advanced[], value: Tensor): void {
   const recording = check_inplace(r, [value]);
   assert_no_internal_overlap(r);
   assert_no_partial_overlap(r, value);
-  const plan = advanced_plan(r.shape, { shape: r.shape, strides: r._strides, offset: r._offset }, adv);
+  const plan = advanced_plan(r._shape, { shape: r._shape, strides: r._strides, offset: r._offset }, adv);
   const src = broadcast_to_plan(value, plan.out_shape);
   const data = r._storage.data;
   for (let i = 0; i < plan.offsets.length; i++) data[plan.offsets[i]!] = src[i]!;
   r._storage.version++;
   if (!recording) return;
-  const shape = r.shape;
-  const value_shape = value.shape;
+  const shape = r._shape;
+  const value_shape = value._shape;
   const value_dtype = value._dtype;
   const dense = advanced_plan(shape, { shape, strides: contiguous_strides(shape), offset: 0 }, adv);
   const node = record('IndexPutBackward0', [alias_of(r), value], [r.detach()], (ctx, [g]) => {
@@ -273,13 +273,13 @@ function broadcast_to_plan(value: Tensor, shape: readonly number[]): ArrayLike<n
   try {
     return value.detach().expand([...shape])._contiguous_data();
   } catch {
-    throw new Error(`shape mismatch: value tensor of shape [${value.shape.join(', ')}] cannot be broadcast to indexing result of shape [${shape.join(', ')}]`);
+    throw new Error(`shape mismatch: value tensor of shape [${value._shape.join(', ')}] cannot be broadcast to indexing result of shape [${shape.join(', ')}]`);
   }
 }
 
 /** `x[...]` with nothing consumed returns a view of the whole tensor (AliasBackward0). */
 function as_alias(x: Tensor): Tensor {
-  const out = as_view(x, { shape: x.shape, strides: x._strides, offset: x._offset });
+  const out = as_view(x, { shape: x._shape, strides: x._strides, offset: x._offset });
   record('AliasBackward0', [x], [out], (_c, [g]) => [g!]);
   return out;
 }
@@ -293,7 +293,7 @@ function as_alias(x: Tensor): Tensor {
 export function gather_plan(index: Tensor, dim: number, src_shape: readonly number[]): Int32Array {
   const idx = index._contiguous_data();
   const strides = contiguous_strides(src_shape);
-  const ishape = index.shape;
+  const ishape = index._shape;
   const out = new Int32Array(idx.length);
   const istrides = contiguous_strides(ishape);
   for (let i = 0; i < idx.length; i++) {
@@ -328,16 +328,16 @@ export function gather(...args: PyArgs<[input: Tensor, dim: number, index: Tenso
   if (index._dtype !== 'int64') throw new Error('gather(): Expected dtype int64 for index');
   if (index.ndim !== x.ndim && !(Math.max(index.ndim, 1) === 1 && Math.max(x.ndim, 1) === 1)) throw new Error('Index tensor must have the same number of dimensions as input tensor');
   for (let k = 0; k < index.ndim; k++) {
-    if (k !== d && index.shape[k]! > x.shape[k]!) {
-      throw new Error(`Size does not match at dimension ${k} expected index [${index.shape.join(', ')}] to be smaller than self [${x.shape.join(', ')}] apart from dimension ${d}`);
+    if (k !== d && index._shape[k]! > x._shape[k]!) {
+      throw new Error(`Size does not match at dimension ${k} expected index [${index._shape.join(', ')}] to be smaller than self [${x._shape.join(', ')}] apart from dimension ${d}`);
     }
   }
   const src = x._contiguous_data();
-  const plan = gather_plan(index, d, x.shape);
-  const out = empty(index.shape, x._dtype);
+  const plan = gather_plan(index, d, x._shape);
+  const out = empty(index._shape, x._dtype);
   const od = out._storage.data;
   for (let i = 0; i < plan.length; i++) od[i] = src[plan[i]!]!;
-  const shape = x.shape;
+  const shape = x._shape;
   record('GatherBackward0', [x], [out], (ctx, [g]) => [scatter_add_zeros(g!, d, ctx.saved_tensors[0]!, shape)], [index]);
   return out;
 }

@@ -54,8 +54,8 @@ export function apply_inplace<T extends Tensor>(
 }
 
 function write(self: Tensor, r: Tensor): void {
-  if (!shapes_equal(broadcast_shapes(self.shape, r.shape), self.shape)) {
-    throw new Error(`output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${broadcast_shapes(self.shape, r.shape).join(', ')}]`);
+  if (!shapes_equal(broadcast_shapes(self._shape, r._shape), self._shape)) {
+    throw new Error(`output with shape [${self._shape.join(', ')}] doesn't match the broadcast shape [${broadcast_shapes(self._shape, r._shape).join(', ')}]`);
   }
   const src = r._dtype === self._dtype ? r : no_grad(() => to_dtype(r, self._dtype));
   kernels().copy_into(src._view, self._view);
@@ -74,7 +74,7 @@ function arith_into(self: Tensor, other: Tensor | Scalar, op: ArithOp): boolean 
   let dtype: DType;
   if (other instanceof Tensor) {
     if (overlaps(other._storage.data, self._storage.data)) return false;
-    if (!shapes_equal(broadcast_shapes(self.shape, other.shape), self.shape)) return false;
+    if (!shapes_equal(broadcast_shapes(self._shape, other._shape), self._shape)) return false;
     dtype = result_names(self, other);
   } else if (typeof other === 'number') {
     dtype = promote_with_scalar(self._dtype, other);
@@ -83,7 +83,7 @@ function arith_into(self: Tensor, other: Tensor | Scalar, op: ArithOp): boolean 
   const n = self.numel();
   const data = self._storage.data;
   const out = self._offset === 0 && data.length === n ? data : data.subarray(self._offset, self._offset + n);
-  if (other instanceof Tensor) kernels().binary(op, self._view, other._view, self.shape, out);
+  if (other instanceof Tensor) kernels().binary(op, self._view, other._view, self._shape, out);
   else kernels().unary(`${op}_s`, self._view, out, other);
   self._storage.version++;
   return true;
@@ -315,7 +315,7 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   write(self, src.detach());
   if (recording) {
     const out = self.detach();
-    const shape = src.shape;
+    const shape = src._shape;
     const dtype = src._dtype;
     const node = record('torch::autograd::CopyBackwards', [alias_of(self), src], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, 0) : null, ctx.needs_input_grad(1) ? to_dtype(sum_to(g!, shape), dtype) : null])!;
     rebase_history(self, node);
@@ -333,9 +333,9 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
 export function fill_inplace<T extends Tensor>(self: T, fill: (d: TypedArray, contiguous: boolean) => void): T {
   check_inplace(self, []);
   const contiguous = self.is_contiguous();
-  const perm = self.shape.map((_, i) => i);
+  const perm = self._shape.map((_, i) => i);
   if (!contiguous) perm.sort((a, b) => self.stride(b) - self.stride(a) || a - b);
-  const r = Tensor.empty(perm.map((i) => self.shape[i]!), self._dtype);
+  const r = Tensor.empty(perm.map((i) => self._shape[i]!), self._dtype);
   fill(r._storage.data, contiguous);
   const inverse = perm.map((_, i) => perm.indexOf(i));
   write(self, perm.every((p, i) => p === i) ? r : r.permute(inverse));

@@ -18,12 +18,10 @@ function inplace_view<T extends Tensor>(self: T, name: string, view: (x: Tensor)
   const recording = check_inplace(self, []);
   const r = no_grad(() => view(self.detach()));
   const alias = recording ? alias_of(self) : null;
-  const geometry = self as unknown as { shape: number[]; _strides: number[] };
-  geometry.shape = [...r.shape];
-  geometry._strides = [...r._strides];
+  self._set_geometry(r._shape, r._strides);
   self._storage.version++;
   if (alias !== null) {
-    const node = new Node(name, [gradient_edge(alias)], [{ shape: alias.shape, dtype: alias._dtype }], [{ shape: self.shape, dtype: self._dtype }], (_n, [g]) => [backward(g!)]);
+    const node = new Node(name, [gradient_edge(alias)], [{ shape: alias._shape, dtype: alias._dtype }], [{ shape: self._shape, dtype: self._dtype }], (_n, [g]) => [backward(g!)]);
     rebase_inplace_view(self, node);
   }
   return self;
@@ -106,6 +104,6 @@ const SQUEEZE_ = signature<{ self: Tensor; dim: number | null }>('squeeze_(Tenso
 export function squeeze_<T extends Tensor>(self: T, ...args: PyArgs<[dim: number | null], { dim?: number | null }>): T {
   if (tracing) return trace_op('aten::squeeze_', squeeze_, [self, ...args]) as T;
   const { dim } = SQUEEZE_.parse([self, ...args]);
-  const old = [...self.shape];
+  const old = [...self._shape];
   return inplace_view(self, dim === null ? 'SqueezeBackward2' : 'SqueezeBackward3', (x) => squeeze(x, dim), (g) => reshape(g, old));
 }

@@ -17,7 +17,7 @@ export function layer_norm_rows(input: Tensor, R: number, D: number, weight: Ten
   const invstd = new Float64Array(R);
   ks.channel_moments(x, 1, R, D, mu, invstd);
   for (let r = 0; r < R; r++) invstd[r] = 1 / Math.sqrt(invstd[r]! + eps);
-  const out = into === undefined ? empty(input.shape, input._dtype) : null;
+  const out = into === undefined ? empty(input._shape, input._dtype) : null;
   ks.row_normalize(x, R, D, mu, invstd, weight?._contiguous_data() ?? null, bias?._contiguous_data() ?? null, into ?? (out!._storage.data as FloatArray));
   return { out, mu, invstd };
 }

@@ -20,8 +20,8 @@ interface Operand {
 
 /** Reads a 2-D (or batch-strided 3-D slice) operand as a GEMM matrix without copying when strides allow. */
 function operand(x: Tensor, rows_dim: number, cols_dim: number): Operand {
-  const rows = x.shape[rows_dim]!;
-  const cols = x.shape[cols_dim]!;
+  const rows = x._shape[rows_dim]!;
+  const cols = x._shape[cols_dim]!;
   const rs = x._strides[rows_dim]!;
   const cs = x._strides[cols_dim]!;
   const data = x._storage.data as FloatArray;
@@ -43,9 +43,9 @@ function check_mm(a: Tensor, b: Tensor, what: string): void {
 }
 
 function gemm_into(a: Tensor, b: Tensor, out: FloatArray, out_off: number, beta: number): void {
-  const M = a.shape[0]!;
-  const K = a.shape[1]!;
-  const N = b.shape[1]!;
+  const M = a._shape[0]!;
+  const K = a._shape[1]!;
+  const N = b._shape[1]!;
   const A = operand(a, 0, 1);
   const B = operand(b, 0, 1);
   kernels().gemm(A.trans, B.trans, M, N, K, 1, A.data, A.offset, A.ld, B.data, B.offset, B.ld, beta, out, out_off, N);
@@ -62,9 +62,9 @@ export function mm(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}):
   if (tracing) return trace_op('aten::mm', mm, [a, b]);
   if (a.ndim !== 2) throw new Error('self must be a matrix');
   if (b.ndim !== 2) throw new Error('mat2 must be a matrix');
-  if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  if (a._shape[1] !== b._shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
   check_mm(a, b, 'addmm_impl_cpu_');
-  const out = empty([a.shape[0]!, b.shape[1]!], a._dtype);
+  const out = empty([a._shape[0]!, b._shape[1]!], a._dtype);
   gemm_into(a, b, out._storage.data as FloatArray, 0, 0);
   // each operand is saved only if the other one's gradient reads it, as PyTorch
   record('MmBackward0', [a, b], [out], (ctx, [g]) => {
@@ -85,9 +85,9 @@ export function mm(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}):
  */
 export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   if (tracing) return trace_op('aten::addmm', addmm, [bias, a, b]);
-  if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  if (a._shape[1] !== b._shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
   check_mm(a, b, 'addmm_impl_cpu_');
-  const shape = [a.shape[0]!, b.shape[1]!];
+  const shape = [a._shape[0]!, b._shape[1]!];
   const out = empty(shape, a._dtype);
   kernels().copy_into(bias._view, out._view);
   gemm_into(a, b, out._storage.data as FloatArray, 0, 1);
@@ -110,10 +110,10 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
 export function mv(a: Tensor, v: Tensor): Tensor {
   if (tracing) return trace_op('aten::mv', mv, [a, v]);
   if (a.ndim !== 2 || v.ndim !== 1) throw new Error(`vector + matrix @ vector expected, got ${a.ndim}, ${v.ndim}`);
-  if (a.shape[1] !== v.shape[0]) throw new Error(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+  if (a._shape[1] !== v._shape[0]) throw new Error(`size mismatch, got input (${a._shape[0]}), mat (${a._shape[0]}x${a._shape[1]}), vec (${v._shape[0]})`);
   check_mm(a, v, 'addmv_impl_cpu');
-  const out = empty([a.shape[0]!], a._dtype);
-  gemm_into(a, v.detach().view([v.shape[0]!, 1]), out._storage.data as FloatArray, 0, 0);
+  const out = empty([a._shape[0]!], a._dtype);
+  gemm_into(a, v.detach().view([v._shape[0]!, 1]), out._storage.data as FloatArray, 0, 0);
   record('MvBackward0', [a, v], [out], (ctx, [g]) => {
     const [x, y] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? mm(unsqueeze(g!, 1), unsqueeze(y!, 0)) : null, ctx.needs_input_grad(1) ? mv(t(x!), g!) : null];
@@ -130,7 +130,7 @@ export function mv(a: Tensor, v: Tensor): Tensor {
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (tracing) return trace_op('aten::dot', dot, [a, b]);
   if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
-  if (a.shape[0] !== b.shape[0]) throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  if (a._shape[0] !== b._shape[0]) throw new Error(`inconsistent tensor size, expected tensor [${a._shape[0]}] and src [${b._shape[0]}] to have the same number of elements, but got ${a._shape[0]} and ${b._shape[0]} elements respectively`);
   check_mm(a, b, 'dot');
   const ad = a._contiguous_data();
   const bd = b._contiguous_data();
@@ -156,13 +156,13 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   if (tracing) return trace_op('aten::bmm', bmm, [a, b]);
   if (a.ndim !== 3) throw new Error('batch1 must be a 3D tensor');
   if (b.ndim !== 3) throw new Error('batch2 must be a 3D tensor');
-  if (a.shape[0] !== b.shape[0]) throw new Error(`batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`);
-  if (a.shape[2] !== b.shape[1]) {
-    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  if (a._shape[0] !== b._shape[0]) throw new Error(`batch1 and batch2 must have same number of batches, got ${a._shape[0]} and ${b._shape[0]}`);
+  if (a._shape[2] !== b._shape[1]) {
+    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${a._shape[0]}, ${a._shape[2]}] but got: [${b._shape[0]}, ${b._shape[1]}].`);
   }
   check_mm(a, b, 'bmm');
-  const [B, M, K] = a.shape as [number, number, number];
-  const N = b.shape[2]!;
+  const [B, M, K] = a._shape as [number, number, number];
+  const N = b._shape[2]!;
   const out = empty([B, M, N], a._dtype);
   const od = out._storage.data as FloatArray;
   for (let i = 0; i < B; i++) {
@@ -193,7 +193,7 @@ function should_fold(a: Tensor, b: Tensor): boolean {
   if (a.ndim === 2) return false;
   if (big.numel() === 0) return true;
   // batch dims of the larger operand (b seen through its transpose, which leaves them in place) must nest contiguously
-  const shape = [...big.shape];
+  const shape = [...big._shape];
   const strides = [...big._strides];
   if (!a_larger) {
     [shape[shape.length - 2], shape[shape.length - 1]] = [shape[shape.length - 1]!, shape[shape.length - 2]!];
@@ -221,10 +221,10 @@ export function matmul(a: Tensor, b: Tensor, options: { out?: Tensor | null } = 
   if (da === 2 && db === 1) return mv(a, b);
   if (da === 1 && db === 2) return squeeze(mm(unsqueeze(a, 0), b), 0, 'SqueezeBackward3');
   if (da === 2 && db === 2) return mm(a, b);
-  if (da === 3 && db === 3 && a.shape[0] !== b.shape[0]) {
+  if (da === 3 && db === 3 && a._shape[0] !== b._shape[0]) {
     // a batch of one that needs a gradient is squeezed rather than expanded, so its gradient is not a batch summed later
-    if (a.shape[0] === 1 && a.requires_grad) return matmul(squeeze(a, 0), b);
-    if (b.shape[0] === 1 && b.requires_grad) return matmul(a, squeeze(b, 0));
+    if (a._shape[0] === 1 && a.requires_grad) return matmul(squeeze(a, 0), b);
+    if (b._shape[0] === 1 && b.requires_grad) return matmul(a, squeeze(b, 0));
   }
   if (should_fold(a, b)) {
     // the ≥3-D side is folded into the rows of one mm / mv; a ≥3-D right side is folded through its transpose,
@@ -232,20 +232,20 @@ export function matmul(a: Tensor, b: Tensor, options: { out?: Tensor | null } = 
     const transposed = db > da;
     const t1 = transposed ? transpose(b, -1, -2) : a;
     const t2 = !transposed ? b : da === 2 ? t(a) : a;
-    const out_shape = t1.shape.slice(0, -1);
-    const folded = reshape(t1, [numel_of(out_shape), t1.shape[t1.ndim - 1]!]);
+    const out_shape = t1._shape.slice(0, -1);
+    const folded = reshape(t1, [numel_of(out_shape), t1._shape[t1.ndim - 1]!]);
     if (t2.ndim === 1) return unsafe_view(mv(folded, t2), out_shape);
-    const r = unsafe_view(mm(folded, t2), [...out_shape, t2.shape[1]!]);
+    const r = unsafe_view(mm(folded, t2), [...out_shape, t2._shape[1]!]);
     return transposed ? contiguous(transpose(r, -1, -2)) : r;
   }
   const a3 = da === 1 ? unsqueeze(a, 0) : a;
   const b3 = db === 1 ? unsqueeze(b, 1) : b;
-  const n = a3.shape[a3.ndim - 2]!;
-  const m1 = a3.shape[a3.ndim - 1]!;
-  const m2 = b3.shape[b3.ndim - 2]!;
-  const p = b3.shape[b3.ndim - 1]!;
-  if (m1 !== m2) throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${numel_of(a3.shape.slice(0, -2))}, ${m1}] but got: [${numel_of(b3.shape.slice(0, -2))}, ${m2}].`);
-  const batch = broadcast_shapes(a3.shape.slice(0, -2), b3.shape.slice(0, -2));
+  const n = a3._shape[a3.ndim - 2]!;
+  const m1 = a3._shape[a3.ndim - 1]!;
+  const m2 = b3._shape[b3.ndim - 2]!;
+  const p = b3._shape[b3.ndim - 1]!;
+  if (m1 !== m2) throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${numel_of(a3._shape.slice(0, -2))}, ${m1}] but got: [${numel_of(b3._shape.slice(0, -2))}, ${m2}].`);
+  const batch = broadcast_shapes(a3._shape.slice(0, -2), b3._shape.slice(0, -2));
   const nb = numel_of(batch);
   const ae = reshape(expand(a3, [...batch, n, m1]), [nb, n, m1]);
   const be = reshape(expand(b3, [...batch, m2, p]), [nb, m2, p]);
@@ -262,14 +262,14 @@ export function matmul(a: Tensor, b: Tensor, options: { out?: Tensor | null } = 
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (tracing) return trace_op('aten::linear', linear, [input, weight, bias]);
-  if (input.shape[input.ndim - 1] !== weight.shape[1]) {
-    const rows = numel_of(input.shape.slice(0, -1));
-    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.shape[input.ndim - 1]} and ${weight.shape[1]}x${weight.shape[0]})`);
+  if (input._shape[input.ndim - 1] !== weight._shape[1]) {
+    const rows = numel_of(input._shape.slice(0, -1));
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input._shape[input.ndim - 1]} and ${weight._shape[1]}x${weight._shape[0]})`);
   }
   if (input.ndim === 2 && bias !== null) return addmm(bias, input, t(weight));
   if (input.ndim === 3 && bias !== null && input.is_contiguous()) {
     const out = addmm(bias, flatten(input, 0, 1), t(weight));
-    return view(out, [input.shape[0]!, input.shape[1]!, weight.shape[0]!]);
+    return view(out, [input._shape[0]!, input._shape[1]!, weight._shape[0]!]);
   }
   const out = matmul(input, t(weight));
   return bias === null ? out : add(out, bias);
@@ -287,17 +287,17 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: 
   const beta = options.beta ?? 1;
   const alpha = options.alpha ?? 1;
   const prod = bmm(batch1.detach(), batch2.detach());
-  const shape = prod.shape;
+  const shape = prod._shape;
   const scaled = alpha === 1 ? prod : mul(prod, alpha);
   const out = beta === 0 ? scaled : add(beta === 1 ? input.detach() : mul(input.detach(), beta), scaled);
-  if (out.shape.length !== 3 || out.shape.some((s, i) => s !== shape[i])) {
-    throw new Error(`The expanded size of the tensor (${shape[2]}) must match the existing size (${input.shape[input.ndim - 1]}) at non-singleton dimension 2.  Target sizes: [${shape.join(', ')}].  Tensor sizes: [${input.shape.join(', ')}]`);
+  if (out._shape.length !== 3 || out._shape.some((s, i) => s !== shape[i])) {
+    throw new Error(`The expanded size of the tensor (${shape[2]}) must match the existing size (${input._shape[input.ndim - 1]}) at non-singleton dimension 2.  Target sizes: [${shape.join(', ')}].  Tensor sizes: [${input._shape.join(', ')}]`);
   }
   record('BaddbmmBackward0', [input, batch1, batch2], [out], (ctx, [g]) => {
     const [x, y] = ctx.saved_tensors;
     const gs = alpha === 1 ? g! : mul(g!, alpha);
     return [
-      ctx.needs_input_grad(0) ? sum_to(beta === 1 ? g! : mul(g!, beta), input.shape) : null,
+      ctx.needs_input_grad(0) ? sum_to(beta === 1 ? g! : mul(g!, beta), input._shape) : null,
       ctx.needs_input_grad(1) ? bmm(gs, transpose(y!, 1, 2)) : null,
       ctx.needs_input_grad(2) ? bmm(transpose(x!, 1, 2), gs) : null,
     ];

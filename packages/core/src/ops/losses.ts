@@ -32,8 +32,8 @@ function reduce(per: Tensor, reduction: string): Tensor {
 
 /** PyTorch's UserWarning when a target's size differs from the input's (the losses that broadcast). */
 function warn_size(input: Tensor, target: Tensor): void {
-  if (input.shape.join() !== target.shape.join()) {
-    warn(`Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`);
+  if (input._shape.join() !== target._shape.join()) {
+    warn(`Using a target size (torch.Size([${target._shape.join(', ')}])) that is different to the input size (torch.Size([${input._shape.join(', ')}])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`);
   }
 }
 
@@ -82,7 +82,7 @@ export function kl_div(...args: PyArgs<[input: Tensor, target: Tensor, reduction
     warn("reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.");
   }
   const per = log_target ? mul(exp(target), sub(target, input)) : sub(xlogy(target, target), mul(target, input));
-  if (reduction === 'batchmean') return input.ndim === 0 ? sum(per) : div(sum(per), input.shape[0]!);
+  if (reduction === 'batchmean') return input.ndim === 0 ? sum(per) : div(sum(per), input._shape[0]!);
   return reduce(per, reduction);
 }
 
@@ -125,9 +125,9 @@ export function gaussian_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor
   if (tracing) return trace_op('aten::gaussian_nll_loss', gaussian_nll_loss, args, GAUSSIAN);
   const { input, target, var: var_, full, eps, reduction } = GAUSSIAN.parse(args);
   let v = var_;
-  if (v.shape.join() !== input.shape.join()) {
-    if (v.shape.join() === input.shape.slice(0, -1).join()) v = v.unsqueeze(-1);
-    else if (!(v.shape.slice(0, -1).join() === input.shape.slice(0, -1).join() && v.shape[v.ndim - 1] === 1)) throw new Error('var is of incorrect size');
+  if (v._shape.join() !== input._shape.join()) {
+    if (v._shape.join() === input._shape.slice(0, -1).join()) v = v.unsqueeze(-1);
+    else if (!(v._shape.slice(0, -1).join() === input._shape.slice(0, -1).join() && v._shape[v.ndim - 1] === 1)) throw new Error('var is of incorrect size');
   }
   if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum') throw new Error(`${reduction} is not valid`);
   if (Array.from(v._contiguous_data()).some((e) => e < 0)) throw new Error('var has negative entry/entries');
@@ -178,7 +178,7 @@ export function multilabel_soft_margin_loss(...args: PyArgs<[input: Tensor, targ
   let loss = neg(add(mul(target, logsigmoid(input)), mul(rsub(target, 1), logsigmoid(neg(input)))));
   if (weight !== null) loss = mul(loss, weight);
   const class_dim = input.ndim - 1;
-  const C = input.shape[class_dim] ?? 1;
+  const C = input._shape[class_dim] ?? 1;
   const per = div(sum(loss, class_dim), C);
   return reduce(per, reduction);
 }
@@ -218,7 +218,7 @@ export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: T
   if (target.ndim > 1) throw new Error('0D or 1D target tensor expected, multi-target not supported');
   const want = target.ndim === 1 ? 2 : 1;
   if (input1.ndim !== want || input2.ndim !== want) {
-    throw new Error(`${target.ndim}D target tensor expects ${want}D input tensors, but found inputs with sizes [${input1.shape.join(', ')}] and [${input2.shape.join(', ')}].`);
+    throw new Error(`${target.ndim}D target tensor expects ${want}D input tensors, but found inputs with sizes [${input1._shape.join(', ')}] and [${input2._shape.join(', ')}].`);
   }
   const d = input1.ndim - 1;
   const EPSILON = 1e-12;
@@ -245,7 +245,7 @@ export function margin_ranking_loss(...args: PyArgs<[input1: Tensor, input2: Ten
   const { input1, input2, target, margin, reduction } = MARGIN_RANK.parse(args);
   reduction_of(reduction);
   if (input1.ndim !== input2.ndim || input1.ndim !== target.ndim) {
-    throw new Error(`margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: torch.Size([${input1.shape.join(', ')}]), input2: torch.Size([${input2.shape.join(', ')}]), target: torch.Size([${target.shape.join(', ')}]) `);
+    throw new Error(`margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: torch.Size([${input1._shape.join(', ')}]), input2: torch.Size([${input2._shape.join(', ')}]), target: torch.Size([${target._shape.join(', ')}]) `);
   }
   return reduce(clamp(add(mul(neg(target), sub(input1, input2)), margin), { min: 0 }), reduction);
 }
@@ -266,10 +266,10 @@ export function multi_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor
   reduction_of(reduction);
   if (p !== 1 && p !== 2) throw new Error('only p == 1 and p == 2 supported');
   const x2 = input.ndim <= 1 ? input.reshape([1, -1]) : input;
-  if (x2.ndim !== 2) throw new Error(`Expected non-empty vector or matrix with optional 0-dim batch size, but got: [${input.shape.join(', ')}]`);
-  const [N, C] = x2.shape as [number, number];
+  if (x2.ndim !== 2) throw new Error(`Expected non-empty vector or matrix with optional 0-dim batch size, but got: [${input._shape.join(', ')}]`);
+  const [N, C] = x2._shape as [number, number];
   const t = target._contiguous_data();
-  if (target.numel() !== N) throw new Error(`inconsistent target size, expected ${N} but got [${target.shape.join(', ')}]`);
+  if (target.numel() !== N) throw new Error(`inconsistent target size, expected ${N} but got [${target._shape.join(', ')}]`);
   const xd = x2._contiguous_data();
   const w = weight === null ? null : weight._contiguous_data();
   const per = new Float64Array(N);
@@ -307,8 +307,8 @@ export function multilabel_margin_loss(...args: PyArgs<[input: Tensor, target: T
   const { input, target, reduction } = MULTILABEL_MARGIN.parse(args);
   reduction_of(reduction);
   const x2 = input.ndim <= 1 ? input.reshape([1, -1]) : input;
-  const [N, C] = x2.shape as [number, number];
-  if (target.shape.join() !== input.shape.join()) throw new Error(`inconsistent target size: [${target.shape.join(', ')}] for input of size: [${input.shape.join(', ')}]`);
+  const [N, C] = x2._shape as [number, number];
+  if (target._shape.join() !== input._shape.join()) throw new Error(`inconsistent target size: [${target._shape.join(', ')}] for input of size: [${input._shape.join(', ')}]`);
   const xd = x2._contiguous_data();
   const td = target._contiguous_data();
   const per = new Float64Array(N);
@@ -356,7 +356,7 @@ function per_sample_result(per: Float64Array, input: Tensor, reduction: string):
 /** The input gradient `dx` (per row, for a unit loss per sample) scaled by the incoming gradient. */
 function scale_rows(dx: Float64Array, g: Tensor, N: number, C: number, reduction: string, input: Tensor, op: string): Tensor {
   const gd = g._contiguous_data();
-  const out = empty(input.shape, float_dtype(input._dtype));
+  const out = empty(input._shape, float_dtype(input._dtype));
   const o = out._storage.data;
   for (let n = 0; n < N; n++) {
     const s = reduction === 'none' ? gd[n]! : reduction === 'sum' ? gd[0]! : gd[0]! / N;
@@ -443,7 +443,7 @@ export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, in
   reduction_of(a.reduction);
   const batched = a.log_probs.ndim === 3;
   const lp = batched ? a.log_probs : a.log_probs.unsqueeze(1);
-  const [T, N, C] = lp.shape as [number, number, number];
+  const [T, N, C] = lp._shape as [number, number, number];
   const in_len = lengths_of(a.input_lengths);
   const tg_len = lengths_of(a.target_lengths);
   if (in_len.length !== N) throw new Error(`input_lengths must be of size batch_size`);
@@ -454,12 +454,12 @@ export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, in
   const targets = batched ? a.targets : a.targets.reshape([1, -1]);
   const td = targets._contiguous_data();
   const padded = targets.ndim === 2;
-  const S_max = padded ? targets.shape[1]! : 0;
+  const S_max = padded ? targets._shape[1]! : 0;
   // ctc_loss_cpu's checks of the targets against their lengths, then of the input lengths
   const where_ = " for argument #2 'targets' (while checking arguments for ctc_loss_cpu)";
   for (const L of tg_len) if (L < 0) throw new Error(`Expected target_lengths to have value at least 0, but got value ${L} (while checking arguments for ctc_loss_cpu)`);
   const rows = padded ? N : tg_len.reduce((p, q) => p + q, 0);
-  if (targets.shape[0] !== rows) throw new Error(`Expected tensor to have size ${rows} at dimension 0, but got size ${targets.shape[0]}${where_}`);
+  if (targets._shape[0] !== rows) throw new Error(`Expected tensor to have size ${rows} at dimension 0, but got size ${targets._shape[0]}${where_}`);
   const longest = Math.max(0, ...tg_len);
   if (padded && S_max < longest) throw new Error(`Expected tensor to have size at least ${longest} at dimension 1, but got size ${S_max}${where_}`);
   for (const Tn of in_len) {
@@ -531,7 +531,7 @@ export function ctc_loss(...args: PyArgs<[log_probs: Tensor, targets: Tensor, in
     for (let n = 0; n < N; n++) s += losses[n]! / divisor(n);
     out._storage.data[0] = s;
   }
-  const in_shape = a.log_probs.shape;
+  const in_shape = a.log_probs._shape;
   record('CtcLossBackward0', [a.log_probs], [out], (_c, [g]) => {
     const gd = g!._contiguous_data();
     const r = empty(in_shape, dtype);

@@ -34,8 +34,8 @@ function pair(v: Pair, name: string): [number, number] {
 
 function check_4d(x: Tensor, what: string): void {
   if (x.ndim === 4) return;
-  if (what !== 'interpolate') check_spatial_rank(what, x.shape, 2);
-  throw new Error(`${what}: Expected 4D (batched) input, but got input of size: [${x.shape.join(', ')}]`);
+  if (what !== 'interpolate') check_spatial_rank(what, x._shape, 2);
+  throw new Error(`${what}: Expected 4D (batched) input, but got input of size: [${x._shape.join(', ')}]`);
 }
 
 function float_data(t: Tensor): FloatArray {
@@ -63,16 +63,16 @@ export interface Conv2dOptions {
 function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   const unbatched = input.ndim === 3;
   const x = unbatched ? unsqueeze(input, 0) : input;
-  if (x.ndim !== 4) throw new Error(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${input.shape.join(', ')}]`);
-  if (weight.ndim !== 4) throw new Error(`weight should have 4 dimensions, got [${weight.shape.join(', ')}]`);
+  if (x.ndim !== 4) throw new Error(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [${input._shape.join(', ')}]`);
+  if (weight.ndim !== 4) throw new Error(`weight should have 4 dimensions, got [${weight._shape.join(', ')}]`);
   if (!is_floating(x._dtype) || x._dtype !== weight._dtype || (bias !== null && bias._dtype !== x._dtype)) {
     throw new Error(`Input type (${x._dtype}) and weight type (${weight._dtype}) should be the same${bias !== null && bias._dtype !== x._dtype ? ` or input should be a MKLDNN tensor and weight is a dense tensor` : ''}`);
   }
   const groups = options.groups ?? 1;
   const stride = pair(options.stride ?? 1, 'stride');
   const dilation = pair(options.dilation ?? 1, 'dilation');
-  const [N, C, H, W] = x.shape as [number, number, number, number];
-  const [O, Cg, kh, kw] = weight.shape as [number, number, number, number];
+  const [N, C, H, W] = x._shape as [number, number, number, number];
+  const [O, Cg, kh, kw] = weight._shape as [number, number, number, number];
   check_conv_args(stride, typeof options.padding === 'string' ? [0, 0] : pair(options.padding ?? 0, 'padding'), dilation, groups);
   if (kh <= 0 || kw <= 0) throw new Error(`kernel size should be greater than zero, but got kernel_height: ${kh} kernel_width: ${kw}`);
   let padding: [number, number];
@@ -85,8 +85,8 @@ function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, 
     if (th % 2 !== 0 || tw % 2 !== 0) return conv2d_impl(pad(input, [0, tw % 2, 0, th % 2]), weight, bias, { ...options, padding: [Math.floor(th / 2), Math.floor(tw / 2)] });
     padding = [th / 2, tw / 2];
   } else padding = pair(options.padding ?? 0, 'padding');
-  check_conv_shapes(x.shape, weight.shape, groups, padding, dilation);
-  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new Error(`Given weight of size [${weight.shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${bias.shape.join(', ')}] instead`);
+  check_conv_shapes(x._shape, weight._shape, groups, padding, dilation);
+  if (bias !== null && (bias.ndim !== 1 || bias._shape[0] !== O)) throw new Error(`Given weight of size [${weight._shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${bias._shape.join(', ')}] instead`);
   const Ho = conv2d_out_size(H, kh, stride[0], padding[0], dilation[0]);
   const Wo = conv2d_out_size(W, kw, stride[1], padding[1], dilation[1]);
   const p: Conv2dParams = { N, C, H, W, O, kh, kw, stride, padding, dilation, groups, Ho, Wo };
@@ -115,11 +115,11 @@ function convolution_backward(g: Tensor, x: Tensor, w: Tensor, p: Conv2dParams, 
   const go = float_data(g);
   const result: Grads3 = [null, null, null];
   if (mask[0]) {
-    result[0] = empty(x.shape, x._dtype);
+    result[0] = empty(x._shape, x._dtype);
     kernels().conv2d_backward_input(go, float_data(w), result[0]._storage.data as FloatArray, p);
   }
   if (mask[1]) {
-    result[1] = empty(w.shape, w._dtype);
+    result[1] = empty(w._shape, w._dtype);
     kernels().conv2d_backward_weight(go, float_data(x), result[1]._storage.data as FloatArray, p);
   }
   if (mask[2]) {
@@ -139,7 +139,7 @@ function convolution_backward(g: Tensor, x: Tensor, w: Tensor, p: Conv2dParams, 
       const terms: Tensor[] = [];
       if (ggx !== null) terms.push(conv2d(ggx, ws!, null, conv_options(p)));
       if (ggw !== null) terms.push(conv2d(xs!, ggw, null, conv_options(p)));
-      if (ggb !== null) terms.push(expand(ggb.view([1, p.O, 1, 1]), gs!.shape));
+      if (ggb !== null) terms.push(expand(ggb.view([1, p.O, 1, 1]), gs!._shape));
       g_grad = terms.length === 0 ? null : terms.reduce((a, b) => add(a, b));
     }
     const x_grad = ctx.needs_input_grad(1) && ggw !== null ? convolution_backward(gs!, xs!, ggw, p, [true, false, false])[0] : null;
@@ -164,7 +164,7 @@ export interface MaxPoolOptions {
 }
 
 function pool_params(x: Tensor, kernel_size: Pair, stride: Pair | null | undefined, padding: Pair, dilation: Pair, ceil_mode: boolean): Pool2dParams {
-  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [N, C, H, W] = x._shape as [number, number, number, number];
   const [kh, kw] = pair(kernel_size, 'kernel_size');
   const no_stride = stride === null || stride === undefined || (typeof stride !== 'number' && stride.length === 0);
   const [sh, sw] = no_stride ? [kh, kw] : pair(stride!, 'stride');
@@ -209,7 +209,7 @@ function max_pool2d_impl(input: Tensor, kernel_size: Pair, options: MaxPoolOptio
  * input it is zero, as PyTorch's.
  */
 function max_pool2d_backward(g: Tensor, x: Tensor, indices: Tensor, p: Pool2dParams): Tensor {
-  const gx = empty(x.shape, g._dtype);
+  const gx = empty(x._shape, g._dtype);
   kernels().max_pool2d_backward(float_data(g), indices._storage.data as Float64Array, gx._storage.data as FloatArray, p);
   const { N, C, H, W, Ho, Wo } = p;
   const { shape, _dtype: dtype } = x;
@@ -249,12 +249,12 @@ function avg_pool2d_impl(input: Tensor, kernel_size: Pair, options: AvgPoolOptio
   // PyTorch saves self although only its shape is read: a second backward without retain_graph raises E2
   record('AvgPool2DBackward0', [x], [out], (ctx, [g]) => {
     const [xs] = ctx.saved_tensors;
-    const gx = empty(xs!.shape, g!._dtype);
+    const gx = empty(xs!._shape, g!._dtype);
     kernels().avg_pool2d_backward(float_data(g!), gx._storage.data as FloatArray, p, cip, div_o);
     // the rule is linear in g with adjoint avg_pool2d itself; w.r.t. the input it is zero
     record('AvgPool2DBackwardBackward0', [g!, xs!], [gx], (c2, [gg]) => [
       c2.needs_input_grad(0) ? avg_pool2d(gg!, [p.kh, p.kw], again) : null,
-      c2.needs_input_grad(1) ? empty(xs!.shape, xs!._dtype) : null,
+      c2.needs_input_grad(1) ? empty(xs!._shape, xs!._dtype) : null,
     ]);
     return [gx];
   }, [x]);
@@ -266,7 +266,7 @@ function adaptive_avg_pool2d_impl(input: Tensor, output_size: Pair | [number | n
   const unbatched = input.ndim === 3;
   const x = unbatched ? unsqueeze(input, 0) : input;
   check_4d(x, 'adaptive_avg_pool2d');
-  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [N, C, H, W] = x._shape as [number, number, number, number];
   const os = typeof output_size === 'number' ? [output_size, output_size] : output_size;
   const Ho = os[0] ?? H;
   const Wo = os[1] ?? W;
@@ -279,12 +279,12 @@ function adaptive_avg_pool2d_impl(input: Tensor, output_size: Pair | [number | n
   // PyTorch saves self although only its shape is read: a second backward without retain_graph raises E2
   record('AdaptiveAvgPool2DBackward0', [x], [out], (ctx, [g]) => {
     const [xs] = ctx.saved_tensors;
-    const gx = empty(xs!.shape, g!._dtype);
+    const gx = empty(xs!._shape, g!._dtype);
     kernels().adaptive_avg_pool2d_backward(float_data(g!), gx._storage.data as FloatArray, N * C, H, W, Ho, Wo);
     // linear in g with adjoint adaptive_avg_pool2d itself; zero w.r.t. the input
     record('AdaptiveAvgPool2DBackwardBackward0', [g!, xs!], [gx], (c2, [gg]) => [
       c2.needs_input_grad(0) ? adaptive_avg_pool2d(gg!, [Ho, Wo]) : null,
-      c2.needs_input_grad(1) ? empty(xs!.shape, xs!._dtype) : null,
+      c2.needs_input_grad(1) ? empty(xs!._shape, xs!._dtype) : null,
     ]);
     return [gx];
   }, [x]);
@@ -316,7 +316,7 @@ export interface InterpolateOptions {
 function interpolate_impl(input: Tensor, options: InterpolateOptions): Tensor {
   check_4d(input, 'interpolate');
   const mode = options.mode ?? 'nearest';
-  const [N, C, H, W] = input.shape as [number, number, number, number];
+  const [N, C, H, W] = input._shape as [number, number, number, number];
   let Ho: number;
   let Wo: number;
   let sf: [number | null, number | null] = [null, null];
@@ -344,7 +344,7 @@ function interpolate_impl(input: Tensor, options: InterpolateOptions): Tensor {
 
 /** Bilinear resize by the source scales `rh`, `rw` (UpsampleBilinear2DBackward1). */
 function upsample_bilinear2d(x: Tensor, Ho: number, Wo: number, rh: number, rw: number, ac: boolean): Tensor {
-  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [N, C, H, W] = x._shape as [number, number, number, number];
   const out = empty([N, C, Ho, Wo], x._dtype);
   kernels().upsample_bilinear2d_forward(float_data(x), out._storage.data as FloatArray, N * C, H, W, Ho, Wo, rh, rw, ac);
   record('UpsampleBilinear2DBackward1', [x], [out], (_c, [g]) => {
@@ -358,7 +358,7 @@ function upsample_bilinear2d(x: Tensor, Ho: number, Wo: number, rh: number, rw: 
 }
 
 function interpolate_nearest(x: Tensor, Ho: number, Wo: number, sf: [number | null, number | null]): Tensor {
-  const [N, C, H, W] = x.shape as [number, number, number, number];
+  const [N, C, H, W] = x._shape as [number, number, number, number];
   const sh = sf[0] === null ? H / Ho : 1 / sf[0];
   const sw = sf[1] === null ? W / Wo : 1 / sf[1];
   const rows = Array.from({ length: Ho }, (_, i) => Math.min(Math.floor(i * sh), H - 1));
@@ -411,7 +411,7 @@ export function dropout_noise(noise_shape: readonly number[], dtype: DType, p: n
 function dropout_impl(input: Tensor, p: number, training: boolean, inplace: boolean, generator: Generator | null): Tensor {
   if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0 || input.numel() === 0) return input;
-  const noise = p === 1 ? zeros([], { dtype: input._dtype }) : dropout_noise(input.shape, input._dtype, p, false, generator)[0];
+  const noise = p === 1 ? zeros([], { dtype: input._dtype }) : dropout_noise(input._shape, input._dtype, p, false, generator)[0];
   return inplace ? input.mul_(noise) : mul(input, noise);
 }
 
@@ -442,17 +442,17 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
   const ignore = options.ignore_index ?? -100;
   const weight = options.weight ?? null;
   // nll_loss_nd's batch check, then nll_loss's target rank, before the kernel's dtype check
-  if (input.ndim === 2 && target.ndim >= 1 && input.shape[0] !== target.shape[0]) {
-    throw new Error(`Expected input batch_size (${input.shape[0]}) to match target batch_size (${target.shape[0]}).`);
+  if (input.ndim === 2 && target.ndim >= 1 && input._shape[0] !== target._shape[0]) {
+    throw new Error(`Expected input batch_size (${input._shape[0]}) to match target batch_size (${target._shape[0]}).`);
   }
   if (target.ndim > 1) throw new Error('0D or 1D target tensor expected, multi-target not supported');
   if (target._dtype !== 'int64') throw new Error(`expected scalar type Long but found ${target._dtype === 'float32' ? 'Float' : target._dtype === 'float64' ? 'Double' : 'Bool'}`);
   const x = input.ndim === 1 ? unsqueeze(input, 0) : input;
   const tg = target.ndim === 0 ? target.reshape([1]) : target;
-  if (x.ndim !== 2) throw new Error(`tsgrad: nll_loss supports [N, C] inputs, got [${input.shape.join(', ')}]`);
-  const [N, C] = x.shape as [number, number];
-  if (tg.shape[0] !== N) throw new Error(`Expected input batch_size (${N}) to match target batch_size (${tg.shape[0]}).`);
-  if (weight !== null && (weight.ndim !== 1 || weight.shape[0] !== C)) throw new Error(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: [${weight.shape.join(', ')}]`);
+  if (x.ndim !== 2) throw new Error(`tsgrad: nll_loss supports [N, C] inputs, got [${input._shape.join(', ')}]`);
+  const [N, C] = x._shape as [number, number];
+  if (tg._shape[0] !== N) throw new Error(`Expected input batch_size (${N}) to match target batch_size (${tg._shape[0]}).`);
+  if (weight !== null && (weight.ndim !== 1 || weight._shape[0] !== C)) throw new Error(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: [${weight._shape.join(', ')}]`);
   const t = tg._contiguous_data();
   const w = weight === null ? null : weight._contiguous_data();
   const xd = x._contiguous_data();
@@ -477,7 +477,7 @@ function nll_loss_impl(input: Tensor, target: Tensor, options: NllOptions = {}):
     const s = per.reduce((a, b) => a + b, 0);
     out._storage.data[0] = reduction === 'sum' ? s : s / total_w;
   }
-  const in_shape = input.shape;
+  const in_shape = input._shape;
   // input, target and weight are saved as in PyTorch (E2 on a second backward, E9 if one changes in place)
   record('NllLossBackward0', [input], [out], (ctx, [g]) => {
     const [xs] = ctx.saved_tensors;
@@ -517,11 +517,11 @@ export interface CrossEntropyOptions extends NllOptions {
  * a sample (PyTorch's nll_loss2d gives the same values; its node is NllLoss2DBackward0).
  */
 function nll_loss_nd(input: Tensor, target: Tensor, options: NllOptions): Tensor {
-  const [N, C] = input.shape as [number, number];
-  const rest = input.shape.slice(2);
+  const [N, C] = input._shape as [number, number];
+  const rest = input._shape.slice(2);
   const expected = [N, ...rest];
-  if (target.shape.join() !== expected.join()) {
-    throw new Error(`Expected target size [${expected.join(', ')}], got [${target.shape.join(', ')}]`);
+  if (target._shape.join() !== expected.join()) {
+    throw new Error(`Expected target size [${expected.join(', ')}], got [${target._shape.join(', ')}]`);
   }
   const perm = [0, ...rest.map((_, i) => i + 2), 1];
   const rows = input.permute(perm).reshape([-1, C]);
@@ -532,17 +532,17 @@ function nll_loss_nd(input: Tensor, target: Tensor, options: NllOptions): Tensor
 function cross_entropy_impl(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const eps = options.label_smoothing ?? 0;
   if (eps < 0 || eps > 1) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
-  if (target._dtype !== 'int64' && target.shape.join() === input.shape.join()) return soft_cross_entropy(input, target, options);
+  if (target._dtype !== 'int64' && target._shape.join() === input._shape.join()) return soft_cross_entropy(input, target, options);
   const class_dim = input.ndim === 1 ? 0 : 1;
   const logp = log_softmax(input, class_dim);
   const nll = nll_loss_impl(logp, target, options);
   if (eps === 0) return nll;
   const reduction = options.reduction ?? 'mean';
   const ignore = options.ignore_index ?? -100;
-  const C = input.shape[class_dim]!;
+  const C = input._shape[class_dim]!;
   const weight = options.weight ?? null;
   const ignored = eq(target, ignore);
-  const wlogp = weight === null ? logp : mul(logp, weight.view(input.shape.map((_, i) => (i === class_dim ? C : 1))));
+  const wlogp = weight === null ? logp : mul(logp, weight.view(input._shape.map((_, i) => (i === class_dim ? C : 1))));
   let smooth = neg(sum(wlogp, class_dim));
   smooth = where(ignored, 0, smooth);
   let ret: Tensor;
@@ -563,10 +563,10 @@ function soft_cross_entropy(input: Tensor, target: Tensor, options: CrossEntropy
   const eps = options.label_smoothing ?? 0;
   // classes on dim 1 of [N, C, d1, …], on dim 0 of an unbatched [C]
   const class_dim = input.ndim === 1 ? 0 : 1;
-  const C = input.shape[class_dim]!;
+  const C = input._shape[class_dim]!;
   const tgt = eps > 0 ? add(mul(target, 1 - eps), eps / C) : target;
   const logp = log_softmax(input, class_dim);
-  const weighted = options.weight ? mul(logp, options.weight.view(input.shape.map((_, i) => (i === class_dim ? C : 1)))) : logp;
+  const weighted = options.weight ? mul(logp, options.weight.view(input._shape.map((_, i) => (i === class_dim ? C : 1)))) : logp;
   const per = neg(sum(mul(weighted, tgt), class_dim));
   const r = options.reduction ?? 'mean';
   // 'mean' averages over every position of every sample (N·d1·…), the weights notwithstanding
@@ -577,11 +577,11 @@ function reduce_loss(per: Tensor, reduction: Reduction): Tensor {
   return reduction === 'none' ? per : reduction === 'sum' ? sum(per) : mean(per);
 }
 
-const size_text = (t: Tensor): string => `torch.Size([${t.shape.join(', ')}])`;
+const size_text = (t: Tensor): string => `torch.Size([${t._shape.join(', ')}])`;
 
 /** PyTorch's warning when an elementwise loss is about to broadcast its target against its input. */
 function warn_size_mismatch(input: Tensor, target: Tensor): void {
-  if (input.shape.join() !== target.shape.join()) {
+  if (input._shape.join() !== target._shape.join()) {
     warn(`Using a target size (${size_text(target)}) that is different to the input size (${size_text(input)}). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`);
   }
 }
@@ -645,7 +645,7 @@ function smooth_l1_loss_impl(input: Tensor, target: Tensor, options: { reduction
     const per = beta === 0 ? d : where(d.lt(beta), div(mul(mul(d, d), 0.5), beta), sub(d, 0.5 * beta));
     return reduce_loss(per, reduction);
   });
-  const n = numel_of(broadcast_shapes(input.shape, target.shape));
+  const n = numel_of(broadcast_shapes(input._shape, target._shape));
   record('SmoothL1LossBackward0', [input, target], [out], (ctx, [g]) => {
     const [x, t] = ctx.saved_tensors;
     // as PyTorch, the target's gradient is the same rule with the operands swapped
@@ -680,7 +680,7 @@ function smooth_l1_loss_backward(g: Tensor, x: Tensor, t: Tensor, reduction: Red
  * (BinaryCrossEntropyBackward0; edges: input, target — `weight` is not differentiable, as in PyTorch).
  */
 function binary_cross_entropy_impl(input: Tensor, target: Tensor, options: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  if (input.shape.join() !== target.shape.join()) throw new Error(`Using a target size (${size_text(target)}) that is different to the input size (${size_text(input)}) is deprecated. Please ensure they have the same size.`);
+  if (input._shape.join() !== target._shape.join()) throw new Error(`Using a target size (${size_text(target)}) that is different to the input size (${size_text(input)}) is deprecated. Please ensure they have the same size.`);
   const d = input._contiguous_data();
   for (let i = 0; i < d.length; i++) if (!(d[i]! >= 0 && d[i]! <= 1)) throw new Error('all elements of input should be between 0 and 1');
   const reduction = check_reduction(options.reduction ?? 'mean');
@@ -733,7 +733,7 @@ function binary_cross_entropy_backward(g: Tensor, x: Tensor, t: Tensor, w: Tenso
  * (BinaryCrossEntropyWithLogitsBackward0; edges: input, target — the weights are not differentiable).
  */
 function binary_cross_entropy_with_logits_impl(input: Tensor, target: Tensor, options: { weight?: Tensor | null; pos_weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  if (input.shape.join() !== target.shape.join()) throw new Error(`Target size (${size_text(target)}) must be the same as input size (${size_text(input)})`);
+  if (input._shape.join() !== target._shape.join()) throw new Error(`Target size (${size_text(target)}) must be the same as input size (${size_text(input)})`);
   const reduction = check_reduction(options.reduction ?? 'mean');
   const weight = options.weight ?? null;
   const pos_weight = options.pos_weight ?? null;

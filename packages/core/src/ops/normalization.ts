@@ -37,9 +37,9 @@ function standardize_backward(x: Tensor, dims: number[], eps: number, dxhat: Ten
 /** The input must end in `normalized_shape`, as PyTorch's layer_norm / rms_norm check. */
 function check_normalized_shape(input: Tensor, normalized_shape: number[]): void {
   const k = normalized_shape.length;
-  const tail = input.shape.slice(input.ndim - k);
+  const tail = input._shape.slice(input.ndim - k);
   if (k === 0 || input.ndim < k || tail.some((s, i) => s !== normalized_shape[i])) {
-    throw new Error(`Given normalized_shape=[${normalized_shape.join(', ')}], expected input with shape [*, ${normalized_shape.join(', ')}], but got input of size[${input.shape.join(', ')}]`);
+    throw new Error(`Given normalized_shape=[${normalized_shape.join(', ')}], expected input with shape [*, ${normalized_shape.join(', ')}], but got input of size[${input._shape.join(', ')}]`);
   }
 }
 
@@ -63,15 +63,15 @@ export function native_batch_norm(
   if (tracing) return trace_op('aten::native_batch_norm', native_batch_norm, args, NATIVE_BATCH_NORM);
   const { input, weight, bias, running_mean, running_var, training, momentum, eps } = NATIVE_BATCH_NORM.parse(args);
   if (input.ndim < 2) throw new Error(`Expected 2D or higher input (got ${input.ndim}D input)`);
-  const C = input.shape[1]!;
-  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
+  const C = input._shape[1]!;
+  const dims = input._shape.map((_, i) => i).filter((i) => i !== 1);
   // every per-channel tensor is checked before anything is computed or a running statistic is updated
   for (const [name, t] of [['running_mean', running_mean], ['running_var', running_var], ['weight', weight], ['bias', bias]] as const) {
     if (t !== null && t.numel() !== C) throw new Error(`${name} should contain ${C} elements not ${t.numel()}`);
   }
   if (input._dtype !== 'float32' && input._dtype !== 'float64') throw new Error(`"batch_norm" not implemented for '${scalar_type_name(input._dtype)}'`);
-  const channel_shape = input.shape.map((s, i) => (i === 1 ? C : 1));
-  const [outer, inner] = [input.shape[0]!, numel_of(input.shape) / Math.max(input.shape[0]! * C, 1)];
+  const channel_shape = input._shape.map((s, i) => (i === 1 ? C : 1));
+  const [outer, inner] = [input._shape[0]!, numel_of(input._shape) / Math.max(input._shape[0]! * C, 1)];
   const x = input._contiguous_data() as FloatArray;
   const ks = kernels();
   // per channel, in float64: the mean and 1/std used, and the affine map out = scale·x + shift
@@ -99,7 +99,7 @@ export function native_batch_norm(
     scale[c] = invstd[c]! * (w === null ? 1 : w[c]!);
     shift[c] = (b === null ? 0 : b[c]!) - mu[c]! * scale[c]!;
   }
-  const out = empty(input.shape, input._dtype);
+  const out = empty(input._shape, input._dtype);
   ks.channel_affine(x, null, outer, C, inner, scale, null, shift, out._storage.data as FloatArray);
   record('NativeBatchNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
     const [xs, ws] = ctx.saved_tensors;
@@ -121,7 +121,7 @@ export function native_batch_norm(
         beta[c] = (-scale[c]! * invstd[c]! * invstd[c]! * sum_gx[c]!) / n;
         gamma[c] = -scale[c]! * (sum_g[c]! / n) - beta[c]! * mu[c]!;
       }
-      dx = empty(xs!.shape, xs!._dtype);
+      dx = empty(xs!._shape, xs!._dtype);
       ks.channel_affine(gd, training ? xd : null, outer, C, inner, alpha, training ? beta : null, gamma, dx._storage.data as FloatArray);
     }
     const grad_w = ctx.needs_input_grad(1) ? from_values(sum_gx.map((v, c) => v * invstd[c]!), input._dtype) : null;
@@ -180,15 +180,15 @@ export function layer_norm(
   const k = normalized_shape.length;
   check_normalized_shape(input, normalized_shape);
   for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
-    if (p !== null && (p.ndim !== k || p.shape.some((s, i) => s !== normalized_shape[i]))) {
-      throw new Error(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape [${p.shape.join(', ')}] and normalized_shape = [${normalized_shape.join(', ')}]`);
+    if (p !== null && (p.ndim !== k || p._shape.some((s, i) => s !== normalized_shape[i]))) {
+      throw new Error(`Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape [${p._shape.join(', ')}] and normalized_shape = [${normalized_shape.join(', ')}]`);
     }
   }
   const dims = normalized_shape.map((_, i) => input.ndim - k + i);
-  const batch = input.shape.map((_, i) => i).filter((i) => i < input.ndim - k);
+  const batch = input._shape.map((_, i) => i).filter((i) => i < input.ndim - k);
   if (input._dtype !== 'float32' && input._dtype !== 'float64') throw new Error(`"LayerNormKernelImpl" not implemented for '${scalar_type_name(input._dtype)}'`);
   const D = numel_of(normalized_shape);
-  const R = D === 0 ? 0 : numel_of(input.shape) / D;
+  const R = D === 0 ? 0 : numel_of(input._shape) / D;
   const ks = kernels();
   const { out: result, mu, invstd } = layer_norm_rows(input, R, D, weight, bias, eps);
   const out = result!;
@@ -202,7 +202,7 @@ export function layer_norm(
       const reduce = (t: Tensor): Tensor => (batch.length === 0 ? t : sum(t, batch));
       return [need[0] ? dx : null, need[1] ? reduce(mul(g!, xhat)) : null, need[2] ? reduce(g!) : null];
     }
-    const dx = need[0] ? empty(xs!.shape, xs!._dtype) : null;
+    const dx = need[0] ? empty(xs!._shape, xs!._dtype) : null;
     const [grad_w, grad_b] = [need[1] ? new Float64Array(D) : null, need[2] ? new Float64Array(D) : null];
     ks.row_normalize_backward(g!._contiguous_data() as FloatArray, xs!._contiguous_data() as FloatArray, R, D, mu, invstd,
       ws?._contiguous_data() ?? null, (dx?._storage.data ?? null) as FloatArray | null, grad_w, grad_b);
@@ -230,19 +230,19 @@ export function group_norm(
   if (tracing) return trace_op('aten::group_norm', group_norm, args, GROUP_NORM);
   const { input, num_groups: G, weight, bias, eps } = GROUP_NORM.parse(args);
   if (input.ndim < 2) throw new Error(`Expected at least 2 dimensions for input tensor but received ${input.ndim}`);
-  const [N, C] = input.shape as [number, number];
+  const [N, C] = input._shape as [number, number];
   if (C % G !== 0) {
-    throw new Error(`Expected number of channels in input to be divisible by num_groups, but got input of shape [${input.shape.join(', ')}] and num_groups=${G}`);
+    throw new Error(`Expected number of channels in input to be divisible by num_groups, but got input of shape [${input._shape.join(', ')}] and num_groups=${G}`);
   }
   for (const [name, p] of [['weight', weight], ['bias', bias]] as const) {
-    if (p !== null && (p.ndim !== 1 || p.shape[0] !== C)) {
-      throw new Error(`Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape [${p.shape.join(', ')}] and input of shape [${input.shape.join(', ')}]`);
+    if (p !== null && (p.ndim !== 1 || p._shape[0] !== C)) {
+      throw new Error(`Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape [${p._shape.join(', ')}] and input of shape [${input._shape.join(', ')}]`);
     }
   }
-  const grouped = [N, G, numel_of(input.shape) / Math.max(N * G, 1)];
-  const channel_shape = input.shape.map((s, i) => (i === 1 ? C : 1));
-  const per_channel = input.shape.map((_, i) => i).filter((i) => i !== 1);
-  let out = reshape(standardize(reshape(input.detach(), grouped), [2], eps).xhat, input.shape);
+  const grouped = [N, G, numel_of(input._shape) / Math.max(N * G, 1)];
+  const channel_shape = input._shape.map((s, i) => (i === 1 ? C : 1));
+  const per_channel = input._shape.map((_, i) => i).filter((i) => i !== 1);
+  let out = reshape(standardize(reshape(input.detach(), grouped), [2], eps).xhat, input._shape);
   if (weight !== null) out = mul(out, view(weight.detach(), channel_shape));
   if (bias !== null) out = add(out, view(bias.detach(), channel_shape));
   record('NativeGroupNormBackward0', [input, weight, bias], [out], (ctx, [g]) => {
@@ -250,8 +250,8 @@ export function group_norm(
     const dxhat = w == null ? g! : mul(g!, view(w, channel_shape));
     const { dx, xhat } = standardize_backward(reshape(x!, grouped), [2], eps, reshape(dxhat, grouped));
     return [
-      ctx.needs_input_grad(0) ? reshape(dx, x!.shape) : null,
-      ctx.needs_input_grad(1) ? sum(mul(g!, reshape(xhat, x!.shape)), per_channel) : null,
+      ctx.needs_input_grad(0) ? reshape(dx, x!._shape) : null,
+      ctx.needs_input_grad(1) ? sum(mul(g!, reshape(xhat, x!._shape)), per_channel) : null,
       ctx.needs_input_grad(2) ? sum(g!, per_channel) : null,
     ];
   }, weight === null ? [input] : [input, weight]);

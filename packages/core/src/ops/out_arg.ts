@@ -25,13 +25,13 @@ export function write_out(fn_name: string, out: unknown, inputs: readonly unknow
   const result = no_grad(compute);
   check_can_cast(result._dtype, out._dtype);
   no_grad(() => {
-    if (!shapes_equal(out.shape, result.shape)) {
+    if (!shapes_equal(out._shape, result._shape)) {
       if (out.numel() !== 0) {
         warn(
-          `An output with one or more elements was resized since it had shape [${out.shape.join(', ')}], which does not match the required output shape [${result.shape.join(', ')}]. This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).`,
+          `An output with one or more elements was resized since it had shape [${out._shape.join(', ')}], which does not match the required output shape [${result._shape.join(', ')}]. This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they have zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).`,
         );
       }
-      out.data = empty(result.shape, out._dtype);
+      out.data = empty(result._shape, out._dtype);
     }
     out.copy_(result);
   });

@@ -12,14 +12,14 @@ const PARTIAL =
  */
 export function is_non_overlapping_and_dense(t: Tensor): boolean {
   // no elements, no overlap (a zero-size dim makes the strides before it 0 here, where PyTorch keeps them ≥ 1)
-  if (t.shape.includes(0)) return true;
+  if (t._shape.includes(0)) return true;
   const dims: number[] = [];
-  for (let i = 0; i < t.shape.length; i++) if (t.shape[i] !== 1) dims.push(i);
-  dims.sort((a, b) => t._strides[a]! - t._strides[b]! || t.shape[a]! - t.shape[b]!);
+  for (let i = 0; i < t._shape.length; i++) if (t._shape[i] !== 1) dims.push(i);
+  dims.sort((a, b) => t._strides[a]! - t._strides[b]! || t._shape[a]! - t._shape[b]!);
   let expected = 1;
   for (const d of dims) {
     if (t._strides[d] !== expected) return false;
-    expected *= t.shape[d]!;
+    expected *= t._shape[d]!;
   }
   return true;
 }
@@ -27,7 +27,7 @@ export function is_non_overlapping_and_dense(t: Tensor): boolean {
 /** Throws PyTorch's error when a write into `t` would store two elements at one address (a stride-0 dim). */
 export function assert_no_internal_overlap(t: Tensor): void {
   if (is_non_overlapping_and_dense(t)) return;
-  for (let i = 0; i < t.shape.length; i++) if (t._strides[i] === 0 && t.shape[i]! > 1) throw new Error(INTERNAL);
+  for (let i = 0; i < t._shape.length; i++) if (t._strides[i] === 0 && t._shape[i]! > 1) throw new Error(INTERNAL);
 }
 
 /**

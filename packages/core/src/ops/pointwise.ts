@@ -14,7 +14,7 @@ import { broadcast_shapes } from '../shape.js';
 /** PyTorch's broadcast of several operands, folded left to right, so a mismatch names the sizes PyTorch names. */
 function check_broadcast(...operands: (Tensor | Scalar)[]): void {
   let shape: number[] = [];
-  for (const t of operands) if (t instanceof Tensor) shape = broadcast_shapes(shape, t.shape);
+  for (const t of operands) if (t instanceof Tensor) shape = broadcast_shapes(shape, t._shape);
 }
 
 /** `t` as a tensor of the op's dtype (a number becomes a 0-dim tensor; a detached cast where the dtype differs). */

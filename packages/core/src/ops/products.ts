@@ -32,14 +32,14 @@ function has_zero(x: Tensor): boolean {
 
 /** The product along `dim` of the elements before each position (exclusive: 1 at the start). */
 function exclusive_cumprod(x: Tensor, dim: number): Tensor {
-  const n = x.shape[dim]!;
-  const one = ones(x.shape.map((s, i) => (i === dim ? 1 : s)), { dtype: x._dtype });
+  const n = x._shape[dim]!;
+  const one = ones(x._shape.map((s, i) => (i === dim ? 1 : s)), { dtype: x._dtype });
   return cumprod(cat([one, narrow(x, dim, 0, n - 1)], dim), dim);
 }
 
 /** The product of every other element along `dim`, without division (PyTorch's gradient when zeros occur). */
 function product_of_others(x: Tensor, dim: number): Tensor {
-  if (x.shape[dim] === 1) return ones(x.shape, { dtype: x._dtype });
+  if (x._shape[dim] === 1) return ones(x._shape, { dtype: x._dtype });
   const before = exclusive_cumprod(x, dim);
   const after = flip(exclusive_cumprod(flip(x, [dim]), dim), [dim]);
   return mul(before, after);
@@ -53,9 +53,9 @@ function prod_grad(g: Tensor, x: Tensor, result: Tensor, dim: number | null, kee
     gx = unsqueeze(gx, dim);
     r = unsqueeze(r, dim);
   }
-  if (!has_zero(x)) return mul(expand(gx, x.shape), div(r, x));
-  const others = dim === null ? reshape(product_of_others(reshape(x, [-1]), 0), x.shape) : product_of_others(x, dim);
-  return mul(expand(gx, x.shape), others);
+  if (!has_zero(x)) return mul(expand(gx, x._shape), div(r, x));
+  const others = dim === null ? reshape(product_of_others(reshape(x, [-1]), 0), x._shape) : product_of_others(x, dim);
+  return mul(expand(gx, x._shape), others);
 }
 
 function prod_raw(x: Tensor, dim: number | null, keepdim: boolean): Tensor {
@@ -67,8 +67,8 @@ function prod_raw(x: Tensor, dim: number | null, keepdim: boolean): Tensor {
     out._storage.data[0] = p;
     return out;
   }
-  const [outer, size, inner] = split_at(x.shape, dim);
-  const shape = x.shape.flatMap((s, i) => (i !== dim ? [s] : keepdim ? [1] : []));
+  const [outer, size, inner] = split_at(x._shape, dim);
+  const shape = x._shape.flatMap((s, i) => (i !== dim ? [s] : keepdim ? [1] : []));
   const out = empty(shape, x._dtype);
   const od = out._storage.data;
   for (let o = 0; o < outer; o++) {
@@ -154,15 +154,15 @@ export function cumprod(...args: PyArgs<[input: Tensor, dim: number], { input?: 
  * from the products over each row with its own element left out (an n×n cumprod along `dim`).
  */
 function cumprod_grad(g: Tensor, x: Tensor, out: Tensor, d: number): Tensor {
-  if (x.numel() <= 1 || x.ndim === 0 || x.shape[d] === 1) return g;
+  if (x.numel() <= 1 || x.ndim === 0 || x._shape[d] === 1) return g;
   if (!has_zero(x)) return div(flip(cumsum(flip(mul(g, out), [d]), d), [d]), x);
   // move dim d last: rows k of [..., n, n] hold x with x_k replaced by 1; their cumprod along i, kept for i ≥ k
   const nd = x.ndim;
   const order = [...Array.from({ length: nd }, (_, i) => i).filter((i) => i !== d), d];
   const inverse = order.map((_, i) => order.indexOf(i));
   const xt = permute(x, order);
-  const n = x.shape[d]!;
-  const rows = expand(unsqueeze(xt, -2), [...xt.shape.slice(0, -1), n, n]);
+  const n = x._shape[d]!;
+  const rows = expand(unsqueeze(xt, -2), [...xt._shape.slice(0, -1), n, n]);
   const eye = diagonal_mask(n);
   const excluded = cumprod(where(eye, 1, rows), -1);
   const gt = unsqueeze(permute(g, order), -2);

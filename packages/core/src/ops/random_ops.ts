@@ -170,11 +170,11 @@ export function bernoulli_<T extends Tensor>(...args: PyArgs<[self: T, p: number
 /** Fills `self` from the probabilities `p` broadcast to its shape (PyTorch's `bernoulli_tensor_cpu` kernel). */
 function bernoulli_tensor_into<T extends Tensor>(self: T, p: Tensor, g: Generator): T {
   if (!is_floating(p._dtype)) throw new Error(`"bernoulli_tensor_cpu_p_" not implemented for '${scalar_type_name(p._dtype)}'`);
-  const shape = broadcast_shapes(self.shape, p.shape);
-  if (shape.length !== self.ndim || shape.some((s, i) => s !== self.shape[i])) {
-    throw new Error(`The size of tensor a (${self.shape.at(-1)}) must match the size of tensor b (${p.shape.at(-1)}) at non-singleton dimension ${self.ndim - 1}`);
+  const shape = broadcast_shapes(self._shape, p._shape);
+  if (shape.length !== self.ndim || shape.some((s, i) => s !== self._shape[i])) {
+    throw new Error(`The size of tensor a (${self._shape.at(-1)}) must match the size of tensor b (${p._shape.at(-1)}) at non-singleton dimension ${self.ndim - 1}`);
   }
-  const probs = no_grad(() => p.expand(self.shape).contiguous())._contiguous_data();
+  const probs = no_grad(() => p.expand(self._shape).contiguous())._contiguous_data();
   for (let i = 0; i < probs.length; i++) {
     if (!(probs[i]! >= 0 && probs[i]! <= 1)) throw new Error('Expected p_in >= 0 && p_in <= 1 to be true, but got false.');
   }
@@ -192,7 +192,7 @@ const BERNOULLI = signature<{ input: Tensor; p: number | null; generator: Genera
 export function bernoulli(...args: PyArgs<[input: Tensor, p: number | null], Gen & { input?: Tensor; p?: number | null }>): Tensor {
   if (tracing) return trace_op('aten::bernoulli', bernoulli, args, BERNOULLI);
   const { input, p, generator } = BERNOULLI.parse(args);
-  const out = Tensor.empty(input.shape, input._dtype);
+  const out = Tensor.empty(input._shape, input._dtype);
   const g = gen(generator);
   if (p !== null) return bernoulli_(out, p, { generator: g });
   check_floating(input, 'bernoulli_tensor_cpu_p_');
@@ -212,7 +212,7 @@ export function randint_like(...args: PyArgs<[input: Tensor, low: number, high: 
   check_device(a.device);
   let [low, high] = [a.low, a.high];
   if (high === null) [low, high] = [0, low];
-  const out = Tensor.empty(a.input.shape, a.dtype ?? a.input._dtype);
+  const out = Tensor.empty(a.input._shape, a.dtype ?? a.input._dtype);
   random_(out, low, high, { generator: gen(a.generator) });
   if (a.requires_grad) out.requires_grad_(true);
   return out;
@@ -248,9 +248,9 @@ export function normal(...args: PyArgs<[mean: Tensor | number, std: Tensor | num
   if (st !== null && no_grad(() => st.lt(0).any().item())) throw new Error('normal expects all elements of std >= 0.0');
   if (typeof std === 'number' && !(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${std}`);
   const like = mt ?? st!;
-  const shape = broadcast_shapes(mt?.shape ?? [], st?.shape ?? []);
+  const shape = broadcast_shapes(mt?._shape ?? [], st?._shape ?? []);
   // PyTorch: standard normals of the output's shape first, then out·std + mean
-  const out = Tensor.empty(mt !== null && st !== null ? shape : like.shape, like._dtype);
+  const out = Tensor.empty(mt !== null && st !== null ? shape : like._shape, like._dtype);
   normal_(out, 0, 1, { generator: g });
   return no_grad(() => out.mul(std).add(mean));
 }

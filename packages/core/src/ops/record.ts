@@ -23,8 +23,8 @@ export function record(
   // outside inference mode only a view of an inference tensor is one; PyTorch records no view of those
   if (outputs.length > 0 && outputs[0]!._inference) return null;
   const next: Edge[] = inputs.map((t) => (t === null || t === undefined ? [null, 0] : gradient_edge(t)));
-  const meta: (InputMeta | null)[] = inputs.map((t) => (t !== null && t !== undefined && t.requires_grad ? { shape: t.shape, dtype: t._dtype } : null));
-  const node = new Node(name, next, meta, outputs.map((o) => ({ shape: o.shape, dtype: o._dtype })), backward);
+  const meta: (InputMeta | null)[] = inputs.map((t) => (t !== null && t !== undefined && t.requires_grad ? { shape: t._shape, dtype: t._dtype } : null));
+  const node = new Node(name, next, meta, outputs.map((o) => ({ shape: o._shape, dtype: o._dtype })), backward);
   outputs.forEach((o, i) => {
     o.grad_fn = node;
     o.output_nr = i;

@@ -67,8 +67,8 @@ function unreduce(g: Tensor, shape: readonly number[], dims: number[], keepdim: 
 }
 
 function sum_raw(x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Tensor {
-  const reduced = x.shape.map((_, i) => dims.includes(i));
-  const out = empty(reduced_shape(x.shape, dims, keepdim), dtype);
+  const reduced = x._shape.map((_, i) => dims.includes(i));
+  const out = empty(reduced_shape(x._shape, dims, keepdim), dtype);
   kernels().sum(x._view, reduced, out._storage.data);
   return out;
 }
@@ -98,7 +98,7 @@ export function sum_dims(x: Tensor, dim: readonly number[] | number | null, keep
   const dims = normalize_dims(is_full(d) ? null : d, x.ndim);
   const dtype = is_floating(x._dtype) ? x._dtype : 'int64';
   const out = sum_raw(x, dims, keepdim, dtype);
-  const shape = x.shape;
+  const shape = x._shape;
   record(d === null ? 'SumBackward0' : 'SumBackward1', [x], [out], (_c, [g]) => [unreduce(g!, shape, dims, keepdim)]);
   return out;
 }
@@ -128,11 +128,11 @@ export function mean_dims(x: Tensor, dim: readonly number[] | null, keepdim: boo
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalar_type_name(x._dtype)}`);
   }
   const dims = normalize_dims(is_full(dim) ? null : dim, x.ndim);
-  const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
+  const count = dims.reduce((n, d) => n * x._shape[d]!, 1);
   const out = sum_raw(x, dims, keepdim, x._dtype);
   const od = out._storage.data;
   for (let i = 0; i < od.length; i++) od[i] = od[i]! / count;
-  const shape = x.shape;
+  const shape = x._shape;
   record(dim === null ? 'MeanBackward0' : 'MeanBackward1', [x], [out], (_c, [g]) => [div(unreduce(g!, shape, dims, keepdim), count)]);
   return out;
 }
@@ -147,14 +147,14 @@ export function mean_dims(x: Tensor, dim: readonly number[] | null, keepdim: boo
  */
 export function sum_to(g: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::sum_to_size', sum_to, [g, shape]) as Tensor;
-  if (g.shape.join() === shape.join()) return g;
+  if (g._shape.join() === shape.join()) return g;
   const lead = g.ndim - shape.length;
-  if (lead < 0) throw new Error(`size {[${shape.join(', ')}]} is not expandable to size {[${g.shape.join(', ')}]}.`);
+  if (lead < 0) throw new Error(`size {[${shape.join(', ')}]} is not expandable to size {[${g._shape.join(', ')}]}.`);
   const dims: number[] = [];
   for (let i = 0; i < g.ndim; i++) {
     if (i < lead) dims.push(i);
-    else if (shape[i - lead] === 1 && g.shape[i] !== 1) dims.push(i);
-    else if (shape[i - lead] !== g.shape[i]) throw new Error(`size {[${shape.join(', ')}]} is not expandable to size {[${g.shape.join(', ')}]}.`);
+    else if (shape[i - lead] === 1 && g._shape[i] !== 1) dims.push(i);
+    else if (shape[i - lead] !== g._shape[i]) throw new Error(`size {[${shape.join(', ')}]} is not expandable to size {[${g._shape.join(', ')}]}.`);
   }
   if (dims.length === 0) return view(g, shape);
   return reshape(sum_dims(g, dims, true), shape);
@@ -163,7 +163,7 @@ export function sum_to(g: Tensor, shape: readonly number[]): Tensor {
 function extreme_all(x: Tensor, is_max: boolean): Tensor {
   if (x.numel() === 0) throw new Error(`${is_max ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
   const out = empty([], x._dtype);
-  kernels().extreme(x._view, x.shape.map(() => true), out._storage.data, is_max);
+  kernels().extreme(x._view, x._shape.map(() => true), out._storage.data, is_max);
   // ties split the gradient evenly (PyTorch's evenly_distribute_backward)
   record(is_max ? 'MaxBackward1' : 'MinBackward1', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors;
@@ -175,15 +175,15 @@ function extreme_all(x: Tensor, is_max: boolean): Tensor {
 
 function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean, name = is_max ? 'max' : 'min'): MaxResult {
   const d = normalize_dim(dim, x.ndim);
-  if (x.ndim > 0 && x.shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
-  const shape = reduced_shape(x.shape, [d], false);
+  if (x.ndim > 0 && x._shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+  const shape = reduced_shape(x._shape, [d], false);
   const values = empty(shape, x._dtype);
   const indices = empty(shape, 'int64');
   kernels().extreme_along(x._view, d, values._storage.data, indices._storage.data as Float64Array, is_max);
-  const vals = keepdim && x.ndim > 0 ? view(values, reduced_shape(x.shape, [d], true)) : values;
-  const idx = keepdim && x.ndim > 0 ? view(indices, reduced_shape(x.shape, [d], true)) : indices;
+  const vals = keepdim && x.ndim > 0 ? view(values, reduced_shape(x._shape, [d], true)) : values;
+  const idx = keepdim && x.ndim > 0 ? view(indices, reduced_shape(x._shape, [d], true)) : indices;
   if (vals !== values) vals.grad_fn = null;
-  const in_shape = x.shape;
+  const in_shape = x._shape;
   record(is_max ? 'MaxBackward0' : 'MinBackward0', [x], [vals], (ctx, [g]) => {
     const [i] = ctx.saved_tensors;
     return [scatter_into_zeros(g!, d, i!, in_shape, keepdim)];
@@ -242,11 +242,11 @@ function amax_impl(a: Reduced, is_max: boolean): Tensor {
   const name = is_max ? 'amax' : 'amin';
   if (x.numel() === 0) {
     if (all) throw new Error(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
-    for (const d of dims) if (x.shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+    for (const d of dims) if (x._shape[d] === 0) throw new RangeError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
   }
-  const out = empty(reduced_shape(x.shape, dims, a.keepdim), x._dtype);
-  kernels().extreme(x._view, x.shape.map((_, i) => dims.includes(i)), out._storage.data, is_max);
-  const shape = x.shape;
+  const out = empty(reduced_shape(x._shape, dims, a.keepdim), x._dtype);
+  kernels().extreme(x._view, x._shape.map((_, i) => dims.includes(i)), out._storage.data, is_max);
+  const shape = x._shape;
   const keep = a.keepdim;
   record(is_max ? 'AmaxBackward0' : 'AminBackward0', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors;
@@ -299,7 +299,7 @@ export type AllAnyMethodArgs = PyArgs<[dim: number | number[] | null, keepdim: b
 /** How many elements are non-zero (NaN counts) over `dim`, and how many were reduced into each result. */
 function count_true(a: { input: Tensor; dim: number[] | null; keepdim: boolean }): [Tensor, number] {
   const dims = normalize_dims(is_full(a.dim) ? null : a.dim, a.input.ndim);
-  const per = dims.reduce((n, d) => n * (a.input.shape[d] ?? 1), 1);
+  const per = dims.reduce((n, d) => n * (a.input._shape[d] ?? 1), 1);
   return [sum_raw(ne(a.input, 0), dims, a.keepdim, 'int64'), per];
 }
 
@@ -348,17 +348,17 @@ export function logsumexp(...args: PyArgs<[input: Tensor, dim: number | number[]
   const x = is_floating(a.input._dtype) ? a.input : to_dtype(a.input, float_dtype(a.input._dtype));
   const dims = normalize_dims(a.dim.length === 0 ? null : a.dim, x.ndim);
   const keep = a.keepdim;
-  const out = empty(reduced_shape(x.shape, dims, keep), x._dtype);
+  const out = empty(reduced_shape(x._shape, dims, keep), x._dtype);
   no_grad(() => {
-    const m = empty(reduced_shape(x.shape, dims, true), x._dtype);
-    kernels().extreme(x._view, x.shape.map((_, i) => dims.includes(i)), m._storage.data, true);
+    const m = empty(reduced_shape(x._shape, dims, true), x._dtype);
+    kernels().extreme(x._view, x._shape.map((_, i) => dims.includes(i)), m._storage.data, true);
     // an infinite max is not taken out (inf - inf would be NaN): the sum then gives ±inf itself
     const md = m._storage.data;
     for (let i = 0; i < md.length; i++) if (!Number.isFinite(md[i]!)) md[i] = 0;
     const r = add(log(sum_raw(exp(sub(x, m)), dims, true, x._dtype)), m);
     out._storage.data.set(r._contiguous_data());
   });
-  const shape = x.shape;
+  const shape = x._shape;
   record('LogsumexpBackward0', [x], [out], (ctx, [g]) => {
     const [xs, r] = ctx.saved_tensors;
     return [mul(unreduce(g!, shape, dims, keep), exp(sub(xs!, unreduce(r!, shape, dims, keep))))];
@@ -371,7 +371,7 @@ function arg_extreme(x: Tensor, dim: number | null | undefined, keepdim: boolean
     if (x.numel() === 0) throw new RangeError(`${is_max ? 'argmax' : 'argmin'}(): Expected reduction dim to be specified for input.numel() == 0.`);
     const flat = reshape(x.detach(), [-1]);
     const r = extreme_dim(flat, 0, false, is_max).indices;
-    return keepdim ? view(r, x.shape.map(() => 1)) : r;
+    return keepdim ? view(r, x._shape.map(() => 1)) : r;
   }
   return extreme_dim(x.detach(), dim, keepdim, is_max, is_max ? 'argmax' : 'argmin').indices;
 }
@@ -450,13 +450,13 @@ export function norm(...args: NormArgs): Tensor {
   const p = typeof a.p === 'number' ? a.p : 2;
   const all = a.dim === null || a.dim.length === 0;
   const dims = normalize_dims(all ? null : a.dim, x.ndim);
-  if (!Number.isFinite(p) && dims.some((d) => (x.ndim === 0 ? 1 : x.shape[d]!) === 0)) {
+  if (!Number.isFinite(p) && dims.some((d) => (x.ndim === 0 ? 1 : x._shape[d]!) === 0)) {
     throw new Error(`linalg.vector_norm cannot compute the ${p > 0 ? '' : '-'}inf norm on an empty tensor because the operation does not have an identity`);
   }
   const out = no_grad(() => norm_value(x, p, all ? null : dims));
   const kept = all ? null : dims;
-  const value = a.keepdim || all ? out : reshape(out, x.shape.filter((_, i) => !dims.includes(i)));
-  const shape = x.shape;
+  const value = a.keepdim || all ? out : reshape(out, x._shape.filter((_, i) => !dims.includes(i)));
+  const shape = x._shape;
   record('NormBackward1', [x], [value], (ctx, [g]) => {
     const [xs, r] = ctx.saved_tensors;
     const keep = (t: Tensor): Tensor => (all || a.keepdim ? t : reshape(t, shape.map((n, i) => (dims.includes(i) ? 1 : n))));
@@ -523,7 +523,7 @@ function var_args(a: VarParsed): { dims: number[]; keepdim: boolean; divisor: nu
   const dim = typeof a.dim === 'boolean' ? null : a.dim;
   if (unbiased !== null && a.correction !== null) throw new Error('var(): cannot specify both unbiased and correction');
   const dims = normalize_dims(is_full(dim) ? null : dim, x.ndim);
-  const n = dims.reduce((k, d) => k * x.shape[d]!, 1);
+  const n = dims.reduce((k, d) => k * x._shape[d]!, 1);
   const correction = a.correction ?? (unbiased === false ? 0 : 1);
   return { dims, keepdim: a.keepdim, divisor: Math.max(n - correction, 0) };
 }
@@ -558,7 +558,7 @@ function var_raw(x: Tensor, dims: number[], keepdim: boolean, divisor: number): 
 
 function var_dims(x: Tensor, { dims, keepdim, divisor }: { dims: number[]; keepdim: boolean; divisor: number }): Tensor {
   const out = var_raw(x, dims, keepdim, divisor);
-  const shape = x.shape;
+  const shape = x._shape;
   // d var / dx = 2 (x - mean) / (n - correction)
   record('VarBackward0', [x], [out], (ctx, [g]) => {
     const [a] = ctx.saved_tensors;
@@ -579,7 +579,7 @@ export function std(...args: VarArgs): Tensor {
   const x = a.input;
   const { dims, keepdim, divisor } = var_args(a);
   const out = no_grad(() => var_raw(x, dims, keepdim, divisor).sqrt());
-  const shape = x.shape;
+  const shape = x._shape;
   // d std / dx = (x - mean) / ((n - correction) std), taken as 0 where std is 0 (PyTorch's std_backward)
   record('StdBackward0', [x], [out], (ctx, [g]) => {
     const [a, r] = ctx.saved_tensors;
@@ -626,7 +626,7 @@ export function softmax(...args: SoftmaxArgs): Tensor {
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   const d = normalize_dim(a.dim, x.ndim);
   check_softmax_dtype(x, d, 'softmax');
-  const out = empty(x.shape, float_dtype(x._dtype));
+  const out = empty(x._shape, float_dtype(x._dtype));
   kernels().softmax(x._view, d, out._storage.data, false);
   record('SoftmaxBackward0', [x], [out], (ctx, [g]) => [softmax_backward_data(g!, ctx.saved_tensors[0]!, d)], [out]);
   return out;
@@ -662,7 +662,7 @@ export function log_softmax(...args: SoftmaxArgs): Tensor {
   const x = a.dtype === null ? a.input : to_dtype(a.input, a.dtype);
   const d = normalize_dim(a.dim, x.ndim);
   check_softmax_dtype(x, d, 'log_softmax');
-  const out = empty(x.shape, float_dtype(x._dtype));
+  const out = empty(x._shape, float_dtype(x._dtype));
   kernels().softmax(x._view, d, out._storage.data, true);
   record('LogSoftmaxBackward0', [x], [out], (ctx, [g]) => [log_softmax_backward_data(g!, ctx.saved_tensors[0]!, d)], [out]);
   return out;

@@ -11,8 +11,8 @@ import { signature, type PyArgs } from '../signature.js';
  * A copy of `x` whose entry at coordinates `c` is x's at `maps[d][c[d]]` (no map: the same coordinate), with
  * x's elements read as a row-major tensor of `shape` (x's own shape unless given).
  */
-function remap_dims(x: Tensor, maps: readonly (Int32Array | null)[], shape: readonly number[] = x.shape): Tensor {
-  const out = empty(x.shape, x._dtype);
+function remap_dims(x: Tensor, maps: readonly (Int32Array | null)[], shape: readonly number[] = x._shape): Tensor {
+  const out = empty(x._shape, x._dtype);
   const od = out._storage.data;
   const src = x._contiguous_data();
   const strides = contiguous_strides(shape);
@@ -44,7 +44,7 @@ export function flip(...args: PyArgs<[input: Tensor, dims: number | number[]], {
 }
 
 function flip_dims(x: Tensor, dims: readonly number[]): Tensor {
-  const maps = x.shape.map((s, d) => (dims.includes(d) ? Int32Array.from({ length: s }, (_, c) => s - 1 - c) : null));
+  const maps = x._shape.map((s, d) => (dims.includes(d) ? Int32Array.from({ length: s }, (_, c) => s - 1 - c) : null));
   const out = remap_dims(x, maps);
   record('FlipBackward0', [x], [out], (_c, [g]) => [flip_dims(g!, dims)]);
   return out;
@@ -67,7 +67,7 @@ export function roll(...args: PyArgs<[input: Tensor, shifts: number | number[], 
 
 /** `roll` on checked arguments; no dims rolls the flattened elements (one RollBackward0 all the same). */
 function roll_dims(x: Tensor, shifts: readonly number[], dims: readonly number[]): Tensor {
-  const shape = dims.length === 0 || x.ndim === 0 ? [x.numel()] : x.shape;
+  const shape = dims.length === 0 || x.ndim === 0 ? [x.numel()] : x._shape;
   const maps: (Int32Array | null)[] = shape.map(() => null);
   (dims.length === 0 ? [0] : dims).forEach((d, k) => {
     const s = shape[d]!;
@@ -120,11 +120,11 @@ function cumsum_dim(x: Tensor, d: number, reverse: boolean): Tensor {
  * @hidden
  */
 export function scan_dim(x: Tensor, d: number, reverse: boolean, init: number, step: (acc: number, v: number) => number): Tensor {
-  const shape = x.ndim === 0 ? [1] : x.shape;
+  const shape = x.ndim === 0 ? [1] : x._shape;
   const size = shape[d]!;
   const outer = numel_of(shape.slice(0, d));
   const inner = numel_of(shape.slice(d + 1));
-  const out = empty(x.shape, x._dtype);
+  const out = empty(x._shape, x._dtype);
   const od = out._storage.data;
   const src = x._contiguous_data();
   for (let o = 0; o < outer; o++) {

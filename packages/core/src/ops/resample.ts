@@ -74,8 +74,8 @@ export function interpolate_nd(...args: PyArgs<[input: Tensor], { input?: Tensor
   }
   if (a.align_corners !== null && want === undefined) throw new Error('align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear');
   if (a.antialias) throw new Error('tsgrad: antialias=True is not supported');
-  const sp = a.input.shape.slice(2);
-  const lead = a.input.shape.slice(0, 2);
+  const sp = a.input._shape.slice(2);
+  const lead = a.input._shape.slice(0, 2);
   const expand = (v: number[]): number[] => (v.length === 1 ? sp.map(() => v[0]!) : v);
   let out: number[];
   let sf: (number | null)[] = sp.map(() => null);
@@ -122,9 +122,9 @@ export function pixel_shuffle(...args: PyArgs<[input: Tensor, upscale_factor: nu
   const { input, upscale_factor: r } = PIXEL_SHUFFLE.parse(args);
   if (input.ndim < 3) throw new Error(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
   if (r <= 0) throw new Error(`pixel_shuffle expects a positive upscale_factor, but got ${r}`);
-  const [C, H, W] = input.shape.slice(-3) as [number, number, number];
+  const [C, H, W] = input._shape.slice(-3) as [number, number, number];
   if (C % (r * r) !== 0) throw new Error(`pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=${C} is not divisible by ${r * r}`);
-  const lead = input.shape.slice(0, -3);
+  const lead = input._shape.slice(0, -3);
   const n = lead.length;
   const x = input.reshape([...lead, C / (r * r), r, r, H, W]);
   const perm = [...lead.map((_, i) => i), n, n + 3, n + 1, n + 4, n + 2];
@@ -144,10 +144,10 @@ export function pixel_unshuffle(...args: PyArgs<[input: Tensor, downscale_factor
   const { input, downscale_factor: r } = PIXEL_UNSHUFFLE.parse(args);
   if (input.ndim < 3) throw new Error(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${input.ndim} dimension(s)`);
   if (r <= 0) throw new Error(`pixel_unshuffle expects a positive downscale_factor, but got ${r}`);
-  const [C, H, W] = input.shape.slice(-3) as [number, number, number];
+  const [C, H, W] = input._shape.slice(-3) as [number, number, number];
   if (H % r !== 0) throw new Error(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${H} is not divisible by ${r}`);
   if (W % r !== 0) throw new Error(`pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=${W} is not divisible by ${r}`);
-  const lead = input.shape.slice(0, -3);
+  const lead = input._shape.slice(0, -3);
   const n = lead.length;
   const x = input.reshape([...lead, C, H / r, r, W / r, r]);
   const perm = [...lead.map((_, i) => i), n, n + 2, n + 4, n + 1, n + 3];
@@ -160,8 +160,8 @@ export function channel_shuffle(...args: PyArgs<[input: Tensor, groups: number],
   if (tracing) return trace_op('aten::channel_shuffle', channel_shuffle, args, CHANNEL_SHUFFLE);
   const { input, groups: g } = CHANNEL_SHUFFLE.parse(args);
   if (g <= 0) throw new Error(`Number of groups to divide channels in must be positive. Value of groups:${g}`);
-  const C = input.shape[1]!;
+  const C = input._shape[1]!;
   if (C % g !== 0) throw new Error(`Number of channels must be divisible by groups. Got ${C} channels and ${g} groups.`);
-  const [N, , ...rest] = input.shape as [number, number, ...number[]];
-  return input.reshape([N, g, C / g, ...rest]).transpose(1, 2).reshape(input.shape);
+  const [N, , ...rest] = input._shape as [number, number, ...number[]];
+  return input.reshape([N, g, C / g, ...rest]).transpose(1, 2).reshape(input._shape);
 }

@@ -26,7 +26,7 @@ export type MultinomialMethodArgs = PyArgs<[num_samples: number, replacement: bo
 function check_weights(input: Tensor, n: number, replacement: boolean): void {
   if (!is_floating(input._dtype)) throw new Error(`multinomial only supports floating-point dtypes for input, got: ${scalar_type_name(input._dtype)}`);
   if (input.ndim !== 1 && input.ndim !== 2) throw new Error('prob_dist must be 1 or 2 dim');
-  const categories = input.shape[input.ndim - 1]!;
+  const categories = input._shape[input.ndim - 1]!;
   if (!replacement && n > categories) throw new Error('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
   if (n <= 0) throw new Error('cannot sample n_sample <= 0 samples');
   if (categories > 2 ** 24) throw new Error('number of categories cannot exceed 2^24');
@@ -56,8 +56,8 @@ export function multinomial(...args: PyArgs<[input: Tensor, num_samples: number,
   const { input, num_samples: n, replacement, generator } = MULTINOMIAL.parse(args);
   check_weights(input, n, replacement);
   const g = generator ?? default_generator;
-  const categories = input.shape[input.ndim - 1]!;
-  const rows = input.ndim === 1 ? 1 : input.shape[0]!;
+  const categories = input._shape[input.ndim - 1]!;
+  const rows = input.ndim === 1 ? 1 : input._shape[0]!;
   const w = input._contiguous_data();
   const out = empty(input.ndim === 1 ? [n] : [rows, n], 'int64');
   const od = out._storage.data;

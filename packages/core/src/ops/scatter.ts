@@ -50,11 +50,11 @@ export function index_select(...args: PyArgs<[input: Tensor, dim: number, index:
   if (tracing) return trace_op('aten::index_select', index_select, args, INDEX_SELECT);
   const { input: x, dim, index } = INDEX_SELECT.parse(args);
   const d = normalize_dim(dim, x.ndim);
-  const idx = index_positions('index_select', index, x.ndim === 0 ? 1 : x.shape[d]!);
-  const shape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? idx.length : s));
+  const idx = index_positions('index_select', index, x.ndim === 0 ? 1 : x._shape[d]!);
+  const shape = x.ndim === 0 ? [] : x._shape.map((s, i) => (i === d ? idx.length : s));
   const out = empty(shape, x._dtype);
-  select_rows(x._contiguous_data(), out._storage.data, x.shape, d, idx, false);
-  const base = x.shape;
+  select_rows(x._contiguous_data(), out._storage.data, x._shape, d, idx, false);
+  const base = x._shape;
   record('IndexSelectBackward0', [x], [out], (ctx, [g]) => [index_add_zeros(g!, d, ctx.saved_tensors[0]!, base)], [index]);
   return out;
 }
@@ -121,10 +121,10 @@ function check_scatter(op: string, x: Tensor, d: number, index: Tensor, src: Ten
   if (src !== null && src._dtype !== x._dtype) throw new Error(`${op}(): Expected self.dtype to be equal to src.dtype`);
   if (Math.max(index.ndim, 1) !== Math.max(x.ndim, 1)) throw new Error('Index tensor must have the same number of dimensions as self tensor');
   if (src !== null && Math.max(index.ndim, 1) !== Math.max(src.ndim, 1)) throw new Error('Index tensor must have the same number of dimensions as src tensor');
-  const bad = index.shape.some((s, k) => (k !== d && s > x.shape[k]!) || (src !== null && s > (src.shape[k] ?? 1)));
+  const bad = index._shape.some((s, k) => (k !== d && s > x._shape[k]!) || (src !== null && s > (src._shape[k] ?? 1)));
   if (bad) {
-    const vs_src = src === null ? '' : ` and to be smaller size than src [${src.shape.join(', ')}]`;
-    throw new Error(`Expected index [${index.shape.join(', ')}] to be smaller than self [${x.shape.join(', ')}] apart from dimension ${d}${vs_src}`);
+    const vs_src = src === null ? '' : ` and to be smaller size than src [${src._shape.join(', ')}]`;
+    throw new Error(`Expected index [${index._shape.join(', ')}] to be smaller than self [${x._shape.join(', ')}] apart from dimension ${d}${vs_src}`);
   }
 }
 
@@ -135,11 +135,11 @@ function window_data(t: Tensor, shape: readonly number[]): ArrayLike<number> {
 
 /** A copy of `x` with `src` (or a number) written, added or multiplied at `index` along `dim`. */
 function scatter_values(x: Tensor, d: number, index: Tensor, src: Tensor | Scalar, reduce: ScatterReduce | null): Tensor {
-  const plan = gather_plan(index, d, x.ndim === 0 ? [1] : x.shape);
-  const out = empty(x.shape, x._dtype);
+  const plan = gather_plan(index, d, x.ndim === 0 ? [1] : x._shape);
+  const out = empty(x._shape, x._dtype);
   const od = out._storage.data;
   od.set(x._contiguous_data());
-  const values = src instanceof Tensor ? window_data(src, index.shape) : null;
+  const values = src instanceof Tensor ? window_data(src, index._shape) : null;
   const v0 = Number(src);
   for (let i = 0; i < plan.length; i++) {
     const v = values === null ? v0 : values[i]!;
@@ -259,7 +259,7 @@ export function one_hot(...args: PyArgs<[input: Tensor, num_classes: number], { 
   if (lo < 0) throw new Error('Class values must be non-negative.');
   const n = num_classes === -1 ? hi + 1 : num_classes;
   if (hi >= n || n < 0) throw new Error('Class values must be smaller than num_classes.');
-  const out = empty([...input.shape, n], 'int64');
+  const out = empty([...input._shape, n], 'int64');
   const od = out._storage.data;
   for (let i = 0; i < idx.length; i++) od[i * n + idx[i]!] = 1;
   return out;
@@ -269,7 +269,7 @@ export function one_hot(...args: PyArgs<[input: Tensor, num_classes: number], { 
 function index_rows(op: 'index_add_' | 'index_copy_' | 'index_fill_', x: Tensor, d: number, index: Tensor): ArrayLike<number> {
   if (index._dtype !== 'int64') throw new Error(op === 'index_fill_' ? 'index_fill_(): Expected dtype int64 for index.' : `${op}(): Expected dtype int32/int64 for index`);
   if (index.ndim > 1) throw new Error(op === 'index_copy_' ? `index_copy_(): Index should have dimension 1 or 0 (got ${index.ndim})` : `${op}(): Index is supposed to be a vector`);
-  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  const size = x.ndim === 0 ? 1 : x._shape[d]!;
   const idx = index._contiguous_data();
   // index_fill counts negative positions from the end; index_add and index_copy refuse them, each in its words
   const lo = op === 'index_fill_' ? -size : 0;
@@ -284,26 +284,26 @@ function index_rows(op: 'index_add_' | 'index_copy_' | 'index_fill_', x: Tensor,
 /** `source` checked against `x` for index_add / index_copy: same dtype, its `d` size the index's length. */
 function check_source(op: string, x: Tensor, d: number, idx: ArrayLike<number>, source: Tensor): void {
   if (source._dtype !== x._dtype) throw new Error(`${op}(): self (${scalar_type_name(x._dtype)}) and source (${scalar_type_name(source._dtype)}) must have the same scalar type`);
-  const n = source.ndim === 0 ? 1 : source.shape[d] ?? 1;
+  const n = source.ndim === 0 ? 1 : source._shape[d] ?? 1;
   if (n !== idx.length) {
     throw new Error(op === 'index_add_'
       ? `index_add_(): Number of indices (${idx.length}) should be equal to source.size(dim): (${n}), for dim: ${d}`
       : `${op}(): Number of indices (${idx.length}) should be equal to source.size(dim) (${n})`);
   }
-  const off = (t: Tensor): string => t.shape.filter((_, i) => i !== d).join(',');
-  const bad = x.shape.findIndex((s, k) => k !== d && source.ndim !== 0 && s !== source.shape[k]);
-  if (op === 'index_add_' && bad >= 0) throw new Error(`The size of tensor a (${x.shape[bad]}) must match the size of tensor b (${source.shape[bad]}) at non-singleton dimension ${bad}`);
+  const off = (t: Tensor): string => t._shape.filter((_, i) => i !== d).join(',');
+  const bad = x._shape.findIndex((s, k) => k !== d && source.ndim !== 0 && s !== source._shape[k]);
+  if (op === 'index_add_' && bad >= 0) throw new Error(`The size of tensor a (${x._shape[bad]}) must match the size of tensor b (${source._shape[bad]}) at non-singleton dimension ${bad}`);
   if (source.ndim !== 0 && x.ndim !== 0 && off(source) !== off(x)) {
-    throw new Error(`${op}(): Source/destination tensor must have same slice shapes. Destination slice shape: ${x.shape.filter((_, i) => i !== d).join(' ')} at dimension ${d} and source slice shape: ${source.shape.filter((_, i) => i !== d).join(' ')} at dimension 0.`);
+    throw new Error(`${op}(): Source/destination tensor must have same slice shapes. Destination slice shape: ${x._shape.filter((_, i) => i !== d).join(' ')} at dimension ${d} and source slice shape: ${source._shape.filter((_, i) => i !== d).join(' ')} at dimension 0.`);
   }
 }
 
 /** A copy of `x` with `src`'s rows (or one number) added / written at `idx` along `d`. */
 function write_rows(x: Tensor, d: number, idx: ArrayLike<number>, src: Tensor | number, add: boolean, alpha = 1): Tensor {
-  const out = empty(x.shape, x._dtype);
+  const out = empty(x._shape, x._dtype);
   const od = out._storage.data;
   od.set(x._contiguous_data());
-  const [outer, size, inner] = split_at(x.ndim === 0 ? [1] : x.shape, d);
+  const [outer, size, inner] = split_at(x.ndim === 0 ? [1] : x._shape, d);
   const sd = typeof src === 'number' ? null : src._contiguous_data();
   const n = idx.length;
   for (let o = 0; o < outer; o++) {

@@ -11,7 +11,7 @@ import { signature, type PyArgs } from '../signature.js';
 
 /** `x` and `mask` broadcast against each other, as flat data of their common shape. */
 function broadcast_pair(x: Tensor, mask: Tensor): { shape: number[]; xd: ArrayLike<number>; md: ArrayLike<number> } {
-  const shape = broadcast_shapes(mask.shape, x.shape);
+  const shape = broadcast_shapes(mask._shape, x._shape);
   return { shape, xd: expand(x.detach(), shape)._contiguous_data(), md: expand(mask, shape)._contiguous_data() };
 }
 
@@ -64,7 +64,7 @@ export function nonzero(...args: PyArgs<[input: Tensor], { input?: Tensor; as_tu
   const { input: x, as_tuple } = NONZERO.parse(args);
   const coords = nonzero_coords(x);
   if (!as_tuple) return coords;
-  const n = coords.shape[0]!;
+  const n = coords._shape[0]!;
   const nd = Math.max(x.ndim, 1);
   const cd = coords._storage.data;
   return Array.from({ length: nd }, (_, d) => {
@@ -76,7 +76,7 @@ export function nonzero(...args: PyArgs<[input: Tensor], { input?: Tensor; as_tu
 
 function nonzero_coords(x: Tensor): Tensor {
   const d = x._contiguous_data();
-  const shape = x.shape;
+  const shape = x._shape;
   const hits: number[] = [];
   let n = 0;
   for (let i = 0; i < d.length; i++) {
@@ -135,10 +135,10 @@ export function take(...args: PyArgs<[input: Tensor, index: Tensor], { input?: T
 }
 
 function take_at(x: Tensor, index: Tensor, pos: Int32Array): Tensor {
-  const out = empty(index.shape, x._dtype);
+  const out = empty(index._shape, x._dtype);
   const src = x._contiguous_data();
   for (let i = 0; i < pos.length; i++) out._storage.data[i] = src[pos[i]!]!;
-  const shape = x.shape;
+  const shape = x._shape;
   record('TakeBackward0', [x], [out], (ctx, [g]) => [put_add_zeros(g!, ctx.saved_tensors[0]!, pos, shape)], [index]);
   return out;
 }
@@ -177,8 +177,8 @@ export function take_along_dim(...args: PyArgs<[input: Tensor, indices: Tensor, 
     throw new Error(`torch.take_along_dim(): input and indices should have the same number of dimensions, but got ${x.ndim} dimensions for input, and ${indices.ndim} dimensions for indices`);
   }
   const d = normalize_dim(dim, x.ndim);
-  const common = broadcast_shapes(x.shape.map((s, i) => (i === d ? indices.shape[d]! : s)), indices.shape);
-  const xs = expand(x, common.map((s, i) => (i === d ? x.shape[d]! : s)));
-  const is = expand(indices, common.map((s, i) => (i === d ? indices.shape[d]! : s)));
+  const common = broadcast_shapes(x._shape.map((s, i) => (i === d ? indices._shape[d]! : s)), indices._shape);
+  const xs = expand(x, common.map((s, i) => (i === d ? x._shape[d]! : s)));
+  const is = expand(indices, common.map((s, i) => (i === d ? indices._shape[d]! : s)));
   return gather(xs, d, is);
 }

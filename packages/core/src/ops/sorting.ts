@@ -36,11 +36,11 @@ function ascending(a: number, b: number): number {
  * `node` names the recorded backward, which scatters the gradient back to those positions.
  */
 function sort_lines(x: Tensor, d: number, k: number, descending: boolean, node: string): [Tensor, Tensor] {
-  const shape = x.ndim === 0 ? [1] : x.shape;
+  const shape = x.ndim === 0 ? [1] : x._shape;
   const size = shape[d]!;
   const outer = numel_of(shape.slice(0, d));
   const inner = numel_of(shape.slice(d + 1));
-  const out_shape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s));
+  const out_shape = x.ndim === 0 ? [] : x._shape.map((s, i) => (i === d ? k : s));
   const values = empty(out_shape, x._dtype);
   const indices = empty(out_shape, 'int64');
   const src = x._contiguous_data();
@@ -64,7 +64,7 @@ function sort_lines(x: Tensor, d: number, k: number, descending: boolean, node: 
       }
     }
   }
-  const in_shape = x.shape;
+  const in_shape = x._shape;
   record(node, [x], [values], (ctx, [g]) => [in_shape.length === 0 ? g! : scatter_add_zeros(g!, d, ctx.saved_tensors[0]!, in_shape)], [indices]);
   return [values, indices];
 }
@@ -100,7 +100,7 @@ export function sort(...args: PyArgs<[input: Tensor, dim: number, descending: bo
   if (tracing) return trace_op('aten::sort', sort, args) as unknown as SortResult;
   const a = SORT.parse(args);
   const d = normalize_dim(a.dim, a.input.ndim);
-  const [values, indices] = sort_lines(a.input, d, a.input.ndim === 0 ? 1 : a.input.shape[d]!, a.descending, 'SortBackward0');
+  const [values, indices] = sort_lines(a.input, d, a.input.ndim === 0 ? 1 : a.input._shape[d]!, a.descending, 'SortBackward0');
   return values_indices<SortResult>('sort', values, indices);
 }
 
@@ -114,7 +114,7 @@ export function argsort(...args: PyArgs<[input: Tensor, dim: number, descending:
   if (tracing) return trace_op('aten::argsort', argsort, args, ARGSORT);
   const a = ARGSORT.parse(args);
   const d = normalize_dim(a.dim, a.input.ndim);
-  return sort_lines(a.input.detach(), d, a.input.ndim === 0 ? 1 : a.input.shape[d]!, a.descending, 'SortBackward0')[1];
+  return sort_lines(a.input.detach(), d, a.input.ndim === 0 ? 1 : a.input._shape[d]!, a.descending, 'SortBackward0')[1];
 }
 
 interface TopkParsed {
@@ -150,7 +150,7 @@ export function topk(...args: PyArgs<[input: Tensor, k: number, dim: number, lar
   if (tracing) return trace_op('aten::topk', topk, args) as unknown as SortResult;
   const a = TOPK.parse(args);
   const d = normalize_dim(a.dim, a.input.ndim);
-  const size = a.input.ndim === 0 ? 1 : a.input.shape[d]!;
+  const size = a.input.ndim === 0 ? 1 : a.input._shape[d]!;
   if (a.k < 0 || a.k > size) throw new Error('selected index k out of range');
   const [values, indices] = sort_lines(a.input, d, a.k, a.largest, 'TopkBackward0');
   return values_indices<SortResult>('topk', values, indices);

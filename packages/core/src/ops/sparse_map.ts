@@ -79,7 +79,7 @@ export class SparseMapBuilder {
  */
 export function apply_map(x: Tensor, map: SparseMap, lead: readonly number[], out_block: readonly number[], name: string, backward_name = name, backward_map = map.transpose()): Tensor {
   const B = numel_of(lead);
-  if (B * map.cols !== x.numel()) throw new Error(`apply_map: a map over ${map.cols} elements cannot read a tensor of shape [${x.shape.join(', ')}]`);
+  if (B * map.cols !== x.numel()) throw new Error(`apply_map: a map over ${map.cols} elements cannot read a tensor of shape [${x._shape.join(', ')}]`);
   const src = x._contiguous_data();
   const out = empty([...lead, ...out_block], float_dtype(x._dtype));
   const o = out._storage.data;
@@ -93,7 +93,7 @@ export function apply_map(x: Tensor, map: SparseMap, lead: readonly number[], ou
       o[oo + r] = s;
     }
   }
-  const in_block = x.shape.slice(lead.length);
+  const in_block = x._shape.slice(lead.length);
   record(name, [x], [out], (_c, [g]) => [apply_map(g!, backward_map, lead, in_block, backward_name, name)]);
   return out;
 }

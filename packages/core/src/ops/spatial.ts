@@ -82,9 +82,9 @@ function window_map(in_sp: readonly number[], kernel: readonly number[], stride:
 
 /** `[N, C, ...sp]` (or `[C, ...sp]` unbatched) split into its parts, checking the spatial rank. */
 function split_spatial(x: Tensor, nd: number, name: string): { lead: number[]; sp: number[]; batched: boolean } {
-  check_spatial_rank(name, x.shape, nd);
+  check_spatial_rank(name, x._shape, nd);
   const batched = x.ndim === nd + 2;
-  return { lead: x.shape.slice(0, x.ndim - nd), sp: x.shape.slice(x.ndim - nd), batched };
+  return { lead: x._shape.slice(0, x.ndim - nd), sp: x._shape.slice(x.ndim - nd), batched };
 }
 
 const tuple = (v: number | number[], n: number): number[] => (typeof v === 'number' ? new Array<number>(n).fill(v) : [...v]);
@@ -107,8 +107,8 @@ export function pad(...args: PyArgs<[input: Tensor, pad: number[], mode: string,
   const nd = amounts.length / 2;
   if (nd > input.ndim) throw new Error('Padding length should be less than or equal to two times the input dimension but got padding length ' + amounts.length + ' and input of dimension ' + input.ndim);
   if (mode !== 'constant' && value !== null && value !== 0) throw new Error(`Padding mode "${mode}" doesn't take in value argument.`);
-  const sp = input.shape.slice(input.ndim - nd);
-  const lead = input.shape.slice(0, input.ndim - nd);
+  const sp = input._shape.slice(input.ndim - nd);
+  const lead = input._shape.slice(0, input.ndim - nd);
   // amounts for the spatial dims in order (first spatial dim first)
   const before = sp.map((_, i) => amounts[2 * (nd - 1 - i)]!);
   const after = sp.map((_, i) => amounts[2 * (nd - 1 - i) + 1]!);
@@ -120,7 +120,7 @@ export function pad(...args: PyArgs<[input: Tensor, pad: number[], mode: string,
     for (let i = nd - 1; i >= 0; i--) {
       const n = sp[i]!;
       if (mode === 'reflect' && (before[i]! >= n || after[i]! >= n)) {
-        const of = nd === 2 ? String(input.ndim) : `[${input.shape.join(', ')}]`;
+        const of = nd === 2 ? String(input.ndim) : `[${input._shape.join(', ')}]`;
         throw new Error(`Argument #${4 + 2 * (nd - 1 - i)}: Padding size should be less than the corresponding input dimension, but got: padding (${before[i]}, ${after[i]}) at dimension ${input.ndim - nd + i} of input ${of}`);
       }
       if (mode === 'circular' && (before[i]! > n || after[i]! > n)) throw new Error('Padding value causes wrapping around more than once.');
@@ -192,15 +192,15 @@ export function col2im(...args: PyArgs<[input: Tensor, output_size: Ints, kernel
   if (tracing) return trace_op('aten::col2im', col2im, args, COL2IM);
   const a = COL2IM.parse(args);
   const x = a.input;
-  if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`Expected 2D (unbatched) or 3D (batched) input to fold, but got input of size: [${x.shape.join(', ')}]`);
+  if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`Expected 2D (unbatched) or 3D (batched) input to fold, but got input of size: [${x._shape.join(', ')}]`);
   check_geometry('fold', a.kernel_size, a.stride, a.padding, a.dilation);
   const w = window_map(a.output_size, a.kernel_size, a.stride, a.padding, a.dilation, false, 'fold');
   const L = numel_of(w.out);
-  const [CK, Lx] = x.shape.slice(-2) as [number, number];
+  const [CK, Lx] = x._shape.slice(-2) as [number, number];
   if (CK % w.K !== 0) throw new Error(`Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=${CK} and kernel_size=(${a.kernel_size.join(', ')})`);
   if (Lx !== L) throw new Error(`Given output_size=(${a.output_size.join(', ')}), kernel_size=(${a.kernel_size.join(', ')}), dilation=(${a.dilation.join(', ')}), padding=(${a.padding.join(', ')}), stride=(${a.stride.join(', ')}), expected size of input's dimension 2 to match the calculated number of sliding blocks ${w.out.join(' * ')} = ${L}, but got input.size(2)=${Lx}.`);
   const C = CK / w.K;
-  const lead = [...x.shape.slice(0, -2), C];
+  const lead = [...x._shape.slice(0, -2), C];
   const cols = x.reshape([...lead, w.K, L]).transpose(-1, -2);
   return apply_map(cols, w.map.transpose(), lead, a.output_size, 'Col2ImBackward0', 'Im2ColBackward0');
 }
@@ -224,14 +224,14 @@ function conv_nd(a: ConvArgs, nd: number, name: string): Tensor {
   const { weight, bias, groups } = a;
   const { lead, sp, batched } = split_spatial(a.input, nd, name);
   let x = batched ? a.input : a.input.unsqueeze(0);
-  const N = x.shape[0]!;
+  const N = x._shape[0]!;
   const C = lead[lead.length - 1]!;
-  const O = weight.shape[0]!;
-  const kernel = weight.shape.slice(2);
-  if (weight.ndim !== nd + 2) throw new Error(`Expected ${nd + 2}-dimensional weight for ${nd + 2}-dimensional input, but got ${weight.ndim}-dimensional weight of size [${weight.shape.join(', ')}]`);
+  const O = weight._shape[0]!;
+  const kernel = weight._shape.slice(2);
+  if (weight.ndim !== nd + 2) throw new Error(`Expected ${nd + 2}-dimensional weight for ${nd + 2}-dimensional input, but got ${weight.ndim}-dimensional weight of size [${weight._shape.join(', ')}]`);
   check_conv_args(a.stride, typeof a.padding === 'string' ? [0] : a.padding, a.dilation, groups);
   const { before, after } = conv_padding(a.padding, kernel, a.dilation, a.stride, nd);
-  check_conv_shapes(x.shape, weight.shape, groups, before.map((b, i) => (b + after[i]!) / 2), a.dilation);
+  check_conv_shapes(x._shape, weight._shape, groups, before.map((b, i) => (b + after[i]!) / 2), a.dilation);
   if (kernel.some((k) => k <= 0)) {
     throw new Error(nd === 3 ? `kernel size should be greater than zero, but got: ${kernel.join(' x ')} (TxHxW)` : `kernel size should be greater than zero, but got kernel_height: 1 kernel_width: ${kernel[0]}`);
   }
@@ -241,7 +241,7 @@ function conv_nd(a: ConvArgs, nd: number, name: string): Tensor {
     x = pad(x, before.flatMap((_, i) => (even[nd - 1 - i] ? [0, 0] : [before[nd - 1 - i]!, after[nd - 1 - i]!])));
   }
   const sym = before.map((p, i) => (even[i] ? p : 0));
-  const w = window_map(x.shape.slice(2), kernel, a.stride, sym, a.dilation, false, name);
+  const w = window_map(x._shape.slice(2), kernel, a.stride, sym, a.dilation, false, name);
   const L = numel_of(w.out);
   const G = groups;
   const Cg = C / G;
@@ -270,16 +270,16 @@ export function conv1d(...args: ConvArgsOf): Tensor {
   const a = CONV1D.parse(args);
   const p = typeof a.padding === 'string' ? a.padding : [0, a.padding[0]!];
   const batched = a.input.ndim === 3;
-  if (a.input.ndim !== 2 && a.input.ndim !== 3) throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${a.input.shape.join(', ')}]`);
+  if (a.input.ndim !== 2 && a.input.ndim !== 3) throw new Error(`Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: [${a.input._shape.join(', ')}]`);
   // PyTorch's checks on the 1-d shapes (the 2-d route would word them with a height of 1)
   if (a.weight.ndim === 3) {
     const padding = typeof a.padding === 'string' ? [0] : a.padding;
     // PyTorch checks dilation after widening to 2-d, so its message lists a height dilation of 1
     check_conv_args(a.stride, padding, [1, a.dilation[0]!], a.groups);
-    const x_shape = batched ? a.input.shape : [1, ...a.input.shape];
-    if (typeof a.padding !== 'string' || a.padding === 'valid') check_conv_shapes(x_shape, a.weight.shape, a.groups, padding, a.dilation);
+    const x_shape = batched ? a.input._shape : [1, ...a.input._shape];
+    if (typeof a.padding !== 'string' || a.padding === 'valid') check_conv_shapes(x_shape, a.weight._shape, a.groups, padding, a.dilation);
   }
-  if (p === 'same' && a.weight.shape[2]! % 2 === 0) return conv_nd(a, 1, 'conv1d');
+  if (p === 'same' && a.weight._shape[2]! % 2 === 0) return conv_nd(a, 1, 'conv1d');
   const x = (batched ? a.input : a.input.unsqueeze(0)).unsqueeze(2);
   const out = conv2d(x, a.weight.unsqueeze(2), a.bias, { stride: [1, a.stride[0]!], padding: p as [number, number] | 'same' | 'valid', dilation: [1, a.dilation[0]!], groups: a.groups }).squeeze(2);
   return batched ? out : out.squeeze(0);
@@ -302,14 +302,14 @@ function conv_transpose_nd(a: ConvTArgs, nd: number): Tensor {
   const name = `conv_transpose${nd}d`;
   const { weight, bias, groups: G } = a;
   const { lead, sp, batched } = split_spatial(a.input, nd, name);
-  check_conv_transpose_args(a.weight.shape.slice(2), a.stride, a.padding, a.output_padding, a.dilation, G);
+  check_conv_transpose_args(a.weight._shape.slice(2), a.stride, a.padding, a.output_padding, a.dilation, G);
   const x = batched ? a.input : a.input.unsqueeze(0);
-  const N = x.shape[0]!;
+  const N = x._shape[0]!;
   const C = lead[lead.length - 1]!;
-  if (weight.shape[0] !== C) throw new Error(`Given transposed=1, weight of size [${weight.shape.join(', ')}], expected input[${x.shape.join(', ')}] to have ${weight.shape[0]} channels, but got ${C} channels instead`);
-  const Og = weight.shape[1]!;
+  if (weight._shape[0] !== C) throw new Error(`Given transposed=1, weight of size [${weight._shape.join(', ')}], expected input[${x._shape.join(', ')}] to have ${weight._shape[0]} channels, but got ${C} channels instead`);
+  const Og = weight._shape[1]!;
   const O = Og * G;
-  const kernel = weight.shape.slice(2);
+  const kernel = weight._shape.slice(2);
   check_geometry(name, kernel, a.stride, a.padding, a.dilation);
   const out_sp = sp.map((n, i) => (n - 1) * a.stride[i]! - 2 * a.padding[i]! + a.dilation[i]! * (kernel[i]! - 1) + a.output_padding[i]! + 1);
   const w = window_map(out_sp, kernel, a.stride, a.padding, a.dilation, false, name, sp);
@@ -639,7 +639,7 @@ function max_unpool_nd(args: readonly unknown[], nd: number): Tensor {
   const a = MAX_UNPOOL_SIGS[nd - 1]!.parse(args);
   const name = `max_unpool${nd}d`;
   const { lead, sp } = split_spatial(a.input, nd, name);
-  if (a.indices.shape.join() !== a.input.shape.join()) throw new Error(`Expected shape of indices to be same as that of the input tensor (${a.input.shape.join(', ')}) but got indices tensor with shape: (${a.indices.shape.join(', ')})`);
+  if (a.indices._shape.join() !== a.input._shape.join()) throw new Error(`Expected shape of indices to be same as that of the input tensor (${a.input._shape.join(', ')}) but got indices tensor with shape: (${a.indices._shape.join(', ')})`);
   const stride = a.stride ?? a.kernel_size;
   const default_out = sp.map((n, i) => (n - 1) * stride[i]! - 2 * a.padding[i]! + a.kernel_size[i]!);
   let out = default_out;

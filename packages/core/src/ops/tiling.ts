@@ -20,7 +20,7 @@ export function repeat(...args: PyArgs<[input: Tensor, ...repeats: (number | num
   if (tracing) return trace_op('aten::repeat', repeat, args, REPEAT);
   const { input: x, repeats } = REPEAT.parse(args);
   if (repeats.length < x.ndim) throw new Error('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
-  const base = [...new Array<number>(repeats.length - x.ndim).fill(1), ...x.shape];
+  const base = [...new Array<number>(repeats.length - x.ndim).fill(1), ...x._shape];
   const shape = base.map((s, i) => s * repeats[i]!);
   const bad = shape.find((s) => s < 0);
   if (bad !== undefined) throw new Error(`Trying to create tensor with negative dimension ${bad}: [${shape.join(', ')}]`);
@@ -43,7 +43,7 @@ function tiled(x: Tensor, base: readonly number[], repeats: readonly number[]): 
     }
     od[i] = src[at]!;
   }
-  const in_shape = x.shape;
+  const in_shape = x._shape;
   record('RepeatBackward0', [x], [out], (_c, [g]) => {
     // [r0, s0, r1, s1, …] summed over the r's
     const split = base.flatMap((s, i) => [repeats[i]!, s]);
@@ -65,7 +65,7 @@ export function broadcast_tensors(...tensors: (Tensor | Tensor[])[]): Tensor[] {
   list.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 0, but got ${typeof t}`);
   });
-  const shape = list.reduce<number[]>((s, t) => broadcast_shapes(s, t.shape), []);
+  const shape = list.reduce<number[]>((s, t) => broadcast_shapes(s, t._shape), []);
   return list.map((t) => expand(t, shape));
 }
 

@@ -17,8 +17,8 @@ const TRIU = signature<{ input: Tensor; diagonal: number }>('triu(Tensor input, 
 
 function triangle(x: Tensor, diagonal: number, lower: boolean): Tensor {
   if (x.ndim < 2) throw new Error(`${lower ? 'tril' : 'triu'}: input tensor must have at least 2 dimensions`);
-  const mask = triangle_mask(x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, diagonal, lower);
-  const out = empty(x.shape, x._dtype);
+  const mask = triangle_mask(x._shape[x.ndim - 2]!, x._shape[x.ndim - 1]!, diagonal, lower);
+  const out = empty(x._shape, x._dtype);
   const xd = x._contiguous_data();
   const md = mask._storage.data;
   const n = md.length;

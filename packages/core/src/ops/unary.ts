@@ -185,7 +185,7 @@ export function threshold_backward(g: Tensor, r: Tensor, threshold = 0): Tensor 
   const gx = threshold === 0 ? map_binary(g, r, 'relu_mask', g._dtype) : no_grad(() => where(gt(r, threshold), g, 0));
   record('ThresholdBackwardBackward0', [g, r], [gx], (ctx, [u]) => {
     const [rs] = ctx.saved_tensors;
-    return [ctx.needs_input_grad(0) ? threshold_backward(u!, rs!, threshold) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!._dtype) : null];
+    return [ctx.needs_input_grad(0) ? threshold_backward(u!, rs!, threshold) : null, ctx.needs_input_grad(1) ? empty(u!._shape, u!._dtype) : null];
   }, [r]);
   return gx;
 }
@@ -234,7 +234,7 @@ function leaky_relu_backward(g: Tensor, x: Tensor, slope: number): Tensor {
   const gx = no_grad(() => where(gt(x, 0), g, mul(g, slope)));
   record('LeakyReluBackwardBackward0', [g, x], [gx], (ctx, [u]) => {
     const [xs] = ctx.saved_tensors;
-    return [ctx.needs_input_grad(0) ? leaky_relu_backward(u!, xs!, slope) : null, ctx.needs_input_grad(1) ? empty(u!.shape, u!._dtype) : null];
+    return [ctx.needs_input_grad(0) ? leaky_relu_backward(u!, xs!, slope) : null, ctx.needs_input_grad(1) ? empty(u!._shape, u!._dtype) : null];
   }, [x]);
   return gx;
 }

@@ -48,7 +48,7 @@ export function as_view(x: Tensor, g: Geometry, creation: CreationMeta = Creatio
  * @hidden
  */
 export function geometry(x: Tensor): Geometry {
-  return { shape: x.shape, strides: x._strides, offset: x._offset };
+  return { shape: x._shape, strides: x._strides, offset: x._offset };
 }
 
 function contiguous_geometry(shape: readonly number[]): Geometry {
@@ -91,14 +91,14 @@ export function compute_stride(old_shape: readonly number[], old_strides: readon
 
 function view_impl(x: Tensor, shape: readonly number[], name: string): Tensor {
   const target = infer_size(shape, x.numel());
-  const strides = compute_stride(x.shape, x._strides, target);
+  const strides = compute_stride(x._shape, x._strides, target);
   if (strides === null) {
     throw new Error(
       "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
     );
   }
   const out = as_view(x, { shape: target, strides, offset: x._offset });
-  const in_shape = x.shape;
+  const in_shape = x._shape;
   record(name, [x], [out], (_c, [g]) => [reshape(g!, in_shape)]);
   return out;
 }
@@ -124,7 +124,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::reshape', reshape, [x, shape]);
   const target = infer_size(shape, x.numel(), 'reshape');
-  if (compute_stride(x.shape, x._strides, target) !== null) return view(x, target);
+  if (compute_stride(x._shape, x._strides, target) !== null) return view(x, target);
   return view_impl(clone(x), target, 'UnsafeViewBackward0');
 }
 
@@ -136,7 +136,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export function unsafe_view(x: Tensor, shape: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::_unsafe_view', unsafe_view, [x, shape]) as Tensor;
   const target = infer_size(shape, x.numel());
-  if (compute_stride(x.shape, x._strides, target) !== null) return view_impl(x, target, 'UnsafeViewBackward0');
+  if (compute_stride(x._shape, x._strides, target) !== null) return view_impl(x, target, 'UnsafeViewBackward0');
   return view_impl(clone(x), target, 'UnsafeViewBackward0');
 }
 
@@ -156,7 +156,7 @@ export function flatten(...args: PyArgs<[input: Tensor, start_dim: number, end_d
   const e = normalize_dim(end_dim, x.ndim);
   if (s > e) throw new Error('flatten() has invalid args: start_dim cannot come after end_dim');
   if (s === e) return x;
-  const shape = [...x.shape.slice(0, s), numel_of(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  const shape = [...x._shape.slice(0, s), numel_of(x._shape.slice(s, e + 1)), ...x._shape.slice(e + 1)];
   return reshape(x, shape);
 }
 
@@ -170,7 +170,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   if (tracing) return trace_op('aten::transpose', transpose, [x, dim0, dim1]);
   const a = normalize_dim(dim0, x.ndim);
   const b = normalize_dim(dim1, x.ndim);
-  const shape = [...x.shape];
+  const shape = [...x._shape];
   const strides = [...x._strides];
   [shape[a], shape[b]] = [shape[b]!, shape[a]!];
   [strides[a], strides[b]] = [strides[b]!, strides[a]!];
@@ -188,7 +188,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 export function t(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::t', t, [x]);
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  const out = x.ndim < 2 ? as_view(x, geometry(x)) : as_view(x, { shape: [x.shape[1]!, x.shape[0]!], strides: [x._strides[1]!, x._strides[0]!], offset: x._offset });
+  const out = x.ndim < 2 ? as_view(x, geometry(x)) : as_view(x, { shape: [x._shape[1]!, x._shape[0]!], strides: [x._strides[1]!, x._strides[0]!], offset: x._offset });
   record('TBackward0', [x], [out], (_c, [g]) => [t(g!)]);
   return out;
 }
@@ -207,7 +207,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   }
   const d = dims.map((v) => normalize_dim(v, x.ndim));
   if (new Set(d).size !== d.length) throw new Error('permute(): duplicate dims are not allowed.');
-  const out = as_view(x, { shape: d.map((i) => x.shape[i]!), strides: d.map((i) => x._strides[i]!), offset: x._offset });
+  const out = as_view(x, { shape: d.map((i) => x._shape[i]!), strides: d.map((i) => x._strides[i]!), offset: x._offset });
   const inverse = new Array<number>(d.length);
   d.forEach((v, i) => (inverse[v] = i));
   record('PermuteBackward0', [x], [out], (_c, [g]) => [permute(g!, inverse)]);
@@ -223,7 +223,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   if (tracing) return trace_op('aten::unsqueeze', unsqueeze, [x, dim]);
   const d = normalize_dim(dim, x.ndim + 1);
-  const shape = [...x.shape];
+  const shape = [...x._shape];
   const strides = [...x._strides];
   const st = d < x.ndim ? shape[d]! * strides[d]! : 1;
   shape.splice(d, 0, 1);
@@ -245,13 +245,13 @@ export function squeeze(x: Tensor, dim?: number | null, node_name?: string): Ten
   if (tracing) return trace_op('aten::squeeze', squeeze, [x, dim, node_name]);
   const all = dim === undefined || dim === null;
   const d = all ? -1 : normalize_dim(dim, x.ndim);
-  const keep = x.shape.map((s, i) => (all ? s !== 1 : !(i === d && s === 1)));
+  const keep = x._shape.map((s, i) => (all ? s !== 1 : !(i === d && s === 1)));
   const out = as_view(x, {
-    shape: x.shape.filter((_, i) => keep[i]),
+    shape: x._shape.filter((_, i) => keep[i]),
     strides: x._strides.filter((_, i) => keep[i]),
     offset: x._offset,
   });
-  const in_shape = x.shape;
+  const in_shape = x._shape;
   record(node_name ?? (all ? 'SqueezeBackward0' : 'SqueezeBackward1'), [x], [out], (_c, [g]) => [reshape(g!, in_shape)]);
   return out;
 }
@@ -266,7 +266,7 @@ export function squeeze(x: Tensor, dim?: number | null, node_name?: string): Ten
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   if (tracing) return trace_op('aten::expand', expand, [x, sizes]);
   if (sizes.length < x.ndim) {
-    throw new Error(`expand(torch.FloatTensor{[${x.shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
+    throw new Error(`expand(torch.FloatTensor{[${x._shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
   }
   const float_at = sizes.findIndex((s) => !Number.isInteger(s));
   if (float_at >= 0) throw new TypeError(`expand(): argument 'size' must be tuple of ints, but found element of type ${typeof sizes[float_at]} at pos ${float_at + 1}`.replace('type number', 'type float'));
@@ -275,22 +275,22 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   const strides: number[] = [];
   sizes.forEach((s, i) => {
     const j = i - lead;
-    const cur = j >= 0 ? x.shape[j]! : 1;
+    const cur = j >= 0 ? x._shape[j]! : 1;
     const size = s === -1 ? cur : s;
     if (j < 0 && s === -1) throw new Error(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
     if (cur !== size && cur !== 1) {
-      throw new Error(`The expanded size of the tensor (${size}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: [${sizes.join(', ')}].  Tensor sizes: [${x.shape.join(', ')}]`);
+      throw new Error(`The expanded size of the tensor (${size}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: [${sizes.join(', ')}].  Tensor sizes: [${x._shape.join(', ')}]`);
     }
     shape.push(size);
     strides.push(j < 0 || cur !== size ? 0 : x._strides[j]!);
   });
-  if (shapes_equal(shape, x.shape)) {
+  if (shapes_equal(shape, x._shape)) {
     const out = as_view(x, geometry(x));
     record('ExpandBackward0', [x], [out], (_c, [g]) => [g!]);
     return out;
   }
   const out = as_view(x, { shape, strides, offset: x._offset });
-  const in_shape = x.shape;
+  const in_shape = x._shape;
   record('ExpandBackward0', [x], [out], (_c, [g]) => [sum_to(g!, in_shape)]);
   return out;
 }
@@ -303,7 +303,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
  */
 export function clone(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::clone', clone, [x]);
-  const out = empty(x.shape, x._dtype);
+  const out = empty(x._shape, x._dtype);
   kernels().contiguous(x._view, out._storage.data);
   record('CloneBackward0', [x], [out], (_c, [g]) => [g!]);
   return out;
@@ -351,7 +351,7 @@ function strided_copy(x: Tensor, geom: Geometry): Tensor {
   const c = contiguous(x).detach();
   const src = as_view(c, geom);
   const out = clone(src).detach();
-  const base_shape = x.shape;
+  const base_shape = x._shape;
   record('AsStridedBackward0', [x], [out], (_c, [g]) => [view_scatter(g!, base_shape, geom, 'AsStridedScatterBackward0')]);
   return out;
 }
@@ -387,11 +387,11 @@ export function select(...args: PyArgs<[input: Tensor, dim: number, index: numbe
   const { input: x, dim, index } = SELECT.parse(args);
   if (x.ndim === 0) throw new Error('select() cannot be applied to a 0-dim tensor.');
   const d = normalize_dim(dim, x.ndim);
-  const size = x.shape[d]!;
-  if (index < -size || index >= size) throw new RangeError(`select(): index ${index} out of range for tensor of size [${x.shape.join(', ')}] at dimension ${d}`);
+  const size = x._shape[d]!;
+  if (index < -size || index >= size) throw new RangeError(`select(): index ${index} out of range for tensor of size [${x._shape.join(', ')}] at dimension ${d}`);
   const i = index < 0 ? index + size : index;
   const out = as_view(x, select_geometry(geometry(x), d, i));
-  const base = x.shape;
+  const base = x._shape;
   record('SelectBackward0', [x], [out], (_c, [g]) => [view_scatter(g!, base, select_geometry(contiguous_geometry(base), d, i), 'SelectBackwardBackward0')]);
   return out;
 }
@@ -411,13 +411,13 @@ export function slice(x: Tensor, dim: number, start: number | null = null, stop:
   }
   if (step === 0) throw new Error('slice step cannot be zero');
   if (step < 0) throw new Error('step must be greater than zero');
-  const size = x.shape[d]!;
+  const size = x._shape[d]!;
   const clampi = (v: number): number => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
   const s = start === null ? 0 : clampi(start);
   const e = Math.max(stop === null ? size : clampi(stop), s);
   const length = Math.ceil((e - s) / step);
   const out = as_view(x, slice_geometry(geometry(x), d, s, length, step));
-  const base = x.shape;
+  const base = x._shape;
   record('SliceBackward0', [x], [out], (_c, [g]) => [view_scatter(g!, base, slice_geometry(contiguous_geometry(base), d, s, length, step), 'SliceBackwardBackward0')]);
   return out;
 }
@@ -434,7 +434,7 @@ export function narrow(...args: PyArgs<[input: Tensor, dim: number, start: numbe
   if (tracing) return trace_op('aten::narrow', narrow, args, NARROW);
   const { input: x, dim, start, length } = NARROW.parse(args);
   const d = normalize_dim(dim, x.ndim);
-  const size = x.shape[d]!;
+  const size = x._shape[d]!;
   if (length < 0) throw new Error('narrow(): length must be non-negative.');
   if (start < -size || start > size) throw new RangeError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
   const s = start < 0 ? start + size : start;
@@ -466,7 +466,7 @@ export function split(
  */
 function split_pieces(x: Tensor, size: number | number[], dim: number, name: string, safe: boolean): Tensor[] {
   const d = normalize_dim(dim, x.ndim);
-  const total = x.shape[d]!;
+  const total = x._shape[d]!;
   let sizes: number[];
   if (Array.isArray(size)) {
     if (size.some((n) => n < 0)) throw new Error(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[${size.join(', ')}]`);
@@ -484,7 +484,7 @@ function split_pieces(x: Tensor, size: number | number[], dim: number, name: str
     // an unsafe piece shares the memory but has its own version counter, as PyTorch's
     return safe ? as_view(x, g, CreationMeta.MULTI_OUTPUT_NODE) : new Tensor(new Storage(x._storage.data), g.shape, x._dtype, g.strides, g.offset);
   });
-  const shapes = pieces.map((p) => p.shape);
+  const shapes = pieces.map((p) => p._shape);
   const dtype = x._dtype;
   record(name, [x], pieces, (_c, grads) => [cat(grads.map((g, i) => g ?? empty(shapes[i]!, dtype)), d)]);
   return pieces;
@@ -544,7 +544,7 @@ export function chunk(...args: PyArgs<[input: Tensor, chunks: number, dim: numbe
   if (x.ndim === 0) throw new Error('chunk expects at least a 1-dimensional tensor');
   if (chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalize_dim(dim, x.ndim);
-  return split(x, Math.ceil(x.shape[d]! / chunks), d);
+  return split(x, Math.ceil(x._shape[d]! / chunks), d);
 }
 
 const UNSAFE_CHUNK = signature<{ input: Tensor; chunks: number; dim: number }>('unsafe_chunk(Tensor input, int chunks, int dim=0)');
@@ -561,7 +561,7 @@ export function unsafe_chunk(...args: PyArgs<[input: Tensor, chunks: number, dim
   if (x.ndim === 0) throw new Error('chunk expects at least a 1-dimensional tensor');
   if (chunks <= 0) throw new Error(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normalize_dim(dim, x.ndim);
-  return split_pieces(x, Math.ceil(x.shape[d]! / chunks), d, 'UnsafeSplitBackward0', false);
+  return split_pieces(x, Math.ceil(x._shape[d]! / chunks), d, 'UnsafeSplitBackward0', false);
 }
 
 /**
@@ -573,9 +573,9 @@ export function unsafe_chunk(...args: PyArgs<[input: Tensor, chunks: number, dim
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   if (tracing) return trace_op('aten::unbind', unbind, [x, dim]) as Tensor[];
   const d = normalize_dim(dim, x.ndim);
-  const pieces = Array.from({ length: x.shape[d]! }, (_, i) => as_view(x, select_geometry(geometry(x), d, i), CreationMeta.MULTI_OUTPUT_NODE));
+  const pieces = Array.from({ length: x._shape[d]! }, (_, i) => as_view(x, select_geometry(geometry(x), d, i), CreationMeta.MULTI_OUTPUT_NODE));
   if (pieces.length === 0) return pieces;
-  const shape = pieces[0]!.shape;
+  const shape = pieces[0]!._shape;
   const dtype = x._dtype;
   record('UnbindBackward0', [x], pieces, (_c, grads) => [stack(grads.map((g) => g ?? empty(shape, dtype)), d)]);
   return pieces;
@@ -604,28 +604,28 @@ export function cat(...args: JoinArgs): Tensor {
   tensors.forEach((t, i) => {
     if (t.ndim === 0) throw new Error(`zero-dimensional tensor (at position ${i}) cannot be concatenated`);
   });
-  const ref = tensors.find((t) => !(t.ndim === 1 && t.shape[0] === 0)) ?? tensors[0]!;
+  const ref = tensors.find((t) => !(t.ndim === 1 && t._shape[0] === 0)) ?? tensors[0]!;
   const d = normalize_dim(dim, ref.ndim);
-  const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0 && ref.ndim !== 1));
+  const parts = tensors.filter((t) => !(t.ndim === 1 && t._shape[0] === 0 && ref.ndim !== 1));
   parts.forEach((p, i) => {
     if (p.ndim !== ref.ndim) throw new Error(`Tensors must have same number of dimensions: got ${ref.ndim} and ${p.ndim}`);
-    p.shape.forEach((s, k) => {
-      if (k !== d && s !== ref.shape[k]) throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${s} for tensor number ${i} in the list.`);
+    p._shape.forEach((s, k) => {
+      if (k !== d && s !== ref._shape[k]) throw new Error(`Sizes of tensors must match except in dimension ${d}. Expected size ${ref._shape[k]} but got size ${s} for tensor number ${i} in the list.`);
     });
   });
   const dtype = parts.reduce((acc, p) => promote_names(acc, p._dtype), parts[0]!._dtype);
-  const shape = [...ref.shape];
-  shape[d] = parts.reduce((n, p) => n + p.shape[d]!, 0);
+  const shape = [...ref._shape];
+  shape[d] = parts.reduce((n, p) => n + p._shape[d]!, 0);
   const out = empty(shape, dtype);
   const out_geom = contiguous_geometry(shape);
   let off = 0;
   for (const p of parts) {
     const src = p._dtype === dtype ? p : to_dtype(p.detach(), dtype);
-    const g = slice_geometry(out_geom, d, off, p.shape[d]!, 1);
+    const g = slice_geometry(out_geom, d, off, p._shape[d]!, 1);
     kernels().copy_into(src._view, { data: out._storage.data, shape: g.shape, strides: g.strides, offset: g.offset });
-    off += p.shape[d]!;
+    off += p._shape[d]!;
   }
-  const sizes = parts.map((p) => p.shape[d]!);
+  const sizes = parts.map((p) => p._shape[d]!);
   record('CatBackward0', parts, [out], (ctx, [g]) => {
     let o = 0;
     return sizes.map((n, i) => {
@@ -650,7 +650,7 @@ export function stack(...args: JoinArgs): Tensor {
   const first = tensors[0]!;
   const d = normalize_dim(dim, first.ndim + 1);
   tensors.forEach((t, i) => {
-    if (!shapes_equal(t.shape, first.shape)) throw new Error(`stack expects each tensor to be equal size, but got [${first.shape.join(', ')}] at entry 0 and [${t.shape.join(', ')}] at entry ${i}`);
+    if (!shapes_equal(t._shape, first._shape)) throw new Error(`stack expects each tensor to be equal size, but got [${first._shape.join(', ')}] at entry 0 and [${t._shape.join(', ')}] at entry ${i}`);
   });
   const pieces = tensors.map((t) => unsqueeze(t.detach(), d));
   const joined = cat(pieces, d);

@@ -254,7 +254,7 @@ export function serialize(state: Record<string, Tensor>, metadata?: Record<strin
   const placed = items.map((item) => {
     const begin = offset;
     offset += item.tensor.numel() * item.writer.size;
-    const info = { dtype: item.writer.name, shape: item.tensor.shape, data_offsets: [begin, offset] };
+    const info = { dtype: item.writer.name, shape: item.tensor._shape, data_offsets: [begin, offset] };
     fields.push(`${JSON.stringify(item.name)}:${JSON.stringify(info)}`);
     return { ...item, begin };
   });

@@ -309,14 +309,14 @@ function row_gatherer(dataset: TensorDataset): (indices: readonly number[]) => T
   const sources = dataset.tensors.map((t) => {
     if (t.requires_grad && torch.is_grad_enabled()) return { t, data: null, offset: 0, row: 0 };
     const c = t.is_contiguous() ? t : t.contiguous();
-    return { t, data: c._storage.data, offset: c._offset, row: t.numel() / t.shape[0]! };
+    return { t, data: c._storage.data, offset: c._offset, row: t.numel() / t._shape[0]! };
   });
   const n = dataset.length;
   return (raw) => {
     const indices = raw.map((i) => tensor_index(i, n));
     return sources.map(({ t, data, offset, row }) => {
       if (data === null) return torch.stack(indices.map((i) => t.select(0, i)), 0);
-      const out = torch.Tensor.empty([indices.length, ...t.shape.slice(1)], t._dtype);
+      const out = torch.Tensor.empty([indices.length, ...t._shape.slice(1)], t._dtype);
       const dst = out._storage.data;
       indices.forEach((r, j) => dst.set(data.subarray(offset + r * row, offset + (r + 1) * row), j * row));
       return out;

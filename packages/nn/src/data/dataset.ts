@@ -66,16 +66,16 @@ export class TensorDataset extends Dataset<Tensor[]> {
     super();
     if (tensors.length === 0) throw new Error('TensorDataset needs at least one tensor');
     for (const t of tensors) if (t.ndim === 0) throw new Error('dimension specified as 0 but tensor has no dimensions');
-    const n = tensors[0]!.shape[0];
-    if (tensors.some((t) => t.shape[0] !== n)) {
-      throw new Error(`Size mismatch between tensors (first dimensions ${tensors.map((t) => t.shape[0]).join(', ')})`);
+    const n = tensors[0]!._shape[0];
+    if (tensors.some((t) => t._shape[0] !== n)) {
+      throw new Error(`Size mismatch between tensors (first dimensions ${tensors.map((t) => t._shape[0]).join(', ')})`);
     }
     this.tensors = tensors;
   }
 
   /** Size of the tensors' first dimension. */
   get length(): number {
-    return this.tensors[0]!.shape[0]!;
+    return this.tensors[0]!._shape[0]!;
   }
 
   /**

@@ -220,7 +220,7 @@ export class WeightedRandomSampler extends Sampler<number> {
     check_positive_int('num_samples', num_samples);
     check_bool('replacement', replacement, Error);
     const w = weights instanceof torch.Tensor ? weights : torch.tensor([...weights] as number[], { dtype: 'float64' });
-    if (w.ndim !== 1) throw new Error(`weights should be a 1d sequence but given weights have shape (${w.shape.join(', ')}${w.ndim === 1 ? ',' : ''})`);
+    if (w.ndim !== 1) throw new Error(`weights should be a 1d sequence but given weights have shape (${w._shape.join(', ')}${w.ndim === 1 ? ',' : ''})`);
     const values = Float64Array.from(w.data_array() as ArrayLike<number>);
     // torch.multinomial's checks, made when the sampler is built rather than on its first pass
     if (values.some((v) => !Number.isFinite(v) || v < 0)) throw new Error('probability tensor contains either `inf`, `nan` or element < 0');

@@ -82,7 +82,7 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
     const batched = target.ndim === 1;
     if (target.ndim > 1) throw new Error('0D or 1D target tensor expected, multi-target not supported');
     if (batched && input.ndim !== 2) throw new Error('1D target tensor expects 2D input tensors, but found inputs with size');
-    if (batched && input.shape[0] !== target.shape[0]) throw new Error('Input and target should have the same size in the batch dimension.');
+    if (batched && input._shape[0] !== target._shape[0]) throw new Error('Input and target should have the same size in the batch dimension.');
     if (!batched && input.ndim !== 1) throw new Error('0D target tensor expects 1D input tensors, but found inputs with size');
     const x = batched ? input : input.unsqueeze(0);
     const t = batched ? target : target.unsqueeze(0);

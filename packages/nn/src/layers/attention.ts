@@ -24,13 +24,13 @@ export function canonical_mask(mask: Tensor | null, mask_name: string, other: Te
     warn(`Support for mismatched ${mask_name} and ${other_name} is deprecated. Use same type for both instead.`);
   }
   if (mask._dtype !== 'bool') return mask;
-  return zeros(mask.shape, { dtype: target._dtype }).masked_fill(mask, -Infinity);
+  return zeros(mask._shape, { dtype: target._dtype }).masked_fill(mask, -Infinity);
 }
 
 /** Appends one zero column to the last dim of a float mask (PyTorch's `pad(mask, (0, 1))`). */
 function pad_last(mask: Tensor | null): Tensor | null {
   if (mask === null) return null;
-  return cat([mask, zeros([...mask.shape.slice(0, -1), 1], { dtype: mask._dtype })], mask.ndim - 1);
+  return cat([mask, zeros([...mask._shape.slice(0, -1), 1], { dtype: mask._dtype })], mask.ndim - 1);
 }
 
 function check_shapes(query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | null, attn_mask: Tensor | null, num_heads: number): boolean {
@@ -45,8 +45,8 @@ function check_shapes(query: Tensor, key: Tensor, value: Tensor, key_padding_mas
     if (key_padding_mask !== null && key_padding_mask.ndim !== 1) throw new Error(`For unbatched (2-D) \`query\`, expected \`key_padding_mask\` to be \`None\` or 1-D but found ${key_padding_mask.ndim}-D tensor instead`);
     if (attn_mask !== null) {
       if (attn_mask.ndim !== 2 && attn_mask.ndim !== 3) throw new Error(`For unbatched (2-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attn_mask.ndim}-D tensor instead`);
-      const expected = [num_heads, query.shape[0]!, key.shape[0]!];
-      if (attn_mask.ndim === 3 && !same_shape(attn_mask.shape, expected)) throw new Error(`Expected \`attn_mask\` shape to be ${tuple(expected)} but got ${size(attn_mask.shape)}`);
+      const expected = [num_heads, query._shape[0]!, key._shape[0]!];
+      if (attn_mask.ndim === 3 && !same_shape(attn_mask._shape, expected)) throw new Error(`Expected \`attn_mask\` shape to be ${tuple(expected)} but got ${size(attn_mask._shape)}`);
     }
     return false;
   }
@@ -106,10 +106,10 @@ function in_projection(a: MhaParsed, E: number): [Tensor, Tensor, Tensor] {
     if (a.k_proj_weight === null) throw new Error('use_separate_proj_weight is True but k_proj_weight is None');
     if (a.v_proj_weight === null) throw new Error('use_separate_proj_weight is True but v_proj_weight is None');
     // PyTorch's _in_projection checks each weight against the features of what it projects
-    const [Eq, Ek, Ev] = [query.shape.at(-1)!, key.shape.at(-1)!, value.shape.at(-1)!];
+    const [Eq, Ek, Ev] = [query._shape.at(-1)!, key._shape.at(-1)!, value._shape.at(-1)!];
     const checks: [string, Tensor, number][] = [['query', a.q_proj_weight, Eq], ['key', a.k_proj_weight, Ek], ['value', a.v_proj_weight, Ev]];
     for (const [what, w, n] of checks) {
-      if (w.ndim !== 2 || w.shape[0] !== Eq || w.shape[1] !== n) throw new Error(`expecting ${what} weights shape of (${Eq}, ${n}), but got ${size(w.shape)}`);
+      if (w.ndim !== 2 || w._shape[0] !== Eq || w._shape[1] !== n) throw new Error(`expecting ${what} weights shape of (${Eq}, ${n}), but got ${size(w._shape)}`);
     }
     return [linear(query, a.q_proj_weight, b_q), linear(key, a.k_proj_weight, b_k), linear(value, a.v_proj_weight, b_v)];
   }
@@ -161,23 +161,23 @@ export function multi_head_attention_forward(
     value = same_kv ? key : value.unsqueeze(1);
     if (key_padding_mask !== null) key_padding_mask = key_padding_mask.unsqueeze(0);
   }
-  const [tgt_len, bsz, embed_dim] = query.shape as [number, number, number];
+  const [tgt_len, bsz, embed_dim] = query._shape as [number, number, number];
   if (embed_dim !== a.embed_dim_to_check) throw new Error(`was expecting embedding dimension of ${a.embed_dim_to_check}, but got ${embed_dim}`);
   const head_dim = Math.floor(embed_dim / num_heads);
   if (head_dim * num_heads !== embed_dim) throw new Error(`embed_dim ${embed_dim} not divisible by num_heads ${num_heads}`);
   if (a.use_separate_proj_weight) {
-    if (!same_shape(key.shape.slice(0, 2), value.shape.slice(0, 2))) throw new Error(`key's sequence and batch dims ${size(key.shape.slice(0, 2))} do not match value's ${size(value.shape.slice(0, 2))}`);
-  } else if (!same_shape(key.shape, value.shape)) throw new Error(`key shape ${size(key.shape)} does not match value shape ${size(value.shape)}`);
+    if (!same_shape(key._shape.slice(0, 2), value._shape.slice(0, 2))) throw new Error(`key's sequence and batch dims ${size(key._shape.slice(0, 2))} do not match value's ${size(value._shape.slice(0, 2))}`);
+  } else if (!same_shape(key._shape, value._shape)) throw new Error(`key shape ${size(key._shape)} does not match value shape ${size(value._shape)}`);
 
   let [q, k, v] = in_projection({ ...a, query, key, value }, embed_dim);
-  const src_len0 = key.shape[0]!;
+  const src_len0 = key._shape[0]!;
   if (attn_mask !== null) {
     if (attn_mask.ndim === 2) {
-      if (!same_shape(attn_mask.shape, [tgt_len, src_len0])) throw new Error(`The shape of the 2D attn_mask is ${size(attn_mask.shape)}, but should be ${tuple([tgt_len, src_len0])}.`);
+      if (!same_shape(attn_mask._shape, [tgt_len, src_len0])) throw new Error(`The shape of the 2D attn_mask is ${size(attn_mask._shape)}, but should be ${tuple([tgt_len, src_len0])}.`);
       attn_mask = attn_mask.unsqueeze(0);
     } else if (attn_mask.ndim === 3) {
       const want = [bsz * num_heads, tgt_len, src_len0];
-      if (!same_shape(attn_mask.shape, want)) throw new Error(`The shape of the 3D attn_mask is ${size(attn_mask.shape)}, but should be ${tuple(want)}.`);
+      if (!same_shape(attn_mask._shape, want)) throw new Error(`The shape of the 3D attn_mask is ${size(attn_mask._shape)}, but should be ${tuple(want)}.`);
     } else throw new Error(`attn_mask's dimension ${attn_mask.ndim} is not supported`);
   }
   if (a.bias_k !== null && a.bias_v !== null) {
@@ -191,9 +191,9 @@ export function multi_head_attention_forward(
 
   q = q.contiguous().view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1);
   const heads = (t: Tensor, fixed: Tensor | null, name: string): Tensor => {
-    if (fixed === null) return t.contiguous().view(t.shape[0]!, bsz * num_heads, head_dim).transpose(0, 1);
-    if (fixed.shape[0] !== bsz * num_heads) throw new Error(`expecting ${name}.size(0) of ${bsz * num_heads}, but got ${fixed.shape[0]}`);
-    if (fixed.shape[2] !== head_dim) throw new Error(`expecting ${name}.size(2) of ${head_dim}, but got ${fixed.shape[2]}`);
+    if (fixed === null) return t.contiguous().view(t._shape[0]!, bsz * num_heads, head_dim).transpose(0, 1);
+    if (fixed._shape[0] !== bsz * num_heads) throw new Error(`expecting ${name}.size(0) of ${bsz * num_heads}, but got ${fixed._shape[0]}`);
+    if (fixed._shape[2] !== head_dim) throw new Error(`expecting ${name}.size(2) of ${head_dim}, but got ${fixed._shape[2]}`);
     return fixed;
   };
   k = heads(k, a.static_k, 'static_k');
@@ -204,9 +204,9 @@ export function multi_head_attention_forward(
     attn_mask = pad_last(attn_mask);
     key_padding_mask = pad_last(key_padding_mask);
   }
-  const src_len = k.shape[1]!;
+  const src_len = k._shape[1]!;
   if (key_padding_mask !== null) {
-    if (!same_shape(key_padding_mask.shape, [bsz, src_len])) throw new Error(`expecting key_padding_mask shape of ${tuple([bsz, src_len])}, but got ${size(key_padding_mask.shape)}`);
+    if (!same_shape(key_padding_mask._shape, [bsz, src_len])) throw new Error(`expecting key_padding_mask shape of ${tuple([bsz, src_len])}, but got ${size(key_padding_mask._shape)}`);
     const kpm = key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1).reshape(bsz * num_heads, 1, src_len);
     attn_mask = attn_mask === null ? kpm : attn_mask.add(kpm);
   }
@@ -220,12 +220,12 @@ export function multi_head_attention_forward(
     if (dropout_p > 0) weights = dropout(weights, { p: dropout_p, training: true });
     let out = bmm(weights, v).transpose(0, 1).contiguous().view(tgt_len * bsz, embed_dim);
     out = linear(out, a.out_proj_weight, a.out_proj_bias);
-    out = out.view(tgt_len, bsz, out.shape[1]!);
+    out = out.view(tgt_len, bsz, out._shape[1]!);
     let w = weights.view(bsz, num_heads, tgt_len, src_len);
     if (a.average_attn_weights) w = w.mean(1);
     return batched ? [out, w] : [out.squeeze(1), w.squeeze(0)];
   }
-  if (attn_mask !== null) attn_mask = attn_mask.shape[0] === 1 && attn_mask.ndim === 3 ? attn_mask.unsqueeze(0) : attn_mask.view(bsz, num_heads, -1, src_len);
+  if (attn_mask !== null) attn_mask = attn_mask._shape[0] === 1 && attn_mask.ndim === 3 ? attn_mask.unsqueeze(0) : attn_mask.view(bsz, num_heads, -1, src_len);
   const out4 = scaled_dot_product_attention(q.view(bsz, num_heads, tgt_len, head_dim), k.view(bsz, num_heads, src_len, head_dim), v.view(bsz, num_heads, src_len, head_dim), attn_mask, dropout_p, is_causal);
   let out = out4.permute(2, 0, 1, 3).contiguous().view(bsz * tgt_len, embed_dim);
   out = linear(out, a.out_proj_weight, a.out_proj_bias).view(tgt_len, bsz, embed_dim);

@@ -41,7 +41,7 @@ export class Bilinear extends Module {
   }
   /** Re-initialises weight and bias from U(-1/√in1_features, 1/√in1_features). */
   reset_parameters(): void {
-    const bound = 1 / Math.sqrt(this.weight.shape[1]!);
+    const bound = 1 / Math.sqrt(this.weight._shape[1]!);
     uniform_(this.weight, -bound, bound);
     if (this.bias !== null) uniform_(this.bias, -bound, bound);
   }

@@ -195,7 +195,7 @@ export class ModuleDict extends Module {
 const as_parameter = (value: Tensor): Parameter => (value instanceof Parameter ? value : new Parameter(value));
 
 /** PyTorch's line for one stored parameter: `Parameter containing: [torch.float32 of size 3x4]`. */
-const parameter_line = (p: Tensor): string => `Parameter containing: [torch.${p._dtype} of size ${p.shape.join('x')}]`;
+const parameter_line = (p: Tensor): string => `Parameter containing: [torch.${p._dtype} of size ${p._shape.join('x')}]`;
 
 /**
  * A list of parameters registered under "0", "1", … (a plain tensor becomes a Parameter); it has no forward,
@@ -323,7 +323,7 @@ export class ParameterDict extends Module {
   }
   override extra_repr(): string {
     // PyTorch names a dict entry's type by its legacy name (torch.FloatTensor), a list entry's by its dtype
-    return this.items().map(([k, p]) => `  (${k}): Parameter containing: [${p.type()} of size ${p.shape.join('x')}]`).join('\n');
+    return this.items().map(([k, p]) => `  (${k}): Parameter containing: [${p.type()} of size ${p._shape.join('x')}]`).join('\n');
   }
   /** A ParameterDict has no forward: calling it raises, as in PyTorch. */
   override forward(): never {

@@ -231,13 +231,13 @@ abstract class ConvTransposeNd extends ConvNd {
     if (size.length !== n) {
       throw new Error(`ConvTranspose${n}D: for ${input.ndim}D input, output_size must have ${n} or ${lead + n} elements (got ${output_size.length})`);
     }
-    const sp = input.shape.slice(input.ndim - n);
+    const sp = input._shape.slice(input.ndim - n);
     const padding = this.padding as number[];
     return size.map((want, d) => {
       const min = (sp[d]! - 1) * this.stride[d]! - 2 * padding[d]! + this.dilation[d]! * (this.kernel_size[d]! - 1) + 1;
       const max = min + this.stride[d]! - 1;
       if (want < min || want > max) {
-        throw new Error(`requested an output size of [${size.join(', ')}], but valid sizes range from [${sp.map((s, i) => (s - 1) * this.stride[i]! - 2 * padding[i]! + this.dilation[i]! * (this.kernel_size[i]! - 1) + 1).join(', ')}] to [${sp.map((s, i) => (s - 1) * this.stride[i]! - 2 * padding[i]! + this.dilation[i]! * (this.kernel_size[i]! - 1) + this.stride[i]!).join(', ')}] (for an input of torch.Size([${input.shape.slice(2).join(', ')}]))`); // input.size()[2:], as PyTorch prints it
+        throw new Error(`requested an output size of [${size.join(', ')}], but valid sizes range from [${sp.map((s, i) => (s - 1) * this.stride[i]! - 2 * padding[i]! + this.dilation[i]! * (this.kernel_size[i]! - 1) + 1).join(', ')}] to [${sp.map((s, i) => (s - 1) * this.stride[i]! - 2 * padding[i]! + this.dilation[i]! * (this.kernel_size[i]! - 1) + this.stride[i]!).join(', ')}] (for an input of torch.Size([${input._shape.slice(2).join(', ')}]))`); // input.size()[2:], as PyTorch prints it
       }
       return want - min;
     });

@@ -21,7 +21,7 @@ abstract class InstanceNormNd extends NormBase {
     if (input.ndim !== n + 1 && input.ndim !== n + 2) throw new Error(`expected ${n + 1}D or ${n + 2}D input (got ${input.ndim}D input)`);
     const batched = input.ndim === n + 2;
     const x = batched ? input : input.unsqueeze(0);
-    const C = x.shape[1]!;
+    const C = x._shape[1]!;
     if (C !== this.num_features) {
       if (this.affine) throw new Error(`expected input's size at dim=1 to match num_features (${this.num_features}), but got: ${C}.`);
       torch.warn(`input's size at dim=1 does not match num_features. You can silence this warning by not passing in num_features, which is not used because affine=False`);

@@ -150,11 +150,11 @@ export class Unflatten extends Module {
     const d = this.dim < 0 ? this.dim + input.ndim : this.dim;
     if (d < 0 || d >= input.ndim) throw new Error(`Dimension out of range (expected to be in range of [${-input.ndim}, ${input.ndim - 1}], but got ${this.dim})`);
     const known = this.unflattened_size.filter((s) => s !== -1).reduce((a, b) => a * b, 1);
-    const size = this.unflattened_size.includes(-1) ? input.shape[d]! : known;
-    if (size !== input.shape[d]) {
-      throw new Error(`unflatten: Provided sizes [${this.unflattened_size.join(', ')}] don't multiply up to the size of dim ${this.dim} (${input.shape[d]}) in the input tensor`);
+    const size = this.unflattened_size.includes(-1) ? input._shape[d]! : known;
+    if (size !== input._shape[d]) {
+      throw new Error(`unflatten: Provided sizes [${this.unflattened_size.join(', ')}] don't multiply up to the size of dim ${this.dim} (${input._shape[d]}) in the input tensor`);
     }
-    return input.reshape([...input.shape.slice(0, d), ...this.unflattened_size, ...input.shape.slice(d + 1)]);
+    return input.reshape([...input._shape.slice(0, d), ...this.unflattened_size, ...input._shape.slice(d + 1)]);
   }
   override extra_repr(): string {
     return `dim=${this.dim}, unflattened_size=${py_repr(this.unflattened_size)}`;

@@ -179,7 +179,7 @@ export abstract class RNNBase extends Module {
    * @internal
    */
   protected expected_hidden_size(input: Tensor, cell: boolean): number[] {
-    const batch = input.shape[this.batch_first ? 0 : 1]!;
+    const batch = input._shape[this.batch_first ? 0 : 1]!;
     const size = !cell && this.proj_size > 0 ? this.proj_size : this.hidden_size;
     return [this.num_layers * this.num_directions, batch, size];
   }
@@ -189,8 +189,8 @@ export abstract class RNNBase extends Module {
    * @internal
    */
   protected check_hidden(hx: Tensor, expected: number[], label: string): void {
-    if (hx.shape.length !== expected.length || hx.shape.some((s, i) => s !== expected[i])) {
-      throw new Error(`Expected ${label} size ${tuple(expected)}, got ${list(hx.shape)}`);
+    if (hx._shape.length !== expected.length || hx._shape.some((s, i) => s !== expected[i])) {
+      throw new Error(`Expected ${label} size ${tuple(expected)}, got ${list(hx._shape)}`);
     }
   }
 
@@ -203,7 +203,7 @@ export abstract class RNNBase extends Module {
     if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`${NAMES[this.mode]}: Expected input to be 2D or 3D, got ${input.ndim}D ${NAMES[this.mode] === 'RNN' ? 'tensor ' : ''}instead`);
     const batched = input.ndim === 3;
     const x = batched ? input : input.unsqueeze(this.batch_first ? 0 : 1);
-    if (x.shape[2] !== this.input_size) throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${x.shape[2]}`);
+    if (x._shape[2] !== this.input_size) throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${x._shape[2]}`);
     return { x, batched };
   }
 
@@ -351,9 +351,9 @@ export class LSTM extends RNNBase {
 
 /** Checks a cell's input and hidden state as PyTorch's `check_rnn_cell_forward_*`. */
 function check_cell(input: Tensor, hx: Tensor, input_size: number, hidden_size: number, label: string): void {
-  if (input.shape[1] !== input_size) throw new Error(`input has inconsistent input_size: got ${input.shape[1]} expected ${input_size}`);
-  if (input.shape[0] !== hx.shape[0]) throw new Error(`Input batch size ${input.shape[0]} doesn't match ${label} batch size ${hx.shape[0]}`);
-  if (hx.shape[1] !== hidden_size) throw new Error(`${label} has inconsistent hidden_size: got ${hx.shape[1]}, expected ${hidden_size}`);
+  if (input._shape[1] !== input_size) throw new Error(`input has inconsistent input_size: got ${input._shape[1]} expected ${input_size}`);
+  if (input._shape[0] !== hx._shape[0]) throw new Error(`Input batch size ${input._shape[0]} doesn't match ${label} batch size ${hx._shape[0]}`);
+  if (hx._shape[1] !== hidden_size) throw new Error(`${label} has inconsistent hidden_size: got ${hx._shape[1]}, expected ${hidden_size}`);
 }
 
 /**
@@ -496,7 +496,7 @@ export abstract class RNNCellBase extends Module {
     if (hx !== null && hx.ndim !== (batched ? 2 : 1)) {
       throw new Error(`${this._get_name()}: Expected hidden to be ${batched ? 2 : 1}D, got ${hx.ndim}D instead`);
     }
-    const h = hx === null ? zeros([x.shape[0]!, this.hidden_size], { dtype: x._dtype }) : batched ? hx : hx.unsqueeze(0);
+    const h = hx === null ? zeros([x._shape[0]!, this.hidden_size], { dtype: x._dtype }) : batched ? hx : hx.unsqueeze(0);
     check_cell(x, h, this.input_size, this.hidden_size, label);
     return h;
   }

@@ -10,7 +10,7 @@ type FloatDType = 'float32' | 'float64';
 /** The weight: `_weight` when given (shape checked), else N(0, 1) with the padding row zeroed. */
 function table(num_embeddings: number, embedding_dim: number, weight: Tensor | null, dtype: FloatDType | null, padding_idx: number | null): Parameter {
   if (weight !== null) {
-    if (weight.ndim !== 2 || weight.shape[0] !== num_embeddings || weight.shape[1] !== embedding_dim) {
+    if (weight.ndim !== 2 || weight._shape[0] !== num_embeddings || weight._shape[1] !== embedding_dim) {
       throw new Error('Shape of weight does not match num_embeddings and embedding_dim');
     }
     return new Parameter(weight);
@@ -104,7 +104,7 @@ export class Embedding extends Module {
   static from_pretrained(embeddings: Tensor, options: { freeze?: boolean; padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean } = {}): Embedding {
     check_pretrained(embeddings);
     const { freeze, ...rest } = options;
-    return new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, { ...rest, _weight: embeddings, _freeze: freeze ?? true });
+    return new Embedding(embeddings._shape[0]!, embeddings._shape[1]!, { ...rest, _weight: embeddings, _freeze: freeze ?? true });
   }
 
   /** Re-draws the table from N(0, 1), zeroing the `padding_idx` row. */
@@ -213,7 +213,7 @@ export class EmbeddingBag extends Module {
   static from_pretrained(embeddings: Tensor, options: { freeze?: boolean; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; mode?: BagMode; sparse?: boolean; include_last_offset?: boolean; padding_idx?: number | null } = {}): EmbeddingBag {
     check_pretrained(embeddings);
     const { freeze, ...rest } = options;
-    const bag = new EmbeddingBag(embeddings.shape[0]!, embeddings.shape[1]!, { ...rest, _weight: embeddings });
+    const bag = new EmbeddingBag(embeddings._shape[0]!, embeddings._shape[1]!, { ...rest, _weight: embeddings });
     bag.weight.requires_grad_(!(freeze ?? true));
     return bag;
   }

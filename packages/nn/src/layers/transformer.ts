@@ -34,7 +34,7 @@ export function generate_square_subsequent_mask(sz: number, options: { dtype?: F
 /** Whether `mask` is exactly the causal mask of its size (then `is_causal` may be assumed), as PyTorch's check. */
 function detect_is_causal(mask: Tensor | null, is_causal: boolean | null, size: number): boolean {
   if (is_causal !== null) return is_causal;
-  if (mask === null || mask.ndim !== 2 || mask.shape[0] !== size || mask.shape[1] !== size) return false;
+  if (mask === null || mask.ndim !== 2 || mask._shape[0] !== size || mask._shape[1] !== size) return false;
   const causal = generate_square_subsequent_mask(size, { dtype: mask._dtype as FloatDType });
   return mask.eq(causal).logical_not().sum().item() === 0;
 }
@@ -269,7 +269,7 @@ export class TransformerEncoder extends Module {
     const kpm = canonical_mask(a.src_key_padding_mask, 'src_key_padding_mask', a.mask, 'mask', a.src);
     const mask = canonical_mask(a.mask, 'mask', null, '', a.src, false);
     const first = this.layers.at<TransformerEncoderLayer>(0);
-    const seq_len = a.src.ndim === 2 ? a.src.shape[0]! : a.src.shape[first.self_attn.batch_first ? 1 : 0]!;
+    const seq_len = a.src.ndim === 2 ? a.src._shape[0]! : a.src._shape[first.self_attn.batch_first ? 1 : 0]!;
     const is_causal = detect_is_causal(mask, a.is_causal, seq_len);
     let out = a.src;
     for (const layer of this.layers) out = (layer as TransformerEncoderLayer).call(out, kwargs({ src_mask: mask, is_causal, src_key_padding_mask: kpm })) as Tensor;
@@ -305,7 +305,7 @@ export class TransformerDecoder extends Module {
   override forward(...args: DecoderArgs): Tensor {
     const a = DECODER_FORWARD.parse(args);
     const first = this.layers.at<TransformerDecoderLayer>(0);
-    const seq_len = a.tgt.ndim === 2 ? a.tgt.shape[0]! : a.tgt.shape[first.self_attn.batch_first ? 1 : 0]!;
+    const seq_len = a.tgt.ndim === 2 ? a.tgt._shape[0]! : a.tgt._shape[first.self_attn.batch_first ? 1 : 0]!;
     const tgt_is_causal = detect_is_causal(a.tgt_mask, a.tgt_is_causal, seq_len);
     let out = a.tgt;
     for (const layer of this.layers) {
@@ -417,8 +417,8 @@ export class Transformer extends Module {
     const a = TRANSFORMER_FORWARD.parse(args);
     const batched = a.src.ndim === 3;
     const batch_dim = this.batch_first ? 0 : 1;
-    if (batched && a.src.shape[batch_dim] !== a.tgt.shape[batch_dim]) throw new Error('the batch number of src and tgt must be equal');
-    if (a.src.shape[a.src.ndim - 1] !== this.d_model || a.tgt.shape[a.tgt.ndim - 1] !== this.d_model) throw new Error('the feature number of src and tgt must be equal to d_model');
+    if (batched && a.src._shape[batch_dim] !== a.tgt._shape[batch_dim]) throw new Error('the batch number of src and tgt must be equal');
+    if (a.src._shape[a.src.ndim - 1] !== this.d_model || a.tgt._shape[a.tgt.ndim - 1] !== this.d_model) throw new Error('the feature number of src and tgt must be equal to d_model');
     const memory = this.encoder.call(a.src, kwargs({ mask: a.src_mask, src_key_padding_mask: a.src_key_padding_mask, is_causal: a.src_is_causal })) as Tensor;
     return this.decoder.call(a.tgt, memory, kwargs({
       tgt_mask: a.tgt_mask, memory_mask: a.memory_mask, tgt_key_padding_mask: a.tgt_key_padding_mask,

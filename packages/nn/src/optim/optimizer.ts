@@ -333,8 +333,8 @@ export abstract class Optimizer<D extends HyperParams = HyperParams> {
 function check_grad(p: Tensor, index: number): void {
   const g = p.grad;
   if (g === null) return;
-  if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
-    throw new Error(`the gradient of parameter ${index} has shape [${g.shape.join(', ')}], but the parameter has shape [${p.shape.join(', ')}]`);
+  if (g._shape.length !== p._shape.length || g._shape.some((d, i) => d !== p._shape[i])) {
+    throw new Error(`the gradient of parameter ${index} has shape [${g._shape.join(', ')}], but the parameter has shape [${p._shape.join(', ')}]`);
   }
   if (g._dtype !== p._dtype) throw new Error(`the gradient of parameter ${index} has dtype torch.${g._dtype}, but the parameter has dtype torch.${p._dtype}`);
 }
@@ -347,7 +347,7 @@ function kind_of(value: unknown): string {
 }
 
 function describe(value: unknown): string {
-  if (value instanceof Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (value instanceof Tensor) return `a tensor of shape [${value._shape.join(', ')}]`;
   if (typeof value === 'string') return `'${value}'`;
   return Array.isArray(value) ? `[${value.map(describe).join(', ')}]` : String(value);
 }
@@ -372,8 +372,8 @@ function cast_state(param: Tensor, id: string, key: string, value: unknown): Sta
     if (typeof value === 'number') return value;
     throw bad('but optimizer state holds tensors and numbers');
   }
-  if (value.shape.length !== param.shape.length || value.shape.some((d, i) => d !== param.shape[i])) {
-    throw bad(`but the parameter has shape [${param.shape.join(', ')}]`);
+  if (value._shape.length !== param._shape.length || value._shape.some((d, i) => d !== param._shape[i])) {
+    throw bad(`but the parameter has shape [${param._shape.join(', ')}]`);
   }
   const dtype = param.is_floating_point() ? param._dtype : value._dtype;
   return torch.tensor(value.detach(), { dtype });

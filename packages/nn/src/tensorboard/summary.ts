@@ -13,7 +13,7 @@ export function scalar_value(tag: string, value: number | Tensor): SummaryValue 
   let v: number;
   if (typeof value === 'number') v = value;
   else {
-    if (value.numel() !== 1) throw new Error(`scalar should be 0D, got a tensor of shape [${value.shape.join(', ')}]`);
+    if (value.numel() !== 1) throw new Error(`scalar should be 0D, got a tensor of shape [${value._shape.join(', ')}]`);
     v = tensor_values(value)[0]!;
   }
   return { tag, simple_value: v };
@@ -125,10 +125,10 @@ export function image_value(tag: string, img: Tensor, dataformats: string, defla
   const format = dataformats.toUpperCase();
   if (new Set(format).size !== format.length) throw new Error(`You can not use the same dimension shordhand twice. input_format: ${dataformats}`);
   if (img.dim() !== format.length) {
-    throw new Error(`size of input tensor and input format are different. tensor shape: (${img.shape.join(', ')}), input_format: ${dataformats}`);
+    throw new Error(`size of input tensor and input format are different. tensor shape: (${img._shape.join(', ')}), input_format: ${dataformats}`);
   }
   if (format !== 'CHW' && format !== 'HWC' && format !== 'HW') throw new Error(`dataformats must be 'CHW', 'HWC' or 'HW', got '${dataformats}'`);
-  const dim = (c: string): number => (format.includes(c) ? img.shape[format.indexOf(c)]! : 1);
+  const dim = (c: string): number => (format.includes(c) ? img._shape[format.indexOf(c)]! : 1);
   const [H, W, C] = [dim('H'), dim('W'), dim('C')];
   if (C !== 1 && C !== 3 && C !== 4) throw new Error(`image must have 1, 3 or 4 channels, got ${C}`);
   const data = img.detach()._contiguous_data() as ArrayLike<number>;
@@ -136,7 +136,7 @@ export function image_value(tag: string, img: Tensor, dataformats: string, defla
   const out_c = C === 1 ? 3 : C;
   const hwc = new Uint8Array(H * W * out_c);
   // element strides of the contiguous copy, per letter of the format (0 for an absent C)
-  const contiguous = img.shape.map((_, i) => img.shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const contiguous = img._shape.map((_, i) => img._shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const at = (c: string): number => (format.includes(c) ? contiguous[format.indexOf(c)]! : 0);
   const [ch, cw, cc] = [at('H'), at('W'), at('C')];
   for (let y = 0; y < H; y++) {
