@@ -3,7 +3,7 @@ import { trace_op, tracing } from '../jit/tracer.js';
 import { LEAKY_RELU_INPLACE_NEGATIVE_SLOPE } from '../autograd/messages.js';
 import type { UnaryOp } from '../kernels/js/elementwise.js';
 import type { Tensor } from '../tensor.js';
-import { promote_with_scalar } from '../dtype.js';
+import { promote_names, promote_with_scalar } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, ge, gt, le, logical_and_, map_binary, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
@@ -19,23 +19,23 @@ function float_unary(x: Tensor, op: UnaryOp, name: string, uses: 'input' | 'resu
   return out;
 }
 
-/** A rule `g·f'(y)` read from the result `y`: `slope(y)` = f'(y), `curve(y)` = d f'(y) / dy. */
+/** A rule `g·f'(y)` read from the result `y`: `kernel` computes `g·f'(y)` in one pass, `curve(y)` = d f'(y) / dy. */
 interface ResultRule {
-  slope: (y: Tensor) => Tensor;
+  kernel: 'sigmoid_backward' | 'tanh_backward';
   curve: (y: Tensor) => Tensor;
 }
 /** σ' = y(1 - y), σ'' = 1 - 2y */
-const SIGMOID_RULE: ResultRule = { slope: (y) => mul(y, rsub(y, 1)), curve: (y) => rsub(mul(y, 2), 1) };
+const SIGMOID_RULE: ResultRule = { kernel: 'sigmoid_backward', curve: (y) => rsub(mul(y, 2), 1) };
 /** tanh' = 1 - y², tanh'' = -2y */
-const TANH_RULE: ResultRule = { slope: (y) => rsub(mul(y, y), 1), curve: (y) => mul(y, -2) };
+const TANH_RULE: ResultRule = { kernel: 'tanh_backward', curve: (y) => mul(y, -2) };
 
 /**
- * The backward of sigmoid / tanh as an op, `g·slope(y)` (PyTorch's `SigmoidBackwardBackward0`,
+ * The backward of sigmoid / tanh as an op, `g·f'(y)` (PyTorch's `SigmoidBackwardBackward0`,
  * `TanhBackwardBackward0`; edges: grad_output, output): its gradient is the same rule for the incoming `u`,
  * and `u·g·curve(y)` for the result.
  */
 function result_backward(name: string, g: Tensor, y: Tensor, rule: ResultRule): Tensor {
-  const gx = no_grad(() => mul(g, rule.slope(y)));
+  const gx = map_binary(g, y, rule.kernel, promote_names(g._dtype, y._dtype));
   record(name, [g, y], [gx], (ctx, [u]) => {
     const [gs, ys] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? result_backward(name, u!, ys!, rule) : null, ctx.needs_input_grad(1) ? mul(mul(u!, gs!), rule.curve(ys!)) : null];

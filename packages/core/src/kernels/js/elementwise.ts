@@ -10,7 +10,7 @@ export type UnaryOp =
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne'
-  | 'logical_and' | 'logical_or' | 'relu_mask' | 'atan2';
+  | 'logical_and' | 'logical_or' | 'relu_mask' | 'atan2' | 'sigmoid_backward' | 'tanh_backward';
 
 /** One row of a unary map: `out[o + i] = op(x[xo + i * xs])` for `i < n`; `a`, `b` are the op's parameters. */
 type UnaryRow = (x: TypedArray, xo: number, xs: number, out: TypedArray, o: number, n: number, a: number, b: number) => void;
@@ -19,15 +19,21 @@ type BinaryRow = (x: TypedArray, xo: number, xs: number, y: TypedArray, yo: numb
 
 // Ops whose arithmetic is cheaper than a function call each get their own loop, so V8 compiles every loop for
 // one operation (a shared loop calling a per-op closure is megamorphic and costs several ns per element).
-// The costlier ops (Math.exp, Math.sin, …) go through `unary_fn` and `binary_fn` in one generic loop.
+// The costlier ops (Math.log, Math.sin, …) go through `unary_fn` and `binary_fn` in one generic loop.
 // Comparisons and masks select with `+(a > b)` rather than `?:`: V8 compiles the ternary to a branch, which
 // mispredicts on every other element of random data (~6 ns), the conversion of a boolean to a number to none.
 type LoopedUnaryOp =
   | 'neg' | 'abs' | 'relu' | 'square' | 'identity' | 'add_s' | 'sub_s' | 'rsub_s' | 'mul_s' | 'div_s' | 'clamp'
   | 'leaky_relu' | 'gt_s' | 'lt_s' | 'ge_s' | 'le_s' | 'eq_s' | 'ne_s' | 'logical_not';
-type LoopedBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne' | 'relu_mask';
+/** Costlier ops that still get a loop of their own (`unary_fn` gives their function too, for fused code). */
+type FunctionLoopedOp = 'exp' | 'sigmoid' | 'tanh';
+type LoopedBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne' | 'relu_mask' | 'sigmoid_backward' | 'tanh_backward';
 
-const UNARY_ROWS: Record<LoopedUnaryOp, UnaryRow> = {
+const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+/** Float32 rounding where the result is float32 (each step of a fused float32 formula rounds, as it did unfused). */
+const round_as = (out: TypedArray): ((v: number) => number) => (out instanceof Float32Array ? Math.fround : (v: number) => v);
+
+const UNARY_ROWS: Record<LoopedUnaryOp | FunctionLoopedOp, UnaryRow> = {
   neg: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = -x[j]!; },
   abs: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = Math.abs(x[j]!); },
   // `v * (v > 0) + 0` is v, NaN or +0 (the + 0 turns -0 into +0) except for -inf, whose rows are patched after
@@ -54,6 +60,10 @@ const UNARY_ROWS: Record<LoopedUnaryOp, UnaryRow> = {
   eq_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! === a); },
   ne_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! !== a); },
   logical_not: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +!x[j]!; },
+  // the gates of recurrent cells, softmax and attention: a loop of their own saves a closure call per element
+  exp: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = Math.exp(x[j]!); },
+  sigmoid: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = sigmoid(x[j]!); },
+  tanh: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = Math.tanh(x[j]!); },
 };
 
 const BINARY_ROWS: Record<LoopedBinaryOp, BinaryRow> = {
@@ -69,9 +79,17 @@ const BINARY_ROWS: Record<LoopedBinaryOp, BinaryRow> = {
   ne: (x, j, xs, y, k, ys, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += xs, k += ys) out[i] = +(x[j]! !== y[k]!); },
   // `g * (x > 0)`: the ReLU gradient in one pass
   relu_mask: (g, j, gs, x, k, xs, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += gs, k += xs) out[i] = g[j]! * +(x[k]! > 0); },
+  // the first-order backward of sigmoid and tanh from their result y, in one pass: g·(y·(1 - y)) and
+  // g·(1 - y·y), rounded after each step as the three separate ops it replaces (rsub, mul, mul) rounded
+  sigmoid_backward: (g, j, gs, y, k, ys, out, o, n) => {
+    const r = round_as(out);
+    for (let i = o, e = o + n; i < e; i++, j += gs, k += ys) { const v = y[k]!; out[i] = g[j]! * r(v * r(1 - v)); }
+  },
+  tanh_backward: (g, j, gs, y, k, ys, out, o, n) => {
+    const r = round_as(out);
+    for (let i = o, e = o + n; i < e; i++, j += gs, k += ys) { const v = y[k]!; out[i] = g[j]! * r(1 - r(v * v)); }
+  },
 };
-
-const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 const INT64_MIN = -9223372036854775808;
 /** C++'s float-to-int64 cast as x86 does it: truncation (no -0), and int64's minimum for NaN, ±inf and overflow. */
