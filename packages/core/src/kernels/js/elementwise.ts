@@ -30,8 +30,6 @@ type FunctionLoopedOp = 'exp' | 'sigmoid' | 'tanh';
 type LoopedBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne' | 'relu_mask' | 'sigmoid_backward' | 'tanh_backward';
 
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-/** Float32 rounding where the result is float32 (each step of a fused float32 formula rounds, as it did unfused). */
-const round_as = (out: TypedArray): ((v: number) => number) => (out instanceof Float32Array ? Math.fround : (v: number) => v);
 
 const UNARY_ROWS: Record<LoopedUnaryOp | FunctionLoopedOp, UnaryRow> = {
   neg: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = -x[j]!; },
@@ -80,14 +78,21 @@ const BINARY_ROWS: Record<LoopedBinaryOp, BinaryRow> = {
   // `g * (x > 0)`: the ReLU gradient in one pass
   relu_mask: (g, j, gs, x, k, xs, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += gs, k += xs) out[i] = g[j]! * +(x[k]! > 0); },
   // the first-order backward of sigmoid and tanh from their result y, in one pass: g·(y·(1 - y)) and
-  // g·(1 - y·y), rounded after each step as the three separate ops it replaces (rsub, mul, mul) rounded
+  // g·(1 - y·y), a float32 result rounded after each step as the three separate ops it replaces (rsub, mul,
+  // mul) rounded; Math.fround is written out in its own loop (called through a variable it is not inlined)
   sigmoid_backward: (g, j, gs, y, k, ys, out, o, n) => {
-    const r = round_as(out);
-    for (let i = o, e = o + n; i < e; i++, j += gs, k += ys) { const v = y[k]!; out[i] = g[j]! * r(v * r(1 - v)); }
+    if (out instanceof Float32Array) {
+      for (let i = o, e = o + n; i < e; i++, j += gs, k += ys) { const v = y[k]!; out[i] = g[j]! * Math.fround(v * Math.fround(1 - v)); }
+    } else {
+      for (let i = o, e = o + n; i < e; i++, j += gs, k += ys) { const v = y[k]!; out[i] = g[j]! * (v * (1 - v)); }
+    }
   },
   tanh_backward: (g, j, gs, y, k, ys, out, o, n) => {
-    const r = round_as(out);
-    for (let i = o, e = o + n; i < e; i++, j += gs, k += ys) { const v = y[k]!; out[i] = g[j]! * r(1 - r(v * v)); }
+    if (out instanceof Float32Array) {
+      for (let i = o, e = o + n; i < e; i++, j += gs, k += ys) { const v = y[k]!; out[i] = g[j]! * Math.fround(1 - Math.fround(v * v)); }
+    } else {
+      for (let i = o, e = o + n; i < e; i++, j += gs, k += ys) { const v = y[k]!; out[i] = g[j]! * (1 - v * v); }
+    }
   },
 };
 
