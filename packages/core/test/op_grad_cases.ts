@@ -173,6 +173,15 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([4, 5])],
     fn: (x) => [x!.index([[0, 2, 0]]), x!.index([{}, [1, 3, 1]]), x!.index([long([3, 0, 3]), long([1, 1, 4])]), x!.index([x!.detach().gt(0)])],
   },
+  atleast: {
+    ops: ['atleast_1d', 'atleast_2d', 'atleast_3d'],
+    inputs: () => [leaf([]), leaf([3]), leaf([2, 3])],
+    fn: (s, a, b) => [
+      torch.atleast_1d(s!) as Tensor, ...(torch.atleast_1d([a!, b!]) as Tensor[]),
+      ...(torch.atleast_2d(s!, a!, b!) as Tensor[]),
+      ...(torch.atleast_3d(s!, a!, b!) as Tensor[]),
+    ],
+  },
   split_chunk_unbind: {
     ops: ['split', 'chunk', 'unbind', 'split_with_sizes', 'unsafe_split', 'unsafe_split_with_sizes', 'unsafe_chunk'],
     inputs: () => [leaf([4, 5])],

@@ -1,11 +1,11 @@
 // Views that rearrange dims: diagonal (DiagonalBackward0), movedim / moveaxis (a permute), and the ops built on
-// the diagonal's geometry: diag_embed (DiagEmbedBackward0) and diag.
+// the diagonal's geometry: diag_embed (DiagEmbedBackward0) and diag; atleast_1d/2d/3d (reshape or unsqueeze).
 import { trace_op, tracing } from '../jit/tracer.js';
 import { contiguous_strides, movedim_order, normalize_dim } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
-import { as_view, geometry, permute, clone, type Geometry } from './view.js';
+import { as_view, geometry, permute, clone, reshape, unsqueeze, type Geometry } from './view.js';
 import { signature, type PyArgs } from '../signature.js';
 
 /** The geometry of the `offset` diagonal of dims `d1`, `d2` of `g`: both removed, the diagonal appended last. */
@@ -162,4 +162,53 @@ export function moveaxis(...args: MovedimArgs): Tensor {
   check_overload('moveaxis', args);
   const { input, source, destination } = MOVEAXIS.parse(args);
   return permute(input, movedim_order(input.ndim, source, destination));
+}
+
+/** The tensors of an atleast_Nd call: one Tensor, several, or one array of them (then the result is an array). */
+function atleast(name: string, args: readonly unknown[], lift: (t: Tensor) => Tensor): Tensor | Tensor[] {
+  const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+  list.forEach((t) => {
+    if (!(t instanceof Tensor)) {
+      throw new TypeError(`${name}() received an invalid combination of arguments - got (${list.map((v) => (v instanceof Tensor ? 'Tensor' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v)).join(', ')}), but expected one of:`);
+    }
+  });
+  const out = (list as Tensor[]).map(lift);
+  return args.length === 1 && !Array.isArray(args[0]) ? out[0]! : out;
+}
+
+/**
+ * Each input with at least one dim: a 0-d tensor becomes shape [1] (a view), others come back as they are
+ * (PyTorch's `torch.atleast_1d(*tensors)`; several tensors or an array give an array).
+ *
+ * @example
+ * torch.atleast_1d(torch.tensor(5)).shape; // [1]
+ */
+export function atleast_1d(...tensors: Tensor[] | [Tensor[]]): Tensor | Tensor[] {
+  if (tracing) return trace_op('aten::atleast_1d', atleast_1d, tensors) as Tensor | Tensor[];
+  return atleast('atleast_1d', tensors, (t) => (t.ndim === 0 ? reshape(t, [1]) : t));
+}
+
+/**
+ * Each input with at least two dims: 0-d becomes [1, 1], 1-d [1, n] (PyTorch's `torch.atleast_2d`).
+ *
+ * @example
+ * torch.atleast_2d(torch.tensor([1, 2])).shape; // [1, 2]
+ */
+export function atleast_2d(...tensors: Tensor[] | [Tensor[]]): Tensor | Tensor[] {
+  if (tracing) return trace_op('aten::atleast_2d', atleast_2d, tensors) as Tensor | Tensor[];
+  return atleast('atleast_2d', tensors, (t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t));
+}
+
+/**
+ * Each input with at least three dims: 0-d becomes [1, 1, 1], 1-d [1, n, 1], 2-d [m, n, 1] (PyTorch's
+ * `torch.atleast_3d`).
+ *
+ * @example
+ * torch.atleast_3d(torch.ones([2, 3])).shape; // [2, 3, 1]
+ */
+export function atleast_3d(...tensors: Tensor[] | [Tensor[]]): Tensor | Tensor[] {
+  if (tracing) return trace_op('aten::atleast_3d', atleast_3d, tensors) as Tensor | Tensor[];
+  return atleast('atleast_3d', tensors, (t) =>
+    t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? unsqueeze(unsqueeze(t, 0), -1) : t.ndim === 2 ? unsqueeze(t, -1) : t,
+  );
 }
