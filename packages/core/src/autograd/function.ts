@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor.js';
 import { is_floating } from '../dtype.js';
 import { is_recording, no_grad } from './grad_mode.js';
-import { gradient_edge, Node, PYTHON_FUNCTION_NODES, type Grad, type InputMeta } from './node.js';
+import { gradient_edge, Node, type Grad, type InputMeta } from './node.js';
 import { zeros } from '../ops/creation.js';
 import { as_view, geometry } from '../ops/view.js';
 import { py_type_name } from '../signature.js';
@@ -211,7 +211,6 @@ function apply_function(cls: FunctionClass, args: unknown[]): unknown {
       },
     );
     node._apply_without_grads = true;
-    PYTHON_FUNCTION_NODES.add(node);
     ctx._node = node;
   }
   for (const d of ctx._dirty) d._storage.version++;

@@ -7,9 +7,6 @@ import { SavedTensor } from './saved_tensor.js';
 import { is_anomaly_enabled, record_forward_trace } from './anomaly_mode.js';
 import { object_address, Size } from '../size.js';
 
-/** Nodes made by a custom `autograd.Function`: PyTorch prints them in Python's `torch.autograd.function` module. */
-export const PYTHON_FUNCTION_NODES = new WeakSet<Node>();
-
 /** A gradient, or `null` where PyTorch has `None` (no gradient flows there). */
 export type Grad = Tensor | null;
 /** `(node, input_nr)`: where a gradient goes next; `null` node for inputs that need no gradient. */
@@ -73,7 +70,7 @@ export class Node {
   _tensor_pre_hooks: Map<number, HookDict<TensorHook>> | null = null;
   /** Per output, where `retain_grad()` wants its gradient (shared with the tensor, which the node never holds). */
   _retained: Map<number, RetainedGrad> | null = null;
-  /** Whether the formula runs even when no gradient arrived (a custom Function's backward, as PyTorch's PyNode). */
+  /** Whether the formula runs even when no gradient arrived: a custom Function's node (PyTorch's PyNode), which also prints under torch.autograd.function. */
   _apply_without_grads = false;
   /** PyTorch's names of the saved tensors (`self`, `other`, `result`), for `_saved_self` & co; null if unnamed. */
   _saved_names: readonly string[] | null = null;
@@ -278,7 +275,7 @@ export class Node {
    * fake (see `object_address`).
    */
   toString(): string {
-    const name = PYTHON_FUNCTION_NODES.has(this) ? `torch.autograd.function.${this._name}` : this._name.replace('torch::autograd::', '');
+    const name = this._apply_without_grads ? `torch.autograd.function.${this._name}` : this._name.replace('torch::autograd::', '');
     return `<${name} object at ${object_address(this)}>`;
   }
   [Symbol.for('nodejs.util.inspect.custom')](): string {
