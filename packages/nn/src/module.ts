@@ -376,16 +376,19 @@ export class Module {
    */
   *named_modules(...args: PyArgs<[memo: Set<Module> | null, prefix: string, remove_duplicate: boolean], { memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }>): Generator<[string, Module]> {
     const a = NAMED_MODULES.parse(args);
-    const remove_duplicate = a.remove_duplicate;
-    const seen = a.memo ?? new Set<Module>();
-    const stack: [string, Module][] = [[a.prefix, this]];
+    for (const e of this._walk_modules(a.memo ?? new Set<Module>(), a.prefix, a.remove_duplicate)) yield as_tuple(e);
+  }
+
+  /** named_modules' walk, its pairs left unmarked (for modules() and the traversals that only read them). */
+  private *_walk_modules(seen: Set<Module>, root_prefix: string, remove_duplicate: boolean): Generator<[string, Module]> {
+    const stack: [string, Module][] = [[root_prefix, this]];
     while (stack.length > 0) {
       const [prefix, mod] = stack.pop()!;
       if (remove_duplicate) {
         if (seen.has(mod)) continue;
         seen.add(mod);
       }
-      yield as_tuple<[string, Module]>([prefix, mod]);
+      yield [prefix, mod];
       const children = [...mod._modules].filter((e): e is [string, Module] => e[1] !== null);
       for (let i = children.length - 1; i >= 0; i--) {
         const [name, child] = children[i]!;
@@ -401,7 +404,7 @@ export class Module {
    * [...net.modules()].map((m) => m._get_name()); // ['SimpleNet', 'Conv2d', 'MaxPool2d', ...]
    */
   *modules(): Generator<Module> {
-    for (const [, m] of this.named_modules()) yield m;
+    for (const [, m] of this._walk_modules(new Set<Module>(), '', true)) yield m;
   }
 
   /**
@@ -431,7 +434,7 @@ export class Module {
 
   private *_named_members<T>(get: (m: Module) => Iterable<[string, T | null]>, prefix: string, recurse: boolean, remove_duplicate: boolean): Generator<[string, T]> {
     const seen = new Set<T>();
-    const mods: Iterable<[string, Module]> = recurse ? this.named_modules({ prefix, remove_duplicate }) : [[prefix, this]];
+    const mods: Iterable<[string, Module]> = recurse ? this._walk_modules(new Set<Module>(), prefix, remove_duplicate) : [[prefix, this]];
     for (const [mod_prefix, mod] of mods) {
       for (const [k, v] of get(mod)) {
         if (v === null || (remove_duplicate && seen.has(v))) continue;
@@ -483,7 +486,7 @@ export class Module {
    * for (const b of net.buffers()) console.log(b.shape);
    */
   *buffers(options: { recurse?: boolean } = {}): Generator<Tensor> {
-    for (const [, b] of this.named_buffers(options)) yield b;
+    for (const [, b] of this._named_members((m) => m._buffers, '', options.recurse ?? true, true)) yield b;
   }
 
   // ---- state ----------------------------------------------------------------------------------------
