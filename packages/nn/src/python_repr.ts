@@ -5,19 +5,15 @@ import { number_repr, object_address } from '@tsgrad/core';
 export function py_repr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return py_float_or_int(v);
+  if (typeof v === 'number') return number_repr(v); // -0 prints as -0.0: only a float can be negative zero
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.length === 1 ? `(${py_repr(v[0])},)` : `(${v.map(py_repr).join(', ')})`;
   return String(v);
 }
 
-function py_float_or_int(v: number): string {
-  return number_repr(v); // -0 prints as -0.0: only a float can be negative zero
-}
-
 /** Python's float repr for values that are floats even when integral (momentum=0.1, eps=1.0). */
 export function py_float(v: number): string {
-  const s = py_float_or_int(v);
+  const s = number_repr(v);
   return /^-?\d+$/.test(s) ? `${s}.0` : s;
 }
 
