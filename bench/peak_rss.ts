@@ -28,7 +28,7 @@ function parse(out: string, who: string, status: number | null): Rss {
 
 /** Measures `w` (a model-family train workload) in fresh processes: tsgrad's, and PyTorch's when `with_pytorch`. */
 export function peak_rss(w: Workload, with_pytorch: boolean): PeakRss {
-  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./rss_child.js', import.meta.url)), w.key, String(STEPS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./rss_child.js', import.meta.url)), w.key, String(STEPS)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const tsgrad = parse(child.stdout, 'tsgrad', child.status);
   if (!with_pytorch) return { tsgrad, pytorch: null };
   const script = fileURLToPath(new URL('../torch_peer.py', import.meta.url));

@@ -94,18 +94,39 @@ export function simd_peak(rounds = 15): SimdPeak {
   return { mul_add_gflops: best(false)!, relaxed_madd_gflops: best(true) };
 }
 
+/** The V8 flag that turns relaxed SIMD on in Node 20 (Node 22+ and current Chromium have it unflagged). */
+export const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+
+/** Whether this engine validates relaxed SIMD's f32x4.relaxed_madd as it runs now. */
+const relaxed_here = (): boolean => WebAssembly.validate(peak_module(true, 1));
+
+/**
+ * The Node flags that give this Node relaxed SIMD: none when it has it unflagged (or this process was started
+ * with the flag), [RELAXED_SIMD_FLAG] when a Node started with that flag validates it, none when not even then.
+ *
+ * @example
+ * spawnSync(process.execPath, [...relaxed_simd_flags(), 'script.js']);
+ */
+export function relaxed_simd_flags(): string[] {
+  if (relaxed_here()) return [];
+  const code = `process.exit(WebAssembly.validate(new Uint8Array(${JSON.stringify([...peak_module(true, 1)])})) ? 0 : 1)`;
+  const child = spawnSync(process.execPath, [RELAXED_SIMD_FLAG, '-e', code], { stdio: 'ignore' });
+  return child.status === 0 ? [RELAXED_SIMD_FLAG] : [];
+}
+
 /**
  * The peak in this process, and relaxed_madd's measured in a child Node with `--experimental-wasm-relaxed-simd`
  * when this engine does not run relaxed SIMD unflagged (Node 20; Node 22+ and current Chromium do).
+ * `relaxed_flagged`: relaxed SIMD needed the flag (this process's, or the child's).
  *
  * @example
  * const { mul_add_gflops, relaxed_madd_gflops, relaxed_flagged } = simd_peak_with_relaxed();
  */
 export function simd_peak_with_relaxed(): SimdPeak & { relaxed_flagged: boolean } {
   const here = simd_peak();
-  if (here.relaxed_madd_gflops !== null) return { ...here, relaxed_flagged: false };
+  if (here.relaxed_madd_gflops !== null) return { ...here, relaxed_flagged: process.execArgv.includes(RELAXED_SIMD_FLAG) };
   const code = `import(${JSON.stringify(import.meta.url)}).then((m) => process.stdout.write(JSON.stringify(m.simd_peak())))`;
-  const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', code], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [RELAXED_SIMD_FLAG, '--input-type=module', '-e', code], { encoding: 'utf8' });
   const flagged = child.status === 0 ? (JSON.parse(child.stdout) as SimdPeak).relaxed_madd_gflops : null;
   return { ...here, relaxed_madd_gflops: flagged, relaxed_flagged: flagged !== null };
 }

@@ -7,7 +7,7 @@ export { is_anomaly_enabled, is_anomaly_check_nan_enabled } from './autograd/ano
 export { Node, AccumulateGrad, type Grad, type Edge, type TensorHook, type NodePreHook, type NodePostHook } from './autograd/node.js';
 export { warn } from './autograd/messages.js';
 export { kernels, register_backend, set_backend, list_backends, js_backend, wasm_backend, type Backend } from './kernels/backend.js';
-export { set_num_threads, get_num_threads, kernel_threads_running } from './kernels/wasm/runtime.js';
+export { set_num_threads, get_num_threads, kernel_threads_running, wasm_kernel_kind, type WasmKernelKind } from './kernels/wasm/runtime.js';
 export { format_tensor } from './print.js';
 export { Size, object_address, len } from './size.js';
 export { parse_to, type ToArgs, type ToOptions } from './to_args.js';

@@ -3,7 +3,9 @@
 // cross-origin isolated page); set_num_threads / get_num_threads.
 import { make_driver, type Driver, type KernelExports } from './driver.js';
 import { DRIVER_SOURCE } from './driver_source.generated.js';
-import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from './kernels_wasm.generated.js';
+import {
+  KERNELS_WASM_BASE64, KERNELS_WASM_RELAXED_BASE64, KERNELS_WASM_RELAXED_SHARED_BASE64, KERNELS_WASM_SHARED_BASE64,
+} from './kernels_wasm.generated.js';
 
 // Memory map: control words, the job words, then the arena.
 const MAX_PAGES = 32768;
@@ -77,6 +79,51 @@ let kind: 'node' | 'web' | null | undefined;
 /** The kernels module's bytes from its base64 text. */
 const module_bytes = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 
+// The smallest module using relaxed SIMD: (func (param v128 v128 v128) (result v128) f32x4.relaxed_madd).
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b,
+]);
+
+/** Which build of the kernels runs: relaxed SIMD's fused multiply-add in the GEMM tiles, or plain 128-bit SIMD. */
+export type WasmKernelKind = 'relaxed_simd' | 'simd';
+
+/**
+ * The kernels this engine gets: `'relaxed_simd'` when it validates a module using `f32x4.relaxed_madd`
+ * (Node 22+, current Chromium; Node 20 with `--experimental-wasm-relaxed-simd`) and the environment
+ * variable TSGRAD_RELAXED_SIMD is not `0`, else `'simd'`, whose results are bit for bit those of engines
+ * without relaxed SIMD. `validate` is the engine's check (a parameter so tests can play an older engine).
+ *
+ * @example
+ * choose_wasm_kernels(); // 'relaxed_simd' on Node 22
+ * choose_wasm_kernels(() => false); // 'simd'
+ */
+export function choose_wasm_kernels(validate: (bytes: Uint8Array<ArrayBuffer>) => boolean = (b) => WebAssembly.validate(b)): WasmKernelKind {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const v = proc?.env?.['TSGRAD_RELAXED_SIMD'];
+  if (v !== undefined && v !== '' && v !== '0' && v !== '1') throw new Error(`TSGRAD_RELAXED_SIMD must be 0 or 1, got '${v}'`);
+  if (v === '0') return 'simd';
+  return validate(RELAXED_PROBE) ? 'relaxed_simd' : 'simd';
+}
+
+/** The assembled kernels of `kind`, importing a shared memory or not. */
+export function kernels_module_bytes(kind: WasmKernelKind, shared: boolean): Uint8Array<ArrayBuffer> {
+  if (kind === 'relaxed_simd') return module_bytes(shared ? KERNELS_WASM_RELAXED_SHARED_BASE64 : KERNELS_WASM_RELAXED_BASE64);
+  return module_bytes(shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64);
+}
+
+/**
+ * Which kernels the wasm backend's GEMM and convolutions run on this engine (decided once, on first use):
+ * `'relaxed_simd'` (fused multiply-adds where the CPU has them; results within float32 rounding of the
+ * other) or `'simd'`.
+ *
+ * @example
+ * wasm_kernel_kind(); // 'simd' on Node 20 without --experimental-wasm-relaxed-simd
+ */
+export function wasm_kernel_kind(): WasmKernelKind {
+  return wasm_runtime().kind;
+}
+
 let requested_threads: number | null = null;
 
 /**
@@ -140,6 +187,8 @@ export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
   readonly ex: KernelExports;
   readonly driver: Driver;
+  /** Which build of the kernels this instance runs. */
+  readonly kind: WasmKernelKind;
   f32: Float32Array;
   f64: Float64Array;
   private readonly module: WebAssembly.Module;
@@ -165,7 +214,8 @@ export class WasmRuntime {
     }
     this.shared = memory !== null;
     memory ??= new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
-    this.module = new WebAssembly.Module(module_bytes(this.shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64));
+    this.kind = choose_wasm_kernels();
+    this.module = new WebAssembly.Module(kernels_module_bytes(this.kind, this.shared));
     this.memory = memory;
     this.ex = new WebAssembly.Instance(this.module, { env: { memory } }).exports as unknown as KernelExports;
     this.ctrl = new Int32Array(memory.buffer, 0, CTRL_WORDS);
