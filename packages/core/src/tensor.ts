@@ -9,6 +9,7 @@ import { view_grad_fn } from './autograd/view_inplace.js';
 import { TRACER_CONVERT, TRACER_ITERATE, DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E8_LEAF_INPLACE, E5_HOOK_NO_GRAD, INFERENCE_REQUIRES_GRAD, INFERENCE_VERSION, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
 import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
+import { note_write } from './kernels/write_stamps.js';
 import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
 import { trace_op, tracer_warning, tracing } from './jit/tracer.js';
@@ -101,9 +102,10 @@ export class Storage {
   get version(): number {
     return this.counter.version;
   }
-  /** Sets the counter (in-place ops bump it). */
+  /** Sets the counter (in-place ops bump it), and marks the memory as changed (see kernels/write_stamps.ts). */
   set version(v: number) {
     this.counter.version = v;
+    note_write(this.data);
   }
 }
 

@@ -83,7 +83,12 @@ function conv2d(input: Template, weight: Template, bias: Template, stride: Templ
     reads: bias === null ? [input, weight] : [input, weight, bias],
     shape: [N, O, Ho, Wo],
     takes_relu: true,
-    run: (xs, out) => kernels().conv2d_forward(data(xs[0]!), data(xs[1]!), xs.length > 2 ? data(xs[2]!) : null, out, params),
+    run: (xs, out) => {
+      const w_data = data(xs[1]!);
+      // the weight's own storage (a parameter, constant between calls): the backend may keep it packed
+      const w_version = w_data === xs[1]!._storage.data ? xs[1]!._storage.counter : undefined;
+      kernels().conv2d_forward(data(xs[0]!), w_data, xs.length > 2 ? data(xs[2]!) : null, out, { ...params, w_version });
+    },
   };
 }
 

@@ -89,9 +89,12 @@ function conv2d_impl(input: Tensor, weight: Tensor, bias: Tensor | null = null, 
   if (bias !== null && (bias.ndim !== 1 || bias._shape[0] !== O)) throw new Error(`Given weight of size [${weight._shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${bias._shape.join(', ')}] instead`);
   const Ho = conv2d_out_size(H, kh, stride[0], padding[0], dilation[0]);
   const Wo = conv2d_out_size(W, kw, stride[1], padding[1], dilation[1]);
-  const p: Conv2dParams = { N, C, H, W, O, kh, kw, stride, padding, dilation, groups, Ho, Wo };
+  const w_data = float_data(weight);
+  // the weight's version counter when the kernel reads its own storage: backends may keep it packed meanwhile
+  const w_version = w_data === weight._storage.data ? weight._storage.counter : undefined;
+  const p: Conv2dParams = { N, C, H, W, O, kh, kw, stride, padding, dilation, groups, Ho, Wo, w_version };
   const out = empty([N, O, Ho, Wo], x._dtype);
-  kernels().conv2d_forward(float_data(x), float_data(weight), bias === null ? null : float_data(bias), out._storage.data as FloatArray, p);
+  kernels().conv2d_forward(float_data(x), w_data, bias === null ? null : float_data(bias), out._storage.data as FloatArray, p);
   record('ConvolutionBackward0', [x, weight, bias], [out], (ctx, [g]) => {
     const [xs, ws] = ctx.saved_tensors;
     return convolution_backward(g!, xs!, ws!, p, [ctx.needs_input_grad(0), ctx.needs_input_grad(1), ctx.needs_input_grad(2)]);

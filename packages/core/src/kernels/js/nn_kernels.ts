@@ -18,6 +18,12 @@ export interface Conv2dParams {
   groups: number;
   Ho: number;
   Wo: number;
+  /**
+   * The weight tensor's version counter, when the weight array is that tensor's own storage: a backend may
+   * keep work derived from the weight (packed copies) while the counter's version, and the memory's write
+   * stamp, are unchanged. The JS kernels ignore it.
+   */
+  w_version?: { readonly version: number };
 }
 
 /** Shape and hyper-parameters of a 2-D pooling window over an NCHW input. */

@@ -1,11 +1,13 @@
-// The wasm backend's convolution: input and weights copied into wasm memory once, im2col, packing, GEMM (bias
-// seeded in the output) and col2im all in wasm, split over samples or weight columns, one copy out. Small
-// output maps run the whole batch as one GEMM per group (the samples' pixels side by side as its columns).
+// The wasm backend's convolution: input and weights copied into wasm memory once (packed weights kept there while
+// unchanged, see packed_weights.ts), im2col, packing, GEMM (bias seeded in the output) and col2im all in wasm,
+// split over samples or weight columns, one copy out. Small output maps run the whole batch as one GEMM per group
+// (the samples' pixels side by side as its columns).
 import {
   conv2d_backward_bias as js_backward_bias, conv2d_backward_input as js_backward_input, conv2d_backward_weight as js_backward_weight, conv2d_forward as js_forward,
   tap_ranges_1d, type Conv2dParams, type FloatArray,
 } from '../js/nn_kernels.js';
 import { pack_a_full } from './gemm.js';
+import { cached_pack } from './packed_weights.js';
 import { wasm_runtime } from './runtime.js';
 
 const up4 = (n: number): number => Math.ceil(n / 4) * 4;
@@ -127,6 +129,28 @@ function cut_taps(w: Float32Array, p: Conv2dParams, t: TapWindow): Float32Array 
   return out;
 }
 
+/** The weight `w` of `p` as the kernels read it: cut to window `cut` when there is one (computed once, on first use). */
+function cut_weight(w: Float32Array, p: Conv2dParams, cut: TapWindow | null): () => Float32Array {
+  let wq: Float32Array | null = cut === null ? w : null;
+  return () => (wq ??= cut_taps(w, p, cut!));
+}
+
+/** What a packing of a weight of `p` depends on besides its values: its shape, groups and tap window. */
+function layout_key(p: Conv2dParams, cut: TapWindow | null): string {
+  return `${p.O} ${p.C / p.groups} ${p.kh} ${p.kw} ${p.groups}${cut === null ? '' : ` window ${cut.a0} ${cut.b0} ${cut.q.kh} ${cut.q.kw}`}`;
+}
+
+/** Copies the first `n` values of `w` into the arena and runs `f` on their byte address; false when the memory cannot grow. */
+function with_weight(w: Float32Array, n: number, f: (at: number) => void): boolean {
+  const rt = wasm_runtime();
+  rt.reset();
+  const at = rt.alloc(n * 4);
+  if (!rt.commit()) return false;
+  rt.f32.set(w.subarray(0, n), at / 4);
+  f(at);
+  return true;
+}
+
 /** Whether the first `n` values of `a` are all finite (their sum in doubles cannot overflow otherwise). */
 function all_finite(a: Float32Array, n: number): boolean {
   // four independent sums, so the additions do not wait on each other
@@ -155,32 +179,40 @@ export function wasm_conv2d_forward(x: FloatArray, w: FloatArray, bias: FloatArr
     js_forward(x, w, bias, out, p);
     return;
   }
+  const full = p;
   const win = live_window(p);
-  if (win !== null && all_finite(w, p.O * sizes(p).ckk)) {
-    w = cut_taps(w, p, win);
-    p = win.q;
-  }
+  const cut = win !== null && all_finite(w, p.O * sizes(p).ckk) ? win : null;
+  if (cut !== null) p = cut.q;
+  const weight = cut_weight(w, full, cut);
   const rt = wasm_runtime();
   const { O, groups } = p;
   const { og, ckk, nx, no } = sizes(p);
+  const a_bytes = groups * up4(og) * ckk * 4;
+  // A = W_g per group: kept packed while the weight is unchanged
+  const pack_w = (w_at: number, dst: number): void => {
+    for (let g = 0; g < groups; g++) pack_a_full(w_at + g * og * ckk * 4, ckk, 1, og, ckk, dst + g * up4(og) * ckk * 4);
+  };
+  const kept = cached_pack(w, full.w_version, `forward ${layout_key(full, cut)}`, a_bytes, (dst) => with_weight(weight(), O * ckk, (at) => pack_w(at, dst)));
   rt.reset();
   const x_at = rt.alloc(nx * 4);
-  const w_at = rt.alloc(O * ckk * 4);
-  const a_at = rt.alloc(groups * up4(og) * ckk * 4);
+  const w_at = kept >= 0 ? -1 : rt.alloc(O * ckk * 4);
+  const a_at = kept >= 0 ? kept : rt.alloc(a_bytes);
   const b_at = bias === null ? -1 : rt.alloc(O * 4);
   const out_at = rt.alloc(no * 4);
   const batch = batched(p, 'forward');
   // batched, the GEMM writes [O, N*L], which is then moved into the output's [N, O, L]
   const c_at = batch ? rt.alloc(no * 4) : out_at;
   if (!rt.prepare([rt.driver.OP.CONV, ...geometry(p, batch), x_at, a_at, b_at, c_at], work(p))) {
-    js_forward(x, w, bias, out, p);
+    js_forward(x, weight(), bias, out, p);
     return;
   }
   const mem = rt.f32;
   mem.set(x.subarray(0, nx), x_at / 4);
-  mem.set(w.subarray(0, O * ckk), w_at / 4);
   if (bias !== null) mem.set(bias.subarray(0, O), b_at / 4);
-  for (let g = 0; g < groups; g++) pack_a_full(w_at + g * og * ckk * 4, ckk, 1, og, ckk, a_at + g * up4(og) * ckk * 4);
+  if (kept < 0) {
+    mem.set(weight().subarray(0, O * ckk), w_at / 4);
+    pack_w(w_at, a_at);
+  }
   rt.run();
   if (batch) relayout(c_at, out_at, p.N, O, p.Ho * p.Wo, false);
   out.set(rt.f32.subarray(out_at / 4, out_at / 4 + no));
@@ -199,33 +231,39 @@ export function wasm_conv2d_backward_input(grad_out: FloatArray, w: FloatArray, 
     return;
   }
   // a dead tap's weight only ever meets padding, whose gradient is dropped: cutting it is exact
-  const win = live_window(p);
-  if (win !== null) {
-    w = cut_taps(w, p, win);
-    p = win.q;
-  }
+  const full = p;
+  const cut = live_window(p);
+  if (cut !== null) p = cut.q;
+  const weight = cut_weight(w, full, cut);
   const rt = wasm_runtime();
   const { O, groups } = p;
   const { og, ckk, nx, no } = sizes(p);
+  const a_bytes = groups * up4(ckk) * og * 4;
+  // A = W_g^T: A[c', o] = w[g*og + o, c'], kept packed while the weight is unchanged
+  const pack_w = (w_at: number, dst: number): void => {
+    for (let g = 0; g < groups; g++) pack_a_full(w_at + g * og * ckk * 4, 1, ckk, ckk, og, dst + g * up4(ckk) * og * 4);
+  };
+  const kept = cached_pack(w, full.w_version, `input ${layout_key(full, cut)}`, a_bytes, (dst) => with_weight(weight(), O * ckk, (at) => pack_w(at, dst)));
   rt.reset();
   const go_at = rt.alloc(no * 4);
-  const w_at = rt.alloc(O * ckk * 4);
-  const a_at = rt.alloc(groups * up4(ckk) * og * 4);
+  const w_at = kept >= 0 ? -1 : rt.alloc(O * ckk * 4);
+  const a_at = kept >= 0 ? kept : rt.alloc(a_bytes);
   const gx_at = rt.alloc(nx * 4);
   // batched: the output gradient as [O, N*L] and the unfolded input gradient [groups * ckk, N*L]
   const batch = batched(p, 'input');
   const got_at = batch ? rt.alloc(no * 4) : go_at;
   const col_at = batch ? rt.alloc(groups * ckk * p.N * p.Ho * p.Wo * 4) : -1;
   if (!rt.prepare([rt.driver.OP.CONV_INPUT, ...geometry(p, batch), got_at, a_at, gx_at, col_at], work(p))) {
-    js_backward_input(grad_out, w, grad_x, p);
+    js_backward_input(grad_out, weight(), grad_x, p);
     return;
   }
   const mem = rt.f32;
   mem.set(grad_out.subarray(0, no), go_at / 4);
   if (batch) relayout(go_at, got_at, p.N, O, p.Ho * p.Wo, true);
-  mem.set(w.subarray(0, O * ckk), w_at / 4);
-  // A = W_g^T: A[c', o] = w[g*og + o, c'].
-  for (let g = 0; g < groups; g++) pack_a_full(w_at + g * og * ckk * 4, 1, ckk, ckk, og, a_at + g * up4(ckk) * og * 4);
+  if (kept < 0) {
+    mem.set(weight().subarray(0, O * ckk), w_at / 4);
+    pack_w(w_at, a_at);
+  }
   rt.run();
   grad_x.set(mem.subarray(gx_at / 4, gx_at / 4 + nx));
 }

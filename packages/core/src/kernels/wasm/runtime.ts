@@ -196,6 +196,8 @@ export class WasmRuntime {
   private readonly ctrl: Int32Array;
   private readonly workers: (WorkerLike | Worker)[] = [];
   private top = ARENA_AT;
+  /** Where the arena starts: above the pinned blocks, which outlive calls (see pin). */
+  private arena_at = ARENA_AT;
   /** Jobs with fewer multiply-adds run on the calling thread alone (tests lower it to split tiny jobs). */
   min_parallel_work = MIN_PARALLEL_WORK;
   /** Workers taking shares 1, 2, ... of the prepared job. */
@@ -227,7 +229,46 @@ export class WasmRuntime {
 
   /** Starts a call: frees the whole arena. */
   reset(): void {
-    this.top = ARENA_AT;
+    this.top = this.arena_at;
+  }
+
+  /** Bytes held by pinned blocks. */
+  pinned_bytes(): number {
+    return this.arena_at - ARENA_AT;
+  }
+
+  /**
+   * Reserves `bytes` that outlive calls (a cached packed weight) just below the arena, 64-byte aligned;
+   * returns the byte address, or -1 when the memory cannot grow that far. Frees the arena: call it before a
+   * call's reset and allocations, never between prepare and run.
+   */
+  pin(bytes: number): number {
+    const at = this.arena_at;
+    this.arena_at = Math.ceil((at + bytes) / 64) * 64;
+    this.top = this.arena_at;
+    if (this.commit()) return at;
+    this.arena_at = this.top = at;
+    return -1;
+  }
+
+  /**
+   * Keeps only the pinned blocks `keep` (byte address and size each), moving them, in address order, to the
+   * bottom of the pinned area, and frees the rest; returns their new addresses in `keep`'s order. Frees
+   * the arena, as pin.
+   */
+  repin(keep: readonly { at: number; bytes: number }[]): number[] {
+    const order = keep.map((_, i) => i).sort((i, j) => keep[i]!.at - keep[j]!.at);
+    const moved: number[] = new Array<number>(keep.length);
+    let to = ARENA_AT;
+    const bytes = new Uint8Array(this.memory.buffer);
+    for (const i of order) {
+      const { at, bytes: n } = keep[i]!;
+      if (at !== to) bytes.copyWithin(to, at, at + n);
+      moved[i] = to;
+      to = Math.ceil((to + n) / 64) * 64;
+    }
+    this.arena_at = this.top = to;
+    return moved;
   }
 
   /** Reserves `bytes` in the arena, 64-byte aligned; returns the byte address. */

@@ -1,0 +1,117 @@
+// The wasm convolution keeps a weight packed between calls only while it is unchanged: every way of changing it in
+// place between two calls (an in-place op, a write through `.data`, which has a version counter of its own, a new
+// storage via `.data =`, an optimizer-style update) gives the result a fresh weight gives.
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import * as torch from '../../src/index.js';
+import type { Conv2dOptions } from '../../src/ops/nn_ops.js';
+import { wasm_backend } from '../../src/kernels/backend.js';
+import { clear_packed_weights, packed_weight_stats } from '../../src/kernels/wasm/packed_weights.js';
+import { make_rng } from './strided_views.js';
+
+type Tensor = torch.Tensor;
+const rng = make_rng(7);
+const rand = (shape: number[]): Tensor => torch.tensor(Array.from({ length: shape.reduce((a, b) => a * b) }, () => rng() * 2 - 1)).reshape(shape);
+
+// one stride-1 convolution (the direct kernel), one strided (im2col panels), one whose 1x1 map keeps only the
+// centre tap of its 3x3 kernel (the weight cut to a window), one grouped
+const CASES: { name: string; x: number[]; w: number[]; options: Conv2dOptions }[] = [
+  { name: '3x3 stride 1', x: [2, 4, 9, 9], w: [6, 4, 3, 3], options: { padding: 1 } },
+  { name: '3x3 stride 2', x: [2, 4, 9, 9], w: [6, 4, 3, 3], options: { stride: 2, padding: 1 } },
+  { name: '3x3 on a 1x1 map', x: [3, 8, 1, 1], w: [5, 8, 3, 3], options: { padding: 1 } },
+  { name: 'groups 2', x: [2, 4, 7, 7], w: [6, 2, 3, 3], options: { padding: 1, groups: 2 } },
+];
+
+/** conv2d with a fresh copy of `w` (nothing kept for it): what any call with `w`'s values must give. */
+const fresh = (x: Tensor, w: Tensor, options: Conv2dOptions): number[] =>
+  Array.from(torch.conv2d(x, w.clone(), null, options)._contiguous_data());
+const run = (x: Tensor, w: Tensor, options: Conv2dOptions): number[] =>
+  Array.from(torch.conv2d(x, w, null, options)._contiguous_data());
+
+describe.runIf(wasm_backend !== null)('packed convolution weights kept between calls', () => {
+  const initial = torch.kernels().name;
+  beforeEach(() => {
+    torch.set_backend('wasm');
+    clear_packed_weights();
+  });
+  afterAll(() => {
+    clear_packed_weights();
+    torch.set_backend(initial);
+  });
+
+  describe.each(CASES)('$name', ({ x: xs, w: ws, options }) => {
+    const x = rand(xs);
+
+    it('the second call with an unchanged weight keeps it packed, and later calls reuse it', () => {
+      const w = rand(ws);
+      const want = fresh(x, w, options);
+      expect(run(x, w, options)).toEqual(want);
+      expect(packed_weight_stats().packs).toBe(0);
+      expect(run(x, w, options)).toEqual(want);
+      expect(packed_weight_stats().packs).toBe(1);
+      expect(run(x, w, options)).toEqual(want);
+      expect(packed_weight_stats()).toMatchObject({ packs: 1, hits: 1 });
+      expect(packed_weight_stats().pinned_bytes).toBeGreaterThan(0);
+    });
+
+    const changes: [string, (w: Tensor) => Tensor][] = [
+      ['an in-place op', (w) => (torch.no_grad(() => w.mul_(-0.5)), w)],
+      ['a write through .data (its own version counter)', (w) => (w.data.add_(0.25), w)],
+      ['a write to one element through a view of .data', (w) => (w.data.view(-1).narrow(0, 3, 1).fill_(7), w)],
+      ['new memory via .data =', (w) => ((w.data = rand(ws)), w)],
+      ['an optimizer-style update (written in place, then the version bumped)', (w) => {
+        const d = w._storage.data;
+        for (let i = 0; i < d.length; i++) d[i] = d[i]! - 0.1 * Math.sign(d[i]!);
+        w._storage.version++;
+        return w;
+      }],
+    ];
+    it.each(changes)('never reuses a stale packing after %s', (_what, change) => {
+      const w = rand(ws).requires_grad_();
+      run(x, w, options);
+      run(x, w, options);
+      expect(packed_weight_stats().packs).toBe(1);
+      const changed = change(w);
+      expect(run(x, changed, options)).toEqual(fresh(x, changed, options));
+      // and the new values are kept in turn
+      expect(run(x, changed, options)).toEqual(fresh(x, changed, options));
+      expect(run(x, changed, options)).toEqual(fresh(x, changed, options));
+      expect(packed_weight_stats().hits).toBeGreaterThan(0);
+    });
+  });
+
+  it('keeps the transposed packing for input gradients of a fixed model (saliency) apart from the forward one', () => {
+    const { x: xs, w: ws, options } = CASES[0]!;
+    const w = rand(ws);
+    const grads = (weight: Tensor): number[] => {
+      const x = rand(xs).requires_grad_();
+      const x0 = x.detach().clone();
+      torch.conv2d(x, weight, null, options).sum().backward();
+      return [...Array.from(x.grad!._contiguous_data()), ...run(x0, weight, options)];
+    };
+    const first = grads(w);
+    const again = grads(w);
+    const third = grads(w);
+    expect(again.length).toBe(first.length);
+    expect(third.length).toBe(first.length);
+    // a forward and an input-gradient packing, each packed once and then reused
+    expect(packed_weight_stats().packs).toBe(2);
+    expect(packed_weight_stats().hits).toBeGreaterThanOrEqual(2);
+    torch.no_grad(() => w.mul_(2));
+    const xg = rand(xs).requires_grad_();
+    torch.conv2d(xg, w, null, options).sum().backward();
+    const xf = xg.detach().clone().requires_grad_();
+    torch.conv2d(xf, w.clone(), null, options).sum().backward();
+    expect(Array.from(xg.grad!._contiguous_data())).toEqual(Array.from(xf.grad!._contiguous_data()));
+  });
+
+  it('a training loop never pins memory: its weights change every step', () => {
+    const { x: xs, w: ws, options } = CASES[0]!;
+    const w = rand(ws).requires_grad_();
+    for (let step = 0; step < 4; step++) {
+      torch.conv2d(rand(xs), w, null, options).square().sum().backward();
+      torch.no_grad(() => w.sub_(w.grad!.mul(0.01)));
+      w.grad = null;
+    }
+    expect(packed_weight_stats()).toEqual({ hits: 0, packs: 0, pinned_bytes: 0 });
+  });
+});
