@@ -619,6 +619,16 @@ export class Tensor {
     if (this.ndim === 0) throw new TypeError('len() of a 0-d tensor');
     return this._shape[0]!;
   }
+  /**
+   * `len(x)` spelled as JS spells it for sequences (the tensor iterates dim 0): the size of dim 0, PyTorch's
+   * TypeError for a 0-d tensor.
+   *
+   * @example
+   * torch.zeros(64, 784).length; // 64, as len(xb) in Python
+   */
+  get length(): number {
+    return this.__len__();
+  }
 
   /** Iterates dim 0 (PyTorch's `for row in x`): the rows of `unbind(0)`. */
   *[Symbol.iterator](): Iterator<Tensor> {

