@@ -1,28 +1,9 @@
 // MNIST and Fashion-MNIST as torchvision serves them (Node-only): IDX files from a root, an installed copy or a download.
-import type * as fs from 'node:fs';
-import type * as path from 'node:path';
-import type * as zlib from 'node:zlib';
-import type * as crypto from 'node:crypto';
-import type { createRequire } from 'node:module';
 import * as torch from '@tsgrad/core';
 import { data } from '@tsgrad/nn';
+import { dataset_repr, fetch_first, node_apis, type NodeApis } from './files.js';
 import { parse_idx, type IdxFile } from './idx.js';
 import type { Image, Transform } from './transforms.js';
-
-interface NodeApis {
-  fs: typeof fs;
-  path: typeof path;
-  zlib: typeof zlib;
-  crypto: typeof crypto;
-  module: { createRequire: typeof createRequire };
-}
-
-/** Node's modules, fetched when a dataset is built so that importing this file touches no Node API. */
-function node_apis(who: string): NodeApis {
-  const get = typeof process === 'undefined' ? undefined : process.getBuiltinModule;
-  if (typeof get !== 'function') throw new Error(`${who} reads files and needs Node.js >= 20.16`);
-  return { fs: get('node:fs'), path: get('node:path'), zlib: get('node:zlib'), crypto: get('node:crypto'), module: get('node:module') };
-}
 
 /** One file of a dataset with the MD5 of its `.gz`, as torchvision's `resources` lists them. */
 export interface Resource {
@@ -50,12 +31,6 @@ interface Located {
   folder: string;
   images: string;
   labels: string;
-}
-
-function describe_error(e: unknown): string {
-  const err = e as { message?: string; cause?: { code?: string; message?: string } };
-  const cause = err.cause?.code ?? err.cause?.message;
-  return cause === undefined ? String(err.message ?? e) : `${err.message} (${cause})`;
 }
 
 /**
@@ -179,33 +154,7 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
     const raw = node.path.join(root, name, 'raw');
     const fetched: [string, Uint8Array][] = [];
     for (const { filename, md5 } of this.resources) {
-      const failures: string[] = [];
-      let got: { url: string; bytes: Uint8Array } | null = null;
-      for (const mirror of this.mirrors) {
-        const url = mirror + filename;
-        try {
-          if (typeof globalThis.fetch !== 'function') throw new Error('this runtime has no fetch()');
-          const response = await globalThis.fetch(url);
-          if (!response.ok) {
-            failures.push(`${url}: HTTP ${response.status}`);
-            continue;
-          }
-          got = { url, bytes: new Uint8Array(await response.arrayBuffer()) };
-          break;
-        } catch (e) {
-          failures.push(`${url}: ${describe_error(e)}`);
-        }
-      }
-      if (got === null) {
-        const offline = failures.every((f) => !/: HTTP \d+$/.test(f));
-        const why = offline ? 'no network is available' : 'no mirror served it';
-        throw new Error(
-          `${name}: could not download ${filename}: ${why} (${failures.join('; ')}). ` +
-            `Put the IDX files in ${raw} by hand, or ${this.install_hint}`,
-        );
-      }
-      const digest = node.crypto.createHash('md5').update(got.bytes).digest('hex');
-      if (digest !== md5) throw new Error(`${name}: ${filename} from ${got.url} is corrupt: its MD5 is ${digest}, expected ${md5}`);
+      const got = await fetch_first(name, this.mirrors.map((m) => m + filename), md5, `Put the IDX files in ${raw} by hand, or ${this.install_hint}`);
       fetched.push([filename, got.bytes]);
     }
     node.fs.mkdirSync(raw, { recursive: true });
@@ -304,16 +253,7 @@ export class MNIST<X = Image, Y = number> extends data.Dataset<[X, Y]> {
   /** torchvision's repr: `Dataset MNIST`, the item count, root, split and transforms. */
   override toString(): string {
     const cls = this.constructor as typeof MNIST;
-    const body = [`Number of datapoints: ${this.length}`, `Root location: ${this.root ?? this.raw_folder}`, `Split: ${this.train ? 'Train' : 'Test'}`];
-    if (this.transform !== null || this.target_transform !== null) {
-      const format = (head: string, t: object | null): string[] => {
-        if (t === null) return [];
-        const [first, ...rest] = String(t).split('\n');
-        return [head + first, ...rest.map((line) => ' '.repeat(head.length) + line)];
-      };
-      body.push(['StandardTransform', ...format('Transform: ', this.transform), ...format('Target transform: ', this.target_transform)].join('\n'));
-    }
-    return [`Dataset ${cls.base_folder}`, ...body.map((line) => `    ${line}`)].join('\n');
+    return dataset_repr(cls.base_folder, this.length, this.root ?? this.raw_folder, [`Split: ${this.train ? 'Train' : 'Test'}`], this.transform, this.target_transform);
   }
 }
 

@@ -61,7 +61,9 @@ export class ToTensor implements Transform<Image, torch.Tensor> {
 
 /**
  * Normalizes a float tensor image `[..., C, H, W]` per channel: `(x - mean[c]) / std[c]` (torchvision's
- * `Normalize`; one mean/std value applies to every channel). Not in place unless `{ inplace: true }`.
+ * `Normalize`; one mean/std value applies to every channel). Not in place unless `{ inplace: true }`. It prints
+ * `mean` and `std` as passed: an array as a Python list, `torch.as_tuple([0.5, 0.5, 0.5])` as the tuple
+ * `(0.5, 0.5, 0.5)` that tutorials pass.
  *
  * @example
  * const norm = new Normalize([0.1307], [0.3081]);
@@ -75,9 +77,13 @@ export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
   /** Whether the input tensor is overwritten. */
   readonly inplace: boolean;
 
+  /** How `mean` and `std` print: Python's repr of what was passed (a list, or a tuple marked by `torch.as_tuple`). */
+  private readonly given: string;
+
   constructor(mean: readonly number[], std: readonly number[], options: { inplace?: boolean } = {}) {
     this.mean = [...mean];
     this.std = [...std];
+    this.given = `mean=${torch.py_repr(mean)}, std=${torch.py_repr(std)}`;
     this.inplace = options.inplace ?? false;
   }
 
@@ -100,7 +106,7 @@ export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
   }
 
   toString(): string {
-    return `Normalize(mean=[${this.mean.join(', ')}], std=[${this.std.join(', ')}])`;
+    return `Normalize(${this.given})`;
   }
 }
 
