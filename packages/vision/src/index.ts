@@ -1,4 +1,4 @@
-// Public entry of @tsgrad/vision: models, datasets, transforms, interpretability and image output.
+// Public entry of @tsgrad/vision: models, datasets, transforms, interpretability, image output and torchvision.utils.
 export * as models from './models/index.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './datasets/transforms.js';
@@ -6,3 +6,4 @@ export * as interpret from './interpret/index.js';
 export * as attr from './attr/index.js';
 export * as cams from './cams/index.js';
 export * as image from './image/index.js';
+export * as utils from './utils.js';
