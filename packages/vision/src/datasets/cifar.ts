@@ -101,12 +101,12 @@ export class CIFAR10<X = Image, Y = number> extends data.Dataset<[X, Y]> {
     const a = cls.args().parse(args);
     const node = node_apis(cls.dataset_name);
     if (a.download) {
-      if (!cls.check_integrity(a.root, node)) {
+      if (!cls.check_integrity(a.root)) {
         throw new Error(`${cls.dataset_name}: download=True has to wait for the network, which a constructor cannot: use \`await ${cls.dataset_name}.create({ root, download: true })\``);
       }
       console.log('Files already downloaded and verified');
     }
-    if (!cls.check_integrity(a.root, node)) throw new Error(NOT_FOUND);
+    if (!cls.check_integrity(a.root)) throw new Error(NOT_FOUND);
     const folder = node.path.join(a.root, cls.base_folder);
     const chunks: Uint8Array[] = [];
     const targets: number[] = [];
@@ -152,7 +152,7 @@ export class CIFAR10<X = Image, Y = number> extends data.Dataset<[X, Y]> {
    */
   static async create<X = Image, Y = number>(...args: CIFARArgs<X, Y>): Promise<CIFAR10<X, Y>> {
     const a = this.args().parse(args);
-    const fetch = a.download && !this.check_integrity(a.root, node_apis(this.dataset_name));
+    const fetch = a.download && !this.check_integrity(a.root);
     if (fetch) await this.download(a.root);
     // torchvision says "Files already downloaded and verified" only when nothing had to be fetched
     const transform = a.transform as Transform<Image, X> | null;
@@ -181,7 +181,8 @@ export class CIFAR10<X = Image, Y = number> extends data.Dataset<[X, Y]> {
   }
 
   /** torchvision's `_check_integrity`: every training and test file is there with its MD5. */
-  protected static check_integrity(root: string, node: NodeApis): boolean {
+  protected static check_integrity(root: string): boolean {
+    const node = node_apis(this.dataset_name);
     return [...this.train_list, ...this.test_list].every(({ filename, md5 }) => md5_matches(node.path.join(root, this.base_folder, filename), md5, node));
   }
 
