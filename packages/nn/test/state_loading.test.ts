@@ -163,7 +163,7 @@ describe('Optimizer.step refuses a gradient that does not match its parameter', 
           const { m, opt } = trained(make);
           const params = [...m.parameters()];
           const target = params[2]!; // the second Linear's weight, [2, 4]; the ones before it are valid
-          fc.pre(shape.join() !== target.shape.join() || dtype !== target.dtype);
+          fc.pre(shape.join() !== target.shape.join() || dtype !== target._dtype);
           for (const p of params) p.grad = torch.ones(p.shape);
           target._grad = torch.ones(shape, { dtype }); // as a buggy extension could, past the .grad setter's checks
           const before = [values(m), snapshot(opt)];

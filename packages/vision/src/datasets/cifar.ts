@@ -26,11 +26,22 @@ type CIFARArgs<X, Y> = PyArgs<
   CIFAR10Options<X, Y>
 >;
 
-const CIFAR_ARGS = signature_of('CIFAR10');
-function signature_of(name: string) {
-  return torch.signature<{ root: string; train: boolean; transform: object | null; target_transform: object | null; download: boolean }>(
-    `${name}(str root, bool train=True, Object? transform=None, Object? target_transform=None, bool download=False)`,
-  );
+interface Parsed {
+  root: string;
+  train: boolean;
+  transform: object | null;
+  target_transform: object | null;
+  download: boolean;
+}
+const PARSERS = new Map<string, torch.Signature<Parsed>>();
+/** The constructor's signature under the class's name (the name argument errors show). */
+function parse_args(name: string, args: unknown[]): Parsed {
+  let parser = PARSERS.get(name);
+  if (parser === undefined) {
+    parser = torch.signature<Parsed>(`${name}(str root, bool train=True, Object? transform=None, Object? target_transform=None, bool download=False)`);
+    PARSERS.set(name, parser);
+  }
+  return parser.parse(args);
 }
 
 /** A file of the dataset with its MD5 (torchvision's `train_list` / `test_list` rows). */
@@ -39,6 +50,12 @@ export interface CIFARFile {
   filename: string;
   /** Its MD5, checked before reading as torchvision does. */
   md5: string;
+}
+
+/** The metadata file (torchvision's `meta`): the class names are its entry `key`. */
+export interface CIFARMeta extends CIFARFile {
+  /** The entry holding the class names (`label_names`, or `fine_label_names` for CIFAR-100). */
+  key: string;
 }
 
 const NOT_FOUND = 'Dataset not found or corrupted. You can use download=True to download it';
@@ -74,7 +91,7 @@ export class CIFAR10<X = Image, Y = number> extends data.Dataset<[X, Y]> {
   /** The test batch. */
   static test_list: readonly CIFARFile[] = [{ filename: 'test_batch', md5: '40351d587109b95175f43aff81a1287e' }];
   /** The metadata file and the key of its class names. */
-  static meta: CIFARFile & { key: string } = { filename: 'batches.meta', key: 'label_names', md5: '5ff9c542aee3614f3951f8cda6e48888' };
+  static meta: CIFARMeta = { filename: 'batches.meta', key: 'label_names', md5: '5ff9c542aee3614f3951f8cda6e48888' };
   /** The class's name in messages and its repr. */
   static dataset_name = 'CIFAR10';
 
@@ -98,7 +115,7 @@ export class CIFAR10<X = Image, Y = number> extends data.Dataset<[X, Y]> {
   constructor(...args: CIFARArgs<X, Y>) {
     super();
     const cls = this.constructor as typeof CIFAR10;
-    const a = cls.args().parse(args);
+    const a = parse_args(cls.dataset_name, args);
     const node = node_apis(cls.dataset_name);
     if (a.download) {
       if (!cls.check_integrity(a.root)) {
@@ -138,11 +155,6 @@ export class CIFAR10<X = Image, Y = number> extends data.Dataset<[X, Y]> {
     this.class_to_idx = Object.fromEntries(this.classes.map((c, i) => [c, i]));
   }
 
-  /** The parser of this class's constructor arguments (its name appears in argument errors). */
-  protected static args(): ReturnType<typeof signature_of> {
-    return this === CIFAR10 ? CIFAR_ARGS : signature_of(this.dataset_name);
-  }
-
   /**
    * Builds the dataset, first downloading and unpacking the archive into `root` when `download` is set and the
    * files are missing or corrupt (torchvision's `CIFAR10(root, download=True)`; a constructor cannot wait).
@@ -151,7 +163,7 @@ export class CIFAR10<X = Image, Y = number> extends data.Dataset<[X, Y]> {
    * const testset = await CIFAR10.create({ root: './data', train: false, download: true });
    */
   static async create<X = Image, Y = number>(...args: CIFARArgs<X, Y>): Promise<CIFAR10<X, Y>> {
-    const a = this.args().parse(args);
+    const a = parse_args(this.dataset_name, args);
     const fetch = a.download && !this.check_integrity(a.root);
     if (fetch) await this.download(a.root);
     // torchvision says "Files already downloaded and verified" only when nothing had to be fetched
@@ -231,7 +243,7 @@ export class CIFAR100<X = Image, Y = number> extends CIFAR10<X, Y> {
   static override tgz_md5 = 'eb9058c3a382ffc7106e4002c42a8d85';
   static override train_list: readonly CIFARFile[] = [{ filename: 'train', md5: '16019d7e3df5f24257cddd939b257f8d' }];
   static override test_list: readonly CIFARFile[] = [{ filename: 'test', md5: 'f0ef6b0ae62326f3e7ffdfab6717acfc' }];
-  static override meta: CIFARFile & { key: string } = { filename: 'meta', key: 'fine_label_names', md5: '7973b15100ade9c7d40fb424638fde48' };
+  static override meta: CIFARMeta = { filename: 'meta', key: 'fine_label_names', md5: '7973b15100ade9c7d40fb424638fde48' };
   static override dataset_name = 'CIFAR100';
 }
 

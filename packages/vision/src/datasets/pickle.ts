@@ -2,9 +2,13 @@
 
 /** A numpy array read from a pickle: its dtype string (`'|u1'`, `'<i8'`, …), shape and raw bytes (C order). */
 export interface NdArray {
+  /** Tells an array from a dict. */
   readonly kind: 'ndarray';
+  /** numpy's dtype string: byte order then type code (`'|u1'`, `'<f4'`). */
   readonly dtype: string;
+  /** The array's shape. */
   readonly shape: readonly number[];
+  /** The elements' raw bytes, C order. */
   readonly bytes: Uint8Array;
 }
 
