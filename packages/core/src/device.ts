@@ -118,6 +118,43 @@ export const cuda = {
 };
 
 /**
+ * `torch.accelerator` (PyTorch 2.6+): no accelerator here, so code that picks one falls back to the CPU.
+ *
+ * @example
+ * const device = torch.accelerator.is_available() ? torch.accelerator.current_accelerator()!.type : 'cpu'; // 'cpu'
+ */
+export const accelerator = {
+  /** Always false. */
+  is_available: (): boolean => false,
+  /** Always null (PyTorch's `None`): there is no accelerator. */
+  current_accelerator: (_check_available = false): Device | null => null,
+  /** Always 0. */
+  device_count: (): number => 0,
+};
+
+/**
+ * PyTorch's `torch.set_default_device`: `'cpu'` (or null, which restores it) is accepted and changes nothing;
+ * any other device raises the error creating a tensor there would raise.
+ *
+ * @example
+ * torch.set_default_device('cpu');
+ * torch.set_default_device('cuda'); // throws 'Torch not compiled with CUDA enabled'
+ */
+export function set_default_device(device: DeviceLike | null): void {
+  check_device(device);
+}
+
+/**
+ * PyTorch's `torch.get_default_device()`: always the CPU.
+ *
+ * @example
+ * String(torch.get_default_device()); // 'cpu'
+ */
+export function get_default_device(): Device {
+  return CPU;
+}
+
+/**
  * `torch.backends`: neither MPS nor cuDNN is available; the cuDNN flags exist so code that sets them runs.
  *
  * @example

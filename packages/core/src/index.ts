@@ -11,7 +11,7 @@ export { set_num_threads, get_num_threads, kernel_threads_running, wasm_kernel_k
 export { format_tensor } from './print.js';
 export { Size, object_address, len } from './size.js';
 export { parse_to, type ToArgs, type ToOptions } from './to_args.js';
-export { Device, device, check_device, is_device_like, cuda, backends, type DeviceLike, float32, float, float64, double, int64, long, uint8, bool } from './device.js';
+export { Device, device, check_device, is_device_like, cuda, accelerator, set_default_device, get_default_device, backends, type DeviceLike, float32, float, float64, double, int64, long, uint8, bool } from './device.js';
 export { signature, Signature, method_call, is_plain_object, py_type_name, class_name, type PyArgs, type ParseOptions } from './signature.js';
 export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';

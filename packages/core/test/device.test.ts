@@ -20,6 +20,20 @@ describe('devices', () => {
     expect(torch.backends.mps.is_available()).toBe(false);
   });
 
+  it('has no accelerator: the 2.6+ device-picking idiom and set_default_device run their CPU branch', () => {
+    const device = torch.accelerator.is_available() ? torch.accelerator.current_accelerator()!.type : 'cpu';
+    expect(device).toBe('cpu');
+    expect(torch.accelerator.current_accelerator()).toBeNull();
+    expect(torch.accelerator.device_count()).toBe(0);
+    torch.set_default_device(device);
+    torch.set_default_device(torch.device('cpu'));
+    torch.set_default_device(null);
+    expect(String(torch.get_default_device())).toBe('cpu');
+    expect(() => torch.set_default_device('cuda')).toThrow('Torch not compiled with CUDA enabled');
+    expect(() => torch.set_default_device('gpu')).toThrow(/device type at start of device string: gpu$/);
+    expect(torch.zeros(2).device.type).toBe('cpu');
+  });
+
   it('accepts device= on factories and refuses devices it does not have', () => {
     const device = torch.cuda.is_available() ? torch.device('cuda') : torch.device('cpu');
     expect(torch.zeros(2, 3, { device }).shape).toEqual([2, 3]);
