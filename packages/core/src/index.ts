@@ -21,4 +21,4 @@ export * as onnx from './onnx/namespace.js';
 export { save, load, type Saveable } from './serialization/save_load.js';
 export { serialize, deserialize, SafetensorError, type SafetensorsDtype, type SafetensorsContent } from './serialization/safetensors.js';
 export { save_file, load_file } from './serialization/safetensors_file.js';
-export { py_repr, number_repr, as_tuple, as_ordered_dict, as_named_tuple, set_repr } from './py_repr.js';
+export { py_repr, number_repr, as_tuple, as_list, as_ordered_dict, as_named_tuple, set_repr } from './py_repr.js';

@@ -4,7 +4,7 @@
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const KIND = Symbol('tsgrad.py_kind');
 
-type Kind = { tuple: true } | { ordered_dict: true } | { named: string; fields: readonly string[] };
+type Kind = { tuple: true } | { list: true } | { ordered_dict: true } | { named: string; fields: readonly string[] };
 
 /** Python's repr of a str: single quotes unless the text holds a single quote and no double quote. */
 function str_repr(s: string): string {
@@ -66,6 +66,7 @@ function kind_repr(v: object, kind: Kind): string {
     const items = (v as unknown[]).map(py_repr);
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
   }
+  if ('list' in kind) return `[${(v as unknown[]).map(py_repr).join(', ')}]`;
   if ('ordered_dict' in kind) {
     const entries = Object.entries(v);
     return entries.length === 0 ? 'OrderedDict()' : `OrderedDict([${entries.map(([k, x]) => `(${str_repr(k)}, ${py_repr(x)})`).join(', ')}])`;
@@ -98,6 +99,7 @@ export function set_repr<T extends object>(v: T, repr: (v: T) => string): T {
 }
 
 const TUPLE: Kind = { tuple: true };
+const LIST: Kind = { list: true };
 const ORDERED_DICT: Kind = { ordered_dict: true };
 
 /**
@@ -108,6 +110,17 @@ const ORDERED_DICT: Kind = { ordered_dict: true };
  */
 export function as_tuple<T extends unknown[]>(items: T): T {
   return mark(items, TUPLE);
+}
+
+/**
+ * Marks an array as a Python list: it stays an ordinary array, but prints as `[tensor(...), tensor(...)]` (what
+ * Python prints for a list PyTorch returns, such as a collated batch) rather than Node's multi-line layout.
+ *
+ * @example
+ * console.log(torch.as_list([torch.zeros(2), 1])); // [tensor([0., 0.]), 1]
+ */
+export function as_list<T extends unknown[]>(items: T): T {
+  return mark(items, LIST);
 }
 
 /**

@@ -35,6 +35,17 @@ describe('dataset ergonomics', () => {
     expect(nn.data.next(it2)).toBe(1);
     expect(() => nn.data.next(it2)).toThrow('StopIteration');
   });
+
+  it("prints items as Python's tuples and batches as Python's lists (text captured from PyTorch)", () => {
+    expect(inspect(ds.get({ start: 1, stop: 3 }))).toBe('(tensor([[2., 3.],\n        [4., 5.]]), tensor([1, 2]))');
+    expect(String(new nn.data.Subset(ds, [0, 2]).get(1))).toBe('(tensor([4., 5.]), tensor(2))');
+    const batch = '[tensor([[0., 1.],\n        [2., 3.]]), tensor([0, 1])]';
+    // the TensorDataset fast path and default_collate (through a Subset) print alike
+    expect(inspect(nn.data.next(nn.data.iter(new nn.data.DataLoader(ds, { batch_size: 2 }))))).toBe(batch);
+    expect(inspect(nn.data.next(nn.data.iter(new nn.data.DataLoader(new nn.data.Subset(ds, [0, 1, 2]), { batch_size: 2 }))))).toBe(batch);
+    const [xb] = ds.get(0);
+    expect(Array.isArray(ds.get(0)) && xb instanceof torch.Tensor).toBe(true);
+  });
 });
 
 describe("print(...) of schedulers, loaders, datasets and samplers: Python's default object repr", () => {

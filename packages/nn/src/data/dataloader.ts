@@ -44,7 +44,7 @@ function collate(batch: readonly unknown[]): unknown {
     return torch.stack(tensors as Tensor[], 0);
   }
   if (typeof elem === 'number' || typeof elem === 'boolean') return collate_scalars(batch, elem);
-  if (typeof elem === 'string') return [...batch];
+  if (typeof elem === 'string') return torch.as_list([...batch]);
   if (Array.isArray(elem)) {
     const bad = batch.find((b) => !Array.isArray(b));
     if (bad !== undefined) throw new TypeError(`object of type '${py_type_name(bad)}' has no len()`);
@@ -52,7 +52,8 @@ function collate(batch: readonly unknown[]): unknown {
     if (batch.some((b) => (b as unknown[]).length !== size)) {
       throw new Error('each element in list of batch should be of equal size');
     }
-    return Array.from({ length: size }, (_, i) => collate(batch.map((b) => (b as unknown[])[i])));
+    // a list, as PyTorch's default_collate returns for tuple and list items alike
+    return torch.as_list(Array.from({ length: size }, (_, i) => collate(batch.map((b) => (b as unknown[])[i]))));
   }
   if (is_plain_object(elem)) {
     // built from entries, so a key such as `__proto__` stays a key
@@ -314,12 +315,12 @@ function row_gatherer(dataset: TensorDataset): (indices: readonly number[]) => T
   const n = dataset.length;
   return (raw) => {
     const indices = raw.map((i) => tensor_index(i, n));
-    return sources.map(({ t, data, offset, row }) => {
+    return torch.as_list(sources.map(({ t, data, offset, row }) => {
       if (data === null) return torch.stack(indices.map((i) => t.select(0, i)), 0);
       const out = torch.Tensor.empty([indices.length, ...t._shape.slice(1)], t._dtype);
       const dst = out._storage.data;
       indices.forEach((r, j) => dst.set(data.subarray(offset + r * row, offset + (r + 1) * row), j * row));
       return out;
-    });
+    }));
   };
 }

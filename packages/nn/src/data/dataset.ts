@@ -88,11 +88,12 @@ export class TensorDataset extends Dataset<Tensor[]> {
   get(index: number): Tensor[];
   get(index: Slice): Tensor[];
   get(index: number | Slice): Tensor[] {
+    // a tuple in PyTorch, and printed as one
     if (typeof index === 'number') {
       const i = tensor_index(index, this.length);
-      return this.tensors.map((t) => t.select(0, i));
+      return torch.as_tuple(this.tensors.map((t) => t.select(0, i)));
     }
-    return this.tensors.map((t) => t.index(index));
+    return torch.as_tuple(this.tensors.map((t) => t.index(index)));
   }
 }
 
