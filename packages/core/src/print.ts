@@ -1,19 +1,53 @@
 // Tensor printing as PyTorch 2.x's repr: `tensor([300.0000,   0.3000], grad_fn=<MulBackward0>)`, summarised
 // tensors (`...`), line wrapping at 80 columns and suffixes (dtype, grad_fn, requires_grad) that wrap too.
 import { default_dtype_name, is_floating } from './dtype.js';
+import { signature, type PyArgs } from './signature.js';
 import type { Tensor } from './tensor.js';
 import type { Node } from './autograd/node.js';
 
-const THRESHOLD = 1000;
-const EDGE = 3;
-const LINE_WIDTH = 80;
-const PRECISION = 4;
+/** PyTorch's PRINT_OPTS: what `set_printoptions` changes (its 'default' profile to start). */
+const PRINT_OPTS = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80, sci_mode: null as boolean | null };
+
+const PROFILES: Record<string, Pick<typeof PRINT_OPTS, 'precision' | 'threshold' | 'edgeitems' | 'linewidth'>> = {
+  default: { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 },
+  short: { precision: 2, threshold: 1000, edgeitems: 2, linewidth: 80 },
+  full: { precision: 4, threshold: Infinity, edgeitems: 3, linewidth: 80 },
+};
+
+const SET_PRINTOPTIONS = signature<{ precision: number | null; threshold: number | null; edgeitems: number | null; linewidth: number | null; profile: string | null; sci_mode: boolean | null }>(
+  'set_printoptions(int? precision=None, float? threshold=None, int? edgeitems=None, int? linewidth=None, str? profile=None, bool? sci_mode=None)',
+);
+
+/**
+ * PyTorch's `torch.set_printoptions`: digits after the point (`precision`), the element count above which a
+ * tensor is summarised (`threshold`, `Infinity` for never) with `edgeitems` kept at each end, the line width,
+ * a `profile` ('default', 'short', 'full') that resets those four first, and `sci_mode` (true / false forces
+ * scientific notation on or off, null lets each tensor choose). As in PyTorch, a call without `sci_mode` resets
+ * it to null.
+ *
+ * @example
+ * torch.set_printoptions({ precision: 2 });
+ * String(torch.tensor([1.12345])); // 'tensor([1.12])'
+ * torch.set_printoptions({ profile: 'default' });
+ */
+export function set_printoptions(...args: PyArgs<[precision?: number | null, threshold?: number | null, edgeitems?: number | null, linewidth?: number | null, profile?: string | null, sci_mode?: boolean | null], {
+  precision?: number | null; threshold?: number | null; edgeitems?: number | null; linewidth?: number | null; profile?: string | null; sci_mode?: boolean | null;
+}>): void {
+  const a = SET_PRINTOPTIONS.parse(args);
+  // PyTorch ignores an unknown profile name
+  if (a.profile !== null && a.profile in PROFILES) Object.assign(PRINT_OPTS, PROFILES[a.profile]);
+  if (a.precision !== null) PRINT_OPTS.precision = a.precision;
+  if (a.threshold !== null) PRINT_OPTS.threshold = a.threshold;
+  if (a.edgeitems !== null) PRINT_OPTS.edgeitems = a.edgeitems;
+  if (a.linewidth !== null) PRINT_OPTS.linewidth = a.linewidth;
+  PRINT_OPTS.sci_mode = a.sci_mode;
+}
 
 /** Python's `'{:.{p}e}'.format(v)`: at least two exponent digits. */
 function py_exp(v: number): string {
   // JS drops the sign of -0, Python keeps it
   if (Object.is(v, -0)) return `-${py_exp(0)}`;
-  return v.toExponential(PRECISION).replace(/e([+-])(\d)$/, 'e$10$2');
+  return v.toExponential(PRINT_OPTS.precision).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 /** Python's `'{:.{p}f}'.format(v)`: exact decimal rounding, ties to even (JS's toFixed rounds ties up). */
@@ -56,32 +90,31 @@ function make_formatter(values: readonly number[], dtype: Tensor['_dtype']): For
     return { width, format: (v) => String(v).padStart(width) };
   }
   const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
+  const precision = PRINT_OPTS.precision;
   let width = 1;
-  let mode: 'int' | 'sci' | 'fixed' = 'int';
+  let int_mode = true;
+  let sci = false;
   if (finite.length > 0) {
     const abs = finite.map(Math.abs);
     const max = Math.max(...abs);
     const min = Math.min(...abs);
-    const int_mode = finite.every((v) => Number.isInteger(v));
-    if (int_mode) {
-      if (max / min > 1000 || max > 1e8) mode = 'sci';
-      for (const v of finite) width = Math.max(width, mode === 'sci' ? py_exp(v).length : v.toFixed(0).length + 1);
-    } else {
-      mode = max / min > 1000 || max > 1e8 || min < 1e-4 ? 'sci' : 'fixed';
-      for (const v of finite) width = Math.max(width, mode === 'sci' ? py_exp(v).length : py_fixed(v, PRECISION).length);
-    }
+    int_mode = finite.every((v) => Number.isInteger(v));
+    sci = max / min > 1000 || max > 1e8 || (!int_mode && min < 1e-4);
+    for (const v of finite) width = Math.max(width, sci ? py_exp(v).length : int_mode ? v.toFixed(0).length + 1 : py_fixed(v, precision).length);
   }
+  // a forced sci_mode changes the notation, not the width chosen above (PyTorch's _Formatter)
+  if (PRINT_OPTS.sci_mode !== null) sci = PRINT_OPTS.sci_mode;
   const format = (v: number): string => {
     let s: string;
-    if (mode === 'sci') s = special(v) ?? py_exp(v);
-    else if (mode === 'int') s = special(v) ?? `${Object.is(v, -0) ? '-0' : v.toFixed(0)}.`;
-    else s = special(v) ?? py_fixed(v, PRECISION);
+    if (sci) s = special(v) ?? py_exp(v);
+    else if (int_mode) s = special(v) ?? `${Object.is(v, -0) ? '-0' : v.toFixed(0)}.`;
+    else s = special(v) ?? py_fixed(v, precision);
     return s.padStart(width);
   };
   return { width, format };
 }
 
-/** Row-major values of `t` with, when summarising, only the first and last EDGE entries of each long dim. */
+/** Row-major values of `t` with, when summarising, only the first and last `edgeitems` entries of each long dim. */
 function summarized_values(t: Tensor, data: ArrayLike<number>, summarize: boolean): number[] {
   const out: number[] = [];
   const strides: number[] = [];
@@ -90,7 +123,7 @@ function summarized_values(t: Tensor, data: ArrayLike<number>, summarize: boolea
     strides[d] = acc;
     acc *= t._shape[d]!;
   }
-  const index_lists = t._shape.map((n) => (summarize && n > 2 * EDGE ? [0, 1, 2, n - 3, n - 2, n - 1] : Array.from({ length: n }, (_, i) => i)));
+  const index_lists = t._shape.map((n) => edge_indices(n, summarize).filter((i) => i >= 0));
   // odometer over the kept indices of every dim (no recursion)
   const pos = t._shape.map(() => 0);
   if (t.ndim === 0) return [data[0]!];
@@ -105,8 +138,15 @@ function summarized_values(t: Tensor, data: ArrayLike<number>, summarize: boolea
   }
 }
 
+/** The indices printed along a dim of size `n`: all, or when summarising the edges with -1 where `...` goes. */
+function edge_indices(n: number, summarize: boolean): number[] {
+  const e = PRINT_OPTS.edgeitems;
+  if (!summarize || n <= 2 * e) return Array.from({ length: n }, (_, i) => i);
+  return [...Array.from({ length: e }, (_, i) => i), -1, ...Array.from({ length: e }, (_, i) => n - e + i)];
+}
+
 function vector_str(values: readonly string[], indent: number, width: number): string {
-  const per_line = Math.max(1, Math.floor((LINE_WIDTH - indent) / (width + 2)));
+  const per_line = Math.max(1, Math.floor((PRINT_OPTS.linewidth - indent) / (width + 2)));
   const lines: string[] = [];
   for (let i = 0; i < values.length; i += per_line) lines.push(values.slice(i, i + per_line).join(', '));
   return `[${lines.join(`,\n${' '.repeat(indent + 1)}`)}]`;
@@ -115,7 +155,7 @@ function vector_str(values: readonly string[], indent: number, width: number): s
 /** The bracketed body (`[[1., 2.], [3., 4.]]`), built from the innermost rows outwards without recursion. */
 function body_str(t: Tensor, data: ArrayLike<number>, summarize: boolean, fmt: Formatter, indent: number): string {
   if (t.ndim === 0) return fmt.format(data[0]!).trimStart();
-  const cut = (n: number): number[] => (summarize && n > 2 * EDGE ? [0, 1, 2, -1, n - 3, n - 2, n - 1] : Array.from({ length: n }, (_, i) => i));
+  const cut = (n: number): number[] => edge_indices(n, summarize);
   const strides: number[] = [];
   let acc = 1;
   for (let d = t.ndim - 1; d >= 0; d--) {
@@ -154,7 +194,7 @@ function add_suffixes(text: string, suffixes: readonly string[], indent: number)
   let out = text;
   let last_line_len = text.length - text.lastIndexOf('\n') + 1;
   for (const s of suffixes) {
-    if (last_line_len + s.length + 2 > LINE_WIDTH) {
+    if (last_line_len + s.length + 2 > PRINT_OPTS.linewidth) {
       out += `,\n${' '.repeat(indent)}${s}`;
       last_line_len = indent + s.length;
     } else {
@@ -166,7 +206,7 @@ function add_suffixes(text: string, suffixes: readonly string[], indent: number)
 }
 
 /**
- * The text PyTorch prints for a tensor (`print(x)`), with its default print options.
+ * The text PyTorch prints for a tensor (`print(x)`), with the print options of `set_printoptions`.
  *
  * @example
  * format_tensor(torch.tensor([0.5, -1])); // 'tensor([ 0.5000, -1.0000])'
@@ -185,7 +225,7 @@ export function format_tensor(t: Tensor): string {
     body = '[]';
   } else {
     if (!default_kind) suffixes.push(`dtype=torch.${t._dtype}`);
-    const summarize = n > THRESHOLD;
+    const summarize = n > PRINT_OPTS.threshold;
     const fmt = make_formatter(summarized_values(t, data, summarize), t._dtype);
     body = body_str(t, data, summarize, fmt, indent);
   }

@@ -4,7 +4,8 @@ import { inspect } from 'node:util';
 import * as torch from '@tsgrad/core';
 import { load_fixture } from './helpers.js';
 
-interface PrintCase { name: string; shape: number[]; dtype: torch.DType; kind: 'plain' | 'grad_fn' | 'requires_grad'; values: (number | boolean | string)[]; text: string }
+interface PrintOptions { precision?: number; threshold?: number; edgeitems?: number; linewidth?: number; profile?: string; sci_mode?: boolean }
+interface PrintCase { name: string; shape: number[]; dtype: torch.DType; kind: 'plain' | 'grad_fn' | 'requires_grad'; values: (number | boolean | string)[]; text: string; options?: PrintOptions }
 const { cases } = load_fixture<{ cases: PrintCase[] }>('print/print.json');
 
 const number = (v: number | boolean | string): number | boolean => (typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : v);
@@ -20,8 +21,32 @@ function build(c: PrintCase): torch.Tensor {
 describe("print(x): PyTorch's text", () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const t = build(c);
-    expect(String(t)).toBe(c.text);
-    expect(inspect(t)).toBe(c.text);
+    if (c.options !== undefined) torch.set_printoptions(c.options);
+    try {
+      expect(String(t)).toBe(c.text);
+      expect(inspect(t)).toBe(c.text);
+    } finally {
+      torch.set_printoptions({ profile: 'default' });
+    }
+  });
+
+  it('set_printoptions: positional as PyTorch, a call without sci_mode resets it, bad kinds are TypeErrors', () => {
+    const x = torch.tensor([1.5, 2.25]);
+    try {
+      torch.set_printoptions(2);
+      expect(String(x)).toBe('tensor([1.50, 2.25])');
+      torch.set_printoptions({ sci_mode: true });
+      expect(String(x)).toBe('tensor([1.50e+00, 2.25e+00])');
+      torch.set_printoptions({ precision: 3 });
+      expect(String(x)).toBe('tensor([1.500, 2.250])');
+      torch.set_printoptions({ threshold: Infinity, profile: 'short' });
+      expect(String(torch.arange(1001)).includes('...')).toBe(false);
+      expect(() => torch.set_printoptions({ precision: 2.5 })).toThrow(TypeError);
+      expect(() => torch.set_printoptions({ precison: 2 } as never)).toThrow(/precison/);
+    } finally {
+      torch.set_printoptions({ profile: 'default' });
+    }
+    expect(String(x)).toBe('tensor([1.5000, 2.2500])');
   });
 });
 
