@@ -8,7 +8,7 @@ export { Node, AccumulateGrad, type Grad, type Edge, type TensorHook, type NodeP
 export { warn } from './autograd/messages.js';
 export { kernels, register_backend, set_backend, list_backends, js_backend, wasm_backend, type Backend } from './kernels/backend.js';
 export { set_num_threads, get_num_threads, kernel_threads_running, wasm_kernel_kind, type WasmKernelKind } from './kernels/wasm/runtime.js';
-export { format_tensor } from './print.js';
+export { format_tensor, set_printoptions } from './print.js';
 export { Size, object_address, len } from './size.js';
 export { parse_to, type ToArgs, type ToOptions } from './to_args.js';
 export { Device, device, check_device, is_device_like, cuda, accelerator, set_default_device, get_default_device, backends, type DeviceLike, float32, float, float64, double, int64, long, uint8, bool } from './device.js';
@@ -21,4 +21,4 @@ export * as onnx from './onnx/namespace.js';
 export { save, load, type Saveable } from './serialization/save_load.js';
 export { serialize, deserialize, SafetensorError, type SafetensorsDtype, type SafetensorsContent } from './serialization/safetensors.js';
 export { save_file, load_file } from './serialization/safetensors_file.js';
-export { py_repr, number_repr, as_tuple, as_list, as_ordered_dict, as_named_tuple, set_repr } from './py_repr.js';
+export { py_repr, number_repr, as_tuple, as_list, is_py_list, as_ordered_dict, as_named_tuple, set_repr } from './py_repr.js';

@@ -124,6 +124,18 @@ export function as_list<T extends unknown[]>(items: T): T {
 }
 
 /**
+ * True for an array marked with `as_list`: a Python list, which PyTorch tells apart from a tuple (module outputs
+ * with backward hooks must be tuples).
+ *
+ * @example
+ * torch.is_py_list(torch.as_list([1])); // true
+ * torch.is_py_list([1]); // false: a plain array is a tuple
+ */
+export function is_py_list(v: unknown): boolean {
+  return Array.isArray(v) && (v as { [KIND]?: Kind })[KIND] === LIST;
+}
+
+/**
  * Marks a plain object as a Python OrderedDict (a state dict): it stays a plain object, but prints as
  * `OrderedDict([('key', tensor(...))])`.
  *

@@ -14,6 +14,7 @@
 // Calls: positional arguments fill the non-keyword-only parameters in order; a trailing plain object holds the
 //   keyword arguments (unless that position takes a Dict). `undefined` counts as not given.
 import { is_device_like } from './device.js';
+import { is_py_list } from './py_repr.js';
 import { DTYPES, TorchDType } from './dtype.js';
 import { Generator } from './random.js';
 import { Tensor } from './tensor.js';
@@ -113,7 +114,7 @@ export function py_type_name(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (typeof v === 'string') return 'str';
   if (typeof v === 'function') return 'function';
-  if (Array.isArray(v)) return 'tuple';
+  if (Array.isArray(v)) return is_py_list(v) ? 'list' : 'tuple';
   if (v instanceof Map || is_plain_object(v)) return 'dict';
   return class_name(v as object);
 }

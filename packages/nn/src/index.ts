@@ -2,7 +2,7 @@
 export { Module, LEGACY_HOOK_WARNING_CATEGORY, deepcopy } from './module.js';
 export type { StateDict, StateDictHook, StateDictPreHook, LoadStateDictPreHook, LoadStateDictPostHook, IncompatibleKeys } from './module.js';
 export type { ForwardArgs, ForwardOutput, CallOutput, ForwardHook, ForwardHookWithKwargs, ForwardPreHook, ForwardPreHookWithKwargs, BackwardHookFn, BackwardPreHookFn } from './module.js';
-export { Parameter, is_parameter } from './parameter.js';
+export { Parameter, Buffer, is_parameter } from './parameter.js';
 export { Kwargs, kwargs } from './kwargs.js';
 export { BackwardHookFunction, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
 export {

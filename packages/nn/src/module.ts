@@ -1,10 +1,10 @@
 // nn.Module: registration by assignment, traversal, state_dict, repr, and PyTorch's _call_impl with hooks.
-import { as_ordered_dict, as_tuple, check_device, class_name, set_repr, py_repr as py_value_repr, is_plain_object, jit, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
+import { as_ordered_dict, as_tuple, is_py_list, check_device, class_name, set_repr, py_repr as py_value_repr, is_plain_object, jit, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import { BackwardHook, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
 import { E11, global_hooks, run_registration_hooks } from './global_hooks.js';
 import { Kwargs } from './kwargs.js';
-import { Parameter } from './parameter.js';
+import { Buffer, Parameter } from './parameter.js';
 import { add_indent, py_repr } from './python_repr.js';
 
 /** Positional arguments of a module's `forward`, as hooks see them. */
@@ -226,6 +226,11 @@ export class Module {
       if (value !== null) throw new TypeError(`cannot assign '${type_name(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
       this._modules.set(name, null);
       this._define(name, null);
+      return true;
+    }
+    if (value instanceof Buffer) {
+      // PyTorch's __setattr__ registers an nn.Buffer with its own persistence
+      this.register_buffer(name, value, { persistent: value.persistent });
       return true;
     }
     if (this._buffers.has(name)) {
@@ -1002,8 +1007,8 @@ export class Module {
       }
 
       if (bw_hook !== null) {
-        if (!(result instanceof Tensor) && !Array.isArray(result)) {
-          warn(`For backward hooks to be called, module output should be a Tensor or a tuple of Tensors but received ${type_name(result)}`);
+        if (!(result instanceof Tensor) && !(Array.isArray(result) && !is_py_list(result))) {
+          warn(`For backward hooks to be called, module output should be a Tensor or a tuple of Tensors but received <class '${py_type_name(result)}'>`);
         }
         result = bw_hook.setup_output_hook(result);
       }
@@ -1055,7 +1060,7 @@ export class Module {
     const category = LEGACY_HOOK_WARNING_CATEGORY;
     let outs: Tensor[];
     if (result instanceof Tensor) outs = [result];
-    else if (Array.isArray(result) && result.every((r) => r instanceof Tensor)) outs = result as Tensor[];
+    else if (Array.isArray(result) && !is_py_list(result) && result.every((r) => r instanceof Tensor)) outs = result as Tensor[];
     else {
       warn(W4, category);
       return;

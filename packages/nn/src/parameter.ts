@@ -1,5 +1,5 @@
-// nn.Parameter: a leaf tensor that modules register as a learnable parameter.
-import { Tensor, format_tensor } from '@tsgrad/core';
+// nn.Parameter and nn.Buffer: tensors that a module registers as a learnable parameter or as a buffer when assigned.
+import { Tensor, format_tensor, signature, type PyArgs } from '@tsgrad/core';
 
 /**
  * A Tensor that a Module registers as a parameter when assigned to one of its fields. Shares storage with
@@ -34,4 +34,34 @@ export class Parameter extends Tensor {
  */
 export function is_parameter(v: unknown): v is Parameter {
   return v instanceof Parameter;
+}
+
+const BUFFER = signature<{ data: Tensor | null; persistent: boolean }>('Buffer(Tensor? data=None, *, bool persistent=True)');
+
+/**
+ * PyTorch 2.x's `nn.Buffer`: a Tensor that a Module registers as a buffer when assigned to one of its fields,
+ * as `register_buffer(name, data, { persistent })` does (`persistent: false` keeps it out of `state_dict`). It
+ * shares storage with the tensor it wraps and keeps its requires_grad, as PyTorch's `data.detach()`.
+ *
+ * @example
+ * class RunningMean extends nn.Module {
+ *   mean = new nn.Buffer(torch.zeros(4));
+ *   scratch = new nn.Buffer(torch.zeros(4), { persistent: false });
+ * }
+ */
+export class Buffer extends Tensor {
+  /** Whether the buffer goes into `state_dict` (default true). */
+  readonly persistent: boolean;
+
+  /**
+   * @param data - The tensor to wrap (its storage is shared); default an empty tensor.
+   * @param options - `persistent` (default true).
+   */
+  constructor(...args: PyArgs<[data?: Tensor | null], { data?: Tensor | null; persistent?: boolean }>) {
+    const { data, persistent } = BUFFER.parse(args);
+    const src = data ?? Tensor.empty([0], 'float32');
+    super(src._storage, src._shape, src._dtype, src._strides, src._offset);
+    if (src.requires_grad) this.requires_grad_(true);
+    this.persistent = persistent;
+  }
 }

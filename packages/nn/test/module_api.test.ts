@@ -118,6 +118,39 @@ describe('state_dict hooks and extra state', () => {
   });
 });
 
+describe('nn.Buffer (PyTorch 2.x): assigning one registers a buffer', () => {
+  it('with its persistence, sharing storage and keeping requires_grad; reassigning a plain tensor keeps it a buffer', () => {
+    const data = torch.ones(2);
+    class RunningMean extends nn.Module {
+      mean = new nn.Buffer(data);
+      scratch = new nn.Buffer(torch.zeros(3), { persistent: false });
+      plain = torch.zeros(1);
+    }
+    const m = new RunningMean();
+    expect([...m.named_buffers()].map(([n]) => n)).toEqual(['mean', 'scratch']);
+    expect(Object.keys(m.state_dict())).toEqual(['mean']);
+    expect(m.mean).toBeInstanceOf(torch.Tensor);
+    data.fill_(5);
+    expect(m.mean.tolist()).toEqual([5, 5]);
+    expect(String(m.mean)).toBe('tensor([5., 5.])');
+    m.mean = torch.zeros(2).add(3);
+    expect(m.get_buffer('mean').tolist()).toEqual([3, 3]);
+    expect(new nn.Buffer(torch.ones(1, { requires_grad: true })).requires_grad).toBe(true);
+    expect(new nn.Buffer().shape).toEqual([0]);
+    expect(new nn.Buffer(null, { persistent: false }).persistent).toBe(false);
+    expect(() => new nn.Buffer(torch.ones(1), { persist: false } as never)).toThrow(/persist/);
+    // a parameter's name takes only a Parameter or null, as PyTorch's __setattr__ checks that first
+    class Clash extends nn.Module {
+      w = new nn.Parameter(torch.ones(1));
+    }
+    const c = new Clash();
+    expect(() => {
+      (c as unknown as { w: torch.Tensor }).w = new nn.Buffer(torch.ones(1));
+    }).toThrow(new TypeError("cannot assign 'torch.FloatTensor' as parameter 'w' (torch.nn.Parameter or None expected)"));
+    expect([...c.named_parameters()].map(([n]) => n)).toEqual(['w']);
+  });
+});
+
 describe('registration hooks (test_module_hooks.py: test_hook_*_registration)', () => {
   const basic = (): nn.Module => new nn.Sequential(new nn.Linear(2, 2), new nn.BatchNorm1d(2), new nn.Sequential(new nn.Linear(2, 1)));
   it('sees every registered buffer, submodule and parameter, and can replace them', () => {
