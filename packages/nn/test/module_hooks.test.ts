@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as nn from '../src/index.js';
 import { capture_warnings, snap } from './fixture_utils.js';
 import { event_sequence, Recorder } from './recorder.js';
+import { ToyModel } from './toy_model.js';
 
 const D = 4;
 const values = (t: Tensor | null): number[] => Array.from(t!._contiguous_data());
@@ -21,21 +22,6 @@ function expect_close(a: Tensor | null, b: Tensor | null, what = 'tensor'): void
 }
 const is_zero = (t: Tensor | null): boolean => t !== null && values(t).every((v) => v === 0);
 
-class Net extends nn.Module {
-  seq1 = new nn.Sequential(new nn.Linear(D, D), new nn.Linear(D, D));
-  seq2 = new nn.Sequential(new nn.Linear(D, D), new nn.Linear(D, D));
-  override forward(x: Tensor): Tensor {
-    return this.seq2.call(this.seq1.call(x));
-  }
-}
-
-class ToyModel extends nn.Module {
-  net1 = new Net();
-  net2 = new Net();
-  override forward(x: Tensor): Tensor {
-    return this.net2.call(this.net1.call(x));
-  }
-}
 
 /** forward(x, { bias }) = x + bias: a module taking a keyword argument (PyTorch's KwargModel). */
 class KwargModel extends nn.Module {
@@ -59,7 +45,7 @@ afterEach(() => {
 describe('firing order with prepend (one label per hook)', () => {
   it('forward hooks: prepended ones first, latest prepend first; nothing fires in backward', () => {
     const fired: number[] = [];
-    const model = new ToyModel();
+    const model = new ToyModel(D);
     const target = model.net1.seq2;
     const hook = (label: number) => (m: nn.Module, args: unknown[], _out: unknown): void => {
       expect(m).toBe(target);
@@ -84,7 +70,7 @@ describe('firing order with prepend (one label per hook)', () => {
 
   it('forward pre-hooks', () => {
     const fired: number[] = [];
-    const model = new ToyModel();
+    const model = new ToyModel(D);
     const target = model.net2.seq1;
     const hook = (label: number) => (m: nn.Module, args: unknown[]): void => {
       expect(m).toBe(target);
@@ -108,7 +94,7 @@ describe('firing order with prepend (one label per hook)', () => {
 
   it('full backward hooks: nothing fires in forward', () => {
     const fired: number[] = [];
-    const model = new ToyModel();
+    const model = new ToyModel(D);
     const target = model.net1;
     const hook = (label: number) => (m: nn.Module, gi: Grad[], go: Grad[]): void => {
       expect(m).toBe(target);
@@ -132,7 +118,7 @@ describe('firing order with prepend (one label per hook)', () => {
 
   it('full backward pre-hooks', () => {
     const fired: number[] = [];
-    const model = new ToyModel();
+    const model = new ToyModel(D);
     const target = model.net1;
     const hook = (label: number) => (m: nn.Module, go: Grad[]): void => {
       expect(m).toBe(target);
@@ -156,7 +142,7 @@ describe('firing order with prepend (one label per hook)', () => {
 
   it('mixed kinds on one module: pre, forward, backward pre, backward', () => {
     const fired: string[] = [];
-    const model = new ToyModel();
+    const model = new ToyModel(D);
     model.register_forward_pre_hook(() => void fired.push('pre'));
     model.register_forward_hook(() => void fired.push('fwd'));
     model.register_full_backward_pre_hook(() => void fired.push('bw_pre'));

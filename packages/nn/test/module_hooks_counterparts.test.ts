@@ -6,6 +6,7 @@ import type { RemovableHandle } from '@tsgrad/hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as nn from '../src/index.js';
 import { capture_warnings } from './fixture_utils.js';
+import { Net, ToyModel } from './toy_model.js';
 
 /** assertEqual on tensors: same shape, values within float32 tolerance. */
 function expect_equal(a: Tensor | null | undefined, b: Tensor, atol = 1e-5): void {
@@ -20,21 +21,6 @@ function expect_same_state(a: nn.StateDict, b: nn.StateDict): void {
   for (const k of Object.keys(a)) expect_equal(a[k], b[k]!, 0);
 }
 
-class Net extends nn.Module {
-  seq1 = new nn.Sequential(new nn.Linear(10, 10), new nn.Linear(10, 10));
-  seq2 = new nn.Sequential(new nn.Linear(10, 10), new nn.Linear(10, 10));
-  override forward(x: Tensor): Tensor {
-    return this.seq2.call(this.seq1.call(x));
-  }
-}
-
-class ToyModel extends nn.Module {
-  net1 = new Net();
-  net2 = new Net();
-  override forward(x: Tensor): Tensor {
-    return this.net2.call(this.net1.call(x));
-  }
-}
 
 // The four recording hooks: each appends its id and checks the module it fires for and how many values it sees.
 const forward_hook = (fired: number[], expected: nn.Module, id: number) => (m: nn.Module, inp: unknown[], _out: unknown): void => {
@@ -454,6 +440,27 @@ describe('test_module_hooks.py TestStateDictHooks', () => {
   });
 });
 
+/** Counts of the Sigmoid hook tests (global and per module), and what their hooks check on a Sigmoid of ones. */
+interface Counter { forwards: number; backwards: number }
+const two = (): Tensor => torch.ones(5, 5).mul(2);
+/** fw_hook(inc): input ones(5, 5) as a tuple, output sigmoid(1) everywhere; `is_module` checks the module. */
+const counting_fw_hook = (counter: Counter, is_module: (m: nn.Module) => void, inc: number) => (h_module: nn.Module, inp: unknown[], output: unknown): void => {
+  expect(Array.isArray(inp)).toBe(true);
+  expect(output).toBeInstanceOf(torch.Tensor);
+  is_module(h_module);
+  expect_equal(inp[0] as Tensor, torch.ones(5, 5));
+  expect_equal(output as Tensor, torch.empty(5, 5).fill_(1 / (1 + 1 / Math.E)));
+  counter.forwards += inc;
+};
+/** bw_hook(inc): grad_output is 2 everywhere (the last gradient list: a backward pre-hook sees only grad_output). */
+const counting_bw_hook = (counter: Counter, is_module: (m: nn.Module) => void, inc: number, lists = 2) => (h_module: nn.Module, ...grads: Grad[][]): void => {
+  expect(grads).toHaveLength(lists);
+  expect(grads.every(Array.isArray)).toBe(true);
+  is_module(h_module);
+  expect_equal(grads.at(-1)![0], two());
+  counter.backwards += inc;
+};
+
 describe('test_module_hooks.py TestModuleGlobalHooks', () => {
   // the Python tearDown: fresh global registries after each test
   afterEach(() => {
@@ -461,27 +468,14 @@ describe('test_module_hooks.py TestModuleGlobalHooks', () => {
     nn.modules.module._global_forward_hooks = new Map();
     nn.modules.module._global_forward_pre_hooks = new Map();
   });
-  const sig_of_one = 1 / (1 + 1 / Math.E);
 
   it('test_module_global_hooks', () => {
     const [module_1, module_2, module_3] = [new nn.Sigmoid(), new nn.Sigmoid(), new nn.Sigmoid()];
     const input = torch.ones(5, 5, { requires_grad: true });
     const counter = { forwards: 0, backwards: 0 };
-    const fw_hook = (inc: number) => (h_module: nn.Module, inp: unknown[], output: unknown): void => {
-      expect(Array.isArray(inp)).toBe(true);
-      expect(output).toBeInstanceOf(torch.Tensor);
-      expect(h_module).toBeInstanceOf(nn.Sigmoid);
-      expect_equal(inp[0] as Tensor, torch.ones(5, 5));
-      expect_equal(output as Tensor, torch.empty(5, 5).fill_(sig_of_one));
-      counter.forwards += inc;
-    };
-    const bw_hook = (inc: number) => (h_module: nn.Module, grad_input: Grad[], grad_output: Grad[]): void => {
-      expect(Array.isArray(grad_input) && Array.isArray(grad_output)).toBe(true);
-      expect(h_module).toBeInstanceOf(nn.Sigmoid);
-      expect_equal(grad_output[0], torch.ones(5, 5).mul(2));
-      counter.backwards += inc;
-    };
-    const two = (): Tensor => torch.ones(5, 5).mul(2);
+    const is_sigmoid = (m: nn.Module): void => void expect(m).toBeInstanceOf(nn.Sigmoid);
+    const fw_hook = (inc: number) => counting_fw_hook(counter, is_sigmoid, inc);
+    const bw_hook = (inc: number) => (m: nn.Module, gi: Grad[], go: Grad[]): void => counting_bw_hook(counter, is_sigmoid, inc)(m, gi, go);
     const test_fwd = nn.modules.module.register_module_forward_hook(fw_hook(1));
     module_1.call(input);
     module_2.call(input);
@@ -656,22 +650,10 @@ describe('test_module_hooks.py TestModuleHookNN', () => {
       const module = new nn.Sigmoid();
       const input = torch.ones(5, 5, { requires_grad: true });
       const counter = { forwards: 0, backwards: 0 };
-      const two = (): Tensor => torch.ones(5, 5).mul(2);
-      const fw_hook = (inc: number) => (h_module: nn.Module, inp: unknown[], output: unknown): void => {
-        expect(Array.isArray(inp)).toBe(true);
-        expect(output).toBeInstanceOf(torch.Tensor);
-        expect(h_module).toBe(module);
-        expect_equal(inp[0] as Tensor, torch.ones(5, 5));
-        expect_equal(output as Tensor, torch.empty(5, 5).fill_(1 / (1 + 1 / Math.E)));
-        counter.forwards += inc;
-      };
+      const is_module = (m: nn.Module): void => void expect(m).toBe(module);
+      const fw_hook = (inc: number) => counting_fw_hook(counter, is_module, inc);
       // the backward pre-hook sees only the module and grad_output
-      const bw_hook = (inc: number) => (h_module: nn.Module, ...grads: Grad[][]): void => {
-        expect(grads).toHaveLength(backward_register_fn === 'register_full_backward_pre_hook' ? 1 : 2);
-        expect(h_module).toBe(module);
-        expect_equal(grads.at(-1)![0], two());
-        counter.backwards += inc;
-      };
+      const bw_hook = (inc: number) => counting_bw_hook(counter, is_module, inc, backward_register_fn === 'register_full_backward_pre_hook' ? 1 : 2);
       const register_bw = (inc: number): RemovableHandle =>
         backward_register_fn === 'register_full_backward_pre_hook'
           ? module.register_full_backward_pre_hook((m, go) => bw_hook(inc)(m, go))
