@@ -53,10 +53,7 @@ export class Buffer extends Tensor {
   /** Whether the buffer goes into `state_dict` (default true). */
   readonly persistent: boolean;
 
-  /**
-   * @param data - The tensor to wrap (its storage is shared); default an empty tensor.
-   * @param options - `persistent` (default true).
-   */
+  /** `new nn.Buffer(data, { persistent })`: `data` is the tensor to wrap (default an empty one), `persistent` default true. */
   constructor(...args: PyArgs<[data?: Tensor | null], { data?: Tensor | null; persistent?: boolean }>) {
     const { data, persistent } = BUFFER.parse(args);
     const src = data ?? Tensor.empty([0], 'float32');
