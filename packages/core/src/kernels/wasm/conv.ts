@@ -109,16 +109,22 @@ function live_window(p: Conv2dParams): TapWindow | null {
  */
 function move_taps(full: Float32Array, cut: Float32Array, p: Conv2dParams, t: TapWindow, to_cut: boolean): void {
   const { kh, kw } = t.q;
-  const runs = p.O * (p.C / p.groups) * kh; // runs of kw adjacent taps, one per kernel row in the window
-  const full_kh = p.kh;
-  const full_kw = p.kw;
-  const corner = t.a0 * full_kw + t.b0;
-  for (let r = 0; r < runs; r++) {
-    const a = r % kh;
-    const at = ((r - a) / kh) * full_kh * full_kw + a * full_kw + corner;
-    const k = r * kw;
-    if (to_cut) for (let b = 0; b < kw; b++) cut[k + b] = full[at + b]!;
-    else for (let b = 0; b < kw; b++) full[at + b] = cut[k + b]!;
+  const pairs = p.O * (p.C / p.groups); // (output, input) channel pairs, each with its kernel
+  const taps = p.kh * p.kw;
+  const corner = t.a0 * p.kw + t.b0;
+  if (kh === 1 && kw === 1) {
+    // one tap per kernel (the centre one on a 1x1 map): a strided gather or scatter
+    if (to_cut) for (let i = 0, at = corner; i < pairs; i++, at += taps) cut[i] = full[at]!;
+    else for (let i = 0, at = corner; i < pairs; i++, at += taps) full[at] = cut[i]!;
+    return;
+  }
+  let k = 0;
+  for (let i = 0; i < pairs; i++) {
+    for (let a = 0; a < kh; a++) {
+      const at = i * taps + a * p.kw + corner;
+      if (to_cut) for (let b = 0; b < kw; b++) cut[k++] = full[at + b]!;
+      else for (let b = 0; b < kw; b++) full[at + b] = cut[k++]!;
+    }
   }
 }
 
@@ -309,6 +315,8 @@ function weight_grad(grad_out: Float32Array, x: Float32Array, grad_w: Float32Arr
   const x_at = rt.alloc(nx * 4);
   const gw_at = rt.alloc(O * ckk * 4);
   const parts_at = parts > 0 ? rt.alloc(parts * O * ckk * 4) : -1;
+  // the partials' float64 sum
+  const sum_at = parts > 0 ? rt.alloc(O * ckk * 8) : -1;
   const got_at = batch ? rt.alloc(no * 4) : go_at;
   if (!rt.prepare([rt.driver.OP.CONV_WEIGHT, ...geometry(p, batch), got_at, x_at, gw_at, parts_at, parts], work(p))) {
     js_backward_weight(grad_out, x, grad_w, p);
@@ -325,12 +333,11 @@ function weight_grad(grad_out: Float32Array, x: Float32Array, grad_w: Float32Arr
     grad_w.set(mem.subarray(gw_at / 4, gw_at / 4 + O * ckk));
     return;
   }
+  // every element summed over the partials in order, in float64, then rounded once
   const n = O * ckk;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < parts; k++) s += mem[parts_at / 4 + k * n + i]!;
-    grad_w[i] = s;
-  }
+  rt.f64.fill(0, sum_at / 8, sum_at / 8 + n);
+  for (let k = 0; k < parts; k++) rt.ex.acc_f32_f64(parts_at + k * n * 4, sum_at, n);
+  grad_w.set(rt.f64.subarray(sum_at / 8, sum_at / 8 + n));
 }
 
 /**
