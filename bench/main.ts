@@ -1,12 +1,14 @@
-// `pnpm bench`: tsgrad side by side with TF.js (cpu and wasm backends, in tsgrad's process) and PyTorch (a
-// companion process, when /usr/bin/python3 has torch), rounds alternating between all of them, each workload
-// in a fresh process; prints medians, tsgrad/peer ratios and the speed targets, and writes bench/results.json.
+// `pnpm bench`: tsgrad side by side with TF.js (cpu and wasm backends, in tsgrad's process), onnxruntime-node
+// (the forwards, exported by tsgrad, in a worker thread) and PyTorch (a companion process, when /usr/bin/python3
+// has torch), rounds alternating between all of them, each workload in a fresh process; prints medians,
+// tsgrad/peer ratios and the speed targets, and writes bench/results.json.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as torch from '@tsgrad/core';
 import { bench_hooks, hook_overheads, HOOK_ROWS, OVERHEAD_ROWS } from './hooks.js';
 import { AGREEMENT, compare, disagreement, format_ms, format_table, save_results, type Peer, type RemotePeer } from './measure.js';
+import { OrtPeer, ORT_VERSION } from './ort_process.js';
 import { TorchProcess, torch_info, type TorchInfo } from './torch_process.js';
 import { load_tfjs, tf, TFJS_BACKENDS, use } from './tfjs.js';
 import { MODEL_FULL, model_workloads } from './model_workloads.js';
@@ -27,6 +29,8 @@ const JS_BACKEND_TOO = new Set(['simplenet_train', 'matmul']);
 /** Thread counts each side is timed with (tsgrad's worker threads, PyTorch's intra-op threads). */
 const TSGRAD_THREADS = [1, 2];
 const TORCH_THREADS = [1, 2];
+/** Intra-op thread counts of the onnxruntime peer (forwards only). */
+const ORT_THREADS = [1, 2];
 
 interface PeerResult {
   peer: string;
@@ -48,6 +52,7 @@ interface WorkloadResult {
 
 const tsgrad_name = (threads: number): string => (threads === 1 ? 'tsgrad' : `tsgrad ${threads} threads`);
 const torch_name = (threads: number): string => `PyTorch ${threads} thread${threads === 1 ? '' : 's'}`;
+const ort_name = (threads: number): string => `onnxruntime ${threads} thread${threads === 1 ? '' : 's'}`;
 
 /** A peer that passed its agreement check, with what the check learned about its speed; or why it cannot run. */
 type Checked = { peer: Peer; gflop: number | null; note?: string } | { name: string; cannot: string };
@@ -80,7 +85,7 @@ function check(name: string, w: Workload, side: Side, reference: Float32Array, e
   };
 }
 
-function bench_workload(w: Workload, pytorch: TorchProcess | null): WorkloadResult {
+function bench_workload(w: Workload, pytorch: TorchProcess | null, onnxruntime: OrtPeer | null): WorkloadResult {
   const backend = torch.kernels().name;
   const tsgrad_enter = (threads: number) => (): void => {
     torch.set_backend(backend);
@@ -109,6 +114,7 @@ function bench_workload(w: Workload, pytorch: TorchProcess | null): WorkloadResu
     checked.push(c);
   }
   const theirs: RemotePeer[] = pytorch === null ? [] : pytorch.peers({ key: w.key, ...w.spec, threads: TORCH_THREADS }, ROUND_MS, (n) => torch_name(Number(n)));
+  if (w.onnx !== undefined && onnxruntime !== null) theirs.push(...onnxruntime.peers(w.key, w.onnx(), reference, ORT_THREADS, ROUND_MS, ort_name));
   const t = compare([...checked.flatMap((c) => ('peer' in c ? [c.peer] : [])), ...theirs], { rounds: ROUNDS, round_ms: ROUND_MS });
   tsgrad_enter(1)();
   for (const s of sides) s.dispose();
@@ -163,8 +169,14 @@ function verdicts(results: WorkloadResult[], hooks: { tsgrad: number; pytorch: n
       met: ours_best.ms <= theirs_best.ms,
     });
   }
-  for (const r of results.filter((x) => /_forward_b\d+$/.test(x.key) && !x.key.startsWith('simplenet') && !x.key.startsWith('conv'))) {
-    out.push({ target: `${r.label}: within 1.5× of onnxruntime-node`, figure: 'no onnxruntime-node peer in the bench yet (PyTorch\'s times are in the table)', met: null });
+  for (const r of results.filter((x) => /_forward_b\d+$/.test(x.key) && !x.key.startsWith('conv'))) {
+    for (const n of ORT_THREADS) {
+      const ours = find(r.key, tsgrad_name(n));
+      const theirs = find(r.key, ort_name(n));
+      const target = `${r.label}: within 1.5× of onnxruntime-node, ${n} thread${n === 1 ? '' : 's'} each`;
+      if (ours?.ms == null || theirs?.ms == null) out.push({ target, figure: `${ours?.ms == null ? 'tsgrad' : 'onnxruntime-node'} did not run`, met: null });
+      else out.push({ target, figure: `tsgrad/onnxruntime ${(ours.ms / theirs.ms).toFixed(2)} (${format_ms(ours.ms)} vs ${format_ms(theirs.ms)})`, met: ours.ms <= 1.5 * theirs.ms });
+    }
   }
   for (const key of ['simplenet_forward_b64', 'saliency_b1']) {
     const ours = find(key, 'tsgrad')!.ms!;
@@ -278,6 +290,7 @@ async function main(): Promise<void> {
     tsgrad_wasm_kernels: torch.wasm_kernel_kind(),
     node_flags: process.execArgv,
     tfjs: tf.version.tfjs,
+    onnxruntime_node: ORT_VERSION,
     pytorch,
     pytorch_blas: info === null ? null : { libraries: info.blas_libraries, openblas_kernel: info.openblas_kernel, openblas_threading: info.openblas_threading, config: info.config, unset_for_pytorch: info.unset },
     pytorch_allocator_primed: true,
@@ -288,6 +301,7 @@ async function main(): Promise<void> {
   console.log(machine.tsgrad_wasm_kernels === 'relaxed_simd'
     ? `tsgrad's wasm GEMM and convolutions use relaxed SIMD (f32x4.relaxed_madd)${process.execArgv.includes(RELAXED_SIMD_FLAG) ? `: this Node needs ${RELAXED_SIMD_FLAG}, which the bench sets for itself and its child processes` : ''}`
     : 'tsgrad\'s wasm GEMM and convolutions use plain 128-bit SIMD (mul+add): this engine has no relaxed SIMD');
+  console.log(`onnxruntime-node ${ORT_VERSION} on the forwards: the models exported by tsgrad's torch.onnx.export (opset 17, eval mode, the same weights), CPU provider, ${ORT_THREADS.join(' and ')} intra-op threads, graph optimizations ORT_ENABLE_ALL`);
   if (info !== null) console.log(describe_blas(info));
   console.log('Medians of rounds alternating between all peers, each workload in a fresh process (PyTorch runs its rounds in a companion process while that one waits).\n');
 
@@ -368,6 +382,8 @@ function in_child<T>(key: string, with_pytorch: boolean): T {
 async function child(key: string, with_pytorch: boolean): Promise<void> {
   await load_tfjs();
   const pytorch_process = with_pytorch ? new TorchProcess(here('../torch_peer.py')) : null;
+  // onnxruntime's worker only for the forwards it has a model of
+  const onnxruntime = all_workloads().find((x) => x.key === key)?.onnx === undefined ? null : new OrtPeer();
   try {
     let result: unknown;
     if (key === HOOKS) result = bench_hooks(pytorch_process);
@@ -377,11 +393,12 @@ async function child(key: string, with_pytorch: boolean): Promise<void> {
     } else {
       const w = all_workloads().find((x) => x.key === key);
       if (w === undefined) throw new Error(`no workload '${key}'; there are: ${all_workloads().map((x) => x.key).join(', ')}`);
-      result = bench_workload(w, pytorch_process);
+      result = bench_workload(w, pytorch_process, onnxruntime);
     }
     process.stdout.write(JSON.stringify(result));
   } finally {
     pytorch_process?.close();
+    onnxruntime?.close();
   }
 }
 

@@ -4,6 +4,7 @@
 import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { models } from '@tsgrad/vision';
+import { onnx_model } from './onnx_model.js';
 import type { Side, Workload } from './workloads.js';
 
 const F = nn.functional;
@@ -110,6 +111,7 @@ function model_workload(spec: ModelSpec, label: string): Workload {
       };
       return { run: () => void step(), result: () => Float32Array.of(step().item()), dispose: () => undefined };
     },
+    ...(train ? {} : { onnx: () => { const { net, x } = build(spec); return onnx_model(net, x); } }),
   };
 }
 

@@ -2,8 +2,8 @@
 // times each round itself, while this process waits; so load from elsewhere hits PyTorch and tsgrad alike.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
 import type { RemotePeer } from './measure.js';
+import { SyncWorker } from './sync_worker.js';
 
 const PYTHON = '/usr/bin/python3';
 /** Debian's OpenBLAS builds, best first: `pnpm bench:setup` installs the OpenMP one (PyTorch's own threading). */
@@ -74,24 +74,14 @@ export interface TorchSpec {
 
 /** The companion process; every call blocks until it answers. */
 export class TorchProcess {
-  private readonly worker: Worker;
-  private readonly state: Int32Array;
-  private readonly bytes: Uint8Array;
+  private readonly worker: SyncWorker;
 
   constructor(script: string) {
-    const shared = new SharedArrayBuffer(8 + (1 << 16));
-    this.state = new Int32Array(shared, 0, 2);
-    this.bytes = new Uint8Array(shared, 8);
-    this.worker = new Worker(new URL('./torch_worker.js', import.meta.url), { workerData: { python: PYTHON, script, shared, env: torch_env() } });
+    this.worker = new SyncWorker(new URL('./torch_worker.js', import.meta.url), { python: PYTHON, script, env: torch_env() });
   }
 
   private request(message: Record<string, unknown>, timeout_ms: number): Record<string, unknown> {
-    Atomics.store(this.state, 0, 0);
-    this.worker.postMessage(JSON.stringify(message));
-    if (Atomics.wait(this.state, 0, 0, timeout_ms) === 'timed-out') throw new Error(`PyTorch companion did not answer ${JSON.stringify(message)} within ${timeout_ms / 1000} s`);
-    const reply = JSON.parse(new TextDecoder().decode(this.bytes.slice(0, Atomics.load(this.state, 1)))) as Record<string, unknown>;
-    if (typeof reply['error'] === 'string') throw new Error(`PyTorch companion: ${reply['error']}`);
-    return reply;
+    return this.worker.request('PyTorch companion', message, timeout_ms);
   }
 
   /**
@@ -107,7 +97,6 @@ export class TorchProcess {
   }
 
   close(): void {
-    this.worker.postMessage('close');
-    void this.worker.terminate();
+    this.worker.close();
   }
 }

@@ -4,6 +4,7 @@ import * as torch from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { models } from '@tsgrad/vision';
 import type { ModelSpec } from './model_workloads.js';
+import { onnx_model, type OnnxModel } from './onnx_model.js';
 import { tf } from './tfjs.js';
 
 const F = nn.functional;
@@ -34,6 +35,8 @@ export interface Workload {
   tsgrad(): Side;
   /** Built on the active TF.js backend; absent where TF.js has no such model (the model families). */
   tfjs?(): Side;
+  /** The forward's model exported to ONNX with the same weights and input, for the onnxruntime peer (inference workloads). */
+  onnx?(): OnnxModel;
   /** A smaller variant to time instead on a TF.js backend too slow for this one (compared by GFLOP/s). */
   reduced?: { backend: 'cpu' | 'wasm'; workload: Workload };
 }
@@ -221,6 +224,7 @@ function simplenet_forward(batch: number): Workload {
       const forward = (): torch.Tensor => torch.no_grad(() => net.call(x));
       return { run: () => void forward(), result: () => values(forward()), dispose: () => undefined };
     },
+    onnx: () => onnx_model(simplenet(), images(batch)),
     tfjs() {
       const net = new TfSimpleNet(simplenet());
       const x = to_tf<tf.Rank.R4>(images(batch), NHWC);

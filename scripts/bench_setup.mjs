@@ -1,8 +1,9 @@
-// `pnpm bench:setup` (run by `pnpm bench` too): installs TF.js, the bench's peer, into bench/peers with
-// `npm ci` on first use, and links bench/node_modules/@tensorflow to it. The workspace install leaves TF.js
-// out (about 300 MB that only the bench uses). When /usr/bin/python3 has torch and Debian's OpenBLAS (OpenMP
-// build) is absent, installs it with apt-get where this runs as root, so the PyTorch peer never runs on the
-// reference BLAS (bench/torch_process.ts puts it first on the companion's library path).
+// `pnpm bench:setup` (run by `pnpm bench` too): installs the bench's in-process peers, TF.js and
+// onnxruntime-node, into bench/peers with `npm ci` on first use, and links them into bench/node_modules. The
+// workspace install leaves them out (about 600 MB that only the bench uses). Install scripts are skipped:
+// onnxruntime-node's only fetches CUDA binaries, core-js's only prints a banner. When /usr/bin/python3 has
+// torch and Debian's OpenBLAS (OpenMP build) is absent, installs it with apt-get where this runs as root, so the
+// PyTorch peer never runs on the reference BLAS (bench/torch_process.ts puts it first on the companion's library path).
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +28,8 @@ const bench = fileURLToPath(new URL('../bench', import.meta.url));
 const peers = join(bench, 'peers');
 // one link per package the bench imports (never the scope folder: a later `pnpm install` pruning
 // bench/node_modules/@tensorflow would then delete the installed packages themselves)
-const LINKED = ['tfjs', 'tfjs-core', 'tfjs-backend-wasm'].map((name) => `@tensorflow/${name}`);
-install_peers(peers, LINKED, 'installing TF.js 4.22 for the bench into bench/peers (npm ci, about 300 MB, once)');
+const LINKED = [...['tfjs', 'tfjs-core', 'tfjs-backend-wasm'].map((name) => `@tensorflow/${name}`), 'onnxruntime-node'];
+install_peers(peers, LINKED, 'installing TF.js 4.22 and onnxruntime-node 1.31 for the bench into bench/peers (npm ci, about 600 MB, once)', ['--ignore-scripts']);
 const scope = join(bench, 'node_modules', '@tensorflow');
 if (existsSync(scope) && lstatSync(scope).isSymbolicLink()) rmSync(scope);
 for (const name of LINKED) link_dir(join(peers, 'node_modules', name), join(bench, 'node_modules', name));

@@ -11,9 +11,10 @@ const bin = fileURLToPath(new URL('../node_modules/.bin', import.meta.url));
 const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` };
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env, shell: process.platform === 'win32' }).status ?? 1;
 
-// bench/ needs TF.js, which only `pnpm bench:setup` installs; without it the bench is neither checked nor tested
-const bench = existsSync('bench/node_modules/@tensorflow/tfjs/package.json');
-if (!bench) console.log('bench/ skipped: TF.js is not installed (pnpm bench:setup installs it)');
+// bench/ needs its peers TF.js and onnxruntime-node, which only `pnpm bench:setup` installs; without them the
+// bench is neither type-checked nor tested
+const bench = ['@tensorflow/tfjs', 'onnxruntime-node'].every((p) => existsSync(`bench/node_modules/${p}/package.json`));
+if (!bench) console.log('bench/ skipped: TF.js or onnxruntime-node is not installed (pnpm bench:setup installs them)');
 const tsc = run('tsc', ['-b', 'packages/hooks', 'packages/core', 'packages/nn', 'packages/vision', 'examples', 'examples/inspector', ...(bench ? ['bench'] : [])]);
 if (tsc !== 0) {
   console.error('type-check failed');

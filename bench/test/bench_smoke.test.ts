@@ -79,6 +79,28 @@ describe.each(model_workloads(MODEL_TINY))('$key', (w) => {
   });
 });
 
+// onnxruntime-node, installed beside TF.js: every forward with an ONNX model runs there and computes tsgrad's numbers
+const ORT = existsSync(fileURLToPath(new URL('../node_modules/onnxruntime-node/package.json', import.meta.url)));
+const exported = ORT ? [...workloads(TINY), ...model_workloads(MODEL_TINY)].filter((w) => w.onnx !== undefined) : [];
+it.skipIf(!ORT)('every forward workload has an ONNX model', () => {
+  expect(exported.map((w) => w.spec.kind)).toEqual(['simplenet_forward', 'resnet18_forward', 'transformer_forward', 'lstm_forward']);
+});
+describe.skipIf(!ORT).each(exported)('$key', (w) => {
+  it('onnxruntime at 1 and 2 intra-op threads agrees with tsgrad', async () => {
+    const { ort_feeds, ort_forward, ort_session } = await import('../ort.js');
+    const reference = w.tsgrad().result();
+    const model = w.onnx!();
+    for (const threads of [1, 2]) {
+      const session = await ort_session(model, threads);
+      try {
+        expect(disagreement(reference, await ort_forward(session, ort_feeds(model))), `${threads} threads`).toBeLessThan(AGREEMENT);
+      } finally {
+        await session.release();
+      }
+    }
+  });
+});
+
 it('times traced (compiled) forwards against eager ones on the same outputs', async () => {
   const { bench_traced } = await import('../traced.js');
   const rows = bench_traced(MODEL_TINY, 2, { rounds: 2, round_ms: 1, warmup_ms: 0 });
