@@ -536,6 +536,15 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [leaf([3, 4]), leaf([4]), leaf([4]), leaf([2, 2, 3])],
     fn: (x, w, b, y) => [torch.layer_norm(x!, [4], w!, b!), torch.layer_norm(y!, [2, 3], null, null, 1e-3), torch.layer_norm(x!, 4, w!)],
   },
+  mkldnn_rnn_layer: {
+    ops: ['mkldnn_rnn_layer'],
+    // T 2, B 1, I 2, H 2: forwards with biases, backwards without, every output (hy and cy too)
+    inputs: () => [leaf([2, 1, 2]), leaf([8, 2]), leaf([8, 2]), leaf([8]), leaf([8]), leaf([1, 2]), leaf([1, 2])],
+    fn: (x, w_ih, w_hh, b_ih, b_hh, h0, c0) => [
+      ...torch.mkldnn_rnn_layer(x!, w_ih!, w_hh!, b_ih!, b_hh!, h0!, c0!, false, [], 2, 2, 1, true, false, false, true).slice(0, 3),
+      ...torch.mkldnn_rnn_layer(x!, w_ih!, w_hh!, b_ih!, b_hh!, h0!, c0!, true, [], 2, 2, 1, false, false, false, true).slice(0, 3),
+    ],
+  },
   native_batch_norm: {
     ops: ['native_batch_norm'],
     inputs: () => [leaf([3, 2, 2]), leaf([2]), leaf([2])],

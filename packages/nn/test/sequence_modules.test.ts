@@ -10,7 +10,11 @@ const rn = (...shape: number[]): Tensor => torch.randn(shape);
 
 describe('recurrent layers: the last node of each output, as PyTorch on CPU', () => {
   const cases: [string, () => unknown, string[]][] = [
-    ['LSTM', () => new nn.LSTM(4, 5).call(rn(3, 2, 4)), ['StackBackward0', 'StackBackward0', 'StackBackward0']],
+    // PyTorch 2.x runs a float32 LSTM without projections through oneDNN: one mkldnn_rnn_layer node per layer and
+    // direction (1.13, and 2.x in float64 or with proj_size, record the per-step ops and stack the outputs)
+    ['LSTM', () => new nn.LSTM(4, 5).call(rn(3, 2, 4)), ['MkldnnRnnLayerBackward0', 'StackBackward0', 'StackBackward0']],
+    ['LSTM stacked bidirectional', () => new nn.LSTM(4, 5, { num_layers: 2, bidirectional: true }).call(rn(3, 2, 4)), ['CatBackward0', 'StackBackward0', 'StackBackward0']],
+    ['LSTM float64', () => new nn.LSTM(4, 5, { dtype: 'float64' }).call(rn(3, 2, 4).double()), ['StackBackward0', 'StackBackward0', 'StackBackward0']],
     ['GRU stacked', () => new nn.GRU(4, 5, { num_layers: 2 }).call(rn(3, 2, 4)), ['StackBackward0', 'StackBackward0']],
     ['RNN bidirectional', () => new nn.RNN(4, 5, { bidirectional: true }).call(rn(3, 2, 4)), ['CatBackward0', 'StackBackward0']],
     ['LSTM batch_first', () => new nn.LSTM(4, 5, { batch_first: true }).call(rn(3, 2, 4)), ['TransposeBackward0', 'StackBackward0', 'StackBackward0']],

@@ -20,6 +20,7 @@ export * from './creation.js';
 export { autograd_backward, autograd_grad } from '../autograd/functional.js';
 export type { DimArg, ReduceOptions, ClampOptions } from './types.js';
 export * from './normalization.js';
+export * from './rnn_layer.js';
 export * from './embedding.js';
 export * from './triangular.js';
 export * from './einsum.js';

@@ -1,7 +1,8 @@
 // Recurrent layers: RNN (tanh / relu), LSTM (with projections), GRU and their single-step cells, computed as
-// PyTorch's CPU kernels do: one GEMM for a layer's whole input projection, one matmul per step for the recurrence,
-// ordinary ops in between (so the backward is a graph of ordinary nodes, as PyTorch's on CPU).
-import { cat, dropout, empty, linear, relu, sigmoid, signature, stack, tanh, warn, zeros, type PyArgs, type Tensor } from '@tsgrad/core';
+// PyTorch 2.x's CPU kernels do: a float32 LSTM without projections runs each layer and direction as one
+// mkldnn_rnn_layer op (one MkldnnRnnLayerBackward0 node); the others use one GEMM for a layer's whole input
+// projection, one matmul per step for the recurrence and ordinary ops in between (a graph of ordinary nodes).
+import { cat, dropout, empty, jit, linear, mkldnn_rnn_layer, relu, sigmoid, signature, stack, tanh, warn, zeros, type PyArgs, type Tensor } from '@tsgrad/core';
 import { uniform_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -212,14 +213,19 @@ export abstract class RNNBase extends Module {
    * @internal
    */
   protected run(x: Tensor, h0: Tensor, c0: Tensor | null): { output: Tensor; h: Tensor; c: Tensor | null } {
+    // PyTorch 2.x's oneDNN path: a float32 LSTM without projections runs each layer and direction as one op over
+    // the contiguous sequence-first input (a trace records the per-step ops instead)
+    const fused = this.mode === 'LSTM' && this.proj_size === 0 && x._dtype === 'float32' && c0 !== null && !jit.is_tracing();
     let layer_input = this.batch_first ? x.transpose(0, 1) : x;
+    if (fused) [layer_input, h0, c0] = [layer_input.contiguous(), h0.contiguous(), c0!.contiguous()];
     const hs: Tensor[] = [];
     const cs: Tensor[] = [];
     for (let layer = 0; layer < this.num_layers; layer++) {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < this.num_directions; dir++) {
         const k = layer * this.num_directions + dir;
-        const r = run_direction(this.mode, layer_input, [h0.select(0, k), c0 === null ? null : c0.select(0, k)], this.weights(layer, dir), dir === 1);
+        const state: State = [h0.select(0, k), c0 === null ? null : c0.select(0, k)];
+        const r = fused ? this.fused_layer(layer_input, state, layer, dir) : run_direction(this.mode, layer_input, state, this.weights(layer, dir), dir === 1);
         outs.push(r.out);
         hs.push(r.state[0]);
         if (r.state[1] !== null) cs.push(r.state[1]);
@@ -228,6 +234,16 @@ export abstract class RNNBase extends Module {
       if (this.dropout > 0 && this.training && layer < this.num_layers - 1) layer_input = dropout(layer_input, { p: this.dropout, training: true });
     }
     return { output: this.batch_first ? layer_input.transpose(0, 1) : layer_input, h: stack(hs, 0), c: c0 === null ? null : stack(cs, 0) };
+  }
+
+  /** One layer and direction of a float32 LSTM as PyTorch 2.x's mkldnn_rnn_layer (MkldnnRnnLayerBackward0). */
+  private fused_layer(input: Tensor, [hx, cx]: State, layer: number, dir: number): { out: Tensor; state: State } {
+    const p = this.weights(layer, dir);
+    // without biases PyTorch passes zeros, which the op ignores
+    const none = (w: Tensor): Tensor => zeros([w._shape[0]!], { dtype: w._dtype });
+    const [out, hy, cy] = mkldnn_rnn_layer(input, p.w_ih, p.w_hh, p.b_ih ?? none(p.w_ih), p.b_hh ?? none(p.w_hh), hx, cx!,
+      dir === 1, [], 2, this.hidden_size, this.num_layers, this.bias, this.bidirectional, this.batch_first, this.training);
+    return { out, state: [hy, cy] };
   }
 
   override extra_repr(): string {
