@@ -45,7 +45,7 @@ const CASES: Record<string, Case> = {
     exact: false,
     plan: /aten::scaled_dot_product_attention \(compiled\)/,
   },
-  LSTMClassifier: { build: () => new LSTMClassifier(50, 8, 6, 2, 5, 0), inputs: () => [torch.randint(0, 50, [2, 5])], ops: ['aten::embedding', 'aten::sigmoid', 'aten::stack'], exact: true, plan: /prim::FusionGroup/ },
+  LSTMClassifier: { build: () => new LSTMClassifier(50, 8, 6, 2, 5, 0), inputs: () => [torch.randint(0, 50, [2, 5])], ops: ['aten::embedding', 'aten::mkldnn_rnn_layer', 'aten::stack'], exact: true, plan: /aten::mkldnn_rnn_layer/ },
   TinyGPT: {
     build: () => new TinyGPT({ vocab: 20, block_size: 6, d_model: 16, n_head: 2, n_layer: 2 }),
     inputs: () => [torch.randint(0, 20, [2, 6])],
@@ -60,7 +60,7 @@ const CASES: Record<string, Case> = {
     exact: false,
     plan: /aten::scaled_dot_product_attention \(compiled\)[^]*aten::layer_norm \(compiled\)/,
   },
-  LSTM: { build: () => new nn.LSTM(4, 5, { num_layers: 2, bidirectional: true }), inputs: () => [torch.randn([3, 2, 4])], ops: ['aten::zeros', 'aten::tanh'], exact: true, plan: /prim::FusionGroup\[aten::sigmoid, aten::mul/ },
+  LSTM: { build: () => new nn.LSTM(4, 5, { num_layers: 2, bidirectional: true }), inputs: () => [torch.randn([3, 2, 4])], ops: ['aten::zeros', 'aten::mkldnn_rnn_layer', 'aten::cat'], exact: true, plan: /aten::mkldnn_rnn_layer/ },
   GRU: { build: () => new nn.GRU(4, 6, { num_layers: 2, batch_first: true, bidirectional: true }), inputs: () => [torch.randn([2, 3, 4])], ops: ['aten::sigmoid', 'aten::tanh', 'aten::cat'], exact: true, plan: /prim::FusionGroup/ },
   resnext_bottleneck: {
     build: () => new models.ResNet(models.Bottleneck, [1, 1, 1, 1], { num_classes: 10, groups: 2, width_per_group: 32 }),
@@ -86,7 +86,7 @@ const CASES: Record<string, Case> = {
     plan: /aten::scaled_dot_product_attention \(compiled\)/,
   },
   char_lm_gpt: { build: () => build_model('gpt'), inputs: () => [torch.randint(0, 27, [2, 8])], ops: ['aten::embedding', 'aten::scaled_dot_product_attention'], exact: false, plan: /aten::layer_norm \(compiled\)/ },
-  char_lm_lstm: { build: () => build_model('lstm'), inputs: () => [torch.randint(0, 27, [2, 8])], ops: ['aten::embedding', 'aten::sigmoid'], exact: true, plan: /prim::FusionGroup/ },
+  char_lm_lstm: { build: () => build_model('lstm'), inputs: () => [torch.randint(0, 27, [2, 8])], ops: ['aten::embedding', 'aten::mkldnn_rnn_layer'], exact: true, plan: /aten::mkldnn_rnn_layer/ },
 };
 
 /** Forward pre-hooks and forward hooks on every module, each logging its module's name; remove() takes them off. */

@@ -1,5 +1,5 @@
 // The sequence models of sequence_models.ts exported with torch.onnx.export run in onnxruntime-node as in tsgrad
-// (the LSTM classifier unrolled over its traced length, tiny GPT with its causal mask and tied head).
+// (the LSTM classifier as one ONNX LSTM node per layer, tiny GPT with its causal mask and tied head).
 import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import { as_text, expect_ort_matches } from '../../packages/vision/test/onnx_utils.js';

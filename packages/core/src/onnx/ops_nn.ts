@@ -313,6 +313,24 @@ export const NN_OPS: Record<string, Converter> = {
     }
     b.emit(c.y, 'Mul', [half_x, b.node('Add', [inner, b.scalar(1, dt)])[0]!]);
   },
+  'aten::mkldnn_rnn_layer': (b, c) => {
+    // one ONNX LSTM node, as PyTorch's exporter emits for nn.LSTM: gates reordered from PyTorch's (input, forget,
+    // cell, output) to ONNX's (input, output, forget, cell), a leading direction axis on weights and states
+    const H = c.arg<number>('hidden_size', 10, 0);
+    const gates = (w: string): string => {
+      const [i, f, g, o] = b.node('Split', [w, b.i64([H, H, H, H])], { axis: I(0) }, 4) as [string, string, string, string];
+      return b.node('Concat', [i, o, f, g], { axis: I(0) })[0]!;
+    };
+    const one_direction = (x: string): string => b.node('Unsqueeze', [x, b.i64([0])])[0]!;
+    const arg = (name: string, index: number): string => b.name(c.tensor(name, index)!);
+    const bias = c.arg<boolean>('has_biases', 12, true) ? one_direction(b.node('Concat', [gates(arg('weight2', 3)), gates(arg('weight3', 4))], { axis: I(0) })[0]!) : '';
+    const [y, y_h, y_c] = b.node('LSTM', [
+      b.name(c.x), one_direction(gates(arg('weight0', 1))), one_direction(gates(arg('weight1', 2))), bias, '', one_direction(arg('hx_', 5)), one_direction(arg('cx_', 6)),
+    ], { hidden_size: I(H), direction: S(c.arg<boolean>('reverse', 7, false) ? 'reverse' : 'forward') }, 3) as [string, string, string];
+    b.emit(c.outs[0]!, 'Squeeze', [y, b.i64([1])]);
+    b.emit(c.outs[1]!, 'Squeeze', [y_h, b.i64([0])]);
+    b.emit(c.outs[2]!, 'Squeeze', [y_c, b.i64([0])]);
+  },
   'aten::scaled_dot_product_attention': (b, c) => {
     const q = c.tensor('query', 0)!;
     const k = c.tensor('key', 1)!;

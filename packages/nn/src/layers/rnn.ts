@@ -2,7 +2,7 @@
 // PyTorch 2.x's CPU kernels do: a float32 LSTM without projections runs each layer and direction as one
 // mkldnn_rnn_layer op (one MkldnnRnnLayerBackward0 node); the others use one GEMM for a layer's whole input
 // projection, one matmul per step for the recurrence and ordinary ops in between (a graph of ordinary nodes).
-import { cat, dropout, empty, jit, linear, mkldnn_rnn_layer, relu, sigmoid, signature, stack, tanh, warn, zeros, type PyArgs, type Tensor } from '@tsgrad/core';
+import { cat, dropout, empty, linear, mkldnn_rnn_layer, relu, sigmoid, signature, stack, tanh, warn, zeros, type PyArgs, type Tensor } from '@tsgrad/core';
 import { uniform_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -214,8 +214,8 @@ export abstract class RNNBase extends Module {
    */
   protected run(x: Tensor, h0: Tensor, c0: Tensor | null): { output: Tensor; h: Tensor; c: Tensor | null } {
     // PyTorch 2.x's oneDNN path: a float32 LSTM without projections runs each layer and direction as one op over
-    // the contiguous sequence-first input (a trace records the per-step ops instead)
-    const fused = this.mode === 'LSTM' && this.proj_size === 0 && x._dtype === 'float32' && c0 !== null && !jit.is_tracing();
+    // the contiguous sequence-first input
+    const fused = this.mode === 'LSTM' && this.proj_size === 0 && x._dtype === 'float32' && c0 !== null;
     let layer_input = this.batch_first ? x.transpose(0, 1) : x;
     if (fused) [layer_input, h0, c0] = [layer_input.contiguous(), h0.contiguous(), c0!.contiguous()];
     const hs: Tensor[] = [];
