@@ -76,11 +76,12 @@ export function mkldnn_rnn_layer(...args: Args): [Tensor, Tensor, Tensor, Tensor
   const x = input._contiguous_data() as FloatArray;
   const wi = w_ih._contiguous_data() as FloatArray;
   const wh = w_hh._contiguous_data() as FloatArray;
-  // acts: every step's gates, pre-activation then (in place) activated; cells: every step's c
-  const workspace = empty([T * B * (G + H)], dtype);
+  // acts: every step's gates, pre-activation then (in place) activated; cells: every step's c, then its tanh
+  const workspace = empty([T * B * (G + 2 * H)], dtype);
   const ws = workspace._storage.data as FloatArray;
   const acts = ws.subarray(0, T * B * G);
-  const cells = ws.subarray(T * B * G);
+  const cells = ws.subarray(T * B * G, T * B * (G + H));
+  const tanh_cells = ws.subarray(T * B * (G + H));
   if (bias !== null) {
     const [bi, bh] = [bias[0]!._contiguous_data(), bias[1]!._contiguous_data()];
     for (let j = 0; j < G; j++) acts[j] = bi[j]! + bh[j]!;
@@ -116,7 +117,8 @@ export function mkldnn_rnn_layer(...args: Args): [Tensor, Tensor, Tensor, Tensor
         acts[row + 3 * H + j] = o;
         const c = f * c_prev[prow + j]! + i * g;
         cells[hrow + j] = c;
-        out[hrow + j] = o * Math.tanh(cells[hrow + j]!);
+        tanh_cells[hrow + j] = Math.tanh(cells[hrow + j]!);
+        out[hrow + j] = o * tanh_cells[hrow + j]!;
       }
     }
     [h_prev, h_at, c_prev, c_at] = [out, s0, cells, s0];
@@ -150,7 +152,8 @@ function lstm_layer_backward(
   const ks = kernels();
   const ws = workspace._storage.data as FloatArray;
   const acts = ws.subarray(0, T * B * G);
-  const cells = ws.subarray(T * B * G);
+  const cells = ws.subarray(T * B * G, T * B * (G + H));
+  const tanh_cells = ws.subarray(T * B * (G + H));
   const cx_d = cx._contiguous_data() as FloatArray;
   const gy_d = gy === null ? null : (gy._contiguous_data() as FloatArray);
   const d_gates = empty([T * B, G], dtype);
@@ -175,7 +178,7 @@ function lstm_layer_backward(
         const f = acts[row + H + j]!;
         const g = acts[row + 2 * H + j]!;
         const o = acts[row + 3 * H + j]!;
-        const tc = Math.tanh(cells[hrow + j]!);
+        const tc = tanh_cells[hrow + j]!;
         const dh_j = dhd[b * H + j]! + (gy_d === null ? 0 : gy_d[hrow + j]!);
         const dc_j = dcd[b * H + j]! + dh_j * o * (1 - tc * tc);
         da[row + j] = dc_j * g * i * (1 - i);
