@@ -80,6 +80,19 @@ export class VersionCounter {
   version = 0;
 }
 
+/** The `_serial` of the newest fresh storage. */
+let storage_serial = 0;
+
+/**
+ * The serial of the newest storage made by `Storage.fresh` so far: a storage with a larger `_serial` was
+ * allocated after this call.
+ *
+ * @hidden
+ */
+export function fresh_serial(): number {
+  return storage_serial;
+}
+
 /**
  * Shared memory of a tensor and its views, with the version counter in-place ops bump (a backward that
  * saved an older version raises PyTorch's "modified by an inplace operation" error). The counter is its own
@@ -91,6 +104,12 @@ export class VersionCounter {
  * x.add_(1); v._version; // 1
  */
 export class Storage {
+  /**
+   * Non-zero for memory allocated fresh for an op's result (`Storage.fresh`): a number from a counter that only
+   * grows, so the backward engine can tell memory a formula allocated from memory that existed before it ran
+   * (see `fresh_serial`). 0 for memory wrapped from elsewhere (a user's array, another tensor's data).
+   */
+  _serial = 0;
   /** A storage over `data` (not copied), with its own version counter unless one is given. */
   constructor(
     /** The elements, in the storage class of the dtype (Float32Array, Float64Array, …). */
@@ -98,6 +117,12 @@ export class Storage {
     /** The version counter, shared with the storage `x.data = y` gives `x` (see `version`). */
     readonly counter: VersionCounter = new VersionCounter(),
   ) {}
+  /** A storage over a new zeroed array of `n` elements of `dtype`, numbered (see `_serial`). */
+  static fresh(dtype: DType, n: number): Storage {
+    const s = new Storage(alloc(dtype, n));
+    s._serial = ++storage_serial;
+    return s;
+  }
   /** Bumped by every in-place change; saved tensors remember it to detect later changes (PyTorch's `_version`). */
   get version(): number {
     return this.counter.version;
@@ -170,6 +195,12 @@ export class Tensor {
   _creation_meta: CreationMeta = CreationMeta.DEFAULT;
   /** Optional name used by tools (parameter names in listings). */
   name: string | null = null;
+  /**
+   * How many of the backward engine's gradient slots hold this tensor while the engine alone owns it (a
+   * gradient a built-in formula allocated, seen by no hook): AccumulateGrad then takes it as `.grad` instead of
+   * copying it when it holds the last reference, as PyTorch's does. 0 for every other tensor.
+   */
+  _engine_refs = 0;
   /** Made inside `inference_mode` (or a view of such a tensor): PyTorch's inference tensor (see `is_inference`). */
   _inference: boolean = is_inference_mode_enabled();
 
@@ -212,7 +243,7 @@ export class Tensor {
 
   /** An uninitialised-looking (zeroed) contiguous tensor. */
   static empty(shape: readonly number[], dtype: DType): Tensor {
-    return new Tensor(new Storage(alloc(dtype, numel_of(shape))), shape, dtype);
+    return new Tensor(Storage.fresh(dtype, numel_of(shape)), shape, dtype);
   }
 
   // ---- metadata -------------------------------------------------------------------------------------

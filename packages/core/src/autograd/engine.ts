@@ -2,11 +2,12 @@
 // create_graph for the whole pass; backward() called from inside a backward formula (reentrant) nests while the
 // JS stack has room and is queued past that, so nesting never overflows it; callbacks queued during a pass run at its end.
 import { shapes_equal } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { fresh_serial, Storage, Tensor } from '../tensor.js';
 import { sum_to } from '../ops/reduce.js';
 import { add } from '../ops/arithmetic.js';
 import { t } from '../ops/view.js';
 import { empty } from '../ops/record.js';
+import { is_non_overlapping_and_dense } from '../ops/overlap.js';
 import { is_grad_enabled, no_grad, set_grad_enabled } from './grad_mode.js';
 import { check_result, check_single_result, hook_name } from './hook_result.js';
 import { call_with_anomaly, is_anomaly_enabled } from './anomaly_mode.js';
@@ -128,6 +129,7 @@ function call_tensor_pre_hooks(node: Node, grads: Grad[]): void {
       // as PyTorch, the hooks of an output that got no gradient (while another output of its node did) are
       // called with null, and may not invent one
       let grad = grads[output_nr] ?? null;
+      disown(grad);
       for (const [, hook] of hooks.snapshot()) {
         const result: unknown = (hook as (g: Grad) => unknown)(grad);
         if (result === undefined || result === null) continue;
@@ -169,18 +171,25 @@ function validate(node: Node, grads: Grad[]): Grad[] {
 
 /**
  * AccumulateGrad's formula: adds into `.grad`, then runs the post-accumulate hooks. Returns the tensor that now
- * holds the first gradient when `.grad` was empty: PyTorch steals the incoming gradient there, so the node's
- * post-hooks see `.grad` itself as their grad_outputs (tsgrad copies it, as it cannot tell who else holds it).
- * With create_graph the first gradient is copied into fresh memory differentiably (PyTorch's
- * clone_obey_contract: `x.grad.grad_fn` is CopyBackwards over the gradient's graph).
+ * holds the first gradient when `.grad` was empty, which the node's post-hooks see as their grad_outputs.
+ * As PyTorch's, it steals the incoming gradient there when nothing else can see it (see `stealable`): `.grad`
+ * is then that very tensor; otherwise `.grad` is a copy. With create_graph the first gradient is copied into
+ * fresh memory differentiably (PyTorch's clone_obey_contract: `x.grad.grad_fn` is CopyBackwards over the
+ * gradient's graph).
  */
 function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tensor | null {
-  const g = grad._dtype === variable._dtype ? grad : grad.to(variable._dtype);
+  accumulate_probe.fn?.(grad, variable);
+  const converted = grad._dtype !== variable._dtype;
+  const g = converted ? grad.to(variable._dtype) : grad;
+  // this slot's reference is consumed here
+  const last = grad._engine_refs === 1;
+  if (grad._engine_refs > 0) grad._engine_refs--;
   let first: Tensor | null = null;
   if (create_graph) {
-    variable._grad = variable._grad === null ? empty(variable._shape, variable._dtype).copy_(g) : variable._grad.add(g);
+    variable._grad = variable._grad === null ? grad_memory(variable).copy_(g) : variable._grad.add(g);
   } else if (variable._grad === null) {
-    variable._grad = first = no_grad(() => g.detach().clone());
+    // a stolen view (a reduction's reshaped result) is stored as a plain alias of its memory, as PyTorch's detach()
+    variable._grad = first = (converted || last) && stealable(g, variable) ? (g._base === null ? g : g.detach()) : no_grad(() => grad_memory(variable).copy_(g));
   } else if (variable._grad.requires_grad) {
     variable._grad = no_grad(() => variable._grad!.add(g));
   } else {
@@ -196,6 +205,71 @@ function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tens
 }
 
 /**
+ * For tests: `fn`, when set, sees each gradient AccumulateGrad receives and its leaf, before it is stored (it
+ * does not count as a reference: tests use it to check which `.grad` is the very tensor that arrived).
+ *
+ * @hidden
+ */
+export const accumulate_probe: { fn: ((grad: Tensor, variable: Tensor) => void) | null } = { fn: null };
+
+/**
+ * Whether AccumulateGrad may store `g` itself as `variable`'s first `.grad`: `g` is memory no one else can reach
+ * (the caller checked that), a dense tensor over all of its storage, laid out as `variable` (PyTorch's layout
+ * contract: `.grad` has its parameter's strides), not part of a graph.
+ */
+function stealable(g: Tensor, variable: Tensor): boolean {
+  if (g._grad_fn !== null || g._requires_grad || g._offset !== 0 || g._storage.data.length !== g.numel()) return false;
+  if (!is_non_overlapping_and_dense(variable)) return g.is_contiguous();
+  const a = g._strides;
+  const b = variable._strides;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && g._shape[i]! > 1) return false;
+  return is_non_overlapping_and_dense(g);
+}
+
+/**
+ * Fresh memory for `variable`'s first `.grad`, laid out as PyTorch's gradient layout contract asks: with
+ * `variable`'s strides when it is dense and non-overlapping (a transposed parameter gets a transposed `.grad`),
+ * else row-major.
+ */
+function grad_memory(variable: Tensor): Tensor {
+  if (variable.is_contiguous() || !is_non_overlapping_and_dense(variable)) return empty(variable._shape, variable._dtype);
+  return new Tensor(Storage.fresh(variable._dtype, variable.numel()), variable._shape, variable._dtype, variable._strides);
+}
+
+/**
+ * Marks gradients that user code is about to see (a hook's argument, a captured result, a user's own tensor):
+ * the engine no longer owns them, so they are never stolen as a `.grad`, now or in a later pass.
+ */
+function disown(g: Grad | undefined): void {
+  if (g !== null && g !== undefined) g._engine_refs = 0;
+}
+
+/**
+ * Which of a built-in formula's `outputs` the engine owns, given `mark`, the `fresh_serial()` before the formula
+ * ran: a gradient over memory it allocated or a view of an incoming gradient only this node held (alone on that
+ * memory among the outputs), or an incoming gradient the engine owned and the formula passed on unchanged (as
+ * AddBackward does). The slots the incoming gradients held
+ * are released. Built-in formulas keep no reference to what they return; a custom Function's may, so its
+ * outputs are never owned.
+ */
+function owned_outputs(incoming: Grad[], outputs: Grad[], mark: number): boolean[] {
+  const owned = outputs.map((o, i) => {
+    if (o === null || o === undefined) return false;
+    if (o._engine_refs > 0) return incoming.includes(o);
+    // memory the formula allocated, or the memory of an incoming gradient held by this node alone that the
+    // formula returned a view of (a view op's backward, TBackward0 of a linear layer's weight)
+    if (o._storage._serial <= mark && !incoming.some((g) => g !== null && g !== undefined && g._engine_refs === 1 && g._storage === o._storage)) return false;
+    for (let j = 0; j < outputs.length; j++) {
+      const p = outputs[j];
+      if (j !== i && p !== null && p !== undefined && p !== o && p._storage === o._storage) return false;
+    }
+    return true;
+  });
+  for (const g of incoming) if (g !== null && g !== undefined && g._engine_refs > 0) g._engine_refs--;
+  return owned;
+}
+
+/**
  * The sum of two gradients for one input. Two transposed matrices (a linear layer's weight gradients, one per
  * use, as an RNN has per step) are added as their contiguous transposes and the sum stays transposed, as
  * PyTorch's TensorIterator lays out a result like its inputs: a row-major result would read both with a stride.
@@ -206,10 +280,14 @@ function buffer_add(prev: Tensor, g: Tensor): Tensor {
   return add(prev, g);
 }
 
-/** Node pre-hooks, the formula (AccumulateGrad: accumulation), node post-hooks: PyTorch's call_function. */
-function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[] {
+/**
+ * Node pre-hooks, the formula (AccumulateGrad: accumulation), node post-hooks: PyTorch's call_function.
+ * `owned[i]` is set to whether the engine owns `outputs[i]` (see `owned_outputs`), when `owned` is given.
+ */
+function call_function(node: Node, grads: Grad[], options: EngineOptions, owned: boolean[] | null): Grad[] {
   let incoming = grads;
   if (node._pre_hooks !== null && node._pre_hooks.size > 0) {
+    incoming.forEach(disown);
     for (const [, hook] of node._pre_hooks.snapshot()) {
       const r: unknown = hook(incoming);
       if (r !== undefined && r !== null) incoming = check_result(incoming, r, hook_name(hook));
@@ -228,11 +306,17 @@ function call_function(node: Node, grads: Grad[], options: EngineOptions): Grad[
     // (PyTorch: undefined outputs); a custom Function's backward still runs, as in PyTorch
     outputs = node.next_functions.map(() => null);
   } else {
+    if (node._apply_without_grads) incoming.forEach(disown);
+    const mark = fresh_serial();
     outputs = node.apply(incoming);
     if (!options.keep_graph) node.release_variables();
     outputs = validate(node, outputs);
+    if (owned !== null && !node._apply_without_grads) owned.push(...owned_outputs(incoming, outputs, mark));
   }
   if (node._post_hooks !== null && node._post_hooks.size > 0) {
+    incoming.forEach(disown);
+    outputs.forEach(disown);
+    if (owned !== null) owned.length = 0;
     for (const [, hook] of node._post_hooks.snapshot()) {
       const r: unknown = hook(outputs, incoming);
       if (r !== undefined && r !== null) outputs = check_result(outputs, r, hook_name(hook));
@@ -406,6 +490,9 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
   const buffers = new Map<Node, Grad[]>();
   const queue = new ReadyQueue();
   queue.push(graph_root, Number.POSITIVE_INFINITY);
+  // per node run, which of its outputs the engine owns (not tracked when the pass builds a graph: then no
+  // gradient is stolen, as in PyTorch, whose AccumulateGrad copies whenever grad mode is on)
+  const owned: boolean[] | null = options.create_graph ? null : [];
   const base_depth = depth;
 
   while (queue.size > 0) {
@@ -414,14 +501,16 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
     buffers.delete(node);
     if (needed !== null && !needed.has(node)) continue;
     let outputs: Grad[];
+    if (owned !== null) owned.length = 0;
     if (node === graph_root) {
       outputs = root_grads;
+      root_grads.forEach(disown);
     } else {
       call_tensor_pre_hooks(node, grads);
       const caps = capture_at.get(node);
-      if (caps !== undefined) for (const [nr, idx] of caps) captured[idx] = grads[nr] ?? null;
+      if (caps !== undefined) for (const [nr, idx] of caps) disown((captured[idx] = grads[nr] ?? null));
       if (!executes(node)) continue;
-      outputs = is_anomaly_enabled() ? call_with_anomaly(node, () => call_function(node, grads, options)) : call_function(node, grads, options);
+      outputs = is_anomaly_enabled() ? call_with_anomaly(node, () => call_function(node, grads, options, owned)) : call_function(node, grads, options, owned);
       if (!draining && depth === base_depth && deferred.length > 0) drain_deferred();
     }
     const next_functions = node.next_functions;
@@ -437,7 +526,16 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
           buffers.set(next, buf);
         }
         const prev = buf[input_nr] ?? null;
-        buf[input_nr] = prev === null ? g : buffer_add(prev, g);
+        if (prev === null) {
+          buf[input_nr] = g;
+          if (owned?.[i] === true) g._engine_refs++;
+        } else {
+          // both addends are consumed; the engine owns their sum
+          if (prev._engine_refs > 0) prev._engine_refs--;
+          const mark = fresh_serial();
+          const sum = (buf[input_nr] = buffer_add(prev, g));
+          if (owned !== null && sum._storage._serial > mark) sum._engine_refs = 1;
+        }
       }
       const left = (deps.get(next) ?? 1) - 1;
       deps.set(next, left);

@@ -51,6 +51,23 @@ function gemm_into(a: Tensor, b: Tensor, out: FloatArray, out_off: number, beta:
   kernels().gemm(A.trans, B.trans, M, N, K, 1, A.data, A.offset, A.ld, B.data, B.offset, B.ld, beta, out, out_off, N);
 }
 
+/** Whether a matrix is a transposed contiguous one (column-major), as a linear layer's `weight.t()` is. */
+function column_major(x: Tensor): boolean {
+  return x._strides[0] === 1 && x._strides[1] === x._shape[0] && x._shape[0]! > 1 && x._shape[1]! > 1;
+}
+
+/**
+ * The gradients of `a @ b` w.r.t. `a` (given `b`) and w.r.t. `b` (given `a`), each laid out as its operand was:
+ * for a column-major operand the transposed product is computed, so its gradient is column-major too (PyTorch's
+ * mm_mat1_backward / mm_mat2_backward). A linear layer's weight gradient thus arrives contiguous, as its weight.
+ */
+function mm_grad_a(g: Tensor, b: Tensor, a_column_major: boolean): Tensor {
+  return a_column_major ? t(mm(b, t(g))) : mm(g, t(b));
+}
+function mm_grad_b(g: Tensor, a: Tensor, b_column_major: boolean): Tensor {
+  return b_column_major ? t(mm(t(g), a)) : mm(t(a), g);
+}
+
 /**
  * Matrix product of 2-D tensors (MmBackward0).
  *
@@ -66,12 +83,13 @@ export function mm(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}):
   check_mm(a, b, 'addmm_impl_cpu_');
   const out = empty([a._shape[0]!, b._shape[1]!], a._dtype);
   gemm_into(a, b, out._storage.data as FloatArray, 0, 0);
+  const [a_cm, b_cm] = [column_major(a), column_major(b)];
   // each operand is saved only if the other one's gradient reads it, as PyTorch
   record('MmBackward0', [a, b], [out], (ctx, [g]) => {
     const s = ctx.saved_tensors;
     const y = ctx.needs_input_grad(0) ? s.shift()! : null;
     const x = ctx.needs_input_grad(1) ? s.shift()! : null;
-    return [y === null ? null : mm(g!, t(y)), x === null ? null : mm(t(x), g!)];
+    return [y === null ? null : mm_grad_a(g!, y, a_cm), x === null ? null : mm_grad_b(g!, x, b_cm)];
   }, [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])]);
   return out;
 }
@@ -91,12 +109,13 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   const out = empty(shape, a._dtype);
   kernels().copy_into(bias._view, out._view);
   gemm_into(a, b, out._storage.data as FloatArray, 0, 1);
+  const [a_cm, b_cm] = [column_major(a), column_major(b)];
   // each matrix is saved only if the other one's gradient reads it, as PyTorch
   record('AddmmBackward0', [bias, a, b], [out], (ctx, [g]) => {
     const s = ctx.saved_tensors;
     const y = ctx.needs_input_grad(1) ? s.shift()! : null;
     const x = ctx.needs_input_grad(2) ? s.shift()! : null;
-    return [ctx.needs_input_grad(0) ? g! : null, y === null ? null : mm(g!, t(y)), x === null ? null : mm(t(x), g!)];
+    return [ctx.needs_input_grad(0) ? g! : null, y === null ? null : mm_grad_a(g!, y, a_cm), x === null ? null : mm_grad_b(g!, x, b_cm)];
   }, [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])]);
   return out;
 }

@@ -1,6 +1,6 @@
 // Recording: attaches a backward node to an op's fresh outputs when grad mode is on and an input needs grad.
 import { gradient_edge, Node, type BackwardFn, type Edge, type InputMeta } from '../autograd/node.js';
-import { alloc, type DType } from '../dtype.js';
+import type { DType } from '../dtype.js';
 import { numel_of } from '../shape.js';
 import { should_record, Storage, Tensor } from '../tensor.js';
 
@@ -37,7 +37,7 @@ export function record(
 
 /** A fresh contiguous result tensor. */
 export function empty(shape: readonly number[], dtype: DType): Tensor {
-  return new Tensor(new Storage(alloc(dtype, numel_of(shape))), shape, dtype);
+  return new Tensor(Storage.fresh(dtype, numel_of(shape)), shape, dtype);
 }
 
 /** A 0-dim tensor holding a number (PyTorch's wrapped scalar operand). */
