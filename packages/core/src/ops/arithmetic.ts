@@ -7,7 +7,7 @@ import type { BinaryOp, UnaryOp } from '../kernels/js/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { empty, record, scalar_tensor } from './record.js';
 import { signature, type PyArgs } from '../signature.js';
-import { write_out } from './out_arg.js';
+import { write_op_out } from './out_arg.js';
 
 /** Ops whose results are already 0 or 1: only arithmetic into a bool result needs the values squashed. */
 const BOOL_VALUED = new Set<UnaryOp | BinaryOp>([
@@ -118,7 +118,7 @@ function check_alpha(dtype: DType, alpha: number): void {
  * torch.add(a, b); a.add(1); a.add(b, { alpha: 2 });
  */
 export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number; out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_out('add', options.out, [x, other], () => add(x, other, { alpha: options.alpha ?? 1 }));
+  if (options.out !== undefined && options.out !== null) return write_op_out('add', options.out, add, x, other, { alpha: options.alpha ?? 1 });
   if (tracing) return trace_op('aten::add', add, [x, other, options]);
   check_tensor(x, 'add');
   const alpha = options.alpha ?? 1;
@@ -148,7 +148,7 @@ export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
  * torch.sub(torch.tensor([5, 7]), torch.tensor([1, 2]), { alpha: 2 }); // [3, 3]
  */
 export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number; out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_out('sub', options.out, [x, other], () => sub(x, other, { alpha: options.alpha ?? 1 }));
+  if (options.out !== undefined && options.out !== null) return write_op_out('sub', options.out, sub, x, other, { alpha: options.alpha ?? 1 });
   if (tracing) return trace_op('aten::sub', sub, [x, other, options]);
   check_tensor(x, 'sub');
   const alpha = options.alpha ?? 1;
@@ -204,7 +204,7 @@ export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
  * torch.mul(torch.tensor([1, 2]), torch.tensor([[3], [4]])); // [[3, 6], [4, 8]]
  */
 export function mul(x: Tensor, other: Tensor | Scalar, options: { out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_out('mul', options.out, [x, other], () => mul(x, other));
+  if (options.out !== undefined && options.out !== null) return write_op_out('mul', options.out, mul, x, other);
   if (tracing) return trace_op('aten::mul', mul, [x, other]);
   check_tensor(x, 'mul');
   if (!(other instanceof Tensor)) {
@@ -241,7 +241,7 @@ export type RoundingMode = 'trunc' | 'floor' | null;
  * torch.div(a, b); a.div(2, { rounding_mode: 'floor' });
  */
 export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?: RoundingMode; out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_out('div', options.out, [x, other], () => div(x, other, { rounding_mode: options.rounding_mode ?? null }));
+  if (options.out !== undefined && options.out !== null) return write_op_out('div', options.out, div, x, other, { rounding_mode: options.rounding_mode ?? null });
   if (tracing) return trace_op('aten::div', div, [x, other, options]);
   check_tensor(x, 'div');
   const mode = options.rounding_mode ?? null;

@@ -1,6 +1,6 @@
 // Matrix products (mm, mv, dot, bmm, addmm, matmul with broadcast batch dims) and F.linear.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { write_out } from './out_arg.js';
+import { write_op_out } from './out_arg.js';
 import type { FloatArray } from '../dtype.js';
 import { is_floating, scalar_type_name } from '../dtype.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
@@ -75,7 +75,7 @@ function mm_grad_b(g: Tensor, a: Tensor, b_column_major: boolean): Tensor {
  * a.mm(b);
  */
 export function mm(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_out('mm', options.out, [a, b], () => mm(a, b));
+  if (options.out !== undefined && options.out !== null) return write_op_out('mm', options.out, mm, a, b);
   if (tracing) return trace_op('aten::mm', mm, [a, b]);
   if (a.ndim !== 2) throw new Error('self must be a matrix');
   if (b.ndim !== 2) throw new Error('mat2 must be a matrix');
@@ -231,7 +231,7 @@ function should_fold(a: Tensor, b: Tensor): boolean {
  */
 export function matmul(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}): Tensor {
   // PyTorch names the op matmul decomposes into (mm for two matrices)
-  if (options.out !== undefined && options.out !== null) return write_out(a.ndim === 2 && b.ndim === 2 ? 'mm' : 'matmul', options.out, [a, b], () => matmul(a, b));
+  if (options.out !== undefined && options.out !== null) return write_op_out(a.ndim === 2 && b.ndim === 2 ? 'mm' : 'matmul', options.out, matmul, a, b);
   if (tracing) return trace_op('aten::matmul', matmul, [a, b]);
   const da = a.ndim;
   const db = b.ndim;

@@ -37,3 +37,16 @@ export function write_out(fn_name: string, out: unknown, inputs: readonly unknow
   });
   return out;
 }
+
+/**
+ * `write_out` of `op(...args)`: what an op's out= branch calls, so that the op itself makes no closure over its
+ * operands. One would keep them alive as long as the backward formula recorded beside it (V8 gives the closures
+ * of one call a shared context), e.g. every AddBackward0 node holding both addends until the graph is freed.
+ *
+ * @hidden
+ * @example
+ * if (options.out != null) return write_op_out('add', options.out, add, x, other, { alpha });
+ */
+export function write_op_out<A extends unknown[]>(fn_name: string, out: unknown, op: (...args: A) => Tensor, ...args: A): Tensor {
+  return write_out(fn_name, out, args, () => op(...args));
+}

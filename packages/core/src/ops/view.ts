@@ -477,13 +477,13 @@ function split_pieces(x: Tensor, size: number | number[], dim: number, name: str
     sizes = size === 0 ? [0] : Array.from({ length: Math.max(1, Math.ceil(total / size)) }, (_, i) => Math.min(size, total - i * size));
   }
   if (sizes.reduce((a, b) => a + b, 0) !== total) throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${total} (input tensor's size at dimension ${d}), but got split_sizes=[${sizes.join(', ')}]`);
-  let off = 0;
-  const pieces = sizes.map((n) => {
-    const g = slice_geometry(geometry(x), d, off, n, 1);
-    off += n;
+  // a loop, not a closure over x: the backward formula below would share its context and keep x alive
+  const pieces: Tensor[] = [];
+  for (let i = 0, off = 0; i < sizes.length; off += sizes[i++]!) {
+    const g = slice_geometry(geometry(x), d, off, sizes[i]!, 1);
     // an unsafe piece shares the memory but has its own version counter, as PyTorch's
-    return safe ? as_view(x, g, CreationMeta.MULTI_OUTPUT_NODE) : new Tensor(new Storage(x._storage.data), g.shape, x._dtype, g.strides, g.offset);
-  });
+    pieces.push(safe ? as_view(x, g, CreationMeta.MULTI_OUTPUT_NODE) : new Tensor(new Storage(x._storage.data), g.shape, x._dtype, g.strides, g.offset));
+  }
   const shapes = pieces.map((p) => p._shape);
   const dtype = x._dtype;
   record(name, [x], pieces, (_c, grads) => [cat(grads.map((g, i) => g ?? empty(shapes[i]!, dtype)), d)]);
@@ -573,7 +573,9 @@ export function unsafe_chunk(...args: PyArgs<[input: Tensor, chunks: number, dim
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   if (tracing) return trace_op('aten::unbind', unbind, [x, dim]) as Tensor[];
   const d = normalize_dim(dim, x.ndim);
-  const pieces = Array.from({ length: x._shape[d]! }, (_, i) => as_view(x, select_geometry(geometry(x), d, i), CreationMeta.MULTI_OUTPUT_NODE));
+  // a loop, not a closure over x: the backward formula below would share its context and keep x alive
+  const pieces: Tensor[] = [];
+  for (let i = 0; i < x._shape[d]!; i++) pieces.push(as_view(x, select_geometry(geometry(x), d, i), CreationMeta.MULTI_OUTPUT_NODE));
   if (pieces.length === 0) return pieces;
   const shape = pieces[0]!._shape;
   const dtype = x._dtype;
