@@ -12,6 +12,7 @@ import { kernels } from './kernels/backend.js';
 import { note_write } from './kernels/write_stamps.js';
 import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
+import { take } from './storage_pool.js';
 import { trace_op, tracer_warning, tracing } from './jit/tracer.js';
 import type { Generator } from './random.js';
 import { CPU, check_device, type Device, type DeviceLike } from './device.js';
@@ -117,9 +118,12 @@ export class Storage {
     /** The version counter, shared with the storage `x.data = y` gives `x` (see `version`). */
     readonly counter: VersionCounter = new VersionCounter(),
   ) {}
-  /** A storage over a new zeroed array of `n` elements of `dtype`, numbered (see `_serial`). */
+  /**
+   * A storage over a zeroed array of `n` elements of `dtype` that nothing else holds (new, or one a backward pass
+   * is finished with, see storage_pool.ts), numbered (see `_serial`).
+   */
   static fresh(dtype: DType, n: number): Storage {
-    const s = new Storage(alloc(dtype, n));
+    const s = new Storage(take(dtype, n) ?? alloc(dtype, n));
     s._serial = ++storage_serial;
     return s;
   }

@@ -8,6 +8,7 @@ import { add } from '../ops/arithmetic.js';
 import { t } from '../ops/view.js';
 import { empty } from '../ops/record.js';
 import { is_non_overlapping_and_dense } from '../ops/overlap.js';
+import { close_pool, open_pool, recycle } from '../storage_pool.js';
 import { is_grad_enabled, no_grad, set_grad_enabled } from './grad_mode.js';
 import { check_result, check_single_result, hook_name } from './hook_result.js';
 import { call_with_anomaly, is_anomaly_enabled } from './anomaly_mode.js';
@@ -171,13 +172,14 @@ function validate(node: Node, grads: Grad[]): Grad[] {
 
 /**
  * AccumulateGrad's formula: adds into `.grad`, then runs the post-accumulate hooks. Returns the tensor that now
- * holds the first gradient when `.grad` was empty, which the node's post-hooks see as their grad_outputs.
+ * holds the first gradient when `.grad` was empty, which the node's post-hooks see as their grad_outputs; adds
+ * to `spent` an incoming gradient added into `.grad` that no one else held.
  * As PyTorch's, it steals the incoming gradient there when nothing else can see it (see `stealable`): `.grad`
  * is then that very tensor; otherwise `.grad` is a copy. With create_graph the first gradient is copied into
  * fresh memory differentiably (PyTorch's clone_obey_contract: `x.grad.grad_fn` is CopyBackwards over the
  * gradient's graph).
  */
-function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tensor | null {
+function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean, spent: Tensor[]): Tensor | null {
   accumulate_probe.fn?.(grad, variable);
   const converted = grad._dtype !== variable._dtype;
   const g = converted ? grad.to(variable._dtype) : grad;
@@ -194,6 +196,7 @@ function accumulate(variable: Tensor, grad: Tensor, create_graph: boolean): Tens
     variable._grad = no_grad(() => variable._grad!.add(g));
   } else {
     no_grad(() => variable._grad!.add_(g));
+    if (last && !converted) spent.push(grad);
   }
   if (variable._post_accumulate_hooks !== null) {
     for (const [, hook] of variable._post_accumulate_hooks.snapshot()) {
@@ -237,6 +240,21 @@ function grad_memory(variable: Tensor): Tensor {
 }
 
 /**
+ * Hands the memory of gradients the engine alone held, and is finished with, to the storage pool: later results
+ * of this pass reuse it instead of allocating (what PyTorch's caching allocator gets from reference counts).
+ * The tensor keeps an empty array, so any use of it that was not proved impossible would fail loudly.
+ */
+function give_back(spent: readonly Tensor[]): void {
+  for (const g of spent) {
+    const s = g._storage;
+    if (s._serial === 0) continue; // wrapped memory, or given back already
+    s._serial = 0;
+    recycle(s.data);
+    s.data = s.data.subarray(0, 0);
+  }
+}
+
+/**
  * Marks gradients that user code is about to see (a hook's argument, a captured result, a user's own tensor):
  * the engine no longer owns them, so they are never stolen as a `.grad`, now or in a later pass.
  */
@@ -249,10 +267,11 @@ function disown(g: Grad | undefined): void {
  * ran: a gradient over memory it allocated or a view of an incoming gradient only this node held (alone on that
  * memory among the outputs), or an incoming gradient the engine owned and the formula passed on unchanged (as
  * AddBackward does). The slots the incoming gradients held
- * are released. Built-in formulas keep no reference to what they return; a custom Function's may, so its
- * outputs are never owned.
+ * are released: an incoming gradient whose last slot that was, and whose memory no output shares, goes to
+ * `spent`. Built-in formulas keep no reference to what they return; a custom Function's may, so its outputs
+ * are never owned.
  */
-function owned_outputs(incoming: Grad[], outputs: Grad[], mark: number): boolean[] {
+function owned_outputs(incoming: Grad[], outputs: Grad[], mark: number, spent: Tensor[]): boolean[] {
   const owned = outputs.map((o, i) => {
     if (o === null || o === undefined) return false;
     if (o._engine_refs > 0) return incoming.includes(o);
@@ -265,7 +284,10 @@ function owned_outputs(incoming: Grad[], outputs: Grad[], mark: number): boolean
     }
     return true;
   });
-  for (const g of incoming) if (g !== null && g !== undefined && g._engine_refs > 0) g._engine_refs--;
+  for (const g of incoming) {
+    if (g === null || g === undefined || g._engine_refs === 0) continue;
+    if (--g._engine_refs === 0 && !outputs.some((o) => o !== null && o !== undefined && o._storage === g._storage)) spent.push(g);
+  }
   return owned;
 }
 
@@ -286,6 +308,7 @@ function buffer_add(prev: Tensor, g: Tensor): Tensor {
  */
 function call_function(node: Node, grads: Grad[], options: EngineOptions, owned: boolean[] | null): Grad[] {
   let incoming = grads;
+  const spent: Tensor[] = [];
   if (node._pre_hooks !== null && node._pre_hooks.size > 0) {
     incoming.forEach(disown);
     for (const [, hook] of node._pre_hooks.snapshot()) {
@@ -297,7 +320,7 @@ function call_function(node: Node, grads: Grad[], options: EngineOptions, owned:
   if (node instanceof AccumulateGrad) {
     const g = incoming[0] ?? null;
     if (options.accumulate && g !== null) {
-      const stolen = accumulate(node.variable, g, options.create_graph);
+      const stolen = accumulate(node.variable, g, options.create_graph, spent);
       if (stolen !== null) incoming = [stolen];
     }
     outputs = [];
@@ -311,7 +334,7 @@ function call_function(node: Node, grads: Grad[], options: EngineOptions, owned:
     outputs = node.apply(incoming);
     if (!options.keep_graph) node.release_variables();
     outputs = validate(node, outputs);
-    if (owned !== null && !node._apply_without_grads) owned.push(...owned_outputs(incoming, outputs, mark));
+    if (owned !== null && !node._apply_without_grads) owned.push(...owned_outputs(incoming, outputs, mark, spent));
   }
   if (node._post_hooks !== null && node._post_hooks.size > 0) {
     incoming.forEach(disown);
@@ -321,6 +344,8 @@ function call_function(node: Node, grads: Grad[], options: EngineOptions, owned:
       const r: unknown = hook(outputs, incoming);
       if (r !== undefined && r !== null) outputs = check_result(outputs, r, hook_name(hook));
     }
+  } else if (spent.length > 0) {
+    give_back(spent);
   }
   return outputs;
 }
@@ -452,11 +477,13 @@ function run_pass(root_edges: Edge[], root_grads: Tensor[], options: EngineOptio
   const pass: Pass = { id: next_pass_id++, plain: options.accumulate && options.only === undefined && options.capture === undefined, callbacks: [], deps: null, needed: null };
   passes.push(pass);
   const mode = is_grad_enabled() === options.create_graph ? null : set_grad_enabled(options.create_graph);
+  open_pool();
   try {
     const captured = execute(root_edges, root_grads, options, pass);
     for (let i = 0; i < pass.callbacks.length; i++) pass.callbacks[i]!();
     return captured;
   } finally {
+    close_pool();
     mode?.[Symbol.dispose]();
     passes.pop();
     if (--depth === 0) full_at = Number.POSITIVE_INFINITY;
@@ -493,6 +520,7 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
   // per node run, which of its outputs the engine owns (not tracked when the pass builds a graph: then no
   // gradient is stolen, as in PyTorch, whose AccumulateGrad copies whenever grad mode is on)
   const owned: boolean[] | null = options.create_graph ? null : [];
+  const spent: Tensor[] = [];
   const base_depth = depth;
 
   while (queue.size > 0) {
@@ -514,6 +542,7 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
       if (!draining && depth === base_depth && deferred.length > 0) drain_deferred();
     }
     const next_functions = node.next_functions;
+    spent.length = 0;
     for (let i = 0; i < next_functions.length; i++) {
       const [next, input_nr] = next_functions[i]!;
       // every parent of a needed node is needed, so skipped nodes never hold back a needed one
@@ -530,17 +559,20 @@ function execute(root_edges: Edge[], root_grads: Tensor[], options: EngineOption
           buf[input_nr] = g;
           if (owned?.[i] === true) g._engine_refs++;
         } else {
-          // both addends are consumed; the engine owns their sum
-          if (prev._engine_refs > 0) prev._engine_refs--;
+          // both addends are consumed; the engine owns their sum, and is done with an addend it alone held
           const mark = fresh_serial();
           const sum = (buf[input_nr] = buffer_add(prev, g));
           if (owned !== null && sum._storage._serial > mark) sum._engine_refs = 1;
+          if (prev._engine_refs > 0 && --prev._engine_refs === 0 && owned !== null) spent.push(prev);
+          if (owned?.[i] === true) spent.push(g);
         }
       }
       const left = (deps.get(next) ?? 1) - 1;
       deps.set(next, left);
       if (left === 0) queue.push(next, priority(next));
     }
+    // an owned output added into a slot is spent unless it was also placed in another (then that one holds it)
+    if (spent.length > 0) give_back(spent.filter((g) => g._engine_refs === 0));
   }
   return captured;
 }
