@@ -90,6 +90,11 @@ function sgd_update(p: Tensor, grad: Tensor, buf: Tensor | null, h: SGDOptions):
   const b = buffer === null ? null : buffer._storage.data;
   const bo = buffer === null ? 0 : buffer._offset;
   write_elements(p, (d, o) => {
+    if (d instanceof Float32Array && g instanceof Float32Array && (b === null || b instanceof Float32Array)) {
+      if (b === null && h.weight_decay === 0) sgd_plain_f32(d, o, g, neg_lr * sign);
+      else sgd_f32(d, o, g, b, bo, { sign, decay: h.weight_decay !== 0, wd, momentum, keep, neg_lr, first, nesterov: h.nesterov });
+      return;
+    }
     if (b === null && h.weight_decay === 0) {
       // plain SGD, the common case, in a loop of its own (the general one below costs several times more)
       for (let i = 0; i < g.length; i++) d[o + i] = r(d[o + i]! + neg_lr * (sign * g[i]!));
@@ -108,4 +113,43 @@ function sgd_update(p: Tensor, grad: Tensor, buf: Tensor | null, h: SGDOptions):
   });
   if (buffer !== null) buffer._storage.version++;
   return buffer;
+}
+
+/**
+ * Plain SGD on float32 memory, `d[o + i] += a * g[i]` with `a = -lr` (or `lr` to maximize): the product is exact
+ * in float64 and the store rounds the sum to float32 once, as the general loop's `fround` does.
+ */
+function sgd_plain_f32(d: Float32Array, o: number, g: Float32Array, a: number): void {
+  for (let i = 0, n = g.length; i < n; i++) d[o + i] += a * g[i]!;
+}
+
+/** The scalars of one float32 SGD update with weight decay and/or momentum (each already rounded to float32). */
+interface F32Update {
+  sign: number;
+  decay: boolean;
+  wd: number;
+  momentum: number;
+  keep: number;
+  neg_lr: number;
+  first: boolean;
+  nesterov: boolean;
+}
+
+/**
+ * SGD with weight decay and/or momentum on float32 memory (`b` the momentum buffer, or null): the general
+ * loop's arithmetic and roundings, in one monomorphic pass over `p`, its gradient and its buffer.
+ */
+function sgd_f32(d: Float32Array, o: number, g: Float32Array, b: Float32Array | null, bo: number, u: F32Update): void {
+  const { sign, decay, wd, momentum, keep, neg_lr, first, nesterov } = u;
+  const fr = Math.fround;
+  for (let i = 0, n = g.length; i < n; i++) {
+    let dp = sign * g[i]!;
+    if (decay) dp = fr(dp + wd * d[o + i]!);
+    if (b !== null) {
+      const next = first ? dp : fr(fr(b[bo + i]! * momentum) + keep * dp);
+      b[bo + i] = next;
+      dp = nesterov ? fr(dp + momentum * next) : next;
+    }
+    d[o + i] = fr(d[o + i]! + neg_lr * dp);
+  }
 }
