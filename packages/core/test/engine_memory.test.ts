@@ -47,6 +47,25 @@ describe('gradient memory reuse within a backward pass', () => {
     expect(x.grad!._contiguous_data()[0]).toBe(64);
   });
 
+  it('never reuses a gradient another node took a view of (AddBackward0 hands one gradient to two nodes)', () => {
+    const a = leaf(64, 64);
+    const b = leaf(64, 64);
+    // backward order: ViewBackward0 of p (views the shared gradient for ExpBackward0, which runs last), then
+    // MulBackward0 of q, which consumes the same gradient: its memory must stay the view's
+    const e = a.exp();
+    const q = b.view(4096).mul(3);
+    const p = e.view(4096);
+    // by the time e's gradient (that view) arrives, a fresh result of its size must not get its memory
+    e.register_hook((g) => {
+      const before = list(g!);
+      torch.ones([64, 64]).mul(7); // an op result: fresh memory, from the pool when it holds some
+      expect(list(g!)).toEqual(before);
+    });
+    p.add(q).mul(2).sum().backward();
+    expect(list(a.grad!)).toEqual(list(a.detach().exp().mul(2)));
+    expect(list(b.grad!).every((v) => v === 6)).toBe(true);
+  });
+
   it('keeps saved tensors intact for a second backward (retain_graph) and accumulates into .grad', () => {
     const x = leaf(64, 64);
     const w = leaf(64, 64);

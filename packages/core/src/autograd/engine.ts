@@ -263,10 +263,19 @@ function disown(g: Grad | undefined): void {
 }
 
 /**
+ * Whether two tensors read the same memory: the same array buffer, whether through one Storage or two (an
+ * unsafe view wraps its input's array in a Storage of its own).
+ */
+function same_memory(a: Tensor, b: Tensor): boolean {
+  return a._storage.data.buffer === b._storage.data.buffer;
+}
+
+/**
  * Which of a built-in formula's `outputs` the engine owns, given `mark`, the `fresh_serial()` before the formula
- * ran: a gradient over memory it allocated or a view of an incoming gradient only this node held (alone on that
- * memory among the outputs), or an incoming gradient the engine owned and the formula passed on unchanged (as
- * AddBackward does). The slots the incoming gradients held
+ * ran: a gradient over memory it allocated or a view of an incoming gradient only this node held, or an
+ * incoming gradient the engine owned and the formula passed on unchanged (as AddBackward does); in each case
+ * alone on that memory among the outputs. An incoming gradient whose memory leaves in an output not owned is
+ * disowned. The slots the incoming gradients held
  * are released: an incoming gradient whose last slot that was, and whose memory no output shares, goes to
  * `spent`. Built-in formulas keep no reference to what they return; a custom Function's may, so its outputs
  * are never owned.
@@ -274,19 +283,26 @@ function disown(g: Grad | undefined): void {
 function owned_outputs(incoming: Grad[], outputs: Grad[], mark: number, spent: Tensor[]): boolean[] {
   const owned = outputs.map((o, i) => {
     if (o === null || o === undefined) return false;
+    // another output over the same memory (a view of it) may go where the engine does not own it
+    for (let j = 0; j < outputs.length; j++) {
+      const p = outputs[j];
+      if (j !== i && p !== null && p !== undefined && p !== o && same_memory(p, o)) return false;
+    }
     if (o._engine_refs > 0) return incoming.includes(o);
     // memory the formula allocated, or the memory of an incoming gradient held by this node alone that the
     // formula returned a view of (a view op's backward, TBackward0 of a linear layer's weight)
-    if (o._storage._serial <= mark && !incoming.some((g) => g !== null && g !== undefined && g._engine_refs === 1 && g._storage === o._storage)) return false;
-    for (let j = 0; j < outputs.length; j++) {
-      const p = outputs[j];
-      if (j !== i && p !== null && p !== undefined && p !== o && p._storage === o._storage) return false;
-    }
-    return true;
+    return o._storage._serial > mark || incoming.some((g) => g !== null && g !== undefined && g._engine_refs === 1 && same_memory(g, o));
   });
+  // an incoming gradient whose memory leaves in an output the engine does not own (a view of it, going where
+  // another slot may still hold the gradient itself) is no longer the engine's alone, now or later
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i];
+    if (o === null || o === undefined || owned[i]) continue;
+    for (const g of incoming) if (g !== null && g !== undefined && same_memory(g, o)) g._engine_refs = 0;
+  }
   for (const g of incoming) {
     if (g === null || g === undefined || g._engine_refs === 0) continue;
-    if (--g._engine_refs === 0 && !outputs.some((o) => o !== null && o !== undefined && o._storage === g._storage)) spent.push(g);
+    if (--g._engine_refs === 0 && !outputs.some((o) => o !== null && o !== undefined && same_memory(o, g))) spent.push(g);
   }
   return owned;
 }
