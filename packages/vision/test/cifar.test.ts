@@ -166,9 +166,9 @@ function cifar10_tutorial(print: (...parts: unknown[]) => void, root: string, PA
   const transform = new Compose([new ToTensor(), new Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5])]);
   const batch_size = 4;
   const trainset = new TinyCIFAR10({ root, train: true, download: true, transform });
-  const trainloader = new data.DataLoader(trainset, { batch_size, shuffle: true, num_workers: 0 });
+  const trainloader = new data.DataLoader(trainset, { batch_size, shuffle: true, num_workers: 2 });
   const testset = new TinyCIFAR10({ root, train: false, download: true, transform });
-  const testloader = new data.DataLoader(testset, { batch_size, shuffle: false, num_workers: 0 });
+  const testloader = new data.DataLoader(testset, { batch_size, shuffle: false, num_workers: 2 });
   const classes = ['plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
   let dataiter = data.iter(trainloader);

@@ -113,7 +113,10 @@ export interface DataLoaderOptions<T, B> {
   sampler?: Iterable<number> | null;
   /** Lists of indices, one per batch; exclusive with `batch_size`, `shuffle`, `sampler` and `drop_last`. */
   batch_sampler?: Iterable<number[]> | null;
-  /** Must be 0: tsgrad loads in the calling thread. */
+  /**
+   * Worker processes in PyTorch (default 0). tsgrad loads every batch in the calling thread, but with
+   * `num_workers > 0` each batch's random draws come from the stream of the worker PyTorch would give it.
+   */
   num_workers?: number;
   /** Turns a list of items into a batch (default `default_collate`; `default_convert` without batching). */
   collate_fn?: ((batch: T[]) => B) | null;
@@ -123,7 +126,7 @@ export interface DataLoaderOptions<T, B> {
   drop_last?: boolean;
   /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. Default 0. */
   timeout?: number;
-  /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. */
+  /** Called with each worker's id when an iterator starts its workers (`num_workers > 0`), with that worker's stream. */
   worker_init_fn?: ((worker_id: number) => void) | null;
   /** Accepted for PyTorch parity (with PyTorch's checks); no effect, as loading runs in the calling thread. */
   multiprocessing_context?: unknown;
@@ -212,8 +215,13 @@ export class DataLoader<T = any, B = unknown extends T ? Tensor[] : Collated<T>>
   readonly batch_sampler: Iterable<number[]> | null;
   /** Turns a list of items into a batch. */
   readonly collate_fn: (batch: T[]) => B;
-  /** Always 0: loading runs in the calling thread. */
+  /** PyTorch's worker count; batches load in the calling thread, each from its worker's random stream. */
   readonly num_workers: number;
+  /** Called with each worker's id when its stream starts. */
+  readonly worker_init_fn: ((worker_id: number) => void) | null;
+  /** Whether the workers' streams (and base seed) carry over from one epoch to the next. */
+  readonly persistent_workers: boolean;
+  private persistent: Workers | null = null;
   /** Accepted for PyTorch parity. */
   readonly pin_memory: boolean;
   /** Accepted for PyTorch parity (0). */
@@ -230,9 +238,6 @@ export class DataLoader<T = any, B = unknown extends T ? Tensor[] : Collated<T>>
       throw new Error('prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.');
     }
     if (a.persistent_workers && a.num_workers === 0) throw new Error('persistent_workers option needs num_workers > 0');
-    if (a.num_workers > 0) {
-      throw new Error(`num_workers=${a.num_workers} is not supported: tsgrad's DataLoader loads batches in the calling thread (JavaScript workers cannot share the dataset object); use num_workers=0`);
-    }
     this.read = item_reader(a.dataset as DatasetLike<T> | readonly T[]);
     this.dataset = a.dataset as DatasetLike<T>;
     let batch_size = a.batch_size;
@@ -261,6 +266,8 @@ export class DataLoader<T = any, B = unknown extends T ? Tensor[] : Collated<T>>
     this.batch_sampler = batch_sampler as Iterable<number[]> | null;
     this.collate_fn = (a.collate_fn ?? (batch_sampler !== null ? default_collate : default_convert)) as (batch: T[]) => B;
     this.num_workers = a.num_workers;
+    this.worker_init_fn = a.worker_init_fn as ((worker_id: number) => void) | null;
+    this.persistent_workers = a.persistent_workers;
     this.pin_memory = a.pin_memory;
     this.timeout = a.timeout;
   }
@@ -282,16 +289,102 @@ export class DataLoader<T = any, B = unknown extends T ? Tensor[] : Collated<T>>
 
   /** One epoch: the batches (or items, without batching) in sampler order. */
   *[Symbol.iterator](): Iterator<B> {
-    // PyTorch's iterator draws its workers' base seed (an int64 random_()) before the sampler draws anything
-    (this.generator ?? torch.default_generator).next_u64();
+    // PyTorch's iterator draws its workers' base seed (an int64 random_()) before the sampler draws anything;
+    // persistent workers keep the first iterator's
+    let workers = this.persistent;
+    if (workers === null) {
+      const base_seed = (this.generator ?? torch.default_generator).next_u64() % (1n << 63n);
+      if (this.num_workers > 0) workers = new Workers(this.num_workers, base_seed, this.dataset, this.worker_init_fn);
+      if (this.persistent_workers) this.persistent = workers;
+    }
+    workers?.restart();
+    const load = <R>(f: () => R): R => (workers === null ? f() : workers.load(f));
     if (this.batch_sampler === null) {
-      for (const i of this.sampler) yield (this.collate_fn as unknown as (item: T) => B)(this.read(i));
+      for (const i of this.sampler) yield load(() => (this.collate_fn as unknown as (item: T) => B)(this.read(i)));
       return;
     }
     const gather = (this.collate_fn as unknown) === default_collate && is_plain_tensor_dataset(this.dataset) ? row_gatherer(this.dataset) : null;
     for (const indices of this.batch_sampler) {
       if (gather !== null) yield gather(indices) as B;
-      else yield this.collate_fn(indices.map(this.read));
+      else yield load(() => this.collate_fn(indices.map(this.read)));
+    }
+  }
+}
+
+/** PyTorch's `WorkerInfo`: which worker is loading, how many there are, its seed and the dataset. */
+export interface WorkerInfo {
+  /** The worker's id, 0 … num_workers − 1. */
+  readonly id: number;
+  /** The loader's `num_workers`. */
+  readonly num_workers: number;
+  /** The seed of the worker's default generator: the iterator's base seed + id. */
+  readonly seed: bigint;
+  /** The loader's dataset. */
+  readonly dataset: unknown;
+}
+
+let current_worker: WorkerInfo | null = null;
+
+/**
+ * PyTorch's `torch.utils.data.get_worker_info()`: while a loader with `num_workers > 0` loads a batch (in its
+ * dataset's `get`, its `collate_fn`, its `worker_init_fn`), the worker that PyTorch would load it in; otherwise null.
+ *
+ * @example
+ * const info = nn.data.get_worker_info(); // { id: 1, num_workers: 2, seed: 7265…n, dataset } or null
+ */
+export function get_worker_info(): WorkerInfo | null {
+  return current_worker;
+}
+
+/**
+ * The workers of a loader's iterator, simulated in the calling thread: each keeps its own default-generator
+ * stream, seeded as PyTorch seeds a worker process (base seed + id, then worker_init_fn), and batch k loads in
+ * worker k % num_workers (PyTorch's round-robin, in order). The caller's stream is put back after every load.
+ */
+class Workers {
+  private readonly streams: torch.GeneratorSnapshot[] = [];
+  private next = 0;
+
+  constructor(
+    readonly num_workers: number,
+    readonly base_seed: bigint,
+    readonly dataset: unknown,
+    private readonly init: ((worker_id: number) => void) | null,
+  ) {
+    for (let id = 0; id < num_workers; id++) {
+      this.in_worker(id, () => {
+        torch.default_generator.manual_seed(base_seed + BigInt(id));
+        this.init?.(id);
+      });
+    }
+  }
+
+  /** A new epoch hands its first batch to worker 0 again (PyTorch's reset of its worker cycle). */
+  restart(): void {
+    this.next = 0;
+  }
+
+  /** Runs the next batch's load in its worker. */
+  load<R>(f: () => R): R {
+    const id = this.next;
+    this.next = (this.next + 1) % this.num_workers;
+    return this.in_worker(id, f);
+  }
+
+  private in_worker<R>(id: number, f: () => R): R {
+    const g = torch.default_generator;
+    const caller = g._get_state();
+    const outer = current_worker;
+    current_worker = { id, num_workers: this.num_workers, seed: this.base_seed + BigInt(id), dataset: this.dataset };
+    try {
+      const stream = this.streams[id];
+      if (stream !== undefined) g._set_state(stream);
+      const out = f();
+      this.streams[id] = g._get_state();
+      return out;
+    } finally {
+      current_worker = outer;
+      g._set_state(caller);
     }
   }
 }
