@@ -112,6 +112,30 @@ describe.runIf(wasm_backend !== null)('packed convolution weights kept between c
       torch.no_grad(() => w.sub_(w.grad!.mul(0.01)));
       w.grad = null;
     }
-    expect(packed_weight_stats()).toEqual({ hits: 0, packs: 0, pinned_bytes: 0 });
+    expect(packed_weight_stats()).toEqual({ hits: 0, packs: 0, kept: 0, pinned_bytes: 0 });
+  });
+
+  it('forgets the packing of a weight that was collected, and reuses its memory', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'vitest runs with --expose-gc').toBeTypeOf('function');
+    const { x: xs, w: ws, options } = CASES[0]!;
+    const x = rand(xs);
+    (() => {
+      const w = rand(ws);
+      run(x, w, options);
+      run(x, w, options);
+    })();
+    const { kept, pinned_bytes } = packed_weight_stats();
+    expect(kept).toBe(1);
+    for (let i = 0; i < 20 && packed_weight_stats().kept > 0; i++) {
+      gc!();
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    expect(packed_weight_stats().kept).toBe(0);
+    // the next weight kept takes the freed memory's place
+    const w2 = rand(ws);
+    run(x, w2, options);
+    run(x, w2, options);
+    expect(packed_weight_stats()).toMatchObject({ kept: 1, pinned_bytes });
   });
 });

@@ -7,9 +7,11 @@ import { wasm_runtime } from './runtime.js';
 /** Wasm memory the packed weights may hold; the least recently used go first when a new one needs room. */
 const BUDGET_BYTES = 256 << 20;
 
-/** One packing of one weight array: seen (at -1) or packed at `at` in pinned wasm memory. */
+/**
+ * One packing of one weight array: seen (at -1) or packed at `at` in pinned wasm memory. It never refers to
+ * the array (a WeakRef would keep it alive until the synchronous job ends, which a loop never reaches).
+ */
 interface Entry {
-  readonly ref: WeakRef<Float32Array>;
   readonly layout: string;
   readonly bytes: number;
   counter: { readonly version: number };
@@ -22,6 +24,10 @@ interface Entry {
 const by_array = new WeakMap<Float32Array, Map<string, Entry>>();
 /** The entries holding pinned memory, least recently used first (a Set keeps insertion order). */
 const pinned = new Set<Entry>();
+/** Unpins an entry once its weight array is collected (the memory goes at the next compaction). */
+const collected = new FinalizationRegistry<Entry>((e) => {
+  if (pinned.delete(e)) e.at = -1;
+});
 let stats = { hits: 0, packs: 0 };
 
 /**
@@ -53,29 +59,34 @@ export function cached_pack(w: Float32Array, counter: { readonly version: number
     if (at < 0 || !pack(at)) return -1;
     e.at = at;
     pinned.add(e);
+    collected.register(w, e, e);
     stats.packs++;
     return at;
   }
-  if (e !== undefined && e.at >= 0) pinned.delete(e); // changed: its memory goes at the next compaction
+  if (e !== undefined && e.at >= 0) {
+    // changed: its memory goes at the next compaction
+    pinned.delete(e);
+    collected.unregister(e);
+  }
   if (layouts === undefined) by_array.set(w, (layouts = new Map()));
-  layouts.set(layout, { ref: new WeakRef(w), layout, bytes, counter, version: counter.version, stamp, at: -1 });
+  layouts.set(layout, { layout, bytes, counter, version: counter.version, stamp, at: -1 });
   return -1;
 }
 
 /**
- * Pins `bytes` for a new packed weight: drops the entries of collected arrays, the least recently used
- * ones while the total would exceed the budget, and compacts the survivors when the freed memory is at
- * least what they hold (so a run of pins moves each byte a bounded number of times).
+ * Pins `bytes` for a new packed weight: drops the least recently used entries while the total would exceed
+ * the budget, and compacts the survivors when the freed memory is at least what they hold (so a run of pins
+ * moves each byte a bounded number of times).
  */
 function pin(bytes: number): number {
   if (bytes > BUDGET_BYTES) return -1;
   const rt = wasm_runtime();
-  for (const e of pinned) if (e.ref.deref() === undefined) pinned.delete(e);
   let live = 0;
   for (const e of pinned) live += e.bytes;
   for (const e of pinned) {
     if (live + bytes <= BUDGET_BYTES) break;
     pinned.delete(e);
+    collected.unregister(e);
     e.at = -1;
     live -= e.bytes;
   }
@@ -89,14 +100,14 @@ function pin(bytes: number): number {
 }
 
 /**
- * How many calls found their packed weight kept, how many packed one to keep, and the wasm memory the kept
- * ones hold (tests and benchmarks read it).
+ * How many calls found their packed weight kept, how many packed one to keep, how many are kept now, and the
+ * wasm memory pinned for them (kept ones, and freed ones not yet compacted away; tests and benchmarks read it).
  *
  * @example
- * packed_weight_stats(); // { hits: 40, packs: 20, pinned_bytes: 46137344 }
+ * packed_weight_stats(); // { hits: 40, packs: 20, kept: 20, pinned_bytes: 16880384 }
  */
-export function packed_weight_stats(): { hits: number; packs: number; pinned_bytes: number } {
-  return { ...stats, pinned_bytes: wasm_runtime().pinned_bytes() };
+export function packed_weight_stats(): { hits: number; packs: number; kept: number; pinned_bytes: number } {
+  return { ...stats, kept: pinned.size, pinned_bytes: wasm_runtime().pinned_bytes() };
 }
 
 /**
@@ -106,7 +117,10 @@ export function packed_weight_stats(): { hits: number; packs: number; pinned_byt
  * clear_packed_weights();
  */
 export function clear_packed_weights(): void {
-  for (const e of pinned) e.at = -1;
+  for (const e of pinned) {
+    e.at = -1;
+    collected.unregister(e);
+  }
   pinned.clear();
   wasm_runtime().repin([]);
   stats = { hits: 0, packs: 0 };
