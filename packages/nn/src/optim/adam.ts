@@ -139,6 +139,11 @@ function adam_update(p: Tensor, grad: Tensor, state: ParamState, h: AdamOptions)
   const vo = v_t._offset;
   const xo = max_t?._offset ?? 0;
   write_elements(p, (d, o) => {
+    if (d instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array && (mx === null || mx instanceof Float32Array)) {
+      const mode = h.decoupled_weight_decay ? DECOUPLED : h.weight_decay !== 0 ? L2 : NO_DECAY;
+      adam_f32(d, o, g, m, mo, v, vo, mx, xo, { sign, mode, decay, wd, b1, b2, one_minus_b1, one_minus_b2, bc2, eps, neg_step_size });
+      return;
+    }
     for (let i = 0; i < g.length; i++) {
       let gi = sign * g[i]!;
       if (h.decoupled_weight_decay) d[o + i] = r(d[o + i]! * decay);
@@ -157,4 +162,49 @@ function adam_update(p: Tensor, grad: Tensor, state: ParamState, h: AdamOptions)
     }
   });
   for (const t of [m_t, v_t, max_t]) if (t !== null) t._storage.version++;
+}
+
+/** How weight decay enters a float32 Adam update: none, added to the gradient (Adam), or decoupled (AdamW). */
+const NO_DECAY = 0;
+const L2 = 1;
+const DECOUPLED = 2;
+
+/** The scalars of one float32 Adam/AdamW update (each already rounded to float32, as `adam_update` rounds them). */
+interface AdamF32 {
+  sign: number;
+  mode: number;
+  decay: number;
+  wd: number;
+  b1: number;
+  b2: number;
+  one_minus_b1: number;
+  one_minus_b2: number;
+  bc2: number;
+  eps: number;
+  neg_step_size: number;
+}
+
+/**
+ * `adam_update`'s loop on float32 memory (`mx` the AMSGrad maximum, or null): the same arithmetic and
+ * roundings in one monomorphic pass over the parameter, its gradient and its moments.
+ */
+function adam_f32(d: Float32Array, o: number, g: Float32Array, m: Float32Array, mo: number, v: Float32Array, vo: number, mx: Float32Array | null, xo: number, u: AdamF32): void {
+  const { sign, mode, decay, wd, b1, b2, one_minus_b1, one_minus_b2, bc2, eps, neg_step_size } = u;
+  const fr = Math.fround;
+  for (let i = 0, n = g.length; i < n; i++) {
+    let gi = sign * g[i]!;
+    if (mode === DECOUPLED) d[o + i] = fr(d[o + i]! * decay);
+    else if (mode === L2) gi = fr(gi + wd * d[o + i]!);
+    const mi = fr(fr(m[mo + i]! * b1) + one_minus_b1 * gi);
+    const vi = fr(fr(v[vo + i]! * b2) + fr(one_minus_b2 * gi) * gi);
+    m[mo + i] = mi;
+    v[vo + i] = vi;
+    let second = vi;
+    if (mx !== null) {
+      second = Math.max(mx[xo + i]!, vi);
+      mx[xo + i] = second;
+    }
+    const denom = fr(fr(fr(Math.sqrt(second)) / bc2) + eps);
+    d[o + i] = fr(d[o + i]! + fr(fr(neg_step_size * mi) / denom));
+  }
 }
