@@ -988,9 +988,11 @@ export class Tensor {
 
   // ---- linear algebra -------------------------------------------------------------------------------
 
-  /** Method form of {@link ops.matmul}. */
-  matmul(other: Tensor): Tensor {
-    return ops.matmul(this, other);
+  /** Method form of {@link ops.matmul}: `x.matmul(other)` or `x.matmul({ other })`. */
+  matmul(...args: PyArgs<[other: Tensor], { other?: Tensor; out?: Tensor | null }>): Tensor {
+    if (args.length === 1 && args[0] instanceof Tensor) return ops.matmul(this, args[0]);
+    method_call();
+    return (ops.matmul as (...a: unknown[]) => Tensor)(this, ...args);
   }
   /** Method form of {@link ops.mm}. */
   mm(other: Tensor): Tensor {

@@ -67,3 +67,21 @@ describe('signature.parse', () => {
     expect(LOAD.parse([{}, { strict: false }])).toEqual({ state_dict: {}, strict: false });
   });
 });
+
+describe('matmul takes its arguments as PyTorch does', () => {
+  it('positional, by keyword (polynomial_tensor.py writes torch.matmul(input=..., other=...)), out=, and as a method', () => {
+    const a = torch.tensor([[1, 2], [3, 4]]);
+    const b = torch.tensor([5, 6]);
+    const expected = [17, 39];
+    expect(torch.matmul(a, b).tolist()).toEqual(expected);
+    expect(torch.matmul({ input: a, other: b }).tolist()).toEqual(expected);
+    expect(torch.matmul(a, { other: b }).tolist()).toEqual(expected);
+    expect(a.matmul({ other: b }).tolist()).toEqual(expected);
+    const out = torch.empty(2);
+    expect(torch.matmul(a, b, { out })).toBe(out);
+    expect(out.tolist()).toEqual(expected);
+    expect(() => torch.matmul({ input: a })).toThrow(new TypeError('matmul() missing 1 required positional argument: "other"'));
+    expect(() => torch.matmul(a, { other: b, dim: 1 } as never)).toThrow(/dim/);
+    expect(() => a.matmul(2 as never)).toThrow(TypeError);
+  });
+});

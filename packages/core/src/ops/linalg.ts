@@ -1,6 +1,7 @@
 // Matrix products (mm, mv, dot, bmm, addmm, matmul with broadcast batch dims) and F.linear.
 import { trace_op, tracing } from '../jit/tracer.js';
 import { write_op_out } from './out_arg.js';
+import { signature, type PyArgs } from '../signature.js';
 import type { FloatArray } from '../dtype.js';
 import { is_floating, scalar_type_name } from '../dtype.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
@@ -222,17 +223,30 @@ function should_fold(a: Tensor, b: Tensor): boolean {
   return true;
 }
 
+const MATMUL = signature<{ input: Tensor; other: Tensor; out: Tensor | null }>('matmul(Tensor input, Tensor other, *, Tensor? out=None)');
+
+/** `matmul`'s arguments: PyTorch's `matmul(input, other, *, out=None)`, positional or by keyword. */
+export type MatmulArgs = PyArgs<[input: Tensor, other: Tensor], { input?: Tensor; other?: Tensor; out?: Tensor | null }>;
+
 /**
  * NumPy-style matrix product: dot, mv, mm, or batched bmm with broadcast batch dims; the node names follow
  * PyTorch's decomposition (`MmBackward0`, `BmmBackward0`, `UnsafeViewBackward0`, … as PyTorch records them).
  *
  * @example
  * torch.matmul(a, b); a.matmul(b);
+ * torch.matmul({ input: a, other: b }); // keywords, as the polynomial tutorial writes it
  */
-export function matmul(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}): Tensor {
+export function matmul(...args: MatmulArgs): Tensor {
+  // the common positional call skips the parser
+  if (args.length === 2 && args[0] instanceof Tensor && args[1] instanceof Tensor) return matmul2(args[0], args[1]);
+  const { input: a, other: b, out } = MATMUL.parse(args);
   // PyTorch names the op matmul decomposes into (mm for two matrices)
-  if (options.out !== undefined && options.out !== null) return write_op_out(a.ndim === 2 && b.ndim === 2 ? 'mm' : 'matmul', options.out, matmul, a, b);
-  if (tracing) return trace_op('aten::matmul', matmul, [a, b]);
+  if (out !== null) return write_op_out(a.ndim === 2 && b.ndim === 2 ? 'mm' : 'matmul', out, matmul2, a, b);
+  return matmul2(a, b);
+}
+
+function matmul2(a: Tensor, b: Tensor): Tensor {
+  if (tracing) return trace_op('aten::matmul', matmul2, [a, b]);
   const da = a.ndim;
   const db = b.ndim;
   if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
