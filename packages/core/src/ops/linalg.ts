@@ -225,9 +225,6 @@ function should_fold(a: Tensor, b: Tensor): boolean {
 
 const MATMUL = signature<{ input: Tensor; other: Tensor; out: Tensor | null }>('matmul(Tensor input, Tensor other, *, Tensor? out=None)');
 
-/** `matmul`'s arguments: PyTorch's `matmul(input, other, *, out=None)`, positional or by keyword. */
-export type MatmulArgs = PyArgs<[input: Tensor, other: Tensor], { input?: Tensor; other?: Tensor; out?: Tensor | null }>;
-
 /**
  * NumPy-style matrix product: dot, mv, mm, or batched bmm with broadcast batch dims; the node names follow
  * PyTorch's decomposition (`MmBackward0`, `BmmBackward0`, `UnsafeViewBackward0`, … as PyTorch records them).
@@ -236,7 +233,7 @@ export type MatmulArgs = PyArgs<[input: Tensor, other: Tensor], { input?: Tensor
  * torch.matmul(a, b); a.matmul(b);
  * torch.matmul({ input: a, other: b }); // keywords, as the polynomial tutorial writes it
  */
-export function matmul(...args: MatmulArgs): Tensor {
+export function matmul(...args: PyArgs<[input: Tensor, other: Tensor], { input?: Tensor; other?: Tensor; out?: Tensor | null }>): Tensor {
   // the common positional call skips the parser
   if (args.length === 2 && args[0] instanceof Tensor && args[1] instanceof Tensor) return matmul2(args[0], args[1]);
   const { input: a, other: b, out } = MATMUL.parse(args);
