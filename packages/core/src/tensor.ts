@@ -772,8 +772,10 @@ export class Tensor {
     return ops.rsub(this, other);
   }
   /** Method form of {@link ops.pow}. */
-  pow(exponent: Tensor | Scalar): Tensor {
-    return ops.pow(this, exponent);
+  pow(...args: PyArgs<[exponent: Tensor | Scalar], { exponent?: Tensor | Scalar }>): Tensor {
+    if (args.length === 1 && (args[0] instanceof Tensor || typeof args[0] === 'number')) return ops.pow(this, args[0]);
+    method_call();
+    return (ops.pow as (...a: unknown[]) => Tensor)(this, ...args);
   }
   /** Method form of {@link ops.neg}. */
   neg(): Tensor {

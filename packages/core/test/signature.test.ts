@@ -85,3 +85,24 @@ describe('matmul takes its arguments as PyTorch does', () => {
     expect(() => a.matmul(2 as never)).toThrow(TypeError);
   });
 });
+
+describe('pow and the unary ops take their arguments as PyTorch does', () => {
+  it('x.pow({ exponent }) is the power, never a silent NaN; torch.pow by keyword; both-number calls raise', () => {
+    const x = torch.tensor([1, 2, 3]);
+    expect(x.pow({ exponent: 2 }).tolist()).toEqual([1, 4, 9]);
+    expect(torch.pow(x, { exponent: 2 }).tolist()).toEqual([1, 4, 9]);
+    expect(torch.pow({ input: x, exponent: x }).tolist()).toEqual([1, 4, 27]);
+    expect(torch.pow(2, x).tolist()).toEqual([2, 4, 8]);
+    expect(() => x.pow({ exp: 2 } as never)).toThrow(/exp/);
+    expect(() => torch.pow(2, 3 as never)).toThrow(new TypeError('pow() received an invalid combination of arguments - got (int, int)'));
+  });
+
+  it('torch.sin({ input }) and the other float unary ops by keyword; bad calls are TypeErrors', () => {
+    const x = torch.tensor([0.5, 1]);
+    for (const [f, name] of [[torch.sin, 'sin'], [torch.exp, 'exp'], [torch.sigmoid, 'sigmoid'], [torch.tanh, 'tanh'], [torch.log, 'log'], [torch.sqrt, 'sqrt']] as const) {
+      expect(f({ input: x }).tolist(), name).toEqual(f(x).tolist());
+      expect(() => f({ inp: x } as never), name).toThrow(TypeError);
+      expect(() => f(2 as never), name).toThrow(new TypeError(`${name}(): argument 'input' (position 1) must be Tensor, not int`));
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { kernels } from '../kernels/backend.js';
 import type { BinaryOp, UnaryOp } from '../kernels/js/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { empty, record, scalar_tensor } from './record.js';
-import { signature, type PyArgs } from '../signature.js';
+import { py_type_name, signature, type PyArgs } from '../signature.js';
 import { write_op_out } from './out_arg.js';
 
 /** Ops whose results are already 0 or 1: only arithmetic into a bool result needs the values squashed. */
@@ -295,9 +295,23 @@ function div_rounded(x: Tensor, other: Tensor | Scalar, dtype: DType, mode: 'tru
  * @param exponent - a tensor (broadcast) or a number
  * @example
  * torch.pow(torch.tensor([1, 2, 3]), 2); // [1, 4, 9]
+ * x.pow({ exponent: 2 }); // keywords, as PyTorch's pow(input, exponent)
  */
-export function pow(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
-  if (tracing) return trace_op('aten::pow', pow, [x, exponent]);
+export function pow(...args: PyArgs<[input: Tensor | number, exponent: Tensor | Scalar], { input?: Tensor | number; exponent?: Tensor | Scalar }>): Tensor {
+  // the common positional call skips the parser
+  if (args.length === 2) {
+    const [a, b] = args;
+    if ((a instanceof Tensor && (b instanceof Tensor || typeof b === 'number')) || (typeof a === 'number' && b instanceof Tensor)) return pow2(a, b);
+  }
+  const { input, exponent } = POW.parse(args);
+  if (!(input instanceof Tensor) && !(exponent instanceof Tensor)) throw new TypeError(`pow() received an invalid combination of arguments - got (${py_type_name(input)}, ${py_type_name(exponent)})`);
+  return pow2(input as Tensor | number, exponent);
+}
+
+const POW = signature<{ input: Tensor | Scalar; exponent: Tensor | Scalar }>('pow(Tensor|Scalar input, Tensor|Scalar exponent)');
+
+function pow2(x: Tensor | number, exponent: Tensor | Scalar): Tensor {
+  if (tracing) return trace_op('aten::pow', pow2, [x, exponent]);
   if (!(x instanceof Tensor)) {
     // number ** tensor: PowBackward1's scalar-base form
     const e = exponent as Tensor;

@@ -2,14 +2,26 @@
 import { trace_op, tracing } from '../jit/tracer.js';
 import { LEAKY_RELU_INPLACE_NEGATIVE_SLOPE } from '../autograd/messages.js';
 import type { UnaryOp } from '../kernels/js/elementwise.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { promote_names, promote_with_scalar } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, ge, gt, le, logical_and_, map_binary, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
 import { empty, record } from './record.js';
 import { apply_unary_inplace } from './inplace.js';
-import { signature } from '../signature.js';
+import { signature, type PyArgs, type Signature } from '../signature.js';
 import type { ClampOptions } from './types.js';
+
+/** A unary op's arguments: PyTorch's `op(Tensor input)`, positional or by keyword. */
+type UnaryArgs = PyArgs<[input: Tensor], { input?: Tensor }>;
+const UNARY_SIGNATURES = new Map<string, Signature<{ input: Tensor }>>();
+
+/** The tensor of `torch.sin(x)` or `torch.sin({ input: x })`; anything else raises the parser's TypeError. */
+function unary_arg(op: string, args: UnaryArgs): Tensor {
+  if (args.length === 1 && args[0] instanceof Tensor) return args[0];
+  let s = UNARY_SIGNATURES.get(op);
+  if (s === undefined) UNARY_SIGNATURES.set(op, (s = signature<{ input: Tensor }>(`${op}(Tensor input)`)));
+  return s.parse(args).input;
+}
 
 /** Float-valued unary op whose backward reads the saved input (`uses = 'input'`) or the result. */
 function float_unary(x: Tensor, op: UnaryOp, name: string, uses: 'input' | 'result', rule: (g: Tensor, saved: Tensor) => Tensor): Tensor {
@@ -50,35 +62,35 @@ function result_backward(name: string, g: Tensor, y: Tensor, rule: ResultRule): 
  * @example
  * torch.exp(torch.tensor([0, 1])); // [1, 2.7183]
  */
-export const exp = (x: Tensor): Tensor => float_unary(x, 'exp', 'ExpBackward0', 'result', (g, r) => mul(g, r));
+export const exp = (...args: UnaryArgs): Tensor => float_unary(unary_arg('exp', args), 'exp', 'ExpBackward0', 'result', (g, r) => mul(g, r));
 /**
  * Natural logarithm elementwise (LogBackward0); `log(0)` is `-Infinity`, negative inputs give NaN.
  *
  * @example
  * torch.log(torch.tensor([1, Math.E])); // [0, 1]
  */
-export const log = (x: Tensor): Tensor => float_unary(x, 'log', 'LogBackward0', 'input', (g, a) => div(g, a));
+export const log = (...args: UnaryArgs): Tensor => float_unary(unary_arg('log', args), 'log', 'LogBackward0', 'input', (g, a) => div(g, a));
 /**
  * `√x` elementwise (SqrtBackward0).
  *
  * @example
  * torch.sqrt(torch.tensor([4, 9])); // [2, 3]
  */
-export const sqrt = (x: Tensor): Tensor => float_unary(x, 'sqrt', 'SqrtBackward0', 'result', (g, r) => div(g, mul(r, 2)));
+export const sqrt = (...args: UnaryArgs): Tensor => float_unary(unary_arg('sqrt', args), 'sqrt', 'SqrtBackward0', 'result', (g, r) => div(g, mul(r, 2)));
 /**
  * `1/√x` elementwise (RsqrtBackward0).
  *
  * @example
  * torch.rsqrt(torch.tensor([4, 16])); // [0.5, 0.25]
  */
-export const rsqrt = (x: Tensor): Tensor => float_unary(x, 'rsqrt', 'RsqrtBackward0', 'result', (g, r) => mul(mul(g, pow(r, 3)), -0.5));
+export const rsqrt = (...args: UnaryArgs): Tensor => float_unary(unary_arg('rsqrt', args), 'rsqrt', 'RsqrtBackward0', 'result', (g, r) => mul(mul(g, pow(r, 3)), -0.5));
 /**
  * `1/x` elementwise (ReciprocalBackward0).
  *
  * @example
  * torch.reciprocal(torch.tensor([2, 4])); // [0.5, 0.25]
  */
-export const reciprocal = (x: Tensor): Tensor => float_unary(x, 'reciprocal', 'ReciprocalBackward0', 'result', (g, r) => neg(mul(g, mul(r, r))));
+export const reciprocal = (...args: UnaryArgs): Tensor => float_unary(unary_arg('reciprocal', args), 'reciprocal', 'ReciprocalBackward0', 'result', (g, r) => neg(mul(g, mul(r, r))));
 /**
  * The logistic function `1 / (1 + e⁻ˣ)` elementwise (SigmoidBackward0; its own backward records
  * SigmoidBackwardBackward0).
@@ -86,42 +98,42 @@ export const reciprocal = (x: Tensor): Tensor => float_unary(x, 'reciprocal', 'R
  * @example
  * torch.sigmoid(torch.tensor([0])); // [0.5]
  */
-export const sigmoid = (x: Tensor): Tensor => float_unary(x, 'sigmoid', 'SigmoidBackward0', 'result', (g, r) => result_backward('SigmoidBackwardBackward0', g, r, SIGMOID_RULE));
+export const sigmoid = (...args: UnaryArgs): Tensor => float_unary(unary_arg('sigmoid', args), 'sigmoid', 'SigmoidBackward0', 'result', (g, r) => result_backward('SigmoidBackwardBackward0', g, r, SIGMOID_RULE));
 /**
  * Hyperbolic tangent elementwise (TanhBackward0; its own backward records TanhBackwardBackward0).
  *
  * @example
  * torch.tanh(torch.tensor([0, 1])); // [0, 0.7616]
  */
-export const tanh = (x: Tensor): Tensor => float_unary(x, 'tanh', 'TanhBackward0', 'result', (g, r) => result_backward('TanhBackwardBackward0', g, r, TANH_RULE));
+export const tanh = (...args: UnaryArgs): Tensor => float_unary(unary_arg('tanh', args), 'tanh', 'TanhBackward0', 'result', (g, r) => result_backward('TanhBackwardBackward0', g, r, TANH_RULE));
 /**
  * Sine elementwise, in radians (SinBackward0).
  *
  * @example
  * torch.sin(torch.tensor([0, Math.PI / 2])); // [0, 1]
  */
-export const sin = (x: Tensor): Tensor => float_unary(x, 'sin', 'SinBackward0', 'input', (g, a) => mul(g, cos(a)));
+export const sin = (...args: UnaryArgs): Tensor => float_unary(unary_arg('sin', args), 'sin', 'SinBackward0', 'input', (g, a) => mul(g, cos(a)));
 /**
  * Cosine elementwise, in radians (CosBackward0).
  *
  * @example
  * torch.cos(torch.tensor([0, Math.PI])); // [1, -1]
  */
-export const cos = (x: Tensor): Tensor => float_unary(x, 'cos', 'CosBackward0', 'input', (g, a) => neg(mul(g, sin(a))));
+export const cos = (...args: UnaryArgs): Tensor => float_unary(unary_arg('cos', args), 'cos', 'CosBackward0', 'input', (g, a) => neg(mul(g, sin(a))));
 /**
  * `log(1 + x)` elementwise, accurate for small `x` (Log1PBackward0).
  *
  * @example
  * torch.log1p(torch.tensor([0, 1e-10])); // [0, 1e-10]
  */
-export const log1p = (x: Tensor): Tensor => float_unary(x, 'log1p', 'Log1PBackward0', 'input', (g, a) => div(g, add(a, 1)));
+export const log1p = (...args: UnaryArgs): Tensor => float_unary(unary_arg('log1p', args), 'log1p', 'Log1PBackward0', 'input', (g, a) => div(g, add(a, 1)));
 /**
  * The error function, `2/√π ∫₀ˣ exp(-t²) dt` (ErfBackward0: `2/√π exp(-x²)`).
  *
  * @example
  * torch.erf(torch.tensor([0, 0.5])); // [0, 0.5205]
  */
-export const erf = (x: Tensor): Tensor => float_unary(x, 'erf', 'ErfBackward0', 'input', (g, a) => mul(g, mul(exp(neg(mul(a, a))), 2 / Math.sqrt(Math.PI))));
+export const erf = (...args: UnaryArgs): Tensor => float_unary(unary_arg('erf', args), 'erf', 'ErfBackward0', 'input', (g, a) => mul(g, mul(exp(neg(mul(a, a))), 2 / Math.sqrt(Math.PI))));
 
 /**
  * `|x|` elementwise, keeping the dtype (AbsBackward0; the gradient is `sign(x)`, 0 at 0).
