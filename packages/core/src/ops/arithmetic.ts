@@ -291,8 +291,7 @@ function div_rounded(x: Tensor, other: Tensor | Scalar, dtype: DType, mode: 'tru
  * `input ** exponent` elementwise: PowBackward0 for a number exponent, PowBackward1 for a tensor exponent and
  * PowBackward2 for a number base (`torch.pow(2, t)`). Integers to negative integer powers raise.
  *
- * @param x - the base: a tensor, or a number with a tensor `exponent`
- * @param exponent - a tensor (broadcast) or a number
+ * The base `input` is a tensor, or a number with a tensor `exponent`; the exponent a tensor (broadcast) or a number.
  * @example
  * torch.pow(torch.tensor([1, 2, 3]), 2); // [1, 4, 9]
  * x.pow({ exponent: 2 }); // keywords, as PyTorch's pow(input, exponent)
