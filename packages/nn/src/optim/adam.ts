@@ -1,6 +1,6 @@
 // Adam (L2 weight decay into the gradient, optional AMSGrad) and AdamW (decoupled weight decay).
 import * as torch from '@tsgrad/core';
-import { signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { signature, type PyArgs, type Tensor, type TypedArray } from '@tsgrad/core';
 import {
   increment_step, new_step, optimizer_args, Optimizer, py_str, rounder, state_of, state_buffer, values_of, write_elements,
   type Closure, type HyperParams, type ParamGroup, type ParamsInput, type ParamState,
@@ -138,39 +138,19 @@ function adam_update(p: Tensor, grad: Tensor, state: ParamState, h: AdamOptions)
   const mo = m_t._offset;
   const vo = v_t._offset;
   const xo = max_t?._offset ?? 0;
-  write_elements(p, (d, o) => {
-    if (d instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array && (mx === null || mx instanceof Float32Array)) {
-      const mode = h.decoupled_weight_decay ? DECOUPLED : h.weight_decay !== 0 ? L2 : NO_DECAY;
-      adam_f32(d, o, g, m, mo, v, vo, mx, xo, { sign, mode, decay, wd, b1, b2, one_minus_b1, one_minus_b2, bc2, eps, neg_step_size });
-      return;
-    }
-    for (let i = 0; i < g.length; i++) {
-      let gi = sign * g[i]!;
-      if (h.decoupled_weight_decay) d[o + i] = r(d[o + i]! * decay);
-      else if (h.weight_decay !== 0) gi = r(gi + wd * d[o + i]!);
-      const mi = r(r(m[mo + i]! * b1) + one_minus_b1 * gi);
-      const vi = r(r(v[vo + i]! * b2) + r(one_minus_b2 * gi) * gi);
-      m[mo + i] = mi;
-      v[vo + i] = vi;
-      let second = vi;
-      if (mx !== null) {
-        second = Math.max(mx[xo + i]!, vi);
-        mx[xo + i] = second;
-      }
-      const denom = r(r(r(Math.sqrt(second)) / bc2) + eps);
-      d[o + i] = r(d[o + i]! + r(r(neg_step_size * mi) / denom));
-    }
-  });
+  const mode = h.decoupled_weight_decay ? DECOUPLED : h.weight_decay !== 0 ? L2 : NO_DECAY;
+  const u: AdamScalars = { sign, mode, decay, wd, b1, b2, one_minus_b1, one_minus_b2, bc2, eps, neg_step_size };
+  write_elements(p, (d, o) => adam_loop(d, o, g, m, mo, v, vo, mx, xo, u, r));
   for (const t of [m_t, v_t, max_t]) if (t !== null) t._storage.version++;
 }
 
-/** How weight decay enters a float32 Adam update: none, added to the gradient (Adam), or decoupled (AdamW). */
+/** How weight decay enters an Adam update: none, added to the gradient (Adam), or decoupled (AdamW). */
 const NO_DECAY = 0;
 const L2 = 1;
 const DECOUPLED = 2;
 
-/** The scalars of one float32 Adam/AdamW update (each already rounded to float32, as `adam_update` rounds them). */
-interface AdamF32 {
+/** The scalars of one Adam/AdamW update (each already rounded to the parameter's dtype). */
+interface AdamScalars {
   sign: number;
   mode: number;
   decay: number;
@@ -185,18 +165,18 @@ interface AdamF32 {
 }
 
 /**
- * `adam_update`'s loop on float32 memory (`mx` the AMSGrad maximum, or null): the same arithmetic and
- * roundings in one monomorphic pass over the parameter, its gradient and its moments.
+ * `adam_update`'s loop (`mx` the AMSGrad maximum, or null), `r` rounding each intermediate to the parameter's
+ * dtype: one pass over the parameter, its gradient and its moments, the hyper-parameters as locals (read off an
+ * options object per element, the loop took half as long again).
  */
-function adam_f32(d: Float32Array, o: number, g: Float32Array, m: Float32Array, mo: number, v: Float32Array, vo: number, mx: Float32Array | null, xo: number, u: AdamF32): void {
+function adam_loop(d: TypedArray, o: number, g: ArrayLike<number>, m: TypedArray, mo: number, v: TypedArray, vo: number, mx: TypedArray | null, xo: number, u: AdamScalars, r: (x: number) => number): void {
   const { sign, mode, decay, wd, b1, b2, one_minus_b1, one_minus_b2, bc2, eps, neg_step_size } = u;
-  const fr = Math.fround;
   for (let i = 0, n = g.length; i < n; i++) {
     let gi = sign * g[i]!;
-    if (mode === DECOUPLED) d[o + i] = fr(d[o + i]! * decay);
-    else if (mode === L2) gi = fr(gi + wd * d[o + i]!);
-    const mi = fr(fr(m[mo + i]! * b1) + one_minus_b1 * gi);
-    const vi = fr(fr(v[vo + i]! * b2) + fr(one_minus_b2 * gi) * gi);
+    if (mode === DECOUPLED) d[o + i] = r(d[o + i]! * decay);
+    else if (mode === L2) gi = r(gi + wd * d[o + i]!);
+    const mi = r(r(m[mo + i]! * b1) + one_minus_b1 * gi);
+    const vi = r(r(v[vo + i]! * b2) + r(one_minus_b2 * gi) * gi);
     m[mo + i] = mi;
     v[vo + i] = vi;
     let second = vi;
@@ -204,7 +184,7 @@ function adam_f32(d: Float32Array, o: number, g: Float32Array, m: Float32Array, 
       second = Math.max(mx[xo + i]!, vi);
       mx[xo + i] = second;
     }
-    const denom = fr(fr(fr(Math.sqrt(second)) / bc2) + eps);
-    d[o + i] = fr(d[o + i]! + fr(fr(neg_step_size * mi) / denom));
+    const denom = r(r(r(Math.sqrt(second)) / bc2) + eps);
+    d[o + i] = r(d[o + i]! + r(r(neg_step_size * mi) / denom));
   }
 }
