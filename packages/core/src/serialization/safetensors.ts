@@ -72,12 +72,14 @@ function read_int64(view: DataView, at: number, name: string, index: number): nu
   return v;
 }
 
-function int_codec(size: number, get: (view: DataView, at: number) => number): Codec {
+/** A codec reading `size`-byte elements one by one with `get` into a new array of `dtype`'s storage type. */
+function element_codec(size: number, dtype: 'float64' | 'float32' | 'int64', get: (view: DataView, at: number) => number): Codec {
+  const Out = dtype === 'float32' ? Float32Array : Float64Array;
   return {
     size,
-    dtype: 'int64',
+    dtype,
     read(view, at, n) {
-      const out = new Float64Array(n);
+      const out = new Out(n);
       for (let i = 0; i < n; i++) out[i] = get(view, at + i * size);
       return out;
     },
@@ -85,33 +87,9 @@ function int_codec(size: number, get: (view: DataView, at: number) => number): C
 }
 
 const CODECS: Record<SafetensorsDtype, Codec> = {
-  F64: {
-    size: 8,
-    dtype: 'float64',
-    read(view, at, n) {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(at + 8 * i, true);
-      return out;
-    },
-  },
-  F32: {
-    size: 4,
-    dtype: 'float32',
-    read(view, at, n) {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(at + 4 * i, true);
-      return out;
-    },
-  },
-  F16: {
-    size: 2,
-    dtype: 'float32',
-    read(view, at, n) {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = half_to_number(view.getUint16(at + 2 * i, true));
-      return out;
-    },
-  },
+  F64: element_codec(8, 'float64', (v, at) => v.getFloat64(at, true)),
+  F32: element_codec(4, 'float32', (v, at) => v.getFloat32(at, true)),
+  F16: element_codec(2, 'float32', (v, at) => half_to_number(v.getUint16(at, true))),
   BF16: {
     size: 2,
     dtype: 'float32',
@@ -134,12 +112,12 @@ const CODECS: Record<SafetensorsDtype, Codec> = {
       return out;
     },
   },
-  I32: int_codec(4, (v, at) => v.getInt32(at, true)),
-  I16: int_codec(2, (v, at) => v.getInt16(at, true)),
-  I8: int_codec(1, (v, at) => v.getInt8(at)),
-  U32: int_codec(4, (v, at) => v.getUint32(at, true)),
-  U16: int_codec(2, (v, at) => v.getUint16(at, true)),
-  U8: int_codec(1, (v, at) => v.getUint8(at)),
+  I32: element_codec(4, 'int64', (v, at) => v.getInt32(at, true)),
+  I16: element_codec(2, 'int64', (v, at) => v.getInt16(at, true)),
+  I8: element_codec(1, 'int64', (v, at) => v.getInt8(at)),
+  U32: element_codec(4, 'int64', (v, at) => v.getUint32(at, true)),
+  U16: element_codec(2, 'int64', (v, at) => v.getUint16(at, true)),
+  U8: element_codec(1, 'int64', (v, at) => v.getUint8(at)),
   BOOL: {
     size: 1,
     dtype: 'bool',
