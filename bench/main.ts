@@ -11,7 +11,8 @@ import { AGREEMENT, compare, disagreement, format_ms, format_table, save_results
 import { OrtPeer, ORT_VERSION } from './ort_process.js';
 import { TorchProcess, torch_info, type TorchInfo } from './torch_process.js';
 import { load_tfjs, tf, TFJS_BACKENDS, use } from './tfjs.js';
-import { MODEL_FULL, model_workloads } from './model_workloads.js';
+import { MODEL_FULL, model_workloads, type ModelSpec } from './model_workloads.js';
+import { product_gflop } from './roofline.js';
 import { peak_rss, type PeakRss, type Rss } from './peak_rss.js';
 import { RELAXED_SIMD_FLAG, relaxed_simd_flags, simd_peak_with_relaxed, type SimdPeak } from './simd_peak.js';
 import { FULL, workloads, type Side, type Workload } from './workloads.js';
@@ -331,6 +332,8 @@ async function main(): Promise<void> {
   print_rss(rss, results);
   console.log(`\nwasm SIMD peak, one thread: f32x4 mul+add ${peak.mul_add_gflops.toFixed(1)} GFLOP/s; relaxed_madd ${peak.relaxed_madd_gflops === null ? 'not supported' : `${peak.relaxed_madd_gflops.toFixed(1)} GFLOP/s${peak.relaxed_flagged ? ' (behind --experimental-wasm-relaxed-simd on this Node)' : ''}`}`);
   const v = verdicts(results, { tsgrad: hook_overheads(hooks.tsgrad).per_forward_hook, pytorch: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch).per_forward_hook }, rss, traced, peak, machine.tsgrad_wasm_kernels);
+  const floors = roofline(results, peak, machine.tsgrad_wasm_kernels);
+  print_roofline(floors);
   console.log('\ntargets');
   console.log(format_table(v.map((x) => [x.met === null ? '  ?' : x.met ? '  met' : '  NOT met', x.target, x.figure])));
   save_results(here('../results.json'), {
@@ -340,9 +343,54 @@ async function main(): Promise<void> {
     wasm_simd_peak_gflops: peak,
     hooks: { unit: 'milliseconds per call', ...hooks, tsgrad_overheads: hook_overheads(hooks.tsgrad), pytorch_overheads: hooks.pytorch === null ? null : hook_overheads(hooks.pytorch) },
     traced: { unit: 'milliseconds per call', rows: traced },
+    roofline: floors,
     targets: v,
   });
   console.log(`\nwrote bench/results.json (${((performance.now() - started) / 1000).toFixed(0)} s; load average now ${load()}: on shared cores, expect noise)`);
+}
+
+/** A model workload's matrix-product work and the fastest any wasm kernel could do it here, beside the peers. */
+interface Floor {
+  label: string;
+  product_gflop: number;
+  /** The work over the measured one-thread peak of the kernels in use (two threads: twice that peak). */
+  floor_ms: [number, number];
+  /** Per peer: the time the target asks for (PyTorch's time; 1.5 × onnxruntime's) and the share of the peak it needs. */
+  peers: { peer: string; ms: number | null; target_ms: number | null; share_of_peak_needed: number | null }[];
+}
+
+function roofline(results: WorkloadResult[], peak: SimdPeak, kind: torch.WasmKernelKind): Floor[] {
+  const gflops = kind === 'relaxed_simd' && peak.relaxed_madd_gflops !== null ? peak.relaxed_madd_gflops : peak.mul_add_gflops;
+  const floors: Floor[] = [];
+  for (const w of model_workloads(MODEL_FULL)) {
+    const r = results.find((x) => x.key === w.key);
+    if (r === undefined) continue;
+    const work = product_gflop(w.spec as ModelSpec);
+    const floor_ms: [number, number] = [(1000 * work) / gflops, (1000 * work) / (2 * gflops)];
+    const peers = [...TORCH_THREADS.map((n) => torch_name(n)), ...ORT_THREADS.map((n) => ort_name(n))].map((peer) => {
+      const ms = r.peers.find((p) => p.peer === peer)?.ms ?? null;
+      const threads = /2 threads?/.test(peer) ? 1 : 0;
+      const target_ms = ms === null ? null : peer.startsWith('onnxruntime') ? 1.5 * ms : ms;
+      return { peer, ms, target_ms, share_of_peak_needed: target_ms === null ? null : floor_ms[threads]! / target_ms };
+    }).filter((p) => p.ms !== null);
+    floors.push({ label: r.label, product_gflop: work, floor_ms, peers });
+  }
+  return floors;
+}
+
+function print_roofline(floors: Floor[]): void {
+  console.log('\nroofline: matrix-product work of each model workload (convolutions, linear layers, attention, LSTM gates;');
+  console.log('counted by forward hooks) over the measured wasm SIMD peak of the kernels in use, one thread and twice that for two.');
+  console.log('To meet a target (PyTorch\'s time; 1.5 × onnxruntime\'s), tsgrad would have to run the whole call at "needs" of that');
+  console.log('peak, with nothing else costing time: above 100%, no WebAssembly kernel on this engine can.');
+  const rows: string[][] = [['workload', 'GFLOP', 'floor 1 thread', 'floor 2 threads', 'peer', 'peer time', 'target', 'needs']];
+  for (const f of floors) {
+    f.peers.forEach((p, i) => rows.push([
+      i === 0 ? f.label : '', i === 0 ? f.product_gflop.toFixed(2) : '', i === 0 ? format_ms(f.floor_ms[0]) : '', i === 0 ? format_ms(f.floor_ms[1]) : '',
+      p.peer, format_ms(p.ms!), format_ms(p.target_ms!), `${(100 * p.share_of_peak_needed!).toFixed(0)}%`,
+    ]));
+  }
+  console.log(format_table(rows));
 }
 
 /** One line on the BLAS PyTorch loaded, so a reader sees whether the peer ran at its best. */
