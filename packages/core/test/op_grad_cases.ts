@@ -421,6 +421,22 @@ export const OP_CASES: Record<string, OpCase> = {
       torch.interpolate(x!, { scale_factor: 2, mode: 'nearest' }),
     ],
   },
+  grid_sampler: {
+    ops: ['grid_sampler'],
+    inputs: () => [leaf([1, 2, 3, 4]), leaf([1, 2, 3, 2], [-1.2, 1.2]), leaf([1, 1, 2, 3, 2]), leaf([1, 2, 1, 2, 3], [-1.2, 1.2])],
+    fn: (x, g, x3, g3) => [
+      torch.grid_sampler(x!, g!, 0, 0, false),
+      torch.grid_sampler(x!, g!, 2, 1, true),
+      torch.grid_sampler(x!, g!, 1, 2, false),
+      torch.grid_sampler(x3!, g3!, 0, 2, true),
+    ],
+    first_order_only: 'PyTorch has no derivative of grid_sampler_2d_backward / grid_sampler_3d_backward',
+  },
+  affine_grid_generator: {
+    ops: ['affine_grid_generator'],
+    inputs: () => [leaf([2, 2, 3]), leaf([1, 3, 4])],
+    fn: (t, t3) => [torch.affine_grid_generator(t!, [2, 1, 3, 4], false), torch.affine_grid_generator(t!, [2, 1, 2, 2], true), torch.affine_grid_generator(t3!, [1, 1, 2, 3, 2], false)],
+  },
   // spatial ops on sparse maps (padding, windows, convolutions, pooling, resampling, shuffles)
   pad: {
     ops: ['pad'],

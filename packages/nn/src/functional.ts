@@ -80,3 +80,4 @@ export {
   fractional_max_pool3d_with_indices, elu_, celu_, selu_, hardtanh_, threshold_, rrelu_,
 } from './functional_misc.js';
 export { leaky_relu_, pdist } from '@tsgrad/core';
+export { affine_grid, grid_sample } from './functional_grid.js';

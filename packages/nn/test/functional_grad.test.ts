@@ -73,6 +73,15 @@ const F_CASES: Record<string, OpCase> = {
       (torch.manual_seed(5), F.gumbel_softmax(l!, { tau: 0.5 })), (torch.manual_seed(6), F.gumbel_softmax(l!, { dim: 0 })),
     ],
   },
+  spatial_transformer: {
+    ops: ['affine_grid', 'grid_sample'],
+    inputs: () => [leaf(2, 2, 3), leaf(2, 2, 3, 4)],
+    fn: (t, x) => [
+      F.affine_grid(t!, [2, 2, 3, 4], { align_corners: false }),
+      F.grid_sample(x!, F.affine_grid(t!, [2, 2, 2, 3], { align_corners: true }), { padding_mode: 'border', align_corners: true }),
+    ],
+    first_order_only: 'PyTorch has no derivative of grid_sampler_2d_backward (affine_grid alone: twice, in ops_grad)',
+  },
   inplace_activations: {
     ops: ['elu_', 'celu_', 'selu_', 'hardtanh_', 'threshold_', 'rrelu_'],
     inputs: () => [leaf(3, 4)],

@@ -33,3 +33,4 @@ export * from './sampling.js';
 export * from './rounding.js';
 export * from './tiling.js';
 export * from './random_ops.js';
+export * from './grid_sample.js';
