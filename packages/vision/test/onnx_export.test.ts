@@ -247,6 +247,14 @@ const OPS: Record<string, { inputs: () => Tensor[]; fn: (...x: Tensor[]) => unkn
       a.clone().exp_(), a.clone().sigmoid_(), a.clone().tanh_(), a.clone().neg_(), a.clone().abs_(), a.clone().clamp_(-1, 1), a.clone().mul_(2).add_(1).sin_(), a.clone().reciprocal_(),
     ],
   },
+  spatial_transformer: {
+    inputs: () => [torch.randn([2, 3, 5, 6]), torch.tensor([[[0.9, -0.2, 0.1], [0.3, 1.1, -0.05]], [[1.2, 0.1, 0], [0, 0.8, 0.2]]]), torch.rand([2, 4, 3, 2]).mul(2.6).sub(1.3), torch.randn([1, 3, 4])],
+    fn: (x, theta, grid, theta3) => [
+      torch.affine_grid_generator(theta, [2, 3, 4, 5], false), torch.affine_grid_generator(theta, [2, 3, 3, 2], true), torch.affine_grid_generator(theta3, [1, 1, 2, 3, 2], false),
+      torch.grid_sampler(x, torch.affine_grid_generator(theta, [2, 3, 4, 4], false), 0, 0, false),
+      ...[0, 1, 2].flatMap((mode) => [0, 1, 2].flatMap((padding) => [false, true].map((align) => torch.grid_sampler(x, grid, mode, padding, align)))),
+    ],
+  },
   creation_constants: { inputs: () => [torch.randn([2, 3])], fn: (a) => [a.add(torch.ones([3])), a.mul(torch.arange(3)), a.sub(torch.zeros([2, 3]))] },
 };
 

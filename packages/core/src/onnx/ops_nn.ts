@@ -2,6 +2,7 @@
 // embedding and attention (GELU as its Erf formula, attention as MatMul/Softmax, as PyTorch's exporter does).
 import type { DType } from '../dtype.js';
 import { Value } from '../jit/graph.js';
+import { base_grid } from '../ops/grid_points.js';
 import { norm_dim, type OnnxBuilder, type OpCall } from './builder.js';
 import { F, I, Is, S, type Attr } from './proto.js';
 import type { Converter } from './ops_tensor.js';
@@ -184,6 +185,22 @@ export const NN_OPS: Record<string, Converter> = {
         : { mode: S(mode === 'bicubic' ? 'cubic' : 'linear'), coordinate_transformation_mode: S(align ? 'align_corners' : 'pytorch_half_pixel'), cubic_coeff_a: F(-0.75) };
     const scale_input = b.initializer('scales', { dtype: 'float32', shape: [scales.length], values: scales });
     b.emit(c.y, 'Resize', [b.name(x), '', scale_input], attrs);
+  },
+  'aten::grid_sampler': (b, c) => {
+    if (c.x.type!.shape.length !== 4) unsupported('grid_sampler on a 5-d input (GridSample samples 2-d maps until opset 20)');
+    const mode = ['bilinear', 'nearest', 'bicubic'][c.arg<number>('interpolation_mode', 2, 0)]!;
+    const padding = ['zeros', 'border', 'reflection'][c.arg<number>('padding_mode', 3, 0)]!;
+    b.emit(c.y, 'GridSample', [b.name(c.x), b.name(c.tensor('grid', 1)!)], { mode: S(mode), padding_mode: S(padding), align_corners: I(c.arg('align_corners', 4, false) ? 1 : 0) });
+  },
+  // the base points (x, y[, z], 1) are constants of the size: each batch's grid is base · thetaᵀ
+  'aten::affine_grid_generator': (b, c) => {
+    const theta = c.tensor('theta', 0)!;
+    const size = c.arg<number[]>('size', 1, []);
+    const k = size.length - 2;
+    const base = base_grid(theta.type!.dtype, [1, ...size.slice(1)], c.arg('align_corners', 2, false));
+    const points = b.initializer('base_grid', { dtype: theta.type!.dtype, shape: [base._shape[1]!, k + 1], values: [...base._contiguous_data()] });
+    const rows = b.node('MatMul', [points, b.node('Transpose', [b.name(theta)], { perm: Is([0, 2, 1]) })[0]!])[0]!;
+    b.emit(c.y, 'Reshape', [rows, b.i64([0, ...size.slice(2), k])]);
   },
   'aten::batch_norm': (b, c) => {
     const x = c.x;

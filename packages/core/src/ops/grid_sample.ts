@@ -5,39 +5,9 @@ import { scalar_type_name, type DType } from '../dtype.js';
 import { trace_op, tracing } from '../jit/tracer.js';
 import { signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
-import { linspace } from './creation.js';
+import { base_grid } from './grid_points.js';
 import { bmm } from './linalg.js';
 import { empty, record, record_not_implemented } from './record.js';
-
-/** Points from -1 to 1 along one output dim: the corner pixels' centres, or (align_corners false) scaled in to the pixel centres. */
-function axis_points(steps: number, align_corners: boolean, dtype: DType): ArrayLike<number> {
-  if (steps <= 1) return [0];
-  // in the grid's dtype, rounded where PyTorch rounds: linspace, then times (steps - 1), then over steps
-  const range = linspace(-1, 1, steps, { dtype });
-  return (align_corners ? range : range.mul(steps - 1).div(steps))._contiguous_data();
-}
-
-/** `[N, *spatial, k+1]` rows `(x, y[, z], 1)` of every output point, x varying fastest, as a `[N, P, k+1]` tensor. */
-function base_grid(theta: Tensor, size: number[], align_corners: boolean): Tensor {
-  const spatial = size.slice(2);
-  const k = spatial.length;
-  const points = spatial.reduce((a, b) => a * b, 1);
-  const axes = no_grad(() => spatial.map((s) => axis_points(s, align_corners, theta._dtype)));
-  const out = empty([size[0]!, points, k + 1], theta._dtype);
-  const d = out._storage.data;
-  const idx = new Array<number>(k).fill(0);
-  for (let p = 0; p < points; p++) {
-    // spatial dims are (D,) H, W; coordinates are x (from W), y (from H)[, z (from D)]
-    for (let c = 0; c < k; c++) d[p * (k + 1) + c] = axes[k - 1 - c]![idx[k - 1 - c]!]!;
-    d[p * (k + 1) + k] = 1;
-    for (let j = k - 1; j >= 0; j--) {
-      if (++idx[j]! < spatial[j]!) break;
-      idx[j] = 0;
-    }
-  }
-  for (let n = 1; n < size[0]!; n++) d.copyWithin(n * points * (k + 1), 0, points * (k + 1));
-  return out;
-}
 
 const AFFINE_GRID = signature<{ theta: Tensor; size: number[]; align_corners: boolean }>('affine_grid_generator(Tensor theta, int[] size, bool align_corners)');
 
@@ -54,7 +24,7 @@ export function affine_grid_generator(...args: PyArgs<[theta: Tensor, size: numb
   const k = size.length - 2;
   if (k !== 2 && k !== 3) throw new Error(`affine_grid_generator: expected a 4-d or 5-d size, got [${size.join(', ')}]`);
   const N = size[0]!;
-  const base = base_grid(theta, size, align_corners);
+  const base = base_grid(theta._dtype, size, align_corners);
   const points = base._shape[1]!;
   const out = no_grad(() => bmm(base, theta.transpose(1, 2)).reshape([N, ...size.slice(2), k]));
   record('AffineGridGeneratorBackward0', [theta], [out], (_ctx, [g]) => [bmm(base.transpose(1, 2), g!.reshape([N, points, k])).transpose(1, 2)]);
