@@ -21,6 +21,7 @@ export {
 } from './layers/activation_pointwise.js';
 export { Flatten, Dropout } from './layers/misc.js';
 export { BatchNorm1d, BatchNorm2d, BatchNorm3d, type BatchNormOptions } from './layers/batch_norm.js';
+export { SyncBatchNorm, type SyncBatchNormOptions } from './layers/sync_batch_norm.js';
 export { Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, Container } from './layers/container.js';
 export { Embedding, EmbeddingBag, type EmbeddingOptions, type EmbeddingBagOptions } from './layers/sparse.js';
 export { LayerNorm, GroupNorm, RMSNorm } from './layers/normalization.js';

@@ -116,17 +116,25 @@ export interface BatchNormOptions {
   /** Parameter and buffer dtype; default the global default dtype. */
   dtype?: DTypeLike | null;
 }
-const batch_norm_signature = (name: string): ReturnType<typeof signature<NormParsed>> => signature<NormParsed>(
-  `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, Device? device=None, ScalarType? dtype=None)`);
-const SIGNATURES = new Map<string, ReturnType<typeof batch_norm_signature>>();
+const SIGNATURES = new Map<string, ReturnType<typeof signature<NormParsed>>>();
 type BatchNormArgs = PyArgs<[num_features: number, eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean], BatchNormOptions>;
 
-/** Batch normalisation: statistics per channel over the batch and spatial dims. */
-abstract class BatchNormBase extends NormBase {
+/** Batch normalisation (PyTorch's `_BatchNorm`): statistics per channel over the batch and spatial dims. */
+export abstract class BatchNormBase extends NormBase {
+  /** The constructor's PyTorch signature for class `name` (SyncBatchNorm adds `process_group`). */
+  static schema(name: string): string {
+    return `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, Device? device=None, ScalarType? dtype=None)`;
+  }
+
+  /** The parsed signature of class `cls`, made once per class. */
+  static parser(cls: { readonly __name__: string; schema(name: string): string }): ReturnType<typeof signature<NormParsed>> {
+    let s = SIGNATURES.get(cls.__name__);
+    if (s === undefined) SIGNATURES.set(cls.__name__, (s = signature<NormParsed>(cls.schema(cls.__name__))));
+    return s;
+  }
+
   constructor(...args: BatchNormArgs) {
-    const name = (new.target as unknown as { __name__: string }).__name__;
-    if (!SIGNATURES.has(name)) SIGNATURES.set(name, batch_norm_signature(name));
-    super(SIGNATURES.get(name)!.parse(args));
+    super(BatchNormBase.parser(new.target as unknown as typeof BatchNormBase & { __name__: string }).parse(args));
   }
 
   /** @internal */
