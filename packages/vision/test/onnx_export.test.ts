@@ -162,9 +162,13 @@ describe('torch.onnx.export options', () => {
     const x = torch.randn([2, 3]);
     expect(() => torch.onnx.export(net, [x], null, { opset_version: 13 })).toThrow('tsgrad exports ONNX opset 17 only, but opset_version=13 was asked for');
     expect(() => torch.onnx.export(net, [x], null, { input_names: ['x'], dynamic_axes: { y: [0] } })).toThrow('Provided key y for dynamic axes is not a valid input/output name');
-    expect(() => torch.onnx.export((a: Tensor) => torch.cosine_similarity(a, a), [x], null)).toThrow(
-      "Exporting the operator 'aten::cosine_similarity' to ONNX opset version 17 is not supported.",
+    expect(() => torch.onnx.export((a: Tensor) => torch.searchsorted(a.select(0, 0), a), [x], null)).toThrow(
+      "Exporting the operator 'aten::searchsorted' to ONNX opset version 17 is not supported.",
     );
+    expect(() => torch.onnx.export((a: Tensor) => a.index([L([0, 1]), L([2, 0])]), [x], null)).toThrow(
+      'torch.onnx.export: indexing with more than one tensor index in one subscript is not supported in opset 17',
+    );
+    expect(() => torch.onnx.export((a: Tensor) => torch.einsum('...i,i->...', a, a.select(0, 0)), [x], null)).toThrow('einsum with an ellipsis is not supported');
   });
 });
 
@@ -253,6 +257,34 @@ const OPS: Record<string, { inputs: () => Tensor[]; fn: (...x: Tensor[]) => unkn
       torch.affine_grid_generator(theta, [2, 3, 4, 5], false), torch.affine_grid_generator(theta, [2, 3, 3, 2], true), torch.affine_grid_generator(theta3, [1, 1, 2, 3, 2], false),
       torch.grid_sampler(x, torch.affine_grid_generator(theta, [2, 3, 4, 4], false), 0, 0, false),
       ...[0, 1, 2].flatMap((mode) => [0, 1, 2].flatMap((padding) => [false, true].map((align) => torch.grid_sampler(x, grid, mode, padding, align)))),
+    ],
+  },
+  statistics_distances: {
+    inputs: () => [torch.randn([3, 4, 5]), torch.randn([4, 5]), torch.randn([3, 1, 5])],
+    fn: (a, m, w) => [
+      a.max(), ...a.max(1), ...a.max(-1, true), torch.max(a, m), a.min(), ...a.min(2), torch.min(a, w), a.argmin(), a.argmin(1), a.argmin(2, true),
+      a.norm(), a.norm(1, [1, 2]), a.norm(3, 2, true), a.norm(Infinity, 1), a.norm(-Infinity), a.norm(0, 2), a.norm('fro', [0, 1]),
+      a.var(), a.var(1), a.var([0, 2], { keepdim: true, correction: 0 }), a.std(2), torch.std(a, false), a.std(1, { correction: 2 }),
+      torch.cosine_similarity(a, m), torch.cosine_similarity(a, w, { dim: 2, eps: 1e-3 }), torch.cosine_similarity(a.select(0, 0), m, 0),
+      torch.pairwise_distance(a, m), torch.pairwise_distance(a, w, { p: 1, keepdim: true }), torch.pairwise_distance(a, m, { p: Infinity }),
+      torch.softmin(a, 1), torch.rms_norm(a, [5]), torch.rms_norm(a, [4, 5], m, 1e-3),
+    ],
+  },
+  rearrange: {
+    inputs: () => [torch.randn([2, 8, 3, 4]), torch.randn([2, 3, 4, 6]), torch.randn([3, 4]), torch.randn([4])],
+    fn: (x, y, p, v) => [
+      torch.pixel_shuffle(x, 2), torch.pixel_unshuffle(y, 2), torch.channel_shuffle(x, 4), ...torch.split_with_sizes(x, [3, 5], 1), ...torch.unsafe_split(y, 2, 3),
+      ...torch.unsafe_chunk(x, 3, 1), ...torch.broadcast_tensors(p, v, x.select(0, 0).select(0, 0)), torch.atleast_3d(v), ...(torch.atleast_2d([v, p]) as Tensor[]),
+      torch.einsum('ij,j->i', p, v), torch.einsum('bchw,bchw->bc', x, x), torch.einsum('ij,kj->ik', p, p),
+    ],
+  },
+  subscripts: {
+    inputs: () => [torch.randn([3, 4, 5]), L([2, 0, 2]), torch.randn([3, 4]).gt(0), torch.tensor([true, false, true, true]), torch.tensor([true, false, true, true, false])],
+    fn: (a, i, m, r, last) => [
+      a.index([1]), a.index([-1, { start: 1, stop: 3 }]), a.index(['...', 0]), a.index([null, { step: 2 }, '...', null]), a.index([{ start: -2 }, 1, { stop: -1, step: 2 }]),
+      a.index([i]), a.index([{}, i]), a.index(['...', i]), a.index([0, { start: 1 }, L([[4, 0], [1, 1]])]), a.index([[2, 0]]), a.index([{}, [3, 3, 0]]),
+      a.index([m]), a.index([{ start: 1 }, r]), a.index(['...', last]),
+      a.index([{}, [true, false, true, false]]), a.index([1, m.select(0, 0)]),
     ],
   },
   creation_constants: { inputs: () => [torch.randn([2, 3])], fn: (a) => [a.add(torch.ones([3])), a.mul(torch.arange(3)), a.sub(torch.zeros([2, 3]))] },

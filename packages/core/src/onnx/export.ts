@@ -11,9 +11,12 @@ import { OnnxBuilder, OpCall, type SymbolicDim } from './builder.js';
 import { NN_OPS } from './ops_nn.js';
 import { TENSOR_OPS, type Converter } from './ops_tensor.js';
 import { INDEX_OPS } from './ops_index.js';
+import { REARRANGE_OPS } from './ops_rearrange.js';
+import { STATS_OPS } from './ops_stats.js';
+import { SUBSCRIPT_OPS } from './ops_subscript.js';
 import { ONNX_DTYPE, onnx_type, tensor_data } from './proto.js';
 
-const CONVERTERS: Record<string, Converter> = { ...TENSOR_OPS, ...INDEX_OPS, ...NN_OPS };
+const CONVERTERS: Record<string, Converter> = { ...TENSOR_OPS, ...INDEX_OPS, ...NN_OPS, ...STATS_OPS, ...REARRANGE_OPS, ...SUBSCRIPT_OPS };
 
 /**
  * The converter of an op: its own, else for an in-place form (`exp_`, `index_add_`, …) its functional form's.

@@ -54,7 +54,7 @@ const reduce_attr = (op: string): Converter => (b, c) => {
 };
 
 /** ONNX Reshape's shape: a dim equal to the input's at the same position is `0` (copied), so a dynamic batch passes. */
-function reshape_target(from: readonly number[], to: readonly number[]): number[] {
+export function reshape_target(from: readonly number[], to: readonly number[]): number[] {
   let copied = true;
   return to.map((s, i) => {
     copied &&= i < from.length && from[i] === s;
@@ -68,7 +68,7 @@ const reshape: Converter = (b, c) => {
 };
 
 /** chunk / split: a `Split` along `dim` into pieces of the outputs' traced sizes. */
-const split_like: Converter = (b, c) => {
+export const split_like: Converter = (b, c) => {
   const axis = norm_dim(c.arg<number>('dim', 2, 0), c.x.type!.shape.length);
   const pieces = b.node('Split', [b.name(c.x), b.i64(c.outs.map((o) => o.type!.shape[axis]!))], { axis: I(axis) }, c.outs.length);
   pieces.forEach((n, i) => b.bind(c.outs[i]!, n));
