@@ -202,16 +202,35 @@ function convert(spec: TypeSpec, v: unknown): { value: unknown } | undefined {
 }
 
 let next_is_method = false;
+/** The `self` given to `method_call(self)`: only a parse whose first argument is it counts as the method's. */
+let method_self: unknown = undefined;
 
 /**
  * Marks the next `parse` as a Tensor method's: `x.argmax(1.5)` reports position 1 where `torch.argmax(x, 1.5)`
- * reports position 2, as PyTorch does. Call it right before delegating to an op that parses first thing.
+ * reports position 2, as PyTorch does. Call it right before delegating to an op that parses first thing. Given
+ * `self`, the mark applies only to a parse of arguments starting with `self`, so an op whose positional fast path
+ * skips the parser leaves no mark that a later, unrelated parse would take for its own.
  *
  * @example
- * argmax(...args: ArgmaxMethodArgs): Tensor { method_call(); return ops.argmax(this, ...args); }
+ * argmax(...args: ArgmaxMethodArgs): Tensor { method_call(this); return ops.argmax(this, ...args); }
  */
-export function method_call(): void {
+export function method_call(self?: Tensor): void {
   next_is_method = true;
+  method_self = self;
+}
+
+/** Whether this parse of `args` is a Tensor method's (see `method_call`); consumes the mark. */
+function take_method_mark(args: readonly unknown[], options: ParseOptions): boolean {
+  const marked = next_is_method && (method_self === undefined || args[0] === method_self);
+  next_is_method = false;
+  method_self = undefined;
+  return options.method === true || marked;
+}
+
+/** Options of `signature`. */
+export interface SignatureOptions {
+  /** The name errors give when a Tensor method parses (`'Tensor.norm'`, for the methods PyTorch defines in Python). */
+  readonly method_name?: string;
 }
 
 /** Options of `parse`. */
@@ -231,15 +250,25 @@ export interface ParseOptions {
 export class Signature<R> {
   /** The function name the schema declares (`'flatten'`), used in error messages. */
   readonly name: string;
+  /** The name in a method call's errors (the schema's name unless declared otherwise). */
+  readonly method_name: string;
+  /** The name the current parse reports. */
+  private error_name: string;
   /** The parameters in declaration order: name, accepted types, default, keyword-only or not. */
   readonly params: readonly ParamSpec[];
   private readonly positional: readonly ParamSpec[];
   private readonly by_name: ReadonlyMap<string, ParamSpec>;
 
-  constructor(schema: string) {
-    const m = /^([\w.]+)\((.*)\)$/s.exec(schema.trim());
+  /** The schema text as declared. */
+  readonly schema: string;
+
+  constructor(schema: string, options: SignatureOptions = {}) {
+    this.schema = schema.trim();
+    const m = /^([\w.]+)\((.*)\)$/s.exec(this.schema);
     if (m === null) throw new Error(`signature: cannot read '${schema}'`);
     this.name = m[1]!;
+    this.method_name = options.method_name ?? this.name;
+    this.error_name = this.name;
     const params: ParamSpec[] = [];
     let kw_only = false;
     for (const part of split_top(m[2]!)) {
@@ -262,8 +291,8 @@ export class Signature<R> {
 
   /** Reads `args` (positional values, then an optional trailing keyword object) into named values. */
   parse(args: readonly unknown[], options: ParseOptions = {}): R {
-    const shift = options.method === true || next_is_method ? 1 : 0;
-    next_is_method = false;
+    const shift = take_method_mark(args, options) ? 1 : 0;
+    this.error_name = shift === 1 ? this.method_name : this.name;
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
     let kwargs: Record<string, unknown> | null = null;
@@ -298,8 +327,8 @@ export class Signature<R> {
     if (kwargs !== null) {
       for (const key of Object.keys(kwargs)) {
         const p = this.by_name.get(key);
-        if (p === undefined || (shift === 1 && p === this.params[0])) throw new TypeError(`${this.name}() got an unexpected keyword argument '${key}'`);
-        if (given.has(key)) throw new TypeError(`${this.name}() got multiple values for argument '${key}'`);
+        if (p === undefined || (shift === 1 && p === this.params[0])) throw new TypeError(`${this.error_name}() got an unexpected keyword argument '${key}'`);
+        if (given.has(key)) throw new TypeError(`${this.error_name}() got multiple values for argument '${key}'`);
         const v = kwargs[key];
         if (v === undefined) continue;
         out[key] = this.check(p, v, null);
@@ -314,9 +343,47 @@ export class Signature<R> {
     }
     if (missing.length > 0) {
       const s = missing.length === 1 ? '' : 's';
-      throw new TypeError(`${this.name}() missing ${missing.length} required positional argument${s}: ${missing.map((m) => `"${m}"`).join(', ')}`);
+      throw new TypeError(`${this.error_name}() missing ${missing.length} required positional argument${s}: ${missing.map((m) => `"${m}"`).join(', ')}`);
     }
     return out as R;
+  }
+
+  /**
+   * The same parameters under another function name, as an in-place form's (`add_`) errors name it.
+   *
+   * @example
+   * const ADD_ = ADD.renamed('add_');
+   */
+  renamed(name: string): Signature<R> {
+    return new Signature<R>(this.schema.replace(/^[\w.]+/, name), { method_name: name });
+  }
+
+  /**
+   * The parameters as PyTorch lists them in an overload error: `Tensor input, Number min, *, Tensor out`
+   * (without `self` for a method).
+   */
+  describe(method = false): string {
+    const parts: string[] = [];
+    let star = false;
+    for (const p of method ? this.params.slice(1) : this.params) {
+      if (p.kw_only && !star) {
+        parts.push('*');
+        star = true;
+      }
+      parts.push(`${p.types.map(type_label).join(' or ')} ${p.name}`);
+    }
+    return parts.join(', ');
+  }
+
+  /** Whether `args` fit this signature (the error is dropped when they do not). */
+  fits(args: readonly unknown[], method: boolean): boolean {
+    try {
+      this.parse(args, { method });
+      return true;
+    } catch (e) {
+      if (e instanceof TypeError) return false;
+      throw e;
+    }
   }
 
   private check(p: ParamSpec, v: unknown, position: number | null): unknown {
@@ -331,10 +398,10 @@ export class Signature<R> {
     if (Array.isArray(v) && p.types.some((t) => t.list !== undefined)) {
       const bad = v.findIndex((e) => !p.types.some((t) => check_base(t.base, e) || (e === null && t.elem_optional === true)));
       // PyTorch's wording for a list with a wrong element (1-based position, no argument position)
-      if (bad >= 0) throw new TypeError(`${this.name}(): argument '${p.name}' must be ${expected}, but found element of type ${py_type_name(v[bad])} at pos ${bad + 1}`);
+      if (bad >= 0) throw new TypeError(`${this.error_name}(): argument '${p.name}' must be ${expected}, but found element of type ${py_type_name(v[bad])} at pos ${bad + 1}`);
       if (v.length > 0) actual = `tuple of length ${v.length}`;
     }
-    throw new TypeError(`${this.name}(): ${where} must be ${expected}, not ${actual}`);
+    throw new TypeError(`${this.error_name}(): ${where} must be ${expected}, not ${actual}`);
   }
 
   private fail_count(n: number, shift: number): never {
@@ -342,7 +409,7 @@ export class Signature<R> {
     const min = this.positional.filter((p) => !p.has_default).length - shift;
     const range = min === max ? `${max}` : `from ${min} to ${max}`;
     const given = n - shift;
-    throw new TypeError(`${this.name}() takes ${range} positional argument${max === 1 ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`);
+    throw new TypeError(`${this.error_name}() takes ${range} positional argument${max === 1 ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`);
   }
 }
 
@@ -353,8 +420,8 @@ export class Signature<R> {
  * const ARGMAX = signature<{ input: Tensor; dim: number | null; keepdim: boolean }>('argmax(Tensor input, int? dim=None, bool keepdim=False)');
  * ARGMAX.parse([x, { dim: 1 }]); // { input: x, dim: 1, keepdim: false }
  */
-export function signature<R>(schema: string): Signature<R> {
-  return new Signature<R>(schema);
+export function signature<R>(schema: string, options: SignatureOptions = {}): Signature<R> {
+  return new Signature<R>(schema, options);
 }
 
 /** Every leading run of `P`: `[]`, `[a]`, `[a, b]`, … (labels kept). */
@@ -368,3 +435,51 @@ type Prefixes<P extends readonly unknown[]> = P extends readonly [...infer H, un
  * constructor(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>)
  */
 export type PyArgs<P extends readonly unknown[], O> = Prefixes<P> extends infer Q ? (Q extends readonly unknown[] ? [...Q, O?] : never) : never;
+
+/**
+ * A function PyTorch overloads by the kinds of its arguments (`max(input)`, `max(input, dim, keepdim=False)`,
+ * `max(input, other)`): `parse` reads the call with the first schema that accepts it, in declaration order, and
+ * returns which one with the values. When none does, PyTorch's TypeError lists the argument kinds given and the
+ * schemas. Only the slow path of a call comes here: ops check their common positional spelling first.
+ *
+ * @example
+ * const MAX = overloads<{ input: Tensor } | { input: Tensor; dim: number; keepdim: boolean } | { input: Tensor; other: Tensor }>(
+ *   'max(Tensor input)', 'max(Tensor input, int dim, bool keepdim=False)', 'max(Tensor input, Tensor other)');
+ * const { index, values } = MAX.parse([x, { dim: 1 }]); // index 1
+ */
+export class Overloads<R> {
+  /** The function name, from the first schema. */
+  readonly name: string;
+  /** One parsed signature per overload, in the order they are tried. */
+  readonly signatures: readonly Signature<R>[];
+
+  constructor(schemas: readonly string[]) {
+    this.signatures = schemas.map((s) => new Signature<R>(s));
+    this.name = this.signatures[0]!.name;
+  }
+
+  /** Reads `args` with the first overload that accepts them: its index and the values by name. */
+  parse(args: readonly unknown[], options: ParseOptions = {}): { index: number; values: R } {
+    const method = take_method_mark(args, options);
+    for (let i = 0; i < this.signatures.length; i++) {
+      const s = this.signatures[i]!;
+      if (s.fits(args, method)) return { index: i, values: s.parse(args, { method }) };
+    }
+    const given = args.slice(method ? 1 : 0).filter((a) => a !== undefined);
+    const last = given[given.length - 1];
+    const kw = last !== undefined && is_plain_object(last) ? (given.pop(), Object.entries(last).filter(([, v]) => v !== undefined)) : [];
+    const got = [...given.map(py_type_name), ...kw.map(([k, v]) => `${k}=${py_type_name(v)}`)].join(', ');
+    const expected = this.signatures.map((s) => ` * (${s.describe(method)})`).join('\n');
+    throw new TypeError(`${this.name}() received an invalid combination of arguments - got (${got}), but expected one of:\n${expected}`);
+  }
+}
+
+/**
+ * Declares a function's PyTorch overloads once, each in schema notation (see `Overloads`).
+ *
+ * @example
+ * const CLAMP = overloads<Clamp>('clamp(Tensor input, Scalar? min=None, Scalar? max=None)', 'clamp(Tensor input, Tensor? min=None, Tensor? max=None)');
+ */
+export function overloads<R>(...schemas: string[]): Overloads<R> {
+  return new Overloads<R>(schemas);
+}

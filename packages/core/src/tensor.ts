@@ -18,7 +18,9 @@ import type { Generator } from './random.js';
 import { CPU, check_device, type Device, type DeviceLike } from './device.js';
 import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
-import { method_call, py_type_name, signature, type PyArgs } from './signature.js';
+import { method_call, py_type_name, signature, type PyArgs, type Signature } from './signature.js';
+import type { OperandMethodArgs, TensorPairMethodArgs } from './ops/call_args.js';
+import type { ClampMethodArgs } from './ops/unary.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ScatterAddMethodArgs, ScatterMethodArgs } from './ops/scatter.js';
 import type { SortMethodArgs, SortResult, TopkMethodArgs } from './ops/sorting.js';
@@ -32,7 +34,7 @@ import type { MultinomialMethodArgs } from './ops/sampling.js';
 import type { IndexFillMethodArgs, IndexSourceMethodArgs } from './ops/scatter.js';
 import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
-import type { CloseOptions, RoundingMode, Scalar } from './ops/arithmetic.js';
+import type { AlphaMethodArgs, CloseOptions, DivMethodArgs, Scalar } from './ops/arithmetic.js';
 
 /** Legacy type names `x.type(...)` accepts. */
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
@@ -158,6 +160,16 @@ export function shape_arg(args: readonly (number | readonly number[])[]): number
  * y.backward(torch.tensor([100, 0.1]));
  * x.grad!.tolist(); // [300, 0.3]
  */
+/** A Tensor method's call past its positional fast path: the op reads `self` first, errors counted as a method's. */
+function as_method<R>(self: Tensor, op: (...args: never) => R, args: readonly unknown[]): R {
+  method_call(self);
+  return (op as (...a: unknown[]) => R)(self, ...args);
+}
+/** A tensor or number operand (the positional fast paths of binary methods). */
+const is_operand = (v: unknown): v is Tensor | number => v instanceof Tensor || typeof v === 'number';
+/** `x.where(condition, other)`'s own schema (self is `where`'s second operand), declared on first use. */
+let where_method: Signature<{ input: Tensor; condition: Tensor; other: Tensor | Scalar }> | undefined;
+
 export class Tensor {
   /** The memory this tensor reads, shared with its views. */
   readonly _storage: Storage;
@@ -752,20 +764,20 @@ export class Tensor {
   // ---- arithmetic -----------------------------------------------------------------------------------
 
   /** Method form of {@link ops.add}. */
-  add(other: Tensor | Scalar, options?: { alpha?: number }): Tensor {
-    return ops.add(this, other, options);
+  add(...args: AlphaMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.add(this, args[0]) : as_method(this, ops.add, args);
   }
   /** Method form of {@link ops.sub}. */
-  sub(other: Tensor | Scalar, options?: { alpha?: number }): Tensor {
-    return ops.sub(this, other, options);
+  sub(...args: AlphaMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.sub(this, args[0]) : as_method(this, ops.sub, args);
   }
   /** Method form of {@link ops.mul}. */
-  mul(other: Tensor | Scalar): Tensor {
-    return ops.mul(this, other);
+  mul(...args: OperandMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.mul(this, args[0]) : as_method(this, ops.mul, args);
   }
   /** Method form of {@link ops.div}. */
-  div(other: Tensor | Scalar, options?: { rounding_mode?: RoundingMode }): Tensor {
-    return ops.div(this, other, options);
+  div(...args: DivMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.div(this, args[0]) : as_method(this, ops.div, args);
   }
   /** Method form of {@link ops.rsub}. */
   rsub(other: Tensor | Scalar): Tensor {
@@ -778,114 +790,124 @@ export class Tensor {
     return (ops.pow as (...a: unknown[]) => Tensor)(this, ...args);
   }
   /** Method form of {@link ops.neg}. */
-  neg(): Tensor {
-    return ops.neg(this);
+  neg(...args: []): Tensor {
+    return args.length === 0 ? ops.neg(this) : as_method(this, ops.neg, args);
   }
   /** Method form of {@link ops.exp}. */
-  exp(): Tensor {
-    return ops.exp(this);
+  exp(...args: []): Tensor {
+    return args.length === 0 ? ops.exp(this) : as_method(this, ops.exp, args);
   }
   /** Method form of {@link ops.log}. */
-  log(): Tensor {
-    return ops.log(this);
+  log(...args: []): Tensor {
+    return args.length === 0 ? ops.log(this) : as_method(this, ops.log, args);
   }
   /** Method form of {@link ops.sqrt}. */
-  sqrt(): Tensor {
-    return ops.sqrt(this);
+  sqrt(...args: []): Tensor {
+    return args.length === 0 ? ops.sqrt(this) : as_method(this, ops.sqrt, args);
   }
   /** Method form of {@link ops.rsqrt}. */
-  rsqrt(): Tensor {
-    return ops.rsqrt(this);
+  rsqrt(...args: []): Tensor {
+    return args.length === 0 ? ops.rsqrt(this) : as_method(this, ops.rsqrt, args);
   }
   /** Method form of {@link ops.abs}. */
-  abs(): Tensor {
-    return ops.abs(this);
+  abs(...args: []): Tensor {
+    return args.length === 0 ? ops.abs(this) : as_method(this, ops.abs, args);
   }
   /** Method form of {@link ops.sign}. */
-  sign(): Tensor {
-    return ops.sign(this);
+  sign(...args: []): Tensor {
+    return args.length === 0 ? ops.sign(this) : as_method(this, ops.sign, args);
   }
   /** Method form of {@link ops.reciprocal}. */
-  reciprocal(): Tensor {
-    return ops.reciprocal(this);
+  reciprocal(...args: []): Tensor {
+    return args.length === 0 ? ops.reciprocal(this) : as_method(this, ops.reciprocal, args);
   }
   /** Method form of {@link ops.square}. */
-  square(): Tensor {
-    return ops.square(this);
+  square(...args: []): Tensor {
+    return args.length === 0 ? ops.square(this) : as_method(this, ops.square, args);
   }
   /** Method form of {@link ops.erf}. */
-  erf(): Tensor {
-    return ops.erf(this);
+  erf(...args: []): Tensor {
+    return args.length === 0 ? ops.erf(this) : as_method(this, ops.erf, args);
   }
   /** Method form of {@link ops.sin}. */
-  sin(): Tensor {
-    return ops.sin(this);
+  sin(...args: []): Tensor {
+    return args.length === 0 ? ops.sin(this) : as_method(this, ops.sin, args);
   }
   /** Method form of {@link ops.cos}. */
-  cos(): Tensor {
-    return ops.cos(this);
+  cos(...args: []): Tensor {
+    return args.length === 0 ? ops.cos(this) : as_method(this, ops.cos, args);
   }
   /** Method form of {@link ops.relu}. */
-  relu(): Tensor {
-    return ops.relu(this);
+  relu(...args: []): Tensor {
+    return args.length === 0 ? ops.relu(this) : as_method(this, ops.relu, args);
   }
   /** Method form of {@link ops.sigmoid}. */
-  sigmoid(): Tensor {
-    return ops.sigmoid(this);
+  sigmoid(...args: []): Tensor {
+    return args.length === 0 ? ops.sigmoid(this) : as_method(this, ops.sigmoid, args);
   }
   /** Method form of {@link ops.tanh}. */
-  tanh(): Tensor {
-    return ops.tanh(this);
+  tanh(...args: []): Tensor {
+    return args.length === 0 ? ops.tanh(this) : as_method(this, ops.tanh, args);
   }
   /** Method form of {@link ops.clamp}. */
-  clamp(min?: number | ClampOptions | null, max?: number | null): Tensor {
-    method_call();
-    return ops.clamp(this, min, max);
+  clamp(...args: ClampMethodArgs): Tensor {
+    return args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number' ? ops.clamp(this, args[0], args[1]) : as_method(this, ops.clamp, args);
   }
   /** Alias of `clamp` (PyTorch's `x.clip`). */
-  clip(min?: number | ClampOptions | null, max?: number | null): Tensor {
-    method_call();
-    return ops.clamp(this, min, max);
+  clip(...args: ClampMethodArgs): Tensor {
+    return args.length === 2 && typeof args[0] === 'number' && typeof args[1] === 'number' ? ops.clip(this, args[0], args[1]) : as_method(this, ops.clip, args);
   }
   /** Method form of {@link ops.maximum}. */
-  maximum(other: Tensor): Tensor {
-    return ops.maximum(this, other);
+  maximum(...args: TensorPairMethodArgs): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.maximum(this, args[0]) : as_method(this, ops.maximum, args);
   }
   /** Method form of {@link ops.minimum}. */
-  minimum(other: Tensor): Tensor {
-    return ops.minimum(this, other);
+  minimum(...args: TensorPairMethodArgs): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.minimum(this, args[0]) : as_method(this, ops.minimum, args);
   }
   /** Method form of {@link ops.gt}. */
-  gt(other: Tensor | Scalar): Tensor {
-    return ops.gt(this, other);
+  gt(...args: OperandMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.gt(this, args[0]) : as_method(this, ops.gt, args);
   }
   /** Method form of {@link ops.lt}. */
-  lt(other: Tensor | Scalar): Tensor {
-    return ops.lt(this, other);
+  lt(...args: OperandMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.lt(this, args[0]) : as_method(this, ops.lt, args);
   }
   /** Method form of {@link ops.ge}. */
-  ge(other: Tensor | Scalar): Tensor {
-    return ops.ge(this, other);
+  ge(...args: OperandMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.ge(this, args[0]) : as_method(this, ops.ge, args);
   }
   /** Method form of {@link ops.le}. */
-  le(other: Tensor | Scalar): Tensor {
-    return ops.le(this, other);
+  le(...args: OperandMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.le(this, args[0]) : as_method(this, ops.le, args);
   }
   /** Method form of {@link ops.eq}. */
-  eq(other: Tensor | Scalar): Tensor {
-    return ops.eq(this, other);
+  eq(...args: OperandMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.eq(this, args[0]) : as_method(this, ops.eq, args);
   }
   /** Method form of {@link ops.ne}. */
-  ne(other: Tensor | Scalar): Tensor {
-    return ops.ne(this, other);
+  ne(...args: OperandMethodArgs): Tensor {
+    return args.length === 1 && is_operand(args[0]) ? ops.ne(this, args[0]) : as_method(this, ops.ne, args);
   }
   /** Method form of {@link ops.logical_not}. */
-  logical_not(): Tensor {
-    return ops.logical_not(this);
+  logical_not(...args: []): Tensor {
+    return args.length === 0 ? ops.logical_not(this) : as_method(this, ops.logical_not, args);
   }
   /** Method form of {@link ops.isnan}. */
-  isnan(): Tensor {
-    return ops.isnan(this);
+  isnan(...args: []): Tensor {
+    return args.length === 0 ? ops.isnan(this) : as_method(this, ops.isnan, args);
+  }
+  /** Method form of {@link ops.log1p}. */
+  log1p(...args: []): Tensor {
+    return args.length === 0 ? ops.log1p(this) : as_method(this, ops.log1p, args);
+  }
+  /** Method form of {@link ops.logical_and}. */
+  logical_and(...args: TensorPairMethodArgs): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.logical_and(this, args[0]) : as_method(this, ops.logical_and, args);
+  }
+  /** Method form of {@link ops.logical_or}. */
+  logical_or(...args: TensorPairMethodArgs): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.logical_or(this, args[0]) : as_method(this, ops.logical_or, args);
   }
 
   // ---- reductions -----------------------------------------------------------------------------------
@@ -949,8 +971,8 @@ export class Tensor {
     return ops.allclose(this, ...args);
   }
   /** Method form of {@link ops.equal}: same shape and same values. */
-  equal(other: Tensor): boolean {
-    return ops.equal(this, other);
+  equal(...args: TensorPairMethodArgs): boolean {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.equal(this, args[0]) : as_method(this, ops.equal, args);
   }
   /** Method form of {@link ops.argmax}. */
   argmax(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
@@ -997,24 +1019,28 @@ export class Tensor {
     return (ops.matmul as (...a: unknown[]) => Tensor)(this, ...args);
   }
   /** Method form of {@link ops.mm}. */
-  mm(other: Tensor): Tensor {
-    return ops.mm(this, other);
+  mm(...args: PyArgs<[mat2: Tensor], { mat2?: Tensor }>): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.mm(this, args[0]) : as_method(this, ops.mm, args);
   }
   /** Method form of {@link ops.mv}. */
-  mv(other: Tensor): Tensor {
-    return ops.mv(this, other);
+  mv(...args: PyArgs<[vec: Tensor], { vec?: Tensor }>): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.mv(this, args[0]) : as_method(this, ops.mv, args);
   }
   /** Method form of {@link ops.dot}. */
-  dot(other: Tensor): Tensor {
-    return ops.dot(this, other);
+  dot(...args: PyArgs<[tensor: Tensor], { tensor?: Tensor }>): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.dot(this, args[0]) : as_method(this, ops.dot, args);
+  }
+  /** Method form of {@link ops.addmm}. */
+  addmm(...args: PyArgs<[mat1: Tensor, mat2: Tensor], { mat1?: Tensor; mat2?: Tensor; beta?: Scalar; alpha?: Scalar }>): Tensor {
+    return as_method(this, ops.addmm, args);
   }
   /** Method form of {@link ops.bmm}. */
-  bmm(other: Tensor): Tensor {
-    return ops.bmm(this, other);
+  bmm(...args: PyArgs<[mat2: Tensor], { mat2?: Tensor }>): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? ops.bmm(this, args[0]) : as_method(this, ops.bmm, args);
   }
   /** Method form of {@link ops.baddbmm}. */
-  baddbmm(batch1: Tensor, batch2: Tensor, options?: { beta?: number; alpha?: number }): Tensor {
-    return ops.baddbmm(this, batch1, batch2, options);
+  baddbmm(...args: PyArgs<[batch1: Tensor, batch2: Tensor], { batch1?: Tensor; batch2?: Tensor; beta?: Scalar; alpha?: Scalar }>): Tensor {
+    return as_method(this, ops.baddbmm, args);
   }
   /** Method form of {@link ops.tril}. */
   tril(...args: PyArgs<[diagonal: number], { diagonal?: number }>): Tensor {
@@ -1378,67 +1404,69 @@ export class Tensor {
     return ops.scatter_add_(this, ...args);
   }
   /** Method form of {@link ops.masked_fill}. */
-  masked_fill(mask: Tensor, value: Scalar | Tensor): Tensor {
-    return ops.masked_fill(this, mask, value);
+  masked_fill(...args: PyArgs<[mask: Tensor, value: Scalar | Tensor], { mask?: Tensor; value?: Scalar | Tensor }>): Tensor {
+    return as_method(this, ops.masked_fill, args);
   }
   /** `torch.where(condition, this, other)`: this tensor's values where `condition` holds, `other`'s elsewhere. */
-  where(condition: Tensor, other: Tensor | number): Tensor {
-    return ops.where(condition, this, other);
+  where(...args: PyArgs<[condition: Tensor, other: Tensor | Scalar], { condition?: Tensor; other?: Tensor | Scalar }>): Tensor {
+    if (args.length === 2 && args[0] instanceof Tensor && is_operand(args[1])) return ops.where(args[0], this, args[1]);
+    const a = (where_method ??= signature('where(Tensor input, Tensor condition, Tensor|Scalar other)')).parse([this, ...args], { method: true });
+    return ops.where(a.condition, this, a.other);
   }
 
   // ---- in-place -------------------------------------------------------------------------------------
 
   /** Method form of {@link ops.add_}. */
-  add_(other: Tensor | Scalar, options?: { alpha?: number }): this {
-    return ops.add_(this, other, options);
+  add_(...args: AlphaMethodArgs): this {
+    return args.length === 1 && is_operand(args[0]) ? ops.add_(this, args[0]) : as_method(this, ops.add_, args) as this;
   }
   /** Method form of {@link ops.sub_}. */
-  sub_(other: Tensor | Scalar, options?: { alpha?: number }): this {
-    return ops.sub_(this, other, options);
+  sub_(...args: AlphaMethodArgs): this {
+    return args.length === 1 && is_operand(args[0]) ? ops.sub_(this, args[0]) : as_method(this, ops.sub_, args) as this;
   }
   /** Method form of {@link ops.mul_}. */
-  mul_(other: Tensor | Scalar): this {
-    return ops.mul_(this, other);
+  mul_(...args: OperandMethodArgs): this {
+    return args.length === 1 && is_operand(args[0]) ? ops.mul_(this, args[0]) : as_method(this, ops.mul_, args) as this;
   }
   /** Method form of {@link ops.div_}. */
-  div_(other: Tensor | Scalar, options?: { rounding_mode?: RoundingMode }): this {
-    return ops.div_(this, other, options);
+  div_(...args: DivMethodArgs): this {
+    return args.length === 1 && is_operand(args[0]) ? ops.div_(this, args[0]) : as_method(this, ops.div_, args) as this;
   }
   /** Method form of {@link ops.relu_}. */
-  relu_(): this {
-    return ops.relu_(this);
+  relu_(...args: []): this {
+    return args.length === 0 ? ops.relu_(this) : as_method(this, ops.relu_, args) as this;
   }
   /** Method form of {@link ops.sin_}. */
-  sin_(): this {
-    return ops.sin_(this);
+  sin_(...args: []): this {
+    return args.length === 0 ? ops.sin_(this) : as_method(this, ops.sin_, args) as this;
   }
   /** Method form of {@link ops.cos_}. */
-  cos_(): this {
-    return ops.cos_(this);
+  cos_(...args: []): this {
+    return args.length === 0 ? ops.cos_(this) : as_method(this, ops.cos_, args) as this;
   }
   /** Method form of {@link ops.sqrt_}. */
-  sqrt_(): this {
-    return ops.sqrt_(this);
+  sqrt_(...args: []): this {
+    return args.length === 0 ? ops.sqrt_(this) : as_method(this, ops.sqrt_, args) as this;
   }
   /** Method form of {@link ops.log_}. */
-  log_(): this {
-    return ops.log_(this);
+  log_(...args: []): this {
+    return args.length === 0 ? ops.log_(this) : as_method(this, ops.log_, args) as this;
   }
   /** Method form of {@link ops.reciprocal_}. */
-  reciprocal_(): this {
-    return ops.reciprocal_(this);
+  reciprocal_(...args: []): this {
+    return args.length === 0 ? ops.reciprocal_(this) : as_method(this, ops.reciprocal_, args) as this;
   }
   /** Method form of {@link ops.neg_}. */
-  neg_(): this {
-    return ops.neg_(this);
+  neg_(...args: []): this {
+    return args.length === 0 ? ops.neg_(this) : as_method(this, ops.neg_, args) as this;
   }
   /** Method form of {@link ops.abs_}. */
-  abs_(): this {
-    return ops.abs_(this);
+  abs_(...args: []): this {
+    return args.length === 0 ? ops.abs_(this) : as_method(this, ops.abs_, args) as this;
   }
   /** Method form of {@link ops.pow_}. */
-  pow_(exponent: Tensor | Scalar): this {
-    return ops.pow_(this, exponent);
+  pow_(...args: OperandMethodArgs): this {
+    return args.length === 1 && is_operand(args[0]) ? ops.pow_(this, args[0]) : as_method(this, ops.pow_, args) as this;
   }
   /** Method form of {@link ops.t_}: transposes in place (TBackward1). */
   t_(): this {
@@ -1470,20 +1498,20 @@ export class Tensor {
     return ops.squeeze_(this, ...args);
   }
   /** In-place `exp` (recorded as ExpBackward0, as PyTorch's `exp_`). */
-  exp_(): this {
-    return ops.exp_(this);
+  exp_(...args: []): this {
+    return args.length === 0 ? ops.exp_(this) : as_method(this, ops.exp_, args) as this;
   }
   /** In-place `sigmoid` (recorded as SigmoidBackward0). */
-  sigmoid_(): this {
-    return ops.sigmoid_(this);
+  sigmoid_(...args: []): this {
+    return args.length === 0 ? ops.sigmoid_(this) : as_method(this, ops.sigmoid_, args) as this;
   }
   /** In-place `tanh` (recorded as TanhBackward0). */
-  tanh_(): this {
-    return ops.tanh_(this);
+  tanh_(...args: []): this {
+    return args.length === 0 ? ops.tanh_(this) : as_method(this, ops.tanh_, args) as this;
   }
   /** Method form of {@link ops.clamp_}. */
-  clamp_(min?: number | ClampOptions | null, max?: number | null): this {
-    return ops.clamp_(this, min, max);
+  clamp_(...args: ClampMethodArgs): this {
+    return as_method(this, ops.clamp_, args) as this;
   }
   /** Fills with zeros in place (FillBackward2) and returns this tensor. */
   zero_(): this {

@@ -87,6 +87,12 @@ export const OP_CASES: Record<string, OpCase> = {
     inputs: () => [away_from(leaf([3, 4]), [-0.5, 0.7])],
     fn: (a) => [a!.clamp(-0.5, 0.7), a!.clamp({ min: -0.5 }), a!.clip({ max: 0.7 }).mul(a!)],
   },
+  // tensor bounds (ClampBackward0): broadcast, each bound getting the gradient where it binds
+  clamp_tensor_bounds: {
+    ops: ['clamp', 'clamp_'],
+    inputs: () => [away_from(leaf([3, 4]), [-0.5, 0.5], 0.15), f64([-0.5, -0.4, -0.6, -0.45]).requires_grad_(), f64([0.5, 0.6, 0.4]).reshape(3, 1).requires_grad_()],
+    fn: (x, lo, hi) => [torch.clamp(x!, lo!, hi!), x!.clamp({ min: lo! }), copy(x!).clamp_({ max: hi! })],
+  },
   dropout: {
     ops: ['dropout'],
     inputs: () => [leaf([3, 4])],
@@ -369,7 +375,7 @@ export const OP_CASES: Record<string, OpCase> = {
   mm: { ops: ['mm'], inputs: () => [leaf([3, 4]), leaf([4, 2])], fn: (a, b) => [a!.mm(b!), a!.mm(b!).mul(a!.sum())] },
   mv_dot: { ops: ['mv', 'dot'], inputs: () => [leaf([3, 4]), leaf([4])], fn: (a, v) => [a!.mv(v!), v!.dot(v!.mul(2)), a!.mv(v!).mul(v!.dot(v!))] },
   bmm: { ops: ['bmm'], inputs: () => [leaf([2, 3, 4]), leaf([2, 4, 5])], fn: (a, b) => a!.bmm(b!) },
-  addmm: { ops: ['addmm'], inputs: () => [leaf([2]), leaf([3, 4]), leaf([4, 2])], fn: (c, a, b) => torch.addmm(c!, a!, b!) },
+  addmm: { ops: ['addmm'], inputs: () => [leaf([2]), leaf([3, 4]), leaf([4, 2])], fn: (c, a, b) => [torch.addmm(c!, a!, b!), c!.addmm(a!, b!, { beta: 0.5, alpha: 2 })] },
   matmul_1d_2d: { ops: ['matmul'], inputs: () => [leaf([4]), leaf([4, 5])], fn: (a, b) => torch.matmul(a!, b!) },
   matmul_batched: { ops: ['matmul'], inputs: () => [leaf([2, 1, 3, 4]), leaf([3, 4, 2])], fn: (a, b) => [torch.matmul(a!, b!), torch.matmul(a!, b!).pow(2)] },
   matmul_3d_2d: { ops: ['matmul'], inputs: () => [leaf([2, 3, 4]), leaf([4, 5])], fn: (a, b) => torch.matmul(a!, b!) },
@@ -669,7 +675,7 @@ const reason = (why: string, names: string): void => {
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad constructor');
 reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled inference_mode is_inference_mode_enabled is_inference is_anomaly_enabled is_anomaly_check_nan_enabled manual_seed seed initial_seed get_rng_state set_rng_state get_default_dtype set_default_dtype promote_types can_cast result_type result_names float_dtype len TorchDType dtype dtype_object dtype_name kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running wasm_kernel_kind format_tensor set_printoptions warn toString is_tensor');
 reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implicit_softmax_dim');
-reason('the shared PyTorch signature parser', 'signature Signature method_call is_plain_object py_type_name class_name legacy_reduction');
+reason('the shared PyTorch signature parser', 'signature Signature overloads Overloads method_call is_plain_object py_type_name class_name legacy_reduction');
 reason('devices (CPU only), not ops', 'Device device check_device is_device_like set_default_device get_default_device');
 reason('device moves and legacy type names: cpu() is the identity, cuda() and half() raise, type(dtype) is to(dtype)', 'cpu cuda half type');
 reason('printing helpers', 'Size object_address py_repr number_repr as_tuple as_list is_py_list as_ordered_dict as_named_tuple set_repr');
@@ -680,7 +686,7 @@ reason('raw kernel maps that never record (the building blocks of recorded ops)'
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
 reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
-reason('bool or int64 results, which carry no gradient', 'searchsorted multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_or isnan argmax argmin long bool');
+reason('bool or int64 results, which carry no gradient', 'searchsorted multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_and logical_or isnan argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_ exponential_ random_ geometric_ log_normal_ cauchy_ bernoulli_');
 reason('samplers: outputs are new leaves (torch.normal with a mean or std that requires grad records no NormalBackward here)', 'bernoulli normal randint_like');
 reason('sampling plumbing (the samplers and dropout built on them have rows or reasons)', 'fill_inplace dropout_noise');

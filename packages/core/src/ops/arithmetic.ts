@@ -6,8 +6,9 @@ import { kernels } from '../kernels/backend.js';
 import type { BinaryOp, UnaryOp } from '../kernels/js/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { empty, record, scalar_tensor } from './record.js';
-import { py_type_name, signature, type PyArgs } from '../signature.js';
+import { overloads, py_type_name, signature, type PyArgs, type Signature } from '../signature.js';
 import { write_op_out } from './out_arg.js';
+import { plain_operands, plain_tensors, unary_arg, type OperandArgs, type TensorPairArgs, type UnaryArgs } from './call_args.js';
 
 /** Ops whose results are already 0 or 1: only arithmetic into a bool result needs the values squashed. */
 const BOOL_VALUED = new Set<UnaryOp | BinaryOp>([
@@ -60,9 +61,11 @@ export type Scalar = number | boolean;
  * @example
  * torch.result_type(torch.tensor([1], { dtype: 'int64' }), 0.5); // torch.float32
  */
-export function result_type(...operands: (Tensor | Scalar)[]): TorchDType {
-  return dtype_object(result_names(...operands));
+export function result_type(...args: PyArgs<[tensor: Tensor | Scalar, other: Tensor | Scalar], { tensor?: Tensor | Scalar; other?: Tensor | Scalar }>): TorchDType {
+  const { tensor, other } = RESULT_TYPE.parse(args);
+  return dtype_object(result_names(tensor, other));
 }
+const RESULT_TYPE = signature<{ tensor: Tensor | Scalar; other: Tensor | Scalar }>('result_type(Tensor|Scalar tensor, Tensor|Scalar other)');
 
 /**
  * The name of `result_type(...operands)`'s dtype, as ops use it.
@@ -98,17 +101,32 @@ export function float_dtype(t: DType): DType {
   return is_floating(t) ? t : default_dtype_name();
 }
 
-function check_tensor(x: unknown, what: string): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${what}(): argument 'input' must be Tensor, not ${x === null ? 'None' : typeof x}`);
-}
-
-function check_number(x: unknown, what: string): asserts x is Scalar {
-  if (typeof x !== 'number' && typeof x !== 'boolean') throw new TypeError(`${what}(): argument 'other' must be Tensor or Number, not ${x === null ? 'None' : typeof x}`);
-}
-
 /** PyTorch refuses a fractional `alpha` when the op computes in an integral or bool dtype. */
 function check_alpha(dtype: DType, alpha: number): void {
   if (!is_floating(dtype) && !Number.isInteger(alpha)) throw new Error('For integral input tensors, argument alpha must not be a floating point number.');
+}
+
+interface AlphaParsed { input: Tensor; other: Tensor | Scalar; alpha: Scalar; out: Tensor | null }
+/** The arguments of `torch.add` / `torch.sub`: `(input, other, *, alpha=1, out=None)`. */
+export type AlphaArgs = PyArgs<[input: Tensor, other: Tensor | Scalar], {
+  input?: Tensor;
+  other?: Tensor | Scalar;
+  /** The multiplier of `other` (default 1; a fraction raises for integral results). */
+  alpha?: Scalar;
+  /** Write the result into this tensor (not differentiable). */
+  out?: Tensor | null;
+}>;
+/** The same as a Tensor method (`a.add(b, { alpha: 2 })`) and its in-place form. */
+export type AlphaMethodArgs = PyArgs<[other: Tensor | Scalar], { other?: Tensor | Scalar; alpha?: Scalar }>;
+const ADD = signature<AlphaParsed>('add(Tensor input, Tensor|Scalar other, *, Scalar alpha=1, Tensor? out=None)');
+const SUB = signature<AlphaParsed>('sub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1, Tensor? out=None)');
+const RSUB = signature<AlphaParsed>('rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1)');
+
+/** Runs an `alpha` op (add, sub) on a parsed call, into `out` when given. */
+function with_alpha(sig: Signature<AlphaParsed>, args: readonly unknown[], op: (x: Tensor, other: Tensor | Scalar, alpha: number) => Tensor): Tensor {
+  const a = sig.parse(args);
+  if (a.out !== null && a.out !== undefined) return write_op_out(sig.name, a.out, op, a.input, a.other, Number(a.alpha));
+  return op(a.input, a.other, Number(a.alpha));
 }
 
 /**
@@ -117,13 +135,14 @@ function check_alpha(dtype: DType, alpha: number): void {
  * @example
  * torch.add(a, b); a.add(1); a.add(b, { alpha: 2 });
  */
-export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number; out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_op_out('add', options.out, add, x, other, { alpha: options.alpha ?? 1 });
-  if (tracing) return trace_op('aten::add', add, [x, other, options]);
-  check_tensor(x, 'add');
-  const alpha = options.alpha ?? 1;
+export function add(...args: AlphaArgs): Tensor {
+  if (plain_operands(args)) return add_impl(args[0] as Tensor, args[1] as Tensor | number, 1);
+  return with_alpha(ADD, args, add_impl);
+}
+
+function add_impl(x: Tensor, other: Tensor | Scalar, alpha: number): Tensor {
+  if (tracing) return trace_op('aten::add', add, alpha === 1 ? [x, other] : [x, other, { alpha }]);
   if (!(other instanceof Tensor)) {
-    check_number(other, 'add');
     const dtype = promote_with_scalar(x._dtype, other);
     check_alpha(dtype, alpha);
     const out = map_unary(x, 'add_s', dtype, Number(other) * alpha);
@@ -140,20 +159,20 @@ export function add(x: Tensor, other: Tensor | Scalar, options: { alpha?: number
 /**
  * `input - alpha * other` with broadcasting (SubBackward0). Two bool tensors raise, as in PyTorch.
  *
- * @param x - the input
- * @param other - a tensor or number
- * @param options - `alpha`: the multiplier of `other` (default 1; a fraction raises for integral results)
- * @returns a new tensor of the promoted dtype
+ * Arguments: `(input, other, *, alpha=1, out=None)`, `alpha` the multiplier of `other` (a fraction raises for
+ * integral results); returns a new tensor of the promoted dtype.
+ *
  * @example
  * torch.sub(torch.tensor([5, 7]), torch.tensor([1, 2]), { alpha: 2 }); // [3, 3]
  */
-export function sub(x: Tensor, other: Tensor | Scalar, options: { alpha?: number; out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_op_out('sub', options.out, sub, x, other, { alpha: options.alpha ?? 1 });
-  if (tracing) return trace_op('aten::sub', sub, [x, other, options]);
-  check_tensor(x, 'sub');
-  const alpha = options.alpha ?? 1;
+export function sub(...args: AlphaArgs): Tensor {
+  if (plain_operands(args)) return sub_impl(args[0] as Tensor, args[1] as Tensor | number, 1);
+  return with_alpha(SUB, args, sub_impl);
+}
+
+function sub_impl(x: Tensor, other: Tensor | Scalar, alpha: number): Tensor {
+  if (tracing) return trace_op('aten::sub', sub, alpha === 1 ? [x, other] : [x, other, { alpha }]);
   if (!(other instanceof Tensor)) {
-    check_number(other, 'sub');
     const dtype = promote_with_scalar(x._dtype, other);
     check_sub(x._dtype, scalar_dtype(other));
     check_alpha(dtype, alpha);
@@ -178,37 +197,48 @@ function check_sub(a: DType, b: DType): void {
 }
 
 /**
- * `other - input`: Python's `s - x` for a number `s` (RsubBackward1); with a tensor `other` it is `sub(other, x)`.
+ * `other - alpha * input`: Python's `s - x` for a number `s` (RsubBackward1); with a tensor `other` it is
+ * `sub(other, x, { alpha })`.
  *
  * @example
  * torch.rsub(torch.tensor([1, 2]), 10); // [9, 8]
  */
-export function rsub(x: Tensor, other: Tensor | Scalar): Tensor {
-  if (tracing) return trace_op('aten::rsub', rsub, [x, other]);
-  if (other instanceof Tensor) return sub(other, x);
-  check_number(other, 'rsub');
+export function rsub(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], { input?: Tensor; other?: Tensor | Scalar; alpha?: Scalar }>): Tensor {
+  if (plain_operands(args)) return rsub_impl(args[0] as Tensor, args[1] as Tensor | number, 1);
+  return with_alpha(RSUB, args, rsub_impl);
+}
+
+function rsub_impl(x: Tensor, other: Tensor | Scalar, alpha: number): Tensor {
+  if (tracing) return trace_op('aten::rsub', rsub, alpha === 1 ? [x, other] : [x, other, { alpha }]);
+  if (other instanceof Tensor) return sub_impl(other, x, alpha);
   const dtype = promote_with_scalar(x._dtype, other);
   check_sub(scalar_dtype(other), x._dtype);
-  const out = map_unary(x, 'rsub_s', dtype, Number(other));
-  record('RsubBackward1', [x], [out], (_c, [g]) => [neg(g!)]);
+  check_alpha(dtype, alpha);
+  const scaled = alpha === 1 ? x : map_unary(x, 'mul_s', dtype, alpha);
+  const out = map_unary(scaled, 'rsub_s', dtype, Number(other));
+  record('RsubBackward1', [x], [out], (_c, [g]) => [alpha === 1 ? neg(g!) : mul(g!, -alpha)]);
   return out;
 }
 
 /**
  * Elementwise product with broadcasting (MulBackward0): Python's `x * other`.
  *
- * @param x - the input
- * @param other - a tensor (broadcast against `x`) or a number
- * @returns a new tensor of the promoted dtype
+ * Arguments: `(input, other, *, out=None)`, `other` a tensor (broadcast against `input`) or a number.
+ *
  * @example
  * torch.mul(torch.tensor([1, 2]), torch.tensor([[3], [4]])); // [[3, 6], [4, 8]]
  */
-export function mul(x: Tensor, other: Tensor | Scalar, options: { out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_op_out('mul', options.out, mul, x, other);
+export function mul(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], { input?: Tensor; other?: Tensor | Scalar; out?: Tensor | null }>): Tensor {
+  if (plain_operands(args)) return mul_impl(args[0] as Tensor, args[1] as Tensor | number);
+  const a = MUL.parse(args);
+  if (a.out !== null) return write_op_out('mul', a.out, mul_impl, a.input, a.other);
+  return mul_impl(a.input, a.other);
+}
+const MUL = signature<{ input: Tensor; other: Tensor | Scalar; out: Tensor | null }>('mul(Tensor input, Tensor|Scalar other, *, Tensor? out=None)');
+
+function mul_impl(x: Tensor, other: Tensor | Scalar): Tensor {
   if (tracing) return trace_op('aten::mul', mul, [x, other]);
-  check_tensor(x, 'mul');
   if (!(other instanceof Tensor)) {
-    check_number(other, 'mul');
     const s = Number(other);
     const out = map_unary(x, 'mul_s', promote_with_scalar(x._dtype, other), s);
     // PyTorch saves the wrapped scalar operand, so a second backward without retain_graph raises E2
@@ -240,15 +270,23 @@ export type RoundingMode = 'trunc' | 'floor' | null;
  * @example
  * torch.div(a, b); a.div(2, { rounding_mode: 'floor' });
  */
-export function div(x: Tensor, other: Tensor | Scalar, options: { rounding_mode?: RoundingMode; out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_op_out('div', options.out, div, x, other, { rounding_mode: options.rounding_mode ?? null });
-  if (tracing) return trace_op('aten::div', div, [x, other, options]);
-  check_tensor(x, 'div');
-  const mode = options.rounding_mode ?? null;
+export function div(...args: DivArgs): Tensor {
+  if (plain_operands(args)) return div_impl(args[0] as Tensor, args[1] as Tensor | number, null);
+  const a = DIV.parse(args);
+  if (a.out !== null) return write_op_out('div', a.out, div_impl, a.input, a.other, a.rounding_mode);
+  return div_impl(a.input, a.other, a.rounding_mode);
+}
+/** The arguments of `torch.div`: `(input, other, *, rounding_mode=None, out=None)`. */
+export type DivArgs = PyArgs<[input: Tensor, other: Tensor | Scalar], { input?: Tensor; other?: Tensor | Scalar; rounding_mode?: RoundingMode; out?: Tensor | null }>;
+/** The same as a Tensor method and its in-place form. */
+export type DivMethodArgs = PyArgs<[other: Tensor | Scalar], { other?: Tensor | Scalar; rounding_mode?: RoundingMode }>;
+const DIV = signature<{ input: Tensor; other: Tensor | Scalar; rounding_mode: RoundingMode; out: Tensor | null }>('div(Tensor input, Tensor|Scalar other, *, str? rounding_mode=None, Tensor? out=None)');
+
+function div_impl(x: Tensor, other: Tensor | Scalar, mode: RoundingMode): Tensor {
+  if (tracing) return trace_op('aten::div', div, mode === null ? [x, other] : [x, other, { rounding_mode: mode }]);
   if (mode !== null && mode !== 'trunc' && mode !== 'floor') {
     throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
   }
-  if (!(other instanceof Tensor)) check_number(other, 'div');
   const dtype = other instanceof Tensor ? result_names(x, other) : promote_with_scalar(x._dtype, other);
   if (mode !== null) return div_rounded(x, other, dtype, mode);
   if (!(other instanceof Tensor)) {
@@ -362,7 +400,8 @@ function log_raw(x: Tensor): Tensor {
  * @example
  * torch.neg(torch.tensor([1, -2])); // [-1, 2]
  */
-export function neg(x: Tensor): Tensor {
+export function neg(...args: UnaryArgs): Tensor {
+  const x = unary_arg('neg', args);
   if (tracing) return trace_op('aten::neg', neg, [x]);
   if (x._dtype === 'bool') throw new Error('Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
   const out = map_unary(x, 'neg', x._dtype);
@@ -376,9 +415,23 @@ export function neg(x: Tensor): Tensor {
  * @example
  * torch.maximum(torch.tensor([1, 5]), torch.tensor([3, 2])); // [3, 5]
  */
-export function maximum(x: Tensor, y: Tensor): Tensor {
+export function maximum(...args: TensorPairArgs): Tensor {
+  const [x, y] = tensor_pair(MAXIMUM, args);
   if (tracing) return trace_op('aten::maximum', maximum, [x, y]);
   return extremum(x, y, true);
+}
+type PairParsed = { input: Tensor; other: Tensor };
+const MAXIMUM = signature<PairParsed>('maximum(Tensor input, Tensor other)');
+const MINIMUM = signature<PairParsed>('minimum(Tensor input, Tensor other)');
+const LOGICAL_AND = signature<PairParsed>('logical_and(Tensor input, Tensor other)');
+const LOGICAL_OR = signature<PairParsed>('logical_or(Tensor input, Tensor other)');
+const EQUAL = signature<PairParsed>('equal(Tensor input, Tensor other)');
+
+/** The two tensors of `op(input, other)`, positional or by keyword. */
+function tensor_pair(sig: Signature<PairParsed>, args: readonly unknown[]): [Tensor, Tensor] {
+  if (plain_tensors(args)) return args as [Tensor, Tensor];
+  const a = sig.parse(args);
+  return [a.input, a.other];
 }
 /**
  * Elementwise minimum of two broadcast tensors (MinimumBackward0); ties split the gradient in half.
@@ -386,7 +439,8 @@ export function maximum(x: Tensor, y: Tensor): Tensor {
  * @example
  * torch.minimum(torch.tensor([1, 5]), torch.tensor([3, 2])); // [1, 2]
  */
-export function minimum(x: Tensor, y: Tensor): Tensor {
+export function minimum(...args: TensorPairArgs): Tensor {
+  const [x, y] = tensor_pair(MINIMUM, args);
   if (tracing) return trace_op('aten::minimum', minimum, [x, y]);
   return extremum(x, y, false);
 }
@@ -402,10 +456,27 @@ function extremum(x: Tensor, y: Tensor, is_max: boolean): Tensor {
   return out;
 }
 
-function compare(x: Tensor, other: Tensor | Scalar, op: 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne'): Tensor {
+type CompareOp = 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne';
+type CompareParsed = { input: Tensor; other: Tensor | Scalar };
+const COMPARE: Record<CompareOp, Signature<CompareParsed>> = {
+  gt: signature('gt(Tensor input, Tensor|Scalar other)'),
+  lt: signature('lt(Tensor input, Tensor|Scalar other)'),
+  ge: signature('ge(Tensor input, Tensor|Scalar other)'),
+  le: signature('le(Tensor input, Tensor|Scalar other)'),
+  eq: signature('eq(Tensor input, Tensor|Scalar other)'),
+  ne: signature('ne(Tensor input, Tensor|Scalar other)'),
+};
+
+/** A comparison call `op(input, other)`, positional or by keyword. */
+function compare_call(args: readonly unknown[], op: CompareOp): Tensor {
+  if (plain_operands(args)) return compare(args[0] as Tensor, args[1] as Tensor | number, op);
+  const a = COMPARE[op].parse(args);
+  return compare(a.input, a.other, op);
+}
+
+function compare(x: Tensor, other: Tensor | Scalar, op: CompareOp): Tensor {
   if (tracing) return trace_op(`aten::${op}`, compare, [x, other, op]);
   if (other instanceof Tensor) return map_binary(x, other, op, 'bool');
-  check_number(other, op);
   return map_unary(x, `${op}_s` as UnaryOp, 'bool', Number(other));
 }
 // Comparisons and logical ops return bool tensors and are never recorded (no gradient flows through them).
@@ -413,54 +484,57 @@ function compare(x: Tensor, other: Tensor | Scalar, op: 'gt' | 'lt' | 'ge' | 'le
  * `input > other` elementwise, with broadcasting; a bool tensor. The siblings `lt`, `ge`, `le`, `eq`, `ne`
  * take the same arguments.
  *
- * @param x - the input
- * @param o - a tensor (broadcast against `x`) or a number
+ * Arguments: `(input, other)`, `other` a tensor (broadcast against `input`) or a number.
+ *
  * @example
  * torch.gt(torch.tensor([1, 2, 3]), 2); // [false, false, true]
  */
-export const gt = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'gt');
+export const gt = (...args: OperandArgs): Tensor => compare_call(args, 'gt');
 /**
  * `input < other` elementwise, with broadcasting; a bool tensor.
  *
  * @example
  * torch.lt(torch.tensor([1, 2, 3]), 2); // [true, false, false]
  */
-export const lt = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'lt');
+export const lt = (...args: OperandArgs): Tensor => compare_call(args, 'lt');
 /**
  * `input >= other` elementwise, with broadcasting; a bool tensor.
  *
  * @example
  * torch.ge(torch.tensor([1, 2, 3]), 2); // [false, true, true]
  */
-export const ge = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'ge');
+export const ge = (...args: OperandArgs): Tensor => compare_call(args, 'ge');
 /**
  * `input <= other` elementwise, with broadcasting; a bool tensor.
  *
  * @example
  * torch.le(torch.tensor([1, 2, 3]), 2); // [true, true, false]
  */
-export const le = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'le');
+export const le = (...args: OperandArgs): Tensor => compare_call(args, 'le');
 /**
  * `input == other` elementwise, with broadcasting; a bool tensor (NaN never equals). `equal` compares whole tensors.
  *
  * @example
  * torch.eq(torch.tensor([1, 2, 3]), torch.tensor([1, 0, 3])); // [true, false, true]
  */
-export const eq = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'eq');
+export const eq = (...args: OperandArgs): Tensor => compare_call(args, 'eq');
 /**
  * `input != other` elementwise, with broadcasting; a bool tensor.
  *
  * @example
  * torch.ne(torch.tensor([1, 2, 3]), 2); // [true, false, true]
  */
-export const ne = (x: Tensor, o: Tensor | Scalar): Tensor => compare(x, o, 'ne');
+export const ne = (...args: OperandArgs): Tensor => compare_call(args, 'ne');
 /**
  * Elementwise logical NOT: true where `input` is zero (or false); a bool tensor.
  *
  * @example
  * torch.logical_not(torch.tensor([0, 1, 2])); // [true, false, false]
  */
-export const logical_not = (x: Tensor): Tensor => (tracing ? trace_op('aten::logical_not', logical_not, [x]) : map_unary(x, 'logical_not', 'bool'));
+export function logical_not(...args: UnaryArgs): Tensor {
+  const x = unary_arg('logical_not', args);
+  return tracing ? trace_op('aten::logical_not', logical_not, [x]) : map_unary(x, 'logical_not', 'bool');
+}
 /**
  * Elementwise logical AND of two broadcast tensors (non-zero is true); a bool tensor. PyTorch's
  * `torch.logical_and`: despite the trailing underscore this is not in place.
@@ -470,19 +544,32 @@ export const logical_not = (x: Tensor): Tensor => (tracing ? trace_op('aten::log
  */
 export const logical_and_ = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'logical_and', 'bool');
 /**
+ * Elementwise logical AND of two broadcast tensors (non-zero is true); a bool tensor.
+ *
+ * @example
+ * torch.logical_and(torch.tensor([true, true]), torch.tensor([true, false])); // [true, false]
+ */
+export function logical_and(...args: TensorPairArgs): Tensor {
+  const [x, y] = tensor_pair(LOGICAL_AND, args);
+  return map_binary(x, y, 'logical_and', 'bool');
+}
+/**
  * Elementwise logical OR of two broadcast tensors (non-zero is true); a bool tensor.
  *
  * @example
  * torch.logical_or(torch.tensor([0, 0]), torch.tensor([0, 3])); // [false, true]
  */
-export const logical_or = (x: Tensor, y: Tensor): Tensor => map_binary(x, y, 'logical_or', 'bool');
+export function logical_or(...args: TensorPairArgs): Tensor {
+  const [x, y] = tensor_pair(LOGICAL_OR, args);
+  return map_binary(x, y, 'logical_or', 'bool');
+}
 /**
  * True where an element is NaN; a bool tensor.
  *
  * @example
  * torch.isnan(torch.tensor([1, NaN])); // [false, true]
  */
-export const isnan = (x: Tensor): Tensor => map_unary(x, 'isnan', 'bool');
+export const isnan = (...args: UnaryArgs): Tensor => map_unary(unary_arg('isnan', args), 'isnan', 'bool');
 /** The closeness tolerances of `isclose` / `allclose`. */
 export interface CloseOptions {
   /** Relative tolerance (default 1e-5). */
@@ -494,9 +581,11 @@ export interface CloseOptions {
 }
 const ISCLOSE = signature<{ input: Tensor; other: Tensor; rtol: number; atol: number; equal_nan: boolean }>('isclose(Tensor input, Tensor other, float rtol=1e-05, float atol=1e-08, bool equal_nan=False)');
 
+const ALLCLOSE = ISCLOSE.renamed('allclose');
+
 /** Per broadcast element, whether `a` and `b` are close (PyTorch's isclose rule), after its argument checks. */
-function close_flags(args: readonly unknown[]): { shape: number[]; flags: Uint8Array } {
-  const { input: a, other: b, rtol, atol, equal_nan } = ISCLOSE.parse(args);
+function close_flags(sig: typeof ISCLOSE, args: readonly unknown[]): { shape: number[]; flags: Uint8Array } {
+  const { input: a, other: b, rtol, atol, equal_nan } = sig.parse(args);
   if (a._dtype !== b._dtype) throw new Error(`${scalar_type_name(a._dtype)} did not match ${scalar_type_name(b._dtype)}`);
   if (rtol < 0) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
   if (atol < 0) throw new Error(`atol must be greater than or equal to zero, but got ${atol}`);
@@ -521,7 +610,7 @@ function close_flags(args: readonly unknown[]): { shape: number[]; flags: Uint8A
  * torch.isclose(torch.tensor([1, 2]), torch.tensor([1, 2.1])); // [true, false]
  */
 export function isclose(...args: PyArgs<[input: Tensor, other: Tensor, rtol: number, atol: number, equal_nan: boolean], CloseOptions & { input?: Tensor; other?: Tensor }>): Tensor {
-  const { shape, flags } = close_flags(args);
+  const { shape, flags } = close_flags(ISCLOSE, args);
   return Tensor.from_array(flags, shape, 'bool');
 }
 
@@ -532,7 +621,7 @@ export function isclose(...args: PyArgs<[input: Tensor, other: Tensor, rtol: num
  * torch.allclose(torch.tensor([1, 2]), torch.tensor([1, 2.000001])); // true
  */
 export function allclose(...args: PyArgs<[input: Tensor, other: Tensor, rtol: number, atol: number, equal_nan: boolean], CloseOptions & { input?: Tensor; other?: Tensor }>): boolean {
-  return close_flags(args).flags.every((f) => f === 1);
+  return close_flags(ALLCLOSE, args).flags.every((f) => f === 1);
 }
 
 /**
@@ -541,7 +630,8 @@ export function allclose(...args: PyArgs<[input: Tensor, other: Tensor, rtol: nu
  * @example
  * torch.equal(a, a.clone()); // true
  */
-export function equal(a: Tensor, b: Tensor): boolean {
+export function equal(...args: TensorPairArgs): boolean {
+  const [a, b] = tensor_pair(EQUAL, args);
   if (a._shape.length !== b._shape.length || a._shape.some((s, i) => s !== b._shape[i])) return false;
   const ad = a._contiguous_data();
   const bd = b._contiguous_data();
@@ -575,7 +665,15 @@ export function to_dtype(x: Tensor, dtype: DType): Tensor {
  * @example
  * torch.where(x.gt(0), x, y);
  */
-export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar): Tensor {
+export function where(...args: PyArgs<[condition: Tensor, input: Tensor | Scalar, other: Tensor | Scalar], { condition?: Tensor; input?: Tensor | Scalar; other?: Tensor | Scalar }>): Tensor {
+  if (args.length === 3 && args[0] instanceof Tensor && is_operand(args[1]) && is_operand(args[2])) return where_impl(args[0], args[1], args[2]);
+  const a = WHERE.parse(args);
+  return where_impl(a.condition, a.input, a.other);
+}
+const WHERE = signature<{ condition: Tensor; input: Tensor | Scalar; other: Tensor | Scalar }>('where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other)');
+const is_operand = (v: unknown): v is Tensor | number => v instanceof Tensor || typeof v === 'number';
+
+function where_impl(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar): Tensor {
   if (tracing) return trace_op('aten::where', where, [condition, x, y]);
   if (condition._dtype !== 'bool') throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalar_type_name(condition._dtype)}`);
   const dtype = x instanceof Tensor || y instanceof Tensor ? result_names(x, y) : default_dtype_name();
@@ -592,6 +690,7 @@ export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar)
   return out;
 }
 
+const MASKED_FILL = signature<{ input: Tensor; mask: Tensor; value: Scalar | Tensor }>('masked_fill(Tensor input, Tensor mask, Tensor|Scalar value)');
 /**
  * A copy of `input` with `value` where the bool `mask` (broadcast to `input`'s shape) is true
  * (MaskedFillBackward0).
@@ -599,7 +698,9 @@ export function where(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar)
  * @example
  * torch.masked_fill(torch.tensor([1, 2, 3]), torch.tensor([true, false, true]), 0); // [0, 2, 0]
  */
-export function masked_fill(x: Tensor, mask: Tensor, value: Scalar | Tensor): Tensor {
+export function masked_fill(...args: PyArgs<[input: Tensor, mask: Tensor, value: Scalar | Tensor], { input?: Tensor; mask?: Tensor; value?: Scalar | Tensor }>): Tensor {
+  let [x, mask, value] = args as [Tensor, Tensor, Scalar | Tensor];
+  if (!(args.length === 3 && x instanceof Tensor && mask instanceof Tensor && is_operand(value))) ({ input: x, mask, value } = MASKED_FILL.parse(args));
   if (tracing) return trace_op('aten::masked_fill', masked_fill, [x, mask, value]);
   if (value instanceof Tensor) {
     if (value.ndim !== 0) throw new Error(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);

@@ -10,9 +10,10 @@ import { cast_scalar, check_can_cast, is_floating, promote_with_scalar, scalar_t
 import { add, div, float_dtype, mul, neg, pow, result_names, sub, to_dtype, type RoundingMode, type Scalar } from './arithmetic.js';
 import { assert_no_internal_overlap, assert_no_partial_overlap } from './overlap.js';
 import { record } from './record.js';
-import { abs, clamp, cos, exp, log, reciprocal, relu, sigmoid, sin, sqrt, tanh } from './unary.js';
+import { abs, cos, exp, log, reciprocal, relu, sigmoid, sin, sqrt, tanh } from './unary.js';
+import { signature, type PyArgs } from '../signature.js';
+import { plain_operands, unary_arg, type UnaryInplaceArgs } from './call_args.js';
 import { sum_to } from './reduce.js';
-import type { ClampOptions } from './types.js';
 
 /**
  * The checks every in-place op makes before touching memory: PyTorch's memory overlap rules (no element written
@@ -94,7 +95,15 @@ function overlaps(a: TypedArray, b: TypedArray): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
-const no_alpha = (o?: { alpha?: number }): boolean => (o?.alpha ?? 1) === 1;
+/** An in-place op's arguments: `op_(Tensor input, ...)` with `input` typed as the tensor returned. */
+type InplaceArgs<T extends Tensor, P extends readonly unknown[], O> = PyArgs<[input: T, ...P], O & { input?: T }>;
+type AlphaInplaceArgs<T extends Tensor> = InplaceArgs<T, [other: Tensor | Scalar], { other?: Tensor | Scalar; alpha?: Scalar }>;
+interface AlphaInplace { input: Tensor; other: Tensor | Scalar; alpha: Scalar }
+const ADD_ = signature<AlphaInplace>('add_(Tensor input, Tensor|Scalar other, *, Scalar alpha=1)');
+const SUB_ = signature<AlphaInplace>('sub_(Tensor input, Tensor|Scalar other, *, Scalar alpha=1)');
+const MUL_ = signature<{ input: Tensor; other: Tensor | Scalar }>('mul_(Tensor input, Tensor|Scalar other)');
+const DIV_ = signature<{ input: Tensor; other: Tensor | Scalar; rounding_mode: RoundingMode }>('div_(Tensor input, Tensor|Scalar other, *, str? rounding_mode=None)');
+const POW_ = signature<{ input: Tensor; exponent: Tensor | Scalar }>('pow_(Tensor input, Tensor|Scalar exponent)');
 
 // In-place ops write into `self` and return it; the node they record (AddBackward0, …) replaces self's history,
 // and the storage version counter moves, so a backward that saved the old value raises PyTorch's error.
@@ -106,9 +115,10 @@ const no_alpha = (o?: { alpha?: number }): boolean => (o?.alpha ?? 1) === 1;
  * @example
  * const x = torch.zeros([2]); torch.add_(x, 1, { alpha: 3 }); // x is [3, 3]
  */
-export function add_<T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T {
-  if (tracing) return trace_op('aten::add_', add_, [self, other, o]) as T;
-  return apply_inplace(self, [other], false, (a) => add(a, other, o), no_alpha(o) ? 'add' : undefined);
+export function add_<T extends Tensor>(...args: AlphaInplaceArgs<T>): T {
+  const { input: self, other, alpha } = plain_operands(args) ? { input: args[0] as T, other: args[1] as Tensor | number, alpha: 1 } : ADD_.parse(args);
+  if (tracing) return trace_op('aten::add_', add_, args) as T;
+  return apply_inplace(self as T, [other], false, (a) => add(a, other, { alpha }), alpha === 1 ? 'add' : undefined);
 }
 /**
  * In-place `self -= alpha * other` (SubBackward0), with `add_`'s rules.
@@ -117,9 +127,10 @@ export function add_<T extends Tensor>(self: T, other: Tensor | Scalar, o?: { al
  * @example
  * const x = torch.ones([2]); x.sub_(torch.tensor([1, 2])); // x is [0, -1]
  */
-export function sub_<T extends Tensor>(self: T, other: Tensor | Scalar, o?: { alpha?: number }): T {
-  if (tracing) return trace_op('aten::sub_', sub_, [self, other, o]) as T;
-  return apply_inplace(self, [other], false, (a) => sub(a, other, o), no_alpha(o) ? 'sub' : undefined);
+export function sub_<T extends Tensor>(...args: AlphaInplaceArgs<T>): T {
+  const { input: self, other, alpha } = plain_operands(args) ? { input: args[0] as T, other: args[1] as Tensor | number, alpha: 1 } : SUB_.parse(args);
+  if (tracing) return trace_op('aten::sub_', sub_, args) as T;
+  return apply_inplace(self as T, [other], false, (a) => sub(a, other, { alpha }), alpha === 1 ? 'sub' : undefined);
 }
 /**
  * In-place `self *= other` (MulBackward0), with `add_`'s rules.
@@ -128,7 +139,8 @@ export function sub_<T extends Tensor>(self: T, other: Tensor | Scalar, o?: { al
  * @example
  * const x = torch.tensor([1, 2]); x.mul_(3); // x is [3, 6]
  */
-export function mul_<T extends Tensor>(self: T, other: Tensor | Scalar): T {
+export function mul_<T extends Tensor>(...args: InplaceArgs<T, [other: Tensor | Scalar], { other?: Tensor | Scalar }>): T {
+  const [self, other] = plain_operands(args) ? (args as [T, Tensor | number]) : ((a) => [a.input as T, a.other] as const)(MUL_.parse(args));
   if (tracing) return trace_op('aten::mul_', mul_, [self, other]) as T;
   return apply_inplace(self, [other], other instanceof Tensor, (a) => mul(a, other), 'mul');
 }
@@ -140,11 +152,11 @@ export function mul_<T extends Tensor>(self: T, other: Tensor | Scalar): T {
  * @example
  * const x = torch.tensor([3, 6.0]); x.div_(3); // x is [1, 2]
  */
-export function div_<T extends Tensor>(self: T, other: Tensor | Scalar, o: { rounding_mode?: RoundingMode } = {}): T {
-  if (tracing) return trace_op('aten::div_', div_, [self, other, o]) as T;
-  const mode = o.rounding_mode ?? null;
+export function div_<T extends Tensor>(...args: InplaceArgs<T, [other: Tensor | Scalar], { other?: Tensor | Scalar; rounding_mode?: RoundingMode }>): T {
+  const { input: self, other, rounding_mode: mode } = plain_operands(args) ? { input: args[0] as T, other: args[1] as Tensor | number, rounding_mode: null } : DIV_.parse(args);
+  if (tracing) return trace_op('aten::div_', div_, mode === null ? [self, other] : [self, other, { rounding_mode: mode }]) as T;
   const dtype = result_names(self, other);
-  return apply_inplace(self, [other], other instanceof Tensor, (a) => div(a, other, o), mode === null ? 'div' : undefined, mode === null ? float_dtype(dtype) : dtype);
+  return apply_inplace(self as T, [other], other instanceof Tensor, (a) => div(a, other, { rounding_mode: mode }), mode === null ? 'div' : undefined, mode === null ? float_dtype(dtype) : dtype);
 }
 /**
  * In-place `max(self, 0)` (ReluBackward0); bool tensors raise.
@@ -153,7 +165,8 @@ export function div_<T extends Tensor>(self: T, other: Tensor | Scalar, o: { rou
  * @example
  * const x = torch.tensor([-1, 2]); torch.relu_(x); // x is [0, 2]
  */
-export function relu_<T extends Tensor>(self: T): T {
+export function relu_<T extends Tensor>(...args: UnaryInplaceArgs<T>): T {
+  const self = unary_arg<T>('relu_', args);
   if (tracing) return trace_op('aten::relu_', relu_, [self]) as T;
   if (self._dtype === 'bool') throw new Error('Boolean inputs not supported for relu');
   return apply_inplace(self, [], false, (a) => relu(a));
@@ -165,7 +178,8 @@ export function relu_<T extends Tensor>(self: T): T {
  * @example
  * const y = x.clone(); torch.exp_(y);
  */
-export function exp_<T extends Tensor>(self: T): T {
+export function exp_<T extends Tensor>(...args: UnaryInplaceArgs<T>): T {
+  const self = unary_arg<T>('exp_', args);
   if (tracing) return trace_op('aten::exp_', exp_, [self]) as T;
   return apply_inplace(self, [], true, (a) => exp(a));
 }
@@ -180,56 +194,57 @@ function unary_(name: string, self: Tensor, op: (a: Tensor) => Tensor, to_float:
  * @example
  * const y = x.clone(); y.sin_();
  */
-export const sin_ = <T extends Tensor>(self: T): T => unary_('sin_', self, sin, true) as T;
+export const sin_ = <T extends Tensor>(...args: UnaryInplaceArgs<T>): T => unary_('sin_', unary_arg('sin_', args), sin, true) as T;
 /**
  * In-place `cos` (CosBackward0).
  *
  * @example
  * const y = x.clone(); y.cos_();
  */
-export const cos_ = <T extends Tensor>(self: T): T => unary_('cos_', self, cos, true) as T;
+export const cos_ = <T extends Tensor>(...args: UnaryInplaceArgs<T>): T => unary_('cos_', unary_arg('cos_', args), cos, true) as T;
 /**
  * In-place `sqrt` (SqrtBackward0).
  *
  * @example
  * const y = x.clone(); y.sqrt_();
  */
-export const sqrt_ = <T extends Tensor>(self: T): T => unary_('sqrt_', self, sqrt, true) as T;
+export const sqrt_ = <T extends Tensor>(...args: UnaryInplaceArgs<T>): T => unary_('sqrt_', unary_arg('sqrt_', args), sqrt, true) as T;
 /**
  * In-place natural `log` (LogBackward0).
  *
  * @example
  * const y = x.clone(); y.log_();
  */
-export const log_ = <T extends Tensor>(self: T): T => unary_('log_', self, log, true) as T;
+export const log_ = <T extends Tensor>(...args: UnaryInplaceArgs<T>): T => unary_('log_', unary_arg('log_', args), log, true) as T;
 /**
  * In-place `1 / x` (ReciprocalBackward0).
  *
  * @example
  * const y = x.clone(); y.reciprocal_();
  */
-export const reciprocal_ = <T extends Tensor>(self: T): T => unary_('reciprocal_', self, reciprocal, true) as T;
+export const reciprocal_ = <T extends Tensor>(...args: UnaryInplaceArgs<T>): T => unary_('reciprocal_', unary_arg('reciprocal_', args), reciprocal, true) as T;
 /**
  * In-place negation (NegBackward0).
  *
  * @example
  * const y = x.clone(); y.neg_();
  */
-export const neg_ = <T extends Tensor>(self: T): T => unary_('neg_', self, neg, false) as T;
+export const neg_ = <T extends Tensor>(...args: UnaryInplaceArgs<T>): T => unary_('neg_', unary_arg('neg_', args), neg, false) as T;
 /**
  * In-place absolute value (AbsBackward0).
  *
  * @example
  * const y = x.clone(); y.abs_();
  */
-export const abs_ = <T extends Tensor>(self: T): T => unary_('abs_', self, abs, false) as T;
+export const abs_ = <T extends Tensor>(...args: UnaryInplaceArgs<T>): T => unary_('abs_', unary_arg('abs_', args), abs, false) as T;
 /**
  * In-place power (PowBackward0 for a number exponent, PowBackward1 for a tensor one).
  *
  * @example
  * const y = x.clone(); y.pow_(2);
  */
-export function pow_<T extends Tensor>(self: T, exponent: Tensor | Scalar): T {
+export function pow_<T extends Tensor>(...args: InplaceArgs<T, [exponent: Tensor | Scalar], { exponent?: Tensor | Scalar }>): T {
+  const [self, exponent] = plain_operands(args) ? (args as [T, Tensor | number]) : ((a) => [a.input as T, a.exponent] as const)(POW_.parse(args));
   if (tracing) return trace_op('aten::pow_', pow_, [self, exponent]) as T;
   return apply_inplace(self, [exponent], true, (a) => pow(a, exponent));
 }
@@ -240,7 +255,8 @@ export function pow_<T extends Tensor>(self: T, exponent: Tensor | Scalar): T {
  * @example
  * const y = x.clone(); torch.sigmoid_(y);
  */
-export function sigmoid_<T extends Tensor>(self: T): T {
+export function sigmoid_<T extends Tensor>(...args: UnaryInplaceArgs<T>): T {
+  const self = unary_arg<T>('sigmoid_', args);
   if (tracing) return trace_op('aten::sigmoid_', sigmoid_, [self]) as T;
   return apply_inplace(self, [], true, (a) => sigmoid(a));
 }
@@ -251,24 +267,11 @@ export function sigmoid_<T extends Tensor>(self: T): T {
  * @example
  * const y = x.clone(); torch.tanh_(y);
  */
-export function tanh_<T extends Tensor>(self: T): T {
+export function tanh_<T extends Tensor>(...args: UnaryInplaceArgs<T>): T {
+  const self = unary_arg<T>('tanh_', args);
   if (tracing) return trace_op('aten::tanh_', tanh_, [self]) as T;
   return apply_inplace(self, [], true, (a) => tanh(a));
 }
-/**
- * In-place `clamp`: bounds as `clamp` (`x.clamp_(min, max)` or `x.clamp_({ min, max })`); ClampBackward1.
- *
- * @returns `self`
- * @example
- * const x = torch.tensor([-2, 0.5, 3]); x.clamp_(-1, 1); // x is [-1, 0.5, 1]
- */
-export function clamp_<T extends Tensor>(self: T, min?: number | ClampOptions | null, max?: number | null): T {
-  if (tracing) return trace_op('aten::clamp_', clamp_, [self, min, max]) as T;
-  const bounds = min !== null && typeof min === 'object' ? [min.min, min.max] : [min, max];
-  const dtype = result_names(self, ...bounds.filter((b): b is number => typeof b === 'number'));
-  return apply_inplace(self, [], true, (a) => clamp(a, min, max), undefined, dtype);
-}
-
 /**
  * Fills with `value`: a number (FillBackward2, PyTorch's node of `fill_.Scalar`, zero gradient) or a 0-dim
  * tensor (FillBackward3: the value gets the sum of the gradient). An integral tensor stores the value truncated,

@@ -1,13 +1,14 @@
 // Matrix products (mm, mv, dot, bmm, addmm, matmul with broadcast batch dims) and F.linear.
 import { trace_op, tracing } from '../jit/tracer.js';
 import { write_op_out } from './out_arg.js';
-import { signature, type PyArgs } from '../signature.js';
+import { signature, type PyArgs, type Signature } from '../signature.js';
+import { plain_tensors } from './call_args.js';
 import type { FloatArray } from '../dtype.js';
 import { is_floating, scalar_type_name } from '../dtype.js';
 import { broadcast_shapes, numel_of } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
-import { add, mul } from './arithmetic.js';
+import { add, mul, type Scalar } from './arithmetic.js';
 import { empty, record } from './record.js';
 import { sum_to } from './reduce.js';
 import { contiguous, expand, reshape, squeeze, t, transpose, unsafe_view, unsqueeze, view, flatten } from './view.js';
@@ -75,8 +76,25 @@ function mm_grad_b(g: Tensor, a: Tensor, b_column_major: boolean): Tensor {
  * @example
  * a.mm(b);
  */
-export function mm(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}): Tensor {
-  if (options.out !== undefined && options.out !== null) return write_op_out('mm', options.out, mm, a, b);
+export function mm(...args: PyArgs<[input: Tensor, mat2: Tensor], { input?: Tensor; mat2?: Tensor; out?: Tensor | null }>): Tensor {
+  if (plain_tensors(args)) return mm2(args[0] as Tensor, args[1] as Tensor);
+  const a = MM.parse(args);
+  if (a.out !== null) return write_op_out('mm', a.out, mm2, a.input, a.mat2);
+  return mm2(a.input, a.mat2);
+}
+const MM = signature<{ input: Tensor; mat2: Tensor; out: Tensor | null }>('mm(Tensor input, Tensor mat2, *, Tensor? out=None)');
+
+/** Two tensors by the names of `sig` (`mv(input, vec)`), positional or by keyword. */
+function pair<K extends string>(sig: Signature<{ input: Tensor } & Record<K, Tensor>>, key: K, args: readonly unknown[]): [Tensor, Tensor] {
+  if (plain_tensors(args)) return args as [Tensor, Tensor];
+  const a = sig.parse(args);
+  return [a.input, a[key]];
+}
+const MV = signature<{ input: Tensor; vec: Tensor }>('mv(Tensor input, Tensor vec)');
+const DOT = signature<{ input: Tensor; tensor: Tensor }>('dot(Tensor input, Tensor tensor)');
+const BMM = signature<{ input: Tensor; mat2: Tensor }>('bmm(Tensor input, Tensor mat2)');
+
+function mm2(a: Tensor, b: Tensor): Tensor {
   if (tracing) return trace_op('aten::mm', mm, [a, b]);
   if (a.ndim !== 2) throw new Error('self must be a matrix');
   if (b.ndim !== 2) throw new Error('mat2 must be a matrix');
@@ -102,21 +120,33 @@ export function mm(a: Tensor, b: Tensor, options: { out?: Tensor | null } = {}):
  * @example
  * torch.addmm(torch.tensor([10, 20]), torch.eye(2), torch.tensor([[1, 2], [3, 4]])); // [[11, 22], [13, 24]]
  */
-export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
-  if (tracing) return trace_op('aten::addmm', addmm, [bias, a, b]);
+export function addmm(...args: PyArgs<[input: Tensor, mat1: Tensor, mat2: Tensor], { input?: Tensor; mat1?: Tensor; mat2?: Tensor; beta?: Scalar; alpha?: Scalar }>): Tensor {
+  if (args.length === 3 && args[0] instanceof Tensor && args[1] instanceof Tensor && args[2] instanceof Tensor) return addmm3(args[0], args[1], args[2], 1, 1);
+  const p = ADDMM.parse(args);
+  return addmm3(p.input, p.mat1, p.mat2, Number(p.beta), Number(p.alpha));
+}
+const ADDMM = signature<{ input: Tensor; mat1: Tensor; mat2: Tensor; beta: Scalar; alpha: Scalar }>('addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1)');
+
+function addmm3(bias: Tensor, a: Tensor, b: Tensor, beta: number, alpha: number): Tensor {
+  if (tracing) return trace_op('aten::addmm', addmm, beta === 1 && alpha === 1 ? [bias, a, b] : [bias, a, b, { beta, alpha }]);
+  if (a.ndim !== 2) throw new Error(`mat1 must be a matrix, got ${a.ndim}-D tensor`);
+  if (b.ndim !== 2) throw new Error(`mat2 must be a matrix, got ${b.ndim}-D tensor`);
   if (a._shape[1] !== b._shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a._shape[0]}x${a._shape[1]} and ${b._shape[0]}x${b._shape[1]})`);
   check_mm(a, b, 'addmm_impl_cpu_');
   const shape = [a._shape[0]!, b._shape[1]!];
   const out = empty(shape, a._dtype);
-  kernels().copy_into(bias._view, out._view);
-  gemm_into(a, b, out._storage.data as FloatArray, 0, 1);
+  // beta = 0 ignores the input (NaN in it does not propagate), as PyTorch
+  if (beta !== 0) kernels().copy_into(bias._view, out._view);
+  const [A, B] = [operand(a, 0, 1), operand(b, 0, 1)];
+  kernels().gemm(A.trans, B.trans, shape[0]!, shape[1]!, a._shape[1]!, alpha, A.data, A.offset, A.ld, B.data, B.offset, B.ld, beta, out._storage.data as FloatArray, 0, shape[1]!);
   const [a_cm, b_cm] = [column_major(a), column_major(b)];
+  const scaled = (g: Tensor, f: number): Tensor => (f === 1 ? g : mul(g, f));
   // each matrix is saved only if the other one's gradient reads it, as PyTorch
   record('AddmmBackward0', [bias, a, b], [out], (ctx, [g]) => {
     const s = ctx.saved_tensors;
     const y = ctx.needs_input_grad(1) ? s.shift()! : null;
     const x = ctx.needs_input_grad(2) ? s.shift()! : null;
-    return [ctx.needs_input_grad(0) ? g! : null, y === null ? null : mm_grad_a(g!, y, a_cm), x === null ? null : mm_grad_b(g!, x, b_cm)];
+    return [ctx.needs_input_grad(0) ? scaled(g!, beta) : null, y === null ? null : mm_grad_a(scaled(g!, alpha), y, a_cm), x === null ? null : mm_grad_b(scaled(g!, alpha), x, b_cm)];
   }, [...(a.requires_grad ? [b] : []), ...(b.requires_grad ? [a] : [])]);
   return out;
 }
@@ -127,7 +157,8 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
  * @example
  * torch.mv(torch.tensor([[1, 2], [3, 4]]), torch.tensor([1, 1])); // [3, 7]
  */
-export function mv(a: Tensor, v: Tensor): Tensor {
+export function mv(...args: PyArgs<[input: Tensor, vec: Tensor], { input?: Tensor; vec?: Tensor }>): Tensor {
+  const [a, v] = pair(MV, 'vec', args);
   if (tracing) return trace_op('aten::mv', mv, [a, v]);
   if (a.ndim !== 2 || v.ndim !== 1) throw new Error(`vector + matrix @ vector expected, got ${a.ndim}, ${v.ndim}`);
   if (a._shape[1] !== v._shape[0]) throw new Error(`size mismatch, got input (${a._shape[0]}), mat (${a._shape[0]}x${a._shape[1]}), vec (${v._shape[0]})`);
@@ -147,7 +178,8 @@ export function mv(a: Tensor, v: Tensor): Tensor {
  * @example
  * torch.dot(torch.tensor([1, 2]), torch.tensor([3, 4])); // 11
  */
-export function dot(a: Tensor, b: Tensor): Tensor {
+export function dot(...args: PyArgs<[input: Tensor, tensor: Tensor], { input?: Tensor; tensor?: Tensor }>): Tensor {
+  const [a, b] = pair(DOT, 'tensor', args);
   if (tracing) return trace_op('aten::dot', dot, [a, b]);
   if (a.ndim !== 1 || b.ndim !== 1) throw new Error(`1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a._shape[0] !== b._shape[0]) throw new Error(`inconsistent tensor size, expected tensor [${a._shape[0]}] and src [${b._shape[0]}] to have the same number of elements, but got ${a._shape[0]} and ${b._shape[0]} elements respectively`);
@@ -172,7 +204,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * @example
  * torch.bmm(torch.ones([4, 2, 3]), torch.ones([4, 3, 5])).shape; // [4, 2, 5]
  */
-export function bmm(a: Tensor, b: Tensor): Tensor {
+export function bmm(...args: PyArgs<[input: Tensor, mat2: Tensor], { input?: Tensor; mat2?: Tensor }>): Tensor {
+  const [a, b] = pair(BMM, 'mat2', args);
   if (tracing) return trace_op('aten::bmm', bmm, [a, b]);
   if (a.ndim !== 3) throw new Error('batch1 must be a 3D tensor');
   if (b.ndim !== 3) throw new Error('batch2 must be a 3D tensor');
@@ -305,6 +338,7 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   return bias === null ? out : add(out, bias);
 }
 
+const BADDBMM = signature<{ input: Tensor; batch1: Tensor; batch2: Tensor; beta: Scalar; alpha: Scalar }>('baddbmm(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1)');
 /**
  * `beta·input + alpha·(batch1 @ batch2)` per batch, `input` broadcast to the result (BaddbmmBackward0; edges:
  * input, batch1, batch2). Attention adds its float mask this way.
@@ -312,10 +346,10 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * @example
  * torch.baddbmm(mask, q, k.transpose(-2, -1));
  */
-export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
-  if (tracing) return trace_op('aten::baddbmm', baddbmm, [input, batch1, batch2, options]);
-  const beta = options.beta ?? 1;
-  const alpha = options.alpha ?? 1;
+export function baddbmm(...args: PyArgs<[input: Tensor, batch1: Tensor, batch2: Tensor], { input?: Tensor; batch1?: Tensor; batch2?: Tensor; beta?: Scalar; alpha?: Scalar }>): Tensor {
+  if (tracing) return trace_op('aten::baddbmm', baddbmm, args, BADDBMM);
+  const p = BADDBMM.parse(args);
+  const [input, batch1, batch2, beta, alpha] = [p.input, p.batch1, p.batch2, Number(p.beta), Number(p.alpha)];
   const prod = bmm(batch1.detach(), batch2.detach());
   const shape = prod._shape;
   const scaled = alpha === 1 ? prod : mul(prod, alpha);

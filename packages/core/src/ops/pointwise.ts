@@ -60,6 +60,7 @@ export function xlogy(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], {
 const c_type_name = (d: DType): string => ({ float32: 'float', float64: 'double', int64: 'long int', bool: 'bool' } as Record<string, string>)[d] ?? d;
 
 const LERP = signature<{ input: Tensor; end: Tensor; weight: Tensor | Scalar }>('lerp(Tensor input, Tensor end, Tensor|Scalar weight)');
+const LERP_ = LERP.renamed('lerp_');
 /** The arguments of `x.lerp(...)` / `x.lerp_(...)`. */
 export type LerpMethodArgs = PyArgs<[end: Tensor, weight: Tensor | Scalar], {
   /** Where the interpolation ends (weight 1). */
@@ -101,6 +102,8 @@ export function lerp(...args: PyArgs<[input: Tensor, end: Tensor, weight: Tensor
 interface AddcParsed { input: Tensor; tensor1: Tensor; tensor2: Tensor; value: number }
 const ADDCMUL = signature<AddcParsed>('addcmul(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1)');
 const ADDCDIV = signature<AddcParsed>('addcdiv(Tensor input, Tensor tensor1, Tensor tensor2, *, Scalar value=1)');
+const ADDCMUL_ = ADDCMUL.renamed('addcmul_');
+const ADDCDIV_ = ADDCDIV.renamed('addcdiv_');
 type AddcArgs = PyArgs<[input: Tensor, tensor1: Tensor, tensor2: Tensor], { input?: Tensor; tensor1?: Tensor; tensor2?: Tensor; value?: Scalar }>;
 /** The arguments of `x.addcmul(...)` / `x.addcdiv(...)` and their in-place forms. */
 export type AddcMethodArgs = PyArgs<[tensor1: Tensor, tensor2: Tensor], {
@@ -169,7 +172,7 @@ export function addcdiv(...args: AddcArgs): Tensor {
  */
 export function lerp_<T extends Tensor>(self: T, ...args: LerpMethodArgs): T {
   if (tracing) return trace_op('aten::lerp_', lerp_, [self, ...args]) as T;
-  const { end, weight } = LERP.parse([self, ...args] as never);
+  const { end, weight } = LERP_.parse([self, ...args], { method: true });
   const w = weight instanceof Tensor ? [weight] : [];
   // a tensor weight's gradient reads self's value before the write
   return apply_inplace(self, [end, ...w], w.length > 0, (alias) => lerp(alias, end, weight));
@@ -184,7 +187,7 @@ export function lerp_<T extends Tensor>(self: T, ...args: LerpMethodArgs): T {
  */
 export function addcmul_<T extends Tensor>(self: T, ...args: AddcMethodArgs): T {
   if (tracing) return trace_op('aten::addcmul_', addcmul_, [self, ...args]) as T;
-  const { tensor1, tensor2, value } = ADDCMUL.parse([self, ...args] as never);
+  const { tensor1, tensor2, value } = ADDCMUL_.parse([self, ...args], { method: true });
   return apply_inplace(self, [tensor1, tensor2], false, (alias) => addcmul(alias, tensor1, tensor2, { value }));
 }
 
@@ -197,6 +200,6 @@ export function addcmul_<T extends Tensor>(self: T, ...args: AddcMethodArgs): T 
  */
 export function addcdiv_<T extends Tensor>(self: T, ...args: AddcMethodArgs): T {
   if (tracing) return trace_op('aten::addcdiv_', addcdiv_, [self, ...args]) as T;
-  const { tensor1, tensor2, value } = ADDCDIV.parse([self, ...args] as never);
+  const { tensor1, tensor2, value } = ADDCDIV_.parse([self, ...args], { method: true });
   return apply_inplace(self, [tensor1, tensor2], false, (alias) => addcdiv(alias, tensor1, tensor2, { value }));
 }

@@ -405,7 +405,8 @@ export function argmin(...args: ArgExtremeArgs): Tensor {
 }
 
 interface NormParsed { input: Tensor; p: number | string | null; dim: number[] | null; keepdim: boolean; dtype: DType | null }
-const NORM = signature<NormParsed>("norm(Tensor input, Scalar|str? p='fro', int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)");
+// PyTorch defines Tensor.norm in Python: a method call's errors name it so
+const NORM = signature<NormParsed>("norm(Tensor input, Scalar|str? p='fro', int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)", { method_name: 'Tensor.norm' });
 
 /** Options of `norm` after `p`. */
 export interface NormOptions {

@@ -5,23 +5,13 @@ import type { UnaryOp } from '../kernels/js/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { promote_names, promote_with_scalar } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
-import { add, div, float_dtype, ge, gt, le, logical_and_, map_binary, map_unary, mul, neg, pow, rsub, to_dtype, where } from './arithmetic.js';
+import { add, div, float_dtype, ge, gt, le, logical_and_, logical_or, lt, map_binary, map_unary, mul, neg, pow, result_names, rsub, to_dtype, where, type Scalar } from './arithmetic.js';
+import { sum_to } from './reduce.js';
 import { empty, record } from './record.js';
-import { apply_unary_inplace } from './inplace.js';
-import { signature, type PyArgs, type Signature } from '../signature.js';
+import { apply_inplace, apply_unary_inplace } from './inplace.js';
+import { overloads, type PyArgs } from '../signature.js';
 import type { ClampOptions } from './types.js';
-
-/** A unary op's arguments: PyTorch's `op(Tensor input)`, positional or by keyword. */
-type UnaryArgs = PyArgs<[input: Tensor], { input?: Tensor }>;
-const UNARY_SIGNATURES = new Map<string, Signature<{ input: Tensor }>>();
-
-/** The tensor of `torch.sin(x)` or `torch.sin({ input: x })`; anything else raises the parser's TypeError. */
-function unary_arg(op: string, args: UnaryArgs): Tensor {
-  if (args.length === 1 && args[0] instanceof Tensor) return args[0];
-  let s = UNARY_SIGNATURES.get(op);
-  if (s === undefined) UNARY_SIGNATURES.set(op, (s = signature<{ input: Tensor }>(`${op}(Tensor input)`)));
-  return s.parse(args).input;
-}
+import { unary_arg, type UnaryArgs } from './call_args.js';
 
 /** Float-valued unary op whose backward reads the saved input (`uses = 'input'`) or the result. */
 function float_unary(x: Tensor, op: UnaryOp, name: string, uses: 'input' | 'result', rule: (g: Tensor, saved: Tensor) => Tensor): Tensor {
@@ -141,7 +131,8 @@ export const erf = (...args: UnaryArgs): Tensor => float_unary(unary_arg('erf', 
  * @example
  * torch.abs(torch.tensor([-2, 3])); // [2, 3]
  */
-export function abs(x: Tensor): Tensor {
+export function abs(...args: UnaryArgs): Tensor {
+  const x = unary_arg('abs', args);
   if (tracing) return trace_op('aten::abs', abs, [x]);
   const out = map_unary(x, 'abs', x._dtype);
   record('AbsBackward0', [x], [out], (ctx, [g]) => [mul(g!, sign(ctx.saved_tensors[0]!))], [x]);
@@ -154,7 +145,8 @@ export function abs(x: Tensor): Tensor {
  * @example
  * torch.sign(torch.tensor([-2, 0, 5])); // [-1, 0, 1]
  */
-export function sign(x: Tensor): Tensor {
+export function sign(...args: UnaryArgs): Tensor {
+  const x = unary_arg('sign', args);
   if (tracing) return trace_op('aten::sign', sign, [x]);
   const out = map_unary(x, 'sign', x._dtype);
   record('SignBackward0', [x], [out], (_c, [g]) => [mul(g!, 0)]);
@@ -167,7 +159,8 @@ export function sign(x: Tensor): Tensor {
  * @example
  * torch.square(torch.tensor([-2, 3])); // [4, 9]
  */
-export function square(x: Tensor): Tensor {
+export function square(...args: UnaryArgs): Tensor {
+  const x = unary_arg('square', args);
   if (tracing) return trace_op('aten::square', square, [x]);
   return pow(x, 2);
 }
@@ -178,7 +171,8 @@ export function square(x: Tensor): Tensor {
  * @example
  * torch.relu(torch.tensor([-1, 0, 2])); // [0, 0, 2]
  */
-export function relu(x: Tensor): Tensor {
+export function relu(...args: UnaryArgs): Tensor {
+  const x = unary_arg('relu', args);
   if (tracing) return trace_op('aten::relu', relu, [x]);
   const out = map_unary(x, 'relu', x._dtype);
   record('ReluBackward0', [x], [out], (ctx, [g]) => [threshold_backward(g!, ctx.saved_tensors[0]!)], [out]);
@@ -251,27 +245,58 @@ function leaky_relu_backward(g: Tensor, x: Tensor, slope: number): Tensor {
   return gx;
 }
 
-const CLAMP = signature<{ input: Tensor; min: number | null; max: number | null }>('clamp(Tensor input, Scalar? min=None, Scalar? max=None)');
+type Bound = Scalar | Tensor | null;
+interface ClampParsed { input: Tensor; min: Bound; max: Bound }
+/** The arguments of `torch.clamp` / `torch.clip`: `(input, min=None, max=None)`, both bounds numbers or both tensors. */
+export type ClampArgs<T extends Tensor = Tensor> = PyArgs<[input: T, min: Bound | ClampOptions, max: Bound], { input?: T; min?: Bound; max?: Bound }>;
+/** The same as a Tensor method and its in-place form. */
+export type ClampMethodArgs = PyArgs<[min: Bound | ClampOptions, max: Bound], { min?: Bound; max?: Bound }>;
+const clamp_overloads = (name: string) => overloads<ClampParsed>(`${name}(Tensor input, Scalar? min=None, Scalar? max=None)`, `${name}(Tensor input, Tensor? min=None, Tensor? max=None)`);
+const CLAMP = clamp_overloads('clamp');
+const CLIP = clamp_overloads('clip');
+const CLAMP_ = clamp_overloads('clamp_');
 
-function clamp_bounds(x: Tensor, min?: number | ClampOptions | null, max?: number | null): [number, number] {
-  const a = CLAMP.parse([x, min, max]);
-  if (a.min === null && a.max === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
-  return [a.min ?? -Infinity, a.max ?? Infinity];
+/** The bounds of a clamp call, numbers or tensors (null for a missing one); neither given is PyTorch's error. */
+function clamp_bounds(parser: typeof CLAMP, args: readonly unknown[]): ClampParsed {
+  const a = args.length === 3 && args[0] instanceof Tensor && typeof args[1] === 'number' && typeof args[2] === 'number' ? { input: args[0], min: args[1], max: args[2] } : parser.parse(args).values;
+  if (a.min === null && a.max === null) throw new Error(`torch.${parser.name.replace(/_$/, '')}: At least one of 'min' or 'max' must not be None`);
+  return a;
 }
 
 /**
- * Clamps into `[min, max]` (ClampBackward1); the gradient passes where `min <= x <= max` (inclusive).
+ * Clamps into `[min, max]`; the gradient passes where `min <= x <= max` (inclusive). Number bounds record
+ * ClampBackward1; tensor bounds (broadcast) record ClampBackward0, which also gives the bounds their gradient
+ * where they bind.
  *
  * @example
- * x.clamp({ min: 0 }); x.clamp(-0.5, 0.7);
+ * x.clamp({ min: 0 }); x.clamp(-0.5, 0.7); torch.clamp(x, { min: lo, max: hi });
  */
-export function clamp(x: Tensor, min?: number | ClampOptions | null, max?: number | null): Tensor {
-  if (tracing) return trace_op('aten::clamp', clamp, [x, min, max]);
-  const [lo, hi] = clamp_bounds(x, min, max);
+export function clamp(...args: ClampArgs): Tensor {
+  if (tracing) return trace_op('aten::clamp', clamp, args);
+  return clamp_parsed(clamp_bounds(CLAMP, args));
+}
+
+/**
+ * `clamp` under its alias name (PyTorch's `torch.clip`).
+ *
+ * @example
+ * torch.clip(torch.tensor([-2, 0.5, 3]), -1, 1); // [-1, 0.5, 1]
+ */
+export function clip(...args: ClampArgs): Tensor {
+  if (tracing) return trace_op('aten::clamp', clip, args);
+  return clamp_parsed(clamp_bounds(CLIP, args));
+}
+
+function clamp_parsed(a: ClampParsed): Tensor {
+  if (a.min instanceof Tensor || a.max instanceof Tensor) return clamp_tensor(a.input, a.min as Tensor | null, a.max as Tensor | null);
+  return clamp_scalar(a.input, a.min === null ? -Infinity : Number(a.min), a.max === null ? Infinity : Number(a.max));
+}
+
+function clamp_scalar(x: Tensor, lo: number, hi: number): Tensor {
   // bounds are scalar operands: a fractional bound makes an integer input's result float, as PyTorch promotes
   let dtype = x._dtype;
   for (const b of [lo, hi]) if (Number.isFinite(b)) dtype = promote_with_scalar(dtype, b);
-  if (dtype !== x._dtype) return clamp(to_dtype(x, dtype), min, max);
+  if (dtype !== x._dtype) return clamp_scalar(to_dtype(x, dtype), lo, hi);
   const out = map_unary(x, 'clamp', x._dtype, lo, hi);
   record('ClampBackward1', [x], [out], (ctx, [g]) => {
     const a = ctx.saved_tensors[0]!;
@@ -280,3 +305,43 @@ export function clamp(x: Tensor, min?: number | ClampOptions | null, max?: numbe
   return out;
 }
 
+/** `min(max(x, lo), hi)` with tensor bounds (ClampBackward0: x where it lies within, each bound where it binds). */
+function clamp_tensor(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
+  const dtype = result_names(x, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi]));
+  const out = no_grad(() => {
+    let r = to_dtype(x, dtype);
+    if (lo !== null) r = where(lt(r, lo), to_dtype(lo, dtype), r);
+    if (hi !== null) r = where(gt(r, hi), to_dtype(hi, dtype), r);
+    return r === x ? x.clone() : r;
+  });
+  const [has_lo, has_hi, shape] = [lo !== null, hi !== null, x._shape];
+  record('ClampBackward0', [x, lo, hi], [out], (ctx, [g]) => {
+    const s = ctx.saved_tensors;
+    const l = has_lo ? s[1]! : null;
+    const h = has_hi ? s[has_lo ? 2 : 1]! : null;
+    const below = l === null ? null : lt(s[0]!, l);
+    const above = h === null ? null : gt(s[0]!, h);
+    const outside = below === null ? above! : above === null ? below : logical_or(below, above);
+    return [
+      ctx.needs_input_grad(0) ? sum_to(where(outside, 0, g!), shape) : null,
+      l !== null && ctx.needs_input_grad(1) ? sum_to(where(below!, g!, 0), l._shape) : null,
+      h !== null && ctx.needs_input_grad(2) ? sum_to(where(above!, g!, 0), h._shape) : null,
+    ];
+  }, [x, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])]);
+  return out;
+}
+
+/**
+ * In-place `clamp`: bounds as `clamp` (`x.clamp_(min, max)` or `x.clamp_({ min, max })`); ClampBackward1, or
+ * ClampBackward0 with tensor bounds.
+ *
+ * @returns `self`
+ * @example
+ * const x = torch.tensor([-2, 0.5, 3]); x.clamp_(-1, 1); // x is [-1, 0.5, 1]
+ */
+export function clamp_<T extends Tensor>(...args: ClampArgs<T>): T {
+  if (tracing) return trace_op('aten::clamp_', clamp_, args) as T;
+  const c = clamp_bounds(CLAMP_, args);
+  const bounds = [c.min, c.max].filter((b): b is Tensor | Scalar => b !== null);
+  return apply_inplace(c.input as T, bounds, true, (a) => clamp_parsed({ input: a, min: c.min, max: c.max }), undefined, result_names(c.input, ...bounds));
+}
