@@ -436,6 +436,14 @@ type Prefixes<P extends readonly unknown[]> = P extends readonly [...infer H, un
  */
 export type PyArgs<P extends readonly unknown[], O> = Prefixes<P> extends infer Q ? (Q extends readonly unknown[] ? [...Q, O?] : never) : never;
 
+/** The overload a call matched: its index in declaration order and the values by name. */
+export interface OverloadMatch<R> {
+  /** Which overload (0 for the first declared). */
+  readonly index: number;
+  /** The arguments by name, defaults filled in. */
+  readonly values: R;
+}
+
 /**
  * A function PyTorch overloads by the kinds of its arguments (`max(input)`, `max(input, dim, keepdim=False)`,
  * `max(input, other)`): `parse` reads the call with the first schema that accepts it, in declaration order, and
@@ -459,7 +467,7 @@ export class Overloads<R> {
   }
 
   /** Reads `args` with the first overload that accepts them: its index and the values by name. */
-  parse(args: readonly unknown[], options: ParseOptions = {}): { index: number; values: R } {
+  parse(args: readonly unknown[], options: ParseOptions = {}): OverloadMatch<R> {
     const method = take_method_mark(args, options);
     for (let i = 0; i < this.signatures.length; i++) {
       const s = this.signatures[i]!;

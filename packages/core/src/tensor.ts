@@ -151,15 +151,6 @@ export function shape_arg(args: readonly (number | readonly number[])[]): number
   return args as number[];
 }
 
-/**
- * A multi-dimensional array with autograd. Create with `torch.tensor`, `torch.zeros`, `torch.randn`, ….
- *
- * @example
- * const x = torch.tensor([0.5, -1.0], { requires_grad: true });
- * const y = x.mul(3);
- * y.backward(torch.tensor([100, 0.1]));
- * x.grad!.tolist(); // [300, 0.3]
- */
 /** A Tensor method's call past its positional fast path: the op reads `self` first, errors counted as a method's. */
 function as_method<R>(self: Tensor, op: (...args: never) => R, args: readonly unknown[]): R {
   method_call(self);
@@ -170,6 +161,15 @@ const is_operand = (v: unknown): v is Tensor | number => v instanceof Tensor || 
 /** `x.where(condition, other)`'s own schema (self is `where`'s second operand), declared on first use. */
 let where_method: Signature<{ input: Tensor; condition: Tensor; other: Tensor | Scalar }> | undefined;
 
+/**
+ * A multi-dimensional array with autograd. Create with `torch.tensor`, `torch.zeros`, `torch.randn`, ….
+ *
+ * @example
+ * const x = torch.tensor([0.5, -1.0], { requires_grad: true });
+ * const y = x.mul(3);
+ * y.backward(torch.tensor([100, 0.1]));
+ * x.grad!.tolist(); // [300, 0.3]
+ */
 export class Tensor {
   /** The memory this tensor reads, shared with its views. */
   readonly _storage: Storage;

@@ -109,7 +109,9 @@ function check_alpha(dtype: DType, alpha: number): void {
 interface AlphaParsed { input: Tensor; other: Tensor | Scalar; alpha: Scalar; out: Tensor | null }
 /** The arguments of `torch.add` / `torch.sub`: `(input, other, *, alpha=1, out=None)`. */
 export type AlphaArgs = PyArgs<[input: Tensor, other: Tensor | Scalar], {
+  /** The first operand. */
   input?: Tensor;
+  /** The second operand: a tensor (broadcast) or a number. */
   other?: Tensor | Scalar;
   /** The multiplier of `other` (default 1; a fraction raises for integral results). */
   alpha?: Scalar;
@@ -117,7 +119,12 @@ export type AlphaArgs = PyArgs<[input: Tensor, other: Tensor | Scalar], {
   out?: Tensor | null;
 }>;
 /** The same as a Tensor method (`a.add(b, { alpha: 2 })`) and its in-place form. */
-export type AlphaMethodArgs = PyArgs<[other: Tensor | Scalar], { other?: Tensor | Scalar; alpha?: Scalar }>;
+export type AlphaMethodArgs = PyArgs<[other: Tensor | Scalar], {
+  /** The second operand: a tensor (broadcast) or a number. */
+  other?: Tensor | Scalar;
+  /** The multiplier of `other` (default 1). */
+  alpha?: Scalar;
+}>;
 const ADD = signature<AlphaParsed>('add(Tensor input, Tensor|Scalar other, *, Scalar alpha=1, Tensor? out=None)');
 const SUB = signature<AlphaParsed>('sub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1, Tensor? out=None)');
 const RSUB = signature<AlphaParsed>('rsub(Tensor input, Tensor|Scalar other, *, Scalar alpha=1)');
@@ -277,9 +284,21 @@ export function div(...args: DivArgs): Tensor {
   return div_impl(a.input, a.other, a.rounding_mode);
 }
 /** The arguments of `torch.div`: `(input, other, *, rounding_mode=None, out=None)`. */
-export type DivArgs = PyArgs<[input: Tensor, other: Tensor | Scalar], { input?: Tensor; other?: Tensor | Scalar; rounding_mode?: RoundingMode; out?: Tensor | null }>;
+export type DivArgs = PyArgs<[input: Tensor, other: Tensor | Scalar], DivOptions & {
+  /** The dividend. */
+  input?: Tensor;
+  /** Write the result into this tensor (not differentiable). */
+  out?: Tensor | null;
+}>;
+/** The keywords of `div` after `input`. */
+export interface DivOptions {
+  /** The divisor: a tensor (broadcast) or a number. */
+  other?: Tensor | Scalar;
+  /** null for true division, 'trunc' or 'floor' to round the quotient. */
+  rounding_mode?: RoundingMode;
+}
 /** The same as a Tensor method and its in-place form. */
-export type DivMethodArgs = PyArgs<[other: Tensor | Scalar], { other?: Tensor | Scalar; rounding_mode?: RoundingMode }>;
+export type DivMethodArgs = PyArgs<[other: Tensor | Scalar], DivOptions>;
 const DIV = signature<{ input: Tensor; other: Tensor | Scalar; rounding_mode: RoundingMode; out: Tensor | null }>('div(Tensor input, Tensor|Scalar other, *, str? rounding_mode=None, Tensor? out=None)');
 
 function div_impl(x: Tensor, other: Tensor | Scalar, mode: RoundingMode): Tensor {

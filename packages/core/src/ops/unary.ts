@@ -248,9 +248,19 @@ function leaky_relu_backward(g: Tensor, x: Tensor, slope: number): Tensor {
 type Bound = Scalar | Tensor | null;
 interface ClampParsed { input: Tensor; min: Bound; max: Bound }
 /** The arguments of `torch.clamp` / `torch.clip`: `(input, min=None, max=None)`, both bounds numbers or both tensors. */
-export type ClampArgs<T extends Tensor = Tensor> = PyArgs<[input: T, min: Bound | ClampOptions, max: Bound], { input?: T; min?: Bound; max?: Bound }>;
+export type ClampArgs<T extends Tensor = Tensor> = PyArgs<[input: T, min: Bound | ClampOptions, max: Bound], ClampBounds & {
+  /** The tensor clamped. */
+  input?: T;
+}>;
+/** The bounds of `clamp`: numbers, or tensors broadcast against the input (null or left out: unbounded). */
+export interface ClampBounds {
+  /** The lower bound. */
+  min?: Bound;
+  /** The upper bound. */
+  max?: Bound;
+}
 /** The same as a Tensor method and its in-place form. */
-export type ClampMethodArgs = PyArgs<[min: Bound | ClampOptions, max: Bound], { min?: Bound; max?: Bound }>;
+export type ClampMethodArgs = PyArgs<[min: Bound | ClampOptions, max: Bound], ClampBounds>;
 const clamp_overloads = (name: string) => overloads<ClampParsed>(`${name}(Tensor input, Scalar? min=None, Scalar? max=None)`, `${name}(Tensor input, Tensor? min=None, Tensor? max=None)`);
 const CLAMP = clamp_overloads('clamp');
 const CLIP = clamp_overloads('clip');
