@@ -4,7 +4,7 @@ import * as elementwise from './js/elementwise.js';
 import * as reduce from './js/reduce.js';
 import * as nn from './js/nn_kernels.js';
 import * as norm from './js/norm_kernels.js';
-import { wasm_gemm, wasm_simd_supported } from './wasm/gemm.js';
+import { wasm_gemm, wasm_gemm_batched, wasm_simd_supported } from './wasm/gemm.js';
 import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_backward_weight, wasm_conv2d_forward } from './wasm/conv.js';
 import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
 import { wasm_binary, wasm_sum, wasm_unary } from './wasm/elementwise.js';
@@ -50,6 +50,8 @@ export interface Backend {
   readonly row_normalize_backward: typeof norm.row_normalize_backward;
   /** General matrix multiply `C = alpha·op(A)·op(B) + beta·C` on flat row-major arrays, summed in doubles. */
   readonly gemm: typeof nn.gemm;
+  /** `batch` GEMMs in one call, matrix q of each operand `q * stride` elements on (bmm, attention). */
+  readonly gemm_batched: typeof nn.gemm_batched;
   /** 2-D convolution of `[N, C, H, W]` with `[O, C/groups, kH, kW]`. */
   readonly conv2d_forward: typeof nn.conv2d_forward;
   /** The gradient of conv2d with respect to its input. */
@@ -94,6 +96,7 @@ export const js_backend: Backend = {
   row_normalize: norm.row_normalize,
   row_normalize_backward: norm.row_normalize_backward,
   gemm: nn.gemm,
+  gemm_batched: nn.gemm_batched,
   conv2d_forward: nn.conv2d_forward,
   conv2d_backward_input: nn.conv2d_backward_input,
   conv2d_backward_weight: nn.conv2d_backward_weight,
@@ -121,6 +124,7 @@ export const wasm_backend: Backend | null = wasm_simd_supported()
       binary: wasm_binary,
       sum: wasm_sum,
       gemm: wasm_gemm,
+      gemm_batched: wasm_gemm_batched,
       conv2d_forward: wasm_conv2d_forward,
       conv2d_backward_input: wasm_conv2d_backward_input,
       conv2d_backward_weight: wasm_conv2d_backward_weight,

@@ -18,22 +18,28 @@ interface Operand {
   offset: number;
   ld: number;
   trans: boolean;
+  /** Elements between consecutive matrices along `batch_dim` (0 without one). */
+  stride: number;
 }
 
-/** Reads a 2-D (or batch-strided 3-D slice) operand as a GEMM matrix without copying when strides allow. */
-function operand(x: Tensor, rows_dim: number, cols_dim: number): Operand {
+/**
+ * Reads a 2-D operand, or the matrices of a 3-D one along `batch_dim`, as GEMM matrices without copying when
+ * strides allow.
+ */
+function operand(x: Tensor, rows_dim: number, cols_dim: number, batch_dim = -1): Operand {
   const rows = x._shape[rows_dim]!;
   const cols = x._shape[cols_dim]!;
   const rs = x._strides[rows_dim]!;
   const cs = x._strides[cols_dim]!;
   const data = x._storage.data as FloatArray;
-  if (rows === 0 || cols === 0) return { data, offset: x._offset, ld: Math.max(cols, 1), trans: false };
+  const stride = batch_dim < 0 || x._shape[batch_dim] === 1 ? 0 : x._strides[batch_dim]!;
+  if (rows === 0 || cols === 0) return { data, offset: x._offset, ld: Math.max(cols, 1), trans: false, stride };
   // row-major (i, j) at offset + i·ld + j: unit column step and rows that do not overlap (an expanded,
   // stride-0 dim of size > 1 is neither layout and gets copied)
-  if ((cs === 1 || cols === 1) && (rows === 1 || rs >= cols)) return { data, offset: x._offset, ld: rows === 1 ? cols : rs, trans: false };
+  if ((cs === 1 || cols === 1) && (rows === 1 || rs >= cols)) return { data, offset: x._offset, ld: rows === 1 ? cols : rs, trans: false, stride };
   // column-major (i, j) at offset + j·ld + i
-  if ((rs === 1 || rows === 1) && (cols === 1 || cs >= rows)) return { data, offset: x._offset, ld: cols === 1 ? rows : cs, trans: true };
-  return operand(contiguous(x.detach()), rows_dim, cols_dim);
+  if ((rs === 1 || rows === 1) && (cols === 1 || cs >= rows)) return { data, offset: x._offset, ld: cols === 1 ? rows : cs, trans: true, stride };
+  return operand(contiguous(x.detach()), rows_dim, cols_dim, batch_dim);
 }
 
 function check_mm(a: Tensor, b: Tensor, what: string): void {
@@ -217,14 +223,10 @@ export function bmm(...args: PyArgs<[input: Tensor, mat2: Tensor], { input?: Ten
   const [B, M, K] = a._shape as [number, number, number];
   const N = b._shape[2]!;
   const out = empty([B, M, N], a._dtype);
-  const od = out._storage.data as FloatArray;
-  for (let i = 0; i < B; i++) {
-    const ai = a.detach().select(0, i);
-    const bi = b.detach().select(0, i);
-    const A = operand(ai, 0, 1);
-    const Bo = operand(bi, 0, 1);
-    kernels().gemm(A.trans, Bo.trans, M, N, K, 1, A.data, A.offset, A.ld, Bo.data, Bo.offset, Bo.ld, 0, od, i * M * N, N);
-  }
+  const A = operand(a, 1, 2, 0);
+  const Bo = operand(b, 1, 2, 0);
+  kernels().gemm_batched(B, A.trans, Bo.trans, M, N, K, 1, A.data, A.offset, A.ld, A.stride, Bo.data, Bo.offset, Bo.ld, Bo.stride,
+    0, out._storage.data as FloatArray, 0, N, M * N);
   record('BmmBackward0', [a, b], [out], (ctx, [g]) => {
     const [x, y] = ctx.saved_tensors;
     return [ctx.needs_input_grad(0) ? bmm(g!, transpose(y!, 1, 2)) : null, ctx.needs_input_grad(1) ? bmm(transpose(x!, 1, 2), g!) : null];

@@ -83,6 +83,42 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
     }
   }
 
+  // [batch, M, N, K, how the matrices lie]: 'dense' back to back, 'heads' as attention's heads (rows strided by
+  // all of them: the span is the whole tensor, copied once), 'wide' rows far apart (copied line by line),
+  // 'shared' one matrix for every q (stride 0)
+  const batched_cases: [number, number, number, number, 'dense' | 'heads' | 'wide' | 'shared'][] = [
+    [1, 5, 7, 3, 'dense'], [3, 13, 9, 20, 'dense'], [6, 64, 32, 64, 'heads'], [2, 9, 17, 5, 'wide'], [5, 6, 10, 4, 'shared'], [1, 70, 5, 9, 'wide'],
+  ];
+  for (const [batch, M, N, K, lie] of batched_cases) {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      it(`gemm_batched ${batch} x ${M}x${N}x${K} (${lie}) trans_a=${ta} trans_b=${tb}`, () => {
+        // matrix q of an operand stored [rows, cols]: element (i, j) at off + q*stride + i*ld + j
+        const layout = (rows: number, cols: number, shared: boolean): { ld: number; stride: number; n: number } => {
+          if (lie === 'heads') return { ld: batch * cols, stride: cols, n: batch * rows * cols };
+          const ld = lie === 'wide' ? 3 * cols + 40 : cols;
+          const stride = shared ? 0 : rows * ld + (lie === 'wide' ? 7 : 0);
+          return { ld, stride, n: Math.max(1, batch * rows * ld + 7) };
+        };
+        const a = layout(ta ? K : M, ta ? M : K, lie === 'shared');
+        const b = layout(tb ? N : K, tb ? K : N, false);
+        const ldc = N + 1;
+        const A = rand(3 + a.n, rng), B = rand(2 + b.n, rng), C0 = rand(1 + batch * (M * ldc + 2), rng);
+        for (const [alpha, beta] of [[1, 0], [1, 1], [0.5, -1]] as const) {
+          const run = (be: Backend): Float32Array => {
+            const C = new Float32Array(C0);
+            be.gemm_batched(batch, ta, tb, M, N, K, alpha, A, 3, a.ld, a.stride, B, 2, b.ld, b.stride, beta, C, 1, ldc, M * ldc + 2);
+            return C;
+          };
+          const want = run(js_backend);
+          const one = on_threads(1, () => run(wasm));
+          const two = on_threads(2, () => run(wasm));
+          expect_close(`alpha ${alpha} beta ${beta}`, one, want);
+          expect(two).toEqual(one);
+        }
+      });
+    }
+  }
+
   /** A random valid convolution; `big` makes every blocking dimension (rows, depth, columns) overflow a block. */
   function random_conv(seed: number): Conv2dParams {
     const r = make_rng(seed);

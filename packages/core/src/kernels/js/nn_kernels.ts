@@ -155,6 +155,24 @@ export function gemm(
 export type GemmFn = typeof gemm;
 
 /** C = beta * C over an M x N block, writing zeros (not beta * NaN) when beta is 0. */
+/**
+ * `batch` independent GEMMs `C_q = alpha * op(A_q) op(B_q) + beta * C_q`, q = 0..batch-1, as `gemm` with
+ * matrix q of each operand starting `q * stride` elements after its offset (a stride of 0 reuses one matrix
+ * for every q, as a broadcast batch). One call, so a backend can run the whole batch as one job.
+ *
+ * @example
+ * gemm_batched(2, false, false, 2, 2, 2, 1, a, 0, 2, 4, b, 0, 2, 4, 0, c, 0, 2, 4); // c[q] = a[q] @ b[q], q < 2
+ */
+export function gemm_batched(
+  batch: number, trans_a: boolean, trans_b: boolean, M: number, N: number, K: number, alpha: number,
+  A: FloatArray, a_off: number, lda: number, a_stride: number, B: FloatArray, b_off: number, ldb: number, b_stride: number,
+  beta: number, C: FloatArray, c_off: number, ldc: number, c_stride: number,
+): void {
+  for (let q = 0; q < batch; q++) {
+    gemm(trans_a, trans_b, M, N, K, alpha, A, a_off + q * a_stride, lda, B, b_off + q * b_stride, ldb, beta, C, c_off + q * c_stride, ldc);
+  }
+}
+
 function scale_c(M: number, N: number, beta: number, C: FloatArray, c_off: number, ldc: number): void {
   if (beta === 1) return;
   for (let i = 0; i < M; i++) {

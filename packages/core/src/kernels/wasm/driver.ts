@@ -117,15 +117,30 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     }
   }
 
+  /**
+   * `batch` products C_q += op(A_q) B_q, A_q packed (a_bs floats apart), B_q at b_bs floats, C_q at c_bs. With
+   * at least as many matrices as threads, threads take whole matrices; else they split every matrix's
+   * columns (each then packs only its own B columns) or, with too few columns, its rows.
+   */
   function run_gemm(T: number, tmp: number, bpack: number): void {
-    const [M, N, K, a, b, b_rs, b_cs, c, ldc] = job().subarray(3, 12);
+    const [M, N, K, a, b, b_rs, b_cs, c, ldc, batch, a_bs, b_bs, c_bs] = job().subarray(3, 16);
     const Mp = up(M, 4);
-    // Split over columns unless there are too few: each thread then packs only its own B columns, while
-    // a split over rows makes every thread pack all of B.
+    const part = (q: number, il: number, ih: number, jl: number, jh: number): void =>
+      gemm_part(a + q * a_bs * 4, Mp, strided_b(b + q * b_bs * 4, b_rs, b_cs), c + q * c_bs * 4, ldc, K, il, ih, jl, jh, tmp, bpack);
     const n_tiles = Math.ceil(N / 8);
-    const pack_b = strided_b(b, b_rs, b_cs);
-    if (n_tiles >= T || n_tiles >= Mp / 4) each_chunk(N, 8, T, (jl, jh) => gemm_part(a, Mp, pack_b, c, ldc, K, 0, M, jl, jh, tmp, bpack));
-    else each_chunk(M, 4, T, (il, ih) => gemm_part(a, Mp, pack_b, c, ldc, K, il, ih, 0, N, tmp, bpack));
+    if (batch >= T) {
+      each_chunk(batch, 1, T, (lo, hi) => {
+        for (let q = lo; q < hi; q++) part(q, 0, M, 0, N);
+      });
+    } else if (n_tiles >= T || n_tiles >= Mp / 4) {
+      each_chunk(N, 8, T, (jl, jh) => {
+        for (let q = 0; q < batch; q++) part(q, 0, M, jl, jh);
+      });
+    } else {
+      each_chunk(M, 4, T, (il, ih) => {
+        for (let q = 0; q < batch; q++) part(q, il, ih, 0, N);
+      });
+    }
   }
 
   /**

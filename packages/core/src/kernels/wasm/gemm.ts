@@ -1,6 +1,6 @@
-// The wasm backend's GEMM: copies op(A) and op(B) into wasm memory, packs A there, runs the threaded packed
-// 4 x 8 kernel and copies C out once.
-import { gemm as js_gemm, type FloatArray } from '../js/nn_kernels.js';
+// The wasm backend's GEMM, single or batched: copies op(A) and op(B) into wasm memory, packs A there, runs the
+// threaded packed 4 x 8 kernel and copies C out once.
+import { gemm_batched as js_gemm_batched, type FloatArray } from '../js/nn_kernels.js';
 import { wasm_runtime } from './runtime.js';
 
 // The smallest module using a v128 value: (func (result v128) (v128.const i32x4 0 0 0 0)).
@@ -34,6 +34,47 @@ export function pack_a_full(src: number, rs: number, cs: number, M: number, K: n
 }
 
 /**
+ * How an operand of `batch` matrices rows x cols, element (q, i, j) at off + q*bs + i*rs + j*cs, goes into
+ * wasm memory: its whole span in one copy, strides kept, when that span holds mostly its own elements; else
+ * each matrix line by line into a dense block (a head of attention reads rows strided by all heads: its span
+ * is the whole tensor). `floats` is the room it takes, `rs`, `cs`, `bs` its strides there.
+ */
+interface Placement {
+  span: boolean;
+  floats: number;
+  rs: number;
+  cs: number;
+  bs: number;
+}
+
+function placement(batch: number, bs: number, rows: number, rs: number, cols: number, cs: number): Placement {
+  const n = bs === 0 ? 1 : batch;
+  const span = (n - 1) * bs + (rows - 1) * rs + (cols - 1) * cs + 1;
+  if (span <= 2 * n * rows * cols) return { span: true, floats: span, rs, cs, bs };
+  // dense: lines along the unit stride keep their direction
+  const by_rows = cs === 1 || rs !== 1;
+  return { span: false, floats: n * rows * cols, rs: by_rows ? cols : 1, cs: by_rows ? 1 : rows, bs: bs === 0 ? 0 : rows * cols };
+}
+
+/** Copies the operand placed as `p` (see placement) from `X` into `mem` at float index `at`. */
+function place(p: Placement, X: Float32Array, off: number, batch: number, bs: number, rows: number, rs: number, cols: number, cs: number,
+  mem: Float32Array, at: number): void {
+  if (p.span) {
+    mem.set(X.subarray(off, off + p.floats), at);
+    return;
+  }
+  const n = bs === 0 ? 1 : batch;
+  // line by line along the unit stride (rows when cs = 1, else columns)
+  const [lines, len, ls, es] = p.cs === 1 ? [rows, cols, rs, cs] : [cols, rows, cs, rs];
+  for (let q = 0, d = at; q < n; q++) {
+    for (let l = 0, s = off + q * bs; l < lines; l++, s += ls, d += len) {
+      if (es === 1 && len >= 64) mem.set(X.subarray(s, s + len), d);
+      else for (let e = 0; e < len; e++) mem[d + e] = X[s + e * es]!;
+    }
+  }
+}
+
+/**
  * General matrix multiply `C = alpha * op(A) op(B) + beta * C` in WebAssembly SIMD, on up to
  * get_num_threads() threads; same contract and arguments as the JS `gemm`. float32 A and B run in wasm
  * (products summed in float32, the way PyTorch's CPU sgemm does), with C of either float type; any float64
@@ -47,45 +88,67 @@ export function wasm_gemm(
   A: FloatArray, a_off: number, lda: number, B: FloatArray, b_off: number, ldb: number,
   beta: number, C: FloatArray, c_off: number, ldc: number,
 ): void {
-  if (!(A instanceof Float32Array) || !(B instanceof Float32Array) || M <= 0 || N <= 0 || K <= 0 || alpha === 0) {
-    js_gemm(trans_a, trans_b, M, N, K, alpha, A, a_off, lda, B, b_off, ldb, beta, C, c_off, ldc);
+  wasm_gemm_batched(1, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, 0, B, b_off, ldb, 0, beta, C, c_off, ldc, 0);
+}
+
+/**
+ * `batch` GEMMs as the JS `gemm_batched` (matrix q of each operand `q * stride` elements on), in WebAssembly
+ * SIMD as one job: every operand copied into wasm memory once, the threads sharing whole matrices (or, with
+ * fewer matrices than threads, the columns or rows of each), the results copied out once. Falls back to the
+ * JS kernels where `wasm_gemm` does.
+ *
+ * @example
+ * wasm_gemm_batched(64, false, true, 64, 64, 32, 1, q, 0, 2048, 32, k, 0, 2048, 32, 0, s, 0, 64, 4096); // 64 heads' scores
+ */
+export function wasm_gemm_batched(
+  batch: number, trans_a: boolean, trans_b: boolean, M: number, N: number, K: number, alpha: number,
+  A: FloatArray, a_off: number, lda: number, a_stride: number, B: FloatArray, b_off: number, ldb: number, b_stride: number,
+  beta: number, C: FloatArray, c_off: number, ldc: number, c_stride: number,
+): void {
+  if (!(A instanceof Float32Array) || !(B instanceof Float32Array) || M <= 0 || N <= 0 || K <= 0 || alpha === 0 || batch <= 0) {
+    js_gemm_batched(batch, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, a_stride, B, b_off, ldb, b_stride, beta, C, c_off, ldc, c_stride);
     return;
   }
   const rt = wasm_runtime();
-  const a_rs = trans_a ? 1 : lda;
-  const a_cs = trans_a ? lda : 1;
-  const b_rs = trans_b ? 1 : ldb;
-  const b_cs = trans_b ? ldb : 1;
-  const a_len = (M - 1) * a_rs + (K - 1) * a_cs + 1;
-  const b_len = (K - 1) * b_rs + (N - 1) * b_cs + 1;
+  const [a_rs, a_cs] = trans_a ? [1, lda] : [lda, 1];
+  const [b_rs, b_cs] = trans_b ? [1, ldb] : [ldb, 1];
+  const pa = placement(batch, a_stride, M, a_rs, K, a_cs);
+  const pb = placement(batch, b_stride, K, b_rs, N, b_cs);
+  const Mp = Math.ceil(M / 4) * 4;
   rt.reset();
-  const a_raw = rt.alloc(a_len * 4);
-  const a_pack = rt.alloc(Math.ceil(M / 4) * 4 * K * 4);
-  const b_raw = rt.alloc(b_len * 4);
-  const c = rt.alloc(M * N * 4);
-  if (!rt.prepare([rt.driver.OP.GEMM, M, N, K, a_pack, b_raw, b_rs, b_cs, c, N], M * N * K)) {
-    js_gemm(trans_a, trans_b, M, N, K, alpha, A, a_off, lda, B, b_off, ldb, beta, C, c_off, ldc);
+  const a_raw = rt.alloc(pa.floats * 4);
+  const a_pack = rt.alloc(batch * Mp * K * 4);
+  const b_raw = rt.alloc(pb.floats * 4);
+  // C as batch dense M x N blocks
+  const c = rt.alloc(batch * M * N * 4);
+  const words = [rt.driver.OP.GEMM, M, N, K, a_pack, b_raw, pb.rs, pb.cs, c, N, batch, Mp * K, pb.bs, M * N];
+  if (!rt.prepare(words, batch * M * N * K)) {
+    js_gemm_batched(batch, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, a_stride, B, b_off, ldb, b_stride, beta, C, c_off, ldc, c_stride);
     return;
   }
   const mem = rt.f32;
-  mem.set(A.subarray(a_off, a_off + a_len), a_raw / 4);
-  mem.set(B.subarray(b_off, b_off + b_len), b_raw / 4);
-  pack_a_full(a_raw, a_rs, a_cs, M, K, a_pack);
+  place(pa, A, a_off, batch, a_stride, M, a_rs, K, a_cs, mem, a_raw / 4);
+  place(pb, B, b_off, batch, b_stride, K, b_rs, N, b_cs, mem, b_raw / 4);
+  for (let q = 0; q < batch; q++) pack_a_full(a_raw + q * pa.bs * 4, pa.rs, pa.cs, M, K, a_pack + q * Mp * K * 4);
   // C accumulates onto its own value when that is the whole answer's other term, else onto zeros.
   const onto_c = beta === 1 && alpha === 1 && C instanceof Float32Array;
-  if (onto_c) for (let i = 0; i < M; i++) mem.set(C.subarray(c_off + i * ldc, c_off + i * ldc + N), c / 4 + i * N);
-  else rt.ex.fill_rows(c, M, N, N, -1);
-  rt.run();
   const w = c / 4;
+  const dense_c = ldc === N && (c_stride === M * N || batch === 1);
+  if (!onto_c) rt.ex.fill_rows(c, batch * M, N, N, -1);
+  else if (dense_c) mem.set(C.subarray(c_off, c_off + batch * M * N), w);
+  else for (let q = 0; q < batch; q++) for (let i = 0; i < M; i++) mem.set(C.subarray(c_off + q * c_stride + i * ldc, c_off + q * c_stride + i * ldc + N), w + (q * M + i) * N);
+  rt.run();
   if (alpha === 1 && (beta === 0 || onto_c)) {
-    if (ldc === N) C.set(mem.subarray(w, w + M * N), c_off);
-    else for (let i = 0; i < M; i++) C.set(mem.subarray(w + i * N, w + (i + 1) * N), c_off + i * ldc);
+    if (dense_c) C.set(mem.subarray(w, w + batch * M * N), c_off);
+    else for (let q = 0; q < batch; q++) for (let i = 0; i < M; i++) C.set(mem.subarray(w + (q * M + i) * N, w + (q * M + i + 1) * N), c_off + q * c_stride + i * ldc);
     return;
   }
-  for (let i = 0; i < M; i++) {
-    const s = w + i * N;
-    const d = c_off + i * ldc;
-    if (beta === 0) for (let j = 0; j < N; j++) C[d + j] = alpha * mem[s + j]!;
-    else for (let j = 0; j < N; j++) C[d + j] = alpha * mem[s + j]! + beta * C[d + j]!;
+  for (let q = 0; q < batch; q++) {
+    for (let i = 0; i < M; i++) {
+      const s = w + (q * M + i) * N;
+      const d = c_off + q * c_stride + i * ldc;
+      if (beta === 0) for (let j = 0; j < N; j++) C[d + j] = alpha * mem[s + j]!;
+      else for (let j = 0; j < N; j++) C[d + j] = alpha * mem[s + j]! + beta * C[d + j]!;
+    }
   }
 }
