@@ -3,7 +3,7 @@
 
 /** The functions kernels.wat exports (addresses in bytes, strides in floats unless a name says bytes). */
 export interface KernelExports {
-  gemm_block(a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc_bytes: number, tmp: number): void;
+  gemm_block(a: number, b: number, c: number, mb: number, nb: number, kc: number, ldc_bytes: number, tmp: number, fresh: number): void;
   pack_a(src: number, rs: number, cs: number, mb: number, kb: number, dst: number): void;
   pack_b(src: number, rs: number, cs: number, kb: number, nb: number, dst: number): void;
   fill_rows(c: number, rows: number, cols: number, ld: number, values: number): void;
@@ -102,31 +102,35 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
   const strided_b = (b: number, b_rs: number, b_cs: number): PackB => (k0, kb, j0, nb, bpack) =>
     ex.pack_b(b + (k0 * b_rs + j0 * b_cs) * 4, b_rs, b_cs, kb, nb, bpack);
 
-  /** C[il:ih, jl:jh] += op(A) B with A fully packed (Mp x K, by KC blocks) and B packed by `pack_b` per block. */
+  /**
+   * C[il:ih, jl:jh] += op(A) B with A fully packed (Mp x K, by KC blocks) and B packed by `pack_b` per block;
+   * `fresh` (1): C = op(A) B, its old contents never read (the first depth block writes it).
+   */
   function gemm_part(a: number, Mp: number, pack_b: PackB, c: number, ldc: number, K: number,
-    il: number, ih: number, jl: number, jh: number, tmp: number, bpack: number): void {
+    il: number, ih: number, jl: number, jh: number, tmp: number, bpack: number, fresh = 0): void {
     for (let j0 = jl; j0 < jh; j0 += NC) {
       const nb = Math.min(NC, jh - j0);
       for (let k0 = 0; k0 < K; k0 += KC) {
         const kb = Math.min(KC, K - k0);
         pack_b(k0, kb, j0, nb, bpack);
         for (let i0 = il; i0 < ih; i0 += MC) {
-          ex.gemm_block(a + (Mp * k0 + i0 * kb) * 4, bpack, c + (i0 * ldc + j0) * 4, Math.min(MC, ih - i0), nb, kb, ldc * 4, tmp);
+          ex.gemm_block(a + (Mp * k0 + i0 * kb) * 4, bpack, c + (i0 * ldc + j0) * 4, Math.min(MC, ih - i0), nb, kb, ldc * 4, tmp, k0 === 0 ? fresh : 0);
         }
       }
     }
   }
 
   /**
-   * `batch` products C_q += op(A_q) B_q, A_q packed (a_bs floats apart), B_q at b_bs floats, C_q at c_bs. With
+   * `batch` products C_q += op(A_q) B_q (C_q = op(A_q) B_q when `fresh`), A_q packed (a_bs floats apart), B_q
+   * at b_bs floats, C_q at c_bs. With
    * at least as many matrices as threads, threads take whole matrices; else they split every matrix's
    * columns (each then packs only its own B columns) or, with too few columns, its rows.
    */
   function run_gemm(T: number, tmp: number, bpack: number): void {
-    const [M, N, K, a, b, b_rs, b_cs, c, ldc, batch, a_bs, b_bs, c_bs] = job().subarray(3, 16);
+    const [M, N, K, a, b, b_rs, b_cs, c, ldc, batch, a_bs, b_bs, c_bs, fresh] = job().subarray(3, 17);
     const Mp = up(M, 4);
     const part = (q: number, il: number, ih: number, jl: number, jh: number): void =>
-      gemm_part(a + q * a_bs * 4, Mp, strided_b(b + q * b_bs * 4, b_rs, b_cs), c + q * c_bs * 4, ldc, K, il, ih, jl, jh, tmp, bpack);
+      gemm_part(a + q * a_bs * 4, Mp, strided_b(b + q * b_bs * 4, b_rs, b_cs), c + q * c_bs * 4, ldc, K, il, ih, jl, jh, tmp, bpack, fresh);
     const n_tiles = Math.ceil(N / 8);
     if (batch >= T) {
       each_chunk(batch, 1, T, (lo, hi) => {
@@ -183,7 +187,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
               const nb = Math.min(NC, jh - j0);
               ex.pack_b(rows + ((j0 - jl) * L + k0) * 4, 1, L, kb, nb, bpack);
               for (let i0 = 0; i0 < og; i0 += MC) {
-                ex.gemm_block(apack + i0 * kb * 4, bpack, dst + ((g * og + i0) * ckk + j0) * 4, Math.min(MC, og - i0), nb, kb, ckk * 4, tmp);
+                ex.gemm_block(apack + i0 * kb * 4, bpack, dst + ((g * og + i0) * ckk + j0) * 4, Math.min(MC, og - i0), nb, kb, ckk * 4, tmp, 0);
               }
             }
           }
@@ -308,7 +312,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
               ex.pack_a(go_g + k0 * 4, J, 1, og, kb, apack);
               ex.pack_b(col + k0 * 4, 1, J, kb, nb, bpack);
               for (let i0 = 0; i0 < og; i0 += MC) {
-                ex.gemm_block(apack + i0 * kb * 4, bpack, gw + ((g * og + i0) * ckk + r0) * 4, Math.min(MC, og - i0), nb, kb, ckk * 4, tmp);
+                ex.gemm_block(apack + i0 * kb * 4, bpack, gw + ((g * og + i0) * ckk + r0) * 4, Math.min(MC, og - i0), nb, kb, ckk * 4, tmp, 0);
               }
             }
           }

@@ -121,7 +121,9 @@ export function wasm_gemm_batched(
   const b_raw = rt.alloc(pb.floats * 4);
   // C as batch dense M x N blocks
   const c = rt.alloc(batch * M * N * 4);
-  const words = [rt.driver.OP.GEMM, M, N, K, a_pack, b_raw, pb.rs, pb.cs, c, N, batch, Mp * K, pb.bs, M * N];
+  // C accumulates onto its own value when that is the whole answer's other term, else is written fresh.
+  const onto_c = beta === 1 && alpha === 1 && C instanceof Float32Array;
+  const words = [rt.driver.OP.GEMM, M, N, K, a_pack, b_raw, pb.rs, pb.cs, c, N, batch, Mp * K, pb.bs, M * N, onto_c ? 0 : 1];
   if (!rt.prepare(words, batch * M * N * K)) {
     js_gemm_batched(batch, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, a_stride, B, b_off, ldb, b_stride, beta, C, c_off, ldc, c_stride);
     return;
@@ -130,13 +132,10 @@ export function wasm_gemm_batched(
   place(pa, A, a_off, batch, a_stride, M, a_rs, K, a_cs, mem, a_raw / 4);
   place(pb, B, b_off, batch, b_stride, K, b_rs, N, b_cs, mem, b_raw / 4);
   for (let q = 0; q < batch; q++) pack_a_full(a_raw + q * pa.bs * 4, pa.rs, pa.cs, M, K, a_pack + q * Mp * K * 4);
-  // C accumulates onto its own value when that is the whole answer's other term, else onto zeros.
-  const onto_c = beta === 1 && alpha === 1 && C instanceof Float32Array;
   const w = c / 4;
   const dense_c = ldc === N && (c_stride === M * N || batch === 1);
-  if (!onto_c) rt.ex.fill_rows(c, batch * M, N, N, -1);
-  else if (dense_c) mem.set(C.subarray(c_off, c_off + batch * M * N), w);
-  else for (let q = 0; q < batch; q++) for (let i = 0; i < M; i++) mem.set(C.subarray(c_off + q * c_stride + i * ldc, c_off + q * c_stride + i * ldc + N), w + (q * M + i) * N);
+  if (onto_c && dense_c) mem.set(C.subarray(c_off, c_off + batch * M * N), w);
+  else if (onto_c) for (let q = 0; q < batch; q++) for (let i = 0; i < M; i++) mem.set(C.subarray(c_off + q * c_stride + i * ldc, c_off + q * c_stride + i * ldc + N), w + (q * M + i) * N);
   rt.run();
   if (alpha === 1 && (beta === 0 || onto_c)) {
     if (dense_c) C.set(mem.subarray(w, w + batch * M * N), c_off);

@@ -6,7 +6,8 @@
   (import "env" "memory" (memory 1 32768 shared))
 
   ;; C[tiles] += A_packed * B_packed over m_tiles x n_tiles tiles of 4 x 8, of which the last row of tiles
-;; holds only last_rows (1..4) rows of C; ldc is C's row stride in bytes.
+  ;; holds only last_rows (1..4) rows of C; ldc is C's row stride in bytes. With $fresh = 1, C = 0 + A B:
+  ;; the tiles are written without reading C (the first depth block of a product into uninitialised memory).
   ;;
   ;; A is packed into micro-panels of 4 rows (for each k, the 4 row values are adjacent) and B into
   ;; micro-panels of 8 columns (for each k, the 8 column values are adjacent), both zero-padded to whole
@@ -17,7 +18,7 @@
   ;; summed in k order and then added once, so the result does not depend on how callers split the tiles.
   (func $gemm_f32_4x8 (export "gemm_f32_4x8")
     (param $a i32) (param $b i32) (param $c i32)
-    (param $m_tiles i32) (param $n_tiles i32) (param $kc i32) (param $ldc i32) (param $last_rows i32)
+    (param $m_tiles i32) (param $n_tiles i32) (param $kc i32) (param $ldc i32) (param $last_rows i32) (param $fresh i32)
     (local $rows i32)
     (local $b_stride i32)
     (local $jr i32) (local $ir i32) (local $k i32)
@@ -63,20 +64,20 @@
         ;; its $last_rows real rows (the packed A rows past them are zeros)
         (local.set $rows (select (local.get $last_rows) (i32.const 4)
           (i32.eq (i32.add (local.get $ir) (i32.const 1)) (local.get $m_tiles))))
-        (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c00)))
-        (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c01)))
+        (v128.store (local.get $cp) (f32x4.add (if (result v128) (local.get $fresh) (then (v128.const i32x4 0 0 0 0)) (else (v128.load (local.get $cp)))) (local.get $c00)))
+        (v128.store offset=16 (local.get $cp) (f32x4.add (if (result v128) (local.get $fresh) (then (v128.const i32x4 0 0 0 0)) (else (v128.load offset=16 (local.get $cp)))) (local.get $c01)))
         (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
         (if (i32.gt_u (local.get $rows) (i32.const 1)) (then
-          (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c10)))
-          (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c11)))))
+          (v128.store (local.get $cp) (f32x4.add (if (result v128) (local.get $fresh) (then (v128.const i32x4 0 0 0 0)) (else (v128.load (local.get $cp)))) (local.get $c10)))
+          (v128.store offset=16 (local.get $cp) (f32x4.add (if (result v128) (local.get $fresh) (then (v128.const i32x4 0 0 0 0)) (else (v128.load offset=16 (local.get $cp)))) (local.get $c11)))))
         (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
         (if (i32.gt_u (local.get $rows) (i32.const 2)) (then
-          (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c20)))
-          (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c21)))))
+          (v128.store (local.get $cp) (f32x4.add (if (result v128) (local.get $fresh) (then (v128.const i32x4 0 0 0 0)) (else (v128.load (local.get $cp)))) (local.get $c20)))
+          (v128.store offset=16 (local.get $cp) (f32x4.add (if (result v128) (local.get $fresh) (then (v128.const i32x4 0 0 0 0)) (else (v128.load offset=16 (local.get $cp)))) (local.get $c21)))))
         (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
         (if (i32.gt_u (local.get $rows) (i32.const 3)) (then
-          (v128.store (local.get $cp) (f32x4.add (v128.load (local.get $cp)) (local.get $c30)))
-          (v128.store offset=16 (local.get $cp) (f32x4.add (v128.load offset=16 (local.get $cp)) (local.get $c31)))))
+          (v128.store (local.get $cp) (f32x4.add (if (result v128) (local.get $fresh) (then (v128.const i32x4 0 0 0 0)) (else (v128.load (local.get $cp)))) (local.get $c30)))
+          (v128.store offset=16 (local.get $cp) (f32x4.add (if (result v128) (local.get $fresh) (then (v128.const i32x4 0 0 0 0)) (else (v128.load offset=16 (local.get $cp)))) (local.get $c31)))))
         (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))
         ;; $ap has advanced by exactly one A micro-panel; $cp by four rows
         (br_if $over_m (i32.lt_u (local.tee $ir (i32.add (local.get $ir) (i32.const 1))) (local.get $m_tiles))))
@@ -84,12 +85,12 @@
       (local.set $c_col (i32.add (local.get $c_col) (i32.const 32)))
       (br_if $over_n (i32.lt_u (local.tee $jr (i32.add (local.get $jr) (i32.const 1))) (local.get $n_tiles)))))
 
-  ;; C[mb x nb] += A_packed * B_packed for any mb, nb >= 1: whole columns of tiles in place (the kernel
-  ;; trims the last row of tiles), a last partial column of tiles through the 4 x 8 scratch tile at $tmp
-  ;; (128 bytes), so C needs no padding. ldc is in bytes.
+  ;; C[mb x nb] += A_packed * B_packed for any mb, nb >= 1 (C = A B without reading C when $fresh = 1):
+  ;; whole columns of tiles in place (the kernel trims the last row of tiles), a last partial column of
+  ;; tiles through the 4 x 8 scratch tile at $tmp (128 bytes), so C needs no padding. ldc is in bytes.
   (func $gemm_block (export "gemm_block")
     (param $a i32) (param $b i32) (param $c i32) (param $mb i32) (param $nb i32) (param $kc i32)
-    (param $ldc i32) (param $tmp i32)
+    (param $ldc i32) (param $tmp i32) (param $fresh i32)
     (local $nf i32) (local $mt i32) (local $i i32) (local $last i32)
     (local $rows i32) (local $cols i32) (local $ct i32) (local $r i32) (local $q i32)
     (local.set $nf (i32.shr_u (local.get $nb) (i32.const 3)))
@@ -97,7 +98,7 @@
     (local.set $last (i32.sub (local.get $mb) (i32.shl (i32.sub (local.get $mt) (i32.const 1)) (i32.const 2))))
     (if (i32.ne (local.get $nf) (i32.const 0))
       (then (call $gemm_f32_4x8 (local.get $a) (local.get $b) (local.get $c) (local.get $mt) (local.get $nf)
-        (local.get $kc) (local.get $ldc) (local.get $last))))
+        (local.get $kc) (local.get $ldc) (local.get $last) (local.get $fresh))))
     (local.set $cols (i32.and (local.get $nb) (i32.const 7)))
     (if (i32.eqz (local.get $cols)) (then (return)))
     (local.set $i (i32.const 0))
@@ -121,7 +122,7 @@
       (call $gemm_f32_4x8
         (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $kc)) (i32.const 4)))
         (i32.add (local.get $b) (i32.shl (i32.mul (local.get $nf) (local.get $kc)) (i32.const 5)))
-        (local.get $tmp) (i32.const 1) (i32.const 1) (local.get $kc) (i32.const 32) (i32.const 4))
+        (local.get $tmp) (i32.const 1) (i32.const 1) (local.get $kc) (i32.const 32) (i32.const 4) (local.get $fresh))
       (local.set $r (i32.const 0))
       (loop $out_r
         (local.set $q (i32.const 0))
@@ -965,7 +966,7 @@
               (local.get $ph) (local.get $pw) (local.get $dh) (local.get $dw) (local.get $Wo) (i32.const 0) (local.get $ckk)
               (local.get $j) (local.get $nb) (local.get $bpack) (local.get $Ho) (i32.const 0))
             (call $gemm_block (local.get $a) (local.get $bpack) (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
-              (local.get $og) (local.get $nb) (local.get $ckk) (i32.shl (local.get $L) (i32.const 2)) (local.get $tmp))))
+              (local.get $og) (local.get $nb) (local.get $ckk) (i32.shl (local.get $L) (i32.const 2)) (local.get $tmp) (i32.const 0))))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $panels))))
 
