@@ -218,13 +218,20 @@ export function where(cond: StridedView, a: StridedView, b: StridedView, out_sha
   }
 }
 
-/** Copies `src` (broadcast to `dst.shape`) into the strided destination `dst` (used by in-place ops). */
+/**
+ * Copies `src` (broadcast to `dst.shape`) into the strided destination `dst` (used by in-place ops, cat, and
+ * addmm seeding its output with the bias); rows of consecutive elements of one array type move as blocks.
+ */
 export function copy_into(src: StridedView, dst: StridedView): void {
   const w = row_walk([src, dst], dst.shape);
   const [s_step, d_step] = w.steps as [number, number];
   const [s_starts, d_starts] = w.starts as [ArrayLike<number>, ArrayLike<number>];
   const s = src.data;
   const d = dst.data;
+  if (s_step === 1 && d_step === 1 && w.n >= 16 && s.constructor === d.constructor) {
+    for (let r = 0; r < w.rows; r++) d.set(s.subarray(s_starts[r]!, s_starts[r]! + w.n), d_starts[r]!);
+    return;
+  }
   for (let r = 0; r < w.rows; r++) {
     let si = s_starts[r]!;
     let di = d_starts[r]!;
