@@ -290,10 +290,12 @@ function as_alias(x: Tensor): Tensor {
  *
  * @hidden
  */
-export function gather_plan(index: Tensor, dim: number, src_shape: readonly number[]): Int32Array {
+export function gather_plan(index: Tensor, dim: number, shape: readonly number[]): Int32Array {
   const idx = index._contiguous_data();
+  // a 0-d index (or source) is a one-element vector here, as in PyTorch (ensure_nonempty_dim)
+  const src_shape = shape.length === 0 ? [1] : shape;
+  const ishape = index.ndim === 0 ? [1] : index._shape;
   const strides = contiguous_strides(src_shape);
-  const ishape = index._shape;
   const out = new Int32Array(idx.length);
   const istrides = contiguous_strides(ishape);
   for (let i = 0; i < idx.length; i++) {
