@@ -14,7 +14,8 @@ import { functional as F, optim, data } from '@tsgrad/nn';
 import { CIFAR10, type CIFARFile } from '../src/datasets/cifar.js';
 import { unpickle, type NdArray, type PickleDict } from '../src/datasets/pickle.js';
 import { untar } from '../src/datasets/tar.js';
-import { Compose, Normalize, ToTensor, type Image } from '../src/datasets/transforms.js';
+import { Compose, Lambda, Normalize, ToTensor, type Image } from '../src/datasets/transforms.js';
+import { inspect } from 'node:util';
 
 const HERE = fileURLToPath(new URL('./fixtures/cifar/', import.meta.url));
 const ROOT = join(HERE, 'data');
@@ -120,6 +121,9 @@ describe('datasets.CIFAR10', () => {
     const as_tuples = new Compose([new ToTensor(), new Normalize(torch.as_tuple([0.5, 0.5, 0.5]), torch.as_tuple([0.5, 0.5, 0.5]))]);
     expect(String(new TinyCIFAR10({ root: rel, transform: as_tuples }))).toBe(r.repr.replace('./data', rel));
     expect(String(transform)).toBe(String(as_tuples).replaceAll('(0.5, 0.5, 0.5)', '[0.5, 0.5, 0.5]'));
+    // console.log prints the same repr (transforms_tutorial prints its Lambda)
+    expect(inspect(as_tuples)).toBe(String(as_tuples));
+    expect(inspect(new Lambda((v: number) => v + 1))).toBe('Lambda()');
     expect(ds.get(-1)[1]).toBe(r.targets.at(-1));
     expect(() => ds.get(40)).toThrow('index 40 is out of bounds for dimension 0 with size 40');
   });

@@ -22,6 +22,23 @@ export interface Transform<I, O> {
   call(x: I): O;
 }
 
+/**
+ * What the transforms here share: `console.log(t)` in Node prints torchvision's repr (`ToTensor()`), the same text
+ * as `String(t)`. Subclass it for a transform of your own that prints its own repr.
+ *
+ * @example
+ * console.log(new Compose([new ToTensor(), new Normalize([0.5], [0.5])])); // Compose(\n    ToTensor()\n ...)
+ */
+export abstract class TransformBase<I, O> implements Transform<I, O> {
+  /** Applies the transform. */
+  abstract call(x: I): O;
+  /** torchvision's repr of the transform. */
+  abstract toString(): string;
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
 function is_image(x: unknown): x is Image {
   if (x === null || typeof x !== 'object') return false;
   const { data, height, width, channels } = x as Partial<Image>;
@@ -39,7 +56,7 @@ const values_of = (t: torch.Tensor): number[] => Array.from(t._contiguous_data()
  * const x = new ToTensor().call({ data: new Uint8Array(784), height: 28, width: 28, channels: 1 });
  * x.shape; // [1, 28, 28]
  */
-export class ToTensor implements Transform<Image, torch.Tensor> {
+export class ToTensor extends TransformBase<Image, torch.Tensor> {
   /** The image as a float32 tensor `[C, H, W]` in [0, 1]. */
   call(pic: Image): torch.Tensor {
     if (!is_image(pic)) throw new TypeError(`pic should be an Image ({ data: Uint8Array, height, width, channels }). Got ${type_name(pic)}`);
@@ -69,7 +86,7 @@ export class ToTensor implements Transform<Image, torch.Tensor> {
  * const norm = new Normalize([0.1307], [0.3081]);
  * const y = norm.call(new ToTensor().call(image));
  */
-export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
+export class Normalize extends TransformBase<torch.Tensor, torch.Tensor> {
   /** Mean per channel. */
   readonly mean: number[];
   /** Standard deviation per channel. */
@@ -81,6 +98,7 @@ export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
   private readonly given: string;
 
   constructor(mean: readonly number[], std: readonly number[], options: { inplace?: boolean } = {}) {
+    super();
     this.mean = [...mean];
     this.std = [...std];
     this.given = `mean=${torch.py_repr(mean)}, std=${torch.py_repr(std)}`;
@@ -119,7 +137,7 @@ export class Normalize implements Transform<torch.Tensor, torch.Tensor> {
  * const transform = new Compose([new ToTensor(), new Normalize([0.1307], [0.3081])]);
  * const x = transform.call(image); // float32 [1, 28, 28]
  */
-export class Compose<I = unknown, O = unknown> implements Transform<I, O> {
+export class Compose<I = unknown, O = unknown> extends TransformBase<I, O> {
   /** The transforms, applied in order. */
   readonly transforms: Transform<unknown, unknown>[];
 
@@ -127,6 +145,7 @@ export class Compose<I = unknown, O = unknown> implements Transform<I, O> {
   constructor(transforms: readonly [Transform<I, unknown>, ...Transform<unknown, unknown>[], Transform<unknown, O>]);
   constructor(transforms: readonly Transform<unknown, unknown>[]);
   constructor(transforms: readonly Transform<unknown, unknown>[]) {
+    super();
     this.transforms = [...transforms];
   }
 
@@ -148,9 +167,10 @@ export class Compose<I = unknown, O = unknown> implements Transform<I, O> {
  * @example
  * const flatten = new Lambda((x: torch.Tensor) => x.view(-1));
  */
-export class Lambda<I, O> implements Transform<I, O> {
+export class Lambda<I, O> extends TransformBase<I, O> {
   /** @param lambd - The function applied by `call`. */
   constructor(readonly lambd: (x: I) => O) {
+    super();
     if (typeof lambd !== 'function') throw new TypeError(`Argument lambd should be callable, got ${type_name(lambd)}`);
   }
   /** `lambd(x)`. */
