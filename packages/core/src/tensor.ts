@@ -9,7 +9,7 @@ import { view_grad_fn } from './autograd/view_inplace.js';
 import { TRACER_CONVERT, TRACER_ITERATE, DETACH_VIEW_INPLACE, E10_NON_LEAF_FLAG, E8_LEAF_INPLACE, E5_HOOK_NO_GRAD, INFERENCE_REQUIRES_GRAD, INFERENCE_VERSION, NUMPY_REQUIRES_GRAD, W1_NON_LEAF_GRAD, warn } from './autograd/messages.js';
 import { is_contiguous_view, type StridedView } from './kernels/strided.js';
 import { kernels } from './kernels/backend.js';
-import { note_write } from './kernels/write_stamps.js';
+import { note_exposed, note_write } from './kernels/write_stamps.js';
 import * as ops from './ops/index.js';
 import { format_tensor } from './print.js';
 import { take } from './storage_pool.js';
@@ -40,6 +40,7 @@ import type { AlphaMethodArgs, CloseOptions, DivMethodArgs, Scalar } from './ops
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
 const FLIP_METHOD = signature<{ self: Tensor; dims: number[] }>('flip(Tensor self, int... dims)');
 const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
+const NUMPY = signature<{ force: boolean }>('numpy(*, bool force=False)');
 
 /** Keyword options of `Tensor.backward`. */
 interface TensorBackwardOptions {
@@ -642,10 +643,24 @@ export class Tensor {
     return this._storage.data[this._offset]!;
   }
 
-  /** Mirrors PyTorch's `.numpy()` guard; returns the row-major values. */
-  numpy(): TypedArray {
+  /**
+   * PyTorch's `x.numpy()`: the values as a typed array (Float32Array, Float64Array for float64 and int64,
+   * Uint8Array for uint8 and bool) that shares the tensor's memory, so a change to either shows in the other, as
+   * the NumPy bridge does. A flat array cannot show strides, so a non-contiguous tensor gives a row-major copy;
+   * `{ force: true }` always copies, and is allowed on a tensor that requires grad (PyTorch's `force=True`).
+   *
+   * @example
+   * const t = torch.ones(5); const n = t.numpy();
+   * t.add_(1); n[0]; // 2
+   */
+  numpy(options: { force?: boolean } = {}): TypedArray {
+    const { force } = NUMPY.parse([options]);
+    if (force) return this._contiguous_data().slice();
     if (this._requires_grad) throw new Error(NUMPY_REQUIRES_GRAD);
-    return this._contiguous_data().slice();
+    if (!this.is_contiguous()) return this._contiguous_data().slice();
+    const data = this._storage.data;
+    note_exposed(data);
+    return data.subarray(this._offset, this._offset + this.numel());
   }
 
   /** PyTorch's printed form, e.g. `tensor([1., 2.], requires_grad=True)`. */

@@ -685,7 +685,7 @@ reason('the engine entry points every row runs through', 'autograd_backward auto
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride scan_dim');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
-reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
+reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array from_numpy full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'searchsorted multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_and logical_or isnan argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_ exponential_ random_ geometric_ log_normal_ cauchy_ bernoulli_');
 reason('samplers: outputs are new leaves (torch.normal with a mean or std that requires grad records no NormalBackward here)', 'bernoulli normal randint_like');

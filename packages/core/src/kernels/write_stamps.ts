@@ -3,6 +3,8 @@
 // tensor with a version counter of its own (`w.data.mul_(2)`).
 
 const stamps = new WeakMap<ArrayBufferLike, number>();
+/** Memory handed to user code as a typed array (`x.numpy()`, `torch.from_numpy(a)`), which it may write unseen. */
+const exposed = new WeakSet<ArrayBufferLike>();
 let last = 0;
 
 /**
@@ -23,5 +25,18 @@ export function note_write(data: ArrayBufferView): void {
  * const before = write_stamp(w); w_tensor.mul_(2); write_stamp(w) !== before; // true
  */
 export function write_stamp(data: ArrayBufferView): number {
+  // writes through an exposed array leave no trace, so such memory never reads as unchanged
+  if (exposed.has(data.buffer)) return ++last;
   return stamps.get(data.buffer) ?? 0;
+}
+
+/**
+ * Records that user code holds the memory under `data` as a typed array and may write it directly, bypassing
+ * every version counter: from now on `write_stamp` never reports it unchanged.
+ *
+ * @example
+ * note_exposed(t._storage.data); // before handing out a view of it
+ */
+export function note_exposed(data: ArrayBufferView): void {
+  exposed.add(data.buffer);
 }

@@ -6,7 +6,8 @@ import { default_generator, type Generator } from '../random.js';
 import { normal_fill, random_from_to_fill, uniform_fill } from './distributions.js';
 import { Storage, Tensor, type NestedArray } from '../tensor.js';
 import { check_device, type DeviceLike } from '../device.js';
-import { signature, type PyArgs, type Signature } from '../signature.js';
+import { class_name, py_type_name, signature, type PyArgs, type Signature } from '../signature.js';
+import { note_exposed } from '../kernels/write_stamps.js';
 
 /** Keyword options of the creation functions: `dtype` (default float32) and `requires_grad`. */
 export interface CreateOptions {
@@ -170,6 +171,30 @@ export function from_array(data: TypedArray, shape: readonly number[], dtype?: D
   const dt = dtype_name(dtype) ?? (data instanceof Float64Array ? 'float64' : data instanceof Uint8Array ? 'bool' : 'float32');
   if (numel_of(shape) !== data.length) throw new Error(`shape [${shape.join(', ')}] does not match ${data.length} elements`);
   return new Tensor(new Storage(data), shape, dt);
+}
+
+const FROM_NUMPY = signature<{ ndarray: unknown }>('from_numpy(Any ndarray)');
+
+/**
+ * PyTorch's `torch.from_numpy`: a 1-d tensor over a typed array, sharing its memory (a write to either shows in
+ * the other). The dtype follows the array: Float64Array → float64, Float32Array → float32, Uint8Array → uint8.
+ * `.view(...)` gives it a shape, still sharing the memory.
+ *
+ * @example
+ * const n = new Float64Array(5).fill(1);
+ * const t = torch.from_numpy(n);
+ * n[0] += 1; t.tolist(); // [2, 1, 1, 1, 1]
+ */
+export function from_numpy(...args: PyArgs<[ndarray: TypedArray], { ndarray?: TypedArray }>): Tensor {
+  const { ndarray } = FROM_NUMPY.parse(args);
+  const dtype = ndarray instanceof Float64Array ? 'float64' : ndarray instanceof Float32Array ? 'float32' : ndarray instanceof Uint8Array ? 'uint8' : null;
+  if (dtype === null) {
+    const kind = typeof ndarray === 'object' && ndarray !== null ? class_name(ndarray) : py_type_name(ndarray);
+    throw new TypeError(`can't convert ${kind}. The only supported types are: Float64Array (float64), Float32Array (float32) and Uint8Array (uint8).`);
+  }
+  const t = from_array(ndarray as TypedArray, [(ndarray as TypedArray).length], dtype);
+  note_exposed(t._storage.data);
+  return t;
 }
 
 /** A contiguous tensor of `shape` filled with `value` (no argument parsing: the factories' common end). */
