@@ -12,6 +12,17 @@ function node_apis(caller: string) {
 }
 
 /**
+ * The pngjs module, loaded on first use (Node only; `caller` names the function in the error elsewhere).
+ *
+ * @example
+ * const { PNG } = load_pngjs('decode_png');
+ */
+export function load_pngjs(caller: string): PngModule {
+  pngjs ??= node_apis(caller).module.createRequire(import.meta.url)('pngjs') as PngModule;
+  return pngjs;
+}
+
+/**
  * Encodes 8-bit RGBA pixels (`4·width·height` bytes, row-major) as a PNG file's bytes. Node-only (pngjs).
  *
  * @example
@@ -20,10 +31,10 @@ function node_apis(caller: string) {
 export function encode_png(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new Error(`PNG size must be positive integers, got ${width}×${height}`);
   if (rgba.length !== 4 * width * height) throw new Error(`RGBA data has ${rgba.length} bytes but a ${width}×${height} image needs ${4 * width * height}`);
-  pngjs ??= node_apis('encode_png').module.createRequire(import.meta.url)('pngjs') as PngModule;
-  const png = new pngjs.PNG({ width, height });
+  const png_module = load_pngjs('encode_png');
+  const png = new png_module.PNG({ width, height });
   png.data = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength);
-  return new Uint8Array(pngjs.PNG.sync.write(png));
+  return new Uint8Array(png_module.PNG.sync.write(png));
 }
 
 /**
