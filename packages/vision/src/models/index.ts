@@ -7,4 +7,5 @@ export {
 } from './resnet.js';
 export { Conv2dNormActivation, InvertedResidual, MobileNetV2, mobilenet_v2, make_divisible, type ConvNormActivationOptions, type MobileNetV2Options } from './mobilenet_v2.js';
 export { VGG, VGG_CFGS, make_layers, vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn, type VGGOptions } from './vgg.js';
+export { without_weights, type WeightsOptions } from './weights.js';
 export { MLPBlock, EncoderBlock, Encoder, VisionTransformer, vit_b_16, type TokenNorm, type VisionTransformerOptions } from './vision_transformer.js';

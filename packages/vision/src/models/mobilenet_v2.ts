@@ -2,6 +2,7 @@
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { init_cnn_weights } from './init.js';
+import { without_weights, type WeightsOptions } from './weights.js';
 
 /**
  * The channel count rounded to a multiple of `divisor`, never more than 10% below `v` (torchvision's rule).
@@ -180,4 +181,4 @@ export class MobileNetV2 extends nn.Module {
 }
 
 /** MobileNetV2 with torchvision's defaults. @example models.mobilenet_v2({ num_classes: 10 }) */
-export const mobilenet_v2 = (options: MobileNetV2Options = {}): MobileNetV2 => new MobileNetV2(options);
+export const mobilenet_v2 = (options: MobileNetV2Options & WeightsOptions = {}): MobileNetV2 => new MobileNetV2(without_weights('mobilenet_v2', options));

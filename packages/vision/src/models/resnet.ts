@@ -2,6 +2,7 @@
 // state_dict keys, repr and numbers, so torchvision weights saved as safetensors load unchanged.
 import { no_grad, type Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { without_weights, type WeightsOptions } from './weights.js';
 
 /** A norm layer constructor, torchvision's `norm_layer` argument (default `nn.BatchNorm2d`). */
 export type NormLayer = (num_features: number) => nn.Module;
@@ -254,32 +255,32 @@ export class ResNet extends nn.Module {
 }
 
 /** ResNet-18: BasicBlock ×[2, 2, 2, 2]. @example models.resnet18({ num_classes: 10 }) */
-export const resnet18 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], options);
+export const resnet18 = (options: ResNetOptions & WeightsOptions = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], without_weights('resnet18', options));
 /**
  * ResNet-34: BasicBlock ×[3, 4, 6, 3].
  *
  * @example
  * const net = models.resnet34({ num_classes: 10 });
  */
-export const resnet34 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], options);
+export const resnet34 = (options: ResNetOptions & WeightsOptions = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], without_weights('resnet34', options));
 /**
  * ResNet-50: Bottleneck ×[3, 4, 6, 3].
  *
  * @example
  * const net = models.resnet50({ num_classes: 10, zero_init_residual: true });
  */
-export const resnet50 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], options);
+export const resnet50 = (options: ResNetOptions & WeightsOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], without_weights('resnet50', options));
 /**
  * ResNet-101: Bottleneck ×[3, 4, 23, 3].
  *
  * @example
  * const net = models.resnet101();
  */
-export const resnet101 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], options);
+export const resnet101 = (options: ResNetOptions & WeightsOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], without_weights('resnet101', options));
 /**
  * ResNet-152: Bottleneck ×[3, 8, 36, 3].
  *
  * @example
  * const net = models.resnet152();
  */
-export const resnet152 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 8, 36, 3], options);
+export const resnet152 = (options: ResNetOptions & WeightsOptions = {}): ResNet => new ResNet(Bottleneck, [3, 8, 36, 3], without_weights('resnet152', options));

@@ -2,6 +2,7 @@
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 import { init_cnn_weights } from './init.js';
+import { without_weights, type WeightsOptions } from './weights.js';
 
 /** The convolution widths of each configuration; 'M' is a 2×2 max-pool. */
 export const VGG_CFGS: Record<'A' | 'B' | 'D' | 'E', readonly (number | 'M')[]> = {
@@ -79,21 +80,26 @@ export class VGG extends nn.Module {
   }
 }
 
-const vgg = (cfg: keyof typeof VGG_CFGS, batch_norm: boolean) => (options: VGGOptions = {}): VGG => new VGG(make_layers(VGG_CFGS[cfg], batch_norm), options);
+const vgg =
+  (name: string, cfg: keyof typeof VGG_CFGS, batch_norm: boolean) =>
+  (options: VGGOptions & WeightsOptions = {}): VGG => {
+    const rest = without_weights(name, options);
+    return new VGG(make_layers(VGG_CFGS[cfg], batch_norm), rest);
+  };
 
 /** VGG-11 (configuration A). @example models.vgg11({ num_classes: 10 }) */
-export const vgg11 = vgg('A', false);
+export const vgg11 = vgg('vgg11', 'A', false);
 /** VGG-11 with batch norm. */
-export const vgg11_bn = vgg('A', true);
+export const vgg11_bn = vgg('vgg11_bn', 'A', true);
 /** VGG-13 (configuration B). */
-export const vgg13 = vgg('B', false);
+export const vgg13 = vgg('vgg13', 'B', false);
 /** VGG-13 with batch norm. */
-export const vgg13_bn = vgg('B', true);
+export const vgg13_bn = vgg('vgg13_bn', 'B', true);
 /** VGG-16 (configuration D). @example models.vgg16({ num_classes: 10 }) */
-export const vgg16 = vgg('D', false);
+export const vgg16 = vgg('vgg16', 'D', false);
 /** VGG-16 with batch norm. */
-export const vgg16_bn = vgg('D', true);
+export const vgg16_bn = vgg('vgg16_bn', 'D', true);
 /** VGG-19 (configuration E). */
-export const vgg19 = vgg('E', false);
+export const vgg19 = vgg('vgg19', 'E', false);
 /** VGG-19 with batch norm. */
-export const vgg19_bn = vgg('E', true);
+export const vgg19_bn = vgg('vgg19_bn', 'E', true);

@@ -3,6 +3,7 @@
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
+import { without_weights, type WeightsOptions } from './weights.js';
 
 /** A norm layer for `hidden_dim` (torchvision's `norm_layer`, default LayerNorm with eps 1e-6). */
 export type TokenNorm = (hidden_dim: number) => nn.Module;
@@ -232,5 +233,5 @@ export class VisionTransformer extends nn.Module {
  * @example
  * const vit = models.vit_b_16({ image_size: 32, num_classes: 10 });
  */
-export const vit_b_16 = (options: Partial<VisionTransformerOptions> = {}): VisionTransformer =>
-  new VisionTransformer({ image_size: 224, patch_size: 16, num_layers: 12, num_heads: 12, hidden_dim: 768, mlp_dim: 3072, ...options });
+export const vit_b_16 = (options: Partial<VisionTransformerOptions> & WeightsOptions = {}): VisionTransformer =>
+  new VisionTransformer({ image_size: 224, patch_size: 16, num_layers: 12, num_heads: 12, hidden_dim: 768, mlp_dim: 3072, ...without_weights('vit_b_16', options) });
