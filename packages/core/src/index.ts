@@ -19,6 +19,7 @@ export * as jit from './jit/namespace.js';
 export * as utils from './utils/namespace.js';
 export * as onnx from './onnx/namespace.js';
 export { save, load, type Saveable } from './serialization/save_load.js';
+export * as serialization from './serialization/namespace.js';
 export { serialize, deserialize, SafetensorError, type SafetensorsDtype, type SafetensorsContent } from './serialization/safetensors.js';
 export { save_file, load_file } from './serialization/safetensors_file.js';
 export { py_repr, number_repr, as_tuple, as_list, is_py_list, as_ordered_dict, as_named_tuple, set_repr } from './py_repr.js';

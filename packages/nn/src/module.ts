@@ -1,5 +1,5 @@
 // nn.Module: registration by assignment, traversal, state_dict, repr, and PyTorch's _call_impl with hooks.
-import { as_ordered_dict, as_tuple, is_py_list, check_device, class_name, set_repr, py_repr as py_value_repr, is_plain_object, jit, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
+import { as_ordered_dict, as_tuple, serialization, is_py_list, check_device, class_name, set_repr, py_repr as py_value_repr, is_plain_object, jit, no_grad, py_type_name, parse_to, signature, Tensor, warn, zeros_like, type DeviceLike, type DType, type Grad, type Node, type PyArgs, type ToArgs } from '@tsgrad/core';
 import { HookDict, HookFlags, type RemovableHandle } from '@tsgrad/hooks';
 import { BackwardHook, type FullBackwardHookFn, type FullBackwardPreHookFn } from './backward_hook.js';
 import { E11, global_hooks, run_registration_hooks } from './global_hooks.js';
@@ -177,6 +177,8 @@ export class Module {
   static readonly _version: number = 1;
 
   constructor() {
+    // torch.load finds a saved module's class by name among those built in this process (pickle imports it)
+    serialization.register_class(new.target);
     Object.defineProperty(this, TARGET, { value: this });
     // A Proxy routes `this.x = value` and class-field definitions through PyTorch's __setattr__ rules.
     return new Proxy(this, {
@@ -198,6 +200,38 @@ export class Module {
         return Reflect.deleteProperty(target, prop);
       },
     });
+  }
+
+  /**
+   * What `torch.save(module)` stores of this module (Python pickles its `__dict__`): the training flag, plain
+   * attributes, parameters (with `requires_grad`), buffers and child modules; hooks stay behind.
+   *
+   * @example
+   * torch.save(model, 'model.pth'); // calls this for every module of the tree
+   */
+  __getstate__(): ModuleState {
+    return module_state((this as { [TARGET]?: Module })[TARGET] ?? this);
+  }
+
+  /**
+   * Restores what `__getstate__` gave, into a module made by `__new__` (how `torch.load` rebuilds a saved module).
+   *
+   * @example
+   * const copy = Linear.__new__(); copy.__setstate__(linear.__getstate__());
+   */
+  __setstate__(state: ModuleState): void {
+    set_module_state((this as { [TARGET]?: Module })[TARGET] ?? this, state);
+  }
+
+  /**
+   * An instance of this class with no parameters, buffers or children yet, built without calling its own
+   * constructor (Python's `cls.__new__(cls)`): what `torch.load` and `deepcopy` fill in.
+   *
+   * @example
+   * const m = nn.Linear.__new__(); // then m.__setstate__(...)
+   */
+  static __new__<T extends Module>(this: abstract new (...args: never[]) => T): T {
+    return Reflect.construct(Module, [], this) as T;
   }
 
   /** PyTorch's __setattr__: returns true when `value` was stored as a parameter, buffer or module. */
@@ -1108,10 +1142,6 @@ function snapshot<H>(global: Map<number, H>, own: Map<number, H>): [number[], H[
 }
 
 const MODULE_MAPS = new Set(['_parameters', '_buffers', '_modules', '_non_persistent_buffers']);
-const HOOK_FIELDS = new Set([
-  '_forward_pre_hooks', '_forward_pre_hooks_with_kwargs', '_forward_hooks', '_forward_hooks_with_kwargs',
-  '_forward_hooks_always_called', '_backward_pre_hooks', '_backward_hooks', '_is_full_backward_hook',
-]);
 
 /**
  * A deep copy, as Python's `copy.deepcopy`: of a module tree (every submodule, parameter and buffer is a new
@@ -1165,6 +1195,73 @@ function copy_tensor_into(tensors: Map<Tensor, Tensor>, t: Tensor): Tensor {
   return c;
 }
 
+/** What torch.save keeps of one module, as Python pickles a module's `__dict__` (hooks left out). */
+export interface ModuleState {
+  /** Training (true) or evaluation mode. */
+  training: boolean;
+  /** Plain attributes (sizes, flags, names) by name. */
+  attributes: Record<string, unknown>;
+  /** Own parameters in registration order, each with its `requires_grad`; null for a registered-but-unset slot. */
+  parameters: [name: string, value: Tensor | null, requires_grad: boolean][];
+  /** Own buffers in registration order (null = registered but unset). */
+  buffers: [name: string, value: Tensor | null][];
+  /** Names of the buffers kept out of state_dict(). */
+  non_persistent_buffers: string[];
+  /** Child modules in registration order (null = registered but unset). */
+  modules: [name: string, value: Module | null][];
+}
+
+/** Whether an own field of a module is plain state (not a hook map, the registries or a registered name). */
+function is_attribute(m: Module, key: string, value: unknown): boolean {
+  if (value === undefined || value instanceof HookDict || value instanceof HookFlags || key === '_is_full_backward_hook' || key === 'training') return false;
+  return !MODULE_MAPS.has(key) && !m._parameters.has(key) && !m._buffers.has(key) && !m._modules.has(key);
+}
+
+/** A module's state (its target's, behind the Proxy), as `__getstate__` gives it. */
+function module_state(m: Module): ModuleState {
+  const attributes: Record<string, unknown> = {};
+  for (const key of Reflect.ownKeys(m)) {
+    if (typeof key !== 'string') continue;
+    const value = (m as unknown as Record<string, unknown>)[key];
+    if (is_attribute(m, key, value)) attributes[key] = value;
+  }
+  return {
+    training: m.training,
+    attributes,
+    parameters: [...m._parameters].map(([name, p]) => [name, p, p?.requires_grad ?? false]),
+    buffers: [...m._buffers],
+    non_persistent_buffers: [...m._non_persistent_buffers],
+    modules: [...m._modules],
+  };
+}
+
+/** The Parameter a loaded tensor became: a tensor shared by two modules (tied weights) becomes one Parameter. */
+const loaded_parameters = new WeakMap<Tensor, Parameter>();
+
+/** Writes a state into a fresh module (a target made by `__new__`); parameters saved as plain tensors become Parameters. */
+function set_module_state(dst: Module, state: ModuleState): void {
+  const as_parameter = (t: Tensor, requires_grad: boolean): Parameter => {
+    if (t instanceof Parameter) return t;
+    let p = loaded_parameters.get(t);
+    if (p === undefined) loaded_parameters.set(t, (p = new Parameter(t, requires_grad)));
+    return p;
+  };
+  const define = (name: string, value: unknown): void => {
+    Reflect.defineProperty(dst, name, { value, writable: true, enumerable: true, configurable: true });
+  };
+  dst.training = state.training;
+  for (const [key, value] of Object.entries(state.attributes)) define(key, value);
+  for (const [name, p, requires_grad] of state.parameters) {
+    dst._parameters.set(name, p === null ? null : as_parameter(p, requires_grad));
+  }
+  for (const [name, b] of state.buffers) dst._buffers.set(name, b);
+  for (const name of state.non_persistent_buffers) dst._non_persistent_buffers.add(name);
+  for (const [name, c] of state.modules) dst._modules.set(name, c);
+  for (const map of [dst._parameters, dst._buffers, dst._modules] as Map<string, unknown>[]) {
+    for (const [name, v] of map) define(name, v);
+  }
+}
+
 function deepcopy_module<M extends Module>(module: M): M {
   const copies = new Map<Module, Module>();
   const tensors = new Map<Tensor, Tensor>();
@@ -1174,7 +1271,7 @@ function deepcopy_module<M extends Module>(module: M): M {
   while (stack.length > 0) {
     const m = stack.pop()!;
     if (copies.has(m)) continue;
-    copies.set(m, Reflect.construct(Module, [], m.constructor) as Module);
+    copies.set(m, (m.constructor as typeof Module).__new__());
     for (const child of m._modules.values()) if (child !== null) stack.push(child);
   }
   const copy_value = (v: unknown): unknown => {
@@ -1183,21 +1280,16 @@ function deepcopy_module<M extends Module>(module: M): M {
     if (Array.isArray(v)) return v.map(copy_value);
     return v;
   };
-  for (const [src_proxy, dst_proxy] of copies) {
-    const src = (src_proxy as { [TARGET]?: Module })[TARGET] ?? src_proxy;
-    const dst = (dst_proxy as { [TARGET]?: Module })[TARGET] ?? dst_proxy;
-    for (const key of Reflect.ownKeys(src)) {
-      if (typeof key !== 'string' || HOOK_FIELDS.has(key)) continue;
-      if (MODULE_MAPS.has(key)) continue;
-      Reflect.defineProperty(dst, key, { value: copy_value((src as unknown as Record<string, unknown>)[key]), writable: true, enumerable: true, configurable: true });
-    }
-    for (const [name, p] of src._parameters) dst._parameters.set(name, p === null ? null : (copy_tensor(p) as Parameter));
-    for (const [name, b] of src._buffers) dst._buffers.set(name, b === null ? null : copy_tensor(b));
-    for (const [name, c] of src._modules) dst._modules.set(name, c === null ? null : copies.get(c)!);
-    for (const name of src._non_persistent_buffers) dst._non_persistent_buffers.add(name);
-    for (const map of [dst._parameters, dst._buffers, dst._modules] as Map<string, unknown>[]) {
-      for (const [name, v] of map) Reflect.defineProperty(dst, name, { value: v, writable: true, enumerable: true, configurable: true });
-    }
+  for (const [src, dst] of copies) {
+    const state = src.__getstate__();
+    dst.__setstate__({
+      training: state.training,
+      attributes: Object.fromEntries(Object.entries(state.attributes).map(([k, v]) => [k, copy_value(v)])),
+      parameters: state.parameters.map(([name, p, requires_grad]) => [name, p === null ? null : copy_tensor(p), requires_grad]),
+      buffers: state.buffers.map(([name, b]) => [name, b === null ? null : copy_tensor(b)]),
+      non_persistent_buffers: state.non_persistent_buffers,
+      modules: state.modules.map(([name, c]) => [name, c === null ? null : copies.get(c)!]),
+    });
   }
   return copies.get(module) as M;
 }

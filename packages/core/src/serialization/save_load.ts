@@ -3,6 +3,7 @@ import { Tensor } from '../tensor.js';
 import { signature } from '../signature.js';
 import { deserialize, SafetensorError, serialize } from './safetensors.js';
 import { node_fs } from '../node_fs.js';
+import { class_key, find_class, is_safe, register_class, type SaveableClass } from './classes.js';
 
 /** What `torch.save` stores and `torch.load` rebuilds: Tensors at the leaves of plain data. */
 export type Saveable = Tensor | number | string | boolean | null | readonly Saveable[] | { readonly [key: string]: Saveable } | ReadonlyMap<string | number, Saveable>;
@@ -15,19 +16,28 @@ type Node = null | boolean | number | string | Node[] | { [key: string]: Node };
 const SAVE = signature<{ f: string | null; pickle_protocol: number }>(
   'save(Any obj, str? f, *, Any pickle_module=None, int pickle_protocol=2, bool _use_new_zipfile_serialization=True, bool _disable_byteorder_record=False)',
 );
-const LOAD = signature<{ f: string | Uint8Array }>(
+const LOAD = signature<{ f: string | Uint8Array; weights_only: boolean | null }>(
   'load(Any f, Any map_location=None, Any pickle_module=None, *, bool? weights_only=None, bool? mmap=None)',
 );
+
+/** An instance torch.save can store as Python's pickle stores one: its class and the state it hands over. */
+interface Stateful {
+  __getstate__(): unknown;
+}
+const is_stateful = (v: object): v is Stateful => typeof (v as Partial<Stateful>).__getstate__ === 'function';
 
 /**
  * Flattens `obj` into named tensors and a JSON tree that remembers where each one sits. A state dict's tensors keep
  * their own names (so PyTorch's `safetensors.torch.load_file` reads the file as the same state dict); nested
  * entries are named by their path joined with '.', as PyTorch names nested state. A Tensor met twice is stored once.
+ * An instance of a class with `__getstate__` (a whole nn.Module) is stored as its class name and that state; one met
+ * twice is stored once, the second place referring to the first.
  */
 function flatten(obj: unknown): { tensors: Record<string, Tensor>; tree: Node } {
   const tensors: Record<string, Tensor> = {};
   const names = new Map<Tensor, string>();
   const visiting = new Set<object>();
+  const instances = new Map<object, number>();
   const walk = (v: unknown, path: string): Node => {
     if (v instanceof Tensor) {
       const known = names.get(v);
@@ -55,7 +65,17 @@ function flatten(obj: unknown): { tensors: Record<string, Tensor>; tree: Node } 
     } else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
       const o: { [key: string]: Node } = {};
       for (const [k, x] of Object.entries(v)) o[k] = walk(x, child(k));
-      out = '$tensor' in o || '$map' in o || '$number' in o ? { $object: o } : o;
+      out = ['$tensor', '$map', '$number', '$class', '$ref'].some((k) => k in o) ? { $object: o } : o;
+    } else if (is_stateful(v)) {
+      const known = instances.get(v);
+      if (known !== undefined) out = { $ref: known };
+      else {
+        const cls = v.constructor as SaveableClass;
+        register_class(cls);
+        const id = instances.size;
+        instances.set(v, id);
+        out = { $class: class_key(cls), $id: id, $state: walk(v.__getstate__(), path) };
+      }
     } else {
       const cls = (v as { constructor?: { name?: string } }).constructor?.name ?? 'object';
       throw new TypeError(`torch.save: cannot save a ${cls} (at '${path}'): save its state_dict() instead`);
@@ -67,9 +87,45 @@ function flatten(obj: unknown): { tensors: Record<string, Tensor>; tree: Node } 
   return { tensors, tree };
 }
 
-function rebuild(node: Node, tensors: Record<string, Tensor>): Saveable {
+/** What a load of a tree with class instances needs: the tensors, the instances rebuilt so far, the weights_only rule. */
+interface Rebuilding {
+  tensors: Record<string, Tensor>;
+  instances: Map<number, object>;
+  weights_only: boolean;
+}
+
+/** Python's `obj = cls.__new__(cls); obj.__setstate__(state)`, with the class found by name and checked. */
+function rebuild_instance(node: { [key: string]: Node }, r: Rebuilding): object {
+  const name = String(node.$class);
+  const cls = find_class(name);
+  if (typeof cls === 'string') throw new Error(`torch.load: Can't get attribute '${name}': ${cls}`);
+  if (r.weights_only && !is_safe(cls)) {
+    throw new Error(
+      'Weights only load failed. Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it ' +
+        `rebuilds objects of the classes the file names; do it only if you got the file from a trusted source.\nWeightsUnpickler error: Unsupported global: GLOBAL ${name} ` +
+        `was not an allowed global by default. Please use \`torch.serialization.add_safe_globals([${name}])\` to allowlist this global if you trust this class.`,
+    );
+  }
+  const make = (cls as { __new__?: () => object }).__new__;
+  const obj = typeof make === 'function' ? make.call(cls) : (Object.create(cls.prototype as object) as object);
+  r.instances.set(node.$id as number, obj);
+  const state = rebuild(node.$state!, r);
+  const set = (obj as { __setstate__?: (state: unknown) => void }).__setstate__;
+  if (typeof set === 'function') set.call(obj, state);
+  else Object.assign(obj, state);
+  return obj;
+}
+
+function rebuild(node: Node, r: Rebuilding): Saveable {
+  const tensors = r.tensors;
   if (node === null || typeof node !== 'object') return node;
-  if (Array.isArray(node)) return node.map((x) => rebuild(x, tensors));
+  if (Array.isArray(node)) return node.map((x) => rebuild(x, r));
+  if ('$class' in node) return rebuild_instance(node, r) as Saveable;
+  if ('$ref' in node) {
+    const obj = r.instances.get(node.$ref as number);
+    if (obj === undefined) throw new SafetensorError(`torch.load: the file's tree refers to object ${String(node.$ref)} before it holds it`);
+    return obj as Saveable;
+  }
   if ('$tensor' in node) {
     const t = tensors[node.$tensor as string];
     if (t === undefined) throw new SafetensorError(`torch.load: the file's tree names a tensor '${String(node.$tensor)}' it does not hold`);
@@ -78,11 +134,11 @@ function rebuild(node: Node, tensors: Record<string, Tensor>): Saveable {
   if ('$number' in node) return Number(node.$number);
   if ('$map' in node) {
     const entries = node.$map as [string | number, Node][];
-    return new Map(entries.map(([k, x]) => [k, rebuild(x, tensors)]));
+    return new Map(entries.map(([k, x]) => [k, rebuild(x, r)]));
   }
   const fields = ('$object' in node ? node.$object : node) as { [key: string]: Node };
   const out: { [key: string]: Saveable } = {};
-  for (const [k, x] of Object.entries(fields)) out[k] = rebuild(x, tensors);
+  for (const [k, x] of Object.entries(fields)) out[k] = rebuild(x, r);
   return out;
 }
 
@@ -127,5 +183,6 @@ export function load(...args: unknown[]): Saveable {
   const { tensors, metadata } = deserialize(bytes);
   const tree = metadata?.[TREE_KEY];
   if (tree === undefined) return tensors;
-  return rebuild(JSON.parse(tree) as Node, tensors);
+  // PyTorch 2.6's default: only tensors and plain data, unless weights_only is false or the classes are allowlisted
+  return rebuild(JSON.parse(tree) as Node, { tensors, instances: new Map(), weights_only: a.weights_only ?? true });
 }
