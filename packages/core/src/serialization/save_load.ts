@@ -147,7 +147,8 @@ function rebuild(node: Node, r: Rebuilding): Saveable {
  * `{ epoch, model_state_dict, optimizer_state_dict }`) to `f` (PyTorch's `torch.save`). The file is safetensors,
  * never pickle: PyTorch opens it with `safetensors.torch.load_file` (a state dict comes back under its own names,
  * nested entries under dotted paths); the tree's shape sits in the header's metadata. With `f` null the bytes are
- * returned instead (for the browser). Nothing is written when `obj` cannot be saved.
+ * returned instead (for the browser). A whole module (`torch.save(model, f)`) is stored as its class names,
+ * attributes, parameters and buffers, hooks left out. Nothing is written when `obj` cannot be saved.
  *
  * @example
  * torch.save(net.state_dict(), 'net.pt');
@@ -167,9 +168,11 @@ export function save(...args: unknown[]): Uint8Array | void {
 /**
  * Loads what `torch.save` wrote (PyTorch's `torch.load`): the same tree, Tensors in float32/float64/int64/bool. A
  * safetensors file from elsewhere (PyTorch's `safetensors.torch.save_file`) loads as its state dict. `f` is a path
- * (Node) or the file's bytes; `map_location` and `weights_only` are accepted (CPU is the only device, and nothing
- * but weights can be loaded). The result is typed as a state dict unless `T` says what was saved (nothing is
- * checked: the file decides).
+ * (Node) or the file's bytes; `map_location` is accepted (CPU is the only device). A file holding whole objects
+ * (`torch.save(model, f)`) loads only with `weights_only: false` or with their classes allowlisted by
+ * `torch.serialization.add_safe_globals` (PyTorch 2.6's default `weights_only: true`); each class must be known
+ * in this process, by an instance built or by that allowlist. The result is typed as a state dict unless `T` (or
+ * the variable it is assigned to) says what was saved (nothing is checked: the file decides).
  *
  * @example
  * net.load_state_dict(torch.load('net.pt'));
