@@ -1,7 +1,7 @@
 // torchvision.io's image reading (Node): read_file, decode_png, decode_image and read_image, as uint8 [C, H, W] tensors.
 import * as torch from '@tsgrad/core';
 import { signature, type Tensor } from '@tsgrad/core';
-import { load_pngjs } from './image/png.js';
+import { decode_png_rgba } from './image/png.js';
 
 /**
  * The channels to decode into (torchvision's `ImageReadMode`): as stored, grey, grey with alpha, RGB or RGB with
@@ -10,7 +10,18 @@ import { load_pngjs } from './image/png.js';
  * @example
  * io.read_image('cat.png', io.ImageReadMode.RGB); // uint8 [3, H, W]
  */
-export const ImageReadMode = { UNCHANGED: 0, GRAY: 1, GRAY_ALPHA: 2, RGB: 3, RGB_ALPHA: 4 } as const;
+export const ImageReadMode = {
+  /** The file's own channels. */
+  UNCHANGED: 0,
+  /** One grey channel. */
+  GRAY: 1,
+  /** Grey and alpha. */
+  GRAY_ALPHA: 2,
+  /** Red, green and blue. */
+  RGB: 3,
+  /** Red, green, blue and alpha. */
+  RGB_ALPHA: 4,
+} as const;
 /** One of {@link ImageReadMode}'s values. */
 export type ImageReadMode = (typeof ImageReadMode)[keyof typeof ImageReadMode];
 /** A mode as torchvision takes it: an {@link ImageReadMode} value or its name. */
@@ -79,14 +90,11 @@ const gray_of = (r: number, g: number, b: number): number => (9794 * r + 19234 *
  * and an alpha channel added to a file without one is opaque (a tRNS colour key is ignored, as there).
  */
 function png_pixels(bytes: Uint8Array, mode: ImageReadMode): Tensor {
-  const { PNG } = load_pngjs('decode_png');
-  const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const png = decode_png_rgba(bytes);
   if (png.depth === 16) throw new Error('decode_png: 16-bit PNG images need torch.uint16, which tsgrad does not have; convert the image to 8 bits per channel');
-  // pngjs hands over RGBA whatever the file holds: grey replicated, palettes expanded (tRNS as alpha)
-  const palette = (png as { palette?: unknown }).palette;
-  const entries = Array.isArray(palette) ? (palette as number[][]) : null;
-  const alpha_in_file = (png.colorType & 4) !== 0 || entries !== null;
-  const stored = entries !== null ? 1 : (png.color ? 3 : 1) + ((png.colorType & 4) !== 0 ? 1 : 0);
+  const entries = png.palette;
+  const alpha_in_file = png.alpha_channel || entries !== null;
+  const stored = entries !== null ? 1 : (png.color ? 3 : 1) + (png.alpha_channel ? 1 : 0);
   const channels = mode === ImageReadMode.UNCHANGED ? stored : MODE_CHANNELS[mode]!;
   const index_of = new Map<number, number>();
   if (entries !== null && mode === ImageReadMode.UNCHANGED) {
@@ -97,7 +105,7 @@ function png_pixels(bytes: Uint8Array, mode: ImageReadMode): Tensor {
   }
   // libpng's filler is the file's own full scale, (1 << depth) - 1: a 1-bit grey file gets alpha 1, as in torchvision
   const filler = Math.min(255, (1 << png.depth) - 1);
-  const { width: w, height: h, data: rgba } = png;
+  const { width: w, height: h, rgba } = png;
   const plane = w * h;
   const out = new Uint8Array(channels * plane);
   for (let p = 0; p < plane; p++) {

@@ -11,15 +11,48 @@ function node_apis(caller: string) {
   return { fs: get('node:fs'), module: get('node:module') };
 }
 
-/**
- * The pngjs module, loaded on first use (Node only; `caller` names the function in the error elsewhere).
- *
- * @example
- * const { PNG } = load_pngjs('decode_png');
- */
-export function load_pngjs(caller: string): PngModule {
+/** The pngjs module, loaded on first use (Node only; `caller` names the function in the error elsewhere). */
+function load_pngjs(caller: string): PngModule {
   pngjs ??= node_apis(caller).module.createRequire(import.meta.url)('pngjs') as PngModule;
   return pngjs;
+}
+
+/** A decoded PNG: its pixels as 8-bit RGBA whatever the file holds, and what the file held. */
+export interface DecodedPng {
+  /** Columns. */
+  width: number;
+  /** Rows. */
+  height: number;
+  /** Bits per sample in the file (1, 2, 4, 8 or 16). */
+  depth: number;
+  /** Whether the file stores colour (RGB or a palette) rather than grey. */
+  color: boolean;
+  /** Whether the file stores an alpha channel (colour types 4 and 6). */
+  alpha_channel: boolean;
+  /** The palette's entries as [r, g, b, a] for a palette image, else null. */
+  palette: number[][] | null;
+  /** The pixels, `4·width·height` bytes of RGBA (grey replicated, palettes expanded, transparency as alpha). */
+  rgba: Uint8Array;
+}
+
+/**
+ * Decodes a PNG file's bytes (pngjs). Node-only.
+ *
+ * @example
+ * const { width, height, rgba } = decode_png_rgba(bytes);
+ */
+export function decode_png_rgba(bytes: Uint8Array): DecodedPng {
+  const png = load_pngjs('decode_png').PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const palette = (png as { palette?: unknown }).palette;
+  return {
+    width: png.width,
+    height: png.height,
+    depth: png.depth,
+    color: png.color,
+    alpha_channel: (png.colorType & 4) !== 0,
+    palette: Array.isArray(palette) ? (palette as number[][]) : null,
+    rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+  };
 }
 
 /**
