@@ -1,6 +1,6 @@
 // Public entry of @tsgrad/nn: Module, Parameter, layers, functional, init, losses and global hooks.
 export { Module, LEGACY_HOOK_WARNING_CATEGORY, deepcopy } from './module.js';
-export type { StateDict, StateDictHook, StateDictPreHook, LoadStateDictPreHook, LoadStateDictPostHook, IncompatibleKeys } from './module.js';
+export type { StateDict, StateDictHook, StateDictPreHook, LoadStateDictPreHook, LoadStateDictPostHook, IncompatibleKeys, ModuleState } from './module.js';
 export type { ForwardArgs, ForwardOutput, CallOutput, ForwardHook, ForwardHookWithKwargs, ForwardPreHook, ForwardPreHookWithKwargs, BackwardHookFn, BackwardPreHookFn } from './module.js';
 export { Parameter, Buffer, is_parameter } from './parameter.js';
 export { Kwargs, kwargs } from './kwargs.js';

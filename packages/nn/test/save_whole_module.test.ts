@@ -60,6 +60,22 @@ describe('torch.save of a whole module', () => {
     expect(loaded.tied.weight).toBe((loaded.seq.at(0) as nn.Linear).weight);
   });
 
+  it('stores the built-in recurrent, attention and Transformer layers, a named activation by its name', () => {
+    torch.manual_seed(0);
+    const x = torch.randn(2, 1, 8);
+    for (const m of [new nn.LSTM(8, 4, { num_layers: 2 }), new nn.TransformerEncoderLayer(8, 2, { dim_feedforward: 16, activation: 'gelu' }), new nn.MultiheadAttention(8, 2)]) {
+      m.eval();
+      const loaded = torch.load<nn.Module>(torch.save(m, null), { weights_only: false });
+      const out = (mod: nn.Module): torch.Tensor => {
+        const o = mod instanceof nn.MultiheadAttention ? mod.call(x, x, x) : mod.call(x);
+        return Array.isArray(o) ? (o[0] as torch.Tensor) : (o as torch.Tensor);
+      };
+      expect([String(loaded), out(loaded).tolist()]).toEqual([String(m), out(m).tolist()]);
+    }
+    const own = new nn.TransformerEncoderLayer(8, 2, { activation: (t: torch.Tensor) => t.tanh() });
+    expect(() => torch.save(own, null)).toThrow("torch.save: cannot save a value of type function (at 'attributes.activation')");
+  });
+
   it('refuses classes not allowlisted under weights_only, as PyTorch 2.6', () => {
     const bytes = torch.save(trained_net(), null);
     expect(() => torch.load(bytes)).toThrow(

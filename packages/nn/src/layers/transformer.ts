@@ -3,7 +3,7 @@
 import { full, gelu, relu, signature, triu, type PyArgs, type Tensor } from '@tsgrad/core';
 import { xavier_uniform_ } from '../init.js';
 import { kwargs } from '../kwargs.js';
-import { deepcopy, Module } from '../module.js';
+import { deepcopy, Module, type ModuleState } from '../module.js';
 import { canonical_mask, MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
 import { Linear } from './linear.js';
@@ -14,9 +14,11 @@ type FloatDType = 'float32' | 'float64';
 /** An activation: PyTorch's names, a function, or a module (registered as the `activation` child). */
 export type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
 
+/** The activations PyTorch names, one function each, so torch.save can store them by name. */
+const NAMED_ACTIVATIONS: Readonly<Record<'relu' | 'gelu', (x: Tensor) => Tensor>> = { relu: (x) => relu(x), gelu: (x) => gelu(x) };
+
 function activation_fn(activation: Activation): ((x: Tensor) => Tensor) | Module {
-  if (activation === 'relu') return (x) => relu(x);
-  if (activation === 'gelu') return (x) => gelu(x);
+  if (activation === 'relu' || activation === 'gelu') return NAMED_ACTIVATIONS[activation];
   if (typeof activation === 'string') throw new Error(`activation should be relu/gelu, not ${String(activation)}`);
   return activation;
 }
@@ -111,6 +113,30 @@ abstract class TransformerLayerBase extends Module {
     this.dropout2 = new Dropout(a.dropout);
     if (cross_attention) this.register_module('dropout3', new Dropout(a.dropout));
     this.activation = activation_fn(a.activation);
+  }
+
+  /**
+   * The module's state for torch.save, its activation by name when it is relu or gelu (PyTorch pickles
+   * `F.relu` by reference; a function of your own cannot be saved).
+   *
+   * @example
+   * torch.save(layer, 'layer.pth');
+   */
+  override __getstate__(): ModuleState {
+    const state = super.__getstate__();
+    const name = (Object.keys(NAMED_ACTIVATIONS) as ('relu' | 'gelu')[]).find((k) => NAMED_ACTIVATIONS[k] === state.attributes.activation);
+    return name === undefined ? state : { ...state, attributes: { ...state.attributes, activation: name } };
+  }
+
+  /**
+   * Restores a state from {@link __getstate__}, the activation's name back to its function.
+   *
+   * @example
+   * const copy = nn.deepcopy(layer); // goes through __getstate__ / __setstate__
+   */
+  override __setstate__(state: ModuleState): void {
+    const a = state.attributes.activation;
+    super.__setstate__(typeof a === 'string' ? { ...state, attributes: { ...state.attributes, activation: activation_fn(a as Activation) } } : state);
   }
 
   /**
