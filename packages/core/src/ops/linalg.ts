@@ -20,6 +20,8 @@ interface Operand {
   trans: boolean;
   /** Elements between consecutive matrices along `batch_dim` (0 without one). */
   stride: number;
+  /** The version counter of `data`'s storage (a backend may keep the operand packed while it is unchanged). */
+  counter: { readonly version: number };
 }
 
 /**
@@ -33,12 +35,13 @@ function operand(x: Tensor, rows_dim: number, cols_dim: number, batch_dim = -1):
   const cs = x._strides[cols_dim]!;
   const data = x._storage.data as FloatArray;
   const stride = batch_dim < 0 || x._shape[batch_dim] === 1 ? 0 : x._strides[batch_dim]!;
-  if (rows === 0 || cols === 0) return { data, offset: x._offset, ld: Math.max(cols, 1), trans: false, stride };
+  const counter = x._storage.counter;
+  if (rows === 0 || cols === 0) return { data, offset: x._offset, ld: Math.max(cols, 1), trans: false, stride, counter };
   // row-major (i, j) at offset + i·ld + j: unit column step and rows that do not overlap (an expanded,
   // stride-0 dim of size > 1 is neither layout and gets copied)
-  if ((cs === 1 || cols === 1) && (rows === 1 || rs >= cols)) return { data, offset: x._offset, ld: rows === 1 ? cols : rs, trans: false, stride };
+  if ((cs === 1 || cols === 1) && (rows === 1 || rs >= cols)) return { data, offset: x._offset, ld: rows === 1 ? cols : rs, trans: false, stride, counter };
   // column-major (i, j) at offset + j·ld + i
-  if ((rs === 1 || rows === 1) && (cols === 1 || cs >= rows)) return { data, offset: x._offset, ld: cols === 1 ? rows : cs, trans: true, stride };
+  if ((rs === 1 || rows === 1) && (cols === 1 || cs >= rows)) return { data, offset: x._offset, ld: cols === 1 ? rows : cs, trans: true, stride, counter };
   return operand(contiguous(x.detach()), rows_dim, cols_dim, batch_dim);
 }
 
@@ -56,7 +59,7 @@ function gemm_into(a: Tensor, b: Tensor, out: FloatArray, out_off: number, beta:
   const N = b._shape[1]!;
   const A = operand(a, 0, 1);
   const B = operand(b, 0, 1);
-  kernels().gemm(A.trans, B.trans, M, N, K, 1, A.data, A.offset, A.ld, B.data, B.offset, B.ld, beta, out, out_off, N);
+  kernels().gemm(A.trans, B.trans, M, N, K, 1, A.data, A.offset, A.ld, B.data, B.offset, B.ld, beta, out, out_off, N, B.counter);
 }
 
 /** Whether a matrix is a transposed contiguous one (column-major), as a linear layer's `weight.t()` is. */

@@ -76,6 +76,8 @@ export function mkldnn_rnn_layer(...args: Args): [Tensor, Tensor, Tensor, Tensor
   const x = input._contiguous_data() as FloatArray;
   const wi = w_ih._contiguous_data() as FloatArray;
   const wh = w_hh._contiguous_data() as FloatArray;
+  // the recurrent weight is every step's B: kept packed between the steps while unchanged
+  const wh_version = wh === w_hh._storage.data ? w_hh._storage.counter : undefined;
   // acts: every step's gates, pre-activation then (in place) activated; cells: every step's c, then its tanh
   const workspace = empty([T * B * (G + 2 * H)], dtype);
   const ws = workspace._storage.data as FloatArray;
@@ -100,7 +102,7 @@ export function mkldnn_rnn_layer(...args: Args): [Tensor, Tensor, Tensor, Tensor
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const g0 = t * B * G;
-    ks.gemm(false, true, B, G, H, 1, h_prev, h_at, H, wh, 0, H, 1, acts, g0, G);
+    ks.gemm(false, true, B, G, H, 1, h_prev, h_at, H, wh, 0, H, 1, acts, g0, G, wh_version);
     const s0 = t * B * H;
     for (let b = 0; b < B; b++) {
       const row = g0 + b * G;
@@ -165,6 +167,8 @@ function lstm_layer_backward(
   if (ghy !== null) dhd.set(ghy._contiguous_data());
   if (gcy !== null) dcd.set(gcy._contiguous_data());
   const wh = w_hh._contiguous_data() as FloatArray;
+  // the recurrent weight is every step's B: kept packed between the steps while unchanged
+  const wh_version = wh === w_hh._storage.data ? w_hh._storage.counter : undefined;
   for (let k = T - 1; k >= 0; k--) {
     const t = reverse ? T - 1 - k : k;
     const s0 = t * B * H;
@@ -189,7 +193,7 @@ function lstm_layer_backward(
       }
     }
     // dh for the step before: this step's gate gradients through W_hh
-    ks.gemm(false, false, B, H, G, 1, da, t * B * G, G, wh, 0, H, 0, dhd, 0, H);
+    ks.gemm(false, false, B, H, G, 1, da, t * B * G, G, wh, 0, H, 0, dhd, 0, H, wh_version);
   }
   const grads: (Tensor | null)[] = [null, null, null, null, null, needs(5) ? dh : null, needs(6) ? dc : null];
   if (needs(0)) {

@@ -27,7 +27,8 @@ const fresh = (x: Tensor, w: Tensor, options: Conv2dOptions): number[] =>
 const run = (x: Tensor, w: Tensor, options: Conv2dOptions): number[] =>
   Array.from(torch.conv2d(x, w, null, options)._contiguous_data());
 
-describe.runIf(wasm_backend !== null)('packed convolution weights kept between calls', () => {
+/** Runs each test of the enclosing describe on the wasm backend with nothing kept packed, then restores the backend. */
+function on_wasm_with_nothing_kept(): void {
   const initial = torch.kernels().name;
   beforeEach(() => {
     torch.set_backend('wasm');
@@ -37,6 +38,10 @@ describe.runIf(wasm_backend !== null)('packed convolution weights kept between c
     clear_packed_weights();
     torch.set_backend(initial);
   });
+}
+
+describe.runIf(wasm_backend !== null)('packed convolution weights kept between calls', () => {
+  on_wasm_with_nothing_kept();
 
   describe.each(CASES)('$name', ({ x: xs, w: ws, options }) => {
     const x = rand(xs);
@@ -137,5 +142,58 @@ describe.runIf(wasm_backend !== null)('packed convolution weights kept between c
     run(x, w2, options);
     run(x, w2, options);
     expect(packed_weight_stats()).toMatchObject({ kept: 1, pinned_bytes });
+  });
+});
+
+// The wasm GEMM keeps its B operand packed the same way, given B's version counter: a linear layer's weight in
+// repeated inference forwards, an LSTM's recurrent weight across the steps of one sequence.
+describe.runIf(wasm_backend !== null)('a GEMM operand B kept packed between calls', () => {
+  on_wasm_with_nothing_kept();
+
+  // x @ w.t() as a linear layer's forward (B read transposed, two depth blocks), and x @ w over two column blocks
+  const GEMMS: { name: string; x: number[]; w: number[]; product: (x: Tensor, w: Tensor) => Tensor }[] = [
+    { name: 'x @ w.t()', x: [37, 300], w: [20, 300], product: (x, w) => torch.mm(x, w.t()) },
+    { name: 'x @ w', x: [5, 20], w: [20, 1030], product: (x, w) => torch.mm(x, w) },
+  ];
+  describe.each(GEMMS)('$name', ({ x: xs, w: ws, product }) => {
+    const x = rand(xs);
+    const got = (w: Tensor): number[] => Array.from(product(x, w)._contiguous_data());
+    const want = (w: Tensor): number[] => Array.from(product(x, w.clone())._contiguous_data());
+
+    it('keeps B packed from its second use, with the results of a fresh B', () => {
+      const w = rand(ws);
+      const expected = want(w);
+      clear_packed_weights();
+      expect(got(w)).toEqual(expected);
+      expect(got(w)).toEqual(expected);
+      expect(got(w)).toEqual(expected);
+      expect(packed_weight_stats()).toMatchObject({ packs: 1, hits: 1, kept: 1 });
+    });
+
+    it('never reuses a stale packing after an in-place change or a written-then-bumped update', () => {
+      const w = rand(ws);
+      got(w);
+      got(w);
+      torch.no_grad(() => w.mul_(-0.5));
+      expect(got(w)).toEqual(want(w));
+      const d = w._storage.data;
+      for (let i = 0; i < d.length; i++) d[i] = d[i]! + 0.125;
+      w._storage.version++;
+      expect(got(w)).toEqual(want(w));
+      expect(got(w)).toEqual(want(w));
+    });
+  });
+
+  it("an LSTM layer keeps its recurrent weight packed across the steps, matching the js backend's results", () => {
+    const [T, B, I, H] = [6, 3, 5, 8];
+    const args = [rand([T, B, I]), rand([4 * H, I]), rand([4 * H, H]), rand([4 * H]), rand([4 * H]), rand([B, H]), rand([B, H])] as const;
+    const layer = (): number[] => torch.mkldnn_rnn_layer(...args, false, [], 2, H, 1, true, false, false, true)
+      .slice(0, 3).flatMap((t) => Array.from(t._contiguous_data()));
+    torch.set_backend('js');
+    const expected = layer();
+    torch.set_backend('wasm');
+    const actual = layer();
+    expect(packed_weight_stats().hits).toBe(T - 2);
+    actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
   });
 });

@@ -100,6 +100,8 @@ let gemm_pack = new Float64Array(GEMM_KC * GEMM_NC);
  * @param C output storage
  * @param c_off index of C's first element
  * @param ldc row stride of C
+ * @param _b_version B's version counter when B is a tensor's storage: a backend may keep B packed between
+ *   calls while it is unchanged (this kernel does not use it)
  */
 export function gemm(
   trans_a: boolean,
@@ -118,6 +120,7 @@ export function gemm(
   C: FloatArray,
   c_off: number,
   ldc: number,
+  _b_version?: { readonly version: number },
 ): void {
   if (M <= 0 || N <= 0) return;
   if (alpha === 0 || K <= 0) {
@@ -158,7 +161,8 @@ export type GemmFn = typeof gemm;
 /**
  * `batch` independent GEMMs `C_q = alpha * op(A_q) op(B_q) + beta * C_q`, q = 0..batch-1, as `gemm` with
  * matrix q of each operand starting `q * stride` elements after its offset (a stride of 0 reuses one matrix
- * for every q, as a broadcast batch). One call, so a backend can run the whole batch as one job.
+ * for every q, as a broadcast batch). One call, so a backend can run the whole batch as one job. `_b_version`
+ * as gemm's.
  *
  * @example
  * gemm_batched(2, false, false, 2, 2, 2, 1, a, 0, 2, 4, b, 0, 2, 4, 0, c, 0, 2, 4); // c[q] = a[q] @ b[q], q < 2
@@ -166,7 +170,7 @@ export type GemmFn = typeof gemm;
 export function gemm_batched(
   batch: number, trans_a: boolean, trans_b: boolean, M: number, N: number, K: number, alpha: number,
   A: FloatArray, a_off: number, lda: number, a_stride: number, B: FloatArray, b_off: number, ldb: number, b_stride: number,
-  beta: number, C: FloatArray, c_off: number, ldc: number, c_stride: number,
+  beta: number, C: FloatArray, c_off: number, ldc: number, c_stride: number, _b_version?: { readonly version: number },
 ): void {
   for (let q = 0; q < batch; q++) {
     gemm(trans_a, trans_b, M, N, K, alpha, A, a_off + q * a_stride, lda, B, b_off + q * b_stride, ldb, beta, C, c_off + q * c_stride, ldc);

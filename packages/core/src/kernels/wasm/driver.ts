@@ -96,11 +96,18 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     }
   };
 
-  /** Packs rows [k0, k0+kb) x columns [j0, j0+nb) of B into the block buffer `bpack`. */
-  type PackB = (k0: number, kb: number, j0: number, nb: number, bpack: number) => void;
+  /**
+   * Packs rows [k0, k0+kb) x columns [j0, j0+nb) of B into the block buffer `bpack`, or finds them packed
+   * already; returns where the packed block is.
+   */
+  type PackB = (k0: number, kb: number, j0: number, nb: number, bpack: number) => number;
   /** PackB of a B in wasm memory at `b` with strides b_rs, b_cs (floats). */
-  const strided_b = (b: number, b_rs: number, b_cs: number): PackB => (k0, kb, j0, nb, bpack) =>
+  const strided_b = (b: number, b_rs: number, b_cs: number): PackB => (k0, kb, j0, nb, bpack) => {
     ex.pack_b(b + (k0 * b_rs + j0 * b_cs) * 4, b_rs, b_cs, kb, nb, bpack);
+    return bpack;
+  };
+  /** PackB of a B of N columns packed whole at `b`: per KC block of rows, all its 8-column panels (pack_b_full). */
+  const packed_b = (b: number, N: number): PackB => (k0, kb, j0) => b + (up(N, 8) * k0 + j0 * kb) * 4;
 
   /**
    * C[il:ih, jl:jh] += op(A) B with A fully packed (Mp x K, by KC blocks) and B packed by `pack_b` per block;
@@ -112,9 +119,9 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
       const nb = Math.min(NC, jh - j0);
       for (let k0 = 0; k0 < K; k0 += KC) {
         const kb = Math.min(KC, K - k0);
-        pack_b(k0, kb, j0, nb, bpack);
+        const bp = pack_b(k0, kb, j0, nb, bpack);
         for (let i0 = il; i0 < ih; i0 += MC) {
-          ex.gemm_block(a + (Mp * k0 + i0 * kb) * 4, bpack, c + (i0 * ldc + j0) * 4, Math.min(MC, ih - i0), nb, kb, ldc * 4, tmp, k0 === 0 ? fresh : 0);
+          ex.gemm_block(a + (Mp * k0 + i0 * kb) * 4, bp, c + (i0 * ldc + j0) * 4, Math.min(MC, ih - i0), nb, kb, ldc * 4, tmp, k0 === 0 ? fresh : 0);
         }
       }
     }
@@ -122,15 +129,17 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
 
   /**
    * `batch` products C_q += op(A_q) B_q (C_q = op(A_q) B_q when `fresh`), A_q packed (a_bs floats apart), B_q
-   * at b_bs floats, C_q at c_bs. With
+   * at b_bs floats (strided, or packed whole when `b_whole`), C_q at c_bs. With
    * at least as many matrices as threads, threads take whole matrices; else they split every matrix's
    * columns (each then packs only its own B columns) or, with too few columns, its rows.
    */
   function run_gemm(T: number, tmp: number, bpack: number): void {
-    const [M, N, K, a, b, b_rs, b_cs, c, ldc, batch, a_bs, b_bs, c_bs, fresh] = job().subarray(3, 17);
+    const [M, N, K, a, b, b_rs, b_cs, c, ldc, batch, a_bs, b_bs, c_bs, fresh, b_whole] = job().subarray(3, 18);
     const Mp = up(M, 4);
-    const part = (q: number, il: number, ih: number, jl: number, jh: number): void =>
-      gemm_part(a + q * a_bs * 4, Mp, strided_b(b + q * b_bs * 4, b_rs, b_cs), c + q * c_bs * 4, ldc, K, il, ih, jl, jh, tmp, bpack, fresh);
+    const part = (q: number, il: number, ih: number, jl: number, jh: number): void => {
+      const pack_b = b_whole === 1 ? packed_b(b + q * b_bs * 4, N) : strided_b(b + q * b_bs * 4, b_rs, b_cs);
+      gemm_part(a + q * a_bs * 4, Mp, pack_b, c + q * c_bs * 4, ldc, K, il, ih, jl, jh, tmp, bpack, fresh);
+    };
     const n_tiles = Math.ceil(N / 8);
     if (batch >= T) {
       each_chunk(batch, 1, T, (lo, hi) => {
@@ -228,7 +237,10 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
             }
             // B is the input itself (1 x 1), or its blocks unfolded straight into packed form
             const pack_b: PackB = plain ? strided_b(x_ng, L, 1)
-              : (k0, kb, j0, nb, dst) => ex.im2col_packed(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, dst, Ho, 0);
+              : (k0, kb, j0, nb, dst) => {
+                ex.im2col_packed(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, dst, Ho, 0);
+                return dst;
+              };
             gemm_part(a_g, up(og, 4), pack_b, out_ng, L, ckk, 0, og, 0, L, tmp, bpack);
           }
         }
@@ -275,7 +287,10 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
           const c_g = c + g * og * J * 4;
           const x_g = x + g * cg * HW * 4;
           ex.fill_rows(c_g + jl * 4, og, jh - jl, J, bias === -1 ? -1 : bias + g * og * 4);
-          const pack_b: PackB = (k0, kb, j0, nb, dst) => ex.im2col_packed(x_g, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, dst, Ho, xs);
+          const pack_b: PackB = (k0, kb, j0, nb, dst) => {
+            ex.im2col_packed(x_g, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Wo, k0, kb, j0, nb, dst, Ho, xs);
+            return dst;
+          };
           gemm_part(a + g * up(og, 4) * ckk * 4, up(og, 4), pack_b, c_g, J, ckk, 0, og, jl, jh, tmp, bpack);
         }
       });

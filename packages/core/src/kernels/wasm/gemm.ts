@@ -1,6 +1,7 @@
 // The wasm backend's GEMM, single or batched: copies op(A) and op(B) into wasm memory, packs A there, runs the
 // threaded packed 4 x 8 kernel and copies C out once.
 import { gemm_batched as js_gemm_batched, type FloatArray } from '../js/nn_kernels.js';
+import { cached_pack } from './packed_weights.js';
 import { wasm_runtime } from './runtime.js';
 
 // The smallest module using a v128 value: (func (result v128) (v128.const i32x4 0 0 0 0)).
@@ -31,6 +32,19 @@ export function pack_a_full(src: number, rs: number, cs: number, M: number, K: n
   const { ex, driver } = wasm_runtime();
   const Mp = Math.ceil(M / 4) * 4;
   for (let k0 = 0; k0 < K; k0 += driver.KC) ex.pack_a(src + k0 * cs * 4, rs, cs, M, Math.min(driver.KC, K - k0), dst + Mp * k0 * 4);
+}
+
+/**
+ * Packs op(B)[0:K, 0:N], op(B)[k, j] = mem[src/4 + k*rs + j*cs], into `dst` as the driver reads a B packed
+ * whole: per KC slice of k, all its 8-column micro-panels (round_up(N, 8) x kb).
+ *
+ * @example
+ * pack_b_full(b_at, 1, K, K, N, dst); // a weight stored N x K (as a linear layer's), read transposed
+ */
+export function pack_b_full(src: number, rs: number, cs: number, K: number, N: number, dst: number): void {
+  const { ex, driver } = wasm_runtime();
+  const Np = Math.ceil(N / 8) * 8;
+  for (let k0 = 0; k0 < K; k0 += driver.KC) ex.pack_b(src + k0 * rs * 4, rs, cs, Math.min(driver.KC, K - k0), N, dst + Np * k0 * 4);
 }
 
 /**
@@ -86,16 +100,18 @@ function place(p: Placement, X: Float32Array, off: number, batch: number, bs: nu
 export function wasm_gemm(
   trans_a: boolean, trans_b: boolean, M: number, N: number, K: number, alpha: number,
   A: FloatArray, a_off: number, lda: number, B: FloatArray, b_off: number, ldb: number,
-  beta: number, C: FloatArray, c_off: number, ldc: number,
+  beta: number, C: FloatArray, c_off: number, ldc: number, b_version?: { readonly version: number },
 ): void {
-  wasm_gemm_batched(1, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, 0, B, b_off, ldb, 0, beta, C, c_off, ldc, 0);
+  wasm_gemm_batched(1, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, 0, B, b_off, ldb, 0, beta, C, c_off, ldc, 0, b_version);
 }
 
 /**
  * `batch` GEMMs as the JS `gemm_batched` (matrix q of each operand `q * stride` elements on), in WebAssembly
  * SIMD as one job: every operand copied into wasm memory once, the threads sharing whole matrices (or, with
  * fewer matrices than threads, the columns or rows of each), the results copied out once. Falls back to the
- * JS kernels where `wasm_gemm` does.
+ * JS kernels where `wasm_gemm` does. Given B's version counter (one B for every matrix), B stays packed in
+ * wasm memory while unchanged (see packed_weights.ts): a weight multiplied again, as an RNN's recurrent weight
+ * at every step or a linear layer's in every inference forward, is neither copied nor packed again.
  *
  * @example
  * wasm_gemm_batched(64, false, true, 64, 64, 32, 1, q, 0, 2048, 32, k, 0, 2048, 32, 0, s, 0, 64, 4096); // 64 heads' scores
@@ -103,7 +119,7 @@ export function wasm_gemm(
 export function wasm_gemm_batched(
   batch: number, trans_a: boolean, trans_b: boolean, M: number, N: number, K: number, alpha: number,
   A: FloatArray, a_off: number, lda: number, a_stride: number, B: FloatArray, b_off: number, ldb: number, b_stride: number,
-  beta: number, C: FloatArray, c_off: number, ldc: number, c_stride: number,
+  beta: number, C: FloatArray, c_off: number, ldc: number, c_stride: number, b_version?: { readonly version: number },
 ): void {
   if (!(A instanceof Float32Array) || !(B instanceof Float32Array) || M <= 0 || N <= 0 || K <= 0 || alpha === 0 || batch <= 0) {
     js_gemm_batched(batch, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, a_stride, B, b_off, ldb, b_stride, beta, C, c_off, ldc, c_stride);
@@ -115,22 +131,32 @@ export function wasm_gemm_batched(
   const pa = placement(batch, a_stride, M, a_rs, K, a_cs);
   const pb = placement(batch, b_stride, K, b_rs, N, b_cs);
   const Mp = Math.ceil(M / 4) * 4;
+  const pack_b_into = (dst: number): boolean => {
+    rt.reset();
+    const at = rt.alloc(pb.floats * 4);
+    if (!rt.commit()) return false;
+    place(pb, B, b_off, batch, b_stride, K, b_rs, N, b_cs, rt.f32, at / 4);
+    pack_b_full(at, pb.rs, pb.cs, K, N, dst);
+    return true;
+  };
+  const kept = b_version !== undefined && (batch === 1 || b_stride === 0)
+    ? cached_pack(B, b_version, `gemm B ${b_off} ${K} ${N} ${b_rs} ${b_cs}`, Math.ceil(N / 8) * 8 * K * 4, pack_b_into) : -1;
   rt.reset();
   const a_raw = rt.alloc(pa.floats * 4);
   const a_pack = rt.alloc(batch * Mp * K * 4);
-  const b_raw = rt.alloc(pb.floats * 4);
+  const b_raw = kept >= 0 ? kept : rt.alloc(pb.floats * 4);
   // C as batch dense M x N blocks
   const c = rt.alloc(batch * M * N * 4);
   // C accumulates onto its own value when that is the whole answer's other term, else is written fresh.
   const onto_c = beta === 1 && alpha === 1 && C instanceof Float32Array;
-  const words = [rt.driver.OP.GEMM, M, N, K, a_pack, b_raw, pb.rs, pb.cs, c, N, batch, Mp * K, pb.bs, M * N, onto_c ? 0 : 1];
+  const words = [rt.driver.OP.GEMM, M, N, K, a_pack, b_raw, pb.rs, pb.cs, c, N, batch, Mp * K, kept >= 0 ? 0 : pb.bs, M * N, onto_c ? 0 : 1, kept >= 0 ? 1 : 0];
   if (!rt.prepare(words, batch * M * N * K)) {
     js_gemm_batched(batch, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, a_stride, B, b_off, ldb, b_stride, beta, C, c_off, ldc, c_stride);
     return;
   }
   const mem = rt.f32;
   place(pa, A, a_off, batch, a_stride, M, a_rs, K, a_cs, mem, a_raw / 4);
-  place(pb, B, b_off, batch, b_stride, K, b_rs, N, b_cs, mem, b_raw / 4);
+  if (kept < 0) place(pb, B, b_off, batch, b_stride, K, b_rs, N, b_cs, mem, b_raw / 4);
   for (let q = 0; q < batch; q++) pack_a_full(a_raw + q * pa.bs * 4, pa.rs, pa.cs, M, K, a_pack + q * Mp * K * 4);
   const w = c / 4;
   const dense_c = ldc === N && (c_stride === M * N || batch === 1);

@@ -1,6 +1,7 @@
-// Packed convolution weights kept in wasm memory between calls while the weight is unchanged (same array, same
-// version counter and version, no in-place write to its memory since): repeated forwards of a model in eval
-// mode, or input gradients of a fixed model (saliency), skip copying and packing their weights.
+// Packed convolution weights and GEMM B operands kept in wasm memory between calls while unchanged (same array,
+// same version counter and version, no in-place write to its memory since): repeated forwards of a model in eval
+// mode, input gradients of a fixed model (saliency), or the steps of an RNN layer sharing one recurrent weight,
+// skip copying and packing their weights.
 import { write_stamp } from '../write_stamps.js';
 import { wasm_runtime } from './runtime.js';
 
