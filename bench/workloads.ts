@@ -281,7 +281,13 @@ function matmul(n: number): Workload {
     gflop: (2 * n ** 3) / 1e9,
     tsgrad() {
       const [a, b] = operands();
-      return { run: () => void torch.mm(a, b), result: () => values(torch.mm(a, b)), dispose: () => undefined };
+      // B's version moves before every call, so each one packs B anew, as PyTorch's and TF.js's do: this row
+      // times the GEMM, not the packed-operand cache a fixed B would hit from the second call on
+      const fresh_b = (): torch.Tensor => {
+        b._storage.version++;
+        return b;
+      };
+      return { run: () => void torch.mm(a, fresh_b()), result: () => values(torch.mm(a, fresh_b())), dispose: () => undefined };
     },
     tfjs() {
       const [a, b] = operands().map((t) => to_tf<tf.Rank.R2>(t));
