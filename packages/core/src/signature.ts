@@ -375,6 +375,14 @@ export class Signature<R> {
     return parts.join(', ');
   }
 
+  /** Whether a call with `n` arguments in all (positional and keyword, `self` not counted) could fit. */
+  takes(n: number, method = false): boolean {
+    const shift = method ? 1 : 0;
+    const required = this.params.filter((p) => !p.has_default && !p.varargs).length - shift;
+    const max = this.params.some((p) => p.varargs) ? Infinity : this.params.length - shift;
+    return n >= required && n <= max;
+  }
+
   /** Whether `args` fit this signature (the error is dropped when they do not). */
   fits(args: readonly unknown[], method: boolean): boolean {
     try {
@@ -476,6 +484,10 @@ export class Overloads<R> {
     const given = args.slice(method ? 1 : 0).filter((a) => a !== undefined);
     const last = given[given.length - 1];
     const kw = last !== undefined && is_plain_object(last) ? (given.pop(), Object.entries(last).filter(([, v]) => v !== undefined)) : [];
+    // as PyTorch: when only one overload takes this many arguments, its own error is the one raised
+    const n = given.length + kw.length;
+    const plausible = this.signatures.filter((s) => s.takes(n, method));
+    if (plausible.length === 1) plausible[0]!.parse(args, { method });
     const got = [...given.map(py_type_name), ...kw.map(([k, v]) => `${k}=${py_type_name(v)}`)].join(', ');
     const expected = this.signatures.map((s) => ` * (${s.describe(method)})`).join('\n');
     throw new TypeError(`${this.name}() received an invalid combination of arguments - got (${got}), but expected one of:\n${expected}`);

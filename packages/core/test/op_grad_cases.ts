@@ -238,7 +238,7 @@ export const OP_CASES: Record<string, OpCase> = {
     fn: (x) => [x!.flip(0), torch.flip(x!, [0, 1]), x!.roll(1), torch.roll(x!, [1, -2], [0, 1])],
   },
   cumsum: { ops: ['cumsum'], inputs: () => [leaf([3, 4])], fn: (x) => [x!.cumsum(1), torch.cumsum(x!, 0)] },
-  xlogy: { ops: ['xlogy'], inputs: () => [leaf([3, 4]), P([4])], fn: (x, y) => [x!.xlogy(y!), torch.xlogy(x!, 2.5), torch.xlogy(y!, y!)] },
+  xlogy: { ops: ['xlogy'], inputs: () => [leaf([3, 4]), P([4])], fn: (x, y) => [x!.xlogy(y!), torch.xlogy(x!, 2.5), torch.xlogy(y!, y!), torch.xlogy(3, y!)] },
   lerp: {
     ops: ['lerp', 'lerp_'],
     inputs: () => [leaf([3, 4]), leaf([4]), leaf([3, 1])],

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor.js';
 import { empty, record, scalar_tensor } from './record.js';
 import { overloads, py_type_name, signature, type PyArgs, type Signature } from '../signature.js';
 import { write_op_out } from './out_arg.js';
+import { nonzero } from './selection.js';
 import { plain_operands, plain_tensors, unary_arg, type OperandArgs, type TensorPairArgs, type UnaryArgs } from './call_args.js';
 
 /** Ops whose results are already 0 or 1: only arithmetic into a bool result needs the values squashed. */
@@ -684,16 +685,31 @@ export function to_dtype(x: Tensor, dtype: DType): Tensor {
  * @example
  * torch.where(x.gt(0), x, y);
  */
-export function where(...args: PyArgs<[condition: Tensor, input: Tensor | Scalar, other: Tensor | Scalar], { condition?: Tensor; input?: Tensor | Scalar; other?: Tensor | Scalar }>): Tensor {
+export function where(...args: WhereArgs): Tensor;
+export function where(...args: PyArgs<[condition: Tensor], { condition?: Tensor }>): Tensor[];
+export function where(...args: unknown[]): Tensor | Tensor[] {
   if (args.length === 3 && args[0] instanceof Tensor && is_operand(args[1]) && is_operand(args[2])) return where_impl(args[0], args[1], args[2]);
-  const a = WHERE.parse(args);
-  return where_impl(a.condition, a.input, a.other);
+  const { index, values: a } = WHERE.parse(args);
+  // where(condition) is nonzero(condition, as_tuple=True)
+  if (index === 4) return nonzero(a.condition, { as_tuple: true }) as Tensor[];
+  const x = index === 1 || index === 3 ? a.self! : a.input!;
+  if (a.out !== undefined && a.out !== null) return write_op_out('where', a.out, where_impl, a.condition, x, a.other!);
+  return where_impl(a.condition, x, a.other!);
 }
-const WHERE = signature<{ condition: Tensor; input: Tensor | Scalar; other: Tensor | Scalar }>('where(Tensor condition, Tensor|Scalar input, Tensor|Scalar other)');
+/** The arguments of `torch.where(condition, input, other)`, `input` and `other` tensors or numbers. */
+export type WhereArgs = PyArgs<[condition: Tensor, input: Tensor | Scalar, other: Tensor | Scalar], { condition?: Tensor; input?: Tensor | Scalar; self?: Scalar; other?: Tensor | Scalar; out?: Tensor | null }>;
+type WhereParsed = { condition: Tensor; input?: Tensor; self?: Scalar; other?: Tensor | Scalar; out?: Tensor | null };
+const WHERE = overloads<WhereParsed>(
+  'where(Tensor condition, Tensor input, Tensor other, *, Tensor? out=None)',
+  'where(Tensor condition, Scalar self, Tensor other)',
+  'where(Tensor condition, Tensor input, Scalar other)',
+  'where(Tensor condition, Scalar self, Scalar other)',
+  'where(Tensor condition)',
+);
 const is_operand = (v: unknown): v is Tensor | number => v instanceof Tensor || typeof v === 'number';
 
 function where_impl(condition: Tensor, x: Tensor | Scalar, y: Tensor | Scalar): Tensor {
-  if (tracing) return trace_op('aten::where', where, [condition, x, y]);
+  if (tracing) return trace_op('aten::where', where_impl, [condition, x, y]);
   if (condition._dtype !== 'bool') throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalar_type_name(condition._dtype)}`);
   const dtype = x instanceof Tensor || y instanceof Tensor ? result_names(x, y) : default_dtype_name();
   const as_tensor = (v: Tensor | Scalar): Tensor => (v instanceof Tensor ? (v._dtype === dtype ? v : to_dtype(v.detach(), dtype)) : scalar_tensor(Number(v), dtype));

@@ -2,6 +2,7 @@
 // through permute / reshape / bmm (so its gradient is theirs).
 import { trace_op, tracing } from '../jit/tracer.js';
 import type { Tensor } from '../tensor.js';
+import { signature } from '../signature.js';
 import { mul } from './arithmetic.js';
 import { bmm } from './linalg.js';
 import { sum } from './reduce.js';
@@ -70,6 +71,8 @@ function contract(a: Term, b: Term, needed: Set<string>): Term {
   return { t: reshape(bmm(A, B), letters.map((l) => size.get(l)!)), letters };
 }
 
+const EINSUM = signature<{ equation: string; operands: Tensor[] }>('einsum(str equation, Tensor... operands)');
+
 /**
  * Einstein summation: `'bij,bjk->bik'`, `'bhqd,bhkd->bhqk'`, `'i,i->'`, `'...ij->...ji'`; without `->` the
  * output is the letters used once, in alphabetical order. Size-1 dims broadcast.
@@ -79,7 +82,9 @@ function contract(a: Term, b: Term, needed: Set<string>): Term {
  */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
   if (tracing) return trace_op('aten::einsum', einsum, [equation, ...operands]);
-  const tensors = operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : (operands as Tensor[]);
+  const { equation: eq0, operands: tensors } = EINSUM.parse([equation, ...operands]);
+  if (tensors.length === 0) throw new Error('einsum(): must specify the equation string and at least one operand, or at least one operand and its subscripts list');
+  equation = eq0;
   const eq = equation.replace(/\s/g, '');
   const [lhs, rhs] = eq.includes('->') ? (eq.split('->') as [string, string]) : [eq, null];
   const specs = lhs.split(',');

@@ -1,13 +1,13 @@
 // Broadcasting pointwise ops of two or three tensors that PyTorch keeps as single nodes: xlogy, lerp, addcmul,
 // addcdiv (XlogyBackward0, LerpBackward0 / LerpBackward1, AddcmulBackward0, AddcdivBackward0).
 import { trace_op, tracing } from '../jit/tracer.js';
-import { is_floating, scalar_type_name, type DType } from '../dtype.js';
+import { default_dtype_name, is_floating, scalar_type_name, type DType } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { Tensor } from '../tensor.js';
 import { record, scalar_tensor } from './record.js';
 import { add, div, eq, isnan, logical_and_, logical_not, mul, ne, neg, result_names, rsub, sub, to_dtype, where, type Scalar } from './arithmetic.js';
 import { log } from './unary.js';
-import { signature, type PyArgs } from '../signature.js';
+import { overloads, signature, type PyArgs } from '../signature.js';
 import { apply_inplace } from './inplace.js';
 import { broadcast_shapes } from '../shape.js';
 
@@ -30,7 +30,12 @@ function xlogy_values(x: Tensor, y: Tensor): Tensor {
   });
 }
 
-const XLOGY = signature<{ input: Tensor; other: Tensor | Scalar }>('xlogy(Tensor input, Tensor|Scalar other)');
+const XLOGY = overloads<{ input?: Tensor; self?: Scalar; other: Tensor | Scalar }>(
+  'xlogy(Tensor input, Tensor|Scalar other)',
+  'xlogy(Scalar self, Tensor other)',
+);
+/** Node names by the kinds of the operands: XlogyBackward0 for two tensors, 1 for a number input, 2 for a number other. */
+const xlogy_node = (input: Tensor | Scalar, other: Tensor | Scalar): string => (!(input instanceof Tensor) ? 'XlogyBackward1' : other instanceof Tensor ? 'XlogyBackward0' : 'XlogyBackward2');
 /**
  * `input · log(other)` with broadcasting, 0 where input is 0 (XlogyBackward0: input's gradient is
  * `xlogy(input != 0, other)`, other's `input / other`, NaN at 0/0 as in PyTorch).
@@ -38,15 +43,16 @@ const XLOGY = signature<{ input: Tensor; other: Tensor | Scalar }>('xlogy(Tensor
  * @example
  * torch.xlogy(torch.tensor([0, 2]), torch.tensor([0, 3])); // [0, 2.1972]
  */
-export function xlogy(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], { input?: Tensor; other?: Tensor | Scalar }>): Tensor {
-  if (tracing) return trace_op('aten::xlogy', xlogy, args, XLOGY);
-  const { input, other } = XLOGY.parse(args);
+export function xlogy(...args: PyArgs<[input: Tensor | Scalar, other: Tensor | Scalar], { input?: Tensor; self?: Scalar; other?: Tensor | Scalar }>): Tensor {
+  if (tracing) return trace_op('aten::xlogy', xlogy, args);
+  const a = XLOGY.parse(args).values;
+  const [input, other] = [a.input ?? a.self!, a.other];
   const dtype = result_names(input, other);
-  const fdtype = is_floating(dtype) ? dtype : 'float32';
-  const y = other instanceof Tensor ? as_dtype(other, fdtype) : scalar_tensor(Number(other), fdtype);
-  const x = as_dtype(input, fdtype);
+  const fdtype = is_floating(dtype) ? dtype : default_dtype_name();
+  const as_float = (v: Tensor | Scalar): Tensor => (v instanceof Tensor ? as_dtype(v, fdtype) : scalar_tensor(Number(v), fdtype));
+  const [x, y] = [as_float(input), as_float(other)];
   const out = xlogy_values(x, y);
-  record('XlogyBackward0', [input, other instanceof Tensor ? other : null], [out], (ctx, [g]) => {
+  record(xlogy_node(input, other), [input instanceof Tensor ? input : null, other instanceof Tensor ? other : null], [out], (ctx, [g]) => {
     const [a, b] = ctx.saved_tensors;
     return [
       ctx.needs_input_grad(0) ? mul(g!, xlogy(to_dtype(ne(a!, 0), b!._dtype), b!)) : null,
