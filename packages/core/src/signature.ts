@@ -383,13 +383,12 @@ export class Signature<R> {
     return n >= required && n <= max;
   }
 
-  /** Whether `args` fit this signature (the error is dropped when they do not). */
-  fits(args: readonly unknown[], method: boolean): boolean {
+  /** The values of `args` when they fit this signature, else undefined (the parser's TypeError dropped). */
+  try_parse(args: readonly unknown[], method: boolean): R | undefined {
     try {
-      this.parse(args, { method });
-      return true;
+      return this.parse(args, { method });
     } catch (e) {
-      if (e instanceof TypeError) return false;
+      if (e instanceof TypeError) return undefined;
       throw e;
     }
   }
@@ -477,16 +476,17 @@ export class Overloads<R> {
   /** Reads `args` with the first overload that accepts them: its index and the values by name. */
   parse(args: readonly unknown[], options: ParseOptions = {}): OverloadMatch<R> {
     const method = take_method_mark(args, options);
-    for (let i = 0; i < this.signatures.length; i++) {
-      const s = this.signatures[i]!;
-      if (s.fits(args, method)) return { index: i, values: s.parse(args, { method }) };
-    }
     const given = args.slice(method ? 1 : 0).filter((a) => a !== undefined);
     const last = given[given.length - 1];
     const kw = last !== undefined && is_plain_object(last) ? (given.pop(), Object.entries(last).filter(([, v]) => v !== undefined)) : [];
-    // as PyTorch: when only one overload takes this many arguments, its own error is the one raised
     const n = given.length + kw.length;
+    // only overloads that take this many arguments are tried
     const plausible = this.signatures.filter((s) => s.takes(n, method));
+    for (const s of plausible) {
+      const values = s.try_parse(args, method);
+      if (values !== undefined) return { index: this.signatures.indexOf(s), values };
+    }
+    // as PyTorch: when only one overload takes this many arguments, its own error is the one raised
     if (plausible.length === 1) plausible[0]!.parse(args, { method });
     const got = [...given.map(py_type_name), ...kw.map(([k, v]) => `${k}=${py_type_name(v)}`)].join(', ');
     const expected = this.signatures.map((s) => ` * (${s.describe(method)})`).join('\n');

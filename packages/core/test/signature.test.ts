@@ -106,3 +106,29 @@ describe('pow and the unary ops take their arguments as PyTorch does', () => {
     }
   });
 });
+
+describe('overloads', () => {
+  const a = torch.randn([2, 3]);
+  const b = torch.randn([2, 3]);
+
+  it('picks the overload by the kinds given, as PyTorch', () => {
+    expect(torch.max(a, b).shape).toEqual([2, 3]);
+    expect(torch.max(a, { other: b }).shape).toEqual([2, 3]);
+    expect(torch.max(a, { dim: 1 }).values.shape).toEqual([2]);
+    expect(a.max(1, true).indices.shape).toEqual([2, 1]);
+    expect(torch.sum(a, { dtype: torch.float64 }).dtype).toBe(torch.float64);
+    expect(torch.where(a.gt(0), a, 0).shape).toEqual([2, 3]);
+  });
+
+  it('refuses what no overload takes with the kinds given and the overloads listed', () => {
+    // keepdim belongs to the overload with dim
+    expect(() => torch.sum(a, { keepdim: true } as never)).toThrow(/^sum\(\) received an invalid combination of arguments - got \(Tensor, keepdim=bool\), but expected one of:\n \* \(Tensor input, \*, torch.dtype dtype\)\n \* \(Tensor input, tuple of ints dim, bool keepdim, \*, torch.dtype dtype\)$/);
+    // a number and a tensor bound fit neither clamp overload
+    expect(() => a.clamp({ min: 0, max: b })).toThrow(/^clamp\(\) received an invalid combination of arguments - got \(min=int, max=Tensor\), but expected one of:\n \* \(Number min, Number max\)\n \* \(Tensor min, Tensor max\)$/);
+  });
+
+  it("raises the one overload's own error when it alone takes that many arguments", () => {
+    expect(() => torch.where(a.gt(0), a, 0.5, { bogus: 1 } as never)).toThrow(new TypeError("where(): argument 'other' (position 3) must be Tensor, not float"));
+  });
+});
+

@@ -1,6 +1,6 @@
 // The tracer: the one flag traceable ops test, the recording of ops and module calls, and their replay.
 import { warn } from '../autograd/messages.js';
-import type { Signature } from '../signature.js';
+import { Overloads, type Signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { fill_template, Graph, GraphNode, type_of, Value, type ModuleDispatch, type Template, type TracedModuleRef } from './graph.js';
 
@@ -102,11 +102,12 @@ function fill_tensors(x: unknown, f: (t: Tensor) => Value): Template {
  *
  * @hidden
  */
-export function trace_op<R>(name: string, fn: (...args: never) => R, args: unknown[], sig?: Signature<object>): R {
+export function trace_op<R>(name: string, fn: (...args: never) => R, args: unknown[], sig?: Signature<object> | Overloads<object>): R {
   const s = scope!;
   const tpl = read_template(s, args);
-  // the arguments by name, defaults filled in, for readers such as the ONNX exporter
-  const named = sig === undefined ? null : (read_template(s, sig.parse(args as never)) as Record<string, Template>);
+  // the arguments by name, defaults filled in, for readers such as the ONNX exporter (an overload's own names)
+  const values = sig === undefined ? null : sig instanceof Overloads ? sig.parse(args).values : sig.parse(args);
+  const named = values === null ? null : (read_template(s, values) as Record<string, Template>);
   tracing = false;
   let out: R;
   try {

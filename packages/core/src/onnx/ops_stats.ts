@@ -38,8 +38,8 @@ function p_norm(b: OnnxBuilder, x: string, p: number, axes: number[], keepdim: b
 const extreme = (which: 'Max' | 'Min'): Converter => (b, c) => {
   const x = c.x;
   const dt = c.y.type!.dtype;
-  const other = c.args[1];
-  if (other instanceof Value) return void b.emit(c.y, which, [b.operand(x, dt), b.operand(other, dt)]);
+  const other = c.tensor('other', 1);
+  if (other !== null) return void b.emit(c.y, which, [b.operand(x, dt), b.operand(other, dt)]);
   const ndim = x.type!.shape.length;
   if (c.outs.length === 1) return void b.emit(c.y, `Reduce${which}`, [b.name(x)], { axes: Is(dims_of(null, ndim)), keepdims: I(0) });
   const dim = norm_dim(c.arg<number>('dim', 1, 0), ndim);

@@ -11,7 +11,7 @@ import { sum } from './reduce.js';
 import { cat, expand, narrow, permute, reshape, unsqueeze } from './view.js';
 import { triu } from './triangular.js';
 import { ones } from './creation.js';
-import { signature, type PyArgs } from '../signature.js';
+import { overloads, signature, type PyArgs } from '../signature.js';
 
 /** Sizes before `dim`, at it and after it. */
 function split_at(shape: readonly number[], dim: number): [number, number, number] {
@@ -81,8 +81,9 @@ function prod_raw(x: Tensor, dim: number | null, keepdim: boolean): Tensor {
   return out;
 }
 
-interface ProdArgs { input: Tensor; dim: number | null; keepdim: boolean; dtype: DType | null }
-const PROD = signature<ProdArgs>('prod(Tensor input, int? dim=None, bool keepdim=False, *, ScalarType? dtype=None)');
+interface ProdArgs { input: Tensor; dim?: number; keepdim?: boolean; dtype: DType | null }
+/** The product of all elements, or along `dim` (PyTorch's two overloads; `keepdim` needs `dim`). */
+const PROD = overloads<ProdArgs>('prod(Tensor input, *, ScalarType? dtype=None)', 'prod(Tensor input, int dim, bool keepdim=False, *, ScalarType? dtype=None)');
 /** Keyword arguments of `prod`. */
 export interface ProdOptions {
   /** The dim multiplied along (all elements when absent). */
@@ -104,16 +105,17 @@ export type ProdMethodArgs = PyArgs<[dim: number | null, keepdim: boolean], Prod
  */
 export function prod(...args: PyArgs<[input: Tensor, dim: number | null, keepdim: boolean], ProdOptions & { input?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::prod', prod, args, PROD);
-  const a = PROD.parse(args);
+  const a = PROD.parse(args).values;
   const dtype = product_dtype(a.input, a.dtype);
   const x = a.input._dtype === dtype ? a.input : to_dtype(a.input, dtype);
-  const dim = a.dim === null ? null : normalize_dim(a.dim, x.ndim);
+  const dim = a.dim === undefined ? null : normalize_dim(a.dim, x.ndim);
+  const keepdim = a.keepdim ?? false;
   const full = dim === null || x.ndim === 0;
-  const out = prod_raw(x, full ? null : dim, a.keepdim);
+  const out = prod_raw(x, full ? null : dim, keepdim);
   const shape_dim = full ? null : dim;
-  record(a.dim === null ? 'ProdBackward0' : 'ProdBackward1', [x], [out], (ctx, [g]) => {
+  record(dim === null ? 'ProdBackward0' : 'ProdBackward1', [x], [out], (ctx, [g]) => {
     const [xs, r] = ctx.saved_tensors;
-    return [x.ndim === 0 ? g! : prod_grad(g!, xs!, r!, shape_dim, a.keepdim)];
+    return [x.ndim === 0 ? g! : prod_grad(g!, xs!, r!, shape_dim, keepdim)];
   }, [x, out], ['self', 'result']);
   return out;
 }

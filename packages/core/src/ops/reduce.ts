@@ -4,7 +4,7 @@ import { is_floating, scalar_type_name, type DType, type DTypeLike } from '../dt
 import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
-import { signature, type PyArgs } from '../signature.js';
+import { overloads, signature, type PyArgs } from '../signature.js';
 import { add, div, eq, ne, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype, where } from './arithmetic.js';
 import { abs, exp, log, sign } from './unary.js';
 import { empty, record } from './record.js';
@@ -42,8 +42,13 @@ export type ReduceMethodArgs = PyArgs<[dim: DimArg, keepdim: boolean], ReduceOpt
   dtype?: DTypeLike | null;
 }>;
 interface Reduced { input: Tensor; dim: number[] | null; keepdim: boolean; dtype: DType | null }
-const SUM = signature<Reduced>('sum(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)');
-const MEAN = signature<Reduced>('mean(Tensor input, int[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None)');
+/** sum / mean: over all elements, or over `dim` (PyTorch's two overloads; `keepdim` needs `dim`). */
+const all_or_dims = (name: string) => overloads<Partial<Reduced> & { input: Tensor; dtype: DType | null }>(
+  `${name}(Tensor input, *, ScalarType? dtype=None)`,
+  `${name}(Tensor input, int[1]? dim, bool keepdim=False, *, ScalarType? dtype=None)`,
+);
+const SUM = all_or_dims('sum');
+const MEAN = all_or_dims('mean');
 const AMAX = signature<Reduced>('amax(Tensor input, int[1] dim=[], bool keepdim=False)');
 const AMIN = signature<Reduced>('amin(Tensor input, int[1] dim=[], bool keepdim=False)');
 
@@ -81,8 +86,9 @@ function sum_raw(x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Ten
  */
 export function sum(...args: ReduceArgs): Tensor {
   if (tracing) return trace_op('aten::sum', sum, args, SUM);
-  const a = SUM.parse(args);
-  return sum_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim, a.keepdim);
+  if (args.length === 1 && args[0] instanceof Tensor) return sum_dims(args[0], null, false);
+  const a = SUM.parse(args).values;
+  return sum_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim ?? null, a.keepdim ?? false);
 }
 
 /**
@@ -111,8 +117,9 @@ export function sum_dims(x: Tensor, dim: readonly number[] | number | null, keep
  */
 export function mean(...args: ReduceArgs): Tensor {
   if (tracing) return trace_op('aten::mean', mean, args, MEAN);
-  const a = MEAN.parse(args);
-  return mean_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim, a.keepdim);
+  if (args.length === 1 && args[0] instanceof Tensor) return mean_dims(args[0], null, false);
+  const a = MEAN.parse(args).values;
+  return mean_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim ?? null, a.keepdim ?? false);
 }
 
 /**
@@ -191,9 +198,11 @@ function extreme_dim(x: Tensor, dim: number, keepdim: boolean, is_max: boolean, 
   return values_indices<MaxResult>(name, vals, idx);
 }
 
-interface ExtremeParsed { input: Tensor; dim: Tensor | number | null; keepdim: boolean; other: Tensor | null }
-const MAX = signature<ExtremeParsed>('max(Tensor input, Tensor|int? dim=None, bool keepdim=False, *, Tensor? other=None)');
-const MIN = signature<ExtremeParsed>('min(Tensor input, Tensor|int? dim=None, bool keepdim=False, *, Tensor? other=None)');
+interface ExtremeParsed { input: Tensor; other?: Tensor; dim?: number; keepdim?: boolean }
+/** max / min: of all elements, elementwise with `other`, or along `dim` (PyTorch's overloads, picked by kind). */
+const extreme_overloads = (name: string) => overloads<ExtremeParsed>(`${name}(Tensor input)`, `${name}(Tensor input, Tensor other)`, `${name}(Tensor input, int dim, bool keepdim=False)`);
+const MAX = extreme_overloads('max');
+const MIN = extreme_overloads('min');
 /** The arguments of `torch.max` / `torch.min`: `(input)`, `(input, dim, keepdim=False)` or `(input, other)`. */
 export type ExtremeArgs = PyArgs<[input: Tensor, dim: number | Tensor | null, keepdim: boolean], {
   /** The tensor to reduce. */
@@ -206,11 +215,12 @@ export type ExtremeArgs = PyArgs<[input: Tensor, dim: number | Tensor | null, ke
   other?: Tensor;
 }>;
 
-function extreme(a: ExtremeParsed, is_max: boolean): Tensor & MaxResult {
-  const other = a.dim instanceof Tensor ? a.dim : a.other;
-  if (other !== null) return (is_max ? maximum_(a.input, other) : minimum_(a.input, other)) as Tensor & MaxResult;
-  if (a.dim === null) return extreme_all(a.input, is_max) as Tensor & MaxResult;
-  return extreme_dim(a.input, a.dim as number, a.keepdim, is_max) as unknown as Tensor & MaxResult;
+function extreme(args: readonly unknown[], is_max: boolean): Tensor & MaxResult {
+  if (args.length === 1 && args[0] instanceof Tensor) return extreme_all(args[0], is_max) as Tensor & MaxResult;
+  const a = (is_max ? MAX : MIN).parse(args).values;
+  if (a.other !== undefined) return (is_max ? maximum_(a.input, a.other) : minimum_(a.input, a.other)) as Tensor & MaxResult;
+  if (a.dim === undefined) return extreme_all(a.input, is_max) as Tensor & MaxResult;
+  return extreme_dim(a.input, a.dim, a.keepdim ?? false, is_max) as unknown as Tensor & MaxResult;
 }
 
 /**
@@ -221,8 +231,8 @@ function extreme(a: ExtremeParsed, is_max: boolean): Tensor & MaxResult {
  * torch.max(x); const [values, indices] = torch.max(x, { dim: 1 }); torch.max(x, y);
  */
 export function max(...args: ExtremeArgs): Tensor & MaxResult {
-  if (tracing) return trace_op('aten::max', max, args) as Tensor & MaxResult;
-  return extreme(MAX.parse(args), true);
+  if (tracing) return trace_op('aten::max', max, args, MAX) as Tensor & MaxResult;
+  return extreme(args, true);
 }
 /**
  * `x.min()` (MinBackward1), `x.min(dim)` → `[values, indices]` (MinBackward0), or `x.min(other)`; as `max`.
@@ -231,8 +241,8 @@ export function max(...args: ExtremeArgs): Tensor & MaxResult {
  * const [values, indices] = torch.min(torch.tensor([[3, 1], [0, 2]]), 1); // values [1, 0], indices [1, 0]
  */
 export function min(...args: ExtremeArgs): Tensor & MaxResult {
-  if (tracing) return trace_op('aten::min', min, args) as Tensor & MaxResult;
-  return extreme(MIN.parse(args), false);
+  if (tracing) return trace_op('aten::min', min, args, MIN) as Tensor & MaxResult;
+  return extreme(args, false);
 }
 
 function amax_impl(a: Reduced, is_max: boolean): Tensor {
