@@ -174,30 +174,19 @@ export function promote_names(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-/**
- * PyTorch's `torch.promote_types(a, b)`: the smallest dtype both cast to safely.
- *
- * @example
- * torch.promote_types(torch.bool, torch.int64); // torch.int64
- */
-export function promote_types(a: DTypeLike, b: DTypeLike): TorchDType {
-  return dtype_object(promote_names(dtype_name(a), dtype_name(b)));
-}
-
 /** PyTorch's dtype categories, ordered: bool < integral < floating. */
 function category(d: DType): number {
   return d === 'bool' ? 0 : is_floating(d) ? 2 : 1;
 }
 
 /**
- * PyTorch's `torch.can_cast(from, to)`: whether casting rules allow it (a cast never lowers the category:
- * floating to integral or bool, or integral to bool, is refused).
+ * Whether casting rules allow `from` → `to` (a cast never lowers the category: floating to integral or bool,
+ * or integral to bool, is refused); `torch.can_cast` reads its arguments and asks this.
  *
- * @example
- * torch.can_cast('float32', 'int64'); // false
+ * @hidden
  */
-export function can_cast(from: DTypeLike, to: DTypeLike): boolean {
-  return category(dtype_name(from)) <= category(dtype_name(to));
+export function can_cast_names(from: DType, to: DType): boolean {
+  return category(from) <= category(to);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Public entry of @tsgrad/core: Tensor, creation functions, ops, autograd, grad mode and the RNG.
 export { Tensor, Storage, is_tensor, is_inference, type NestedArray, type ShapeArg } from './tensor.js';
-export { type DType, type DTypeLike, TorchDType, TorchDType as dtype, dtype_object, dtype_name, type TypedArray, type FloatArray, get_default_dtype, set_default_dtype, promote_types, can_cast } from './dtype.js';
+export { type DType, type DTypeLike, TorchDType, TorchDType as dtype, dtype_object, dtype_name, type TypedArray, type FloatArray, get_default_dtype, set_default_dtype } from './dtype.js';
 export { Generator, manual_seed, default_generator, seed, initial_seed, get_rng_state, set_rng_state, type GeneratorSnapshot } from './random.js';
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode, is_inference_mode_enabled, type GradModeGuard } from './autograd/grad_mode.js';
 export { is_anomaly_enabled, is_anomaly_check_nan_enabled } from './autograd/anomaly_mode.js';

@@ -348,6 +348,11 @@ export class Signature<R> {
     return out as R;
   }
 
+  /** The values by name (`parse`; the same call as `Overloads.named`, so a reader may take either). */
+  named(args: readonly unknown[]): R {
+    return this.parse(args);
+  }
+
   /**
    * The same parameters under another function name, as an in-place form's (`add_`) errors name it.
    *
@@ -455,7 +460,8 @@ export interface OverloadMatch<R> {
  * A function PyTorch overloads by the kinds of its arguments (`max(input)`, `max(input, dim, keepdim=False)`,
  * `max(input, other)`): `parse` reads the call with the first schema that accepts it, in declaration order, and
  * returns which one with the values. When none does, PyTorch's TypeError lists the argument kinds given and the
- * schemas. Only the slow path of a call comes here: ops check their common positional spelling first.
+ * schemas; a schema ending in `|hidden` (PyTorch's marker) is tried but never listed. Only the slow path of a
+ * call comes here: ops check their common positional spelling first.
  *
  * @example
  * const MAX = overloads<{ input: Tensor } | { input: Tensor; dim: number; keepdim: boolean } | { input: Tensor; other: Tensor }>(
@@ -468,9 +474,23 @@ export class Overloads<R> {
   /** One parsed signature per overload, in the order they are tried. */
   readonly signatures: readonly Signature<R>[];
 
+  /** The overloads marked `|hidden`: tried like the others, but neither counted nor listed in errors. */
+  private readonly hidden: ReadonlySet<Signature<R>>;
+
   constructor(schemas: readonly string[]) {
-    this.signatures = schemas.map((s) => new Signature<R>(s));
+    const hidden = new Set<Signature<R>>();
+    this.signatures = schemas.map((text) => {
+      const s = new Signature<R>(text.replace(/\|hidden$/, ''));
+      if (text.endsWith('|hidden')) hidden.add(s);
+      return s;
+    });
+    this.hidden = hidden;
     this.name = this.signatures[0]!.name;
+  }
+
+  /** The values by name of the overload `args` match (what a tracer records). */
+  named(args: readonly unknown[]): R {
+    return this.parse(args).values;
   }
 
   /** Reads `args` with the first overload that accepts them: its index and the values by name. */
@@ -481,15 +501,18 @@ export class Overloads<R> {
     const kw = last !== undefined && is_plain_object(last) ? (given.pop(), Object.entries(last).filter(([, v]) => v !== undefined)) : [];
     const n = given.length + kw.length;
     // only overloads that take this many arguments are tried
-    const plausible = this.signatures.filter((s) => s.takes(n, method));
-    for (const s of plausible) {
+    const fitting = this.signatures.filter((s) => s.takes(n, method));
+    for (const s of fitting) {
       const values = s.try_parse(args, method);
       if (values !== undefined) return { index: this.signatures.indexOf(s), values };
     }
-    // as PyTorch: when only one overload takes this many arguments, its own error is the one raised
+    // as PyTorch: when only one listed overload takes this many arguments, its own error is the one raised
+    const plausible = fitting.filter((s) => !this.hidden.has(s));
     if (plausible.length === 1) plausible[0]!.parse(args, { method });
-    const got = [...given.map(py_type_name), ...kw.map(([k, v]) => `${k}=${py_type_name(v)}`)].join(', ');
-    const expected = this.signatures.map((s) => ` * (${s.describe(method)})`).join('\n');
+    // PyTorch's wording: keywords listed last-given first, and a trailing ', ' when only keywords were given
+    const keywords = kw.reverse().map(([k, v]) => `${k}=${py_type_name(v)}`);
+    const got = given.length === 0 && keywords.length > 0 ? `${keywords.join(', ')}, ` : [...given.map(py_type_name), ...keywords].join(', ');
+    const expected = this.signatures.filter((s) => !this.hidden.has(s)).map((s) => ` * (${s.describe(method)})`).join('\n');
     throw new TypeError(`${this.name}() received an invalid combination of arguments - got (${got}), but expected one of:\n${expected}`);
   }
 }

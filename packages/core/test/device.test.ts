@@ -79,13 +79,13 @@ describe('signatures of core ops', () => {
   });
 
   it("raises the argument parser's TypeErrors", () => {
-    expect(() => torch.sum(x, { dim: 1.5 } as never)).toThrow(new TypeError("sum(): argument 'dim' must be tuple of ints, not float"));
-    expect(() => x.sum({ keep: true } as never)).toThrow(new TypeError("sum() got an unexpected keyword argument 'keep'"));
+    expect(() => torch.sum(x, { dim: 1.5 } as never)).toThrow(/^sum\(\) received an invalid combination of arguments - got \(Tensor, dim=float\), but expected one of:\n/);
+    expect(() => x.sum({ keep: true } as never)).toThrow(/^sum\(\) received an invalid combination of arguments - got \(keep=bool, \), but expected one of:\n/);
     expect(() => x.mean(0, 'yes' as never)).toThrow(new TypeError("mean(): argument 'keepdim' (position 2) must be bool, not str"));
     expect(() => (torch.softmax as (...a: unknown[]) => unknown)(x)).toThrow(new TypeError('softmax() missing 1 required positional argument: "dim"'));
     expect(() => torch.cat(x as never)).toThrow(new TypeError("cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor"));
     // clamp is overloaded (number or tensor bounds): PyTorch lists the overloads
-    expect(() => x.clamp({ low: 0 } as never)).toThrow(new TypeError('clamp() received an invalid combination of arguments - got (low=int), but expected one of:\n * (Number min, Number max)\n * (Tensor min, Tensor max)'));
+    expect(() => x.clamp({ low: 0 } as never)).toThrow(new TypeError('clamp() received an invalid combination of arguments - got (low=int, ), but expected one of:\n * (Number min, Number max)\n * (Tensor min, Tensor max)'));
   });
 
   it('reads nn ops positionally or by keyword', () => {

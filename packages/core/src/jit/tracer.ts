@@ -1,6 +1,6 @@
 // The tracer: the one flag traceable ops test, the recording of ops and module calls, and their replay.
 import { warn } from '../autograd/messages.js';
-import { Overloads, type Signature } from '../signature.js';
+import type { Overloads, Signature } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { fill_template, Graph, GraphNode, type_of, Value, type ModuleDispatch, type Template, type TracedModuleRef } from './graph.js';
 
@@ -106,7 +106,7 @@ export function trace_op<R>(name: string, fn: (...args: never) => R, args: unkno
   const s = scope!;
   const tpl = read_template(s, args);
   // the arguments by name, defaults filled in, for readers such as the ONNX exporter (an overload's own names)
-  const values = sig === undefined ? null : sig instanceof Overloads ? sig.parse(args).values : sig.parse(args);
+  const values = sig === undefined ? null : sig.named(args);
   const named = values === null ? null : (read_template(s, values) as Record<string, Template>);
   tracing = false;
   let out: R;

@@ -1,6 +1,6 @@
 // Broadcasting arithmetic and comparisons, each with its PyTorch node name and derivative rule.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { cast_scalar, combine_categories, default_dtype_name, is_floating, promote_names, promote_with_scalar, scalar_dtype, scalar_type_name, dtype_object, type DType, type TorchDType } from '../dtype.js';
+import { can_cast_names, cast_scalar, combine_categories, default_dtype_name, is_floating, promote_names, promote_with_scalar, scalar_dtype, scalar_type_name, dtype_object, type DType, type DTypeLike, type TorchDType } from '../dtype.js';
 import { broadcast_shapes } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import type { BinaryOp, UnaryOp } from '../kernels/js/elementwise.js';
@@ -62,11 +62,55 @@ export type Scalar = number | boolean;
  * @example
  * torch.result_type(torch.tensor([1], { dtype: 'int64' }), 0.5); // torch.float32
  */
-export function result_type(...args: PyArgs<[tensor: Tensor | Scalar, other: Tensor | Scalar], { tensor?: Tensor | Scalar; other?: Tensor | Scalar }>): TorchDType {
-  const { tensor, other } = RESULT_TYPE.parse(args);
-  return dtype_object(result_names(tensor, other));
+export function result_type(...args: PyArgs<[tensor: Tensor | Scalar, other: Tensor | Scalar], ResultTypeOptions>): TorchDType {
+  const a = RESULT_TYPE.parse(args).values;
+  const operands = [a.tensor, a.other, a.scalar, a.scalar1, a.scalar2].filter((v): v is Tensor | Scalar => v !== undefined);
+  return dtype_object(result_names(...operands));
 }
-const RESULT_TYPE = signature<{ tensor: Tensor | Scalar; other: Tensor | Scalar }>('result_type(Tensor|Scalar tensor, Tensor|Scalar other)');
+const PROMOTE_TYPES = signature<{ type1: DType; type2: DType }>('promote_types(ScalarType type1, ScalarType type2)');
+const CAN_CAST = signature<{ from: DType; to: DType }>('can_cast(ScalarType from, ScalarType to)');
+
+/**
+ * PyTorch's `torch.promote_types(type1, type2)`: the smallest dtype both cast to safely.
+ *
+ * @example
+ * torch.promote_types(torch.bool, torch.int64); // torch.int64
+ */
+export function promote_types(...args: PyArgs<[type1: DTypeLike, type2: DTypeLike], { type1?: DTypeLike; type2?: DTypeLike }>): TorchDType {
+  const { type1, type2 } = PROMOTE_TYPES.parse(args);
+  return dtype_object(promote_names(type1, type2));
+}
+
+/**
+ * PyTorch's `torch.can_cast(from, to)`: whether casting rules allow it (a cast never lowers the category:
+ * floating to integral or bool, or integral to bool, is refused).
+ *
+ * @example
+ * torch.can_cast('float32', 'int64'); // false
+ */
+export function can_cast(...args: PyArgs<[from: DTypeLike, to: DTypeLike], { from?: DTypeLike; to?: DTypeLike }>): boolean {
+  const { from, to } = CAN_CAST.parse(args);
+  return can_cast_names(from, to);
+}
+
+/** The keywords of `result_type`, by its overloads: `(tensor, other)`, `(scalar, tensor)`, `(scalar1, scalar2)`. */
+export interface ResultTypeOptions {
+  /** A tensor operand. */
+  tensor?: Tensor;
+  /** The second operand, a tensor or a number. */
+  other?: Tensor | Scalar;
+  /** A number operand, before a tensor. */
+  scalar?: Scalar;
+  /** The first of two numbers. */
+  scalar1?: Scalar;
+  /** The second of two numbers. */
+  scalar2?: Scalar;
+}
+const RESULT_TYPE = overloads<ResultTypeOptions>(
+  'result_type(Tensor tensor, Tensor|Scalar other)',
+  'result_type(Scalar scalar, Tensor tensor)',
+  'result_type(Scalar scalar1, Scalar scalar2)',
+);
 
 /**
  * The name of `result_type(...operands)`'s dtype, as ops use it.

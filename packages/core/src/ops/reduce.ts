@@ -5,7 +5,7 @@ import { normalize_dim, normalize_dims } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { overloads, signature, type PyArgs } from '../signature.js';
-import { add, div, eq, ne, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype, where } from './arithmetic.js';
+import { add, div, eq, ne, float_dtype, map_unary, masked_fill, maximum as maximum_, minimum as minimum_, mul, neg, pow, sub, to_dtype, where, type Scalar } from './arithmetic.js';
 import { abs, exp, log, sign } from './unary.js';
 import { empty, record } from './record.js';
 import type { DimArg, ReduceOptions } from './types.js';
@@ -522,21 +522,30 @@ export type VarArgs = PyArgs<[input: Tensor, dim: DimArg | boolean, unbiased: bo
 }>;
 /** The same, as a Tensor method. */
 export type VarMethodArgs = PyArgs<[dim: DimArg | boolean, unbiased: boolean | null, keepdim: boolean], VarOptions>;
-interface VarParsed { input: Tensor; dim: number[] | boolean | null; unbiased: boolean | null; keepdim: boolean; correction: number | null }
-const VAR = signature<VarParsed>('var(Tensor input, int[1]|bool? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)');
-const STD = signature<VarParsed>('std(Tensor input, int[1]|bool? dim=None, bool? unbiased=None, bool keepdim=False, *, Scalar? correction=None)');
+interface VarParsed { input: Tensor; dim?: number[] | null; unbiased?: boolean; keepdim?: boolean; correction?: Scalar | null }
+/**
+ * var / std: PyTorch's overloads, `(input, unbiased=True)`, `(input, dim, unbiased=True, keepdim=False)` and
+ * `(input, dim, *, correction=None, keepdim=False)`, where 2.x also lets `dim` default to None (listed in
+ * errors as 1.13 lists them); `unbiased` and `correction` never together.
+ */
+const variance_overloads = (name: string) => overloads<VarParsed>(
+  `${name}(Tensor input, bool unbiased=True)`,
+  `${name}(Tensor input, int[1]? dim, bool unbiased=True, bool keepdim=False)`,
+  `${name}(Tensor input, int[1]? dim, *, Scalar? correction=None, bool keepdim=False)`,
+  `${name}(Tensor input, *, Scalar? correction=None, bool keepdim=False)|hidden`,
+);
+const VAR = variance_overloads('var');
+const STD = variance_overloads('std');
 
-/** Reads var/std's arguments: `torch.var(x, False)` is the old `unbiased` spelling, as PyTorch's overload. */
+/** The reduced dims, keepdim and divisor `N - correction` of a parsed var / std call. */
 function var_args(a: VarParsed): { dims: number[]; keepdim: boolean; divisor: number } {
   const x = a.input;
   if (!is_floating(x._dtype)) throw new Error('std and var only support floating point and complex dtypes');
-  const unbiased = typeof a.dim === 'boolean' ? a.dim : a.unbiased;
-  const dim = typeof a.dim === 'boolean' ? null : a.dim;
-  if (unbiased !== null && a.correction !== null) throw new Error('var(): cannot specify both unbiased and correction');
+  const dim = a.dim ?? null;
   const dims = normalize_dims(is_full(dim) ? null : dim, x.ndim);
   const n = dims.reduce((k, d) => k * x._shape[d]!, 1);
-  const correction = a.correction ?? (unbiased === false ? 0 : 1);
-  return { dims, keepdim: a.keepdim, divisor: Math.max(n - correction, 0) };
+  const correction = a.correction !== undefined && a.correction !== null ? Number(a.correction) : a.unbiased === false ? 0 : 1;
+  return { dims, keepdim: a.keepdim ?? false, divisor: Math.max(n - correction, 0) };
 }
 
 /** `x - mean(x)` over `dims` (kept), which both variance rules use. */
@@ -553,8 +562,13 @@ function centered(x: Tensor, dims: number[]): Tensor {
  */
 export function var_(...args: VarArgs): Tensor {
   if (tracing) return trace_op('aten::var', var_, args, VAR);
-  const a = VAR.parse(args);
-  return var_dims(a.input, var_args(a));
+  return var_dims(...var_call(VAR, args));
+}
+
+/** The input and reduction of a var / std call; the plain `x.var()` skips the parser. */
+function var_call(sig: typeof VAR, args: readonly unknown[]): [Tensor, ReturnType<typeof var_args>] {
+  const a: VarParsed = args.length === 1 && args[0] instanceof Tensor ? { input: args[0] } : sig.parse(args).values;
+  return [a.input, var_args(a)];
 }
 
 /** `torch.var` (`var` is a reserved word in JS, so the function is `var_`; both names are exported). */
@@ -586,9 +600,7 @@ function var_dims(x: Tensor, { dims, keepdim, divisor }: { dims: number[]; keepd
  */
 export function std(...args: VarArgs): Tensor {
   if (tracing) return trace_op('aten::std', std, args, STD);
-  const a = STD.parse(args);
-  const x = a.input;
-  const { dims, keepdim, divisor } = var_args(a);
+  const [x, { dims, keepdim, divisor }] = var_call(STD, args);
   const out = no_grad(() => var_raw(x, dims, keepdim, divisor).sqrt());
   const shape = x._shape;
   // d std / dx = (x - mean) / ((n - correction) std), taken as 0 where std is 0 (PyTorch's std_backward)
