@@ -741,7 +741,18 @@ export function where(...args: unknown[]): Tensor | Tensor[] {
   return where_impl(a.condition, x, a.other!);
 }
 /** The arguments of `torch.where(condition, input, other)`, `input` and `other` tensors or numbers. */
-export type WhereArgs = PyArgs<[condition: Tensor, input: Tensor | Scalar, other: Tensor | Scalar], { condition?: Tensor; input?: Tensor | Scalar; self?: Scalar; other?: Tensor | Scalar; out?: Tensor | null }>;
+export type WhereArgs = PyArgs<[condition: Tensor, input: Tensor | Scalar, other: Tensor | Scalar], {
+  /** A bool tensor: where it holds, the result takes `input`. */
+  condition?: Tensor;
+  /** The values where `condition` holds (a tensor, broadcast). */
+  input?: Tensor | Scalar;
+  /** The values where `condition` holds, as a number (PyTorch's name for a number in that place). */
+  self?: Scalar;
+  /** The values elsewhere: a tensor (broadcast) or a number. */
+  other?: Tensor | Scalar;
+  /** Write the result into this tensor (not differentiable). */
+  out?: Tensor | null;
+}>;
 type WhereParsed = { condition: Tensor; input?: Tensor; self?: Scalar; other?: Tensor | Scalar; out?: Tensor | null };
 const WHERE = overloads<WhereParsed>(
   'where(Tensor condition, Tensor input, Tensor other, *, Tensor? out=None)',
