@@ -227,10 +227,19 @@ function take_method_mark(args: readonly unknown[], options: ParseOptions): bool
   return options.method === true || marked;
 }
 
-/** Options of `signature`. */
+/**
+ * Options of `signature`. Where PyTorch's Python function wraps a native op, the two report errors under
+ * different names: Python raises the unexpected / repeated / missing / surplus argument errors under the Python
+ * function's name (`F.max_pool2d` is `_max_pool2d`), the native op's parser the wrong-kind errors, under its own
+ * parameter names (`F.dropout`'s `training` is the native `train`). A schema may declare both.
+ */
 export interface SignatureOptions {
   /** The name errors give when a Tensor method parses (`'Tensor.norm'`, for the methods PyTorch defines in Python). */
   readonly method_name?: string;
+  /** The Python function's name, for the argument-count and keyword errors (default: the schema's name). */
+  readonly python?: string;
+  /** Native parameter names, for the wrong-kind errors: `{ training: 'train' }`. */
+  readonly native?: Readonly<Record<string, string>>;
 }
 
 /** Options of `parse`. */
@@ -258,6 +267,10 @@ export class Signature<R> {
   readonly params: readonly ParamSpec[];
   private readonly positional: readonly ParamSpec[];
   private readonly by_name: ReadonlyMap<string, ParamSpec>;
+  private readonly python_name: string;
+  /** The name of the argument-count and keyword errors of the current parse (the Python function's, or the method's). */
+  private arg_error_name = '';
+  private readonly native: Readonly<Record<string, string>>;
 
   /** The schema text as declared. */
   readonly schema: string;
@@ -287,12 +300,15 @@ export class Signature<R> {
     this.params = params;
     this.positional = params.filter((p) => !p.kw_only);
     this.by_name = new Map(params.map((p) => [p.name, p]));
+    this.python_name = options.python ?? this.name;
+    this.native = options.native ?? {};
   }
 
   /** Reads `args` (positional values, then an optional trailing keyword object) into named values. */
   parse(args: readonly unknown[], options: ParseOptions = {}): R {
     const shift = take_method_mark(args, options) ? 1 : 0;
     this.error_name = shift === 1 ? this.method_name : this.name;
+    this.arg_error_name = shift === 1 ? this.method_name : this.python_name;
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
     let kwargs: Record<string, unknown> | null = null;
@@ -327,8 +343,8 @@ export class Signature<R> {
     if (kwargs !== null) {
       for (const key of Object.keys(kwargs)) {
         const p = this.by_name.get(key);
-        if (p === undefined || (shift === 1 && p === this.params[0])) throw new TypeError(`${this.error_name}() got an unexpected keyword argument '${key}'`);
-        if (given.has(key)) throw new TypeError(`${this.error_name}() got multiple values for argument '${key}'`);
+        if (p === undefined || (shift === 1 && p === this.params[0])) throw new TypeError(`${this.arg_error_name}() got an unexpected keyword argument '${key}'`);
+        if (given.has(key)) throw new TypeError(`${this.arg_error_name}() got multiple values for argument '${key}'`);
         const v = kwargs[key];
         if (v === undefined) continue;
         out[key] = this.check(p, v, null);
@@ -343,7 +359,7 @@ export class Signature<R> {
     }
     if (missing.length > 0) {
       const s = missing.length === 1 ? '' : 's';
-      throw new TypeError(`${this.error_name}() missing ${missing.length} required positional argument${s}: ${missing.map((m) => `"${m}"`).join(', ')}`);
+      throw new TypeError(`${this.arg_error_name}() missing ${missing.length} required positional argument${s}: ${missing.map((m) => `"${m}"`).join(', ')}`);
     }
     return out as R;
   }
@@ -404,13 +420,14 @@ export class Signature<R> {
       const c = convert(spec, v);
       if (c !== undefined) return c.value;
     }
-    const where = position === null ? `argument '${p.name}'` : `argument '${p.name}' (position ${position})`;
+    const label = this.native[p.name] ?? p.name;
+    const where = position === null ? `argument '${label}'` : `argument '${label}' (position ${position})`;
     const expected = p.types.map(type_label).join(' or ');
     let actual = py_type_name(v);
     if (Array.isArray(v) && p.types.some((t) => t.list !== undefined)) {
       const bad = v.findIndex((e) => !p.types.some((t) => check_base(t.base, e) || (e === null && t.elem_optional === true)));
       // PyTorch's wording for a list with a wrong element (1-based position, no argument position)
-      if (bad >= 0) throw new TypeError(`${this.error_name}(): argument '${p.name}' must be ${expected}, but found element of type ${py_type_name(v[bad])} at pos ${bad + 1}`);
+      if (bad >= 0) throw new TypeError(`${this.error_name}(): argument '${label}' must be ${expected}, but found element of type ${py_type_name(v[bad])} at pos ${bad + 1}`);
       if (v.length > 0) actual = `tuple of length ${v.length}`;
     }
     throw new TypeError(`${this.error_name}(): ${where} must be ${expected}, not ${actual}`);
@@ -421,7 +438,7 @@ export class Signature<R> {
     const min = this.positional.filter((p) => !p.has_default).length - shift;
     const range = min === max ? `${max}` : `from ${min} to ${max}`;
     const given = n - shift;
-    throw new TypeError(`${this.error_name}() takes ${range} positional argument${max === 1 ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`);
+    throw new TypeError(`${this.arg_error_name}() takes ${range} positional argument${max === 1 ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`);
   }
 }
 
@@ -431,6 +448,7 @@ export class Signature<R> {
  * @example
  * const ARGMAX = signature<{ input: Tensor; dim: number | null; keepdim: boolean }>('argmax(Tensor input, int? dim=None, bool keepdim=False)');
  * ARGMAX.parse([x, { dim: 1 }]); // { input: x, dim: 1, keepdim: false }
+ * signature('dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False)', { native: { training: 'train' } });
  */
 export function signature<R>(schema: string, options: SignatureOptions = {}): Signature<R> {
   return new Signature<R>(schema, options);

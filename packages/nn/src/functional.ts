@@ -6,9 +6,9 @@ export { multi_head_attention_forward, type MhaOptions } from './layers/attentio
 export { lstm_cell, gru_cell, rnn_tanh_cell, rnn_relu_cell } from './layers/rnn.js';
 
 export {
-  conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, interpolate, linear, dropout,
+  conv2d, max_pool2d, avg_pool2d, adaptive_avg_pool2d, interpolate, dropout,
   nll_loss, cross_entropy, mse_loss, l1_loss, smooth_l1_loss, binary_cross_entropy, binary_cross_entropy_with_logits,
-  relu, leaky_relu, sigmoid, tanh, gelu, softmax, log_softmax,
+  sigmoid, tanh, gelu, softmax, log_softmax,
   elu, selu, celu, hardtanh, relu6, hardsigmoid, hardswish, silu, mish, softplus, logsigmoid, hardshrink, softshrink,
   threshold, softsign, tanhshrink, glu, prelu, rrelu, softmin,
   cosine_similarity, pairwise_distance, huber_loss, kl_div, poisson_nll_loss, gaussian_nll_loss, soft_margin_loss,
@@ -22,14 +22,67 @@ export {
   type Conv2dOptions, type MaxPoolOptions, type AvgPoolOptions, type InterpolateOptions, type Reduction, type NllOptions, type CrossEntropyOptions,
 } from '@tsgrad/core';
 
+const RELU = torch.signature<{ input: Tensor; inplace: boolean }>('relu(Tensor input, bool inplace=False)');
 /**
- * In-place ReLU: overwrites `x` with `max(x, 0)` and returns it.
+ * `max(x, 0)` (ReluBackward0); with `inplace`, overwrites `input` and returns it.
+ *
+ * @example
+ * F.relu(x); F.relu(x, { inplace: true });
+ */
+export function relu(...args: torch.PyArgs<[input: Tensor, inplace: boolean], { input?: Tensor; inplace?: boolean }>): Tensor {
+  if (args.length === 1 && args[0] instanceof torch.Tensor) return torch.relu(args[0]);
+  const { input, inplace } = RELU.parse(args);
+  return inplace ? input.relu_() : torch.relu(input);
+}
+
+const RELU_ = torch.signature<{ input: Tensor }>('relu_(Tensor input)');
+/**
+ * In-place ReLU: overwrites `input` with `max(input, 0)` and returns it.
  *
  * @example
  * F.relu_(x); // x itself, now non-negative
  */
-export function relu_(x: Tensor): Tensor {
-  return x.relu_();
+export function relu_(...args: torch.PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  return RELU_.parse(args).input.relu_();
+}
+
+const LEAKY_RELU = torch.signature<{ input: Tensor; negative_slope: number; inplace: boolean }>('leaky_relu(Tensor input, Scalar negative_slope=0.01, bool inplace=False)');
+/**
+ * `x` where `x > 0`, else `negative_slope·x` (LeakyReluBackward0; in place LeakyReluBackward1).
+ *
+ * @example
+ * F.leaky_relu(x, 0.2); F.leaky_relu(x, { negative_slope: 0.2, inplace: true });
+ */
+export function leaky_relu(...args: torch.PyArgs<[input: Tensor, negative_slope: number, inplace: boolean], { input?: Tensor; negative_slope?: number; inplace?: boolean }>): Tensor {
+  const { input, negative_slope, inplace } = LEAKY_RELU.parse(args);
+  return torch.leaky_relu(input, negative_slope, inplace);
+}
+
+const LEAKY_RELU_ = torch.signature<{ input: Tensor; negative_slope: number }>('leaky_relu_(Tensor input, Scalar negative_slope=0.01)');
+/**
+ * In-place leaky ReLU (LeakyReluBackward1): overwrites `input` and returns it.
+ *
+ * @example
+ * F.leaky_relu_(x, 0.2); // x itself
+ */
+export function leaky_relu_(...args: torch.PyArgs<[input: Tensor, negative_slope: number], { input?: Tensor; negative_slope?: number }>): Tensor {
+  const { input, negative_slope } = LEAKY_RELU_.parse(args);
+  return torch.leaky_relu_(input, negative_slope);
+}
+
+const LINEAR = torch.signature<{ input: Tensor; weight: Tensor; bias: Tensor | null }>('linear(Tensor input, Tensor weight, Tensor? bias=None)');
+/**
+ * `input·weightᵀ + bias` (one AddmmBackward0 for 2-d input with a bias, as PyTorch).
+ *
+ * @example
+ * F.linear(x, W, b); F.linear(x, { weight: W });
+ */
+export function linear(...args: torch.PyArgs<[input: Tensor, weight: Tensor, bias: Tensor | null], { input?: Tensor; weight?: Tensor; bias?: Tensor | null }>): Tensor {
+  const [input, weight, bias] = args;
+  // the common call, positional tensors, goes straight to the op
+  if (args.length <= 3 && input instanceof torch.Tensor && weight instanceof torch.Tensor && (bias === undefined || bias === null || bias instanceof torch.Tensor)) return torch.linear(input, weight, bias ?? null);
+  const a = LINEAR.parse(args);
+  return torch.linear(a.input, a.weight, a.bias);
 }
 
 /**
@@ -79,5 +132,5 @@ export {
   adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices, adaptive_max_pool3d_with_indices, fractional_max_pool2d_with_indices,
   fractional_max_pool3d_with_indices, elu_, celu_, selu_, hardtanh_, threshold_, rrelu_,
 } from './functional_misc.js';
-export { leaky_relu_, pdist } from '@tsgrad/core';
+export { pdist } from '@tsgrad/core';
 export { affine_grid, grid_sample } from './functional_grid.js';

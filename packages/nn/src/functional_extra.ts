@@ -57,7 +57,9 @@ function channel_window_sum(v: Tensor, width: number, before: number, after: num
   return torch.avg_pool2d(padded, [width, 1], { stride: 1 }).mul(width).reshape(v._shape);
 }
 
-const LRN = signature<{ input: Tensor; size: number; alpha: number; beta: number; k: number }>('local_response_norm(Tensor input, int size, float alpha=1e-4, float beta=0.75, float k=1.0)');
+const LRN = signature<{ input: Tensor; size: number; alpha: number; beta: number; k: number }>('local_response_norm(Tensor input, int size, float alpha=1e-4, float beta=0.75, float k=1.0)',
+  // PyTorch composes it: a wrong alpha or k reaches mul / add, whose parameter is 'other'
+  { native: { alpha: 'other', k: 'other' } });
 
 /** Normalises each channel by the squares of its `size` neighbours (AlexNet's LRN). @example F.local_response_norm(x, 3) */
 export function local_response_norm(...args: PyArgs<[input: Tensor, size: number, alpha: number, beta: number, k: number], { input?: Tensor; size?: number; alpha?: number; beta?: number; k?: number }>): Tensor {
@@ -139,7 +141,7 @@ export function bilinear(...args: PyArgs<[input1: Tensor, input2: Tensor, weight
 }
 
 type DropoutArgs = PyArgs<[input: Tensor, p: number, training: boolean, inplace: boolean], { input?: Tensor; p?: number; training?: boolean; inplace?: boolean }>;
-const dropout_sig = (name: string, training: 'True' | 'False') => signature<{ input: Tensor; p: number; training: boolean; inplace: boolean }>(`${name}(Tensor input, float p=0.5, bool training=${training}, bool inplace=False)`);
+const dropout_sig = (name: string, training: 'True' | 'False') => signature<{ input: Tensor; p: number; training: boolean; inplace: boolean }>(`${name}(Tensor input, float p=0.5, bool training=${training}, bool inplace=False)`, { native: { training: 'train' } });
 // as in PyTorch, the channel dropouts default to training and the alpha dropouts do not
 const DROPOUT_SIGS = {
   dropout1d: dropout_sig('dropout1d', 'True'), dropout2d: dropout_sig('dropout2d', 'True'), dropout3d: dropout_sig('dropout3d', 'True'),

@@ -19,7 +19,8 @@ export function normalize(...args: PyArgs<[input: Tensor, p: number, dim: number
   return input.div(denom);
 }
 
-const GUMBEL = torch.signature<{ logits: Tensor; tau: number; hard: boolean; eps: number; dim: number }>('gumbel_softmax(Tensor logits, float tau=1, bool hard=False, float eps=1e-10, int dim=-1)');
+const GUMBEL = torch.signature<{ logits: Tensor; tau: number; hard: boolean; eps: number; dim: number }>('gumbel_softmax(Tensor logits, float tau=1, bool hard=False, float eps=1e-10, int dim=-1)',
+  { native: { logits: 'input' } }); // a wrong logits reaches empty_like first
 /**
  * A sample of the Gumbel-softmax (concrete) distribution: `softmax((logits + g) / tau)` with Gumbel noise
  * `g = −log(Exp(1))`; with `hard`, the one-hot of its argmax carrying the soft sample's gradient (the
@@ -40,30 +41,41 @@ export function gumbel_softmax(...args: PyArgs<[logits: Tensor, tau: number, har
   return one_hot.sub(soft.detach()).add(soft);
 }
 
-/** The value and argmax of a pooling whose `return_indices` the caller cannot turn off. */
-const with_indices = (pool: (...a: never[]) => unknown) => (...args: unknown[]): [Tensor, Tensor] => {
-  const last = args[args.length - 1];
-  const kw = typeof last === 'object' && last !== null && !(last instanceof torch.Tensor) && !Array.isArray(last) ? (last as Record<string, unknown>) : null;
-  const positional = kw === null ? args : args.slice(0, -1);
-  return (pool as (...a: unknown[]) => [Tensor, Tensor])(...positional, { ...(kw ?? {}), return_indices: true });
-};
+type WithIndices = (...args: unknown[]) => [Tensor, Tensor];
+/**
+ * A pooling's `*_with_indices` form: its own PyTorch signature (which still lists `return_indices`, ignored),
+ * then the pooling with `return_indices` set.
+ */
+function with_indices(schema: string, pool: (...a: never[]) => unknown, options?: torch.SignatureOptions): WithIndices {
+  const sig = torch.signature<Record<string, unknown>>(schema, options);
+  return (...args) => {
+    const a = sig.parse(args);
+    return (pool as (...a: unknown[]) => [Tensor, Tensor])(...sig.params.map((p) => (p.name === 'return_indices' ? true : a[p.name])));
+  };
+}
+const max_pool_schema = (nd: number): string =>
+  `max_pool${nd}d_with_indices(Tensor input, int[${nd}] kernel_size, int[${nd}]? stride=None, int[${nd}] padding=0, int[${nd}] dilation=1, bool ceil_mode=False, bool return_indices=False)`;
+const adaptive_schema = (nd: number): string => `adaptive_max_pool${nd}d_with_indices(Tensor input, int?[${nd}] output_size, bool return_indices=False)`;
+const fractional_schema = (nd: number): string =>
+  `fractional_max_pool${nd}d_with_indices(Tensor input, int[${nd}] kernel_size, int[${nd}]? output_size=None, float[${nd}]? output_ratio=None, bool return_indices=False, Tensor? _random_samples=None)`;
+const RANDOM_SAMPLES = { native: { _random_samples: 'random_samples' } };
 
 /** `max_pool1d` returning `[values, indices]` (PyTorch's `F.max_pool1d_with_indices`). @example F.max_pool1d_with_indices(x, 2) */
-export const max_pool1d_with_indices = with_indices(torch.max_pool1d);
+export const max_pool1d_with_indices = with_indices(max_pool_schema(1), torch.max_pool1d);
 /** `max_pool2d` returning `[values, indices]`. @example F.max_pool2d_with_indices(x, 2) */
-export const max_pool2d_with_indices = with_indices(torch.max_pool2d);
+export const max_pool2d_with_indices = with_indices(max_pool_schema(2), torch.max_pool2d);
 /** `max_pool3d` returning `[values, indices]`. @example F.max_pool3d_with_indices(x, 2) */
-export const max_pool3d_with_indices = with_indices(torch.max_pool3d);
+export const max_pool3d_with_indices = with_indices(max_pool_schema(3), torch.max_pool3d);
 /** `adaptive_max_pool1d` returning `[values, indices]`. @example F.adaptive_max_pool1d_with_indices(x, 3) */
-export const adaptive_max_pool1d_with_indices = with_indices(torch.adaptive_max_pool1d);
+export const adaptive_max_pool1d_with_indices = with_indices(adaptive_schema(1), torch.adaptive_max_pool1d);
 /** `adaptive_max_pool2d` returning `[values, indices]`. @example F.adaptive_max_pool2d_with_indices(x, 3) */
-export const adaptive_max_pool2d_with_indices = with_indices(torch.adaptive_max_pool2d);
+export const adaptive_max_pool2d_with_indices = with_indices(adaptive_schema(2), torch.adaptive_max_pool2d);
 /** `adaptive_max_pool3d` returning `[values, indices]`. @example F.adaptive_max_pool3d_with_indices(x, 3) */
-export const adaptive_max_pool3d_with_indices = with_indices(torch.adaptive_max_pool3d);
+export const adaptive_max_pool3d_with_indices = with_indices(adaptive_schema(3), torch.adaptive_max_pool3d);
 /** `fractional_max_pool2d` returning `[values, indices]`. @example F.fractional_max_pool2d_with_indices(x, 2, { output_size: 3 }) */
-export const fractional_max_pool2d_with_indices = with_indices(torch.fractional_max_pool2d);
+export const fractional_max_pool2d_with_indices = with_indices(fractional_schema(2), torch.fractional_max_pool2d, RANDOM_SAMPLES);
 /** `fractional_max_pool3d` returning `[values, indices]`. @example F.fractional_max_pool3d_with_indices(x, 2, { output_ratio: 0.5 }) */
-export const fractional_max_pool3d_with_indices = with_indices(torch.fractional_max_pool3d);
+export const fractional_max_pool3d_with_indices = with_indices(fractional_schema(3), torch.fractional_max_pool3d, RANDOM_SAMPLES);
 
 type Resize = number | number[] | null;
 const UPSAMPLE = torch.signature<{ input: Tensor; size: Resize; scale_factor: Resize; mode: string; align_corners: boolean | null }>(

@@ -15,6 +15,14 @@ const f64 = (shape: number[], value: number): Tensor => torch.full(shape, value,
 const F_CASES: Record<string, OpCase> = {
   softmax_log_softmax: { ops: ['softmax', 'log_softmax'], inputs: () => [leaf(3, 4)], fn: (x) => [F.softmax(x!, 1), F.log_softmax(x!, { dim: 0 })] },
   flatten_relu_: { ops: ['flatten', 'relu_'], inputs: () => [leaf(2, 3, 2)], fn: (x) => [F.flatten(x!), F.relu_(x!.mul(1)).mul(x!)] },
+  relu_linear: {
+    ops: ['relu', 'leaky_relu', 'leaky_relu_', 'linear'],
+    inputs: () => [leaf(3, 4), leaf(2, 4), leaf(2)],
+    fn: (x, w, b) => [
+      F.relu(x!), F.relu(x!.mul(1), { inplace: true }), F.leaky_relu(x!, 0.2), F.leaky_relu(x!.mul(1), { negative_slope: 0.3, inplace: true }),
+      F.leaky_relu_(x!.mul(1)), F.linear(x!, w!, b!), F.linear({ input: x!, weight: w! }),
+    ],
+  },
   gelu: { ops: ['gelu'], inputs: () => [leaf(3, 4)], fn: (x) => [F.gelu(x!), F.gelu(x!, { approximate: 'tanh' })] },
   rnn_cells: {
     ops: ['lstm_cell', 'gru_cell', 'rnn_tanh_cell', 'rnn_relu_cell'],

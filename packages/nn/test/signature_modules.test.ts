@@ -93,3 +93,27 @@ describe('optimizer signatures and repr', () => {
     expect(() => new optim.SGD(params(), { lr: -1 })).toThrow('Invalid learning rate: -1');
   });
 });
+
+describe("a Python wrapper's and its native op's names in errors (signature options)", () => {
+  it('reports keyword errors under the Python name and wrong kinds under the native parameter names', () => {
+    const sig = torch.signature('max_pool2d(Tensor input, float p=0.5, bool training=True)', { python: '_max_pool2d', native: { training: 'train' } });
+    const x = torch.zeros(1);
+    expect(() => sig.parse([x, { bogus: 1 }])).toThrow(new TypeError("_max_pool2d() got an unexpected keyword argument 'bogus'"));
+    expect(() => sig.parse([x, 0.5, 'a'])).toThrow(new TypeError("max_pool2d(): argument 'train' (position 3) must be bool, not str"));
+    expect(() => sig.parse([x, { training: 'a' }])).toThrow(new TypeError("max_pool2d(): argument 'train' must be bool, not str"));
+    expect(() => sig.parse([])).toThrow(new TypeError('_max_pool2d() missing 1 required positional argument: "input"'));
+    expect(sig.parse([x, { training: false }])).toEqual({ input: x, p: 0.5, training: false });
+  });
+
+  it('nn.functional speaks as PyTorch: F.dropout, F.max_pool2d, F.linear, F.relu, the legacy loss arguments', () => {
+    const F = nn.functional;
+    const x = torch.tensor([[1, -2], [3, 4]]);
+    expect(() => F.dropout(x, 0.5, 'a' as never)).toThrow(new TypeError("dropout(): argument 'train' (position 3) must be bool, not str"));
+    expect(() => F.max_pool2d(x.view(1, 1, 2, 2), 2, { strides: 1 } as never)).toThrow(new TypeError("_max_pool2d() got an unexpected keyword argument 'strides'"));
+    expect(F.linear({ input: x, weight: torch.eye(2) }).tolist()).toEqual(x.tolist());
+    expect(() => F.linear(x, torch.eye(2), { bias: 1 } as never)).toThrow(new TypeError("linear(): argument 'bias' must be Tensor, not int"));
+    expect(F.relu(x, { inplace: true })).toBe(x);
+    expect(F.soft_margin_loss(x, x, null, false).shape).toEqual([2, 2]);
+    expect(F.margin_ranking_loss(x, x, x.sign(), { size_average: false }).item()).toBe(F.margin_ranking_loss(x, x, x.sign(), { reduction: 'sum' }).item());
+  });
+});

@@ -254,7 +254,7 @@ export function softplus(...args: PyArgs<[input: Tensor, beta: number, threshold
   });
 }
 
-const LOGSIGMOID = signature<{ input: Tensor }>('logsigmoid(Tensor input)');
+const LOGSIGMOID = signature<{ input: Tensor }>('log_sigmoid(Tensor input)');
 /**
  * `log σ(x)` = `−softplus(−x)` (LogSigmoidBackward0). Arguments: `logsigmoid(input)`.
  *
@@ -297,7 +297,7 @@ export function softshrink(...args: ShrinkArgs): Tensor {
   return pointwise('SoftshrinkBackward0', input, (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0), (a) => mask(gt(abs(a), lambd), a));
 }
 
-const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; inplace: boolean }>('threshold(Tensor input, float threshold, float value, bool inplace=False)');
+const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; inplace: boolean }>('threshold(Tensor input, float threshold, float value, bool inplace=False)', { python: '_threshold' });
 /**
  * `x` where `x > threshold`, else `value` (ThresholdBackward0). Arguments:
  * `threshold(input, threshold, value, inplace=False)`.

@@ -70,6 +70,7 @@ export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weig
 
 const EMBEDDING = signature<{ input: Tensor; weight: Tensor; padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }>(
   'embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)',
+  { native: { input: 'indices' } }, // the native embedding(weight, indices, ...) names it
 );
 
 /**

@@ -5,7 +5,7 @@ import { trace_op, tracing } from '../jit/tracer.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { warn } from '../autograd/messages.js';
 import { signature, type PyArgs } from '../signature.js';
-import type { Reduction } from './nn_ops.js';
+import { legacy_reduction, type Reduction } from './nn_ops.js';
 import { Tensor } from '../tensor.js';
 import { add, div, eq, float_dtype, gt, lt, minimum, mul, ne, neg, rsub, sub, where } from './arithmetic.js';
 import { pairwise_distance } from './distance.js';
@@ -24,6 +24,13 @@ export type LossReduction = Reduction;
 function reduction_of(r: string, allowed: readonly string[] = ['mean', 'sum', 'none']): string {
   if (!allowed.includes(r)) throw new Error(`${r} is not a valid value for reduction`);
   return r;
+}
+
+/** The deprecated `size_average` / `reduce` pair of a loss, when given, overrides `reduction` (with PyTorch's warning). */
+interface Legacy { size_average: boolean | null; reduce: boolean | null }
+
+function reduction_from(a: Legacy & { reduction: string }, allowed?: readonly string[]): string {
+  return a.size_average === null && a.reduce === null ? reduction_of(a.reduction, allowed) : legacy_reduction(a);
 }
 
 function reduce(per: Tensor, reduction: string): Tensor {
@@ -65,7 +72,7 @@ export function huber_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduc
   return out;
 }
 
-const KL_DIV = signature<{ input: Tensor; target: Tensor; reduction: string; log_target: boolean }>("kl_div(Tensor input, Tensor target, str reduction='mean', bool log_target=False)");
+const KL_DIV = signature<{ input: Tensor; target: Tensor; reduction: string; log_target: boolean } & Legacy>("kl_div(Tensor input, Tensor target, bool? size_average=None, bool? reduce=None, str reduction='mean', bool log_target=False)");
 /**
  * `target·(log target − input)` (0 where target is 0), or `eᵗ·(t − input)` with `log_target`; reduction
  * `'batchmean'` divides the sum by the batch size. `input` holds log-probabilities. Arguments:
@@ -74,10 +81,11 @@ const KL_DIV = signature<{ input: Tensor; target: Tensor; reduction: string; log
  * @example
  * F.kl_div(torch.tensor([-1, -2]), torch.tensor([0.5, 0.5]), { reduction: 'sum' }); // 0.8069
  */
-export function kl_div(...args: PyArgs<[input: Tensor, target: Tensor, reduction: string, log_target: boolean], { input?: Tensor; target?: Tensor; reduction?: string; log_target?: boolean }>): Tensor {
+export function kl_div(...args: PyArgs<[input: Tensor, target: Tensor, size_average: boolean | null, reduce: boolean | null, reduction: string, log_target: boolean], { input?: Tensor; target?: Tensor; size_average?: boolean | null; reduce?: boolean | null; reduction?: string; log_target?: boolean }>): Tensor {
   if (tracing) return trace_op('aten::kl_div', kl_div, args, KL_DIV);
-  const { input, target, reduction, log_target } = KL_DIV.parse(args);
-  reduction_of(reduction, ['mean', 'sum', 'none', 'batchmean']);
+  const parsed = KL_DIV.parse(args);
+  const { input, target, log_target } = parsed;
+  const reduction = reduction_from(parsed, ['mean', 'sum', 'none', 'batchmean']);
   if (reduction === 'mean') {
     warn("reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.");
   }
@@ -86,8 +94,8 @@ export function kl_div(...args: PyArgs<[input: Tensor, target: Tensor, reduction
   return reduce(per, reduction);
 }
 
-const POISSON = signature<{ input: Tensor; target: Tensor; log_input: boolean; full: boolean; eps: number; reduction: string }>(
-  "poisson_nll_loss(Tensor input, Tensor target, bool log_input=True, bool full=False, float eps=1e-8, str reduction='mean')");
+const POISSON = signature<{ input: Tensor; target: Tensor; log_input: boolean; full: boolean; eps: number; reduction: string } & Legacy>(
+  "poisson_nll_loss(Tensor input, Tensor target, bool log_input=True, bool full=False, bool? size_average=None, float eps=1e-8, bool? reduce=None, str reduction='mean')");
 /**
  * Negative log likelihood of a Poisson target: `eˣ − t·x` (`log_input`) or `x − t·log(x + eps)`, plus Stirling's
  * term when `full`. Arguments: `poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8,
@@ -96,10 +104,11 @@ const POISSON = signature<{ input: Tensor; target: Tensor; log_input: boolean; f
  * @example
  * F.poisson_nll_loss(torch.tensor([0, 1]), torch.tensor([1, 2])); // 0.8591
  */
-export function poisson_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor, log_input: boolean, full: boolean, eps: number, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; log_input?: boolean; full?: boolean; eps?: number }>): Tensor {
+export function poisson_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor, log_input: boolean, full: boolean, size_average: boolean | null, eps: number, reduce: boolean | null, reduction: LossReduction], Red & { size_average?: boolean | null; reduce?: boolean | null;  input?: Tensor; target?: Tensor; log_input?: boolean; full?: boolean; eps?: number }>): Tensor {
   if (tracing) return trace_op('aten::poisson_nll_loss', poisson_nll_loss, args, POISSON);
-  const { input, target, log_input, full, eps, reduction } = POISSON.parse(args);
-  reduction_of(reduction);
+  const parsed = POISSON.parse(args);
+  const { input, target, log_input, full, eps } = parsed;
+  const reduction = reduction_from(parsed);
   let per = log_input ? sub(exp(input), mul(target, input)) : sub(input, mul(target, log(add(input, eps))));
   if (full) {
     // Stirling's approximation of log(t!), only where t > 1 (t is evaluated at 2 elsewhere to stay finite)
@@ -139,7 +148,7 @@ export function gaussian_nll_loss(...args: PyArgs<[input: Tensor, target: Tensor
   return reduce(per, reduction);
 }
 
-const SOFT_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: string }>("soft_margin_loss(Tensor input, Tensor target, str reduction='mean')");
+const SOFT_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: string } & Legacy>("soft_margin_loss(Tensor input, Tensor target, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 /**
  * Two-class logistic loss `log(1 + e^(−y·x))` for targets ±1 (SoftMarginLossBackward0). Arguments:
  * `soft_margin_loss(input, target, reduction='mean')`.
@@ -147,10 +156,11 @@ const SOFT_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: string
  * @example
  * F.soft_margin_loss(torch.tensor([2, -1]), torch.tensor([1, -1])); // 0.2201
  */
-export function soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor }>): Tensor {
+export function soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, size_average: boolean | null, reduce: boolean | null, reduction: LossReduction], Red & { size_average?: boolean | null; reduce?: boolean | null;  input?: Tensor; target?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::soft_margin_loss', soft_margin_loss, args, SOFT_MARGIN);
-  const { input, target, reduction } = SOFT_MARGIN.parse(args);
-  reduction_of(reduction);
+  const parsed = SOFT_MARGIN.parse(args);
+  const { input, target } = parsed;
+  const reduction = reduction_from(parsed);
   const out = no_grad(() => reduce(softplus(neg(mul(input, target))), reduction));
   const n = input.numel();
   record('SoftMarginLossBackward0', [input, target], [out], (ctx, [g]) => {
@@ -163,7 +173,7 @@ export function soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor,
   return out;
 }
 
-const MULTILABEL_SOFT = signature<{ input: Tensor; target: Tensor; weight: Tensor | null; reduction: string }>("multilabel_soft_margin_loss(Tensor input, Tensor target, Tensor? weight=None, str reduction='mean')");
+const MULTILABEL_SOFT = signature<{ input: Tensor; target: Tensor; weight: Tensor | null; reduction: string } & Legacy>("multilabel_soft_margin_loss(Tensor input, Tensor target, Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 /**
  * Multi-label one-versus-all loss: `−mean_c [t·log σ(x) + (1 − t)·log σ(−x)]` per sample of `[N, C]`, weighted
  * per class. Arguments: `multilabel_soft_margin_loss(input, target, weight=None, reduction='mean')`.
@@ -171,10 +181,11 @@ const MULTILABEL_SOFT = signature<{ input: Tensor; target: Tensor; weight: Tenso
  * @example
  * F.multilabel_soft_margin_loss(torch.tensor([[2, -1]]), torch.tensor([[1, 0]])); // 0.2201
  */
-export function multilabel_soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, weight: Tensor | null, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; weight?: Tensor | null }>): Tensor {
+export function multilabel_soft_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: LossReduction], Red & { size_average?: boolean | null; reduce?: boolean | null;  input?: Tensor; target?: Tensor; weight?: Tensor | null }>): Tensor {
   if (tracing) return trace_op('aten::multilabel_soft_margin_loss', multilabel_soft_margin_loss, args, MULTILABEL_SOFT);
-  const { input, target, weight, reduction } = MULTILABEL_SOFT.parse(args);
-  reduction_of(reduction);
+  const parsed = MULTILABEL_SOFT.parse(args);
+  const { input, target, weight } = parsed;
+  const reduction = reduction_from(parsed);
   let loss = neg(add(mul(target, logsigmoid(input)), mul(rsub(target, 1), logsigmoid(neg(input)))));
   if (weight !== null) loss = mul(loss, weight);
   const class_dim = input.ndim - 1;
@@ -183,7 +194,7 @@ export function multilabel_soft_margin_loss(...args: PyArgs<[input: Tensor, targ
   return reduce(per, reduction);
 }
 
-const HINGE = signature<{ input: Tensor; target: Tensor; margin: number; reduction: string }>("hinge_embedding_loss(Tensor input, Tensor target, float margin=1.0, str reduction='mean')");
+const HINGE = signature<{ input: Tensor; target: Tensor; margin: number; reduction: string } & Legacy>("hinge_embedding_loss(Tensor input, Tensor target, float margin=1.0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 /**
  * `x` where `y = 1`, `max(0, margin − x)` where `y = −1`, for distances `x`. Arguments:
  * `hinge_embedding_loss(input, target, margin=1.0, reduction='mean')`.
@@ -191,10 +202,11 @@ const HINGE = signature<{ input: Tensor; target: Tensor; margin: number; reducti
  * @example
  * F.hinge_embedding_loss(torch.tensor([0.3, 0.2]), torch.tensor([1, -1])); // 0.55
  */
-export function hinge_embedding_loss(...args: PyArgs<[input: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; margin?: number }>): Tensor {
+export function hinge_embedding_loss(...args: PyArgs<[input: Tensor, target: Tensor, margin: number, size_average: boolean | null, reduce: boolean | null, reduction: LossReduction], Red & { size_average?: boolean | null; reduce?: boolean | null;  input?: Tensor; target?: Tensor; margin?: number }>): Tensor {
   if (tracing) return trace_op('aten::hinge_embedding_loss', hinge_embedding_loss, args, HINGE);
-  const { input, target, margin, reduction } = HINGE.parse(args);
-  reduction_of(reduction);
+  const parsed = HINGE.parse(args);
+  const { input, target, margin } = parsed;
+  const reduction = reduction_from(parsed);
   const zeros = mul(input, 0).detach();
   const margin_clamp = clamp(rsub(input, margin), { min: 0 });
   const out_margin = where(ne(target, 1), margin_clamp, zeros);
@@ -202,7 +214,7 @@ export function hinge_embedding_loss(...args: PyArgs<[input: Tensor, target: Ten
   return reduce(add(out_margin, out_self), reduction);
 }
 
-const COSINE_EMB = signature<{ input1: Tensor; input2: Tensor; target: Tensor; margin: number; reduction: string }>("cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, str reduction='mean')");
+const COSINE_EMB = signature<{ input1: Tensor; input2: Tensor; target: Tensor; margin: number; reduction: string } & Legacy>("cosine_embedding_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 /**
  * `1 − cos(x1, x2)` where `y = 1`, `max(0, cos − margin)` where `y = −1` (cosine with PyTorch's 1e-12 guard), per
  * row. Arguments: `cosine_embedding_loss(input1, input2, target, margin=0, reduction='mean')`.
@@ -210,10 +222,11 @@ const COSINE_EMB = signature<{ input1: Tensor; input2: Tensor; target: Tensor; m
  * @example
  * F.cosine_embedding_loss(torch.tensor([[1, 0]]), torch.tensor([[0, 1]]), torch.tensor([1])); // 1
  */
-export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input1?: Tensor; input2?: Tensor; target?: Tensor; margin?: number }>): Tensor {
+export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: Tensor, target: Tensor, margin: number, size_average: boolean | null, reduce: boolean | null, reduction: LossReduction], Red & { size_average?: boolean | null; reduce?: boolean | null;  input1?: Tensor; input2?: Tensor; target?: Tensor; margin?: number }>): Tensor {
   if (tracing) return trace_op('aten::cosine_embedding_loss', cosine_embedding_loss, args, COSINE_EMB);
-  const { input1, input2, target, margin, reduction } = COSINE_EMB.parse(args);
-  reduction_of(reduction);
+  const parsed = COSINE_EMB.parse(args);
+  const { input1, input2, target, margin } = parsed;
+  const reduction = reduction_from(parsed);
   // ATen's checks: the target's rank, then the inputs' rank it implies
   if (target.ndim > 1) throw new Error('0D or 1D target tensor expected, multi-target not supported');
   const want = target.ndim === 1 ? 2 : 1;
@@ -232,7 +245,7 @@ export function cosine_embedding_loss(...args: PyArgs<[input1: Tensor, input2: T
   return reduce(add(where(eq(target, 1), pos, zeros), where(eq(target, -1), negv, zeros)), reduction);
 }
 
-const MARGIN_RANK = signature<{ input1: Tensor; input2: Tensor; target: Tensor; margin: number; reduction: string }>("margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, str reduction='mean')");
+const MARGIN_RANK = signature<{ input1: Tensor; input2: Tensor; target: Tensor; margin: number; reduction: string } & Legacy>("margin_ranking_loss(Tensor input1, Tensor input2, Tensor target, float margin=0, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 /**
  * `max(0, −y·(x1 − x2) + margin)`: `y = 1` asks `x1` to rank above `x2`. Arguments:
  * `margin_ranking_loss(input1, input2, target, margin=0, reduction='mean')`.
@@ -240,18 +253,19 @@ const MARGIN_RANK = signature<{ input1: Tensor; input2: Tensor; target: Tensor; 
  * @example
  * F.margin_ranking_loss(torch.tensor([1, 2]), torch.tensor([2, 1]), torch.tensor([1, 1])); // 0.5
  */
-export function margin_ranking_loss(...args: PyArgs<[input1: Tensor, input2: Tensor, target: Tensor, margin: number, reduction: LossReduction], Red & { input1?: Tensor; input2?: Tensor; target?: Tensor; margin?: number }>): Tensor {
+export function margin_ranking_loss(...args: PyArgs<[input1: Tensor, input2: Tensor, target: Tensor, margin: number, size_average: boolean | null, reduce: boolean | null, reduction: LossReduction], Red & { size_average?: boolean | null; reduce?: boolean | null;  input1?: Tensor; input2?: Tensor; target?: Tensor; margin?: number }>): Tensor {
   if (tracing) return trace_op('aten::margin_ranking_loss', margin_ranking_loss, args, MARGIN_RANK);
-  const { input1, input2, target, margin, reduction } = MARGIN_RANK.parse(args);
-  reduction_of(reduction);
+  const parsed = MARGIN_RANK.parse(args);
+  const { input1, input2, target, margin } = parsed;
+  const reduction = reduction_from(parsed);
   if (input1.ndim !== input2.ndim || input1.ndim !== target.ndim) {
     throw new Error(`margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: torch.Size([${input1._shape.join(', ')}]), input2: torch.Size([${input2._shape.join(', ')}]), target: torch.Size([${target._shape.join(', ')}]) `);
   }
   return reduce(clamp(add(mul(neg(target), sub(input1, input2)), margin), { min: 0 }), reduction);
 }
 
-const MULTI_MARGIN = signature<{ input: Tensor; target: Tensor; p: number; margin: number; weight: Tensor | null; reduction: string }>(
-  "multi_margin_loss(Tensor input, Tensor target, int p=1, float margin=1, Tensor? weight=None, str reduction='mean')");
+const MULTI_MARGIN = signature<{ input: Tensor; target: Tensor; p: number; margin: number; weight: Tensor | null; reduction: string } & Legacy>(
+  "multi_margin_loss(Tensor input, Tensor target, int p=1, float margin=1, Tensor? weight=None, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 /**
  * Multi-class hinge loss `Σ_{i≠y} max(0, margin − x[y] + x[i])^p / C` per sample, scaled by `weight[y]`
  * (MultiMarginLossBackward0). Arguments: `multi_margin_loss(input, target, p=1, margin=1, weight=None,
@@ -260,10 +274,11 @@ const MULTI_MARGIN = signature<{ input: Tensor; target: Tensor; p: number; margi
  * @example
  * F.multi_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([3], { dtype: torch.int64 })); // 0.325
  */
-export function multi_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, p: number, margin: number, weight: Tensor | null, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor; p?: number; margin?: number; weight?: Tensor | null }>): Tensor {
+export function multi_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, p: number, margin: number, weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: LossReduction], Red & { size_average?: boolean | null; reduce?: boolean | null;  input?: Tensor; target?: Tensor; p?: number; margin?: number; weight?: Tensor | null }>): Tensor {
   if (tracing) return trace_op('aten::multi_margin_loss', multi_margin_loss, args, MULTI_MARGIN);
-  const { input, target, p, margin, weight, reduction } = MULTI_MARGIN.parse(args);
-  reduction_of(reduction);
+  const parsed = MULTI_MARGIN.parse(args);
+  const { input, target, p, margin, weight } = parsed;
+  const reduction = reduction_from(parsed);
   if (p !== 1 && p !== 2) throw new Error('only p == 1 and p == 2 supported');
   const x2 = input.ndim <= 1 ? input.reshape([1, -1]) : input;
   if (x2.ndim !== 2) throw new Error(`Expected non-empty vector or matrix with optional 0-dim batch size, but got: [${input._shape.join(', ')}]`);
@@ -293,7 +308,7 @@ export function multi_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor
   return out;
 }
 
-const MULTILABEL_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: string }>("multilabel_margin_loss(Tensor input, Tensor target, str reduction='mean')");
+const MULTILABEL_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: string } & Legacy>("multilabel_margin_loss(Tensor input, Tensor target, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 /**
  * `Σ_j Σ_{i∉targets} max(0, 1 − (x[target_j] − x[i])) / C` per sample; a sample's targets end at the first −1
  * (MultilabelMarginLossBackward0). Arguments: `multilabel_margin_loss(input, target, reduction='mean')`, int64
@@ -302,10 +317,11 @@ const MULTILABEL_MARGIN = signature<{ input: Tensor; target: Tensor; reduction: 
  * @example
  * F.multilabel_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([[3, 0, -1, 1]], { dtype: torch.int64 })); // 0.85
  */
-export function multilabel_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, reduction: LossReduction], Red & { input?: Tensor; target?: Tensor }>): Tensor {
+export function multilabel_margin_loss(...args: PyArgs<[input: Tensor, target: Tensor, size_average: boolean | null, reduce: boolean | null, reduction: LossReduction], Red & { size_average?: boolean | null; reduce?: boolean | null;  input?: Tensor; target?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::multilabel_margin_loss', multilabel_margin_loss, args, MULTILABEL_MARGIN);
-  const { input, target, reduction } = MULTILABEL_MARGIN.parse(args);
-  reduction_of(reduction);
+  const parsed = MULTILABEL_MARGIN.parse(args);
+  const { input, target } = parsed;
+  const reduction = reduction_from(parsed);
   const x2 = input.ndim <= 1 ? input.reshape([1, -1]) : input;
   const [N, C] = x2._shape as [number, number];
   if (target._shape.join() !== input._shape.join()) throw new Error(`inconsistent target size: [${target._shape.join(', ')}] for input of size: [${input._shape.join(', ')}]`);
@@ -367,8 +383,8 @@ function scale_rows(dx: Float64Array, g: Tensor, N: number, C: number, reduction
   return out;
 }
 
-const TRIPLET = signature<{ anchor: Tensor; positive: Tensor; negative: Tensor; margin: number; p: number; eps: number; swap: boolean; reduction: string }>(
-  "triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-6, bool swap=False, str reduction='mean')");
+const TRIPLET = signature<{ anchor: Tensor; positive: Tensor; negative: Tensor; margin: number; p: number; eps: number; swap: boolean; reduction: string } & Legacy>(
+  "triplet_margin_loss(Tensor anchor, Tensor positive, Tensor negative, float margin=1.0, float p=2, float eps=1e-6, bool swap=False, bool? size_average=None, bool? reduce=None, str reduction='mean')");
 type TripletOptions = Red & { anchor?: Tensor; positive?: Tensor; negative?: Tensor; margin?: number; swap?: boolean };
 /**
  * `max(0, margin + d(a, p) − d(a, n))` with p-norm pairwise distances (`swap` uses the closer negative).
@@ -378,10 +394,11 @@ type TripletOptions = Red & { anchor?: Tensor; positive?: Tensor; negative?: Ten
  * @example
  * F.triplet_margin_loss(torch.tensor([[0, 0]]), torch.tensor([[3, 4]]), torch.tensor([[1, 0]])); // 5
  */
-export function triplet_margin_loss(...args: PyArgs<[anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, p: number, eps: number, swap: boolean, reduction: LossReduction], TripletOptions & { p?: number; eps?: number }>): Tensor {
+export function triplet_margin_loss(...args: PyArgs<[anchor: Tensor, positive: Tensor, negative: Tensor, margin: number, p: number, eps: number, swap: boolean, size_average: boolean | null, reduce: boolean | null, reduction: LossReduction], TripletOptions & { size_average?: boolean | null; reduce?: boolean | null;  p?: number; eps?: number }>): Tensor {
   if (tracing) return trace_op('aten::triplet_margin_loss', triplet_margin_loss, args, TRIPLET);
-  const { anchor, positive, negative, margin, p, eps, swap, reduction } = TRIPLET.parse(args);
-  reduction_of(reduction);
+  const parsed = TRIPLET.parse(args);
+  const { anchor, positive, negative, margin, p, eps, swap } = parsed;
+  const reduction = reduction_from(parsed);
   const dims = [anchor.ndim, positive.ndim, negative.ndim];
   if (dims.some((d) => d !== dims[0])) {
     throw new Error(`The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${dims[0]}D, positive ${dims[1]}D, and negative ${dims[2]}D inputs`);
@@ -398,7 +415,9 @@ function triplet_from(dist: (a: Tensor, b: Tensor) => Tensor, anchor: Tensor, po
 }
 
 const TRIPLET_DIST = signature<{ anchor: Tensor; positive: Tensor; negative: Tensor; distance_function: ((a: Tensor, b: Tensor) => Tensor) | null; margin: number; swap: boolean; reduction: string }>(
-  "triplet_margin_with_distance_loss(Tensor anchor, Tensor positive, Tensor negative, *, Callable? distance_function=None, float margin=1.0, bool swap=False, str reduction='mean')");
+  "triplet_margin_with_distance_loss(Tensor anchor, Tensor positive, Tensor negative, *, Callable? distance_function=None, float margin=1.0, bool swap=False, str reduction='mean')",
+  // the default distance, pairwise_distance(x1, x2), meets a wrong kind first
+  { native: { anchor: 'x1', positive: 'x2', negative: 'x2' } });
 /**
  * The triplet loss with any distance function (default: pairwise_distance). Arguments:
  * `triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,

@@ -791,7 +791,7 @@ export function conv2d(...args: PyArgs<[input: Tensor, weight: Tensor, bias: Ten
 
 type PoolArgs<O> = PyArgs<[input: Tensor, kernel_size: Pair, stride: Pair | null, padding: Pair], O & { input?: Tensor; kernel_size?: Pair }>;
 const MAX_POOL2D = signature<{ input: Tensor; kernel_size: number[]; stride: number[] | null; padding: number[]; dilation: number[]; ceil_mode: boolean; return_indices: boolean }>(
-  'max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, bool return_indices=False)');
+  'max_pool2d(Tensor input, int[2] kernel_size, int[2]? stride=None, int[2] padding=0, int[2] dilation=1, bool ceil_mode=False, bool return_indices=False)', { python: '_max_pool2d' });
 
 /**
  * Max pooling (MaxPool2DWithIndicesBackward0); `return_indices` gives `[values, indices]`.
@@ -861,7 +861,7 @@ export function interpolate(...args: PyArgs<[input: Tensor, size: number | [numb
 }
 
 const DROPOUT = signature<{ input: Tensor; p: number; training: boolean; inplace: boolean; generator: Generator | null }>(
-  'dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False, *, Any generator=None)');
+  'dropout(Tensor input, float p=0.5, bool training=True, bool inplace=False, *, Any generator=None)', { native: { training: 'train' } });
 
 /**
  * Dropout: zeroes elements with probability `p` and scales the rest by `1/(1-p)` in training, drawing PyTorch's

@@ -382,7 +382,7 @@ function max_over_windows(x: Tensor, map: SparseMap, lead: number[], out: number
 
 interface MaxPoolArgs { input: Tensor; kernel_size: number[]; stride: number[] | null; padding: number[]; dilation: number[]; ceil_mode: boolean; return_indices: boolean }
 type MaxPoolArgsOf = PyArgs<[input: Tensor, kernel_size: Ints, stride: Ints | null, padding: Ints, dilation: Ints, ceil_mode: boolean, return_indices: boolean], { input?: Tensor; kernel_size?: Ints; stride?: Ints | null; padding?: Ints; dilation?: Ints; ceil_mode?: boolean; return_indices?: boolean }>;
-const max_pool_sig = (nd: number) => signature<MaxPoolArgs>(`max_pool${nd}d(Tensor input, int[${nd}] kernel_size, int[${nd}]? stride=None, int[${nd}] padding=0, int[${nd}] dilation=1, bool ceil_mode=False, bool return_indices=False)`);
+const max_pool_sig = (nd: number) => signature<MaxPoolArgs>(`max_pool${nd}d(Tensor input, int[${nd}] kernel_size, int[${nd}]? stride=None, int[${nd}] padding=0, int[${nd}] dilation=1, bool ceil_mode=False, bool return_indices=False)`, { python: `_max_pool${nd}d` });
 const MAX_POOL1D = max_pool_sig(1);
 const MAX_POOL3D = max_pool_sig(3);
 
@@ -536,7 +536,7 @@ export function adaptive_avg_pool3d(...args: PyArgs<[input: Tensor, output_size:
   return adaptive_avg_nd(a.input, a.output_size, 3);
 }
 
-const ADAPTIVE_MAX = (nd: number) => signature<{ input: Tensor; output_size: (number | null)[]; return_indices: boolean }>(`adaptive_max_pool${nd}d(Tensor input, int?[${nd}] output_size, bool return_indices=False)`);
+const ADAPTIVE_MAX = (nd: number) => signature<{ input: Tensor; output_size: (number | null)[]; return_indices: boolean }>(`adaptive_max_pool${nd}d(Tensor input, int?[${nd}] output_size, bool return_indices=False)`, { python: `_adaptive_max_pool${nd}d` });
 const ADAPTIVE_MAX_SIGS = [ADAPTIVE_MAX(1), ADAPTIVE_MAX(2), ADAPTIVE_MAX(3)] as const;
 type AdaptiveMaxArgs = PyArgs<[input: Tensor, output_size: SizeArg, return_indices: boolean], { input?: Tensor; output_size?: SizeArg; return_indices?: boolean }>;
 
@@ -703,7 +703,7 @@ export function max_unpool3d(...args: UnpoolArgs): Tensor {
 }
 
 const FRACTIONAL = (nd: number) => signature<{ input: Tensor; kernel_size: number[]; output_size: number[] | null; output_ratio: number[] | null; return_indices: boolean; _random_samples: Tensor | null }>(
-  `fractional_max_pool${nd}d(Tensor input, int[${nd}] kernel_size, int[${nd}]? output_size=None, float[${nd}]? output_ratio=None, bool return_indices=False, Tensor? _random_samples=None)`);
+  `fractional_max_pool${nd}d(Tensor input, int[${nd}] kernel_size, int[${nd}]? output_size=None, float[${nd}]? output_ratio=None, bool return_indices=False, Tensor? _random_samples=None)`, { python: `_fractional_max_pool${nd}d`, native: { _random_samples: 'random_samples' } });
 const FRACTIONAL_SIGS = [FRACTIONAL(2), FRACTIONAL(3)] as const;
 type FractionalArgs = PyArgs<[input: Tensor, kernel_size: Ints], { input?: Tensor; kernel_size?: Ints; output_size?: Ints | null; output_ratio?: number | number[] | null; return_indices?: boolean; _random_samples?: Tensor | null }>;
 

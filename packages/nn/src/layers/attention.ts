@@ -67,6 +67,8 @@ const MHA_FORWARD = signature<MhaParsed>(
   'bool training=True, Tensor? key_padding_mask=None, bool need_weights=True, Tensor? attn_mask=None, bool use_separate_proj_weight=False, ' +
   'Tensor? q_proj_weight=None, Tensor? k_proj_weight=None, Tensor? v_proj_weight=None, Tensor? static_k=None, Tensor? static_v=None, ' +
   'bool average_attn_weights=True, bool is_causal=False)',
+  // the output projection is PyTorch's F.linear(attn, weight, bias): a wrong kind is reported under linear's names
+  { native: { out_proj_weight: 'weight', out_proj_bias: 'bias' } },
 );
 
 /** Keyword options of `multi_head_attention_forward` after its thirteen positional parameters. */
