@@ -85,14 +85,16 @@ export function linear(...args: torch.PyArgs<[input: Tensor, weight: Tensor, bia
   return torch.linear(a.input, a.weight, a.bias);
 }
 
+const FLATTEN = torch.signature<{ input: Tensor; start_dim: number; end_dim: number }>('flatten(Tensor input, int start_dim=1, int end_dim=-1)');
 /**
- * Flattens dims `start_dim..end_dim` into one (default: everything but the batch dim).
+ * Flattens dims `start_dim..end_dim` into one (default: everything but the batch dim, as `nn.Flatten`).
  *
  * @example
  * F.flatten(torch.zeros([2, 3, 4])).shape; // [2, 12]
  */
-export function flatten(x: Tensor, start_dim = 1, end_dim = -1): Tensor {
-  return x.flatten(start_dim, end_dim);
+export function flatten(...args: torch.PyArgs<[input: Tensor, start_dim: number, end_dim: number], { input?: Tensor; start_dim?: number; end_dim?: number }>): Tensor {
+  const { input, start_dim, end_dim } = FLATTEN.parse(args);
+  return input.flatten(start_dim, end_dim);
 }
 
 const BATCH_NORM = torch.signature<{

@@ -8,7 +8,8 @@ import * as torch from '@tsgrad/core';
 import { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 
-type Encoded = null | boolean | number | string | Encoded[] | { $t: (number | string | boolean)[]; shape: number[]; dtype: string } | { $dtype: string } | { $device: string } | { $repr: string } | { $f: string } | { $dict: Record<string, Encoded> };
+type Encoded = null | boolean | number | string | Encoded[] | { $t: (number | string | boolean)[]; shape: number[]; dtype: string } | { $dtype: string } | { $device: string } | { $repr: string } | { $f: string } | { $dict: Record<string, Encoded> }
+  | { $module: string; args: Encoded[]; kwargs: Record<string, Encoded> };
 interface Spelling {
   args: Encoded[];
   kwargs: Record<string, Encoded>;
@@ -48,6 +49,13 @@ function decode(v: Encoded): unknown {
   if ('$device' in v) return torch.device(v.$device);
   if ('$f' in v) return num(v.$f);
   if ('$dict' in v) return new Map(Object.entries(v.$dict).map(([k, e]) => [k, decode(e)]));
+  if ('$module' in v) {
+    // a module argument (sigcase's M): built afresh, as the constructor call it records
+    const C = (nn as unknown as Record<string, new (...a: unknown[]) => nn.Module>)[v.$module];
+    if (C === undefined) throw new Error(`nn.${v.$module} does not exist`);
+    const kwargs = Object.fromEntries(Object.entries(v.kwargs).map(([k, e]) => [k, decode(e)]));
+    return new C(...v.args.map(decode), ...(Object.keys(kwargs).length > 0 ? [kwargs] : []));
+  }
   throw new Error(`cannot decode ${JSON.stringify(v)}`);
 }
 

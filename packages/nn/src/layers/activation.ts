@@ -1,4 +1,5 @@
 // Activation modules: ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, GELU.
+import type { NoArgs } from './activation_pointwise.js';
 import { gelu, leaky_relu, log_softmax, relu, sigmoid, signature, softmax, tanh, type PyArgs, type Tensor } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { py_repr } from '../python_repr.js';
@@ -7,6 +8,8 @@ const RELU = signature<{ inplace: boolean }>('ReLU(bool inplace=False)');
 const LEAKY_RELU = signature<{ negative_slope: number; inplace: boolean }>('LeakyReLU(float negative_slope=0.01, bool inplace=False)');
 const SOFTMAX = signature<{ dim: number | null }>('Softmax(int? dim=None)');
 const LOG_SOFTMAX = signature<{ dim: number | null }>('LogSoftmax(int? dim=None)');
+const SIGMOID_SIG = signature<object>('Sigmoid()');
+const TANH_SIG = signature<object>('Tanh()');
 
 /**
  * `max(x, 0)`; with `{ inplace: true }` it overwrites its input (relu_).
@@ -62,6 +65,10 @@ export class LeakyReLU extends Module {
  */
 export class Sigmoid extends Module {
   static override readonly __name__: string = 'Sigmoid';
+  constructor(...args: NoArgs) {
+    super();
+    SIGMOID_SIG.parse(args);
+  }
   override forward(input: Tensor): Tensor {
     return sigmoid(input);
   }
@@ -75,6 +82,10 @@ export class Sigmoid extends Module {
  */
 export class Tanh extends Module {
   static override readonly __name__: string = 'Tanh';
+  constructor(...args: NoArgs) {
+    super();
+    TANH_SIG.parse(args);
+  }
   override forward(input: Tensor): Tensor {
     return tanh(input);
   }

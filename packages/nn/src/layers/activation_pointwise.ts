@@ -20,6 +20,8 @@ abstract class Activation extends Module {
 type InplaceOnly = PyArgs<[inplace: boolean], { inplace?: boolean }>;
 const INPLACE = (name: string) => signature<{ inplace: boolean }>(`${name}(bool inplace=False)`);
 const NO_ARGS = (name: string) => signature<object>(`${name}()`);
+/** The arguments of a constructor that takes none: only an (empty) keyword object, refused if it names anything. */
+export type NoArgs = PyArgs<[], Record<string, never>>;
 
 const ELU_SIG = signature<{ alpha: number; inplace: boolean }>('ELU(float alpha=1.0, bool inplace=False)');
 /**
@@ -235,8 +237,8 @@ const LOGSIGMOID_SIG = NO_ARGS('LogSigmoid');
  */
 export class LogSigmoid extends Activation {
   static override readonly __name__: string = 'LogSigmoid';
-  constructor() {
-    super(LOGSIGMOID_SIG, []);
+  constructor(...args: NoArgs) {
+    super(LOGSIGMOID_SIG, args);
   }
   override forward(input: Tensor): Tensor {
     return torch.logsigmoid(input);
@@ -252,8 +254,8 @@ const SOFTSIGN_SIG = NO_ARGS('Softsign');
  */
 export class Softsign extends Activation {
   static override readonly __name__: string = 'Softsign';
-  constructor() {
-    super(SOFTSIGN_SIG, []);
+  constructor(...args: NoArgs) {
+    super(SOFTSIGN_SIG, args);
   }
   override forward(input: Tensor): Tensor {
     return torch.softsign(input);
@@ -269,8 +271,8 @@ const TANHSHRINK_SIG = NO_ARGS('Tanhshrink');
  */
 export class Tanhshrink extends Activation {
   static override readonly __name__: string = 'Tanhshrink';
-  constructor() {
-    super(TANHSHRINK_SIG, []);
+  constructor(...args: NoArgs) {
+    super(TANHSHRINK_SIG, args);
   }
   override forward(input: Tensor): Tensor {
     return torch.tanhshrink(input);
@@ -451,8 +453,8 @@ const SOFTMAX2D_SIG = NO_ARGS('Softmax2d');
  */
 export class Softmax2d extends Activation {
   static override readonly __name__: string = 'Softmax2d';
-  constructor() {
-    super(SOFTMAX2D_SIG, []);
+  constructor(...args: NoArgs) {
+    super(SOFTMAX2D_SIG, args);
   }
   override forward(input: Tensor): Tensor {
     if (input.ndim !== 3 && input.ndim !== 4) throw new Error(`Softmax2d: expected input to be 3D or 4D, got ${input.ndim}D instead`);

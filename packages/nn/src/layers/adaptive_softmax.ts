@@ -15,7 +15,7 @@ export type ASMOutput = [Tensor, Tensor] & {
 };
 
 const SIG = signature<{ in_features: number; n_classes: number; cutoffs: number[]; div_value: number; head_bias: boolean; dtype: 'float32' | 'float64' | null }>(
-  'AdaptiveLogSoftmaxWithLoss(int in_features, int n_classes, int[] cutoffs, float div_value=4.0, bool head_bias=False, Any device=None, ScalarType? dtype=None)');
+  'AdaptiveLogSoftmaxWithLoss(int in_features, int n_classes, int[] cutoffs, float div_value=4.0, bool head_bias=False, Any device=None, ScalarType? dtype=None)', { native: { in_features: 'size' } }); // as torch.empty names it
 
 /**
  * Efficient softmax approximation for many classes (Grave et al.): the `cutoffs[0]` most frequent classes and one

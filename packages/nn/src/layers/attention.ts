@@ -249,7 +249,7 @@ type FloatDType = 'float32' | 'float64';
 const MHA = signature<{
   embed_dim: number; num_heads: number; dropout: number; bias: boolean; add_bias_kv: boolean; add_zero_attn: boolean;
   kdim: number | null; vdim: number | null; batch_first: boolean; dtype: FloatDType | null;
-}>('MultiheadAttention(int embed_dim, int num_heads, float dropout=0.0, bool bias=True, bool add_bias_kv=False, bool add_zero_attn=False, int? kdim=None, int? vdim=None, bool batch_first=False, Any device=None, ScalarType? dtype=None)');
+}>('MultiheadAttention(int embed_dim, int num_heads, float dropout=0.0, bool bias=True, bool add_bias_kv=False, bool add_zero_attn=False, int? kdim=None, int? vdim=None, bool batch_first=False, Any device=None, ScalarType? dtype=None)', { native: { embed_dim: 'size', kdim: 'size', vdim: 'size' } }); // as torch.empty names them
 
 const MHA_CALL = signature<{
   query: Tensor; key: Tensor; value: Tensor; key_padding_mask: Tensor | null; need_weights: boolean; attn_mask: Tensor | null;

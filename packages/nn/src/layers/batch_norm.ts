@@ -1,6 +1,6 @@
 // PyTorch's _NormBase (the per-channel affine parameters and running statistics that batch and instance
 // normalisation share) and BatchNorm1d/2d/3d.
-import { check_device, ones, signature, zeros, type DeviceLike, type DType, type DTypeLike, type PyArgs, type Tensor } from '@tsgrad/core';
+import { check_device, ones, signature, zeros, type DeviceLike, type DType, type DTypeLike, type PyArgs, type SignatureOptions, type Tensor } from '@tsgrad/core';
 import { batch_norm } from '../functional.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -126,10 +126,13 @@ export abstract class BatchNormBase extends NormBase {
     return `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, Device? device=None, ScalarType? dtype=None)`;
   }
 
+  /** How PyTorch names the constructor in argument errors: BatchNorm1d/2d/3d run `_BatchNorm.__init__`. */
+  static readonly signature_options: SignatureOptions = { python: '_BatchNorm' };
+
   /** The parsed signature of class `cls`, made once per class. */
-  static parser(cls: { readonly __name__: string; schema(name: string): string }): ReturnType<typeof signature<NormParsed>> {
+  static parser(cls: { readonly __name__: string; readonly signature_options: SignatureOptions; schema(name: string): string }): ReturnType<typeof signature<NormParsed>> {
     let s = SIGNATURES.get(cls.__name__);
-    if (s === undefined) SIGNATURES.set(cls.__name__, (s = signature<NormParsed>(cls.schema(cls.__name__))));
+    if (s === undefined) SIGNATURES.set(cls.__name__, (s = signature<NormParsed>(cls.schema(cls.__name__), cls.signature_options)));
     return s;
   }
 

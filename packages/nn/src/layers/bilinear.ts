@@ -7,7 +7,8 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
 const SIG = signature<{ in1_features: number; in2_features: number; out_features: number; bias: boolean; dtype: 'float32' | 'float64' | null }>(
-  'Bilinear(int in1_features, int in2_features, int out_features, bool bias=True, Any device=None, ScalarType? dtype=None)');
+  'Bilinear(int in1_features, int in2_features, int out_features, bool bias=True, Any device=None, ScalarType? dtype=None)',
+  { native: { in1_features: 'size', in2_features: 'size', out_features: 'size' } }); // as torch.empty names them
 
 /**
  * `y = x₁ᵀ A x₂ + b` for two inputs `[N, in1_features]` and `[N, in2_features]`.

@@ -1,8 +1,23 @@
 // Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, and the deprecated Container.
-import { Tensor, warn } from '@tsgrad/core';
+import { is_plain_object, signature, Tensor, warn, type PyArgs } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { add_indent } from '../python_repr.js';
+
+const SEQUENTIAL = signature<object>('Sequential()');
+const MODULE_LIST = signature<{ modules: Iterable<Module> | null }>('ModuleList(Iterable? modules=None)');
+const MODULE_DICT = signature<{ modules: Map<string, Module> | Iterable<[string, Module]> | null }>('ModuleDict(Any modules=None)');
+const PARAMETER_LIST = signature<{ values: Iterable<Tensor> | null }>('ParameterList(Iterable? values=None)');
+const PARAMETER_DICT = signature<{ parameters: Map<string, Tensor> | Iterable<[string, Tensor]> | null }>('ParameterDict(Any parameters=None)');
+
+/**
+ * A mapping container's arguments: a lone plain object whose values are all `item`s is the mapping itself (an
+ * empty keyword object is added after it); any other lone plain object is the keyword spelling (`{ modules: ... }`).
+ */
+function mapping_args(args: readonly unknown[], is_item: (v: unknown) => boolean): unknown[] {
+  const [only] = args;
+  return args.length === 1 && is_plain_object(only) && Object.values(only).every(is_item) ? [only, {}] : [...args];
+}
 
 function check_index(i: number, n: number, what: string): number {
   if (!Number.isInteger(i) || i < -n || i >= n) throw new RangeError(`index ${i} is out of range for ${what} of length ${n}`);
@@ -20,6 +35,12 @@ class SequentialImpl extends Module {
   static override readonly __name__: string = 'Sequential';
   constructor(...modules: Module[] | [Map<string, Module>]) {
     super();
+    // a trailing plain object holds keyword arguments, and Sequential takes none
+    const last: unknown = modules[modules.length - 1];
+    if (is_plain_object(last)) {
+      SEQUENTIAL.parse([last]);
+      modules = modules.slice(0, -1) as Module[];
+    }
     if (modules.length === 1 && modules[0] instanceof Map) {
       for (const [name, m] of modules[0]) this.add_module(name, m);
     } else {
@@ -103,9 +124,10 @@ export interface ModuleList<M extends Module = Module> {
  */
 export class ModuleList<M extends Module = Module> extends Module {
   static override readonly __name__: string = 'ModuleList';
-  constructor(modules: Iterable<M> = []) {
+  constructor(...args: PyArgs<[modules: Iterable<M> | null], { modules?: Iterable<M> | null }>) {
     super();
-    for (const m of modules) this.append(m);
+    const { modules } = MODULE_LIST.parse(args);
+    if (modules !== null) for (const m of modules) this.append(m as M);
   }
   /** Number of modules, PyTorch's `len(list)`. */
   get length(): number {
@@ -158,9 +180,10 @@ export class ModuleList<M extends Module = Module> extends Module {
  */
 export class ModuleDict extends Module {
   static override readonly __name__: string = 'ModuleDict';
-  constructor(modules: Record<string, Module> | Map<string, Module> = {}) {
+  constructor(...args: [modules?: Record<string, Module> | Map<string, Module> | null, options?: { modules?: Record<string, Module> | Map<string, Module> | null }]) {
     super();
-    const entries = modules instanceof Map ? [...modules] : Object.entries(modules);
+    const { modules } = MODULE_DICT.parse(mapping_args(args, (v) => v instanceof Module));
+    const entries = modules === null ? [] : is_plain_object(modules) ? Object.entries(modules as Record<string, Module>) : [...modules];
     for (const [k, m] of entries) this.add_module(k, m);
   }
   /** Number of entries, PyTorch's `len(d)`. */
@@ -207,9 +230,10 @@ const parameter_line = (p: Tensor): string => `Parameter containing: [torch.${p.
  */
 export class ParameterList extends Module {
   static override readonly __name__: string = 'ParameterList';
-  constructor(values: Iterable<Tensor> = []) {
+  constructor(...args: PyArgs<[values: Iterable<Tensor> | null], { values?: Iterable<Tensor> | null }>) {
     super();
-    this.extend(values);
+    const { values } = PARAMETER_LIST.parse(args);
+    if (values !== null) this.extend(values);
   }
   /** Number of parameters, PyTorch's `len(list)`. */
   get length(): number {
@@ -263,9 +287,10 @@ export class ParameterList extends Module {
  */
 export class ParameterDict extends Module {
   static override readonly __name__: string = 'ParameterDict';
-  constructor(parameters: Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]> = {}) {
+  constructor(...args: [parameters?: Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]> | null, options?: { parameters?: Record<string, Tensor> | Map<string, Tensor> | Iterable<[string, Tensor]> | null }]) {
     super();
-    this.update(parameters);
+    const { parameters } = PARAMETER_DICT.parse(mapping_args(args, (v) => v instanceof Tensor));
+    if (parameters !== null) this.update(parameters);
   }
   /** Number of entries, PyTorch's `len(d)`. */
   get length(): number {

@@ -47,10 +47,12 @@ export type ConvTransposeOptions = Omit<ConvOptions, 'padding'> & {
 /** The keyword options of `nn.Conv2d` (and of the other convolutions). */
 export type Conv2dLayerOptions = Omit<ConvOptions, 'in_channels' | 'out_channels' | 'kernel_size'>;
 
+/** A kernel size that is not ints reaches torch.empty first: PyTorch's error names its 'size'. */
+const KERNEL_SIZE = { native: { kernel_size: 'size' } };
 const conv_sig = (name: string, n: number) => signature<ConvParsed>(
-  `${name}(int in_channels, int out_channels, int[${n}] kernel_size, int[${n}] stride=1, int[${n}]|str padding=0, int[${n}] dilation=1, int groups=1, bool bias=True, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None)`);
+  `${name}(int in_channels, int out_channels, int[${n}] kernel_size, int[${n}] stride=1, int[${n}]|str padding=0, int[${n}] dilation=1, int groups=1, bool bias=True, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None)`, KERNEL_SIZE);
 const conv_t_sig = (name: string, n: number) => signature<ConvParsed>(
-  `${name}(int in_channels, int out_channels, int[${n}] kernel_size, int[${n}] stride=1, int[${n}] padding=0, int[${n}] output_padding=0, int groups=1, bool bias=True, int[${n}] dilation=1, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None)`);
+  `${name}(int in_channels, int out_channels, int[${n}] kernel_size, int[${n}] stride=1, int[${n}] padding=0, int[${n}] output_padding=0, int groups=1, bool bias=True, int[${n}] dilation=1, str padding_mode='zeros', Device? device=None, ScalarType? dtype=None)`, KERNEL_SIZE);
 
 const tuple_repr = (v: readonly number[]): string => py_repr([...v]);
 

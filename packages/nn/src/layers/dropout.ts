@@ -17,7 +17,7 @@ abstract class DropoutNd extends Module {
   constructor(name: string, args: DropoutArgs) {
     super();
     let sig = DROPOUT_SIGS.get(name);
-    if (sig === undefined) DROPOUT_SIGS.set(name, (sig = signature<{ p: number; inplace: boolean }>(`${name}(float p=0.5, bool inplace=False)`)));
+    if (sig === undefined) DROPOUT_SIGS.set(name, (sig = signature<{ p: number; inplace: boolean }>(`${name}(float p=0.5, bool inplace=False)`, { python: '_DropoutNd' })));
     const a = sig.parse(args);
     if (a.p < 0 || a.p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${a.p}`);
     this.p = a.p;

@@ -7,7 +7,7 @@ import { NormBase, type NormParsed } from './batch_norm.js';
 import { py_float, py_repr } from '../python_repr.js';
 
 type InstanceArgs = PyArgs<[num_features: number, eps: number, momentum: number, affine: boolean, track_running_stats: boolean], { num_features?: number; eps?: number; momentum?: number; affine?: boolean; track_running_stats?: boolean; device?: DeviceLike | null; dtype?: DTypeLike | null }>;
-const instance_sig = (name: string) => signature<NormParsed>(`${name}(int num_features, float eps=1e-5, float momentum=0.1, bool affine=False, bool track_running_stats=False, Device? device=None, ScalarType? dtype=None)`);
+const instance_sig = (name: string) => signature<NormParsed>(`${name}(int num_features, float eps=1e-5, float momentum=0.1, bool affine=False, bool track_running_stats=False, Device? device=None, ScalarType? dtype=None)`, { python: '_InstanceNorm' });
 const SIGS = { 1: instance_sig('InstanceNorm1d'), 2: instance_sig('InstanceNorm2d'), 3: instance_sig('InstanceNorm3d') };
 
 /** Normalises each channel of each sample over its `n` spatial dims (no batch statistics unless tracked). */

@@ -6,7 +6,9 @@ import { Parameter } from '../parameter.js';
 import { py_repr } from '../python_repr.js';
 
 const LINEAR = signature<{ in_features: number; out_features: number; bias: boolean; device: DeviceLike | null; dtype: DType | null }>(
-  'Linear(int in_features, int out_features, bool bias=True, Device? device=None, ScalarType? dtype=None)');
+  'Linear(int in_features, int out_features, bool bias=True, Device? device=None, ScalarType? dtype=None)',
+  // sizes that are not ints reach torch.empty first, whose error names its 'size'
+  { native: { in_features: 'size', out_features: 'size' } });
 
 /**
  * `y = x Wᵀ + b` with PyTorch's default init (weights and bias U(-1/√in, 1/√in)). Options: `in_features`,

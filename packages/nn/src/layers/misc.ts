@@ -4,7 +4,7 @@ import { Module } from '../module.js';
 import { py_float, py_repr } from '../python_repr.js';
 
 const FLATTEN = signature<{ start_dim: number; end_dim: number }>('Flatten(int start_dim=1, int end_dim=-1)');
-const DROPOUT = signature<{ p: number; inplace: boolean }>('Dropout(float p=0.5, bool inplace=False)');
+const DROPOUT = signature<{ p: number; inplace: boolean }>('Dropout(float p=0.5, bool inplace=False)', { python: '_DropoutNd' });
 
 /**
  * Flattens dims `start_dim..end_dim` (default 1..-1).

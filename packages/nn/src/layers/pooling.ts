@@ -1,11 +1,12 @@
 // Pooling layers: AdaptiveAvgPool2d (MaxPool2d and AvgPool2d are with the other ranks in pooling_nd.ts).
 import { adaptive_avg_pool2d, signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { POOL_BASE } from './pooling_nd.js';
 import { Module } from '../module.js';
 import { py_repr } from '../python_repr.js';
 
 type Size2 = number | [number, number];
 
-const ADAPTIVE_AVG_POOL2D = signature<{ output_size: Size2 | [number | null, number | null] }>('AdaptiveAvgPool2d(int|int?[2] output_size)');
+const ADAPTIVE_AVG_POOL2D = signature<{ output_size: Size2 | [number | null, number | null] }>('AdaptiveAvgPool2d(int|int?[2] output_size)', POOL_BASE.adaptive_avg);
 
 
 /**

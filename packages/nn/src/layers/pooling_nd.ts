@@ -6,10 +6,14 @@ import { Module } from '../module.js';
 import { py_float, py_repr } from '../python_repr.js';
 
 type Ints = number | number[];
+/** The PyTorch base classes whose __init__ these modules inherit: Python's argument errors name them. */
+export const POOL_BASE = {
+  max: { python: '_MaxPoolNd' }, adaptive_avg: { python: '_AdaptiveAvgPoolNd' }, adaptive_max: { python: '_AdaptiveMaxPoolNd' }, lp: { python: '_LPPoolNd' },
+} as const;
 type MaxPoolOptions = { kernel_size?: Ints; stride?: Ints | null; padding?: Ints; dilation?: Ints; return_indices?: boolean; ceil_mode?: boolean };
 type MaxPoolArgs = PyArgs<[kernel_size: Ints, stride: Ints | null, padding: Ints, dilation: Ints, return_indices: boolean, ceil_mode: boolean], MaxPoolOptions>;
 const max_pool_sig = (name: string) => signature<{ kernel_size: Ints; stride: Ints | null; padding: Ints; dilation: Ints; return_indices: boolean; ceil_mode: boolean }>(
-  `${name}(Any kernel_size, Any stride=None, Any padding=0, Any dilation=1, bool return_indices=False, bool ceil_mode=False)`);
+  `${name}(Any kernel_size, Any stride=None, Any padding=0, Any dilation=1, bool return_indices=False, bool ceil_mode=False)`, POOL_BASE.max);
 
 /** Max pooling of rank `nd`, options kept as given (`kernel_size=3`, or a tuple). */
 abstract class MaxPoolNd extends Module {
@@ -45,7 +49,7 @@ abstract class MaxPoolNd extends Module {
 
 const MAXPOOL1D = max_pool_sig('MaxPool1d');
 const MAXPOOL2D = signature<{ kernel_size: Ints; stride: Ints | null; padding: Ints; dilation: Ints; return_indices: boolean; ceil_mode: boolean }>(
-  'MaxPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, int|int[2] dilation=1, bool return_indices=False, bool ceil_mode=False)');
+  'MaxPool2d(int|int[2] kernel_size, int|int[2]? stride=None, int|int[2] padding=0, int|int[2] dilation=1, bool return_indices=False, bool ceil_mode=False)', POOL_BASE.max);
 const MAXPOOL3D = max_pool_sig('MaxPool3d');
 /**
  * Max pooling over `[N, C, L]` (or `[C, L]`); with `return_indices` `forward` returns `[values, indices]`.
@@ -204,7 +208,7 @@ export class AvgPool3d extends AvgPoolNd {
 
 type SizeArg = number | (number | null)[];
 const adaptive_sig = (name: string, indices: boolean) => signature<{ output_size: SizeArg; return_indices?: boolean }>(
-  `${name}(Any output_size${indices ? ', bool return_indices=False' : ''})`);
+  `${name}(Any output_size${indices ? ', bool return_indices=False' : ''})`, indices ? POOL_BASE.adaptive_max : POOL_BASE.adaptive_avg);
 
 /** An adaptive pooling module: `output_size` printed as given. */
 abstract class AdaptivePool extends Module {
@@ -305,7 +309,7 @@ export class AdaptiveMaxPool3d extends AdaptivePool {
 }
 
 type LpArgs = PyArgs<[norm_type: number, kernel_size: Ints, stride: Ints | null, ceil_mode: boolean], { norm_type?: number; kernel_size?: Ints; stride?: Ints | null; ceil_mode?: boolean }>;
-const lp_sig = (name: string) => signature<{ norm_type: number; kernel_size: Ints; stride: Ints | null; ceil_mode: boolean }>(`${name}(float norm_type, Any kernel_size, Any stride=None, bool ceil_mode=False)`);
+const lp_sig = (name: string) => signature<{ norm_type: number; kernel_size: Ints; stride: Ints | null; ceil_mode: boolean }>(`${name}(float norm_type, Any kernel_size, Any stride=None, bool ceil_mode=False)`, POOL_BASE.lp);
 const LP = [lp_sig('LPPool1d'), lp_sig('LPPool2d'), lp_sig('LPPool3d')] as const;
 
 /** Power-average pooling: `(Σ xᵖ)^(1/p)` over each window. */

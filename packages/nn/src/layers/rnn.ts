@@ -281,6 +281,7 @@ abstract class SingleStateRNN extends RNNBase {
 
 const RNN_SIG = signature<RNNParsed>(
   "RNN(int input_size, int hidden_size, int num_layers=1, str nonlinearity='tanh', bool bias=True, bool batch_first=False, float dropout=0.0, bool bidirectional=False, *, int proj_size=0, Any device=None, ScalarType? dtype=None)",
+  { python: 'RNNBase', native: { input_size: 'size', hidden_size: 'size' } },
 );
 
 /**
@@ -305,6 +306,7 @@ export class RNN extends SingleStateRNN {
 
 const GRU_SIG = signature<RNNParsed>(
   "GRU(int input_size, int hidden_size, int num_layers=1, bool bias=True, bool batch_first=False, float dropout=0.0, bool bidirectional=False, *, int proj_size=0, str nonlinearity='tanh', Any device=None, ScalarType? dtype=None)",
+  { python: 'RNNBase', native: { input_size: 'size', hidden_size: 'size' } },
 );
 
 /**
@@ -323,6 +325,7 @@ export class GRU extends SingleStateRNN {
 
 const LSTM_SIG = signature<RNNParsed>(
   "LSTM(int input_size, int hidden_size, int num_layers=1, bool bias=True, bool batch_first=False, float dropout=0.0, bool bidirectional=False, int proj_size=0, *, str nonlinearity='tanh', Any device=None, ScalarType? dtype=None)",
+  { python: 'RNNBase', native: { input_size: 'size', hidden_size: 'size' } },
 );
 const LSTM_FORWARD = signature<{ input: Tensor; hx: Tensor[] | null }>('forward(Tensor input, Tensor[]? hx=None)');
 
@@ -528,7 +531,9 @@ const CELL_FORWARD = signature<{ input: Tensor; hx: Tensor | null }>('forward(Te
 type CellArgs = PyArgs<[input: Tensor, hx: Tensor | null], { input?: Tensor; hx?: Tensor | null }>;
 type CellCtorArgs<X> = PyArgs<[input_size: number, hidden_size: number, bias: boolean], { input_size?: number; hidden_size?: number; bias?: boolean; dtype?: FloatDType | null } & X>;
 
-const RNN_CELL = signature<CellParsed>("RNNCell(int input_size, int hidden_size, bool bias=True, str nonlinearity='tanh', Any device=None, ScalarType? dtype=None)");
+/** Sizes that are not ints reach torch.empty first: PyTorch's error names its 'size'. */
+const SIZES = { native: { input_size: 'size', hidden_size: 'size' } };
+const RNN_CELL = signature<CellParsed>("RNNCell(int input_size, int hidden_size, bool bias=True, str nonlinearity='tanh', Any device=None, ScalarType? dtype=None)", SIZES);
 
 /**
  * One Elman RNN step: `h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)` (or ReLU).
@@ -559,7 +564,7 @@ export class RNNCell extends RNNCellBase {
   }
 }
 
-const GRU_CELL = signature<CellParsed>("GRUCell(int input_size, int hidden_size, bool bias=True, Any device=None, ScalarType? dtype=None, *, str nonlinearity='tanh')");
+const GRU_CELL = signature<CellParsed>("GRUCell(int input_size, int hidden_size, bool bias=True, Any device=None, ScalarType? dtype=None, *, str nonlinearity='tanh')", SIZES);
 
 /**
  * One GRU step as a module, owning its weights; `call(input, hx?)` returns the next hidden state (zeros when `hx` is omitted).
@@ -581,7 +586,7 @@ export class GRUCell extends RNNCellBase {
   }
 }
 
-const LSTM_CELL = signature<CellParsed>("LSTMCell(int input_size, int hidden_size, bool bias=True, Any device=None, ScalarType? dtype=None, *, str nonlinearity='tanh')");
+const LSTM_CELL = signature<CellParsed>("LSTMCell(int input_size, int hidden_size, bool bias=True, Any device=None, ScalarType? dtype=None, *, str nonlinearity='tanh')", SIZES);
 const LSTM_CELL_FORWARD = signature<{ input: Tensor; hx: Tensor[] | null }>('forward(Tensor input, Tensor[]? hx=None)');
 
 /**

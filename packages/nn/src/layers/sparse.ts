@@ -52,7 +52,7 @@ export interface EmbeddingOptions {
 const EMBEDDING = signature<{
   num_embeddings: number; embedding_dim: number; padding_idx: number | null; max_norm: number | null; norm_type: number;
   scale_grad_by_freq: boolean; sparse: boolean; _weight: Tensor | null; _freeze: boolean; dtype: FloatDType | null;
-}>('Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False, Tensor? _weight=None, bool _freeze=False, Any device=None, ScalarType? dtype=None)');
+}>('Embedding(int num_embeddings, int embedding_dim, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False, Tensor? _weight=None, bool _freeze=False, Any device=None, ScalarType? dtype=None)', { native: { num_embeddings: 'size', embedding_dim: 'size' } });
 
 /**
  * A lookup table of `num_embeddings` vectors of size `embedding_dim`, read by int64 indices of any shape.
@@ -155,7 +155,7 @@ export interface EmbeddingBagOptions {
 const EMBEDDING_BAG = signature<{
   num_embeddings: number; embedding_dim: number; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; mode: string;
   sparse: boolean; _weight: Tensor | null; include_last_offset: boolean; padding_idx: number | null; dtype: FloatDType | null;
-}>("EmbeddingBag(int num_embeddings, int embedding_dim, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, str mode='mean', bool sparse=False, Tensor? _weight=None, bool include_last_offset=False, int? padding_idx=None, Any device=None, ScalarType? dtype=None)");
+}>("EmbeddingBag(int num_embeddings, int embedding_dim, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, str mode='mean', bool sparse=False, Tensor? _weight=None, bool include_last_offset=False, int? padding_idx=None, Any device=None, ScalarType? dtype=None)", { native: { num_embeddings: 'size', embedding_dim: 'size' } });
 
 const BAG_FORWARD = signature<{ input: Tensor; offsets: Tensor | null; per_sample_weights: Tensor | null }>(
   'forward(Tensor input, Tensor? offsets=None, Tensor? per_sample_weights=None)',

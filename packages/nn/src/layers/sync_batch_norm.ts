@@ -1,7 +1,7 @@
 // nn.SyncBatchNorm: batch normalisation over any (N, C, +) input whose statistics a distributed run would
 // gather across processes. tsgrad has no process groups, so, as PyTorch 2.x does when torch.distributed is not
 // initialized, it normalises with the local batch's statistics; convert_sync_batchnorm swaps it into a model.
-import type { Tensor } from '@tsgrad/core';
+import type { SignatureOptions, Tensor } from '@tsgrad/core';
 import type { Module } from '../module.js';
 import { BatchNormBase, type BatchNormOptions } from './batch_norm.js';
 
@@ -23,6 +23,9 @@ export class SyncBatchNorm extends BatchNormBase {
   static override readonly __name__: string = 'SyncBatchNorm';
   /** The process group given to the constructor (null: the whole world, were there one). */
   readonly process_group: unknown;
+
+  /** Its own __init__, so PyTorch's argument errors name SyncBatchNorm itself. */
+  static override readonly signature_options: SignatureOptions = {};
 
   static override schema(name: string): string {
     return `${name}(int num_features, float eps=1e-05, float? momentum=0.1, bool affine=True, bool track_running_stats=True, Any? process_group=None, Device? device=None, ScalarType? dtype=None)`;
