@@ -12,7 +12,7 @@ export { format_tensor, set_printoptions } from './print.js';
 export { Size, object_address, len } from './size.js';
 export { parse_to, type ToArgs, type ToOptions } from './to_args.js';
 export { Device, device, check_device, is_device_like, cuda, accelerator, set_default_device, get_default_device, backends, type DeviceLike, float32, float, float64, double, int64, long, uint8, bool } from './device.js';
-export { signature, Signature, overloads, Overloads, type OverloadMatch, type SignatureOptions, method_call, is_plain_object, py_type_name, class_name, type PyArgs, type ParseOptions } from './signature.js';
+export { signature, Signature, overloads, Overloads, type OverloadMatch, type SignatureOptions, method_call, lone_object_as_value, is_plain_object, py_type_name, class_name, type PyArgs, type ParseOptions } from './signature.js';
 export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';
 export * as jit from './jit/namespace.js';

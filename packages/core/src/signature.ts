@@ -454,6 +454,19 @@ export function signature<R>(schema: string, options: SignatureOptions = {}): Si
   return new Signature<R>(schema, options);
 }
 
+/**
+ * The arguments of a call whose first parameter may itself be a plain object (a dict of modules, a `{ length }`
+ * data source): a lone plain object that `is_value` accepts is that argument, not the keyword options (an empty
+ * keyword object is appended so `parse` reads it positionally).
+ *
+ * @example
+ * SIG.parse(lone_object_as_value(args, (o) => 'length' in o));
+ */
+export function lone_object_as_value(args: readonly unknown[], is_value: (obj: Record<string, unknown>) => boolean): readonly unknown[] {
+  const [only] = args;
+  return args.length === 1 && is_plain_object(only) && is_value(only) ? [only, {}] : args;
+}
+
 /** Every leading run of `P`: `[]`, `[a]`, `[a, b]`, … (labels kept). */
 type Prefixes<P extends readonly unknown[]> = P extends readonly [...infer H, unknown] ? Prefixes<H> | P : [];
 

@@ -172,12 +172,12 @@ describe('properties: what a DataLoader yields', () => {
 
 describe('DataLoader options', () => {
   it('refuses unknown options, negative workers and misplaced types', () => {
-    expect(() => new DataLoader(numbered(4), { batchsize: 2 } as never)).toThrow(new TypeError("DataLoader.__init__() got an unexpected keyword argument 'batchsize'"));
+    expect(() => new DataLoader(numbered(4), { batchsize: 2 } as never)).toThrow(new TypeError("DataLoader() got an unexpected keyword argument 'batchsize'"));
     expect(() => new DataLoader(numbered(4), { num_workers: -1 })).toThrow('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
     expect([...new DataLoader(numbered(4), { num_workers: 2, batch_size: 2 })].length).toBe(2);
     expect(() => new DataLoader(numbered(4), { prefetch_factor: 2 })).toThrow('prefetch_factor option could only be specified in multiprocessing');
-    expect(() => new DataLoader(numbered(4), { sampler: 3 } as never)).toThrow("DataLoader.__init__(): argument 'sampler' must be iterable, not int");
-    expect(() => new DataLoader(numbered(4), { generator: 3 } as never)).toThrow("DataLoader.__init__(): argument 'generator' must be torch.Generator, not int");
+    expect(() => new DataLoader(numbered(4), { sampler: 3 } as never)).toThrow("DataLoader(): argument 'sampler' must be iterable, not int");
+    expect(() => new DataLoader(numbered(4), { generator: 3 } as never)).toThrow("DataLoader(): argument 'generator' must be torch.Generator, not int");
     expect(() => new DataLoader(3 as never)).toThrow('DataLoader needs a map-style dataset');
   });
 

@@ -9,7 +9,7 @@ import { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
 
 type Encoded = null | boolean | number | string | Encoded[] | { $t: (number | string | boolean)[]; shape: number[]; dtype: string } | { $dtype: string } | { $device: string } | { $repr: string } | { $f: string } | { $dict: Record<string, Encoded> }
-  | { $module: string; args: Encoded[]; kwargs: Record<string, Encoded> };
+  | { $module: string; args: Encoded[]; kwargs: Record<string, Encoded> } | { $params: number[][] } | { $groups: Record<string, Encoded>[] };
 interface Spelling {
   args: Encoded[];
   kwargs: Record<string, Encoded>;
@@ -50,16 +50,50 @@ function decode(v: Encoded): unknown {
   if ('$f' in v) return num(v.$f);
   if ('$dict' in v) return new Map(Object.entries(v.$dict).map(([k, e]) => [k, decode(e)]));
   if ('$module' in v) {
-    // a module argument (sigcase's M): built afresh, as the constructor call it records
-    const C = (nn as unknown as Record<string, new (...a: unknown[]) => nn.Module>)[v.$module];
-    if (C === undefined) throw new Error(`nn.${v.$module} does not exist`);
+    // an object argument (sigcase's M): built afresh, as the constructor call it records
     const kwargs = Object.fromEntries(Object.entries(v.kwargs).map(([k, e]) => [k, decode(e)]));
-    return new C(...v.args.map(decode), ...(Object.keys(kwargs).length > 0 ? [kwargs] : []));
+    const args = [...v.args.map(decode), ...(Object.keys(kwargs).length > 0 ? [kwargs] : [])];
+    return v.$module.includes('.') ? construct(v.$module, args) : construct(`nn.${v.$module}`, args);
   }
+  if ('$params' in v) return v.$params.map((shape) => torch.zeros(shape).requires_grad_(true));
   throw new Error(`cannot decode ${JSON.stringify(v)}`);
 }
 
 type Fn = (...args: unknown[]) => unknown;
+type Ctor = new (...args: unknown[]) => unknown;
+
+/** The namespace object behind a target's prefix (classes and functions of nn, optim, lr_scheduler, data). */
+const SPACES: Record<string, object> = { nn, optim: nn.optim, lr_scheduler: nn.optim.lr_scheduler, data: nn.data };
+
+/** `new space.Name(...args)` for a class target ('nn.Linear', 'optim.SGD', 'data.Subset'). */
+function construct(target: string, args: unknown[]): unknown {
+  const [space, name] = target.split('.') as [string, string];
+  const C = (SPACES[space] as Record<string, Ctor | undefined> | undefined)?.[name];
+  if (C === undefined) throw new Error(`${target} does not exist`);
+  return new C(...args);
+}
+
+/** What sigcase records for a result: a dataset's items, a DataLoader's batches, a sampler's indices. */
+function as_recorded(v: unknown): unknown {
+  if (v instanceof nn.data.DataLoader || v instanceof nn.data.Sampler) return [...(v as Iterable<unknown>)].map(as_recorded);
+  if (v instanceof nn.data.Dataset) {
+    const ds = v as unknown as { length: number; get(i: number): unknown };
+    return Array.from({ length: ds.length }, (_, i) => as_recorded(ds.get(i)));
+  }
+  if (Array.isArray(v)) return v.map(as_recorded);
+  return v;
+}
+
+/** sigcase's lr_trace: the learning rate of group 0 after each of 5 epochs (optimizer.step(), then scheduler.step()). */
+function lr_trace(scheduler: nn.optim.lr_scheduler.LRScheduler): number[] {
+  const lrs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    scheduler.optimizer.step();
+    scheduler.step();
+    lrs.push(scheduler.optimizer.param_groups[0]!.lr as number);
+  }
+  return lrs;
+}
 
 function invoke(target: string, args: unknown[]): unknown {
   const dot = target.indexOf('.');
@@ -79,11 +113,13 @@ function invoke(target: string, args: unknown[]): unknown {
       const self = args[0] as Tensor;
       return lookup(self).apply(self, args.slice(1));
     }
-    case 'nn': {
-      const C = (nn as unknown as Record<string, new (...a: unknown[]) => nn.Module>)[name];
-      if (C === undefined) throw new Error(`${target} does not exist`);
-      return new C(...args);
-    }
+    case 'nn':
+    case 'optim':
+      return construct(target, args);
+    case 'lr_scheduler':
+      return lr_trace(construct(target, args) as nn.optim.lr_scheduler.LRScheduler);
+    case 'data':
+      return as_recorded(/^[A-Z]/.test(name) ? construct(target, args) : lookup(nn.data)(...args));
     default:
       throw new Error(`unknown namespace in ${target}`);
   }
@@ -117,6 +153,17 @@ function differ(got: unknown, want: Encoded, path = 'result'): string | null {
     if (got._dtype !== want.dtype) return `${path}: dtype ${got._dtype} vs ${want.dtype}`;
     const vals = got.reshape(-1).tolist() as (number | boolean)[];
     for (let i = 0; i < vals.length; i++) if (!close(num(vals[i]!), num(want.$t[i]!))) return `${path}[${i}]: ${vals[i]} vs ${want.$t[i]}`;
+    return null;
+  }
+  if ('$groups' in want) {
+    const groups = (got as { param_groups?: Record<string, unknown>[] }).param_groups;
+    if (!Array.isArray(groups) || groups.length !== want.$groups.length) return `${path}: expected ${want.$groups.length} parameter groups`;
+    for (let i = 0; i < groups.length; i++) {
+      for (const [k, e] of Object.entries(want.$groups[i]!)) {
+        const d = differ(groups[i]![k], e, `${path}.param_groups[${i}].${k}`);
+        if (d !== null) return d;
+      }
+    }
     return null;
   }
   if ('$repr' in want) return String(got) === want.$repr ? null : `${path}: ${String(got)} vs ${want.$repr}`;

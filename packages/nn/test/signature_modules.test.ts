@@ -151,3 +151,14 @@ describe('constructors and functions PyTorch 1.13 lacks (the fixtures cannot rec
     expect(F.flatten({ input: x, start_dim: 2 }).shape).toEqual([1, 1, 64]);
   });
 });
+
+describe('LambdaLR (its function cannot travel in the fixtures)', () => {
+  it('takes the optimizer and lr_lambda positionally or by name; unknown keywords are refused', () => {
+    const opt = (): optim.SGD => new optim.SGD([torch.zeros(2).requires_grad_(true)], 0.5);
+    const lrs = (s: optim.lr_scheduler.LRScheduler): number[] => [1, 2, 3].map(() => (s.optimizer.step(), s.step(), s.get_last_lr()[0]!));
+    const half = (epoch: number): number => 0.5 ** epoch;
+    expect(lrs(new optim.lr_scheduler.LambdaLR(opt(), half))).toEqual([0.25, 0.125, 0.0625]);
+    expect(lrs(new optim.lr_scheduler.LambdaLR({ optimizer: opt(), lr_lambda: half, last_epoch: -1 }))).toEqual([0.25, 0.125, 0.0625]);
+    expect(() => new optim.lr_scheduler.LambdaLR(opt(), half, { bogus: 1 } as never)).toThrow(new TypeError("LambdaLR() got an unexpected keyword argument 'bogus'"));
+  });
+});

@@ -1,8 +1,8 @@
 // DataLoader: reads a map-style dataset through samplers and collates batches (PyTorch's DataLoader, default_collate).
 import * as torch from '@tsgrad/core';
-import { class_name, is_plain_object, py_type_name, signature, Tensor } from '@tsgrad/core';
+import { class_name, is_plain_object, lone_object_as_value, py_type_name, signature, Tensor } from '@tsgrad/core';
 import { tensor_index, TensorDataset, type DatasetLike } from './dataset.js';
-import { BatchSampler, py_len, RandomSampler, SequentialSampler } from './sampler.js';
+import { BatchSampler, is_sized, py_len, RandomSampler, SequentialSampler } from './sampler.js';
 import { INSPECT, object_repr } from '../python_repr.js';
 
 /**
@@ -164,7 +164,7 @@ interface LoaderArgs {
 
 const DATALOADER = signature<LoaderArgs>(
   // batch_size, shuffle and drop_last are read as PyTorch's BatchSampler and bool() read them, with their messages
-  'DataLoader.__init__(Any dataset, Scalar|str? batch_size=1, Scalar|str? shuffle=None, Iterable? sampler=None, Iterable? batch_sampler=None, int num_workers=0, ' +
+  'DataLoader(Any dataset, Scalar|str? batch_size=1, Scalar|str? shuffle=None, Iterable? sampler=None, Iterable? batch_sampler=None, int num_workers=0, ' +
     'Callable? collate_fn=None, bool pin_memory=False, Scalar|str drop_last=False, float timeout=0, Callable? worker_init_fn=None, ' +
     'Any multiprocessing_context=None, Generator? generator=None, *, int? prefetch_factor=None, bool persistent_workers=False, ' +
     'str pin_memory_device="", bool in_order=True)',
@@ -231,7 +231,7 @@ export class DataLoader<T = any, B = unknown extends T ? Tensor[] : Collated<T>>
   constructor(dataset: DatasetLike<T> | readonly T[], options?: DataLoaderOptions<T, B>);
   constructor(dataset: DatasetLike<T> | readonly T[], batch_size?: number | null, shuffle?: boolean | null, options?: DataLoaderOptions<T, B>);
   constructor(...args: unknown[]) {
-    const a = DATALOADER.parse(args);
+    const a = DATALOADER.parse(lone_object_as_value(args, is_sized));
     if (a.num_workers < 0) throw new Error('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
     if (a.timeout < 0) throw new Error('timeout option should be non-negative');
     if (a.num_workers === 0 && a.prefetch_factor !== null) {

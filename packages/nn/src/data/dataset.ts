@@ -1,6 +1,6 @@
 // Map-style datasets (PyTorch's torch.utils.data): Dataset, TensorDataset, Subset and random_split.
 import * as torch from '@tsgrad/core';
-import { py_type_name, Tensor } from '@tsgrad/core';
+import { py_type_name, signature, Tensor, type PyArgs } from '@tsgrad/core';
 import { py_len } from './sampler.js';
 import { INSPECT, object_repr } from '../python_repr.js';
 
@@ -56,14 +56,20 @@ export abstract class Dataset<T> implements DatasetLike<T>, Iterable<T> {
  * const ds = new nn.data.TensorDataset(torch.randn([100, 3]), torch.randint(0, 2, [100]));
  * const [x0, y0] = ds.get(0); ds.length; // 100
  */
+const TENSOR_DATASET = signature<{ tensors: Tensor[] }>('TensorDataset(Tensor... tensors=[])');
+const CONCAT_DATASET = signature<{ datasets: Iterable<unknown> }>('ConcatDataset(Iterable datasets)');
+const SUBSET = signature<{ dataset: unknown; indices: Iterable<number> }>('Subset(Any dataset, Iterable indices)');
+const RANDOM_SPLIT = signature<{ dataset: unknown; lengths: number[]; generator: torch.Generator | null }>('random_split(Any dataset, float[] lengths, Generator? generator=None)');
+
 export class TensorDataset extends Dataset<Tensor[]> {
   /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'TensorDataset';
   /** The wrapped tensors, all with the same first dimension. */
   readonly tensors: Tensor[];
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...args: Tensor[]) {
     super();
+    const { tensors } = TENSOR_DATASET.parse(args);
     if (tensors.length === 0) throw new Error('TensorDataset needs at least one tensor');
     for (const t of tensors) if (t.ndim === 0) throw new Error('dimension specified as 0 but tensor has no dimensions');
     const n = tensors[0]!._shape[0];
@@ -122,9 +128,9 @@ export class ConcatDataset<T> extends Dataset<T> {
   /** Running totals of their lengths (the last is the total). */
   readonly cumulative_sizes: number[];
 
-  constructor(datasets: Iterable<DatasetLike<T>>) {
+  constructor(...args: PyArgs<[datasets: Iterable<DatasetLike<T>>], { datasets?: Iterable<DatasetLike<T>> }>) {
     super();
-    this.datasets = [...datasets];
+    this.datasets = [...CONCAT_DATASET.parse(args).datasets] as DatasetLike<T>[];
     if (this.datasets.length === 0) throw new Error('datasets should not be an empty iterable');
     let total = 0;
     this.cumulative_sizes = this.datasets.map((d) => (total += d.length));
@@ -185,9 +191,10 @@ export class Subset<T> extends Dataset<T> {
   /** The indices into it, in the subset's order. */
   readonly indices: number[];
 
-  constructor(dataset: DatasetLike<T>, indices: readonly number[]) {
+  constructor(...args: PyArgs<[dataset: DatasetLike<T>, indices: Iterable<number>], { dataset?: DatasetLike<T>; indices?: Iterable<number> }>) {
     super();
-    this.dataset = dataset;
+    const { dataset, indices } = SUBSET.parse(args);
+    this.dataset = dataset as DatasetLike<T>;
     this.indices = [...indices];
   }
 
@@ -212,7 +219,12 @@ export class Subset<T> extends Dataset<T> {
  * @example
  * const [train, val] = nn.data.random_split(ds, [0.8, 0.2], { generator: new torch.Generator().manual_seed(42) });
  */
-export function random_split<T>(dataset: DatasetLike<T>, lengths: readonly number[], options: { generator?: torch.Generator } = {}): Subset<T>[] {
+export function random_split<T>(
+  ...args: PyArgs<[dataset: DatasetLike<T>, lengths: readonly number[], generator: torch.Generator | null], { dataset?: DatasetLike<T>; lengths?: readonly number[]; generator?: torch.Generator | null }>
+): Subset<T>[] {
+  const parsed = RANDOM_SPLIT.parse(args);
+  const dataset = parsed.dataset as DatasetLike<T>;
+  const lengths = parsed.lengths;
   const n = py_len(dataset);
   let sizes = [...lengths];
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -235,7 +247,7 @@ export function random_split<T>(dataset: DatasetLike<T>, lengths: readonly numbe
   if (sum !== n) {
     throw new Error(`Sum of input lengths does not equal the length of the input dataset! (lengths [${lengths.join(', ')}] sum to ${sum}, dataset has ${n})`);
   }
-  const perm = torch.randperm(sum, { generator: options.generator ?? torch.default_generator }).tolist() as number[];
+  const perm = torch.randperm(sum, { generator: parsed.generator ?? torch.default_generator }).tolist() as number[];
   let offset = 0;
   return sizes.map((len) => {
     const subset = new Subset(dataset, perm.slice(offset, offset + len));

@@ -1,6 +1,6 @@
 // Samplers (PyTorch's torch.utils.data.sampler): which indices a DataLoader reads, and in which batches.
 import * as torch from '@tsgrad/core';
-import { class_name, py_type_name, signature, type PyArgs } from '@tsgrad/core';
+import { class_name, lone_object_as_value, py_type_name, signature, type PyArgs } from '@tsgrad/core';
 import { INSPECT, object_repr } from '../python_repr.js';
 
 /** Anything with a length, as a sampler's data source (a dataset, an array). */
@@ -73,15 +73,20 @@ function pass_generator(generator: torch.Generator | null): torch.Generator {
  * @example
  * [...new nn.data.SequentialSampler([10, 20, 30])]; // [0, 1, 2]
  */
+/** Whether a plain object is a sized data source (it has a `length`), not keyword options. */
+export const is_sized = (o: Record<string, unknown>): boolean => 'length' in o;
+const SEQUENTIAL_SAMPLER = signature<{ data_source: Sized }>('SequentialSampler(Any data_source)');
+
 export class SequentialSampler extends Sampler<number> {
   /** PyTorch's class name, for messages and the repr (kept under minification). */
   static override readonly __name__: string = 'SequentialSampler';
   /** The dataset (anything with a length) whose indices are yielded. */
   readonly data_source: Sized;
 
-  constructor(data_source: Sized) {
+  constructor(...args: PyArgs<[data_source: Sized], { data_source?: Sized }>) {
     super();
-    this.data_source = data_source;
+    // a plain `{ length }` object is the data source itself
+    this.data_source = SEQUENTIAL_SAMPLER.parse(lone_object_as_value(args, is_sized)).data_source;
   }
 
   *[Symbol.iterator](): Iterator<number> {
@@ -212,11 +217,15 @@ export class WeightedRandomSampler extends Sampler<number> {
   readonly generator: torch.Generator | null;
 
   constructor(
-    weights: Iterable<number> | torch.Tensor,
-    ...args: PyArgs<[num_samples: number, replacement: boolean, generator: torch.Generator | null], { num_samples?: number; replacement?: boolean; generator?: torch.Generator | null }>
+    ...args: PyArgs<
+      [weights: Iterable<number> | torch.Tensor, num_samples: number, replacement: boolean, generator: torch.Generator | null],
+      { weights?: Iterable<number> | torch.Tensor; num_samples?: number; replacement?: boolean; generator?: torch.Generator | null }
+    >
   ) {
     super();
-    const { num_samples, replacement, generator } = WEIGHTED_SAMPLER.parse([weights, ...args]);
+    const parsed = WEIGHTED_SAMPLER.parse(args);
+    const { num_samples, replacement, generator } = parsed;
+    const weights = parsed.weights as Iterable<number> | torch.Tensor;
     check_positive_int('num_samples', num_samples);
     check_bool('replacement', replacement, Error);
     const w = weights instanceof torch.Tensor ? weights : torch.tensor([...weights] as number[], { dtype: 'float64' });

@@ -1,5 +1,5 @@
 // Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict, and the deprecated Container.
-import { is_plain_object, signature, Tensor, warn, type PyArgs } from '@tsgrad/core';
+import { is_plain_object, lone_object_as_value, signature, Tensor, warn, type PyArgs } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { add_indent } from '../python_repr.js';
@@ -10,14 +10,9 @@ const MODULE_DICT = signature<{ modules: Map<string, Module> | Iterable<[string,
 const PARAMETER_LIST = signature<{ values: Iterable<Tensor> | null }>('ParameterList(Iterable? values=None)');
 const PARAMETER_DICT = signature<{ parameters: Map<string, Tensor> | Iterable<[string, Tensor]> | null }>('ParameterDict(Any parameters=None)');
 
-/**
- * A mapping container's arguments: a lone plain object whose values are all `item`s is the mapping itself (an
- * empty keyword object is added after it); any other lone plain object is the keyword spelling (`{ modules: ... }`).
- */
-function mapping_args(args: readonly unknown[], is_item: (v: unknown) => boolean): unknown[] {
-  const [only] = args;
-  return args.length === 1 && is_plain_object(only) && Object.values(only).every(is_item) ? [only, {}] : [...args];
-}
+/** A lone plain object whose values are all `item`s is a mapping container's contents, not its keyword options. */
+const mapping_args = (args: readonly unknown[], is_item: (v: unknown) => boolean): readonly unknown[] =>
+  lone_object_as_value(args, (o) => Object.values(o).every(is_item));
 
 function check_index(i: number, n: number, what: string): number {
   if (!Number.isInteger(i) || i < -n || i >= n) throw new RangeError(`index ${i} is out of range for ${what} of length ${n}`);
