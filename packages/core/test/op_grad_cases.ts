@@ -675,7 +675,7 @@ const reason = (why: string, names: string): void => {
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad constructor');
 reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled inference_mode is_inference_mode_enabled is_inference is_anomaly_enabled is_anomaly_check_nan_enabled manual_seed seed initial_seed get_rng_state set_rng_state get_default_dtype set_default_dtype promote_types can_cast result_type result_names float_dtype len TorchDType dtype dtype_object dtype_name kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running wasm_kernel_kind format_tensor set_printoptions warn toString is_tensor');
 reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implicit_softmax_dim');
-reason('the shared PyTorch signature parser', 'signature Signature overloads Overloads method_call is_plain_object py_type_name class_name legacy_reduction');
+reason('the shared PyTorch signature parser', 'signature Signature overloads Overloads method_call is_plain_object py_type_name class_name legacy_reduction lone_object_as_value');
 reason('devices (CPU only), not ops', 'Device device check_device is_device_like set_default_device get_default_device');
 reason('device moves and legacy type names: cpu() is the identity, cuda() and half() raise, type(dtype) is to(dtype)', 'cpu cuda half type');
 reason('printing helpers', 'Size object_address py_repr number_repr as_tuple as_list is_py_list as_ordered_dict as_named_tuple set_repr');

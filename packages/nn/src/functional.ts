@@ -1,5 +1,5 @@
-// nn.functional: the stateless forms of the layers (most live in @tsgrad/core; batch_norm and a few
-// composites are defined here).
+// nn.functional: the stateless forms of the layers (most live in @tsgrad/core; batch_norm, a few composites and
+// the F forms whose PyTorch signature differs from torch's, relu(input, inplace) and the like, are defined here).
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 export { multi_head_attention_forward, type MhaOptions } from './layers/attention.js';
@@ -54,6 +54,9 @@ const LEAKY_RELU = torch.signature<{ input: Tensor; negative_slope: number; inpl
  * F.leaky_relu(x, 0.2); F.leaky_relu(x, { negative_slope: 0.2, inplace: true });
  */
 export function leaky_relu(...args: torch.PyArgs<[input: Tensor, negative_slope: number, inplace: boolean], { input?: Tensor; negative_slope?: number; inplace?: boolean }>): Tensor {
+  const [x, slope] = args;
+  // the common calls, (x) and (x, slope), go straight to the op
+  if (x instanceof torch.Tensor && args.length <= 2 && (slope === undefined || typeof slope === 'number')) return torch.leaky_relu(x, slope ?? 0.01);
   const { input, negative_slope, inplace } = LEAKY_RELU.parse(args);
   return torch.leaky_relu(input, negative_slope, inplace);
 }
