@@ -10,7 +10,7 @@ export {
   nll_loss, cross_entropy, mse_loss, l1_loss, smooth_l1_loss, binary_cross_entropy, binary_cross_entropy_with_logits,
   sigmoid, tanh, gelu, softmax, log_softmax,
   elu, selu, celu, hardtanh, relu6, hardsigmoid, hardswish, silu, mish, softplus, logsigmoid, hardshrink, softshrink,
-  threshold, softsign, tanhshrink, glu, prelu, rrelu, softmin,
+  softsign, tanhshrink, glu, prelu, rrelu, softmin,
   cosine_similarity, pairwise_distance, huber_loss, kl_div, poisson_nll_loss, gaussian_nll_loss, soft_margin_loss,
   multilabel_soft_margin_loss, hinge_embedding_loss, cosine_embedding_loss, margin_ranking_loss, multi_margin_loss,
   multilabel_margin_loss, triplet_margin_loss, triplet_margin_with_distance_loss, ctc_loss,
@@ -71,6 +71,21 @@ const LEAKY_RELU_ = torch.signature<{ input: Tensor; negative_slope: number }>('
 export function leaky_relu_(...args: torch.PyArgs<[input: Tensor, negative_slope: number], { input?: Tensor; negative_slope?: number }>): Tensor {
   const { input, negative_slope } = LEAKY_RELU_.parse(args);
   return torch.leaky_relu_(input, negative_slope);
+}
+
+const THRESHOLD = torch.signature<{ input: Tensor; threshold: number; value: number; inplace: boolean }>(
+  'threshold(Tensor input, float threshold, float value, bool inplace=False)', { python: '_threshold' }); // F.threshold is Python's _threshold
+/**
+ * `x` where `x > threshold`, else `value` (ThresholdBackward0; in place ThresholdBackward1).
+ *
+ * @example
+ * F.threshold(x, 0.1, 20); F.threshold(x, { threshold: 0.1, value: 20, inplace: true });
+ */
+export function threshold(
+  ...args: torch.PyArgs<[input: Tensor, threshold: number, value: number, inplace: boolean], { input?: Tensor; threshold?: number; value?: number; inplace?: boolean }>
+): Tensor {
+  const a = THRESHOLD.parse(args);
+  return torch.threshold(a.input, a.threshold, a.value, a.inplace);
 }
 
 const LINEAR = torch.signature<{ input: Tensor; weight: Tensor; bias: Tensor | null }>('linear(Tensor input, Tensor weight, Tensor? bias=None)');

@@ -16,11 +16,11 @@ const F_CASES: Record<string, OpCase> = {
   softmax_log_softmax: { ops: ['softmax', 'log_softmax'], inputs: () => [leaf(3, 4)], fn: (x) => [F.softmax(x!, 1), F.log_softmax(x!, { dim: 0 })] },
   flatten_relu_: { ops: ['flatten', 'relu_'], inputs: () => [leaf(2, 3, 2)], fn: (x) => [F.flatten(x!), F.relu_(x!.mul(1)).mul(x!)] },
   relu_linear: {
-    ops: ['relu', 'leaky_relu', 'leaky_relu_', 'linear'],
+    ops: ['relu', 'leaky_relu', 'leaky_relu_', 'linear', 'threshold'],
     inputs: () => [leaf(3, 4), leaf(2, 4), leaf(2)],
     fn: (x, w, b) => [
       F.relu(x!), F.relu(x!.mul(1), { inplace: true }), F.leaky_relu(x!, 0.2), F.leaky_relu(x!.mul(1), { negative_slope: 0.3, inplace: true }),
-      F.leaky_relu_(x!.mul(1)), F.linear(x!, w!, b!), F.linear({ input: x!, weight: w! }),
+      F.leaky_relu_(x!.mul(1)), F.linear(x!, w!, b!), F.linear({ input: x!, weight: w! }), F.threshold(x!, 0.1, -2),
     ],
   },
   gelu: { ops: ['gelu'], inputs: () => [leaf(3, 4)], fn: (x) => [F.gelu(x!), F.gelu(x!, { approximate: 'tanh' })] },

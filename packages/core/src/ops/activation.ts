@@ -297,7 +297,7 @@ export function softshrink(...args: ShrinkArgs): Tensor {
   return pointwise('SoftshrinkBackward0', input, (v) => (v > lambd ? v - lambd : v < -lambd ? v + lambd : 0), (a) => mask(gt(abs(a), lambd), a));
 }
 
-const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; inplace: boolean }>('threshold(Tensor input, float threshold, float value, bool inplace=False)', { python: '_threshold' });
+const THRESHOLD = signature<{ input: Tensor; threshold: number; value: number; inplace: boolean }>('threshold(Tensor input, float threshold, float value, bool inplace=False)');
 /**
  * `x` where `x > threshold`, else `value` (ThresholdBackward0). Arguments:
  * `threshold(input, threshold, value, inplace=False)`.
