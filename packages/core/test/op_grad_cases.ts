@@ -52,7 +52,9 @@ export const OP_CASES: Record<string, OpCase> = {
   pow_tensor: { ops: ['pow'], inputs: () => [P([3, 4]), leaf([3, 4])], fn: (a, b) => a!.pow(b!) },
   pow_scalar_base: { ops: ['pow'], inputs: () => [leaf([5])], fn: (b) => torch.pow(2, b!) },
   where: { ops: ['where'], inputs: () => [leaf([3, 4]), leaf([4])], fn: (a, b) => [torch.where(a!.detach().gt(0), a!, b!), a!.where(a!.detach().lt(0.5), 2), torch.where(a!.detach().gt(0), 1, b!)] },
-  masked_fill: { ops: ['masked_fill'], inputs: () => [leaf([3, 4])], fn: (a) => a!.masked_fill(a!.detach().lt(0), 0.5) },
+  // a 0-dim tensor value is differentiable too (MaskedFillBackward1); rsub with a tensor other is RsubBackward0
+  masked_fill: { ops: ['masked_fill'], inputs: () => [leaf([3, 4]), leaf([])], fn: (a, v) => [a!.masked_fill(a!.detach().lt(0), 0.5), torch.masked_fill(a!, a!.detach().gt(0), v!)] },
+  rsub_tensor: { ops: ['rsub'], inputs: () => [leaf([3, 4]), leaf([4])], fn: (a, b) => [torch.rsub(a!, b!), torch.rsub(a!, b!, { alpha: 2 }), torch.rsub(b!, 3, { alpha: 0.5 })] },
   maximum_minimum: {
     ops: ['maximum', 'minimum', 'max', 'min'],
     inputs: () => [leaf([3, 4]), leaf([4])],

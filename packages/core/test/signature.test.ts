@@ -130,6 +130,21 @@ describe('overloads', () => {
     expect(() => a.clamp({ min: 0, max: b })).toThrow(/^clamp\(\) received an invalid combination of arguments - got \(max=Tensor, min=int, \), but expected one of:\n \* \(Number min, Number max\)\n \* \(Tensor min, Tensor max\)$/);
   });
 
+  it("records the node of the overload taken, as PyTorch's derivatives table names it", () => {
+    const x = torch.randn([3], { requires_grad: true });
+    const y = torch.randn([3], { requires_grad: true });
+    const v = torch.tensor(2.0, { requires_grad: true });
+    expect(torch.rsub(x, y).grad_fn!.name()).toBe('RsubBackward0');
+    expect(torch.rsub(x, 2).grad_fn!.name()).toBe('RsubBackward1');
+    expect(x.masked_fill(x.detach().gt(0), 2).grad_fn!.name()).toBe('MaskedFillBackward0');
+    expect(x.masked_fill(x.detach().gt(0), v).grad_fn!.name()).toBe('MaskedFillBackward1');
+    expect(torch.clamp(x, -1, 1).grad_fn!.name()).toBe('ClampBackward1');
+    expect(torch.clamp(x, { min: y }).grad_fn!.name()).toBe('ClampBackward0');
+    expect(torch.xlogy(x, y).grad_fn!.name()).toBe('XlogyBackward0');
+    expect(torch.xlogy(2, y).grad_fn!.name()).toBe('XlogyBackward1');
+    expect(torch.xlogy(x, 2).grad_fn!.name()).toBe('XlogyBackward2');
+  });
+
   it("raises the one overload's own error when it alone takes that many arguments", () => {
     expect(() => torch.where(a.gt(0), a, 0.5, { bogus: 1 } as never)).toThrow(new TypeError("where(): argument 'other' (position 3) must be Tensor, not float"));
   });

@@ -9,6 +9,7 @@ import { empty, record, scalar_tensor } from './record.js';
 import { overloads, py_type_name, signature, type PyArgs, type Signature } from '../signature.js';
 import { write_op_out } from './out_arg.js';
 import { nonzero } from './selection.js';
+import { sum_dims } from './reduce.js';
 import { plain_operands, plain_tensors, unary_arg, type OperandArgs, type TensorPairArgs, type UnaryArgs } from './call_args.js';
 
 /** Ops whose results are already 0 or 1: only arithmetic into a bool result needs the values squashed. */
@@ -249,8 +250,8 @@ function check_sub(a: DType, b: DType): void {
 }
 
 /**
- * `other - alpha * input`: Python's `s - x` for a number `s` (RsubBackward1); with a tensor `other` it is
- * `sub(other, x, { alpha })`.
+ * `other - alpha * input`: Python's `s - x` for a number `s` (RsubBackward1), or with a tensor `other`
+ * (RsubBackward0).
  *
  * @example
  * torch.rsub(torch.tensor([1, 2]), 10); // [9, 8]
@@ -262,7 +263,15 @@ export function rsub(...args: PyArgs<[input: Tensor, other: Tensor | Scalar], { 
 
 function rsub_impl(x: Tensor, other: Tensor | Scalar, alpha: number): Tensor {
   if (tracing) return trace_op('aten::rsub', rsub, alpha === 1 ? [x, other] : [x, other, { alpha }]);
-  if (other instanceof Tensor) return sub_impl(other, x, alpha);
+  if (other instanceof Tensor) {
+    // other - alpha·input, PyTorch's own node (RsubBackward0: edges input, other)
+    check_sub(other._dtype, x._dtype);
+    const dtype = result_names(x, other);
+    check_alpha(dtype, alpha);
+    const out = map_binary(other, alpha === 1 ? x : map_unary(x, 'mul_s', x._dtype, alpha), 'sub', dtype);
+    record('RsubBackward0', [x, other], [out], (ctx, [g]) => [ctx.needs_input_grad(0) ? mul(g!, -alpha) : null, ctx.needs_input_grad(1) ? g! : null]);
+    return out;
+  }
   const dtype = promote_with_scalar(x._dtype, other);
   check_sub(scalar_dtype(other), x._dtype);
   check_alpha(dtype, alpha);
@@ -792,16 +801,22 @@ export function masked_fill(...args: PyArgs<[input: Tensor, mask: Tensor, value:
   let [x, mask, value] = args as [Tensor, Tensor, Scalar | Tensor];
   if (!(args.length === 3 && x instanceof Tensor && mask instanceof Tensor && is_operand(value))) ({ input: x, mask, value } = MASKED_FILL.parse(args));
   if (tracing) return trace_op('aten::masked_fill', masked_fill, [x, mask, value]);
-  if (value instanceof Tensor) {
-    if (value.ndim !== 0) throw new Error(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
-    value = value.item();
-  }
+  const value_tensor = value instanceof Tensor ? value : null;
+  if (value_tensor !== null && value_tensor.ndim !== 0) throw new Error(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value_tensor.ndim} dimension(s).`);
   if (mask._dtype !== 'bool') throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalar_type_name(mask._dtype)}`);
   const shape = broadcast_shapes(x._shape, mask._shape);
   if (shape.join() !== x._shape.join()) throw new Error(`The expanded size of the mask (${shape}) must match the input size (${x._shape})`);
   const out = empty(x._shape, x._dtype);
-  kernels().where(mask._view, scalar_tensor(cast_scalar(value, x._dtype), x._dtype)._view, x._view, shape, out._storage.data);
-  record('MaskedFillBackward0', [x], [out], (ctx, [g]) => [where(ctx.saved_tensors[0]!, 0, g!)], [mask]);
+  const fill = value_tensor !== null ? value_tensor.item() : (value as Scalar);
+  kernels().where(mask._view, scalar_tensor(cast_scalar(fill, x._dtype), x._dtype)._view, x._view, shape, out._storage.data);
+  // a 0-dim tensor value is an input too (MaskedFillBackward1): it gets the gradient summed where the mask holds
+  if (value_tensor === null) record('MaskedFillBackward0', [x], [out], (ctx, [g]) => [where(ctx.saved_tensors[0]!, 0, g!)], [mask]);
+  else {
+    record('MaskedFillBackward1', [x, value_tensor], [out], (ctx, [g]) => {
+      const m = ctx.saved_tensors[0]!;
+      return [ctx.needs_input_grad(0) ? where(m, 0, g!) : null, ctx.needs_input_grad(1) ? sum_dims(where(m, g!, 0), null, false) : null];
+    }, [mask]);
+  }
   return out;
 }
 
