@@ -201,6 +201,42 @@ function convert(spec: TypeSpec, v: unknown): { value: unknown } | undefined {
   return undefined;
 }
 
+/**
+ * Whether `v` is an array of integers: the common `view([2, 3])` call that fast paths take without parsing.
+ *
+ * @example
+ * is_int_list([2, 3]); // true
+ */
+export function is_int_list(v: unknown): v is number[] {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (!Number.isInteger(v[i])) return false;
+  return true;
+}
+
+/**
+ * The sizes of a `*size` call given as plain integers (`x.view(2, 3)`) or one integer list (`x.view([2, 3])`);
+ * null for every other spelling, which the parser then reads.
+ *
+ * @example
+ * int_varargs([2, 3]); int_varargs([[2, 3]]); // [2, 3] both
+ */
+export function int_varargs(args: readonly unknown[]): readonly number[] | null {
+  if (args.length === 1 && Array.isArray(args[0])) return is_int_list(args[0]) ? args[0] : null;
+  return is_int_list(args) ? args : null;
+}
+
+/**
+ * PyTorch's TypeError for arguments given to a method that takes none (`x.dim(1)`, `x.t({ bogus: 1 })`): `arg` is
+ * the first argument given.
+ *
+ * @example
+ * dim(no_args?: never): number { if (no_args !== undefined) no_arguments('Tensor.dim', no_args); ... }
+ */
+export function no_arguments(name: string, arg: unknown): never {
+  if (is_plain_object(arg)) throw new TypeError(`${name}() takes no keyword arguments`);
+  throw new TypeError(`${name}() takes no arguments (1 given)`);
+}
+
 let next_is_method = false;
 /** The `self` given to `method_call(self)`: only a parse whose first argument is it counts as the method's. */
 let method_self: unknown = undefined;

@@ -18,18 +18,19 @@ import type { Generator } from './random.js';
 import { CPU, check_device, type Device, type DeviceLike } from './device.js';
 import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
-import { method_call, py_type_name, signature, type PyArgs, type Signature } from './signature.js';
+import { int_varargs, is_plain_object, method_call, no_arguments, overloads, py_type_name, signature, type PyArgs, type Signature } from './signature.js';
 import type { OperandMethodArgs, TensorPairMethodArgs } from './ops/call_args.js';
 import type { ClampMethodArgs } from './ops/unary.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ScatterAddMethodArgs, ScatterMethodArgs } from './ops/scatter.js';
 import type { SortMethodArgs, SortResult, TopkMethodArgs } from './ops/sorting.js';
 import type { CumsumMethodArgs } from './ops/reorder.js';
-import type { TransposeInplaceArgs } from './ops/inplace_view.js';
+import type { TileMethodArgs } from './ops/tiling.js';
+import type { SwapaxesInplaceArgs, TransposeInplaceArgs } from './ops/inplace_view.js';
 import type { AddcMethodArgs, LerpMethodArgs } from './ops/pointwise.js';
 import type { CumprodMethodArgs, ProdMethodArgs } from './ops/products.js';
 import type { DiagonalMethodArgs, MovedimMethodArgs } from './ops/dim_views.js';
-import type { TakeAlongDimMethodArgs } from './ops/selection.js';
+import type { MaskedFillMethodArgs, TakeAlongDimMethodArgs } from './ops/selection.js';
 import type { MultinomialMethodArgs } from './ops/sampling.js';
 import type { IndexFillMethodArgs, IndexSourceMethodArgs } from './ops/scatter.js';
 import type { ClampOptions } from './ops/types.js';
@@ -39,8 +40,26 @@ import type { AlphaMethodArgs, CloseOptions, DivMethodArgs, Scalar } from './ops
 /** Legacy type names `x.type(...)` accepts. */
 const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(d), d]));
 const FLIP_METHOD = signature<{ self: Tensor; dims: number[] }>('flip(Tensor self, int... dims)');
-const SPLIT_METHOD = signature<{ self: Tensor; split_size: number | number[]; dim: number }>('split(Tensor self, int|int[] split_size, int dim=0)');
+const SPLIT_METHOD = signature<{ self: Tensor; split_size: unknown; dim: number }>('Tensor.split(Tensor self, Any split_size, int dim=0)');
 const NUMPY = signature<{ force: boolean }>('numpy(*, bool force=False)');
+// the shape and conversion methods' own spellings (the torch.* forms declare theirs beside the op)
+const VIEW_METHOD = overloads<{ size: number[] } | { dtype: DType }>('view(Tensor self, int... size)', 'view(Tensor self, ScalarType dtype)');
+const RESHAPE_METHOD = signature<{ shape: number[] }>('reshape(Tensor self, int... shape)');
+const PERMUTE_METHOD = signature<{ dims: number[] }>('permute(Tensor self, int... dims)');
+const TILE_METHOD = signature<{ dims: number[] }>('tile(Tensor self, int... dims)');
+// a Python method in PyTorch, whose errors say so
+const UNFLATTEN_METHOD = signature<{ dim: number; sizes: number[] }>('Tensor.unflatten(Tensor self, int dim, int[] sizes)');
+const EXPAND_METHOD = signature<{ size: number[] }>('expand(Tensor self, int... size, *, bool implicit=False)');
+const SIZE_METHOD = signature<{ dim: number | null }>('size(Tensor self, int? dim=None)');
+const STRIDE_METHOD = signature<{ dim: number | null }>('stride(Tensor self, int? dim=None)');
+const REQUIRES_GRAD_METHOD = signature<{ requires_grad: boolean }>('requires_grad_(Tensor self, bool requires_grad=True)');
+const TYPE_METHOD = signature<{ dtype: string | null; non_blocking: boolean }>('type(Tensor self, ScalarType|str? dtype=None, bool non_blocking=False)');
+const FILL_METHOD = signature<{ value: Scalar | Tensor }>('fill_(Tensor self, Tensor|Scalar value)');
+const COPY_METHOD = signature<{ other: Tensor; non_blocking: boolean }>('copy_(Tensor self, Tensor other, bool non_blocking=False)');
+/** The methods taking another tensor only (`x.view_as(y)`, `x.type_as(y)`, ...), by name. */
+const OTHER_METHODS = new Map(['view_as', 'reshape_as', 'expand_as', 'type_as'].map((n) => [n, signature<{ other: Tensor }>(`${n}(Tensor self, Tensor other)`)]));
+/** Methods whose PyTorch schema has only keyword options tsgrad does not take (memory_format): none accepted. */
+const PLAIN_METHODS = new Map(['contiguous', 'clone', 'is_contiguous', 'float', 'double', 'long', 'bool', 'byte', 'cpu'].map((n) => [n, signature<object>(`${n}(Tensor self)`)]));
 
 /** Keyword options of `Tensor.backward`. */
 interface TensorBackwardOptions {
@@ -274,8 +293,14 @@ export class Tensor {
   get ndim(): number {
     return this._shape.length;
   }
+  /** The number of dims, as `dim()` (PyTorch's older name). */
+  ndimension(no_args?: never): number {
+    if (no_args !== undefined) no_arguments('Tensor.ndimension', no_args);
+    return this._shape.length;
+  }
   /** The number of dims, as `ndim`. */
-  dim(): number {
+  dim(no_args?: never): number {
+    if (no_args !== undefined) no_arguments('Tensor.dim', no_args);
     return this._shape.length;
   }
   /**
@@ -284,15 +309,18 @@ export class Tensor {
    * @example
    * torch.zeros(2, 3).numel(); // 6
    */
-  numel(): number {
+  numel(no_args?: never): number {
+    if (no_args !== undefined) no_arguments('Tensor.numel', no_args);
     return numel_of(this._shape);
   }
   /** `size()` is the shape; `size(d)` one dim (negative counts from the end). */
   size(): Size;
   size(dim: number): number;
-  size(dim?: number): Size | number {
+  size(dim: { dim?: number | null }): Size | number;
+  size(dim?: number | { dim?: number | null }, no_args?: never): Size | number {
+    if (no_args !== undefined || (dim !== undefined && !Number.isInteger(dim))) dim = SIZE_METHOD.parse([this, dim, no_args], { method: true }).dim ?? undefined;
     if (dim === undefined) return Size.of_dims(this._shape);
-    return this._shape[normalize_dim(dim, this._shape.length)] ?? 1;
+    return this._shape[normalize_dim(dim as number, this._shape.length)] ?? 1;
   }
   /**
    * `stride()` is the stride of every dim; `stride(d)` one dim (negative counts from the end).
@@ -302,12 +330,15 @@ export class Tensor {
    */
   stride(): number[];
   stride(dim: number): number;
-  stride(dim?: number): number[] | number {
+  stride(dim: { dim?: number | null }): number[] | number;
+  stride(dim?: number | { dim?: number | null }, no_args?: never): number[] | number {
+    if (no_args !== undefined || (dim !== undefined && !Number.isInteger(dim))) dim = STRIDE_METHOD.parse([this, dim, no_args], { method: true }).dim ?? undefined;
     if (dim === undefined) return [...this._strides];
-    return this._strides[normalize_dim(dim, this._shape.length)] ?? 1;
+    return this._strides[normalize_dim(dim as number, this._shape.length)] ?? 1;
   }
   /** Index of the first element in the storage. */
-  storage_offset(): number {
+  storage_offset(no_args?: never): number {
+    if (no_args !== undefined) no_arguments('Tensor.storage_offset', no_args);
     return this._offset;
   }
   /**
@@ -316,11 +347,13 @@ export class Tensor {
    * @example
    * torch.zeros(2, 3).t().is_contiguous(); // false
    */
-  is_contiguous(): boolean {
+  is_contiguous(no_args?: never): boolean {
+    if (no_args !== undefined) PLAIN_METHODS.get('is_contiguous')!.parse([this, no_args], { method: true });
     return is_contiguous_view(this._shape, this._strides);
   }
   /** Whether the dtype is float32 or float64. */
-  is_floating_point(): boolean {
+  is_floating_point(no_args?: never): boolean {
+    if (no_args !== undefined) no_arguments('Tensor.is_floating_point', no_args);
     return is_floating(this._dtype);
   }
   /** The kernel view of this tensor. */
@@ -340,7 +373,8 @@ export class Tensor {
   }
 
   /** The number of elements, as `numel()` (PyTorch's `nelement`). */
-  nelement(): number {
+  nelement(no_args?: never): number {
+    if (no_args !== undefined) no_arguments('Tensor.nelement', no_args);
     return numel_of(this._shape);
   }
   /**
@@ -349,7 +383,8 @@ export class Tensor {
    * @example
    * torch.zeros(2).element_size(); // 4
    */
-  element_size(): number {
+  element_size(no_args?: never): number {
+    if (no_args !== undefined) no_arguments('Tensor.element_size', no_args);
     return this.dtype.itemsize;
   }
 
@@ -433,7 +468,8 @@ export class Tensor {
    * @example
    * torch.inference_mode(() => torch.ones(2)).is_inference(); // true
    */
-  is_inference(): boolean {
+  is_inference(no_args?: never): boolean {
+    if (no_args !== undefined) no_arguments('Tensor.is_inference', no_args);
     return this._inference;
   }
 
@@ -471,7 +507,8 @@ export class Tensor {
    * @example
    * const w = torch.randn([3]).requires_grad_();
    */
-  requires_grad_(flag = true): this {
+  requires_grad_(...args: PyArgs<[requires_grad: boolean], { requires_grad?: boolean }>): this {
+    const flag = args.length === 0 ? true : args.length === 1 && typeof args[0] === 'boolean' ? args[0] : REQUIRES_GRAD_METHOD.parse([this, ...args], { method: true }).requires_grad;
     if (!this.is_leaf) {
       if (!flag) throw new Error(E10_NON_LEAF_FLAG);
       return this;
@@ -540,7 +577,8 @@ export class Tensor {
   }
 
   /** A new tensor sharing storage, cut from the graph. */
-  detach(): Tensor {
+  detach(no_args?: never): Tensor {
+    if (no_args !== undefined) no_arguments('Tensor.detach', no_args);
     if (tracing) return trace_op('aten::detach', (x: Tensor) => x.detach(), [this]);
     const t = new Tensor(this._storage, this._shape, this._dtype, this._strides, this._offset);
     t._inference = this._inference;
@@ -548,7 +586,8 @@ export class Tensor {
   }
 
   /** Detaches in place (the tensor becomes a leaf that does not require grad). */
-  detach_(): this {
+  detach_(no_args?: never): this {
+    if (no_args !== undefined) no_arguments('Tensor.detach_', no_args);
     if (this._base !== null) throw new Error(DETACH_VIEW_INPLACE);
     this.grad_fn = null;
     this._requires_grad = false;
@@ -621,7 +660,8 @@ export class Tensor {
   // ---- conversion -----------------------------------------------------------------------------------
 
   /** Nested JS arrays (numbers; booleans for bool tensors). */
-  tolist(): NestedArray {
+  tolist(no_args?: never): NestedArray {
+    if (no_args !== undefined) no_arguments('Tensor.tolist', no_args);
     if (tracing) tracer_warning(TRACER_CONVERT('list'));
     const flat = this._contiguous_data();
     const as_value = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
@@ -637,7 +677,8 @@ export class Tensor {
   }
 
   /** The single value of a one-element tensor. */
-  item(): number {
+  item(no_args?: never): number {
+    if (no_args !== undefined) no_arguments('Tensor.item', no_args);
     if (tracing) tracer_warning(TRACER_CONVERT(this._dtype === 'bool' ? 'boolean' : 'number'));
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     return this._storage.data[this._offset]!;
@@ -726,7 +767,8 @@ export class Tensor {
     return ops.to_dtype(this, dtype);
   }
   /** `x.cpu()`: the tensor itself (CPU is the only device). */
-  cpu(): Tensor {
+  cpu(no_args?: never): Tensor {
+    if (no_args !== undefined) PLAIN_METHODS.get('cpu')!.parse([this, no_args], { method: true });
     return this;
   }
   /** `x.cuda()`: raises as PyTorch without CUDA does. */
@@ -743,9 +785,15 @@ export class Tensor {
    * x.type(torch.float64).dtype; // torch.float64
    */
   type(): string;
-  type(dtype: DTypeLike | string): Tensor;
-  type(dtype?: DTypeLike | string): string | Tensor {
-    if (dtype === undefined) return legacy_type_name(this._dtype);
+  type(dtype: DTypeLike | string, options?: { non_blocking?: boolean }): Tensor;
+  type(options: { dtype?: DTypeLike | string | null; non_blocking?: boolean }): string | Tensor;
+  type(...args: unknown[]): string | Tensor {
+    let dtype = args[0] as DTypeLike | string | null | undefined;
+    if (args.length > 1 || !(dtype === undefined || dtype instanceof TorchDType || typeof dtype === 'string')) {
+      if (args.length === 1 && dtype !== null && typeof dtype !== 'object') throw new TypeError('dtype must be a type, str, or dtype object');
+      dtype = TYPE_METHOD.parse([this, ...args], { method: true }).dtype;
+    }
+    if (dtype === undefined || dtype === null) return legacy_type_name(this._dtype);
     if (dtype instanceof TorchDType) return this.to(dtype);
     const legacy = LEGACY_NAMES.get(dtype);
     if (legacy === undefined && !(DTYPES as readonly string[]).includes(dtype)) throw new Error(`invalid type: '${dtype}'`);
@@ -756,24 +804,33 @@ export class Tensor {
     throw new TypeError('tsgrad has no torch.float16 dtype: half() is not supported (float32 and float64 are)');
   }
   /** Converts to float32 (PyTorch's `x.float()`); the same tensor if already float32. */
-  float(): Tensor {
+  float(no_args?: never): Tensor {
+    if (no_args !== undefined) PLAIN_METHODS.get('float')!.parse([this, no_args], { method: true });
     return ops.to_dtype(this, 'float32');
   }
   /** Converts to float64. */
-  double(): Tensor {
+  double(no_args?: never): Tensor {
+    if (no_args !== undefined) PLAIN_METHODS.get('double')!.parse([this, no_args], { method: true });
     return ops.to_dtype(this, 'float64');
   }
   /** Converts to int64 (truncating floats). */
-  long(): Tensor {
+  long(no_args?: never): Tensor {
+    if (no_args !== undefined) PLAIN_METHODS.get('long')!.parse([this, no_args], { method: true });
     return ops.to_dtype(this, 'int64');
   }
+  /** Converts to uint8 (PyTorch's `x.byte()`; values wrap modulo 256 as a C cast does). */
+  byte(no_args?: never): Tensor {
+    if (no_args !== undefined) PLAIN_METHODS.get('byte')!.parse([this, no_args], { method: true });
+    return ops.to_dtype(this, 'uint8');
+  }
   /** Converts to bool (non-zero is true). */
-  bool(): Tensor {
+  bool(no_args?: never): Tensor {
+    if (no_args !== undefined) PLAIN_METHODS.get('bool')!.parse([this, no_args], { method: true });
     return ops.to_dtype(this, 'bool');
   }
   /** Converts to `other`'s dtype. */
-  type_as(other: Tensor): Tensor {
-    return ops.to_dtype(this, other._dtype);
+  type_as(...args: PyArgs<[other: Tensor], { other?: Tensor }>): Tensor {
+    return ops.to_dtype(this, this._other('type_as', args)._dtype);
   }
 
   // ---- arithmetic -----------------------------------------------------------------------------------
@@ -1071,20 +1128,31 @@ export class Tensor {
   // ---- shape ----------------------------------------------------------------------------------------
 
   /** Method form of {@link ops.view}: `x.view(2, 3)` or `x.view([2, 3])`. */
-  view(...shape: ShapeArg): Tensor {
-    return ops.view(this, shape_arg(shape));
+  view(...args: ShapeArg | [{ size: readonly number[] }] | [DTypeLike | { dtype: DTypeLike }]): Tensor {
+    const sizes = int_varargs(args);
+    if (sizes !== null) return ops.view(this, sizes);
+    const { values } = VIEW_METHOD.parse([this, ...args], { method: true });
+    if ('size' in values) return ops.view(this, values.size);
+    // the same dtype only: tsgrad's dtypes of one width keep their values in different array kinds
+    const dtype = values.dtype;
+    if (dtype !== this._dtype) throw new Error(`tsgrad cannot view a ${dtype_object(this._dtype)} tensor as ${dtype_object(dtype)} (reinterpreting the bits of another dtype is not supported)`);
+    return ops.view(this, this._shape);
   }
   /** `view` to `other`'s shape. */
-  view_as(other: Tensor): Tensor {
-    return ops.view(this, other._shape);
+  view_as(...args: PyArgs<[other: Tensor], { other?: Tensor }>): Tensor {
+    return ops.view(this, this._other('view_as', args)._shape);
   }
-  /** Method form of {@link ops.reshape}: `x.reshape(2, -1)` or `x.reshape([2, -1])`. */
-  reshape(...shape: ShapeArg): Tensor {
-    return ops.reshape(this, shape_arg(shape));
+  /** Method form of {@link ops.reshape}: `x.reshape(2, -1)`, `x.reshape([2, -1])` or `x.reshape({ shape: [2, -1] })`. */
+  reshape(...args: ShapeArg | [{ shape: readonly number[] }]): Tensor {
+    return ops.reshape(this, int_varargs(args) ?? RESHAPE_METHOD.parse([this, ...args], { method: true }).shape);
   }
   /** `reshape` to `other`'s shape. */
-  reshape_as(other: Tensor): Tensor {
-    return ops.reshape(this, other._shape);
+  reshape_as(...args: PyArgs<[other: Tensor], { other?: Tensor }>): Tensor {
+    return ops.reshape(this, this._other('reshape_as', args)._shape);
+  }
+  /** The one Tensor argument of `view_as`, `type_as`, ...: positional, or `{ other }`. */
+  private _other(name: string, args: readonly unknown[]): Tensor {
+    return args.length === 1 && args[0] instanceof Tensor ? args[0] : OTHER_METHODS.get(name)!.parse([this, ...args], { method: true }).other;
   }
   /** Method form of {@link ops.flatten}. */
   flatten(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>): Tensor {
@@ -1092,11 +1160,14 @@ export class Tensor {
     return ops.flatten(this, ...args);
   }
   /** Method form of {@link ops.transpose}. */
-  transpose(dim0: number, dim1: number): Tensor {
-    return ops.transpose(this, dim0, dim1);
+  transpose(...args: PyArgs<[dim0: number, dim1: number], { dim0?: number; dim1?: number }>): Tensor {
+    if (args.length === 2 && Number.isInteger(args[0]) && Number.isInteger(args[1])) return ops.transpose(this, args[0] as number, args[1] as number);
+    method_call();
+    return ops.transpose(this, ...(args as [number, number]));
   }
   /** Method form of {@link ops.t}. */
-  t(): Tensor {
+  t(no_args?: never): Tensor {
+    if (no_args !== undefined) no_arguments('Tensor.t', no_args);
     return ops.t(this);
   }
   /** All dims reversed (PyTorch's `x.T`; for 2-D the transpose), a view. */
@@ -1104,31 +1175,37 @@ export class Tensor {
     return ops.permute(this, this._shape.map((_, i) => this._shape.length - 1 - i));
   }
   /** Method form of {@link ops.permute}: `x.permute(2, 0, 1)` or `x.permute([2, 0, 1])`. */
-  permute(...dims: ShapeArg): Tensor {
-    return ops.permute(this, shape_arg(dims));
+  permute(...args: ShapeArg | [{ dims: readonly number[] }]): Tensor {
+    return ops.permute(this, int_varargs(args) ?? PERMUTE_METHOD.parse([this, ...args], { method: true }).dims);
   }
   /** Method form of {@link ops.unsqueeze}. */
-  unsqueeze(dim: number): Tensor {
-    return ops.unsqueeze(this, dim);
+  unsqueeze(...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
+    if (args.length === 1 && Number.isInteger(args[0])) return ops.unsqueeze(this, args[0] as number);
+    method_call();
+    return ops.unsqueeze(this, ...(args as [number]));
   }
-  /** Method form of {@link ops.squeeze}. */
-  squeeze(dim?: number): Tensor {
-    return ops.squeeze(this, dim);
+  /** Method form of {@link ops.squeeze}: every size-1 dim, `dim`, or a list of dims. */
+  squeeze(...args: PyArgs<[dim: number | readonly number[]], { dim?: number | readonly number[] }>): Tensor {
+    if (args.length === 0 || (args.length === 1 && Number.isInteger(args[0]))) return ops.squeeze(this, ...(args as [number]));
+    method_call();
+    return ops.squeeze(this, ...(args as [number]));
   }
-  /** Method form of {@link ops.expand}: `x.expand(3, -1)` or `x.expand([3, -1])`. */
-  expand(...sizes: ShapeArg): Tensor {
-    return ops.expand(this, shape_arg(sizes));
+  /** Method form of {@link ops.expand}: `x.expand(3, -1)`, `x.expand([3, -1])` or `x.expand({ size: [3, -1] })`. */
+  expand(...args: ShapeArg | [...(number[] | [readonly number[]]), { size?: readonly number[]; implicit?: boolean }]): Tensor {
+    return ops.expand(this, int_varargs(args) ?? EXPAND_METHOD.parse([this, ...args], { method: true }).size);
   }
   /** `expand` to `other`'s shape. */
-  expand_as(other: Tensor): Tensor {
-    return ops.expand(this, other._shape);
+  expand_as(...args: PyArgs<[other: Tensor], { other?: Tensor }>): Tensor {
+    return ops.expand(this, this._other('expand_as', args)._shape);
   }
   /** A row-major tensor with the same values: itself when already contiguous, else a copy (CloneBackward0). */
-  contiguous(): Tensor {
+  contiguous(no_args?: never): Tensor {
+    if (no_args !== undefined) PLAIN_METHODS.get('contiguous')!.parse([this, no_args], { method: true });
     return this.is_contiguous() ? this : ops.clone(this);
   }
   /** Method form of {@link ops.clone}. */
-  clone(): Tensor {
+  clone(no_args?: never): Tensor {
+    if (no_args !== undefined) PLAIN_METHODS.get('clone')!.parse([this, no_args], { method: true });
     return ops.clone(this);
   }
   /** PyTorch's `x[...]`: ints, slices `{start, stop, step}`, `'...'`, `null`, int64 index tensors, bool masks, number lists. */
@@ -1140,8 +1217,9 @@ export class Tensor {
     ops.setitem(this, indices, value);
   }
   /** A view with explicit sizes, strides and storage offset (AsStridedBackward0). */
-  as_strided(size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
-    return ops.as_strided(this, size, stride, storage_offset);
+  as_strided(...args: PyArgs<[size: readonly number[], stride: readonly number[], storage_offset: number | null], { size?: readonly number[]; stride?: readonly number[]; storage_offset?: number | null }>): Tensor {
+    method_call();
+    return ops.as_strided(this, ...(args as [number[], number[]]));
   }
   /** Method form of {@link ops.select}. */
   select(...args: PyArgs<[dim: number, index: number], { dim?: number; index?: number }>): Tensor {
@@ -1162,7 +1240,7 @@ export class Tensor {
   split(...args: PyArgs<[split_size: number | number[], dim: number], { split_size?: number | number[]; dim?: number }>): Tensor[] {
     // Tensor.split names its size `split_size`, torch.split `split_size_or_sections`
     const { split_size, dim } = SPLIT_METHOD.parse([this, ...args], { method: true });
-    return ops.split(this, split_size, dim);
+    return ops.split_by(this, split_size, dim);
   }
   /** Method form of {@link ops.split_with_sizes}. */
   split_with_sizes(...args: PyArgs<[split_sizes: number[], dim: number], { split_sizes?: number[]; dim?: number }>): Tensor[] {
@@ -1185,8 +1263,10 @@ export class Tensor {
     return ops.unsafe_chunk(this, ...args);
   }
   /** Method form of {@link ops.unbind}. */
-  unbind(dim = 0): Tensor[] {
-    return ops.unbind(this, dim);
+  unbind(...args: PyArgs<[dim: number], { dim?: number }>): Tensor[] {
+    if (args.length === 0 || (args.length === 1 && Number.isInteger(args[0]))) return ops.unbind(this, ...(args as [number]));
+    method_call();
+    return ops.unbind(this, ...(args as [number]));
   }
   /** Method form of {@link ops.gather}. */
   gather(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
@@ -1383,6 +1463,25 @@ export class Tensor {
     method_call();
     return (ops.clamp_max as (...a: unknown[]) => Tensor)(this, ...args);
   }
+  /** Method form of {@link ops.tile}: `x.tile(2, 1)`, `x.tile([2, 1])` or `x.tile({ dims: [2, 1] })`. */
+  tile(...args: TileMethodArgs): Tensor {
+    return ops.tile(this, int_varargs(args) ?? TILE_METHOD.parse([this, ...args], { method: true }).dims);
+  }
+  /** Method form of {@link ops.unflatten}. */
+  unflatten(...args: PyArgs<[dim: number, sizes: readonly number[]], { dim?: number; sizes?: readonly number[] }>): Tensor {
+    const { dim, sizes } = UNFLATTEN_METHOD.parse([this, ...args], { method: true });
+    return ops.unflatten(this, dim, sizes);
+  }
+  /** Method form of {@link ops.broadcast_to}. */
+  broadcast_to(...args: PyArgs<[size: readonly number[]], { size?: readonly number[] }>): Tensor {
+    method_call();
+    return ops.broadcast_to(this, ...args);
+  }
+  /** Method form of {@link ops.is_nonzero}. */
+  is_nonzero(no_args?: never): boolean {
+    if (no_args !== undefined) no_arguments('Tensor.is_nonzero', no_args);
+    return ops.is_nonzero(this);
+  }
   /** Method form of {@link ops.repeat}. */
   repeat(...args: (number | number[] | { repeats?: number[] })[]): Tensor {
     method_call();
@@ -1421,6 +1520,10 @@ export class Tensor {
   /** Method form of {@link ops.masked_fill}. */
   masked_fill(...args: PyArgs<[mask: Tensor, value: Scalar | Tensor], { mask?: Tensor; value?: Scalar | Tensor }>): Tensor {
     return as_method(this, ops.masked_fill, args);
+  }
+  /** Method form of {@link ops.masked_fill_}. */
+  masked_fill_(...args: MaskedFillMethodArgs): this {
+    return as_method(this, ops.masked_fill_, args) as this;
   }
   /** `torch.where(condition, this, other)`: this tensor's values where `condition` holds, `other`'s elsewhere. */
   where(...args: PyArgs<[condition: Tensor, other: Tensor | Scalar], { condition?: Tensor; other?: Tensor | Scalar }>): Tensor {
@@ -1484,7 +1587,8 @@ export class Tensor {
     return args.length === 1 && is_operand(args[0]) ? ops.pow_(this, args[0]) : as_method(this, ops.pow_, args) as this;
   }
   /** Method form of {@link ops.t_}: transposes in place (TBackward1). */
-  t_(): this {
+  t_(no_args?: never): this {
+    if (no_args !== undefined) no_arguments('Tensor.t_', no_args);
     return ops.t_(this);
   }
   /** Method form of {@link ops.transpose_}: swaps two dims in place (TransposeBackward1). */
@@ -1498,9 +1602,19 @@ export class Tensor {
     return ops.swapdims_(this, ...args);
   }
   /** `swapdims_` under NumPy's other name (PyTorch's `swapaxes_`). */
-  swapaxes_(...args: TransposeInplaceArgs): this {
+  swapaxes_(...args: SwapaxesInplaceArgs): this {
     method_call();
-    return ops.swapdims_(this, ...args);
+    return ops.swapaxes_(this, ...args);
+  }
+  /** Method form of {@link ops.swapaxes}. */
+  swapaxes(...args: PyArgs<[axis0: number, axis1: number], { axis0?: number; axis1?: number }>): Tensor {
+    method_call();
+    return ops.swapaxes(this, ...args);
+  }
+  /** Method form of {@link ops.swapdims}. */
+  swapdims(...args: PyArgs<[dim0: number, dim1: number], { dim0?: number; dim1?: number }>): Tensor {
+    method_call();
+    return ops.swapdims(this, ...args);
   }
   /** Method form of {@link ops.unsqueeze_}: inserts a size-1 dim in place (UnsqueezeBackward1). */
   unsqueeze_(...args: PyArgs<[dim: number], { dim?: number }>): this {
@@ -1529,16 +1643,18 @@ export class Tensor {
     return as_method(this, ops.clamp_, args) as this;
   }
   /** Fills with zeros in place (FillBackward2) and returns this tensor. */
-  zero_(): this {
+  zero_(no_args?: never): this {
+    if (no_args !== undefined) no_arguments('Tensor.zero_', no_args);
     return ops.fill_(this, 0);
   }
-  /** Method form of {@link ops.fill_}. */
-  fill_(value: Scalar | Tensor): this {
-    return ops.fill_(this, value);
+  /** Method form of {@link ops.fill_}: `x.fill_(value)` or `x.fill_({ value })`. */
+  fill_(...args: PyArgs<[value: Scalar | Tensor], { value?: Scalar | Tensor }>): this {
+    const v = args.length === 1 && (typeof args[0] === 'number' || typeof args[0] === 'boolean' || args[0] instanceof Tensor) ? args[0] : FILL_METHOD.parse([this, ...args], { method: true }).value;
+    return ops.fill_(this, v);
   }
-  /** Method form of {@link ops.copy_}. */
-  copy_(src: Tensor): this {
-    return ops.copy_(this, src);
+  /** Method form of {@link ops.copy_}: `x.copy_(src)`, `x.copy_(src, non_blocking)` or `{ other, non_blocking }` (non_blocking changes nothing on the CPU). */
+  copy_(...args: PyArgs<[other: Tensor, non_blocking: boolean], { other?: Tensor; non_blocking?: boolean }>): this {
+    return ops.copy_(this, args.length === 1 && args[0] instanceof Tensor ? args[0] : COPY_METHOD.parse([this, ...args], { method: true }).other);
   }
   /** Method form of {@link ops.uniform_}: `x.uniform_(from, to, { generator })`. */
   uniform_(...args: PyArgs<[from: number, to: number], { generator?: Generator | null } & { from?: number; to?: number }>): this {
@@ -1585,9 +1701,11 @@ export class Tensor {
  * torch.is_tensor(torch.zeros(1)); // true
  * torch.is_tensor([1, 2]); // false
  */
-export function is_tensor(value: unknown): value is Tensor {
-  return value instanceof Tensor;
+export function is_tensor(obj: unknown, no_args?: never): obj is Tensor {
+  if (no_args !== undefined || is_plain_object(obj)) return IS_TENSOR.parse([obj, no_args]).obj instanceof Tensor;
+  return obj instanceof Tensor;
 }
+const IS_TENSOR = signature<{ obj: unknown }>('is_tensor(Any obj)');
 
 const IS_INFERENCE = signature<{ input: Tensor }>('is_inference(Tensor input)');
 

@@ -289,6 +289,20 @@ export const OP_CASES: Record<string, OpCase> = {
     fn: (x) => [x!.floor().add(x!), torch.ceil(x!).mul(x!), x!.round().add(x!), torch.round(x!, { decimals: 1 }).add(x!), x!.trunc().mul(x!)],
   },
   clamp_min_max: { ops: ['clamp_min', 'clamp_max'], inputs: () => [away_from(leaf([3, 4]), [0, 0.5])], fn: (x) => [x!.clamp_min(0), torch.clamp_max(x!, 0.5), x!.clamp_min(0.5).clamp_max(0)] },
+  views_by_other_names: {
+    ops: ['unflatten', 'broadcast_to', 'swapaxes', 'swapdims', 'fliplr', 'flipud', 'tile'],
+    inputs: () => [leaf([2, 6])],
+    fn: (x) => [
+      x!.unflatten(1, [3, -1]), torch.unflatten(x!, 1, [2, 3]), torch.broadcast_to(x!.narrow(0, 0, 1), [3, 6]), x!.broadcast_to([2, 2, 6]),
+      torch.swapaxes(x!, 0, 1), x!.swapdims(0, 1), torch.fliplr(x!), torch.flipud(x!), torch.tile(x!, [2]), x!.tile(2, 1, 1),
+    ],
+  },
+  joins: {
+    ops: ['concat', 'concatenate', 'hstack', 'vstack', 'dstack'],
+    inputs: () => [leaf([2, 3]), leaf([3])],
+    fn: (x, v) => [torch.concat([x!, x!], 1), torch.concatenate([x!, v!.unsqueeze(0)]), torch.hstack([v!, v!]), torch.hstack([x!, x!]), torch.vstack([x!, v!]), torch.dstack([x!, x!])],
+  },
+  masked_fill_: { ops: ['masked_fill_'], inputs: () => [leaf([3, 4]), leaf([])], fn: (a, v) => [copy(a!).masked_fill_(a!.detach().lt(0), 0.5), copy(a!).masked_fill_(a!.detach().gt(0), v!)] },
   repeat_broadcast: {
     ops: ['repeat', 'broadcast_tensors'],
     inputs: () => [leaf([2, 3]), leaf([3, 1])],
@@ -693,7 +707,10 @@ reason('initialisers: in-place random fills that are not recorded', 'uniform_ no
 reason('samplers: outputs are new leaves (torch.normal with a mean or std that requires grad records no NormalBackward here)', 'bernoulli normal randint_like');
 reason('sampling plumbing (the samplers and dropout built on them have rows or reasons)', 'fill_inplace dropout_noise');
 reason('in-place renormalisation of embedding rows under no_grad, as PyTorch (not recorded)', 'embedding_renorm_');
-reason('a bool answer, which carries no gradient', 'equal allclose all any isclose');
+reason('a bool answer, which carries no gradient', 'equal allclose all any isclose is_nonzero');
+reason('shape arithmetic and tensor facts, not ops', 'broadcast_shapes numel ndimension');
+reason('uint8 results, which carry no gradient', 'byte');
+reason('plumbing of ops that have rows (squeeze, split)', 'squeeze_dims split_by');
 reason('an argument check, not an op', 'embedding_padding_idx');
 reason('graph and storage plumbing, not math: no node is recorded', 'detach detach_ set_ requires_grad_ retain_grad register_hook register_post_accumulate_grad_hook tolist item numpy data_array dim numel size stride storage_offset is_contiguous is_floating_point nelement element_size');
 

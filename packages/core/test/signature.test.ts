@@ -150,3 +150,25 @@ describe('overloads', () => {
   });
 });
 
+
+describe('overloads: the one plausible overload', () => {
+  const SQ = torch.overloads<{ input: torch.Tensor } | { input: torch.Tensor; dim: number } | { input: torch.Tensor; dim: number[] }>(
+    'squeeze(Tensor input)', 'squeeze(Tensor input, int dim)', 'squeeze(Tensor input, int[] dim)');
+  const y = torch.zeros([2, 1]);
+
+  it('picks the first signature that reads the call, by the kinds given', () => {
+    expect(SQ.parse([y])).toEqual({ index: 0, values: { input: y } });
+    expect(SQ.parse([y, 1])).toEqual({ index: 1, values: { input: y, dim: 1 } });
+    expect(SQ.parse([y, { dim: [0, 1] }])).toEqual({ index: 2, values: { input: y, dim: [0, 1] } });
+  });
+
+  it("raises the one plausible overload's own error (arity and keyword names fit), else PyTorch's invalid-combination error", () => {
+    const VIEW = torch.overloads<{ size: number[] } | { dtype: string }>('view(Tensor input, int... size)', 'view(Tensor input, ScalarType dtype)');
+    expect(() => SQ.parse([y, 1, { bogus: 1 }])).toThrow(/^squeeze\(\) received an invalid combination of arguments - got \(Tensor, int, bogus=int\), but expected one of:\n \* \(Tensor input\)\n \* \(Tensor input, int dim\)\n/);
+    expect(() => SQ.parse(['a'])).toThrow(new TypeError("squeeze(): argument 'input' (position 1) must be Tensor, not str"));
+    expect(() => VIEW.parse([y, 'a'], { method: true })).toThrow(/^view\(\) received an invalid combination of arguments - got \(str\)/);
+    expect(() => VIEW.parse([y, 3, 'a'], { method: true })).toThrow(new TypeError("view(): argument 'size' must be tuple of ints, but found element of type str at pos 2"));
+    const T2 = torch.overloads<{ a: number } | { a: number; b: number }>('f(int a)', 'f(int a, int b)');
+    expect(() => T2.parse([1, 'x'])).toThrow(new TypeError("f(): argument 'b' (position 2) must be int, not str"));
+  });
+});

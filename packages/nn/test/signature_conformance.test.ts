@@ -43,7 +43,8 @@ function decode(v: Encoded): unknown {
   if ('$t' in v) {
     const data = v.$t.map(num);
     const dtype = v.dtype as torch.DType;
-    return torch.tensor(dtype === 'bool' ? data.map((x) => x !== 0) : data, { dtype }).reshape(v.shape);
+    // cloned: a reshape of the flat data is a view, and PyTorch's arguments are not (detach_ & co tell)
+    return torch.tensor(dtype === 'bool' ? data.map((x) => x !== 0) : data, { dtype }).reshape(v.shape).clone();
   }
   if ('$dtype' in v) return torch.dtype_object(v.$dtype as torch.DType);
   if ('$device' in v) return torch.device(v.$device);

@@ -201,8 +201,9 @@ export const TENSOR_OPS: Record<string, Converter> = {
   'aten::unsqueeze': (b, c) => void b.emit(c.y, 'Unsqueeze', [b.name(c.x), b.i64([norm_dim(c.args[1] as number, c.x.type!.shape.length + 1)])]),
   'aten::squeeze': (b, c) => {
     const shape = c.x.type!.shape;
-    const d = c.args[1] as number | null | undefined;
-    const axes = d === null || d === undefined ? shape.flatMap((s, i) => (s === 1 ? [i] : [])) : [norm_dim(d, shape.length)].filter((i) => shape[i] === 1);
+    const d = c.args[1] as number | readonly number[] | null | undefined;
+    const dims = typeof d === 'number' ? [d] : d;
+    const axes = dims === null || dims === undefined ? shape.flatMap((s, i) => (s === 1 ? [i] : [])) : dims.map((i) => norm_dim(i, shape.length)).filter((i) => shape[i] === 1);
     if (axes.length === 0) identity(b, c);
     else b.emit(c.y, 'Squeeze', [b.name(c.x), b.i64(axes)]);
   },

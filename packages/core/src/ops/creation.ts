@@ -6,7 +6,7 @@ import { default_generator, type Generator } from '../random.js';
 import { normal_fill, random_from_to_fill, uniform_fill } from './distributions.js';
 import { Storage, Tensor, type NestedArray } from '../tensor.js';
 import { check_device, type DeviceLike } from '../device.js';
-import { class_name, py_type_name, signature, type PyArgs, type Signature } from '../signature.js';
+import { class_name, overloads, py_type_name, signature, type PyArgs, type Signature } from '../signature.js';
 import { note_exposed } from '../kernels/write_stamps.js';
 
 /** Keyword options of the creation functions: `dtype` (default float32) and `requires_grad`. */
@@ -131,8 +131,9 @@ const TENSOR = signature<{ data: unknown } & Made>(`tensor(Any data, ${FACTORY})
  * torch.tensor([[1, 2], [3, 4]], { requires_grad: true });
  * torch.tensor([3], { dtype: torch.int64 });
  */
-export function tensor(data: NestedArray | TypedArray | Tensor, options: CreateOptions = {}): Tensor {
-  const o = TENSOR.parse([data, options]);
+export function tensor(...args: PyArgs<[data: NestedArray | TypedArray | Tensor], CreateOptions & { data?: NestedArray | TypedArray | Tensor }>): Tensor {
+  const o = TENSOR.parse(args);
+  const data = o.data as NestedArray | TypedArray | Tensor;
   if (data instanceof Tensor) {
     const dtype = o.dtype ?? data._dtype;
     const t = new Tensor(new Storage(convert(data._contiguous_data(), dtype)), data._shape, dtype);
@@ -212,9 +213,9 @@ const FULL = signature<{ size: number[]; fill_value: number | boolean } & Made>(
  * @example
  * torch.full([2, 3], 7, { dtype: torch.int64 });
  */
-export function full(size: readonly number[], fill_value: number | boolean, options: CreateOptions = {}): Tensor {
-  if (tracing) return trace_op('aten::full', full, [size, fill_value, options]);
-  const a = FULL.parse([size, fill_value, options]);
+export function full(...args: PyArgs<[size: readonly number[], fill_value: number | boolean], CreateOptions & { size?: readonly number[]; fill_value?: number | boolean }>): Tensor {
+  if (tracing) return trace_op('aten::full', full, args);
+  const a = FULL.parse(args);
   const dtype = a.dtype ?? (typeof a.fill_value === 'boolean' ? 'bool' : default_dtype_name());
   check_sizes(a.size);
   return finish(filled(a.size, cast_scalar(a.fill_value, dtype), dtype), a);
@@ -298,7 +299,8 @@ function fill_range(arr: TypedArray, dtype: DType, base: (i: number) => number, 
   for (; i < n; i++) arr[i] = base(i);
 }
 
-const ARANGE = signature<{ start: number | null; end: number | null; step: number } & Made>(`arange(Scalar? start=None, Scalar? end=None, Scalar step=1, ${FACTORY})`);
+type Range = { start?: number; end: number; step?: number } & Made;
+const ARANGE = overloads<Range>(`arange(Scalar end, ${FACTORY})`, `arange(Scalar start, Scalar end, ${FACTORY})`, `arange(Scalar start, Scalar end, Scalar step=1, ${FACTORY})`);
 
 /**
  * `torch.arange(end)`, `torch.arange(start, end, step)`; integer arguments give int64 like PyTorch. Values are
@@ -309,10 +311,9 @@ const ARANGE = signature<{ start: number | null; end: number | null; step: numbe
  */
 export function arange(...args: PyArgs<[start: number, end: number, step: number], CreateOptions & { start?: number; end?: number; step?: number }>): Tensor {
   if (tracing) return trace_op('aten::arange', arange, args, ARANGE);
-  const a = ARANGE.parse(args);
-  if (a.start === null && a.end === null) throw new TypeError('arange() missing 1 required positional argument: "end"');
-  const [lo, hi] = a.end === null ? [0, a.start!] : [a.start ?? 0, a.end];
-  const step = a.step;
+  const a = ARANGE.parse(args).values;
+  const [lo, hi] = [a.start ?? 0, a.end];
+  const step = a.step ?? 1;
   if (step === 0 || Number.isNaN(step)) throw new Error('step must be nonzero');
   const py_num = (v: number): string => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v));
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`unsupported range: ${py_num(lo)} -> ${py_num(hi)}`);
@@ -457,8 +458,9 @@ export function randn(...args: SizeArgs<RandomOptions>): Tensor {
   return random_fill(parse_size(RANDN, args), 'normal');
 }
 
-const RANDINT = signature<{ low: number; high: number | number[]; size: number[] | null; generator: Generator | null } & Made>(
-  `randint(int low, int|int[] high, int[]? size=None, *, Any generator=None, ScalarType? dtype=None, Device? device=None, bool requires_grad=False)`);
+type RandintMade = { low?: number; high: number; size: number[]; generator: Generator | null } & Made;
+const RANDINT = overloads<RandintMade>(
+  `randint(int high, int[] size, *, Any generator=None, ${FACTORY.slice(3)})`, `randint(int low, int high, int[] size, *, Any generator=None, ${FACTORY.slice(3)})`);
 
 /**
  * `torch.randint(high, size)` or `torch.randint(low, high, size)` (int64 by default).
@@ -466,18 +468,18 @@ const RANDINT = signature<{ low: number; high: number | number[]; size: number[]
  * @example
  * torch.randint(0, 10, [3]); torch.randint(10, [3]);
  */
-export function randint(...args: [high: number, size: readonly number[], options?: RandomOptions] | [low: number, high: number, size: readonly number[], options?: RandomOptions]): Tensor {
+export function randint(
+  ...args: [high: number, size: readonly number[], options?: RandomOptions] | [low: number, high: number, size: readonly number[], options?: RandomOptions] | [options: RandomOptions & { low?: number; high: number; size: readonly number[] }]
+): Tensor {
   if (tracing) return trace_op('aten::randint', randint, args, RANDINT);
-  const a = RANDINT.parse(args);
-  let [low, high, size] = [a.low, a.high, a.size];
-  if (Array.isArray(high)) [low, high, size] = [0, low, high];
-  if (size === null) throw new TypeError('randint() missing 1 required positional argument: "size"');
+  const a = RANDINT.parse(args).values;
+  const [low, high, size] = [a.low ?? 0, a.high, a.size];
   check_sizes(size);
   if (high <= low) throw new Error(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const g = a.generator ?? default_generator;
   const t = filled(size, 0, a.dtype ?? 'int64');
   const d = t._storage.data;
-  random_from_to_fill(d, t._dtype, low, high as number, g);
+  random_from_to_fill(d, t._dtype, low, high, g);
   return finish(t, a);
 }
 
@@ -489,8 +491,8 @@ const RANDPERM = signature<{ n: number; generator: Generator | null } & Made>(`r
  * @example
  * torch.randperm(4); // e.g. [2, 0, 3, 1]
  */
-export function randperm(n: number, options: RandomOptions = {}): Tensor {
-  const a = RANDPERM.parse([n, options]);
+export function randperm(...args: PyArgs<[n: number], RandomOptions & { n?: number }>): Tensor {
+  const a = RANDPERM.parse(args);
   check_sizes([a.n]);
   const g = a.generator ?? default_generator;
   const t = filled([a.n], 0, a.dtype ?? 'int64');
@@ -515,6 +517,9 @@ const FULL_LIKE = signature<LikeMade & { fill_value: number | boolean }>(`full_l
 const RAND_LIKE = like('rand_like');
 const RANDN_LIKE = like('randn_like');
 
+/** The arguments of the `*_like` factories: `(input, options)` or `({ input, ...options })`. */
+type LikeArgs<O> = PyArgs<[input: Tensor], O & { input?: Tensor }>;
+
 function make_like(a: LikeMade, value: number): Tensor {
   return finish(filled(a.input._shape, value, a.dtype ?? a.input._dtype), a);
 }
@@ -524,29 +529,29 @@ function make_like(a: LikeMade, value: number): Tensor {
  * @example
  * torch.zeros_like(torch.ones(2, 3)).shape; // [2, 3]
  */
-export const zeros_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(ZEROS_LIKE.parse([input, options]), 0);
+export const zeros_like = (...args: LikeArgs<CreateOptions>): Tensor => make_like(ZEROS_LIKE.parse(args), 0);
 /**
  * Ones shaped (and typed, unless `dtype` says otherwise) like `input`.
  *
  * @example
  * torch.ones_like(torch.tensor([5, 6])); // [1, 1]
  */
-export const ones_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(ONES_LIKE.parse([input, options]), 1);
+export const ones_like = (...args: LikeArgs<CreateOptions>): Tensor => make_like(ONES_LIKE.parse(args), 1);
 /**
  * An uninitialised (here zero-filled) tensor shaped and typed like `input`.
  *
  * @example
  * torch.empty_like(x).copy_(x);
  */
-export const empty_like = (input: Tensor, options: CreateOptions = {}): Tensor => make_like(EMPTY_LIKE.parse([input, options]), 0);
+export const empty_like = (...args: LikeArgs<CreateOptions>): Tensor => make_like(EMPTY_LIKE.parse(args), 0);
 /**
  * `fill_value` everywhere, shaped and typed like `input`.
  *
  * @example
  * torch.full_like(torch.zeros(2), 7); // [7, 7]
  */
-export const full_like = (input: Tensor, fill_value: number, options: CreateOptions = {}): Tensor => {
-  const a = FULL_LIKE.parse([input, fill_value, options]);
+export const full_like = (...args: PyArgs<[input: Tensor, fill_value: number | boolean], CreateOptions & { input?: Tensor; fill_value?: number | boolean }>): Tensor => {
+  const a = FULL_LIKE.parse(args);
   return make_like(a, Number(a.fill_value));
 };
 /**
@@ -555,8 +560,8 @@ export const full_like = (input: Tensor, fill_value: number, options: CreateOpti
  * @example
  * torch.rand_like(torch.zeros(2, 2)).shape; // [2, 2]
  */
-export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
-  const a = RAND_LIKE.parse([input, options]);
+export const rand_like = (...args: LikeArgs<RandomOptions>): Tensor => {
+  const a = RAND_LIKE.parse(args);
   return random_fill({ ...a, size: a.input._shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, 'uniform');
 };
 /**
@@ -565,7 +570,7 @@ export const rand_like = (input: Tensor, options: RandomOptions = {}): Tensor =>
  * @example
  * torch.randn_like(torch.zeros(2, 2)).shape; // [2, 2]
  */
-export const randn_like = (input: Tensor, options: RandomOptions = {}): Tensor => {
-  const a = RANDN_LIKE.parse([input, options]);
+export const randn_like = (...args: LikeArgs<RandomOptions>): Tensor => {
+  const a = RANDN_LIKE.parse(args);
   return random_fill({ ...a, size: a.input._shape, dtype: a.dtype ?? a.input._dtype, generator: a.generator ?? null }, 'normal');
 };

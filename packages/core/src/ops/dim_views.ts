@@ -5,8 +5,8 @@ import { contiguous_strides, movedim_order, normalize_dim } from '../shape.js';
 import { kernels } from '../kernels/backend.js';
 import { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
-import { as_view, geometry, permute, clone, reshape, unsqueeze, type Geometry } from './view.js';
-import { signature, type PyArgs } from '../signature.js';
+import { as_view, cat, geometry, permute, clone, reshape, unsqueeze, type Geometry } from './view.js';
+import { is_plain_object, signature, type PyArgs, type Signature } from '../signature.js';
 
 /** The geometry of the `offset` diagonal of dims `d1`, `d2` of `g`: both removed, the diagonal appended last. */
 function diagonal_geometry(g: Geometry, offset: number, d1: number, d2: number): Geometry {
@@ -165,16 +165,16 @@ export function moveaxis(...args: MovedimArgs): Tensor {
 }
 
 /** The tensors of an atleast_Nd call: one Tensor, several, or one array of them (then the result is an array). */
-function atleast(name: string, args: readonly unknown[], lift: (t: Tensor) => Tensor): Tensor | Tensor[] {
-  const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-  list.forEach((t) => {
-    if (!(t instanceof Tensor)) {
-      throw new TypeError(`${name}() received an invalid combination of arguments - got (${list.map((v) => (v instanceof Tensor ? 'Tensor' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v)).join(', ')}), but expected one of:`);
-    }
-  });
-  const out = (list as Tensor[]).map(lift);
-  return args.length === 1 && !Array.isArray(args[0]) ? out[0]! : out;
+function atleast(sig: Signature<{ tensors: Tensor[] }>, args: readonly unknown[], lift: (t: Tensor) => Tensor): Tensor | Tensor[] {
+  const out = sig.parse(args).tensors.map(lift);
+  return args[0] instanceof Tensor && (args.length === 1 || (args.length === 2 && is_plain_object(args[1]))) ? out[0]! : out;
 }
+const lift_1d = (t: Tensor): Tensor => (t.ndim === 0 ? reshape(t, [1]) : t);
+const lift_2d = (t: Tensor): Tensor => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t);
+const lift_3d = (t: Tensor): Tensor => (t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? unsqueeze(unsqueeze(t, 0), -1) : t.ndim === 2 ? unsqueeze(t, -1) : t);
+const ATLEAST_1D = signature<{ tensors: Tensor[] }>('atleast_1d(Tensor... tensors)');
+const ATLEAST_2D = signature<{ tensors: Tensor[] }>('atleast_2d(Tensor... tensors)');
+const ATLEAST_3D = signature<{ tensors: Tensor[] }>('atleast_3d(Tensor... tensors)');
 
 /**
  * Each input with at least one dim: a 0-d tensor becomes shape [1] (a view), others come back as they are
@@ -185,7 +185,7 @@ function atleast(name: string, args: readonly unknown[], lift: (t: Tensor) => Te
  */
 export function atleast_1d(...tensors: Tensor[] | [Tensor[]]): Tensor | Tensor[] {
   if (tracing) return trace_op('aten::atleast_1d', atleast_1d, tensors) as Tensor | Tensor[];
-  return atleast('atleast_1d', tensors, (t) => (t.ndim === 0 ? reshape(t, [1]) : t));
+  return atleast(ATLEAST_1D, tensors, lift_1d);
 }
 
 /**
@@ -196,7 +196,7 @@ export function atleast_1d(...tensors: Tensor[] | [Tensor[]]): Tensor | Tensor[]
  */
 export function atleast_2d(...tensors: Tensor[] | [Tensor[]]): Tensor | Tensor[] {
   if (tracing) return trace_op('aten::atleast_2d', atleast_2d, tensors) as Tensor | Tensor[];
-  return atleast('atleast_2d', tensors, (t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t));
+  return atleast(ATLEAST_2D, tensors, lift_2d);
 }
 
 /**
@@ -208,7 +208,44 @@ export function atleast_2d(...tensors: Tensor[] | [Tensor[]]): Tensor | Tensor[]
  */
 export function atleast_3d(...tensors: Tensor[] | [Tensor[]]): Tensor | Tensor[] {
   if (tracing) return trace_op('aten::atleast_3d', atleast_3d, tensors) as Tensor | Tensor[];
-  return atleast('atleast_3d', tensors, (t) =>
-    t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? unsqueeze(unsqueeze(t, 0), -1) : t.ndim === 2 ? unsqueeze(t, -1) : t,
-  );
+  return atleast(ATLEAST_3D, tensors, lift_3d);
+}
+
+const HSTACK = signature<{ tensors: Tensor[] }>('hstack(Tensor[] tensors)');
+const VSTACK = signature<{ tensors: Tensor[] }>('vstack(Tensor[] tensors)');
+const DSTACK = signature<{ tensors: Tensor[] }>('dstack(Tensor[] tensors)');
+
+/** The tensors lifted by `lift` and joined along `dim` (the stacks' common shape; CatBackward0). */
+function stacked(name: string, tensors: readonly Tensor[], lift: (t: Tensor) => Tensor, dim: (first: Tensor) => number): Tensor {
+  if (tensors.length === 0) throw new Error(`${name} expects a non-empty TensorList`);
+  const parts = tensors.map(lift);
+  return cat(parts, dim(parts[0]!));
+}
+
+/**
+ * Joins tensors column-wise: along dim 0 for 1-d tensors, dim 1 otherwise (0-d ones count as 1-d; CatBackward0).
+ *
+ * @example
+ * torch.hstack([torch.tensor([1, 2]), torch.tensor([3])]); // [1, 2, 3]
+ */
+export function hstack(...args: PyArgs<[tensors: readonly Tensor[]], { tensors?: readonly Tensor[] }>): Tensor {
+  return stacked('hstack', HSTACK.parse(args).tensors, lift_1d, (t) => (t.ndim === 1 ? 0 : 1));
+}
+/**
+ * Joins tensors row-wise, along dim 0 after lifting each to at least 2-d (CatBackward0).
+ *
+ * @example
+ * torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])]); // [[1, 2], [3, 4]]
+ */
+export function vstack(...args: PyArgs<[tensors: readonly Tensor[]], { tensors?: readonly Tensor[] }>): Tensor {
+  return stacked('vstack', VSTACK.parse(args).tensors, lift_2d, () => 0);
+}
+/**
+ * Joins tensors depth-wise, along dim 2 after lifting each to at least 3-d (CatBackward0).
+ *
+ * @example
+ * torch.dstack([torch.tensor([1, 2]), torch.tensor([3, 4])]).shape; // [1, 2, 2]
+ */
+export function dstack(...args: PyArgs<[tensors: readonly Tensor[]], { tensors?: readonly Tensor[] }>): Tensor {
+  return stacked('dstack', DSTACK.parse(args).tensors, lift_3d, () => 2);
 }

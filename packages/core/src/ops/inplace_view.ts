@@ -44,6 +44,7 @@ export function t_<T extends Tensor>(self: T): T {
 
 const TRANSPOSE_ = signature<{ self: Tensor; dim0: number; dim1: number }>('transpose_(Tensor self, int dim0, int dim1)');
 const SWAPDIMS_ = signature<{ self: Tensor; dim0: number; dim1: number }>('swapdims_(Tensor self, int dim0, int dim1)');
+const SWAPAXES_ = signature<{ self: Tensor; axis0: number; axis1: number }>('swapaxes_(Tensor self, int axis0, int axis1)');
 /** Keyword options of `x.transpose_(dim0, dim1)`. */
 export interface TransposeDims {
   /** The first dim swapped. */
@@ -57,6 +58,14 @@ export type TransposeInplaceArgs = PyArgs<[dim0: number, dim1: number], Transpos
 function swap_(self: Tensor, a: { dim0: number; dim1: number }): Tensor {
   return inplace_view(self, 'TransposeBackward1', (x) => transpose(x, a.dim0, a.dim1), (g) => transpose(g, a.dim0, a.dim1));
 }
+
+/** The arguments of `x.swapaxes_(axis0, axis1)`, NumPy's names. */
+export type SwapaxesInplaceArgs = PyArgs<[axis0: number, axis1: number], {
+  /** One of the dims swapped (negative counts from the end). */
+  axis0?: number;
+  /** The other dim. */
+  axis1?: number;
+}>;
 
 /**
  * Swaps two dims in place (TransposeBackward1).
@@ -78,6 +87,18 @@ export function transpose_<T extends Tensor>(self: T, ...args: TransposeInplaceA
 export function swapdims_<T extends Tensor>(self: T, ...args: TransposeInplaceArgs): T {
   if (tracing) return trace_op('aten::swapdims_', swapdims_, [self, ...args]) as T;
   return swap_(self, SWAPDIMS_.parse([self, ...args])) as T;
+}
+
+/**
+ * `transpose_` under NumPy's other name and argument names (PyTorch's `swapaxes_(axis0, axis1)`; TransposeBackward1).
+ *
+ * @example
+ * const y = x.clone(); y.swapaxes_(0, 1);
+ */
+export function swapaxes_<T extends Tensor>(self: T, ...args: SwapaxesInplaceArgs): T {
+  if (tracing) return trace_op('aten::swapaxes_', swapaxes_, [self, ...args]) as T;
+  const { axis0, axis1 } = SWAPAXES_.parse([self, ...args]);
+  return swap_(self, { dim0: axis0, dim1: axis1 }) as T;
 }
 
 const UNSQUEEZE_ = signature<{ self: Tensor; dim: number }>('unsqueeze_(Tensor self, int dim)');
@@ -105,5 +126,5 @@ export function squeeze_<T extends Tensor>(self: T, ...args: PyArgs<[dim: number
   if (tracing) return trace_op('aten::squeeze_', squeeze_, [self, ...args]) as T;
   const { dim } = SQUEEZE_.parse([self, ...args]);
   const old = [...self._shape];
-  return inplace_view(self, dim === null ? 'SqueezeBackward2' : 'SqueezeBackward3', (x) => squeeze(x, dim), (g) => reshape(g, old));
+  return inplace_view(self, dim === null ? 'SqueezeBackward2' : 'SqueezeBackward3', (x) => (dim === null ? squeeze(x) : squeeze(x, dim)), (g) => reshape(g, old));
 }

@@ -11,7 +11,7 @@ import { Tensor } from '../tensor.js';
 import { add, mul, type Scalar } from './arithmetic.js';
 import { empty, record } from './record.js';
 import { sum_to } from './reduce.js';
-import { contiguous, expand, reshape, squeeze, t, transpose, unsafe_view, unsqueeze, view, flatten } from './view.js';
+import { contiguous, expand, reshape, squeeze, squeeze_dims, t, transpose, unsafe_view, unsqueeze, view, flatten } from './view.js';
 
 interface Operand {
   data: FloatArray;
@@ -287,7 +287,7 @@ function matmul2(a: Tensor, b: Tensor): Tensor {
   if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   if (da === 1 && db === 1) return dot(a, b);
   if (da === 2 && db === 1) return mv(a, b);
-  if (da === 1 && db === 2) return squeeze(mm(unsqueeze(a, 0), b), 0, 'SqueezeBackward3');
+  if (da === 1 && db === 2) return squeeze_dims(mm(unsqueeze(a, 0), b), [0], 'SqueezeBackward3');
   if (da === 2 && db === 2) return mm(a, b);
   if (da === 3 && db === 3 && a._shape[0] !== b._shape[0]) {
     // a batch of one that needs a gradient is squeezed rather than expanded, so its gradient is not a batch summed later

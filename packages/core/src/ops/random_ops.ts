@@ -6,7 +6,7 @@ import { default_generator, type Generator } from '../random.js';
 import { broadcast_shapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { no_grad } from '../autograd/grad_mode.js';
-import { signature, type PyArgs } from '../signature.js';
+import { overloads, signature, type PyArgs } from '../signature.js';
 import { check_device, type DeviceLike } from '../device.js';
 import {
   bernoulli_scalar_fill, bernoulli_tensor_fill, cauchy_fill, exponential_fill, geometric_fill, log_normal_fill, normal_fill,
@@ -199,8 +199,10 @@ export function bernoulli(...args: PyArgs<[input: Tensor, p: number | null], Gen
   return bernoulli_tensor_into(out, input.detach(), g);
 }
 
-const RANDINT_LIKE = signature<{ input: Tensor; low: number; high: number | null; generator: Generator | null; dtype: DType | null; device: DeviceLike | null; requires_grad: boolean }>(
-  'randint_like(Tensor input, int low=0, int? high=None, *, Generator? generator=None, ScalarType? dtype=None, Device? device=None, bool requires_grad=False, str? memory_format=None)');
+type RandintLikeMade = { input: Tensor; low?: number; high: number; generator: Generator | null; dtype: DType | null; device: DeviceLike | null; requires_grad: boolean };
+const RANDINT_LIKE_OPTIONS = '*, Generator? generator=None, ScalarType? dtype=None, Device? device=None, bool requires_grad=False, str? memory_format=None';
+const RANDINT_LIKE = overloads<RandintLikeMade>(
+  `randint_like(Tensor input, int high, ${RANDINT_LIKE_OPTIONS})`, `randint_like(Tensor input, int low, int high, ${RANDINT_LIKE_OPTIONS})`);
 /**
  * Integers uniform on `[low, high)` (or `[0, high)` given one bound), shaped and typed like `input`.
  *
@@ -208,10 +210,9 @@ const RANDINT_LIKE = signature<{ input: Tensor; low: number; high: number | null
  * torch.randint_like(torch.zeros(3), 10);
  */
 export function randint_like(...args: PyArgs<[input: Tensor, low: number, high: number | null], Gen & { input?: Tensor; low?: number; high?: number | null; dtype?: DType | null; requires_grad?: boolean }>): Tensor {
-  const a = RANDINT_LIKE.parse(args);
+  const a = RANDINT_LIKE.parse(args).values;
   check_device(a.device);
-  let [low, high] = [a.low, a.high];
-  if (high === null) [low, high] = [0, low];
+  const [low, high] = [a.low ?? 0, a.high];
   const out = Tensor.empty(a.input._shape, a.dtype ?? a.input._dtype);
   random_(out, low, high, { generator: gen(a.generator) });
   if (a.requires_grad) out.requires_grad_(true);

@@ -43,6 +43,31 @@ export function flip(...args: PyArgs<[input: Tensor, dims: number | number[]], {
   return flip_dims(a.input, normalize_dims(a.dims, a.input.ndim));
 }
 
+const FLIPLR = signature<{ input: Tensor }>('fliplr(Tensor input)');
+const FLIPUD = signature<{ input: Tensor }>('flipud(Tensor input)');
+/**
+ * The columns in reverse order (dim 1; FlipBackward0). The input must be at least 2-d.
+ *
+ * @example
+ * torch.fliplr(torch.tensor([[1, 2], [3, 4]])); // [[2, 1], [4, 3]]
+ */
+export function fliplr(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  const { input } = FLIPLR.parse(args);
+  if (input.ndim < 2) throw new Error('Input must be >= 2-d.');
+  return flip(input, [1]);
+}
+/**
+ * The rows in reverse order (dim 0; FlipBackward0). The input must be at least 1-d.
+ *
+ * @example
+ * torch.flipud(torch.tensor([[1, 2], [3, 4]])); // [[3, 4], [1, 2]]
+ */
+export function flipud(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  const { input } = FLIPUD.parse(args);
+  if (input.ndim < 1) throw new Error('Input must be >= 1-d.');
+  return flip(input, [0]);
+}
+
 function flip_dims(x: Tensor, dims: readonly number[]): Tensor {
   const maps = x._shape.map((s, d) => (dims.includes(d) ? Int32Array.from({ length: s }, (_, c) => s - 1 - c) : null));
   const out = remap_dims(x, maps);

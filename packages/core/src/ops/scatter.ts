@@ -78,6 +78,7 @@ interface ScatterParsed {
 }
 const SCATTER = signature<ScatterParsed>('scatter(Tensor input, int dim, Tensor index, Tensor|Scalar src, *, str? reduce=None)');
 const SCATTER_ADD = signature<{ input: Tensor; dim: number; index: Tensor; src: Tensor }>('scatter_add(Tensor input, int dim, Tensor index, Tensor src)');
+const SCATTER_ADD_ = SCATTER_ADD.renamed('scatter_add_');
 /** Keyword arguments of `scatter` / `scatter_`. */
 export interface ScatterOptions {
   /** The dim written along. */
@@ -231,7 +232,7 @@ export function scatter_add(...args: ScatterAddArgs): Tensor {
  */
 export function scatter_add_<T extends Tensor>(self: T, ...args: ScatterAddMethodArgs): T {
   if (tracing) return trace_op('aten::scatter_add_', scatter_add_, [self, ...args]) as T;
-  const a = SCATTER_ADD.parse([self, ...args] as unknown as ScatterAddArgs);
+  const a = SCATTER_ADD_.parse([self, ...args] as unknown as ScatterAddArgs);
   check_scatter('scatter_add', self, normalize_dim(a.dim, self.ndim), a.index, a.src);
   return apply_inplace(self, [a.src], false, (alias) => scatter_add_parsed(alias, a.dim, a.index, a.src));
 }
@@ -321,6 +322,7 @@ function write_rows(x: Tensor, d: number, idx: ArrayLike<number>, src: Tensor | 
 
 interface IndexSourceArgs { input: Tensor; dim: number; index: Tensor; source: Tensor; alpha: number }
 const INDEX_ADD = signature<IndexSourceArgs>('index_add(Tensor input, int dim, Tensor index, Tensor source, *, Scalar alpha=1)');
+const INDEX_ADD_ = INDEX_ADD.renamed('index_add_');
 const INDEX_COPY = signature<IndexSourceArgs>('index_copy(Tensor input, int dim, Tensor index, Tensor source)');
 /** Keyword arguments of `index_add` / `index_copy`. */
 export interface IndexSourceOptions {
@@ -449,7 +451,7 @@ export function index_fill(...args: PyArgs<[input: Tensor, dim: number, index: T
  */
 export function index_add_<T extends Tensor>(self: T, ...args: IndexSourceMethodArgs): T {
   if (tracing) return trace_op('aten::index_add_', index_add_, [self, ...args]) as T;
-  const a = INDEX_ADD.parse([self, ...args] as never);
+  const a = INDEX_ADD_.parse([self, ...args] as never);
   // checked before writing, so bad input leaves self unchanged
   check_source('index_add_', self, normalize_dim(a.dim, self.ndim), index_rows('index_add_', self, normalize_dim(a.dim, self.ndim), a.index), a.source);
   return apply_inplace(self, [a.source], false, (alias) => index_add_parsed({ ...a, input: alias }));

@@ -3,16 +3,41 @@
 import { trace_op, tracing } from '../jit/tracer.js';
 import { broadcast_shapes, normalize_dim } from '../shape.js';
 import { scalar_type_name } from '../dtype.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
 import { expand, reshape } from './view.js';
 import { gather } from './indexing.js';
 import { signature, type PyArgs } from '../signature.js';
+import { masked_fill, type Scalar } from './arithmetic.js';
+import { apply_inplace } from './inplace.js';
 
 /** `x` and `mask` broadcast against each other, as flat data of their common shape. */
 function broadcast_pair(x: Tensor, mask: Tensor): { shape: number[]; xd: ArrayLike<number>; md: ArrayLike<number> } {
   const shape = broadcast_shapes(mask._shape, x._shape);
   return { shape, xd: expand(x.detach(), shape)._contiguous_data(), md: expand(mask, shape)._contiguous_data() };
+}
+
+const MASKED_FILL_ = signature<{ self: Tensor; mask: Tensor; value: Scalar | Tensor }>('masked_fill_(Tensor self, Tensor mask, Tensor|Scalar value)');
+/** The arguments of `x.masked_fill_(...)` (and `x.masked_fill(...)`). */
+export type MaskedFillMethodArgs = PyArgs<[mask: Tensor, value: Scalar | Tensor], {
+  /** Where to write: a bool tensor broadcastable to the tensor's shape. */
+  mask?: Tensor;
+  /** The number written, or a 0-dim tensor holding it. */
+  value?: Scalar | Tensor;
+}>;
+
+/**
+ * Writes `value` into `self` where the bool `mask` (broadcast to `self`'s shape) is true, in place
+ * (MaskedFillBackward0 on `self`).
+ *
+ * @returns `self`
+ * @example
+ * scores.masked_fill_(pad_mask, -Infinity);
+ */
+export function masked_fill_<T extends Tensor>(self: T, ...args: MaskedFillMethodArgs): T {
+  if (tracing) return trace_op('aten::masked_fill_', masked_fill_, [self, ...args]) as T;
+  const { mask, value } = MASKED_FILL_.parse([self, ...args]);
+  return apply_inplace(self, value instanceof Tensor ? [value] : [], false, (alias) => masked_fill(alias, mask, value));
 }
 
 const MASKED_SELECT = signature<{ input: Tensor; mask: Tensor }>('masked_select(Tensor input, Tensor mask)');

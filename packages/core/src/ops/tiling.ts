@@ -1,12 +1,13 @@
 // Tiling and broadcasting several tensors: repeat (RepeatBackward0: the tiles' gradients summed back) and
 // broadcast_tensors (expanded views), and is_floating_point.
 import { trace_op, tracing } from '../jit/tracer.js';
-import { broadcast_shapes, contiguous_strides } from '../shape.js';
+import { broadcast_shapes as broadcast_pair, contiguous_strides } from '../shape.js';
+import { Size } from '../size.js';
 import { Tensor } from '../tensor.js';
 import { empty, record } from './record.js';
 import { expand, reshape } from './view.js';
 import { sum } from './reduce.js';
-import { signature, type PyArgs } from '../signature.js';
+import { is_int_list, is_plain_object, signature, type PyArgs } from '../signature.js';
 
 const REPEAT = signature<{ input: Tensor; repeats: number[] }>('repeat(Tensor input, int... repeats)');
 /**
@@ -25,6 +26,24 @@ export function repeat(...args: PyArgs<[input: Tensor, ...repeats: (number | num
   const bad = shape.find((s) => s < 0);
   if (bad !== undefined) throw new Error(`Trying to create tensor with negative dimension ${bad}: [${shape.join(', ')}]`);
   return tiled(x, base, repeats);
+}
+
+const TILE = signature<{ input: Tensor; dims: number[] }>('tile(Tensor input, int[] dims)');
+/** The arguments of `x.tile(...)`: the repeats one by one, a list, or `{ dims }`. */
+export type TileMethodArgs = number[] | [readonly number[]] | [{
+  /** The repeats per dim, aligned to the last dims. */
+  dims: readonly number[];
+}];
+/**
+ * `input` tiled `dims[i]` times along each dim; fewer dims than the input has repeat its last dims (leading 1s
+ * are added), more add leading dims: NumPy's `tile`, recorded as a repeat (RepeatBackward0).
+ *
+ * @example
+ * torch.tile(torch.tensor([[1, 2]]), [2]); // [[1, 2, 1, 2]]
+ */
+export function tile(...args: PyArgs<[input: Tensor, dims: readonly number[]], { input?: Tensor; dims?: readonly number[] }>): Tensor {
+  const { input: x, dims } = TILE.parse(args);
+  return (repeat as (...a: unknown[]) => Tensor)(x, [...new Array<number>(Math.max(0, x.ndim - dims.length)).fill(1), ...dims]);
 }
 
 function tiled(x: Tensor, base: readonly number[], repeats: readonly number[]): Tensor {
@@ -53,6 +72,32 @@ function tiled(x: Tensor, base: readonly number[], repeats: readonly number[]): 
   return out;
 }
 
+const BROADCAST_SHAPES = signature<{ shapes: unknown[] }>('broadcast_shapes(Any... shapes)');
+/**
+ * The shape tensors of the given shapes would broadcast to (each shape a list of sizes, or one int), as a
+ * `torch.Size`.
+ *
+ * @example
+ * torch.broadcast_shapes([3, 1], [1, 4]); // torch.Size([3, 4])
+ */
+export function broadcast_shapes(...shapes: (number | readonly number[])[]): Size {
+  // the shapes go to the parser as one list (a lone [3, 1] is one shape, not two), keywords after it
+  const kwargs = is_plain_object(shapes[shapes.length - 1]) ? shapes.slice(-1) : [];
+  const list = BROADCAST_SHAPES.parse([shapes.slice(0, shapes.length - kwargs.length), ...kwargs]).shapes;
+  let out: number[] = [];
+  list.forEach((s, i) => {
+    const shape = typeof s === 'number' ? [s] : s;
+    if (!is_int_list(shape)) throw new Error(`Input shapes should be of type ints, a tuple of ints, or a list of ints, got ${String(s)}`);
+    try {
+      out = broadcast_pair(out, shape);
+    } catch {
+      throw new Error(`Shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg 0 and arg ${i}.`);
+    }
+  });
+  return Size.of_dims(out);
+}
+
+const BROADCAST_TENSORS = signature<{ tensors: Tensor[] }>('broadcast_tensors(Tensor... tensors)');
 /**
  * The tensors expanded to their common broadcast shape (views; ExpandBackward0 each).
  *
@@ -61,11 +106,8 @@ function tiled(x: Tensor, base: readonly number[], repeats: readonly number[]): 
  */
 export function broadcast_tensors(...tensors: (Tensor | Tensor[])[]): Tensor[] {
   if (tracing) return trace_op('aten::broadcast_tensors', broadcast_tensors, tensors);
-  const list = tensors.length === 1 && Array.isArray(tensors[0]) ? tensors[0] : (tensors as Tensor[]);
-  list.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 0, but got ${typeof t}`);
-  });
-  const shape = list.reduce<number[]>((s, t) => broadcast_shapes(s, t._shape), []);
+  const list = BROADCAST_TENSORS.parse(tensors).tensors;
+  const shape = list.reduce<number[]>((s, t) => broadcast_pair(s, t._shape), []);
   return list.map((t) => expand(t, shape));
 }
 
@@ -75,7 +117,35 @@ export function broadcast_tensors(...tensors: (Tensor | Tensor[])[]): Tensor[] {
  * @example
  * torch.is_floating_point(torch.zeros(1)); // true
  */
-export function is_floating_point(input: Tensor): boolean {
-  if (!(input instanceof Tensor)) throw new TypeError(`is_floating_point(): argument 'input' (position 1) must be Tensor, not ${typeof input}`);
-  return input.is_floating_point();
+export function is_floating_point(...args: PyArgs<[input: Tensor], { input?: Tensor }>): boolean {
+  return (args.length === 1 && args[0] instanceof Tensor ? args[0] : IS_FLOATING_POINT.parse(args).input).is_floating_point();
 }
+const IS_FLOATING_POINT = signature<{ input: Tensor }>('is_floating_point(Tensor input)');
+
+const NUMEL = signature<{ input: Tensor }>('numel(Tensor input)');
+/**
+ * The number of elements of `input` (PyTorch's `torch.numel`, as `x.numel()`).
+ *
+ * @example
+ * torch.numel(torch.zeros(2, 3)); // 6
+ */
+export function numel(...args: PyArgs<[input: Tensor], { input?: Tensor }>): number {
+  return (args.length === 1 && args[0] instanceof Tensor ? args[0] : NUMEL.parse(args).input).numel();
+}
+
+const IS_NONZERO = signature<{ input: Tensor }>('is_nonzero(Tensor input)');
+/**
+ * Whether the single value of a one-element tensor is not zero (Python's `bool(x)`); more or fewer elements
+ * raise PyTorch's "ambiguous" error.
+ *
+ * @example
+ * torch.is_nonzero(torch.tensor([1.5])); // true
+ */
+export function is_nonzero(...args: PyArgs<[input: Tensor], { input?: Tensor }>): boolean {
+  const x = IS_NONZERO.parse(args).input;
+  const n = x.numel();
+  if (n === 0) throw new Error('Boolean value of Tensor with no values is ambiguous');
+  if (n > 1) throw new Error('Boolean value of Tensor with more than one value is ambiguous');
+  return x.item() !== 0;
+}
+

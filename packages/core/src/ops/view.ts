@@ -4,7 +4,7 @@ import { contiguous_strides, infer_size, normalize_dim, numel_of, shapes_equal }
 import { kernels } from '../kernels/backend.js';
 import { promote_names } from '../dtype.js';
 import { Storage, Tensor } from '../tensor.js';
-import { signature, type PyArgs } from '../signature.js';
+import { is_int_list, overloads, signature, type PyArgs } from '../signature.js';
 import { empty, record } from './record.js';
 import type { BackwardFn } from '../autograd/node.js';
 import { sum_to } from './reduce.js';
@@ -121,8 +121,15 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
  * @example
  * torch.reshape(torch.arange(6), [2, -1]).shape; // [2, 3]
  */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  if (tracing) return trace_op('aten::reshape', reshape, [x, shape]);
+export function reshape(...args: PyArgs<[input: Tensor, shape: readonly number[]], { input?: Tensor; shape?: readonly number[] }>): Tensor {
+  if (args.length === 2 && args[0] instanceof Tensor && is_int_list(args[1])) return reshape_to(args[0], args[1]);
+  const a = RESHAPE.parse(args);
+  return reshape_to(a.input, a.shape);
+}
+const RESHAPE = signature<{ input: Tensor; shape: number[] }>('reshape(Tensor input, int[] shape)');
+
+function reshape_to(x: Tensor, shape: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::reshape', reshape_to, [x, shape]);
   const target = infer_size(shape, x.numel(), 'reshape');
   if (compute_stride(x._shape, x._strides, target) !== null) return view(x, target);
   return view_impl(clone(x), target, 'UnsafeViewBackward0');
@@ -160,14 +167,40 @@ export function flatten(...args: PyArgs<[input: Tensor, start_dim: number, end_d
   return reshape(x, shape);
 }
 
+const UNFLATTEN = signature<{ input: Tensor; dim: number; sizes: number[] }>('unflatten(Tensor input, int dim, int[] sizes)');
+/**
+ * Splits dim `dim` into `sizes` (one may be -1): the inverse of `flatten`, a view (ViewBackward0).
+ *
+ * @example
+ * torch.unflatten(torch.zeros(2, 6), 1, [3, -1]).shape; // [2, 3, 2]
+ */
+export function unflatten(...args: PyArgs<[input: Tensor, dim: number, sizes: readonly number[]], { input?: Tensor; dim?: number; sizes?: readonly number[] }>): Tensor {
+  const { input: x, dim, sizes } = UNFLATTEN.parse(args);
+  const d = normalize_dim(dim, x.ndim);
+  if (sizes.length === 0) throw new Error('unflatten: sizes must be non-empty');
+  const size = x._shape[d] ?? 1;
+  const known = sizes.reduce((n, s) => (s === -1 ? n : n * s), 1);
+  if (sizes.includes(-1) ? known === 0 || size % known !== 0 : known !== size) {
+    throw new Error(`unflatten: Provided sizes [${sizes.join(', ')}] don't multiply up to the size of dim ${dim} (${size}) in the input tensor`);
+  }
+  return view(x, [...x._shape.slice(0, d), ...infer_size(sizes, size), ...x._shape.slice(d + 1)]);
+}
+
 /**
  * A view with dims `dim0` and `dim1` swapped (TransposeBackward0).
  *
  * @example
  * torch.transpose(torch.zeros(2, 3, 4), 0, 2).shape; // [4, 3, 2]
  */
-export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  if (tracing) return trace_op('aten::transpose', transpose, [x, dim0, dim1]);
+export function transpose(...args: PyArgs<[input: Tensor, dim0: number, dim1: number], { input?: Tensor; dim0?: number; dim1?: number }>): Tensor {
+  if (args.length === 3 && args[0] instanceof Tensor && Number.isInteger(args[1]) && Number.isInteger(args[2])) return transpose_dims(args[0], args[1] as number, args[2] as number);
+  const a = TRANSPOSE.parse(args);
+  return transpose_dims(a.input, a.dim0, a.dim1);
+}
+const TRANSPOSE = signature<{ input: Tensor; dim0: number; dim1: number }>('transpose(Tensor input, int dim0, int dim1)');
+
+function transpose_dims(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (tracing) return trace_op('aten::transpose', transpose_dims, [x, dim0, dim1]);
   const a = normalize_dim(dim0, x.ndim);
   const b = normalize_dim(dim1, x.ndim);
   const shape = [...x._shape];
@@ -175,8 +208,31 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   [shape[a], shape[b]] = [shape[b]!, shape[a]!];
   [strides[a], strides[b]] = [strides[b]!, strides[a]!];
   const out = x.ndim === 0 ? as_view(x, geometry(x)) : as_view(x, { shape, strides, offset: x._offset });
-  record('TransposeBackward0', [x], [out], (_c, [g]) => [transpose(g!, a, b)]);
+  record('TransposeBackward0', [x], [out], (_c, [g]) => [transpose_dims(g!, a, b)]);
   return out;
+}
+
+const SWAPAXES = signature<{ input: Tensor; axis0: number; axis1: number }>('swapaxes(Tensor input, int axis0, int axis1)');
+const SWAPDIMS = signature<{ input: Tensor; dim0: number; dim1: number }>('swapdims(Tensor input, int dim0, int dim1)');
+/**
+ * `transpose` under NumPy's name and argument names (TransposeBackward0).
+ *
+ * @example
+ * torch.swapaxes(torch.zeros(2, 3, 4), 0, 2).shape; // [4, 3, 2]
+ */
+export function swapaxes(...args: PyArgs<[input: Tensor, axis0: number, axis1: number], { input?: Tensor; axis0?: number; axis1?: number }>): Tensor {
+  const a = SWAPAXES.parse(args);
+  return transpose_dims(a.input, a.axis0, a.axis1);
+}
+/**
+ * `transpose` under NumPy's other name (TransposeBackward0).
+ *
+ * @example
+ * torch.swapdims(torch.zeros(2, 3, 4), 0, 2).shape; // [4, 3, 2]
+ */
+export function swapdims(...args: PyArgs<[input: Tensor, dim0: number, dim1: number], { input?: Tensor; dim0?: number; dim1?: number }>): Tensor {
+  const a = SWAPDIMS.parse(args);
+  return transpose_dims(a.input, a.dim0, a.dim1);
 }
 
 /**
@@ -185,11 +241,16 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
  * @example
  * torch.t(torch.tensor([[1, 2, 3]])); // [[1], [2], [3]]
  */
-export function t(x: Tensor): Tensor {
-  if (tracing) return trace_op('aten::t', t, [x]);
+export function t(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  return t2(args.length === 1 && args[0] instanceof Tensor ? args[0] : T_SIG.parse(args).input);
+}
+const T_SIG = signature<{ input: Tensor }>('t(Tensor input)');
+
+function t2(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::t', t2, [x]);
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   const out = x.ndim < 2 ? as_view(x, geometry(x)) : as_view(x, { shape: [x._shape[1]!, x._shape[0]!], strides: [x._strides[1]!, x._strides[0]!], offset: x._offset });
-  record('TBackward0', [x], [out], (_c, [g]) => [t(g!)]);
+  record('TBackward0', [x], [out], (_c, [g]) => [t2(g!)]);
   return out;
 }
 
@@ -199,8 +260,15 @@ export function t(x: Tensor): Tensor {
  * @example
  * torch.permute(torch.zeros(2, 3, 4), [2, 0, 1]).shape; // [4, 2, 3]
  */
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  if (tracing) return trace_op('aten::permute', permute, [x, dims]);
+export function permute(...args: PyArgs<[input: Tensor, dims: readonly number[]], { input?: Tensor; dims?: readonly number[] }>): Tensor {
+  if (args.length === 2 && args[0] instanceof Tensor && is_int_list(args[1])) return permute_dims(args[0], args[1]);
+  const a = PERMUTE.parse(args);
+  return permute_dims(a.input, a.dims);
+}
+const PERMUTE = signature<{ input: Tensor; dims: number[] }>('permute(Tensor input, int[] dims)');
+
+function permute_dims(x: Tensor, dims: readonly number[]): Tensor {
+  if (tracing) return trace_op('aten::permute', permute_dims, [x, dims]);
   if (dims.length !== x.ndim) {
     // PyTorch's words, "(sparse_coo)" included: its dense permute shares the sparse check's text
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
@@ -210,7 +278,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const out = as_view(x, { shape: d.map((i) => x._shape[i]!), strides: d.map((i) => x._strides[i]!), offset: x._offset });
   const inverse = new Array<number>(d.length);
   d.forEach((v, i) => (inverse[v] = i));
-  record('PermuteBackward0', [x], [out], (_c, [g]) => [permute(g!, inverse)]);
+  record('PermuteBackward0', [x], [out], (_c, [g]) => [permute_dims(g!, inverse)]);
   return out;
 }
 
@@ -220,8 +288,15 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
  * @example
  * torch.unsqueeze(torch.zeros(3), 0).shape; // [1, 3]
  */
-export function unsqueeze(x: Tensor, dim: number): Tensor {
-  if (tracing) return trace_op('aten::unsqueeze', unsqueeze, [x, dim]);
+export function unsqueeze(...args: PyArgs<[input: Tensor, dim: number], { input?: Tensor; dim?: number }>): Tensor {
+  if (args.length === 2 && args[0] instanceof Tensor && Number.isInteger(args[1])) return unsqueeze_dim(args[0], args[1] as number);
+  const a = UNSQUEEZE.parse(args);
+  return unsqueeze_dim(a.input, a.dim);
+}
+const UNSQUEEZE = signature<{ input: Tensor; dim: number }>('unsqueeze(Tensor input, int dim)');
+
+function unsqueeze_dim(x: Tensor, dim: number): Tensor {
+  if (tracing) return trace_op('aten::unsqueeze', unsqueeze_dim, [x, dim]);
   const d = normalize_dim(dim, x.ndim + 1);
   const shape = [...x._shape];
   const strides = [...x._strides];
@@ -229,31 +304,63 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   shape.splice(d, 0, 1);
   strides.splice(d, 0, st);
   const out = as_view(x, { shape, strides, offset: x._offset });
-  record('UnsqueezeBackward0', [x], [out], (_c, [g]) => [squeeze(g!, d)]);
+  record('UnsqueezeBackward0', [x], [out], (_c, [g]) => [squeeze_dims(g!, [d], 'SqueezeBackward1')]);
   return out;
 }
 
+const SQUEEZE = overloads<{ input: Tensor } | { input: Tensor; dim: number } | { input: Tensor; dim: number[] }>(
+  'squeeze(Tensor input)', 'squeeze(Tensor input, int dim)', 'squeeze(Tensor input, int[] dim)');
+
 /**
- * A view without size-1 dims: all of them (SqueezeBackward0) or `dim` only (SqueezeBackward1; a no-op when that
- * size is not 1).
+ * A view without size-1 dims: all of them (SqueezeBackward0), `dim` only (SqueezeBackward1) or those of a list of
+ * dims (SqueezeBackward2, PyTorch 2.x); a listed dim whose size is not 1 stays.
  *
- * @param node_name - the node recorded instead of PyTorch's default (for ops that decompose into a squeeze)
  * @example
  * torch.squeeze(torch.zeros(1, 3, 1)).shape; // [3]
+ * torch.squeeze(torch.zeros(1, 3, 1), [0, 2]).shape; // [3]
  */
-export function squeeze(x: Tensor, dim?: number | null, node_name?: string): Tensor {
-  if (tracing) return trace_op('aten::squeeze', squeeze, [x, dim, node_name]);
-  const all = dim === undefined || dim === null;
-  const d = all ? -1 : normalize_dim(dim, x.ndim);
-  const keep = x._shape.map((s, i) => (all ? s !== 1 : !(i === d && s === 1)));
+export function squeeze(...args: PyArgs<[input: Tensor, dim: number | readonly number[] | null], { input?: Tensor; dim?: number | readonly number[] | null }>): Tensor {
+  const x = args[0];
+  if (x instanceof Tensor) {
+    if (args.length === 1) return squeeze_dims(x, null, 'SqueezeBackward0');
+    if (args.length === 2 && Number.isInteger(args[1])) return squeeze_dims(x, [args[1] as number], 'SqueezeBackward1');
+  }
+  const { values } = SQUEEZE.parse(args);
+  if (!('dim' in values)) return squeeze_dims(values.input, null, 'SqueezeBackward0');
+  const dim = values.dim;
+  return typeof dim === 'number' ? squeeze_dims(values.input, [dim], 'SqueezeBackward1') : squeeze_dims(values.input, dim, 'SqueezeBackward2');
+}
+
+/**
+ * Drops the size-1 dims among `dims` (all size-1 dims when null), recorded as `node_name` (ops that decompose
+ * into a squeeze name their own node).
+ *
+ * @hidden
+ */
+export function squeeze_dims(x: Tensor, dims: readonly number[] | null, node_name: string): Tensor {
+  if (tracing) return trace_op('aten::squeeze', squeeze_dims, [x, dims, node_name]);
+  const drop = dims === null ? null : dims.map((d) => normalize_dim(d, x.ndim));
+  const keep = x._shape.map((s, i) => s !== 1 || (drop !== null && !drop.includes(i)));
   const out = as_view(x, {
     shape: x._shape.filter((_, i) => keep[i]),
     strides: x._strides.filter((_, i) => keep[i]),
     offset: x._offset,
   });
   const in_shape = x._shape;
-  record(node_name ?? (all ? 'SqueezeBackward0' : 'SqueezeBackward1'), [x], [out], (_c, [g]) => [reshape(g!, in_shape)]);
+  record(node_name, [x], [out], (_c, [g]) => [reshape_to(g!, in_shape)]);
   return out;
+}
+
+const BROADCAST_TO = signature<{ input: Tensor; size: number[] }>('broadcast_to(Tensor input, int[] size)');
+/**
+ * `input` broadcast to `size` without copying (a stride-0 view, ExpandBackward0): `expand` under NumPy's name.
+ *
+ * @example
+ * torch.broadcast_to(torch.tensor([1, 2, 3]), [2, 3]); // [[1, 2, 3], [1, 2, 3]]
+ */
+export function broadcast_to(...args: PyArgs<[input: Tensor, size: readonly number[]], { input?: Tensor; size?: readonly number[] }>): Tensor {
+  const a = BROADCAST_TO.parse(args);
+  return expand(a.input, a.size);
 }
 
 /**
@@ -301,8 +408,13 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
  * @example
  * const y = torch.clone(x); y.fill_(0); // x unchanged
  */
-export function clone(x: Tensor): Tensor {
-  if (tracing) return trace_op('aten::clone', clone, [x]);
+export function clone(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  return clone_of(args.length === 1 && args[0] instanceof Tensor ? args[0] : CLONE.parse(args).input);
+}
+const CLONE = signature<{ input: Tensor }>('clone(Tensor input)');
+
+function clone_of(x: Tensor): Tensor {
+  if (tracing) return trace_op('aten::clone', clone_of, [x]);
   const out = empty(x._shape, x._dtype);
   kernels().contiguous(x._view, out._storage.data);
   record('CloneBackward0', [x], [out], (_c, [g]) => [g!]);
@@ -315,9 +427,10 @@ export function clone(x: Tensor): Tensor {
  * @example
  * torch.detach(x.mul(2)).requires_grad; // false
  */
-export function detach(input: Tensor): Tensor {
-  return input.detach();
+export function detach(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
+  return (args.length === 1 && args[0] instanceof Tensor ? args[0] : DETACH.parse(args).input).detach();
 }
+const DETACH = signature<{ input: Tensor }>('detach(Tensor input)');
 
 /**
  * A row-major (contiguous) tensor with the values of `x`: `x` itself when already contiguous, else a copy.
@@ -327,7 +440,7 @@ export function detach(input: Tensor): Tensor {
  */
 export function contiguous(x: Tensor): Tensor {
   if (tracing) return trace_op('aten::contiguous', contiguous, [x]);
-  return x.is_contiguous() ? x : clone(x);
+  return x.is_contiguous() ? x : clone_of(x);
 }
 
 // ---- strided sub-views (select / slice) and their scatter-back ----------------------------------------
@@ -442,7 +555,7 @@ export function narrow(...args: PyArgs<[input: Tensor, dim: number, start: numbe
   return slice(x, d, s, s + length);
 }
 
-const SPLIT = signature<{ tensor: Tensor; split_size_or_sections: number | number[]; dim: number }>('split(Tensor tensor, int|int[] split_size_or_sections, int dim=0)');
+const SPLIT = signature<{ tensor: Tensor; split_size_or_sections: unknown; dim: number }>('split(Tensor tensor, Any split_size_or_sections, int dim=0)');
 /**
  * Splits into views of `size` elements (or the given sizes) along `dim`: one node with an output per piece
  * (SplitBackward0; SplitWithSizesBackward0 for a list of sizes), a piece without gradient counts as zeros.
@@ -455,7 +568,20 @@ export function split(
 ): Tensor[] {
   if (tracing) return trace_op('aten::split', split, args, SPLIT) as Tensor[];
   const { tensor: x, split_size_or_sections: size, dim } = SPLIT.parse(args);
-  return split_pieces(x, size, dim, Array.isArray(size) ? 'SplitWithSizesBackward0' : 'SplitBackward0', true);
+  return split_by(x, size, dim);
+}
+
+/**
+ * Splits by an int (SplitBackward0) or a list of sizes (SplitWithSizesBackward0); anything else is refused by
+ * split_with_sizes's signature, as PyTorch's `Tensor.split` hands it on.
+ *
+ * @hidden
+ */
+export function split_by(x: Tensor, size: unknown, dim: number): Tensor[] {
+  if (tracing) return trace_op('aten::split', split_by, [x, size, dim], SPLIT) as Tensor[];
+  if (Number.isInteger(size)) return split_pieces(x, size as number, dim, 'SplitBackward0', true);
+  // PyTorch's Tensor.split hands anything but an int to torch._VF.split_with_sizes, whose parser words the error
+  return split_pieces(x, SPLIT_WITH_SIZES.parse([x, size, dim]).split_sizes, dim, 'SplitWithSizesBackward0', true);
 }
 
 /**
@@ -570,8 +696,16 @@ export function unsafe_chunk(...args: PyArgs<[input: Tensor, chunks: number, dim
  * @example
  * const [row0, row1] = torch.unbind(torch.tensor([[1, 2], [3, 4]])); // [1, 2] and [3, 4]
  */
-export function unbind(x: Tensor, dim = 0): Tensor[] {
-  if (tracing) return trace_op('aten::unbind', unbind, [x, dim]) as Tensor[];
+export function unbind(...args: PyArgs<[input: Tensor, dim: number], { input?: Tensor; dim?: number }>): Tensor[] {
+  const x = args[0];
+  if (x instanceof Tensor && (args.length === 1 || (args.length === 2 && Number.isInteger(args[1])))) return unbind_dim(x, (args[1] as number | undefined) ?? 0);
+  const a = UNBIND.parse(args);
+  return unbind_dim(a.input, a.dim);
+}
+const UNBIND = signature<{ input: Tensor; dim: number }>('unbind(Tensor input, int dim=0)');
+
+function unbind_dim(x: Tensor, dim: number): Tensor[] {
+  if (tracing) return trace_op('aten::unbind', unbind_dim, [x, dim]) as Tensor[];
   const d = normalize_dim(dim, x.ndim);
   // a loop, not a closure over x: the backward formula below would share its context and keep x alive
   const pieces: Tensor[] = [];
@@ -637,6 +771,29 @@ export function cat(...args: JoinArgs): Tensor {
     });
   });
   return out;
+}
+
+const CONCAT = CAT.renamed('concat');
+const CONCATENATE = CAT.renamed('concatenate');
+/**
+ * `cat` under NumPy's name (CatBackward0).
+ *
+ * @example
+ * torch.concat([a, b], 1);
+ */
+export function concat(...args: JoinArgs): Tensor {
+  const a = CONCAT.parse(args);
+  return cat(a.tensors, a.dim);
+}
+/**
+ * `cat` under NumPy's other name (CatBackward0).
+ *
+ * @example
+ * torch.concatenate([a, b], 1);
+ */
+export function concatenate(...args: JoinArgs): Tensor {
+  const a = CONCATENATE.parse(args);
+  return cat(a.tensors, a.dim);
 }
 
 /**
@@ -720,8 +877,16 @@ export function as_strided_rule(base: Geometry, view: Geometry): BackwardFn {
  * @example
  * x.as_strided([2, 2], [1, 2]); // the transpose of a contiguous 2x2 x
  */
-export function as_strided(x: Tensor, size: readonly number[], stride: readonly number[], storage_offset?: number | null): Tensor {
-  if (tracing) return trace_op('aten::as_strided', as_strided, [x, size, stride, storage_offset]);
+export function as_strided(
+  ...args: PyArgs<[input: Tensor, size: readonly number[], stride: readonly number[], storage_offset: number | null], { input?: Tensor; size?: readonly number[]; stride?: readonly number[]; storage_offset?: number | null }>
+): Tensor {
+  const a = AS_STRIDED.parse(args);
+  return as_strided_view(a.input, a.size, a.stride, a.storage_offset);
+}
+const AS_STRIDED = signature<{ input: Tensor; size: number[]; stride: number[]; storage_offset: number | null }>('as_strided(Tensor input, int[] size, int[] stride, int? storage_offset=None)');
+
+function as_strided_view(x: Tensor, size: readonly number[], stride: readonly number[], storage_offset: number | null): Tensor {
+  if (tracing) return trace_op('aten::as_strided', as_strided_view, [x, size, stride, storage_offset]);
   if (size.length !== stride.length) throw new Error(`mismatch in length of strides and shape`);
   const view_geom: Geometry = { shape: [...size], strides: [...stride], offset: storage_offset ?? x._offset };
   const out = as_view(x, view_geom);
