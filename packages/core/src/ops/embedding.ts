@@ -86,6 +86,7 @@ export function embedding_padding_idx(padding_idx: number | null, num_embeddings
   return padding_idx < 0 ? padding_idx + num_embeddings : padding_idx;
 }
 
+const EMBEDDING_RENORM_ = signature<{ input: Tensor; indices: Tensor; max_norm: number; norm_type: number }>('embedding_renorm_(Tensor input, Tensor indices, float max_norm, float norm_type)');
 /**
  * Rescales, in place, each row of `weight` that `indices` reads whose `norm_type`-norm exceeds `max_norm` to
  * norm `max_norm` (PyTorch's `embedding_renorm_`; not recorded).
@@ -93,7 +94,8 @@ export function embedding_padding_idx(padding_idx: number | null, num_embeddings
  * @example
  * torch.embedding_renorm_(emb.weight, ids, 1.0, 2);
  */
-export function embedding_renorm_(weight: Tensor, indices: Tensor, max_norm: number, norm_type: number): Tensor {
+export function embedding_renorm_(...args: PyArgs<[input: Tensor, indices: Tensor, max_norm: number, norm_type: number], { input?: Tensor; indices?: Tensor; max_norm?: number; norm_type?: number }>): Tensor {
+  const { input: weight, indices, max_norm, norm_type } = EMBEDDING_RENORM_.parse(args);
   check_indices(indices, 'embedding_renorm_');
   const idx = index_list(indices, weight._shape[0]!);
   no_grad(() => {
