@@ -52,6 +52,11 @@ const MEAN = all_or_dims('mean');
 const AMAX = signature<Reduced>('amax(Tensor input, int[1] dim=[], bool keepdim=False)');
 const AMIN = signature<Reduced>('amin(Tensor input, int[1] dim=[], bool keepdim=False)');
 
+/** The common positional reduction `op(tensor, int dim)` or `op(tensor, int dim, bool keepdim)`, which skips the parser. */
+function plain_dim_call(args: readonly unknown[]): boolean {
+  return (args.length === 2 || (args.length === 3 && typeof args[2] === 'boolean')) && args[0] instanceof Tensor && Number.isInteger(args[1]);
+}
+
 /** All dims when `dim` is None or empty (PyTorch's full reduction). */
 const is_full = (dim: readonly number[] | null): dim is null => dim === null || dim.length === 0;
 
@@ -87,6 +92,7 @@ function sum_raw(x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Ten
 export function sum(...args: ReduceArgs): Tensor {
   if (tracing) return trace_op('aten::sum', sum, args, SUM);
   if (args.length === 1 && args[0] instanceof Tensor) return sum_dims(args[0], null, false);
+  if (plain_dim_call(args)) return sum_dims(args[0] as Tensor, args[1] as number, args[2] === true);
   const a = SUM.parse(args).values;
   return sum_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim ?? null, a.keepdim ?? false);
 }
@@ -118,6 +124,7 @@ export function sum_dims(x: Tensor, dim: readonly number[] | number | null, keep
 export function mean(...args: ReduceArgs): Tensor {
   if (tracing) return trace_op('aten::mean', mean, args, MEAN);
   if (args.length === 1 && args[0] instanceof Tensor) return mean_dims(args[0], null, false);
+  if (plain_dim_call(args)) return mean_dims(args[0] as Tensor, [args[1] as number], args[2] === true);
   const a = MEAN.parse(args).values;
   return mean_dims(a.dtype === null ? a.input : to_dtype(a.input, a.dtype), a.dim ?? null, a.keepdim ?? false);
 }
@@ -217,6 +224,7 @@ export type ExtremeArgs = PyArgs<[input: Tensor, dim: number | Tensor | null, ke
 
 function extreme(args: readonly unknown[], is_max: boolean): Tensor & MaxResult {
   if (args.length === 1 && args[0] instanceof Tensor) return extreme_all(args[0], is_max) as Tensor & MaxResult;
+  if (plain_dim_call(args)) return extreme_dim(args[0] as Tensor, args[1] as number, args[2] === true, is_max) as unknown as Tensor & MaxResult;
   const a = (is_max ? MAX : MIN).parse(args).values;
   if (a.other !== undefined) return (is_max ? maximum_(a.input, a.other) : minimum_(a.input, a.other)) as Tensor & MaxResult;
   if (a.dim === undefined) return extreme_all(a.input, is_max) as Tensor & MaxResult;
