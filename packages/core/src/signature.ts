@@ -243,21 +243,36 @@ let method_self: unknown = undefined;
 
 /**
  * Marks the next `parse` as a Tensor method's: `x.argmax(1.5)` reports position 1 where `torch.argmax(x, 1.5)`
- * reports position 2, as PyTorch does. Call it right before delegating to an op that parses first thing. Given
- * `self`, the mark applies only to a parse of arguments starting with `self`, so an op whose positional fast path
- * skips the parser leaves no mark that a later, unrelated parse would take for its own.
+ * reports position 2, as PyTorch does. Call it right before delegating to an op that parses first thing, with the
+ * method's `this`: the mark applies only to a parse of arguments starting with `self`, and the next parse consumes
+ * it, so an op whose positional fast path skips the parser leaves no mark that a later, unrelated parse (a module
+ * constructor, say) would take for its own.
  *
  * @example
- * argmax(...args: ArgmaxMethodArgs): Tensor { method_call(this); return ops.argmax(this, ...args); }
+ * argmax(...args: ArgmaxMethodArgs): Tensor { return end_method(method_call(this), ops.argmax(this, ...args)); }
  */
-export function method_call(self?: Tensor): void {
+export function method_call(self: Tensor): void {
   next_is_method = true;
   method_self = self;
 }
 
+/**
+ * Ends a Tensor method's call: clears a `method_call` mark no parse consumed (the op took its positional fast
+ * path) and passes the op's result through. `method_call(this)` is its first argument, so the mark is set before
+ * the op runs.
+ *
+ * @example
+ * sum(...args: ReduceMethodArgs): Tensor { return end_method(method_call(this), ops.sum(this, ...args)); }
+ */
+export function end_method<R>(_marked: void, result: R): R {
+  next_is_method = false;
+  method_self = undefined;
+  return result;
+}
+
 /** Whether this parse of `args` is a Tensor method's (see `method_call`); consumes the mark. */
 function take_method_mark(args: readonly unknown[], options: ParseOptions): boolean {
-  const marked = next_is_method && (method_self === undefined || args[0] === method_self);
+  const marked = next_is_method && args[0] === method_self;
   next_is_method = false;
   method_self = undefined;
   return options.method === true || marked;

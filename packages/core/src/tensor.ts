@@ -18,7 +18,7 @@ import type { Generator } from './random.js';
 import { CPU, check_device, type Device, type DeviceLike } from './device.js';
 import { Size } from './size.js';
 import { parse_to, type ToArgs } from './to_args.js';
-import { int_varargs, is_plain_object, method_call, no_arguments, overloads, py_type_name, signature, type PyArgs, type Signature } from './signature.js';
+import { int_varargs, is_plain_object, end_method, method_call, no_arguments, overloads, py_type_name, signature, type PyArgs, type Signature } from './signature.js';
 import type { OperandMethodArgs, TensorPairMethodArgs } from './ops/call_args.js';
 import type { ClampMethodArgs } from './ops/unary.js';
 import type { IndexItem } from './ops/indexing.js';
@@ -173,8 +173,7 @@ export function shape_arg(args: readonly (number | readonly number[])[]): number
 
 /** A Tensor method's call past its positional fast path: the op reads `self` first, errors counted as a method's. */
 function as_method<R>(self: Tensor, op: (...args: never) => R, args: readonly unknown[]): R {
-  method_call(self);
-  return (op as (...a: unknown[]) => R)(self, ...args);
+  return end_method(method_call(self), (op as (...a: unknown[]) => R)(self, ...args));
 }
 /** A tensor or number operand (the positional fast paths of binary methods). */
 const is_operand = (v: unknown): v is Tensor | number => v instanceof Tensor || typeof v === 'number';
@@ -571,7 +570,7 @@ export class Tensor {
    * y.backward(torch.tensor([100, 0.1]), { retain_graph: true });
    */
   backward(...args: PyArgs<[gradient: Tensor | NestedArray | null | undefined, retain_graph: boolean | null, create_graph: boolean, inputs: TensorBackwardOptions['inputs']], TensorBackwardOptions & { gradient?: Tensor | NestedArray | null }>): void {
-    method_call();
+    method_call(this);
     const a = TENSOR_BACKWARD.parse([this, ...args]);
     ops.autograd_backward([this], [a.gradient], { create_graph: a.create_graph, ...(a.retain_graph === null ? {} : { retain_graph: a.retain_graph }), ...(a.inputs === null ? {} : { inputs: a.inputs }) });
   }
@@ -858,8 +857,7 @@ export class Tensor {
   /** Method form of {@link ops.pow}. */
   pow(...args: PyArgs<[exponent: Tensor | Scalar], { exponent?: Tensor | Scalar }>): Tensor {
     if (args.length === 1 && (args[0] instanceof Tensor || typeof args[0] === 'number')) return ops.pow(this, args[0]);
-    method_call();
-    return (ops.pow as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.pow as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.neg}. */
   neg(...args: []): Tensor {
@@ -986,13 +984,11 @@ export class Tensor {
 
   /** Method form of {@link ops.sum}. */
   sum(...args: ReduceMethodArgs): Tensor {
-    method_call();
-    return ops.sum(this, ...args);
+    return end_method(method_call(this), ops.sum(this, ...args));
   }
   /** Method form of {@link ops.mean}. */
   mean(...args: ReduceMethodArgs): Tensor {
-    method_call();
-    return ops.mean(this, ...args);
+    return end_method(method_call(this), ops.mean(this, ...args));
   }
   /** Method form of {@link ops.max}: `x.max()`, `x.max(dim)` → `[values, indices]`, `x.max(other)`. */
   max(): Tensor;
@@ -1000,8 +996,7 @@ export class Tensor {
   max(options: { dim: number; keepdim?: boolean }): MaxResult;
   max(other: Tensor): Tensor;
   max(...args: unknown[]): Tensor | MaxResult {
-    method_call();
-    return ops.max(this, ...(args as []));
+    return end_method(method_call(this), ops.max(this, ...(args as [])));
   }
   /** Method form of {@link ops.min}: `x.min()`, `x.min(dim)` → `[values, indices]`, `x.min(other)`. */
   min(): Tensor;
@@ -1009,38 +1004,31 @@ export class Tensor {
   min(options: { dim: number; keepdim?: boolean }): MaxResult;
   min(other: Tensor): Tensor;
   min(...args: unknown[]): Tensor | MaxResult {
-    method_call();
-    return ops.min(this, ...(args as []));
+    return end_method(method_call(this), ops.min(this, ...(args as [])));
   }
   /** Method form of {@link ops.amax}. */
   amax(...args: ReduceMethodArgs): Tensor {
-    method_call();
-    return ops.amax(this, ...args);
+    return end_method(method_call(this), ops.amax(this, ...args));
   }
   /** Method form of {@link ops.amin}. */
   amin(...args: ReduceMethodArgs): Tensor {
-    method_call();
-    return ops.amin(this, ...args);
+    return end_method(method_call(this), ops.amin(this, ...args));
   }
   /** Method form of {@link ops.all}: whether every element (over `dim`) is non-zero. */
   all(...args: AllAnyMethodArgs): Tensor {
-    method_call();
-    return ops.all(this, ...args);
+    return end_method(method_call(this), ops.all(this, ...args));
   }
   /** Method form of {@link ops.any}: whether some element (over `dim`) is non-zero. */
   any(...args: AllAnyMethodArgs): Tensor {
-    method_call();
-    return ops.any(this, ...args);
+    return end_method(method_call(this), ops.any(this, ...args));
   }
   /** Method form of {@link ops.isclose}. */
   isclose(...args: PyArgs<[other: Tensor, rtol: number, atol: number, equal_nan: boolean], CloseOptions & { other?: Tensor }>): Tensor {
-    method_call();
-    return ops.isclose(this, ...args);
+    return end_method(method_call(this), ops.isclose(this, ...args));
   }
   /** Method form of {@link ops.allclose}. */
   allclose(...args: PyArgs<[other: Tensor, rtol: number, atol: number, equal_nan: boolean], CloseOptions & { other?: Tensor }>): boolean {
-    method_call();
-    return ops.allclose(this, ...args);
+    return end_method(method_call(this), ops.allclose(this, ...args));
   }
   /** Method form of {@link ops.equal}: same shape and same values. */
   equal(...args: TensorPairMethodArgs): boolean {
@@ -1048,38 +1036,31 @@ export class Tensor {
   }
   /** Method form of {@link ops.argmax}. */
   argmax(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
-    method_call();
-    return ops.argmax(this, ...args);
+    return end_method(method_call(this), ops.argmax(this, ...args));
   }
   /** Method form of {@link ops.argmin}. */
   argmin(...args: PyArgs<[dim: number | null, keepdim: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor {
-    method_call();
-    return ops.argmin(this, ...args);
+    return end_method(method_call(this), ops.argmin(this, ...args));
   }
   /** Method form of {@link ops.norm}. */
   norm(...args: NormMethodArgs): Tensor {
-    method_call();
-    return ops.norm(this, ...args);
+    return end_method(method_call(this), ops.norm(this, ...args));
   }
   /** Method form of {@link ops.var_} (variance): `x.var(dim, unbiased, keepdim)` or options. */
   var(...args: VarMethodArgs): Tensor {
-    method_call();
-    return ops.var_(this, ...args);
+    return end_method(method_call(this), ops.var_(this, ...args));
   }
   /** Method form of {@link ops.std}. */
   std(...args: VarMethodArgs): Tensor {
-    method_call();
-    return ops.std(this, ...args);
+    return end_method(method_call(this), ops.std(this, ...args));
   }
   /** Method form of {@link ops.softmax}. */
   softmax(...args: SoftmaxMethodArgs): Tensor {
-    method_call();
-    return ops.softmax(this, ...args);
+    return end_method(method_call(this), ops.softmax(this, ...args));
   }
   /** Method form of {@link ops.log_softmax}. */
   log_softmax(...args: SoftmaxMethodArgs): Tensor {
-    method_call();
-    return ops.log_softmax(this, ...args);
+    return end_method(method_call(this), ops.log_softmax(this, ...args));
   }
 
   // ---- linear algebra -------------------------------------------------------------------------------
@@ -1087,8 +1068,7 @@ export class Tensor {
   /** Method form of {@link ops.matmul}: `x.matmul(other)` or `x.matmul({ other })`. */
   matmul(...args: PyArgs<[other: Tensor], { other?: Tensor; out?: Tensor | null }>): Tensor {
     if (args.length === 1 && args[0] instanceof Tensor) return ops.matmul(this, args[0]);
-    method_call();
-    return (ops.matmul as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.matmul as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.mm}. */
   mm(...args: PyArgs<[mat2: Tensor], { mat2?: Tensor }>): Tensor {
@@ -1116,13 +1096,11 @@ export class Tensor {
   }
   /** Method form of {@link ops.tril}. */
   tril(...args: PyArgs<[diagonal: number], { diagonal?: number }>): Tensor {
-    method_call();
-    return ops.tril(this, ...args);
+    return end_method(method_call(this), ops.tril(this, ...args));
   }
   /** Method form of {@link ops.triu}. */
   triu(...args: PyArgs<[diagonal: number], { diagonal?: number }>): Tensor {
-    method_call();
-    return ops.triu(this, ...args);
+    return end_method(method_call(this), ops.triu(this, ...args));
   }
 
   // ---- shape ----------------------------------------------------------------------------------------
@@ -1156,14 +1134,12 @@ export class Tensor {
   }
   /** Method form of {@link ops.flatten}. */
   flatten(...args: PyArgs<[start_dim: number, end_dim: number], { start_dim?: number; end_dim?: number }>): Tensor {
-    method_call();
-    return ops.flatten(this, ...args);
+    return end_method(method_call(this), ops.flatten(this, ...args));
   }
   /** Method form of {@link ops.transpose}. */
   transpose(...args: PyArgs<[dim0: number, dim1: number], { dim0?: number; dim1?: number }>): Tensor {
     if (args.length === 2 && Number.isInteger(args[0]) && Number.isInteger(args[1])) return ops.transpose(this, args[0] as number, args[1] as number);
-    method_call();
-    return ops.transpose(this, ...(args as [number, number]));
+    return end_method(method_call(this), ops.transpose(this, ...(args as [number, number])));
   }
   /** Method form of {@link ops.t}. */
   t(no_args?: never): Tensor {
@@ -1181,14 +1157,12 @@ export class Tensor {
   /** Method form of {@link ops.unsqueeze}. */
   unsqueeze(...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
     if (args.length === 1 && Number.isInteger(args[0])) return ops.unsqueeze(this, args[0] as number);
-    method_call();
-    return ops.unsqueeze(this, ...(args as [number]));
+    return end_method(method_call(this), ops.unsqueeze(this, ...(args as [number])));
   }
   /** Method form of {@link ops.squeeze}: every size-1 dim, `dim`, or a list of dims. */
   squeeze(...args: PyArgs<[dim: number | readonly number[]], { dim?: number | readonly number[] }>): Tensor {
     if (args.length === 0 || (args.length === 1 && Number.isInteger(args[0]))) return ops.squeeze(this, ...(args as [number]));
-    method_call();
-    return ops.squeeze(this, ...(args as [number]));
+    return end_method(method_call(this), ops.squeeze(this, ...(args as [number])));
   }
   /** Method form of {@link ops.expand}: `x.expand(3, -1)`, `x.expand([3, -1])` or `x.expand({ size: [3, -1] })`. */
   expand(...args: ShapeArg | [...(number[] | [readonly number[]]), { size?: readonly number[]; implicit?: boolean }]): Tensor {
@@ -1218,23 +1192,19 @@ export class Tensor {
   }
   /** A view with explicit sizes, strides and storage offset (AsStridedBackward0). */
   as_strided(...args: PyArgs<[size: readonly number[], stride: readonly number[], storage_offset: number | null], { size?: readonly number[]; stride?: readonly number[]; storage_offset?: number | null }>): Tensor {
-    method_call();
-    return ops.as_strided(this, ...(args as [number[], number[]]));
+    return end_method(method_call(this), ops.as_strided(this, ...(args as [number[], number[]])));
   }
   /** Method form of {@link ops.select}. */
   select(...args: PyArgs<[dim: number, index: number], { dim?: number; index?: number }>): Tensor {
-    method_call();
-    return ops.select(this, ...args);
+    return end_method(method_call(this), ops.select(this, ...args));
   }
   /** Method form of {@link ops.narrow}. */
   narrow(...args: PyArgs<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }>): Tensor {
-    method_call();
-    return ops.narrow(this, ...args);
+    return end_method(method_call(this), ops.narrow(this, ...args));
   }
   /** Method form of {@link ops.chunk}. */
   chunk(...args: PyArgs<[chunks: number, dim: number], { chunks?: number; dim?: number }>): Tensor[] {
-    method_call();
-    return ops.chunk(this, ...args);
+    return end_method(method_call(this), ops.chunk(this, ...args));
   }
   /** Method form of {@link ops.split}: `x.split(split_size, dim=0)` (PyTorch names the size `split_size` here). */
   split(...args: PyArgs<[split_size: number | number[], dim: number], { split_size?: number | number[]; dim?: number }>): Tensor[] {
@@ -1244,224 +1214,180 @@ export class Tensor {
   }
   /** Method form of {@link ops.split_with_sizes}. */
   split_with_sizes(...args: PyArgs<[split_sizes: number[], dim: number], { split_sizes?: number[]; dim?: number }>): Tensor[] {
-    method_call();
-    return ops.split_with_sizes(this, ...args);
+    return end_method(method_call(this), ops.split_with_sizes(this, ...args));
   }
   /** Method form of {@link ops.unsafe_split}. */
   unsafe_split(...args: PyArgs<[split_size: number, dim: number], { split_size?: number; dim?: number }>): Tensor[] {
-    method_call();
-    return ops.unsafe_split(this, ...args);
+    return end_method(method_call(this), ops.unsafe_split(this, ...args));
   }
   /** Method form of {@link ops.unsafe_split_with_sizes}. */
   unsafe_split_with_sizes(...args: PyArgs<[split_sizes: number[], dim: number], { split_sizes?: number[]; dim?: number }>): Tensor[] {
-    method_call();
-    return ops.unsafe_split_with_sizes(this, ...args);
+    return end_method(method_call(this), ops.unsafe_split_with_sizes(this, ...args));
   }
   /** Method form of {@link ops.unsafe_chunk}. */
   unsafe_chunk(...args: PyArgs<[chunks: number, dim: number], { chunks?: number; dim?: number }>): Tensor[] {
-    method_call();
-    return ops.unsafe_chunk(this, ...args);
+    return end_method(method_call(this), ops.unsafe_chunk(this, ...args));
   }
   /** Method form of {@link ops.unbind}. */
   unbind(...args: PyArgs<[dim: number], { dim?: number }>): Tensor[] {
     if (args.length === 0 || (args.length === 1 && Number.isInteger(args[0]))) return ops.unbind(this, ...(args as [number]));
-    method_call();
-    return ops.unbind(this, ...(args as [number]));
+    return end_method(method_call(this), ops.unbind(this, ...(args as [number])));
   }
   /** Method form of {@link ops.gather}. */
   gather(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
-    method_call();
-    return ops.gather(this, ...args);
+    return end_method(method_call(this), ops.gather(this, ...args));
   }
   /** Method form of {@link ops.sort}. */
   sort(...args: SortMethodArgs): SortResult {
-    method_call();
-    return ops.sort(this, ...args);
+    return end_method(method_call(this), ops.sort(this, ...args));
   }
   /** Method form of {@link ops.argsort}. */
   argsort(...args: SortMethodArgs): Tensor {
-    method_call();
-    return ops.argsort(this, ...args);
+    return end_method(method_call(this), ops.argsort(this, ...args));
   }
   /** Method form of {@link ops.topk}. */
   topk(...args: TopkMethodArgs): SortResult {
-    method_call();
-    return ops.topk(this, ...args);
+    return end_method(method_call(this), ops.topk(this, ...args));
   }
   /** Method form of {@link ops.flip}; the dims may also be listed one by one (`x.flip(0, 1)`). */
   flip(...dims: (number | number[] | { dims?: number | number[] })[]): Tensor {
-    method_call();
-    return ops.flip(this, FLIP_METHOD.parse([this, ...dims], { method: true }).dims);
+    return end_method(method_call(this), ops.flip(this, FLIP_METHOD.parse([this, ...dims], { method: true }).dims));
   }
   /** Method form of {@link ops.roll}. */
   roll(...args: PyArgs<[shifts: number | number[], dims: number | number[]], { shifts?: number | number[]; dims?: number | number[] }>): Tensor {
-    method_call();
-    return ops.roll(this, ...args);
+    return end_method(method_call(this), ops.roll(this, ...args));
   }
   /** Method form of {@link ops.cumsum}. */
   cumsum(...args: CumsumMethodArgs): Tensor {
-    method_call();
-    return ops.cumsum(this, ...args);
+    return end_method(method_call(this), ops.cumsum(this, ...args));
   }
   /** Method form of {@link ops.xlogy}. */
   xlogy(...args: PyArgs<[other: Tensor | Scalar], { other?: Tensor | Scalar }>): Tensor {
-    method_call();
-    return ops.xlogy(this, ...args);
+    return end_method(method_call(this), ops.xlogy(this, ...args));
   }
   /** Method form of {@link ops.lerp}. */
   lerp(...args: LerpMethodArgs): Tensor {
-    method_call();
-    return ops.lerp(this, ...args);
+    return end_method(method_call(this), ops.lerp(this, ...args));
   }
   /** Method form of {@link ops.lerp_}. */
   lerp_(...args: LerpMethodArgs): this {
-    method_call();
-    return ops.lerp_(this, ...args);
+    return end_method(method_call(this), ops.lerp_(this, ...args));
   }
   /** Method form of {@link ops.addcmul}. */
   addcmul(...args: AddcMethodArgs): Tensor {
-    method_call();
-    return ops.addcmul(this, ...args);
+    return end_method(method_call(this), ops.addcmul(this, ...args));
   }
   /** Method form of {@link ops.addcmul_}. */
   addcmul_(...args: AddcMethodArgs): this {
-    method_call();
-    return ops.addcmul_(this, ...args);
+    return end_method(method_call(this), ops.addcmul_(this, ...args));
   }
   /** Method form of {@link ops.addcdiv}. */
   addcdiv(...args: AddcMethodArgs): Tensor {
-    method_call();
-    return ops.addcdiv(this, ...args);
+    return end_method(method_call(this), ops.addcdiv(this, ...args));
   }
   /** Method form of {@link ops.addcdiv_}. */
   addcdiv_(...args: AddcMethodArgs): this {
-    method_call();
-    return ops.addcdiv_(this, ...args);
+    return end_method(method_call(this), ops.addcdiv_(this, ...args));
   }
   /** Method form of {@link ops.prod}. */
   prod(...args: ProdMethodArgs): Tensor {
-    method_call();
-    return ops.prod(this, ...args);
+    return end_method(method_call(this), ops.prod(this, ...args));
   }
   /** Method form of {@link ops.cumprod}. */
   cumprod(...args: CumprodMethodArgs): Tensor {
-    method_call();
-    return ops.cumprod(this, ...args);
+    return end_method(method_call(this), ops.cumprod(this, ...args));
   }
   /** Method form of {@link ops.diagonal}. */
   diagonal(...args: DiagonalMethodArgs): Tensor {
-    method_call();
-    return ops.diagonal(this, ...args);
+    return end_method(method_call(this), ops.diagonal(this, ...args));
   }
   /** Method form of {@link ops.diag_embed}. */
   diag_embed(...args: DiagonalMethodArgs): Tensor {
-    method_call();
-    return ops.diag_embed(this, ...args);
+    return end_method(method_call(this), ops.diag_embed(this, ...args));
   }
   /** Method form of {@link ops.diag}. */
   diag(...args: PyArgs<[diagonal: number], { diagonal?: number }>): Tensor {
-    method_call();
-    return ops.diag(this, ...args);
+    return end_method(method_call(this), ops.diag(this, ...args));
   }
   /** Method form of {@link ops.movedim}. */
   movedim(...args: MovedimMethodArgs): Tensor {
-    method_call();
-    return ops.movedim(this, ...args);
+    return end_method(method_call(this), ops.movedim(this, ...args));
   }
   /** Method form of {@link ops.moveaxis}. */
   moveaxis(...args: MovedimMethodArgs): Tensor {
-    method_call();
-    return ops.moveaxis(this, ...args);
+    return end_method(method_call(this), ops.moveaxis(this, ...args));
   }
   /** Method form of {@link ops.masked_select}. */
   masked_select(...args: PyArgs<[mask: Tensor], { mask?: Tensor }>): Tensor {
-    method_call();
-    return ops.masked_select(this, ...args);
+    return end_method(method_call(this), ops.masked_select(this, ...args));
   }
   /** Method form of {@link ops.nonzero}. */
   nonzero(...args: PyArgs<[], { as_tuple?: boolean }>): Tensor | Tensor[] {
-    method_call();
-    return ops.nonzero(this, ...args);
+    return end_method(method_call(this), ops.nonzero(this, ...args));
   }
   /** Method form of {@link ops.argwhere}. */
   argwhere(...args: []): Tensor {
-    method_call();
-    return ops.argwhere(this, ...args);
+    return end_method(method_call(this), ops.argwhere(this, ...args));
   }
   /** Method form of {@link ops.take}. */
   take(...args: PyArgs<[index: Tensor], { index?: Tensor }>): Tensor {
-    method_call();
-    return ops.take(this, ...args);
+    return end_method(method_call(this), ops.take(this, ...args));
   }
   /** Method form of {@link ops.take_along_dim}. */
   take_along_dim(...args: TakeAlongDimMethodArgs): Tensor {
-    method_call();
-    return ops.take_along_dim(this, ...args);
+    return end_method(method_call(this), ops.take_along_dim(this, ...args));
   }
   /** Method form of {@link ops.index_add}. */
   index_add(...args: IndexSourceMethodArgs): Tensor {
-    method_call();
-    return ops.index_add(this, ...args);
+    return end_method(method_call(this), ops.index_add(this, ...args));
   }
   /** Method form of {@link ops.index_add_}. */
   index_add_(...args: IndexSourceMethodArgs): this {
-    method_call();
-    return ops.index_add_(this, ...args);
+    return end_method(method_call(this), ops.index_add_(this, ...args));
   }
   /** Method form of {@link ops.index_copy}. */
   index_copy(...args: IndexSourceMethodArgs): Tensor {
-    method_call();
-    return ops.index_copy(this, ...args);
+    return end_method(method_call(this), ops.index_copy(this, ...args));
   }
   /** Method form of {@link ops.index_copy_}. */
   index_copy_(...args: IndexSourceMethodArgs): this {
-    method_call();
-    return ops.index_copy_(this, ...args);
+    return end_method(method_call(this), ops.index_copy_(this, ...args));
   }
   /** Method form of {@link ops.index_fill}. */
   index_fill(...args: IndexFillMethodArgs): Tensor {
-    method_call();
-    return ops.index_fill(this, ...args);
+    return end_method(method_call(this), ops.index_fill(this, ...args));
   }
   /** Method form of {@link ops.index_fill_}. */
   index_fill_(...args: IndexFillMethodArgs): this {
-    method_call();
-    return ops.index_fill_(this, ...args);
+    return end_method(method_call(this), ops.index_fill_(this, ...args));
   }
   /** Method form of {@link ops.multinomial}. */
   multinomial(...args: MultinomialMethodArgs): Tensor {
-    method_call();
-    return ops.multinomial(this, ...args);
+    return end_method(method_call(this), ops.multinomial(this, ...args));
   }
   /** Method form of {@link ops.floor}. */
   floor(...args: []): Tensor {
-    method_call();
-    return (ops.floor as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.floor as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.ceil}. */
   ceil(...args: []): Tensor {
-    method_call();
-    return (ops.ceil as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.ceil as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.trunc}. */
   trunc(...args: []): Tensor {
-    method_call();
-    return (ops.trunc as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.trunc as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.round}. */
   round(...args: PyArgs<[], { decimals?: number }>): Tensor {
-    method_call();
-    return (ops.round as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.round as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.clamp_min}. */
   clamp_min(...args: PyArgs<[min: Scalar], { min?: Scalar }>): Tensor {
-    method_call();
-    return (ops.clamp_min as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.clamp_min as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.clamp_max}. */
   clamp_max(...args: PyArgs<[max: Scalar], { max?: Scalar }>): Tensor {
-    method_call();
-    return (ops.clamp_max as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.clamp_max as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.tile}: `x.tile(2, 1)`, `x.tile([2, 1])` or `x.tile({ dims: [2, 1] })`. */
   tile(...args: TileMethodArgs): Tensor {
@@ -1474,8 +1400,7 @@ export class Tensor {
   }
   /** Method form of {@link ops.broadcast_to}. */
   broadcast_to(...args: PyArgs<[size: readonly number[]], { size?: readonly number[] }>): Tensor {
-    method_call();
-    return ops.broadcast_to(this, ...args);
+    return end_method(method_call(this), ops.broadcast_to(this, ...args));
   }
   /** Method form of {@link ops.is_nonzero}. */
   is_nonzero(no_args?: never): boolean {
@@ -1484,38 +1409,31 @@ export class Tensor {
   }
   /** Method form of {@link ops.repeat}. */
   repeat(...args: (number | number[] | { repeats?: number[] })[]): Tensor {
-    method_call();
-    return (ops.repeat as (...a: unknown[]) => Tensor)(this, ...args);
+    return end_method(method_call(this), (ops.repeat as (...a: unknown[]) => Tensor)(this, ...args));
   }
   /** Method form of {@link ops.logsumexp}. */
   logsumexp(...args: LogsumexpMethodArgs): Tensor {
-    method_call();
-    return ops.logsumexp(this, ...args);
+    return end_method(method_call(this), ops.logsumexp(this, ...args));
   }
   /** Method form of {@link ops.index_select}. */
   index_select(...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
-    method_call();
-    return ops.index_select(this, ...args);
+    return end_method(method_call(this), ops.index_select(this, ...args));
   }
   /** Method form of {@link ops.scatter}. */
   scatter(...args: ScatterMethodArgs): Tensor {
-    method_call();
-    return ops.scatter(this, ...args);
+    return end_method(method_call(this), ops.scatter(this, ...args));
   }
   /** Method form of {@link ops.scatter_}. */
   scatter_(...args: ScatterMethodArgs): this {
-    method_call();
-    return ops.scatter_(this, ...args);
+    return end_method(method_call(this), ops.scatter_(this, ...args));
   }
   /** Method form of {@link ops.scatter_add}. */
   scatter_add(...args: ScatterAddMethodArgs): Tensor {
-    method_call();
-    return ops.scatter_add(this, ...args);
+    return end_method(method_call(this), ops.scatter_add(this, ...args));
   }
   /** Method form of {@link ops.scatter_add_}. */
   scatter_add_(...args: ScatterAddMethodArgs): this {
-    method_call();
-    return ops.scatter_add_(this, ...args);
+    return end_method(method_call(this), ops.scatter_add_(this, ...args));
   }
   /** Method form of {@link ops.masked_fill}. */
   masked_fill(...args: PyArgs<[mask: Tensor, value: Scalar | Tensor], { mask?: Tensor; value?: Scalar | Tensor }>): Tensor {
@@ -1593,38 +1511,31 @@ export class Tensor {
   }
   /** Method form of {@link ops.transpose_}: swaps two dims in place (TransposeBackward1). */
   transpose_(...args: TransposeInplaceArgs): this {
-    method_call();
-    return ops.transpose_(this, ...args);
+    return end_method(method_call(this), ops.transpose_(this, ...args));
   }
   /** Method form of {@link ops.swapdims_}. */
   swapdims_(...args: TransposeInplaceArgs): this {
-    method_call();
-    return ops.swapdims_(this, ...args);
+    return end_method(method_call(this), ops.swapdims_(this, ...args));
   }
   /** `swapdims_` under NumPy's other name (PyTorch's `swapaxes_`). */
   swapaxes_(...args: SwapaxesInplaceArgs): this {
-    method_call();
-    return ops.swapaxes_(this, ...args);
+    return end_method(method_call(this), ops.swapaxes_(this, ...args));
   }
   /** Method form of {@link ops.swapaxes}. */
   swapaxes(...args: PyArgs<[axis0: number, axis1: number], { axis0?: number; axis1?: number }>): Tensor {
-    method_call();
-    return ops.swapaxes(this, ...args);
+    return end_method(method_call(this), ops.swapaxes(this, ...args));
   }
   /** Method form of {@link ops.swapdims}. */
   swapdims(...args: PyArgs<[dim0: number, dim1: number], { dim0?: number; dim1?: number }>): Tensor {
-    method_call();
-    return ops.swapdims(this, ...args);
+    return end_method(method_call(this), ops.swapdims(this, ...args));
   }
   /** Method form of {@link ops.unsqueeze_}: inserts a size-1 dim in place (UnsqueezeBackward1). */
   unsqueeze_(...args: PyArgs<[dim: number], { dim?: number }>): this {
-    method_call();
-    return ops.unsqueeze_(this, ...args);
+    return end_method(method_call(this), ops.unsqueeze_(this, ...args));
   }
   /** Method form of {@link ops.squeeze_}: drops size-1 dims in place (SqueezeBackward2 / 3). */
   squeeze_(...args: PyArgs<[dim: number | null], { dim?: number | null }>): this {
-    method_call();
-    return ops.squeeze_(this, ...args);
+    return end_method(method_call(this), ops.squeeze_(this, ...args));
   }
   /** In-place `exp` (recorded as ExpBackward0, as PyTorch's `exp_`). */
   exp_(...args: []): this {

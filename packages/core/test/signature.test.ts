@@ -172,3 +172,21 @@ describe('overloads: the one plausible overload', () => {
     expect(() => T2.parse([1, 'x'])).toThrow(new TypeError("f(): argument 'b' (position 2) must be int, not str"));
   });
 });
+
+describe('Tensor methods and the method mark', () => {
+  it("a method whose op skips the parser leaves nothing behind: the next parse reads its own call's positions", () => {
+    const x = torch.randn([2, 3]);
+    const SIG = torch.signature<{ input: torch.Tensor; dim: number }>('pick(Tensor input, int dim)');
+    // each of these takes a positional fast path (no parse) inside the method
+    x.sum();
+    x.sum(1);
+    x.relu();
+    x.add(x);
+    x.t();
+    expect(SIG.parse([{ input: x, dim: 1 }])).toEqual({ input: x, dim: 1 });
+    x.sum();
+    expect(() => SIG.parse([x, 1.5])).toThrow(new TypeError("pick(): argument 'dim' (position 2) must be int, not float"));
+    // while a method that parses still counts from after self
+    expect(() => x.argmax(1.5 as never)).toThrow(new TypeError("argmax(): argument 'dim' (position 1) must be int, not float"));
+  });
+});
