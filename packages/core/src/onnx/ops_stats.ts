@@ -5,7 +5,7 @@ import type { DType } from '../dtype.js';
 import { Value } from '../jit/graph.js';
 import { norm_dim, type OnnxBuilder, type OpCall } from './builder.js';
 import { I, Is } from './proto.js';
-import type { Converter } from './ops_tensor.js';
+import { arg_reduce, type Converter } from './ops_tensor.js';
 
 /** The reduced dims of a call (`dim` null or empty: all of them), non-negative. */
 function dims_of(dim: number | readonly number[] | null | undefined, ndim: number): number[] {
@@ -73,12 +73,7 @@ function variance(b: OnnxBuilder, c: OpCall): { value: string; dt: DType } {
 export const STATS_OPS: Record<string, Converter> = {
   'aten::max': extreme('Max'),
   'aten::min': extreme('Min'),
-  'aten::argmin': (b, c) => {
-    const dim = c.arg<number | null>('dim', 1, null);
-    const keepdim = c.arg<boolean>('keepdim', 2, false);
-    if (dim === null) b.emit(c.y, 'ArgMin', [b.node('Reshape', [b.name(c.x), b.i64([-1])])[0]!], { axis: I(0), keepdims: I(0) });
-    else b.emit(c.y, 'ArgMin', [b.name(c.x)], { axis: I(norm_dim(dim, c.x.type!.shape.length)), keepdims: I(keepdim ? 1 : 0) });
-  },
+  'aten::argmin': arg_reduce('ArgMin'),
   'aten::norm': (b, c) => {
     const dt = c.y.type!.dtype;
     const p = c.arg<number | string | null>('p', 1, 'fro');

@@ -53,6 +53,14 @@ const reduce_attr = (op: string): Converter => (b, c) => {
   b.emit(c.y, op, [b.operand(x, c.y.type!.dtype)], { axes: Is(reduce_dims(c, x.type!.shape.length)), keepdims: I(keepdim ? 1 : 0) });
 };
 
+/** argmax / argmin: along `dim`, or (no dim) over the flattened input. */
+export const arg_reduce = (op: 'ArgMax' | 'ArgMin'): Converter => (b, c) => {
+  const dim = c.arg<number | null>('dim', 1, null);
+  const keepdim = c.arg<boolean>('keepdim', 2, false);
+  if (dim === null) b.emit(c.y, op, [b.node('Reshape', [b.name(c.x), b.i64([-1])])[0]!], { axis: I(0), keepdims: I(0) });
+  else b.emit(c.y, op, [b.name(c.x)], { axis: I(norm_dim(dim, c.x.type!.shape.length)), keepdims: I(keepdim ? 1 : 0) });
+};
+
 /** ONNX Reshape's shape: a dim equal to the input's at the same position is `0` (copied), so a dynamic batch passes. */
 export function reshape_target(from: readonly number[], to: readonly number[]): number[] {
   let copied = true;
@@ -168,12 +176,7 @@ export const TENSOR_OPS: Record<string, Converter> = {
   'aten::mean': reduce_attr('ReduceMean'),
   'aten::amax': reduce_attr('ReduceMax'),
   'aten::amin': reduce_attr('ReduceMin'),
-  'aten::argmax': (b, c) => {
-    const dim = c.arg<number | null>('dim', 1, null);
-    const keepdim = c.arg<boolean>('keepdim', 2, false);
-    if (dim === null) b.emit(c.y, 'ArgMax', [b.node('Reshape', [b.name(c.x), b.i64([-1])])[0]!], { axis: I(0), keepdims: I(0) });
-    else b.emit(c.y, 'ArgMax', [b.name(c.x)], { axis: I(norm_dim(dim, c.x.type!.shape.length)), keepdims: I(keepdim ? 1 : 0) });
-  },
+  'aten::argmax': arg_reduce('ArgMax'),
   // shapes
   'aten::view': reshape,
   'aten::reshape': reshape,
