@@ -961,8 +961,9 @@ describe('test_module_hooks.py TestModuleHookNN', () => {
 });
 
 // Not expressible in JS, and why:
-// - test_pickled_hook: pickles a module (pickle.dumps / loads); tsgrad has no object serialisation of modules
-//   (torch.save writes tensors as safetensors).
+// - test_pickled_hook: pickles a module with a load_state_dict pre hook (pickle.dumps / loads). tsgrad's
+//   torch.save(module) / torch.load(f, { weights_only: false }) round-trips the module, but JS functions cannot be
+//   saved by reference as Python pickles module-level functions, and the hook is not kept: not claimed as passing.
 // - test_load_state_dict_post_hook_backward_compatibility, its first half: deletes `_load_state_dict_post_hooks`
 //   to imitate a module pickled by an older PyTorch, then torch.save / torch.load of the module itself; the part
 //   that registers and fires post hooks on Softmin / Softmax / LogSoftmax is above.
