@@ -150,9 +150,10 @@ describe.runIf(wasm_backend !== null)('packed convolution weights kept between c
 describe.runIf(wasm_backend !== null)('a GEMM operand B kept packed between calls', () => {
   on_wasm_with_nothing_kept();
 
-  // x @ w.t() as a linear layer's forward (B read transposed, two depth blocks), and x @ w over two column blocks
+  // x @ w.t() as a linear layer's forward (B read transposed, two depth blocks), and x @ w over two column blocks;
+  // both B's large enough (16 K elements) for the cache to keep them
   const GEMMS: { name: string; x: number[]; w: number[]; product: (x: Tensor, w: Tensor) => Tensor }[] = [
-    { name: 'x @ w.t()', x: [37, 300], w: [20, 300], product: (x, w) => torch.mm(x, w.t()) },
+    { name: 'x @ w.t()', x: [37, 300], w: [60, 300], product: (x, w) => torch.mm(x, w.t()) },
     { name: 'x @ w', x: [5, 20], w: [20, 1030], product: (x, w) => torch.mm(x, w) },
   ];
   describe.each(GEMMS)('$name', ({ x: xs, w: ws, product }) => {
@@ -185,7 +186,7 @@ describe.runIf(wasm_backend !== null)('a GEMM operand B kept packed between call
   });
 
   it("an LSTM layer keeps its recurrent weight packed across the steps, matching the js backend's results", () => {
-    const [T, B, I, H] = [6, 3, 5, 8];
+    const [T, B, I, H] = [6, 3, 5, 64];
     const args = [rand([T, B, I]), rand([4 * H, I]), rand([4 * H, H]), rand([4 * H]), rand([4 * H]), rand([B, H]), rand([B, H])] as const;
     const layer = (): number[] => torch.mkldnn_rnn_layer(...args, false, [], 2, H, 1, true, false, false, true)
       .slice(0, 3).flatMap((t) => Array.from(t._contiguous_data()));

@@ -105,6 +105,9 @@ export function wasm_gemm(
   wasm_gemm_batched(1, trans_a, trans_b, M, N, K, alpha, A, a_off, lda, 0, B, b_off, ldb, 0, beta, C, c_off, ldc, 0, b_version);
 }
 
+/** Elements of B from which keeping it packed between calls pays (64 KB of floats). */
+const KEEP_B_MIN = 16384;
+
 /**
  * `batch` GEMMs as the JS `gemm_batched` (matrix q of each operand `q * stride` elements on), in WebAssembly
  * SIMD as one job: every operand copied into wasm memory once, the threads sharing whole matrices (or, with
@@ -131,16 +134,16 @@ export function wasm_gemm_batched(
   const pa = placement(batch, a_stride, M, a_rs, K, a_cs);
   const pb = placement(batch, b_stride, K, b_rs, N, b_cs);
   const Mp = Math.ceil(M / 4) * 4;
-  const pack_b_into = (dst: number): boolean => {
-    rt.reset();
-    const at = rt.alloc(pb.floats * 4);
-    if (!rt.commit()) return false;
-    place(pb, B, b_off, batch, b_stride, K, b_rs, N, b_cs, rt.f32, at / 4);
-    pack_b_full(at, pb.rs, pb.cs, K, N, dst);
-    return true;
-  };
-  const kept = b_version !== undefined && (batch === 1 || b_stride === 0)
-    ? cached_pack(B, b_version, `gemm B ${b_off} ${K} ${N} ${b_rs} ${b_cs}`, Math.ceil(N / 8) * 8 * K * 4, pack_b_into) : -1;
+  // a small B packs faster than the cache looks it up (its key, closure and stamps cost about 0.7 us a call)
+  const kept = b_version !== undefined && (batch === 1 || b_stride === 0) && K * N >= KEEP_B_MIN
+    ? cached_pack(B, b_version, `gemm B ${b_off} ${K} ${N} ${b_rs} ${b_cs}`, Math.ceil(N / 8) * 8 * K * 4, (dst) => {
+      rt.reset();
+      const at = rt.alloc(pb.floats * 4);
+      if (!rt.commit()) return false;
+      place(pb, B, b_off, batch, b_stride, K, b_rs, N, b_cs, rt.f32, at / 4);
+      pack_b_full(at, pb.rs, pb.cs, K, N, dst);
+      return true;
+    }) : -1;
   rt.reset();
   const a_raw = rt.alloc(pa.floats * 4);
   const a_pack = rt.alloc(batch * Mp * K * 4);
