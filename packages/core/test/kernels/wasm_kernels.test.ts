@@ -223,6 +223,31 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
     expect(nan_at(want[3]!).length).toBeGreaterThan(0);
   });
 
+  it('conv2d forward re-checks the dead taps of a weight whose version changed (finiteness is remembered per version)', () => {
+    const counter = { version: 0 };
+    const cp = { ...p(2, 4, 1, 1, 5, 3, 1, 1), w_version: counter }; // only the centre tap reads the input
+    const x = rand(8, rng), w = rand(5 * 4 * 9, rng);
+    const forward = (b: Backend): Float32Array => {
+      const out = new Float32Array(10);
+      b.conv2d_forward(x, w, null, out, cp);
+      return out;
+    };
+    const nan_count = (a: Float32Array): number => a.filter((v) => Number.isNaN(v)).length;
+    on_threads(1, () => {
+      expect(nan_count(forward(wasm))).toBe(0);
+      expect(nan_count(forward(wasm))).toBe(0); // unchanged: remembered finite
+      w[(2 * 4 + 1) * 9] = Infinity; // output channel 2, a corner tap
+      counter.version++;
+      expect(nan_count(forward(wasm))).toBe(2); // channel 2 of both samples
+      expect(nan_count(forward(wasm))).toBe(2); // unchanged: remembered not finite
+      w[(2 * 4 + 1) * 9] = 0.5;
+      counter.version++;
+      const got = forward(wasm);
+      expect(nan_count(got)).toBe(0);
+      expect_close('forward after the weight is finite again', got, forward(js_backend));
+    });
+  });
+
   function random_pool(seed: number): Pool2dParams {
     const r = make_rng(seed);
     for (;;) {

@@ -8,14 +8,14 @@ export interface KernelExports {
   pack_b(src: number, rs: number, cs: number, kb: number, nb: number, dst: number): void;
   fill_rows(c: number, rows: number, cols: number, ld: number, values: number): void;
   im2col(x: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
-    dh: number, dw: number, Ho: number, Wo: number, r0: number, r1: number, col: number, ld: number): void;
+    dh: number, dw: number, Ho: number, Wo: number, r0: number, r1: number, col: number, ld: number, ns: number, xs_bytes: number, cs_bytes: number): void;
   im2col_packed(x: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
     dh: number, dw: number, Wo: number, k0: number, kb: number, j0: number, nb: number, dst: number, Ho: number, xs_bytes: number): void;
   tap_offsets(dst: number, cg: number, H: number, W: number, kh: number, kw: number, dh: number, dw: number): void;
   conv_forward_direct(a: number, x: number, offs: number, out: number, og: number, ckk: number, H: number, W: number,
     kh: number, kw: number, ph: number, pw: number, dh: number, dw: number, Ho: number, Wo: number, bpack: number, tmp: number): void;
   col2im(col: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
-    dh: number, dw: number, Ho: number, Wo: number, c0: number, c1: number, gx: number, ld: number): void;
+    dh: number, dw: number, Ho: number, Wo: number, c0: number, c1: number, gx: number, ld: number, ns: number, cs_bytes: number, gs_bytes: number): void;
   copy_rows(src: number, src_ld: number, dst: number, dst_ld: number, rows: number, cols: number): void;
   max_pool2d(x: number, out: number, idx: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number,
     sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, Ho: number, Wo: number): void;
@@ -187,7 +187,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
         for (let n = n_lo; n < n_hi; n++) {
           const x_ng = x + (n * C + g * cg) * HW * 4;
           const rows = plain ? x_ng + jl * L * 4 : col;
-          if (!plain) ex.im2col(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, jl, jh, col, L);
+          if (!plain) ex.im2col(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, jl, jh, col, L, 1, 0, 0);
           const go_ng = go + (n * O + g * og) * L * 4;
           for (let k0 = 0; k0 < L; k0 += KC) {
             const kb = Math.min(KC, L - k0);
@@ -255,7 +255,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
             const dst = plain ? gx_ng : col;
             ex.fill_rows(dst, ckk, L, L, -1);
             gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), strided_b(go + (n * O + g * og) * L * 4, L, 1), dst, L, og, 0, ckk, 0, L, tmp, bpack);
-            if (!plain) ex.col2im(col, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, cg, gx_ng, L);
+            if (!plain) ex.col2im(col, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, 0, cg, gx_ng, L, 1, 0, 0);
           }
         }
       });
@@ -308,9 +308,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
           const col_g = cols + g * ckk * J * 4;
           ex.fill_rows(col_g + r_lo * J * 4, r_hi - r_lo, J, J, -1);
           gemm_part(a + g * up(ckk, 4) * og * 4, up(ckk, 4), strided_b(go + g * og * J * 4, J, 1), col_g, J, og, r_lo, r_hi, 0, J, tmp, bpack);
-          for (let n = 0; n < N; n++) {
-            ex.col2im(col_g + (r_lo * J + n * L) * 4, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, c_lo, c_hi, gx + (n * C + g * cg) * HW * 4, J);
-          }
+          ex.col2im(col_g + r_lo * J * 4, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, c_lo, c_hi, gx + g * cg * HW * 4, J, N, L * 4, xs);
         }
       });
     } else {
@@ -321,7 +319,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
           const go_g = go + g * og * J * 4;
           for (let r0 = jl; r0 < jh; r0 += rb) {
             const nb = Math.min(rb, jh - r0);
-            for (let n = 0; n < N; n++) ex.im2col(x + (n * C + g * cg) * HW * 4, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, r0, r0 + nb, col + n * L * 4, J);
+            ex.im2col(x + g * cg * HW * 4, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, r0, r0 + nb, col, J, N, xs, L * 4);
             for (let k0 = 0; k0 < J; k0 += KC) {
               const kb = Math.min(KC, J - k0);
               ex.pack_a(go_g + k0 * 4, J, 1, og, kb, apack);

@@ -371,16 +371,20 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $tail))))
 
-  ;; Rows [r0, r1) of the unfolded input, row r = (c*kh + a)*kw + b, column oh*Wo + ow, rows $ld floats apart:
-  ;; col[(r - r0)*ld + oh*Wo + ow] = x[c, oh*sh - ph + a*dh, ow*sw - pw + b*dw], 0 outside the image.
-  ;; x points at channel 0 of the group; the per-tap output ranges inside the image are solved once per row.
+  ;; Rows [r0, r1) of the unfolded input of $ns samples, row r = (c*kh + a)*kw + b, column oh*Wo + ow, rows $ld
+  ;; floats apart, sample n's input $xs bytes after sample n-1's and its columns $cs bytes after:
+  ;; col[n*cs + (r - r0)*ld + oh*Wo + ow] = x[n, c, oh*sh - ph + a*dh, ow*sw - pw + b*dw], 0 outside the image.
+  ;; x points at channel 0 of the group; the per-tap output ranges inside the image are solved once per row,
+  ;; for all the samples (on small maps a row of a sample is a few floats).
   (func (export "im2col")
     (param $x i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
     (param $Ho i32) (param $Wo i32) (param $r0 i32) (param $r1 i32) (param $col i32) (param $ld i32)
+    (param $ns i32) (param $xs i32) (param $cs i32)
     (local $r i32) (local $c i32) (local $a i32) (local $b i32) (local $kk i32)
     (local $h_off i32) (local $w_off i32) (local $oh_lo i32) (local $oh_hi i32) (local $ow_lo i32) (local $ow_hi i32)
     (local $oh i32) (local $ow i32) (local $dst i32) (local $d i32) (local $src i32) (local $xc i32)
+    (local $n i32) (local $dn i32) (local $xn i32)
     (local.set $kk (i32.mul (local.get $kh) (local.get $kw)))
     (local.set $r (local.get $r0))
     (local.set $dst (local.get $col))
@@ -398,15 +402,21 @@
         (local.set $ow_lo (call $tap_lo (local.get $w_off) (local.get $sw) (local.get $Wo)))
         (local.set $ow_hi (call $tap_hi (local.get $w_off) (local.get $sw) (local.get $W) (local.get $Wo) (local.get $ow_lo)))
         (local.set $xc (i32.add (local.get $x) (i32.shl (i32.mul (local.get $c) (i32.mul (local.get $H) (local.get $W))) (i32.const 2))))
+        (local.set $n (i32.const 0))
+        (local.set $dn (local.get $dst))
+        (local.set $xn (local.get $xc))
+        (block $samples_done
+        (loop $over_n
+        (br_if $samples_done (i32.ge_s (local.get $n) (local.get $ns)))
         ;; output rows whose tap falls in the top / bottom padding
-        (call $zero_f32 (local.get $dst) (i32.mul (local.get $oh_lo) (local.get $Wo)))
-        (call $zero_f32 (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $oh_hi) (local.get $Wo)) (i32.const 2))) (i32.mul (i32.sub (local.get $Ho) (local.get $oh_hi)) (local.get $Wo)))
+        (call $zero_f32 (local.get $dn) (i32.mul (local.get $oh_lo) (local.get $Wo)))
+        (call $zero_f32 (i32.add (local.get $dn) (i32.shl (i32.mul (local.get $oh_hi) (local.get $Wo)) (i32.const 2))) (i32.mul (i32.sub (local.get $Ho) (local.get $oh_hi)) (local.get $Wo)))
         (local.set $oh (local.get $oh_lo))
         (block $rows_done
           (loop $over_oh
             (br_if $rows_done (i32.ge_s (local.get $oh) (local.get $oh_hi)))
-            (local.set $d (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $oh) (local.get $Wo)) (i32.const 2))))
-            (local.set $src (i32.add (local.get $xc) (i32.shl
+            (local.set $d (i32.add (local.get $dn) (i32.shl (i32.mul (local.get $oh) (local.get $Wo)) (i32.const 2))))
+            (local.set $src (i32.add (local.get $xn) (i32.shl
               (i32.add (i32.mul (i32.add (i32.mul (local.get $oh) (local.get $sh)) (local.get $h_off)) (local.get $W)) (local.get $w_off))
               (i32.const 2))))
             (if (i32.gt_s (local.get $ow_lo) (i32.const 0)) (then (call $zero_f32 (local.get $d) (local.get $ow_lo))))
@@ -428,20 +438,27 @@
                     (br $over_ow)))))
             (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
             (br $over_oh)))
+        (local.set $dn (i32.add (local.get $dn) (local.get $cs)))
+        (local.set $xn (i32.add (local.get $xn) (local.get $xs)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $over_n)))
         (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $ld) (i32.const 2))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $over_r))))
 
-  ;; Adjoint of im2col for channels [c0, c1) of a group: gx plane c = sum of the col entries (rows of
-  ;; channel c, $ld floats apart, col pointing at channel c0's first row) read from each of its pixels, taps in
-  ;; (a, b) order.
+  ;; Adjoint of im2col for channels [c0, c1) of a group, for $ns samples: gx plane c of sample q = sum of
+  ;; the col entries (rows of channel c, $ld floats apart, col pointing at channel c0's first row; sample q's
+  ;; $cs bytes after sample q-1's) read from each of its pixels, taps in (a, b) order; sample q's planes are
+  ;; $gs bytes after sample q-1's. The per-tap output ranges are solved once for all the samples.
   (func (export "col2im")
     (param $col i32) (param $H i32) (param $W i32) (param $kh i32) (param $kw i32)
     (param $sh i32) (param $sw i32) (param $ph i32) (param $pw i32) (param $dh i32) (param $dw i32)
     (param $Ho i32) (param $Wo i32) (param $c0 i32) (param $c1 i32) (param $gx i32) (param $ld i32)
+    (param $ns i32) (param $cs i32) (param $gs i32)
     (local $c i32) (local $a i32) (local $b i32) (local $L i32) (local $HW i32)
     (local $h_off i32) (local $w_off i32) (local $oh_lo i32) (local $oh_hi i32) (local $ow_lo i32) (local $ow_hi i32)
     (local $oh i32) (local $n i32) (local $s i32) (local $d i32) (local $plane i32) (local $row i32) (local $swb i32)
+    (local $q i32) (local $pq i32) (local $rq i32)
     (local.set $L (i32.mul (local.get $Ho) (local.get $Wo)))
     (local.set $HW (i32.mul (local.get $H) (local.get $W)))
     (local.set $swb (i32.shl (local.get $sw) (i32.const 2)))
@@ -451,7 +468,15 @@
       (loop $over_c
         (br_if $done (i32.ge_u (local.get $c) (local.get $c1)))
         (local.set $plane (i32.add (local.get $gx) (i32.shl (i32.mul (local.get $c) (local.get $HW)) (i32.const 2))))
-        (call $zero_f32 (local.get $plane) (local.get $HW))
+        (local.set $q (i32.const 0))
+        (local.set $pq (local.get $plane))
+        (block $zeroed
+          (loop $zero_q
+            (br_if $zeroed (i32.ge_s (local.get $q) (local.get $ns)))
+            (call $zero_f32 (local.get $pq) (local.get $HW))
+            (local.set $pq (i32.add (local.get $pq) (local.get $gs)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $zero_q)))
         (local.set $a (i32.const 0))
         (loop $over_a
           (local.set $h_off (i32.sub (i32.mul (local.get $a) (local.get $dh)) (local.get $ph)))
@@ -462,12 +487,18 @@
             (local.set $w_off (i32.sub (i32.mul (local.get $b) (local.get $dw)) (local.get $pw)))
             (local.set $ow_lo (call $tap_lo (local.get $w_off) (local.get $sw) (local.get $Wo)))
             (local.set $ow_hi (call $tap_hi (local.get $w_off) (local.get $sw) (local.get $W) (local.get $Wo) (local.get $ow_lo)))
+            (local.set $q (i32.const 0))
+            (local.set $pq (local.get $plane))
+            (local.set $rq (local.get $row))
+            (block $samples_done
+            (loop $over_q
+            (br_if $samples_done (i32.ge_s (local.get $q) (local.get $ns)))
             (local.set $oh (local.get $oh_lo))
             (block $rows_done
               (loop $over_oh
                 (br_if $rows_done (i32.ge_s (local.get $oh) (local.get $oh_hi)))
-                (local.set $s (i32.add (local.get $row) (i32.shl (i32.add (i32.mul (local.get $oh) (local.get $Wo)) (local.get $ow_lo)) (i32.const 2))))
-                (local.set $d (i32.add (local.get $plane) (i32.shl
+                (local.set $s (i32.add (local.get $rq) (i32.shl (i32.add (i32.mul (local.get $oh) (local.get $Wo)) (local.get $ow_lo)) (i32.const 2))))
+                (local.set $d (i32.add (local.get $pq) (i32.shl
                   (i32.add (i32.add (i32.mul (i32.add (i32.mul (local.get $oh) (local.get $sh)) (local.get $h_off)) (local.get $W)) (local.get $w_off))
                     (i32.mul (local.get $ow_lo) (local.get $sw)))
                   (i32.const 2))))
@@ -492,6 +523,10 @@
                     (br $tail)))
                 (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
                 (br $over_oh)))
+            (local.set $pq (i32.add (local.get $pq) (local.get $gs)))
+            (local.set $rq (i32.add (local.get $rq) (local.get $cs)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $over_q)))
             (local.set $row (i32.add (local.get $row) (i32.shl (local.get $ld) (i32.const 2))))
             (br_if $over_b (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $kw))))
           (br_if $over_a (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $kh))))
