@@ -9,6 +9,7 @@ import { add, div, eq, ne, float_dtype, map_unary, masked_fill, maximum as maxim
 import { abs, exp, log, sign } from './unary.js';
 import { empty, record } from './record.js';
 import type { DimArg, ReduceOptions } from './types.js';
+import { norm_backward, norm_value } from './norm_rules.js';
 import { expand, reshape, unsqueeze, view } from './view.js';
 import { scatter_into_zeros } from './indexing.js';
 import { values_indices } from './named_tuple.js';
@@ -482,38 +483,6 @@ export function norm(...args: NormArgs): Tensor {
     return [norm_backward(keep(g!), xs!, keep(r!), p, kept)];
   }, [x, value]);
   return value;
-}
-
-/** The p-norm over `dims` (null: all), keeping reduced dims as size 1 when `dims` is given. */
-function norm_value(x: Tensor, p: number, dims: number[] | null): Tensor {
-  const reduce_sum = (t: Tensor): Tensor => sum_dims(t, dims, dims !== null);
-  if (p === 0) return reduce_sum(to_dtype(ne(x, 0), x._dtype));
-  if (p === Infinity || p === -Infinity) {
-    if (x.numel() === 0) return reduce_sum(abs(x));
-    return amax_impl({ input: abs(x), dim: dims ?? [], keepdim: dims !== null, dtype: null }, p > 0);
-  }
-  if (p === 1) return reduce_sum(abs(x));
-  return pow(reduce_sum(pow(abs(x), p)), 1 / p);
-}
-
-/** The gradient of the p-norm `r` (reduced dims kept) of `a` times `g` over `dims` (null: all; PyTorch's norm_backward; differentiable). */
-function norm_backward(g: Tensor, a: Tensor, r: Tensor, p: number, dims: number[] | null): Tensor | null {
-  if (p === 0) return null;
-  // 0 where the norm is 0 (PyTorch masks those out)
-  const over = (num: Tensor, den: Tensor): Tensor => masked_fill(div(num, den), eq(r, 0), 0);
-  if (p === 1) return mul(sign(a), g);
-  if (p === 2) return mul(a, over(g, r));
-  if (!Number.isFinite(p)) {
-    // ±inf: split evenly over the entries of extreme |x|
-    const mask = to_dtype(eq(abs(a), r), a._dtype);
-    return mul(sign(a), mul(mask, div(g, sum_dims(mask, dims, dims !== null))));
-  }
-  if (p < 1) {
-    // |x|^(p-1) is infinite at 0, where the gradient is taken to be 0
-    const scaled = masked_fill(mul(sign(a), pow(abs(a), p - 1)), eq(a, 0), 0);
-    return mul(mul(scaled, g), pow(r, 1 - p));
-  }
-  return mul(mul(sign(a), pow(abs(a), p - 1)), over(g, pow(r, p - 1)));
 }
 
 /** Options of `var` / `std`. */
