@@ -16,6 +16,7 @@ export { signature, Signature, overloads, Overloads, type OverloadMatch, type Si
 export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';
 export * as jit from './jit/namespace.js';
+export * as linalg from './linalg/namespace.js';
 export * as utils from './utils/namespace.js';
 export * as onnx from './onnx/namespace.js';
 export { save, load, type Saveable } from './serialization/save_load.js';

@@ -1150,6 +1150,66 @@ export class Tensor {
   get T(): Tensor {
     return ops.permute(this, this._shape.map((_, i) => this._shape.length - 1 - i));
   }
+  /** The last two dims swapped (PyTorch's `x.mT`), a view of a matrix or batch of matrices. */
+  get mT(): Tensor {
+    if (this.ndim < 2) throw new Error(`tensor.mT is only supported on matrices or batches of matrices. Got ${this.ndim}-D tensor.`);
+    return ops.transpose(this, -2, -1);
+  }
+  /** The conjugate transpose of the last two dims: `x.mT` for real tensors. */
+  get mH(): Tensor {
+    if (this.ndim < 2) throw new Error(`tensor.mH is only supported on matrices or batches of matrices. Got ${this.ndim}-D tensor.`);
+    return ops.transpose(this, -2, -1);
+  }
+  /** The conjugate transpose of a matrix (2-D only): `x.T` for real tensors. */
+  get H(): Tensor {
+    if (this.ndim !== 2) throw new Error(`tensor.H is only supported on matrices (2-D tensors). Got ${this.ndim}-D tensor.${this.ndim > 2 ? ' For batches of matrices, consider using tensor.mH' : ''}`);
+    return ops.transpose(this, 0, 1);
+  }
+  /** Method form of {@link ops.det}. */
+  det(no_args?: never): Tensor {
+    if (no_args !== undefined) no_arguments('Tensor.det', no_args);
+    return ops.det(this);
+  }
+  /** Method form of {@link ops.logdet}. */
+  logdet(no_args?: never): Tensor {
+    if (no_args !== undefined) no_arguments('Tensor.logdet', no_args);
+    return ops.logdet(this);
+  }
+  /** Method form of {@link ops.slogdet}. */
+  slogdet(no_args?: never): ops.SlogdetResult {
+    if (no_args !== undefined) no_arguments('Tensor.slogdet', no_args);
+    return ops.slogdet(this);
+  }
+  /** Method form of {@link ops.inverse}. */
+  inverse(no_args?: never): Tensor {
+    if (no_args !== undefined) no_arguments('Tensor.inverse', no_args);
+    return ops.inverse(this);
+  }
+  /** Method form of {@link ops.cholesky} (deprecated in PyTorch for `torch.linalg.cholesky`). */
+  cholesky(...args: PyArgs<[upper: boolean], { upper?: boolean }>): Tensor {
+    return as_method(this, ops.cholesky, args);
+  }
+  /** Method form of {@link ops.qr}. */
+  qr(...args: PyArgs<[some: boolean], { some?: boolean }>): ops.QrResult {
+    return as_method(this, ops.qr, args);
+  }
+  /** Method form of {@link ops.svd}. */
+  svd(...args: PyArgs<[some: boolean, compute_uv: boolean], { some?: boolean; compute_uv?: boolean }>): ops.TorchSvdResult {
+    return as_method(this, ops.svd, args);
+  }
+  /** Method form of {@link ops.pinverse}. */
+  pinverse(...args: PyArgs<[rcond: number], { rcond?: number }>): Tensor {
+    return as_method(this, ops.pinverse, args);
+  }
+  /** Method form of {@link ops.matrix_power}. */
+  matrix_power(...args: PyArgs<[n: number], { n?: number }>): Tensor {
+    return as_method(this, ops.matrix_power, args);
+  }
+  /** Method form of {@link ops.matrix_exp}. */
+  matrix_exp(no_args?: never): Tensor {
+    if (no_args !== undefined) no_arguments('Tensor.matrix_exp', no_args);
+    return ops.matrix_exp(this);
+  }
   /** Method form of {@link ops.permute}: `x.permute(2, 0, 1)` or `x.permute([2, 0, 1])`. */
   permute(...args: ShapeArg | [{ dims: readonly number[] }]): Tensor {
     return ops.permute(this, int_varargs(args) ?? PERMUTE_METHOD.parse([this, ...args], { method: true }).dims);

@@ -678,6 +678,93 @@ export const OP_CASES: Record<string, OpCase> = {
       torch.binary_cross_entropy_with_logits(x!, y!, { weight: f64([0.5, 2, 1, 1]), pos_weight: f64([2]), reduction: 'sum' }),
     ],
   },
+  // torch.linalg (and its torch.* names); inputs well conditioned, spectral outputs read sign-invariantly
+  det_inverse: {
+    ops: ['det', 'inverse', 'slogdet', 'logdet'],
+    inputs: () => [leaf([2, 3, 3]), leaf([3, 3])],
+    fn: (a, b) => {
+      const w = a!.add(torch.eye(3, { dtype: a!.dtype }).mul(3));
+      const spd = b!.mm(b!.t()).add(torch.eye(3, { dtype: b!.dtype }));
+      return [w.det(), torch.linalg.det(w), w.inverse(), torch.linalg.inv(w), torch.linalg.slogdet(w)[1]!, w.slogdet().logabsdet, torch.logdet(spd)];
+    },
+  },
+  solve: {
+    ops: [], // torch.linalg only (the namespace's functions are not torch.* exports)
+    inputs: () => [leaf([2, 3, 3]), leaf([3, 2]), leaf([3])],
+    fn: (a, b, v) => {
+      const w = a!.add(torch.eye(3, { dtype: a!.dtype }).mul(3));
+      return [torch.linalg.solve(w, b!), torch.linalg.solve(w, v!), torch.linalg.solve(w, b!.t(), { left: false }), torch.linalg.solve_ex(w, b!).result];
+    },
+  },
+  cholesky: {
+    ops: ['cholesky'],
+    inputs: () => [leaf([2, 3, 3])],
+    fn: (a) => {
+      const spd = a!.matmul(a!.mT).add(torch.eye(3, { dtype: a!.dtype }));
+      return [torch.linalg.cholesky(spd), torch.linalg.cholesky(spd, { upper: true }), spd.cholesky(), torch.linalg.cholesky_ex(spd).L];
+    },
+  },
+  solve_triangular: {
+    ops: [], // torch.linalg only (the namespace's functions are not torch.* exports)
+    inputs: () => [leaf([3, 3]), leaf([3, 2])],
+    fn: (a, b) => {
+      const w = a!.add(torch.eye(3, { dtype: a!.dtype }).mul(3));
+      return [
+        torch.linalg.solve_triangular(w, b!, { upper: true }),
+        torch.linalg.solve_triangular(w, b!.t(), { upper: false, left: false }),
+        torch.linalg.solve_triangular(w, b!, { upper: false, unitriangular: true }),
+      ];
+    },
+  },
+  qr: {
+    ops: ['qr'],
+    inputs: () => [leaf([4, 3]), leaf([2, 3, 5])],
+    fn: (a, w) => [...torch.linalg.qr(a!), ...a!.qr(), ...torch.linalg.qr(w!), torch.linalg.qr(a!.narrow(0, 0, 3), 'complete').R],
+  },
+  eigh: {
+    ops: [], // torch.linalg only (the namespace's functions are not torch.* exports)
+    inputs: () => [leaf([2, 3, 3])],
+    fn: (a) => {
+      const s = a!.add(a!.mT);
+      const { eigenvalues, eigenvectors } = torch.linalg.eigh(s);
+      return [eigenvalues, eigenvectors.mul(eigenvectors), torch.linalg.eigvalsh(s, 'U')];
+    },
+  },
+  svd: {
+    ops: ['svd'],
+    inputs: () => [leaf([4, 3]), leaf([2, 3, 5])],
+    fn: (a, w) => {
+      const { U, S, Vh } = torch.linalg.svd(a!, { full_matrices: false });
+      const r = torch.linalg.svd(w!);
+      const old = a!.svd();
+      return [U.mul(U), S, Vh.mul(Vh), U.matmul(Vh), r.S, r.U.matmul(r.Vh.narrow(-2, 0, 3)), torch.linalg.svdvals(w!), old.U.matmul(old.V.t()), old.S];
+    },
+  },
+  pinv: {
+    ops: ['pinverse'],
+    inputs: () => [leaf([4, 3]), leaf([3, 5]), leaf([3, 3])],
+    fn: (a, b, c) => [torch.linalg.pinv(a!), b!.pinverse(), torch.linalg.pinv(c!.add(c!.t()), { hermitian: true }), torch.linalg.lstsq(a!, b!.narrow(1, 0, 4).t()).solution],
+  },
+  matrix_power_exp: {
+    ops: ['matrix_power', 'matrix_exp', 'chain_matmul'],
+    inputs: () => [leaf([3, 3]), leaf([2, 3, 3]), leaf([3, 2])],
+    fn: (a, b, c) => [
+      a!.matrix_power(3), torch.linalg.matrix_power(b!, 2), torch.matrix_power(a!.add(torch.eye(3, { dtype: a!.dtype }).mul(3)), -2),
+      a!.mul(0.5).matrix_exp(), torch.linalg.matrix_exp(b!.mul(0.3)),
+      torch.chain_matmul(a!, a!, c!), torch.linalg.multi_dot([a!.select(0, 0), a!, c!]),
+    ],
+  },
+  linalg_norms: {
+    ops: [], // torch.linalg only (the namespace's functions are not torch.* exports)
+    inputs: () => [leaf([2, 3, 4]), leaf([4, 3]), leaf([5, 3])],
+    fn: (a, b, c) => [
+      torch.linalg.vector_norm(a!), torch.linalg.vector_norm(a!, 3, { dim: [0, 2], keepdim: true }), torch.linalg.vector_norm(a!, 1, -1),
+      torch.linalg.matrix_norm(a!), torch.linalg.matrix_norm(a!, 'nuc'), torch.linalg.matrix_norm(a!, 2), torch.linalg.matrix_norm(a!, -1, { keepdim: true }),
+      torch.linalg.matrix_norm(a!, Infinity, { dim: [2, 0] }), torch.linalg.norm(b!), torch.linalg.norm(b!, -2), torch.linalg.norm(a!, 0.5, { dim: 1 }),
+      torch.linalg.cond(b!), torch.linalg.cond(b!.narrow(0, 0, 3), 'fro'),
+      torch.linalg.cross(c!, c!.flip(0)), torch.linalg.vecdot(b!, b!.flip(1)),
+    ],
+  },
 };
 
 /**

@@ -110,6 +110,8 @@ function invoke(target: string, args: unknown[]): unknown {
       return lookup(torch)(...args);
     case 'F':
       return lookup(nn.functional)(...args);
+    case 'linalg':
+      return lookup(torch.linalg)(...args);
     case 'Tensor': {
       const self = args[0] as Tensor;
       return lookup(self).apply(self, args.slice(1));

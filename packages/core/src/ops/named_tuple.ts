@@ -14,3 +14,13 @@ export function values_indices<R>(op: string, values: Tensor, indices: Tensor): 
   Object.defineProperty(r, 'indices', { value: indices });
   return r as unknown as R;
 }
+
+/**
+ * A named tuple of any fields (`linalg_qr`'s `Q, R`, `linalg_eigh`'s `eigenvalues, eigenvectors`): an array with a
+ * property per field, printing as `torch.return_types.<op>(Q=..., R=...)`.
+ */
+export function named_result<R>(op: string, fields: readonly string[], items: readonly unknown[]): R {
+  const r = as_named_tuple([...items], `torch.return_types.${op}`, fields);
+  fields.forEach((f, i) => Object.defineProperty(r, f, { value: items[i] }));
+  return r as unknown as R;
+}
