@@ -1146,7 +1146,8 @@ const MODULE_MAPS = new Set(['_parameters', '_buffers', '_modules', '_non_persis
 /**
  * A deep copy, as Python's `copy.deepcopy`: of a module tree (every submodule, parameter and buffer is a new
  * object with equal values; shared ones stay shared, tied weights stay tied; plain attributes are copied,
- * functions kept; hooks are not carried over — TransformerEncoder clones its layer this way), of a Tensor, or
+ * functions kept; hooks carried over in maps of the copy's own, as Python's deepcopy does — TransformerEncoder
+ * clones its layer this way), of a Tensor, or
  * of arrays, plain objects and Maps holding them (a state dict).
  *
  * @example
@@ -1262,6 +1263,22 @@ function set_module_state(dst: Module, state: ModuleState): void {
   }
 }
 
+/**
+ * The copy gets the original's hooks (the same functions under the same ids, in maps of its own), as Python's
+ * deepcopy copies a module's hook dicts: removing a handle of the original leaves the copy's hook in place.
+ */
+function copy_hooks(src: Module, dst: Module): void {
+  const from = src as unknown as Record<string, unknown>;
+  const to = dst as unknown as Record<string, unknown>;
+  for (const key of Object.keys(from)) {
+    const map = from[key];
+    if (!(map instanceof HookDict) && !(map instanceof HookFlags)) continue;
+    const target = to[key] as Map<number, unknown>;
+    for (const [id, hook] of map as Map<number, unknown>) target.set(id, hook);
+  }
+  dst._is_full_backward_hook = src._is_full_backward_hook;
+}
+
 function deepcopy_module<M extends Module>(module: M): M {
   const copies = new Map<Module, Module>();
   const tensors = new Map<Tensor, Tensor>();
@@ -1290,6 +1307,7 @@ function deepcopy_module<M extends Module>(module: M): M {
       non_persistent_buffers: state.non_persistent_buffers,
       modules: state.modules.map(([name, c]) => [name, c === null ? null : copies.get(c)!]),
     });
+    copy_hooks(src, dst);
   }
   return copies.get(module) as M;
 }

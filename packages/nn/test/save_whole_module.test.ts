@@ -109,4 +109,29 @@ describe('torch.save of a whole module', () => {
     copy.register_state_dict_pre_hook(() => undefined);
     expect(m._state_dict_pre_hooks.size).toBe(0);
   });
+
+  it('deepcopy carries the hooks over, as Python copies a module\'s hook dicts', () => {
+    const calls: string[] = [];
+    const lin = new nn.Linear(2, 2);
+    const m = new nn.Sequential(lin, new nn.ReLU());
+    const h = lin.register_forward_hook(() => void calls.push('fwd'));
+    m.register_forward_pre_hook(() => void calls.push('pre'), { with_kwargs: true });
+    lin.register_full_backward_hook(() => void calls.push('bwd'));
+    const copy = nn.deepcopy(m);
+    copy.call(torch.ones(1, 2, { requires_grad: true })).sum().backward();
+    expect(calls).toEqual(['pre', 'fwd', 'bwd']);
+    expect(copy._forward_pre_hooks_with_kwargs.size).toBe(1);
+    // removing the original's handle leaves the copy's hook
+    h.remove();
+    calls.length = 0;
+    copy.call(torch.ones(1, 2));
+    expect(calls).toEqual(['pre', 'fwd']);
+    // and a layer's hook reaches every clone of a TransformerEncoder, as in PyTorch
+    const layer = new nn.TransformerEncoderLayer(4, 2, 8, 0);
+    let seen = 0;
+    layer.register_forward_hook(() => void seen++);
+    const enc = new nn.TransformerEncoder(layer, 2, { enable_nested_tensor: false });
+    enc.call(torch.ones(3, 1, 4));
+    expect(seen).toBe(2);
+  });
 });
