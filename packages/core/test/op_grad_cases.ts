@@ -746,12 +746,12 @@ export const OP_CASES: Record<string, OpCase> = {
     fn: (a, b, c) => [torch.linalg.pinv(a!), b!.pinverse(), torch.linalg.pinv(c!.add(c!.t()), { hermitian: true }), torch.linalg.lstsq(a!, b!.narrow(1, 0, 4).t()).solution],
   },
   matrix_power_exp: {
-    ops: ['matrix_power', 'matrix_exp', 'chain_matmul'],
+    ops: ['matrix_power', 'matrix_exp'],
     inputs: () => [leaf([3, 3]), leaf([2, 3, 3]), leaf([3, 2])],
     fn: (a, b, c) => [
       a!.matrix_power(3), torch.linalg.matrix_power(b!, 2), torch.matrix_power(a!.add(torch.eye(3, { dtype: a!.dtype }).mul(3)), -2),
       a!.mul(0.5).matrix_exp(), torch.linalg.matrix_exp(b!.mul(0.3)),
-      torch.chain_matmul(a!, a!, c!), torch.linalg.multi_dot([a!.select(0, 0), a!, c!]),
+      torch.linalg.multi_dot([a!.select(0, 0), a!, c!]),
     ],
   },
   linalg_norms: {
@@ -762,7 +762,7 @@ export const OP_CASES: Record<string, OpCase> = {
       torch.linalg.matrix_norm(a!), torch.linalg.matrix_norm(a!, 'nuc'), torch.linalg.matrix_norm(a!, 2), torch.linalg.matrix_norm(a!, -1, { keepdim: true }),
       torch.linalg.matrix_norm(a!, Infinity, { dim: [2, 0] }), torch.linalg.norm(b!), torch.linalg.norm(b!, -2), torch.linalg.norm(a!, 0.5, { dim: 1 }),
       torch.linalg.cond(b!), torch.linalg.cond(b!.narrow(0, 0, 3), 'fro'),
-      torch.linalg.cross(c!, c!.flip(0)), torch.linalg.vecdot(b!, b!.flip(1)),
+      torch.linalg.vecdot(b!, b!.flip(1)),
     ],
   },
 };

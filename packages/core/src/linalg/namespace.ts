@@ -13,7 +13,7 @@ export {
 } from '../ops/linalg_spectral.js';
 export {
   linalg_vector_norm as vector_norm, linalg_matrix_norm as matrix_norm, linalg_norm as norm, linalg_cond as cond,
-  linalg_matrix_power as matrix_power, linalg_multi_dot as multi_dot, linalg_vecdot as vecdot, linalg_cross as cross,
+  linalg_matrix_power as matrix_power, linalg_multi_dot as multi_dot, linalg_vecdot as vecdot,
   linalg_diagonal as diagonal, linalg_matmul as matmul, type VectorNormOptions, type MatrixNormOptions,
 } from '../ops/linalg_norms.js';
 export { LinAlgError } from '../ops/lapack.js';

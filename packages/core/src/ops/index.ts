@@ -37,4 +37,4 @@ export * from './grid_sample.js';
 // torch.* names of linalg functions (the torch.linalg namespace has the rest: src/linalg/namespace.ts)
 export { det, slogdet, logdet, inverse, cholesky, type SlogdetResult } from './linalg_factor.js';
 export { qr, svd, pinverse, matrix_exp, type QrResult, type TorchSvdResult } from './linalg_spectral.js';
-export { matrix_power, chain_matmul } from './linalg_norms.js';
+export { matrix_power } from './linalg_norms.js';

@@ -1,18 +1,18 @@
-// torch.linalg's norms and products: vector_norm, matrix_norm, norm, cond, matrix_power, multi_dot, vecdot,
-// cross (and torch.matrix_power, torch.chain_matmul).
+// torch.linalg's norms and products: vector_norm, matrix_norm, norm, cond, matrix_power, multi_dot, vecdot
+// (and torch.matrix_power).
 import { trace_op, tracing } from '../jit/tracer.js';
 import { is_floating, scalar_type_name, type DType } from '../dtype.js';
 import { no_grad } from '../autograd/grad_mode.js';
-import { broadcast_shapes, normalize_dim, normalize_dims } from '../shape.js';
+import { normalize_dim, normalize_dims } from '../shape.js';
 import { overloads, signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { abs } from './unary.js';
-import { div, mul, sub, to_dtype } from './arithmetic.js';
+import { div, mul, to_dtype } from './arithmetic.js';
 import { matmul, mm } from './linalg.js';
 import { record } from './record.js';
-import { amax, amin, sum_dims, sum_to } from './reduce.js';
+import { amax, amin, sum_dims } from './reduce.js';
 import { norm_backward, norm_value } from './norm_rules.js';
-import { cat, clone, expand, narrow, reshape, squeeze_dims, unsqueeze, view } from './view.js';
+import { clone, narrow, reshape, squeeze_dims, unsqueeze, view } from './view.js';
 import { diagonal } from './dim_views.js';
 import { linalg_inv } from './linalg_factor.js';
 import { linalg_svdvals } from './linalg_spectral.js';
@@ -230,7 +230,6 @@ function matrix_power_of(A: Tensor, n: number): Tensor {
 }
 
 const MULTI_DOT = signature<{ tensors: Tensor[] }>('linalg_multi_dot(Tensor[] tensors, *, Tensor? out=None)');
-const CHAIN_MATMUL = signature<{ matrices: Tensor[] }>('chain_matmul(Tensor... matrices)');
 
 /**
  * The product of a chain of matrices in the order of multiplications that costs least (the first may be a
@@ -243,15 +242,6 @@ export function linalg_multi_dot(...args: PyArgs<[tensors: readonly Tensor[]], {
   if (tracing) return trace_op('aten::linalg_multi_dot', linalg_multi_dot, args, MULTI_DOT);
   return multi_dot_of(MULTI_DOT.parse(args).tensors, 'multi_dot');
 }
-/** The deprecated `torch.chain_matmul(*matrices)`: {@link linalg_multi_dot} of 2-D matrices. */
-export function chain_matmul(...matrices: Tensor[]): Tensor {
-  if (tracing) return trace_op('aten::chain_matmul', chain_matmul, matrices);
-  const ms = CHAIN_MATMUL.parse(matrices).matrices;
-  if (ms.length === 1) return clone(ms[0]!);
-  for (const m of ms) if (m.ndim !== 2) throw new Error(`Tensor dimension is ${m.ndim}, expected 2 instead.`);
-  return multi_dot_of(ms, 'chain_matmul');
-}
-
 function multi_dot_of(tensors: readonly Tensor[], op: string): Tensor {
   const n = tensors.length;
   if (n < 2) throw new Error(`${op}(): expected at least 2 tensors but got ${n}`);
@@ -303,39 +293,6 @@ export function linalg_vecdot(...args: PyArgs<[x: Tensor, y: Tensor], { x?: Tens
   if (tracing) return trace_op('aten::linalg_vecdot', linalg_vecdot, args, VECDOT);
   const a = VECDOT.parse(args);
   return sum_dims(mul(a.x, a.y), [a.dim], false);
-}
-
-const CROSS = signature<{ input: Tensor; other: Tensor; dim: number }>('linalg_cross(Tensor input, Tensor other, *, int dim=-1, Tensor? out=None)');
-
-/**
- * The cross product of 3-vectors along `dim` (default the last), other dims broadcast (LinalgCrossBackward0).
- *
- * @example
- * torch.linalg.cross(torch.tensor([1.0, 0, 0]), torch.tensor([0.0, 1, 0])); // [0, 0, 1]
- */
-export function linalg_cross(...args: PyArgs<[input: Tensor, other: Tensor], { input?: Tensor; other?: Tensor; dim?: number }>): Tensor {
-  if (tracing) return trace_op('aten::linalg_cross', linalg_cross, args, CROSS);
-  const a = CROSS.parse(args);
-  return cross_of(a.input, a.other, a.dim);
-}
-
-function cross_of(x: Tensor, y: Tensor, dim: number): Tensor {
-  if (x.ndim !== y.ndim) throw new Error(`linalg.cross: inputs must have the same number of dimensions.`);
-  const d = normalize_dim(dim, x.ndim);
-  if (x._shape[d] !== 3 || y._shape[d] !== 3) throw new Error(`linalg.cross: inputs dimension ${dim} must have length 3. Got ${x._shape[d]} and ${y._shape[d]}`);
-  const shape = broadcast_shapes(x._shape, y._shape);
-  const [a, b] = [expand(x, shape), expand(y, shape)];
-  const part = (t: Tensor, i: number): Tensor => narrow(t, d, i, 1);
-  // component i is a_j b_l - a_l b_j for (i, j, l) cyclic; computed without recording
-  const cyclic = [[1, 2], [2, 0], [0, 1]] as const;
-  const out = no_grad(() => cat(cyclic.map(([j, l]) => sub(mul(part(a, j), part(b, l)), mul(part(a, l), part(b, j)))), d));
-  record('LinalgCrossBackward0', [x, y], [out], (ctx, [g]) => {
-    const [xs, ys] = ctx.saved_tensors;
-    const gx = ctx.needs_input_grad(0) ? sum_to(cross_of(ys!.expand(shape), g!, d), x._shape) : null;
-    const gy = ctx.needs_input_grad(1) ? sum_to(cross_of(g!, xs!.expand(shape), d), y._shape) : null;
-    return [gx, gy];
-  }, [x, y], ['self', 'other']);
-  return out;
 }
 
 const DIAGONAL = signature<{ A: Tensor; offset: number; dim1: number; dim2: number }>('linalg_diagonal(Tensor A, *, int offset=0, int dim1=-2, int dim2=-1)');
