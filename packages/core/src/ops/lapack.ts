@@ -12,8 +12,14 @@ import { is_floating, scalar_type_name, type DType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { empty } from './record.js';
 
-/** A LAPACK-style failure (PyTorch's `torch.linalg.LinAlgError`, a RuntimeError). */
+/**
+ * A LAPACK-style failure (PyTorch's `torch.linalg.LinAlgError`, a RuntimeError).
+ *
+ * @example
+ * try { torch.linalg.inv(torch.zeros(2, 2)); } catch (e) { if (e instanceof torch.linalg.LinAlgError) console.log('singular'); }
+ */
 export class LinAlgError extends Error {
+  /** The class name PyTorch's errors go by (minification-proof). */
   static readonly __name__: string = 'LinAlgError';
   constructor(message: string) {
     super(message);

@@ -37,7 +37,12 @@ export function linalg_det(...args: PyArgs<[A: Tensor], { A?: Tensor }>): Tensor
   if (tracing) return trace_op('aten::linalg_det', linalg_det, args, DET);
   return det_of(DET.parse(args).A);
 }
-/** {@link linalg_det} under `torch.det`'s name (`input`). */
+/**
+ * {@link linalg_det} under `torch.det`'s name (`input`).
+ *
+ * @example
+ * torch.det(torch.eye(3)); // 1
+ */
 export function det(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::det', det, args, TORCH_DET);
   return det_of(TORCH_DET.parse(args).input);
@@ -69,7 +74,9 @@ const LOGDET = signature<{ input: Tensor }>('logdet(Tensor input)');
 
 /** `torch.linalg.slogdet`'s result: the sign of each determinant and the log of its absolute value. */
 export interface SlogdetResult extends Array<Tensor> {
+  /** The sign of each determinant (1, -1, or 0 for a singular matrix). */
   readonly sign: Tensor;
+  /** log |det| of each matrix (-inf for a singular one). */
   readonly logabsdet: Tensor;
 }
 
@@ -84,7 +91,12 @@ export function linalg_slogdet(...args: PyArgs<[A: Tensor], { A?: Tensor }>): Sl
   if (tracing) return trace_op('aten::linalg_slogdet', linalg_slogdet, args, SLOGDET);
   return slogdet_of(SLOGDET.parse(args).A, 'linalg_slogdet');
 }
-/** {@link linalg_slogdet} under `torch.slogdet`'s names. */
+/**
+ * {@link linalg_slogdet} under `torch.slogdet`'s names.
+ *
+ * @example
+ * const [sign, logabsdet] = torch.slogdet(A);
+ */
 export function slogdet(...args: PyArgs<[input: Tensor], { input?: Tensor }>): SlogdetResult {
   if (tracing) return trace_op('aten::slogdet', slogdet, args, TORCH_SLOGDET);
   return slogdet_of(TORCH_SLOGDET.parse(args).input, 'slogdet');
@@ -106,6 +118,9 @@ function slogdet_of(a: Tensor, op: string): SlogdetResult {
 /**
  * log det(A) for each square matrix: NaN where the determinant is negative, -inf where it is 0 (composed as
  * PyTorch composes it, ending in WhereBackward0).
+ *
+ * @example
+ * torch.logdet(torch.eye(2).mul(2)); // log 4
  */
 export function logdet(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::logdet', logdet, args, LOGDET);
@@ -129,7 +144,12 @@ export function linalg_inv(...args: PyArgs<[A: Tensor], { A?: Tensor }>): Tensor
   if (tracing) return trace_op('aten::linalg_inv', linalg_inv, args, INV);
   return inv_of(INV.parse(args).A, true)[0];
 }
-/** {@link linalg_inv} under `torch.inverse`'s name. */
+/**
+ * {@link linalg_inv} under `torch.inverse`'s name.
+ *
+ * @example
+ * A.inverse().matmul(A); // the identity
+ */
 export function inverse(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::inverse', inverse, args, INVERSE);
   return inv_of(INVERSE.parse(args).input, true)[0];
@@ -137,10 +157,17 @@ export function inverse(...args: PyArgs<[input: Tensor], { input?: Tensor }>): T
 
 /** `torch.linalg.inv_ex`'s result: the inverse and LAPACK's `info` (int64 here: tsgrad has no int32) per matrix (0: success). */
 export interface InvExResult extends Array<Tensor> {
+  /** The inverses (NaN where a matrix is singular). */
   readonly inverse: Tensor;
+  /** Per matrix: 0, or the 1-based index of the zero pivot that made it singular. */
   readonly info: Tensor;
 }
-/** The inverse without raising on singular matrices: `info` says which failed (their inverse is NaN). */
+/**
+ * The inverse without raising on singular matrices: `info` says which failed (their inverse is NaN).
+ *
+ * @example
+ * const { inverse, info } = torch.linalg.inv_ex(A);
+ */
 export function linalg_inv_ex(...args: PyArgs<[A: Tensor], { A?: Tensor; check_errors?: boolean }>): InvExResult {
   if (tracing) return trace_op('aten::linalg_inv_ex', linalg_inv_ex, args, INV_EX);
   const a = INV_EX.parse(args);
@@ -190,10 +217,17 @@ export function linalg_solve(...args: PyArgs<[A: Tensor, B: Tensor], { A?: Tenso
 }
 /** `torch.linalg.solve_ex`'s result: the solution and LAPACK's `info` (int64 here: tsgrad has no int32) per matrix. */
 export interface SolveExResult extends Array<Tensor> {
+  /** The solutions (NaN where A is singular). */
   readonly result: Tensor;
+  /** Per matrix: 0, or the 1-based index of the zero pivot. */
   readonly info: Tensor;
 }
-/** {@link linalg_solve} without raising on singular matrices (their solution is NaN; `info` > 0). */
+/**
+ * {@link linalg_solve} without raising on singular matrices (their solution is NaN; `info` > 0).
+ *
+ * @example
+ * const { result, info } = torch.linalg.solve_ex(A, B);
+ */
 export function linalg_solve_ex(...args: PyArgs<[A: Tensor, B: Tensor], { A?: Tensor; B?: Tensor; left?: boolean; check_errors?: boolean }>): SolveExResult {
   if (tracing) return trace_op('aten::linalg_solve_ex', linalg_solve_ex, args, SOLVE_EX);
   const a = SOLVE_EX.parse(args);
@@ -257,10 +291,18 @@ export function linalg_cholesky(...args: PyArgs<[input: Tensor], { input?: Tenso
 }
 /** `torch.linalg.cholesky_ex`'s result: the factor and LAPACK's `info` (int64 here: tsgrad has no int32) per matrix. */
 export interface CholeskyExResult extends Array<Tensor> {
+  /** The Cholesky factors (lower, or upper with `upper: true`). */
   readonly L: Tensor;
+  /** Per matrix: 0, or the order of the first leading minor that is not positive-definite. */
   readonly info: Tensor;
 }
-/** {@link linalg_cholesky} without raising: `info` is the order of the first leading minor that is not positive-definite. */
+/**
+ * {@link linalg_cholesky} without raising: `info` is the order of the first leading minor that is not
+ * positive-definite.
+ *
+ * @example
+ * const { L, info } = torch.linalg.cholesky_ex(A);
+ */
 export function linalg_cholesky_ex(...args: PyArgs<[input: Tensor], { input?: Tensor; upper?: boolean; check_errors?: boolean }>): CholeskyExResult {
   if (tracing) return trace_op('aten::linalg_cholesky_ex', linalg_cholesky_ex, args, CHOLESKY_EX);
   const a = CHOLESKY_EX.parse(args);
@@ -268,7 +310,12 @@ export function linalg_cholesky_ex(...args: PyArgs<[input: Tensor], { input?: Te
   return named_result<CholeskyExResult>('linalg_cholesky_ex', ['L', 'info'], [l, info]);
 }
 let cholesky_warned = false;
-/** The deprecated `torch.cholesky(input, upper=False)` (CholeskyBackward0), with PyTorch's warning once. */
+/**
+ * The deprecated `torch.cholesky(input, upper=False)` (CholeskyBackward0), with PyTorch's warning once.
+ *
+ * @example
+ * torch.cholesky(A); // as torch.linalg.cholesky(A)
+ */
 export function cholesky(...args: PyArgs<[input: Tensor, upper: boolean], { input?: Tensor; upper?: boolean }>): Tensor {
   if (tracing) return trace_op('aten::cholesky', cholesky, args, TORCH_CHOLESKY);
   const a = TORCH_CHOLESKY.parse(args);

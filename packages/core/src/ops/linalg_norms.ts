@@ -25,6 +25,7 @@ const VECTOR_NORM = signature<VectorNormParsed>('linalg_vector_norm(Tensor input
 
 /** Keyword arguments of `torch.linalg.vector_norm`. */
 export interface VectorNormOptions {
+  /** The tensor (floating point). */
   input?: Tensor;
   /** The order: any number; 0 counts non-zeros, ±Infinity the largest / smallest magnitude (default 2). */
   ord?: number;
@@ -81,12 +82,15 @@ const MATRIX_NORM = overloads<MatrixNormParsed>(
 
 /** Keyword arguments of `torch.linalg.matrix_norm`. */
 export interface MatrixNormOptions {
+  /** The tensor of matrices (floating point). */
   input?: Tensor;
   /** 'fro' (default), 'nuc', ±1 (max / min column sum), ±2 (largest / smallest singular value), ±Infinity (row sums). */
   ord?: number | string;
   /** The two dims holding the matrices (default the last two). */
   dim?: readonly number[];
+  /** Keep the two matrix dims with size 1. */
   keepdim?: boolean;
+  /** Convert the input to this floating dtype first. */
   dtype?: DType | null;
 }
 
@@ -197,7 +201,12 @@ export function linalg_matrix_power(...args: PyArgs<[input: Tensor, n: number], 
   const a = MATRIX_POWER.parse(args);
   return matrix_power_of(a.input, a.n);
 }
-/** {@link linalg_matrix_power} under `torch.matrix_power`'s name. */
+/**
+ * {@link linalg_matrix_power} under `torch.matrix_power`'s name.
+ *
+ * @example
+ * A.matrix_power(2); // A @ A
+ */
 export function matrix_power(...args: PyArgs<[input: Tensor, n: number], { input?: Tensor; n?: number }>): Tensor {
   if (tracing) return trace_op('aten::matrix_power', matrix_power, args, TORCH_MATRIX_POWER);
   const a = TORCH_MATRIX_POWER.parse(args);
@@ -296,14 +305,24 @@ export function linalg_vecdot(...args: PyArgs<[x: Tensor, y: Tensor], { x?: Tens
 }
 
 const DIAGONAL = signature<{ A: Tensor; offset: number; dim1: number; dim2: number }>('linalg_diagonal(Tensor A, *, int offset=0, int dim1=-2, int dim2=-1)');
-/** `torch.linalg.diagonal(A, *, offset=0, dim1=-2, dim2=-1)`: `torch.diagonal` with the matrix dims last by default. */
+/**
+ * `torch.linalg.diagonal(A, *, offset=0, dim1=-2, dim2=-1)`: `torch.diagonal` with the matrix dims last by default.
+ *
+ * @example
+ * torch.linalg.diagonal(torch.eye(3)); // [1, 1, 1]
+ */
 export function linalg_diagonal(...args: PyArgs<[A: Tensor], { A?: Tensor; offset?: number; dim1?: number; dim2?: number }>): Tensor {
   const a = DIAGONAL.parse(args);
   return diagonal(a.A, a.offset, a.dim1, a.dim2);
 }
 
 const MATMUL = signature<{ input: Tensor; other: Tensor }>('linalg_matmul(Tensor input, Tensor other, *, Tensor? out=None)');
-/** `torch.linalg.matmul`: {@link matmul} under the linalg name. */
+/**
+ * `torch.linalg.matmul`: {@link matmul} under the linalg name.
+ *
+ * @example
+ * torch.linalg.matmul(A, B);
+ */
 export function linalg_matmul(...args: PyArgs<[input: Tensor, other: Tensor], { input?: Tensor; other?: Tensor }>): Tensor {
   if (args.length === 2 && args[0] instanceof Tensor && args[1] instanceof Tensor) return matmul(args[0], args[1]);
   const a = MATMUL.parse(args);

@@ -34,7 +34,9 @@ const row = (x: Tensor): Tensor => unsqueeze(x, -2);
 
 /** `torch.linalg.qr`'s result. */
 export interface QrResult extends Array<Tensor> {
+  /** The factor with orthonormal columns (empty in mode 'r'). */
   readonly Q: Tensor;
+  /** The upper-triangular (trapezoidal) factor. */
   readonly R: Tensor;
 }
 const QR = signature<{ A: Tensor; mode: string }>("linalg_qr(Tensor A, str mode='reduced', *, Tensor? out=None)");
@@ -54,7 +56,12 @@ export function linalg_qr(...args: PyArgs<[A: Tensor, mode: string], { A?: Tenso
   return qr_of(a.A, a.mode, 'linalg_qr');
 }
 let qr_warned = false;
-/** The deprecated `torch.qr(input, some=True)`: `some: false` is mode 'complete'. */
+/**
+ * The deprecated `torch.qr(input, some=True)`: `some: false` is mode 'complete'.
+ *
+ * @example
+ * const [Q, R] = torch.qr(A);
+ */
 export function qr(...args: PyArgs<[input: Tensor, some: boolean], { input?: Tensor; some?: boolean }>): QrResult {
   if (tracing) return trace_op('aten::qr', qr, args, TORCH_QR);
   const a = TORCH_QR.parse(args);
@@ -121,7 +128,9 @@ function qr_backward_tall(gQ: Tensor | null, gR: Tensor | null, Q: Tensor, R: Te
 
 /** `torch.linalg.eigh`'s result. */
 export interface EighResult extends Array<Tensor> {
+  /** The eigenvalues of each matrix, ascending. */
   readonly eigenvalues: Tensor;
+  /** The orthonormal eigenvectors, as columns, in the eigenvalues' order. */
   readonly eigenvectors: Tensor;
 }
 const EIGH = signature<{ input: Tensor; UPLO: string }>("linalg_eigh(Tensor input, str UPLO='L', *, Tensor? out=None)");
@@ -140,7 +149,12 @@ export function linalg_eigh(...args: PyArgs<[input: Tensor, UPLO: string], { inp
   const [values, vectors] = eigh_of(a.input, a.UPLO, 'linalg.eigh', true);
   return named_result<EighResult>('linalg_eigh', ['eigenvalues', 'eigenvectors'], [values, vectors]);
 }
-/** The eigenvalues alone of {@link linalg_eigh} (ascending). */
+/**
+ * The eigenvalues alone of {@link linalg_eigh} (ascending).
+ *
+ * @example
+ * torch.linalg.eigvalsh(torch.diag(torch.tensor([3.0, 1.0]))); // [1, 3]
+ */
 export function linalg_eigvalsh(...args: PyArgs<[input: Tensor, UPLO: string], { input?: Tensor; UPLO?: string }>): Tensor {
   if (tracing) return trace_op('aten::linalg_eigvalsh', linalg_eigvalsh, args, EIGVALSH);
   const a = EIGVALSH.parse(args);
@@ -183,14 +197,20 @@ function eigh_backward(gL: Tensor | null, gV: Tensor | null, L: Tensor, V: Tenso
 
 /** `torch.linalg.svd`'s result: A = U diag(S) Vh. */
 export interface SvdResult extends Array<Tensor> {
+  /** The left singular vectors, as columns. */
   readonly U: Tensor;
+  /** The singular values, descending. */
   readonly S: Tensor;
+  /** The right singular vectors, as rows. */
   readonly Vh: Tensor;
 }
 /** `torch.svd`'s result: A = U diag(S) Vᵀ (V, not Vh). */
 export interface TorchSvdResult extends Array<Tensor> {
+  /** The left singular vectors, as columns (zeros without `compute_uv`). */
   readonly U: Tensor;
+  /** The singular values, descending. */
   readonly S: Tensor;
+  /** The right singular vectors, as columns (zeros without `compute_uv`). */
   readonly V: Tensor;
 }
 const SVD = signature<{ A: Tensor; full_matrices: boolean; driver: string | null }>('linalg_svd(Tensor A, bool full_matrices=True, *, str? driver=None, Tensor? out=None)');
@@ -211,7 +231,12 @@ export function linalg_svd(...args: PyArgs<[A: Tensor, full_matrices: boolean], 
   const [U, S, V] = svd_of(a.A, a.full_matrices, true, 'linalg.svd');
   return named_result<SvdResult>('linalg_svd', ['U', 'S', 'Vh'], [U, S, mT(V)]);
 }
-/** The singular values of each matrix, descending (LinalgSvdBackward0). */
+/**
+ * The singular values of each matrix, descending (LinalgSvdBackward0).
+ *
+ * @example
+ * torch.linalg.svdvals(torch.diag(torch.tensor([1.0, -4.0]))); // [4, 1]
+ */
 export function linalg_svdvals(...args: PyArgs<[A: Tensor], { A?: Tensor; driver?: string | null }>): Tensor {
   if (tracing) return trace_op('aten::linalg_svdvals', linalg_svdvals, args, SVDVALS);
   return svd_of(SVDVALS.parse(args).A, false, false, 'linalg.svd')[1];
@@ -219,6 +244,9 @@ export function linalg_svdvals(...args: PyArgs<[A: Tensor], { A?: Tensor; driver
 /**
  * The older `torch.svd(input, some=True, compute_uv=True)`: returns V rather than Vh; `some: false` gives full
  * U and V; without `compute_uv`, U and V are zero-filled `m × m` and `n × n`.
+ *
+ * @example
+ * const { U, S, V } = torch.svd(A); // A ≈ U diag(S) Vᵀ
  */
 export function svd(...args: PyArgs<[input: Tensor, some: boolean, compute_uv: boolean], { input?: Tensor; some?: boolean; compute_uv?: boolean }>): TorchSvdResult {
   if (tracing) return trace_op('aten::svd', svd, args, TORCH_SVD);
@@ -327,7 +355,12 @@ export function linalg_pinv(...args: PyArgs<[input: Tensor], { input?: Tensor; a
   const p = PINV.parse(args).values;
   return pinv_of(p.input, p);
 }
-/** `torch.pinverse(input, rcond=1e-15)`: {@link linalg_pinv} with `rtol = rcond`. */
+/**
+ * `torch.pinverse(input, rcond=1e-15)`: {@link linalg_pinv} with `rtol = rcond`.
+ *
+ * @example
+ * A.pinverse();
+ */
 export function pinverse(...args: PyArgs<[input: Tensor, rcond: number], { input?: Tensor; rcond?: number }>): Tensor {
   if (tracing) return trace_op('aten::pinverse', pinverse, args, PINVERSE);
   const p = PINVERSE.parse(args);
@@ -397,9 +430,13 @@ export function linalg_matrix_rank(...args: PyArgs<[input: Tensor], { input?: Te
 
 /** `torch.linalg.lstsq`'s result. */
 export interface LstsqResult extends Array<Tensor> {
+  /** The least-squares solutions X. */
   readonly solution: Tensor;
+  /** Squared residual norms per column (only for m > n, full rank and a driver other than 'gelsy'; else empty). */
   readonly residuals: Tensor;
+  /** The effective rank of each matrix (empty for driver 'gels'). */
   readonly rank: Tensor;
+  /** The singular values (drivers 'gelsd' and 'gelss'; else empty). */
   readonly singular_values: Tensor;
 }
 const LSTSQ = signature<{ input: Tensor; b: Tensor; rcond: number | null; driver: string | null }>('linalg_lstsq(Tensor input, Tensor b, float? rcond=None, *, str? driver=None)');
@@ -465,7 +502,12 @@ export function linalg_matrix_exp(...args: PyArgs<[input: Tensor], { input?: Ten
   if (tracing) return trace_op('aten::linalg_matrix_exp', linalg_matrix_exp, args, MATRIX_EXP);
   return matrix_exp_of(MATRIX_EXP.parse(args).input);
 }
-/** {@link linalg_matrix_exp} under `torch.matrix_exp`'s name. */
+/**
+ * {@link linalg_matrix_exp} under `torch.matrix_exp`'s name.
+ *
+ * @example
+ * torch.matrix_exp(torch.zeros(2, 2)); // the identity
+ */
 export function matrix_exp(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Tensor {
   if (tracing) return trace_op('aten::matrix_exp', matrix_exp, args, TORCH_MATRIX_EXP);
   return matrix_exp_of(TORCH_MATRIX_EXP.parse(args).input);
