@@ -8,6 +8,7 @@ import { wasm_gemm, wasm_gemm_batched, wasm_simd_supported } from './wasm/gemm.j
 import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_backward_weight, wasm_conv2d_forward } from './wasm/conv.js';
 import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
 import { wasm_binary, wasm_sum, wasm_unary } from './wasm/elementwise.js';
+import { wasm_softmax, wasm_softmax_backward } from './wasm/softmax.js';
 
 /**
  * Everything ops need from a backend. Kernels take flat typed arrays with shape/strides/offset. A new backend
@@ -38,6 +39,8 @@ export interface Backend {
   readonly extreme_along: typeof reduce.extreme_along;
   /** Softmax or log-softmax along one dim. */
   readonly softmax: typeof reduce.softmax;
+  /** The input gradient of softmax or log-softmax along one dim, from the output and its gradient. */
+  readonly softmax_backward: typeof reduce.softmax_backward;
   /** Per-channel mean and biased variance of a contiguous `[outer, C, inner]` array (batch normalisation's statistics). */
   readonly channel_moments: typeof norm.channel_moments;
   /** Per-channel `Σ g` and `Σ g·(x − mean)` (batch normalisation's backward sums). */
@@ -90,6 +93,7 @@ export const js_backend: Backend = {
   extreme: reduce.extreme,
   extreme_along: reduce.extreme_along,
   softmax: reduce.softmax,
+  softmax_backward: reduce.softmax_backward,
   channel_moments: norm.channel_moments,
   channel_grad_sums: norm.channel_grad_sums,
   channel_affine: norm.channel_affine,
@@ -123,6 +127,8 @@ export const wasm_backend: Backend | null = wasm_simd_supported()
       unary: wasm_unary,
       binary: wasm_binary,
       sum: wasm_sum,
+      softmax: wasm_softmax,
+      softmax_backward: wasm_softmax_backward,
       gemm: wasm_gemm,
       gemm_batched: wasm_gemm_batched,
       conv2d_forward: wasm_conv2d_forward,

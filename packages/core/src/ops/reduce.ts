@@ -633,12 +633,24 @@ export function softmax(...args: SoftmaxArgs): Tensor {
 }
 
 /**
+ * The softmax (or log-softmax) input gradient in one kernel pass, bit for bit what the separate ops give, when
+ * `g` and `y` agree in shape and floating dtype; else null (the caller composes the ops, which promote and
+ * broadcast).
+ */
+function fused_softmax_backward(g: Tensor, y: Tensor, d: number, log: boolean): Tensor | null {
+  if (g._dtype !== y._dtype || !is_floating(g._dtype) || g.ndim !== y.ndim || g._shape.some((n, i) => n !== y._shape[i])) return null;
+  const out = empty(g._shape, g._dtype);
+  kernels().softmax_backward(g._view, y._view, d, out._storage.data, log);
+  return out;
+}
+
+/**
  * SoftmaxBackward0's rule as an op, `y (g - Σ g y)` (SoftmaxBackwardDataBackward0; edges: grad_output,
  * output), recorded when a graph is being built.
  */
 function softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
   const dot = (a: Tensor, b: Tensor): Tensor => sum_dims(mul(a, b), d, true);
-  const gx = no_grad(() => mul(y, sub(g, dot(g, y))));
+  const gx = fused_softmax_backward(g, y, d, false) ?? no_grad(() => mul(y, sub(g, dot(g, y))));
   // d/dg is the same rule applied to u; d/dy = u g - u Σ g y - g Σ u y
   record('SoftmaxBackwardDataBackward0', [g, y], [gx], (ctx, [u]) => {
     const [gs, ys] = ctx.saved_tensors;
@@ -673,7 +685,7 @@ export function log_softmax(...args: SoftmaxArgs): Tensor {
  * grad_output, output), recorded when a graph is being built.
  */
 function log_softmax_backward_data(g: Tensor, y: Tensor, d: number): Tensor {
-  const gx = no_grad(() => sub(g, mul(exp(y), sum_dims(g, d, true))));
+  const gx = fused_softmax_backward(g, y, d, true) ?? no_grad(() => sub(g, mul(exp(y), sum_dims(g, d, true))));
   // d/dg = u - Σ u exp(y); d/dy = -exp(y) u Σ g
   record('LogSoftmaxBackwardDataBackward0', [g, y], [gx], (ctx, [u]) => {
     const [gs, ys] = ctx.saved_tensors;

@@ -1,7 +1,10 @@
 // Checks the reduction kernels against naive per-element reads of contiguous, transposed and strided views:
-// sums (in doubles, in row-major order), extrema with NaN, indexed extrema with ties, softmax and log-softmax.
+// sums (in doubles, in row-major order), extrema with NaN, indexed extrema with ties, softmax and log-softmax,
+// and their fused gradients against the elementwise kernels they replace.
 import { describe, it, expect } from 'vitest';
-import { extreme, extreme_along, softmax, sum } from '../../src/kernels/js/reduce.js';
+import { binary, unary } from '../../src/kernels/js/elementwise.js';
+import { extreme, extreme_along, softmax, softmax_backward, sum } from '../../src/kernels/js/reduce.js';
+import type { StridedView } from '../../src/kernels/strided.js';
 import { at, indices, make_rng, views_of } from './strided_views.js';
 
 const SHAPES: number[][] = [[], [5], [3, 4], [2, 1, 5], [2, 3, 4], [0, 3]];
@@ -114,5 +117,46 @@ describe('along one dim', () => {
         }
       }
     });
+  }
+});
+
+describe('fused softmax gradients', () => {
+  const rng = make_rng(3);
+  const contiguous = (data: Float32Array | Float64Array, shape: readonly number[]): StridedView =>
+    ({ data, shape, strides: shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1)), offset: 0 });
+  for (const shape of [[5], [3, 4], [2, 3, 4]]) {
+    for (const f32 of [true, false]) {
+      it(`[${shape}] ${f32 ? 'float32' : 'float64'}: bit for bit the mul / sum / sub / exp kernels they replace, every dim and layout`, () => {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const make = (k: number): Float32Array | Float64Array => (f32 ? new Float32Array(k) : new Float64Array(k));
+        for (const [gi, g0] of views_of(shape, rng).entries()) {
+          // the float views of views_of's values, with values from (0, 1) as a softmax output's
+          const g: StridedView = { ...g0, data: f32 ? Float32Array.from(g0.data, (v) => v * 0.37) : Float64Array.from(g0.data, (v) => v * 0.37) };
+          const y = contiguous(f32 ? Float32Array.from({ length: n }, rng) : Float64Array.from({ length: n }, rng), shape);
+          for (let dim = 0; dim < shape.length; dim++) {
+            const reduced = shape.map((_, d) => d === dim);
+            const kept = shape.map((s, d) => (d === dim ? 1 : s));
+            const reduce = (v: StridedView): StridedView => {
+              const out = make(kept_numel(shape, reduced));
+              sum(v, reduced, out);
+              return contiguous(out, kept);
+            };
+            const map2 = (op: 'mul' | 'sub', a: StridedView, b: StridedView): StridedView => {
+              const out = make(n);
+              binary(op, a, b, shape, out);
+              return contiguous(out, shape);
+            };
+            const e = make(n);
+            unary('exp', y, e);
+            const want = [map2('mul', y, map2('sub', g, reduce(map2('mul', g, y)))), map2('sub', g, map2('mul', contiguous(e, shape), reduce(g)))];
+            for (const log of [false, true]) {
+              const got = make(n);
+              softmax_backward(g, y, dim, got, log);
+              expect_same(got, want[log ? 1 : 0]!.data, `${log ? 'log_softmax' : 'softmax'} gradient, view ${gi}, dim ${dim}`);
+            }
+          }
+        }
+      });
+    }
   }
 });

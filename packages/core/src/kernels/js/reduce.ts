@@ -98,6 +98,45 @@ export function extreme_along(x: StridedView, dim: number, values: TypedArray, i
 }
 
 /**
+ * The input gradient of softmax (`y·(g − Σ g·y)`) or log-softmax (`g − exp(y)·Σ g`) along `dim`, from the
+ * output `y` and its gradient `g` (same shape, any strides); `out` is contiguous in that shape. One pass per
+ * lane with the arithmetic of the ops it replaces, each step rounded to the result's dtype: the products (or
+ * exponentials), their sum in float64, the difference and the final product.
+ *
+ * @example
+ * softmax_backward(g._view, y._view, 1, out._storage.data, false);
+ */
+export function softmax_backward(g: StridedView, y: StridedView, dim: number, out: TypedArray, log: boolean): void {
+  const gl = lanes_along(g, dim);
+  const { x_starts: y_starts, x_step: ys, L } = lanes_along(y, dim);
+  const { x_starts: g_starts, out_starts, x_step: gs, out_step: os } = gl;
+  const [gd, yd] = [g.data, y.data];
+  // float32 results round after each step as the separate float32 ops did; written out twice because a rounding
+  // function called through a variable is not inlined
+  const f32 = out instanceof Float32Array;
+  for (let r = 0; r < g_starts.length; r++) {
+    const [g0, y0, o0] = [g_starts[r]!, y_starts[r]!, out_starts[r]!];
+    let s = 0;
+    if (log) {
+      for (let j = 0; j < L; j++) s += gd[g0 + j * gs]!;
+      if (f32) {
+        const t = Math.fround(s);
+        for (let j = 0; j < L; j++) out[o0 + j * os] = gd[g0 + j * gs]! - Math.fround(Math.fround(Math.exp(yd[y0 + j * ys]!)) * t);
+      } else {
+        for (let j = 0; j < L; j++) out[o0 + j * os] = gd[g0 + j * gs]! - Math.exp(yd[y0 + j * ys]!) * s;
+      }
+    } else if (f32) {
+      for (let j = 0; j < L; j++) s += Math.fround(gd[g0 + j * gs]! * yd[y0 + j * ys]!);
+      const t = Math.fround(s);
+      for (let j = 0; j < L; j++) out[o0 + j * os] = yd[y0 + j * ys]! * Math.fround(gd[g0 + j * gs]! - t);
+    } else {
+      for (let j = 0; j < L; j++) s += gd[g0 + j * gs]! * yd[y0 + j * ys]!;
+      for (let j = 0; j < L; j++) out[o0 + j * os] = yd[y0 + j * ys]! * (gd[g0 + j * gs]! - s);
+    }
+  }
+}
+
+/**
  * Softmax (or log-softmax) along `dim` with max subtraction; `out` is contiguous in x's shape.
  */
 export function softmax(x: StridedView, dim: number, out: TypedArray, log: boolean): void {

@@ -28,6 +28,8 @@ export interface KernelExports {
   sum_f32_f64(x: number, n: number, s: number): number;
   acc_f32_f64(x: number, acc: number, n: number): void;
   map_binary_f32(op: number, x: number, y: number, out: number, n: number): void;
+  softmax_rows_f32(x: number, out: number, rows: number, L: number): void;
+  softmax_backward_rows_f32(g: number, y: number, out: number, rows: number, L: number): void;
 }
 
 /** Runs the job in wasm memory: every thread taking part calls `run`, which claims chunks until none is left. */

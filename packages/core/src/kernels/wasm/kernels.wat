@@ -1152,4 +1152,162 @@
         (br $pairs)))
     (if (i32.lt_u (local.get $x) (local.get $end))
       (then (f64.store (local.get $acc) (f64.add (f64.load (local.get $acc)) (f64.promote_f32 (f32.load (local.get $x))))))))
+
+  ;; exp of four floats: x = n ln2 + r with n = x log2(e) rounded to an integer (adding and taking off 1.5 2^23
+  ;; rounds it to nearest, and the sum's low mantissa bits are n), r taken off in two parts (Cody and Waite:
+  ;; ln2's leading bits times n are exact), exp(r) on |r| <= ln2/2 as 1 + r + r^2 p(r) with the degree-5 minimax
+  ;; p of the Cephes library's expf (about 1 ulp), then scaled by 2^n as two factors 2^(n>>1) and 2^(n - n>>1),
+  ;; each a normal float, so results overflow to inf and underflow gradually to 0 as float32 exp does. x is
+  ;; clamped to [-104, 88.8] first (beyond, exp is 0 or inf in float32) by pmax/pmin, which keep a NaN x.
+  (func $exp_f32x4 (param $x v128) (result v128)
+    (local $t v128) (local $n v128) (local $r v128) (local $p v128) (local $k v128) (local $k1 v128)
+    (local.set $x (f32x4.pmin (f32x4.pmax (local.get $x) (v128.const f32x4 -104 -104 -104 -104))
+      (v128.const f32x4 88.8 88.8 88.8 88.8)))
+    (local.set $t (f32x4.add (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+      (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $n (f32x4.sub (local.get $t) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+    (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    (local.set $p (f32x4.add (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+      (v128.const f32x4 1 1 1 1)))
+    ;; n as an integer: the sum's bits less those of 1.5 2^23 (a NaN x gives garbage here, and NaN anyway)
+    (local.set $k (i32x4.sub (local.get $t) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $k1 (i32x4.shr_s (local.get $k) (i32.const 1)))
+    (local.set $k (i32x4.sub (local.get $k) (local.get $k1)))
+    (f32x4.mul (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (local.get $k1) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      (i32x4.shl (i32x4.add (local.get $k) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+
+  ;; Softmax of $rows rows of $L floats each, contiguous at x, into the same layout at out: per row the max
+  ;; (NaN propagates), the exponentials of x - max written to out and summed in float64, then out / sum. A
+  ;; row's last L mod 4 floats run through the same exp one lane at a time.
+  (func (export "softmax_rows_f32") (param $x i32) (param $out i32) (param $rows i32) (param $L i32)
+    (local $row_bytes i32) (local $vec_end i32) (local $end i32) (local $i i32) (local $o i32)
+    (local $mv v128) (local $m f32) (local $e v128) (local $acc v128) (local $ts f64) (local $s f32)
+    (local.set $row_bytes (i32.shl (local.get $L) (i32.const 2)))
+    (block $rows_done
+      (loop $over_rows
+        (br_if $rows_done (i32.eqz (local.get $rows)))
+        (local.set $end (i32.add (local.get $x) (local.get $row_bytes)))
+        (local.set $vec_end (i32.add (local.get $x) (i32.shl (i32.and (local.get $L) (i32.const -4)) (i32.const 2))))
+        ;; the row's max
+        (local.set $mv (v128.const f32x4 -inf -inf -inf -inf))
+        (local.set $i (local.get $x))
+        (block $max_done
+          (loop $max_vec
+            (br_if $max_done (i32.ge_u (local.get $i) (local.get $vec_end)))
+            (local.set $mv (f32x4.max (local.get $mv) (v128.load (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $max_vec)))
+        (local.set $m (f32.max (f32.max (f32x4.extract_lane 0 (local.get $mv)) (f32x4.extract_lane 1 (local.get $mv)))
+          (f32.max (f32x4.extract_lane 2 (local.get $mv)) (f32x4.extract_lane 3 (local.get $mv)))))
+        (block $max_tail_done
+          (loop $max_tail
+            (br_if $max_tail_done (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $m (f32.max (local.get $m) (f32.load (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $max_tail)))
+        (local.set $mv (f32x4.splat (local.get $m)))
+        ;; exponentials and their float64 sum (two f64x2 halves)
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $ts (f64.const 0))
+        (local.set $i (local.get $x))
+        (local.set $o (local.get $out))
+        (block $exp_done
+          (loop $exp_vec
+            (br_if $exp_done (i32.ge_u (local.get $i) (local.get $vec_end)))
+            (local.set $e (call $exp_f32x4 (f32x4.sub (v128.load (local.get $i)) (local.get $mv))))
+            (v128.store (local.get $o) (local.get $e))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $e))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $exp_vec)))
+        (block $exp_tail_done
+          (loop $exp_tail
+            (br_if $exp_tail_done (i32.ge_u (local.get $i) (local.get $end)))
+            (local.set $e (call $exp_f32x4 (f32x4.sub (f32x4.splat (f32.load (local.get $i))) (local.get $mv))))
+            (f32.store (local.get $o) (f32x4.extract_lane 0 (local.get $e)))
+            (local.set $ts (f64.add (local.get $ts) (f64.promote_f32 (f32x4.extract_lane 0 (local.get $e)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (br $exp_tail)))
+        (local.set $s (f32.demote_f64 (f64.add (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (local.get $ts))))
+        (local.set $mv (f32x4.splat (local.get $s)))
+        ;; normalised in place
+        (local.set $o (local.get $out))
+        (local.set $end (i32.add (local.get $out) (local.get $row_bytes)))
+        (local.set $vec_end (i32.add (local.get $out) (i32.shl (i32.and (local.get $L) (i32.const -4)) (i32.const 2))))
+        (block $div_done
+          (loop $div_vec
+            (br_if $div_done (i32.ge_u (local.get $o) (local.get $vec_end)))
+            (v128.store (local.get $o) (f32x4.div (v128.load (local.get $o)) (local.get $mv)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $div_vec)))
+        (block $div_tail_done
+          (loop $div_tail
+            (br_if $div_tail_done (i32.ge_u (local.get $o) (local.get $end)))
+            (f32.store (local.get $o) (f32.div (f32.load (local.get $o)) (local.get $s)))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (br $div_tail)))
+        (local.set $x (i32.add (local.get $x) (local.get $row_bytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $row_bytes)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $over_rows))))
+
+  ;; Softmax's input gradient over $rows rows of $L floats, g (the output's gradient), y (the output) and out
+  ;; contiguous alike: out = y (g - t) with t = sum(g y) (float32 products summed in float64, rounded once).
+  (func (export "softmax_backward_rows_f32") (param $g i32) (param $y i32) (param $out i32) (param $rows i32) (param $L i32)
+    (local $vec_bytes i32) (local $row_bytes i32) (local $j i32) (local $p v128) (local $acc v128) (local $ts f64) (local $t f32) (local $tv v128)
+    (local.set $row_bytes (i32.shl (local.get $L) (i32.const 2)))
+    (local.set $vec_bytes (i32.shl (i32.and (local.get $L) (i32.const -4)) (i32.const 2)))
+    (block $rows_done
+      (loop $over_rows
+        (br_if $rows_done (i32.eqz (local.get $rows)))
+        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $ts (f64.const 0))
+        (local.set $j (i32.const 0))
+        (block $dot_done
+          (loop $dot_vec
+            (br_if $dot_done (i32.ge_u (local.get $j) (local.get $vec_bytes)))
+            (local.set $p (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $j))) (v128.load (i32.add (local.get $y) (local.get $j)))))
+            (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.promote_low_f32x4 (local.get $p))
+              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $dot_vec)))
+        (block $dot_tail_done
+          (loop $dot_tail
+            (br_if $dot_tail_done (i32.ge_u (local.get $j) (local.get $row_bytes)))
+            (local.set $ts (f64.add (local.get $ts) (f64.promote_f32
+              (f32.mul (f32.load (i32.add (local.get $g) (local.get $j))) (f32.load (i32.add (local.get $y) (local.get $j)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $dot_tail)))
+        (local.set $t (f32.demote_f64 (f64.add (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (local.get $ts))))
+        (local.set $tv (f32x4.splat (local.get $t)))
+        (local.set $j (i32.const 0))
+        (block $out_done
+          (loop $out_vec
+            (br_if $out_done (i32.ge_u (local.get $j) (local.get $vec_bytes)))
+            (v128.store (i32.add (local.get $out) (local.get $j)) (f32x4.mul (v128.load (i32.add (local.get $y) (local.get $j)))
+              (f32x4.sub (v128.load (i32.add (local.get $g) (local.get $j))) (local.get $tv))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $out_vec)))
+        (block $out_tail_done
+          (loop $out_tail
+            (br_if $out_tail_done (i32.ge_u (local.get $j) (local.get $row_bytes)))
+            (f32.store (i32.add (local.get $out) (local.get $j)) (f32.mul (f32.load (i32.add (local.get $y) (local.get $j)))
+              (f32.sub (f32.load (i32.add (local.get $g) (local.get $j))) (local.get $t))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $out_tail)))
+        (local.set $g (i32.add (local.get $g) (local.get $row_bytes)))
+        (local.set $y (i32.add (local.get $y) (local.get $row_bytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $row_bytes)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $over_rows))))
 )
