@@ -9,6 +9,7 @@ import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_back
 import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
 import { wasm_binary, wasm_sum, wasm_unary } from './wasm/elementwise.js';
 import { wasm_softmax, wasm_softmax_backward } from './wasm/softmax.js';
+import { wasm_channel_moments, wasm_row_normalize, wasm_row_normalize_backward } from './wasm/norm.js';
 
 /**
  * Everything ops need from a backend. Kernels take flat typed arrays with shape/strides/offset. A new backend
@@ -129,6 +130,9 @@ export const wasm_backend: Backend | null = wasm_simd_supported()
       sum: wasm_sum,
       softmax: wasm_softmax,
       softmax_backward: wasm_softmax_backward,
+      channel_moments: wasm_channel_moments,
+      row_normalize: wasm_row_normalize,
+      row_normalize_backward: wasm_row_normalize_backward,
       gemm: wasm_gemm,
       gemm_batched: wasm_gemm_batched,
       conv2d_forward: wasm_conv2d_forward,

@@ -30,6 +30,10 @@ export interface KernelExports {
   map_binary_f32(op: number, x: number, y: number, out: number, n: number): void;
   softmax_rows_f32(x: number, out: number, rows: number, L: number): void;
   softmax_backward_rows_f32(g: number, y: number, out: number, rows: number, L: number): void;
+  row_moments_f32(x: number, rows: number, D: number, mean: number, variance: number): void;
+  row_normalize_f32(x: number, rows: number, D: number, mean: number, invstd: number, w: number, b: number, out: number, has_w: number, has_b: number): void;
+  row_normalize_backward_f32(g: number, x: number, rows: number, D: number, mean: number, invstd: number, w: number, has_w: number,
+    dx: number, gw: number, gb: number): void;
 }
 
 /** Runs the job in wasm memory: every thread taking part calls `run`, which claims chunks until none is left. */
