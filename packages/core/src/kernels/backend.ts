@@ -7,7 +7,7 @@ import * as norm from './js/norm_kernels.js';
 import { wasm_gemm, wasm_gemm_batched, wasm_simd_supported } from './wasm/gemm.js';
 import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_backward_weight, wasm_conv2d_forward } from './wasm/conv.js';
 import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
-import { wasm_binary, wasm_sum, wasm_unary } from './wasm/elementwise.js';
+import { wasm_binary, wasm_contiguous, wasm_sum, wasm_unary } from './wasm/elementwise.js';
 import { wasm_softmax, wasm_softmax_backward } from './wasm/softmax.js';
 import { wasm_channel_moments, wasm_row_normalize, wasm_row_normalize_backward } from './wasm/norm.js';
 
@@ -127,6 +127,7 @@ export const wasm_backend: Backend | null = wasm_simd_supported()
       name: 'wasm',
       unary: wasm_unary,
       binary: wasm_binary,
+      contiguous: wasm_contiguous,
       sum: wasm_sum,
       softmax: wasm_softmax,
       softmax_backward: wasm_softmax_backward,

@@ -137,6 +137,17 @@ describe('where, copy_into, contiguous', () => {
       }
     }
   });
+  it('copy_into repeats one row of 16 or more (a bias) into consecutive rows, any count, the rest untouched', () => {
+    for (const rows of [3, 4, 5, 7, 8, 9, 33]) {
+      for (const n of [16, 21]) {
+        const src: StridedView = { data: Float32Array.from({ length: n + 2 }, (_, i) => i + 0.5), shape: [n], strides: [1], offset: 2 };
+        const d: StridedView = { data: new Float32Array(rows * n + 5).fill(-1), shape: [rows, n], strides: [n, 1], offset: 3 };
+        copy_into(src, d);
+        const want = Array.from({ length: rows * n + 5 }, (_, i) => (i < 3 || i >= 3 + rows * n ? -1 : ((i - 3) % n) + 2.5));
+        expect_same(d.data, want, `[${n}] into [${rows}, ${n}]`);
+      }
+    }
+  });
   it('contiguous reads any view in row-major order', () => {
     for (const shape of SHAPES) {
       for (const x of views_of(shape, rng)) {

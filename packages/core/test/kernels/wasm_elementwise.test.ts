@@ -151,3 +151,35 @@ describe.runIf(wasm_backend !== null)('wasm elementwise maps equal the js kernel
   }
 });
 
+
+describe.runIf(wasm_backend !== null)('wasm contiguous equals the js kernel bit for bit', () => {
+  const wasm = wasm_backend as Backend;
+  const rng = make_rng(23);
+  /** `shape` read through the permutation `perm` of a contiguous storage (after `offset` floats), sliced by `step` on dim 0. */
+  const permuted = (shape: number[], perm: number[], offset: number, step = 1): StridedView => {
+    const base = perm.map((p) => shape[p]!);
+    base[perm.indexOf(0)]! *= step;
+    const bs = strides_of(base);
+    const strides = shape.map((_, d) => bs[perm.indexOf(d)]! * (d === 0 ? step : 1));
+    return { data: values(offset + base.reduce((a, b) => a * b, 1), rng), shape, strides, offset };
+  };
+  // attention's head views (rows of 32 strided by all heads), rows of 1 to 63, long rows, a sparse span, few elements
+  const cases: [string, StridedView][] = [
+    ['[64, 64, 32] transposed 0, 1', permuted([64, 64, 32], [1, 0, 2], 0)],
+    ['[64, 16, 4, 32] as permute(2, 0, 1, 3)', permuted([64, 16, 4, 32], [1, 2, 0, 3], 5)],
+    ['[100, 3, 41] with the last two swapped', permuted([100, 3, 41], [0, 2, 1], 1)],
+    ['[300, 63] transposed', permuted([300, 63], [1, 0], 0)],
+    ['[64, 64, 32] transposed, every other row of dim 0', permuted([64, 64, 32], [1, 0, 2], 0, 2)],
+    ['[80, 120] rows of 120', permuted([80, 120], [0, 1], 3)],
+    ['[16, 8, 8] transposed (few elements)', permuted([16, 8, 8], [1, 0, 2], 0)],
+  ];
+  for (const [what, x] of cases) {
+    it(what, () => {
+      const n = x.shape.reduce((a, b) => a * b, 1);
+      const [got, want] = [new Float32Array(n), new Float32Array(n)];
+      wasm.contiguous(x, got);
+      js_backend.contiguous(x, want);
+      expect_same(what, got, want);
+    });
+  }
+});

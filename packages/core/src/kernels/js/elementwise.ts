@@ -218,6 +218,12 @@ export function where(cond: StridedView, a: StridedView, b: StridedView, out_sha
   }
 }
 
+/** Whether every row reads the same source row and the destination rows follow one another, `n` apart. */
+function repeats_one_row(s_starts: ArrayLike<number>, d_starts: ArrayLike<number>, n: number): boolean {
+  for (let r = 1; r < s_starts.length; r++) if (s_starts[r] !== s_starts[0] || d_starts[r] !== d_starts[0]! + r * n) return false;
+  return true;
+}
+
 /**
  * Copies `src` (broadcast to `dst.shape`) into the strided destination `dst` (used by in-place ops, cat, and
  * addmm seeding its output with the bias); rows of consecutive elements of one array type move as blocks.
@@ -229,6 +235,14 @@ export function copy_into(src: StridedView, dst: StridedView): void {
   const s = src.data;
   const d = dst.data;
   if (s_step === 1 && d_step === 1 && w.n >= 16 && s.constructor === d.constructor) {
+    if (w.rows > 2 && repeats_one_row(s_starts, d_starts, w.n)) {
+      // one source row into consecutive destination rows (addmm's bias): copy it once, then double the
+      // filled part with memmoves, log2(rows) calls instead of one per row
+      const d0 = d_starts[0]!;
+      d.set(s.subarray(s_starts[0]!, s_starts[0]! + w.n), d0);
+      for (let filled = 1; filled < w.rows; filled *= 2) d.copyWithin(d0 + filled * w.n, d0, d0 + Math.min(filled, w.rows - filled) * w.n);
+      return;
+    }
     for (let r = 0; r < w.rows; r++) d.set(s.subarray(s_starts[r]!, s_starts[r]! + w.n), d_starts[r]!);
     return;
   }

@@ -34,6 +34,7 @@ export interface KernelExports {
   row_normalize_f32(x: number, rows: number, D: number, mean: number, invstd: number, w: number, b: number, out: number, has_w: number, has_b: number): void;
   row_normalize_backward_f32(g: number, x: number, rows: number, D: number, mean: number, invstd: number, w: number, has_w: number,
     dx: number, gw: number, gb: number): void;
+  gather_rows_f32(src: number, starts: number, rows: number, n: number, dst: number): void;
 }
 
 /** Runs the job in wasm memory: every thread taking part calls `run`, which claims chunks until none is left. */

@@ -3,7 +3,7 @@
 // elementwise loop to scalar code (about 1 ns per element here); the SIMD loop with both copies costs a
 // fraction of that on large tensors. Everything else runs the JS kernels.
 import type { TypedArray } from '../../dtype.js';
-import { binary as js_binary, unary as js_unary, type BinaryOp, type UnaryOp } from '../js/elementwise.js';
+import { binary as js_binary, contiguous as js_contiguous, unary as js_unary, type BinaryOp, type UnaryOp } from '../js/elementwise.js';
 import { sum as js_sum, walk_reduced } from '../js/reduce.js';
 import { row_walk, view_numel, type RowWalk, type StridedView } from '../strided.js';
 import { local_wasm } from './runtime.js';
@@ -142,4 +142,49 @@ export function wasm_sum(x: StridedView, reduced: readonly boolean[], out: Typed
     if (acc_step === 0) acc[k] = total;
   }
   out.set(acc_step === 0 ? acc : rt.f64.subarray(acc_at >> 3, (acc_at >> 3) + acc.length));
+}
+
+/** Rows shorter than this go through wasm when made contiguous; longer ones move as blocks in JS (one memcpy each). */
+const SHORT_ROW = 64;
+/** Largest span (floats) of a view that `wasm_contiguous` copies into the private memory whole. */
+const MAX_SPAN = 1 << 21;
+
+/**
+ * The JS `contiguous`'s contract: a float32 view whose rows are short (an attention head's features, strided
+ * by all heads) is copied into wasm memory by its whole span, when that span is dense, and gathered row by row
+ * there; a JS copy pays a typed-array view and a call per row. Other views take the JS kernel.
+ *
+ * @example
+ * wasm_contiguous(q.transpose(0, 1)._view, out._storage.data);
+ */
+export function wasm_contiguous(x: StridedView, out: TypedArray): void {
+  const numel = view_numel(x.shape);
+  if (!(x.data instanceof Float32Array) || !(out instanceof Float32Array) || numel < MIN_ELEMENTS) {
+    js_contiguous(x, out);
+    return;
+  }
+  const w = row_walk([x], x.shape);
+  const starts = w.starts[0]!;
+  if (w.steps[0] !== 1 || w.n >= SHORT_ROW || w.rows < 2) {
+    js_contiguous(x, out);
+    return;
+  }
+  let [lo, hi] = [Infinity, -Infinity];
+  for (let r = 0; r < w.rows; r++) {
+    lo = Math.min(lo, starts[r]!);
+    hi = Math.max(hi, starts[r]!);
+  }
+  const span = hi + w.n - lo;
+  const rt = local_wasm();
+  // source span, the rows' starts, the result
+  const [starts_at, out_at] = [span * 4, span * 4 + w.rows * 4];
+  if (span > 2 * numel || span > MAX_SPAN || !rt.reserve(out_at + numel * 4)) {
+    js_contiguous(x, out);
+    return;
+  }
+  rt.f32.set(x.data.subarray(lo, lo + span), 0);
+  const at = new Int32Array(rt.f32.buffer, starts_at, w.rows);
+  for (let r = 0; r < w.rows; r++) at[r] = starts[r]! - lo;
+  rt.ex.gather_rows_f32(0, starts_at, w.rows, w.n, out_at);
+  out.set(rt.f32.subarray(out_at / 4, out_at / 4 + numel));
 }

@@ -1312,44 +1312,61 @@
         (br $over_rows))))
 
   ;; Layer norm's row statistics over $rows rows of $D floats at x: each row's mean and biased variance (the
-  ;; squared deviations from that mean), summed in float64 two lanes at a time, written to the float64 arrays
-  ;; at mean and var.
+  ;; squared deviations from that mean), summed in float64 in four lanes (two chains of two, so the adds
+  ;; overlap), written to the float64 arrays at mean and var.
   (func (export "row_moments_f32") (param $x i32) (param $rows i32) (param $D i32) (param $mean i32) (param $var i32)
-    (local $j i32) (local $row_bytes i32) (local $pair_bytes i32) (local $acc v128) (local $d v128) (local $mv v128)
-    (local $s f64) (local $m f64) (local $e f64)
+    (local $j i32) (local $row_bytes i32) (local $quad_bytes i32) (local $lo v128) (local $hi v128) (local $v v128)
+    (local $d v128) (local $mv v128) (local $s f64) (local $m f64) (local $e f64)
     (local.set $row_bytes (i32.shl (local.get $D) (i32.const 2)))
-    (local.set $pair_bytes (i32.shl (i32.and (local.get $D) (i32.const -2)) (i32.const 2)))
+    (local.set $quad_bytes (i32.shl (i32.and (local.get $D) (i32.const -4)) (i32.const 2)))
     (block $rows_done
       (loop $over_rows
         (br_if $rows_done (i32.eqz (local.get $rows)))
-        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $lo (v128.const f64x2 0 0))
+        (local.set $hi (v128.const f64x2 0 0))
         (local.set $j (i32.const 0))
         (block $sum_done
           (loop $sum
-            (br_if $sum_done (i32.ge_u (local.get $j) (local.get $pair_bytes)))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $x) (local.get $j))))))
-            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br_if $sum_done (i32.ge_u (local.get $j) (local.get $quad_bytes)))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
+            (local.set $lo (f64x2.add (local.get $lo) (f64x2.promote_low_f32x4 (local.get $v))))
+            (local.set $hi (f64x2.add (local.get $hi) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $sum)))
-        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
-        (if (i32.lt_u (local.get $j) (local.get $row_bytes))
-          (then (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $j))))))))
+        (local.set $lo (f64x2.add (local.get $lo) (local.get $hi)))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64x2.extract_lane 1 (local.get $lo))))
+        (block $sum_tail_done
+          (loop $sum_tail
+            (br_if $sum_tail_done (i32.ge_u (local.get $j) (local.get $row_bytes)))
+            (local.set $s (f64.add (local.get $s) (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $sum_tail)))
         (local.set $m (f64.div (local.get $s) (f64.convert_i32_u (local.get $D))))
         (f64.store (local.get $mean) (local.get $m))
         (local.set $mv (f64x2.splat (local.get $m)))
-        (local.set $acc (v128.const f64x2 0 0))
+        (local.set $lo (v128.const f64x2 0 0))
+        (local.set $hi (v128.const f64x2 0 0))
         (local.set $j (i32.const 0))
         (block $dev_done
           (loop $dev
-            (br_if $dev_done (i32.ge_u (local.get $j) (local.get $pair_bytes)))
-            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $x) (local.get $j)))) (local.get $mv)))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $d) (local.get $d))))
-            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br_if $dev_done (i32.ge_u (local.get $j) (local.get $quad_bytes)))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $j))))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (local.get $v)) (local.get $mv)))
+            (local.set $lo (f64x2.add (local.get $lo) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $d (f64x2.sub (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))
+              (local.get $mv)))
+            (local.set $hi (f64x2.add (local.get $hi) (f64x2.mul (local.get $d) (local.get $d))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
             (br $dev)))
-        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
-        (if (i32.lt_u (local.get $j) (local.get $row_bytes))
-          (then
+        (local.set $lo (f64x2.add (local.get $lo) (local.get $hi)))
+        (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $lo)) (f64x2.extract_lane 1 (local.get $lo))))
+        (block $dev_tail_done
+          (loop $dev_tail
+            (br_if $dev_tail_done (i32.ge_u (local.get $j) (local.get $row_bytes)))
             (local.set $e (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $j)))) (local.get $m)))
-            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $e) (local.get $e))))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $e) (local.get $e))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $dev_tail)))
         (f64.store (local.get $var) (f64.div (local.get $s) (f64.convert_i32_u (local.get $D))))
         (local.set $x (i32.add (local.get $x) (local.get $row_bytes)))
         (local.set $mean (i32.add (local.get $mean) (i32.const 8)))
@@ -1484,6 +1501,20 @@
         (local.set $x (i32.add (local.get $x) (local.get $row_bytes)))
         (local.set $mean (i32.add (local.get $mean) (i32.const 8)))
         (local.set $invstd (i32.add (local.get $invstd) (i32.const 8)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $over_rows))))
+
+  ;; dst (contiguous) = $rows rows of $n floats, row r read from src + starts[r] floats (starts: int32s at
+  ;; $starts): a strided view with short rows (an attention head's 32 features) made contiguous.
+  (func (export "gather_rows_f32") (param $src i32) (param $starts i32) (param $rows i32) (param $n i32) (param $dst i32)
+    (local $row_bytes i32)
+    (local.set $row_bytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $over_rows
+        (br_if $done (i32.eqz (local.get $rows)))
+        (call $copy_f32 (local.get $dst) (i32.add (local.get $src) (i32.shl (i32.load (local.get $starts)) (i32.const 2))) (local.get $n))
+        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $row_bytes)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $over_rows))))
 )
