@@ -678,6 +678,14 @@ export const OP_CASES: Record<string, OpCase> = {
       torch.binary_cross_entropy_with_logits(x!, y!, { weight: f64([0.5, 2, 1, 1]), pos_weight: f64([2]), reduction: 'sum' }),
     ],
   },
+  weight_norm: {
+    ops: ['norm_except_dim', '_weight_norm'],
+    inputs: () => [leaf([3, 4]), P([3, 1]), P([1, 4]), P([]), leaf([2, 3, 2]), P([1, 3, 1])],
+    fn: (v, g0, g1, gs, w, gm) => [
+      torch._weight_norm(v!, g0!, 0), torch._weight_norm(v!, g1!, 1), torch._weight_norm(v!, gs!, -1),
+      torch._weight_norm(w!, gm!, 1), torch.norm_except_dim(v!, 2, 1), torch.norm_except_dim(w!, 3, 0),
+    ],
+  },
   // torch.linalg (and its torch.* names); inputs well conditioned, spectral outputs read sign-invariantly
   det_inverse: {
     ops: ['det', 'inverse', 'slogdet', 'logdet'],

@@ -1,8 +1,10 @@
-// nn.utils: hook listing/removal and parameter helpers.
-import { no_grad, type Tensor } from '@tsgrad/core';
+// nn.utils: hook listing/removal, gradient clipping, parameter vectors, weight normalisation, skip_init.
+import type { Tensor } from '@tsgrad/core';
 import { without_random_init } from './init.js';
 import { Module } from './module.js';
 export { list_hooks, remove_all_hooks, type HookInfo, type HookKind } from './hook_utils.js';
+export { clip_grad_norm_, clip_grad_norm, clip_grad_value_, parameters_to_vector, vector_to_parameters, type ClipGradNormOptions, type TensorOrTensors } from './utils_grad.js';
+export { weight_norm, remove_weight_norm, WeightNorm } from './weight_norm.js';
 
 /**
  * Total number of elements over `params` (e.g. `parameters_count(net.parameters())`).
@@ -14,27 +16,6 @@ export function parameters_count(params: Iterable<Tensor>): number {
   let n = 0;
   for (const p of params) n += p.numel();
   return n;
-}
-
-/**
- * Scales the gradients of `params` in place so that their global L2 norm is at most `max_norm` (PyTorch's `clip_grad_norm_` with the default 2-norm); returns the norm before clipping, as a number.
- *
- * @example
- * loss.backward();
- * nn.utils.clip_grad_norm_(net.parameters(), 1.0);
- * opt.step();
- */
-export function clip_grad_norm_(params: Iterable<Tensor>, max_norm: number): number {
-  const list = [...params].filter((p) => p._grad !== null);
-  let sq = 0;
-  for (const p of list) {
-    const d = p._grad!._contiguous_data();
-    for (let i = 0; i < d.length; i++) sq += d[i]! * d[i]!;
-  }
-  const total = Math.sqrt(sq);
-  const coef = max_norm / (total + 1e-6);
-  if (coef < 1) no_grad(() => list.forEach((p) => p._grad!.mul_(coef)));
-  return total;
 }
 
 /**

@@ -38,3 +38,4 @@ export * from './grid_sample.js';
 export { det, slogdet, logdet, inverse, cholesky, type SlogdetResult } from './linalg_factor.js';
 export { qr, svd, pinverse, matrix_exp, type QrResult, type TorchSvdResult } from './linalg_spectral.js';
 export { matrix_power } from './linalg_norms.js';
+export { norm_except_dim, _weight_norm } from './weight_norm.js';

@@ -1,0 +1,97 @@
+// nn.utils.weight_norm / remove_weight_norm: a parameter re-expressed as g · v / ‖v‖ by a forward pre-hook.
+import * as torch from '@tsgrad/core';
+import { no_grad, signature, warn, type Tensor } from '@tsgrad/core';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+
+/**
+ * What weight_norm registers as the module's forward pre-hook (PyTorch's `WeightNorm` object): it recomputes
+ * `name` from `<name>_g` and `<name>_v` before every forward.
+ */
+export class WeightNorm {
+  static readonly __name__: string = 'WeightNorm';
+  /** The forward pre-hook this object registered (its handle's key in `_forward_pre_hooks`). */
+  readonly hook: (module: Module, inputs: unknown) => void;
+
+  constructor(readonly name: string, readonly dim: number) {
+    this.hook = (module: Module) => {
+      (module as unknown as Record<string, unknown>)[this.name] = this.compute_weight(module);
+    };
+    owners.set(this.hook, this);
+  }
+
+  /** g · v / ‖v‖ from the module's current `<name>_g` and `<name>_v`. */
+  compute_weight(module: Module): Tensor {
+    const fields = module as unknown as Record<string, Tensor>;
+    return torch._weight_norm(fields[`${this.name}_v`]!, fields[`${this.name}_g`]!, this.dim);
+  }
+
+  /** Puts `name` back as one plain parameter with the current value, and drops g and v. */
+  remove(module: Module): void {
+    const weight = this.compute_weight(module);
+    const fields = module as unknown as Record<string, unknown>;
+    delete fields[this.name];
+    delete fields[`${this.name}_g`];
+    delete fields[`${this.name}_v`];
+    fields[this.name] = new Parameter(weight.data);
+  }
+}
+
+/** The WeightNorm behind a registered hook function. */
+const owners = new WeakMap<object, WeightNorm>();
+/** The WeightNorm of `module` for `name`, with its hook id, if any. */
+function find(module: Module, name: string): [number, WeightNorm] | null {
+  for (const [id, hook] of module._forward_pre_hooks) {
+    const w = owners.get(hook as object);
+    if (w !== undefined && w.name === name) return [id, w];
+  }
+  return null;
+}
+
+const WEIGHT_NORM = signature<{ module: Module; name: string; dim: number | null }>("weight_norm(Object module, str name='weight', int? dim=0)");
+const REMOVE_WEIGHT_NORM = signature<{ module: Module; name: string }>("remove_weight_norm(Object module, str name='weight')");
+
+/**
+ * Re-expresses parameter `name` (default 'weight') of `module` as `g · v / ‖v‖`: parameters `<name>_g` (the norm
+ * of each slice along `dim`; `dim: null`, one norm of the whole tensor) and `<name>_v` (the direction) replace
+ * it, and a forward pre-hook recomputes `name` before every forward (PyTorch's `torch.nn.utils.weight_norm`,
+ * which 2.x deprecates for `parametrizations.weight_norm`). Returns the module.
+ *
+ * @example
+ * const m = nn.utils.weight_norm(new nn.Linear(20, 40));
+ * m.weight_g.shape; // [40, 1]
+ */
+export function weight_norm<M extends Module>(...args: [module: M, name?: string, dim?: number | null, options?: { name?: string; dim?: number | null }]): M {
+  warn('`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.', 'FutureWarning');
+  const a = WEIGHT_NORM.parse(args);
+  const module = a.module as M;
+  if (find(module, a.name) !== null) throw new Error(`Cannot register two weight_norm hooks on the same parameter ${a.name}`);
+  const dim = a.dim ?? -1;
+  const fields = module as unknown as Record<string, unknown>;
+  const weight = fields[a.name];
+  if (!(weight instanceof torch.Tensor)) throw new Error(`weight_norm: '${a.name}' is not a parameter of ${module._get_name()}`);
+  const fn = new WeightNorm(a.name, dim);
+  // w leaves the parameters; g and v take its place, and w becomes a plain attribute computed from them
+  delete fields[a.name];
+  module.register_parameter(`${a.name}_g`, new Parameter(no_grad(() => torch.norm_except_dim(weight, 2, dim)).data));
+  module.register_parameter(`${a.name}_v`, new Parameter(weight.data));
+  fields[a.name] = fn.compute_weight(module);
+  module.register_forward_pre_hook(fn.hook);
+  return module;
+}
+
+/**
+ * Undoes {@link weight_norm}: `name` is one parameter again, with the current g · v / ‖v‖; the hook is removed.
+ *
+ * @example
+ * nn.utils.remove_weight_norm(m);
+ */
+export function remove_weight_norm<M extends Module>(...args: [module: M, name?: string, options?: { name?: string }]): M {
+  const a = REMOVE_WEIGHT_NORM.parse(args);
+  const module = a.module as M;
+  const found = find(module, a.name);
+  if (found === null) throw new Error(`weight_norm of '${a.name}' not found in ${String(module)}`);
+  found[1].remove(module);
+  module._forward_pre_hooks.delete(found[0]);
+  return module;
+}
