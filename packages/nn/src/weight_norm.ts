@@ -7,13 +7,24 @@ import { Parameter } from './parameter.js';
 /**
  * What weight_norm registers as the module's forward pre-hook (PyTorch's `WeightNorm` object): it recomputes
  * `name` from `<name>_g` and `<name>_v` before every forward.
+ *
+ * @example
+ * const fn = new nn.utils.WeightNorm('weight', 0); // as weight_norm makes it
+ * fn.compute_weight(m); // g · v / ‖v‖ now
  */
 export class WeightNorm {
+  /** The class name (minification-proof). */
   static readonly __name__: string = 'WeightNorm';
   /** The forward pre-hook this object registered (its handle's key in `_forward_pre_hooks`). */
   readonly hook: (module: Module, inputs: unknown) => void;
+  /** The parameter re-expressed ('weight'). */
+  readonly name: string;
+  /** The dim whose slices get one norm each (-1: the whole tensor). */
+  readonly dim: number;
 
-  constructor(readonly name: string, readonly dim: number) {
+  constructor(name: string, dim: number) {
+    this.name = name;
+    this.dim = dim;
     this.hook = (module: Module) => {
       (module as unknown as Record<string, unknown>)[this.name] = this.compute_weight(module);
     };
