@@ -12,7 +12,12 @@ interface WnCase {
   g_grad: Enc; v_grad: Enc; y_after_g_doubled: Enc; params_after_remove: string[]; weight_after_remove: Enc;
 }
 interface ClipCase { norm_type: number | 'inf'; total: number; grads: (Enc | null)[]; params: Enc[] }
+interface SnCase {
+  w0: Enc; b0: Enc; u0: Enc; v0: Enc; params: string[]; buffers: string[]; state_keys: string[]; metadata: Record<string, number>;
+  ys: Enc[]; u: Enc; v: Enc; orig_grad: Enc; weight_grad_fn: string; y_eval: Enc; u_eval: Enc; params_after_remove: string[]; weight_after_remove: Enc;
+}
 interface Fixture {
+  spectral_norm: Record<string, SnCase>;
   linear: WnCase; conv_none: WnCase; linear_dim1: WnCase; clip_grad_norm: ClipCase[];
   clip_grad_value: { params: Enc[]; grads_before: Enc[]; grads: Enc[] };
   vectors: { vec: Enc; grad_fn: string; weight: Enc; bias: Enc };
@@ -112,5 +117,56 @@ describe('nn.utils gradient clipping and parameter vectors against PyTorch', () 
     expect(() => nn.utils.clip_grad_norm_([p], 1.0, { error_if_nonfinite: true })).toThrow(E.nonfinite!.message);
     expect(p.grad.tolist()).toEqual([Infinity, 1]);
     expect(() => nn.utils.vector_to_parameters([1.0] as unknown as Tensor, new nn.Linear(1, 1).parameters())).toThrow(E.vector_not_tensor!.message);
+  });
+});
+
+describe('nn.utils.spectral_norm against PyTorch', () => {
+  const MAKE: Record<string, [() => nn.Module, number[]]> = { linear: [() => new nn.Linear(4, 3), [2, 4]], convT: [() => new nn.ConvTranspose2d(2, 3, 2), [1, 2, 3, 3]] };
+  for (const [name, [make, shape]] of Object.entries(MAKE)) {
+    it(name, () => {
+      const c = F.spectral_norm[name]!;
+      const m0 = make() as nn.Module & { weight: Tensor; bias: Tensor; weight_orig: nn.Parameter; weight_u: Tensor; weight_v: Tensor };
+      torch.no_grad(() => {
+        m0.weight.copy_(t(c.w0));
+        m0.bias.copy_(t(c.b0));
+      });
+      torch.manual_seed(12);
+      const m = nn.utils.spectral_norm(m0);
+      // u and v drawn from the default generator as PyTorch draws them
+      close(m.weight_u, c.u0, 'u0');
+      close(m.weight_v, c.v0, 'v0');
+      expect([...m.named_parameters()].map(([n]) => n)).toEqual(c.params);
+      expect([...m.named_buffers()].map(([n]) => n)).toEqual(c.buffers);
+      const sd = m.state_dict() as Record<string, Tensor> & { _metadata: Record<string, Record<string, unknown>> };
+      expect(Object.keys(sd)).toEqual(c.state_keys);
+      expect(sd._metadata['']!['spectral_norm']).toEqual(c.metadata);
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = torch.linspace(-1, 1, n).reshape(shape);
+      c.ys.forEach((y, i) => close(m.call(x) as Tensor, y, `training forward ${i}`));
+      const y = m.call(x) as Tensor;
+      y.pow(2).sum().backward();
+      close(m.weight_u, c.u, 'u after three power iterations');
+      close(m.weight_v, c.v, 'v');
+      close(m.weight_orig.grad!, c.orig_grad, 'weight_orig.grad');
+      expect(m.weight.grad_fn?.name()).toBe(c.weight_grad_fn);
+      m.eval();
+      close(m.call(x) as Tensor, c.y_eval, 'eval forward');
+      close(m.weight_u, c.u_eval, 'u frozen in eval');
+      nn.utils.remove_spectral_norm(m);
+      expect([...m.named_parameters()].map(([k]) => k)).toEqual(c.params_after_remove);
+      close(m.weight, c.weight_after_remove, 'weight after remove');
+      expect(m._forward_pre_hooks.size + m._state_dict_hooks.size + m._load_state_dict_pre_hooks.size).toBe(0);
+    });
+  }
+  it('a state dict round trip keeps u and v; errors in PyTorch\'s words', () => {
+    const a = nn.utils.spectral_norm(new nn.Linear(3, 2)) as nn.Linear & { weight_u: Tensor };
+    a.call(torch.ones(1, 3));
+    const b = nn.utils.spectral_norm(new nn.Linear(3, 2)) as nn.Linear & { weight_u: Tensor };
+    b.load_state_dict(a.state_dict());
+    expect(b.weight_u.tolist()).toEqual(a.weight_u.tolist());
+    const E = F.errors;
+    expect(() => nn.utils.spectral_norm(nn.utils.spectral_norm(new nn.Linear(2, 2)))).toThrow(E.spectral_twice!.message);
+    expect(() => nn.utils.spectral_norm(new nn.Linear(2, 2), { n_power_iterations: 0 })).toThrow(E.spectral_iterations!.message);
+    expect(() => nn.utils.remove_spectral_norm(new nn.Linear(2, 2))).toThrow(E.spectral_remove_missing!.message);
   });
 });
