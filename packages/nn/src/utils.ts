@@ -6,6 +6,7 @@ export { list_hooks, remove_all_hooks, type HookInfo, type HookKind } from './ho
 export { clip_grad_norm_, clip_grad_norm, clip_grad_value_, parameters_to_vector, vector_to_parameters, type ClipGradNormOptions, type TensorOrTensors } from './utils_grad.js';
 export { weight_norm, remove_weight_norm, WeightNorm } from './weight_norm.js';
 export { spectral_norm, remove_spectral_norm, SpectralNorm } from './spectral_norm.js';
+export * as prune from './prune.js';
 
 /**
  * Total number of elements over `params` (e.g. `parameters_count(net.parameters())`).
