@@ -36,7 +36,8 @@ export function shapes_equal(a: Shape, b: Shape): boolean {
 export function broadcast_shapes(a: Shape, b: Shape): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  // from the last dim back, as PyTorch's infer_size: the rightmost mismatch is the one reported
+  for (let i = n - 1; i >= 0; i--) {
     const da = i < n - a.length ? 1 : (a[i - (n - a.length)] as number);
     const db = i < n - b.length ? 1 : (b[i - (n - b.length)] as number);
     if (da === db || db === 1) out[i] = da;

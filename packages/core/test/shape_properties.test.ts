@@ -89,3 +89,14 @@ describe('shape properties', () => {
     );
   });
 });
+
+describe('broadcast errors name the rightmost mismatching dim, as PyTorch (values from PyTorch 1.13)', () => {
+  const cases: [number[], number[], string][] = [
+    [[3, 2], [2, 3], 'The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 1'],
+    [[2, 3, 4], [3, 3, 5], 'The size of tensor a (4) must match the size of tensor b (5) at non-singleton dimension 2'],
+    [[4, 1, 3], [2, 5, 3], 'The size of tensor a (4) must match the size of tensor b (2) at non-singleton dimension 0'],
+  ];
+  for (const [a, b, message] of cases) {
+    it(`${a} + ${b}`, () => expect(() => torch.ones(a).add(torch.ones(b))).toThrow(message));
+  }
+});

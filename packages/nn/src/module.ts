@@ -1223,6 +1223,8 @@ function module_state(m: Module): ModuleState {
   const attributes: Record<string, unknown> = {};
   for (const key of Reflect.ownKeys(m)) {
     if (typeof key !== 'string') continue;
+    // an accessor (a parametrized tensor) is not state: what it reads is saved where it lives
+    if (Object.getOwnPropertyDescriptor(m, key)?.get !== undefined) continue;
     const value = (m as unknown as Record<string, unknown>)[key];
     if (is_attribute(m, key, value)) attributes[key] = value;
   }
@@ -1298,7 +1300,8 @@ function deepcopy_module<M extends Module>(module: M): M {
     return v;
   };
   for (const [src, dst] of copies) {
-    const state = src.__getstate__();
+    // the state as __getstate__ reads it, without a subclass's refusal (a parametrized module refuses pickling)
+    const state = module_state((src as { [TARGET]?: Module })[TARGET] ?? src);
     dst.__setstate__({
       training: state.training,
       attributes: Object.fromEntries(Object.entries(state.attributes).map(([k, v]) => [k, copy_value(v)])),
@@ -1308,6 +1311,11 @@ function deepcopy_module<M extends Module>(module: M): M {
       modules: state.modules.map(([name, c]) => [name, c === null ? null : copies.get(c)!]),
     });
     copy_hooks(src, dst);
+    // accessors (parametrized tensors) read through `this`, so the same descriptor serves the copy
+    for (const key of Reflect.ownKeys(src)) {
+      const desc = Object.getOwnPropertyDescriptor(src, key);
+      if (desc?.get !== undefined && !Object.getOwnPropertyDescriptor(dst, key)) Object.defineProperty(dst, key, desc);
+    }
   }
   return copies.get(module) as M;
 }

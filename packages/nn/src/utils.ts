@@ -7,6 +7,8 @@ export { clip_grad_norm_, clip_grad_norm, clip_grad_value_, parameters_to_vector
 export { weight_norm, remove_weight_norm, WeightNorm } from './weight_norm.js';
 export { spectral_norm, remove_spectral_norm, SpectralNorm } from './spectral_norm.js';
 export * as prune from './prune.js';
+export * as parametrize from './parametrize.js';
+export * as parametrizations from './parametrizations.js';
 
 /**
  * Total number of elements over `params` (e.g. `parameters_count(net.parameters())`).
