@@ -204,13 +204,20 @@ export class Module {
 
   /**
    * What `torch.save(module)` stores of this module (Python pickles its `__dict__`): the training flag, plain
-   * attributes, parameters (with `requires_grad`), buffers and child modules; hooks stay behind.
+   * attributes, parameters (with `requires_grad`), buffers and child modules; hooks stay behind, with a warning
+   * (Python pickles them; JS functions cannot be saved).
    *
    * @example
    * torch.save(model, 'model.pth'); // calls this for every module of the tree
    */
   __getstate__(): ModuleState {
-    return module_state((this as { [TARGET]?: Module })[TARGET] ?? this);
+    const target = (this as { [TARGET]?: Module })[TARGET] ?? this;
+    // Python pickles the hook dicts with the module; JS functions cannot be saved, so say what is left behind
+    const hooks = Object.values(target as unknown as Record<string, unknown>).filter((v): v is HookDict<unknown> => v instanceof HookDict).reduce((n, d) => n + d.size, 0);
+    if (hooks > 0) {
+      warn(`torch.save: the ${hooks} hook${hooks === 1 ? '' : 's'} of ${target._get_name()} (forward, backward and state-dict hooks, which weight_norm, spectral_norm and prune use) cannot be saved and are left out; register them again after torch.load`);
+    }
+    return module_state(target);
   }
 
   /**

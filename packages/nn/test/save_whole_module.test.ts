@@ -103,6 +103,25 @@ describe('torch.save of a whole module', () => {
     expect(() => torch.save(odd, null)).toThrow("torch.save: cannot save a value of type function (at 'attributes.act')");
   });
 
+  it('hooks cannot be saved: torch.save says so in a warning and saves the rest', () => {
+    const lin = new nn.Linear(2, 2);
+    lin.register_forward_hook(() => undefined);
+    lin.register_forward_pre_hook(() => undefined);
+    const seen: string[] = [];
+    const orig = process.emitWarning;
+    process.emitWarning = ((msg: string | Error) => void seen.push(String(msg))) as typeof process.emitWarning;
+    let bytes: Uint8Array;
+    try {
+      bytes = torch.save(lin, null) as Uint8Array;
+    } finally {
+      process.emitWarning = orig;
+    }
+    expect(seen).toEqual(['torch.save: the 2 hooks of Linear (forward, backward and state-dict hooks, which weight_norm, spectral_norm and prune use) cannot be saved and are left out; register them again after torch.load']);
+    const back = torch.load(bytes!, { weights_only: false }) as nn.Linear;
+    expect(back._forward_hooks.size + back._forward_pre_hooks.size).toBe(0);
+    expect(back.weight.tolist()).toEqual(lin.weight.tolist());
+  });
+
   it('deepcopy gives the copy hook maps of its own', () => {
     const m = new nn.Linear(2, 2);
     const copy = nn.deepcopy(m);
