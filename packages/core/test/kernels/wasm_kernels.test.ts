@@ -159,6 +159,8 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
     ['5x5 pad 2, 2 groups, 18 output columns', p(2, 4, 13, 18, 6, 5, 1, 2, 2)],
     ['3x3 dilation 2 pad 1 on 17x26', { ...p(2, 2, 17, 26, 7, 3, 1, 1), dilation: [2, 2], Ho: conv2d_out_size(17, 3, 1, 1, 2), Wo: conv2d_out_size(26, 3, 1, 1, 2) }],
     ['1x7 kernel pad (0, 3), width 40', { ...p(2, 3, 6, 40, 4, 1, 1, 0), kw: 7, padding: [0, 3], Wo: conv2d_out_size(40, 7, 1, 3, 1) }],
+    // the weight gradient reads a zero-padded copy of the input in place at stride 2 (ResNet-18's first layer)
+    ['7x7 stride 2 pad 3, 10x10 output, 11 output channels', p(3, 3, 20, 20, 11, 7, 2, 3)],
     // small maps run the batch as one GEMM (the forward and input gradient under 16 pixels, the weight
     // gradient under 64): columns past NC, the weight gradient's unfolded input in two row blocks
     ['batched, 120 samples of 3x3 at stride 2: 1080 columns', p(120, 4, 6, 6, 6, 3, 2, 1)],
@@ -170,6 +172,9 @@ describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js'
     // only the centre (the cut convolution's padding is then -1)
     ['dead taps: 3x3 at stride 2 on a 2x2 map', p(2, 3, 2, 2, 4, 3, 2, 1)],
     ['dead taps: 3x3 dilation 2 pad 1 on a 3x3 map', { ...p(2, 2, 3, 3, 3, 3, 1, 1), dilation: [2, 2], Ho: 1, Wo: 1 }],
+    // one sample: the weight gradient's in-place reads start inside the input (the cut convolution pads by -1)
+    ['dead taps, one sample, 4x1 output: 2x3 dilation 2 stride 2 pad 1, 3 groups',
+      { ...p(1, 6, 8, 3, 3, 2, 2, 1, 3), kw: 3, dilation: [2, 2], Ho: conv2d_out_size(8, 2, 2, 1, 2), Wo: conv2d_out_size(3, 3, 2, 1, 2) }],
   );
   for (const [name, cp] of conv_cases) {
     const { N, C, H, W, O, kh, kw, groups, Ho, Wo } = cp;

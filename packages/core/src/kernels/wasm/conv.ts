@@ -1,7 +1,8 @@
 // The wasm backend's convolution: input and weights copied into wasm memory once (packed weights kept there while
 // unchanged, see packed_weights.ts), im2col, packing, GEMM (bias seeded in the output) and col2im all in wasm,
-// split over samples or weight columns, one copy out. Small output maps run the whole batch as one GEMM per group
-// (the samples' pixels side by side as its columns).
+// split over samples or weight columns, one copy out; weight gradients read the input in place through tap
+// offsets instead of unfolding it. Small output maps run the whole batch as one GEMM per group (the samples'
+// pixels side by side as its columns).
 import {
   conv2d_backward_bias as js_backward_bias, conv2d_backward_input as js_backward_input, conv2d_backward_weight as js_backward_weight, conv2d_forward as js_forward,
   tap_ranges_1d, type Conv2dParams, type FloatArray,
@@ -12,9 +13,6 @@ import { write_stamp } from '../write_stamps.js';
 import { wasm_runtime } from './runtime.js';
 
 const up4 = (n: number): number => Math.ceil(n / 4) * 4;
-/** Sample ranges of a weight gradient summed separately, and the largest weight (floats) summed so. */
-const SAMPLE_PARTS = 8;
-const MAX_PARTIAL_FLOATS = 1 << 18;
 /**
  * Output maps with fewer pixels than this run batched (the samples' pixels side by side as one GEMM's
  * columns): per sample, the forward's and the input gradient's GEMMs would be this few columns wide, each
@@ -329,7 +327,7 @@ export function wasm_conv2d_backward_input(grad_out: FloatArray, w: FloatArray, 
 
 /**
  * Gradient of the convolution with respect to its weight on the wasm backend; same contract as the JS
- * `conv2d_backward_weight`. Threads split the weight's columns (C/groups*kh*kw), so every element is
+ * `conv2d_backward_weight`. Threads split the weight's taps (C/groups*kh*kw), so every element is
  * summed over samples and positions in the same float32 order whatever the thread count.
  *
  * @example
@@ -352,45 +350,94 @@ export function wasm_conv2d_backward_weight(grad_out: FloatArray, x: FloatArray,
   put_taps(grad_w, cut, p, win);
 }
 
+/**
+ * The zero-padded input the weight gradient reads: `p`'s padding where positive, else none ([ph, pw], the
+ * planes' Hp x Wp). A negative padding (a convolution cut to its live taps) instead moves where tap (0, 0)
+ * reads, by as many rows and columns: the driver adds that origin to the input's address.
+ */
+function padded_geometry(p: Conv2dParams): { ph: number; pw: number; Hp: number; Wp: number } {
+  const [ph, pw] = [Math.max(p.padding[0], 0), Math.max(p.padding[1], 0)];
+  return { ph, pw, Hp: p.H + 2 * ph, Wp: p.W + 2 * pw };
+}
+
 /** The weight gradient of `p` on float32 arrays, every tap computed (see wasm_conv2d_backward_weight). */
 function weight_grad(grad_out: Float32Array, x: Float32Array, grad_w: Float32Array, p: Conv2dParams): void {
+  if (batched(p, 'weight')) {
+    weight_grad_batched(grad_out, x, grad_w, p);
+    return;
+  }
+  // The driver sums the transposed gradient, taps x output channels (rows padded to 4, columns to 8), threads
+  // sharing its rows; here, once for all threads: each sample's output gradient packed as the GEMM's B panels,
+  // the input zero-padded when the convolution pads, and the taps' and output pixels' byte offsets into it.
+  // (A convolution cut to its live taps may pad by less than nothing: see padded_geometry.)
   const rt = wasm_runtime();
-  const { N, O, groups } = p;
+  const { N, C, H, W, O, groups } = p;
+  const { og, ckk, nx, no } = sizes(p);
+  const { ph, pw, Hp, Wp } = padded_geometry(p);
+  const padded = ph > 0 || pw > 0;
+  const L = p.Ho * p.Wo;
+  const rows = up4(ckk);
+  const cols = Math.ceil(og / 8) * 8;
+  rt.reset();
+  const go_at = rt.alloc(no * 4);
+  const x_at = rt.alloc(nx * 4);
+  const gwt_at = rt.alloc(groups * rows * cols * 4);
+  const b_at = rt.alloc(groups * N * cols * L * 4);
+  const xp_at = padded ? rt.alloc(N * C * Hp * Wp * 4) : x_at;
+  const taps_at = rt.alloc(rows * 4);
+  const pix_at = rt.alloc(L * 4);
+  if (!rt.prepare([rt.driver.OP.CONV_WEIGHT, ...geometry(p, false), b_at, xp_at, gwt_at, taps_at, pix_at], work(p))) {
+    js_backward_weight(grad_out, x, grad_w, p);
+    return;
+  }
+  const { ex } = rt;
+  rt.f32.set(grad_out.subarray(0, no), go_at / 4);
+  rt.f32.set(x.subarray(0, nx), x_at / 4);
+  if (padded) {
+    ex.fill_rows(xp_at, 1, N * C * Hp * Wp, 0, -1);
+    ex.pad_planes(x_at, N * C, H, W, xp_at, Hp, Wp, ph, pw);
+  }
+  ex.tap_offsets(taps_at, C / groups, Hp, Wp, p.kh, p.kw, p.dilation[0], p.dilation[1]);
+  // rows past ckk read tap 0's input into gwt's padding rows
+  ex.fill_rows(taps_at + ckk * 4, 1, rows - ckk, 0, -1);
+  ex.pixel_offsets(pix_at, p.Ho, p.Wo, Wp, p.stride[0], p.stride[1]);
+  for (let g = 0; g < groups; g++) {
+    for (let n = 0; n < N; n++) ex.pack_b(go_at + (n * O + g * og) * L * 4, 1, L, L, og, b_at + (g * N + n) * cols * L * 4);
+  }
+  ex.fill_rows(gwt_at, groups * rows, cols, cols, -1);
+  rt.run();
+  // grad_w[g*og + o, r] = gwt_g[r, o]
+  const mem = rt.f32;
+  for (let g = 0; g < groups; g++) {
+    const src = gwt_at / 4 + g * rows * cols;
+    for (let o = 0; o < og; o++) {
+      const dst = (g * og + o) * ckk;
+      for (let r = 0; r < ckk; r++) grad_w[dst + r] = mem[src + r * cols + o]!;
+    }
+  }
+}
+
+/** The weight gradient of `p` on small maps: the batch's pixels side by side, threads sharing grad_w's columns. */
+function weight_grad_batched(grad_out: Float32Array, x: Float32Array, grad_w: Float32Array, p: Conv2dParams): void {
+  const rt = wasm_runtime();
+  const { N, O } = p;
   const { ckk, nx, no } = sizes(p);
-  // The weight is summed over SAMPLE_PARTS fixed ranges of samples, which threads share, and the partial
-  // sums added up here in order; only a single sample, or a weight too large to hold SAMPLE_PARTS copies
-  // of, is shared out by columns instead. The choice depends on the shape only, never on the thread count.
-  // Batched, every element is summed over all samples and pixels by one thread, whatever the count.
-  const batch = batched(p, 'weight');
-  const parts = !batch && N > 1 && O * ckk <= MAX_PARTIAL_FLOATS ? Math.min(N, SAMPLE_PARTS) : 0;
   rt.reset();
   const go_at = rt.alloc(no * 4);
   const x_at = rt.alloc(nx * 4);
   const gw_at = rt.alloc(O * ckk * 4);
-  const parts_at = parts > 0 ? rt.alloc(parts * O * ckk * 4) : -1;
-  // the partials' float64 sum
-  const sum_at = parts > 0 ? rt.alloc(O * ckk * 8) : -1;
-  const got_at = batch ? rt.alloc(no * 4) : go_at;
-  if (!rt.prepare([rt.driver.OP.CONV_WEIGHT, ...geometry(p, batch), got_at, x_at, gw_at, parts_at, parts], work(p))) {
+  const got_at = rt.alloc(no * 4);
+  if (!rt.prepare([rt.driver.OP.CONV_WEIGHT, ...geometry(p, true), got_at, x_at, gw_at], work(p))) {
     js_backward_weight(grad_out, x, grad_w, p);
     return;
   }
   const mem = rt.f32;
   mem.set(grad_out.subarray(0, no), go_at / 4);
-  if (batch) relayout(go_at, got_at, N, O, p.Ho * p.Wo, true);
+  relayout(go_at, got_at, N, O, p.Ho * p.Wo, true);
   mem.set(x.subarray(0, nx), x_at / 4);
-  if (parts === 0) rt.ex.fill_rows(gw_at, O, ckk, ckk, -1);
-  else rt.ex.fill_rows(parts_at, parts * O, ckk, ckk, -1);
+  rt.ex.fill_rows(gw_at, O, ckk, ckk, -1);
   rt.run();
-  if (parts === 0) {
-    grad_w.set(mem.subarray(gw_at / 4, gw_at / 4 + O * ckk));
-    return;
-  }
-  // every element summed over the partials in order, in float64, then rounded once
-  const n = O * ckk;
-  rt.f64.fill(0, sum_at / 8, sum_at / 8 + n);
-  for (let k = 0; k < parts; k++) rt.ex.acc_f32_f64(parts_at + k * n * 4, sum_at, n);
-  grad_w.set(rt.f64.subarray(sum_at / 8, sum_at / 8 + n));
+  grad_w.set(mem.subarray(gw_at / 4, gw_at / 4 + O * ckk));
 }
 
 /**

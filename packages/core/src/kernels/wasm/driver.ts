@@ -27,6 +27,10 @@ export interface KernelExports {
   map_unary_f32(op: number, x: number, out: number, n: number, a: number): void;
   sum_f32_f64(x: number, n: number, s: number): number;
   acc_f32_f64(x: number, acc: number, n: number): void;
+  conv_weight_taps(x: number, xs_bytes: number, ns: number, taps: number, r0: number, r1: number, pix: number, L: number, b: number, bs_bytes: number,
+    panels: number, gwt: number, ldc_bytes: number): void;
+  pixel_offsets(dst: number, Ho: number, Wo: number, W: number, sh: number, sw: number): void;
+  pad_planes(src: number, planes: number, H: number, W: number, dst: number, Hp: number, Wp: number, ph: number, pw: number): void;
   map_binary_f32(op: number, x: number, y: number, out: number, n: number): void;
   softmax_rows_f32(x: number, out: number, rows: number, L: number): void;
   softmax_backward_rows_f32(g: number, y: number, out: number, rows: number, L: number): void;
@@ -188,43 +192,26 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
       return;
     }
 
-    /** dst[O, jl:jh] += sum over samples [n_lo, n_hi) of go_n,g[og, L] im2col(x_n,g)[jl:jh, L]^T, n in order. */
-    const weight_grad = (go: number, x: number, n_lo: number, n_hi: number, jl: number, jh: number, dst: number): void => {
-      for (let g = 0; g < groups; g++) {
-        for (let n = n_lo; n < n_hi; n++) {
-          const x_ng = x + (n * C + g * cg) * HW * 4;
-          const rows = plain ? x_ng + jl * L * 4 : col;
-          if (!plain) ex.im2col(x_ng, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, jl, jh, col, L, 1, 0, 0);
-          const go_ng = go + (n * O + g * og) * L * 4;
-          for (let k0 = 0; k0 < L; k0 += KC) {
-            const kb = Math.min(KC, L - k0);
-            ex.pack_a(go_ng + k0 * 4, L, 1, og, kb, apack);
-            for (let j0 = jl; j0 < jh; j0 += NC) {
-              const nb = Math.min(NC, jh - j0);
-              ex.pack_b(rows + ((j0 - jl) * L + k0) * 4, 1, L, kb, nb, bpack);
-              for (let i0 = 0; i0 < og; i0 += MC) {
-                ex.gemm_block(apack + i0 * kb * 4, bpack, dst + ((g * og + i0) * ckk + j0) * 4, Math.min(MC, og - i0), nb, kb, ckk * 4, tmp, 0);
-              }
-            }
-          }
-        }
-      }
-    };
-
     if (op === OP.CONV_WEIGHT) {
-      const [go, x, gw, parts, S] = [p0, p1, p2, p3, p4];
-      if (parts === -1) {
-        // threads own columns of grad_w and sum all samples into them
-        each_chunk(ckk, 8, T, (jl, jh) => weight_grad(go, x, 0, N, jl, jh, gw));
-      } else {
-        // too few columns to share: S fixed sample ranges, each summed into its own partial (the host adds
-        // the partials in order, so the result is the same for any thread count)
-        each_chunk(S, 1, T, (s_lo, s_hi) => {
-          for (let s = s_lo; s < s_hi; s++) {
-            weight_grad(go, x, Math.floor((s * N) / S), Math.floor(((s + 1) * N) / S), 0, ckk, parts + s * O * ckk * 4);
-          }
-        });
-      }
+      // gwt_g[r, o] (up(ckk, 4) rows of up(og, 8) floats per group) = the sum over samples, in order, and over
+      // output pixels of the input under tap r times go_n,g[o], the input read in place (zero-padded by the
+      // host when the convolution pads) through the host's tap and pixel byte offsets, go_n,g packed as B
+      // panels by the host. Threads share the tap rows, so every element is summed in the same order for any
+      // thread count.
+      // (padded by max(ph, 0) and max(pw, 0); a negative padding, from a convolution cut to its live taps,
+      // moves tap (0, 0)'s first read that many rows and columns into the input)
+      const [b, xq, gwt, taps, pix] = [p0, p1, p2, p3, p4];
+      const rows = up(ckk, 4);
+      const og8 = up(og, 8);
+      const [hp, wp] = [Math.max(ph, 0), Math.max(pw, 0)];
+      const plane = (H + 2 * hp) * (W + 2 * wp) * 4;
+      const origin = ((hp - ph) * (W + 2 * wp) + (wp - pw)) * 4;
+      each_chunk(rows, 4, T, (r0, r1) => {
+        for (let g = 0; g < groups; g++) {
+          ex.conv_weight_taps(xq + g * cg * plane + origin, C * plane, N, taps, r0, r1, pix, L, b + g * N * og8 * L * 4, og8 * L * 4, og8 / 8,
+            gwt + g * rows * og8 * 4, og8 * 4);
+        }
+      });
     } else if (op === OP.CONV) {
       // out_n,g[og, L] = bias + W_g[og, ckk] im2col(x_n,g)[ckk, L]; a holds every group's W_g packed.
       const [x, a, bias, out] = [p0, p1, p2, p3];
@@ -350,6 +337,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
       const ckk = (C / groups) * kh * kw;
       const L = Ho * Wo;
       const fixed = TMP_BYTES + BPACK_BYTES + up(og, 4) * KC * 4;
+      if (batched !== 1 && op === OP.CONV_WEIGHT) return TMP_BYTES;
       if (batched !== 1) return fixed + ckk * L * 4;
       return op === OP.CONV_WEIGHT ? fixed + unfold_rows(N * L) * N * L * 4 : fixed;
     }

@@ -882,6 +882,129 @@
         (br_if $kernel_rows (i32.lt_u (local.get $k) (local.get $kb))))
       (br_if $panels (i32.lt_s (local.tee $t (i32.add (local.get $t) (i32.const 8))) (local.get $nb)))))
 
+  ;; C[4 x 8] += A B over k < kc, ldc bytes between C's rows: B is a packed 8-column panel (8 floats per k)
+  ;; and A is read in place, A[i, k] = the float at $x + tap_i + pix[k] (bytes), tap_i the i-th of the four
+  ;; offsets at $taps and pix[k] the k-th at $pix: a convolution's input under tap i at output pixel k, in a
+  ;; zero-padded copy of the input, so every read is inside it. Sums each element's kc products in k order.
+  (func $gemm_f32_4x8_taps
+    (param $x i32) (param $taps i32) (param $pix i32) (param $b i32) (param $c i32) (param $ldc i32) (param $kc i32)
+    (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32) (local $xp i32) (local $k i32)
+    (local $b0 v128) (local $b1 v128) (local $v v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $t0 (i32.add (local.get $x) (i32.load (local.get $taps))))
+    (local.set $t1 (i32.add (local.get $x) (i32.load offset=4 (local.get $taps))))
+    (local.set $t2 (i32.add (local.get $x) (i32.load offset=8 (local.get $taps))))
+    (local.set $t3 (i32.add (local.get $x) (i32.load offset=12 (local.get $taps))))
+    (local.set $k (local.get $kc))
+    (loop $over_k
+      (local.set $xp (i32.load (local.get $pix)))
+      (local.set $b0 (v128.load (local.get $b)))
+      (local.set $b1 (v128.load offset=16 (local.get $b)))
+      (local.set $v (v128.load32_splat (i32.add (local.get $t0) (local.get $xp))))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $v) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $v) (local.get $b1))))
+      (local.set $v (v128.load32_splat (i32.add (local.get $t1) (local.get $xp))))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $v) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $v) (local.get $b1))))
+      (local.set $v (v128.load32_splat (i32.add (local.get $t2) (local.get $xp))))
+      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $v) (local.get $b0))))
+      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $v) (local.get $b1))))
+      (local.set $v (v128.load32_splat (i32.add (local.get $t3) (local.get $xp))))
+      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $v) (local.get $b0))))
+      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $v) (local.get $b1))))
+      (local.set $pix (i32.add (local.get $pix) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br_if $over_k (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))
+    (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c00)))
+    (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c01)))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c10)))
+    (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c11)))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c20)))
+    (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c21)))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (v128.store (local.get $c) (f32x4.add (v128.load (local.get $c)) (local.get $c30)))
+    (v128.store offset=16 (local.get $c) (f32x4.add (v128.load offset=16 (local.get $c)) (local.get $c31))))
+
+  ;; A convolution's transposed weight gradient without unfolding its input, for the tap rows [r0, r1) (whole
+  ;; groups of 4) and all $panels 8-column panels of the output channels: gwt[r, o] += sum over samples q < ns,
+  ;; in order, and output pixels k < L of x_q[tap r at pixel k] * go_q[o, k]. x_q (sample q's input, zero-padded
+  ;; when the convolution pads) is $xs bytes after x_{q-1}; taps holds every row's byte offset in it (rows past
+  ;; the last repeat a valid one), pix every output pixel's; b_q (go_q^T packed as B panels, L rows) is $bs bytes
+  ;; after b_{q-1}; gwt's rows are $ldc bytes apart.
+  (func (export "conv_weight_taps")
+    (param $x i32) (param $xs i32) (param $ns i32) (param $taps i32) (param $r0 i32) (param $r1 i32) (param $pix i32)
+    (param $L i32) (param $b i32) (param $bs i32) (param $panels i32) (param $gwt i32) (param $ldc i32)
+    (local $r i32) (local $q i32) (local $n i32) (local $row i32)
+    (block $samples_done
+      (loop $over_n
+        (br_if $samples_done (i32.ge_u (local.get $n) (local.get $ns)))
+        (local.set $r (local.get $r0))
+        (block $done
+          (loop $over_r
+            (br_if $done (i32.ge_u (local.get $r) (local.get $r1)))
+            (local.set $row (i32.add (local.get $gwt) (i32.mul (local.get $r) (local.get $ldc))))
+            (local.set $q (i32.const 0))
+            (block $panels_done
+              (loop $over_q
+                (br_if $panels_done (i32.ge_u (local.get $q) (local.get $panels)))
+                (call $gemm_f32_4x8_taps (local.get $x) (i32.add (local.get $taps) (i32.shl (local.get $r) (i32.const 2))) (local.get $pix)
+                  (i32.add (local.get $b) (i32.shl (i32.mul (local.get $q) (local.get $L)) (i32.const 5)))
+                  (i32.add (local.get $row) (i32.shl (local.get $q) (i32.const 5))) (local.get $ldc) (local.get $L))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $over_q)))
+            (local.set $r (i32.add (local.get $r) (i32.const 4)))
+            (br $over_r)))
+        (local.set $x (i32.add (local.get $x) (local.get $xs)))
+        (local.set $b (i32.add (local.get $b) (local.get $bs)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $over_n))))
+
+  ;; Copies $planes H x W planes at $src into the interiors of Hp x Wp planes at $dst, ph rows and pw columns in
+  ;; from their top left corners (a zero-padded input; the borders are left as they are).
+  (func (export "pad_planes")
+    (param $src i32) (param $planes i32) (param $H i32) (param $W i32) (param $dst i32) (param $Hp i32) (param $Wp i32)
+    (param $ph i32) (param $pw i32)
+    (local $p i32) (local $h i32) (local $d i32)
+    (block $done
+      (loop $over_p
+        (br_if $done (i32.ge_u (local.get $p) (local.get $planes)))
+        (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $p) (local.get $Hp)) (local.get $ph)) (local.get $Wp))
+          (local.get $pw)) (i32.const 2))))
+        (local.set $h (i32.const 0))
+        (block $rows_done
+          (loop $over_h
+            (br_if $rows_done (i32.ge_u (local.get $h) (local.get $H)))
+            (call $copy_f32 (local.get $d) (local.get $src) (local.get $W))
+            (local.set $src (i32.add (local.get $src) (i32.shl (local.get $W) (i32.const 2))))
+            (local.set $d (i32.add (local.get $d) (i32.shl (local.get $Wp) (i32.const 2))))
+            (local.set $h (i32.add (local.get $h) (i32.const 1)))
+            (br $over_h)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $over_p))))
+
+  ;; Output pixels' byte offsets from pixel (0, 0)'s first tap in an input W floats wide:
+  ;; dst[oh*Wo + ow] = (oh*sh*W + ow*sw) * 4.
+  (func (export "pixel_offsets")
+    (param $dst i32) (param $Ho i32) (param $Wo i32) (param $W i32) (param $sh i32) (param $sw i32)
+    (local $oh i32) (local $ow i32)
+    (block $done
+      (loop $over_oh
+        (br_if $done (i32.ge_u (local.get $oh) (local.get $Ho)))
+        (local.set $ow (i32.const 0))
+        (block $row_done
+          (loop $over_ow
+            (br_if $row_done (i32.ge_u (local.get $ow) (local.get $Wo)))
+            (i32.store (local.get $dst) (i32.shl (i32.add (i32.mul (i32.mul (local.get $oh) (local.get $sh)) (local.get $W))
+              (i32.mul (local.get $ow) (local.get $sw))) (i32.const 2)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+            (br $over_ow)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $over_oh))))
+
   ;; Byte offsets of a stride-1 convolution's taps from the input position of tap (0, 0, 0), in im2col's row
   ;; order: dst[(c*kh + a)*kw + b] = ((c*H + a*dh)*W + b*dw) * 4.
   (func (export "tap_offsets")
