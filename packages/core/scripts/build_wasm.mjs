@@ -33,6 +33,98 @@ export function relaxed_text(text) {
   return out;
 }
 
+/** The index just past the s-expression opening at `start` (a `(`), skipping `;;` comments. */
+function sexpr_end(text, start) {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === ';' && text[i + 1] === ';') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i + 1;
+  }
+  throw new Error(`kernels.wat: unbalanced parentheses from offset ${start}`);
+}
+
+/** The s-expressions directly inside the one spanning [start, end) (comments and the head words skipped). */
+function children(text, start, end) {
+  const out = [];
+  for (let i = start + 1; i < end - 1; i++) {
+    if (text[i] === ';' && text[i + 1] === ';') i = text.indexOf('\n', i);
+    else if (text[i] === '(') {
+      const e = sexpr_end(text, i);
+      out.push(text.slice(i, e));
+      i = e - 1;
+    }
+  }
+  return out;
+}
+
+/** A function to inline: its header line ends with this comment. */
+const INLINE_MARK = /\(func \$(\w+) ([^\n]*?);; @inline\n/g;
+
+/**
+ * kernels.wat with every `(call $f arg...)` of a function marked `;; @inline` replaced by the function's body
+ * in a block: V8 (Node 20) does not inline wasm calls, and a call per vector in an elementwise loop costs as
+ * much as the exp it calls. The body's params and locals become locals of the caller named `$f__name`
+ * (declared once per caller; successive expansions reuse them, each setting its params first), and the marked
+ * functions are dropped. Marked functions may call each other (expanded until none is left).
+ */
+export function inline_text(text) {
+  const fns = new Map();
+  for (const m of text.matchAll(INLINE_MARK)) {
+    const start = m.index;
+    const end = sexpr_end(text, start);
+    const items = children(text, start, end);
+    const params = [];
+    const locals = [];
+    const body = [];
+    for (const item of items) {
+      const decl = /^\((param|local) \$(\w+) (\w+)\)$/.exec(item);
+      if (decl !== null) (decl[1] === 'param' ? params : locals).push([decl[2], decl[3]]);
+      else if (/^\(result /.test(item)) continue;
+      else if (/^\((param|local) /.test(item)) throw new Error(`kernels.wat: ${m[1]}: declare one ${item.slice(1, 6)} per parenthesis to inline it`);
+      else body.push(item.replace(/(local\.(?:get|set|tee) )\$(\w+)/g, `$1$${m[1]}__$2`));
+    }
+    fns.set(m[1], { start, end, params, locals, body });
+  }
+  // drop the marked functions (from the last, so earlier offsets stay valid)
+  let out = text;
+  for (const f of [...fns.values()].sort((a, b) => b.start - a.start)) out = out.slice(0, f.start) + out.slice(f.end).replace(/^\n/, '');
+  if (fns.size === 0) return out;
+  const call = new RegExp(`\\(call \\$(${[...fns.keys()].join('|')}) `);
+  // every function calling a marked one: expand its calls, then declare the locals they brought
+  const func = /\(func /g;
+  let result = '';
+  let last = 0;
+  for (let m = func.exec(out); m !== null; m = func.exec(out)) {
+    const end = sexpr_end(out, m.index);
+    let f_text = out.slice(m.index, end);
+    const needed = new Map();
+    for (let c = call.exec(f_text); c !== null; c = call.exec(f_text)) {
+      const name = c[1];
+      const fn = fns.get(name);
+      const c_end = sexpr_end(f_text, c.index);
+      const args = children(f_text, c.index, c_end);
+      if (args.length !== fn.params.length) throw new Error(`kernels.wat: call $${name} with ${args.length} arguments, it takes ${fn.params.length}`);
+      for (const [v, type] of [...fn.params, ...fn.locals]) needed.set(`$${name}__${v}`, type);
+      const sets = fn.params.map(([v], i) => `(local.set $${name}__${v} ${args[i]})`).join(' ');
+      f_text = `${f_text.slice(0, c.index)}(block (result v128) ${sets} ${fn.body.join(' ')})${f_text.slice(c_end)}`;
+    }
+    if (needed.size > 0) {
+      // after the function's own params, result and locals
+      const items = children(f_text, 0, f_text.length);
+      const head = items.findIndex((item) => !/^\((param|result|local|export) /.test(item));
+      const at = head === -1 ? f_text.length - 1 : f_text.indexOf(items[head]);
+      const decls = [...needed].map(([v, type]) => `(local ${v} ${type})`).join(' ');
+      f_text = `${f_text.slice(0, at)}${decls}\n    ${f_text.slice(at)}`;
+    }
+    result += out.slice(last, m.index) + f_text;
+    last = end;
+    func.lastIndex = end;
+  }
+  return result + out.slice(last);
+}
+
 /** Assembles WAT text to bytes without debug names, so the output depends on the source only. */
 function assemble(wabt, name, text) {
   const parsed = wabt.parseWat(name, text, FEATURES);
@@ -55,7 +147,7 @@ function assemble(wabt, name, text) {
  */
 export async function render_kernels_module() {
   const wabt = await wabt_init();
-  const text = readFileSync(wat_path, 'utf8');
+  const text = inline_text(readFileSync(wat_path, 'utf8'));
   const memory_line = /\(memory 1 (\d+) shared\)/;
   if (!memory_line.test(text)) throw new Error('kernels.wat must import its memory as `(memory 1 <max> shared)`');
   const shared = assemble(wabt, 'kernels.wat', text);

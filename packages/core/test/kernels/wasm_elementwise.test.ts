@@ -1,5 +1,6 @@
 // The wasm elementwise maps against the js kernels, bit for bit: special values (NaN, ±inf, ±0), lengths around
 // the chunk size and not a multiple of four, offsets, strided rows, broadcasts and scalars that take the js path.
+// (exp, sigmoid and tanh are within a few ulp of the js kernels instead: wasm_transcendental.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { js_backend, wasm_backend, type Backend } from '../../src/kernels/backend.js';
 import type { BinaryOp, UnaryOp } from '../../src/kernels/js/elementwise.js';
@@ -112,9 +113,9 @@ describe.runIf(wasm_backend !== null)('wasm elementwise maps equal the js kernel
     const f = view([5000], rng, 0);
     const got = new Float32Array(5000);
     const want = new Float32Array(5000);
-    wasm.unary('exp', f, got);
-    js_backend.unary('exp', f, want);
-    expect_same('exp', got, want);
+    wasm.unary('log', f, got);
+    js_backend.unary('log', f, want);
+    expect_same('log', got, want);
   });
 
   // sums: float64 in x's row-major order, so the bits must match too (one pattern also keeps the specials)

@@ -25,6 +25,7 @@ export interface KernelExports {
     tab: number, div: number): void;
   conv2d_backward_bias(go: number, N: number, O: number, L: number, out: number): void;
   map_unary_f32(op: number, x: number, out: number, n: number, a: number): void;
+  map_transcendental_f32(op: number, x: number, out: number, n: number): void;
   sum_f32_f64(x: number, n: number, s: number): number;
   acc_f32_f64(x: number, acc: number, n: number): void;
   conv_weight_taps(x: number, xs_bytes: number, ns: number, taps: number, r0: number, r1: number, pix: number, L: number, b: number, bs_bytes: number,

@@ -714,6 +714,39 @@
           (f64.add (local.get $t) (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0)))))
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (br $over_o))))
+  ;; sigmoid and tanh of four float32 lanes, for the elementwise maps and the LSTM gates, on $exp_f32x4 (with
+  ;; softmax, further down). The three are marked `@inline`: build_wasm.mjs writes their bodies in place of every
+  ;; call, since V8 (Node 20) does not inline wasm calls and a call per vector costs as much as the exp. Each is
+  ;; within 2 ulp of the correctly rounded float32 result over the whole float32 range, subnormal results
+  ;; included; NaN gives NaN, exp(-inf) = 0, exp(inf) = inf, tanh(±0) = ±0, tanh(±inf) = ±1. Plain mul/add only
+  ;; (no relaxed SIMD), so both builds of this module give the same bits.
+  ;;
+  ;; sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, e = exp(-|x|) <= 1: no overflow, and
+  ;; large negative x get their (subnormal) value instead of 0.
+  (func $sigmoid_f32x4 (param $x v128) (result v128) ;; @inline
+    (local $e v128) (local $s v128)
+    (local.set $e (call $exp_f32x4 (f32x4.neg (f32x4.abs (local.get $x)))))
+    (local.set $s (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (local.get $e) (v128.const f32x4 1 1 1 1))))
+    (v128.bitselect (f32x4.mul (local.get $e) (local.get $s)) (local.get $s) (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0))))
+
+  ;; tanh(x) on a = |x| with x's sign put back (so tanh(-0) = -0): below 0.625, a + a s P(s) with s = a^2
+  ;; (Cephes tanhf's minimax polynomial); above, 1 - 2 / (exp(2a) + 1), which loses no precision there.
+  (func $tanh_f32x4 (param $x v128) (result v128) ;; @inline
+    (local $a v128) (local $s v128) (local $p v128) (local $big v128)
+    (local.set $a (f32x4.abs (local.get $x)))
+    (local.set $s (f32x4.mul (local.get $a) (local.get $a)))
+    (local.set $p (v128.const f32x4 -5.70498872745e-3 -5.70498872745e-3 -5.70498872745e-3 -5.70498872745e-3))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $s)) (v128.const f32x4 2.06390887954e-2 2.06390887954e-2 2.06390887954e-2 2.06390887954e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $s)) (v128.const f32x4 -5.37397155531e-2 -5.37397155531e-2 -5.37397155531e-2 -5.37397155531e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $s)) (v128.const f32x4 1.33314422036e-1 1.33314422036e-1 1.33314422036e-1 1.33314422036e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $s)) (v128.const f32x4 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $s)) (local.get $a)) (local.get $a)))
+    (local.set $big (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.div (v128.const f32x4 2 2 2 2)
+      (f32x4.add (call $exp_f32x4 (f32x4.add (local.get $a) (local.get $a))) (v128.const f32x4 1 1 1 1)))))
+    (v128.or
+      (v128.bitselect (local.get $p) (local.get $big) (f32x4.lt (local.get $a) (v128.const f32x4 0.625 0.625 0.625 0.625)))
+      (v128.and (local.get $x) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+
   ;; Elementwise float32 maps of n floats (n a multiple of 4: the host pads its chunks), out = op(x) with the
   ;; scalar a. op: 0 relu (max(x, 0): NaN stays NaN, -0 and -inf give +0), 1 neg, 2 x + a, 3 x - a, 4 a - x,
   ;; 5 x * a. The op is picked per vector by a br_table the branch predictor learns at once; the loop is
@@ -750,6 +783,35 @@
         (local.set $x (i32.add (local.get $x) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $over_x))))
+
+  ;; out = op(x) over n floats (a multiple of 4), op 0 exp, 1 sigmoid, 2 tanh: a loop of its own per op, since
+  ;; with the inlined bodies behind one br_table per vector V8 allocates registers for all of them at once.
+  (func (export "map_transcendental_f32")
+    (param $op i32) (param $x i32) (param $out i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (if (i32.ge_u (local.get $x) (local.get $end)) (then (return)))
+    (block $tanh
+      (block $sigmoid
+        (block $exp
+          (br_table $exp $sigmoid $tanh (local.get $op)))
+        (loop $over_x
+          (v128.store (local.get $out) (call $exp_f32x4 (v128.load (local.get $x))))
+          (local.set $x (i32.add (local.get $x) (i32.const 16)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (br_if $over_x (i32.lt_u (local.get $x) (local.get $end))))
+        (return))
+      (loop $over_x
+        (v128.store (local.get $out) (call $sigmoid_f32x4 (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br_if $over_x (i32.lt_u (local.get $x) (local.get $end))))
+      (return))
+    (loop $over_x
+      (v128.store (local.get $out) (call $tanh_f32x4 (v128.load (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br_if $over_x (i32.lt_u (local.get $x) (local.get $end)))))
 
   ;; out = op(x, y) over n floats (a multiple of 4). op: 0 x + y, 1 x - y, 2 x * y, 3 x / y, 4 x * (y > 0)
   ;; (the ReLU gradient: x times exactly 1 or 0, as the js kernel computes it).
@@ -1282,7 +1344,7 @@
   ;; p of the Cephes library's expf (about 1 ulp), then scaled by 2^n as two factors 2^(n>>1) and 2^(n - n>>1),
   ;; each a normal float, so results overflow to inf and underflow gradually to 0 as float32 exp does. x is
   ;; clamped to [-104, 88.8] first (beyond, exp is 0 or inf in float32) by pmax/pmin, which keep a NaN x.
-  (func $exp_f32x4 (param $x v128) (result v128)
+  (func $exp_f32x4 (param $x v128) (result v128) ;; @inline
     (local $t v128) (local $n v128) (local $r v128) (local $p v128) (local $k v128) (local $k1 v128)
     (local.set $x (f32x4.pmin (f32x4.pmax (local.get $x) (v128.const f32x4 -104 -104 -104 -104))
       (v128.const f32x4 88.8 88.8 88.8 88.8)))
