@@ -4,12 +4,14 @@ import * as elementwise from './js/elementwise.js';
 import * as reduce from './js/reduce.js';
 import * as nn from './js/nn_kernels.js';
 import * as norm from './js/norm_kernels.js';
+import * as lstm from './js/lstm_kernels.js';
 import { wasm_gemm, wasm_gemm_batched, wasm_simd_supported } from './wasm/gemm.js';
 import { wasm_conv2d_backward_bias, wasm_conv2d_backward_input, wasm_conv2d_backward_weight, wasm_conv2d_forward } from './wasm/conv.js';
 import { wasm_avg_pool2d_backward, wasm_avg_pool2d_forward, wasm_max_pool2d_backward, wasm_max_pool2d_forward } from './wasm/pool.js';
 import { wasm_binary, wasm_contiguous, wasm_sum, wasm_unary } from './wasm/elementwise.js';
 import { wasm_softmax, wasm_softmax_backward } from './wasm/softmax.js';
 import { wasm_channel_moments, wasm_row_normalize, wasm_row_normalize_backward } from './wasm/norm.js';
+import { wasm_lstm_layer_backward, wasm_lstm_layer_forward } from './wasm/lstm.js';
 
 /**
  * Everything ops need from a backend. Kernels take flat typed arrays with shape/strides/offset. A new backend
@@ -80,6 +82,10 @@ export interface Backend {
   readonly upsample_bilinear2d_forward: typeof nn.upsample_bilinear2d_forward;
   /** The gradient of the bilinear resize. */
   readonly upsample_bilinear2d_backward: typeof nn.upsample_bilinear2d_backward;
+  /** One LSTM layer's forward over a whole sequence (mkldnn_rnn_layer), optionally keeping what its backward reads. */
+  readonly lstm_layer_forward: (p: lstm.LstmLayerForward) => void;
+  /** That layer's backward recurrence: every step's gate gradients and the gradients of h0 and c0. */
+  readonly lstm_layer_backward: (p: lstm.LstmLayerBackward) => void;
 }
 
 /** The complete pure-JavaScript backend: the fallback and the oracle for every other backend. */
@@ -114,6 +120,8 @@ export const js_backend: Backend = {
   adaptive_avg_pool2d_backward: nn.adaptive_avg_pool2d_backward,
   upsample_bilinear2d_forward: nn.upsample_bilinear2d_forward,
   upsample_bilinear2d_backward: nn.upsample_bilinear2d_backward,
+  lstm_layer_forward: (p) => lstm.lstm_layer_forward(p),
+  lstm_layer_backward: (p) => lstm.lstm_layer_backward(p),
 };
 
 /**
@@ -144,6 +152,8 @@ export const wasm_backend: Backend | null = wasm_simd_supported()
       max_pool2d_backward: wasm_max_pool2d_backward,
       avg_pool2d_forward: wasm_avg_pool2d_forward,
       avg_pool2d_backward: wasm_avg_pool2d_backward,
+      lstm_layer_forward: wasm_lstm_layer_forward,
+      lstm_layer_backward: wasm_lstm_layer_backward,
     }
   : null;
 

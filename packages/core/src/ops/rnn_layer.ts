@@ -8,7 +8,7 @@ import { trace_op, tracing } from '../jit/tracer.js';
 import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../kernels/js/nn_kernels.js';
 import { signature, type PyArgs } from '../signature.js';
-import type { Tensor } from '../tensor.js';
+import { should_record, type Tensor } from '../tensor.js';
 import { add, mul, rsub } from './arithmetic.js';
 import { matmul } from './linalg.js';
 import { empty, record } from './record.js';
@@ -31,8 +31,6 @@ type Args = PyArgs<
     mode: number, hidden_size: number, num_layers: number, has_biases: boolean, bidirectional: boolean, batch_first: boolean, train: boolean],
   Record<string, never>
 >;
-
-const sigm = (v: number): number => 1 / (1 + Math.exp(-v));
 
 /** What the node saves: the inputs, the output and the workspace, then the biases when there are any. */
 type Saved = [input: Tensor, w_ih: Tensor, w_hh: Tensor, hx: Tensor, cx: Tensor, output: Tensor, workspace: Tensor, b_ih?: Tensor, b_hh?: Tensor];
@@ -72,67 +70,32 @@ export function mkldnn_rnn_layer(...args: Args): [Tensor, Tensor, Tensor, Tensor
   expect_shape(hx, 'hx_', [B, H]);
   expect_shape(cx, 'cx_', [B, H]);
 
-  const ks = kernels();
-  const x = input._contiguous_data() as FloatArray;
-  const wi = w_ih._contiguous_data() as FloatArray;
-  const wh = w_hh._contiguous_data() as FloatArray;
-  // the recurrent weight is every step's B: kept packed between the steps while unchanged
-  const wh_version = wh === w_hh._storage.data ? w_hh._storage.counter : undefined;
-  // acts: every step's gates, pre-activation then (in place) activated; cells: every step's c, then its tanh
-  const workspace = empty([T * B * (G + 2 * H)], dtype);
+  const w_hh_data = w_hh._contiguous_data() as FloatArray;
+  // the workspace (the gate activations and cell states the backward reads) only when a node will keep it
+  const grad = should_record([input, w_ih, w_hh, ...(bias ?? []), hx, cx]);
+  const workspace = empty([grad ? T * B * (G + 2 * H) : 0], dtype);
   const ws = workspace._storage.data as FloatArray;
-  const acts = ws.subarray(0, T * B * G);
-  const cells = ws.subarray(T * B * G, T * B * (G + H));
-  const tanh_cells = ws.subarray(T * B * (G + H));
-  if (bias !== null) {
-    const [bi, bh] = [bias[0]!._contiguous_data(), bias[1]!._contiguous_data()];
-    for (let j = 0; j < G; j++) acts[j] = bi[j]! + bh[j]!;
-    for (let r = 1; r < T * B; r++) acts.copyWithin(r * G, 0, G);
-  }
-  // every step's input projection at once: acts += X W_ihᵀ
-  ks.gemm(false, true, T * B, G, I, 1, x, 0, I, wi, 0, I, bias === null ? 0 : 1, acts, 0, G);
   const output = empty([T, B, H], dtype);
   const hy = empty([B, H], dtype);
   const cy = empty([B, H], dtype);
-  const out = output._storage.data as FloatArray;
-  let h_prev = hx._contiguous_data() as FloatArray;
-  let h_at = 0;
-  let c_prev = cx._contiguous_data() as FloatArray;
-  let c_at = 0;
-  for (let k = 0; k < T; k++) {
-    const t = reverse ? T - 1 - k : k;
-    const g0 = t * B * G;
-    ks.gemm(false, true, B, G, H, 1, h_prev, h_at, H, wh, 0, H, 1, acts, g0, G, wh_version);
-    const s0 = t * B * H;
-    for (let b = 0; b < B; b++) {
-      const row = g0 + b * G;
-      const hrow = s0 + b * H;
-      const prow = c_at + b * H;
-      for (let j = 0; j < H; j++) {
-        const i = sigm(acts[row + j]!);
-        const f = sigm(acts[row + H + j]!);
-        const g = Math.tanh(acts[row + 2 * H + j]!);
-        const o = sigm(acts[row + 3 * H + j]!);
-        acts[row + j] = i;
-        acts[row + H + j] = f;
-        acts[row + 2 * H + j] = g;
-        acts[row + 3 * H + j] = o;
-        const c = f * c_prev[prow + j]! + i * g;
-        cells[hrow + j] = c;
-        tanh_cells[hrow + j] = Math.tanh(cells[hrow + j]!);
-        out[hrow + j] = o * tanh_cells[hrow + j]!;
-      }
-    }
-    [h_prev, h_at, c_prev, c_at] = [out, s0, cells, s0];
-  }
-  const last = (reverse ? 0 : T - 1) * B * H;
-  if (T === 0) {
-    hy._storage.data.set(hx._contiguous_data());
-    cy._storage.data.set(cx._contiguous_data());
-  } else {
-    hy._storage.data.set(out.subarray(last, last + B * H));
-    cy._storage.data.set(cells.subarray(last, last + B * H));
-  }
+  kernels().lstm_layer_forward({
+    T, B, I, H, reverse,
+    x: input._contiguous_data() as FloatArray,
+    w_ih: w_ih._contiguous_data() as FloatArray,
+    w_hh: w_hh_data,
+    // the recurrent weight is every step's B: kept packed between the steps while unchanged
+    w_hh_version: w_hh_data === w_hh._storage.data ? w_hh._storage.counter : undefined,
+    b_ih: bias === null ? null : bias[0]!._contiguous_data() as FloatArray,
+    b_hh: bias === null ? null : bias[1]!._contiguous_data() as FloatArray,
+    h0: hx._contiguous_data() as FloatArray,
+    c0: cx._contiguous_data() as FloatArray,
+    out: output._storage.data as FloatArray,
+    hy: hy._storage.data as FloatArray,
+    cy: cy._storage.data as FloatArray,
+    acts: grad ? ws.subarray(0, T * B * G) : null,
+    cells: grad ? ws.subarray(T * B * G, T * B * (G + H)) : null,
+    tanh_cells: grad ? ws.subarray(T * B * (G + H)) : null,
+  });
   const node = record('MkldnnRnnLayerBackward0', [input, w_ih, w_hh, bias?.[0], bias?.[1], hx, cx], [output, hy, cy], (ctx, [gy, ghy, gcy]) => {
     const saved = ctx.saved_tensors as Saved;
     const needs = (i: number): boolean => ctx.needs_input_grad(i);
@@ -153,48 +116,27 @@ function lstm_layer_backward(
   const dtype = input._dtype;
   const ks = kernels();
   const ws = workspace._storage.data as FloatArray;
-  const acts = ws.subarray(0, T * B * G);
-  const cells = ws.subarray(T * B * G, T * B * (G + H));
-  const tanh_cells = ws.subarray(T * B * (G + H));
-  const cx_d = cx._contiguous_data() as FloatArray;
-  const gy_d = gy === null ? null : (gy._contiguous_data() as FloatArray);
   const d_gates = empty([T * B, G], dtype);
   const da = d_gates._storage.data as FloatArray;
   const dh = empty([B, H], dtype);
   const dc = empty([B, H], dtype);
-  const dhd = dh._storage.data as FloatArray;
-  const dcd = dc._storage.data as FloatArray;
-  if (ghy !== null) dhd.set(ghy._contiguous_data());
-  if (gcy !== null) dcd.set(gcy._contiguous_data());
+  if (ghy !== null) dh._storage.data.set(ghy._contiguous_data());
+  if (gcy !== null) dc._storage.data.set(gcy._contiguous_data());
   const wh = w_hh._contiguous_data() as FloatArray;
-  // the recurrent weight is every step's B: kept packed between the steps while unchanged
-  const wh_version = wh === w_hh._storage.data ? w_hh._storage.counter : undefined;
-  for (let k = T - 1; k >= 0; k--) {
-    const t = reverse ? T - 1 - k : k;
-    const s0 = t * B * H;
-    // the cell state this step started from: the previous step's, or cx at the first step
-    const [c_prev, p0] = k === 0 ? [cx_d, 0] : [cells, (reverse ? t + 1 : t - 1) * B * H];
-    for (let b = 0; b < B; b++) {
-      const row = (t * B + b) * G;
-      const hrow = s0 + b * H;
-      for (let j = 0; j < H; j++) {
-        const i = acts[row + j]!;
-        const f = acts[row + H + j]!;
-        const g = acts[row + 2 * H + j]!;
-        const o = acts[row + 3 * H + j]!;
-        const tc = tanh_cells[hrow + j]!;
-        const dh_j = dhd[b * H + j]! + (gy_d === null ? 0 : gy_d[hrow + j]!);
-        const dc_j = dcd[b * H + j]! + dh_j * o * (1 - tc * tc);
-        da[row + j] = dc_j * g * i * (1 - i);
-        da[row + H + j] = dc_j * c_prev[p0 + b * H + j]! * f * (1 - f);
-        da[row + 2 * H + j] = dc_j * i * (1 - g * g);
-        da[row + 3 * H + j] = dh_j * tc * o * (1 - o);
-        dcd[b * H + j] = dc_j * f;
-      }
-    }
-    // dh for the step before: this step's gate gradients through W_hh
-    ks.gemm(false, false, B, H, G, 1, da, t * B * G, G, wh, 0, H, 0, dhd, 0, H, wh_version);
-  }
+  ks.lstm_layer_backward({
+    T, B, H, reverse,
+    acts: ws.subarray(0, T * B * G),
+    cells: ws.subarray(T * B * G, T * B * (G + H)),
+    tanh_cells: ws.subarray(T * B * (G + H)),
+    c0: cx._contiguous_data() as FloatArray,
+    w_hh: wh,
+    // the recurrent weight is every step's B: kept packed between the steps while unchanged
+    w_hh_version: wh === w_hh._storage.data ? w_hh._storage.counter : undefined,
+    gy: gy === null ? null : gy._contiguous_data() as FloatArray,
+    d_gates: da,
+    dh: dh._storage.data as FloatArray,
+    dc: dc._storage.data as FloatArray,
+  });
   const grads: (Tensor | null)[] = [null, null, null, null, null, needs(5) ? dh : null, needs(6) ? dc : null];
   if (needs(0)) {
     const dx = empty([T, B, I], dtype);

@@ -26,6 +26,8 @@ export interface KernelExports {
   conv2d_backward_bias(go: number, N: number, O: number, L: number, out: number): void;
   map_unary_f32(op: number, x: number, out: number, n: number, a: number): void;
   map_transcendental_f32(op: number, x: number, out: number, n: number): void;
+  lstm_gates_f32(acts: number, c_prev: number, cells: number, tanh_c: number, h: number, rows: number, H: number): void;
+  lstm_gates_backward_f32(acts: number, tanh_c: number, c_prev: number, dh: number, gy: number, dc: number, d_gates: number, rows: number, H: number): void;
   sum_f32_f64(x: number, n: number, s: number): number;
   acc_f32_f64(x: number, acc: number, n: number): void;
   conv_weight_taps(x: number, xs_bytes: number, ns: number, taps: number, r0: number, r1: number, pix: number, L: number, b: number, bs_bytes: number,
@@ -53,7 +55,8 @@ export interface Driver {
   /** Op codes, the job layout's first word. */
   readonly OP: {
     readonly GEMM: 1; readonly CONV: 2; readonly CONV_INPUT: 3; readonly CONV_WEIGHT: 4; readonly MAX_POOL: 5; readonly MAX_POOL_BACKWARD: 6;
-    readonly AVG_POOL: 7; readonly AVG_POOL_BACKWARD: 8;
+    readonly AVG_POOL: 7; readonly AVG_POOL_BACKWARD: 8; readonly LSTM_STEP: 9;
+    readonly LSTM_STEP_BACKWARD: 10;
   };
   /** The job word counting claimed chunks; zero it before starting a job. */
   readonly NEXT: number;
@@ -87,7 +90,8 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
   const MC = 128;
   const KC = 256;
   const NC = 1024;
-  const OP = { GEMM: 1, CONV: 2, CONV_INPUT: 3, CONV_WEIGHT: 4, MAX_POOL: 5, MAX_POOL_BACKWARD: 6, AVG_POOL: 7, AVG_POOL_BACKWARD: 8 } as const;
+  const OP = { GEMM: 1, CONV: 2, CONV_INPUT: 3, CONV_WEIGHT: 4, MAX_POOL: 5, MAX_POOL_BACKWARD: 6, AVG_POOL: 7, AVG_POOL_BACKWARD: 8, LSTM_STEP: 9,
+    LSTM_STEP_BACKWARD: 10 } as const;
   const TMP_BYTES = 128;
   const BPACK_BYTES = KC * NC * 4;
   const up = (n: number, m: number): number => Math.ceil(n / m) * m;
@@ -166,6 +170,41 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
         for (let q = 0; q < batch; q++) part(q, il, ih, 0, N);
       });
     }
+  }
+
+  /**
+   * One LSTM step for a batch of B rows: acts[B, 4H] += h_prev W_hhᵀ (h_prev packed as A, W_hhᵀ packed whole),
+   * then the gates and cell update (lstm_gates_f32). The threads split the batch rows, in one contiguous share
+   * each (every share streams the whole W_hh, so fewer shares read it fewer times), and each runs the gates of
+   * its own rows right after their product: one job, one wait per step.
+   */
+  function run_lstm_step(T: number, tmp: number, bpack: number): void {
+    const [B, H, a, b, acts, c_prev, cells, tanh_c, h] = job().subarray(3, 12);
+    const G = 4 * H;
+    each_chunk(B, up(Math.ceil(B / T), 4), T, (lo, hi) => {
+      gemm_part(a, up(B, 4), packed_b(b, G), acts, G, H, lo, hi, 0, G, tmp, bpack);
+      ex.lstm_gates_f32(acts + lo * G * 4, c_prev + lo * H * 4, cells + lo * H * 4, tanh_c + lo * H * 4, h + lo * H * 4, hi - lo, H);
+    });
+  }
+
+  /**
+   * One step of the LSTM backward for a batch of B rows: the gate gradients (lstm_gates_backward_f32, updating
+   * dc), then dh = d_gates W_hh (W_hh packed whole as B, K = 4H), the threads splitting the rows as
+   * run_lstm_step does, each packing its own rows of d_gates as A.
+   */
+  function run_lstm_step_backward(T: number, tmp: number, bpack: number): void {
+    const [B, H, acts, tanh_c, c_prev, dh, gy, dc, d_gates, a, b] = job().subarray(3, 14);
+    const G = 4 * H;
+    const Mp = up(B, 4);
+    each_chunk(B, up(Math.ceil(B / T), 4), T, (lo, hi) => {
+      ex.lstm_gates_backward_f32(acts + lo * G * 4, tanh_c + lo * H * 4, c_prev + lo * H * 4, dh + lo * H * 4,
+        gy < 0 ? -1 : gy + lo * H * 4, dc + lo * H * 4, d_gates + lo * G * 4, hi - lo, H);
+      for (let k0 = 0; k0 < G; k0 += KC) {
+        const kb = Math.min(KC, G - k0);
+        ex.pack_a(d_gates + (lo * G + k0) * 4, G, 1, hi - lo, kb, a + (Mp * k0 + lo * kb) * 4);
+      }
+      gemm_part(a, Mp, packed_b(b, H), dh, H, G, lo, hi, 0, H, tmp, bpack, 1);
+    });
   }
 
   /**
@@ -332,6 +371,7 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
   function scratch_bytes(): number {
     const op = job()[0];
     if (op === OP.GEMM) return TMP_BYTES + BPACK_BYTES;
+    if (op === OP.LSTM_STEP || op === OP.LSTM_STEP_BACKWARD) return TMP_BYTES;
     if (op === OP.CONV || op === OP.CONV_INPUT || op === OP.CONV_WEIGHT) {
       const [N, C, , , O, kh, kw, , , , , , , groups, Ho, Wo, batched] = job().subarray(3, 20);
       const og = O / groups;
@@ -354,6 +394,8 @@ export function make_driver(ex: KernelExports, memory: WebAssembly.Memory, job_a
     const op = j[0];
     const scratch = j[1] + t * j[2];
     if (op === OP.GEMM) run_gemm(T, scratch, scratch + TMP_BYTES);
+    else if (op === OP.LSTM_STEP) run_lstm_step(T, scratch, scratch + TMP_BYTES);
+    else if (op === OP.LSTM_STEP_BACKWARD) run_lstm_step_backward(T, scratch, scratch + TMP_BYTES);
     else if (op === OP.CONV || op === OP.CONV_INPUT || op === OP.CONV_WEIGHT) run_conv(op, T, scratch);
     else if (op === OP.MAX_POOL) {
       const [planes, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, x, out, idx] = job().subarray(3, 19);

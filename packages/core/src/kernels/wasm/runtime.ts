@@ -271,6 +271,16 @@ export class WasmRuntime {
     return moved;
   }
 
+  /** The arena's top, for `rewind`: a call running several jobs over operands it keeps in the arena. */
+  mark(): number {
+    return this.top;
+  }
+
+  /** Frees what the arena allocated since `mark` returned `at` (a finished job's scratch). */
+  rewind(at: number): void {
+    this.top = at;
+  }
+
   /** Reserves `bytes` in the arena, 64-byte aligned; returns the byte address. */
   alloc(bytes: number): number {
     const at = this.top;
