@@ -1,10 +1,10 @@
 // The wasm kernels against the js oracle on random shapes, on one thread and split over two (which must agree bit for bit).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { get_num_threads, set_num_threads } from '../../src/index.js';
 import { js_backend, wasm_backend, type Backend } from '../../src/kernels/backend.js';
 import { conv2d_out_size, pool_out_size, type Conv2dParams, type Pool2dParams } from '../../src/kernels/js/nn_kernels.js';
-import { wasm_runtime } from '../../src/kernels/wasm/runtime.js';
 import { make_rng } from './strided_views.js';
+import { split_jobs_on_two_threads } from './two_threads.js';
 
 const RTOL = 1e-4;
 const ATOL = 1e-4;
@@ -39,18 +39,8 @@ function on_threads<T>(threads: number, f: () => T): T {
 
 describe.runIf(wasm_backend !== null)('wasm kernels on 1 and 2 threads match js', () => {
   const wasm = wasm_backend as Backend;
-  const rt = wasm_runtime();
-  const initial_threads = get_num_threads();
-  beforeAll(async () => {
-    // split even the tiny jobs below, once the worker is up
-    rt.min_parallel_work = 0;
-    set_num_threads(2);
-    await vi.waitFor(() => expect(rt.threads_ready()).toBe(2), { timeout: 20_000, interval: 20 });
-  }, 30_000);
-  afterAll(() => {
-    rt.min_parallel_work = 1 << 20;
-    set_num_threads(initial_threads);
-  });
+  // split even the tiny jobs below, once the worker is up
+  split_jobs_on_two_threads();
 
   it('get_num_threads reports what set_num_threads set, and rejects non-positive counts', () => {
     set_num_threads(3);

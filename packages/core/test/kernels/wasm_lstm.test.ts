@@ -3,12 +3,12 @@
 // gradients, dh and dc) within float32 tolerance, on one and two threads (the same bits on both), in both
 // directions, with and without biases and output gradients, batches that are not a multiple of the 4-row tile;
 // shapes they do not take (H not a multiple of 4, float64) run the js kernels.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { get_num_threads, set_num_threads } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { set_num_threads } from '../../src/index.js';
 import { js_backend, wasm_backend, type Backend } from '../../src/kernels/backend.js';
 import type { LstmLayerBackward, LstmLayerForward } from '../../src/kernels/js/lstm_kernels.js';
-import { wasm_runtime } from '../../src/kernels/wasm/runtime.js';
 import { make_rng } from './strided_views.js';
+import { split_jobs_on_two_threads } from './two_threads.js';
 
 type Shape = { T: number; B: number; I: number; H: number; reverse: boolean; bias: boolean };
 const CASES: Shape[] = [
@@ -50,17 +50,7 @@ function expect_close(what: string, got: Float32Array | Float64Array, want: Floa
 
 describe.runIf(wasm_backend !== null)('wasm LSTM layer forward', () => {
   const wasm = wasm_backend as Backend;
-  const rt = wasm_runtime();
-  const initial_threads = get_num_threads();
-  beforeAll(async () => {
-    rt.min_parallel_work = 0; // split even these small steps between the threads
-    set_num_threads(2);
-    await vi.waitFor(() => expect(rt.threads_ready()).toBe(2), { timeout: 20_000, interval: 20 });
-  }, 30_000);
-  afterAll(() => {
-    rt.min_parallel_work = 1 << 20;
-    set_num_threads(initial_threads);
-  });
+  split_jobs_on_two_threads();
 
   CASES.forEach((s, k) => {
     it(`T ${s.T}, B ${s.B}, I ${s.I}, H ${s.H}${s.reverse ? ', reversed' : ''}${s.bias ? '' : ', no bias'}: as the js kernel, on 1 and 2 threads`, () => {
