@@ -35,6 +35,10 @@ import type { MultinomialMethodArgs } from './ops/sampling.js';
 import type { IndexFillMethodArgs, IndexSourceMethodArgs } from './ops/scatter.js';
 import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
+import type { DirSplitMethodArgs, RepeatInterleaveMethodArgs, Rot90MethodArgs, TensorSplitMethodArgs, UnfoldMethodArgs } from './ops/splitting.js';
+import type { FillDiagonalMethodArgs } from './ops/diag_scatter.js';
+import type { AddbmmMethodArgs, AddmvMethodArgs, AddrMethodArgs, CrossMethodArgs } from './ops/vector_products.js';
+import type { DistMethodArgs } from './ops/distance.js';
 import type { AlphaMethodArgs, CloseOptions, DivMethodArgs, Scalar } from './ops/arithmetic.js';
 
 /** Legacy type names `x.type(...)` accepts. */
@@ -1662,6 +1666,128 @@ export class Tensor {
   /** Method form of {@link ops.bernoulli}: `x.bernoulli()` samples with the probabilities in `x`; `x.bernoulli(p)`. */
   bernoulli(...args: PyArgs<[p: number | null], { generator?: Generator | null } & { p?: number | null }>): Tensor {
     return ops.bernoulli(this, ...args);
+  }
+
+  // ---- splitting, diagonals and vector products (ops/splitting.ts, diag_scatter.ts, vector_products.ts) ----
+  /** Method form of {@link ops.tensor_split}. */
+  tensor_split(...args: TensorSplitMethodArgs): Tensor[] {
+    return end_method(method_call(this), ops.tensor_split(this, ...args));
+  }
+  /** Method form of {@link ops.hsplit}. */
+  hsplit(...args: DirSplitMethodArgs): Tensor[] {
+    return end_method(method_call(this), ops.hsplit(this, ...args));
+  }
+  /** Method form of {@link ops.vsplit}. */
+  vsplit(...args: DirSplitMethodArgs): Tensor[] {
+    return end_method(method_call(this), ops.vsplit(this, ...args));
+  }
+  /** Method form of {@link ops.dsplit}. */
+  dsplit(...args: DirSplitMethodArgs): Tensor[] {
+    return end_method(method_call(this), ops.dsplit(this, ...args));
+  }
+  /** Method form of {@link ops.ravel}. */
+  ravel(...args: []): Tensor {
+    return end_method(method_call(this), ops.ravel(this, ...args));
+  }
+  /** Method form of {@link ops.unfold_windows}. */
+  unfold(...args: UnfoldMethodArgs): Tensor {
+    return end_method(method_call(this), ops.unfold_windows(this, ...args));
+  }
+  /** Method form of {@link ops.narrow_copy}. */
+  narrow_copy(...args: PyArgs<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }>): Tensor {
+    return end_method(method_call(this), ops.narrow_copy(this, ...args));
+  }
+  /** Method form of {@link ops.rot90}. */
+  rot90(...args: Rot90MethodArgs): Tensor {
+    return end_method(method_call(this), ops.rot90(this, ...args));
+  }
+  /** Method form of {@link ops.msort}. */
+  msort(...args: []): Tensor {
+    return end_method(method_call(this), ops.msort(this, ...args));
+  }
+  /** Method form of {@link ops.repeat_interleave}. */
+  repeat_interleave(...args: RepeatInterleaveMethodArgs): Tensor {
+    return end_method(method_call(this), ops.repeat_interleave(this, ...args));
+  }
+  /** Method form of {@link ops.diagflat}. */
+  diagflat(...args: PyArgs<[offset: number], { offset?: number }>): Tensor {
+    return end_method(method_call(this), ops.diagflat(this, ...args));
+  }
+  /** Method form of {@link ops.fill_diagonal_}. */
+  fill_diagonal_(...args: FillDiagonalMethodArgs): this {
+    return end_method(method_call(this), ops.fill_diagonal_(this, ...args));
+  }
+  /** Method form of {@link ops.diagonal_scatter}. */
+  diagonal_scatter(...args: PyArgs<[src: Tensor, offset: number, dim1: number, dim2: number], { src?: Tensor; offset?: number; dim1?: number; dim2?: number }>): Tensor {
+    return end_method(method_call(this), ops.diagonal_scatter(this, ...args));
+  }
+  /** Method form of {@link ops.select_scatter}. */
+  select_scatter(...args: PyArgs<[src: Tensor, dim: number, index: number], { src?: Tensor; dim?: number; index?: number }>): Tensor {
+    return end_method(method_call(this), ops.select_scatter(this, ...args));
+  }
+  /** Method form of {@link ops.slice_scatter}. */
+  slice_scatter(...args: PyArgs<[src: Tensor, dim: number, start: number | null, end: number | null, step: number], { src?: Tensor; dim?: number; start?: number | null; end?: number | null; step?: number }>): Tensor {
+    return end_method(method_call(this), ops.slice_scatter(this, ...args));
+  }
+  /** Method form of {@link ops.trace}. */
+  trace(...args: []): Tensor {
+    return end_method(method_call(this), ops.trace(this, ...args));
+  }
+  /** Method form of {@link ops.outer}. */
+  outer(...args: PyArgs<[vec2: Tensor], { vec2?: Tensor }>): Tensor {
+    return end_method(method_call(this), ops.outer(this, ...args));
+  }
+  /** Method form of {@link ops.ger}. */
+  ger(...args: PyArgs<[vec2: Tensor], { vec2?: Tensor }>): Tensor {
+    return end_method(method_call(this), ops.ger(this, ...args));
+  }
+  /** Method form of {@link ops.inner}. */
+  inner(...args: PyArgs<[other: Tensor], { other?: Tensor }>): Tensor {
+    return end_method(method_call(this), ops.inner(this, ...args));
+  }
+  /** Method form of {@link ops.kron}. */
+  kron(...args: PyArgs<[other: Tensor], { other?: Tensor }>): Tensor {
+    return end_method(method_call(this), ops.kron(this, ...args));
+  }
+  /** Method form of {@link ops.vdot}. */
+  vdot(...args: PyArgs<[other: Tensor], { other?: Tensor }>): Tensor {
+    return end_method(method_call(this), ops.vdot(this, ...args));
+  }
+  /** Method form of {@link ops.cross}. */
+  cross(...args: CrossMethodArgs): Tensor {
+    return end_method(method_call(this), ops.cross(this, ...args));
+  }
+  /** Method form of {@link ops.dist}. */
+  dist(...args: DistMethodArgs): Tensor {
+    return end_method(method_call(this), ops.dist(this, ...args));
+  }
+  /** Method form of {@link ops.addmv}. */
+  addmv(...args: AddmvMethodArgs): Tensor {
+    return end_method(method_call(this), ops.addmv(this, ...args));
+  }
+  /** Method form of {@link ops.addmv_}. */
+  addmv_(...args: AddmvMethodArgs): this {
+    return end_method(method_call(this), ops.addmv_(this, ...args));
+  }
+  /** Method form of {@link ops.addr}. */
+  addr(...args: AddrMethodArgs): Tensor {
+    return end_method(method_call(this), ops.addr(this, ...args));
+  }
+  /** Method form of {@link ops.addr_}. */
+  addr_(...args: AddrMethodArgs): this {
+    return end_method(method_call(this), ops.addr_(this, ...args));
+  }
+  /** Method form of {@link ops.addbmm}. */
+  addbmm(...args: AddbmmMethodArgs): Tensor {
+    return end_method(method_call(this), ops.addbmm(this, ...args));
+  }
+  /** Method form of {@link ops.addbmm_}. */
+  addbmm_(...args: AddbmmMethodArgs): this {
+    return end_method(method_call(this), ops.addbmm_(this, ...args));
+  }
+  /** Method form of {@link ops.baddbmm_}. */
+  baddbmm_(...args: AddbmmMethodArgs): this {
+    return end_method(method_call(this), ops.baddbmm_(this, ...args));
   }
 }
 

@@ -773,6 +773,75 @@ export const OP_CASES: Record<string, OpCase> = {
       torch.linalg.vecdot(b!, b!.flip(1)),
     ],
   },
+  // splitting and reordering (ops/splitting.ts)
+  split_views: {
+    ops: ['tensor_split', 'hsplit', 'vsplit', 'dsplit', 'ravel', 'narrow_copy', 'msort'],
+    inputs: () => [leaf([4, 6, 2])],
+    fn: (x) => [
+      ...torch.tensor_split(x!, 3, 1), ...x!.tensor_split([1, 3]), ...torch.hsplit(x!, 2), ...x!.vsplit([1]), ...torch.dsplit(x!, 2),
+      torch.ravel(x!.transpose(0, 1)), x!.narrow_copy(1, 2, 3), torch.msort(x!),
+    ],
+  },
+  column_row_stack: { ops: ['column_stack', 'row_stack'], inputs: () => [leaf([3]), leaf([3, 2])], fn: (v, m) => [torch.column_stack([v!, m!]), torch.row_stack([v!, m!.t()])] },
+  unfold_windows: {
+    ops: ['unfold', 'unfold_windows'],
+    inputs: () => [leaf([3, 7])],
+    fn: (x) => [x!.unfold(1, 3, 2), x!.unfold(1, 2, 1).mul(x!.unfold(1, 2, 1)), torch.unfold_windows(x!, 0, 2, 1)],
+  },
+  rot90: { ops: ['rot90'], inputs: () => [leaf([2, 3, 4])], fn: (x) => [torch.rot90(x!), x!.rot90(2, [2, 0]), torch.rot90(x!, -1, [1, 2]), torch.rot90(x!, 0)] },
+  repeat_interleave: {
+    ops: ['repeat_interleave'],
+    inputs: () => [leaf([3, 2])],
+    fn: (x) => [torch.repeat_interleave(x!, 2), x!.repeat_interleave(long([2, 0, 1]), { dim: 0 }), torch.repeat_interleave(x!, 3, 1)],
+  },
+  // diagonals and sub-view writes (ops/diag_scatter.ts)
+  diagflat_block_diag_trace: {
+    ops: ['diagflat', 'block_diag', 'trace'],
+    inputs: () => [leaf([2, 2]), leaf([3]), leaf([3, 4])],
+    fn: (a, v, m) => [torch.diagflat(a!, 1), v!.diagflat(), torch.block_diag(a!, v!, v!.select(0, 1)), torch.trace(m!), m!.trace()],
+  },
+  fill_diagonal_: {
+    ops: ['fill_diagonal_'],
+    inputs: () => [leaf([5, 2])],
+    fn: (x) => [copy(x!).fill_diagonal_(0.5), copy(x!).fill_diagonal_(2, { wrap: true }).mul(x!)],
+  },
+  view_scatters: {
+    ops: ['diagonal_scatter', 'select_scatter', 'slice_scatter'],
+    inputs: () => [leaf([3, 4]), leaf([3]), leaf([4]), leaf([3, 2])],
+    fn: (x, d, r, s) => [torch.diagonal_scatter(x!, d!), x!.diagonal_scatter(d!.narrow(0, 0, 2), { offset: 2 }), torch.select_scatter(x!, r!, 0, 1), torch.slice_scatter(x!, s!, 1, 1, null, 2), x!.slice_scatter(r!.unsqueeze(0), { start: 2, end: 3 })],
+  },
+  // products (ops/vector_products.ts)
+  outer_inner_kron: {
+    ops: ['outer', 'ger', 'inner', 'kron', 'tensordot', 'vdot'],
+    inputs: () => [leaf([3]), leaf([4]), leaf([2, 3]), leaf([3, 2])],
+    fn: (u, v, a, b) => [
+      torch.outer(u!, v!), u!.ger(v!), torch.inner(a!, b!.t()), u!.inner(u!), torch.kron(a!, b!), torch.kron(u!, a!),
+      torch.tensordot(a!, b!, { dims: [[1], [0]] }), torch.tensordot(a!, b!.t(), 2), torch.vdot(u!, u!.flip(0)),
+    ],
+  },
+  cross: {
+    ops: ['cross', 'linalg_cross'],
+    inputs: () => [leaf([4, 3]), leaf([1, 3])],
+    fn: (a, b) => [torch.cross(a!, b!.expand(4, 3), { dim: 1 }), torch.linalg.cross(a!, b!), torch.linalg_cross(b!.t(), a!.t().narrow(1, 0, 1), { dim: 0 })],
+  },
+  dist_cdist: {
+    ops: ['dist', 'cdist'],
+    inputs: () => [leaf([3, 2]), leaf([4, 2])],
+    fn: (a, b) => [
+      torch.dist(a!, b!.narrow(0, 0, 3)), a!.dist(b!.narrow(0, 1, 1), { p: 1 }), torch.dist(a!, b!.narrow(0, 0, 1), 3), torch.dist(a!, b!.narrow(0, 2, 1), Infinity),
+      torch.cdist(a!, b!), torch.cdist(a!.unsqueeze(0), b!, { p: 1 }), torch.cdist(a!, b!, 3), torch.cdist(a!, b!, Infinity),
+    ],
+  },
+  add_products: {
+    ops: ['addmv', 'addmv_', 'addr', 'addr_', 'addbmm', 'addbmm_', 'baddbmm_'],
+    inputs: () => [leaf([3]), leaf([3, 4]), leaf([4]), leaf([2, 3, 2]), leaf([2, 2, 4])],
+    fn: (v, m, w, b1, b2) => [
+      torch.addmv(v!, m!, w!), v!.addmv(m!, w!, { beta: 0.5, alpha: 2 }), copy(v!).addmv_(m!, w!, { beta: 0 }),
+      torch.addr(m!, v!, w!), m!.addr(v!, w!, { beta: 2, alpha: -1 }), copy(m!).addr_(v!, w!),
+      torch.addbmm(m!, b1!, b2!), copy(m!).addbmm_(b1!, b2!, { alpha: 0.5 }), copy(b1!.matmul(b2!)).baddbmm_(b1!, b2!, { beta: 2 }),
+    ],
+  },
+  chain_matmul: { ops: ['chain_matmul'], inputs: () => [leaf([2, 3]), leaf([3, 4]), leaf([4, 2])], fn: (a, b, c) => torch.chain_matmul(a!, b!, c!) },
 };
 
 /**

@@ -16,4 +16,5 @@ export {
   linalg_matrix_power as matrix_power, linalg_multi_dot as multi_dot, linalg_vecdot as vecdot,
   linalg_diagonal as diagonal, linalg_matmul as matmul, type VectorNormOptions, type MatrixNormOptions,
 } from '../ops/linalg_norms.js';
+export { linalg_cross as cross } from '../ops/vector_products.js';
 export { LinAlgError } from '../ops/lapack.js';

@@ -1,16 +1,18 @@
 // Distances between rows: F.cosine_similarity and F.pairwise_distance, composed of differentiable ops as PyTorch
-// composes them, and pdist (PdistBackward0) between all pairs of rows.
+// composes them, pdist (PdistBackward0) between all pairs of rows, cdist (CdistBackward0) between the rows of two
+// sets and dist (DistBackward0), the p-norm of a difference.
 import { trace_op, tracing } from '../jit/tracer.js';
 import { signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { broadcast_shapes } from '../shape.js';
-import { add, div, eq, logical_or, mul, pow, sub, where } from './arithmetic.js';
-import { amax, norm, sum } from './reduce.js';
+import { scalar_type_name } from '../dtype.js';
+import { add, div, eq, logical_or, mul, ne, neg, pow, sub, where } from './arithmetic.js';
+import { amax, norm, sum, sum_to } from './reduce.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { abs, clamp, sign } from './unary.js';
 import { record } from './record.js';
 import { index_add, index_select } from './scatter.js';
-import { unsqueeze } from './view.js';
+import { reshape, unsqueeze } from './view.js';
 import { zeros_like } from './creation.js';
 
 const COSINE = signature<{ x1: Tensor; x2: Tensor; dim: number; eps: number }>('cosine_similarity(Tensor x1, Tensor x2, int dim=1, float eps=1e-8)');
@@ -90,12 +92,13 @@ export function pdist(...args: PyArgs<[input: Tensor, p: number], { input?: Tens
   return out;
 }
 
-/** ‖row‖_p of each row of the pair differences (p = 0 counts non-zeros, ∞ takes the largest). */
+/** ‖row‖_p over the last dim of the pair differences (p = 0 counts non-zeros, ∞ takes the largest). */
 function pair_norm(diff: Tensor, p: number): Tensor {
   const a = abs(diff);
-  if (p === Infinity) return amax(a, [1]);
-  if (p === 0) return sum(a.ne(0).to(a._dtype), 1);
-  return pow(sum(pow(a, p), 1), 1 / p);
+  if (p === Infinity) return amax(a, [-1]);
+  if (p === 0) return sum(a.ne(0).to(a._dtype), -1);
+  if (p === 1) return sum(a, -1);
+  return pow(sum(pow(a, p), -1), 1 / p);
 }
 
 /** d‖diff‖_p / d diff for each pair, 0 where the pair's distance is 0 (and where a coordinate difference is 0 for p < 1). */
@@ -108,6 +111,70 @@ function pair_slope(diff: Tensor, d: Tensor, p: number): Tensor {
   const slope = div(mul(s, pow(abs(diff), p - 1)), pow(d, p - 1));
   return where(p < 1 ? logical_or(coincident, eq(diff, 0)) : coincident, 0, slope);
 }
+
+const CDIST = signature<{ x1: Tensor; x2: Tensor; p: number; compute_mode: string | null }>('cdist(Tensor x1, Tensor x2, float p=2., str? compute_mode=None)');
+const COMPUTE_MODES = ['use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist', 'donot_use_mm_for_euclid_dist'];
+/**
+ * The p-norm distance between each row of `x1` `[..., P, M]` and each row of `x2` `[..., R, M]`: `[..., P, R]`,
+ * batch dims broadcast (CdistBackward0). `compute_mode` is accepted; tsgrad always computes the differences
+ * directly (PyTorch's `donot_use_mm_for_euclid_dist`), which is the exact one.
+ *
+ * @example
+ * torch.cdist(torch.tensor([[0, 0]]), torch.tensor([[3, 4], [1, 0]])); // [[5, 1]]
+ */
+export function cdist(...args: PyArgs<[x1: Tensor, x2: Tensor, p: number, compute_mode: string | null], { x1?: Tensor; x2?: Tensor; p?: number; compute_mode?: string | null }>): Tensor {
+  if (tracing) return trace_op('aten::cdist', cdist, args, CDIST);
+  const { x1, x2, p, compute_mode } = CDIST.parse(args);
+  if (x1.ndim < 2) throw new Error(`cdist only supports at least 2D tensors, X1 got: ${x1.ndim}D`);
+  if (x2.ndim < 2) throw new Error(`cdist only supports at least 2D tensors, X2 got: ${x2.ndim}D`);
+  const m1 = x1._shape[x1.ndim - 1]!;
+  const m2 = x2._shape[x2.ndim - 1]!;
+  if (m1 !== m2) throw new Error(`X1 and X2 must have the same number of columns. X1: ${m1} X2: ${m2}`);
+  if (!is_float(x1) || !is_float(x2)) throw new Error(`cdist only supports floating-point dtypes, X1 got: ${x1.dtype.toString().slice(6)}`);
+  if (p < 0) throw new Error('cdist only supports non-negative p values');
+  if (compute_mode !== null && !COMPUTE_MODES.includes(compute_mode)) throw new Error(`${compute_mode} is not a valid value for compute_mode`);
+  const diff_of = (a: Tensor, b: Tensor): Tensor => sub(unsqueeze(a, -2), unsqueeze(b, -3));
+  const out = no_grad(() => pair_norm(diff_of(x1.detach(), x2.detach()), p));
+  const [s1, s2] = [x1._shape, x2._shape];
+  record('CdistBackward0', [x1, x2], [out], (ctx, [g]) => {
+    const [a, b, d] = ctx.saved_tensors;
+    const w = mul(unsqueeze(g!, -1), pair_slope(diff_of(a!, b!), unsqueeze(d!, -1), p));
+    return [ctx.needs_input_grad(0) ? sum_to(sum(w, -2), s1) : null, ctx.needs_input_grad(1) ? sum_to(neg(sum(w, -3)), s2) : null];
+  }, [x1, x2, out], ['x1', 'x2', 'result']);
+  return out;
+}
+
+const DIST = signature<{ input: Tensor; other: Tensor; p: number }>('dist(Tensor input, Tensor other, Scalar p=2)');
+/** The arguments of `x.dist(...)`. */
+export type DistMethodArgs = PyArgs<[other: Tensor, p: number], { other?: Tensor; p?: number }>;
+/**
+ * The p-norm of `input − other` (broadcast) over all elements (DistBackward0; at p = ∞ the gradient is shared
+ * evenly between the largest differences, as PyTorch's norm gradient).
+ *
+ * @example
+ * torch.dist(torch.tensor([0, 0]), torch.tensor([3, 4])); // 5
+ */
+export function dist(...args: PyArgs<[input: Tensor, other: Tensor, p: number], { input?: Tensor; other?: Tensor; p?: number }>): Tensor {
+  if (tracing) return trace_op('aten::dist', dist, args, DIST);
+  const { input, other, p } = DIST.parse(args);
+  for (const t of [input, other]) if (!is_float(t)) throw new Error(`norm(): input dtype should be either floating point or complex. Got ${scalar_type_name(t._dtype)} instead.`);
+  const flat_diff = (a: Tensor, b: Tensor): Tensor => reshape(sub(a, b), [-1]);
+  const out = no_grad(() => pair_norm(flat_diff(input.detach(), other.detach()), p));
+  const [s1, s2] = [input._shape, other._shape];
+  const shape = broadcast_shapes(s1, s2);
+  record('DistBackward0', [input, other], [out], (ctx, [g]) => {
+    const [a, b, d] = ctx.saved_tensors;
+    const diff = flat_diff(a!, b!);
+    let slope = pair_slope(diff, d!, p);
+    // at p = ∞ every largest difference shares the gradient
+    if (p === Infinity) slope = div(slope, sum(ne(slope, 0)).to(slope._dtype).clamp({ min: 1 }));
+    const w = reshape(mul(g!, slope), shape);
+    return [ctx.needs_input_grad(0) ? sum_to(w, s1) : null, ctx.needs_input_grad(1) ? sum_to(neg(w), s2) : null];
+  }, [input, other, out], ['self', 'other', 'result']);
+  return out;
+}
+
+const is_float = (t: Tensor): boolean => t._dtype === 'float32' || t._dtype === 'float64';
 
 function int64_vector(values: number[]): Tensor {
   const t = Tensor.empty([values.length], 'int64');

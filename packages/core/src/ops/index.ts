@@ -39,3 +39,6 @@ export { det, slogdet, logdet, inverse, cholesky, type SlogdetResult } from './l
 export { qr, svd, pinverse, matrix_exp, type QrResult, type TorchSvdResult } from './linalg_spectral.js';
 export { matrix_power } from './linalg_norms.js';
 export { norm_except_dim, _weight_norm } from './weight_norm.js';
+export * from './splitting.js';
+export * from './diag_scatter.js';
+export * from './vector_products.js';
