@@ -37,6 +37,9 @@ import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { DirSplitMethodArgs, RepeatInterleaveMethodArgs, Rot90MethodArgs, TensorSplitMethodArgs, UnfoldMethodArgs } from './ops/splitting.js';
 import type { FillDiagonalMethodArgs } from './ops/diag_scatter.js';
+import type { KthvalueMethodArgs, MedianMethodArgs, ModeMethodArgs, OrderStatResult, QuantileMethodArgs } from './ops/order_stats.js';
+import type { CumExtremeMethodArgs, DiffMethodArgs } from './ops/cumulative.js';
+import type { AminmaxMethodArgs, AminmaxResult, CountNonzeroMethodArgs, NanReduceMethodArgs } from './ops/nan_reduce.js';
 import type { AddbmmMethodArgs, AddmvMethodArgs, AddrMethodArgs, CrossMethodArgs } from './ops/vector_products.js';
 import type { DistMethodArgs } from './ops/distance.js';
 import type { AlphaMethodArgs, CloseOptions, DivMethodArgs, Scalar } from './ops/arithmetic.js';
@@ -1666,6 +1669,64 @@ export class Tensor {
   /** Method form of {@link ops.bernoulli}: `x.bernoulli()` samples with the probabilities in `x`; `x.bernoulli(p)`. */
   bernoulli(...args: PyArgs<[p: number | null], { generator?: Generator | null } & { p?: number | null }>): Tensor {
     return ops.bernoulli(this, ...args);
+  }
+
+  // ---- order statistics, running and NaN-skipping reductions (ops/order_stats.ts, cumulative.ts, nan_reduce.ts) ----
+  /** Method form of {@link ops.kthvalue}. */
+  kthvalue(...args: KthvalueMethodArgs): OrderStatResult {
+    return end_method(method_call(this), ops.kthvalue(this, ...args));
+  }
+  /** Method form of {@link ops.median}. */
+  median(...args: MedianMethodArgs): Tensor & OrderStatResult {
+    return end_method(method_call(this), (ops.median as (...a: unknown[]) => Tensor & OrderStatResult)(this, ...args));
+  }
+  /** Method form of {@link ops.nanmedian}. */
+  nanmedian(...args: MedianMethodArgs): Tensor & OrderStatResult {
+    return end_method(method_call(this), (ops.nanmedian as (...a: unknown[]) => Tensor & OrderStatResult)(this, ...args));
+  }
+  /** Method form of {@link ops.mode}. */
+  mode(...args: ModeMethodArgs): OrderStatResult {
+    return end_method(method_call(this), ops.mode(this, ...args));
+  }
+  /** Method form of {@link ops.quantile}. */
+  quantile(...args: QuantileMethodArgs): Tensor {
+    return end_method(method_call(this), ops.quantile(this, ...args));
+  }
+  /** Method form of {@link ops.nanquantile}. */
+  nanquantile(...args: QuantileMethodArgs): Tensor {
+    return end_method(method_call(this), ops.nanquantile(this, ...args));
+  }
+  /** Method form of {@link ops.cummax}. */
+  cummax(...args: CumExtremeMethodArgs): OrderStatResult {
+    return end_method(method_call(this), ops.cummax(this, ...args));
+  }
+  /** Method form of {@link ops.cummin}. */
+  cummin(...args: CumExtremeMethodArgs): OrderStatResult {
+    return end_method(method_call(this), ops.cummin(this, ...args));
+  }
+  /** Method form of {@link ops.logcumsumexp}. */
+  logcumsumexp(...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
+    return end_method(method_call(this), ops.logcumsumexp(this, ...args));
+  }
+  /** Method form of {@link ops.diff}. */
+  diff(...args: DiffMethodArgs): Tensor {
+    return end_method(method_call(this), ops.diff(this, ...args));
+  }
+  /** Method form of {@link ops.nansum}. */
+  nansum(...args: NanReduceMethodArgs): Tensor {
+    return end_method(method_call(this), ops.nansum(this, ...args));
+  }
+  /** Method form of {@link ops.nanmean}. */
+  nanmean(...args: NanReduceMethodArgs): Tensor {
+    return end_method(method_call(this), ops.nanmean(this, ...args));
+  }
+  /** Method form of {@link ops.count_nonzero}. */
+  count_nonzero(...args: CountNonzeroMethodArgs): Tensor {
+    return end_method(method_call(this), ops.count_nonzero(this, ...args));
+  }
+  /** Method form of {@link ops.aminmax}. */
+  aminmax(...args: AminmaxMethodArgs): AminmaxResult {
+    return end_method(method_call(this), ops.aminmax(this, ...args));
   }
 
   // ---- splitting, diagonals and vector products (ops/splitting.ts, diag_scatter.ts, vector_products.ts) ----

@@ -842,6 +842,42 @@ export const OP_CASES: Record<string, OpCase> = {
     ],
   },
   chain_matmul: { ops: ['chain_matmul'], inputs: () => [leaf([2, 3]), leaf([3, 4]), leaf([4, 2])], fn: (a, b, c) => torch.chain_matmul(a!, b!, c!) },
+  // order statistics, running and NaN-skipping reductions (ops/order_stats.ts, cumulative.ts, nan_reduce.ts, reduce.ts)
+  order_stats: {
+    ops: ['kthvalue', 'median', 'nanmedian', 'mode'],
+    inputs: () => [leaf([3, 5])],
+    fn: (x) => [
+      torch.kthvalue(x!, 2).values, x!.kthvalue(1, { dim: 0, keepdim: true }).values, torch.median(x!), x!.median(1).values,
+      torch.nanmedian(x!), x!.nanmedian(0, true).values, torch.mode(x!.detach().round().mul(x!.detach().round().ne(99)).add(x!.mul(0)), 1).values,
+    ],
+  },
+  quantile: {
+    ops: ['quantile', 'nanquantile'],
+    inputs: () => [leaf([3, 5])],
+    fn: (x) => [
+      torch.quantile(x!, 0.3), x!.quantile(f64([0.1, 0.5, 0.9]).type_as(x!), { dim: 1 }), torch.quantile(x!, 0.7, 0, true, { interpolation: 'midpoint' }),
+      torch.nanquantile(x!, 0.4, { dim: 1, interpolation: 'nearest' }), x!.nanquantile(0.25, { interpolation: 'lower' }), torch.quantile(x!, 0.6, { interpolation: 'higher' }),
+    ],
+  },
+  cumulative: {
+    ops: ['cummax', 'cummin', 'logcumsumexp', 'diff'],
+    inputs: () => [leaf([3, 5])],
+    fn: (x) => [
+      torch.cummax(x!, 1).values, x!.cummin(0).values, torch.logcumsumexp(x!, 1), x!.logcumsumexp(0),
+      torch.diff(x!), x!.diff(2, 0), torch.diff(x!, { prepend: x!.narrow(1, 0, 1), append: x!.narrow(1, 4, 1).mul(2) }),
+    ],
+  },
+  nan_reductions: {
+    ops: ['nansum', 'nanmean', 'std_mean', 'var_mean'],
+    inputs: () => [leaf([3, 4])],
+    fn: (x) => {
+      const holes = x!.masked_fill(torch.tensor([[false, true, false, false], [false, false, false, true], [false, false, false, false]]), NaN);
+      return [
+        torch.nansum(holes), holes.nansum(1), torch.nanmean(holes), holes.nanmean({ dim: 0, keepdim: true }),
+        ...torch.std_mean(x!), ...torch.std_mean(x!, 1, { correction: 0 }), ...torch.var_mean(x!, [0], { keepdim: true }), torch.var_mean(x!, 1)[0],
+      ];
+    },
+  },
 };
 
 /**
@@ -852,6 +888,7 @@ export const NOT_DIFFERENTIABLE: Record<string, string> = {};
 const reason = (why: string, names: string): void => {
   for (const n of names.split(/\s+/).filter((s) => s !== '')) NOT_DIFFERENTIABLE[n] = why;
 };
+reason('integer counts or an op PyTorch has no derivative for (its backward raises as PyTorch)', 'count_nonzero aminmax');
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad constructor');
 reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled inference_mode is_inference_mode_enabled is_inference is_anomaly_enabled is_anomaly_check_nan_enabled manual_seed seed initial_seed get_rng_state set_rng_state get_default_dtype set_default_dtype promote_types can_cast result_type result_names float_dtype len TorchDType dtype dtype_object dtype_name kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running wasm_kernel_kind format_tensor set_printoptions warn toString is_tensor');
 reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implicit_softmax_dim');

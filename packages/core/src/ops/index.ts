@@ -42,3 +42,6 @@ export { norm_except_dim, _weight_norm } from './weight_norm.js';
 export * from './splitting.js';
 export * from './diag_scatter.js';
 export * from './vector_products.js';
+export * from './order_stats.js';
+export * from './cumulative.js';
+export * from './nan_reduce.js';

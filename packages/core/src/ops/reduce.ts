@@ -589,6 +589,55 @@ export function std(...args: VarArgs): Tensor {
   return out;
 }
 
+/**
+ * Variance and mean over `dim` in one pass, as `[var, mean]` with `var`'s options (VarMeanBackward0: one node,
+ * both outputs' gradients summed).
+ *
+ * @example
+ * const [v, m] = torch.var_mean(x, 1, { correction: 0 });
+ */
+export function var_mean(...args: VarArgs): [Tensor, Tensor] {
+  if (tracing) return trace_op('aten::var_mean', var_mean, args, VAR_MEAN) as unknown as [Tensor, Tensor];
+  return spread_mean(var_call(VAR_MEAN, args), false);
+}
+/**
+ * Standard deviation and mean over `dim` in one pass, as `[std, mean]` with `std`'s options (StdMeanBackward0).
+ *
+ * @example
+ * const [s, m] = torch.std_mean(torch.tensor([1, 2, 3, 4])); // 1.2910, 2.5
+ */
+export function std_mean(...args: VarArgs): [Tensor, Tensor] {
+  if (tracing) return trace_op('aten::std_mean', std_mean, args, STD_MEAN) as unknown as [Tensor, Tensor];
+  return spread_mean(var_call(STD_MEAN, args), true);
+}
+const VAR_MEAN = variance_overloads('var_mean');
+const STD_MEAN = variance_overloads('std_mean');
+
+/** var_mean / std_mean: both results fresh, one node whose gradient adds the spread's and the mean's. */
+function spread_mean([x, { dims, keepdim, divisor }]: [Tensor, ReturnType<typeof var_args>], is_std: boolean): [Tensor, Tensor] {
+  const spread = no_grad(() => (is_std ? var_raw(x, dims, keepdim, divisor).sqrt() : var_raw(x, dims, keepdim, divisor)));
+  const avg = no_grad(() => mean_dims(x, dims, keepdim));
+  const shape = x._shape;
+  const count = dims.reduce((n, d) => n * shape[d]!, 1);
+  record(is_std ? 'StdMeanBackward0' : 'VarMeanBackward0', [x], [spread, avg], (ctx, [g_spread, g_mean]) => {
+    const [a, r] = ctx.saved_tensors;
+    const c = centered(a!, dims);
+    const parts: Tensor[] = [];
+    if (g_spread !== undefined && g_spread !== null) {
+      const gs = unreduce(g_spread, shape, dims, keepdim);
+      if (is_std) {
+        const rs = unreduce(r!, shape, dims, keepdim);
+        parts.push(where(eq(rs, 0), 0, div(mul(gs, c), mul(rs, divisor))));
+      } else {
+        parts.push(mul(gs, mul(c, 2 / divisor)));
+      }
+    }
+    if (g_mean !== undefined && g_mean !== null) parts.push(div(unreduce(g_mean, shape, dims, keepdim), count));
+    return [parts.length === 0 ? null : parts.reduce((s, p) => add(s, p))];
+  }, [x, spread], ['self', 'result0']);
+  return [spread, avg];
+}
+
 interface SoftmaxParsed { input: Tensor; dim: number; dtype: DType | null }
 const SOFTMAX = signature<SoftmaxParsed>('softmax(Tensor input, int dim, ScalarType? dtype=None)');
 const LOG_SOFTMAX = signature<SoftmaxParsed>('log_softmax(Tensor input, int dim, ScalarType? dtype=None)');
