@@ -37,6 +37,7 @@ import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { DirSplitMethodArgs, RepeatInterleaveMethodArgs, Rot90MethodArgs, TensorSplitMethodArgs, UnfoldMethodArgs } from './ops/splitting.js';
 import type { FillDiagonalMethodArgs } from './ops/diag_scatter.js';
+import type { BincountMethodArgs, HistcMethodArgs, UniqueConsecutiveMethodArgs, UniqueMethodArgs, UniqueResult } from './ops/counting.js';
 import type { KthvalueMethodArgs, MedianMethodArgs, ModeMethodArgs, OrderStatResult, QuantileMethodArgs } from './ops/order_stats.js';
 import type { CumExtremeMethodArgs, DiffMethodArgs } from './ops/cumulative.js';
 import type { AminmaxMethodArgs, AminmaxResult, CountNonzeroMethodArgs, NanReduceMethodArgs } from './ops/nan_reduce.js';
@@ -1671,6 +1672,23 @@ export class Tensor {
     return ops.bernoulli(this, ...args);
   }
 
+  // ---- counting and binning (ops/counting.ts) ----
+  /** Method form of {@link ops.unique}. */
+  unique(...args: UniqueMethodArgs): UniqueResult {
+    return end_method(method_call(this), ops.unique(this, ...args));
+  }
+  /** Method form of {@link ops.unique_consecutive}. */
+  unique_consecutive(...args: UniqueConsecutiveMethodArgs): UniqueResult {
+    return end_method(method_call(this), ops.unique_consecutive(this, ...args));
+  }
+  /** Method form of {@link ops.bincount}. */
+  bincount(...args: BincountMethodArgs): Tensor {
+    return end_method(method_call(this), ops.bincount(this, ...args));
+  }
+  /** Method form of {@link ops.histc}. */
+  histc(...args: HistcMethodArgs): Tensor {
+    return end_method(method_call(this), ops.histc(this, ...args));
+  }
   // ---- order statistics, running and NaN-skipping reductions (ops/order_stats.ts, cumulative.ts, nan_reduce.ts) ----
   /** Method form of {@link ops.kthvalue}. */
   kthvalue(...args: KthvalueMethodArgs): OrderStatResult {

@@ -596,20 +596,24 @@ export const OP_CASES: Record<string, OpCase> = {
   rms_norm: { ops: ['rms_norm'], inputs: () => [leaf([2, 3]), leaf([3])], fn: (x, w) => [torch.rms_norm(x!, [3], w!), torch.rms_norm(x!, 3, null, 1e-3)] },
   // padding rows get no gradient although they are read, so the lookups avoid index 0 (the padding row here)
   embedding: {
-    ops: ['embedding', 'embedding_dense_backward'],
+    ops: ['embedding', 'functional_embedding', 'embedding_dense_backward'],
     inputs: () => [leaf([5, 3])],
-    fn: (w) => [torch.embedding(long([1, 3, 1, 2]).view([2, 2]), w!, { padding_idx: 0 }).mul(w!.sum()), torch.embedding(long([4, 4]), w!)],
+    fn: (w) => [
+      torch.functional_embedding(long([1, 3, 1, 2]).view([2, 2]), w!, { padding_idx: 0 }).mul(w!.sum()), torch.functional_embedding(long([4, 4]), w!),
+      torch.embedding(w!, long([2, 4, 3]), 0, true), torch.embedding(w!, long([1, 3]), { scale_grad_by_freq: true }),
+    ],
   },
   embedding_bag: {
-    ops: ['embedding_bag'],
+    ops: ['embedding_bag', 'functional_embedding_bag'],
     inputs: () => [leaf([6, 3]), leaf([5])],
     fn: (w, p) => {
       const ids = long([1, 4, 2, 1, 5]);
       const offsets = long([0, 2, 2]);
       return [
-        torch.embedding_bag(ids, w!, offsets, { mode: 'sum', per_sample_weights: p! }).mul(w!.sum()),
-        torch.embedding_bag(ids, w!, offsets, { mode: 'mean', padding_idx: 2 }),
-        torch.embedding_bag(ids.view([1, 5]), w!, null, { mode: 'max' }),
+        torch.functional_embedding_bag(ids, w!, offsets, { mode: 'sum', per_sample_weights: p! }).mul(w!.sum()),
+        torch.functional_embedding_bag(ids, w!, offsets, { mode: 'mean', padding_idx: 2 }),
+        torch.functional_embedding_bag(ids.view([1, 5]), w!, null, { mode: 'max' }),
+        torch.embedding_bag(w!, ids, offsets, false, 1, false, null, true)[0],
       ];
     },
   },
@@ -878,6 +882,14 @@ export const OP_CASES: Record<string, OpCase> = {
       ];
     },
   },
+  grids: {
+    ops: ['meshgrid', 'cartesian_prod', 'combinations'],
+    inputs: () => [leaf([3]), leaf([2])],
+    fn: (a, b) => [
+      ...torch.meshgrid(a!, b!, { indexing: 'ij' }), ...torch.meshgrid([a!, b!, a!], { indexing: 'xy' }), torch.cartesian_prod(a!, b!),
+      torch.combinations(a!), torch.combinations(a!, { r: 2, with_replacement: true }), torch.combinations(a!, 3),
+    ],
+  },
 };
 
 /**
@@ -888,7 +900,7 @@ export const NOT_DIFFERENTIABLE: Record<string, string> = {};
 const reason = (why: string, names: string): void => {
   for (const n of names.split(/\s+/).filter((s) => s !== '')) NOT_DIFFERENTIABLE[n] = why;
 };
-reason('integer counts or an op PyTorch has no derivative for (its backward raises as PyTorch)', 'count_nonzero aminmax');
+reason('integer counts or an op PyTorch has no derivative for (its backward raises as PyTorch)', 'count_nonzero aminmax unique unique_consecutive bincount histc bucketize tril_indices triu_indices');
 reason('a class or a type value, not an op', 'Tensor Storage Generator Node AccumulateGrad constructor');
 reason('grad mode, RNG, dtype, backend and printing settings', 'no_grad enable_grad set_grad_enabled is_grad_enabled inference_mode is_inference_mode_enabled is_inference is_anomaly_enabled is_anomaly_check_nan_enabled manual_seed seed initial_seed get_rng_state set_rng_state get_default_dtype set_default_dtype promote_types can_cast result_type result_names float_dtype len TorchDType dtype dtype_object dtype_name kernels register_backend set_backend list_backends set_num_threads get_num_threads kernel_threads_running wasm_kernel_kind format_tensor set_printoptions warn toString is_tensor');
 reason('the legacy implicit-dim rule of softmax-like calls, not an op', 'implicit_softmax_dim');

@@ -103,7 +103,7 @@ const OPS: Record<string, (c: OpCase, t: Inputs) => Result> = {
   group_norm: (c, t) => torch.group_norm(t.x!, num(c, 'num_groups'), t.weight ?? null, t.bias ?? null, num(c, 'eps')),
   gelu: (c, t) => torch.gelu(t.x!, { approximate: c.args.approximate as 'none' | 'tanh' }),
   erf: (_c, t) => t.x!.erf(),
-  embedding: (c, t) => torch.embedding(t.input!, t.weight!, { padding_idx: c.args.padding_idx as number | null, scale_grad_by_freq: c.args.scale_grad_by_freq as boolean }),
+  embedding: (c, t) => torch.functional_embedding(t.input!, t.weight!, { padding_idx: c.args.padding_idx as number | null, scale_grad_by_freq: c.args.scale_grad_by_freq as boolean }),
   baddbmm: (c, t) => t.input!.baddbmm(t.batch1!, t.batch2!, { beta: num(c, 'beta'), alpha: num(c, 'alpha') }),
   bmm: (_c, t) => t.a!.bmm(t.b!),
   tril: (c, t) => t.x!.tril(num(c, 'diagonal')),

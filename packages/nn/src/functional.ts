@@ -18,7 +18,7 @@ export {
   max_pool1d, max_pool3d, avg_pool1d, avg_pool3d, adaptive_avg_pool1d, adaptive_avg_pool3d, adaptive_max_pool1d,
   adaptive_max_pool2d, adaptive_max_pool3d, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d,
   fractional_max_pool2d, fractional_max_pool3d, pixel_shuffle, pixel_unshuffle, channel_shuffle,
-  embedding, embedding_bag, one_hot, layer_norm, group_norm, rms_norm, scaled_dot_product_attention,
+  functional_embedding as embedding, functional_embedding_bag as embedding_bag, one_hot, layer_norm, group_norm, rms_norm, scaled_dot_product_attention,
   type Conv2dOptions, type MaxPoolOptions, type AvgPoolOptions, type InterpolateOptions, type Reduction, type NllOptions, type CrossEntropyOptions,
 } from '@tsgrad/core';
 

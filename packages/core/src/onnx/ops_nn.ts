@@ -238,9 +238,10 @@ export const NN_OPS: Record<string, Converter> = {
     if (c.arg('training', 2, true) && c.arg('p', 1, 0.5) > 0) unsupported('dropout in training mode (export the model in eval mode)');
     b.emit(c.y, 'Identity', [b.name(c.x)]);
   },
+  // torch.embedding(weight, indices, ...): F.embedding's max_norm is a separate aten::embedding_renorm_ step,
+  // which has no converter and so names itself in the exporter's error
   'aten::embedding': (b, c) => {
-    if (c.arg<number | null>('max_norm', 3, null) !== null) unsupported('embedding with max_norm');
-    b.emit(c.y, 'Gather', [b.name(c.tensor('weight', 1)!), b.name(c.x)], { axis: I(0) });
+    b.emit(c.y, 'Gather', [b.name(c.tensor('weight', 0)!), b.name(c.tensor('indices', 1)!)], { axis: I(0) });
   },
   'aten::softmax': (b, c) => {
     const dt = c.y.type!.dtype;

@@ -68,7 +68,10 @@ export function embedding_dense_backward(grad: Tensor, indices: Tensor, num_weig
   return out;
 }
 
-const EMBEDDING = signature<{ input: Tensor; weight: Tensor; padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }>(
+const EMBEDDING = signature<{ weight: Tensor; indices: Tensor; padding_idx: number; scale_grad_by_freq: boolean; sparse: boolean }>(
+  'embedding(Tensor weight, Tensor indices, int padding_idx=-1, bool scale_grad_by_freq=False, bool sparse=False)',
+);
+const F_EMBEDDING = signature<{ input: Tensor; weight: Tensor; padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }>(
   'embedding(Tensor input, Tensor weight, int? padding_idx=None, float? max_norm=None, float norm_type=2.0, bool scale_grad_by_freq=False, bool sparse=False)',
   { native: { input: 'indices' } }, // the native embedding(weight, indices, ...) names it
 );
@@ -95,6 +98,7 @@ const EMBEDDING_RENORM_ = signature<{ input: Tensor; indices: Tensor; max_norm: 
  * torch.embedding_renorm_(emb.weight, ids, 1.0, 2);
  */
 export function embedding_renorm_(...args: PyArgs<[input: Tensor, indices: Tensor, max_norm: number, norm_type: number], { input?: Tensor; indices?: Tensor; max_norm?: number; norm_type?: number }>): Tensor {
+  if (tracing) return trace_op('aten::embedding_renorm_', embedding_renorm_, args, EMBEDDING_RENORM_);
   const { input: weight, indices, max_norm, norm_type } = EMBEDDING_RENORM_.parse(args);
   check_indices(indices, 'embedding_renorm_');
   const idx = index_list(indices, weight._shape[0]!);
@@ -109,96 +113,112 @@ export function embedding_renorm_(...args: PyArgs<[input: Tensor, indices: Tenso
 }
 
 /**
- * Looks up rows of `weight` (`[num_embeddings, D]`) for int64 `input` of any shape (EmbeddingBackward0);
- * `padding_idx` rows get no gradient, `max_norm` renormalises the rows read in place first.
+ * PyTorch's native `torch.embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False)`:
+ * the rows of `weight` (`[num_embeddings, D]`) for int64 `indices` of any shape (EmbeddingBackward0). A
+ * non-negative `padding_idx` row gets no gradient. `F.embedding(input, weight, ...)` is the usual spelling (it
+ * checks `padding_idx` and applies `max_norm` first).
+ *
+ * @example
+ * torch.embedding(weight, ids); torch.embedding(weight, ids, 0);
+ */
+export function embedding(
+  ...args: PyArgs<[weight: Tensor, indices: Tensor, padding_idx: number, scale_grad_by_freq: boolean, sparse: boolean],
+    { weight?: Tensor; indices?: Tensor; padding_idx?: number; scale_grad_by_freq?: boolean; sparse?: boolean }>
+): Tensor {
+  if (tracing) return trace_op('aten::embedding', embedding, args, EMBEDDING);
+  const { weight, indices, padding_idx, scale_grad_by_freq, sparse } = EMBEDDING.parse(args);
+  if (sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
+  if (weight.ndim !== 2) throw new Error("'weight' must be 2-D");
+  check_indices(indices, 'embedding');
+  const out = gather_rows(weight, indices);
+  const V = weight._shape[0]!;
+  const pad = padding_idx < 0 ? -1 : padding_idx;
+  record('EmbeddingBackward0', [weight], [out], (ctx, [g]) => [embedding_dense_backward(g!, ctx.saved_tensors[0]!, V, pad, scale_grad_by_freq)], [indices]);
+  return out;
+}
+
+/**
+ * `F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+ * sparse=False)` (re-exported by @tsgrad/nn as `F.embedding`): checks `padding_idx` (negative counts from the
+ * end), renormalises the rows read to `max_norm` in place when given (unrecorded, as PyTorch's no_grad block),
+ * then looks the rows up with {@link embedding} (EmbeddingBackward0).
  *
  * @example
  * F.embedding(ids, weight); F.embedding(ids, weight, { padding_idx: 0, max_norm: 1 });
  */
-export function embedding(
+export function functional_embedding(
   ...args: PyArgs<[input: Tensor, weight: Tensor, padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean],
     { input?: Tensor; weight?: Tensor; padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean }>
 ): Tensor {
-  if (tracing) return trace_op('aten::embedding', embedding, args, EMBEDDING);
-  const { input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse } = EMBEDDING.parse(args);
-  if (sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
+  const { input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse } = F_EMBEDDING.parse(args);
   if (weight.ndim !== 2) throw new Error("'weight' must be 2-D");
-  check_indices(input, 'embedding');
   const pad = embedding_padding_idx(padding_idx, weight._shape[0]!) ?? -1;
-  if (max_norm !== null) embedding_renorm_(weight, input, max_norm, norm_type);
-  const out = gather_rows(weight, input);
-  const V = weight._shape[0]!;
-  record('EmbeddingBackward0', [weight], [out], (ctx, [g]) => [embedding_dense_backward(g!, ctx.saved_tensors[0]!, V, pad, scale_grad_by_freq)], [input]);
-  return out;
+  if (max_norm !== null) no_grad(() => embedding_renorm_(weight, input, max_norm, norm_type));
+  return embedding(weight, input, pad, scale_grad_by_freq, sparse);
 }
 
 type BagMode = 'sum' | 'mean' | 'max';
+const MODES: readonly BagMode[] = ['sum', 'mean', 'max'];
 
-const EMBEDDING_BAG = signature<{
+const F_EMBEDDING_BAG = signature<{
   input: Tensor; weight: Tensor; offsets: Tensor | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean;
   mode: string; sparse: boolean; per_sample_weights: Tensor | null; include_last_offset: boolean; padding_idx: number | null;
 }>(
   "embedding_bag(Tensor input, Tensor weight, Tensor? offsets=None, float? max_norm=None, float norm_type=2, bool scale_grad_by_freq=False, str mode='mean', bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int? padding_idx=None)",
 );
+const EMBEDDING_BAG = signature<{
+  weight: Tensor; indices: Tensor; offsets: Tensor; scale_grad_by_freq: boolean; mode: number; sparse: boolean;
+  per_sample_weights: Tensor | null; include_last_offset: boolean; padding_idx: number | null;
+}>(
+  'embedding_bag(Tensor weight, Tensor indices, Tensor offsets, bool scale_grad_by_freq=False, int mode=0, bool sparse=False, Tensor? per_sample_weights=None, bool include_last_offset=False, int? padding_idx=None)',
+);
 
-/** The bags' `[start, end)` ranges into the flat indices. */
-function bag_ranges(input: Tensor, offsets: Tensor | null, include_last_offset: boolean): { flat: Tensor; starts: number[]; ends: number[] } {
-  if (input.ndim === 2) {
-    if (offsets !== null) throw new Error('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type <class \'torch.Tensor\'>');
-    const [B, L] = input._shape as [number, number];
-    const starts = Array.from({ length: B }, (_, i) => i * L);
-    return { flat: reshape(input, [B * L]), starts, ends: starts.map((s) => s + L) };
-  }
-  if (input.ndim !== 1) throw new Error(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${input.ndim}`);
-  if (offsets === null) throw new Error('offsets has to be a 1D Tensor but got None');
+/** The bags' `[start, end)` ranges into 1-d indices, from their offsets (PyTorch's checks and words). */
+function bag_ranges(n: number, offsets: Tensor, include_last_offset: boolean): { starts: number[]; ends: number[] } {
   if (offsets.ndim !== 1) throw new Error(`offsets has to be a 1D Tensor, but got Tensor of dimension ${offsets.ndim}`);
   const o = Array.from(offsets._contiguous_data());
-  const n = input._shape[0]!;
   if (o.length > 0 && o[0] !== 0) throw new Error(`offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got ${o[0]}`);
   if (o.length > 0 && o[o.length - 1]! > n) throw new Error(`offsets[-1] can not be greater than input's length ${n}, but got ${o[o.length - 1]}`);
   const B = include_last_offset ? Math.max(o.length - 1, 0) : o.length;
   const starts = o.slice(0, B);
-  const ends = starts.map((_, i) => (i + 1 < o.length ? o[i + 1]! : n));
-  return { flat: input, starts, ends };
+  return { starts, ends: starts.map((_, i) => (i + 1 < o.length ? o[i + 1]! : n)) };
 }
 
 /**
- * Sums, averages or takes the max of the embeddings of each bag (EmbeddingBagBackward0, edges: weight,
- * per_sample_weights). Bags are the rows of a 2-D `input`, or `offsets` into a 1-D one; `padding_idx` entries
- * are left out (and not counted by the mean); an empty bag gives zeros.
+ * PyTorch's native `torch.embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False,
+ * per_sample_weights=None, include_last_offset=False, padding_idx=None)`: sums (mode 0), averages (1) or takes the
+ * max (2) of the embeddings of each bag of the 1-d `indices` (bags start at `offsets`), as the array `[output,
+ * offset2bag, bag_size, max_indices]` (EmbeddingBagBackward0 on `output`, edges weight and per_sample_weights).
+ * `padding_idx` entries are left out (and not counted); an empty bag gives zeros. The other three are what
+ * PyTorch's CPU kernel returns: each position's bag (empty in sum mode without autograd), each bag's count (zeros in sum mode) and,
+ * in max mode, the weight row that gave each maximum (else the counts again). `F.embedding_bag` is the usual
+ * spelling.
  *
  * @example
- * F.embedding_bag(ids, weight, offsets, { mode: 'sum' });
+ * const [out] = torch.embedding_bag(weight, ids, offsets, false, 1);
  */
 export function embedding_bag(
-  ...args: PyArgs<[input: Tensor, weight: Tensor, offsets: Tensor | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, mode: BagMode, sparse: boolean, per_sample_weights: Tensor | null, include_last_offset: boolean, padding_idx: number | null],
-    { input?: Tensor; weight?: Tensor; offsets?: Tensor | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; mode?: BagMode; sparse?: boolean; per_sample_weights?: Tensor | null; include_last_offset?: boolean; padding_idx?: number | null }>
-): Tensor {
-  if (tracing) return trace_op('aten::embedding_bag', embedding_bag, args, EMBEDDING_BAG);
+  ...args: PyArgs<[weight: Tensor, indices: Tensor, offsets: Tensor, scale_grad_by_freq: boolean, mode: number, sparse: boolean, per_sample_weights: Tensor | null, include_last_offset: boolean, padding_idx: number | null],
+    { weight?: Tensor; indices?: Tensor; offsets?: Tensor; scale_grad_by_freq?: boolean; mode?: number; sparse?: boolean; per_sample_weights?: Tensor | null; include_last_offset?: boolean; padding_idx?: number | null }>
+): [Tensor, Tensor, Tensor, Tensor] {
+  if (tracing) return trace_op('aten::embedding_bag', embedding_bag, args, EMBEDDING_BAG) as unknown as [Tensor, Tensor, Tensor, Tensor];
   const a = EMBEDDING_BAG.parse(args);
-  const { weight, per_sample_weights: psw, max_norm, norm_type, include_last_offset } = a;
-  const mode = a.mode as BagMode;
-  // in F.embedding_bag's order: the weights' shape, the input's rank and offsets, the mode, then what the mode allows
-  if (psw !== null && (psw._shape.length !== a.input.ndim || psw._shape.some((s, i) => s !== a.input._shape[i]))) {
-    throw new Error(`embedding_bag: If per_sample_weights (torch.Size([${psw._shape.join(', ')}])) is not None, then it must have the same shape as the input (torch.Size([${a.input._shape.join(', ')}]))`);
-  }
-  const { flat, starts, ends } = bag_ranges(a.input, a.offsets, include_last_offset);
-  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new Error(`mode has to be one of sum, mean or max`);
-  if (a.scale_grad_by_freq && mode === 'max') throw new Error(`max mode does not support scaling the gradient by the frequency`);
+  const { weight, indices: flat, per_sample_weights: psw } = a;
+  const mode = MODES[a.mode];
+  if (mode === undefined) throw new Error(`mode has to be one of sum, mean or max`);
   if (a.sparse) throw new Error('tsgrad: sparse embedding gradients are not supported (sparse=False only)');
-  if (psw !== null && mode !== 'sum') {
-    throw new Error(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
-  }
-  check_indices(a.input, 'embedding_bag');
+  if (flat.ndim !== 1) throw new Error(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${flat.ndim}`);
+  check_indices(flat, 'embedding_bag');
+  const { starts, ends } = bag_ranges(flat._shape[0]!, a.offsets, a.include_last_offset);
   const [V, D] = weight._shape as [number, number];
-  const pad = embedding_padding_idx(a.padding_idx, V) ?? -1;
-  if (max_norm !== null) embedding_renorm_(weight, flat, max_norm, norm_type);
+  const pad = a.padding_idx === null || a.padding_idx < 0 ? -1 : a.padding_idx;
   const idx = index_list(flat, V);
   const w = contiguous(weight.detach())._storage.data;
   const ps = psw === null ? null : psw._contiguous_data();
   const B = starts.length;
   const out = empty([B, D], weight._dtype);
   const o = out._storage.data;
+  o.fill(0);
   const arg = mode === 'max' ? new Float64Array(B * D).fill(-1) : null;
   const count = new Float64Array(B);
   for (let b = 0; b < B; b++) {
@@ -223,6 +243,7 @@ export function embedding_bag(
   const bag_of = empty([n], 'int64');
   const scale = empty([n, 1], weight._dtype);
   const chosen = arg === null ? null : empty([n, D], weight._dtype);
+  chosen?._storage.data.fill(0);
   for (let b = 0; b < B; b++) {
     for (let i = starts[b]!; i < ends[b]!; i++) {
       bag_of._storage.data[i] = b;
@@ -233,13 +254,73 @@ export function embedding_bag(
   const sgf = a.scale_grad_by_freq;
   record('EmbeddingBagBackward0', [weight, psw], [out], (ctx, [g]) => {
     const [w_saved, p_saved] = ctx.saved_tensors;
-    let per_position = mul(embedding(bag_of, g!), scale);
+    let per_position = mul(embedding(g!, bag_of), scale);
     if (chosen !== null) per_position = mul(per_position, chosen);
     const weighted = p_saved == null ? per_position : mul(per_position, reshape(p_saved, [n, 1]));
     return [
       ctx.needs_input_grad(0) ? embedding_dense_backward(weighted, flat, V, pad, sgf) : null,
-      ctx.needs_input_grad(1) ? reshape(sum(mul(per_position, embedding(flat, w_saved!)), 1), psw!._shape) : null,
+      ctx.needs_input_grad(1) ? reshape(sum(mul(per_position, embedding(w_saved!, flat)), 1), psw!._shape) : null,
     ];
   }, psw === null ? [weight] : [weight, psw]);
-  return out;
+  // PyTorch's CPU kernel's other outputs
+  // (its sum mode leaves offset2bag empty unless a gradient will need it)
+  const offset2bag = mode === 'sum' && out.grad_fn === null ? empty([0], 'int64') : bag_of;
+  const bag_size = empty([B], 'int64');
+  bag_size._storage.data.set(mode === 'sum' ? new Float64Array(B) : count);
+  let max_indices: Tensor;
+  if (arg !== null) {
+    max_indices = empty([B, D], 'int64');
+    max_indices._storage.data.set(Array.from(arg, (i) => (i < 0 ? 0 : idx[i]!)));
+  } else {
+    max_indices = empty([B], 'int64');
+    max_indices._storage.data.set(bag_size._storage.data);
+  }
+  return [out, offset2bag, bag_size, max_indices];
+}
+
+/**
+ * `F.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+ * mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None)` (re-exported
+ * by @tsgrad/nn as `F.embedding_bag`): sums, averages or takes the max of the embeddings of each bag, the rows of
+ * a 2-D `input` or `offsets` into a 1-D one, through {@link embedding_bag} (EmbeddingBagBackward0).
+ *
+ * @example
+ * F.embedding_bag(ids, weight, offsets, { mode: 'sum' });
+ */
+export function functional_embedding_bag(
+  ...args: PyArgs<[input: Tensor, weight: Tensor, offsets: Tensor | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, mode: BagMode, sparse: boolean, per_sample_weights: Tensor | null, include_last_offset: boolean, padding_idx: number | null],
+    { input?: Tensor; weight?: Tensor; offsets?: Tensor | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; mode?: BagMode; sparse?: boolean; per_sample_weights?: Tensor | null; include_last_offset?: boolean; padding_idx?: number | null }>
+): Tensor {
+  const a = F_EMBEDDING_BAG.parse(args);
+  const { weight, per_sample_weights: psw, input } = a;
+  const mode = a.mode as BagMode;
+  // in F.embedding_bag's order: the weights' shape, the input's rank and offsets, the mode, then what the mode allows
+  if (psw !== null && (psw._shape.length !== input.ndim || psw._shape.some((s, i) => s !== input._shape[i]))) {
+    throw new Error(`embedding_bag: If per_sample_weights (torch.Size([${psw._shape.join(', ')}])) is not None, then it must have the same shape as the input (torch.Size([${input._shape.join(', ')}]))`);
+  }
+  let flat = input;
+  let offsets = a.offsets;
+  if (input.ndim === 2) {
+    if (offsets !== null) throw new Error('if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type <class \'torch.Tensor\'>');
+    const [B, L] = input._shape as [number, number];
+    offsets = empty([B], 'int64');
+    offsets._storage.data.set(Array.from({ length: B }, (_, i) => i * L));
+    flat = reshape(input, [B * L]);
+  } else if (input.ndim === 1) {
+    if (offsets === null) throw new Error('offsets has to be a 1D Tensor but got None');
+    if (offsets.ndim !== 1) throw new Error(`offsets has to be a 1D Tensor, but got Tensor of dimension ${offsets.ndim}`);
+  } else {
+    throw new Error(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${input.ndim}`);
+  }
+  if (!MODES.includes(mode)) throw new Error(`mode has to be one of sum, mean or max`);
+  if (a.max_norm !== null) {
+    const max_norm = a.max_norm;
+    no_grad(() => embedding_renorm_(weight, flat, max_norm, a.norm_type));
+  }
+  if (a.scale_grad_by_freq && mode === 'max') throw new Error(`max mode does not support scaling the gradient by the frequency`);
+  if (psw !== null && mode !== 'sum') {
+    throw new Error(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
+  }
+  const pad = embedding_padding_idx(a.padding_idx, weight._shape[0]!, 'padding_idx');
+  return embedding_bag(weight, flat, offsets, a.scale_grad_by_freq, MODES.indexOf(mode), a.sparse, psw === null ? null : reshape(psw, [-1]), a.include_last_offset, pad)[0];
 }

@@ -45,3 +45,5 @@ export * from './vector_products.js';
 export * from './order_stats.js';
 export * from './cumulative.js';
 export * from './nan_reduce.js';
+export * from './counting.js';
+export * from './grids.js';

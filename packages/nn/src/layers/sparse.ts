@@ -1,5 +1,5 @@
 // Embedding and EmbeddingBag: lookup tables with PyTorch's N(0, 1) init, zeroed padding row and repr.
-import { embedding, embedding_bag, embedding_padding_idx, empty, no_grad, signature, type PyArgs, type Tensor } from '@tsgrad/core';
+import { functional_embedding as embedding, functional_embedding_bag as embedding_bag, embedding_padding_idx, empty, no_grad, signature, type PyArgs, type Tensor } from '@tsgrad/core';
 import { normal_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
