@@ -693,7 +693,8 @@ const nn_namespace = new Namespace('torch.nn', {}, {
   L1Loss: loss_class('L1Loss', ['size_average', 'reduce', 'reduction'], (x, t, o) => core.l1_loss(x, t, o)),
   Sequential: (...mods: PyModule[]) => new PyModule('Sequential', (_m, x) => mods.reduce((h, mod) => mod.call([h]), x)),
   Parameter: new PyClass('Parameter', ['data', 'requires_grad'], (a) => (a.data as Tensor).detach().requires_grad_((a.requires_grad as boolean | undefined) ?? true)),
-  functional: new Namespace('torch.nn.functional', core),
+  // F.embedding / F.embedding_bag are core's functional_embedding*, torch.embedding* the native ops
+  functional: new Namespace('torch.nn.functional', core, { embedding: core.functional_embedding, embedding_bag: core.functional_embedding_bag }),
 });
 
 const DTYPES: Record<string, core.DType> = {

@@ -140,7 +140,12 @@ export function unique_consecutive(...args: PyArgs<[input: Tensor, return_invers
 
 const BINCOUNT = signature<{ input: Tensor; weights: Tensor | null; minlength: number }>('bincount(Tensor input, Tensor? weights=None, int minlength=0)');
 /** The arguments of `x.bincount(...)`. */
-export type BincountMethodArgs = PyArgs<[weights: Tensor | null, minlength: number], { weights?: Tensor | null; minlength?: number }>;
+export type BincountMethodArgs = PyArgs<[weights: Tensor | null, minlength: number], {
+  /** A weight per input element, summed per bin instead of counting. */
+  weights?: Tensor | null;
+  /** At least this many bins. */
+  minlength?: number;
+}>;
 /**
  * How often each value `0..max(input)` occurs in a 1-d tensor of non-negative integers (at least `minlength`
  * bins), or the sum of `weights` per value: int64 counts, or weights' floating dtype (float64 for other weights).
@@ -168,7 +173,14 @@ export function bincount(...args: PyArgs<[input: Tensor, weights: Tensor | null,
 
 const HISTC = signature<{ input: Tensor; bins: number; min: number; max: number }>('histc(Tensor input, int bins=100, Scalar min=0, Scalar max=0)');
 /** The arguments of `x.histc(...)`. */
-export type HistcMethodArgs = PyArgs<[bins: number, min: number, max: number], { bins?: number; min?: number; max?: number }>;
+export type HistcMethodArgs = PyArgs<[bins: number, min: number, max: number], {
+  /** The number of equal-width bins (default 100). */
+  bins?: number;
+  /** The lower end of the range (with `max` 0: the data's minimum). */
+  min?: number;
+  /** The upper end of the range (with `min` 0: the data's maximum). */
+  max?: number;
+}>;
 /**
  * A histogram of `bins` equal-width bins over `[min, max]` (the data's own range when both are 0; a range of
  * width 0 is widened by 1 on each side); values outside are ignored, the last bin includes `max`. Floating

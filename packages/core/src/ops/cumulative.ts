@@ -17,7 +17,10 @@ import type { SortResult } from './sorting.js';
 const CUMMAX = signature<{ input: Tensor; dim: number }>('cummax(Tensor input, int dim)');
 const CUMMIN = signature<{ input: Tensor; dim: number }>('cummin(Tensor input, int dim)');
 /** The arguments of `x.cummax(...)` / `x.cummin(...)`. */
-export type CumExtremeMethodArgs = PyArgs<[dim: number], { dim?: number }>;
+export type CumExtremeMethodArgs = PyArgs<[dim: number], {
+  /** The dim to work along. */
+  dim?: number;
+}>;
 type CumExtremeArgs = PyArgs<[input: Tensor, dim: number], { input?: Tensor; dim?: number }>;
 
 /**
@@ -123,7 +126,16 @@ export function logcumsumexp(...args: PyArgs<[input: Tensor, dim: number], { inp
 
 const DIFF = signature<{ input: Tensor; n: number; dim: number; prepend: Tensor | null; append: Tensor | null }>('diff(Tensor input, int n=1, int dim=-1, Tensor? prepend=None, Tensor? append=None)');
 /** The arguments of `x.diff(...)`. */
-export type DiffMethodArgs = PyArgs<[n: number, dim: number, prepend: Tensor | null, append: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null }>;
+export type DiffMethodArgs = PyArgs<[n: number, dim: number, prepend: Tensor | null, append: Tensor | null], {
+  /** How many times to difference (default 1). */
+  n?: number;
+  /** The dim to work along. */
+  dim?: number;
+  /** Joined before the input along `dim` first. */
+  prepend?: Tensor | null;
+  /** Joined after the input along `dim` first. */
+  append?: Tensor | null;
+}>;
 /**
  * The `n`-th forward difference along `dim` (`out[i] = x[i+1] − x[i]`, repeated `n` times), after joining
  * `prepend` and `append` to the input along it; bool inputs give `x[i+1] != x[i]`.

@@ -90,7 +90,12 @@ function eye_mask(shape: readonly number[], dtype: DType): Tensor {
 
 const FILL_DIAGONAL = signature<{ self: Tensor; fill_value: Scalar; wrap: boolean }>('fill_diagonal_(Tensor self, Scalar fill_value, bool wrap=False)');
 /** The arguments of `x.fill_diagonal_(...)`. */
-export type FillDiagonalMethodArgs = PyArgs<[fill_value: Scalar, wrap: boolean], { fill_value?: Scalar; wrap?: boolean }>;
+export type FillDiagonalMethodArgs = PyArgs<[fill_value: Scalar, wrap: boolean], {
+  /** The value written on the diagonal. */
+  fill_value?: Scalar;
+  /** For a tall matrix, restart the diagonal every `cols + 1` rows. */
+  wrap?: boolean;
+}>;
 
 /**
  * Writes `fill_value` on the main diagonal of `self` (all dims of equal length, or a 2-d matrix), in place; with

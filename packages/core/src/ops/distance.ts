@@ -146,7 +146,12 @@ export function cdist(...args: PyArgs<[x1: Tensor, x2: Tensor, p: number, comput
 
 const DIST = signature<{ input: Tensor; other: Tensor; p: number }>('dist(Tensor input, Tensor other, Scalar p=2)');
 /** The arguments of `x.dist(...)`. */
-export type DistMethodArgs = PyArgs<[other: Tensor, p: number], { other?: Tensor; p?: number }>;
+export type DistMethodArgs = PyArgs<[other: Tensor, p: number], {
+  /** The other operand. */
+  other?: Tensor;
+  /** The norm order (default 2; 0, inf allowed). */
+  p?: number;
+}>;
 /**
  * The p-norm of `input − other` (broadcast) over all elements (DistBackward0; at p = ∞ the gradient is shared
  * evenly between the largest differences, as PyTorch's norm gradient).

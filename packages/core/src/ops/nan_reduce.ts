@@ -77,7 +77,10 @@ export function nanmean(...args: NanReduceArgs): Tensor {
 
 const COUNT_NONZERO = overloads<{ input: Tensor; dim: number[] | number | null }>('count_nonzero(Tensor input, int[] dim)', 'count_nonzero(Tensor input, int? dim=None)');
 /** The arguments of `x.count_nonzero(...)`. */
-export type CountNonzeroMethodArgs = PyArgs<[dim: DimArg | null], { dim?: DimArg | null }>;
+export type CountNonzeroMethodArgs = PyArgs<[dim: DimArg | null], {
+  /** The dim to work along. */
+  dim?: DimArg | null;
+}>;
 /**
  * How many elements are not zero, over `dim` (one dim or several; all when left out), as int64.
  *
@@ -106,7 +109,12 @@ export interface AminmaxResult extends Iterable<Tensor> {
 }
 const AMINMAX = signature<{ input: Tensor; dim: number | null; keepdim: boolean }>('aminmax(Tensor input, *, int? dim=None, bool keepdim=False)');
 /** The arguments of `x.aminmax(...)`. */
-export type AminmaxMethodArgs = PyArgs<[], { dim?: number | null; keepdim?: boolean }>;
+export type AminmaxMethodArgs = PyArgs<[], {
+  /** The dim to work along. */
+  dim?: number | null;
+  /** Keep the reduced dim with size 1. */
+  keepdim?: boolean;
+}>;
 /**
  * The smallest and largest values over all elements or along `dim`, as `[min, max]` with `.min` / `.max`
  * (`torch.return_types.aminmax`). PyTorch 2.x has no derivative for it: backward raises

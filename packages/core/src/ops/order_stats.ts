@@ -67,7 +67,14 @@ function check_reduction_dim(x: Tensor, d: number, name: string): void {
 
 const KTHVALUE = signature<{ input: Tensor; k: number; dim: number; keepdim: boolean }>('kthvalue(Tensor input, int k, int dim=-1, bool keepdim=False)');
 /** The arguments of `x.kthvalue(...)`. */
-export type KthvalueMethodArgs = PyArgs<[k: number, dim: number, keepdim: boolean], { k?: number; dim?: number; keepdim?: boolean }>;
+export type KthvalueMethodArgs = PyArgs<[k: number, dim: number, keepdim: boolean], {
+  /** How many quarter turns (rot90), or which order statistic, 1-based (kthvalue). */
+  k?: number;
+  /** The dim to work along. */
+  dim?: number;
+  /** Keep the reduced dim with size 1. */
+  keepdim?: boolean;
+}>;
 /**
  * The `k`-th smallest value of each line along `dim` (1-based, NaN counting as the largest) and its position
  * (KthvalueBackward0: the gradient goes to that position).
@@ -89,7 +96,12 @@ type MedianParsed = { input: Tensor; dim?: number; keepdim?: boolean };
 const MEDIAN = overloads<MedianParsed>('median(Tensor input)', 'median(Tensor input, int dim, bool keepdim=False)');
 const NANMEDIAN = overloads<MedianParsed>('nanmedian(Tensor input)', 'nanmedian(Tensor input, int dim, bool keepdim=False)');
 /** The arguments of `x.median(...)` / `x.nanmedian(...)`. */
-export type MedianMethodArgs = PyArgs<[dim: number, keepdim: boolean], { dim?: number; keepdim?: boolean }>;
+export type MedianMethodArgs = PyArgs<[dim: number, keepdim: boolean], {
+  /** The dim to work along. */
+  dim?: number;
+  /** Keep the reduced dim with size 1. */
+  keepdim?: boolean;
+}>;
 type MedianArgs = PyArgs<[input: Tensor, dim: number, keepdim: boolean], { input?: Tensor; dim?: number; keepdim?: boolean }>;
 
 /** The lower median's position in `line`: a NaN's first position when one occurs (median), or among the others (nanmedian). */
@@ -163,7 +175,12 @@ export function nanmedian(...args: MedianArgs): Tensor | OrderStatResult {
 
 const MODE = signature<{ input: Tensor; dim: number; keepdim: boolean }>('mode(Tensor input, int dim=-1, bool keepdim=False)');
 /** The arguments of `x.mode(...)`. */
-export type ModeMethodArgs = PyArgs<[dim: number, keepdim: boolean], { dim?: number; keepdim?: boolean }>;
+export type ModeMethodArgs = PyArgs<[dim: number, keepdim: boolean], {
+  /** The dim to work along. */
+  dim?: number;
+  /** Keep the reduced dim with size 1. */
+  keepdim?: boolean;
+}>;
 /**
  * The most frequent value of each line along `dim` (the smallest of equally frequent ones) and the last
  * position it occurs at, as `[values, indices]` (ModeBackward0: the gradient goes to that position).
@@ -205,7 +222,10 @@ export interface QuantileOptions {
   interpolation?: Interpolation;
 }
 /** The arguments of `x.quantile(...)` / `x.nanquantile(...)`. */
-export type QuantileMethodArgs = PyArgs<[q: Tensor | number, dim: number | null, keepdim: boolean], QuantileOptions & { q?: Tensor | number }>;
+export type QuantileMethodArgs = PyArgs<[q: Tensor | number, dim: number | null, keepdim: boolean], QuantileOptions & {
+  /** The quantile(s) in [0, 1]: a number, or a 1-d tensor giving a leading dim. */
+  q?: Tensor | number;
+}>;
 type QuantileArgs = PyArgs<[input: Tensor, q: Tensor | number, dim: number | null, keepdim: boolean], QuantileOptions & { input?: Tensor; q?: Tensor | number }>;
 
 function quantile_impl(a: QuantileParsed, ignore_nan: boolean): Tensor {

@@ -50,7 +50,16 @@ const TENSOR_SPLIT = overloads<TensorSplitParsed>(
   'tensor_split(Tensor input, int sections, int dim=0)',
 );
 /** The arguments of `x.tensor_split(...)`. */
-export type TensorSplitMethodArgs = PyArgs<[indices_or_sections: number | readonly number[] | Tensor, dim: number], { sections?: number; indices?: readonly number[]; tensor_indices_or_sections?: Tensor; dim?: number }>;
+export type TensorSplitMethodArgs = PyArgs<[indices_or_sections: number | readonly number[] | Tensor, dim: number], {
+  /** How many nearly equal pieces. */
+  sections?: number;
+  /** The positions to split before. */
+  indices?: readonly number[];
+  /** A 0-d tensor of sections or a 1-d tensor of indices. */
+  tensor_indices_or_sections?: Tensor;
+  /** The dim to work along. */
+  dim?: number;
+}>;
 
 /**
  * Views of `input` split along `dim` (SliceBackward0 each): into `sections` nearly equal pieces (the first
@@ -91,7 +100,12 @@ type DirSplitParsed = { input: Tensor; sections?: number; indices?: number[] };
 const DIR_SPLITS = Object.fromEntries((['hsplit', 'vsplit', 'dsplit'] as const).map((fn) => [fn, overloads<DirSplitParsed>(`${fn}(Tensor input, int sections)`, `${fn}(Tensor input, int[] indices)`)]));
 type DirSplitArgs = PyArgs<[input: Tensor, indices_or_sections: number | readonly number[]], { input?: Tensor; sections?: number; indices?: readonly number[] }>;
 /** The arguments of `x.hsplit(...)`, `x.vsplit(...)`, `x.dsplit(...)`. */
-export type DirSplitMethodArgs = PyArgs<[indices_or_sections: number | readonly number[]], { sections?: number; indices?: readonly number[] }>;
+export type DirSplitMethodArgs = PyArgs<[indices_or_sections: number | readonly number[]], {
+  /** How many nearly equal pieces. */
+  sections?: number;
+  /** The positions to split before. */
+  indices?: readonly number[];
+}>;
 
 function dir_split(fn: 'hsplit' | 'vsplit' | 'dsplit', args: DirSplitArgs): Tensor[] {
   const a = DIR_SPLITS[fn]!.parse(args).values;
@@ -168,7 +182,14 @@ export function ravel(...args: PyArgs<[input: Tensor], { input?: Tensor }>): Ten
 
 const UNFOLD = signature<{ self: Tensor; dimension: number; size: number; step: number }>('unfold(Tensor self, int dimension, int size, int step)');
 /** The arguments of `x.unfold(...)`. */
-export type UnfoldMethodArgs = PyArgs<[dimension: number, size: number, step: number], { dimension?: number; size?: number; step?: number }>;
+export type UnfoldMethodArgs = PyArgs<[dimension: number, size: number, step: number], {
+  /** The dim windows slide along. */
+  dimension?: number;
+  /** The window length. */
+  size?: number;
+  /** The distance between window starts. */
+  step?: number;
+}>;
 
 /**
  * `Tensor.unfold(dimension, size, step)` (this function is the method; `torch.unfold` does not exist): a view of every window of `size` elements along `dimension`, `step`
@@ -237,7 +258,12 @@ export function narrow_copy(...args: PyArgs<[input: Tensor, dim: number, start: 
 
 const ROT90 = signature<{ input: Tensor; k: number; dims: number[] }>('rot90(Tensor input, int k=1, int[] dims=[0,1])');
 /** The arguments of `x.rot90(...)`. */
-export type Rot90MethodArgs = PyArgs<[k: number, dims: readonly number[]], { k?: number; dims?: readonly number[] }>;
+export type Rot90MethodArgs = PyArgs<[k: number, dims: readonly number[]], {
+  /** How many quarter turns (rot90), or which order statistic, 1-based (kthvalue). */
+  k?: number;
+  /** The two dims of the rotation plane (default [0, 1]). */
+  dims?: readonly number[];
+}>;
 
 /**
  * Rotates by `k`·90° in the plane of `dims`, from the first dim's direction towards the second's
@@ -287,7 +313,14 @@ const REPEAT_INTERLEAVE = overloads<RepeatParsed>(
   'repeat_interleave(Tensor repeats, *, int? output_size=None)',
 );
 /** The arguments of `x.repeat_interleave(...)`. */
-export type RepeatInterleaveMethodArgs = PyArgs<[repeats: Tensor | number, dim: number | null], { repeats?: Tensor | number; dim?: number | null; output_size?: number | null }>;
+export type RepeatInterleaveMethodArgs = PyArgs<[repeats: Tensor | number, dim: number | null], {
+  /** How often to repeat each element: a number or one count per element. */
+  repeats?: Tensor | number;
+  /** The dim to work along. */
+  dim?: number | null;
+  /** The total length along `dim`, if known (checked). */
+  output_size?: number | null;
+}>;
 
 /** `[0]·r0 + [1]·r1 + …`: each index `i` repeated `repeats[i]` times (int64), checked against `output_size`. */
 function repeated_indices(repeats: Tensor, output_size: number | null): Tensor {

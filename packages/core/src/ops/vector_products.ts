@@ -159,7 +159,12 @@ export function vdot(...args: PyArgs<[input: Tensor, other: Tensor], { input?: T
 const CROSS = signature<{ input: Tensor; other: Tensor; dim: number | null }>('cross(Tensor input, Tensor other, int? dim=None)');
 const LINALG_CROSS = signature<{ input: Tensor; other: Tensor; dim: number }>('linalg_cross(Tensor input, Tensor other, *, int dim=-1)');
 /** The arguments of `x.cross(...)`. */
-export type CrossMethodArgs = PyArgs<[other: Tensor, dim: number | null], { other?: Tensor; dim?: number | null }>;
+export type CrossMethodArgs = PyArgs<[other: Tensor, dim: number | null], {
+  /** The other operand. */
+  other?: Tensor;
+  /** The dim to work along. */
+  dim?: number | null;
+}>;
 
 let cross_default_warned = false;
 /**
@@ -239,7 +244,16 @@ interface AddProductParsed { input: Tensor; beta: Scalar; alpha: Scalar }
 const ADDMV = signature<AddProductParsed & { mat: Tensor; vec: Tensor }>('addmv(Tensor input, Tensor mat, Tensor vec, *, Scalar beta=1, Scalar alpha=1)');
 const ADDMV_ = ADDMV.renamed('addmv_');
 /** The arguments of `x.addmv(...)` / `x.addmv_(...)`. */
-export type AddmvMethodArgs = PyArgs<[mat: Tensor, vec: Tensor], { mat?: Tensor; vec?: Tensor; beta?: Scalar; alpha?: Scalar }>;
+export type AddmvMethodArgs = PyArgs<[mat: Tensor, vec: Tensor], {
+  /** The matrix `[n, m]`. */
+  mat?: Tensor;
+  /** The vector `[m]`. */
+  vec?: Tensor;
+  /** The multiplier of `self` (default 1; 0 ignores it, NaN included). */
+  beta?: Scalar;
+  /** The multiplier of the product (default 1). */
+  alpha?: Scalar;
+}>;
 
 function addmv_of(input: Tensor, mat: Tensor, vec: Tensor, beta: number, alpha: number): Tensor {
   if (mat.ndim !== 2 || vec.ndim !== 1) throw new Error(`vector + matrix @ vector expected, got ${input.ndim}, ${mat.ndim}, ${vec.ndim}`);
@@ -283,7 +297,16 @@ export function addmv_<T extends Tensor>(self: T, ...args: AddmvMethodArgs): T {
 const ADDR = signature<AddProductParsed & { vec1: Tensor; vec2: Tensor }>('addr(Tensor input, Tensor vec1, Tensor vec2, *, Scalar beta=1, Scalar alpha=1)');
 const ADDR_ = ADDR.renamed('addr_');
 /** The arguments of `x.addr(...)` / `x.addr_(...)`. */
-export type AddrMethodArgs = PyArgs<[vec1: Tensor, vec2: Tensor], { vec1?: Tensor; vec2?: Tensor; beta?: Scalar; alpha?: Scalar }>;
+export type AddrMethodArgs = PyArgs<[vec1: Tensor, vec2: Tensor], {
+  /** The left vector (rows). */
+  vec1?: Tensor;
+  /** The right vector (columns). */
+  vec2?: Tensor;
+  /** The multiplier of `self` (default 1; 0 ignores it, NaN included). */
+  beta?: Scalar;
+  /** The multiplier of the product (default 1). */
+  alpha?: Scalar;
+}>;
 
 function addr_of(input: Tensor, vec1: Tensor, vec2: Tensor, beta: number, alpha: number): Tensor {
   if (vec1.ndim !== 1 || vec2.ndim !== 1) throw new Error(`addr: Expected 1-D argument vec1, but got ${vec1.ndim}-D`);
@@ -327,7 +350,16 @@ const ADDBMM = signature<AddProductParsed & { batch1: Tensor; batch2: Tensor }>(
 const ADDBMM_ = ADDBMM.renamed('addbmm_');
 const BADDBMM_ = signature<AddProductParsed & { batch1: Tensor; batch2: Tensor }>('baddbmm_(Tensor input, Tensor batch1, Tensor batch2, *, Scalar beta=1, Scalar alpha=1)');
 /** The arguments of `x.addbmm(...)`, `x.addbmm_(...)` and `x.baddbmm_(...)`. */
-export type AddbmmMethodArgs = PyArgs<[batch1: Tensor, batch2: Tensor], { batch1?: Tensor; batch2?: Tensor; beta?: Scalar; alpha?: Scalar }>;
+export type AddbmmMethodArgs = PyArgs<[batch1: Tensor, batch2: Tensor], {
+  /** The left batch of matrices `[b, n, m]`. */
+  batch1?: Tensor;
+  /** The right batch of matrices `[b, m, p]`. */
+  batch2?: Tensor;
+  /** The multiplier of `self` (default 1; 0 ignores it, NaN included). */
+  beta?: Scalar;
+  /** The multiplier of the product (default 1). */
+  alpha?: Scalar;
+}>;
 
 function addbmm_of(input: Tensor, b1: Tensor, b2: Tensor, beta: number, alpha: number): Tensor {
   if (b1.ndim !== 3) throw new Error(`batch1 must be a 3D tensor`);
