@@ -37,6 +37,8 @@ import type { ClampOptions } from './ops/types.js';
 import type { AllAnyMethodArgs, LogsumexpMethodArgs, MaxResult, NormMethodArgs, ReduceMethodArgs, SoftmaxMethodArgs, VarMethodArgs } from './ops/reduce.js';
 import type { DirSplitMethodArgs, RepeatInterleaveMethodArgs, Rot90MethodArgs, TensorSplitMethodArgs, UnfoldMethodArgs } from './ops/splitting.js';
 import type { FillDiagonalMethodArgs } from './ops/diag_scatter.js';
+import type { IndexReduceMethodArgs, ScatterReduceMethodArgs } from './ops/scatter_reduce.js';
+import type { IndexPutMethodArgs, MaskedScatterMethodArgs, PutMethodArgs } from './ops/flat_writes.js';
 import type { BincountMethodArgs, HistcMethodArgs, UniqueConsecutiveMethodArgs, UniqueMethodArgs, UniqueResult } from './ops/counting.js';
 import type { KthvalueMethodArgs, MedianMethodArgs, ModeMethodArgs, OrderStatResult, QuantileMethodArgs } from './ops/order_stats.js';
 import type { CumExtremeMethodArgs, DiffMethodArgs } from './ops/cumulative.js';
@@ -50,6 +52,7 @@ const LEGACY_NAMES = new Map<string, DType>(DTYPES.map((d) => [legacy_type_name(
 const FLIP_METHOD = signature<{ self: Tensor; dims: number[] }>('flip(Tensor self, int... dims)');
 const SPLIT_METHOD = signature<{ self: Tensor; split_size: unknown; dim: number }>('Tensor.split(Tensor self, Any split_size, int dim=0)');
 const NUMPY = signature<{ force: boolean }>('numpy(*, bool force=False)');
+const SUM_TO_SIZE_METHOD = signature<{ self: Tensor; size: number[] }>('sum_to_size(Tensor self, int... size)');
 // the shape and conversion methods' own spellings (the torch.* forms declare theirs beside the op)
 const VIEW_METHOD = overloads<{ size: number[] } | { dtype: DType }>('view(Tensor self, int... size)', 'view(Tensor self, ScalarType dtype)');
 const RESHAPE_METHOD = signature<{ shape: number[] }>('reshape(Tensor self, int... shape)');
@@ -1672,6 +1675,59 @@ export class Tensor {
     return ops.bernoulli(this, ...args);
   }
 
+  // ---- reducing and positional writes (ops/scatter_reduce.ts, flat_writes.ts) ----
+  /** Method form of {@link ops.scatter_reduce}. */
+  scatter_reduce(...args: ScatterReduceMethodArgs): Tensor {
+    return end_method(method_call(this), ops.scatter_reduce(this, ...args));
+  }
+  /** Method form of {@link ops.scatter_reduce_}. */
+  scatter_reduce_(...args: ScatterReduceMethodArgs): this {
+    return end_method(method_call(this), ops.scatter_reduce_(this, ...args));
+  }
+  /** Method form of {@link ops.index_reduce}. */
+  index_reduce(...args: IndexReduceMethodArgs): Tensor {
+    return end_method(method_call(this), ops.index_reduce(this, ...args));
+  }
+  /** Method form of {@link ops.index_reduce_}. */
+  index_reduce_(...args: IndexReduceMethodArgs): this {
+    return end_method(method_call(this), ops.index_reduce_(this, ...args));
+  }
+  /** Method form of {@link ops.put}. */
+  put(...args: PutMethodArgs): Tensor {
+    return end_method(method_call(this), ops.put(this, ...args));
+  }
+  /** Method form of {@link ops.put_}. */
+  put_(...args: PutMethodArgs): this {
+    return end_method(method_call(this), ops.put_(this, ...args));
+  }
+  /** Method form of {@link ops.index_put}. */
+  index_put(...args: IndexPutMethodArgs): Tensor {
+    return end_method(method_call(this), ops.index_put(this, ...args));
+  }
+  /** Method form of {@link ops.index_put_}. */
+  index_put_(...args: IndexPutMethodArgs): this {
+    return end_method(method_call(this), ops.index_put_(this, ...args));
+  }
+  /** Method form of {@link ops.masked_scatter}. */
+  masked_scatter(...args: MaskedScatterMethodArgs): Tensor {
+    return end_method(method_call(this), ops.masked_scatter(this, ...args));
+  }
+  /** Method form of {@link ops.masked_scatter_}. */
+  masked_scatter_(...args: MaskedScatterMethodArgs): this {
+    return end_method(method_call(this), ops.masked_scatter_(this, ...args));
+  }
+  /** Whether the dtype can hold negative values (false for bool and uint8), as PyTorch's `x.is_signed()`. */
+  is_signed(no_args?: never): boolean {
+    if (no_args !== undefined) no_arguments('Tensor.is_signed', no_args);
+    return this.dtype.is_signed;
+  }
+  /** `x.sum_to_size(*size)`: sums the dims `size` broadcasts along, so the result has `size` (SumBackward1). */
+  sum_to_size(...size: number[] | [number[]]): Tensor {
+    const target = SUM_TO_SIZE_METHOD.parse([this, ...size], { method: true }).size;
+    const fits = target.length <= this.ndim && target.every((n, i) => n === 1 || n === this._shape[this.ndim - target.length + i]);
+    if (!fits) throw new Error(`size {[${target.join(', ')}]} is not expandable to size {[${this._shape.join(', ')}]}.`);
+    return ops.sum_to(this, target);
+  }
   // ---- counting and binning (ops/counting.ts) ----
   /** Method form of {@link ops.unique}. */
   unique(...args: UniqueMethodArgs): UniqueResult {

@@ -882,6 +882,33 @@ export const OP_CASES: Record<string, OpCase> = {
       ];
     },
   },
+  scatter_reduce: {
+    ops: ['scatter_reduce', 'scatter_reduce_', 'index_reduce', 'index_reduce_'],
+    inputs: () => [leaf([3, 4]), leaf([2, 4]), leaf([5, 4])],
+    fn: (x, s, r) => {
+      const idx = long([0, 1, 0, 2, 2, 2, 1, 0]).view([2, 4]);
+      const rows = long([0, 2, 0, 1, 0]);
+      return [
+        ...(['sum', 'prod', 'mean', 'amax', 'amin'] as const).flatMap((reduce) => [torch.scatter_reduce(x!, 0, idx, s!, reduce), x!.scatter_reduce(0, idx, s!, reduce, { include_self: false })]),
+        copy(x!).scatter_reduce_(0, idx, s!, 'prod'),
+        ...(['prod', 'mean', 'amax', 'amin'] as const).flatMap((reduce) => [torch.index_reduce(x!, 0, rows, r!, reduce), x!.index_reduce(0, rows, r!, reduce, { include_self: false })]),
+        copy(x!).index_reduce_(1, long([3, 0]), r!.narrow(0, 0, 3).narrow(1, 0, 2), 'mean'),
+      ];
+    },
+  },
+  positional_writes: {
+    ops: ['put', 'put_', 'index_put', 'index_put_', 'masked_scatter', 'masked_scatter_', 'sum_to_size'],
+    inputs: () => [leaf([3, 4]), leaf([3]), leaf([12])],
+    fn: (x, v, s) => {
+      const mask = torch.tensor([[true, false, true, false], [false, false, true, true], [true, true, false, false]]);
+      return [
+        torch.put(x!, long([0, 5, -1]), v!), x!.put(long([4, 4, 1]), v!, true), copy(x!).put_(long([2, 7, 9]), v!),
+        torch.index_put(x!, [long([2, 0, 1])], v!.unsqueeze(1).expand(3, 4).mul(1)), x!.index_put([long([1, 2, 1]), long([0, 3, 0])], v!, true),
+        copy(x!).index_put_([null, long([1, 2, 3])], v!), torch.masked_scatter(x!, mask, s!), copy(x!).masked_scatter_(mask.narrow(0, 0, 1), s!),
+        x!.sum_to_size(1, 4), x!.sum_to_size([3, 1]),
+      ];
+    },
+  },
   grids: {
     ops: ['meshgrid', 'cartesian_prod', 'combinations'],
     inputs: () => [leaf([3]), leaf([2])],
@@ -913,7 +940,8 @@ reason('the argument reader of to()', 'parse_to');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride scan_dim');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
-reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan');
+reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan check_scatter');
+reason('a dtype property, not an op', 'is_signed');
 reason('creation functions: outputs are leaves', 'new_zeros new_ones new_empty new_full new_tensor tensor from_array from_numpy full zeros ones empty arange linspace logspace eye rand randn randint randperm zeros_like ones_like empty_like full_like rand_like randn_like');
 reason('bool or int64 results, which carry no gradient', 'searchsorted multinomial nonzero argwhere argsort one_hot gt lt ge le eq ne logical_not logical_and_ logical_and logical_or isnan argmax argmin long bool');
 reason('initialisers: in-place random fills that are not recorded', 'uniform_ normal_ exponential_ random_ geometric_ log_normal_ cauchy_ bernoulli_');

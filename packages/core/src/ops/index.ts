@@ -47,3 +47,5 @@ export * from './cumulative.js';
 export * from './nan_reduce.js';
 export * from './counting.js';
 export * from './grids.js';
+export * from './scatter_reduce.js';
+export * from './flat_writes.js';

@@ -116,8 +116,12 @@ function value_as_src<A extends unknown[]>(args: A): A {
   return [...args.slice(0, -1), { ...rest, src: value }] as unknown as A;
 }
 
-/** PyTorch's scatter / scatter_add checks: int64 index with self's rank, no larger than self (and src) off `dim`. */
-function check_scatter(op: string, x: Tensor, d: number, index: Tensor, src: Tensor | null): void {
+/**
+ * PyTorch's scatter / scatter_add checks: int64 index with self's rank, no larger than self (and src) off `dim`.
+ *
+ * @hidden
+ */
+export function check_scatter(op: string, x: Tensor, d: number, index: Tensor, src: Tensor | null): void {
   if (index._dtype !== 'int64') throw new Error(`${op}(): Expected dtype int64 for index`);
   if (src !== null && src._dtype !== x._dtype) throw new Error(`${op}(): Expected self.dtype to be equal to src.dtype`);
   if (Math.max(index.ndim, 1) !== Math.max(x.ndim, 1)) throw new Error('Index tensor must have the same number of dimensions as self tensor');
