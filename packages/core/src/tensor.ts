@@ -21,6 +21,8 @@ import { parse_to, type ToArgs } from './to_args.js';
 import { int_varargs, is_plain_object, end_method, method_call, no_arguments, overloads, py_type_name, signature, type PyArgs, type Signature } from './signature.js';
 import type { OperandMethodArgs, TensorPairMethodArgs } from './ops/call_args.js';
 import type { ClampMethodArgs } from './ops/unary.js';
+import type { FrexpResult } from './ops/exp_log.js';
+import type { NanToNumOptions } from './ops/predicates.js';
 import type { IndexItem } from './ops/indexing.js';
 import type { ScatterAddMethodArgs, ScatterMethodArgs } from './ops/scatter.js';
 import type { SortMethodArgs, SortResult, TopkMethodArgs } from './ops/sorting.js';
@@ -989,6 +991,669 @@ export class Tensor {
   /** Method form of {@link ops.logical_or}. */
   logical_or(...args: TensorPairMethodArgs): Tensor {
     return args.length === 1 && args[0] instanceof Tensor ? ops.logical_or(this, args[0]) : as_method(this, ops.logical_or, args);
+  }
+
+  // ---- elementwise math: trigonometric, special, rounding, bitwise, comparison aliases --------------
+
+  /** Method form of {@link ops.tan}. */
+  tan(...args: []): Tensor {
+    return as_method(this, ops.tan, args);
+  }
+  /** Method form of {@link ops.asin}. */
+  asin(...args: []): Tensor {
+    return as_method(this, ops.asin, args);
+  }
+  /** Method form of {@link ops.acos}. */
+  acos(...args: []): Tensor {
+    return as_method(this, ops.acos, args);
+  }
+  /** Method form of {@link ops.atan}. */
+  atan(...args: []): Tensor {
+    return as_method(this, ops.atan, args);
+  }
+  /** Method form of {@link ops.sinh}. */
+  sinh(...args: []): Tensor {
+    return as_method(this, ops.sinh, args);
+  }
+  /** Method form of {@link ops.cosh}. */
+  cosh(...args: []): Tensor {
+    return as_method(this, ops.cosh, args);
+  }
+  /** Method form of {@link ops.asinh}. */
+  asinh(...args: []): Tensor {
+    return as_method(this, ops.asinh, args);
+  }
+  /** Method form of {@link ops.acosh}. */
+  acosh(...args: []): Tensor {
+    return as_method(this, ops.acosh, args);
+  }
+  /** Method form of {@link ops.atanh}. */
+  atanh(...args: []): Tensor {
+    return as_method(this, ops.atanh, args);
+  }
+  /** Method form of {@link ops.arcsin}. */
+  arcsin(...args: []): Tensor {
+    return as_method(this, ops.arcsin, args);
+  }
+  /** Method form of {@link ops.arccos}. */
+  arccos(...args: []): Tensor {
+    return as_method(this, ops.arccos, args);
+  }
+  /** Method form of {@link ops.arctan}. */
+  arctan(...args: []): Tensor {
+    return as_method(this, ops.arctan, args);
+  }
+  /** Method form of {@link ops.arcsinh}. */
+  arcsinh(...args: []): Tensor {
+    return as_method(this, ops.arcsinh, args);
+  }
+  /** Method form of {@link ops.arccosh}. */
+  arccosh(...args: []): Tensor {
+    return as_method(this, ops.arccosh, args);
+  }
+  /** Method form of {@link ops.arctanh}. */
+  arctanh(...args: []): Tensor {
+    return as_method(this, ops.arctanh, args);
+  }
+  /** Method form of {@link ops.deg2rad}. */
+  deg2rad(...args: []): Tensor {
+    return as_method(this, ops.deg2rad, args);
+  }
+  /** Method form of {@link ops.rad2deg}. */
+  rad2deg(...args: []): Tensor {
+    return as_method(this, ops.rad2deg, args);
+  }
+  /** Method form of {@link ops.sinc}. */
+  sinc(...args: []): Tensor {
+    return as_method(this, ops.sinc, args);
+  }
+  /** Method form of {@link ops.log10}. */
+  log10(...args: []): Tensor {
+    return as_method(this, ops.log10, args);
+  }
+  /** Method form of {@link ops.log2}. */
+  log2(...args: []): Tensor {
+    return as_method(this, ops.log2, args);
+  }
+  /** Method form of {@link ops.expm1}. */
+  expm1(...args: []): Tensor {
+    return as_method(this, ops.expm1, args);
+  }
+  /** Method form of {@link ops.exp2}. */
+  exp2(...args: []): Tensor {
+    return as_method(this, ops.exp2, args);
+  }
+  /** Method form of {@link ops.erfc}. */
+  erfc(...args: []): Tensor {
+    return as_method(this, ops.erfc, args);
+  }
+  /** Method form of {@link ops.erfinv}. */
+  erfinv(...args: []): Tensor {
+    return as_method(this, ops.erfinv, args);
+  }
+  /** Method form of {@link ops.lgamma}. */
+  lgamma(...args: []): Tensor {
+    return as_method(this, ops.lgamma, args);
+  }
+  /** Method form of {@link ops.digamma}. */
+  digamma(...args: []): Tensor {
+    return as_method(this, ops.digamma, args);
+  }
+  /** Method form of {@link ops.i0}. */
+  i0(...args: []): Tensor {
+    return as_method(this, ops.i0, args);
+  }
+  /** Method form of {@link ops.frac}. */
+  frac(...args: []): Tensor {
+    return as_method(this, ops.frac, args);
+  }
+  /** Method form of {@link ops.sgn}. */
+  sgn(...args: []): Tensor {
+    return as_method(this, ops.sgn, args);
+  }
+  /** Method form of {@link ops.fix}. */
+  fix(...args: []): Tensor {
+    return as_method(this, ops.fix, args);
+  }
+  /** Method form of {@link ops.negative}. */
+  negative(...args: []): Tensor {
+    return as_method(this, ops.negative, args);
+  }
+  /** Method form of {@link ops.absolute}. */
+  absolute(...args: []): Tensor {
+    return as_method(this, ops.absolute, args);
+  }
+  /** Method form of {@link ops.signbit}. */
+  signbit(...args: []): Tensor {
+    return as_method(this, ops.signbit, args);
+  }
+  /** Method form of {@link ops.isfinite}. */
+  isfinite(...args: []): Tensor {
+    return as_method(this, ops.isfinite, args);
+  }
+  /** Method form of {@link ops.isinf}. */
+  isinf(...args: []): Tensor {
+    return as_method(this, ops.isinf, args);
+  }
+  /** Method form of {@link ops.isposinf}. */
+  isposinf(...args: []): Tensor {
+    return as_method(this, ops.isposinf, args);
+  }
+  /** Method form of {@link ops.isneginf}. */
+  isneginf(...args: []): Tensor {
+    return as_method(this, ops.isneginf, args);
+  }
+  /** Method form of {@link ops.isreal}. */
+  isreal(...args: []): Tensor {
+    return as_method(this, ops.isreal, args);
+  }
+  /** Method form of {@link ops.bitwise_not}. */
+  bitwise_not(...args: []): Tensor {
+    return as_method(this, ops.bitwise_not, args);
+  }
+  /** Method form of {@link ops.tan_}. */
+  tan_(...args: []): this {
+    return as_method(this, ops.tan_, args) as this;
+  }
+  /** Method form of {@link ops.asin_}. */
+  asin_(...args: []): this {
+    return as_method(this, ops.asin_, args) as this;
+  }
+  /** Method form of {@link ops.acos_}. */
+  acos_(...args: []): this {
+    return as_method(this, ops.acos_, args) as this;
+  }
+  /** Method form of {@link ops.atan_}. */
+  atan_(...args: []): this {
+    return as_method(this, ops.atan_, args) as this;
+  }
+  /** Method form of {@link ops.sinh_}. */
+  sinh_(...args: []): this {
+    return as_method(this, ops.sinh_, args) as this;
+  }
+  /** Method form of {@link ops.cosh_}. */
+  cosh_(...args: []): this {
+    return as_method(this, ops.cosh_, args) as this;
+  }
+  /** Method form of {@link ops.asinh_}. */
+  asinh_(...args: []): this {
+    return as_method(this, ops.asinh_, args) as this;
+  }
+  /** Method form of {@link ops.acosh_}. */
+  acosh_(...args: []): this {
+    return as_method(this, ops.acosh_, args) as this;
+  }
+  /** Method form of {@link ops.atanh_}. */
+  atanh_(...args: []): this {
+    return as_method(this, ops.atanh_, args) as this;
+  }
+  /** Method form of {@link ops.arcsin_}. */
+  arcsin_(...args: []): this {
+    return as_method(this, ops.arcsin_, args) as this;
+  }
+  /** Method form of {@link ops.arccos_}. */
+  arccos_(...args: []): this {
+    return as_method(this, ops.arccos_, args) as this;
+  }
+  /** Method form of {@link ops.arctan_}. */
+  arctan_(...args: []): this {
+    return as_method(this, ops.arctan_, args) as this;
+  }
+  /** Method form of {@link ops.arcsinh_}. */
+  arcsinh_(...args: []): this {
+    return as_method(this, ops.arcsinh_, args) as this;
+  }
+  /** Method form of {@link ops.arccosh_}. */
+  arccosh_(...args: []): this {
+    return as_method(this, ops.arccosh_, args) as this;
+  }
+  /** Method form of {@link ops.arctanh_}. */
+  arctanh_(...args: []): this {
+    return as_method(this, ops.arctanh_, args) as this;
+  }
+  /** Method form of {@link ops.deg2rad_}. */
+  deg2rad_(...args: []): this {
+    return as_method(this, ops.deg2rad_, args) as this;
+  }
+  /** Method form of {@link ops.rad2deg_}. */
+  rad2deg_(...args: []): this {
+    return as_method(this, ops.rad2deg_, args) as this;
+  }
+  /** Method form of {@link ops.sinc_}. */
+  sinc_(...args: []): this {
+    return as_method(this, ops.sinc_, args) as this;
+  }
+  /** Method form of {@link ops.log10_}. */
+  log10_(...args: []): this {
+    return as_method(this, ops.log10_, args) as this;
+  }
+  /** Method form of {@link ops.log2_}. */
+  log2_(...args: []): this {
+    return as_method(this, ops.log2_, args) as this;
+  }
+  /** Method form of {@link ops.expm1_}. */
+  expm1_(...args: []): this {
+    return as_method(this, ops.expm1_, args) as this;
+  }
+  /** Method form of {@link ops.exp2_}. */
+  exp2_(...args: []): this {
+    return as_method(this, ops.exp2_, args) as this;
+  }
+  /** Method form of {@link ops.erfc_}. */
+  erfc_(...args: []): this {
+    return as_method(this, ops.erfc_, args) as this;
+  }
+  /** Method form of {@link ops.erfinv_}. */
+  erfinv_(...args: []): this {
+    return as_method(this, ops.erfinv_, args) as this;
+  }
+  /** Method form of {@link ops.lgamma_}. */
+  lgamma_(...args: []): this {
+    return as_method(this, ops.lgamma_, args) as this;
+  }
+  /** Method form of {@link ops.digamma_}. */
+  digamma_(...args: []): this {
+    return as_method(this, ops.digamma_, args) as this;
+  }
+  /** Method form of {@link ops.i0_}. */
+  i0_(...args: []): this {
+    return as_method(this, ops.i0_, args) as this;
+  }
+  /** Method form of {@link ops.frac_}. */
+  frac_(...args: []): this {
+    return as_method(this, ops.frac_, args) as this;
+  }
+  /** Method form of {@link ops.sgn_}. */
+  sgn_(...args: []): this {
+    return as_method(this, ops.sgn_, args) as this;
+  }
+  /** Method form of {@link ops.fix_}. */
+  fix_(...args: []): this {
+    return as_method(this, ops.fix_, args) as this;
+  }
+  /** Method form of {@link ops.negative_}. */
+  negative_(...args: []): this {
+    return as_method(this, ops.negative_, args) as this;
+  }
+  /** Method form of {@link ops.absolute_}. */
+  absolute_(...args: []): this {
+    return as_method(this, ops.absolute_, args) as this;
+  }
+  /** Method form of {@link ops.erf_}. */
+  erf_(...args: []): this {
+    return as_method(this, ops.erf_, args) as this;
+  }
+  /** Method form of {@link ops.trunc_}. */
+  trunc_(...args: []): this {
+    return as_method(this, ops.trunc_, args) as this;
+  }
+  /** Method form of {@link ops.floor_}. */
+  floor_(...args: []): this {
+    return as_method(this, ops.floor_, args) as this;
+  }
+  /** Method form of {@link ops.ceil_}. */
+  ceil_(...args: []): this {
+    return as_method(this, ops.ceil_, args) as this;
+  }
+  /** Method form of {@link ops.square_}. */
+  square_(...args: []): this {
+    return as_method(this, ops.square_, args) as this;
+  }
+  /** Method form of {@link ops.rsqrt_}. */
+  rsqrt_(...args: []): this {
+    return as_method(this, ops.rsqrt_, args) as this;
+  }
+  /** Method form of {@link ops.log1p_}. */
+  log1p_(...args: []): this {
+    return as_method(this, ops.log1p_, args) as this;
+  }
+  /** Method form of {@link ops.bitwise_not_}. */
+  bitwise_not_(...args: []): this {
+    return as_method(this, ops.bitwise_not_, args) as this;
+  }
+  /** Method form of {@link ops.logical_not_}. */
+  logical_not_(...args: []): this {
+    return as_method(this, ops.logical_not_, args) as this;
+  }
+  /** Method form of {@link ops.atan2}. */
+  atan2(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.atan2, args);
+  }
+  /** Method form of {@link ops.arctan2}. */
+  arctan2(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.arctan2, args);
+  }
+  /** Method form of {@link ops.hypot}. */
+  hypot(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.hypot, args);
+  }
+  /** Method form of {@link ops.fmax}. */
+  fmax(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.fmax, args);
+  }
+  /** Method form of {@link ops.fmin}. */
+  fmin(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.fmin, args);
+  }
+  /** Method form of {@link ops.fmod}. */
+  fmod(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.fmod, args);
+  }
+  /** Method form of {@link ops.remainder}. */
+  remainder(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.remainder, args);
+  }
+  /** Method form of {@link ops.floor_divide}. */
+  floor_divide(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.floor_divide, args);
+  }
+  /** Method form of {@link ops.copysign}. */
+  copysign(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.copysign, args);
+  }
+  /** Method form of {@link ops.heaviside}. */
+  heaviside(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.heaviside, args);
+  }
+  /** Method form of {@link ops.nextafter}. */
+  nextafter(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.nextafter, args);
+  }
+  /** Method form of {@link ops.logaddexp}. */
+  logaddexp(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.logaddexp, args);
+  }
+  /** Method form of {@link ops.logaddexp2}. */
+  logaddexp2(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.logaddexp2, args);
+  }
+  /** Method form of {@link ops.gcd}. */
+  gcd(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.gcd, args);
+  }
+  /** Method form of {@link ops.lcm}. */
+  lcm(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.lcm, args);
+  }
+  /** Method form of {@link ops.bitwise_and}. */
+  bitwise_and(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.bitwise_and, args);
+  }
+  /** Method form of {@link ops.bitwise_or}. */
+  bitwise_or(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.bitwise_or, args);
+  }
+  /** Method form of {@link ops.bitwise_xor}. */
+  bitwise_xor(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.bitwise_xor, args);
+  }
+  /** Method form of {@link ops.bitwise_left_shift}. */
+  bitwise_left_shift(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.bitwise_left_shift, args);
+  }
+  /** Method form of {@link ops.bitwise_right_shift}. */
+  bitwise_right_shift(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.bitwise_right_shift, args);
+  }
+  /** Method form of {@link ops.logical_xor}. */
+  logical_xor(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.logical_xor, args);
+  }
+  /** Method form of {@link ops.greater}. */
+  greater(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.greater, args);
+  }
+  /** Method form of {@link ops.greater_equal}. */
+  greater_equal(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.greater_equal, args);
+  }
+  /** Method form of {@link ops.less}. */
+  less(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.less, args);
+  }
+  /** Method form of {@link ops.less_equal}. */
+  less_equal(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.less_equal, args);
+  }
+  /** Method form of {@link ops.not_equal}. */
+  not_equal(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.not_equal, args);
+  }
+  /** Method form of {@link ops.atan2_}. */
+  atan2_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.atan2_, args) as this;
+  }
+  /** Method form of {@link ops.arctan2_}. */
+  arctan2_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.arctan2_, args) as this;
+  }
+  /** Method form of {@link ops.hypot_}. */
+  hypot_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.hypot_, args) as this;
+  }
+  /** Method form of {@link ops.fmod_}. */
+  fmod_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.fmod_, args) as this;
+  }
+  /** Method form of {@link ops.remainder_}. */
+  remainder_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.remainder_, args) as this;
+  }
+  /** Method form of {@link ops.floor_divide_}. */
+  floor_divide_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.floor_divide_, args) as this;
+  }
+  /** Method form of {@link ops.copysign_}. */
+  copysign_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.copysign_, args) as this;
+  }
+  /** Method form of {@link ops.heaviside_}. */
+  heaviside_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.heaviside_, args) as this;
+  }
+  /** Method form of {@link ops.nextafter_}. */
+  nextafter_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.nextafter_, args) as this;
+  }
+  /** Method form of {@link ops.gcd_}. */
+  gcd_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.gcd_, args) as this;
+  }
+  /** Method form of {@link ops.lcm_}. */
+  lcm_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.lcm_, args) as this;
+  }
+  /** Method form of {@link ops.bitwise_and_}. */
+  bitwise_and_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.bitwise_and_, args) as this;
+  }
+  /** Method form of {@link ops.bitwise_or_}. */
+  bitwise_or_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.bitwise_or_, args) as this;
+  }
+  /** Method form of {@link ops.bitwise_xor_}. */
+  bitwise_xor_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.bitwise_xor_, args) as this;
+  }
+  /** Method form of {@link ops.bitwise_left_shift_}. */
+  bitwise_left_shift_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.bitwise_left_shift_, args) as this;
+  }
+  /** Method form of {@link ops.bitwise_right_shift_}. */
+  bitwise_right_shift_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.bitwise_right_shift_, args) as this;
+  }
+  /** Method form of {@link ops.logical_xor_}. */
+  logical_xor_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.logical_xor_, args) as this;
+  }
+  /** Method form of {@link ops.logical_or_}. */
+  logical_or_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.logical_or_, args) as this;
+  }
+  /** Method form of {@link ops.eq_}. */
+  eq_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.eq_, args) as this;
+  }
+  /** Method form of {@link ops.ne_}. */
+  ne_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.ne_, args) as this;
+  }
+  /** Method form of {@link ops.lt_}. */
+  lt_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.lt_, args) as this;
+  }
+  /** Method form of {@link ops.le_}. */
+  le_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.le_, args) as this;
+  }
+  /** Method form of {@link ops.gt_}. */
+  gt_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.gt_, args) as this;
+  }
+  /** Method form of {@link ops.ge_}. */
+  ge_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.ge_, args) as this;
+  }
+  /** Method form of {@link ops.greater_}. */
+  greater_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.greater_, args) as this;
+  }
+  /** Method form of {@link ops.greater_equal_}. */
+  greater_equal_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.greater_equal_, args) as this;
+  }
+  /** Method form of {@link ops.less_}. */
+  less_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.less_, args) as this;
+  }
+  /** Method form of {@link ops.less_equal_}. */
+  less_equal_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.less_equal_, args) as this;
+  }
+  /** Method form of {@link ops.not_equal_}. */
+  not_equal_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.not_equal_, args) as this;
+  }
+  /** Method form of {@link ops.xlogy_}. */
+  xlogy_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.xlogy_, args) as this;
+  }
+  /** Method form of {@link ops.logical_and_inplace}. */
+  logical_and_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.logical_and_inplace, args) as this;
+  }
+  /** Method form of {@link ops.multiply}. */
+  multiply(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.multiply, args);
+  }
+  /** Method form of {@link ops.subtract}. */
+  subtract(...args: AlphaMethodArgs): Tensor {
+    return as_method(this, ops.subtract, args);
+  }
+  /** Method form of {@link ops.divide}. */
+  divide(...args: DivMethodArgs): Tensor {
+    return as_method(this, ops.divide, args);
+  }
+  /** Method form of {@link ops.true_divide}. */
+  true_divide(...args: OperandMethodArgs): Tensor {
+    return as_method(this, ops.true_divide, args);
+  }
+  /** Method form of {@link ops.multiply_}. */
+  multiply_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.multiply_, args) as this;
+  }
+  /** Method form of {@link ops.subtract_}. */
+  subtract_(...args: AlphaMethodArgs): this {
+    return as_method(this, ops.subtract_, args) as this;
+  }
+  /** Method form of {@link ops.divide_}. */
+  divide_(...args: DivMethodArgs): this {
+    return as_method(this, ops.divide_, args) as this;
+  }
+  /** Method form of {@link ops.true_divide_}. */
+  true_divide_(...args: OperandMethodArgs): this {
+    return as_method(this, ops.true_divide_, args) as this;
+  }
+  /** Method form of {@link ops.logit}. */
+  logit(...args: PyArgs<[eps: number | null], { eps?: number | null }>): Tensor {
+    return as_method(this, ops.logit, args);
+  }
+  /** Method form of {@link ops.logit_}. */
+  logit_(...args: PyArgs<[eps: number | null], { eps?: number | null }>): this {
+    return as_method(this, ops.logit_, args) as this;
+  }
+  /** Method form of {@link ops.polygamma_method}. */
+  polygamma(...args: PyArgs<[n: number], { n?: number }>): Tensor {
+    return as_method(this, ops.polygamma_method, args);
+  }
+  /** Method form of {@link ops.polygamma_}. */
+  polygamma_(...args: PyArgs<[n: number], { n?: number }>): this {
+    return as_method(this, ops.polygamma_, args) as this;
+  }
+  /** Method form of {@link ops.mvlgamma}. */
+  mvlgamma(...args: PyArgs<[p: number], { p?: number }>): Tensor {
+    return as_method(this, ops.mvlgamma, args);
+  }
+  /** Method form of {@link ops.mvlgamma_}. */
+  mvlgamma_(...args: PyArgs<[p: number], { p?: number }>): this {
+    return as_method(this, ops.mvlgamma_, args) as this;
+  }
+  /** Method form of {@link ops.nan_to_num}. */
+  nan_to_num(...args: PyArgs<[nan: number | null, posinf: number | null, neginf: number | null], NanToNumOptions>): Tensor {
+    return as_method(this, ops.nan_to_num, args);
+  }
+  /** Method form of {@link ops.nan_to_num_}. */
+  nan_to_num_(...args: PyArgs<[nan: number | null, posinf: number | null, neginf: number | null], NanToNumOptions>): this {
+    return as_method(this, ops.nan_to_num_, args) as this;
+  }
+  /** Method form of {@link ops.round_}. */
+  round_(...args: PyArgs<[], { decimals?: number }>): this {
+    return as_method(this, ops.round_, args) as this;
+  }
+  /** Method form of {@link ops.clamp_min_}. */
+  clamp_min_(...args: PyArgs<[min: Scalar], { min?: Scalar }>): this {
+    return as_method(this, ops.clamp_min_, args) as this;
+  }
+  /** Method form of {@link ops.clamp_max_}. */
+  clamp_max_(...args: PyArgs<[max: Scalar], { max?: Scalar }>): this {
+    return as_method(this, ops.clamp_max_, args) as this;
+  }
+  /** Method form of {@link ops.clip_}. */
+  clip_(...args: ClampMethodArgs): this {
+    return as_method(this, ops.clip_, args) as this;
+  }
+  /** Method form of {@link ops.float_power}. */
+  float_power(...args: PyArgs<[exponent: Tensor | Scalar], { exponent?: Tensor | Scalar }>): Tensor {
+    return as_method(this, ops.float_power, args);
+  }
+  /** Method form of {@link ops.float_power_}. */
+  float_power_(...args: PyArgs<[exponent: Tensor | Scalar], { exponent?: Tensor | Scalar }>): this {
+    return as_method(this, ops.float_power_, args) as this;
+  }
+  /** Method form of {@link ops.ldexp}. */
+  ldexp(...args: PyArgs<[other: Tensor], { other?: Tensor }>): Tensor {
+    return as_method(this, ops.ldexp, args);
+  }
+  /** Method form of {@link ops.ldexp_}. */
+  ldexp_(...args: PyArgs<[other: Tensor], { other?: Tensor }>): this {
+    return as_method(this, ops.ldexp_, args) as this;
+  }
+  /** Method form of {@link ops.frexp}. */
+  frexp(...args: []): FrexpResult {
+    return as_method(this, ops.frexp, args);
+  }
+  /** Method form of {@link ops.is_same_size}. */
+  is_same_size(...args: PyArgs<[other: Tensor], { other?: Tensor }>): boolean {
+    return as_method(this, ops.is_same_size, args);
+  }
+  /** Method form of {@link ops.is_complex}. */
+  is_complex(...args: []): boolean {
+    return as_method(this, ops.is_complex, args);
+  }
+  /** Method form of {@link ops.is_signed}. */
+  is_signed(...args: []): boolean {
+    return as_method(this, ops.is_signed, args);
   }
 
   // ---- reductions -----------------------------------------------------------------------------------

@@ -916,6 +916,77 @@ export const OP_CASES: Record<string, OpCase> = {
       ...torch.meshgrid(a!, b!, { indexing: 'ij' }), ...torch.meshgrid([a!, b!, a!], { indexing: 'xy' }), torch.cartesian_prod(a!, b!),
       torch.combinations(a!), torch.combinations(a!, { r: 2, with_replacement: true }), torch.combinations(a!, 3),
     ],
+  // the elementwise math family (trig.ts, exp_log.ts, special.ts, binary_math.ts, sign_ops.ts, aliases_inplace.ts)
+  trig: {
+    ops: ['tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'atanh', 'arcsin', 'arccos', 'arctan', 'arcsinh', 'arctanh', 'tan_', 'asin_', 'acos_', 'atan_', 'sinh_', 'cosh_', 'asinh_', 'atanh_', 'arcsin_', 'arccos_', 'arctan_', 'arcsinh_', 'arctanh_'],
+    inputs: () => [leaf([2, 3], [-0.9, 0.9])],
+    fn: (a) => [
+      a!.tan(), torch.asin(a!), a!.acos(), a!.atan(), a!.sinh(), a!.cosh(), a!.asinh(), a!.atanh(), a!.arcsin().mul(a!.arccos()), torch.arctan(a!).mul(a!.arcsinh()), a!.arctanh(),
+      copy(a!).tan_(), copy(a!).asin_(), copy(a!).acos_(), copy(a!).atan_(), copy(a!).sinh_(), copy(a!).cosh_(), copy(a!).asinh_(), copy(a!).atanh_(), copy(a!).arcsin_(), copy(a!).arccos_(), copy(a!).arctan_(), copy(a!).arcsinh_(), copy(a!).arctanh_(),
+    ],
+  },
+  acosh: { ops: ['acosh', 'arccosh', 'acosh_', 'arccosh_'], inputs: () => [leaf([2, 3], [1.2, 3])], fn: (a) => [a!.acosh(), torch.arccosh(a!), copy(a!).acosh_(), copy(a!).arccosh_()] },
+  deg_rad_sinc: {
+    ops: ['deg2rad', 'rad2deg', 'sinc', 'deg2rad_', 'rad2deg_', 'sinc_'],
+    inputs: () => [away_from(leaf([2, 3], [-2, 2]), 0, 0.05)],
+    fn: (a) => [a!.deg2rad(), torch.rad2deg(a!), a!.sinc(), copy(a!).deg2rad_(), copy(a!).rad2deg_(), copy(a!).sinc_()],
+  },
+  exp_log_more: {
+    ops: ['log10', 'log2', 'expm1', 'exp2', 'log10_', 'log2_', 'expm1_', 'exp2_'],
+    inputs: () => [P([2, 3])],
+    fn: (a) => [a!.log10(), torch.log2(a!), a!.expm1(), a!.exp2(), copy(a!).log10_(), copy(a!).log2_(), copy(a!).expm1_(), copy(a!).exp2_()],
+  },
+  special_functions: {
+    ops: ['erfc', 'erfinv', 'lgamma', 'digamma', 'polygamma', 'i0', 'erf_', 'erfc_', 'erfinv_', 'lgamma_', 'digamma_', 'polygamma_', 'i0_'],
+    inputs: () => [P([2, 3]), leaf([2, 3], [-0.8, 0.8])],
+    fn: (p, u) => [
+      u!.erfc(), u!.erfinv(), p!.lgamma(), torch.digamma(p!), torch.polygamma(1, p!), p!.polygamma(2), u!.i0(),
+      copy(u!).erf_(), copy(u!).erfc_(), copy(u!).erfinv_(), copy(p!).lgamma_(), copy(p!).digamma_(), copy(p!).polygamma_(1), copy(u!).i0_(),
+    ],
+  },
+  mvlgamma_logit: {
+    ops: ['mvlgamma', 'mvlgamma_', 'logit', 'logit_'],
+    inputs: () => [leaf([2, 3], [2, 4]), leaf([2, 3], [0.2, 0.8])],
+    fn: (a, q) => [a!.mvlgamma(3), torch.mvlgamma(a!, { p: 1 }), copy(a!).mvlgamma_(2), q!.logit(), torch.logit(q!, 0.1), copy(q!).logit_()],
+  },
+  binary_math: {
+    ops: ['atan2', 'arctan2', 'hypot', 'fmax', 'fmin', 'logaddexp', 'logaddexp2', 'copysign', 'atan2_', 'arctan2_', 'hypot_', 'copysign_'],
+    inputs: () => [away_from(leaf([2, 3]), 0, 0.05), away_from(leaf([3]), 0, 0.05)],
+    fn: (a, b) => [
+      a!.atan2(b!), torch.arctan2(b!, a!), a!.hypot(b!), a!.fmax(b!), torch.fmin(a!, b!), a!.logaddexp(b!), a!.logaddexp2(b!), a!.copysign(b!), a!.copysign(-2),
+      copy(a!).atan2_(b!), copy(a!).arctan2_(b!), copy(a!).hypot_(b!), copy(a!).copysign_(b!),
+    ],
+  },
+  fmod_remainder: {
+    ops: ['fmod', 'remainder', 'fmod_', 'remainder_'],
+    inputs: () => [leaf([2, 3], [0.1, 0.9]), leaf([3], [1.5, 2])],
+    fn: (a, b) => [a!.fmod(b!), torch.remainder(a!.neg(), b!), a!.fmod(0.3).mul(a!), torch.remainder(3.5, b!), copy(a!).fmod_(b!), copy(a!).neg().remainder_(b!)],
+  },
+  float_power_ldexp_frexp: {
+    ops: ['float_power', 'float_power_', 'ldexp', 'ldexp_', 'frexp'],
+    inputs: () => [P([2, 3]), leaf([3], [0.5, 1.5]), leaf([2, 3], [0.55, 0.95])],
+    fn: (p, e, m) => [p!.float_power(2.5), torch.float_power(p!, e!), torch.float_power(2, e!), copy(p!).float_power_(e!), p!.ldexp(long([1, -2, 3])), copy(p!).ldexp_(long([2])), m!.frexp()[0]],
+  },
+  sign_frac_aliases: {
+    ops: ['frac', 'sgn', 'positive', 'negative', 'absolute', 'frac_', 'sgn_', 'negative_', 'absolute_', 'nan_to_num', 'nan_to_num_'],
+    inputs: () => [away_from(leaf([2, 3], [-3, 3]), [-3, -2, -1, 0, 1, 2, 3], 0.05)],
+    fn: (a) => [
+      a!.frac(), a!.sgn().mul(a!), torch.positive(a!), a!.negative(), a!.absolute(), copy(a!).frac_(), copy(a!).sgn_(), copy(a!).negative_(), copy(a!).absolute_(),
+      a!.nan_to_num(), copy(a!).nan_to_num_({ nan: 1 }),
+    ],
+  },
+  inplace_rounding_and_more: {
+    ops: ['floor_', 'ceil_', 'trunc_', 'fix', 'fix_', 'round_', 'square_', 'rsqrt_', 'log1p_', 'xlogy_', 'clamp_min_', 'clamp_max_', 'clip_', 'selu_', 'celu_', 'threshold_'],
+    inputs: () => [away_from(leaf([2, 3], [0.55, 1.95]), [1, 1.5, 0.8, 1.2], 0.05)],
+    fn: (p) => [
+      copy(p!).floor_(), copy(p!).ceil_(), copy(p!).trunc_(), p!.fix(), copy(p!).fix_(), copy(p!).round_(), copy(p!).square_(), copy(p!).rsqrt_(), copy(p!).log1p_(),
+      copy(p!).xlogy_(p!), copy(p!).clamp_min_(1), copy(p!).clamp_max_(1.5), copy(p!).clip_(0.8, 1.2), torch.selu_(copy(p!).sub(1)), torch.celu_(copy(p!).sub(1), 2), torch.threshold_(copy(p!), 1.2, -1),
+    ],
+  },
+  arithmetic_aliases: {
+    ops: ['multiply', 'subtract', 'divide', 'true_divide', 'multiply_', 'subtract_', 'divide_', 'true_divide_'],
+    inputs: () => [leaf([2, 3]), P([3])],
+    fn: (a, b) => [a!.multiply(b!), torch.subtract(a!, b!, { alpha: 2 }), a!.divide(b!), torch.true_divide(a!, b!), copy(a!).multiply_(b!), copy(a!).subtract_(b!), copy(a!).divide_(b!), copy(a!).true_divide_(2)],
   },
 };
 
@@ -939,6 +1010,11 @@ reason('saving and loading (safetensors files), not ops', 'save load save_file l
 reason('the argument reader of to()', 'parse_to');
 reason('the engine entry points every row runs through', 'autograd_backward autograd_grad backward');
 reason('raw kernel maps that never record (the building blocks of recorded ops)', 'map_unary map_binary as_view compute_stride scan_dim');
+reason('integer and bool results (bitwise, gcd/lcm, logical and comparison forms, predicates), which carry no gradient',
+  'bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift bitwise_and_ bitwise_or_ bitwise_xor_ bitwise_not_ bitwise_left_shift_ bitwise_right_shift_ gcd lcm gcd_ lcm_ logical_xor logical_xor_ logical_or_ logical_not_ logical_and_inplace eq_ ne_ lt_ le_ gt_ ge_ greater greater_equal less less_equal not_equal greater_ greater_equal_ less_ less_equal_ not_equal_ signbit isfinite isinf isposinf isneginf isreal');
+reason('tensor facts, not ops', 'is_complex is_signed is_same_size');
+reason("PyTorch defines no gradient: backward raises its error (math_ops.test.ts checks it)", 'heaviside heaviside_ nextafter nextafter_ floor_divide floor_divide_');
+reason('the argument order of the Tensor method x.polygamma(n) (polygamma has a row)', 'polygamma_method');
 reason('view geometry helpers, not ops', 'geometry as_strided_rule');
 reason('shared plumbing of in-place and index ops (the ops built on them have rows)', 'apply_inplace gather_plan check_scatter');
 reason('a dtype property, not an op', 'is_signed');

@@ -183,6 +183,7 @@ const L = (v: number[] | number[][] | number[][][]): Tensor => torch.tensor(v, {
 const OPS: Record<string, { inputs: () => Tensor[]; fn: (...x: Tensor[]) => unknown }> = {
   arithmetic: { inputs: () => [torch.randn([2, 3]), torch.rand([3]).add(0.5)], fn: (a, b) => [a.add(b, { alpha: 2 }), a.sub(1.5), torch.rsub(a, 2), a.mul(b), a.div(b), b.pow(2), a.neg(), torch.maximum(a, b), torch.minimum(a, b)] },
   math: { inputs: () => [torch.rand([4]).add(0.1)], fn: (a) => [a.exp(), a.log(), a.sqrt(), a.rsqrt(), a.reciprocal(), a.sin(), a.cos(), a.abs(), a.sign(), a.erf(), a.square(), torch.log1p(a), a.clamp(0.3, 0.8)] },
+  trig: { inputs: () => [torch.rand([4]).mul(0.8).add(0.1)], fn: (a) => [a.tan(), a.asin(), torch.arccos(a), a.atan(), a.sinh(), a.cosh(), a.asinh(), a.add(1).acosh(), a.atanh(), a.sub(0.5).sgn()] },
   compare_where: { inputs: () => [torch.randn([3, 4]), torch.randn([4])], fn: (a, b) => [torch.where(a.gt(b), a, b), a.masked_fill(a.lt(0), -1), a.ge(0).logical_not(), torch.where(a.eq(b), 1, a.ne(0).to('float32'))] },
   activations: {
     inputs: () => [torch.randn([2, 6])],

@@ -110,6 +110,16 @@ export const TENSOR_OPS: Record<string, Converter> = {
   'aten::sin': unary('Sin'),
   'aten::cos': unary('Cos'),
   'aten::erf': unary('Erf'),
+  'aten::tan': unary('Tan'),
+  'aten::asin': unary('Asin'),
+  'aten::acos': unary('Acos'),
+  'aten::atan': unary('Atan'),
+  'aten::sinh': unary('Sinh'),
+  'aten::cosh': unary('Cosh'),
+  'aten::asinh': unary('Asinh'),
+  'aten::acosh': unary('Acosh'),
+  'aten::atanh': unary('Atanh'),
+  'aten::sgn': unary('Sign'),
   'aten::square': (b, c) => {
     const x = b.operand(c.x, c.y.type!.dtype);
     b.emit(c.y, 'Mul', [x, x]);

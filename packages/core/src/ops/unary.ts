@@ -134,6 +134,7 @@ export const erf = (...args: UnaryArgs): Tensor => float_unary(unary_arg('erf', 
 export function abs(...args: UnaryArgs): Tensor {
   const x = unary_arg('abs', args);
   if (tracing) return trace_op('aten::abs', abs, [x]);
+  if (x._dtype === 'bool') throw new Error(`"abs_cpu" not implemented for 'Bool'`);
   const out = map_unary(x, 'abs', x._dtype);
   record('AbsBackward0', [x], [out], (ctx, [g]) => [mul(g!, sign(ctx.saved_tensors[0]!))], [x]);
   return out;

@@ -57,7 +57,7 @@ const UNARY_ROWS: Record<LoopedUnaryOp | FunctionLoopedOp, UnaryRow> = {
   le_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! <= a); },
   eq_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! === a); },
   ne_s: (x, j, s, out, o, n, a) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! !== a); },
-  logical_not: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +!x[j]!; },
+  logical_not: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = +(x[j]! === 0); },
   // the gates of recurrent cells, softmax and attention: a loop of their own saves a closure call per element
   exp: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = Math.exp(x[j]!); },
   sigmoid: (x, j, s, out, o, n) => { for (let i = o, e = o + n; i < e; i++, j += s) out[i] = sigmoid(x[j]!); },
@@ -136,7 +136,8 @@ export function unary_fn(op: Exclude<UnaryOp, LoopedUnaryOp>, a: number): (x: nu
     case 'log': return Math.log;
     case 'sqrt': return Math.sqrt;
     case 'rsqrt': return (x) => 1 / Math.sqrt(x);
-    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN);
+    // NaN has sign 0, as PyTorch's (0 < x) - (x < 0)
+    case 'sign': return (x) => +(x > 0) - +(x < 0);
     case 'sigmoid': return sigmoid;
     case 'tanh': return Math.tanh;
     case 'reciprocal': return (x) => 1 / x;
@@ -165,8 +166,9 @@ export function binary_fn(op: Exclude<BinaryOp, LoopedBinaryOp>): (x: number, y:
     case 'pow': return Math.pow;
     case 'maximum': return (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y));
     case 'minimum': return (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.min(x, y));
-    case 'logical_and': return (x, y) => (x && y ? 1 : 0);
-    case 'logical_or': return (x, y) => (x || y ? 1 : 0);
+    // NaN is non-zero, so true (JS's own truthiness would make it false)
+    case 'logical_and': return (x, y) => +(x !== 0 && y !== 0);
+    case 'logical_or': return (x, y) => +(x !== 0 || y !== 0);
     case 'atan2': return Math.atan2;
   }
 }
