@@ -17,6 +17,7 @@ export * from './ops/index.js';
 export * as autograd from './autograd/namespace.js';
 export * as jit from './jit/namespace.js';
 export * as linalg from './linalg/namespace.js';
+export * as special from './special/namespace.js';
 export * as utils from './utils/namespace.js';
 export * as onnx from './onnx/namespace.js';
 export { save, load, type Saveable } from './serialization/save_load.js';

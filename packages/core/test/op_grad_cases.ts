@@ -965,7 +965,7 @@ export const OP_CASES: Record<string, OpCase> = {
   float_power_ldexp_frexp: {
     ops: ['float_power', 'float_power_', 'ldexp', 'ldexp_', 'frexp'],
     inputs: () => [P([2, 3]), leaf([3], [0.5, 1.5]), leaf([2, 3], [0.55, 0.95])],
-    fn: (p, e, m) => [p!.float_power(2.5), torch.float_power(p!, e!), torch.float_power(2, e!), copy(p!).float_power_(e!), p!.ldexp(long([1, -2, 3])), copy(p!).ldexp_(long([2])), m!.frexp()[0]],
+    fn: (p, e, m) => [p!.float_power(2.5), torch.float_power(p!, e!), torch.float_power(2, e!), copy(p!).double().float_power_(e!), p!.ldexp(long([1, -2, 3])), copy(p!).ldexp_(long([2])), m!.frexp()[0]],
   },
   sign_frac_aliases: {
     ops: ['frac', 'sgn', 'positive', 'negative', 'absolute', 'frac_', 'sgn_', 'negative_', 'absolute_', 'nan_to_num', 'nan_to_num_'],
@@ -982,6 +982,11 @@ export const OP_CASES: Record<string, OpCase> = {
       copy(p!).floor_(), copy(p!).ceil_(), copy(p!).trunc_(), p!.fix(), copy(p!).fix_(), copy(p!).round_(), copy(p!).square_(), copy(p!).rsqrt_(), copy(p!).log1p_(),
       copy(p!).xlogy_(p!), copy(p!).clamp_min_(1), copy(p!).clamp_max_(1.5), copy(p!).clip_(0.8, 1.2), torch.selu_(copy(p!).sub(1)), torch.celu_(copy(p!).sub(1), 2), torch.threshold_(copy(p!), 1.2, -1),
     ],
+  },
+  special_namespace: {
+    ops: [], // torch.special only (the namespace's functions are not torch.* exports)
+    inputs: () => [away_from(leaf([2, 3], [-3, 3]), 0, 0.05), P([2, 3])],
+    fn: (a, p) => [torch.special.i1(a!), torch.special.i0e(a!), torch.special.i1e(a!), torch.special.erfcx(a!), torch.special.entr(p!), torch.special.gammaln(p!), torch.special.psi(p!)],
   },
   arithmetic_aliases: {
     ops: ['multiply', 'subtract', 'divide', 'true_divide', 'multiply_', 'subtract_', 'divide_', 'true_divide_'],

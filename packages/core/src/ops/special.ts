@@ -5,7 +5,7 @@ import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, gt, lt, logical_or, mul, neg, rsub, sub, where } from './arithmetic.js';
 import { signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
-import { abs, erf, exp, reciprocal } from './unary.js';
+import { erf, exp, reciprocal } from './unary.js';
 import { apply_inplace } from './inplace.js';
 import { inplace_op, unary_op, unary_value, type UnaryDef } from './math_defs.js';
 import * as m from './special_math.js';
@@ -54,21 +54,7 @@ export const digamma = unary_op({ name: 'digamma', f: m.digamma, result: 'float'
  */
 export const i0 = unary_op({ name: 'i0', f: m.i0, result: 'float', node: 'I0Backward0', dydx: (x) => i1(x) });
 
-const TINY = 1e-30;
-/**
- * The modified Bessel function of the first kind of order 1 (I1Backward0: `i0(x) − i1(x)/x`, ½ at 0);
- * `torch.special.i1`.
- *
- * @example
- * torch.special.i1(torch.tensor([0, 1])); // [0, 0.5652]
- */
-const i1 = unary_op({
-  name: 'special_i1', f: m.i1, result: 'float', node: 'I1Backward0', dydx: (x) => {
-    const tiny = no_grad(() => lt(abs(x), TINY));
-    const safe = where(tiny, 1, x);
-    return where(tiny, 0.5, sub(i0(safe), div(i1(safe), safe)));
-  },
-});
+import { special_i1 as i1 } from './special_only.js';
 
 const POLYGAMMA = signature<{ n: number; input: Tensor }>('polygamma(int n, Tensor input)');
 const POLYGAMMA_METHOD = signature<{ input: Tensor; n: number }>('polygamma(Tensor input, int n)');

@@ -117,10 +117,7 @@ export function erfc(x: number): number {
   if (x < 0.5) return 1 - erf(x);
   if (x > 27.3) return 0;
   if (x < 2) return 1 - erf(x);
-  const terms = x < 4 ? 120 : 60;
-  let f = x;
-  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+  return Math.exp(-x * x) * erfcx(x);
 }
 
 /**
@@ -153,22 +150,34 @@ export function erfinv(x: number): number {
 
 /** The modified Bessel function of the first kind, order 0: `Σₖ (x/2)²ᵏ / (k!)²` (every term positive). */
 export function i0(x: number): number {
-  return bessel_i(x, 0);
+  return bessel_i(x, 0, false);
 }
 
 /** The modified Bessel function of the first kind, order 1: `Σₖ (x/2)²ᵏ⁺¹ / (k!(k+1)!)`. */
 export function i1(x: number): number {
-  return bessel_i(x, 1);
+  return bessel_i(x, 1, false);
 }
 
-function bessel_i(x: number, order: 0 | 1): number {
+/** `e^(−|x|)·I0(x)`, finite for every finite x. */
+export function i0e(x: number): number {
+  return bessel_i(x, 0, true);
+}
+
+/** `e^(−|x|)·I1(x)`. */
+export function i1e(x: number): number {
+  return bessel_i(x, 1, true);
+}
+
+/** I0 or I1, or with `exp_scaled` the same times `e^(−|x|)`. */
+function bessel_i(x: number, order: 0 | 1, exp_scaled: boolean): number {
   if (x !== x) return x;
   if (x === 0) return order === 0 ? 1 : 0;
   const ax = Math.abs(x);
-  // PyTorch's i0 and i1 are NaN at ±∞
-  if (ax === Infinity) return Number.NaN;
+  if (ax === Infinity) return exp_scaled ? (order === 0 || x > 0 ? 0 : -0) : Number.NaN;
   // past 713 the value overflows a double
-  if (ax > 713.99) return order === 0 || x > 0 ? Infinity : -Infinity;
+  if (ax > 713.99 && !exp_scaled) return order === 0 || x > 0 ? Infinity : -Infinity;
+  // far out the series needs ~|x| terms: the asymptotic expansion e^|x|/√(2π|x|)·(1 − (4ν²−1)/(8|x|) + …) instead
+  if (ax > 500) return bessel_i_asymptotic(x, order, exp_scaled);
   const q = (x * x) / 4;
   let term = order === 0 ? 1 : x / 2;
   // the largest terms can pass the double range before the exponential scaling of the sum would: scale by e^-|x|
@@ -181,7 +190,34 @@ function bessel_i(x: number, order: 0 | 1): number {
     if (Math.abs(term) < 1e-17 * Math.abs(sum) && k > q) break;
     if (term === 0) break;
   }
+  if (exp_scaled) return scaled ? sum : sum * Math.exp(-ax);
   return scaled ? sum * Math.exp(ax) : sum;
+}
+
+function bessel_i_asymptotic(x: number, order: 0 | 1, exp_scaled: boolean): number {
+  const ax = Math.abs(x);
+  const mu = 4 * order * order;
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < 30; k++) {
+    term *= -(mu - (2 * k - 1) ** 2) / (k * 8 * ax);
+    sum += term;
+    if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
+  }
+  const v = sum / Math.sqrt(2 * Math.PI * ax);
+  const signed = order === 1 && x < 0 ? -v : v;
+  return exp_scaled ? signed : signed * Math.exp(ax);
+}
+
+/** `e^(x²)·erfc(x)`, the scaled complementary error function, without overflow for large x. */
+export function erfcx(x: number): number {
+  if (x !== x) return x;
+  if (x < 2) return x < -26.7 ? Infinity : Math.exp(x * x) * erfc(x);
+  if (x === Infinity) return 0;
+  const terms = x < 4 ? 120 : 60;
+  let f = x;
+  for (let k = terms; k >= 1; k--) f = x + k / 2 / f;
+  return 1 / Math.sqrt(Math.PI) / f;
 }
 
 const F64 = new Float64Array(1);

@@ -15,11 +15,12 @@ const round_half_even = (x: number): number => {
 
 const UNARY: Record<UnaryOp, (x: number, a: number, b: number) => number> = {
   neg: (x) => -x, exp: Math.exp, log: Math.log, sqrt: Math.sqrt, rsqrt: (x) => 1 / Math.sqrt(x), abs: Math.abs,
-  sign: (x) => (Number.isNaN(x) ? x : x > 0 ? 1 : x < 0 ? -1 : 0),
+  // PyTorch's sign is (0 < x) − (x < 0): 0 for NaN
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   relu: (x) => (Number.isNaN(x) ? x : x > 0 ? x : 0),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)), tanh: Math.tanh, reciprocal: (x) => 1 / x, sin: Math.sin, cos: Math.cos,
   square: (x) => x * x, floor: Math.floor, ceil: Math.ceil, round: round_half_even, trunc: Math.trunc,
-  log1p: Math.log1p, expm1: Math.expm1, logical_not: (x) => (x === 0 || Number.isNaN(x) ? 1 : 0), identity: (x) => x,
+  log1p: Math.log1p, expm1: Math.expm1, logical_not: (x) => (x === 0 ? 1 : 0), identity: (x) => x,
   add_s: (x, a) => x + a, sub_s: (x, a) => x - a, rsub_s: (x, a) => a - x, mul_s: (x, a) => x * a, div_s: (x, a) => x / a,
   rdiv_s: (x, a) => a / x, pow_s: (x, a) => x ** a, rpow_s: (x, a) => a ** x,
   clamp: (x, a, b) => (Number.isNaN(x) ? x : x < a ? a : x > b ? b : x),
@@ -34,8 +35,9 @@ const BINARY: Record<BinaryOp, (x: number, y: number) => number> = {
   maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x > y || (x === y && !Object.is(x, -0)) ? x : y),
   minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x < y || (x === y && Object.is(x, -0)) ? x : y),
   gt: (x, y) => +(x > y), lt: (x, y) => +(x < y), ge: (x, y) => +(x >= y), le: (x, y) => +(x <= y), eq: (x, y) => +(x === y), ne: (x, y) => +(x !== y),
-  logical_and: (x, y) => +(x !== 0 && !Number.isNaN(x) && y !== 0 && !Number.isNaN(y)),
-  logical_or: (x, y) => +((x !== 0 && !Number.isNaN(x)) || (y !== 0 && !Number.isNaN(y))),
+  // NaN is non-zero, so true, as in PyTorch
+  logical_and: (x, y) => +(x !== 0 && y !== 0),
+  logical_or: (x, y) => +(x !== 0 || y !== 0),
   relu_mask: (g, x) => g * (x > 0 ? 1 : 0),
   atan2: Math.atan2,
 };

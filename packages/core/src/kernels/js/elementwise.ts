@@ -108,6 +108,8 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
  * 5e-4 there, so under 6e-11 relative on erf).
  */
 export function erf(x: number): number {
+  // ±0 keeps its sign (the series would turn −0 into +0)
+  if (x === 0) return x;
   const z = Math.abs(x);
   if (z < 2.5) {
     const x2 = x * x;
