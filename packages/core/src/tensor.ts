@@ -1539,7 +1539,7 @@ export class Tensor {
   xlogy_(...args: OperandMethodArgs): this {
     return as_method(this, ops.xlogy_, args) as this;
   }
-  /** Method form of {@link ops.logical_and_inplace}. */
+  /** In-place {@link ops.logical_and}: self becomes `self && other` in its own dtype (PyTorch's `x.logical_and_(y)`). */
   logical_and_(...args: OperandMethodArgs): this {
     return as_method(this, ops.logical_and_inplace, args) as this;
   }
@@ -1583,7 +1583,7 @@ export class Tensor {
   logit_(...args: PyArgs<[eps: number | null], { eps?: number | null }>): this {
     return as_method(this, ops.logit_, args) as this;
   }
-  /** Method form of {@link ops.polygamma_method}. */
+  /** Method form of {@link ops.polygamma}, the order as the argument: `x.polygamma(n)`. */
   polygamma(...args: PyArgs<[n: number], { n?: number }>): Tensor {
     return as_method(this, ops.polygamma_method, args);
   }

@@ -149,7 +149,12 @@ export function ldexp_<T extends Tensor>(...args: PyArgs<[input: T, other: Tenso
 }
 
 /** `torch.frexp`'s named pair: `[mantissa, exponent]` with `.mantissa` and `.exponent`. */
-export type FrexpResult = [mantissa: Tensor, exponent: Tensor] & { readonly mantissa: Tensor; readonly exponent: Tensor };
+export type FrexpResult = [mantissa: Tensor, exponent: Tensor] & {
+  /** The mantissas, `0.5 ≤ |m| < 1` (0, ±∞ and NaN kept), in the input's dtype. */
+  readonly mantissa: Tensor;
+  /** The exponents, int64. */
+  readonly exponent: Tensor;
+};
 /**
  * Splits each element into `mantissa · 2^exponent` with `0.5 ≤ |mantissa| < 1` (FrexpBackward0: the mantissa's
  * gradient is `g / 2^exponent`); floats only. The exponent is int64 here (PyTorch's int32 is not a tsgrad dtype).

@@ -88,7 +88,10 @@ const NAN_TO_NUM_ = signature<NanToNum>('nan_to_num_(Tensor input, float? nan=0.
 const FLOAT_MAX: Partial<Record<DType, number>> = { float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
 
 /** The arguments of `nan_to_num`: the input, then the replacements of NaN, +∞ and −∞. */
-export type NanToNumArgs<T extends Tensor = Tensor> = PyArgs<[input: T, nan: number | null, posinf: number | null, neginf: number | null], NanToNumOptions & { input?: T }>;
+export type NanToNumArgs<T extends Tensor = Tensor> = PyArgs<[input: T, nan: number | null, posinf: number | null, neginf: number | null], NanToNumOptions & {
+  /** The tensor whose NaN and infinities are replaced. */
+  input?: T;
+}>;
 /** The replacements of `nan_to_num` (null: the default). */
 export interface NanToNumOptions {
   /** What NaN becomes (default 0). */
