@@ -2,7 +2,7 @@
 // PyTorch's name and a derivative written in these same ops, so every order of gradient exists.
 import { trace_op, tracing } from '../jit/tracer.js';
 import { no_grad } from '../autograd/grad_mode.js';
-import { add, div, float_dtype, gt, lt, logical_or, mul, neg, rsub, sub, where } from './arithmetic.js';
+import { add, float_dtype, gt, lt, logical_or, mul, neg, rsub, sub, where } from './arithmetic.js';
 import { signature, type PyArgs } from '../signature.js';
 import { Tensor } from '../tensor.js';
 import { erf, exp, reciprocal } from './unary.js';
