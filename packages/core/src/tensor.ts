@@ -1651,10 +1651,6 @@ export class Tensor {
   is_complex(...args: []): boolean {
     return as_method(this, ops.is_complex, args);
   }
-  /** Method form of {@link ops.is_signed}. */
-  is_signed(...args: []): boolean {
-    return as_method(this, ops.is_signed, args);
-  }
 
   // ---- reductions -----------------------------------------------------------------------------------
 
