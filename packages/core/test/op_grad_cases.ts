@@ -916,6 +916,7 @@ export const OP_CASES: Record<string, OpCase> = {
       ...torch.meshgrid(a!, b!, { indexing: 'ij' }), ...torch.meshgrid([a!, b!, a!], { indexing: 'xy' }), torch.cartesian_prod(a!, b!),
       torch.combinations(a!), torch.combinations(a!, { r: 2, with_replacement: true }), torch.combinations(a!, 3),
     ],
+  },
   // the elementwise math family (trig.ts, exp_log.ts, special.ts, binary_math.ts, sign_ops.ts, aliases_inplace.ts)
   trig: {
     ops: ['tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'atanh', 'arcsin', 'arccos', 'arctan', 'arcsinh', 'arctanh', 'tan_', 'asin_', 'acos_', 'atan_', 'sinh_', 'cosh_', 'asinh_', 'atanh_', 'arcsin_', 'arccos_', 'arctan_', 'arcsinh_', 'arctanh_'],
