@@ -123,7 +123,18 @@ describe.runIf(wasm_backend !== null)('wasm elementwise maps equal the js kernel
     [[64, 5000], [false, true]], [[64, 5000], [true, false]], [[64, 5000], [true, true]], [[9000], [true]],
     [[3, 4, 2000], [true, false, false]], [[3, 4, 2000], [false, true, true]], [[3, 4, 2000], [true, false, true]],
     [[6, 300, 7], [false, true, false]], [[40, 100], [true, true]],
+    // short rows added into a row of sums (a bias gradient's column sums, a mean over the middle dim)
+    [[1024, 128], [true, false]], [[16, 64, 40], [false, true, false]], [[3000, 3], [true, false]], [[5, 9000, 2], [true, true, false]],
   ];
+  it('sum of short rows that are not consecutive in memory (a chunk of a packed projection)', () => {
+    // [64, 16, 128] read from a [64, 16, 384] block, as attention's q, k, v gradients, summed over the first two dims
+    const data = values(64 * 16 * 384, rng, true);
+    const x: StridedView = { data, shape: [64, 16, 128], strides: [6144, 384, 1], offset: 128 };
+    const [got, want] = [new Float32Array(128), new Float32Array(128)];
+    wasm.sum(x, [true, true, false], got);
+    js_backend.sum(x, [true, true, false], want);
+    expect_same('sum', got, want);
+  });
   it('sum with NaN and infinities among the values', () => {
     const x = view([50, 4000], rng, 0);
     for (const reduced of [[false, true], [true, false]]) {

@@ -42,6 +42,7 @@ export interface KernelExports {
   row_normalize_backward_f32(g: number, x: number, rows: number, D: number, mean: number, invstd: number, w: number, has_w: number,
     dx: number, gw: number, gb: number): void;
   gather_rows_f32(src: number, starts: number, rows: number, n: number, dst: number): void;
+  acc_rows_f32_f64(x: number, rows: number, n: number, acc: number, starts: number): void;
 }
 
 /** Runs the job in wasm memory: every thread taking part calls `run`, which claims chunks until none is left. */

@@ -123,6 +123,37 @@ export function wasm_binary(op: BinaryOp, a: StridedView, b: StridedView, out_sh
   if (!stream(w, sources, out, (len) => map(code, 0, CHUNK * 4, 2 * CHUNK * 4, up4(len)))) js_binary(op, a, b, out_shape, out);
 }
 
+/**
+ * The rows of `w` (unit steps in x and in the `n_acc` float64 sums, at most a chunk long) added into the sums
+ * in wasm, row after row as the JS kernel adds them (so the same bits): rows consecutive in x are copied in one
+ * block per chunk, not one call each (a bias gradient's rows are 128 floats), and the sums stay in wasm memory
+ * until the end. False, doing nothing, when the memory cannot grow that far.
+ */
+function sum_rows_into(src: Float32Array, w: RowWalk, n_acc: number, out: TypedArray): boolean {
+  const rt = local_wasm();
+  const per = Math.max(1, Math.floor(CHUNK / w.n));
+  const starts_at = per * w.n * 4;
+  const acc_at = Math.ceil((starts_at + per * 4) / 8) * 8;
+  if (!rt.reserve(acc_at + n_acc * 8)) return false;
+  const [x_starts, acc_starts] = w.starts as [ArrayLike<number>, ArrayLike<number>];
+  rt.f64.fill(0, acc_at / 8, acc_at / 8 + n_acc);
+  const starts = new Int32Array(rt.f32.buffer, starts_at, per);
+  for (let r0 = 0; r0 < w.rows; r0 += per) {
+    const rows = Math.min(per, w.rows - r0);
+    const s0 = x_starts[r0]!;
+    let consecutive = true;
+    for (let r = 0; r < rows; r++) {
+      starts[r] = acc_starts[r0 + r]!;
+      consecutive &&= x_starts[r0 + r] === s0 + r * w.n;
+    }
+    if (consecutive) rt.f32.set(src.subarray(s0, s0 + rows * w.n), 0);
+    else for (let r = 0; r < rows; r++) rt.f32.set(src.subarray(x_starts[r0 + r]!, x_starts[r0 + r]! + w.n), r * w.n);
+    rt.ex.acc_rows_f32_f64(0, rows, w.n, acc_at, starts_at);
+  }
+  out.set(rt.f64.subarray(acc_at / 8, acc_at / 8 + n_acc));
+  return true;
+}
+
 /** Largest accumulator (float64 values) a wasm sum keeps in the private memory; larger sums run the js kernel. */
 const MAX_ACC = 1 << 20;
 
@@ -141,6 +172,7 @@ export function wasm_sum(x: StridedView, reduced: readonly boolean[], out: Typed
   const acc = new Float64Array(out.length);
   const w = walk_reduced(x, reduced, acc);
   const [x_step, acc_step] = w.steps as [number, number];
+  if (x_step === 1 && acc_step === 1 && w.n <= CHUNK && sum_rows_into(x.data, w, acc.length, out)) return;
   if (x_step !== 1 || (acc_step !== 0 && acc_step !== 1) || w.n < MIN_ROW) {
     js_sum(x, reduced, out);
     return;

@@ -1407,7 +1407,7 @@
     (local.get $s))
 
   ;; acc[i] += x[i] for i < n, acc float64 (one addition per element, as the js sum kernel does), two at a time.
-  (func (export "acc_f32_f64") (param $x i32) (param $acc i32) (param $n i32)
+  (func $acc_f32_f64 (export "acc_f32_f64") (param $x i32) (param $acc i32) (param $n i32)
     (local $end i32) (local $end2 i32)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end2 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 2))))
@@ -1783,6 +1783,20 @@
         (call $copy_f32 (local.get $dst) (i32.add (local.get $src) (i32.shl (i32.load (local.get $starts)) (i32.const 2))) (local.get $n))
         (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
         (local.set $dst (i32.add (local.get $dst) (local.get $row_bytes)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $over_rows))))
+
+  ;; acc[starts[r] + j] += x[r*n + j] (acc float64, starts int32s at $starts) for $rows rows of $n floats,
+  ;; row after row: the js sum kernel's additions in its order for short rows, a bias gradient's column sums.
+  (func (export "acc_rows_f32_f64") (param $x i32) (param $rows i32) (param $n i32) (param $acc i32) (param $starts i32)
+    (local $row_bytes i32)
+    (local.set $row_bytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $over_rows
+        (br_if $done (i32.eqz (local.get $rows)))
+        (call $acc_f32_f64 (local.get $x) (i32.add (local.get $acc) (i32.shl (i32.load (local.get $starts)) (i32.const 3))) (local.get $n))
+        (local.set $x (i32.add (local.get $x) (local.get $row_bytes)))
+        (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $over_rows))))
 )
