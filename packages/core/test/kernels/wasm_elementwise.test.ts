@@ -192,6 +192,13 @@ describe.runIf(wasm_backend !== null)('wasm contiguous equals the js kernel bit 
       wasm.contiguous(x, got);
       js_backend.contiguous(x, want);
       expect_same(what, got, want);
+      // the maps of such views gather the same way (attention's q and k scaled by a float64 1/sqrt(sqrt(E)))
+      for (const [op, a] of [['mul_s', 1 / Math.sqrt(Math.sqrt(32))], ['mul_s', -2], ['relu', 0], ['add_s', 1.5]] as [UnaryOp, number][]) {
+        const [mg, mw] = [new Float32Array(n), new Float32Array(n)];
+        wasm.unary(op, x, mg, a);
+        js_backend.unary(op, x, mw, a);
+        expect_same(`${op}(${a}) of ${what}`, mg, mw);
+      }
     });
   }
 });

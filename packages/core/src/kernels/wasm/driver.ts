@@ -43,6 +43,7 @@ export interface KernelExports {
     dx: number, gw: number, gb: number): void;
   gather_rows_f32(src: number, starts: number, rows: number, n: number, dst: number): void;
   acc_rows_f32_f64(x: number, rows: number, n: number, acc: number, starts: number): void;
+  scale_f32_f64(x: number, out: number, n: number, a: number): void;
 }
 
 /** Runs the job in wasm memory: every thread taking part calls `run`, which claims chunks until none is left. */

@@ -68,19 +68,22 @@ export function wasm_unary(op: UnaryOp, x: StridedView, out: TypedArray, a = 0, 
     transcendental(t_code, op, x, out);
     return;
   }
+  // a float64 scalar multiplies in float64 and rounds once, as the js kernel (attention's 1/sqrt(sqrt(E)))
+  const by_f64 = op === 'mul_s' && !is_f32(a);
   const code = UNARY_CODES[op];
-  if (code === undefined || !(x.data instanceof Float32Array) || !(out instanceof Float32Array) || !is_f32(a) ||
+  if (code === undefined || !(x.data instanceof Float32Array) || !(out instanceof Float32Array) || (!is_f32(a) && !by_f64) ||
     view_numel(x.shape) < MIN_ELEMENTS) {
     js_unary(op, x, out, a, b);
     return;
   }
+  const ex = local_wasm().ex;
+  const map = (from: number, to: number, len: number): void => {
+    if (by_f64) ex.scale_f32_f64(from, to, len, a);
+    else ex.map_unary_f32(code, from, to, up4(len), a);
+  };
   const w = row_walk([x], x.shape);
-  if (w.steps[0] !== 1 || w.n < MIN_ROW) {
-    js_unary(op, x, out, a, b);
-    return;
-  }
-  const map = local_wasm().ex.map_unary_f32;
-  if (!stream(w, [x.data as Float32Array], out, (len) => map(code, 0, CHUNK * 4, up4(len), a))) js_unary(op, x, out, a, b);
+  const done = w.steps[0] === 1 && (w.n >= MIN_ROW ? stream(w, [x.data as Float32Array], out, (len) => map(0, CHUNK * 4, len)) : gathered(x, w, out, map));
+  if (!done) js_unary(op, x, out, a, b);
 }
 
 /** exp, sigmoid or tanh (`code` of map_transcendental_f32) of x into out, in wasm where x is float32 and large enough. */
@@ -202,31 +205,18 @@ export function wasm_sum(x: StridedView, reduced: readonly boolean[], out: Typed
   out.set(acc_step === 0 ? acc : rt.f64.subarray(acc_at >> 3, (acc_at >> 3) + acc.length));
 }
 
-/** Rows shorter than this go through wasm when made contiguous; longer ones move as blocks in JS (one memcpy each). */
-const SHORT_ROW = 64;
-/** Largest span (floats) of a view that `wasm_contiguous` copies into the private memory whole. */
+/** Largest span (floats) of a view that `gathered` copies into the private memory whole. */
 const MAX_SPAN = 1 << 21;
 
 /**
- * The JS `contiguous`'s contract: a float32 view whose rows are short (an attention head's features, strided
- * by all heads) is copied into wasm memory by its whole span, when that span is dense, and gathered row by row
- * there; a JS copy pays a typed-array view and a call per row. Other views take the JS kernel.
- *
- * @example
- * wasm_contiguous(q.transpose(0, 1)._view, out._storage.data);
+ * A float32 view of rows shorter than a block copy pays for (unit steps; an attention head's features, strided
+ * by all heads) copied into wasm memory by its whole span, when that span is dense, its rows gathered there
+ * into one block, then `map(from, to, n)` (when given) over the block, which is copied to `out`. False, doing
+ * nothing, for sparse or huge spans.
  */
-export function wasm_contiguous(x: StridedView, out: TypedArray): void {
-  const numel = view_numel(x.shape);
-  if (!(x.data instanceof Float32Array) || !(out instanceof Float32Array) || numel < MIN_ELEMENTS) {
-    js_contiguous(x, out);
-    return;
-  }
-  const w = row_walk([x], x.shape);
+function gathered(x: StridedView, w: RowWalk, out: Float32Array, map?: (from: number, to: number, n: number) => void): boolean {
+  const numel = w.rows * w.n;
   const starts = w.starts[0]!;
-  if (w.steps[0] !== 1 || w.n >= SHORT_ROW || w.rows < 2) {
-    js_contiguous(x, out);
-    return;
-  }
   let [lo, hi] = [Infinity, -Infinity];
   for (let r = 0; r < w.rows; r++) {
     lo = Math.min(lo, starts[r]!);
@@ -234,15 +224,36 @@ export function wasm_contiguous(x: StridedView, out: TypedArray): void {
   }
   const span = hi + w.n - lo;
   const rt = local_wasm();
-  // source span, the rows' starts, the result
-  const [starts_at, out_at] = [span * 4, span * 4 + w.rows * 4];
-  if (span > 2 * numel || span > MAX_SPAN || !rt.reserve(out_at + numel * 4)) {
+  // the source span, the rows' starts, the gathered rows, the mapped ones
+  const starts_at = Math.ceil(span / 4) * 16;
+  const rows_at = starts_at + Math.ceil(w.rows / 4) * 16;
+  const out_at = map === undefined ? rows_at : rows_at + Math.ceil(numel / 4) * 16;
+  if (w.rows < 2 || span > 2 * numel || span > MAX_SPAN || !rt.reserve(out_at + Math.ceil(numel / 4) * 16)) return false;
+  rt.f32.set((x.data as Float32Array).subarray(lo, lo + span), 0);
+  const at = new Int32Array(rt.f32.buffer, starts_at, w.rows);
+  for (let r = 0; r < w.rows; r++) at[r] = starts[r]! - lo;
+  rt.ex.gather_rows_f32(0, starts_at, w.rows, w.n, rows_at);
+  map?.(rows_at, out_at, numel);
+  out.set(rt.f32.subarray(out_at / 4, out_at / 4 + numel));
+  return true;
+}
+
+/** Rows shorter than this go through wasm when made contiguous; longer ones move as blocks in JS (one memcpy each). */
+const SHORT_ROW = 64;
+
+/**
+ * The JS `contiguous`'s contract: a float32 view whose rows are short (an attention head's features, strided
+ * by all heads) is gathered in wasm (see `gathered`); a JS copy pays a typed-array view and a call per row.
+ * Other views take the JS kernel.
+ *
+ * @example
+ * wasm_contiguous(q.transpose(0, 1)._view, out._storage.data);
+ */
+export function wasm_contiguous(x: StridedView, out: TypedArray): void {
+  if (!(x.data instanceof Float32Array) || !(out instanceof Float32Array) || view_numel(x.shape) < MIN_ELEMENTS) {
     js_contiguous(x, out);
     return;
   }
-  rt.f32.set(x.data.subarray(lo, lo + span), 0);
-  const at = new Int32Array(rt.f32.buffer, starts_at, w.rows);
-  for (let r = 0; r < w.rows; r++) at[r] = starts[r]! - lo;
-  rt.ex.gather_rows_f32(0, starts_at, w.rows, w.n, out_at);
-  out.set(rt.f32.subarray(out_at / 4, out_at / 4 + numel));
+  const w = row_walk([x], x.shape);
+  if (w.steps[0] !== 1 || w.n >= SHORT_ROW || !gathered(x, w, out)) js_contiguous(x, out);
 }

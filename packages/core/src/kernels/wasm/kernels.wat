@@ -1799,4 +1799,22 @@
         (local.set $starts (i32.add (local.get $starts) (i32.const 4)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $over_rows))))
+
+  ;; out = x * a for n floats, in float64 (each product rounded once to float32, as the js kernel computes a
+  ;; float64 scalar's product), two at a time.
+  (func (export "scale_f32_f64") (param $x i32) (param $out i32) (param $n i32) (param $a f64)
+    (local $end i32) (local $end2 i32) (local $av v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end2 (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 2))))
+    (local.set $av (f64x2.splat (local.get $a)))
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.ge_u (local.get $x) (local.get $end2)))
+        (v128.store64_lane 0 (local.get $out) (f32x4.demote_f64x2_zero
+          (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $x))) (local.get $av))))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $x) (local.get $end))
+      (then (f32.store (local.get $out) (f32.demote_f64 (f64.mul (f64.promote_f32 (f32.load (local.get $x))) (local.get $a)))))))
 )
