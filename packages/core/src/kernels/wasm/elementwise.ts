@@ -13,7 +13,7 @@ const UNARY_CODES: Partial<Record<UnaryOp, number>> = { relu: 0, neg: 1, add_s: 
 const TRANSCENDENTAL_CODES: Partial<Record<UnaryOp, number>> = { exp: 0, sigmoid: 1, tanh: 2 };
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, relu_mask: 4 };
 /** Floats per operand per chunk: three operands' chunks (96 KB) stay in L2. */
-const CHUNK = 8192;
+export const CHUNK = 8192;
 /** Below this many elements, or rows shorter than MIN_ROW, the copies' fixed cost outweighs the gain. */
 const MIN_ELEMENTS = 4096;
 const MIN_ROW = 256;
@@ -25,20 +25,24 @@ const up4 = (n: number): number => (n + 3) & ~3;
 
 /**
  * Streams the rows of `w` (contiguous in every source) through the private memory: each chunk of source k
- * is copied to byte k * CHUNK * 4, `map(len)` computes it into the next slot, which is copied to `out` (row
- * r at r * w.n). False, doing nothing, when the memory cannot grow to the slots.
+ * (`chunk` floats at most, CHUNK unless given: softmax passes whole lanes) is copied to byte k * chunk * 4,
+ * `map(len)` computes it into the next slot, which is copied to `out` (row r at r * w.n). False, doing
+ * nothing, when the memory cannot grow to the slots.
+ *
+ * @example
+ * stream(w, [x.data], out, (len) => ex.map_unary_f32(0, 0, CHUNK * 4, up4(len), 0)); // relu
  */
-function stream(w: RowWalk, sources: Float32Array[], out: Float32Array, map: (len: number) => void): boolean {
+export function stream(w: RowWalk, sources: readonly Float32Array[], out: Float32Array, map: (len: number) => void, chunk = CHUNK): boolean {
   const rt = local_wasm();
-  if (!rt.reserve((sources.length + 1) * CHUNK * 4)) return false;
+  if (!rt.reserve((sources.length + 1) * chunk * 4)) return false;
   const mem = rt.f32;
-  const out_at = sources.length * CHUNK;
+  const out_at = sources.length * chunk;
   for (let r = 0; r < w.rows; r++) {
-    for (let c = 0; c < w.n; c += CHUNK) {
-      const len = Math.min(CHUNK, w.n - c);
+    for (let c = 0; c < w.n; c += chunk) {
+      const len = Math.min(chunk, w.n - c);
       sources.forEach((src, k) => {
         const s = w.starts[k]![r]! + c;
-        mem.set(src.subarray(s, s + len), k * CHUNK);
+        mem.set(src.subarray(s, s + len), k * chunk);
       });
       map(len);
       out.set(mem.subarray(out_at, out_at + len), r * w.n + c);

@@ -4,10 +4,11 @@
 import type { TypedArray } from '../../dtype.js';
 import { softmax as js_softmax, softmax_backward as js_softmax_backward } from '../js/reduce.js';
 import { row_walk, view_numel, type RowWalk, type StridedView } from '../strided.js';
+import { CHUNK, stream } from './elementwise.js';
 import { local_wasm } from './runtime.js';
 
-/** Floats per operand per chunk (whole lanes; a longer lane takes a chunk of its own). */
-const CHUNK = 8192;
+/** Floats per chunk of lanes `L` long: whole lanes, about CHUNK (a longer lane takes a chunk of its own). */
+const lanes_chunk = (L: number): number => Math.max(1, Math.floor(CHUNK / L)) * L;
 /** Below this many elements the copies' fixed cost outweighs the gain. */
 const MIN_ELEMENTS = 1024;
 
@@ -23,32 +24,6 @@ function lane_rows(views: readonly StridedView[], shape: readonly number[], dim:
 }
 
 /**
- * Runs `kernel(at, lanes)` over the lanes of `w`, chunk by chunk: source k's lanes copied to `at[k]`, the
- * result read back from `at[sources]` into `out` (contiguous). False, doing nothing, when the memory cannot
- * grow to the chunks.
- */
-function stream_lanes(w: RowWalk, sources: readonly Float32Array[], L: number, out: Float32Array, kernel: (at: readonly number[], lanes: number) => void): boolean {
-  const rt = local_wasm();
-  const per = Math.max(1, Math.floor(CHUNK / L)) * L;
-  if (!rt.reserve((sources.length + 1) * per * 4)) return false;
-  const at = [...sources.keys(), sources.length].map((k) => k * per * 4);
-  const mem = rt.f32;
-  const out_at = sources.length * per;
-  for (let r = 0; r < w.rows; r++) {
-    for (let c = 0; c < w.n; c += per) {
-      const len = Math.min(per, w.n - c);
-      sources.forEach((src, k) => {
-        const s = w.starts[k]![r]! + c;
-        mem.set(src.subarray(s, s + len), k * per);
-      });
-      kernel(at, len / L);
-      out.set(mem.subarray(out_at, out_at + len), r * w.n + c);
-    }
-  }
-  return true;
-}
-
-/**
  * Softmax (or log-softmax) along `dim`, the JS `softmax`'s contract: float32 softmax along a contiguous last
  * dim runs in wasm (exponentials within about an ulp of float32's, summed in float64); log-softmax and every
  * other layout run the JS kernel.
@@ -59,8 +34,8 @@ function stream_lanes(w: RowWalk, sources: readonly Float32Array[], L: number, o
 export function wasm_softmax(x: StridedView, dim: number, out: TypedArray, log: boolean): void {
   const w = log || !(out instanceof Float32Array) ? null : lane_rows([x], x.shape, dim);
   const L = x.shape[dim]!;
-  const ex = local_wasm().ex;
-  if (w === null || !stream_lanes(w, [x.data as Float32Array], L, out as Float32Array, ([a, o], lanes) => ex.softmax_rows_f32(a!, o!, lanes, L))) {
+  const [ex, per] = [local_wasm().ex, lanes_chunk(L)];
+  if (w === null || !stream(w, [x.data as Float32Array], out as Float32Array, (len) => ex.softmax_rows_f32(0, per * 4, len / L, L), per)) {
     js_softmax(x, dim, out, log);
   }
 }
@@ -75,9 +50,9 @@ export function wasm_softmax(x: StridedView, dim: number, out: TypedArray, log: 
 export function wasm_softmax_backward(g: StridedView, y: StridedView, dim: number, out: TypedArray, log: boolean): void {
   const w = log || !(out instanceof Float32Array) ? null : lane_rows([g, y], g.shape, dim);
   const L = g.shape[dim]!;
-  const ex = local_wasm().ex;
-  if (w === null || !stream_lanes(w, [g.data as Float32Array, y.data as Float32Array], L, out as Float32Array,
-    ([ga, ya, o], lanes) => ex.softmax_backward_rows_f32(ga!, ya!, o!, lanes, L))) {
+  const [ex, per] = [local_wasm().ex, lanes_chunk(L)];
+  if (w === null || !stream(w, [g.data as Float32Array, y.data as Float32Array], out as Float32Array,
+    (len) => ex.softmax_backward_rows_f32(0, per * 4, 2 * per * 4, len / L, L), per)) {
     js_softmax_backward(g, y, dim, out, log);
   }
 }
