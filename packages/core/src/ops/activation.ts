@@ -9,22 +9,15 @@ import { Tensor } from '../tensor.js';
 import { normalize_dim } from '../shape.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { add, div, float_dtype, gt, lt, logical_and_, mul, neg, rsub, sub, to_dtype, where } from './arithmetic.js';
-import { empty, record } from './record.js';
+import { record } from './record.js';
 import { sum_to, softmax } from './reduce.js';
 import { abs, erf, exp, sigmoid, tanh, threshold_backward } from './unary.js';
 import { erf as erf_value } from '../kernels/js/elementwise.js';
 import { apply_unary_inplace } from './inplace.js';
+import { map_values } from './value_maps.js';
 import { cat, narrow } from './view.js';
 import { LEAKY_RELU_INPLACE_NEGATIVE_SLOPE, warn } from '../autograd/messages.js';
 
-/** `f` applied to every element in float64, rounded once to the float result dtype (nothing recorded). */
-function map_values(x: Tensor, f: (v: number) => number): Tensor {
-  const src = x._contiguous_data();
-  const out = empty(x._shape, float_dtype(x._dtype));
-  const o = out._storage.data;
-  for (let i = 0; i < o.length; i++) o[i] = f(src[i]!);
-  return out;
-}
 
 /** A 0/1 mask of `cond` in `like`'s dtype (for derivative rules). */
 const mask = (cond: Tensor, like: Tensor): Tensor => to_dtype(cond, like._dtype);
