@@ -237,26 +237,35 @@ export class Identity extends BasePruningMethod {
   }
 }
 
+/** Unstructured pruning of the `amount` entries a subclass ranks first (`ranked`: the indices in pruning order). */
+abstract class RankedUnstructured extends BasePruningMethod {
+  readonly PRUNING_TYPE: PruningType = 'unstructured';
+  constructor(
+    /** The entries to prune: a fraction in [0, 1] or, as a whole number, a count. */ readonly amount: number,
+  ) {
+    check_amount(amount);
+    super();
+  }
+  /** The positions (of `t` flattened) of the `k` entries to prune. */
+  protected abstract ranked(t: Tensor, k: number): Tensor;
+  compute_mask(t: Tensor, default_mask: Tensor): Tensor {
+    const k = to_prune(this.amount, t.numel());
+    const mask = default_mask.clone();
+    if (k !== 0) mask.view(-1).index_fill_(0, this.ranked(t, k), 0);
+    return mask;
+  }
+}
+
 /**
  * Prunes `amount` entries chosen at random (the largest of a `rand_like` draw).
  *
  * @example
  * nn.utils.prune.random_unstructured(net.fc, 'weight', 0.3);
  */
-export class RandomUnstructured extends BasePruningMethod {
+export class RandomUnstructured extends RankedUnstructured {
   static override readonly __name__: string = 'RandomUnstructured';
-  readonly PRUNING_TYPE: PruningType = 'unstructured';
-  constructor(
-    /** The entries (or slices) to prune: a fraction in [0, 1] or, as a whole number, a count. */ readonly amount: number,
-  ) {
-    check_amount(amount);
-    super();
-  }
-  compute_mask(t: Tensor, default_mask: Tensor): Tensor {
-    const k = to_prune(this.amount, t.numel());
-    const mask = default_mask.clone();
-    if (k !== 0) mask.view(-1).index_fill_(0, torch.rand_like(t).view(-1).topk(k).indices, 0);
-    return mask;
+  protected ranked(t: Tensor, k: number): Tensor {
+    return torch.rand_like(t).view(-1).topk(k).indices;
   }
 }
 
@@ -266,20 +275,32 @@ export class RandomUnstructured extends BasePruningMethod {
  * @example
  * nn.utils.prune.l1_unstructured(net.fc, 'weight', 0.5);
  */
-export class L1Unstructured extends BasePruningMethod {
+export class L1Unstructured extends RankedUnstructured {
   static override readonly __name__: string = 'L1Unstructured';
-  readonly PRUNING_TYPE: PruningType = 'unstructured';
+  protected ranked(t: Tensor, k: number): Tensor {
+    return t.abs().reshape(-1).topk(k, { largest: false }).indices;
+  }
+}
+
+/** Structured pruning: the mask keeps the slices along `dim` that a subclass picks (`kept`), zeroes the rest. */
+abstract class SlicePruning extends BasePruningMethod {
+  readonly PRUNING_TYPE: PruningType = 'structured';
   constructor(
-    /** The entries (or slices) to prune: a fraction in [0, 1] or, as a whole number, a count. */ readonly amount: number,
+    /** The slices to prune: a fraction in [0, 1] or, as a whole number, a count. */ readonly amount: number,
+    /** The dim whose slices are pruned. */ readonly dim = -1,
   ) {
     check_amount(amount);
     super();
   }
+  /** The indices of the slices kept along `d` when `k` of its `size` are pruned. */
+  protected abstract kept(t: Tensor, d: number, size: number, k: number): Tensor;
   compute_mask(t: Tensor, default_mask: Tensor): Tensor {
-    const k = to_prune(this.amount, t.numel());
-    const mask = default_mask.clone();
-    if (k !== 0) mask.view(-1).index_fill_(0, t.abs().reshape(-1).topk(k, { largest: false }).indices, 0);
-    return mask;
+    check_structured(t, this.dim);
+    const d = this.dim < 0 ? t.ndim + this.dim : this.dim;
+    const size = t._shape[d]!;
+    const k = to_prune(this.amount, size);
+    if (k === 0) return default_mask;
+    return slices_mask(t, d, this.kept(t, d, size, k)).mul_(default_mask.to(t.dtype));
   }
 }
 
@@ -289,26 +310,12 @@ export class L1Unstructured extends BasePruningMethod {
  * @example
  * nn.utils.prune.random_structured(net.conv1, 'weight', 0.5, 0);
  */
-export class RandomStructured extends BasePruningMethod {
+export class RandomStructured extends SlicePruning {
   static override readonly __name__: string = 'RandomStructured';
-  readonly PRUNING_TYPE: PruningType = 'structured';
-  constructor(
-    /** The entries (or slices) to prune: a fraction in [0, 1] or, as a whole number, a count. */ readonly amount: number,
-    /** The dim whose slices are pruned. */ readonly dim = -1,
-  ) {
-    check_amount(amount);
-    super();
-  }
-  compute_mask(t: Tensor, default_mask: Tensor): Tensor {
-    check_structured(t, this.dim);
-    const size = t._shape[this.dim < 0 ? t.ndim + this.dim : this.dim]!;
-    const k = to_prune(this.amount, size);
-    if (k === 0) return default_mask;
+  protected kept(_t: Tensor, _d: number, size: number, k: number): Tensor {
     const prob = torch.rand(size);
     // slices whose draw exceeds the k-th smallest are kept
-    const threshold = prob.sort().values.index([k - 1]);
-    const d = this.dim < 0 ? t.ndim + this.dim : this.dim;
-    return slices_mask(t, d, positions(prob.gt(threshold))).mul_(default_mask.to(t.dtype));
+    return positions(prob.gt(prob.sort().values.index([k - 1])));
   }
 }
 
@@ -318,25 +325,17 @@ export class RandomStructured extends BasePruningMethod {
  * @example
  * nn.utils.prune.ln_structured(net.conv1, 'weight', 0.5, 2, 0);
  */
-export class LnStructured extends BasePruningMethod {
+export class LnStructured extends SlicePruning {
   static override readonly __name__: string = 'LnStructured';
-  readonly PRUNING_TYPE: PruningType = 'structured';
-  constructor(
-    /** The entries (or slices) to prune: a fraction in [0, 1] or, as a whole number, a count. */ readonly amount: number,
-    /** The norm's order ranking the slices. */ readonly n: number | 'fro' | 'nuc',
-    /** The dim whose slices are pruned. */ readonly dim = -1,
-  ) {
-    check_amount(amount);
-    super();
+  /** The norm's order ranking the slices. */
+  readonly n: number | 'fro' | 'nuc';
+  constructor(amount: number, n: number | 'fro' | 'nuc', dim = -1) {
+    super(amount, dim);
+    this.n = n;
   }
-  compute_mask(t: Tensor, default_mask: Tensor): Tensor {
-    check_structured(t, this.dim);
-    const d = this.dim < 0 ? t.ndim + this.dim : this.dim;
-    const size = t._shape[d]!;
-    const k = to_prune(this.amount, size);
-    if (k === 0) return default_mask;
+  protected kept(t: Tensor, d: number, size: number, k: number): Tensor {
     const norms = torch.norm(t, this.n, [...Array(t.ndim).keys()].filter((i) => i !== d));
-    return slices_mask(t, d, norms.topk(size - k, { largest: true }).indices).mul_(default_mask.to(t.dtype));
+    return norms.topk(size - k, { largest: true }).indices;
   }
 }
 

@@ -175,3 +175,14 @@ export function capture_warnings<R>(body: () => R): [R, CapturedWarning[]] {
     process.emitWarning = original;
   }
 }
+
+/** A tensor as the nn.utils generators write it: `{ shape, values }` (float32 values in row-major order). */
+export interface ShapeValues { shape: number[]; values: number[] }
+/** The tensor a `{ shape, values }` record describes. */
+export const from_values = (e: ShapeValues): Tensor => torch.tensor(e.values).reshape(e.shape);
+/** Asserts `got` has `want`'s shape and each value within 1e-5 + 1e-5·|want|, naming the first mismatch. */
+export function expect_values(got: Tensor, want: ShapeValues, what: string): void {
+  expect(got.shape, what).toEqual(want.shape);
+  const g = [...got.detach().reshape(-1)._contiguous_data()];
+  want.values.forEach((w, i) => expect(Math.abs(g[i]! - w), `${what}[${i}] ${g[i]} vs ${w}`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(w)));
+}

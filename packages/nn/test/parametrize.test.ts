@@ -5,22 +5,18 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
-import { load_fixture } from './fixture_utils.js';
+import { expect_values, from_values, load_fixture, type ShapeValues } from './fixture_utils.js';
 
 const P = nn.utils.parametrize;
-interface Enc { shape: number[]; values: number[] }
+type Enc = ShapeValues;
 type Rec = Record<string, unknown>;
 interface Fixture {
   w0: Enc; b0: Enc; sym: Rec; chain: Rec; assigned: Rec; removed: Rec; removed_unparametrized: Enc; spectral: Rec;
   errors: Record<string, { type: string; message: string }>;
 }
 const F = load_fixture<Fixture>(new URL('./fixtures/utils/parametrize.json', import.meta.url));
-const t = (e: Enc): Tensor => torch.tensor(e.values).reshape(e.shape);
-function close(got: Tensor, want: Enc, what: string): void {
-  expect(got.shape, what).toEqual(want.shape);
-  const g = [...got.detach().reshape(-1)._contiguous_data()];
-  want.values.forEach((w, i) => expect(Math.abs(g[i]! - w), `${what}[${i}] ${g[i]} vs ${w}`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(w)));
-}
+const t = from_values;
+const close = expect_values;
 const names = (it: Iterable<[string, unknown]>): string[] => [...it].map(([n]) => n);
 
 class Symmetric extends nn.Module {

@@ -5,21 +5,17 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
-import { load_fixture } from './fixture_utils.js';
+import { expect_values, from_values, load_fixture, type ShapeValues } from './fixture_utils.js';
 
 const prune = nn.utils.prune;
-interface Enc { shape: number[]; values: number[] }
+type Enc = ShapeValues;
 interface Fixture {
   state: Record<string, Enc>; x: Enc; steps: Record<string, unknown>[];
   global: Record<string, number | Enc | string>; random_structured_mask: Enc; errors: Record<string, { type: string; message: string }>;
 }
 const F = load_fixture<Fixture>(new URL('./fixtures/utils/prune.json', import.meta.url));
-const t = (e: Enc): Tensor => torch.tensor(e.values).reshape(e.shape);
-function close(got: Tensor, want: Enc, what: string): void {
-  expect(got.shape, what).toEqual(want.shape);
-  const g = [...got.detach().reshape(-1)._contiguous_data()];
-  want.values.forEach((w, i) => expect(Math.abs(g[i]! - w), `${what}[${i}] ${g[i]} vs ${w}`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(w)));
-}
+const t = from_values;
+const close = expect_values;
 const names = (it: Iterable<[string, unknown]>): string[] => [...it].map(([n]) => n);
 
 class LeNet extends nn.Module {

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '@tsgrad/core';
 import type { Tensor } from '@tsgrad/core';
 import * as nn from '@tsgrad/nn';
-import { load_fixture } from './fixture_utils.js';
+import { expect_values, from_values, load_fixture, type ShapeValues } from './fixture_utils.js';
 
-interface Enc { shape: number[]; values: number[] }
+type Enc = ShapeValues;
 interface WnCase {
   w0: Enc; b0: Enc; x: Enc; dim: number | null; params: string[]; state_keys: string[]; g: Enc; v: Enc; weight_grad_fn: string; y: Enc;
   g_grad: Enc; v_grad: Enc; y_after_g_doubled: Enc; params_after_remove: string[]; weight_after_remove: Enc;
@@ -24,12 +24,8 @@ interface Fixture {
   errors: Record<string, { type: string; message: string }>;
 }
 const F = load_fixture<Fixture>(new URL('./fixtures/utils/utils.json', import.meta.url));
-const t = (e: Enc): Tensor => torch.tensor(e.values).reshape(e.shape);
-function close(got: Tensor, want: Enc, what: string): void {
-  expect(got.shape, what).toEqual(want.shape);
-  const g = [...got.detach().reshape(-1)._contiguous_data()];
-  want.values.forEach((w, i) => expect(Math.abs(g[i]! - w), `${what}[${i}] ${g[i]} vs ${w}`).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(w)));
-}
+const t = from_values;
+const close = expect_values;
 const quiet = <R>(fn: () => R): R => {
   const orig = process.emitWarning;
   process.emitWarning = () => undefined;
