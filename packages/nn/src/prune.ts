@@ -3,6 +3,7 @@
 // pruning the same parameter again combines the masks in a PruningContainer.
 import * as torch from '@tsgrad/core';
 import { no_grad, Tensor } from '@tsgrad/core';
+import { HookOwners } from './hook_owners.js';
 import { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 import { parameters_to_vector } from './utils_grad.js';
@@ -14,7 +15,7 @@ const fields = (m: Module): Record<string, unknown> => m as unknown as Record<st
 /** The positions where a 1-d boolean tensor is true. */
 const positions = (b: Tensor): Tensor => (b.nonzero() as Tensor).view(-1);
 /** The pruning method behind each registered hook function. */
-const owners = new WeakMap<object, BasePruningMethod>();
+const owners = new HookOwners<BasePruningMethod>((m) => m._tensor_name);
 
 /**
  * The base of every pruning method (PyTorch's `BasePruningMethod`): a subclass says its `PRUNING_TYPE` and how to
@@ -46,7 +47,7 @@ export abstract class BasePruningMethod {
     this.hook = (module: Module) => {
       fields(module)[this._tensor_name!] = this.apply_mask(module);
     };
-    owners.set(this.hook, this);
+    owners.add(this.hook, this);
   }
 
   /** The mask (1 keeps, 0 prunes) for `t`, starting from `default_mask` (what earlier pruning left). */
@@ -93,10 +94,10 @@ export abstract class BasePruningMethod {
 
 /** Prunes `name` of `module` with `method`: the shared body of every `apply`. */
 function apply_method(module: Module, name: string, method: BasePruningMethod, importance_scores: Tensor | null): BasePruningMethod {
-  const hooks = [...module._forward_pre_hooks].filter(([, h]) => owners.get(h as object)?._tensor_name === name);
+  const hooks = owners.find(module, name);
   if (hooks.length > 1) throw new Error(`Avoid adding multiple pruning hooks to the same tensor ${name} of module ${String(module)}. Use a PruningContainer.`);
   method._tensor_name = name;
-  const old = hooks.length === 1 ? owners.get(hooks[0]![1] as object)! : null;
+  const old = hooks.length === 1 ? hooks[0]![1] : null;
   let combined: BasePruningMethod = method;
   if (old instanceof PruningContainer) {
     combined = old;
@@ -434,13 +435,11 @@ export function global_unstructured(
  * nn.utils.prune.remove(net.fc, 'weight');
  */
 export function remove<M extends Module>(module: M, name: string): M {
-  for (const [id, hook] of module._forward_pre_hooks) {
-    const method = owners.get(hook as object);
-    if (method !== undefined && method._tensor_name === name) {
-      method.remove(module);
-      module._forward_pre_hooks.delete(id);
-      return module;
-    }
+  const [found] = owners.find(module, name);
+  if (found !== undefined) {
+    found[1].remove(module);
+    module._forward_pre_hooks.delete(found[0]);
+    return module;
   }
   throw new Error(`Parameter '${name}' of module ${String(module)} has to be pruned before pruning can be removed`);
 }
@@ -452,6 +451,6 @@ export function remove<M extends Module>(module: M, name: string): M {
  * nn.utils.prune.is_pruned(net); // false before any pruning
  */
 export function is_pruned(module: Module): boolean {
-  for (const [, m] of module.named_modules()) for (const [, hook] of m._forward_pre_hooks) if (owners.has(hook as object)) return true;
+  for (const [, m] of module.named_modules()) for (const [, hook] of m._forward_pre_hooks) if (owners.get(hook) !== undefined) return true;
   return false;
 }

@@ -5,6 +5,7 @@ import { no_grad, signature, type Tensor } from '@tsgrad/core';
 import type { RemovableHandle } from '@tsgrad/hooks';
 import { normalize } from './functional_misc.js';
 import { ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './layers/conv_nd.js';
+import { HookOwners } from './hook_owners.js';
 import { Module, type StateDict } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -43,7 +44,7 @@ export class SpectralNorm {
     this.hook = (module: Module) => {
       fields(module)[this.name] = this.compute_weight(module, module.training);
     };
-    owners.set(this.hook, this);
+    owners.add(this.hook, this);
   }
 
   /** The weight as a matrix: `dim` moved first, the rest flattened. */
@@ -91,15 +92,8 @@ export class SpectralNorm {
 }
 
 const fields = (m: Module): Record<string, unknown> => m as unknown as Record<string, unknown>;
-/** The SpectralNorm behind a registered hook function. */
-const owners = new WeakMap<object, SpectralNorm>();
-function find(module: Module, name: string): [number, SpectralNorm] | null {
-  for (const [id, hook] of module._forward_pre_hooks) {
-    const s = owners.get(hook as object);
-    if (s !== undefined && s.name === name) return [id, s];
-  }
-  return null;
-}
+/** The SpectralNorm behind each registered hook function. */
+const owners = new HookOwners<SpectralNorm>((s) => s.name);
 
 /** Writes the format version into the module's state-dict metadata (PyTorch's SpectralNormStateDictHook). */
 function version_hook(fn: SpectralNorm) {
@@ -160,7 +154,7 @@ export function spectral_norm<M extends Module>(...args: [module: M, name?: stri
   const module = a.module as M;
   const transposed = module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d;
   const dim = a.dim ?? (transposed ? 1 : 0);
-  if (find(module, a.name) !== null) throw new Error(`Cannot register two spectral_norm hooks on the same parameter ${a.name}`);
+  if (owners.find(module, a.name).length > 0) throw new Error(`Cannot register two spectral_norm hooks on the same parameter ${a.name}`);
   const fn = new SpectralNorm(a.name, a.n_power_iterations, dim, a.eps);
   const weight = module._parameters.get(a.name);
   if (weight === null || weight === undefined) throw new Error(`\`SpectralNorm\` cannot be applied as parameter \`${a.name}\` is None`);
@@ -188,8 +182,8 @@ export function spectral_norm<M extends Module>(...args: [module: M, name?: stri
 export function remove_spectral_norm<M extends Module>(...args: [module: M, name?: string, options?: { name?: string }]): M {
   const a = REMOVE_SPECTRAL_NORM.parse(args);
   const module = a.module as M;
-  const found = find(module, a.name);
-  if (found === null) throw new Error(`spectral_norm of '${a.name}' not found in ${String(module)}`);
+  const [found] = owners.find(module, a.name);
+  if (found === undefined) throw new Error(`spectral_norm of '${a.name}' not found in ${String(module)}`);
   found[1].remove(module);
   module._forward_pre_hooks.delete(found[0]);
   for (const h of found[1]._handles) h.remove();

@@ -1,6 +1,7 @@
 // nn.utils.weight_norm / remove_weight_norm: a parameter re-expressed as g · v / ‖v‖ by a forward pre-hook.
 import * as torch from '@tsgrad/core';
 import { no_grad, signature, warn, type Tensor } from '@tsgrad/core';
+import { HookOwners } from './hook_owners.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 
@@ -28,7 +29,7 @@ export class WeightNorm {
     this.hook = (module: Module) => {
       (module as unknown as Record<string, unknown>)[this.name] = this.compute_weight(module);
     };
-    owners.set(this.hook, this);
+    owners.add(this.hook, this);
   }
 
   /** g · v / ‖v‖ from the module's current `<name>_g` and `<name>_v`. */
@@ -48,16 +49,8 @@ export class WeightNorm {
   }
 }
 
-/** The WeightNorm behind a registered hook function. */
-const owners = new WeakMap<object, WeightNorm>();
-/** The WeightNorm of `module` for `name`, with its hook id, if any. */
-function find(module: Module, name: string): [number, WeightNorm] | null {
-  for (const [id, hook] of module._forward_pre_hooks) {
-    const w = owners.get(hook as object);
-    if (w !== undefined && w.name === name) return [id, w];
-  }
-  return null;
-}
+/** The WeightNorm behind each registered hook function. */
+const owners = new HookOwners<WeightNorm>((w) => w.name);
 
 const WEIGHT_NORM = signature<{ module: Module; name: string; dim: number | null }>("weight_norm(Object module, str name='weight', int? dim=0)");
 const REMOVE_WEIGHT_NORM = signature<{ module: Module; name: string }>("remove_weight_norm(Object module, str name='weight')");
@@ -76,7 +69,7 @@ export function weight_norm<M extends Module>(...args: [module: M, name?: string
   warn('`torch.nn.utils.weight_norm` is deprecated in favor of `torch.nn.utils.parametrizations.weight_norm`.', 'FutureWarning');
   const a = WEIGHT_NORM.parse(args);
   const module = a.module as M;
-  if (find(module, a.name) !== null) throw new Error(`Cannot register two weight_norm hooks on the same parameter ${a.name}`);
+  if (owners.find(module, a.name).length > 0) throw new Error(`Cannot register two weight_norm hooks on the same parameter ${a.name}`);
   const dim = a.dim ?? -1;
   const fields = module as unknown as Record<string, unknown>;
   const weight = fields[a.name];
@@ -100,8 +93,8 @@ export function weight_norm<M extends Module>(...args: [module: M, name?: string
 export function remove_weight_norm<M extends Module>(...args: [module: M, name?: string, options?: { name?: string }]): M {
   const a = REMOVE_WEIGHT_NORM.parse(args);
   const module = a.module as M;
-  const found = find(module, a.name);
-  if (found === null) throw new Error(`weight_norm of '${a.name}' not found in ${String(module)}`);
+  const [found] = owners.find(module, a.name);
+  if (found === undefined) throw new Error(`weight_norm of '${a.name}' not found in ${String(module)}`);
   found[1].remove(module);
   module._forward_pre_hooks.delete(found[0]);
   return module;
