@@ -9,6 +9,7 @@ export { spectral_norm, remove_spectral_norm, SpectralNorm } from './spectral_no
 export * as prune from './prune.js';
 export * as parametrize from './parametrize.js';
 export * as parametrizations from './parametrizations.js';
+export * as rnn from './utils_rnn.js';
 
 /**
  * Total number of elements over `params` (e.g. `parameters_count(net.parameters())`).

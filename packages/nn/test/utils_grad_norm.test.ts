@@ -17,6 +17,7 @@ interface SnCase {
   ys: Enc[]; u: Enc; v: Enc; orig_grad: Enc; weight_grad_fn: string; y_eval: Enc; u_eval: Enc; params_after_remove: string[]; weight_after_remove: Enc;
 }
 interface Fixture {
+  rnn: { seqs: Enc[] } & Record<string, unknown>;
   spectral_norm: Record<string, SnCase>;
   linear: WnCase; conv_none: WnCase; linear_dim1: WnCase; clip_grad_norm: ClipCase[];
   clip_grad_value: { params: Enc[]; grads_before: Enc[]; grads: Enc[] };
@@ -164,5 +165,29 @@ describe('nn.utils.spectral_norm against PyTorch', () => {
     expect(() => nn.utils.spectral_norm(nn.utils.spectral_norm(new nn.Linear(2, 2)))).toThrow(E.spectral_twice!.message);
     expect(() => nn.utils.spectral_norm(new nn.Linear(2, 2), { n_power_iterations: 0 })).toThrow(E.spectral_iterations!.message);
     expect(() => nn.utils.remove_spectral_norm(new nn.Linear(2, 2))).toThrow(E.spectral_remove_missing!.message);
+  });
+});
+
+describe('nn.utils.rnn.pad_sequence / unpad_sequence against PyTorch', () => {
+  for (const batch_first of [false, true]) {
+    it(`batch_first ${batch_first}`, () => {
+      const R = F.rnn;
+      const seqs = R.seqs.map((e) => t(e).requires_grad_(true));
+      const p = nn.utils.rnn.pad_sequence(seqs, { batch_first, padding_value: -1.5 });
+      const want = R[`batch_first_${batch_first ? 'True' : 'False'}`] as { padded: Enc; grad_fn: string; grads: Enc[] };
+      close(p, want.padded, 'padded');
+      expect(p.grad_fn?.name()).toBe(want.grad_fn);
+      const w = torch.linspace(0, 1, p.numel()).reshape(p.shape);
+      const grads = torch.autograd.grad(p.mul(w).sum(), seqs);
+      grads.forEach((g, i) => close(g!, want.grads[i]!, `grad ${i}`));
+      const back = nn.utils.rnn.unpad_sequence(p, torch.tensor([3, 1, 2], { dtype: 'int64' }), { batch_first });
+      (R[`unpadded_${batch_first ? 'True' : 'False'}`] as Enc[]).forEach((e, i) => close(back[i]!, e, `unpadded ${i}`));
+    });
+  }
+  it('left padding, and errors in PyTorch\'s words', () => {
+    const p = nn.utils.rnn.pad_sequence([torch.ones(2), torch.ones(1)], { batch_first: true, padding_side: 'left' });
+    expect(p.tolist()).toEqual([[1, 1], [0, 1]]);
+    expect(() => nn.utils.rnn.pad_sequence([])).toThrow(F.errors.pad_empty!.message);
+    expect(() => nn.utils.rnn.pad_sequence([torch.ones(2, 3), torch.ones(2, 4)])).toThrow(F.errors.pad_trailing!.message);
   });
 });
