@@ -56,6 +56,7 @@ export * as modules from './modules_path.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
 export * as utils from './utils.js';
+export * as func from './func_namespace.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 // safetensors lives in @tsgrad/core (torch.save / torch.load are built on it); these names stay here too

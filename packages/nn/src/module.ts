@@ -284,6 +284,22 @@ export class Module {
     return false;
   }
 
+  /**
+   * Puts `value` (any tensor) in parameter or buffer slot `name`, bypassing the assignment checks, and returns what
+   * was there: functional_call's temporary swap.
+   *
+   * @hidden
+   */
+  _swap_tensor(name: string, value: Tensor | null): Tensor | null {
+    const map = (this._parameters.has(name) ? this._parameters : this._buffers) as Map<string, Tensor | null>;
+    const old = map.get(name) ?? null;
+    map.set(name, value);
+    // on the target itself: through the Proxy, PyTorch's assignment rules would refuse a plain tensor
+    const target = (this as { [TARGET]?: Module })[TARGET] ?? this;
+    Reflect.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+    return old;
+  }
+
   private _drop_name(name: string): void {
     this._parameters.delete(name);
     this._buffers.delete(name);

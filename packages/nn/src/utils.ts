@@ -10,6 +10,7 @@ export * as prune from './prune.js';
 export * as parametrize from './parametrize.js';
 export * as parametrizations from './parametrizations.js';
 export * as rnn from './utils_rnn.js';
+export * as stateless from './stateless.js';
 
 /**
  * Total number of elements over `params` (e.g. `parameters_count(net.parameters())`).

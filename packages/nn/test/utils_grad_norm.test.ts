@@ -17,6 +17,7 @@ interface SnCase {
   ys: Enc[]; u: Enc; v: Enc; orig_grad: Enc; weight_grad_fn: string; y_eval: Enc; u_eval: Enc; params_after_remove: string[]; weight_after_remove: Enc;
 }
 interface Fixture {
+  functional_call: { state: Record<string, Enc>; x: Enc; y: Enc; grads: Record<string, Enc>; y_own: Enc };
   rnn: { seqs: Enc[] } & Record<string, unknown>;
   spectral_norm: Record<string, SnCase>;
   linear: WnCase; conv_none: WnCase; linear_dim1: WnCase; clip_grad_norm: ClipCase[];
@@ -189,5 +190,41 @@ describe('nn.utils.rnn.pad_sequence / unpad_sequence against PyTorch', () => {
     expect(p.tolist()).toEqual([[1, 1], [0, 1]]);
     expect(() => nn.utils.rnn.pad_sequence([])).toThrow(F.errors.pad_empty!.message);
     expect(() => nn.utils.rnn.pad_sequence([torch.ones(2, 3), torch.ones(2, 4)])).toThrow(F.errors.pad_trailing!.message);
+  });
+});
+
+describe('nn.func.functional_call against PyTorch', () => {
+  const build = (): nn.Sequential => {
+    const net = new nn.Sequential(new nn.Linear(3, 2), new nn.ReLU(), new nn.Linear(2, 1));
+    net.load_state_dict(Object.fromEntries(Object.entries(F.functional_call.state).map(([k, v]) => [k, t(v)])));
+    return net;
+  };
+  it('calls with the given tensors, gradients reach them, the module keeps its own', () => {
+    const C = F.functional_call;
+    const net = build();
+    const params = Object.fromEntries([...net.named_parameters()].map(([n, p]) => [n, p.detach().mul(2).requires_grad_(true)]));
+    const y = nn.func.functional_call(net, params, t(C.x)) as Tensor;
+    close(y, C.y, 'y');
+    y.sum().backward();
+    for (const [n, g] of Object.entries(C.grads)) close(params[n]!.grad!, g, `grad of ${n}`);
+    expect([...net.parameters()].every((p) => p.grad === null)).toBe(true);
+    expect([...net.named_parameters()].every(([, p]) => p instanceof nn.Parameter)).toBe(true);
+    close(net.call(t(C.x)) as Tensor, C.y_own, 'the module\'s own parameters afterwards');
+  });
+  it('strict, tied weights, several dicts, and restoring after a throw', () => {
+    const net = build();
+    const w = torch.ones(2, 3);
+    expect(() => nn.func.functional_call(net, { '0.weight': w, nope: w }, t(F.functional_call.x), { strict: true })).toThrow(
+      "Error(s) in reparametrizing for Sequential:\n\tUnexpected key(s): 'nope'.\n\tMissing key(s): '0.bias', '2.weight', '2.bias'.");
+    expect(() => nn.func.functional_call(net, [{ '0.weight': w }, { '0.weight': w }], [])).toThrow('0.weight appeared in multiple dictionaries');
+    const before = (net.get_submodule('0') as nn.Linear).weight;
+    expect(() => nn.func.functional_call(net, { '0.weight': torch.ones(5, 5) }, t(F.functional_call.x))).toThrow();
+    expect((net.get_submodule('0') as nn.Linear).weight).toBe(before);
+    // tied: one name's value serves both
+    const a = new nn.Linear(2, 2, { bias: false });
+    const tied = new nn.Sequential(a, new nn.Linear(2, 2, { bias: false }));
+    (tied.get_submodule('1') as nn.Linear).weight = a.weight;
+    const out = nn.func.functional_call(tied, { '0.weight': torch.eye(2).mul(3) }, torch.ones(1, 2)) as Tensor;
+    expect(out.tolist()).toEqual([[9, 9]]);
   });
 });
